@@ -1,0 +1,126 @@
+package odm
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// xsDate matches the lexical space of xs:date: an optional minus, a year of at least four
+// digits, month, day, and an optional time zone.
+var xsDate = regexp.MustCompile(`^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$`)
+
+func isXSDate(s string) bool {
+	if !xsDate.MatchString(s) {
+		return false
+	}
+	_, err := ParseDate(s)
+	return err == nil
+}
+
+// ParseDate reads an ODM date leniently: an xs:date ("2006-02-15", optionally with a zone)
+// or the dateTime some producers write instead ("2005-04-01T00:00:00+00:00"). It returns
+// the calendar date at midnight UTC.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, 'T'); i >= 0 {
+		s = s[:i]
+	} else if len(s) > 10 {
+		// Drop a zone suffix of an xs:date ("2006-02-15Z", "2006-02-15+01:00").
+		s = s[:10]
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("not a date: %w", err)
+	}
+	return t, nil
+}
+
+// checkTyped reports producer quirks in a typed value just read. The values stay as they
+// were written; these are warnings.
+func (s *scanner) checkTyped(m model, sp *spec) error {
+	x := m.ext()
+	line, col := x.Line, x.Col
+	w := func(msg string) error { return s.warn(ErrQuirk, msg, line, col) }
+	for _, a := range sp.attrs {
+		if a.name == "OID" && *m.attrPtr(a.field) == "" {
+			if _, present := findAttr(x.src.attrs, "", "OID"); !present {
+				if err := w(sp.name + " has no OID"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	switch v := m.(type) {
+	case *userModel:
+		for _, f := range []struct {
+			name string
+			val  string
+		}{{"DisplayName", v.DisplayName}, {"FullName", v.FullName}, {"FirstName", v.FirstName}, {"LastName", v.LastName}} {
+			if strings.Contains(f.val, "  ") {
+				if err := w(f.name + " contains consecutive spaces"); err != nil {
+					return err
+				}
+			}
+		}
+		for _, f := range []struct {
+			name string
+			vals []string
+		}{{"Email", v.Emails}, {"Fax", v.Faxes}, {"Phone", v.Phones}} {
+			for _, s := range f.vals {
+				if strings.TrimSpace(s) == "" {
+					if err := w("empty " + f.name + " element"); err != nil {
+						return err
+					}
+					break
+				}
+			}
+		}
+	case *addressModel:
+		if isEmptyAddress((*Address)(v)) {
+			if err := w("empty Address element"); err != nil {
+				return err
+			}
+		}
+	case *locationModel:
+		if len(v.MetaDataVersionRefs) == 0 {
+			if err := w("Location has no MetaDataVersionRef (ODM requires at least one)"); err != nil {
+				return err
+			}
+		}
+	case *sigModel:
+		if !hasField(x, 0) || !hasField(x, 1) {
+			if err := w("SignatureDef lacks Meaning or LegalReason (ODM requires both)"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isEmptyAddress(a *Address) bool {
+	return len(a.StreetNames) == 0 && a.HouseNumber == "" && a.City == "" && a.StateProv == "" &&
+		a.Country == "" && a.PostalCode == "" && a.GeoPosition == nil && a.OtherText == ""
+}
+
+func hasField(x *Ext, f int) bool {
+	if x.src == nil {
+		return false
+	}
+	for _, e := range x.src.lay {
+		if e.kind == eField && e.field == f {
+			return true
+		}
+	}
+	return false
+}
+
+func findAttr(attrs []Attr, space, local string) (string, bool) {
+	for _, a := range attrs {
+		if a.Name.Is(space, local) {
+			return a.Value, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,228 @@
+package odm
+
+import (
+	"io"
+	"os"
+)
+
+// Document is a whole ODM file. Everything outside AdminData is kept as generic nodes so
+// that it is written back as it was read; each AdminData is a typed *AdminData standing in
+// Root.Children where the file had it.
+type Document struct {
+	Version Version
+	// Prolog holds what precedes the root element: the XML declaration (a *ProcInst with
+	// Target "xml"), comments, processing instructions, a DOCTYPE, white space.
+	Prolog []Node
+	// Root is the ODM element. Its Children hold Study, ReferenceData, ClinicalData, ...
+	// as *Element and each AdminData as *AdminData, in document order.
+	Root *Element
+	// Epilog holds comments, processing instructions and white space after the root.
+	Epilog []Node
+	// Warnings lists producer quirks and content outside the ODM model found while
+	// reading. Strict reading turns the first one into an error instead.
+	Warnings []*Error
+}
+
+// Header is the part of a document before its content: the prolog and the ODM start tag.
+type Header struct {
+	Version Version
+	Prolog  []Node
+	// Root is the ODM element's start tag: name and attributes, no children.
+	Root *Element
+}
+
+// NewDocument returns an empty document of version v (V13 or V20) with an XML declaration
+// and an ODM root element declaring the ODM namespace. Set root attributes such as FileOID
+// with Root.SetAttr.
+func NewDocument(v Version) *Document {
+	if v == "" {
+		v = V13
+	}
+	root := &Element{Name: Name{Space: v.Namespace(), Local: "ODM"}}
+	root.Attrs = []Attr{{Name: Name{Space: NSXMLNS, Local: "xmlns"}, Value: v.Namespace()}}
+	odmVersion := "1.3.2"
+	if v == V20 {
+		odmVersion = "2.0"
+	} else if v == V12 {
+		odmVersion = "1.2.1"
+	}
+	root.SetAttr("", "", "ODMVersion", odmVersion)
+	return &Document{
+		Version: v,
+		Prolog:  []Node{&ProcInst{Target: "xml", Inst: `version="1.0" encoding="UTF-8"`}, &Text{Data: "\n"}},
+		Root:    root,
+	}
+}
+
+// Decode reads a whole ODM document from r.
+func Decode(r io.Reader, opts ReadOptions) (*Document, error) {
+	s := newScanner(r, opts)
+	h, err := s.readHeader()
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{Version: h.Version, Prolog: h.Prolog, Root: h.Root}
+	first := true
+	for {
+		tk, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if tk.end {
+			if first && s.wasEmpty() {
+				doc.Root.Empty = true
+			}
+			break
+		}
+		first = false
+		switch {
+		case tk.start != nil:
+			if tk.start.Is(s.odmNS, "AdminData") {
+				ad := new(AdminData)
+				if err := s.readTyped(ad.model(), tk.start); err != nil {
+					return nil, err
+				}
+				doc.Root.Children = append(doc.Root.Children, ad)
+				continue
+			}
+			if err := s.readRaw(tk.start); err != nil {
+				return nil, err
+			}
+			doc.Root.Children = append(doc.Root.Children, tk.start)
+		case tk.text != nil:
+			doc.Root.Children = append(doc.Root.Children, tk.text)
+		default:
+			doc.Root.Children = append(doc.Root.Children, tk.other)
+		}
+	}
+	if doc.Epilog, err = s.readEpilog(); err != nil {
+		return nil, err
+	}
+	doc.Warnings = s.warnings
+	return doc, nil
+}
+
+// DecodeFile reads the ODM document in the named file. Errors and warnings name the file.
+func DecodeFile(path string, opts ReadOptions) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if opts.Name == "" {
+		opts.Name = path
+	}
+	return Decode(f, opts)
+}
+
+// readHeader reads up to and including the root start tag and checks it is an ODM root.
+func (s *scanner) readHeader() (*Header, error) {
+	h := &Header{}
+	for {
+		tk, err := s.next()
+		if err == io.EOF {
+			return nil, s.fail(ErrTruncated, "the input has no root element", 1, 1)
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case tk.start != nil:
+			s.seenRoot = true
+			v, ok := versionOf(tk.start.Space)
+			if tk.start.Local != "ODM" || !ok {
+				msg := "the root element is " + tk.start.Qualified()
+				if tk.start.Local == "ODM" {
+					msg = "the root element ODM is not in a CDISC ODM namespace (v1.2, v1.3 or v2.0)"
+				}
+				return nil, s.fail(ErrNotODM, msg, tk.line, tk.col)
+			}
+			s.version, s.odmNS = v, tk.start.Space
+			h.Version, h.Root = v, tk.start
+			return h, nil
+		case tk.text != nil:
+			if !isBlank(tk.text.Data) {
+				return nil, s.fail(ErrSyntax, "text before the root element", tk.line, tk.col)
+			}
+			h.Prolog = append(h.Prolog, tk.text)
+		case tk.end:
+			return nil, s.fail(ErrSyntax, "unexpected end tag", tk.line, tk.col)
+		default:
+			h.Prolog = append(h.Prolog, tk.other)
+		}
+	}
+}
+
+// readEpilog reads what follows the root element; only comments, PIs and white space may.
+func (s *scanner) readEpilog() ([]Node, error) {
+	var out []Node
+	for {
+		tk, err := s.next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case tk.start != nil:
+			return nil, s.fail(ErrSyntax, "a second root element", tk.line, tk.col)
+		case tk.text != nil:
+			if !isBlank(tk.text.Data) {
+				return nil, s.fail(ErrSyntax, "text after the root element", tk.line, tk.col)
+			}
+			out = append(out, tk.text)
+		case tk.other != nil:
+			out = append(out, tk.other)
+		}
+	}
+}
+
+// AdminData returns the document's AdminData elements in document order.
+func (d *Document) AdminData() []*AdminData {
+	var out []*AdminData
+	if d.Root == nil {
+		return nil
+	}
+	for _, c := range d.Root.Children {
+		if a, ok := c.(*AdminData); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AddAdminData inserts a after the document's Study and AdminData elements and before
+// ReferenceData, ClinicalData and the rest, where the ODM schema wants it.
+func (d *Document) AddAdminData(a *AdminData) {
+	ch := d.Root.Children
+	at := 0 // insert before index at
+	for i, c := range ch {
+		switch c := c.(type) {
+		case *AdminData:
+			at = i + 1
+		case *Element:
+			if c.Space == d.Root.Space && c.Local == "Study" {
+				at = i + 1
+			}
+		}
+	}
+	// Indent like the root's other children: the first white-space run among them.
+	ws := "\n  "
+	for _, c := range ch {
+		if t, ok := c.(*Text); ok && isBlank(t.Data) {
+			ws = t.Data
+			break
+		}
+	}
+	ins := []Node{&Text{Data: ws}, a}
+	if len(ch) == 0 {
+		ins = append(ins, &Text{Data: "\n"})
+		d.Root.Empty = false
+	}
+	out := make([]Node, 0, len(ch)+len(ins))
+	out = append(out, ch[:at]...)
+	out = append(out, ins...)
+	out = append(out, ch[at:]...)
+	d.Root.Children = out
+}

@@ -1,0 +1,444 @@
+package odm
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// WriteOptions configure encoding. The zero value is ready to use.
+type WriteOptions struct {
+	// Indent is the indentation unit for elements the encoder lays out itself (values built
+	// in code or read from JSON). Elements read from XML keep their own white space.
+	// Default (""): two spaces.
+	Indent string
+	// Compact writes elements the encoder lays out without any white space between them.
+	Compact bool
+	// Strict makes values the document's ODM version cannot hold an error instead of a
+	// warning (ErrUnrepresentable).
+	Strict bool
+}
+
+func (o WriteOptions) indent() string {
+	switch {
+	case o.Compact:
+		return ""
+	case o.Indent == "":
+		return "  "
+	}
+	return o.Indent
+}
+
+// Encoder writes documents. Create one with NewEncoder.
+type Encoder struct {
+	x *xw
+}
+
+// NewEncoder returns an Encoder writing to w.
+func NewEncoder(w io.Writer, opts WriteOptions) *Encoder {
+	return &Encoder{x: newXW(w, opts)}
+}
+
+// Warnings returns what the last Encode could not represent and left out.
+func (e *Encoder) Warnings() []*Error { return e.x.warnings }
+
+// Encode writes doc. Parts read from XML and not changed are written as they were read
+// (see the package documentation for the few lexical normalizations); changed typed
+// fields are written in place; new values are laid out in schema order.
+func (e *Encoder) Encode(doc *Document) error {
+	x := e.x
+	x.warnings = nil
+	x.setVersion(doc.Version)
+	for _, n := range doc.Prolog {
+		x.node(n, "")
+	}
+	if doc.Root != nil {
+		x.element(doc.Root, "")
+	}
+	for _, n := range doc.Epilog {
+		x.node(n, "")
+	}
+	return x.flush()
+}
+
+// Encode writes doc to w with the given options.
+func Encode(w io.Writer, doc *Document, opts WriteOptions) error {
+	return NewEncoder(w, opts).Encode(doc)
+}
+
+// WriteFile writes doc to path atomically: it writes a temporary file in the same
+// directory and renames it over path only when everything succeeded.
+func (d *Document) WriteFile(path string, opts WriteOptions) error {
+	return writeFileAtomic(path, func(w io.Writer) error { return Encode(w, d, opts) })
+}
+
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// xw is the XML writer shared by Encoder and Writer. It keeps namespace scope so that every
+// prefix it writes is declared, declaring one where a value built in code needs it.
+type xw struct {
+	w        *bufio.Writer
+	err      error
+	scope    []nsBinding
+	marks    []int
+	opts     WriteOptions
+	unit     string
+	version  Version
+	odmNS    string
+	warnings []*Error
+	gen      int
+}
+
+func newXW(w io.Writer, opts WriteOptions) *xw {
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	return &xw{w: bw, opts: opts, unit: opts.indent()}
+}
+
+func (x *xw) setVersion(v Version) {
+	if v == "" {
+		v = V13
+	}
+	x.version, x.odmNS = v, v.Namespace()
+}
+
+func (x *xw) flush() error {
+	if x.err != nil {
+		return x.err
+	}
+	x.err = x.w.Flush()
+	return x.err
+}
+
+func (x *xw) str(s string) {
+	if x.err == nil {
+		_, x.err = x.w.WriteString(s)
+	}
+}
+
+func (x *xw) fail(msg string) {
+	if x.err == nil {
+		x.err = &Error{Err: ErrUnrepresentable, Msg: msg}
+	}
+}
+
+// unrepresentable records a value the target version cannot hold.
+func (x *xw) unrepresentable(line, col int, msg string) {
+	e := &Error{Line: line, Col: col, Err: ErrUnrepresentable, Msg: msg}
+	if x.opts.Strict {
+		if x.err == nil {
+			x.err = e
+		}
+		return
+	}
+	x.warnings = append(x.warnings, e)
+}
+
+// escape writes s escaped for text (attr false) or a double-quoted attribute value. It
+// refuses characters XML cannot carry, which can only come from values set in code.
+func (x *xw) escape(s string, attr bool) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var esc string
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				if !attr {
+					esc = "&gt;"
+				}
+			case '"':
+				if attr {
+					esc = "&quot;"
+				}
+			case '\t':
+				if attr {
+					esc = "&#9;"
+				}
+			case '\n':
+				if attr {
+					esc = "&#10;"
+				}
+			case '\r':
+				esc = "&#13;"
+			default:
+				if c < 0x20 {
+					x.fail("control character " + strconv.Itoa(int(c)) + " cannot be written in XML")
+					return
+				}
+			}
+			if esc != "" {
+				x.str(s[last : i-1])
+				x.str(esc)
+				last = i
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF {
+			x.fail("invalid UTF-8 or non-character cannot be written in XML")
+			return
+		}
+		i += n
+	}
+	x.str(s[last:])
+}
+
+func (x *xw) lookup(prefix string) (string, bool) {
+	switch prefix {
+	case "xml":
+		return NSXML, true
+	}
+	for i := len(x.scope) - 1; i >= 0; i-- {
+		if x.scope[i].prefix == prefix {
+			return x.scope[i].uri, true
+		}
+	}
+	if prefix == "" {
+		return "", true
+	}
+	return "", false
+}
+
+// prefixFor finds a prefix bound to uri in scope (the default namespace only if allowDefault).
+func (x *xw) prefixFor(uri string, allowDefault bool) (string, bool) {
+	if uri == NSXML {
+		return "xml", true
+	}
+	for i := len(x.scope) - 1; i >= 0; i-- {
+		b := x.scope[i]
+		if b.uri != uri || (b.prefix == "" && !allowDefault) {
+			continue
+		}
+		if u, _ := x.lookup(b.prefix); u == uri {
+			return b.prefix, true
+		}
+	}
+	return "", false
+}
+
+// startTag writes "<name attrs" (without the closing ">") and returns the name as written.
+// It declares any prefix the element or its attributes need that is not in scope.
+func (x *xw) startTag(name Name, attrs []Attr) string {
+	x.marks = append(x.marks, len(x.scope))
+	declared := map[string]bool{}
+	for _, a := range attrs {
+		if a.IsNamespaceDecl() {
+			p := a.Local
+			if a.Prefix == "" {
+				p = ""
+			}
+			x.scope = append(x.scope, nsBinding{p, a.Value})
+			declared[p] = true
+		}
+	}
+	var extra []Attr
+	declare := func(prefix, uri string) string {
+		if prefix == "" || declared[prefix] {
+			for {
+				x.gen++
+				prefix = "ns" + strconv.Itoa(x.gen)
+				if _, used := x.lookup(prefix); !used && !declared[prefix] {
+					break
+				}
+			}
+		}
+		declared[prefix] = true
+		x.scope = append(x.scope, nsBinding{prefix, uri})
+		extra = append(extra, Attr{Name: Name{Space: NSXMLNS, Prefix: "xmlns", Local: prefix}, Value: uri})
+		return prefix
+	}
+	// The element's own name.
+	qn := name.Local
+	if u, ok := x.lookup(name.Prefix); ok && u == name.Space {
+		qn = name.Qualified()
+	} else if p, ok := x.prefixFor(name.Space, true); ok {
+		if p != "" {
+			qn = p + ":" + name.Local
+		}
+	} else if name.Prefix == "" && !declared[""] {
+		declared[""] = true
+		x.scope = append(x.scope, nsBinding{"", name.Space})
+		extra = append(extra, Attr{Name: Name{Space: NSXMLNS, Local: "xmlns"}, Value: name.Space})
+	} else {
+		qn = declare(name.Prefix, name.Space) + ":" + name.Local
+	}
+	x.str("<")
+	x.str(qn)
+	for _, a := range attrs {
+		x.str(" ")
+		switch {
+		case a.IsNamespaceDecl():
+			if a.Prefix == "" {
+				x.str("xmlns")
+			} else {
+				x.str("xmlns:" + a.Local)
+			}
+		case a.Space == "":
+			x.str(a.Local)
+		default:
+			p := a.Prefix
+			if u, ok := x.lookup(p); p == "" || !ok || u != a.Space {
+				if q, ok := x.prefixFor(a.Space, false); ok {
+					p = q
+				} else {
+					p = declare(a.Prefix, a.Space)
+				}
+			}
+			x.str(p + ":" + a.Local)
+		}
+		x.str(`="`)
+		x.escape(a.Value, true)
+		x.str(`"`)
+	}
+	for _, a := range extra {
+		if a.Prefix == "" {
+			x.str(` xmlns="`)
+		} else {
+			x.str(" xmlns:" + a.Local + `="`)
+		}
+		x.escape(a.Value, true)
+		x.str(`"`)
+	}
+	return qn
+}
+
+func (x *xw) endTag(qn string) {
+	x.str("</")
+	x.str(qn)
+	x.str(">")
+	x.pop()
+}
+
+func (x *xw) pop() {
+	x.scope = x.scope[:x.marks[len(x.marks)-1]]
+	x.marks = x.marks[:len(x.marks)-1]
+}
+
+var declEncodingAttr = regexp.MustCompile(`(\sencoding\s*=\s*)(["'])[^"']*(["'])`)
+
+// node writes any node; nl is the white space that precedes it, used to indent the inside
+// of values the encoder lays out itself.
+func (x *xw) node(n Node, nl string) {
+	switch n := n.(type) {
+	case *Element:
+		x.element(n, nl)
+	case *Text:
+		if n.CDATA {
+			x.str("<![CDATA[")
+			x.str(strings.ReplaceAll(n.Data, "]]>", "]]]]><![CDATA[>"))
+			x.str("]]>")
+		} else {
+			x.escape(n.Data, false)
+		}
+	case *Comment:
+		x.str("<!--")
+		x.str(n.Data)
+		x.str("-->")
+	case *ProcInst:
+		inst := n.Inst
+		if n.Target == "xml" {
+			// The output is always UTF-8, whatever the input was.
+			inst = declEncodingAttr.ReplaceAllString(inst, "${1}${2}UTF-8${3}")
+		}
+		x.str("<?")
+		x.str(n.Target)
+		if inst != "" {
+			x.str(" ")
+			x.str(inst)
+		}
+		x.str("?>")
+	case *Directive:
+		x.str("<!")
+		x.str(n.Data)
+		x.str(">")
+	case *AdminData:
+		x.typed(n.model(), nl)
+	case *User:
+		x.typed(n.model(), nl)
+	case *Location:
+		x.typed(n.model(), nl)
+	case *SignatureDef:
+		x.typed(n.model(), nl)
+	case *Organization:
+		x.typed(n.model(), nl)
+	case nil:
+	default:
+		x.fail("unsupported node type in document tree")
+	}
+}
+
+// element writes a generic element with its subtree.
+func (x *xw) element(e *Element, nl string) {
+	qn := x.startTag(e.Name, e.Attrs)
+	if len(e.Children) == 0 && e.Empty {
+		x.str("/>")
+		x.pop()
+		return
+	}
+	x.str(">")
+	ws := x.childNL(nl)
+	for _, c := range e.Children {
+		if t, ok := c.(*Text); ok && isBlank(t.Data) {
+			ws = t.Data
+		}
+		x.node(c, ws)
+	}
+	x.endTag(qn)
+}
+
+// childNL is the white space before a child the encoder lays out inside an element
+// preceded by nl.
+func (x *xw) childNL(nl string) string {
+	if x.unit == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(nl, '\n'); i >= 0 {
+		return nl[i:] + x.unit
+	}
+	return "\n" + x.unit
+}
+
+func (x *xw) closeNL(nl string) string {
+	if x.unit == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(nl, '\n'); i >= 0 {
+		return nl[i:]
+	}
+	return "\n"
+}

@@ -1,0 +1,366 @@
+package odm
+
+// Encoding of typed values. A value read from XML keeps its layout (source): children,
+// white space, comments and vendor nodes are written back in their original order, an
+// unchanged text child is written exactly as read, a changed one in place with its own
+// attributes, a removed one disappears with the white space before it, and new children
+// are inserted where the schema puts them, indented like their siblings. A value built in
+// code (or read from JSON) is laid out in schema order with vendor content after the
+// standard children, unless a recorded slot says where it stood.
+
+type planItem struct {
+	ws   string
+	ki   int    // index in spec.kids, -1 for a node
+	idx  int    // item index within the field
+	orig *entry // the layout entry of a text child read from XML
+	node Node
+}
+
+func (x *xw) otherVersion() Version {
+	if x.version.is2() {
+		return V13
+	}
+	return V20
+}
+
+// count returns how many values field kid k has in m for the current version.
+func (x *xw) count(m model, k kidSpec) int {
+	switch k.kind {
+	case kText:
+		if *m.textPtr(k.field) != "" || m.ext().present&(1<<uint(k.field)) != 0 {
+			return 1
+		}
+	case kTexts:
+		return len(*m.textsPtr(k.field))
+	case kOne:
+		if m.oneGet(k.field) != nil {
+			return 1
+		}
+	case kMany:
+		return m.manyLen(k.field)
+	case kElems:
+		return len(*m.elemsPtr(k.field))
+	}
+	return 0
+}
+
+// checkVersion warns about fields set in m that the current version has no place for.
+func (x *xw) checkVersion(m model, sp *spec) {
+	other := m.spec(x.otherVersion())
+	if other == sp {
+		return
+	}
+	ext := m.ext()
+	for _, a := range other.attrs {
+		if _, ok := sp.attr(a.space, a.name); ok {
+			continue
+		}
+		if p := m.attrPtr(a.field); p != nil && *p != "" {
+			x.unrepresentable(ext.Line, ext.Col, sp.name+"/@"+a.name+" cannot be written in ODM "+string(x.version))
+		}
+	}
+	for _, k := range other.kids {
+		if sp.pos[k.field] >= 0 {
+			continue
+		}
+		if x.count(m, k) > 0 {
+			x.unrepresentable(ext.Line, ext.Col, sp.name+"/"+k.name+" cannot be written in ODM "+string(x.version))
+		}
+	}
+}
+
+func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
+	var out []Attr
+	src := ext.src
+	if src != nil {
+		for _, a := range src.attrs {
+			if as, ok := sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
+				v := *m.attrPtr(as.field)
+				if v != "" || v == a.Value {
+					out = append(out, Attr{Name: a.Name, Value: v})
+				}
+				continue
+			}
+			if v, ok := ext.Attr(a.Space, a.Local); ok {
+				out = append(out, Attr{Name: a.Name, Value: v})
+			}
+		}
+	}
+	for _, as := range sp.attrs {
+		v := *m.attrPtr(as.field)
+		if v == "" {
+			continue
+		}
+		if src != nil {
+			if _, seen := findAttr(src.attrs, as.space, as.name); seen {
+				continue
+			}
+		}
+		out = append(out, Attr{Name: Name{Space: as.space, Local: as.name}, Value: v})
+	}
+	for _, a := range ext.Attrs {
+		if src != nil {
+			if _, seen := findAttr(src.attrs, a.Space, a.Local); seen {
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func hasNode(ns []Node, n Node) bool {
+	for _, m := range ns {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// typed writes a typed value; nl is the white space before it.
+func (x *xw) typed(m model, nl string) {
+	if x.err != nil {
+		return
+	}
+	sp := m.spec(x.version)
+	ext := m.ext()
+	x.checkVersion(m, sp)
+	name := Name{Space: x.odmNS, Local: sp.name}
+	if ext.src != nil {
+		name.Prefix = ext.src.name.Prefix
+	}
+	qn := x.startTag(name, x.typedAttrs(m, sp, ext))
+
+	if sp.text {
+		x.typedText(m, ext, qn)
+		return
+	}
+	cnt := make([]int, len(sp.kids))
+	for i, k := range sp.kids {
+		cnt[i] = x.count(m, k)
+		if x.version.is2() && k.kind == kTexts && cnt[i] > 1 {
+			// ODM 2.0 allows one StreetName.
+			x.unrepresentable(ext.Line, ext.Col, sp.name+" has more than one "+k.name+"; ODM 2.0 allows one, the rest are left out")
+			cnt[i] = 1
+		}
+	}
+	var items []planItem
+	var trailing string
+	if ext.src != nil && len(ext.src.lay) > 0 {
+		items, trailing = x.planFromSource(m, sp, ext, cnt, nl)
+	} else {
+		items = x.planFresh(sp, ext, cnt, nl)
+		if len(items) > 0 {
+			trailing = x.closeNL(nl)
+		}
+	}
+	if len(items) == 0 && trailing == "" && (ext.src == nil || ext.src.empty || len(ext.src.lay) == 0) {
+		if ext.src != nil && !ext.src.empty {
+			x.str("></" + qn + ">")
+			x.pop()
+			return
+		}
+		x.str("/>")
+		x.pop()
+		return
+	}
+	x.str(">")
+	for _, it := range items {
+		x.str(it.ws)
+		x.emitItem(m, sp, it)
+	}
+	x.str(trailing)
+	x.endTag(qn)
+}
+
+func (x *xw) typedText(m model, ext *Ext, qn string) {
+	text := *m.textPtr(0)
+	if ext.src != nil {
+		var orig string
+		for _, e := range ext.src.lay {
+			if t, ok := e.node.(*Text); ok {
+				orig += t.Data
+			}
+		}
+		if orig == text {
+			if len(ext.src.lay) == 0 && ext.src.empty {
+				x.str("/>")
+				x.pop()
+				return
+			}
+			x.str(">")
+			for _, e := range ext.src.lay {
+				x.node(e.node, "")
+			}
+			x.endTag(qn)
+			return
+		}
+	}
+	if text == "" {
+		x.str("/>")
+		x.pop()
+		return
+	}
+	x.str(">")
+	x.escape(text, false)
+	x.endTag(qn)
+}
+
+func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) ([]planItem, string) {
+	lay := ext.src.lay
+	slots := make([]int, len(sp.kids))
+	last := make([]int, len(sp.kids))
+	hasWS := false
+	for i := range last {
+		last[i] = -1
+	}
+	for i, e := range lay {
+		switch e.kind {
+		case eField:
+			if ki := sp.pos[e.field]; ki >= 0 {
+				slots[ki]++
+				last[ki] = i
+			}
+		case eWS:
+			hasWS = true
+		}
+	}
+	lastWS := ""
+	if !hasWS {
+		lastWS = x.childNL(nl)
+		if len(lay) > 0 {
+			lastWS = "" // children written without white space: keep that style
+		}
+	}
+	done := make([]bool, len(sp.kids))
+	var items []planItem
+	newBefore := func(ki int) {
+		for kj := 0; kj < ki; kj++ {
+			if slots[kj] == 0 && cnt[kj] > 0 && !done[kj] {
+				for j := 0; j < cnt[kj]; j++ {
+					items = append(items, planItem{ws: lastWS, ki: kj, idx: j})
+				}
+				done[kj] = true
+			}
+		}
+	}
+	var used []Node
+	pend := ""
+	for li := range lay {
+		e := &lay[li]
+		switch e.kind {
+		case eWS:
+			pend += e.text
+		case eField:
+			ki := sp.pos[e.field]
+			if ki < 0 {
+				pend = ""
+				continue
+			}
+			newBefore(ki)
+			if e.item < cnt[ki] {
+				items = append(items, planItem{ws: pend, ki: ki, idx: e.item, orig: e})
+				if pend != "" {
+					lastWS = pend
+				}
+			}
+			pend = ""
+			if li == last[ki] {
+				for j := slots[ki]; j < cnt[ki]; j++ {
+					items = append(items, planItem{ws: lastWS, ki: ki, idx: j})
+				}
+			}
+		case eExt:
+			if hasNode(ext.Nodes, e.node) {
+				items = append(items, planItem{ws: pend, ki: -1, node: e.node})
+				used = append(used, e.node)
+				if pend != "" {
+					lastWS = pend
+				}
+			}
+			pend = ""
+		}
+	}
+	newBefore(len(sp.kids))
+	for _, n := range ext.Nodes {
+		if !hasNode(used, n) {
+			items = append(items, planItem{ws: lastWS, ki: -1, node: n})
+		}
+	}
+	return items, pend
+}
+
+func (x *xw) planFresh(sp *spec, ext *Ext, cnt []int, nl string) []planItem {
+	ws := x.childNL(nl)
+	var items []planItem
+	var used []Node
+	std := 0
+	slotted := func() {
+		for _, n := range ext.Nodes {
+			if slot, ok := ext.slots[n]; ok && slot <= std && !hasNode(used, n) {
+				items = append(items, planItem{ws: ws, ki: -1, node: n})
+				used = append(used, n)
+			}
+		}
+	}
+	for ki := range sp.kids {
+		for j := 0; j < cnt[ki]; j++ {
+			slotted()
+			items = append(items, planItem{ws: ws, ki: ki, idx: j})
+			std++
+		}
+	}
+	for _, n := range ext.Nodes {
+		if !hasNode(used, n) {
+			items = append(items, planItem{ws: ws, ki: -1, node: n})
+		}
+	}
+	return items
+}
+
+func (x *xw) emitItem(m model, sp *spec, it planItem) {
+	if it.ki < 0 {
+		x.node(it.node, it.ws)
+		return
+	}
+	k := sp.kids[it.ki]
+	switch k.kind {
+	case kText, kTexts:
+		var v string
+		if k.kind == kText {
+			v = *m.textPtr(k.field)
+		} else {
+			v = (*m.textsPtr(k.field))[it.idx]
+		}
+		name := Name{Space: x.odmNS, Local: k.name}
+		var attrs []Attr
+		empty := v == ""
+		if o := it.orig; o != nil {
+			name.Prefix = o.pfx
+			attrs = o.attrs
+			if o.text == v {
+				if o.node != nil {
+					x.element(o.node.(*Element), it.ws)
+					return
+				}
+				empty = o.empty
+			}
+		}
+		qn := x.startTag(name, attrs)
+		if v == "" && empty {
+			x.str("/>")
+			x.pop()
+			return
+		}
+		x.str(">")
+		x.escape(v, false)
+		x.endTag(qn)
+	case kOne:
+		x.typed(m.oneGet(k.field), it.ws)
+	case kMany:
+		x.typed(m.manyAt(k.field, it.idx), it.ws)
+	case kElems:
+		x.element((*m.elemsPtr(k.field))[it.idx], it.ws)
+	}
+}

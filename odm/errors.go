@@ -1,0 +1,72 @@
+package odm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error this package returns for bad input is an *Error that wraps
+// one of these, so callers can use errors.Is; warnings use the same type.
+var (
+	// ErrSyntax: the input is not well-formed XML (or not namespace-well-formed).
+	ErrSyntax = errors.New("malformed XML")
+	// ErrTruncated: the input ended inside the document.
+	ErrTruncated = errors.New("unexpected end of input")
+	// ErrEncoding: the character encoding is unsupported or the bytes are invalid in it.
+	ErrEncoding = errors.New("unsupported or invalid character encoding")
+	// ErrNotODM: the root element is not a CDISC ODM 1.2, 1.3 or 2.0 ODM element.
+	ErrNotODM = errors.New("not an ODM document")
+	// ErrDepth: elements are nested deeper than ReadOptions.MaxDepth.
+	ErrDepth = errors.New("element nesting too deep")
+	// ErrTokenTooLarge: one token (a tag with its attributes, a text run, a comment, ...)
+	// is longer than ReadOptions.MaxTokenBytes.
+	ErrTokenTooLarge = errors.New("token too large")
+	// ErrInputTooLarge: the input is longer than ReadOptions.MaxInputBytes.
+	ErrInputTooLarge = errors.New("input too large")
+	// ErrJSON: the JSON form is malformed or does not follow the documented shape.
+	ErrJSON = errors.New("invalid ODM JSON")
+	// ErrQuirk marks a warning about input that a real producer writes but that departs
+	// from the ODM schema or rules (a dateTime EffectiveDate, spaces inside an OID, ...).
+	ErrQuirk = errors.New("non-standard content")
+	// ErrUnknown marks a warning about content the ODM model does not define in that place
+	// (an unknown attribute or element in the ODM namespace, text inside an element-only
+	// element). Such content is kept; vendor-namespace content is normal and not reported.
+	ErrUnknown = errors.New("content outside the ODM model")
+	// ErrUnrepresentable: a value cannot be written in the target ODM version
+	// (for example an Email on an ODM 2.0 User, which has Telecom instead).
+	ErrUnrepresentable = errors.New("value cannot be represented in this ODM version")
+)
+
+// Error is a positioned error or warning. File is the input's name as given in the options
+// (may be empty), Line and Col are 1-based (0 when unknown), Err is one of the sentinel
+// errors above, and Msg says what is wrong without quoting personal data.
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Err  error
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	pos := e.File
+	if e.Line > 0 {
+		if pos == "" {
+			pos = fmt.Sprintf("line %d:%d", e.Line, e.Col)
+		} else {
+			pos = fmt.Sprintf("%s:%d:%d", pos, e.Line, e.Col)
+		}
+	}
+	msg := e.Msg
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	} else if e.Err != nil {
+		msg = e.Err.Error() + ": " + msg
+	}
+	if pos == "" {
+		return "odm: " + msg
+	}
+	return pos + ": odm: " + msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }

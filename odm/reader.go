@@ -1,0 +1,180 @@
+package odm
+
+import (
+	"io"
+	"iter"
+)
+
+// Reader reads the AdminData content of an ODM document as a stream of typed records, in
+// bounded memory however large the file: it keeps one record at a time and skips Study,
+// ClinicalData and everything else outside AdminData without building a tree.
+//
+// Next returns, in document order:
+//   - *AdminData when an AdminData element starts (attributes only: its Users and other
+//     slices stay empty; the records that follow belong to it until the next *AdminData);
+//   - *User, *Organization, *Location, *SignatureDef for each child of AdminData;
+//   - *Element, *Comment, *ProcInst or *Text for vendor or other unmodelled content
+//     directly inside AdminData (such as pf:GroupDef).
+//
+// The values are the same types Decode produces and can be written with a Writer.
+type Reader struct {
+	s     *scanner
+	hdr   *Header
+	state int // 0 before the root, 1 inside the root, 2 inside AdminData, 3 done
+	ad    *AdminData
+	err   error
+}
+
+// NewReader returns a Reader of the ODM document in r.
+func NewReader(r io.Reader, opts ReadOptions) *Reader {
+	return &Reader{s: newScanner(r, opts)}
+}
+
+// Header reads and returns the prolog and the ODM start tag.
+func (r *Reader) Header() (*Header, error) {
+	if r.hdr != nil || r.err != nil {
+		return r.hdr, r.err
+	}
+	r.hdr, r.err = r.s.readHeader()
+	if r.err == nil {
+		r.state = 1
+	}
+	return r.hdr, r.err
+}
+
+// AdminData returns the AdminData the last record belongs to (attributes only), or nil.
+func (r *Reader) AdminData() *AdminData { return r.ad }
+
+// Warnings returns the warnings found so far.
+func (r *Reader) Warnings() []*Error { return r.s.warnings }
+
+// Next returns the next record, or io.EOF after the end of the document.
+func (r *Reader) Next() (Node, error) {
+	if r.state == 0 {
+		if _, err := r.Header(); err != nil {
+			return nil, err
+		}
+	}
+	for r.err == nil {
+		switch r.state {
+		case 3:
+			r.err = io.EOF
+		case 1:
+			tk, err := r.s.next()
+			if err != nil {
+				r.err = err
+				break
+			}
+			switch {
+			case tk.end:
+				if _, err := r.s.readEpilog(); err != nil {
+					r.err = err
+				} else {
+					r.state = 3
+				}
+			case tk.start != nil && tk.start.Is(r.s.odmNS, "AdminData"):
+				ad := new(AdminData)
+				if err := r.s.readAttrs(ad.model(), tk.start); err != nil {
+					r.err = err
+					break
+				}
+				r.ad = ad
+				r.state = 2
+				return ad, nil
+			case tk.start != nil:
+				r.err = r.s.skip()
+			}
+		case 2:
+			tk, err := r.s.next()
+			if err != nil {
+				r.err = err
+				break
+			}
+			switch {
+			case tk.end:
+				r.state = 1
+			case tk.start != nil:
+				sp := r.ad.model().spec(r.s.version)
+				if k, _, ok := sp.kid(tk.start.Local); ok && tk.start.Space == r.s.odmNS {
+					m, v := newRecord(k.field)
+					if err := r.s.readTyped(m, tk.start); err != nil {
+						r.err = err
+						break
+					}
+					return v, nil
+				}
+				if err := r.s.readRaw(tk.start); err != nil {
+					r.err = err
+					break
+				}
+				if tk.start.Space == r.s.odmNS || tk.start.Space == "" {
+					if err := r.s.warn(ErrUnknown, "element "+tk.start.Local+" is not defined inside AdminData", tk.line, tk.col); err != nil {
+						r.err = err
+						break
+					}
+				}
+				return tk.start, nil
+			case tk.text != nil:
+				if !isBlank(tk.text.Data) {
+					if err := r.s.warn(ErrUnknown, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
+						r.err = err
+						break
+					}
+					return tk.text, nil
+				}
+			default:
+				return tk.other, nil
+			}
+		}
+	}
+	return nil, r.err
+}
+
+// All returns an iterator over the records Next returns. It stops after the first error,
+// which it yields; io.EOF is not yielded.
+func (r *Reader) All() iter.Seq2[Node, error] {
+	return func(yield func(Node, error) bool) {
+		for {
+			n, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(n, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Users returns an iterator over the users only.
+func (r *Reader) Users() iter.Seq2[*User, error] {
+	return func(yield func(*User, error) bool) {
+		for n, err := range r.All() {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if u, ok := n.(*User); ok && !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+// newRecord returns a new AdminData child for field: its model and the value itself.
+func newRecord(field int) (model, Node) {
+	switch field {
+	case adUsers:
+		v := new(User)
+		return v.model(), v
+	case adOrganizations:
+		v := new(Organization)
+		return v.model(), v
+	case adLocations:
+		v := new(Location)
+		return v.model(), v
+	default:
+		v := new(SignatureDef)
+		return v.model(), v
+	}
+}
