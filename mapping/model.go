@@ -239,7 +239,7 @@ type Attr struct {
 
 // FileSource describes the file a Directory was read from.
 type FileSource struct {
-	Vendor  Profile    `json:"vendor"`
+	Vendor  Profile     `json:"vendor"`
 	Version odm.Version `json:"odmVersion"`
 	// Attrs are the ODM root element's attributes (FileOID, CreationDateTime, vendor ones).
 	Attrs []Attr `json:"attrs,omitempty"`
