@@ -1,0 +1,295 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Contact is one participant contact record as the OpenClinica participant API takes it
+// (seed 002). Empty strings mean "not given", exactly as the server treats them.
+type Contact struct {
+	SubjectKey     string `json:"subjectKey,omitempty"`
+	FirstName      string `json:"firstName,omitempty"`
+	LastName       string `json:"lastName,omitempty"`
+	MiddleName     string `json:"middleName,omitempty"`
+	EmailAddress   string `json:"emailAddress,omitempty"`
+	PhoneNumber    string `json:"phoneNumber,omitempty"`
+	SecondaryID    string `json:"secondaryId,omitempty"` // input may also call it "identifier"
+	StreetAddress1 string `json:"streetAddress1,omitempty"`
+	StreetAddress2 string `json:"streetAddress2,omitempty"`
+	Country        string `json:"country,omitempty"`
+	City           string `json:"city,omitempty"`
+	State          string `json:"state,omitempty"`
+	PostalCode     string `json:"postalCode,omitempty"`
+	FullDob        string `json:"fullDob,omitempty"` // YYYY-MM-DD
+	HospitalNumber string `json:"hospitalNumber,omitempty"`
+	Register       string `json:"register,omitempty"` // y or n; empty means n
+}
+
+// IdentifierAlias is the older API name of secondaryId (OpenClinica 4.13's request DTO).
+// [Contact.Set] and JSON decoding accept it.
+const IdentifierAlias = "identifier"
+
+// contactField describes one field of [Contact]: its API name, a human label for messages,
+// its length limit and its format rule. The order of contactFields is the order of findings.
+type contactField struct {
+	name    string
+	label   string
+	get     func(*Contact) *string
+	max     int  // 0: no length rule
+	tooLong Code // reported when the UTF-16 length exceeds max
+	valid   func(string) bool
+	invalid Code // reported when valid returns false
+	hint    string
+}
+
+// The server's patterns (StudyParticipantServiceImpl, OpenClinica 4.13.x), copied verbatim.
+// Java's matches() must consume the whole string; RE2's ^ and $ without (?m) do the same.
+var (
+	phonePattern = regexp.MustCompile(`^\+[0-9]{1,3} [0-9]{1,14}$`)
+	emailPattern = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+)
+
+var contactFields = []contactField{
+	{name: "subjectKey", label: "participant ID", get: func(c *Contact) *string { return &c.SubjectKey },
+		max: 30, tooLong: CodeParticipantIDLongerThan30Characters,
+		valid: noHTMLBrackets, invalid: CodeParticipantIDContainsUnsupportedHTMLCharacter,
+		hint: "contains < or >, which the server rejects as HTML"},
+	{name: "firstName", label: "first name", get: func(c *Contact) *string { return &c.FirstName },
+		max: 35, tooLong: CodeFirstNameTooLong},
+	{name: "lastName", label: "last name", get: func(c *Contact) *string { return &c.LastName },
+		max: 35, tooLong: CodeLastNameTooLong},
+	{name: "middleName", label: "middle name", get: func(c *Contact) *string { return &c.MiddleName },
+		max: 35, tooLong: CodeMiddleNameTooLong},
+	{name: "emailAddress", label: "email address", get: func(c *Contact) *string { return &c.EmailAddress },
+		max: 255, tooLong: CodeEmailAddressTooLong,
+		valid: emailPattern.MatchString, invalid: CodeInvalidEmailAddress,
+		hint: "is not an address the server accepts: local@domain.tld with ASCII letters, digits and !#$%&'*+/=?^_`{|}~- only"},
+	{name: "phoneNumber", label: "phone number", get: func(c *Contact) *string { return &c.PhoneNumber },
+		max: 17, tooLong: CodePhoneNumberTooLong,
+		valid: phonePattern.MatchString, invalid: CodeInvalidPhoneNumber,
+		hint: `is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits`},
+	{name: "secondaryId", label: "secondary ID", get: func(c *Contact) *string { return &c.SecondaryID },
+		max: 35, tooLong: CodeSecondaryIDTooLong},
+	{name: "streetAddress1", label: "street address 1", get: func(c *Contact) *string { return &c.StreetAddress1 },
+		max: 155, tooLong: CodeStreetAddress1TooLong},
+	{name: "streetAddress2", label: "street address 2", get: func(c *Contact) *string { return &c.StreetAddress2 },
+		max: 155, tooLong: CodeStreetAddress2TooLong},
+	{name: "country", label: "country", get: func(c *Contact) *string { return &c.Country },
+		max: 155, tooLong: CodeCountryTooLong},
+	{name: "city", label: "city", get: func(c *Contact) *string { return &c.City },
+		max: 155, tooLong: CodeCityTooLong},
+	{name: "state", label: "state", get: func(c *Contact) *string { return &c.State },
+		max: 155, tooLong: CodeStateTooLong},
+	{name: "postalCode", label: "postal code", get: func(c *Contact) *string { return &c.PostalCode },
+		max: 35, tooLong: CodePostalCodeTooLong},
+	{name: "fullDob", label: "full date of birth", get: func(c *Contact) *string { return &c.FullDob },
+		valid: isISODate, invalid: CodeInvalidFullDob,
+		hint: "is not a real calendar date written YYYY-MM-DD"},
+	{name: "hospitalNumber", label: "hospital number", get: func(c *Contact) *string { return &c.HospitalNumber },
+		max: 35, tooLong: CodeHospitalNumberTooLong},
+	{name: "register", label: "register", get: func(c *Contact) *string { return &c.Register },
+		valid: isRegisterValue, invalid: CodeInvalidRegisterValue,
+		hint: "is not y or n (the server also takes yes and no, in any case)"},
+}
+
+// isContactData reports whether the field is one of the seed's "Participant Contact Fields",
+// which a study-level participant may not have. Only the participant ID and the register
+// switch are not contact data.
+func (f *contactField) isContactData() bool {
+	return f.name != "subjectKey" && f.name != "register"
+}
+
+// ContactFields returns the API field names of [Contact] in the order findings report them.
+// The alias [IdentifierAlias] is not included.
+func ContactFields() []string {
+	names := make([]string, len(contactFields))
+	for i, f := range contactFields {
+		names[i] = f.name
+	}
+	return names
+}
+
+// Set stores value in the field with the given API name ("identifier" sets SecondaryID).
+// It reports an error for a name that is not a contact field, so input with a misspelt
+// column is rejected instead of silently validating nothing.
+func (c *Contact) Set(name, value string) error {
+	switch name {
+	case "subjectKey":
+		c.SubjectKey = value
+	case "firstName":
+		c.FirstName = value
+	case "lastName":
+		c.LastName = value
+	case "middleName":
+		c.MiddleName = value
+	case "emailAddress":
+		c.EmailAddress = value
+	case "phoneNumber":
+		c.PhoneNumber = value
+	case "secondaryId", IdentifierAlias:
+		c.SecondaryID = value
+	case "streetAddress1":
+		c.StreetAddress1 = value
+	case "streetAddress2":
+		c.StreetAddress2 = value
+	case "country":
+		c.Country = value
+	case "city":
+		c.City = value
+	case "state":
+		c.State = value
+	case "postalCode":
+		c.PostalCode = value
+	case "fullDob":
+		c.FullDob = value
+	case "hospitalNumber":
+		c.HospitalNumber = value
+	case "register":
+		c.Register = value
+	default:
+		return fmt.Errorf("unknown contact field %q", name)
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes an API request body. Field names must match exactly (the server's
+// Jackson mapping is case-sensitive, unlike encoding/json's default), values must be strings
+// or null (null means "not given"), and secondaryId and identifier may both appear only with
+// the same value.
+func (c *Contact) UnmarshalJSON(data []byte) error {
+	var m map[string]*string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	if m == nil { // JSON null: leave c alone, as encoding/json expects of an Unmarshaler
+		return nil
+	}
+	var rec Contact
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // deterministic error for the first unknown key
+	for _, k := range keys {
+		if m[k] == nil {
+			continue
+		}
+		if err := rec.Set(k, *m[k]); err != nil {
+			return err
+		}
+	}
+	if a, b := m["secondaryId"], m[IdentifierAlias]; a != nil && b != nil && *a != *b {
+		return fmt.Errorf("secondaryId and %s are both given, with different values", IdentifierAlias)
+	}
+	*c = rec
+	return nil
+}
+
+// CheckContact checks one contact record against the field rules and returns every
+// violation: fields in the order of [ContactFields], and within a field the length rule
+// before the format rule. It returns nil for a valid record. Empty fields are not checked,
+// as on the server.
+func CheckContact(c Contact, opts Options) []Finding {
+	var out []Finding
+	for i := range contactFields {
+		f := &contactFields[i]
+		v := *f.get(&c)
+		if v == "" {
+			continue
+		}
+		if f.max > 0 {
+			if n := utf16Len(v); n > f.max {
+				out = append(out, opts.finding(f.tooLong, f.name, v,
+					f.label+" is "+strconv.Itoa(n)+" characters, over the limit of "+strconv.Itoa(f.max)))
+			}
+		}
+		if f.valid != nil && !f.valid(v) {
+			out = append(out, opts.finding(f.invalid, f.name, v, f.label+" "+f.hint))
+		}
+	}
+	return out
+}
+
+// utf16Len counts s the way Java's String.length() does, since the server compares that
+// against its limits: one unit per character in the Basic Multilingual Plane, two for a
+// character outside it (a surrogate pair). Invalid UTF-8 counts one unit per bad byte, which
+// is what a decoder that substitutes U+FFFD produces.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r > 0xFFFF {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+func noHTMLBrackets(s string) bool {
+	return !strings.ContainsAny(s, "<>")
+}
+
+// isRegisterValue accepts what the server acts on ("y"/"yes", any case) plus the explicit
+// negatives. The server silently treats anything else as "n", which hides typos like "ja".
+func isRegisterValue(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "yes", "n", "no":
+		return true
+	}
+	return false
+}
+
+// registers reports whether a register value asks for Participate registration.
+func registers(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// isISODate reports whether s is a real proleptic Gregorian date written YYYY-MM-DD with a
+// year from 0001 to 9999. It does not reject future dates: that would make the result
+// depend on the clock.
+func isISODate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || year < 1 || month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	return day <= daysIn(month, year)
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
