@@ -143,7 +143,9 @@ type RaveUser struct {
 
 var raveUserAttrs = []string{"Active", "UserGroup", "SiteGroup", "UserRole"}
 
-func (v *RaveUser) ptrs() []*string { return []*string{&v.Active, &v.UserGroup, &v.SiteGroup, &v.UserRole} }
+func (v *RaveUser) ptrs() []*string {
+	return []*string{&v.Active, &v.UserGroup, &v.SiteGroup, &v.UserRole}
+}
 
 // Rave returns the user's Rave extension values.
 func (u *User) Rave() RaveUser {

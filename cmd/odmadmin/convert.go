@@ -112,4 +112,3 @@ func printWarnings(e *env, cmd string, ws []*odm.Error) {
 		fmt.Fprintf(e.stderr, "odmadmin %s: warning: %v\n", cmd, w)
 	}
 }
-
