@@ -109,7 +109,7 @@ func hasField(x *Ext, f int) bool {
 		return false
 	}
 	for _, e := range x.src.lay {
-		if e.kind == eField && e.field == f {
+		if e.kind == eField && int(e.field) == f {
 			return true
 		}
 	}

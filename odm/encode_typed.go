@@ -218,7 +218,7 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 	for i, e := range lay {
 		switch e.kind {
 		case eField:
-			if ki := sp.pos[e.field]; ki >= 0 {
+			if ki := sp.pos[int(e.field)]; ki >= 0 {
 				slots[ki]++
 				last[ki] = i
 			}
@@ -253,14 +253,14 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 		case eWS:
 			pend += e.text
 		case eField:
-			ki := sp.pos[e.field]
+			ki := sp.pos[int(e.field)]
 			if ki < 0 {
 				pend = ""
 				continue
 			}
 			newBefore(ki)
-			if e.item < cnt[ki] {
-				items = append(items, planItem{ws: pend, ki: ki, idx: e.item, orig: e})
+			if int(e.item) < cnt[ki] {
+				items = append(items, planItem{ws: pend, ki: ki, idx: int(e.item), orig: e})
 				if pend != "" {
 					lastWS = pend
 				}
@@ -338,9 +338,9 @@ func (x *xw) emitItem(m model, sp *spec, it planItem) {
 		empty := v == ""
 		if o := it.orig; o != nil {
 			name.Prefix = o.pfx
-			attrs = o.attrs
+			attrs = o.attrs()
 			if o.text == v {
-				if o.node != nil {
+				if o.mixed {
 					x.element(o.node.(*Element), it.ws)
 					return
 				}

@@ -20,6 +20,7 @@ import (
 const (
 	DefaultMaxDepth      = 256
 	DefaultMaxTokenBytes = 10 << 20
+	DefaultMaxAttrs      = 1024
 )
 
 // ReadOptions configure decoding. The zero value is ready to use.
@@ -36,6 +37,17 @@ type ReadOptions struct {
 	MaxTokenBytes int
 	// MaxInputBytes limits the input length in bytes. Default (0): no limit.
 	MaxInputBytes int64
+	// MaxAttrs limits the attributes of one element. encoding/xml spends about a hundred
+	// bytes per attribute, so a tag of a million tiny attributes would cost far more memory
+	// than its size suggests. Default (0): DefaultMaxAttrs. Negative: no limit.
+	MaxAttrs int
+}
+
+func (o ReadOptions) maxAttrs() int {
+	if o.MaxAttrs == 0 {
+		return DefaultMaxAttrs
+	}
+	return o.MaxAttrs
 }
 
 func (o ReadOptions) maxDepth() int {
@@ -129,6 +141,8 @@ type guard struct {
 	r        io.Reader
 	maxTok   int
 	maxInput int64
+	maxAttrs int
+	attrs    int // '=' seen in the current tag: an upper bound on its attribute count
 	total    int64
 	run      int
 	st       gstate
@@ -257,7 +271,7 @@ func (g *guard) scan(p []byte) error {
 				g.quote = 0
 				continue
 			}
-			j := bytes.IndexAny(p[i:], "\"'>")
+			j := bytes.IndexAny(p[i:], "\"'>=")
 			if j < 0 {
 				if err := g.grow(len(p) - i); err != nil {
 					return err
@@ -270,10 +284,17 @@ func (g *guard) scan(p []byte) error {
 			}
 			c := p[i+j]
 			i += j + 1
-			if c == '>' {
+			switch c {
+			case '>':
 				g.st = gText
 				g.run = 0
-			} else {
+				g.attrs = 0
+			case '=':
+				g.attrs++
+				if g.maxAttrs > 0 && g.attrs > g.maxAttrs {
+					return ErrTokenTooLarge
+				}
+			default:
 				g.quote = c
 			}
 		case gComment, gCDATA, gPI:

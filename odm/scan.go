@@ -25,15 +25,26 @@ const (
 	eExt                    // a node of Ext.Nodes
 )
 
+// entry is kept small: a decoded document holds one per child element and white-space run.
 type entry struct {
 	kind  entryKind
 	empty bool   // eField text: written as <x/>
-	field int    // eField: field id
-	item  int    // eField: index within a repeated field
+	mixed bool   // eField text: node holds the whole element (comments or CDATA inside)
+	field uint8  // eField: field id
+	item  int32  // eField: index within a repeated field
 	text  string // eWS: the white space; eField text: the text as read
 	pfx   string // eField text: the prefix the child was written with
-	attrs []Attr // eField text: attributes of the child (vendor attributes on LoginName, ...)
-	node  Node   // eExt: the node; eField text with mixed content: the whole element
+	// node is, for eExt, the node; for eField text, nil or an *Element carrying the
+	// child's attributes (vendor attributes on LoginName, ...) and, when mixed, its content.
+	node Node
+}
+
+// attrs returns the attributes of a text child as read.
+func (e *entry) attrs() []Attr {
+	if el, ok := e.node.(*Element); ok {
+		return el.Attrs
+	}
+	return nil
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -73,7 +84,7 @@ func newScanner(r io.Reader, opts ReadOptions) *scanner {
 		return s
 	}
 	s.encLabel = label
-	s.g = &guard{r: in, maxTok: opts.maxToken(), maxInput: opts.MaxInputBytes}
+	s.g = &guard{r: in, maxTok: opts.maxToken(), maxInput: opts.MaxInputBytes, maxAttrs: opts.maxAttrs()}
 	s.d = xml.NewDecoder(s.g)
 	s.d.Strict = true
 	// The bytes are already UTF-8 (prepareInput transcoded them), so whatever the
@@ -443,28 +454,28 @@ func (s *scanner) readTyped(m model, start *Element) error {
 					}
 				} else {
 					p := m.textsPtr(k.field)
-					en.item = len(*p)
+					en.item = int32(len(*p))
 					*p = append(*p, en.text)
 				}
-				en.field = k.field
+				en.field = uint8(k.field)
 				src.lay = append(src.lay, en)
 			case kOne:
 				if err := s.readTyped(m.oneNew(k.field), e); err != nil {
 					return err
 				}
-				src.lay = append(src.lay, entry{kind: eField, field: k.field})
+				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field)})
 			case kMany:
 				n := m.manyLen(k.field)
 				if err := s.readTyped(m.manyNew(k.field), e); err != nil {
 					return err
 				}
-				src.lay = append(src.lay, entry{kind: eField, field: k.field, item: n})
+				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field), item: int32(n)})
 			case kElems:
 				if err := s.readRaw(e); err != nil {
 					return err
 				}
 				p := m.elemsPtr(k.field)
-				src.lay = append(src.lay, entry{kind: eField, field: k.field, item: len(*p)})
+				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p))})
 				*p = append(*p, e)
 			}
 		}
@@ -478,7 +489,7 @@ func (s *scanner) fits(m model, k kidSpec) bool {
 	switch k.kind {
 	case kText:
 		for _, e := range m.ext().src.lay {
-			if e.kind == eField && e.field == k.field {
+			if e.kind == eField && int(e.field) == k.field {
 				return false
 			}
 		}
@@ -502,8 +513,24 @@ func (s *scanner) addExt(x *Ext, n Node, std int) {
 // readText reads a text-only element. Mixed content (comments or elements inside) is kept
 // whole in entry.node; the text value is the concatenated character data.
 func (s *scanner) readText(e *Element) (entry, error) {
-	en := entry{kind: eField, pfx: e.Prefix, attrs: e.Attrs}
 	var parts []string
+	en := entry{kind: eField, pfx: e.Prefix}
+	if len(e.Attrs) > 0 {
+		en.node = &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
+	}
+	mixed := func() *Element {
+		if !en.mixed {
+			el, _ := en.node.(*Element)
+			if el == nil {
+				el = &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
+			}
+			for _, p := range parts {
+				el.Children = append(el.Children, &Text{Data: p})
+			}
+			en.node, en.mixed = el, true
+		}
+		return en.node.(*Element)
+	}
 	first := true
 	for {
 		tk, err := s.next()
@@ -522,31 +549,18 @@ func (s *scanner) readText(e *Element) (entry, error) {
 			default:
 				en.text = strings.Join(parts, "")
 			}
-			if en.node != nil {
-				el := en.node.(*Element)
-				el.Empty = en.empty
+			if en.mixed {
+				en.node.(*Element).Empty = en.empty
 			}
 			return en, nil
 		case tk.text != nil:
+			if tk.text.CDATA || en.mixed {
+				el := mixed()
+				el.Children = append(el.Children, tk.text)
+			}
 			parts = append(parts, tk.text.Data)
-			if tk.text.CDATA && en.node == nil {
-				en.node = &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
-				for _, p := range parts[:len(parts)-1] {
-					en.node.(*Element).Children = append(en.node.(*Element).Children, &Text{Data: p})
-				}
-			}
-			if en.node != nil {
-				en.node.(*Element).Children = append(en.node.(*Element).Children, tk.text)
-			}
 		default:
-			if en.node == nil {
-				el := &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
-				for _, p := range parts {
-					el.Children = append(el.Children, &Text{Data: p})
-				}
-				en.node = el
-			}
-			el := en.node.(*Element)
+			el := mixed()
 			if tk.start != nil {
 				if err := s.readRaw(tk.start); err != nil {
 					return en, err

@@ -1,0 +1,254 @@
+package odm_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+const odmHead = `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3.2">`
+
+// repeatReader yields prefix, then n copies of chunk, then suffix, without holding them all.
+func repeatReader(prefix, chunk string, n int, suffix string) io.Reader {
+	rs := []io.Reader{strings.NewReader(prefix)}
+	rs = append(rs, &repeater{chunk: chunk, n: n})
+	rs = append(rs, strings.NewReader(suffix))
+	return io.MultiReader(rs...)
+}
+
+type repeater struct {
+	chunk string
+	n     int
+	off   int
+}
+
+func (r *repeater) Read(p []byte) (int, error) {
+	w := 0
+	for w < len(p) && r.n > 0 {
+		c := copy(p[w:], r.chunk[r.off:])
+		w += c
+		r.off += c
+		if r.off == len(r.chunk) {
+			r.off = 0
+			r.n--
+		}
+	}
+	if w == 0 && r.n == 0 {
+		return 0, io.EOF
+	}
+	return w, nil
+}
+
+// TestHostileInput: every hostile or broken input fails fast with a positioned error that
+// wraps the right sentinel, without panicking and with bounded memory.
+func TestHostileInput(t *testing.T) {
+	const mib = 1 << 20
+	tests := []struct {
+		name   string
+		reason string
+		input  func() io.Reader
+		opts   odm.ReadOptions
+		want   error
+	}{
+		// Memory is checked as bytes allocated while failing; every case fails within the
+		// first tens of MiB of a 64 MiB or larger input.
+		{"billion-laughs", "entities are never expanded: an undefined entity is an error",
+			func() io.Reader {
+				return strings.NewReader(`<?xml version="1.0"?><!DOCTYPE ODM [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>` +
+					`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="u"><LoginName>&lol2;</LoginName></User></AdminData></ODM>`)
+			}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"external-entity", "an external entity is never fetched",
+			func() io.Reader {
+				return strings.NewReader(`<?xml version="1.0"?><!DOCTYPE ODM [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
+					`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="u"><LoginName>&xxe;</LoginName></User></AdminData></ODM>`)
+			}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"deep-nesting", "200,000 nested elements stop at the depth limit",
+			func() io.Reader { return repeatReader(odmHead, "<a>", 200000, "") }, odm.ReadOptions{}, odm.ErrDepth},
+		{"deep-nesting-in-admindata", "the limit also holds inside vendor elements of AdminData",
+			func() io.Reader { return repeatReader(odmHead+`<AdminData><x:e xmlns:x="urn:x">`, "<x:e>", 200000, "") }, odm.ReadOptions{}, odm.ErrDepth},
+		{"huge-attribute", "a 64 MiB attribute value stops at the token limit before it is buffered",
+			func() io.Reader {
+				return repeatReader(odmHead+`<AdminData><User OID="`, strings.Repeat("A", 1024), 64*1024, `"/></AdminData></ODM>`)
+			},
+			odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"huge-text", "a 64 MiB text node stops at the token limit",
+			func() io.Reader {
+				return repeatReader(odmHead+`<AdminData><User OID="u"><LoginName>`, strings.Repeat("b", 1024), 64*1024, `</LoginName></User></AdminData></ODM>`)
+			}, odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"huge-cdata-with-lt", "a CDATA section full of '<' is still one token",
+			func() io.Reader {
+				return repeatReader(odmHead+`<Study OID="s"><![CDATA[`, strings.Repeat("<x>", 400), 64*1024, `]]></Study></ODM>`)
+			}, odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"huge-comment", "a 64 MiB comment stops at the token limit",
+			func() io.Reader { return repeatReader(odmHead+`<!--`, strings.Repeat("c", 1024), 64*1024, `--></ODM>`) },
+			odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"many-attributes", "a start tag with a million attributes is one huge token",
+			func() io.Reader {
+				return repeatReader(odmHead+`<AdminData><User `, `a="1" `, 1<<21, `/></AdminData></ODM>`)
+			},
+			odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"input-limit", "MaxInputBytes bounds the whole input",
+			func() io.Reader {
+				return repeatReader(odmHead+`<Study OID="s">`, `<!-- a comment of padding -->`, 1<<22, `</Study></ODM>`)
+			},
+			odm.ReadOptions{MaxInputBytes: 4 * mib}, odm.ErrInputTooLarge},
+		{"truncated", "a file cut in the middle is reported as truncated",
+			func() io.Reader { return strings.NewReader(odmHead + `<AdminData><User OID="u"><LoginName>ab`) }, odm.ReadOptions{}, odm.ErrTruncated},
+		{"truncated-in-tag", "a file cut inside a tag is reported as truncated",
+			func() io.Reader { return strings.NewReader(odmHead + `<AdminData><User OID="u`) }, odm.ReadOptions{}, odm.ErrTruncated},
+		{"empty", "an empty input has no root element", func() io.Reader { return strings.NewReader("") }, odm.ReadOptions{}, odm.ErrTruncated},
+		{"invalid-utf8", "bytes that are not UTF-8 are rejected",
+			func() io.Reader {
+				return strings.NewReader(odmHead + "<AdminData><User OID=\"u\"><LoginName>\xff\xfe</LoginName></User></AdminData></ODM>")
+			},
+			odm.ReadOptions{}, odm.ErrEncoding},
+		{"not-odm", "a well-formed file with another root is not ODM",
+			func() io.Reader { return strings.NewReader(`<?xml version="1.0"?><html><body/></html>`) }, odm.ReadOptions{}, odm.ErrNotODM},
+		{"odm-without-namespace", "an ODM root outside the CDISC namespace is not ODM",
+			func() io.Reader { return strings.NewReader(`<ODM ODMVersion="1.3.2"/>`) }, odm.ReadOptions{}, odm.ErrNotODM},
+		{"mismatched-tags", "end tags must match", func() io.Reader { return strings.NewReader(odmHead + `<AdminData></Study></ODM>`) }, odm.ReadOptions{}, odm.ErrSyntax},
+		{"undeclared-prefix", "a prefix must be declared", func() io.Reader { return strings.NewReader(odmHead + `<AdminData><q:x/></AdminData></ODM>`) }, odm.ReadOptions{}, odm.ErrSyntax},
+		{"duplicate-attribute", "an attribute may occur once", func() io.Reader {
+			return strings.NewReader(odmHead + `<AdminData><User OID="a" OID="b"/></AdminData></ODM>`)
+		}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"second-root", "one root element only", func() io.Reader { return strings.NewReader(odmHead + `</ODM><ODM/>`) }, odm.ReadOptions{}, odm.ErrSyntax},
+		{"text-before-root", "no text before the root", func() io.Reader { return strings.NewReader(`hello<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"/>`) }, odm.ReadOptions{}, odm.ErrSyntax},
+		{"utf32", "UTF-32 is refused clearly", func() io.Reader { return bytes.NewReader([]byte{0xFF, 0xFE, 0, 0, '<', 0, 0, 0}) }, odm.ReadOptions{}, odm.ErrEncoding},
+		{"unknown-encoding", "an encoding nobody knows is refused", func() io.Reader {
+			return strings.NewReader(`<?xml version="1.0" encoding="X-NOPE-9"?><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"/>`)
+		}, odm.ReadOptions{}, odm.ErrEncoding},
+		{"strict-quirk", "Strict turns a producer quirk into an error",
+			func() io.Reader {
+				return strings.NewReader(odmHead + `<AdminData><Location OID="L" Name="n"><MetaDataVersionRef StudyOID="S" MetaDataVersionOID="M" EffectiveDate="2020-01-01T00:00:00"/></Location></AdminData></ODM>`)
+			}, odm.ReadOptions{Strict: true}, odm.ErrQuirk},
+		{"strict-unknown", "Strict turns unknown ODM content into an error",
+			func() io.Reader {
+				return strings.NewReader(odmHead + `<AdminData><User OID="u"><Nickname>x</Nickname></User></AdminData></ODM>`)
+			},
+			odm.ReadOptions{Strict: true}, odm.ErrUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NotEmpty(t, tt.reason)
+			for _, mode := range []string{"decode", "stream"} {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				opts := tt.opts
+				opts.Name = "hostile.xml"
+				var err error
+				if mode == "decode" {
+					_, err = odm.Decode(tt.input(), opts)
+				} else {
+					r := odm.NewReader(tt.input(), opts)
+					for _, err = r.Next(); err == nil; _, err = r.Next() {
+					}
+				}
+				runtime.ReadMemStats(&after)
+				require.Error(t, err, mode)
+				require.ErrorIs(t, err, tt.want, "%s: %v", mode, err)
+				var pe *odm.Error
+				require.True(t, errors.As(err, &pe), "%s: want *odm.Error, got %T", mode, err)
+				require.Equal(t, "hostile.xml", pe.File, mode)
+				require.Greater(t, pe.Line, 0, "%s: error has no line: %v", mode, err)
+				require.True(t, strings.HasPrefix(err.Error(), "hostile.xml:"), "%s: %q", mode, err)
+				// Bounded memory: hostile inputs of 64 MiB and more must not be buffered.
+				if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 48*mib {
+					t.Errorf("%s: allocated %d MiB", mode, alloc/mib)
+				}
+			}
+		})
+	}
+}
+
+// TestEncodings: UTF-16 with a BOM, and declared ISO-8859-1 and windows-1252 inputs decode
+// to the same text as UTF-8; the output is UTF-8 with the declaration saying so.
+func TestEncodings(t *testing.T) {
+	const name = "Zoë Ærø – “Demo”"
+	body := func(enc string) string {
+		return `<?xml version="1.0" encoding="` + enc + `"?>` + "\n" +
+			`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="u1"><FullName>` + name + `</FullName></User></AdminData></ODM>` + "\n"
+	}
+	utf16 := func(order unicode.Endianness, enc string) []byte {
+		b, err := unicode.UTF16(order, unicode.UseBOM).NewEncoder().Bytes([]byte(body(enc)))
+		require.NoError(t, err)
+		return b
+	}
+	latin1 := func(enc string, cm *charmap.Charmap) []byte {
+		b, err := cm.NewEncoder().Bytes([]byte(body(enc)))
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name, reason string
+		input        []byte
+		want         string
+	}{
+		{"utf8", "the common case", []byte(body("UTF-8")), name},
+		{"utf8-bom", "a UTF-8 byte-order mark is skipped", append([]byte{0xEF, 0xBB, 0xBF}, body("UTF-8")...), name},
+		{"utf16le-bom", "UTF-16 little endian with BOM (Windows exports)", utf16(unicode.LittleEndian, "UTF-16"), name},
+		{"utf16be-bom", "UTF-16 big endian with BOM", utf16(unicode.BigEndian, "UTF-16"), name},
+		{"windows-1252", "declared windows-1252 decodes its curly quotes and dash", latin1("windows-1252", charmap.Windows1252), name},
+		{"iso-8859-1", "declared ISO-8859-1 decodes Latin-1 letters", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.input
+			want := tt.want
+			if tt.name == "iso-8859-1" {
+				// Latin-1 has no curly quotes or dashes: use a name it can carry.
+				src := strings.Replace(body("ISO-8859-1"), name, "Zoë Ærø", 1)
+				b, err := charmap.ISO8859_1.NewEncoder().Bytes([]byte(src))
+				require.NoError(t, err)
+				in, want = b, "Zoë Ærø"
+			}
+			doc, err := odm.Decode(bytes.NewReader(in), odm.ReadOptions{})
+			require.NoError(t, err, tt.reason)
+			require.Equal(t, want, doc.AdminData()[0].Users[0].FullName, tt.reason)
+			out := string(encode(t, doc, odm.WriteOptions{}))
+			require.Contains(t, out, `encoding="UTF-8"`)
+			require.Contains(t, out, "<FullName>"+want+"</FullName>")
+		})
+	}
+}
+
+// TestWarnings: producer quirks are read, kept verbatim, and reported with positions.
+func TestWarnings(t *testing.T) {
+	src := odmHead + "\n" + `<AdminData StudyOID="S ">
+<User OID="USR_7 "><FullName>Ian  Sparks</FullName><Address/><Fax/></User>
+<Location OID="L" Name="n"><MetaDataVersionRef StudyOID="S" MetaDataVersionOID="M" EffectiveDate="2020-01-01T00:00:00+00:00"/></Location>
+<Location OID="L2" Name="n"/>
+</AdminData></ODM>`
+	doc, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{Name: "q.xml"})
+	require.NoError(t, err)
+	u := doc.AdminData()[0].Users[0]
+	require.Equal(t, "USR_7 ", u.OID, "OIDs are kept as written")
+	require.Equal(t, "Ian  Sparks", u.FullName, "names are kept as written")
+	require.Equal(t, "2020-01-01T00:00:00+00:00", doc.AdminData()[0].Locations[0].MetaDataVersionRefs[0].EffectiveDate)
+	var msgs []string
+	for _, w := range doc.Warnings {
+		require.ErrorIs(t, w, odm.ErrQuirk)
+		require.Equal(t, "q.xml", w.File)
+		require.Greater(t, w.Line, 1)
+		msgs = append(msgs, w.Msg)
+		require.NotContains(t, w.Error(), "Sparks", "warnings must not quote personal data")
+	}
+	for _, want := range []string{"AdminData/@StudyOID has leading or trailing white space", "User/@OID has leading or trailing white space",
+		"FullName contains consecutive spaces", "empty Address element", "empty Fax element",
+		"MetaDataVersionRef/@EffectiveDate is a dateTime", "Location has no MetaDataVersionRef"} {
+		found := false
+		for _, m := range msgs {
+			found = found || strings.Contains(m, want)
+		}
+		require.True(t, found, "missing warning %q in %q", want, msgs)
+	}
+}
