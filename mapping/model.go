@@ -257,6 +257,9 @@ type Block struct {
 	Elements []string `json:"elements,omitempty"`
 
 	ad *odm.AdminData
+	// hidden are records that are not part of the model but belong to the block, such as
+	// InForm's automatic "Unknown" Location.
+	hidden []record
 }
 
 // record is one decoded value and the AdminData block (index into FileSource.Blocks) and

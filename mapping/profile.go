@@ -1,0 +1,182 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// Profiles lists every profile in a stable order (for help texts and tests).
+func Profiles() []Profile {
+	return []Profile{ProfileInForm, ProfileRave, ProfileOpenClinica, ProfileODM, ProfileODM2, ProfileClinicalOne}
+}
+
+// ParseProfile returns the profile named s (case-insensitive); "" is returned as "".
+func ParseProfile(s string) (Profile, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", nil
+	}
+	for _, p := range Profiles() {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	switch s {
+	case "odm1.3", "odm13", "odm1.3.2", "odm132":
+		return ProfileODM, nil
+	case "odm2.0", "odm20":
+		return ProfileODM2, nil
+	case "oc", "openclinica4", "openclinica3":
+		return ProfileOpenClinica, nil
+	case "c1", "clinical-one", "clinical1":
+		return ProfileClinicalOne, nil
+	case "medidata":
+		return ProfileRave, nil
+	}
+	return "", fmt.Errorf("unknown profile %q (want one of inform, rave, openclinica, odm, odm2, clinicalone)", s)
+}
+
+// Version returns the ODM version p writes (ODM 1.3 for the vendors, 2.0 for odm2, "" for
+// the CSV template).
+func (p Profile) Version() odm.Version {
+	switch p {
+	case ProfileODM2:
+		return odm.V20
+	case ProfileClinicalOne:
+		return ""
+	}
+	return odm.V13
+}
+
+// namespace returns the vendor extension namespace of p, or "".
+func (p Profile) namespace() string {
+	switch p {
+	case ProfileInForm:
+		return odm.NSInForm
+	case ProfileRave:
+		return odm.NSRave
+	case ProfileOpenClinica:
+		return odm.NSOpenClinica
+	}
+	return ""
+}
+
+// isOpenClinicaNS reports whether space is one of OpenClinica's extension namespaces.
+func isOpenClinicaNS(space string) bool {
+	return space == odm.NSOpenClinica || space == odm.NSOpenClinica12
+}
+
+// Detect returns the profile of doc from the vendor namespaces it declares or uses:
+// InForm's pf:, Rave's mdsol:, OpenClinica's; without any, odm2 for an ODM 2.0 document
+// and odm otherwise.
+func Detect(doc *odm.Document) Profile {
+	if doc == nil || doc.Root == nil {
+		return ProfileODM
+	}
+	if p := detectAttrs(doc.Root.Attrs, doc.Version); p != "" {
+		return p
+	}
+	// A producer may declare its namespace on the AdminData or the users instead.
+	for _, ad := range doc.AdminData() {
+		if p := detectAttrs(ad.Attrs, doc.Version); p != "" {
+			return p
+		}
+		for i, u := range ad.Users {
+			if i >= 8 {
+				break
+			}
+			if p := detectAttrs(u.Attrs, doc.Version); p != "" {
+				return p
+			}
+		}
+	}
+	return plainFor(doc.Version)
+}
+
+// DetectHeader is Detect for a stream: it looks at the ODM start tag only.
+func DetectHeader(h *odm.Header) Profile {
+	if h == nil || h.Root == nil {
+		return ProfileODM
+	}
+	if p := detectAttrs(h.Root.Attrs, h.Version); p != "" {
+		return p
+	}
+	return plainFor(h.Version)
+}
+
+func plainFor(v odm.Version) Profile {
+	if v == odm.V20 {
+		return ProfileODM2
+	}
+	return ProfileODM
+}
+
+func detectAttrs(attrs []odm.Attr, v odm.Version) Profile {
+	for _, a := range attrs {
+		space := a.Space
+		if a.IsNamespaceDecl() {
+			space = a.Value
+		}
+		switch {
+		case space == odm.NSInForm:
+			return ProfileInForm
+		case space == odm.NSRave:
+			return ProfileRave
+		case isOpenClinicaNS(space):
+			return ProfileOpenClinica
+		}
+	}
+	return ""
+}
+
+// Options configure reading and writing. The zero value is ready to use.
+type Options struct {
+	// Profile is the profile to read with. Default (""): Detect.
+	Profile Profile
+	// Study selects the study the Clinical One template is written for; required when the
+	// directory has more than one study. Default: the only study.
+	Study string
+	// Training duplicates each Production assignment into Training: reading the Clinical One
+	// template uploaded with "Upload users to training mode", or writing one meant for it.
+	// Default: false.
+	Training bool
+	// Now is the time written as CreationDateTime of a new ODM document and used to tell
+	// current users in the Clinical One export. Default: time.Now().
+	Now time.Time
+}
+
+func (o Options) now() time.Time {
+	if o.Now.IsZero() {
+		return time.Now()
+	}
+	return o.Now
+}
+
+// envFromStudyOID reads an environment from a study OID's parenthesized suffix, as Rave
+// names studies "Project(Env)" and OpenClinica 4 names test sites "S_X(TEST)". It returns
+// "" when the OID names none.
+func envFromStudyOID(oid string) Environment {
+	i := strings.LastIndexByte(oid, '(')
+	if i < 0 || !strings.HasSuffix(oid, ")") {
+		return ""
+	}
+	return parseEnv(oid[i+1 : len(oid)-1])
+}
+
+// parseEnv reads an environment name as vendors spell it, or "" if unknown.
+func parseEnv(s string) Environment {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "prod", "production", "live", "active":
+		return EnvProduction
+	case "test", "dev", "development", "uat", "qa", "validation", "val", "sandbox", "staging":
+		return EnvTest
+	case "training", "train", "trn":
+		return EnvTraining
+	case "design", "build":
+		return EnvDesign
+	}
+	return ""
+}

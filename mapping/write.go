@@ -1,0 +1,1599 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// ToDocument writes dir as an ODM document in profile p's flavour (p "" means the profile
+// dir was read with, or plain ODM 1.3.2).
+//
+// When p is the profile dir was read with, every user, site, group and signature is written
+// from the value as it was decoded, with the model's changes applied, so that an unchanged
+// directory writes back the AdminData it was read from (layout, vendor attributes and
+// elements included). Otherwise values are built fresh in p's flavour, and each value of
+// the model or of the source that p cannot hold is reported as a Warning.
+func ToDocument(dir *Directory, p Profile, opts Options) (*odm.Document, []Warning, error) {
+	if dir == nil {
+		return nil, nil, errors.New("mapping: no directory")
+	}
+	if p == "" {
+		p = ProfileODM
+		if dir.Source != nil && dir.Source.Vendor != "" {
+			p = dir.Source.Vendor
+		}
+	}
+	if p == ProfileClinicalOne {
+		return nil, nil, errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
+	}
+	if _, err := ParseProfile(string(p)); err != nil {
+		return nil, nil, err
+	}
+	w := &writer{p: p, v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
+	w.same = dir.Source != nil && dir.Source.Vendor == p
+	w.plan = w.blocks()
+	doc := w.document()
+	return doc, w.warn.result(), nil
+}
+
+type writer struct {
+	p    Profile
+	v    odm.Version
+	dir  *Directory
+	opts Options
+	same bool // writing back the profile the directory was read with
+	warn warner
+	plan []blockPlan
+
+	// groupIDs maps a rights-group name to the InForm GroupDef OID written for it.
+	groupIDs map[string]string
+	newGroup []*Group
+	// orgIDs maps an organization name to the ODM 2.0 Organization OID generated for it.
+	orgIDs map[string]string
+	newOrg []*odm.Organization
+}
+
+// blockPlan is one AdminData to write.
+type blockPlan struct {
+	study string
+	src   int // index into dir.Source.Blocks, -1 for a new block
+}
+
+func (w *writer) document() *odm.Document {
+	doc := odm.NewDocument(w.v)
+	doc.Epilog = []odm.Node{&odm.Text{Data: "\n"}}
+	if src := w.dir.Source; w.same && src != nil && src.doc != nil && src.doc.Version == w.v {
+		// Writing back: the prolog (declaration, comments) and epilog as they were.
+		doc.Prolog, doc.Epilog = src.doc.Prolog, src.doc.Epilog
+	}
+	w.rootAttrs(doc)
+	if w.p == ProfileOpenClinica {
+		w.studyElements(doc)
+	}
+	for _, bp := range w.plan {
+		doc.AddAdminData(w.adminData(bp))
+	}
+	return doc
+}
+
+// prefixes are the conventional prefixes of the vendor namespaces.
+func prefixFor(space string) string {
+	switch {
+	case space == odm.NSInForm:
+		return "pf"
+	case space == odm.NSRave:
+		return "mdsol"
+	case isOpenClinicaNS(space):
+		return "OpenClinica"
+	case space == odm.NSXSI:
+		return "xsi"
+	case space == odm.NSXML:
+		return "xml"
+	}
+	return ""
+}
+
+func attrLabel(space, local string) string {
+	if p := prefixFor(space); p != "" {
+		return p + ":" + local
+	}
+	return "{" + space + "}" + local
+}
+
+// rootAttrs13 and rootAttrs20 are the ODM root attributes each version defines.
+var (
+	rootAttrs13 = map[string]bool{"Description": true, "FileType": true, "Granularity": true, "Archival": true,
+		"FileOID": true, "CreationDateTime": true, "PriorFileOID": true, "AsOfDateTime": true, "ODMVersion": true,
+		"Originator": true, "SourceSystem": true, "SourceSystemVersion": true, "ID": true}
+	rootAttrs20 = map[string]bool{"FileType": true, "Granularity": true, "Context": true, "FileOID": true,
+		"CreationDateTime": true, "PriorFileOID": true, "AsOfDateTime": true, "ODMVersion": true,
+		"Originator": true, "SourceSystem": true, "SourceSystemVersion": true}
+)
+
+func (w *writer) rootAttrs(doc *odm.Document) {
+	root := doc.Root
+	if ns := w.p.namespace(); ns != "" {
+		root.Attrs = append(root.Attrs, odm.Attr{Name: odm.Name{Space: odm.NSXMLNS, Prefix: "xmlns", Local: prefixFor(ns)}, Value: ns})
+	}
+	src := w.dir.Source
+	if src != nil && src.doc != nil && w.same && src.doc.Version == w.v {
+		// Same vendor and version: the root start tag as it was.
+		root.Attrs = append([]odm.Attr(nil), src.doc.Root.Attrs...)
+		root.Name = src.doc.Root.Name
+		return
+	}
+	allowed := rootAttrs13
+	if w.v == odm.V20 {
+		allowed = rootAttrs20
+	}
+	var attrs []Attr
+	if src != nil {
+		attrs = src.Attrs
+	}
+	for _, a := range attrs {
+		switch {
+		case a.Space == "" && a.Name == "ODMVersion":
+			// NewDocument wrote the target's version.
+		case a.Space == "" && allowed[a.Name]:
+			root.SetAttr("", "", a.Name, a.Value)
+		case a.Space == "":
+			w.warn.add(CodeUnrepresentable, "ODM/@"+a.Name, "ODM", "the root attribute does not exist in ODM "+string(w.v))
+		case w.same || a.Space == w.p.namespace():
+			root.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
+		default:
+			w.warn.add(CodeExtensionDropped, "ODM/@"+attrLabel(a.Space, a.Name), "ODM", "another vendor's extension is left out")
+		}
+	}
+	if _, ok := root.Attr("", "FileType"); !ok {
+		root.SetAttr("", "", "FileType", "Snapshot")
+	}
+	now := w.opts.now()
+	if _, ok := root.Attr("", "FileOID"); !ok {
+		root.SetAttr("", "", "FileOID", "odmadmin."+now.UTC().Format("20060102T150405Z"))
+	}
+	if _, ok := root.Attr("", "CreationDateTime"); !ok {
+		root.SetAttr("", "", "CreationDateTime", now.Format("2006-01-02T15:04:05-07:00"))
+	}
+}
+
+// blocks decides the AdminData elements to write: the source's when writing back the same
+// vendor (plus one for any study only the model knows), else one per study the users are
+// assigned in (OpenClinica: one per study and per site study), or a single one.
+func (w *writer) blocks() []blockPlan {
+	var out []blockPlan
+	have := map[string]bool{}
+	if w.same && w.dir.Source != nil {
+		for i, b := range w.dir.Source.Blocks {
+			out = append(out, blockPlan{study: b.Study, src: i})
+			have[b.Study] = true
+		}
+		if have[""] && w.p != ProfileOpenClinica {
+			return out // a block for all studies covers the new ones too
+		}
+	}
+	var want []string
+	add := func(s string) {
+		if !have[s] {
+			have[s] = true
+			want = append(want, s)
+		}
+	}
+	if w.p == ProfileOpenClinica {
+		for _, s := range w.dir.Studies {
+			add(s.ID)
+		}
+		for _, u := range w.dir.Users {
+			for _, a := range u.Assignments {
+				add(a.Study)
+				if a.Site != "" {
+					add(a.Site)
+				}
+			}
+		}
+		delete(have, "")
+		for _, s := range want {
+			if s != "" {
+				out = append(out, blockPlan{study: s, src: -1})
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, blockPlan{src: -1})
+		}
+		return out
+	}
+	for _, s := range w.dir.Studies {
+		if s.Parent == "" {
+			add(s.ID)
+		}
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			add(a.Study)
+		}
+	}
+	var studies []string
+	for _, s := range want {
+		if s != "" {
+			studies = append(studies, s)
+		}
+	}
+	if len(out) == 0 && len(studies) <= 1 {
+		st := ""
+		if len(studies) == 1 {
+			st = studies[0]
+		}
+		return []blockPlan{{study: st, src: -1}}
+	}
+	for _, s := range studies {
+		out = append(out, blockPlan{study: s, src: -1})
+	}
+	return out
+}
+
+// rec returns the record of src decoded in source block bi, else (with any) the first.
+func (w *writer) rec(src *Source, bi int, any bool) (record, bool) {
+	if !w.same || src == nil || src.Vendor != w.p {
+		return record{}, false
+	}
+	for _, r := range src.recs {
+		if r.block == bi && bi >= 0 {
+			return r, true
+		}
+	}
+	if any && len(src.recs) > 0 {
+		r := src.recs[0]
+		r.pos = -1 // not from this block: place it after the block's own records
+		return r, true
+	}
+	return record{}, false
+}
+
+// ordered sorts items by their position in the source block (new ones last, in model order).
+type ordered[T any] struct {
+	pos int
+	v   T
+}
+
+func sortByPos[T any](in []ordered[T]) []T {
+	sort.SliceStable(in, func(i, j int) bool {
+		pi, pj := in[i].pos, in[j].pos
+		if pi < 0 {
+			pi = 1 << 30
+		}
+		if pj < 0 {
+			pj = 1 << 30
+		}
+		return pi < pj
+	})
+	out := make([]T, len(in))
+	for i, x := range in {
+		out[i] = x.v
+	}
+	return out
+}
+
+// inBlock reports whether an assignment belongs in an AdminData about study.
+func (w *writer) inBlock(a Assignment, study string) bool {
+	if w.p == ProfileOpenClinica {
+		if a.Site != "" {
+			return a.Site == study
+		}
+		return a.Study == study
+	}
+	return study == "" || a.Study == study || a.Study == ""
+}
+
+func (w *writer) adminData(bp blockPlan) *odm.AdminData {
+	ad := &odm.AdminData{StudyOID: bp.study}
+	var srcBlock *Block
+	if bp.src >= 0 && w.dir.Source != nil {
+		srcBlock = &w.dir.Source.Blocks[bp.src]
+		if srcBlock.ad != nil {
+			c := *srcBlock.ad
+			c.Users, c.Organizations, c.Locations, c.SignatureDefs = nil, nil, nil, nil
+			c.Nodes = nil
+			c.Attrs = append([]odm.Attr(nil), srcBlock.ad.Attrs...)
+			ad = &c
+		} else {
+			w.extAttrsInto(&ad.Ext, srcBlock.Attrs, "AdminData", "AdminData "+bp.study)
+		}
+	}
+
+	// Users.
+	var users []ordered[*odm.User]
+	for _, u := range w.dir.Users {
+		var as []Assignment
+		for _, a := range u.Assignments {
+			if w.inBlock(a, bp.study) {
+				as = append(as, a)
+			}
+		}
+		r, hasRec := w.rec(u.Source, bp.src, false)
+		switch {
+		case len(as) > 0:
+		case hasRec && len(u.Assignments) > 0 && w.p == ProfileOpenClinica:
+			continue // OpenClinica: membership of a site study is the assignment; it was removed
+		case hasRec:
+		case len(u.Assignments) > 0:
+			continue // assigned elsewhere only
+		default:
+			// No assignment at all: the block the user was read in, else the first one.
+			if _, elsewhere := w.rec(u.Source, -1, true); elsewhere || !w.isFirst(bp) {
+				continue
+			}
+		}
+		if !hasRec {
+			r, hasRec = w.rec(u.Source, bp.src, true)
+		}
+		var base *odm.User
+		if hasRec {
+			base, _ = r.v.(*odm.User)
+		}
+		users = append(users, ordered[*odm.User]{pos: posOf(r, hasRec), v: w.user(u, base, as, bp.study)})
+	}
+	ad.Users = sortByPos(users)
+
+	// Organizations (ODM 2.0) and Locations.
+	if w.v == odm.V20 {
+		var orgs []ordered[*odm.Organization]
+		for _, o := range w.dir.Organizations {
+			if !w.belongs(o.Source, o.Study, bp) {
+				continue
+			}
+			r, ok := w.rec(o.Source, bp.src, true)
+			var base *odm.Organization
+			if ok {
+				base, _ = r.v.(*odm.Organization)
+			}
+			orgs = append(orgs, ordered[*odm.Organization]{pos: posOf(r, ok), v: w.organization(o, base)})
+		}
+		ad.Organizations = sortByPos(orgs)
+	} else {
+		for _, o := range w.dir.Organizations {
+			if w.belongs(o.Source, o.Study, bp) {
+				w.warn.add(CodeUnrepresentable, "Organization", "Organization "+o.ID, "ODM 1.3 has no Organization element; users keep the organization's name")
+			}
+		}
+	}
+	var locs []ordered[*odm.Location]
+	if w.p != ProfileOpenClinica {
+		for _, s := range w.dir.Sites {
+			if !w.siteInBlock(s, bp) {
+				continue
+			}
+			r, ok := w.rec(s.Source, bp.src, true)
+			var base *odm.Location
+			if ok {
+				base, _ = r.v.(*odm.Location)
+			}
+			if l := w.location(s, base, bp.study); l != nil {
+				locs = append(locs, ordered[*odm.Location]{pos: posOf(r, ok), v: l})
+			}
+		}
+		if srcBlock != nil && w.same {
+			for _, h := range srcBlock.hidden {
+				if l, ok := h.v.(*odm.Location); ok {
+					locs = append(locs, ordered[*odm.Location]{pos: h.pos, v: l})
+				}
+			}
+		}
+	} else if w.isFirst(bp) {
+		for _, s := range w.dir.Sites {
+			if s.Source == nil || s.Source.Vendor != ProfileOpenClinica {
+				w.warn.add(CodeApproximated, "Location", "Location "+s.ID, "OpenClinica writes sites as site studies (name and number only), not Locations; study versions, country and other site details are left out")
+			}
+		}
+	}
+	ad.Locations = sortByPos(locs)
+
+	// Signatures.
+	var sigs []ordered[*odm.SignatureDef]
+	for _, s := range w.dir.Signatures {
+		if !w.belongs(s.Source, s.Study, bp) {
+			continue
+		}
+		r, ok := w.rec(s.Source, bp.src, true)
+		var base *odm.SignatureDef
+		if ok {
+			base, _ = r.v.(*odm.SignatureDef)
+		}
+		sigs = append(sigs, ordered[*odm.SignatureDef]{pos: posOf(r, ok), v: w.signature(s, base)})
+	}
+	ad.SignatureDefs = sortByPos(sigs)
+
+	// Vendor content directly inside AdminData: InForm groups, then the rest.
+	w.blockNodes(ad, srcBlock, bp)
+	if len(w.newOrg) > 0 {
+		ad.Organizations = append(ad.Organizations, w.newOrg...)
+		w.newOrg = nil
+	}
+	return ad
+}
+
+func posOf(r record, ok bool) int {
+	if !ok {
+		return -1
+	}
+	return r.pos
+}
+
+// isFirst reports whether bp is the first block written, where values that belong to no
+// block in particular go.
+func (w *writer) isFirst(bp blockPlan) bool {
+	return len(w.plan) > 0 && w.plan[0] == bp
+}
+
+// belongs reports whether a value read from (or made for) study goes into block bp.
+func (w *writer) belongs(src *Source, study string, bp blockPlan) bool {
+	if _, ok := w.rec(src, bp.src, false); ok {
+		return true
+	}
+	if _, ok := w.rec(src, -1, true); ok && bp.src >= 0 {
+		return false // read in another block of this source
+	}
+	if bp.study == "" || study == bp.study {
+		return true
+	}
+	return w.isFirst(bp) && (study == "" || !w.hasBlock(study))
+}
+
+func (w *writer) hasBlock(study string) bool {
+	for _, b := range w.plan {
+		if b.study == study {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
+	if _, ok := w.rec(s.Source, bp.src, false); ok {
+		return true
+	}
+	if _, ok := w.rec(s.Source, -1, true); ok && bp.src >= 0 {
+		return false
+	}
+	if bp.study == "" {
+		return true
+	}
+	if s.Study == bp.study {
+		return true
+	}
+	for _, v := range s.Versions {
+		if v.Study == bp.study {
+			return true
+		}
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			if a.Site == s.ID && a.Study == bp.study {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// extAttrsInto applies a value's recorded vendor attributes when writing fresh: those of
+// the target vendor are set, other vendors' are reported and left out.
+func (w *writer) extAttrsInto(x *odm.Ext, attrs []Attr, elem, subject string) {
+	for _, a := range attrs {
+		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) {
+			x.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
+			continue
+		}
+		if mappedAttrs[elem+" "+attrLabel(a.Space, a.Name)] {
+			continue // carried by a model field, which reports itself if the target lacks it
+		}
+		w.warn.add(CodeExtensionDropped, elem+"/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
+	}
+}
+
+// mappedAttrs are the vendor attributes the model reads into its own fields (status,
+// role, locale, ...). Writing another vendor translates those fields instead.
+var mappedAttrs = map[string]bool{
+	"User pf:StudyLocale": true, "User pf:Active": true, "User pf:Terminated": true, "User pf:InFormUserType": true,
+	"Location pf:SiteCountry": true, "Location pf:SiteTimezone": true, "Location pf:Locale": true,
+	"User mdsol:Active": true, "User mdsol:UserRole": true, "User mdsol:UserGroup": true, "User mdsol:SiteGroup": true,
+	"Location mdsol:Active": true,
+	"User OpenClinica:UserRole": true, "User OpenClinica:Status": true, "User OpenClinica:UserName": true,
+}
+
+// extElementsInto re-creates recorded vendor elements (from JSON) of the target vendor.
+func (w *writer) extElementsInto(x *odm.Ext, elems []string, elem, subject string) {
+	for _, s := range elems {
+		e, err := parseElementXML(s)
+		if err != nil {
+			w.warn.add(CodeInvalidValue, elem+"/extension", subject, "a recorded vendor element is not well-formed XML and is left out")
+			continue
+		}
+		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) {
+			x.Nodes = append(x.Nodes, e)
+			continue
+		}
+		w.warn.add(CodeExtensionDropped, elem+"/"+attrLabel(e.Space, e.Local), subject, "another vendor's extension element is left out")
+	}
+}
+
+// setExt sets or removes (value "") a vendor attribute when it differs from what is there.
+func setExt(x *odm.Ext, space, local, value string) {
+	cur, ok := x.Attr(space, local)
+	switch {
+	case ok && cur == value:
+	case value == "" && ok:
+		x.RemoveAttr(space, local)
+	case value != "":
+		x.SetAttr(space, prefixFor(space), local, value)
+	}
+}
+
+// keepStrings returns base when it says the same as want once empty entries are ignored
+// (so <Fax/> read from Rave survives), else want.
+func keepStrings(base, want []string) []string {
+	if equalStrings(nonEmpty(base), want) {
+		return base
+	}
+	return want
+}
+
+// assignmentRole is the role a user has in a block: the first named role of its assignments.
+func assignmentRole(as []Assignment) (Role, bool) {
+	for _, a := range as {
+		if a.Role.Name != "" || a.Role.Canonical != "" {
+			return a.Role, true
+		}
+	}
+	return Role{}, false
+}
+
+func (w *writer) roleName(r Role, s Scope) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	if n := DefaultRoleName(w.p, r.Canonical, s); n != "" {
+		return n
+	}
+	return string(r.Canonical)
+}
+
+// userTypeFor derives an ODM UserType for a user that has none, from its category.
+func userTypeFor(c Category, v odm.Version) odm.UserType {
+	switch c {
+	case CategorySite:
+		return odm.UserInvestigator
+	case CategorySponsor:
+		return odm.UserSponsor
+	case CategoryParticipant:
+		if v == odm.V20 {
+			return odm.UserSubject
+		}
+		return odm.UserOther
+	case CategorySystem, CategorySupport, CategoryIntegration:
+		return odm.UserOther
+	}
+	return ""
+}
+
+// userType13 maps ODM 2.0 user types to the nearest ODM 1.3 one.
+var userType13 = map[odm.UserType]odm.UserType{
+	odm.UserSubject: odm.UserOther, odm.UserMonitor: odm.UserSponsor, odm.UserDataAnalyst: odm.UserSponsor,
+	odm.UserCareProvider: odm.UserInvestigator, odm.UserAssessor: odm.UserOther,
+}
+
+func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *odm.User {
+	subject := "User " + u.ID
+	var o *odm.User
+	if base != nil {
+		c := *base
+		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
+		c.Nodes = append([]odm.Node(nil), base.Nodes...)
+		o = &c
+	} else {
+		o = &odm.User{}
+		if u.Source != nil {
+			// From JSON, or another vendor: the target's own extensions are set again,
+			// another vendor's are reported.
+			w.extAttrsInto(&o.Ext, u.Source.Attrs, "User", subject)
+			w.extElementsInto(&o.Ext, u.Source.Elements, "User", subject)
+		}
+	}
+	fresh := base == nil
+	flavour := w.p != ProfileOpenClinica || !fresh // OpenClinica writes names and organization only
+	lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "User/"+field, subject, msg) }
+	ocLost := func(field string) { lost(field, "OpenClinica's AdminData has no place for it") }
+
+	if strings.TrimSpace(o.OID) != u.ID {
+		o.OID = u.ID
+	}
+	// UserType.
+	t := odm.UserType(u.Type)
+	if t == "" && fresh && w.p != ProfileOpenClinica {
+		t = userTypeFor(u.Category, w.v)
+	}
+	if t != "" && !t.Valid(w.v) {
+		if m, ok := userType13[t]; ok && w.v != odm.V20 {
+			w.warn.add(CodeApproximated, "User/@UserType", subject, "ODM 1.3 has no such UserType; the nearest one is written")
+			t = m
+		} else {
+			lost("@UserType", "not a UserType of ODM "+string(w.v))
+			t = ""
+		}
+	}
+	if !flavour && t != "" {
+		ocLost("@UserType")
+		t = ""
+	}
+	if o.UserType != t {
+		o.UserType = t
+	}
+
+	// Names.
+	set := func(dst *string, v, field string, ok bool) {
+		if !ok {
+			if v != "" {
+				if w.p == ProfileOpenClinica {
+					ocLost(field)
+				} else {
+					lost(field, "ODM "+string(w.v)+" has no "+field)
+				}
+			}
+			v = ""
+		}
+		if *dst != v {
+			*dst = v
+		}
+	}
+	is2 := w.v == odm.V20
+	set(&o.LoginName, u.Login, "LoginName", flavour)
+	if is2 {
+		switch {
+		case u.DisplayName == "" || u.DisplayName == u.FullName:
+		case u.FullName == "":
+			w.warn.add(CodeApproximated, "User/DisplayName", subject, "ODM 2.0 has no DisplayName; it is written as FullName, which 2.0 uses for display")
+		default:
+			lost("DisplayName", "ODM 2.0 has no DisplayName (its FullName is for display)")
+		}
+		full := u.FullName
+		if full == "" {
+			full = u.DisplayName
+		}
+		set(&o.FullName, full, "FullName", true)
+	} else {
+		set(&o.DisplayName, u.DisplayName, "DisplayName", flavour)
+		set(&o.FullName, u.FullName, "FullName", true)
+	}
+	set(&o.FirstName, u.GivenName, "GivenName", true)
+	set(&o.LastName, u.FamilyName, "FamilyName", true)
+	set(&o.Prefix, u.Prefix, "Prefix", is2)
+	set(&o.Suffix, u.Suffix, "Suffix", is2)
+
+	// Organization.
+	if is2 {
+		org := u.OrganizationID
+		if org == "" && u.Organization != "" {
+			org = w.orgFor(u.Organization, subject)
+		}
+		set(&o.OrganizationOID, org, "OrganizationOID", true)
+	} else {
+		name := u.Organization
+		if name == "" && u.OrganizationID != "" {
+			name = w.orgName(u.OrganizationID)
+			w.warn.add(CodeApproximated, "User/@OrganizationOID", subject, "ODM 1.3 has no OrganizationOID; the organization's name is written")
+		}
+		set(&o.Organization, name, "Organization", true)
+	}
+
+	// Addresses.
+	if !flavour {
+		if len(u.Addresses) > 0 {
+			ocLost("Address")
+		}
+		o.Addresses = nil
+	} else if !equalAddresses(addresses(o.Addresses), u.Addresses) {
+		o.Addresses = w.addresses(u.Addresses, "User", subject)
+	}
+
+	// Contacts.
+	if is2 {
+		o.Emails, o.Phones, o.Faxes, o.Pager, o.Certificates, o.Picture = nil, nil, nil, "", nil, nil
+		var tel []*odm.Telecom
+		add := func(t odm.TelecomType, vs ...string) {
+			for _, v := range vs {
+				tel = append(tel, &odm.Telecom{TelecomType: t, Value: v})
+			}
+		}
+		add(odm.TelecomEmail, u.Emails...)
+		add(odm.TelecomPhone, u.Phones...)
+		add(odm.TelecomFax, u.Faxes...)
+		if u.Pager != "" {
+			add(odm.TelecomPager, u.Pager)
+		}
+		for _, t := range u.Telecoms {
+			add(odm.TelecomType(t.Type), t.Value)
+		}
+		if !equalTelecoms(o.Telecoms, tel) {
+			o.Telecoms = tel
+		}
+		if len(u.Certificates) > 0 {
+			lost("Certificate", "ODM 2.0 has no Certificate")
+		}
+		if p := u.Picture; p != nil {
+			img := &odm.Image{ImageFileName: p.File, Href: p.Href, MimeType: p.MIMEType}
+			if p.Type != "" && p.MIMEType == "" {
+				w.warn.add(CodeApproximated, "User/Picture/@ImageType", subject, "ODM 2.0 Image has a MIME type, not an image type; the image type is left out")
+			}
+			if c := o.Image; c == nil || c.ImageFileName != img.ImageFileName || c.Href != img.Href || c.MimeType != img.MimeType {
+				o.Image = img
+			}
+		} else {
+			o.Image = nil
+		}
+	} else {
+		o.Telecoms, o.Image = nil, nil
+		if flavour {
+			o.Emails = keepStrings(o.Emails, u.Emails)
+			o.Phones = keepStrings(o.Phones, u.Phones)
+			o.Faxes = keepStrings(o.Faxes, u.Faxes)
+			if strings.TrimSpace(o.Pager) != u.Pager {
+				o.Pager = u.Pager
+			}
+			o.Certificates = keepStrings(o.Certificates, u.Certificates)
+			var extra []string
+			for _, t := range u.Telecoms {
+				if t.Type == string(odm.TelecomSMS) {
+					extra = append(extra, t.Value)
+					w.warn.add(CodeApproximated, "User/Telecom[SMS]", subject, "ODM 1.3 has no SMS contact; the number is written as a Phone")
+					continue
+				}
+				if t.Type == string(odm.TelecomPager) && o.Pager == "" {
+					o.Pager = t.Value
+					continue
+				}
+				lost("Telecom["+t.Type+"]", "ODM 1.3 has no such contact type")
+			}
+			if len(extra) > 0 {
+				o.Phones = append(append([]string(nil), o.Phones...), extra...)
+			}
+			if p := u.Picture; p != nil {
+				pic := &odm.Picture{PictureFileName: p.File, ImageType: p.Type}
+				if pic.PictureFileName == "" {
+					pic.PictureFileName = p.Href
+				}
+				if p.Href != "" && p.File != "" {
+					lost("Image/@href", "ODM 1.3 Picture has a file name only")
+				}
+				if p.MIMEType != "" && p.Type == "" {
+					lost("Image/@MimeType", "ODM 1.3 Picture has an image type, not a MIME type")
+				}
+				if c := o.Picture; c == nil || c.PictureFileName != pic.PictureFileName || c.ImageType != pic.ImageType {
+					o.Picture = pic
+				}
+			} else {
+				o.Picture = nil
+			}
+		} else {
+			if len(u.Emails)+len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
+				ocLost("Email/Phone/Fax/Pager")
+			}
+			if len(u.Certificates) > 0 {
+				ocLost("Certificate")
+			}
+			if u.Picture != nil {
+				ocLost("Picture")
+			}
+			o.Emails, o.Phones, o.Faxes, o.Pager, o.Certificates, o.Picture = nil, nil, nil, "", nil, nil
+		}
+	}
+
+	// Sites.
+	var sites []string
+	for _, a := range as {
+		if a.Site != "" && !contains(sites, a.Site) {
+			sites = append(sites, a.Site)
+		}
+	}
+	switch {
+	case w.p == ProfileOpenClinica:
+		// Site membership is the AdminData block the user is in.
+		if fresh {
+			o.LocationRefs, o.LocationOID = nil, ""
+		}
+	case is2:
+		o.LocationRefs = nil
+		loc := ""
+		if len(sites) > 0 {
+			loc = sites[0]
+		}
+		if len(sites) > 1 {
+			w.warn.add(CodeApproximated, "User/LocationRef", subject, "ODM 2.0 User has one LocationOID; only the first site is written")
+		}
+		set(&o.LocationOID, loc, "LocationOID", true)
+	default:
+		o.LocationOID = ""
+		var have []string
+		for _, r := range o.LocationRefs {
+			s := strings.TrimSpace(r.LocationOID)
+			if s != "" && !(w.p == ProfileInForm && s == "Unknown") && !contains(have, s) {
+				have = append(have, s)
+			}
+		}
+		if !equalStrings(have, sites) {
+			o.LocationRefs = nil
+			for _, s := range sites {
+				o.LocationRefs = append(o.LocationRefs, &odm.LocationRef{LocationOID: s})
+			}
+		}
+	}
+
+	// Vendor fields.
+	role, hasRole := assignmentRole(as)
+	scope := ScopeStudy
+	if len(sites) > 0 {
+		scope = ScopeSite
+	}
+	switch w.p {
+	case ProfileInForm:
+		setExt(&o.Ext, odm.NSInForm, "StudyLocale", u.Locale)
+		if informStatus(&o.Ext) != u.Status {
+			w.informStatus(&o.Ext, u.Status, subject)
+		}
+		// The category read back from what is there: pf:InFormUserType, else the UserType.
+		derived := categoryFromType(o.UserType)
+		if cur, ok := o.Attr(odm.NSInForm, "InFormUserType"); ok {
+			if c, ok := parseCategory(cur); ok {
+				derived = c
+			}
+		}
+		if derived != u.Category {
+			switch u.Category {
+			case CategoryParticipant:
+				lost("category", "InForm has no participant user type")
+				o.RemoveAttr(odm.NSInForm, "InFormUserType")
+			default:
+				setExt(&o.Ext, odm.NSInForm, "InFormUserType", string(u.Category))
+			}
+		}
+		w.informGroups(o, u, role, hasRole, scope, subject)
+		if u.External {
+			lost("external", "InForm has no flag for externally authenticated users")
+		}
+	case ProfileRave:
+		if raveStatus(&o.Ext) != u.Status {
+			switch u.Status {
+			case StatusAvailable:
+				setExt(&o.Ext, odm.NSRave, "Active", "Yes")
+			case "":
+				o.RemoveAttr(odm.NSRave, "Active")
+			default:
+				if u.Status != StatusDeactivated {
+					w.warn.add(CodeApproximated, "User/status", subject, "Rave has Active Yes/No only; a "+string(u.Status)+" account is written as not active")
+				}
+				setExt(&o.Ext, odm.NSRave, "Active", "No")
+			}
+		}
+		want := ""
+		if hasRole {
+			want = w.roleName(role, scope)
+		}
+		if cur, _ := o.Attr(odm.NSRave, "UserRole"); cur != want {
+			setExt(&o.Ext, odm.NSRave, "UserRole", want)
+		}
+		var ug, sg string
+		for _, g := range u.Groups {
+			switch {
+			case g.Type == "UserGroup" && ug == "":
+				ug = g.Name
+			case g.Type == "SiteGroup" && sg == "":
+				sg = g.Name
+			case g.Type == "Rights" && hasRole && g.Name == role.Name:
+				// the InForm rights group is the role, written as UserRole
+			default:
+				lost("group", "Rave has one user group and one site group per user; other groups are left out")
+			}
+		}
+		if cur, ok := o.Attr(odm.NSRave, "UserGroup"); cur != ug && (ok || ug != "") {
+			setExt(&o.Ext, odm.NSRave, "UserGroup", ug)
+		}
+		if cur, ok := o.Attr(odm.NSRave, "SiteGroup"); cur != sg && (ok || sg != "") {
+			setExt(&o.Ext, odm.NSRave, "SiteGroup", sg)
+		}
+		if u.Locale != "" {
+			lost("locale", "Rave's Users.odm has no locale")
+		}
+		w.categoryLost(u, o.UserType, subject)
+		if u.External {
+			lost("external", "Rave's Users.odm has no flag for externally authenticated users")
+		}
+	default: // openclinica, odm, odm2
+		w.roleAttr(o, role, hasRole, scope, subject)
+		if u.Status != "" {
+			if cur, ok := o.Attr(odm.NSOpenClinica, "Status"); ok && w.p == ProfileOpenClinica {
+				if ocStatus(cur) != u.Status {
+					setExt(&o.Ext, odm.NSOpenClinica, "Status", string(u.Status))
+				}
+			} else {
+				lost("status", w.noPlace())
+			}
+		}
+		if u.Locale != "" {
+			lost("locale", w.noPlace())
+		}
+		if w.p != ProfileOpenClinica {
+			w.categoryLost(u, o.UserType, subject)
+		} else if u.Category != "" {
+			ocLost("category")
+		}
+		for _, g := range u.Groups {
+			if !(g.Type == "Rights" && hasRole && g.Name == role.Name) {
+				lost("group", w.noPlace())
+			}
+		}
+		if u.External {
+			lost("external", w.noPlace())
+		}
+	}
+	return o
+}
+
+func (w *writer) noPlace() string {
+	if w.p == ProfileOpenClinica {
+		return "OpenClinica's AdminData has no place for it"
+	}
+	return "plain ODM " + string(w.v) + " has no place for it"
+}
+
+// categoryLost warns when the user's category says more than the UserType written.
+func (w *writer) categoryLost(u *User, t odm.UserType, subject string) {
+	if u.Category != "" && categoryFromType(t) != u.Category {
+		w.warn.add(CodeUnrepresentable, "User/category", subject, "the UserType written does not carry the account category")
+	}
+}
+
+// roleAttr handles the role for targets without a role field: OpenClinica keeps an
+// OpenClinica:UserRole it was read with; otherwise the role is reported as lost.
+func (w *writer) roleAttr(o *odm.User, role Role, hasRole bool, scope Scope, subject string) {
+	if w.p == ProfileOpenClinica {
+		if _, ok := o.Attr(odm.NSOpenClinica, "UserRole"); ok {
+			want := ""
+			if hasRole {
+				want = w.roleName(role, scope)
+			}
+			setExt(&o.Ext, odm.NSOpenClinica, "UserRole", want)
+			return
+		}
+	}
+	if hasRole {
+		w.warn.add(CodeUnrepresentable, "Assignment/Role", subject, w.noPlace()+"; roles are left out")
+	}
+}
+
+func (w *writer) informStatus(x *odm.Ext, s Status, subject string) {
+	switch s {
+	case StatusAvailable:
+		setExt(x, odm.NSInForm, "Active", "Yes")
+		setExt(x, odm.NSInForm, "Terminated", "No")
+	case StatusDeactivated:
+		setExt(x, odm.NSInForm, "Active", "No")
+		if _, ok := x.Attr(odm.NSInForm, "Terminated"); !ok {
+			setExt(x, odm.NSInForm, "Terminated", "No")
+		}
+	case StatusCreated, StatusInvited:
+		w.warn.add(CodeApproximated, "User/status", subject, "InForm has Active and Terminated only; a "+string(s)+" account is written as not active")
+		setExt(x, odm.NSInForm, "Active", "No")
+		setExt(x, odm.NSInForm, "Terminated", "No")
+	case "":
+		x.RemoveAttr(odm.NSInForm, "Active")
+		x.RemoveAttr(odm.NSInForm, "Terminated")
+	}
+}
+
+// informGroups writes the user's pf:GroupRef elements: the model's groups that have an
+// InForm ID, with the rights group of the user's role (made up when the role has none).
+func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, scope Scope, subject string) {
+	var want []string
+	rights := ""
+	if hasRole {
+		rights = w.rightsGroup(w.roleName(role, scope), subject)
+	}
+	for _, g := range u.Groups {
+		switch {
+		case g.ID == "":
+			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
+		case g.Type == "Rights" && rights != "" && g.ID != rights:
+			// the role changed: the new rights group replaces the old one
+		case !contains(want, g.ID):
+			want = append(want, g.ID)
+		}
+	}
+	if rights != "" && !contains(want, rights) {
+		want = append(want, rights)
+	}
+	var have []string
+	for _, e := range o.Elements(odm.NSInForm, "GroupRef") {
+		id, _ := e.Attr("", "GroupOID")
+		have = append(have, strings.TrimSpace(id))
+	}
+	if equalStrings(have, want) {
+		return
+	}
+	var nodes []odm.Node
+	for _, n := range o.Nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	for _, id := range want {
+		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"},
+			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}})
+	}
+	o.Nodes = nodes
+}
+
+// rightsGroup returns the ID of the InForm rights group named name, defining one when the
+// directory has none (InForm's role is the rights group's name).
+func (w *writer) rightsGroup(name, subject string) string {
+	if id, ok := w.groupIDs[name]; ok {
+		return id
+	}
+	for _, g := range w.dir.Groups {
+		if g.Type == "Rights" && g.Name == name {
+			w.groupIDs[name] = g.ID
+			return g.ID
+		}
+	}
+	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
+	w.groupIDs[name] = id
+	w.newGroup = append(w.newGroup, &Group{ID: id, Name: name, Type: "Rights"})
+	w.warn.add(CodeGenerated, "pf:GroupDef", subject, "InForm roles are rights groups; a rights group without rights is defined for a role the file has no group for")
+	return id
+}
+
+// orgFor returns the ODM 2.0 Organization OID for an organization name, defining an
+// Organization when the directory has none of that name.
+func (w *writer) orgFor(name, subject string) string {
+	for _, o := range w.dir.Organizations {
+		if o.Name == name {
+			return o.ID
+		}
+	}
+	if id, ok := w.orgIDs[name]; ok {
+		return id
+	}
+	id := fmt.Sprintf("ORG.%d", len(w.orgIDs)+1)
+	w.orgIDs[name] = id
+	w.newOrg = append(w.newOrg, &odm.Organization{OID: id, Name: name, Type: odm.OrganizationOther})
+	w.warn.add(CodeGenerated, "Organization", subject, "ODM 2.0 refers to organizations by OID; an Organization is defined for an organization name")
+	return id
+}
+
+func (w *writer) orgName(id string) string {
+	for _, o := range w.dir.Organizations {
+		if o.ID == id {
+			return o.Name
+		}
+	}
+	return id
+}
+
+func equalAddresses(a, b []Address) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !equalAddress(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// equalTelecoms compares as multisets: the model groups contacts by type, so a source that
+// interleaves them is unchanged as long as the same contacts are there.
+func equalTelecoms(a []*odm.Telecom, b []*odm.Telecom) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	used := make([]bool, len(b))
+	for _, x := range a {
+		found := false
+		for j, y := range b {
+			if !used[j] && x.TelecomType == y.TelecomType && x.Value == y.Value {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// addresses builds ODM addresses for the target version, reporting what it cannot hold.
+func (w *writer) addresses(in []Address, elem, subject string) []*odm.Address {
+	var out []*odm.Address
+	for _, a := range in {
+		o := &odm.Address{StreetNames: a.StreetNames, City: a.City, StateProv: a.StateProv, Country: a.Country,
+			PostalCode: a.PostalCode, OtherText: a.OtherText}
+		if w.v == odm.V20 {
+			o.HouseNumber = a.HouseNumber
+			if len(a.StreetNames) > 1 {
+				w.warn.add(CodeApproximated, elem+"/Address/StreetName", subject, "ODM 2.0 allows one StreetName; the street lines are joined with \", \"")
+				o.StreetNames = []string{strings.Join(a.StreetNames, ", ")}
+			}
+			if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
+				o.GeoPosition = &odm.GeoPosition{Longitude: a.Longitude, Latitude: a.Latitude, Altitude: a.Altitude}
+			}
+		} else {
+			if a.HouseNumber != "" {
+				w.warn.add(CodeApproximated, elem+"/Address/HouseNumber", subject, "ODM 1.3 has no HouseNumber; it is appended to the street line")
+				if len(o.StreetNames) == 0 {
+					o.StreetNames = []string{a.HouseNumber}
+				} else {
+					o.StreetNames = append([]string{o.StreetNames[0] + " " + a.HouseNumber}, o.StreetNames[1:]...)
+				}
+			}
+			if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
+				w.warn.add(CodeUnrepresentable, elem+"/Address/GeoPosition", subject, "ODM 1.3 has no GeoPosition")
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Location {
+	subject := "Location " + s.ID
+	var o *odm.Location
+	if base != nil {
+		c := *base
+		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
+		c.Nodes = append([]odm.Node(nil), base.Nodes...)
+		o = &c
+	} else {
+		if len(s.Versions) == 0 {
+			w.warn.add(CodeUnrepresentable, "Location", subject, "an ODM Location needs a MetaDataVersionRef and the site has no study version; users still refer to it")
+			return nil
+		}
+		o = &odm.Location{}
+		if s.Source != nil {
+			w.extAttrsInto(&o.Ext, s.Source.Attrs, "Location", subject)
+			w.extElementsInto(&o.Ext, s.Source.Elements, "Location", subject)
+		}
+	}
+	lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "Location/"+field, subject, msg) }
+	if strings.TrimSpace(o.OID) != s.ID {
+		o.OID = s.ID
+	}
+	if o.Name != s.Name {
+		o.Name = s.Name
+	}
+	is2 := w.v == odm.V20
+	if is2 {
+		o.LocationType = ""
+		if o.Role != s.Type {
+			o.Role = s.Type
+		}
+		if o.OrganizationOID != s.Organization {
+			o.OrganizationOID = s.Organization
+		}
+		if s.Description == "" {
+			o.Description = nil
+		} else if o.Description == nil || len(o.Description.TranslatedTexts) == 0 || o.Description.TranslatedTexts[0].Text != s.Description {
+			o.Description = &odm.Description{TranslatedTexts: []*odm.TranslatedText{{Type: "text/plain", Text: s.Description}}}
+		}
+		if !equalAddresses(addresses(o.Addresses), s.Addresses) {
+			o.Addresses = w.addresses(s.Addresses, "Location", subject)
+		}
+		var tel []*odm.Telecom
+		for _, t := range s.Telecoms {
+			tel = append(tel, &odm.Telecom{TelecomType: odm.TelecomType(t.Type), Value: t.Value})
+		}
+		if !equalTelecoms(o.Telecoms, tel) {
+			o.Telecoms = tel
+		}
+	} else {
+		o.Role, o.OrganizationOID, o.Description, o.Addresses, o.Telecoms, o.Queries = "", "", nil, nil, nil, nil
+		lt := odm.LocationType(s.Type)
+		if lt != "" && !lt.Valid() {
+			w.warn.add(CodeApproximated, "Location/@LocationType", subject, "not an ODM 1.3 LocationType; written as Site")
+			lt = odm.LocationSite
+		}
+		if lt == "" && base == nil {
+			lt = odm.LocationSite
+		}
+		if o.LocationType != lt {
+			o.LocationType = lt
+		}
+		if s.Organization != "" {
+			lost("@OrganizationOID", "ODM 1.3 Location has no organization")
+		}
+		if s.Description != "" {
+			lost("Description", "ODM 1.3 Location has no description")
+		}
+		if len(s.Addresses) > 0 {
+			lost("Address", "ODM 1.3 Location has no address")
+		}
+		if len(s.Telecoms) > 0 {
+			lost("Telecom", "ODM 1.3 Location has no contacts")
+		}
+	}
+	// Study versions.
+	var have []StudyVersion
+	if base != nil {
+		have = siteVersions(base)
+	}
+	want := append([]StudyVersion(nil), s.Versions...)
+	if w.p == ProfileRave && s.Number != "" {
+		// Rave carries the site number on the current version's reference.
+		if l := latest(want); l != nil && l.Number == "" {
+			l.Number = s.Number
+		}
+	}
+	if !equalVersions(have, want) {
+		o.MetaDataVersionRefs = nil
+		for _, v := range want {
+			eff := v.Effective
+			if t, err := odm.ParseDate(eff); err == nil && t.Format("2006-01-02") != eff && (base == nil || !w.same) {
+				// A producer's dateTime (InForm writes one) is not an xs:date.
+				eff = t.Format("2006-01-02")
+				w.warn.add(CodeNormalized, "Location/MetaDataVersionRef/@EffectiveDate", subject, "a dateTime is written as the xs:date ODM requires")
+			}
+			r := &odm.MetaDataVersionRef{StudyOID: v.Study, MetaDataVersionOID: v.Version, EffectiveDate: eff}
+			if w.p == ProfileRave {
+				r.SetAttr(odm.NSRave, "mdsol", "StudySiteNumber", v.Number)
+			} else if v.Number != "" && v.Number != s.Number {
+				lost("MetaDataVersionRef/@mdsol:StudySiteNumber", "the target has no per-version site number")
+			}
+			o.MetaDataVersionRefs = append(o.MetaDataVersionRefs, r)
+		}
+	}
+	// Vendor fields.
+	switch w.p {
+	case ProfileInForm:
+		country := s.Country
+		setExt(&o.Ext, odm.NSInForm, "SiteCountry", country)
+		setExt(&o.Ext, odm.NSInForm, "SiteTimezone", s.TimeZone)
+		setExt(&o.Ext, odm.NSInForm, "Locale", s.Locale)
+		w.mnemonic(o, s.Number)
+		if !s.Active {
+			lost("active", "InForm's Location has no active flag")
+		}
+	case ProfileRave:
+		act := "Yes"
+		if !s.Active {
+			act = "No"
+		}
+		derived := true // what the Location says now: no mdsol:Active reads as active
+		cur, ok := o.Attr(odm.NSRave, "Active")
+		if y, isBool := yes(cur); ok && isBool {
+			derived = y
+		}
+		if derived != s.Active || base == nil {
+			setExt(&o.Ext, odm.NSRave, "Active", act)
+		}
+		w.placeLost(s, subject, true)
+	default:
+		w.placeLost(s, subject, false)
+		if s.Number != "" {
+			lost("number", "plain ODM has no site number")
+		}
+		if !s.Active {
+			lost("active", "plain ODM has no active flag")
+		}
+	}
+	return o
+}
+
+// placeLost reports site facts only InForm writes (time zone, locale, and country outside
+// an ODM 2.0 address).
+func (w *writer) placeLost(s *Site, subject string, rave bool) {
+	if s.TimeZone != "" {
+		w.warn.add(CodeUnrepresentable, "Location/timeZone", subject, "the target has no site time zone")
+	}
+	if s.Locale != "" {
+		w.warn.add(CodeUnrepresentable, "Location/locale", subject, "the target has no site locale")
+	}
+	if s.Country == "" {
+		return
+	}
+	if w.v == odm.V20 {
+		for _, a := range s.Addresses {
+			if a.Country == s.Country {
+				return
+			}
+		}
+	}
+	w.warn.add(CodeUnrepresentable, "Location/country", subject, "the target has no site country outside an ODM 2.0 address")
+}
+
+func equalVersions(a, b []StudyVersion) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// mnemonic sets InForm's pf:Mnemonic/TranslatedText to number.
+func (w *writer) mnemonic(o *odm.Location, number string) {
+	cur := ""
+	for _, m := range o.Elements(odm.NSInForm, "Mnemonic") {
+		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
+			cur = strings.TrimSpace(t.Text())
+		}
+		if cur == "" {
+			cur = strings.TrimSpace(m.Text())
+		}
+	}
+	if cur == number {
+		return
+	}
+	var nodes []odm.Node
+	for _, n := range o.Nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "Mnemonic") {
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	if number != "" {
+		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Mnemonic"},
+			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: odm.NS13, Local: "TranslatedText"},
+				Children: []odm.Node{&odm.Text{Data: number}}}}})
+	}
+	o.Nodes = nodes
+}
+
+func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Organization {
+	subject := "Organization " + m.ID
+	var o *odm.Organization
+	if base != nil {
+		c := *base
+		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
+		o = &c
+	} else {
+		o = &odm.Organization{}
+		if m.Source != nil {
+			w.extAttrsInto(&o.Ext, m.Source.Attrs, "Organization", subject)
+		}
+	}
+	o.OID, o.Name, o.Role, o.LocationOID, o.PartOfOrganizationOID = m.ID, m.Name, m.Role, m.Site, m.PartOf
+	t := odm.OrganizationType(m.Type)
+	if !t.Valid() {
+		if t != "" {
+			w.warn.add(CodeApproximated, "Organization/@Type", subject, "not an ODM 2.0 OrganizationType; written as Other")
+		}
+		t = odm.OrganizationOther
+	}
+	o.Type = t
+	if m.Description == "" {
+		o.Description = nil
+	} else if o.Description == nil || len(o.Description.TranslatedTexts) == 0 || o.Description.TranslatedTexts[0].Text != m.Description {
+		o.Description = &odm.Description{TranslatedTexts: []*odm.TranslatedText{{Type: "text/plain", Text: m.Description}}}
+	}
+	if !equalAddresses(addresses(o.Addresses), m.Addresses) {
+		o.Addresses = w.addresses(m.Addresses, "Organization", subject)
+	}
+	var tel []*odm.Telecom
+	for _, t := range m.Telecoms {
+		tel = append(tel, &odm.Telecom{TelecomType: odm.TelecomType(t.Type), Value: t.Value})
+	}
+	if !equalTelecoms(o.Telecoms, tel) {
+		o.Telecoms = tel
+	}
+	return o
+}
+
+func (w *writer) signature(m *Signature, base *odm.SignatureDef) *odm.SignatureDef {
+	var o *odm.SignatureDef
+	if base != nil {
+		c := *base
+		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
+		o = &c
+	} else {
+		o = &odm.SignatureDef{}
+		if m.Source != nil {
+			w.extAttrsInto(&o.Ext, m.Source.Attrs, "SignatureDef", "SignatureDef "+m.ID)
+		}
+	}
+	if strings.TrimSpace(o.OID) != m.ID {
+		o.OID = m.ID
+	}
+	o.Methodology = odm.Methodology(m.Methodology)
+	if o.Meaning != m.Meaning {
+		o.Meaning = m.Meaning
+	}
+	if o.LegalReason != m.LegalReason {
+		o.LegalReason = m.LegalReason
+	}
+	return o
+}
+
+// blockNodes writes the vendor content directly inside AdminData: the source block's
+// nodes when writing back (its InForm groups updated from the model), the InForm group
+// definitions of the block, and the rights groups made up for roles.
+func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
+	written := map[*Group]bool{}
+	if src != nil && w.same && src.ad != nil {
+		for _, n := range src.ad.Nodes {
+			e, ok := n.(*odm.Element)
+			if !ok || !e.Is(odm.NSInForm, "GroupDef") {
+				ad.Nodes = append(ad.Nodes, n)
+				continue
+			}
+			for _, g := range w.dir.Groups {
+				if r, ok := w.rec(g.Source, bp.src, false); ok && r.v == n && !written[g] {
+					ad.Nodes = append(ad.Nodes, w.groupDef(g, e))
+					written[g] = true
+				}
+			}
+		}
+	} else if src != nil {
+		for _, s := range src.Elements {
+			if w.same {
+				if e, err := parseElementXML(s); err == nil {
+					ad.Nodes = append(ad.Nodes, e)
+				}
+				continue
+			}
+			if e, err := parseElementXML(s); err == nil {
+				w.warn.add(CodeExtensionDropped, "AdminData/"+attrLabel(e.Space, e.Local), "AdminData "+bp.study, "another vendor's extension element is left out")
+			}
+		}
+	}
+	for _, g := range w.dir.Groups {
+		if written[g] || !w.belongs(g.Source, g.Study, bp) {
+			continue
+		}
+		if w.p != ProfileInForm {
+			w.warn.add(CodeUnrepresentable, "pf:GroupDef", "Group "+g.ID, "the target has no group definitions")
+			continue
+		}
+		var base *odm.Element
+		if r, ok := w.rec(g.Source, bp.src, true); ok {
+			base, _ = r.v.(*odm.Element)
+		}
+		ad.Nodes = append(ad.Nodes, w.groupDef(g, base))
+	}
+	if w.p == ProfileInForm {
+		for _, g := range w.newGroup {
+			ad.Nodes = append(ad.Nodes, w.groupDef(g, nil))
+		}
+		w.newGroup = nil
+	}
+}
+
+// groupDef writes an InForm pf:GroupDef, reusing base when the model did not change it.
+func (w *writer) groupDef(g *Group, base *odm.Element) *odm.Element {
+	if base != nil {
+		id, _ := base.Attr("", "OID")
+		name, _ := base.Attr("", "Name")
+		typ, _ := base.Attr("", "GroupType")
+		var rights []string
+		for _, r := range base.Elements(odm.NSInForm, "Right") {
+			d, _ := r.Attr("", "Description")
+			rights = append(rights, d)
+		}
+		if strings.TrimSpace(id) == g.ID && name == g.Name && typ == g.Type && equalStrings(rights, g.Rights) {
+			return base
+		}
+	}
+	e := &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupDef"}}
+	e.SetAttr("", "", "OID", g.ID)
+	e.SetAttr("", "", "Name", g.Name)
+	typ := g.Type
+	if typ == "" {
+		typ = "UnknownGroupType"
+	}
+	e.SetAttr("", "", "GroupType", typ)
+	if g.Source != nil {
+		for _, a := range g.Source.Attrs {
+			if a.Space == odm.NSInForm {
+				e.SetAttr(a.Space, "pf", a.Name, a.Value)
+			}
+		}
+	}
+	for _, r := range g.Rights {
+		e.Children = append(e.Children, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Right"},
+			Attrs: []odm.Attr{{Name: odm.Name{Local: "Description"}, Value: r}}})
+	}
+	return e
+}
+
+// studyElements writes OpenClinica's Study elements: the source's when writing back,
+// else one per study and per site study (a site study includes its parent's metadata).
+func (w *writer) studyElements(doc *odm.Document) {
+	ns := doc.Root.Space
+	if w.same && w.dir.Source != nil && w.dir.Source.doc != nil {
+		for _, c := range w.dir.Source.doc.Root.Children {
+			if e, ok := c.(*odm.Element); ok && e.Is(w.dir.Source.doc.Root.Space, "Study") {
+				doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, e)
+			}
+		}
+		if len(doc.Root.Children) > 0 {
+			doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
+			return
+		}
+	}
+	el := func(local string, kids ...odm.Node) *odm.Element {
+		return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Children: kids}
+	}
+	text := func(local, v string) *odm.Element {
+		if v == "" {
+			return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Empty: true}
+		}
+		return el(local, &odm.Text{Data: v})
+	}
+	type st struct{ id, name, protocol, parent string }
+	var list []st
+	seen := map[string]bool{}
+	for _, s := range w.dir.Studies {
+		if s.ID != "" && !seen[s.ID] {
+			seen[s.ID] = true
+			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
+		}
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			if a.Study != "" && !seen[a.Study] {
+				seen[a.Study] = true
+				list = append(list, st{id: a.Study})
+			}
+			if a.Site != "" && !seen[a.Site] {
+				seen[a.Site] = true
+				s := st{id: a.Site, parent: a.Study}
+				for _, site := range w.dir.Sites {
+					if site.ID == a.Site {
+						s.name, s.protocol = site.Name, site.Number
+					}
+				}
+				list = append(list, s)
+			}
+		}
+	}
+	for _, s := range list {
+		name := s.name
+		if name == "" {
+			name = s.id
+		}
+		proto := s.protocol
+		if proto == "" {
+			proto = s.id
+		}
+		gv := el("GlobalVariables", text("StudyName", name), text("StudyDescription", ""), text("ProtocolName", proto))
+		study := el("Study", gv)
+		study.SetAttr("", "", "OID", s.id)
+		if s.parent != "" {
+			inc := &odm.Element{Name: odm.Name{Space: ns, Local: "Include"}, Empty: true}
+			inc.SetAttr("", "", "StudyOID", s.parent)
+			inc.SetAttr("", "", "MetaDataVersionOID", "v1")
+			mdv := el("MetaDataVersion", inc)
+			mdv.SetAttr("", "", "OID", "v1")
+			mdv.SetAttr("", "", "Name", "v1")
+			study.Children = append(study.Children, mdv)
+			w.warn.add(CodeGenerated, "Study/MetaDataVersion", "Study "+s.id, "OpenClinica marks a site study by including its parent's metadata; a MetaDataVersion \"v1\" is named for it")
+		}
+		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, study)
+	}
+	if len(list) > 0 {
+		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
+	}
+}
