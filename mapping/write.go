@@ -499,7 +499,7 @@ var mappedAttrs = map[string]bool{
 	"User pf:StudyLocale": true, "User pf:Active": true, "User pf:Terminated": true, "User pf:InFormUserType": true,
 	"Location pf:SiteCountry": true, "Location pf:SiteTimezone": true, "Location pf:Locale": true,
 	"User mdsol:Active": true, "User mdsol:UserRole": true, "User mdsol:UserGroup": true, "User mdsol:SiteGroup": true,
-	"Location mdsol:Active": true,
+	"Location mdsol:Active":     true,
 	"User OpenClinica:UserRole": true, "User OpenClinica:Status": true, "User OpenClinica:UserName": true,
 }
 
