@@ -449,3 +449,43 @@ func TestContactUnmarshalJSON(t *testing.T) {
 		})
 	}
 }
+
+// The server's patterns, verbatim (StudyParticipantServiceImpl, OpenClinica 4.13.x), as the
+// oracle for the hand-written matchers.
+var (
+	serverPhone = regexp.MustCompile(`^\+[0-9]{1,3} [0-9]{1,14}$`)
+	serverEmail = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+)
+
+var patternSeeds = []string{
+	"", "+", "+1", "+1 ", "+1 2", "+12 3", "+123 4", "+1234 5", "+1 12345678901234", "+1 123456789012345",
+	"1 2", "+ 1", "+1  2", "+1 2 3", "+1-2", "+a 1", "+1 a", "+1 2\n", "+1\t2", "++1 2", "+1 ١",
+	"a@b.c", "a@b", "@b.c", "a@.c", "a@b.", "a@b..c", ".a@b.c", "a.@b.c", "a..b@c.d", "a.b@c.d",
+	"a@-b.c", "a@b-.c", "a@b--c.d", "a@1.2", "a@b.c-d", "a@@b.c", "a@b@c.d", "!#$%&'*+/=?^_`{|}~-@x.y",
+	"a b@c.d", "a@b c.d", "ë@b.c", "a@ë.c", "a@b.c\n", "\na@b.c", "a\"b@c.d", "a(b)@c.d", "a@b_c.d",
+}
+
+func TestServerPatterns(t *testing.T) {
+	for _, s := range patternSeeds {
+		if got, want := isServerPhone(s), serverPhone.MatchString(s); got != want {
+			t.Errorf("isServerPhone(%q) = %v, server pattern says %v", s, got, want)
+		}
+		if got, want := isServerEmail(s), serverEmail.MatchString(s); got != want {
+			t.Errorf("isServerEmail(%q) = %v, server pattern says %v", s, got, want)
+		}
+	}
+}
+
+func FuzzServerPatterns(f *testing.F) {
+	for _, s := range patternSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isServerPhone(s), serverPhone.MatchString(s); got != want {
+			t.Errorf("isServerPhone(%q) = %v, server pattern says %v", s, got, want)
+		}
+		if got, want := isServerEmail(s), serverEmail.MatchString(s); got != want {
+			t.Errorf("isServerEmail(%q) = %v, server pattern says %v", s, got, want)
+		}
+	})
+}
