@@ -33,7 +33,8 @@ type env struct {
 
 // commands lists the subcommands. Each lives in its own file named after it.
 var commands = map[string]command{
-	"convert": {"convert ODM to JSON or back, losslessly", runConvert},
+	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
+	"contacts": {"validate participant contact records (JSON or CSV)", runContacts},
 }
 
 func main() {

@@ -1,0 +1,420 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/validate"
+)
+
+func runContacts(e *env, args []string) int {
+	fs := newFlagSet(e, "contacts",
+		"odmadmin contacts [--format json|text] [--values] [FILE]",
+		"odmadmin contacts --format text participants.csv")
+	format := fs.String("format", "json", "output `format`: json (one object per record) or text (one line per violation)")
+	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
+	fs.Usage = contactsUsage(fs, fs.Usage)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagExit(e, fs, err)
+	}
+	if len(pos) > 1 {
+		fmt.Fprintln(e.stderr, "odmadmin contacts: at most one input file")
+		fs.Usage()
+		return 2
+	}
+	if *format != "json" && *format != "text" {
+		fmt.Fprintf(e.stderr, "odmadmin contacts: --format must be json or text, not %q\n", *format)
+		return 2
+	}
+	path := ""
+	if len(pos) == 1 {
+		path = pos[0]
+	}
+	in, err := openInput(e, path)
+	if err != nil {
+		return fail(e, "contacts", err)
+	}
+	defer in.Close()
+
+	src, err := newContactSource(in, in.Name)
+	if err != nil {
+		return fail(e, "contacts", err)
+	}
+	opts := validate.Options{Values: *values}
+	invalid := false
+	err = writeOutput(e, "", func(w io.Writer) error {
+		out := &contactWriter{w: w, text: *format == "text", values: *values}
+		// One record at a time: read, check, write, forget. Memory stays flat however
+		// large the input is.
+		for i := 0; ; i++ {
+			rec, err := src.next()
+			if err == io.EOF {
+				return out.finish()
+			}
+			if err != nil {
+				return err
+			}
+			findings := validate.CheckContact(rec, opts)
+			if len(findings) > 0 {
+				invalid = true
+			}
+			if err := out.record(i, rec.SubjectKey, findings); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return fail(e, "contacts", err)
+	}
+	if invalid {
+		return 1
+	}
+	return 0
+}
+
+// contactsUsage appends the input formats and exit codes to the flag usage, since they are
+// what people look up.
+func contactsUsage(fs *flag.FlagSet, base func()) func() {
+	return func() {
+		base()
+		fmt.Fprintf(fs.Output(), `
+Input (FILE, or stdin when FILE is absent or "-"): a JSON array of participant records
+with the API's field names, or CSV whose header row uses those names. Input whose first
+non-space character is "[" is JSON; anything else is CSV. Fields:
+  %s (also "identifier")
+
+Records are numbered from 0 in input order, in both output formats. Output is written
+as records are read; when the input turns out to be unreadable part-way, the command stops
+there, leaving the JSON array unclosed so that it cannot pass for a complete result.
+
+Exit status: 0 every record is valid, 1 some record is not, 2 the input cannot be read.
+`, strings.Join(validate.ContactFields(), ", "))
+	}
+}
+
+// contactSource yields the records of a JSON or CSV input one at a time.
+type contactSource struct {
+	next func() (validate.Contact, error)
+}
+
+// newContactSource detects the input format from its first non-space byte. The skipped
+// lead-in (spaces, blank lines, a UTF-8 byte order mark) is consumed but its lines are
+// counted, so CSV errors still cite the file's real line numbers.
+func newContactSource(r io.Reader, name string) (*contactSource, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	skippedLines := 0
+	for {
+		b, err := br.ReadByte()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: empty input: want a JSON array or a CSV header row", name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if b == '\n' {
+			skippedLines++
+		}
+		if b == ' ' || b == '\t' || b == '\r' || b == '\n' {
+			continue
+		}
+		if b == 0xEF { // a byte order mark, as spreadsheet programs write
+			if bom, _ := br.Peek(2); string(bom) == "\xBB\xBF" {
+				br.Discard(2)
+				continue
+			}
+		}
+		br.UnreadByte()
+		if b == '[' {
+			return newJSONContacts(br, name)
+		}
+		return newCSVContacts(br, name, skippedLines)
+	}
+}
+
+func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
+	dec := json.NewDecoder(r)
+	if _, err := dec.Token(); err != nil { // the '[' seen by the sniffer
+		return nil, jsonInputError(name, dec, -1, err)
+	}
+	i := 0
+	done := false
+	next := func() (validate.Contact, error) {
+		if done {
+			return validate.Contact{}, io.EOF
+		}
+		if !dec.More() {
+			done = true
+			if _, err := dec.Token(); err != nil {
+				return validate.Contact{}, jsonInputError(name, dec, -1, err)
+			}
+			if tok, err := dec.Token(); err != io.EOF {
+				if err == nil {
+					err = fmt.Errorf("unexpected %v after the closing ]", tok)
+				}
+				return validate.Contact{}, jsonInputError(name, dec, -1, err)
+			}
+			return validate.Contact{}, io.EOF
+		}
+		// A pointer lets a null element be told apart from an empty object.
+		var rec *validate.Contact
+		if err := dec.Decode(&rec); err != nil {
+			return validate.Contact{}, jsonInputError(name, dec, i, err)
+		}
+		if rec == nil {
+			return validate.Contact{}, jsonInputError(name, dec, i, errors.New("null instead of a record object"))
+		}
+		i++
+		return *rec, nil
+	}
+	return &contactSource{next: next}, nil
+}
+
+// jsonInputError names the file, the record (when known) and the byte offset. JSON input
+// has no line numbers to cite without keeping the text; the offset finds the spot.
+func jsonInputError(name string, dec *json.Decoder, index int, err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = errors.New("unexpected end of input; the array is not closed")
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	off := dec.InputOffset()
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	where := ""
+	if index >= 0 {
+		where = " record " + strconv.Itoa(index) + ","
+	}
+	return fmt.Errorf("%s:%s byte %d: %v", name, where, off, err)
+}
+
+func newCSVContacts(r io.Reader, name string, skippedLines int) (*contactSource, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // counted below, to say how many fields were expected
+	header, err := cr.Read()
+	if err != nil {
+		return nil, csvInputError(name, skippedLines, err)
+	}
+	cols := make([]string, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		var probe validate.Contact
+		if err := probe.Set(h, ""); err != nil {
+			return nil, fmt.Errorf("%s:%d: unknown column %q; the header row must use the API field names: %s (or identifier)",
+				name, skippedLines+1, h, strings.Join(validate.ContactFields(), ", "))
+		}
+		key := h
+		if h == validate.IdentifierAlias {
+			key = "secondaryId" // the same field under two names would be ambiguous
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("%s:%d: column %q appears twice (identifier and secondaryId are one field)", name, skippedLines+1, h)
+		}
+		seen[key] = true
+		cols[i] = h
+	}
+	next := func() (validate.Contact, error) {
+		row, err := cr.Read()
+		if err != nil {
+			if err == io.EOF {
+				return validate.Contact{}, io.EOF
+			}
+			return validate.Contact{}, csvInputError(name, skippedLines, err)
+		}
+		if len(row) != len(cols) {
+			line, _ := cr.FieldPos(0)
+			return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, line+skippedLines, fieldCount(len(row)), len(cols))
+		}
+		var rec validate.Contact
+		for i, v := range row {
+			rec.Set(cols[i], v) // cannot fail: the header was checked
+		}
+		return rec, nil
+	}
+	return &contactSource{next: next}, nil
+}
+
+func fieldCount(n int) string {
+	if n == 1 {
+		return "1 field"
+	}
+	return strconv.Itoa(n) + " fields"
+}
+
+// csvInputError turns a csv error into "file:line: what", counting the lines the format
+// sniffer consumed before the reader started.
+func csvInputError(name string, skippedLines int, err error) error {
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty input: want a JSON array or a CSV header row", name)
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d:%d: %v", name, pe.Line+skippedLines, pe.Column, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// contactWriter writes results as they come. JSON output is an array with one object per
+// line; it is written by hand because the shape is fixed and encoding/json's reflection
+// would dominate the cost per record.
+type contactWriter struct {
+	w      io.Writer
+	text   bool
+	values bool
+	n      int
+	buf    []byte
+}
+
+func (cw *contactWriter) record(index int, subjectKey string, findings []validate.Finding) error {
+	b := cw.buf[:0]
+	if cw.text {
+		for _, f := range findings {
+			b = append(b, "record "...)
+			b = strconv.AppendInt(b, int64(index), 10)
+			if subjectKey != "" {
+				b = append(b, " (subjectKey "...)
+				b = appendTextValue(b, subjectKey)
+				b = append(b, ')')
+			}
+			b = append(b, ": "...)
+			if f.Field != "" {
+				b = append(b, f.Field...)
+				b = append(b, ": "...)
+			}
+			b = append(b, f.Code...)
+			b = append(b, ": "...)
+			b = append(b, f.Message...)
+			if cw.values {
+				b = append(b, " (value "...)
+				b = strconv.AppendQuote(b, f.Value)
+				b = append(b, ')')
+			}
+			b = append(b, '\n')
+		}
+	} else {
+		if cw.n == 0 {
+			b = append(b, "[\n"...)
+		} else {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, `{"index":`...)
+		b = strconv.AppendInt(b, int64(index), 10)
+		b = append(b, `,"subjectKey":`...)
+		b = appendJSONString(b, subjectKey)
+		b = append(b, `,"errors":[`...)
+		for i, f := range findings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"field":`...)
+			b = appendJSONString(b, f.Field)
+			b = append(b, `,"code":`...)
+			b = appendJSONString(b, string(f.Code))
+			b = append(b, `,"message":`...)
+			b = appendJSONString(b, f.Message)
+			if cw.values {
+				b = append(b, `,"value":`...)
+				b = appendJSONString(b, f.Value)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, "]}"...)
+	}
+	cw.n++
+	cw.buf = b
+	_, err := cw.w.Write(b)
+	return err
+}
+
+func (cw *contactWriter) finish() error {
+	if cw.text {
+		return nil
+	}
+	end := "\n]\n"
+	if cw.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(cw.w, end)
+	return err
+}
+
+// appendTextValue writes a subject key into a text line as is when that is unambiguous,
+// and Go-quoted when it is empty-looking or has spaces, quotes or control characters that
+// would break the one-line-per-violation format.
+func appendTextValue(b []byte, s string) []byte {
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == '(' || r == ')' || r == utf8.RuneError || !strconv.IsPrint(r) {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(b, s...)
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does with HTML escaping
+// off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are escaped for JavaScript readers.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/validate"
+)
+
+// runCmd runs odmadmin in-process through the command table, as main does.
+func runCmd(stdin io.Reader, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	code = run(&env{stdin: stdin, stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+// contactResult is the documented JSON output shape. Value is a pointer so a test can tell
+// a missing "value" key from an empty one.
+type contactResult struct {
+	Index      int    `json:"index"`
+	SubjectKey string `json:"subjectKey"`
+	Errors     []struct {
+		Field   string  `json:"field"`
+		Code    string  `json:"code"`
+		Message string  `json:"message"`
+		Value   *string `json:"value"`
+	} `json:"errors"`
+}
+
+func decodeResults(t *testing.T, stdout string) []contactResult {
+	t.Helper()
+	var raw []json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatalf("output is not a JSON array: %v\n%s", err, stdout)
+	}
+	out := make([]contactResult, len(raw))
+	for i, r := range raw {
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out[i]); err != nil {
+			t.Fatalf("object %d: %v: %s", i, err, r)
+		}
+		if !bytes.Contains(r, []byte(`"errors":[`)) {
+			t.Errorf("object %d: errors must be an array, never null: %s", i, r)
+		}
+	}
+	return out
+}
+
+// TestContactsTextLine checks the text format against the issue's own example line.
+func TestContactsTextLine(t *testing.T) {
+	in := "subjectKey,firstName\nSS-0,Ada\nSS-A,Ada\nSS-B,Ada\nSS-1," + strings.Repeat("x", 36) + "\n"
+	code, stdout, stderr := runCmd(strings.NewReader(in), "contacts", "--format", "text")
+	want := "record 3 (subjectKey SS-1): firstName: errorCode.firstNameTooLong: first name is 36 characters, over the limit of 35\n"
+	if code != 1 || stdout != want || stderr != "" {
+		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", code, stdout, want, stderr)
+	}
+}
+
+// TestContactsJSONAndCSVAgree validates the same four records from CSV and from JSON (which
+// uses the identifier alias) and expects the same result, derived from the seed's rules.
+func TestContactsJSONAndCSVAgree(t *testing.T) {
+	type want struct {
+		subjectKey string
+		codes      []string
+	}
+	wants := []want{
+		{"SS-1", nil},
+		{"SS-2", []string{"firstName errorCode.firstNameTooLong", "emailAddress errorCode.invalidEmailAddress", "phoneNumber errorCode.invalidPhoneNumber"}},
+		{"SS<3>", []string{"subjectKey errorCode.participantIDContainsUnsupportedHTMLCharacter", "fullDob errorCode.invalidFullDob", "register errorCode.invalidRegisterValue"}},
+		{"SS-4", nil},
+	}
+	var outputs []string
+	for _, file := range []string{"mixed.csv", "mixed.json"} {
+		code, stdout, stderr := runCmd(nil, "contacts", filepath.Join("testdata", "contacts", file))
+		if code != 1 || stderr != "" {
+			t.Fatalf("%s: exit %d, stderr %q", file, code, stderr)
+		}
+		res := decodeResults(t, stdout)
+		if len(res) != len(wants) {
+			t.Fatalf("%s: %d results for %d records", file, len(res), len(wants))
+		}
+		for i, r := range res {
+			var got []string
+			for _, e := range r.Errors {
+				got = append(got, e.Field+" "+e.Code)
+				if e.Value != nil {
+					t.Errorf("%s record %d: value key without --values", file, i)
+				}
+			}
+			if r.Index != i || r.SubjectKey != wants[i].subjectKey || fmt.Sprint(got) != fmt.Sprint(wants[i].codes) {
+				t.Errorf("%s record %d: got %d %q %v, want %q %v", file, i, r.Index, r.SubjectKey, got, wants[i].subjectKey, wants[i].codes)
+			}
+		}
+		outputs = append(outputs, stdout)
+	}
+	if outputs[0] != outputs[1] {
+		t.Errorf("CSV and JSON input gave different output:\n%s\n%s", outputs[0], outputs[1])
+	}
+}
+
+func TestContactsValues(t *testing.T) {
+	in := `[{"subjectKey":"SS-1","phoneNumber":"555-0100 Ada"}]`
+	_, without, _ := runCmd(strings.NewReader(in), "contacts")
+	if strings.Contains(without, "555-0100") {
+		t.Errorf("value in output without --values: %s", without)
+	}
+	code, with, _ := runCmd(strings.NewReader(in), "contacts", "--values")
+	res := decodeResults(t, with)
+	if code != 1 || len(res) != 1 || len(res[0].Errors) != 1 || res[0].Errors[0].Value == nil || *res[0].Errors[0].Value != "555-0100 Ada" {
+		t.Errorf("--values: exit %d, %s", code, with)
+	}
+	_, text, _ := runCmd(strings.NewReader(in), "contacts", "--values", "--format=text")
+	if !strings.HasSuffix(text, ` (value "555-0100 Ada")`+"\n") {
+		t.Errorf("--values text: %q", text)
+	}
+}
+
+func TestContactsExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name, reason string
+		stdin        string
+		args         []string
+		code         int
+		stdout       string // exact, when not empty
+		stderr       []string
+	}{
+		{name: "valid-csv", reason: "every record valid: exit 0", args: []string{"testdata/contacts/valid.csv"}, code: 0},
+		{name: "valid-stdin-dash", reason: "- reads stdin", stdin: `[{"subjectKey":"SS-1"}]`, args: []string{"-"}, code: 0,
+			stdout: "[\n{\"index\":0,\"subjectKey\":\"SS-1\",\"errors\":[]}\n]\n"},
+		{name: "empty-array", reason: "no records are all valid", stdin: " \n[]", code: 0, stdout: "[]\n"},
+		{name: "header-only", reason: "a CSV header without rows has no records", stdin: "subjectKey,firstName\n", code: 0, stdout: "[]\n"},
+		{name: "header-only-text", reason: "text output of no violations is empty", stdin: "subjectKey\n", args: []string{"--format", "text"}, code: 0},
+		{name: "invalid", reason: "an invalid record: exit 1", stdin: "subjectKey\n<x>\n", code: 1},
+		{name: "field-count", reason: "a CSV row with the wrong number of fields names file and line",
+			args: []string{"testdata/contacts/bad-fieldcount.csv"}, code: 2,
+			stderr: []string{"odmadmin contacts: testdata/contacts/bad-fieldcount.csv:4: 3 fields, but the header row has 2"}},
+		{name: "bare-quote", reason: "CSV syntax errors name the line", stdin: "subjectKey,firstName\nSS-1,Ada\nSS-2,A\"da\n", code: 2,
+			stderr: []string{"<stdin>:3:", "bare \""}},
+		{name: "bom-and-blank-lines", reason: "a byte order mark and leading blank lines do not shift line numbers",
+			stdin: "\ufeff\n\nsubjectKey,firstName\nSS-1,Ada\nSS-2\n", code: 2, stderr: []string{"<stdin>:5: 1 field, but the header row has 2"}},
+		{name: "bom-csv-ok", reason: "a spreadsheet's byte order mark is not part of the first column name",
+			stdin: "\ufeffsubjectKey,firstName\nSS-1,Ada\n", code: 0},
+		{name: "unknown-column", reason: "a misspelt column is an error, not silently ignored",
+			stdin: "subjectKey,first_name\nSS-1,Ada\n", code: 2, stderr: []string{"<stdin>:1: unknown column \"first_name\""}},
+		{name: "both-secondary-columns", reason: "identifier and secondaryId are one field",
+			stdin: "secondaryId,identifier\nA,B\n", code: 2, stderr: []string{"appears twice"}},
+		{name: "json-syntax", reason: "malformed JSON names the file and where", stdin: `[{"subjectKey":"SS-1"},{"subjectKey":}]`, code: 2,
+			stderr: []string{"<stdin>: record 1, byte"}},
+		{name: "json-missing-comma", reason: "elements need commas", stdin: `[{"subjectKey":"A"} {"subjectKey":"B"}]`, code: 2,
+			stderr: []string{"<stdin>:"}},
+		{name: "json-unknown-key", reason: "an unknown key is an error", stdin: `[{"subjectKey":"SS-1","nickname":"A"}]`, code: 2,
+			stderr: []string{"record 0", "nickname"}},
+		{name: "json-number", reason: "values must be strings", stdin: `[{"postalCode":12345}]`, code: 2, stderr: []string{"record 0"}},
+		{name: "json-null-record", reason: "null is not a record", stdin: `[null]`, code: 2, stderr: []string{"record 0", "null"}},
+		{name: "json-not-closed", reason: "a truncated array is unreadable", stdin: `[{"subjectKey":"SS-1"}`, code: 2,
+			stderr: []string{"not closed"}},
+		{name: "json-trailing", reason: "data after the array is unreadable", stdin: `[] {}`, code: 2, stderr: []string{"after the closing ]"}},
+		{name: "json-scalar-element", reason: "an element must be an object", stdin: `["SS-1"]`, code: 2, stderr: []string{"record 0"}},
+		{name: "empty", reason: "empty input is neither JSON nor CSV", stdin: " \n\t", code: 2, stderr: []string{"empty input"}},
+		{name: "missing-file", reason: "an unopenable file is exit 2", args: []string{filepath.Join(dir, "nope.csv")}, code: 2,
+			stderr: []string{"nope.csv"}},
+		{name: "file-arg", reason: "a file named on the command line is read",
+			args: []string{write("x.json", `[{"subjectKey":"SS-9","emailAddress":"ada@example.org"}]`)}, code: 0},
+		{name: "bad-format", reason: "only json and text exist", args: []string{"--format", "xml"}, code: 2, stderr: []string{"--format"}},
+		{name: "two-files", reason: "one input at most", args: []string{"a", "b"}, code: 2, stderr: []string{"at most one"}},
+		{name: "help", reason: "--help succeeds and documents the fields and exit codes", args: []string{"--help"}, code: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.reason == "" {
+				t.Fatal("test case needs a reason")
+			}
+			code, stdout, stderr := runCmd(strings.NewReader(tc.stdin), append([]string{"contacts"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("%s: exit %d, want %d\nstdout %s\nstderr %s", tc.reason, code, tc.code, stdout, stderr)
+			}
+			if tc.stdout != "" && stdout != tc.stdout {
+				t.Errorf("stdout %q, want %q", stdout, tc.stdout)
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr %q lacks %q", stderr, s)
+				}
+			}
+			if code == 2 && tc.name != "bad-format" && tc.name != "two-files" && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("want a one-line error, got %q", stderr)
+			}
+			if code < 2 && tc.args != nil && tc.args[0] == "--help" {
+				for _, f := range append(validate.ContactFields(), "identifier", "Exit status") {
+					if !strings.Contains(stdout, f) {
+						t.Errorf("help lacks %q: %s", f, stdout)
+					}
+				}
+			} else if code < 2 && !strings.Contains(strings.Join(tc.args, " "), "text") {
+				decodeResults(t, stdout)
+			}
+		})
+	}
+}
+
+func TestContactsRegistered(t *testing.T) {
+	_, stdout, _ := runCmd(nil, "--help")
+	if !strings.Contains(stdout, "contacts") {
+		t.Errorf("odmadmin --help does not list contacts:\n%s", stdout)
+	}
+}
+
+func TestContactsTextQuotesSubjectKey(t *testing.T) {
+	in := `[{"subjectKey":"SS 1\n","firstName":"` + strings.Repeat("x", 36) + `"}]`
+	_, stdout, _ := runCmd(strings.NewReader(in), "contacts", "--format", "text")
+	if !strings.HasPrefix(stdout, `record 0 (subjectKey "SS 1\n"): firstName:`) || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("a subject key with a newline must not break the line format: %q", stdout)
+	}
+}
+
+// countingReader serves generated CSV records and remembers how far it got, so a test can
+// see whether output appeared before the input was used up.
+type countingReader struct {
+	n, total int
+	served   int // records handed out
+	buf      []byte
+	started  bool
+	ended    bool
+	json     bool
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	if !r.started {
+		r.started = true
+		if r.json {
+			r.buf = append(r.buf, '[')
+		} else {
+			r.buf = append(r.buf, "subjectKey,firstName,lastName,emailAddress,phoneNumber\n"...)
+		}
+	}
+	for len(r.buf) < len(p) && r.n < r.total {
+		r.buf = r.appendRecord(r.buf)
+	}
+	if r.n == r.total && !r.ended {
+		r.ended = true
+		if r.json {
+			r.buf = append(r.buf, "]\n"...)
+		}
+	}
+	if len(r.buf) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p, r.buf)
+	r.buf = r.buf[k:]
+	return k, nil
+}
+
+func (r *countingReader) appendRecord(b []byte) []byte {
+	i := r.n
+	r.n++
+	r.served = r.n
+	first := "Ada"
+	if i%10 == 0 {
+		first = strings.Repeat("Ada", 12) // 36 characters: one record in ten is invalid
+	}
+	if r.json {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		return fmt.Appendf(b, `{"subjectKey":"SS-%d","firstName":"%s","lastName":"Example","emailAddress":"ada%d@example.org","phoneNumber":"+1 202555%04d"}`, i, first, i, i%10000)
+	}
+	return fmt.Appendf(b, "SS-%d,%s,Example,ada%d@example.org,+1 202555%04d\n", i, first, i, i%10000)
+}
+
+// firstWriteWatcher records how many input records had been read when output first arrived.
+type firstWriteWatcher struct {
+	src     *countingReader
+	atFirst int
+	bytes   int
+}
+
+func (w *firstWriteWatcher) Write(p []byte) (int, error) {
+	if w.bytes == 0 {
+		w.atFirst = w.src.served
+	}
+	w.bytes += len(p)
+	return len(p), nil
+}
+
+// TestContactsStreams proves the command streams: with 200,000 records, output starts long
+// before the input has been read, which cannot happen if records are collected first.
+func TestContactsStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 200,000 records")
+	}
+	for _, isJSON := range []bool{false, true} {
+		src := &countingReader{total: 200_000, json: isJSON}
+		w := &firstWriteWatcher{src: src}
+		code := run(&env{stdin: src, stdout: w, stderr: io.Discard}, []string{"contacts"})
+		if code != 1 {
+			t.Fatalf("json=%v: exit %d, want 1 (one record in ten is invalid)", isJSON, code)
+		}
+		if w.atFirst == 0 || w.atFirst > src.total/10 {
+			t.Errorf("json=%v: first output after %d of %d records were read", isJSON, w.atFirst, src.total)
+		}
+	}
+}
+
+// TestAppendJSONString checks the hand-written JSON string encoder against encoding/json.
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x01\x1f\n\r\t\b\f", "<&>", "Zoë 山田 😀", "bad\xff\xfeutf8", "\u2028\u2029", "\xed\xa0\x80"} {
+		checkJSONString(t, s)
+	}
+}
+
+func checkJSONString(t *testing.T, s string) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimSuffix(buf.String(), "\n")
+	if got := string(appendJSONString(nil, s)); got != want {
+		t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "a\"b", "\x00", "\xff", "\u2028", "😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkJSONString(t, s) })
+}
+
+// FuzzContacts feeds arbitrary input to the command: it must never panic, must exit 0, 1
+// or 2, and whenever it exits 0 or 1 its JSON output must parse.
+func FuzzContacts(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "contacts", "*"))
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`[{"subjectKey":"SS-1","identifier":"X","secondaryId":"Y"}]`))
+	f.Add([]byte("subjectKey\n\"unterminated\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		code, stdout, stderr := runCmd(bytes.NewReader(in), "contacts")
+		switch code {
+		case 0, 1:
+			var res []json.RawMessage
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("exit %d with unparsable output: %v\n%s", code, err, stdout)
+			}
+		case 2:
+			if stderr == "" {
+				t.Fatal("exit 2 without an error message")
+			}
+		default:
+			t.Fatalf("exit %d", code)
+		}
+	})
+}
+
+// BenchmarkContacts measures the whole command on generated input: decode, validate and
+// encode. One record in ten is invalid.
+func BenchmarkContacts(b *testing.B) {
+	const n = 100_000
+	for _, format := range []string{"csv", "json"} {
+		b.Run(format, func(b *testing.B) {
+			src := &countingReader{total: n, json: format == "json"}
+			input, err := io.ReadAll(src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(input)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				code := run(&env{stdin: bytes.NewReader(input), stdout: io.Discard, stderr: io.Discard}, []string{"contacts"})
+				if code != 1 {
+					b.Fatalf("exit %d", code)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
