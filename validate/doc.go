@@ -60,8 +60,9 @@
 //
 // Limits count UTF-16 code units, the way the server's Java String.length() does, never
 // bytes: "Ядвига", "山田" and "Zoë" count one unit per letter, and a character outside
-// the Basic Multilingual Plane, such as an emoji, counts two. Invalid UTF-8 counts one unit
-// per bad byte (each becomes U+FFFD).
+// the Basic Multilingual Plane, such as an emoji, counts two. A letter written with a
+// separate combining accent ("e" + U+0308) counts two, as it does in Java. Invalid UTF-8
+// counts one unit per bad byte (each becomes U+FFFD).
 //
 // # Order of findings and personal data
 //
