@@ -91,6 +91,14 @@ type Assignment struct {
 	// From and To bound the assignment as ISO dates (YYYY-MM-DD); empty means open.
 	From string `json:"from"`
 	To   string `json:"to"`
+	// Depots are Clinical One depots the assignment covers ("All" as the template writes it).
+	Depots []string `json:"depots,omitempty"`
+}
+
+// Equal reports whether a and b are the same assignment.
+func (a Assignment) Equal(b Assignment) bool {
+	return a.Study == b.Study && a.Site == b.Site && a.Role == b.Role && a.Scope == b.Scope &&
+		a.Environment == b.Environment && a.From == b.From && a.To == b.To && equalStrings(a.Depots, b.Depots)
 }
 
 // Role is a vendor's role name, kept verbatim, and its canonical meaning. A zero Role means

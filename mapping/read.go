@@ -1022,7 +1022,7 @@ func (b *builder) refInBlock(u *User, block int, id string) bool {
 
 func (b *builder) assign(u *User, a Assignment) {
 	for _, x := range u.Assignments {
-		if x == a {
+		if x.Equal(a) {
 			return
 		}
 	}

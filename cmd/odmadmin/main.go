@@ -35,6 +35,7 @@ type env struct {
 var commands = map[string]command{
 	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
 	"contacts": {"validate participant contact records (JSON or CSV)", runContacts},
+	"map":      {"map users to the normalized model and between vendors", runMap},
 }
 
 func main() {

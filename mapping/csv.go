@@ -1,0 +1,381 @@
+package mapping
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clinicalOneColumns are the columns of Oracle Clinical One's user upload template (seed
+// 001; vendor-formats.md §4), in the order WriteClinicalOneCSV writes them.
+var clinicalOneColumns = []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots"}
+
+// ClinicalOneColumns returns the template's column headers in order.
+func ClinicalOneColumns() []string { return append([]string(nil), clinicalOneColumns...) }
+
+// ClinicalOneDate is the layout of dates WriteClinicalOneCSV writes: DD-MMM-YYYY, the
+// format Oracle's user interfaces show ("05-Jan-2026"). Reading also accepts ISO 8601
+// dates and date-times, and D-MMM-YYYY with any letter case.
+const ClinicalOneDate = "02-Jan-2006"
+
+// allWord is how the template says "every site" or "every depot".
+const allWord = "All"
+
+// ReadClinicalOneCSV reads a Clinical One user upload template saved as CSV (its "Clinical
+// One Users" tab): one row per user and study. The template names no study, so every
+// assignment gets opts.Study. Rows are Production assignments; with opts.Training each is
+// duplicated into Training, as uploading with "Upload users to training mode" does. Sites
+// "All" (or empty) gives a study-level assignment, otherwise one assignment per site,
+// separated by ";" or ",". A user on several rows (an error report re-uploaded, several
+// roles) is one User. Header names are matched ignoring case and spaces; unknown columns
+// and unreadable values are reported as warnings.
+func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil, errors.New("mapping: the CSV is empty (want the template's header row)")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+	}
+	var w warner
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimPrefix(h, "\ufeff")
+		k := roleKey(h)
+		found := false
+		for _, c := range clinicalOneColumns {
+			if roleKey(c) == k {
+				col[c], found = i, true
+			}
+		}
+		if !found && strings.TrimSpace(h) != "" {
+			w.add(CodeUnrepresentable, "CSV/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out")
+		}
+	}
+	var missing []string
+	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
+		if _, ok := col[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("mapping: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+	}
+	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}, Source: &FileSource{Vendor: ProfileClinicalOne}}
+	if opts.Study != "" {
+		d.Studies = append(d.Studies, &Study{ID: opts.Study, Environment: EnvProduction})
+	}
+	byLogin := map[string]*User{}
+	sites := map[string]bool{}
+	for row := 2; ; row++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+		}
+		get := func(c string) string {
+			if i, ok := col[c]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		blank := true
+		for _, f := range rec {
+			if strings.TrimSpace(f) != "" {
+				blank = false
+			}
+		}
+		if blank {
+			continue
+		}
+		subject := "row " + strconv.Itoa(row)
+		login := get("User Name")
+		for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"} {
+			if get(c) == "" {
+				w.add(CodeInvalidValue, "CSV/"+c, subject, "a required template column is empty")
+			}
+		}
+		if login == "" {
+			continue // a row without user name identifies nobody
+		}
+		u, ok := byLogin[login]
+		if !ok {
+			u = &User{ID: login, Login: login, GivenName: get("First Name"), FamilyName: get("Last Name"),
+				Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{},
+				Source: &Source{Vendor: ProfileClinicalOne}}
+			if e := get("Email"); e != "" {
+				u.Emails = append(u.Emails, e)
+			}
+			byLogin[login] = u
+			d.Users = append(d.Users, u)
+		} else {
+			if e := get("Email"); e != "" && !contains(u.Emails, e) {
+				u.Emails = append(u.Emails, e)
+			}
+			if g := get("First Name"); g != "" && u.GivenName != g {
+				w.add(CodeMergeConflict, "CSV/First Name", subject, "the user is on an earlier row with another value; the first is kept")
+			}
+			if f := get("Last Name"); f != "" && u.FamilyName != f {
+				w.add(CodeMergeConflict, "CSV/Last Name", subject, "the user is on an earlier row with another value; the first is kept")
+			}
+		}
+		from, ok := parseCSVDate(get("Start Date"))
+		if !ok {
+			w.add(CodeInvalidValue, "CSV/Start Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty")
+		}
+		to, ok := parseCSVDate(get("End Date"))
+		if !ok {
+			w.add(CodeInvalidValue, "CSV/End Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty")
+		}
+		depots := splitList(get("Depots"))
+		if len(depots) == 1 && strings.EqualFold(depots[0], allWord) {
+			depots = []string{allWord}
+		}
+		roleName := get("Study Role")
+		siteList := splitList(get("Sites"))
+		if len(siteList) == 0 || (len(siteList) == 1 && strings.EqualFold(siteList[0], allWord)) {
+			siteList = []string{""}
+		}
+		envs := []Environment{EnvProduction}
+		if opts.Training {
+			envs = append(envs, EnvTraining)
+		}
+		for _, env := range envs {
+			for _, s := range siteList {
+				a := Assignment{Study: opts.Study, Site: s, Scope: ScopeStudy, Environment: env, From: from, To: to, Depots: depots}
+				if s != "" {
+					a.Scope = ScopeSite
+					if !sites[s] {
+						sites[s] = true
+						d.Sites = append(d.Sites, &Site{ID: s, Name: s, Active: true, Study: opts.Study})
+					}
+				}
+				a.Role = RoleFor(ProfileClinicalOne, roleName, a.Scope)
+				if a.Role.Canonical == RoleOther && roleKey(roleName) != "other" {
+					w.add(CodeUnknownRole, "CSV/Study Role", subject, "role name not in the vocabulary; mapped to Other: "+roleName)
+				}
+				dup := false
+				for _, x := range u.Assignments {
+					if x.Equal(a) {
+						dup = true
+					}
+				}
+				if !dup {
+					u.Assignments = append(u.Assignments, a)
+				}
+			}
+		}
+	}
+	return d, w.result(), nil
+}
+
+// splitList splits a Sites or Depots cell on ";", "," or line breaks.
+func splitList(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == '\n' || r == '\r' })
+	var out []string
+	for _, x := range f {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// parseCSVDate reads a template date into an ISO date; ok is false for an unreadable one.
+func parseCSVDate(s string) (iso string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	for _, layout := range []string{ClinicalOneDate, "2-Jan-2006", "2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "02-Jan-06", "2 Jan 2006", "02 Jan 2006"} {
+		// Month names in any case ("05-JAN-2026").
+		if t, err := time.Parse(layout, titleMonth(s)); err == nil {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	return "", false
+}
+
+// titleMonth writes a three-letter month name as time.Parse wants it ("JAN" → "Jan").
+func titleMonth(s string) string {
+	b := []byte(s)
+	for i := 0; i+3 <= len(b); i++ {
+		if isLetter(b[i]) && isLetter(b[i+1]) && isLetter(b[i+2]) && (i == 0 || !isLetter(b[i-1])) && (i+3 == len(b) || !isLetter(b[i+3])) {
+			b[i] = upper(b[i])
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func upper(c byte) byte    { return c &^ 0x20 }
+func lower(c byte) byte    { return c | 0x20 }
+
+// WriteClinicalOneCSV writes the "Update Users" template of study opts.Study (or the only
+// study): one row per current user, that is every user not deactivated with a Production
+// assignment in the study that has not ended before opts.Now. With opts.Training, Training
+// assignments count too (for an upload with "Upload users to training mode"). The row's
+// role is the user's first role in the study; Sites lists the site numbers (else IDs) of
+// its site assignments with that role, or "All" for a study-level one; dates are written
+// as DD-MMM-YYYY. Whatever a row cannot hold is reported.
+func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning, error) {
+	if dir == nil {
+		return nil, errors.New("mapping: no directory")
+	}
+	study := opts.Study
+	if study == "" {
+		var ids []string
+		for _, s := range dir.Studies {
+			if s.Parent == "" && s.ID != "" {
+				ids = append(ids, s.ID)
+			}
+		}
+		for _, u := range dir.Users {
+			for _, a := range u.Assignments {
+				if a.Study != "" && !contains(ids, a.Study) {
+					ids = append(ids, a.Study)
+				}
+			}
+		}
+		switch len(ids) {
+		case 0:
+		case 1:
+			study = ids[0]
+		default:
+			return nil, fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), strings.Join(ids, ", "))
+		}
+	}
+	var w warner
+	siteLabel := map[string]string{}
+	for _, s := range dir.Sites {
+		if s.Number != "" {
+			siteLabel[s.ID] = s.Number
+		}
+	}
+	today := opts.now().Format("2006-01-02")
+	cw := csv.NewWriter(wr)
+	if err := cw.Write(clinicalOneColumns); err != nil {
+		return nil, err
+	}
+	for _, u := range dir.Users {
+		subject := "User " + u.ID
+		var as []Assignment
+		for _, a := range u.Assignments {
+			if a.Study != study && a.Study != "" {
+				continue
+			}
+			switch {
+			case a.Environment == EnvProduction || a.Environment == "":
+			case a.Environment == EnvTraining && opts.Training:
+			default:
+				w.add(CodeUnrepresentable, "Assignment/environment", subject, "the template uploads Production (and Training) access only; "+string(a.Environment)+" assignments are left out")
+				continue
+			}
+			if a.To != "" && a.To < today {
+				continue // ended: not a current user of the study
+			}
+			as = append(as, a)
+		}
+		if len(as) == 0 {
+			continue
+		}
+		if u.Status == StatusDeactivated {
+			w.add(CodeUnrepresentable, "User/status", subject, "a deactivated account is not a current study user; left out")
+			continue
+		}
+		role := as[0].Role
+		var sites, depots []string
+		all := false
+		from, to := as[0].From, as[0].To
+		for _, a := range as {
+			if a.Role != role {
+				w.add(CodeUnrepresentable, "Assignment/Role", subject, "the template has one study role per user and study; other roles are left out")
+				continue
+			}
+			if a.Site == "" {
+				all = true
+			} else {
+				l := a.Site
+				if n, ok := siteLabel[a.Site]; ok {
+					l = n
+				}
+				if !contains(sites, l) {
+					sites = append(sites, l)
+				}
+			}
+			for _, dp := range a.Depots {
+				if !contains(depots, dp) {
+					depots = append(depots, dp)
+				}
+			}
+			if a.From != from || a.To != to {
+				w.add(CodeApproximated, "Assignment/from", subject, "the template has one date range per user and study; the first is written")
+			}
+		}
+		// The role keeps its own name (Clinical One studies rename template roles freely);
+		// a role known only by its canonical meaning gets the template role's name.
+		name := role.Name
+		if name == "" && role.Canonical != "" {
+			name = DefaultRoleName(ProfileClinicalOne, role.Canonical, ScopeSite)
+		}
+		if name == "" {
+			w.add(CodeInvalidValue, "CSV/Study Role", subject, "the user has no role in the study; the required Study Role is left empty")
+		}
+		siteCell := strings.Join(sites, "; ")
+		if all {
+			siteCell = allWord
+		}
+		if from == "" {
+			from = today
+			w.add(CodeGenerated, "CSV/Start Date", subject, "the required Start Date is unknown; today is written")
+		}
+		email := ""
+		if len(u.Emails) > 0 {
+			email = u.Emails[0]
+			if len(u.Emails) > 1 {
+				w.add(CodeUnrepresentable, "User/Emails", subject, "the template has one e-mail per user; the first is written")
+			}
+		} else {
+			w.add(CodeInvalidValue, "CSV/Email", subject, "the required Email is unknown; left empty")
+		}
+		given, family := u.GivenName, u.FamilyName
+		if given == "" && family == "" && (u.FullName != "" || u.DisplayName != "") {
+			// Names are never split; the template's required columns stay empty.
+			w.add(CodeInvalidValue, "CSV/First Name", subject, "the user has a full name only, which is not split into first and last name")
+		}
+		login := u.Login
+		if login == "" {
+			login = u.ID
+		}
+		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
+			w.add(CodeUnrepresentable, "User/phones", subject, "the template has no phone numbers")
+		}
+		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots, "; ")}
+		if err := cw.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	cw.Flush()
+	return w.result(), cw.Error()
+}
+
+func csvDate(iso string) string {
+	if iso == "" {
+		return ""
+	}
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format(ClinicalOneDate)
+}
