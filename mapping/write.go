@@ -608,6 +608,10 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 
 	if strings.TrimSpace(o.OID) != u.ID {
 		o.OID = u.ID
+		if u.Source != nil && u.Source.Vendor == w.p && strings.TrimSpace(u.Source.IDs["OID"]) == u.ID {
+			orig := u.Source.IDs["OID"]
+			o.OID = orig // the vendor's own spelling, stray spaces included
+		}
 	}
 	// UserType.
 	t := odm.UserType(u.Type)
@@ -1248,7 +1252,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		o.MetaDataVersionRefs = nil
 		for _, v := range want {
 			eff := v.Effective
-			if t, err := odm.ParseDate(eff); err == nil && t.Format("2006-01-02") != eff && (base == nil || !w.same) {
+			if t, err := odm.ParseDate(eff); err == nil && t.Format("2006-01-02") != eff && (s.Source == nil || s.Source.Vendor != w.p) {
 				// A producer's dateTime (InForm writes one) is not an xs:date.
 				eff = t.Format("2006-01-02")
 				w.warn.add(CodeNormalized, "Location/MetaDataVersionRef/@EffectiveDate", subject, "a dateTime is written as the xs:date ODM requires")
