@@ -29,6 +29,9 @@ const (
 	// CodeGenerated: the target needs a value the model does not have, so one was made up
 	// (an ODM 2.0 Organization OID for a 1.3 organization name, an InForm rights group).
 	CodeGenerated Code = "generated"
+	// CodeQuirk: the input departs from the ODM schema as some producer writes it (the odm
+	// reader's warnings, passed on by callers that show them with mapping's).
+	CodeQuirk Code = "quirk"
 )
 
 // Warning reports something a conversion could not carry over exactly. Warnings of the

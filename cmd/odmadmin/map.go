@@ -175,7 +175,7 @@ func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mappin
 	}
 	var ws []mapping.Warning
 	for _, x := range doc.Warnings {
-		ws = append(ws, mapping.Warning{Code: mapping.CodeNormalized, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
 	}
 	d, mws, err := mapping.FromDocument(doc, opts)
 	return d, append(ws, mws...), err

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/testenv"
+)
+
+// mapRun runs "odmadmin map ARGS" in-process.
+func mapRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(&env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, append([]string{"map"}, args...))
+	return code, out.String(), errb.String()
+}
+
+var mapInForm = filepath.Join("testdata", "map", "inform.xml")
+
+// TestMapJSON checks the documented JSON keys.
+func TestMapJSON(t *testing.T) {
+	code, out, errs := mapRun(t, "", mapInForm)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Users   []map[string]json.RawMessage `json:"users"`
+		Sites   []map[string]json.RawMessage `json:"sites"`
+		Studies []map[string]json.RawMessage `json:"studies"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(got.Users) != 4 || len(got.Sites) != 2 || len(got.Studies) != 1 {
+		t.Fatalf("users %d sites %d studies %d", len(got.Users), len(got.Sites), len(got.Studies))
+	}
+	for _, k := range []string{"id", "login", "displayName", "givenName", "familyName", "emails", "phones", "status", "category", "groups", "assignments"} {
+		if _, ok := got.Users[0][k]; !ok {
+			t.Errorf("user key %q missing", k)
+		}
+	}
+	var as []map[string]json.RawMessage
+	if err := json.Unmarshal(got.Users[0]["assignments"], &as); err != nil || len(as) == 0 {
+		t.Fatalf("assignments: %v %s", err, got.Users[0]["assignments"])
+	}
+	for _, k := range []string{"study", "site", "role", "scope", "environment", "from", "to"} {
+		if _, ok := as[0][k]; !ok {
+			t.Errorf("assignment key %q missing", k)
+		}
+	}
+	if string(as[0]["role"]) != `{"name":"Site Investigator Rights","canonical":"Investigator"}` && !strings.Contains(string(as[0]["role"]), `"canonical": "Investigator"`) {
+		t.Errorf("role: %s", as[0]["role"])
+	}
+	for _, k := range []string{"id", "name", "number", "country", "active"} {
+		if _, ok := got.Sites[0][k]; !ok {
+			t.Errorf("site key %q missing", k)
+		}
+	}
+}
+
+// TestMapToVendors writes every flavour and validates it.
+func TestMapToVendors(t *testing.T) {
+	xmllint := testenv.Xmllint(t)
+	lax := testenv.Shared(t, "reference/schema/odm1-3-2-lax/ODM1-3-2-lax-extensions.xsd")
+	odm2 := testenv.Shared(t, "reference/schema/odm2-0/ODM.xsd")
+	cases := []struct {
+		args     []string
+		schema   string
+		contains string
+		warning  string
+		reason   string
+	}{
+		{[]string{"--to", "odm", "--profile", "rave"}, lax, `mdsol:UserRole="Sponsor CRA Rights"`, "extension-dropped: User/@pf:DBUID", "--profile names the output flavour with --to odm"},
+		{[]string{"--to", "odm2"}, odm2, `<UserName>ainvestigator</UserName>`, "unrepresentable: User/DisplayName", "1.3 → 2.0 reports DisplayName"},
+		{[]string{"--to", "odm", "--profile", "openclinica"}, lax, `<AdminData StudyOID="40001">`, "unrepresentable: Assignment/Role", "sites become site studies"},
+		{[]string{"--to", "odm", "--profile", "odm"}, lax, `<LocationRef LocationOID="40001"/>`, "unrepresentable: User/locale", "plain ODM 1.3.2"},
+	}
+	for _, c := range cases {
+		out := filepath.Join(t.TempDir(), "out.xml")
+		code, stdout, stderr := mapRun(t, "", append(c.args, "-o", out, mapInForm)...)
+		if code != 0 || stdout != "" {
+			t.Fatalf("%v: exit %d stdout %q stderr %s", c.args, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(c.contains)) {
+			t.Errorf("%v (%s): output lacks %q:\n%s", c.args, c.reason, c.contains, b)
+		}
+		if !strings.Contains(stderr, c.warning) {
+			t.Errorf("%v (%s): stderr lacks warning %q:\n%s", c.args, c.reason, c.warning, stderr)
+		}
+		if msg, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", c.schema, out).CombinedOutput(); err != nil {
+			t.Errorf("%v: invalid output: %s", c.args, msg)
+		}
+	}
+}
+
+// TestMapSameVendor: without --profile, --to odm writes the input's flavour back.
+func TestMapSameVendor(t *testing.T) {
+	code, out, errs := mapRun(t, "", "--to", "odm", mapInForm)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	// Reading warns about the input's quirks and unknown role; writing back loses nothing.
+	for _, c := range []string{"unrepresentable", "extension-dropped", "approximated", "generated"} {
+		if strings.Contains(errs, c) {
+			t.Errorf("writing back the same vendor warned %s:\n%s", c, errs)
+		}
+	}
+	for _, s := range []string{`pf:DBUID="30001"`, `<pf:GroupDef OID="5004"`, `<Location OID="Unknown"`, `<pf:ProductLocale xml:lang="en-US"/>`} {
+		if !strings.Contains(out, s) {
+			t.Errorf("lost %q", s)
+		}
+	}
+}
+
+func TestMapCSV(t *testing.T) {
+	code, out, errs := mapRun(t, "", "--to", "csv", mapInForm)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(out, "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n") {
+		t.Errorf("header: %q", out)
+	}
+	// CSV in, detected from its first character; JSON out; JSON back in, Rave out.
+	csvIn, err := os.ReadFile(filepath.Join("testdata", "map", "users.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, js, errs := mapRun(t, string(csvIn), "--study", "C1-STUDY", "-")
+	if code != 0 || !strings.Contains(js, `"study": "C1-STUDY"`) {
+		t.Fatalf("csv → json: exit %d %s\n%s", code, errs, js)
+	}
+	code, raveOut, errs := mapRun(t, js, "--to", "odm", "--profile", "rave")
+	if code != 0 || !strings.Contains(raveOut, `mdsol:UserRole="Site User"`) {
+		t.Fatalf("json → rave: exit %d %s\n%s", code, errs, raveOut)
+	}
+}
+
+func TestMapErrors(t *testing.T) {
+	cases := []struct {
+		args   []string
+		stdin  string
+		reason string
+	}{
+		{[]string{"--to", "xml"}, "", "unknown --to"},
+		{[]string{"--profile", "nope"}, "", "unknown profile"},
+		{[]string{"--to", "odm2", "--profile", "inform"}, "", "InForm is a 1.3 flavour"},
+		{[]string{"--to", "odm", "--profile", "clinicalone"}, "", "the template is CSV"},
+		{[]string{"does-not-exist.xml"}, "", "missing input"},
+		{[]string{"a", "b"}, "", "two inputs"},
+		{[]string{}, "<ODM", "truncated XML"},
+		{[]string{}, "Name,Mail\n", "CSV without template columns"},
+		{[]string{"--bogus"}, "", "unknown flag"},
+	}
+	for _, c := range cases {
+		code, _, errs := mapRun(t, c.stdin, c.args...)
+		if code != 2 || errs == "" {
+			t.Errorf("%v (%s): exit %d, stderr %q; want 2 and a message", c.args, c.reason, code, errs)
+		}
+	}
+	code, out, _ := mapRun(t, "", "--help")
+	if code != 0 || !strings.Contains(out, "--profile is the OUTPUT flavour") {
+		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+}
