@@ -360,13 +360,52 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
 			w.add(CodeUnrepresentable, "User/phones", subject, "the template has no phone numbers")
 		}
+		csvLost(&w, u, role, subject)
 		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots, "; ")}
 		if err := cw.Write(row); err != nil {
 			return nil, err
 		}
 	}
+	for _, s := range dir.Sites {
+		if s.Name != s.ID && s.Name != "" || s.Country != "" || s.TimeZone != "" || s.Locale != "" || len(s.Addresses) > 0 {
+			w.add(CodeUnrepresentable, "Site", "Location "+s.ID, "the template names sites only; site details (name, country, ...) are left out")
+		}
+	}
 	cw.Flush()
 	return w.result(), cw.Error()
+}
+
+// csvLost reports the user values a template row has no column for.
+func csvLost(w *warner, u *User, role Role, subject string) {
+	lost := func(field string, has bool) {
+		if has {
+			w.add(CodeUnrepresentable, "User/"+field, subject, "the template has no column for it")
+		}
+	}
+	lost("DisplayName", u.DisplayName != "" && u.DisplayName != strings.TrimSpace(u.GivenName+" "+u.FamilyName))
+	lost("FullName", u.FullName != "" && u.FullName != strings.TrimSpace(u.GivenName+" "+u.FamilyName))
+	lost("Prefix", u.Prefix != "")
+	lost("Suffix", u.Suffix != "")
+	lost("Organization", u.Organization != "" || u.OrganizationID != "")
+	lost("Address", len(u.Addresses) > 0)
+	lost("Certificate", len(u.Certificates) > 0)
+	lost("Picture", u.Picture != nil)
+	lost("locale", u.Locale != "")
+	lost("category", u.Category != "")
+	lost("external", u.External)
+	for _, g := range u.Groups {
+		lost("group", !(g.Type == "Rights" && g.Name == role.Name))
+	}
+	if u.Source != nil && u.Source.Vendor != ProfileClinicalOne {
+		for _, a := range u.Source.Attrs {
+			if !mappedAttrs["User "+attrLabel(a.Space, a.Name)] {
+				w.add(CodeExtensionDropped, "User/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
+			}
+		}
+		if len(u.Source.Elements) > 0 {
+			w.add(CodeExtensionDropped, "User/extension", subject, "another vendor's extension element is left out")
+		}
+	}
 }
 
 func csvDate(iso string) string {
