@@ -2,4 +2,62 @@
 // OpenClinica, plain ODM 1.3.2 and 2.0) and the Oracle Clinical One user upload template
 // into one normalized model of studies, sites, users and role assignments, and writes the
 // model back as any of them.
+//
+// # Model
+//
+// A [Directory] holds [Study], [Site] and [User] values. A user's access is a list of
+// [Assignment]s: a study, a site (empty for the whole study), a [Role], a [Scope], an
+// [Environment] and an optional date range. A Role keeps the vendor's name verbatim and
+// adds a [Canonical] role from one vocabulary ([RoleFor] looks names up ignoring case and
+// spaces; an unknown name maps to [RoleOther] and keeps its name). One person listed in
+// several AdminData blocks is one User (merged by OID, then by login) with every block's
+// assignments. Full names are never split into given and family names.
+//
+// # Profiles
+//
+// [FromDocument] (or [FromReader] for a stream) reads with a [Profile], detected from the
+// vendor namespaces when not given ([Detect]); [ToDocument] writes one:
+//
+//   - inform: pf:StudyLocale → Locale, pf:Active/pf:Terminated → Status,
+//     pf:InFormUserType → Category, pf:DBUID and pf:GUID → Source.IDs, pf:GroupRef → Groups
+//     (resolved against pf:GroupDef), the user's Rights group → the role of its
+//     assignments, LocationRef → site assignments. The automatic "Unknown" Location is not
+//     a site (it is kept for writing back). Locations: pf:SiteCountry, pf:SiteTimezone,
+//     pf:Locale, pf:Mnemonic → Number. Writing InForm from another vendor defines a rights
+//     group for each role the directory has no group for.
+//   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
+//     mdsol:Active → Status; the User OID is the login. Locations: mdsol:Active → Active,
+//     mdsol:StudySiteNumber → the version's and (latest version) the site's Number. A study
+//     OID "Project(Env)" gives the environment.
+//   - openclinica: one AdminData per study and per site study; a site study is a Study whose
+//     MetaDataVersion includes its parent's, and becomes a Site of the parent. Users carry
+//     names and organization only (no roles: their assignments have no role); OIDs are
+//     trimmed of the stray spaces OpenClinica writes. The role vocabulary covers the
+//     internal names (coordinator, director, Investigator/Data Specialist, ra, ra2, monitor,
+//     participate), description keys and display names, with scope deciding between the
+//     study-level and site-level meaning. Written OpenClinica holds what OpenClinica writes:
+//     FullName, FirstName, LastName, Organization, and site studies for sites.
+//   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
+//     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
+//     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL
+//     contacts, GeoPosition and Organizations.
+//   - clinicalone: [ReadClinicalOneCSV] and [WriteClinicalOneCSV] read and write the user
+//     upload template (columns First Name, Last Name, Email, User Name, Start Date, End Date,
+//     Study Role, Sites, Depots; dates DD-MMM-YYYY, ISO accepted; Sites "All" is a
+//     study-level assignment). Rows are Production; [Options.Training] adds Training.
+//
+// # Fidelity
+//
+// Reading keeps what the vendor said: every vendor extension attribute in Source.Attrs,
+// unmapped vendor elements as XML text in Source.Elements, and, unexported, the decoded
+// values themselves. Writing back to the profile a directory was read with starts from
+// those decoded values and applies the model's changes, so an unchanged directory writes
+// the AdminData it was read from (compared as data, and in practice byte for byte apart
+// from attribute white space). A directory that went through JSON still writes back every
+// value, from Source.
+//
+// Writing another profile never drops a value silently: each one the target cannot hold
+// (or holds only approximately, or had to be made up) is a [Warning] with a stable [Code],
+// merged per field so a large file gives a handful. Warnings name values by identifier
+// (OID, row number), never by personal data.
 package mapping
