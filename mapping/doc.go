@@ -54,7 +54,8 @@
 // those decoded values and applies the model's changes, so an unchanged directory writes
 // the AdminData it was read from (compared as data, and in practice byte for byte apart
 // from attribute white space). A directory that went through JSON still writes back every
-// value, from Source.
+// model value and recorded vendor attribute and element, from Source; JSON does not carry
+// the source layout, nor InForm's automatic "Unknown" Location and references to it.
 //
 // Writing another profile never drops a value silently: each one the target cannot hold
 // (or holds only approximately, or had to be made up) is a [Warning] with a stable [Code],
