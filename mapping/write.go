@@ -10,7 +10,7 @@ import (
 )
 
 // ToDocument writes dir as an ODM document in profile p's flavour (p "" means the profile
-// dir was read with, or plain ODM 1.3.2).
+// dir was read with, or plain ODM 1.3.2 for a directory built in code or read from CSV).
 //
 // When p is the profile dir was read with, every user, site, group and signature is written
 // from the value as it was decoded, with the model's changes applied, so that an unchanged
@@ -23,7 +23,7 @@ func ToDocument(dir *Directory, p Profile, opts Options) (*odm.Document, []Warni
 	}
 	if p == "" {
 		p = ProfileODM
-		if dir.Source != nil && dir.Source.Vendor != "" {
+		if dir.Source != nil && dir.Source.Vendor != "" && dir.Source.Vendor != ProfileClinicalOne {
 			p = dir.Source.Vendor
 		}
 	}
@@ -829,6 +829,29 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 			o.LocationRefs = nil
 			for _, s := range sites {
 				o.LocationRefs = append(o.LocationRefs, &odm.LocationRef{LocationOID: s})
+			}
+		}
+	}
+
+	// What ODM AdminData has no place for in any flavour: assignment dates, depots, and an
+	// environment the study OID does not name.
+	for _, a := range as {
+		if a.From != "" || a.To != "" {
+			w.warn.add(CodeUnrepresentable, "Assignment/from", subject, "ODM AdminData has no assignment dates")
+		}
+		if len(a.Depots) > 0 {
+			w.warn.add(CodeUnrepresentable, "Assignment/depots", subject, "ODM AdminData has no depots")
+		}
+		if a.Environment != "" && a.Environment != EnvProduction && envFromStudyOID(a.Study) != a.Environment {
+			w.warn.add(CodeUnrepresentable, "Assignment/environment", subject, "the study OID does not name the environment and ODM AdminData has no other place for it")
+		}
+	}
+	if len(as) > 1 {
+		r0, _ := assignmentRole(as)
+		for _, a := range as {
+			if (a.Role.Name != "" || a.Role.Canonical != "") && a.Role != r0 {
+				w.warn.add(CodeUnrepresentable, "Assignment/Role", subject, "the target has one role per user and study; other roles are left out")
+				break
 			}
 		}
 	}
