@@ -116,5 +116,5 @@ var codeTable = []codeInfo{
 // allCodes returns every code table of the package. It exists so that a later table
 // (AdminData checks) joins the documentation test by adding one argument here.
 func allCodes() []codeInfo {
-	return append([]codeInfo(nil), codeTable...)
+	return append(append([]codeInfo(nil), codeTable...), adminDataCodeTable...)
 }

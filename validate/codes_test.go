@@ -159,6 +159,7 @@ func TestEveryCodeExercised(t *testing.T) {
 	for _, tc := range editCases {
 		note(CheckUserEdit(tc.edit, Options{}))
 	}
+	note(adminDataFixtureFindings(t)) // AdminData: every fixture in testdata/admindata
 	var missing []string
 	for _, ci := range allCodes() {
 		if !produced[ci.code] {

@@ -158,4 +158,104 @@
 //	userEdit.unknownStatus                                   odmadmin  a status is not Created, Invited, Available or Deactivated (rule: seed 000 status table)
 //	userEdit.invalidStatusTransition                         odmadmin  the status change is not an allowed transition (rule: seed 000 statuses)
 //	userEdit.primaryOrganizationNotShared                    odmadmin  AnjuEDC: Organization Admin changes the primary organization without access (rule: seed 003)
+//
+// AdminData consistency ([CheckAdminData], [CheckAdminDataXML]). Each meaning starts with the
+// severity and ends with the source of the rule; the spelling of every code is odmadmin's.
+//
+//	admin.oidNotUnique                                       odmadmin  error: two Users, Organizations, Locations or SignatureDefs of one AdminData share an OID (rule: ODM 1.3.2 §2.11; ODM 2.0 wiki for Organization)
+//	admin.loginNameNotUnique                                 odmadmin  error: two Users of one AdminData have the same LoginName (2.0 UserName), ignoring case (rule: odmadmin)
+//	admin.danglingStudyOID                                   odmadmin  error, warning in a series or a Granularity=AdminData file: AdminData/@StudyOID names no Study in the file (rule: ODM 1.3.2 §2.11, §3.1.2)
+//	admin.danglingMetaDataVersionRef                         odmadmin  error, warning in a series or a Granularity=AdminData file: MetaDataVersionRef names no Study or no MetaDataVersion of it (rule: ODM 1.3.2 §2.11, §3.1.2.2.1)
+//	admin.danglingLocationRef                                odmadmin  error, warning in a series: a LocationRef, SiteRef or @LocationOID names no Location (rule: ODM 1.3.2 §2.11, §3.1.2.1.19, §3.1.4.1.6)
+//	admin.danglingOrganizationRef                            odmadmin  error, warning in a series: an @OrganizationOID or @PartOfOrganizationOID names no Organization (rule: ODM 1.3.2 §2.11; ODM 2.0 AdminData)
+//	admin.danglingUserRef                                    odmadmin  error, warning in a series: a UserRef or InvestigatorRef in ClinicalData names no User (rule: ODM 1.3.2 §2.11, §3.1.4.1.2.1, §3.1.4.1.5)
+//	admin.danglingSignatureRef                               odmadmin  error, warning in a series: a SignatureRef in ClinicalData names no SignatureDef (rule: ODM 1.3.2 §2.11, §3.1.4.1.3.1)
+//	admin.missingAttribute                                   odmadmin  error: a required attribute is missing or empty (rule: ODM 1.3.2 §2.13 and the XSDs)
+//	admin.missingMetaDataVersionRef                          odmadmin  error: a Location has no MetaDataVersionRef (rule: ODM 1.3.2 §3.1.2.2, ODM 2.0 XSD)
+//	admin.missingMeaning                                     odmadmin  error: a SignatureDef has no Meaning, or an empty one (rule: ODM 1.3.2 §3.1.2.3)
+//	admin.missingLegalReason                                 odmadmin  error: a SignatureDef has no LegalReason, or an empty one (rule: ODM 1.3.2 §3.1.2.3)
+//	admin.invalidUserType                                    odmadmin  error: User/@UserType is not in the value list of the file's ODM version (rule: ODM 1.3.2 §3.1.2.1, ODM 2.0 XSD)
+//	admin.invalidLocationType                                odmadmin  error: Location/@LocationType is not Sponsor, Site, CRO, Lab or Other (rule: ODM 1.3.2 §3.1.2.2)
+//	admin.invalidMethodology                                 odmadmin  error: SignatureDef/@Methodology is not Digital or Electronic (rule: ODM 1.3.2 §3.1.2.3)
+//	admin.invalidTelecomType                                 odmadmin  error: Telecom/@TelecomType is not in the ODM 2.0 value list (rule: ODM 2.0 XSD)
+//	admin.invalidOrganizationType                            odmadmin  error: Organization/@Type is not in the ODM 2.0 value list (rule: ODM 2.0 XSD)
+//	admin.invalidEffectiveDate                               odmadmin  error: MetaDataVersionRef/@EffectiveDate is not a date (rule: ODM 1.3.2 §3.1.2.2.1, §2.13)
+//	admin.effectiveDateTime                                  odmadmin  warning: MetaDataVersionRef/@EffectiveDate is a dateTime, not an xs:date (rule: ODM 1.3.2 §3.1.2.2.1; rwslib and InForm write dateTimes)
+//	admin.effectiveDateOrder                                 odmadmin  warning: a Location's EffectiveDates for one Study do not increase (rule: odmadmin, after ODM 1.3.2 §3.1.2.2.1)
+//	admin.invalidEmail                                       odmadmin  error: an Email (2.0 Telecom of type Email) is not an RFC 5322 addr-spec with a dotted domain (rule: odmadmin)
+//	admin.invalidPhone                                       odmadmin  warning: a Phone, Fax or Pager (2.0 Telecom Phone, Fax, Pager, SMS) is not digits, spaces and + - ( ) . / with at least 3 digits (rule: odmadmin)
+//	admin.invalidCountry                                     odmadmin  warning: Address/Country is not an ISO 3166-1 code: alpha-2 (1.3), alpha-2 or alpha-3 (2.0) (rule: ODM 1.3.2 §3.1.2.1.11, ODM 2.0 wiki)
+//	admin.investigatorWithoutLocation                        odmadmin  warning: an Investigator User has no LocationRef (2.0 @LocationOID) (rule: odmadmin)
+//	admin.elementOrder                                       odmadmin  error: a child of ODM or of an AdminData element comes after a sibling the schema puts later (rule: ODM 1.3.2 §2.12, §3.1 and the XSD sequences)
+//	admin.unknownContent                                     odmadmin  warning: an element or attribute the ODM model does not define there, kept as is (rule: ODM XSD; reader warning)
+//	admin.unexpectedText                                     odmadmin  warning: text inside an element that has only elements and attributes (rule: ODM XSD; reader warning)
+//	admin.emptyElement                                       odmadmin  warning: an empty Address, Email, Fax or Phone element (rule: odmadmin; reader warning, Rave writes them)
+//	admin.consecutiveSpaces                                  odmadmin  warning: a name field contains two spaces in a row (rule: odmadmin; reader warning, Rave writes them)
+//	admin.oidWhitespace                                      odmadmin  warning: an OID or OID reference has leading or trailing white space (rule: odmadmin; reader warning)
+//	admin.readerWarning                                      odmadmin  warning: any other odm reader warning, with the reader's message (rule: odm package)
+//
+// # AdminData consistency
+//
+// [CheckAdminData] checks the AdminData of a decoded [odm.Document]; [CheckAdminDataXML]
+// reads the document itself and adds what only the source shows: the order of the
+// children inside AdminData, and the line of text-only children such as Email or Country
+// (otherwise a finding cites the enclosing User or Address). Every finding carries its
+// severity, code, the element's line and column, and a Field naming the element or
+// attribute ("User/LocationRef/@LocationOID"). Findings are sorted by position.
+//
+// Uniqueness. User, Location and SignatureDef OIDs, and the OIDs of ODM 2.0
+// Organizations, are unique per element type within one AdminData, as ODM 1.3.2 section
+// 2.11 says. An OID shared by elements of different types (a Location and a SignatureDef
+// both called SIG.1) is allowed by the standard and is not reported, not even as a
+// warning: odmlib's document-wide uniqueness is a bug, and a warning on valid input would
+// teach people to ignore warnings. Login names (2.0 UserName) are unique per AdminData
+// after Unicode case folding; ODM does not ask for it, EDC systems do.
+//
+// References. AdminData/@StudyOID (when present), MetaDataVersionRef (Study, then the
+// MetaDataVersion within that Study), User/LocationRef, the ODM 2.0 @LocationOID,
+// @OrganizationOID and @PartOfOrganizationOID, and in ClinicalData and ReferenceData every
+// UserRef, InvestigatorRef, LocationRef, SiteRef and SignatureRef must name an element of
+// the file. Users, Locations and the rest resolve against every AdminData of the file. A
+// reference that does not resolve is an error, unless the file is part of a series (a
+// Transactional file, one with a PriorFileOID, or [AdminDataOptions].Series): section
+// 2.11 lets references point into a prior file, so there it is a warning. A file with
+// Granularity="AdminData" holds no Study by definition, so its Study and
+// MetaDataVersion references are warnings too.
+//
+// Values. UserType, LocationType, Methodology, TelecomType and Organization/@Type must be
+// in the value list of the file's ODM version (2.0 adds Subject, Monitor, Data analyst,
+// Care provider and Assessor users). An EffectiveDate must be a real calendar date written
+// as xs:date with a four-digit year; a dateTime is a warning, since rwslib and InForm write
+// one, and its date part still counts. Within one Location the EffectiveDates of one Study
+// must increase in document order (a warning: the order is a convention consumers rely on
+// when they take the latest, not a schema rule). A SignatureDef needs a non-blank Meaning
+// and LegalReason; an empty element counts as missing.
+//
+// Contact fields. An e-mail address must be what net/mail parses as a bare RFC 5322
+// addr-spec (no display name, angle brackets or comment; UTF-8 allowed), with a local
+// part of at most 64 bytes, at most 254 bytes in all, and a domain of at least two
+// dot-separated labels of letters, digits and inner hyphens, or an address literal in
+// brackets. Quoted local parts are refused. This is deliberately more lenient than the
+// OpenClinica server pattern that [CheckContact] applies: AdminData comes from many
+// systems. Phone, Fax, Pager (2.0 Telecom Phone, Fax, Pager, SMS) must look like a phone
+// number: digits, spaces and the separators "+-()./", "+" only in front, at least three digits,
+// and an optional extension ("x12", "ext. 12"); a miss is a warning, since ODM types
+// them as free text. Country must be an ISO 3166-1 alpha-2 code in ODM 1.2 and 1.3
+// (section 3.1.2.1.11), alpha-2 or alpha-3 in ODM 2.0 (the 2.0 wiki asks for alpha-3), in
+// upper case; a miss is a warning, because every major producer writes names or
+// three-letter codes. The code list is the 249 officially assigned codes, kept in the
+// source; user-assigned codes such as XK are not accepted.
+//
+// Plausibility. An Investigator without LocationRef (2.0 @LocationOID) is a warning:
+// ODM allows it, but an investigator always works at a site.
+//
+// Reader warnings. The odm reader's warnings become findings with their own codes
+// (admin.unknownContent, admin.unexpectedText, admin.emptyElement,
+// admin.consecutiveSpaces, admin.oidWhitespace), all warnings; those that restate a rule
+// above with a sharper code are dropped, and one the table does not know becomes
+// admin.readerWarning with the reader's message, so none is lost.
+//
+// Personal data. Messages name elements, attributes, OIDs, value-list values and dates,
+// never login names, e-mail addresses, phone numbers or addresses. Set
+// [AdminDataOptions].Values to have the offending value copied into [Finding].Value.
 package validate

@@ -33,6 +33,7 @@ type env struct {
 
 // commands lists the subcommands. Each lives in its own file named after it.
 var commands = map[string]command{
+	"check":    {"check AdminData consistency (references, uniqueness, value lists)", runCheck},
 	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
 	"contacts": {"validate participant contact records (JSON or CSV)", runContacts},
 	"map":      {"map users to the normalized model and between vendors", runMap},

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/testenv"
+)
+
+// runCheckCmd runs "odmadmin check ARGS" in-process through the command table, as main does.
+func runCheckCmd(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(&env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, append([]string{"check"}, args...))
+	return code, out.String(), errb.String()
+}
+
+const checkDir = "testdata/check/"
+
+func TestCheckExitCodes(t *testing.T) {
+	clean, err := os.ReadFile(checkDir + "clean.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args   []string
+		stdin  string
+		want   int
+		reason string
+	}{
+		{[]string{checkDir + "clean.xml"}, "", 0, "a consistent file"},
+		{[]string{"--format", "json", checkDir + "clean.xml"}, "", 0, "a consistent file, JSON"},
+		{[]string{checkDir + "warnings.xml"}, "", 0, "warnings alone do not fail"},
+		{[]string{checkDir + "errors.xml"}, "", 1, "errors fail"},
+		{[]string{checkDir + "errors.xml", "--format", "json"}, "", 1, "flags after the file, JSON"},
+		{[]string{checkDir + "series.xml"}, "", 1, "an unresolved reference in a Snapshot is an error"},
+		{[]string{"--series", checkDir + "series.xml"}, "", 0, "with --series it is a warning"},
+		{[]string{"-"}, string(clean), 0, "stdin named -"},
+		{nil, string(clean), 0, "stdin by default"},
+		{[]string{checkDir + "broken.xml"}, "", 2, "malformed XML cannot be read"},
+		{[]string{checkDir + "does-not-exist.xml"}, "", 2, "a missing file cannot be read"},
+		{nil, "not xml at all", 2, "stdin that is not XML"},
+		{[]string{"--format", "yaml", checkDir + "clean.xml"}, "", 2, "an unknown format"},
+		{[]string{checkDir + "clean.xml", checkDir + "errors.xml"}, "", 2, "two files"},
+		{[]string{"--frobnicate", checkDir + "clean.xml"}, "", 2, "an unknown flag"},
+		{[]string{"--help"}, "", 0, "help"},
+	} {
+		code, _, stderr := runCheckCmd(tc.stdin, tc.args...)
+		if code != tc.want {
+			t.Errorf("check %q: exit %d, want %d (%s)\nstderr: %s", tc.args, code, tc.want, tc.reason, stderr)
+		}
+	}
+}
+
+// TestCheckText pins the text format: FILE:LINE: severity: code: message.
+func TestCheckText(t *testing.T) {
+	code, stdout, stderr := runCheckCmd("", checkDir+"errors.xml")
+	f := checkDir + "errors.xml"
+	want := f + ":8: warning: admin.investigatorWithoutLocation: User USR.1: Investigator has no LocationRef\n" +
+		f + ":10: warning: admin.consecutiveSpaces: FullName contains consecutive spaces\n" +
+		f + ":11: error: admin.invalidEmail: User USR.1: Email is not an e-mail address\n" +
+		f + ":12: warning: admin.invalidPhone: User USR.1: Phone is not a phone number\n" +
+		f + ":14: error: admin.invalidUserType: User USR.2: UserType \"Auditor\" is not one of Sponsor, Investigator, Lab, Other (ODM 1.3)\n" +
+		f + ":15: error: admin.loginNameNotUnique: User USR.2: LoginName is the same as that of User USR.1 (line 8), ignoring case\n" +
+		f + ":16: error: admin.danglingLocationRef: User USR.2: LocationRef names Location SITE.404, which is not defined\n"
+	if code != 1 || stdout != want || stderr != "" {
+		t.Errorf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %s", code, stdout, want, stderr)
+	}
+	if code, stdout, _ := runCheckCmd("", checkDir+"clean.xml"); code != 0 || stdout != "" {
+		t.Errorf("clean file: exit %d, stdout %q; want 0 and nothing", code, stdout)
+	}
+}
+
+// checkJSON is the promised JSON shape; Value is a pointer to tell "absent" from "".
+type checkJSON struct {
+	Severity string  `json:"severity"`
+	Code     string  `json:"code"`
+	Line     *int    `json:"line"`
+	Message  string  `json:"message"`
+	Value    *string `json:"value"`
+}
+
+func decodeCheckJSON(t *testing.T, stdout string) []checkJSON {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	var out []checkJSON
+	if err := dec.Decode(&out); err != nil {
+		t.Fatalf("not a JSON array of findings: %v\n%s", err, stdout)
+	}
+	if out == nil {
+		t.Fatalf("null instead of an array: %s", stdout)
+	}
+	return out
+}
+
+func TestCheckJSON(t *testing.T) {
+	if code, stdout, _ := runCheckCmd("", "--format", "json", checkDir+"clean.xml"); code != 0 || stdout != "[]\n" {
+		t.Errorf("clean file: exit %d, stdout %q; want 0 and []", code, stdout)
+	}
+	code, stdout, _ := runCheckCmd("", "--format", "json", checkDir+"errors.xml")
+	got := decodeCheckJSON(t, stdout)
+	if code != 1 || len(got) != 7 {
+		t.Fatalf("exit %d, %d findings; want 1 and 7\n%s", code, len(got), stdout)
+	}
+	var lines []int
+	for _, f := range got {
+		if f.Line == nil || f.Value != nil || f.Message == "" || !strings.HasPrefix(f.Code, "admin.") ||
+			(f.Severity != "error" && f.Severity != "warning") {
+			t.Errorf("malformed finding %+v", f)
+			continue
+		}
+		lines = append(lines, *f.Line)
+	}
+	if want := []int{8, 10, 11, 12, 14, 15, 16}; !slices.Equal(lines, want) {
+		t.Errorf("lines %v, want %v", lines, want)
+	}
+	if got[2].Code != "admin.invalidEmail" || got[2].Severity != "error" {
+		t.Errorf("third finding %+v, want the invalid e-mail error", got[2])
+	}
+
+	_, stdout, _ = runCheckCmd("", "--format", "json", "--values", checkDir+"errors.xml")
+	for _, f := range decodeCheckJSON(t, stdout) {
+		if f.Code == "admin.invalidEmail" && (f.Value == nil || *f.Value != "xiadani.quispe@clinic") {
+			t.Errorf("--values: invalid e-mail finding without its value: %+v", f)
+		}
+	}
+}
+
+// TestCheckNoPersonalData: without --values neither format shows a name, login name,
+// e-mail address or phone number of the fixture; with --values they appear as values.
+func TestCheckNoPersonalData(t *testing.T) {
+	personal := []string{"Xiadani", "Quispe", "xiadani.quispe", "clinic", "mobile"}
+	for _, format := range []string{"text", "json"} {
+		_, stdout, stderr := runCheckCmd("", "--format", format, checkDir+"errors.xml")
+		for _, p := range personal {
+			if strings.Contains(strings.ToLower(stdout+stderr), strings.ToLower(p)) {
+				t.Errorf("%s output contains %q:\n%s", format, p, stdout)
+			}
+		}
+		_, stdout, _ = runCheckCmd("", "--format", format, "--values", checkDir+"errors.xml")
+		if !strings.Contains(stdout, "xiadani.quispe@clinic") {
+			t.Errorf("%s output with --values lacks the e-mail value:\n%s", format, stdout)
+		}
+	}
+}
+
+// TestCheckUnreadable: exit 2 and odm's message on one line, nothing on stdout.
+func TestCheckUnreadable(t *testing.T) {
+	code, stdout, stderr := runCheckCmd("", checkDir+"broken.xml")
+	want := "odmadmin check: " + checkDir + "broken.xml:5:3: odm: malformed XML: end tag </AdminData> does not match <User>\n"
+	if code != 2 || stdout != "" || stderr != want {
+		t.Errorf("exit %d\nstdout %q\nstderr %q\nwant   %q", code, stdout, stderr, want)
+	}
+	code, _, stderr = runCheckCmd("", checkDir+"does-not-exist.xml")
+	if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "odmadmin check: ") {
+		t.Errorf("missing file: exit %d, stderr %q; want 2 and one line", code, stderr)
+	}
+}
+
+// TestCheckNegativeSamples runs the command over the shared negative samples: both have
+// errors, and every line cites a line of the file.
+func TestCheckNegativeSamples(t *testing.T) {
+	for _, tc := range []struct {
+		path  string
+		codes []string
+	}{
+		{"reference/samples/negative/odm132-admindata-xsd-valid-but-inconsistent.xml",
+			[]string{"admin.danglingStudyOID", "admin.danglingLocationRef", "admin.invalidCountry", "admin.invalidEmail", "admin.invalidPhone",
+				"admin.loginNameNotUnique", "admin.danglingMetaDataVersionRef", "admin.effectiveDateOrder", "admin.danglingUserRef", "admin.investigatorWithoutLocation"}},
+		{"reference/samples/negative/odm132-admindata-schema-invalid-producer-bugs.xml",
+			[]string{"admin.elementOrder", "admin.effectiveDateTime", "admin.missingMetaDataVersionRef", "admin.missingAttribute", "admin.unexpectedText"}},
+	} {
+		path := testenv.Shared(t, tc.path)
+		code, stdout, stderr := runCheckCmd("", "--format", "json", path)
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1\n%s", tc.path, code, stderr)
+		}
+		got := map[string]bool{}
+		for _, f := range decodeCheckJSON(t, stdout) {
+			got[f.Code] = true
+			if *f.Line <= 0 {
+				t.Errorf("%s: finding without a line: %+v", tc.path, f)
+			}
+		}
+		for _, c := range tc.codes {
+			if !got[c] {
+				t.Errorf("%s: no %s finding", tc.path, c)
+			}
+		}
+	}
+}

@@ -1,0 +1,681 @@
+package validate
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/cases"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// AdminDataOptions configures [CheckAdminData] and [CheckAdminDataXML]. The zero value is
+// the safe default.
+type AdminDataOptions struct {
+	// Values copies the offending value (a login name, an e-mail address, a country, an OID
+	// ...) into Finding.Value. Messages never contain personal data either way. Default:
+	// false, because AdminData values are personal data.
+	Values bool
+	// Series treats the file as one of a linked series of files even when its header does
+	// not say so, so that a reference it cannot resolve may point into another file and is
+	// reported as a warning. A Transactional file or one with a PriorFileOID is treated so
+	// anyway. Default: false.
+	Series bool
+	// Read configures decoding in CheckAdminDataXML; its Name appears in decode errors.
+	// CheckAdminData ignores it. Read.Strict turns the first reader warning into an error,
+	// so leave it off to get every warning as a finding. Default: the zero ReadOptions.
+	Read odm.ReadOptions
+}
+
+// CheckAdminData checks the AdminData of doc for consistency: unique OIDs and login names,
+// references that resolve, values from the ODM value lists, valid dates, complete
+// signature definitions, plausible contact fields, the order of the root's children, and
+// it turns the reader's warnings (doc.Warnings) into findings. The package documentation
+// lists every rule and code.
+//
+// Findings are sorted by line and column. A finding about a child that the typed values
+// carry as text (Email, Country, LoginName, ...) cites its parent's position, because the
+// values do not record where such children stood; [CheckAdminDataXML] cites the child
+// itself and also checks the order of children inside AdminData. It returns nil when
+// nothing is wrong.
+func CheckAdminData(doc *odm.Document, opts AdminDataOptions) []Finding {
+	if doc == nil || doc.Root == nil {
+		return nil
+	}
+	return newAdminChecker(doc, opts, nil, nil).run()
+}
+
+// CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData], and
+// in addition checks the order of the children of AdminData and of the elements in it, and
+// cites the exact line of text-only children. It returns the odm decode error (an
+// *odm.Error for bad input) when the document cannot be read.
+func CheckAdminDataXML(r io.Reader, opts AdminDataOptions) ([]Finding, error) {
+	// The source is kept for a second pass over the same bytes; odm's input limits apply to
+	// what it reads, and so to what is kept.
+	var src bytes.Buffer
+	doc, err := odm.Decode(io.TeeReader(r, &src), opts.Read)
+	if err != nil {
+		return nil, err
+	}
+	idx, order := scanSource(src.Bytes(), doc.Version, doc.Root.Space)
+	return newAdminChecker(doc, opts, idx, order).run(), nil
+}
+
+// adminChecker holds one run's state: the file's context, the OIDs defined anywhere in the
+// file, and the findings so far.
+type adminChecker struct {
+	opts   AdminDataOptions
+	doc    *odm.Document
+	ns     string // the file's ODM namespace
+	v2     bool   // ODM 2.0 content model and value lists
+	series bool   // unresolved references may be defined in another file
+	// adminOnly is set for a file whose Granularity says it carries AdminData only: it
+	// cannot contain the Study its AdminData refers to.
+	adminOnly bool
+	src       *sourceIndex
+	order     []orderFinding
+	fold      cases.Caser
+	out       []Finding
+
+	studies   map[string]map[string]bool // Study OID → its MetaDataVersion OIDs
+	users     map[string]bool
+	locations map[string]bool
+	sigs      map[string]bool
+	orgs      map[string]bool
+}
+
+func newAdminChecker(doc *odm.Document, opts AdminDataOptions, src *sourceIndex, order []orderFinding) *adminChecker {
+	c := &adminChecker{
+		opts:      opts,
+		doc:       doc,
+		ns:        doc.Root.Space,
+		v2:        doc.Version == odm.V20,
+		src:       src,
+		order:     order,
+		fold:      cases.Fold(),
+		studies:   map[string]map[string]bool{},
+		users:     map[string]bool{},
+		locations: map[string]bool{},
+		sigs:      map[string]bool{},
+		orgs:      map[string]bool{},
+	}
+	// ODM 1.3.2 section 2.11: references may point into a prior file of the series, and
+	// only a file that starts a series must contain everything it references.
+	fileType, _ := doc.Root.Attr("", "FileType")
+	prior, _ := doc.Root.Attr("", "PriorFileOID")
+	c.series = opts.Series || fileType == "Transactional" || prior != ""
+	granularity, _ := doc.Root.Attr("", "Granularity")
+	c.adminOnly = granularity == "AdminData"
+	return c
+}
+
+func (c *adminChecker) run() []Finding {
+	c.collectDefinitions()
+	c.checkRootOrder()
+	for _, ad := range c.doc.AdminData() {
+		c.checkAdminData(ad)
+	}
+	c.checkDataReferences()
+	for _, o := range c.order {
+		c.add(SeverityError, CodeElementOrder, o.parent+"/"+o.child, o.at.line, o.at.col, "",
+			o.parent+": "+o.child+" stands after "+o.after+lineRef(o.afterAt.line)+"; ODM wants the order "+strings.Join(o.model, ", "))
+	}
+	c.readerWarnings()
+	slices.SortStableFunc(c.out, func(a, b Finding) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+	return c.out
+}
+
+// add appends a finding; value is kept only when the caller asked for values.
+func (c *adminChecker) add(sev Severity, code Code, field string, line, col int, value, msg string) {
+	f := Finding{Severity: sev, Code: code, Field: field, Line: line, Column: col, Message: msg}
+	if c.opts.Values {
+		f.Value = value
+	}
+	c.out = append(c.out, f)
+}
+
+// refSeverity is the severity of an unresolved reference: an error in a file that must be
+// self-contained, a warning in a file of a series.
+func (c *adminChecker) refSeverity() Severity {
+	if c.series {
+		return SeverityWarning
+	}
+	return SeverityError
+}
+
+// dangling reports an unresolved reference.
+func (c *adminChecker) dangling(code Code, field string, line, col int, oid, msg string) {
+	if c.series {
+		msg += " (the file is part of a series, so it may be defined in another file)"
+	}
+	c.add(c.refSeverity(), code, field, line, col, oid, msg)
+}
+
+// danglingStudy reports an unresolved reference to a Study or MetaDataVersion. A file
+// that declares Granularity="AdminData" carries no Study by design (RWS-style user and
+// site exports), so there the reference cannot resolve and is only a warning.
+func (c *adminChecker) danglingStudy(code Code, field string, line, col int, oid, msg string) {
+	if c.adminOnly && !c.series {
+		c.add(SeverityWarning, code, field, line, col, oid, msg+" (the file's Granularity is AdminData, so it holds no Study)")
+		return
+	}
+	c.dangling(code, field, line, col, oid, msg)
+}
+
+// childAt returns the position of the typed value's local child number i when the
+// source was scanned, else the value's own position.
+func (c *adminChecker) childAt(x *odm.Ext, local string, i int) (int, int) {
+	if p, ok := c.src.child(pos{x.Line, x.Col}, local, i); ok {
+		return p.line, p.col
+	}
+	return x.Line, x.Col
+}
+
+// label names an element by type and OID for messages: "User USR.1", or "User" when
+// the OID is missing.
+func label(elem, oid string) string {
+	if oid == "" {
+		return elem
+	}
+	return elem + " " + oidText(oid)
+}
+
+// oidText writes an OID for a message. OIDs may contain spaces ("Mediflex(Prod)" and
+// "Depression Demo Study" are real ones), so they are written bare, except that leading or
+// trailing white space, which would be invisible, gets quotes.
+func oidText(oid string) string {
+	if oid != strings.TrimSpace(oid) {
+		return strconv.Quote(oid)
+	}
+	return oid
+}
+
+func lineRef(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return " (line " + strconv.Itoa(line) + ")"
+}
+
+// name13or20 returns the element name the file's version uses.
+func (c *adminChecker) name13or20(n13, n20 string) string {
+	if c.v2 {
+		return n20
+	}
+	return n13
+}
+
+// collectDefinitions records every Study, MetaDataVersion, User, Location, SignatureDef
+// and Organization OID in the file. References resolve against the whole file: a User in
+// one AdminData may name a Location of another, which the ODM rules do not forbid.
+func (c *adminChecker) collectDefinitions() {
+	for _, n := range c.doc.Root.Children {
+		switch n := n.(type) {
+		case *odm.Element:
+			if n == nil || n.Space != c.ns || n.Local != "Study" {
+				continue
+			}
+			oid, _ := n.Attr("", "OID")
+			mdvs := c.studies[oid]
+			if mdvs == nil {
+				mdvs = map[string]bool{}
+				c.studies[oid] = mdvs
+			}
+			for _, m := range n.Elements(c.ns, "MetaDataVersion") {
+				if moid, ok := m.Attr("", "OID"); ok {
+					mdvs[moid] = true
+				}
+			}
+		case *odm.AdminData:
+			if n == nil {
+				continue
+			}
+			for _, u := range n.Users {
+				if u != nil {
+					c.users[u.OID] = true
+				}
+			}
+			for _, l := range n.Locations {
+				if l != nil {
+					c.locations[l.OID] = true
+				}
+			}
+			for _, s := range n.SignatureDefs {
+				if s != nil {
+					c.sigs[s.OID] = true
+				}
+			}
+			for _, o := range n.Organizations {
+				if o != nil {
+					c.orgs[o.OID] = true
+				}
+			}
+		}
+	}
+}
+
+// checkRootOrder checks the order of the root's children, which the values keep.
+// rwslib writes ClinicalData before AdminData.
+func (c *adminChecker) checkRootOrder() {
+	model := rootModels[c.v2]
+	best, bestName, bestLine := -1, "", 0
+	for _, n := range c.doc.Root.Children {
+		var local string
+		var line, col int
+		switch n := n.(type) {
+		case *odm.Element:
+			if n == nil || n.Space != c.ns {
+				continue
+			}
+			local, line, col = n.Local, n.Line, n.Col
+		case *odm.AdminData:
+			if n == nil {
+				continue
+			}
+			local, line, col = "AdminData", n.Line, n.Col
+		default:
+			continue
+		}
+		r := rank(model, local)
+		if r < 0 {
+			continue
+		}
+		if r < best {
+			c.add(SeverityError, CodeElementOrder, "ODM/"+local, line, col, "",
+				"ODM: "+local+" stands after "+bestName+lineRef(bestLine)+"; ODM wants the order "+strings.Join(model, ", "))
+			continue
+		}
+		best, bestName, bestLine = r, local, line
+	}
+}
+
+// oidSeen tracks the OIDs of one element type within one AdminData.
+type oidSeen map[string]int // OID → line of the first element that has it
+
+// unique reports a missing or repeated OID of an element type; it returns false for a
+// missing one. Uniqueness is per element type and per AdminData (ODM 1.3.2 section 2.11):
+// a Location may share its OID with a SignatureDef, which odmlib wrongly rejects.
+func (c *adminChecker) unique(seen oidSeen, elem, oid string, x *odm.Ext) {
+	if oid == "" {
+		c.add(SeverityError, CodeMissingAttribute, elem+"/@OID", x.Line, x.Col, "", elem+" has no OID")
+		return
+	}
+	if first, dup := seen[oid]; dup {
+		c.add(SeverityError, CodeOIDNotUnique, elem+"/@OID", x.Line, x.Col, oid,
+			elem+" OID "+oidText(oid)+" is already used by another "+elem+lineRef(first)+" in this AdminData")
+		return
+	}
+	seen[oid] = x.Line
+}
+
+func (c *adminChecker) required(field, what string, x *odm.Ext, value string) bool {
+	if strings.TrimSpace(value) != "" {
+		return true
+	}
+	c.add(SeverityError, CodeMissingAttribute, field, x.Line, x.Col, "", what)
+	return false
+}
+
+func (c *adminChecker) checkAdminData(ad *odm.AdminData) {
+	if ad == nil {
+		return
+	}
+	// An AdminData without StudyOID applies to every study of the file or series
+	// (ODM 1.3.2 section 3.1.2), so only a given StudyOID must resolve.
+	if ad.StudyOID != "" {
+		if _, ok := c.studies[ad.StudyOID]; !ok {
+			c.danglingStudy(CodeDanglingStudyOID, "AdminData/@StudyOID", ad.Line, ad.Col, ad.StudyOID,
+				"AdminData StudyOID "+oidText(ad.StudyOID)+" names no Study in this file")
+		}
+	}
+	users, logins := oidSeen{}, map[string]*odm.User{}
+	for _, u := range ad.Users {
+		if u != nil {
+			c.checkUser(u, users, logins)
+		}
+	}
+	orgs := oidSeen{}
+	for _, o := range ad.Organizations {
+		if o != nil {
+			c.checkOrganization(o, orgs)
+		}
+	}
+	locs := oidSeen{}
+	for _, l := range ad.Locations {
+		if l != nil {
+			c.checkLocation(l, locs)
+		}
+	}
+	sigs := oidSeen{}
+	for _, s := range ad.SignatureDefs {
+		if s != nil {
+			c.checkSignatureDef(s, sigs)
+		}
+	}
+}
+
+func (c *adminChecker) checkUser(u *odm.User, seen oidSeen, logins map[string]*odm.User) {
+	x := &u.Ext
+	c.unique(seen, "User", u.OID, x)
+	who := label("User", u.OID)
+	if u.UserType != "" && !u.UserType.Valid(c.doc.Version) {
+		c.add(SeverityError, CodeInvalidUserType, "User/@UserType", x.Line, x.Col, string(u.UserType),
+			who+": UserType "+strconv.Quote(string(u.UserType))+" is not one of "+c.userTypes())
+	}
+
+	// Login names identify people to the EDC system; two accounts with names that differ
+	// only in case collide on most systems, whatever ODM says (it says nothing).
+	loginElem := c.name13or20("LoginName", "UserName")
+	if login := strings.TrimSpace(u.LoginName); login != "" {
+		key := c.fold.String(login)
+		if first, dup := logins[key]; dup {
+			line, col := c.childAt(x, loginElem, 0)
+			c.add(SeverityError, CodeLoginNameNotUnique, "User/"+loginElem, line, col, u.LoginName,
+				who+": "+loginElem+" is the same as that of User "+oidText(first.OID)+lineRef(first.Line)+", ignoring case")
+		} else {
+			logins[key] = u
+		}
+	}
+
+	for i, e := range u.Emails {
+		c.checkEmail(x, "User/Email", "Email", i, who, e)
+	}
+	if u.Pager != "" {
+		c.checkPhone(x, "User/Pager", "Pager", 0, who, u.Pager)
+	}
+	for i, f := range u.Faxes {
+		c.checkPhone(x, "User/Fax", "Fax", i, who, f)
+	}
+	for i, p := range u.Phones {
+		c.checkPhone(x, "User/Phone", "Phone", i, who, p)
+	}
+	for _, t := range u.Telecoms {
+		if t != nil {
+			c.checkTelecom(t, "User", who)
+		}
+	}
+	for _, a := range u.Addresses {
+		if a != nil {
+			c.checkAddress(a, who)
+		}
+	}
+	if p := u.Picture; p != nil {
+		c.required("Picture/@PictureFileName", who+": Picture has no PictureFileName", &p.Ext, p.PictureFileName)
+	}
+
+	for _, lr := range u.LocationRefs {
+		if lr == nil {
+			continue
+		}
+		if !c.required("LocationRef/@LocationOID", who+": LocationRef has no LocationOID", &lr.Ext, lr.LocationOID) {
+			continue
+		}
+		if !c.locations[lr.LocationOID] {
+			c.dangling(CodeDanglingLocationRef, "User/LocationRef/@LocationOID", lr.Line, lr.Col, lr.LocationOID,
+				who+": LocationRef names Location "+oidText(lr.LocationOID)+", which is not defined")
+		}
+	}
+	if u.LocationOID != "" && !c.locations[u.LocationOID] {
+		c.dangling(CodeDanglingLocationRef, "User/@LocationOID", x.Line, x.Col, u.LocationOID,
+			who+": LocationOID names Location "+oidText(u.LocationOID)+", which is not defined")
+	}
+	if u.OrganizationOID != "" && !c.orgs[u.OrganizationOID] {
+		c.dangling(CodeDanglingOrganizationRef, "User/@OrganizationOID", x.Line, x.Col, u.OrganizationOID,
+			who+": OrganizationOID names Organization "+oidText(u.OrganizationOID)+", which is not defined")
+	}
+
+	// An investigator works at a site; one without any is almost always an export that
+	// lost the site assignment. ODM allows it, hence a warning.
+	if u.UserType == odm.UserInvestigator && len(u.LocationRefs) == 0 && u.LocationOID == "" {
+		c.add(SeverityWarning, CodeInvestigatorWithoutLocation, "User/"+c.name13or20("LocationRef", "@LocationOID"), x.Line, x.Col, "",
+			who+": Investigator has no "+c.name13or20("LocationRef", "LocationOID"))
+	}
+}
+
+func (c *adminChecker) userTypes() string {
+	if c.v2 {
+		return "Sponsor, Investigator, Lab, Other, Subject, Monitor, Data analyst, Care provider, Assessor (ODM 2.0)"
+	}
+	return "Sponsor, Investigator, Lab, Other (ODM 1.3)"
+}
+
+func (c *adminChecker) checkOrganization(o *odm.Organization, seen oidSeen) {
+	x := &o.Ext
+	c.unique(seen, "Organization", o.OID, x)
+	who := label("Organization", o.OID)
+	c.required("Organization/@Name", who+" has no Name", x, o.Name)
+	if c.required("Organization/@Type", who+" has no Type", x, string(o.Type)) && !o.Type.Valid() {
+		c.add(SeverityError, CodeInvalidOrganizationType, "Organization/@Type", x.Line, x.Col, string(o.Type),
+			who+": Type "+strconv.Quote(string(o.Type))+" is not one of Sponsor, Site, CRO, Lab, Other, TechnologyProvider")
+	}
+	if o.LocationOID != "" && !c.locations[o.LocationOID] {
+		c.dangling(CodeDanglingLocationRef, "Organization/@LocationOID", x.Line, x.Col, o.LocationOID,
+			who+": LocationOID names Location "+oidText(o.LocationOID)+", which is not defined")
+	}
+	if o.PartOfOrganizationOID != "" && !c.orgs[o.PartOfOrganizationOID] {
+		c.dangling(CodeDanglingOrganizationRef, "Organization/@PartOfOrganizationOID", x.Line, x.Col, o.PartOfOrganizationOID,
+			who+": PartOfOrganizationOID names Organization "+oidText(o.PartOfOrganizationOID)+", which is not defined")
+	}
+	for _, a := range o.Addresses {
+		if a != nil {
+			c.checkAddress(a, who)
+		}
+	}
+	for _, t := range o.Telecoms {
+		if t != nil {
+			c.checkTelecom(t, "Organization", who)
+		}
+	}
+}
+
+func (c *adminChecker) checkLocation(l *odm.Location, seen oidSeen) {
+	x := &l.Ext
+	c.unique(seen, "Location", l.OID, x)
+	who := label("Location", l.OID)
+	c.required("Location/@Name", who+" has no Name", x, l.Name)
+	if l.LocationType != "" && !l.LocationType.Valid() {
+		c.add(SeverityError, CodeInvalidLocationType, "Location/@LocationType", x.Line, x.Col, string(l.LocationType),
+			who+": LocationType "+strconv.Quote(string(l.LocationType))+" is not one of Sponsor, Site, CRO, Lab, Other")
+	}
+	if l.OrganizationOID != "" && !c.orgs[l.OrganizationOID] {
+		c.dangling(CodeDanglingOrganizationRef, "Location/@OrganizationOID", x.Line, x.Col, l.OrganizationOID,
+			who+": OrganizationOID names Organization "+oidText(l.OrganizationOID)+", which is not defined")
+	}
+	if len(l.MetaDataVersionRefs) == 0 {
+		c.add(SeverityError, CodeMissingMetaDataVersionRef, "Location/MetaDataVersionRef", x.Line, x.Col, "",
+			who+" has no MetaDataVersionRef; ODM requires at least one")
+	}
+	// The metadata a site uses changes over time; each study's versions form their own
+	// timeline, so dates are compared per Study, in document order.
+	type last struct {
+		date dateValue
+		line int
+	}
+	latest := map[string]last{}
+	for _, r := range l.MetaDataVersionRefs {
+		if r == nil {
+			continue
+		}
+		c.checkMetaDataVersionRef(r, who)
+		d := parseEffectiveDate(r.EffectiveDate)
+		if d.kind == dateInvalid {
+			continue
+		}
+		if prev, ok := latest[r.StudyOID]; ok && !d.t.After(prev.date.t) {
+			c.add(SeverityWarning, CodeEffectiveDateOrder, "MetaDataVersionRef/@EffectiveDate", r.Line, r.Col, r.EffectiveDate,
+				who+": EffectiveDate "+d.t.Format("2006-01-02")+" of MetaDataVersion "+oidText(r.MetaDataVersionOID)+
+					" is not later than "+prev.date.t.Format("2006-01-02")+lineRef(prev.line)+" for Study "+oidText(r.StudyOID))
+			continue
+		}
+		latest[r.StudyOID] = last{d, r.Line}
+	}
+	for _, a := range l.Addresses {
+		if a != nil {
+			c.checkAddress(a, who)
+		}
+	}
+	for _, t := range l.Telecoms {
+		if t != nil {
+			c.checkTelecom(t, "Location", who)
+		}
+	}
+}
+
+func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who string) {
+	x := &r.Ext
+	okStudy := c.required("MetaDataVersionRef/@StudyOID", who+": MetaDataVersionRef has no StudyOID", x, r.StudyOID)
+	okMDV := c.required("MetaDataVersionRef/@MetaDataVersionOID", who+": MetaDataVersionRef has no MetaDataVersionOID", x, r.MetaDataVersionOID)
+	if okStudy {
+		if mdvs, ok := c.studies[r.StudyOID]; !ok {
+			c.danglingStudy(CodeDanglingMetaDataVersionRef, "MetaDataVersionRef/@StudyOID", x.Line, x.Col, r.StudyOID,
+				who+": MetaDataVersionRef names Study "+oidText(r.StudyOID)+", which is not defined in this file")
+		} else if okMDV && !mdvs[r.MetaDataVersionOID] {
+			c.danglingStudy(CodeDanglingMetaDataVersionRef, "MetaDataVersionRef/@MetaDataVersionOID", x.Line, x.Col, r.MetaDataVersionOID,
+				who+": MetaDataVersionRef names MetaDataVersion "+oidText(r.MetaDataVersionOID)+", which Study "+oidText(r.StudyOID)+" does not define")
+		}
+	}
+	if !c.required("MetaDataVersionRef/@EffectiveDate", who+": MetaDataVersionRef has no EffectiveDate", x, r.EffectiveDate) {
+		return
+	}
+	switch parseEffectiveDate(r.EffectiveDate).kind {
+	case dateTime:
+		c.add(SeverityWarning, CodeEffectiveDateTime, "MetaDataVersionRef/@EffectiveDate", x.Line, x.Col, r.EffectiveDate,
+			who+": EffectiveDate "+strconv.Quote(r.EffectiveDate)+" is a dateTime; ODM wants an xs:date (YYYY-MM-DD)")
+	case dateInvalid:
+		c.add(SeverityError, CodeInvalidEffectiveDate, "MetaDataVersionRef/@EffectiveDate", x.Line, x.Col, r.EffectiveDate,
+			who+": EffectiveDate "+strconv.Quote(r.EffectiveDate)+" is not a date (YYYY-MM-DD)")
+	}
+}
+
+func (c *adminChecker) checkSignatureDef(s *odm.SignatureDef, seen oidSeen) {
+	x := &s.Ext
+	c.unique(seen, "SignatureDef", s.OID, x)
+	who := label("SignatureDef", s.OID)
+	if s.Methodology != "" && !s.Methodology.Valid() {
+		c.add(SeverityError, CodeInvalidMethodology, "SignatureDef/@Methodology", x.Line, x.Col, string(s.Methodology),
+			who+": Methodology "+strconv.Quote(string(s.Methodology))+" is not Digital or Electronic")
+	}
+	// The typed value cannot tell an absent Meaning from an empty one; both leave the
+	// signature without the meaning 21 CFR Part 11 asks for.
+	if strings.TrimSpace(s.Meaning) == "" {
+		c.add(SeverityError, CodeMissingMeaning, "SignatureDef/Meaning", x.Line, x.Col, "", who+" has no Meaning")
+	}
+	if strings.TrimSpace(s.LegalReason) == "" {
+		c.add(SeverityError, CodeMissingLegalReason, "SignatureDef/LegalReason", x.Line, x.Col, "", who+" has no LegalReason")
+	}
+}
+
+func (c *adminChecker) checkAddress(a *odm.Address, who string) {
+	country := strings.TrimSpace(a.Country)
+	if country == "" {
+		return
+	}
+	ok := isCountryAlpha2(country)
+	want := "an ISO 3166-1 alpha-2 code (ODM 1.3)"
+	if c.v2 {
+		ok = ok || isCountryAlpha3(country)
+		want = "an ISO 3166-1 alpha-2 or alpha-3 code (ODM 2.0)"
+	}
+	if !ok {
+		line, col := c.childAt(&a.Ext, "Country", 0)
+		c.add(SeverityWarning, CodeInvalidCountry, "Address/Country", line, col, a.Country,
+			who+": Address Country is not "+want)
+	}
+}
+
+func (c *adminChecker) checkTelecom(t *odm.Telecom, parent, who string) {
+	x := &t.Ext
+	field := parent + "/Telecom"
+	if c.required(field+"/@TelecomType", who+": Telecom has no TelecomType", x, string(t.TelecomType)) && !t.TelecomType.Valid() {
+		c.add(SeverityError, CodeInvalidTelecomType, field+"/@TelecomType", x.Line, x.Col, string(t.TelecomType),
+			who+": TelecomType "+strconv.Quote(string(t.TelecomType))+" is not one of Email, Pager, Phone, Fax, SMS, URL, Other")
+	}
+	if !c.required(field+"/@Value", who+": Telecom has no Value", x, t.Value) {
+		return
+	}
+	switch t.TelecomType {
+	case odm.TelecomEmail:
+		if !validEmail(strings.TrimSpace(t.Value)) {
+			c.add(SeverityError, CodeInvalidEmail, field+"/@Value", x.Line, x.Col, t.Value, who+": Telecom Email is not an e-mail address")
+		}
+	case odm.TelecomPhone, odm.TelecomFax, odm.TelecomPager, odm.TelecomSMS:
+		if !validPhone(t.Value) {
+			c.add(SeverityWarning, CodeInvalidPhone, field+"/@Value", x.Line, x.Col, t.Value,
+				who+": Telecom "+string(t.TelecomType)+" is not a phone number")
+		}
+	}
+}
+
+// checkEmail checks the i-th Email child of a User. Empty elements are the reader's
+// admin.emptyElement, not an invalid address.
+func (c *adminChecker) checkEmail(x *odm.Ext, field, elem string, i int, who, v string) {
+	s := strings.TrimSpace(v)
+	if s == "" || validEmail(s) {
+		return
+	}
+	line, col := c.childAt(x, elem, i)
+	c.add(SeverityError, CodeInvalidEmail, field, line, col, v, who+": "+elem+" is not an e-mail address")
+}
+
+func (c *adminChecker) checkPhone(x *odm.Ext, field, elem string, i int, who, v string) {
+	if strings.TrimSpace(v) == "" || validPhone(v) {
+		return
+	}
+	line, col := c.childAt(x, elem, i)
+	c.add(SeverityWarning, CodeInvalidPhone, field, line, col, v, who+": "+elem+" is not a phone number")
+}
+
+// checkDataReferences resolves the AdminData references made from ClinicalData and
+// ReferenceData: UserRef and InvestigatorRef to Users, LocationRef and SiteRef to
+// Locations, SignatureRef to SignatureDefs. The walk keeps its own stack, so deep input
+// cannot exhaust the goroutine stack.
+func (c *adminChecker) checkDataReferences() {
+	var stack []*odm.Element
+	for _, n := range c.doc.Root.Children {
+		if e, ok := n.(*odm.Element); ok && e != nil && e.Space == c.ns && (e.Local == "ClinicalData" || e.Local == "ReferenceData") {
+			stack = append(stack, e)
+		}
+	}
+	// Document order for the findings is restored by the final sort.
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, ch := range e.Children {
+			if ce, ok := ch.(*odm.Element); ok && ce != nil {
+				stack = append(stack, ce)
+			}
+		}
+		if e.Space != c.ns {
+			continue
+		}
+		var attr, kind string
+		var defined map[string]bool
+		var code Code
+		switch e.Local {
+		case "UserRef", "InvestigatorRef":
+			attr, kind, defined, code = "UserOID", "User", c.users, CodeDanglingUserRef
+		case "LocationRef", "SiteRef":
+			attr, kind, defined, code = "LocationOID", "Location", c.locations, CodeDanglingLocationRef
+		case "SignatureRef":
+			attr, kind, defined, code = "SignatureOID", "SignatureDef", c.sigs, CodeDanglingSignatureRef
+		default:
+			continue
+		}
+		// An empty reference is a schema matter; SiteRef may even be empty on Update
+		// (ODM 1.3.2 section 3.1.4.1.6).
+		oid, _ := e.Attr("", attr)
+		if oid == "" || defined[oid] {
+			continue
+		}
+		c.dangling(code, e.Local+"/@"+attr, e.Line, e.Col, oid,
+			e.Local+" names "+kind+" "+oidText(oid)+", which AdminData does not define")
+	}
+}

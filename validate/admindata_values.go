@@ -1,0 +1,112 @@
+package validate
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// dateKind classifies an EffectiveDate.
+type dateKind int
+
+const (
+	dateOK      dateKind = iota // an xs:date
+	dateTime                    // a dateTime, which rwslib and InForm write; the date part counts
+	dateInvalid                 // neither
+)
+
+type dateValue struct {
+	t    time.Time
+	kind dateKind
+}
+
+var (
+	// xsDate is the lexical form of xs:date restricted to four-digit years: a negative or
+	// five-digit year is legal xs:date but cannot be an EffectiveDate anyone meant.
+	xsDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$`)
+	// xsDateTime is the lexical form of xs:dateTime, same restriction.
+	xsDateTime = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$`)
+)
+
+// parseEffectiveDate reads s as an xs:date, or as the dateTime some producers write. The
+// calendar must be real (no February 30); a time zone is allowed and ignored, since dates
+// of one Location are compared with each other only.
+func parseEffectiveDate(s string) dateValue {
+	switch {
+	case xsDate.MatchString(s):
+		if t, err := time.Parse("2006-01-02", s[:10]); err == nil {
+			return dateValue{t, dateOK}
+		}
+	case xsDateTime.MatchString(s):
+		if t, err := time.Parse("2006-01-02T15:04:05", s[:19]); err == nil {
+			return dateValue{t.Truncate(24 * time.Hour), dateTime}
+		}
+	}
+	return dateValue{kind: dateInvalid}
+}
+
+// validEmail accepts an RFC 5322 addr-spec (what net/mail parses as a bare address, so
+// no display name, angle brackets or comments) whose domain is a dotted host name or an
+// address literal, within the RFC 5321 length limits. UTF-8 is allowed (RFC 6532).
+// Quoted local parts are refused: net/mail unquotes them, and no EDC system accepts them.
+func validEmail(s string) bool {
+	if len(s) > 254 || !utf8.ValidString(s) {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at > 64 {
+		return false
+	}
+	domain := s[at+1:]
+	if strings.HasPrefix(domain, "[") {
+		return strings.HasSuffix(domain, "]")
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false // "jane@example" is legal RFC 5322 and always a typo in AdminData
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if r < utf8.RuneSelf && !(r == '-' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// phoneExtension matches an extension at the end of a number: "x12", "ext. 12".
+var phoneExtension = regexp.MustCompile(`(?i)\s*(x|ext\.?|extension)\s*[0-9]+$`)
+
+// validPhone accepts what people write as a phone number: digits, spaces and the
+// separators + - ( ) . /, with "+" only in front, at least three digits, and an optional
+// extension. ODM types phone numbers as free text, so a miss is a warning: it catches
+// "n/a" and "call the front desk", not formatting styles.
+func validPhone(s string) bool {
+	s = strings.TrimSpace(s)
+	s = phoneExtension.ReplaceAllString(s, "")
+	digits := 0
+	for i, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			digits++
+		case r == '+':
+			if i != 0 {
+				return false
+			}
+		case strings.ContainsRune(" -()./", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 3
+}
