@@ -68,7 +68,7 @@ func Decode(r io.Reader, opts ReadOptions) (*Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		if tk.end {
+		if tk.kind == tEnd {
 			if first && s.wasEmpty() {
 				doc.Root.Empty = true
 			}
@@ -76,23 +76,20 @@ func Decode(r io.Reader, opts ReadOptions) (*Document, error) {
 		}
 		first = false
 		switch {
-		case tk.start != nil:
-			if tk.start.Is(s.odmNS, "AdminData") {
-				ad := new(AdminData)
-				if err := s.readTyped(ad.model(), tk.start); err != nil {
-					return nil, err
-				}
-				doc.Root.Children = append(doc.Root.Children, ad)
-				continue
-			}
-			if err := s.readRaw(tk.start); err != nil {
+		case tk.kind == tStart && tk.is(s.odmNS, "AdminData"):
+			ad := new(AdminData)
+			if err := s.readTyped(ad.model(), tk); err != nil {
 				return nil, err
 			}
-			doc.Root.Children = append(doc.Root.Children, tk.start)
-		case tk.text != nil:
-			doc.Root.Children = append(doc.Root.Children, tk.text)
+			doc.Root.Children = append(doc.Root.Children, ad)
+		case tk.kind == tStart:
+			e, err := s.readRawToken(tk)
+			if err != nil {
+				return nil, err
+			}
+			doc.Root.Children = append(doc.Root.Children, e)
 		default:
-			doc.Root.Children = append(doc.Root.Children, tk.other)
+			doc.Root.Children = append(doc.Root.Children, tk.node())
 		}
 	}
 	if doc.Epilog, err = s.readEpilog(); err != nil {
@@ -126,26 +123,26 @@ func (s *scanner) readHeader() (*Header, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case tk.start != nil:
+		switch tk.kind {
+		case tStart:
 			s.seenRoot = true
-			v, ok := versionOf(tk.start.Space)
-			if tk.start.Local != "ODM" || !ok {
-				msg := "the root element is " + tk.start.Qualified()
-				if tk.start.Local == "ODM" {
+			v, ok := versionOf(tk.name.Space)
+			if tk.name.Local != "ODM" || !ok {
+				msg := "the root element is " + tk.name.Qualified()
+				if tk.name.Local == "ODM" {
 					msg = "the root element ODM is not in a CDISC ODM namespace (v1.2, v1.3 or v2.0)"
 				}
 				return nil, s.fail(ErrNotODM, msg, tk.line, tk.col)
 			}
-			s.version, s.odmNS = v, tk.start.Space
-			h.Version, h.Root = v, tk.start
+			s.version, s.odmNS = v, tk.name.Space
+			h.Version, h.Root = v, tk.element()
 			return h, nil
-		case tk.text != nil:
-			if !isBlank(tk.text.Data) {
+		case tText:
+			if !isBlank(tk.data) {
 				return nil, s.fail(ErrSyntax, "text before the root element", tk.line, tk.col)
 			}
-			h.Prolog = append(h.Prolog, tk.text)
-		case tk.end:
+			h.Prolog = append(h.Prolog, tk.textNode())
+		case tEnd:
 			return nil, s.fail(ErrSyntax, "unexpected end tag", tk.line, tk.col)
 		default:
 			h.Prolog = append(h.Prolog, tk.other)
@@ -164,15 +161,15 @@ func (s *scanner) readEpilog() ([]Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case tk.start != nil:
+		switch tk.kind {
+		case tStart:
 			return nil, s.fail(ErrSyntax, "a second root element", tk.line, tk.col)
-		case tk.text != nil:
-			if !isBlank(tk.text.Data) {
+		case tText:
+			if !isBlank(tk.data) {
 				return nil, s.fail(ErrSyntax, "text after the root element", tk.line, tk.col)
 			}
-			out = append(out, tk.text)
-		case tk.other != nil:
+			out = append(out, tk.textNode())
+		case tOther:
 			out = append(out, tk.other)
 		}
 	}

@@ -147,7 +147,7 @@ func (x *xw) typed(m model, nl string) {
 	}
 	var items []planItem
 	var trailing string
-	if ext.src != nil && len(ext.src.lay) > 0 {
+	if ext.src != nil && (len(ext.src.lay) > 0 || ext.src.trail != "") {
 		items, trailing = x.planFromSource(m, sp, ext, cnt, nl)
 	} else {
 		items = x.planFresh(sp, ext, cnt, nl)
@@ -155,7 +155,7 @@ func (x *xw) typed(m model, nl string) {
 			trailing = x.closeNL(nl)
 		}
 	}
-	if len(items) == 0 && trailing == "" && (ext.src == nil || ext.src.empty || len(ext.src.lay) == 0) {
+	if len(items) == 0 && trailing == "" {
 		if ext.src != nil && !ext.src.empty {
 			x.str("></" + qn + ">")
 			x.pop()
@@ -191,8 +191,10 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 			}
 			x.str(">")
 			for _, e := range ext.src.lay {
+				x.str(e.ws)
 				x.node(e.node, "")
 			}
+			x.str(ext.src.trail)
 			x.endTag(qn)
 			return
 		}
@@ -211,19 +213,19 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 	lay := ext.src.lay
 	slots := make([]int, len(sp.kids))
 	last := make([]int, len(sp.kids))
-	hasWS := false
+	hasWS := ext.src.trail != ""
 	for i := range last {
 		last[i] = -1
 	}
 	for i, e := range lay {
-		switch e.kind {
-		case eField:
+		if e.ws != "" {
+			hasWS = true
+		}
+		if e.kind == eField {
 			if ki := sp.pos[int(e.field)]; ki >= 0 {
 				slots[ki]++
 				last[ki] = i
 			}
-		case eWS:
-			hasWS = true
 		}
 	}
 	lastWS := ""
@@ -249,9 +251,8 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 	pend := ""
 	for li := range lay {
 		e := &lay[li]
+		pend += e.ws
 		switch e.kind {
-		case eWS:
-			pend += e.text
 		case eField:
 			ki := sp.pos[int(e.field)]
 			if ki < 0 {
@@ -282,6 +283,7 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 			pend = ""
 		}
 	}
+	pend += ext.src.trail
 	newBefore(len(sp.kids))
 	for _, n := range ext.Nodes {
 		if !hasNode(used, n) {
@@ -337,7 +339,7 @@ func (x *xw) emitItem(m model, sp *spec, it planItem) {
 		var attrs []Attr
 		empty := v == ""
 		if o := it.orig; o != nil {
-			name.Prefix = o.pfx
+			name.Prefix = o.prefix()
 			attrs = o.attrs()
 			if o.text == v {
 				if o.mixed {

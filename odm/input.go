@@ -152,6 +152,45 @@ type guard struct {
 	tail     [2]byte // last two bytes, for delimiters split across reads
 	err      error
 	cdata    []int64 // stream offsets of "<![CDATA[" not yet claimed by the scanner
+	// The guard is also the decoder's buffered byte reader, so encoding/xml does not wrap
+	// it in a bufio.Reader of its own: one buffer and one copy fewer on the hot path.
+	buf        []byte
+	rpos, wpos int
+}
+
+// ReadByte implements io.ByteReader for encoding/xml.
+func (g *guard) ReadByte() (byte, error) {
+	if g.rpos < g.wpos {
+		c := g.buf[g.rpos]
+		g.rpos++
+		return c, nil
+	}
+	return g.fill()
+}
+
+func (g *guard) fill() (byte, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	if g.buf == nil {
+		g.buf = make([]byte, 64<<10)
+	}
+	for {
+		n, err := g.Read(g.buf)
+		if n > 0 {
+			g.rpos, g.wpos = 1, n
+			if err != nil && err != io.EOF {
+				g.err = err
+			}
+			return g.buf[0], nil
+		}
+		if err != nil {
+			if g.err == nil {
+				g.err = err
+			}
+			return 0, err
+		}
+	}
 }
 
 type gstate uint8
@@ -167,6 +206,7 @@ const (
 	gDecl
 )
 
+// Read reads and checks the next chunk of input.
 func (g *guard) Read(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
@@ -269,6 +309,31 @@ func (g *guard) scan(p []byte) error {
 				}
 				i += j + 1
 				g.quote = 0
+				continue
+			}
+			// Fast path: most tags have double-quoted values without '>' in them, so
+			// find '>' with IndexByte and check the quotes before it are balanced.
+			if j, ok := fastTag(p[i:]); ok {
+				seg := p[i:]
+				if j >= 0 {
+					seg = p[i : i+j]
+				}
+				g.attrs += bytes.Count(seg, eqSign)
+				if g.maxAttrs > 0 && g.attrs > g.maxAttrs {
+					return ErrTokenTooLarge
+				}
+				if j < 0 {
+					if err := g.grow(len(seg)); err != nil {
+						return err
+					}
+					i = len(p)
+					continue
+				}
+				if err := g.grow(j + 1); err != nil {
+					return err
+				}
+				i += j + 1
+				g.st, g.run, g.attrs = gText, 0, 0
 				continue
 			}
 			j := bytes.IndexAny(p[i:], "\"'>=")
@@ -384,3 +449,23 @@ func (g *guard) isCDATA(off int64) bool {
 	}
 	return false
 }
+
+var eqSign = []byte{'='}
+
+// fastTag looks for the '>' that ends a tag in p (starting outside quotes). It succeeds
+// when the bytes before that '>' (or all of p when there is none) hold no single quote and
+// an even number of double quotes, so the '>' cannot be inside an attribute value; j is
+// its index or -1. Otherwise the caller scans byte by byte.
+func fastTag(p []byte) (j int, ok bool) {
+	j = bytes.IndexByte(p, '>')
+	seg := p
+	if j >= 0 {
+		seg = p[:j]
+	}
+	if bytes.IndexByte(seg, '\'') >= 0 || bytes.Count(seg, dQuote)%2 != 0 {
+		return 0, false
+	}
+	return j, true
+}
+
+var dQuote = []byte{'"'}

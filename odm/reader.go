@@ -66,22 +66,22 @@ func (r *Reader) Next() (Node, error) {
 				break
 			}
 			switch {
-			case tk.end:
+			case tk.kind == tEnd:
 				if _, err := r.s.readEpilog(); err != nil {
 					r.err = err
 				} else {
 					r.state = 3
 				}
-			case tk.start != nil && tk.start.Is(r.s.odmNS, "AdminData"):
+			case tk.kind == tStart && tk.is(r.s.odmNS, "AdminData"):
 				ad := new(AdminData)
-				if err := r.s.readAttrs(ad.model(), tk.start); err != nil {
+				if err := r.s.readAttrs(ad.model(), tk); err != nil {
 					r.err = err
 					break
 				}
 				r.ad = ad
 				r.state = 2
 				return ad, nil
-			case tk.start != nil:
+			case tk.kind == tStart:
 				r.err = r.s.skip()
 			}
 		case 2:
@@ -90,37 +90,38 @@ func (r *Reader) Next() (Node, error) {
 				r.err = err
 				break
 			}
-			switch {
-			case tk.end:
+			switch tk.kind {
+			case tEnd:
 				r.state = 1
-			case tk.start != nil:
+			case tStart:
 				sp := r.ad.model().spec(r.s.version)
-				if k, _, ok := sp.kid(tk.start.Local); ok && tk.start.Space == r.s.odmNS {
+				if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == r.s.odmNS {
 					m, v := newRecord(k.field)
-					if err := r.s.readTyped(m, tk.start); err != nil {
+					if err := r.s.readTyped(m, tk); err != nil {
 						r.err = err
 						break
 					}
 					return v, nil
 				}
-				if err := r.s.readRaw(tk.start); err != nil {
+				e, err := r.s.readRawToken(tk)
+				if err != nil {
 					r.err = err
 					break
 				}
-				if tk.start.Space == r.s.odmNS || tk.start.Space == "" {
-					if err := r.s.warn(ErrUnknown, "element "+tk.start.Local+" is not defined inside AdminData", tk.line, tk.col); err != nil {
+				if e.Space == r.s.odmNS || e.Space == "" {
+					if err := r.s.warn(ErrUnknown, "element "+e.Local+" is not defined inside AdminData", tk.line, tk.col); err != nil {
 						r.err = err
 						break
 					}
 				}
-				return tk.start, nil
-			case tk.text != nil:
-				if !isBlank(tk.text.Data) {
+				return e, nil
+			case tText:
+				if !isBlank(tk.data) {
 					if err := r.s.warn(ErrUnknown, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
 						r.err = err
 						break
 					}
-					return tk.text, nil
+					return tk.textNode(), nil
 				}
 			default:
 				return tk.other, nil

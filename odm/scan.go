@@ -14,28 +14,29 @@ type source struct {
 	name  Name
 	attrs []Attr
 	lay   []entry
+	trail string // white space before the end tag
 	empty bool
 }
 
 type entryKind uint8
 
 const (
-	eWS    entryKind = iota // white space between children
-	eField                  // a standard child: text or typed
+	eField entryKind = iota // a standard child: text or typed
 	eExt                    // a node of Ext.Nodes
 )
 
-// entry is kept small: a decoded document holds one per child element and white-space run.
+// entry is one child of a source layout. It is kept small because a decoded document holds
+// one per child element: the white space before a child rides on its entry.
 type entry struct {
 	kind  entryKind
 	empty bool   // eField text: written as <x/>
 	mixed bool   // eField text: node holds the whole element (comments or CDATA inside)
 	field uint8  // eField: field id
 	item  int32  // eField: index within a repeated field
-	text  string // eWS: the white space; eField text: the text as read
-	pfx   string // eField text: the prefix the child was written with
+	ws    string // white space before the child
+	text  string // eField text: the text as read
 	// node is, for eExt, the node; for eField text, nil or an *Element carrying the
-	// child's attributes (vendor attributes on LoginName, ...) and, when mixed, its content.
+	// child's prefix and attributes when it had any and, when mixed, its content.
 	node Node
 }
 
@@ -47,17 +48,53 @@ func (e *entry) attrs() []Attr {
 	return nil
 }
 
+// prefix returns the prefix a text child was written with.
+func (e *entry) prefix() string {
+	if el, ok := e.node.(*Element); ok {
+		return el.Prefix
+	}
+	return ""
+}
+
 type nsBinding struct{ prefix, uri string }
 
-// token is one scanned token. Exactly one of the pointer fields is set, or end is true.
+type tokKind uint8
+
+const (
+	tStart tokKind = iota + 1
+	tEnd
+	tText
+	tOther
+)
+
+// token is one scanned token. Start tags and text are carried by value so that the
+// typed decoder allocates nodes only for what it keeps as nodes.
 type token struct {
-	start *Element // a start tag (no children yet)
-	end   bool
-	text  *Text
-	other Node // *Comment, *ProcInst, *Directive
+	kind  tokKind
+	name  Name   // tStart
+	attrs []Attr // tStart
+	data  string // tText
+	cdata bool   // tText
+	other Node   // tOther: *Comment, *ProcInst, *Directive
 	line  int
 	col   int
 }
+
+func (t token) element() *Element {
+	return &Element{Name: t.name, Attrs: t.attrs, Line: t.line, Col: t.col}
+}
+
+func (t token) textNode() *Text { return &Text{Data: t.data, CDATA: t.cdata} }
+
+// node returns the token as a node to keep (not for start or end tags).
+func (t token) node() Node {
+	if t.kind == tText {
+		return t.textNode()
+	}
+	return t.other
+}
+
+func (t token) is(space, local string) bool { return t.name.Local == local && t.name.Space == space }
 
 type scanner struct {
 	d        *xml.Decoder
@@ -74,6 +111,8 @@ type scanner struct {
 	lastOff  int64 // InputOffset after the last start tag, for <x/> detection
 	wsCache  map[string]string
 	seenRoot bool
+	scratch  [][]entry // layout buffers, one per level of typed nesting, reused
+	level    int
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
@@ -93,7 +132,6 @@ func newScanner(r io.Reader, opts ReadOptions) *scanner {
 	return s
 }
 
-// locate makes err a positioned *Error with the scanner's file name.
 func (s *scanner) locate(err error, line, col int) error {
 	var pe *Error
 	if errors.As(err, &pe) {
@@ -107,13 +145,10 @@ func (s *scanner) locate(err error, line, col int) error {
 	}
 	return &Error{File: s.opts.Name, Line: line, Col: col, Err: ErrSyntax, Msg: err.Error()}
 }
-
 func (s *scanner) fail(err error, msg string, line, col int) error {
 	s.err = &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: msg}
 	return s.err
 }
-
-// warn records a warning, or fails when Strict is set.
 func (s *scanner) warn(err error, msg string, line, col int) error {
 	w := &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: msg}
 	if s.opts.Strict {
@@ -159,12 +194,11 @@ func (s *scanner) next() (token, error) {
 		if max := s.opts.maxDepth(); max > 0 && len(s.open) >= max {
 			return tk, s.fail(ErrDepth, "elements nest deeper than the limit", line, col)
 		}
-		e, err := s.startElement(t, line, col)
-		if err != nil {
+		if err := s.startElement(&tk, t); err != nil {
 			return tk, err
 		}
 		s.lastOff = s.d.InputOffset()
-		tk.start = e
+		tk.kind = tStart
 	case xml.EndElement:
 		if len(s.open) == 0 {
 			return tk, s.fail(ErrSyntax, "unexpected end tag", line, col)
@@ -176,15 +210,17 @@ func (s *scanner) next() (token, error) {
 		s.open = s.open[:len(s.open)-1]
 		s.ns = s.ns[:s.marks[len(s.marks)-1]]
 		s.marks = s.marks[:len(s.marks)-1]
-		tk.end = true
+		tk.kind = tEnd
 	case xml.CharData:
-		tk.text = &Text{Data: s.str(t), CDATA: s.g.isCDATA(off)}
+		tk.kind = tText
+		tk.data = s.str(t)
+		tk.cdata = s.g.isCDATA(off)
 	case xml.Comment:
-		tk.other = &Comment{Data: string(t)}
+		tk.kind, tk.other = tOther, &Comment{Data: string(t)}
 	case xml.ProcInst:
-		tk.other = &ProcInst{Target: t.Target, Inst: string(t.Inst)}
+		tk.kind, tk.other = tOther, &ProcInst{Target: t.Target, Inst: string(t.Inst)}
 	case xml.Directive:
-		tk.other = &Directive{Data: string(t)}
+		tk.kind, tk.other = tOther, &Directive{Data: string(t)}
 	}
 	return tk, nil
 }
@@ -252,7 +288,8 @@ func (s *scanner) tokenError(err error, line, col int) error {
 	return s.fail(ErrSyntax, err.Error(), l, c)
 }
 
-func (s *scanner) startElement(t xml.StartElement, line, col int) (*Element, error) {
+func (s *scanner) startElement(tk *token, t xml.StartElement) error {
+	line, col := tk.line, tk.col
 	s.marks = append(s.marks, len(s.ns))
 	// Namespace declarations first: they apply to the element's own name and attributes.
 	for _, a := range t.Attr {
@@ -260,11 +297,11 @@ func (s *scanner) startElement(t xml.StartElement, line, col int) (*Element, err
 		case a.Name.Space == "xmlns":
 			if a.Name.Local == "xml" || a.Name.Local == "xmlns" {
 				if !(a.Name.Local == "xml" && a.Value == NSXML) {
-					return nil, s.fail(ErrSyntax, "reserved prefix "+a.Name.Local+" cannot be declared", line, col)
+					return s.fail(ErrSyntax, "reserved prefix "+a.Name.Local+" cannot be declared", line, col)
 				}
 			}
 			if a.Value == "" {
-				return nil, s.fail(ErrSyntax, "prefix "+a.Name.Local+" cannot be bound to an empty namespace", line, col)
+				return s.fail(ErrSyntax, "prefix "+a.Name.Local+" cannot be bound to an empty namespace", line, col)
 			}
 			s.ns = append(s.ns, nsBinding{a.Name.Local, a.Value})
 		case a.Name.Space == "" && a.Name.Local == "xmlns":
@@ -273,11 +310,11 @@ func (s *scanner) startElement(t xml.StartElement, line, col int) (*Element, err
 	}
 	space, ok := s.lookup(t.Name.Space)
 	if !ok {
-		return nil, s.fail(ErrSyntax, "undeclared namespace prefix "+t.Name.Space, line, col)
+		return s.fail(ErrSyntax, "undeclared namespace prefix "+t.Name.Space, line, col)
 	}
-	e := &Element{Name: Name{Space: space, Prefix: t.Name.Space, Local: t.Name.Local}, Line: line, Col: col}
+	tk.name = Name{Space: space, Prefix: t.Name.Space, Local: t.Name.Local}
 	if len(t.Attr) > 0 {
-		e.Attrs = make([]Attr, len(t.Attr))
+		attrs := make([]Attr, len(t.Attr))
 		for i, a := range t.Attr {
 			var n Name
 			switch {
@@ -290,18 +327,19 @@ func (s *scanner) startElement(t xml.StartElement, line, col int) (*Element, err
 			default:
 				u, ok := s.lookup(a.Name.Space)
 				if !ok {
-					return nil, s.fail(ErrSyntax, "undeclared namespace prefix "+a.Name.Space, line, col)
+					return s.fail(ErrSyntax, "undeclared namespace prefix "+a.Name.Space, line, col)
 				}
 				n = Name{Space: u, Prefix: a.Name.Space, Local: a.Name.Local}
 			}
-			e.Attrs[i] = Attr{Name: n, Value: a.Value}
+			attrs[i] = Attr{Name: n, Value: a.Value}
 		}
-		if err := s.checkDuplicates(e.Attrs, line, col); err != nil {
-			return nil, err
+		if err := s.checkDuplicates(attrs, line, col); err != nil {
+			return err
 		}
+		tk.attrs = attrs
 	}
-	s.open = append(s.open, e.Name)
-	return e, nil
+	s.open = append(s.open, tk.name)
+	return nil
 }
 
 func (s *scanner) checkDuplicates(attrs []Attr, line, col int) error {
@@ -338,24 +376,29 @@ func (s *scanner) readRaw(e *Element) error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case tk.end:
+		switch tk.kind {
+		case tEnd:
 			if first && s.wasEmpty() {
 				e.Empty = true
 			}
 			return nil
-		case tk.start != nil:
-			if err := s.readRaw(tk.start); err != nil {
+		case tStart:
+			c := tk.element()
+			if err := s.readRaw(c); err != nil {
 				return err
 			}
-			e.Children = append(e.Children, tk.start)
-		case tk.text != nil:
-			e.Children = append(e.Children, tk.text)
+			e.Children = append(e.Children, c)
 		default:
-			e.Children = append(e.Children, tk.other)
+			e.Children = append(e.Children, tk.node())
 		}
 		first = false
 	}
+}
+
+// readRawToken reads the element whose start tag is tk and returns it whole.
+func (s *scanner) readRawToken(tk token) (*Element, error) {
+	e := tk.element()
+	return e, s.readRaw(e)
 }
 
 // skip consumes the rest of an element without keeping anything.
@@ -366,39 +409,56 @@ func (s *scanner) skip() error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case tk.end:
+		switch tk.kind {
+		case tEnd:
 			depth--
-		case tk.start != nil:
+		case tStart:
 			depth++
 		}
 	}
 	return nil
 }
 
-// readTyped fills m from the element started by start (whose start tag has been read).
-func (s *scanner) readTyped(m model, start *Element) error {
+// readTyped fills m from the element whose start tag is start.
+func (s *scanner) readTyped(m model, start token) error {
 	if err := s.readAttrs(m, start); err != nil {
 		return err
 	}
 	x := m.ext()
 	sp := m.spec(s.version)
 	src := x.src
+	// The layout is built in a scratch buffer reused across elements of the same nesting
+	// level and copied once at its final size: one allocation per element.
+	if s.level == len(s.scratch) {
+		s.scratch = append(s.scratch, make([]entry, 0, 64))
+	}
+	lay := s.scratch[s.level][:0]
+	s.level++
+	defer func() {
+		s.level--
+		s.scratch[s.level] = lay[:0]
+	}()
 	std := 0 // standard child elements read so far
+	var seen uint64 // single text children already read, by field id
 	first := true
+	ws := ""
 	var text strings.Builder
 	for {
 		tk, err := s.next()
 		if err != nil {
 			return err
 		}
-		switch {
-		case tk.end:
+		switch tk.kind {
+		case tEnd:
 			if first && s.wasEmpty() {
 				src.empty = true
 			}
 			if sp.text {
 				*m.textPtr(0) = text.String()
+			}
+			src.trail = ws
+			if len(lay) > 0 {
+				src.lay = append([]entry(nil), lay...)
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
 			for n, slot := range x.slots {
@@ -407,25 +467,29 @@ func (s *scanner) readTyped(m model, start *Element) error {
 				}
 			}
 			return s.checkTyped(m, sp)
-		case tk.text != nil:
-			if sp.text {
-				text.WriteString(tk.text.Data)
-				src.lay = append(src.lay, entry{kind: eExt, node: tk.text})
-			} else if isBlank(tk.text.Data) && !tk.text.CDATA {
-				src.lay = append(src.lay, entry{kind: eWS, text: tk.text.Data})
-			} else {
+		case tText:
+			switch {
+			case sp.text:
+				text.WriteString(tk.data)
+				lay = append(lay, entry{kind: eExt, ws: ws, node: tk.textNode()})
+				ws = ""
+			case isBlank(tk.data) && !tk.cdata:
+				ws += tk.data
+			default:
 				if err := s.warn(ErrUnknown, "text is not allowed directly inside "+sp.name, tk.line, tk.col); err != nil {
 					return err
 				}
-				s.addExt(x, tk.text, std)
+				lay = s.addExt(x, lay, ws, tk.textNode(), std)
+				ws = ""
 			}
-		case tk.other != nil:
-			s.addExt(x, tk.other, std)
-		case tk.start != nil:
-			e := tk.start
-			k, _, ok := sp.kid(e.Local)
-			if !ok || e.Space != s.odmNS || !s.fits(m, k) {
-				if err := s.readRaw(e); err != nil {
+		case tOther:
+			lay = s.addExt(x, lay, ws, tk.other, std)
+			ws = ""
+		case tStart:
+			k, _, ok := sp.kid(tk.name.Local)
+			if !ok || tk.name.Space != s.odmNS || (k.kind == kText && seen&(1<<uint(k.field)) != 0) || (k.kind == kOne && m.oneGet(k.field) != nil) {
+				e, err := s.readRawToken(tk)
+				if err != nil {
 					return err
 				}
 				if e.Space == s.odmNS || e.Space == "" {
@@ -437,17 +501,19 @@ func (s *scanner) readTyped(m model, start *Element) error {
 						return err
 					}
 				}
-				s.addExt(x, e, std)
+				lay = s.addExt(x, lay, ws, e, std)
+				ws = ""
 				break
 			}
 			std++
 			switch k.kind {
 			case kText, kTexts:
-				en, err := s.readText(e)
+				en, err := s.readText(tk)
 				if err != nil {
 					return err
 				}
 				if k.kind == kText {
+					seen |= 1 << uint(k.field)
 					*m.textPtr(k.field) = en.text
 					if en.text == "" {
 						x.present |= 1 << uint(k.field)
@@ -458,74 +524,79 @@ func (s *scanner) readTyped(m model, start *Element) error {
 					*p = append(*p, en.text)
 				}
 				en.field = uint8(k.field)
-				src.lay = append(src.lay, en)
+				en.ws = ws
+				lay = append(lay, en)
 			case kOne:
-				if err := s.readTyped(m.oneNew(k.field), e); err != nil {
+				if err := s.readTyped(m.oneNew(k.field), tk); err != nil {
 					return err
 				}
-				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field)})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), ws: ws})
 			case kMany:
 				n := m.manyLen(k.field)
-				if err := s.readTyped(m.manyNew(k.field), e); err != nil {
+				if err := s.readTyped(m.manyNew(k.field), tk); err != nil {
 					return err
 				}
-				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field), item: int32(n)})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws})
 			case kElems:
-				if err := s.readRaw(e); err != nil {
+				e, err := s.readRawToken(tk)
+				if err != nil {
 					return err
 				}
 				p := m.elemsPtr(k.field)
-				src.lay = append(src.lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p))})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws})
 				*p = append(*p, e)
 			}
+			ws = ""
 		}
 		first = false
 	}
 }
 
-// fits reports whether a standard child of kind k can still be stored in m: a single
-// child that is already set is kept as an extension node instead of being overwritten.
-func (s *scanner) fits(m model, k kidSpec) bool {
-	switch k.kind {
-	case kText:
-		for _, e := range m.ext().src.lay {
-			if e.kind == eField && int(e.field) == k.field {
-				return false
-			}
-		}
-	case kOne:
-		return m.oneGet(k.field) == nil
-	}
-	return true
-}
-
-func (s *scanner) addExt(x *Ext, n Node, std int) {
+func (s *scanner) addExt(x *Ext, lay []entry, ws string, n Node, std int) []entry {
 	x.Nodes = append(x.Nodes, n)
-	if x.src != nil {
-		x.src.lay = append(x.src.lay, entry{kind: eExt, node: n})
-	}
 	if x.slots == nil {
 		x.slots = make(map[Node]int)
 	}
 	x.slots[n] = std
+	return append(lay, entry{kind: eExt, ws: ws, node: n})
 }
 
-// readText reads a text-only element. Mixed content (comments or elements inside) is kept
-// whole in entry.node; the text value is the concatenated character data.
-func (s *scanner) readText(e *Element) (entry, error) {
+// readText reads a text-only element. Mixed content (comments, CDATA or elements inside)
+// is kept whole in entry.node; the text value is the concatenated character data.
+func (s *scanner) readText(start token) (entry, error) {
+	en := entry{kind: eField}
+	if len(start.attrs) > 0 || start.name.Prefix != "" {
+		en.node = start.element()
+	}
+	// Almost every text child has one run of text: keep it in one, and only build a
+	// slice for the rare split or mixed content.
+	var one string
 	var parts []string
-	en := entry{kind: eField, pfx: e.Prefix}
-	if len(e.Attrs) > 0 {
-		en.node = &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
+	n := 0
+	add := func(p string) {
+		switch n {
+		case 0:
+			one = p
+		case 1:
+			parts = append(parts, one, p)
+		default:
+			parts = append(parts, p)
+		}
+		n++
 	}
 	mixed := func() *Element {
 		if !en.mixed {
 			el, _ := en.node.(*Element)
 			if el == nil {
-				el = &Element{Name: e.Name, Attrs: e.Attrs, Line: e.Line, Col: e.Col}
+				el = start.element()
 			}
-			for _, p := range parts {
-				el.Children = append(el.Children, &Text{Data: p})
+			switch n {
+			case 1:
+				el.Children = append(el.Children, &Text{Data: one})
+			default:
+				for _, p := range parts {
+					el.Children = append(el.Children, &Text{Data: p})
+				}
 			}
 			en.node, en.mixed = el, true
 		}
@@ -537,15 +608,15 @@ func (s *scanner) readText(e *Element) (entry, error) {
 		if err != nil {
 			return en, err
 		}
-		switch {
-		case tk.end:
+		switch tk.kind {
+		case tEnd:
 			if first && s.wasEmpty() {
 				en.empty = true
 			}
-			switch len(parts) {
+			switch n {
 			case 0:
 			case 1:
-				en.text = parts[0]
+				en.text = one
 			default:
 				en.text = strings.Join(parts, "")
 			}
@@ -553,41 +624,44 @@ func (s *scanner) readText(e *Element) (entry, error) {
 				en.node.(*Element).Empty = en.empty
 			}
 			return en, nil
-		case tk.text != nil:
-			if tk.text.CDATA || en.mixed {
+		case tText:
+			if tk.cdata || en.mixed {
 				el := mixed()
-				el.Children = append(el.Children, tk.text)
+				el.Children = append(el.Children, tk.textNode())
 			}
-			parts = append(parts, tk.text.Data)
+			add(tk.data)
+		case tStart:
+			el := mixed()
+			c, err := s.readRawToken(tk)
+			if err != nil {
+				return en, err
+			}
+			el.Children = append(el.Children, c)
+			if err := s.warn(ErrUnknown, "element "+c.Local+" inside text-only element "+start.name.Local, tk.line, tk.col); err != nil {
+				return en, err
+			}
 		default:
 			el := mixed()
-			if tk.start != nil {
-				if err := s.readRaw(tk.start); err != nil {
-					return en, err
-				}
-				el.Children = append(el.Children, tk.start)
-				if err := s.warn(ErrUnknown, "element "+tk.start.Local+" inside text-only element "+e.Local, tk.line, tk.col); err != nil {
-					return en, err
-				}
-			} else {
-				el.Children = append(el.Children, tk.other)
-			}
+			el.Children = append(el.Children, tk.other)
 		}
 		first = false
 	}
 }
 
 // readAttrs sets m's attributes from start and starts its source layout.
-func (s *scanner) readAttrs(m model, start *Element) error {
+func (s *scanner) readAttrs(m model, start token) error {
 	x := m.ext()
 	sp := m.spec(s.version)
-	x.Line, x.Col = start.Line, start.Col
-	x.src = &source{name: start.Name, attrs: start.Attrs}
-	for _, a := range start.Attrs {
+	x.Line, x.Col = start.line, start.col
+	x.src = &source{name: start.name, attrs: start.attrs}
+	if n := len(start.attrs) - len(sp.attrs); n > 0 && x.Attrs == nil {
+		x.Attrs = make([]Attr, 0, n)
+	}
+	for _, a := range start.attrs {
 		if as, ok := sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
 			*m.attrPtr(as.field) = a.Value
 			if as.oid && a.Value != strings.TrimSpace(a.Value) {
-				if err := s.warn(ErrQuirk, sp.name+"/@"+a.Local+" has leading or trailing white space", start.Line, start.Col); err != nil {
+				if err := s.warn(ErrQuirk, sp.name+"/@"+a.Local+" has leading or trailing white space", start.line, start.col); err != nil {
 					return err
 				}
 			}
@@ -596,7 +670,7 @@ func (s *scanner) readAttrs(m model, start *Element) error {
 				if _, err := ParseDate(a.Value); err == nil {
 					msg = sp.name + "/@" + a.Local + " is a dateTime, not an xs:date"
 				}
-				if err := s.warn(ErrQuirk, msg, start.Line, start.Col); err != nil {
+				if err := s.warn(ErrQuirk, msg, start.line, start.col); err != nil {
 					return err
 				}
 			}
@@ -604,7 +678,7 @@ func (s *scanner) readAttrs(m model, start *Element) error {
 		}
 		x.Attrs = append(x.Attrs, a)
 		if a.Space == "" || a.Space == s.odmNS {
-			if err := s.warn(ErrUnknown, "attribute "+a.Local+" is not defined on "+sp.name, start.Line, start.Col); err != nil {
+			if err := s.warn(ErrUnknown, "attribute "+a.Local+" is not defined on "+sp.name, start.line, start.col); err != nil {
 				return err
 			}
 		}
