@@ -107,6 +107,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 // tokenLoop and streamUsers are the measured work of one iteration, as named functions so
 // that instruction counts (valgrind --tool=callgrind --toggle-collect) can isolate them
 // from input generation on this noisy shared machine.
+//
 //go:noinline
 func tokenLoop(data []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(data))

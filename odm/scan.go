@@ -438,7 +438,7 @@ func (s *scanner) readTyped(m model, start token) error {
 		s.level--
 		s.scratch[s.level] = lay[:0]
 	}()
-	std := 0 // standard child elements read so far
+	std := 0        // standard child elements read so far
 	var seen uint64 // single text children already read, by field id
 	first := true
 	ws := ""
