@@ -29,8 +29,17 @@ func newFlagSet(e *env, name, synopsis, example string) *flag.FlagSet {
 // parseArgs parses flags that may stand before, between or after the positional arguments
 // (the standard flag package stops at the first positional one, which surprises people who
 // type "odmadmin convert in.xml --to json"). A lone "-" is a positional argument (stdin).
-// It returns flag.ErrHelp when help was asked for; the caller then exits 0.
+// Asking for help (-h, -help, --help) prints the usage to stdout and returns flag.ErrHelp;
+// the caller then exits 0.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			return nil, flag.ErrHelp
+		}
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -48,8 +57,8 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// flagExit turns a parseArgs error into an exit code: 0 for --help (usage already printed
-// to stderr by the flag package, so repeat it on stdout for people who pipe it), 2 otherwise.
+// flagExit turns a parseArgs error into an exit code: 0 for help, with the usage on
+// stdout; 2 otherwise (the flag package has already printed the error and usage to stderr).
 func flagExit(e *env, fs *flag.FlagSet, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(e.stdout)

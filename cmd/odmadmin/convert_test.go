@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/odmadmin/odmadmin/internal/testenv"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+func fixture(name string) string { return filepath.Join(testenv.RepoRoot(), "testdata", name) }
+
+func TestConvert(t *testing.T) {
+	inform := fixture("inform/htn-demo.xml")
+	truncated := "<?xml version=\"1.0\"?>\n<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\">\n  <AdminData>\n    <User OID=\"u"
+	tests := []struct {
+		name, reason string
+		stdin        string
+		args         []string
+		code         int
+		stdout       string // substring expected on stdout
+		stderr       string // regexp expected on stderr ("" = must be empty)
+	}{
+		{"help", "--help explains usage with an example and exits 0", "", []string{"convert", "--help"}, 0, "Example:", ""},
+		{"top-help", "odmadmin --help lists the commands", "", []string{"--help"}, 0, "convert", ""},
+		{"to-json", "ODM input converts to the JSON form by default", "", []string{"convert", inform}, 0, `"loginName":"amorel"`, ""},
+		{"flags-after-file", "flags may follow the file", "", []string{"convert", inform, "--to", "json"}, 0, `"adminData":[`, ""},
+		{"to-odm", "--to odm from ODM is the lossless round trip", "", []string{"convert", "--to", "odm", inform}, 0, `inf:Note="line one&#10;line&#9;two"`, ""},
+		{"stdin", "no file reads stdin", "", []string{"convert", "--to", "odm", "-"}, 2, "", `<stdin>:1:1: odm: unexpected end of input`},
+		{"truncated", "an error names file:line:col and exits 2", truncated, []string{"convert"}, 2, "", `^odmadmin convert: <stdin>:4:\d+: odm: unexpected end of input`},
+		{"missing-file", "an unreadable file exits 2", "", []string{"convert", "no-such-file.xml"}, 2, "", `no-such-file.xml`},
+		{"bad-to", "an unknown output format is refused", "", []string{"convert", "--to", "yaml", inform}, 2, "", `--to must be json or odm`},
+		{"bad-flag", "an unknown flag is refused", "", []string{"convert", "--frobnicate", inform}, 2, "", `flag provided but not defined`},
+		{"two-files", "one input only", "", []string{"convert", inform, inform}, 2, "", `at most one input file`},
+		{"warnings", "reader warnings go to stderr and do not fail the run", "", []string{"convert", fixture("rave/mediflex-users.xml")}, 0, `"users":[`, `warning: .*mediflex-users.xml:\d+:\d+: odm: non-standard content: empty Address element`},
+		{"strict", "--strict turns warnings into an error", "", []string{"convert", "--strict", fixture("rave/mediflex-users.xml")}, 2, "", `mediflex-users.xml:\d+:\d+: odm: non-standard content`},
+		{"max-depth", "limits are flags", "", []string{"convert", "--max-depth", "3", inform}, 2, "", `element nesting too deep`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NotEmpty(t, tt.reason)
+			code, out, errs := runCmd(strings.NewReader(tt.stdin), tt.args...)
+			require.Equal(t, tt.code, code, "%s\nstderr: %s", tt.reason, errs)
+			require.Contains(t, out, tt.stdout, tt.reason)
+			if tt.stderr == "" {
+				require.Empty(t, errs, tt.reason)
+			} else {
+				require.Regexp(t, regexp.MustCompile(tt.stderr), errs, tt.reason)
+				// Input errors are one line; usage errors are followed by the usage.
+				usage := strings.Contains(errs, "Usage:")
+				require.Equal(t, tt.name == "bad-flag" || tt.name == "two-files", usage, "usage printed: %q", errs)
+				if tt.code == 2 && !usage {
+					require.Equal(t, 1, strings.Count(strings.TrimSpace(errs), "\n")+1, "one-line error: %q", errs)
+				}
+			}
+		})
+	}
+}
+
+// TestConvertOutputFile: -o writes the file; a failed run leaves no file behind and an
+// existing file untouched.
+func TestConvertOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.json")
+	code, _, errs := runCmd(nil, "convert", "-o", out, fixture("inform/htn-demo.xml"))
+	require.Equal(t, 0, code, errs)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	doc, err := odm.DecodeJSON(bytes.NewReader(data), odm.ReadOptions{})
+	require.NoError(t, err)
+	require.Len(t, doc.AdminData()[0].Users, 4)
+
+	// JSON back to ODM, from the file just written.
+	xmlOut := filepath.Join(dir, "back.xml")
+	code, _, errs = runCmd(nil, "convert", "--to", "odm", "-o", xmlOut, out)
+	require.Equal(t, 0, code, errs)
+	back, err := odm.DecodeFile(xmlOut, odm.ReadOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "amorel", back.AdminData()[0].Users[0].LoginName)
+
+	// A failing run: no new file, no temporary file left, the old file unchanged.
+	bad := filepath.Join(dir, "bad.xml")
+	require.NoError(t, os.WriteFile(bad, []byte(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="x">`), 0o644))
+	failed := filepath.Join(dir, "failed.json")
+	code, _, _ = runCmd(nil, "convert", "-o", failed, bad)
+	require.Equal(t, 2, code)
+	_, err = os.Stat(failed)
+	require.True(t, os.IsNotExist(err), "no output file after a failure")
+	code, _, _ = runCmd(nil, "convert", "-o", out, bad)
+	require.Equal(t, 2, code)
+	again, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Equal(t, data, again, "the existing output is left as it was")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.False(t, strings.Contains(e.Name(), ".tmp-"), "temporary file left: %s", e.Name())
+	}
+}
