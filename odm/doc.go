@@ -1,0 +1,125 @@
+// Package odm reads and writes CDISC ODM files (1.2, 1.3.x and 2.0) with typed AdminData —
+// users, organizations, locations and signature definitions — without losing anything:
+// vendor extensions (InForm pf:, Rave mdsol:, OpenClinica:, any other namespace), comments,
+// processing instructions and everything outside AdminData (Study, ReferenceData,
+// ClinicalData, Association, ds:Signature) survive a read–write cycle.
+//
+// # Reading and writing
+//
+// [Decode] reads a whole document; [Document.AdminData] returns its AdminData elements in
+// order (a file may hold one per study). Typed values ([User], [Location], [SignatureDef],
+// [Organization], [Address], [MetaDataVersionRef], ...) have one field per ODM attribute or
+// child; where ODM 2.0 renamed an element the field keeps the 1.3 name and its comment says
+// so (User.LoginName is 2.0's UserName). [Encode] writes the document back.
+//
+// [Reader] streams the same typed values one record at a time, in bounded memory, for files
+// of any size; [Writer] writes a document record by record; [StreamJSON] converts a file to
+// JSON while reading it. The whole-document and streaming APIs share one set of types.
+//
+// # Vendor extensions
+//
+// Every typed value embeds [Ext]. Its Attrs hold attributes in other namespaces (and
+// namespace declarations), its Nodes hold child elements in other namespaces, comments,
+// processing instructions and anything the ODM model does not define, each with its whole
+// subtree. Each keeps its namespace URI, local name and the prefix it was written with.
+// Look them up by namespace URI ([Ext.Attr], [Ext.Elements]) — never by prefix, because a
+// file may bind several prefixes to one URI. Typed views exist for InForm
+// ([User.InForm], [Location.InForm], [AdminData.InFormGroups]) and Rave ([User.Rave],
+// [Location.RaveActive], [MetaDataVersionRef.RaveStudySiteNumber]); the namespace URIs
+// are constants ([NSInForm], [NSRave], [NSOpenClinica], ...).
+//
+// # Fidelity
+//
+// Decoding and encoding an unmodified document gives the same exclusive canonical XML
+// (xmllint --exc-c14n) as the input: same prefixes and namespace declarations in the same
+// places, same attribute values (&#9; and &#10; in attribute values stay character
+// references), comments, processing instructions, the XML declaration with its standalone
+// flag, a DOCTYPE. CDATA sections stay CDATA sections. An empty element keeps its form
+// (<a/> or <a></a>). The remaining normalizations, all lexical, are:
+//
+//   - attributes are written with double quotes, separated by one space (white space and
+//     line breaks between attributes inside a tag are not kept);
+//   - character and entity references in text and attribute values are written as the
+//     characters they stand for, except where XML needs an escape (&amp; &lt; &gt; in
+//     text; &amp; &lt; &quot; &#9; &#10; &#13; in attributes);
+//   - the output is always UTF-8: a document read as UTF-16, ISO-8859-1, windows-1252 or
+//     another encoding is written as UTF-8 and its declaration says encoding="UTF-8"; a
+//     byte-order mark is not written;
+//   - "<x />" is written "<x/>".
+//
+// Editing a typed value changes only that value in the output: a changed text child is
+// rewritten in place with its own attributes, a changed attribute keeps its position, a
+// removed value disappears with the white space before it, a new value is inserted where
+// the schema puts it and indented like its siblings. Values built in code are laid out in
+// schema order, vendor content after the standard children.
+//
+// What the typed layer cannot carry, and where it goes instead:
+//
+//   - attributes on simple text children (a vendor attribute on <LoginName>) survive XML
+//     round trips, also when the text is edited, but are not part of the typed value or
+//     the JSON form;
+//   - comments or elements inside a text-only child (<LoginName>a<!--x-->b</LoginName>)
+//     survive when the text is unchanged; changing the text replaces them with it;
+//   - a second occurrence of a single-valued child, or any element ODM does not define in
+//     that place, is kept in Ext.Nodes (and reported, see Warnings);
+//   - changing Document.Version of a decoded document is not a conversion: the mapping
+//     package converts between 1.3 and 2.0 and reports what cannot be carried over.
+//
+// # Warnings and strictness
+//
+// Real producers write things the schema forbids. They are read, kept exactly as written,
+// and reported in Document.Warnings (or [Reader.Warnings]) as [*Error] values wrapping
+// [ErrQuirk] — an EffectiveDate written as a dateTime, white space around an OID, empty
+// <Address/> or <Fax/>, consecutive spaces in a name, a Location without
+// MetaDataVersionRef, a SignatureDef without Meaning or LegalReason — or [ErrUnknown] —
+// unknown attributes or elements in the ODM namespace, text where only elements belong.
+// [ReadOptions].Strict turns the first of them into an error. Warnings never quote values:
+// names, e-mail addresses and phone numbers are personal data.
+//
+// # Errors and limits
+//
+// Errors are [*Error] values with the input's name, line and column, wrapping a sentinel
+// ([ErrSyntax], [ErrTruncated], [ErrEncoding], [ErrNotODM], [ErrDepth],
+// [ErrTokenTooLarge], [ErrInputTooLarge], [ErrJSON]) for errors.Is. Entities are never
+// expanded and external DTDs never loaded, so entity bombs and external entities fail at
+// once. [ReadOptions] bounds element depth (default 256), the size of one token — a tag
+// with its attributes, a text run, a comment, a CDATA section (default 10 MiB, as
+// libxml2) —, the attributes of one element (default 1024) and optionally the whole input.
+// The limits are enforced on the bytes before encoding/xml buffers them, so hostile input
+// fails fast in bounded memory. Namespace well-formedness (declared prefixes, unique
+// attributes, matching end tags, one root) is checked.
+//
+// # Encodings
+//
+// UTF-8 (with or without byte-order mark), UTF-16 (with a byte-order mark, or detected from
+// its first bytes) and any encoding named in the XML declaration that golang.org/x/text
+// knows (ISO-8859-1, windows-1252, Shift_JIS, ...) are decoded. UTF-32 is refused.
+//
+// # JSON form
+//
+// [EncodeJSON], [StreamJSON] and [DecodeJSON] use one documented JSON form that carries
+// the AdminData content and the root element's attributes, extensions included, so
+// ODM → JSON → ODM keeps every typed value, vendor attribute and element. Its shape:
+//
+//	{"odm": {"version": "1.3", "attrs": [ATTR...]},
+//	 "adminData": [
+//	   {"studyOID": "...", "attrs": [ATTR...],
+//	    "users": [USER...], "organizations": [...], "locations": [...], "signatureDefs": [...],
+//	    "nodes": [NODE...]}]}
+//
+// ATTR is {"ns": URI, "prefix": P, "name": LOCAL, "value": V} ("ns" and "prefix" omitted
+// when empty; namespace declarations have ns "http://www.w3.org/2000/xmlns/"). NODE is
+// {"type": "element", "ns", "prefix", "name", "attrs": [ATTR...], "children": [NODE...]},
+// {"type": "text", "text", "cdata": true}, {"type": "comment", "text"},
+// {"type": "pi", "target", "text"} or {"type": "directive", "text"}; a node read from XML
+// between standard children carries "slot": N, the number of standard children before it.
+// Typed objects use the field names in lower camel case ("oid", "userType", "loginName",
+// "firstName", "emails", "locationRefs": [{"locationOID"}], "metaDataVersionRefs":
+// [{"studyOID", "metaDataVersionOID", "effectiveDate"}], "telecoms": [{"telecomType",
+// "value"}], ...), plus "attrs" and "nodes" for their extensions. A key is omitted when the
+// value is absent; a single text child present but empty (<Pager/>) is "". Records of one
+// AdminData whose kinds are out of schema order are split into consecutive AdminData
+// objects, the later ones marked "continued": true, because a JSON key cannot repeat.
+// DecodeJSON rejects unknown keys. Content outside AdminData, and the layout (white
+// space, attribute order within standard attributes), is not part of the JSON form.
+package odm
