@@ -121,6 +121,15 @@ func writeOutput(e *env, path string, write func(w io.Writer) error) error {
 			os.Remove(tmp.Name())
 		}
 	}()
+	// CreateTemp makes the file 0600; give the result the mode a plain create would, or
+	// the mode of the file it replaces.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(tmp, 64<<10)
 	if err := write(bw); err != nil {
 		return err
