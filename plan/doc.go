@@ -1,0 +1,52 @@
+// Package plan checks a bulk user upload against the users that exist before it is
+// uploaded: for each row of the upload it says whether the upload will create a user,
+// update one (and which fields) or leave one unchanged, and warns about the mistakes that
+// are costly to undo once uploaded.
+//
+// The upload is the Oracle Clinical One user upload template saved as CSV ([ReadCSV]) or
+// a normalized directory ([FromDirectory], for the JSON "odmadmin map --to json" writes).
+// The existing users are a [mapping.Directory] read from an export of any profile. [Make]
+// compares them and returns a [Plan]; "odmadmin plan" prints it as JSON or text.
+//
+// # Matching
+//
+// A row updates the existing user with the same user name (login). Clinical One creates a
+// new account for any other user name, even one that differs only in letter case or by a
+// typing mistake (seed 001: "If you mistype an email or user name for an existing account,
+// it may result in the creation of a new account"), and no vendor lets an upload rename a
+// user (seed 003: "The username cannot be changed"; OpenClinica: "you cannot change the
+// username"). So every other row is a create, and the warnings below point out the creates
+// that look like mistakes.
+//
+// A row's access replaces the user's access in the study: its role at each of its sites
+// (Sites "All" or empty is the whole study), in Production and, with [Options.Training],
+// in Training too. Access the user has in the study at a site the row does not list is
+// reported as removed. Start and end dates and depots are compared when the export holds
+// them (a Clinical One template or JSON of one); Training access is compared when the
+// export has any. Role names are compared ignoring case and spaces; when the export is of
+// another vendor, two names of the same canonical role ([mapping.Canonical]) are the same.
+//
+// # Warnings
+//
+// Warnings have stable codes ([Code]); the messages name users by login only, never by
+// name or e-mail address:
+//
+//   - possibleDuplicateAccount: a new user name whose e-mail address belongs to an existing
+//     user, or that is within two edits (or only letter case) of the user name of an
+//     existing user with the same name or e-mail address: the typo that creates a second
+//     account.
+//   - usernameChange: the row's e-mail address and name belong to an existing user with
+//     another user name, as if it were meant to rename that user, which the upload cannot
+//     do (unless [Options.AllowRenames], when the row updates that user's login).
+//   - endDateBeforeStartDate: the access would end before it starts.
+//   - unknownRole: the study role is neither used in the export nor a role name the
+//     canonical vocabulary knows.
+//   - unknownSite: a site that the export has no site of that OID, number or name for.
+//   - duplicateRow: the user name is on an earlier row too; the template takes one row
+//     per user.
+//   - tooManyRows: the upload has more rows than the template's guidance (600); the
+//     warning is on the first row past the limit.
+//   - missingValue: a required column (First Name, Last Name, Email, User Name, Start
+//     Date, Study Role) is empty.
+//   - invalidDate: a Start Date or End Date is not a date.
+package plan

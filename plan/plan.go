@@ -1,0 +1,604 @@
+package plan
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// Code identifies a kind of warning. Codes are stable; messages may change.
+type Code string
+
+const (
+	PossibleDuplicateAccount Code = "possibleDuplicateAccount"
+	UsernameChange           Code = "usernameChange"
+	EndDateBeforeStartDate   Code = "endDateBeforeStartDate"
+	UnknownRole              Code = "unknownRole"
+	UnknownSite              Code = "unknownSite"
+	DuplicateRow             Code = "duplicateRow"
+	TooManyRows              Code = "tooManyRows"
+	MissingValue             Code = "missingValue"
+	InvalidDate              Code = "invalidDate"
+)
+
+// Codes lists every warning code in a stable order.
+func Codes() []Code {
+	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate}
+}
+
+// Warning is a problem with one row. The message names users by login only.
+type Warning struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+// Kind is what uploading a row does.
+type Kind string
+
+const (
+	Create    Kind = "create"
+	Update    Kind = "update"
+	Unchanged Kind = "unchanged"
+)
+
+// Change is one value a row sets: a profile field (givenName, familyName, email, login) or,
+// with Where naming the study, environment and site as "STUDY (ENV)-SITE", the role,
+// startDate, endDate or depots of an assignment. An empty New in a role change is access
+// the upload removes.
+type Change struct {
+	Field string `json:"field"`
+	Where string `json:"where,omitempty"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// Action is what uploading one row does.
+type Action struct {
+	Row      int       `json:"row"`
+	Action   Kind      `json:"action"`
+	User     string    `json:"user"`
+	Changes  []Change  `json:"changes"`
+	Warnings []Warning `json:"warnings"`
+}
+
+// Plan is the outcome of an upload, row by row.
+type Plan struct {
+	Actions []Action `json:"actions"`
+}
+
+// Warnings returns the number of warnings of all rows.
+func (p *Plan) Warnings() int {
+	n := 0
+	for _, a := range p.Actions {
+		n += len(a.Warnings)
+	}
+	return n
+}
+
+// DefaultMaxRows is the Clinical One template's guidance on rows per upload.
+const DefaultMaxRows = 600
+
+// Options configure Make. The zero value is ready to use.
+type Options struct {
+	// Study is the study the upload is for. Default: the export's only study (Make fails
+	// when the export has several).
+	Study string
+	// Training uploads "to training mode": each Production assignment is also a Training
+	// assignment. Default: false.
+	Training bool
+	// AllowRenames says the target lets an upload change a user name: a row whose e-mail
+	// address and name belong to an existing user with another user name updates that
+	// user's login instead of warning usernameChange. Default: false (no vendor allows it).
+	AllowRenames bool
+	// MaxRows is the number of rows past which tooManyRows is reported. Default (0):
+	// DefaultMaxRows. Negative: no limit.
+	MaxRows int
+}
+
+// Make plans the upload of rows against the existing users.
+func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) {
+	if existing == nil {
+		existing = &mapping.Directory{}
+	}
+	study, err := pickStudy(existing, opts.Study)
+	if err != nil {
+		return nil, err
+	}
+	p := newPlanner(existing, study, opts)
+	plan := &Plan{Actions: []Action{}}
+	max := opts.MaxRows
+	if max == 0 {
+		max = DefaultMaxRows
+	}
+	counted := 0
+	total := 0
+	for _, r := range rows {
+		if !r.Blank {
+			total++
+		}
+	}
+	for _, r := range rows {
+		if r.Blank {
+			continue
+		}
+		counted++
+		a := p.row(r)
+		if max > 0 && counted == max+1 {
+			a.Warnings = append(a.Warnings, Warning{TooManyRows, fmt.Sprintf(
+				"the upload has %d rows; the template's guidance is at most %d per upload, so split it (this is the first row past the limit)", total, max)})
+		}
+		plan.Actions = append(plan.Actions, a)
+	}
+	return plan, nil
+}
+
+// pickStudy returns the study the upload is for.
+func pickStudy(d *mapping.Directory, want string) (string, error) {
+	if want != "" {
+		return want, nil
+	}
+	var ids []string
+	for _, s := range d.Studies {
+		if s != nil && s.Parent == "" && s.ID != "" && !slices.Contains(ids, s.ID) {
+			ids = append(ids, s.ID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", nil
+	case 1:
+		return ids[0], nil
+	}
+	slices.Sort(ids)
+	return "", errors.New("plan: the export has several studies (" + strings.Join(ids, ", ") + "); say which one the upload is for")
+}
+
+// planner holds the indexes of the existing directory.
+type planner struct {
+	opts     Options
+	study    string
+	foreign  bool // the export is of another vendor than the template: compare canonical roles
+	dates    bool // the export holds assignment dates and depots
+	envs     map[mapping.Environment]bool
+	byLogin  map[string]*mapping.User
+	byFold   map[string][]*mapping.User // by lower-case login
+	byEmail  map[string][]*mapping.User
+	byName   map[string][]*mapping.User
+	sites    map[string]string // OID, folded OID, number or name → OID
+	roles    map[string]bool   // folded role names the export uses
+	seen     map[string]int    // lower-case login → first row
+	training bool
+}
+
+func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
+	p := &planner{
+		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
+		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
+		byName: map[string][]*mapping.User{}, sites: map[string]string{}, roles: map[string]bool{}, seen: map[string]int{},
+	}
+	var prof mapping.Profile
+	if d.Source != nil {
+		prof = d.Source.Vendor
+	}
+	p.foreign = prof != "" && prof != mapping.ProfileClinicalOne
+	p.dates = !p.foreign
+	for _, s := range d.Sites {
+		if s == nil {
+			continue
+		}
+		id := strings.TrimSpace(s.ID)
+		for _, k := range []string{id, strings.ToLower(id), strings.ToLower(strings.TrimSpace(s.Number)), nameKey(s.Name)} {
+			if _, ok := p.sites[k]; !ok && k != "" {
+				p.sites[k] = id
+			}
+		}
+	}
+	for _, u := range d.Users {
+		if u == nil {
+			continue
+		}
+		login := strings.TrimSpace(u.Login)
+		if _, ok := p.byLogin[login]; !ok && login != "" {
+			p.byLogin[login] = u
+		}
+		if login != "" {
+			k := strings.ToLower(login)
+			p.byFold[k] = append(p.byFold[k], u)
+		}
+		for _, e := range u.Emails {
+			if k := strings.ToLower(strings.TrimSpace(e)); k != "" && !slices.Contains(p.byEmail[k], u) {
+				p.byEmail[k] = append(p.byEmail[k], u)
+			}
+		}
+		if k := personKey(u.GivenName, u.FamilyName, u.FullName); k != "" {
+			p.byName[k] = append(p.byName[k], u)
+		}
+		for _, a := range u.Assignments {
+			if a.Role.Name != "" {
+				p.roles[fold(a.Role.Name)] = true
+			}
+			if a.Environment != "" {
+				p.envs[a.Environment] = true
+			}
+		}
+	}
+	return p
+}
+
+// collapse trims s and turns each run of white space into one space.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// nameKey folds a name for look-up: letter case and runs of white space do not matter.
+func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// personKey is the name two records of one person share: given and family name, else the
+// full name.
+func personKey(given, family, full string) string {
+	if k := nameKey(given + " " + family); k != "" {
+		return k
+	}
+	return nameKey(full)
+}
+
+func (p *planner) row(r Row) Action {
+	a := Action{Row: r.Number, User: r.Login, Changes: []Change{}, Warnings: append([]Warning{}, r.Warnings...)}
+	warn := func(c Code, msg string) { a.Warnings = append(a.Warnings, Warning{c, msg}) }
+	fl := strings.ToLower(r.Login)
+	if first, ok := p.seen[fl]; ok && r.Login != "" {
+		warn(DuplicateRow, "the user name is also on row "+strconv.Itoa(first)+"; the template takes one row per user")
+	} else if r.Login != "" {
+		p.seen[fl] = r.Number
+	}
+	want := p.desired(r, warn)
+
+	u := p.byLogin[r.Login]
+	rename := false
+	if u == nil && r.Login != "" {
+		u, rename = p.lookalikes(r, warn)
+	}
+	if u == nil {
+		a.Action = Create
+		a.Changes = p.changes(r, nil, want, false)
+		return a
+	}
+	a.Changes = p.changes(r, u, want, rename)
+	a.Action = Update
+	if len(a.Changes) == 0 {
+		a.Action = Unchanged
+	}
+	return a
+}
+
+// desired returns the row's assignments in the study with their sites resolved, each
+// Production one doubled into Training in training mode; it warns about unknown roles
+// and sites and reversed dates.
+func (p *planner) desired(r Row, warn func(Code, string)) []mapping.Assignment {
+	var out []mapping.Assignment
+	warnedSite := map[string]bool{}
+	warnedRole := map[string]bool{}
+	reversed := false
+	for _, a := range r.Assignments {
+		a.Study = strings.TrimSpace(a.Study)
+		if a.Study == "" {
+			a.Study = p.study
+		} else if p.study != "" && a.Study != p.study {
+			continue
+		}
+		if a.Environment == "" {
+			a.Environment = mapping.EnvProduction
+		}
+		if site := strings.TrimSpace(a.Site); site != "" {
+			id, ok := p.site(site)
+			if !ok && !warnedSite[site] {
+				warnedSite[site] = true
+				warn(UnknownSite, "site "+strconv.Quote(site)+" is not in the export (no site has that OID, number or name)")
+			}
+			a.Site, a.Scope = id, mapping.ScopeSite
+		} else {
+			a.Site, a.Scope = "", mapping.ScopeStudy
+		}
+		if name := strings.TrimSpace(a.Role.Name); name != "" && !warnedRole[fold(name)] && !p.knownRole(name) {
+			warnedRole[fold(name)] = true
+			warn(UnknownRole, "study role "+strconv.Quote(name)+" is not used in the export and is not a role name the vocabulary knows")
+		}
+		if a.From != "" && a.To != "" && a.To < a.From && !reversed {
+			reversed = true
+			warn(EndDateBeforeStartDate, "the end date "+a.To+" is before the start date "+a.From)
+		}
+		out = append(out, a)
+		if p.opts.Training && a.Environment == mapping.EnvProduction {
+			t := a
+			t.Environment = mapping.EnvTraining
+			out = append(out, t)
+		}
+	}
+	// One assignment per place and role.
+	slices.SortStableFunc(out, func(x, y mapping.Assignment) int { return cmpAssignment(x, y) })
+	return slices.CompactFunc(out, func(x, y mapping.Assignment) bool { return x.Equal(y) })
+}
+
+func cmpAssignment(x, y mapping.Assignment) int {
+	return cmp.Or(cmp.Compare(x.Environment, y.Environment), strings.Compare(x.Site, y.Site),
+		strings.Compare(fold(x.Role.Name), fold(y.Role.Name)), strings.Compare(x.From, y.From), strings.Compare(x.To, y.To))
+}
+
+func (p *planner) site(s string) (string, bool) {
+	for _, k := range []string{s, strings.ToLower(s), nameKey(s)} {
+		if id, ok := p.sites[k]; ok {
+			return id, true
+		}
+	}
+	return s, false
+}
+
+func (p *planner) knownRole(name string) bool {
+	if p.roles[fold(name)] {
+		return true
+	}
+	return mapping.RoleFor(mapping.ProfileClinicalOne, name, mapping.ScopeSite).Canonical != mapping.RoleOther
+}
+
+// lookalikes looks for existing users a new user name may duplicate. It returns the user
+// to update when renames are allowed and the row is that user renamed.
+func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, bool) {
+	reported := map[*mapping.User]bool{}
+	login := strings.ToLower(r.Login)
+	for _, u := range p.byFold[login] {
+		reported[u] = true
+		warn(PossibleDuplicateAccount, "the user name differs from existing user "+u.Login+" only in letter case; the upload creates a second account")
+	}
+	person := personKey(r.GivenName, r.FamilyName, "")
+	var byEmail []*mapping.User
+	for _, e := range r.Emails {
+		for _, u := range p.byEmail[strings.ToLower(strings.TrimSpace(e))] {
+			if !slices.Contains(byEmail, u) {
+				byEmail = append(byEmail, u)
+			}
+		}
+	}
+	slices.SortFunc(byEmail, func(x, y *mapping.User) int { return strings.Compare(x.Login, y.Login) })
+	for _, u := range byEmail {
+		if reported[u] {
+			continue
+		}
+		reported[u] = true
+		samePerson := person != "" && person == personKey(u.GivenName, u.FamilyName, u.FullName)
+		switch {
+		case samePerson && p.opts.AllowRenames:
+			return u, true
+		case samePerson:
+			warn(UsernameChange, "the e-mail address and name belong to existing user "+u.Login+
+				"; user names cannot be changed, so the upload creates a new account instead of renaming "+u.Login)
+		default:
+			warn(PossibleDuplicateAccount, "the e-mail address belongs to existing user "+u.Login+"; a new user name creates a second account")
+		}
+	}
+	// A user name a typo away from that of someone with the same name (someone with the
+	// same e-mail address is reported above).
+	if person == "" {
+		return nil, false
+	}
+	candidates := slices.Clone(p.byName[person])
+	slices.SortFunc(candidates, func(x, y *mapping.User) int { return strings.Compare(x.Login, y.Login) })
+	for _, u := range candidates {
+		if reported[u] {
+			continue
+		}
+		if d := distance(login, strings.ToLower(u.Login), 2); d <= 2 {
+			reported[u] = true
+			warn(PossibleDuplicateAccount, fmt.Sprintf("the user name is %d %s from existing user %s with the same name; the upload creates a second account",
+				d, plural(d, "edit", "edits"), u.Login))
+		}
+	}
+	return nil, false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// changes lists what uploading row r changes for user u (nil: a new user).
+func (p *planner) changes(r Row, u *mapping.User, want []mapping.Assignment, rename bool) []Change {
+	out := []Change{}
+	field := func(name, old, new string) {
+		if new != "" && collapse(old) != collapse(new) {
+			out = append(out, Change{Field: name, Old: old, New: new})
+		}
+	}
+	var have []mapping.Assignment
+	var emails []string
+	cur := &mapping.User{}
+	if u != nil {
+		cur = u
+		emails = u.Emails
+		for _, a := range u.Assignments {
+			if strings.TrimSpace(a.Study) == p.study && (p.envs[a.Environment] && (a.Environment == mapping.EnvProduction || p.knownEnv(want, a.Environment))) {
+				a.Study, a.Site = strings.TrimSpace(a.Study), strings.TrimSpace(a.Site)
+				have = append(have, a)
+			}
+		}
+	}
+	if rename {
+		field("login", cur.Login, r.Login)
+	}
+	field("givenName", cur.GivenName, r.GivenName)
+	field("familyName", cur.FamilyName, r.FamilyName)
+	if len(r.Emails) > 0 && !sameEmails(emails, r.Emails) {
+		out = append(out, Change{Field: "email", Old: strings.Join(emails, "; "), New: strings.Join(r.Emails, "; ")})
+	}
+	// For an existing user, access in an environment the export holds nothing of is unknown.
+	if u != nil {
+		kept := want[:0:0]
+		for _, a := range want {
+			if p.envs[a.Environment] {
+				kept = append(kept, a)
+			}
+		}
+		want = kept
+	}
+	return append(out, p.access(have, want)...)
+}
+
+// knownEnv reports whether the row asks for access in env.
+func (p *planner) knownEnv(want []mapping.Assignment, env mapping.Environment) bool {
+	for _, a := range want {
+		if a.Environment == env {
+			return true
+		}
+	}
+	return false
+}
+
+func sameEmails(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(w)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// access compares assignments place by place (environment and site).
+func (p *planner) access(have, want []mapping.Assignment) []Change {
+	type place struct {
+		env  mapping.Environment
+		site string
+	}
+	group := map[place][2][]mapping.Assignment{}
+	for i, list := range [][]mapping.Assignment{have, want} {
+		for _, a := range list {
+			k := place{a.Environment, a.Site}
+			g := group[k]
+			g[i] = append(g[i], a)
+			group[k] = g
+		}
+	}
+	places := make([]place, 0, len(group))
+	for k := range group {
+		places = append(places, k)
+	}
+	slices.SortFunc(places, func(x, y place) int { return cmp.Or(cmp.Compare(x.env, y.env), strings.Compare(x.site, y.site)) })
+	var out []Change
+	for _, k := range places {
+		g := group[k]
+		where := diff.Label(mapping.Assignment{Study: p.study, Site: k.site, Environment: k.env})
+		old, new := g[0], g[1]
+		if len(old) == 0 || len(new) == 0 || !p.sameRoles(old, new) {
+			out = append(out, Change{Field: "role", Where: where, Old: roleNames(old), New: roleNames(new)})
+		}
+		if len(new) == 0 || (!p.dates && len(old) > 0) {
+			continue
+		}
+		var of, ot, od string
+		if len(old) > 0 {
+			of, ot, od = old[0].From, old[0].To, strings.Join(old[0].Depots, "; ")
+		}
+		nf, nt, nd := new[0].From, new[0].To, strings.Join(new[0].Depots, "; ")
+		if of != nf {
+			out = append(out, Change{Field: "startDate", Where: where, Old: of, New: nf})
+		}
+		if ot != nt {
+			out = append(out, Change{Field: "endDate", Where: where, Old: ot, New: nt})
+		}
+		if !strings.EqualFold(od, nd) {
+			out = append(out, Change{Field: "depots", Where: where, Old: od, New: nd})
+		}
+	}
+	return out
+}
+
+// sameRoles reports whether two places hold the same roles: equal names (ignoring case and
+// spaces), or for an export of another vendor the same canonical role. A place whose
+// existing role is unknown (the export names none) counts as the same.
+func (p *planner) sameRoles(old, new []mapping.Assignment) bool {
+	for _, o := range old {
+		if o.Role.Name == "" && o.Role.Canonical == "" {
+			return true
+		}
+	}
+	match := func(x, y mapping.Role) bool {
+		if fold(x.Name) == fold(y.Name) {
+			return true
+		}
+		return p.foreign && x.Canonical != "" && x.Canonical != mapping.RoleOther && x.Canonical == y.Canonical
+	}
+	covers := func(a, b []mapping.Assignment) bool {
+		for _, x := range a {
+			if !slices.ContainsFunc(b, func(y mapping.Assignment) bool { return match(x.Role, y.Role) }) {
+				return false
+			}
+		}
+		return true
+	}
+	return covers(old, new) && covers(new, old)
+}
+
+func roleNames(as []mapping.Assignment) string {
+	var names []string
+	for _, a := range as {
+		n := strings.TrimSpace(a.Role.Name)
+		if n == "" {
+			n = string(a.Role.Canonical)
+		}
+		if !slices.ContainsFunc(names, func(x string) bool { return fold(x) == fold(n) }) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, "; ")
+}
+
+// distance returns the optimal string alignment distance (Damerau–Levenshtein with
+// adjacent transpositions) between a and b in runes, or max+1 when it exceeds max.
+func distance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[len(rb)] > max {
+		return max + 1
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,444 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/odmadmin/odmadmin/mapping"
+	"github.com/odmadmin/odmadmin/odm"
+	"github.com/odmadmin/odmadmin/plan"
+)
+
+const header = "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n"
+
+// existing reads testdata/existing.xml: study DEMO-01 exported from Rave, with jdoe (CRC at
+// S1), asample (CRA at S1 and S2), mmuster (Data Manager, whole study) and kexample
+// (Investigator at S2); sites S1 (number 101, North Demo Clinic) and S2 (102).
+func existing(tb testing.TB) *mapping.Directory {
+	tb.Helper()
+	doc, err := odm.DecodeFile(filepath.Join("testdata", "existing.xml"), odm.ReadOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d, _, err := mapping.FromDocument(doc, mapping.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// summary renders an action as "row action user [codes]".
+func summary(a plan.Action) string {
+	s := fmt.Sprintf("%d %s %s", a.Row, a.Action, a.User)
+	for _, w := range a.Warnings {
+		s += " " + string(w.Code)
+	}
+	return s
+}
+
+func mustPlan(t *testing.T, d *mapping.Directory, csv string, opts plan.Options) *plan.Plan {
+	t.Helper()
+	rows, err := plan.ReadCSV(strings.NewReader(header + csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Make(d, rows, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestPlan checks actions and warning codes row by row; every warning code has a case.
+func TestPlan(t *testing.T) {
+	cases := []struct {
+		name    string
+		reason  string
+		csv     string
+		opts    plan.Options
+		want    []string      // summary of each action
+		changes []plan.Change // of the last action, when given
+	}{
+		{
+			name:   "unchanged",
+			reason: "same names, e-mail and site; the Clinical One role 'Site User' means what Rave's 'Clinical Research Coordinator' means",
+			csv:    "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
+			want:   []string{"1 unchanged jdoe"},
+		},
+		{
+			name:    "update removes a site",
+			reason:  "the row's sites replace the user's sites in the study",
+			csv:     "Ana,Sample,ana.sample@cro.example.com,asample,05-Jan-2026,,CRA,North Demo Clinic,\n",
+			want:    []string{"1 update asample"},
+			changes: []plan.Change{{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Clinical Research Associate", New: ""}},
+		},
+		{
+			name:   "update profile",
+			reason: "a changed given name and e-mail address are field changes; white space alone is not",
+			csv:    "Johanna, Demo ,johanna.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,S1,\n",
+			want:   []string{"1 update jdoe"},
+			changes: []plan.Change{
+				{Field: "givenName", Old: "Jo", New: "Johanna"},
+				{Field: "email", Old: "jo.demo@site1.example.org", New: "johanna.demo@site1.example.org"},
+			},
+		},
+		{
+			name:   "update role",
+			reason: "a role of another canonical meaning is a role change",
+			csv:    "Kim,Example,kim.example@site2.example.org,kexample,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 update kexample"},
+			changes: []plan.Change{
+				{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Investigator", New: "Site User"},
+			},
+		},
+		{
+			name:   "create",
+			reason: "an unknown user name with an unknown e-mail and name is a plain create",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,31-Dec-2026,Site User,102,\n",
+			want:   []string{"1 create nfictus"},
+			changes: []plan.Change{
+				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
+				{Field: "email", New: "noor.fictus@site2.example.org"},
+				{Field: "role", Where: "DEMO-01 (Production)-S2", New: "Site User"},
+				{Field: "startDate", Where: "DEMO-01 (Production)-S2", New: "2026-01-05"},
+				{Field: "endDate", Where: "DEMO-01 (Production)-S2", New: "2026-12-31"},
+			},
+		},
+		{
+			name:   "possibleDuplicateAccount typo",
+			reason: "a new user name one edit from an existing user with the same name is the typo that creates a second account",
+			csv:    "Jo,Demo,jo.demo@site2.example.org,jdeo,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 create jdeo possibleDuplicateAccount"},
+		},
+		{
+			name:   "possibleDuplicateAccount two edits",
+			reason: "two edits are within the cutoff",
+			csv:    "Jo,Demo,jo.demo@site2.example.org,jdoe12,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 create jdoe12 possibleDuplicateAccount"},
+		},
+		{
+			name:   "not a duplicate: three edits",
+			reason: "three edits are beyond the cutoff",
+			csv:    "Jo,Demo,jo.demo@site2.example.org,jdoe123,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 create jdoe123"},
+		},
+		{
+			name:   "not a duplicate: other person",
+			reason: "a near user name of someone with another name and e-mail address is no duplicate",
+			csv:    "Jan,Doerr,jan.doerr@site2.example.org,jdoer,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 create jdoer"},
+		},
+		{
+			name:   "possibleDuplicateAccount e-mail",
+			reason: "a new user name whose e-mail address belongs to an existing user (of another name)",
+			csv:    "Pat,New,Max.Muster@sponsor.example.com,pnew,05-Jan-2026,,Data Manager,All,\n",
+			want:   []string{"1 create pnew possibleDuplicateAccount"},
+		},
+		{
+			name:   "possibleDuplicateAccount case",
+			reason: "a user name that differs only in letter case is another account",
+			csv:    "Jo,Demo,jo.demo@site1.example.org,JDoe,05-Jan-2026,,Site User,101,\n",
+			want:   []string{"1 create JDoe possibleDuplicateAccount"},
+		},
+		{
+			name:   "usernameChange",
+			reason: "the e-mail address and name of an existing user with another user name: a rename the upload cannot do",
+			csv:    "Ana,Sample,ana.sample@cro.example.com,ana.sample,05-Jan-2026,,CRA,101,\n",
+			want:   []string{"1 create ana.sample usernameChange"},
+		},
+		{
+			name:    "rename allowed",
+			reason:  "with AllowRenames the same row updates the existing user's login",
+			csv:     "Ana,Sample,ana.sample@cro.example.com,ana.sample,05-Jan-2026,,CRA,101;102,\n",
+			opts:    plan.Options{AllowRenames: true},
+			want:    []string{"1 update ana.sample"},
+			changes: []plan.Change{{Field: "login", Old: "asample", New: "ana.sample"}},
+		},
+		{
+			name:   "endDateBeforeStartDate",
+			reason: "access that ends before it starts",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,10-Feb-2026,01-jan-2026,Site User,102,\n",
+			want:   []string{"1 create nfictus endDateBeforeStartDate"},
+		},
+		{
+			name:   "unknownRole",
+			reason: "a role neither used in the export nor known to the vocabulary",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Chief Wizard,102,\n",
+			want:   []string{"1 create nfictus unknownRole"},
+		},
+		{
+			name:   "role from the export",
+			reason: "a role name the export uses is known, whatever the vocabulary says",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,clinical research coordinator,102,\n",
+			want:   []string{"1 create nfictus"},
+		},
+		{
+			name:   "unknownSite",
+			reason: "a site the export has no OID, number or name for; one warning per site",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,999;S1;999,\n",
+			want:   []string{"1 create nfictus unknownSite"},
+		},
+		{
+			name:   "duplicateRow",
+			reason: "a user name on an earlier row (in any letter case)",
+			csv: "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n" +
+				"Jo,Demo,jo.demo@site1.example.org,JDOE,05-Jan-2026,,Site User,102,\n",
+			want: []string{"1 unchanged jdoe", "2 create JDOE duplicateRow possibleDuplicateAccount"},
+		},
+		{
+			name:   "missingValue",
+			reason: "required columns left empty",
+			csv:    "Noor,,,nfictus,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"1 create nfictus missingValue missingValue"},
+		},
+		{
+			name:   "invalidDate",
+			reason: "a start date that is not a date",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,31-Foo-2026,,Site User,102,\n",
+			want:   []string{"1 create nfictus invalidDate"},
+		},
+		{
+			name:   "blank rows",
+			reason: "rows of empty cells get no action but keep the numbering; empty lines are not rows",
+			csv:    ",,,,,,,,\n\n , ,,,,,,,\nNoor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,\n",
+			want:   []string{"3 create nfictus"},
+		},
+		{
+			name:   "training",
+			reason: "training mode applies the row to Production and Training",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,,,Site User,102,\n",
+			opts:   plan.Options{Training: true},
+			want:   []string{"1 create nfictus missingValue"},
+			changes: []plan.Change{
+				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
+				{Field: "email", New: "noor.fictus@site2.example.org"},
+				{Field: "role", Where: "DEMO-01 (Production)-S2", New: "Site User"},
+				{Field: "role", Where: "DEMO-01 (Training)-S2", New: "Site User"},
+			},
+		},
+		{
+			name:   "training unknown in the export",
+			reason: "an export without Training access says nothing about it: an existing user stays unchanged",
+			csv:    "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
+			opts:   plan.Options{Training: true},
+			want:   []string{"1 unchanged jdoe"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.reason == "" {
+				t.Fatal("every case needs a reason")
+			}
+			p := mustPlan(t, existing(t), tc.csv, tc.opts)
+			var got []string
+			for _, a := range p.Actions {
+				got = append(got, summary(a))
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Fatalf("%s\nactions (-want +got):\n%s", tc.reason, d)
+			}
+			if tc.changes != nil {
+				last := p.Actions[len(p.Actions)-1]
+				if d := cmp.Diff(tc.changes, last.Changes); d != "" {
+					t.Errorf("%s\nchanges (-want +got):\n%s", tc.reason, d)
+				}
+			}
+		})
+	}
+}
+
+// TestTooManyRows checks the template's 600-row guidance: the warning is on row 601 only.
+func TestTooManyRows(t *testing.T) {
+	var b strings.Builder
+	for i := range 601 {
+		fmt.Fprintf(&b, "Ada,Fictus%d,ada%d@example.org,afictus%d,05-Jan-2026,,Site User,101,\n", i, i, i)
+	}
+	p := mustPlan(t, existing(t), b.String(), plan.Options{})
+	for _, a := range p.Actions {
+		want := 0
+		if a.Row == 601 {
+			want = 1
+		}
+		if len(a.Warnings) != want || want == 1 && a.Warnings[0].Code != plan.TooManyRows {
+			t.Errorf("row %d: warnings %v", a.Row, a.Warnings)
+		}
+	}
+	if p := mustPlan(t, existing(t), b.String(), plan.Options{MaxRows: -1}); p.Warnings() != 0 {
+		t.Errorf("MaxRows -1: %d warnings", p.Warnings())
+	}
+}
+
+// TestEveryCode checks that every code is documented and exercised by a test in this file.
+func TestEveryCode(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("plan_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range plan.Codes() {
+		if !strings.Contains(string(doc), "//   - "+string(c)+":") {
+			t.Errorf("code %s is not documented in doc.go", c)
+		}
+		if !strings.Contains(string(src), `name:   "`+string(c)) && c != plan.TooManyRows {
+			t.Errorf("code %s has no case in TestPlan", c)
+		}
+	}
+}
+
+// TestDatesHeld compares against a Clinical One template, which holds dates and depots.
+func TestDatesHeld(t *testing.T) {
+	cur, _, err := mapping.ReadClinicalOneCSV(strings.NewReader(header+
+		"Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,S1,All\n"), mapping.Options{Study: "DEMO-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustPlan(t, cur, "Jo,Demo,jo.demo@site1.example.org,jdoe,2026-02-01,,Site User,S1,Depot 1\n", plan.Options{})
+	want := []plan.Change{
+		{Field: "startDate", Where: "DEMO-01 (Production)-S1", Old: "2026-01-05", New: "2026-02-01"},
+		{Field: "depots", Where: "DEMO-01 (Production)-S1", Old: "All", New: "Depot 1"},
+	}
+	if d := cmp.Diff(want, p.Actions[0].Changes); d != "" {
+		t.Errorf("changes (-want +got):\n%s", d)
+	}
+	// The template's own role names are compared by name: Site User is not Investigator here.
+	p = mustPlan(t, cur, "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Investigator,S1,All\n", plan.Options{})
+	if got := summary(p.Actions[0]); got != "1 update jdoe" {
+		t.Errorf("role by name: %s", got)
+	}
+}
+
+// TestFromDirectory plans a JSON directory upload: one row per user.
+func TestFromDirectory(t *testing.T) {
+	up := &mapping.Directory{Users: []*mapping.User{
+		{Login: "jdoe", GivenName: "Jo", FamilyName: "Demo", Emails: []string{"jo.demo@site1.example.org"},
+			Assignments: []mapping.Assignment{{Study: "DEMO-01", Site: "S1", Role: mapping.Role{Name: "CRC", Canonical: mapping.RoleCRC}, Environment: mapping.EnvProduction}}},
+		{Login: "zother", GivenName: "Zoë", FamilyName: "Other",
+			Assignments: []mapping.Assignment{{Study: "OTHER", Role: mapping.Role{Name: "CRC"}}}},
+		{GivenName: "No", FamilyName: "Login"},
+	}}
+	p, err := plan.Make(existing(t), plan.FromDirectory(up), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range p.Actions {
+		got = append(got, summary(a))
+	}
+	want := []string{"1 unchanged jdoe", "2 create zother", "3 create  missingValue"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("actions (-want +got):\n%s", d)
+	}
+	if n := len(p.Actions[1].Changes); n != 2 {
+		t.Errorf("zother: another study's assignment is not part of this upload, got %d changes: %v", n, p.Actions[1].Changes)
+	}
+}
+
+// TestStudy checks how the study is chosen.
+func TestStudy(t *testing.T) {
+	d := existing(t)
+	d.Studies = append(d.Studies, &mapping.Study{ID: "DEMO-02"})
+	rows, _ := plan.ReadCSV(strings.NewReader(header + "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n"))
+	if _, err := plan.Make(d, rows, plan.Options{}); err == nil || !strings.Contains(err.Error(), "DEMO-01, DEMO-02") {
+		t.Errorf("several studies: %v", err)
+	}
+	p, err := plan.Make(d, rows, plan.Options{Study: "DEMO-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(p.Actions[0]); got != "1 update jdoe" {
+		t.Errorf("DEMO-02 (jdoe has no access there yet): %s", got)
+	}
+}
+
+// TestReadCSV checks header handling.
+func TestReadCSV(t *testing.T) {
+	for _, tc := range []struct{ in, err, reason string }{
+		{"", "empty", "an empty file has no header"},
+		{"First Name,Last Name\n", "lacks template columns: Email, User Name, Study Role", "required columns are named"},
+		{"\ufefffirst_name,LAST NAME,e-mail,username,role\nA,B,c@example.org,ab,CRA\n", "", "a BOM, case, underscores and alternative names are fine"},
+		{"First Name,Last Name,Email,User Name,Study Role\n\"unterminated\n", "reading CSV", "a CSV syntax error is an error"},
+	} {
+		_, err := plan.ReadCSV(strings.NewReader(tc.in))
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s: got %v, want %q", tc.reason, err, tc.err)
+		}
+	}
+}
+
+// TestWrite checks the JSON keys and the text layout.
+func TestWrite(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "upload.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := plan.ReadCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Make(existing(t), rows, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Actions []map[string]json.RawMessage `json:"actions"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, buf.String())
+	}
+	if len(got.Actions) != 7 {
+		t.Fatalf("%d actions", len(got.Actions))
+	}
+	for _, a := range got.Actions {
+		for _, k := range []string{"row", "action", "user", "changes", "warnings"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("key %q missing in %v", k, a)
+			}
+		}
+	}
+	if string(got.Actions[0]["changes"]) != "[]" || string(got.Actions[0]["warnings"]) != "[]" {
+		t.Errorf("empty lists must be []: %s %s", got.Actions[0]["changes"], got.Actions[0]["warnings"])
+	}
+	buf.Reset()
+	if err := p.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, s := range []string{
+		"row 1: unchanged jdoe\n",
+		"row 2: update asample\n  role DEMO-01 (Production)-S2: \"Clinical Research Associate\" -> \"\"\n",
+		"  warning usernameChange: ",
+		"7 rows: 4 create, 2 update, 1 unchanged; 6 warnings\n",
+	} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text lacks %q:\n%s", s, text)
+		}
+	}
+	// Messages name users by login only: no e-mail address or personal name.
+	for _, a := range p.Actions {
+		for _, w := range a.Warnings {
+			if strings.Contains(w.Message, "@") || strings.Contains(w.Message, "Sample") || strings.Contains(w.Message, "Muster") {
+				t.Errorf("row %d: message has personal data: %s", a.Row, w.Message)
+			}
+		}
+	}
+	buf.Reset()
+	(&plan.Plan{}).WriteJSON(&buf)
+	if buf.String() != "{\"actions\": []}\n" {
+		t.Errorf("empty plan: %q", buf.String())
+	}
+}

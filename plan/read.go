@@ -1,0 +1,226 @@
+package plan
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// Row is one row of an upload: who, and the access the row asks for.
+type Row struct {
+	// Number is the row's number, counting from 1 after the header: row N is the
+	// spreadsheet's row N+1. Rows of empty cells count; empty lines of the CSV file are no
+	// rows (a spreadsheet writes an empty row as a line of commas).
+	Number     int
+	GivenName  string
+	FamilyName string
+	Emails     []string
+	Login      string
+	// Assignments is the access the row asks for. A site is as the row names it (an OID,
+	// site number or name); an empty Study is the plan's study.
+	Assignments []mapping.Assignment
+	// Warnings are the problems found reading the row (missing values, bad dates).
+	Warnings []Warning
+	// Blank marks a row without any value; it gets no action.
+	Blank bool
+}
+
+// columns are the template's columns (mapping.ClinicalOneColumns) and the spellings
+// accepted for each, folded as fold does.
+var columns = map[string]string{
+	"firstname": "First Name", "givenname": "First Name",
+	"lastname": "Last Name", "familyname": "Last Name", "surname": "Last Name",
+	"email": "Email", "e-mail": "Email", "emailaddress": "Email",
+	"username": "User Name", "login": "User Name", "loginname": "User Name",
+	"startdate": "Start Date", "enddate": "End Date",
+	"studyrole": "Study Role", "role": "Study Role",
+	"sites": "Sites", "site": "Sites",
+	"depots": "Depots", "depot": "Depots",
+}
+
+// required are the columns a row must fill (seed 001; vendor-formats.md §4).
+var required = []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"}
+
+// fold folds a header or role name: case, white space, underscores and a trailing
+// "(template)" do not matter.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimPrefix(s, "\ufeff")) {
+		switch r {
+		case ' ', '\t', '\n', '\r', '_', '\u00a0':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSuffix(b.String(), "(template)")
+}
+
+// ReadCSV reads a Clinical One user upload template saved as CSV: a header row, then one
+// row per user. Columns are recognized by name ignoring case and spaces; First Name, Last
+// Name, Email, User Name and Study Role must be there. Dates are DD-MMM-YYYY (any letter
+// case) or ISO 8601. Sites and Depots are lists separated by ";", "," or line breaks;
+// "All" or empty Sites is the whole study.
+func ReadCSV(r io.Reader) ([]Row, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("plan: the CSV is empty (want the template's header row)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("plan: reading CSV: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		if c, ok := columns[fold(h)]; ok {
+			if _, dup := col[c]; !dup {
+				col[c] = i
+			}
+		}
+	}
+	var missing []string
+	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
+		if _, ok := col[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+	}
+	var rows []Row
+	for n := 1; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("plan: reading CSV: %w", err)
+		}
+		rows = append(rows, csvRow(n, rec, col))
+	}
+}
+
+func csvRow(n int, rec []string, col map[string]int) Row {
+	get := func(c string) string {
+		if i, ok := col[c]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	row := Row{Number: n, GivenName: get("First Name"), FamilyName: get("Last Name"), Login: get("User Name")}
+	row.Blank = true
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			row.Blank = false
+		}
+	}
+	if row.Blank {
+		return row
+	}
+	if e := get("Email"); e != "" {
+		row.Emails = []string{e}
+	}
+	for _, c := range required {
+		if get(c) == "" {
+			row.Warnings = append(row.Warnings, Warning{MissingValue, "required column " + c + " is empty"})
+		}
+	}
+	from, ok := parseDate(get("Start Date"))
+	if !ok {
+		row.Warnings = append(row.Warnings, Warning{InvalidDate, "Start Date is not a date (want DD-MMM-YYYY or YYYY-MM-DD)"})
+	}
+	to, ok := parseDate(get("End Date"))
+	if !ok {
+		row.Warnings = append(row.Warnings, Warning{InvalidDate, "End Date is not a date (want DD-MMM-YYYY or YYYY-MM-DD)"})
+	}
+	depots := splitList(get("Depots"))
+	if len(depots) == 1 && strings.EqualFold(depots[0], "All") {
+		depots = []string{"All"}
+	}
+	roleName := get("Study Role")
+	sites := splitList(get("Sites"))
+	if len(sites) == 0 || (len(sites) == 1 && strings.EqualFold(sites[0], "All")) {
+		sites = []string{""}
+	}
+	for _, s := range sites {
+		a := mapping.Assignment{Site: s, Scope: mapping.ScopeStudy, Environment: mapping.EnvProduction, From: from, To: to, Depots: depots}
+		if s != "" {
+			a.Scope = mapping.ScopeSite
+		}
+		a.Role = mapping.RoleFor(mapping.ProfileClinicalOne, roleName, a.Scope)
+		row.Assignments = append(row.Assignments, a)
+	}
+	return row
+}
+
+// splitList splits a Sites or Depots cell on ";", "," or line breaks.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == '\n' || r == '\r' }) {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// parseDate reads a template date into an ISO date; ok is false for an unreadable one.
+// It accepts what mapping.ReadClinicalOneCSV accepts.
+func parseDate(s string) (iso string, ok bool) {
+	if s == "" {
+		return "", true
+	}
+	t := titleMonth(s)
+	for _, layout := range []string{mapping.ClinicalOneDate, "2-Jan-2006", "2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "02-Jan-06", "2 Jan 2006", "02 Jan 2006"} {
+		if d, err := time.Parse(layout, t); err == nil {
+			return d.Format("2006-01-02"), true
+		}
+	}
+	return "", false
+}
+
+// titleMonth writes three-letter month names as time.Parse wants them ("JAN" → "Jan").
+func titleMonth(s string) string {
+	b := []byte(s)
+	letter := func(i int) bool { return i >= 0 && i < len(b) && (b[i]|0x20) >= 'a' && (b[i]|0x20) <= 'z' }
+	for i := 0; i+3 <= len(b); i++ {
+		if letter(i) && letter(i+1) && letter(i+2) && !letter(i-1) && !letter(i+3) {
+			b[i] &^= 0x20
+			b[i+1] |= 0x20
+			b[i+2] |= 0x20
+		}
+	}
+	return string(b)
+}
+
+// FromDirectory turns a directory (such as the JSON "odmadmin map --to json" writes) into
+// upload rows: one per user, numbered from 1, asking for the user's assignments.
+func FromDirectory(d *mapping.Directory) []Row {
+	if d == nil {
+		return nil
+	}
+	rows := make([]Row, 0, len(d.Users))
+	for i, u := range d.Users {
+		if u == nil {
+			continue
+		}
+		r := Row{Number: i + 1, GivenName: strings.TrimSpace(u.GivenName), FamilyName: strings.TrimSpace(u.FamilyName),
+			Login: strings.TrimSpace(u.Login), Assignments: append([]mapping.Assignment(nil), u.Assignments...)}
+		for _, e := range u.Emails {
+			if e = strings.TrimSpace(e); e != "" {
+				r.Emails = append(r.Emails, e)
+			}
+		}
+		if r.Login == "" {
+			r.Warnings = append(r.Warnings, Warning{MissingValue, "the user has no login (user name)"})
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
