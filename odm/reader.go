@@ -109,7 +109,7 @@ func (r *Reader) Next() (Node, error) {
 					break
 				}
 				if e.Space == r.s.odmNS || e.Space == "" {
-					if err := r.s.warn(ErrUnknown, "element "+e.Local+" is not defined inside AdminData", tk.line, tk.col); err != nil {
+					if err := r.s.warn(ErrUnknown, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
 						r.err = err
 						break
 					}

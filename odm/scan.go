@@ -113,6 +113,7 @@ type scanner struct {
 	seenRoot bool
 	scratch  [][]entry // layout buffers, one per level of typed nesting, reused
 	level    int
+	cur      token // the token next returned last; overwritten by the following call
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
@@ -177,35 +178,37 @@ func (s *scanner) lookup(prefix string) (string, bool) {
 	return "", false
 }
 
-// next returns the next token. Errors are positioned and sticky.
-func (s *scanner) next() (token, error) {
+// next returns the next token. It points into the scanner and is valid until the next
+// call: a caller that keeps a start tag copies it. Errors are positioned and sticky.
+func (s *scanner) next() (*token, error) {
 	if s.err != nil {
-		return token{}, s.err
+		return nil, s.err
 	}
 	line, col := s.d.InputPos()
 	off := s.d.InputOffset()
 	t, err := s.d.RawToken()
 	if err != nil {
-		return token{}, s.tokenError(err, line, col)
+		return nil, s.tokenError(err, line, col)
 	}
-	tk := token{line: line, col: col}
+	s.cur = token{line: line, col: col}
+	tk := &s.cur
 	switch t := t.(type) {
 	case xml.StartElement:
 		if max := s.opts.maxDepth(); max > 0 && len(s.open) >= max {
-			return tk, s.fail(ErrDepth, "elements nest deeper than the limit", line, col)
+			return nil, s.fail(ErrDepth, "elements nest deeper than the limit", line, col)
 		}
-		if err := s.startElement(&tk, t); err != nil {
-			return tk, err
+		if err := s.startElement(tk, t); err != nil {
+			return nil, err
 		}
 		s.lastOff = s.d.InputOffset()
 		tk.kind = tStart
 	case xml.EndElement:
 		if len(s.open) == 0 {
-			return tk, s.fail(ErrSyntax, "unexpected end tag", line, col)
+			return nil, s.fail(ErrSyntax, "unexpected end tag", line, col)
 		}
 		top := s.open[len(s.open)-1]
 		if top.Prefix != t.Name.Space || top.Local != t.Name.Local {
-			return tk, s.fail(ErrSyntax, "end tag </"+qname(t.Name)+"> does not match <"+top.Qualified()+">", line, col)
+			return nil, s.fail(ErrSyntax, "end tag </"+qname(t.Name)+"> does not match <"+top.Qualified()+">", line, col)
 		}
 		s.open = s.open[:len(s.open)-1]
 		s.ns = s.ns[:s.marks[len(s.marks)-1]]
@@ -396,7 +399,7 @@ func (s *scanner) readRaw(e *Element) error {
 }
 
 // readRawToken reads the element whose start tag is tk and returns it whole.
-func (s *scanner) readRawToken(tk token) (*Element, error) {
+func (s *scanner) readRawToken(tk *token) (*Element, error) {
 	e := tk.element()
 	return e, s.readRaw(e)
 }
@@ -420,8 +423,9 @@ func (s *scanner) skip() error {
 }
 
 // readTyped fills m from the element whose start tag is start.
-func (s *scanner) readTyped(m model, start token) error {
-	if err := s.readAttrs(m, start); err != nil {
+func (s *scanner) readTyped(m model, tk0 *token) error {
+	start := *tk0 // the scanner reuses *tk0 for the next token
+	if err := s.readAttrs(m, &start); err != nil {
 		return err
 	}
 	x := m.ext()
@@ -461,9 +465,12 @@ func (s *scanner) readTyped(m model, start token) error {
 				src.lay = append([]entry(nil), lay...)
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
-			for n, slot := range x.slots {
-				if slot >= std {
-					delete(x.slots, n)
+			for i := range lay {
+				if e := &lay[i]; e.kind == eExt && int(e.item) < std && !sp.text {
+					if x.slots == nil {
+						x.slots = make(map[Node]int)
+					}
+					x.slots[e.node] = int(e.item)
 				}
 			}
 			return s.checkTyped(m, sp)
@@ -554,16 +561,15 @@ func (s *scanner) readTyped(m model, start token) error {
 
 func (s *scanner) addExt(x *Ext, lay []entry, ws string, n Node, std int) []entry {
 	x.Nodes = append(x.Nodes, n)
-	if x.slots == nil {
-		x.slots = make(map[Node]int)
-	}
-	x.slots[n] = std
-	return append(lay, entry{kind: eExt, ws: ws, node: n})
+	// The slot (standard children before the node) is kept in the entry; the map is built
+	// at the end, and only for nodes that stand between standard children.
+	return append(lay, entry{kind: eExt, ws: ws, node: n, item: int32(std)})
 }
 
 // readText reads a text-only element. Mixed content (comments, CDATA or elements inside)
 // is kept whole in entry.node; the text value is the concatenated character data.
-func (s *scanner) readText(start token) (entry, error) {
+func (s *scanner) readText(tk0 *token) (entry, error) {
+	start := *tk0 // the scanner reuses *tk0 for the next token
 	en := entry{kind: eField}
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
 		en.node = start.element()
@@ -637,7 +643,7 @@ func (s *scanner) readText(start token) (entry, error) {
 				return en, err
 			}
 			el.Children = append(el.Children, c)
-			if err := s.warn(ErrUnknown, "element "+c.Local+" inside text-only element "+start.name.Local, tk.line, tk.col); err != nil {
+			if err := s.warn(ErrUnknown, "element "+c.Local+" inside text-only element "+start.name.Local, c.Line, c.Col); err != nil {
 				return en, err
 			}
 		default:
@@ -649,7 +655,7 @@ func (s *scanner) readText(start token) (entry, error) {
 }
 
 // readAttrs sets m's attributes from start and starts its source layout.
-func (s *scanner) readAttrs(m model, start token) error {
+func (s *scanner) readAttrs(m model, start *token) error {
 	x := m.ext()
 	sp := m.spec(s.version)
 	x.Line, x.Col = start.line, start.col
