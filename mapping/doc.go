@@ -19,7 +19,7 @@
 // vendor namespaces when not given ([Detect]); [ToDocument] writes one:
 //
 //   - inform: pf:StudyLocale → Locale, pf:Active/pf:Terminated → Status,
-//     pf:InFormUserType → Category, pf:DBUID and pf:GUID → Source.IDs, pf:GroupRef → Groups
+//     pf:InFormUserType → Category, pf:DBUID and pf:GUID → Source.ID, pf:GroupRef → Groups
 //     (resolved against pf:GroupDef), the user's Rights group → the role of its
 //     assignments, LocationRef → site assignments. The automatic "Unknown" Location is not
 //     a site (it is kept for writing back). Locations: pf:SiteCountry, pf:SiteTimezone,

@@ -78,6 +78,17 @@ type User struct {
 	Assignments []Assignment `json:"assignments"`
 
 	Source *Source `json:"source,omitempty"`
+
+	// first is the access the user's first record gave, resolved into Assignments once
+	// the whole file is read.
+	first firstAccess
+}
+
+type firstAccess struct {
+	block  int
+	sites  []string
+	role   string
+	groups []GroupRef
 }
 
 // Assignment gives a user a role in a study, at one site or (Site empty) for the whole study.
@@ -222,8 +233,8 @@ type Picture struct {
 // extension attribute verbatim.
 type Source struct {
 	Vendor Profile `json:"vendor"`
-	// IDs are original identifiers: "OID" when the OID needed trimming, and vendor ids
-	// such as InForm "DBUID" and "GUID".
+	// IDs are original identifiers the attributes do not hold: "OID" when the OID needed
+	// trimming. Vendor ids (InForm pf:DBUID and pf:GUID) are in Attrs; use Source.ID.
 	IDs map[string]string `json:"ids,omitempty"`
 	// Attrs are the vendor extension attributes in source order.
 	Attrs []Attr `json:"attrs,omitempty"`
@@ -236,6 +247,25 @@ type Source struct {
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.
 	recs []record
+	// block is the last source block the value was read in (while reading).
+	block int
+}
+
+// ID returns the original identifier called name: IDs[name], else the value of the vendor
+// extension attribute with that local name ("DBUID", "GUID" for InForm), else "".
+func (s *Source) ID(name string) string {
+	if s == nil {
+		return ""
+	}
+	if v, ok := s.IDs[name]; ok {
+		return v
+	}
+	for _, a := range s.Attrs {
+		if a.Name == name && a.Space != "" {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // Attr is a vendor extension attribute: namespace URI, local name and value.

@@ -22,6 +22,7 @@ func FromDocument(doc *odm.Document, opts Options) (*Directory, []Warning, error
 		return nil, nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
 	}
 	b := newBuilder(p, doc.Version, doc.Root)
+	b.keep = true
 	b.dir.Source.doc = doc
 	b.studyElements(doc.Root)
 	for _, ad := range doc.AdminData() {
@@ -52,7 +53,9 @@ func FromDocument(doc *odm.Document, opts Options) (*Directory, []Warning, error
 // besides the directory itself, for files too large to decode whole. The profile is
 // opts.Profile or, when empty, DetectHeader. The stream skips everything outside
 // AdminData, so OpenClinica site studies (Study elements) are not seen: each site study's
-// users are then assigned at study level of that site study.
+// users are then assigned at study level of that site study. The decoded records are not
+// kept, so writing the directory back to the same vendor works from Source, as after a
+// JSON round trip: every value comes back, the source layout does not.
 func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 	h, err := r.Header()
 	if err != nil {
@@ -102,10 +105,18 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // pending is what one AdminData block said about one user's access, resolved into
 // assignments once the whole file (its groups, sites and studies) has been read.
 type pending struct {
-	u     *User
-	block int
-	sites []string
-	role  string
+	u      *User
+	block  int
+	sites  []string
+	role   string
+	groups []GroupRef // this record's InForm group references
+}
+
+type groupKey struct{ study, id string }
+
+type roleKey3 struct {
+	name  string
+	scope Scope
 }
 
 type builder struct {
@@ -113,6 +124,8 @@ type builder struct {
 	version odm.Version
 	dir     *Directory
 	w       warner
+	// keep keeps the decoded records in Source for a layout-preserving write-back.
+	keep bool
 
 	block int
 	study string // current block's StudyOID
@@ -122,10 +135,13 @@ type builder struct {
 	byLogin map[string]*User
 	sites   map[string]*Site
 	studies map[string]*Study
-	groups  map[string]*Group // by block study + "\x00" + ID, and by ID alone
+	groups  map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
 	pend    []pending
-	// seen counts users per block, to tell a second AdminData from a duplicate OID in one.
-	inBlock map[*User]int
+	// studies1 is the current block's []string{study}, shared by the values read there
+	// (capacity 1, so appending to it copies).
+	studies1 []string
+	// roles caches RoleFor, which a large file calls with a handful of names.
+	roles map[roleKey3]Role
 }
 
 func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
@@ -136,8 +152,8 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 		byLogin: map[string]*User{},
 		sites:   map[string]*Site{},
 		studies: map[string]*Study{},
-		groups:  map[string]*Group{},
-		inBlock: map[*User]int{},
+		groups:  map[groupKey]*Group{},
+		roles:   map[roleKey3]Role{},
 	}
 	if root != nil {
 		b.dir.Source.Attrs = extAttrs(root.Attrs, true)
@@ -214,6 +230,7 @@ func (b *builder) startBlock(ad *odm.AdminData) {
 	b.block = len(b.dir.Source.Blocks)
 	b.study = strings.TrimSpace(ad.StudyOID)
 	b.pos = 0
+	b.studies1 = []string{b.study}
 	b.addStudy(b.study)
 	b.dir.Source.Blocks = append(b.dir.Source.Blocks, Block{Study: b.study, Attrs: extAttrs(ad.Attrs, false), ad: ad})
 }
@@ -390,9 +407,8 @@ func ocStatus(s string) Status {
 func (b *builder) user(u *odm.User) {
 	b.ensureBlock()
 	id := strings.TrimSpace(u.OID)
-	subject := "User " + id
 	if id != u.OID {
-		b.w.add(CodeNormalized, "User/@OID", subject, "stray white space trimmed from the OID")
+		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
 	}
 	m := userFields(u, id)
 	// Vendor attributes.
@@ -405,12 +421,17 @@ func (b *builder) user(u *odm.User) {
 			if c, ok := parseCategory(v); ok {
 				m.Category = c
 			} else {
-				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", subject, "unknown InForm user type; category left empty")
+				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty")
 			}
 		}
-		for _, g := range u.Elements(odm.NSInForm, "GroupRef") {
-			gid, _ := g.Attr("", "GroupOID")
-			m.Groups = append(m.Groups, GroupRef{ID: strings.TrimSpace(gid)})
+		for _, n := range u.Nodes {
+			if g, ok := n.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
+				if m.Groups == nil {
+					m.Groups = make([]GroupRef, 0, len(u.Nodes))
+				}
+				gid, _ := g.Attr("", "GroupOID")
+				m.Groups = append(m.Groups, GroupRef{ID: strings.TrimSpace(gid)})
+			}
 		}
 	case ProfileRave:
 		m.Status = raveStatus(&u.Ext)
@@ -446,21 +467,14 @@ func (b *builder) user(u *odm.User) {
 	if m.Category == "" {
 		m.Category = categoryFromType(u.UserType)
 	}
-	src := &Source{Vendor: b.p, Studies: []string{b.study}, recs: []record{{block: b.block, pos: b.pos, v: u}}}
+	src := &Source{Vendor: b.p, Studies: b.studies1, block: b.block}
+	if b.keep {
+		src.recs = []record{{block: b.block, pos: b.pos, v: u}}
+	}
 	b.pos++
 	src.Attrs = extAttrs(u.Attrs, false)
 	if id != u.OID {
 		src.IDs = map[string]string{"OID": u.OID}
-	}
-	if b.p == ProfileInForm {
-		for _, k := range []string{"DBUID", "GUID"} {
-			if v, ok := u.Attr(odm.NSInForm, k); ok {
-				if src.IDs == nil {
-					src.IDs = map[string]string{}
-				}
-				src.IDs[k] = v
-			}
-		}
 	}
 	for _, n := range u.Nodes {
 		e, ok := n.(*odm.Element)
@@ -474,19 +488,21 @@ func (b *builder) user(u *odm.User) {
 	sites := b.userSites(u)
 	if prev := b.findUser(id, m.Login); prev != nil {
 		b.merge(prev, m)
-		b.inBlock[prev] = b.block
-		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: sites, role: role})
+		prev.Source.block = b.block
+		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: sites, role: role, groups: m.Groups})
 		return
 	}
 	b.byOID[id] = m
-	if m.Login != "" {
+	if m.Login != "" && m.Login != id {
+		// A login equal to the OID is found through byOID (see findUser).
 		if _, ok := b.byLogin[m.Login]; !ok {
 			b.byLogin[m.Login] = m
 		}
 	}
-	b.inBlock[m] = b.block
 	b.dir.Users = append(b.dir.Users, m)
-	b.pend = append(b.pend, pending{u: m, block: b.block, sites: sites, role: role})
+	// The first record's access is kept on the user (no per-user growth of b.pend, which
+	// matters for 200,000 users); later records of the same person go to b.pend.
+	m.first = firstAccess{block: b.block, sites: sites, role: role, groups: m.Groups[:len(m.Groups):len(m.Groups)]}
 }
 
 // userSites returns the site IDs a user record points at: its LocationRefs (ODM 1.3) or
@@ -519,10 +535,17 @@ func (b *builder) findUser(id, login string) *User {
 	if u, ok := b.byOID[id]; ok {
 		return u
 	}
-	if login != "" {
-		if u, ok := b.byLogin[login]; ok && b.inBlock[u] != b.block {
-			return u
+	if login == "" {
+		return nil
+	}
+	u, ok := b.byLogin[login]
+	if !ok {
+		if u, ok = b.byOID[login]; ok && u.Login != login {
+			ok = false
 		}
+	}
+	if ok && u.Source.block != b.block {
+		return u
 	}
 	return nil
 }
@@ -682,7 +705,9 @@ func (b *builder) location(l *odm.Location) {
 	}
 	if s, ok := b.sites[id]; ok {
 		s.Source.Studies = append(s.Source.Studies, b.study)
-		s.Source.recs = append(s.Source.recs, rec)
+		if b.keep {
+			s.Source.recs = append(s.Source.recs, rec)
+		}
 		for _, v := range siteVersions(l) {
 			if !containsVersion(s.Versions, v) {
 				s.Versions = append(s.Versions, v)
@@ -710,7 +735,10 @@ func (b *builder) location(l *odm.Location) {
 			break
 		}
 	}
-	src := &Source{Vendor: b.p, Studies: []string{b.study}, recs: []record{rec}, Attrs: extAttrs(l.Attrs, false)}
+	src := &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(l.Attrs, false)}
+	if b.keep {
+		src.recs = []record{rec}
+	}
 	switch b.p {
 	case ProfileInForm:
 		if v, ok := l.Attr(odm.NSInForm, "SiteCountry"); ok {
@@ -848,9 +876,9 @@ func (b *builder) blockElement(e *odm.Element) {
 				g.Source.Attrs = append(g.Source.Attrs, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
 			}
 		}
-		b.groups[b.study+"\x00"+g.ID] = g
-		if _, ok := b.groups["\x00\x00"+g.ID]; !ok {
-			b.groups["\x00\x00"+g.ID] = g
+		b.groups[groupKey{b.study, g.ID}] = g
+		if _, ok := b.groups[groupKey{"\x00", g.ID}]; !ok {
+			b.groups[groupKey{"\x00", g.ID}] = g
 		}
 		b.dir.Groups = append(b.dir.Groups, g)
 		return
@@ -860,10 +888,21 @@ func (b *builder) blockElement(e *odm.Element) {
 }
 
 func (b *builder) group(study, id string) *Group {
-	if g, ok := b.groups[study+"\x00"+id]; ok {
+	if g, ok := b.groups[groupKey{study, id}]; ok {
 		return g
 	}
-	return b.groups["\x00\x00"+id]
+	return b.groups[groupKey{"\x00", id}]
+}
+
+// role is RoleFor with a cache.
+func (b *builder) role(name string, s Scope) Role {
+	k := roleKey3{name, s}
+	if r, ok := b.roles[k]; ok {
+		return r
+	}
+	r := RoleFor(b.p, name, s)
+	b.roles[k] = r
+	return r
 }
 
 // finish resolves what needed the whole file: group names, roles from InForm rights
@@ -913,15 +952,57 @@ func (b *builder) finish() {
 			}
 		}
 	}
+	extra := map[*User][]pending{}
 	for _, pd := range b.pend {
-		u := pd.u
+		extra[pd.u] = append(extra[pd.u], pd)
+	}
+	var all []pending
+	for _, u := range d.Users {
+		f := u.first
+		u.first = firstAccess{}
+		all = append(all[:0], pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups})
+		all = append(all, extra[u]...)
+		for _, pd := range all {
+			b.resolve(pd, only)
+		}
+	}
+	b.pend = nil
+	for _, u := range d.Users {
+		for _, a := range u.Assignments {
+			if a.Role.Canonical == RoleOther && !strings.EqualFold(strings.TrimSpace(a.Role.Name), "other") {
+				b.w.add(CodeUnknownRole, "Assignment/Role", "User "+u.ID, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
+			}
+		}
+		fillEmpty(u)
+	}
+	for _, s := range d.Studies {
+		if s.Environment == "" {
+			s.Environment = envFromStudyOID(s.ID)
+		}
+	}
+	if d.Studies == nil {
+		d.Studies = []*Study{}
+	}
+	if d.Sites == nil {
+		d.Sites = []*Site{}
+	}
+	if d.Users == nil {
+		d.Users = []*User{}
+	}
+}
+
+// resolve turns what one record said about a user's access into assignments.
+func (b *builder) resolve(pd pending, only string) {
+	d := b.dir
+	u := pd.u
+	{
 		blockStudy := d.Source.Blocks[pd.block].Study
 		role := pd.role
 		if b.p == ProfileInForm {
 			// An InForm user belongs to exactly one rights group: its name is the role.
-			for _, g := range u.Groups {
-				if g.Type == "Rights" && g.ID != "" && b.group(blockStudy, g.ID) != nil && b.refInBlock(u, pd.block, g.ID) {
-					role = g.Name
+			for _, g := range pd.groups {
+				if def := b.group(blockStudy, g.ID); def != nil && def.Type == "Rights" {
+					role = def.Name
 					break
 				}
 			}
@@ -946,10 +1027,10 @@ func (b *builder) finish() {
 				st = only
 			}
 			if st == "" && role == "" {
-				continue // a user of no known study with no role: nothing to assign
+				return // a user of no known study with no role: nothing to assign
 			}
-			b.assign(u, Assignment{Study: st, Role: RoleFor(b.p, role, ScopeStudy), Scope: ScopeStudy, Environment: env})
-			continue
+			b.assign(u, Assignment{Study: st, Role: b.role(role, ScopeStudy), Scope: ScopeStudy, Environment: env})
+			return
 		}
 		for _, sid := range pd.sites {
 			st := study
@@ -973,51 +1054,9 @@ func (b *builder) finish() {
 					e = x
 				}
 			}
-			b.assign(u, Assignment{Study: st, Site: sid, Role: RoleFor(b.p, role, ScopeSite), Scope: ScopeSite, Environment: e})
+			b.assign(u, Assignment{Study: st, Site: sid, Role: b.role(role, ScopeSite), Scope: ScopeSite, Environment: e})
 		}
 	}
-	for _, u := range d.Users {
-		for _, a := range u.Assignments {
-			if a.Role.Canonical == RoleOther && roleKey(a.Role.Name) != "other" {
-				b.w.add(CodeUnknownRole, "Assignment/Role", "User "+u.ID, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
-			}
-		}
-		fillEmpty(u)
-	}
-	for _, s := range d.Studies {
-		if s.Environment == "" {
-			s.Environment = envFromStudyOID(s.ID)
-		}
-	}
-	if d.Studies == nil {
-		d.Studies = []*Study{}
-	}
-	if d.Sites == nil {
-		d.Sites = []*Site{}
-	}
-	if d.Users == nil {
-		d.Users = []*User{}
-	}
-}
-
-// refInBlock reports whether user u's record in block names group id (a person in several
-// InForm blocks may have a different rights group in each).
-func (b *builder) refInBlock(u *User, block int, id string) bool {
-	for _, r := range u.Source.recs {
-		if r.block != block {
-			continue
-		}
-		ou, ok := r.v.(*odm.User)
-		if !ok {
-			continue
-		}
-		for _, g := range ou.Elements(odm.NSInForm, "GroupRef") {
-			if gid, _ := g.Attr("", "GroupOID"); strings.TrimSpace(gid) == id {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (b *builder) assign(u *User, a Assignment) {
