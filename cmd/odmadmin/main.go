@@ -36,7 +36,10 @@ var commands = map[string]command{
 	"check":    {"check AdminData consistency (references, uniqueness, value lists)", runCheck},
 	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
 	"contacts": {"validate participant contact records (JSON or CSV)", runContacts},
+	"diff":     {"compare two user exports, even of different vendors", runDiff},
 	"map":      {"map users to the normalized model and between vendors", runMap},
+	"plan":     {"check a bulk user upload against the current users", runPlan},
+	"query":    {"evaluate an XPath 1.0 expression over an ODM document", runQuery},
 }
 
 func main() {

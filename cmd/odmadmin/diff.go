@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+const diffHelp = `
+Compares two user directories and lists what changed from A to B: users added and
+removed, profile fields, roles (assignments), statuses, sites and vendor extensions.
+A and B are ODM exports of any profile (detected from their namespaces, so an InForm
+export can be compared with a Rave one), Clinical One templates saved as CSV, or the
+JSON "odmadmin map --to json" writes; "-" is stdin (for one of them).
+
+Order never matters, nor does insignificant white space, the letter case of e-mail
+addresses, or an empty element versus an absent one (--exact and --keep-empty make them
+count). Between exports of different vendors only the fields both can hold are compared,
+roles by their canonical meaning; --all-fields and --roles override that.
+
+Output (one change per line or record):
+  text  EVENT First Last (login): VALUE TYPE: "old" -> "new"
+  json  an array of {"event", "user", "target", "valueType", "old", "new"}
+  csv   the columns of the User and Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET
+        OBJECT, BY, VALUE TYPE, OLD VALUE, NEW VALUE (DATE/TIME and BY empty)
+Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
+SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE. The output holds the users'
+values (that is what a diff is for): treat it like the exports.
+
+Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
+`
+
+func runDiff(e *env, args []string) int {
+	fs := newFlagSet(e, "diff",
+		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [-o OUT] A B",
+		"odmadmin diff --key login --format csv inform-export.xml rave-export.xml")
+	key := fs.String("key", "oid", "match users by `oid`, login or email")
+	format := fs.String("format", "text", "output `format`: text, json or csv")
+	roles := fs.String("roles", "auto", "compare roles by name, by canonical meaning, or auto (name within one vendor, canonical across vendors)")
+	exact := fs.Bool("exact", false, "white space in text and the letter case of e-mail addresses count")
+	keepEmpty := fs.Bool("keep-empty", false, "an empty value differs from an absent one")
+	allFields := fs.Bool("all-fields", false, "compare every field even between vendors that cannot both hold it")
+	noExt := fs.Bool("no-extensions", false, "leave vendor extension attributes and elements out")
+	study := fs.String("study", "", "study `OID` that CSV template rows belong to")
+	training := fs.Bool("training", false, "CSV template rows also count for Training (Clinical One training mode)")
+	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(fs.Output(), diffHelp)
+	}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagExit(e, fs, err)
+	}
+	if len(pos) != 2 {
+		fmt.Fprintln(e.stderr, "odmadmin diff: want two inputs, A and B")
+		fs.Usage()
+		return 2
+	}
+	if pos[0] == pos[1] && (pos[0] == "-" || pos[0] == "") {
+		return fail(e, "diff", errors.New("only one of A and B can be stdin"))
+	}
+	opts := diff.Options{ExactText: *exact, KeepEmpty: *keepEmpty, AllFields: *allFields, IgnoreExtensions: *noExt}
+	if opts.Key, err = diff.ParseKey(*key); err != nil {
+		return fail(e, "diff", err)
+	}
+	if opts.Roles, err = diff.ParseRoleMatch(*roles); err != nil {
+		return fail(e, "diff", err)
+	}
+	var write func(io.Writer, []diff.Change) error
+	switch *format {
+	case "text":
+		write = diff.WriteText
+	case "json":
+		write = diff.WriteJSON
+	case "csv":
+		write = diff.WriteCSV
+	default:
+		return fail(e, "diff", fmt.Errorf("--format must be text, json or csv, not %q", *format))
+	}
+
+	// Read both inputs at once: each is a whole-document decode, and there are two cores.
+	read := mapping.Options{Study: *study, Training: *training}
+	var dirs [2]*mapping.Directory
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, path := range pos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in, err := openInput(e, path)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer in.Close()
+			dirs[i], _, errs[i] = readDirectory(bufio.NewReaderSize(in, 64<<10), in.Name, read)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return fail(e, "diff", err)
+		}
+	}
+	changes := diff.Compare(dirs[0], dirs[1], opts)
+	if err := writeOutput(e, *out, func(w io.Writer) error { return write(w, changes) }); err != nil {
+		return fail(e, "diff", err)
+	}
+	if len(changes) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const planDir = "testdata/plan/"
+
+// TestPlanExitCodes checks 0 without warnings, 1 with warnings, 2 on errors.
+func TestPlanExitCodes(t *testing.T) {
+	clean, err := os.ReadFile(planDir + "clean.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, up, cl := planDir+"existing.xml", planDir+"upload.csv", planDir+"clean.csv"
+	for _, tc := range []struct {
+		args   []string
+		stdin  string
+		want   int
+		reason string
+	}{
+		{[]string{"--existing", ex, "--upload", cl}, "", 0, "a clean upload"},
+		{[]string{"--existing", ex, "--upload", "-"}, string(clean), 0, "the upload from stdin"},
+		{[]string{"--existing", ex, "--upload", up}, "", 1, "an upload with warnings"},
+		{[]string{"--format", "text", "--existing", ex, "--upload", up}, "", 1, "text output, same verdict"},
+		{[]string{"--existing", ex, "--upload", cl, "--max-rows", "2"}, "", 1, "more rows than --max-rows"},
+		{[]string{"--existing", ex}, "", 2, "no upload"},
+		{[]string{"--upload", cl}, "", 2, "no export"},
+		{[]string{"--existing", ex, "--upload", cl, "extra"}, "", 2, "a stray argument"},
+		{[]string{"--existing", "-", "--upload", "-"}, "", 2, "both from stdin"},
+		{[]string{"--existing", planDir + "missing.xml", "--upload", cl}, "", 2, "a missing export"},
+		{[]string{"--existing", ex, "--upload", planDir + "missing.csv"}, "", 2, "a missing upload"},
+		{[]string{"--existing", ex, "--upload", "-"}, "", 2, "an empty upload"},
+		{[]string{"--existing", ex, "--upload", "-"}, "Name,Mail\nA,a@example.org\n", 2, "a CSV that is not the template"},
+		{[]string{"--format", "yaml", "--existing", ex, "--upload", cl}, "", 2, "an unknown format"},
+		{[]string{"--help"}, "", 0, "help"},
+	} {
+		code, _, stderr := runSub(tc.stdin, "plan", tc.args...)
+		if code != tc.want {
+			t.Errorf("plan %q: exit %d, want %d (%s)\nstderr: %s", tc.args, code, tc.want, tc.reason, stderr)
+		}
+	}
+}
+
+// TestPlanJSON checks the documented JSON shape and every row of the sample upload.
+func TestPlanJSON(t *testing.T) {
+	code, out, stderr := runSub("", "plan", "--existing", planDir+"existing.xml", "--upload", planDir+"upload.csv")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Actions []struct {
+			Row      int    `json:"row"`
+			Action   string `json:"action"`
+			User     string `json:"user"`
+			Changes  []map[string]string
+			Warnings []struct{ Code, Message string }
+		} `json:"actions"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var rows []string
+	for _, a := range got.Actions {
+		s := a.Action + " " + a.User
+		for _, w := range a.Warnings {
+			s += " " + w.Code
+		}
+		rows = append(rows, s)
+	}
+	want := []string{
+		"unchanged jdoe",
+		"update asample",
+		"create jdoe2 possibleDuplicateAccount",
+		"create ana.sample usernameChange",
+		"create pnew possibleDuplicateAccount",
+		"create lfict unknownSite unknownRole endDateBeforeStartDate",
+		"update kexample",
+	}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	if got.Actions[1].Row != 2 || got.Actions[1].Changes[0]["field"] != "role" || got.Actions[1].Changes[0]["where"] != "DEMO-01 (Production)-S2" {
+		t.Errorf("row 2: %+v", got.Actions[1])
+	}
+}
+
+// TestPlanText checks the text output and --training.
+func TestPlanText(t *testing.T) {
+	_, out, _ := runSub("", "plan", "--format", "text", "--training", "--existing", planDir+"existing.xml", "--upload", planDir+"clean.csv")
+	for _, s := range []string{
+		"row 1: unchanged jdoe\n",
+		"row 3: create nfictus\n",
+		`  role DEMO-01 (Training)-S2: "" -> "Site User"` + "\n",
+		"3 rows: 1 create, 0 update, 2 unchanged; 0 warnings\n",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("text lacks %q:\n%s", s, out)
+		}
+	}
+}
+
+// TestPlanDirectoryUpload plans a JSON directory (as "map --to json" writes a template).
+func TestPlanDirectoryUpload(t *testing.T) {
+	dir := t.TempDir()
+	js := filepath.Join(dir, "upload.json")
+	if code, _, stderr := runSub("", "map", "--quiet", "--study", "DEMO-01", "-o", js, planDir+"clean.csv"); code != 0 {
+		t.Fatalf("map: %s", stderr)
+	}
+	code, out, stderr := runSub("", "plan", "--format", "text", "--existing", planDir+"existing.xml", "--upload", js)
+	// Sites in the template are numbers; the JSON directory keeps them as written, and
+	// the plan resolves them against the export's site numbers as for the CSV.
+	if code != 0 || !strings.Contains(out, "3 rows: 1 create, 0 update, 2 unchanged; 0 warnings") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+	// Several studies and no --study: the plan cannot guess.
+	two := filepath.Join(dir, "two.xml")
+	src, _ := os.ReadFile(planDir + "existing.xml")
+	os.WriteFile(two, []byte(strings.Replace(string(src), "</ODM>", `<AdminData StudyOID="DEMO-02"/></ODM>`, 1)), 0o644)
+	if code, _, stderr := runSub("", "plan", "--existing", two, "--upload", planDir+"clean.csv"); code != 2 || !strings.Contains(stderr, "several studies") {
+		t.Errorf("two studies: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runSub("", "plan", "--study", "DEMO-01", "--existing", two, "--upload", planDir+"clean.csv"); code != 0 {
+		t.Errorf("--study: exit %d %s", code, stderr)
+	}
+}

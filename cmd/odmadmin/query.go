@@ -1,0 +1,520 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+const queryHelp = `
+Evaluates an XPath 1.0 expression over an ODM document (FILE, or stdin when FILE is
+absent or "-") and prints the result: each matching node on its own line, as XML or
+(--format text) as its string value; a number, string or boolean result as text.
+
+Prefixes bound in the expression:
+  odm          the document's own ODM namespace (that of its root element), so that
+               //odm:User finds the users of ODM 1.3 and ODM 2.0 files alike
+  pf           ` + odm.NSInForm + `
+  mdsol        ` + odm.NSRave + `
+  OpenClinica  ` + odm.NSOpenClinica + `
+  --ns P=URI   binds more prefixes, or rebinds these (repeatable)
+An unprefixed name matches elements of the default namespace by local name, so //User
+works too. Printed XML declares the namespaces it uses on each printed node.
+
+The input is checked against the reader's limits (--max-depth, --max-token, --max-input)
+before a tree is built, so a hostile file is refused rather than exhausting memory or
+the stack. A malformed expression is an error.
+
+Exit status: 0 a result (a non-empty node set, or a number, string or boolean),
+1 an empty node set, 2 error (bad expression, unreadable input).
+`
+
+// maxQueryDepth bounds --max-depth: the XPath engine and the tree builder recurse per
+// level of nesting, so the query command never runs without a depth limit.
+const maxQueryDepth = 10000
+
+func runQuery(e *env, args []string) int {
+	fs := newFlagSet(e, "query",
+		"odmadmin query --xpath EXPR [--ns PREFIX=URI]... [--format xml|text] [FILE]",
+		"odmadmin query --format text --xpath '//odm:User[@pf:Active=\"No\"]/odm:LoginName' export.xml")
+	expr := fs.String("xpath", "", "the XPath 1.0 `EXPR`ession to evaluate")
+	format := fs.String("format", "xml", "output `format`: xml (nodes as XML) or text (string values)")
+	var nsFlags nsList
+	fs.Var(&nsFlags, "ns", "bind a namespace prefix: `PREFIX=URI` (repeatable)")
+	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting (1 to 10000)")
+	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
+	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(fs.Output(), queryHelp)
+	}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagExit(e, fs, err)
+	}
+	if len(pos) > 1 {
+		fmt.Fprintln(e.stderr, "odmadmin query: at most one input file")
+		fs.Usage()
+		return 2
+	}
+	if *expr == "" {
+		fmt.Fprintln(e.stderr, "odmadmin query: --xpath is required")
+		fs.Usage()
+		return 2
+	}
+	if *format != "xml" && *format != "text" {
+		return fail(e, "query", fmt.Errorf("--format must be xml or text, not %q", *format))
+	}
+	if *maxDepth < 1 || *maxDepth > maxQueryDepth {
+		return fail(e, "query", fmt.Errorf("--max-depth must be between 1 and %d", maxQueryDepth))
+	}
+	if *maxToken < 1 {
+		return fail(e, "query", errors.New("--max-token must be positive"))
+	}
+	ns := map[string]string{"odm": odm.NS13, "pf": odm.NSInForm, "mdsol": odm.NSRave, "OpenClinica": odm.NSOpenClinica}
+	userODM := false
+	for _, b := range nsFlags {
+		ns[b.prefix] = b.uri
+		userODM = userODM || b.prefix == "odm"
+	}
+	// Check the expression before reading anything.
+	if _, err := compileXPath(*expr, ns); err != nil {
+		return fail(e, "query", err)
+	}
+
+	path := ""
+	if len(pos) == 1 {
+		path = pos[0]
+	}
+	in, err := openInput(e, path)
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	defer in.Close()
+	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
+	data, root, err := readChecked(in, opts)
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	if !userODM && root != "" {
+		ns["odm"] = root
+	}
+	x, err := compileXPath(*expr, ns)
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	doc, err := xmlquery.Parse(bytes.NewReader(data))
+	if err != nil {
+		return fail(e, "query", fmt.Errorf("%s: %w", in.Name, err))
+	}
+	found := false
+	err = writeOutput(e, "", func(w io.Writer) error {
+		var err error
+		found, err = evalXPath(w, x, doc, *format == "text")
+		return err
+	})
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	if !found {
+		return 1
+	}
+	return 0
+}
+
+// nsBinding is one --ns flag.
+type nsBinding struct{ prefix, uri string }
+
+type nsList []nsBinding
+
+func (l *nsList) String() string {
+	var parts []string
+	for _, b := range *l {
+		parts = append(parts, b.prefix+"="+b.uri)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *nsList) Set(s string) error {
+	prefix, uri, ok := strings.Cut(s, "=")
+	prefix, uri = strings.TrimSpace(prefix), strings.TrimSpace(uri)
+	if !ok || uri == "" || !isNCName(prefix) || prefix == "xml" || prefix == "xmlns" {
+		return fmt.Errorf("want PREFIX=URI with PREFIX a name other than xml and xmlns, not %q", s)
+	}
+	*l = append(*l, nsBinding{prefix, uri})
+	return nil
+}
+
+// isNCName reports whether s is a name without a colon (ASCII subset of XML's NCName,
+// plus any non-ASCII letter).
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= 0x80:
+		case i > 0 && (r == '-' || r == '.' || r >= '0' && r <= '9'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// compileXPath compiles expr with the namespace bindings. The xpath package returns
+// errors for malformed expressions; a panic inside it is turned into an error too, so
+// that no expression can crash the command.
+func compileXPath(expr string, ns map[string]string) (x *xpath.Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			x, err = nil, fmt.Errorf("invalid XPath expression %q: %v", expr, r)
+		}
+	}()
+	x, err = xpath.CompileWithNS(expr, ns)
+	if err != nil {
+		return nil, fmt.Errorf("invalid XPath expression %q: %v", expr, err)
+	}
+	return x, nil
+}
+
+// readChecked reads the whole input while the odm reader checks it, with the limits of
+// opts, as ODM. It returns the bytes and the root element's namespace. Nothing builds a
+// tree of the input before this pass has accepted it.
+func readChecked(r io.Reader, opts odm.ReadOptions) ([]byte, string, error) {
+	var buf bytes.Buffer
+	rd := odm.NewReader(io.TeeReader(r, &buf), opts)
+	h, err := rd.Header()
+	if err != nil {
+		return nil, "", err
+	}
+	for {
+		_, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	// The reader stops at the end of the document; keep whatever follows for the parser
+	// (it is only white space, comments or processing instructions, as the reader checked).
+	if _, err := io.Copy(&buf, r); err != nil {
+		return nil, "", err
+	}
+	root := ""
+	if h.Root != nil {
+		root = h.Root.Space
+	}
+	return buf.Bytes(), root, nil
+}
+
+// evalXPath evaluates x against the document and writes the result. It reports whether
+// there was a result (a non-empty node set or a scalar).
+func evalXPath(w io.Writer, x *xpath.Expr, doc *xmlquery.Node, text bool) (found bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = false, fmt.Errorf("evaluating XPath expression %q: %v", x.String(), r)
+		}
+	}()
+	bw := bufio.NewWriter(w)
+	switch v := x.Evaluate(xmlquery.CreateXPathNavigator(doc)).(type) {
+	case *xpath.NodeIterator:
+		for v.MoveNext() {
+			nav, ok := v.Current().(*xmlquery.NodeNavigator)
+			if !ok {
+				continue
+			}
+			found = true
+			if text {
+				bw.WriteString(stringValue(nav))
+			} else {
+				writeXPathNode(bw, nav)
+			}
+			bw.WriteByte('\n')
+		}
+	case float64:
+		found = true
+		bw.WriteString(formatNumber(v) + "\n")
+	case string:
+		found = true
+		bw.WriteString(v + "\n")
+	case bool:
+		found = true
+		bw.WriteString(strconv.FormatBool(v) + "\n")
+	default:
+		return false, fmt.Errorf("XPath expression %q gave an unexpected result of type %T", x.String(), v)
+	}
+	return found, bw.Flush()
+}
+
+// formatNumber writes an XPath number as XPath's string() does.
+func formatNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// stringValue returns the XPath string value of the navigator's current node: an
+// attribute's value, or the text of a node and its descendants.
+func stringValue(nav *xmlquery.NodeNavigator) string {
+	if nav.NodeType() == xpath.AttributeNode {
+		return nav.Value()
+	}
+	n := nav.Current()
+	switch n.Type {
+	case xmlquery.TextNode, xmlquery.CharDataNode, xmlquery.CommentNode:
+		return n.Data
+	case xmlquery.ProcessingInstruction:
+		if n.ProcInst != nil {
+			return n.ProcInst.Inst
+		}
+		return ""
+	}
+	var b strings.Builder
+	// Iterative pre-order walk of the subtree.
+	for c := n.FirstChild; c != nil; {
+		if c.Type == xmlquery.TextNode || c.Type == xmlquery.CharDataNode {
+			b.WriteString(c.Data)
+		}
+		if c.Type == xmlquery.ElementNode && c.FirstChild != nil {
+			c = c.FirstChild
+			continue
+		}
+		for c != nil && c != n && c.NextSibling == nil {
+			c = c.Parent
+		}
+		if c == nil || c == n {
+			break
+		}
+		c = c.NextSibling
+	}
+	return b.String()
+}
+
+// writeXPathNode writes the navigator's current node as XML: an element with its subtree
+// and the namespace declarations it needs, an attribute as name="value", text escaped.
+// xmlquery's own writer is not used: it loses prefixes bound twice to one namespace.
+func writeXPathNode(w *bufio.Writer, nav *xmlquery.NodeNavigator) {
+	if nav.NodeType() == xpath.AttributeNode {
+		name := nav.LocalName()
+		if nav.NamespaceURL() == odm.NSXML {
+			name = "xml:" + name
+		} else if p := nav.Prefix(); p != "" && nav.NamespaceURL() != "" {
+			name = p + ":" + name
+		}
+		w.WriteString(name + `="`)
+		escapeXML(w, nav.Value(), true)
+		w.WriteByte('"')
+		return
+	}
+	n := nav.Current()
+	if n.Type == xmlquery.DocumentNode {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != xmlquery.DeclarationNode {
+				writeXML(w, c, nil)
+			}
+		}
+		return
+	}
+	writeXML(w, n, nil)
+}
+
+// scope is a chain of namespace bindings in force on output.
+type scope struct {
+	prefix, uri string
+	up          *scope
+}
+
+// lookup returns the namespace prefix is bound to in s ("" for the default namespace
+// when unbound).
+func (s *scope) lookup(prefix string) (string, bool) {
+	for ; s != nil; s = s.up {
+		if s.prefix == prefix {
+			return s.uri, true
+		}
+	}
+	if prefix == "" {
+		return "", true
+	}
+	return "", false
+}
+
+// prefixFor returns a non-empty prefix bound to uri in s and not rebound closer.
+func (s *scope) prefixFor(uri string) (string, bool) {
+	for t := s; t != nil; t = t.up {
+		if t.uri == uri && t.prefix != "" {
+			if cur, _ := s.lookup(t.prefix); cur == uri {
+				return t.prefix, true
+			}
+		}
+	}
+	return "", false
+}
+
+// writeXML writes n and its subtree. Recursion is bounded by the depth limit readChecked
+// enforced.
+func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
+	switch n.Type {
+	case xmlquery.TextNode, xmlquery.CharDataNode:
+		escapeXML(w, n.Data, false)
+		return
+	case xmlquery.CommentNode:
+		w.WriteString("<!--" + n.Data + "-->")
+		return
+	case xmlquery.ProcessingInstruction:
+		if n.ProcInst != nil {
+			w.WriteString("<?" + n.ProcInst.Target)
+			if n.ProcInst.Inst != "" {
+				w.WriteString(" " + n.ProcInst.Inst)
+			}
+			w.WriteString("?>")
+		}
+		return
+	case xmlquery.ElementNode:
+	default:
+		return
+	}
+	var decls []nsBinding
+	declare := func(prefix, uri string) {
+		if cur, ok := sc.lookup(prefix); ok && cur == uri {
+			return
+		}
+		sc = &scope{prefix: prefix, uri: uri, up: sc}
+		decls = append(decls, nsBinding{prefix, uri})
+	}
+	// The element's own declarations first, so that its prefixes survive where they can.
+	for _, a := range n.Attr {
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			declare("", a.Value)
+		case a.Name.Space == "xmlns" || a.NamespaceURI == "xmlns" || a.NamespaceURI == odm.NSXMLNS:
+			if a.Value != "" {
+				declare(a.Name.Local, a.Value)
+			}
+		}
+	}
+	fresh := func(hint string) string {
+		if hint != "" && hint != "xml" && hint != "xmlns" {
+			if _, taken := sc.lookup(hint); !taken {
+				return hint
+			}
+		}
+		for i := 1; ; i++ {
+			p := "ns" + strconv.Itoa(i)
+			if _, taken := sc.lookup(p); !taken {
+				return p
+			}
+		}
+	}
+	name := n.Data
+	switch uri := n.NamespaceURI; {
+	case uri == "":
+		declare("", "")
+	default:
+		if def, _ := sc.lookup(""); def == uri {
+			break
+		}
+		p, ok := sc.prefixFor(uri)
+		if !ok {
+			if n.Prefix == "" {
+				p = ""
+			} else {
+				p = fresh(n.Prefix)
+			}
+			declare(p, uri)
+		}
+		if p != "" {
+			name = p + ":" + name
+		}
+	}
+	type attr struct{ name, value string }
+	var attrs []attr
+	for _, a := range n.Attr {
+		if a.Name.Local == "xmlns" && a.Name.Space == "" || a.Name.Space == "xmlns" || a.NamespaceURI == "xmlns" || a.NamespaceURI == odm.NSXMLNS {
+			continue
+		}
+		an := a.Name.Local
+		switch uri := a.NamespaceURI; uri {
+		case "":
+		case odm.NSXML:
+			an = "xml:" + an
+		default:
+			p, ok := sc.prefixFor(uri)
+			if !ok {
+				p = fresh(a.Name.Space)
+				declare(p, uri)
+			}
+			an = p + ":" + an
+		}
+		attrs = append(attrs, attr{an, a.Value})
+	}
+	w.WriteString("<" + name)
+	sort.SliceStable(decls, func(i, j int) bool { return decls[i].prefix < decls[j].prefix })
+	for _, d := range decls {
+		if d.prefix == "" {
+			w.WriteString(` xmlns="`)
+		} else {
+			w.WriteString(" xmlns:" + d.prefix + `="`)
+		}
+		escapeXML(w, d.uri, true)
+		w.WriteByte('"')
+	}
+	for _, a := range attrs {
+		w.WriteString(" " + a.name + `="`)
+		escapeXML(w, a.value, true)
+		w.WriteByte('"')
+	}
+	if n.FirstChild == nil {
+		w.WriteString("/>")
+		return
+	}
+	w.WriteByte('>')
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		writeXML(w, c, sc)
+	}
+	w.WriteString("</" + name + ">")
+}
+
+// escapeXML writes s escaped for text or (attr) a double-quoted attribute value, keeping
+// tabs and line breaks in attributes as character references so they survive a re-read.
+func escapeXML(w *bufio.Writer, s string, attr bool) {
+	for _, r := range s {
+		switch {
+		case r == '&':
+			w.WriteString("&amp;")
+		case r == '<':
+			w.WriteString("&lt;")
+		case r == '>':
+			w.WriteString("&gt;")
+		case r == '"' && attr:
+			w.WriteString("&quot;")
+		case r == '\t' && attr:
+			w.WriteString("&#x9;")
+		case r == '\n' && attr:
+			w.WriteString("&#xA;")
+		case r == '\r':
+			w.WriteString("&#xD;")
+		default:
+			w.WriteRune(r)
+		}
+	}
+}

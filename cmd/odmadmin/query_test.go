@@ -1,0 +1,124 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+const queryDir = "testdata/query/"
+
+// TestQuery checks results, formats and exit codes.
+func TestQuery(t *testing.T) {
+	inform, odm2 := queryDir+"inform.xml", queryDir+"odm2.xml"
+	for _, tc := range []struct {
+		args   []string
+		want   string
+		code   int
+		reason string
+	}{
+		{[]string{"--format", "text", "--xpath", "//odm:User/odm:LoginName", inform}, "afict\nbsample\n", 0,
+			"odm binds the document's ODM namespace"},
+		{[]string{"--format", "text", "--xpath", "//User/LoginName", inform}, "afict\nbsample\n", 0,
+			"unprefixed names match the default namespace"},
+		{[]string{"--format", "text", "--xpath", "//odm:User/odm:UserName", odm2}, "afict\n", 0,
+			"odm is ODM 2.0 in a 2.0 file"},
+		{[]string{"--format", "text", "--xpath", "//odm:User[@pf:Active='No']/odm:FullName", inform}, "Bruno & Co Sample\n", 0,
+			"pf binds InForm's namespace; text is unescaped"},
+		{[]string{"--xpath", "//odm:User[@pf:Active='No']/odm:FullName", inform},
+			`<FullName xmlns="http://www.cdisc.org/ns/odm/v1.3">Bruno &amp; Co Sample</FullName>` + "\n", 0,
+			"XML output declares the namespace and escapes"},
+		{[]string{"--xpath", "//odm:User/@pf:DBUID", inform}, "pf:DBUID=\"11\"\npf:DBUID=\"12\"\n", 0,
+			"attributes print as name=\"value\""},
+		{[]string{"--format", "text", "--xpath", "//odm:Location/@pf:Note", inform}, "line one\nline two\n", 0,
+			"an attribute bound through another prefix (inf:) of the same namespace matches pf:"},
+		{[]string{"--xpath", "//odm:Location[@OID='S1']/pf:Mnemonic", inform},
+			`<inf:Mnemonic xmlns:inf="` + odm.NSInForm + `"><TranslatedText xmlns="` + odm.NS13 + `" xml:lang="en">01</TranslatedText></inf:Mnemonic>` + "\n", 0,
+			"an element in an aliased prefix keeps a declared prefix; xml:lang needs no declaration"},
+		{[]string{"--xpath", "//odm:Location[@OID='S1']/@pf:Note", inform}, "inf:Note=\"line one&#xA;line two\"\n", 0,
+			"line breaks in attribute values are kept as character references"},
+		{[]string{"--xpath", "count(//odm:User)", inform}, "2\n", 0, "a number"},
+		{[]string{"--xpath", "count(//odm:User) > 1", inform}, "true\n", 0, "a boolean"},
+		{[]string{"--xpath", "string(//odm:AdminData/@StudyOID)", inform}, "DEMO\n", 0, "a string"},
+		{[]string{"--xpath", "//odm:User[odm:LoginName='nobody']", inform}, "", 1, "an empty node set"},
+		{[]string{"--ns", "x=" + odm.NSInForm, "--format", "text", "--xpath", "//x:GroupRef/@GroupOID", inform}, "G1\n", 0,
+			"--ns binds more prefixes"},
+		{[]string{"--ns", "odm=" + odm.NS20, "--xpath", "//odm:User", inform}, "", 1, "--ns rebinds odm"},
+		{[]string{"--xpath", "//odm:User[", inform}, "", 2, "a malformed expression"},
+		{[]string{"--xpath", "//nope:User", inform}, "", 2, "an unbound prefix"},
+		{[]string{"--xpath", "", inform}, "", 2, "no expression"},
+		{[]string{inform}, "", 2, "no --xpath"},
+		{[]string{"--ns", "broken", "--xpath", "/", inform}, "", 2, "a malformed --ns"},
+		{[]string{"--format", "json", "--xpath", "/", inform}, "", 2, "an unknown format"},
+		{[]string{"--max-depth", "-1", "--xpath", "/", inform}, "", 2, "the query command needs a depth limit"},
+		{[]string{"--xpath", "/", queryDir + "missing.xml"}, "", 2, "a missing file"},
+		{[]string{"--xpath", "/", inform, odm2}, "", 2, "two files"},
+		{[]string{"--help"}, "", 0, "help"},
+	} {
+		code, out, stderr := runSub("", "query", tc.args...)
+		if code != tc.code || (tc.args[0] != "--help" && out != tc.want) {
+			t.Errorf("query %q (%s): exit %d, want %d\nstdout: %q\nwant:   %q\nstderr: %s", tc.args, tc.reason, code, tc.code, out, tc.want, stderr)
+		}
+		if code == 2 && (stderr == "" || strings.Contains(stderr, "panic")) {
+			t.Errorf("query %q: error %q", tc.args, stderr)
+		}
+	}
+}
+
+// TestQueryLimits checks that inputs beyond the odm limits are refused before a tree is
+// built (xmlquery has no depth limit and recurses), and that non-ODM input is refused.
+func TestQueryLimits(t *testing.T) {
+	deep := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><Study OID="S">` + strings.Repeat("<a>", 100000) + strings.Repeat("</a>", 100000) + `</Study></ODM>`
+	big := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileOID="` + strings.Repeat("x", 2000) + `"/>`
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		msg   string
+		why   string
+	}{
+		{[]string{"--xpath", "count(//*)"}, deep, "nest deeper", "100,000 levels of nesting"},
+		{[]string{"--max-depth", "3", "--xpath", "count(//*)"}, `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><Study><a><b/></a></Study></ODM>`, "nest deeper", "--max-depth"},
+		{[]string{"--max-token", "1000", "--xpath", "/"}, big, "token too large", "--max-token"},
+		{[]string{"--max-input", "100", "--xpath", "/"}, big, "input too large", "--max-input"},
+		{[]string{"--xpath", "/"}, `<html><body/></html>`, "not an ODM document", "other XML"},
+		{[]string{"--xpath", "/"}, `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><User>`, "", "truncated input"},
+		{[]string{"--xpath", "/"}, ``, "", "empty input"},
+	} {
+		code, out, stderr := runSub(tc.stdin, "query", tc.args...)
+		if code != 2 || out != "" || !strings.Contains(stderr, tc.msg) || strings.Contains(stderr, "panic") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q (want %q)", tc.why, code, out, stderr, tc.msg)
+		}
+	}
+	// Within the limits, the same shapes are fine.
+	if code, out, stderr := runSub(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><Study><a><b/></a></Study></ODM>`, "query", "--xpath", "count(//*)"); code != 0 || out != "4\n" {
+		t.Errorf("shallow input: exit %d %q %s", code, out, stderr)
+	}
+}
+
+// FuzzQueryExpr evaluates arbitrary expressions over a small document: the command must
+// answer with an exit code, never panic.
+func FuzzQueryExpr(f *testing.F) {
+	doc, err := os.ReadFile(queryDir + "inform.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		"//odm:User", "count(//*)", "//odm:User[", "//@*", "/..", "sum(//odm:User/@pf:DBUID)",
+		"//odm:User[position() = last()]/following::*", "substring('abc', 2)", "//*[local-name()='Location']/@*[1]",
+		"boolean(/)", "1 div 0", "-(-(1))", "//text()", "//comment()", "//processing-instruction()", "(//a|//b)[2]",
+		"concat(1,2,3)", "translate(//odm:FullName, 'a', 'b')", "//odm:User[@OID=//odm:User/@OID]", "$x", "foo()",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		code, _, stderr := runSub(string(doc), "query", "--xpath", expr, "--format", "xml")
+		if code < 0 || code > 2 {
+			t.Fatalf("exit %d for %q: %s", code, expr, stderr)
+		}
+		if code == 2 && !strings.HasPrefix(stderr, "odmadmin query: ") {
+			t.Fatalf("unprefixed error for %q: %q", expr, stderr)
+		}
+	})
+}
