@@ -660,10 +660,26 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	sp := m.spec(s.version)
 	x.Line, x.Col = start.line, start.col
 	x.src = &source{name: start.name, attrs: start.attrs}
-	if n := len(start.attrs) - len(sp.attrs); n > 0 && x.Attrs == nil {
-		x.Attrs = make([]Attr, 0, n)
-	}
+	// Exports write the standard attributes first and the vendor ones after them. Then
+	// Ext.Attrs can share the attributes already read (capped, so an append copies)
+	// instead of copying them for every record.
+	share, seenExt := true, false
 	for _, a := range start.attrs {
+		_, std := sp.attr(a.Space, a.Local)
+		std = std && !a.IsNamespaceDecl()
+		if std && seenExt {
+			share = false
+			break
+		}
+		seenExt = seenExt || !std
+	}
+	if !share {
+		if n := len(start.attrs) - len(sp.attrs); n > 0 && x.Attrs == nil {
+			x.Attrs = make([]Attr, 0, n)
+		}
+	}
+	first := -1
+	for i, a := range start.attrs {
 		if as, ok := sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
 			*m.attrPtr(as.field) = a.Value
 			if as.oid && a.Value != strings.TrimSpace(a.Value) {
@@ -682,7 +698,14 @@ func (s *scanner) readAttrs(m model, start *token) error {
 			}
 			continue
 		}
-		x.Attrs = append(x.Attrs, a)
+		if share {
+			if first < 0 {
+				first = i
+				x.Attrs = start.attrs[i:len(start.attrs):len(start.attrs)]
+			}
+		} else {
+			x.Attrs = append(x.Attrs, a)
+		}
 		if a.Space == "" || a.Space == s.odmNS {
 			if err := s.warn(ErrUnknown, "attribute "+a.Local+" is not defined on "+sp.name, start.line, start.col); err != nil {
 				return err
