@@ -114,6 +114,37 @@ type pending struct {
 
 type groupKey struct{ study, id string }
 
+// slab hands out small slices (and single values) carved from large blocks, so that a
+// directory of 200,000 users is a few thousand heap objects rather than millions, which
+// is what the garbage collector's cost follows. Each slice's capacity is its length, so
+// appending to one copies instead of overwriting its neighbour.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, max(512, n))
+	}
+	i := len(s.buf)
+	s.buf = s.buf[:i+n]
+	return s.buf[i : i+n : i+n]
+}
+
+func (s *slab[T]) one() *T { return &s.take(1)[0] }
+
+// slabs are the builder's allocators.
+type slabs struct {
+	users   slab[User]
+	sources slab[Source]
+	attrs   slab[Attr]
+	groups  slab[GroupRef]
+	assigns slab[Assignment]
+	addrs   slab[Address]
+	strs    slab[string]
+}
+
 type roleKey3 struct {
 	name  string
 	scope Scope
@@ -142,6 +173,7 @@ type builder struct {
 	studies1 []string
 	// roles caches RoleFor, which a large file calls with a handful of names.
 	roles map[roleKey3]Role
+	mem   slabs
 }
 
 func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
@@ -163,7 +195,9 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 
 // extAttrs converts attributes to model Attrs, leaving out namespace declarations; with
 // all, unprefixed attributes (the root's FileOID and so on) are kept too.
-func extAttrs(attrs []odm.Attr, all bool) []Attr {
+func extAttrs(attrs []odm.Attr, all bool) []Attr { return extAttrsIn(nil, attrs, all) }
+
+func extAttrsIn(sl *slab[Attr], attrs []odm.Attr, all bool) []Attr {
 	n := 0
 	for _, a := range attrs {
 		if !a.IsNamespaceDecl() && (all || a.Space != "") {
@@ -173,7 +207,12 @@ func extAttrs(attrs []odm.Attr, all bool) []Attr {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Attr, 0, n)
+	var out []Attr
+	if sl != nil {
+		out = sl.take(n)[:0]
+	} else {
+		out = make([]Attr, 0, n)
+	}
 	for _, a := range attrs {
 		if !a.IsNamespaceDecl() && (all || a.Space != "") {
 			out = append(out, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
@@ -272,8 +311,13 @@ func yes(s string) (val, ok bool) {
 	return false, false
 }
 
-func addresses(in []*odm.Address) []Address {
+func addresses(in []*odm.Address) []Address { return addressesIn(nil, in) }
+
+func addressesIn(sl *slab[Address], in []*odm.Address) []Address {
 	var out []Address
+	if sl != nil && len(in) > 0 {
+		out = sl.take(len(in))[:0]
+	}
 	for _, a := range in {
 		m := Address{StreetNames: nonEmpty(a.StreetNames), HouseNumber: a.HouseNumber, City: a.City,
 			StateProv: a.StateProv, Country: a.Country, PostalCode: a.PostalCode, OtherText: a.OtherText}
@@ -294,13 +338,25 @@ func (a Address) isZero() bool {
 }
 
 // userFields fills a fresh User from the standard ODM fields of u.
-func userFields(u *odm.User, id string) *User {
-	m := &User{
+func userFields(u *odm.User, id string) *User { return userFieldsIn(nil, u, id) }
+
+func userFieldsIn(mem *slabs, u *odm.User, id string) *User {
+	m := new(User)
+	if mem != nil {
+		m = mem.users.one()
+	}
+	var addrs []Address
+	if mem != nil {
+		addrs = addressesIn(&mem.addrs, u.Addresses)
+	} else {
+		addrs = addresses(u.Addresses)
+	}
+	*m = User{
 		ID: id, Login: u.LoginName, DisplayName: u.DisplayName, FullName: u.FullName,
 		GivenName: u.FirstName, FamilyName: u.LastName, Prefix: u.Prefix, Suffix: u.Suffix,
 		Emails: nonEmpty(u.Emails), Phones: nonEmpty(u.Phones), Faxes: nonEmpty(u.Faxes),
 		Organization: u.Organization, OrganizationID: u.OrganizationOID,
-		Addresses: addresses(u.Addresses), Certificates: nonEmpty(u.Certificates), Type: string(u.UserType),
+		Addresses: addrs, Certificates: nonEmpty(u.Certificates), Type: string(u.UserType),
 	}
 	if strings.TrimSpace(u.Pager) != "" {
 		m.Pager = u.Pager
@@ -410,7 +466,7 @@ func (b *builder) user(u *odm.User) {
 	if id != u.OID {
 		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
 	}
-	m := userFields(u, id)
+	m := userFieldsIn(&b.mem, u, id)
 	// Vendor attributes.
 	var role string
 	switch b.p {
@@ -427,7 +483,7 @@ func (b *builder) user(u *odm.User) {
 		for _, n := range u.Nodes {
 			if g, ok := n.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
 				if m.Groups == nil {
-					m.Groups = make([]GroupRef, 0, len(u.Nodes))
+					m.Groups = b.mem.groups.take(len(u.Nodes))[:0]
 				}
 				gid, _ := g.Attr("", "GroupOID")
 				m.Groups = append(m.Groups, GroupRef{ID: strings.TrimSpace(gid)})
@@ -467,12 +523,13 @@ func (b *builder) user(u *odm.User) {
 	if m.Category == "" {
 		m.Category = categoryFromType(u.UserType)
 	}
-	src := &Source{Vendor: b.p, Studies: b.studies1, block: b.block}
+	src := b.mem.sources.one()
+	*src = Source{Vendor: b.p, Studies: b.studies1, block: b.block}
 	if b.keep {
 		src.recs = []record{{block: b.block, pos: b.pos, v: u}}
 	}
 	b.pos++
-	src.Attrs = extAttrs(u.Attrs, false)
+	src.Attrs = extAttrsIn(&b.mem.attrs, u.Attrs, false)
 	if id != u.OID {
 		src.IDs = map[string]string{"OID": u.OID}
 	}
@@ -484,6 +541,11 @@ func (b *builder) user(u *odm.User) {
 		src.Elements = append(src.Elements, elementXML(e))
 	}
 	m.Source = src
+	if !b.keep {
+		// The stream's records are dropped: copy the user's text into one allocation so
+		// that the directory does not keep each decoded string alive on its own.
+		b.compact(m)
+	}
 
 	sites := b.userSites(u)
 	if prev := b.findUser(id, m.Login); prev != nil {
@@ -503,6 +565,82 @@ func (b *builder) user(u *odm.User) {
 	// The first record's access is kept on the user (no per-user growth of b.pend, which
 	// matters for 200,000 users); later records of the same person go to b.pend.
 	m.first = firstAccess{block: b.block, sites: sites, role: role, groups: m.Groups[:len(m.Groups):len(m.Groups)]}
+}
+
+// compact re-homes the text of u (and its list backing arrays) in a few allocations. A
+// directory of 200,000 users otherwise keeps millions of small strings, each of which the
+// garbage collector visits.
+func (b *builder) compact(u *User) {
+	var ptrs [64]*string
+	ps := ptrs[:0]
+	add := func(p *string) {
+		if *p != "" {
+			ps = append(ps, p)
+		}
+	}
+	for _, p := range []*string{&u.ID, &u.Login, &u.DisplayName, &u.FullName, &u.GivenName, &u.FamilyName,
+		&u.Prefix, &u.Suffix, &u.Pager, &u.Organization, &u.OrganizationID, &u.Locale} {
+		add(p)
+	}
+	lists := []*[]string{&u.Emails, &u.Phones, &u.Faxes, &u.Certificates}
+	var strs []string
+	n := 0
+	for _, l := range lists {
+		n += len(*l)
+	}
+	for i := range u.Addresses {
+		n += len(u.Addresses[i].StreetNames)
+	}
+	if n > 0 {
+		strs = b.mem.strs.take(n)[:0]
+	}
+	for _, l := range lists {
+		if len(*l) == 0 {
+			continue
+		}
+		i := len(strs)
+		strs = append(strs, *l...)
+		*l = strs[i:len(strs):len(strs)]
+		for j := i; j < len(strs); j++ {
+			add(&strs[j])
+		}
+	}
+	for i := range u.Addresses {
+		a := &u.Addresses[i]
+		if len(a.StreetNames) > 0 {
+			j := len(strs)
+			strs = append(strs, a.StreetNames...)
+			a.StreetNames = strs[j:len(strs):len(strs)]
+			for k := j; k < len(strs); k++ {
+				add(&strs[k])
+			}
+		}
+		for _, p := range []*string{&a.HouseNumber, &a.City, &a.StateProv, &a.Country, &a.PostalCode, &a.OtherText} {
+			add(p)
+		}
+	}
+	for i := range u.Source.Attrs {
+		add(&u.Source.Attrs[i].Value)
+	}
+	for i := range u.Groups {
+		add(&u.Groups[i].ID)
+	}
+	total := 0
+	for _, p := range ps {
+		total += len(*p)
+	}
+	var sb strings.Builder
+	sb.Grow(total)
+	for _, p := range ps {
+		sb.WriteString(*p)
+	}
+	all := sb.String()
+	off := 0
+	for _, p := range ps {
+		l := len(*p)
+		*p = all[off : off+l]
+		off += l
+	}
 }
 
 // userSites returns the site IDs a user record points at: its LocationRefs (ODM 1.3) or
@@ -1064,6 +1202,11 @@ func (b *builder) assign(u *User, a Assignment) {
 		if x.Equal(a) {
 			return
 		}
+	}
+	if u.Assignments == nil {
+		u.Assignments = b.mem.assigns.take(1)
+		u.Assignments[0] = a
+		return
 	}
 	u.Assignments = append(u.Assignments, a)
 }
