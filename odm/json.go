@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
 
 // The JSON form of AdminData is documented in doc.go ("JSON form"). It is generated from
@@ -85,56 +86,7 @@ func (j *jw) raw(s string) {
 }
 
 func (j *jw) str(s string) {
-	j.buf = appendJSONString(j.buf, s)
-}
-
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	last := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[last:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			last = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b = append(b, s[last:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			last = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[last:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += n
-			last = i
-			continue
-		}
-		i += n
-	}
-	b = append(b, s[last:]...)
-	return append(b, '"')
+	j.buf = jsontext.AppendString(j.buf, s)
 }
 
 // obj writes the members of a JSON object one by one, handling commas.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/odmadmin/odmadmin/internal/jsontext"
 	"github.com/odmadmin/odmadmin/validate"
 )
 
@@ -314,21 +315,21 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 		b = append(b, `{"index":`...)
 		b = strconv.AppendInt(b, int64(index), 10)
 		b = append(b, `,"subjectKey":`...)
-		b = appendJSONString(b, subjectKey)
+		b = jsontext.AppendString(b, subjectKey)
 		b = append(b, `,"errors":[`...)
 		for i, f := range findings {
 			if i > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, `{"field":`...)
-			b = appendJSONString(b, f.Field)
+			b = jsontext.AppendString(b, f.Field)
 			b = append(b, `,"code":`...)
-			b = appendJSONString(b, string(f.Code))
+			b = jsontext.AppendString(b, string(f.Code))
 			b = append(b, `,"message":`...)
-			b = appendJSONString(b, f.Message)
+			b = jsontext.AppendString(b, f.Message)
 			if cw.values {
 				b = append(b, `,"value":`...)
-				b = appendJSONString(b, f.Value)
+				b = jsontext.AppendString(b, f.Value)
 			}
 			b = append(b, '}')
 		}
@@ -362,59 +363,4 @@ func appendTextValue(b []byte, s string) []byte {
 		}
 	}
 	return append(b, s...)
-}
-
-// appendJSONString appends s as a JSON string the way encoding/json does with HTML escaping
-// off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are escaped for JavaScript readers.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -319,34 +319,6 @@ func TestContactsStreams(t *testing.T) {
 	}
 }
 
-// TestAppendJSONString checks the hand-written JSON string encoder against encoding/json.
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x01\x1f\n\r\t\b\f", "<&>", "Zoë 山田 😀", "bad\xff\xfeutf8", "\u2028\u2029", "\xed\xa0\x80"} {
-		checkJSONString(t, s)
-	}
-}
-
-func checkJSONString(t *testing.T, s string) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	want := strings.TrimSuffix(buf.String(), "\n")
-	if got := string(appendJSONString(nil, s)); got != want {
-		t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-	}
-}
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "a\"b", "\x00", "\xff", "\u2028", "😀"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) { checkJSONString(t, s) })
-}
-
 // FuzzContacts feeds arbitrary input to the command: it must never panic, must exit 0, 1
 // or 2, and whenever it exits 0 or 1 its JSON output must parse.
 func FuzzContacts(f *testing.F) {
