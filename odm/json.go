@@ -65,10 +65,9 @@ var jsonKeys = map[string][]jkey{
 
 // jw is a small streaming JSON writer: the output of large files is written as it is read.
 type jw struct {
-	w      io.Writer
-	buf    []byte
-	err    error
-	indent bool
+	w   io.Writer
+	buf []byte
+	err error
 }
 
 func (j *jw) flush() {

@@ -107,7 +107,6 @@ type scanner struct {
 	odmNS    string
 	warnings []*Error
 	err      error
-	encLabel string
 	lastOff  int64 // InputOffset after the last start tag, for <x/> detection
 	wsCache  map[string]string
 	seenRoot bool
@@ -118,12 +117,11 @@ type scanner struct {
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
 	s := &scanner{opts: opts, wsCache: make(map[string]string)}
-	in, label, err := prepareInput(r)
+	in, _, err := prepareInput(r)
 	if err != nil {
 		s.err = s.locate(err, 1, 1)
 		return s
 	}
-	s.encLabel = label
 	s.g = &guard{r: in, maxTok: opts.maxToken(), maxInput: opts.MaxInputBytes, maxAttrs: opts.maxAttrs()}
 	s.d = xml.NewDecoder(s.g)
 	s.d.Strict = true
