@@ -73,9 +73,8 @@ var declEncoding = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-
 
 // prepareInput turns r into a UTF-8 stream: it removes a byte-order mark, decodes UTF-16
 // (with a BOM, or detected from "<?" in the first bytes) and any single-byte or multi-byte
-// encoding named in the XML declaration that golang.org/x/text knows. It reports whether
-// the bytes were transcoded, so the encoder can note that the output is UTF-8.
-func prepareInput(r io.Reader) (io.Reader, string, error) {
+// encoding named in the XML declaration that golang.org/x/text knows.
+func prepareInput(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4)
 	switch {
@@ -83,35 +82,35 @@ func prepareInput(r io.Reader) (io.Reader, string, error) {
 		br.Discard(3)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}) {
-			return nil, "", errEncoding("UTF-32 input is not supported")
+			return nil, errEncoding("UTF-32 input is not supported")
 		}
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		return transform.NewReader(br, dec), "UTF-16", nil
+		return transform.NewReader(br, dec), nil
 	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), "UTF-16", nil
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
 	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), "UTF-16", nil
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
 	case bytes.Equal(head, []byte{0, 0, 0, '<'}), bytes.Equal(head, []byte{'<', 0, 0, 0}):
-		return nil, "", errEncoding("UTF-32 input is not supported")
+		return nil, errEncoding("UTF-32 input is not supported")
 	}
 	decl, _ := br.Peek(512)
 	m := declEncoding.FindSubmatch(decl)
 	if m == nil {
-		return br, "", nil
+		return br, nil
 	}
 	label := string(m[1])
 	switch strings.ToLower(label) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
-		return br, "", nil
+		return br, nil
 	case "utf-16", "utf-16le", "utf-16be":
 		// UTF-16 without BOM whose first bytes are not "<?": the declaration is wrong.
-		return nil, "", errEncoding("the XML declaration says " + label + " but the bytes are not UTF-16")
+		return nil, errEncoding("the XML declaration says " + label + " but the bytes are not UTF-16")
 	}
 	enc, err := lookupEncoding(label)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return transform.NewReader(br, enc.NewDecoder()), label, nil
+	return transform.NewReader(br, enc.NewDecoder()), nil
 }
 
 func lookupEncoding(label string) (encoding.Encoding, error) {

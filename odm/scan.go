@@ -117,7 +117,7 @@ type scanner struct {
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
 	s := &scanner{opts: opts, wsCache: make(map[string]string)}
-	in, _, err := prepareInput(r)
+	in, err := prepareInput(r)
 	if err != nil {
 		s.err = s.locate(err, 1, 1)
 		return s
