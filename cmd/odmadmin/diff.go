@@ -39,9 +39,9 @@ func runDiff(e *env, args []string) int {
 	fs := newFlagSet(e, "diff",
 		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [-o OUT] A B",
 		"odmadmin diff --key login --format csv inform-export.xml rave-export.xml")
-	key := fs.String("key", "oid", "match users by `oid`, login or email")
+	key := fs.String("key", "oid", "match users by `KEY`: oid, login or email")
 	format := fs.String("format", "text", "output `format`: text, json or csv")
-	roles := fs.String("roles", "auto", "compare roles by name, by canonical meaning, or auto (name within one vendor, canonical across vendors)")
+	roles := fs.String("roles", "auto", "`MATCH` roles by name, by canonical meaning, or auto (by name within one vendor, canonical across vendors)")
 	exact := fs.Bool("exact", false, "white space in text and the letter case of e-mail addresses count")
 	keepEmpty := fs.Bool("keep-empty", false, "an empty value differs from an absent one")
 	allFields := fs.Bool("all-fields", false, "compare every field even between vendors that cannot both hold it")

@@ -42,12 +42,12 @@ func runPlan(e *env, args []string) int {
 	fs := newFlagSet(e, "plan",
 		"odmadmin plan --existing EXPORT --upload FILE [--study OID] [--training] [--format json|text] [-o OUT]",
 		"odmadmin plan --existing users.xml --upload clinical-one-users.csv --format text")
-	existing := fs.String("existing", "", "the current users: an export (ODM, CSV template or JSON); \"-\" is stdin")
-	upload := fs.String("upload", "", "the upload: a Clinical One template saved as CSV, or a JSON directory; \"-\" is stdin")
+	existing := fs.String("existing", "", "the current users: an `EXPORT` (ODM, CSV template or JSON); \"-\" is stdin")
+	upload := fs.String("upload", "", "the upload `FILE`: a Clinical One template saved as CSV, or a JSON directory; \"-\" is stdin")
 	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study)")
 	training := fs.Bool("training", false, "upload to training mode: the rows apply to Production and Training")
 	renames := fs.Bool("allow-renames", false, "the target can change user names: a renamed row updates the user")
-	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "rows per upload before tooManyRows (0 or negative: no limit)")
+	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
 	format := fs.String("format", "json", "output `format`: json or text")
 	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
 	usage := fs.Usage
