@@ -200,13 +200,8 @@ func equalAddress(a, b mapping.Address) bool {
 func addressStrings(as []mapping.Address) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
-		var parts []string
-		for _, s := range a.StreetNames {
-			parts = append(parts, s)
-		}
-		for _, s := range []string{a.HouseNumber, a.City, a.StateProv, a.PostalCode, a.Country, a.OtherText} {
-			parts = append(parts, s)
-		}
+		parts := append([]string(nil), a.StreetNames...)
+		parts = append(parts, a.HouseNumber, a.City, a.StateProv, a.PostalCode, a.Country, a.OtherText)
 		if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
 			parts = append(parts, "geo "+a.Longitude+" "+a.Latitude+" "+a.Altitude)
 		}

@@ -162,19 +162,18 @@ func pickStudy(d *mapping.Directory, want string) (string, error) {
 
 // planner holds the indexes of the existing directory.
 type planner struct {
-	opts     Options
-	study    string
-	foreign  bool // the export is of another vendor than the template: compare canonical roles
-	dates    bool // the export holds assignment dates and depots
-	envs     map[mapping.Environment]bool
-	byLogin  map[string]*mapping.User
-	byFold   map[string][]*mapping.User // by lower-case login
-	byEmail  map[string][]*mapping.User
-	byName   map[string][]*mapping.User
-	sites    map[string]string // OID, folded OID, number or name → OID
-	roles    map[string]bool   // folded role names the export uses
-	seen     map[string]int    // lower-case login → first row
-	training bool
+	opts    Options
+	study   string
+	foreign bool // the export is of another vendor than the template: compare canonical roles
+	dates   bool // the export holds assignment dates and depots
+	envs    map[mapping.Environment]bool
+	byLogin map[string]*mapping.User
+	byFold  map[string][]*mapping.User // by lower-case login
+	byEmail map[string][]*mapping.User
+	byName  map[string][]*mapping.User
+	sites   map[string]string // OID, folded OID, number or name → OID
+	roles   map[string]bool   // folded role names the export uses
+	seen    map[string]int    // lower-case login → first row
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
