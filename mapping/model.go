@@ -78,17 +78,6 @@ type User struct {
 	Assignments []Assignment `json:"assignments"`
 
 	Source *Source `json:"source,omitempty"`
-
-	// first is the access the user's first record gave, resolved into Assignments once
-	// the whole file is read.
-	first firstAccess
-}
-
-type firstAccess struct {
-	block  int
-	sites  []string
-	role   string
-	groups []GroupRef
 }
 
 // Assignment gives a user a role in a study, at one site or (Site empty) for the whole study.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -69,6 +70,7 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 		return nil, nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
 	}
 	b := newBuilder(p, h.Version, h.Root)
+	b.pack = true
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -112,20 +114,33 @@ type pending struct {
 	groups []GroupRef // this record's InForm group references
 }
 
+// firstAccess is the access a user's first record gave. It is kept beside the user (in
+// builder.firsts, by index in Directory.Users) rather than in a pending list or on the
+// User, so that neither grows per user beyond what the directory keeps.
+type firstAccess struct {
+	block  int
+	sites  []string
+	role   string
+	groups []GroupRef
+}
+
 type groupKey struct{ study, id string }
 
 // slab hands out small slices (and single values) carved from large blocks, so that a
 // directory of 200,000 users is a few thousand heap objects rather than millions, which
 // is what the garbage collector's cost follows. Each slice's capacity is its length, so
-// appending to one copies instead of overwriting its neighbour.
+// appending to one copies instead of overwriting its neighbour. Blocks start small and
+// double up to slabMax values, so that a small file does not pay for large blocks.
 type slab[T any] struct{ buf []T }
+
+const slabMax = 512
 
 func (s *slab[T]) take(n int) []T {
 	if n == 0 {
 		return nil
 	}
 	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]T, 0, max(512, n))
+		s.buf = make([]T, 0, max(min(slabMax, 2*cap(s.buf)), 8, n))
 	}
 	i := len(s.buf)
 	s.buf = s.buf[:i+n]
@@ -134,7 +149,8 @@ func (s *slab[T]) take(n int) []T {
 
 func (s *slab[T]) one() *T { return &s.take(1)[0] }
 
-// slabs are the builder's allocators.
+// slabs are the builder's allocators. The first group is kept by the directory; pend
+// holds what only reading needs (the sites of pending access).
 type slabs struct {
 	users   slab[User]
 	sources slab[Source]
@@ -143,12 +159,38 @@ type slabs struct {
 	assigns slab[Assignment]
 	addrs   slab[Address]
 	strs    slab[string]
+	pend    slab[string]
 }
+
+// Sizes of the text slab's blocks (see builder.str).
+const (
+	textMin = 1 << 10
+	textMax = 64 << 10
+)
+
+// maxWords bounds builder.words, the small set of repeated short strings a stream
+// shares rather than copies.
+const maxWords = 64
 
 type roleKey3 struct {
 	name  string
 	scope Scope
 }
+
+// memo entries remember the last look-ups of finish, which a large file makes with a
+// handful of distinct keys (a linear scan of a few entries beats hashing the key).
+type groupMemo struct {
+	study, id string
+	g         *Group
+}
+
+type roleMemo struct {
+	name  string
+	scope Scope
+	r     Role
+}
+
+const memoSize = 8
 
 type builder struct {
 	p       Profile
@@ -157,6 +199,9 @@ type builder struct {
 	w       warner
 	// keep keeps the decoded records in Source for a layout-preserving write-back.
 	keep bool
+	// pack copies the model's text out of the decoded records (see str): set when the
+	// records are not kept.
+	pack bool
 
 	block int
 	study string // current block's StudyOID
@@ -168,13 +213,31 @@ type builder struct {
 	studies map[string]*Study
 	groups  map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
 	pend    []pending
+	// firsts[i/firstChunk][i%firstChunk] is the first access of dir.Users[i].
+	firsts [][]firstAccess
 	// studies1 is the current block's []string{study}, shared by the values read there
 	// (capacity 1, so appending to it copies).
 	studies1 []string
 	// roles caches RoleFor, which a large file calls with a handful of names.
 	roles map[roleKey3]Role
 	mem   slabs
+
+	// text is the current block of the text slab (see str).
+	text strings.Builder
+	// words are short strings seen before (attribute names, user types, group IDs),
+	// shared by the values that repeat them; only while packing.
+	words []string
+	// prevAttrs are the previous user's extension attributes: a stream's users mostly
+	// repeat the names, and some values, at the same positions.
+	prevAttrs []Attr
+
+	gmemo  [memoSize]groupMemo
+	gmemoN int
+	rmemo  [memoSize]roleMemo
+	rmemoN int
 }
+
+const firstChunk = 512
 
 func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	b := &builder{
@@ -193,11 +256,87 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	return b
 }
 
+// str returns s for the model. Reading a stream (pack), it copies s into the builder's
+// text slab: the decoded records are dropped, and a directory of 200,000 users should not
+// keep millions of small decoded strings alive, each a heap object that the garbage
+// collector visits and that pins a mostly free span of the decoder's garbage. The
+// strings handed out stay valid and unchanged: a strings.Builder only appends.
+func (b *builder) str(s string) string {
+	if !b.pack || s == "" {
+		return s
+	}
+	if b.text.Cap()-b.text.Len() < len(s) {
+		n := max(min(textMax, 2*b.text.Cap()), textMin, len(s))
+		b.text = strings.Builder{}
+		b.text.Grow(n)
+	}
+	i := b.text.Len()
+	b.text.WriteString(s)
+	return b.text.String()[i:]
+}
+
+// word is str for short strings that repeat (attribute names, user types, group IDs):
+// one copy is shared.
+func (b *builder) word(s string) string {
+	if !b.pack || s == "" {
+		return s
+	}
+	for _, w := range b.words {
+		if w == s {
+			return w
+		}
+	}
+	w := b.str(s)
+	if len(b.words) < maxWords && len(s) <= 64 {
+		b.words = append(b.words, w)
+	}
+	return w
+}
+
+// strs returns the non-blank strings of in followed by the n others that fill adds, as
+// one slab slice (nil when there are none).
+func (b *builder) strs(in []string, extra int) []string {
+	n := extra
+	for _, s := range in {
+		if !isBlank(s) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := b.mem.strs.take(n)[:0]
+	for _, s := range in {
+		if !isBlank(s) {
+			out = append(out, b.str(s))
+		}
+	}
+	return out
+}
+
+// isBlank reports whether s is empty or white space (strings.TrimSpace(s) == "").
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf {
+			return strings.TrimSpace(s[i:]) == ""
+		} else if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimSpace is strings.TrimSpace without a call for the usual value that has nothing to trim.
+func trimSpace(s string) string {
+	if s == "" || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
 // extAttrs converts attributes to model Attrs, leaving out namespace declarations; with
 // all, unprefixed attributes (the root's FileOID and so on) are kept too.
-func extAttrs(attrs []odm.Attr, all bool) []Attr { return extAttrsIn(nil, attrs, all) }
-
-func extAttrsIn(sl *slab[Attr], attrs []odm.Attr, all bool) []Attr {
+func extAttrs(attrs []odm.Attr, all bool) []Attr {
 	n := 0
 	for _, a := range attrs {
 		if !a.IsNamespaceDecl() && (all || a.Space != "") {
@@ -207,17 +346,59 @@ func extAttrsIn(sl *slab[Attr], attrs []odm.Attr, all bool) []Attr {
 	if n == 0 {
 		return nil
 	}
-	var out []Attr
-	if sl != nil {
-		out = sl.take(n)[:0]
-	} else {
-		out = make([]Attr, 0, n)
-	}
+	out := make([]Attr, 0, n)
 	for _, a := range attrs {
 		if !a.IsNamespaceDecl() && (all || a.Space != "") {
 			out = append(out, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
 		}
 	}
+	return out
+}
+
+// recordAttrs is extAttrs(attrs, false) for a record's Source, from the slab. While
+// packing, names and values the previous record had at the same position are shared.
+func (b *builder) recordAttrs(attrs []odm.Attr) []Attr {
+	n := 0
+	for i := range attrs {
+		if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := b.mem.attrs.take(n)
+	if !b.pack {
+		j := 0
+		for i := range attrs {
+			if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+				out[j] = Attr{Space: a.Space, Name: a.Local, Value: a.Value}
+				j++
+			}
+		}
+		return out
+	}
+	prev := b.prevAttrs
+	j := 0
+	for i := range attrs {
+		a := &attrs[i]
+		if a.Space == "" || a.IsNamespaceDecl() {
+			continue
+		}
+		o := &out[j]
+		if j < len(prev) && prev[j].Name == a.Local && prev[j].Space == a.Space {
+			o.Space, o.Name = prev[j].Space, prev[j].Name
+			if prev[j].Value == a.Value {
+				o.Value = prev[j].Value
+			} else {
+				o.Value = b.str(a.Value)
+			}
+		} else {
+			o.Space, o.Name, o.Value = b.word(a.Space), b.word(a.Local), b.str(a.Value)
+		}
+		j++
+	}
+	b.prevAttrs = out
 	return out
 }
 
@@ -302,7 +483,24 @@ func nonEmpty(in []string) []string {
 }
 
 func yes(s string) (val, ok bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	s = trimSpace(s)
+	// The words are short and ASCII: fold them in a buffer rather than allocate a lower-
+	// case copy (strings.ToLower) for every user's pf:Active.
+	var buf [5]byte
+	if len(s) > len(buf) {
+		return false, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return yesSlow(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(s)]) {
 	case "yes", "true", "1", "y":
 		return true, true
 	case "no", "false", "0", "n":
@@ -311,13 +509,18 @@ func yes(s string) (val, ok bool) {
 	return false, false
 }
 
-func addresses(in []*odm.Address) []Address { return addressesIn(nil, in) }
-
-func addressesIn(sl *slab[Address], in []*odm.Address) []Address {
-	var out []Address
-	if sl != nil && len(in) > 0 {
-		out = sl.take(len(in))[:0]
+func yesSlow(s string) (val, ok bool) {
+	switch strings.ToLower(s) {
+	case "yes", "true", "1", "y":
+		return true, true
+	case "no", "false", "0", "n":
+		return false, true
 	}
+	return false, false
+}
+
+func addresses(in []*odm.Address) []Address {
+	var out []Address
 	for _, a := range in {
 		m := Address{StreetNames: nonEmpty(a.StreetNames), HouseNumber: a.HouseNumber, City: a.City,
 			StateProv: a.StateProv, Country: a.Country, PostalCode: a.PostalCode, OtherText: a.OtherText}
@@ -332,60 +535,111 @@ func addressesIn(sl *slab[Address], in []*odm.Address) []Address {
 	return out
 }
 
+// recordAddresses is addresses for a record read by b: from the slab, text packed.
+func (b *builder) recordAddresses(in []*odm.Address) []Address {
+	if len(in) == 0 {
+		return nil
+	}
+	out := b.mem.addrs.take(len(in))[:0]
+	for _, a := range in {
+		m := Address{HouseNumber: a.HouseNumber, City: a.City, StateProv: a.StateProv, Country: a.Country,
+			PostalCode: a.PostalCode, OtherText: a.OtherText}
+		if g := a.GeoPosition; g != nil {
+			m.Longitude, m.Latitude, m.Altitude = g.Longitude, g.Latitude, g.Altitude
+		}
+		m.StreetNames = b.strs(a.StreetNames, 0)
+		if m.isZero() {
+			continue // <Address/> as Rave writes it says nothing
+		}
+		m.HouseNumber, m.City, m.StateProv = b.str(m.HouseNumber), b.str(m.City), b.str(m.StateProv)
+		m.Country, m.PostalCode, m.OtherText = b.str(m.Country), b.str(m.PostalCode), b.str(m.OtherText)
+		m.Longitude, m.Latitude, m.Altitude = b.str(m.Longitude), b.str(m.Latitude), b.str(m.Altitude)
+		out = append(out, m)
+	}
+	return out
+}
+
 func (a Address) isZero() bool {
 	return len(a.StreetNames) == 0 && a.HouseNumber == "" && a.City == "" && a.StateProv == "" &&
 		a.Country == "" && a.PostalCode == "" && a.OtherText == "" && a.Longitude == "" && a.Latitude == "" && a.Altitude == ""
 }
 
-// userFields fills a fresh User from the standard ODM fields of u.
-func userFields(u *odm.User, id string) *User { return userFieldsIn(nil, u, id) }
-
-func userFieldsIn(mem *slabs, u *odm.User, id string) *User {
-	m := new(User)
-	if mem != nil {
-		m = mem.users.one()
+// userFields fills m from the standard ODM fields of u. A value that repeats another
+// (a login equal to the OID, a full name equal to the display name) shares its text.
+func (b *builder) userFields(m *User, u *odm.User, id string) {
+	m.ID = b.str(id)
+	m.Login = m.ID
+	if u.LoginName != id {
+		m.Login = b.str(u.LoginName)
 	}
-	var addrs []Address
-	if mem != nil {
-		addrs = addressesIn(&mem.addrs, u.Addresses)
-	} else {
-		addrs = addresses(u.Addresses)
+	m.DisplayName = b.str(u.DisplayName)
+	m.FullName = m.DisplayName
+	if u.FullName != u.DisplayName {
+		m.FullName = b.str(u.FullName)
 	}
-	*m = User{
-		ID: id, Login: u.LoginName, DisplayName: u.DisplayName, FullName: u.FullName,
-		GivenName: u.FirstName, FamilyName: u.LastName, Prefix: u.Prefix, Suffix: u.Suffix,
-		Emails: nonEmpty(u.Emails), Phones: nonEmpty(u.Phones), Faxes: nonEmpty(u.Faxes),
-		Organization: u.Organization, OrganizationID: u.OrganizationOID,
-		Addresses: addrs, Certificates: nonEmpty(u.Certificates), Type: string(u.UserType),
-	}
-	if strings.TrimSpace(u.Pager) != "" {
-		m.Pager = u.Pager
+	m.GivenName, m.FamilyName = b.str(u.FirstName), b.str(u.LastName)
+	m.Prefix, m.Suffix = b.str(u.Prefix), b.str(u.Suffix)
+	m.Organization, m.OrganizationID = b.str(u.Organization), b.str(u.OrganizationOID)
+	m.Type = b.word(string(u.UserType))
+	m.Addresses = b.recordAddresses(u.Addresses)
+	if !isBlank(u.Pager) {
+		m.Pager = b.str(u.Pager)
 	}
 	if p := u.Picture; p != nil {
-		m.Picture = &Picture{File: p.PictureFileName, Type: p.ImageType}
+		m.Picture = &Picture{File: b.str(p.PictureFileName), Type: b.word(p.ImageType)}
 	}
 	if p := u.Image; p != nil {
-		m.Picture = &Picture{File: p.ImageFileName, Href: p.Href, MIMEType: p.MimeType}
+		m.Picture = &Picture{File: b.str(p.ImageFileName), Href: b.str(p.Href), MIMEType: b.word(p.MimeType)}
+	}
+	// ODM 2.0 contacts: count them first so that each list is one slab slice.
+	var emails, phones, faxes, others int
+	pager := m.Pager != ""
+	for _, t := range u.Telecoms {
+		switch t.TelecomType {
+		case odm.TelecomEmail:
+			emails++
+		case odm.TelecomPhone:
+			phones++
+		case odm.TelecomFax:
+			faxes++
+		case odm.TelecomPager:
+			if !pager {
+				pager = true
+				continue
+			}
+			others++
+		default:
+			others++
+		}
+	}
+	m.Emails = b.strs(u.Emails, emails)
+	m.Phones = b.strs(u.Phones, phones)
+	m.Faxes = b.strs(u.Faxes, faxes)
+	m.Certificates = b.strs(u.Certificates, 0)
+	if len(u.Telecoms) == 0 {
+		return
+	}
+	if others > 0 {
+		m.Telecoms = make([]Telecom, 0, others)
 	}
 	for _, t := range u.Telecoms {
 		switch t.TelecomType {
 		case odm.TelecomEmail:
-			m.Emails = append(m.Emails, t.Value)
+			m.Emails = append(m.Emails, b.str(t.Value))
 		case odm.TelecomPhone:
-			m.Phones = append(m.Phones, t.Value)
+			m.Phones = append(m.Phones, b.str(t.Value))
 		case odm.TelecomFax:
-			m.Faxes = append(m.Faxes, t.Value)
+			m.Faxes = append(m.Faxes, b.str(t.Value))
 		case odm.TelecomPager:
 			if m.Pager == "" {
-				m.Pager = t.Value
+				m.Pager = b.str(t.Value)
 				continue
 			}
 			fallthrough
 		default:
-			m.Telecoms = append(m.Telecoms, Telecom{Type: string(t.TelecomType), Value: t.Value})
+			m.Telecoms = append(m.Telecoms, Telecom{Type: b.word(string(t.TelecomType)), Value: b.str(t.Value)})
 		}
 	}
-	return m
 }
 
 // categoryFromType guesses the account category from the ODM UserType when the vendor
@@ -403,9 +657,17 @@ func categoryFromType(t odm.UserType) Category {
 	return ""
 }
 
+var categories = [...]Category{CategorySystem, CategorySite, CategorySponsor, CategorySupport, CategoryIntegration, CategoryParticipant}
+
 func parseCategory(s string) (Category, bool) {
-	for _, c := range []Category{CategorySystem, CategorySite, CategorySponsor, CategorySupport, CategoryIntegration, CategoryParticipant} {
-		if strings.EqualFold(strings.TrimSpace(s), string(c)) {
+	s = trimSpace(s)
+	for _, c := range categories {
+		if string(c) == s {
+			return c, true
+		}
+	}
+	for _, c := range categories {
+		if strings.EqualFold(s, string(c)) {
 			return c, true
 		}
 	}
@@ -415,13 +677,19 @@ func parseCategory(s string) (Category, bool) {
 // informStatus reads InForm's pf:Active and pf:Terminated: a terminated or inactive
 // account cannot log in.
 func informStatus(x *odm.Ext) Status {
-	if v, ok := x.Attr(odm.NSInForm, "Terminated"); ok {
-		if t, ok := yes(v); ok && t {
+	term, hasTerm := x.Attr(odm.NSInForm, "Terminated")
+	active, hasActive := x.Attr(odm.NSInForm, "Active")
+	return informStatusOf(term, hasTerm, active, hasActive)
+}
+
+func informStatusOf(term string, hasTerm bool, active string, hasActive bool) Status {
+	if hasTerm {
+		if t, ok := yes(term); ok && t {
 			return StatusDeactivated
 		}
 	}
-	if v, ok := x.Attr(odm.NSInForm, "Active"); ok {
-		if a, ok := yes(v); ok {
+	if hasActive {
+		if a, ok := yes(active); ok {
 			if a {
 				return StatusAvailable
 			}
@@ -433,7 +701,12 @@ func informStatus(x *odm.Ext) Status {
 
 // raveStatus reads mdsol:Active.
 func raveStatus(x *odm.Ext) Status {
-	if v, ok := x.Attr(odm.NSRave, "Active"); ok {
+	v, ok := x.Attr(odm.NSRave, "Active")
+	return raveStatusOf(v, ok)
+}
+
+func raveStatusOf(v string, present bool) Status {
+	if present {
 		if a, ok := yes(v); ok {
 			if a {
 				return StatusAvailable
@@ -462,53 +735,122 @@ func ocStatus(s string) Status {
 
 func (b *builder) user(u *odm.User) {
 	b.ensureBlock()
-	id := strings.TrimSpace(u.OID)
+	id := trimSpace(u.OID)
 	if id != u.OID {
 		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
 	}
-	m := userFieldsIn(&b.mem, u, id)
-	// Vendor attributes.
+	m := b.mem.users.one()
+	b.userFields(m, u, id)
+	src := b.mem.sources.one()
+	*src = Source{Vendor: b.p, Studies: b.studies1, block: b.block}
+	if b.keep {
+		src.recs = []record{{block: b.block, pos: b.pos, v: u}}
+	}
+	b.pos++
+	// Vendor attributes, read from Source.Attrs: the same attributes in the same order as
+	// u's (namespace declarations and unprefixed ones left out), with the text packed.
+	src.Attrs = b.recordAttrs(u.Attrs)
 	var role string
 	switch b.p {
 	case ProfileInForm:
-		m.Locale, _ = u.Attr(odm.NSInForm, "StudyLocale")
-		m.Status = informStatus(&u.Ext)
-		if v, ok := u.Attr(odm.NSInForm, "InFormUserType"); ok {
-			if c, ok := parseCategory(v); ok {
+		var term, active, utype string
+		var hasLocale, hasTerm, hasActive, hasType bool
+		for i := range src.Attrs {
+			a := &src.Attrs[i]
+			if a.Space != odm.NSInForm {
+				continue
+			}
+			switch a.Name {
+			case "StudyLocale":
+				if !hasLocale {
+					m.Locale, hasLocale = a.Value, true
+				}
+			case "Terminated":
+				if !hasTerm {
+					term, hasTerm = a.Value, true
+				}
+			case "Active":
+				if !hasActive {
+					active, hasActive = a.Value, true
+				}
+			case "InFormUserType":
+				if !hasType {
+					utype, hasType = a.Value, true
+				}
+			}
+		}
+		m.Status = informStatusOf(term, hasTerm, active, hasActive)
+		if hasType {
+			if c, ok := parseCategory(utype); ok {
 				m.Category = c
 			} else {
 				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty")
 			}
 		}
-		for _, n := range u.Nodes {
-			if g, ok := n.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
-				if m.Groups == nil {
-					m.Groups = b.mem.groups.take(len(u.Nodes))[:0]
+		n := 0
+		for _, nd := range u.Nodes {
+			if g, ok := nd.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
+				n++
+			}
+		}
+		if n > 0 {
+			m.Groups = b.mem.groups.take(n)[:0]
+			for _, nd := range u.Nodes {
+				if g, ok := nd.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
+					gid, _ := g.Attr("", "GroupOID")
+					m.Groups = append(m.Groups, GroupRef{ID: b.word(trimSpace(gid))})
 				}
-				gid, _ := g.Attr("", "GroupOID")
-				m.Groups = append(m.Groups, GroupRef{ID: strings.TrimSpace(gid)})
 			}
 		}
 	case ProfileRave:
-		m.Status = raveStatus(&u.Ext)
-		role, _ = u.Attr(odm.NSRave, "UserRole")
-		if v, ok := u.Attr(odm.NSRave, "UserGroup"); ok && v != "" {
-			m.Groups = append(m.Groups, GroupRef{Name: v, Type: "UserGroup"})
+		var active, userGroup, siteGroup string
+		var hasActive, hasRole, hasUserGroup, hasSiteGroup bool
+		for i := range src.Attrs {
+			a := &src.Attrs[i]
+			if a.Space != odm.NSRave {
+				continue
+			}
+			switch a.Name {
+			case "Active":
+				if !hasActive {
+					active, hasActive = a.Value, true
+				}
+			case "UserRole":
+				if !hasRole {
+					role, hasRole = a.Value, true
+				}
+			case "UserGroup":
+				if !hasUserGroup {
+					userGroup, hasUserGroup = a.Value, true
+				}
+			case "SiteGroup":
+				if !hasSiteGroup {
+					siteGroup, hasSiteGroup = a.Value, true
+				}
+			}
 		}
-		if v, ok := u.Attr(odm.NSRave, "SiteGroup"); ok && v != "" {
-			m.Groups = append(m.Groups, GroupRef{Name: v, Type: "SiteGroup"})
+		m.Status = raveStatusOf(active, hasActive)
+		if n := btoi(userGroup != "") + btoi(siteGroup != ""); n > 0 {
+			m.Groups = b.mem.groups.take(n)[:0]
+			if userGroup != "" {
+				m.Groups = append(m.Groups, GroupRef{Name: userGroup, Type: "UserGroup"})
+			}
+			if siteGroup != "" {
+				m.Groups = append(m.Groups, GroupRef{Name: siteGroup, Type: "SiteGroup"})
+			}
 		}
 		if m.Login == "" {
-			m.Login = id // Rave's User OID is the login name
+			m.Login = m.ID // Rave's User OID is the login name
 		}
 	case ProfileOpenClinica:
 		// OpenClinica's exporter writes no attributes on User; these are read when a
 		// producer adds them (the names ClinicalData's UserInfo and UserRef use).
-		for _, a := range u.Attrs {
+		for i := range src.Attrs {
+			a := &src.Attrs[i]
 			if !isOpenClinicaNS(a.Space) {
 				continue
 			}
-			switch a.Local {
+			switch a.Name {
 			case "UserRole":
 				role = a.Value
 			case "Status":
@@ -523,13 +865,6 @@ func (b *builder) user(u *odm.User) {
 	if m.Category == "" {
 		m.Category = categoryFromType(u.UserType)
 	}
-	src := b.mem.sources.one()
-	*src = Source{Vendor: b.p, Studies: b.studies1, block: b.block}
-	if b.keep {
-		src.recs = []record{{block: b.block, pos: b.pos, v: u}}
-	}
-	b.pos++
-	src.Attrs = extAttrsIn(&b.mem.attrs, u.Attrs, false)
 	if id != u.OID {
 		src.IDs = map[string]string{"OID": u.OID}
 	}
@@ -541,11 +876,6 @@ func (b *builder) user(u *odm.User) {
 		src.Elements = append(src.Elements, elementXML(e))
 	}
 	m.Source = src
-	if !b.keep {
-		// The stream's records are dropped: copy the user's text into one allocation so
-		// that the directory does not keep each decoded string alive on its own.
-		b.compact(m)
-	}
 
 	sites := b.userSites(u)
 	if prev := b.findUser(id, m.Login); prev != nil {
@@ -554,7 +884,7 @@ func (b *builder) user(u *odm.User) {
 		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: sites, role: role, groups: m.Groups})
 		return
 	}
-	b.byOID[id] = m
+	b.byOID[m.ID] = m
 	if m.Login != "" && m.Login != id {
 		// A login equal to the OID is found through byOID (see findUser).
 		if _, ok := b.byLogin[m.Login]; !ok {
@@ -562,93 +892,34 @@ func (b *builder) user(u *odm.User) {
 		}
 	}
 	b.dir.Users = append(b.dir.Users, m)
-	// The first record's access is kept on the user (no per-user growth of b.pend, which
-	// matters for 200,000 users); later records of the same person go to b.pend.
-	m.first = firstAccess{block: b.block, sites: sites, role: role, groups: m.Groups[:len(m.Groups):len(m.Groups)]}
+	// The first record's access is kept beside the user (no per-user growth of b.pend,
+	// which matters for 200,000 users); later records of the same person go to b.pend.
+	b.addFirst(firstAccess{block: b.block, sites: sites, role: role, groups: m.Groups[:len(m.Groups):len(m.Groups)]})
 }
 
-// compact re-homes the text of u (and its list backing arrays) in a few allocations. A
-// directory of 200,000 users otherwise keeps millions of small strings, each of which the
-// garbage collector visits.
-func (b *builder) compact(u *User) {
-	var ptrs [64]*string
-	ps := ptrs[:0]
-	add := func(p *string) {
-		if *p != "" {
-			ps = append(ps, p)
-		}
+func btoi(v bool) int {
+	if v {
+		return 1
 	}
-	for _, p := range []*string{&u.ID, &u.Login, &u.DisplayName, &u.FullName, &u.GivenName, &u.FamilyName,
-		&u.Prefix, &u.Suffix, &u.Pager, &u.Organization, &u.OrganizationID, &u.Locale} {
-		add(p)
+	return 0
+}
+
+// addFirst records the first access of the user just appended to dir.Users.
+func (b *builder) addFirst(f firstAccess) {
+	if n := len(b.firsts); n == 0 || len(b.firsts[n-1]) == cap(b.firsts[n-1]) {
+		b.firsts = append(b.firsts, make([]firstAccess, 0, firstChunk))
 	}
-	lists := []*[]string{&u.Emails, &u.Phones, &u.Faxes, &u.Certificates}
-	var strs []string
-	n := 0
-	for _, l := range lists {
-		n += len(*l)
-	}
-	for i := range u.Addresses {
-		n += len(u.Addresses[i].StreetNames)
-	}
-	if n > 0 {
-		strs = b.mem.strs.take(n)[:0]
-	}
-	for _, l := range lists {
-		if len(*l) == 0 {
-			continue
-		}
-		i := len(strs)
-		strs = append(strs, *l...)
-		*l = strs[i:len(strs):len(strs)]
-		for j := i; j < len(strs); j++ {
-			add(&strs[j])
-		}
-	}
-	for i := range u.Addresses {
-		a := &u.Addresses[i]
-		if len(a.StreetNames) > 0 {
-			j := len(strs)
-			strs = append(strs, a.StreetNames...)
-			a.StreetNames = strs[j:len(strs):len(strs)]
-			for k := j; k < len(strs); k++ {
-				add(&strs[k])
-			}
-		}
-		for _, p := range []*string{&a.HouseNumber, &a.City, &a.StateProv, &a.Country, &a.PostalCode, &a.OtherText} {
-			add(p)
-		}
-	}
-	for i := range u.Source.Attrs {
-		add(&u.Source.Attrs[i].Value)
-	}
-	for i := range u.Groups {
-		add(&u.Groups[i].ID)
-	}
-	total := 0
-	for _, p := range ps {
-		total += len(*p)
-	}
-	var sb strings.Builder
-	sb.Grow(total)
-	for _, p := range ps {
-		sb.WriteString(*p)
-	}
-	all := sb.String()
-	off := 0
-	for _, p := range ps {
-		l := len(*p)
-		*p = all[off : off+l]
-		off += l
-	}
+	last := &b.firsts[len(b.firsts)-1]
+	*last = append(*last, f)
 }
 
 // userSites returns the site IDs a user record points at: its LocationRefs (ODM 1.3) or
 // LocationOID (2.0), without InForm's automatic "Unknown" location.
 func (b *builder) userSites(u *odm.User) []string {
-	var out []string
+	var buf [4]string
+	out := buf[:0]
 	add := func(s string) {
-		s = strings.TrimSpace(s)
+		s = trimSpace(s)
 		if s == "" || (b.p == ProfileInForm && s == "Unknown") {
 			return
 		}
@@ -663,7 +934,14 @@ func (b *builder) userSites(u *odm.User) []string {
 		add(r.LocationOID)
 	}
 	add(u.LocationOID)
-	return out
+	if len(out) == 0 {
+		return nil
+	}
+	sites := b.mem.pend.take(len(out))
+	for i, s := range out {
+		sites[i] = b.str(s)
+	}
+	return sites
 }
 
 // findUser finds the person a record is about: same OID, else same login listed in
@@ -1026,20 +1304,39 @@ func (b *builder) blockElement(e *odm.Element) {
 }
 
 func (b *builder) group(study, id string) *Group {
-	if g, ok := b.groups[groupKey{study, id}]; ok {
-		return g
+	for i := range b.gmemo[:b.gmemoN] {
+		if m := &b.gmemo[i]; m.id == id && m.study == study {
+			return m.g
+		}
 	}
-	return b.groups[groupKey{"\x00", id}]
+	g, ok := b.groups[groupKey{study, id}]
+	if !ok {
+		g = b.groups[groupKey{"\x00", id}]
+	}
+	if b.gmemoN < memoSize {
+		b.gmemo[b.gmemoN] = groupMemo{study, id, g}
+		b.gmemoN++
+	}
+	return g
 }
 
 // role is RoleFor with a cache.
 func (b *builder) role(name string, s Scope) Role {
-	k := roleKey3{name, s}
-	if r, ok := b.roles[k]; ok {
-		return r
+	for i := range b.rmemo[:b.rmemoN] {
+		if m := &b.rmemo[i]; m.name == name && m.scope == s {
+			return m.r
+		}
 	}
-	r := RoleFor(b.p, name, s)
-	b.roles[k] = r
+	k := roleKey3{name, s}
+	r, ok := b.roles[k]
+	if !ok {
+		r = RoleFor(b.p, name, s)
+		b.roles[k] = r
+	}
+	if b.rmemoN < memoSize {
+		b.rmemo[b.rmemoN] = roleMemo{name, s, r}
+		b.rmemoN++
+	}
 	return r
 }
 
@@ -1077,42 +1374,46 @@ func (b *builder) finish() {
 			}
 		}
 	}
-	for _, u := range d.Users {
-		for i := range u.Groups {
-			g := &u.Groups[i]
+	// Group names, assignments and the check of their roles, in one pass over the users
+	// (a large directory is far larger than the caches). The warnings of each step are
+	// collected apart and appended step by step, in the order three passes give them.
+	var extra map[*User][]pending
+	if len(b.pend) > 0 {
+		extra = map[*User][]pending{}
+		for _, pd := range b.pend {
+			extra[pd.u] = append(extra[pd.u], pd)
+		}
+	}
+	b.gmemoN = 0
+	var wGroups, wAccess, wRoles warner
+	for i, u := range d.Users {
+		for j := range u.Groups {
+			g := &u.Groups[j]
 			if g.ID == "" {
 				continue
 			}
 			if def := b.group(u.Source.Studies[0], g.ID); def != nil {
 				g.Name, g.Type = def.Name, def.Type
 			} else {
-				b.w.add(CodeDanglingRef, "User/pf:GroupRef/@GroupOID", "User "+u.ID, "the group is not defined in the file")
+				wGroups.add(CodeDanglingRef, "User/pf:GroupRef/@GroupOID", "User "+u.ID, "the group is not defined in the file")
 			}
 		}
-	}
-	extra := map[*User][]pending{}
-	for _, pd := range b.pend {
-		extra[pd.u] = append(extra[pd.u], pd)
-	}
-	var all []pending
-	for _, u := range d.Users {
-		f := u.first
-		u.first = firstAccess{}
-		all = append(all[:0], pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups})
-		all = append(all, extra[u]...)
-		for _, pd := range all {
-			b.resolve(pd, only)
+		f := &b.firsts[i/firstChunk][i%firstChunk]
+		b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
+		for _, pd := range extra[u] {
+			b.resolve(&wAccess, pd, only)
 		}
-	}
-	b.pend = nil
-	for _, u := range d.Users {
 		for _, a := range u.Assignments {
 			if a.Role.Canonical == RoleOther && !strings.EqualFold(strings.TrimSpace(a.Role.Name), "other") {
-				b.w.add(CodeUnknownRole, "Assignment/Role", "User "+u.ID, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
+				wRoles.add(CodeUnknownRole, "Assignment/Role", "User "+u.ID, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
 			}
 		}
 		fillEmpty(u)
 	}
+	b.firsts, b.pend = nil, nil
+	b.w.fold(&wGroups)
+	b.w.fold(&wAccess)
+	b.w.fold(&wRoles)
 	for _, s := range d.Studies {
 		if s.Environment == "" {
 			s.Environment = envFromStudyOID(s.ID)
@@ -1130,7 +1431,7 @@ func (b *builder) finish() {
 }
 
 // resolve turns what one record said about a user's access into assignments.
-func (b *builder) resolve(pd pending, only string) {
+func (b *builder) resolve(w *warner, pd pending, only string) {
 	d := b.dir
 	u := pd.u
 	{
@@ -1180,7 +1481,7 @@ func (b *builder) resolve(pd pending, only string) {
 						}
 					}
 				} else {
-					b.w.add(CodeDanglingRef, "User/LocationRef/@LocationOID", "User "+u.ID, "the location is not in the file")
+					w.add(CodeDanglingRef, "User/LocationRef/@LocationOID", "User "+u.ID, "the location is not in the file")
 				}
 			}
 			if st == "" {

@@ -86,3 +86,19 @@ func (w *warner) add(code Code, field, subject, msg string) {
 }
 
 func (w *warner) result() []Warning { return w.list }
+
+// fold adds o's warnings to w, in order, as if they had been added to w after its own.
+func (w *warner) fold(o *warner) {
+	for _, x := range o.list {
+		k := warnKey{x.Code, x.Field, x.Message}
+		if i, ok := w.idx[k]; ok {
+			w.list[i].Count += x.Count
+			continue
+		}
+		if w.idx == nil {
+			w.idx = map[warnKey]int{}
+		}
+		w.idx[k] = len(w.list)
+		w.list = append(w.list, x)
+	}
+}
