@@ -37,63 +37,60 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-// checkTyped reports producer quirks in a typed value just read. The values stay as they
+// checkTyped reports producer quirks of a typed value just read (quirks of its text
+// children are reported as each child is read, by checkText). The values stay as they
 // were written; these are warnings.
 func (s *scanner) checkTyped(m model, sp *spec) error {
 	x := m.ext()
 	line, col := x.Line, x.Col
-	w := func(msg string) error { return s.warn(ErrQuirk, msg, line, col) }
+	w := func(code WarningCode, msg string) error { return s.warn(ErrQuirk, code, msg, line, col) }
 	for _, a := range sp.attrs {
 		if a.name == "OID" && *m.attrPtr(a.field) == "" {
 			if _, present := findAttr(x.src.attrs, "", "OID"); !present {
-				if err := w(sp.name + " has no OID"); err != nil {
+				if err := w(WarnMissingOID, sp.name+" has no OID"); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	switch v := m.(type) {
-	case *userModel:
-		for _, f := range []struct {
-			name string
-			val  string
-		}{{"DisplayName", v.DisplayName}, {"FullName", v.FullName}, {"FirstName", v.FirstName}, {"LastName", v.LastName}} {
-			if strings.Contains(f.val, "  ") {
-				if err := w(f.name + " contains consecutive spaces"); err != nil {
-					return err
-				}
-			}
-		}
-		for _, f := range []struct {
-			name string
-			vals []string
-		}{{"Email", v.Emails}, {"Fax", v.Faxes}, {"Phone", v.Phones}} {
-			for _, s := range f.vals {
-				if strings.TrimSpace(s) == "" {
-					if err := w("empty " + f.name + " element"); err != nil {
-						return err
-					}
-					break
-				}
-			}
-		}
 	case *addressModel:
 		if isEmptyAddress((*Address)(v)) {
-			if err := w("empty Address element"); err != nil {
+			if err := w(WarnEmptyElement, "empty Address element"); err != nil {
 				return err
 			}
 		}
 	case *locationModel:
 		if len(v.MetaDataVersionRefs) == 0 {
-			if err := w("Location has no MetaDataVersionRef (ODM requires at least one)"); err != nil {
+			if err := w(WarnMissingMDVRef, "Location has no MetaDataVersionRef (ODM requires at least one)"); err != nil {
 				return err
 			}
 		}
 	case *sigModel:
 		if !hasField(x, 0) || !hasField(x, 1) {
-			if err := w("SignatureDef lacks Meaning or LegalReason (ODM requires both)"); err != nil {
+			if err := w(WarnMissingSignatureDef, "SignatureDef lacks Meaning or LegalReason (ODM requires both)"); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// checkText reports quirks of a User's text child at the child's own position: names with
+// consecutive spaces (Rave writes "Ian  Sparks" for an empty middle name) and empty
+// e-mail, fax and phone elements.
+func (s *scanner) checkText(sp *spec, k kidSpec, en entry, line, col int32) error {
+	if sp != specUser13 && sp != specUser20 {
+		return nil
+	}
+	switch k.field {
+	case uDisplayName, uFullName, uFirstName, uLastName:
+		if strings.Contains(en.text, "  ") {
+			return s.warn(ErrQuirk, WarnConsecutiveSpaces, k.name+" contains consecutive spaces", int(line), int(col))
+		}
+	case uEmails, uFaxes, uPhones:
+		if strings.TrimSpace(en.text) == "" {
+			return s.warn(ErrQuirk, WarnEmptyElement, "empty "+k.name+" element", int(line), int(col))
 		}
 	}
 	return nil

@@ -39,14 +39,41 @@ var (
 
 // Error is a positioned error or warning. File is the input's name as given in the options
 // (may be empty), Line and Col are 1-based (0 when unknown), Err is one of the sentinel
-// errors above, and Msg says what is wrong without quoting personal data.
+// errors above, and Msg says what is wrong without quoting personal data. Warnings also
+// carry a Code naming their kind, stable for programs that filter or map them.
 type Error struct {
 	File string
 	Line int
 	Col  int
 	Err  error
+	Code WarningCode
 	Msg  string
 }
+
+// WarningCode names the kind of a reader warning.
+type WarningCode string
+
+// Warning codes. ErrQuirk warnings: producer habits that depart from the schema.
+const (
+	WarnOIDWhitespace       WarningCode = "oidWhitespace"     // an oid/oidref attribute with leading or trailing white space
+	WarnDateTime            WarningCode = "dateTime"          // an xs:date attribute written as a dateTime
+	WarnInvalidDate         WarningCode = "invalidDate"       // an xs:date attribute that is no date at all
+	WarnEmptyElement        WarningCode = "emptyElement"      // <Address/>, <Email/>, <Fax/>, <Phone/> with nothing in it
+	WarnConsecutiveSpaces   WarningCode = "consecutiveSpaces" // two or more spaces in a row in a name
+	WarnMissingOID          WarningCode = "missingOID"        // an element without its required OID
+	WarnMissingMDVRef       WarningCode = "missingMetaDataVersionRef"
+	WarnMissingSignatureDef WarningCode = "missingMeaningOrLegalReason"
+	WarnElementOrder        WarningCode = "elementOrder" // a standard child before a sibling the schema puts first
+)
+
+// ErrUnknown warnings: content the ODM model does not define where it stands. It is kept.
+const (
+	WarnUnknownAttribute WarningCode = "unknownAttribute"
+	WarnUnknownElement   WarningCode = "unknownElement"
+	WarnRepeatedElement  WarningCode = "repeatedElement" // a single-valued child that occurs again
+	WarnUnexpectedText   WarningCode = "unexpectedText"  // text where only elements belong
+	WarnElementInText    WarningCode = "elementInText"   // an element inside a text-only element
+)
 
 func (e *Error) Error() string {
 	pos := e.File

@@ -23,6 +23,7 @@ type Reader struct {
 	state int // 0 before the root, 1 inside the root, 2 inside AdminData, 3 done
 	ad    *AdminData
 	err   error
+	maxKi int // highest schema position among the current AdminData's records so far
 }
 
 // NewReader returns a Reader of the ODM document in r.
@@ -80,6 +81,7 @@ func (r *Reader) Next() (Node, error) {
 				}
 				r.ad = ad
 				r.state = 2
+				r.maxKi = 0
 				return ad, nil
 			case tk.kind == tStart:
 				r.err = r.s.skip()
@@ -95,7 +97,16 @@ func (r *Reader) Next() (Node, error) {
 				r.state = 1
 			case tStart:
 				sp := r.ad.model().spec(r.s.version)
-				if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == r.s.odmNS {
+				if k, ki, ok := sp.kid(tk.name.Local); ok && tk.name.Space == r.s.odmNS {
+					if ki < r.maxKi {
+						msg := tk.name.Local + " stands after " + sp.kids[r.maxKi].name + " inside AdminData, out of schema order"
+						if err := r.s.warn(ErrQuirk, WarnElementOrder, msg, tk.line, tk.col); err != nil {
+							r.err = err
+							break
+						}
+					} else {
+						r.maxKi = ki
+					}
 					m, v := newRecord(k.field)
 					if err := r.s.readTyped(m, tk); err != nil {
 						r.err = err
@@ -109,7 +120,7 @@ func (r *Reader) Next() (Node, error) {
 					break
 				}
 				if e.Space == r.s.odmNS || e.Space == "" {
-					if err := r.s.warn(ErrUnknown, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
+					if err := r.s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
 						r.err = err
 						break
 					}
@@ -117,7 +128,7 @@ func (r *Reader) Next() (Node, error) {
 				return e, nil
 			case tText:
 				if !isBlank(tk.data) {
-					if err := r.s.warn(ErrUnknown, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
+					if err := r.s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
 						r.err = err
 						break
 					}

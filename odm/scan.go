@@ -11,6 +11,7 @@ import (
 // sequence of its children, so the encoder can re-emit unchanged parts exactly and change
 // only what the typed value changed.
 type source struct {
+	sp    *spec // the content model the element was read with
 	name  Name
 	attrs []Attr
 	lay   []entry
@@ -29,10 +30,12 @@ const (
 // one per child element: the white space before a child rides on its entry.
 type entry struct {
 	kind  entryKind
-	empty bool   // eField text: written as <x/>
-	mixed bool   // eField text: node holds the whole element (comments or CDATA inside)
-	field uint8  // eField: field id
-	item  int32  // eField: index within a repeated field
+	empty bool  // eField text: written as <x/>
+	mixed bool  // eField text: node holds the whole element (comments or CDATA inside)
+	field uint8 // eField: field id
+	item  int32 // eField: index within a repeated field
+	line  int32 // position of the child's start tag
+	col   int32
 	ws    string // white space before the child
 	text  string // eField text: the text as read
 	// node is, for eExt, the node; for eField text, nil or an *Element carrying the
@@ -148,8 +151,8 @@ func (s *scanner) fail(err error, msg string, line, col int) error {
 	s.err = &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: msg}
 	return s.err
 }
-func (s *scanner) warn(err error, msg string, line, col int) error {
-	w := &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: msg}
+func (s *scanner) warn(err error, code WarningCode, msg string, line, col int) error {
+	w := &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Code: code, Msg: msg}
 	if s.opts.Strict {
 		s.err = w
 		return w
@@ -441,6 +444,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 		s.scratch[s.level] = lay[:0]
 	}()
 	std := 0        // standard child elements read so far
+	maxKi := 0      // highest schema position of a standard child so far
 	var seen uint64 // single text children already read, by field id
 	first := true
 	ws := ""
@@ -481,7 +485,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			case isBlank(tk.data) && !tk.cdata:
 				ws += tk.data
 			default:
-				if err := s.warn(ErrUnknown, "text is not allowed directly inside "+sp.name, tk.line, tk.col); err != nil {
+				if err := s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside "+sp.name, tk.line, tk.col); err != nil {
 					return err
 				}
 				lay = s.addExt(x, lay, ws, tk.textNode(), std)
@@ -498,11 +502,11 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 					return err
 				}
 				if e.Space == s.odmNS || e.Space == "" {
-					msg := "element " + e.Local + " is not defined inside " + sp.name
+					code, msg := WarnUnknownElement, "element "+e.Local+" is not defined inside "+sp.name
 					if ok {
-						msg = "element " + e.Local + " occurs more often inside " + sp.name + " than ODM allows"
+						code, msg = WarnRepeatedElement, "element "+e.Local+" occurs more often inside "+sp.name+" than ODM allows"
 					}
-					if err := s.warn(ErrUnknown, msg, e.Line, e.Col); err != nil {
+					if err := s.warn(ErrUnknown, code, msg, e.Line, e.Col); err != nil {
 						return err
 					}
 				}
@@ -511,6 +515,14 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 				break
 			}
 			std++
+			if ki := sp.pos[k.field]; ki < maxKi {
+				if err := s.warn(ErrQuirk, WarnElementOrder, tk.name.Local+" stands after "+sp.kids[maxKi].name+" inside "+sp.name+", out of schema order", tk.line, tk.col); err != nil {
+					return err
+				}
+			} else {
+				maxKi = ki
+			}
+			line, col := int32(tk.line), int32(tk.col)
 			switch k.kind {
 			case kText, kTexts:
 				en, err := s.readText(tk)
@@ -530,25 +542,29 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 				}
 				en.field = uint8(k.field)
 				en.ws = ws
+				en.line, en.col = line, col
 				lay = append(lay, en)
+				if err := s.checkText(sp, k, en, line, col); err != nil {
+					return err
+				}
 			case kOne:
 				if err := s.readTyped(m.oneNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), ws: ws})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), ws: ws, line: line, col: col})
 			case kMany:
 				n := m.manyLen(k.field)
 				if err := s.readTyped(m.manyNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws, line: line, col: col})
 			case kElems:
 				e, err := s.readRawToken(tk)
 				if err != nil {
 					return err
 				}
 				p := m.elemsPtr(k.field)
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws})
+				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws, line: line, col: col})
 				*p = append(*p, e)
 			}
 			ws = ""
@@ -641,7 +657,7 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 				return en, err
 			}
 			el.Children = append(el.Children, c)
-			if err := s.warn(ErrUnknown, "element "+c.Local+" inside text-only element "+start.name.Local, c.Line, c.Col); err != nil {
+			if err := s.warn(ErrUnknown, WarnElementInText, "element "+c.Local+" inside text-only element "+start.name.Local, c.Line, c.Col); err != nil {
 				return en, err
 			}
 		default:
@@ -657,7 +673,7 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	x := m.ext()
 	sp := m.spec(s.version)
 	x.Line, x.Col = start.line, start.col
-	x.src = &source{name: start.name, attrs: start.attrs}
+	x.src = &source{sp: sp, name: start.name, attrs: start.attrs}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
 	// instead of copying them for every record.
@@ -681,16 +697,16 @@ func (s *scanner) readAttrs(m model, start *token) error {
 		if as, ok := sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
 			*m.attrPtr(as.field) = a.Value
 			if as.oid && a.Value != strings.TrimSpace(a.Value) {
-				if err := s.warn(ErrQuirk, sp.name+"/@"+a.Local+" has leading or trailing white space", start.line, start.col); err != nil {
+				if err := s.warn(ErrQuirk, WarnOIDWhitespace, sp.name+"/@"+a.Local+" has leading or trailing white space", start.line, start.col); err != nil {
 					return err
 				}
 			}
 			if as.date && a.Value != "" && !isXSDate(a.Value) {
-				msg := sp.name + "/@" + a.Local + " is not an xs:date"
+				code, msg := WarnInvalidDate, sp.name+"/@"+a.Local+" is not an xs:date"
 				if _, err := ParseDate(a.Value); err == nil {
-					msg = sp.name + "/@" + a.Local + " is a dateTime, not an xs:date"
+					code, msg = WarnDateTime, sp.name+"/@"+a.Local+" is a dateTime, not an xs:date"
 				}
-				if err := s.warn(ErrQuirk, msg, start.line, start.col); err != nil {
+				if err := s.warn(ErrQuirk, code, msg, start.line, start.col); err != nil {
 					return err
 				}
 			}
@@ -705,7 +721,7 @@ func (s *scanner) readAttrs(m model, start *token) error {
 			x.Attrs = append(x.Attrs, a)
 		}
 		if a.Space == "" || a.Space == s.odmNS {
-			if err := s.warn(ErrUnknown, "attribute "+a.Local+" is not defined on "+sp.name, start.line, start.col); err != nil {
+			if err := s.warn(ErrUnknown, WarnUnknownAttribute, "attribute "+a.Local+" is not defined on "+sp.name, start.line, start.col); err != nil {
 				return err
 			}
 		}

@@ -97,6 +97,36 @@ func (x *Ext) Elements(space, local string) []*Element {
 // Position returns the source line and column of the element (0, 0 when built in code).
 func (x *Ext) Position() (line, col int) { return x.Line, x.Col }
 
+// Child is a standard child element as it stood in the source.
+type Child struct {
+	Name  string // local name, as the document's ODM version spells it (Email, UserName, ...)
+	Index int    // which of the children of that name (0 for the first Email, ...)
+	Line  int    // position of its start tag
+	Col   int
+}
+
+// Children returns the standard child elements of a value read from XML, in source order,
+// with their positions: where an Email or a Country stood, and in which order the
+// children came. It returns nil for values built in code or read from JSON. Vendor and
+// unknown children are in Nodes (elements carry their own Line and Col).
+func (x *Ext) Children() []Child {
+	if x.src == nil || x.src.sp == nil {
+		return nil
+	}
+	var out []Child
+	for _, e := range x.src.lay {
+		if e.kind != eField {
+			continue
+		}
+		ki := x.src.sp.pos[int(e.field)]
+		if ki < 0 {
+			continue
+		}
+		out = append(out, Child{Name: x.src.sp.kids[ki].name, Index: int(e.item), Line: int(e.line), Col: int(e.col)})
+	}
+	return out
+}
+
 // UserType is the ODM User/@UserType. ODM 1.3 allows Sponsor, Investigator, Lab, Other;
 // ODM 2.0 adds Subject, Monitor, Data analyst, Care provider and Assessor.
 type UserType string
