@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"bytes"
 	"io"
 	"slices"
 	"strconv"
@@ -36,32 +35,28 @@ type AdminDataOptions struct {
 // it turns the reader's warnings (doc.Warnings) into findings. The package documentation
 // lists every rule and code.
 //
-// Findings are sorted by line and column. A finding about a child that the typed values
-// carry as text (Email, Country, LoginName, ...) cites its parent's position, because the
-// values do not record where such children stood; [CheckAdminDataXML] cites the child
-// itself and also checks the order of children inside AdminData. It returns nil when
-// nothing is wrong.
+// Findings are sorted by line and column. For a document read from XML, a finding about a
+// text-only child (Email, Country, LoginName, ...) cites the child's own line, and the order
+// of the children of AdminData and of the elements in it is checked; values built in code
+// or read from JSON have no source positions, so such findings cite the parent and their
+// order is not checked. It returns nil when nothing is wrong.
 func CheckAdminData(doc *odm.Document, opts AdminDataOptions) []Finding {
 	if doc == nil || doc.Root == nil {
 		return nil
 	}
-	return newAdminChecker(doc, opts, nil, nil).run()
+	idx, order := indexDocument(doc)
+	return newAdminChecker(doc, opts, idx, order).run()
 }
 
-// CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData], and
-// in addition checks the order of the children of AdminData and of the elements in it, and
-// cites the exact line of text-only children. It returns the odm decode error (an
-// *odm.Error for bad input) when the document cannot be read.
+// CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData]. It
+// returns the odm decode error (an *odm.Error for bad input) when the document cannot be
+// read.
 func CheckAdminDataXML(r io.Reader, opts AdminDataOptions) ([]Finding, error) {
-	// The source is kept for a second pass over the same bytes; odm's input limits apply to
-	// what it reads, and so to what is kept.
-	var src bytes.Buffer
-	doc, err := odm.Decode(io.TeeReader(r, &src), opts.Read)
+	doc, err := odm.Decode(r, opts.Read)
 	if err != nil {
 		return nil, err
 	}
-	idx, order := scanSource(src.Bytes(), doc.Version, doc.Root.Space)
-	return newAdminChecker(doc, opts, idx, order).run(), nil
+	return CheckAdminData(doc, opts), nil
 }
 
 // adminChecker holds one run's state: the file's context, the OIDs defined anywhere in the

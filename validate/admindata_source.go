@@ -1,26 +1,16 @@
 package validate
 
 import (
-	"bytes"
-	"encoding/xml"
-	"io"
-	"regexp"
-	"strings"
-
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
+	"slices"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// The typed odm values do not say in which order an element's children stood, nor where a
-// text-only child such as Email or Country stood. Both are needed: the order for
-// admin.elementOrder (rwslib writes Country before StateProv), the position so that a
-// finding about an Email cites the Email's line, not its User's. So CheckAdminDataXML
-// scans the source a second time with encoding/xml and builds a sourceIndex.
+// Two facts come from the source layout rather than from the typed values: the order in
+// which an element's children stood, for admin.elementOrder (rwslib writes Country before
+// StateProv), and where a text-only child such as Email or Country stood, so that a
+// finding about an Email cites the Email's line, not its User's. odm records both for
+// every value it reads (odm.Ext.Children); indexDocument turns them into a sourceIndex.
 
 // pos is a start-tag position as odm reports it: 1-based line and byte column of the "<".
 type pos struct{ line, col int }
@@ -120,127 +110,75 @@ func (o *orderCheck) see(parent, local string, at pos) (orderFinding, bool) {
 	return orderFinding{}, false
 }
 
-// scanSource indexes src and returns the order problems inside AdminData. It reads src the
-// way odm does (see utf8Source), so positions agree with odm's. The document has already
-// been decoded without error; should this second reading still fail, it returns what it
-// found up to there, because the findings from the values do not depend on it.
-func scanSource(src []byte, v odm.Version, odmNS string) (*sourceIndex, []orderFinding) {
+// indexDocument builds the source index and the order problems inside AdminData from the
+// decoded values: odm records, for every value read from XML, its standard children in
+// source order with their positions (odm.Ext.Children). Values built in code or read from
+// JSON have none, and are neither indexed nor order-checked.
+func indexDocument(doc *odm.Document) (*sourceIndex, []orderFinding) {
 	idx := &sourceIndex{kids: map[pos][]kid{}}
 	var out []orderFinding
-	in, err := utf8Source(src)
-	if err != nil {
-		return idx, nil
-	}
-	d := xml.NewDecoder(in)
-	d.Strict = true
-	// The bytes are UTF-8 by now, whatever the declaration says.
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	models := contentModels[v == odm.V20]
-
-	// RawToken and a small namespace stack of our own: Token would also resolve every
-	// attribute name and allocate for it, and this pass needs only element namespaces.
-	type binding struct{ prefix, uri string }
-	var ns []binding
-	resolve := func(prefix string) string {
-		for i := len(ns) - 1; i >= 0; i-- {
-			if ns[i].prefix == prefix {
-				return ns[i].uri
-			}
+	models := contentModels[doc.Version == odm.V20]
+	visit := func(name string, x *odm.Ext) {
+		children := x.Children()
+		if len(children) == 0 {
+			return
 		}
-		return ""
-	}
-	type frame struct {
-		at     pos
-		local  string
-		marks  int // len(ns) before this element's declarations
-		order  *orderCheck
-		inside bool // the element is AdminData or inside it
-	}
-	var stack []frame
-	for {
-		line, col := d.InputPos()
-		tok, err := d.RawToken()
-		if err != nil {
-			return idx, out
+		at := pos{x.Line, x.Col}
+		var oc *orderCheck
+		if m, ok := models[name]; ok {
+			oc = &orderCheck{model: m, best: -1}
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			at := pos{line, col}
-			mark := len(ns)
-			for _, a := range t.Attr {
-				switch {
-				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					ns = append(ns, binding{"", a.Value})
-				case a.Name.Space == "xmlns":
-					ns = append(ns, binding{a.Name.Local, a.Value})
+		for _, c := range children {
+			p := pos{c.Line, c.Col}
+			idx.kids[at] = append(idx.kids[at], kid{c.Name, p})
+			if oc != nil {
+				if of, bad := oc.see(name, c.Name, p); bad {
+					out = append(out, of)
 				}
-			}
-			isODM := resolve(t.Name.Space) == odmNS
-			f := frame{at: at, local: t.Name.Local, marks: mark}
-			if len(stack) > 0 {
-				p := &stack[len(stack)-1]
-				f.inside = p.inside
-				if p.inside && isODM {
-					idx.kids[p.at] = append(idx.kids[p.at], kid{t.Name.Local, at})
-					if p.order != nil {
-						if of, bad := p.order.see(p.local, t.Name.Local, at); bad {
-							out = append(out, of)
-						}
-					}
-				}
-			}
-			if isODM && len(stack) == 1 && t.Name.Local == "AdminData" {
-				f.inside = true
-			}
-			if f.inside && isODM {
-				if m, ok := models[t.Name.Local]; ok {
-					f.order = &orderCheck{model: m, best: -1}
-				}
-			}
-			stack = append(stack, f)
-		case xml.EndElement:
-			if len(stack) > 0 {
-				ns = ns[:stack[len(stack)-1].marks]
-				stack = stack[:len(stack)-1]
 			}
 		}
 	}
-}
-
-// declEncoding finds the encoding label in an XML declaration, as odm does.
-var declEncoding = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
-
-// utf8Source prepares src the way odm prepares its input (odm/input.go prepareInput): it
-// drops a UTF-8 byte-order mark and transcodes UTF-16 and declared legacy encodings to
-// UTF-8. odm counts lines and columns on that UTF-8 stream, so this pass must too, or its
-// positions would not match the typed values' Line and Col.
-func utf8Source(src []byte) (io.Reader, error) {
-	switch {
-	case bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}):
-		return bytes.NewReader(src[3:]), nil
-	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}), bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		return transform.NewReader(bytes.NewReader(src), dec), nil
-	case bytes.HasPrefix(src, []byte{'<', 0, '?', 0}):
-		return transform.NewReader(bytes.NewReader(src), unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
-	case bytes.HasPrefix(src, []byte{0, '<', 0, '?'}):
-		return transform.NewReader(bytes.NewReader(src), unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
+	addresses := func(as []*odm.Address) {
+		for _, a := range as {
+			if a != nil {
+				visit("Address", &a.Ext)
+			}
+		}
 	}
-	m := declEncoding.FindSubmatch(src[:min(len(src), 512)])
-	if m == nil {
-		return bytes.NewReader(src), nil
+	for _, ad := range doc.AdminData() {
+		if ad == nil {
+			continue
+		}
+		visit("AdminData", &ad.Ext)
+		for _, u := range ad.Users {
+			if u != nil {
+				visit("User", &u.Ext)
+				addresses(u.Addresses)
+			}
+		}
+		for _, o := range ad.Organizations {
+			if o != nil {
+				visit("Organization", &o.Ext)
+				addresses(o.Addresses)
+			}
+		}
+		for _, l := range ad.Locations {
+			if l != nil {
+				visit("Location", &l.Ext)
+				addresses(l.Addresses)
+			}
+		}
+		for _, sd := range ad.SignatureDefs {
+			if sd != nil {
+				visit("SignatureDef", &sd.Ext)
+			}
+		}
 	}
-	switch strings.ToLower(string(m[1])) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return bytes.NewReader(src), nil
-	}
-	var enc encoding.Encoding
-	if e, err := ianaindex.IANA.Encoding(string(m[1])); err == nil && e != nil {
-		enc = e
-	} else if e, err := htmlindex.Get(string(m[1])); err == nil && e != nil {
-		enc = e
-	} else {
-		return nil, io.ErrUnexpectedEOF // odm would have refused the input already
-	}
-	return transform.NewReader(bytes.NewReader(src), enc.NewDecoder()), nil
+	slices.SortStableFunc(out, func(a, b orderFinding) int {
+		if a.at.line != b.at.line {
+			return a.at.line - b.at.line
+		}
+		return a.at.col - b.at.col
+	})
+	return idx, out
 }

@@ -145,36 +145,6 @@ func TestCheckAdminDataFixtures(t *testing.T) {
 	}
 }
 
-// TestCheckAdminDataWithoutSource checks that the value-only check finds the same problems
-// as the source-aware one, except the order inside AdminData, which only the source shows;
-// its findings cite the enclosing element instead of a text child.
-func TestCheckAdminDataWithoutSource(t *testing.T) {
-	for _, tc := range adminDataCases {
-		src := readFixture(t, tc.file)
-		withSource := checkXML(t, src, tc.opts)
-		doc, err := odm.Decode(bytes.NewReader(src), odm.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []string
-		for _, f := range withSource {
-			if f.Code == CodeElementOrder && !strings.HasPrefix(f.Field, "ODM/") {
-				continue
-			}
-			want = append(want, string(f.Code)+" "+string(f.Severity)+" "+f.Message)
-		}
-		var got []string
-		for _, f := range CheckAdminData(doc, tc.opts) {
-			got = append(got, string(f.Code)+" "+string(f.Severity)+" "+f.Message)
-		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: without source\n got  %q\n want %q", tc.file, got, want)
-		}
-	}
-}
-
 // TestEveryAdminCodeHasFixture: each code has a fixture named after it that produces it,
 // so a reader finds the example of a code by its name. admin.readerWarning has none: the
 // reader has no warning that escapes the classification today (see

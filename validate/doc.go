@@ -197,9 +197,11 @@
 // # AdminData consistency
 //
 // [CheckAdminData] checks the AdminData of a decoded [odm.Document]; [CheckAdminDataXML]
-// reads the document itself and adds what only the source shows: the order of the
-// children inside AdminData, and the line of text-only children such as Email or Country
-// (otherwise a finding cites the enclosing User or Address). Every finding carries its
+// decodes the document first. For values read from XML, odm records the order and position
+// of every child (odm.Ext.Children), so the order of the children inside AdminData is
+// checked and a finding about a text-only child such as Email or Country cites that
+// child's line; values built in code or read from JSON have no positions, and such
+// findings cite the enclosing User or Address. Every finding carries its
 // severity, code, the element's line and column, and a Field naming the element or
 // attribute ("User/LocationRef/@LocationOID"). Findings are sorted by position.
 //
