@@ -236,8 +236,6 @@ type Source struct {
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.
 	recs []record
-	// block is the last source block the value was read in (while reading).
-	block int
 }
 
 // ID returns the original identifier called name: IDs[name], else the value of the vendor

@@ -70,7 +70,6 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 		return nil, nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
 	}
 	b := newBuilder(p, h.Version, h.Root)
-	b.pack = true
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -114,9 +113,9 @@ type pending struct {
 	groups []GroupRef // this record's InForm group references
 }
 
-// firstAccess is the access a user's first record gave. It is kept beside the user (in
-// builder.firsts, by index in Directory.Users) rather than in a pending list or on the
-// User, so that neither grows per user beyond what the directory keeps.
+// firstAccess is the access a user's first record gave; the record keeps it until the
+// user is built (see record.go), so that nothing grows per user while reading but the
+// compact records.
 type firstAccess struct {
 	block  int
 	sites  []string
@@ -149,8 +148,8 @@ func (s *slab[T]) take(n int) []T {
 
 func (s *slab[T]) one() *T { return &s.take(1)[0] }
 
-// slabs are the builder's allocators. The first group is kept by the directory; pend
-// holds what only reading needs (the sites of pending access).
+// slabs are the builder's allocators. All but pend are kept by the directory; pend holds
+// what only finish needs (the sites of the users' access).
 type slabs struct {
 	users   slab[User]
 	sources slab[Source]
@@ -161,16 +160,6 @@ type slabs struct {
 	strs    slab[string]
 	pend    slab[string]
 }
-
-// Sizes of the text slab's blocks (see builder.str).
-const (
-	textMin = 1 << 10
-	textMax = 64 << 10
-)
-
-// maxWords bounds builder.words, the small set of repeated short strings a stream
-// shares rather than copies.
-const maxWords = 64
 
 type roleKey3 struct {
 	name  string
@@ -199,37 +188,44 @@ type builder struct {
 	w       warner
 	// keep keeps the decoded records in Source for a layout-preserving write-back.
 	keep bool
-	// pack copies the model's text out of the decoded records (see str): set when the
-	// records are not kept.
-	pack bool
 
 	block int
 	study string // current block's StudyOID
 	pos   int
 
-	byOID   map[string]*User
-	byLogin map[string]*User
+	// byOID and byLogin find users (by index, see infos) to merge records into.
+	byOID   map[string]int32
+	byLogin map[string]int32
 	sites   map[string]*Site
 	studies map[string]*Study
 	groups  map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
 	pend    []pending
-	// firsts[i/firstChunk][i%firstChunk] is the first access of dir.Users[i].
-	firsts [][]firstAccess
 	// studies1 is the current block's []string{study}, shared by the values read there
-	// (capacity 1, so appending to it copies).
-	studies1 []string
+	// (capacity 1, so appending to it copies); studiesOf holds it for every block.
+	studies1  []string
+	studiesOf [][]string
 	// roles caches RoleFor, which a large file calls with a handful of names.
 	roles map[roleKey3]Role
 	mem   slabs
 
-	// text is the current block of the text slab (see str).
-	text strings.Builder
-	// words are short strings seen before (attribute names, user types, group IDs),
-	// shared by the values that repeat them; only while packing.
-	words []string
-	// prevAttrs are the previous user's extension attributes: a stream's users mostly
-	// repeat the names, and some values, at the same positions.
-	prevAttrs []Attr
+	// The users read so far, as compact records (see record.go): infos[i/infoChunk]
+	// [i%infoChunk] says where user i's record is in arena, builtUsers holds the users
+	// built early to merge a later record into, keepUsers the decoded records (keep).
+	infos      [][]userInfo
+	nusers     int32
+	arena      [][]byte
+	builtUsers []builtUser
+	keepUsers  []*odm.User
+	rec        rec
+	// text is the current text block, blocks the earlier ones.
+	text   strings.Builder
+	blocks []string
+	// refs are the strings records share by index: words (namespaces, attribute names,
+	// user types, group IDs; words indexes them, wordText holds their copies) and values
+	// that repeat from record to record.
+	refs     []string
+	words    map[string]int32
+	wordText strings.Builder
 
 	gmemo  [memoSize]groupMemo
 	gmemoN int
@@ -237,14 +233,12 @@ type builder struct {
 	rmemoN int
 }
 
-const firstChunk = 512
-
 func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	b := &builder{
 		p: p, version: v, block: -1,
 		dir:     &Directory{Source: &FileSource{Vendor: p, Version: v}},
-		byOID:   map[string]*User{},
-		byLogin: map[string]*User{},
+		byOID:   map[string]int32{},
+		byLogin: map[string]int32{},
 		sites:   map[string]*Site{},
 		studies: map[string]*Study{},
 		groups:  map[groupKey]*Group{},
@@ -256,66 +250,40 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	return b
 }
 
-// str returns s for the model. Reading a stream (pack), it copies s into the builder's
-// text slab: the decoded records are dropped, and a directory of 200,000 users should not
-// keep millions of small decoded strings alive, each a heap object that the garbage
-// collector visits and that pins a mostly free span of the decoder's garbage. The
-// strings handed out stay valid and unchanged: a strings.Builder only appends.
-func (b *builder) str(s string) string {
-	if !b.pack || s == "" {
-		return s
+// vocabulary holds the names and values that recur in every record of a vendor's export
+// (namespace URIs, vendor attribute names, user types, flags): builder.word shares these
+// constants rather than copies.
+var vocabulary = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{
+		odm.NS13, odm.NS12, odm.NS20, odm.NSInForm, odm.NSRave, odm.NSOpenClinica, odm.NSOpenClinica12,
+		odm.NSOpenClinicaRules, odm.NSXML, odm.NSXSI, odm.NSDS,
+		"DBUID", "GUID", "Revision", "StudyLocale", "Active", "Terminated", "InFormUserType", "MappingVersion",
+		"UserRole", "UserGroup", "SiteGroup", "Status", "UserName", "SiteCountry", "SiteTimezone", "Locale",
+		"StudySiteNumber", "GroupOID",
+		string(odm.UserSponsor), string(odm.UserInvestigator), string(odm.UserLab), string(odm.UserOther),
+		string(odm.UserSubject), string(odm.UserMonitor), string(odm.UserDataAnalyst),
+		string(odm.UserCareProvider), string(odm.UserAssessor),
+		string(odm.TelecomEmail), string(odm.TelecomPager), string(odm.TelecomPhone), string(odm.TelecomFax),
+		string(odm.TelecomSMS), string(odm.TelecomURL), string(odm.TelecomOther),
+		"Yes", "No", "yes", "no", "true", "false", "Y", "N", "0", "1",
+		string(CategorySystem), string(CategorySite), string(CategorySponsor), string(CategorySupport),
+		string(CategoryIntegration), string(CategoryParticipant),
+	} {
+		m[s] = s
 	}
-	if b.text.Cap()-b.text.Len() < len(s) {
-		n := max(min(textMax, 2*b.text.Cap()), textMin, len(s))
-		b.text = strings.Builder{}
-		b.text.Grow(n)
-	}
-	i := b.text.Len()
-	b.text.WriteString(s)
-	return b.text.String()[i:]
-}
-
-// word is str for short strings that repeat (attribute names, user types, group IDs):
-// one copy is shared.
-func (b *builder) word(s string) string {
-	if !b.pack || s == "" {
-		return s
-	}
-	for _, w := range b.words {
-		if w == s {
-			return w
-		}
-	}
-	w := b.str(s)
-	if len(b.words) < maxWords && len(s) <= 64 {
-		b.words = append(b.words, w)
-	}
-	return w
-}
-
-// strs returns the non-blank strings of in followed by the n others that fill adds, as
-// one slab slice (nil when there are none).
-func (b *builder) strs(in []string, extra int) []string {
-	n := extra
-	for _, s := range in {
-		if !isBlank(s) {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := b.mem.strs.take(n)[:0]
-	for _, s := range in {
-		if !isBlank(s) {
-			out = append(out, b.str(s))
-		}
-	}
-	return out
-}
+	return m
+}()
 
 // isBlank reports whether s is empty or white space (strings.TrimSpace(s) == "").
 func isBlank(s string) bool {
+	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf {
+		return false
+	}
+	return isBlankSlow(s)
+}
+
+func isBlankSlow(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf {
 			return strings.TrimSpace(s[i:]) == ""
@@ -352,53 +320,6 @@ func extAttrs(attrs []odm.Attr, all bool) []Attr {
 			out = append(out, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
 		}
 	}
-	return out
-}
-
-// recordAttrs is extAttrs(attrs, false) for a record's Source, from the slab. While
-// packing, names and values the previous record had at the same position are shared.
-func (b *builder) recordAttrs(attrs []odm.Attr) []Attr {
-	n := 0
-	for i := range attrs {
-		if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := b.mem.attrs.take(n)
-	if !b.pack {
-		j := 0
-		for i := range attrs {
-			if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
-				out[j] = Attr{Space: a.Space, Name: a.Local, Value: a.Value}
-				j++
-			}
-		}
-		return out
-	}
-	prev := b.prevAttrs
-	j := 0
-	for i := range attrs {
-		a := &attrs[i]
-		if a.Space == "" || a.IsNamespaceDecl() {
-			continue
-		}
-		o := &out[j]
-		if j < len(prev) && prev[j].Name == a.Local && prev[j].Space == a.Space {
-			o.Space, o.Name = prev[j].Space, prev[j].Name
-			if prev[j].Value == a.Value {
-				o.Value = prev[j].Value
-			} else {
-				o.Value = b.str(a.Value)
-			}
-		} else {
-			o.Space, o.Name, o.Value = b.word(a.Space), b.word(a.Local), b.str(a.Value)
-		}
-		j++
-	}
-	b.prevAttrs = out
 	return out
 }
 
@@ -451,6 +372,7 @@ func (b *builder) startBlock(ad *odm.AdminData) {
 	b.study = strings.TrimSpace(ad.StudyOID)
 	b.pos = 0
 	b.studies1 = []string{b.study}
+	b.studiesOf = append(b.studiesOf, b.studies1)
 	b.addStudy(b.study)
 	b.dir.Source.Blocks = append(b.dir.Source.Blocks, Block{Study: b.study, Attrs: extAttrs(ad.Attrs, false), ad: ad})
 }
@@ -535,111 +457,9 @@ func addresses(in []*odm.Address) []Address {
 	return out
 }
 
-// recordAddresses is addresses for a record read by b: from the slab, text packed.
-func (b *builder) recordAddresses(in []*odm.Address) []Address {
-	if len(in) == 0 {
-		return nil
-	}
-	out := b.mem.addrs.take(len(in))[:0]
-	for _, a := range in {
-		m := Address{HouseNumber: a.HouseNumber, City: a.City, StateProv: a.StateProv, Country: a.Country,
-			PostalCode: a.PostalCode, OtherText: a.OtherText}
-		if g := a.GeoPosition; g != nil {
-			m.Longitude, m.Latitude, m.Altitude = g.Longitude, g.Latitude, g.Altitude
-		}
-		m.StreetNames = b.strs(a.StreetNames, 0)
-		if m.isZero() {
-			continue // <Address/> as Rave writes it says nothing
-		}
-		m.HouseNumber, m.City, m.StateProv = b.str(m.HouseNumber), b.str(m.City), b.str(m.StateProv)
-		m.Country, m.PostalCode, m.OtherText = b.str(m.Country), b.str(m.PostalCode), b.str(m.OtherText)
-		m.Longitude, m.Latitude, m.Altitude = b.str(m.Longitude), b.str(m.Latitude), b.str(m.Altitude)
-		out = append(out, m)
-	}
-	return out
-}
-
 func (a Address) isZero() bool {
 	return len(a.StreetNames) == 0 && a.HouseNumber == "" && a.City == "" && a.StateProv == "" &&
 		a.Country == "" && a.PostalCode == "" && a.OtherText == "" && a.Longitude == "" && a.Latitude == "" && a.Altitude == ""
-}
-
-// userFields fills m from the standard ODM fields of u. A value that repeats another
-// (a login equal to the OID, a full name equal to the display name) shares its text.
-func (b *builder) userFields(m *User, u *odm.User, id string) {
-	m.ID = b.str(id)
-	m.Login = m.ID
-	if u.LoginName != id {
-		m.Login = b.str(u.LoginName)
-	}
-	m.DisplayName = b.str(u.DisplayName)
-	m.FullName = m.DisplayName
-	if u.FullName != u.DisplayName {
-		m.FullName = b.str(u.FullName)
-	}
-	m.GivenName, m.FamilyName = b.str(u.FirstName), b.str(u.LastName)
-	m.Prefix, m.Suffix = b.str(u.Prefix), b.str(u.Suffix)
-	m.Organization, m.OrganizationID = b.str(u.Organization), b.str(u.OrganizationOID)
-	m.Type = b.word(string(u.UserType))
-	m.Addresses = b.recordAddresses(u.Addresses)
-	if !isBlank(u.Pager) {
-		m.Pager = b.str(u.Pager)
-	}
-	if p := u.Picture; p != nil {
-		m.Picture = &Picture{File: b.str(p.PictureFileName), Type: b.word(p.ImageType)}
-	}
-	if p := u.Image; p != nil {
-		m.Picture = &Picture{File: b.str(p.ImageFileName), Href: b.str(p.Href), MIMEType: b.word(p.MimeType)}
-	}
-	// ODM 2.0 contacts: count them first so that each list is one slab slice.
-	var emails, phones, faxes, others int
-	pager := m.Pager != ""
-	for _, t := range u.Telecoms {
-		switch t.TelecomType {
-		case odm.TelecomEmail:
-			emails++
-		case odm.TelecomPhone:
-			phones++
-		case odm.TelecomFax:
-			faxes++
-		case odm.TelecomPager:
-			if !pager {
-				pager = true
-				continue
-			}
-			others++
-		default:
-			others++
-		}
-	}
-	m.Emails = b.strs(u.Emails, emails)
-	m.Phones = b.strs(u.Phones, phones)
-	m.Faxes = b.strs(u.Faxes, faxes)
-	m.Certificates = b.strs(u.Certificates, 0)
-	if len(u.Telecoms) == 0 {
-		return
-	}
-	if others > 0 {
-		m.Telecoms = make([]Telecom, 0, others)
-	}
-	for _, t := range u.Telecoms {
-		switch t.TelecomType {
-		case odm.TelecomEmail:
-			m.Emails = append(m.Emails, b.str(t.Value))
-		case odm.TelecomPhone:
-			m.Phones = append(m.Phones, b.str(t.Value))
-		case odm.TelecomFax:
-			m.Faxes = append(m.Faxes, b.str(t.Value))
-		case odm.TelecomPager:
-			if m.Pager == "" {
-				m.Pager = b.str(t.Value)
-				continue
-			}
-			fallthrough
-		default:
-			m.Telecoms = append(m.Telecoms, Telecom{Type: b.word(string(t.TelecomType)), Value: b.str(t.Value)})
-		}
-	}
 }
 
 // categoryFromType guesses the account category from the ODM UserType when the vendor
@@ -733,170 +553,6 @@ func ocStatus(s string) Status {
 	return ""
 }
 
-func (b *builder) user(u *odm.User) {
-	b.ensureBlock()
-	id := trimSpace(u.OID)
-	if id != u.OID {
-		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
-	}
-	m := b.mem.users.one()
-	b.userFields(m, u, id)
-	src := b.mem.sources.one()
-	*src = Source{Vendor: b.p, Studies: b.studies1, block: b.block}
-	if b.keep {
-		src.recs = []record{{block: b.block, pos: b.pos, v: u}}
-	}
-	b.pos++
-	// Vendor attributes, read from Source.Attrs: the same attributes in the same order as
-	// u's (namespace declarations and unprefixed ones left out), with the text packed.
-	src.Attrs = b.recordAttrs(u.Attrs)
-	var role string
-	switch b.p {
-	case ProfileInForm:
-		var term, active, utype string
-		var hasLocale, hasTerm, hasActive, hasType bool
-		for i := range src.Attrs {
-			a := &src.Attrs[i]
-			if a.Space != odm.NSInForm {
-				continue
-			}
-			switch a.Name {
-			case "StudyLocale":
-				if !hasLocale {
-					m.Locale, hasLocale = a.Value, true
-				}
-			case "Terminated":
-				if !hasTerm {
-					term, hasTerm = a.Value, true
-				}
-			case "Active":
-				if !hasActive {
-					active, hasActive = a.Value, true
-				}
-			case "InFormUserType":
-				if !hasType {
-					utype, hasType = a.Value, true
-				}
-			}
-		}
-		m.Status = informStatusOf(term, hasTerm, active, hasActive)
-		if hasType {
-			if c, ok := parseCategory(utype); ok {
-				m.Category = c
-			} else {
-				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty")
-			}
-		}
-		n := 0
-		for _, nd := range u.Nodes {
-			if g, ok := nd.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
-				n++
-			}
-		}
-		if n > 0 {
-			m.Groups = b.mem.groups.take(n)[:0]
-			for _, nd := range u.Nodes {
-				if g, ok := nd.(*odm.Element); ok && g.Is(odm.NSInForm, "GroupRef") {
-					gid, _ := g.Attr("", "GroupOID")
-					m.Groups = append(m.Groups, GroupRef{ID: b.word(trimSpace(gid))})
-				}
-			}
-		}
-	case ProfileRave:
-		var active, userGroup, siteGroup string
-		var hasActive, hasRole, hasUserGroup, hasSiteGroup bool
-		for i := range src.Attrs {
-			a := &src.Attrs[i]
-			if a.Space != odm.NSRave {
-				continue
-			}
-			switch a.Name {
-			case "Active":
-				if !hasActive {
-					active, hasActive = a.Value, true
-				}
-			case "UserRole":
-				if !hasRole {
-					role, hasRole = a.Value, true
-				}
-			case "UserGroup":
-				if !hasUserGroup {
-					userGroup, hasUserGroup = a.Value, true
-				}
-			case "SiteGroup":
-				if !hasSiteGroup {
-					siteGroup, hasSiteGroup = a.Value, true
-				}
-			}
-		}
-		m.Status = raveStatusOf(active, hasActive)
-		if n := btoi(userGroup != "") + btoi(siteGroup != ""); n > 0 {
-			m.Groups = b.mem.groups.take(n)[:0]
-			if userGroup != "" {
-				m.Groups = append(m.Groups, GroupRef{Name: userGroup, Type: "UserGroup"})
-			}
-			if siteGroup != "" {
-				m.Groups = append(m.Groups, GroupRef{Name: siteGroup, Type: "SiteGroup"})
-			}
-		}
-		if m.Login == "" {
-			m.Login = m.ID // Rave's User OID is the login name
-		}
-	case ProfileOpenClinica:
-		// OpenClinica's exporter writes no attributes on User; these are read when a
-		// producer adds them (the names ClinicalData's UserInfo and UserRef use).
-		for i := range src.Attrs {
-			a := &src.Attrs[i]
-			if !isOpenClinicaNS(a.Space) {
-				continue
-			}
-			switch a.Name {
-			case "UserRole":
-				role = a.Value
-			case "Status":
-				m.Status = ocStatus(a.Value)
-			case "UserName":
-				if m.Login == "" {
-					m.Login = a.Value
-				}
-			}
-		}
-	}
-	if m.Category == "" {
-		m.Category = categoryFromType(u.UserType)
-	}
-	if id != u.OID {
-		src.IDs = map[string]string{"OID": u.OID}
-	}
-	for _, n := range u.Nodes {
-		e, ok := n.(*odm.Element)
-		if !ok || (b.p == ProfileInForm && e.Is(odm.NSInForm, "GroupRef")) {
-			continue
-		}
-		src.Elements = append(src.Elements, elementXML(e))
-	}
-	m.Source = src
-
-	sites := b.userSites(u)
-	if prev := b.findUser(id, m.Login); prev != nil {
-		b.merge(prev, m)
-		prev.Source.block = b.block
-		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: sites, role: role, groups: m.Groups})
-		return
-	}
-	b.byOID[m.ID] = m
-	if m.Login != "" && m.Login != id {
-		// A login equal to the OID is found through byOID (see findUser).
-		if _, ok := b.byLogin[m.Login]; !ok {
-			b.byLogin[m.Login] = m
-		}
-	}
-	b.dir.Users = append(b.dir.Users, m)
-	// The first record's access is kept beside the user (no per-user growth of b.pend,
-	// which matters for 200,000 users); later records of the same person go to b.pend.
-	b.addFirst(firstAccess{block: b.block, sites: sites, role: role, groups: m.Groups[:len(m.Groups):len(m.Groups)]})
-}
-
 func btoi(v bool) int {
 	if v {
 		return 1
@@ -904,66 +560,26 @@ func btoi(v bool) int {
 	return 0
 }
 
-// addFirst records the first access of the user just appended to dir.Users.
-func (b *builder) addFirst(f firstAccess) {
-	if n := len(b.firsts); n == 0 || len(b.firsts[n-1]) == cap(b.firsts[n-1]) {
-		b.firsts = append(b.firsts, make([]firstAccess, 0, firstChunk))
-	}
-	last := &b.firsts[len(b.firsts)-1]
-	*last = append(*last, f)
-}
-
-// userSites returns the site IDs a user record points at: its LocationRefs (ODM 1.3) or
-// LocationOID (2.0), without InForm's automatic "Unknown" location.
-func (b *builder) userSites(u *odm.User) []string {
-	var buf [4]string
-	out := buf[:0]
-	add := func(s string) {
-		s = trimSpace(s)
-		if s == "" || (b.p == ProfileInForm && s == "Unknown") {
-			return
-		}
-		for _, o := range out {
-			if o == s {
-				return
-			}
-		}
-		out = append(out, s)
-	}
-	for _, r := range u.LocationRefs {
-		add(r.LocationOID)
-	}
-	add(u.LocationOID)
-	if len(out) == 0 {
-		return nil
-	}
-	sites := b.mem.pend.take(len(out))
-	for i, s := range out {
-		sites[i] = b.str(s)
-	}
-	return sites
-}
-
 // findUser finds the person a record is about: same OID, else same login listed in
 // another AdminData block (two records in one block are two users, as ODM requires
 // unique OIDs there).
-func (b *builder) findUser(id, login string) *User {
-	if u, ok := b.byOID[id]; ok {
-		return u
+func (b *builder) findUser(id, login string) (int32, bool) {
+	if i, ok := b.byOID[id]; ok {
+		return i, true
 	}
 	if login == "" {
-		return nil
+		return 0, false
 	}
-	u, ok := b.byLogin[login]
+	i, ok := b.byLogin[login]
 	if !ok {
-		if u, ok = b.byOID[login]; ok && u.Login != login {
+		if i, ok = b.byOID[login]; ok && b.login(i) != login {
 			ok = false
 		}
 	}
-	if ok && u.Source.block != b.block {
-		return u
+	if ok && b.info(i).block != int32(b.block) {
+		return i, true
 	}
-	return nil
+	return 0, false
 }
 
 // merge folds a second record of one person into the first: empty fields are filled,
@@ -1386,7 +1002,20 @@ func (b *builder) finish() {
 	}
 	b.gmemoN = 0
 	var wGroups, wAccess, wRoles warner
-	for i, u := range d.Users {
+	if b.nusers > 0 {
+		d.Users = make([]*User, b.nusers)
+	}
+	for i := range d.Users {
+		// Build the user from its record (unless a merge built it already).
+		var u *User
+		var f firstAccess
+		if in := b.info(int32(i)); in.chunk >= 0 {
+			u, f = b.decode(b.arena[in.chunk][in.off : in.off+in.n])
+		} else {
+			bu := &b.builtUsers[in.off]
+			u, f = bu.u, bu.f
+		}
+		d.Users[i] = u
 		for j := range u.Groups {
 			g := &u.Groups[j]
 			if g.ID == "" {
@@ -1398,7 +1027,6 @@ func (b *builder) finish() {
 				wGroups.add(CodeDanglingRef, "User/pf:GroupRef/@GroupOID", "User "+u.ID, "the group is not defined in the file")
 			}
 		}
-		f := &b.firsts[i/firstChunk][i%firstChunk]
 		b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
 		for _, pd := range extra[u] {
 			b.resolve(&wAccess, pd, only)
@@ -1410,7 +1038,7 @@ func (b *builder) finish() {
 		}
 		fillEmpty(u)
 	}
-	b.firsts, b.pend = nil, nil
+	b.infos, b.arena, b.builtUsers, b.pend = nil, nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)
 	b.w.fold(&wRoles)

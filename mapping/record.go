@@ -1,0 +1,964 @@
+package mapping
+
+import (
+	"encoding/binary"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// Users are read in two steps. While the file is read, each user record becomes a compact
+// record: a byte string without pointers, its text in the builder's text blocks. Once the
+// whole file is read (finish), or when a later record of the same person has to be merged
+// into it, a record is built into the model's values (User, Source, Attrs, ...).
+//
+// The point is the garbage collector. A decoder allocates several times what it keeps,
+// so reading a large file runs many collections, and each one scans every pointer the
+// directory holds so far. The model's values hold about eighty pointer words per user;
+// built directly, scanning them again and again made reading a 200,000-user file cost a
+// third more than decoding it. Compact records hold none, and the values built from them
+// at the end are scanned about once.
+
+// A string in a record is a uvarint tag: its low three bits say what it is (tag*), the
+// rest is an argument n.
+const (
+	tagEmpty = 0 // n == 0: ""; n > 0: the text continues in text block n-1, at the uvarint offset that follows
+	tagOwn   = 1 // the next n bytes of the record's text
+	tagRef   = 2 // b.refs[n]
+	tagAttr  = 3 // the value of the record's attribute n
+	tagSub   = 4 // last[off : off+n], off a uvarint that follows; last is the last string given by tagOwn, tagRef or tagAttr
+	tagBits  = 3
+)
+
+// Sizes of the text blocks.
+const (
+	textMin = 1 << 10
+	textMax = 64 << 10
+)
+
+// Limits of the builder's tables of shared strings: beyond them, strings are copied.
+const (
+	maxRefs = 1 << 16
+	maxWord = 64 // the longest string worth sharing as a word
+)
+
+// Slots of strings compared with the previous record's (prevSlot): attribute values by
+// position, then the user's fields that repeat from user to user.
+const (
+	slotAttrs  = 0 // nAttrSlots of them
+	nAttrSlots = 16
+	slotPrefix = slotAttrs + nAttrSlots
+	slotSuffix = slotPrefix + 1
+	slotOrg    = slotSuffix + 1
+	slotOrgID  = slotOrg + 1
+	slotType   = slotOrgID + 1
+	slotAddr   = slotType + 1 // the 9 fields of the first address
+	slotGroups = slotAddr + 9 // nGroupSlot group IDs
+	nGroupSlot = 8
+	nSlots     = slotGroups + nGroupSlot
+)
+
+// prevSlot is what a slot held in the previous record: the text (a stable copy) and, once
+// a later record repeated it, its index in b.refs (else -1).
+type prevSlot struct {
+	s   string
+	ref int32
+}
+
+// prevAttr is what the previous record had at one attribute position.
+type prevAttr struct {
+	space, name uint64 // the tags of its namespace and name when words (tagRef), else 0
+	kind        attrKind
+}
+
+// attrKind says which vendor attribute an attribute is, for the profile being read.
+type attrKind uint8
+
+const (
+	akOther attrKind = iota
+	akInFormLocale
+	akInFormTerminated
+	akInFormActive
+	akInFormUserType
+	akRaveActive
+	akRaveRole
+	akRaveUserGroup
+	akRaveSiteGroup
+	akOCRole
+	akOCStatus
+	akOCUserName
+)
+
+func kindOf(p Profile, space, local string) attrKind {
+	switch {
+	case p == ProfileInForm && space == odm.NSInForm:
+		switch local {
+		case "StudyLocale":
+			return akInFormLocale
+		case "Terminated":
+			return akInFormTerminated
+		case "Active":
+			return akInFormActive
+		case "InFormUserType":
+			return akInFormUserType
+		}
+	case p == ProfileRave && space == odm.NSRave:
+		switch local {
+		case "Active":
+			return akRaveActive
+		case "UserRole":
+			return akRaveRole
+		case "UserGroup":
+			return akRaveUserGroup
+		case "SiteGroup":
+			return akRaveSiteGroup
+		}
+	case p == ProfileOpenClinica && isOpenClinicaNS(space):
+		// OpenClinica's exporter writes no attributes on User; these are read when a
+		// producer adds them (the names ClinicalData's UserInfo and UserRef use).
+		switch local {
+		case "UserRole":
+			return akOCRole
+		case "Status":
+			return akOCStatus
+		case "UserName":
+			return akOCUserName
+		}
+	}
+	return akOther
+}
+
+var (
+	categoryCodes = [...]Category{"", CategorySystem, CategorySite, CategorySponsor, CategorySupport, CategoryIntegration, CategoryParticipant}
+	statusCodes   = [...]Status{"", StatusCreated, StatusInvited, StatusAvailable, StatusDeactivated}
+)
+
+func code[T comparable](codes []T, v T) byte {
+	for i, c := range codes {
+		if c == v {
+			return byte(i)
+		}
+	}
+	panic("mapping: no code")
+}
+
+// userInfo is what the builder knows of a user while reading, without pointers.
+type userInfo struct {
+	chunk int32 // the arena chunk of its record; -1 once built (off is then its index in b.built)
+	off   int32
+	n     int32
+	block int32 // the last AdminData block the person was read in
+}
+
+const infoChunk = 1024
+
+// builtUser is a user built before finish (to merge a later record into it) and the
+// access its first record gave.
+type builtUser struct {
+	u *User
+	f firstAccess
+}
+
+// rec is the record being written and the state carried from record to record.
+type rec struct {
+	buf  []byte
+	last string // for tagSub
+	// prev* describe the previous user record (see prevSlot).
+	prevRaw   []odm.Attr
+	prevAttrs [nAttrSlots]prevAttr
+	prev      [nSlots]prevSlot
+}
+
+func (r *rec) uvarint(x uint64) { r.buf = binary.AppendUvarint(r.buf, x) }
+
+func (r *rec) tag(kind, n uint64) { r.uvarint(n<<tagBits | kind) }
+
+// textBlock returns text block i as written so far.
+func (b *builder) textBlock(i int) string {
+	if i < len(b.blocks) {
+		return b.blocks[i]
+	}
+	return b.text.String()
+}
+
+// own writes s as the record's own text and returns its copy.
+func (b *builder) own(s string) string {
+	r := &b.rec
+	if s == "" {
+		r.tag(tagEmpty, 0)
+		return ""
+	}
+	if b.text.Cap()-b.text.Len() < len(s) {
+		b.blocks = append(b.blocks, b.text.String())
+		b.text = strings.Builder{}
+		b.text.Grow(max(min(textMax, 2*len(b.blocks[len(b.blocks)-1])), textMin, len(s)))
+		r.tag(tagEmpty, uint64(len(b.blocks))+1)
+		r.uvarint(0)
+	}
+	i := b.text.Len()
+	b.text.WriteString(s)
+	r.tag(tagOwn, uint64(len(s)))
+	c := b.text.String()[i:]
+	r.last = c
+	return c
+}
+
+// ref writes b.refs[i].
+func (b *builder) ref(i int32) string {
+	b.rec.tag(tagRef, uint64(i))
+	s := b.refs[i]
+	b.rec.last = s
+	return s
+}
+
+// sub writes last[off:off+n].
+func (b *builder) sub(off, n int) string {
+	if n == 0 {
+		b.rec.tag(tagEmpty, 0)
+		return ""
+	}
+	b.rec.tag(tagSub, uint64(n))
+	b.rec.uvarint(uint64(off))
+	return b.rec.last[off : off+n]
+}
+
+// attrValue writes the value of the record's attribute i.
+func (b *builder) attrValue(i int, v string) string {
+	b.rec.tag(tagAttr, uint64(i))
+	b.rec.last = v
+	return v
+}
+
+// word returns the index in b.refs of s, a short string that recurs (a namespace, an
+// attribute name, a user type, a group ID), adding it; -1 when s is not worth sharing.
+// The vocabulary's constants are used as they are.
+func (b *builder) word(s string) int32 {
+	if i, ok := b.words[s]; ok {
+		return i
+	}
+	if len(s) > maxWord || len(b.refs) >= maxRefs {
+		return -1
+	}
+	c, ok := vocabulary[s]
+	if !ok {
+		if b.wordText.Cap()-b.wordText.Len() < len(s) {
+			b.wordText = strings.Builder{}
+			b.wordText.Grow(4 << 10)
+		}
+		i := b.wordText.Len()
+		b.wordText.WriteString(s)
+		c = b.wordText.String()[i:]
+	}
+	i := int32(len(b.refs))
+	b.refs = append(b.refs, c)
+	if b.words == nil {
+		b.words = map[string]int32{}
+	}
+	b.words[c] = i
+	return i
+}
+
+// putWord writes s shared as a word where it can be.
+func (b *builder) putWord(s string) string {
+	if s == "" {
+		return b.own("")
+	}
+	if i := b.word(s); i >= 0 {
+		return b.ref(i)
+	}
+	return b.own(s)
+}
+
+// putSame writes s, shared with the previous record's slot when it repeats it.
+func (b *builder) putSame(slot int, s string) string {
+	p := &b.rec.prev[slot]
+	if s != "" && s == p.s {
+		if p.ref < 0 && len(b.refs) < maxRefs {
+			p.ref = int32(len(b.refs))
+			b.refs = append(b.refs, p.s)
+		}
+		if p.ref >= 0 {
+			return b.ref(p.ref)
+		}
+	}
+	c := b.own(s)
+	*p = prevSlot{c, -1}
+	return c
+}
+
+// putSameWord is putSame for a slot that holds words.
+func (b *builder) putSameWord(slot int, s string) string {
+	p := &b.rec.prev[slot]
+	if s != "" && s == p.s && p.ref >= 0 {
+		return b.ref(p.ref)
+	}
+	if s == "" {
+		*p = prevSlot{}
+		return b.own("")
+	}
+	if i := b.word(s); i >= 0 {
+		*p = prevSlot{b.refs[i], i}
+		return b.ref(i)
+	}
+	c := b.own(s)
+	*p = prevSlot{c, -1}
+	return c
+}
+
+// store keeps the record just written in the arena and returns where.
+func (b *builder) store() (chunk, off int32) {
+	buf := b.rec.buf
+	if n := len(b.arena); n == 0 || cap(b.arena[n-1])-len(b.arena[n-1]) < len(buf) {
+		b.arena = append(b.arena, make([]byte, 0, max(textMax, len(buf))))
+	}
+	c := &b.arena[len(b.arena)-1]
+	off = int32(len(*c))
+	*c = append(*c, buf...)
+	return int32(len(b.arena) - 1), off
+}
+
+func (b *builder) info(i int32) *userInfo { return &b.infos[i/infoChunk][i%infoChunk] }
+
+func (b *builder) addInfo(in userInfo) int32 {
+	if n := len(b.infos); n == 0 || len(b.infos[n-1]) == cap(b.infos[n-1]) {
+		b.infos = append(b.infos, make([]userInfo, 0, infoChunk))
+	}
+	last := &b.infos[len(b.infos)-1]
+	*last = append(*last, in)
+	b.nusers++
+	return b.nusers - 1
+}
+
+// built returns user i as model values, building it from its record the first time.
+func (b *builder) built(i int32) *builtUser {
+	in := b.info(i)
+	if in.chunk >= 0 {
+		u, f := b.decode(b.arena[in.chunk][in.off : in.off+in.n])
+		in.chunk, in.off = -1, int32(len(b.builtUsers))
+		b.builtUsers = append(b.builtUsers, builtUser{u, f})
+	}
+	return &b.builtUsers[in.off]
+}
+
+// login returns the login of user i.
+func (b *builder) login(i int32) string {
+	in := b.info(i)
+	if in.chunk < 0 {
+		return b.builtUsers[in.off].u.Login
+	}
+	u, _ := b.decode(b.arena[in.chunk][in.off : in.off+in.n])
+	return u.Login
+}
+
+// user reads one User record.
+func (b *builder) user(u *odm.User) {
+	b.ensureBlock()
+	id := trimSpace(u.OID)
+	if id != u.OID {
+		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
+	}
+	r := &b.rec
+	r.buf = r.buf[:0]
+	r.last = ""
+	// Where the record's text starts, the block it was read in, and (keep) its record.
+	r.uvarint(uint64(len(b.blocks)))
+	r.uvarint(uint64(b.text.Len()))
+	r.uvarint(uint64(b.block))
+	if b.keep {
+		r.uvarint(uint64(len(b.keepUsers)))
+		r.uvarint(uint64(b.pos))
+		b.keepUsers = append(b.keepUsers, u)
+	}
+	b.pos++
+
+	// Vendor extension attributes (Source.Attrs), and what the profile reads from them.
+	var (
+		locale, role, userName, userGroup, siteGroup = -1, -1, -1, -1, -1
+		localeV, userNameV, userGroupV, siteGroupV   string
+		term, active, utype, ocStatusV               string
+		hasTerm, hasActive, hasType, hasOCStatus     bool
+	)
+	n := 0
+	for i := range u.Attrs {
+		if a := &u.Attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+			n++
+		}
+	}
+	r.uvarint(uint64(n))
+	// While the attributes match the previous record's one for one (the decoder's
+	// namespace strings are shared, so comparing them is cheap), attribute i is written
+	// as the previous record's was, its value shared when it repeats.
+	raw := r.prevRaw
+	same := len(raw) == len(u.Attrs)
+	j := 0
+	for i := range u.Attrs {
+		a := &u.Attrs[i]
+		if same && (raw[i].Space != a.Space || raw[i].Local != a.Local) {
+			same = false
+		}
+		if a.Space == "" || a.IsNamespaceDecl() {
+			continue
+		}
+		var pa *prevAttr
+		if j < nAttrSlots {
+			pa = &r.prevAttrs[j]
+		}
+		var kind attrKind
+		if same && pa != nil && pa.space != 0 && pa.name != 0 {
+			r.uvarint(pa.space)
+			r.uvarint(pa.name)
+			kind = pa.kind
+		} else {
+			kind = kindOf(b.p, a.Space, a.Local)
+			var ts, tn uint64
+			if w := b.word(a.Space); w >= 0 {
+				ts = uint64(w)<<tagBits | tagRef
+				r.uvarint(ts)
+			} else {
+				b.own(a.Space)
+			}
+			if w := b.word(a.Local); w >= 0 {
+				tn = uint64(w)<<tagBits | tagRef
+				r.uvarint(tn)
+			} else {
+				b.own(a.Local)
+			}
+			if pa != nil {
+				*pa = prevAttr{ts, tn, kind}
+			}
+		}
+		if j < nAttrSlots {
+			p := &r.prev[slotAttrs+j]
+			if same && raw[i].Value == a.Value && a.Value != "" {
+				if p.ref < 0 && len(b.refs) < maxRefs {
+					p.ref = int32(len(b.refs))
+					b.refs = append(b.refs, p.s)
+				}
+				if p.ref >= 0 {
+					b.ref(p.ref)
+				} else {
+					p.s = b.own(a.Value)
+				}
+			} else {
+				*p = prevSlot{b.own(a.Value), -1}
+			}
+		} else {
+			b.own(a.Value)
+		}
+		switch kind {
+		case akInFormLocale:
+			if locale < 0 {
+				locale, localeV = j, a.Value
+			}
+		case akInFormTerminated:
+			if !hasTerm {
+				term, hasTerm = a.Value, true
+			}
+		case akInFormActive, akRaveActive:
+			if !hasActive {
+				active, hasActive = a.Value, true
+			}
+		case akInFormUserType:
+			if !hasType {
+				utype, hasType = a.Value, true
+			}
+		case akRaveRole:
+			if role < 0 {
+				role = j
+			}
+		case akRaveUserGroup:
+			if userGroup < 0 {
+				userGroup, userGroupV = j, a.Value
+			}
+		case akRaveSiteGroup:
+			if siteGroup < 0 {
+				siteGroup, siteGroupV = j, a.Value
+			}
+		case akOCRole:
+			role = j
+		case akOCStatus:
+			ocStatusV, hasOCStatus = a.Value, true
+		case akOCUserName:
+			if userName < 0 && a.Value != "" {
+				userName, userNameV = j, a.Value
+			}
+		}
+		j++
+	}
+	r.prevRaw = u.Attrs
+
+	// Status and category.
+	var status Status
+	var category Category
+	switch b.p {
+	case ProfileInForm:
+		status = informStatusOf(term, hasTerm, active, hasActive)
+		if hasType {
+			if c, ok := parseCategory(utype); ok {
+				category = c
+			} else {
+				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty")
+			}
+		}
+	case ProfileRave:
+		status = raveStatusOf(active, hasActive)
+	case ProfileOpenClinica:
+		if hasOCStatus {
+			status = ocStatus(ocStatusV)
+		}
+	}
+	if category == "" {
+		category = categoryFromType(u.UserType)
+	}
+
+	// The standard fields.
+	idc := b.own(id)
+	var login string
+	switch {
+	case u.LoginName != "" && u.LoginName == id, u.LoginName == "" && b.p == ProfileRave:
+		login = b.sub(0, len(id)) // Rave's User OID is the login name
+	case u.LoginName == "" && userName >= 0:
+		login = b.attrValue(userName, userNameV)
+	default:
+		login = b.own(u.LoginName)
+	}
+	display := b.own(u.DisplayName)
+	if u.FullName == u.DisplayName {
+		b.sub(0, len(display))
+	} else {
+		b.own(u.FullName)
+	}
+	// "Given Family" as the last name written (the full or display name): its parts.
+	if g, f, d := u.FirstName, u.LastName, r.last; g != "" && f != "" && len(d) == len(g)+1+len(f) &&
+		d[len(g)] == ' ' && d[:len(g)] == g && d[len(g)+1:] == f {
+		b.sub(0, len(g))
+		b.sub(len(g)+1, len(f))
+	} else {
+		b.own(g)
+		b.own(f)
+	}
+	b.putSame(slotPrefix, u.Prefix)
+	b.putSame(slotSuffix, u.Suffix)
+	// The pager and the lists, ODM 2.0 contacts included.
+	pager := ""
+	if !isBlank(u.Pager) {
+		pager = u.Pager
+	}
+	var emails, phones, faxes, others int
+	for _, t := range u.Telecoms {
+		switch t.TelecomType {
+		case odm.TelecomEmail:
+			emails++
+		case odm.TelecomPhone:
+			phones++
+		case odm.TelecomFax:
+			faxes++
+		case odm.TelecomPager:
+			if pager == "" {
+				pager = t.Value
+				continue
+			}
+			others++
+		default:
+			others++
+		}
+	}
+	b.own(pager)
+	b.putSame(slotOrg, u.Organization)
+	b.putSame(slotOrgID, u.OrganizationOID)
+	if locale >= 0 {
+		b.attrValue(locale, localeV)
+	} else {
+		b.own("")
+	}
+	b.putSameWord(slotType, string(u.UserType))
+	r.buf = append(r.buf, code(categoryCodes[:], category), code(statusCodes[:], status))
+	b.strList(u.Emails, u.Telecoms, odm.TelecomEmail, emails)
+	b.strList(u.Phones, u.Telecoms, odm.TelecomPhone, phones)
+	b.strList(u.Faxes, u.Telecoms, odm.TelecomFax, faxes)
+	b.strList(u.Certificates, nil, "", 0)
+	r.uvarint(uint64(others))
+	if others > 0 {
+		// The contacts counted above: a pager goes to the Pager field while it is empty.
+		p := ""
+		if !isBlank(u.Pager) {
+			p = u.Pager
+		}
+		for _, t := range u.Telecoms {
+			switch t.TelecomType {
+			case odm.TelecomEmail, odm.TelecomPhone, odm.TelecomFax:
+				continue
+			case odm.TelecomPager:
+				if p == "" {
+					p = t.Value
+					continue
+				}
+			}
+			b.putWord(string(t.TelecomType))
+			b.own(t.Value)
+		}
+	}
+	b.addresses(u.Addresses)
+	switch {
+	case u.Image != nil:
+		p := u.Image
+		r.buf = append(r.buf, 1)
+		b.own(p.ImageFileName)
+		b.own("")
+		b.own(p.Href)
+		b.putWord(p.MimeType)
+	case u.Picture != nil:
+		p := u.Picture
+		r.buf = append(r.buf, 1)
+		b.own(p.PictureFileName)
+		b.putWord(p.ImageType)
+		b.own("")
+		b.own("")
+	default:
+		r.buf = append(r.buf, 0)
+	}
+
+	// Groups, and the vendor elements the model has no field for.
+	var elements []string
+	switch b.p {
+	case ProfileInForm:
+		// pf:GroupRef elements become Groups.
+		ng := 0
+		for _, nd := range u.Nodes {
+			e, ok := nd.(*odm.Element)
+			if !ok {
+				continue
+			}
+			if e.Is(odm.NSInForm, "GroupRef") {
+				ng++
+			} else {
+				elements = append(elements, elementXML(e))
+			}
+		}
+		r.uvarint(uint64(ng))
+		k := 0
+		for _, nd := range u.Nodes {
+			if e, ok := nd.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
+				gid, _ := e.Attr("", "GroupOID")
+				if k < nGroupSlot {
+					b.putSameWord(slotGroups+k, trimSpace(gid))
+				} else {
+					b.putWord(trimSpace(gid))
+				}
+				b.own("")
+				b.own("")
+				k++
+			}
+		}
+	case ProfileRave:
+		ug, sg := userGroupV, siteGroupV
+		r.uvarint(uint64(btoi(ug != "") + btoi(sg != "")))
+		if ug != "" {
+			b.own("")
+			b.attrValue(userGroup, ug)
+			b.putWord("UserGroup")
+		}
+		if sg != "" {
+			b.own("")
+			b.attrValue(siteGroup, sg)
+			b.putWord("SiteGroup")
+		}
+	default:
+		r.uvarint(0)
+	}
+	if b.p != ProfileInForm {
+		for _, nd := range u.Nodes {
+			if e, ok := nd.(*odm.Element); ok {
+				elements = append(elements, elementXML(e))
+			}
+		}
+	}
+	r.uvarint(uint64(len(elements)))
+	for _, x := range elements {
+		b.own(x)
+	}
+	if id != u.OID {
+		r.buf = append(r.buf, 1)
+		b.own(u.OID)
+	} else {
+		r.buf = append(r.buf, 0)
+	}
+	// The access this record gives: its sites and role.
+	b.userSites(u)
+	r.uvarint(uint64(role + 1))
+
+	if i, ok := b.findUser(idc, login); ok {
+		prev := b.built(i).u
+		m, f := b.decode(r.buf)
+		b.merge(prev, m)
+		b.info(i).block = int32(b.block)
+		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})
+		return
+	}
+	chunk, off := b.store()
+	i := b.addInfo(userInfo{chunk: chunk, off: off, n: int32(len(r.buf)), block: int32(b.block)})
+	b.byOID[idc] = i
+	if login != "" && login != id {
+		// A login equal to the OID is found through byOID (see findUser).
+		if _, ok := b.byLogin[login]; !ok {
+			b.byLogin[login] = i
+		}
+	}
+}
+
+// strList writes the non-blank strings of in, then the values of the typ contacts of
+// telecoms (extra of them).
+func (b *builder) strList(in []string, telecoms []*odm.Telecom, typ odm.TelecomType, extra int) {
+	n := extra
+	for _, s := range in {
+		if !isBlank(s) {
+			n++
+		}
+	}
+	b.rec.uvarint(uint64(n))
+	for _, s := range in {
+		if !isBlank(s) {
+			b.own(s)
+		}
+	}
+	if extra > 0 {
+		for _, t := range telecoms {
+			if t.TelecomType == typ {
+				b.own(t.Value)
+			}
+		}
+	}
+}
+
+// addresses writes the addresses that say something (<Address/> as Rave writes it does
+// not), the fields of each shared with the previous user's first address where they
+// repeat it.
+func (b *builder) addresses(in []*odm.Address) {
+	n := 0
+	for _, a := range in {
+		if !addressZero(a) {
+			n++
+		}
+	}
+	b.rec.uvarint(uint64(n))
+	for _, a := range in {
+		if addressZero(a) {
+			continue
+		}
+		b.strList(a.StreetNames, nil, "", 0)
+		var lon, lat, alt string
+		if g := a.GeoPosition; g != nil {
+			lon, lat, alt = g.Longitude, g.Latitude, g.Altitude
+		}
+		for k, s := range [...]string{a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, lon, lat, alt} {
+			b.putSame(slotAddr+k, s)
+		}
+	}
+}
+
+func addressZero(a *odm.Address) bool {
+	for _, s := range a.StreetNames {
+		if !isBlank(s) {
+			return false
+		}
+	}
+	if a.HouseNumber != "" || a.City != "" || a.StateProv != "" || a.Country != "" || a.PostalCode != "" || a.OtherText != "" {
+		return false
+	}
+	g := a.GeoPosition
+	return g == nil || (g.Longitude == "" && g.Latitude == "" && g.Altitude == "")
+}
+
+// userSites writes the site IDs a user record points at: its LocationRefs (ODM 1.3) or
+// LocationOID (2.0), without InForm's automatic "Unknown" location.
+func (b *builder) userSites(u *odm.User) {
+	var buf [4]string
+	out := buf[:0]
+	add := func(s string) {
+		s = trimSpace(s)
+		if s == "" || (b.p == ProfileInForm && s == "Unknown") {
+			return
+		}
+		for _, o := range out {
+			if o == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	for _, r := range u.LocationRefs {
+		add(r.LocationOID)
+	}
+	add(u.LocationOID)
+	b.rec.uvarint(uint64(len(out)))
+	for _, s := range out {
+		b.own(s)
+	}
+}
+
+// recReader reads a record.
+type recReader struct {
+	b     *builder
+	p     []byte
+	text  string // the text block the record's own text continues in
+	off   int
+	last  string
+	attrs []Attr
+}
+
+func (r *recReader) uvarint() uint64 {
+	if len(r.p) > 0 && r.p[0] < 0x80 {
+		v := uint64(r.p[0])
+		r.p = r.p[1:]
+		return v
+	}
+	v, n := binary.Uvarint(r.p)
+	if n <= 0 {
+		panic("mapping: corrupt record")
+	}
+	r.p = r.p[n:]
+	return v
+}
+
+func (r *recReader) byte() byte {
+	c := r.p[0]
+	r.p = r.p[1:]
+	return c
+}
+
+func (r *recReader) str() string {
+	for {
+		t := r.uvarint()
+		n := int(t >> tagBits)
+		switch t & (1<<tagBits - 1) {
+		case tagEmpty:
+			if n == 0 {
+				return ""
+			}
+			r.text = r.b.textBlock(n - 1)
+			r.off = int(r.uvarint())
+			continue
+		case tagOwn:
+			s := r.text[r.off : r.off+n]
+			r.off += n
+			r.last = s
+			return s
+		case tagRef:
+			s := r.b.refs[n]
+			r.last = s
+			return s
+		case tagAttr:
+			s := r.attrs[n].Value
+			r.last = s
+			return s
+		case tagSub:
+			off := int(r.uvarint())
+			return r.last[off : off+n]
+		}
+		panic("mapping: corrupt record")
+	}
+}
+
+// strs reads a list of strings into the slab (nil when empty).
+func (r *recReader) strs() []string {
+	n := int(r.uvarint())
+	if n == 0 {
+		return nil
+	}
+	out := r.b.mem.strs.take(n)
+	for i := range out {
+		out[i] = r.str()
+	}
+	return out
+}
+
+// decode builds the model values of a record, and returns the access it gives.
+func (b *builder) decode(p []byte) (*User, firstAccess) {
+	r := recReader{b: b, p: p}
+	r.text = b.textBlock(int(r.uvarint()))
+	r.off = int(r.uvarint())
+	block := int(r.uvarint())
+	m := b.mem.users.one()
+	src := b.mem.sources.one()
+	*src = Source{Vendor: b.p, Studies: b.studiesOf[block]}
+	if b.keep {
+		k, pos := r.uvarint(), r.uvarint()
+		src.recs = []record{{block: block, pos: int(pos), v: b.keepUsers[k]}}
+	}
+	if n := int(r.uvarint()); n > 0 {
+		src.Attrs = b.mem.attrs.take(n)
+		for i := range src.Attrs {
+			a := &src.Attrs[i]
+			a.Space = r.str()
+			a.Name = r.str()
+			a.Value = r.str()
+		}
+	}
+	r.attrs = src.Attrs
+	m.ID = r.str()
+	m.Login = r.str()
+	m.DisplayName = r.str()
+	m.FullName = r.str()
+	m.GivenName = r.str()
+	m.FamilyName = r.str()
+	m.Prefix = r.str()
+	m.Suffix = r.str()
+	m.Pager = r.str()
+	m.Organization = r.str()
+	m.OrganizationID = r.str()
+	m.Locale = r.str()
+	m.Type = r.str()
+	m.Category = categoryCodes[r.byte()]
+	m.Status = statusCodes[r.byte()]
+	m.Emails = r.strs()
+	m.Phones = r.strs()
+	m.Faxes = r.strs()
+	m.Certificates = r.strs()
+	if n := int(r.uvarint()); n > 0 {
+		m.Telecoms = make([]Telecom, n)
+		for i := range m.Telecoms {
+			m.Telecoms[i] = Telecom{Type: r.str(), Value: r.str()}
+		}
+	}
+	if n := int(r.uvarint()); n > 0 {
+		m.Addresses = b.mem.addrs.take(n)
+		for i := range m.Addresses {
+			a := &m.Addresses[i]
+			a.StreetNames = r.strs()
+			a.HouseNumber, a.City, a.StateProv = r.str(), r.str(), r.str()
+			a.Country, a.PostalCode, a.OtherText = r.str(), r.str(), r.str()
+			a.Longitude, a.Latitude, a.Altitude = r.str(), r.str(), r.str()
+		}
+	}
+	if r.byte() == 1 {
+		m.Picture = &Picture{File: r.str(), Type: r.str(), Href: r.str(), MIMEType: r.str()}
+	}
+	if n := int(r.uvarint()); n > 0 {
+		m.Groups = b.mem.groups.take(n)
+		for i := range m.Groups {
+			g := &m.Groups[i]
+			g.ID, g.Name, g.Type = r.str(), r.str(), r.str()
+		}
+	}
+	if n := int(r.uvarint()); n > 0 {
+		src.Elements = make([]string, n)
+		for i := range src.Elements {
+			src.Elements[i] = r.str()
+		}
+	}
+	if r.byte() == 1 {
+		src.IDs = map[string]string{"OID": r.str()}
+	}
+	m.Source = src
+	f := firstAccess{block: block, groups: m.Groups[:len(m.Groups):len(m.Groups)]}
+	if n := int(r.uvarint()); n > 0 {
+		f.sites = b.mem.pend.take(n)
+		for i := range f.sites {
+			f.sites[i] = r.str()
+		}
+	}
+	if k := int(r.uvarint()); k > 0 {
+		f.role = src.Attrs[k-1].Value
+	}
+	return m, f
+}
