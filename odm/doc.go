@@ -14,7 +14,10 @@
 //
 // [Reader] streams the same typed values one record at a time, in bounded memory, for files
 // of any size; [Writer] writes a document record by record; [StreamJSON] converts a file to
-// JSON while reading it. The whole-document and streaming APIs share one set of types.
+// JSON while reading it; [Transform] copies a file of any size losslessly — Study and
+// ClinicalData token by token — handing each AdminData record to a function that may edit
+// or drop it, and writes exactly what Decode and Encode would. The whole-document and
+// streaming APIs share one set of types.
 //
 // # Vendor extensions
 //

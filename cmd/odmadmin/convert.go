@@ -65,12 +65,10 @@ func runConvert(e *env, args []string) int {
 			warnings = r.Warnings()
 			return err
 		case !isJSON:
-			doc, err := odm.Decode(br, opts)
-			if err != nil {
-				return err
-			}
-			warnings = doc.Warnings
-			return odm.Encode(w, doc, odm.WriteOptions{})
+			// The lossless round trip streams: memory stays bounded for any file size.
+			ws, err := odm.Transform(w, br, opts, odm.WriteOptions{}, nil)
+			warnings = ws
+			return err
 		default:
 			doc, err := odm.DecodeJSON(br, opts)
 			if err != nil {
