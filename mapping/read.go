@@ -226,6 +226,10 @@ type builder struct {
 	refs     []string
 	words    map[string]int32
 	wordText strings.Builder
+	// schemas are the distinct lists of extension attribute names of user records,
+	// schemaIdx finds them by their names.
+	schemas   []attrSchema
+	schemaIdx map[string]int32
 
 	gmemo  [memoSize]groupMemo
 	gmemoN int
@@ -244,6 +248,7 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 		groups:  map[groupKey]*Group{},
 		roles:   map[roleKey3]Role{},
 	}
+	b.rec.prevSchema = -1
 	if root != nil {
 		b.dir.Source.Attrs = extAttrs(root.Attrs, true)
 	}

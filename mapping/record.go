@@ -14,15 +14,26 @@ import (
 //
 // The point is the garbage collector. A decoder allocates several times what it keeps,
 // so reading a large file runs many collections, and each one scans every pointer the
-// directory holds so far. The model's values hold about eighty pointer words per user;
-// built directly, scanning them again and again made reading a 200,000-user file cost a
-// third more than decoding it. Compact records hold none, and the values built from them
-// at the end are scanned about once.
+// directory holds so far: the model's values hold some eighty pointer words per user, and
+// built while reading, scanning them again and again made reading a 200,000-user file
+// cost a third more than decoding it. Compact records hold no pointers, and the values
+// built from them at the end are scanned about once.
+//
+// A record holds, in order: where its text starts (text block and offset), the block it
+// was read in, (keep) its index in keepUsers and position, the attribute schema (0 for
+// none, else 1 + index in b.schemas) and the attributes' values, a mask of the user's
+// non-empty fields (userFields) and those fields, category and status codes, the lists
+// (Emails, Phones, Faxes, Certificates: count and strings; Telecoms: count and type,
+// value pairs; Addresses: count and, for each, street names and a mask of addrFields and
+// those fields), the picture (0, or 1 and four strings), the groups (count and ID, name,
+// type each), Source.Elements (count and strings), the original OID (0, or 1 and the
+// string), the sites of the record's access (count and strings) and its role (0, or 1 +
+// the index of the attribute holding it).
 
 // A string in a record is a uvarint tag: its low three bits say what it is (tag*), the
 // rest is an argument n.
 const (
-	tagEmpty = 0 // n == 0: ""; n > 0: the text continues in text block n-1, at the uvarint offset that follows
+	tagEmpty = 0 // n == 0: ""; n > 0: the text continues in text block n-1, at the uvarint offset that follows, and the string's tag follows
 	tagOwn   = 1 // the next n bytes of the record's text
 	tagRef   = 2 // b.refs[n]
 	tagAttr  = 3 // the value of the record's attribute n
@@ -36,10 +47,27 @@ const (
 	textMax = 64 << 10
 )
 
-// Limits of the builder's tables of shared strings: beyond them, strings are copied.
+// Limits of the builder's table of shared strings: beyond them, strings are copied.
 const (
 	maxRefs = 1 << 16
 	maxWord = 64 // the longest string worth sharing as a word
+)
+
+// The user's string fields in a record, in order; a mask says which are not empty.
+const (
+	fID = iota
+	fLogin
+	fDisplayName
+	fFullName
+	fGivenName
+	fFamilyName
+	fPrefix
+	fSuffix
+	fPager
+	fOrganization
+	fOrganizationID
+	fLocale
+	fType
 )
 
 // Slots of strings compared with the previous record's (prevSlot): attribute values by
@@ -52,11 +80,14 @@ const (
 	slotOrg    = slotSuffix + 1
 	slotOrgID  = slotOrg + 1
 	slotType   = slotOrgID + 1
-	slotAddr   = slotType + 1 // the 9 fields of the first address
-	slotGroups = slotAddr + 9 // nGroupSlot group IDs
-	nGroupSlot = 8
+	slotAddr   = slotType + 1 // the addrFields of the first address
+	slotGroups = slotAddr + addrFields
+	nGroupSlot = 8 // group IDs
 	nSlots     = slotGroups + nGroupSlot
 )
+
+// addrFields is the number of an Address's string fields (all but StreetNames).
+const addrFields = 9
 
 // prevSlot is what a slot held in the previous record: the text (a stable copy) and, once
 // a later record repeated it, its index in b.refs (else -1).
@@ -65,10 +96,11 @@ type prevSlot struct {
 	ref int32
 }
 
-// prevAttr is what the previous record had at one attribute position.
-type prevAttr struct {
-	space, name uint64 // the tags of its namespace and name when words (tagRef), else 0
-	kind        attrKind
+// attrSchema is the namespaces and names of a record's extension attributes, in order
+// (Value empty), and which vendor attribute each is.
+type attrSchema struct {
+	attrs []Attr
+	kinds []attrKind
 }
 
 // attrKind says which vendor attribute an attribute is, for the profile being read.
@@ -144,7 +176,7 @@ func code[T comparable](codes []T, v T) byte {
 
 // userInfo is what the builder knows of a user while reading, without pointers.
 type userInfo struct {
-	chunk int32 // the arena chunk of its record; -1 once built (off is then its index in b.built)
+	chunk int32 // the arena chunk of its record; -1 once built (off is then its index in b.builtUsers)
 	off   int32
 	n     int32
 	block int32 // the last AdminData block the person was read in
@@ -163,13 +195,20 @@ type builtUser struct {
 type rec struct {
 	buf  []byte
 	last string // for tagSub
-	// prev* describe the previous user record (see prevSlot).
-	prevRaw   []odm.Attr
-	prevAttrs [nAttrSlots]prevAttr
-	prev      [nSlots]prevSlot
+	// The previous user record: its attributes as decoded, their schema (-1: none) and
+	// the slots it wrote (see prevSlot).
+	prevRaw    []odm.Attr
+	prevSchema int32
+	prev       [nSlots]prevSlot
 }
 
-func (r *rec) uvarint(x uint64) { r.buf = binary.AppendUvarint(r.buf, x) }
+func (r *rec) uvarint(x uint64) {
+	if x < 0x80 {
+		r.buf = append(r.buf, byte(x))
+		return
+	}
+	r.buf = binary.AppendUvarint(r.buf, x)
+}
 
 func (r *rec) tag(kind, n uint64) { r.uvarint(n<<tagBits | kind) }
 
@@ -181,25 +220,43 @@ func (b *builder) textBlock(i int) string {
 	return b.text.String()
 }
 
-// own writes s as the record's own text and returns its copy.
-func (b *builder) own(s string) string {
-	r := &b.rec
+// put writes s as the record's own text.
+func (b *builder) put(s string) {
 	if s == "" {
-		r.tag(tagEmpty, 0)
-		return ""
+		b.rec.buf = append(b.rec.buf, tagEmpty)
+		return
 	}
+	b.own(s)
+}
+
+// own writes s, not empty, as the record's own text and returns its offset in the
+// current text block.
+func (b *builder) own(s string) int {
+	r := &b.rec
 	if b.text.Cap()-b.text.Len() < len(s) {
 		b.blocks = append(b.blocks, b.text.String())
 		b.text = strings.Builder{}
 		b.text.Grow(max(min(textMax, 2*len(b.blocks[len(b.blocks)-1])), textMin, len(s)))
 		r.tag(tagEmpty, uint64(len(b.blocks))+1)
-		r.uvarint(0)
+		r.buf = append(r.buf, 0)
 	}
 	i := b.text.Len()
 	b.text.WriteString(s)
 	r.tag(tagOwn, uint64(len(s)))
+	r.last = s
+	return i
+}
+
+// ownCopy is own returning the copy of s, which stays valid (a strings.Builder only
+// appends).
+func (b *builder) ownCopy(s string) string {
+	if s == "" {
+		b.rec.buf = append(b.rec.buf, tagEmpty)
+		return ""
+	}
+	i := b.own(s)
 	c := b.text.String()[i:]
-	r.last = c
+	b.rec.last = c
 	return c
 }
 
@@ -214,7 +271,7 @@ func (b *builder) ref(i int32) string {
 // sub writes last[off:off+n].
 func (b *builder) sub(off, n int) string {
 	if n == 0 {
-		b.rec.tag(tagEmpty, 0)
+		b.rec.buf = append(b.rec.buf, tagEmpty)
 		return ""
 	}
 	b.rec.tag(tagSub, uint64(n))
@@ -222,16 +279,29 @@ func (b *builder) sub(off, n int) string {
 	return b.rec.last[off : off+n]
 }
 
-// attrValue writes the value of the record's attribute i.
+// attrValue writes the value v of the record's attribute i.
 func (b *builder) attrValue(i int, v string) string {
 	b.rec.tag(tagAttr, uint64(i))
 	b.rec.last = v
 	return v
 }
 
-// word returns the index in b.refs of s, a short string that recurs (a namespace, an
-// attribute name, a user type, a group ID), adding it; -1 when s is not worth sharing.
-// The vocabulary's constants are used as they are.
+// stable returns s as a string that stays valid: a vocabulary constant or a copy.
+func (b *builder) stable(s string) string {
+	if c, ok := vocabulary[s]; ok {
+		return c
+	}
+	if b.wordText.Cap()-b.wordText.Len() < len(s) {
+		b.wordText = strings.Builder{}
+		b.wordText.Grow(max(4<<10, len(s)))
+	}
+	i := b.wordText.Len()
+	b.wordText.WriteString(s)
+	return b.wordText.String()[i:]
+}
+
+// word returns the index in b.refs of s, a short string that recurs (a user type, a group
+// ID), adding it; -1 when s is not worth sharing.
 func (b *builder) word(s string) int32 {
 	if i, ok := b.words[s]; ok {
 		return i
@@ -239,16 +309,7 @@ func (b *builder) word(s string) int32 {
 	if len(s) > maxWord || len(b.refs) >= maxRefs {
 		return -1
 	}
-	c, ok := vocabulary[s]
-	if !ok {
-		if b.wordText.Cap()-b.wordText.Len() < len(s) {
-			b.wordText = strings.Builder{}
-			b.wordText.Grow(4 << 10)
-		}
-		i := b.wordText.Len()
-		b.wordText.WriteString(s)
-		c = b.wordText.String()[i:]
-	}
+	c := b.stable(s)
 	i := int32(len(b.refs))
 	b.refs = append(b.refs, c)
 	if b.words == nil {
@@ -259,20 +320,23 @@ func (b *builder) word(s string) int32 {
 }
 
 // putWord writes s shared as a word where it can be.
-func (b *builder) putWord(s string) string {
+func (b *builder) putWord(s string) {
 	if s == "" {
-		return b.own("")
+		b.put("")
+		return
 	}
 	if i := b.word(s); i >= 0 {
-		return b.ref(i)
+		b.ref(i)
+		return
 	}
-	return b.own(s)
+	b.own(s)
 }
 
-// putSame writes s, shared with the previous record's slot when it repeats it.
+// putSame writes s, not empty, shared with the previous record's slot when it repeats
+// it, and returns its stable copy.
 func (b *builder) putSame(slot int, s string) string {
 	p := &b.rec.prev[slot]
-	if s != "" && s == p.s {
+	if s == p.s {
 		if p.ref < 0 && len(b.refs) < maxRefs {
 			p.ref = int32(len(b.refs))
 			b.refs = append(b.refs, p.s)
@@ -281,28 +345,56 @@ func (b *builder) putSame(slot int, s string) string {
 			return b.ref(p.ref)
 		}
 	}
-	c := b.own(s)
+	c := b.ownCopy(s)
 	*p = prevSlot{c, -1}
 	return c
 }
 
 // putSameWord is putSame for a slot that holds words.
-func (b *builder) putSameWord(slot int, s string) string {
+func (b *builder) putSameWord(slot int, s string) {
 	p := &b.rec.prev[slot]
-	if s != "" && s == p.s && p.ref >= 0 {
-		return b.ref(p.ref)
-	}
-	if s == "" {
-		*p = prevSlot{}
-		return b.own("")
+	if s == p.s && p.ref >= 0 {
+		b.ref(p.ref)
+		return
 	}
 	if i := b.word(s); i >= 0 {
 		*p = prevSlot{b.refs[i], i}
-		return b.ref(i)
+		b.ref(i)
+		return
 	}
-	c := b.own(s)
-	*p = prevSlot{c, -1}
-	return c
+	*p = prevSlot{b.ownCopy(s), -1}
+}
+
+// schema returns the index in b.schemas of the extension attributes of attrs, of
+// which there are n, adding it.
+func (b *builder) schema(attrs []odm.Attr, n int) int32 {
+	var key strings.Builder
+	for i := range attrs {
+		if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+			key.WriteString(a.Space)
+			key.WriteByte(0)
+			key.WriteString(a.Local)
+			key.WriteByte(0)
+		}
+	}
+	k := key.String()
+	if i, ok := b.schemaIdx[k]; ok {
+		return i
+	}
+	s := attrSchema{attrs: make([]Attr, 0, n), kinds: make([]attrKind, 0, n)}
+	for i := range attrs {
+		if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+			s.attrs = append(s.attrs, Attr{Space: b.stable(a.Space), Name: b.stable(a.Local)})
+			s.kinds = append(s.kinds, kindOf(b.p, a.Space, a.Local))
+		}
+	}
+	i := int32(len(b.schemas))
+	b.schemas = append(b.schemas, s)
+	if b.schemaIdx == nil {
+		b.schemaIdx = map[string]int32{}
+	}
+	b.schemaIdx[k] = i
+	return i
 }
 
 // store keeps the record just written in the arena and returns where.
@@ -372,83 +464,62 @@ func (b *builder) user(u *odm.User) {
 	b.pos++
 
 	// Vendor extension attributes (Source.Attrs), and what the profile reads from them.
+	// While they are named as the previous record's (the decoder's namespace strings are
+	// shared, so comparing them is cheap), their schema is the previous record's and a
+	// value that repeats the previous one is shared.
 	var (
 		locale, role, userName, userGroup, siteGroup = -1, -1, -1, -1, -1
 		localeV, userNameV, userGroupV, siteGroupV   string
 		term, active, utype, ocStatusV               string
 		hasTerm, hasActive, hasType, hasOCStatus     bool
 	)
+	raw := r.prevRaw
+	same := len(raw) == len(u.Attrs) && r.prevSchema >= 0
 	n := 0
 	for i := range u.Attrs {
-		if a := &u.Attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
+		a := &u.Attrs[i]
+		if same && (raw[i].Local != a.Local || raw[i].Space != a.Space) {
+			same = false
+		}
+		if a.Space != "" && !a.IsNamespaceDecl() {
 			n++
 		}
 	}
-	r.uvarint(uint64(n))
-	// While the attributes match the previous record's one for one (the decoder's
-	// namespace strings are shared, so comparing them is cheap), attribute i is written
-	// as the previous record's was, its value shared when it repeats.
-	raw := r.prevRaw
-	same := len(raw) == len(u.Attrs)
+	var kinds []attrKind
+	if n == 0 {
+		r.buf = append(r.buf, 0)
+		r.prevSchema = -1
+	} else {
+		si := r.prevSchema
+		if !same {
+			si = b.schema(u.Attrs, n)
+		}
+		r.prevSchema = si
+		kinds = b.schemas[si].kinds
+		r.uvarint(uint64(si) + 1)
+	}
 	j := 0
 	for i := range u.Attrs {
 		a := &u.Attrs[i]
-		if same && (raw[i].Space != a.Space || raw[i].Local != a.Local) {
-			same = false
-		}
 		if a.Space == "" || a.IsNamespaceDecl() {
 			continue
 		}
-		var pa *prevAttr
-		if j < nAttrSlots {
-			pa = &r.prevAttrs[j]
+		var v string // the value's stable copy
+		switch {
+		case a.Value == "":
+			b.put("")
+		case j >= nAttrSlots:
+			v = b.ownCopy(a.Value)
+		case same && raw[i].Value == a.Value:
+			v = b.putSame(slotAttrs+j, r.prev[slotAttrs+j].s)
+		default:
+			v = b.ownCopy(a.Value)
+			r.prev[slotAttrs+j] = prevSlot{v, -1}
 		}
-		var kind attrKind
-		if same && pa != nil && pa.space != 0 && pa.name != 0 {
-			r.uvarint(pa.space)
-			r.uvarint(pa.name)
-			kind = pa.kind
-		} else {
-			kind = kindOf(b.p, a.Space, a.Local)
-			var ts, tn uint64
-			if w := b.word(a.Space); w >= 0 {
-				ts = uint64(w)<<tagBits | tagRef
-				r.uvarint(ts)
-			} else {
-				b.own(a.Space)
-			}
-			if w := b.word(a.Local); w >= 0 {
-				tn = uint64(w)<<tagBits | tagRef
-				r.uvarint(tn)
-			} else {
-				b.own(a.Local)
-			}
-			if pa != nil {
-				*pa = prevAttr{ts, tn, kind}
-			}
-		}
-		if j < nAttrSlots {
-			p := &r.prev[slotAttrs+j]
-			if same && raw[i].Value == a.Value && a.Value != "" {
-				if p.ref < 0 && len(b.refs) < maxRefs {
-					p.ref = int32(len(b.refs))
-					b.refs = append(b.refs, p.s)
-				}
-				if p.ref >= 0 {
-					b.ref(p.ref)
-				} else {
-					p.s = b.own(a.Value)
-				}
-			} else {
-				*p = prevSlot{b.own(a.Value), -1}
-			}
-		} else {
-			b.own(a.Value)
-		}
-		switch kind {
+		switch kinds[j] {
 		case akInFormLocale:
 			if locale < 0 {
-				locale, localeV = j, a.Value
+				locale, localeV = j, v
 			}
 		case akInFormTerminated:
 			if !hasTerm {
@@ -468,11 +539,11 @@ func (b *builder) user(u *odm.User) {
 			}
 		case akRaveUserGroup:
 			if userGroup < 0 {
-				userGroup, userGroupV = j, a.Value
+				userGroup, userGroupV = j, v
 			}
 		case akRaveSiteGroup:
 			if siteGroup < 0 {
-				siteGroup, siteGroupV = j, a.Value
+				siteGroup, siteGroupV = j, v
 			}
 		case akOCRole:
 			role = j
@@ -480,7 +551,7 @@ func (b *builder) user(u *odm.User) {
 			ocStatusV, hasOCStatus = a.Value, true
 		case akOCUserName:
 			if userName < 0 && a.Value != "" {
-				userName, userNameV = j, a.Value
+				userName, userNameV = j, v
 			}
 		}
 		j++
@@ -511,35 +582,7 @@ func (b *builder) user(u *odm.User) {
 		category = categoryFromType(u.UserType)
 	}
 
-	// The standard fields.
-	idc := b.own(id)
-	var login string
-	switch {
-	case u.LoginName != "" && u.LoginName == id, u.LoginName == "" && b.p == ProfileRave:
-		login = b.sub(0, len(id)) // Rave's User OID is the login name
-	case u.LoginName == "" && userName >= 0:
-		login = b.attrValue(userName, userNameV)
-	default:
-		login = b.own(u.LoginName)
-	}
-	display := b.own(u.DisplayName)
-	if u.FullName == u.DisplayName {
-		b.sub(0, len(display))
-	} else {
-		b.own(u.FullName)
-	}
-	// "Given Family" as the last name written (the full or display name): its parts.
-	if g, f, d := u.FirstName, u.LastName, r.last; g != "" && f != "" && len(d) == len(g)+1+len(f) &&
-		d[len(g)] == ' ' && d[:len(g)] == g && d[len(g)+1:] == f {
-		b.sub(0, len(g))
-		b.sub(len(g)+1, len(f))
-	} else {
-		b.own(g)
-		b.own(f)
-	}
-	b.putSame(slotPrefix, u.Prefix)
-	b.putSame(slotSuffix, u.Suffix)
-	// The pager and the lists, ODM 2.0 contacts included.
+	// The pager: the element, else the first ODM 2.0 pager contact (while it is empty).
 	pager := ""
 	if !isBlank(u.Pager) {
 		pager = u.Pager
@@ -563,16 +606,83 @@ func (b *builder) user(u *odm.User) {
 			others++
 		}
 	}
-	b.own(pager)
-	b.putSame(slotOrg, u.Organization)
-	b.putSame(slotOrgID, u.OrganizationOID)
-	if locale >= 0 {
-		b.attrValue(locale, localeV)
-	} else {
-		b.own("")
+
+	// The string fields, after a mask of those that are not empty.
+	loginName := u.LoginName
+	switch {
+	case loginName != "":
+	case b.p == ProfileRave:
+		loginName = id // Rave's User OID is the login name
+	case userName >= 0:
+		loginName = userNameV
 	}
-	b.putSameWord(slotType, string(u.UserType))
+	var mask uint64
+	for k, s := range [...]string{fID: id, fLogin: loginName, fDisplayName: u.DisplayName, fFullName: u.FullName,
+		fGivenName: u.FirstName, fFamilyName: u.LastName, fPrefix: u.Prefix, fSuffix: u.Suffix, fPager: pager,
+		fOrganization: u.Organization, fOrganizationID: u.OrganizationOID, fLocale: localeV, fType: string(u.UserType)} {
+		if s != "" {
+			mask |= 1 << k
+		}
+	}
+	r.uvarint(mask)
+	idc := b.ownCopy(id)
+	login := ""
+	switch {
+	case loginName == "":
+	case loginName == id:
+		login = b.sub(0, len(id))
+	case u.LoginName == "" && userName >= 0:
+		login = b.attrValue(userName, userNameV)
+	default:
+		login = b.ownCopy(loginName)
+	}
+	if u.DisplayName != "" {
+		b.own(u.DisplayName)
+	}
+	if u.FullName != "" {
+		if u.FullName == u.DisplayName {
+			b.sub(0, len(u.FullName))
+		} else {
+			b.own(u.FullName)
+		}
+	}
+	// "Given Family" as the last name written (the full or display name): its parts.
+	if g, f, d := u.FirstName, u.LastName, r.last; g != "" && f != "" && len(d) == len(g)+1+len(f) &&
+		d[len(g)] == ' ' && d[:len(g)] == g && d[len(g)+1:] == f {
+		b.sub(0, len(g))
+		b.sub(len(g)+1, len(f))
+	} else {
+		if g != "" {
+			b.own(g)
+		}
+		if f != "" {
+			b.own(f)
+		}
+	}
+	if u.Prefix != "" {
+		b.putSame(slotPrefix, u.Prefix)
+	}
+	if u.Suffix != "" {
+		b.putSame(slotSuffix, u.Suffix)
+	}
+	if pager != "" {
+		b.own(pager)
+	}
+	if u.Organization != "" {
+		b.putSame(slotOrg, u.Organization)
+	}
+	if u.OrganizationOID != "" {
+		b.putSame(slotOrgID, u.OrganizationOID)
+	}
+	if localeV != "" {
+		b.attrValue(locale, localeV)
+	}
+	if u.UserType != "" {
+		b.putSameWord(slotType, string(u.UserType))
+	}
 	r.buf = append(r.buf, code(categoryCodes[:], category), code(statusCodes[:], status))
+
+	// The lists, ODM 2.0 contacts included.
 	b.strList(u.Emails, u.Telecoms, odm.TelecomEmail, emails)
 	b.strList(u.Phones, u.Telecoms, odm.TelecomPhone, phones)
 	b.strList(u.Faxes, u.Telecoms, odm.TelecomFax, faxes)
@@ -595,7 +705,7 @@ func (b *builder) user(u *odm.User) {
 				}
 			}
 			b.putWord(string(t.TelecomType))
-			b.own(t.Value)
+			b.put(t.Value)
 		}
 	}
 	b.addresses(u.Addresses)
@@ -603,17 +713,17 @@ func (b *builder) user(u *odm.User) {
 	case u.Image != nil:
 		p := u.Image
 		r.buf = append(r.buf, 1)
-		b.own(p.ImageFileName)
-		b.own("")
-		b.own(p.Href)
+		b.put(p.ImageFileName)
+		b.put("")
+		b.put(p.Href)
 		b.putWord(p.MimeType)
 	case u.Picture != nil:
 		p := u.Picture
 		r.buf = append(r.buf, 1)
-		b.own(p.PictureFileName)
+		b.put(p.PictureFileName)
 		b.putWord(p.ImageType)
-		b.own("")
-		b.own("")
+		b.put("")
+		b.put("")
 	default:
 		r.buf = append(r.buf, 0)
 	}
@@ -640,13 +750,16 @@ func (b *builder) user(u *odm.User) {
 		for _, nd := range u.Nodes {
 			if e, ok := nd.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
 				gid, _ := e.Attr("", "GroupOID")
-				if k < nGroupSlot {
-					b.putSameWord(slotGroups+k, trimSpace(gid))
-				} else {
-					b.putWord(trimSpace(gid))
+				gid = trimSpace(gid)
+				switch {
+				case gid == "":
+					b.put("")
+				case k < nGroupSlot:
+					b.putSameWord(slotGroups+k, gid)
+				default:
+					b.putWord(gid)
 				}
-				b.own("")
-				b.own("")
+				r.buf = append(r.buf, tagEmpty, tagEmpty)
 				k++
 			}
 		}
@@ -654,17 +767,17 @@ func (b *builder) user(u *odm.User) {
 		ug, sg := userGroupV, siteGroupV
 		r.uvarint(uint64(btoi(ug != "") + btoi(sg != "")))
 		if ug != "" {
-			b.own("")
+			r.buf = append(r.buf, tagEmpty)
 			b.attrValue(userGroup, ug)
 			b.putWord("UserGroup")
 		}
 		if sg != "" {
-			b.own("")
+			r.buf = append(r.buf, tagEmpty)
 			b.attrValue(siteGroup, sg)
 			b.putWord("SiteGroup")
 		}
 	default:
-		r.uvarint(0)
+		r.buf = append(r.buf, 0)
 	}
 	if b.p != ProfileInForm {
 		for _, nd := range u.Nodes {
@@ -675,11 +788,11 @@ func (b *builder) user(u *odm.User) {
 	}
 	r.uvarint(uint64(len(elements)))
 	for _, x := range elements {
-		b.own(x)
+		b.put(x)
 	}
 	if id != u.OID {
 		r.buf = append(r.buf, 1)
-		b.own(u.OID)
+		b.put(u.OID)
 	} else {
 		r.buf = append(r.buf, 0)
 	}
@@ -709,6 +822,15 @@ func (b *builder) user(u *odm.User) {
 // strList writes the non-blank strings of in, then the values of the typ contacts of
 // telecoms (extra of them).
 func (b *builder) strList(in []string, telecoms []*odm.Telecom, typ odm.TelecomType, extra int) {
+	if len(in) == 1 && extra == 0 {
+		if isBlank(in[0]) {
+			b.rec.buf = append(b.rec.buf, 0)
+		} else {
+			b.rec.buf = append(b.rec.buf, 1)
+			b.own(in[0])
+		}
+		return
+	}
 	n := extra
 	for _, s := range in {
 		if !isBlank(s) {
@@ -724,7 +846,7 @@ func (b *builder) strList(in []string, telecoms []*odm.Telecom, typ odm.TelecomT
 	if extra > 0 {
 		for _, t := range telecoms {
 			if t.TelecomType == typ {
-				b.own(t.Value)
+				b.put(t.Value)
 			}
 		}
 	}
@@ -750,20 +872,30 @@ func (b *builder) addresses(in []*odm.Address) {
 		if g := a.GeoPosition; g != nil {
 			lon, lat, alt = g.Longitude, g.Latitude, g.Altitude
 		}
-		for k, s := range [...]string{a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, lon, lat, alt} {
-			b.putSame(slotAddr+k, s)
+		fields := [addrFields]string{a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, lon, lat, alt}
+		var mask uint64
+		for k, s := range fields {
+			if s != "" {
+				mask |= 1 << k
+			}
+		}
+		b.rec.uvarint(mask)
+		for k, s := range fields {
+			if s != "" {
+				b.putSame(slotAddr+k, s)
+			}
 		}
 	}
 }
 
 func addressZero(a *odm.Address) bool {
+	if a.HouseNumber != "" || a.City != "" || a.StateProv != "" || a.Country != "" || a.PostalCode != "" || a.OtherText != "" {
+		return false
+	}
 	for _, s := range a.StreetNames {
 		if !isBlank(s) {
 			return false
 		}
-	}
-	if a.HouseNumber != "" || a.City != "" || a.StateProv != "" || a.Country != "" || a.PostalCode != "" || a.OtherText != "" {
-		return false
 	}
 	g := a.GeoPosition
 	return g == nil || (g.Longitude == "" && g.Latitude == "" && g.Altitude == "")
@@ -800,6 +932,7 @@ func (b *builder) userSites(u *odm.User) {
 type recReader struct {
 	b     *builder
 	p     []byte
+	i     int
 	text  string // the text block the record's own text continues in
 	off   int
 	last  string
@@ -807,28 +940,50 @@ type recReader struct {
 }
 
 func (r *recReader) uvarint() uint64 {
-	if len(r.p) > 0 && r.p[0] < 0x80 {
-		v := uint64(r.p[0])
-		r.p = r.p[1:]
+	if c := r.p[r.i]; c < 0x80 {
+		r.i++
+		return uint64(c)
+	}
+	return r.uvarintLong()
+}
+
+func (r *recReader) uvarintLong() uint64 {
+	if r.i+1 < len(r.p) && r.p[r.i+1] < 0x80 {
+		v := uint64(r.p[r.i]&0x7f) | uint64(r.p[r.i+1])<<7
+		r.i += 2
 		return v
 	}
-	v, n := binary.Uvarint(r.p)
+	v, n := binary.Uvarint(r.p[r.i:])
 	if n <= 0 {
 		panic("mapping: corrupt record")
 	}
-	r.p = r.p[n:]
+	r.i += n
 	return v
 }
 
 func (r *recReader) byte() byte {
-	c := r.p[0]
-	r.p = r.p[1:]
+	c := r.p[r.i]
+	r.i++
 	return c
 }
 
 func (r *recReader) str() string {
+	t := r.uvarint()
+	if t&(1<<tagBits-1) == tagOwn {
+		n := int(t >> tagBits)
+		s := r.text[r.off : r.off+n]
+		r.off += n
+		r.last = s
+		return s
+	}
+	if t == tagEmpty {
+		return ""
+	}
+	return r.strOther(t)
+}
+
+func (r *recReader) strOther(t uint64) string {
 	for {
-		t := r.uvarint()
 		n := int(t >> tagBits)
 		switch t & (1<<tagBits - 1) {
 		case tagEmpty:
@@ -837,6 +992,7 @@ func (r *recReader) str() string {
 			}
 			r.text = r.b.textBlock(n - 1)
 			r.off = int(r.uvarint())
+			t = r.uvarint()
 			continue
 		case tagOwn:
 			s := r.text[r.off : r.off+n]
@@ -885,29 +1041,22 @@ func (b *builder) decode(p []byte) (*User, firstAccess) {
 		k, pos := r.uvarint(), r.uvarint()
 		src.recs = []record{{block: block, pos: int(pos), v: b.keepUsers[k]}}
 	}
-	if n := int(r.uvarint()); n > 0 {
-		src.Attrs = b.mem.attrs.take(n)
+	if si := int(r.uvarint()); si > 0 {
+		s := &b.schemas[si-1]
+		src.Attrs = b.mem.attrs.take(len(s.attrs))
+		copy(src.Attrs, s.attrs)
 		for i := range src.Attrs {
-			a := &src.Attrs[i]
-			a.Space = r.str()
-			a.Name = r.str()
-			a.Value = r.str()
+			src.Attrs[i].Value = r.str()
 		}
 	}
 	r.attrs = src.Attrs
-	m.ID = r.str()
-	m.Login = r.str()
-	m.DisplayName = r.str()
-	m.FullName = r.str()
-	m.GivenName = r.str()
-	m.FamilyName = r.str()
-	m.Prefix = r.str()
-	m.Suffix = r.str()
-	m.Pager = r.str()
-	m.Organization = r.str()
-	m.OrganizationID = r.str()
-	m.Locale = r.str()
-	m.Type = r.str()
+	mask := r.uvarint()
+	for k, f := range [...]*string{&m.ID, &m.Login, &m.DisplayName, &m.FullName, &m.GivenName, &m.FamilyName,
+		&m.Prefix, &m.Suffix, &m.Pager, &m.Organization, &m.OrganizationID, &m.Locale, &m.Type} {
+		if mask&(1<<k) != 0 {
+			*f = r.str()
+		}
+	}
 	m.Category = categoryCodes[r.byte()]
 	m.Status = statusCodes[r.byte()]
 	m.Emails = r.strs()
@@ -925,9 +1074,13 @@ func (b *builder) decode(p []byte) (*User, firstAccess) {
 		for i := range m.Addresses {
 			a := &m.Addresses[i]
 			a.StreetNames = r.strs()
-			a.HouseNumber, a.City, a.StateProv = r.str(), r.str(), r.str()
-			a.Country, a.PostalCode, a.OtherText = r.str(), r.str(), r.str()
-			a.Longitude, a.Latitude, a.Altitude = r.str(), r.str(), r.str()
+			mask := r.uvarint()
+			for k, f := range [addrFields]*string{&a.HouseNumber, &a.City, &a.StateProv, &a.Country, &a.PostalCode,
+				&a.OtherText, &a.Longitude, &a.Latitude, &a.Altitude} {
+				if mask&(1<<k) != 0 {
+					*f = r.str()
+				}
+			}
 		}
 	}
 	if r.byte() == 1 {
