@@ -126,10 +126,10 @@ type firstAccess struct {
 type groupKey struct{ study, id string }
 
 // slab hands out small slices (and single values) carved from large blocks, so that a
-// directory of 200,000 users is a few thousand heap objects rather than millions, which
-// is what the garbage collector's cost follows. Each slice's capacity is its length, so
-// appending to one copies instead of overwriting its neighbour. Blocks start small and
-// double up to slabMax values, so that a small file does not pay for large blocks.
+// directory of 200,000 users is a few thousand heap objects rather than millions and
+// costs a few thousand allocations. Each slice's capacity is its length, so appending to
+// one copies instead of overwriting its neighbour. Blocks start small and double up to
+// slabMax values, so that a small file does not pay for large blocks.
 type slab[T any] struct{ buf []T }
 
 const slabMax = 512
@@ -231,6 +231,9 @@ type builder struct {
 	schemas   []attrSchema
 	schemaIdx map[string]int32
 
+	// blocksAccess caches blockAccess, for finish.
+	blocksAccess []blockAccessInfo
+
 	gmemo  [memoSize]groupMemo
 	gmemoN int
 	rmemo  [memoSize]roleMemo
@@ -256,8 +259,8 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 }
 
 // vocabulary holds the names and values that recur in every record of a vendor's export
-// (namespace URIs, vendor attribute names, user types, flags): builder.word shares these
-// constants rather than copies.
+// (namespace URIs, vendor attribute names, user types, flags): the builder shares these
+// constants rather than copies (see builder.stable).
 var vocabulary = func() map[string]string {
 	m := map[string]string{}
 	for _, s := range []string{
@@ -1063,12 +1066,47 @@ func (b *builder) finish() {
 	}
 }
 
+// blockAccessInfo is what the access a block gives depends on: the block's StudyOID, the
+// study and site it stands for (an OpenClinica site study is a site of its parent), the
+// environment and the study's own environment.
+type blockAccessInfo struct {
+	blockStudy, study, site string
+	env, studyEnv           Environment
+	done                    bool
+}
+
+// blockAccess returns the blockAccessInfo of block i (once the file is read).
+func (b *builder) blockAccess(i int) *blockAccessInfo {
+	if len(b.blocksAccess) != len(b.dir.Source.Blocks) {
+		b.blocksAccess = make([]blockAccessInfo, len(b.dir.Source.Blocks))
+	}
+	ba := &b.blocksAccess[i]
+	if ba.done {
+		return ba
+	}
+	ba.blockStudy = b.dir.Source.Blocks[i].Study
+	ba.study = ba.blockStudy
+	if s := b.studies[ba.blockStudy]; s != nil && s.Parent != "" {
+		ba.study, ba.site = s.Parent, s.ID
+	}
+	ba.studyEnv = envFromStudyOID(ba.study)
+	ba.env = ba.studyEnv
+	if ba.env == "" {
+		ba.env = envFromStudyOID(ba.blockStudy)
+	}
+	if ba.env == "" {
+		ba.env = EnvProduction
+	}
+	ba.done = true
+	return ba
+}
+
 // resolve turns what one record said about a user's access into assignments.
 func (b *builder) resolve(w *warner, pd pending, only string) {
-	d := b.dir
 	u := pd.u
 	{
-		blockStudy := d.Source.Blocks[pd.block].Study
+		ba := b.blockAccess(pd.block)
+		blockStudy, study, site, env := ba.blockStudy, ba.study, ba.site, ba.env
 		role := pd.role
 		if b.p == ProfileInForm {
 			// An InForm user belongs to exactly one rights group: its name is the role.
@@ -1078,17 +1116,6 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 					break
 				}
 			}
-		}
-		study, site := blockStudy, ""
-		if s := b.studies[blockStudy]; s != nil && s.Parent != "" {
-			study, site = s.Parent, s.ID
-		}
-		env := envFromStudyOID(study)
-		if env == "" {
-			env = envFromStudyOID(blockStudy)
-		}
-		if env == "" {
-			env = EnvProduction
 		}
 		if len(pd.sites) == 0 && site != "" {
 			pd.sites = []string{site}
@@ -1122,7 +1149,11 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 			}
 			e := env
 			if e == EnvProduction {
-				if x := envFromStudyOID(st); x != "" {
+				x := ba.studyEnv
+				if st != study {
+					x = envFromStudyOID(st)
+				}
+				if x != "" {
 					e = x
 				}
 			}

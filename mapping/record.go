@@ -193,8 +193,7 @@ type builtUser struct {
 
 // rec is the record being written and the state carried from record to record.
 type rec struct {
-	buf  []byte
-	last string // for tagSub
+	buf []byte
 	// The previous user record: its attributes as decoded, their schema (-1: none) and
 	// the slots it wrote (see prevSlot).
 	prevRaw    []odm.Attr
@@ -243,7 +242,6 @@ func (b *builder) own(s string) int {
 	i := b.text.Len()
 	b.text.WriteString(s)
 	r.tag(tagOwn, uint64(len(s)))
-	r.last = s
 	return i
 }
 
@@ -255,34 +253,30 @@ func (b *builder) ownCopy(s string) string {
 		return ""
 	}
 	i := b.own(s)
-	c := b.text.String()[i:]
-	b.rec.last = c
-	return c
+	return b.text.String()[i:]
 }
 
 // ref writes b.refs[i].
 func (b *builder) ref(i int32) string {
 	b.rec.tag(tagRef, uint64(i))
-	s := b.refs[i]
-	b.rec.last = s
-	return s
+	return b.refs[i]
 }
 
-// sub writes last[off:off+n].
-func (b *builder) sub(off, n int) string {
+// sub writes last[off:off+n], where last is the last string written with own, ref or
+// attrValue (the caller keeps track of it).
+func (b *builder) sub(last string, off, n int) string {
 	if n == 0 {
 		b.rec.buf = append(b.rec.buf, tagEmpty)
 		return ""
 	}
 	b.rec.tag(tagSub, uint64(n))
 	b.rec.uvarint(uint64(off))
-	return b.rec.last[off : off+n]
+	return last[off : off+n]
 }
 
 // attrValue writes the value v of the record's attribute i.
 func (b *builder) attrValue(i int, v string) string {
 	b.rec.tag(tagAttr, uint64(i))
-	b.rec.last = v
 	return v
 }
 
@@ -451,7 +445,6 @@ func (b *builder) user(u *odm.User) {
 	}
 	r := &b.rec
 	r.buf = r.buf[:0]
-	r.last = ""
 	// Where the record's text starts, the block it was read in, and (keep) its record.
 	r.uvarint(uint64(len(b.blocks)))
 	r.uvarint(uint64(b.text.Len()))
@@ -625,32 +618,40 @@ func (b *builder) user(u *odm.User) {
 		}
 	}
 	r.uvarint(mask)
-	idc := b.ownCopy(id)
-	login := ""
+	// last is the last string written with own, ref or attrValue, which tagSub refers to.
+	idc := ""
+	if id != "" {
+		idc = b.ownCopy(id)
+	}
+	last, login := id, ""
 	switch {
 	case loginName == "":
 	case loginName == id:
-		login = b.sub(0, len(id))
+		login = b.sub(idc, 0, len(id))
 	case u.LoginName == "" && userName >= 0:
 		login = b.attrValue(userName, userNameV)
+		last = login
 	default:
 		login = b.ownCopy(loginName)
+		last = login
 	}
 	if u.DisplayName != "" {
 		b.own(u.DisplayName)
+		last = u.DisplayName
 	}
 	if u.FullName != "" {
 		if u.FullName == u.DisplayName {
-			b.sub(0, len(u.FullName))
+			b.sub(last, 0, len(u.FullName))
 		} else {
 			b.own(u.FullName)
+			last = u.FullName
 		}
 	}
 	// "Given Family" as the last name written (the full or display name): its parts.
-	if g, f, d := u.FirstName, u.LastName, r.last; g != "" && f != "" && len(d) == len(g)+1+len(f) &&
+	if g, f, d := u.FirstName, u.LastName, last; g != "" && f != "" && len(d) == len(g)+1+len(f) &&
 		d[len(g)] == ' ' && d[:len(g)] == g && d[len(g)+1:] == f {
-		b.sub(0, len(g))
-		b.sub(len(g)+1, len(f))
+		b.sub(last, 0, len(g))
+		b.sub(last, len(g)+1, len(f))
 	} else {
 		if g != "" {
 			b.own(g)
@@ -1112,6 +1113,9 @@ func (b *builder) decode(p []byte) (*User, firstAccess) {
 	}
 	if k := int(r.uvarint()); k > 0 {
 		f.role = src.Attrs[k-1].Value
+	}
+	if r.i != len(r.p) {
+		panic("mapping: corrupt record")
 	}
 	return m, f
 }
