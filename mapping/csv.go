@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +119,7 @@ func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error
 			byLogin[login] = u
 			d.Users = append(d.Users, u)
 		} else {
-			if e := get("Email"); e != "" && !contains(u.Emails, e) {
+			if e := get("Email"); e != "" && !slices.Contains(u.Emails, e) {
 				u.Emails = append(u.Emails, e)
 			}
 			if g := get("First Name"); g != "" && u.GivenName != g {
@@ -242,7 +243,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 		}
 		for _, u := range dir.Users {
 			for _, a := range u.Assignments {
-				if a.Study != "" && !contains(ids, a.Study) {
+				if a.Study != "" && !slices.Contains(ids, a.Study) {
 					ids = append(ids, a.Study)
 				}
 			}
@@ -309,12 +310,12 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 				if n, ok := siteLabel[a.Site]; ok {
 					l = n
 				}
-				if !contains(sites, l) {
+				if !slices.Contains(sites, l) {
 					sites = append(sites, l)
 				}
 			}
 			for _, dp := range a.Depots {
-				if !contains(depots, dp) {
+				if !slices.Contains(depots, dp) {
 					depots = append(depots, dp)
 				}
 			}

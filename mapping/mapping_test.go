@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -164,7 +165,7 @@ func TestCrossVendor(t *testing.T) {
 			validate(t, b, c.to.Version())
 			got := codes(ws)
 			for _, w := range c.want {
-				if !contains(got, w) {
+				if !slices.Contains(got, w) {
 					t.Errorf("missing warning %q (%s); got:\n%s", w, c.reason, strings.Join(got, "\n"))
 				}
 			}
@@ -249,7 +250,7 @@ func TestMergeAcrossBlocks(t *testing.T) {
 	if d := cmp.Diff(want, hana.Assignments); d != "" {
 		t.Errorf("assignments (-want +got):\n%s", d)
 	}
-	if !contains(codes(ws), "normalized User/@OID") {
+	if !slices.Contains(codes(ws), "normalized User/@OID") {
 		t.Errorf("the OID with a trailing space was not reported: %v", ws)
 	}
 	// Writing back puts USR_5 in both blocks again.

@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -627,12 +628,12 @@ func (b *builder) merge(dst, src *User) {
 		}
 	}
 	for _, t := range src.Telecoms {
-		if !containsTelecom(dst.Telecoms, t) {
+		if !slices.Contains(dst.Telecoms, t) {
 			dst.Telecoms = append(dst.Telecoms, t)
 		}
 	}
 	for _, g := range src.Groups {
-		if !containsGroup(dst.Groups, g) {
+		if !slices.Contains(dst.Groups, g) {
 			dst.Groups = append(dst.Groups, g)
 		}
 	}
@@ -701,24 +702,6 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-func containsTelecom(list []Telecom, t Telecom) bool {
-	for _, u := range list {
-		if u == t {
-			return true
-		}
-	}
-	return false
-}
-
-func containsGroup(list []GroupRef, g GroupRef) bool {
-	for _, h := range list {
-		if h == g {
-			return true
-		}
-	}
-	return false
-}
-
 func containsAttr(list []Attr, a Attr) bool {
 	for _, b := range list {
 		if b.Space == a.Space && b.Name == a.Name {
@@ -749,7 +732,7 @@ func (b *builder) location(l *odm.Location) {
 			s.Source.recs = append(s.Source.recs, rec)
 		}
 		for _, v := range siteVersions(l) {
-			if !containsVersion(s.Versions, v) {
+			if !slices.Contains(s.Versions, v) {
 				s.Versions = append(s.Versions, v)
 			}
 		}
@@ -827,15 +810,6 @@ func siteVersions(l *odm.Location) []StudyVersion {
 		out = append(out, v)
 	}
 	return out
-}
-
-func containsVersion(list []StudyVersion, v StudyVersion) bool {
-	for _, w := range list {
-		if w == v {
-			return true
-		}
-	}
-	return false
 }
 
 // latest returns the version with the latest EffectiveDate (Rave's rule for the current

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +138,7 @@ func TestClinicalOneRead(t *testing.T) {
 	if len(p) != 1 || p[0].Site != "" || p[0].Scope != ScopeStudy || p[0].To != "2026-12-31" || p[0].Role.Canonical != RoleMonitor || !equalStrings(p[0].Depots, []string{"All"}) {
 		t.Errorf("All sites → study level with dates and depots: %+v", p)
 	}
-	if !contains(codes(ws), "unknown-role CSV/Study Role") {
+	if !slices.Contains(codes(ws), "unknown-role CSV/Study Role") {
 		t.Errorf("unknown role not reported: %v", ws)
 	}
 	if d.Users[2].Assignments[0].Role != (Role{"Trial Wrangler", RoleOther}) {
@@ -198,7 +199,7 @@ func TestClinicalOneExport(t *testing.T) {
 	}
 	got := codes(ws)
 	for _, w := range []string{"unrepresentable User/status", "generated CSV/Start Date", "unrepresentable User/Emails", "invalid-value CSV/Email"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("missing warning %q in %v", w, got)
 		}
 	}
@@ -220,7 +221,7 @@ func TestClinicalOneBadHeader(t *testing.T) {
 	}
 	got := codes(ws)
 	for _, w := range []string{"unrepresentable CSV/Comment", "invalid-value CSV/Start Date"} {
-		if !contains(got, w) {
+		if !slices.Contains(got, w) {
 			t.Errorf("missing %q in %v", w, got)
 		}
 	}

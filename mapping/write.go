@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -796,7 +797,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	// Sites.
 	var sites []string
 	for _, a := range as {
-		if a.Site != "" && !contains(sites, a.Site) {
+		if a.Site != "" && !slices.Contains(sites, a.Site) {
 			sites = append(sites, a.Site)
 		}
 	}
@@ -821,7 +822,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		var have []string
 		for _, r := range o.LocationRefs {
 			s := strings.TrimSpace(r.LocationOID)
-			if s != "" && !(w.p == ProfileInForm && s == "Unknown") && !contains(have, s) {
+			if s != "" && !(w.p == ProfileInForm && s == "Unknown") && !slices.Contains(have, s) {
 				have = append(have, s)
 			}
 		}
@@ -1032,11 +1033,11 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
 		case g.Type == "Rights" && rights != "" && g.ID != rights:
 			// the role changed: the new rights group replaces the old one
-		case !contains(want, g.ID):
+		case !slices.Contains(want, g.ID):
 			want = append(want, g.ID)
 		}
 	}
-	if rights != "" && !contains(want, rights) {
+	if rights != "" && !slices.Contains(want, rights) {
 		want = append(want, rights)
 	}
 	var have []string
@@ -1141,16 +1142,28 @@ func equalTelecoms(a []*odm.Telecom, b []*odm.Telecom) bool {
 	return true
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// addresses builds ODM addresses for the target version, reporting what it cannot hold.
+// syncContact brings the ODM 2.0 Description, Addresses and Telecoms of a Location or an
+// Organization in line with the model, leaving each part that already agrees as decoded
+// so that its source layout is kept.
+func (w *writer) syncContact(desc **odm.Description, addrs *[]*odm.Address, tels *[]*odm.Telecom, description string, as []Address, ts []Telecom, elem, subject string) {
+	if description == "" {
+		*desc = nil
+	} else if d := *desc; d == nil || len(d.TranslatedTexts) == 0 || d.TranslatedTexts[0].Text != description {
+		*desc = &odm.Description{TranslatedTexts: []*odm.TranslatedText{{Type: "text/plain", Text: description}}}
 	}
-	return false
+	if !equalAddresses(addresses(*addrs), as) {
+		*addrs = w.addresses(as, elem, subject)
+	}
+	var tel []*odm.Telecom
+	for _, t := range ts {
+		tel = append(tel, &odm.Telecom{TelecomType: odm.TelecomType(t.Type), Value: t.Value})
+	}
+	if !equalTelecoms(*tels, tel) {
+		*tels = tel
+	}
 }
 
-// addresses builds ODM addresses for the target version, reporting what it cannot hold.
 func (w *writer) addresses(in []Address, elem, subject string) []*odm.Address {
 	var out []*odm.Address
 	for _, a := range in {
@@ -1218,21 +1231,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		if o.OrganizationOID != s.Organization {
 			o.OrganizationOID = s.Organization
 		}
-		if s.Description == "" {
-			o.Description = nil
-		} else if o.Description == nil || len(o.Description.TranslatedTexts) == 0 || o.Description.TranslatedTexts[0].Text != s.Description {
-			o.Description = &odm.Description{TranslatedTexts: []*odm.TranslatedText{{Type: "text/plain", Text: s.Description}}}
-		}
-		if !equalAddresses(addresses(o.Addresses), s.Addresses) {
-			o.Addresses = w.addresses(s.Addresses, "Location", subject)
-		}
-		var tel []*odm.Telecom
-		for _, t := range s.Telecoms {
-			tel = append(tel, &odm.Telecom{TelecomType: odm.TelecomType(t.Type), Value: t.Value})
-		}
-		if !equalTelecoms(o.Telecoms, tel) {
-			o.Telecoms = tel
-		}
+		w.syncContact(&o.Description, &o.Addresses, &o.Telecoms, s.Description, s.Addresses, s.Telecoms, "Location", subject)
 	} else {
 		o.Role, o.OrganizationOID, o.Description, o.Addresses, o.Telecoms, o.Queries = "", "", nil, nil, nil, nil
 		lt := odm.LocationType(s.Type)
@@ -1411,21 +1410,7 @@ func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Orga
 		t = odm.OrganizationOther
 	}
 	o.Type = t
-	if m.Description == "" {
-		o.Description = nil
-	} else if o.Description == nil || len(o.Description.TranslatedTexts) == 0 || o.Description.TranslatedTexts[0].Text != m.Description {
-		o.Description = &odm.Description{TranslatedTexts: []*odm.TranslatedText{{Type: "text/plain", Text: m.Description}}}
-	}
-	if !equalAddresses(addresses(o.Addresses), m.Addresses) {
-		o.Addresses = w.addresses(m.Addresses, "Organization", subject)
-	}
-	var tel []*odm.Telecom
-	for _, t := range m.Telecoms {
-		tel = append(tel, &odm.Telecom{TelecomType: odm.TelecomType(t.Type), Value: t.Value})
-	}
-	if !equalTelecoms(o.Telecoms, tel) {
-		o.Telecoms = tel
-	}
+	w.syncContact(&o.Description, &o.Addresses, &o.Telecoms, m.Description, m.Addresses, m.Telecoms, "Organization", subject)
 	return o
 }
 

@@ -24,18 +24,12 @@ func runCheck(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 1 {
-		fmt.Fprintln(e.stderr, "odmadmin check: at most one input file")
-		fs.Usage()
+	path, ok := inputPath(e, fs, "check", pos)
+	if !ok {
 		return 2
 	}
-	if *format != "json" && *format != "text" {
-		fmt.Fprintf(e.stderr, "odmadmin check: --format must be json or text, not %q\n", *format)
+	if !oneOf(e, "check", "format", *format, "json", "text") {
 		return 2
-	}
-	path := ""
-	if len(pos) == 1 {
-		path = pos[0]
 	}
 	in, err := openInput(e, path)
 	if err != nil {

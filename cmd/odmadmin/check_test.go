@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"slices"
@@ -13,9 +12,7 @@ import (
 
 // runCheckCmd runs "odmadmin check ARGS" in-process through the command table, as main does.
 func runCheckCmd(stdin string, args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = run(&env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, append([]string{"check"}, args...))
-	return code, out.String(), errb.String()
+	return runCmd(strings.NewReader(stdin), append([]string{"check"}, args...)...)
 }
 
 const checkDir = "testdata/check/"

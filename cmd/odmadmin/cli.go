@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // newFlagSet returns a flag set that reports errors instead of exiting and prints its usage,
@@ -66,6 +67,32 @@ func flagExit(e *env, fs *flag.FlagSet, err error) int {
 		return 0
 	}
 	return 2
+}
+
+// inputPath returns the single positional argument (or "" for stdin). More than one is a
+// usage error: it prints the message and the usage and returns ok false (exit 2).
+func inputPath(e *env, fs *flag.FlagSet, cmd string, pos []string) (path string, ok bool) {
+	if len(pos) > 1 {
+		fmt.Fprintf(e.stderr, "odmadmin %s: at most one input file\n", cmd)
+		fs.Usage()
+		return "", false
+	}
+	if len(pos) == 1 {
+		return pos[0], true
+	}
+	return "", true
+}
+
+// oneOf reports whether value is one of allowed, printing "--flag must be a or b, not x"
+// when it is not.
+func oneOf(e *env, cmd, flagName, value string, allowed ...string) bool {
+	for _, a := range allowed {
+		if value == a {
+			return true
+		}
+	}
+	fmt.Fprintf(e.stderr, "odmadmin %s: --%s must be %s, not %q\n", cmd, flagName, strings.Join(allowed, " or "), value)
+	return false
 }
 
 // input is an opened command input with the name errors should cite.

@@ -27,18 +27,12 @@ func runContacts(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 1 {
-		fmt.Fprintln(e.stderr, "odmadmin contacts: at most one input file")
-		fs.Usage()
+	path, ok := inputPath(e, fs, "contacts", pos)
+	if !ok {
 		return 2
 	}
-	if *format != "json" && *format != "text" {
-		fmt.Fprintf(e.stderr, "odmadmin contacts: --format must be json or text, not %q\n", *format)
+	if !oneOf(e, "contacts", "format", *format, "json", "text") {
 		return 2
-	}
-	path := ""
-	if len(pos) == 1 {
-		path = pos[0]
 	}
 	in, err := openInput(e, path)
 	if err != nil {

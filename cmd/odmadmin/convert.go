@@ -28,18 +28,12 @@ func runConvert(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 1 {
-		fmt.Fprintln(e.stderr, "odmadmin convert: at most one input file")
-		fs.Usage()
+	path, ok := inputPath(e, fs, "convert", pos)
+	if !ok {
 		return 2
 	}
-	if *to != "" && *to != "json" && *to != "odm" {
-		fmt.Fprintf(e.stderr, "odmadmin convert: --to must be json or odm, not %q\n", *to)
+	if *to != "" && !oneOf(e, "convert", "to", *to, "json", "odm") {
 		return 2
-	}
-	path := ""
-	if len(pos) == 1 {
-		path = pos[0]
 	}
 	in, err := openInput(e, path)
 	if err != nil {

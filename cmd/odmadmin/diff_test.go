@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -12,9 +11,7 @@ import (
 
 // runSub runs "odmadmin NAME ARGS" in-process through the command table, as main does.
 func runSub(stdin, name string, args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = run(&env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, append([]string{name}, args...))
-	return code, out.String(), errb.String()
+	return runCmd(strings.NewReader(stdin), append([]string{name}, args...)...)
 }
 
 const diffDir = "testdata/diff/"

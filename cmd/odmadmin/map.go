@@ -63,9 +63,8 @@ func runMap(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 1 {
-		fmt.Fprintln(e.stderr, "odmadmin map: at most one input file")
-		fs.Usage()
+	path, ok := inputPath(e, fs, "map", pos)
+	if !ok {
 		return 2
 	}
 	prof, err := mapping.ParseProfile(*profile)
@@ -94,10 +93,6 @@ func runMap(e *env, args []string) int {
 		outProf = mapping.ProfileODM2
 	default:
 		return fail(e, "map", fmt.Errorf("--to must be json, odm, odm2 or csv, not %q", *to))
-	}
-	path := ""
-	if len(pos) == 1 {
-		path = pos[0]
 	}
 	in, err := openInput(e, path)
 	if err != nil {

@@ -15,9 +15,7 @@ import (
 // mapRun runs "odmadmin map ARGS" in-process.
 func mapRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(&env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, append([]string{"map"}, args...))
-	return code, out.String(), errb.String()
+	return runCmd(strings.NewReader(stdin), append([]string{"map"}, args...)...)
 }
 
 var mapInForm = filepath.Join("testdata", "map", "inform.xml")

@@ -64,9 +64,8 @@ func runQuery(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 1 {
-		fmt.Fprintln(e.stderr, "odmadmin query: at most one input file")
-		fs.Usage()
+	path, ok := inputPath(e, fs, "query", pos)
+	if !ok {
 		return 2
 	}
 	if *expr == "" {
@@ -94,10 +93,6 @@ func runQuery(e *env, args []string) int {
 		return fail(e, "query", err)
 	}
 
-	path := ""
-	if len(pos) == 1 {
-		path = pos[0]
-	}
 	in, err := openInput(e, path)
 	if err != nil {
 		return fail(e, "query", err)
