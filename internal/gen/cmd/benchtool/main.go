@@ -1,0 +1,109 @@
+// Command benchtool is the helper of scripts/bench.sh: it writes the generated inputs
+// and runs the bare encoding/xml Token loop the script compares odmadmin with.
+//
+//	benchtool inform N FILE         InForm-shaped export of N users
+//	benchtool upload ROWS N FILE    Clinical One upload CSV for the export of N users
+//	benchtool samename N FILE       N users of the same name (plan's worst case)
+//	benchtool samenameupload N FILE N upload rows of that name
+//	benchtool tokens FILE           encoding/xml Decoder.Token loop; prints the users seen
+package main
+
+import (
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		os.Exit(2)
+	}
+}
+
+func run(args []string) error {
+	if len(args) < 2 {
+		return errors.New("usage: benchtool inform|upload|samename|samenameupload|tokens ARGS (see go doc)")
+	}
+	nums := make([]int, 0, 2)
+	for _, a := range args[1 : len(args)-1] {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a count", a)
+		}
+		nums = append(nums, n)
+	}
+	file := args[len(args)-1]
+	want := map[string]int{"inform": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0}
+	n, ok := want[args[0]]
+	if !ok || n != len(nums) {
+		return fmt.Errorf("%s: wrong command or argument count", args[0])
+	}
+	if args[0] == "tokens" {
+		return tokens(file)
+	}
+	return write(file, func(w io.Writer) error {
+		switch args[0] {
+		case "inform":
+			return gen.InForm(w, nums[0])
+		case "upload":
+			return gen.UploadCSV(w, nums[0], nums[1])
+		case "samename":
+			return gen.SameName(w, nums[0])
+		default:
+			return gen.SameNameUploadCSV(w, nums[0])
+		}
+	})
+}
+
+// write writes file through a temporary name so that an interrupted run leaves no
+// truncated input for the next one to trust.
+func write(file string, f func(io.Writer) error) error {
+	tmp := file + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := f(out); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := out.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// tokens is the floor of anything built on encoding/xml: namespace-resolved tokens,
+// nothing kept.
+func tokens(file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d := xml.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+	users := 0
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if s, ok := t.(xml.StartElement); ok && s.Name.Local == "User" {
+			users++
+		}
+	}
+	fmt.Println(users, "users")
+	return nil
+}
