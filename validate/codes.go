@@ -33,6 +33,9 @@ const (
 	CodeNoSufficientPrivileges            Code = "errorCode.noSufficientPrivileges"
 	CodeParticipantNotAtCallerSite        Code = "errorCode.participantNotAtCallerSite"
 	CodeParticipateNotEnabled             Code = "errorCode.participateNotEnabled"
+	CodeParticipantIDMethodNotSupported   Code = "errorCode.participantIDMethodNotSupported"
+	CodeParticipantIDRequired             Code = "errorCode.participantIDRequired"
+	CodeStudyLevelParticipantNotVisible   Code = "errorCode.studyLevelParticipantNotVisible"
 	CodeStudyLevelParticipantContactData  Code = "errorCode.studyLevelParticipantContactData"
 	CodeStudyLevelParticipantRegistration Code = "errorCode.studyLevelParticipantRegistration"
 	CodeSiteParticipantToStudyLevel       Code = "errorCode.siteParticipantToStudyLevel"
@@ -49,12 +52,32 @@ const (
 	CodeUnknownStatus           Code = "userEdit.unknownStatus"
 	CodeInvalidStatusTransition Code = "userEdit.invalidStatusTransition"
 	CodePrimaryOrganization     Code = "userEdit.primaryOrganizationNotShared"
+
+	// AnjuEDC's Edit User page (AnjuEDC online help 13.4, SSO from 13.5).
+	CodeAuthenticationFieldLocked Code = "userEdit.authenticationFieldLocked"
+	CodeExternalFieldLocked       Code = "userEdit.externalFieldLocked"
+	CodeExternalUserCleared       Code = "userEdit.externalUserCleared"
+	CodeSSONotConfigured          Code = "userEdit.ssoNotConfigured"
+	CodeDateTimeFormatLocked      Code = "userEdit.dateTimeFormatLocked"
+	CodePermissionsDropped        Code = "userEdit.permissionsDropped"
+)
+
+// OpenClinica 4 account codes ([CheckAccount]).
+const (
+	CodeAccountUnknownType          Code = "account.unknownType"
+	CodeAccountUnknownStatus        Code = "account.unknownStatus"
+	CodeAccountCreatedWithRoles     Code = "account.createdWithRoles"
+	CodeAccountInvitedWithoutRole   Code = "account.invitedWithoutRole"
+	CodeAccountInvalidTime          Code = "account.invalidTime"
+	CodeAccountUpdatedBeforeCreated Code = "account.updatedBeforeCreated"
 )
 
 // Where a code's name comes from. A code is either spelled exactly as a vendor document
-// spells it, or invented here because the source states the rule without a code.
+// spells it, or invented here because the source states the rule without a code. The
+// vendor documents are named by title; the meaning of an invented code names the document
+// its rule comes from.
 const (
-	sourceSeed002  = "seed 002"
+	sourceSeed002  = "OpenClinica participant API"
 	sourceOdmadmin = "odmadmin"
 )
 
@@ -85,32 +108,49 @@ var codeTable = []codeInfo{
 	{CodeCityTooLong, sourceSeed002, "city is longer than 155 characters"},
 	{CodeStateTooLong, sourceSeed002, "state is longer than 155 characters"},
 	{CodePostalCodeTooLong, sourceSeed002, "postalCode is longer than 35 characters"},
-	{CodeInvalidFullDob, sourceOdmadmin, "fullDob is not a real date written YYYY-MM-DD (seed 002 names the field, no rule)"},
+	{CodeInvalidFullDob, sourceOdmadmin, "fullDob is not a real date written YYYY-MM-DD (the OpenClinica participant API names the field, no rule)"},
 	{CodeHospitalNumberTooLong, sourceSeed002, "hospitalNumber is longer than 35 characters"},
-	{CodeInvalidRegisterValue, sourceOdmadmin, "register is not y or n (server also takes yes/no, any case) (rule: seed 002)"},
+	{CodeInvalidRegisterValue, sourceOdmadmin, "register is not y or n (server also takes yes/no, any case) (rule: OpenClinica participant API)"},
 
 	// Request context: in the order CheckRequest reports them.
 	{CodeStudyNotExist, sourceSeed002, "the study OID is not found"},
 	{CodeStudyNotAvailable, sourceSeed002, "the study is not in Available status"},
 	{CodeSiteNotExist, sourceSeed002, "the site OID is not found in the study"},
 	{CodeSiteNotAvailable, sourceSeed002, "the site is not in Available status"},
+	{CodeParticipantIDMethodNotSupported, sourceOdmadmin, "the study's Participant ID Method is neither Manual Entry nor System-generated (rule: OpenClinica participant API)"},
+	{CodeParticipantIDRequired, sourceOdmadmin, "a new participant has no participant ID in a study with Manual Entry IDs (rule: OpenClinica participant API)"},
 	{CodeNoRoleSetUp, sourceSeed002, "the caller has no role in the study or site"},
 	{CodeNoSufficientPrivileges, sourceSeed002, "the caller's role may not add or update participants (monitors, viewers, unlisted roles)"},
-	{CodeParticipantNotAtCallerSite, sourceOdmadmin, "a site-level caller acts outside their own site (rule: seed 002)"},
+	{CodeParticipantNotAtCallerSite, sourceOdmadmin, "a site-level caller acts outside their own site (rule: OpenClinica participant API)"},
+	{CodeStudyLevelParticipantNotVisible, sourceOdmadmin, "a CRC or Investigator adds or acts on a study-level participant, which they cannot see (rule: OpenClinica participant API note)"},
 	{CodeParticipateNotEnabled, sourceSeed002, "register=y but the Participate module is not active"},
-	{CodeStudyLevelParticipantContactData, sourceOdmadmin, "a study-level participant carries contact data (rule: seed 002 note)"},
-	{CodeStudyLevelParticipantRegistration, sourceOdmadmin, "a study-level participant is registered for Participate (rule: seed 002 note)"},
-	{CodeSiteParticipantToStudyLevel, sourceOdmadmin, "a site-level participant would move to the study level (rule: seed 002 note)"},
+	{CodeStudyLevelParticipantContactData, sourceOdmadmin, "a study-level participant carries contact data (rule: OpenClinica participant API note)"},
+	{CodeStudyLevelParticipantRegistration, sourceOdmadmin, "a study-level participant is registered for Participate (rule: OpenClinica participant API note)"},
+	{CodeSiteParticipantToStudyLevel, sourceOdmadmin, "a site-level participant would move to the study level (rule: OpenClinica participant API note)"},
 	{CodeParticipantsEnrollmentCapReached, sourceSeed002, "a new participant would exceed the enforced enrollment cap"},
 
 	// User edit: in the order CheckUserEdit reports them.
-	{CodeAccountDeleted, sourceOdmadmin, "the change deletes the account; accounts are only deactivated (rule: seed 000)"},
-	{CodeUsernameChanged, sourceOdmadmin, "the change alters the username (rule: seed 000, seed 003)"},
-	{CodeUsernameLength, sourceOdmadmin, "AnjuEDC: username is not 10-50 characters (rule: AnjuEDC help 13.2)"},
-	{CodeUsernameCharacters, sourceOdmadmin, "AnjuEDC: username has characters other than A-Z a-z 0-9 _ (rule: AnjuEDC help 13.2)"},
-	{CodeUnknownStatus, sourceOdmadmin, "a status is not Created, Invited, Available or Deactivated (rule: seed 000 status table)"},
-	{CodeInvalidStatusTransition, sourceOdmadmin, "the status change is not an allowed transition (rule: seed 000 statuses)"},
-	{CodePrimaryOrganization, sourceOdmadmin, "AnjuEDC: Organization Admin changes the primary organization without access (rule: seed 003)"},
+	{CodeAccountDeleted, sourceOdmadmin, "the change deletes the account; accounts are only deactivated (rule: OpenClinica 4 administrator guide)"},
+	{CodeUsernameChanged, sourceOdmadmin, "the change alters the username (rule: OpenClinica 4 administrator guide, AnjuEDC online help 13.4)"},
+	{CodeUsernameLength, sourceOdmadmin, "AnjuEDC: username is not 10-50 characters (rule: AnjuEDC online help 13.2)"},
+	{CodeUsernameCharacters, sourceOdmadmin, "AnjuEDC: username has characters other than A-Z a-z 0-9 _ (rule: AnjuEDC online help 13.2)"},
+	{CodeUnknownStatus, sourceOdmadmin, "a status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)"},
+	{CodeInvalidStatusTransition, sourceOdmadmin, "the status change is not an allowed transition (rule: OpenClinica 4 administrator guide statuses)"},
+	{CodePrimaryOrganization, sourceOdmadmin, "AnjuEDC: Organization Admin changes the primary organization without access (rule: AnjuEDC online help 13.4)"},
+	{CodeAuthenticationFieldLocked, sourceOdmadmin, "AnjuEDC: Allow Login or Organization Admin changed for a user in an organization the Organization Admin cannot access (rule: AnjuEDC online help 13.4)"},
+	{CodeExternalFieldLocked, sourceOdmadmin, "AnjuEDC: Is External User or Authentication URL changed without access to the user's primary organization (rule: AnjuEDC online help 13.4)"},
+	{CodeExternalUserCleared, sourceOdmadmin, "warning: AnjuEDC: an SSO user moves to a primary organization without SSO and becomes non-external (rule: AnjuEDC online help 13.4)"},
+	{CodeSSONotConfigured, sourceOdmadmin, "AnjuEDC: a user is made or kept external while their primary organization has no SSO (rule: AnjuEDC online help 13.4, 13.5)"},
+	{CodeDateTimeFormatLocked, sourceOdmadmin, "AnjuEDC: Date Format or Time Format changed while the primary organization does not allow datetime format change (rule: AnjuEDC online help 13.4)"},
+	{CodePermissionsDropped, sourceOdmadmin, "warning: AnjuEDC: an edit that changes the primary organization also removes an organization; the change keeps permissions (rule: AnjuEDC online help 13.4)"},
+
+	// OpenClinica 4 accounts: in the order CheckAccount reports them.
+	{CodeAccountUnknownType, sourceOdmadmin, "the user type is neither Admin nor User (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountUnknownStatus, sourceOdmadmin, "the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountCreatedWithRoles, sourceOdmadmin, "a Created user has roles; Created means no role assigned (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountInvitedWithoutRole, sourceOdmadmin, "an Invited user has no role; Invited means at least one role assigned (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountInvalidTime, sourceOdmadmin, "Created, Updated or Last Login (UTC) is not DD-MMM-YYYY HH:MM (Last Login may be Never) (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountUpdatedBeforeCreated, sourceOdmadmin, "Updated (UTC) is before Created (UTC) (rule: odmadmin)"},
 }
 
 // allCodes returns every code table of the package. It exists so that a later table

@@ -159,6 +159,9 @@ func TestEveryCodeExercised(t *testing.T) {
 	for _, tc := range editCases {
 		note(CheckUserEdit(tc.edit, Options{}))
 	}
+	for _, tc := range accountCases {
+		note(CheckAccount(tc.acct, Options{}))
+	}
 	note(adminDataFixtureFindings(t)) // AdminData: every fixture in testdata/admindata
 	var missing []string
 	for _, ci := range allCodes() {

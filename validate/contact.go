@@ -10,7 +10,7 @@ import (
 )
 
 // Contact is one participant contact record as the OpenClinica participant API takes it
-// (seed 002). Empty strings mean "not given", exactly as the server treats them.
+// (OpenClinica participant API). Empty strings mean "not given", exactly as the server treats them.
 type Contact struct {
 	SubjectKey     string `json:"subjectKey,omitempty"`
 	FirstName      string `json:"firstName,omitempty"`
@@ -45,6 +45,8 @@ type contactField struct {
 	valid   func(string) bool
 	invalid Code // reported when valid returns false
 	hint    string
+	// suggest returns the value in the valid form when there is exactly one; may be nil.
+	suggest func(string) (string, bool)
 }
 
 // The server's patterns (StudyParticipantServiceImpl, OpenClinica 4.13.x) are
@@ -151,7 +153,8 @@ var contactFields = []contactField{
 	{name: "phoneNumber", label: "phone number", get: func(c *Contact) *string { return &c.PhoneNumber },
 		max: 17, tooLong: CodePhoneNumberTooLong,
 		valid: isServerPhone, invalid: CodeInvalidPhoneNumber,
-		hint: `is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits`},
+		hint:    `is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits`,
+		suggest: SuggestPhone},
 	{name: "secondaryId", label: "secondary ID", get: func(c *Contact) *string { return &c.SecondaryID },
 		max: 35, tooLong: CodeSecondaryIDTooLong},
 	{name: "streetAddress1", label: "street address 1", get: func(c *Contact) *string { return &c.StreetAddress1 },
@@ -176,7 +179,7 @@ var contactFields = []contactField{
 		hint: "is not y or n (the server also takes yes and no, in any case)"},
 }
 
-// isContactData reports whether the field is one of the seed's "Participant Contact Fields",
+// isContactData reports whether the field is one of the API's "Participant Contact Fields",
 // which a study-level participant may not have. Only the participant ID and the register
 // switch are not contact data.
 func (f *contactField) isContactData() bool {
@@ -336,7 +339,16 @@ func CheckContact(c Contact, opts Options) []Finding {
 			}
 		}
 		if f.valid != nil && !f.valid(v) {
-			out = append(out, opts.finding(f.invalid, f.name, v, f.label+" "+f.hint))
+			fd := opts.finding(f.invalid, f.name, v, f.label+" "+f.hint)
+			if f.suggest != nil {
+				if s, ok := f.suggest(v); ok {
+					fd.Message += "; it has exactly one form the server takes, given as the suggestion when values are shown"
+					if opts.Values {
+						fd.Suggestion = s
+					}
+				}
+			}
+			out = append(out, fd)
 		}
 	}
 	return out
@@ -419,4 +431,45 @@ func daysIn(month, year int) int {
 		return 30
 	}
 	return 31
+}
+
+// SuggestPhone returns phone in the server's form "+CC NUMBER" when that form follows from it
+// unambiguously, and false otherwise. It does so only when the number starts with "+" and
+// the country code is set apart by a separator (space, hyphen, dot, slash or bracket):
+// "+1 (555) 555-1212", "+1-555-555-1212" and "+44 20 7946 0000" become "+1 5555551212" and
+// "+44 2079460000". Without "+" the country code is unknown, and "+15555551212" could be
+// country code 1, 15 or 155, so neither gets a suggestion; nor does a result the server
+// would still refuse (over 14 digits, over 17 characters) or a value with letters.
+func SuggestPhone(phone string) (string, bool) {
+	s := strings.TrimSpace(phone)
+	if len(s) < 2 || s[0] != '+' {
+		return "", false
+	}
+	var groups []string
+	cur := []byte{}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			cur = append(cur, c)
+		case strings.IndexByte(" -./()\t", c) >= 0:
+			if len(cur) > 0 {
+				groups = append(groups, string(cur))
+				cur = cur[:0]
+			}
+		default:
+			return "", false
+		}
+	}
+	if len(cur) > 0 {
+		groups = append(groups, string(cur))
+	}
+	if len(groups) < 2 || len(groups[0]) > 3 {
+		return "", false
+	}
+	out := "+" + groups[0] + " " + strings.Join(groups[1:], "")
+	if out == s || !isServerPhone(out) || utf16Len(out) > 17 {
+		return "", false
+	}
+	return out, true
 }

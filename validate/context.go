@@ -15,6 +15,10 @@ type Request struct {
 	SiteOID string
 	// Existing is the participant the record updates; nil when the record adds one.
 	Existing *Participant
+	// CustomRoles maps OpenClinica 4 custom role names ("CRC (TEST)") to the base role each
+	// is built on ("Clinical Research Coordinator"), for callers whose Caller.BaseRole is
+	// not known. Names are matched as role names are: ignoring case, spaces and underscores.
+	CustomRoles map[string]string
 }
 
 // Caller is the user making a request and the role they hold for the study or site.
@@ -25,6 +29,9 @@ type Caller struct {
 	// ("Data Manager", "Site Monitor", "CRC"). Case, spaces and underscores do not matter.
 	// Empty means the user has no role here.
 	Role string
+	// BaseRole is the role an OpenClinica 4 custom role is based on (its baseRoleName), as
+	// any vendor spells it; empty when Role is a standard role or the base is unknown.
+	BaseRole string
 	// SiteOID is the site the role is limited to; empty for a study-level role.
 	SiteOID string
 }
@@ -40,8 +47,17 @@ type Study struct {
 	EnrollmentCap int
 	// Enrolled is the number of participants the study has now.
 	Enrolled int
+	// IDMethod is the study's Participant ID Method: IDManualEntry or IDSystemGenerated
+	// (compared ignoring case, spaces and hyphens); empty means not known, and not checked.
+	IDMethod string
 	Sites    []Site
 }
+
+// The Participant ID Methods the participant API supports.
+const (
+	IDManualEntry     = "Manual Entry"
+	IDSystemGenerated = "System-generated"
+)
 
 // Site is one site of a [Study].
 type Site struct {
@@ -54,12 +70,16 @@ type Site struct {
 type Participant struct {
 	// SiteOID is the participant's current site; empty for a study-level participant.
 	SiteOID string
+	// Contact is the participant's stored record, which an update merges into
+	// ([MergeContact], [CheckUpdate]).
+	Contact Contact
 }
 
 // CheckRequest checks the rules that depend on the request rather than on the record's
-// values (seed 002): study and site exist and are Available, the caller's role may call the
-// API and acts at their own site, Participate registration, study-level restrictions, and the
-// enrollment cap. It reports every violation, in that order, except that nothing else is
+// values (OpenClinica participant API): study and site exist and are Available, the study's
+// Participant ID Method, the caller's role may call the API and acts at their own site, CRCs
+// and Investigators stay away from study-level participants, Participate registration,
+// study-level restrictions, and the enrollment cap. It reports every violation, in that order, except that nothing else is
 // checked when the study does not exist and site rules are skipped when the site does not
 // exist, because those rules would only repeat the first finding.
 func CheckRequest(c Contact, r Request, opts Options) []Finding {
@@ -87,11 +107,25 @@ func CheckRequest(c Contact, r Request, opts Options) []Finding {
 		}
 	}
 
+	switch method := idMethodKey(st.IDMethod); {
+	case method == "":
+	case method != idMethodKey(IDManualEntry) && method != idMethodKey(IDSystemGenerated):
+		add(CodeParticipantIDMethodNotSupported, "studyOID", st.IDMethod,
+			"the study's Participant ID Method is neither Manual Entry nor System-generated, the two the API supports")
+	case method == idMethodKey(IDManualEntry) && r.Existing == nil && strings.TrimSpace(c.SubjectKey) == "":
+		add(CodeParticipantIDRequired, "subjectKey", "",
+			"the study's Participant ID Method is Manual Entry, so a new participant needs a participant ID")
+	}
+
 	role := strings.TrimSpace(r.Caller.Role)
-	if role == "" {
+	var ri roleInfo
+	if role == "" && r.Caller.BaseRole == "" {
 		add(CodeNoRoleSetUp, "role", "", "the caller has no role in this study or site")
-	} else if msg := roleDenied(classifyRole(role)); msg != "" {
-		add(CodeNoSufficientPrivileges, "role", r.Caller.Role, msg)
+	} else {
+		ri = resolveRole(r.Caller, r.CustomRoles)
+		if msg := roleDenied(ri.class); msg != "" {
+			add(CodeNoSufficientPrivileges, "role", r.Caller.Role, msg)
+		}
 	}
 	if own := r.Caller.SiteOID; own != "" && siteKnown {
 		switch {
@@ -105,6 +139,18 @@ func CheckRequest(c Contact, r Request, opts Options) []Finding {
 		if r.Existing != nil && r.Existing.SiteOID != own {
 			add(CodeParticipantNotAtCallerSite, "subjectKey", c.SubjectKey,
 				"a site-level user may act only on participants of their own site, and this participant belongs elsewhere")
+		}
+	}
+
+	// CRCs and Investigators cannot see study-level participants, so they can neither add
+	// one nor act on one (OpenClinica participant API note).
+	if ri.base == BaseCRC || ri.base == BaseInvestigator {
+		if r.SiteOID == "" {
+			add(CodeStudyLevelParticipantNotVisible, "siteOID", r.SiteOID,
+				"Clinical Research Coordinators and Investigators cannot see study-level participants; add the participant at a site")
+		} else if r.Existing != nil && r.Existing.SiteOID == "" {
+			add(CodeStudyLevelParticipantNotVisible, "subjectKey", c.SubjectKey,
+				"Clinical Research Coordinators and Investigators cannot see study-level participants, and this participant is one")
 		}
 	}
 
@@ -155,6 +201,11 @@ func roleDenied(c roleClass) string {
 		return "the role may not add or update participants; only Data Manager, Clinical Research Coordinator, Investigator, Data Entry Person and Data Specialist may"
 	}
 	return "the role is not recognised as one that may add or update participants (Data Manager, Clinical Research Coordinator, Investigator, Data Entry Person, Data Specialist)"
+}
+
+// idMethodKey folds a Participant ID Method name: case, spaces and hyphens do not matter.
+func idMethodKey(s string) string {
+	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(s))
 }
 
 func isAvailable(status string) bool {

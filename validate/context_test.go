@@ -66,7 +66,60 @@ var requestCases = []requestCase{
 		want: []fc{{"siteOID", CodeParticipantNotAtCallerSite}}},
 	{name: "site-user-study-level", reason: "the study-level endpoint is outside every site",
 		req:  func(r *Request) { r.Caller = Caller{Role: "Investigator", SiteOID: "S_SITE1"}; r.SiteOID = "" },
-		want: []fc{{"siteOID", CodeParticipantNotAtCallerSite}}},
+		want: []fc{{"siteOID", CodeParticipantNotAtCallerSite}, {"siteOID", CodeStudyLevelParticipantNotVisible}}},
+
+	// "CRCs and Investigators cannot see study-level Participants. Best practice is to always
+	// add Participants at the site level." (OpenClinica participant API)
+	{name: "crc-no-site-adds-study-level", reason: "CRCs and Investigators cannot see study-level Participants: a CRC with no site may not add one",
+		rec: Contact{SubjectKey: "SS-3"}, req: func(r *Request) { r.Caller = Caller{Role: "CRC"}; r.SiteOID = "" },
+		want: []fc{{"siteOID", CodeStudyLevelParticipantNotVisible}}},
+	{name: "investigator-no-site-adds-study-level", reason: "CRCs and Investigators cannot see study-level Participants: nor may an Investigator",
+		rec: Contact{SubjectKey: "SS-3"}, req: func(r *Request) { r.Caller = Caller{Role: "site_investigator"}; r.SiteOID = "" },
+		want: []fc{{"siteOID", CodeStudyLevelParticipantNotVisible}}},
+	{name: "crc-moves-study-level", reason: "CRCs and Investigators cannot see study-level Participants, so a CRC cannot pick one up into a site",
+		rec: Contact{SubjectKey: "SS-3"}, req: func(r *Request) { r.Caller = Caller{Role: "CRC"}; r.Existing = &Participant{} },
+		want: []fc{{"subjectKey", CodeStudyLevelParticipantNotVisible}}},
+	{name: "crc-at-site", reason: "Best practice is to always add Participants at the site level: a CRC adding at a site is fine",
+		rec: Contact{SubjectKey: "SS-3"}, req: func(r *Request) { r.Caller = Caller{Role: "CRC"} }},
+	{name: "data-specialist-study-level", reason: "only CRCs and Investigators are named: a Data Specialist may add at the study level",
+		rec: Contact{SubjectKey: "SS-3"}, req: func(r *Request) { r.Caller = Caller{Role: "Data Specialist"}; r.SiteOID = "" }},
+
+	// OpenClinica 4 custom roles carry a base role.
+	{name: "custom-role-suffix", reason: "a custom role such as \"CRC (TEST)\" acts as its base role, CRC, instead of noSufficientPrivileges",
+		req: func(r *Request) { r.Caller = Caller{Role: "CRC (TEST)"} }},
+	{name: "custom-role-base-given", reason: "the stored baseRoleName decides, whatever the custom name says",
+		req: func(r *Request) { r.Caller = Caller{Role: "Lead Nurse", BaseRole: "Clinical Research Coordinator"} }},
+	{name: "custom-role-mapping", reason: "the caller can give the mapping of custom roles to base roles",
+		req: func(r *Request) {
+			r.Caller = Caller{Role: "Lead_Nurse"}
+			r.CustomRoles = map[string]string{"Lead Nurse": "CRC"}
+		}},
+	{name: "custom-role-monitor", reason: "a custom role based on a monitor is refused like a monitor (Monitors cannot call this endpoint)",
+		req: func(r *Request) { r.Caller = Caller{Role: "Site Monitor (PROD)"} }, want: []fc{{"role", CodeNoSufficientPrivileges}}},
+	{name: "custom-role-unmapped", reason: "a custom name that resolves to no base role is still refused",
+		req: func(r *Request) { r.Caller = Caller{Role: "Lead Nurse"} }, want: []fc{{"role", CodeNoSufficientPrivileges}}},
+	{name: "custom-role-mapping-wins", reason: "the caller's mapping comes before the name's own suffix rule",
+		req: func(r *Request) {
+			r.Caller = Caller{Role: "CRC (TEST)"}
+			r.CustomRoles = map[string]string{"crc (test)": "Study Viewer"}
+		}, want: []fc{{"role", CodeNoSufficientPrivileges}}},
+	{name: "custom-crc-study-level", reason: "a custom role based on CRC cannot see study-level Participants either",
+		req: func(r *Request) { r.Caller = Caller{Role: "CRC (TEST)"}; r.SiteOID = "" },
+		want: []fc{{"siteOID", CodeStudyLevelParticipantNotVisible}}},
+
+	// "This endpoint supports studies with Participant ID Method set to Manual Entry or
+	// System-generated."
+	{name: "id-method-manual", reason: "Participant ID Method set to Manual Entry is supported",
+		rec: Contact{SubjectKey: "SS-4"}, req: func(r *Request) { r.Study.IDMethod = "Manual Entry" }},
+	{name: "id-method-system", reason: "Participant ID Method set to System-generated is supported; the ID may be left out",
+		req: func(r *Request) { r.Study.IDMethod = "system generated" }},
+	{name: "id-method-other", reason: "the endpoint supports only Manual Entry or System-generated",
+		rec: Contact{SubjectKey: "SS-4"}, req: func(r *Request) { r.Study.IDMethod = "Auto-generated and non-editable" },
+		want: []fc{{"studyOID", CodeParticipantIDMethodNotSupported}}},
+	{name: "id-method-manual-no-id", reason: "with Manual Entry the new participant's ID is entered, so it must be given",
+		req: func(r *Request) { r.Study.IDMethod = IDManualEntry }, want: []fc{{"subjectKey", CodeParticipantIDRequired}}},
+	{name: "id-method-manual-update", reason: "an update of an existing participant needs no new ID",
+		req: func(r *Request) { r.Study.IDMethod = IDManualEntry; r.Existing = &Participant{SiteOID: "S_SITE1"} }},
 	{name: "site-user-foreign-participant", reason: "moving another site's participant to your site is acting outside it",
 		req: func(r *Request) {
 			r.Caller = Caller{Role: "CRC", SiteOID: "S_SITE1"}

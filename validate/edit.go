@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The user account statuses of OpenClinica 4 (seed 000). Status values are compared
+// The user account statuses of OpenClinica 4 (OpenClinica 4 administrator guide). Status values are compared
 // case-insensitively after trimming spaces.
 const (
 	StatusCreated     = "Created"     // account exists, no role assigned yet
@@ -20,11 +20,11 @@ const (
 type Profile int
 
 const (
-	// ProfileOpenClinica applies the common rules (seed 000): the username never changes,
+	// ProfileOpenClinica applies the common rules (OpenClinica 4 administrator guide): the username never changes,
 	// accounts are never deleted, and status moves only along the allowed transitions.
 	ProfileOpenClinica Profile = iota
 	// ProfileAnjuEDC adds AnjuEDC's username format (10-50 ASCII letters, digits and
-	// underscores) and its primary-organization rule (seed 003).
+	// underscores) and its primary-organization rule and the other rules of its Edit User page (AnjuEDC online help 13.4).
 	ProfileAnjuEDC
 )
 
@@ -39,6 +39,25 @@ type EditUser struct {
 	// assigned even if Organizations omits it.
 	PrimaryOrganization string
 	Organizations       []string
+
+	// AnjuEDC's Authentication Information and SSO fields (AnjuEDC online help 13.4).
+	Active            bool
+	AllowLogin        bool
+	OrganizationAdmin bool
+	External          bool   // Is External User: signs in through the organization's SSO
+	AuthenticationURL string // the SSO URL of an external user
+	DateFormat        string
+	TimeFormat        string
+}
+
+// OrganizationSettings are the settings of an AnjuEDC organization that the edit rules
+// consult.
+type OrganizationSettings struct {
+	ID string
+	// SSO is true when the organization is configured for single sign-on.
+	SSO bool
+	// AllowDateTimeFormatChange is the organization's "Allow datetime format change" setting.
+	AllowDateTimeFormatChange bool
 }
 
 // Editor is the administrator who makes the change (AnjuEDC). A Global Admin may change
@@ -57,6 +76,19 @@ type UserEdit struct {
 	Delete  bool
 	Editor  Editor
 	Profile Profile
+	// Organizations are the settings of the organizations the edit involves (AnjuEDC); an
+	// organization not listed has neither SSO nor datetime format change.
+	Organizations []OrganizationSettings
+}
+
+// org returns the settings of organization id.
+func (e *UserEdit) org(id string) OrganizationSettings {
+	for _, o := range e.Organizations {
+		if o.ID == id {
+			return o
+		}
+	}
+	return OrganizationSettings{ID: id}
 }
 
 // usernamePattern is AnjuEDC's character rule; the 10-50 length is checked separately so
@@ -136,6 +168,9 @@ func CheckUserEdit(e UserEdit, opts Options) []Finding {
 					"the primary organization cannot be changed: "+c.msg)
 			}
 		}
+	}
+	if e.Profile == ProfileAnjuEDC {
+		out = append(out, checkAnjuEDCPage(&e, opts)...)
 	}
 	return out
 }

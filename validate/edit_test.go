@@ -116,6 +116,7 @@ var editCases = func() []editCase {
 				e.After.Status = StatusDeactivated
 			})},
 	}
+	cs = append(cs, anjuPageCases...)
 	// Every pair of the four statuses: allowed exactly when the graph has the edge
 	// Created → Invited → Available ⇄ Deactivated, Invited → Deactivated, or nothing moves.
 	statuses := []string{StatusCreated, StatusInvited, StatusAvailable, StatusDeactivated}

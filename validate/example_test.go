@@ -22,7 +22,7 @@ func ExampleCheckContact() {
 	// Output:
 	// lastName: errorCode.lastNameTooLong: last name is 36 characters, over the limit of 35
 	// emailAddress: errorCode.invalidEmailAddress: email address is not an address the server accepts: local@domain.tld with ASCII letters, digits and !#$%&'*+/=?^_`{|}~- only
-	// phoneNumber: errorCode.invalidPhoneNumber: phone number is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits
+	// phoneNumber: errorCode.invalidPhoneNumber: phone number is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits; it has exactly one form the server takes, given as the suggestion when values are shown
 	// fullDob: errorCode.invalidFullDob: full date of birth is not a real calendar date written YYYY-MM-DD
 }
 

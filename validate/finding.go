@@ -26,6 +26,10 @@ type Finding struct {
 	Column   int      `json:"column,omitempty"`
 	Message  string   `json:"message"`
 	Value    string   `json:"value,omitempty"` // only when asked for
+	// Suggestion is a corrected value when one follows from the value unambiguously (a
+	// phone number in the form the server takes). It is derived from the value, so it is
+	// personal data too and set only when asked for (Options.Values).
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 // Options controls what the checks put into findings. The zero value is the safe default.

@@ -36,6 +36,10 @@ func FuzzCheckContact(f *testing.F) {
 			}
 			v := fd
 			v.Value = withValues[i].Value
+			v.Suggestion = withValues[i].Suggestion // derived from the value, so also only with Values
+			if fd.Suggestion != "" {
+				t.Errorf("suggestion without Options.Values: %+v", fd)
+			}
 			if v != withValues[i] {
 				t.Errorf("Values changed more than Value: %+v vs %+v", fd, withValues[i])
 			}

@@ -1,0 +1,132 @@
+package validate
+
+import (
+	"strings"
+	"time"
+)
+
+// The user types of OpenClinica 4's Administration screen (OpenClinica 4 administrator
+// guide): an Admin manages settings, users, roles, sites, modules and publishing for all
+// studies; a User works in the studies their roles give them.
+const (
+	TypeAdmin = "Admin"
+	TypeUser  = "User"
+)
+
+// StatusInfo is one OpenClinica 4 account status and what it means.
+type StatusInfo struct {
+	Status string
+	// Meaning is the administrator guide's description.
+	Meaning string
+	// Roles says what the status implies about role assignments: "none" (no role yet),
+	// "some" (at least one) or "" (no implication).
+	Roles string
+}
+
+// Statuses returns the account statuses of OpenClinica 4 with their meaning, in the order of
+// the administrator guide's table. User accounts cannot be deleted; Deactivated is how an
+// account is removed.
+func Statuses() []StatusInfo {
+	return []StatusInfo{
+		{StatusCreated, "The user account has been created but no roles have been assigned.", "none"},
+		{StatusInvited, "The user account has been created, and at least one role assigned, but the user has not yet activated the account.", "some"},
+		{StatusAvailable, "The user account is active and available for use.", ""},
+		{StatusDeactivated, "The user account has been removed. The user can no longer log into OpenClinica.", ""},
+	}
+}
+
+// Account is one row of OpenClinica 4's user administration (the Administration screen or
+// a study's User Administration / Share screen). Times are as the screens show them, in
+// UTC: "10-May-2018 17:57"; LastLogin may also be "Never".
+type Account struct {
+	Username  string
+	Type      string // Admin or User
+	Status    string
+	Roles     []string
+	Created   string
+	Updated   string
+	LastLogin string
+}
+
+// AdminTimeLayout is the layout of the Created (UTC), Updated (UTC) and Last Login (UTC)
+// columns of OpenClinica 4's user administration screens.
+const AdminTimeLayout = "02-Jan-2006 15:04"
+
+// NeverLoggedIn is what the Last Login (UTC) column shows for a user who never logged in.
+const NeverLoggedIn = "Never"
+
+// ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC. It
+// returns the zero time and true for "Never".
+func ParseAdminTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == NeverLoggedIn {
+		return time.Time{}, true
+	}
+	t, err := time.ParseInLocation(AdminTimeLayout, s, time.UTC)
+	return t, err == nil
+}
+
+// CheckAccount checks one OpenClinica 4 account and returns every violation, in this order:
+// type, status, what the status says about roles, then the times (Created, Updated, Last
+// Login; an unparsable time first, then Updated before Created). Empty fields are not
+// checked.
+func CheckAccount(a Account, opts Options) []Finding {
+	var out []Finding
+	add := func(code Code, field, value, msg string) {
+		out = append(out, opts.finding(code, field, value, msg))
+	}
+	if a.Type != "" && !strings.EqualFold(strings.TrimSpace(a.Type), TypeAdmin) && !strings.EqualFold(strings.TrimSpace(a.Type), TypeUser) {
+		add(CodeAccountUnknownType, "type", a.Type, "the user type is neither Admin nor User")
+	}
+	roles := 0
+	for _, r := range a.Roles {
+		if strings.TrimSpace(r) != "" {
+			roles++
+		}
+	}
+	switch normStatus(a.Status) {
+	case "":
+	case "created":
+		if roles > 0 {
+			add(CodeAccountCreatedWithRoles, "status", a.Status,
+				"the status is Created, which means no role has been assigned, but the user has roles")
+		}
+	case "invited":
+		if roles == 0 {
+			add(CodeAccountInvitedWithoutRole, "status", a.Status,
+				"the status is Invited, which means at least one role has been assigned, but the user has none")
+		}
+	case "available", "deactivated":
+	default:
+		add(CodeAccountUnknownStatus, "status", a.Status, "the status is not one of Created, Invited, Available, Deactivated")
+	}
+	var created, updated time.Time
+	var okC, okU bool
+	for _, f := range []struct {
+		field, label, v string
+		never           bool
+		t               *time.Time
+		ok              *bool
+	}{
+		{"created", "Created (UTC)", a.Created, false, &created, &okC},
+		{"updated", "Updated (UTC)", a.Updated, false, &updated, &okU},
+		{"lastLogin", "Last Login (UTC)", a.LastLogin, true, new(time.Time), new(bool)},
+	} {
+		if strings.TrimSpace(f.v) == "" {
+			continue
+		}
+		t, ok := ParseAdminTime(f.v)
+		if ok && t.IsZero() && !f.never {
+			ok = false
+		}
+		if !ok {
+			add(CodeAccountInvalidTime, f.field, f.v, f.label+" is not a time written DD-MMM-YYYY HH:MM"+map[bool]string{true: ` or "Never"`, false: ""}[f.never])
+			continue
+		}
+		*f.t, *f.ok = t, true
+	}
+	if okC && okU && updated.Before(created) {
+		add(CodeAccountUpdatedBeforeCreated, "updated", a.Updated, "the account was updated before it was created")
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package validate
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+type accountCase struct {
+	name, reason string
+	acct         Account
+	want         []fc
+}
+
+// okAccount is an Available user with one role, as a row of the Administration screen.
+func okAccount(change func(a *Account)) Account {
+	a := Account{Username: "ada.example", Type: "User", Status: "Available", Roles: []string{"Investigator"},
+		Created: "22-May-2025 11:14", Updated: "22-May-2025 11:14", LastLogin: "28-May-2025 12:40"}
+	if change != nil {
+		change(&a)
+	}
+	return a
+}
+
+// accountCases quote the OpenClinica 4 administrator guide.
+var accountCases = []accountCase{
+	{name: "ok", reason: "an Available User with a role and real times passes", acct: okAccount(nil)},
+	{name: "zero", reason: "empty fields are not checked", acct: Account{}},
+	{name: "admin", reason: "Admin is a user type of the Administration screen", acct: okAccount(func(a *Account) { a.Type = "Admin" })},
+	{name: "type-unknown", reason: "the Type column holds Admin or User",
+		acct: okAccount(func(a *Account) { a.Type = "Superuser" }), want: []fc{{"type", CodeAccountUnknownType}}},
+	{name: "created-no-roles", reason: "Created: The User account has been created but no roles have been assigned",
+		acct: okAccount(func(a *Account) { a.Status, a.Roles = "Created", nil })},
+	{name: "created-with-roles", reason: "Created means no roles have been assigned, so a Created user with roles is a finding",
+		acct: okAccount(func(a *Account) { a.Status = "Created" }), want: []fc{{"status", CodeAccountCreatedWithRoles}}},
+	{name: "invited-with-role", reason: "Invited: at least one role assigned, but the user has not yet activated the account",
+		acct: okAccount(func(a *Account) { a.Status, a.LastLogin = "Invited", "Never" })},
+	{name: "invited-without-role", reason: "Invited means at least one role assigned",
+		acct: okAccount(func(a *Account) { a.Status, a.Roles = "invited", []string{" "} }), want: []fc{{"status", CodeAccountInvitedWithoutRole}}},
+	{name: "deactivated", reason: "Deactivated: the user account has been removed, roles may remain",
+		acct: okAccount(func(a *Account) { a.Status = "Deactivated" })},
+	{name: "status-unknown", reason: "the statuses are Created, Invited, Available and Deactivated",
+		acct: okAccount(func(a *Account) { a.Status = "Removed" }), want: []fc{{"status", CodeAccountUnknownStatus}}},
+	{name: "never", reason: "Last Login (UTC) shows Never for a user who never logged in",
+		acct: okAccount(func(a *Account) { a.LastLogin = "Never" })},
+	{name: "created-never", reason: "only Last Login may be Never",
+		acct: okAccount(func(a *Account) { a.Created = "Never" }), want: []fc{{"created", CodeAccountInvalidTime}}},
+	{name: "time-format", reason: "Created (UTC) is written 10-May-2018 17:57",
+		acct: okAccount(func(a *Account) { a.Created, a.LastLogin = "2018-05-10 17:57", "yesterday" }),
+		want: []fc{{"created", CodeAccountInvalidTime}, {"lastLogin", CodeAccountInvalidTime}}},
+	{name: "updated-before-created", reason: "an account is not updated before it exists",
+		acct: okAccount(func(a *Account) { a.Updated = "21-May-2025 11:14" }), want: []fc{{"updated", CodeAccountUpdatedBeforeCreated}}},
+}
+
+func TestCheckAccount(t *testing.T) {
+	for _, tc := range accountCases {
+		got := CheckAccount(tc.acct, Options{})
+		if !slices.Equal(codesOf(got), tc.want) {
+			t.Errorf("%s: %s\ngot  %v\nwant %v", tc.name, tc.reason, codesOf(got), tc.want)
+		}
+		for _, f := range got {
+			if f.Value != "" {
+				t.Errorf("%s: value without Options.Values", tc.name)
+			}
+		}
+	}
+}
+
+func TestStatuses(t *testing.T) {
+	var names []string
+	for _, s := range Statuses() {
+		names = append(names, s.Status)
+		if s.Meaning == "" {
+			t.Errorf("%s has no meaning", s.Status)
+		}
+	}
+	if !slices.Equal(names, []string{StatusCreated, StatusInvited, StatusAvailable, StatusDeactivated}) {
+		t.Errorf("the administrator guide's table lists Created, Invited, Available, Deactivated; got %v", names)
+	}
+}
+
+func TestParseAdminTime(t *testing.T) {
+	got, ok := ParseAdminTime("10-May-2018 17:57")
+	if want := time.Date(2018, 5, 10, 17, 57, 0, 0, time.UTC); !ok || !got.Equal(want) {
+		t.Errorf("Created (UTC) 10-May-2018 17:57: got %v %v", got, ok)
+	}
+	if got, ok := ParseAdminTime("Never"); !ok || !got.IsZero() {
+		t.Errorf("Never: got %v %v", got, ok)
+	}
+	if _, ok := ParseAdminTime("31-Feb-2018 10:00"); ok {
+		t.Error("31-Feb-2018 is no date")
+	}
+}
