@@ -125,7 +125,9 @@ func TestEditPage(t *testing.T) {
 		{"foreign", "the word \"EXTERNAL\" displays in the Primary Organization field and it is disabled; the Is External field is disabled and Authentication URL field does not display",
 			foreign(nil), EditPage{PrimaryOrganization: ExternalOrganization, ActiveEnabled: true}},
 		{"datetime", "Date Format and Time Format are enabled when the primary organization allows datetime format change",
-			anju(func(e *UserEdit) { e.Organizations = []OrganizationSettings{{ID: "ORG-A", AllowDateTimeFormatChange: true}} }),
+			anju(func(e *UserEdit) {
+				e.Organizations = []OrganizationSettings{{ID: "ORG-A", AllowDateTimeFormatChange: true}}
+			}),
 			EditPage{PrimaryOrganization: "ORG-A", PrimaryOrganizationEnabled: true, ActiveEnabled: true, AllowLoginEnabled: true,
 				OrganizationAdminEnabled: true, ExternalEnabled: true, AuthenticationURLVisible: true, DateTimeFormatEnabled: true}},
 	}

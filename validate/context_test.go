@@ -104,7 +104,7 @@ var requestCases = []requestCase{
 			r.CustomRoles = map[string]string{"crc (test)": "Study Viewer"}
 		}, want: []fc{{"role", CodeNoSufficientPrivileges}}},
 	{name: "custom-crc-study-level", reason: "a custom role based on CRC cannot see study-level Participants either",
-		req: func(r *Request) { r.Caller = Caller{Role: "CRC (TEST)"}; r.SiteOID = "" },
+		req:  func(r *Request) { r.Caller = Caller{Role: "CRC (TEST)"}; r.SiteOID = "" },
 		want: []fc{{"siteOID", CodeStudyLevelParticipantNotVisible}}},
 
 	// "This endpoint supports studies with Participant ID Method set to Manual Entry or
