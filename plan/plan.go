@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,17 +171,21 @@ type planner struct {
 	byLogin map[string]*mapping.User
 	byFold  map[string][]*mapping.User // by lower-case login
 	byEmail map[string][]*mapping.User
-	byName  map[string][]*mapping.User
-	sites   map[string]string // OID, folded OID, number or name → OID
-	roles   map[string]bool   // folded role names the export uses
-	seen    map[string]int    // lower-case login → first row
+	byName  map[string]*nearGroup // by personKey
+	seed    maphash.Seed
+	// nearDirect and nearSearches are the constants of the same names; tests lower them
+	// to run the index on small inputs.
+	nearDirect, nearSearches int
+	sites                    map[string]string // OID, folded OID, number or name → OID
+	roles                    map[string]bool   // folded role names the export uses
+	seen                     map[string]int    // lower-case login → first row
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 	p := &planner{
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
 		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
-		byName: map[string][]*mapping.User{}, sites: map[string]string{}, roles: map[string]bool{}, seen: map[string]int{},
+		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: map[string]string{}, roles: map[string]bool{}, seen: map[string]int{},
 	}
 	var prof mapping.Profile
 	if d.Source != nil {
@@ -217,7 +222,12 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 			}
 		}
 		if k := personKey(u.GivenName, u.FamilyName, u.FullName); k != "" {
-			p.byName[k] = append(p.byName[k], u)
+			g := p.byName[k]
+			if g == nil {
+				g = &nearGroup{}
+				p.byName[k] = g
+			}
+			g.users = append(g.users, u)
 		}
 		for _, a := range u.Assignments {
 			if a.Role.Name != "" {
@@ -384,13 +394,16 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 	if person == "" {
 		return nil, false
 	}
-	candidates := slices.Clone(p.byName[person])
-	slices.SortFunc(candidates, func(x, y *mapping.User) int { return strings.Compare(x.Login, y.Login) })
-	for _, u := range candidates {
+	g := p.byName[person]
+	if g == nil {
+		return nil, false
+	}
+	near, dist := p.near(g, login)
+	for i, u := range near {
 		if reported[u] {
 			continue
 		}
-		if d := distance(login, strings.ToLower(u.Login), 2); d <= 2 {
+		if d := dist[i]; d <= 2 {
 			reported[u] = true
 			warn(PossibleDuplicateAccount, fmt.Sprintf("the user name is %d %s from existing user %s with the same name; the upload creates a second account",
 				d, plural(d, "edit", "edits"), u.Login))

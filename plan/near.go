@@ -1,0 +1,151 @@
+package plan
+
+import (
+	"hash/maphash"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// Finding the existing users of one name whose user name is at most two edits from a row's
+// would compare the row with every such user; an upload of 20,000 rows of one common name
+// against 20,000 existing users of that name is then 400 million comparisons. A name group
+// that rows search often gets a deletion index instead (the "symmetric delete" method):
+// two strings within optimal string alignment distance 2 become equal after deleting at
+// most two runes from each (a substitution or a transposition costs one deletion on each
+// side, an insertion one on one side), so only users that share such a variant with the
+// row are compared. The variants are kept as hashes, so a collision costs a comparison,
+// never a wrong answer.
+
+const (
+	// nearDirect is the size of a name group below which the group is always compared
+	// directly, and nearSearches the number of searches a larger group gets before it is
+	// indexed: until then direct comparison costs no more than building the index would.
+	nearDirect   = 64
+	nearSearches = 8
+	// nearMaxRunes bounds the user names indexed: a name of n runes has about n²/2
+	// variants, so longer ones (rare) are compared directly.
+	nearMaxRunes = 40
+)
+
+// nearIndex is the deletion index of one name group.
+type nearIndex struct {
+	keys []uint64 // variant hashes, sorted, parallel to users
+	user []int32  // index into the group of the user with keys[i]
+	long []int32  // users whose lower-case user name is too long to index
+}
+
+// nearGroup is one name group's users and, once searched often, its index.
+type nearGroup struct {
+	users    []*mapping.User
+	searches int
+	idx      *nearIndex
+}
+
+// variants calls f with the hash of s and of every string made by deleting one or two
+// runes of s (duplicates included; they only repeat a candidate).
+func variants(seed maphash.Seed, s string, f func(uint64)) {
+	rs := []rune(s)
+	buf := make([]rune, 0, len(rs))
+	hash := func(skip1, skip2 int) {
+		buf = buf[:0]
+		for i, r := range rs {
+			if i != skip1 && i != skip2 {
+				buf = append(buf, r)
+			}
+		}
+		f(maphash.String(seed, string(buf)))
+	}
+	hash(-1, -1)
+	for i := range rs {
+		hash(i, -1)
+		for j := i + 1; j < len(rs); j++ {
+			hash(i, j)
+		}
+	}
+}
+
+func buildNear(seed maphash.Seed, users []*mapping.User) *nearIndex {
+	x := &nearIndex{}
+	type pair struct {
+		key  uint64
+		user int32
+	}
+	var pairs []pair
+	for i, u := range users {
+		login := strings.ToLower(u.Login)
+		if utf8.RuneCountInString(login) > nearMaxRunes {
+			x.long = append(x.long, int32(i))
+			continue
+		}
+		variants(seed, login, func(h uint64) { pairs = append(pairs, pair{h, int32(i)}) })
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return int(a.user - b.user)
+	})
+	pairs = slices.Compact(pairs)
+	x.keys = make([]uint64, len(pairs))
+	x.user = make([]int32, len(pairs))
+	for i, p := range pairs {
+		x.keys[i], x.user[i] = p.key, p.user
+	}
+	return x
+}
+
+// near returns the users of the group whose lower-case user name is within distance 2 of
+// login (already lower case), each with its distance, sorted by user name.
+func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []int) {
+	type hit struct {
+		u *mapping.User
+		d int
+	}
+	var hits []hit
+	try := func(u *mapping.User) {
+		if d := distance(login, strings.ToLower(u.Login), 2); d <= 2 {
+			hits = append(hits, hit{u, d})
+		}
+	}
+	g.searches++
+	if g.idx == nil && len(g.users) >= p.nearDirect && g.searches > p.nearSearches && utf8.RuneCountInString(login) <= nearMaxRunes {
+		g.idx = buildNear(p.seed, g.users)
+	}
+	if g.idx == nil || utf8.RuneCountInString(login) > nearMaxRunes {
+		for _, u := range g.users {
+			try(u)
+		}
+	} else {
+		seen := map[int32]bool{}
+		variants(p.seed, login, func(h uint64) {
+			i, _ := slices.BinarySearch(g.idx.keys, h)
+			for ; i < len(g.idx.keys) && g.idx.keys[i] == h; i++ {
+				seen[g.idx.user[i]] = true
+			}
+		})
+		for _, i := range g.idx.long {
+			seen[i] = true
+		}
+		// Compare in group order so that the result does not depend on map order.
+		cand := make([]int32, 0, len(seen))
+		for i := range seen {
+			cand = append(cand, i)
+		}
+		slices.Sort(cand)
+		for _, i := range cand {
+			try(g.users[i])
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return strings.Compare(a.u.Login, b.u.Login) })
+	for _, h := range hits {
+		out = append(out, h.u)
+		dist = append(dist, h.d)
+	}
+	return out, dist
+}
