@@ -52,17 +52,18 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 }
 
-// TestCheckText pins the text format: FILE:LINE: severity: code: message.
+// TestCheckText pins the text format: FILE:LINE:COL: SEVERITY CODE: message, and the
+// summary on stderr only when a code repeats.
 func TestCheckText(t *testing.T) {
 	code, stdout, stderr := runCheckCmd("", checkDir+"errors.xml")
 	f := checkDir + "errors.xml"
-	want := f + ":8: warning: admin.investigatorWithoutLocation: User USR.1: Investigator has no LocationRef\n" +
-		f + ":10: warning: admin.consecutiveSpaces: FullName contains consecutive spaces\n" +
-		f + ":11: error: admin.invalidEmail: User USR.1: Email is not an e-mail address\n" +
-		f + ":12: warning: admin.invalidPhone: User USR.1: Phone is not a phone number\n" +
-		f + ":14: error: admin.invalidUserType: User USR.2: UserType \"Auditor\" is not one of Sponsor, Investigator, Lab, Other (ODM 1.3)\n" +
-		f + ":15: error: admin.loginNameNotUnique: User USR.2: LoginName is the same as that of User USR.1 (line 8), ignoring case\n" +
-		f + ":16: error: admin.danglingLocationRef: User USR.2: LocationRef names Location SITE.404, which is not defined\n"
+	want := f + ":8:5: warning admin.investigatorWithoutLocation: User USR.1: Investigator has no LocationRef\n" +
+		f + ":10:7: warning admin.consecutiveSpaces: FullName contains consecutive spaces\n" +
+		f + ":11:7: error admin.invalidEmail: User USR.1: Email is not an e-mail address\n" +
+		f + ":12:7: warning admin.invalidPhone: User USR.1: Phone is not a phone number\n" +
+		f + ":14:5: error admin.invalidUserType: User USR.2: UserType \"Auditor\" is not one of Sponsor, Investigator, Lab, Other (ODM 1.3)\n" +
+		f + ":15:7: error admin.loginNameNotUnique: User USR.2: LoginName is the same as that of User USR.1 (line 8), ignoring case\n" +
+		f + ":16:7: error admin.danglingLocationRef: User USR.2: LocationRef names Location SITE.404, which is not defined\n"
 	if code != 1 || stdout != want || stderr != "" {
 		t.Errorf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %s", code, stdout, want, stderr)
 	}
@@ -73,6 +74,8 @@ func TestCheckText(t *testing.T) {
 
 // checkJSON is the promised JSON shape; Value is a pointer to tell "absent" from "".
 type checkJSON struct {
+	File     string  `json:"file"`
+	Col      int     `json:"col"`
 	Severity string  `json:"severity"`
 	Code     string  `json:"code"`
 	Line     *int    `json:"line"`
@@ -105,7 +108,7 @@ func TestCheckJSON(t *testing.T) {
 	}
 	var lines []int
 	for _, f := range got {
-		if f.Line == nil || f.Value != nil || f.Message == "" || !strings.HasPrefix(f.Code, "admin.") ||
+		if f.Line == nil || f.Col <= 0 || f.File != checkDir+"errors.xml" || f.Value != nil || f.Message == "" || !strings.HasPrefix(f.Code, "admin.") ||
 			(f.Severity != "error" && f.Severity != "warning") {
 			t.Errorf("malformed finding %+v", f)
 			continue

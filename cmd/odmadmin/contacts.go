@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,20 +17,17 @@ import (
 
 func runContacts(e *env, args []string) int {
 	fs := newFlagSet(e, "contacts",
-		"odmadmin contacts [--format json|text] [--values] [FILE]",
-		"odmadmin contacts --format text participants.csv")
-	format := fs.String("format", "json", "output `format`: json (one object per record) or text (one line per violation)")
+		"odmadmin contacts [--format json|text] [--values] [-o OUT] [--max N] [--quiet] [FILE]",
+		"odmadmin contacts --format text cmd/odmadmin/testdata/contacts/mixed.csv # exit 1")
+	o := fs.outputFlags("json", "text")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
-	fs.Usage = contactsUsage(fs, fs.Usage)
+	fs.setHelp(contactsHelp())
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
 	path, ok := inputPath(e, fs, "contacts", pos)
 	if !ok {
-		return 2
-	}
-	if !oneOf(e, "contacts", "format", *format, "json", "text") {
 		return 2
 	}
 	in, err := openInput(e, path)
@@ -46,8 +42,8 @@ func runContacts(e *env, args []string) int {
 	}
 	opts := validate.Options{Values: *values}
 	invalid := false
-	err = writeOutput(e, "", func(w io.Writer) error {
-		out := &contactWriter{w: w, text: *format == "text", values: *values}
+	err = writeOutput(e, o.out, func(w io.Writer) error {
+		out := &contactWriter{w: w, text: o.format == "text", values: *values}
 		// One record at a time: read, check, write, forget. Memory stays flat however
 		// large the input is.
 		for i := 0; ; i++ {
@@ -76,12 +72,10 @@ func runContacts(e *env, args []string) int {
 	return 0
 }
 
-// contactsUsage appends the input formats and exit codes to the flag usage, since they are
-// what people look up.
-func contactsUsage(fs *flag.FlagSet, base func()) func() {
-	return func() {
-		base()
-		fmt.Fprintf(fs.Output(), `
+// contactsHelp describes the input formats and exit codes, since they are what people
+// look up.
+func contactsHelp() string {
+	return fmt.Sprintf(`
 Input (FILE, or stdin when FILE is absent or "-"): a JSON array of participant records
 with the API's field names, or CSV whose header row uses those names. Input whose first
 non-space character is "[" is JSON; anything else is CSV. Fields:
@@ -93,7 +87,6 @@ there, leaving the JSON array unclosed so that it cannot pass for a complete res
 
 Exit status: 0 every record is valid, 1 some record is not, 2 the input cannot be read.
 `, strings.Join(validate.ContactFields(), ", "))
-	}
 }
 
 // contactSource yields the records of a JSON or CSV input one at a time.

@@ -3,24 +3,21 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// maxWarningsShown caps the warnings printed for one run; a large export with one quirk
-// per user would otherwise bury the output. The total is always reported.
-const maxWarningsShown = 20
-
 func runConvert(e *env, args []string) int {
 	fs := newFlagSet(e, "convert",
-		"odmadmin convert [--to odm|json] [-o OUT] [--strict] [IN]",
-		"odmadmin convert --to json -o study.json testdata/inform/htn-demo.xml")
-	to := fs.String("to", "", "output format: json or odm (default: the other one of the input's)")
-	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
+		"odmadmin convert [--to odm|json] [-o OUT] [--strict] [--quiet] [--max N] [IN]",
+		"odmadmin convert --to json testdata/inform/htn-demo.xml\n"+
+			"odmadmin convert --to json -o study.json testdata/inform/htn-demo.xml\n"+
+			"odmadmin convert --to odm testdata/odm2/demo-admin.xml")
+	to := fs.Enum("to", "", "output `format`: json or odm (default: the other one of the input's)", "json", "odm")
+	fs.alias("format", "to", "output `format`: the same as --to")
+	o := fs.outputFlags()
 	strict := fs.Bool("strict", false, "treat reader warnings (producer quirks, content outside the ODM model) as errors")
-	quiet := fs.Bool("quiet", false, "do not print warnings")
 	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting")
 	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
 	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
@@ -30,9 +27,6 @@ func runConvert(e *env, args []string) int {
 	}
 	path, ok := inputPath(e, fs, "convert", pos)
 	if !ok {
-		return 2
-	}
-	if *to != "" && !oneOf(e, "convert", "to", *to, "json", "odm") {
 		return 2
 	}
 	in, err := openInput(e, path)
@@ -51,7 +45,7 @@ func runConvert(e *env, args []string) int {
 		}
 	}
 	var warnings []*odm.Error
-	err = writeOutput(e, *out, func(w io.Writer) error {
+	err = writeOutput(e, o.out, func(w io.Writer) error {
 		switch {
 		case !isJSON && target == "json":
 			r := odm.NewReader(br, opts)
@@ -77,9 +71,7 @@ func runConvert(e *env, args []string) int {
 			return err
 		}
 	})
-	if !*quiet {
-		printWarnings(e, "convert", warnings)
-	}
+	printWarnings(e, "convert", o, warnings)
 	if err != nil {
 		return fail(e, "convert", err)
 	}
@@ -95,12 +87,11 @@ func sniffJSON(br *bufio.Reader) bool {
 	return len(head) > 0 && head[0] == '{'
 }
 
-func printWarnings(e *env, cmd string, ws []*odm.Error) {
+// printWarnings lists reader and writer warnings on stderr in the diagnostic format.
+func printWarnings(e *env, cmd string, o *outputFlags, ws []*odm.Error) {
+	ds := make([]Diagnostic, len(ws))
 	for i, w := range ws {
-		if i == maxWarningsShown {
-			fmt.Fprintf(e.stderr, "odmadmin %s: warning: %d more warnings not shown\n", cmd, len(ws)-i)
-			break
-		}
-		fmt.Fprintf(e.stderr, "odmadmin %s: warning: %v\n", cmd, w)
+		ds[i] = odmDiagnostic(w, "warning")
 	}
+	printDiagnostics(e, cmd, o, ds)
 }

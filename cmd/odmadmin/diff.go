@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
-	"fmt"
 	"io"
 	"sync"
 
@@ -38,33 +36,27 @@ Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
 func runDiff(e *env, args []string) int {
 	fs := newFlagSet(e, "diff",
 		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [-o OUT] A B",
-		"odmadmin diff --key login --format csv inform-export.xml rave-export.xml")
-	key := fs.String("key", "oid", "match users by `KEY`: oid, login or email")
-	format := fs.String("format", "text", "output `format`: text, json or csv")
-	roles := fs.String("roles", "auto", "`MATCH` roles by name, by canonical meaning, or auto (by name within one vendor, canonical across vendors)")
+		"odmadmin diff testdata/inform/htn-demo.xml testdata/inform/htn-demo.xml\n"+
+			"odmadmin diff --key login --format csv cmd/odmadmin/testdata/diff/inform.xml cmd/odmadmin/testdata/diff/rave.xml # exit 1")
+	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email", "oid", "login", "email")
+	o := fs.outputFlags("text", "json", "csv")
+	roles := fs.Enum("roles", "auto", "`MATCH` roles by name, by canonical meaning, or auto (by name within one vendor, canonical across vendors)", "auto", "name", "canonical")
 	exact := fs.Bool("exact", false, "white space in text and the letter case of e-mail addresses count")
 	keepEmpty := fs.Bool("keep-empty", false, "an empty value differs from an absent one")
 	allFields := fs.Bool("all-fields", false, "compare every field even between vendors that cannot both hold it")
 	noExt := fs.Bool("no-extensions", false, "leave vendor extension attributes and elements out")
 	study := fs.String("study", "", "study `OID` that CSV template rows belong to")
 	training := fs.Bool("training", false, "CSV template rows also count for Training (Clinical One training mode)")
-	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprint(fs.Output(), diffHelp)
-	}
+	fs.setHelp(diffHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
 	if len(pos) != 2 {
-		fmt.Fprintln(e.stderr, "odmadmin diff: want two inputs, A and B")
-		fs.Usage()
-		return 2
+		return usagef(e, "diff", "want two inputs, A and B, got %d", len(pos))
 	}
 	if pos[0] == pos[1] && (pos[0] == "-" || pos[0] == "") {
-		return fail(e, "diff", errors.New("only one of A and B can be stdin"))
+		return usagef(e, "diff", "only one of A and B can be stdin")
 	}
 	opts := diff.Options{ExactText: *exact, KeepEmpty: *keepEmpty, AllFields: *allFields, IgnoreExtensions: *noExt}
 	if opts.Key, err = diff.ParseKey(*key); err != nil {
@@ -74,15 +66,13 @@ func runDiff(e *env, args []string) int {
 		return fail(e, "diff", err)
 	}
 	var write func(io.Writer, []diff.Change) error
-	switch *format {
+	switch o.format {
 	case "text":
 		write = diff.WriteText
 	case "json":
 		write = diff.WriteJSON
 	case "csv":
 		write = diff.WriteCSV
-	default:
-		return fail(e, "diff", fmt.Errorf("--format must be text, json or csv, not %q", *format))
 	}
 
 	// Read both inputs at once: each is a whole-document decode, and there are two cores.
@@ -110,7 +100,7 @@ func runDiff(e *env, args []string) int {
 		}
 	}
 	changes := diff.Compare(dirs[0], dirs[1], opts)
-	if err := writeOutput(e, *out, func(w io.Writer) error { return write(w, changes) }); err != nil {
+	if err := writeOutput(e, o.out, func(w io.Writer) error { return write(w, changes) }); err != nil {
 		return fail(e, "diff", err)
 	}
 	if len(changes) > 0 {

@@ -1,20 +1,31 @@
 // Command odmadmin imports, exports, converts, compares and checks clinical-trial user
 // administration data carried as CDISC ODM AdminData.
 //
-// Run "odmadmin --help" for the list of subcommands and "odmadmin CMD --help" for one of them.
+// Run "odmadmin --help" for the list of subcommands and "odmadmin help CMD" (or
+// "odmadmin CMD --help") for one of them.
 //
 // Exit codes follow the diff(1) convention where a command answers a yes/no question:
 // 0 means success (or "equal", "valid"), 1 means the question's answer is no (differences,
 // findings, invalid records), and 2 means the command could not do its job (bad flags,
-// unreadable input, a write that failed).
+// unreadable input, a write that failed, an interrupt).
+//
+// Diagnostics have one format on every command, as compilers print them:
+//
+//	FILE:LINE:COL: SEVERITY CODE: message      (XML input)
+//	FILE:ROW:COLUMN-NAME: SEVERITY CODE: message (CSV and spreadsheet input; ROW is the
+//	                                              row a spreadsheet shows, header = 1)
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand name and returns
@@ -24,14 +35,31 @@ type command struct {
 	run     func(env *env, args []string) int
 }
 
-// env is what a command may touch: the standard streams. Tests fill it with buffers.
+// env is what a command may touch: the standard streams and the context that an
+// interrupt cancels. Tests fill it with buffers.
 type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// ctx is cancelled by Ctrl-C (SIGINT) or SIGTERM; nil means never cancelled.
+	ctx context.Context
+	// tty says stderr is a terminal, so progress may be shown there.
+	tty bool
+	// describe, when set, receives a command's flag set instead of the command running
+	// (parseArgs calls it and stops): completion scripts list the flags this way.
+	describe func(*cmdFlags)
 }
 
-// commands lists the subcommands. Each lives in its own file named after it.
+// context returns the command's context, never nil.
+func (e *env) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
+}
+
+// commands lists the subcommands. Each lives in its own file named after it. The
+// built-in ones (help, version, completion) are handled by run.
 var commands = map[string]command{
 	"check":    {"check AdminData consistency (references, uniqueness, value lists)", runCheck},
 	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
@@ -42,8 +70,25 @@ var commands = map[string]command{
 	"query":    {"evaluate an XPath 1.0 expression over an ODM document", runQuery},
 }
 
+// builtins are the commands run handles itself, with their summaries for the help.
+var builtins = [][2]string{
+	{"completion", "print a shell completion script: completion bash|zsh|fish"},
+	{"help", "show the help of a command: help CMD"},
+	{"version", "print the module version and the VCS revision it was built from"},
+}
+
 func main() {
-	os.Exit(run(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr)}
+	code := run(e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// isTerminal reports whether f is a character device (a terminal, not a pipe or file).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func run(e *env, args []string) int {
@@ -52,17 +97,69 @@ func run(e *env, args []string) int {
 		return 2
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	case "-h", "-help", "--help":
 		usage(e.stdout)
 		return 0
+	case "help":
+		return runHelp(e, args[1:])
+	case "version", "-version", "--version":
+		return runVersion(e, args[1:])
+	case "completion":
+		return runCompletion(e, args[1:])
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "odmadmin: unknown command %q\n", args[0])
-		usage(e.stderr)
+		msg := fmt.Sprintf("unknown command %q", args[0])
+		if strings.HasPrefix(args[0], "-") {
+			msg = fmt.Sprintf("unknown flag %s (flags follow the command: odmadmin CMD [flags])", args[0])
+		} else if m := nearest(args[0], commandNames()); m != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", m)
+		}
+		fmt.Fprintf(e.stderr, "odmadmin: %s\nRun 'odmadmin --help' for usage.\n", msg)
 		return 2
 	}
 	return c.run(e, args[1:])
+}
+
+// commandNames lists every command, built-ins included, sorted.
+func commandNames() []string {
+	names := make([]string, 0, len(commands)+len(builtins))
+	for n := range commands {
+		names = append(names, n)
+	}
+	for _, b := range builtins {
+		names = append(names, b[0])
+	}
+	sort.Strings(names)
+	return names
+}
+
+// runHelp prints the help of the command named, or the top-level help.
+func runHelp(e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stdout)
+		return 0
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(e.stderr, "odmadmin help: want one command name, got %d\nRun 'odmadmin --help' for usage.\n", len(args))
+		return 2
+	}
+	switch args[0] {
+	case "help":
+		usage(e.stdout)
+		return 0
+	case "version", "completion":
+		return run(e, []string{args[0], "--help"})
+	}
+	if _, ok := commands[args[0]]; !ok {
+		msg := fmt.Sprintf("unknown command %q", args[0])
+		if m := nearest(args[0], commandNames()); m != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", m)
+		}
+		fmt.Fprintf(e.stderr, "odmadmin help: %s\nRun 'odmadmin --help' for usage.\n", msg)
+		return 2
+	}
+	return commands[args[0]].run(e, []string{"--help"})
 }
 
 func usage(w io.Writer) {
@@ -79,19 +176,35 @@ Commands:
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, "\n")
+	for _, b := range builtins {
+		fmt.Fprintf(w, "  %-10s %s\n", b[0], b[1])
 	}
 	fmt.Fprint(w, `
-Run "odmadmin COMMAND --help" for a command's flags and an example.
+Flags may stand before or after the files. On every command with output, -o FILE writes
+it atomically, --quiet silences warnings and progress on stderr, --format picks the
+output format, and --max N caps how many diagnostics of one code are listed. Diagnostics
+read FILE:LINE:COL: SEVERITY CODE: message (FILE:ROW:COLUMN-NAME for CSV, where ROW is
+the spreadsheet row, header = 1).
 
-Example:
-  odmadmin convert --to json testdata/inform/inform-study.xml
+Exit status: 0 success, 1 a negative answer (findings, differences), 2 an error.
+
+Run "odmadmin help COMMAND" for a command's flags and examples.
+
+Examples (run from the repository root; files under testdata/ ship with it):
+  odmadmin convert --to json testdata/inform/htn-demo.xml
+  odmadmin check testdata/inform/htn-demo.xml
 `)
 }
 
 // fail prints a one-line error for a command and returns exit code 2.
 func fail(e *env, cmd string, err error) int {
 	msg := strings.TrimSpace(err.Error())
+	if errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
 	fmt.Fprintf(e.stderr, "odmadmin %s: %s\n", cmd, msg)
 	return 2
 }

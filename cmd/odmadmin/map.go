@@ -14,10 +14,6 @@ import (
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// mapMaxWarnings caps the warnings printed for one run (they are merged by kind already,
-// so this is rarely reached); the total is always reported.
-const mapMaxWarnings = 50
-
 const mapHelp = `
 Input:
   IN (or stdin) is an ODM file, a Clinical One user upload template saved as CSV, or the
@@ -45,20 +41,18 @@ Exit status: 0 success, 2 error.
 
 func runMap(e *env, args []string) int {
 	fs := newFlagSet(e, "map",
-		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv] [--study OID] [-o OUT] [IN]",
-		"odmadmin map --to odm --profile rave -o rave.xml inform-export.xml")
+		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv] [--study OID] [-o OUT] [--quiet] [--max N] [IN]",
+		"odmadmin map testdata/inform/htn-demo.xml\n"+
+			"odmadmin map --to odm --profile rave -o rave.xml testdata/inform/htn-demo.xml\n"+
+			"odmadmin map --to csv --study HTN-DEMO testdata/inform/htn-demo.xml")
 	profile := fs.String("profile", "", "vendor profile: the input's for --to json/csv, the output flavour for --to odm (see below)")
 	from := fs.String("from", "", "input profile, overriding detection, for any --to")
-	to := fs.String("to", "json", "output: json, odm, odm2 or csv")
+	to := fs.Enum("to", "json", "output `format`: json, odm, odm2 or csv", "json", "odm", "odm2", "csv")
+	fs.alias("format", "to", "output `format`: the same as --to")
 	study := fs.String("study", "", "study `OID`: the study the CSV template is written for, or that CSV input rows belong to")
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
-	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
-	quiet := fs.Bool("quiet", false, "do not print warnings")
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprint(fs.Output(), mapHelp)
-	}
+	o := fs.outputFlags()
+	fs.setHelp(mapHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
@@ -69,11 +63,11 @@ func runMap(e *env, args []string) int {
 	}
 	prof, err := mapping.ParseProfile(*profile)
 	if err != nil {
-		return fail(e, "map", err)
+		return usagef(e, "map", "--profile: %v", err)
 	}
 	inProf, err := mapping.ParseProfile(*from)
 	if err != nil {
-		return fail(e, "map", err)
+		return usagef(e, "map", "--from: %v", err)
 	}
 	var outProf mapping.Profile
 	switch *to {
@@ -84,15 +78,13 @@ func runMap(e *env, args []string) int {
 	case "odm":
 		outProf = prof
 		if outProf == mapping.ProfileClinicalOne {
-			return fail(e, "map", errors.New("--to odm cannot write the clinicalone profile; use --to csv"))
+			return usagef(e, "map", "--to odm cannot write the clinicalone profile; use --to csv")
 		}
 	case "odm2":
 		if prof != "" && prof != mapping.ProfileODM2 {
-			return fail(e, "map", fmt.Errorf("--to odm2 writes plain ODM 2.0; --profile %s is a 1.3 flavour (use --to odm)", prof))
+			return usagef(e, "map", "--to odm2 writes plain ODM 2.0; --profile %s is a 1.3 flavour (use --to odm)", prof)
 		}
 		outProf = mapping.ProfileODM2
-	default:
-		return fail(e, "map", fmt.Errorf("--to must be json, odm, odm2 or csv, not %q", *to))
 	}
 	in, err := openInput(e, path)
 	if err != nil {
@@ -105,7 +97,7 @@ func runMap(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "map", err)
 	}
-	err = writeOutput(e, *out, func(w io.Writer) error {
+	err = writeOutput(e, o.out, func(w io.Writer) error {
 		switch *to {
 		case "json":
 			enc := json.NewEncoder(w)
@@ -131,9 +123,7 @@ func runMap(e *env, args []string) int {
 			return nil
 		}
 	})
-	if !*quiet {
-		printMapWarnings(e, warnings)
-	}
+	printMapWarnings(e, o, in.Name, warnings)
 	if err != nil {
 		return fail(e, "map", err)
 	}
@@ -176,12 +166,11 @@ func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mappin
 	return d, append(ws, mws...), err
 }
 
-func printMapWarnings(e *env, ws []mapping.Warning) {
+// printMapWarnings lists mapping warnings on stderr in the diagnostic format.
+func printMapWarnings(e *env, o *outputFlags, name string, ws []mapping.Warning) {
+	ds := make([]Diagnostic, len(ws))
 	for i, w := range ws {
-		if i == mapMaxWarnings {
-			fmt.Fprintf(e.stderr, "odmadmin map: warning: %d more warnings not shown\n", len(ws)-i)
-			break
-		}
-		fmt.Fprintf(e.stderr, "odmadmin map: warning: %s\n", w)
+		ds[i] = mappingDiagnostic(name, w)
 	}
+	printDiagnostics(e, "map", o, ds)
 }

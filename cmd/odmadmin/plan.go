@@ -41,34 +41,25 @@ Exit status: 0 no warnings, 1 warnings, 2 error.
 func runPlan(e *env, args []string) int {
 	fs := newFlagSet(e, "plan",
 		"odmadmin plan --existing EXPORT --upload FILE [--study OID] [--training] [--format json|text] [-o OUT]",
-		"odmadmin plan --existing users.xml --upload clinical-one-users.csv --format text")
+		"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/clean.csv --format text\n"+
+			"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/upload.csv # exit 1")
 	existing := fs.String("existing", "", "the current users: an `EXPORT` (ODM, CSV template or JSON); \"-\" is stdin")
 	upload := fs.String("upload", "", "the upload `FILE`: a Clinical One template saved as CSV, or a JSON directory; \"-\" is stdin")
 	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study)")
 	training := fs.Bool("training", false, "upload to training mode: the rows apply to Production and Training")
 	renames := fs.Bool("allow-renames", false, "the target can change user names: a renamed row updates the user")
 	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
-	format := fs.String("format", "json", "output `format`: json or text")
-	out := fs.String("o", "", "write to `OUT` (atomically) instead of stdout")
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprint(fs.Output(), planHelp)
-	}
+	o := fs.outputFlags("json", "text")
+	fs.setHelp(planHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
 	if len(pos) > 0 || *existing == "" || *upload == "" {
-		fmt.Fprintln(e.stderr, "odmadmin plan: want --existing EXPORT and --upload FILE, and no other arguments")
-		fs.Usage()
-		return 2
+		return usagef(e, "plan", "want --existing EXPORT and --upload FILE, and no other arguments")
 	}
 	if *existing == "-" && *upload == "-" {
-		return fail(e, "plan", errors.New("only one of --existing and --upload can be stdin"))
-	}
-	if *format != "json" && *format != "text" {
-		return fail(e, "plan", fmt.Errorf("--format must be json or text, not %q", *format))
+		return usagef(e, "plan", "only one of --existing and --upload can be stdin")
 	}
 	if *maxRows == 0 {
 		*maxRows = -1
@@ -91,8 +82,8 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	err = writeOutput(e, *out, func(w io.Writer) error {
-		if *format == "text" {
+	err = writeOutput(e, o.out, func(w io.Writer) error {
+		if o.format == "text" {
 			return p.WriteText(w)
 		}
 		return p.WriteJSON(w)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -46,20 +45,17 @@ const maxQueryDepth = 10000
 
 func runQuery(e *env, args []string) int {
 	fs := newFlagSet(e, "query",
-		"odmadmin query --xpath EXPR [--ns PREFIX=URI]... [--format xml|text] [FILE]",
-		"odmadmin query --format text --xpath '//odm:User[@pf:Active=\"No\"]/odm:LoginName' export.xml")
+		"odmadmin query --xpath EXPR [--ns PREFIX=URI]... [--format xml|text] [-o OUT] [FILE]",
+		"odmadmin query --format text --xpath '//odm:User/odm:LoginName' testdata/inform/htn-demo.xml\n"+
+			"odmadmin query --xpath 'count(//odm:User)' testdata/odm2/demo-admin.xml")
 	expr := fs.String("xpath", "", "the XPath 1.0 `EXPR`ession to evaluate")
-	format := fs.String("format", "xml", "output `format`: xml (nodes as XML) or text (string values)")
+	o := fs.outputFlags("xml", "text")
 	var nsFlags nsList
 	fs.Var(&nsFlags, "ns", "bind a namespace prefix: `PREFIX=URI` (repeatable)")
 	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting (1 to 10000)")
 	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
 	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprint(fs.Output(), queryHelp)
-	}
+	fs.setHelp(queryHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
@@ -69,18 +65,13 @@ func runQuery(e *env, args []string) int {
 		return 2
 	}
 	if *expr == "" {
-		fmt.Fprintln(e.stderr, "odmadmin query: --xpath is required")
-		fs.Usage()
-		return 2
-	}
-	if *format != "xml" && *format != "text" {
-		return fail(e, "query", fmt.Errorf("--format must be xml or text, not %q", *format))
+		return usagef(e, "query", "--xpath is required")
 	}
 	if *maxDepth < 1 || *maxDepth > maxQueryDepth {
-		return fail(e, "query", fmt.Errorf("--max-depth must be between 1 and %d", maxQueryDepth))
+		return usagef(e, "query", "--max-depth must be between 1 and %d", maxQueryDepth)
 	}
 	if *maxToken < 1 {
-		return fail(e, "query", errors.New("--max-token must be positive"))
+		return usagef(e, "query", "--max-token must be positive")
 	}
 	ns := map[string]string{"odm": odm.NS13, "pf": odm.NSInForm, "mdsol": odm.NSRave, "OpenClinica": odm.NSOpenClinica}
 	userODM := false
@@ -115,9 +106,9 @@ func runQuery(e *env, args []string) int {
 		return fail(e, "query", fmt.Errorf("%s: %w", in.Name, err))
 	}
 	found := false
-	err = writeOutput(e, "", func(w io.Writer) error {
+	err = writeOutput(e, o.out, func(w io.Writer) error {
 		var err error
-		found, err = evalXPath(w, x, doc, *format == "text")
+		found, err = evalXPath(w, x, doc, o.format == "text")
 		return err
 	})
 	if err != nil {
