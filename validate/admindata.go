@@ -70,7 +70,11 @@ type adminChecker struct {
 	// adminOnly is set for a file whose Granularity says it carries AdminData only: it
 	// cannot contain the Study its AdminData refers to.
 	adminOnly bool
-	src       *sourceIndex
+	// clinicalOnly is set for a file whose Granularity says it carries clinical data (or
+	// metadata, or reference data) only: the AdminData its references name is elsewhere.
+	clinicalOnly bool
+	granularity  string
+	src          *sourceIndex
 	order     []orderFinding
 	fold      cases.Caser
 	out       []Finding
@@ -104,6 +108,11 @@ func newAdminChecker(doc *odm.Document, opts AdminDataOptions, src *sourceIndex,
 	c.series = opts.Series || fileType == "Transactional" || prior != ""
 	granularity, _ := doc.Root.Attr("", "Granularity")
 	c.adminOnly = granularity == "AdminData"
+	c.granularity = granularity
+	switch granularity {
+	case "AllClinicalData", "SingleSite", "SingleSubject", "Metadata", "ReferenceData":
+		c.clinicalOnly = true
+	}
 	return c
 }
 
@@ -165,6 +174,27 @@ func (c *adminChecker) danglingStudy(code Code, field string, line, col int, oid
 	c.dangling(code, field, line, col, oid, msg)
 }
 
+// danglingAdmin reports an unresolved reference from ClinicalData or ReferenceData to
+// AdminData. A file whose Granularity says it carries no AdminData (AllClinicalData,
+// SingleSite, SingleSubject, Metadata, ReferenceData) refers to Users, Locations and
+// SignatureDefs it cannot hold, so there the reference is a warning, as Study references
+// are in a Granularity="AdminData" file.
+func (c *adminChecker) danglingAdmin(code Code, field string, line, col int, oid, msg string) {
+	if c.clinicalOnly && !c.series {
+		c.add(SeverityWarning, code, field, line, col, oid, msg+" (the file's Granularity is "+c.granularity+", so it carries no AdminData)")
+		return
+	}
+	c.dangling(code, field, line, col, oid, msg)
+}
+
+// defined reports whether oid, trimmed of white space, names an element of the set (whose
+// keys are trimmed too). Producers pad OIDs (OpenClinica writes UserRef UserOID="USR_3 "):
+// the padding is reported as admin.oidWhitespace, and the reference still resolves, so that
+// one quirk does not turn into a dangling-reference error on every record.
+func defined(set map[string]bool, oid string) bool {
+	return set[strings.TrimSpace(oid)]
+}
+
 // childAt returns the position of the typed value's local child number i when the
 // source was scanned, else the value's own position.
 func (c *adminChecker) childAt(x *odm.Ext, local string, i int) (int, int) {
@@ -219,6 +249,7 @@ func (c *adminChecker) collectDefinitions() {
 				continue
 			}
 			oid, _ := n.Attr("", "OID")
+			oid = strings.TrimSpace(oid)
 			mdvs := c.studies[oid]
 			if mdvs == nil {
 				mdvs = map[string]bool{}
@@ -226,7 +257,7 @@ func (c *adminChecker) collectDefinitions() {
 			}
 			for _, m := range n.Elements(c.ns, "MetaDataVersion") {
 				if moid, ok := m.Attr("", "OID"); ok {
-					mdvs[moid] = true
+					mdvs[strings.TrimSpace(moid)] = true
 				}
 			}
 		case *odm.AdminData:
@@ -235,22 +266,22 @@ func (c *adminChecker) collectDefinitions() {
 			}
 			for _, u := range n.Users {
 				if u != nil {
-					c.users[u.OID] = true
+					c.users[strings.TrimSpace(u.OID)] = true
 				}
 			}
 			for _, l := range n.Locations {
 				if l != nil {
-					c.locations[l.OID] = true
+					c.locations[strings.TrimSpace(l.OID)] = true
 				}
 			}
 			for _, s := range n.SignatureDefs {
 				if s != nil {
-					c.sigs[s.OID] = true
+					c.sigs[strings.TrimSpace(s.OID)] = true
 				}
 			}
 			for _, o := range n.Organizations {
 				if o != nil {
-					c.orgs[o.OID] = true
+					c.orgs[strings.TrimSpace(o.OID)] = true
 				}
 			}
 		}
@@ -326,7 +357,7 @@ func (c *adminChecker) checkAdminData(ad *odm.AdminData) {
 	// An AdminData without StudyOID applies to every study of the file or series
 	// (ODM 1.3.2 section 3.1.2), so only a given StudyOID must resolve.
 	if ad.StudyOID != "" {
-		if _, ok := c.studies[ad.StudyOID]; !ok {
+		if _, ok := c.studies[strings.TrimSpace(ad.StudyOID)]; !ok {
 			c.danglingStudy(CodeDanglingStudyOID, "AdminData/@StudyOID", ad.Line, ad.Col, ad.StudyOID,
 				"AdminData StudyOID "+oidText(ad.StudyOID)+" names no Study in this file")
 		}
@@ -413,16 +444,16 @@ func (c *adminChecker) checkUser(u *odm.User, seen oidSeen, logins map[string]*o
 		if !c.required("LocationRef/@LocationOID", who+": LocationRef has no LocationOID", &lr.Ext, lr.LocationOID) {
 			continue
 		}
-		if !c.locations[lr.LocationOID] {
+		if !defined(c.locations, lr.LocationOID) {
 			c.dangling(CodeDanglingLocationRef, "User/LocationRef/@LocationOID", lr.Line, lr.Col, lr.LocationOID,
 				who+": LocationRef names Location "+oidText(lr.LocationOID)+", which is not defined")
 		}
 	}
-	if u.LocationOID != "" && !c.locations[u.LocationOID] {
+	if u.LocationOID != "" && !defined(c.locations, u.LocationOID) {
 		c.dangling(CodeDanglingLocationRef, "User/@LocationOID", x.Line, x.Col, u.LocationOID,
 			who+": LocationOID names Location "+oidText(u.LocationOID)+", which is not defined")
 	}
-	if u.OrganizationOID != "" && !c.orgs[u.OrganizationOID] {
+	if u.OrganizationOID != "" && !defined(c.orgs, u.OrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "User/@OrganizationOID", x.Line, x.Col, u.OrganizationOID,
 			who+": OrganizationOID names Organization "+oidText(u.OrganizationOID)+", which is not defined")
 	}
@@ -451,11 +482,11 @@ func (c *adminChecker) checkOrganization(o *odm.Organization, seen oidSeen) {
 		c.add(SeverityError, CodeInvalidOrganizationType, "Organization/@Type", x.Line, x.Col, string(o.Type),
 			who+": Type "+strconv.Quote(string(o.Type))+" is not one of Sponsor, Site, CRO, Lab, Other, TechnologyProvider")
 	}
-	if o.LocationOID != "" && !c.locations[o.LocationOID] {
+	if o.LocationOID != "" && !defined(c.locations, o.LocationOID) {
 		c.dangling(CodeDanglingLocationRef, "Organization/@LocationOID", x.Line, x.Col, o.LocationOID,
 			who+": LocationOID names Location "+oidText(o.LocationOID)+", which is not defined")
 	}
-	if o.PartOfOrganizationOID != "" && !c.orgs[o.PartOfOrganizationOID] {
+	if o.PartOfOrganizationOID != "" && !defined(c.orgs, o.PartOfOrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "Organization/@PartOfOrganizationOID", x.Line, x.Col, o.PartOfOrganizationOID,
 			who+": PartOfOrganizationOID names Organization "+oidText(o.PartOfOrganizationOID)+", which is not defined")
 	}
@@ -480,7 +511,7 @@ func (c *adminChecker) checkLocation(l *odm.Location, seen oidSeen) {
 		c.add(SeverityError, CodeInvalidLocationType, "Location/@LocationType", x.Line, x.Col, string(l.LocationType),
 			who+": LocationType "+strconv.Quote(string(l.LocationType))+" is not one of Sponsor, Site, CRO, Lab, Other")
 	}
-	if l.OrganizationOID != "" && !c.orgs[l.OrganizationOID] {
+	if l.OrganizationOID != "" && !defined(c.orgs, l.OrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "Location/@OrganizationOID", x.Line, x.Col, l.OrganizationOID,
 			who+": OrganizationOID names Organization "+oidText(l.OrganizationOID)+", which is not defined")
 	}
@@ -529,10 +560,10 @@ func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who st
 	okStudy := c.required("MetaDataVersionRef/@StudyOID", who+": MetaDataVersionRef has no StudyOID", x, r.StudyOID)
 	okMDV := c.required("MetaDataVersionRef/@MetaDataVersionOID", who+": MetaDataVersionRef has no MetaDataVersionOID", x, r.MetaDataVersionOID)
 	if okStudy {
-		if mdvs, ok := c.studies[r.StudyOID]; !ok {
+		if mdvs, ok := c.studies[strings.TrimSpace(r.StudyOID)]; !ok {
 			c.danglingStudy(CodeDanglingMetaDataVersionRef, "MetaDataVersionRef/@StudyOID", x.Line, x.Col, r.StudyOID,
 				who+": MetaDataVersionRef names Study "+oidText(r.StudyOID)+", which is not defined in this file")
-		} else if okMDV && !mdvs[r.MetaDataVersionOID] {
+		} else if okMDV && !mdvs[strings.TrimSpace(r.MetaDataVersionOID)] {
 			c.danglingStudy(CodeDanglingMetaDataVersionRef, "MetaDataVersionRef/@MetaDataVersionOID", x.Line, x.Col, r.MetaDataVersionOID,
 				who+": MetaDataVersionRef names MetaDataVersion "+oidText(r.MetaDataVersionOID)+", which Study "+oidText(r.StudyOID)+" does not define")
 		}
@@ -652,25 +683,34 @@ func (c *adminChecker) checkDataReferences() {
 			continue
 		}
 		var attr, kind string
-		var defined map[string]bool
+		var set map[string]bool
 		var code Code
 		switch e.Local {
 		case "UserRef", "InvestigatorRef":
-			attr, kind, defined, code = "UserOID", "User", c.users, CodeDanglingUserRef
+			attr, kind, set, code = "UserOID", "User", c.users, CodeDanglingUserRef
 		case "LocationRef", "SiteRef":
-			attr, kind, defined, code = "LocationOID", "Location", c.locations, CodeDanglingLocationRef
+			attr, kind, set, code = "LocationOID", "Location", c.locations, CodeDanglingLocationRef
 		case "SignatureRef":
-			attr, kind, defined, code = "SignatureOID", "SignatureDef", c.sigs, CodeDanglingSignatureRef
+			attr, kind, set, code = "SignatureOID", "SignatureDef", c.sigs, CodeDanglingSignatureRef
 		default:
 			continue
 		}
 		// An empty reference is a schema matter; SiteRef may even be empty on Update
 		// (ODM 1.3.2 section 3.1.4.1.6).
 		oid, _ := e.Attr("", attr)
-		if oid == "" || defined[oid] {
+		if oid == "" {
 			continue
 		}
-		c.dangling(code, e.Local+"/@"+attr, e.Line, e.Col, oid,
+		field := e.Local + "/@" + attr
+		if strings.TrimSpace(oid) != oid {
+			// The reader does not look inside ClinicalData, so the padding is reported here.
+			c.add(SeverityWarning, CodeOIDWhitespace, field, e.Line, e.Col, oid,
+				field+" has leading or trailing white space, which is ignored when it is resolved (OpenClinica writes such references)")
+		}
+		if defined(set, oid) {
+			continue
+		}
+		c.danglingAdmin(code, field, e.Line, e.Col, oid,
 			e.Local+" names "+kind+" "+oidText(oid)+", which AdminData does not define")
 	}
 }

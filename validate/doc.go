@@ -227,10 +227,10 @@
 //	admin.loginNameNotUnique                                 odmadmin                     error: two Users of one AdminData have the same LoginName (2.0 UserName), ignoring case (rule: odmadmin)
 //	admin.danglingStudyOID                                   odmadmin                     error, warning in a series or a Granularity=AdminData file: AdminData/@StudyOID names no Study in the file (rule: ODM 1.3.2 §2.11, §3.1.2)
 //	admin.danglingMetaDataVersionRef                         odmadmin                     error, warning in a series or a Granularity=AdminData file: MetaDataVersionRef names no Study or no MetaDataVersion of it (rule: ODM 1.3.2 §2.11, §3.1.2.2.1)
-//	admin.danglingLocationRef                                odmadmin                     error, warning in a series: a LocationRef, SiteRef or @LocationOID names no Location (rule: ODM 1.3.2 §2.11, §3.1.2.1.19, §3.1.4.1.6)
+//	admin.danglingLocationRef                                odmadmin                     error, warning in a series (and from ClinicalData in a file whose Granularity carries no AdminData): a LocationRef, SiteRef or @LocationOID names no Location (rule: ODM 1.3.2 §2.11, §3.1.2.1.19, §3.1.4.1.6)
 //	admin.danglingOrganizationRef                            odmadmin                     error, warning in a series: an @OrganizationOID or @PartOfOrganizationOID names no Organization (rule: ODM 1.3.2 §2.11; ODM 2.0 AdminData)
-//	admin.danglingUserRef                                    odmadmin                     error, warning in a series: a UserRef or InvestigatorRef in ClinicalData names no User (rule: ODM 1.3.2 §2.11, §3.1.4.1.2.1, §3.1.4.1.5)
-//	admin.danglingSignatureRef                               odmadmin                     error, warning in a series: a SignatureRef in ClinicalData names no SignatureDef (rule: ODM 1.3.2 §2.11, §3.1.4.1.3.1)
+//	admin.danglingUserRef                                    odmadmin                     error, warning in a series or a file whose Granularity carries no AdminData: a UserRef or InvestigatorRef in ClinicalData names no User (rule: ODM 1.3.2 §2.11, §3.1.4.1.2.1, §3.1.4.1.5)
+//	admin.danglingSignatureRef                               odmadmin                     error, warning in a series or a file whose Granularity carries no AdminData: a SignatureRef in ClinicalData names no SignatureDef (rule: ODM 1.3.2 §2.11, §3.1.4.1.3.1)
 //	admin.missingAttribute                                   odmadmin                     error: a required attribute is missing or empty (rule: ODM 1.3.2 §2.13 and the XSDs)
 //	admin.missingMetaDataVersionRef                          odmadmin                     error: a Location has no MetaDataVersionRef (rule: ODM 1.3.2 §3.1.2.2, ODM 2.0 XSD)
 //	admin.missingMeaning                                     odmadmin                     error: a SignatureDef has no Meaning, or an empty one (rule: ODM 1.3.2 §3.1.2.3)
@@ -252,7 +252,7 @@
 //	admin.unexpectedText                                     odmadmin                     warning: text inside an element that has only elements and attributes (rule: ODM XSD; reader warning)
 //	admin.emptyElement                                       odmadmin                     warning: an empty Address, Email, Fax or Phone element (rule: odmadmin; reader warning, Rave writes them)
 //	admin.consecutiveSpaces                                  odmadmin                     warning: a name field contains two spaces in a row (rule: odmadmin; reader warning, Rave writes them)
-//	admin.oidWhitespace                                      odmadmin                     warning: an OID or OID reference has leading or trailing white space (rule: odmadmin; reader warning)
+//	admin.oidWhitespace                                      odmadmin                     warning: an OID or OID reference has leading or trailing white space; it resolves trimmed (rule: odmadmin; reader warning, OpenClinica writes UserRef UserOID="USR_3 ")
 //	admin.readerWarning                                      odmadmin                     warning: any other odm reader warning, with the reader's message (rule: odm package)
 //
 // # AdminData consistency
@@ -283,7 +283,12 @@
 // Transactional file, one with a PriorFileOID, or [AdminDataOptions].Series): section
 // 2.11 lets references point into a prior file, so there it is a warning. A file with
 // Granularity="AdminData" holds no Study by definition, so its Study and
-// MetaDataVersion references are warnings too.
+// MetaDataVersion references are warnings too; likewise a file whose Granularity carries no
+// AdminData (AllClinicalData, SingleSite, SingleSubject, Metadata, ReferenceData) makes
+// the User, Location and SignatureDef references of its ClinicalData warnings. OIDs and
+// references are compared with leading and trailing white space trimmed: the padding is
+// an admin.oidWhitespace warning (OpenClinica writes UserRef UserOID="USR_3 " on every
+// audit record), not a dangling reference as well.
 //
 // Values. UserType, LocationType, Methodology, TelecomType and Organization/@Type must be
 // in the value list of the file's ODM version (2.0 adds Subject, Monitor, Data analyst,
