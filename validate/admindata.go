@@ -75,9 +75,9 @@ type adminChecker struct {
 	clinicalOnly bool
 	granularity  string
 	src          *sourceIndex
-	order     []orderFinding
-	fold      cases.Caser
-	out       []Finding
+	order        []orderFinding
+	fold         cases.Caser
+	out          []Finding
 
 	studies   map[string]map[string]bool // Study OID → its MetaDataVersion OIDs
 	users     map[string]bool
