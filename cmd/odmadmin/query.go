@@ -28,8 +28,15 @@ Prefixes bound in the expression:
   mdsol        ` + odm.NSRave + `
   OpenClinica  ` + odm.NSOpenClinica + `
   --ns P=URI   binds more prefixes, or rebinds these (repeatable)
-An unprefixed name matches elements of the default namespace by local name, so //User
-works too. Printed XML declares the namespaces it uses on each printed node.
+A prefixed wildcard matches every element or attribute of that namespace: //odm:* all
+ODM elements, //@mdsol:* all Rave attributes.
+
+An unprefixed name matches an element written without a prefix, by local name and in any
+namespace, so //User works in the usual file whose ODM namespace is the default one. In a
+file whose elements carry a prefix (<odm:ODM xmlns:odm="...">, <o:User>), an unprefixed
+name matches nothing: use the bound prefix (//odm:User, which works in both kinds of file)
+or //*[local-name()='User']. Prefixes of the file itself are not bound; only those above
+and --ns are. Printed XML declares the namespaces it uses on each printed node.
 
 The input is checked against the reader's limits (--max-depth, --max-token, --max-input)
 before a tree is built, so a hostile file is refused rather than exhausting memory or
@@ -169,7 +176,7 @@ func compileXPath(expr string, ns map[string]string) (x *xpath.Expr, err error) 
 			x, err = nil, fmt.Errorf("invalid XPath expression %q: %v", expr, r)
 		}
 	}()
-	x, err = xpath.CompileWithNS(expr, ns)
+	x, err = xpath.CompileWithNS(expandPrefixWildcards(expr, ns), ns)
 	if err != nil {
 		return nil, fmt.Errorf("invalid XPath expression %q: %v", expr, err)
 	}

@@ -12,7 +12,7 @@ const queryDir = "testdata/query/"
 
 // TestQuery checks results, formats and exit codes.
 func TestQuery(t *testing.T) {
-	inform, odm2 := queryDir+"inform.xml", queryDir+"odm2.xml"
+	inform, odm2, prefixed := queryDir+"inform.xml", queryDir+"odm2.xml", queryDir+"prefixed.xml"
 	for _, tc := range []struct {
 		args   []string
 		want   string
@@ -40,6 +40,20 @@ func TestQuery(t *testing.T) {
 		{[]string{"--xpath", "//odm:Location[@OID='S1']/@pf:Note", inform}, "inf:Note=\"line one&#xA;line two\"\n", 0,
 			"line breaks in attribute values are kept as character references"},
 		{[]string{"--xpath", "count(//odm:User)", inform}, "2\n", 0, "a number"},
+		{[]string{"--xpath", "count(//odm:*)", inform}, "14\n", 0,
+			"a prefixed wildcard (//odm:*) matches every element of the namespace (it matched nothing before)"},
+		{[]string{"--xpath", "//odm:User/@pf:*", inform}, "pf:Active=\"Yes\"\npf:DBUID=\"11\"\npf:Active=\"No\"\npf:DBUID=\"12\"\n", 0,
+			"a prefixed attribute wildcard (@pf:*) matches every attribute of the namespace"},
+		{[]string{"--xpath", "count(//@mdsol:*)", prefixed}, "2\n", 0,
+			"//@mdsol:* matches Rave's attributes, also in a file whose elements carry a prefix"},
+		{[]string{"--xpath", "count(//odm:User[@mdsol:*][1]/@mdsol:*[2])", prefixed}, "1\n", 0,
+			"predicates after a prefixed wildcard keep XPath's meaning"},
+		{[]string{"--xpath", "count(//*[local-name()='odm:*'])", inform}, "0\n", 0,
+			"a wildcard inside a string literal is text, not a name test"},
+		{[]string{"--xpath", "count(//User)", prefixed}, "0\n", 0,
+			"an unprefixed name matches only elements written without a prefix, as documented"},
+		{[]string{"--xpath", "count(//odm:User)", prefixed}, "1\n", 0,
+			"the odm prefix finds users in a file whose root is prefixed"},
 		{[]string{"--xpath", "count(//odm:User) > 1", inform}, "true\n", 0, "a boolean"},
 		{[]string{"--xpath", "string(//odm:AdminData/@StudyOID)", inform}, "DEMO\n", 0, "a string"},
 		{[]string{"--xpath", "//odm:User[odm:LoginName='nobody']", inform}, "", 1, "an empty node set"},
@@ -121,4 +135,23 @@ func FuzzQueryExpr(f *testing.F) {
 			t.Fatalf("unprefixed error for %q: %q", expr, stderr)
 		}
 	})
+}
+
+func TestExpandPrefixWildcards(t *testing.T) {
+	ns := map[string]string{"odm": odm.NS13, "mdsol": odm.NSRave, "q": `a'b"c`}
+	for _, tc := range []struct{ in, want, reason string }{
+		{"//odm:*", "//*[namespace-uri()='" + odm.NS13 + "']", "an element wildcard"},
+		{"//@mdsol:*", "//@*[namespace-uri()='" + odm.NSRave + "']", "an attribute wildcard"},
+		{"//odm:User", "//odm:User", "a prefixed name is no wildcard"},
+		{"child::*", "child::*", "an axis is no prefix"},
+		{"$odm:*", "$odm:*", "a variable is no name test"},
+		{"//x:*", "//x:*", "an unbound prefix is left for the compiler to report"},
+		{`//*[.='odm:*' or .="mdsol:*"]`, `//*[.='odm:*' or .="mdsol:*"]`, "string literals are text"},
+		{"//q:*", "//q:*", "a URI with both quotes cannot be an XPath literal"},
+		{"count(//odm:*)*2", "count(//*[namespace-uri()='" + odm.NS13 + "'])*2", "multiplication stays"},
+	} {
+		if got := expandPrefixWildcards(tc.in, ns); got != tc.want {
+			t.Errorf("%s: %q became %q, want %q", tc.reason, tc.in, got, tc.want)
+		}
+	}
 }
