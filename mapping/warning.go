@@ -32,6 +32,9 @@ const (
 	// CodeQuirk: the input departs from the ODM schema as some producer writes it (the odm
 	// reader's warnings, passed on by callers that show them with mapping's).
 	CodeQuirk Code = "quirk"
+	// CodeNotCarried: content outside AdminData (Study, ClinicalData, comments, ...) that a
+	// write into another flavour does not carry; Count says how many of the kind.
+	CodeNotCarried Code = "not-carried"
 )
 
 // Warning reports something a conversion could not carry over exactly. Warnings of the

@@ -19,8 +19,18 @@ import (
 // elements included). Otherwise values are built fresh in p's flavour, and each value of
 // the model or of the source that p cannot hold is reported as a Warning.
 func ToDocument(dir *Directory, p Profile, opts Options) (*odm.Document, []Warning, error) {
+	w, err := newWriter(dir, p, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc := w.document()
+	return doc, w.warn.result(), nil
+}
+
+// newWriter checks dir and p and prepares a writer of p's flavour (p "" as in ToDocument).
+func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 	if dir == nil {
-		return nil, nil, errors.New("mapping: no directory")
+		return nil, errors.New("mapping: no directory")
 	}
 	if p == "" {
 		p = ProfileODM
@@ -29,16 +39,15 @@ func ToDocument(dir *Directory, p Profile, opts Options) (*odm.Document, []Warni
 		}
 	}
 	if p == ProfileClinicalOne {
-		return nil, nil, errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
+		return nil, errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
 	}
 	if _, err := ParseProfile(string(p)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	w := &writer{p: p, v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
 	w.plan = w.blocks()
-	doc := w.document()
-	return doc, w.warn.result(), nil
+	return w, nil
 }
 
 type writer struct {
@@ -289,6 +298,37 @@ func (w *writer) inBlock(a Assignment, study string) bool {
 }
 
 func (w *writer) adminData(bp blockPlan) *odm.AdminData {
+	var ad *odm.AdminData
+	w.writeBlock(bp, func(n odm.Node) {
+		switch v := n.(type) {
+		case *odm.AdminData:
+			ad = v
+		case *odm.User:
+			ad.Users = append(ad.Users, v)
+		case *odm.Organization:
+			ad.Organizations = append(ad.Organizations, v)
+		case *odm.Location:
+			ad.Locations = append(ad.Locations, v)
+		case *odm.SignatureDef:
+			ad.SignatureDefs = append(ad.SignatureDefs, v)
+		default:
+			ad.Nodes = append(ad.Nodes, n)
+		}
+	})
+	return ad
+}
+
+// buffered reports whether records must be collected and sorted by their source position
+// before they are written: only when writing back decoded records, which carry one.
+func (w *writer) buffered() bool {
+	return w.same && w.dir.Source != nil && w.dir.Source.doc != nil
+}
+
+// writeBlock hands one AdminData to emit: the *AdminData (attributes only) first, then its
+// records one at a time in schema order (users, organizations, locations, signatures,
+// vendor nodes). Unless decoded records are written back (which are sorted by their
+// source position), nothing is collected, so a directory can be written in bounded memory.
+func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	ad := &odm.AdminData{StudyOID: bp.study}
 	var srcBlock *Block
 	if bp.src >= 0 && w.dir.Source != nil {
@@ -303,6 +343,8 @@ func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 			w.extAttrsInto(&ad.Ext, srcBlock.Attrs, "AdminData", "AdminData "+bp.study)
 		}
 	}
+	emit(ad)
+	buf := w.buffered()
 
 	// Users.
 	var users []ordered[*odm.User]
@@ -334,9 +376,16 @@ func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 		if hasRec {
 			base, _ = r.v.(*odm.User)
 		}
-		users = append(users, ordered[*odm.User]{pos: posOf(r, hasRec), v: w.user(u, base, as, bp.study)})
+		o := w.user(u, base, as, bp.study)
+		if !buf {
+			emit(o)
+			continue
+		}
+		users = append(users, ordered[*odm.User]{pos: posOf(r, hasRec), v: o})
 	}
-	ad.Users = sortByPos(users)
+	for _, o := range sortByPos(users) {
+		emit(o)
+	}
 
 	// Organizations (ODM 2.0) and Locations.
 	if w.v == odm.V20 {
@@ -352,7 +401,14 @@ func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 			}
 			orgs = append(orgs, ordered[*odm.Organization]{pos: posOf(r, ok), v: w.organization(o, base)})
 		}
-		ad.Organizations = sortByPos(orgs)
+		for _, o := range sortByPos(orgs) {
+			emit(o)
+		}
+		// Organizations made up for the users' organization names.
+		for _, o := range w.newOrg {
+			emit(o)
+		}
+		w.newOrg = nil
 	} else {
 		for _, o := range w.dir.Organizations {
 			if w.belongs(o.Source, o.Study, bp) {
@@ -389,7 +445,9 @@ func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 			}
 		}
 	}
-	ad.Locations = sortByPos(locs)
+	for _, l := range sortByPos(locs) {
+		emit(l)
+	}
 
 	// Signatures.
 	var sigs []ordered[*odm.SignatureDef]
@@ -404,15 +462,16 @@ func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 		}
 		sigs = append(sigs, ordered[*odm.SignatureDef]{pos: posOf(r, ok), v: w.signature(s, base)})
 	}
-	ad.SignatureDefs = sortByPos(sigs)
+	for _, s := range sortByPos(sigs) {
+		emit(s)
+	}
 
 	// Vendor content directly inside AdminData: InForm groups, then the rest.
-	w.blockNodes(ad, srcBlock, bp)
-	if len(w.newOrg) > 0 {
-		ad.Organizations = append(ad.Organizations, w.newOrg...)
-		w.newOrg = nil
+	var nodes odm.AdminData
+	w.blockNodes(&nodes, srcBlock, bp)
+	for _, n := range nodes.Nodes {
+		emit(n)
 	}
-	return ad
 }
 
 func posOf(r record, ok bool) int {

@@ -5,7 +5,10 @@ import "io"
 // Transform copies the ODM document in r to w in bounded memory, handing each AdminData
 // record to fn on the way: the *AdminData itself when it starts (attributes only), then each
 // *User, *Organization, *Location, *SignatureDef and each vendor node directly inside
-// AdminData. fn returns the node to write — the same one, edited or not, or another — or
+// AdminData. The records the returned *AdminData holds are written first, its Nodes last;
+// records fn appends to it later, while its children go by, are written before its end
+// tag after the source's records (so that an edit can add content to a block). fn
+// returns the node to write — the same one, edited or not, or another — or
 // nil to leave it out (with the white space before it). A nil fn copies everything.
 //
 // Everything outside AdminData (Study, ClinicalData, ...) is copied token by token
@@ -145,6 +148,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 	child := x.childNL(nl)
 	// Records the head already holds (fn may add some) come first.
 	sp := m.spec(x.version)
+	held := make([]int, len(sp.kids))
 	for i := range sp.kids {
 		k := sp.kids[i]
 		for j := 0; j < m.manyLen(k.field); j++ {
@@ -155,6 +159,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 			x.str(child)
 			x.typed(m.manyAt(k.field, j), child)
 		}
+		held[i] = m.manyLen(k.field)
 	}
 	for {
 		tk, err := s.next()
@@ -162,6 +167,33 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 			return err
 		}
 		if tk.kind == tEnd {
+			// Records and nodes fn appended to the head while its children went by are
+			// written last, before the end tag (in schema order among themselves).
+			added := false
+			for i := range sp.kids {
+				k := sp.kids[i]
+				for j := held[i]; j < m.manyLen(k.field); j++ {
+					if !open {
+						x.str(">")
+						open = true
+					}
+					x.str(child)
+					x.typed(m.manyAt(k.field, j), child)
+					added = true
+				}
+			}
+			for _, n := range head.Nodes {
+				if !open {
+					x.str(">")
+					open = true
+				}
+				x.str(child)
+				x.node(n, child)
+				added = true
+			}
+			if added && ws == "" {
+				ws = nl
+			}
 			switch {
 			case first && s.wasEmpty() && !open:
 				x.str("/>")

@@ -41,13 +41,16 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-	// ctx is cancelled by Ctrl-C (SIGINT) or SIGTERM; nil means never cancelled.
+	// ctx is cancelled by Ctrl-C (SIGINT), SIGTERM or SIGHUP; nil means never cancelled.
 	ctx context.Context
 	// tty says stderr is a terminal, so progress may be shown there.
 	tty bool
 	// describe, when set, receives a command's flag set instead of the command running
 	// (parseArgs calls it and stops): completion scripts list the flags this way.
 	describe func(*cmdFlags)
+	// temps removes the temporary files of a run when a signal ends it (nil in tests
+	// that run commands in-process: nothing is registered then).
+	temps *tempFiles
 }
 
 // context returns the command's context, never nil.
@@ -78,9 +81,13 @@ var builtins = [][2]string{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	temps := newTempFiles()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr), temps: temps}
+	done := make(chan struct{})
+	go temps.afterInterrupt(ctx, done, os.Stderr)
 	code := run(e, os.Args[1:])
+	close(done)
 	stop()
 	os.Exit(code)
 }
@@ -204,6 +211,10 @@ func fail(e *env, cmd string, err error) int {
 	msg := strings.TrimSpace(err.Error())
 	if errors.Is(err, context.Canceled) {
 		msg = "interrupted"
+		var oe *outputError
+		if errors.As(err, &oe) {
+			msg += "; " + oe.path + " not written"
+		}
 	}
 	fmt.Fprintf(e.stderr, "odmadmin %s: %s\n", cmd, msg)
 	return 2

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -33,15 +34,23 @@ Output:
   json  the normalized directory: users (with assignments: study, site, role name and
         canonical role, scope, environment, from, to), sites, studies, groups.
   odm   ODM 1.3.2 in the flavour's shape (inform, rave, openclinica, odm) or ODM 2.0 (odm2).
+        In the input's own flavour the input document is patched, streamed: Study,
+        ClinicalData, comments and everything else outside AdminData are copied, and so
+        is every AdminData record the directory holds unchanged (an unchanged file comes
+        back identical). --base FILE patches FILE instead (e.g. the original export, with
+        the directory from an edited JSON). Into another flavour only AdminData is
+        written, and what is left out is reported (code not-carried, with counts).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY).
 
-Warnings (what the target cannot hold, what was normalized) go to stderr.
-Exit status: 0 success, 2 error.
+Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
+each with a stable code and a count. With --strict any warning makes the exit status 1
+(the output is still written).
+Exit status: 0 success, 1 warnings with --strict, 2 error.
 `
 
 func runMap(e *env, args []string) int {
 	fs := newFlagSet(e, "map",
-		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv] [--study OID] [-o OUT] [--quiet] [--max N] [IN]",
+		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv] [--study OID] [--base FILE] [--strict] [-o OUT] [--quiet] [--max N] [IN]",
 		"odmadmin map testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to odm --profile rave -o rave.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to csv --study HTN-DEMO testdata/inform/htn-demo.xml")
@@ -51,6 +60,8 @@ func runMap(e *env, args []string) int {
 	fs.alias("format", "to", "output `format`: the same as --to")
 	study := fs.String("study", "", "study `OID`: the study the CSV template is written for, or that CSV input rows belong to")
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
+	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input")
+	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
 	o := fs.outputFlags()
 	fs.setHelp(mapHelp)
 	pos, err := parseArgs(fs, args)
@@ -75,6 +86,9 @@ func runMap(e *env, args []string) int {
 		if inProf == "" {
 			inProf = prof
 		}
+		if *base != "" {
+			return usagef(e, "map", "--base goes with --to odm or odm2")
+		}
 	case "odm":
 		outProf = prof
 		if outProf == mapping.ProfileClinicalOne {
@@ -93,44 +107,253 @@ func runMap(e *env, args []string) int {
 	defer in.Close()
 	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training}
 
-	dir, warnings, err := readDirectory(bufio.NewReaderSize(in, 64<<10), in.Name, opts)
+	src, err := readMapSource(e, in, opts)
 	if err != nil {
 		return fail(e, "map", err)
 	}
+	defer src.close()
+	dir, warnings := src.dir, src.warnings
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		switch *to {
 		case "json":
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(dir)
+			return writeDirectoryJSON(w, dir)
 		case "csv":
 			ws, err := mapping.WriteClinicalOneCSV(w, dir, opts)
 			warnings = append(warnings, ws...)
 			return err
-		default:
-			doc, ws, err := mapping.ToDocument(dir, outProf, mapping.Options{Now: time.Now()})
-			warnings = append(warnings, ws...)
-			if err != nil {
-				return err
-			}
-			enc := odm.NewEncoder(w, odm.WriteOptions{})
-			if err := enc.Encode(doc); err != nil {
-				return err
-			}
-			for _, x := range enc.Warnings() {
-				warnings = append(warnings, mapping.Warning{Code: mapping.CodeUnrepresentable, Field: "ODM", Count: 1, Message: x.Error()})
-			}
-			return nil
 		}
+		ws, err := writeMapODM(w, src, outProf, *base)
+		warnings = append(warnings, ws...)
+		return err
 	})
 	printMapWarnings(e, o, in.Name, warnings)
 	if err != nil {
 		return fail(e, "map", err)
 	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(e.stderr, "odmadmin map: --strict: %d warnings\n", countWarnings(warnings))
+		return 1
+	}
 	return 0
 }
 
-// readDirectory reads ODM, CSV or the JSON directory, told apart by the first character.
+// countWarnings adds up the values merged warnings concern.
+func countWarnings(ws []mapping.Warning) int {
+	n := 0
+	for _, w := range ws {
+		n += max(w.Count, 1)
+	}
+	return n
+}
+
+// mapSource is a directory read by map, with the ODM file it was read from (nil for CSV and
+// JSON input) for writing back.
+type mapSource struct {
+	dir      *mapping.Directory
+	warnings []mapping.Warning
+	file     *os.File // the ODM input, to be read again (a spooled copy of stdin)
+	name     string
+	profile  mapping.Profile // the flavour of the ODM input
+	version  odm.Version
+	cleanup  func()
+}
+
+func (s *mapSource) close() {
+	if s.cleanup != nil {
+		s.cleanup()
+	}
+}
+
+// reread returns the ODM input from its start.
+func (s *mapSource) reread() (io.Reader, error) {
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return bufio.NewReaderSize(s.file, 64<<10), nil
+}
+
+// writeMapODM writes --to odm/odm2: the input (or base) document patched with the
+// directory when its flavour is the output's, else the directory's AdminData alone with
+// a report of what the input held besides.
+func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([]mapping.Warning, error) {
+	dir := src.dir
+	if base != "" {
+		f, err := os.Open(base)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
+		if err != nil {
+			return nil, err
+		}
+		bp := mapping.DetectHeader(h)
+		if p == "" {
+			p = bp
+		}
+		if p != bp {
+			return nil, fmt.Errorf("--base %s is %s, not the output flavour %s", base, bp, p)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return mapping.Patch(w, bufio.NewReaderSize(f, 64<<10), dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}})
+	}
+	if src.file != nil && (p == "" || p == src.profile) {
+		r, err := src.reread()
+		if err != nil {
+			return nil, err
+		}
+		return mapping.Patch(w, r, dir, mapping.PatchOptions{Options: mapping.Options{Profile: src.profile, Now: time.Now()}, Read: odm.ReadOptions{Name: src.name}})
+	}
+	ws, err := mapping.WriteODM(w, dir, p, mapping.Options{Now: time.Now()}, odm.WriteOptions{})
+	if err != nil || src.file == nil {
+		return ws, err
+	}
+	r, err := src.reread()
+	if err != nil {
+		return ws, err
+	}
+	nc, err := mapping.NotCarried(r)
+	return append(ws, nc...), err
+}
+
+// writeDirectoryJSON writes dir as indented JSON (as json.Encoder with a two-space indent
+// would), one user at a time, so that the output is never held whole in memory.
+func writeDirectoryJSON(w io.Writer, dir *mapping.Directory) error {
+	shell := *dir
+	shell.Users = []*mapping.User{}
+	head, err := json.MarshalIndent(&shell, "", "  ")
+	if err != nil {
+		return err
+	}
+	const key = "\n  \"users\": []"
+	i := bytes.Index(head, []byte(key))
+	if i < 0 {
+		return errors.New("internal error: no users key in the directory JSON")
+	}
+	if _, err := w.Write(head[:i+len(key)-1]); err != nil {
+		return err
+	}
+	for j, u := range dir.Users {
+		sep := ",\n    "
+		if j == 0 {
+			sep = "\n    "
+		}
+		b, err := json.MarshalIndent(u, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if len(dir.Users) > 0 {
+		if _, err := io.WriteString(w, "\n  "); err != nil {
+			return err
+		}
+	}
+	if _, err := w.Write(head[i+len(key)-1:]); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// readMapSource reads ODM, CSV or the JSON directory, told apart by the first character.
+// ODM is streamed (mapping.FromReader) from a file that can be read again for writing
+// back; stdin is copied to a temporary file first. OpenClinica files are decoded whole,
+// because their site studies are Study elements, which the stream skips.
+func readMapSource(e *env, in *input, opts mapping.Options) (*mapSource, error) {
+	name := in.Name
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, _ := br.Peek(512)
+	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
+	head = bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case opts.Profile == mapping.ProfileClinicalOne || (len(head) > 0 && head[0] != '<' && head[0] != '{'):
+		if len(head) == 0 {
+			return nil, errors.New(name + ": empty input")
+		}
+		d, ws, err := mapping.ReadClinicalOneCSV(br, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return &mapSource{dir: d, warnings: ws, name: name}, nil
+	case len(head) > 0 && head[0] == '{':
+		var d mapping.Directory
+		dec := json.NewDecoder(br)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
+		}
+		return &mapSource{dir: &d, name: name}, nil
+	}
+	src := &mapSource{name: name}
+	f := in.file
+	ok := f != nil
+	if ok {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			ok = false
+		}
+	}
+	if !ok {
+		tmp, cleanup, err := spoolTemp(e, br)
+		if err != nil {
+			return nil, err
+		}
+		f, src.cleanup = tmp, cleanup
+	}
+	src.file = f
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name})
+	h, err := r.Header()
+	if err != nil {
+		src.close()
+		return nil, err
+	}
+	src.version = h.Version
+	src.profile = opts.Profile
+	if src.profile == "" {
+		src.profile = mapping.DetectHeader(h)
+	}
+	var d *mapping.Directory
+	var mws []mapping.Warning
+	var rws []*odm.Error
+	if src.profile == mapping.ProfileOpenClinica {
+		r, err := src.reread()
+		if err == nil {
+			var doc *odm.Document
+			doc, err = odm.Decode(r, odm.ReadOptions{Name: name})
+			if err == nil {
+				rws = doc.Warnings
+				d, mws, err = mapping.FromDocument(doc, opts)
+			}
+		}
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+	} else {
+		d, mws, err = mapping.FromReader(r, opts)
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+		rws = r.Warnings()
+	}
+	for _, x := range rws {
+		src.warnings = append(src.warnings, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+	}
+	src.dir = d
+	src.warnings = append(src.warnings, mws...)
+	return src, nil
+}
+
+// readDirectory reads ODM, CSV or the JSON directory, told apart by the first character,
+// decoding ODM whole (diff and plan).
 func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
 	head, _ := br.Peek(512)
 	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})

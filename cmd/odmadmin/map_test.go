@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/odmadmin/odmadmin/internal/testenv"
+	"github.com/odmadmin/odmadmin/mapping"
 )
 
 // mapRun runs "odmadmin map ARGS" in-process.
@@ -167,5 +168,141 @@ func TestMapErrors(t *testing.T) {
 	code, out, _ := mapRun(t, "", "--help")
 	if code != 0 || !strings.Contains(out, "--profile is the OUTPUT flavour") {
 		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+}
+
+var htnDemo = filepath.Join("..", "..", "testdata", "inform", "htn-demo.xml")
+
+// TestMapToODMSameFlavour: writing back in the input's flavour patches the input: Study,
+// ClinicalData and comments stay, and an unchanged file is C14N-identical.
+func TestMapToODMSameFlavour(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "*", "*.xml"))
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, f := range files {
+		for _, stdin := range []bool{false, true} {
+			var code int
+			var out, errs string
+			if stdin {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				code, out, errs = mapRun(t, string(data), "--to", "odm")
+			} else {
+				code, out, errs = mapRun(t, "", "--to", "odm", f)
+			}
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", f, code, errs)
+			}
+			if strings.Contains(errs, "not-carried") {
+				t.Errorf("%s: same flavour reports loss: %s", f, errs)
+			}
+			src, _ := os.ReadFile(f)
+			for _, el := range []string{"<Study ", "<ClinicalData ", "<!--"} {
+				if strings.Contains(string(src), el) && !strings.Contains(out, el) {
+					t.Errorf("%s (stdin %v): %q lost", f, stdin, el)
+				}
+			}
+			c14nEqual(t, f, []byte(out))
+		}
+	}
+}
+
+// c14nEqual compares a document with a file under xmllint --exc-c14n (skipped without xmllint).
+func c14nEqual(t *testing.T, file string, got []byte) {
+	t.Helper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Log("xmllint not found; C14N comparison skipped")
+		return
+	}
+	tmp := filepath.Join(t.TempDir(), "out.xml")
+	if err := os.WriteFile(tmp, got, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err1 := exec.Command(xmllint, "--exc-c14n", file).Output()
+	b, err2 := exec.Command(xmllint, "--exc-c14n", tmp).Output()
+	if err1 != nil || err2 != nil {
+		t.Fatalf("xmllint: %v %v", err1, err2)
+	}
+	if !bytes.Equal(a, b) {
+		t.Errorf("%s: not C14N-identical after map --to odm", file)
+	}
+}
+
+// TestMapToOtherFlavourReports: a write into another flavour names what it does not carry.
+func TestMapToOtherFlavourReports(t *testing.T) {
+	for _, args := range [][]string{{"--to", "odm2"}, {"--to", "odm", "--profile", "rave"}} {
+		code, out, errs := mapRun(t, "", append(args, htnDemo)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		if strings.Contains(out, "<Study ") {
+			t.Errorf("%v: Study written into another flavour", args)
+		}
+		for _, w := range []string{"not-carried: ODM/Study: 1 element", "not-carried: ODM/ClinicalData: 1 element", "not-carried: comment: 2 comments"} {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%v: no warning %q in\n%s", args, w, errs)
+			}
+		}
+		code, _, _ = mapRun(t, "", append(args, "--strict", htnDemo)...)
+		if code != 1 {
+			t.Errorf("%v --strict: exit %d, want 1", args, code)
+		}
+	}
+}
+
+// TestMapBase: JSON edited and patched into the original with --base keeps the rest.
+func TestMapBase(t *testing.T) {
+	code, js, errs := mapRun(t, "", htnDemo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	edited := strings.Replace(js, `"givenName": "Ada"`, `"givenName": "Adina"`, 1)
+	if edited == js {
+		t.Fatal("fixture changed: no givenName Ada")
+	}
+	code, out, errs := mapRun(t, edited, "--to", "odm", "--base", htnDemo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"<Study ", "<ClinicalData ", "<FirstName>Adina</FirstName>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	// Unchanged JSON patched into its source gives the source back.
+	code, out, errs = mapRun(t, js, "--to", "odm", "--base", htnDemo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	c14nEqual(t, htnDemo, []byte(out))
+	if code, _, errs := mapRun(t, js, "--to", "odm2", "--base", htnDemo); code != 2 || !strings.Contains(errs, "not the output flavour") {
+		t.Errorf("--base of another flavour: exit %d %s", code, errs)
+	}
+}
+
+// TestMapJSONStreamed: the JSON written user by user is what encoding/json writes whole.
+func TestMapJSONStreamed(t *testing.T) {
+	for _, f := range []string{htnDemo, mapInForm} {
+		code, out, errs := mapRun(t, "", f)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var d mapping.Directory
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if want.String() != out {
+			t.Errorf("%s: streamed JSON is not laid out as a whole encode:\n%s", f, out)
+		}
 	}
 }

@@ -1,0 +1,345 @@
+package mapping
+
+import (
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// PatchOptions configure Patch. The zero value is ready to use.
+type PatchOptions struct {
+	// Options.Profile is the flavour of the document patched. Default: the profile the
+	// directory was read with. Options.Now is as for ToDocument.
+	Options
+	// Read and Write are passed on to odm.Transform (Read.Name names the input in errors).
+	Read  odm.ReadOptions
+	Write odm.WriteOptions
+}
+
+// Patch copies the ODM document in src to out with its AdminData brought in line with dir,
+// streaming it as odm.Transform does: everything outside AdminData (Study, ClinicalData,
+// comments, processing instructions, the prolog) is copied as it is, and so is every
+// AdminData record the directory holds unchanged. A record the directory changed is
+// written from the model onto the record read, as ToDocument writes back; a user, site,
+// organization, signature or InForm group the directory no longer holds is left out; one
+// the source did not have in a block is added to the first block of its study (users,
+// sites, organizations and signatures before the block's own records, groups at its end).
+// What cannot be placed (a new user of a study the document has no AdminData for) is
+// reported as a Warning.
+//
+// src must be in the flavour the directory is written in: the directory read from it, or
+// one read from another copy of it (through JSON, say). Patching a directory into the
+// document it was read from writes the document back unchanged: the same bytes as
+// odm.Transform with no edit. Memory is the directory's plus one record.
+func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]Warning, error) {
+	w, err := newWriter(dir, opts.Profile, opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	// Writing into a document of the directory's flavour: records are rewritten from the
+	// ones read, as when writing back.
+	w.same = true
+	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && v.Vendor != ProfileClinicalOne {
+		w.same = false
+	}
+	p := &patcher{w: w, byID: map[string]*User{}, sites: map[string]*Site{}, orgs: map[string]*Organization{},
+		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
+	for _, u := range dir.Users {
+		if u.ID != "" {
+			if _, dup := p.byID[u.ID]; !dup {
+				p.byID[u.ID] = u
+			}
+		} else if u.Login != "" {
+			p.byID["\x00"+u.Login] = u
+		}
+	}
+	for _, s := range dir.Sites {
+		p.sites[s.ID] = s
+	}
+	for _, o := range dir.Organizations {
+		p.orgs[o.ID] = o
+	}
+	for _, s := range dir.Signatures {
+		p.sigs[s.ID] = s
+	}
+	for _, g := range dir.Groups {
+		p.groups[groupKey{g.Study, g.ID}] = g
+		if _, ok := p.groups[groupKey{"\x00", g.ID}]; !ok {
+			p.groups[groupKey{"\x00", g.ID}] = g
+		}
+	}
+	if dir.Source != nil {
+		p.blockStudies = map[string]bool{}
+		for _, b := range dir.Source.Blocks {
+			p.blockStudies[b.Study] = true
+		}
+	}
+	rws, err := odm.Transform(out, src, opts.Read, opts.Write, p.record)
+	_ = rws // the reader's warnings are the caller's to report, as for odm.Transform
+	if err != nil {
+		return p.w.warn.result(), err
+	}
+	p.unplaced()
+	return p.w.warn.result(), nil
+}
+
+type patcher struct {
+	w      *writer
+	byID   map[string]*User
+	sites  map[string]*Site
+	orgs   map[string]*Organization
+	sigs   map[string]*Signature
+	groups map[groupKey]*Group
+	// blockStudies are the StudyOIDs of the blocks the directory was read from (nil when
+	// unknown): a new value of a study none of them has goes into the first block.
+	blockStudies map[string]bool
+
+	block int // blocks seen so far
+	study string
+	head  *odm.AdminData
+	seen  map[string]bool // studies of the blocks seen so far
+	// done marks the new values placed (and new users written), so each is added once.
+	done map[any]bool
+}
+
+// record is the odm.Transform callback.
+func (p *patcher) record(n odm.Node) (odm.Node, error) {
+	w := p.w
+	defer p.flushGroups()
+	switch v := n.(type) {
+	case *odm.AdminData:
+		p.block++
+		p.study = strings.TrimSpace(v.StudyOID)
+		p.head = v
+		first := p.seen == nil || !p.seen[p.study]
+		if p.seen == nil {
+			p.seen = map[string]bool{}
+		}
+		p.seen[p.study] = true
+		if first {
+			p.addNew(v)
+		}
+		return v, nil
+	case *odm.User:
+		u := p.byID[strings.TrimSpace(v.OID)]
+		if u == nil && strings.TrimSpace(v.OID) == "" {
+			u = p.byID["\x00"+strings.TrimSpace(v.LoginName)]
+		}
+		if u == nil {
+			return nil, nil // removed from the directory
+		}
+		as := p.assignments(u)
+		if len(as) == 0 && len(u.Assignments) > 0 && w.p == ProfileOpenClinica {
+			return nil, nil // OpenClinica: the site study membership was removed
+		}
+		p.done[u] = true
+		return w.user(u, v, as, p.study), nil
+	case *odm.Location:
+		id := strings.TrimSpace(v.OID)
+		s := p.sites[id]
+		if s == nil {
+			if w.p == ProfileInForm && id == "Unknown" {
+				return v, nil // InForm's automatic location, not a site of the model
+			}
+			return nil, nil
+		}
+		p.done[s] = true
+		if l := w.location(s, v, p.study); l != nil {
+			return l, nil
+		}
+		return nil, nil
+	case *odm.Organization:
+		o := p.orgs[strings.TrimSpace(v.OID)]
+		if o == nil {
+			return nil, nil
+		}
+		p.done[o] = true
+		return w.organization(o, v), nil
+	case *odm.SignatureDef:
+		s := p.sigs[strings.TrimSpace(v.OID)]
+		if s == nil {
+			return nil, nil
+		}
+		p.done[s] = true
+		return w.signature(s, v), nil
+	case *odm.Element:
+		if !v.Is(odm.NSInForm, "GroupDef") {
+			return v, nil
+		}
+		id, _ := v.Attr("", "OID")
+		id = strings.TrimSpace(id)
+		g := p.groups[groupKey{p.study, id}]
+		if g == nil {
+			g = p.groups[groupKey{"\x00", id}]
+		}
+		if g == nil {
+			return nil, nil
+		}
+		p.done[g] = true
+		return w.groupDef(g, v), nil
+	}
+	return n, nil
+}
+
+// assignments returns u's assignments that belong in the current block.
+func (p *patcher) assignments(u *User) []Assignment {
+	var as []Assignment
+	for _, a := range u.Assignments {
+		if p.w.inBlock(a, p.study) {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+// fromHere reports whether a value was read from a block of the current block's study in
+// a document of this flavour.
+func (p *patcher) fromHere(src *Source) bool {
+	return src != nil && src.Vendor == p.w.p && slices.Contains(src.Studies, p.study)
+}
+
+// homeless reports whether a value of study has no block of its own in the source.
+func (p *patcher) homeless(study string) bool {
+	return study == "" || (p.blockStudies != nil && !p.blockStudies[study])
+}
+
+// addNew puts into head the values the directory has for this block that the source did
+// not have there: they are written before the block's own records (groups at its end).
+func (p *patcher) addNew(head *odm.AdminData) {
+	w := p.w
+	firstBlock := p.block == 1
+	for _, u := range w.dir.Users {
+		if p.done[u] || p.fromHere(u.Source) {
+			continue
+		}
+		as := p.assignments(u)
+		if len(as) == 0 {
+			if !firstBlock || u.Source != nil && u.Source.Vendor == w.p && len(u.Source.Studies) > 0 {
+				continue
+			}
+			homeless := true
+			for _, a := range u.Assignments {
+				if !p.homeless(a.Study) {
+					homeless = false
+				}
+			}
+			if !homeless {
+				continue
+			}
+		}
+		p.done[u] = true
+		head.Users = append(head.Users, w.user(u, nil, as, p.study))
+	}
+	place := func(key any, src *Source, study string) bool {
+		if p.done[key] || p.fromHere(src) {
+			return false
+		}
+		if src != nil && src.Vendor == w.p && len(src.Studies) > 0 {
+			// Read from another block: it belongs there (or was removed with it).
+			if !slices.Contains(src.Studies, p.study) && !(p.study == "" && firstBlock) {
+				return false
+			}
+		}
+		if p.study == "" || study == p.study || firstBlock && p.homeless(study) {
+			p.done[key] = true
+			return true
+		}
+		return false
+	}
+	if w.p != ProfileOpenClinica {
+		for _, s := range w.dir.Sites {
+			if p.done[s] || p.fromHere(s.Source) {
+				continue
+			}
+			in := w.siteInBlock(s, blockPlan{study: p.study, src: -1}) || firstBlock && p.homeless(s.Study)
+			if s.Source != nil && s.Source.Vendor == w.p && len(s.Source.Studies) > 0 {
+				in = false
+			}
+			if in {
+				p.done[s] = true
+				if l := w.location(s, nil, p.study); l != nil {
+					head.Locations = append(head.Locations, l)
+				}
+			}
+		}
+	}
+	if w.v == odm.V20 {
+		for _, o := range w.dir.Organizations {
+			if place(o, o.Source, o.Study) {
+				head.Organizations = append(head.Organizations, w.organization(o, nil))
+			}
+		}
+	}
+	for _, s := range w.dir.Signatures {
+		if place(s, s.Source, s.Study) {
+			head.SignatureDefs = append(head.SignatureDefs, w.signature(s, nil))
+		}
+	}
+	if w.p == ProfileInForm {
+		for _, g := range w.dir.Groups {
+			if place(g, g.Source, g.Study) {
+				head.Nodes = append(head.Nodes, w.groupDef(g, nil))
+			}
+		}
+	}
+	if w.v == odm.V20 && len(w.newOrg) > 0 {
+		head.Organizations = append(head.Organizations, w.newOrg...)
+		w.newOrg = nil
+	}
+}
+
+// flushGroups adds the rights groups and organizations made up while writing users to the
+// current block; the head's nodes and later records are written before its end tag.
+func (p *patcher) flushGroups() {
+	if p.head == nil {
+		return
+	}
+	w := p.w
+	if w.p == ProfileInForm {
+		for _, g := range w.newGroup {
+			p.head.Nodes = append(p.head.Nodes, w.groupDef(g, nil))
+		}
+	}
+	w.newGroup = nil
+	if len(w.newOrg) > 0 {
+		p.head.Organizations = append(p.head.Organizations, w.newOrg...)
+		w.newOrg = nil
+	}
+}
+
+// unplaced reports the directory's users and sites that went into no block.
+func (p *patcher) unplaced() {
+	w := p.w
+	if p.block == 0 {
+		if len(w.dir.Users)+len(w.dir.Sites) > 0 {
+			w.warn.add(CodeUnrepresentable, "AdminData", "ODM", "the document has no AdminData; the directory's "+
+				strconv.Itoa(len(w.dir.Users))+" users and "+strconv.Itoa(len(w.dir.Sites))+" sites are not written")
+		}
+		return
+	}
+	for _, u := range w.dir.Users {
+		if !p.done[u] && len(u.Assignments) > 0 && !p.fromAnyBlock(u.Source) {
+			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
+		}
+	}
+	for _, s := range w.dir.Sites {
+		if !p.done[s] && !p.fromAnyBlock(s.Source) && w.p != ProfileOpenClinica {
+			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
+		}
+	}
+}
+
+func (p *patcher) fromAnyBlock(src *Source) bool {
+	if src == nil || src.Vendor != p.w.p {
+		return false
+	}
+	for _, s := range src.Studies {
+		if p.seen[s] {
+			return true
+		}
+	}
+	return false
+}
