@@ -143,6 +143,11 @@ func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error
 		}
 		roleName := get("Study Role")
 		siteList := splitList(get("Sites"))
+		if len(siteList) == 0 {
+			// The template wants "All" or site numbers; an empty cell names no site, and
+			// the model has no assignment without a site other than the study-level one.
+			w.add(CodeGenerated, "CSV/Sites", subject, "the Sites cell is empty; read as All (the whole study)")
+		}
 		if len(siteList) == 0 || (len(siteList) == 1 && strings.EqualFold(siteList[0], allWord)) {
 			siteList = []string{""}
 		}
@@ -270,9 +275,15 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	}
 	for _, u := range dir.Users {
 		subject := "User " + u.ID
+		if u.Login != "" {
+			subject = "login " + u.Login
+		}
 		var as []Assignment
+		ended, other := 0, 0
+		prod, train := false, false
 		for _, a := range u.Assignments {
 			if a.Study != study && a.Study != "" {
+				other++
 				continue
 			}
 			switch {
@@ -283,17 +294,49 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 				continue
 			}
 			if a.To != "" && a.To < today {
-				continue // ended: not a current user of the study
+				ended++
+				continue
+			}
+			if a.Environment == EnvTraining {
+				train = true
+			} else {
+				prod = true
 			}
 			as = append(as, a)
 		}
+		if other > 0 {
+			w.add(CodeUnrepresentable, "Assignment/study", subject, "the template is for one study; access to other studies is left out")
+		}
 		if len(as) == 0 {
+			switch {
+			case ended > 0:
+				w.add(CodeUnrepresentable, "User", subject, "the user's access to the study ended before today; not a current study user, no row is written")
+			case other == 0 && len(u.Assignments) == 0:
+				w.add(CodeUnrepresentable, "User", subject, "the user has no access to any study; no row is written")
+			case other > 0:
+				w.add(CodeUnrepresentable, "User", subject, "the user has no access to the template's study; no row is written")
+			}
 			continue
+		}
+		if ended > 0 {
+			w.add(CodeUnrepresentable, "Assignment/to", subject, "access that ended before today is not current; left out of the row")
 		}
 		if u.Status == StatusDeactivated {
-			w.add(CodeUnrepresentable, "User/status", subject, "a deactivated account is not a current study user; left out")
+			w.add(CodeUnrepresentable, "User/status", subject, "a deactivated account is not a current study user; no row is written")
 			continue
 		}
+		if opts.Training && !prod {
+			// A row of a training-mode upload grants Production as well as Training.
+			w.add(CodeUnrepresentable, "Assignment/environment", subject, "the user has Training access only, and a row of a training-mode upload also grants Production; no row is written")
+			continue
+		}
+		if opts.Training && !train {
+			w.add(CodeGenerated, "Assignment/environment", subject, "the user has Production access only; the row of a training-mode upload also grants Training")
+		}
+		as = slices.DeleteFunc(as, func(a Assignment) bool {
+			// Training duplicates of Production assignments say nothing more in the row.
+			return a.Environment == EnvTraining && prod
+		})
 		role := as[0].Role
 		var sites, depots []string
 		all := false
@@ -352,11 +395,23 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 		given, family := u.GivenName, u.FamilyName
 		if given == "" && family == "" && (u.FullName != "" || u.DisplayName != "") {
 			// Names are never split; the template's required columns stay empty.
-			w.add(CodeInvalidValue, "CSV/First Name", subject, "the user has a full name only, which is not split into first and last name")
+			w.add(CodeInvalidValue, "CSV/First Name", subject, "the user has a full name only, which is not split into first and last name; First Name and Last Name are left empty")
+		} else {
+			if given == "" {
+				w.add(CodeInvalidValue, "CSV/First Name", subject, "the required First Name is unknown; left empty")
+			}
+			if family == "" {
+				w.add(CodeInvalidValue, "CSV/Last Name", subject, "the required Last Name is unknown; left empty")
+			}
 		}
 		login := u.Login
 		if login == "" {
 			login = u.ID
+			if login != "" {
+				w.add(CodeGenerated, "CSV/User Name", subject, "the user has no login name; the required User Name is the User OID, which may name another account or create one")
+			} else {
+				w.add(CodeInvalidValue, "CSV/User Name", subject, "the user has no login name nor OID; the required User Name is left empty")
+			}
 		}
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
 			w.add(CodeUnrepresentable, "User/phones", subject, "the template has no phone numbers")

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -17,7 +18,7 @@ func runConvert(e *env, args []string) int {
 	to := fs.Enum("to", "", "output `format`: json or odm (default: the other one of the input's)", "json", "odm")
 	fs.alias("format", "to", "output `format`: the same as --to")
 	o := fs.outputFlags()
-	strict := fs.Bool("strict", false, "treat reader warnings (producer quirks, content outside the ODM model) as errors")
+	strict := fs.Bool("strict", false, "exit 1 when there are warnings (producer quirks, content outside the ODM model, values the output cannot hold); the output is still written")
 	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting")
 	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
 	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
@@ -34,7 +35,7 @@ func runConvert(e *env, args []string) int {
 		return fail(e, "convert", err)
 	}
 	defer in.Close()
-	opts := odm.ReadOptions{Name: in.Name, Strict: *strict, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
+	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
 	br := bufio.NewReaderSize(in, 64<<10)
 	isJSON := sniffJSON(br)
 	target := *to
@@ -65,7 +66,7 @@ func runConvert(e *env, args []string) int {
 			if target == "json" {
 				return odm.EncodeJSON(w, doc)
 			}
-			enc := odm.NewEncoder(w, odm.WriteOptions{Strict: *strict})
+			enc := odm.NewEncoder(w, odm.WriteOptions{})
 			err = enc.Encode(doc)
 			warnings = enc.Warnings()
 			return err
@@ -74,6 +75,10 @@ func runConvert(e *env, args []string) int {
 	printWarnings(e, "convert", o, warnings)
 	if err != nil {
 		return fail(e, "convert", err)
+	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(e.stderr, "odmadmin convert: --strict: %d warnings\n", len(warnings))
+		return 1
 	}
 	return 0
 }

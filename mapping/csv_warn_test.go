@@ -1,0 +1,100 @@
+package mapping
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestClinicalOneWriteSaysWhatItDrops: every row or value the template writer drops,
+// changes or makes up is a warning with a code; missing required values name the login.
+func TestClinicalOneWriteSaysWhatItDrops(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	prod := func(from, to string) Assignment {
+		return Assignment{Study: "S1", Scope: ScopeStudy, Environment: EnvProduction, From: from, To: to, Role: Role{Name: "CRA"}}
+	}
+	full := func(u *User) *User {
+		if u.GivenName == "" && u.FamilyName == "" {
+			u.GivenName, u.FamilyName = "Ann", "Example"
+		}
+		if u.Emails == nil {
+			u.Emails = []string{"a@example.org"}
+		}
+		return u
+	}
+	cases := []struct {
+		name     string
+		user     *User
+		training bool
+		rows     int    // data rows written
+		warning  string // code and field
+		subject  string
+		reason   string
+	}{
+		{"ended", full(&User{ID: "U1", Login: "ended1", Assignments: []Assignment{prod("2025-01-01", "2026-01-01")}}), false, 0,
+			"unrepresentable User", "login ended1", "a user whose access ended is left out, with a word"},
+		{"partly ended", full(&User{ID: "U1", Login: "p1", Assignments: []Assignment{prod("2025-01-01", "2026-01-01"), {Study: "S1", Site: "X", Scope: ScopeSite, Environment: EnvProduction, From: "2026-01-01", Role: Role{Name: "CRA"}}}}), false, 1,
+			"unrepresentable Assignment/to", "login p1", "ended access next to current access"},
+		{"training only", full(&User{ID: "U2", Login: "trainee", Assignments: []Assignment{{Study: "S1", Scope: ScopeStudy, Environment: EnvTraining, From: "2026-01-01", Role: Role{Name: "CRA"}}}}), true, 0,
+			"unrepresentable Assignment/environment", "login trainee", "a training-mode row would grant Production too"},
+		{"production only in training mode", full(&User{ID: "U3", Login: "prodonly", Assignments: []Assignment{prod("2026-01-01", "")}}), true, 1,
+			"generated Assignment/environment", "login prodonly", "the row grants Training the user does not have"},
+		{"no login", full(&User{ID: "OID-7", Assignments: []Assignment{prod("2026-01-01", "")}}), false, 1,
+			"generated CSV/User Name", "User OID-7", "the OID is written as User Name"},
+		{"no last name", &User{ID: "U4", Login: "nolast", GivenName: "Ann", Emails: []string{"a@example.org"}, Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
+			"invalid-value CSV/Last Name", "login nolast", "required value missing"},
+		{"no email", &User{ID: "U5", Login: "nomail", GivenName: "Ann", FamilyName: "Example", Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
+			"invalid-value CSV/Email", "login nomail", "required value missing"},
+		{"other study", full(&User{ID: "U6", Login: "other", Assignments: []Assignment{prod("2026-01-01", ""), {Study: "S2", Scope: ScopeStudy, Environment: EnvProduction, Role: Role{Name: "CRA"}}}}), false, 1,
+			"unrepresentable Assignment/study", "login other", "access to another study"},
+		{"no access", full(&User{ID: "U8", Login: "idle"}), false, 0,
+			"unrepresentable User", "login idle", "a user with no access gets no row"},
+	}
+	for _, c := range cases {
+		dir := &Directory{Studies: []*Study{{ID: "S1"}}, Users: []*User{c.user}}
+		var buf bytes.Buffer
+		ws, err := WriteClinicalOneCSV(&buf, dir, Options{Study: "S1", Training: c.training, Now: now})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if rows := strings.Count(buf.String(), "\n") - 1; rows != c.rows {
+			t.Errorf("%s: %d rows, want %d (%s)", c.name, rows, c.rows, c.reason)
+		}
+		found := false
+		for _, w := range ws {
+			if string(w.Code)+" "+w.Field == c.warning {
+				found = true
+				if w.Subject != c.subject || w.Count < 1 {
+					t.Errorf("%s: warning %v: subject %q count %d, want subject %q", c.name, c.warning, w.Subject, w.Count, c.subject)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no warning %q (%s); got %v", c.name, c.warning, c.reason, codes(ws))
+		}
+	}
+}
+
+// TestClinicalOneEmptySites: an empty Sites cell is read as All with a warning.
+func TestClinicalOneEmptySites(t *testing.T) {
+	in := "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
+		"Ann,Example,a@example.org,aex,01-Jan-2026,,CRA,,\n" +
+		"Bo,Example,b@example.org,bex,01-Jan-2026,,CRA,All,\n"
+	_, ws, err := ReadClinicalOneCSV(strings.NewReader(in), Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range ws {
+		if w.Code == CodeGenerated && w.Field == "CSV/Sites" {
+			n += w.Count
+			if w.Subject != "row 2" {
+				t.Errorf("subject %q, want row 2", w.Subject)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d empty-Sites warnings, want 1 (row 3 says All): %v", n, ws)
+	}
+}
