@@ -100,29 +100,69 @@
 //
 // # JSON form
 //
-// [EncodeJSON], [StreamJSON] and [DecodeJSON] use one documented JSON form that carries
-// the AdminData content and the root element's attributes, extensions included, so
-// ODM → JSON → ODM keeps every typed value, vendor attribute and element. Its shape:
+// [EncodeJSON], [StreamJSON], [DecodeJSON] and [JSONToODM] use one documented JSON form
+// that carries the whole document: AdminData typed, everything else (Study,
+// ReferenceData, ClinicalData, Association, ds:Signature, comments, processing
+// instructions, the XML declaration, a DOCTYPE, white space) as generic nodes, so that
+// ODM -> JSON -> ODM gives the same exclusive canonical XML as the input. Both directions
+// stream in bounded memory: StreamJSON writes each record and each generic element as it
+// reads it, JSONToODM writes the XML as it reads the JSON. Its shape, members in this
+// order:
 //
-//	{"odm": {"version": "1.3", "attrs": [ATTR...]},
+//	{"odm": {"version": "1.3", "attrs": [ATTR...], "prefix": P},
+//	 "prolog": [NODE...],
+//	 "content": [NODE...],
 //	 "adminData": [
-//	   {"studyOID": "...", "attrs": [ATTR...],
+//	   {"studyOID": "...", "attrs": [ATTR...], "layout": {"prefix": P},
 //	    "users": [USER...], "organizations": [...], "locations": [...], "signatureDefs": [...],
-//	    "nodes": [NODE...]}]}
+//	    "nodes": [NODE...], "trail": WS, "after": [NODE...]}],
+//	 "epilog": [NODE...]}
+//
+// "prolog" is what precedes the root element (the XML declaration is a "pi" node with
+// target "xml", a DOCTYPE a "directive"), "epilog" what follows it. "content" holds the
+// root's children before the first AdminData, and "after" in an AdminData object the
+// root's children between it and the next AdminData (or the end of the root). "prefix"
+// is the prefix the root or AdminData element was written with, when it had one.
 //
 // ATTR is {"ns": URI, "prefix": P, "name": LOCAL, "value": V} ("ns" and "prefix" omitted
 // when empty; namespace declarations have ns "http://www.w3.org/2000/xmlns/"). NODE is
 // {"type": "element", "ns", "prefix", "name", "attrs": [ATTR...], "children": [NODE...]},
 // {"type": "text", "text", "cdata": true}, {"type": "comment", "text"},
-// {"type": "pi", "target", "text"} or {"type": "directive", "text"}; a node read from XML
-// between standard children carries "slot": N, the number of standard children before it.
+// {"type": "pi", "target", "text"} or {"type": "directive", "text"}. An element's
+// "children" come last so that a reader can stream them. A node of a typed value's "nodes"
+// read from XML between standard children carries "slot": N, the number of standard
+// children before it; a node directly inside AdminData carries "ws", the white space
+// before it.
+//
 // Typed objects use the field names in lower camel case ("oid", "userType", "loginName",
 // "firstName", "emails", "locationRefs": [{"locationOID"}], "metaDataVersionRefs":
 // [{"studyOID", "metaDataVersionOID", "effectiveDate"}], "telecoms": [{"telecomType",
 // "value"}], ...), plus "attrs" and "nodes" for their extensions. A key is omitted when the
-// value is absent; a single text child present but empty (<Pager/>) is "". Records of one
-// AdminData whose kinds are out of schema order are split into consecutive AdminData
-// objects, the later ones marked "continued": true, because a JSON key cannot repeat.
-// DecodeJSON rejects unknown keys. Content outside AdminData, and the layout (white
-// space, attribute order within standard attributes), is not part of the JSON form.
+// value is absent; an attribute or single text child present but empty (<Pager/>) is "".
+// Records of one AdminData whose kinds are out of schema order are split into consecutive
+// AdminData objects, the later ones marked "continued": true, because a JSON key cannot
+// repeat.
+//
+// A typed value read from XML also carries "layout", how it was written, so that the XML
+// comes back as it was: {"prefix": P, "empty": true (written <x/>), "attrOrder": [KEY...]
+// (standard attributes not in schema order), "children": [CHILD...], "trail": WS (white
+// space before the end tag)}, and for an AdminData record "ws" (the white space before it)
+// and "before": [NODE...] (comments, vendor elements and text between the previous record
+// and it, each with its "ws"). CHILD is {"ws": WS, "key": KEY} for a standard child (the
+// n-th CHILD of a key is its n-th value), with "empty": true for <x/> and "element": NODE
+// when a text child had a prefix, attributes or mixed content; {"ws": WS, "node": I} for
+// the value's nodes[I]; or {"ws": WS, "content": NODE} for the text of a TranslatedText.
+// Editing a value in the JSON changes it as editing the typed field would; a value
+// without "layout" is laid out afresh.
+//
+// Compatibility: the members of the AdminData-only form of earlier versions ("odm" with
+// "version" and "attrs", "adminData" with its typed keys, "attrs", "nodes", "continued")
+// keep their names, shapes and meaning, so a consumer that reads only AdminData keeps
+// working if it ignores members it does not know; the new members are "prefix",
+// "prolog", "content", "epilog", "layout", "trail", "after" and "ws". Nodes directly
+// inside AdminData that stand before a record are now in that record's "layout.before"
+// rather than in the AdminData's "nodes". JSON of the AdminData-only form (no "content")
+// is still read, as a new document with its AdminData laid out afresh; it is read one
+// AdminData at a time rather than one record at a time. The readers reject unknown and
+// repeated keys; "odm" must come first.
 package odm

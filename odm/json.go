@@ -1,9 +1,7 @@
 package odm
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
 	"strconv"
 
@@ -128,28 +126,14 @@ func (j *jw) attrs(attrs []Attr) {
 	j.raw("]")
 }
 
-// nodeJSON writes a generic node; slot is written when >= 0.
-func (j *jw) node(n Node, slot int) {
+// node writes a generic node; slot is written when >= 0, ws (the white space before the
+// node among AdminData records) when not empty.
+func (j *jw) node(n Node, slot int, ws string) {
 	o := obj{j: j}
 	j.raw("{")
 	switch n := n.(type) {
 	case *Element:
-		o.key("type")
-		j.str("element")
-		if n.Space != "" {
-			o.key("ns")
-			j.str(n.Space)
-		}
-		if n.Prefix != "" {
-			o.key("prefix")
-			j.str(n.Prefix)
-		}
-		o.key("name")
-		j.str(n.Local)
-		if len(n.Attrs) > 0 {
-			o.key("attrs")
-			j.attrs(n.Attrs)
-		}
+		j.elemHead(&o, n.Name, n.Attrs)
 		if len(n.Children) > 0 {
 			o.key("children")
 			j.raw("[")
@@ -157,7 +141,7 @@ func (j *jw) node(n Node, slot int) {
 				if i > 0 {
 					j.raw(",")
 				}
-				j.node(c, -1)
+				j.node(c, -1, "")
 			}
 			j.raw("]")
 		}
@@ -192,12 +176,49 @@ func (j *jw) node(n Node, slot int) {
 		o.key("slot")
 		j.raw(strconv.Itoa(slot))
 	}
+	if ws != "" {
+		o.key("ws")
+		j.str(ws)
+	}
 	j.raw("}")
 }
 
-// typed writes a typed value as a JSON object. Children of AdminData are skipped when
-// skipKids is set (the streaming writer emits them itself).
-func (j *jw) typed(m model, skipKids bool) {
+// elemHead writes the members of an element node before its children.
+func (j *jw) elemHead(o *obj, name Name, attrs []Attr) {
+	o.key("type")
+	j.str("element")
+	if name.Space != "" {
+		o.key("ns")
+		j.str(name.Space)
+	}
+	if name.Prefix != "" {
+		o.key("prefix")
+		j.str(name.Prefix)
+	}
+	o.key("name")
+	j.str(name.Local)
+	if len(attrs) > 0 {
+		o.key("attrs")
+		j.attrs(attrs)
+	}
+}
+
+// wsNode is a node directly inside AdminData with the white space before it.
+type wsNode struct {
+	ws string
+	n  Node
+}
+
+// recHead is what the JSON form carries for an AdminData record beyond its own layout:
+// the white space before it and the nodes between the previous record and it.
+type recHead struct {
+	ws     string
+	before []wsNode
+}
+
+// typed writes a typed value as a JSON object, with its layout when it was read from XML.
+// AdminData is written by the stream itself (see jsonStream.adminData).
+func (j *jw) typed(m model, rh *recHead) {
 	sp13 := m.spec(V13)
 	keys := jsonKeys[sp13.name]
 	x := m.ext()
@@ -205,13 +226,10 @@ func (j *jw) typed(m model, skipKids bool) {
 	j.raw("{")
 	for _, k := range keys {
 		if k.attr {
-			if v := *m.attrPtr(k.field); v != "" {
+			if v := *m.attrPtr(k.field); v != "" || srcHasAttr(x.src, k.field) {
 				o.key(k.key)
 				j.str(v)
 			}
-			continue
-		}
-		if skipKids {
 			continue
 		}
 		switch k.kind {
@@ -237,7 +255,7 @@ func (j *jw) typed(m model, skipKids bool) {
 		case kOne:
 			if c := m.oneGet(k.field); c != nil {
 				o.key(k.key)
-				j.typed(c, false)
+				j.typed(c, nil)
 			}
 		case kMany:
 			if n := m.manyLen(k.field); n > 0 {
@@ -247,7 +265,7 @@ func (j *jw) typed(m model, skipKids bool) {
 					if i > 0 {
 						j.raw(",")
 					}
-					j.typed(m.manyAt(k.field, i), false)
+					j.typed(m.manyAt(k.field, i), nil)
 				}
 				j.raw("]")
 			}
@@ -259,7 +277,7 @@ func (j *jw) typed(m model, skipKids bool) {
 					if i > 0 {
 						j.raw(",")
 					}
-					j.node(e, -1)
+					j.node(e, -1, "")
 				}
 				j.raw("]")
 			}
@@ -269,618 +287,493 @@ func (j *jw) typed(m model, skipKids bool) {
 		o.key("attrs")
 		j.attrs(x.Attrs)
 	}
-	if len(x.Nodes) > 0 && !skipKids {
+	if len(x.Nodes) > 0 {
 		o.key("nodes")
-		j.nodes(x)
+		j.raw("[")
+		for i, n := range x.Nodes {
+			if i > 0 {
+				j.raw(",")
+			}
+			slot, ok := x.slots[n]
+			if !ok {
+				slot = -1
+			}
+			j.node(n, slot, "")
+		}
+		j.raw("]")
+	}
+	j.layout(&o, m, rh)
+	j.raw("}")
+}
+
+// srcHasAttr reports whether the standard attribute field was present in the source, so
+// that an attribute written empty (UserType="") is kept as "".
+func srcHasAttr(src *source, field int) bool {
+	if src == nil || src.sp == nil {
+		return false
+	}
+	for _, as := range src.sp.attrs {
+		if as.field == field {
+			_, ok := findAttr(src.attrs, as.space, as.name)
+			return ok
+		}
+	}
+	return false
+}
+
+// layout writes the "layout" member: how the value was written in XML, so that
+// ODM -> JSON -> ODM gives the same document (see doc.go).
+func (j *jw) layout(o *obj, m model, rh *recHead) {
+	x := m.ext()
+	src := x.src
+	if src == nil && (rh == nil || (rh.ws == "" && len(rh.before) == 0)) {
+		return
+	}
+	o.key("layout")
+	lo := obj{j: j}
+	j.raw("{")
+	if rh != nil {
+		if rh.ws != "" {
+			lo.key("ws")
+			j.str(rh.ws)
+		}
+		if len(rh.before) > 0 {
+			lo.key("before")
+			j.wsNodes(rh.before)
+		}
+	}
+	if src != nil {
+		if src.name.Prefix != "" {
+			lo.key("prefix")
+			j.str(src.name.Prefix)
+		}
+		if src.empty {
+			lo.key("empty")
+			j.raw("true")
+		}
+		if order := attrOrder(m, src); order != nil {
+			lo.key("attrOrder")
+			j.raw("[")
+			for i, k := range order {
+				if i > 0 {
+					j.raw(",")
+				}
+				j.str(k)
+			}
+			j.raw("]")
+		}
+		if len(src.lay) > 0 {
+			lo.key("children")
+			j.children(m, src)
+		}
+		if src.trail != "" {
+			lo.key("trail")
+			j.str(src.trail)
+		}
 	}
 	j.raw("}")
 }
 
-func (j *jw) nodes(x *Ext) {
+// attrOrder returns the keys of the standard attributes in the order the source wrote
+// them, or nil when that is the schema order in which they are written anyway.
+func attrOrder(m model, src *source) []string {
+	if src.sp == nil {
+		return nil
+	}
+	keys := jsonKeys[m.spec(V13).name]
+	var order []string
+	last, sorted := -1, true
+	for _, a := range src.attrs {
+		as, ok := src.sp.attr(a.Space, a.Local)
+		if !ok || a.IsNamespaceDecl() {
+			continue
+		}
+		for i, k := range keys {
+			if k.attr && k.field == as.field {
+				order = append(order, k.key)
+				if i < last {
+					sorted = false
+				}
+				last = i
+			}
+		}
+	}
+	if sorted {
+		return nil
+	}
+	return order
+}
+
+func (j *jw) wsNodes(ns []wsNode) {
 	j.raw("[")
-	for i, n := range x.Nodes {
+	for i, n := range ns {
 		if i > 0 {
 			j.raw(",")
 		}
-		slot, ok := x.slots[n]
-		if !ok {
-			slot = -1
-		}
-		j.node(n, slot)
+		j.node(n.n, -1, n.ws)
 	}
 	j.raw("]")
 }
 
-func (j *jw) header(h *Header) {
-	j.raw(`{"odm":{"version":`)
-	j.str(string(h.Version))
-	j.raw(`,"attrs":`)
-	var attrs []Attr
-	if h.Root != nil {
-		attrs = h.Root.Attrs
-	}
-	j.attrs(attrs)
-	j.raw(`},"adminData":[`)
-}
-
-// EncodeJSON writes the JSON form of doc's AdminData and root attributes (see doc.go).
-// Content outside AdminData (Study, ClinicalData, ...) is not part of the JSON form. The
-// output is byte for byte what StreamJSON writes for the same document.
-func EncodeJSON(w io.Writer, doc *Document) error {
-	js := newJSONStream(w, &Header{Version: doc.Version, Root: doc.Root})
-	for _, ad := range doc.AdminData() {
-		js.adminData(ad, false)
-		for _, u := range ad.Users {
-			js.record(u)
+// children writes the source order of a value's children: standard children by key (the
+// k-th entry of a key is its k-th value), Ext.Nodes by index, other content in full.
+func (j *jw) children(m model, src *source) {
+	keys := jsonKeys[m.spec(V13).name]
+	x := m.ext()
+	var idx map[Node]int
+	j.raw("[")
+	for i := range src.lay {
+		e := &src.lay[i]
+		if i > 0 {
+			j.raw(",")
 		}
-		for _, o := range ad.Organizations {
-			js.record(o)
+		o := obj{j: j}
+		j.raw("{")
+		if e.ws != "" {
+			o.key("ws")
+			j.str(e.ws)
 		}
-		for _, l := range ad.Locations {
-			js.record(l)
-		}
-		for _, s := range ad.SignatureDefs {
-			js.record(s)
-		}
-		for _, n := range ad.Nodes {
-			js.pending = append(js.pending, n)
-			slot, ok := ad.slots[n]
-			if !ok {
-				slot = -1
+		if e.kind == eField {
+			name := ""
+			for _, k := range keys {
+				if !k.attr && k.field == int(e.field) {
+					name = k.key
+					break
+				}
 			}
-			js.slots = append(js.slots, slot)
+			o.key("key")
+			j.str(name)
+			if e.empty {
+				o.key("empty")
+				j.raw("true")
+			}
+			if e.node != nil {
+				o.key("element")
+				j.node(e.node, -1, "")
+			}
+			j.raw("}")
+			continue
 		}
+		if idx == nil {
+			idx = make(map[Node]int, len(x.Nodes))
+			for i, n := range x.Nodes {
+				idx[n] = i
+			}
+		}
+		if i, ok := idx[e.node]; ok {
+			o.key("node")
+			j.raw(strconv.Itoa(i))
+		} else {
+			o.key("content")
+			j.node(e.node, -1, "")
+		}
+		j.raw("}")
 	}
-	return js.finish()
+	j.raw("]")
 }
 
-// StreamJSON reads an ODM document from r with a Reader and writes its JSON form to w as it
-// goes, in bounded memory: only vendor nodes directly inside one AdminData are held until
-// that AdminData ends.
+// EncodeJSON writes the JSON form of the whole document (see doc.go). It is byte for byte
+// what StreamJSON writes for the document Encode writes: the document is encoded and read
+// back as it goes, so the two can never disagree.
+func EncodeJSON(w io.Writer, doc *Document) error {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := Encode(pw, doc, WriteOptions{})
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	err := StreamJSON(w, NewReader(pr, ReadOptions{MaxDepth: -1, MaxTokenBytes: -1, MaxAttrs: -1}))
+	pr.CloseWithError(io.ErrClosedPipe)
+	if encErr := <-done; encErr != nil {
+		return encErr
+	}
+	return err
+}
+
+// StreamJSON reads an ODM document from r, a Reader on which Next has not been called, and
+// writes its JSON form to w as it goes, in bounded memory: each generic element (a Study,
+// a ClinicalData) is written token by token, each AdminData record as soon as it is read;
+// only the vendor nodes between two AdminData records are held until the next record.
+// r's Warnings are those of the whole document afterwards.
 func StreamJSON(w io.Writer, r *Reader) error {
 	h, err := r.Header()
 	if err != nil {
 		return err
 	}
-	js := newJSONStream(w, h)
-	for {
-		n, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		switch v := n.(type) {
-		case *AdminData:
-			js.adminData(v, false)
-		case *User, *Organization, *Location, *SignatureDef:
-			js.record(v)
-		default:
-			js.pending = append(js.pending, n)
-			js.slots = append(js.slots, js.std)
-		}
-		js.j.flush()
+	if r.state != 1 {
+		return errors.New("odm: StreamJSON: Next was called on the Reader")
 	}
-	return js.finish()
-}
-
-// jsonStream writes the JSON form incrementally. Records of one AdminData are grouped by
-// kind under "users", "organizations", "locations", "signatureDefs"; a record that comes
-// after a later kind (out of schema order) starts a continuation object, because a key
-// cannot repeat within one JSON object.
-type jsonStream struct {
-	j       *jw
-	cur     *AdminData
-	kind    int  // the record list currently open, -1 for none
-	std     int  // records so far in the current AdminData
-	members bool // the open AdminData object has a member already
-	nAD     int
-	pending []Node
-	slots   []int
-}
-
-var jsonListKey = []string{adUsers: "users", adOrganizations: "organizations", adLocations: "locations", adSignatureDefs: "signatureDefs"}
-
-func newJSONStream(w io.Writer, h *Header) *jsonStream {
-	js := &jsonStream{j: &jw{w: w}, kind: -1}
-	js.j.header(h)
-	return js
-}
-
-func (js *jsonStream) closeAD() {
-	if js.cur == nil {
-		return
+	r.state = 3
+	js := &jsonStream{j: &jw{w: w}, s: r.s}
+	if err := js.run(h); err != nil {
+		r.err = err
+		return err
 	}
-	j := js.j
-	if js.kind >= 0 {
-		j.raw("]")
-	}
-	if len(js.pending) > 0 {
-		if js.members {
-			j.raw(",")
-		}
-		j.raw(`"nodes":[`)
-		for i, n := range js.pending {
-			if i > 0 {
-				j.raw(",")
-			}
-			s := js.slots[i]
-			if s >= js.std {
-				s = -1
-			}
-			j.node(n, s)
-		}
-		j.raw("]")
-	}
-	j.raw("}")
-	js.cur, js.kind, js.std, js.pending, js.slots, js.members = nil, -1, 0, nil, nil, false
-}
-
-func (js *jsonStream) adminData(ad *AdminData, cont bool) {
-	js.closeAD()
-	j := js.j
-	if js.nAD > 0 {
-		j.raw(",")
-	}
-	js.nAD++
-	j.raw("\n")
-	js.cur = ad
-	// The AdminData object without its closing brace: records are appended to it.
-	var bb bytes.Buffer
-	tmp := &jw{w: &bb}
-	tmp.typed(ad.model(), true)
-	tmp.flush()
-	s := bb.String()
-	s = s[:len(s)-1]
-	j.raw(s)
-	js.members = len(s) > 1
-	if cont {
-		if js.members {
-			j.raw(",")
-		}
-		j.raw(`"continued":true`)
-		js.members = true
-	}
-}
-
-func (js *jsonStream) record(n Node) {
-	j := js.j
-	f := recordField(n)
-	if js.kind > f {
-		js.adminData(js.cur, true)
-	}
-	if js.kind != f {
-		if js.kind >= 0 {
-			j.raw("]")
-		}
-		if js.members {
-			j.raw(",")
-		}
-		js.members = true
-		j.str(jsonListKey[f])
-		j.raw(":[")
-		js.kind = f
-	} else {
-		j.raw(",")
-	}
-	j.raw("\n")
-	j.typed(n.(interface{ model() model }).model(), false)
-	js.std++
-}
-
-func (js *jsonStream) finish() error {
-	js.closeAD()
-	js.j.raw("\n]}\n")
+	r.err = io.EOF
 	js.j.flush()
 	return js.j.err
 }
 
-func recordField(n Node) int {
-	switch n.(type) {
-	case *User:
-		return adUsers
-	case *Organization:
-		return adOrganizations
-	case *Location:
-		return adLocations
-	}
-	return adSignatureDefs
+// jsonStream writes the JSON form from the scanner's tokens.
+type jsonStream struct {
+	j    *jw
+	s    *scanner
+	sect int // 0 in "content", 1 in an AdminData object, 2 in its "after"
+	n    int // items in the open array
 }
 
-// ---- reading
-
-// DecodeJSON reads the JSON form into a new Document holding the root attributes and the
-// AdminData elements. Values are laid out afresh when encoded as XML.
-func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
-	data, err := readLimited(r, opts.MaxInputBytes)
-	if err != nil {
-		return nil, err
+func (js *jsonStream) run(h *Header) error {
+	j, s := js.j, js.s
+	j.raw(`{"odm":{"version":`)
+	j.str(string(h.Version))
+	j.raw(`,"attrs":`)
+	j.attrs(h.Root.Attrs)
+	if h.Root.Prefix != "" {
+		j.raw(`,"prefix":`)
+		j.str(h.Root.Prefix)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var top map[string]any
-	if err := dec.Decode(&top); err != nil {
-		return nil, jsonSyntaxError(opts.Name, data, err)
+	j.raw("},\n")
+	j.raw(`"prolog":[`)
+	for i, n := range h.Prolog {
+		if i > 0 {
+			j.raw(",")
+		}
+		j.node(n, -1, "")
 	}
-	p := &jparser{name: opts.Name}
-	hdr, _ := top["odm"].(map[string]any)
-	if hdr == nil {
-		return nil, p.errf("", `missing "odm" object`)
-	}
-	v, _ := hdr["version"].(string)
-	version, ok := map[string]Version{"1.2": V12, "1.3": V13, "2.0": V20}[v]
-	if !ok {
-		return nil, p.errf("odm.version", "version must be 1.2, 1.3 or 2.0")
-	}
-	doc := NewDocument(version)
-	if a, ok := hdr["attrs"]; ok {
-		attrs, err := p.attrs("odm.attrs", a)
+	j.raw("],\n")
+	j.raw(`"content":[`)
+	for {
+		tk, err := s.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		doc.Root.Attrs = attrs
-	}
-	for k := range top {
-		if k != "odm" && k != "adminData" {
-			return nil, p.errf(k, "unknown key")
-		}
-	}
-	list, _ := top["adminData"].([]any)
-	if _, present := top["adminData"]; present && list == nil {
-		return nil, p.errf("adminData", "must be an array")
-	}
-	var last *AdminData
-	for i, a := range list {
-		path := fmt.Sprintf("adminData[%d]", i)
-		o, ok := a.(map[string]any)
-		if !ok {
-			return nil, p.errf(path, "must be an object")
-		}
-		cont := false
-		if c, ok := o["continued"]; ok {
-			cont, _ = c.(bool)
-			delete(o, "continued")
-		}
-		ad := new(AdminData)
-		if err := p.typed(ad.model(), o, path); err != nil {
-			return nil, err
-		}
-		if cont && last != nil {
-			last.Users = append(last.Users, ad.Users...)
-			last.Organizations = append(last.Organizations, ad.Organizations...)
-			last.Locations = append(last.Locations, ad.Locations...)
-			last.SignatureDefs = append(last.SignatureDefs, ad.SignatureDefs...)
-			last.Nodes = append(last.Nodes, ad.Nodes...)
-			continue
-		}
-		doc.AddAdminData(ad)
-		last = ad
-	}
-	return doc, nil
-}
-
-func readLimited(r io.Reader, max int64) ([]byte, error) {
-	if max <= 0 {
-		return io.ReadAll(r)
-	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, &Error{Err: ErrInputTooLarge, Msg: "the input is larger than the limit"}
-	}
-	return data, nil
-}
-
-func jsonSyntaxError(name string, data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
-	}
-	line, col := 0, 0
-	if off >= 0 {
-		line, col = 1, 1
-		for _, c := range data[:min(int(off), len(data))] {
-			if c == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
+		switch {
+		case tk.kind == tEnd:
+			switch js.sect {
+			case 0:
+				j.raw(`],"adminData":[]`)
+			case 1:
+				j.raw("}]")
+			case 2:
+				j.raw("]}]")
 			}
-		}
-	}
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return &Error{File: name, Line: line, Col: col, Err: ErrJSON, Msg: "unexpected end of JSON input"}
-	}
-	return &Error{File: name, Line: line, Col: col, Err: ErrJSON, Msg: err.Error()}
-}
-
-type jparser struct{ name string }
-
-func (p *jparser) errf(path, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	return &Error{File: p.name, Err: ErrJSON, Msg: msg}
-}
-
-func (p *jparser) str(path string, v any) (string, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", p.errf(path, "must be a string")
-	}
-	return s, nil
-}
-
-func (p *jparser) attrs(path string, v any) ([]Attr, error) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, p.errf(path, "must be an array")
-	}
-	out := make([]Attr, 0, len(list))
-	for i, a := range list {
-		ap := fmt.Sprintf("%s[%d]", path, i)
-		o, ok := a.(map[string]any)
-		if !ok {
-			return nil, p.errf(ap, "must be an object")
-		}
-		var at Attr
-		for k, v := range o {
-			s, err := p.str(ap+"."+k, v)
-			if err != nil {
-				return nil, err
-			}
-			switch k {
-			case "ns":
-				at.Space = s
-			case "prefix":
-				at.Prefix = s
-			case "name":
-				at.Local = s
-			case "value":
-				at.Value = s
-			default:
-				return nil, p.errf(ap+"."+k, "unknown key")
-			}
-		}
-		if at.Local == "" {
-			return nil, p.errf(ap, `missing "name"`)
-		}
-		out = append(out, at)
-	}
-	return out, nil
-}
-
-func (p *jparser) node(path string, v any) (Node, int, error) {
-	o, ok := v.(map[string]any)
-	if !ok {
-		return nil, -1, p.errf(path, "must be an object")
-	}
-	slot := -1
-	if s, ok := o["slot"]; ok {
-		n, ok := s.(json.Number)
-		i, err := strconv.Atoi(string(n))
-		if !ok || err != nil || i < 0 {
-			return nil, -1, p.errf(path+".slot", "must be a non-negative integer")
-		}
-		slot = i
-	}
-	typ, _ := o["type"].(string)
-	get := func(k string) (string, error) {
-		v, ok := o[k]
-		if !ok {
-			return "", nil
-		}
-		return p.str(path+"."+k, v)
-	}
-	allowed := map[string]bool{"type": true, "slot": true}
-	var n Node
-	switch typ {
-	case "element":
-		e := &Element{}
-		var err error
-		if e.Space, err = get("ns"); err != nil {
-			return nil, -1, err
-		}
-		if e.Prefix, err = get("prefix"); err != nil {
-			return nil, -1, err
-		}
-		if e.Local, err = get("name"); err != nil {
-			return nil, -1, err
-		}
-		if e.Local == "" {
-			return nil, -1, p.errf(path, `missing "name"`)
-		}
-		if a, ok := o["attrs"]; ok {
-			if e.Attrs, err = p.attrs(path+".attrs", a); err != nil {
-				return nil, -1, err
-			}
-		}
-		if c, ok := o["children"]; ok {
-			list, ok := c.([]any)
-			if !ok {
-				return nil, -1, p.errf(path+".children", "must be an array")
-			}
-			for i, cv := range list {
-				cn, _, err := p.node(fmt.Sprintf("%s.children[%d]", path, i), cv)
-				if err != nil {
-					return nil, -1, err
-				}
-				e.Children = append(e.Children, cn)
-			}
-		}
-		e.Empty = len(e.Children) == 0
-		for _, k := range []string{"ns", "prefix", "name", "attrs", "children"} {
-			allowed[k] = true
-		}
-		n = e
-	case "text":
-		t := &Text{}
-		var err error
-		if t.Data, err = get("text"); err != nil {
-			return nil, -1, err
-		}
-		if c, ok := o["cdata"]; ok {
-			t.CDATA, _ = c.(bool)
-		}
-		allowed["text"], allowed["cdata"] = true, true
-		n = t
-	case "comment":
-		s, err := get("text")
-		if err != nil {
-			return nil, -1, err
-		}
-		allowed["text"] = true
-		n = &Comment{Data: s}
-	case "pi":
-		t, err := get("target")
-		if err != nil {
-			return nil, -1, err
-		}
-		s, err := get("text")
-		if err != nil {
-			return nil, -1, err
-		}
-		allowed["target"], allowed["text"] = true, true
-		n = &ProcInst{Target: t, Inst: s}
-	case "directive":
-		s, err := get("text")
-		if err != nil {
-			return nil, -1, err
-		}
-		allowed["text"] = true
-		n = &Directive{Data: s}
-	default:
-		return nil, -1, p.errf(path+".type", "must be element, text, comment, pi or directive")
-	}
-	for k := range o {
-		if !allowed[k] {
-			return nil, -1, p.errf(path+"."+k, "unknown key")
-		}
-	}
-	return n, slot, nil
-}
-
-func (p *jparser) typed(m model, o map[string]any, path string) error {
-	sp13 := m.spec(V13)
-	keys := jsonKeys[sp13.name]
-	x := m.ext()
-	for k, v := range o {
-		kp := path + "." + k
-		switch k {
-		case "attrs":
-			attrs, err := p.attrs(kp, v)
+			epilog, err := s.readEpilog()
 			if err != nil {
 				return err
 			}
-			x.Attrs = attrs
-			continue
-		case "nodes":
-			list, ok := v.([]any)
-			if !ok {
-				return p.errf(kp, "must be an array")
+			j.raw(",\n")
+			j.raw(`"epilog":[`)
+			for i, n := range epilog {
+				if i > 0 {
+					j.raw(",")
+				}
+				j.node(n, -1, "")
 			}
-			for i, nv := range list {
-				n, slot, err := p.node(fmt.Sprintf("%s[%d]", kp, i), nv)
+			j.raw("]}\n")
+			return nil
+		case tk.kind == tStart && tk.is(s.odmNS, "AdminData"):
+			if err := js.adminData(tk); err != nil {
+				return err
+			}
+		case tk.kind == tStart:
+			js.item()
+			if err := js.element(tk); err != nil {
+				return err
+			}
+		default:
+			js.item()
+			j.node(tk.node(), -1, "")
+		}
+		if j.err != nil {
+			return j.err
+		}
+	}
+}
+
+// item starts the next root-level node: in "content" before the first AdminData, in the
+// "after" member of the AdminData object before it otherwise.
+func (js *jsonStream) item() {
+	if js.sect == 1 {
+		js.j.raw(`,"after":[`)
+		js.sect, js.n = 2, 0
+	}
+	if js.n > 0 {
+		js.j.raw(",")
+	}
+	js.n++
+	if js.n%64 == 0 {
+		js.j.raw("\n")
+	}
+}
+
+// element writes the element whose start tag is tk, token by token.
+func (js *jsonStream) element(tk *token) error {
+	j, s := js.j, js.s
+	o := obj{j: j}
+	j.raw("{")
+	j.elemHead(&o, tk.name, tk.attrs)
+	n := 0
+	for {
+		tk, err := s.next()
+		if err != nil {
+			return err
+		}
+		if tk.kind == tEnd {
+			if n > 0 {
+				j.raw("]")
+			}
+			j.raw("}")
+			return nil
+		}
+		if n == 0 {
+			j.raw(`,"children":[`)
+		} else {
+			j.raw(",")
+		}
+		n++
+		if tk.kind == tStart {
+			if err := js.element(tk); err != nil {
+				return err
+			}
+		} else {
+			j.node(tk.node(), -1, "")
+		}
+	}
+}
+
+var jsonListKey = []string{adUsers: "users", adOrganizations: "organizations", adLocations: "locations", adSignatureDefs: "signatureDefs"}
+
+// adminData writes one AdminData element as one JSON object (or several, see doc.go),
+// record by record.
+func (js *jsonStream) adminData(start *token) error {
+	j, s := js.j, js.s
+	switch js.sect {
+	case 0:
+		j.raw("],\n")
+		j.raw(`"adminData":[`)
+	case 1:
+		j.raw("},")
+	case 2:
+		j.raw("]},")
+	}
+	js.sect = 1
+	ad := new(AdminData)
+	m := ad.model()
+	if err := s.readAttrs(m, start); err != nil {
+		return err
+	}
+	sp := m.spec(s.version)
+	var o obj
+	head := func(cont bool) {
+		o = obj{j: j}
+		j.raw("\n{")
+		if v := ad.StudyOID; v != "" || srcHasAttr(ad.src, 0) {
+			o.key("studyOID")
+			j.str(v)
+		}
+		if len(ad.Attrs) > 0 {
+			o.key("attrs")
+			j.attrs(ad.Attrs)
+		}
+		if cont {
+			o.key("continued")
+			j.raw("true")
+		} else if ad.src.name.Prefix != "" {
+			o.key("layout")
+			j.raw(`{"prefix":`)
+			j.str(ad.src.name.Prefix)
+			j.raw("}")
+		}
+	}
+	head(false)
+	kind, maxKi, ws := -1, 0, ""
+	var before []wsNode
+	for {
+		tk, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch tk.kind {
+		case tEnd:
+			if kind >= 0 {
+				j.raw("]")
+			}
+			if len(before) > 0 {
+				o.key("nodes")
+				j.wsNodes(before)
+			}
+			if ws != "" {
+				o.key("trail")
+				j.str(ws)
+			}
+			return nil
+		case tStart:
+			k, ki, ok := sp.kid(tk.name.Local)
+			if !ok || tk.name.Space != s.odmNS {
+				e, err := s.readRawToken(tk)
 				if err != nil {
 					return err
 				}
-				x.Nodes = append(x.Nodes, n)
-				if slot >= 0 {
-					if x.slots == nil {
-						x.slots = make(map[Node]int)
+				if e.Space == s.odmNS || e.Space == "" {
+					if err := s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
+						return err
 					}
-					x.slots[n] = slot
 				}
+				before = append(before, wsNode{ws, e})
+				ws = ""
+				continue
 			}
-			continue
-		}
-		var key *jkey
-		for i := range keys {
-			if keys[i].key == k {
-				key = &keys[i]
-			}
-		}
-		if key == nil {
-			return p.errf(kp, "unknown key")
-		}
-		if key.attr {
-			s, err := p.str(kp, v)
-			if err != nil {
-				return err
-			}
-			*m.attrPtr(key.field) = s
-			continue
-		}
-		switch key.kind {
-		case kText:
-			s, err := p.str(kp, v)
-			if err != nil {
-				return err
-			}
-			*m.textPtr(key.field) = s
-			if s == "" {
-				x.present |= 1 << uint(key.field)
-			}
-		case kTexts:
-			list, ok := v.([]any)
-			if !ok {
-				return p.errf(kp, "must be an array of strings")
-			}
-			ps := m.textsPtr(key.field)
-			for i, e := range list {
-				s, err := p.str(fmt.Sprintf("%s[%d]", kp, i), e)
-				if err != nil {
+			if ki < maxKi {
+				msg := tk.name.Local + " stands after " + sp.kids[maxKi].name + " inside AdminData, out of schema order"
+				if err := s.warn(ErrQuirk, WarnElementOrder, msg, tk.line, tk.col); err != nil {
 					return err
 				}
-				*ps = append(*ps, s)
+			} else {
+				maxKi = ki
 			}
-		case kOne:
-			co, ok := v.(map[string]any)
-			if !ok {
-				return p.errf(kp, "must be an object")
-			}
-			if err := p.typed(m.oneNew(key.field), co, kp); err != nil {
+			rm, _ := newRecord(k.field)
+			if err := s.readTyped(rm, tk); err != nil {
 				return err
 			}
-		case kMany:
-			list, ok := v.([]any)
-			if !ok {
-				return p.errf(kp, "must be an array")
+			f := k.field
+			if kind > f {
+				// Out of schema order: a JSON key cannot repeat, so a continuation object
+				// carries the records that follow.
+				j.raw("]},")
+				head(true)
+				kind = -1
 			}
-			for i, e := range list {
-				co, ok := e.(map[string]any)
-				ip := fmt.Sprintf("%s[%d]", kp, i)
-				if !ok {
-					return p.errf(ip, "must be an object")
+			if kind != f {
+				if kind >= 0 {
+					j.raw("]")
 				}
-				if err := p.typed(m.manyNew(key.field), co, ip); err != nil {
-					return err
-				}
+				o.key(jsonListKey[f])
+				j.raw("[")
+				kind = f
+			} else {
+				j.raw(",")
 			}
-		case kElems:
-			list, ok := v.([]any)
-			if !ok {
-				return p.errf(kp, "must be an array")
+			j.raw("\n")
+			j.typed(rm, &recHead{ws: ws, before: before})
+			ws, before = "", nil
+			j.flush()
+		case tText:
+			if isBlank(tk.data) && !tk.cdata {
+				ws += tk.data
+				continue
 			}
-			ps := m.elemsPtr(key.field)
-			for i, e := range list {
-				n, _, err := p.node(fmt.Sprintf("%s[%d]", kp, i), e)
-				if err != nil {
-					return err
-				}
-				el, ok := n.(*Element)
-				if !ok {
-					return p.errf(fmt.Sprintf("%s[%d]", kp, i), "must be an element")
-				}
-				*ps = append(*ps, el)
+			if err := s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
+				return err
 			}
+			before = append(before, wsNode{ws, tk.textNode()})
+			ws = ""
+		default:
+			before = append(before, wsNode{ws, tk.other})
+			ws = ""
+		}
+		if j.err != nil {
+			return j.err
 		}
 	}
-	return nil
 }

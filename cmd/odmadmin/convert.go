@@ -58,18 +58,17 @@ func runConvert(e *env, args []string) int {
 			ws, err := odm.Transform(w, br, opts, odm.WriteOptions{}, nil)
 			warnings = ws
 			return err
+		case target == "odm":
+			// JSON to ODM streams too: one record or node at a time.
+			ws, err := odm.JSONToODM(w, br, opts, odm.WriteOptions{})
+			warnings = ws
+			return err
 		default:
 			doc, err := odm.DecodeJSON(br, opts)
 			if err != nil {
 				return err
 			}
-			if target == "json" {
-				return odm.EncodeJSON(w, doc)
-			}
-			enc := odm.NewEncoder(w, odm.WriteOptions{})
-			err = enc.Encode(doc)
-			warnings = enc.Warnings()
-			return err
+			return odm.EncodeJSON(w, doc)
 		}
 	})
 	printWarnings(e, "convert", o, warnings)

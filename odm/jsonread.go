@@ -1,0 +1,1473 @@
+package odm
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Reading the JSON form. JSONToODM streams: the JSON is read token by token and the XML
+// written as it goes, one AdminData record or one root-level node at a time (generic
+// elements with "children" after their name are streamed too). DecodeJSON runs JSONToODM
+// into Decode, so a document read from JSON is exactly the one its XML would give.
+
+// DecodeJSON reads the JSON form (see doc.go) into a Document: the document JSONToODM
+// writes, decoded. JSON written before the form carried whole documents (no "content"
+// member) is read as before: its AdminData laid out afresh in a new document.
+func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := JSONToODM(pw, r, opts, WriteOptions{})
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	xopts := opts
+	xopts.MaxInputBytes = 0
+	doc, err := Decode(pr, xopts)
+	pr.CloseWithError(io.ErrClosedPipe)
+	if jerr := <-done; jerr != nil && !errors.Is(jerr, io.ErrClosedPipe) {
+		return nil, jerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// JSONToODM reads the JSON form from r and writes the ODM document it describes to w, in
+// bounded memory for JSON written by StreamJSON or EncodeJSON whatever its size. ropts
+// give the limits (MaxDepth applies to the XML written, MaxInputBytes to the JSON read)
+// and the name used in errors; wopts the layout of values without a recorded layout. It
+// returns the writer's warnings.
+func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) ([]*Error, error) {
+	lc := &lineCounter{r: r, max: ropts.MaxInputBytes}
+	dec := json.NewDecoder(lc)
+	dec.UseNumber()
+	jr := &jreader{dec: dec, lc: lc, p: &jparser{name: ropts.Name}, x: newXW(w, wopts), maxDepth: ropts.maxDepth()}
+	jr.p.jr = jr
+	jr.maxJSON = 2*jr.maxDepth + 32
+	if jr.maxDepth < 0 {
+		jr.maxJSON = 1 << 16
+	}
+	err := jr.run()
+	if err == nil {
+		err = jr.x.flush()
+	}
+	return jr.x.warnings, err
+}
+
+// lineCounter counts lines of the JSON input for error positions and enforces
+// MaxInputBytes. It keeps the offsets of the newlines in the last window only.
+type lineCounter struct {
+	r     io.Reader
+	max   int64
+	n     int64   // bytes read
+	lines int     // newlines before the window
+	nl    []int64 // offsets of the newlines in the window
+}
+
+func (c *lineCounter) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	for i := 0; i < n; i++ {
+		if b[i] == '\n' {
+			c.nl = append(c.nl, c.n+int64(i))
+		}
+	}
+	c.n += int64(n)
+	if len(c.nl) > 1<<14 {
+		drop := len(c.nl) - 1<<13
+		c.lines += drop
+		c.nl = append(c.nl[:0], c.nl[drop:]...)
+	}
+	if c.max > 0 && c.n > c.max {
+		return n, &Error{Err: ErrInputTooLarge, Msg: "the input is larger than the limit"}
+	}
+	return n, err
+}
+
+// pos returns the 1-based line and column of offset off, (0, 0) if it is out of the window.
+func (c *lineCounter) pos(off int64) (int, int) {
+	if len(c.nl) > 0 && c.lines > 0 && off <= c.nl[0] {
+		return 0, 0
+	}
+	line, start := c.lines+1, int64(0)
+	for _, o := range c.nl {
+		if o >= off {
+			break
+		}
+		line, start = line+1, o+1
+	}
+	if start == 0 && c.lines > 0 {
+		return 0, 0
+	}
+	return line, int(off-start) + 1
+}
+
+// jv is a JSON value read whole: an object keeps its members in order.
+type jv struct {
+	kind byte // '{', '[', 's' string, 'n' number, 'b' bool, 'z' null
+	s    string
+	b    bool
+	arr  []*jv
+	obj  []jm
+}
+
+type jm struct {
+	k string
+	v *jv
+}
+
+func (v *jv) what() string {
+	switch v.kind {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 's':
+		return "a string"
+	case 'n':
+		return "a number"
+	case 'b':
+		return "a boolean"
+	}
+	return "null"
+}
+
+type jreader struct {
+	dec      *json.Decoder
+	lc       *lineCounter
+	p        *jparser
+	x        *xw
+	maxDepth int // XML nesting limit (ReadOptions.MaxDepth), < 0 for none
+	maxJSON  int // JSON nesting limit derived from it
+
+	version    Version
+	root       *Element
+	prologDone bool
+	rootOpen   bool
+	rootClosed bool
+	rootQN     string
+	legacy     bool // no "content" member: the AdminData-only form
+	nAD        int
+	ad         *adState
+}
+
+// adState is the open AdminData element.
+type adState struct {
+	qn     string
+	gt     bool   // ">" written
+	trail  string // white space before its end tag
+	legacy *AdminData
+}
+
+func (r *jreader) syntax(err error) error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		if pe.File == "" {
+			pe.File = r.p.name
+		}
+		return pe
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return &Error{File: r.p.name, Err: ErrJSON, Msg: "unexpected end of JSON input"}
+	}
+	off := r.dec.InputOffset()
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	line, col := r.lc.pos(off)
+	return &Error{File: r.p.name, Line: line, Col: col, Err: ErrJSON, Msg: err.Error()}
+}
+
+func (r *jreader) token() (json.Token, error) {
+	t, err := r.dec.Token()
+	if err != nil {
+		return nil, r.syntax(err)
+	}
+	return t, nil
+}
+
+// open reads the opening delimiter d ('{' or '[') of the value at path.
+func (r *jreader) open(path string, d json.Delim) error {
+	t, err := r.token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		if d == '{' {
+			return r.p.errf(path, "must be an object")
+		}
+		return r.p.errf(path, "must be an array")
+	}
+	return nil
+}
+
+// key reads the next member name of an object, checking it against the names seen.
+func (r *jreader) key(path string, seen map[string]bool) (string, string, error) {
+	t, err := r.token()
+	if err != nil {
+		return "", "", err
+	}
+	k, _ := t.(string)
+	kp := k
+	if path != "" {
+		kp = path + "." + k
+	}
+	if seen[k] {
+		return "", "", r.p.errf(kp, "duplicate key")
+	}
+	seen[k] = true
+	return k, kp, nil
+}
+
+// value reads a whole JSON value.
+func (r *jreader) value(path string, depth int) (*jv, error) {
+	t, err := r.token()
+	if err != nil {
+		return nil, err
+	}
+	return r.valueFrom(t, path, depth)
+}
+
+func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
+	switch t := t.(type) {
+	case string:
+		return &jv{kind: 's', s: t}, nil
+	case json.Number:
+		return &jv{kind: 'n', s: string(t)}, nil
+	case bool:
+		return &jv{kind: 'b', b: t}, nil
+	case nil:
+		return &jv{kind: 'z'}, nil
+	case json.Delim:
+		if depth > r.maxJSON {
+			return nil, r.p.errf(path, "JSON nests deeper than the limit")
+		}
+		if t == '[' {
+			v := &jv{kind: '['}
+			for r.dec.More() {
+				c, err := r.value(path+"["+strconv.Itoa(len(v.arr))+"]", depth+1)
+				if err != nil {
+					return nil, err
+				}
+				v.arr = append(v.arr, c)
+			}
+			_, err := r.token()
+			return v, err
+		}
+		v := &jv{kind: '{'}
+		var seen map[string]bool
+		for r.dec.More() {
+			kt, err := r.token()
+			if err != nil {
+				return nil, err
+			}
+			k, _ := kt.(string)
+			kp := k
+			if path != "" {
+				kp = path + "." + k
+			}
+			if len(v.obj) < 8 {
+				for _, m := range v.obj {
+					if m.k == k {
+						return nil, r.p.errf(kp, "duplicate key")
+					}
+				}
+			} else {
+				if seen == nil {
+					seen = make(map[string]bool, 16)
+					for _, m := range v.obj {
+						seen[m.k] = true
+					}
+				}
+				if seen[k] {
+					return nil, r.p.errf(kp, "duplicate key")
+				}
+				seen[k] = true
+			}
+			c, err := r.value(kp, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			v.obj = append(v.obj, jm{k, c})
+		}
+		_, err := r.token()
+		return v, err
+	}
+	return nil, r.p.errf(path, "unexpected JSON token")
+}
+
+func (r *jreader) run() error {
+	if err := r.open("", '{'); err != nil {
+		if pe := (*Error)(nil); errors.As(err, &pe) && pe.Msg == "must be an object" {
+			return r.p.errf("", "the JSON form is an object")
+		}
+		return err
+	}
+	seen := map[string]bool{}
+	for r.dec.More() {
+		k, kp, err := r.key("", seen)
+		if err != nil {
+			return err
+		}
+		if r.root == nil && k != "odm" {
+			return r.p.errf(kp, `the "odm" object must come first`)
+		}
+		switch k {
+		case "odm":
+			v, err := r.value(kp, 1)
+			if err != nil {
+				return err
+			}
+			if err := r.header(v); err != nil {
+				return err
+			}
+		case "prolog":
+			if r.rootOpen {
+				return r.p.errf(kp, `must come before "content" and "adminData"`)
+			}
+			v, err := r.value(kp, 1)
+			if err != nil {
+				return err
+			}
+			ns, err := r.p.nodeList(kp, v)
+			if err != nil {
+				return err
+			}
+			for _, n := range ns {
+				r.x.node(n.n, "")
+			}
+			r.prologDone = true
+		case "content":
+			if r.rootOpen {
+				return r.p.errf(kp, `must come before "adminData"`)
+			}
+			if err := r.openRoot(); err != nil {
+				return err
+			}
+			if err := r.streamNodes(kp, 2); err != nil {
+				return err
+			}
+		case "adminData":
+			r.legacy = !r.rootOpen
+			if err := r.openRoot(); err != nil {
+				return err
+			}
+			if err := r.open(kp, '['); err != nil {
+				return err
+			}
+			for i := 0; r.dec.More(); i++ {
+				if err := r.adObject(kp + "[" + strconv.Itoa(i) + "]"); err != nil {
+					return err
+				}
+			}
+			if _, err := r.token(); err != nil {
+				return err
+			}
+		case "epilog":
+			if err := r.closeRoot(); err != nil {
+				return err
+			}
+			v, err := r.value(kp, 1)
+			if err != nil {
+				return err
+			}
+			ns, err := r.p.nodeList(kp, v)
+			if err != nil {
+				return err
+			}
+			for i, n := range ns {
+				switch n := n.n.(type) {
+				case *Element:
+					return r.p.errf(kp+"["+strconv.Itoa(i)+"]", "an element cannot follow the root element")
+				case *Text:
+					if !isBlank(n.Data) || n.CDATA {
+						return r.p.errf(kp+"["+strconv.Itoa(i)+"]", "text cannot follow the root element")
+					}
+				}
+				r.x.node(n.n, "")
+			}
+		default:
+			return r.p.errf(kp, "unknown key")
+		}
+		if r.x.err != nil {
+			return r.x.err
+		}
+	}
+	if _, err := r.token(); err != nil {
+		return err
+	}
+	if _, err := r.dec.Token(); err != io.EOF {
+		return r.p.errf("", "data after the JSON object")
+	}
+	if r.root == nil {
+		return r.p.errf("", `missing "odm" object`)
+	}
+	if err := r.closeRoot(); err != nil {
+		return err
+	}
+	return r.x.err
+}
+
+func (r *jreader) header(v *jv) error {
+	p := r.p
+	if v.kind != '{' {
+		return p.errf("odm", "must be an object")
+	}
+	var version, prefix string
+	var attrs []Attr
+	hasAttrs := false
+	for _, m := range v.obj {
+		kp := "odm." + m.k
+		switch m.k {
+		case "version":
+			s, err := p.str(kp, m.v)
+			if err != nil {
+				return err
+			}
+			version = s
+		case "attrs":
+			a, err := p.attrs(kp, m.v)
+			if err != nil {
+				return err
+			}
+			attrs, hasAttrs = a, true
+		case "prefix":
+			s, err := p.str(kp, m.v)
+			if err != nil {
+				return err
+			}
+			prefix = s
+		default:
+			return p.errf(kp, "unknown key")
+		}
+	}
+	ver, ok := map[string]Version{"1.2": V12, "1.3": V13, "2.0": V20}[version]
+	if !ok {
+		return p.errf("odm.version", "version must be 1.2, 1.3 or 2.0")
+	}
+	d := NewDocument(ver)
+	r.version, r.root = ver, d.Root
+	r.root.Prefix = prefix
+	if hasAttrs {
+		r.root.Attrs = attrs
+	}
+	r.x.setVersion(ver)
+	return nil
+}
+
+func (r *jreader) openRoot() error {
+	if r.rootOpen {
+		return nil
+	}
+	if r.rootClosed {
+		return r.p.errf("", "content after the epilog")
+	}
+	if !r.prologDone {
+		// The AdminData-only form: a new document's XML declaration.
+		r.x.node(&ProcInst{Target: "xml", Inst: `version="1.0" encoding="UTF-8"`}, "")
+		r.x.str("\n")
+		r.prologDone = true
+	}
+	r.rootQN = r.x.startTag(r.root.Name, r.root.Attrs)
+	r.x.str(">")
+	r.rootOpen = true
+	return r.x.err
+}
+
+func (r *jreader) closeRoot() error {
+	if r.rootClosed {
+		return nil
+	}
+	if err := r.openRoot(); err != nil {
+		return err
+	}
+	r.closeAD()
+	if r.legacy && r.nAD > 0 {
+		r.x.str("\n")
+	}
+	r.x.endTag(r.rootQN)
+	r.rootOpen, r.rootClosed = false, true
+	return r.x.err
+}
+
+// checkDepth fails when an element at XML depth d (the root is 1) would nest deeper than
+// the reader accepts.
+func (r *jreader) checkDepth(path string, d int) error {
+	if r.maxDepth > 0 && d > r.maxDepth {
+		return r.p.errf(path, "elements nest deeper than the limit (ReadOptions.MaxDepth)")
+	}
+	return nil
+}
+
+// streamNodes writes an array of nodes at XML depth depth as it reads them.
+func (r *jreader) streamNodes(path string, depth int) error {
+	if err := r.open(path, '['); err != nil {
+		return err
+	}
+	for i := 0; r.dec.More(); i++ {
+		if err := r.streamNode(path+"["+strconv.Itoa(i)+"]", depth); err != nil {
+			return err
+		}
+		if r.x.err != nil {
+			return r.x.err
+		}
+	}
+	_, err := r.token()
+	return err
+}
+
+// streamNode writes one node. An element whose "children" come after its other members
+// is written as its children are read; any other node is read whole first.
+func (r *jreader) streamNode(path string, depth int) error {
+	if err := r.open(path, '{'); err != nil {
+		return err
+	}
+	head := &jv{kind: '{'}
+	seen := map[string]bool{}
+	var qn string
+	streamed, nHead := false, 0
+	for r.dec.More() {
+		k, kp, err := r.key(path, seen)
+		if err != nil {
+			return err
+		}
+		if k == "children" && !streamed && head.get("type") != nil && head.get("type").s == "element" && head.get("name") != nil {
+			n, _, err := r.p.node(path, head, false)
+			if err != nil {
+				return err
+			}
+			e := n.(*Element)
+			if err := r.checkDepth(path, depth); err != nil {
+				return err
+			}
+			qn = r.x.startTag(e.Name, e.Attrs)
+			r.x.str(">")
+			streamed, nHead = true, len(head.obj)
+			if err := r.streamNodes(kp, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		if streamed && k != "children" {
+			switch k {
+			case "type", "ns", "prefix", "name", "attrs":
+				return r.p.errf(kp, `must come before "children"`)
+			}
+		}
+		v, err := r.value(kp, 2)
+		if err != nil {
+			return err
+		}
+		head.obj = append(head.obj, jm{k, v})
+	}
+	if _, err := r.token(); err != nil {
+		return err
+	}
+	if streamed {
+		for _, m := range head.obj[nHead:] {
+			return r.p.errf(path+"."+m.k, "unknown key")
+		}
+		r.x.endTag(qn)
+		return r.x.err
+	}
+	n, _, err := r.p.node(path, head, false)
+	if err != nil {
+		return err
+	}
+	if err := r.checkDepth(path, depth+nodeDepth(n)-1); err != nil {
+		return err
+	}
+	r.x.node(n, "")
+	return r.x.err
+}
+
+// nodeDepth is the element nesting of n (1 for a childless element or any other node).
+func nodeDepth(n Node) int {
+	e, ok := n.(*Element)
+	if !ok {
+		return 1
+	}
+	d := 0
+	for _, c := range e.Children {
+		d = max(d, nodeDepth(c))
+	}
+	return d + 1
+}
+
+// typedDepth is the element nesting of a typed value with its children and nodes.
+func typedDepth(m model) int {
+	if m == nil {
+		return 0
+	}
+	x := m.ext()
+	d := 1
+	for _, n := range x.Nodes {
+		d = max(d, 1+nodeDepth(n))
+	}
+	sp := m.spec(V13)
+	for _, f := range []*spec{sp, m.spec(V20)} {
+		for _, k := range f.kids {
+			switch k.kind {
+			case kText, kTexts:
+				d = max(d, 2)
+			case kOne:
+				d = max(d, 1+typedDepth(m.oneGet(k.field)))
+			case kMany:
+				for i := 0; i < m.manyLen(k.field); i++ {
+					d = max(d, 1+typedDepth(m.manyAt(k.field, i)))
+				}
+			case kElems:
+				for _, e := range *m.elemsPtr(k.field) {
+					d = max(d, 1+nodeDepth(e))
+				}
+			}
+		}
+	}
+	if x.src != nil {
+		for _, e := range x.src.lay {
+			if e.node != nil {
+				d = max(d, 1+nodeDepth(e.node))
+			}
+		}
+	}
+	return d
+}
+
+func (v *jv) get(k string) *jv {
+	for _, m := range v.obj {
+		if m.k == k {
+			return m.v
+		}
+	}
+	return nil
+}
+
+// adObject reads one AdminData object and writes its records as they come.
+func (r *jreader) adObject(path string) error {
+	if r.legacy {
+		v, err := r.value(path, 1)
+		if err != nil {
+			return err
+		}
+		return r.legacyAD(path, v)
+	}
+	if err := r.open(path, '{'); err != nil {
+		return err
+	}
+	head := new(AdminData)
+	seen := map[string]bool{}
+	cont, headDone := false, false
+	prefix := ""
+	var studyOID *string
+	for r.dec.More() {
+		k, kp, err := r.key(path, seen)
+		if err != nil {
+			return err
+		}
+		if !headDone {
+			done := true
+			switch k {
+			case "studyOID":
+				v, err := r.value(kp, 2)
+				if err != nil {
+					return err
+				}
+				s, err := r.p.str(kp, v)
+				if err != nil {
+					return err
+				}
+				head.StudyOID, studyOID = s, &s
+				done = false
+			case "attrs":
+				v, err := r.value(kp, 2)
+				if err != nil {
+					return err
+				}
+				if head.Attrs, err = r.p.attrs(kp, v); err != nil {
+					return err
+				}
+				done = false
+			case "continued":
+				v, err := r.value(kp, 2)
+				if err != nil {
+					return err
+				}
+				if v.kind != 'b' {
+					return r.p.errf(kp, "must be a boolean")
+				}
+				cont, done = v.b, false
+			case "layout":
+				v, err := r.value(kp, 2)
+				if err != nil {
+					return err
+				}
+				if v.kind != '{' {
+					return r.p.errf(kp, "must be an object")
+				}
+				for _, m := range v.obj {
+					if m.k != "prefix" {
+						return r.p.errf(kp+"."+m.k, "unknown key")
+					}
+					if prefix, err = r.p.str(kp+".prefix", m.v); err != nil {
+						return err
+					}
+				}
+				done = false
+			}
+			if !done {
+				continue
+			}
+			headDone = true
+			if err := r.openAD(path, head, studyOID, prefix, cont); err != nil {
+				return err
+			}
+		}
+		switch k {
+		case "users", "organizations", "locations", "signatureDefs":
+			field := map[string]int{"users": adUsers, "organizations": adOrganizations, "locations": adLocations, "signatureDefs": adSignatureDefs}[k]
+			if err := r.open(kp, '['); err != nil {
+				return err
+			}
+			for i := 0; r.dec.More(); i++ {
+				ip := kp + "[" + strconv.Itoa(i) + "]"
+				v, err := r.value(ip, 3)
+				if err != nil {
+					return err
+				}
+				m, _ := newRecord(field)
+				if v.kind != '{' {
+					return r.p.errf(ip, "must be an object")
+				}
+				rh, err := r.p.typed(m, v, ip, r.version, true)
+				if err != nil {
+					return err
+				}
+				if err := r.checkDepth(ip, 2+typedDepth(m)); err != nil {
+					return err
+				}
+				r.record(m, rh)
+				if r.x.err != nil {
+					return r.x.err
+				}
+			}
+			if _, err := r.token(); err != nil {
+				return err
+			}
+		case "nodes":
+			v, err := r.value(kp, 2)
+			if err != nil {
+				return err
+			}
+			ns, err := r.p.nodeList(kp, v)
+			if err != nil {
+				return err
+			}
+			for i, n := range ns {
+				if err := r.checkDepth(kp+"["+strconv.Itoa(i)+"]", 2+nodeDepth(n.n)); err != nil {
+					return err
+				}
+				r.adContent(n.ws, n.n)
+			}
+		case "trail":
+			v, err := r.value(kp, 2)
+			if err != nil {
+				return err
+			}
+			s, err := r.p.str(kp, v)
+			if err != nil {
+				return err
+			}
+			if !isBlank(s) {
+				return r.p.errf(kp, "must be white space")
+			}
+			r.ad.trail = s
+		case "after":
+			r.closeAD()
+			if err := r.streamNodes(kp, 2); err != nil {
+				return err
+			}
+		case "studyOID", "attrs", "continued", "layout":
+			return r.p.errf(kp, "must come before the records")
+		default:
+			return r.p.errf(kp, "unknown key")
+		}
+	}
+	if _, err := r.token(); err != nil {
+		return err
+	}
+	if !headDone {
+		return r.openAD(path, head, studyOID, prefix, cont)
+	}
+	return nil
+}
+
+func (r *jreader) openAD(path string, head *AdminData, studyOID *string, prefix string, cont bool) error {
+	if cont {
+		if r.ad == nil {
+			return r.p.errf(path+".continued", "no AdminData to continue")
+		}
+		return nil
+	}
+	r.closeAD()
+	if err := r.checkDepth(path, 2); err != nil {
+		return err
+	}
+	r.nAD++
+	x := r.x
+	m := head.model()
+	sp := m.spec(r.version)
+	if studyOID != nil {
+		// Keep a StudyOID written empty.
+		head.src = &source{sp: sp, name: Name{Space: x.odmNS, Prefix: prefix, Local: "AdminData"}}
+		head.src.attrs = append([]Attr{{Name: Name{Local: "StudyOID"}, Value: *studyOID}}, head.Attrs...)
+	}
+	name := Name{Space: x.odmNS, Prefix: prefix, Local: "AdminData"}
+	r.ad = &adState{qn: x.startTag(name, x.typedAttrs(m, sp, &head.Ext))}
+	return x.err
+}
+
+func (r *jreader) adGT() {
+	if !r.ad.gt {
+		r.x.str(">")
+		r.ad.gt = true
+	}
+}
+
+// adContent writes a node directly inside the open AdminData.
+func (r *jreader) adContent(ws string, n Node) {
+	r.adGT()
+	r.x.str(ws)
+	r.x.node(n, ws)
+}
+
+// record writes one AdminData record with the nodes and white space before it.
+func (r *jreader) record(m model, rh *recHead) {
+	r.adGT()
+	ws := r.x.childNL("\n  ")
+	if rh != nil {
+		for _, n := range rh.before {
+			r.x.str(n.ws)
+			r.x.node(n.n, n.ws)
+		}
+		ws = rh.ws
+	}
+	r.x.str(ws)
+	r.x.typed(m, ws)
+}
+
+func (r *jreader) closeAD() {
+	a := r.ad
+	if a == nil {
+		return
+	}
+	r.ad = nil
+	x := r.x
+	if a.legacy != nil {
+		x.str("\n  ")
+		x.typed(a.legacy.model(), "\n  ")
+		return
+	}
+	if !a.gt && a.trail == "" {
+		x.str("/>")
+		x.pop()
+		return
+	}
+	if !a.gt {
+		x.str(">")
+	}
+	x.str(a.trail)
+	x.endTag(a.qn)
+}
+
+// legacyAD reads an AdminData object of the AdminData-only form: laid out afresh, its
+// nodes placed by "slot", continuation objects merged into the AdminData before them.
+func (r *jreader) legacyAD(path string, v *jv) error {
+	if v.kind != '{' {
+		return r.p.errf(path, "must be an object")
+	}
+	cont := false
+	o := &jv{kind: '{'}
+	for _, m := range v.obj {
+		if m.k == "continued" {
+			if m.v.kind != 'b' {
+				return r.p.errf(path+".continued", "must be a boolean")
+			}
+			cont = m.v.b
+			continue
+		}
+		o.obj = append(o.obj, m)
+	}
+	ad := new(AdminData)
+	if _, err := r.p.typed(ad.model(), o, path, r.version, false); err != nil {
+		return err
+	}
+	if err := r.checkDepth(path, 1+typedDepth(ad.model())); err != nil {
+		return err
+	}
+	if cont && r.ad != nil {
+		last := r.ad.legacy
+		last.Users = append(last.Users, ad.Users...)
+		last.Organizations = append(last.Organizations, ad.Organizations...)
+		last.Locations = append(last.Locations, ad.Locations...)
+		last.SignatureDefs = append(last.SignatureDefs, ad.SignatureDefs...)
+		for _, n := range ad.Nodes {
+			last.Nodes = append(last.Nodes, n)
+			if s, ok := ad.slots[n]; ok {
+				if last.slots == nil {
+					last.slots = map[Node]int{}
+				}
+				last.slots[n] = s
+			}
+		}
+		return nil
+	}
+	r.closeAD()
+	r.nAD++
+	r.ad = &adState{legacy: ad}
+	return nil
+}
+
+// ---- values
+
+type jparser struct {
+	name string
+	jr   *jreader
+}
+
+func (p *jparser) errf(path, msg string) error {
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	return &Error{File: p.name, Err: ErrJSON, Msg: msg}
+}
+
+func (p *jparser) str(path string, v *jv) (string, error) {
+	if v.kind != 's' {
+		return "", p.errf(path, "must be a string")
+	}
+	return v.s, nil
+}
+
+func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {
+	if v.kind != '[' {
+		return nil, p.errf(path, "must be an array")
+	}
+	out := make([]Attr, 0, len(v.arr))
+	for i, a := range v.arr {
+		ap := path + "[" + strconv.Itoa(i) + "]"
+		if a.kind != '{' {
+			return nil, p.errf(ap, "must be an object")
+		}
+		var at Attr
+		hasName := false
+		for _, m := range a.obj {
+			s, err := p.str(ap+"."+m.k, m.v)
+			if err != nil {
+				return nil, err
+			}
+			switch m.k {
+			case "ns":
+				at.Space = s
+			case "prefix":
+				at.Prefix = s
+			case "name":
+				at.Local, hasName = s, true
+			case "value":
+				at.Value = s
+			default:
+				return nil, p.errf(ap+"."+m.k, "unknown key")
+			}
+		}
+		if !hasName || at.Local == "" {
+			return nil, p.errf(ap, `missing "name"`)
+		}
+		out = append(out, at)
+	}
+	return out, nil
+}
+
+// nodeList reads an array of nodes, each with the white space before it ("ws").
+func (p *jparser) nodeList(path string, v *jv) ([]wsNode, error) {
+	if v.kind != '[' {
+		return nil, p.errf(path, "must be an array")
+	}
+	out := make([]wsNode, 0, len(v.arr))
+	for i, e := range v.arr {
+		ip := path + "[" + strconv.Itoa(i) + "]"
+		n, ws, err := p.node(ip, e, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, wsNode{ws: ws, n: n})
+	}
+	return out, nil
+}
+
+// node reads a generic node. "slot" (kept for the AdminData-only form) is returned through
+// slotOf; "ws" is allowed where withWS is set.
+func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
+	if v.kind != '{' {
+		return nil, "", p.errf(path, "must be an object")
+	}
+	var typ, ns, prefix, name, text, target, ws string
+	var hasName, hasText, hasTarget, cdata bool
+	var attrs []Attr
+	var children *jv
+	for _, m := range v.obj {
+		kp := path + "." + m.k
+		var err error
+		switch m.k {
+		case "type":
+			typ, err = p.str(kp, m.v)
+		case "ns":
+			ns, err = p.str(kp, m.v)
+		case "prefix":
+			prefix, err = p.str(kp, m.v)
+		case "name":
+			name, err = p.str(kp, m.v)
+			hasName = true
+		case "text":
+			text, err = p.str(kp, m.v)
+			hasText = true
+		case "target":
+			target, err = p.str(kp, m.v)
+			hasTarget = true
+		case "cdata":
+			if m.v.kind != 'b' {
+				err = p.errf(kp, "must be a boolean")
+			}
+			cdata = m.v.b
+		case "attrs":
+			attrs, err = p.attrs(kp, m.v)
+		case "children":
+			if m.v.kind != '[' {
+				err = p.errf(kp, "must be an array")
+			}
+			children = m.v
+		case "slot":
+			if m.v.kind != 'n' {
+				err = p.errf(kp, "must be a non-negative integer")
+			} else if i, e := strconv.Atoi(m.v.s); e != nil || i < 0 {
+				err = p.errf(kp, "must be a non-negative integer")
+			}
+		case "ws":
+			if !withWS {
+				err = p.errf(kp, "unknown key")
+			} else if ws, err = p.str(kp, m.v); err == nil && !isBlank(ws) {
+				err = p.errf(kp, "must be white space")
+			}
+		default:
+			err = p.errf(kp, "unknown key")
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	allowed := ""
+	var n Node
+	switch typ {
+	case "element":
+		if !hasName || name == "" {
+			return nil, "", p.errf(path, `missing "name"`)
+		}
+		e := &Element{Name: Name{Space: ns, Prefix: prefix, Local: name}, Attrs: attrs}
+		if children != nil {
+			for i, c := range children.arr {
+				cn, _, err := p.node(path+".children["+strconv.Itoa(i)+"]", c, false)
+				if err != nil {
+					return nil, "", err
+				}
+				e.Children = append(e.Children, cn)
+			}
+		}
+		e.Empty = len(e.Children) == 0
+		allowed = "ns prefix name attrs children"
+		n = e
+	case "text":
+		n = &Text{Data: text, CDATA: cdata}
+		allowed = "text cdata"
+	case "comment":
+		n = &Comment{Data: text}
+		allowed = "text"
+	case "pi":
+		n = &ProcInst{Target: target, Inst: text}
+		allowed = "target text"
+		if !hasTarget || target == "" {
+			return nil, "", p.errf(path, `missing "target"`)
+		}
+	case "directive":
+		n = &Directive{Data: text}
+		allowed = "text"
+	default:
+		return nil, "", p.errf(path+".type", "must be element, text, comment, pi or directive")
+	}
+	_ = hasText
+	for _, m := range v.obj {
+		switch m.k {
+		case "type", "slot", "ws":
+			continue
+		}
+		if !strings.Contains(" "+allowed+" ", " "+m.k+" ") {
+			return nil, "", p.errf(path+"."+m.k, "unknown key")
+		}
+	}
+	return n, ws, nil
+}
+
+func slotOf(v *jv) int {
+	if s := v.get("slot"); s != nil {
+		if i, err := strconv.Atoi(s.s); err == nil {
+			return i
+		}
+	}
+	return -1
+}
+
+// typed fills m from the JSON object v. record marks an AdminData record, whose layout may
+// carry "ws" and "before".
+func (p *jparser) typed(m model, v *jv, path string, version Version, record bool) (*recHead, error) {
+	sp13 := m.spec(V13)
+	keys := jsonKeys[sp13.name]
+	x := m.ext()
+	var layout *jv
+	var present []int // attribute fields given, also when empty
+	for _, mb := range v.obj {
+		k, val := mb.k, mb.v
+		kp := path + "." + k
+		switch k {
+		case "attrs":
+			attrs, err := p.attrs(kp, val)
+			if err != nil {
+				return nil, err
+			}
+			x.Attrs = attrs
+			continue
+		case "nodes":
+			if val.kind != '[' {
+				return nil, p.errf(kp, "must be an array")
+			}
+			for i, nv := range val.arr {
+				n, _, err := p.node(kp+"["+strconv.Itoa(i)+"]", nv, sp13.name == "AdminData")
+				if err != nil {
+					return nil, err
+				}
+				x.Nodes = append(x.Nodes, n)
+				if slot := slotOf(nv); slot >= 0 {
+					if x.slots == nil {
+						x.slots = make(map[Node]int)
+					}
+					x.slots[n] = slot
+				}
+			}
+			continue
+		case "layout":
+			if val.kind != '{' {
+				return nil, p.errf(kp, "must be an object")
+			}
+			layout = val
+			continue
+		}
+		var key *jkey
+		for i := range keys {
+			if keys[i].key == k {
+				key = &keys[i]
+			}
+		}
+		if key == nil {
+			return nil, p.errf(kp, "unknown key")
+		}
+		if key.attr {
+			s, err := p.str(kp, val)
+			if err != nil {
+				return nil, err
+			}
+			*m.attrPtr(key.field) = s
+			present = append(present, key.field)
+			continue
+		}
+		switch key.kind {
+		case kText:
+			s, err := p.str(kp, val)
+			if err != nil {
+				return nil, err
+			}
+			*m.textPtr(key.field) = s
+			if s == "" {
+				x.present |= 1 << uint(key.field)
+			}
+		case kTexts:
+			if val.kind != '[' {
+				return nil, p.errf(kp, "must be an array of strings")
+			}
+			ps := m.textsPtr(key.field)
+			for i, e := range val.arr {
+				s, err := p.str(kp+"["+strconv.Itoa(i)+"]", e)
+				if err != nil {
+					return nil, err
+				}
+				*ps = append(*ps, s)
+			}
+		case kOne:
+			if val.kind != '{' {
+				return nil, p.errf(kp, "must be an object")
+			}
+			if _, err := p.typed(m.oneNew(key.field), val, kp, version, false); err != nil {
+				return nil, err
+			}
+		case kMany:
+			if val.kind != '[' {
+				return nil, p.errf(kp, "must be an array")
+			}
+			for i, e := range val.arr {
+				ip := kp + "[" + strconv.Itoa(i) + "]"
+				if e.kind != '{' {
+					return nil, p.errf(ip, "must be an object")
+				}
+				if _, err := p.typed(m.manyNew(key.field), e, ip, version, false); err != nil {
+					return nil, err
+				}
+			}
+		case kElems:
+			if val.kind != '[' {
+				return nil, p.errf(kp, "must be an array")
+			}
+			ps := m.elemsPtr(key.field)
+			for i, e := range val.arr {
+				ip := kp + "[" + strconv.Itoa(i) + "]"
+				n, _, err := p.node(ip, e, false)
+				if err != nil {
+					return nil, err
+				}
+				el, ok := n.(*Element)
+				if !ok {
+					return nil, p.errf(ip, "must be an element")
+				}
+				*ps = append(*ps, el)
+			}
+		}
+	}
+	if layout == nil {
+		return nil, nil
+	}
+	return p.layout(m, layout, path+".layout", version, present, record)
+}
+
+// layout rebuilds the source layout of m from its "layout" member.
+func (p *jparser) layout(m model, v *jv, path string, version Version, present []int, record bool) (*recHead, error) {
+	x := m.ext()
+	sp := m.spec(version)
+	keys := jsonKeys[m.spec(V13).name]
+	src := &source{sp: sp, name: Name{Space: version.Namespace(), Local: sp.name}}
+	if o := v.get("attrOrder"); o != nil {
+		// The standard attributes in the order the source had them.
+		op := path + ".attrOrder"
+		if o.kind != '[' {
+			return nil, p.errf(op, "must be an array")
+		}
+		var order []int
+		for i, e := range o.arr {
+			ip := op + "[" + strconv.Itoa(i) + "]"
+			k, err := p.str(ip, e)
+			if err != nil {
+				return nil, err
+			}
+			f := -1
+			for _, jk := range keys {
+				if jk.attr && jk.key == k {
+					f = jk.field
+				}
+			}
+			if f < 0 || !slices.Contains(present, f) || slices.Contains(order, f) {
+				return nil, p.errf(ip, "must name each attribute given once")
+			}
+			order = append(order, f)
+		}
+		for _, f := range present {
+			if !slices.Contains(order, f) {
+				order = append(order, f)
+			}
+		}
+		present = order
+	}
+	for _, f := range present {
+		for _, as := range sp.attrs {
+			if as.field == f {
+				src.attrs = append(src.attrs, Attr{Name: Name{Space: as.space, Local: as.name}, Value: *m.attrPtr(f)})
+			}
+		}
+	}
+	src.attrs = append(src.attrs, x.Attrs...)
+	rh := &recHead{}
+	hasRH := false
+	for _, mb := range v.obj {
+		kp := path + "." + mb.k
+		switch mb.k {
+		case "ws", "before":
+			if !record {
+				return nil, p.errf(kp, "unknown key")
+			}
+			hasRH = true
+			if mb.k == "before" {
+				ns, err := p.nodeList(kp, mb.v)
+				if err != nil {
+					return nil, err
+				}
+				rh.before = ns
+				continue
+			}
+			s, err := p.str(kp, mb.v)
+			if err != nil {
+				return nil, err
+			}
+			if !isBlank(s) {
+				return nil, p.errf(kp, "must be white space")
+			}
+			rh.ws = s
+		case "attrOrder":
+		case "prefix":
+			s, err := p.str(kp, mb.v)
+			if err != nil {
+				return nil, err
+			}
+			src.name.Prefix = s
+		case "empty":
+			if mb.v.kind != 'b' {
+				return nil, p.errf(kp, "must be a boolean")
+			}
+			src.empty = mb.v.b
+		case "trail":
+			s, err := p.str(kp, mb.v)
+			if err != nil {
+				return nil, err
+			}
+			if !isBlank(s) {
+				return nil, p.errf(kp, "must be white space")
+			}
+			src.trail = s
+		case "children":
+			if mb.v.kind != '[' {
+				return nil, p.errf(kp, "must be an array")
+			}
+			var occ [64]int32
+			used := make(map[int]bool)
+			std := int32(0)
+			for i, c := range mb.v.arr {
+				cp := kp + "[" + strconv.Itoa(i) + "]"
+				if c.kind != '{' {
+					return nil, p.errf(cp, "must be an object")
+				}
+				var en entry
+				var key string
+				node := -1
+				var content, element *jv
+				for _, cm := range c.obj {
+					ckp := cp + "." + cm.k
+					switch cm.k {
+					case "ws":
+						s, err := p.str(ckp, cm.v)
+						if err != nil {
+							return nil, err
+						}
+						if !isBlank(s) {
+							return nil, p.errf(ckp, "must be white space")
+						}
+						en.ws = s
+					case "key":
+						s, err := p.str(ckp, cm.v)
+						if err != nil {
+							return nil, err
+						}
+						key = s
+					case "empty":
+						if cm.v.kind != 'b' {
+							return nil, p.errf(ckp, "must be a boolean")
+						}
+						en.empty = cm.v.b
+					case "element":
+						element = cm.v
+					case "node":
+						n, err := strconv.Atoi(cm.v.s)
+						if cm.v.kind != 'n' || err != nil || n < 0 || n >= len(x.Nodes) {
+							return nil, p.errf(ckp, "must be the index of one of the value's nodes")
+						}
+						if used[n] {
+							return nil, p.errf(ckp, "names a node already placed")
+						}
+						used[n] = true
+						node = n
+					case "content":
+						content = cm.v
+					default:
+						return nil, p.errf(ckp, "unknown key")
+					}
+				}
+				switch {
+				case key != "" && node < 0 && content == nil:
+					var k *jkey
+					for j := range keys {
+						if !keys[j].attr && keys[j].key == key {
+							k = &keys[j]
+						}
+					}
+					if k == nil {
+						return nil, p.errf(cp+".key", "names no child of "+m.spec(V13).name)
+					}
+					en.kind, en.field, en.item = eField, uint8(k.field), occ[k.field]
+					occ[k.field]++
+					std++
+					switch k.kind {
+					case kText:
+						en.text = *m.textPtr(k.field)
+					case kTexts:
+						if vs := *m.textsPtr(k.field); int(en.item) < len(vs) {
+							en.text = vs[en.item]
+						}
+					}
+					if element != nil {
+						if k.kind != kText && k.kind != kTexts {
+							return nil, p.errf(cp+".element", "only text children carry an element")
+						}
+						n, _, err := p.node(cp+".element", element, false)
+						if err != nil {
+							return nil, err
+						}
+						el, ok := n.(*Element)
+						if !ok {
+							return nil, p.errf(cp+".element", "must be an element")
+						}
+						if len(el.Children) > 0 {
+							en.mixed, en.text = true, el.Text()
+							el.Empty = en.empty
+						}
+						en.node = el
+					}
+				case key == "" && node >= 0 && content == nil && element == nil:
+					en.kind, en.node, en.item = eExt, x.Nodes[node], std
+				case key == "" && node < 0 && content != nil && element == nil:
+					n, _, err := p.node(cp+".content", content, false)
+					if err != nil {
+						return nil, err
+					}
+					en.kind, en.node, en.item = eExt, n, std
+				default:
+					return nil, p.errf(cp, `needs one of "key", "node" or "content"`)
+				}
+				src.lay = append(src.lay, en)
+			}
+		default:
+			return nil, p.errf(kp, "unknown key")
+		}
+	}
+	x.src = src
+	if !record {
+		return nil, nil
+	}
+	_ = hasRH
+	return rh, nil
+}

@@ -1,0 +1,91 @@
+package odm_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// toJSON streams an ODM file to its JSON form.
+func toJSON(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var js bytes.Buffer
+	require.NoError(t, odm.StreamJSON(&js, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{})))
+	return js.Bytes()
+}
+
+// fromJSON streams a JSON form back to ODM.
+func fromJSON(t *testing.T, js []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	_, err := odm.JSONToODM(&out, bytes.NewReader(js), odm.ReadOptions{}, odm.WriteOptions{})
+	require.NoError(t, err)
+	return out.Bytes()
+}
+
+// TestJSONRoundTripC14N: ODM -> JSON -> ODM gives the same exclusive canonical XML as the
+// input for every fixture and reference sample: Study, ClinicalData, comments, PIs, white
+// space and the layout of typed values all come back.
+func TestJSONRoundTripC14N(t *testing.T) {
+	for _, f := range fixtures(t, true) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			back := fromJSON(t, toJSON(t, readFile(t, f)))
+			out := writeTemp(t, "out.xml", back)
+			want, got := c14n(t, f), c14n(t, out)
+			if !bytes.Equal(want, got) {
+				t.Errorf("canonical forms differ (-input +output):\n%s", cmp.Diff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// TestJSONRoundTripBytes: for our fixtures ODM -> JSON -> ODM writes exactly what
+// decode -> encode writes, and the whole-document functions agree with the streaming ones.
+func TestJSONRoundTripBytes(t *testing.T) {
+	for _, f := range fixtures(t, false) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			raw := readFile(t, f)
+			doc, err := odm.Decode(bytes.NewReader(raw), odm.ReadOptions{})
+			require.NoError(t, err)
+			want := encode(t, doc, odm.WriteOptions{})
+			js := toJSON(t, raw)
+			require.Equal(t, string(want), string(fromJSON(t, js)))
+
+			back, err := odm.DecodeJSON(bytes.NewReader(js), odm.ReadOptions{})
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(encode(t, back, odm.WriteOptions{})), "DecodeJSON then Encode")
+			var again bytes.Buffer
+			require.NoError(t, odm.EncodeJSON(&again, back))
+			require.Equal(t, string(js), again.String(), "JSON -> ODM -> JSON is a fixed point")
+		})
+	}
+}
+
+// TestJSONAdminDataOnlyForm: JSON of the earlier AdminData-only form (no "content") still
+// reads, laid out afresh as before, with nodes placed by their "slot".
+func TestJSONAdminDataOnlyForm(t *testing.T) {
+	in := `{"odm":{"version":"1.3","attrs":[{"ns":"http://www.w3.org/2000/xmlns/","name":"xmlns","value":"http://www.cdisc.org/ns/odm/v1.3"},{"name":"FileOID","value":"F"}]},
+"adminData":[{"studyOID":"S","users":[{"oid":"a","loginName":"a"},{"oid":"b","loginName":"b"}],"nodes":[{"type":"comment","text":" between ","slot":1}]}]}`
+	want := `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileOID="F">
+  <AdminData StudyOID="S">
+    <User OID="a">
+      <LoginName>a</LoginName>
+    </User>
+    <!-- between -->
+    <User OID="b">
+      <LoginName>b</LoginName>
+    </User>
+  </AdminData>
+</ODM>`
+	require.Equal(t, want, string(fromJSON(t, []byte(in))))
+	doc, err := odm.DecodeJSON(strings.NewReader(in), odm.ReadOptions{})
+	require.NoError(t, err)
+	require.Len(t, doc.AdminData()[0].Users, 2)
+}
