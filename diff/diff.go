@@ -95,11 +95,14 @@ const (
 	SiteRemoved     Event = "SITE_REMOVED"
 	SiteChange      Event = "SITE_CHANGE"
 	ExtensionChange Event = "EXTENSION_CHANGE"
+	// RoleDefinitionChange: a role's definition changed (InForm pf:GroupDef rights), the
+	// audit log's "role definition edits".
+	RoleDefinitionChange Event = "ROLE_DEFINITION_CHANGE"
 )
 
 // Events lists every event in a stable order.
 func Events() []Event {
-	return []Event{UserAdded, UserRemoved, ProfileChange, RoleChange, StatusChange, SiteAdded, SiteRemoved, SiteChange, ExtensionChange}
+	return []Event{UserAdded, UserRemoved, ProfileChange, RoleChange, StatusChange, SiteAdded, SiteRemoved, SiteChange, ExtensionChange, RoleDefinitionChange}
 }
 
 // Change is one difference between two directories.
@@ -114,6 +117,9 @@ type Change struct {
 	ValueType string `json:"valueType"`
 	Old       string `json:"old"`
 	New       string `json:"new"`
+	// Rule is set when the change is one the source system does not allow, and says why
+	// (an OpenClinica account that disappears, a username that changes); see rules.go.
+	Rule string `json:"rule,omitempty"`
 }
 
 // Compare returns the changes that turn directory a into directory b, in a deterministic
@@ -127,7 +133,9 @@ func Compare(a, b *mapping.Directory, opts Options) []Change {
 	}
 	c := newComparer(a, b, opts)
 	c.sites(a.Sites, b.Sites)
+	c.roleDefinitions(a.Groups, b.Groups)
 	c.users(a.Users, b.Users)
+	c.flagRules(a, b)
 	return c.out
 }
 

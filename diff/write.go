@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"time"
 )
 
 // String returns the change as one line of text (see WriteText).
@@ -23,6 +24,7 @@ func writeLine(b *bytes.Buffer, ch Change) {
 	switch ch.Event {
 	case UserAdded, UserRemoved, SiteAdded, SiteRemoved:
 		if ch.ValueType == "" && ch.Old == "" && ch.New == "" {
+			writeRule(b, ch)
 			return
 		}
 	}
@@ -34,6 +36,16 @@ func writeLine(b *bytes.Buffer, ch Change) {
 	b.WriteString(strconv.Quote(ch.Old))
 	b.WriteString(" -> ")
 	b.WriteString(strconv.Quote(ch.New))
+	writeRule(b, ch)
+}
+
+// writeRule appends the rule a change breaks, in brackets.
+func writeRule(b *bytes.Buffer, ch Change) {
+	if ch.Rule != "" {
+		b.WriteString(" [")
+		b.WriteString(ch.Rule)
+		b.WriteByte(']')
+	}
 }
 
 // WriteText writes one line per change:
@@ -95,14 +107,38 @@ func CSVHeader() []string {
 
 // WriteCSV writes the changes in the column layout of the User and Role Audit Log (see
 // CSVHeader). A comparison knows neither when a change was made nor by whom, so DATE/TIME
-// and BY are empty.
+// and BY are empty; WriteAuditCSV fills them.
 func WriteCSV(w io.Writer, changes []Change) error {
+	return WriteAuditCSV(w, changes, Stamp{})
+}
+
+// Stamp is who made a set of changes and when, for the BY and DATE/TIME columns.
+type Stamp struct {
+	// By is the user who made the changes, written as the log writes users:
+	// "First Last (login)". Empty leaves BY empty.
+	By string
+	// At is when the changes were made. The zero time leaves DATE/TIME empty.
+	At time.Time
+}
+
+// AuditTimeLayout is how the User and Role Audit Log writes DATE/TIME: UTC, with the
+// fraction of a second the log has ("2020-12-11T16:29:21.502Z").
+const AuditTimeLayout = "2006-01-02T15:04:05.999999999Z"
+
+// WriteAuditCSV writes the changes as WriteCSV does, with BY and DATE/TIME taken from the
+// stamp, so that the output reads like the real log. Every change gets the same stamp; a
+// comparison cannot tell changes apart in time.
+func WriteAuditCSV(w io.Writer, changes []Change, st Stamp) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader()); err != nil {
 		return err
 	}
+	at := ""
+	if !st.At.IsZero() {
+		at = st.At.UTC().Format(AuditTimeLayout)
+	}
 	for _, ch := range changes {
-		if err := cw.Write([]string{string(ch.Event), "", ch.Target, "", ch.ValueType, ch.Old, ch.New}); err != nil {
+		if err := cw.Write([]string{string(ch.Event), at, ch.Target, st.By, ch.ValueType, ch.Old, ch.New}); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,84 @@
+package diff
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// roleDefinitions compares the role definitions of the two directories (InForm pf:GroupDef:
+// a named group with a type and a list of rights) and reports each difference as a
+// ROLE_DEFINITION_CHANGE, the audit log's "role definition edits (old vs. new values)".
+// Definitions are matched by ID (the GroupDef OID) and, for a study-specific definition, by
+// study; the Target is "Name (ID)" and the ValueType "rights", "name" or "type". A new or
+// dropped definition is one change of its rights from or to nothing. Definitions are
+// compared only between directories of one profile (or with AllFields), since the other
+// vendors keep none.
+func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
+	if !c.same || (len(as) == 0 && len(bs) == 0) {
+		return
+	}
+	type key struct{ study, id string }
+	keyOf := func(g *mapping.Group) key { return key{strings.TrimSpace(g.Study), strings.TrimSpace(g.ID)} }
+	index := func(gs []*mapping.Group) map[key]*mapping.Group {
+		m := make(map[key]*mapping.Group, len(gs))
+		for _, g := range gs {
+			if g != nil {
+				if _, dup := m[keyOf(g)]; !dup {
+					m[keyOf(g)] = g
+				}
+			}
+		}
+		return m
+	}
+	am, bm := index(as), index(bs)
+	keys := make([]key, 0, len(am)+len(bm))
+	for k := range am {
+		keys = append(keys, k)
+	}
+	for k := range bm {
+		if _, ok := am[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.study, y.study))
+	})
+	for _, k := range keys {
+		a, b := am[k], bm[k]
+		switch {
+		case a == nil:
+			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(b), ValueType: "rights", New: c.rights(b)})
+		case b == nil:
+			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(a), ValueType: "rights", Old: c.rights(a)})
+		default:
+			target := groupTarget(b)
+			if !c.eqText(a.Name, b.Name) {
+				c.add(Change{Event: RoleDefinitionChange, Target: target, ValueType: "name", Old: a.Name, New: b.Name})
+			}
+			if !c.eqText(a.Type, b.Type) {
+				c.add(Change{Event: RoleDefinitionChange, Target: target, ValueType: "type", Old: a.Type, New: b.Type})
+			}
+			if o, n, differ := c.setDiff(a.Rights, b.Rights, c.textNorm); differ {
+				c.add(Change{Event: RoleDefinitionChange, Target: target, ValueType: "rights", Old: o, New: n})
+			}
+		}
+	}
+}
+
+// rights returns a definition's rights as one value, joined as setDiff joins sets.
+func (c *comparer) rights(g *mapping.Group) string {
+	o, _, _ := c.setDiff(g.Rights, nil, c.textNorm)
+	return o
+}
+
+// groupTarget names a role definition as the audit log names objects: "Name (ID)".
+func groupTarget(g *mapping.Group) string {
+	name := collapse(g.Name)
+	if name == "" {
+		return "(" + strings.TrimSpace(g.ID) + ")"
+	}
+	return name + " (" + strings.TrimSpace(g.ID) + ")"
+}
