@@ -1,7 +1,7 @@
 // Package diff compares two user directories ([mapping.Directory]: two exports, even from
 // different vendors) and returns the differences as a list of changes in the vocabulary of
 // an audit log: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
-// SITE_ADDED, SITE_REMOVED, SITE_CHANGE and EXTENSION_CHANGE.
+// SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE and ROLE_DEFINITION_CHANGE.
 //
 // The package is named after what it returns, a diff: [Compare] gives a []Change and the
 // writers print it as text, JSON or CSV, as the "odmadmin diff" command does. It does not
@@ -48,8 +48,23 @@
 // role names, with the assignment's dates and depots when the profiles hold them. An added
 // or removed user also gets a ROLE_CHANGE for each of its assignments.
 //
-// Changes come in a deterministic order: site changes by site OID, then user changes by
-// key; within one user USER_ADDED or USER_REMOVED, STATUS_CHANGE, PROFILE_CHANGE in field
+// A ROLE_DEFINITION_CHANGE is an edit of a role's definition, the audit log's "role
+// definition edits": an InForm pf:GroupDef whose rights, name or type changed, or that was
+// added or dropped (Target "Name (ID)", ValueType "rights", "name" or "type"). Definitions
+// are compared between directories of one profile only.
+//
+// Rules. Two OpenClinica exports of one system (same profile, a common study) cannot
+// differ in some ways: OpenClinica 4 accounts are never deleted, only deactivated, and a
+// username never changes (OpenClinica 4 administrator guide). A USER_REMOVED, and a
+// PROFILE_CHANGE of the login, between such exports carries the broken rule in
+// [Change].Rule, which the text output shows in brackets.
+//
+// The CSV output has the columns of OpenClinica's User and Role Audit Log; [WriteAuditCSV]
+// fills BY and DATE/TIME from a [Stamp], so the output reads like the real log. Package
+// auditlog reads a real log and tells which changes it records.
+//
+// Changes come in a deterministic order: site changes by site OID, then role definition
+// changes by ID, then user changes by key; within one user USER_ADDED or USER_REMOVED, STATUS_CHANGE, PROFILE_CHANGE in field
 // order, ROLE_CHANGE and EXTENSION_CHANGE by value type.
 //
 // Compare joins the directories by sorting, so two directories of 200,000 users compare in

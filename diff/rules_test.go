@@ -89,7 +89,10 @@ func TestRoleDefinitions(t *testing.T) {
 			return gs
 		}), nil},
 		{"right-changed", "changing a right inside an InForm pf:GroupDef is a role definition edit (old vs. new values)",
-			groups(func(gs []*mapping.Group) []*mapping.Group { gs[1].Rights = []string{"Enter Data", "Create Query"}; return gs }),
+			groups(func(gs []*mapping.Group) []*mapping.Group {
+				gs[1].Rights = []string{"Enter Data", "Create Query"}
+				return gs
+			}),
 			[]diff.Change{{Event: diff.RoleDefinitionChange, Target: "CRC Rights (5001)", ValueType: "rights", Old: "Enter Data", New: "Create Query; Enter Data"}}},
 		{"renamed", "a renamed definition is an edit of its name",
 			groups(func(gs []*mapping.Group) []*mapping.Group { gs[1].Name = "Coordinator Rights"; return gs }),
