@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"io"
 	"sync"
+	"time"
 
+	"github.com/odmadmin/odmadmin/auditlog"
 	"github.com/odmadmin/odmadmin/diff"
 	"github.com/odmadmin/odmadmin/mapping"
 )
@@ -25,17 +27,21 @@ Output (one change per line or record):
   text  EVENT First Last (login): VALUE TYPE: "old" -> "new"
   json  an array of {"event", "user", "target", "valueType", "old", "new"}
   csv   the columns of the User and Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET
-        OBJECT, BY, VALUE TYPE, OLD VALUE, NEW VALUE (DATE/TIME and BY empty)
+        OBJECT, BY, VALUE TYPE, OLD VALUE, NEW VALUE (DATE/TIME and BY empty
+        unless --at and --by fill them)
 Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
-SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE. The output holds the users'
-values (that is what a diff is for): treat it like the exports.
+SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE, ROLE_DEFINITION_CHANGE (an
+InForm pf:GroupDef whose rights changed). Between two OpenClinica exports of one system a
+USER_REMOVED or a changed login is marked [not allowed: ...]: OpenClinica accounts are
+never deleted and usernames never change. The output holds the users' values (that is
+what a diff is for): treat it like the exports.
 
 Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
-`
+` + diffAuditHelp
 
 func runDiff(e *env, args []string) int {
 	fs := newFlagSet(e, "diff",
-		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [-o OUT] A B",
+		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [--by USER --at TIME] [--audit LOG [--from DATE --to DATE]] [-o OUT] A B",
 		"odmadmin diff testdata/inform/htn-demo.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin diff --key login --format csv cmd/odmadmin/testdata/diff/inform.xml cmd/odmadmin/testdata/diff/rave.xml # exit 1")
 	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email", "oid", "login", "email")
@@ -47,6 +53,7 @@ func runDiff(e *env, args []string) int {
 	noExt := fs.Bool("no-extensions", false, "leave vendor extension attributes and elements out")
 	study := fs.String("study", "", "study `OID` that CSV template rows belong to")
 	training := fs.Bool("training", false, "CSV template rows also count for Training (Clinical One training mode)")
+	audit := fs.auditFlags()
 	fs.setHelp(diffHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -65,6 +72,14 @@ func runDiff(e *env, args []string) int {
 	if opts.Roles, err = diff.ParseRoleMatch(*roles); err != nil {
 		return fail(e, "diff", err)
 	}
+	now := time.Now()
+	stamp, err := audit.stamp(now)
+	if err != nil {
+		return usagef(e, "diff", "%v", err)
+	}
+	if audit.log == "" && (audit.from != "" || audit.to != "" || audit.strict) {
+		return usagef(e, "diff", "--from, --to and --strict need --audit LOG")
+	}
 	var write func(io.Writer, []diff.Change) error
 	switch o.format {
 	case "text":
@@ -72,7 +87,16 @@ func runDiff(e *env, args []string) int {
 	case "json":
 		write = diff.WriteJSON
 	case "csv":
-		write = diff.WriteCSV
+		write = func(w io.Writer, ch []diff.Change) error { return diff.WriteAuditCSV(w, ch, stamp) }
+	}
+	var log *auditlog.Log
+	if audit.log != "" {
+		if audit.log == "-" && (pos[0] == "-" || pos[1] == "-") {
+			return usagef(e, "diff", "only one of A, B and the audit log can be stdin")
+		}
+		if log, err = audit.readAuditLog(e, now); err != nil {
+			return fail(e, "diff", err)
+		}
 	}
 
 	// Read both inputs at once: each is a whole-document decode, and there are two cores.
@@ -100,6 +124,13 @@ func runDiff(e *env, args []string) int {
 		}
 	}
 	changes := diff.Compare(dirs[0], dirs[1], opts)
+	if log != nil {
+		ms := auditlog.Reconcile(changes, log.Entries)
+		if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
+			return fail(e, "diff", err)
+		}
+		return auditExit(e, o, audit, log, ms)
+	}
 	if err := writeOutput(e, o.out, func(w io.Writer) error { return write(w, changes) }); err != nil {
 		return fail(e, "diff", err)
 	}

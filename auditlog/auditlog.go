@@ -1,0 +1,295 @@
+package auditlog
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Entry is one row of the User and Role Audit Log.
+type Entry struct {
+	Event string `json:"event"`
+	// Time is DATE/TIME, in UTC.
+	Time      time.Time `json:"time"`
+	Target    string    `json:"target"`
+	By        string    `json:"by"`
+	ValueType string    `json:"valueType"`
+	Old       string    `json:"old"`
+	New       string    `json:"new"`
+	// Line is the entry's line in the file (the header is line 1 of a file without blank
+	// lines before it).
+	Line int `json:"line"`
+}
+
+// TargetUser returns the username in TARGET OBJECT ("Paul Bowen (pbowen)" gives "pbowen").
+func (e Entry) TargetUser() string { return Username(e.Target) }
+
+// Username returns the username in a user as the log writes one, "First Last (username)":
+// the text inside the last pair of parentheses at the end, or the whole text trimmed when
+// there is none.
+func Username(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndexByte(s, '('); i >= 0 {
+			return strings.TrimSpace(s[i+1 : len(s)-1])
+		}
+	}
+	return s
+}
+
+// Columns returns the log's columns in the order it writes them.
+func Columns() []string {
+	return []string{"AUDIT EVENT", "DATE/TIME", "TARGET OBJECT", "BY", "VALUE TYPE", "OLD VALUE", "NEW VALUE"}
+}
+
+// Log is what Read returns: the entries kept, in file order, and what was noticed.
+type Log struct {
+	Entries []Entry
+	// Warnings say what was read but not kept or not as expected: unknown event names,
+	// times without a zone, columns outside the log's seven, entries outside the range.
+	// Each has a code and a count.
+	Warnings []Warning
+}
+
+// Warning is one kind of thing noticed while reading, with how often it happened.
+type Warning struct {
+	Code    string `json:"code"`
+	Count   int    `json:"count"`
+	Message string `json:"message"`
+	// Line is the first line it happened on (0 for the whole file).
+	Line int `json:"line"`
+}
+
+// The warning codes of Read.
+const (
+	WarnUnknownEvent = "auditlog.unknownEvent" // an AUDIT EVENT not in Events; the entry is kept
+	WarnNoZone       = "auditlog.noZone"       // a DATE/TIME without a zone, read as UTC
+	WarnExtraColumn  = "auditlog.extraColumn"  // a column outside the log's seven, not kept
+	WarnOutOfRange   = "auditlog.outOfRange"   // an entry outside Options.Range, not kept
+)
+
+// Options control Read. The zero value reads every entry.
+type Options struct {
+	// Range keeps only entries in the range, both dates inclusive, as the download does.
+	// The zero Range keeps everything; a non-zero one must be valid (Range.Validate).
+	Range Range
+	// Name is the input's name for errors.
+	Name string
+	// MaxEntries bounds the number of rows read; 0 means 10,000,000. A longer file is an
+	// error, so that a hostile file cannot exhaust memory.
+	MaxEntries int
+}
+
+// ErrFormat is the sentinel every error about the content of a log wraps.
+var ErrFormat = errors.New("not a User and Role Audit Log")
+
+// Error is an error at a line of the log.
+type Error struct {
+	Name string
+	Line int
+	Err  error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Name != "" {
+		b.WriteString(e.Name)
+		b.WriteByte(':')
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:", e.Line)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Read reads a log saved as CSV. See the package documentation for what it accepts.
+func Read(r io.Reader, opts Options) (*Log, error) {
+	if !opts.Range.IsZero() {
+		if err := opts.Range.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	max := opts.MaxEntries
+	if max <= 0 {
+		max = 10_000_000
+	}
+	fail := func(line int, format string, args ...any) error {
+		return &Error{Name: opts.Name, Line: line, Err: fmt.Errorf("%w: "+format, append([]any{ErrFormat}, args...)...)}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(8)
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return nil, fail(0, "the file is an .xlsx workbook; save the log as CSV (no spreadsheet reader is linked in)")
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		return nil, fail(0, "the file is a legacy .xls workbook; save the log as CSV")
+	}
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	first, _ := br.Peek(4096)
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(first)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.LazyQuotes = false
+
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fail(0, "the file is empty")
+	}
+	if err != nil {
+		return nil, csvErr(opts.Name, err)
+	}
+	cols := map[string]int{}
+	log := &Log{}
+	warns := map[string]*Warning{}
+	warn := func(code string, line int, msg string) {
+		if w := warns[code]; w != nil {
+			w.Count++
+			return
+		}
+		w := &Warning{Code: code, Count: 1, Message: msg, Line: line}
+		warns[code] = w
+	}
+	hline, _ := cr.FieldPos(0)
+	for i, h := range header {
+		name := strings.ToUpper(strings.Join(strings.Fields(h), " "))
+		known := false
+		for _, c := range Columns() {
+			if name == c {
+				known = true
+			}
+		}
+		if !known {
+			warn(WarnExtraColumn, hline, "a column outside the log's seven is not kept")
+			continue
+		}
+		if _, dup := cols[name]; dup {
+			return nil, fail(hline, "the column %s appears twice", name)
+		}
+		cols[name] = i
+	}
+	var missing []string
+	for _, c := range Columns() {
+		if _, ok := cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fail(hline, "the header lacks %s (want %s)", strings.Join(missing, ", "), strings.Join(Columns(), ", "))
+	}
+	get := func(rec []string, col string) string {
+		if i := cols[col]; i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	known := knownEvents()
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(opts.Name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		if len(log.Entries) >= max {
+			return nil, fail(line, "more than %d entries", max)
+		}
+		for _, v := range rec {
+			if !utf8.ValidString(v) {
+				return nil, fail(line, "the row is not UTF-8 text")
+			}
+		}
+		ev := get(rec, "AUDIT EVENT")
+		if ev == "" {
+			return nil, fail(line, "AUDIT EVENT is empty")
+		}
+		t, zoned, ok := parseTime(get(rec, "DATE/TIME"))
+		if !ok {
+			return nil, fail(line, "DATE/TIME is not a time like 2020-12-11T04:49:38.306448Z")
+		}
+		if !zoned {
+			warn(WarnNoZone, line, "a DATE/TIME without a zone is read as UTC, the log's zone")
+		}
+		if !opts.Range.IsZero() && !opts.Range.Contains(t) {
+			warn(WarnOutOfRange, line, "an entry outside the date range is not kept")
+			continue
+		}
+		if !known[ev] {
+			warn(WarnUnknownEvent, line, "an AUDIT EVENT this reader does not know is kept as it is")
+		}
+		log.Entries = append(log.Entries, Entry{
+			Event: ev, Time: t, Target: get(rec, "TARGET OBJECT"), By: get(rec, "BY"),
+			ValueType: get(rec, "VALUE TYPE"), Old: get(rec, "OLD VALUE"), New: get(rec, "NEW VALUE"), Line: line,
+		})
+	}
+	for _, code := range []string{WarnExtraColumn, WarnUnknownEvent, WarnNoZone, WarnOutOfRange} {
+		if w := warns[code]; w != nil {
+			log.Warnings = append(log.Warnings, *w)
+		}
+	}
+	return log, nil
+}
+
+// csvErr turns an encoding/csv error into an Error with the line.
+func csvErr(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &Error{Name: name, Line: pe.Line, Err: fmt.Errorf("%w: %v", ErrFormat, pe.Err)}
+	}
+	return &Error{Name: name, Err: err}
+}
+
+// sniffComma picks the separator of the header line: the one of comma, semicolon and tab
+// that occurs most (spreadsheets save CSV with the locale's separator).
+func sniffComma(first []byte) rune {
+	line, _, _ := bytes.Cut(first, []byte("\n"))
+	best, n := ',', bytes.Count(line, []byte(","))
+	for _, c := range []rune{';', '\t'} {
+		if k := bytes.Count(line, []byte(string(c))); k > n {
+			best, n = c, k
+		}
+	}
+	return best
+}
+
+func blank(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseTime reads a DATE/TIME: RFC 3339 with any fraction of a second, or the same
+// without a zone (then UTC and zoned is false).
+func parseTime(s string) (t time.Time, zoned, ok bool) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true, true
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, false, true
+		}
+	}
+	return time.Time{}, false, false
+}

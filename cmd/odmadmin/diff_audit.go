@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/odmadmin/odmadmin/auditlog"
+	"github.com/odmadmin/odmadmin/diff"
+)
+
+const diffAuditHelp = `
+Audit log (--audit LOG): instead of the changes, prints for each change whether
+OpenClinica's User and Role Audit Log (saved as CSV) records it:
+  LOGGED   an entry has the change's event, user and values
+  PARTLY   an entry has the change's event and user, but other values
+  MISSING  no entry has the change's event and user
+text: STATUS CHANGE (log line N); json: an array of {"status", "change", "entry"};
+csv: the audit log's columns with STATUS and LOG LINE added. --from and --to keep only
+the log's entries of those dates (DD-MMM-YYYY, UTC, both inclusive; when only one is
+given the other defaults as the download does, to today minus 30 days or today; at most
+368 days apart, as the download allows). Without them every entry of LOG counts.
+Exit status with --audit: 0 every change is logged, 1 some are missing (or, with
+--strict, only partly logged), 2 error.
+
+--by and --at fill the BY and DATE/TIME columns of the csv output, so that it reads like
+the real log: --by "First Last (login)", --at 2020-12-11T04:49:38Z (RFC 3339; "now"
+for the current time).
+`
+
+// auditFlags are diff's audit-log flags.
+type auditFlags struct {
+	log, from, to, by, at string
+	strict                bool
+}
+
+func (fs *cmdFlags) auditFlags() *auditFlags {
+	a := &auditFlags{}
+	fs.StringVar(&a.log, "audit", "", "report which changes the User and Role Audit Log `LOG` (CSV) records")
+	fs.StringVar(&a.from, "from", "", "with --audit: keep log entries from `DATE` (DD-MMM-YYYY; default today minus 30 days, UTC)")
+	fs.StringVar(&a.to, "to", "", "with --audit: keep log entries through `DATE` (DD-MMM-YYYY; default today, UTC)")
+	fs.BoolVar(&a.strict, "strict", false, "with --audit: a change that is only partly logged counts as missing")
+	fs.StringVar(&a.by, "by", "", "fill BY of the csv output with `USER`, written \"First Last (login)\"")
+	fs.StringVar(&a.at, "at", "", "fill DATE/TIME of the csv output with `TIME` (RFC 3339, or now)")
+	return a
+}
+
+// stamp checks --by and --at and returns them as a diff.Stamp.
+func (a *auditFlags) stamp(now time.Time) (diff.Stamp, error) {
+	st := diff.Stamp{By: strings.TrimSpace(a.by)}
+	switch v := strings.TrimSpace(a.at); v {
+	case "":
+	case "now":
+		st.At = now
+	default:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return st, fmt.Errorf("--at %q is not a time like 2020-12-11T04:49:38Z (RFC 3339) or now", v)
+		}
+		st.At = t
+	}
+	return st, nil
+}
+
+// readAuditLog reads the log of --audit within the --from/--to range.
+func (a *auditFlags) readAuditLog(e *env, now time.Time) (*auditlog.Log, error) {
+	// Without --from and --to the whole file counts: it already holds the range it was
+	// downloaded for. With one of them the other takes the download's default.
+	var r auditlog.Range
+	if a.from != "" || a.to != "" {
+		var err error
+		if r, err = auditlog.ParseRange(a.from, a.to, now); err != nil {
+			return nil, err
+		}
+	}
+	in, err := openInput(e, a.log)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	return auditlog.Read(in, auditlog.Options{Range: r, Name: in.Name})
+}
+
+// writeAudit writes the reconciliation in the chosen format.
+func writeAudit(w io.Writer, format string, ms []auditlog.Match) error {
+	bw := bufio.NewWriter(w)
+	switch format {
+	case "json":
+		if len(ms) == 0 {
+			bw.WriteString("[]\n")
+			return bw.Flush()
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		bw.WriteString("[\n")
+		for i, m := range ms {
+			buf.Reset()
+			if err := enc.Encode(m); err != nil {
+				return err
+			}
+			bw.WriteString("  ")
+			bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			if i < len(ms)-1 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+		}
+		bw.WriteString("]\n")
+	case "csv":
+		cw := csv.NewWriter(bw)
+		cw.Write(append(diff.CSVHeader(), "STATUS", "LOG LINE"))
+		for _, m := range ms {
+			ch, at, by, line := m.Change, "", "", ""
+			if m.Entry != nil {
+				at, by, line = m.Entry.Time.Format(diff.AuditTimeLayout), m.Entry.By, strconv.Itoa(m.Entry.Line)
+			}
+			cw.Write([]string{string(ch.Event), at, ch.Target, by, ch.ValueType, ch.Old, ch.New, string(m.Status), line})
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	default:
+		for _, m := range ms {
+			fmt.Fprintf(bw, "%-7s %s", m.Status, m.Change.String())
+			if m.Entry != nil {
+				fmt.Fprintf(bw, " (log line %d", m.Entry.Line)
+				if m.Status == auditlog.Partly {
+					fmt.Fprintf(bw, ": %s: %q -> %q", m.Entry.ValueType, m.Entry.Old, m.Entry.New)
+				}
+				bw.WriteByte(')')
+			}
+			bw.WriteByte('\n')
+		}
+	}
+	return bw.Flush()
+}
+
+// auditExit returns diff's exit status with --audit and prints the summary.
+func auditExit(e *env, o *outputFlags, a *auditFlags, log *auditlog.Log, ms []auditlog.Match) int {
+	logged, partly, missing := auditlog.Counts(ms)
+	if !o.quiet {
+		for _, w := range log.Warnings {
+			fmt.Fprintf(e.stderr, "odmadmin diff: %s: warning %s: %s (%s)\n", a.log, w.Code, w.Message, plural(w.Count, "time"))
+		}
+		fmt.Fprintf(e.stderr, "odmadmin diff: %d logged, %d partly logged, %d missing of %s; the log has %d entries in the range\n",
+			logged, partly, missing, plural(len(ms), "change"), len(log.Entries))
+	}
+	if missing > 0 || (a.strict && partly > 0) {
+		return 1
+	}
+	return 0
+}

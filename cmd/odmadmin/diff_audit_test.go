@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDiffAudit checks odmadmin diff --audit: which changes the log records, and the exit
+// status a migration's QA scripts on.
+func TestDiffAudit(t *testing.T) {
+	a, b := diffDir+"inform.xml", diffDir+"rave.xml"
+	full := filepath.Join(t.TempDir(), "full.csv")
+	// The csv output with --by and --at reads like the real log, so it is a complete log.
+	if code, _, stderr := runSub("", "diff", "--key", "login", "--format", "csv", "--by", "Ada Admin (aadmin)",
+		"--at", "2026-03-02T10:00:00Z", "-o", full, a, b); code != 1 {
+		t.Fatalf("diff --format csv: exit %d: %s", code, stderr)
+	}
+	partial := diffDir + "audit-partial.csv"
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		want   []string // lines or fragments the output must contain
+		reason string
+	}{
+		{[]string{"--audit", full}, 0, []string{"LOGGED  USER_ADDED Priya Nair (pnair) (log line 7)"},
+			"diff --audit: every change of the diff appears in the log: exit 0"},
+		{[]string{"--audit", partial}, 1, []string{
+			"LOGGED  PROFILE_CHANGE Bruno Okafor (bokafor): emails:",
+			"MISSING ROLE_CHANGE Dmitri Lindqvist (dlindqvist)",
+			"LOGGED  USER_ADDED Priya Nair (pnair) (log line 5)",
+			`PARTLY  ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-S101: "" -> "Clinical Research Coordinator" (log line 4: Demo Study (Production)-Springfield: "" -> "Clinical Research Coordinator")`},
+			"exit 1 when some changes are missing; a role logged under the study's name is partly logged"},
+		{[]string{"--audit", partial, "--from", "01-Mar-2026", "--to", "02-MAR-2026"}, 1, []string{"MISSING USER_ADDED Priya Nair (pnair)"},
+			"--from/--to keep the entries from the Start Date through the End Date, inclusive"},
+		{[]string{"--audit", partial, "--format", "json"}, 1, []string{`{"status":"LOGGED","change":{"event":"PROFILE_CHANGE"`, `"entry":{"event":"PROFILE_CHANGE","time":"2026-03-01T09:00:00.5Z"`},
+			"json output"},
+		{[]string{"--audit", partial, "--format", "csv"}, 1, []string{"AUDIT EVENT,DATE/TIME,TARGET OBJECT,BY,VALUE TYPE,OLD VALUE,NEW VALUE,STATUS,LOG LINE",
+			"USER_ADDED,2026-02-01T09:00:00Z,Priya Nair (pnair),Ada Admin (aadmin),,,,LOGGED,5"},
+			"csv output adds STATUS and LOG LINE"},
+		{[]string{"--audit", partial, "--from", "01-Jan-2025", "--to", "10-Mar-2026"}, 2, []string{},
+			"a range beyond a year is a clear error"},
+		{[]string{"--audit", diffDir + "nope.csv"}, 2, []string{}, "a missing log"},
+		{[]string{"--audit", a}, 2, []string{}, "an ODM file is no audit log"},
+		{[]string{"--from", "01-Mar-2026"}, 2, []string{}, "--from needs --audit"},
+		{[]string{"--at", "yesterday"}, 2, []string{}, "--at must be a time"},
+	} {
+		code, out, stderr := runSub("", "diff", append(append([]string{"--key", "login"}, tc.args...), a, b)...)
+		if code != tc.code {
+			t.Errorf("%s: diff %q: exit %d, want %d\n%s%s", tc.reason, tc.args, code, tc.code, out, stderr)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: diff %q: output lacks %q:\n%s", tc.reason, tc.args, w, out)
+			}
+		}
+		if code == 2 && (strings.Count(stderr, "\n") > 2 || stderr == "") {
+			t.Errorf("%s: want a clear error, got %q", tc.reason, stderr)
+		}
+	}
+	_, _, stderr := runSub("", "diff", "--key", "login", "--audit", partial, "--from", "01-Jan-2025", "--to", "10-Mar-2026", a, b)
+	if !strings.Contains(stderr, "more than a year") || !strings.Contains(stderr, "at most 368 days") {
+		t.Errorf("the error says the range is over a year: %q", stderr)
+	}
+	_, _, stderr = runSub("", "diff", "--key", "login", "--audit", partial, a, b)
+	if !strings.Contains(stderr, "2 logged, 1 partly logged, 4 missing of 7 changes") {
+		t.Errorf("summary: %q", stderr)
+	}
+	if _, err := os.Stat(full); err != nil {
+		t.Fatal(err)
+	}
+}
