@@ -473,3 +473,29 @@ func SuggestPhone(phone string) (string, bool) {
 	}
 	return out, true
 }
+
+// bulkHeaders maps the column headers of OpenClinica's bulk participant CSV (ParticipantID,
+// FirstName, LastName, EmailAddress, MobileNumber, as the OpenClinica server reads them),
+// folded by headerKey, to the API field names.
+var bulkHeaders = map[string]string{
+	"participantid": "subjectKey",
+	"firstname":     "firstName",
+	"lastname":      "lastName",
+	"emailaddress":  "emailAddress",
+	"mobilenumber":  "phoneNumber",
+}
+
+// FieldName returns the API field name a column header stands for: an API field name
+// ([ContactFields], or [IdentifierAlias]) as it is, or a header of OpenClinica's bulk
+// participant CSV (ParticipantID, FirstName, LastName, EmailAddress, MobileNumber; letter
+// case and spaces ignored). It returns false for any other header.
+func FieldName(header string) (string, bool) {
+	h := strings.TrimSpace(header)
+	var probe Contact
+	if probe.Set(h, "") == nil {
+		return h, true
+	}
+	key := strings.ToLower(strings.Join(strings.Fields(h), ""))
+	name, ok := bulkHeaders[key]
+	return name, ok
+}

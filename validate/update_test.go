@@ -81,3 +81,21 @@ func TestSuggestPhone(t *testing.T) {
 		t.Errorf("the suggestion is personal data and needs Options.Values: %+v", fs)
 	}
 }
+
+func TestFieldName(t *testing.T) {
+	for _, tc := range []struct{ in, want, reason string }{
+		{"subjectKey", "subjectKey", "API field names stand for themselves"},
+		{"identifier", "identifier", "the older name of secondaryId"},
+		{"ParticipantID", "subjectKey", "OpenClinica's bulk participant CSV header"},
+		{"FirstName", "firstName", "bulk CSV header"},
+		{"LastName", "lastName", "bulk CSV header"},
+		{"Email Address", "emailAddress", "bulk CSV header, spaces ignored"},
+		{"MOBILENUMBER", "phoneNumber", "bulk CSV header, letter case ignored"},
+		{"Phone", "", "not a header of either"},
+	} {
+		got, ok := FieldName(tc.in)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("FieldName(%q) = %q, %v; want %q (%s)", tc.in, got, ok, tc.want, tc.reason)
+		}
+	}
+}

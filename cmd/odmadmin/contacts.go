@@ -17,10 +17,12 @@ import (
 
 func runContacts(e *env, args []string) int {
 	fs := newFlagSet(e, "contacts",
-		"odmadmin contacts [--format json|text] [--values] [-o OUT] [--max N] [--quiet] [FILE]",
-		"odmadmin contacts --format text cmd/odmadmin/testdata/contacts/mixed.csv # exit 1")
+		"odmadmin contacts [--format json|text] [--values] [--study OID [--site OID] --role ROLE ...] [-o OUT] [--max N] [--quiet] [FILE]",
+		"odmadmin contacts --format text cmd/odmadmin/testdata/contacts/mixed.csv # exit 1\n"+
+			"odmadmin contacts --study S_DEMO --site S_SITE1 --role CRC --caller-site S_SITE1 --participate --cap 100 --enrolled 99 cmd/odmadmin/testdata/contacts/valid.csv # exit 1")
 	o := fs.outputFlags("json", "text")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
+	ctx := fs.requestFlags()
 	fs.setHelp(contactsHelp())
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -41,6 +43,10 @@ func runContacts(e *env, args []string) int {
 		return fail(e, "contacts", err)
 	}
 	opts := validate.Options{Values: *values}
+	req, err := ctx.request()
+	if err != nil {
+		return usagef(e, "contacts", "%v", err)
+	}
 	invalid := false
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		out := &contactWriter{w: w, text: o.format == "text", values: *values}
@@ -54,7 +60,16 @@ func runContacts(e *env, args []string) int {
 			if err != nil {
 				return err
 			}
+			if req != nil && rec.Register == "" {
+				rec.Register = ctx.register // the request's ?register=, unless the record says
+			}
 			findings := validate.CheckContact(rec, opts)
+			if req != nil {
+				findings = append(findings, validate.CheckRequest(rec, *req, opts)...)
+				if len(findings) == 0 {
+					req.Study.Enrolled++ // an accepted record adds a participant
+				}
+			}
 			if len(findings) > 0 {
 				invalid = true
 			}
@@ -77,9 +92,24 @@ func runContacts(e *env, args []string) int {
 func contactsHelp() string {
 	return fmt.Sprintf(`
 Input (FILE, or stdin when FILE is absent or "-"): a JSON array of participant records
-with the API's field names, or CSV whose header row uses those names. Input whose first
-non-space character is "[" is JSON; anything else is CSV. Fields:
+with the API's field names, or CSV whose header row uses those names or the headers of
+OpenClinica's bulk participant CSV (ParticipantID, FirstName, LastName, EmailAddress,
+MobileNumber). Input whose first non-space character is "[" is JSON; anything else is
+CSV. Fields:
   %s (also "identifier")
+
+Request context: with --study (or any other context flag) every record is also checked
+against the request it would be sent in, as the participant API checks it: the study and
+site exist and are Available, the Participant ID Method, the caller's role (custom roles
+such as "CRC (TEST)" act as their base role; --base-role or --custom-role NAME=BASE give
+it), a site-level caller stays at their site, CRCs and Investigators cannot add
+study-level participants, registration needs --participate, study-level participants get
+no contact data, and --cap is not exceeded (every accepted record adds one to
+--enrolled). Without --site the records go to the study-level endpoint. Every record is
+a new participant.
+
+A phone number in another form that has exactly one form the server takes
+("+1 (555) 555-1212") is reported with that form as the suggestion when --values is given.
 
 Records are numbered from 0 in input order, in both output formats. Output is written
 as records are read; when the input turns out to be unreadable part-way, the command stops
@@ -200,17 +230,18 @@ func newCSVContacts(r io.Reader, name string, skippedLines int) (*contactSource,
 	seen := map[string]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
-		var probe validate.Contact
-		if err := probe.Set(h, ""); err != nil {
-			return nil, fmt.Errorf("%s:%d: unknown column %q; the header row must use the API field names: %s (or identifier)",
+		field, ok := validate.FieldName(h)
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: unknown column %q; the header row must use the API field names: %s (or identifier), or OpenClinica's bulk CSV headers ParticipantID, FirstName, LastName, EmailAddress, MobileNumber",
 				name, skippedLines+1, h, strings.Join(validate.ContactFields(), ", "))
 		}
+		h = field
 		key := h
 		if h == validate.IdentifierAlias {
 			key = "secondaryId" // the same field under two names would be ambiguous
 		}
 		if seen[key] {
-			return nil, fmt.Errorf("%s:%d: column %q appears twice (identifier and secondaryId are one field)", name, skippedLines+1, h)
+			return nil, fmt.Errorf("%s:%d: column %q appears twice (identifier and secondaryId are one field, and so are a bulk CSV header and its API name)", name, skippedLines+1, h)
 		}
 		seen[key] = true
 		cols[i] = h
@@ -289,6 +320,10 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 			if cw.values {
 				b = append(b, " (value "...)
 				b = strconv.AppendQuote(b, f.Value)
+				if f.Suggestion != "" {
+					b = append(b, ", suggestion "...)
+					b = strconv.AppendQuote(b, f.Suggestion)
+				}
 				b = append(b, ')')
 			}
 			b = append(b, '\n')
@@ -317,6 +352,10 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 			if cw.values {
 				b = append(b, `,"value":`...)
 				b = jsontext.AppendString(b, f.Value)
+				if f.Suggestion != "" {
+					b = append(b, `,"suggestion":`...)
+					b = jsontext.AppendString(b, f.Suggestion)
+				}
 			}
 			b = append(b, '}')
 		}

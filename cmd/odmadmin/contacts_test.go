@@ -33,6 +33,8 @@ type contactResult struct {
 		Code    string  `json:"code"`
 		Message string  `json:"message"`
 		Value   *string `json:"value"`
+		// Suggestion is set only with --values, for a phone number with one valid form.
+		Suggestion *string `json:"suggestion"`
 	} `json:"errors"`
 }
 
