@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -42,6 +44,14 @@ The input is checked against the reader's limits (--max-depth, --max-token, --ma
 before a tree is built, so a hostile file is refused rather than exhausting memory or
 the stack. A malformed expression is an error.
 
+Memory: an expression about one record at a time, such as //odm:User[...]/odm:Email
+or count(//odm:Location[...]) ("//" and an element name, then only steps and
+predicates inside that element, no position on the first step), is evaluated record by
+record (each child of AdminData, and each other child of the root, with its ancestors'
+start tags), holding one record. Any other expression builds a tree of the whole
+document, about 14 times its size, and so is refused for inputs larger than --max-tree.
+An evaluation that runs past --timeout is stopped.
+
 Exit status: 0 a result (a non-empty node set, or a number, string or boolean),
 1 an empty node set, 2 error (bad expression, unreadable input).
 `
@@ -62,6 +72,8 @@ func runQuery(e *env, args []string) int {
 	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting (1 to 10000)")
 	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
 	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
+	maxTree := fs.Int64("max-tree", defaultMaxTree, "maximum input size in `bytes` for an expression that needs the whole document as a tree (0: no limit)")
+	timeout := fs.Duration("timeout", 0, "stop an evaluation that runs longer than `DURATION` (0: 10s plus 2s per MB of input)")
 	fs.setHelp(queryHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -97,7 +109,26 @@ func runQuery(e *env, args []string) int {
 	}
 	defer in.Close()
 	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
-	data, root, err := readChecked(in, opts)
+	if count, ok := recordPath(*expr); ok {
+		found := false
+		err := writeOutput(e, o.out, func(w io.Writer) error {
+			var err error
+			found, err = streamQuery(w, in, opts, *expr, ns, userODM, count, o.format == "text", *timeout)
+			return err
+		})
+		if err != nil {
+			return fail(e, "query", err)
+		}
+		if !found {
+			return 1
+		}
+		return 0
+	}
+	data, root, err := readChecked(in, opts, *maxTree)
+	if errors.Is(err, errTooBigForTree) {
+		return fail(e, "query", fmt.Errorf("%s: the expression needs the whole document as a tree, and the input is larger than --max-tree (%d bytes); "+
+			"ask per record (//odm:User[...], count(//odm:Location[...])) or raise --max-tree", in.Name, *maxTree))
+	}
 	if err != nil {
 		return fail(e, "query", err)
 	}
@@ -115,7 +146,9 @@ func runQuery(e *env, args []string) int {
 	found := false
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		var err error
-		found, err = evalXPath(w, x, doc, o.format == "text")
+		var read atomic.Int64
+		read.Store(int64(len(data)))
+		found, err = evalXPath(w, x, doc, newQueryBudget(*timeout, &read), o.format == "text")
 		return err
 	})
 	if err != nil {
@@ -186,12 +219,23 @@ func compileXPath(expr string, ns map[string]string) (x *xpath.Expr, err error) 
 // readChecked reads the whole input while the odm reader checks it, with the limits of
 // opts, as ODM. It returns the bytes and the root element's namespace. Nothing builds a
 // tree of the input before this pass has accepted it.
-func readChecked(r io.Reader, opts odm.ReadOptions) ([]byte, string, error) {
+func readChecked(r io.Reader, opts odm.ReadOptions, maxTree int64) ([]byte, string, error) {
 	var buf bytes.Buffer
-	rd := odm.NewReader(io.TeeReader(r, &buf), opts)
+	var sink io.Writer = &buf
+	limited := &limitedBuffer{buf: &buf, max: maxTree}
+	if maxTree > 0 {
+		sink = limited
+	}
+	tooBig := func(err error) error {
+		if limited.full {
+			return errTooBigForTree
+		}
+		return err
+	}
+	rd := odm.NewReader(io.TeeReader(r, sink), opts)
 	h, err := rd.Header()
 	if err != nil {
-		return nil, "", err
+		return nil, "", tooBig(err)
 	}
 	for {
 		_, err := rd.Next()
@@ -199,13 +243,13 @@ func readChecked(r io.Reader, opts odm.ReadOptions) ([]byte, string, error) {
 			break
 		}
 		if err != nil {
-			return nil, "", err
+			return nil, "", tooBig(err)
 		}
 	}
 	// The reader stops at the end of the document; keep whatever follows for the parser
 	// (it is only white space, comments or processing instructions, as the reader checked).
-	if _, err := io.Copy(&buf, r); err != nil {
-		return nil, "", err
+	if _, err := io.Copy(sink, r); err != nil {
+		return nil, "", tooBig(err)
 	}
 	root := ""
 	if h.Root != nil {
@@ -214,41 +258,85 @@ func readChecked(r io.Reader, opts odm.ReadOptions) ([]byte, string, error) {
 	return buf.Bytes(), root, nil
 }
 
-// evalXPath evaluates x against the document and writes the result. It reports whether
-// there was a result (a non-empty node set or a scalar).
-func evalXPath(w io.Writer, x *xpath.Expr, doc *xmlquery.Node, text bool) (found bool, err error) {
+// limitedBuffer is a buffer that refuses to grow past max bytes.
+type limitedBuffer struct {
+	buf  *bytes.Buffer
+	max  int64
+	full bool // a write was refused (the reader reports it in its own words)
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if int64(l.buf.Len()+len(p)) > l.max {
+		l.full = true
+		return 0, errTooBigForTree
+	}
+	return l.buf.Write(p)
+}
+
+// evalValue evaluates x with nav as the context, within the budget.
+func evalValue(x *xpath.Expr, nav xpath.NodeNavigator, b *queryBudget) (v any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			found, err = false, fmt.Errorf("evaluating XPath expression %q: %v", x.String(), r)
+			v, err = nil, evalPanic(x, r, b)
 		}
 	}()
-	bw := bufio.NewWriter(w)
-	switch v := x.Evaluate(xmlquery.CreateXPathNavigator(doc)).(type) {
+	return x.Evaluate(nav), nil
+}
+
+// evalPanic turns a panic inside the xpath package into an error: the budget's, or
+// another one (a bug there must not crash the command).
+func evalPanic(x *xpath.Expr, r any, b *queryBudget) error {
+	if r == errQueryTimeout {
+		return b.timeoutError()
+	}
+	return fmt.Errorf("evaluating XPath expression %q: %v", x.String(), r)
+}
+
+// writeResult evaluates x with nav as the context and writes the result to w. It reports
+// whether there was a result (a non-empty node set or a scalar).
+func writeResult(w *bufio.Writer, x *xpath.Expr, nav xpath.NodeNavigator, b *queryBudget, text bool) (found bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = false, evalPanic(x, r, b)
+		}
+	}()
+	switch v := x.Evaluate(nav).(type) {
 	case *xpath.NodeIterator:
 		for v.MoveNext() {
-			nav, ok := v.Current().(*xmlquery.NodeNavigator)
+			nav, ok := navigator(v.Current())
 			if !ok {
 				continue
 			}
 			found = true
 			if text {
-				bw.WriteString(stringValue(nav))
+				w.WriteString(stringValue(nav))
 			} else {
-				writeXPathNode(bw, nav)
+				writeXPathNode(w, nav)
 			}
-			bw.WriteByte('\n')
+			w.WriteByte('\n')
 		}
 	case float64:
 		found = true
-		bw.WriteString(formatNumber(v) + "\n")
+		w.WriteString(formatNumber(v) + "\n")
 	case string:
 		found = true
-		bw.WriteString(v + "\n")
+		w.WriteString(v + "\n")
 	case bool:
 		found = true
-		bw.WriteString(strconv.FormatBool(v) + "\n")
+		w.WriteString(strconv.FormatBool(v) + "\n")
 	default:
 		return false, fmt.Errorf("XPath expression %q gave an unexpected result of type %T", x.String(), v)
+	}
+	return found, nil
+}
+
+// evalXPath evaluates x against the whole document within the budget and writes the
+// result. It reports whether there was a result.
+func evalXPath(w io.Writer, x *xpath.Expr, doc *xmlquery.Node, b *queryBudget, text bool) (bool, error) {
+	bw := bufio.NewWriter(w)
+	found, err := writeResult(bw, x, &budgetNav{xmlquery.CreateXPathNavigator(doc), b}, b, text)
+	if err != nil {
+		return false, err
 	}
 	return found, bw.Flush()
 }

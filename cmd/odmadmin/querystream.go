@@ -1,0 +1,601 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// How query holds a document. Most questions asked of an export are about one record at
+// a time: //odm:User[...], //odm:Location[@OID='S1']/..., count(//odm:User[...]). Such an
+// expression gives, over the whole document, the concatenation of what it gives over each
+// record (a child of AdminData, or a child of the root other than AdminData) together with
+// its ancestors, because nothing in it looks outside the record. query then reads the file
+// once, record by record, and holds one record's tree at a time: memory does not grow with
+// the number of users. Any other expression needs the whole document as a tree, which
+// costs about 14 times the file's size in memory, so that path refuses inputs larger than
+// --max-tree. Both paths stop an evaluation that runs longer than --timeout.
+
+// Defaults of --max-tree and of the automatic --timeout: a fixed allowance plus an
+// allowance per MB read.
+const (
+	defaultMaxTree    = 32 << 20
+	timeoutBase       = 10 * time.Second
+	timeoutPerMB      = 2 * time.Second
+	budgetCheckPeriod = 1 << 10
+)
+
+// errQueryTimeout stops an evaluation that ran past the time allowed.
+var errQueryTimeout = errors.New("the evaluation ran out of time")
+
+// errTooBigForTree reports an input too large for the whole-document tree.
+var errTooBigForTree = errors.New("input too large for a whole-document tree")
+
+// queryBudget bounds an evaluation's time. Navigator moves count; every
+// budgetCheckPeriod moves the clock is read.
+type queryBudget struct {
+	start time.Time
+	fixed time.Duration // --timeout; 0: timeoutBase plus timeoutPerMB per MB read
+	read  *atomic.Int64 // bytes read so far, for the automatic limit
+	moves int
+}
+
+func newQueryBudget(fixed time.Duration, read *atomic.Int64) *queryBudget {
+	return &queryBudget{start: time.Now(), fixed: fixed, read: read}
+}
+
+func (b *queryBudget) limit() time.Duration {
+	if b.fixed > 0 {
+		return b.fixed
+	}
+	return timeoutBase + time.Duration(b.read.Load()>>20)*timeoutPerMB
+}
+
+// tick counts one move and panics with errQueryTimeout past the limit; evalXPath recovers
+// the panic (the xpath package offers no other way to stop an evaluation).
+func (b *queryBudget) tick() {
+	b.moves++
+	if b.moves%budgetCheckPeriod == 0 && time.Since(b.start) > b.limit() {
+		panic(errQueryTimeout)
+	}
+}
+
+func (b *queryBudget) timeoutError() error {
+	how := "the automatic limit (" + timeoutBase.String() + " plus " + timeoutPerMB.String() + " per MB of input)"
+	if b.fixed > 0 {
+		how = "--timeout " + b.fixed.String()
+	}
+	return fmt.Errorf("the XPath evaluation took longer than %s allows; simplify the expression or raise --timeout", how)
+}
+
+// budgetNav is an xmlquery navigator that spends the budget on every move.
+type budgetNav struct {
+	*xmlquery.NodeNavigator
+	b *queryBudget
+}
+
+func (n *budgetNav) Copy() xpath.NodeNavigator {
+	return &budgetNav{n.NodeNavigator.Copy().(*xmlquery.NodeNavigator), n.b}
+}
+
+func (n *budgetNav) MoveTo(other xpath.NodeNavigator) bool {
+	n.b.tick()
+	if o, ok := other.(*budgetNav); ok {
+		return n.NodeNavigator.MoveTo(o.NodeNavigator)
+	}
+	return n.NodeNavigator.MoveTo(other)
+}
+
+func (n *budgetNav) MoveToRoot()        { n.b.tick(); n.NodeNavigator.MoveToRoot() }
+func (n *budgetNav) MoveToParent() bool { n.b.tick(); return n.NodeNavigator.MoveToParent() }
+func (n *budgetNav) MoveToNextAttribute() bool {
+	n.b.tick()
+	return n.NodeNavigator.MoveToNextAttribute()
+}
+func (n *budgetNav) MoveToChild() bool    { n.b.tick(); return n.NodeNavigator.MoveToChild() }
+func (n *budgetNav) MoveToFirst() bool    { n.b.tick(); return n.NodeNavigator.MoveToFirst() }
+func (n *budgetNav) MoveToNext() bool     { n.b.tick(); return n.NodeNavigator.MoveToNext() }
+func (n *budgetNav) MoveToPrevious() bool { n.b.tick(); return n.NodeNavigator.MoveToPrevious() }
+
+// navigator returns the xmlquery navigator behind a node of a result.
+func navigator(n xpath.NodeNavigator) (*xmlquery.NodeNavigator, bool) {
+	switch n := n.(type) {
+	case *budgetNav:
+		return n.NodeNavigator, true
+	case *xmlquery.NodeNavigator:
+		return n, true
+	}
+	return nil, false
+}
+
+// recordPath reports whether expr can be evaluated record by record, and whether it is a
+// count() of such a path (the counts of the records then add up). The test is lexical and
+// conservative: an expression it is not sure of goes the whole-document way, which gives
+// the same result. A record path is "//" and an element name other than ODM and
+// AdminData, then predicates and steps that look only inside the element: no axis that
+// leaves it (parent, ancestor, preceding, following and their variants), no absolute path
+// inside, no union, no variable, no function outside a list of those that read only their
+// arguments, and no predicate on the first step that could be a position (siblings of a
+// record are other records).
+func recordPath(expr string) (count, ok bool) {
+	s := strings.TrimSpace(expr)
+	if inner, found := strings.CutPrefix(s, "count("); found && strings.HasSuffix(inner, ")") {
+		inner = strings.TrimSpace(inner[:len(inner)-1])
+		if balanced(inner) {
+			s, count = inner, true
+		}
+	}
+	rest, found := strings.CutPrefix(s, "//")
+	if !found {
+		return false, false
+	}
+	name := 0
+	for name < len(rest) && (isNameByte(rest[name]) || rest[name] == ':') {
+		name++
+	}
+	qname := rest[:name]
+	local := qname[strings.LastIndexByte(qname, ':')+1:]
+	if local == "" || local == "ODM" || local == "AdminData" || strings.Count(qname, ":") > 1 {
+		return false, false
+	}
+	rest = strings.TrimLeft(rest[name:], " \t\r\n")
+	if rest != "" && rest[0] != '[' && rest[0] != '/' {
+		return false, false // a function call or node test such as text(), or an operator
+	}
+	// The predicates of the first step.
+	for strings.HasPrefix(rest, "[") {
+		end := closing(rest)
+		if end < 0 || !booleanPredicate(rest[1:end]) {
+			return false, false
+		}
+		rest = strings.TrimLeft(rest[end+1:], " \t\r\n")
+	}
+	return count, localOnly(s[2+name:])
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// skipLiteral returns the index after the string literal starting at s[i], or -1 when it
+// does not end.
+func skipLiteral(s string, i int) int {
+	end := strings.IndexByte(s[i+1:], s[i])
+	if end < 0 {
+		return -1
+	}
+	return i + 1 + end + 1
+}
+
+// closing returns the index of the bracket that closes s[0], or -1.
+func closing(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '"':
+			j := skipLiteral(s, i)
+			if j < 0 {
+				return -1
+			}
+			i = j - 1
+		case '[', '(':
+			depth++
+		case ']', ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// balanced reports whether the brackets of s pair up.
+func balanced(s string) bool {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'', '"':
+			j := skipLiteral(s, i)
+			if j < 0 {
+				return false
+			}
+			i = j - 1
+		case '[', '(':
+			depth++
+		case ']', ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+// booleanPredicate reports whether the predicate p certainly is no number (a number
+// predicate selects by position): a comparison or "and"/"or" at its top level, or a
+// path, or a function of the boolean and string kind.
+func booleanPredicate(p string) bool {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return false
+	}
+	depth := 0
+	hasCompare, hasArith := false, false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := skipLiteral(p, i)
+			if j < 0 {
+				return false
+			}
+			i = j - 1
+		case c == '[' || c == '(':
+			depth++
+		case c == ']' || c == ')':
+			depth--
+		case depth > 0:
+		case c == '=' || c == '<' || c == '>' || c == '!':
+			hasCompare = true
+		case c == '+' || c == '*' || c == '-' && (i == 0 || p[i-1] == ' ' || i+1 < len(p) && p[i+1] == ' '):
+			hasArith = true
+		case isNameByte(c) && (i == 0 || !isNameByte(p[i-1]) && p[i-1] != ':' && p[i-1] != '@'):
+			j := i
+			for j < len(p) && isNameByte(p[j]) {
+				j++
+			}
+			switch p[i:j] {
+			case "and", "or":
+				hasCompare = true
+			case "div", "mod":
+				hasArith = true
+			}
+			i = j - 1
+		}
+	}
+	if hasCompare {
+		return true
+	}
+	if hasArith {
+		return false
+	}
+	if c := p[0]; c >= '0' && c <= '9' || c == '.' && len(p) > 1 && p[1] >= '0' && p[1] <= '9' || c == '(' || c == '$' {
+		return false
+	}
+	for _, f := range []string{"count", "sum", "number", "string-length", "floor", "ceiling", "round", "position", "last"} {
+		if rest, ok := strings.CutPrefix(p, f); ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "(") {
+			return false
+		}
+	}
+	return true
+}
+
+// localFunctions are the XPath functions that read only their arguments (or the context
+// node); node tests that look like calls are here too.
+var localFunctions = map[string]bool{
+	"text": true, "node": true, "comment": true, "processing-instruction": true,
+	"count": true, "sum": true, "string": true, "concat": true, "contains": true,
+	"starts-with": true, "ends-with": true, "substring": true, "substring-before": true,
+	"substring-after": true, "string-length": true, "normalize-space": true,
+	"translate": true, "not": true, "true": true, "false": true, "boolean": true,
+	"number": true, "floor": true, "ceiling": true, "round": true, "local-name": true,
+	"name": true, "namespace-uri": true, "lower-case": true, "upper-case": true,
+}
+
+// localAxes are the axes that stay inside the context node.
+var localAxes = map[string]bool{"child": true, "descendant": true, "descendant-or-self": true, "attribute": true, "self": true}
+
+// localOnly reports whether the part of a record path after its first name looks only
+// inside the record.
+func localOnly(s string) bool {
+	prev := byte('[') // the last byte before the current one that is not white space
+	prevWord := ""
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			continue
+		case c == '\'' || c == '"':
+			j := skipLiteral(s, i)
+			if j < 0 {
+				return false
+			}
+			i, prevWord = j-1, ""
+		case c == '$' || c == '|':
+			return false
+		case c == '.' && i+1 < len(s) && s[i+1] == '.':
+			return false
+		case c == '/':
+			// A slash that starts an operand is an absolute path; one that follows a
+			// step continues the path.
+			if strings.IndexByte("[(,=<>!+-*", prev) >= 0 || prevWord == "and" || prevWord == "or" || prevWord == "div" || prevWord == "mod" {
+				if i > 0 || prev != '[' {
+					return false
+				}
+			}
+			prevWord = ""
+		case c == ':' && i+1 < len(s) && s[i+1] == ':':
+			if !localAxes[prevWord] {
+				return false
+			}
+			i++
+			prevWord = ""
+		case c == '(':
+			if prev != '[' && prevWord != "" && !localFunctions[prevWord] {
+				return false
+			}
+			if prevWord == "" && isNameByte(prev) {
+				return false // a prefixed function name, such as fn:x()
+			}
+			prevWord = ""
+		case isNameByte(c) && c != '-' && c != '.':
+			j := i
+			for j < len(s) && isNameByte(s[j]) {
+				j++
+			}
+			prevWord = s[i:j]
+			// A prefixed name: the word is the local part.
+			if i > 0 && s[i-1] == ':' && (i < 2 || s[i-2] != ':') {
+				prevWord = "prefixed:" + prevWord
+			}
+			i = j - 1
+			prev = s[i]
+			continue
+		default:
+			prevWord = ""
+		}
+		prev = c
+	}
+	return true
+}
+
+// recordReader reads a document record by record. Each record comes with its ancestors'
+// start tags as written, so that a parser sees the namespaces in scope.
+type recordReader struct {
+	br   *bufio.Reader
+	buf  []byte // bytes read since base
+	base int64  // input offset of buf[0]
+	read *atomic.Int64
+	dec  *xml.Decoder
+
+	depth    int
+	rootName string // the root's name as written (prefix:local)
+	rootTag  []byte // the root start tag
+	rootNS   string // the root's namespace
+	adName   string
+	adTag    []byte // the start tag of the AdminData the reader is in, or nil
+}
+
+func newRecordReader(r io.Reader, read *atomic.Int64) *recordReader {
+	rr := &recordReader{br: bufio.NewReaderSize(r, 64<<10), read: read}
+	rr.dec = xml.NewDecoder(rr)
+	return rr
+}
+
+// ReadByte keeps every byte the XML decoder reads, so that a record's text can be cut out
+// of the input by the decoder's offsets.
+func (r *recordReader) ReadByte() (byte, error) {
+	c, err := r.br.ReadByte()
+	if err == nil {
+		r.buf = append(r.buf, c)
+	}
+	return c, err
+}
+
+func (r *recordReader) Read(p []byte) (int, error) {
+	// The decoder uses ReadByte; Read is here only to be an io.Reader.
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c, err := r.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p[0] = c
+	return 1, nil
+}
+
+// slice returns the input between two offsets; both must be at or after base.
+func (r *recordReader) slice(from, to int64) []byte { return r.buf[from-r.base : to-r.base] }
+
+// drop forgets the input before offset at.
+func (r *recordReader) drop(at int64) {
+	n := copy(r.buf, r.buf[at-r.base:])
+	r.buf = r.buf[:n]
+	r.base = at
+	r.read.Store(at) // for the automatic time limit
+}
+
+// skip reads up to the end of the element whose start tag was just read. (Decoder.Skip
+// cannot follow RawToken: it matches end tags against a stack only Token fills. Tags are
+// matched by the odm reader that checks the input in step.)
+func (r *recordReader) skip() error {
+	for depth := 1; depth > 0; {
+		tok, err := r.dec.RawToken()
+		if err == io.EOF {
+			return io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+func rawName(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+// next returns the next record as a small document: the root's and AdminData's start tags,
+// the record, and their end tags. It returns io.EOF after the last record.
+func (r *recordReader) next() ([]byte, error) {
+	for {
+		start := r.dec.InputOffset()
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			return nil, err
+		}
+		end := r.dec.InputOffset()
+		switch t := tok.(type) {
+		case xml.StartElement:
+			r.depth++
+			switch {
+			case r.depth == 1:
+				r.rootName, r.rootTag = rawName(t.Name), bytes.Clone(r.slice(start, end))
+				for _, a := range t.Attr {
+					if a.Name.Space == "" && a.Name.Local == "xmlns" && t.Name.Space == "" || a.Name.Space == "xmlns" && a.Name.Local == t.Name.Space {
+						r.rootNS = a.Value
+					}
+				}
+				r.drop(end)
+			case r.depth == 2 && t.Name.Local == "AdminData":
+				r.adName, r.adTag = rawName(t.Name), bytes.Clone(r.slice(start, end))
+				r.drop(end)
+			default:
+				if err := r.skip(); err != nil {
+					return nil, err
+				}
+				r.depth--
+				return r.wrap(r.slice(start, r.dec.InputOffset())), nil
+			}
+		case xml.EndElement:
+			r.depth--
+			if r.depth == 1 {
+				r.adTag = nil
+			}
+			r.drop(end)
+		default:
+			r.drop(end)
+		}
+	}
+}
+
+// wrap puts a record into its ancestors and forgets the input read so far.
+func (r *recordReader) wrap(record []byte) []byte {
+	doc := make([]byte, 0, len(r.rootTag)+len(r.adTag)+len(record)+len(r.rootName)+len(r.adName)+8)
+	doc = append(doc, r.rootTag...)
+	if r.adTag != nil {
+		doc = append(doc, r.adTag...)
+	}
+	doc = append(doc, record...)
+	if r.adTag != nil {
+		doc = append(doc, "</"+r.adName+">"...)
+	}
+	doc = append(doc, "</"+r.rootName+">"...)
+	r.drop(r.dec.InputOffset())
+	return doc
+}
+
+// streamQuery evaluates the record path expr over the input record by record while the
+// odm reader checks the input against opts's limits in step. count says expr is a count()
+// of a record path.
+func streamQuery(w io.Writer, in io.Reader, opts odm.ReadOptions, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {
+	var read atomic.Int64
+	pr, pw := io.Pipe()
+	checked := make(chan error, 1)
+	go func() {
+		rd := odm.NewReader(io.TeeReader(in, pw), opts)
+		err := drain(rd)
+		if err == nil {
+			// Whatever follows the document goes to the parser too.
+			_, err = io.Copy(pw, in)
+		}
+		pw.CloseWithError(err)
+		checked <- err
+	}()
+	found, err := evalRecords(w, pr, &read, expr, ns, userODM, count, text, timeout)
+	if err != nil {
+		// Let the check finish: its error, if any, says more about the input.
+		io.Copy(io.Discard, pr)
+	}
+	if cerr := <-checked; cerr != nil {
+		return false, cerr
+	}
+	return found, err
+}
+
+// drain reads the whole document with the odm reader, which checks it.
+func drain(rd *odm.Reader) error {
+	if _, err := rd.Header(); err != nil {
+		return err
+	}
+	for {
+		if _, err := rd.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
+func evalRecords(w io.Writer, r io.Reader, read *atomic.Int64, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {
+	rr := newRecordReader(r, read)
+	budget := newQueryBudget(timeout, read)
+	var x *xpath.Expr
+	total := 0.0
+	found := false
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for {
+		rec, err := rr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return false, err
+		}
+		if x == nil {
+			if !userODM && rr.rootNS != "" {
+				ns["odm"] = rr.rootNS
+			}
+			if x, err = compileXPath(expr, ns); err != nil {
+				return false, err
+			}
+		}
+		doc, err := xmlquery.Parse(bytes.NewReader(rec))
+		if err != nil {
+			return false, err
+		}
+		nav := &budgetNav{xmlquery.CreateXPathNavigator(doc), budget}
+		if count {
+			v, err := evalValue(x, nav, budget)
+			if err != nil {
+				return false, err
+			}
+			n, _ := v.(float64)
+			total += n
+			continue
+		}
+		f, err := writeResult(bw, x, nav, budget, text)
+		if err != nil {
+			return false, err
+		}
+		found = found || f
+	}
+	if count {
+		bw.WriteString(formatNumber(total) + "\n")
+		found = true
+	}
+	return found, bw.Flush()
+}

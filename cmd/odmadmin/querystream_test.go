@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/antchfx/xmlquery"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// TestRecordPath checks which expressions are evaluated record by record.
+func TestRecordPath(t *testing.T) {
+	for _, tc := range []struct {
+		expr          string
+		stream, count bool
+		reason        string
+	}{
+		{"//odm:User", true, false, "a record element"},
+		{"//odm:User[odm:LoginName='x']/odm:Email", true, false, "a predicate and a step inside"},
+		{" count( //odm:User[@pf:Active = 'No'] ) ", true, true, "a count of a record path"},
+		{"//User[contains(Email, '/')]/@OID", true, false, "a slash inside a literal"},
+		{"//odm:User[odm:Address/odm:City='x' and not(odm:Fax)]", true, false, "and, not() and a relative path"},
+		{"//odm:User[.//odm:Email]", true, false, "a relative descendant path"},
+		{"//odm:LoginName", true, false, "an element inside records"},
+		{"//odm:Location/descendant::odm:TranslatedText", true, false, "a descendant axis"},
+		{"//odm:User/odm:Email[1]", true, false, "a position below the first step stays in the record"},
+		{"//odm:User[1]", false, false, "a position among records"},
+		{"//odm:User[last()]", false, false, "last() among records"},
+		{"//odm:User[position() < 3]", true, false, "a comparison is no number... (position is not a local function)"},
+		{"//odm:User[count(odm:Email)]", false, false, "a number predicate"},
+		{"//odm:User[odm:X + 1]", false, false, "arithmetic"},
+		{"//odm:User[@OID=//odm:User/@OID]", false, false, "an absolute path inside"},
+		{"//odm:User[../odm:Location]", false, false, "the parent"},
+		{"//odm:User/ancestor::odm:ODM", false, false, "an ancestor axis"},
+		{"//odm:User/following-sibling::odm:User", false, false, "a sibling axis"},
+		{"//odm:User | //odm:Location", false, false, "a union"},
+		{"//odm:User[@OID=$x]", false, false, "a variable"},
+		{"//odm:User[lang('en')]", false, false, "lang() looks at ancestors"},
+		{"//odm:AdminData/odm:User", false, false, "AdminData is an ancestor of records"},
+		{"//ODM", false, false, "the root"},
+		{"//*", false, false, "a wildcard may match ancestors"},
+		{"//text()", false, false, "a node test"},
+		{"/ODM/AdminData/User", false, false, "an absolute path from the root"},
+		{"(//odm:User)[2]", false, false, "a filter expression"},
+		{"count(//odm:User) > 1", false, false, "a comparison of a count"},
+		{"count(//odm:User) + count(//odm:Location)", false, false, "two counts"},
+	} {
+		count, ok := recordPath(tc.expr)
+		if tc.expr == "//odm:User[position() < 3]" {
+			// position() is not in the list of local functions, so the path is refused.
+			tc.stream = false
+		}
+		if ok != tc.stream || (ok && count != tc.count) {
+			t.Errorf("recordPath(%q) = count %v, stream %v; want %v, %v (%s)", tc.expr, count, ok, tc.count, tc.stream, tc.reason)
+		}
+	}
+}
+
+// TestQueryStreamSameAsTree checks that record-by-record evaluation gives what the
+// whole-document tree gives, on the fixtures and a generated export.
+func TestQueryStreamSameAsTree(t *testing.T) {
+	var genDoc bytes.Buffer
+	if err := gen.InForm(&genDoc, 60); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"generated": genDoc.Bytes()}
+	for _, f := range []string{queryDir + "inform.xml", queryDir + "odm2.xml", "testdata/check/errors.xml", "testdata/diff/rave.xml"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = b
+	}
+	exprs := []string{
+		"//odm:User", "//odm:User/odm:LoginName", "//User/LoginName", "//odm:User[@pf:Active='No']/odm:FullName",
+		"//odm:User/@pf:DBUID", "//odm:Location/@pf:Note", "//odm:Location[@OID='S1']/pf:Mnemonic",
+		"count(//odm:User)", "count(//odm:User[odm:LocationRef/@LocationOID='10003'])", "//odm:User[odm:LoginName='user000007']/odm:Email",
+		"//odm:LocationRef/@LocationOID", "//odm:User[odm:Email][not(odm:Fax)]/@OID", "//pf:GroupRef", "//odm:MetaDataVersionRef",
+		"//odm:User/odm:UserName", "//odm:Address/odm:StreetName[2]", "count(//odm:StreetName)", "//odm:Study", "//odm:User[odm:LoginName='nobody']",
+	}
+	ns := func() map[string]string {
+		return map[string]string{"odm": odm.NS13, "pf": odm.NSInForm, "mdsol": odm.NSRave, "OpenClinica": odm.NSOpenClinica}
+	}
+	compared := 0
+	for name, data := range files {
+		for _, expr := range exprs {
+			count, ok := recordPath(expr)
+			if !ok {
+				t.Fatalf("%q is not a record path", expr)
+			}
+			for _, text := range []bool{false, true} {
+				var stream bytes.Buffer
+				found, err := streamQuery(&stream, bytes.NewReader(data), odm.ReadOptions{}, expr, ns(), false, count, text, 0)
+				if err != nil {
+					t.Fatalf("%s: %q: stream: %v", name, expr, err)
+				}
+				want, wantFound := treeQuery(t, data, expr, ns(), text)
+				if stream.String() != want || found != wantFound {
+					t.Errorf("%s: %q (text %v): record by record\n%q (found %v)\nwhole tree\n%q (found %v)", name, expr, text, stream.String(), found, want, wantFound)
+				}
+				if want != "" && want != "0\n" {
+					compared++
+				}
+			}
+		}
+	}
+	if compared < 30 {
+		t.Fatalf("only %d comparisons had a result: the test compares too little", compared)
+	}
+}
+
+// treeQuery evaluates expr the whole-document way.
+func treeQuery(t *testing.T, data []byte, expr string, ns map[string]string, text bool) (string, bool) {
+	t.Helper()
+	body, root, err := readChecked(bytes.NewReader(data), odm.ReadOptions{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns["odm"] = root
+	x, err := compileXPath(expr, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := xmlquery.Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	read := newQueryBudget(0, new(atomic.Int64))
+	found, err := evalXPath(&out, x, doc, read, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), found
+}
+
+// TestQueryBounds checks the evaluation time limit, the tree size limit and errors met
+// while streaming.
+func TestQueryBounds(t *testing.T) {
+	var doc bytes.Buffer
+	if err := gen.InForm(&doc, 1000); err != nil { // about 1 MB
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, out, stderr := runSub(doc.String(), "query", "--timeout", "1s", "--xpath", "count(//*[count(//*)>0])")
+	if code != 2 || out != "" || !strings.Contains(stderr, "--timeout 1s") {
+		t.Errorf("quadratic expression: exit %d, stdout %q, stderr %q; want a timeout", code, out, stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the 1s timeout took %v", d)
+	}
+	code, out, stderr = runSub(doc.String(), "query", "--max-tree", "100000", "--xpath", "count(//*)")
+	if code != 2 || out != "" || !strings.Contains(stderr, "--max-tree") {
+		t.Errorf("tree too large: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	code, out, stderr = runSub(doc.String(), "query", "--max-tree", "100000", "--xpath", "count(//odm:User)")
+	if code != 0 || out != "1000\n" {
+		t.Errorf("a record path ignores --max-tree: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	// Input the odm reader refuses half way: the reader's error, not the parser's.
+	broken := strings.Replace(doc.String(), "</User>", "</Usr>", 1000)
+	code, _, stderr = runSub(broken, "query", "--xpath", "//odm:User/odm:LoginName")
+	if code != 2 || !strings.HasPrefix(stderr, "odmadmin query: ") || strings.Contains(stderr, "panic") {
+		t.Errorf("broken input: exit %d, stderr %q", code, stderr)
+	}
+	deep := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="u">` + strings.Repeat("<a>", 1000) + strings.Repeat("</a>", 1000) + `</User></AdminData></ODM>`
+	code, _, stderr = runSub(deep, "query", "--xpath", "//odm:User/@OID")
+	if code != 2 || !strings.Contains(stderr, "nest deeper") {
+		t.Errorf("deep record: exit %d, stderr %q", code, stderr)
+	}
+}
