@@ -2,10 +2,12 @@ package diff
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/mapping"
 )
 
@@ -125,6 +127,14 @@ type Change struct {
 // Compare returns the changes that turn directory a into directory b, in a deterministic
 // order (see the package documentation). Nil directories are empty ones.
 func Compare(a, b *mapping.Directory, opts Options) []Change {
+	changes, _ := CompareContext(context.Background(), a, b, opts)
+	return changes
+}
+
+// CompareContext is Compare that stops when ctx is cancelled and then returns ctx.Err()
+// and no changes: comparing two directories of hundreds of thousands of users takes
+// seconds, and an interactive caller must be able to give up.
+func CompareContext(ctx context.Context, a, b *mapping.Directory, opts Options) ([]Change, error) {
 	if a == nil {
 		a = &mapping.Directory{}
 	}
@@ -132,11 +142,15 @@ func Compare(a, b *mapping.Directory, opts Options) []Change {
 		b = &mapping.Directory{}
 	}
 	c := newComparer(a, b, opts)
+	c.check = ctxio.Check(ctx, 1024)
 	c.sites(a.Sites, b.Sites)
 	c.roleDefinitions(a.Groups, b.Groups)
 	c.users(a.Users, b.Users)
+	if c.err != nil {
+		return nil, c.err
+	}
 	c.flagRules(a, b)
-	return c.out
+	return c.out, nil
 }
 
 // comparer holds what one comparison needs: which fields to compare and how.
@@ -148,6 +162,9 @@ type comparer struct {
 	// byName: roles are compared by name (else by canonical role).
 	byName bool
 	out    []Change
+	// check returns the context's error every so many users; err keeps the first one.
+	check func() error
+	err   error
 }
 
 func newComparer(a, b *mapping.Directory, opts Options) *comparer {
@@ -235,6 +252,9 @@ func (c *comparer) users(as, bs []*mapping.User) {
 	ka, kb := c.keyed(as), c.keyed(bs)
 	i, j := 0, 0
 	for i < len(ka) || j < len(kb) {
+		if c.err = c.check(); c.err != nil {
+			return
+		}
 		switch {
 		case j == len(kb) || (i < len(ka) && ka[i].key < kb[j].key):
 			c.removedUser(ka[i].u)

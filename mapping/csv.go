@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 )
 
 // clinicalOneColumns are the columns of Oracle Clinical One's user upload template (seed
@@ -35,7 +37,7 @@ const allWord = "All"
 // roles) is one User. Header names are matched ignoring case and spaces; unknown columns
 // and unreadable values are reported as warnings.
 func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(ctxio.Reader(opts.Context, r))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -143,6 +144,10 @@ type Options struct {
 	// template uploaded with "Upload users to training mode", or writing one meant for it.
 	// Default: false.
 	Training bool
+	// Context, when set, stops ReadClinicalOneCSV once it is cancelled (the read fails
+	// with ctx.Err()). ODM input is stopped by the odm.ReadOptions.Context of the reader
+	// FromReader reads. Default (nil): never cancelled.
+	Context context.Context
 	// Now is the time written as CreationDateTime of a new ODM document and used to tell
 	// current users in the Clinical One export. Default: time.Now().
 	Now time.Time

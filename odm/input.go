@@ -3,6 +3,7 @@ package odm
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"regexp"
 	"strings"
@@ -37,6 +38,11 @@ type ReadOptions struct {
 	MaxTokenBytes int
 	// MaxInputBytes limits the input length in bytes. Default (0): no limit.
 	MaxInputBytes int64
+	// Context, when set, stops the read once it is cancelled: the next read of the input
+	// fails with an *Error that wraps ctx.Err(), so errors.Is(err, context.Canceled)
+	// holds. Reads are 64 KiB at most, so a cancelled read stops promptly. Default (nil):
+	// never cancelled.
+	Context context.Context
 	// MaxAttrs limits the attributes of one element. encoding/xml spends about a hundred
 	// bytes per attribute, so a tag of a million tiny attributes would cost far more memory
 	// than its size suggests. Default (0): DefaultMaxAttrs. Negative: no limit.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 )
 
 // Reading the JSON form. JSONToODM streams: the JSON is read token by token and the XML
@@ -44,7 +46,7 @@ func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
 // and the name used in errors; wopts the layout of values without a recorded layout. It
 // returns the writer's warnings.
 func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) ([]*Error, error) {
-	lc := &lineCounter{r: r, max: ropts.MaxInputBytes}
+	lc := &lineCounter{r: ctxio.Reader(ropts.Context, r), max: ropts.MaxInputBytes}
 	dec := json.NewDecoder(lc)
 	dec.UseNumber()
 	jr := &jreader{dec: dec, lc: lc, p: &jparser{name: ropts.Name}, x: newXW(w, wopts), maxDepth: ropts.maxDepth()}

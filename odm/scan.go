@@ -1,10 +1,13 @@
 package odm
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 )
 
 // source is the layout of an element as read: its name and attributes as written and the
@@ -120,7 +123,7 @@ type scanner struct {
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
 	s := &scanner{opts: opts, wsCache: make(map[string]string)}
-	in, err := prepareInput(r)
+	in, err := prepareInput(ctxio.Reader(opts.Context, r))
 	if err != nil {
 		s.err = s.locate(err, 1, 1)
 		return s
@@ -135,6 +138,9 @@ func newScanner(r io.Reader, opts ReadOptions) *scanner {
 }
 
 func (s *scanner) locate(err error, line, col int) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: "read stopped"}
+	}
 	var pe *Error
 	if errors.As(err, &pe) {
 		if pe.File == "" {
@@ -289,6 +295,10 @@ func (s *scanner) tokenError(err error, line, col int) error {
 		return s.err
 	}
 	l, c := s.d.InputPos()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// ReadOptions.Context was cancelled: say so, and let errors.Is find it.
+		return s.fail(err, "read stopped", l, c)
+	}
 	return s.fail(ErrSyntax, err.Error(), l, c)
 }
 

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/mapping"
 )
 
@@ -88,6 +90,9 @@ const DefaultMaxRows = 600
 
 // Options configure Make. The zero value is ready to use.
 type Options struct {
+	// Context, when set, stops Make once it is cancelled; Make then returns ctx.Err().
+	// Default (nil): never cancelled.
+	Context context.Context
 	// Study is the study the upload is for. Default: the export's only study (Make fails
 	// when the export has several).
 	Study string
@@ -125,7 +130,11 @@ func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) 
 			total++
 		}
 	}
+	check := ctxio.Check(opts.Context, 256)
 	for _, r := range rows {
+		if err := check(); err != nil {
+			return nil, err
+		}
 		if r.Blank {
 			continue
 		}

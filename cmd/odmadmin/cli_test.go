@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -196,6 +200,25 @@ func TestNearest(t *testing.T) {
 	} {
 		if got := nearest(tc.in, names); got != tc.want {
 			t.Errorf("nearest(%q) = %q, want %q (%s)", tc.in, got, tc.want, tc.reason)
+		}
+	}
+}
+
+// TestInterrupted: with the context cancelled (what Ctrl-C does), every command stops,
+// says "interrupted" in one line, exits 2 and leaves no output file.
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, in := range cmdInputs {
+		out := filepath.Join(t.TempDir(), "out")
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, ctx: ctx}
+		code := run(e, append([]string{name, "-o", out}, in.args...))
+		if code != 2 || !strings.HasSuffix(stderr.String(), "interrupted\n") || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and one line ending in interrupted", name, code, stderr.String())
+		}
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+			t.Errorf("%s: left %d files in the output directory", name, len(entries))
 		}
 	}
 }

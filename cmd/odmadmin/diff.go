@@ -123,7 +123,10 @@ func runDiff(e *env, args []string) int {
 			return fail(e, "diff", err)
 		}
 	}
-	changes := diff.Compare(dirs[0], dirs[1], opts)
+	changes, err := diff.CompareContext(e.context(), dirs[0], dirs[1], opts)
+	if err != nil {
+		return fail(e, "diff", err)
+	}
 	if log != nil {
 		ms := auditlog.Reconcile(changes, log.Entries)
 		if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {

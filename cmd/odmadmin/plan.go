@@ -78,7 +78,7 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	p, err := plan.Make(cur, rows, plan.Options{Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
+	p, err := plan.Make(cur, rows, plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
 	if err != nil {
 		return fail(e, "plan", err)
 	}
