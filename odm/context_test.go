@@ -11,6 +11,7 @@ import (
 // endlessUsers is an ODM document that never ends: AdminData with one user after another.
 // It calls cancel once it has served after bytes, and counts what it serves after that.
 type endlessUsers struct {
+	json       bool // the JSON form instead of XML
 	served     int64
 	after      int64
 	cancel     func()
@@ -21,13 +22,19 @@ type endlessUsers struct {
 
 const endlessHead = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileOID="F" FileType="Snapshot" CreationDateTime="2026-01-01T00:00:00Z"><AdminData>`
 const endlessUser = `<User OID="U"><LoginName>x</LoginName></User>`
+const endlessJSONHead = `{"odm":{"version":"1.3","attrs":[{"ns":"http://www.w3.org/2000/xmlns/","name":"xmlns","value":"http://www.cdisc.org/ns/odm/v1.3"},{"name":"FileOID","value":"F"}]},"prolog":[],"content":[],"adminData":[{"users":[{"oid":"U","loginName":"x"}`
+const endlessJSONUser = `,{"oid":"U","loginName":"x"}`
 
 func (e *endlessUsers) Read(p []byte) (int, error) {
+	head, user := endlessHead, endlessUser
+	if e.json {
+		head, user = endlessJSONHead, endlessJSONUser
+	}
 	if e.served == 0 && len(e.pending) == 0 {
-		e.pending = []byte(endlessHead)
+		e.pending = []byte(head)
 	}
 	for len(e.pending) < len(p) {
-		e.pending = append(e.pending, endlessUser...)
+		e.pending = append(e.pending, user...)
 	}
 	n := copy(p, e.pending)
 	e.pending = e.pending[n:]
@@ -68,7 +75,7 @@ func TestContextStopsReading(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			src := &endlessUsers{after: 256 << 10, cancel: cancel}
+			src := &endlessUsers{after: 256 << 10, cancel: cancel, json: tc.name == "DecodeJSON"}
 			err := tc.run(src, ReadOptions{Name: "endless.xml", Context: ctx})
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want one wrapping context.Canceled", err)

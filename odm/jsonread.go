@@ -1,6 +1,7 @@
 package odm
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -183,6 +184,10 @@ func (r *jreader) syntax(err error) error {
 		off = se.Offset
 	}
 	line, col := r.lc.pos(off)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// ReadOptions.Context was cancelled: say so, and let errors.Is find it.
+		return &Error{File: r.p.name, Line: line, Col: col, Err: err, Msg: "read stopped"}
+	}
 	return &Error{File: r.p.name, Line: line, Col: col, Err: ErrJSON, Msg: err.Error()}
 }
 
