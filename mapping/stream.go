@@ -27,6 +27,9 @@ func WriteODM(out io.Writer, dir *Directory, p Profile, opts Options, wopts odm.
 	if w.p == ProfileOpenClinica {
 		w.studyElements(doc)
 	}
+	// What the flavour's version cannot hold is reported below as CodeUnrepresentable
+	// warnings, so the writer may leave it out rather than fail.
+	wopts.AllowDrop = true
 	ow := odm.NewWriter(out, wopts)
 	root := *doc.Root
 	root.Children = nil

@@ -10,7 +10,12 @@
 // order (a file may hold one per study). Typed values ([User], [Location], [SignatureDef],
 // [Organization], [Address], [MetaDataVersionRef], ...) have one field per ODM attribute or
 // child; where ODM 2.0 renamed an element the field keeps the 1.3 name and its comment says
-// so (User.LoginName is 2.0's UserName). [Encode] writes the document back.
+// so (User.LoginName is 2.0's UserName). [Encode] writes the document back. A value the
+// document's ODM version has no place for (an Email on a 2.0 User, an Organization in
+// 1.3, a second StreetName in 2.0, ...) is never dropped silently: Encode,
+// [Document.WriteFile], [Writer] and [Transform] fail with a [*DropError] naming each such
+// value, unless [WriteOptions].AllowDrop asks to write without them (they are then in
+// Warnings).
 //
 // [Reader] streams the same typed values one record at a time, in bounded memory, for files
 // of any size; [Writer] writes a document record by record; [StreamJSON] converts a file to

@@ -19,10 +19,57 @@ type WriteOptions struct {
 	Indent string
 	// Compact writes elements the encoder lays out without any white space between them.
 	Compact bool
-	// Strict makes values the document's ODM version cannot hold an error instead of a
-	// warning (ErrUnrepresentable).
+	// AllowDrop writes a document even when some of its values cannot be written in its
+	// ODM version (an Email on an ODM 2.0 User, a second StreetName in 2.0, a
+	// LocationType in 2.0, an Organization in 1.3, ...): they are left out and reported
+	// by Warnings. By default such a write fails with a *DropError listing them.
+	AllowDrop bool
+	// Strict stops at the first value that cannot be written (a *DropError naming it)
+	// instead of listing them all at the end. It has no effect with AllowDrop.
 	Strict bool
 }
+
+// DropError is returned by Encode, Document.WriteFile, Writer and Transform when values
+// set in the document cannot be written in its ODM version and would be lost. Each entry
+// of Dropped names one value by element and attribute (never by content) with the
+// position it was read from, if any. It wraps ErrUnrepresentable. Set
+// WriteOptions.AllowDrop to write without them.
+type DropError struct {
+	Version Version
+	// Dropped lists the first values that cannot be written (at most 100).
+	Dropped []*Error
+	// Count is the number of values that cannot be written.
+	Count int
+}
+
+// maxDropsListed bounds DropError.Dropped: a large export with one such value per user
+// must not hold them all.
+const maxDropsListed = 100
+
+func (e *DropError) Error() string {
+	var b strings.Builder
+	b.WriteString("odm: ")
+	b.WriteString(strconv.Itoa(e.Count))
+	b.WriteString(" values cannot be written in ODM ")
+	b.WriteString(string(e.Version))
+	b.WriteString(" and would be lost (WriteOptions.AllowDrop writes without them): ")
+	for i, d := range e.Dropped {
+		if i == 3 {
+			b.WriteString(", ...")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(d.Msg)
+		if d.Line > 0 {
+			b.WriteString(" (line " + strconv.Itoa(d.Line) + ")")
+		}
+	}
+	return b.String()
+}
+
+func (e *DropError) Unwrap() error { return ErrUnrepresentable }
 
 func (o WriteOptions) indent() string {
 	switch {
@@ -52,7 +99,7 @@ func (e *Encoder) Warnings() []*Error { return e.x.warnings }
 // fields are written in place; new values are laid out in schema order.
 func (e *Encoder) Encode(doc *Document) error {
 	x := e.x
-	x.warnings = nil
+	x.warnings, x.drops = nil, nil
 	x.setVersion(doc.Version)
 	for _, n := range doc.Prolog {
 		x.node(n, "")
@@ -127,6 +174,8 @@ type xw struct {
 	odmNS    string
 	warnings []*Error
 	gen      int
+	// drops holds the values left out since the last report (see DropError).
+	drops *DropError
 }
 
 func newXW(w io.Writer, opts WriteOptions) *xw {
@@ -144,12 +193,26 @@ func (x *xw) setVersion(v Version) {
 	x.version, x.odmNS = v, v.Namespace()
 }
 
+// flush writes out what is buffered. It reports the values left out since the last
+// report, so that no write that dropped a value ends without an error.
 func (x *xw) flush() error {
 	if x.err != nil {
 		return x.err
 	}
 	x.err = x.w.Flush()
-	return x.err
+	if x.err != nil {
+		return x.err
+	}
+	return x.dropped()
+}
+
+// dropped returns, and forgets, the values left out since the last call.
+func (x *xw) dropped() error {
+	if d := x.drops; d != nil {
+		x.drops = nil
+		return d
+	}
+	return nil
 }
 
 func (x *xw) str(s string) {
@@ -167,13 +230,21 @@ func (x *xw) fail(msg string) {
 // unrepresentable records a value the target version cannot hold.
 func (x *xw) unrepresentable(line, col int, msg string) {
 	e := &Error{Line: line, Col: col, Err: ErrUnrepresentable, Msg: msg}
-	if x.opts.Strict {
-		if x.err == nil {
-			x.err = e
-		}
+	x.warnings = append(x.warnings, e)
+	if x.opts.AllowDrop {
 		return
 	}
-	x.warnings = append(x.warnings, e)
+	if x.drops == nil {
+		x.drops = &DropError{Version: x.version}
+	}
+	x.drops.Count++
+	if len(x.drops.Dropped) < maxDropsListed {
+		x.drops.Dropped = append(x.drops.Dropped, e)
+	}
+	if x.opts.Strict && x.err == nil {
+		x.err = x.drops
+		x.drops = nil
+	}
 }
 
 // escape writes s escaped for text (attr false) or a double-quoted attribute value. It

@@ -69,7 +69,10 @@ func (x *xw) checkVersion(m model, sp *spec) {
 	}
 }
 
+// typedAttrs returns the attributes of a typed element. Every path that writes a typed
+// element comes here first, so this is where values the version cannot hold are noted.
 func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
+	x.checkVersion(m, sp)
 	var out []Attr
 	src := ext.src
 	if src != nil {
@@ -125,7 +128,6 @@ func (x *xw) typed(m model, nl string) {
 	}
 	sp := m.spec(x.version)
 	ext := m.ext()
-	x.checkVersion(m, sp)
 	name := Name{Space: x.odmNS, Local: sp.name}
 	if ext.src != nil {
 		name.Prefix = ext.src.name.Prefix

@@ -121,7 +121,8 @@ func (w *Writer) Write(n Node) error {
 	if x.err != nil {
 		return x.err
 	}
-	return nil
+	// A record that lost a value fails here, not only at Close.
+	return x.dropped()
 }
 
 func (w *Writer) closeAdminData() {
