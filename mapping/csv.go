@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
+	"github.com/odmadmin/odmadmin/internal/input"
 )
 
 // clinicalOneColumns are the columns of Oracle Clinical One's user upload template (seed
@@ -36,10 +37,44 @@ const allWord = "All"
 // separated by ";" or ",". A user on several rows (an error report re-uploaded, several
 // roles) is one User. Header names are matched ignoring case and spaces; unknown columns
 // and unreadable values are reported as warnings.
+//
+// The separator (",", ";" or tab) is sniffed, a byte-order mark and UTF-16 are read, bytes
+// that are not UTF-8 are an error giving line and column, and title rows above the header
+// are skipped (the header is the first row naming template columns).
 func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error) {
-	cr := csv.NewReader(ctxio.Reader(opts.Context, r))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	t, err := input.NewCSV(ctxio.Reader(opts.Context, r), "CSV", input.Options{}, input.TableOptions{IsHeader: IsClinicalOneHeader})
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+	}
+	return ReadClinicalOneTable(t, opts)
+}
+
+// RowReader yields the rows of a table, header first, and io.EOF after the last; a
+// csv.Reader is one. If it also has a method Row() int, warnings cite the row numbers it
+// gives (a spreadsheet's), otherwise they count from 1 at the header.
+type RowReader interface {
+	Read() ([]string, error)
+}
+
+// IsClinicalOneHeader reports whether row is the user upload template's header row: it
+// names at least three of the template's columns.
+func IsClinicalOneHeader(row []string) bool {
+	n := 0
+	for _, h := range row {
+		k := roleKey(strings.TrimPrefix(h, "\ufeff"))
+		for _, c := range clinicalOneColumns {
+			if roleKey(c) == k {
+				n++
+			}
+		}
+	}
+	return n >= 3
+}
+
+// ReadClinicalOneTable is ReadClinicalOneCSV for rows read elsewhere: a worksheet of the
+// template's workbook (see ReadClinicalOneXLSX) or a csv.Reader.
+func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
+	rowNum, _ := cr.(interface{ Row() int })
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, nil, errors.New("mapping: the CSV is empty (want the template's header row)")
@@ -101,6 +136,9 @@ func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error
 			continue
 		}
 		subject := "row " + strconv.Itoa(row)
+		if rowNum != nil {
+			subject = "row " + strconv.Itoa(rowNum.Row())
+		}
 		login := get("User Name")
 		for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"} {
 			if get(c) == "" {

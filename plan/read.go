@@ -1,13 +1,13 @@
 package plan
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
 )
 
@@ -65,10 +65,47 @@ func fold(s string) string {
 // Name, Email, User Name and Study Role must be there. Dates are DD-MMM-YYYY (any letter
 // case) or ISO 8601. Sites and Depots are lists separated by ";", "," or line breaks;
 // "All" or empty Sites is the whole study.
+//
+// The separator (",", ";" or tab) is sniffed, a byte-order mark and UTF-16 are read, bytes
+// that are not UTF-8 are an error with line and column, and title rows above the header
+// row are skipped.
 func ReadCSV(r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	t, err := input.NewCSV(r, "CSV", input.Options{}, input.TableOptions{IsHeader: IsHeader})
+	if err != nil {
+		return nil, fmt.Errorf("plan: reading CSV: %w", err)
+	}
+	return ReadTable(t)
+}
+
+// ReadXLSX reads the template as an .xlsx workbook: the "Clinical One Users" tab (or the
+// sheet holding the header row), from the header row on. See mapping.ReadClinicalOneXLSX.
+func ReadXLSX(r io.Reader) ([]Row, error) {
+	in, err := input.New(r, "workbook", input.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	t, err := in.Table(input.TableOptions{Sheets: []string{mapping.ClinicalOneSheet}, IsHeader: IsHeader})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	defer t.Close()
+	return ReadTable(t)
+}
+
+// IsHeader reports whether row is the template's header row: it names at least three
+// template columns (in any of the spellings ReadCSV accepts).
+func IsHeader(row []string) bool {
+	seen := map[string]bool{}
+	for _, h := range row {
+		if c, ok := columns[fold(h)]; ok {
+			seen[c] = true
+		}
+	}
+	return len(seen) >= 3
+}
+
+// ReadTable is ReadCSV for rows read elsewhere (a worksheet, a csv.Reader): header first.
+func ReadTable(cr mapping.RowReader) ([]Row, error) {
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, errors.New("plan: the CSV is empty (want the template's header row)")

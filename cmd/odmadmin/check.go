@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/validate"
 )
@@ -29,8 +30,16 @@ func runCheck(e *env, args []string) int {
 		return fail(e, "check", err)
 	}
 	defer in.Close()
+	si, err := inp.New(in, in.Name, inp.Options{})
+	if err != nil {
+		return fail(e, "check", err)
+	}
+	xml, err := odmXML(si, odm.ReadOptions{Name: in.Name})
+	if err != nil {
+		return fail(e, "check", err)
+	}
 
-	findings, err := validate.CheckAdminDataXML(in, validate.AdminDataOptions{
+	findings, err := validate.CheckAdminDataXML(xml, validate.AdminDataOptions{
 		Values: *values,
 		Series: *series,
 		Read:   odm.ReadOptions{Name: in.Name},

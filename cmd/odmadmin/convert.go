@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -35,9 +34,22 @@ func runConvert(e *env, args []string) int {
 		return fail(e, "convert", err)
 	}
 	defer in.Close()
+	si, err := inp.New(in, in.Name, inp.Options{})
+	if err != nil {
+		return fail(e, "convert", err)
+	}
+	if err := si.Expect(inp.ODM, inp.ODMJSON); err != nil {
+		if si.Kind == inp.DirectoryJSON || si.Kind == inp.CSV || si.Kind == inp.XLSX {
+			err = fmt.Errorf("%w (convert is ODM to JSON and back; \"odmadmin map\" reads user tables and directories)", err)
+		}
+		return fail(e, "convert", err)
+	}
 	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
-	br := bufio.NewReaderSize(in, 64<<10)
-	isJSON := sniffJSON(br)
+	isJSON := si.Kind == inp.ODMJSON
+	var br io.Reader = si.Raw()
+	if isJSON {
+		br = si.Text()
+	}
 	target := *to
 	if target == "" {
 		target = "json"
@@ -80,15 +92,6 @@ func runConvert(e *env, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// sniffJSON reports whether the input looks like JSON: its first non-space character
-// (after a UTF-8 byte-order mark) is '{'.
-func sniffJSON(br *bufio.Reader) bool {
-	head, _ := br.Peek(4096)
-	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
-	head = bytes.TrimLeft(head, " \t\r\n")
-	return len(head) > 0 && head[0] == '{'
 }
 
 // printWarnings lists reader and writer warnings on stderr in the diagnostic format.

@@ -32,7 +32,7 @@ func TestConvert(t *testing.T) {
 		{"to-json", "ODM input converts to the JSON form by default", "", []string{"convert", inform}, 0, `"loginName":"amorel"`, ""},
 		{"flags-after-file", "flags may follow the file", "", []string{"convert", inform, "--to", "json"}, 0, `"adminData":[`, ""},
 		{"to-odm", "--to odm from ODM is the lossless round trip", "", []string{"convert", "--to", "odm", inform}, 0, `inf:Note="line one&#10;line&#9;two"`, ""},
-		{"stdin", "no file reads stdin", "", []string{"convert", "--to", "odm", "-"}, 2, "", `<stdin>:1:1: odm: unexpected end of input`},
+		{"stdin", "no file reads stdin", "", []string{"convert", "--to", "odm", "-"}, 2, "", `<stdin>: unrecognized input: the input is empty`},
 		{"truncated", "an error names file:line:col and exits 2", truncated, []string{"convert"}, 2, "", `^odmadmin convert: <stdin>:4:\d+: odm: unexpected end of input`},
 		{"missing-file", "an unreadable file exits 2", "", []string{"convert", "no-such-file.xml"}, 2, "", `no-such-file.xml`},
 		{"bad-to", "an unknown output format is refused", "", []string{"convert", "--to", "yaml", inform}, 2, "", `^odmadmin convert: --to must be json or odm, not "yaml"\nRun 'odmadmin convert --help' for usage.\n$`},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"sync"
 	"time"
@@ -15,8 +14,10 @@ const diffHelp = `
 Compares two user directories and lists what changed from A to B: users added and
 removed, profile fields, roles (assignments), statuses, sites and vendor extensions.
 A and B are ODM exports of any profile (detected from their namespaces, so an InForm
-export can be compared with a Rave one), Clinical One templates saved as CSV, or the
-JSON "odmadmin map --to json" writes; "-" is stdin (for one of them).
+export can be compared with a Rave one; XML in any encoding or ODM JSON), Clinical One
+templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to json"
+writes; "-" is stdin (for one of them). A side of several files (--a FILE and --b FILE,
+repeated) is one directory, merged as "odmadmin map" merges several inputs.
 
 Order never matters, nor does insignificant white space, the letter case of e-mail
 addresses, or an empty element versus an absent one (--exact and --keep-empty make them
@@ -29,6 +30,7 @@ Output (one change per line or record):
   csv   the columns of the User and Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET
         OBJECT, BY, VALUE TYPE, OLD VALUE, NEW VALUE (DATE/TIME and BY empty
         unless --at and --by fill them)
+  xlsx  the same columns as an .xlsx workbook, tab "User and Role Audit Log"
 Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
 SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE, ROLE_DEFINITION_CHANGE (an
 InForm pf:GroupDef whose rights changed). Between two OpenClinica exports of one system a
@@ -41,11 +43,15 @@ Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
 
 func runDiff(e *env, args []string) int {
 	fs := newFlagSet(e, "diff",
-		"odmadmin diff [--key oid|login|email] [--format text|json|csv] [--by USER --at TIME] [--audit LOG [--from DATE --to DATE]] [-o OUT] A B",
+		"odmadmin diff [--key oid|login|email] [--format text|json|csv|xlsx] [--charset SET] [--by USER --at TIME] [--audit LOG [--from DATE --to DATE]] [-o OUT] A B | --a FILE... --b FILE...",
 		"odmadmin diff testdata/inform/htn-demo.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin diff --key login --format csv cmd/odmadmin/testdata/diff/inform.xml cmd/odmadmin/testdata/diff/rave.xml # exit 1")
 	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email", "oid", "login", "email")
-	o := fs.outputFlags("text", "json", "csv")
+	o := fs.outputFlags("text", "json", "csv", "xlsx")
+	rf := addReadFlags(fs)
+	var moreA, moreB pathList
+	fs.Var(&moreA, "a", "a `FILE` of side A (repeatable, instead of the positional A): several files are one directory")
+	fs.Var(&moreB, "b", "a `FILE` of side B (repeatable, instead of the positional B)")
 	roles := fs.Enum("roles", "auto", "`MATCH` roles by name, by canonical meaning, or auto (by name within one vendor, canonical across vendors)", "auto", "name", "canonical")
 	exact := fs.Bool("exact", false, "white space in text and the letter case of e-mail addresses count")
 	keepEmpty := fs.Bool("keep-empty", false, "an empty value differs from an absent one")
@@ -59,11 +65,30 @@ func runDiff(e *env, args []string) int {
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) != 2 {
-		return usagef(e, "diff", "want two inputs, A and B, got %d", len(pos))
+	sides := [2][]string{moreA, moreB}
+	switch {
+	case len(moreA) == 0 && len(moreB) == 0:
+		if len(pos) != 2 {
+			return usagef(e, "diff", "want two inputs, A and B, got %d", len(pos))
+		}
+		sides = [2][]string{{pos[0]}, {pos[1]}}
+	case len(moreA) == 0 || len(moreB) == 0 || len(pos) > 0:
+		return usagef(e, "diff", "give A and B either as two arguments or as --a FILE... and --b FILE..., not both")
 	}
-	if pos[0] == pos[1] && (pos[0] == "-" || pos[0] == "") {
+	stdin := 0
+	for _, side := range sides {
+		for _, p := range side {
+			if p == "-" || p == "" {
+				stdin++
+			}
+		}
+	}
+	if stdin > 1 {
 		return usagef(e, "diff", "only one of A and B can be stdin")
+	}
+	inOpts, err := rf.options()
+	if err != nil {
+		return usagef(e, "diff", "%v", err)
 	}
 	opts := diff.Options{ExactText: *exact, KeepEmpty: *keepEmpty, AllFields: *allFields, IgnoreExtensions: *noExt}
 	if opts.Key, err = diff.ParseKey(*key); err != nil {
@@ -88,10 +113,15 @@ func runDiff(e *env, args []string) int {
 		write = diff.WriteJSON
 	case "csv":
 		write = func(w io.Writer, ch []diff.Change) error { return diff.WriteAuditCSV(w, ch, stamp) }
+	case "xlsx":
+		write = func(w io.Writer, ch []diff.Change) error { return writeDiffXLSX(w, ch, stamp) }
 	}
 	var log *auditlog.Log
+	if audit.log != "" && o.format == "xlsx" {
+		return usagef(e, "diff", "--audit writes text, json or csv, not xlsx")
+	}
 	if audit.log != "" {
-		if audit.log == "-" && (pos[0] == "-" || pos[1] == "-") {
+		if audit.log == "-" && stdin > 0 {
 			return usagef(e, "diff", "only one of A, B and the audit log can be stdin")
 		}
 		if log, err = audit.readAuditLog(e, now); err != nil {
@@ -104,17 +134,11 @@ func runDiff(e *env, args []string) int {
 	var dirs [2]*mapping.Directory
 	var errs [2]error
 	var wg sync.WaitGroup
-	for i, path := range pos {
+	for i, paths := range sides {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in, err := openInput(e, path)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			defer in.Close()
-			dirs[i], _, errs[i] = readDirectory(bufio.NewReaderSize(in, 64<<10), in.Name, read)
+			dirs[i], _, errs[i] = readDirectories(e, paths, inOpts, read)
 		}()
 	}
 	wg.Wait()

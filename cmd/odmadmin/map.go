@@ -11,16 +11,24 @@ import (
 	"strings"
 	"time"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
 const mapHelp = `
 Input:
-  IN (or stdin) is an ODM file, a Clinical One user upload template saved as CSV, or the
-  JSON this command writes. The kind is recognised from the first character ('<' ODM,
-  '{' JSON, anything else CSV). The ODM input's vendor profile is detected from the
-  namespaces it declares (pf: InForm, mdsol: Rave, OpenClinica:, else odm or odm2).
+  IN (or stdin) is an ODM file (XML in any encoding, or the JSON of "odmadmin convert"),
+  the JSON this command writes, or a table as CSV or .xlsx workbook: the Clinical One user
+  upload template (the tab "Clinical One Users"; the header row is found by its column
+  names) or a user table by OID (columns OID and Login, Email, First Name, Last Name,
+  Phone, Organization). The kind is recognised from the bytes. CSV may be separated by
+  ",", ";" or tabs, UTF-8 or UTF-16; an 8-bit file needs --charset.
+  Several IN files are one directory (Rave Users.odm and Sites.odm, paged downloads, a
+  user table adding logins or e-mails by OID): users are merged by OID, then login; a
+  value the files disagree on keeps the first file's and is warned about.
+  The ODM input's vendor profile is detected from the namespaces it declares (pf: InForm,
+  mdsol: Rave, OpenClinica:, else odm or odm2).
 
 Which profile --profile names:
   --to json, --to csv   --profile is the INPUT profile (overrides detection).
@@ -41,6 +49,8 @@ Output:
         the directory from an edited JSON). Into another flavour only AdminData is
         written, and what is left out is reported (code not-carried, with counts).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY).
+  xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text (dates
+        DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -50,27 +60,24 @@ Exit status: 0 success, 1 warnings with --strict, 2 error.
 
 func runMap(e *env, args []string) int {
 	fs := newFlagSet(e, "map",
-		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv] [--study OID] [--base FILE] [--strict] [-o OUT] [--quiet] [--max N] [IN]",
+		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv|xlsx] [--study OID] [--base FILE] [--charset SET] [--strict] [-o OUT] [--quiet] [--max N] [IN...]",
 		"odmadmin map testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to odm --profile rave -o rave.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to csv --study HTN-DEMO testdata/inform/htn-demo.xml")
 	profile := fs.String("profile", "", "vendor profile: the input's for --to json/csv, the output flavour for --to odm (see below)")
 	from := fs.String("from", "", "input profile, overriding detection, for any --to")
-	to := fs.Enum("to", "json", "output `format`: json, odm, odm2 or csv", "json", "odm", "odm2", "csv")
+	to := fs.Enum("to", "json", "output `format`: json, odm, odm2, csv or xlsx", "json", "odm", "odm2", "csv", "xlsx")
 	fs.alias("format", "to", "output `format`: the same as --to")
 	study := fs.String("study", "", "study `OID`: the study the CSV template is written for, or that CSV input rows belong to")
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
 	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input")
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
 	o := fs.outputFlags()
+	rf := addReadFlags(fs)
 	fs.setHelp(mapHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
-	}
-	path, ok := inputPath(e, fs, "map", pos)
-	if !ok {
-		return 2
 	}
 	prof, err := mapping.ParseProfile(*profile)
 	if err != nil {
@@ -82,7 +89,7 @@ func runMap(e *env, args []string) int {
 	}
 	var outProf mapping.Profile
 	switch *to {
-	case "json", "csv":
+	case "json", "csv", "xlsx":
 		if inProf == "" {
 			inProf = prof
 		}
@@ -100,16 +107,33 @@ func runMap(e *env, args []string) int {
 		}
 		outProf = mapping.ProfileODM2
 	}
-	in, err := openInput(e, path)
+	inOpts, err := rf.options()
 	if err != nil {
-		return fail(e, "map", err)
+		return usagef(e, "map", "%v", err)
 	}
-	defer in.Close()
 	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training}
 
-	src, err := readMapSource(e, in, opts)
-	if err != nil {
-		return fail(e, "map", err)
+	var src *mapSource
+	if len(pos) <= 1 {
+		path := ""
+		if len(pos) == 1 {
+			path = pos[0]
+		}
+		in, err := openInput(e, path)
+		if err != nil {
+			return fail(e, "map", err)
+		}
+		defer in.Close()
+		if src, err = readMapSource(e, in, opts, inOpts); err != nil {
+			return fail(e, "map", err)
+		}
+	} else {
+		// Several files are one directory; there is no one source to patch.
+		d, ws, err := readDirectories(e, pos, inOpts, opts)
+		if err != nil {
+			return fail(e, "map", err)
+		}
+		src = &mapSource{dir: d, warnings: ws, name: strings.Join(pos, "+")}
 	}
 	defer src.close()
 	dir, warnings := src.dir, src.warnings
@@ -121,12 +145,16 @@ func runMap(e *env, args []string) int {
 			ws, err := mapping.WriteClinicalOneCSV(w, dir, opts)
 			warnings = append(warnings, ws...)
 			return err
+		case "xlsx":
+			ws, err := mapping.WriteClinicalOneXLSX(w, dir, opts)
+			warnings = append(warnings, ws...)
+			return err
 		}
 		ws, err := writeMapODM(w, src, outProf, *base)
 		warnings = append(warnings, ws...)
 		return err
 	})
-	printMapWarnings(e, o, in.Name, warnings)
+	printMapWarnings(e, o, src.name, warnings)
 	if err != nil {
 		return fail(e, "map", err)
 	}
@@ -263,35 +291,24 @@ func writeDirectoryJSON(w io.Writer, dir *mapping.Directory) error {
 	return err
 }
 
-// readMapSource reads ODM, CSV or the JSON directory, told apart by the first character.
-// ODM is streamed (mapping.FromReader) from a file that can be read again for writing
+// readMapSource reads any input a directory is read from (see readDirectoryFrom), told
+// apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be read again for writing
 // back; stdin is copied to a temporary file first. OpenClinica files are decoded whole,
 // because their site studies are Study elements, which the stream skips.
-func readMapSource(e *env, in *input, opts mapping.Options) (*mapSource, error) {
+func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options) (*mapSource, error) {
 	name := in.Name
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, _ := br.Peek(512)
-	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
-	head = bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case opts.Profile == mapping.ProfileClinicalOne || (len(head) > 0 && head[0] != '<' && head[0] != '{'):
-		if len(head) == 0 {
-			return nil, errors.New(name + ": empty input")
-		}
-		d, ws, err := mapping.ReadClinicalOneCSV(br, opts)
+	si, err := inp.New(in, name, inOpts)
+	if err != nil {
+		return nil, err
+	}
+	if si.Kind != inp.ODM || opts.Profile == mapping.ProfileClinicalOne {
+		d, ws, err := readDirectoryFrom(si, opts)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
 		return &mapSource{dir: d, warnings: ws, name: name}, nil
-	case len(head) > 0 && head[0] == '{':
-		var d mapping.Directory
-		dec := json.NewDecoder(br)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
-		}
-		return &mapSource{dir: &d, name: name}, nil
 	}
+	br := si.Raw()
 	src := &mapSource{name: name}
 	f := in.file
 	ok := f != nil
@@ -350,43 +367,6 @@ func readMapSource(e *env, in *input, opts mapping.Options) (*mapSource, error) 
 	src.dir = d
 	src.warnings = append(src.warnings, mws...)
 	return src, nil
-}
-
-// readDirectory reads ODM, CSV or the JSON directory, told apart by the first character,
-// decoding ODM whole (diff and plan).
-func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
-	head, _ := br.Peek(512)
-	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
-	head = bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case opts.Profile == mapping.ProfileClinicalOne || (len(head) > 0 && head[0] != '<' && head[0] != '{'):
-		if len(head) == 0 {
-			return nil, nil, errors.New(name + ": empty input")
-		}
-		d, ws, err := mapping.ReadClinicalOneCSV(br, opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return d, ws, nil
-	case len(head) > 0 && head[0] == '{':
-		var d mapping.Directory
-		dec := json.NewDecoder(br)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
-		}
-		return &d, nil, nil
-	}
-	doc, err := odm.Decode(br, odm.ReadOptions{Name: name})
-	if err != nil {
-		return nil, nil, err
-	}
-	var ws []mapping.Warning
-	for _, x := range doc.Warnings {
-		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
-	}
-	d, mws, err := mapping.FromDocument(doc, opts)
-	return d, append(ws, mws...), err
 }
 
 // printMapWarnings lists mapping warnings on stderr in the diagnostic format.

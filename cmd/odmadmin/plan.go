@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
+
+	inp "github.com/odmadmin/odmadmin/internal/input"
 
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/plan"
@@ -13,9 +13,12 @@ import (
 
 const planHelp = `
 Checks a bulk user upload before it is uploaded. --existing is the current users: an
-ODM export of any profile, a Clinical One "Update Users" template saved as CSV, or the
-JSON "odmadmin map --to json" writes. --upload is a Clinical One user upload template
-saved as CSV, or a directory in JSON (or ODM), one row per user.
+ODM export of any profile (XML in any encoding, or ODM JSON), a Clinical One "Update
+Users" template as .xlsx or CSV, or the JSON "odmadmin map --to json" writes; repeat it
+for an export of several files (Rave Users.odm and Sites.odm), merged as "map" merges.
+--upload is a Clinical One user upload template as .xlsx (tab "Clinical One Users") or
+CSV (",", ";" or tab separated; --charset for 8-bit files), or a directory in JSON (or
+ODM), one row per user.
 
 For each row (numbered from 1 after the header) the plan says create, update (with the
 fields and assignments that change) or unchanged, and warns:
@@ -40,41 +43,42 @@ Exit status: 0 no warnings, 1 warnings, 2 error.
 
 func runPlan(e *env, args []string) int {
 	fs := newFlagSet(e, "plan",
-		"odmadmin plan --existing EXPORT --upload FILE [--study OID] [--training] [--format json|text] [-o OUT]",
+		"odmadmin plan --existing EXPORT [--existing FILE]... --upload FILE [--study OID] [--charset SET] [--training] [--format json|text] [-o OUT]",
 		"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/clean.csv --format text\n"+
 			"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/upload.csv # exit 1")
-	existing := fs.String("existing", "", "the current users: an `EXPORT` (ODM, CSV template or JSON); \"-\" is stdin")
-	upload := fs.String("upload", "", "the upload `FILE`: a Clinical One template saved as CSV, or a JSON directory; \"-\" is stdin")
+	var existing pathList
+	fs.Var(&existing, "existing", "the current users: an `EXPORT` (ODM, .xlsx or CSV template, JSON); \"-\" is stdin; repeat it for an export of several files")
+	upload := fs.String("upload", "", "the upload `FILE`: a Clinical One template as .xlsx or CSV, or a directory (JSON or ODM); \"-\" is stdin")
 	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study)")
 	training := fs.Bool("training", false, "upload to training mode: the rows apply to Production and Training")
 	renames := fs.Bool("allow-renames", false, "the target can change user names: a renamed row updates the user")
 	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
 	o := fs.outputFlags("json", "text")
+	rf := addReadFlags(fs)
 	fs.setHelp(planHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	if len(pos) > 0 || *existing == "" || *upload == "" {
+	if len(pos) > 0 || len(existing) == 0 || *upload == "" {
 		return usagef(e, "plan", "want --existing EXPORT and --upload FILE, and no other arguments")
 	}
-	if *existing == "-" && *upload == "-" {
+	if slices.Contains(existing, "-") && *upload == "-" {
 		return usagef(e, "plan", "only one of --existing and --upload can be stdin")
 	}
 	if *maxRows == 0 {
 		*maxRows = -1
 	}
 
-	in, err := openInput(e, *existing)
+	inOpts, err := rf.options()
+	if err != nil {
+		return usagef(e, "plan", "%v", err)
+	}
+	cur, _, err := readDirectories(e, existing, inOpts, mapping.Options{Study: *study})
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	cur, _, err := readDirectory(bufio.NewReaderSize(in, 64<<10), in.Name, mapping.Options{Study: *study})
-	in.Close()
-	if err != nil {
-		return fail(e, "plan", err)
-	}
-	rows, err := readUpload(e, *upload, *study)
+	rows, err := readUpload(e, *upload, *study, inOpts)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
@@ -97,30 +101,30 @@ func runPlan(e *env, args []string) int {
 	return 0
 }
 
-// readUpload reads the upload's rows: the CSV template row by row, or a directory (JSON or
-// ODM, told apart by the first character) user by user.
-func readUpload(e *env, path, study string) ([]plan.Row, error) {
-	in, err := openInput(e, path)
+// readUpload reads the upload's rows: the template (CSV or .xlsx) row by row, or a
+// directory (JSON or ODM) user by user.
+func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, error) {
+	in, err := openAny(e, path, o)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, _ := br.Peek(512)
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n")
-	if len(head) == 0 {
-		return nil, errors.New(in.Name + ": empty input")
-	}
-	if head[0] == '{' || head[0] == '<' {
-		d, _, err := readDirectory(br, in.Name, mapping.Options{Study: study})
+	switch in.Kind {
+	case inp.CSV, inp.XLSX:
+		t, err := in.Table(inp.TableOptions{Sheets: []string{mapping.ClinicalOneSheet}, IsHeader: plan.IsHeader})
 		if err != nil {
 			return nil, err
 		}
-		return plan.FromDirectory(d), nil
+		defer t.Close()
+		rows, err := plan.ReadTable(t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+		return rows, nil
 	}
-	rows, err := plan.ReadCSV(br)
+	d, _, err := readDirectoryFrom(in, mapping.Options{Study: study})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.Name, err)
+		return nil, err
 	}
-	return rows, nil
+	return plan.FromDirectory(d), nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -109,11 +110,23 @@ func runQuery(e *env, args []string) int {
 	}
 	defer in.Close()
 	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
+	si, err := inp.New(in, in.Name, inp.Options{})
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	xml, err := odmXML(si, opts)
+	if err != nil {
+		return fail(e, "query", err)
+	}
+	if si.Kind == inp.ODM {
+		// The tree builder reads UTF-8 and declared 8-bit charsets, not UTF-16.
+		xml = si.XML()
+	}
 	if count, ok := recordPath(*expr); ok {
 		found := false
 		err := writeOutput(e, o.out, func(w io.Writer) error {
 			var err error
-			found, err = streamQuery(w, in, opts, *expr, ns, userODM, count, o.format == "text", *timeout)
+			found, err = streamQuery(w, xml, opts, *expr, ns, userODM, count, o.format == "text", *timeout)
 			return err
 		})
 		if err != nil {
@@ -124,7 +137,7 @@ func runQuery(e *env, args []string) int {
 		}
 		return 0
 	}
-	data, root, err := readChecked(in, opts, *maxTree)
+	data, root, err := readChecked(xml, opts, *maxTree)
 	if errors.Is(err, errTooBigForTree) {
 		return fail(e, "query", fmt.Errorf("%s: the expression needs the whole document as a tree, and the input is larger than --max-tree (%d bytes); "+
 			"ask per record (//odm:User[...], count(//odm:Location[...])) or raise --max-tree", in.Name, *maxTree))

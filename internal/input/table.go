@@ -1,0 +1,210 @@
+package input
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TableOptions say which table of a CSV file or workbook to read.
+type TableOptions struct {
+	// Sheets are the names of the worksheet to read, in order of preference, matched
+	// ignoring case and surrounding spaces. Default: the workbook's only sheet, or the
+	// first whose rows hold a header row (see IsHeader).
+	Sheets []string
+	// IsHeader reports whether a row is the header row. The table starts at the first row
+	// for which it is true among the first HeaderScan rows, so that title or instruction
+	// rows above the header are skipped. Default: the first row that is not empty.
+	IsHeader func(row []string) bool
+	// HeaderScan is how many rows are searched for the header. Default 50.
+	HeaderScan int
+}
+
+func (o TableOptions) scan() int {
+	if o.HeaderScan > 0 {
+		return o.HeaderScan
+	}
+	return 50
+}
+
+// Table yields the rows of a CSV file or worksheet, starting with its header row. Its Read
+// method has the signature of encoding/csv's, so code written for csv.Reader reads
+// workbooks too.
+type Table struct {
+	// Name is the input's name, with the sheet for a workbook ("users.xlsx[Clinical One Users]").
+	Name string
+	// Sheet is the worksheet read ("" for CSV).
+	Sheet string
+
+	next   func() ([]string, int, error) // a row and its number
+	closer func() error
+	// pending rows read while looking for the header, returned before reading on.
+	pending   [][]string
+	pendRows  []int
+	row       int
+	header    []string
+	headerNum int
+	dateCols  []bool
+	date1904  bool
+}
+
+// Header returns the header row.
+func (t *Table) Header() []string { return t.header }
+
+// Row returns the number of the row Read returned last, as the file counts it: the line
+// of a CSV file (the first line of a record spanning several), the row of a worksheet.
+func (t *Table) Row() int { return t.row }
+
+// Read returns the next row, the header row first, and io.EOF after the last. Cells of a
+// workbook are their values: text as typed, numbers unformatted, and numbers in a column
+// whose header names a date ("Start Date", "Created (UTC)") as ISO 8601 dates
+// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day).
+func (t *Table) Read() ([]string, error) {
+	if len(t.pending) > 0 {
+		r := t.pending[0]
+		t.row = t.pendRows[0]
+		t.pending, t.pendRows = t.pending[1:], t.pendRows[1:]
+		return t.dates(r), nil
+	}
+	r, n, err := t.next()
+	if err != nil {
+		return nil, err
+	}
+	t.row = n
+	return t.dates(r), nil
+}
+
+// Close releases the workbook's temporary files.
+func (t *Table) Close() error {
+	if t.closer == nil {
+		return nil
+	}
+	c := t.closer
+	t.closer = nil
+	return c()
+}
+
+// findHeader reads rows until opts.IsHeader accepts one; that row and the rows after it
+// are what Read returns. Without a match the table starts at the first non-empty row, so
+// the caller's check of the header names what is missing.
+func (t *Table) findHeader(opts TableOptions) error {
+	var rows [][]string
+	var nums []int
+	first := -1
+	for len(rows) < opts.scan() {
+		r, n, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		rows, nums = append(rows, r), append(nums, n)
+		if first < 0 && !blank(r) {
+			first = len(rows) - 1
+			if opts.IsHeader == nil {
+				break
+			}
+		}
+		if opts.IsHeader != nil && opts.IsHeader(r) {
+			t.setHeader(rows[len(rows)-1:], nums[len(nums)-1:])
+			return nil
+		}
+	}
+	if first < 0 {
+		t.pending, t.pendRows = nil, nil
+		return nil
+	}
+	t.setHeader(rows[first:], nums[first:])
+	return nil
+}
+
+func (t *Table) setHeader(rows [][]string, nums []int) {
+	t.pending, t.pendRows = rows, nums
+	t.header, t.headerNum = rows[0], nums[0]
+	t.dateCols = make([]bool, len(t.header))
+	for i, h := range t.header {
+		h = strings.ToLower(h)
+		t.dateCols[i] = strings.Contains(h, "date") || strings.Contains(h, "(utc)") || strings.Contains(h, "last login")
+	}
+}
+
+// dates turns Excel date serial numbers in date columns into ISO 8601. Only workbooks
+// store dates as numbers; CSV cells are left alone.
+func (t *Table) dates(r []string) []string {
+	if t.Sheet == "" || t.row == t.headerNum {
+		return r
+	}
+	for i, c := range r {
+		if i < len(t.dateCols) && t.dateCols[i] {
+			if iso, ok := serialDate(c, t.date1904); ok {
+				r[i] = iso
+			}
+		}
+	}
+	return r
+}
+
+// serialDate reads an Excel date serial number ("46027", "46027.75") as an ISO date or
+// date-time. Serial 60 is the 29 February 1900 that Excel counts but never was.
+func serialDate(s string, date1904 bool) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || (s[0] < '0' || s[0] > '9') {
+		return "", false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 1 || f > 2958465 || math.IsNaN(f) {
+		return "", false
+	}
+	var base time.Time
+	if date1904 {
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	} else {
+		base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+		if f < 61 {
+			base = base.AddDate(0, 0, 1)
+		}
+	}
+	days := math.Floor(f)
+	secs := math.Round((f - days) * 86400)
+	t := base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second)
+	if secs == 0 {
+		return t.Format("2006-01-02"), true
+	}
+	return t.Format("2006-01-02T15:04:05"), true
+}
+
+func blank(r []string) bool {
+	for _, c := range r {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Table opens the input's table: the CSV rows, or a worksheet's. The header row is found
+// as opts says.
+func (in *Input) Table(opts TableOptions) (*Table, error) {
+	if in.used {
+		return nil, fmt.Errorf("%s: the input was read already", in.Name)
+	}
+	in.used = true
+	switch in.Kind {
+	case CSV:
+		t, err := in.csvTable()
+		if err != nil {
+			return nil, err
+		}
+		if err := t.findHeader(opts); err != nil {
+			return nil, err
+		}
+		return t, nil
+	case XLSX:
+		return in.xlsxTable(opts)
+	}
+	return nil, in.Expect(CSV, XLSX)
+}

@@ -1,0 +1,258 @@
+package mapping
+
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Merge makes one directory of several read from separate files of one system: Rave's
+// Users.odm and Sites.odm, InForm's paged AdminData downloads, an export and a table that
+// adds e-mail addresses or logins by user OID. People are matched as within one file: by
+// OID, then by login. Studies, sites and groups are matched by ID. A value missing in one
+// file is taken from another; a value two files disagree on keeps the first file's and is
+// a CodeMergeConflict warning. Assignments, e-mails, phones and groups are united.
+//
+// The merged directory keeps no source layout (as after JSON): written back, it holds the
+// model's values and the recorded vendor attributes, not one file's bytes. Its Source
+// names the first directory's vendor. Merge with one directory returns it unchanged.
+func Merge(dirs ...*Directory) (*Directory, []Warning) {
+	var list []*Directory
+	for _, d := range dirs {
+		if d != nil {
+			list = append(list, d)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}, nil
+	case 1:
+		return list[0], nil
+	}
+	var w warner
+	out := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
+	if src := list[0].Source; src != nil {
+		out.Source = &FileSource{Vendor: src.Vendor, Version: src.Version, Attrs: src.Attrs}
+	}
+	studies := map[string]*Study{}
+	sites := map[string]*Site{}
+	groups := map[string]*Group{}
+	byID := map[string]*User{}
+	byLogin := map[string]*User{}
+	for _, d := range list {
+		for _, s := range d.Studies {
+			if s == nil {
+				continue
+			}
+			if p, ok := studies[s.ID]; ok {
+				fill(&w, "Study/Name", "Study "+s.ID, &p.Name, s.Name)
+				fill(&w, "Study/Protocol", "Study "+s.ID, &p.Protocol, s.Protocol)
+				fill(&w, "Study/Parent", "Study "+s.ID, &p.Parent, s.Parent)
+				fill(&w, "Study/environment", "Study "+s.ID, (*string)(&p.Environment), string(s.Environment))
+				continue
+			}
+			c := *s
+			studies[s.ID] = &c
+			out.Studies = append(out.Studies, &c)
+		}
+		for _, s := range d.Sites {
+			if s == nil {
+				continue
+			}
+			if p, ok := sites[s.ID]; ok {
+				mergeSite(&w, p, s)
+				continue
+			}
+			c := *s
+			c.Source = cloneSource(s.Source)
+			sites[s.ID] = &c
+			out.Sites = append(out.Sites, &c)
+		}
+		for _, g := range d.Groups {
+			if g == nil {
+				continue
+			}
+			if p, ok := groups[g.ID]; ok {
+				fill(&w, "Group/Name", "Group "+g.ID, &p.Name, g.Name)
+				p.Rights = union(p.Rights, g.Rights)
+				continue
+			}
+			c := *g
+			c.Source = cloneSource(g.Source)
+			groups[g.ID] = &c
+			out.Groups = append(out.Groups, &c)
+		}
+		out.Organizations = append(out.Organizations, d.Organizations...)
+		out.Signatures = append(out.Signatures, d.Signatures...)
+		for _, u := range d.Users {
+			if u == nil {
+				continue
+			}
+			var p *User
+			if u.ID != "" {
+				p = byID[u.ID]
+			}
+			if p == nil && u.Login != "" {
+				p = byLogin[strings.ToLower(u.Login)]
+			}
+			if p == nil {
+				c := *u
+				c.Source = cloneSource(u.Source)
+				c.Emails = slices.Clone(u.Emails)
+				c.Phones = slices.Clone(u.Phones)
+				c.Groups = slices.Clone(u.Groups)
+				c.Assignments = slices.Clone(u.Assignments)
+				out.Users = append(out.Users, &c)
+				p = &c
+			} else {
+				mergeUser(&w, p, u)
+			}
+			if p.ID != "" && byID[p.ID] == nil {
+				byID[p.ID] = p
+			}
+			if u.ID != "" && byID[u.ID] == nil {
+				byID[u.ID] = p
+			}
+			if p.Login != "" && byLogin[strings.ToLower(p.Login)] == nil {
+				byLogin[strings.ToLower(p.Login)] = p
+			}
+		}
+	}
+	return out, w.result()
+}
+
+const mergeMsg = "the files disagree on the value; the first file's is kept"
+
+// fill sets *dst to src when dst is empty, and reports a disagreement.
+func fill(w *warner, field, subject string, dst *string, src string) {
+	switch {
+	case src == "" || *dst == src:
+	case *dst == "":
+		*dst = src
+	default:
+		w.add(CodeMergeConflict, field, subject, mergeMsg)
+	}
+}
+
+func mergeSite(w *warner, dst, src *Site) {
+	subj := "Location " + dst.ID
+	fill(w, "Site/Name", subj, &dst.Name, src.Name)
+	if dst.Name == dst.ID && src.Name != "" {
+		dst.Name = src.Name // a site known by reference only is named by its ID
+	}
+	fill(w, "Site/Type", subj, &dst.Type, src.Type)
+	fill(w, "Site/Number", subj, &dst.Number, src.Number)
+	fill(w, "Site/Country", subj, &dst.Country, src.Country)
+	fill(w, "Site/TimeZone", subj, &dst.TimeZone, src.TimeZone)
+	fill(w, "Site/Locale", subj, &dst.Locale, src.Locale)
+	fill(w, "Site/Organization", subj, &dst.Organization, src.Organization)
+	fill(w, "Site/Description", subj, &dst.Description, src.Description)
+	fill(w, "Site/Study", subj, &dst.Study, src.Study)
+	dst.Active = dst.Active || src.Active
+	for _, v := range src.Versions {
+		if !slices.Contains(dst.Versions, v) {
+			dst.Versions = append(dst.Versions, v)
+		}
+	}
+	for _, a := range src.Addresses {
+		if !containsAddress(dst.Addresses, a) {
+			dst.Addresses = append(dst.Addresses, a)
+		}
+	}
+	for _, t := range src.Telecoms {
+		if !slices.Contains(dst.Telecoms, t) {
+			dst.Telecoms = append(dst.Telecoms, t)
+		}
+	}
+	mergeSource(dst.Source, src.Source)
+	if dst.Source == nil {
+		dst.Source = cloneSource(src.Source)
+	}
+}
+
+func mergeUser(w *warner, dst, src *User) {
+	subj := "User " + dst.ID
+	str := func(field string, d *string, s string) { fill(w, "User/"+field, subj, d, s) }
+	str("Login", &dst.Login, src.Login)
+	str("DisplayName", &dst.DisplayName, src.DisplayName)
+	str("FullName", &dst.FullName, src.FullName)
+	str("GivenName", &dst.GivenName, src.GivenName)
+	str("FamilyName", &dst.FamilyName, src.FamilyName)
+	str("Prefix", &dst.Prefix, src.Prefix)
+	str("Suffix", &dst.Suffix, src.Suffix)
+	str("Pager", &dst.Pager, src.Pager)
+	str("Organization", &dst.Organization, src.Organization)
+	str("OrganizationOID", &dst.OrganizationID, src.OrganizationID)
+	str("Locale", &dst.Locale, src.Locale)
+	str("UserType", &dst.Type, src.Type)
+	str("Category", (*string)(&dst.Category), string(src.Category))
+	str("Status", (*string)(&dst.Status), string(src.Status))
+	dst.External = dst.External || src.External
+	dst.Emails = union(dst.Emails, src.Emails)
+	dst.Phones = union(dst.Phones, src.Phones)
+	dst.Faxes = union(dst.Faxes, src.Faxes)
+	dst.Certificates = union(dst.Certificates, src.Certificates)
+	for _, a := range src.Addresses {
+		if !containsAddress(dst.Addresses, a) {
+			dst.Addresses = append(dst.Addresses, a)
+		}
+	}
+	for _, t := range src.Telecoms {
+		if !slices.Contains(dst.Telecoms, t) {
+			dst.Telecoms = append(dst.Telecoms, t)
+		}
+	}
+	for _, g := range src.Groups {
+		if !slices.Contains(dst.Groups, g) {
+			dst.Groups = append(dst.Groups, g)
+		}
+	}
+	for _, a := range src.Assignments {
+		if !slices.ContainsFunc(dst.Assignments, a.Equal) {
+			dst.Assignments = append(dst.Assignments, a)
+		}
+	}
+	if dst.Picture == nil {
+		dst.Picture = src.Picture
+	}
+	if dst.Source == nil {
+		dst.Source = cloneSource(src.Source)
+	} else {
+		mergeSource(dst.Source, src.Source)
+	}
+}
+
+// cloneSource copies s without its decoded records: they belong to one file's layout.
+func cloneSource(s *Source) *Source {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.recs = nil
+	c.Attrs = slices.Clone(s.Attrs)
+	c.Elements = slices.Clone(s.Elements)
+	c.Studies = slices.Clone(s.Studies)
+	c.IDs = maps.Clone(s.IDs)
+	return &c
+}
+
+func mergeSource(dst, src *Source) {
+	if dst == nil || src == nil {
+		return
+	}
+	for _, a := range src.Attrs {
+		if !containsAttr(dst.Attrs, a) {
+			dst.Attrs = append(dst.Attrs, a)
+		}
+	}
+	dst.Elements = union(dst.Elements, src.Elements)
+	dst.Studies = union(dst.Studies, src.Studies)
+	for k, v := range src.IDs {
+		if dst.IDs == nil {
+			dst.IDs = map[string]string{}
+		}
+		if _, ok := dst.IDs[k]; !ok {
+			dst.IDs[k] = v
+		}
+	}
+}
