@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -1083,12 +1084,21 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 		blockStudy, study, site, env := ba.blockStudy, ba.study, ba.site, ba.env
 		role := pd.role
 		if b.p == ProfileInForm {
-			// An InForm user belongs to exactly one rights group: its name is the role.
+			// An InForm user belongs to exactly one rights group: its name is the role. A
+			// user in two is a data error; the first is taken and both are named.
+			var first *Group
 			for _, g := range pd.groups {
-				if def := b.group(blockStudy, g.ID); def != nil && def.Type == "Rights" {
-					role = def.Name
-					break
+				def := b.group(blockStudy, g.ID)
+				if def == nil || def.Type != "Rights" || def == first {
+					continue
 				}
+				if first == nil {
+					first, role = def, def.Name
+					continue
+				}
+				w.add(CodeMergeConflict, "User/pf:GroupRef", "User "+u.ID,
+					"the user is in two rights groups, "+strconv.Quote(first.Name)+" ("+first.ID+") and "+
+						strconv.Quote(def.Name)+" ("+def.ID+"); InForm gives a user one, so the first is the role")
 			}
 		}
 		if len(pd.sites) == 0 && site != "" {

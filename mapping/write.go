@@ -916,6 +916,13 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		}
 	}
 
+	// InForm's pf:Terminated="Yes" ends an account for good, which the model's Deactivated
+	// does not say; a target without a terminated state writes it as merely not active.
+	if w.p != ProfileInForm && isTerminated(u) {
+		w.warn.add(CodeApproximated, "User/status", subject,
+			"the account is terminated (InForm pf:Terminated=\"Yes\"); the target has no terminated state, so it is written as deactivated")
+	}
+
 	// Vendor fields.
 	role, hasRole := assignmentRole(as)
 	scope := ScopeStudy
@@ -1024,6 +1031,15 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		}
 	}
 	return o
+}
+
+// isTerminated reports whether u was read from InForm with pf:Terminated="Yes".
+func isTerminated(u *User) bool {
+	if u.Source == nil || u.Source.Vendor != ProfileInForm {
+		return false
+	}
+	t, ok := yes(u.Source.ID("Terminated"))
+	return ok && t
 }
 
 func (w *writer) noPlace() string {
