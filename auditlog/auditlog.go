@@ -1,15 +1,14 @@
 package auditlog
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/internal/input"
 )
 
 // Entry is one row of the User and Role Audit Log.
@@ -84,6 +83,9 @@ type Options struct {
 	// MaxEntries bounds the number of rows read; 0 means 10,000,000. A longer file is an
 	// error, so that a hostile file cannot exhaust memory.
 	MaxEntries int
+	// Sheets names the worksheet of a workbook to read, in order of preference. Default:
+	// the only sheet, or the first that has the log's header row.
+	Sheets []string
 }
 
 // ErrFormat is the sentinel every error about the content of a log wraps.
@@ -114,7 +116,8 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Read reads a log saved as CSV. See the package documentation for what it accepts.
+// Read reads a log saved as CSV or as an .xlsx workbook. See the package documentation
+// for what it accepts.
 func Read(r io.Reader, opts Options) (*Log, error) {
 	if !opts.Range.IsZero() {
 		if err := opts.Range.Validate(); err != nil {
@@ -125,34 +128,34 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 	if max <= 0 {
 		max = 10_000_000
 	}
+	in, err := input.New(r, opts.Name, input.Options{})
+	if err == nil {
+		err = in.Expect(input.CSV, input.XLSX)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	defer in.Close()
+	t, err := in.Table(input.TableOptions{Sheets: opts.Sheets, IsHeader: isHeader})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	defer t.Close()
+	name := opts.Name
+	if t.Name != "" {
+		name = t.Name
+	}
 	fail := func(line int, format string, args ...any) error {
-		return &Error{Name: opts.Name, Line: line, Err: fmt.Errorf("%w: "+format, append([]any{ErrFormat}, args...)...)}
+		return &Error{Name: name, Line: line, Err: fmt.Errorf("%w: "+format, append([]any{ErrFormat}, args...)...)}
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(8)
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, fail(0, "the file is an .xlsx workbook; save the log as CSV (no spreadsheet reader is linked in)")
-	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
-		return nil, fail(0, "the file is a legacy .xls workbook; save the log as CSV")
-	}
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3)
-	}
-	first, _ := br.Peek(4096)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(first)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.LazyQuotes = false
-
-	header, err := cr.Read()
+	header, err := t.Read()
 	if err == io.EOF {
 		return nil, fail(0, "the file is empty")
 	}
 	if err != nil {
-		return nil, csvErr(opts.Name, err)
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
+	hline := t.Row()
 	cols := map[string]int{}
 	log := &Log{}
 	warns := map[string]*Warning{}
@@ -164,7 +167,6 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 		w := &Warning{Code: code, Count: 1, Message: msg, Line: line}
 		warns[code] = w
 	}
-	hline, _ := cr.FieldPos(0)
 	for i, h := range header {
 		name := strings.ToUpper(strings.Join(strings.Fields(h), " "))
 		known := false
@@ -199,14 +201,14 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 	}
 	known := knownEvents()
 	for {
-		rec, err := cr.Read()
+		rec, err := t.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, csvErr(opts.Name, err)
+			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 		}
-		line, _ := cr.FieldPos(0)
+		line := t.Row()
 		if blank(rec) {
 			continue
 		}
@@ -249,26 +251,19 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 	return log, nil
 }
 
-// csvErr turns an encoding/csv error into an Error with the line.
-func csvErr(name string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &Error{Name: name, Line: pe.Line, Err: fmt.Errorf("%w: %v", ErrFormat, pe.Err)}
-	}
-	return &Error{Name: name, Err: err}
-}
-
-// sniffComma picks the separator of the header line: the one of comma, semicolon and tab
-// that occurs most (spreadsheets save CSV with the locale's separator).
-func sniffComma(first []byte) rune {
-	line, _, _ := bytes.Cut(first, []byte("\n"))
-	best, n := ',', bytes.Count(line, []byte(","))
-	for _, c := range []rune{';', '\t'} {
-		if k := bytes.Count(line, []byte(string(c))); k > n {
-			best, n = c, k
+// isHeader recognizes the log's header row, so that title rows above it are skipped: it
+// names AUDIT EVENT and DATE/TIME.
+func isHeader(row []string) bool {
+	ev, dt := false, false
+	for _, c := range row {
+		switch strings.ToUpper(strings.Join(strings.Fields(c), " ")) {
+		case "AUDIT EVENT":
+			ev = true
+		case "DATE/TIME":
+			dt = true
 		}
 	}
-	return best
+	return ev && dt
 }
 
 func blank(rec []string) bool {

@@ -90,8 +90,9 @@ func TestReadCases(t *testing.T) {
 		{"bad-time", "DATE/TIME must be a time",
 			header + "SUCCESSFUL_LOGIN,yesterday,A (a),A (a),,,\n", 0, "", "2: not a User and Role Audit Log: DATE/TIME"},
 		{"empty", "an empty file is no log", "", 0, "", "empty"},
-		{"xlsx", "a workbook is recognised and refused with advice", "PK\x03\x04rest", 0, "", "save the log as CSV"},
-		{"xls", "the legacy .XLS the download is named after", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", 0, "", "legacy .xls"},
+		{"damaged-xlsx", "a damaged workbook is an error", "PK\x03\x04rest", 0, "", "damaged zip archive or workbook"},
+		{"xls", "the legacy .XLS the download is named after is refused with advice", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", 0, "", "save it as .xlsx (without a password) or CSV"},
+		{"title-rows", "title rows above the header are skipped", "User and Role Audit Log\n\n" + header + "SUCCESSFUL_LOGIN,2020-12-11T16:29:21Z,A (a),A (a),,,\n", 1, "", ""},
 		{"bad-quote", "malformed CSV is an error with its line",
 			header + "SUCCESSFUL_LOGIN,\"2020,A\n", 0, "", "not a User and Role Audit Log"},
 	} {

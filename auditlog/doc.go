@@ -8,10 +8,11 @@
 // (OpenClinica 4 administrator guide, "User and Role Audit Log"). Each row has the columns
 // AUDIT EVENT, DATE/TIME, TARGET OBJECT, BY, VALUE TYPE, OLD VALUE and NEW VALUE. DATE/TIME
 // is UTC, written 2020-12-11T04:49:38.306448Z (a fraction of a second of any length);
-// TARGET OBJECT and BY name users as "First Last (username)". [Read] takes the log saved as
-// CSV (comma, semicolon or tab separated, with or without a byte order mark). A workbook
-// (.xlsx, or the legacy .xls the download is named after) is recognised by its first bytes
-// and refused with an error that says to save it as CSV: no spreadsheet reader is linked in.
+// TARGET OBJECT and BY name users as "First Last (username)". [Read] takes the log as an
+// .xlsx workbook or saved as CSV (the dialects and encodings spreadsheet programs write);
+// the legacy .xls format the download is named after is refused with an error that says to
+// save it as .xlsx or CSV. Title rows above the header row are skipped. In a workbook, a
+// DATE/TIME that a spreadsheet program turned into a date number is read as UTC.
 // Columns are found by their header, in any order and letter case; another column is
 // kept out with a warning, a missing one is an error. A row whose DATE/TIME is not such a
 // time is an error naming the row; a time without a zone is read as UTC, with a warning.

@@ -17,7 +17,7 @@ import (
 
 const diffAuditHelp = `
 Audit log (--audit LOG): instead of the changes, prints for each change whether
-OpenClinica's User and Role Audit Log (saved as CSV) records it:
+OpenClinica's User and Role Audit Log (.xlsx, or saved as CSV) records it:
   LOGGED   an entry has the change's event, user and values
   PARTLY   an entry has the change's event and user, but other values
   MISSING  no entry has the change's event and user
@@ -42,7 +42,7 @@ type auditFlags struct {
 
 func (fs *cmdFlags) auditFlags() *auditFlags {
 	a := &auditFlags{}
-	fs.StringVar(&a.log, "audit", "", "report which changes the User and Role Audit Log `LOG` (CSV) records")
+	fs.StringVar(&a.log, "audit", "", "report which changes the User and Role Audit Log `LOG` (.xlsx or CSV) records")
 	fs.StringVar(&a.from, "from", "", "with --audit: keep log entries from `DATE` (DD-MMM-YYYY; default today minus 30 days, UTC)")
 	fs.StringVar(&a.to, "to", "", "with --audit: keep log entries through `DATE` (DD-MMM-YYYY; default today, UTC)")
 	fs.BoolVar(&a.strict, "strict", false, "with --audit: a change that is only partly logged counts as missing")

@@ -72,3 +72,18 @@ func TestDiffAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDiffAuditXLSX reads the log as a workbook: the xlsx output of diff with --by and --at
+// is a complete log of its own changes.
+func TestDiffAuditXLSX(t *testing.T) {
+	a, b := diffDir+"inform.xml", diffDir+"rave.xml"
+	log := filepath.Join(t.TempDir(), "log.xlsx")
+	if code, _, stderr := runSub("", "diff", "--key", "login", "--format", "xlsx", "--by", "Ada Admin (aadmin)",
+		"--at", "2026-03-02T10:00:00Z", "-o", log, a, b); code != 1 {
+		t.Fatalf("diff --format xlsx: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runSub("", "diff", "--key", "login", "--audit", log, "--from", "02-Mar-2026", "--to", "02-Mar-2026", a, b)
+	if code != 0 || strings.Contains(out, "MISSING") || !strings.Contains(stderr, "7 logged, 0 partly logged, 0 missing") {
+		t.Errorf("the User and Role Audit Log as .xlsx: exit %d\n%s%s", code, out, stderr)
+	}
+}

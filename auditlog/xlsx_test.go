@@ -1,0 +1,53 @@
+package auditlog_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/odmadmin/odmadmin/auditlog"
+)
+
+// TestReadXLSX reads the log as the download gives it, a workbook: text cells as typed,
+// and a DATE/TIME a spreadsheet program turned into a date serial number.
+func TestReadXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows := [][]any{
+		{"User and Role Audit Log"},
+		{},
+		{"AUDIT EVENT", "DATE/TIME", "TARGET OBJECT", "BY", "VALUE TYPE", "OLD VALUE", "NEW VALUE"},
+		{"ROLE_CHANGE", "2020-12-11T04:49:38.306448Z", "Paul U SiM Sample (psampleusim)", "Paul A DM Sample (psampleadm)", "PAB 37 (Test)-Site 1", "", "Site Monitor"},
+		{"SUCCESSFUL_LOGIN", 44176.5, "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	log, err := auditlog.Read(&buf, auditlog.Options{Name: "log.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Entries) != 2 {
+		t.Fatalf("entries: %+v", log.Entries)
+	}
+	e := log.Entries[0]
+	if e.Event != "ROLE_CHANGE" || !e.Time.Equal(time.Date(2020, 12, 11, 4, 49, 38, 306448000, time.UTC)) || e.New != "Site Monitor" || e.Line != 4 {
+		t.Errorf("the log as an .xlsx workbook, with the seed's columns: %+v", e)
+	}
+	if got := log.Entries[1].Time; !got.Equal(time.Date(2020, 12, 11, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("a date serial in DATE/TIME is a UTC time: %v", got)
+	}
+	if len(log.Warnings) != 1 || log.Warnings[0].Code != auditlog.WarnNoZone {
+		t.Errorf("a date serial has no zone, read as UTC with a warning: %+v", log.Warnings)
+	}
+}
