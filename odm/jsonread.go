@@ -342,12 +342,8 @@ func (r *jreader) run() error {
 			if err != nil {
 				return err
 			}
-			ns, err := r.p.nodeList(kp, v)
-			if err != nil {
+			if err := r.prolog(kp, v); err != nil {
 				return err
-			}
-			for _, n := range ns {
-				r.x.node(n.n, "")
 			}
 			r.prologDone = true
 		case "content":
@@ -389,13 +385,8 @@ func (r *jreader) run() error {
 				return err
 			}
 			for i, n := range ns {
-				switch n := n.n.(type) {
-				case *Element:
-					return r.p.errf(kp+"["+strconv.Itoa(i)+"]", "an element cannot follow the root element")
-				case *Text:
-					if !isBlank(n.Data) || n.CDATA {
-						return r.p.errf(kp+"["+strconv.Itoa(i)+"]", "text cannot follow the root element")
-					}
+				if err := r.p.outside(kp+"["+strconv.Itoa(i)+"]", n.n); err != nil {
+					return err
 				}
 				r.x.node(n.n, "")
 			}
@@ -419,6 +410,46 @@ func (r *jreader) run() error {
 		return err
 	}
 	return r.x.err
+}
+
+// prolog writes the nodes before the root element: an XML declaration first if any,
+// white space, comments, processing instructions and one DOCTYPE.
+func (r *jreader) prolog(path string, v *jv) error {
+	p := r.p
+	if v.kind != '[' {
+		return p.errf(path, "must be an array")
+	}
+	doctype := false
+	for i, e := range v.arr {
+		ip := path + "[" + strconv.Itoa(i) + "]"
+		p.declOK, p.doctypeOK = i == 0, !doctype
+		n, _, err := p.node(ip, e, false)
+		p.declOK, p.doctypeOK = false, false
+		if err != nil {
+			return err
+		}
+		if err := p.outside(ip, n); err != nil {
+			return err
+		}
+		if _, ok := n.(*Directive); ok {
+			doctype = true
+		}
+		r.x.node(n, "")
+	}
+	return nil
+}
+
+// outside checks a node of the prolog or the epilog: no element, only white space.
+func (p *jparser) outside(path string, n Node) error {
+	switch n := n.(type) {
+	case *Element:
+		return p.errf(path, "an element cannot stand outside the root element")
+	case *Text:
+		if !isBlank(n.Data) || n.CDATA || strings.ContainsRune(n.Data, '\r') {
+			return p.errf(path, "only white space (spaces, tabs, line feeds) can stand outside the root element")
+		}
+	}
+	return nil
 }
 
 func (r *jreader) header(v *jv) error {
@@ -461,6 +492,9 @@ func (r *jreader) header(v *jv) error {
 	d := NewDocument(ver)
 	r.version, r.root = ver, d.Root
 	r.root.Prefix = prefix
+	if prefix != "" && !isNCName(prefix) || prefix == "xmlns" || prefix == "xml" {
+		return p.errf("odm.prefix", "is not a prefix the root element can have")
+	}
 	if hasAttrs {
 		r.root.Attrs = attrs
 	}
@@ -517,13 +551,16 @@ func (r *jreader) streamNodes(path string, depth int) error {
 	if err := r.open(path, '['); err != nil {
 		return err
 	}
+	prevText := false
 	for i := 0; r.dec.More(); i++ {
-		if err := r.streamNode(path+"["+strconv.Itoa(i)+"]", depth); err != nil {
+		isText, err := r.streamNode(path+"["+strconv.Itoa(i)+"]", depth, prevText)
+		if err != nil {
 			return err
 		}
 		if r.x.err != nil {
 			return r.x.err
 		}
+		prevText = isText
 	}
 	_, err := r.token()
 	return err
@@ -531,9 +568,9 @@ func (r *jreader) streamNodes(path string, depth int) error {
 
 // streamNode writes one node. An element whose "children" come after its other members
 // is written as its children are read; any other node is read whole first.
-func (r *jreader) streamNode(path string, depth int) error {
+func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error) {
 	if err := r.open(path, '{'); err != nil {
-		return err
+		return false, err
 	}
 	head := &jv{kind: '{'}
 	seen := map[string]bool{}
@@ -542,56 +579,62 @@ func (r *jreader) streamNode(path string, depth int) error {
 	for r.dec.More() {
 		k, kp, err := r.key(path, seen)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if k == "children" && !streamed && head.get("type") != nil && head.get("type").s == "element" && head.get("name") != nil {
 			n, _, err := r.p.node(path, head, false)
 			if err != nil {
-				return err
+				return false, err
 			}
 			e := n.(*Element)
 			if err := r.checkDepth(path, depth); err != nil {
-				return err
+				return false, err
 			}
 			qn = r.x.startTag(e.Name, e.Attrs)
 			r.x.str(">")
 			streamed, nHead = true, len(head.obj)
 			if err := r.streamNodes(kp, depth+1); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
 		if streamed && k != "children" {
 			switch k {
 			case "type", "ns", "prefix", "name", "attrs":
-				return r.p.errf(kp, `must come before "children"`)
+				return false, r.p.errf(kp, `must come before "children"`)
 			}
 		}
 		v, err := r.value(kp, 2)
 		if err != nil {
-			return err
+			return false, err
 		}
 		head.obj = append(head.obj, jm{k, v})
 	}
 	if _, err := r.token(); err != nil {
-		return err
+		return false, err
 	}
 	if streamed {
 		for _, m := range head.obj[nHead:] {
-			return r.p.errf(path+"."+m.k, "unknown key")
+			return false, r.p.errf(path+"."+m.k, "unknown key")
 		}
 		r.x.endTag(qn)
-		return r.x.err
+		return false, r.x.err
 	}
 	n, _, err := r.p.node(path, head, false)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := r.checkDepth(path, depth+nodeDepth(n)-1); err != nil {
-		return err
+		return false, err
+	}
+	t, isText := n.(*Text)
+	if isText {
+		if err := r.p.checkText(path, t, prevText); err != nil {
+			return false, err
+		}
 	}
 	r.x.node(n, "")
-	return r.x.err
+	return isText && !t.CDATA, r.x.err
 }
 
 // nodeDepth is the element nesting of n (1 for a childless element or any other node).
@@ -699,6 +742,11 @@ func (r *jreader) adObject(path string) error {
 				if head.Attrs, err = r.p.attrs(kp, v); err != nil {
 					return err
 				}
+				for i, a := range head.Attrs {
+					if a.Space == "" && a.Local == "StudyOID" {
+						return r.p.errf(kp+"["+strconv.Itoa(i)+"]", "is a standard attribute: give it by its key")
+					}
+				}
 				done = false
 			case "continued":
 				v, err := r.value(kp, 2)
@@ -723,6 +771,9 @@ func (r *jreader) adObject(path string) error {
 					}
 					if prefix, err = r.p.str(kp+".prefix", m.v); err != nil {
 						return err
+					}
+					if !isNCName(prefix) || prefix == "xmlns" || prefix == "xml" {
+						return r.p.errf(kp+".prefix", "is not a prefix AdminData can have")
 					}
 				}
 				done = false
@@ -786,12 +837,9 @@ func (r *jreader) adObject(path string) error {
 			if err != nil {
 				return err
 			}
-			s, err := r.p.str(kp, v)
+			s, err := r.p.ws(kp, v)
 			if err != nil {
 				return err
-			}
-			if !isBlank(s) {
-				return r.p.errf(kp, "must be white space")
 			}
 			r.ad.trail = s
 		case "after":
@@ -945,6 +993,17 @@ func (r *jreader) legacyAD(path string, v *jv) error {
 type jparser struct {
 	name string
 	jr   *jreader
+	// declOK and doctypeOK allow the XML declaration and a DOCTYPE: set while the node
+	// that may be one is read.
+	declOK, doctypeOK bool
+}
+
+// checkNested refuses, inside an element, the nodes that only the prolog may hold.
+func (p *jparser) checkNested(path string, n Node) error {
+	if _, ok := n.(*Directive); ok {
+		return p.errf(path, "a directive (DOCTYPE) may only stand in the prolog")
+	}
+	return nil
 }
 
 func (p *jparser) errf(path, msg string) error {
@@ -958,7 +1017,23 @@ func (p *jparser) str(path string, v *jv) (string, error) {
 	if v.kind != 's' {
 		return "", p.errf(path, "must be a string")
 	}
+	if r, ok := checkChars(v.s); !ok {
+		return "", p.errf(path, charError(r))
+	}
 	return v.s, nil
+}
+
+// ws reads white space: ws and trail members, which XML keeps as they are only without
+// carriage returns (a reader turns them into line feeds).
+func (p *jparser) ws(path string, v *jv) (string, error) {
+	s, err := p.str(path, v)
+	if err != nil {
+		return "", err
+	}
+	if !isBlank(s) || strings.ContainsRune(s, '\r') {
+		return "", p.errf(path, "must be white space (spaces, tabs, line feeds)")
+	}
+	return s, nil
 }
 
 func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {
@@ -996,7 +1071,7 @@ func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {
 		}
 		out = append(out, at)
 	}
-	return out, nil
+	return out, p.checkAttrs(path, out)
 }
 
 // nodeList reads an array of nodes, each with the white space before it ("ws").
@@ -1066,8 +1141,8 @@ func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
 		case "ws":
 			if !withWS {
 				err = p.errf(kp, "unknown key")
-			} else if ws, err = p.str(kp, m.v); err == nil && !isBlank(ws) {
-				err = p.errf(kp, "must be white space")
+			} else {
+				ws, err = p.ws(kp, m.v)
 			}
 		default:
 			err = p.errf(kp, "unknown key")
@@ -1084,12 +1159,27 @@ func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
 			return nil, "", p.errf(path, `missing "name"`)
 		}
 		e := &Element{Name: Name{Space: ns, Prefix: prefix, Local: name}, Attrs: attrs}
+		if err := p.checkElementName(path, e.Name); err != nil {
+			return nil, "", err
+		}
 		if children != nil {
+			prevText := false
 			for i, c := range children.arr {
-				cn, _, err := p.node(path+".children["+strconv.Itoa(i)+"]", c, false)
+				cp := path + ".children[" + strconv.Itoa(i) + "]"
+				cn, _, err := p.node(cp, c, false)
 				if err != nil {
 					return nil, "", err
 				}
+				t, isText := cn.(*Text)
+				if isText {
+					if err := p.checkText(cp, t, prevText); err != nil {
+						return nil, "", err
+					}
+				}
+				if err := p.checkNested(cp, cn); err != nil {
+					return nil, "", err
+				}
+				prevText = isText && !t.CDATA
 				e.Children = append(e.Children, cn)
 			}
 		}
@@ -1100,15 +1190,28 @@ func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
 		n = &Text{Data: text, CDATA: cdata}
 		allowed = "text cdata"
 	case "comment":
+		if err := p.checkComment(path, text); err != nil {
+			return nil, "", err
+		}
 		n = &Comment{Data: text}
 		allowed = "text"
 	case "pi":
-		n = &ProcInst{Target: target, Inst: text}
-		allowed = "target text"
 		if !hasTarget || target == "" {
 			return nil, "", p.errf(path, `missing "target"`)
 		}
+		pi := &ProcInst{Target: target, Inst: text}
+		if err := p.checkPI(path, pi, p.declOK); err != nil {
+			return nil, "", err
+		}
+		n = pi
+		allowed = "target text"
 	case "directive":
+		if !p.doctypeOK {
+			return nil, "", p.errf(path, "a directive (DOCTYPE) may only stand in the prolog")
+		}
+		if err := p.checkDirective(path, text); err != nil {
+			return nil, "", err
+		}
 		n = &Directive{Data: text}
 		allowed = "text"
 	default:
@@ -1152,6 +1255,12 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			attrs, err := p.attrs(kp, val)
 			if err != nil {
 				return nil, err
+			}
+			sp := m.spec(version)
+			for i, a := range attrs {
+				if _, std := sp.attr(a.Space, a.Local); std {
+					return nil, p.errf(kp+"["+strconv.Itoa(i)+"]", "is a standard attribute: give it by its key")
+				}
 			}
 			x.Attrs = attrs
 			continue
@@ -1328,12 +1437,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 				rh.before = ns
 				continue
 			}
-			s, err := p.str(kp, mb.v)
+			s, err := p.ws(kp, mb.v)
 			if err != nil {
 				return nil, err
-			}
-			if !isBlank(s) {
-				return nil, p.errf(kp, "must be white space")
 			}
 			rh.ws = s
 		case "attrOrder":
@@ -1342,6 +1448,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 			if err != nil {
 				return nil, err
 			}
+			if !isNCName(s) || s == "xmlns" || s == "xml" {
+				return nil, p.errf(kp, "is not a prefix an ODM element can have")
+			}
 			src.name.Prefix = s
 		case "empty":
 			if mb.v.kind != 'b' {
@@ -1349,12 +1458,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 			}
 			src.empty = mb.v.b
 		case "trail":
-			s, err := p.str(kp, mb.v)
+			s, err := p.ws(kp, mb.v)
 			if err != nil {
 				return nil, err
-			}
-			if !isBlank(s) {
-				return nil, p.errf(kp, "must be white space")
 			}
 			src.trail = s
 		case "children":
@@ -1377,12 +1483,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 					ckp := cp + "." + cm.k
 					switch cm.k {
 					case "ws":
-						s, err := p.str(ckp, cm.v)
+						s, err := p.ws(ckp, cm.v)
 						if err != nil {
 							return nil, err
-						}
-						if !isBlank(s) {
-							return nil, p.errf(ckp, "must be white space")
 						}
 						en.ws = s
 					case "key":
