@@ -209,7 +209,7 @@ Examples (run from the repository root; files under testdata/ ship with it):
 // fail prints a one-line error for a command and returns exit code 2.
 func fail(e *env, cmd string, err error) int {
 	msg := strings.TrimSpace(err.Error())
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || e.context().Err() != nil {
 		msg = "interrupted"
 		var oe *outputError
 		if errors.As(err, &oe) {

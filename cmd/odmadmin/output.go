@@ -134,8 +134,9 @@ func writeOutput(e *env, path string, write func(w io.Writer) error) error {
 	} else {
 		err = writeAtomic(e, path, target, checked)
 	}
-	if err != nil && errors.Is(err, context.Canceled) {
-		return &outputError{path: path, err: err}
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: whatever failed (a read, a write), the cause is the interrupt.
+		return &outputError{path: path, err: ctx.Err()}
 	}
 	return err
 }

@@ -1,0 +1,221 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestOutputSymlink: -o through a symbolic link replaces the file it points to; the link stays.
+func TestOutputSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.json")
+	if err := os.WriteFile(target, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := mapRun(t, "", "-o", link, mapInForm); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	b, _ := os.ReadFile(target)
+	if !bytes.Contains(b, []byte(`"users"`)) {
+		t.Errorf("target not written: %q", b)
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want the replaced file's 0640", fi.Mode().Perm())
+	}
+	leftovers(t, dir)
+}
+
+// TestOutputFIFO: -o a FIFO writes into it and leaves it a FIFO.
+func TestOutputFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	var got []byte
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f, err := os.Open(fifo)
+		if err != nil {
+			return
+		}
+		got, _ = io.ReadAll(f)
+		f.Close()
+	}()
+	code, _, errs := mapRun(t, "", "-o", fifo, mapInForm)
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v", fi.Mode()) // (the reader is left waiting)
+	}
+	wg.Wait()
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !bytes.Contains(got, []byte(`"users"`)) {
+		t.Errorf("nothing read from the FIFO: %q", got)
+	}
+	leftovers(t, dir)
+}
+
+// TestOutputSameAsInput: -o naming the input file rewrites it from the input read.
+func TestOutputSameAsInput(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(htnDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "in.xml")
+	if err := os.WriteFile(f, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := mapRun(t, "", "--to", "odm", "-o", f, f); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	c14nEqual(t, htnDemo, mustRead(t, f))
+	leftovers(t, dir)
+}
+
+// TestOutputErrorNamesPath: a failed -o names the -o path, never the temporary file.
+func TestOutputErrorNamesPath(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "no-such-dir", "out.json")
+	code, _, errs := mapRun(t, "", "-o", out, mapInForm)
+	if code != 2 || !strings.Contains(errs, out) || strings.Contains(errs, ".tmp-") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func mustRead(t *testing.T, f string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// leftovers fails when a temporary output file is left in dir.
+func leftovers(t *testing.T, dir string) {
+	t.Helper()
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// buildBinary builds odmadmin for the tests that send it signals.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "odmadmin")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestOutputSignals: SIGINT, SIGTERM or SIGHUP during -o leaves neither the output nor the
+// temporary file, and the message names the -o path. The input is a FIFO fed slowly, so
+// that the command is caught writing (it stops at its next write) or waiting for input
+// (it is ended after a grace period).
+func TestOutputSignals(t *testing.T) {
+	bin := buildBinary(t)
+	// -o /dev/stdout (a pipe here) is written through, not replaced.
+	cmd := exec.Command(bin, "map", "-o", "/dev/stdout", mapInForm)
+	got, err := cmd.Output()
+	if err != nil || !bytes.Contains(got, []byte(`"users"`)) {
+		t.Errorf("-o /dev/stdout: %v, %q", err, got)
+	}
+	for _, c := range []struct {
+		sig     syscall.Signal
+		feeding bool
+	}{{syscall.SIGINT, true}, {syscall.SIGTERM, true}, {syscall.SIGHUP, true}, {syscall.SIGTERM, false}} {
+		dir := t.TempDir()
+		fifo := filepath.Join(dir, "in.xml")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		out := filepath.Join(dir, "out.xml")
+		cmd := exec.Command(bin, "convert", "--to", "odm", "-o", out, fifo)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		fed := make(chan struct{})
+		go func() {
+			defer close(fed)
+			bw := bufio.NewWriter(w)
+			bw.WriteString(`<?xml version="1.0"?><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00"><AdminData>`)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if c.feeding || i < 2000 {
+					if _, err := bw.WriteString(`<User OID="U` + strings.Repeat("x", 20) + `"><LoginName>l</LoginName></User>`); err != nil {
+						return
+					}
+				} else {
+					bw.Flush()
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+		}()
+		time.Sleep(300 * time.Millisecond)
+		if err := cmd.Process.Signal(c.sig); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%v: the command did not stop", c.sig)
+		}
+		close(stop)
+		w.Close()
+		<-fed
+		if code := cmd.ProcessState.ExitCode(); code != 2 {
+			t.Errorf("%v (feeding %v): exit %d, want 2; stderr %s", c.sig, c.feeding, code, stderr.String())
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%v: output written despite the interrupt", c.sig)
+		}
+		leftovers(t, dir)
+		msg := stderr.String()
+		if !strings.Contains(msg, out+" not written") || strings.Contains(msg, ".tmp-") {
+			t.Errorf("%v (feeding %v): message %q, want it to name %s and not the temporary file", c.sig, c.feeding, msg, out)
+		}
+	}
+}
