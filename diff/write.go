@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 )
 
 // String returns the change as one line of text (see WriteText).
@@ -107,9 +109,17 @@ func CSVHeader() []string {
 
 // WriteCSV writes the changes in the column layout of the User and Role Audit Log (see
 // CSVHeader). A comparison knows neither when a change was made nor by whom, so DATE/TIME
-// and BY are empty; WriteAuditCSV fills them.
+// and BY are empty; WriteAuditCSV fills them. A cell that a spreadsheet would run as a
+// formula (it starts with "=", "+", "-", "@", TAB or CR, other than a number such as a
+// phone number "+1 5551234") is written with a leading apostrophe; WriteCSVRaw (or
+// Stamp.Raw) writes cells as they are.
 func WriteCSV(w io.Writer, changes []Change) error {
 	return WriteAuditCSV(w, changes, Stamp{})
+}
+
+// WriteCSVRaw is WriteCSV without the formula neutralization, for programs, not people.
+func WriteCSVRaw(w io.Writer, changes []Change) error {
+	return WriteAuditCSV(w, changes, Stamp{Raw: true})
 }
 
 // Stamp is who made a set of changes and when, for the BY and DATE/TIME columns.
@@ -119,6 +129,8 @@ type Stamp struct {
 	By string
 	// At is when the changes were made. The zero time leaves DATE/TIME empty.
 	At time.Time
+	// Raw writes cells as they are, without neutralizing formulas (see WriteCSV).
+	Raw bool
 }
 
 // AuditTimeLayout is how the User and Role Audit Log writes DATE/TIME: UTC, with the
@@ -138,7 +150,11 @@ func WriteAuditCSV(w io.Writer, changes []Change, st Stamp) error {
 		at = st.At.UTC().Format(AuditTimeLayout)
 	}
 	for _, ch := range changes {
-		if err := cw.Write([]string{string(ch.Event), at, ch.Target, st.By, ch.ValueType, ch.Old, ch.New}); err != nil {
+		row := []string{string(ch.Event), at, ch.Target, st.By, ch.ValueType, ch.Old, ch.New}
+		if !st.Raw {
+			csvcell.Row(row)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

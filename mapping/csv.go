@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/internal/input"
 )
@@ -274,6 +275,13 @@ func lower(c byte) byte    { return c | 0x20 }
 // role is the user's first role in the study; Sites lists the site numbers (else IDs) of
 // its site assignments with that role, or "All" for a study-level one; dates are written
 // as DD-MMM-YYYY. Whatever a row cannot hold is reported.
+//
+// The template is opened in spreadsheets, so a cell that starts with "=", "+", "-", "@",
+// TAB or CR is written with a leading apostrophe (CodeNeutralized), which stops Excel,
+// LibreOffice and Google Sheets from running it as a formula; the upload then keeps the
+// apostrophe as part of the value, so check such a row (a name or e-mail that starts like
+// a formula is suspect anyway). Phone and other numbers ("+1 5551234") are not changed.
+// opts.RawCSV writes every cell as it is.
 func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning, error) {
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
@@ -315,8 +323,11 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	}
 	for _, u := range dir.Users {
 		subject := "User " + u.ID
+		// Missing required values name the user by login, the name the person who fixes
+		// the template knows (the OID when there is none).
+		who := subject
 		if u.Login != "" {
-			subject = "login " + u.Login
+			who = "login " + u.Login
 		}
 		var as []Assignment
 		ended, other := 0, 0
@@ -413,7 +424,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 			name = DefaultRoleName(ProfileClinicalOne, role.Canonical, ScopeSite)
 		}
 		if name == "" {
-			w.add(CodeInvalidValue, "CSV/Study Role", subject, "the user has no role in the study; the required Study Role is left empty")
+			w.add(CodeInvalidValue, "CSV/Study Role", who, "the user has no role in the study; the required Study Role is left empty")
 		}
 		siteCell := strings.Join(sites, "; ")
 		if all {
@@ -430,18 +441,18 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 				w.add(CodeUnrepresentable, "User/Emails", subject, "the template has one e-mail per user; the first is written")
 			}
 		} else {
-			w.add(CodeInvalidValue, "CSV/Email", subject, "the required Email is unknown; left empty")
+			w.add(CodeInvalidValue, "CSV/Email", who, "the required Email is unknown; left empty")
 		}
 		given, family := u.GivenName, u.FamilyName
 		if given == "" && family == "" && (u.FullName != "" || u.DisplayName != "") {
 			// Names are never split; the template's required columns stay empty.
-			w.add(CodeInvalidValue, "CSV/First Name", subject, "the user has a full name only, which is not split into first and last name; First Name and Last Name are left empty")
+			w.add(CodeInvalidValue, "CSV/First Name", who, "the user has a full name only, which is not split into first and last name; First Name and Last Name are left empty")
 		} else {
 			if given == "" {
-				w.add(CodeInvalidValue, "CSV/First Name", subject, "the required First Name is unknown; left empty")
+				w.add(CodeInvalidValue, "CSV/First Name", who, "the required First Name is unknown; left empty")
 			}
 			if family == "" {
-				w.add(CodeInvalidValue, "CSV/Last Name", subject, "the required Last Name is unknown; left empty")
+				w.add(CodeInvalidValue, "CSV/Last Name", who, "the required Last Name is unknown; left empty")
 			}
 		}
 		login := u.Login
@@ -450,7 +461,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 			if login != "" {
 				w.add(CodeGenerated, "CSV/User Name", subject, "the user has no login name; the required User Name is the User OID, which may name another account or create one")
 			} else {
-				w.add(CodeInvalidValue, "CSV/User Name", subject, "the user has no login name nor OID; the required User Name is left empty")
+				w.add(CodeInvalidValue, "CSV/User Name", who, "the user has no login name nor OID; the required User Name is left empty")
 			}
 		}
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
@@ -458,6 +469,11 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 		}
 		csvLost(&w, u, role, subject)
 		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots, "; ")}
+		if !opts.RawCSV {
+			for _, i := range csvcell.Row(row) {
+				w.add(CodeNeutralized, "CSV/"+clinicalOneColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
+			}
+		}
 		if err := cw.Write(row); err != nil {
 			return nil, err
 		}

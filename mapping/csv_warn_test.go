@@ -33,13 +33,13 @@ func TestClinicalOneWriteSaysWhatItDrops(t *testing.T) {
 		reason   string
 	}{
 		{"ended", full(&User{ID: "U1", Login: "ended1", Assignments: []Assignment{prod("2025-01-01", "2026-01-01")}}), false, 0,
-			"unrepresentable User", "login ended1", "a user whose access ended is left out, with a word"},
+			"unrepresentable User", "User U1", "a user whose access ended is left out, with a word"},
 		{"partly ended", full(&User{ID: "U1", Login: "p1", Assignments: []Assignment{prod("2025-01-01", "2026-01-01"), {Study: "S1", Site: "X", Scope: ScopeSite, Environment: EnvProduction, From: "2026-01-01", Role: Role{Name: "CRA"}}}}), false, 1,
-			"unrepresentable Assignment/to", "login p1", "ended access next to current access"},
+			"unrepresentable Assignment/to", "User U1", "ended access next to current access"},
 		{"training only", full(&User{ID: "U2", Login: "trainee", Assignments: []Assignment{{Study: "S1", Scope: ScopeStudy, Environment: EnvTraining, From: "2026-01-01", Role: Role{Name: "CRA"}}}}), true, 0,
-			"unrepresentable Assignment/environment", "login trainee", "a training-mode row would grant Production too"},
+			"unrepresentable Assignment/environment", "User U2", "a training-mode row would grant Production too"},
 		{"production only in training mode", full(&User{ID: "U3", Login: "prodonly", Assignments: []Assignment{prod("2026-01-01", "")}}), true, 1,
-			"generated Assignment/environment", "login prodonly", "the row grants Training the user does not have"},
+			"generated Assignment/environment", "User U3", "the row grants Training the user does not have"},
 		{"no login", full(&User{ID: "OID-7", Assignments: []Assignment{prod("2026-01-01", "")}}), false, 1,
 			"generated CSV/User Name", "User OID-7", "the OID is written as User Name"},
 		{"no last name", &User{ID: "U4", Login: "nolast", GivenName: "Ann", Emails: []string{"a@example.org"}, Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
@@ -47,9 +47,9 @@ func TestClinicalOneWriteSaysWhatItDrops(t *testing.T) {
 		{"no email", &User{ID: "U5", Login: "nomail", GivenName: "Ann", FamilyName: "Example", Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
 			"invalid-value CSV/Email", "login nomail", "required value missing"},
 		{"other study", full(&User{ID: "U6", Login: "other", Assignments: []Assignment{prod("2026-01-01", ""), {Study: "S2", Scope: ScopeStudy, Environment: EnvProduction, Role: Role{Name: "CRA"}}}}), false, 1,
-			"unrepresentable Assignment/study", "login other", "access to another study"},
+			"unrepresentable Assignment/study", "User U6", "access to another study"},
 		{"no access", full(&User{ID: "U8", Login: "idle"}), false, 0,
-			"unrepresentable User", "login idle", "a user with no access gets no row"},
+			"unrepresentable User", "User U8", "a user with no access gets no row"},
 	}
 	for _, c := range cases {
 		dir := &Directory{Studies: []*Study{{ID: "S1"}}, Users: []*User{c.user}}
@@ -96,5 +96,49 @@ func TestClinicalOneEmptySites(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d empty-Sites warnings, want 1 (row 3 says All): %v", n, ws)
+	}
+}
+
+// TestClinicalOneFormulaCells: cells a spreadsheet would run are neutralized with a
+// warning per column; phone-like numbers and RawCSV are left as they are.
+func TestClinicalOneFormulaCells(t *testing.T) {
+	u := &User{ID: "U1", Login: "=cmd|' /C calc'!A0", GivenName: "+1 5551234", FamilyName: "@SUM(A1)", Emails: []string{"-x@example.org"},
+		Assignments: []Assignment{{Study: "S1", Scope: ScopeStudy, Environment: EnvProduction, From: "2026-01-01", Role: Role{Name: "CRA"}}}}
+	dir := &Directory{Studies: []*Study{{ID: "S1"}}, Users: []*User{u}}
+	var buf bytes.Buffer
+	ws, err := WriteClinicalOneCSV(&buf, dir, Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Split(strings.TrimSpace(buf.String()), "\n")[1]
+	for _, want := range []string{`+1 5551234,'@SUM(A1),'-x@example.org,'=cmd|' /C calc'!A0,`} {
+		if !strings.HasPrefix(row, want) {
+			t.Errorf("row %q, want it to start %q", row, want)
+		}
+	}
+	var fields []string
+	for _, w := range ws {
+		if w.Code == CodeNeutralized {
+			fields = append(fields, w.Field)
+			if strings.Contains(w.String(), "SUM") || strings.Contains(w.String(), "calc") {
+				t.Errorf("warning shows the value: %s", w)
+			}
+		}
+	}
+	if strings.Join(fields, ",") != "CSV/Last Name,CSV/Email,CSV/User Name" {
+		t.Errorf("neutralized fields %v", fields)
+	}
+	buf.Reset()
+	ws, err = WriteClinicalOneCSV(&buf, dir, Options{Study: "S1", RawCSV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "\n+1 5551234,@SUM(A1),-x@example.org,") {
+		t.Errorf("RawCSV changed cells: %s", buf.String())
+	}
+	for _, w := range ws {
+		if w.Code == CodeNeutralized {
+			t.Errorf("RawCSV warns %v", w)
+		}
 	}
 }

@@ -151,6 +151,9 @@ type Options struct {
 	// Now is the time written as CreationDateTime of a new ODM document and used to tell
 	// current users in the Clinical One export. Default: time.Now().
 	Now time.Time
+	// RawCSV writes Clinical One template cells as they are. Default (false): a cell that a
+	// spreadsheet would run as a formula gets a leading apostrophe (see WriteClinicalOneCSV).
+	RawCSV bool
 }
 
 func (o Options) now() time.Time {

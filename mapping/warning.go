@@ -35,6 +35,9 @@ const (
 	// CodeNotCarried: content outside AdminData (Study, ClinicalData, comments, ...) that a
 	// write into another flavour does not carry; Count says how many of the kind.
 	CodeNotCarried Code = "not-carried"
+	// CodeNeutralized: a CSV cell that a spreadsheet would run as a formula was written
+	// with a leading apostrophe (Options.RawCSV writes it as it is).
+	CodeNeutralized Code = "formula-neutralized"
 )
 
 // Warning reports something a conversion could not carry over exactly. Warnings of the

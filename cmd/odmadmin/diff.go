@@ -29,7 +29,10 @@ Output (one change per line or record):
   json  an array of {"event", "user", "target", "valueType", "old", "new"}
   csv   the columns of the User and Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET
         OBJECT, BY, VALUE TYPE, OLD VALUE, NEW VALUE (DATE/TIME and BY empty
-        unless --at and --by fill them)
+        unless --at and --by fill them). A cell that starts with =, +, -, @, TAB or CR
+        (other than a number such as "+1 5551234") gets a leading apostrophe so that a
+        spreadsheet shows it as text instead of running it as a formula; --raw-csv
+        writes cells as they are.
   xlsx  the same columns as an .xlsx workbook, tab "User and Role Audit Log"
 Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
 SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE, ROLE_DEFINITION_CHANGE (an
@@ -57,6 +60,7 @@ func runDiff(e *env, args []string) int {
 	keepEmpty := fs.Bool("keep-empty", false, "an empty value differs from an absent one")
 	allFields := fs.Bool("all-fields", false, "compare every field even between vendors that cannot both hold it")
 	noExt := fs.Bool("no-extensions", false, "leave vendor extension attributes and elements out")
+	rawCSV := fs.Bool("raw-csv", false, "--format csv: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	study := fs.String("study", "", "study `OID` that CSV template rows belong to")
 	training := fs.Bool("training", false, "CSV template rows also count for Training (Clinical One training mode)")
 	audit := fs.auditFlags()
@@ -112,6 +116,7 @@ func runDiff(e *env, args []string) int {
 	case "json":
 		write = diff.WriteJSON
 	case "csv":
+		stamp.Raw = *rawCSV
 		write = func(w io.Writer, ch []diff.Change) error { return diff.WriteAuditCSV(w, ch, stamp) }
 	case "xlsx":
 		write = func(w io.Writer, ch []diff.Change) error { return writeDiffXLSX(w, ch, stamp) }

@@ -48,7 +48,12 @@ Output:
         back identical). --base FILE patches FILE instead (e.g. the original export, with
         the directory from an edited JSON). Into another flavour only AdminData is
         written, and what is left out is reported (code not-carried, with counts).
-  csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY).
+  csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY). A cell
+        that starts with =, +, -, @, TAB or CR (other than a number such as a phone
+        number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
+        shows it as text instead of running it as a formula (warning
+        formula-neutralized; the upload keeps the apostrophe, so check such rows);
+        --raw-csv writes cells as they are.
   xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text (dates
         DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
 
@@ -72,6 +77,7 @@ func runMap(e *env, args []string) int {
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
 	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input")
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
+	rawCSV := fs.Bool("raw-csv", false, "--to csv: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	o := fs.outputFlags()
 	rf := addReadFlags(fs)
 	fs.setHelp(mapHelp)
@@ -111,7 +117,7 @@ func runMap(e *env, args []string) int {
 	if err != nil {
 		return usagef(e, "map", "%v", err)
 	}
-	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training}
+	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training, RawCSV: *rawCSV}
 
 	var src *mapSource
 	if len(pos) <= 1 {

@@ -306,3 +306,17 @@ func TestMapJSONStreamed(t *testing.T) {
 		}
 	}
 }
+
+// TestMapCSVFormulas: map --to csv neutralizes formula cells by default; --raw-csv does not.
+func TestMapCSVFormulas(t *testing.T) {
+	in := "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
+		"=1+1,Example,a@example.org,aex,01-Jan-2026,,CRA,All,\n"
+	code, out, errs := mapRun(t, in, "--to", "csv", "--study", "S1")
+	if code != 0 || !strings.Contains(out, "\n'=1+1,Example,") || !strings.Contains(errs, "formula-neutralized") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = mapRun(t, in, "--to", "csv", "--study", "S1", "--raw-csv")
+	if code != 0 || !strings.Contains(out, "\n=1+1,Example,") || strings.Contains(errs, "formula-neutralized") {
+		t.Errorf("--raw-csv: exit %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -1,0 +1,54 @@
+package csvcell
+
+import "testing"
+
+func TestNeutralize(t *testing.T) {
+	cases := []struct {
+		in, want string
+		reason   string
+	}{
+		{"", "", "empty"},
+		{"Smith", "Smith", "plain text"},
+		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")", "a formula"},
+		{"=1+1", "'=1+1", "arithmetic formula"},
+		{"@SUM(A1)", "'@SUM(A1)", "@ starts a formula in Excel"},
+		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0", "DDE after +"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0", "DDE after a number"},
+		{"\t=1+1", "'\t=1+1", "a TAB an import trims"},
+		{"\r=1+1", "'\r=1+1", "a CR an import trims"},
+		{"+1 5551234", "+1 5551234", "a phone number stays as it is"},
+		{"+44 (20) 5555-0100", "+44 (20) 5555-0100", "a phone number with parentheses"},
+		{"-5", "-5", "a negative number"},
+		{"+", "'+", "no digit: not a number"},
+		{"-A1", "'-A1", "a cell reference"},
+		{"a=b", "a=b", "only the first character matters"},
+	}
+	for _, c := range cases {
+		got, changed := Neutralize(c.in)
+		if got != c.want || changed != (got != c.in) {
+			t.Errorf("%s: Neutralize(%q) = %q, %v; want %q", c.reason, c.in, got, changed, c.want)
+		}
+	}
+}
+
+func FuzzNeutralize(f *testing.F) {
+	for _, s := range []string{"", "=1", "+1 555", "-x", "@a", "\t", "plain"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, changed := Neutralize(s)
+		if !changed && got != s || changed && got != "'"+s {
+			t.Fatalf("%q → %q", s, got)
+		}
+		if got != "" {
+			switch got[0] {
+			case '=', '@', '\t', '\r':
+				t.Fatalf("%q still starts a formula", got)
+			case '+', '-':
+				if !numberLike(got[1:]) {
+					t.Fatalf("%q still starts a formula", got)
+				}
+			}
+		}
+	})
+}
