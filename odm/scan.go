@@ -2,12 +2,12 @@ package odm
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"io"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
+	"github.com/odmadmin/odmadmin/internal/xmlscan"
 )
 
 // source is the layout of an element as read: its name and attributes as written and the
@@ -103,37 +103,35 @@ func (t token) node() Node {
 func (t token) is(space, local string) bool { return t.name.Local == local && t.name.Space == space }
 
 type scanner struct {
-	d        *xml.Decoder
-	g        *guard
+	xs       *xmlscan.Scanner
 	opts     ReadOptions
-	ns       []nsBinding
-	marks    []int
-	open     []Name // names as written of open elements, for end-tag matching
 	version  Version
 	odmNS    string
 	warnings []*Error
 	err      error
-	lastOff  int64 // InputOffset after the last start tag, for <x/> detection
-	wsCache  map[string]string
+	empty    bool // the last end tag closed an element written as <x/>
 	seenRoot bool
+	names    map[string]string // element and attribute names and prefixes, shared
+	wsCache  map[string]string
 	scratch  [][]entry // layout buffers, one per level of typed nesting, reused
 	level    int
 	cur      token // the token next returned last; overwritten by the following call
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
-	s := &scanner{opts: opts, wsCache: make(map[string]string)}
+	s := &scanner{opts: opts, wsCache: make(map[string]string), names: make(map[string]string)}
 	in, err := prepareInput(ctxio.Reader(opts.Context, r))
 	if err != nil {
 		s.err = s.locate(err, 1, 1)
 		return s
 	}
-	s.g = &guard{r: in, maxTok: opts.maxToken(), maxInput: opts.MaxInputBytes, maxAttrs: opts.maxAttrs()}
-	s.d = xml.NewDecoder(s.g)
-	s.d.Strict = true
-	// The bytes are already UTF-8 (prepareInput transcoded them), so whatever the
-	// declaration names, the decoder must read them as they are.
-	s.d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	lim := func(n int) int { return max(n, 0) } // negative: no limit
+	s.xs = xmlscan.New(in, xmlscan.Options{
+		MaxDepth:      lim(opts.maxDepth()),
+		MaxTokenBytes: lim(opts.maxToken()),
+		MaxAttrs:      lim(opts.maxAttrs()),
+		MaxInputBytes: max(opts.MaxInputBytes, 0),
+	})
 	return s
 }
 
@@ -167,79 +165,65 @@ func (s *scanner) warn(err error, code WarningCode, msg string, line, col int) e
 	return nil
 }
 
-func (s *scanner) lookup(prefix string) (string, bool) {
-	switch prefix {
-	case "xml":
-		return NSXML, true
-	case "xmlns":
-		return NSXMLNS, true
-	}
-	for i := len(s.ns) - 1; i >= 0; i-- {
-		if s.ns[i].prefix == prefix {
-			return s.ns[i].uri, true
-		}
-	}
-	if prefix == "" {
-		return "", true
-	}
-	return "", false
-}
-
 // next returns the next token. It points into the scanner and is valid until the next
 // call: a caller that keeps a start tag copies it. Errors are positioned and sticky.
 func (s *scanner) next() (*token, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
-	line, col := s.d.InputPos()
-	off := s.d.InputOffset()
-	t, err := s.d.RawToken()
+	k, err := s.xs.Next()
 	if err != nil {
-		return nil, s.tokenError(err, line, col)
+		return nil, s.tokenError(err)
 	}
+	line, col := s.xs.Pos()
 	s.cur = token{line: line, col: col}
 	tk := &s.cur
-	switch t := t.(type) {
-	case xml.StartElement:
-		if max := s.opts.maxDepth(); max > 0 && len(s.open) >= max {
-			return nil, s.fail(ErrDepth, "elements nest deeper than the limit", line, col)
-		}
-		if err := s.startElement(tk, t); err != nil {
-			return nil, err
-		}
-		s.lastOff = s.d.InputOffset()
+	switch k {
+	case xmlscan.StartElement:
 		tk.kind = tStart
-	case xml.EndElement:
-		if len(s.open) == 0 {
-			return nil, s.fail(ErrSyntax, "unexpected end tag", line, col)
+		n := s.xs.Name()
+		tk.name = Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}
+		if as := s.xs.Attrs(); len(as) > 0 {
+			attrs := make([]Attr, len(as))
+			for i := range as {
+				a := &as[i]
+				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: string(a.Value)}
+			}
+			tk.attrs = attrs
 		}
-		top := s.open[len(s.open)-1]
-		if top.Prefix != t.Name.Space || top.Local != t.Name.Local {
-			return nil, s.fail(ErrSyntax, "end tag </"+qname(t.Name)+"> does not match <"+top.Qualified()+">", line, col)
-		}
-		s.open = s.open[:len(s.open)-1]
-		s.ns = s.ns[:s.marks[len(s.marks)-1]]
-		s.marks = s.marks[:len(s.marks)-1]
+	case xmlscan.EndElement:
 		tk.kind = tEnd
-	case xml.CharData:
+		s.empty = s.xs.Empty()
+	case xmlscan.Text:
 		tk.kind = tText
-		tk.data = s.str(t)
-		tk.cdata = s.g.isCDATA(off)
-	case xml.Comment:
-		tk.kind, tk.other = tOther, &Comment{Data: string(t)}
-	case xml.ProcInst:
-		tk.kind, tk.other = tOther, &ProcInst{Target: t.Target, Inst: string(t.Inst)}
-	case xml.Directive:
-		tk.kind, tk.other = tOther, &Directive{Data: string(t)}
+		tk.data = s.str(s.xs.Data())
+	case xmlscan.CDATA:
+		tk.kind = tText
+		tk.data = string(s.xs.Data())
+		tk.cdata = true
+	case xmlscan.Comment:
+		tk.kind, tk.other = tOther, &Comment{Data: string(s.xs.Data())}
+	case xmlscan.ProcInst:
+		tk.kind, tk.other = tOther, &ProcInst{Target: s.name(s.xs.Target()), Inst: string(s.xs.Data())}
+	case xmlscan.Doctype:
+		tk.kind, tk.other = tOther, &Directive{Data: string(s.xs.Data())}
 	}
 	return tk, nil
 }
 
-func qname(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
+// name returns b as a string shared by every occurrence: a file has few distinct names.
+func (s *scanner) name(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	return n.Space + ":" + n.Local
+	if v, ok := s.names[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(s.names) < 4096 {
+		s.names[v] = v
+	}
+	return v
 }
 
 // str converts character data to a string, sharing the strings of white-space runs that
@@ -258,129 +242,49 @@ func (s *scanner) str(b []byte) string {
 	return string(b)
 }
 
-func (s *scanner) tokenError(err error, line, col int) error {
-	var le *limitError
-	switch {
-	case errors.As(err, &le):
-		what := "a single token is larger than the limit"
-		if le.err == ErrInputTooLarge {
-			what = "the input is larger than the limit"
-		}
-		return s.fail(le.err, what, line, col)
-	case err == io.EOF:
-		if len(s.open) > 0 || !s.seenRoot {
-			l, c := s.d.InputPos()
-			return s.fail(ErrTruncated, "the document ends before its root element is closed", l, c)
-		}
+// tokenError turns a scanner error into a positioned *Error wrapping this package's
+// sentinel of the same meaning.
+func (s *scanner) tokenError(err error) error {
+	if err == io.EOF {
 		s.err = io.EOF
 		return io.EOF
 	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		l, c := s.d.InputPos()
-		if se.Line > 0 && se.Line != l {
-			l, c = se.Line, 0
-		}
-		if strings.Contains(se.Msg, "unexpected EOF") {
-			return s.fail(ErrTruncated, "the document ends in the middle of markup", l, c)
-		}
-		if strings.Contains(se.Msg, "UTF-8") {
-			return s.fail(ErrEncoding, se.Msg, l, c)
-		}
-		return s.fail(ErrSyntax, se.Msg, l, c)
-	}
+	var xe *xmlscan.Error
 	var pe *Error
 	if errors.As(err, &pe) {
-		s.err = s.locate(err, line, col)
+		// From the transcoding reader: positioned by it when it can be.
+		l, c := s.xs.Pos()
+		s.err = s.locate(err, l, c)
 		return s.err
 	}
-	l, c := s.d.InputPos()
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		// ReadOptions.Context was cancelled: say so, and let errors.Is find it.
-		return s.fail(err, "read stopped", l, c)
-	}
-	return s.fail(ErrSyntax, err.Error(), l, c)
-}
-
-func (s *scanner) startElement(tk *token, t xml.StartElement) error {
-	line, col := tk.line, tk.col
-	s.marks = append(s.marks, len(s.ns))
-	// Namespace declarations first: they apply to the element's own name and attributes.
-	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == "xmlns":
-			if a.Name.Local == "xml" || a.Name.Local == "xmlns" {
-				if !(a.Name.Local == "xml" && a.Value == NSXML) {
-					return s.fail(ErrSyntax, "reserved prefix "+a.Name.Local+" cannot be declared", line, col)
-				}
-			}
-			if a.Value == "" {
-				return s.fail(ErrSyntax, "prefix "+a.Name.Local+" cannot be bound to an empty namespace", line, col)
-			}
-			s.ns = append(s.ns, nsBinding{a.Name.Local, a.Value})
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			s.ns = append(s.ns, nsBinding{"", a.Value})
+	if !errors.As(err, &xe) {
+		// A read error of the underlying reader.
+		l, c := s.xs.Pos()
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			// ReadOptions.Context was cancelled: say so, and let errors.Is find it.
+			return s.fail(err, "read stopped", l, c)
 		}
+		s.err = &Error{File: s.opts.Name, Line: l, Col: c, Err: err, Msg: "reading the input failed"}
+		return s.err
 	}
-	space, ok := s.lookup(t.Name.Space)
-	if !ok {
-		return s.fail(ErrSyntax, "undeclared namespace prefix "+t.Name.Space, line, col)
+	sentinel := ErrSyntax
+	switch xe.Err {
+	case xmlscan.ErrTruncated:
+		sentinel = ErrTruncated
+	case xmlscan.ErrEncoding:
+		sentinel = ErrEncoding
+	case xmlscan.ErrDepth:
+		sentinel = ErrDepth
+	case xmlscan.ErrTokenTooLarge:
+		sentinel = ErrTokenTooLarge
+	case xmlscan.ErrInputTooLarge:
+		sentinel = ErrInputTooLarge
 	}
-	tk.name = Name{Space: space, Prefix: t.Name.Space, Local: t.Name.Local}
-	if len(t.Attr) > 0 {
-		attrs := make([]Attr, len(t.Attr))
-		for i, a := range t.Attr {
-			var n Name
-			switch {
-			case a.Name.Space == "xmlns":
-				n = Name{Space: NSXMLNS, Prefix: "xmlns", Local: a.Name.Local}
-			case a.Name.Space == "" && a.Name.Local == "xmlns":
-				n = Name{Space: NSXMLNS, Local: "xmlns"}
-			case a.Name.Space == "":
-				n = Name{Local: a.Name.Local}
-			default:
-				u, ok := s.lookup(a.Name.Space)
-				if !ok {
-					return s.fail(ErrSyntax, "undeclared namespace prefix "+a.Name.Space, line, col)
-				}
-				n = Name{Space: u, Prefix: a.Name.Space, Local: a.Name.Local}
-			}
-			attrs[i] = Attr{Name: n, Value: a.Value}
-		}
-		if err := s.checkDuplicates(attrs, line, col); err != nil {
-			return err
-		}
-		tk.attrs = attrs
-	}
-	s.open = append(s.open, tk.name)
-	return nil
-}
-
-func (s *scanner) checkDuplicates(attrs []Attr, line, col int) error {
-	dup := func() error { return s.fail(ErrSyntax, "duplicate attribute", line, col) }
-	if len(attrs) <= 16 {
-		for i := 1; i < len(attrs); i++ {
-			for j := 0; j < i; j++ {
-				if attrs[i].Local == attrs[j].Local && attrs[i].Space == attrs[j].Space {
-					return dup()
-				}
-			}
-		}
-		return nil
-	}
-	seen := make(map[Name]bool, len(attrs))
-	for _, a := range attrs {
-		k := Name{Space: a.Space, Local: a.Local}
-		if seen[k] {
-			return dup()
-		}
-		seen[k] = true
-	}
-	return nil
+	return s.fail(sentinel, xe.Msg, xe.Line, xe.Col)
 }
 
 // wasEmpty reports whether the end tag just read closed an element written as <x/>.
-func (s *scanner) wasEmpty() bool { return s.d.InputOffset() == s.lastOff }
+func (s *scanner) wasEmpty() bool { return s.empty }
 
 // readRaw reads the rest of the element started by e into e.Children.
 func (s *scanner) readRaw(e *Element) error {

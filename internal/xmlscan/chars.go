@@ -1,0 +1,110 @@
+package xmlscan
+
+import "unicode/utf8"
+
+// Byte classes, one table per context, so that the hot loops test one table entry per
+// byte and leave the loop only at a byte that needs a decision.
+var (
+	// textStop: bytes that end a plain run of character data.
+	textStop [256]bool
+	// attrStop: bytes that need a look inside a quoted attribute value.
+	attrStop [256]bool
+	// plainStop: bytes that need a look in comments, PIs, CDATA and DOCTYPE bodies.
+	plainStop [256]bool
+	// nameByte: ASCII bytes allowed inside a name; non-ASCII bytes are checked as runes.
+	nameByte [256]bool
+	// spaceByte: XML white space (S).
+	spaceByte [256]bool
+)
+
+func init() {
+	for c := 0; c < 256; c++ {
+		ctl := c < 0x20 && c != '\t' && c != '\n' && c != '\r'
+		hi := c >= 0x80
+		textStop[c] = ctl || hi || c == '<' || c == '&' || c == '\r' || c == ']'
+		attrStop[c] = ctl || hi || c == '<' || c == '&' || c == '\t' || c == '\n' || c == '\r'
+		plainStop[c] = ctl || hi
+		nameByte[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '_' || c == ':' || c == '.' || c == '-' || hi
+		spaceByte[c] = c == ' ' || c == '\t' || c == '\n' || c == '\r'
+	}
+}
+
+// isChar reports whether r is a character XML 1.0 allows in a document (production Char).
+func isChar(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r == '\t' || r == '\n' || r == '\r'
+	case r <= 0xD7FF:
+		return true
+	case r < 0xE000:
+		return false
+	case r <= 0xFFFD:
+		return true
+	default:
+		return r >= 0x10000 && r <= utf8.MaxRune
+	}
+}
+
+// isNameStart reports whether r may begin a name (XML 1.0 fifth edition, NameStartChar;
+// the colon is handled by the caller as the namespace separator).
+func isNameStart(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '_' || r == ':'
+	case r < 0xC0:
+		return false
+	case r <= 0x2FF:
+		return r != 0xD7 && r != 0xF7
+	case r < 0x370:
+		return false
+	case r <= 0x1FFF:
+		return r != 0x37E
+	case r == 0x200C || r == 0x200D:
+		return true
+	case r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF, r >= 0x3001 && r <= 0xD7FF,
+		r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	}
+	return false
+}
+
+// isNameChar reports whether r may continue a name (NameChar).
+func isNameChar(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' ||
+			r == '_' || r == ':' || r == '.' || r == '-'
+	}
+	return isNameStart(r) || r == 0xB7 || r >= 0x300 && r <= 0x36F || r == 0x203F || r == 0x2040
+}
+
+// validChars returns the index of the first byte of b that does not start a valid XML
+// character, or -1. Invalid UTF-8 counts as such a byte.
+func validChars(b []byte) int {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if !plainStop[c] {
+			i++
+			continue
+		}
+		if c < 0x80 {
+			return i
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && n == 1) || !isChar(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// IsSpace reports whether b is XML white space only (and not empty).
+func IsSpace(b []byte) bool {
+	for _, c := range b {
+		if !spaceByte[c] {
+			return false
+		}
+	}
+	return len(b) > 0
+}

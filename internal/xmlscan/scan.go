@@ -1,0 +1,1302 @@
+// Package xmlscan is a pull tokenizer for XML 1.0 with namespaces over UTF-8 input. It
+// checks well-formedness (matching tags, legal names and characters, unique attributes after
+// namespace resolution, one root element, declared prefixes), resolves prefixes to namespace
+// URIs, decodes the five predefined entities and character references, normalizes attribute
+// values (XML 1.0 §3.3.3: a literal tab, line feed or carriage return becomes a space), keeps
+// a DOCTYPE verbatim without expanding anything in it, and gives the line and column of
+// every token. Limits on depth, token size, attributes per element and input size hold
+// before anything is buffered past them.
+//
+// Tokens are slices into the scanner's buffer, valid until the next call to Next: reading
+// a token allocates nothing. Other encodings must be transcoded to UTF-8 before the scanner.
+package xmlscan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// Kind is the kind of a token.
+type Kind uint8
+
+// Token kinds.
+const (
+	StartElement Kind = iota + 1
+	EndElement
+	Text     // character data outside CDATA sections, references decoded
+	CDATA    // the content of one CDATA section
+	Comment  // the text between <!-- and -->
+	ProcInst // Target and Data (the instruction after the white space that follows the target)
+	Doctype  // the text between <! and >, starting with "DOCTYPE", kept as written
+)
+
+// Namespace URIs bound to the reserved prefixes.
+const (
+	NSXML   = "http://www.w3.org/XML/1998/namespace"
+	NSXMLNS = "http://www.w3.org/2000/xmlns/"
+)
+
+// Sentinel errors; every error the scanner returns for bad input is an *Error wrapping one.
+var (
+	ErrSyntax        = errors.New("not well-formed")
+	ErrTruncated     = errors.New("unexpected end of input")
+	ErrEncoding      = errors.New("invalid UTF-8 or character")
+	ErrDepth         = errors.New("element nesting too deep")
+	ErrTokenTooLarge = errors.New("token too large")
+	ErrInputTooLarge = errors.New("input too large")
+)
+
+// Error is a positioned error. Line and Col are 1-based; Col counts bytes.
+type Error struct {
+	Line, Col int
+	Err       error
+	Msg       string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d:%d: %v: %s", e.Line, e.Col, e.Err, e.Msg) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Options are the limits. A zero or negative value means no limit.
+type Options struct {
+	MaxDepth      int   // element nesting
+	MaxTokenBytes int   // bytes of one token as written (a tag with its attributes, a text run, ...)
+	MaxAttrs      int   // attributes (namespace declarations included) of one element
+	MaxInputBytes int64 // bytes of the whole input
+}
+
+// Name is a resolved name. Prefix and Local are slices into the scanner's buffer.
+type Name struct {
+	Space  string // namespace URI, "" for none
+	Prefix []byte
+	Local  []byte
+}
+
+// Attr is an attribute of a start tag. Namespace declarations are attributes too: Space is
+// NSXMLNS and Local the declared prefix, or "xmlns" with no prefix for a default namespace.
+type Attr struct {
+	Name
+	Value []byte // the value as a conformant parser reports it: references decoded, normalized
+	Raw   []byte // the value as written between the quotes
+	Quote byte   // '"' or '\''
+}
+
+type binding struct {
+	prefix string
+	uri    string
+}
+
+type frame struct {
+	nameEnd int // end of the element's qualified name in Scanner.names
+	nsMark  int // length of Scanner.ns before the element's declarations
+}
+
+type docState uint8
+
+const (
+	sProlog docState = iota
+	sRoot
+	sEpilog
+)
+
+// errMore asks the driver for more input and a fresh attempt at the current token.
+var errMore = errors.New("more input needed")
+
+const (
+	minBuf     = 64 << 10
+	maxIntern  = 1024
+	dupByScan  = 16 // attributes up to which duplicates are found by comparing pairs
+	maxRefBody = 40 // longest entity name or character reference accepted
+)
+
+// Scanner reads tokens from UTF-8 input.
+type Scanner struct {
+	r    io.Reader
+	opts Options
+
+	buf      []byte
+	pos, end int   // unread bytes are buf[pos:end]
+	base     int64 // input offset of buf[0]
+	eof      bool
+	total    int64
+
+	// Line counting: bytes before counted (an input offset) have been counted.
+	counted   int64
+	line      int
+	lineStart int64
+
+	// The current token.
+	kind      Kind
+	tokStart  int
+	tokLine   int
+	tokCol    int
+	name      Name
+	attrs     []Attr
+	data      []byte
+	target    []byte
+	empty     bool
+	pending   bool // an end token for <x/> is due
+	dec       []byte
+	decSpans  [][2]int32 // decoded attribute values: their span in dec, start -1 when raw
+	rawQNames []int32    // per attribute: end of prefix (colon index) relative to name start, -1 if none
+
+	state    docState
+	doctype  bool
+	names    []byte // qualified names of open elements, concatenated
+	stack    []frame
+	ns       []binding
+	intern   map[string]string
+	dupSet   map[uint64]int32
+	err      error
+	consumed bool // the current token's bytes have been consumed
+}
+
+// New returns a scanner of the UTF-8 input r.
+func New(r io.Reader, opts Options) *Scanner {
+	return &Scanner{r: r, opts: opts, line: 1, intern: make(map[string]string)}
+}
+
+// Name returns the name of the current StartElement or EndElement.
+func (s *Scanner) Name() *Name { return &s.name }
+
+// Attrs returns the attributes of the current StartElement, in source order.
+func (s *Scanner) Attrs() []Attr { return s.attrs }
+
+// Data returns the content of a Text, CDATA, Comment, ProcInst or Doctype token.
+func (s *Scanner) Data() []byte { return s.data }
+
+// Target returns the target of a ProcInst.
+func (s *Scanner) Target() []byte { return s.target }
+
+// Pos returns the line and column (1-based, in bytes) where the current token starts.
+func (s *Scanner) Pos() (line, col int) { return s.tokLine, s.tokCol }
+
+// Empty reports, for an EndElement, whether the element was written as <x/>.
+func (s *Scanner) Empty() bool { return s.empty }
+
+// Depth returns the number of open elements.
+func (s *Scanner) Depth() int { return len(s.stack) }
+
+// InputOffset returns the input offset just after the current token.
+func (s *Scanner) InputOffset() int64 { return s.base + int64(s.pos) }
+
+// Next reads the next token. At the end of a well-formed document it returns io.EOF;
+// errors are *Error and sticky.
+func (s *Scanner) Next() (Kind, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.pending {
+		s.pending = false
+		s.empty = true
+		s.kind = EndElement
+		s.popElement()
+		return EndElement, nil
+	}
+	s.empty = false
+	s.countTo(s.pos)
+	s.tokStart = s.pos
+	s.tokLine, s.tokCol = s.line, int(s.base+int64(s.pos)-s.lineStart)+1
+	for {
+		k, err := s.lex()
+		if err == nil && s.opts.MaxTokenBytes > 0 && s.pos-s.tokStart > s.opts.MaxTokenBytes {
+			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
+		}
+		if err == nil {
+			s.kind = k
+			return k, nil
+		}
+		if err != errMore {
+			s.err = err
+			return 0, err
+		}
+		if err := s.more(); err != nil {
+			if err == io.EOF {
+				err = s.atEOF()
+			}
+			s.err = err
+			return 0, err
+		}
+	}
+}
+
+// atEOF is the error (or io.EOF) for the end of input at or inside the current token.
+func (s *Scanner) atEOF() error {
+	if s.pos < s.end {
+		return s.errAt(s.end, ErrTruncated, "the document ends in the middle of markup")
+	}
+	switch s.state {
+	case sProlog:
+		return s.errAt(s.end, ErrTruncated, "the input has no root element")
+	case sRoot:
+		return s.errAt(s.end, ErrTruncated, "the document ends before its root element is closed")
+	}
+	return io.EOF
+}
+
+// more makes more input available after buf[pos:end], keeping the current token's bytes.
+// It returns io.EOF when there is none.
+func (s *Scanner) more() error {
+	if s.eof {
+		return io.EOF
+	}
+	have := s.end - s.pos
+	if s.opts.MaxTokenBytes > 0 && have > s.opts.MaxTokenBytes {
+		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
+	}
+	if s.pos > 0 {
+		copy(s.buf, s.buf[s.pos:s.end])
+		s.base += int64(s.pos)
+		s.end -= s.pos
+		s.pos, s.tokStart = 0, 0
+	}
+	// Ask for at least as many new bytes as the token already has, so that a long token
+	// is rescanned a logarithmic number of times, not once per read.
+	want := max(have, 4096)
+	if len(s.buf)-s.end < want {
+		n := max(2*len(s.buf), minBuf, s.end+want)
+		if lim := s.opts.MaxTokenBytes; lim > 0 && n > lim+minBuf && s.end+want <= lim+minBuf {
+			n = lim + minBuf
+		}
+		nb := make([]byte, n)
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	target := s.end + want
+	for s.end < target && s.end < len(s.buf) {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		s.total += int64(n)
+		if s.opts.MaxInputBytes > 0 && s.total > s.opts.MaxInputBytes {
+			return s.errAt(s.pos, ErrInputTooLarge, "the input is larger than the limit")
+		}
+		if err == io.EOF {
+			s.eof = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		// A short read is normal for pipes. Try again as soon as a small token may be
+		// complete; a large one waits for twice its bytes so it is rescanned rarely.
+		if got := s.end - s.pos; got >= 2*have || (have < minBuf && got > have) {
+			break
+		}
+	}
+	if s.end-s.pos == have && s.eof && have == 0 {
+		return io.EOF
+	}
+	return nil // at the end of input, lex decides once more with s.eof set
+}
+
+// countTo advances line counting to buf[i].
+func (s *Scanner) countTo(i int) {
+	from := int(s.counted - s.base)
+	if from >= i {
+		return
+	}
+	seg := s.buf[from:i]
+	if n := bytes.Count(seg, nl); n > 0 {
+		s.line += n
+		s.lineStart = s.base + int64(from+bytes.LastIndexByte(seg, '\n')+1)
+	}
+	s.counted = s.base + int64(i)
+}
+
+var nl = []byte{'\n'}
+
+// errAt returns an error positioned at buf[i] (inside or at the end of the current token).
+func (s *Scanner) errAt(i int, err error, msg string) error {
+	line, start := s.tokLine, s.lineStart
+	from := s.tokStart
+	if i > s.end {
+		i = s.end
+	}
+	if i > from {
+		seg := s.buf[from:i]
+		if n := bytes.Count(seg, nl); n > 0 {
+			line += n
+			start = s.base + int64(from+bytes.LastIndexByte(seg, '\n')+1)
+		}
+	}
+	return &Error{Line: line, Col: int(s.base+int64(i)-start) + 1, Err: err, Msg: msg}
+}
+
+// lex reads one token starting at s.pos. It returns errMore when the token may continue
+// past the bytes buffered; then it is called again from the start with more bytes.
+func (s *Scanner) lex() (Kind, error) {
+	if s.pos >= s.end {
+		return 0, errMore
+	}
+	if s.buf[s.pos] != '<' {
+		return s.lexText()
+	}
+	if s.pos+1 >= s.end {
+		return 0, errMore
+	}
+	switch s.buf[s.pos+1] {
+	case '/':
+		return s.lexEnd()
+	case '?':
+		return s.lexPI()
+	case '!':
+		return s.lexBang()
+	}
+	return s.lexStart()
+}
+
+func (s *Scanner) finish(i int) { s.pos = i }
+
+// lexText reads character data up to the next '<' or the end of input.
+func (s *Scanner) lexText() (Kind, error) {
+	b := s.buf[:s.end]
+	i := s.pos
+	decode := false
+	for {
+		for i < len(b) && !textStop[b[i]] {
+			i++
+		}
+		if i == len(b) {
+			if !s.eof {
+				return 0, errMore
+			}
+			break
+		}
+		c := b[i]
+		if c == '<' {
+			break
+		}
+		switch {
+		case c == '&':
+			j, _, err := s.reference(b, i)
+			if err != nil {
+				return 0, err
+			}
+			i = j
+			decode = true
+		case c == '\r':
+			i++
+			decode = true
+		case c == ']':
+			if i+2 >= len(b) && !s.eof {
+				return 0, errMore
+			}
+			if i+2 < len(b) && b[i+1] == ']' && b[i+2] == '>' {
+				return 0, s.errAt(i, ErrSyntax, "]]> is not allowed in text")
+			}
+			i++
+		case c < 0x80:
+			return 0, s.errAt(i, ErrEncoding, "a control character is not allowed in XML")
+		default:
+			if !utf8.FullRune(b[i:]) && !s.eof {
+				return 0, errMore
+			}
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n == 1 {
+				return 0, s.errAt(i, ErrEncoding, "invalid UTF-8")
+			}
+			if !isChar(r) {
+				return 0, s.errAt(i, ErrEncoding, "a character XML does not allow")
+			}
+			i += n
+		}
+	}
+	raw := b[s.pos:i]
+	if s.state != sRoot && !IsSpace(raw) {
+		where := "before"
+		if s.state == sEpilog {
+			where = "after"
+		}
+		return 0, s.errAt(s.pos, ErrSyntax, "text "+where+" the root element")
+	}
+	s.data = raw
+	if decode {
+		s.dec = decodeInto(s.dec[:0], raw, false)
+		s.data = s.dec
+	}
+	s.finish(i)
+	return Text, nil
+}
+
+// reference checks the reference at b[i] ('&') and returns the index after it and the
+// character it stands for.
+func (s *Scanner) reference(b []byte, i int) (int, rune, error) {
+	j := i + 1
+	for j < len(b) && b[j] != ';' && j-i <= maxRefBody {
+		j++
+	}
+	if j >= len(b) && !s.eof {
+		return 0, 0, errMore
+	}
+	if j >= len(b) || b[j] != ';' {
+		return 0, 0, s.errAt(i, ErrSyntax, "a reference without its closing semicolon, or a bare &")
+	}
+	r, ok := refValue(b[i+1 : j])
+	if !ok {
+		if b[i+1] == '#' {
+			return 0, 0, s.errAt(i, ErrSyntax, "an invalid character reference")
+		}
+		return 0, 0, s.errAt(i, ErrSyntax, "an undefined entity (only the five predefined ones are known)")
+	}
+	return j + 1, r, nil
+}
+
+// refValue returns the character a reference body (between & and ;) stands for.
+func refValue(body []byte) (rune, bool) {
+	if len(body) >= 2 && body[0] == '#' {
+		var n rune
+		digits := body[1:]
+		hex := digits[0] == 'x'
+		if hex {
+			digits = digits[1:]
+		}
+		if len(digits) == 0 {
+			return 0, false
+		}
+		for _, c := range digits {
+			var d rune
+			switch {
+			case '0' <= c && c <= '9':
+				d = rune(c - '0')
+			case hex && 'a' <= c && c <= 'f':
+				d = rune(c-'a') + 10
+			case hex && 'A' <= c && c <= 'F':
+				d = rune(c-'A') + 10
+			default:
+				return 0, false
+			}
+			if hex {
+				n = n*16 + d
+			} else {
+				n = n*10 + d
+			}
+			if n > utf8.MaxRune {
+				return 0, false
+			}
+		}
+		return n, isChar(n)
+	}
+	switch string(body) {
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "amp":
+		return '&', true
+	case "apos":
+		return '\'', true
+	case "quot":
+		return '"', true
+	}
+	return 0, false
+}
+
+// decodeInto appends raw with references replaced and line ends normalized (CR LF and CR
+// to LF) to dst. In an attribute value (attr true) a literal tab, line feed or carriage
+// return then becomes a space (§3.3.3); characters written as references stay as they are.
+// raw has been checked.
+func decodeInto(dst, raw []byte, attr bool) []byte {
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		switch c {
+		case '&':
+			j := i + 1
+			for raw[j] != ';' {
+				j++
+			}
+			r, _ := refValue(raw[i+1 : j])
+			dst = utf8.AppendRune(dst, r)
+			i = j + 1
+			continue
+		case '\r':
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+			c = '\n'
+		}
+		if attr && (c == '\n' || c == '\t') {
+			c = ' '
+		}
+		dst = append(dst, c)
+		i++
+	}
+	return dst
+}
+
+// normalizeLineEnds appends raw to dst with CR LF and CR turned into LF.
+func normalizeLineEnds(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c == '\r' {
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+			c = '\n'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// scanName reads a name at b[i] and returns the index after it and the index of its colon
+// (-1 if none). Namespace rules apply: at most one colon, not first or last.
+func (s *Scanner) scanName(b []byte, i int) (int, int, error) {
+	start := i
+	colon := -1
+	for {
+		for i < len(b) && nameByte[b[i]] && b[i] < 0x80 {
+			if b[i] == ':' {
+				if colon >= 0 {
+					return 0, 0, s.errAt(i, ErrSyntax, "a name with more than one colon")
+				}
+				colon = i
+			}
+			i++
+		}
+		if i == len(b) {
+			if !s.eof {
+				return 0, 0, errMore
+			}
+			break
+		}
+		if b[i] < 0x80 {
+			break
+		}
+		if !utf8.FullRune(b[i:]) && !s.eof {
+			return 0, 0, errMore
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if !isNameChar(r) {
+			if r == utf8.RuneError && n == 1 {
+				return 0, 0, s.errAt(i, ErrEncoding, "invalid UTF-8")
+			}
+			return 0, 0, s.errAt(i, ErrSyntax, "a character not allowed in a name")
+		}
+		i += n
+	}
+	if i == start {
+		return 0, 0, s.errAt(i, ErrSyntax, "a name was expected")
+	}
+	if colon == start || colon == i-1 {
+		return 0, 0, s.errAt(colon, ErrSyntax, "a name that begins or ends with a colon")
+	}
+	if !startsName(b[start:]) || colon >= 0 && !startsName(b[colon+1:]) {
+		return 0, 0, s.errAt(start, ErrSyntax, "a name must begin with a letter or underscore")
+	}
+	return i, colon, nil
+}
+
+func startsName(b []byte) bool {
+	if b[0] < 0x80 {
+		return isNameStart(rune(b[0])) && b[0] != ':'
+	}
+	r, _ := utf8.DecodeRune(b)
+	return isNameStart(r)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && spaceByte[b[i]] {
+		i++
+	}
+	return i
+}
+
+// lexStart reads a start tag.
+func (s *Scanner) lexStart() (Kind, error) {
+	b := s.buf[:s.end]
+	i := s.pos + 1
+	nameStart := i
+	i, colon, err := s.scanName(b, i)
+	if err != nil {
+		return 0, err
+	}
+	nameEnd := i
+	s.attrs = s.attrs[:0]
+	s.decSpans = s.decSpans[:0]
+	s.rawQNames = s.rawQNames[:0]
+	s.dec = s.dec[:0]
+	empty := false
+	for {
+		j := skipSpace(b, i)
+		if j >= len(b) {
+			return 0, errMore
+		}
+		c := b[j]
+		if c == '>' {
+			i = j + 1
+			break
+		}
+		if c == '/' {
+			if j+1 >= len(b) {
+				return 0, errMore
+			}
+			if b[j+1] != '>' {
+				return 0, s.errAt(j, ErrSyntax, "expected /> in a start tag")
+			}
+			empty = true
+			i = j + 2
+			break
+		}
+		if j == i {
+			return 0, s.errAt(j, ErrSyntax, "white space is required before an attribute")
+		}
+		if s.opts.MaxAttrs > 0 && len(s.attrs) >= s.opts.MaxAttrs {
+			return 0, s.errAt(j, ErrTokenTooLarge, "an element has more attributes than the limit")
+		}
+		an := j
+		j, acolon, err := s.scanName(b, j)
+		if err != nil {
+			return 0, err
+		}
+		aEnd := j
+		j = skipSpace(b, j)
+		if j >= len(b) {
+			return 0, errMore
+		}
+		if b[j] != '=' {
+			return 0, s.errAt(j, ErrSyntax, "an attribute name without =")
+		}
+		j = skipSpace(b, j+1)
+		if j >= len(b) {
+			return 0, errMore
+		}
+		q := b[j]
+		if q != '"' && q != '\'' {
+			return 0, s.errAt(j, ErrSyntax, "an attribute value must be quoted")
+		}
+		vs := j + 1
+		k := bytes.IndexByte(b[vs:], q)
+		if k < 0 {
+			return 0, errMore
+		}
+		ve := vs + k
+		decode := false
+		for v := vs; v < ve; {
+			for v < ve && !attrStop[b[v]] {
+				v++
+			}
+			if v == ve {
+				break
+			}
+			switch c := b[v]; {
+			case c == '<':
+				return 0, s.errAt(v, ErrSyntax, "< is not allowed in an attribute value")
+			case c == '&':
+				save := s.eof
+				s.eof = true // the value is complete: a reference cannot continue past it
+				nv, _, err := s.reference(b[:ve], v)
+				s.eof = save
+				if err != nil {
+					return 0, err
+				}
+				v = nv
+				decode = true
+			case c == '\t' || c == '\n' || c == '\r':
+				v++
+				decode = true
+			case c < 0x80:
+				return 0, s.errAt(v, ErrEncoding, "a control character is not allowed in XML")
+			default:
+				r, n := utf8.DecodeRune(b[v:ve])
+				if r == utf8.RuneError && n == 1 {
+					return 0, s.errAt(v, ErrEncoding, "invalid UTF-8")
+				}
+				if !isChar(r) {
+					return 0, s.errAt(v, ErrEncoding, "a character XML does not allow")
+				}
+				v += n
+			}
+		}
+		a := Attr{Raw: b[vs:ve], Value: b[vs:ve], Quote: q}
+		a.Local = b[an:aEnd]
+		span := [2]int32{-1, -1}
+		if decode {
+			span[0] = int32(len(s.dec))
+			s.dec = decodeInto(s.dec, a.Raw, true)
+			span[1] = int32(len(s.dec))
+		}
+		s.decSpans = append(s.decSpans, span)
+		rc := int32(-1)
+		if acolon >= 0 {
+			rc = int32(acolon - an)
+		}
+		s.rawQNames = append(s.rawQNames, rc)
+		s.attrs = append(s.attrs, a)
+		i = ve + 1
+	}
+	// The tag is complete: from here on nothing asks for more input.
+	for ai := range s.attrs {
+		a := &s.attrs[ai]
+		if sp := s.decSpans[ai]; sp[0] >= 0 {
+			a.Value = s.dec[sp[0]:sp[1]:sp[1]]
+		}
+		if c := s.rawQNames[ai]; c >= 0 {
+			a.Prefix, a.Local = a.Local[:c], a.Local[c+1:]
+		}
+	}
+	if s.state == sEpilog {
+		return 0, s.errAt(s.pos, ErrSyntax, "a second root element")
+	}
+	if s.opts.MaxDepth > 0 && len(s.stack) >= s.opts.MaxDepth {
+		return 0, s.errAt(s.pos, ErrDepth, "elements nest deeper than the limit")
+	}
+	if err := s.pushElement(b[nameStart:nameEnd], colon-nameStart); err != nil {
+		return 0, err
+	}
+	s.state = sRoot
+	s.pending = empty
+	s.finish(i)
+	return StartElement, nil
+}
+
+// pushElement declares the namespaces of the start tag just read, resolves its names,
+// checks its attributes are unique and opens it.
+func (s *Scanner) pushElement(qname []byte, colon int) error {
+	mark := len(s.ns)
+	for i := range s.attrs {
+		a := &s.attrs[i]
+		switch {
+		case len(a.Prefix) == 0 && string(a.Local) == "xmlns":
+			uri := string(a.Value) // no allocation: compared, then interned
+			if uri == NSXML || uri == NSXMLNS {
+				return s.errAt(s.pos, ErrSyntax, "a reserved namespace cannot be the default namespace")
+			}
+			s.ns = append(s.ns, binding{"", s.internStr(a.Value)})
+			a.Space = NSXMLNS
+		case string(a.Prefix) == "xmlns":
+			p := string(a.Local)
+			uri := string(a.Value)
+			switch {
+			case p == "xmlns":
+				return s.errAt(s.pos, ErrSyntax, "the prefix xmlns cannot be declared")
+			case p == "xml" && uri != NSXML, p != "xml" && uri == NSXML:
+				return s.errAt(s.pos, ErrSyntax, "the prefix xml and its namespace belong only to each other")
+			case uri == NSXMLNS:
+				return s.errAt(s.pos, ErrSyntax, "the xmlns namespace cannot be bound to a prefix")
+			case uri == "":
+				return s.errAt(s.pos, ErrSyntax, "a prefix cannot be bound to an empty namespace")
+			}
+			s.ns = append(s.ns, binding{s.internStr(a.Local), s.internStr(a.Value)})
+			a.Space = NSXMLNS
+		}
+	}
+	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark})
+	s.names = append(s.names, qname...)
+	s.name.Prefix, s.name.Local = nil, qname
+	if colon >= 0 {
+		s.name.Prefix, s.name.Local = qname[:colon], qname[colon+1:]
+	}
+	space, ok := s.lookup(s.name.Prefix)
+	if !ok {
+		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+	}
+	s.name.Space = space
+	for i := range s.attrs {
+		a := &s.attrs[i]
+		if a.Space == NSXMLNS || len(a.Prefix) == 0 {
+			continue
+		}
+		if string(a.Prefix) == "xmlns" {
+			continue
+		}
+		u, ok := s.lookup(a.Prefix)
+		if !ok {
+			return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+		}
+		a.Space = u
+	}
+	return s.checkUnique()
+}
+
+func (s *Scanner) checkUnique() error {
+	as := s.attrs
+	if len(as) <= dupByScan {
+		for i := 1; i < len(as); i++ {
+			for j := 0; j < i; j++ {
+				if bytes.Equal(as[i].Local, as[j].Local) && as[i].Space == as[j].Space {
+					return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
+				}
+			}
+		}
+		return nil
+	}
+	if s.dupSet == nil {
+		s.dupSet = make(map[uint64]int32, len(as))
+	}
+	clear(s.dupSet)
+	for i := range as {
+		h := hashName(as[i].Space, as[i].Local)
+		for {
+			j, seen := s.dupSet[h]
+			if !seen {
+				s.dupSet[h] = int32(i)
+				break
+			}
+			if bytes.Equal(as[j].Local, as[i].Local) && as[j].Space == as[i].Space {
+				return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
+			}
+			h++ // a collision of different names: probe the next slot
+		}
+	}
+	return nil
+}
+
+func hashName(space string, local []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(space); i++ {
+		h = (h ^ uint64(space[i])) * 1099511628211
+	}
+	h = (h ^ 0xff) * 1099511628211
+	for _, c := range local {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
+}
+
+func (s *Scanner) internStr(b []byte) string {
+	if v, ok := s.intern[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(s.intern) < maxIntern {
+		s.intern[v] = v
+	}
+	return v
+}
+
+func (s *Scanner) lookup(prefix []byte) (string, bool) {
+	for i := len(s.ns) - 1; i >= 0; i-- {
+		if s.ns[i].prefix == string(prefix) {
+			return s.ns[i].uri, true
+		}
+	}
+	switch string(prefix) {
+	case "":
+		return "", true
+	case "xml":
+		return NSXML, true
+	}
+	return "", false
+}
+
+// popElement closes the innermost element and sets s.name to its name.
+func (s *Scanner) popElement() {
+	f := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	start := 0
+	if len(s.stack) > 0 {
+		start = s.stack[len(s.stack)-1].nameEnd
+	}
+	qname := s.names[start:f.nameEnd]
+	s.names = s.names[:start]
+	s.name.Prefix, s.name.Local = nil, qname
+	if c := bytes.IndexByte(qname, ':'); c >= 0 {
+		s.name.Prefix, s.name.Local = qname[:c], qname[c+1:]
+	}
+	s.name.Space, _ = s.lookup(s.name.Prefix)
+	s.ns = s.ns[:f.nsMark]
+	if len(s.stack) == 0 {
+		s.state = sEpilog
+	}
+}
+
+// lexEnd reads an end tag.
+func (s *Scanner) lexEnd() (Kind, error) {
+	b := s.buf[:s.end]
+	i, _, err := s.scanName(b, s.pos+2)
+	if err != nil {
+		return 0, err
+	}
+	qname := b[s.pos+2 : i]
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, errMore
+	}
+	if b[i] != '>' {
+		return 0, s.errAt(i, ErrSyntax, "expected > at the end of an end tag")
+	}
+	if len(s.stack) == 0 {
+		return 0, s.errAt(s.pos, ErrSyntax, "an end tag without a start tag")
+	}
+	start := 0
+	if len(s.stack) > 1 {
+		start = s.stack[len(s.stack)-2].nameEnd
+	}
+	if open := s.names[start:s.stack[len(s.stack)-1].nameEnd]; !bytes.Equal(open, qname) {
+		// Element names are markup, not personal data: naming them helps find the error.
+		return 0, s.errAt(s.pos, ErrSyntax, "end tag </"+string(qname)+"> does not match <"+string(open)+">")
+	}
+	s.popElement()
+	s.finish(i + 1)
+	return EndElement, nil
+}
+
+// lexPI reads a processing instruction or the XML declaration.
+func (s *Scanner) lexPI() (Kind, error) {
+	b := s.buf[:s.end]
+	ts := s.pos + 2
+	i, colon, err := s.scanName(b, ts)
+	if err != nil {
+		return 0, err
+	}
+	if colon >= 0 {
+		return 0, s.errAt(ts, ErrSyntax, "a processing instruction target with a colon")
+	}
+	target := b[ts:i]
+	decl := false
+	if len(target) == 3 && (target[0]|0x20) == 'x' && (target[1]|0x20) == 'm' && (target[2]|0x20) == 'l' {
+		if string(target) != "xml" || s.base+int64(s.pos) != 0 {
+			return 0, s.errAt(s.pos, ErrSyntax, "an XML declaration is allowed only at the very start")
+		}
+		decl = true
+	}
+	ds := i
+	if i+1 >= len(b) {
+		return 0, errMore
+	}
+	if !(b[i] == '?' && b[i+1] == '>') {
+		if !spaceByte[b[i]] {
+			return 0, s.errAt(i, ErrSyntax, "white space is required after a processing instruction target")
+		}
+		ds = skipSpace(b, i)
+	}
+	k := bytes.Index(b[ds:], piEnd)
+	if k < 0 {
+		return 0, errMore
+	}
+	data := b[ds : ds+k]
+	if bad := validChars(data); bad >= 0 {
+		return 0, s.errAt(ds+bad, ErrEncoding, "a character XML does not allow")
+	}
+	if decl {
+		if err := s.checkDecl(data); err != nil {
+			return 0, err
+		}
+	}
+	s.target, s.data = target, data
+	s.finish(ds + k + 2)
+	return ProcInst, nil
+}
+
+var piEnd = []byte("?>")
+
+// checkDecl checks the XML declaration's pseudo-attributes: version (1.0), then optionally
+// encoding and standalone (yes or no), in this order.
+func (s *Scanner) checkDecl(d []byte) error {
+	bad := func(msg string) error { return s.errAt(s.pos, ErrSyntax, "XML declaration: "+msg) }
+	i := 0
+	seen := 0
+	for n := 0; ; n++ {
+		i = skipSpace(d, i)
+		if i == len(d) {
+			break
+		}
+		if n > 0 && !spaceByte[d[i-1]] {
+			return bad("white space is required between pseudo-attributes")
+		}
+		ns := i
+		for i < len(d) && d[i] >= 'a' && d[i] <= 'z' {
+			i++
+		}
+		name := string(d[ns:i])
+		i = skipSpace(d, i)
+		if i == len(d) || d[i] != '=' {
+			return bad("expected =")
+		}
+		i = skipSpace(d, i+1)
+		if i == len(d) || (d[i] != '"' && d[i] != '\'') {
+			return bad("a value must be quoted")
+		}
+		q := d[i]
+		k := bytes.IndexByte(d[i+1:], q)
+		if k < 0 {
+			return bad("unterminated value")
+		}
+		v := d[i+1 : i+1+k]
+		i += k + 2
+		switch {
+		case name == "version" && seen == 0:
+			if string(v) != "1.0" {
+				return bad("only version 1.0 is supported")
+			}
+			seen = 1
+		case name == "encoding" && seen == 1:
+			if !encName(v) {
+				return bad("an invalid encoding name")
+			}
+			seen = 2
+		case name == "standalone" && seen >= 1 && seen <= 2:
+			if string(v) != "yes" && string(v) != "no" {
+				return bad(`standalone must be "yes" or "no"`)
+			}
+			seen = 3
+		default:
+			return bad("unexpected or misplaced " + name)
+		}
+	}
+	if seen == 0 {
+		return bad("the version is missing")
+	}
+	return nil
+}
+
+func encName(v []byte) bool {
+	if len(v) == 0 || !('a' <= v[0]|0x20 && v[0]|0x20 <= 'z') {
+		return false
+	}
+	for _, c := range v[1:] {
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	commentOpen = []byte("<!--")
+	cdataOpen   = []byte("<![CDATA[")
+	cdataEnd    = []byte("]]>")
+	doctypeOpen = []byte("<!DOCTYPE")
+	dashDash    = []byte("--")
+)
+
+// lexBang reads a comment, a CDATA section or a DOCTYPE.
+func (s *Scanner) lexBang() (Kind, error) {
+	b := s.buf[:s.end]
+	rest := b[s.pos:]
+	switch {
+	case hasPrefixMore(rest, commentOpen):
+		if len(rest) < len(commentOpen) {
+			return 0, errMore
+		}
+		end, err := s.comment(b, s.pos+4)
+		if err != nil {
+			return 0, err
+		}
+		s.data = b[s.pos+4 : end-3]
+		s.finish(end)
+		return Comment, nil
+	case hasPrefixMore(rest, cdataOpen):
+		if len(rest) < len(cdataOpen) {
+			return 0, errMore
+		}
+		if s.state != sRoot {
+			return 0, s.errAt(s.pos, ErrSyntax, "a CDATA section outside the root element")
+		}
+		ds := s.pos + len(cdataOpen)
+		k := bytes.Index(b[ds:], cdataEnd)
+		if k < 0 {
+			return 0, errMore
+		}
+		data := b[ds : ds+k]
+		if bad := validChars(data); bad >= 0 {
+			return 0, s.errAt(ds+bad, ErrEncoding, "a character XML does not allow")
+		}
+		s.data = data
+		if bytes.IndexByte(data, '\r') >= 0 {
+			s.dec = normalizeLineEnds(s.dec[:0], data)
+			s.data = s.dec
+		}
+		s.finish(ds + k + 3)
+		return CDATA, nil
+	case hasPrefixMore(rest, doctypeOpen):
+		if len(rest) < len(doctypeOpen) {
+			return 0, errMore
+		}
+		return s.lexDoctype()
+	}
+	return 0, s.errAt(s.pos, ErrSyntax, "<! must begin a comment, a CDATA section or the DOCTYPE")
+}
+
+// hasPrefixMore reports whether b starts with p, or with a part of p that the end of the
+// buffer cuts (so more input could complete it).
+func hasPrefixMore(b, p []byte) bool {
+	if len(b) >= len(p) {
+		return bytes.HasPrefix(b, p)
+	}
+	return bytes.HasPrefix(p, b)
+}
+
+// comment checks a comment whose text starts at b[i] and returns the index after "-->".
+func (s *Scanner) comment(b []byte, i int) (int, error) {
+	k := bytes.Index(b[i:], dashDash)
+	if k < 0 {
+		return 0, errMore
+	}
+	e := i + k
+	if e+2 >= len(b) {
+		return 0, errMore
+	}
+	if b[e+2] != '>' {
+		return 0, s.errAt(e, ErrSyntax, "-- is not allowed inside a comment")
+	}
+	if bad := validChars(b[i:e]); bad >= 0 {
+		return 0, s.errAt(i+bad, ErrEncoding, "a character XML does not allow")
+	}
+	return e + 3, nil
+}
+
+// lexDoctype reads a DOCTYPE: name, external identifier and internal subset, whose
+// declarations, comments and PIs are delimited properly (a '>' inside a comment or a
+// quoted literal does not end anything) but not interpreted.
+func (s *Scanner) lexDoctype() (Kind, error) {
+	if s.state != sProlog || s.doctype {
+		return 0, s.errAt(s.pos, ErrSyntax, "a DOCTYPE is allowed once, before the root element")
+	}
+	b := s.buf[:s.end]
+	i := s.pos + len(doctypeOpen)
+	need := func(i int) error {
+		if i >= len(b) {
+			return errMore
+		}
+		return nil
+	}
+	if err := need(i); err != nil {
+		return 0, err
+	}
+	if !spaceByte[b[i]] {
+		return 0, s.errAt(i, ErrSyntax, "white space is required after DOCTYPE")
+	}
+	i = skipSpace(b, i)
+	i, _, err := s.scanName(b, i)
+	if err != nil {
+		return 0, err
+	}
+	j := skipSpace(b, i)
+	if err := need(j); err != nil {
+		return 0, err
+	}
+	if j > i && (b[j] == 'S' || b[j] == 'P') {
+		kw := j
+		for j < len(b) && b[j] >= 'A' && b[j] <= 'Z' {
+			j++
+		}
+		if err := need(j); err != nil {
+			return 0, err
+		}
+		lits := 0
+		switch string(b[kw:j]) {
+		case "SYSTEM":
+			lits = 1
+		case "PUBLIC":
+			lits = 2
+		default:
+			return 0, s.errAt(kw, ErrSyntax, "expected SYSTEM or PUBLIC in the DOCTYPE")
+		}
+		for n := 0; n < lits; n++ {
+			k := skipSpace(b, j)
+			if err := need(k); err != nil {
+				return 0, err
+			}
+			if k == j {
+				return 0, s.errAt(k, ErrSyntax, "white space is required before a literal in the DOCTYPE")
+			}
+			if b[k] != '"' && b[k] != '\'' {
+				return 0, s.errAt(k, ErrSyntax, "a quoted literal was expected in the DOCTYPE")
+			}
+			e := bytes.IndexByte(b[k+1:], b[k])
+			if e < 0 {
+				return 0, errMore
+			}
+			j = k + e + 2
+		}
+		j = skipSpace(b, j)
+		if err := need(j); err != nil {
+			return 0, err
+		}
+	}
+	if b[j] == '[' {
+		j++
+	subset:
+		for {
+			j = skipSpace(b, j)
+			if err := need(j); err != nil {
+				return 0, err
+			}
+			switch b[j] {
+			case ']':
+				j++
+				break subset
+			case '%':
+				k, colon, err := s.scanName(b, j+1)
+				if err != nil {
+					return 0, err
+				}
+				if err := need(k); err != nil {
+					return 0, err
+				}
+				if colon >= 0 || b[k] != ';' {
+					return 0, s.errAt(j, ErrSyntax, "a malformed parameter-entity reference")
+				}
+				j = k + 1
+			case '<':
+				rest := b[j:]
+				switch {
+				case hasPrefixMore(rest, commentOpen):
+					if len(rest) < 4 {
+						return 0, errMore
+					}
+					e, err := s.comment(b, j+4)
+					if err != nil {
+						return 0, err
+					}
+					j = e
+				case len(rest) >= 2 && rest[1] == '?':
+					e := bytes.Index(b[j+2:], piEnd)
+					if e < 0 {
+						return 0, errMore
+					}
+					j += 2 + e + 2
+				case len(rest) >= 2 && rest[1] == '!':
+					// A markup declaration: up to '>' outside quoted literals.
+					k := j + 2
+					for {
+						if err := need(k); err != nil {
+							return 0, err
+						}
+						c := b[k]
+						if c == '>' {
+							break
+						}
+						if c == '"' || c == '\'' {
+							e := bytes.IndexByte(b[k+1:], c)
+							if e < 0 {
+								return 0, errMore
+							}
+							k += e + 2
+							continue
+						}
+						if c == '<' {
+							return 0, s.errAt(k, ErrSyntax, "< inside a markup declaration")
+						}
+						k++
+					}
+					j = k + 1
+				case len(rest) < 2:
+					return 0, errMore
+				default:
+					return 0, s.errAt(j, ErrSyntax, "unexpected markup in the DOCTYPE internal subset")
+				}
+			default:
+				return 0, s.errAt(j, ErrSyntax, "unexpected content in the DOCTYPE internal subset")
+			}
+		}
+		j = skipSpace(b, j)
+		if err := need(j); err != nil {
+			return 0, err
+		}
+	}
+	if b[j] != '>' {
+		return 0, s.errAt(j, ErrSyntax, "expected > at the end of the DOCTYPE")
+	}
+	data := b[s.pos+2 : j]
+	if bad := validChars(data); bad >= 0 {
+		return 0, s.errAt(s.pos+2+bad, ErrEncoding, "a character XML does not allow")
+	}
+	s.doctype = true
+	s.data = data
+	s.finish(j + 1)
+	return Doctype, nil
+}

@@ -1,0 +1,192 @@
+package xmlscan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// dump renders every token of in, or the error that stopped the scan.
+func dump(in string, opts Options) (string, error) {
+	s := New(strings.NewReader(in), opts)
+	var b strings.Builder
+	for {
+		k, err := s.Next()
+		if err == io.EOF {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		l, c := s.Pos()
+		fmt.Fprintf(&b, "%d:%d ", l, c)
+		switch k {
+		case StartElement:
+			n := s.Name()
+			fmt.Fprintf(&b, "<{%s}%s:%s", n.Space, n.Prefix, n.Local)
+			for _, a := range s.Attrs() {
+				fmt.Fprintf(&b, " {%s}%s:%s=%q(%q)", a.Space, a.Prefix, a.Local, a.Value, a.Raw)
+			}
+			b.WriteString(">\n")
+		case EndElement:
+			fmt.Fprintf(&b, "</{%s}%s empty=%v>\n", s.Name().Space, s.Name().Local, s.Empty())
+		case ProcInst:
+			fmt.Fprintf(&b, "pi %q %q\n", s.Target(), s.Data())
+		default:
+			fmt.Fprintf(&b, "%d %q\n", k, s.Data())
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct{ name, reason, in, want string }{
+		{"namespaces", "prefixes resolve to URIs in scope; unprefixed attributes have none",
+			`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
+			"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\") {http://www.w3.org/2000/xmlns/}xmlns:p=\"v\"(\"v\") {}:x=\"1\"(\"1\")>\n" +
+				"1:32 <{v}p:b {v}p:y=\"2\"(\"2\")>\n1:32 </{v}b empty=true>\n1:46 </{u}a empty=false>\n"},
+		{"normalization", "literal tab, LF, CR LF become one space each; references stay what they name",
+			"<a x=\"1\t2\n3\r\n4&#10;5&#9;&amp;\"/>",
+			"1:1 <{}:a {}:x=\"1 2 3 4\\n5\\t&\"(\"1\\t2\\n3\\r\\n4&#10;5&#9;&amp;\")>\n1:1 </{}a empty=true>\n"},
+		{"text", "references decoded, CR LF to LF, positions per line",
+			"<a>\r\nx &lt;&#x263A;\n<b/></a>",
+			"1:1 <{}:a>\n1:4 3 \"\\nx <☺\\n\"\n3:1 <{}:b>\n3:1 </{}b empty=true>\n3:5 </{}a empty=false>\n"},
+		{"doctype", "the DOCTYPE is kept verbatim, comments included; > in its comment or literal ends nothing",
+			`<!DOCTYPE a [<!-- x > y --><!ENTITY e "a>b">]><a/>`,
+			"1:1 7 \"DOCTYPE a [<!-- x > y --><!ENTITY e \\\"a>b\\\">]\"\n1:47 <{}:a>\n1:47 </{}a empty=true>\n"},
+		{"misc", "declaration, CDATA, comment and PI",
+			`<?xml version="1.0" encoding="UTF-8" standalone="no"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`,
+			"1:1 pi \"xml\" \"version=\\\"1.0\\\" encoding=\\\"UTF-8\\\" standalone=\\\"no\\\"\"\n1:55 <{}:a>\n1:58 4 \"<&\"\n1:72 5 \"c\"\n1:80 pi \"p\" \"d \"\n1:89 </{}a empty=false>\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := dump(tt.in, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.reason, err)
+			}
+			if got != tt.want {
+				t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tt.reason, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	big := strings.Repeat("x", 5000)
+	tests := []struct {
+		name, reason, in string
+		opts             Options
+		want             error
+	}{
+		{"mismatch", "end tags match", `<a></b>`, Options{}, ErrSyntax},
+		{"dup", "attributes are unique after namespace resolution", `<a xmlns:p="u" xmlns:q="u" p:x="" q:x=""/>`, Options{}, ErrSyntax},
+		{"dup-many", "also past the pairwise-comparison size", `<a ` + manyAttrs(20) + ` a0="x"/>`, Options{}, ErrSyntax},
+		{"undeclared", "prefixes are declared", `<p:a/>`, Options{}, ErrSyntax},
+		{"entity", "only the predefined entities exist", `<a>&e;</a>`, Options{}, ErrSyntax},
+		{"bad-char-ref", "a reference to a non-character", `<a>&#xFFFE;</a>`, Options{}, ErrSyntax},
+		{"ctl", "control characters are not XML", "<a>\x02</a>", Options{}, ErrEncoding},
+		{"utf8", "invalid UTF-8", "<a>\xc3</a>", Options{}, ErrEncoding},
+		{"comment-utf8", "invalid UTF-8 in a comment", "<a><!--\xff--></a>", Options{}, ErrEncoding},
+		{"two-roots", "one root", `<a/><a/>`, Options{}, ErrSyntax},
+		{"after", "nothing but misc after the root", `<a/>x`, Options{}, ErrSyntax},
+		{"cdata-outside", "CDATA only inside the root", `<![CDATA[x]]><a/>`, Options{}, ErrSyntax},
+		{"truncated", "input ends inside the root", `<a><b>`, Options{}, ErrTruncated},
+		{"no-root", "no root at all", `<!-- -->`, Options{}, ErrTruncated},
+		{"decl-late", "the XML declaration only at the very start", ` <?xml version="1.0"?><a/>`, Options{}, ErrSyntax},
+		{"decl-inside", "nor inside an element", `<a><?xml version="1.0"?></a>`, Options{}, ErrSyntax},
+		{"standalone", "standalone is yes or no", `<?xml version="1.0" standalone="maybe"?><a/>`, Options{}, ErrSyntax},
+		{"two-doctypes", "one DOCTYPE", `<!DOCTYPE a><!DOCTYPE a><a/>`, Options{}, ErrSyntax},
+		{"doctype-inside", "no DOCTYPE inside an element", `<a><!DOCTYPE a></a>`, Options{}, ErrSyntax},
+		{"depth", "nesting limit", `<a><a><a><a/></a></a></a>`, Options{MaxDepth: 3}, ErrDepth},
+		{"token", "token limit on text", `<a>` + big + `</a>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
+		{"doctype-size", "a '>' in a comment does not end the DOCTYPE for the token limit",
+			`<!DOCTYPE a [<!-- > ` + big + ` -->]><a/>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
+		{"attrs", "attribute limit", `<a ` + manyAttrs(10) + `/>`, Options{MaxAttrs: 5}, ErrTokenTooLarge},
+		{"input", "input limit", `<a>` + big + `</a>`, Options{MaxInputBytes: 1000}, ErrInputTooLarge},
+		{"xmlns-prefix", "the xmlns prefix cannot be declared", `<a xmlns:xmlns="u"/>`, Options{}, ErrSyntax},
+		{"empty-ns", "a prefix cannot be undeclared in XML 1.0", `<a xmlns:p=""/>`, Options{}, ErrSyntax},
+		{"colon", "names have at most one colon", `<a:b:c xmlns:a="u"/>`, Options{}, ErrSyntax},
+		{"space", "attributes are separated by white space", `<a x="1"y="2"/>`, Options{}, ErrSyntax},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := dump(tt.in, tt.opts)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("%s: got %v, want %v", tt.reason, err, tt.want)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 1 || e.Col < 1 {
+				t.Fatalf("%s: error without a position: %v", tt.reason, err)
+			}
+		})
+	}
+}
+
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, " a%d=\"%d\"", i, i)
+	}
+	return b.String()
+}
+
+// endless is a document of users that never ends: a root start tag, then records.
+type endless struct {
+	head, rec string
+	off       int
+	inHead    bool
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		src := e.rec
+		if e.inHead {
+			src = e.head
+		}
+		c := copy(p[n:], src[e.off:])
+		n += c
+		e.off += c
+		if e.off == len(src) {
+			e.off, e.inHead = 0, false
+		}
+	}
+	return n, nil
+}
+
+// TestZeroAllocs: reading tokens allocates nothing once the buffers have grown.
+func TestZeroAllocs(t *testing.T) {
+	r := &endless{inHead: true,
+		head: `<?xml version="1.0"?><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="urn:pf">`,
+		rec:  "\n  <User OID=\"u1\" pf:DBUID=\"7\" pf:Note=\"a&amp;b\tc\">\n    <LoginName>amorel</LoginName><FullName>Ada &amp; Morel</FullName>\n    <!-- c --><pf:GroupRef GroupOID=\"5\"/>\n  </User>"}
+	s := New(r, Options{MaxDepth: 256, MaxTokenBytes: 10 << 20, MaxAttrs: 1024})
+	for range 10000 {
+		if _, err := s.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		for range 100000 {
+			if _, err := s.Next(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per 100,000 tokens", allocs)
+	}
+}
+
+func FuzzScanner(f *testing.F) {
+	f.Add(`<a xmlns="u" x="1&#10;2"><b/>t&amp;<![CDATA[c]]><!--c--><?p d?></a>`)
+	f.Add(`<!DOCTYPE a [<!-- > --><!ENTITY e "x">]><a/>`)
+	f.Fuzz(func(t *testing.T, in string) {
+		// No panic, no hang; errors are positioned; depth and tokens are bounded.
+		_, err := dump(in, Options{MaxDepth: 8, MaxTokenBytes: 256, MaxAttrs: 8})
+		var e *Error
+		if err != nil && !errors.As(err, &e) {
+			t.Fatalf("unpositioned error %v", err)
+		}
+	})
+}
