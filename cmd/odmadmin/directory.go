@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/mapping"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// readDirectory reads ODM, CSV or the JSON directory, told apart by the first character
+// (diff and plan). ODM is streamed with mapping.FromReader, which holds compact user
+// records rather than a document tree; OpenClinica files are decoded whole, because their
+// site studies are Study elements, which the stream skips.
+func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
+	head, _ := br.Peek(512)
+	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
+	head = bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case opts.Profile == mapping.ProfileClinicalOne || (len(head) > 0 && head[0] != '<' && head[0] != '{'):
+		if len(head) == 0 {
+			return nil, nil, errors.New(name + ": empty input")
+		}
+		d, ws, err := mapping.ReadClinicalOneCSV(br, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return d, ws, nil
+	case len(head) > 0 && head[0] == '{':
+		var d mapping.Directory
+		dec := json.NewDecoder(br)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
+		}
+		return &d, nil, nil
+	}
+	// Keep what the header read takes, so that an OpenClinica file can be decoded whole
+	// from the start even from stdin.
+	start := &headCapture{}
+	rd := odm.NewReader(io.TeeReader(br, start), odm.ReadOptions{Name: name})
+	h, err := rd.Header()
+	if err != nil {
+		return nil, nil, err
+	}
+	prof := opts.Profile
+	if prof == "" {
+		prof = mapping.DetectHeader(h)
+	}
+	var d *mapping.Directory
+	var mws []mapping.Warning
+	var rws []*odm.Error
+	if prof == mapping.ProfileOpenClinica {
+		doc, err := odm.Decode(io.MultiReader(&start.buf, br), odm.ReadOptions{Name: name})
+		if err != nil {
+			return nil, nil, err
+		}
+		rws = doc.Warnings
+		if d, mws, err = mapping.FromDocument(doc, opts); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		start.done()
+		if d, mws, err = mapping.FromReader(rd, opts); err != nil {
+			return nil, nil, err
+		}
+		rws = rd.Warnings()
+	}
+	ws := make([]mapping.Warning, 0, len(rws)+len(mws))
+	for _, x := range rws {
+		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+	}
+	return d, append(ws, mws...), nil
+}
+
+// headCapture keeps the bytes written to it until done is called, then drops them.
+type headCapture struct {
+	buf  bytes.Buffer
+	stop bool
+}
+
+func (h *headCapture) Write(p []byte) (int, error) {
+	if !h.stop {
+		h.buf.Write(p)
+	}
+	return len(p), nil
+}
+
+func (h *headCapture) done() {
+	h.stop = true
+	h.buf = bytes.Buffer{}
+}
