@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,33 +11,11 @@ import (
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// readDirectory reads ODM, CSV or the JSON directory, told apart by the first character
-// (diff and plan). ODM is streamed with mapping.FromReader, which holds compact user
-// records rather than a document tree; OpenClinica files are decoded whole, because their
-// site studies are Study elements, which the stream skips.
-func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
-	head, _ := br.Peek(512)
-	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
-	head = bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case opts.Profile == mapping.ProfileClinicalOne || (len(head) > 0 && head[0] != '<' && head[0] != '{'):
-		if len(head) == 0 {
-			return nil, nil, errors.New(name + ": empty input")
-		}
-		d, ws, err := mapping.ReadClinicalOneCSV(br, opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return d, ws, nil
-	case len(head) > 0 && head[0] == '{':
-		var d mapping.Directory
-		dec := json.NewDecoder(br)
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
-		}
-		return &d, nil, nil
-	}
+// readODMDirectory reads a user directory from ODM XML (diff, plan, map's other inputs).
+// It streams with mapping.FromReader, which holds compact user records rather than a
+// document tree; OpenClinica files are decoded whole, because their site studies are
+// Study elements, which the stream skips.
+func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
 	// Keep what the header read takes, so that an OpenClinica file can be decoded whole
 	// from the start even from stdin.
 	start := &headCapture{}
@@ -62,12 +38,12 @@ func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mappin
 		}
 		rws = doc.Warnings
 		if d, mws, err = mapping.FromDocument(doc, opts); err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 	} else {
 		start.done()
 		if d, mws, err = mapping.FromReader(rd, opts); err != nil {
-			return nil, nil, err
+			return nil, nil, wrapName(name, err)
 		}
 		rws = rd.Warnings()
 	}
@@ -94,4 +70,14 @@ func (h *headCapture) Write(p []byte) (int, error) {
 func (h *headCapture) done() {
 	h.stop = true
 	h.buf = bytes.Buffer{}
+}
+
+// wrapName prefixes err with the input's name unless it is the reader's own error, which
+// names the input already.
+func wrapName(name string, err error) error {
+	var oe *odm.Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }

@@ -93,14 +93,14 @@ func readDirectoryFrom(in *inp.Input, opts mapping.Options) (*mapping.Directory,
 		}
 	}
 	switch in.Kind {
-	case inp.ODM, inp.ODMJSON:
-		var doc *odm.Document
-		var err error
-		if in.Kind == inp.ODM {
-			doc, err = odm.Decode(in.Raw(), odm.ReadOptions{Name: in.Name})
-		} else {
-			doc, err = odm.DecodeJSON(in.Text(), odm.ReadOptions{Name: in.Name})
+	case inp.ODM:
+		d, ws, err := readODMDirectory(in.Raw(), in.Name, opts)
+		if err != nil {
+			return nil, nil, err
 		}
+		return d, ws, nil
+	case inp.ODMJSON:
+		doc, err := odm.DecodeJSON(in.Text(), odm.ReadOptions{Name: in.Name})
 		if err != nil {
 			return nil, nil, err
 		}
