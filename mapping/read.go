@@ -343,9 +343,9 @@ func (b *builder) addStudy(id string) *Study {
 	return s
 }
 
-// studyElements reads the Study elements of a whole document: their names, and for
-// OpenClinica the parent of each site study, which a site study's MetaDataVersion names
-// with <Include StudyOID="parent">.
+// studyElements reads the Study elements of a whole document: their names, and for the
+// OpenClinica profile only the parent of each site study, which a site study's
+// MetaDataVersion names with <Include StudyOID="parent">.
 func (b *builder) studyElements(root *odm.Element) {
 	ns := root.Space
 	for _, c := range root.Children {
@@ -366,6 +366,11 @@ func (b *builder) studyElements(root *odm.Element) {
 			for _, n := range gv.Elements(ns, "ProtocolName") {
 				s.Protocol = n.Text()
 			}
+		}
+		if b.p != ProfileOpenClinica {
+			// CDISC's Include reuses another study's metadata; only OpenClinica uses it to
+			// mark a site study, so other profiles see no site in it.
+			continue
 		}
 		for _, mdv := range e.Elements(ns, "MetaDataVersion") {
 			for _, inc := range mdv.Elements(ns, "Include") {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 func TestEnumJSON(t *testing.T) {
@@ -94,6 +96,147 @@ func TestTerminatedWritten(t *testing.T) {
 		}
 		if n != tc.want {
 			t.Errorf("%s: %s: %d warnings", tc.p, tc.why, n)
+		}
+	}
+}
+
+// siteStudyDir is a directory from another vendor: a study, a site without study version,
+// and a user at that site with name parts but no FullName.
+func siteStudyDir() *Directory {
+	return &Directory{
+		Studies: []*Study{{ID: "S_DEMO", Name: "Demo"}},
+		Sites:   []*Site{{ID: "S_SITE1", Name: "Site One", Number: "01"}},
+		Users: []*User{{ID: "USR_1", Login: "afict", GivenName: "Ada", FamilyName: "Fictus",
+			Assignments: []Assignment{{Study: "S_DEMO", Site: "S_SITE1", Scope: ScopeSite, Environment: EnvProduction}}}},
+		Source: &FileSource{Vendor: ProfileClinicalOne},
+	}
+}
+
+func TestOpenClinicaOutput(t *testing.T) {
+	doc, _, err := ToDocument(siteStudyDir(), ProfileOpenClinica, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(encode(t, doc))
+	for _, want := range []string{
+		`<Study OID="S_DEMO">`, `<MetaDataVersion OID="v1" Name="v1"/>`,
+		`<Include StudyOID="S_DEMO" MetaDataVersionOID="v1"/>`,
+		`<FullName>Ada Fictus</FullName>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("OpenClinica output defines the parent MetaDataVersion its site studies refer to, and builds FullName from the name parts: %s missing in\n%s", want, out)
+		}
+	}
+	// The parent's MetaDataVersion is the one the Include names: check it by structure.
+	mdvs := map[string]bool{}
+	var includes [][2]string
+	for _, c := range doc.Root.Children {
+		st, ok := c.(*odm.Element)
+		if !ok || st.Local != "Study" {
+			continue
+		}
+		oid, _ := st.Attr("", "OID")
+		for _, m := range st.Elements(st.Space, "MetaDataVersion") {
+			moid, _ := m.Attr("", "OID")
+			mdvs[oid+"/"+moid] = true
+			for _, inc := range m.Elements(st.Space, "Include") {
+				s, _ := inc.Attr("", "StudyOID")
+				v, _ := inc.Attr("", "MetaDataVersionOID")
+				includes = append(includes, [2]string{s, v})
+			}
+		}
+	}
+	if len(includes) == 0 {
+		t.Fatal("no site study")
+	}
+	for _, inc := range includes {
+		if !mdvs[inc[0]+"/"+inc[1]] {
+			t.Errorf("Include names %s/%s, which the output does not define", inc[0], inc[1])
+		}
+	}
+}
+
+func TestODM2NoLocationlessReference(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dir  func(t *testing.T) *Directory
+	}{
+		{"openclinica-export", func(t *testing.T) *Directory {
+			d, _, err := FromDocument(decodeFile(t, "openclinica.xml"), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}},
+		{"built", func(*testing.T) *Directory { return siteStudyDir() }},
+	} {
+		for _, p := range []Profile{ProfileODM2, ProfileODM} {
+			doc, ws, err := ToDocument(tc.dir(t), p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			locs := map[string]bool{}
+			refs := 0
+			for _, ad := range doc.AdminData() {
+				for _, l := range ad.Locations {
+					locs[l.OID] = true
+				}
+			}
+			for _, ad := range doc.AdminData() {
+				for _, u := range ad.Users {
+					names := []string{}
+					if u.LocationOID != "" {
+						names = append(names, u.LocationOID)
+					}
+					for _, r := range u.LocationRefs {
+						names = append(names, r.LocationOID)
+					}
+					for _, n := range names {
+						refs++
+						if !locs[n] {
+							t.Errorf("%s to %s: map --to odm2 of an OpenClinica export writes no LocationOID that has no Location: user %s names %s", tc.name, p, u.OID, n)
+						}
+					}
+				}
+			}
+			warned := false
+			for _, w := range ws {
+				warned = warned || (w.Field == "User/LocationRef" && w.Code == CodeUnrepresentable)
+			}
+			if !warned {
+				t.Errorf("%s to %s: the reference left out is reported (%d refs written): %v", tc.name, p, refs, ws)
+			}
+		}
+	}
+}
+
+const odmInclude = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2025-01-01T00:00:00Z" ODMVersion="1.3.2">
+ <Study OID="S_BASE"><GlobalVariables><StudyName>Base</StudyName><StudyDescription/><ProtocolName>B</ProtocolName></GlobalVariables>
+  <MetaDataVersion OID="v1" Name="v1"/></Study>
+ <Study OID="S_EXT"><GlobalVariables><StudyName>Extension</StudyName><StudyDescription/><ProtocolName>E</ProtocolName></GlobalVariables>
+  <MetaDataVersion OID="v1" Name="v1"><Include StudyOID="S_BASE" MetaDataVersionOID="v1"/></MetaDataVersion></Study>
+ <AdminData StudyOID="S_EXT"><User OID="U1"><LoginName>afict</LoginName></User></AdminData>
+</ODM>`
+
+func TestPlainODMIncludeIsNoSite(t *testing.T) {
+	for _, tc := range []struct {
+		p        Profile
+		wantSite bool
+		reason   string
+	}{
+		{ProfileODM, false, "the plain odm profile does not apply OpenClinica's site-study rule (CDISC's Include of another study's metadata version is not a site)"},
+		{ProfileOpenClinica, true, "the openclinica profile reads a study that includes its parent's metadata as a site study"},
+	} {
+		d, _, err := FromDocument(decodeBytes(t, []byte(odmInclude)), Options{Profile: tc.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(d.Sites) > 0; got != tc.wantSite {
+			t.Errorf("%s: %s: sites %v", tc.p, tc.reason, d.Sites)
+		}
+		a := d.Users[0].Assignments
+		if !tc.wantSite && (len(a) != 1 || a[0].Study != "S_EXT" || a[0].Site != "") {
+			t.Errorf("%s: the user works in study S_EXT, not at a site: %+v", tc.p, a)
 		}
 	}
 }

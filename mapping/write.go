@@ -65,6 +65,9 @@ type writer struct {
 	// orgIDs maps an organization name to the ODM 2.0 Organization OID generated for it.
 	orgIDs map[string]string
 	newOrg []*odm.Organization
+	// locationless holds the sites written without a Location (see locations.go); built
+	// on first use.
+	locationless map[string]bool
 }
 
 // blockPlan is one AdminData to write.
@@ -728,7 +731,17 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		set(&o.FullName, full, "FullName", true)
 	} else {
 		set(&o.DisplayName, u.DisplayName, "DisplayName", flavour)
-		set(&o.FullName, u.FullName, "FullName", true)
+		full := u.FullName
+		if full == "" && w.p == ProfileOpenClinica && !w.same {
+			// OpenClinica writes FullName as first name and last name; build it so that a
+			// user from another vendor's source without one (a Clinical One template) is
+			// named. Writing back an OpenClinica export keeps what it had.
+			full = strings.TrimSpace(strings.TrimSpace(u.GivenName) + " " + strings.TrimSpace(u.FamilyName))
+			if full != "" {
+				w.warn.add(CodeGenerated, "User/FullName", subject, "OpenClinica writes FullName as first and last name; it is built from them")
+			}
+		}
+		set(&o.FullName, full, "FullName", true)
 	}
 	set(&o.FirstName, u.GivenName, "GivenName", true)
 	set(&o.LastName, u.FamilyName, "FamilyName", true)
@@ -859,6 +872,9 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		if a.Site != "" && !slices.Contains(sites, a.Site) {
 			sites = append(sites, a.Site)
 		}
+	}
+	if w.p != ProfileOpenClinica {
+		sites = w.dropLocationless(sites, subject)
 	}
 	switch {
 	case w.p == ProfileOpenClinica:
@@ -1281,7 +1297,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		o = &c
 	} else {
 		if len(s.Versions) == 0 {
-			w.warn.add(CodeUnrepresentable, "Location", subject, "an ODM Location needs a MetaDataVersionRef and the site has no study version; users still refer to it")
+			w.warn.add(CodeUnrepresentable, "Location", subject, "an ODM Location needs a MetaDataVersionRef and the site has no study version, so the site is left out, and so are users' references to it")
 			return nil
 		}
 		o = &odm.Location{}
@@ -1656,6 +1672,29 @@ func (w *writer) studyElements(doc *odm.Document) {
 			}
 		}
 	}
+	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
+	// otherwise the Include would name nothing.
+	parents := map[string]bool{}
+	for _, s := range list {
+		if s.parent != "" {
+			parents[s.parent] = true
+		}
+	}
+	for _, s := range list {
+		delete(parents, s.id)
+	}
+	for _, s := range w.dir.Studies { // a parent named only by a site study: list it too
+		if parents[s.Parent] {
+			delete(parents, s.Parent)
+			list = append(list, st{id: s.Parent})
+		}
+	}
+	isParent := map[string]bool{}
+	for _, s := range list {
+		if s.parent != "" {
+			isParent[s.parent] = true
+		}
+	}
 	for _, s := range list {
 		name := s.name
 		if name == "" {
@@ -1668,6 +1707,12 @@ func (w *writer) studyElements(doc *odm.Document) {
 		gv := el("GlobalVariables", text("StudyName", name), text("StudyDescription", ""), text("ProtocolName", proto))
 		study := el("Study", gv)
 		study.SetAttr("", "", "OID", s.id)
+		if isParent[s.id] && s.parent == "" {
+			mdv := &odm.Element{Name: odm.Name{Space: ns, Local: "MetaDataVersion"}, Empty: true}
+			mdv.SetAttr("", "", "OID", "v1")
+			mdv.SetAttr("", "", "Name", "v1")
+			study.Children = append(study.Children, mdv)
+		}
 		if s.parent != "" {
 			inc := &odm.Element{Name: odm.Name{Space: ns, Local: "Include"}, Empty: true}
 			inc.SetAttr("", "", "StudyOID", s.parent)

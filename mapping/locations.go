@@ -1,0 +1,36 @@
+package mapping
+
+import "slices"
+
+// dropLocationless removes from sites those the output holds no Location for, and warns.
+// An ODM Location needs a MetaDataVersionRef, so a site without a study version (an
+// OpenClinica site study, whose version is its parent's) is written as no Location at all;
+// a LocationRef or ODM 2.0 LocationOID naming it would dangle in the output. A site that is
+// not in the directory is left alone: the reference dangled in the source already.
+func (w *writer) dropLocationless(sites []string, subject string) []string {
+	if len(sites) == 0 {
+		return sites
+	}
+	if w.locationless == nil {
+		w.locationless = map[string]bool{}
+		for _, s := range w.dir.Sites {
+			if s == nil || len(s.Versions) > 0 {
+				continue
+			}
+			// Writing back to the vendor it came from reuses the source Location.
+			if w.same && s.Source != nil && s.Source.Vendor == w.p && len(s.Source.recs) > 0 {
+				continue
+			}
+			w.locationless[s.ID] = true
+		}
+	}
+	if len(w.locationless) == 0 {
+		return sites
+	}
+	kept := slices.DeleteFunc(slices.Clone(sites), func(id string) bool { return w.locationless[id] })
+	if len(kept) < len(sites) {
+		w.warn.add(CodeUnrepresentable, "User/LocationRef", subject,
+			"the site has no Location in the output (an ODM Location needs a study version), so the user's reference to it is left out rather than left dangling")
+	}
+	return kept
+}
