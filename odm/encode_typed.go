@@ -112,15 +112,6 @@ func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
 	return out
 }
 
-func hasNode(ns []Node, n Node) bool {
-	for _, m := range ns {
-		if m == n {
-			return true
-		}
-	}
-	return false
-}
-
 // typed writes a typed value; nl is the white space before it.
 func (x *xw) typed(m model, nl string) {
 	if x.err != nil {
@@ -249,7 +240,12 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 			}
 		}
 	}
-	var used []Node
+	// Sets, not lists: a value may hold tens of thousands of vendor nodes.
+	inExt := make(map[Node]bool, len(ext.Nodes))
+	for _, n := range ext.Nodes {
+		inExt[n] = true
+	}
+	used := make(map[Node]bool)
 	pend := ""
 	for li := range lay {
 		e := &lay[li]
@@ -275,9 +271,9 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 				}
 			}
 		case eExt:
-			if hasNode(ext.Nodes, e.node) {
+			if inExt[e.node] && !used[e.node] {
 				items = append(items, planItem{ws: pend, ki: -1, node: e.node})
-				used = append(used, e.node)
+				used[e.node] = true
 				if pend != "" {
 					lastWS = pend
 				}
@@ -288,8 +284,9 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 	pend += ext.src.trail
 	newBefore(len(sp.kids))
 	for _, n := range ext.Nodes {
-		if !hasNode(used, n) {
+		if !used[n] {
 			items = append(items, planItem{ws: lastWS, ki: -1, node: n})
+			used[n] = true
 		}
 	}
 	return items, pend
@@ -298,25 +295,31 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 func (x *xw) planFresh(sp *spec, ext *Ext, cnt []int, nl string) []planItem {
 	ws := x.childNL(nl)
 	var items []planItem
-	var used []Node
-	std := 0
-	slotted := func() {
-		for _, n := range ext.Nodes {
-			if slot, ok := ext.slots[n]; ok && slot <= std && !hasNode(used, n) {
-				items = append(items, planItem{ws: ws, ki: -1, node: n})
-				used = append(used, n)
+	// A node with slot s goes before standard child number s (0-based); nodes that
+	// become due together keep their order in Nodes. Bucketed once: linear in the nodes.
+	var due map[int][]int
+	for i, n := range ext.Nodes {
+		if slot, ok := ext.slots[n]; ok {
+			if due == nil {
+				due = make(map[int][]int)
 			}
+			due[max(slot, 0)] = append(due[max(slot, 0)], i)
 		}
 	}
+	used := make([]bool, len(ext.Nodes))
+	std := 0
 	for ki := range sp.kids {
 		for j := 0; j < cnt[ki]; j++ {
-			slotted()
+			for _, i := range due[std] {
+				items = append(items, planItem{ws: ws, ki: -1, node: ext.Nodes[i]})
+				used[i] = true
+			}
 			items = append(items, planItem{ws: ws, ki: ki, idx: j})
 			std++
 		}
 	}
-	for _, n := range ext.Nodes {
-		if !hasNode(used, n) {
+	for i, n := range ext.Nodes {
+		if !used[i] {
 			items = append(items, planItem{ws: ws, ki: -1, node: n})
 		}
 	}
