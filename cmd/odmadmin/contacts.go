@@ -38,7 +38,7 @@ func runContacts(e *env, args []string) int {
 	}
 	defer in.Close()
 
-	src, err := newContactSource(in, in.Name)
+	src, err := newContactSource(in, in.Name, *values)
 	if err != nil {
 		return fail(e, "contacts", err)
 	}
@@ -127,7 +127,7 @@ type contactSource struct {
 // newContactSource detects the input format from its first non-space byte. The skipped
 // lead-in (spaces, blank lines, a UTF-8 byte order mark) is consumed but its lines are
 // counted, so CSV errors still cite the file's real line numbers.
-func newContactSource(r io.Reader, name string) (*contactSource, error) {
+func newContactSource(r io.Reader, name string, values bool) (*contactSource, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	skippedLines := 0
 	for {
@@ -154,7 +154,7 @@ func newContactSource(r io.Reader, name string) (*contactSource, error) {
 		if b == '[' {
 			return newJSONContacts(br, name)
 		}
-		return newCSVContacts(br, name, skippedLines)
+		return newCSVContacts(br, name, skippedLines, values)
 	}
 }
 
@@ -218,7 +218,7 @@ func jsonInputError(name string, dec *json.Decoder, index int, err error) error 
 	return fmt.Errorf("%s:%s byte %d: %v", name, where, off, err)
 }
 
-func newCSVContacts(r io.Reader, name string, skippedLines int) (*contactSource, error) {
+func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*contactSource, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // counted below, to say how many fields were expected
@@ -232,8 +232,14 @@ func newCSVContacts(r io.Reader, name string, skippedLines int) (*contactSource,
 		h = strings.TrimSpace(h)
 		field, ok := validate.FieldName(h)
 		if !ok {
-			return nil, fmt.Errorf("%s:%d: unknown column %q; the header row must use the API field names: %s (or identifier), or OpenClinica's bulk CSV headers ParticipantID, FirstName, LastName, EmailAddress, MobileNumber",
-				name, skippedLines+1, h, strings.Join(validate.ContactFields(), ", "))
+			// A file without a header row has a person's data here: the cell is named by
+			// its column number, and shown only with --values.
+			cell := ""
+			if values {
+				cell = fmt.Sprintf(" %q", h)
+			}
+			return nil, fmt.Errorf("%s:%d: column %d of the header%s is not a field name (is the header row missing?); the header row must use the API field names: %s (or identifier), or OpenClinica's bulk CSV headers ParticipantID, FirstName, LastName, EmailAddress, MobileNumber",
+				name, skippedLines+1, i+1, cell, strings.Join(validate.ContactFields(), ", "))
 		}
 		h = field
 		key := h
