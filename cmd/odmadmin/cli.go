@@ -24,11 +24,11 @@ func (in *input) Close() error {
 // openInput opens path, or stdin when path is "" or "-".
 func openInput(e *env, path string) (*input, error) {
 	if path == "" || path == "-" {
-		return &input{Reader: ctxReader{e.context(), e.stdin}, Name: "<stdin>"}, nil
+		return &input{Reader: e.trackInput(ctxReader{e.context(), e.stdin}, nil), Name: "<stdin>"}, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &input{Reader: ctxReader{e.context(), f}, Name: path, close: f.Close, file: f}, nil
+	return &input{Reader: e.trackInput(ctxReader{e.context(), f}, f), Name: path, close: f.Close, file: f}, nil
 }

@@ -207,7 +207,10 @@ func parseArgs(fs *cmdFlags, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+	fs.e.cmd = fs.cmd
 	if fs.out != nil {
+		toStdout := fs.out.out == "" || fs.out.out == "-"
+		fs.e.quiet = fs.out.quiet || (toStdout && fs.e.stdoutTTY)
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "max" {
 				fs.out.maxSet = true

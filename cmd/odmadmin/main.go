@@ -43,8 +43,15 @@ type env struct {
 	stderr io.Writer
 	// ctx is cancelled by Ctrl-C (SIGINT), SIGTERM or SIGHUP; nil means never cancelled.
 	ctx context.Context
-	// tty says stderr is a terminal, so progress may be shown there.
-	tty bool
+	// tty says stderr is a terminal, so progress may be shown there; stdoutTTY says
+	// stdout is one too, where output that streams while the input is read would mix
+	// with the progress line.
+	tty, stdoutTTY bool
+	// quiet is --quiet, or output to a terminal's stdout (set by parseArgs): no progress.
+	quiet bool
+	// cmd is the running command's name (set by parseArgs), prog its progress line.
+	cmd  string
+	prog *progress
 	// describe, when set, receives a command's flag set instead of the command running
 	// (parseArgs calls it and stops): completion scripts list the flags this way.
 	describe func(*cmdFlags)
@@ -83,7 +90,7 @@ var builtins = [][2]string{
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	temps := newTempFiles()
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr), temps: temps}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout), temps: temps}
 	done := make(chan struct{})
 	go temps.afterInterrupt(ctx, done, os.Stderr)
 	code := run(e, os.Args[1:])
@@ -125,6 +132,7 @@ func run(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "odmadmin: %s\nRun 'odmadmin --help' for usage.\n", msg)
 		return 2
 	}
+	defer e.stopProgress()
 	return c.run(e, args[1:])
 }
 
