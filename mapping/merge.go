@@ -136,9 +136,11 @@ func fill(w *warner, field, subject string, dst *string, src string) {
 
 func mergeSite(w *warner, dst, src *Site) {
 	subj := "Location " + dst.ID
-	fill(w, "Site/Name", subj, &dst.Name, src.Name)
-	if dst.Name == dst.ID && src.Name != "" {
+	switch {
+	case dst.Name == dst.ID && src.Name != "":
 		dst.Name = src.Name // a site known by reference only is named by its ID
+	case src.Name != src.ID:
+		fill(w, "Site/Name", subj, &dst.Name, src.Name)
 	}
 	fill(w, "Site/Type", subj, &dst.Type, src.Type)
 	fill(w, "Site/Number", subj, &dst.Number, src.Number)

@@ -36,8 +36,11 @@ func ParseProfile(s string) (Profile, error) {
 		return ProfileClinicalOne, nil
 	case "medidata":
 		return ProfileRave, nil
+	case string(ProfileOC4Users), "oc4-users", "openclinica4users", "oc4":
+		// A table, not an ODM flavour: it is not in Profiles.
+		return ProfileOC4Users, nil
 	}
-	return "", fmt.Errorf("unknown profile %q (want one of inform, rave, openclinica, odm, odm2, clinicalone)", s)
+	return "", fmt.Errorf("unknown profile %q (want one of inform, rave, openclinica, odm, odm2, clinicalone, oc4users)", s)
 }
 
 // Version returns the ODM version p writes (ODM 1.3 for the vendors, 2.0 for odm2, "" for
@@ -148,6 +151,10 @@ type Options struct {
 	// with ctx.Err()). ODM input is stopped by the odm.ReadOptions.Context of the reader
 	// FromReader reads. Default (nil): never cancelled.
 	Context context.Context
+	// Charset is the character set of CSV input that has no byte-order mark and is not
+	// UTF-8 (an IANA or WHATWG name, "windows-1252"), for ReadAny. Default: UTF-8, UTF-16
+	// by its byte-order mark; bytes that are not UTF-8 are an error.
+	Charset string
 	// Now is the time written as CreationDateTime of a new ODM document and used to tell
 	// current users in the Clinical One export. Default: time.Now().
 	Now time.Time

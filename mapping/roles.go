@@ -29,6 +29,9 @@ var roleNames = map[string]Canonical{
 	"globaladmin": RoleSystemAdmin, "productionadmin": RoleSystemAdmin, "pfadmin": RoleSystemAdmin,
 	"system": RoleSystemAdmin,
 
+	// "Administrator": OpenClinica 4's Admin user type and AnjuEDC's admin accounts.
+	"administrator": RoleSystemAdmin,
+
 	"orgadmin": RoleOrgAdmin, "organizationadmin": RoleOrgAdmin, "organisationadmin": RoleOrgAdmin,
 
 	"useradmin": RoleUserAdmin, "useradministrator": RoleUserAdmin, "usermanager": RoleUserAdmin,
@@ -48,6 +51,12 @@ var roleNames = map[string]Canonical{
 
 	"crc": RoleCRC, "clinicalresearchcoordinator": RoleCRC, "clinicalresearchcoordinator(crc)": RoleCRC,
 	"sitedataentryperson": RoleCRC, "sitecoordinator": RoleCRC, "siteuser": RoleCRC,
+
+	// OpenClinica 4 "Study Runner" access (seed 000: assigned per study, next to Study
+	// Designer) runs the study's data capture; AnjuEDC's trial permissions "Conduct" and
+	// "Active Conduct" likewise (vendor-formats.md §5). The closest canonical meaning is
+	// data entry; a migration spec says otherwise where a study means more.
+	"studyrunner": RoleDataEntry, "conduct": RoleDataEntry, "activeconduct": RoleDataEntry,
 
 	"ra": RoleDataEntry, "ra2": RoleDataEntry, "dataentryperson": RoleDataEntry, "sitedataentryperson2": RoleDataEntry,
 	"dataentry": RoleDataEntry,
@@ -144,6 +153,10 @@ func canonicalFor(p Profile, key string, s Scope) Canonical {
 				return c
 			}
 		}
+	}
+	// An OpenClinica 4 custom role is a base role plus a label: "CRC (TEST)".
+	if i := strings.LastIndexByte(key, '('); i > 0 && strings.HasSuffix(key, ")") {
+		return canonicalFor(p, key[:i], s)
 	}
 	return RoleOther
 }

@@ -1,9 +1,6 @@
 package odmtest
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -11,7 +8,6 @@ import (
 
 	"github.com/odmadmin/odmadmin/diff"
 	"github.com/odmadmin/odmadmin/mapping"
-	"github.com/odmadmin/odmadmin/odm"
 )
 
 // MaxReported is the number of changes Equal lists before it only counts the rest.
@@ -43,35 +39,32 @@ func Equal(tb testing.TB, want, got *mapping.Directory, opts diff.Options) bool 
 	return false
 }
 
-// ReadDirectory reads the file at path into a directory, or fails tb: an ODM export of
-// any profile (detected unless opts.Profile says), a Clinical One template saved as CSV,
-// or a JSON directory as "odmadmin map --to json" writes it. The kind is recognized from
-// the first character: '<' ODM, '{' JSON, anything else CSV.
+// ReadDirectory reads the file at path into a directory, or fails tb: whatever
+// mapping.ReadAny reads (an ODM export of any profile in any encoding, ODM JSON, a JSON
+// directory as "odmadmin map --to json" writes it, the Clinical One template or an
+// OpenClinica 4 user table as CSV or .xlsx, a user table by OID), recognized from its
+// bytes.
 func ReadDirectory(tb testing.TB, path string, opts mapping.Options) *mapping.Directory {
 	tb.Helper()
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	head := bytes.TrimLeft(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n")
-	var d *mapping.Directory
-	switch {
-	case len(head) > 0 && head[0] == '{':
-		d = new(mapping.Directory)
-		dec := json.NewDecoder(bytes.NewReader(head))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(d)
-	case len(head) > 0 && head[0] != '<' || opts.Profile == mapping.ProfileClinicalOne:
-		d, _, err = mapping.ReadClinicalOneCSV(bufio.NewReader(bytes.NewReader(data)), opts)
-	default:
-		var doc *odm.Document
-		doc, err = odm.Decode(bytes.NewReader(data), odm.ReadOptions{Name: path})
-		if err == nil {
-			d, _, err = mapping.FromDocument(doc, opts)
-		}
-	}
+	defer f.Close()
+	d, _, err := mapping.ReadAny(f, path, opts)
 	if err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
 	return d
+}
+
+// EqualAcross is Equal for directories read from different systems, as "odmadmin diff"
+// compares them: got's sites named by number or name are first given want's site IDs,
+// and want's likewise, and a side without a study gets the other's (mapping.AlignTo,
+// which modifies both).
+func EqualAcross(tb testing.TB, want, got *mapping.Directory, opts diff.Options) bool {
+	tb.Helper()
+	mapping.AlignTo(got, want)
+	mapping.AlignTo(want, got)
+	return Equal(tb, want, got, opts)
 }

@@ -19,7 +19,10 @@ templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to js
 writes; "-" is stdin (for one of them). A side of several files (--a FILE and --b FILE,
 repeated) is one directory, merged as "odmadmin map" merges several inputs.
 
-Order never matters, nor does insignificant white space, the letter case of e-mail
+Sites are matched by OID, site number or name (an InForm Location "10127" with mnemonic
+"01" is the template's site "01"), and a side that names no study (a template read
+without --study) is in the other side's only study. Order never matters, nor does
+insignificant white space, the letter case of e-mail
 addresses, or an empty element versus an absent one (--exact and --keep-empty make them
 count). Between exports of different vendors only the fields both can hold are compared,
 roles by their canonical meaning; --all-fields and --roles override that.
@@ -152,6 +155,10 @@ func runDiff(e *env, args []string) int {
 			return fail(e, "diff", err)
 		}
 	}
+	// Name sites and the study in each other's terms: an InForm export lists Location
+	// "10127" where the Clinical One template made from it says site "01".
+	mapping.AlignTo(dirs[1], dirs[0])
+	mapping.AlignTo(dirs[0], dirs[1])
 	changes, err := diff.CompareContext(e.context(), dirs[0], dirs[1], opts)
 	if err != nil {
 		return fail(e, "diff", err)

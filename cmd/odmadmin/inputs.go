@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,82 +78,17 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 	return d, append(warnings, ws...), nil
 }
 
-// directoryKinds are the inputs a user directory is read from.
-var directoryKinds = []inp.Kind{inp.ODM, inp.ODMJSON, inp.DirectoryJSON, inp.CSV, inp.XLSX}
-
-// readDirectoryFrom reads a user directory from an ODM file (XML or odmadmin's ODM JSON),
-// the directory JSON of "map --to json", or a table (CSV or .xlsx): the Clinical One user
-// upload template or a user table by OID.
+// readDirectoryFrom reads a user directory from any input that holds one (see
+// mapping.ReadAny): ODM XML or ODM JSON, the directory JSON of "map --to json", or a table
+// (CSV or .xlsx) that is the Clinical One template, an OpenClinica 4 user table or a user
+// table by OID.
 func readDirectoryFrom(in *inp.Input, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
-	if opts.Profile == mapping.ProfileClinicalOne {
-		if err := in.Expect(inp.CSV, inp.XLSX); err != nil {
-			return nil, nil, err
-		}
+	if in.Kind == inp.ODM && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
+		// Streamed: a large export is not decoded whole.
+		return readODMDirectory(in.Raw(), in.Name, opts)
 	}
-	switch in.Kind {
-	case inp.ODM:
-		d, ws, err := readODMDirectory(in.Raw(), in.Name, opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, ws, nil
-	case inp.ODMJSON:
-		doc, err := odm.DecodeJSON(in.Text(), odm.ReadOptions{Name: in.Name})
-		if err != nil {
-			return nil, nil, err
-		}
-		var ws []mapping.Warning
-		for _, x := range doc.Warnings {
-			ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
-		}
-		d, mws, err := mapping.FromDocument(doc, opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", in.Name, err)
-		}
-		return d, append(ws, mws...), nil
-	case inp.DirectoryJSON:
-		var d mapping.Directory
-		dec := json.NewDecoder(in.Text())
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&d); err != nil {
-			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", in.Name, err)
-		}
-		return &d, nil, nil
-	case inp.CSV, inp.XLSX:
-		t, err := in.Table(inp.TableOptions{Sheets: []string{mapping.ClinicalOneSheet}, IsHeader: isDirectoryHeader})
-		if err != nil {
-			return nil, nil, err
-		}
-		defer t.Close()
-		var d *mapping.Directory
-		var ws []mapping.Warning
-		switch h := t.Header(); {
-		case !mapping.IsClinicalOneHeader(h) && mapping.IsUserTableHeader(h):
-			d, ws, err = mapping.ReadUserTable(t, opts)
-		default:
-			d, ws, err = mapping.ReadClinicalOneTable(t, opts)
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
-		}
-		return d, ws, nil
-	}
-	return nil, nil, in.Expect(directoryKinds...)
-}
-
-// isDirectoryHeader reports whether a table row is the header of a table a directory is
-// read from.
-func isDirectoryHeader(row []string) bool {
-	return mapping.IsClinicalOneHeader(row) || mapping.IsUserTableHeader(row)
-}
-
-// readDirectory reads one directory from br, whatever kind of input it is.
-func readDirectory(br *bufio.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
-	in, err := inp.New(br, name, inp.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return readDirectoryFrom(in, opts)
+	opts.Charset = in.Charset()
+	return mapping.ReadAny(in.Raw(), in.Name, opts)
 }
 
 // odmXML returns an ODM input as XML for the commands that work on XML (check, query):

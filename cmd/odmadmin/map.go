@@ -56,6 +56,11 @@ Output:
         --raw-csv writes cells as they are.
   xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text (dates
         DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
+  oc4users  OpenClinica 4's study User Administration table as CSV (First, Last,
+        Username, Email, Organization, Phone, Role, Type, Status, Created (UTC), Updated
+        (UTC); times DD-MMM-YYYY HH:MM), one row per user and role. An OpenClinica 4 user
+        table (study or central Administration table, CSV or .xlsx) is read as input too,
+        recognized by its header (--profile oc4users is accepted, not needed).
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -65,13 +70,13 @@ Exit status: 0 success, 1 warnings with --strict, 2 error.
 
 func runMap(e *env, args []string) int {
 	fs := newFlagSet(e, "map",
-		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv|xlsx] [--study OID] [--base FILE] [--charset SET] [--strict] [-o OUT] [--quiet] [--max N] [IN...]",
+		"odmadmin map [--profile inform|rave|openclinica|odm|odm2|clinicalone] [--to json|odm|odm2|csv|xlsx|oc4users] [--study OID] [--base FILE] [--charset SET] [--strict] [-o OUT] [--quiet] [--max N] [IN...]",
 		"odmadmin map testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to odm --profile rave -o rave.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin map --to csv --study HTN-DEMO testdata/inform/htn-demo.xml")
 	profile := fs.String("profile", "", "vendor profile: the input's for --to json/csv, the output flavour for --to odm (see below)")
 	from := fs.String("from", "", "input profile, overriding detection, for any --to")
-	to := fs.Enum("to", "json", "output `format`: json, odm, odm2, csv or xlsx", "json", "odm", "odm2", "csv", "xlsx")
+	to := fs.Enum("to", "json", "output `format`: json, odm, odm2, csv, xlsx or oc4users", "json", "odm", "odm2", "csv", "xlsx", "oc4users")
 	fs.alias("format", "to", "output `format`: the same as --to")
 	study := fs.String("study", "", "study `OID`: the study the CSV template is written for, or that CSV input rows belong to")
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
@@ -95,7 +100,7 @@ func runMap(e *env, args []string) int {
 	}
 	var outProf mapping.Profile
 	switch *to {
-	case "json", "csv", "xlsx":
+	case "json", "csv", "xlsx", "oc4users":
 		if inProf == "" {
 			inProf = prof
 		}
@@ -153,6 +158,10 @@ func runMap(e *env, args []string) int {
 			return err
 		case "xlsx":
 			ws, err := mapping.WriteClinicalOneXLSX(w, dir, opts)
+			warnings = append(warnings, ws...)
+			return err
+		case "oc4users":
+			ws, err := mapping.WriteOC4Users(w, dir, opts)
 			warnings = append(warnings, ws...)
 			return err
 		}

@@ -193,6 +193,10 @@ func (in *Input) Close() error {
 	return c()
 }
 
+// Charset returns the character set CSV input is read with when it is not UTF-8 or
+// UTF-16 (Options.Charset).
+func (in *Input) Charset() string { return in.opts.Charset }
+
 // head returns the first bytes, as many as are buffered (up to 64 KiB).
 func (in *Input) head() []byte {
 	b, _ := in.br.Peek(in.br.Size())
@@ -218,7 +222,12 @@ func (in *Input) XML() io.Reader {
 var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
 
 // Raw returns the input's bytes as they are (an ODM reader decodes XML's encodings).
-func (in *Input) Raw() io.Reader { return in.br }
+func (in *Input) Raw() io.Reader {
+	if in.data != nil {
+		return bytes.NewReader(in.data) // a workbook was read whole to be recognized
+	}
+	return in.br
+}
 
 // Text returns the input as UTF-8: a byte-order mark removed, UTF-16 decoded. It is for
 // JSON; CSV goes through Table, which also checks the bytes.

@@ -1,0 +1,372 @@
+package mapping
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ProfileOC4Users is OpenClinica 4's user table (seed 000): the study "User
+// Administration" table (First, Last, Username, Email, Organization, Phone, Role, Type,
+// Status, Created (UTC), Updated (UTC)) and the central "Administration" table (E-mail,
+// Roles, and Last Login (UTC) besides), as CSV or .xlsx. OpenClinica's ODM export has no
+// logins, e-mail addresses, roles or statuses; this table has them.
+const ProfileOC4Users Profile = "oc4users"
+
+// NSOC4Users is the namespace of the Source attributes that keep the table's values the
+// model has no field for (Type, Created (UTC), Updated (UTC), Last Login (UTC)), so that
+// writing the table back restores them. ODM writers of other profiles leave them out.
+const NSOC4Users = "urn:odmadmin:oc4users"
+
+// OC4Time is the layout of the table's times: DD-MMM-YYYY HH:MM, UTC.
+const OC4Time = "02-Jan-2006 15:04"
+
+// oc4Columns are the table's columns, folded as roleKey folds, by canonical name.
+var oc4Columns = map[string]string{
+	"first": "First", "firstname": "First",
+	"last": "Last", "lastname": "Last",
+	"username": "Username", "user": "Username",
+	"email": "Email", "e-mail": "Email",
+	"organization": "Organization", "organisation": "Organization",
+	"phone": "Phone",
+	"role":  "Role", "roles": "Roles",
+	"type": "Type", "status": "Status",
+	"created(utc)": "Created (UTC)", "created": "Created (UTC)",
+	"updated(utc)": "Updated (UTC)", "updated": "Updated (UTC)",
+	"lastlogin(utc)": "Last Login (UTC)", "lastlogin": "Last Login (UTC)",
+	"actions": "Actions",
+}
+
+// oc4StudyColumns are the columns WriteOC4Users writes: the study table's, without Actions.
+var oc4StudyColumns = []string{"First", "Last", "Username", "Email", "Organization", "Phone", "Role", "Type", "Status", "Created (UTC)", "Updated (UTC)"}
+
+// IsOC4UsersHeader reports whether row heads an OpenClinica 4 user table: it has Username,
+// Type and Status columns and a Role or Roles column.
+func IsOC4UsersHeader(row []string) bool {
+	seen := map[string]bool{}
+	for _, h := range row {
+		if c, ok := oc4Columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]; ok {
+			seen[c] = true
+		}
+	}
+	return seen["Username"] && seen["Type"] && seen["Status"] && (seen["Role"] || seen["Roles"])
+}
+
+// oc4SiteRoles are the display names OpenClinica 4 gives site-level roles (seed 000;
+// vendor-formats.md §2.2); any other name is a study-level role. "Investigator" and
+// "Clinical Research Coordinator" exist at site level only; "Site Monitor" is the site
+// form of "Study Monitor".
+var oc4SiteRoles = map[string]bool{
+	"investigator": true, "clinicalresearchcoordinator": true, "crc": true, "sitemonitor": true,
+	"siteviewer": true, "sitedataentryperson": true, "sitedataentryperson2": true, "dataentryperson2": true,
+	"siteinvestigator": true, "sitedatamanager": true, "sitestudydirector": true,
+}
+
+// oc4Scope returns the scope of an OpenClinica 4 role display name. A custom role ("CRC
+// (TEST)") has the scope of its base role.
+func oc4Scope(name string) Scope {
+	k := roleKey(stripLabel(name))
+	if oc4SiteRoles[k] || strings.HasPrefix(k, "site") {
+		return ScopeSite
+	}
+	return ScopeStudy
+}
+
+// stripLabel removes a trailing parenthesized label: OpenClinica 4 custom roles are a base
+// role plus a label ("CRC (TEST)").
+func stripLabel(name string) string {
+	t := strings.TrimSpace(name)
+	if strings.HasSuffix(t, ")") {
+		if i := strings.LastIndexByte(t, '('); i > 0 {
+			return strings.TrimSpace(t[:i])
+		}
+	}
+	return t
+}
+
+// ReadOC4Users reads an OpenClinica 4 user table: the study User Administration table (one
+// row per user and role: a user with several roles is on several rows) or the central
+// Administration table (Roles lists the roles, separated by "," or ";" or line breaks; an
+// item "STUDY: Role" names its study). Username is the login and the user ID; Status is the
+// account status (Created, Invited, Available, Deactivated); Type Admin makes the user a
+// System user. A role's scope (study or site) follows from its name; the table does not
+// say at which site a site-level role applies, so such an assignment names no site and is
+// reported. Created (UTC) is the date the role was given (the assignment's From). Times are
+// DD-MMM-YYYY HH:MM (ISO 8601 accepted); Type and the times are also kept verbatim for
+// writing the table back. Assignments are in opts.Study (Production, or Test when the
+// study OID ends in "(TEST)").
+func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
+	rowNum, _ := cr.(interface{ Row() int })
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil, errors.New("mapping: the user table is empty")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
+	}
+	var w warner
+	col := map[string]int{}
+	for i, h := range header {
+		c, ok := oc4Columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
+		if !ok {
+			if strings.TrimSpace(h) != "" {
+				w.add(CodeUnrepresentable, "table/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), "not a column of the OpenClinica 4 user table; its values are left out")
+			}
+			continue
+		}
+		if _, dup := col[c]; !dup {
+			col[c] = i
+		}
+	}
+	if !IsOC4UsersHeader(header) {
+		return nil, nil, errors.New("mapping: not an OpenClinica 4 user table (want Username, Role or Roles, Type and Status columns)")
+	}
+	env := envFromStudyOID(opts.Study)
+	if env == "" {
+		env = EnvProduction
+	}
+	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}, Source: &FileSource{Vendor: ProfileOC4Users}}
+	if opts.Study != "" {
+		d.Studies = append(d.Studies, &Study{ID: opts.Study, Environment: env})
+	}
+	byLogin := map[string]*User{}
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
+		}
+		if blankRow(rec) {
+			continue
+		}
+		get := func(c string) string {
+			if i, ok := col[c]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		subject := "row " + strconv.Itoa(n)
+		if rowNum != nil {
+			subject = "row " + strconv.Itoa(rowNum.Row())
+		}
+		login := get("Username")
+		if login == "" {
+			w.add(CodeInvalidValue, "table/Username", subject, "a row without Username identifies nobody; skipped")
+			continue
+		}
+		u := &User{ID: login, Login: login, GivenName: get("First"), FamilyName: get("Last"), Organization: get("Organization"),
+			Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{},
+			Source: &Source{Vendor: ProfileOC4Users}}
+		if e := get("Email"); e != "" {
+			u.Emails = append(u.Emails, e)
+		}
+		if p := get("Phone"); p != "" {
+			u.Phones = append(u.Phones, p)
+		}
+		switch t := get("Type"); strings.ToLower(t) {
+		case "admin", "administrator":
+			u.Category = CategorySystem
+		case "user", "":
+		default:
+			w.add(CodeInvalidValue, "table/Type", subject, "not an OpenClinica 4 user type (Admin, User); kept as written")
+		}
+		switch s := get("Status"); strings.ToLower(s) {
+		case "created":
+			u.Status = StatusCreated
+		case "invited":
+			u.Status = StatusInvited
+		case "available", "active":
+			u.Status = StatusAvailable
+		case "deactivated", "removed", "locked":
+			u.Status = StatusDeactivated
+		case "":
+		default:
+			w.add(CodeInvalidValue, "table/Status", subject, "not an OpenClinica 4 account status (Created, Invited, Available, Deactivated); left empty")
+		}
+		from := ""
+		for _, c := range []string{"Type", "Created (UTC)", "Updated (UTC)", "Last Login (UTC)"} {
+			v := get(c)
+			if v == "" {
+				continue
+			}
+			if c != "Type" && !strings.EqualFold(v, "never") {
+				iso, ok := parseOC4Time(v)
+				if !ok {
+					w.add(CodeInvalidValue, "table/"+c, subject, "not a time (want DD-MMM-YYYY HH:MM); kept as written")
+				} else if c == "Created (UTC)" {
+					from = iso[:10]
+				}
+			}
+			u.Source.Attrs = append(u.Source.Attrs, Attr{Space: NSOC4Users, Name: c, Value: v})
+		}
+		var roles []string
+		if r := get("Role"); r != "" {
+			roles = append(roles, r)
+		}
+		if r := get("Roles"); r != "" {
+			roles = append(roles, splitList(r)...)
+		}
+		for _, r := range roles {
+			study := opts.Study
+			if s, name, ok := strings.Cut(r, ":"); ok && strings.TrimSpace(name) != "" {
+				study, r = strings.TrimSpace(s), strings.TrimSpace(name)
+			}
+			scope := oc4Scope(r)
+			a := Assignment{Study: study, Scope: scope, Environment: env, From: from, Role: RoleFor(ProfileOC4Users, r, scope)}
+			if scope == ScopeSite {
+				w.add(CodeApproximated, "table/Role", subject, "a site-level role, but the table does not say at which site; the assignment names no site")
+			}
+			if a.Role.Canonical == RoleOther {
+				w.add(CodeUnknownRole, "table/Role", subject, "role name not in the vocabulary; mapped to Other: "+r)
+			}
+			u.Assignments = append(u.Assignments, a)
+		}
+		if prev, ok := byLogin[login]; ok {
+			// Another role of the same account: its own Created time is the role's.
+			for _, a := range u.Assignments {
+				if !slices.ContainsFunc(prev.Assignments, a.Equal) {
+					prev.Assignments = append(prev.Assignments, a)
+				}
+			}
+			u.Assignments = nil
+			u.Source.Attrs = slices.DeleteFunc(u.Source.Attrs, func(a Attr) bool { return a.Name != "Type" })
+			mergeUser(&w, prev, u)
+			continue
+		}
+		byLogin[login] = u
+		d.Users = append(d.Users, u)
+	}
+	return d, w.result(), nil
+}
+
+// parseOC4Time reads "10-May-2018 17:57" (any letter case) or ISO 8601 into
+// "2018-05-10T17:57:00".
+func parseOC4Time(s string) (string, bool) {
+	t := titleMonth(strings.TrimSpace(s))
+	for _, layout := range []string{OC4Time, "2-Jan-2006 15:04", "02-Jan-2006 15:04:05", "02-Jan-2006", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if v, err := time.Parse(layout, t); err == nil {
+			return v.UTC().Format("2006-01-02T15:04:05"), true
+		}
+	}
+	return "", false
+}
+
+// WriteOC4Users writes the directory as OpenClinica 4's study User Administration table
+// (CSV, without the Actions column): one row per user and role in opts.Study (or every
+// study when it is empty), a user without roles on one row with an empty Role. Roles read
+// from another vendor are written by their OpenClinica display name for the canonical
+// role and scope (reported), else as named. Type is Admin for System users, else User.
+// Created (UTC) and Updated (UTC) come from a table read before; otherwise Created is the
+// assignment's start at 00:00 (reported) and Updated is left empty.
+func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error) {
+	if dir == nil {
+		return nil, errors.New("mapping: no directory")
+	}
+	var w warner
+	cw := csv.NewWriter(wr)
+	if err := cw.Write(oc4StudyColumns); err != nil {
+		return nil, err
+	}
+	for _, u := range dir.Users {
+		if u == nil {
+			continue
+		}
+		subject := "User " + u.ID
+		attr := func(name string) string {
+			if u.Source != nil {
+				for _, a := range u.Source.Attrs {
+					if a.Space == NSOC4Users && a.Name == name {
+						return a.Value
+					}
+				}
+			}
+			return ""
+		}
+		typ := attr("Type")
+		if typ == "" {
+			typ = "User"
+			if u.Category == CategorySystem {
+				typ = "Admin"
+			}
+		}
+		email := ""
+		if len(u.Emails) > 0 {
+			email = u.Emails[0]
+			if len(u.Emails) > 1 {
+				w.add(CodeUnrepresentable, "User/Emails", subject, "the table has one e-mail per user; the first is written")
+			}
+		}
+		phone := ""
+		if len(u.Phones) > 0 {
+			phone = u.Phones[0]
+		}
+		login := u.Login
+		if login == "" {
+			login = u.ID
+			w.add(CodeGenerated, "table/Username", subject, "the user has no login; the user ID is written as Username")
+		}
+		given, family := u.GivenName, u.FamilyName
+		if given == "" && family == "" && u.FullName != "" {
+			w.add(CodeInvalidValue, "table/First", subject, "the user has a full name only, which is not split into first and last name")
+		}
+		foreign := u.Source == nil || (u.Source.Vendor != ProfileOC4Users && u.Source.Vendor != ProfileOpenClinica)
+		var rows [][]string
+		for _, a := range u.Assignments {
+			if opts.Study != "" && a.Study != "" && a.Study != opts.Study {
+				continue
+			}
+			role := a.Role.Name
+			if foreign && a.Role.Canonical != "" && a.Role.Canonical != RoleOther {
+				if n := DefaultRoleName(ProfileOpenClinica, a.Role.Canonical, a.Scope); n != "" && n != role {
+					w.add(CodeApproximated, "table/Role", subject, "another vendor's role is written by its OpenClinica display name")
+					role = n
+				}
+			}
+			created := attr("Created (UTC)")
+			if created == "" || !foreign && a.From != "" && !strings.HasPrefix(mustOC4ISO(created), a.From) {
+				created = ""
+				if a.From != "" {
+					if t, err := time.Parse("2006-01-02", a.From); err == nil {
+						created = t.Format(OC4Time)
+						w.add(CodeGenerated, "table/Created (UTC)", subject, "the time of day is unknown; 00:00 is written")
+					}
+				}
+			}
+			row := []string{given, family, login, email, u.Organization, phone, role, typ, string(u.Status), created, attr("Updated (UTC)")}
+			if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, row) }) {
+				rows = append(rows, row)
+			}
+		}
+		if len(rows) == 0 {
+			rows = append(rows, []string{given, family, login, email, u.Organization, phone, "", typ, string(u.Status), attr("Created (UTC)"), attr("Updated (UTC)")})
+		}
+		for _, r := range rows {
+			if err := cw.Write(r); err != nil {
+				return nil, err
+			}
+		}
+		if len(u.Phones) > 1 || len(u.Faxes) > 0 || len(u.Addresses) > 0 || u.DisplayName != "" && u.DisplayName != strings.TrimSpace(given+" "+family) {
+			w.add(CodeUnrepresentable, "User/contact", subject, "the table has one phone and no fax, address or display name; they are left out")
+		}
+		if u.Source != nil && u.Source.Vendor != ProfileOC4Users && len(u.Source.Attrs) > 0 {
+			w.add(CodeExtensionDropped, "User/extension", subject, "another vendor's extension is left out")
+		}
+		if attr("Last Login (UTC)") != "" {
+			w.add(CodeUnrepresentable, "table/Last Login (UTC)", subject, "the study table has no Last Login column; left out")
+		}
+	}
+	cw.Flush()
+	return w.result(), cw.Error()
+}
+
+func mustOC4ISO(s string) string {
+	iso, _ := parseOC4Time(s)
+	return iso
+}

@@ -1,0 +1,86 @@
+package mapping
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// ReadAny reads a directory from whatever r holds, recognized from its bytes: ODM XML (in
+// any encoding the odm package reads), odm's JSON form, the directory JSON this package's
+// types marshal to, or a table as CSV or .xlsx workbook — the Clinical One user upload
+// template (its "Clinical One Users" tab, the header row found by its column names) or a
+// user table by OID (ReadUserTable). name is what errors cite. An input it cannot tell is
+// a one-line error saying what it saw and what it reads (an .xls or .xlsb workbook: save
+// it as .xlsx or CSV). ODM is decoded whole, reader quirks become CodeQuirk warnings.
+func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, error) {
+	in, err := input.New(r, name, input.Options{Charset: opts.Charset})
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Profile == ProfileClinicalOne || opts.Profile == ProfileOC4Users {
+		if err := in.Expect(input.CSV, input.XLSX); err != nil {
+			return nil, nil, err
+		}
+	}
+	switch in.Kind {
+	case input.ODM, input.ODMJSON:
+		ro := odm.ReadOptions{Name: name, Context: opts.Context}
+		var doc *odm.Document
+		if in.Kind == input.ODM {
+			doc, err = odm.Decode(in.Raw(), ro)
+		} else {
+			doc, err = odm.DecodeJSON(in.Text(), ro)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		var ws []Warning
+		for _, x := range doc.Warnings {
+			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		}
+		d, mws, err := FromDocument(doc, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return d, append(ws, mws...), nil
+	case input.DirectoryJSON:
+		var d Directory
+		dec := json.NewDecoder(in.Text())
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
+		}
+		return &d, nil, nil
+	case input.CSV, input.XLSX:
+		t, err := in.Table(input.TableOptions{Sheets: []string{ClinicalOneSheet}, IsHeader: isTableHeader})
+		if err != nil {
+			return nil, nil, err
+		}
+		defer t.Close()
+		var d *Directory
+		var ws []Warning
+		switch h := t.Header(); {
+		case IsOC4UsersHeader(h) || opts.Profile == ProfileOC4Users:
+			d, ws, err = ReadOC4Users(t, opts)
+		case !IsClinicalOneHeader(h) && IsUserTableHeader(h):
+			d, ws, err = ReadUserTable(t, opts)
+		default:
+			d, ws, err = ReadClinicalOneTable(t, opts)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+		return d, ws, nil
+	}
+	return nil, nil, in.Expect(input.ODM, input.ODMJSON, input.DirectoryJSON, input.CSV, input.XLSX)
+}
+
+// isTableHeader reports whether a row heads a table a directory is read from.
+func isTableHeader(row []string) bool {
+	return IsClinicalOneHeader(row) || IsUserTableHeader(row) || IsOC4UsersHeader(row)
+}

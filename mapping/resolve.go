@@ -1,0 +1,144 @@
+package mapping
+
+import "strings"
+
+// SiteIndex finds a directory's sites by what people and files call them: the site ID
+// (ODM LocationOID), the site number (InForm mnemonic, Rave StudySiteNumber, the number
+// the Clinical One template lists) or the name, ignoring letter case and runs of white
+// space. It is how an upload row's "01" or "Boston Clinic" is matched to the export's
+// Location "10127".
+type SiteIndex struct {
+	ids  map[string]bool
+	keys map[string]string
+}
+
+// NewSiteIndex indexes d's sites. When two sites share a number or name, the first wins.
+func NewSiteIndex(d *Directory) *SiteIndex {
+	x := &SiteIndex{ids: map[string]bool{}, keys: map[string]string{}}
+	if d == nil {
+		return x
+	}
+	for _, s := range d.Sites {
+		if s == nil {
+			continue
+		}
+		id := strings.TrimSpace(s.ID)
+		x.ids[id] = true
+		for _, k := range []string{id, strings.ToLower(id), strings.ToLower(strings.TrimSpace(s.Number)), siteNameKey(s.Name)} {
+			if _, ok := x.keys[k]; !ok && k != "" {
+				x.keys[k] = id
+			}
+		}
+	}
+	return x
+}
+
+func siteNameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// Resolve returns the ID of the site s names (by ID, number or name), and whether one was found.
+func (x *SiteIndex) Resolve(s string) (string, bool) {
+	t := strings.TrimSpace(s)
+	if x.ids[t] {
+		return t, true
+	}
+	for _, k := range []string{t, strings.ToLower(t), siteNameKey(t)} {
+		if id, ok := x.keys[k]; ok && k != "" {
+			return id, true
+		}
+	}
+	return s, false
+}
+
+// AlignTo rewrites d's site references in ref's terms, so that two directories of one
+// study read from different systems compare: a site d names by a number or name that is
+// a site of ref (by ID, number or name) gets ref's site ID, in d's assignments and sites.
+// Assignments of d without a study get ref's study when ref has exactly one. It returns
+// how many site references it rewrote.
+func AlignTo(d, ref *Directory) int {
+	if d == nil || ref == nil {
+		return 0
+	}
+	x := NewSiteIndex(ref)
+	own := map[string]bool{}
+	for _, s := range d.Sites {
+		if s != nil {
+			own[s.ID] = true
+		}
+	}
+	study := ""
+	var top []string
+	for _, s := range ref.Studies {
+		if s != nil && s.Parent == "" && s.ID != "" {
+			top = append(top, s.ID)
+		}
+	}
+	if len(top) == 1 {
+		study = top[0]
+	}
+	n := 0
+	adopted := false
+	renamed := map[string]string{}
+	for _, s := range d.Sites {
+		if s == nil || x.ids[s.ID] {
+			continue
+		}
+		if id, ok := x.Resolve(s.ID); ok && id != s.ID {
+			renamed[s.ID] = id
+			if s.Number == "" {
+				s.Number = s.ID
+			}
+			s.ID = id
+			n++
+		}
+	}
+	for _, u := range d.Users {
+		if u == nil {
+			continue
+		}
+		for i := range u.Assignments {
+			a := &u.Assignments[i]
+			if a.Study == "" && study != "" {
+				a.Study, adopted = study, true
+			}
+			if a.Site == "" || x.ids[a.Site] {
+				continue
+			}
+			if id, ok := renamed[a.Site]; ok {
+				a.Site = id
+				continue
+			}
+			if own[a.Site] {
+				continue
+			}
+			if id, ok := x.Resolve(a.Site); ok {
+				a.Site = id
+				n++
+			}
+		}
+	}
+	for _, s := range d.Sites {
+		if s != nil && s.Study == "" && study != "" {
+			s.Study = study
+		}
+	}
+	if adopted {
+		has := false
+		for _, s := range d.Studies {
+			if s != nil && s.ID == study {
+				has = true
+			}
+		}
+		if !has {
+			// The study the assignments now name; an unnamed one (a template read without
+			// --study) is that study.
+			kept := d.Studies[:0]
+			for _, s := range d.Studies {
+				if s != nil && s.ID != "" {
+					kept = append(kept, s)
+				}
+			}
+			d.Studies = append(kept, &Study{ID: study, Environment: EnvProduction})
+		}
+	}
+	return n
+}
