@@ -168,7 +168,7 @@ func runDiff(e *env, args []string) int {
 		if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
 			return fail(e, "diff", err)
 		}
-		return auditExit(e, o, audit, log, ms)
+		return auditExit(e, "diff", o, audit, log, ms)
 	}
 	if err := writeOutput(e, o.out, func(w io.Writer) error { return write(w, changes) }); err != nil {
 		return fail(e, "diff", err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/odmadmin/odmadmin/auditlog"
 	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/plan"
 )
 
 const diffAuditHelp = `
@@ -41,13 +42,19 @@ type auditFlags struct {
 }
 
 func (fs *cmdFlags) auditFlags() *auditFlags {
+	a := fs.auditLogFlags()
+	fs.StringVar(&a.by, "by", "", "fill BY of the csv output with `USER`, written \"First Last (login)\"")
+	fs.StringVar(&a.at, "at", "", "fill DATE/TIME of the csv output with `TIME` (RFC 3339, or now)")
+	return a
+}
+
+// auditLogFlags registers --audit, --from, --to and --strict (diff and plan).
+func (fs *cmdFlags) auditLogFlags() *auditFlags {
 	a := &auditFlags{}
 	fs.StringVar(&a.log, "audit", "", "report which changes the User and Role Audit Log `LOG` (.xlsx or CSV) records")
 	fs.StringVar(&a.from, "from", "", "with --audit: keep log entries from `DATE` (DD-MMM-YYYY; default today minus 30 days, UTC)")
 	fs.StringVar(&a.to, "to", "", "with --audit: keep log entries through `DATE` (DD-MMM-YYYY; default today, UTC)")
 	fs.BoolVar(&a.strict, "strict", false, "with --audit: a change that is only partly logged counts as missing")
-	fs.StringVar(&a.by, "by", "", "fill BY of the csv output with `USER`, written \"First Last (login)\"")
-	fs.StringVar(&a.at, "at", "", "fill DATE/TIME of the csv output with `TIME` (RFC 3339, or now)")
 	return a
 }
 
@@ -143,18 +150,42 @@ func writeAudit(w io.Writer, format string, ms []auditlog.Match) error {
 	return bw.Flush()
 }
 
-// auditExit returns diff's exit status with --audit and prints the summary.
-func auditExit(e *env, o *outputFlags, a *auditFlags, log *auditlog.Log, ms []auditlog.Match) int {
+// auditExit returns the exit status with --audit (diff, plan) and prints the summary.
+func auditExit(e *env, cmd string, o *outputFlags, a *auditFlags, log *auditlog.Log, ms []auditlog.Match) int {
 	logged, partly, missing := auditlog.Counts(ms)
 	if !o.quiet {
 		for _, w := range log.Warnings {
-			fmt.Fprintf(e.stderr, "odmadmin diff: %s: warning %s: %s (%s)\n", a.log, w.Code, w.Message, plural(w.Count, "time"))
+			fmt.Fprintf(e.stderr, "odmadmin %s: %s: warning %s: %s (%s)\n", cmd, a.log, w.Code, w.Message, plural(w.Count, "time"))
 		}
-		fmt.Fprintf(e.stderr, "odmadmin diff: %d logged, %d partly logged, %d missing of %s; the log has %d entries in the range\n",
-			logged, partly, missing, plural(len(ms), "change"), len(log.Entries))
+		fmt.Fprintf(e.stderr, "odmadmin %s: %d logged, %d partly logged, %d missing of %s; the log has %d entries in the range\n",
+			cmd, logged, partly, missing, plural(len(ms), "change"), len(log.Entries))
 	}
 	if missing > 0 || (a.strict && partly > 0) {
 		return 1
 	}
 	return 0
+}
+
+const planAuditHelp = `
+Audit log (--audit LOG): after the upload, tells for each change the plan makes whether
+OpenClinica's User and Role Audit Log (.xlsx, or saved as CSV) records it, as
+"odmadmin diff --audit" does: a created user is USER_ADDED and a ROLE_CHANGE per role,
+an update PROFILE_CHANGEs and ROLE_CHANGEs. --from, --to and --strict as for diff.
+Exit status with --audit: 0 every change is logged, 1 some are missing, 2 error.
+`
+
+// planAudit reconciles the changes of an upload plan with the audit log (plan --audit).
+func planAudit(e *env, o *outputFlags, a *auditFlags, p *plan.Plan) int {
+	if a.log == "" {
+		return usagef(e, "plan", "--from, --to and --strict need --audit LOG")
+	}
+	log, err := a.readAuditLog(e, time.Now())
+	if err != nil {
+		return fail(e, "plan", err)
+	}
+	ms := auditlog.Reconcile(auditlog.PlanChanges(p), log.Entries)
+	if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
+		return fail(e, "plan", err)
+	}
+	return auditExit(e, "plan", o, a, log, ms)
 }

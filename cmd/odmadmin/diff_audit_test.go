@@ -87,3 +87,24 @@ func TestDiffAuditXLSX(t *testing.T) {
 		t.Errorf("the User and Role Audit Log as .xlsx: exit %d\n%s%s", code, out, stderr)
 	}
 }
+
+// TestPlanAudit checks odmadmin plan --audit: which changes of a plan appear in the log.
+func TestPlanAudit(t *testing.T) {
+	args := []string{"--existing", "testdata/plan/existing.xml", "--upload", "testdata/plan/upload.csv", "--format", "text"}
+	code, out, stderr := runSub("", "plan", append(args, "--audit", "testdata/plan/audit.csv")...)
+	for _, want := range []string{
+		`LOGGED  ROLE_CHANGE (asample): DEMO-01 (Production)-S2: "Clinical Research Associate" -> "" (log line 2)`,
+		"LOGGED  USER_ADDED (jdoe2) (log line 3)",
+		"MISSING USER_ADDED (pnew)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("which changes of a plan appear in the log: %q missing\n%s", want, out)
+		}
+	}
+	if code != 1 || !strings.Contains(stderr, "3 logged, 0 partly logged, 9 missing of 12 changes") {
+		t.Errorf("exit 1 when some are missing: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := runSub("", "plan", append(args, "--from", "01-Jan-2026")...); code != 2 {
+		t.Errorf("--from needs --audit: exit %d", code)
+	}
+}

@@ -55,7 +55,8 @@ func runPlan(e *env, args []string) int {
 	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
 	o := fs.outputFlags("json", "text")
 	rf := addReadFlags(fs)
-	fs.setHelp(planHelp)
+	audit := fs.auditLogFlags()
+	fs.setHelp(planHelp + planAuditHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
@@ -85,6 +86,9 @@ func runPlan(e *env, args []string) int {
 	p, err := plan.Make(cur, rows, plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
 	if err != nil {
 		return fail(e, "plan", err)
+	}
+	if audit.log != "" || audit.from != "" || audit.to != "" || audit.strict {
+		return planAudit(e, o, audit, p)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		if o.format == "text" {
