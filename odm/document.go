@@ -3,6 +3,7 @@ package odm
 import (
 	"io"
 	"os"
+	"strings"
 )
 
 // Document is a whole ODM file. Everything outside AdminData is kept as generic nodes so
@@ -127,6 +128,15 @@ func (s *scanner) readHeader() (*Header, error) {
 		case tStart:
 			s.seenRoot = true
 			v, ok := versionOf(tk.name.Space)
+			if tk.name.Local == "ODM" && tk.name.Space == "" {
+				// ODM 1.1-era files and some tools write the root in no namespace. Read
+				// them with the model their ODMVersion names; everything stays in no
+				// namespace, so a write-back keeps the document's meaning.
+				v, ok = versionByAttr(tk.attrs), true
+				if err := s.warn(ErrQuirk, WarnNoNamespace, "the ODM root element is in no namespace; read as ODM "+string(v)+" from its ODMVersion", tk.line, tk.col); err != nil {
+					return nil, err
+				}
+			}
 			if tk.name.Local != "ODM" || !ok {
 				msg := "the root element is " + tk.name.Qualified()
 				if tk.name.Local == "ODM" {
@@ -148,6 +158,23 @@ func (s *scanner) readHeader() (*Header, error) {
 			h.Prolog = append(h.Prolog, tk.other)
 		}
 	}
+}
+
+// versionByAttr picks the model for an ODM root in no namespace from its ODMVersion
+// attribute: 1.2.x is read as ODM 1.2, 2.0 as ODM 2.0, anything else (1.1, 1.3.x, none) as
+// ODM 1.3, whose AdminData is a superset of 1.1's.
+func versionByAttr(attrs []Attr) Version {
+	for _, a := range attrs {
+		if a.Space == "" && a.Local == "ODMVersion" {
+			switch v := strings.TrimSpace(a.Value); {
+			case v == "2.0" || strings.HasPrefix(v, "2."):
+				return V20
+			case v == "1.2" || strings.HasPrefix(v, "1.2."):
+				return V12
+			}
+		}
+	}
+	return V13
 }
 
 // readEpilog reads what follows the root element; only comments, PIs and white space may.

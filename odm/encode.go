@@ -101,6 +101,7 @@ func (e *Encoder) Encode(doc *Document) error {
 	x := e.x
 	x.warnings, x.drops = nil, nil
 	x.setVersion(doc.Version)
+	x.rootNamespace(doc.Root)
 	for _, n := range doc.Prolog {
 		x.node(n, "")
 	}

@@ -64,6 +64,7 @@ const (
 	WarnMissingMDVRef       WarningCode = "missingMetaDataVersionRef"
 	WarnMissingSignatureDef WarningCode = "missingMeaningOrLegalReason"
 	WarnElementOrder        WarningCode = "elementOrder" // a standard child before a sibling the schema puts first
+	WarnNoNamespace         WarningCode = "noNamespace"  // an ODM root in no namespace, read by its ODMVersion
 )
 
 // ErrUnknown warnings: content the ODM model does not define where it stands. It is kept.

@@ -113,8 +113,30 @@ func TestHostileInput(t *testing.T) {
 			odm.ReadOptions{}, odm.ErrEncoding},
 		{"not-odm", "a well-formed file with another root is not ODM",
 			func() io.Reader { return strings.NewReader(`<?xml version="1.0"?><html><body/></html>`) }, odm.ReadOptions{}, odm.ErrNotODM},
-		{"odm-without-namespace", "an ODM root outside the CDISC namespace is not ODM",
-			func() io.Reader { return strings.NewReader(`<ODM ODMVersion="1.3.2"/>`) }, odm.ReadOptions{}, odm.ErrNotODM},
+		{"odm-in-other-namespace", "an ODM root in a namespace other than CDISC's is not ODM (one in no namespace is read: TestNoNamespaceRoot)",
+			func() io.Reader { return strings.NewReader(`<ODM xmlns="urn:not-cdisc" ODMVersion="1.3.2"/>`) }, odm.ReadOptions{}, odm.ErrNotODM},
+		{"doctype-comment-gt", "a '>' inside a comment inside the DOCTYPE does not end it: a 64 MiB DOCTYPE stops at the token limit",
+			func() io.Reader {
+				return repeatReader(`<?xml version="1.0"?><!DOCTYPE ODM [<!-- > -->`, "<!-- "+strings.Repeat("d", 1014)+" > -->", 64*1024, `]><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"/>`)
+			}, odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"two-doctypes", "one DOCTYPE only", func() io.Reader {
+			return strings.NewReader(`<!DOCTYPE ODM><!DOCTYPE ODM><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"/>`)
+		}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"doctype-in-element", "a DOCTYPE inside an element is not well-formed", func() io.Reader {
+			return strings.NewReader(odmHead + `<!DOCTYPE ODM></ODM>`)
+		}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"xml-decl-in-element", "an XML declaration inside an element is not well-formed", func() io.Reader {
+			return strings.NewReader(odmHead + `<?xml version="1.0"?></ODM>`)
+		}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"standalone-maybe", "standalone is yes or no", func() io.Reader {
+			return strings.NewReader(`<?xml version="1.0" standalone="maybe"?><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"/>`)
+		}, odm.ReadOptions{}, odm.ErrSyntax},
+		{"utf16-lone-surrogate", "malformed UTF-16 is an error, not U+FFFD", func() io.Reader {
+			b, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(odmHead + `<AdminData><User OID="u"><LoginName>X</LoginName></User></AdminData></ODM>`))
+			i := bytes.Index(b, []byte{'X', 0})
+			b[i], b[i+1] = 0x00, 0xD8 // a high surrogate with no low half
+			return bytes.NewReader(b)
+		}, odm.ReadOptions{}, odm.ErrEncoding},
 		{"mismatched-tags", "end tags must match", func() io.Reader { return strings.NewReader(odmHead + `<AdminData></Study></ODM>`) }, odm.ReadOptions{}, odm.ErrSyntax},
 		{"undeclared-prefix", "a prefix must be declared", func() io.Reader { return strings.NewReader(odmHead + `<AdminData><q:x/></AdminData></ODM>`) }, odm.ReadOptions{}, odm.ErrSyntax},
 		{"duplicate-attribute", "an attribute may occur once", func() io.Reader {
@@ -199,6 +221,8 @@ func TestEncodings(t *testing.T) {
 		{"utf16be-bom", "UTF-16 big endian with BOM", utf16(unicode.BigEndian, "UTF-16"), name},
 		{"windows-1252", "declared windows-1252 decodes its curly quotes and dash", latin1("windows-1252", charmap.Windows1252), name},
 		{"iso-8859-1", "declared ISO-8859-1 decodes Latin-1 letters", nil, ""},
+		{"xmlx-pi", "only a real XML declaration names the encoding, not <?xmlx encoding=...?>",
+			[]byte(`<?xmlx encoding="ISO-8859-1"?>` + "\n" + strings.SplitN(body("UTF-8"), "\n", 2)[1]), name},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +239,9 @@ func TestEncodings(t *testing.T) {
 			require.NoError(t, err, tt.reason)
 			require.Equal(t, want, doc.AdminData()[0].Users[0].FullName, tt.reason)
 			out := string(encode(t, doc, odm.WriteOptions{}))
-			require.Contains(t, out, `encoding="UTF-8"`)
+			if bytes.HasPrefix(in, []byte("<?xml ")) || !bytes.HasPrefix(in, []byte("<")) {
+				require.Contains(t, out, `encoding="UTF-8"`) // the declaration is rewritten
+			}
 			require.Contains(t, out, "<FullName>"+want+"</FullName>")
 		})
 	}

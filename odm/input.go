@@ -7,11 +7,12 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
@@ -70,7 +71,10 @@ func (o ReadOptions) maxToken() int {
 	return o.MaxTokenBytes
 }
 
-var declEncoding = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+// declEncoding finds the encoding of an XML declaration at the very start of the input:
+// "<?xml", white space, the version, then the encoding. Another PI that merely begins with
+// "xml" (<?xmlx encoding="..."?>) or a declaration later in the file does not count.
+var declEncoding = regexp.MustCompile(`^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>]*"|'[^'<>]*')[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
 
 // prepareInput turns r into a UTF-8 stream: it removes a byte-order mark, decodes UTF-16
 // (with a BOM, or detected from "<?" in the first bytes) and any single-byte or multi-byte
@@ -85,12 +89,12 @@ func prepareInput(r io.Reader) (io.Reader, error) {
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}) {
 			return nil, errEncoding("UTF-32 input is not supported")
 		}
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		return transform.NewReader(br, dec), nil
+		br.Discard(2)
+		return &utf16Reader{r: br, big: head[0] == 0xFE}, nil
 	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
+		return &utf16Reader{r: br}, nil
 	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
+		return &utf16Reader{r: br, big: true}, nil
 	case bytes.Equal(head, []byte{0, 0, 0, '<'}), bytes.Equal(head, []byte{'<', 0, 0, 0}):
 		return nil, errEncoding("UTF-32 input is not supported")
 	}
@@ -128,4 +132,72 @@ func lookupEncoding(label string) (encoding.Encoding, error) {
 
 func errEncoding(msg string) error {
 	return &Error{Line: 1, Col: 1, Err: ErrEncoding, Msg: msg}
+}
+
+// utf16Reader decodes UTF-16 to UTF-8. Unlike golang.org/x/text's decoder, which puts
+// U+FFFD in place of a lone surrogate, it fails: such input is not text, and xmllint
+// refuses it too.
+type utf16Reader struct {
+	r   io.Reader
+	big bool
+	in  [32 << 10]byte
+	n   int    // bytes pending in in
+	hi  rune   // a high surrogate waiting for its low half, or 0
+	out []byte // decoded bytes not yet returned
+	ob  []byte // buffer behind out
+	err error
+}
+
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	for len(u.out) == 0 {
+		if u.err != nil {
+			return 0, u.err
+		}
+		m, err := u.r.Read(u.in[u.n:])
+		u.n += m
+		even := u.n &^ 1
+		out := u.ob[:0]
+		for i := 0; i < even; i += 2 {
+			var c rune
+			if u.big {
+				c = rune(u.in[i])<<8 | rune(u.in[i+1])
+			} else {
+				c = rune(u.in[i+1])<<8 | rune(u.in[i])
+			}
+			switch {
+			case u.hi != 0:
+				if c < 0xDC00 || c > 0xDFFF {
+					u.err = errEncoding16()
+					break
+				}
+				out = utf8.AppendRune(out, utf16.DecodeRune(u.hi, c))
+				u.hi = 0
+			case c >= 0xD800 && c <= 0xDBFF:
+				u.hi = c
+			case c >= 0xDC00 && c <= 0xDFFF:
+				u.err = errEncoding16()
+			default:
+				out = utf8.AppendRune(out, c)
+			}
+			if u.err != nil {
+				break
+			}
+		}
+		u.ob, u.out = out, out
+		copy(u.in[:], u.in[even:u.n])
+		u.n -= even
+		if err != nil && u.err == nil {
+			u.err = err
+			if err == io.EOF && (u.n != 0 || u.hi != 0) {
+				u.err = errEncoding16()
+			}
+		}
+	}
+	n := copy(p, u.out)
+	u.out = u.out[n:]
+	return n, nil
+}
+
+func errEncoding16() error {
+	return &Error{Err: ErrEncoding, Msg: "malformed UTF-16: a lone surrogate or an odd number of bytes"}
 }

@@ -22,6 +22,7 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 	}
 	x := newXW(w, wopts)
 	x.setVersion(h.Version)
+	x.rootNamespace(h.Root)
 	t := &transformer{s: s, x: x, fn: fn}
 	for _, n := range h.Prolog {
 		x.node(n, "")
@@ -257,5 +258,13 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		if x.err != nil {
 			return x.err
 		}
+	}
+}
+
+// rootNamespace keeps typed elements in no namespace when the ODM root is in none (ODM
+// 1.1-era files): writing them in the version's namespace would change their meaning.
+func (x *xw) rootNamespace(root *Element) {
+	if root != nil && root.Local == "ODM" && root.Space == "" {
+		x.odmNS = ""
 	}
 }

@@ -40,6 +40,7 @@ func (w *Writer) WriteHeader(h *Header) error {
 		h = &Header{Version: d.Version, Prolog: d.Prolog, Root: d.Root}
 	}
 	w.x.setVersion(h.Version)
+	w.x.rootNamespace(h.Root)
 	for _, n := range h.Prolog {
 		w.x.node(n, "")
 	}
