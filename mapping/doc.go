@@ -74,4 +74,10 @@
 // 200,000-user InForm export (BenchmarkDecodeAndMap against BenchmarkDecode, CPU time
 // with GOMAXPROCS 1 or 2) reading into a Directory costs about 1.2 times decoding alone,
 // and the directory keeps about 1.7 KB per user.
+//
+// [WriteJSON] reads like FromReader but never builds the directory: each user is built
+// from its record, written and dropped, and each block of records is let go once its
+// users are written, so it holds only the records (about 350 bytes per user on the
+// generated export: 70 MB at 200,000 users, against some 680 MB peak RSS for FromReader
+// and the encoder).
 package mapping

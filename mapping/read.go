@@ -60,16 +60,26 @@ func FromDocument(doc *odm.Document, opts Options) (*Directory, []Warning, error
 // kept, so writing the directory back to the same vendor works from Source, as after a
 // JSON round trip: every value comes back, the source layout does not.
 func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
-	h, err := r.Header()
+	b, err := readStream(r, opts)
 	if err != nil {
 		return nil, nil, err
+	}
+	b.finish()
+	return b.dir, b.w.result(), nil
+}
+
+// readStream reads the stream into a builder, users as compact records.
+func readStream(r *odm.Reader, opts Options) (*builder, error) {
+	h, err := r.Header()
+	if err != nil {
+		return nil, err
 	}
 	p := opts.Profile
 	if p == "" {
 		p = DetectHeader(h)
 	}
 	if p == ProfileClinicalOne {
-		return nil, nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
+		return nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
 	}
 	b := newBuilder(p, h.Version, h.Root)
 	for {
@@ -78,7 +88,7 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		switch n := n.(type) {
 		case *odm.AdminData:
@@ -101,8 +111,7 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 			}
 		}
 	}
-	b.finish()
-	return b.dir, b.w.result(), nil
+	return b, nil
 }
 
 // pending is what one AdminData block said about one user's access, resolved into
@@ -948,6 +957,23 @@ func (b *builder) role(name string, s Scope) Role {
 // groups, the study of blocks without StudyOID, and the assignments.
 func (b *builder) finish() {
 	d := b.dir
+	if b.nusers > 0 {
+		d.Users = make([]*User, b.nusers)
+	}
+	b.finishEach(func(i int, u *User) error {
+		d.Users[i] = u
+		return nil
+	})
+	if d.Users == nil {
+		d.Users = []*User{}
+	}
+}
+
+// finishPrepare completes everything in the directory but its users: the sites of
+// OpenClinica site studies, the studies' environments and empty lists for absent ones.
+// It returns the study a block without StudyOID is about.
+func (b *builder) finishPrepare() string {
+	d := b.dir
 	// The study a block without StudyOID is about: the only study the file names.
 	only := ""
 	if len(d.Studies) == 1 {
@@ -978,6 +1004,25 @@ func (b *builder) finish() {
 			}
 		}
 	}
+	for _, s := range d.Studies {
+		if s.Environment == "" {
+			s.Environment = envFromStudyOID(s.ID)
+		}
+	}
+	if d.Studies == nil {
+		d.Studies = []*Study{}
+	}
+	if d.Sites == nil {
+		d.Sites = []*Site{}
+	}
+	return only
+}
+
+// finishEach builds the users from their records, in order, and hands each to each. It
+// keeps none of them, and lets go of each block of records once its users are built, so
+// that a caller that does not keep the users either holds at most the records left.
+func (b *builder) finishEach(each func(i int, u *User) error) error {
+	only := b.finishPrepare()
 	// Group names, assignments and the check of their roles, in one pass over the users
 	// (a large directory is far larger than the caches). The warnings of each step are
 	// collected apart and appended step by step, in the order three passes give them.
@@ -990,20 +1035,29 @@ func (b *builder) finish() {
 	}
 	b.gmemoN = 0
 	var wGroups, wAccess, wRoles warner
-	if b.nusers > 0 {
-		d.Users = make([]*User, b.nusers)
-	}
-	for i := range d.Users {
+	var err error
+	chunk := int32(-1)
+	for i := 0; i < int(b.nusers); i++ {
 		// Build the user from its record (unless a merge built it already).
 		var u *User
 		var f firstAccess
 		if in := b.info(int32(i)); in.chunk >= 0 {
+			// Records are stored in user order: a user in a later block of records means
+			// that the earlier blocks are used up.
+			for ; chunk < in.chunk; chunk++ {
+				if chunk >= 0 {
+					b.arena[chunk] = nil
+				}
+			}
 			u, f = b.decode(b.arena[in.chunk][in.off : in.off+in.n])
 		} else {
 			bu := &b.builtUsers[in.off]
 			u, f = bu.u, bu.f
+			bu.u = nil
 		}
-		d.Users[i] = u
+		if i%infoChunk == infoChunk-1 {
+			b.infos[i/infoChunk] = nil
+		}
 		for j := range u.Groups {
 			g := &u.Groups[j]
 			if g.ID == "" {
@@ -1019,31 +1073,22 @@ func (b *builder) finish() {
 		for _, pd := range extra[u] {
 			b.resolve(&wAccess, pd, only)
 		}
+		delete(extra, u)
 		for _, a := range u.Assignments {
 			if a.Role.Canonical == RoleOther && !strings.EqualFold(strings.TrimSpace(a.Role.Name), "other") {
 				wRoles.add(CodeUnknownRole, "Assignment/Role", "User "+u.ID, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
 			}
 		}
 		fillEmpty(u)
+		if err = each(i, u); err != nil {
+			break
+		}
 	}
 	b.infos, b.arena, b.builtUsers, b.pend = nil, nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)
 	b.w.fold(&wRoles)
-	for _, s := range d.Studies {
-		if s.Environment == "" {
-			s.Environment = envFromStudyOID(s.ID)
-		}
-	}
-	if d.Studies == nil {
-		d.Studies = []*Study{}
-	}
-	if d.Sites == nil {
-		d.Sites = []*Site{}
-	}
-	if d.Users == nil {
-		d.Users = []*User{}
-	}
+	return err
 }
 
 // blockAccessInfo is what the access a block gives depends on: the block's StudyOID, the

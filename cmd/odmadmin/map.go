@@ -135,7 +135,7 @@ func runMap(e *env, args []string) int {
 			return fail(e, "map", err)
 		}
 		defer in.Close()
-		if src, err = readMapSource(e, in, opts, inOpts); err != nil {
+		if src, err = readMapSource(e, in, opts, inOpts, *to == "json"); err != nil {
 			return fail(e, "map", err)
 		}
 	} else {
@@ -151,6 +151,11 @@ func runMap(e *env, args []string) int {
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		switch *to {
 		case "json":
+			if src.streamJSON != nil {
+				ws, err := src.streamJSON(w)
+				warnings = append(warnings, ws...)
+				return err
+			}
 			return writeDirectoryJSON(w, dir)
 		case "csv":
 			ws, err := mapping.WriteClinicalOneCSV(w, dir, opts)
@@ -199,6 +204,9 @@ type mapSource struct {
 	profile  mapping.Profile // the flavour of the ODM input
 	version  odm.Version
 	cleanup  func()
+	// streamJSON, when set, writes the directory as JSON while reading it (dir is nil):
+	// see mapping.WriteJSON.
+	streamJSON func(io.Writer) ([]mapping.Warning, error)
 }
 
 func (s *mapSource) close() {
@@ -310,7 +318,8 @@ func writeDirectoryJSON(w io.Writer, dir *mapping.Directory) error {
 // apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be read again for writing
 // back; stdin is copied to a temporary file first. OpenClinica files are decoded whole,
 // because their site studies are Study elements, which the stream skips.
-func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options) (*mapSource, error) {
+// With jsonOut an ODM input that can be streamed is not read here: streamJSON is set.
+func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, jsonOut bool) (*mapSource, error) {
 	name := in.Name
 	si, err := inp.New(in, name, inOpts)
 	if err != nil {
@@ -368,6 +377,16 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options) 
 			src.close()
 			return nil, err
 		}
+	} else if jsonOut {
+		src.streamJSON = func(w io.Writer) ([]mapping.Warning, error) {
+			mws, err := mapping.WriteJSON(w, r, opts)
+			var ws []mapping.Warning
+			for _, x := range r.Warnings() {
+				ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+			}
+			return append(ws, mws...), err
+		}
+		return src, nil
 	} else {
 		d, mws, err = mapping.FromReader(r, opts)
 		if err != nil {

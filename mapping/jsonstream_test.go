@@ -1,0 +1,67 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// TestWriteJSONMatchesEncoder checks that the streamed JSON is what encoding/json writes
+// for the directory FromReader builds, on the fixtures and a generated export large
+// enough to span several blocks of records.
+func TestWriteJSONMatchesEncoder(t *testing.T) {
+	inputs := map[string][]byte{}
+	var g bytes.Buffer
+	if err := gen.InForm(&g, 3000); err != nil {
+		t.Fatal(err)
+	}
+	inputs["generated"] = g.Bytes()
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[f] = b
+	}
+	if len(inputs) < 4 {
+		t.Fatalf("only %d inputs", len(inputs))
+	}
+	compared := 0
+	for name, data := range inputs {
+		d, wantWarn, err := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+		if err != nil {
+			continue // a fixture FromReader refuses is not this test's business
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		gotWarn, err := WriteJSON(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		compared++
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: WriteJSON differs from encoding/json (%d vs %d bytes)", name, got.Len(), want.Len())
+		}
+		if len(gotWarn) != len(wantWarn) {
+			t.Errorf("%s: %d warnings, FromReader gives %d", name, len(gotWarn), len(wantWarn))
+		}
+	}
+	if compared < 4 {
+		t.Fatalf("only %d inputs compared", compared)
+	}
+}
