@@ -19,7 +19,9 @@ templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to js
 writes; "-" is stdin (for one of them). A side of several files (--a FILE and --b FILE,
 repeated) is one directory, merged as "odmadmin map" merges several inputs.
 
-Sites are matched by OID, site number or name (an InForm Location "10127" with mnemonic
+--spec FILE applies a migration spec (see "odmadmin map --help") to A first, so that an
+export and the upload made from it with that spec compare role by role and site by
+site. Sites are matched by OID, site number or name (an InForm Location "10127" with mnemonic
 "01" is the template's site "01"), and a side that names no study (a template read
 without --study) is in the other side's only study. Order never matters, nor does
 insignificant white space, the letter case of e-mail
@@ -55,6 +57,7 @@ func runDiff(e *env, args []string) int {
 	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email", "oid", "login", "email")
 	o := fs.outputFlags("text", "json", "csv", "xlsx")
 	rf := addReadFlags(fs)
+	specPath := fs.String("spec", "", "apply the migration spec `FILE` to A before comparing (roles and sites in B's terms)")
 	var moreA, moreB pathList
 	fs.Var(&moreA, "a", "a `FILE` of side A (repeatable, instead of the positional A): several files are one directory")
 	fs.Var(&moreB, "b", "a `FILE` of side B (repeatable, instead of the positional B)")
@@ -154,6 +157,17 @@ func runDiff(e *env, args []string) int {
 		if err != nil {
 			return fail(e, "diff", err)
 		}
+	}
+	if *specPath != "" {
+		spec, lookup, err := loadSpec(e, *specPath, inOpts)
+		if err != nil {
+			return fail(e, "diff", err)
+		}
+		var target mapping.Profile
+		if dirs[1].Source != nil {
+			target = dirs[1].Source.Vendor
+		}
+		spec.Apply(dirs[0], target, lookup)
 	}
 	// Name sites and the study in each other's terms: an InForm export lists Location
 	// "10127" where the Clinical One template made from it says site "01".

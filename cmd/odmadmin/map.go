@@ -62,6 +62,18 @@ Output:
         table (study or central Administration table, CSV or .xlsx) is read as input too,
         recognized by its header (--profile oc4users is accepted, not needed).
 
+Migration spec (--spec FILE, CSV or .xlsx; --spec-template writes a starter one):
+  Kind,Study,Scope,Source,Target,Suggested,Note — one rule per row:
+  role        Source role name, canonical:ROLE or (none) -> Target role name or
+              canonical:ROLE (the target's own name); Study and Scope narrow a rule
+  site        Source site by OID, number or name -> the target's site identifier
+  login       for users without one: email-local-part, email, oid, or lookup (Target: a
+              user table by OID with a Login column)
+  start-date  Target: the start of assignments that have none
+  exclude     Source: a user OID, login or e-mail to leave out
+  A role or site without a rule is a warning (code unmapped) naming it and how many
+  users it affects. Example: examples/migration-spec.
+
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
 (the output is still written).
@@ -85,6 +97,8 @@ func runMap(e *env, args []string) int {
 	rawCSV := fs.Bool("raw-csv", false, "--to csv: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	o := fs.outputFlags()
 	rf := addReadFlags(fs)
+	specPath := fs.String("spec", "", "apply the migration spec `FILE` (CSV or .xlsx: role, site, login, start-date and exclude rules; see examples/migration-spec)")
+	specTemplate := fs.Bool("spec-template", false, "write a starter migration spec for the input and the --to target (CSV, suggestions marked) instead of mapping")
 	fs.setHelp(mapHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -148,6 +162,20 @@ func runMap(e *env, args []string) int {
 	}
 	defer src.close()
 	dir, warnings := src.dir, src.warnings
+	target := specTarget(*to, outProf, src.profile)
+	if *specTemplate {
+		if err := writeOutput(e, o.out, func(w io.Writer) error { return mapping.SpecTemplate(w, dir, target, time.Now()) }); err != nil {
+			return fail(e, "map", err)
+		}
+		return 0
+	}
+	if *specPath != "" {
+		spec, lookup, err := loadSpec(e, *specPath, inOpts)
+		if err != nil {
+			return fail(e, "map", err)
+		}
+		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
+	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		switch *to {
 		case "json":
@@ -410,4 +438,20 @@ func printMapWarnings(e *env, o *outputFlags, name string, ws []mapping.Warning)
 		ds[i] = mappingDiagnostic(name, w)
 	}
 	printDiagnostics(e, "map", o, ds)
+}
+
+// specTarget is the profile whose role names a migration spec's canonical targets use.
+func specTarget(to string, out, in mapping.Profile) mapping.Profile {
+	switch to {
+	case "csv", "xlsx":
+		return mapping.ProfileClinicalOne
+	case "oc4users":
+		return mapping.ProfileOpenClinica
+	case "odm", "odm2":
+		if out != "" {
+			return out
+		}
+		return in
+	}
+	return ""
 }

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/odmadmin/odmadmin/mapping"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// The migrations a user runs, end to end, from fixtures of fictitious people: each reads
+// the written output back and checks what it must hold.
+
+func exampleFile(name string) string {
+	return filepath.Join("..", "..", "examples", "migration-spec", name)
+}
+
+func migrationFile(name string) string { return filepath.Join("testdata", "migration", name) }
+
+// sheetRows reads a workbook's "Clinical One Users" tab with excelize.
+func sheetRows(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(mapping.ClinicalOneSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestMigrationInFormToClinicalOneXLSXWithSpec(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "clinical-one-users.xlsx")
+	code, _, errs := runCmd(nil, "map", "--spec", exampleFile("spec.csv"), "--to", "xlsx", "--study", "ASTRA-9", "-o", out, "--max", "0", exampleFile("inform-export.xml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(errs, "unmapped") {
+		t.Errorf("the spec maps every role and site, yet: %s", errs)
+	}
+	rows := sheetRows(t, out)
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		for len(r) < 9 {
+			r = append(r, "")
+		}
+		got[r[3]] = strings.Join([]string{r[4], r[6], r[7]}, "|")
+	}
+	want := map[string]string{
+		"nhale":  "01-Jun-2026|Site User|01",
+		"pquist": "01-Jun-2026|Site User|02",
+		"eboyd":  "01-Jun-2026|Data Manager|01; 02",
+		"jmarsh": "01-Jun-2026|Clinical Research Associate (CRA)|01; 02",
+	}
+	if strings.Join(rows[0], ",") != strings.Join(mapping.ClinicalOneColumns(), ",") {
+		t.Errorf("header %q", rows[0])
+	}
+	if len(got) != len(want) {
+		t.Errorf("users %v, want %v (svale_test excluded by the spec)", got, want)
+	}
+	for login, w := range want {
+		if got[login] != w {
+			t.Errorf("%s: start|role|sites %q, want %q", login, got[login], w)
+		}
+	}
+	// The export and the upload made from it with the spec are the same users.
+	code, diffOut, errs := runCmd(nil, "diff", "--spec", exampleFile("spec.csv"), exampleFile("inform-export.xml"), out)
+	if code != 0 {
+		t.Errorf("diff with the spec: exit %d\n%s%s", code, diffOut, errs)
+	}
+}
+
+func TestMigrationDiffInFormAgainstItsClinicalOneXLSX(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "c1.xlsx")
+	if code, _, errs := runCmd(nil, "map", "--quiet", "--to", "xlsx", "-o", out, exampleFile("inform-export.xml")); code != 0 {
+		t.Fatalf("map: exit %d %s", code, errs)
+	}
+	// InForm names sites 10127 and 10128, the template 01 and 02; the template names no
+	// study; roles are compared by meaning across vendors. Nothing changed.
+	code, diffOut, errs := runCmd(nil, "diff", exampleFile("inform-export.xml"), out)
+	if code != 0 {
+		t.Fatalf("diff: exit %d, want 0 (no changes)\n%s%s", code, diffOut, errs)
+	}
+}
+
+func TestMigrationRaveUsersAndSitesToODM2(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "odm2.xml")
+	code, _, errs := runCmd(nil, "map", "--quiet", "--to", "odm2", "-o", out, migrationFile("rave-users.odm"), migrationFile("rave-sites.odm"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	doc, err := odm.DecodeFile(out, odm.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := mapping.FromDocument(doc, mapping.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, s := range d.Sites {
+		names[s.ID] = s.Name
+	}
+	if names["4567"] != "Northgate Medical Centre" || names["4568"] != "Southbank Research Unit" {
+		t.Errorf("sites %v: the Sites.odm names must reach the ODM 2.0 Locations", names)
+	}
+	if len(d.Users) != 2 {
+		t.Fatalf("%d users", len(d.Users))
+	}
+	for _, u := range d.Users {
+		if u.Login == "" || len(u.Emails) != 1 || len(u.Assignments) == 0 {
+			t.Errorf("user %s: login %q, emails %v, %d assignments", u.ID, u.Login, u.Emails, len(u.Assignments))
+		}
+	}
+}
+
+func TestMigrationOC4UserTableToRave(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rave.xml")
+	code, _, errs := runCmd(nil, "map", "--quiet", "--to", "odm", "--profile", "rave", "--study", "HEADACHE(Prod)", "-o", out, migrationFile("oc4-study-users.csv"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`mdsol:UserRole="Data Manager"`, `<LoginName>tirving</LoginName>`, `<Email>lena.ortiz@cro.example.com</Email>`, `StudyOID="HEADACHE(Prod)"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("output lacks %s:\n%s", want, b)
+		}
+	}
+	// The OpenClinica 4 table's logins, e-mails and roles are what its ODM lacks: every
+	// Rave user has them.
+	doc, err := odm.Decode(strings.NewReader(string(b)), odm.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, _ := mapping.FromDocument(doc, mapping.Options{})
+	for _, u := range d.Users {
+		if u.Login == "" || len(u.Emails) == 0 || len(u.Assignments) == 0 || u.Assignments[0].Role.Name == "" {
+			t.Errorf("user %s lacks login, e-mail or role: %+v", u.ID, u)
+		}
+	}
+}
+
+func TestMigrationClinicalOneXLSXPlannedAgainstInForm(t *testing.T) {
+	up := filepath.Join(t.TempDir(), "upload.xlsx")
+	if code, _, errs := runCmd(nil, "map", "--quiet", "--to", "xlsx", "-o", up, exampleFile("inform-export.xml")); code != 0 {
+		t.Fatalf("map: exit %d %s", code, errs)
+	}
+	code, out, errs := runCmd(nil, "plan", "--existing", exampleFile("inform-export.xml"), "--upload", up, "--format", "text")
+	if code == 2 {
+		t.Fatalf("plan: exit 2 %s", errs)
+	}
+	if strings.Contains(out, "unknownSite") || strings.Contains(out, "possibleDuplicateAccount") || strings.Contains(out, "unknownRole") {
+		t.Errorf("the template made from the export names its sites by number and its roles: %s", out)
+	}
+	for _, login := range []string{"nhale", "pquist", "eboyd", "jmarsh", "svale_test"} {
+		if !strings.Contains(out, login) {
+			t.Errorf("plan has no row for %s:\n%s", login, out)
+		}
+	}
+	if !strings.Contains(out, "5 rows: 0 create, 0 update, 5 unchanged; 0 warnings") || code != 0 {
+		t.Errorf("exit %d: every row is an existing user, unchanged:\n%s", code, out)
+	}
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	inp "github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// loadSpec reads a migration spec (CSV or .xlsx) and, for a login lookup rule, the user
+// table it names (relative to the spec's directory).
+func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Directory, error) {
+	in, err := openAny(e, path, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.Close()
+	t, err := in.Table(inp.TableOptions{Sheets: []string{"Spec", "Migration Spec"}, IsHeader: mapping.IsSpecHeader})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer t.Close()
+	spec, err := mapping.ReadSpec(t)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+	}
+	if spec.Login.From != "lookup" {
+		return spec, nil, nil
+	}
+	file := spec.Login.File
+	if !filepath.IsAbs(file) && path != "" && path != "-" {
+		file = filepath.Join(filepath.Dir(path), file)
+	}
+	lookup, _, err := readDirectories(e, []string{file}, o, mapping.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
+	}
+	return spec, lookup, nil
+}

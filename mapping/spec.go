@@ -1,0 +1,559 @@
+package mapping
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Spec says how a migration maps what the source system has to what the target system
+// wants: role names, sites, where logins come from, the default start date, and who is
+// left out. It is a table (CSV or .xlsx, so it can be edited in a spreadsheet) with the
+// columns
+//
+//	Kind, Study, Scope, Source, Target, Suggested, Note
+//
+// one rule per row; rows whose Kind starts with "#" are comments, Note is free text.
+//
+//	role        Source is a role name as the source writes it ("Data Manager Rights"), or
+//	            canonical:ROLE for every role of that canonical meaning
+//	            (canonical:Monitor), or (none) for assignments without a role (OpenClinica
+//	            ODM). Target is the role's name in the target ("Data Manager"), or
+//	            canonical:ROLE for the target profile's own name of that role. Study and
+//	            Scope (study or site), when given, limit the rule; the most specific rule
+//	            wins (a name over canonical:, a study over none, a scope over none).
+//	site        Source is a site as the source names it: OID, site number or name.
+//	            Target is the target's identifier of the site (the template's site
+//	            number, a Rave LocationOID).
+//	login       for users without a login: Source is email-local-part (the part of the
+//	            first e-mail before "@"), email, oid (the user OID) or lookup (Target names
+//	            a user table by OID, CSV or .xlsx, with a Login column; a relative path is
+//	            relative to the spec).
+//	start-date  Target is the start date of assignments that have none (DD-MMM-YYYY or
+//	            YYYY-MM-DD).
+//	exclude     Source is a user OID, login or e-mail address: the user is left out.
+//
+// Suggested ("yes") marks a rule SpecTemplate filled in; it applies as any other, and
+// Apply reports how many are left unconfirmed (blank the column to confirm one).
+type Spec struct {
+	Roles     []RoleRule
+	Sites     []SiteRule
+	Login     LoginRule
+	StartDate string // ISO date, "" for none
+	Exclude   []string
+	// Suggested counts the rules still marked as suggestions.
+	Suggested int
+}
+
+// RoleRule maps a source role to a target role.
+type RoleRule struct {
+	Study, Scope string
+	// Source is a role name, "canonical:ROLE" or "(none)".
+	Source string
+	// Target is a role name or "canonical:ROLE".
+	Target string
+	Row    int
+}
+
+// SiteRule maps a source site (OID, number or name) to the target's site identifier.
+type SiteRule struct {
+	Study, Source, Target string
+	Row                   int
+}
+
+// LoginRule says where a missing login comes from.
+type LoginRule struct {
+	// From is "", "email-local-part", "email", "oid" or "lookup".
+	From string
+	// File is the user table of a lookup, as the spec names it.
+	File string
+	Row  int
+}
+
+// specColumns are the spec's columns, folded as roleKey folds.
+var specColumns = []string{"Kind", "Study", "Scope", "Source", "Target", "Suggested", "Note"}
+
+// IsSpecHeader reports whether row heads a migration spec: it has Kind, Source and Target.
+func IsSpecHeader(row []string) bool {
+	seen := map[string]bool{}
+	for _, h := range row {
+		seen[roleKey(strings.TrimPrefix(h, "\ufeff"))] = true
+	}
+	return seen["kind"] && seen["source"] && seen["target"]
+}
+
+// ErrSpec is wrapped by every error about a spec's content.
+var ErrSpec = errors.New("migration spec")
+
+// ReadSpec reads a spec from the rows of a table (header first); see Spec.
+func ReadSpec(cr RowReader) (*Spec, error) {
+	rowNum, _ := cr.(interface{ Row() int })
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%w: the spec is empty (want the header row Kind, Study, Scope, Source, Target, Suggested, Note)", ErrSpec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !IsSpecHeader(header) {
+		return nil, fmt.Errorf("%w: no header row with Kind, Source and Target columns", ErrSpec)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		k := roleKey(strings.TrimPrefix(h, "\ufeff"))
+		for _, c := range specColumns {
+			if roleKey(c) == k {
+				if _, dup := col[c]; !dup {
+					col[c] = i
+				}
+			}
+		}
+	}
+	s := &Spec{}
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return s, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rowNum != nil {
+			n = rowNum.Row()
+		}
+		get := func(c string) string {
+			if i, ok := col[c]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		kind := strings.ToLower(get("Kind"))
+		if kind == "" && blankRow(rec) || strings.HasPrefix(kind, "#") {
+			continue
+		}
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("%w: row %d: %s", ErrSpec, n, fmt.Sprintf(format, args...))
+		}
+		src, tgt, study := get("Source"), get("Target"), get("Study")
+		scope := strings.ToLower(get("Scope"))
+		if scope != "" && scope != string(ScopeStudy) && scope != string(ScopeSite) {
+			return nil, bad("Scope must be study, site or empty, not %q", get("Scope"))
+		}
+		switch sg := strings.ToLower(get("Suggested")); sg {
+		case "", "no", "n", "false", "0":
+		default:
+			s.Suggested++
+		}
+		switch kind {
+		case "role":
+			if src == "" || tgt == "" {
+				return nil, bad("a role rule needs Source and Target")
+			}
+			for _, v := range []string{src, tgt} {
+				if c, ok := strings.CutPrefix(v, "canonical:"); ok && !Canonical(c).Valid() {
+					return nil, bad("%q is not a canonical role", c)
+				}
+			}
+			s.Roles = append(s.Roles, RoleRule{Study: study, Scope: scope, Source: src, Target: tgt, Row: n})
+		case "site":
+			if src == "" || tgt == "" {
+				return nil, bad("a site rule needs Source and Target")
+			}
+			s.Sites = append(s.Sites, SiteRule{Study: study, Source: src, Target: tgt, Row: n})
+		case "login":
+			if s.Login.From != "" {
+				return nil, bad("a second login rule (the first is on row %d)", s.Login.Row)
+			}
+			from := strings.ToLower(src)
+			switch from {
+			case "email-local-part", "email", "oid":
+			case "lookup":
+				if tgt == "" {
+					return nil, bad("a login lookup needs the user table's file name as Target")
+				}
+			default:
+				return nil, bad("login Source must be email-local-part, email, oid or lookup, not %q", src)
+			}
+			s.Login = LoginRule{From: from, File: tgt, Row: n}
+		case "start-date", "startdate":
+			iso, ok := parseCSVDate(tgt)
+			if !ok || iso == "" {
+				return nil, bad("start-date Target must be a date (DD-MMM-YYYY or YYYY-MM-DD), not %q", tgt)
+			}
+			if s.StartDate != "" {
+				return nil, bad("a second start-date rule")
+			}
+			s.StartDate = iso
+		case "exclude":
+			if src == "" {
+				return nil, bad("an exclude rule needs Source (user OID, login or e-mail)")
+			}
+			s.Exclude = append(s.Exclude, src)
+		default:
+			return nil, bad("unknown Kind %q (want role, site, login, start-date or exclude)", get("Kind"))
+		}
+	}
+}
+
+// CodeUnmapped: a role or site has no rule in the migration spec; it is kept as it is.
+const CodeUnmapped Code = "unmapped"
+
+// CodeSpec reports what a migration spec did or could not do (users left out, rules that
+// are still suggestions, logins it could not find).
+const CodeSpec Code = "spec"
+
+// Apply changes d as the spec says, for a target written as profile target ("" when the
+// target has no role names of its own). lookup is the user table of a login lookup (nil
+// otherwise). A role or site that no rule maps is a CodeUnmapped warning naming it and
+// how many users it affects.
+func (s *Spec) Apply(d *Directory, target Profile, lookup *Directory) []Warning {
+	var w warner
+	if s == nil || d == nil {
+		return nil
+	}
+	if s.Suggested > 0 {
+		w.add(CodeSpec, "spec/Suggested", "", fmt.Sprintf("%d rules are suggestions nobody confirmed (Suggested column); they are applied", s.Suggested))
+	}
+	// Users left out.
+	if len(s.Exclude) > 0 {
+		out := map[string]bool{}
+		for _, x := range s.Exclude {
+			out[strings.ToLower(x)] = true
+		}
+		kept := d.Users[:0]
+		n := 0
+		for _, u := range d.Users {
+			drop := u != nil && (out[strings.ToLower(u.ID)] || u.Login != "" && out[strings.ToLower(u.Login)])
+			if u != nil {
+				for _, e := range u.Emails {
+					drop = drop || out[strings.ToLower(e)]
+				}
+			}
+			if drop {
+				n++
+				continue
+			}
+			kept = append(kept, u)
+		}
+		clear(d.Users[len(kept):])
+		d.Users = kept
+		if n > 0 {
+			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d user%s left out as the spec says", n, plural(n)))
+		}
+		if n < len(s.Exclude) {
+			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d exclude rule%s match no user", len(s.Exclude)-n, plural(len(s.Exclude)-n)))
+		}
+	}
+	s.applyLogins(&w, d, lookup)
+	s.applySites(&w, d)
+	s.applyRoles(&w, d, target)
+	if s.StartDate != "" {
+		for _, u := range d.Users {
+			for i := range u.Assignments {
+				if u.Assignments[i].From == "" {
+					u.Assignments[i].From = s.StartDate
+				}
+			}
+		}
+	}
+	return w.result()
+}
+
+func (s *Spec) applyLogins(w *warner, d *Directory, lookup *Directory) {
+	if s.Login.From == "" {
+		return
+	}
+	byOID := map[string]string{}
+	if lookup != nil {
+		for _, u := range lookup.Users {
+			if u != nil && u.Login != "" {
+				byOID[u.ID] = u.Login
+			}
+		}
+	}
+	missing := 0
+	for _, u := range d.Users {
+		if u == nil || u.Login != "" {
+			continue
+		}
+		switch s.Login.From {
+		case "email-local-part", "email":
+			if len(u.Emails) > 0 {
+				u.Login = u.Emails[0]
+				if s.Login.From == "email-local-part" {
+					u.Login, _, _ = strings.Cut(u.Login, "@")
+				}
+			}
+		case "oid":
+			u.Login = u.ID
+		case "lookup":
+			u.Login = byOID[u.ID]
+		}
+		if u.Login == "" {
+			missing++
+		}
+	}
+	if missing > 0 {
+		w.add(CodeSpec, "spec/login", "", fmt.Sprintf("%d users without a login got none from the spec's %s rule (row %d)", missing, s.Login.From, s.Login.Row))
+	}
+}
+
+func (s *Spec) applySites(w *warner, d *Directory) {
+	if len(s.Sites) == 0 && len(d.Sites) == 0 {
+		return
+	}
+	x := NewSiteIndex(d)
+	renamed := map[string]string{}
+	for _, r := range s.Sites {
+		id, ok := x.Resolve(r.Source)
+		if !ok {
+			w.add(CodeSpec, "spec/site", "", fmt.Sprintf("site rule on row %d names no site of the input: %s", r.Row, r.Source))
+			continue
+		}
+		if _, dup := renamed[id]; !dup {
+			renamed[id] = r.Target
+		}
+	}
+	users := map[string]int{}
+	for _, u := range d.Users {
+		seen := map[string]bool{}
+		for i := range u.Assignments {
+			a := &u.Assignments[i]
+			if a.Site == "" {
+				continue
+			}
+			id, _ := x.Resolve(a.Site)
+			if t, ok := renamed[id]; ok {
+				a.Site = t
+				continue
+			}
+			if !seen[a.Site] {
+				seen[a.Site] = true
+				users[a.Site]++
+			}
+		}
+	}
+	for _, site := range d.Sites {
+		if t, ok := renamed[site.ID]; ok {
+			site.ID, site.Number = t, t
+		}
+	}
+	ids := make([]string, 0, len(users))
+	for id := range users {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		w.add(CodeUnmapped, "spec/site", "Location "+id, fmt.Sprintf("site %s has no site rule in the spec; kept as it is (%d %s)", id, users[id], "user"+plural(users[id])))
+	}
+}
+
+// roleUse is a role found in the input: its name, canonical role and scope.
+type roleUse struct {
+	name  string
+	canon Canonical
+	scope Scope
+}
+
+func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
+	unmapped := map[roleUse]map[*User]bool{}
+	for _, u := range d.Users {
+		for i := range u.Assignments {
+			a := &u.Assignments[i]
+			r := s.roleRule(a)
+			if r == nil {
+				if len(s.Roles) > 0 || a.Role.Name == "" {
+					k := roleUse{a.Role.Name, a.Role.Canonical, a.Scope}
+					if unmapped[k] == nil {
+						unmapped[k] = map[*User]bool{}
+					}
+					unmapped[k][u] = true
+				}
+				continue
+			}
+			if c, ok := strings.CutPrefix(r.Target, "canonical:"); ok {
+				name := DefaultRoleName(target, Canonical(c), a.Scope)
+				if name == "" {
+					name = roleTitles[Canonical(c)]
+				}
+				a.Role = Role{Name: name, Canonical: Canonical(c)}
+				continue
+			}
+			role := RoleFor(target, r.Target, a.Scope)
+			if role.Canonical == RoleOther && a.Role.Canonical != "" {
+				role.Canonical = a.Role.Canonical // the target's own name for the source's meaning
+			}
+			a.Role = role
+		}
+	}
+	keys := make([]roleUse, 0, len(unmapped))
+	for k := range unmapped {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].name != keys[j].name {
+			return keys[i].name < keys[j].name
+		}
+		return keys[i].scope < keys[j].scope
+	})
+	for _, k := range keys {
+		n := len(unmapped[k])
+		name := k.name
+		if name == "" {
+			if len(s.Roles) == 0 {
+				w.add(CodeUnmapped, "spec/role", "", fmt.Sprintf("%d %s have %s assignments without a role; a role rule with Source (none) gives them one", n, "user"+plural(n), k.scope))
+				continue
+			}
+			name = "(none)"
+		}
+		w.add(CodeUnmapped, "spec/role", "", fmt.Sprintf("role %q (%s level) has no role rule in the spec; kept as it is (%d %s)", name, k.scope, n, "user"+plural(n)))
+	}
+}
+
+// roleRule returns the most specific rule for a's role, or nil.
+func (s *Spec) roleRule(a *Assignment) *RoleRule {
+	var best *RoleRule
+	bestScore := -1
+	key := roleKey(a.Role.Name)
+	for i := range s.Roles {
+		r := &s.Roles[i]
+		if r.Study != "" && r.Study != a.Study || r.Scope != "" && Scope(r.Scope) != a.Scope {
+			continue
+		}
+		score := 0
+		switch c, canon := strings.CutPrefix(r.Source, "canonical:"); {
+		case canon:
+			if a.Role.Name == "" || Canonical(c) != a.Role.Canonical {
+				continue
+			}
+		case strings.EqualFold(r.Source, "(none)"):
+			if a.Role.Name != "" {
+				continue
+			}
+			score = 4
+		default:
+			if key == "" || roleKey(r.Source) != key {
+				continue
+			}
+			score = 4
+		}
+		if r.Study != "" {
+			score += 2
+		}
+		if r.Scope != "" {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = r, score
+		}
+	}
+	return best
+}
+
+
+// SpecTemplate writes a starter spec for d (CSV): a role rule for every role name and
+// scope the input has, with the target profile's name for its canonical role filled in;
+// a site rule for every site, with its number (else its name) as the target; a login rule
+// when a user has no login, and a start-date rule (today) when an assignment has no start.
+// Every filled-in target is marked Suggested; a role the vocabulary does not know gets an
+// empty Target to fill in. Note says how many users a rule concerns.
+func SpecTemplate(wr io.Writer, d *Directory, target Profile, now time.Time) error {
+	if d == nil {
+		return errors.New("mapping: no directory")
+	}
+	cw := csv.NewWriter(wr)
+	cw.Write(specColumns)
+	cw.Write([]string{"# Kind: role, site, login, start-date or exclude. Confirm a suggestion by blanking Suggested; see examples/migration-spec."})
+	type use struct {
+		name  string
+		scope Scope
+	}
+	users := map[use]map[*User]bool{}
+	canon := map[use]Canonical{}
+	var order []use
+	noLogin, noStart := 0, 0
+	siteUsers := map[string]int{}
+	for _, u := range d.Users {
+		if u == nil {
+			continue
+		}
+		if u.Login == "" {
+			noLogin++
+		}
+		seen := map[string]bool{}
+		for _, a := range u.Assignments {
+			k := use{a.Role.Name, a.Scope}
+			if users[k] == nil {
+				users[k] = map[*User]bool{}
+				order = append(order, k)
+				canon[k] = a.Role.Canonical
+			}
+			users[k][u] = true
+			if a.From == "" {
+				noStart++
+			}
+			if a.Site != "" && !seen[a.Site] {
+				seen[a.Site] = true
+				siteUsers[a.Site]++
+			}
+		}
+	}
+	for _, k := range order {
+		n := len(users[k])
+		src, tgt, sg := k.name, "", ""
+		if src == "" {
+			src = "(none)"
+		}
+		if c := canon[k]; c != "" && c != RoleOther {
+			if tgt = DefaultRoleName(target, c, k.scope); tgt == "" {
+				tgt = roleTitles[c]
+			}
+			sg = "yes"
+		}
+		note := fmt.Sprintf("%d %s; canonical %s", n, "user"+plural(n), orDash(string(canon[k])))
+		if err := cw.Write([]string{"role", "", string(k.scope), src, tgt, sg, note}); err != nil {
+			return err
+		}
+	}
+	for _, s := range d.Sites {
+		if s == nil {
+			continue
+		}
+		tgt := s.Number
+		if tgt == "" && s.Name != s.ID {
+			tgt = s.Name
+		}
+		sg := ""
+		if tgt != "" {
+			sg = "yes"
+		}
+		n := siteUsers[s.ID]
+		note := fmt.Sprintf("%d %s", n, "user"+plural(n))
+		if s.Name != "" && s.Name != s.ID {
+			note += "; " + s.Name
+		}
+		if err := cw.Write([]string{"site", s.Study, "", s.ID, tgt, sg, note}); err != nil {
+			return err
+		}
+	}
+	if noLogin > 0 {
+		cw.Write([]string{"login", "", "", "email-local-part", "", "yes", strconv.Itoa(noLogin) + " users have no login"})
+	}
+	if noStart > 0 {
+		cw.Write([]string{"start-date", "", "", "", now.Format(ClinicalOneDate), "yes", strconv.Itoa(noStart) + " assignments have no start date"})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
