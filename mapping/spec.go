@@ -455,7 +455,6 @@ func (s *Spec) roleRule(a *Assignment) *RoleRule {
 	return best
 }
 
-
 // SpecTemplate writes a starter spec for d (CSV): a role rule for every role name and
 // scope the input has, with the target profile's name for its canonical role filled in;
 // a site rule for every site, with its number (else its name) as the target; a login rule
