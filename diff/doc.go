@@ -72,4 +72,12 @@
 //
 // Changes contain personal data (the old and new values are the point of a diff): treat
 // the output like the exports it was made from.
+//
+// # Memory
+//
+// [Compare] works on two whole directories: "odmadmin diff" reads each export with
+// mapping.FromReader (compact records while reading, users built at the end, about 1.7 KB
+// per user in the directory) and holds both, and the changes, until it writes them. Memory
+// therefore grows with the number of users of both exports; it does not hold the exports'
+// document trees.
 package diff
