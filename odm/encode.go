@@ -353,7 +353,10 @@ func (x *xw) startTag(name Name, attrs []Attr) string {
 	}
 	var extra []Attr
 	declare := func(prefix, uri string) string {
-		if prefix == "" || declared[prefix] {
+		// A prefix bound in scope to another namespace is not rebound here: names of this
+		// element already written with it would change namespace.
+		_, bound := x.lookup(prefix)
+		if prefix == "" || declared[prefix] || bound {
 			for {
 				x.gen++
 				prefix = "ns" + strconv.Itoa(x.gen)

@@ -374,27 +374,38 @@ func (j *jw) layout(o *obj, m model, rh *recHead) {
 	j.raw("}")
 }
 
-// attrOrder returns the keys of the standard attributes in the order the source wrote
-// them, or nil when that is the schema order in which they are written anyway.
+// attrOrder returns the attributes in the order the source wrote them — standard ones by
+// key, the value's "attrs" as "attrs[i]" — or nil when that is the order in which they
+// are written anyway: standard ones in schema order, then the others.
 func attrOrder(m model, src *source) []string {
 	if src.sp == nil {
 		return nil
 	}
 	keys := jsonKeys[m.spec(V13).name]
+	x := m.ext()
 	var order []string
-	last, sorted := -1, true
+	last, sorted, ext := -1, true, 0
 	for _, a := range src.attrs {
-		as, ok := src.sp.attr(a.Space, a.Local)
-		if !ok || a.IsNamespaceDecl() {
+		if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
+			for i, k := range keys {
+				if k.attr && k.field == as.field {
+					order = append(order, k.key)
+					if i < last || ext > 0 {
+						sorted = false
+					}
+					last = i
+				}
+			}
 			continue
 		}
-		for i, k := range keys {
-			if k.attr && k.field == as.field {
-				order = append(order, k.key)
-				if i < last {
+		for i := range x.Attrs {
+			if x.Attrs[i].Name == a.Name {
+				order = append(order, "attrs["+strconv.Itoa(i)+"]")
+				if i != ext {
 					sorted = false
 				}
-				last = i
+				ext++
+				break
 			}
 		}
 	}

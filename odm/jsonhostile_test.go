@@ -95,3 +95,24 @@ func TestJSONDepth(t *testing.T) {
 	_, err = odm.JSONToODM(io.Discard, strings.NewReader(deep), odm.ReadOptions{}, odm.WriteOptions{})
 	require.ErrorIs(t, err, odm.ErrJSON)
 }
+
+// TestJSONPrefixNotRebound: two attributes of one element written with the same prefix
+// for different namespaces keep their namespaces: the writer does not rebind a prefix in
+// scope on an element that already uses it (which moved every pf: attribute of a user into
+// the namespace of one altered attribute).
+func TestJSONPrefixNotRebound(t *testing.T) {
+	in := `{"odm":{"version":"1.3","attrs":[{"ns":"http://www.w3.org/2000/xmlns/","name":"xmlns","value":"http://www.cdisc.org/ns/odm/v1.3"},
+		{"ns":"http://www.w3.org/2000/xmlns/","prefix":"xmlns","name":"p","value":"urn:a"}]},"prolog":[],
+		"content":[{"type":"element","ns":"urn:e","name":"e","attrs":[
+		{"ns":"urn:a","prefix":"p","name":"a","value":"1"},{"ns":"urn:b","prefix":"p","name":"b","value":"2"},{"ns":"urn:a","prefix":"p","name":"c","value":"3"}]}],"adminData":[]}`
+	var out bytes.Buffer
+	_, err := odm.JSONToODM(&out, strings.NewReader(in), odm.ReadOptions{}, odm.WriteOptions{})
+	require.NoError(t, err)
+	doc, err := odm.Decode(bytes.NewReader(out.Bytes()), odm.ReadOptions{})
+	require.NoError(t, err, out.String())
+	e := doc.Root.Children[0].(*odm.Element)
+	for _, want := range []struct{ space, local string }{{"urn:a", "a"}, {"urn:b", "b"}, {"urn:a", "c"}} {
+		_, ok := e.Attr(want.space, want.local)
+		require.True(t, ok, "%s stays in %s:\n%s", want.local, want.space, out.String())
+	}
+}

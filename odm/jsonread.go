@@ -1380,18 +1380,28 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 	sp := m.spec(version)
 	keys := jsonKeys[m.spec(V13).name]
 	src := &source{sp: sp, name: Name{Space: version.Namespace(), Local: sp.name}}
+	var order []Attr
 	if o := v.get("attrOrder"); o != nil {
-		// The standard attributes in the order the source had them.
+		// The attributes in the order the source had them.
 		op := path + ".attrOrder"
 		if o.kind != '[' {
 			return nil, p.errf(op, "must be an array")
 		}
-		var order []int
+		usedStd, usedExt := map[int]bool{}, map[int]bool{}
 		for i, e := range o.arr {
 			ip := op + "[" + strconv.Itoa(i) + "]"
 			k, err := p.str(ip, e)
 			if err != nil {
 				return nil, err
+			}
+			if strings.HasPrefix(k, "attrs[") && strings.HasSuffix(k, "]") {
+				n, err := strconv.Atoi(k[6 : len(k)-1])
+				if err != nil || n < 0 || n >= len(x.Attrs) || usedExt[n] {
+					return nil, p.errf(ip, "must name each attribute given once")
+				}
+				usedExt[n] = true
+				order = append(order, x.Attrs[n])
+				continue
 			}
 			f := -1
 			for _, jk := range keys {
@@ -1399,26 +1409,41 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 					f = jk.field
 				}
 			}
-			if f < 0 || !slices.Contains(present, f) || slices.Contains(order, f) {
+			if f < 0 || !slices.Contains(present, f) || usedStd[f] {
 				return nil, p.errf(ip, "must name each attribute given once")
 			}
-			order = append(order, f)
+			usedStd[f] = true
+			for _, as := range sp.attrs {
+				if as.field == f {
+					order = append(order, Attr{Name: Name{Space: as.space, Local: as.name}, Value: *m.attrPtr(f)})
+				}
+			}
 		}
 		for _, f := range present {
-			if !slices.Contains(order, f) {
-				order = append(order, f)
+			if !usedStd[f] {
+				for _, as := range sp.attrs {
+					if as.field == f {
+						order = append(order, Attr{Name: Name{Space: as.space, Local: as.name}, Value: *m.attrPtr(f)})
+					}
+				}
 			}
 		}
-		present = order
-	}
-	for _, f := range present {
-		for _, as := range sp.attrs {
-			if as.field == f {
-				src.attrs = append(src.attrs, Attr{Name: Name{Space: as.space, Local: as.name}, Value: *m.attrPtr(f)})
+		for i, a := range x.Attrs {
+			if !usedExt[i] {
+				order = append(order, a)
 			}
 		}
+		src.attrs = order
+	} else {
+		for _, f := range present {
+			for _, as := range sp.attrs {
+				if as.field == f {
+					src.attrs = append(src.attrs, Attr{Name: Name{Space: as.space, Local: as.name}, Value: *m.attrPtr(f)})
+				}
+			}
+		}
+		src.attrs = append(src.attrs, x.Attrs...)
 	}
-	src.attrs = append(src.attrs, x.Attrs...)
 	rh := &recHead{}
 	hasRH := false
 	for _, mb := range v.obj {
