@@ -122,7 +122,10 @@ func runQuery(e *env, args []string) int {
 		// The tree builder reads UTF-8 and declared 8-bit charsets, not UTF-16.
 		xml = si.XML()
 	}
-	if count, ok := recordPath(*expr); ok {
+	bxml := bufio.NewReaderSize(xml, 64<<10)
+	xml = bxml
+	head, _ := bxml.Peek(512)
+	if count, ok := recordPath(*expr); ok && utf8Input(head) {
 		found := false
 		err := writeOutput(e, o.out, func(w io.Writer) error {
 			var err error

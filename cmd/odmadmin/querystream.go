@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
 
+	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -363,15 +363,13 @@ func localOnly(s string) bool {
 }
 
 // recordReader reads a document record by record. Each record comes with its ancestors'
-// start tags as written, so that a parser sees the namespaces in scope.
+// start tags as written, so that a parser sees the namespaces in scope. It splits with
+// the xmlscan tokenizer and cuts each record's bytes out of the input by its offsets.
 type recordReader struct {
-	br   *bufio.Reader
-	buf  []byte // bytes read since base
-	base int64  // input offset of buf[0]
+	sc   *xmlscan.Scanner
+	in   *capture
 	read *atomic.Int64
-	dec  *xml.Decoder
 
-	depth    int
 	rootName string // the root's name as written (prefix:local)
 	rootTag  []byte // the root start tag
 	rootNS   string // the root's namespace
@@ -379,117 +377,82 @@ type recordReader struct {
 	adTag    []byte // the start tag of the AdminData the reader is in, or nil
 }
 
-func newRecordReader(r io.Reader, read *atomic.Int64) *recordReader {
-	rr := &recordReader{br: bufio.NewReaderSize(r, 64<<10), read: read}
-	rr.dec = xml.NewDecoder(rr)
-	return rr
+// capture keeps the bytes the tokenizer reads from base on.
+type capture struct {
+	buf  []byte
+	base int64 // input offset of buf[0]
 }
 
-// ReadByte keeps every byte the XML decoder reads, so that a record's text can be cut out
-// of the input by the decoder's offsets.
-func (r *recordReader) ReadByte() (byte, error) {
-	c, err := r.br.ReadByte()
-	if err == nil {
-		r.buf = append(r.buf, c)
-	}
-	return c, err
-}
-
-func (r *recordReader) Read(p []byte) (int, error) {
-	// The decoder uses ReadByte; Read is here only to be an io.Reader.
-	if len(p) == 0 {
-		return 0, nil
-	}
-	c, err := r.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	p[0] = c
-	return 1, nil
+func (c *capture) Write(p []byte) (int, error) {
+	c.buf = append(c.buf, p...)
+	return len(p), nil
 }
 
 // slice returns the input between two offsets; both must be at or after base.
-func (r *recordReader) slice(from, to int64) []byte { return r.buf[from-r.base : to-r.base] }
+func (c *capture) slice(from, to int64) []byte { return c.buf[from-c.base : to-c.base] }
 
 // drop forgets the input before offset at.
-func (r *recordReader) drop(at int64) {
-	n := copy(r.buf, r.buf[at-r.base:])
-	r.buf = r.buf[:n]
-	r.base = at
-	r.read.Store(at) // for the automatic time limit
+func (c *capture) drop(at int64) {
+	n := copy(c.buf, c.buf[at-c.base:])
+	c.buf = c.buf[:n]
+	c.base = at
 }
 
-// skip reads up to the end of the element whose start tag was just read. (Decoder.Skip
-// cannot follow RawToken: it matches end tags against a stack only Token fills. Tags are
-// matched by the odm reader that checks the input in step.)
-func (r *recordReader) skip() error {
-	for depth := 1; depth > 0; {
-		tok, err := r.dec.RawToken()
-		if err == io.EOF {
-			return io.ErrUnexpectedEOF
-		}
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return nil
+func newRecordReader(r io.Reader, read *atomic.Int64, opts odm.ReadOptions) *recordReader {
+	c := &capture{}
+	sc := xmlscan.New(io.TeeReader(r, c), xmlscan.Options{MaxDepth: opts.MaxDepth, MaxTokenBytes: opts.MaxTokenBytes, MaxInputBytes: opts.MaxInputBytes})
+	return &recordReader{sc: sc, in: c, read: read}
 }
 
-func rawName(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
+func qualified(n *xmlscan.Name) string {
+	if len(n.Prefix) == 0 {
+		return string(n.Local)
 	}
-	return n.Space + ":" + n.Local
+	return string(n.Prefix) + ":" + string(n.Local)
 }
 
 // next returns the next record as a small document: the root's and AdminData's start tags,
 // the record, and their end tags. It returns io.EOF after the last record.
 func (r *recordReader) next() ([]byte, error) {
 	for {
-		start := r.dec.InputOffset()
-		tok, err := r.dec.RawToken()
+		start := r.sc.InputOffset()
+		kind, err := r.sc.Next()
 		if err != nil {
 			return nil, err
 		}
-		end := r.dec.InputOffset()
-		switch t := tok.(type) {
-		case xml.StartElement:
-			r.depth++
-			switch {
-			case r.depth == 1:
-				r.rootName, r.rootTag = rawName(t.Name), bytes.Clone(r.slice(start, end))
-				for _, a := range t.Attr {
-					if a.Name.Space == "" && a.Name.Local == "xmlns" && t.Name.Space == "" || a.Name.Space == "xmlns" && a.Name.Local == t.Name.Space {
-						r.rootNS = a.Value
-					}
-				}
-				r.drop(end)
-			case r.depth == 2 && t.Name.Local == "AdminData":
-				r.adName, r.adTag = rawName(t.Name), bytes.Clone(r.slice(start, end))
-				r.drop(end)
-			default:
-				if err := r.skip(); err != nil {
-					return nil, err
-				}
-				r.depth--
-				return r.wrap(r.slice(start, r.dec.InputOffset())), nil
-			}
-		case xml.EndElement:
-			r.depth--
-			if r.depth == 1 {
+		end := r.sc.InputOffset()
+		if kind != xmlscan.StartElement {
+			if kind == xmlscan.EndElement && r.sc.Depth() == 1 {
 				r.adTag = nil
 			}
 			r.drop(end)
-		default:
+			continue
+		}
+		switch n := r.sc.Name(); {
+		case r.sc.Depth() == 1:
+			r.rootName, r.rootTag, r.rootNS = qualified(n), bytes.Clone(r.in.slice(start, end)), n.Space
 			r.drop(end)
+		case r.sc.Depth() == 2 && n.Space == r.rootNS && string(n.Local) == "AdminData":
+			r.adName, r.adTag = qualified(n), bytes.Clone(r.in.slice(start, end))
+			r.drop(end)
+		default:
+			depth := r.sc.Depth()
+			for r.sc.Depth() >= depth {
+				if _, err := r.sc.Next(); err != nil {
+					if err == io.EOF {
+						err = io.ErrUnexpectedEOF
+					}
+					return nil, err
+				}
+			}
+			return r.wrap(r.in.slice(start, r.sc.InputOffset())), nil
 		}
 	}
+}
+
+func (r *recordReader) drop(at int64) {
+	r.in.drop(at)
+	r.read.Store(at) // for the automatic time limit
 }
 
 // wrap puts a record into its ancestors and forgets the input read so far.
@@ -504,8 +467,41 @@ func (r *recordReader) wrap(record []byte) []byte {
 		doc = append(doc, "</"+r.adName+">"...)
 	}
 	doc = append(doc, "</"+r.rootName+">"...)
-	r.drop(r.dec.InputOffset())
+	r.drop(r.sc.InputOffset())
 	return doc
+}
+
+// utf8Input reports whether a document that starts with head is UTF-8 (or ASCII), which
+// the record reader needs; other encodings go the whole-document way.
+func utf8Input(head []byte) bool {
+	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || len(head) > 1 && (head[0] == 0 || head[1] == 0) {
+		return false
+	}
+	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return true
+	}
+	decl := head
+	if i := bytes.Index(decl, []byte("?>")); i >= 0 {
+		decl = decl[:i]
+	}
+	i := bytes.Index(decl, []byte("encoding"))
+	if i < 0 {
+		return true
+	}
+	v := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n=")
+	if len(v) == 0 {
+		return false
+	}
+	v = bytes.Trim(v[1:], " \t\r\n")
+	if j := bytes.IndexAny(v, "'\""); j >= 0 {
+		v = v[:j]
+	}
+	switch strings.ToLower(string(v)) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return true
+	}
+	return false
 }
 
 // streamQuery evaluates the record path expr over the input record by record while the
@@ -525,7 +521,7 @@ func streamQuery(w io.Writer, in io.Reader, opts odm.ReadOptions, expr string, n
 		pw.CloseWithError(err)
 		checked <- err
 	}()
-	found, err := evalRecords(w, pr, &read, expr, ns, userODM, count, text, timeout)
+	found, err := evalRecords(w, pr, opts, &read, expr, ns, userODM, count, text, timeout)
 	if err != nil {
 		// Let the check finish: its error, if any, says more about the input.
 		io.Copy(io.Discard, pr)
@@ -550,8 +546,8 @@ func drain(rd *odm.Reader) error {
 	}
 }
 
-func evalRecords(w io.Writer, r io.Reader, read *atomic.Int64, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {
-	rr := newRecordReader(r, read)
+func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.Int64, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {
+	rr := newRecordReader(r, read, opts)
 	budget := newQueryBudget(timeout, read)
 	var x *xpath.Expr
 	total := 0.0

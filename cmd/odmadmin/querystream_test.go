@@ -175,3 +175,36 @@ func TestQueryBounds(t *testing.T) {
 		t.Errorf("deep record: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestQueryEncodings checks that a per-record path gives the same answer on input in
+// other encodings (read the whole-document way, or transcoded first) as on UTF-8.
+func TestQueryEncodings(t *testing.T) {
+	body := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="U1"><LastName>M` + "\u00fc" + `ller</LastName></User></AdminData></ODM>`
+	latin1 := strings.ReplaceAll(`<?xml version="1.0" encoding="ISO-8859-1"?>`+body, "\u00fc", "\xfc")
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range `<?xml version="1.0" encoding="UTF-16"?>` + body {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	for name, in := range map[string]string{"utf-8": `<?xml version="1.0" encoding="UTF-8"?>` + body, "no declaration": body, "iso-8859-1": latin1, "utf-16": string(utf16)} {
+		code, out, stderr := runSub(in, "query", "--format", "text", "--xpath", "//odm:User/odm:LastName")
+		if code != 0 || out != "M\u00fcller\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, stderr)
+		}
+	}
+	for _, tc := range []struct {
+		head string
+		want bool
+	}{
+		{`<ODM/>`, true},
+		{`<?xml version="1.0"?><ODM/>`, true},
+		{`<?xml version="1.0" encoding='utf-8'?>`, true},
+		{"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"US-ASCII\"?>", true},
+		{`<?xml version="1.0" encoding="windows-1252"?>`, false},
+		{"\xFF\xFE<\x00", false},
+		{"<\x00?\x00", false},
+	} {
+		if got := utf8Input([]byte(tc.head)); got != tc.want {
+			t.Errorf("utf8Input(%q) = %v, want %v", tc.head, got, tc.want)
+		}
+	}
+}
