@@ -171,3 +171,23 @@ func TestMigrationClinicalOneXLSXPlannedAgainstInForm(t *testing.T) {
 		t.Errorf("exit %d: every row is an existing user, unchanged:\n%s", code, out)
 	}
 }
+
+func TestCheckPartialVendorExport(t *testing.T) {
+	// Rave's Users.odm holds no Study and no Location: its LocationRefs point into
+	// Sites.odm. That is no error of the file; the message says how to check across files.
+	code, out, errs := runCmd(nil, "check", migrationFile("rave-users.odm"))
+	if code != 0 || !strings.Contains(out, "warning admin.danglingLocationRef") || !strings.Contains(errs, "odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	// The same file with a Study of its own is complete, and the dangling LocationRef is
+	// an error again.
+	b, err := os.ReadFile(migrationFile("rave-users.odm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := strings.Replace(string(b), "<AdminData>", `<Study OID="Corvid(Prod)"><GlobalVariables><StudyName>C</StudyName><StudyDescription>C</StudyDescription><ProtocolName>C</ProtocolName></GlobalVariables></Study><AdminData>`, 1)
+	p := writeFile(t, t.TempDir(), "whole.odm", []byte(whole))
+	if code, out, _ := runCmd(nil, "check", p); code != 1 || !strings.Contains(out, "error admin.danglingLocationRef") {
+		t.Fatalf("a file with its Study: exit %d\n%s", code, out)
+	}
+}
