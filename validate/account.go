@@ -55,15 +55,25 @@ const AdminTimeLayout = "02-Jan-2006 15:04"
 // NeverLoggedIn is what the Last Login (UTC) column shows for a user who never logged in.
 const NeverLoggedIn = "Never"
 
-// ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC. It
-// returns the zero time and true for "Never".
+// ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC
+// ("10-May-2018 17:57", or ISO 8601 as a spreadsheet gives its dates back). It returns the
+// zero time and true for "Never".
 func ParseAdminTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == NeverLoggedIn {
 		return time.Time{}, true
 	}
 	t, err := time.ParseInLocation(AdminTimeLayout, s, time.UTC)
-	return t, err == nil
+	if err == nil {
+		return t, true
+	}
+	// A spreadsheet program stores the times as dates; read back they are ISO 8601.
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // CheckAccount checks one OpenClinica 4 account and returns every violation, in this order:
@@ -120,7 +130,7 @@ func CheckAccount(a Account, opts Options) []Finding {
 			ok = false
 		}
 		if !ok {
-			add(CodeAccountInvalidTime, f.field, f.v, f.label+" is not a time written DD-MMM-YYYY HH:MM"+map[bool]string{true: ` or "Never"`, false: ""}[f.never])
+			add(CodeAccountInvalidTime, f.field, f.v, f.label+" is not a time written DD-MMM-YYYY HH:MM (or ISO 8601)"+map[bool]string{true: ` or "Never"`, false: ""}[f.never])
 			continue
 		}
 		*f.t, *f.ok = t, true

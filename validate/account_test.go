@@ -46,7 +46,7 @@ var accountCases = []accountCase{
 	{name: "created-never", reason: "only Last Login may be Never",
 		acct: okAccount(func(a *Account) { a.Created = "Never" }), want: []fc{{"created", CodeAccountInvalidTime}}},
 	{name: "time-format", reason: "Created (UTC) is written 10-May-2018 17:57",
-		acct: okAccount(func(a *Account) { a.Created, a.LastLogin = "2018-05-10 17:57", "yesterday" }),
+		acct: okAccount(func(a *Account) { a.Created, a.LastLogin = "2018/05/10 17:57", "yesterday" }),
 		want: []fc{{"created", CodeAccountInvalidTime}, {"lastLogin", CodeAccountInvalidTime}}},
 	{name: "updated-before-created", reason: "an account is not updated before it exists",
 		acct: okAccount(func(a *Account) { a.Updated = "21-May-2025 11:14" }), want: []fc{{"updated", CodeAccountUpdatedBeforeCreated}}},

@@ -163,7 +163,9 @@
 // type is Admin or User; the status is one of [Statuses], whose meanings constrain the
 // roles (Created means no role assigned, Invited at least one); Created (UTC), Updated (UTC)
 // and Last Login (UTC) are times as the screens write them ("10-May-2018 17:57", Last Login
-// also "Never"), and an account is not updated before it is created.
+// also "Never"), and an account is not updated before it is created. [ReadAccounts] reads
+// those screens' tables saved as CSV or .xlsx, so every row can be checked ("odmadmin
+// accounts").
 //
 // # Code table
 //
@@ -221,7 +223,7 @@
 //	account.unknownStatus                                    odmadmin                     the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)
 //	account.createdWithRoles                                 odmadmin                     a Created user has roles; Created means no role assigned (rule: OpenClinica 4 administrator guide)
 //	account.invitedWithoutRole                               odmadmin                     an Invited user has no role; Invited means at least one role assigned (rule: OpenClinica 4 administrator guide)
-//	account.invalidTime                                      odmadmin                     Created, Updated or Last Login (UTC) is not DD-MMM-YYYY HH:MM (Last Login may be Never) (rule: OpenClinica 4 administrator guide)
+//	account.invalidTime                                      odmadmin                     Created, Updated or Last Login (UTC) is not DD-MMM-YYYY HH:MM or ISO 8601 (Last Login may be Never) (rule: OpenClinica 4 administrator guide)
 //	account.updatedBeforeCreated                             odmadmin                     Updated (UTC) is before Created (UTC) (rule: odmadmin)
 //	admin.oidNotUnique                                       odmadmin                     error: two Users, Organizations, Locations or SignatureDefs of one AdminData share an OID (rule: ODM 1.3.2 §2.11; ODM 2.0 wiki for Organization)
 //	admin.loginNameNotUnique                                 odmadmin                     error: two Users of one AdminData have the same LoginName (2.0 UserName), ignoring case (rule: odmadmin)

@@ -83,11 +83,15 @@ warnings. The codes are documented in the validate package (go doc validate).
 
 A reference the file cannot resolve is an error in a Snapshot file and a warning in a
 Transactional file, in one with a PriorFileOID, or with --series. A file whose
-Granularity is AdminData holds no Study, so its Study references are warnings too. So
+Granularity is AdminData holds no Study, so its Study references are warnings too; one
+whose Granularity carries no AdminData (AllClinicalData, SingleSite, SingleSubject, ...)
+makes the User, Location and SignatureDef references of its ClinicalData warnings. So
 are the Study references of an export that holds no Study at all, and the LocationRefs
 of one that holds no Location, in a Rave or InForm export (Users.odm, user downloads): they point
 into the export's other files. To check references across files, check the files
-merged: odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series.
+merged: odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series. An
+OID or reference padded with white space (OpenClinica's UserRef UserOID="USR_3 ") is a
+warning and resolves with the padding trimmed.
 
 Output: one line per finding, FILE:LINE:COL: SEVERITY CODE: message, or (--format json)
 an array of {"file", "line", "col", "severity", "code", "message", "value"}. When a code

@@ -71,6 +71,7 @@ func (e *env) context() context.Context {
 // commands lists the subcommands. Each lives in its own file named after it. The
 // built-in ones (help, version, completion) are handled by run.
 var commands = map[string]command{
+	"accounts": {"check an OpenClinica 4 user table (types, statuses, roles, times)", runAccounts},
 	"check":    {"check AdminData consistency (references, uniqueness, value lists)", runCheck},
 	"convert":  {"convert ODM to JSON or back, losslessly", runConvert},
 	"contacts": {"validate participant contact records (JSON or CSV)", runContacts},

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"io"
+
+	"github.com/odmadmin/odmadmin/validate"
+)
+
+const accountsHelp = `
+Checks a user table of OpenClinica 4's user administration (the Administration screen
+or a study's User Administration / Share screen), saved as CSV or .xlsx (FILE, or stdin
+when FILE is absent or "-"): the header row names Username and any of Type, Status,
+Role or Roles, Created (UTC), Updated (UTC) and Last Login (UTC); First, Last, Email,
+Organization, Phone and Actions are read past. Each row is checked against the
+OpenClinica 4 administrator guide: Type is Admin or User; Status is Created (no role
+assigned, so a Created user with roles is an error), Invited (at least one role, not yet
+activated), Available or Deactivated; the times are DD-MMM-YYYY HH:MM in UTC (Last Login
+may be Never) and an account is not updated before it is created. The codes are
+documented in the validate package (go doc validate).
+
+Diagnostics are FILE:ROW:COLUMN: SEVERITY CODE: message, the row as a spreadsheet
+numbers it. --values adds the offending value (personal data, only on request).
+
+Exit status: 0 every row passes, 1 some row does not, 2 the table cannot be read.
+`
+
+func runAccounts(e *env, args []string) int {
+	fs := newFlagSet(e, "accounts",
+		"odmadmin accounts [--format text|json] [--values] [-o OUT] [--max N] [--quiet] [FILE]",
+		"odmadmin accounts validate/testdata/accounts/administration.csv # exit 1")
+	o := fs.outputFlags("text", "json")
+	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
+	fs.setHelp(accountsHelp)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagExit(e, fs, err)
+	}
+	path, ok := inputPath(e, fs, "accounts", pos)
+	if !ok {
+		return 2
+	}
+	in, err := openInput(e, path)
+	if err != nil {
+		return fail(e, "accounts", err)
+	}
+	defer in.Close()
+	rows, err := validate.ReadAccounts(in, in.Name)
+	if err != nil {
+		return fail(e, "accounts", err)
+	}
+	var dw *diagWriter
+	err = writeOutput(e, o.out, func(w io.Writer) error {
+		dw = newDiagWriter(w, o)
+		for _, r := range rows {
+			for _, f := range validate.CheckAccount(r.Account, validate.Options{Values: *values}) {
+				d := Diagnostic{File: in.Name, Row: r.Row, Column: validate.AccountField(f.Field), Severity: string(f.Severity),
+					Code: string(f.Code), Message: f.Message, Value: f.Value}
+				if err := dw.Write(d); err != nil {
+					return err
+				}
+			}
+		}
+		return dw.Close()
+	})
+	if err != nil {
+		return fail(e, "accounts", err)
+	}
+	if !o.quiet {
+		dw.Summary(e.stderr, "accounts")
+	}
+	if dw.Errors() > 0 {
+		return 1
+	}
+	return 0
+}
