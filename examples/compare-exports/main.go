@@ -7,24 +7,31 @@
 //
 //	go run ./examples/compare-exports [-key oid|login|email] [SOURCE MIGRATED]
 //
-// Without arguments it compares testdata/source.xml (an InForm export) with
-// testdata/migrated.xml (the same users migrated to Rave by "odmadmin map"). Users are
+// Without arguments it compares its bundled testdata/source.xml (an InForm export) with
+// testdata/migrated.xml (the same users migrated to Rave by "odmadmin map"); they are
+// embedded, so the command runs from any directory. Users are
 // matched by login by default, since a migration to another vendor usually changes OIDs.
 // Exit status: 0 the migration kept every user, role, status and site; 1 differences;
 // 2 error.
 package main
 
 import (
+	"bytes"
+	"embed"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/odmadmin/odmadmin/diff"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 )
+
+// samples are the default inputs.
+//
+//go:embed testdata/source.xml testdata/migrated.xml
+var samples embed.FS
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -37,7 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	src, dst := filepath.Join("testdata", "source.xml"), filepath.Join("testdata", "migrated.xml")
+	src, dst := "", ""
 	switch fs.NArg() {
 	case 0:
 	case 2:
@@ -56,6 +63,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "compare-exports:", err)
 		return 2
 	}
+	if src == "" {
+		src, dst = "testdata/source.xml", "testdata/migrated.xml"
+	}
 	if len(changes) == 0 {
 		fmt.Fprintf(stdout, "%s and %s hold the same users, roles, statuses and sites\n", src, dst)
 		return 0
@@ -67,19 +77,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // compare reads both exports (their vendor profiles detected) and compares them.
 func compare(src, dst string, key diff.Key) ([]diff.Change, error) {
-	a, err := read(src)
+	a, err := read(src, "testdata/source.xml")
 	if err != nil {
 		return nil, err
 	}
-	b, err := read(dst)
+	b, err := read(dst, "testdata/migrated.xml")
 	if err != nil {
 		return nil, err
 	}
 	return diff.Compare(a, b, diff.Options{Key: key}), nil
 }
 
-func read(path string) (*mapping.Directory, error) {
-	doc, err := odm.DecodeFile(path, odm.ReadOptions{})
+// read reads an export, or the bundled one named name when path is "".
+func read(path, name string) (*mapping.Directory, error) {
+	var doc *odm.Document
+	var err error
+	if path == "" {
+		var data []byte
+		if data, err = samples.ReadFile(name); err == nil {
+			doc, err = odm.Decode(bytes.NewReader(data), odm.ReadOptions{Name: name})
+		}
+	} else {
+		doc, err = odm.DecodeFile(path, odm.ReadOptions{})
+	}
 	if err != nil {
 		return nil, err
 	}

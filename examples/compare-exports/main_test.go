@@ -96,3 +96,17 @@ func TestCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsAnywhere: without arguments the example compares its embedded samples, so it
+// runs from the repository root (or anywhere) and writes nothing.
+func TestRunsAnywhere(t *testing.T) {
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	var out, errb bytes.Buffer
+	if code := run(nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	if entries, _ := os.ReadDir(cwd); len(entries) != 0 {
+		t.Errorf("wrote %d files into the working directory", len(entries))
+	}
+}

@@ -6,11 +6,16 @@
 //
 //	go run ./examples/inform-migration [-out DIR] [-study OID] [INFORM-EXPORT.xml]
 //
-// Without an input it migrates testdata/inform-export.xml, a small fictitious export.
+// Without an input it migrates its bundled testdata/inform-export.xml, a small fictitious
+// export (embedded, so the command runs from any directory). Without -out it writes to a
+// new temporary directory and prints its name, so a trial run leaves nothing behind in
+// the working directory.
 package main
 
 import (
 	"bufio"
+	"bytes"
+	_ "embed"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +26,11 @@ import (
 	"github.com/odmadmin/odmadmin/odm"
 )
 
+// sampleExport is the default input.
+//
+//go:embed testdata/inform-export.xml
+var sampleExport []byte
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -28,24 +38,40 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("inform-migration", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", ".", "directory to write clinicalone-users.csv and rave-users.xml to")
+	out := fs.String("out", "", "directory to write clinicalone-users.csv and rave-users.xml to (default: a new temporary directory)")
 	study := fs.String("study", "", "study OID for the Clinical One template (default: the export's only study)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	in := filepath.Join("testdata", "inform-export.xml")
+	in := "testdata/inform-export.xml"
+	var src io.Reader = bytes.NewReader(sampleExport)
 	if fs.NArg() > 0 {
 		in = fs.Arg(0)
+		f, err := os.Open(in)
+		if err != nil {
+			fmt.Fprintln(stderr, "inform-migration:", err)
+			return 2
+		}
+		defer f.Close()
+		src = f
 	}
-	if err := migrate(in, *out, *study, stdout); err != nil {
+	if *out == "" {
+		dir, err := os.MkdirTemp("", "inform-migration-")
+		if err != nil {
+			fmt.Fprintln(stderr, "inform-migration:", err)
+			return 2
+		}
+		*out = dir
+	}
+	if err := migrate(in, src, *out, *study, stdout); err != nil {
 		fmt.Fprintln(stderr, "inform-migration:", err)
 		return 2
 	}
 	return 0
 }
 
-func migrate(in, outDir, study string, stdout io.Writer) error {
-	doc, err := odm.DecodeFile(in, odm.ReadOptions{})
+func migrate(in string, src io.Reader, outDir, study string, stdout io.Writer) error {
+	doc, err := odm.Decode(src, odm.ReadOptions{Name: in})
 	if err != nil {
 		return err
 	}

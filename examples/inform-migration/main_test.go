@@ -34,3 +34,22 @@ func TestMigrate(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsLeaveNothingBehind: run as a newcomer would, with no arguments from another
+// directory, the example finds its bundled export and writes only to a new temporary
+// directory, whose name it prints.
+func TestDefaultsLeaveNothingBehind(t *testing.T) {
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	t.Setenv("TMPDIR", t.TempDir())
+	var out, errb bytes.Buffer
+	if code := run(nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if entries, _ := os.ReadDir(cwd); len(entries) != 0 {
+		t.Errorf("wrote %d files into the working directory", len(entries))
+	}
+	if !strings.Contains(out.String(), "wrote "+os.Getenv("TMPDIR")) {
+		t.Errorf("output does not name the temporary directory:\n%s", out.String())
+	}
+}

@@ -37,6 +37,7 @@ func TestScript(t *testing.T) {
 		}
 	}
 	script, _ := filepath.Abs("preupload-check.sh")
+	tmp := t.TempDir()
 	for _, tc := range []struct {
 		args   []string
 		code   int
@@ -51,7 +52,7 @@ func TestScript(t *testing.T) {
 	} {
 		cmd := exec.Command("bash", append([]string{script}, tc.args...)...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "ODMADMIN="+bin)
+		cmd.Env = append(os.Environ(), "ODMADMIN="+bin, "TMPDIR="+tmp)
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -63,7 +64,23 @@ func TestScript(t *testing.T) {
 			t.Errorf("%q (%s): exit %d, want %d; output lacks %q:\n%s", tc.args, tc.reason, code, tc.code, tc.output, out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "upload.plan.json")); err != nil {
-		t.Errorf("the JSON plan was not written: %v", err)
+	// The plans went to temporary directories, none next to the uploads.
+	plans, _ := filepath.Glob(filepath.Join(tmp, "preupload-check.*", "upload.plan.json"))
+	if len(plans) != 1 {
+		t.Errorf("JSON plans of upload.csv in the temporary directory: %v, want one", plans)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.plan.json")); len(m) != 0 {
+		t.Errorf("plans written next to the upload: %v", m)
+	}
+	// PLAN_JSON chooses the file.
+	want := filepath.Join(t.TempDir(), "kept.json")
+	cmd := exec.Command("bash", script, "existing.xml", "clean.csv")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ODMADMIN="+bin, "PLAN_JSON="+want)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if _, err := os.Stat(want); err != nil {
+		t.Errorf("PLAN_JSON: %v", err)
 	}
 }

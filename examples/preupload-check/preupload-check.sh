@@ -9,7 +9,8 @@
 # EXPORT is the study's current users (an ODM export of any vendor, the Clinical One
 # "Update Users" template, or JSON from "odmadmin map --to json"). The script prints the
 # plan as text (what each row creates or changes, and why a row is suspicious), writes
-# the JSON plan next to the upload as UPLOAD.plan.json for the record, and exits:
+# the JSON plan for the record to $PLAN_JSON, or when that is not set to UPLOAD.plan.json
+# in a new temporary directory (never into the directory of the upload), and exits:
 #   0  no warnings: the upload does what it looks like it does
 #   1  warnings: review them (fix the rows, or accept them knowingly) before uploading
 #   2  the check could not run
@@ -32,7 +33,13 @@ else
   odmadmin=(go run "$(cd "$(dirname "$0")/../.." && pwd)/cmd/odmadmin")
 fi
 
-plan_json="${upload%.*}.plan.json"
+if [ -n "${PLAN_JSON:-}" ]; then
+  plan_json=$PLAN_JSON
+else
+  plan_dir=$(mktemp -d "${TMPDIR:-/tmp}/preupload-check.XXXXXX") || exit 2
+  base=$(basename "$upload")
+  plan_json="$plan_dir/${base%.*}.plan.json"
+fi
 "${odmadmin[@]}" plan --existing "$export_file" --upload "$upload" --format json -o "$plan_json" "$@"
 status=$?
 if [ $status -ge 2 ]; then
