@@ -15,8 +15,9 @@ import (
 	"github.com/odmadmin/odmadmin/internal/input"
 )
 
-// clinicalOneColumns are the columns of Oracle Clinical One's user upload template (seed
-// 001; vendor-formats.md §4), in the order WriteClinicalOneCSV writes them.
+// clinicalOneColumns are the columns of Oracle Clinical One's user upload template ("Oracle
+// Clinical One: About the User Upload template"), in the order WriteClinicalOneCSV writes
+// them.
 var clinicalOneColumns = []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots"}
 
 // ClinicalOneColumns returns the template's column headers in order.

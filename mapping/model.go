@@ -307,7 +307,8 @@ const (
 	CategoryParticipant Category = "Participant"
 )
 
-// Status is an account status, in OpenClinica 4's vocabulary (seed 000).
+// Status is an account status, in OpenClinica 4's vocabulary ("OpenClinica 4: Using
+// OpenClinica as an Administrator").
 type Status string
 
 const (
@@ -342,7 +343,8 @@ const (
 // Canonical is a role in the one vocabulary all vendors map to.
 type Canonical string
 
-// The canonical roles (research notes, vendor-formats.md section 6).
+// The canonical roles: what a role lets its holder do, the same across vendors, so that a
+// role read from one vendor can be written as the matching role of another.
 const (
 	RoleSystemAdmin    Canonical = "SystemAdmin"
 	RoleOrgAdmin       Canonical = "OrgAdmin"

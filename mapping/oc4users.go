@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// ProfileOC4Users is OpenClinica 4's user table (seed 000): the study "User
+// ProfileOC4Users is OpenClinica 4's user table ("OpenClinica 4: Using OpenClinica as an
+// Administrator"): the study "User
 // Administration" table (First, Last, Username, Email, Organization, Phone, Role, Type,
 // Status, Created (UTC), Updated (UTC)) and the central "Administration" table (E-mail,
 // Roles, and Last Login (UTC) besides), as CSV or .xlsx. OpenClinica's ODM export has no
@@ -57,8 +58,8 @@ func IsOC4UsersHeader(row []string) bool {
 	return seen["Username"] && seen["Type"] && seen["Status"] && (seen["Role"] || seen["Roles"])
 }
 
-// oc4SiteRoles are the display names OpenClinica 4 gives site-level roles (seed 000;
-// vendor-formats.md §2.2); any other name is a study-level role. "Investigator" and
+// oc4SiteRoles are the display names OpenClinica 4 gives site-level roles ("OpenClinica 4:
+// Using OpenClinica as an Administrator"); any other name is a study-level role. "Investigator" and
 // "Clinical Research Coordinator" exist at site level only; "Site Monitor" is the site
 // form of "Study Monitor".
 var oc4SiteRoles = map[string]bool{

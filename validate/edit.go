@@ -148,7 +148,7 @@ func CheckUserEdit(e UserEdit, opts Options) []Finding {
 	}
 
 	if e.Profile == ProfileAnjuEDC && a.PrimaryOrganization != b.PrimaryOrganization && !e.Editor.GlobalAdmin {
-		// Seed 003: both the Organization Admin and the user must already be assigned to
+		// AnjuEDC, "Edit a User": both the Organization Admin and the user must already be assigned to
 		// both the current and the new primary organization.
 		user := func(org string) bool {
 			return org == b.PrimaryOrganization || slices.Contains(b.Organizations, org)

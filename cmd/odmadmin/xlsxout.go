@@ -10,7 +10,7 @@ import (
 )
 
 // auditLogSheet names the tab of "diff --format xlsx": the log OpenClinica 4 downloads
-// (seed 000) has the same columns.
+// ("OpenClinica 4: Using OpenClinica as an Administrator") has the same columns.
 const auditLogSheet = "User and Role Audit Log"
 
 // writeDiffXLSX writes the rows "diff --format csv" writes (the columns of the User and

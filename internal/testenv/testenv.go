@@ -5,10 +5,14 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -20,7 +24,60 @@ func missing(tb testing.TB, what string) {
 	if os.Getenv(RequireEnv) != "" {
 		tb.Fatalf("%s is required because %s is set", what, RequireEnv)
 	}
+	skips.add(what)
 	tb.Skipf("skipping: %s (set %s=1 to make this a failure)", what, RequireEnv)
+}
+
+// skipLog counts the tests of this test binary that skipped, by reason, for Main's summary.
+type skipLog struct {
+	mu      sync.Mutex
+	reasons map[string]int
+}
+
+// skips is the test binary's skip log. It is the one piece of package state: tests of a
+// package call Xmllint and Shared from anywhere, and the summary is per binary.
+var skips = &skipLog{}
+
+func (l *skipLog) add(what string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.reasons == nil {
+		l.reasons = map[string]int{}
+	}
+	l.reasons[what]++
+}
+
+// summary is one line naming how many tests skipped and why, or "" when none did.
+func (l *skipLog) summary(pkg string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.reasons) == 0 {
+		return ""
+	}
+	n := 0
+	var why []string
+	for r, c := range l.reasons {
+		n += c
+		why = append(why, r)
+	}
+	sort.Strings(why)
+	return fmt.Sprintf("%s: %d tests skipped (%s); set %s=1 to run them or fail", pkg, n, strings.Join(why, "; "), RequireEnv)
+}
+
+// Main runs the tests of a package (call it from TestMain) and then prints one line when
+// some skipped for a missing xmllint or reference data. "go test ./..." shows a passing
+// package's output only with -v, so the line goes to the terminal (/dev/tty) when there
+// is one, and to stderr otherwise (shown with -v, or when the package fails).
+func Main(m *testing.M, pkg string) {
+	code := m.Run()
+	if line := skips.summary(pkg); line != "" {
+		fmt.Fprintln(os.Stderr, line)
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprintln(tty, line)
+			tty.Close()
+		}
+	}
+	os.Exit(code)
 }
 
 // Xmllint returns the path of xmllint or skips the test.
@@ -44,7 +101,8 @@ func Shared(tb testing.TB, rel string) string {
 	tb.Helper()
 	p := filepath.Join(RepoRoot(), "..", "shared", rel)
 	if _, err := os.Stat(p); err != nil {
-		missing(tb, "reference data "+p+" not found")
+		// One reason for every missing file, so that the summary stays one short line.
+		missing(tb, "no reference data in "+filepath.Join(filepath.Dir(RepoRoot()), "shared"))
 	}
 	return p
 }
