@@ -33,8 +33,8 @@ Jo,Demo,jo.d@example.org,jdoe1,05-Jan-2026,,Site User,101,
 	}
 	p.WriteText(os.Stdout)
 	// Output:
-	// row 1: unchanged jdoe
-	// row 2: create jdoe1
+	// row 2: unchanged jdoe
+	// row 3: create jdoe1
 	//   givenName: "" -> "Jo"
 	//   familyName: "" -> "Demo"
 	//   email: "" -> "jo.d@example.org"

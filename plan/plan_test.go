@@ -70,20 +70,20 @@ func TestPlan(t *testing.T) {
 			name:   "unchanged",
 			reason: "same names, e-mail and site; the Clinical One role 'Site User' means what Rave's 'Clinical Research Coordinator' means",
 			csv:    "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
-			want:   []string{"1 unchanged jdoe"},
+			want:   []string{"2 unchanged jdoe"},
 		},
 		{
 			name:    "update removes a site",
 			reason:  "the row's sites replace the user's sites in the study",
 			csv:     "Ana,Sample,ana.sample@cro.example.com,asample,05-Jan-2026,,CRA,North Demo Clinic,\n",
-			want:    []string{"1 update asample"},
+			want:    []string{"2 update asample"},
 			changes: []plan.Change{{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Clinical Research Associate", New: ""}},
 		},
 		{
 			name:   "update profile",
 			reason: "a changed given name and e-mail address are field changes; white space alone is not",
 			csv:    "Johanna, Demo ,johanna.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,S1,\n",
-			want:   []string{"1 update jdoe"},
+			want:   []string{"2 update jdoe"},
 			changes: []plan.Change{
 				{Field: "givenName", Old: "Jo", New: "Johanna"},
 				{Field: "email", Old: "jo.demo@site1.example.org", New: "johanna.demo@site1.example.org"},
@@ -93,7 +93,7 @@ func TestPlan(t *testing.T) {
 			name:   "update role",
 			reason: "a role of another canonical meaning is a role change",
 			csv:    "Kim,Example,kim.example@site2.example.org,kexample,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 update kexample"},
+			want:   []string{"2 update kexample"},
 			changes: []plan.Change{
 				{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Investigator", New: "Site User"},
 			},
@@ -102,7 +102,7 @@ func TestPlan(t *testing.T) {
 			name:   "create",
 			reason: "an unknown user name with an unknown e-mail and name is a plain create",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,31-Dec-2026,Site User,102,\n",
-			want:   []string{"1 create nfictus"},
+			want:   []string{"2 create nfictus"},
 			changes: []plan.Change{
 				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
 				{Field: "email", New: "noor.fictus@site2.example.org"},
@@ -115,107 +115,107 @@ func TestPlan(t *testing.T) {
 			name:   "possibleDuplicateAccount typo",
 			reason: "a new user name one edit from an existing user with the same name is the typo that creates a second account",
 			csv:    "Jo,Demo,jo.demo@site2.example.org,jdeo,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 create jdeo possibleDuplicateAccount"},
+			want:   []string{"2 create jdeo possibleDuplicateAccount"},
 		},
 		{
 			name:   "possibleDuplicateAccount two edits",
 			reason: "two edits are within the cutoff",
 			csv:    "Jo,Demo,jo.demo@site2.example.org,jdoe12,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 create jdoe12 possibleDuplicateAccount"},
+			want:   []string{"2 create jdoe12 possibleDuplicateAccount"},
 		},
 		{
 			name:   "not a duplicate: three edits",
 			reason: "three edits are beyond the cutoff",
 			csv:    "Jo,Demo,jo.demo@site2.example.org,jdoe123,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 create jdoe123"},
+			want:   []string{"2 create jdoe123"},
 		},
 		{
 			name:   "not a duplicate: other person",
 			reason: "a near user name of someone with another name and e-mail address is no duplicate",
 			csv:    "Jan,Doerr,jan.doerr@site2.example.org,jdoer,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 create jdoer"},
+			want:   []string{"2 create jdoer"},
 		},
 		{
 			name:   "possibleDuplicateAccount e-mail",
 			reason: "a new user name whose e-mail address belongs to an existing user (of another name)",
 			csv:    "Pat,New,Max.Muster@sponsor.example.com,pnew,05-Jan-2026,,Data Manager,All,\n",
-			want:   []string{"1 create pnew possibleDuplicateAccount"},
+			want:   []string{"2 create pnew possibleDuplicateAccount"},
 		},
 		{
 			name:   "possibleDuplicateAccount case",
 			reason: "a user name that differs only in letter case is another account",
 			csv:    "Jo,Demo,jo.demo@site1.example.org,JDoe,05-Jan-2026,,Site User,101,\n",
-			want:   []string{"1 create JDoe possibleDuplicateAccount"},
+			want:   []string{"2 create JDoe possibleDuplicateAccount"},
 		},
 		{
 			name:   "usernameChange",
 			reason: "the e-mail address and name of an existing user with another user name: a rename the upload cannot do",
 			csv:    "Ana,Sample,ana.sample@cro.example.com,ana.sample,05-Jan-2026,,CRA,101,\n",
-			want:   []string{"1 create ana.sample usernameChange"},
+			want:   []string{"2 create ana.sample usernameChange"},
 		},
 		{
 			name:    "rename allowed",
 			reason:  "with AllowRenames the same row updates the existing user's login",
 			csv:     "Ana,Sample,ana.sample@cro.example.com,ana.sample,05-Jan-2026,,CRA,101;102,\n",
 			opts:    plan.Options{AllowRenames: true},
-			want:    []string{"1 update ana.sample"},
+			want:    []string{"2 update ana.sample"},
 			changes: []plan.Change{{Field: "login", Old: "asample", New: "ana.sample"}},
 		},
 		{
 			name:   "endDateBeforeStartDate",
 			reason: "access that ends before it starts",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,10-Feb-2026,01-jan-2026,Site User,102,\n",
-			want:   []string{"1 create nfictus endDateBeforeStartDate"},
+			want:   []string{"2 create nfictus endDateBeforeStartDate"},
 		},
 		{
 			name:   "unknownRole",
 			reason: "a role neither used in the export nor known to the vocabulary",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Chief Wizard,102,\n",
-			want:   []string{"1 create nfictus unknownRole"},
+			want:   []string{"2 create nfictus unknownRole"},
 		},
 		{
 			name:   "role from the export",
 			reason: "a role name the export uses is known, whatever the vocabulary says",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,clinical research coordinator,102,\n",
-			want:   []string{"1 create nfictus"},
+			want:   []string{"2 create nfictus"},
 		},
 		{
 			name:   "unknownSite",
 			reason: "a site the export has no OID, number or name for; one warning per site",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,999;S1;999,\n",
-			want:   []string{"1 create nfictus unknownSite"},
+			want:   []string{"2 create nfictus unknownSite"},
 		},
 		{
 			name:   "duplicateRow",
 			reason: "a user name on an earlier row (in any letter case)",
 			csv: "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n" +
 				"Jo,Demo,jo.demo@site1.example.org,JDOE,05-Jan-2026,,Site User,102,\n",
-			want: []string{"1 unchanged jdoe", "2 create JDOE duplicateRow possibleDuplicateAccount"},
+			want: []string{"2 unchanged jdoe", "3 create JDOE duplicateRow possibleDuplicateAccount"},
 		},
 		{
 			name:   "missingValue",
 			reason: "required columns left empty",
 			csv:    "Noor,,,nfictus,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"1 create nfictus missingValue missingValue"},
+			want:   []string{"2 create nfictus missingValue missingValue"},
 		},
 		{
 			name:   "invalidDate",
 			reason: "a start date that is not a date",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,31-Foo-2026,,Site User,102,\n",
-			want:   []string{"1 create nfictus invalidDate"},
+			want:   []string{"2 create nfictus invalidDate"},
 		},
 		{
 			name:   "blank rows",
 			reason: "rows of empty cells get no action but keep the numbering; empty lines are not rows",
 			csv:    ",,,,,,,,\n\n , ,,,,,,,\nNoor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,\n",
-			want:   []string{"3 create nfictus"},
+			want:   []string{"4 create nfictus"},
 		},
 		{
 			name:   "training",
 			reason: "training mode applies the row to Production and Training",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,,,Site User,102,\n",
 			opts:   plan.Options{Training: true},
-			want:   []string{"1 create nfictus missingValue"},
+			want:   []string{"2 create nfictus missingValue"},
 			changes: []plan.Change{
 				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
 				{Field: "email", New: "noor.fictus@site2.example.org"},
@@ -228,7 +228,7 @@ func TestPlan(t *testing.T) {
 			reason: "an export without Training access says nothing about it: an existing user stays unchanged",
 			csv:    "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
 			opts:   plan.Options{Training: true},
-			want:   []string{"1 unchanged jdoe"},
+			want:   []string{"2 unchanged jdoe"},
 		},
 	}
 	for _, tc := range cases {
@@ -254,7 +254,7 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestTooManyRows checks the template's 600-row guidance: the warning is on row 601 only.
+// TestTooManyRows checks the template's 600-row guidance: the warning is on the 601st user only (spreadsheet row 602).
 func TestTooManyRows(t *testing.T) {
 	var b strings.Builder
 	for i := range 601 {
@@ -263,7 +263,7 @@ func TestTooManyRows(t *testing.T) {
 	p := mustPlan(t, existing(t), b.String(), plan.Options{})
 	for _, a := range p.Actions {
 		want := 0
-		if a.Row == 601 {
+		if a.Row == 602 { // the 601st user, below the header row
 			want = 1
 		}
 		if len(a.Warnings) != want || want == 1 && a.Warnings[0].Code != plan.TooManyRows {
@@ -312,7 +312,7 @@ func TestDatesHeld(t *testing.T) {
 	}
 	// The template's own role names are compared by name: Site User is not Investigator here.
 	p = mustPlan(t, cur, "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Investigator,S1,All\n", plan.Options{})
-	if got := summary(p.Actions[0]); got != "1 update jdoe" {
+	if got := summary(p.Actions[0]); got != "2 update jdoe" {
 		t.Errorf("role by name: %s", got)
 	}
 }
@@ -355,7 +355,7 @@ func TestStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := summary(p.Actions[0]); got != "1 update jdoe" {
+	if got := summary(p.Actions[0]); got != "2 update jdoe" {
 		t.Errorf("DEMO-02 (jdoe has no access there yet): %s", got)
 	}
 }
@@ -419,8 +419,8 @@ func TestWrite(t *testing.T) {
 	}
 	text := buf.String()
 	for _, s := range []string{
-		"row 1: unchanged jdoe\n",
-		"row 2: update asample\n  role DEMO-01 (Production)-S2: \"Clinical Research Associate\" -> \"\"\n",
+		"row 2: unchanged jdoe\n",
+		"row 3: update asample\n  role DEMO-01 (Production)-S2: \"Clinical Research Associate\" -> \"\"\n",
 		"  warning usernameChange: ",
 		"7 rows: 4 create, 2 update, 1 unchanged; 6 warnings\n",
 	} {

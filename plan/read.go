@@ -13,9 +13,11 @@ import (
 
 // Row is one row of an upload: who, and the access the row asks for.
 type Row struct {
-	// Number is the row's number, counting from 1 after the header: row N is the
-	// spreadsheet's row N+1. Rows of empty cells count; empty lines of the CSV file are no
-	// rows (a spreadsheet writes an empty row as a line of commas).
+	// Number is the row as a spreadsheet shows it: the header is row 1, so the first user
+	// is row 2 (every odmadmin command numbers CSV and spreadsheet rows this way). Rows of
+	// empty cells count; empty lines of the CSV file are no rows (a spreadsheet writes an
+	// empty row as a line of commas). Rows of a directory (FromDirectory) are its users
+	// from 1.
 	Number     int
 	GivenName  string
 	FamilyName string
@@ -132,7 +134,7 @@ func ReadTable(cr mapping.RowReader) ([]Row, error) {
 		return nil, fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
 	}
 	var rows []Row
-	for n := 1; ; n++ {
+	for n := 2; ; n++ { // the header was row 1
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return rows, nil

@@ -42,7 +42,7 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 // WriteText writes one line per row, its changes and warnings indented below it, and a
 // summary:
 //
-//	row 1: create jdoe
+//	row 2: create jdoe
 //	  role DEMO (Production)-S1: "" -> "Site User"
 //	  warning possibleDuplicateAccount: the e-mail address belongs to existing user jdoe1; ...
 //	1 row: 1 create, 0 update, 0 unchanged; 1 warning

@@ -20,7 +20,7 @@ for an export of several files (Rave Users.odm and Sites.odm), merged as "map" m
 CSV (",", ";" or tab separated; --charset for 8-bit files), or a directory in JSON (or
 ODM), one row per user.
 
-For each row (numbered from 1 after the header) the plan says create, update (with the
+For each row (numbered as a spreadsheet shows it: the header is row 1) the plan says create, update (with the
 fields and assignments that change) or unchanged, and warns:
   possibleDuplicateAccount  a new user name whose e-mail belongs to an existing user, or
                             a typo (≤ 2 edits, or letter case) of the user name of an

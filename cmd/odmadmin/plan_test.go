@@ -85,8 +85,9 @@ func TestPlanJSON(t *testing.T) {
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
-	if got.Actions[1].Row != 2 || got.Actions[1].Changes[0]["field"] != "role" || got.Actions[1].Changes[0]["where"] != "DEMO-01 (Production)-S2" {
-		t.Errorf("row 2: %+v", got.Actions[1])
+	// The second user is on spreadsheet row 3: the header is row 1.
+	if got.Actions[1].Row != 3 || got.Actions[1].Changes[0]["field"] != "role" || got.Actions[1].Changes[0]["where"] != "DEMO-01 (Production)-S2" {
+		t.Errorf("row 3: %+v", got.Actions[1])
 	}
 }
 
@@ -94,8 +95,8 @@ func TestPlanJSON(t *testing.T) {
 func TestPlanText(t *testing.T) {
 	_, out, _ := runSub("", "plan", "--format", "text", "--training", "--existing", planDir+"existing.xml", "--upload", planDir+"clean.csv")
 	for _, s := range []string{
-		"row 1: unchanged jdoe\n",
-		"row 3: create nfictus\n",
+		"row 2: unchanged jdoe\n",
+		"row 4: create nfictus\n",
 		`  role DEMO-01 (Training)-S2: "" -> "Site User"` + "\n",
 		"3 rows: 1 create, 0 update, 2 unchanged; 0 warnings\n",
 	} {
