@@ -90,3 +90,25 @@ func (j *jsonUsers) end() error {
 	_, err := io.WriteString(j.w, "\n")
 	return err
 }
+
+// ReadEach reads r like [FromReader] but keeps only the users keep returns: keep gets each
+// user in turn, built from its compact record once the stream is read, and returns the
+// user to keep (the same one, a smaller stand-in) or nil. The users kept are the returned
+// directory's Users, in order; everything else in the directory is as FromReader gives
+// it. A caller that needs a few users of a large export (plan keeps those its rows name)
+// so holds the compact records, not the model values of every user.
+func ReadEach(r *odm.Reader, opts Options, keep func(*User) *User) (*Directory, []Warning, error) {
+	b, err := readStream(r, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := b.dir
+	d.Users = []*User{}
+	b.finishEach(func(_ int, u *User) error {
+		if k := keep(u); k != nil {
+			d.Users = append(d.Users, k)
+		}
+		return nil
+	})
+	return d, b.w.result(), nil
+}

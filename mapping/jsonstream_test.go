@@ -65,3 +65,39 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 		t.Fatalf("only %d inputs compared", compared)
 	}
 }
+
+// TestReadEach checks that ReadEach gives FromReader's directory with only the users kept.
+func TestReadEach(t *testing.T) {
+	var g bytes.Buffer
+	if err := gen.InForm(&g, 2500); err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := FromReader(odm.NewReader(bytes.NewReader(g.Bytes()), odm.ReadOptions{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	part, _, err := ReadEach(odm.NewReader(bytes.NewReader(g.Bytes()), odm.ReadOptions{}), Options{}, func(u *User) *User {
+		seen++
+		if seen%7 == 0 {
+			return u
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(full.Users) {
+		t.Fatalf("keep saw %d users, FromReader has %d", seen, len(full.Users))
+	}
+	var want []*User
+	for i, u := range full.Users {
+		if (i+1)%7 == 0 {
+			want = append(want, u)
+		}
+	}
+	full.Users = want
+	if a, b := mustJSON(t, full), mustJSON(t, part); !bytes.Equal(a, b) {
+		t.Errorf("ReadEach differs from FromReader with the same users kept (%d vs %d bytes of JSON)", len(b), len(a))
+	}
+}

@@ -67,15 +67,16 @@ func variants(seed maphash.Seed, s string, f func(uint64)) {
 	}
 }
 
-func buildNear(seed maphash.Seed, users []*mapping.User) *nearIndex {
+// buildNear indexes n lower-case user names, login(i) giving name i.
+func buildNear(seed maphash.Seed, n int, login func(int) string) *nearIndex {
 	x := &nearIndex{}
 	type pair struct {
 		key  uint64
 		user int32
 	}
 	var pairs []pair
-	for i, u := range users {
-		login := strings.ToLower(u.Login)
+	for i := 0; i < n; i++ {
+		login := login(i)
 		if utf8.RuneCountInString(login) > nearMaxRunes {
 			x.long = append(x.long, int32(i))
 			continue
@@ -115,7 +116,7 @@ func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []
 	}
 	g.searches++
 	if g.idx == nil && len(g.users) >= p.nearDirect && g.searches > p.nearSearches && utf8.RuneCountInString(login) <= nearMaxRunes {
-		g.idx = buildNear(p.seed, g.users)
+		g.idx = buildNear(p.seed, len(g.users), func(i int) string { return strings.ToLower(g.users[i].Login) })
 	}
 	if g.idx == nil || utf8.RuneCountInString(login) > nearMaxRunes {
 		for _, u := range g.users {
@@ -123,15 +124,7 @@ func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []
 		}
 	} else {
 		seen := map[int32]bool{}
-		variants(p.seed, login, func(h uint64) {
-			i, _ := slices.BinarySearch(g.idx.keys, h)
-			for ; i < len(g.idx.keys) && g.idx.keys[i] == h; i++ {
-				seen[g.idx.user[i]] = true
-			}
-		})
-		for _, i := range g.idx.long {
-			seen[i] = true
-		}
+		g.idx.candidates(p.seed, login, func(i int32) { seen[i] = true })
 		// Compare in group order so that the result does not depend on map order.
 		cand := make([]int32, 0, len(seen))
 		for i := range seen {
@@ -148,4 +141,18 @@ func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []
 		dist = append(dist, h.d)
 	}
 	return out, dist
+}
+
+// candidates calls f with the index of every name the index holds that may be within
+// distance 2 of login (lower case), and of every name too long to index.
+func (x *nearIndex) candidates(seed maphash.Seed, login string, f func(int32)) {
+	variants(seed, login, func(h uint64) {
+		i, _ := slices.BinarySearch(x.keys, h)
+		for ; i < len(x.keys) && x.keys[i] == h; i++ {
+			f(x.user[i])
+		}
+	})
+	for _, i := range x.long {
+		f(i)
+	}
 }

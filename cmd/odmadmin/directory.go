@@ -16,6 +16,12 @@ import (
 // document tree; OpenClinica files are decoded whole, because their site studies are
 // Study elements, which the stream skips.
 func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
+	return readODMDirectoryKeep(br, name, opts, nil)
+}
+
+// readODMDirectoryKeep is readODMDirectory keeping only the users keep returns (all when
+// keep is nil; see mapping.ReadEach).
+func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
 	// Keep what the header read takes, so that an OpenClinica file can be decoded whole
 	// from the start even from stdin.
 	start := &headCapture{}
@@ -40,9 +46,23 @@ func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping
 		if d, mws, err = mapping.FromDocument(doc, opts); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if keep != nil {
+			kept := []*mapping.User{}
+			for _, u := range d.Users {
+				if k := keep(u); k != nil {
+					kept = append(kept, k)
+				}
+			}
+			d.Users = kept
+		}
 	} else {
 		start.done()
-		if d, mws, err = mapping.FromReader(rd, opts); err != nil {
+		if keep != nil {
+			d, mws, err = mapping.ReadEach(rd, opts, keep)
+		} else {
+			d, mws, err = mapping.FromReader(rd, opts)
+		}
+		if err != nil {
 			return nil, nil, wrapName(name, err)
 		}
 		rws = rd.Warnings()

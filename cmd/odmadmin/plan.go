@@ -75,11 +75,11 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return usagef(e, "plan", "%v", err)
 	}
-	cur, _, err := readDirectories(e, existing, inOpts, mapping.Options{Study: *study})
+	rows, err := readUpload(e, *upload, *study, inOpts)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	rows, err := readUpload(e, *upload, *study, inOpts)
+	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
@@ -131,4 +131,25 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, error) {
 		return nil, err
 	}
 	return plan.FromDirectory(d), nil
+}
+
+// readExisting reads the current users. One ODM export is streamed and only the users the
+// rows may be compared with are built and kept (plan.Keep), so that memory does not grow
+// with the export's users beyond their compact records; other inputs are read whole.
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row) (*mapping.Directory, error) {
+	if len(paths) == 1 {
+		in, err := openAny(e, paths[0], o)
+		if err != nil {
+			return nil, err
+		}
+		defer in.Close()
+		if in.Kind == inp.ODM {
+			d, _, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
+			return d, err
+		}
+		d, _, err := readDirectoryFrom(in, opts)
+		return d, err
+	}
+	d, _, err := readDirectories(e, paths, o, opts)
+	return d, err
 }
