@@ -18,7 +18,7 @@ func (w *writer) dropLocationless(sites []string, subject string) []string {
 				continue
 			}
 			// Writing back to the vendor it came from reuses the source Location.
-			if w.same && s.Source != nil && s.Source.Vendor == w.p && len(s.Source.recs) > 0 {
+			if w.sameLocation(s) {
 				continue
 			}
 			w.locationless[s.ID] = true
@@ -33,4 +33,14 @@ func (w *writer) dropLocationless(sites []string, subject string) []string {
 			"the site has no Location in the output (an ODM Location needs a study version), so the user's reference to it is left out rather than left dangling")
 	}
 	return kept
+}
+
+// sameLocation reports whether site s is written back as the Location it was read as,
+// with or without a study version: writing back to the flavour it came from (a Location
+// then had none in the source too, and still gets one written).
+func (w *writer) sameLocation(s *Site) bool {
+	if !w.same || s.Source == nil || s.Source.Vendor != w.p {
+		return false
+	}
+	return len(s.Source.recs) > 0 || w.p != ProfileOpenClinica
 }

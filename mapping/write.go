@@ -44,6 +44,9 @@ func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 	if _, err := ParseProfile(string(p)); err != nil {
 		return nil, err
 	}
+	if err := dir.Check(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
 	w := &writer{p: p, v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
 	w.plan = w.blocks()
@@ -147,11 +150,20 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 	if src != nil {
 		attrs = src.Attrs
 	}
+	keepVersion := w.same && src != nil && src.Version == w.v
+	if keepVersion {
+		// The source's own ODMVersion value ("1.3" or "1.3.2") and attribute order.
+		root.Attrs = slices.DeleteFunc(root.Attrs, func(a odm.Attr) bool { return a.Space == "" && a.Local == "ODMVersion" })
+	}
 	for _, a := range attrs {
 		switch {
+		case a.Space == "" && a.Name == "ODMVersion" && keepVersion:
+			root.SetAttr("", "", a.Name, a.Value)
 		case a.Space == "" && a.Name == "ODMVersion":
 			// NewDocument wrote the target's version.
-		case a.Space == "" && allowed[a.Name]:
+		case a.Space == "" && (allowed[a.Name] || keepVersion):
+			// (Writing back its own flavour and version, the file's root attributes are
+			// its own, standard or not.)
 			root.SetAttr("", "", a.Name, a.Value)
 		case a.Space == "":
 			w.warn.add(CodeUnrepresentable, "ODM/@"+a.Name, "ODM", "the root attribute does not exist in ODM "+string(w.v))
@@ -160,6 +172,9 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 		default:
 			w.warn.add(CodeExtensionDropped, "ODM/@"+attrLabel(a.Space, a.Name), "ODM", "another vendor's extension is left out")
 		}
+	}
+	if keepVersion && len(attrs) > 0 {
+		return // the source's root, which lacked what follows, as it was
 	}
 	if _, ok := root.Attr("", "FileType"); !ok {
 		root.SetAttr("", "", "FileType", "Snapshot")
@@ -218,8 +233,11 @@ func (w *writer) blocks() []blockPlan {
 		}
 		return out
 	}
+	// Writing back blocks read before: a study that only a site's study version names had
+	// no block of its own, and gets none; one that users are assigned in does.
+	fromBlocks := len(out) > 0
 	for _, s := range w.dir.Studies {
-		if s.Parent == "" {
+		if s.Parent == "" && !fromBlocks {
 			add(s.ID)
 		}
 	}
@@ -545,7 +563,9 @@ func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
 // the target vendor are set, other vendors' are reported and left out.
 func (w *writer) extAttrsInto(x *odm.Ext, attrs []Attr, elem, subject string) {
 	for _, a := range attrs {
-		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) {
+		// Writing back the flavour the values were read from, every recorded extension
+		// is the file's own, whatever its namespace (plain ODM files carry any vendor's).
+		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) || w.same {
 			x.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
 			continue
 		}
@@ -574,7 +594,7 @@ func (w *writer) extElementsInto(x *odm.Ext, elems []string, elem, subject strin
 			w.warn.add(CodeInvalidValue, elem+"/extension", subject, "a recorded vendor element is not well-formed XML and is left out")
 			continue
 		}
-		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) {
+		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) || w.same {
 			x.Nodes = append(x.Nodes, e)
 			continue
 		}
@@ -678,10 +698,14 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	}
 	// UserType.
 	t := odm.UserType(u.Type)
-	if t == "" && fresh && w.p != ProfileOpenClinica {
-		t = userTypeFor(u.Category, w.v)
+	if t == "" && fresh && w.p != ProfileOpenClinica && !w.same {
+		// Another vendor's user without a UserType: the one its category suggests
+		// (writing back the user's own flavour keeps it without one).
+		if t = userTypeFor(u.Category, w.v); t != "" {
+			w.warn.add(CodeGenerated, "User/@UserType", subject, "the user has no UserType; the one its category suggests is written")
+		}
 	}
-	if t != "" && !t.Valid(w.v) {
+	if t != "" && !t.Valid(w.v) && !w.same {
 		if m, ok := userType13[t]; ok && w.v != odm.V20 {
 			w.warn.add(CodeApproximated, "User/@UserType", subject, "ODM 1.3 has no such UserType; the nearest one is written")
 			t = m
@@ -1120,6 +1144,9 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 	}
 	for _, g := range u.Groups {
 		switch {
+		case g.ID == "" && g.Name == "" && g.Type == "":
+			// A pf:GroupRef read without its GroupOID: kept when nothing else changed.
+			want = append(want, "")
 		case g.ID == "":
 			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
 		case g.Type == "Rights" && rights != "" && g.ID != rights:
@@ -1147,6 +1174,11 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 		nodes = append(nodes, n)
 	}
 	for _, id := range want {
+		if id == "" {
+			// Written as read: a reference without GroupOID.
+			nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"}, Empty: true})
+			continue
+		}
 		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"},
 			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}})
 	}
@@ -1296,7 +1328,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		c.Nodes = append([]odm.Node(nil), base.Nodes...)
 		o = &c
 	} else {
-		if len(s.Versions) == 0 {
+		if len(s.Versions) == 0 && !w.sameLocation(s) {
 			w.warn.add(CodeUnrepresentable, "Location", subject, "an ODM Location needs a MetaDataVersionRef and the site has no study version, so the site is left out, and so are users' references to it")
 			return nil
 		}
@@ -1326,12 +1358,15 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 	} else {
 		o.Role, o.OrganizationOID, o.Description, o.Addresses, o.Telecoms, o.Queries = "", "", nil, nil, nil, nil
 		lt := odm.LocationType(s.Type)
-		if lt != "" && !lt.Valid() {
+		if lt != "" && !lt.Valid() && !w.same {
 			w.warn.add(CodeApproximated, "Location/@LocationType", subject, "not an ODM 1.3 LocationType; written as Site")
 			lt = odm.LocationSite
 		}
-		if lt == "" && base == nil {
+		if lt == "" && base == nil && !w.same {
+			// ODM 1.3 requires a LocationType (a file of the same flavour without one
+			// gets none back).
 			lt = odm.LocationSite
+			w.warn.add(CodeGenerated, "Location/@LocationType", subject, "the site has no type and ODM 1.3 requires one; Site is written")
 		}
 		if o.LocationType != lt {
 			o.LocationType = lt
@@ -1400,7 +1435,11 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		if y, isBool := yes(cur); ok && isBool {
 			derived = y
 		}
-		if derived != s.Active || base == nil {
+		// A fresh Location says so, unless it is written back to Rave, which read it
+		// without mdsol:Active (active) and records no such attribute.
+		absent := w.same && s.Source != nil && s.Source.Vendor == w.p && s.Active &&
+			!slices.ContainsFunc(s.Source.Attrs, func(a Attr) bool { return a.Space == odm.NSRave && a.Name == "Active" })
+		if derived != s.Active || base == nil && !ok && !absent {
 			setExt(&o.Ext, odm.NSRave, "Active", act)
 		}
 		w.placeLost(s, subject, true)
@@ -1602,11 +1641,11 @@ func (w *writer) groupDef(g *Group, base *odm.Element) *odm.Element {
 	e := &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupDef"}}
 	e.SetAttr("", "", "OID", g.ID)
 	e.SetAttr("", "", "Name", g.Name)
-	typ := g.Type
-	if typ == "" {
-		typ = "UnknownGroupType"
+	// A group whose type is unknown is written without one: a made-up GroupType
+	// would read back as a type the group does not have.
+	if g.Type != "" {
+		e.SetAttr("", "", "GroupType", g.Type)
 	}
-	e.SetAttr("", "", "GroupType", typ)
 	if g.Source != nil {
 		for _, a := range g.Source.Attrs {
 			if a.Space == odm.NSInForm {

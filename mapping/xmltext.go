@@ -87,7 +87,8 @@ func parseElementXML(s string) (*odm.Element, error) {
 	d := xml.NewDecoder(strings.NewReader(s))
 	var stack []*odm.Element
 	var root *odm.Element
-	prefixes := []map[string]string{{}}
+	var names []xml.Name // raw names of the open elements, to match end tags
+	prefixes := []map[string]string{{"xml": odm.NSXML}}
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -125,33 +126,62 @@ func parseElementXML(s string) (*odm.Element, error) {
 					e.Attrs = append(e.Attrs, odm.Attr{Name: odm.Name{Space: scope[a.Name.Space], Prefix: a.Name.Space, Local: a.Name.Local}, Value: a.Value})
 				}
 			}
+			if t.Name.Space != "" && scope[t.Name.Space] == "" || hasUnbound(t.Attr, scope) {
+				return nil, errors.New("a prefix is not bound to a namespace")
+			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.Children = append(p.Children, e)
 			} else if root == nil {
 				root = e
+			} else {
+				// One recorded element is one element: a second would be written
+				// as content the record does not hold.
+				return nil, errors.New("more than one element")
 			}
 			stack = append(stack, e)
+			names = append(names, t.Name)
 		case xml.EndElement:
-			if len(stack) == 0 {
+			if len(stack) == 0 || names[len(names)-1] != t.Name {
 				return nil, errors.New("unbalanced XML")
 			}
 			stack = stack[:len(stack)-1]
+			names = names[:len(names)-1]
 			prefixes = prefixes[:len(prefixes)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.Children = append(p.Children, &odm.Text{Data: string(t)})
+			} else if strings.TrimSpace(string(t)) != "" {
+				return nil, errors.New("text outside the element")
 			}
 		case xml.Comment:
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.Children = append(p.Children, &odm.Comment{Data: string(t)})
 			}
+		case xml.ProcInst:
+			if len(stack) == 0 {
+				return nil, errors.New("a processing instruction outside the element")
+			}
+			p := stack[len(stack)-1]
+			p.Children = append(p.Children, &odm.ProcInst{Target: t.Target, Inst: string(t.Inst)})
+		case xml.Directive:
+			return nil, errors.New("a DOCTYPE or other declaration")
 		}
 	}
 	if root == nil || len(stack) != 0 {
 		return nil, errors.New("no element")
 	}
 	return root, nil
+}
+
+// hasUnbound reports whether an attribute uses a prefix that scope does not bind.
+func hasUnbound(as []xml.Attr, scope map[string]string) bool {
+	for _, a := range as {
+		if a.Name.Space != "" && a.Name.Space != "xmlns" && a.Name.Space != "xml" && scope[a.Name.Space] == "" {
+			return true
+		}
+	}
+	return false
 }

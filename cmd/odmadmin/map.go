@@ -358,6 +358,11 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		if err != nil {
 			return nil, err
 		}
+		// A directory from JSON is checked before anything is written from it: a vendor
+		// attribute name or element must not forge markup.
+		if err := d.Check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 		return &mapSource{dir: d, warnings: ws, name: name}, nil
 	}
 	br := si.Raw()

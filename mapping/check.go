@@ -1,0 +1,202 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// ErrInvalidDirectory is the sentinel of every *DirectoryError.
+var ErrInvalidDirectory = errors.New("invalid directory")
+
+// DirectoryError names a value of a Directory (by its JSON path, such as
+// "users[3].source.attrs[0].name") that cannot be written as XML without writing
+// something else than it says: a vendor attribute name that is not an XML name, a value
+// with a character XML forbids, a recorded vendor element that is not exactly one
+// well-formed element. The value itself is not quoted (it may be personal data).
+type DirectoryError struct {
+	Path   string
+	Reason string
+}
+
+func (e *DirectoryError) Error() string { return e.Path + ": " + e.Reason }
+func (e *DirectoryError) Unwrap() error { return ErrInvalidDirectory }
+
+// Check reports the first value of d that an ODM writer would have to change or could
+// not write as what it says, as a *DirectoryError. ToDocument, WriteODM and Patch call it
+// first: a directory read from JSON (edited by hand or by a program) cannot forge markup,
+// such as a vendor attribute name that closes its element and opens a User.
+func (d *Directory) Check() error {
+	if d == nil {
+		return nil
+	}
+	if d.Source != nil {
+		if err := checkAttrs("source.attrs", d.Source.Attrs, true); err != nil {
+			return err
+		}
+		for i, b := range d.Source.Blocks {
+			p := fmt.Sprintf("source.blocks[%d]", i)
+			if err := checkText(p+".study", b.Study); err != nil {
+				return err
+			}
+			if err := checkAttrs(p+".attrs", b.Attrs, false); err != nil {
+				return err
+			}
+			if err := checkElements(p+".elements", b.Elements); err != nil {
+				return err
+			}
+		}
+	}
+	for i, u := range d.Users {
+		if u == nil {
+			return &DirectoryError{fmt.Sprintf("users[%d]", i), "null"}
+		}
+		if err := checkSource(fmt.Sprintf("users[%d].source", i), u.Source); err != nil {
+			return err
+		}
+	}
+	for i, s := range d.Sites {
+		if s == nil {
+			return &DirectoryError{fmt.Sprintf("sites[%d]", i), "null"}
+		}
+		if err := checkSource(fmt.Sprintf("sites[%d].source", i), s.Source); err != nil {
+			return err
+		}
+	}
+	for i, g := range d.Groups {
+		if g == nil {
+			return &DirectoryError{fmt.Sprintf("groups[%d]", i), "null"}
+		}
+		if err := checkSource(fmt.Sprintf("groups[%d].source", i), g.Source); err != nil {
+			return err
+		}
+	}
+	for i, o := range d.Organizations {
+		if o == nil {
+			return &DirectoryError{fmt.Sprintf("organizations[%d]", i), "null"}
+		}
+		if err := checkSource(fmt.Sprintf("organizations[%d].source", i), o.Source); err != nil {
+			return err
+		}
+	}
+	for i, s := range d.Signatures {
+		if s == nil {
+			return &DirectoryError{fmt.Sprintf("signatures[%d]", i), "null"}
+		}
+		if err := checkSource(fmt.Sprintf("signatures[%d].source", i), s.Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkSource(path string, s *Source) error {
+	if s == nil {
+		return nil
+	}
+	if err := checkAttrs(path+".attrs", s.Attrs, false); err != nil {
+		return err
+	}
+	for k, v := range s.IDs {
+		if err := checkText(path+".ids."+k, v); err != nil {
+			return err
+		}
+	}
+	return checkElements(path+".elements", s.Elements)
+}
+
+// checkAttrs checks attribute names (NCNames; a namespace URI for vendor attributes, none
+// of them a namespace declaration) and values (XML characters only).
+func checkAttrs(path string, as []Attr, root bool) error {
+	for i, a := range as {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if !isNCName(a.Name) {
+			return &DirectoryError{p + ".name", "not an XML name (letters, digits, '.', '-', '_', no ':' or markup)"}
+		}
+		switch {
+		case a.Space == odm.NSXMLNS || a.Space == "xmlns":
+			return &DirectoryError{p + ".ns", "a namespace declaration is not an attribute to write"}
+		case a.Space == "" && !root:
+			return &DirectoryError{p + ".ns", "a vendor attribute needs its namespace URI"}
+		}
+		if err := checkText(p+".ns", a.Space); err != nil {
+			return err
+		}
+		if err := checkText(p+".value", a.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkElements checks that each recorded vendor element is exactly one well-formed
+// element with every prefix bound.
+func checkElements(path string, es []string) error {
+	for i, s := range es {
+		if err := checkText(fmt.Sprintf("%s[%d]", path, i), s); err != nil {
+			return err
+		}
+		if _, err := parseElementXML(s); err != nil {
+			return &DirectoryError{fmt.Sprintf("%s[%d]", path, i), "not one well-formed XML element: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// checkText checks that s holds only characters XML 1.0 allows.
+func checkText(path, s string) error {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+				return &DirectoryError{path, fmt.Sprintf("not UTF-8 at byte %d", i)}
+			}
+		}
+		if !isXMLChar(r) {
+			return &DirectoryError{path, fmt.Sprintf("character U+%04X at byte %d is not allowed in XML", r, i)}
+		}
+	}
+	return nil
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// isNCName reports whether s is an XML name without a colon (XML 1.0 fifth edition).
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == ':' {
+			return false
+		}
+		if i == 0 && !isNameStartChar(r) || !isNameStartChar(r) && !isNameRestChar(r) {
+			return false
+		}
+	}
+	return !strings.ContainsRune(s, utf8.RuneError)
+}
+
+func isNameStartChar(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r == '_':
+		return true
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x2FF, r >= 0x370 && r <= 0x37D,
+		r >= 0x37F && r <= 0x1FFF, r >= 0x200C && r <= 0x200D, r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF,
+		r >= 0x3001 && r <= 0xD7FF, r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	}
+	return false
+}
+
+func isNameRestChar(r rune) bool {
+	switch {
+	case r == '-', r == '.', r >= '0' && r <= '9', r == 0xB7, r >= 0x300 && r <= 0x36F, r >= 0x203F && r <= 0x2040:
+		return true
+	}
+	return false
+}
