@@ -45,6 +45,28 @@
 //     upload template (columns First Name, Last Name, Email, User Name, Start Date, End Date,
 //     Study Role, Sites, Depots; dates DD-MMM-YYYY, ISO accepted; Sites "All" is a
 //     study-level assignment). Rows are Production; [Options.Training] adds Training.
+//     [ReadClinicalOneXLSX] and [WriteClinicalOneXLSX] do the same with the .xlsx workbook
+//     (tab "Clinical One Users", header row found by its column names, every written cell
+//     text); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
+//     are not UTF-8 with their line and column.
+//   - oc4users: [ReadOC4Users] and [WriteOC4Users] read and write OpenClinica 4's user
+//     table (study User Administration or central Administration screen): Username,
+//     Email, Role(s) with their scope from the role name, Type, Status, times
+//     DD-MMM-YYYY HH:MM. It is a table, not an ODM flavour, so it is not in [Profiles].
+//
+// # Several files, migration specs
+//
+// [ReadAny] reads any of these from bytes it recognizes (ODM XML in any encoding, ODM
+// JSON, directory JSON, CSV or .xlsx tables, including a user table by OID that adds
+// logins or e-mails: [ReadUserTable]). [Merge] makes one directory of several files of
+// one system (Rave's Users.odm and Sites.odm), by the identity rules above. [AlignTo]
+// names one directory's sites and study in another's terms (by OID, number or name), as
+// "odmadmin diff" does before comparing. A [Spec] maps roles, sites, logins, start dates
+// and excluded users for a migration; [SpecTemplate] writes a starter spec.
+//
+// Layout: each vendor's read and write halves should live in one file per vendor; the
+// newer profiles do (clinicalone_xlsx.go, oc4users.go), the older ones are still split
+// between read.go and write.go.
 //
 // # Fidelity
 //

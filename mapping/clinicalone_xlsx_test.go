@@ -1,0 +1,90 @@
+package mapping
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/input"
+)
+
+// templateXLSX generates a user upload template of n rows (fictitious people), the way
+// WriteClinicalOneXLSX lays it out.
+func templateXLSX(tb testing.TB, n int) []byte {
+	tb.Helper()
+	sw, err := input.NewSheetWriter(ClinicalOneSheet, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sw.Header(ClinicalOneColumns())
+	for i := range n {
+		login := fmt.Sprintf("user%06d", i)
+		if err := sw.Row([]string{"Given" + login, "Family" + login, login + "@site.example.org", login, "05-Jan-2026", "", "Site User", fmt.Sprintf("%03d", i%50), ""}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := sw.WriteTo(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestClinicalOneXLSXRoundTrip(t *testing.T) {
+	d, _, err := ReadClinicalOneCSV(strings.NewReader("First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n"+
+		"Ada,Lovelace,ada@example.org,alove,05-Jan-2026,31-Dec-2026,Site User,01; 02,\n"+
+		"Zoë,Brandt,zb@example.org,zbrandt,2026-02-01,,Data Manager,All,All\n"), Options{Study: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := WriteClinicalOneXLSX(&buf, d, Options{Study: "S"}); err != nil {
+		t.Fatal(err)
+	}
+	d2, ws, err := ReadClinicalOneXLSX(&buf, Options{Study: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 0 {
+		t.Errorf("warnings reading back: %v", ws)
+	}
+	if len(d2.Users) != 2 || d2.Users[0].Assignments[0].To != "2026-12-31" || len(d2.Users[0].Assignments) != 2 ||
+		d2.Users[1].GivenName != "Zoë" || d2.Users[1].Assignments[0].Site != "" || d2.Users[1].Assignments[0].Depots[0] != "All" {
+		t.Errorf("read back %+v %+v", d2.Users[0], d2.Users[1])
+	}
+}
+
+func TestReadClinicalOneXLSXLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a 2,000-row workbook")
+	}
+	d, _, err := ReadClinicalOneXLSX(bytes.NewReader(templateXLSX(t, 2000)), Options{Study: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Users) != 2000 || d.Users[1999].Login != "user001999" {
+		t.Fatalf("%d users", len(d.Users))
+	}
+}
+
+// BenchmarkReadClinicalOneXLSX reads templates of the guidance limit (600 rows) and of
+// 100,000 rows from .xlsx. Peak memory: run one size under /usr/bin/time -v.
+func BenchmarkReadClinicalOneXLSX(b *testing.B) {
+	for _, n := range []int{600, 100000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			data := templateXLSX(b, n)
+			b.SetBytes(int64(len(data)))
+			b.ResetTimer()
+			for range b.N {
+				d, _, err := ReadClinicalOneXLSX(bytes.NewReader(data), Options{Study: "S"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(d.Users) != n {
+					b.Fatalf("%d users", len(d.Users))
+				}
+			}
+		})
+	}
+}
