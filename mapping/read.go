@@ -1023,6 +1023,8 @@ func (b *builder) finishPrepare() string {
 // that a caller that does not keep the users either holds at most the records left.
 func (b *builder) finishEach(each func(i int, u *User) error) error {
 	only := b.finishPrepare()
+	// The look-ups that found records to merge are done with.
+	b.byOID, b.byLogin = nil, nil
 	// Group names, assignments and the check of their roles, in one pass over the users
 	// (a large directory is far larger than the caches). The warnings of each step are
 	// collected apart and appended step by step, in the order three passes give them.

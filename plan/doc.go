@@ -53,11 +53,11 @@
 // # Memory and time
 //
 // [Make] holds the existing directory and, per existing user, entries in look-up tables
-// by user name, e-mail address and name; "odmadmin plan" reads the export with
-// mapping.FromReader, which keeps compact records while reading and builds the users at
-// the end, so memory grows with the number of existing users (about 1.7 KB each in the
-// directory), not with the export's size on disk. Rows are planned one at a time. The
-// search for user names within two edits is linear: a name shared by many existing users
-// gets a deletion index once rows search it often, so 20,000 rows against 20,000 users of
-// one name take seconds, not minutes.
+// by user name, e-mail address and name. "odmadmin plan" reads one ODM export with
+// mapping.ReadEach and [Keep]: the users are compact records while the file is read
+// (a few hundred bytes each), and of the users built from them only those the rows can
+// be compared with are kept, so memory grows little with the export's size. Rows are
+// planned one at a time. The search for user names within two edits is linear: a name
+// shared by many existing users gets a deletion index once rows search it often, so
+// 20,000 rows against 20,000 users of one name take seconds, not minutes.
 package plan
