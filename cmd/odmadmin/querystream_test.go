@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -206,5 +208,26 @@ func TestQueryEncodings(t *testing.T) {
 		if got := utf8Input([]byte(tc.head)); got != tc.want {
 			t.Errorf("utf8Input(%q) = %v, want %v", tc.head, got, tc.want)
 		}
+	}
+}
+
+// BenchmarkQueryRecordPath evaluates a per-record path over generated exports of growing
+// size: the time per user stays flat (linear in the file), and so does memory.
+func BenchmarkQueryRecordPath(b *testing.B) {
+	for _, n := range []int{1000, 4000, 16000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var doc bytes.Buffer
+			if err := gen.InForm(&doc, n); err != nil {
+				b.Fatal(err)
+			}
+			ns := map[string]string{"odm": odm.NS13, "pf": odm.NSInForm}
+			for b.Loop() {
+				found, err := streamQuery(io.Discard, bytes.NewReader(doc.Bytes()), odm.ReadOptions{}, "//odm:User[odm:LoginName='user000007']/odm:Email", ns, false, false, true, 0)
+				if err != nil || !found {
+					b.Fatal(found, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/user")
+		})
 	}
 }
