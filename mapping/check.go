@@ -113,6 +113,14 @@ func checkSource(path string, s *Source) error {
 func checkAttrs(path string, as []Attr, root bool) error {
 	for i, a := range as {
 		p := fmt.Sprintf("%s[%d]", path, i)
+		if a.Space == NSOC4Users {
+			// Columns of an OpenClinica 4 user table: never written as XML attributes
+			// (no ODM flavour has that namespace), named as the table heads them.
+			if err := checkText(p+".value", a.Value); err != nil {
+				return err
+			}
+			continue
+		}
 		if !isNCName(a.Name) {
 			return &DirectoryError{p + ".name", "not an XML name (letters, digits, '.', '-', '_', no ':' or markup)"}
 		}

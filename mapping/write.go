@@ -361,7 +361,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			c.Attrs = append([]odm.Attr(nil), srcBlock.ad.Attrs...)
 			ad = &c
 		} else {
-			w.extAttrsInto(&ad.Ext, srcBlock.Attrs, "AdminData", "AdminData "+bp.study)
+			w.extAttrsInto(&ad.Ext, w.dir.Source.Vendor, srcBlock.Attrs, "AdminData", "AdminData "+bp.study)
 		}
 	}
 	emit(ad)
@@ -561,11 +561,11 @@ func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
 
 // extAttrsInto applies a value's recorded vendor attributes when writing fresh: those of
 // the target vendor are set, other vendors' are reported and left out.
-func (w *writer) extAttrsInto(x *odm.Ext, attrs []Attr, elem, subject string) {
+func (w *writer) extAttrsInto(x *odm.Ext, from Profile, attrs []Attr, elem, subject string) {
 	for _, a := range attrs {
 		// Writing back the flavour the values were read from, every recorded extension
 		// is the file's own, whatever its namespace (plain ODM files carry any vendor's).
-		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) || w.same {
+		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) || w.same && from == w.p {
 			x.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
 			continue
 		}
@@ -587,14 +587,14 @@ var mappedAttrs = map[string]bool{
 }
 
 // extElementsInto re-creates recorded vendor elements (from JSON) of the target vendor.
-func (w *writer) extElementsInto(x *odm.Ext, elems []string, elem, subject string) {
+func (w *writer) extElementsInto(x *odm.Ext, from Profile, elems []string, elem, subject string) {
 	for _, s := range elems {
 		e, err := parseElementXML(s)
 		if err != nil {
 			w.warn.add(CodeInvalidValue, elem+"/extension", subject, "a recorded vendor element is not well-formed XML and is left out")
 			continue
 		}
-		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) || w.same {
+		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) || w.same && from == w.p {
 			x.Nodes = append(x.Nodes, e)
 			continue
 		}
@@ -680,8 +680,8 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		if u.Source != nil {
 			// From JSON, or another vendor: the target's own extensions are set again,
 			// another vendor's are reported.
-			w.extAttrsInto(&o.Ext, u.Source.Attrs, "User", subject)
-			w.extElementsInto(&o.Ext, u.Source.Elements, "User", subject)
+			w.extAttrsInto(&o.Ext, u.Source.Vendor, u.Source.Attrs, "User", subject)
+			w.extElementsInto(&o.Ext, u.Source.Vendor, u.Source.Elements, "User", subject)
 		}
 	}
 	fresh := base == nil
@@ -1334,8 +1334,8 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		}
 		o = &odm.Location{}
 		if s.Source != nil {
-			w.extAttrsInto(&o.Ext, s.Source.Attrs, "Location", subject)
-			w.extElementsInto(&o.Ext, s.Source.Elements, "Location", subject)
+			w.extAttrsInto(&o.Ext, s.Source.Vendor, s.Source.Attrs, "Location", subject)
+			w.extElementsInto(&o.Ext, s.Source.Vendor, s.Source.Elements, "Location", subject)
 		}
 	}
 	lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "Location/"+field, subject, msg) }
@@ -1528,7 +1528,7 @@ func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Orga
 	} else {
 		o = &odm.Organization{}
 		if m.Source != nil {
-			w.extAttrsInto(&o.Ext, m.Source.Attrs, "Organization", subject)
+			w.extAttrsInto(&o.Ext, m.Source.Vendor, m.Source.Attrs, "Organization", subject)
 		}
 	}
 	o.OID, o.Name, o.Role, o.LocationOID, o.PartOfOrganizationOID = m.ID, m.Name, m.Role, m.Site, m.PartOf
@@ -1553,7 +1553,7 @@ func (w *writer) signature(m *Signature, base *odm.SignatureDef) *odm.SignatureD
 	} else {
 		o = &odm.SignatureDef{}
 		if m.Source != nil {
-			w.extAttrsInto(&o.Ext, m.Source.Attrs, "SignatureDef", "SignatureDef "+m.ID)
+			w.extAttrsInto(&o.Ext, m.Source.Vendor, m.Source.Attrs, "SignatureDef", "SignatureDef "+m.ID)
 		}
 	}
 	if strings.TrimSpace(o.OID) != m.ID {
