@@ -14,7 +14,8 @@ import (
 // WriteOptions configure encoding. The zero value is ready to use.
 type WriteOptions struct {
 	// Indent is the indentation unit for elements the encoder lays out itself (values built
-	// in code or read from JSON). Elements read from XML keep their own white space.
+	// in code, or read from JSON without a layout). Elements read from XML keep their own
+	// white space.
 	// Default (""): two spaces.
 	Indent string
 	// Compact writes elements the encoder lays out without any white space between them.

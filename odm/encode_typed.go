@@ -5,8 +5,8 @@ package odm
 // unchanged text child is written exactly as read, a changed one in place with its own
 // attributes, a removed one disappears with the white space before it, and new children
 // are inserted where the schema puts them, indented like their siblings. A value built in
-// code (or read from JSON) is laid out in schema order with vendor content after the
-// standard children, unless a recorded slot says where it stood.
+// code (or read from JSON without a "layout") is laid out in schema order with vendor
+// content after the standard children, unless a recorded slot says where it stood.
 
 type planItem struct {
 	ws   string
