@@ -241,6 +241,28 @@ func (r *jreader) value(path string, depth int) (*jv, error) {
 	return r.valueFrom(t, path, depth)
 }
 
+// member reads the value of member k (or, for k "", element i) of the value at path. Its
+// path is built only when it is an object or an array, whose members may need it for an
+// error: most values are strings.
+func (r *jreader) member(path, k string, i, depth int) (*jv, error) {
+	t, err := r.token()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := t.(json.Delim); !ok {
+		return r.valueFrom(t, "", depth)
+	}
+	switch {
+	case k == "":
+		path += "[" + strconv.Itoa(i) + "]"
+	case path == "":
+		path = k
+	default:
+		path += "." + k
+	}
+	return r.valueFrom(t, path, depth)
+}
+
 func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
 	switch t := t.(type) {
 	case string:
@@ -258,7 +280,7 @@ func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
 		if t == '[' {
 			v := &jv{kind: '['}
 			for r.dec.More() {
-				c, err := r.value(path+"["+strconv.Itoa(len(v.arr))+"]", depth+1)
+				c, err := r.member(path, "", len(v.arr), depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -275,14 +297,16 @@ func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
 				return nil, err
 			}
 			k, _ := kt.(string)
-			kp := k
-			if path != "" {
-				kp = path + "." + k
+			kp := func() string {
+				if path == "" {
+					return k
+				}
+				return path + "." + k
 			}
 			if len(v.obj) < 8 {
 				for _, m := range v.obj {
 					if m.k == k {
-						return nil, r.p.errf(kp, "duplicate key")
+						return nil, r.p.errf(kp(), "duplicate key")
 					}
 				}
 			} else {
@@ -293,11 +317,11 @@ func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
 					}
 				}
 				if seen[k] {
-					return nil, r.p.errf(kp, "duplicate key")
+					return nil, r.p.errf(kp(), "duplicate key")
 				}
 				seen[k] = true
 			}
-			c, err := r.value(kp, depth+1)
+			c, err := r.member(path, k, -1, depth+1)
 			if err != nil {
 				return nil, err
 			}
