@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
+	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
 
 // Reading the JSON form. JSONToODM streams: the JSON is read token by token and the XML
@@ -48,8 +49,7 @@ func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
 // returns the writer's warnings.
 func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) ([]*Error, error) {
 	lc := &lineCounter{r: ctxio.Reader(ropts.Context, r), max: ropts.MaxInputBytes}
-	dec := json.NewDecoder(lc)
-	dec.UseNumber()
+	dec := jsontext.NewDecoder(lc)
 	jr := &jreader{dec: dec, lc: lc, p: &jparser{name: ropts.Name}, x: newXW(w, wopts), maxDepth: ropts.maxDepth()}
 	jr.p.jr = jr
 	jr.maxJSON = 2*jr.maxDepth + 32
@@ -141,7 +141,7 @@ func (v *jv) what() string {
 }
 
 type jreader struct {
-	dec      *json.Decoder
+	dec      *jsontext.Decoder
 	lc       *lineCounter
 	p        *jparser
 	x        *xw
@@ -179,7 +179,7 @@ func (r *jreader) syntax(err error) error {
 		return &Error{File: r.p.name, Err: ErrJSON, Msg: "unexpected end of JSON input"}
 	}
 	off := r.dec.InputOffset()
-	var se *json.SyntaxError
+	var se *jsontext.SyntaxError
 	if errors.As(err, &se) {
 		off = se.Offset
 	}

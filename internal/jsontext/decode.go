@@ -1,0 +1,457 @@
+package jsontext
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Decoder reads JSON tokens from a stream like encoding/json's Decoder.Token with
+// UseNumber, several times faster: delimiters and literals cost no allocation, and a
+// string is one allocation. It checks the grammar as it goes (colons and commas are
+// consumed, not returned) and holds one token at a time, however large the input.
+type Decoder struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // next byte to read in buf
+	off   int64 // input offset of buf[0]
+	rerr  error // the reader's error, returned once buf is used up
+	stack []byte
+	state uint8
+	tmp   []byte
+}
+
+// SyntaxError is a JSON syntax error at input offset Offset.
+type SyntaxError struct {
+	Offset int64
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+const (
+	sValue      uint8 = iota // a value
+	sValueOrEnd              // after '[': a value or ']'
+	sKeyOrEnd                // after '{': a key or '}'
+	sKey                     // after ',' in an object: a key
+	sColon                   // after a key: ':' then a value
+	sCommaOrEnd              // after a value in a container: ',' or the closing delimiter
+	sEnd                     // after the top-level value
+)
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{r: r, buf: make([]byte, 0, 64<<10)}
+}
+
+// InputOffset returns the input offset of the next byte to be read.
+func (d *Decoder) InputOffset() int64 { return d.off + int64(d.pos) }
+
+// fill reads more input, keeping buf[d.pos:]. It reports whether bytes were added.
+func (d *Decoder) fill() bool {
+	if d.rerr != nil {
+		return false
+	}
+	if d.pos > 0 {
+		n := copy(d.buf, d.buf[d.pos:])
+		d.buf = d.buf[:n]
+		d.off += int64(d.pos)
+		d.pos = 0
+	}
+	if len(d.buf) == cap(d.buf) {
+		nb := make([]byte, len(d.buf), 2*cap(d.buf))
+		copy(nb, d.buf)
+		d.buf = nb
+	}
+	for i := 0; i < 100; i++ {
+		n, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
+		d.buf = d.buf[:len(d.buf)+n]
+		if err != nil {
+			d.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	d.rerr = io.ErrNoProgress
+	return false
+}
+
+// peek skips white space and returns the next byte, or an error at the end of input.
+func (d *Decoder) peek() (byte, error) {
+	for {
+		for d.pos < len(d.buf) {
+			switch c := d.buf[d.pos]; c {
+			case ' ', '\t', '\n', '\r':
+				d.pos++
+			default:
+				return c, nil
+			}
+		}
+		if !d.fill() {
+			if d.rerr == io.EOF {
+				return 0, io.EOF
+			}
+			return 0, d.rerr
+		}
+	}
+}
+
+func (d *Decoder) syntax(msg string) error {
+	return &SyntaxError{Offset: d.InputOffset(), Msg: msg}
+}
+
+func (d *Decoder) eof(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// More reports whether there is another element in the current array or object.
+func (d *Decoder) More() bool {
+	c, err := d.peek()
+	return err == nil && c != ']' && c != '}'
+}
+
+func (d *Decoder) afterValue() {
+	if len(d.stack) == 0 {
+		d.state = sEnd
+	} else {
+		d.state = sCommaOrEnd
+	}
+}
+
+// Token returns the next token: json.Delim for [ ] { }, string, json.Number, bool or
+// nil; io.EOF after the top-level value.
+func (d *Decoder) Token() (json.Token, error) {
+	c, err := d.peek()
+	switch d.state {
+	case sEnd:
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		return nil, d.syntax("invalid character " + quoteChar(c) + " after top-level value")
+	case sCommaOrEnd:
+		if err != nil {
+			return nil, d.eof(err)
+		}
+		top := d.stack[len(d.stack)-1]
+		if c == ',' {
+			d.pos++
+			if top == '{' {
+				d.state = sKey
+			} else {
+				d.state = sValue
+			}
+			return d.Token()
+		}
+		if (top == '{' && c == '}') || (top == '[' && c == ']') {
+			d.pos++
+			d.stack = d.stack[:len(d.stack)-1]
+			d.afterValue()
+			return json.Delim(c), nil
+		}
+		return nil, d.syntax("invalid character " + quoteChar(c) + " after " + map[byte]string{'{': "object key:value pair", '[': "array element"}[top])
+	case sColon:
+		if err != nil {
+			return nil, d.eof(err)
+		}
+		if c != ':' {
+			return nil, d.syntax("invalid character " + quoteChar(c) + " after object key")
+		}
+		d.pos++
+		d.state = sValue
+		return d.Token()
+	case sKeyOrEnd, sKey:
+		if err != nil {
+			return nil, d.eof(err)
+		}
+		if c == '}' && d.state == sKeyOrEnd {
+			d.pos++
+			d.stack = d.stack[:len(d.stack)-1]
+			d.afterValue()
+			return json.Delim('}'), nil
+		}
+		if c != '"' {
+			return nil, d.syntax("invalid character " + quoteChar(c) + " looking for beginning of object key string")
+		}
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		d.state = sColon
+		return s, nil
+	case sValueOrEnd:
+		if err == nil && c == ']' {
+			d.pos++
+			d.stack = d.stack[:len(d.stack)-1]
+			d.afterValue()
+			return json.Delim(']'), nil
+		}
+	}
+	if err != nil {
+		if err == io.EOF && d.state == sValue && len(d.stack) == 0 {
+			return nil, io.EOF // no value at all, as encoding/json
+		}
+		return nil, d.eof(err)
+	}
+	switch {
+	case c == '{' || c == '[':
+		d.pos++
+		d.stack = append(d.stack, c)
+		d.state = sKeyOrEnd
+		if c == '[' {
+			d.state = sValueOrEnd
+		}
+		return json.Delim(c), nil
+	case c == '"':
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		d.afterValue()
+		return s, nil
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := d.number()
+		if err != nil {
+			return nil, err
+		}
+		d.afterValue()
+		return n, nil
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if lit[0] != c {
+				continue
+			}
+			for len(d.buf)-d.pos < len(lit) && d.fill() {
+			}
+			if len(d.buf)-d.pos < len(lit) || string(d.buf[d.pos:d.pos+len(lit)]) != lit {
+				if len(d.buf)-d.pos < len(lit) && string(d.buf[d.pos:]) == lit[:len(d.buf)-d.pos] {
+					return nil, d.eof(io.EOF)
+				}
+				return nil, d.syntax("invalid literal, expected " + lit)
+			}
+			d.pos += len(lit)
+			d.afterValue()
+			switch c {
+			case 't':
+				return true, nil
+			case 'f':
+				return false, nil
+			}
+			return nil, nil
+		}
+	}
+	return nil, d.syntax("invalid character " + quoteChar(c) + " looking for beginning of value")
+}
+
+// str reads a string starting at the opening quote.
+func (d *Decoder) str() (string, error) {
+	start := d.pos + 1 // after the quote
+	i := start
+	plain := true
+	for {
+		if i >= len(d.buf) {
+			rel := i - d.pos
+			startRel := start - d.pos
+			if !d.fill() {
+				return "", d.eof(io.EOF)
+			}
+			i = d.pos + rel
+			start = d.pos + startRel
+			continue
+		}
+		c := d.buf[i]
+		switch {
+		case c == '"':
+			raw := d.buf[start:i]
+			d.pos = i + 1
+			if plain && utf8.Valid(raw) {
+				return string(raw), nil
+			}
+			return d.unquote(raw)
+		case c == '\\':
+			plain = false
+			i += 2
+		case c < 0x20:
+			d.pos = i
+			return "", d.syntax("invalid character " + quoteChar(c) + " in string literal")
+		default:
+			i++
+		}
+	}
+}
+
+// unquote decodes a string's escapes; invalid UTF-8 and lone surrogates become U+FFFD.
+func (d *Decoder) unquote(raw []byte) (string, error) {
+	b := d.tmp[:0]
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c == '\\' {
+			if i+1 >= len(raw) {
+				return "", d.syntax("invalid escape in string literal")
+			}
+			switch e := raw[i+1]; e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r, ok := hex4(raw[i+2:])
+				if !ok {
+					return "", d.syntax("invalid character in \\u hexadecimal character escape")
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if len(raw) >= i+6 && raw[i] == '\\' && raw[i+1] == 'u' {
+						if r2, ok := hex4(raw[i+2:]); ok {
+							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+								b = utf8.AppendRune(b, dec)
+								i += 6
+								continue
+							}
+						}
+					}
+					r = utf8.RuneError
+				}
+				b = utf8.AppendRune(b, r)
+				continue
+			default:
+				return "", d.syntax("invalid character " + quoteChar(e) + " in string escape code")
+			}
+			i += 2
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, raw[i:i+n]...)
+		}
+		i += n
+	}
+	d.tmp = b
+	return string(b), nil
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r*16 + rune(c)
+	}
+	return r, true
+}
+
+// number reads a number and checks it against the JSON grammar.
+func (d *Decoder) number() (json.Number, error) {
+	i := d.pos
+	for {
+		if i >= len(d.buf) {
+			rel := i - d.pos
+			more := d.fill() // may move the bytes even when it adds none
+			i = d.pos + rel
+			if !more {
+				break
+			}
+			continue
+		}
+		c := d.buf[i]
+		if c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || c >= '0' && c <= '9' {
+			i++
+			continue
+		}
+		break
+	}
+	s := string(d.buf[d.pos:i])
+	if !validNumber(s) {
+		if i == len(d.buf) && d.rerr == io.EOF {
+			return "", io.ErrUnexpectedEOF
+		}
+		return "", d.syntax("invalid number literal")
+	}
+	d.pos = i
+	return json.Number(s), nil
+}
+
+func validNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	return i == len(s)
+}
+
+func quoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	return "'" + s[1:len(s)-1] + "'"
+}
