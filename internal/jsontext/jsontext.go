@@ -1,5 +1,6 @@
 // Package jsontext writes JSON strings for the hand-written streaming JSON writers of the
-// odm package and the CLI, which write records as they go instead of marshalling values.
+// odm package and the CLI, which write records as they go instead of marshalling values,
+// and reads JSON as a stream of tokens (Decoder) for the odm package's streaming reader.
 package jsontext
 
 import "unicode/utf8"
