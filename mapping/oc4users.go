@@ -24,6 +24,9 @@ const ProfileOC4Users Profile = "oc4users"
 // writing the table back restores them. ODM writers of other profiles leave them out.
 const NSOC4Users = "urn:odmadmin:oc4users"
 
+// oc4AttrNames are the Source attribute names (XML names) of the columns kept verbatim.
+var oc4AttrNames = map[string]string{"Type": "Type", "Created (UTC)": "Created", "Updated (UTC)": "Updated", "Last Login (UTC)": "LastLogin"}
+
 // OC4Time is the layout of the table's times: DD-MMM-YYYY HH:MM, UTC.
 const OC4Time = "02-Jan-2006 15:04"
 
@@ -193,6 +196,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		}
 		from := ""
 		for _, c := range []string{"Type", "Created (UTC)", "Updated (UTC)", "Last Login (UTC)"} {
+			name := oc4AttrNames[c]
 			v := get(c)
 			if v == "" {
 				continue
@@ -205,7 +209,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 					from = iso[:10]
 				}
 			}
-			u.Source.Attrs = append(u.Source.Attrs, Attr{Space: NSOC4Users, Name: c, Value: v})
+			u.Source.Attrs = append(u.Source.Attrs, Attr{Space: NSOC4Users, Name: name, Value: v})
 		}
 		var roles []string
 		if r := get("Role"); r != "" {
@@ -280,7 +284,8 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 			continue
 		}
 		subject := "User " + u.ID
-		attr := func(name string) string {
+		attr := func(column string) string {
+			name := oc4AttrNames[column]
 			if u.Source != nil {
 				for _, a := range u.Source.Attrs {
 					if a.Space == NSOC4Users && a.Name == name {
