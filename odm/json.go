@@ -532,6 +532,7 @@ type jsonStream struct {
 	s    *scanner
 	sect int // 0 in "content", 1 in an AdminData object, 2 in its "after"
 	n    int // items in the open array
+	ad   obj // the open AdminData object's members
 }
 
 func (js *jsonStream) run(h *Header) error {
@@ -606,7 +607,8 @@ func (js *jsonStream) run(h *Header) error {
 // "after" member of the AdminData object before it otherwise.
 func (js *jsonStream) item() {
 	if js.sect == 1 {
-		js.j.raw(`,"after":[`)
+		js.ad.key("after")
+		js.j.raw("[")
 		js.sect, js.n = 2, 0
 	}
 	if js.n > 0 {
@@ -718,6 +720,7 @@ func (js *jsonStream) adminData(start *token) error {
 				o.key("trail")
 				j.str(ws)
 			}
+			js.ad = o
 			return nil
 		case tStart:
 			k, ki, ok := sp.kid(tk.name.Local)

@@ -89,3 +89,12 @@ func TestJSONAdminDataOnlyForm(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, doc.AdminData()[0].Users, 2)
 }
+
+// TestJSONEmptyAdminData: an AdminData with no attribute and no content followed by more
+// root content (its JSON object's first member is "after") reads back.
+func TestJSONEmptyAdminData(t *testing.T) {
+	in := odmHead + "<Study OID=\"S\"/><AdminData/>\n<ClinicalData StudyOID=\"S\" MetaDataVersionOID=\"M\"/></ODM>"
+	doc, err := odm.Decode(strings.NewReader(in), odm.ReadOptions{})
+	require.NoError(t, err)
+	require.Equal(t, string(encode(t, doc, odm.WriteOptions{})), string(fromJSON(t, toJSON(t, []byte(in)))))
+}
