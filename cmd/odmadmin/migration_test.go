@@ -191,3 +191,18 @@ func TestCheckPartialVendorExport(t *testing.T) {
 		t.Fatalf("a file with its Study: exit %d\n%s", code, out)
 	}
 }
+
+func TestMigrationSpecStrictUnmapped(t *testing.T) {
+	// A spec that maps one role only: the others are named with their user counts, and
+	// --strict makes that exit 1.
+	spec := writeFile(t, t.TempDir(), "partial.csv", []byte("Kind,Study,Scope,Source,Target,Suggested,Note\nrole,,,Data Manager Rights,Data Manager,,\n"))
+	code, _, errs := runCmd(nil, "map", "--strict", "--max", "0", "--spec", spec, "--to", "csv", exampleFile("inform-export.xml"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	for _, want := range []string{`role "Sponsor CRA Rights" (site level) has no role rule in the spec; kept as it is (1 user)`, `site 10127 has no site rule in the spec; kept as it is (4 users)`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+}
