@@ -53,10 +53,11 @@
 // added or dropped (Target "Name (ID)", ValueType "rights", "name" or "type"). Definitions
 // are compared between directories of one profile only.
 //
-// Rules. Two OpenClinica exports of one system (same profile, a common study) cannot
-// differ in some ways: OpenClinica 4 accounts are never deleted, only deactivated, and a
-// username never changes (OpenClinica 4 administrator guide). A USER_REMOVED, and a
-// PROFILE_CHANGE of the login, between such exports carries the broken rule in
+// Rules. Two OpenClinica exports of one system (ODM exports or OpenClinica 4 user tables
+// with a common study) cannot differ in some ways: OpenClinica 4 accounts are never
+// deleted, only deactivated, and a username never changes (OpenClinica 4 administrator
+// guide). A USER_REMOVED, and a PROFILE_CHANGE of the login, between such exports carries
+// the broken rule in
 // [Change].Rule, which the text output shows in brackets.
 //
 // The CSV output has the columns of OpenClinica's User and Role Audit Log; [WriteAuditCSV]

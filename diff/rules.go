@@ -19,10 +19,10 @@ const (
 // flagRules marks the changes that OpenClinica does not allow when both directories are
 // OpenClinica exports of one system: a USER_REMOVED (accounts are never deleted) and a
 // PROFILE_CHANGE of the login (usernames never change; seen when users are matched by OID
-// or e-mail). Exports are of one system when both were read with the OpenClinica profile
-// and they share a study, or neither names one.
+// or e-mail). Exports are of one system when both were read from OpenClinica (its ODM
+// export or its OpenClinica 4 user table) and they share a study, or neither names one.
 func (c *comparer) flagRules(a, b *mapping.Directory) {
-	if profileOf(a) != mapping.ProfileOpenClinica || profileOf(b) != mapping.ProfileOpenClinica || !shareStudy(a, b) {
+	if !openClinica(profileOf(a)) || !openClinica(profileOf(b)) || !shareStudy(a, b) {
 		return
 	}
 	for i := range c.out {
@@ -34,6 +34,12 @@ func (c *comparer) flagRules(a, b *mapping.Directory) {
 			ch.Rule = RuleUsernameChanged
 		}
 	}
+}
+
+// openClinica reports whether p reads an OpenClinica source: its ODM export or the
+// OpenClinica 4 user table.
+func openClinica(p mapping.Profile) bool {
+	return p == mapping.ProfileOpenClinica || p == mapping.ProfileOC4Users
 }
 
 // shareStudy reports whether a and b name a common study, or neither names any.

@@ -34,6 +34,15 @@ func TestRules(t *testing.T) {
 		{"not-oc", "the rule is OpenClinica's; a plain directory's removed user is not flagged",
 			base, func() *mapping.Directory { d := base(); d.Users = d.Users[:1]; return d }, diff.Options{},
 			[]string{"USER_REMOVED : ", "ROLE_CHANGE S (Production): "}},
+		{"oc4-table-removed", "a user missing from a later OpenClinica 4 user table of the same study is USER_REMOVED flagged as not allowed",
+			func() *mapping.Directory { d := ocDir(); d.Source.Vendor = mapping.ProfileOC4Users; return d },
+			func() *mapping.Directory {
+				d := ocDir()
+				d.Source.Vendor = mapping.ProfileOC4Users
+				d.Users = d.Users[:1]
+				return d
+			}, diff.Options{},
+			[]string{"USER_REMOVED : " + diff.RuleAccountDeleted, "ROLE_CHANGE S (Production): "}},
 		{"oc-username", "you cannot change the username: a login change under one OID is flagged",
 			ocDir, func() *mapping.Directory { d := ocDir(); d.Users[1].Login = "bsample2"; return d }, diff.Options{},
 			[]string{"PROFILE_CHANGE login: " + diff.RuleUsernameChanged}},
