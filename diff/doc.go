@@ -57,8 +57,7 @@
 // with a common study) cannot differ in some ways: OpenClinica 4 accounts are never
 // deleted, only deactivated, and a username never changes (OpenClinica 4 administrator
 // guide). A USER_REMOVED, and a PROFILE_CHANGE of the login, between such exports carries
-// the broken rule in
-// [Change].Rule, which the text output shows in brackets.
+// the broken rule in [Change].Rule, which the text output shows in brackets.
 //
 // The CSV output has the columns of OpenClinica's User and Role Audit Log; [WriteAuditCSV]
 // fills BY and DATE/TIME from a [Stamp], so the output reads like the real log. Package
