@@ -127,7 +127,8 @@
 // target "xml", a DOCTYPE a "directive"), "epilog" what follows it. "content" holds the
 // root's children before the first AdminData, and "after" in an AdminData object the
 // root's children between it and the next AdminData (or the end of the root). "prefix"
-// is the prefix the root or AdminData element was written with, when it had one.
+// is the prefix the root or AdminData element was written with, when it had one; "ns": ""
+// in "odm" marks a root read in no namespace.
 //
 // ATTR is {"ns": URI, "prefix": P, "name": LOCAL, "value": V} ("ns" and "prefix" omitted
 // when empty; namespace declarations have ns "http://www.w3.org/2000/xmlns/"). NODE is

@@ -134,7 +134,8 @@ func (j *jw) node(n Node, slot int, ws string) {
 	switch n := n.(type) {
 	case *Element:
 		j.elemHead(&o, n.Name, n.Attrs)
-		if len(n.Children) > 0 {
+		if len(n.Children) > 0 || !n.Empty {
+			// "children": [] is an element written <a></a> rather than <a/>.
 			o.key("children")
 			j.raw("[")
 			for i, c := range n.Children {
@@ -545,6 +546,11 @@ func (js *jsonStream) run(h *Header) error {
 		j.raw(`,"prefix":`)
 		j.str(h.Root.Prefix)
 	}
+	if h.Root.Space != h.Version.Namespace() {
+		// A root read in no namespace (ODM 1.1-era files).
+		j.raw(`,"ns":`)
+		j.str(h.Root.Space)
+	}
 	j.raw("},\n")
 	j.raw(`"prolog":[`)
 	for i, n := range h.Prolog {
@@ -633,8 +639,11 @@ func (js *jsonStream) element(tk *token) error {
 			return err
 		}
 		if tk.kind == tEnd {
-			if n > 0 {
+			switch {
+			case n > 0:
 				j.raw("]")
+			case !s.wasEmpty():
+				j.raw(`,"children":[]`)
 			}
 			j.raw("}")
 			return nil

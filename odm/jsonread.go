@@ -483,7 +483,7 @@ func (r *jreader) header(v *jv) error {
 	}
 	var version, prefix string
 	var attrs []Attr
-	hasAttrs := false
+	hasAttrs, noNS := false, false
 	for _, m := range v.obj {
 		kp := "odm." + m.k
 		switch m.k {
@@ -505,6 +505,15 @@ func (r *jreader) header(v *jv) error {
 				return err
 			}
 			prefix = s
+		case "ns":
+			s, err := p.str(kp, m.v)
+			if err != nil {
+				return err
+			}
+			if s != "" {
+				return p.errf(kp, `is "" (a root in no namespace) or absent`)
+			}
+			noNS = true
 		default:
 			return p.errf(kp, "unknown key")
 		}
@@ -523,6 +532,13 @@ func (r *jreader) header(v *jv) error {
 		r.root.Attrs = attrs
 	}
 	r.x.setVersion(ver)
+	if noNS {
+		if prefix != "" {
+			return p.errf("odm.prefix", "a root in no namespace has no prefix")
+		}
+		r.root.Space = ""
+		r.x.rootNamespace(r.root)
+	}
 	return nil
 }
 
@@ -1207,7 +1223,7 @@ func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
 				e.Children = append(e.Children, cn)
 			}
 		}
-		e.Empty = len(e.Children) == 0
+		e.Empty = children == nil // "children": [] is <a></a>
 		allowed = "ns prefix name attrs children"
 		n = e
 	case "text":

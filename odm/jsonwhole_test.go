@@ -98,3 +98,13 @@ func TestJSONEmptyAdminData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(encode(t, doc, odm.WriteOptions{})), string(fromJSON(t, toJSON(t, []byte(in)))))
 }
+
+// TestJSONRootNoNamespace: a root read in no namespace, and a generic element written
+// <a></a>, come back through JSON as they were.
+func TestJSONRootNoNamespace(t *testing.T) {
+	in := `<ODM ODMVersion="1.3.2" FileOID="F"><Study OID="S"><a></a><b/></Study><AdminData><User OID="u"/></AdminData></ODM>`
+	doc, err := odm.Decode(strings.NewReader(in), odm.ReadOptions{})
+	require.NoError(t, err)
+	want := string(encode(t, doc, odm.WriteOptions{}))
+	require.Equal(t, want, string(fromJSON(t, toJSON(t, []byte(in)))))
+}
