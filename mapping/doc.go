@@ -79,10 +79,32 @@
 // model value and recorded vendor attribute and element, from Source; JSON does not carry
 // the source layout, nor InForm's automatic "Unknown" Location and references to it.
 //
+// [ToDocument] and [WriteODM] (the same, streamed record by record) write AdminData only.
+// To write a directory back into a whole document, [Patch] streams the source document
+// through odm.Transform and replaces only the AdminData records the directory changed:
+// Study, ClinicalData, comments and everything else stay, and the directory read from a
+// document patches it back byte for byte (as odm.Transform copies it). [NotCarried]
+// counts what a write into another flavour leaves out (code not-carried). A property
+// fuzz target checks that a document's directory, patched back or written from its JSON,
+// reads back as the same directory.
+//
 // Writing another profile never drops a value silently: each one the target cannot hold
 // (or holds only approximately, or had to be made up) is a [Warning] with a stable [Code],
 // merged per field so a large file gives a handful. Warnings name values by identifier
-// (OID, row number), never by personal data.
+// (OID, row number), never by personal data; a required Clinical One template value that
+// is missing names the user by login, as the person fixing the template knows them.
+// Writing the flavour a value was read from invents nothing: no GroupType, UserType,
+// LocationType or active flag the source did not have.
+//
+// A directory from JSON is checked before it is written ([Directory.Check]): a vendor
+// attribute name that is not an XML name, a value with a character XML forbids, a recorded
+// element that is not exactly one well-formed element is a [DirectoryError] naming the
+// JSON path, so that no edit of the JSON can forge markup (an attribute name closing its
+// element and opening a User).
+//
+// The Clinical One template is written for spreadsheets: a cell that starts with "=",
+// "+", "-", "@", TAB or CR (not a number such as a phone number "+1 5551234") gets a
+// leading apostrophe, reported as CodeNeutralized; Options.RawCSV writes cells as they are.
 //
 // # Performance
 //
