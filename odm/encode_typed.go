@@ -348,7 +348,11 @@ func (x *xw) emitItem(m model, sp *spec, it planItem) {
 			attrs = o.attrs()
 			if o.text == v {
 				if o.mixed {
-					x.element(o.node.(*Element), it.ws)
+					// The content as read, under the child's own name: the name stored
+					// with it (from JSON, say) cannot make it another element.
+					el := *o.node.(*Element)
+					el.Name = Name{Space: x.odmNS, Prefix: el.Prefix, Local: k.name}
+					x.element(&el, it.ws)
 					return
 				}
 				empty = o.empty

@@ -116,3 +116,18 @@ func TestJSONPrefixNotRebound(t *testing.T) {
 		require.True(t, ok, "%s stays in %s:\n%s", want.local, want.space, out.String())
 	}
 }
+
+// TestJSONTextChildKeepsItsName: the element recorded in a text child's layout (its
+// mixed content) cannot rename it: LoginName stays LoginName in the ODM namespace.
+func TestJSONTextChildKeepsItsName(t *testing.T) {
+	in := jsonHead + `"content":[],"adminData":[{"users":[{"oid":"u","loginName":"ab","layout":{"children":[{"key":"loginName",
+		"element":{"type":"element","ns":"urn:evil","name":"Evil","children":[{"type":"text","text":"a"},{"type":"comment","text":"c"},{"type":"text","text":"b"}]}}]}}]}]}`
+	var out bytes.Buffer
+	_, err := odm.JSONToODM(&out, strings.NewReader(in), odm.ReadOptions{}, odm.WriteOptions{})
+	require.NoError(t, err)
+	doc, err := odm.Decode(bytes.NewReader(out.Bytes()), odm.ReadOptions{})
+	require.NoError(t, err, out.String())
+	u := doc.AdminData()[0].Users[0]
+	require.Equal(t, "ab", u.LoginName, out.String())
+	require.Empty(t, u.Nodes, out.String())
+}
