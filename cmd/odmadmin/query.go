@@ -291,7 +291,9 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 
 // evalValue evaluates x with nav as the context, within the budget.
 func evalValue(x *xpath.Expr, nav xpath.NodeNavigator, b *queryBudget) (v any, err error) {
+	b.resume()
 	defer func() {
+		b.pause()
 		if r := recover(); r != nil {
 			v, err = nil, evalPanic(x, r, b)
 		}
@@ -311,7 +313,9 @@ func evalPanic(x *xpath.Expr, r any, b *queryBudget) error {
 // writeResult evaluates x with nav as the context and writes the result to w. It reports
 // whether there was a result (a non-empty node set or a scalar).
 func writeResult(w *bufio.Writer, x *xpath.Expr, nav xpath.NodeNavigator, b *queryBudget, text bool) (found bool, err error) {
+	b.resume()
 	defer func() {
+		b.pause()
 		if r := recover(); r != nil {
 			found, err = false, evalPanic(x, r, b)
 		}
@@ -324,12 +328,14 @@ func writeResult(w *bufio.Writer, x *xpath.Expr, nav xpath.NodeNavigator, b *que
 				continue
 			}
 			found = true
+			b.pause() // writing may wait for the reader of the output
 			if text {
 				w.WriteString(stringValue(nav))
 			} else {
 				writeXPathNode(w, nav)
 			}
 			w.WriteByte('\n')
+			b.resume()
 		}
 	case float64:
 		found = true

@@ -42,17 +42,30 @@ var errQueryTimeout = errors.New("the evaluation ran out of time")
 // errTooBigForTree reports an input too large for the whole-document tree.
 var errTooBigForTree = errors.New("input too large for a whole-document tree")
 
-// queryBudget bounds an evaluation's time. Navigator moves count; every
-// budgetCheckPeriod moves the clock is read.
+// queryBudget bounds the time spent evaluating. Only evaluation counts: not reading the
+// input (a slow pipe), not parsing records, not writing the result (a reader of the output
+// that does not keep up). Navigator moves are counted; every budgetCheckPeriod moves the
+// clock is read.
 type queryBudget struct {
-	start time.Time
 	fixed time.Duration // --timeout; 0: timeoutBase plus timeoutPerMB per MB read
 	read  *atomic.Int64 // bytes read so far, for the automatic limit
 	moves int
+	spent time.Duration // evaluation time before the current stretch
+	since time.Time     // start of the current stretch of evaluation; zero outside one
 }
 
 func newQueryBudget(fixed time.Duration, read *atomic.Int64) *queryBudget {
-	return &queryBudget{start: time.Now(), fixed: fixed, read: read}
+	return &queryBudget{fixed: fixed, read: read}
+}
+
+// resume starts a stretch of evaluation, pause ends it.
+func (b *queryBudget) resume() { b.since = time.Now() }
+
+func (b *queryBudget) pause() {
+	if !b.since.IsZero() {
+		b.spent += time.Since(b.since)
+		b.since = time.Time{}
+	}
 }
 
 func (b *queryBudget) limit() time.Duration {
@@ -62,11 +75,12 @@ func (b *queryBudget) limit() time.Duration {
 	return timeoutBase + time.Duration(b.read.Load()>>20)*timeoutPerMB
 }
 
-// tick counts one move and panics with errQueryTimeout past the limit; evalXPath recovers
-// the panic (the xpath package offers no other way to stop an evaluation).
+// tick counts one move and panics with errQueryTimeout past the limit; evalValue and
+// writeResult recover the panic (the xpath package offers no other way to stop an
+// evaluation).
 func (b *queryBudget) tick() {
 	b.moves++
-	if b.moves%budgetCheckPeriod == 0 && time.Since(b.start) > b.limit() {
+	if b.moves%budgetCheckPeriod == 0 && !b.since.IsZero() && b.spent+time.Since(b.since) > b.limit() {
 		panic(errQueryTimeout)
 	}
 }

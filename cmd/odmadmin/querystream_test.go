@@ -231,3 +231,35 @@ func BenchmarkQueryRecordPath(b *testing.B) {
 		})
 	}
 }
+
+// slowReader hands out its data in small pieces with a pause before each.
+type slowReader struct {
+	data  []byte
+	pause time.Duration
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if len(s.data) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(s.pause)
+	n := copy(p[:min(len(p), 4096)], s.data)
+	s.data = s.data[n:]
+	return n, nil
+}
+
+// TestQueryTimeoutCountsEvaluationOnly checks that waiting for input is not evaluation
+// time: a file that arrives over 2 s is answered under --timeout 1s.
+func TestQueryTimeoutCountsEvaluationOnly(t *testing.T) {
+	var doc bytes.Buffer
+	if err := gen.InForm(&doc, 40); err != nil {
+		t.Fatal(err)
+	}
+	pause := 2 * time.Second / time.Duration(doc.Len()/4096+1)
+	for _, expr := range []string{"count(//odm:User)", "count(//*)"} {
+		code, out, stderr := runCmd(&slowReader{doc.Bytes(), pause}, "query", "--timeout", "1s", "--xpath", expr)
+		if code != 0 || out == "" {
+			t.Errorf("%s over a slow input: exit %d, stdout %q, stderr %q", expr, code, out, stderr)
+		}
+	}
+}
