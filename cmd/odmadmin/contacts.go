@@ -49,7 +49,11 @@ func runContacts(e *env, args []string) int {
 	}
 	invalid := false
 	err = writeOutput(e, o.out, func(w io.Writer) error {
-		out := &contactWriter{w: w, text: o.format == "text", values: *values}
+		out := &contactWriter{w: w, text: o.format == "text", values: *values, src: src}
+		if out.text {
+			out.dw = newDiagWriter(w, o)
+			src.dw = out.dw
+		}
 		// One record at a time: read, check, write, forget. Memory stays flat however
 		// large the input is.
 		for i := 0; ; i++ {
@@ -81,6 +85,9 @@ func runContacts(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "contacts", err)
 	}
+	if dw := src.dw; dw != nil && !o.quiet {
+		dw.Summary(e.stderr, "contacts")
+	}
 	if invalid {
 		return 1
 	}
@@ -111,7 +118,12 @@ a new participant.
 A phone number in another form that has exactly one form the server takes
 ("+1 (555) 555-1212") is reported with that form as the suggestion when --values is given.
 
-Records are numbered from 0 in input order, in both output formats. Output is written
+Findings are placed as every command places them: CSV records by the row a spreadsheet
+shows (the header is row 1) and the column's header, FILE:ROW:COLUMN: error CODE: message;
+JSON records by the line and column where the record starts, FILE:LINE:COL: error CODE:
+field: message. The JSON output has one object per record with its "index" (from 0),
+"file", "row" or "line" and "col", "subjectKey" and "errors" (each with "field", "column"
+for CSV, "severity", "code", "message"). Output is written
 as records are read; when the input turns out to be unreadable part-way, the command stops
 there, leaving the JSON array unclosed so that it cannot pass for a complete result.
 
@@ -122,6 +134,12 @@ Exit status: 0 every record is valid, 1 some record is not, 2 the input cannot b
 // contactSource yields the records of a JSON or CSV input one at a time.
 type contactSource struct {
 	next func() (validate.Contact, error)
+	// at returns the position of the record next returned last: File and Row (CSV) or
+	// Line and Col (JSON).
+	at func() Diagnostic
+	// column names a field's column as the CSV header spells it ("" for JSON).
+	column func(field string) string
+	dw     *diagWriter // the text listing, for the summary
 }
 
 // newContactSource detects the input format from its first non-space byte. The skipped
@@ -159,7 +177,9 @@ func newContactSource(r io.Reader, name string, values bool) (*contactSource, er
 }
 
 func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
-	dec := json.NewDecoder(r)
+	lt := &lineTracker{r: r}
+	dec := json.NewDecoder(lt)
+	var line, col int
 	if _, err := dec.Token(); err != nil { // the '[' seen by the sniffer
 		return nil, jsonInputError(name, dec, -1, err)
 	}
@@ -182,6 +202,7 @@ func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
 			}
 			return validate.Contact{}, io.EOF
 		}
+		line, col = lt.pos(recordStart(dec))
 		// A pointer lets a null element be told apart from an empty object.
 		var rec *validate.Contact
 		if err := dec.Decode(&rec); err != nil {
@@ -193,7 +214,58 @@ func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
 		i++
 		return *rec, nil
 	}
-	return &contactSource{next: next}, nil
+	at := func() Diagnostic { return Diagnostic{File: name, Line: line, Col: col} }
+	return &contactSource{next: next, at: at, column: func(string) string { return "" }}, nil
+}
+
+// recordStart is the offset of the next JSON value: the decoder's offset after the last
+// token, moved past the white space and comma it has buffered.
+func recordStart(dec *json.Decoder) int64 {
+	off := dec.InputOffset()
+	buf, _ := io.ReadAll(io.LimitReader(dec.Buffered(), 4096))
+	for _, c := range buf {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' {
+			break
+		}
+		off++
+	}
+	return off
+}
+
+// lineTracker counts lines in what a reader hands out, so that a byte offset the JSON
+// decoder reports turns into a line and column. It keeps only the line starts not yet
+// asked about (offsets are asked for in increasing order), so memory stays small.
+type lineTracker struct {
+	r      io.Reader
+	off    int64   // bytes read
+	starts []int64 // offsets of line starts after the last one asked about
+	line   int     // line number of lineStart
+	start  int64   // offset of the start of that line
+}
+
+func (t *lineTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			t.starts = append(t.starts, t.off+int64(i)+1)
+		}
+	}
+	t.off += int64(n)
+	return n, err
+}
+
+// pos returns the 1-based line and column (in bytes) of offset off.
+func (t *lineTracker) pos(off int64) (line, col int) {
+	i := 0
+	for i < len(t.starts) && t.starts[i] <= off {
+		i++
+	}
+	if i > 0 {
+		t.line += i
+		t.start = t.starts[i-1]
+		t.starts = t.starts[i:]
+	}
+	return t.line + 1, int(off-t.start) + 1
 }
 
 // jsonInputError names the file, the record (when known) and the byte offset. JSON input
@@ -227,6 +299,7 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 		return nil, csvInputError(name, skippedLines, err)
 	}
 	cols := make([]string, len(header))
+	colName := map[string]string{} // field -> the header cell that names it
 	seen := map[string]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -251,26 +324,36 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 		}
 		seen[key] = true
 		cols[i] = h
+		colName[h] = strings.TrimSpace(header[i])
 	}
+	row := 1 // the header; a spreadsheet numbers it 1
 	next := func() (validate.Contact, error) {
-		row, err := cr.Read()
+		rec, err := cr.Read()
 		if err != nil {
 			if err == io.EOF {
 				return validate.Contact{}, io.EOF
 			}
 			return validate.Contact{}, csvInputError(name, skippedLines, err)
 		}
-		if len(row) != len(cols) {
+		row++
+		if len(rec) != len(cols) {
 			line, _ := cr.FieldPos(0)
-			return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, line+skippedLines, fieldCount(len(row)), len(cols))
+			return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, line+skippedLines, fieldCount(len(rec)), len(cols))
 		}
-		var rec validate.Contact
-		for i, v := range row {
-			rec.Set(cols[i], v) // cannot fail: the header was checked
+		var c validate.Contact
+		for i, v := range rec {
+			c.Set(cols[i], v) // cannot fail: the header was checked
 		}
-		return rec, nil
+		return c, nil
 	}
-	return &contactSource{next: next}, nil
+	at := func() Diagnostic { return Diagnostic{File: name, Row: row} }
+	column := func(field string) string {
+		if c, ok := colName[field]; ok {
+			return c
+		}
+		return field // a rule about a field the file has no column for
+	}
+	return &contactSource{next: next, at: at, column: column}, nil
 }
 
 func fieldCount(n int) string {
@@ -302,38 +385,40 @@ type contactWriter struct {
 	values bool
 	n      int
 	buf    []byte
+	src    *contactSource
+	dw     *diagWriter // text: the diagnostic listing
 }
 
 func (cw *contactWriter) record(index int, subjectKey string, findings []validate.Finding) error {
 	b := cw.buf[:0]
+	at := cw.src.at()
 	if cw.text {
 		for _, f := range findings {
-			b = append(b, "record "...)
-			b = strconv.AppendInt(b, int64(index), 10)
+			d := at
+			d.Severity, d.Code, d.Message = "error", string(f.Code), f.Message
+			if d.Row > 0 {
+				d.Column = cw.src.column(f.Field)
+			} else if f.Field != "" {
+				d.Message = f.Field + ": " + f.Message
+			}
 			if subjectKey != "" {
-				b = append(b, " (subjectKey "...)
-				b = appendTextValue(b, subjectKey)
-				b = append(b, ')')
+				d.Message += " (subjectKey " + string(appendTextValue(nil, subjectKey)) + ")"
 			}
-			b = append(b, ": "...)
-			if f.Field != "" {
-				b = append(b, f.Field...)
-				b = append(b, ": "...)
-			}
-			b = append(b, f.Code...)
-			b = append(b, ": "...)
-			b = append(b, f.Message...)
 			if cw.values {
-				b = append(b, " (value "...)
-				b = strconv.AppendQuote(b, f.Value)
-				if f.Suggestion != "" {
-					b = append(b, ", suggestion "...)
-					b = strconv.AppendQuote(b, f.Suggestion)
+				d.Value = f.Value
+				if d.Value == "" {
+					d.Message += ` (value "")`
 				}
-				b = append(b, ')')
+				if f.Suggestion != "" {
+					d.Message += " (suggestion " + strconv.Quote(f.Suggestion) + ")"
+				}
 			}
-			b = append(b, '\n')
+			if err := cw.dw.Write(d); err != nil {
+				return err
+			}
 		}
+		cw.n++
+		return nil
 	} else {
 		if cw.n == 0 {
 			b = append(b, "[\n"...)
@@ -342,6 +427,17 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 		}
 		b = append(b, `{"index":`...)
 		b = strconv.AppendInt(b, int64(index), 10)
+		b = append(b, `,"file":`...)
+		b = jsontext.AppendString(b, at.File)
+		if at.Row > 0 {
+			b = append(b, `,"row":`...)
+			b = strconv.AppendInt(b, int64(at.Row), 10)
+		} else {
+			b = append(b, `,"line":`...)
+			b = strconv.AppendInt(b, int64(at.Line), 10)
+			b = append(b, `,"col":`...)
+			b = strconv.AppendInt(b, int64(at.Col), 10)
+		}
 		b = append(b, `,"subjectKey":`...)
 		b = jsontext.AppendString(b, subjectKey)
 		b = append(b, `,"errors":[`...)
@@ -351,7 +447,11 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 			}
 			b = append(b, `{"field":`...)
 			b = jsontext.AppendString(b, f.Field)
-			b = append(b, `,"code":`...)
+			if at.Row > 0 {
+				b = append(b, `,"column":`...)
+				b = jsontext.AppendString(b, cw.src.column(f.Field))
+			}
+			b = append(b, `,"severity":"error","code":`...)
 			b = jsontext.AppendString(b, string(f.Code))
 			b = append(b, `,"message":`...)
 			b = jsontext.AppendString(b, f.Message)
@@ -375,7 +475,7 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 
 func (cw *contactWriter) finish() error {
 	if cw.text {
-		return nil
+		return cw.dw.Close()
 	}
 	end := "\n]\n"
 	if cw.n == 0 {

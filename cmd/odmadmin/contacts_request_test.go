@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -51,12 +52,8 @@ func TestContactsRequestContext(t *testing.T) {
 			continue
 		}
 		var got []string
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			for _, f := range strings.Split(line, ": ") {
-				if strings.HasPrefix(f, "errorCode.") {
-					got = append(got, f)
-				}
-			}
+		for _, m := range regexp.MustCompile(`(?m): error (errorCode\.\S+): `).FindAllStringSubmatch(out, -1) {
+			got = append(got, m[1])
 		}
 		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("%s: contacts %q: codes %v, want %v\n%s", tc.reason, tc.args, got, tc.want, out)
@@ -68,7 +65,8 @@ func TestContactsRequestContext(t *testing.T) {
 func TestContactsBulkCSV(t *testing.T) {
 	in := "ParticipantID,FirstName,LastName,EmailAddress,MobileNumber\nSS-1,Ada,Example,ada@example.org,+1 (555) 555-1212\nSS-2,Alan,Sample,alan@example.org,+44 2071234567\n"
 	code, out, stderr := runCmd(strings.NewReader(in), "contacts", "--format", "text", "--values")
-	want := `record 0 (subjectKey SS-1): phoneNumber: errorCode.invalidPhoneNumber: phone number is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits; it has exactly one form the server takes, given as the suggestion when values are shown (value "+1 (555) 555-1212", suggestion "+1 5555551212")` + "\n"
+	// Row 2 (the header is row 1), the column as the header names it.
+	want := `<stdin>:2:MobileNumber: error errorCode.invalidPhoneNumber: phone number is not in the form "+CC NUMBER": a plus sign, a 1-3 digit country code, one space and 1-14 digits; it has exactly one form the server takes, given as the suggestion when values are shown (subjectKey SS-1) (suggestion "+1 5555551212") (value "+1 (555) 555-1212")` + "\n"
 	if code != 1 || out != want {
 		t.Errorf("bulk CSV headers ParticipantID, FirstName, LastName, EmailAddress, MobileNumber; the phone finding suggests +1 5555551212:\nexit %d\n%s%s", code, out, stderr)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -27,12 +28,18 @@ func runCmd(stdin io.Reader, args ...string) (code int, stdout, stderr string) {
 // a missing "value" key from an empty one.
 type contactResult struct {
 	Index      int    `json:"index"`
+	File       string `json:"file"`
+	Row        int    `json:"row"`  // CSV: the spreadsheet row, header = 1
+	Line       int    `json:"line"` // JSON: where the record starts
+	Col        int    `json:"col"`
 	SubjectKey string `json:"subjectKey"`
 	Errors     []struct {
-		Field   string  `json:"field"`
-		Code    string  `json:"code"`
-		Message string  `json:"message"`
-		Value   *string `json:"value"`
+		Field    string  `json:"field"`
+		Column   string  `json:"column"` // CSV: the header that names the field
+		Severity string  `json:"severity"`
+		Code     string  `json:"code"`
+		Message  string  `json:"message"`
+		Value    *string `json:"value"`
 		// Suggestion is set only with --values, for a phone number with one valid form.
 		Suggestion *string `json:"suggestion"`
 	} `json:"errors"`
@@ -58,11 +65,12 @@ func decodeResults(t *testing.T, stdout string) []contactResult {
 	return out
 }
 
-// TestContactsTextLine checks the text format against the issue's own example line.
+// TestContactsTextLine checks the text format: FILE:ROW:COLUMN: error CODE: message, the
+// fourth record being row 5 of a spreadsheet (the header is row 1).
 func TestContactsTextLine(t *testing.T) {
 	in := "subjectKey,firstName\nSS-0,Ada\nSS-A,Ada\nSS-B,Ada\nSS-1," + strings.Repeat("x", 36) + "\n"
 	code, stdout, stderr := runCmd(strings.NewReader(in), "contacts", "--format", "text")
-	want := "record 3 (subjectKey SS-1): firstName: errorCode.firstNameTooLong: first name is 36 characters, over the limit of 35\n"
+	want := "<stdin>:5:firstName: error errorCode.firstNameTooLong: first name is 36 characters, over the limit of 35 (subjectKey SS-1)\n"
 	if code != 1 || stdout != want || stderr != "" {
 		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", code, stdout, want, stderr)
 	}
@@ -83,6 +91,7 @@ func TestContactsJSONAndCSVAgree(t *testing.T) {
 	}
 	var outputs []string
 	for _, file := range []string{"mixed.csv", "mixed.json"} {
+		path := filepath.Join("testdata", "contacts", file)
 		code, stdout, stderr := runCmd(nil, "contacts", filepath.Join("testdata", "contacts", file))
 		if code != 1 || stderr != "" {
 			t.Fatalf("%s: exit %d, stderr %q", file, code, stderr)
@@ -102,8 +111,20 @@ func TestContactsJSONAndCSVAgree(t *testing.T) {
 			if r.Index != i || r.SubjectKey != wants[i].subjectKey || fmt.Sprint(got) != fmt.Sprint(wants[i].codes) {
 				t.Errorf("%s record %d: got %d %q %v, want %q %v", file, i, r.Index, r.SubjectKey, got, wants[i].subjectKey, wants[i].codes)
 			}
+			// Both fixtures hold one record per line after the header or the "[" line: the
+			// CSV's spreadsheet row and the JSON record's line are both i+2.
+			if file == "mixed.csv" && (r.Row != i+2 || r.Line != 0) || file == "mixed.json" && (r.Line != i+2 || r.Col != 3 || r.Row != 0) || r.File != path {
+				t.Errorf("%s record %d: at %s row %d line %d col %d", file, i, r.File, r.Row, r.Line, r.Col)
+			}
+			for _, e := range r.Errors {
+				if e.Severity != "error" || (file == "mixed.csv") != (e.Column == e.Field) {
+					t.Errorf("%s record %d: error %+v: severity error, and the column (CSV only)", file, i, e)
+				}
+			}
 		}
-		outputs = append(outputs, stdout)
+		// Apart from where each record is, the outputs agree.
+		pos := regexp.MustCompile(`"file":"[^"]*",("row":\d+|"line":\d+,"col":\d+),|,"column":"[^"]*"`)
+		outputs = append(outputs, pos.ReplaceAllString(stdout, ""))
 	}
 	if outputs[0] != outputs[1] {
 		t.Errorf("CSV and JSON input gave different output:\n%s\n%s", outputs[0], outputs[1])
@@ -146,7 +167,7 @@ func TestContactsExitCodes(t *testing.T) {
 	}{
 		{name: "valid-csv", reason: "every record valid: exit 0", args: []string{"testdata/contacts/valid.csv"}, code: 0},
 		{name: "valid-stdin-dash", reason: "- reads stdin", stdin: `[{"subjectKey":"SS-1"}]`, args: []string{"-"}, code: 0,
-			stdout: "[\n{\"index\":0,\"subjectKey\":\"SS-1\",\"errors\":[]}\n]\n"},
+			stdout: "[\n{\"index\":0,\"file\":\"<stdin>\",\"line\":1,\"col\":2,\"subjectKey\":\"SS-1\",\"errors\":[]}\n]\n"},
 		{name: "empty-array", reason: "no records are all valid", stdin: " \n[]", code: 0, stdout: "[]\n"},
 		{name: "header-only", reason: "a CSV header without rows has no records", stdin: "subjectKey,firstName\n", code: 0, stdout: "[]\n"},
 		{name: "header-only-text", reason: "text output of no violations is empty", stdin: "subjectKey\n", args: []string{"--format", "text"}, code: 0},
@@ -230,7 +251,7 @@ func TestContactsRegistered(t *testing.T) {
 func TestContactsTextQuotesSubjectKey(t *testing.T) {
 	in := `[{"subjectKey":"SS 1\n","firstName":"` + strings.Repeat("x", 36) + `"}]`
 	_, stdout, _ := runCmd(strings.NewReader(in), "contacts", "--format", "text")
-	if !strings.HasPrefix(stdout, `record 0 (subjectKey "SS 1\n"): firstName:`) || strings.Count(stdout, "\n") != 1 {
+	if !strings.HasPrefix(stdout, `<stdin>:1:2: error errorCode.firstNameTooLong: firstName: `) || !strings.Contains(stdout, `(subjectKey "SS 1\n")`) || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("a subject key with a newline must not break the line format: %q", stdout)
 	}
 }
