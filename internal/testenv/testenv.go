@@ -70,6 +70,12 @@ func (l *skipLog) summary(pkg string) string {
 // is one, and to stderr otherwise (shown with -v, or when the package fails).
 func Main(m *testing.M, pkg string) {
 	code := m.Run()
+	PrintSkips(pkg)
+	os.Exit(code)
+}
+
+// PrintSkips prints Main's summary line; for a TestMain that must call m.Run itself.
+func PrintSkips(pkg string) {
 	if line := skips.summary(pkg); line != "" {
 		fmt.Fprintln(os.Stderr, line)
 		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
@@ -77,7 +83,6 @@ func Main(m *testing.M, pkg string) {
 			tty.Close()
 		}
 	}
-	os.Exit(code)
 }
 
 // Xmllint returns the path of xmllint or skips the test.
