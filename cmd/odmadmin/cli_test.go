@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/mapping"
 )
 
 // cmdInputs names, for each command, arguments that make it run successfully (or answer
@@ -222,5 +224,19 @@ func TestInterrupted(t *testing.T) {
 		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 			t.Errorf("%s: left %d files in the output directory", name, len(entries))
 		}
+	}
+}
+
+// TestMappingDiagnostic: a reader warning that travels as a mapping warning gets its
+// file, line and column back; a merged warning is placed at the file.
+func TestMappingDiagnostic(t *testing.T) {
+	d := mappingDiagnostic("in.xml", mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1,
+		Message: "in.xml:11:10: odm: non-standard content: empty Address element"})
+	if got := d.String(); got != "in.xml:11:10: warning mapping.quirk: empty Address element" {
+		t.Errorf("reader warning: %q", got)
+	}
+	d = mappingDiagnostic("in.xml", mapping.Warning{Code: mapping.CodeUnrepresentable, Field: "User/phones", Count: 2, Subject: "User a", Message: "no phones"})
+	if got := d.String(); got != "in.xml: warning mapping.unrepresentable: User/phones: no phones (2 values, first: User a)" || d.Count != 2 {
+		t.Errorf("merged warning: %q (count %d)", got, d.Count)
 	}
 }

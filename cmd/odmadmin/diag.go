@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -270,6 +271,13 @@ func odmDiagnostic(x *odm.Error, severity string) Diagnostic {
 // mappingDiagnostic turns a mapping warning into a Diagnostic of file name. Mapping
 // merges warnings of one kind; Count carries how many occurrences it stands for.
 func mappingDiagnostic(name string, w mapping.Warning) Diagnostic {
+	// A reader warning carried as a mapping warning holds its position in its text
+	// ("file:line:col: odm: ..."): give it back its place in the diagnostic.
+	if m := odmWarningText.FindStringSubmatch(w.Message); m != nil && w.Count <= 1 {
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		return Diagnostic{File: m[1], Line: line, Col: col, Severity: "warning", Code: "mapping." + string(w.Code), Message: m[4]}
+	}
 	msg := w.Message
 	if w.Field != "" {
 		msg = w.Field + ": " + msg
@@ -283,6 +291,9 @@ func mappingDiagnostic(name string, w mapping.Warning) Diagnostic {
 	}
 	return Diagnostic{File: name, Severity: "warning", Code: "mapping." + string(w.Code), Message: msg, Count: w.Count}
 }
+
+// odmWarningText matches the text of an *odm.Error with a position.
+var odmWarningText = regexp.MustCompile(`^(.+):(\d+):(\d+): odm: (?:non-standard content: |content outside the ODM model: )?(.*)$`)
 
 // printDiagnostics lists diagnostics on stderr (unless --quiet), capped and summarized.
 func printDiagnostics(e *env, cmd string, o *outputFlags, ds []Diagnostic) {
