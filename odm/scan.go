@@ -103,19 +103,21 @@ func (t token) node() Node {
 func (t token) is(space, local string) bool { return t.name.Local == local && t.name.Space == space }
 
 type scanner struct {
-	xs       *xmlscan.Scanner
-	opts     ReadOptions
-	version  Version
-	odmNS    string
-	warnings []*Error
-	err      error
-	empty    bool // the last end tag closed an element written as <x/>
-	seenRoot bool
-	names    map[string]string // element and attribute names and prefixes, shared
-	wsCache  map[string]string
-	scratch  [][]entry // layout buffers, one per level of typed nesting, reused
-	level    int
-	cur      token // the token next returned last; overwritten by the following call
+	xs        *xmlscan.Scanner
+	opts      ReadOptions
+	version   Version
+	odmNS     string
+	warnings  []*Error
+	err       error
+	empty     bool // the last end tag closed an element written as <x/>
+	seenRoot  bool
+	names     map[string]string // element and attribute names and prefixes, shared
+	nameCache [256]string
+	vals      []byte // attribute values of the current tag, concatenated
+	wsCache   map[string]string
+	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
+	level     int
+	cur       token // the token next returned last; overwritten by the following call
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
@@ -184,10 +186,20 @@ func (s *scanner) next() (*token, error) {
 		n := s.xs.Name()
 		tk.name = Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}
 		if as := s.xs.Attrs(); len(as) > 0 {
+			// One string holds every value of the tag: one allocation instead of one per
+			// attribute. The values belong to the same record, so they live as long.
+			s.vals = s.vals[:0]
+			for i := range as {
+				s.vals = append(s.vals, as[i].Value...)
+			}
+			all := string(s.vals)
 			attrs := make([]Attr, len(as))
+			off := 0
 			for i := range as {
 				a := &as[i]
-				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: string(a.Value)}
+				v := all[off : off+len(a.Value)]
+				off += len(a.Value)
+				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: v}
 			}
 			tk.attrs = attrs
 		}
@@ -212,17 +224,23 @@ func (s *scanner) next() (*token, error) {
 }
 
 // name returns b as a string shared by every occurrence: a file has few distinct names.
+// A small direct-mapped cache in front of the map answers most look-ups with one compare.
 func (s *scanner) name(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if v, ok := s.names[string(b)]; ok {
+	h := (uint(len(b))*131 + uint(b[0])*31 + uint(b[len(b)-1])*7 + uint(b[len(b)/2])) % uint(len(s.nameCache))
+	if v := s.nameCache[h]; v == string(b) {
 		return v
 	}
-	v := string(b)
-	if len(s.names) < 4096 {
-		s.names[v] = v
+	v, ok := s.names[string(b)]
+	if !ok {
+		v = string(b)
+		if len(s.names) < 4096 {
+			s.names[v] = v
+		}
 	}
+	s.nameCache[h] = v
 	return v
 }
 

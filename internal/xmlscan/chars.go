@@ -11,8 +11,11 @@ var (
 	attrStop [256]bool
 	// plainStop: bytes that need a look in comments, PIs, CDATA and DOCTYPE bodies.
 	plainStop [256]bool
-	// nameByte: ASCII bytes allowed inside a name; non-ASCII bytes are checked as runes.
-	nameByte [256]bool
+	// nameFast: ASCII bytes allowed inside a name, colon excepted; the colon and non-ASCII
+	// bytes (checked as runes) leave the fast loop.
+	nameFast [256]bool
+	// nameFirst: ASCII bytes that may begin a name (colon excepted).
+	nameFirst [256]bool
 	// spaceByte: XML white space (S).
 	spaceByte [256]bool
 )
@@ -24,8 +27,8 @@ func init() {
 		textStop[c] = ctl || hi || c == '<' || c == '&' || c == '\r' || c == ']'
 		attrStop[c] = ctl || hi || c == '<' || c == '&' || c == '\t' || c == '\n' || c == '\r'
 		plainStop[c] = ctl || hi
-		nameByte[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '_' || c == ':' || c == '.' || c == '-' || hi
+		nameFirst[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+		nameFast[c] = nameFirst[c] || '0' <= c && c <= '9' || c == '.' || c == '-'
 		spaceByte[c] = c == ' ' || c == '\t' || c == '\n' || c == '\r'
 	}
 }

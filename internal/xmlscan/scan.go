@@ -546,13 +546,7 @@ func (s *Scanner) scanName(b []byte, i int) (int, int, error) {
 	start := i
 	colon := -1
 	for {
-		for i < len(b) && nameByte[b[i]] && b[i] < 0x80 {
-			if b[i] == ':' {
-				if colon >= 0 {
-					return 0, 0, s.errAt(i, ErrSyntax, "a name with more than one colon")
-				}
-				colon = i
-			}
+		for i < len(b) && nameFast[b[i]] {
 			i++
 		}
 		if i == len(b) {
@@ -561,7 +555,16 @@ func (s *Scanner) scanName(b []byte, i int) (int, int, error) {
 			}
 			break
 		}
-		if b[i] < 0x80 {
+		c := b[i]
+		if c == ':' {
+			if colon >= 0 {
+				return 0, 0, s.errAt(i, ErrSyntax, "a name with more than one colon")
+			}
+			colon = i
+			i++
+			continue
+		}
+		if c < 0x80 {
 			break
 		}
 		if !utf8.FullRune(b[i:]) && !s.eof {
@@ -590,7 +593,7 @@ func (s *Scanner) scanName(b []byte, i int) (int, int, error) {
 
 func startsName(b []byte) bool {
 	if b[0] < 0x80 {
-		return isNameStart(rune(b[0])) && b[0] != ':'
+		return nameFirst[b[0]]
 	}
 	r, _ := utf8.DecodeRune(b)
 	return isNameStart(r)
