@@ -8,6 +8,8 @@ package odm
 // code (or read from JSON without a "layout") is laid out in schema order with vendor
 // content after the standard children, unless a recorded slot says where it stood.
 
+import "strings"
+
 type planItem struct {
 	ws   string
 	ki   int    // index in spec.kids, -1 for a node
@@ -170,13 +172,19 @@ func (x *xw) typed(m model, nl string) {
 func (x *xw) typedText(m model, ext *Ext, qn string) {
 	text := *m.textPtr(0)
 	if ext.src != nil {
-		var orig string
+		// Compare the text as read, piece by piece, with the value: building the
+		// concatenation with += would be quadratic in the pieces (text split by comments).
+		rest, same := text, true
 		for _, e := range ext.src.lay {
 			if t, ok := e.node.(*Text); ok {
-				orig += t.Data
+				if !strings.HasPrefix(rest, t.Data) {
+					same = false
+					break
+				}
+				rest = rest[len(t.Data):]
 			}
 		}
-		if orig == text {
+		if same && rest == "" {
 			if len(ext.src.lay) == 0 && ext.src.empty {
 				x.str("/>")
 				x.pop()

@@ -23,6 +23,9 @@ var (
 	ErrTokenTooLarge = errors.New("token too large")
 	// ErrInputTooLarge: the input is longer than ReadOptions.MaxInputBytes.
 	ErrInputTooLarge = errors.New("input too large")
+	// ErrTooManyNodes: a typed AdminData element has more child nodes than
+	// ReadOptions.MaxNodes.
+	ErrTooManyNodes = errors.New("too many child nodes")
 	// ErrJSON: the JSON form is malformed or does not follow the documented shape.
 	ErrJSON = errors.New("invalid ODM JSON")
 	// ErrQuirk marks a warning about input that a real producer writes but that departs

@@ -23,6 +23,7 @@ const (
 	DefaultMaxDepth      = 256
 	DefaultMaxTokenBytes = 10 << 20
 	DefaultMaxAttrs      = 1024
+	DefaultMaxNodes      = 100000
 )
 
 // ReadOptions configure decoding. The zero value is ready to use.
@@ -48,6 +49,23 @@ type ReadOptions struct {
 	// bytes per attribute, so a tag of a million tiny attributes would cost far more memory
 	// than its size suggests. Default (0): DefaultMaxAttrs. Negative: no limit.
 	MaxAttrs int
+	// MaxNodes limits the child nodes (elements, text pieces, comments, PIs) of one typed
+	// AdminData value (a User, a Location, one of their text elements, ...), which is held in
+	// memory whole: real exports have at most hundreds, while a User with a million vendor
+	// children or a TranslatedText split by a million comments would cost hundreds of MiB.
+	// Default (0): DefaultMaxNodes. Negative: no limit.
+	MaxNodes int
+}
+
+// maxNodes resolves MaxNodes; "no limit" is the largest int, so callers compare directly.
+func (o ReadOptions) maxNodes() int {
+	switch {
+	case o.MaxNodes == 0:
+		return DefaultMaxNodes
+	case o.MaxNodes < 0:
+		return int(^uint(0) >> 1)
+	}
+	return o.MaxNodes
 }
 
 func (o ReadOptions) maxAttrs() int {

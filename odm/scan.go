@@ -114,6 +114,7 @@ type scanner struct {
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
 	vals      []byte // attribute values of the current tag, concatenated
+	maxNodes  int    // ReadOptions.MaxNodes resolved: child nodes of one typed element
 	wsCache   map[string]string
 	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
 	level     int
@@ -121,7 +122,7 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
-	s := &scanner{opts: opts, wsCache: make(map[string]string), names: make(map[string]string)}
+	s := &scanner{opts: opts, wsCache: make(map[string]string), names: make(map[string]string), maxNodes: opts.maxNodes()}
 	in, err := prepareInput(ctxio.Reader(opts.Context, r))
 	if err != nil {
 		s.err = s.locate(err, 1, 1)
@@ -301,6 +302,11 @@ func (s *scanner) tokenError(err error) error {
 	return s.fail(sentinel, xe.Msg, xe.Line, xe.Col)
 }
 
+// tooManyNodes is the error for a typed element with more child nodes than the limit.
+func (s *scanner) tooManyNodes(name string, tk *token) error {
+	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit", tk.line, tk.col)
+}
+
 // wasEmpty reports whether the end tag just read closed an element written as <x/>.
 func (s *scanner) wasEmpty() bool { return s.empty }
 
@@ -385,6 +391,9 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 		tk, err := s.next()
 		if err != nil {
 			return err
+		}
+		if len(lay) >= s.maxNodes && tk.kind != tEnd {
+			return s.tooManyNodes(sp.name, tk)
 		}
 		switch tk.kind {
 		case tEnd:
@@ -555,10 +564,14 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 		return en.node.(*Element)
 	}
 	first := true
+	nodes := 0
 	for {
 		tk, err := s.next()
 		if err != nil {
 			return en, err
+		}
+		if nodes++; nodes > s.maxNodes && tk.kind != tEnd {
+			return en, s.tooManyNodes(start.name.Local, tk)
 		}
 		switch tk.kind {
 		case tEnd:
