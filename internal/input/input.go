@@ -219,7 +219,10 @@ func (in *Input) XML() io.Reader {
 	return text
 }
 
-var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+// xmlDeclEncoding matches the encoding of a real XML declaration only: at the very start
+// (after a byte-order mark at most) and with "xml" followed by white space, so that a PI
+// such as <?xmlx encoding="..."?> is never taken for one and never rewritten.
+var xmlDeclEncoding = regexp.MustCompile(`^(?:\x{FEFF})?<\?xml[ \t\r\n][^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
 
 // Raw returns the input's bytes as they are (an ODM reader decodes XML's encodings).
 func (in *Input) Raw() io.Reader {

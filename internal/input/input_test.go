@@ -287,3 +287,37 @@ func FuzzCSVTable(f *testing.F) {
 		}
 	})
 }
+
+// TestXMLDeclarationOnlyAtStart checks what XML() does to the encoding named in UTF-16
+// input: the real declaration's encoding becomes UTF-8, since the text handed on is UTF-8,
+// while a PI whose target merely begins with "xml", or a declaration-like text that is not
+// at the very start, is passed on as it was read.
+func TestXMLDeclarationOnlyAtStart(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"real declaration: rewritten", `<?xml version="1.0" encoding="UTF-16"?><ODM/>`,
+			`<?xml version="1.0" encoding="UTF-8"?><ODM/>`},
+		{"PI named xmlx is no declaration: kept", `<?xmlx encoding="UTF-16"?><ODM/>`,
+			`<?xmlx encoding="UTF-16"?><ODM/>`},
+		{"not at the very start: kept", ` <?xml version="1.0" encoding="UTF-16"?><ODM/>`,
+			` <?xml version="1.0" encoding="UTF-16"?><ODM/>`},
+		{"a PI before the root that mentions encoding: kept", `<?xml version="1.0"?><?xml-stylesheet encoding="UTF-16"?><ODM/>`,
+			`<?xml version="1.0"?><?xml-stylesheet encoding="UTF-16"?><ODM/>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := New(bytes.NewReader(utf16le(tc.doc, true)), "t.xml", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(in.XML())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("XML() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
