@@ -110,6 +110,7 @@ func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []
 	}
 	var hits []hit
 	try := func(u *mapping.User) {
+		p.compared++
 		if d := distance(login, strings.ToLower(u.Login), 2); d <= 2 {
 			hits = append(hits, hit{u, d})
 		}

@@ -185,9 +185,12 @@ type planner struct {
 	// nearDirect and nearSearches are the constants of the same names; tests lower them
 	// to run the index on small inputs.
 	nearDirect, nearSearches int
-	sites                    map[string]string // OID, folded OID, number or name → OID
-	roles                    map[string]bool   // folded role names the export uses
-	seen                     map[string]int    // lower-case login → first row
+	// compared counts the user names near has compared with an edit distance, so that a
+	// test can show the work per row does not grow with the size of a same-name group.
+	compared int
+	sites    map[string]string // OID, folded OID, number or name → OID
+	roles    map[string]bool   // folded role names the export uses
+	seen     map[string]int    // lower-case login → first row
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
