@@ -571,10 +571,12 @@ func (s *Scanner) scanName(b []byte, i int) (int, int, error) {
 			return 0, 0, errMore
 		}
 		r, n := utf8.DecodeRune(b[i:])
+		// U+FFFD is a legal name character, so a byte that is no UTF-8 must be caught
+		// before the name-character test, which would let its RuneError through.
+		if r == utf8.RuneError && n == 1 {
+			return 0, 0, s.errAt(i, ErrEncoding, "invalid UTF-8")
+		}
 		if !isNameChar(r) {
-			if r == utf8.RuneError && n == 1 {
-				return 0, 0, s.errAt(i, ErrEncoding, "invalid UTF-8")
-			}
 			return 0, 0, s.errAt(i, ErrSyntax, "a character not allowed in a name")
 		}
 		i += n

@@ -88,6 +88,8 @@ func TestErrors(t *testing.T) {
 		{"ctl", "control characters are not XML", "<a>\x02</a>", Options{}, ErrEncoding},
 		{"utf8", "invalid UTF-8", "<a>\xc3</a>", Options{}, ErrEncoding},
 		{"comment-utf8", "invalid UTF-8 in a comment", "<a><!--\xff--></a>", Options{}, ErrEncoding},
+		{"name-utf8", "invalid UTF-8 inside an element name (U+FFFD, what a decoder makes of it, is a name character)", "<a\xe9\xff/>", Options{}, ErrEncoding},
+		{"attr-name-utf8", "invalid UTF-8 inside an attribute name", "<a b\xff=\"1\"/>", Options{}, ErrEncoding},
 		{"two-roots", "one root", `<a/><a/>`, Options{}, ErrSyntax},
 		{"after", "nothing but misc after the root", `<a/>x`, Options{}, ErrSyntax},
 		{"cdata-outside", "CDATA only inside the root", `<![CDATA[x]]><a/>`, Options{}, ErrSyntax},
