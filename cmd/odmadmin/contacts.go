@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 	"github.com/odmadmin/odmadmin/validate"
 )
@@ -177,7 +178,8 @@ func newContactSource(r io.Reader, name string, values bool) (*contactSource, er
 }
 
 func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
-	lt := &lineTracker{r: r}
+	g := &recordGuard{r: r, max: maxContactRecord}
+	lt := &lineTracker{r: g}
 	dec := json.NewDecoder(lt)
 	var line, col int
 	if _, err := dec.Token(); err != nil { // the '[' seen by the sniffer
@@ -212,6 +214,7 @@ func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
 			return validate.Contact{}, jsonInputError(name, dec, i, errors.New("null instead of a record object"))
 		}
 		i++
+		g.mark(dec.InputOffset())
 		return *rec, nil
 	}
 	at := func() Diagnostic { return Diagnostic{File: name, Line: line, Col: col} }
@@ -291,7 +294,8 @@ func jsonInputError(name string, dec *json.Decoder, index int, err error) error 
 }
 
 func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*contactSource, error) {
-	cr := csv.NewReader(r)
+	g := &recordGuard{r: r, max: maxContactRecord}
+	cr := csv.NewReader(g)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // counted below, to say how many fields were expected
 	header, err := cr.Read()
@@ -333,9 +337,13 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 			if err == io.EOF {
 				return validate.Contact{}, io.EOF
 			}
+			if errors.Is(err, inp.ErrLimit) {
+				return validate.Contact{}, fmt.Errorf("%s:%d: %w", name, row+1, err)
+			}
 			return validate.Contact{}, csvInputError(name, skippedLines, err)
 		}
 		row++
+		g.mark(cr.InputOffset())
 		if len(rec) != len(cols) {
 			line, _ := cr.FieldPos(0)
 			return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, line+skippedLines, fieldCount(len(rec)), len(cols))
@@ -353,8 +361,45 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 		}
 		return field // a rule about a field the file has no column for
 	}
+	g.mark(cr.InputOffset()) // the header
 	return &contactSource{next: next, at: at, column: column}, nil
 }
+
+// maxContactRecord bounds one contact record, CSV row or JSON object: a record is a few
+// hundred bytes of the API's fields, and neither encoding/csv nor encoding/json limits
+// what it buffers for one (an unclosed quote would read the whole file into one field).
+const maxContactRecord = 8 << 20
+
+// recordGuard fails reading once more than max bytes (plus what a parser reads ahead)
+// have been read past the end of the last complete record, so that memory stays bounded
+// whatever the input: "constant memory" holds for hostile files too.
+type recordGuard struct {
+	r    io.Reader
+	max  int64
+	read int64 // bytes handed out
+	end  int64 // parser offset of the end of the last record
+	err  error
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	left := g.max + 64<<10 - (g.read - g.end) // 64 KiB for what a parser reads ahead
+	if left <= 0 {
+		g.err = fmt.Errorf("%w: a record longer than %d bytes (an unclosed quote, or not a file of contact records?)", inp.ErrLimit, g.max)
+		return 0, g.err
+	}
+	if int64(len(p)) > left {
+		p = p[:left] // a decoder asks for more and more as its buffer grows
+	}
+	n, err := g.r.Read(p)
+	g.read += int64(n)
+	return n, err
+}
+
+// mark records the parser's offset at the end of a complete record.
+func (g *recordGuard) mark(off int64) { g.end = off }
 
 func fieldCount(n int) string {
 	if n == 1 {

@@ -398,3 +398,58 @@ func BenchmarkContacts(b *testing.B) {
 		})
 	}
 }
+
+// hugeRecordReader hands out head, then fill bytes up to n bytes in all, counting what was read.
+type hugeRecordReader struct {
+	head      string
+	fill      byte
+	n, read   int64
+	tailAfter string
+}
+
+func (r *hugeRecordReader) Read(p []byte) (int, error) {
+	if r.read >= r.n {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && r.read < r.n {
+		switch {
+		case r.read < int64(len(r.head)):
+			p[k] = r.head[r.read]
+		case r.read >= r.n-int64(len(r.tailAfter)):
+			p[k] = r.tailAfter[r.read-(r.n-int64(len(r.tailAfter)))]
+		default:
+			p[k] = r.fill
+		}
+		k++
+		r.read++
+	}
+	return k, nil
+}
+
+// TestContactsRecordLimit feeds records far longer than any contact (an unclosed quote, a
+// huge field, a huge JSON string): the command must refuse with exit 2 and one line naming
+// the limit, having read only a little past the limit, not the whole 64 MiB input (neither
+// encoding/csv nor encoding/json bounds what it buffers for one record).
+func TestContactsRecordLimit(t *testing.T) {
+	const size = 64 << 20
+	tests := []struct {
+		name, head, tail, where string
+	}{
+		{"a huge CSV field", "subjectKey,emailAddress\nSS-1,a@example.org\n", ",x@example.org\n", "<stdin>:3:"},
+		{"an unclosed quote", "subjectKey,emailAddress\n\"", "\n", "<stdin>:2:"},
+		{"a huge JSON string", `[{"subjectKey":"SS-1"},{"subjectKey":"`, `"}]`, "record 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &hugeRecordReader{head: tc.head, fill: 'a', n: size, tailAfter: tc.tail}
+			code, _, stderr := runCmd(r, "contacts", "--format", "text")
+			if code != 2 || !strings.Contains(stderr, "input limit exceeded") || !strings.Contains(stderr, tc.where) || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q: want exit 2 and one line at %s naming the limit", code, stderr, tc.where)
+			}
+			if r.read > 12<<20 {
+				t.Errorf("read %d MiB of the input before refusing it; want the limit (8 MiB) and a little read-ahead", r.read>>20)
+			}
+		})
+	}
+}
