@@ -37,6 +37,8 @@ Messages name users by login only; the changes hold the upload's values.
 
 Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where",
 "old", "new"}], "warnings": [{"code", "message"}]}]}, or text (one block per row).
+The warnings are also listed on stderr as FILE:ROW: warning plan.CODE: message, with a
+count per code (--max caps the listing, --quiet leaves it out).
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -75,7 +77,7 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return usagef(e, "plan", "%v", err)
 	}
-	rows, err := readUpload(e, *upload, *study, inOpts)
+	rows, src, err := readUpload(e, *upload, *study, inOpts)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
@@ -100,37 +102,64 @@ func runPlan(e *env, args []string) int {
 		return fail(e, "plan", err)
 	}
 	if p.Warnings() > 0 {
+		// The report carries the warnings too; stderr lists them in the diagnostic format
+		// every command uses, capped by --max and summarized per code.
+		printDiagnostics(e, "plan", o, planDiagnostics(p, src))
 		return 1
 	}
 	return 0
 }
 
+// uploadSource is where the upload's rows came from, for diagnostics.
+type uploadSource struct {
+	name  string
+	table bool // a CSV or workbook: Action.Row is the spreadsheet row
+}
+
+// planDiagnostics turns a plan's warnings into diagnostics at the upload's rows (a
+// directory upload has no rows: its users are counted from 1 in the message instead).
+func planDiagnostics(p *plan.Plan, src uploadSource) []Diagnostic {
+	var ds []Diagnostic
+	for _, a := range p.Actions {
+		for _, w := range a.Warnings {
+			d := Diagnostic{File: src.name, Severity: "warning", Code: "plan." + string(w.Code), Message: w.Message}
+			if src.table {
+				d.Row = a.Row
+			} else {
+				d.Message = fmt.Sprintf("user %d: %s", a.Row, w.Message)
+			}
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
 // readUpload reads the upload's rows: the template (CSV or .xlsx) row by row, or a
 // directory (JSON or ODM) user by user.
-func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, error) {
+func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSource, error) {
 	in, err := openAny(e, path, o)
 	if err != nil {
-		return nil, err
+		return nil, uploadSource{}, err
 	}
 	defer in.Close()
 	switch in.Kind {
 	case inp.CSV, inp.XLSX:
 		t, err := in.Table(inp.TableOptions{Sheets: []string{mapping.ClinicalOneSheet}, IsHeader: plan.IsHeader})
 		if err != nil {
-			return nil, err
+			return nil, uploadSource{}, err
 		}
 		defer t.Close()
 		rows, err := plan.ReadTable(t)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t.Name, err)
+			return nil, uploadSource{}, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return rows, nil
+		return rows, uploadSource{name: t.Name, table: true}, nil
 	}
 	d, _, err := readDirectoryFrom(in, mapping.Options{Study: study})
 	if err != nil {
-		return nil, err
+		return nil, uploadSource{}, err
 	}
-	return plan.FromDirectory(d), nil
+	return plan.FromDirectory(d), uploadSource{name: in.Name}, nil
 }
 
 // readExisting reads the current users. One ODM export is streamed and only the users the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,5 +129,57 @@ func TestPlanDirectoryUpload(t *testing.T) {
 	}
 	if code, _, stderr := runSub("", "plan", "--study", "DEMO-01", "--existing", two, "--upload", planDir+"clean.csv"); code != 0 {
 		t.Errorf("--study: exit %d %s", code, stderr)
+	}
+}
+
+// TestPlanDiagnostics checks that plan lists its warnings on stderr in the diagnostic
+// format of every command (FILE:ROW: warning CODE: message, the spreadsheet row with the
+// header as row 1), one line per warning of the plan, then the per-code summary; --max
+// caps the listing, and --quiet leaves stderr empty with the same exit code.
+func TestPlanDiagnostics(t *testing.T) {
+	ex, up := planDir+"existing.xml", planDir+"upload.csv"
+	code, out, stderr := runSub("", "plan", "--existing", ex, "--upload", up)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
+	}
+	var p struct {
+		Actions []struct {
+			Row      int `json:"row"`
+			Warnings []struct {
+				Code string `json:"code"`
+			} `json:"warnings"`
+		} `json:"actions"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, a := range p.Actions {
+		for _, w := range a.Warnings {
+			want = append(want, fmt.Sprintf("%s:%d: warning plan.%s: ", up, a.Row, w.Code))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the sample upload has no warnings: the test checks nothing")
+	}
+	lines := strings.Split(stderr, "\n")
+	if len(lines) < len(want) {
+		t.Fatalf("stderr has %d lines, want at least %d:\n%s", len(lines), len(want), stderr)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("stderr line %d = %q, want it to begin %q", i+1, lines[i], w)
+		}
+	}
+	if !strings.Contains(stderr, fmt.Sprintf("odmadmin plan: %d warnings", len(want))) {
+		t.Errorf("no summary of %d warnings in:\n%s", len(want), stderr)
+	}
+	code, _, stderr = runSub("", "plan", "--existing", ex, "--upload", up, "--max", "1")
+	if code != 1 || strings.Count(stderr, ": warning plan.possibleDuplicateAccount: ") != 1 {
+		t.Errorf("--max 1: exit %d, stderr:\n%s\nwant one listed possibleDuplicateAccount", code, stderr)
+	}
+	code, _, stderr = runSub("", "plan", "--existing", ex, "--upload", up, "--quiet")
+	if code != 1 || stderr != "" {
+		t.Errorf("--quiet: exit %d, stderr %q; want 1 and nothing", code, stderr)
 	}
 }
