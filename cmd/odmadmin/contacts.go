@@ -198,7 +198,8 @@ func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
 			}
 			if tok, err := dec.Token(); err != io.EOF {
 				if err == nil {
-					err = fmt.Errorf("unexpected %v after the closing ]", tok)
+					// The token may be a person's data: say only what kind of value it is.
+					err = fmt.Errorf("unexpected %s after the closing ]", jsonTokenKind(tok))
 				}
 				return validate.Contact{}, jsonInputError(name, dec, -1, err)
 			}
@@ -540,4 +541,22 @@ func appendTextValue(b []byte, s string) []byte {
 		}
 	}
 	return append(b, s...)
+}
+
+// jsonTokenKind names the kind of a JSON token without its value, for messages that must
+// not quote a person's data.
+func jsonTokenKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return fmt.Sprintf("%q", tok) // a bracket or brace carries no data
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a value"
 }

@@ -453,3 +453,23 @@ func TestContactsRecordLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestContactsTrailingDataNamesNoValue checks that JSON after the closing bracket is
+// refused with exit 2 by the kind of value found, never by its text (it may be a person's
+// e-mail address or name).
+func TestContactsTrailingDataNamesNoValue(t *testing.T) {
+	for _, tc := range []struct{ trailing, kind string }{
+		{`"ada.secret@example.org"`, "a string"},
+		{`12345`, "a number"},
+		{`{"emailAddress":"ada.secret@example.org"}`, `"{"`},
+	} {
+		in := `[{"subjectKey":"SS-1"}] ` + tc.trailing
+		code, _, stderr := runCmd(strings.NewReader(in), "contacts")
+		if code != 2 || !strings.Contains(stderr, "unexpected "+tc.kind+" after the closing ]") {
+			t.Errorf("trailing %s: exit %d, stderr %q; want 2 and %q", tc.trailing, code, stderr, tc.kind)
+		}
+		if strings.Contains(stderr, "ada.secret") || strings.Contains(stderr, "12345") {
+			t.Errorf("trailing %s: the message quotes the value: %q", tc.trailing, stderr)
+		}
+	}
+}
