@@ -1,12 +1,14 @@
 package mapping
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/internal/jsontext"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -49,8 +51,18 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 		}
 		return d, append(ws, mws...), nil
 	case input.DirectoryJSON:
+		// A directory is held whole anyway; its bytes are read once and checked for
+		// what encoding/json lets through: a key given twice (the last would win) and
+		// data after the object (it would be ignored).
+		b, err := io.ReadAll(in.Text())
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := jsontext.CheckValue(bytes.NewReader(b)); err != nil {
+			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
+		}
 		var d Directory
-		dec := json.NewDecoder(in.Text())
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
 			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)

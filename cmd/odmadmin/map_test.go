@@ -320,3 +320,24 @@ func TestMapCSVFormulas(t *testing.T) {
 		t.Errorf("--raw-csv: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestMapDirectoryJSONStrict checks that a directory JSON with a key given twice (a second
+// "users" would silently replace the first) or with data after the object is refused with
+// exit 2 and one line that quotes no value.
+func TestMapDirectoryJSONStrict(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"a second users", `{"studies":[],"sites":[],"users":[{"id":"U1","login":"ada"}],"users":[]}`, `duplicate key "users"`},
+		{"a key twice in a user", `{"users":[{"id":"U1","login":"ada","login":"root"}]}`, `duplicate key "login"`},
+		{"data after the object", `{"users":[]} "ada.secret@example.org"`, "after top-level value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runSub(tc.in, "map")
+			if code != 2 || out != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", code, out, stderr, tc.want)
+			}
+			if strings.Contains(stderr, "ada") || strings.Contains(stderr, "root") {
+				t.Errorf("the message quotes a value: %q", stderr)
+			}
+		})
+	}
+}
