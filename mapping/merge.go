@@ -174,7 +174,35 @@ func mergeSite(w *warner, dst, src *Site) {
 
 func mergeUser(w *warner, dst, src *User) {
 	subj := "User " + dst.ID
-	str := func(field string, d *string, s string) { fill(w, "User/"+field, subj, d, s) }
+	mergeFields(dst, src, func(field string) { w.add(CodeMergeConflict, "User/"+field, subj, mergeMsg) })
+	dst.External = dst.External || src.External
+	for _, a := range src.Assignments {
+		if !slices.ContainsFunc(dst.Assignments, a.Equal) {
+			dst.Assignments = append(dst.Assignments, a)
+		}
+	}
+	if dst.Source == nil {
+		dst.Source = cloneSource(src.Source)
+	} else {
+		mergeSource(dst.Source, src.Source)
+	}
+}
+
+// mergeFields folds the person fields of a second record of one user into the first, the
+// part that merging files (Merge) and merging AdminData blocks of one file (the reader)
+// share: an empty field is filled, a field both hold with different values is kept as
+// the first has it and reported through conflict, lists are united, and a missing
+// picture is taken. Assignments and sources are each caller's own.
+func mergeFields(dst, src *User, conflict func(field string)) {
+	str := func(field string, d *string, s string) {
+		switch {
+		case s == "" || *d == s:
+		case *d == "":
+			*d = s
+		default:
+			conflict(field)
+		}
+	}
 	str("Login", &dst.Login, src.Login)
 	str("DisplayName", &dst.DisplayName, src.DisplayName)
 	str("FullName", &dst.FullName, src.FullName)
@@ -189,7 +217,6 @@ func mergeUser(w *warner, dst, src *User) {
 	str("UserType", &dst.Type, src.Type)
 	str("Category", (*string)(&dst.Category), string(src.Category))
 	str("Status", (*string)(&dst.Status), string(src.Status))
-	dst.External = dst.External || src.External
 	dst.Emails = union(dst.Emails, src.Emails)
 	dst.Phones = union(dst.Phones, src.Phones)
 	dst.Faxes = union(dst.Faxes, src.Faxes)
@@ -209,18 +236,8 @@ func mergeUser(w *warner, dst, src *User) {
 			dst.Groups = append(dst.Groups, g)
 		}
 	}
-	for _, a := range src.Assignments {
-		if !slices.ContainsFunc(dst.Assignments, a.Equal) {
-			dst.Assignments = append(dst.Assignments, a)
-		}
-	}
 	if dst.Picture == nil {
 		dst.Picture = src.Picture
-	}
-	if dst.Source == nil {
-		dst.Source = cloneSource(src.Source)
-	} else {
-		mergeSource(dst.Source, src.Source)
 	}
 }
 

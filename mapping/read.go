@@ -610,51 +610,9 @@ func (b *builder) findUser(id, login string) (int32, bool) {
 // lists are united, and disagreements are reported and resolved for the first.
 func (b *builder) merge(dst, src *User) {
 	subject := "User " + dst.ID
-	str := func(field string, d *string, s string) {
-		switch {
-		case s == "" || *d == s:
-		case *d == "":
-			*d = s
-		default:
-			b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
-		}
-	}
-	str("Login", &dst.Login, src.Login)
-	str("DisplayName", &dst.DisplayName, src.DisplayName)
-	str("FullName", &dst.FullName, src.FullName)
-	str("GivenName", &dst.GivenName, src.GivenName)
-	str("FamilyName", &dst.FamilyName, src.FamilyName)
-	str("Prefix", &dst.Prefix, src.Prefix)
-	str("Suffix", &dst.Suffix, src.Suffix)
-	str("Pager", &dst.Pager, src.Pager)
-	str("Organization", &dst.Organization, src.Organization)
-	str("OrganizationOID", &dst.OrganizationID, src.OrganizationID)
-	str("Locale", &dst.Locale, src.Locale)
-	str("UserType", &dst.Type, src.Type)
-	str("Category", (*string)(&dst.Category), string(src.Category))
-	str("Status", (*string)(&dst.Status), string(src.Status))
-	dst.Emails = union(dst.Emails, src.Emails)
-	dst.Phones = union(dst.Phones, src.Phones)
-	dst.Faxes = union(dst.Faxes, src.Faxes)
-	dst.Certificates = union(dst.Certificates, src.Certificates)
-	for _, a := range src.Addresses {
-		if !containsAddress(dst.Addresses, a) {
-			dst.Addresses = append(dst.Addresses, a)
-		}
-	}
-	for _, t := range src.Telecoms {
-		if !slices.Contains(dst.Telecoms, t) {
-			dst.Telecoms = append(dst.Telecoms, t)
-		}
-	}
-	for _, g := range src.Groups {
-		if !slices.Contains(dst.Groups, g) {
-			dst.Groups = append(dst.Groups, g)
-		}
-	}
-	if dst.Picture == nil {
-		dst.Picture = src.Picture
-	}
+	mergeFields(dst, src, func(field string) {
+		b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
+	})
 	ds, ss := dst.Source, src.Source
 	ds.Studies = append(ds.Studies, ss.Studies...)
 	ds.recs = append(ds.recs, ss.recs...)
