@@ -195,3 +195,45 @@ func parseEnv(s string) Environment {
 	}
 	return ""
 }
+
+// flavour is what one ODM profile reads and writes beyond standard ODM: its vendor
+// attributes and elements on Users and Locations. Each vendor keeps both halves in its own
+// file (inform.go, rave.go, openclinica.go, plainodm.go for odm and odm2); adding a vendor
+// is adding such a file and its case in Profile.flavour.
+type flavour interface {
+	// readLocation reads the vendor's fields of l into s.
+	readLocation(s *Site, l *odm.Location)
+	// modelElement reports whether e, a vendor element inside a Location, is read into a
+	// model field by readLocation (and so is not recorded as XML in Source.Elements).
+	modelElement(e *odm.Element) bool
+	// autoLocation reports whether the Location id is one the vendor writes by itself and
+	// that is no site (InForm's "Unknown").
+	autoLocation(id string) bool
+	// writeUser sets the vendor's fields of the user written as o.
+	writeUser(w *writer, o *odm.User, u *User, f userFields)
+	// writeLocation sets the vendor's fields of the site written as o (base is the Location
+	// it was read as, or nil).
+	writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string))
+}
+
+// userFields is what writer.user has worked out for a flavour's writeUser.
+type userFields struct {
+	subject string
+	role    Role // the user's role in the block written
+	hasRole bool
+	scope   Scope
+	lost    func(field, msg string) // reports a value the target has no place for
+}
+
+// flavour returns p's flavour; a profile without vendor extensions is plain ODM.
+func (p Profile) flavour() flavour {
+	switch p {
+	case ProfileInForm:
+		return inForm{}
+	case ProfileRave:
+		return rave{}
+	case ProfileOpenClinica:
+		return openClinica{}
+	}
+	return plainODM{}
+}

@@ -194,6 +194,7 @@ const memoSize = 8
 
 type builder struct {
 	p       Profile
+	fl      flavour // p's vendor half
 	version odm.Version
 	dir     *Directory
 	w       warner
@@ -253,7 +254,7 @@ type builder struct {
 
 func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	b := &builder{
-		p: p, version: v, block: -1,
+		p: p, fl: p.flavour(), version: v, block: -1,
 		dir:     &Directory{Source: &FileSource{Vendor: p, Version: v}},
 		byOID:   map[string]int32{},
 		byLogin: map[string]int32{},
@@ -518,65 +519,6 @@ func parseCategory(s string) (Category, bool) {
 	return "", false
 }
 
-// informStatus reads InForm's pf:Active and pf:Terminated: a terminated or inactive
-// account cannot log in.
-func informStatus(x *odm.Ext) Status {
-	term, hasTerm := x.Attr(odm.NSInForm, "Terminated")
-	active, hasActive := x.Attr(odm.NSInForm, "Active")
-	return informStatusOf(term, hasTerm, active, hasActive)
-}
-
-func informStatusOf(term string, hasTerm bool, active string, hasActive bool) Status {
-	if hasTerm {
-		if t, ok := yes(term); ok && t {
-			return StatusDeactivated
-		}
-	}
-	if hasActive {
-		if a, ok := yes(active); ok {
-			if a {
-				return StatusAvailable
-			}
-			return StatusDeactivated
-		}
-	}
-	return ""
-}
-
-// raveStatus reads mdsol:Active.
-func raveStatus(x *odm.Ext) Status {
-	v, ok := x.Attr(odm.NSRave, "Active")
-	return raveStatusOf(v, ok)
-}
-
-func raveStatusOf(v string, present bool) Status {
-	if present {
-		if a, ok := yes(v); ok {
-			if a {
-				return StatusAvailable
-			}
-			return StatusDeactivated
-		}
-	}
-	return ""
-}
-
-// ocStatus reads an OpenClinica account status: OC4's Created/Invited/Available/
-// Deactivated or the 3.x Status.java names.
-func ocStatus(s string) Status {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "created":
-		return StatusCreated
-	case "invited", "pending":
-		return StatusInvited
-	case "available", "active", "signed", "frozen":
-		return StatusAvailable
-	case "deactivated", "removed", "auto-removed", "locked", "unavailable", "deleted", "auto-deleted", "inactive":
-		return StatusDeactivated
-	}
-	return ""
-}
-
 func btoi(v bool) int {
 	if v {
 		return 1
@@ -689,7 +631,7 @@ func (b *builder) location(l *odm.Location) {
 	id := strings.TrimSpace(l.OID)
 	rec := record{block: b.block, pos: b.pos, v: l}
 	b.pos++
-	if b.p == ProfileInForm && id == "Unknown" {
+	if b.fl.autoLocation(id) {
 		// InForm always emits this location for sponsor-side audit records; it is not a
 		// site. It is kept with its block so that writing InForm back restores it.
 		blk := &b.dir.Source.Blocks[b.block]
@@ -735,34 +677,10 @@ func (b *builder) location(l *odm.Location) {
 	if b.keep {
 		src.recs = []record{rec}
 	}
-	switch b.p {
-	case ProfileInForm:
-		if v, ok := l.Attr(odm.NSInForm, "SiteCountry"); ok {
-			s.Country = v
-		}
-		s.TimeZone, _ = l.Attr(odm.NSInForm, "SiteTimezone")
-		s.Locale, _ = l.Attr(odm.NSInForm, "Locale")
-		for _, m := range l.Elements(odm.NSInForm, "Mnemonic") {
-			for _, t := range m.Elements(odm.NS13, "TranslatedText") {
-				s.Number = strings.TrimSpace(t.Text())
-			}
-			if s.Number == "" {
-				s.Number = strings.TrimSpace(m.Text())
-			}
-		}
-	case ProfileRave:
-		if v, ok := l.Attr(odm.NSRave, "Active"); ok {
-			if a, ok := yes(v); ok {
-				s.Active = a
-			}
-		}
-		if v := latest(s.Versions); v != nil {
-			s.Number = v.Number
-		}
-	}
+	b.fl.readLocation(s, l)
 	for _, n := range l.Nodes {
 		e, ok := n.(*odm.Element)
-		if !ok || (b.p == ProfileInForm && e.Is(odm.NSInForm, "Mnemonic")) {
+		if !ok || b.fl.modelElement(e) {
 			continue
 		}
 		src.Elements = append(src.Elements, elementXML(e))
@@ -848,26 +766,7 @@ func (b *builder) signature(s *odm.SignatureDef) {
 func (b *builder) blockElement(e *odm.Element) {
 	b.ensureBlock()
 	if e.Is(odm.NSInForm, "GroupDef") {
-		g := &Group{Study: b.study}
-		g.ID, _ = e.Attr("", "OID")
-		g.ID = strings.TrimSpace(g.ID)
-		g.Name, _ = e.Attr("", "Name")
-		g.Type, _ = e.Attr("", "GroupType")
-		for _, r := range e.Elements(odm.NSInForm, "Right") {
-			d, _ := r.Attr("", "Description")
-			g.Rights = append(g.Rights, d)
-		}
-		g.Source = &Source{Vendor: b.p, Studies: []string{b.study}, recs: []record{{block: b.block, pos: -1, v: e}}}
-		for _, a := range e.Attrs {
-			if a.Space != "" && !a.IsNamespaceDecl() {
-				g.Source.Attrs = append(g.Source.Attrs, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
-			}
-		}
-		b.groups[groupKey{b.study, g.ID}] = g
-		if _, ok := b.groups[groupKey{"\x00", g.ID}]; !ok {
-			b.groups[groupKey{"\x00", g.ID}] = g
-		}
-		b.dir.Groups = append(b.dir.Groups, g)
+		b.groupDef(e)
 		return
 	}
 	blk := &b.dir.Source.Blocks[b.block]

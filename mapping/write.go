@@ -47,7 +47,7 @@ func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 	if err := dir.Check(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
-	w := &writer{p: p, v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
+	w := &writer{p: p, fl: p.flavour(), v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
 	w.plan = w.blocks()
 	return w, nil
@@ -55,6 +55,7 @@ func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 
 type writer struct {
 	p    Profile
+	fl   flavour // p's vendor half
 	v    odm.Version
 	dir  *Directory
 	opts Options
@@ -921,7 +922,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		var have []string
 		for _, r := range o.LocationRefs {
 			s := strings.TrimSpace(r.LocationOID)
-			if s != "" && !(w.p == ProfileInForm && s == "Unknown") && !slices.Contains(have, s) {
+			if s != "" && !w.fl.autoLocation(s) && !slices.Contains(have, s) {
 				have = append(have, s)
 			}
 		}
@@ -969,117 +970,8 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	if len(sites) > 0 {
 		scope = ScopeSite
 	}
-	switch w.p {
-	case ProfileInForm:
-		setExt(&o.Ext, odm.NSInForm, "StudyLocale", u.Locale)
-		if informStatus(&o.Ext) != u.Status {
-			w.informStatus(&o.Ext, u.Status, subject)
-		}
-		// The category read back from what is there: pf:InFormUserType, else the UserType.
-		derived := categoryFromType(o.UserType)
-		if cur, ok := o.Attr(odm.NSInForm, "InFormUserType"); ok {
-			if c, ok := parseCategory(cur); ok {
-				derived = c
-			}
-		}
-		if derived != u.Category {
-			switch u.Category {
-			case CategoryParticipant:
-				lost("category", "InForm has no participant user type")
-				o.RemoveAttr(odm.NSInForm, "InFormUserType")
-			default:
-				setExt(&o.Ext, odm.NSInForm, "InFormUserType", string(u.Category))
-			}
-		}
-		w.informGroups(o, u, role, hasRole, scope, subject)
-		if u.External {
-			lost("external", "InForm has no flag for externally authenticated users")
-		}
-	case ProfileRave:
-		if raveStatus(&o.Ext) != u.Status {
-			switch u.Status {
-			case StatusAvailable:
-				setExt(&o.Ext, odm.NSRave, "Active", "Yes")
-			case "":
-				o.RemoveAttr(odm.NSRave, "Active")
-			default:
-				if u.Status != StatusDeactivated {
-					w.warn.add(CodeApproximated, "User/status", subject, "Rave has Active Yes/No only; a "+string(u.Status)+" account is written as not active")
-				}
-				setExt(&o.Ext, odm.NSRave, "Active", "No")
-			}
-		}
-		want := ""
-		if hasRole {
-			want = w.roleName(role, scope)
-		}
-		if cur, _ := o.Attr(odm.NSRave, "UserRole"); cur != want {
-			setExt(&o.Ext, odm.NSRave, "UserRole", want)
-		}
-		var ug, sg string
-		for _, g := range u.Groups {
-			switch {
-			case g.Type == "UserGroup" && ug == "":
-				ug = g.Name
-			case g.Type == "SiteGroup" && sg == "":
-				sg = g.Name
-			case g.Type == "Rights" && hasRole && g.Name == role.Name:
-				// the InForm rights group is the role, written as UserRole
-			default:
-				lost("group", "Rave has one user group and one site group per user; other groups are left out")
-			}
-		}
-		if cur, ok := o.Attr(odm.NSRave, "UserGroup"); cur != ug && (ok || ug != "") {
-			setExt(&o.Ext, odm.NSRave, "UserGroup", ug)
-		}
-		if cur, ok := o.Attr(odm.NSRave, "SiteGroup"); cur != sg && (ok || sg != "") {
-			setExt(&o.Ext, odm.NSRave, "SiteGroup", sg)
-		}
-		if u.Locale != "" {
-			lost("locale", "Rave's Users.odm has no locale")
-		}
-		w.categoryLost(u, o.UserType, subject)
-		if u.External {
-			lost("external", "Rave's Users.odm has no flag for externally authenticated users")
-		}
-	default: // openclinica, odm, odm2
-		w.roleAttr(o, role, hasRole, scope, subject)
-		if u.Status != "" {
-			if cur, ok := o.Attr(odm.NSOpenClinica, "Status"); ok && w.p == ProfileOpenClinica {
-				if ocStatus(cur) != u.Status {
-					setExt(&o.Ext, odm.NSOpenClinica, "Status", string(u.Status))
-				}
-			} else {
-				lost("status", w.noPlace())
-			}
-		}
-		if u.Locale != "" {
-			lost("locale", w.noPlace())
-		}
-		if w.p != ProfileOpenClinica {
-			w.categoryLost(u, o.UserType, subject)
-		} else if u.Category != "" {
-			ocLost("category")
-		}
-		for _, g := range u.Groups {
-			if !(g.Type == "Rights" && hasRole && g.Name == role.Name) {
-				lost("group", w.noPlace())
-			}
-		}
-		if u.External {
-			lost("external", w.noPlace())
-		}
-	}
+	w.fl.writeUser(w, o, u, userFields{subject: subject, role: role, hasRole: hasRole, scope: scope, lost: lost})
 	return o
-}
-
-// isTerminated reports whether u was read from InForm with pf:Terminated="Yes".
-func isTerminated(u *User) bool {
-	if u.Source == nil || u.Source.Vendor != ProfileInForm {
-		return false
-	}
-	t, ok := yes(u.Source.ID("Terminated"))
-	return ok && t
 }
 
 func (w *writer) noPlace() string {
@@ -1094,114 +986,6 @@ func (w *writer) categoryLost(u *User, t odm.UserType, subject string) {
 	if u.Category != "" && categoryFromType(t) != u.Category {
 		w.warn.add(CodeUnrepresentable, "User/category", subject, "the UserType written does not carry the account category")
 	}
-}
-
-// roleAttr handles the role for targets without a role field: OpenClinica keeps an
-// OpenClinica:UserRole it was read with; otherwise the role is reported as lost.
-func (w *writer) roleAttr(o *odm.User, role Role, hasRole bool, scope Scope, subject string) {
-	if w.p == ProfileOpenClinica {
-		if _, ok := o.Attr(odm.NSOpenClinica, "UserRole"); ok {
-			want := ""
-			if hasRole {
-				want = w.roleName(role, scope)
-			}
-			setExt(&o.Ext, odm.NSOpenClinica, "UserRole", want)
-			return
-		}
-	}
-	if hasRole {
-		w.warn.add(CodeUnrepresentable, "Assignment/Role", subject, w.noPlace()+"; roles are left out")
-	}
-}
-
-func (w *writer) informStatus(x *odm.Ext, s Status, subject string) {
-	switch s {
-	case StatusAvailable:
-		setExt(x, odm.NSInForm, "Active", "Yes")
-		setExt(x, odm.NSInForm, "Terminated", "No")
-	case StatusDeactivated:
-		setExt(x, odm.NSInForm, "Active", "No")
-		if _, ok := x.Attr(odm.NSInForm, "Terminated"); !ok {
-			setExt(x, odm.NSInForm, "Terminated", "No")
-		}
-	case StatusCreated, StatusInvited:
-		w.warn.add(CodeApproximated, "User/status", subject, "InForm has Active and Terminated only; a "+string(s)+" account is written as not active")
-		setExt(x, odm.NSInForm, "Active", "No")
-		setExt(x, odm.NSInForm, "Terminated", "No")
-	case "":
-		x.RemoveAttr(odm.NSInForm, "Active")
-		x.RemoveAttr(odm.NSInForm, "Terminated")
-	}
-}
-
-// informGroups writes the user's pf:GroupRef elements: the model's groups that have an
-// InForm ID, with the rights group of the user's role (made up when the role has none).
-func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, scope Scope, subject string) {
-	var want []string
-	rights := ""
-	if hasRole {
-		rights = w.rightsGroup(w.roleName(role, scope), subject)
-	}
-	for _, g := range u.Groups {
-		switch {
-		case g.ID == "" && g.Name == "" && g.Type == "":
-			// A pf:GroupRef read without its GroupOID: kept when nothing else changed.
-			want = append(want, "")
-		case g.ID == "":
-			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
-		case g.Type == "Rights" && rights != "" && g.ID != rights:
-			// the role changed: the new rights group replaces the old one
-		case !slices.Contains(want, g.ID):
-			want = append(want, g.ID)
-		}
-	}
-	if rights != "" && !slices.Contains(want, rights) {
-		want = append(want, rights)
-	}
-	var have []string
-	for _, e := range o.Elements(odm.NSInForm, "GroupRef") {
-		id, _ := e.Attr("", "GroupOID")
-		have = append(have, strings.TrimSpace(id))
-	}
-	if equalStrings(have, want) {
-		return
-	}
-	var nodes []odm.Node
-	for _, n := range o.Nodes {
-		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
-			continue
-		}
-		nodes = append(nodes, n)
-	}
-	for _, id := range want {
-		if id == "" {
-			// Written as read: a reference without GroupOID.
-			nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"}, Empty: true})
-			continue
-		}
-		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"},
-			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}})
-	}
-	o.Nodes = nodes
-}
-
-// rightsGroup returns the ID of the InForm rights group named name, defining one when the
-// directory has none (InForm's role is the rights group's name).
-func (w *writer) rightsGroup(name, subject string) string {
-	if id, ok := w.groupIDs[name]; ok {
-		return id
-	}
-	for _, g := range w.dir.Groups {
-		if g.Type == "Rights" && g.Name == name {
-			w.groupIDs[name] = g.ID
-			return g.ID
-		}
-	}
-	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
-	w.groupIDs[name] = id
-	w.newGroup = append(w.newGroup, &Group{ID: id, Name: name, Type: "Rights"})
-	w.warn.add(CodeGenerated, "pf:GroupDef", subject, "InForm roles are rights groups; a rights group without rights is defined for a role the file has no group for")
-	return id
 }
 
 // orgFor returns the ODM 2.0 Organization OID for an organization name, defining an
@@ -1415,43 +1199,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		}
 	}
 	// Vendor fields.
-	switch w.p {
-	case ProfileInForm:
-		country := s.Country
-		setExt(&o.Ext, odm.NSInForm, "SiteCountry", country)
-		setExt(&o.Ext, odm.NSInForm, "SiteTimezone", s.TimeZone)
-		setExt(&o.Ext, odm.NSInForm, "Locale", s.Locale)
-		w.mnemonic(o, s.Number)
-		if !s.Active {
-			lost("active", "InForm's Location has no active flag")
-		}
-	case ProfileRave:
-		act := "Yes"
-		if !s.Active {
-			act = "No"
-		}
-		derived := true // what the Location says now: no mdsol:Active reads as active
-		cur, ok := o.Attr(odm.NSRave, "Active")
-		if y, isBool := yes(cur); ok && isBool {
-			derived = y
-		}
-		// A fresh Location says so, unless it is written back to Rave, which read it
-		// without mdsol:Active (active) and records no such attribute.
-		absent := w.same && s.Source != nil && s.Source.Vendor == w.p && s.Active &&
-			!slices.ContainsFunc(s.Source.Attrs, func(a Attr) bool { return a.Space == odm.NSRave && a.Name == "Active" })
-		if derived != s.Active || base == nil && !ok && !absent {
-			setExt(&o.Ext, odm.NSRave, "Active", act)
-		}
-		w.placeLost(s, subject, true)
-	default:
-		w.placeLost(s, subject, false)
-		if s.Number != "" {
-			lost("number", "plain ODM has no site number")
-		}
-		if !s.Active {
-			lost("active", "plain ODM has no active flag")
-		}
-	}
+	w.fl.writeLocation(w, o, s, base, lost)
 	return o
 }
 
@@ -1487,35 +1235,6 @@ func equalVersions(a, b []StudyVersion) bool {
 		}
 	}
 	return true
-}
-
-// mnemonic sets InForm's pf:Mnemonic/TranslatedText to number.
-func (w *writer) mnemonic(o *odm.Location, number string) {
-	cur := ""
-	for _, m := range o.Elements(odm.NSInForm, "Mnemonic") {
-		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
-			cur = strings.TrimSpace(t.Text())
-		}
-		if cur == "" {
-			cur = strings.TrimSpace(m.Text())
-		}
-	}
-	if cur == number {
-		return
-	}
-	var nodes []odm.Node
-	for _, n := range o.Nodes {
-		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "Mnemonic") {
-			continue
-		}
-		nodes = append(nodes, n)
-	}
-	if number != "" {
-		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Mnemonic"},
-			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: odm.NS13, Local: "TranslatedText"},
-				Children: []odm.Node{&odm.Text{Data: number}}}}})
-	}
-	o.Nodes = nodes
 }
 
 func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Organization {
@@ -1620,151 +1339,5 @@ func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
 			ad.Nodes = append(ad.Nodes, w.groupDef(g, nil))
 		}
 		w.newGroup = nil
-	}
-}
-
-// groupDef writes an InForm pf:GroupDef, reusing base when the model did not change it.
-func (w *writer) groupDef(g *Group, base *odm.Element) *odm.Element {
-	if base != nil {
-		id, _ := base.Attr("", "OID")
-		name, _ := base.Attr("", "Name")
-		typ, _ := base.Attr("", "GroupType")
-		var rights []string
-		for _, r := range base.Elements(odm.NSInForm, "Right") {
-			d, _ := r.Attr("", "Description")
-			rights = append(rights, d)
-		}
-		if strings.TrimSpace(id) == g.ID && name == g.Name && typ == g.Type && equalStrings(rights, g.Rights) {
-			return base
-		}
-	}
-	e := &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupDef"}}
-	e.SetAttr("", "", "OID", g.ID)
-	e.SetAttr("", "", "Name", g.Name)
-	// A group whose type is unknown is written without one: a made-up GroupType
-	// would read back as a type the group does not have.
-	if g.Type != "" {
-		e.SetAttr("", "", "GroupType", g.Type)
-	}
-	if g.Source != nil {
-		for _, a := range g.Source.Attrs {
-			if a.Space == odm.NSInForm {
-				e.SetAttr(a.Space, "pf", a.Name, a.Value)
-			}
-		}
-	}
-	for _, r := range g.Rights {
-		e.Children = append(e.Children, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Right"},
-			Attrs: []odm.Attr{{Name: odm.Name{Local: "Description"}, Value: r}}})
-	}
-	return e
-}
-
-// studyElements writes OpenClinica's Study elements: the source's when writing back,
-// else one per study and per site study (a site study includes its parent's metadata).
-func (w *writer) studyElements(doc *odm.Document) {
-	ns := doc.Root.Space
-	if w.same && w.dir.Source != nil && w.dir.Source.doc != nil {
-		for _, c := range w.dir.Source.doc.Root.Children {
-			if e, ok := c.(*odm.Element); ok && e.Is(w.dir.Source.doc.Root.Space, "Study") {
-				doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, e)
-			}
-		}
-		if len(doc.Root.Children) > 0 {
-			doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
-			return
-		}
-	}
-	el := func(local string, kids ...odm.Node) *odm.Element {
-		return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Children: kids}
-	}
-	text := func(local, v string) *odm.Element {
-		if v == "" {
-			return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Empty: true}
-		}
-		return el(local, &odm.Text{Data: v})
-	}
-	type st struct{ id, name, protocol, parent string }
-	var list []st
-	seen := map[string]bool{}
-	for _, s := range w.dir.Studies {
-		if s.ID != "" && !seen[s.ID] {
-			seen[s.ID] = true
-			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
-		}
-	}
-	for _, u := range w.dir.Users {
-		for _, a := range u.Assignments {
-			if a.Study != "" && !seen[a.Study] {
-				seen[a.Study] = true
-				list = append(list, st{id: a.Study})
-			}
-			if a.Site != "" && !seen[a.Site] {
-				seen[a.Site] = true
-				s := st{id: a.Site, parent: a.Study}
-				for _, site := range w.dir.Sites {
-					if site.ID == a.Site {
-						s.name, s.protocol = site.Name, site.Number
-					}
-				}
-				list = append(list, s)
-			}
-		}
-	}
-	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
-	// otherwise the Include would name nothing.
-	parents := map[string]bool{}
-	for _, s := range list {
-		if s.parent != "" {
-			parents[s.parent] = true
-		}
-	}
-	for _, s := range list {
-		delete(parents, s.id)
-	}
-	for _, s := range w.dir.Studies { // a parent named only by a site study: list it too
-		if parents[s.Parent] {
-			delete(parents, s.Parent)
-			list = append(list, st{id: s.Parent})
-		}
-	}
-	isParent := map[string]bool{}
-	for _, s := range list {
-		if s.parent != "" {
-			isParent[s.parent] = true
-		}
-	}
-	for _, s := range list {
-		name := s.name
-		if name == "" {
-			name = s.id
-		}
-		proto := s.protocol
-		if proto == "" {
-			proto = s.id
-		}
-		gv := el("GlobalVariables", text("StudyName", name), text("StudyDescription", ""), text("ProtocolName", proto))
-		study := el("Study", gv)
-		study.SetAttr("", "", "OID", s.id)
-		if isParent[s.id] && s.parent == "" {
-			mdv := &odm.Element{Name: odm.Name{Space: ns, Local: "MetaDataVersion"}, Empty: true}
-			mdv.SetAttr("", "", "OID", "v1")
-			mdv.SetAttr("", "", "Name", "v1")
-			study.Children = append(study.Children, mdv)
-		}
-		if s.parent != "" {
-			inc := &odm.Element{Name: odm.Name{Space: ns, Local: "Include"}, Empty: true}
-			inc.SetAttr("", "", "StudyOID", s.parent)
-			inc.SetAttr("", "", "MetaDataVersionOID", "v1")
-			mdv := el("MetaDataVersion", inc)
-			mdv.SetAttr("", "", "OID", "v1")
-			mdv.SetAttr("", "", "Name", "v1")
-			study.Children = append(study.Children, mdv)
-			w.warn.add(CodeGenerated, "Study/MetaDataVersion", "Study "+s.id, "OpenClinica marks a site study by including its parent's metadata; a MetaDataVersion \"v1\" is named for it")
-		}
-		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, study)
-	}
-	if len(list) > 0 {
-		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
 	}
 }

@@ -1,0 +1,290 @@
+package mapping
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// inForm is Oracle InForm's flavour (namespace pf:): pf:StudyLocale, pf:Active and
+// pf:Terminated, pf:InFormUserType and pf:GroupRef on users (the rights group is the
+// role), pf:GroupDef in AdminData, pf:SiteCountry, pf:SiteTimezone, pf:Locale and
+// pf:Mnemonic (the site number) on Locations, and the automatic "Unknown" Location. The
+// user attributes are read in record.go (kindOf), whose encoder is tuned for speed.
+type inForm struct{}
+
+func (inForm) readLocation(s *Site, l *odm.Location) {
+	if v, ok := l.Attr(odm.NSInForm, "SiteCountry"); ok {
+		s.Country = v
+	}
+	s.TimeZone, _ = l.Attr(odm.NSInForm, "SiteTimezone")
+	s.Locale, _ = l.Attr(odm.NSInForm, "Locale")
+	for _, m := range l.Elements(odm.NSInForm, "Mnemonic") {
+		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
+			s.Number = strings.TrimSpace(t.Text())
+		}
+		if s.Number == "" {
+			s.Number = strings.TrimSpace(m.Text())
+		}
+	}
+}
+
+func (inForm) modelElement(e *odm.Element) bool { return e.Is(odm.NSInForm, "Mnemonic") }
+
+// autoLocation: InForm always emits the "Unknown" Location for sponsor-side audit records.
+func (inForm) autoLocation(id string) bool { return id == "Unknown" }
+
+func (inForm) writeUser(w *writer, o *odm.User, u *User, f userFields) {
+	subject, lost := f.subject, f.lost
+	setExt(&o.Ext, odm.NSInForm, "StudyLocale", u.Locale)
+	if informStatus(&o.Ext) != u.Status {
+		w.informStatus(&o.Ext, u.Status, subject)
+	}
+	// The category read back from what is there: pf:InFormUserType, else the UserType.
+	derived := categoryFromType(o.UserType)
+	if cur, ok := o.Attr(odm.NSInForm, "InFormUserType"); ok {
+		if c, ok := parseCategory(cur); ok {
+			derived = c
+		}
+	}
+	if derived != u.Category {
+		switch u.Category {
+		case CategoryParticipant:
+			lost("category", "InForm has no participant user type")
+			o.RemoveAttr(odm.NSInForm, "InFormUserType")
+		default:
+			setExt(&o.Ext, odm.NSInForm, "InFormUserType", string(u.Category))
+		}
+	}
+	w.informGroups(o, u, f.role, f.hasRole, f.scope, subject)
+	if u.External {
+		lost("external", "InForm has no flag for externally authenticated users")
+	}
+}
+
+func (inForm) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string)) {
+	country := s.Country
+	setExt(&o.Ext, odm.NSInForm, "SiteCountry", country)
+	setExt(&o.Ext, odm.NSInForm, "SiteTimezone", s.TimeZone)
+	setExt(&o.Ext, odm.NSInForm, "Locale", s.Locale)
+	w.mnemonic(o, s.Number)
+	if !s.Active {
+		lost("active", "InForm's Location has no active flag")
+	}
+}
+
+// groupDef reads InForm's pf:GroupDef into a Group of the block being read.
+func (b *builder) groupDef(e *odm.Element) {
+	g := &Group{Study: b.study}
+	g.ID, _ = e.Attr("", "OID")
+	g.ID = strings.TrimSpace(g.ID)
+	g.Name, _ = e.Attr("", "Name")
+	g.Type, _ = e.Attr("", "GroupType")
+	for _, r := range e.Elements(odm.NSInForm, "Right") {
+		d, _ := r.Attr("", "Description")
+		g.Rights = append(g.Rights, d)
+	}
+	g.Source = &Source{Vendor: b.p, Studies: []string{b.study}, recs: []record{{block: b.block, pos: -1, v: e}}}
+	for _, a := range e.Attrs {
+		if a.Space != "" && !a.IsNamespaceDecl() {
+			g.Source.Attrs = append(g.Source.Attrs, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
+		}
+	}
+	b.groups[groupKey{b.study, g.ID}] = g
+	if _, ok := b.groups[groupKey{"\x00", g.ID}]; !ok {
+		b.groups[groupKey{"\x00", g.ID}] = g
+	}
+	b.dir.Groups = append(b.dir.Groups, g)
+}
+
+// informStatus reads InForm's pf:Active and pf:Terminated: a terminated or inactive
+// account cannot log in.
+func informStatus(x *odm.Ext) Status {
+	term, hasTerm := x.Attr(odm.NSInForm, "Terminated")
+	active, hasActive := x.Attr(odm.NSInForm, "Active")
+	return informStatusOf(term, hasTerm, active, hasActive)
+}
+
+func informStatusOf(term string, hasTerm bool, active string, hasActive bool) Status {
+	if hasTerm {
+		if t, ok := yes(term); ok && t {
+			return StatusDeactivated
+		}
+	}
+	if hasActive {
+		if a, ok := yes(active); ok {
+			if a {
+				return StatusAvailable
+			}
+			return StatusDeactivated
+		}
+	}
+	return ""
+}
+
+func (w *writer) informStatus(x *odm.Ext, s Status, subject string) {
+	switch s {
+	case StatusAvailable:
+		setExt(x, odm.NSInForm, "Active", "Yes")
+		setExt(x, odm.NSInForm, "Terminated", "No")
+	case StatusDeactivated:
+		setExt(x, odm.NSInForm, "Active", "No")
+		if _, ok := x.Attr(odm.NSInForm, "Terminated"); !ok {
+			setExt(x, odm.NSInForm, "Terminated", "No")
+		}
+	case StatusCreated, StatusInvited:
+		w.warn.add(CodeApproximated, "User/status", subject, "InForm has Active and Terminated only; a "+string(s)+" account is written as not active")
+		setExt(x, odm.NSInForm, "Active", "No")
+		setExt(x, odm.NSInForm, "Terminated", "No")
+	case "":
+		x.RemoveAttr(odm.NSInForm, "Active")
+		x.RemoveAttr(odm.NSInForm, "Terminated")
+	}
+}
+
+// informGroups writes the user's pf:GroupRef elements: the model's groups that have an
+// InForm ID, with the rights group of the user's role (made up when the role has none).
+func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, scope Scope, subject string) {
+	var want []string
+	rights := ""
+	if hasRole {
+		rights = w.rightsGroup(w.roleName(role, scope), subject)
+	}
+	for _, g := range u.Groups {
+		switch {
+		case g.ID == "" && g.Name == "" && g.Type == "":
+			// A pf:GroupRef read without its GroupOID: kept when nothing else changed.
+			want = append(want, "")
+		case g.ID == "":
+			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
+		case g.Type == "Rights" && rights != "" && g.ID != rights:
+			// the role changed: the new rights group replaces the old one
+		case !slices.Contains(want, g.ID):
+			want = append(want, g.ID)
+		}
+	}
+	if rights != "" && !slices.Contains(want, rights) {
+		want = append(want, rights)
+	}
+	var have []string
+	for _, e := range o.Elements(odm.NSInForm, "GroupRef") {
+		id, _ := e.Attr("", "GroupOID")
+		have = append(have, strings.TrimSpace(id))
+	}
+	if equalStrings(have, want) {
+		return
+	}
+	var nodes []odm.Node
+	for _, n := range o.Nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	for _, id := range want {
+		if id == "" {
+			// Written as read: a reference without GroupOID.
+			nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"}, Empty: true})
+			continue
+		}
+		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"},
+			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}})
+	}
+	o.Nodes = nodes
+}
+
+// rightsGroup returns the ID of the InForm rights group named name, defining one when the
+// directory has none (InForm's role is the rights group's name).
+func (w *writer) rightsGroup(name, subject string) string {
+	if id, ok := w.groupIDs[name]; ok {
+		return id
+	}
+	for _, g := range w.dir.Groups {
+		if g.Type == "Rights" && g.Name == name {
+			w.groupIDs[name] = g.ID
+			return g.ID
+		}
+	}
+	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
+	w.groupIDs[name] = id
+	w.newGroup = append(w.newGroup, &Group{ID: id, Name: name, Type: "Rights"})
+	w.warn.add(CodeGenerated, "pf:GroupDef", subject, "InForm roles are rights groups; a rights group without rights is defined for a role the file has no group for")
+	return id
+}
+
+// mnemonic sets InForm's pf:Mnemonic/TranslatedText to number.
+func (w *writer) mnemonic(o *odm.Location, number string) {
+	cur := ""
+	for _, m := range o.Elements(odm.NSInForm, "Mnemonic") {
+		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
+			cur = strings.TrimSpace(t.Text())
+		}
+		if cur == "" {
+			cur = strings.TrimSpace(m.Text())
+		}
+	}
+	if cur == number {
+		return
+	}
+	var nodes []odm.Node
+	for _, n := range o.Nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "Mnemonic") {
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	if number != "" {
+		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Mnemonic"},
+			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: odm.NS13, Local: "TranslatedText"},
+				Children: []odm.Node{&odm.Text{Data: number}}}}})
+	}
+	o.Nodes = nodes
+}
+
+// groupDef writes an InForm pf:GroupDef, reusing base when the model did not change it.
+func (w *writer) groupDef(g *Group, base *odm.Element) *odm.Element {
+	if base != nil {
+		id, _ := base.Attr("", "OID")
+		name, _ := base.Attr("", "Name")
+		typ, _ := base.Attr("", "GroupType")
+		var rights []string
+		for _, r := range base.Elements(odm.NSInForm, "Right") {
+			d, _ := r.Attr("", "Description")
+			rights = append(rights, d)
+		}
+		if strings.TrimSpace(id) == g.ID && name == g.Name && typ == g.Type && equalStrings(rights, g.Rights) {
+			return base
+		}
+	}
+	e := &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupDef"}}
+	e.SetAttr("", "", "OID", g.ID)
+	e.SetAttr("", "", "Name", g.Name)
+	// A group whose type is unknown is written without one: a made-up GroupType
+	// would read back as a type the group does not have.
+	if g.Type != "" {
+		e.SetAttr("", "", "GroupType", g.Type)
+	}
+	if g.Source != nil {
+		for _, a := range g.Source.Attrs {
+			if a.Space == odm.NSInForm {
+				e.SetAttr(a.Space, "pf", a.Name, a.Value)
+			}
+		}
+	}
+	for _, r := range g.Rights {
+		e.Children = append(e.Children, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Right"},
+			Attrs: []odm.Attr{{Name: odm.Name{Local: "Description"}, Value: r}}})
+	}
+	return e
+}
+
+// isTerminated reports whether u was read from InForm with pf:Terminated="Yes".
+func isTerminated(u *User) bool {
+	if u.Source == nil || u.Source.Vendor != ProfileInForm {
+		return false
+	}
+	t, ok := yes(u.Source.ID("Terminated"))
+	return ok && t
+}

@@ -1,0 +1,179 @@
+package mapping
+
+import (
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// openClinica is OpenClinica's flavour (3.x and 4 ODM exports): one AdminData per study
+// and per site study, a site study being a Study whose MetaDataVersion includes its
+// parent's; users with names and organization only. OpenClinica:UserRole and
+// OpenClinica:Status are read (record.go, kindOf) and written back when a producer
+// added them. Its user table is another profile (oc4users.go).
+type openClinica struct{}
+
+func (openClinica) readLocation(*Site, *odm.Location) {}
+func (openClinica) modelElement(*odm.Element) bool    { return false }
+func (openClinica) autoLocation(string) bool          { return false }
+
+func (openClinica) writeUser(w *writer, o *odm.User, u *User, f userFields) {
+	// The role: an OpenClinica:UserRole the user was read with is kept up to date;
+	// otherwise OpenClinica's AdminData has no place for it.
+	if _, ok := o.Attr(odm.NSOpenClinica, "UserRole"); ok {
+		want := ""
+		if f.hasRole {
+			want = w.roleName(f.role, f.scope)
+		}
+		setExt(&o.Ext, odm.NSOpenClinica, "UserRole", want)
+	} else if f.hasRole {
+		w.warn.add(CodeUnrepresentable, "Assignment/Role", f.subject, w.noPlace()+"; roles are left out")
+	}
+	if u.Status != "" {
+		if cur, ok := o.Attr(odm.NSOpenClinica, "Status"); ok {
+			if ocStatus(cur) != u.Status {
+				setExt(&o.Ext, odm.NSOpenClinica, "Status", string(u.Status))
+			}
+		} else {
+			f.lost("status", w.noPlace())
+		}
+	}
+	if u.Locale != "" {
+		f.lost("locale", w.noPlace())
+	}
+	if u.Category != "" {
+		f.lost("category", w.noPlace())
+	}
+	w.groupsLost(u, f)
+}
+
+// writeLocation is never reached through writeBlock (OpenClinica writes sites as site
+// studies, see studyElements); as plain ODM for any other caller.
+func (openClinica) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string)) {
+	w.plainLocation(s, lost)
+}
+
+// ocStatus reads an OpenClinica account status: OC4's Created/Invited/Available/
+// Deactivated or the 3.x Status.java names.
+func ocStatus(s string) Status {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "created":
+		return StatusCreated
+	case "invited", "pending":
+		return StatusInvited
+	case "available", "active", "signed", "frozen":
+		return StatusAvailable
+	case "deactivated", "removed", "auto-removed", "locked", "unavailable", "deleted", "auto-deleted", "inactive":
+		return StatusDeactivated
+	}
+	return ""
+}
+
+// studyElements writes OpenClinica's Study elements: the source's when writing back,
+// else one per study and per site study (a site study includes its parent's metadata).
+func (w *writer) studyElements(doc *odm.Document) {
+	ns := doc.Root.Space
+	if w.same && w.dir.Source != nil && w.dir.Source.doc != nil {
+		for _, c := range w.dir.Source.doc.Root.Children {
+			if e, ok := c.(*odm.Element); ok && e.Is(w.dir.Source.doc.Root.Space, "Study") {
+				doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, e)
+			}
+		}
+		if len(doc.Root.Children) > 0 {
+			doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
+			return
+		}
+	}
+	el := func(local string, kids ...odm.Node) *odm.Element {
+		return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Children: kids}
+	}
+	text := func(local, v string) *odm.Element {
+		if v == "" {
+			return &odm.Element{Name: odm.Name{Space: ns, Local: local}, Empty: true}
+		}
+		return el(local, &odm.Text{Data: v})
+	}
+	type st struct{ id, name, protocol, parent string }
+	var list []st
+	seen := map[string]bool{}
+	for _, s := range w.dir.Studies {
+		if s.ID != "" && !seen[s.ID] {
+			seen[s.ID] = true
+			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
+		}
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			if a.Study != "" && !seen[a.Study] {
+				seen[a.Study] = true
+				list = append(list, st{id: a.Study})
+			}
+			if a.Site != "" && !seen[a.Site] {
+				seen[a.Site] = true
+				s := st{id: a.Site, parent: a.Study}
+				for _, site := range w.dir.Sites {
+					if site.ID == a.Site {
+						s.name, s.protocol = site.Name, site.Number
+					}
+				}
+				list = append(list, s)
+			}
+		}
+	}
+	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
+	// otherwise the Include would name nothing.
+	parents := map[string]bool{}
+	for _, s := range list {
+		if s.parent != "" {
+			parents[s.parent] = true
+		}
+	}
+	for _, s := range list {
+		delete(parents, s.id)
+	}
+	for _, s := range w.dir.Studies { // a parent named only by a site study: list it too
+		if parents[s.Parent] {
+			delete(parents, s.Parent)
+			list = append(list, st{id: s.Parent})
+		}
+	}
+	isParent := map[string]bool{}
+	for _, s := range list {
+		if s.parent != "" {
+			isParent[s.parent] = true
+		}
+	}
+	for _, s := range list {
+		name := s.name
+		if name == "" {
+			name = s.id
+		}
+		proto := s.protocol
+		if proto == "" {
+			proto = s.id
+		}
+		gv := el("GlobalVariables", text("StudyName", name), text("StudyDescription", ""), text("ProtocolName", proto))
+		study := el("Study", gv)
+		study.SetAttr("", "", "OID", s.id)
+		if isParent[s.id] && s.parent == "" {
+			mdv := &odm.Element{Name: odm.Name{Space: ns, Local: "MetaDataVersion"}, Empty: true}
+			mdv.SetAttr("", "", "OID", "v1")
+			mdv.SetAttr("", "", "Name", "v1")
+			study.Children = append(study.Children, mdv)
+		}
+		if s.parent != "" {
+			inc := &odm.Element{Name: odm.Name{Space: ns, Local: "Include"}, Empty: true}
+			inc.SetAttr("", "", "StudyOID", s.parent)
+			inc.SetAttr("", "", "MetaDataVersionOID", "v1")
+			mdv := el("MetaDataVersion", inc)
+			mdv.SetAttr("", "", "OID", "v1")
+			mdv.SetAttr("", "", "Name", "v1")
+			study.Children = append(study.Children, mdv)
+			w.warn.add(CodeGenerated, "Study/MetaDataVersion", "Study "+s.id, "OpenClinica marks a site study by including its parent's metadata; a MetaDataVersion \"v1\" is named for it")
+		}
+		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n  "}, study)
+	}
+	if len(list) > 0 {
+		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
+	}
+}

@@ -1,0 +1,115 @@
+package mapping
+
+import (
+	"slices"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// rave is Medidata Rave's flavour (namespace mdsol:), as in its Users.odm and Sites.odm:
+// mdsol:Active, mdsol:UserRole, mdsol:UserGroup and mdsol:SiteGroup on users (the User
+// OID is the login), mdsol:Active on Locations and mdsol:StudySiteNumber on their study
+// version references. The user attributes are read in record.go (kindOf).
+type rave struct{}
+
+func (rave) readLocation(s *Site, l *odm.Location) {
+	if v, ok := l.Attr(odm.NSRave, "Active"); ok {
+		if a, ok := yes(v); ok {
+			s.Active = a
+		}
+	}
+	if v := latest(s.Versions); v != nil {
+		s.Number = v.Number
+	}
+}
+
+func (rave) modelElement(*odm.Element) bool { return false }
+func (rave) autoLocation(string) bool       { return false }
+
+func (rave) writeUser(w *writer, o *odm.User, u *User, f userFields) {
+	subject, lost, role, hasRole := f.subject, f.lost, f.role, f.hasRole
+	if raveStatus(&o.Ext) != u.Status {
+		switch u.Status {
+		case StatusAvailable:
+			setExt(&o.Ext, odm.NSRave, "Active", "Yes")
+		case "":
+			o.RemoveAttr(odm.NSRave, "Active")
+		default:
+			if u.Status != StatusDeactivated {
+				w.warn.add(CodeApproximated, "User/status", subject, "Rave has Active Yes/No only; a "+string(u.Status)+" account is written as not active")
+			}
+			setExt(&o.Ext, odm.NSRave, "Active", "No")
+		}
+	}
+	want := ""
+	if hasRole {
+		want = w.roleName(role, f.scope)
+	}
+	if cur, _ := o.Attr(odm.NSRave, "UserRole"); cur != want {
+		setExt(&o.Ext, odm.NSRave, "UserRole", want)
+	}
+	var ug, sg string
+	for _, g := range u.Groups {
+		switch {
+		case g.Type == "UserGroup" && ug == "":
+			ug = g.Name
+		case g.Type == "SiteGroup" && sg == "":
+			sg = g.Name
+		case g.Type == "Rights" && hasRole && g.Name == role.Name:
+			// the InForm rights group is the role, written as UserRole
+		default:
+			lost("group", "Rave has one user group and one site group per user; other groups are left out")
+		}
+	}
+	if cur, ok := o.Attr(odm.NSRave, "UserGroup"); cur != ug && (ok || ug != "") {
+		setExt(&o.Ext, odm.NSRave, "UserGroup", ug)
+	}
+	if cur, ok := o.Attr(odm.NSRave, "SiteGroup"); cur != sg && (ok || sg != "") {
+		setExt(&o.Ext, odm.NSRave, "SiteGroup", sg)
+	}
+	if u.Locale != "" {
+		lost("locale", "Rave's Users.odm has no locale")
+	}
+	w.categoryLost(u, o.UserType, subject)
+	if u.External {
+		lost("external", "Rave's Users.odm has no flag for externally authenticated users")
+	}
+}
+
+func (rave) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string)) {
+	act := "Yes"
+	if !s.Active {
+		act = "No"
+	}
+	derived := true // what the Location says now: no mdsol:Active reads as active
+	cur, ok := o.Attr(odm.NSRave, "Active")
+	if y, isBool := yes(cur); ok && isBool {
+		derived = y
+	}
+	// A fresh Location says so, unless it is written back to Rave, which read it
+	// without mdsol:Active (active) and records no such attribute.
+	absent := w.same && s.Source != nil && s.Source.Vendor == w.p && s.Active &&
+		!slices.ContainsFunc(s.Source.Attrs, func(a Attr) bool { return a.Space == odm.NSRave && a.Name == "Active" })
+	if derived != s.Active || base == nil && !ok && !absent {
+		setExt(&o.Ext, odm.NSRave, "Active", act)
+	}
+	w.placeLost(s, "Location "+s.ID, true)
+}
+
+// raveStatus reads mdsol:Active.
+func raveStatus(x *odm.Ext) Status {
+	v, ok := x.Attr(odm.NSRave, "Active")
+	return raveStatusOf(v, ok)
+}
+
+func raveStatusOf(v string, present bool) Status {
+	if present {
+		if a, ok := yes(v); ok {
+			if a {
+				return StatusAvailable
+			}
+			return StatusDeactivated
+		}
+	}
+	return ""
+}
