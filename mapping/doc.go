@@ -64,9 +64,16 @@
 // "odmadmin diff" does before comparing. A [Spec] maps roles, sites, logins, start dates
 // and excluded users for a migration; [SpecTemplate] writes a starter spec.
 //
-// Layout: each vendor's read and write halves should live in one file per vendor; the
-// newer profiles do (clinicalone_xlsx.go, oc4users.go), the older ones are still split
-// between read.go and write.go.
+// # Adding a vendor
+//
+// Each profile keeps its read and write halves in one file: inform.go, rave.go,
+// openclinica.go, plainodm.go (odm, odm2) and odm2.go (what writing ODM 2.0 changes for
+// any profile) for the ODM flavours; clinicalone.go (CSV and XLSX) and oc4users.go for the
+// tables. read.go, record.go and write.go hold what every ODM flavour shares and call an
+// ODM vendor's half through its flavour (its Location and User fields); an ODM vendor is
+// a file with a type implementing flavour, its case in Profile.flavour and ParseProfile,
+// and its namespace in Detect. The vendor user attributes are recognized in record.go
+// (kindOf), whose record encoder is tuned for speed.
 //
 // # Fidelity
 //

@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -287,4 +288,26 @@ func isTerminated(u *User) bool {
 	}
 	t, ok := yes(u.Source.ID("Terminated"))
 	return ok && t
+}
+
+// rightsRole returns the role of what one record said about a user: an InForm user
+// belongs to exactly one rights group, whose name is the role (pd.role when it is in
+// none). A user in two is a data error; the first is taken and both are named.
+func (b *builder) rightsRole(w *warner, pd pending, blockStudy string) string {
+	role := pd.role
+	var first *Group
+	for _, g := range pd.groups {
+		def := b.group(blockStudy, g.ID)
+		if def == nil || def.Type != "Rights" || def == first {
+			continue
+		}
+		if first == nil {
+			first, role = def, def.Name
+			continue
+		}
+		w.add(CodeMergeConflict, "User/pf:GroupRef", "User "+pd.u.ID,
+			"the user is in two rights groups, "+strconv.Quote(first.Name)+" ("+first.ID+") and "+
+				strconv.Quote(def.Name)+" ("+def.ID+"); InForm gives a user one, so the first is the role")
+	}
+	return role
 }

@@ -177,3 +177,80 @@ func (w *writer) studyElements(doc *odm.Document) {
 		doc.Root.Children = append(doc.Root.Children, &odm.Text{Data: "\n"})
 	}
 }
+
+// siteStudyParent returns the parent of the Study element e (OID oid) if it is a site
+// study, one whose MetaDataVersion includes another study's (<Include StudyOID="parent">),
+// else parent.
+func siteStudyParent(e *odm.Element, ns, oid, parent string) string {
+	for _, mdv := range e.Elements(ns, "MetaDataVersion") {
+		for _, inc := range mdv.Elements(ns, "Include") {
+			if p, _ := inc.Attr("", "StudyOID"); strings.TrimSpace(p) != "" && strings.TrimSpace(p) != oid {
+				parent = strings.TrimSpace(p)
+			}
+		}
+	}
+	return parent
+}
+
+// siteStudyBlocks adds to out (the source's blocks, whose studies are in have) one
+// AdminData per study and per site study the directory names: OpenClinica writes a
+// user's site membership as the user's presence in the site study's AdminData.
+func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockPlan {
+	var want []string
+	add := func(s string) {
+		if !have[s] {
+			have[s] = true
+			want = append(want, s)
+		}
+	}
+	for _, s := range w.dir.Studies {
+		add(s.ID)
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			add(a.Study)
+			if a.Site != "" {
+				add(a.Site)
+			}
+		}
+	}
+	for _, s := range want {
+		if s != "" {
+			out = append(out, blockPlan{study: s, src: -1})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, blockPlan{src: -1})
+	}
+	return out
+}
+
+// inSiteStudy reports whether assignment a belongs in OpenClinica's AdminData of study,
+// which is a study or a site study.
+func inSiteStudy(a Assignment, study string) bool {
+	if a.Site != "" {
+		return a.Site == study
+	}
+	return a.Study == study
+}
+
+// siteStudiesApproximated reports the sites of other vendors, which OpenClinica writes as
+// site studies.
+func (w *writer) siteStudiesApproximated() {
+	for _, s := range w.dir.Sites {
+		if s.Source == nil || s.Source.Vendor != ProfileOpenClinica {
+			w.warn.add(CodeApproximated, "Location", "Location "+s.ID, "OpenClinica writes sites as site studies (name and number only), not Locations; study versions, country and other site details are left out")
+		}
+	}
+}
+
+// ocFullName builds the FullName of a user from another vendor that has none (a Clinical
+// One template): OpenClinica writes FullName as first name and last name. Writing back an
+// OpenClinica export keeps what it had.
+func (w *writer) ocFullName(u *User, subject string) string {
+	full := strings.TrimSpace(strings.TrimSpace(u.GivenName) + " " + strings.TrimSpace(u.FamilyName))
+	if full != "" {
+		w.warn.add(CodeGenerated, "User/FullName", subject, "OpenClinica writes FullName as first and last name; it is built from them")
+	}
+	return full
+}

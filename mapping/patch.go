@@ -141,7 +141,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		id := strings.TrimSpace(v.OID)
 		s := p.sites[id]
 		if s == nil {
-			if w.p == ProfileInForm && id == "Unknown" {
+			if w.fl.autoLocation(id) {
 				return v, nil // InForm's automatic location, not a site of the model
 			}
 			return nil, nil

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -377,17 +376,10 @@ func (b *builder) studyElements(root *odm.Element) {
 				s.Protocol = n.Text()
 			}
 		}
-		if b.p != ProfileOpenClinica {
+		if b.p == ProfileOpenClinica {
 			// CDISC's Include reuses another study's metadata; only OpenClinica uses it to
 			// mark a site study, so other profiles see no site in it.
-			continue
-		}
-		for _, mdv := range e.Elements(ns, "MetaDataVersion") {
-			for _, inc := range mdv.Elements(ns, "Include") {
-				if parent, _ := inc.Attr("", "StudyOID"); strings.TrimSpace(parent) != "" && strings.TrimSpace(parent) != oid {
-					s.Parent = strings.TrimSpace(parent)
-				}
-			}
+			s.Parent = siteStudyParent(e, ns, oid, s.Parent)
 		}
 	}
 }
@@ -993,22 +985,7 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 		blockStudy, study, site, env := ba.blockStudy, ba.study, ba.site, ba.env
 		role := pd.role
 		if b.p == ProfileInForm {
-			// An InForm user belongs to exactly one rights group: its name is the role. A
-			// user in two is a data error; the first is taken and both are named.
-			var first *Group
-			for _, g := range pd.groups {
-				def := b.group(blockStudy, g.ID)
-				if def == nil || def.Type != "Rights" || def == first {
-					continue
-				}
-				if first == nil {
-					first, role = def, def.Name
-					continue
-				}
-				w.add(CodeMergeConflict, "User/pf:GroupRef", "User "+u.ID,
-					"the user is in two rights groups, "+strconv.Quote(first.Name)+" ("+first.ID+") and "+
-						strconv.Quote(def.Name)+" ("+def.ID+"); InForm gives a user one, so the first is the role")
-			}
+			role = b.rightsRole(w, pd, blockStudy)
 		}
 		if len(pd.sites) == 0 && site != "" {
 			pd.sites = []string{site}

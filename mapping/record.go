@@ -909,7 +909,7 @@ func (b *builder) userSites(u *odm.User) {
 	out := buf[:0]
 	add := func(s string) {
 		s = trimSpace(s)
-		if s == "" || (b.p == ProfileInForm && s == "Unknown") {
+		if s == "" || b.fl.autoLocation(s) {
 			return
 		}
 		for _, o := range out {

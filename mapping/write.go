@@ -204,35 +204,15 @@ func (w *writer) blocks() []blockPlan {
 			return out // a block for all studies covers the new ones too
 		}
 	}
+	if w.p == ProfileOpenClinica {
+		return w.siteStudyBlocks(out, have)
+	}
 	var want []string
 	add := func(s string) {
 		if !have[s] {
 			have[s] = true
 			want = append(want, s)
 		}
-	}
-	if w.p == ProfileOpenClinica {
-		for _, s := range w.dir.Studies {
-			add(s.ID)
-		}
-		for _, u := range w.dir.Users {
-			for _, a := range u.Assignments {
-				add(a.Study)
-				if a.Site != "" {
-					add(a.Site)
-				}
-			}
-		}
-		delete(have, "")
-		for _, s := range want {
-			if s != "" {
-				out = append(out, blockPlan{study: s, src: -1})
-			}
-		}
-		if len(out) == 0 {
-			out = append(out, blockPlan{src: -1})
-		}
-		return out
 	}
 	// Writing back blocks read before: a study that only a site's study version names had
 	// no block of its own, and gets none; one that users are assigned in does.
@@ -311,10 +291,7 @@ func sortByPos[T any](in []ordered[T]) []T {
 // inBlock reports whether an assignment belongs in an AdminData about study.
 func (w *writer) inBlock(a Assignment, study string) bool {
 	if w.p == ProfileOpenClinica {
-		if a.Site != "" {
-			return a.Site == study
-		}
-		return a.Study == study
+		return inSiteStudy(a, study)
 	}
 	return study == "" || a.Study == study || a.Study == ""
 }
@@ -461,11 +438,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			}
 		}
 	} else if w.isFirst(bp) {
-		for _, s := range w.dir.Sites {
-			if s.Source == nil || s.Source.Vendor != ProfileOpenClinica {
-				w.warn.add(CodeApproximated, "Location", "Location "+s.ID, "OpenClinica writes sites as site studies (name and number only), not Locations; study versions, country and other site details are left out")
-			}
-		}
+		w.siteStudiesApproximated()
 	}
 	for _, l := range sortByPos(locs) {
 		emit(l)
@@ -758,13 +731,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		set(&o.DisplayName, u.DisplayName, "DisplayName", flavour)
 		full := u.FullName
 		if full == "" && w.p == ProfileOpenClinica && !w.same {
-			// OpenClinica writes FullName as first name and last name; build it so that a
-			// user from another vendor's source without one (a Clinical One template) is
-			// named. Writing back an OpenClinica export keeps what it had.
-			full = strings.TrimSpace(strings.TrimSpace(u.GivenName) + " " + strings.TrimSpace(u.FamilyName))
-			if full != "" {
-				w.warn.add(CodeGenerated, "User/FullName", subject, "OpenClinica writes FullName as first and last name; it is built from them")
-			}
+			full = w.ocFullName(u, subject)
 		}
 		set(&o.FullName, full, "FullName", true)
 	}
@@ -801,39 +768,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 
 	// Contacts.
 	if is2 {
-		o.Emails, o.Phones, o.Faxes, o.Pager, o.Certificates, o.Picture = nil, nil, nil, "", nil, nil
-		var tel []*odm.Telecom
-		add := func(t odm.TelecomType, vs ...string) {
-			for _, v := range vs {
-				tel = append(tel, &odm.Telecom{TelecomType: t, Value: v})
-			}
-		}
-		add(odm.TelecomEmail, u.Emails...)
-		add(odm.TelecomPhone, u.Phones...)
-		add(odm.TelecomFax, u.Faxes...)
-		if u.Pager != "" {
-			add(odm.TelecomPager, u.Pager)
-		}
-		for _, t := range u.Telecoms {
-			add(odm.TelecomType(t.Type), t.Value)
-		}
-		if !equalTelecoms(o.Telecoms, tel) {
-			o.Telecoms = tel
-		}
-		if len(u.Certificates) > 0 {
-			lost("Certificate", "ODM 2.0 has no Certificate")
-		}
-		if p := u.Picture; p != nil {
-			img := &odm.Image{ImageFileName: p.File, Href: p.Href, MimeType: p.MIMEType}
-			if p.Type != "" && p.MIMEType == "" {
-				w.warn.add(CodeApproximated, "User/Picture/@ImageType", subject, "ODM 2.0 Image has a MIME type, not an image type; the image type is left out")
-			}
-			if c := o.Image; c == nil || c.ImageFileName != img.ImageFileName || c.Href != img.Href || c.MimeType != img.MimeType {
-				o.Image = img
-			}
-		} else {
-			o.Image = nil
-		}
+		w.contacts20(o, u, subject, lost)
 	} else {
 		o.Telecoms, o.Image = nil, nil
 		if flavour {
@@ -988,61 +923,12 @@ func (w *writer) categoryLost(u *User, t odm.UserType, subject string) {
 	}
 }
 
-// orgFor returns the ODM 2.0 Organization OID for an organization name, defining an
-// Organization when the directory has none of that name.
-func (w *writer) orgFor(name, subject string) string {
-	for _, o := range w.dir.Organizations {
-		if o.Name == name {
-			return o.ID
-		}
-	}
-	if id, ok := w.orgIDs[name]; ok {
-		return id
-	}
-	id := fmt.Sprintf("ORG.%d", len(w.orgIDs)+1)
-	w.orgIDs[name] = id
-	w.newOrg = append(w.newOrg, &odm.Organization{OID: id, Name: name, Type: odm.OrganizationOther})
-	w.warn.add(CodeGenerated, "Organization", subject, "ODM 2.0 refers to organizations by OID; an Organization is defined for an organization name")
-	return id
-}
-
-func (w *writer) orgName(id string) string {
-	for _, o := range w.dir.Organizations {
-		if o.ID == id {
-			return o.Name
-		}
-	}
-	return id
-}
-
 func equalAddresses(a, b []Address) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
 		if !equalAddress(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// equalTelecoms compares as multisets: the model groups contacts by type, so a source that
-// interleaves them is unchanged as long as the same contacts are there.
-func equalTelecoms(a []*odm.Telecom, b []*odm.Telecom) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	used := make([]bool, len(b))
-	for _, x := range a {
-		found := false
-		for j, y := range b {
-			if !used[j] && x.TelecomType == y.TelecomType && x.Value == y.Value {
-				used[j], found = true, true
-				break
-			}
-		}
-		if !found {
 			return false
 		}
 	}
@@ -1235,32 +1121,6 @@ func equalVersions(a, b []StudyVersion) bool {
 		}
 	}
 	return true
-}
-
-func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Organization {
-	subject := "Organization " + m.ID
-	var o *odm.Organization
-	if base != nil {
-		c := *base
-		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
-		o = &c
-	} else {
-		o = &odm.Organization{}
-		if m.Source != nil {
-			w.extAttrsInto(&o.Ext, m.Source.Vendor, m.Source.Attrs, "Organization", subject)
-		}
-	}
-	o.OID, o.Name, o.Role, o.LocationOID, o.PartOfOrganizationOID = m.ID, m.Name, m.Role, m.Site, m.PartOf
-	t := odm.OrganizationType(m.Type)
-	if !t.Valid() {
-		if t != "" {
-			w.warn.add(CodeApproximated, "Organization/@Type", subject, "not an ODM 2.0 OrganizationType; written as Other")
-		}
-		t = odm.OrganizationOther
-	}
-	o.Type = t
-	w.syncContact(&o.Description, &o.Addresses, &o.Telecoms, m.Description, m.Addresses, m.Telecoms, "Organization", subject)
-	return o
 }
 
 func (w *writer) signature(m *Signature, base *odm.SignatureDef) *odm.SignatureDef {
