@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,11 +16,12 @@ import (
 
 func runContacts(e *env, args []string) int {
 	fs := newFlagSet(e, "contacts",
-		"odmadmin contacts [--format json|text] [--values] [--study OID [--site OID] --role ROLE ...] [-o OUT] [--max N] [--quiet] [FILE]",
+		"odmadmin contacts [--format json|text] [--values] [--charset SET] [--study OID [--site OID] --role ROLE ...] [-o OUT] [--max N] [--quiet] [FILE]",
 		"odmadmin contacts --format text cmd/odmadmin/testdata/contacts/mixed.csv # exit 1\n"+
 			"odmadmin contacts --study S_DEMO --site S_SITE1 --role CRC --caller-site S_SITE1 --participate --cap 100 --enrolled 99 cmd/odmadmin/testdata/contacts/valid.csv # exit 1")
 	o := fs.outputFlags("json", "text")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
+	rf := addReadFlags(fs)
 	ctx := fs.requestFlags()
 	fs.setHelp(contactsHelp())
 	pos, err := parseArgs(fs, args)
@@ -33,16 +32,25 @@ func runContacts(e *env, args []string) int {
 	if !ok {
 		return 2
 	}
+	inOpts, err := rf.options()
+	if err != nil {
+		return usagef(e, "contacts", "%v", err)
+	}
+	inOpts.MaxRecordBytes = maxContactRecord
 	in, err := openInput(e, path)
 	if err != nil {
 		return fail(e, "contacts", err)
 	}
 	defer in.Close()
-
-	src, err := newContactSource(in, in.Name, *values)
+	si, err := inp.New(in, in.Name, inOpts)
 	if err != nil {
 		return fail(e, "contacts", err)
 	}
+	src, err := newContactSource(si, *values)
+	if err != nil {
+		return fail(e, "contacts", err)
+	}
+	defer src.Close()
 	opts := validate.Options{Values: *values}
 	req, err := ctx.request()
 	if err != nil {
@@ -100,10 +108,14 @@ func runContacts(e *env, args []string) int {
 func contactsHelp() string {
 	return fmt.Sprintf(`
 Input (FILE, or stdin when FILE is absent or "-"): a JSON array of participant records
-with the API's field names, or CSV whose header row uses those names or the headers of
+with the API's field names, CSV whose header row uses those names or the headers of
 OpenClinica's bulk participant CSV (ParticipantID, FirstName, LastName, EmailAddress,
-MobileNumber). Input whose first non-space character is "[" is JSON; anything else is
-CSV. Fields:
+MobileNumber), or an .xlsx workbook whose sheet has such a header row (title rows above
+it are skipped; a workbook with several sheets is read from the first that has one).
+The input is recognized from its bytes, as by every command: CSV may start with a
+byte-order mark, be separated by ",", ";" or tabs, end lines with CRLF and be UTF-8 or
+UTF-16; CSV in an 8-bit character set needs --charset (a byte that is not UTF-8 is an
+error naming its line and column, never replaced). JSON is UTF-8 or UTF-16. Fields:
   %s (also "identifier")
 
 Request context: with --study (or any other context flag) every record is also checked
@@ -132,54 +144,42 @@ Exit status: 0 every record is valid, 1 some record is not, 2 the input cannot b
 `, strings.Join(validate.ContactFields(), ", "))
 }
 
-// contactSource yields the records of a JSON or CSV input one at a time.
+// contactSource yields the records of a JSON, CSV or workbook input one at a time.
 type contactSource struct {
 	next func() (validate.Contact, error)
-	// at returns the position of the record next returned last: File and Row (CSV) or
-	// Line and Col (JSON).
+	// at returns the position of the record next returned last: File and Row (CSV,
+	// workbook) or Line and Col (JSON).
 	at func() Diagnostic
 	// column names a field's column as the CSV header spells it ("" for JSON).
 	column func(field string) string
-	dw     *diagWriter // the text listing, for the summary
+	close  func() error // releases a workbook's temporary files
+	dw     *diagWriter  // the text listing, for the summary
 }
 
-// newContactSource detects the input format from its first non-space byte. The skipped
-// lead-in (spaces, blank lines, a UTF-8 byte order mark) is consumed but its lines are
-// counted, so CSV errors still cite the file's real line numbers.
-func newContactSource(r io.Reader, name string, values bool) (*contactSource, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	skippedLines := 0
-	for {
-		b, err := br.ReadByte()
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s: empty input: want a JSON array or a CSV header row", name)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if b == '\n' {
-			skippedLines++
-		}
-		if b == ' ' || b == '\t' || b == '\r' || b == '\n' {
-			continue
-		}
-		if b == 0xEF { // a byte order mark, as spreadsheet programs write
-			if bom, _ := br.Peek(2); string(bom) == "\xBB\xBF" {
-				br.Discard(2)
-				continue
-			}
-		}
-		br.UnreadByte()
-		if b == '[' {
-			return newJSONContacts(br, name)
-		}
-		return newCSVContacts(br, name, skippedLines, values)
+func (s *contactSource) Close() error {
+	if s.close == nil {
+		return nil
 	}
+	return s.close()
+}
+
+// newContactSource reads the records of an input the one input reader recognized (see
+// internal/input): a JSON array, or a table (CSV in any of its dialects, or a workbook).
+// Other kinds (ODM, odmadmin's JSON objects) get the reader's one-line error naming what
+// the input is and what contacts reads.
+func newContactSource(in *inp.Input, values bool) (*contactSource, error) {
+	switch in.Kind {
+	case inp.JSONArray:
+		return newJSONContacts(in.Text(), in.Name)
+	case inp.CSV, inp.XLSX:
+		return newTableContacts(in, values)
+	}
+	return nil, in.Expect(inp.JSONArray, inp.CSV, inp.XLSX)
 }
 
 func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
 	g := &recordGuard{r: r, max: maxContactRecord}
-	lt := &lineTracker{r: g}
+	lt := &lineTracker{r: g, name: name}
 	dec := json.NewDecoder(lt)
 	var line, col int
 	if _, err := dec.Token(); err != nil { // the '[' seen by the sniffer
@@ -238,24 +238,92 @@ func recordStart(dec *json.Decoder) int64 {
 
 // lineTracker counts lines in what a reader hands out, so that a byte offset the JSON
 // decoder reports turns into a line and column. It keeps only the line starts not yet
-// asked about (offsets are asked for in increasing order), so memory stays small.
+// asked about (offsets are asked for in increasing order), so memory stays small. It also
+// refuses bytes that are not UTF-8, which encoding/json would silently turn into U+FFFD.
 type lineTracker struct {
 	r      io.Reader
 	off    int64   // bytes read
 	starts []int64 // offsets of line starts after the last one asked about
 	line   int     // line number of lineStart
 	start  int64   // offset of the start of that line
+	name   string
+	carry  []byte // an incomplete UTF-8 sequence at the end of the last read
+	lines  int    // lines seen, for the position of a byte that is not UTF-8
+	lstart int64  // offset of the start of the current line
+	err    error
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
+	if t.err != nil {
+		return 0, t.err
+	}
 	n, err := t.r.Read(p)
 	for i, c := range p[:n] {
 		if c == '\n' {
 			t.starts = append(t.starts, t.off+int64(i)+1)
 		}
 	}
+	if at, c, ok := t.checkUTF8(p[:n], err != nil); !ok {
+		t.countLines(p[:max(at, 0)])
+		t.err = &textError{fmt.Sprintf("%s:%d:%d: byte 0x%02X is not UTF-8; JSON must be UTF-8 (or UTF-16 with a byte-order mark)",
+			t.name, t.lines+1, int(t.off+int64(at)-t.lstart)+1, c)}
+		return 0, t.err
+	}
+	t.countLines(p[:n])
 	t.off += int64(n)
 	return n, err
+}
+
+// textError is an error in the text under the JSON, positioned already.
+type textError struct{ msg string }
+
+func (e *textError) Error() string { return e.msg }
+
+// checkUTF8 checks that p continues the input as UTF-8. A sequence cut by the end of p is
+// kept and checked with the next read; at the end of input it is invalid. When p is not
+// UTF-8, at is the offset in p of the first byte that is not (negative when it is a byte
+// carried from the read before) and c is that byte.
+func (t *lineTracker) checkUTF8(p []byte, eof bool) (at int, c byte, ok bool) {
+	i := 0
+	if len(t.carry) > 0 {
+		seq := append(t.carry[:len(t.carry):len(t.carry)], p[:min(len(p), utf8.UTFMax)]...)
+		r, size := utf8.DecodeRune(seq)
+		switch {
+		case r != utf8.RuneError || size > 1:
+			i = size - len(t.carry)
+			t.carry = t.carry[:0]
+		case !eof && !utf8.FullRune(seq):
+			t.carry = seq // still cut short: p is shorter than the rest of the sequence
+			return 0, 0, true
+		default:
+			return -len(t.carry), t.carry[0], false
+		}
+	}
+	rest := p[i:]
+	if utf8.Valid(rest) {
+		return 0, 0, true
+	}
+	for j := 0; j < len(rest); {
+		r, size := utf8.DecodeRune(rest[j:])
+		if r == utf8.RuneError && size == 1 {
+			if !eof && !utf8.FullRune(rest[j:]) {
+				t.carry = append(t.carry[:0], rest[j:]...)
+				return 0, 0, true
+			}
+			return i + j, rest[j], false
+		}
+		j += size
+	}
+	return 0, 0, true
+}
+
+func (t *lineTracker) countLines(p []byte) {
+	for i, c := range p {
+		if c == '\n' {
+			t.lines++
+			t.lstart = t.off + int64(i) + 1
+		}
+	}
 }
 
 // pos returns the 1-based line and column (in bytes) of offset off.
@@ -275,6 +343,10 @@ func (t *lineTracker) pos(off int64) (line, col int) {
 // jsonInputError names the file, the record (when known) and the byte offset. JSON input
 // has no line numbers to cite without keeping the text; the offset finds the spot.
 func jsonInputError(name string, dec *json.Decoder, index int, err error) error {
+	var te *textError
+	if errors.As(err, &te) {
+		return err
+	}
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		err = errors.New("unexpected end of input; the array is not closed")
 	}
@@ -294,14 +366,58 @@ func jsonInputError(name string, dec *json.Decoder, index int, err error) error 
 	return fmt.Errorf("%s:%s byte %d: %v", name, where, off, err)
 }
 
-func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*contactSource, error) {
-	g := &recordGuard{r: r, max: maxContactRecord}
-	cr := csv.NewReader(g)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // counted below, to say how many fields were expected
-	header, err := cr.Read()
+// isContactHeader reports whether row is a header row of contact fields: every cell that
+// is not blank names a field. Title rows above the header (a workbook's heading) are
+// skipped this way; a row with a misspelt column is not taken for the header, so the
+// table starts at its first row and the check below names the column.
+func isContactHeader(row []string) bool {
+	n := 0
+	for _, c := range row {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if _, ok := validate.FieldName(c); !ok {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// newTableContacts reads contact records from a CSV file or a worksheet. The input
+// reader bounds a CSV line and record (inp.Options) and a workbook's size, so memory per
+// row stays bounded; rows are read one at a time.
+func newTableContacts(in *inp.Input, values bool) (*contactSource, error) {
+	t, err := in.Table(inp.TableOptions{IsHeader: isContactHeader, DateColumns: []string{"fullDob"}})
 	if err != nil {
-		return nil, csvInputError(name, skippedLines, err)
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			t.Close()
+		}
+	}()
+	name := in.Name
+	workbook := in.Kind == inp.XLSX
+	if workbook {
+		name = t.Name // the file and its sheet: "participants.xlsx[Sheet1]"
+	}
+	header, err := t.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty input: want a JSON array or a header row of contact fields", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	headerRow := t.Row()
+	if workbook {
+		// A worksheet's row ends at its last cell with a value; trailing empty header
+		// cells are formatting, not columns.
+		for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+			header = header[:len(header)-1]
+		}
 	}
 	cols := make([]string, len(header))
 	colName := map[string]string{} // field -> the header cell that names it
@@ -317,7 +433,7 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 				cell = fmt.Sprintf(" %q", h)
 			}
 			return nil, fmt.Errorf("%s:%d: column %d of the header%s is not a field name (is the header row missing?); the header row must use the API field names: %s (or identifier), or OpenClinica's bulk CSV headers ParticipantID, FirstName, LastName, EmailAddress, MobileNumber",
-				name, skippedLines+1, i+1, cell, strings.Join(validate.ContactFields(), ", "))
+				name, headerRow, i+1, cell, strings.Join(validate.ContactFields(), ", "))
 		}
 		h = field
 		key := h
@@ -325,35 +441,49 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 			key = "secondaryId" // the same field under two names would be ambiguous
 		}
 		if seen[key] {
-			return nil, fmt.Errorf("%s:%d: column %q appears twice (identifier and secondaryId are one field, and so are a bulk CSV header and its API name)", name, skippedLines+1, h)
+			return nil, fmt.Errorf("%s:%d: column %q appears twice (identifier and secondaryId are one field, and so are a bulk CSV header and its API name)", name, headerRow, h)
 		}
 		seen[key] = true
 		cols[i] = h
 		colName[h] = strings.TrimSpace(header[i])
 	}
-	row := 1 // the header; a spreadsheet numbers it 1
+	// row is the row a spreadsheet shows: a worksheet's own row number; for CSV the
+	// header's line (blank lines above it are rows too) plus one per record, since a
+	// spreadsheet shows a record whose quoted field spans lines as one row.
+	row := headerRow
 	next := func() (validate.Contact, error) {
-		rec, err := cr.Read()
-		if err != nil {
-			if err == io.EOF {
-				return validate.Contact{}, io.EOF
+		for {
+			rec, err := t.Read()
+			if err != nil {
+				// io.EOF, or the reader's one-line error with file and line or row: CSV
+				// syntax, a byte that is not in the character set, a record past the limit.
+				return validate.Contact{}, err
 			}
-			if errors.Is(err, inp.ErrLimit) {
-				return validate.Contact{}, fmt.Errorf("%s:%d: %w", name, row+1, err)
+			if workbook {
+				row = t.Row()
+				if blankRow(rec) {
+					continue // an empty or only formatted worksheet row is no record
+				}
+				if len(rec) > len(cols) {
+					for i := len(cols); i < len(rec); i++ {
+						if strings.TrimSpace(rec[i]) != "" {
+							return validate.Contact{}, fmt.Errorf("%s:%d: column %d has a value, but the header row has %d columns", name, row, i+1, len(cols))
+						}
+					}
+					rec = rec[:len(cols)]
+				}
+			} else {
+				row++
+				if len(rec) != len(cols) {
+					return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, t.Row(), fieldCount(len(rec)), len(cols))
+				}
 			}
-			return validate.Contact{}, csvInputError(name, skippedLines, err)
+			var c validate.Contact
+			for i, v := range rec {
+				c.Set(cols[i], v) // cannot fail: the header was checked
+			}
+			return c, nil
 		}
-		row++
-		g.mark(cr.InputOffset())
-		if len(rec) != len(cols) {
-			line, _ := cr.FieldPos(0)
-			return validate.Contact{}, fmt.Errorf("%s:%d: %s, but the header row has %d", name, line+skippedLines, fieldCount(len(rec)), len(cols))
-		}
-		var c validate.Contact
-		for i, v := range rec {
-			c.Set(cols[i], v) // cannot fail: the header was checked
-		}
-		return c, nil
 	}
 	at := func() Diagnostic { return Diagnostic{File: name, Row: row} }
 	column := func(field string) string {
@@ -362,8 +492,17 @@ func newCSVContacts(r io.Reader, name string, skippedLines int, values bool) (*c
 		}
 		return field // a rule about a field the file has no column for
 	}
-	g.mark(cr.InputOffset()) // the header
-	return &contactSource{next: next, at: at, column: column}, nil
+	ok = true
+	return &contactSource{next: next, at: at, column: column, close: t.Close}, nil
+}
+
+func blankRow(r []string) bool {
+	for _, c := range r {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // maxContactRecord bounds one contact record, CSV row or JSON object: a record is a few
@@ -407,19 +546,6 @@ func fieldCount(n int) string {
 		return "1 field"
 	}
 	return strconv.Itoa(n) + " fields"
-}
-
-// csvInputError turns a csv error into "file:line: what", counting the lines the format
-// sniffer consumed before the reader started.
-func csvInputError(name string, skippedLines int, err error) error {
-	if err == io.EOF {
-		return fmt.Errorf("%s: empty input: want a JSON array or a CSV header row", name)
-	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s:%d:%d: %v", name, pe.Line+skippedLines, pe.Column, pe.Err)
-	}
-	return fmt.Errorf("%s: %w", name, err)
 }
 
 // contactWriter writes results as they come. JSON output is an array with one object per

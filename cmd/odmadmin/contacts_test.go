@@ -175,8 +175,8 @@ func TestContactsExitCodes(t *testing.T) {
 		{name: "field-count", reason: "a CSV row with the wrong number of fields names file and line",
 			args: []string{"testdata/contacts/bad-fieldcount.csv"}, code: 2,
 			stderr: []string{"odmadmin contacts: testdata/contacts/bad-fieldcount.csv:4: 3 fields, but the header row has 2"}},
-		{name: "bare-quote", reason: "CSV syntax errors name the line", stdin: "subjectKey,firstName\nSS-1,Ada\nSS-2,A\"da\n", code: 2,
-			stderr: []string{"<stdin>:3:", "bare \""}},
+		{name: "bare-quote", reason: "CSV syntax errors name the line and column, as the input reader of every command says them", stdin: "subjectKey,firstName\nSS-1,Ada\nSS-2,A\"da\n", code: 2,
+			stderr: []string{"<stdin>: line 3, column 7: bare \""}},
 		{name: "bom-and-blank-lines", reason: "a byte order mark and leading blank lines do not shift line numbers",
 			stdin: "\ufeff\n\nsubjectKey,firstName\nSS-1,Ada\nSS-2\n", code: 2, stderr: []string{"<stdin>:5: 1 field, but the header row has 2"}},
 		{name: "bom-csv-ok", reason: "a spreadsheet's byte order mark is not part of the first column name",
@@ -199,7 +199,7 @@ func TestContactsExitCodes(t *testing.T) {
 			stderr: []string{"not closed"}},
 		{name: "json-trailing", reason: "data after the array is unreadable", stdin: `[] {}`, code: 2, stderr: []string{"after the closing ]"}},
 		{name: "json-scalar-element", reason: "an element must be an object", stdin: `["SS-1"]`, code: 2, stderr: []string{"record 0"}},
-		{name: "empty", reason: "empty input is neither JSON nor CSV", stdin: " \n\t", code: 2, stderr: []string{"empty input"}},
+		{name: "empty", reason: "empty input is neither JSON nor CSV", stdin: " \n\t", code: 2, stderr: []string{"<stdin>: unrecognized input: the input holds only white space"}},
 		{name: "missing-file", reason: "an unopenable file is exit 2", args: []string{filepath.Join(dir, "nope.csv")}, code: 2,
 			stderr: []string{"nope.csv"}},
 		{name: "file-arg", reason: "a file named on the command line is read",
@@ -435,14 +435,16 @@ func TestContactsRecordLimit(t *testing.T) {
 	const size = 64 << 20
 	tests := []struct {
 		name, head, tail, where string
+		fill                    byte
 	}{
-		{"a huge CSV field", "subjectKey,emailAddress\nSS-1,a@example.org\n", ",x@example.org\n", "<stdin>:3:"},
-		{"an unclosed quote", "subjectKey,emailAddress\n\"", "\n", "<stdin>:2:"},
-		{"a huge JSON string", `[{"subjectKey":"SS-1"},{"subjectKey":"`, `"}]`, "record 1"},
+		{"a huge CSV field", "subjectKey,emailAddress\nSS-1,a@example.org\n", ",x@example.org\n", "<stdin>: line 3: ", 'a'},
+		{"an unclosed quote", "subjectKey,emailAddress\n\"", "\n", "<stdin>: line 2: ", 'a'},
+		{"an unclosed quote over many lines", "subjectKey,emailAddress\n\"", "\n", "a record longer than 8388608 bytes", '\n'},
+		{"a huge JSON string", `[{"subjectKey":"SS-1"},{"subjectKey":"`, `"}]`, "record 1", 'a'},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &hugeRecordReader{head: tc.head, fill: 'a', n: size, tailAfter: tc.tail}
+			r := &hugeRecordReader{head: tc.head, fill: tc.fill, n: size, tailAfter: tc.tail}
 			code, _, stderr := runCmd(r, "contacts", "--format", "text")
 			if code != 2 || !strings.Contains(stderr, "input limit exceeded") || !strings.Contains(stderr, tc.where) || strings.Count(stderr, "\n") != 1 {
 				t.Fatalf("exit %d, stderr %q: want exit 2 and one line at %s naming the limit", code, stderr, tc.where)

@@ -225,7 +225,7 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 		}
 		g.line++
 		if g.line > g.maxLine {
-			g.err = fmt.Errorf("%s: line %d: %w: a line longer than %d bytes (not a CSV file of user rows?)", g.name, g.lines+1, ErrLimit, g.maxLine)
+			g.err = fmt.Errorf("%s: line %d: %w: a line longer than %d bytes (is it a CSV table?)", g.name, g.lines+1, ErrLimit, g.maxLine)
 			return 0, g.err
 		}
 	}

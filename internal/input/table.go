@@ -21,6 +21,10 @@ type TableOptions struct {
 	IsHeader func(row []string) bool
 	// HeaderScan is how many rows are searched for the header. Default 50.
 	HeaderScan int
+	// DateColumns name more columns (by header, ignoring case and surrounding spaces)
+	// whose workbook cells are dates, besides those whose header says "date", "(UTC)" or
+	// "last login": a date of birth typed into Excel is stored as a serial number.
+	DateColumns []string
 }
 
 func (o TableOptions) scan() int {
@@ -110,7 +114,7 @@ func (t *Table) findHeader(opts TableOptions) error {
 			}
 		}
 		if opts.IsHeader != nil && opts.IsHeader(r) {
-			t.setHeader(rows[len(rows)-1:], nums[len(nums)-1:])
+			t.setHeader(rows[len(rows)-1:], nums[len(nums)-1:], opts.DateColumns)
 			return nil
 		}
 	}
@@ -118,17 +122,20 @@ func (t *Table) findHeader(opts TableOptions) error {
 		t.pending, t.pendRows = nil, nil
 		return nil
 	}
-	t.setHeader(rows[first:], nums[first:])
+	t.setHeader(rows[first:], nums[first:], opts.DateColumns)
 	return nil
 }
 
-func (t *Table) setHeader(rows [][]string, nums []int) {
+func (t *Table) setHeader(rows [][]string, nums []int, more []string) {
 	t.pending, t.pendRows = rows, nums
 	t.header, t.headerNum = rows[0], nums[0]
 	t.dateCols = make([]bool, len(t.header))
 	for i, h := range t.header {
-		h = strings.ToLower(h)
+		h = strings.ToLower(strings.TrimSpace(h))
 		t.dateCols[i] = strings.Contains(h, "date") || strings.Contains(h, "(utc)") || strings.Contains(h, "last login")
+		for _, m := range more {
+			t.dateCols[i] = t.dateCols[i] || h == strings.ToLower(strings.TrimSpace(m))
+		}
 	}
 }
 
