@@ -3,7 +3,10 @@
 // formatting), and a test helper that fails with the readable change list of package diff.
 //
 // Use [Equal] to check a migration or an export against what it should say; its failure
-// message lists the differences as "odmadmin diff" prints them. Use [DocumentOptions] and
+// message lists the differences as "odmadmin diff" prints them. For directories of two
+// systems use [EqualAcross] (sites matched by OID, number or name with the resolver
+// "odmadmin diff" and "odmadmin plan" use), or [EqualMigrated] with a migration spec
+// ([ReadSpec]) applied to the source first. Use [DocumentOptions] and
 // [DirectoryOptions] with cmp.Diff when a test wants go-cmp's view of two values (go-cmp
 // says its output is not stable: fine in a test message, not in a program's output).
 //

@@ -41,7 +41,8 @@
 //   - endDateBeforeStartDate: the access would end before it starts.
 //   - unknownRole: the study role is neither used in the export nor a role name the
 //     canonical vocabulary knows.
-//   - unknownSite: a site that the export has no site of that OID, number or name for.
+//   - unknownSite: a site that the export has no site of that OID, number or name for
+//     (found by mapping.NewSiteIndex, as diff and odmtest find sites).
 //   - duplicateRow: the user name is on an earlier row too; the template takes one row
 //     per user.
 //   - tooManyRows: the upload has more rows than the template's guidance (600); the

@@ -188,16 +188,19 @@ type planner struct {
 	// compared counts the user names near has compared with an edit distance, so that a
 	// test can show the work per row does not grow with the size of a same-name group.
 	compared int
-	sites    map[string]string // OID, folded OID, number or name → OID
-	roles    map[string]bool   // folded role names the export uses
-	seen     map[string]int    // lower-case login → first row
+	roles    map[string]bool // folded role names the export uses
+	seen     map[string]int  // lower-case login → first row
+
+	// sites finds the export's sites by OID, number or name: the one resolver diff and
+	// odmtest use too (mapping.AlignTo).
+	sites *mapping.SiteIndex
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 	p := &planner{
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
 		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
-		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: map[string]string{}, roles: map[string]bool{}, seen: map[string]int{},
+		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
 	}
 	var prof mapping.Profile
 	if d.Source != nil {
@@ -205,17 +208,6 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 	}
 	p.foreign = prof != "" && prof != mapping.ProfileClinicalOne
 	p.dates = !p.foreign
-	for _, s := range d.Sites {
-		if s == nil {
-			continue
-		}
-		id := strings.TrimSpace(s.ID)
-		for _, k := range []string{id, strings.ToLower(id), strings.ToLower(strings.TrimSpace(s.Number)), nameKey(s.Name)} {
-			if _, ok := p.sites[k]; !ok && k != "" {
-				p.sites[k] = id
-			}
-		}
-	}
 	for _, u := range d.Users {
 		if u == nil {
 			continue
@@ -350,14 +342,7 @@ func cmpAssignment(x, y mapping.Assignment) int {
 		strings.Compare(fold(x.Role.Name), fold(y.Role.Name)), strings.Compare(x.From, y.From), strings.Compare(x.To, y.To))
 }
 
-func (p *planner) site(s string) (string, bool) {
-	for _, k := range []string{s, strings.ToLower(s), nameKey(s)} {
-		if id, ok := p.sites[k]; ok {
-			return id, true
-		}
-	}
-	return s, false
-}
+func (p *planner) site(s string) (string, bool) { return p.sites.Resolve(s) }
 
 func (p *planner) knownRole(name string) bool {
 	if p.roles[fold(name)] {

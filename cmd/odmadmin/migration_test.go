@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,5 +205,58 @@ func TestMigrationSpecStrictUnmapped(t *testing.T) {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
+	}
+}
+
+// TestMigrationPlanWithSpec plans the Clinical One upload made with a spec against the
+// InForm export it came from, with the same spec: the export's rights groups and
+// Location OIDs are read in the template's terms, so every row is unchanged. Without the
+// spec the roles differ by name; an edited upload shows only what was edited.
+func TestMigrationPlanWithSpec(t *testing.T) {
+	spec := exampleFile("spec.csv")
+	up := filepath.Join(t.TempDir(), "upload.xlsx")
+	if code, _, errs := runCmd(nil, "map", "--quiet", "--spec", spec, "--to", "xlsx", "--study", "ASTRA-9", "-o", up, exampleFile("inform-export.xml")); code != 0 {
+		t.Fatalf("map: exit %d %s", code, errs)
+	}
+	code, out, errs := runCmd(nil, "plan", "--spec", spec, "--existing", exampleFile("inform-export.xml"), "--upload", up, "--format", "text")
+	if code != 0 || !strings.Contains(out, "4 rows: 0 create, 0 update, 4 unchanged; 0 warnings") {
+		t.Errorf("plan --spec of the upload made with the spec: exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "warning mapping.spec: spec/exclude: 1 user left out as the spec says") {
+		t.Errorf("stderr lacks what the spec did: %q", errs)
+	}
+
+	edited := filepath.Join("testdata", "plan", "inform-upload.csv")
+	_, withSpec, _ := runCmd(nil, "plan", "--quiet", "--spec", spec, "--existing", exampleFile("inform-export.xml"), "--upload", edited, "--study", "ASTRA-9", "--format", "json")
+	_, without, _ := runCmd(nil, "plan", "--quiet", "--existing", exampleFile("inform-export.xml"), "--upload", edited, "--study", "ASTRA-9", "--format", "json")
+	changes := func(js string) map[string][]string {
+		var p struct {
+			Actions []struct {
+				User    string
+				Changes []struct{ Field, Where, Old, New string }
+			}
+		}
+		if err := json.Unmarshal([]byte(js), &p); err != nil {
+			t.Fatalf("%v: %s", err, js)
+		}
+		m := map[string][]string{}
+		for _, a := range p.Actions {
+			for _, c := range a.Changes {
+				if c.Field == "role" {
+					m[a.User] = append(m[a.User], c.Where+": "+c.Old+" -> "+c.New)
+				}
+			}
+		}
+		return m
+	}
+	// nhale was given site 02 in the upload; with the spec that is the only role change,
+	// at the template's site number.
+	if got := changes(withSpec)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-02:  -> Site User" {
+		t.Errorf("with the spec, nhale's role changes %q; want only site 02 added", got)
+	}
+	// Without it the InForm rights group "Site Investigator Rights" is not "Site User",
+	// and the new site is named by its InForm Location OID.
+	if got := changes(without)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-10127: Site Investigator Rights -> Site User|ASTRA-9 (Production)-10128:  -> Site User" {
+		t.Errorf("without the spec, nhale's role changes %q", got)
 	}
 }

@@ -20,6 +20,14 @@ for an export of several files (Rave Users.odm and Sites.odm), merged as "map" m
 CSV (",", ";" or tab separated; --charset for 8-bit files), or a directory in JSON (or
 ODM), one row per user.
 
+--spec FILE applies a migration spec (see "odmadmin map --help") to the existing users
+first, as "map --spec" and "diff --spec" apply it: an export from another system (an
+InForm export planned against the Clinical One template made from it) then has the
+template's roles and site numbers. Canonical targets are named as the upload's system
+names them (Clinical One for a template). What the spec leaves unmapped or could not
+apply is listed on stderr as mapping warnings (they do not change the exit status; the
+plan's own unknownRole and unknownSite warnings do).
+
 For each row (numbered as a spreadsheet shows it: the header is row 1) the plan says create, update (with the
 fields and assignments that change) or unchanged, and warns:
   possibleDuplicateAccount  a new user name whose e-mail belongs to an existing user, or
@@ -45,8 +53,9 @@ Exit status: 0 no warnings, 1 warnings, 2 error.
 
 func runPlan(e *env, args []string) int {
 	fs := newFlagSet(e, "plan",
-		"odmadmin plan --existing EXPORT [--existing FILE]... --upload FILE [--study OID] [--charset SET] [--training] [--format json|text] [-o OUT]",
+		"odmadmin plan --existing EXPORT [--existing FILE]... --upload FILE [--spec SPEC] [--study OID] [--charset SET] [--training] [--format json|text] [-o OUT]",
 		"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/clean.csv --format text\n"+
+			"odmadmin plan --spec examples/migration-spec/spec.csv --existing examples/migration-spec/inform-export.xml --upload cmd/odmadmin/testdata/plan/inform-upload.csv --study ASTRA-9 --format text\n"+
 			"odmadmin plan --existing cmd/odmadmin/testdata/plan/existing.xml --upload cmd/odmadmin/testdata/plan/upload.csv # exit 1")
 	var existing pathList
 	fs.Var(&existing, "existing", "the current users: an `EXPORT` (ODM, .xlsx or CSV template, JSON); \"-\" is stdin; repeat it for an export of several files")
@@ -54,6 +63,7 @@ func runPlan(e *env, args []string) int {
 	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study)")
 	training := fs.Bool("training", false, "upload to training mode: the rows apply to Production and Training")
 	renames := fs.Bool("allow-renames", false, "the target can change user names: a renamed row updates the user")
+	specPath := fs.String("spec", "", "apply the migration spec `FILE` to the existing users first (their roles and sites in the upload's terms)")
 	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
 	o := fs.outputFlags("json", "text")
 	rf := addReadFlags(fs)
@@ -81,15 +91,29 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows)
+	var spec *mapping.Spec
+	var lookup *mapping.Directory
+	if *specPath != "" {
+		if spec, lookup, err = loadSpec(e, *specPath, inOpts); err != nil {
+			return fail(e, "plan", err)
+		}
+	}
+	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows, spec)
 	if err != nil {
 		return fail(e, "plan", err)
+	}
+	var specWarnings []Diagnostic
+	if spec != nil {
+		for _, w := range spec.Apply(cur, src.target, lookup) {
+			specWarnings = append(specWarnings, mappingDiagnostic(*specPath, w))
+		}
 	}
 	p, err := plan.Make(cur, rows, plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
 	if err != nil {
 		return fail(e, "plan", err)
 	}
 	if audit.log != "" || audit.from != "" || audit.to != "" || audit.strict {
+		printDiagnostics(e, "plan", o, specWarnings)
 		return planAudit(e, o, audit, p)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
@@ -101,10 +125,11 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
+	// The report carries the plan's warnings too; stderr lists them, and what the spec
+	// could not map, in the diagnostic format every command uses, capped by --max and
+	// summarized per code.
+	printDiagnostics(e, "plan", o, append(specWarnings, planDiagnostics(p, src)...))
 	if p.Warnings() > 0 {
-		// The report carries the warnings too; stderr lists them in the diagnostic format
-		// every command uses, capped by --max and summarized per code.
-		printDiagnostics(e, "plan", o, planDiagnostics(p, src))
 		return 1
 	}
 	return 0
@@ -114,6 +139,9 @@ func runPlan(e *env, args []string) int {
 type uploadSource struct {
 	name  string
 	table bool // a CSV or workbook: Action.Row is the spreadsheet row
+	// target is the profile of the upload's system, whose names a spec's canonical
+	// targets take.
+	target mapping.Profile
 }
 
 // planDiagnostics turns a plan's warnings into diagnostics at the upload's rows (a
@@ -153,20 +181,26 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 		if err != nil {
 			return nil, uploadSource{}, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return rows, uploadSource{name: t.Name, table: true}, nil
+		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil
 	}
 	d, _, err := readDirectoryFrom(in, mapping.Options{Study: study})
 	if err != nil {
 		return nil, uploadSource{}, err
 	}
-	return plan.FromDirectory(d), uploadSource{name: in.Name}, nil
+	src := uploadSource{name: in.Name}
+	if d.Source != nil {
+		src.target = d.Source.Vendor
+	}
+	return plan.FromDirectory(d), src, nil
 }
 
 // readExisting reads the current users. One ODM export is streamed and only the users the
 // rows may be compared with are built and kept (plan.Keep), so that memory does not grow
-// with the export's users beyond their compact records; other inputs are read whole.
-func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row) (*mapping.Directory, error) {
-	if len(paths) == 1 {
+// with the export's users beyond their compact records; other inputs are read whole, and
+// so is an export whose logins a spec makes (plan.Keep matches rows by login before the
+// spec has given users theirs).
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, spec *mapping.Spec) (*mapping.Directory, error) {
+	if len(paths) == 1 && (spec == nil || spec.Login.From == "") {
 		in, err := openAny(e, paths[0], o)
 		if err != nil {
 			return nil, err
