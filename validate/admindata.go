@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,33 +39,38 @@ type AdminDataOptions struct {
 // of the children of AdminData and of the elements in it is checked; values built in code
 // or read from JSON have no source positions, so such findings cite the parent and their
 // order is not checked. It returns nil when nothing is wrong.
+//
+// It gives the same findings as [CheckAdminDataXML] on the document's XML; for a file of any
+// size, use that, which holds one record at a time.
 func CheckAdminData(doc *odm.Document, opts AdminDataOptions) []Finding {
 	if doc == nil || doc.Root == nil {
 		return nil
 	}
-	idx, order := indexDocument(doc)
-	return newAdminChecker(doc, opts, idx, order).run()
+	defs := newAdminDefs()
+	d := docDriver{doc}
+	d.collect(defs)
+	c := newAdminChecker(opts, defs)
+	d.check(c)
+	return c.result()
 }
 
-// CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData]. It
-// returns the odm decode error (an *odm.Error for bad input) when the document cannot be
-// read.
-func CheckAdminDataXML(r io.Reader, opts AdminDataOptions) ([]Finding, error) {
-	doc, err := odm.Decode(r, opts.Read)
-	if err != nil {
-		return nil, err
-	}
-	return CheckAdminData(doc, opts), nil
-}
-
-// adminChecker holds one run's state: the file's context, the OIDs defined anywhere in the
-// file, and the findings so far.
+// adminChecker holds one file's check: the file's context, the definitions of every file
+// of the check (collected before, see adminDefs), the state of the AdminData being read and
+// the findings so far.
+//
+// The checks run on events in document order (a child of the root, an AdminData, a record,
+// a reference from ClinicalData, a reader warning) fed by a driver: docDriver over a decoded
+// document, the stream driver over a file read twice. The findings are sorted by position at
+// the end; findings at one position keep the order the checks make them in, one phase
+// after the other (root order, AdminData records, ClinicalData references, element order,
+// reader warnings), which is the order they had when the checks ran over the whole document
+// one kind at a time.
 type adminChecker struct {
-	opts   AdminDataOptions
-	doc    *odm.Document
-	ns     string // the file's ODM namespace
-	v2     bool   // ODM 2.0 content model and value lists
-	series bool   // unresolved references may be defined in another file
+	opts    AdminDataOptions
+	ns      string // the file's ODM namespace
+	version odm.Version
+	v2      bool // ODM 2.0 content model and value lists
+	series  bool // unresolved references may be defined in another file
 	// adminOnly is set for a file whose Granularity says it carries AdminData only: it
 	// cannot contain the Study its AdminData refers to.
 	adminOnly bool
@@ -74,67 +78,95 @@ type adminChecker struct {
 	// metadata, or reference data) only: the AdminData its references name is elsewhere.
 	clinicalOnly bool
 	granularity  string
-	src          *sourceIndex
-	order        []orderFinding
 	fold         cases.Caser
-	out          []Finding
+	out          []keyedFinding
+	phase, seq   int
 
-	studies   map[string]map[string]bool // Study OID → its MetaDataVersion OIDs
-	users     map[string]bool
-	locations map[string]bool
-	sigs      map[string]bool
-	orgs      map[string]bool
+	defs *adminDefs
+
+	// The root's children seen so far, for their order.
+	rootModel          []string
+	rootBest, rootLine int
+	rootName           string
+
+	// The AdminData being read: its position among the file's AdminData, the order of its
+	// children, and, for the OIDs and login names pass 1 found more than once in the check
+	// (candidates), the first element that had each in this AdminData.
+	adOrder                       *orderCheck
+	seenUsers, seenOrgs, seenLocs oidSeen
+	seenSigs                      oidSeen
+	logins                        map[string]firstUser
+	src                           *sourceIndex // the current record's children
+	order                         []orderFinding
 }
 
-func newAdminChecker(doc *odm.Document, opts AdminDataOptions, src *sourceIndex, order []orderFinding) *adminChecker {
-	c := &adminChecker{
-		opts:      opts,
-		doc:       doc,
-		ns:        doc.Root.Space,
-		v2:        doc.Version == odm.V20,
-		src:       src,
-		order:     order,
-		fold:      cases.Fold(),
-		studies:   map[string]map[string]bool{},
-		users:     map[string]bool{},
-		locations: map[string]bool{},
-		sigs:      map[string]bool{},
-		orgs:      map[string]bool{},
-	}
+// keyedFinding is a finding with the keys that order it: position, phase, sequence.
+type keyedFinding struct {
+	Finding
+	phase, seq int
+}
+
+// Phases of a check; see adminChecker.
+const (
+	phaseRoot = iota
+	phaseAdmin
+	phaseData
+	phaseOrder
+	phaseReader
+)
+
+type firstUser struct {
+	oid  string
+	line int
+}
+
+func newAdminChecker(opts AdminDataOptions, defs *adminDefs) *adminChecker {
+	return &adminChecker{opts: opts, fold: cases.Fold(), defs: defs}
+}
+
+// begin starts the check of a file from its root start tag.
+func (c *adminChecker) begin(version odm.Version, root *odm.Element) {
+	c.ns = root.Space
+	c.version = version
+	c.v2 = version == odm.V20
+	c.rootModel, c.rootBest, c.rootName, c.rootLine = rootModels[c.v2], -1, "", 0
 	// ODM 1.3.2 section 2.11: references may point into a prior file of the series, and
 	// only a file that starts a series must contain everything it references.
-	fileType, _ := doc.Root.Attr("", "FileType")
-	prior, _ := doc.Root.Attr("", "PriorFileOID")
-	c.series = opts.Series || fileType == "Transactional" || prior != ""
-	granularity, _ := doc.Root.Attr("", "Granularity")
+	fileType, _ := root.Attr("", "FileType")
+	prior, _ := root.Attr("", "PriorFileOID")
+	c.series = c.opts.Series || fileType == "Transactional" || prior != ""
+	granularity, _ := root.Attr("", "Granularity")
 	c.adminOnly = granularity == "AdminData"
 	c.granularity = granularity
+	c.clinicalOnly = false
 	switch granularity {
 	case "AllClinicalData", "SingleSite", "SingleSubject", "Metadata", "ReferenceData":
 		c.clinicalOnly = true
 	}
-	return c
 }
 
-func (c *adminChecker) run() []Finding {
-	c.collectDefinitions()
-	c.checkRootOrder()
-	for _, ad := range c.doc.AdminData() {
-		c.checkAdminData(ad)
-	}
-	c.checkDataReferences()
-	for _, o := range c.order {
-		c.add(SeverityError, CodeElementOrder, o.parent+"/"+o.child, o.at.line, o.at.col, "",
-			o.parent+": "+o.child+" stands after "+o.after+lineRef(o.afterAt.line)+"; ODM wants the order "+strings.Join(o.model, ", "))
-	}
-	c.readerWarnings()
-	slices.SortStableFunc(c.out, func(a, b Finding) int {
-		if a.Line != b.Line {
+// result returns the file's findings in order and resets the list for the next file.
+func (c *adminChecker) result() []Finding {
+	slices.SortFunc(c.out, func(a, b keyedFinding) int {
+		switch {
+		case a.Line != b.Line:
 			return a.Line - b.Line
+		case a.Column != b.Column:
+			return a.Column - b.Column
+		case a.phase != b.phase:
+			return a.phase - b.phase
 		}
-		return a.Column - b.Column
+		return a.seq - b.seq
 	})
-	return c.out
+	var out []Finding
+	if len(c.out) > 0 {
+		out = make([]Finding, len(c.out))
+		for i := range c.out {
+			out[i] = c.out[i].Finding
+		}
+	}
+	c.out = nil
+	return out
 }
 
 // add appends a finding; value is kept only when the caller asked for values.
@@ -143,7 +175,8 @@ func (c *adminChecker) add(sev Severity, code Code, field string, line, col int,
 	if c.opts.Values {
 		f.Value = value
 	}
-	c.out = append(c.out, f)
+	c.seq++
+	c.out = append(c.out, keyedFinding{f, c.phase, c.seq})
 }
 
 // refSeverity is the severity of an unresolved reference: an error in a file that must be
@@ -188,11 +221,11 @@ func (c *adminChecker) danglingAdmin(code Code, field string, line, col int, oid
 }
 
 // defined reports whether oid, trimmed of white space, names an element of the set (whose
-// keys are trimmed too). Producers pad OIDs (OpenClinica writes UserRef UserOID="USR_3 "):
+// members are trimmed too). Producers pad OIDs (OpenClinica writes UserRef UserOID="USR_3 "):
 // the padding is reported as admin.oidWhitespace, and the reference still resolves, so that
 // one quirk does not turn into a dangling-reference error on every record.
-func defined(set map[string]bool, oid string) bool {
-	return set[strings.TrimSpace(oid)]
+func (c *adminChecker) defined(set *hashSet, oid string) bool {
+	return set.has(c.defs.h.sum(strings.TrimSpace(oid)))
 }
 
 // childAt returns the position of the typed value's local child number i when the
@@ -238,100 +271,36 @@ func (c *adminChecker) name13or20(n13, n20 string) string {
 	return n13
 }
 
-// collectDefinitions records every Study, MetaDataVersion, User, Location, SignatureDef
-// and Organization OID in the file. References resolve against the whole file: a User in
-// one AdminData may name a Location of another, which the ODM rules do not forbid.
-func (c *adminChecker) collectDefinitions() {
-	for _, n := range c.doc.Root.Children {
-		switch n := n.(type) {
-		case *odm.Element:
-			if n == nil || n.Space != c.ns || n.Local != "Study" {
-				continue
-			}
-			oid, _ := n.Attr("", "OID")
-			oid = strings.TrimSpace(oid)
-			mdvs := c.studies[oid]
-			if mdvs == nil {
-				mdvs = map[string]bool{}
-				c.studies[oid] = mdvs
-			}
-			for _, m := range n.Elements(c.ns, "MetaDataVersion") {
-				if moid, ok := m.Attr("", "OID"); ok {
-					mdvs[strings.TrimSpace(moid)] = true
-				}
-			}
-		case *odm.AdminData:
-			if n == nil {
-				continue
-			}
-			for _, u := range n.Users {
-				if u != nil {
-					c.users[strings.TrimSpace(u.OID)] = true
-				}
-			}
-			for _, l := range n.Locations {
-				if l != nil {
-					c.locations[strings.TrimSpace(l.OID)] = true
-				}
-			}
-			for _, s := range n.SignatureDefs {
-				if s != nil {
-					c.sigs[strings.TrimSpace(s.OID)] = true
-				}
-			}
-			for _, o := range n.Organizations {
-				if o != nil {
-					c.orgs[strings.TrimSpace(o.OID)] = true
-				}
-			}
-		}
+// rootChild checks the order of the root's children: rwslib writes ClinicalData before
+// AdminData. local is the name of a child in the file's ODM namespace.
+func (c *adminChecker) rootChild(local string, line, col int) {
+	c.phase = phaseRoot
+	r := rank(c.rootModel, local)
+	if r < 0 {
+		return
 	}
+	if r < c.rootBest {
+		c.add(SeverityError, CodeElementOrder, "ODM/"+local, line, col, "",
+			"ODM: "+local+" stands after "+c.rootName+lineRef(c.rootLine)+"; ODM wants the order "+strings.Join(c.rootModel, ", "))
+		return
+	}
+	c.rootBest, c.rootName, c.rootLine = r, local, line
 }
 
-// checkRootOrder checks the order of the root's children, which the values keep.
-// rwslib writes ClinicalData before AdminData.
-func (c *adminChecker) checkRootOrder() {
-	model := rootModels[c.v2]
-	best, bestName, bestLine := -1, "", 0
-	for _, n := range c.doc.Root.Children {
-		var local string
-		var line, col int
-		switch n := n.(type) {
-		case *odm.Element:
-			if n == nil || n.Space != c.ns {
-				continue
-			}
-			local, line, col = n.Local, n.Line, n.Col
-		case *odm.AdminData:
-			if n == nil {
-				continue
-			}
-			local, line, col = "AdminData", n.Line, n.Col
-		default:
-			continue
-		}
-		r := rank(model, local)
-		if r < 0 {
-			continue
-		}
-		if r < best {
-			c.add(SeverityError, CodeElementOrder, "ODM/"+local, line, col, "",
-				"ODM: "+local+" stands after "+bestName+lineRef(bestLine)+"; ODM wants the order "+strings.Join(model, ", "))
-			continue
-		}
-		best, bestName, bestLine = r, local, line
-	}
-}
-
-// oidSeen tracks the OIDs of one element type within one AdminData.
-type oidSeen map[string]int // OID → line of the first element that has it
+// oidSeen tracks the OIDs of one element type within one AdminData: the line of the first
+// element that has each. It holds only the OIDs pass 1 found more than once (candidates);
+// any other OID is unique without a look.
+type oidSeen map[string]int
 
 // unique reports a missing or repeated OID of an element type; it returns false for a
 // missing one. Uniqueness is per element type and per AdminData (ODM 1.3.2 section 2.11):
 // a Location may share its OID with a SignatureDef, which odmlib wrongly rejects.
-func (c *adminChecker) unique(seen oidSeen, elem, oid string, x *odm.Ext) {
+func (c *adminChecker) unique(seen oidSeen, cand map[uint64]bool, elem, oid string, x *odm.Ext) {
 	if oid == "" {
 		c.add(SeverityError, CodeMissingAttribute, elem+"/@OID", x.Line, x.Col, "", elem+" has no OID")
+		return
+	}
+	if !cand[c.defs.h.sum(strings.TrimSpace(oid))] {
 		return
 	}
 	if first, dup := seen[oid]; dup {
@@ -350,49 +319,74 @@ func (c *adminChecker) required(field, what string, x *odm.Ext, value string) bo
 	return false
 }
 
-func (c *adminChecker) checkAdminData(ad *odm.AdminData) {
-	if ad == nil {
-		return
-	}
+// beginAdminData starts an AdminData: its attributes are checked, its children follow as
+// records.
+func (c *adminChecker) beginAdminData(ad *odm.AdminData) {
+	c.phase = phaseAdmin
+	c.adOrder = &orderCheck{model: contentModels[c.v2]["AdminData"], best: -1}
+	c.seenUsers, c.seenOrgs, c.seenLocs, c.seenSigs = oidSeen{}, oidSeen{}, oidSeen{}, oidSeen{}
+	c.logins = map[string]firstUser{}
 	// An AdminData without StudyOID applies to every study of the file or series
 	// (ODM 1.3.2 section 3.1.2), so only a given StudyOID must resolve.
 	if ad.StudyOID != "" {
-		if _, ok := c.studies[strings.TrimSpace(ad.StudyOID)]; !ok {
+		if _, ok := c.defs.studies[strings.TrimSpace(ad.StudyOID)]; !ok {
 			c.danglingStudy(CodeDanglingStudyOID, "AdminData/@StudyOID", ad.Line, ad.Col, ad.StudyOID,
 				"AdminData StudyOID "+oidText(ad.StudyOID)+" names no Study in this file")
 		}
 	}
-	users, logins := oidSeen{}, map[string]*odm.User{}
-	for _, u := range ad.Users {
-		if u != nil {
-			c.checkUser(u, users, logins)
-		}
+}
+
+// adminChild follows the order of the ODM children of an AdminData.
+func (c *adminChecker) adminChild(local string, line, col int) {
+	if c.adOrder == nil || line == 0 {
+		return
 	}
-	orgs := oidSeen{}
-	for _, o := range ad.Organizations {
-		if o != nil {
-			c.checkOrganization(o, orgs)
-		}
-	}
-	locs := oidSeen{}
-	for _, l := range ad.Locations {
-		if l != nil {
-			c.checkLocation(l, locs)
-		}
-	}
-	sigs := oidSeen{}
-	for _, s := range ad.SignatureDefs {
-		if s != nil {
-			c.checkSignatureDef(s, sigs)
-		}
+	if of, bad := c.adOrder.see("AdminData", local, pos{line, col}); bad {
+		c.orderFinding(of)
 	}
 }
 
-func (c *adminChecker) checkUser(u *odm.User, seen oidSeen, logins map[string]*odm.User) {
+func (c *adminChecker) orderFinding(o orderFinding) {
+	phase := c.phase
+	c.phase = phaseOrder
+	c.add(SeverityError, CodeElementOrder, o.parent+"/"+o.child, o.at.line, o.at.col, "",
+		o.parent+": "+o.child+" stands after "+o.after+lineRef(o.afterAt.line)+"; ODM wants the order "+strings.Join(o.model, ", "))
+	c.phase = phase
+}
+
+// record checks one child of the current AdminData, with the order of its own children.
+func (c *adminChecker) record(n odm.Node) {
+	c.phase = phaseAdmin
+	if c.adOrder == nil { // a record outside any AdminData: only values built in code
+		c.beginAdminData(&odm.AdminData{})
+	}
+	c.src = indexRecord(n, c.v2, c.orderFinding)
+	switch n := n.(type) {
+	case *odm.User:
+		if n != nil {
+			c.checkUser(n)
+		}
+	case *odm.Organization:
+		if n != nil {
+			c.checkOrganization(n)
+		}
+	case *odm.Location:
+		if n != nil {
+			c.checkLocation(n)
+		}
+	case *odm.SignatureDef:
+		if n != nil {
+			c.checkSignatureDef(n)
+		}
+	}
+	c.src = nil
+}
+
+func (c *adminChecker) checkUser(u *odm.User) {
 	x := &u.Ext
-	c.unique(seen, "User", u.OID, x)
+	c.unique(c.seenUsers, c.defs.candUsers, "User", u.OID, x)
 	who := label("User", u.OID)
-	if u.UserType != "" && !u.UserType.Valid(c.doc.Version) {
+	if u.UserType != "" && !u.UserType.Valid(c.version) {
 		c.add(SeverityError, CodeInvalidUserType, "User/@UserType", x.Line, x.Col, string(u.UserType),
 			who+": UserType "+strconv.Quote(string(u.UserType))+" is not one of "+c.userTypes())
 	}
@@ -402,12 +396,14 @@ func (c *adminChecker) checkUser(u *odm.User, seen oidSeen, logins map[string]*o
 	loginElem := c.name13or20("LoginName", "UserName")
 	if login := strings.TrimSpace(u.LoginName); login != "" {
 		key := c.fold.String(login)
-		if first, dup := logins[key]; dup {
-			line, col := c.childAt(x, loginElem, 0)
-			c.add(SeverityError, CodeLoginNameNotUnique, "User/"+loginElem, line, col, u.LoginName,
-				who+": "+loginElem+" is the same as that of User "+oidText(first.OID)+lineRef(first.Line)+", ignoring case")
-		} else {
-			logins[key] = u
+		if c.defs.candLogins[c.defs.fingerprint(key)] {
+			if first, dup := c.logins[key]; dup {
+				line, col := c.childAt(x, loginElem, 0)
+				c.add(SeverityError, CodeLoginNameNotUnique, "User/"+loginElem, line, col, u.LoginName,
+					who+": "+loginElem+" is the same as that of User "+oidText(first.oid)+lineRef(first.line)+", ignoring case")
+			} else {
+				c.logins[key] = firstUser{u.OID, u.Line}
+			}
 		}
 	}
 
@@ -444,16 +440,16 @@ func (c *adminChecker) checkUser(u *odm.User, seen oidSeen, logins map[string]*o
 		if !c.required("LocationRef/@LocationOID", who+": LocationRef has no LocationOID", &lr.Ext, lr.LocationOID) {
 			continue
 		}
-		if !defined(c.locations, lr.LocationOID) {
+		if !c.defined(&c.defs.locations, lr.LocationOID) {
 			c.dangling(CodeDanglingLocationRef, "User/LocationRef/@LocationOID", lr.Line, lr.Col, lr.LocationOID,
 				who+": LocationRef names Location "+oidText(lr.LocationOID)+", which is not defined")
 		}
 	}
-	if u.LocationOID != "" && !defined(c.locations, u.LocationOID) {
+	if u.LocationOID != "" && !c.defined(&c.defs.locations, u.LocationOID) {
 		c.dangling(CodeDanglingLocationRef, "User/@LocationOID", x.Line, x.Col, u.LocationOID,
 			who+": LocationOID names Location "+oidText(u.LocationOID)+", which is not defined")
 	}
-	if u.OrganizationOID != "" && !defined(c.orgs, u.OrganizationOID) {
+	if u.OrganizationOID != "" && !c.defined(&c.defs.orgs, u.OrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "User/@OrganizationOID", x.Line, x.Col, u.OrganizationOID,
 			who+": OrganizationOID names Organization "+oidText(u.OrganizationOID)+", which is not defined")
 	}
@@ -473,20 +469,20 @@ func (c *adminChecker) userTypes() string {
 	return "Sponsor, Investigator, Lab, Other (ODM 1.3)"
 }
 
-func (c *adminChecker) checkOrganization(o *odm.Organization, seen oidSeen) {
+func (c *adminChecker) checkOrganization(o *odm.Organization) {
 	x := &o.Ext
-	c.unique(seen, "Organization", o.OID, x)
+	c.unique(c.seenOrgs, c.defs.candOrgs, "Organization", o.OID, x)
 	who := label("Organization", o.OID)
 	c.required("Organization/@Name", who+" has no Name", x, o.Name)
 	if c.required("Organization/@Type", who+" has no Type", x, string(o.Type)) && !o.Type.Valid() {
 		c.add(SeverityError, CodeInvalidOrganizationType, "Organization/@Type", x.Line, x.Col, string(o.Type),
 			who+": Type "+strconv.Quote(string(o.Type))+" is not one of Sponsor, Site, CRO, Lab, Other, TechnologyProvider")
 	}
-	if o.LocationOID != "" && !defined(c.locations, o.LocationOID) {
+	if o.LocationOID != "" && !c.defined(&c.defs.locations, o.LocationOID) {
 		c.dangling(CodeDanglingLocationRef, "Organization/@LocationOID", x.Line, x.Col, o.LocationOID,
 			who+": LocationOID names Location "+oidText(o.LocationOID)+", which is not defined")
 	}
-	if o.PartOfOrganizationOID != "" && !defined(c.orgs, o.PartOfOrganizationOID) {
+	if o.PartOfOrganizationOID != "" && !c.defined(&c.defs.orgs, o.PartOfOrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "Organization/@PartOfOrganizationOID", x.Line, x.Col, o.PartOfOrganizationOID,
 			who+": PartOfOrganizationOID names Organization "+oidText(o.PartOfOrganizationOID)+", which is not defined")
 	}
@@ -502,16 +498,16 @@ func (c *adminChecker) checkOrganization(o *odm.Organization, seen oidSeen) {
 	}
 }
 
-func (c *adminChecker) checkLocation(l *odm.Location, seen oidSeen) {
+func (c *adminChecker) checkLocation(l *odm.Location) {
 	x := &l.Ext
-	c.unique(seen, "Location", l.OID, x)
+	c.unique(c.seenLocs, c.defs.candLocs, "Location", l.OID, x)
 	who := label("Location", l.OID)
 	c.required("Location/@Name", who+" has no Name", x, l.Name)
 	if l.LocationType != "" && !l.LocationType.Valid() {
 		c.add(SeverityError, CodeInvalidLocationType, "Location/@LocationType", x.Line, x.Col, string(l.LocationType),
 			who+": LocationType "+strconv.Quote(string(l.LocationType))+" is not one of Sponsor, Site, CRO, Lab, Other")
 	}
-	if l.OrganizationOID != "" && !defined(c.orgs, l.OrganizationOID) {
+	if l.OrganizationOID != "" && !c.defined(&c.defs.orgs, l.OrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "Location/@OrganizationOID", x.Line, x.Col, l.OrganizationOID,
 			who+": OrganizationOID names Organization "+oidText(l.OrganizationOID)+", which is not defined")
 	}
@@ -560,7 +556,7 @@ func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who st
 	okStudy := c.required("MetaDataVersionRef/@StudyOID", who+": MetaDataVersionRef has no StudyOID", x, r.StudyOID)
 	okMDV := c.required("MetaDataVersionRef/@MetaDataVersionOID", who+": MetaDataVersionRef has no MetaDataVersionOID", x, r.MetaDataVersionOID)
 	if okStudy {
-		if mdvs, ok := c.studies[strings.TrimSpace(r.StudyOID)]; !ok {
+		if mdvs, ok := c.defs.studies[strings.TrimSpace(r.StudyOID)]; !ok {
 			c.danglingStudy(CodeDanglingMetaDataVersionRef, "MetaDataVersionRef/@StudyOID", x.Line, x.Col, r.StudyOID,
 				who+": MetaDataVersionRef names Study "+oidText(r.StudyOID)+", which is not defined in this file")
 		} else if okMDV && !mdvs[strings.TrimSpace(r.MetaDataVersionOID)] {
@@ -581,9 +577,9 @@ func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who st
 	}
 }
 
-func (c *adminChecker) checkSignatureDef(s *odm.SignatureDef, seen oidSeen) {
+func (c *adminChecker) checkSignatureDef(s *odm.SignatureDef) {
 	x := &s.Ext
-	c.unique(seen, "SignatureDef", s.OID, x)
+	c.unique(c.seenSigs, c.defs.candSigs, "SignatureDef", s.OID, x)
 	who := label("SignatureDef", s.OID)
 	if s.Methodology != "" && !s.Methodology.Valid() {
 		c.add(SeverityError, CodeInvalidMethodology, "SignatureDef/@Methodology", x.Line, x.Col, string(s.Methodology),
@@ -659,58 +655,44 @@ func (c *adminChecker) checkPhone(x *odm.Ext, field, elem string, i int, who, v 
 	c.add(SeverityWarning, CodeInvalidPhone, field, line, col, v, who+": "+elem+" is not a phone number")
 }
 
-// checkDataReferences resolves the AdminData references made from ClinicalData and
-// ReferenceData: UserRef and InvestigatorRef to Users, LocationRef and SiteRef to
-// Locations, SignatureRef to SignatureDefs. The walk keeps its own stack, so deep input
-// cannot exhaust the goroutine stack.
-func (c *adminChecker) checkDataReferences() {
-	var stack []*odm.Element
-	for _, n := range c.doc.Root.Children {
-		if e, ok := n.(*odm.Element); ok && e != nil && e.Space == c.ns && (e.Local == "ClinicalData" || e.Local == "ReferenceData") {
-			stack = append(stack, e)
-		}
+// dataRef resolves one AdminData reference made from ClinicalData or ReferenceData: UserRef
+// and InvestigatorRef to Users, LocationRef and SiteRef to Locations, SignatureRef to
+// SignatureDefs. local is the element's name in the file's ODM namespace, attr its value
+// of the reference attribute (UserOID, LocationOID, SignatureOID).
+func (c *adminChecker) dataRef(local, oid string, line, col int) {
+	c.phase = phaseData
+	kind, set, code, attr := dataRefKind(local, c.defs)
+	if set == nil {
+		return
 	}
-	// Document order for the findings is restored by the final sort.
-	for len(stack) > 0 {
-		e := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, ch := range e.Children {
-			if ce, ok := ch.(*odm.Element); ok && ce != nil {
-				stack = append(stack, ce)
-			}
-		}
-		if e.Space != c.ns {
-			continue
-		}
-		var attr, kind string
-		var set map[string]bool
-		var code Code
-		switch e.Local {
-		case "UserRef", "InvestigatorRef":
-			attr, kind, set, code = "UserOID", "User", c.users, CodeDanglingUserRef
-		case "LocationRef", "SiteRef":
-			attr, kind, set, code = "LocationOID", "Location", c.locations, CodeDanglingLocationRef
-		case "SignatureRef":
-			attr, kind, set, code = "SignatureOID", "SignatureDef", c.sigs, CodeDanglingSignatureRef
-		default:
-			continue
-		}
-		// An empty reference is a schema matter; SiteRef may even be empty on Update
-		// (ODM 1.3.2 section 3.1.4.1.6).
-		oid, _ := e.Attr("", attr)
-		if oid == "" {
-			continue
-		}
-		field := e.Local + "/@" + attr
-		if strings.TrimSpace(oid) != oid {
-			// The reader does not look inside ClinicalData, so the padding is reported here.
-			c.add(SeverityWarning, CodeOIDWhitespace, field, e.Line, e.Col, oid,
-				field+" has leading or trailing white space, which is ignored when it is resolved (OpenClinica writes such references)")
-		}
-		if defined(set, oid) {
-			continue
-		}
-		c.danglingAdmin(code, field, e.Line, e.Col, oid,
-			e.Local+" names "+kind+" "+oidText(oid)+", which AdminData does not define")
+	// An empty reference is a schema matter; SiteRef may even be empty on Update
+	// (ODM 1.3.2 section 3.1.4.1.6).
+	if oid == "" {
+		return
 	}
+	field := local + "/@" + attr
+	if strings.TrimSpace(oid) != oid {
+		// The reader does not look inside ClinicalData, so the padding is reported here.
+		c.add(SeverityWarning, CodeOIDWhitespace, field, line, col, oid,
+			field+" has leading or trailing white space, which is ignored when it is resolved (OpenClinica writes such references)")
+	}
+	if c.defined(set, oid) {
+		return
+	}
+	c.danglingAdmin(code, field, line, col, oid,
+		local+" names "+kind+" "+oidText(oid)+", which AdminData does not define")
+}
+
+// dataRefKind returns, for an element of ClinicalData or ReferenceData, what it refers to
+// and by which attribute; set is nil for an element that refers to no AdminData.
+func dataRefKind(local string, defs *adminDefs) (kind string, set *hashSet, code Code, attr string) {
+	switch local {
+	case "UserRef", "InvestigatorRef":
+		return "User", &defs.users, CodeDanglingUserRef, "UserOID"
+	case "LocationRef", "SiteRef":
+		return "Location", &defs.locations, CodeDanglingLocationRef, "LocationOID"
+	case "SignatureRef":
+		return "SignatureDef", &defs.sigs, CodeDanglingSignatureRef, "SignatureOID"
+	}
+	return "", nil, "", ""
 }

@@ -15,17 +15,16 @@ import (
 // so each problem is reported once. The match is on the warning's code; a code this table
 // does not know still becomes a finding, admin.readerWarning, so a new reader warning is
 // never lost.
-func (c *adminChecker) readerWarnings() {
-	for _, w := range c.doc.Warnings {
-		if w == nil {
-			continue
-		}
-		code, msg, keep := classifyReaderWarning(w)
-		if !keep {
-			continue
-		}
-		c.add(SeverityWarning, code, "", w.Line, w.Col, "", msg)
+func (c *adminChecker) readerWarning(w *odm.Error) {
+	if w == nil {
+		return
 	}
+	c.phase = phaseReader
+	code, msg, keep := classifyReaderWarning(w)
+	if !keep {
+		return
+	}
+	c.add(SeverityWarning, code, "", w.Line, w.Col, "", msg)
 }
 
 func classifyReaderWarning(w *odm.Error) (Code, string, bool) {

@@ -1,8 +1,6 @@
 package validate
 
 import (
-	"slices"
-
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -110,14 +108,16 @@ func (o *orderCheck) see(parent, local string, at pos) (orderFinding, bool) {
 	return orderFinding{}, false
 }
 
-// indexDocument builds the source index and the order problems inside AdminData from the
-// decoded values: odm records, for every value read from XML, its standard children in
-// source order with their positions (odm.Ext.Children). Values built in code or read from
-// JSON have none, and are neither indexed nor order-checked.
-func indexDocument(doc *odm.Document) (*sourceIndex, []orderFinding) {
+// indexRecord builds the source index of one child of AdminData (a User, Organization,
+// Location or SignatureDef, with its Addresses) from the decoded value and reports the
+// children out of schema order to bad: odm records, for every value it reads from XML, its
+// standard children in source order with their positions (odm.Ext.Children). Values built in
+// code or read from JSON have none, and are neither indexed nor order-checked. The index is
+// one record's: a check holds one record at a time.
+func indexRecord(n odm.Node, v2 bool, bad func(orderFinding)) *sourceIndex {
 	idx := &sourceIndex{kids: map[pos][]kid{}}
 	var out []orderFinding
-	models := contentModels[doc.Version == odm.V20]
+	models := contentModels[v2]
 	visit := func(name string, x *odm.Ext) {
 		children := x.Children()
 		if len(children) == 0 {
@@ -145,40 +145,29 @@ func indexDocument(doc *odm.Document) (*sourceIndex, []orderFinding) {
 			}
 		}
 	}
-	for _, ad := range doc.AdminData() {
-		if ad == nil {
-			continue
+	switch n := n.(type) {
+	case *odm.User:
+		if n != nil {
+			visit("User", &n.Ext)
+			addresses(n.Addresses)
 		}
-		visit("AdminData", &ad.Ext)
-		for _, u := range ad.Users {
-			if u != nil {
-				visit("User", &u.Ext)
-				addresses(u.Addresses)
-			}
+	case *odm.Organization:
+		if n != nil {
+			visit("Organization", &n.Ext)
+			addresses(n.Addresses)
 		}
-		for _, o := range ad.Organizations {
-			if o != nil {
-				visit("Organization", &o.Ext)
-				addresses(o.Addresses)
-			}
+	case *odm.Location:
+		if n != nil {
+			visit("Location", &n.Ext)
+			addresses(n.Addresses)
 		}
-		for _, l := range ad.Locations {
-			if l != nil {
-				visit("Location", &l.Ext)
-				addresses(l.Addresses)
-			}
-		}
-		for _, sd := range ad.SignatureDefs {
-			if sd != nil {
-				visit("SignatureDef", &sd.Ext)
-			}
+	case *odm.SignatureDef:
+		if n != nil {
+			visit("SignatureDef", &n.Ext)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b orderFinding) int {
-		if a.at.line != b.at.line {
-			return a.at.line - b.at.line
-		}
-		return a.at.col - b.at.col
-	})
-	return idx, out
+	for _, of := range out {
+		bad(of)
+	}
+	return idx
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
@@ -11,40 +13,58 @@ import (
 
 func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check",
-		"odmadmin check [--format text|json] [--values] [--series] [-o OUT] [--max N] [--quiet] [FILE]",
+		"odmadmin check [--format text|json] [--values] [--series] [-o OUT] [--max N] [--quiet] [FILE...]",
 		"odmadmin check testdata/inform/htn-demo.xml\n"+
-			"odmadmin check --format json testdata/odm2/demo-admin.xml")
+			"odmadmin check --format json testdata/odm2/demo-admin.xml\n"+
+			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm\n"+
+			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm cmd/odmadmin/testdata/check/study.xml")
 	o := fs.outputFlags("text", "json")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
-	series := fs.Bool("series", false, "treat the file as part of a series of files: references it cannot resolve are warnings, not errors")
+	series := fs.Bool("series", false, "treat the files as part of a series of files: references they cannot resolve are warnings, not errors")
 	fs.setHelp(checkHelp)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
 	}
-	path, ok := inputPath(e, fs, "check", pos)
-	if !ok {
+	if len(pos) == 0 {
+		pos = []string{"-"}
+	}
+	stdin := 0
+	for _, p := range pos {
+		if p == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		usageError(e, "check", "stdin (-) can be read once only")
 		return 2
 	}
-	in, err := openInput(e, path)
-	if err != nil {
-		return fail(e, "check", err)
-	}
-	defer in.Close()
-	si, err := inp.New(in, in.Name, inp.Options{})
-	if err != nil {
-		return fail(e, "check", err)
-	}
-	xml, err := odmXML(si, odm.ReadOptions{Name: in.Name})
-	if err != nil {
-		return fail(e, "check", err)
+
+	var (
+		ins    []validate.AdminDataInput
+		names  []string
+		parts  []*partScan
+		closer []func()
+	)
+	defer func() {
+		for _, c := range closer {
+			c()
+		}
+	}()
+	for _, path := range pos {
+		in, p, cleanup, err := checkInput(e, path)
+		if cleanup != nil {
+			closer = append(closer, cleanup)
+		}
+		if err != nil {
+			return fail(e, "check", err)
+		}
+		ins, names, parts = append(ins, in), append(names, in.Name), append(parts, p)
 	}
 
-	xml, parts := scanParts(xml)
-	findings, err := validate.CheckAdminDataXML(xml, validate.AdminDataOptions{
+	findings, err := validate.CheckAdminDataInputs(ins, validate.AdminDataOptions{
 		Values: *values,
 		Series: *series,
-		Read:   odm.ReadOptions{Name: in.Name},
 	})
 	if err != nil {
 		return fail(e, "check", err)
@@ -53,9 +73,11 @@ func runCheck(e *env, args []string) int {
 	var dw *diagWriter
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		dw = newDiagWriter(w, o)
-		for _, f := range findings {
-			if err := dw.Write(findingDiagnostic(in.Name, f)); err != nil {
-				return err
+		for i, fs := range findings {
+			for _, f := range fs {
+				if err := dw.Write(findingDiagnostic(names[i], f)); err != nil {
+					return err
+				}
 			}
 		}
 		return dw.Close()
@@ -66,7 +88,7 @@ func runCheck(e *env, args []string) int {
 	if !o.quiet {
 		dw.Summary(e.stderr, "check")
 		if relaxed > 0 {
-			fmt.Fprintf(e.stderr, "odmadmin check: %s\n", partNote(in.Name, relaxed))
+			fmt.Fprintf(e.stderr, "odmadmin check: %s\n", partNote(names, relaxed))
 		}
 	}
 	if dw.Errors() > 0 {
@@ -75,23 +97,110 @@ func runCheck(e *env, args []string) int {
 	return 0
 }
 
-const checkHelp = `
-Checks the AdminData of an ODM 1.2, 1.3 or 2.0 file (FILE, or stdin when FILE is absent
-or "-"): unique OIDs and login names, references that resolve, ODM value lists, dates,
-signature definitions, e-mail, phone and country fields, element order, and the reader's
-warnings. The codes are documented in the validate package (go doc validate).
+// checkInput opens path for a check, which reads each file twice (see
+// validate.CheckAdminDataInputs): a regular file is opened again for the second read, the
+// JSON form is converted to XML once, and stdin or a pipe is copied to a temporary file,
+// which cleanup removes. The first read goes through a partScan.
+func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func(), error) {
+	in, err := openInput(e, path)
+	if err != nil {
+		return validate.AdminDataInput{}, nil, nil, err
+	}
+	si, err := inp.New(in, in.Name, inp.Options{})
+	if err != nil {
+		in.Close()
+		return validate.AdminDataInput{}, nil, nil, err
+	}
+	if si.Kind != inp.ODM {
+		// The JSON form (or an error naming what the input is): converted in memory, as
+		// every command reads it.
+		xml, err := odmXML(si, odm.ReadOptions{Name: in.Name})
+		in.Close()
+		if err != nil {
+			return validate.AdminDataInput{}, nil, nil, err
+		}
+		b, err := io.ReadAll(xml)
+		if err != nil {
+			return validate.AdminDataInput{}, nil, nil, err
+		}
+		p := &partScan{}
+		p.Write(b)
+		return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(b)), nil
+		}}, p, nil, nil
+	}
+	p := &partScan{}
+	if in.file != nil {
+		if fi, err := in.file.Stat(); err == nil && fi.Mode().IsRegular() {
+			first := true
+			return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
+				if first {
+					first = false
+					return readCloser{io.TeeReader(si.Raw(), p), in.Close}, nil
+				}
+				f, err := os.Open(path)
+				if err != nil {
+					return nil, err
+				}
+				return readCloser{ctxReader{e.context(), f}, f.Close}, nil
+			}}, p, func() { in.Close() }, nil
+		}
+	}
+	// stdin or a pipe: one copy to a temporary file, read twice from there.
+	tmp, err := os.CreateTemp("", "odmadmin-check-*.xml")
+	if err != nil {
+		in.Close()
+		return validate.AdminDataInput{}, nil, nil, err
+	}
+	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	_, err = io.Copy(tmp, io.TeeReader(si.Raw(), p))
+	in.Close()
+	if err != nil {
+		return validate.AdminDataInput{}, nil, cleanup, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return io.NopCloser(ctxReader{e.context(), tmp}), nil
+	}}, p, cleanup, nil
+}
 
-A reference the file cannot resolve is an error in a Snapshot file and a warning in a
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
+
+const checkHelp = `
+Checks the AdminData of ODM 1.2, 1.3 or 2.0 files (FILE..., or stdin when there is no FILE
+or it is "-"): unique OIDs and login names, references that resolve, ODM value lists,
+dates, signature definitions, e-mail, phone and country fields, element order, and the
+reader's warnings. The codes are documented in the validate package (go doc validate).
+
+Several files are checked as one export (Rave's Users.odm and Sites.odm, InForm's paged
+user downloads, a study file with them): each file is checked on its own, OIDs and login
+names are unique within each AdminData of each file (as ODM says), and a reference
+resolves against the definitions of all the files, so a LocationRef of Users.odm finds its
+Location in Sites.odm.
+
+A reference the files cannot resolve is an error in a Snapshot file and a warning in a
 Transactional file, in one with a PriorFileOID, or with --series. A file whose
 Granularity is AdminData holds no Study, so its Study references are warnings too; one
 whose Granularity carries no AdminData (AllClinicalData, SingleSite, SingleSubject, ...)
 makes the User, Location and SignatureDef references of its ClinicalData warnings. So
-are the Study references of an export that holds no Study at all, and the LocationRefs
-of one that holds no Location, in a Rave or InForm export (Users.odm, user downloads): they point
-into the export's other files. To check references across files, check the files
-merged: odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series. An
-OID or reference padded with white space (OpenClinica's UserRef UserOID="USR_3 ") is a
-warning and resolves with the padding trimmed.
+are the Study references of a Rave or InForm export (Users.odm, user downloads) when none
+of the files holds a Study, and its LocationRefs when none holds a Location: they point
+into the export's other files. To check references across files, pass them together,
+with the study file: odmadmin check Users.odm Sites.odm study.xml. An OID or reference
+padded with white space (OpenClinica's UserRef UserOID="USR_3 ") is a warning and
+resolves with the padding trimmed.
+
+Memory: check reads each file twice, one record at a time, and holds between the reads
+about 20 bytes per User (hashes of its OID and login name), the Study and
+MetaDataVersion OIDs, and the findings; a million users need about 64 MiB in all. Stdin
+is copied to a temporary file to be read twice.
 
 Output: one line per finding, FILE:LINE:COL: SEVERITY CODE: message, or (--format json)
 an array of {"file", "line", "col", "severity", "code", "message", "value"}. When a code
@@ -100,7 +209,7 @@ repeats, a summary with the count per code goes to stderr.
 Messages never contain names, e-mail addresses or phone numbers; --values adds the
 offending value to each finding.
 
-Exit status: 0 no errors (warnings allowed), 1 errors, 2 the file cannot be read.
+Exit status: 0 no errors (warnings allowed), 1 errors, 2 a file cannot be read.
 `
 
 // findingDiagnostic places a finding of file name: XML findings by line and column,

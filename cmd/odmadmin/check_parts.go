@@ -47,44 +47,60 @@ func scanParts(r io.Reader) (io.Reader, *partScan) {
 	return io.TeeReader(r, p), p
 }
 
-// relaxParts turns the errors about references a partial vendor export (Rave or InForm,
-// holding no Study) cannot resolve into warnings: its Study references, and its
-// LocationRefs when it holds no Location either. It returns how many it relaxed.
-func relaxParts(findings []validate.Finding, p *partScan) int {
-	if !p.vendor || p.study {
+// relaxParts turns the errors about references a partial vendor export (Rave or InForm)
+// cannot resolve into warnings: its Study references when none of the files checked
+// together holds a Study, and its LocationRefs when none holds a Location either. The
+// references were resolved against all the files, so what is left points into files the
+// check was not given. It returns how many it relaxed.
+func relaxParts(findings [][]validate.Finding, parts []*partScan) int {
+	study, location := false, false
+	for _, p := range parts {
+		study = study || p.study
+		location = location || p.location
+	}
+	if study {
 		return 0
 	}
 	n := 0
-	for i := range findings {
-		f := &findings[i]
-		if f.Severity != validate.SeverityError {
+	for i, p := range parts {
+		if !p.vendor {
 			continue
 		}
-		switch f.Code {
-		case validate.CodeDanglingStudyOID, validate.CodeDanglingMetaDataVersionRef:
-			if p.study {
+		for j := range findings[i] {
+			f := &findings[i][j]
+			if f.Severity != validate.SeverityError {
 				continue
 			}
-		case validate.CodeDanglingLocationRef:
-			if p.location {
+			what := "Study"
+			switch f.Code {
+			case validate.CodeDanglingStudyOID, validate.CodeDanglingMetaDataVersionRef:
+			case validate.CodeDanglingLocationRef:
+				if location {
+					continue
+				}
+				what = "Location"
+			default:
 				continue
 			}
-		default:
-			continue
+			f.Severity = validate.SeverityWarning
+			if len(parts) == 1 {
+				f.Message += " (a partial export: the file holds no " + what + ")"
+			} else {
+				f.Message += " (a partial export: none of the files holds a " + what + ")"
+			}
+			n++
 		}
-		f.Severity = validate.SeverityWarning
-		what := "Study"
-		if f.Code == validate.CodeDanglingLocationRef {
-			what = "Location"
-		}
-		f.Message += " (a partial export: the file holds no " + what + ")"
-		n++
 	}
 	return n
 }
 
 // partNote says how to check the references of a partial export across its files.
-func partNote(name string, n int) string {
-	return fmt.Sprintf("%s is a partial vendor export (it holds no Study): %d references into its other files are warnings. "+
-		"To check references across its files, check them merged: odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series", name, n)
+func partNote(names []string, n int) string {
+	what := names[0] + " is a partial vendor export (it holds no Study)"
+	if len(names) > 1 {
+		what = "the files are a partial vendor export (none holds a Study)"
+	}
+	return fmt.Sprintf("%s: %d references into its other files are warnings. "+
+		"To check references across its files, pass the study file too: odmadmin check Users.odm Sites.odm study.xml "+
+		"(or check them merged: odmadmin map --to odm Users.odm Sites.odm | odmadmin check --series)", what, n)
 }

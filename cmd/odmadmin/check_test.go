@@ -41,7 +41,9 @@ func TestCheckExitCodes(t *testing.T) {
 		{[]string{checkDir + "does-not-exist.xml"}, "", 2, "a missing file cannot be read"},
 		{nil, "not xml at all", 2, "stdin that is not XML"},
 		{[]string{"--format", "yaml", checkDir + "clean.xml"}, "", 2, "an unknown format"},
-		{[]string{checkDir + "clean.xml", checkDir + "errors.xml"}, "", 2, "two files"},
+		{[]string{checkDir + "clean.xml", checkDir + "errors.xml"}, "", 1, "two files are checked together; one has errors"},
+		{[]string{checkDir + "clean.xml", checkDir + "does-not-exist.xml"}, "", 2, "one of two files cannot be read"},
+		{[]string{"-", "-"}, string(clean), 2, "stdin named twice"},
 		{[]string{"--frobnicate", checkDir + "clean.xml"}, "", 2, "an unknown flag"},
 		{[]string{"--help"}, "", 0, "help"},
 	} {
@@ -191,5 +193,64 @@ func TestCheckNegativeSamples(t *testing.T) {
 				t.Errorf("%s: no %s finding", tc.path, c)
 			}
 		}
+	}
+}
+
+// TestCheckSeveralFiles checks Rave's Users.odm, Sites.odm and the study file alone and
+// together: references resolve across the files given, an export without its Study relaxes
+// only what no file given can resolve, and the note says how to pass the study file.
+func TestCheckSeveralFiles(t *testing.T) {
+	users, sites, study := checkDir+"Users.odm", checkDir+"Sites.odm", checkDir+"study.xml"
+	for _, tc := range []struct {
+		args      []string
+		exit      int
+		want, not []string
+		note      bool
+		reason    string
+	}{
+		{[]string{users}, 0, []string{users + ":10:7: warning admin.danglingLocationRef", "(a partial export: the file holds no Location)",
+			users + ":4:3: warning admin.danglingStudyOID"}, nil, true,
+			"Users.odm alone: its LocationRefs and StudyOID point into files not given"},
+		{[]string{users, sites}, 0, []string{sites + ":6:7: warning admin.danglingMetaDataVersionRef", "none of the files holds a Study"},
+			[]string{"danglingLocationRef"}, true,
+			"with Sites.odm the LocationRefs resolve; the Study is still elsewhere"},
+		{[]string{users, sites, study}, 0, nil, []string{"dangling"}, false,
+			"with the study file every reference resolves"},
+		{[]string{users, study}, 1, []string{users + ":10:7: error admin.danglingLocationRef: User mtalve: LocationRef names Location 801, which is not defined"}, nil, false,
+			"a Study is given, so the export counts as complete: the missing Sites.odm is an error"},
+		{[]string{sites, users, study}, 0, nil, []string{"dangling"}, false,
+			"the order of the files does not matter: a reference may point into a later file"},
+	} {
+		code, out, errs := runCheckCmd("", tc.args...)
+		if code != tc.exit {
+			t.Errorf("%s: exit %d, want %d\n%s%s", tc.reason, code, tc.exit, out, errs)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tc.reason, w, out)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: %q in\n%s", tc.reason, w, out)
+			}
+		}
+		if got := strings.Contains(errs, "pass the study file too: odmadmin check Users.odm Sites.odm study.xml"); got != tc.note {
+			t.Errorf("%s: note %v, want %v\n%s", tc.reason, got, tc.note, errs)
+		}
+	}
+}
+
+// TestCheckStdinTwoPasses: stdin is read twice through a temporary copy, so a check of
+// stdin finds what a check of the file finds.
+func TestCheckStdinTwoPasses(t *testing.T) {
+	b, err := os.ReadFile(checkDir + "errors.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile, _ := runCheckCmd("", checkDir+"errors.xml")
+	_, fromStdin, _ := runCheckCmd(string(b), "-")
+	if want := strings.ReplaceAll(fromFile, checkDir+"errors.xml", "<stdin>"); fromStdin != want || fromStdin == "" {
+		t.Errorf("stdin:\n%s\nfile:\n%s", fromStdin, want)
 	}
 }

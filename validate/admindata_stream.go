@@ -1,0 +1,427 @@
+package validate
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"github.com/odmadmin/odmadmin/internal/xmlscan"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// AdminDataInput is one file of a check of several files ([CheckAdminDataInputs]).
+type AdminDataInput struct {
+	// Name is the file's name in errors (it replaces AdminDataOptions.Read.Name).
+	Name string
+	// Open returns the file's bytes from the start. A check reads each file twice, so Open
+	// is called twice; the caller closes nothing, the check closes what Open returns.
+	Open func() (io.ReadCloser, error)
+}
+
+// CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData]. It
+// returns the odm decode error (an *odm.Error for bad input) when the document cannot be
+// read.
+//
+// Memory does not grow with the document beyond a compact index: the document is read
+// twice, one record at a time with odm.Reader (Study, ClinicalData and the rest are only
+// scanned), first for the OIDs every reference may name and the OIDs and login names that
+// occur more than once, then for the checks. What it holds between the two reads is about
+// 20 bytes per User (hashes of its OID and login name; see the package documentation),
+// the Study and MetaDataVersion OIDs as text, and the findings. An r that is an
+// io.ReadSeeker (a file, a bytes.Reader) is read twice from its current offset; any other
+// is copied to a temporary file on the first read.
+func CheckAdminDataXML(r io.Reader, opts AdminDataOptions) ([]Finding, error) {
+	in, cleanup, err := rereadable(r, opts.Read.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	fs, err := CheckAdminDataInputs([]AdminDataInput{in}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return fs[0], nil
+}
+
+// CheckAdminDataInputs checks several ODM files as one: each file's AdminData is checked as
+// CheckAdminDataXML checks it (uniqueness holds within each AdminData of each file), but a
+// reference resolves against the definitions of every file — a Rave Users.odm whose
+// LocationRefs name the Locations of its Sites.odm, InForm's paged user downloads, a study
+// file defining the Study the AdminData names. The findings of ins[i] are the i-th slice. The
+// first file that cannot be read stops the check with its error.
+func CheckAdminDataInputs(ins []AdminDataInput, opts AdminDataOptions) ([][]Finding, error) {
+	return checkInputs(ins, opts, newAdminDefs())
+}
+
+func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) ([][]Finding, error) {
+	for _, in := range ins {
+		if err := streamFile(in, opts, defs, nil); err != nil {
+			return nil, err
+		}
+	}
+	defs.done()
+	out := make([][]Finding, len(ins))
+	for i, in := range ins {
+		c := newAdminChecker(opts, defs)
+		if err := streamFile(in, opts, defs, c); err != nil {
+			return nil, err
+		}
+		out[i] = c.result()
+	}
+	return out, nil
+}
+
+// rereadable returns an input that can be opened twice for r: r itself when it can seek,
+// else a temporary copy written while the first pass reads it.
+func rereadable(r io.Reader, name string) (AdminDataInput, func(), error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			return AdminDataInput{Name: name, Open: func() (io.ReadCloser, error) {
+				if _, err := rs.Seek(start, io.SeekStart); err != nil {
+					return nil, err
+				}
+				return io.NopCloser(rs), nil
+			}}, func() {}, nil
+		}
+	}
+	tmp, err := os.CreateTemp("", "odmadmin-check-*.xml")
+	if err != nil {
+		return AdminDataInput{}, nil, err
+	}
+	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	first := true
+	return AdminDataInput{Name: name, Open: func() (io.ReadCloser, error) {
+		if first {
+			first = false
+			return &spool{r: r, w: tmp}, nil
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return io.NopCloser(tmp), nil
+	}}, cleanup, nil
+}
+
+// spool copies what is read from r to w; Close copies the rest, so that the copy is whole
+// even when the reader stopped early.
+type spool struct {
+	r   io.Reader
+	w   io.Writer
+	err error
+}
+
+func (s *spool) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		if _, werr := s.w.Write(p[:n]); werr != nil && s.err == nil {
+			s.err = werr
+		}
+	}
+	if s.err != nil {
+		return n, s.err
+	}
+	return n, err
+}
+
+func (s *spool) Close() error {
+	if s.err != nil {
+		return s.err
+	}
+	_, err := io.Copy(s.w, s.r)
+	return err
+}
+
+// streamFile reads one file: pass 1 (c == nil) records its definitions in defs, pass 2
+// checks it with c. odm.Reader gives the AdminData records; the rest of the document
+// (Study, ClinicalData, ReferenceData, the order of the root's children) is read by a
+// second, allocation-free tokenizer running beside it on the same bytes (sideScan).
+func streamFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs, c *adminChecker) (err error) {
+	src, err := in.Open()
+	if err != nil {
+		return err
+	}
+	ropts := opts.Read
+	ropts.Name = in.Name
+	pr, pw := io.Pipe()
+	side := &sideScan{defs: defs, opts: opts, read: ropts}
+	if c != nil {
+		side.c = newAdminChecker(opts, defs)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		side.run(pr)
+		// Whatever stopped the scan, keep draining, so that the reader is never blocked.
+		io.Copy(io.Discard, pr)
+	}()
+	r := odm.NewReader(io.TeeReader(src, pw), ropts)
+	err = readRecords(r, defs, c)
+	cerr := src.Close()
+	pw.CloseWithError(errors.Join(err, errClosed))
+	<-done
+	if err != nil {
+		return err
+	}
+	if cerr != nil {
+		return cerr
+	}
+	if c != nil {
+		c.out = append(c.out, side.c.out...)
+	}
+	return nil
+}
+
+var errClosed = errors.New("input closed")
+
+// readRecords reads every record of r into defs (pass 1) or the check c (pass 2).
+func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
+	h, err := r.Header()
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		c.begin(h.Version, h.Root)
+	}
+	warned := 0
+	for {
+		n, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			defs.record(n)
+			continue
+		}
+		switch n := n.(type) {
+		case *odm.AdminData:
+			c.beginAdminData(n)
+		case *odm.User:
+			c.adminChild("User", n.Line, n.Col)
+			c.record(n)
+		case *odm.Organization:
+			c.adminChild("Organization", n.Line, n.Col)
+			c.record(n)
+		case *odm.Location:
+			c.adminChild("Location", n.Line, n.Col)
+			c.record(n)
+		case *odm.SignatureDef:
+			c.adminChild("SignatureDef", n.Line, n.Col)
+			c.record(n)
+		}
+		ws := r.Warnings()
+		for ; warned < len(ws); warned++ {
+			c.readerWarning(ws[warned])
+		}
+	}
+	if c != nil {
+		ws := r.Warnings()
+		for ; warned < len(ws); warned++ {
+			c.readerWarning(ws[warned])
+		}
+	}
+	return nil
+}
+
+// sideScan reads what odm.Reader skips: the root's children (for their order), each
+// Study's OID and MetaDataVersion OIDs (pass 1), and the references to AdminData from
+// ClinicalData and ReferenceData (pass 2). It has its own checker (c, in pass 2) whose
+// findings join the file's at the end. It never reports an error: the input is the
+// reader's too, which reports the same error with its position.
+type sideScan struct {
+	defs *adminDefs
+	opts AdminDataOptions
+	read odm.ReadOptions
+	c    *adminChecker
+}
+
+func (s *sideScan) run(r io.Reader) {
+	u, err := utf8View(r)
+	if err != nil {
+		return
+	}
+	lim := func(n, def int) int {
+		switch {
+		case n == 0:
+			return def
+		case n < 0:
+			return 0
+		}
+		return n
+	}
+	sc := xmlscan.New(u, xmlscan.Options{
+		MaxDepth:      lim(s.read.MaxDepth, odm.DefaultMaxDepth),
+		MaxTokenBytes: lim(s.read.MaxTokenBytes, odm.DefaultMaxTokenBytes),
+		MaxAttrs:      lim(s.read.MaxAttrs, odm.DefaultMaxAttrs),
+		MaxInputBytes: max(s.read.MaxInputBytes, 0),
+	})
+	var (
+		depth int
+		ns    string
+		// Inside a child of the root that matters, and which: a Study (its MetaDataVersion
+		// children) or ClinicalData/ReferenceData (any reference in it).
+		inStudy, inData bool
+		study           string
+		mdvs            []string
+	)
+	for {
+		kind, err := sc.Next()
+		if err != nil {
+			return
+		}
+		switch kind {
+		case xmlscan.EndElement:
+			depth--
+			if depth == 1 && inStudy && s.c == nil {
+				s.defs.study(study, mdvs)
+			}
+			if depth <= 1 {
+				inStudy, inData = false, false
+			}
+			continue
+		case xmlscan.StartElement:
+		default:
+			continue
+		}
+		depth++
+		n := sc.Name()
+		switch depth {
+		case 1:
+			ns = n.Space
+			if s.c != nil {
+				s.c.begin(sideVersion(n.Space, sc.Attrs()), rootElement(n, sc.Attrs()))
+			}
+		case 2:
+			if n.Space != ns {
+				continue
+			}
+			local := string(n.Local)
+			if s.c != nil {
+				line, col := sc.Pos()
+				s.c.rootChild(local, line, col)
+			}
+			switch local {
+			case "Study":
+				inStudy = true
+				study, _ = attr(sc.Attrs(), "OID")
+				mdvs = mdvs[:0]
+			case "ClinicalData", "ReferenceData":
+				inData = s.c != nil
+			}
+		case 3:
+			if inStudy && n.Space == ns && string(n.Local) == "MetaDataVersion" {
+				if oid, ok := attr(sc.Attrs(), "OID"); ok {
+					mdvs = append(mdvs, oid)
+				}
+			}
+		}
+		if inData && depth > 2 && n.Space == ns {
+			switch string(n.Local) {
+			case "UserRef", "InvestigatorRef", "LocationRef", "SiteRef", "SignatureRef":
+				local := string(n.Local)
+				_, _, _, attrName := dataRefKind(local, s.defs)
+				oid, _ := attr(sc.Attrs(), attrName)
+				line, col := sc.Pos()
+				s.c.dataRef(local, oid, line, col)
+			}
+		}
+	}
+}
+
+// attr returns the value of the attribute local in no namespace.
+func attr(as []xmlscan.Attr, local string) (string, bool) {
+	for i := range as {
+		if as[i].Space == "" && string(as[i].Local) == local {
+			return string(as[i].Value), true
+		}
+	}
+	return "", false
+}
+
+// rootElement is the root start tag as odm.Header gives it: the name and the attributes
+// that decide a check's context (FileType, PriorFileOID, Granularity).
+func rootElement(n *xmlscan.Name, as []xmlscan.Attr) *odm.Element {
+	e := &odm.Element{Name: odm.Name{Space: n.Space, Local: string(n.Local)}}
+	for i := range as {
+		if as[i].Space == "" {
+			e.Attrs = append(e.Attrs, odm.Attr{Name: odm.Name{Local: string(as[i].Local)}, Value: string(as[i].Value)})
+		}
+	}
+	return e
+}
+
+// sideVersion is the ODM version odm reads a root with: by its namespace, or, for a root
+// in no namespace, by its ODMVersion attribute.
+func sideVersion(space string, as []xmlscan.Attr) odm.Version {
+	switch space {
+	case odm.NS20:
+		return odm.V20
+	case odm.NS12:
+		return odm.V12
+	case "":
+		v, _ := attr(as, "ODMVersion")
+		switch v = strings.TrimSpace(v); {
+		case v == "2.0" || strings.HasPrefix(v, "2."):
+			return odm.V20
+		case v == "1.2" || strings.HasPrefix(v, "1.2."):
+			return odm.V12
+		}
+	}
+	return odm.V13
+}
+
+var declEncoding = regexp.MustCompile(`^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>]*"|'[^'<>]*')[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
+
+// utf8View decodes r to UTF-8 as odm does before it counts positions (a byte-order mark
+// removed, UTF-16, an encoding the XML declaration names), so that the side scan's lines and
+// columns are odm's. Input odm refuses is refused here too, and odm reports it.
+func utf8View(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return br, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		br.Discard(2)
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		br.Discard(2)
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
+	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
+	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
+	}
+	decl, _ := br.Peek(512)
+	m := declEncoding.FindSubmatch(decl)
+	if m == nil {
+		return br, nil
+	}
+	switch label := string(m[1]); strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return br, nil
+	default:
+		var enc encoding.Encoding
+		if e, err := ianaindex.IANA.Encoding(label); err == nil && e != nil {
+			enc = e
+		} else if e, err := htmlindex.Get(label); err == nil && e != nil {
+			enc = e
+		} else {
+			return nil, errors.New("unsupported encoding")
+		}
+		return transform.NewReader(br, enc.NewDecoder()), nil
+	}
+}
