@@ -3,10 +3,8 @@ package mapping
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -105,27 +103,10 @@ func stripLabel(name string) string {
 // writing the table back. Assignments are in opts.Study (Production, or Test when the
 // study OID ends in "(TEST)").
 func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
-	rowNum, _ := cr.(interface{ Row() int })
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, nil, errors.New("mapping: the user table is empty")
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
-	}
 	var w warner
-	col := map[string]int{}
-	for i, h := range header {
-		c, ok := oc4Columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
-		if !ok {
-			if strings.TrimSpace(h) != "" {
-				w.add(CodeUnrepresentable, "table/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), "not a column of the OpenClinica 4 user table; its values are left out")
-			}
-			continue
-		}
-		if _, dup := col[c]; !dup {
-			col[c] = i
-		}
+	t, header, err := readTable(cr, &w, "user table", oc4Columns, "not a column of the OpenClinica 4 user table; its values are left out")
+	if err != nil {
+		return nil, nil, err
 	}
 	if !IsOC4UsersHeader(header) {
 		return nil, nil, errors.New("mapping: not an OpenClinica 4 user table (want Username, Role or Roles, Type and Status columns)")
@@ -139,27 +120,18 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		d.Studies = append(d.Studies, &Study{ID: opts.Study, Environment: env})
 	}
 	byLogin := map[string]*User{}
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
+	for {
+		more, err := t.next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !more {
 			break
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
-		}
-		if blankRow(rec) {
+		if blankRow(t.rec) {
 			continue
 		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		subject := "row " + strconv.Itoa(n)
-		if rowNum != nil {
-			subject = "row " + strconv.Itoa(rowNum.Row())
-		}
+		get, subject := t.get, t.subject()
 		login := get("Username")
 		if login == "" {
 			w.add(CodeInvalidValue, "table/Username", subject, "a row without Username identifies nobody; skipped")

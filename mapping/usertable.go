@@ -47,51 +47,26 @@ func IsUserTableHeader(row []string) bool {
 // merged into a directory read from an export ([Merge]). Other columns are reported and
 // left out; a row without OID is reported and skipped.
 func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
-	rowNum, _ := cr.(interface{ Row() int })
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, nil, errors.New("mapping: the user table is empty")
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
-	}
 	var w warner
-	col := map[string]int{}
-	for i, h := range header {
-		c, ok := userTableColumns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
-		if !ok {
-			if strings.TrimSpace(h) != "" {
-				w.add(CodeUnrepresentable, "table/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), "not a column of a user table (OID, Login, Email, First Name, Last Name, Phone, Organization); its values are left out")
-			}
-			continue
-		}
-		if _, dup := col[c]; !dup {
-			col[c] = i
-		}
+	t, _, err := readTable(cr, &w, "user table", userTableColumns,
+		"not a column of a user table (OID, Login, Email, First Name, Last Name, Phone, Organization); its values are left out")
+	if err != nil {
+		return nil, nil, err
 	}
-	if _, ok := col["OID"]; !ok {
+	if !t.has("OID") {
 		return nil, nil, errors.New("mapping: the user table has no OID column")
 	}
 	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
 	seen := map[string]*User{}
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
+	for {
+		more, err := t.next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if !more {
 			break
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("mapping: reading the user table: %w", err)
-		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		subject := "row " + strconv.Itoa(n)
-		if rowNum != nil {
-			subject = "row " + strconv.Itoa(rowNum.Row())
-		}
+		rec, get, subject := t.rec, t.get, t.subject()
 		oid := get("OID")
 		if oid == "" {
 			if !blankRow(rec) {
@@ -124,4 +99,82 @@ func blankRow(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// table reads a user table row by row: its header row names the columns, each later row
+// is one user. The OpenClinica 4 user table and the user table by OID read it alike.
+type table struct {
+	cr     RowReader
+	what   string                 // the table, for errors ("user table")
+	rowNum interface{ Row() int } // the reader's own row numbers (a worksheet's), if it has them
+	col    map[string]int         // column name → index
+	n      int                    // rows read, the header included
+	rec    []string               // the current row
+}
+
+// readTable reads the header row of cr. A cell that columns names (its key folded as
+// roleKey folds, a byte-order mark trimmed) is that column, the first one of a name
+// counting; another non-empty cell is reported under "table/" and its text, with unknown
+// as the message, and its values are left out.
+func readTable(cr RowReader, w *warner, what string, columns map[string]string, unknown string) (*table, []string, error) {
+	t := &table{cr: cr, what: what, col: map[string]int{}, n: 1}
+	t.rowNum, _ = cr.(interface{ Row() int })
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil, errors.New("mapping: the " + what + " is empty")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: reading the %s: %w", what, err)
+	}
+	for i, h := range header {
+		c, ok := columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
+		if !ok {
+			if strings.TrimSpace(h) != "" {
+				w.add(CodeUnrepresentable, "table/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), unknown)
+			}
+			continue
+		}
+		if _, dup := t.col[c]; !dup {
+			t.col[c] = i
+		}
+	}
+	return t, header, nil
+}
+
+// next reads the next row; it returns false at the end of the table.
+func (t *table) next() (bool, error) {
+	rec, err := t.cr.Read()
+	if err == io.EOF {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("mapping: reading the %s: %w", t.what, err)
+	}
+	t.rec = rec
+	t.n++
+	return true, nil
+}
+
+// has reports whether the table has column c.
+func (t *table) has(c string) bool {
+	_, ok := t.col[c]
+	return ok
+}
+
+// get returns the current row's value of column c, trimmed ("" when the table or the row
+// has no such column).
+func (t *table) get(c string) string {
+	if i, ok := t.col[c]; ok && i < len(t.rec) {
+		return strings.TrimSpace(t.rec[i])
+	}
+	return ""
+}
+
+// subject names the current row by its spreadsheet row number (the header is row 1).
+func (t *table) subject() string {
+	n := t.n
+	if t.rowNum != nil {
+		n = t.rowNum.Row()
+	}
+	return "row " + strconv.Itoa(n)
 }
