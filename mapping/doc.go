@@ -86,7 +86,10 @@
 // model value and recorded vendor attribute and element, from Source; JSON does not carry
 // the source layout, nor InForm's automatic "Unknown" Location and references to it.
 //
-// [ToDocument] and [WriteODM] (the same, streamed record by record) write AdminData only.
+// [ToDocument] and [WriteODM] (the same, streamed record by record) write AdminData only
+// (OpenClinica also its site studies); written into another flavour, the root says so with
+// Granularity="AdminData", so that the studies its AdminData and Locations name are
+// references into other files, not dangling ones.
 // To write a directory back into a whole document, [Patch] streams the source document
 // through odm.Transform and replaces only the AdminData records the directory changed:
 // Study, ClinicalData, comments and everything else stay, and the directory read from a

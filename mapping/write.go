@@ -177,6 +177,13 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 	if keepVersion && len(attrs) > 0 {
 		return // the source's root, which lacked what follows, as it was
 	}
+	if !w.same && w.p != ProfileOpenClinica {
+		// Written into another flavour, the document holds AdminData only (NotCarried
+		// counts what it leaves out), so the studies its AdminData and Locations name are
+		// defined elsewhere: ODM says so with Granularity AdminData, without which a
+		// checker takes every such reference for a dangling one.
+		root.SetAttr("", "", "Granularity", "AdminData")
+	}
 	if _, ok := root.Attr("", "FileType"); !ok {
 		root.SetAttr("", "", "FileType", "Snapshot")
 	}
