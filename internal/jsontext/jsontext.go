@@ -5,19 +5,55 @@ package jsontext
 
 import "unicode/utf8"
 
+// plain marks the ASCII bytes a JSON string carries as they are: not a control character,
+// not '"', not '\\'. Bytes from 0x80 up start a UTF-8 sequence and are checked apart.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// special reports whether one of the 8 bytes of w (little-endian) may need more than a
+// copy: a control character, '"', '\\' or a byte of a multi-byte UTF-8 sequence. It may
+// report a byte that does not (the caller then looks byte by byte), never miss one.
+func special(w uint64) bool {
+	ctl := (w - 0x20*lsb) &^ w // high bit set in bytes < 0x20 (or after a borrow)
+	q := w ^ '"'*lsb           // zero bytes where w has '"'
+	bs := w ^ '\\'*lsb         // zero bytes where w has '\\'
+	zq := (q - lsb) &^ q       // high bit in zero bytes of q
+	zb := (bs - lsb) &^ bs     // and of bs
+	return (w|ctl|zq|zb)&msb != 0
+}
+
 // AppendString appends s as a JSON string the way encoding/json does with HTML escaping
 // off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are escaped for JavaScript readers.
+//
+// Most values need no escaping at all: runs of plain ASCII are skipped 8 bytes at a time
+// and copied in one append; only the bytes that need a look are handled one by one.
 func AppendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
+		if plain[c] {
+			i++
+			for i+8 <= len(s) && !special(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+				uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+				i += 8
 			}
+			for i < len(s) && plain[s[i]] {
+				i++
+			}
+			continue
+		}
+		if c < utf8.RuneSelf {
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -37,6 +73,17 @@ func AppendString(b []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		// The common well-formed 2- and 3-byte sequences are checked in place (E0 and
+		// ED, whose second byte has a narrower range, and U+2028/U+2029 take the long way).
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+			continue
+		}
+		if (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+			(c != 0xE2 || s[i+1] != 0x80 || s[i+2]&0xFE != 0xA8) {
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -34,3 +34,52 @@ func FuzzAppendString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkJSONString(t, s) })
 }
+
+// TestAppendStringPositions puts every kind of byte that needs a look at every position
+// of strings longer than the 8-byte fast path, before, inside and after a bulk-copied run,
+// so that a word that skips too much or a run cut at the wrong place cannot go unnoticed.
+func TestAppendStringPositions(t *testing.T) {
+	specials := []string{"\"", "\\", "\x00", "\x1f", "\n", "\x7f", "é", "山", "😀", "\u2028", "\u2029", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc1\xbf", "\xe2\x80\xa7", "\xe2\x80\xaa", "\xe2\x81\xa8", "\xc3", "\xf0\x9f", " ", "~", "!", "#", "[", "]"}
+	for _, sp := range specials {
+		for n := 0; n <= 20; n++ {
+			for pos := 0; pos <= n; pos++ {
+				s := strings.Repeat("a", pos) + sp + strings.Repeat("b", n-pos)
+				checkJSONString(t, s)
+				checkJSONString(t, s+sp+s)
+			}
+		}
+	}
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	for _, tc := range []struct{ name, s string }{
+		{"short", "user000001"},
+		{"email", "user000001@site10001.example.org"},
+		{"uri", "http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0"},
+		{"multiscript", "美咲 Ørsted-Demo"},
+		{"escapes", "line one\nline \"two\"\ttab"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			buf := make([]byte, 0, 256)
+			b.SetBytes(int64(len(tc.s)))
+			for i := 0; i < b.N; i++ {
+				buf = AppendString(buf[:0], tc.s)
+			}
+		})
+	}
+}
+
+// TestAppendStringLeadBytes runs every lead byte from 0x80 up with every second byte and
+// the third bytes at the edges of the ranges through the in-place UTF-8 checks, against
+// encoding/json.
+func TestAppendStringLeadBytes(t *testing.T) {
+	thirds := []byte{0x00, 0x41, 0x7f, 0x80, 0x9f, 0xa0, 0xa7, 0xa8, 0xa9, 0xaa, 0xbf, 0xc0, 0xff}
+	for c := 0x80; c <= 0xff; c++ {
+		for c1 := 0; c1 <= 0xff; c1++ {
+			checkJSONString(t, string([]byte{byte(c), byte(c1)}))
+			for _, c2 := range thirds {
+				checkJSONString(t, string([]byte{'a', byte(c), byte(c1), c2, 0x80, 'z'}))
+			}
+		}
+	}
+}
