@@ -59,6 +59,59 @@ var jsonKeys = map[string][]jkey{
 		{key: "telecoms", field: oTelecoms, kind: kMany}},
 }
 
+// jsonType is the JSON table of one typed element, indexed for the writer: it runs for
+// every value of a large file, so keys are found by field id, not by searching.
+type jsonType struct {
+	keys  []jkey
+	attrs []int8 // attribute field id -> index in keys, -1 if none
+	kids  []int8 // child field id -> index in keys, -1 if none
+}
+
+func (jt *jsonType) attrKey(field int) int {
+	if field < 0 || field >= len(jt.attrs) {
+		return -1
+	}
+	return int(jt.attrs[field])
+}
+
+func (jt *jsonType) kidKey(field int) int {
+	if field < 0 || field >= len(jt.kids) {
+		return -1
+	}
+	return int(jt.kids[field])
+}
+
+// jsonTypes indexes jsonKeys by type name. It is built once and only read.
+var jsonTypes = func() map[string]*jsonType {
+	out := make(map[string]*jsonType, len(jsonKeys))
+	for name, keys := range jsonKeys {
+		jt := &jsonType{keys: keys}
+		for i, k := range keys {
+			tab := &jt.kids
+			if k.attr {
+				tab = &jt.attrs
+			}
+			for len(*tab) <= k.field {
+				*tab = append(*tab, -1)
+			}
+			if (*tab)[k.field] < 0 { // the first key of a field, as a search would find
+				(*tab)[k.field] = int8(i)
+			}
+		}
+		out[name] = jt
+	}
+	return out
+}()
+
+// jsonTypeOf returns the JSON table of m's type. Typed values of both versions share the
+// ODM 1.3 spec's name.
+func jsonTypeOf(m model) *jsonType {
+	if jt := jsonTypes[m.spec(V13).name]; jt != nil {
+		return jt
+	}
+	return &jsonType{}
+}
+
 // ---- writing
 
 // jw is a small streaming JSON writer: the output of large files is written as it is read.
@@ -92,13 +145,18 @@ type obj struct {
 	n int
 }
 
+//
+// Keys are the fixed names of the JSON form (jsonKeys and the literals of this file), none
+// of which needs escaping (TestJSONKeysPlain), so they are copied as they are.
 func (o *obj) key(k string) {
+	b := o.j.buf
 	if o.n > 0 {
-		o.j.raw(",")
+		b = append(b, ',')
 	}
 	o.n++
-	o.j.str(k)
-	o.j.raw(":")
+	b = append(b, '"')
+	b = append(b, k...)
+	o.j.buf = append(b, '"', ':')
 }
 
 func (j *jw) attrs(attrs []Attr) {
@@ -175,7 +233,7 @@ func (j *jw) node(n Node, slot int, ws string) {
 	}
 	if slot >= 0 {
 		o.key("slot")
-		j.raw(strconv.Itoa(slot))
+		j.buf = strconv.AppendInt(j.buf, int64(slot), 10)
 	}
 	if ws != "" {
 		o.key("ws")
@@ -220,8 +278,8 @@ type recHead struct {
 // typed writes a typed value as a JSON object, with its layout when it was read from XML.
 // AdminData is written by the stream itself (see jsonStream.adminData).
 func (j *jw) typed(m model, rh *recHead) {
-	sp13 := m.spec(V13)
-	keys := jsonKeys[sp13.name]
+	jt := jsonTypeOf(m)
+	keys := jt.keys
 	x := m.ext()
 	o := obj{j: j}
 	j.raw("{")
@@ -303,7 +361,7 @@ func (j *jw) typed(m model, rh *recHead) {
 		}
 		j.raw("]")
 	}
-	j.layout(&o, m, rh)
+	j.layout(&o, m, jt, rh)
 	j.raw("}")
 }
 
@@ -324,7 +382,7 @@ func srcHasAttr(src *source, field int) bool {
 
 // layout writes the "layout" member: how the value was written in XML, so that
 // ODM -> JSON -> ODM gives the same document (see doc.go).
-func (j *jw) layout(o *obj, m model, rh *recHead) {
+func (j *jw) layout(o *obj, m model, jt *jsonType, rh *recHead) {
 	x := m.ext()
 	src := x.src
 	if src == nil && (rh == nil || (rh.ws == "" && len(rh.before) == 0)) {
@@ -352,20 +410,13 @@ func (j *jw) layout(o *obj, m model, rh *recHead) {
 			lo.key("empty")
 			j.raw("true")
 		}
-		if order := attrOrder(m, src); order != nil {
+		if !attrsInOrder(m, jt, src) {
 			lo.key("attrOrder")
-			j.raw("[")
-			for i, k := range order {
-				if i > 0 {
-					j.raw(",")
-				}
-				j.str(k)
-			}
-			j.raw("]")
+			j.attrOrder(m, jt, src)
 		}
 		if len(src.lay) > 0 {
 			lo.key("children")
-			j.children(m, src)
+			j.children(m, jt, src)
 		}
 		if src.trail != "" {
 			lo.key("trail")
@@ -375,45 +426,74 @@ func (j *jw) layout(o *obj, m model, rh *recHead) {
 	j.raw("}")
 }
 
-// attrOrder returns the attributes in the order the source wrote them — standard ones by
-// key, the value's "attrs" as "attrs[i]" — or nil when that is the order in which they
-// are written anyway: standard ones in schema order, then the others.
-func attrOrder(m model, src *source) []string {
+// attrsInOrder reports whether the source wrote the attributes in the order in which they
+// are written anyway: standard ones in schema order, then the others (the value's "attrs"
+// in their order). Only then can "attrOrder" be left out. It allocates nothing: it runs
+// for every value read from XML.
+func attrsInOrder(m model, jt *jsonType, src *source) bool {
 	if src.sp == nil {
-		return nil
+		return true
 	}
-	keys := jsonKeys[m.spec(V13).name]
 	x := m.ext()
-	var order []string
-	last, sorted, ext := -1, true, 0
+	last, ext := -1, 0
 	for _, a := range src.attrs {
 		if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
-			for i, k := range keys {
-				if k.attr && k.field == as.field {
-					order = append(order, k.key)
-					if i < last || ext > 0 {
-						sorted = false
-					}
-					last = i
+			if i := jt.attrKey(as.field); i >= 0 {
+				if i < last || ext > 0 {
+					return false
 				}
+				last = i
 			}
 			continue
 		}
-		for i := range x.Attrs {
-			if x.Attrs[i].Name == a.Name {
-				order = append(order, "attrs["+strconv.Itoa(i)+"]")
-				if i != ext {
-					sorted = false
-				}
-				ext++
-				break
+		if i := extAttrIndex(x.Attrs, a.Name); i >= 0 {
+			if i != ext {
+				return false
 			}
+			ext++
 		}
 	}
-	if sorted {
-		return nil
+	return true
+}
+
+// extAttrIndex returns the index of the first attribute named n in attrs, or -1.
+func extAttrIndex(attrs []Attr, n Name) int {
+	for i := range attrs {
+		if attrs[i].Name == n {
+			return i
+		}
 	}
-	return order
+	return -1
+}
+
+// attrOrder writes the attributes in the order the source wrote them: standard ones by
+// key, the value's "attrs" as "attrs[i]".
+func (j *jw) attrOrder(m model, jt *jsonType, src *source) {
+	x := m.ext()
+	j.raw("[")
+	n := 0
+	sep := func() {
+		if n > 0 {
+			j.raw(",")
+		}
+		n++
+	}
+	for _, a := range src.attrs {
+		if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
+			if i := jt.attrKey(as.field); i >= 0 {
+				sep()
+				j.str(jt.keys[i].key)
+			}
+			continue
+		}
+		if i := extAttrIndex(x.Attrs, a.Name); i >= 0 {
+			sep()
+			j.buf = append(j.buf, `"attrs[`...)
+			j.buf = strconv.AppendInt(j.buf, int64(i), 10)
+			j.buf = append(j.buf, `]"`...)
+		}
+	}
+	j.raw("]")
 }
 
 func (j *jw) wsNodes(ns []wsNode) {
@@ -429,8 +509,7 @@ func (j *jw) wsNodes(ns []wsNode) {
 
 // children writes the source order of a value's children: standard children by key (the
 // k-th entry of a key is its k-th value), Ext.Nodes by index, other content in full.
-func (j *jw) children(m model, src *source) {
-	keys := jsonKeys[m.spec(V13).name]
+func (j *jw) children(m model, jt *jsonType, src *source) {
 	x := m.ext()
 	var idx map[Node]int
 	j.raw("[")
@@ -447,11 +526,8 @@ func (j *jw) children(m model, src *source) {
 		}
 		if e.kind == eField {
 			name := ""
-			for _, k := range keys {
-				if !k.attr && k.field == int(e.field) {
-					name = k.key
-					break
-				}
+			if i := jt.kidKey(int(e.field)); i >= 0 {
+				name = jt.keys[i].key
 			}
 			o.key("key")
 			j.str(name)
@@ -466,15 +542,30 @@ func (j *jw) children(m model, src *source) {
 			j.raw("}")
 			continue
 		}
-		if idx == nil {
-			idx = make(map[Node]int, len(x.Nodes))
-			for i, n := range x.Nodes {
-				idx[n] = i
+		// The index of the node in Ext.Nodes (the last one if it is there twice): looked
+		// up directly among a few nodes, through a map among many (no quadratic corner).
+		i := -1
+		if len(x.Nodes) <= 8 {
+			for k := len(x.Nodes) - 1; k >= 0; k-- {
+				if x.Nodes[k] == e.node {
+					i = k
+					break
+				}
+			}
+		} else {
+			if idx == nil {
+				idx = make(map[Node]int, len(x.Nodes))
+				for i, n := range x.Nodes {
+					idx[n] = i
+				}
+			}
+			if k, ok := idx[e.node]; ok {
+				i = k
 			}
 		}
-		if i, ok := idx[e.node]; ok {
+		if i >= 0 {
 			o.key("node")
-			j.raw(strconv.Itoa(i))
+			j.buf = strconv.AppendInt(j.buf, int64(i), 10)
 		} else {
 			o.key("content")
 			j.node(e.node, -1, "")
