@@ -145,7 +145,6 @@ type obj struct {
 	n int
 }
 
-//
 // Keys are the fixed names of the JSON form (jsonKeys and the literals of this file), none
 // of which needs escaping (TestJSONKeysPlain), so they are copied as they are.
 func (o *obj) key(k string) {
