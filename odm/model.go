@@ -40,6 +40,9 @@ type spec struct {
 	pos []int
 	// all is the number of field ids of the type (across versions).
 	nfields int
+	// rec marks the records of AdminData (User, Location, ...): the decoder's arena is cut
+	// after each.
+	rec bool
 }
 
 func (s *spec) kid(local string) (kidSpec, int, bool) {
@@ -62,6 +65,10 @@ func (s *spec) attr(space, local string) (attrSpec, bool) {
 
 func mkspec(name string, nfields int, attrs []attrSpec, kids []kidSpec) *spec {
 	s := &spec{name: name, attrs: attrs, kids: kids, nfields: nfields}
+	switch name {
+	case "User", "Organization", "Location", "SignatureDef":
+		s.rec = true
+	}
 	s.pos = make([]int, nfields)
 	for i := range s.pos {
 		s.pos[i] = -1

@@ -113,11 +113,11 @@ type scanner struct {
 	seenRoot  bool
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
-	vals      []byte // attribute values of the current tag, concatenated
-	maxNodes  int    // ReadOptions.MaxNodes resolved: child nodes of one typed element
+	maxNodes  int // ReadOptions.MaxNodes resolved: child nodes of one typed element
 	wsCache   map[string]string
 	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
 	level     int
+	ar        arena // memory of the record being read (see arena.go)
 	cur       token // the token next returned last; overwritten by the following call
 }
 
@@ -187,20 +187,11 @@ func (s *scanner) next() (*token, error) {
 		n := s.xs.Name()
 		tk.name = Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}
 		if as := s.xs.Attrs(); len(as) > 0 {
-			// One string holds every value of the tag: one allocation instead of one per
-			// attribute. The values belong to the same record, so they live as long.
-			s.vals = s.vals[:0]
-			for i := range as {
-				s.vals = append(s.vals, as[i].Value...)
-			}
-			all := string(s.vals)
-			attrs := make([]Attr, len(as))
-			off := 0
+			// The attribute list and values are cut from the record's arena.
+			attrs := s.ar.attrs.take(len(as))
 			for i := range as {
 				a := &as[i]
-				v := all[off : off+len(a.Value)]
-				off += len(a.Value)
-				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: v}
+				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: s.ar.strs.str(a.Value)}
 			}
 			tk.attrs = attrs
 		}
@@ -212,10 +203,10 @@ func (s *scanner) next() (*token, error) {
 		tk.data = s.str(s.xs.Data())
 	case xmlscan.CDATA:
 		tk.kind = tText
-		tk.data = string(s.xs.Data())
+		tk.data = s.ar.strs.str(s.xs.Data())
 		tk.cdata = true
 	case xmlscan.Comment:
-		tk.kind, tk.other = tOther, &Comment{Data: string(s.xs.Data())}
+		tk.kind, tk.other = tOther, &Comment{Data: s.ar.strs.str(s.xs.Data())}
 	case xmlscan.ProcInst:
 		tk.kind, tk.other = tOther, &ProcInst{Target: s.name(s.xs.Target()), Inst: string(s.xs.Data())}
 	case xmlscan.Doctype:
@@ -245,9 +236,22 @@ func (s *scanner) name(b []byte) string {
 	return v
 }
 
+// indents holds the indentation runs of pretty-printed files: a line feed and spaces.
+const indents = "\n                                                                " +
+	"                                                                "
+
 // str converts character data to a string, sharing the strings of white-space runs that
 // repeat (indentation), which are most of the text tokens of a pretty-printed export.
 func (s *scanner) str(b []byte) string {
+	if len(b) > 0 && len(b) <= len(indents) && b[0] == '\n' {
+		i := 1
+		for i < len(b) && b[i] == ' ' {
+			i++
+		}
+		if i == len(b) {
+			return indents[:len(b)]
+		}
+	}
 	if len(b) <= 64 && len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\r' || b[0] == '\t') {
 		if v, ok := s.wsCache[string(b)]; ok {
 			return v
@@ -258,7 +262,7 @@ func (s *scanner) str(b []byte) string {
 			return v
 		}
 	}
-	return string(b)
+	return s.ar.strs.str(b)
 }
 
 // tokenError turns a scanner error into a positioned *Error wrapping this package's
@@ -325,7 +329,7 @@ func (s *scanner) readRaw(e *Element) error {
 			}
 			return nil
 		case tStart:
-			c := tk.element()
+			c := s.element(tk)
 			if err := s.readRaw(c); err != nil {
 				return err
 			}
@@ -337,9 +341,16 @@ func (s *scanner) readRaw(e *Element) error {
 	}
 }
 
+// element returns the start tag tk as a new element in the record's arena.
+func (s *scanner) element(tk *token) *Element {
+	e := s.ar.elems.one()
+	*e = Element{Name: tk.name, Attrs: tk.attrs, Line: tk.line, Col: tk.col}
+	return e
+}
+
 // readRawToken reads the element whose start tag is tk and returns it whole.
 func (s *scanner) readRawToken(tk *token) (*Element, error) {
-	e := tk.element()
+	e := s.element(tk)
 	return e, s.readRaw(e)
 }
 
@@ -405,7 +416,8 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			}
 			src.trail = ws
 			if len(lay) > 0 {
-				src.lay = append([]entry(nil), lay...)
+				src.lay = s.ar.entries.take(len(lay))
+				copy(src.lay, lay)
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
 			for i := range lay {
@@ -416,7 +428,11 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 					x.slots[e.node] = int(e.item)
 				}
 			}
-			return s.checkTyped(m, sp)
+			err := s.checkTyped(m, sp)
+			if sp.rec {
+				s.ar.cut()
+			}
+			return err
 		case tText:
 			switch {
 			case sp.text:
@@ -478,6 +494,9 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 					}
 				} else {
 					p := m.textsPtr(k.field)
+					if *p == nil {
+						*p = s.ar.texts.take(2)[:0]
+					}
 					en.item = int32(len(*p))
 					*p = append(*p, en.text)
 				}
@@ -515,6 +534,9 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 }
 
 func (s *scanner) addExt(x *Ext, lay []entry, ws string, n Node, std int) []entry {
+	if x.Nodes == nil {
+		x.Nodes = s.ar.nodes.take(2)[:0]
+	}
 	x.Nodes = append(x.Nodes, n)
 	// The slot (standard children before the node) is kept in the entry; the map is built
 	// at the end, and only for nodes that stand between standard children.
@@ -527,7 +549,7 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 	start := *tk0 // the scanner reuses *tk0 for the next token
 	en := entry{kind: eField}
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
-		en.node = start.element()
+		en.node = s.element(&start)
 	}
 	// Almost every text child has one run of text: keep it in one, and only build a
 	// slice for the rare split or mixed content.
@@ -549,7 +571,7 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 		if !en.mixed {
 			el, _ := en.node.(*Element)
 			if el == nil {
-				el = start.element()
+				el = s.element(&start)
 			}
 			switch n {
 			case 1:
@@ -618,7 +640,8 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	x := m.ext()
 	sp := m.spec(s.version)
 	x.Line, x.Col = start.line, start.col
-	x.src = &source{sp: sp, name: start.name, attrs: start.attrs}
+	x.src = s.ar.srcs.one()
+	*x.src = source{sp: sp, name: start.name, attrs: start.attrs}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
 	// instead of copying them for every record.
