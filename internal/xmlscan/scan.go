@@ -89,8 +89,10 @@ type binding struct {
 }
 
 type frame struct {
-	nameEnd int // end of the element's qualified name in Scanner.names
-	nsMark  int // length of Scanner.ns before the element's declarations
+	nameEnd int    // end of the element's qualified name in Scanner.names
+	nsMark  int    // length of Scanner.ns before the element's declarations
+	colon   int    // index of the colon in the qualified name, -1 if none
+	space   string // the element's namespace URI, resolved at its start tag
 }
 
 type docState uint8
@@ -295,6 +297,19 @@ func (s *Scanner) more() error {
 func (s *Scanner) countTo(i int) {
 	from := int(s.counted - s.base)
 	if from >= i {
+		return
+	}
+	// Most tokens hold no line feed or just one (indentation): two searches answer them.
+	k := bytes.IndexByte(s.buf[from:i], '\n')
+	if k < 0 {
+		s.counted = s.base + int64(i)
+		return
+	}
+	from += k + 1
+	s.line++
+	s.lineStart = s.base + int64(from)
+	if from == i {
+		s.counted = s.base + int64(i)
 		return
 	}
 	seg := s.buf[from:i]
@@ -787,8 +802,6 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 			a.Space = NSXMLNS
 		}
 	}
-	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark})
-	s.names = append(s.names, qname...)
 	s.name.Prefix, s.name.Local = nil, qname
 	if colon >= 0 {
 		s.name.Prefix, s.name.Local = qname[:colon], qname[colon+1:]
@@ -797,6 +810,8 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 	if !ok {
 		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
 	}
+	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark, colon: colon, space: space})
+	s.names = append(s.names, qname...)
 	s.name.Space = space
 	for i := range s.attrs {
 		a := &s.attrs[i]
@@ -897,10 +912,10 @@ func (s *Scanner) popElement() {
 	qname := s.names[start:f.nameEnd]
 	s.names = s.names[:start]
 	s.name.Prefix, s.name.Local = nil, qname
-	if c := bytes.IndexByte(qname, ':'); c >= 0 {
+	if c := f.colon; c >= 0 {
 		s.name.Prefix, s.name.Local = qname[:c], qname[c+1:]
 	}
-	s.name.Space, _ = s.lookup(s.name.Prefix)
+	s.name.Space = f.space
 	s.ns = s.ns[:f.nsMark]
 	if len(s.stack) == 0 {
 		s.state = sEpilog
@@ -910,6 +925,21 @@ func (s *Scanner) popElement() {
 // lexEnd reads an end tag.
 func (s *Scanner) lexEnd() (Kind, error) {
 	b := s.buf[:s.end]
+	if n := len(s.stack); n > 0 {
+		// The usual case: the end tag repeats the open element's name, checked when its
+		// start tag was read, and a byte that cannot continue a name follows.
+		start := 0
+		if n > 1 {
+			start = s.stack[n-2].nameEnd
+		}
+		open := s.names[start:s.stack[n-1].nameEnd]
+		i := s.pos + 2 + len(open)
+		if i < len(b) && b[i] == '>' && bytes.Equal(b[s.pos+2:i], open) {
+			s.popElement()
+			s.finish(i + 1)
+			return EndElement, nil
+		}
+	}
 	i, _, err := s.scanName(b, s.pos+2)
 	if err != nil {
 		return 0, err
