@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/mapping"
@@ -82,6 +83,10 @@ type Options struct {
 	// IgnoreExtensions leaves vendor extension attributes and elements out. Default: false
 	// (they are compared when both directories were read with the same profile).
 	IgnoreExtensions bool
+	// Now is the time access that ended before it is no longer current, for comparing
+	// with a Clinical One template, which lists current users only (see the package
+	// documentation). Default (zero): the time Compare is called.
+	Now time.Time
 }
 
 // Event is the kind of a change, named as the audit log names its events.
@@ -165,12 +170,20 @@ type comparer struct {
 	// check returns the context's error every so many users; err keeps the first one.
 	check func() error
 	err   error
+
+	// currentOnlyA and currentOnlyB: that side lists current users only (a Clinical One
+	// template); today is the ISO date access must not have ended before to be current.
+	currentOnlyA, currentOnlyB bool
+	today                      string
+	// siteNames names sites in value types (siteLabel).
+	siteNames map[string]string
 }
 
 func newComparer(a, b *mapping.Directory, opts Options) *comparer {
 	pa, pb := profileOf(a), profileOf(b)
 	same := pa == pb || pa == "" || pb == ""
-	c := &comparer{opts: opts, same: same || opts.AllFields}
+	c := &comparer{opts: opts, same: same || opts.AllFields,
+		currentOnlyA: listsCurrentOnly(pa), currentOnlyB: listsCurrentOnly(pb), today: opts.today(), siteNames: siteNames(a, b)}
 	if c.same {
 		c.fields = allFields
 	} else {
@@ -302,12 +315,18 @@ func Target(u *mapping.User) string {
 }
 
 func (c *comparer) removedUser(u *mapping.User) {
+	if c.unlisted(u, c.currentOnlyB) {
+		return
+	}
 	login, target := strings.TrimSpace(u.Login), Target(u)
 	c.add(Change{Event: UserRemoved, User: login, Target: target})
 	c.assignments(login, target, u.Assignments, nil)
 }
 
 func (c *comparer) addedUser(u *mapping.User) {
+	if c.unlisted(u, c.currentOnlyA) {
+		return
+	}
 	login, target := strings.TrimSpace(u.Login), Target(u)
 	c.add(Change{Event: UserAdded, User: login, Target: target})
 	c.assignments(login, target, nil, u.Assignments)
@@ -319,6 +338,7 @@ func (c *comparer) user(a, b *mapping.User) {
 	if c.has(fStatus) && a.Status != b.Status {
 		c.add(Change{Event: StatusChange, User: login, Target: target, ValueType: "status", Old: string(a.Status), New: string(b.Status)})
 	}
+	c.currentChange(login, target, a, b)
 	prof := func(f field, name, old, new string) {
 		if c.has(f) && !c.eqText(old, new) {
 			c.add(Change{Event: ProfileChange, User: login, Target: target, ValueType: name, Old: old, New: new})
@@ -520,7 +540,7 @@ func (c *comparer) assignments(login, target string, as, bs []mapping.Assignment
 		if sameGroup(ga, gb) {
 			continue
 		}
-		c.add(Change{Event: RoleChange, User: login, Target: target, ValueType: label(group.study, group.site, group.env),
+		c.add(Change{Event: RoleChange, User: login, Target: target, ValueType: label(group.study, c.siteLabel(group.site), group.env),
 			Old: joinShow(ga), New: joinShow(gb)})
 	}
 }

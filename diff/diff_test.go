@@ -171,7 +171,7 @@ func TestCompare(t *testing.T) {
 		},
 		{
 			name:   "roles",
-			reason: "an assignment added, removed or changed is a ROLE_CHANGE whose value type names study, environment and site",
+			reason: "an assignment added, removed or changed is a ROLE_CHANGE whose value type names study, environment and site (by its name, as the audit log does)",
 			edit: func(a, b *mapping.Directory) {
 				u := user(b, "afict")
 				u.Assignments = []mapping.Assignment{
@@ -180,9 +180,9 @@ func TestCompare(t *testing.T) {
 				}
 			},
 			want: []string{
-				`ROLE_CHANGE Ada Fictus (afict): S (Production)-10: "Investigator" -> "Site User"`,
-				`ROLE_CHANGE Ada Fictus (afict): S (Production)-20: "Investigator" -> ""`,
-				`ROLE_CHANGE Ada Fictus (afict): S (Training)-10: "" -> "Site User"`,
+				`ROLE_CHANGE Ada Fictus (afict): S (Production)-North Demo Clinic: "Investigator" -> "Site User"`,
+				`ROLE_CHANGE Ada Fictus (afict): S (Production)-South Demo Clinic: "Investigator" -> ""`,
+				`ROLE_CHANGE Ada Fictus (afict): S (Training)-North Demo Clinic: "" -> "Site User"`,
 			},
 		},
 		{
@@ -400,9 +400,9 @@ func TestCrossVendor(t *testing.T) {
 		{Event: diff.ProfileChange, User: "bokafor", Target: "Bruno Okafor (bokafor)", ValueType: "emails", Old: "bruno.okafor@site102.example.org", New: "b.okafor@site102.example.org"},
 		{Event: diff.RoleChange, User: "dlindqvist", Target: "Dmitri Lindqvist (dlindqvist)", ValueType: "DEMO-01 (Production)", Old: "Data Manager Rights", New: "Medical Monitor"},
 		{Event: diff.StatusChange, User: "hsato", Target: "Hana Sato (hsato)", ValueType: "status", Old: "Deactivated", New: "Available"},
-		{Event: diff.RoleChange, User: "mfischer", Target: "Mia Fischer (mfischer)", ValueType: "DEMO-01 (Production)-S102", Old: "Sponsor CRA Rights"},
+		{Event: diff.RoleChange, User: "mfischer", Target: "Mia Fischer (mfischer)", ValueType: "DEMO-01 (Production)-Tokyo Demo Hospital", Old: "Sponsor CRA Rights"},
 		{Event: diff.UserAdded, User: "pnair", Target: "Priya Nair (pnair)"},
-		{Event: diff.RoleChange, User: "pnair", Target: "Priya Nair (pnair)", ValueType: "DEMO-01 (Production)-S101", New: "Clinical Research Coordinator"},
+		{Event: diff.RoleChange, User: "pnair", Target: "Priya Nair (pnair)", ValueType: "DEMO-01 (Production)-Springfield Demo Clinic", New: "Clinical Research Coordinator"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("changes (-want +got):\n%s", d)

@@ -40,7 +40,8 @@
 // (login)" (Target); a site change's Target is "Name (OID)". ValueType says what changed:
 // the field name of a PROFILE_CHANGE ("emails", "givenName", ...; the names are the JSON
 // keys of [mapping.User] and [mapping.Site]), "STUDY (ENVIRONMENT)-SITE" for a
-// ROLE_CHANGE (the study and site OIDs, as the audit log's "PAB 37 (Test)-Site 1"; a
+// ROLE_CHANGE (the study OID and the site as the audit log's "PAB 37 (Test)-Site 1" names
+// it: by its name when either directory knows one, else its number, else its OID; a
 // study-level assignment has no "-SITE"; a study OID that ends with its environment, as
 // Rave's "Mediflex(Prod)", is not followed by another), "status" for a STATUS_CHANGE and the vendor
 // attribute or element name ("pf:Revision") for an EXTENSION_CHANGE. Old and New are the
@@ -52,6 +53,14 @@
 // definition edits": an InForm pf:GroupDef whose rights, name or type changed, or that was
 // added or dropped (Target "Name (ID)", ValueType "rights", "name" or "type"). Definitions
 // are compared between directories of one profile only.
+//
+// Current users. The Clinical One user upload template lists current study users only: it
+// has no status column, and a deactivated account or one whose access to the study has
+// ended has no row. Against a template, a user the template lacks who is not current on
+// the other side (status Deactivated, or every assignment ended before [Options.Now]) is
+// no change, and a user listed on both sides who is current on one and not on the other
+// is a STATUS_CHANGE: "Available" for a current user without a status of its own,
+// "access ended" for a template row whose End Date has passed, else the user's status.
 //
 // Rules. Two OpenClinica exports of one system (ODM exports or OpenClinica 4 user tables
 // with a common study) cannot differ in some ways: OpenClinica 4 accounts are never

@@ -27,7 +27,11 @@ without --study) is in the other side's only study. Order never matters, nor doe
 insignificant white space, the letter case of e-mail
 addresses, or an empty element versus an absent one (--exact and --keep-empty make them
 count). Between exports of different vendors only the fields both can hold are compared,
-roles by their canonical meaning; --all-fields and --roles override that.
+roles by their canonical meaning; --all-fields and --roles override that. A Clinical One
+template lists current users only: a user it lacks who is deactivated (or whose access
+ended) on the other side is no change, and one current on one side and not on the other
+is a STATUS_CHANGE. A ROLE_CHANGE names the site by name (else number) as the User and
+Role Audit Log does.
 
 Output (one change per line or record):
   text  EVENT First Last (login): VALUE TYPE: "old" -> "new"

@@ -30,7 +30,7 @@ func TestDiffAudit(t *testing.T) {
 			"LOGGED  PROFILE_CHANGE Bruno Okafor (bokafor): emails:",
 			"MISSING ROLE_CHANGE Dmitri Lindqvist (dlindqvist)",
 			"LOGGED  USER_ADDED Priya Nair (pnair) (log line 5)",
-			`PARTLY  ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-S101: "" -> "Clinical Research Coordinator" (log line 4: Demo Study (Production)-Springfield: "" -> "Clinical Research Coordinator")`},
+			`PARTLY  ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-Springfield Demo Clinic: "" -> "Clinical Research Coordinator" (log line 4: Demo Study (Production)-Springfield: "" -> "Clinical Research Coordinator")`},
 			"exit 1 when some changes are missing; a role logged under the study's name is partly logged"},
 		{[]string{"--audit", partial, "--from", "01-Mar-2026", "--to", "02-MAR-2026"}, 1, []string{"MISSING USER_ADDED Priya Nair (pnair)"},
 			"--from/--to keep the entries from the Start Date through the End Date, inclusive"},

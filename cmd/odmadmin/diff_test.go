@@ -61,9 +61,9 @@ func TestDiffFormats(t *testing.T) {
 PROFILE_CHANGE Bruno Okafor (bokafor): emails: "bruno.okafor@site102.example.org" -> "b.okafor@site102.example.org"
 ROLE_CHANGE Dmitri Lindqvist (dlindqvist): DEMO-01 (Production): "Data Manager Rights" -> "Medical Monitor"
 STATUS_CHANGE Hana Sato (hsato): status: "Deactivated" -> "Available"
-ROLE_CHANGE Mia Fischer (mfischer): DEMO-01 (Production)-S102: "Sponsor CRA Rights" -> ""
+ROLE_CHANGE Mia Fischer (mfischer): DEMO-01 (Production)-Tokyo Demo Hospital: "Sponsor CRA Rights" -> ""
 USER_ADDED Priya Nair (pnair)
-ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-S101: "" -> "Clinical Research Coordinator"
+ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-Springfield Demo Clinic: "" -> "Clinical Research Coordinator"
 `
 	if code != 1 || text != want {
 		t.Errorf("text: exit %d\n%s\nwant:\n%s", code, text, want)
@@ -91,7 +91,7 @@ ROLE_CHANGE Priya Nair (pnair): DEMO-01 (Production)-S101: "" -> "Clinical Resea
 	if strings.Join(recs[0], "|") != "AUDIT EVENT|DATE/TIME|TARGET OBJECT|BY|VALUE TYPE|OLD VALUE|NEW VALUE" || len(recs) != 8 {
 		t.Errorf("CSV: %q", recs)
 	}
-	if got := strings.Join(recs[7], "|"); got != "ROLE_CHANGE||Priya Nair (pnair)||DEMO-01 (Production)-S101||Clinical Research Coordinator" {
+	if got := strings.Join(recs[7], "|"); got != "ROLE_CHANGE||Priya Nair (pnair)||DEMO-01 (Production)-Springfield Demo Clinic||Clinical Research Coordinator" {
 		t.Errorf("CSV row: %s", got)
 	}
 

@@ -260,3 +260,41 @@ func TestMigrationPlanWithSpec(t *testing.T) {
 		t.Errorf("without the spec, nhale's role changes %q", got)
 	}
 }
+
+// TestMigrationDiffDeactivatedUser: an InForm export with a deactivated account (pf:Active
+// "No") and the Clinical One template made from it, which has no row for that account,
+// are the same users: no USER_REMOVED. Against the template made before the account was
+// deactivated, the deactivation is a STATUS_CHANGE.
+func TestMigrationDiffDeactivatedUser(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(exampleFile("inform-export.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := `pf:DBUID="20102" pf:StudyLocale="en-US" pf:Active="Yes"`
+	if !strings.Contains(string(b), active) {
+		t.Fatal("the fixture changed: pquist's attributes not found")
+	}
+	deact := writeFile(t, dir, "deactivated.xml", []byte(strings.Replace(string(b), active, `pf:DBUID="20102" pf:StudyLocale="en-US" pf:Active="No"`, 1)))
+	before := filepath.Join(dir, "before.xlsx")
+	after := filepath.Join(dir, "after.xlsx")
+	for _, m := range [][2]string{{exampleFile("inform-export.xml"), before}, {deact, after}} {
+		if code, _, errs := runCmd(nil, "map", "--quiet", "--to", "xlsx", "-o", m[1], m[0]); code != 0 {
+			t.Fatalf("map %s: exit %d %s", m[0], code, errs)
+		}
+	}
+	if code, out, errs := runCmd(nil, "diff", deact, after); code != 0 {
+		t.Errorf("the export and its template: exit %d, want 0 (no changes)\n%s%s", code, out, errs)
+	}
+	code, out, errs := runCmd(nil, "diff", before, deact)
+	if want := "STATUS_CHANGE Pavel Quist (pquist): status: \"Available\" -> \"Deactivated\"\n"; code != 1 || out != want {
+		t.Errorf("the template before, the export after: exit %d\n%s%s\nwant %s", code, out, errs, want)
+	}
+	// The template made after the deactivation against the export before it: pquist's row
+	// is gone while the account is current in the export, so it is removed; the site is
+	// named as the audit log names it.
+	code, out, _ = runCmd(nil, "diff", exampleFile("inform-export.xml"), after)
+	if code != 1 || !strings.Contains(out, "USER_REMOVED Pavel Quist (pquist)\n") || !strings.Contains(out, `ASTRA-9 (Production)-(02) Lakeside Research: "Site Coordinator Rights" -> ""`) {
+		t.Errorf("the export before, the template after: exit %d\n%s", code, out)
+	}
+}
