@@ -69,7 +69,7 @@ func TestBrokenMigrationFails(t *testing.T) {
 		"3 changes",
 		`PROFILE_CHANGE Bruno Okafor (bokafor): emails: "bruno.okafor@site102.example.org" -> "bruno.okafor@site102.example.com"`,
 		`STATUS_CHANGE Hana Sato (hsato): status: "Deactivated" -> "Available"`,
-		`ROLE_CHANGE Mia Fischer (mfischer): DEMO-01 (Production)-S102: "Sponsor CRA Rights" -> ""`,
+		`ROLE_CHANGE Mia Fischer (mfischer): DEMO-01 (Production)-Tokyo Demo Hospital: "Sponsor CRA Rights" -> ""`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("failure message lacks %q:\n%s", want, msg)
