@@ -419,31 +419,11 @@ func (c *comparer) prepare(as []mapping.Assignment) []assignment {
 		default:
 			cmpRole = string(a.Role.Canonical)
 		}
-		var extra strings.Builder
-		if c.has(fDates) {
-			if a.From != "" {
-				extra.WriteString(" from " + strings.TrimSpace(a.From))
-			}
-			if a.To != "" {
-				extra.WriteString(" to " + strings.TrimSpace(a.To))
-			}
-		}
-		if c.has(fDepots) && len(a.Depots) > 0 {
-			ds := make([]string, 0, len(a.Depots))
-			for _, d := range a.Depots {
-				if d = c.text(d); d != "" {
-					ds = append(ds, d)
-				}
-			}
-			slices.Sort(ds)
-			if len(ds) > 0 {
-				extra.WriteString(" depots " + strings.Join(ds, ", "))
-			}
-		}
-		x.cmp = cmpRole + extra.String()
-		x.show = name + extra.String()
+		extra := c.extra(a)
+		x.cmp = cmpRole + extra
+		x.show = name + extra
 		if !c.has(fRoles) {
-			x.show = strings.TrimSpace(extra.String())
+			x.show = strings.TrimSpace(extra)
 		}
 		out[i] = x
 	}
@@ -452,6 +432,33 @@ func (c *comparer) prepare(as []mapping.Assignment) []assignment {
 			strings.Compare(p.cmp, q.cmp), strings.Compare(p.show, q.show))
 	})
 	return out
+}
+
+// extra returns what an assignment is compared and shown by besides its role: its dates
+// and depots, when the profiles hold them.
+func (c *comparer) extra(a mapping.Assignment) string {
+	var extra strings.Builder
+	if c.has(fDates) {
+		if a.From != "" {
+			extra.WriteString(" from " + strings.TrimSpace(a.From))
+		}
+		if a.To != "" {
+			extra.WriteString(" to " + strings.TrimSpace(a.To))
+		}
+	}
+	if c.has(fDepots) && len(a.Depots) > 0 {
+		ds := make([]string, 0, len(a.Depots))
+		for _, d := range a.Depots {
+			if d = c.text(d); d != "" {
+				ds = append(ds, d)
+			}
+		}
+		slices.Sort(ds)
+		if len(ds) > 0 {
+			extra.WriteString(" depots " + strings.Join(ds, ", "))
+		}
+	}
+	return extra.String()
 }
 
 func sameAssignments(a, b []mapping.Assignment) bool {

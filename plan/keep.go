@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/odmadmin/odmadmin/internal/detach"
 	"github.com/odmadmin/odmadmin/mapping"
 )
 
@@ -79,11 +80,14 @@ func Keep(rows []Row) func(*mapping.User) *mapping.User {
 				fresh = append(fresh, mapping.Assignment{Role: a.Role, Environment: a.Environment})
 			}
 		}
+		// Copies of their own: a user as read shares its memory with its neighbours
+		// (mapping carves users and their strings from large blocks), which a kept user
+		// would keep alive, a few hundred kilobytes per kept user.
 		switch {
 		case relevant:
-			return u
+			return detach.Copy(u)
 		case len(fresh) > 0:
-			return &mapping.User{Assignments: fresh}
+			return detach.Copy(&mapping.User{Assignments: fresh})
 		}
 		return nil
 	}

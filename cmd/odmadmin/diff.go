@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/odmadmin/odmadmin/auditlog"
 	"github.com/odmadmin/odmadmin/diff"
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
 )
 
@@ -144,40 +146,13 @@ func runDiff(e *env, args []string) int {
 		}
 	}
 
-	// Read both inputs at once: each is a whole-document decode, and there are two cores.
 	read := mapping.Options{Study: *study, Training: *training}
-	var dirs [2]*mapping.Directory
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, paths := range sides {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dirs[i], _, errs[i] = readDirectories(e, paths, inOpts, read)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return fail(e, "diff", err)
-		}
-	}
+	var changes []diff.Change
 	if *specPath != "" {
-		spec, lookup, err := loadSpec(e, *specPath, inOpts)
-		if err != nil {
-			return fail(e, "diff", err)
-		}
-		var target mapping.Profile
-		if dirs[1].Source != nil {
-			target = dirs[1].Source.Vendor
-		}
-		spec.Apply(dirs[0], target, lookup)
+		changes, err = diffWhole(e, sides, inOpts, read, *specPath, opts)
+	} else {
+		changes, err = diffStream(e, sides, inOpts, read, opts)
 	}
-	// Name sites and the study in each other's terms: an InForm export lists Location
-	// "10127" where the Clinical One template made from it says site "01".
-	mapping.AlignTo(dirs[1], dirs[0])
-	mapping.AlignTo(dirs[0], dirs[1])
-	changes, err := diff.CompareContext(e.context(), dirs[0], dirs[1], opts)
 	if err != nil {
 		return fail(e, "diff", err)
 	}
@@ -195,4 +170,101 @@ func runDiff(e *env, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// diffStream compares the two sides without holding either whole (diff.CompareSides): a
+// side of one ODM export (a file, or stdin copied to a temporary file) is read twice, user
+// by user; any other side (a template, JSON, several files) is read into memory first.
+func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options) ([]diff.Change, error) {
+	var ss [2]diff.Side
+	for i, paths := range sides {
+		side, cleanup, err := openSide(e, paths, o, read)
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		ss[i] = side
+	}
+	return diff.CompareSides(e.context(), ss[0], ss[1], diff.SidesOptions{Options: opts, Align: true})
+}
+
+// openSide returns one side of diff as a diff.Side and what removes its temporary file.
+func openSide(e *env, paths []string, o inp.Options, read mapping.Options) (diff.Side, func(), error) {
+	nothing := func() {}
+	if len(paths) != 1 {
+		d, _, err := readDirectories(e, paths, o, read)
+		return diff.DirectorySide(d), nothing, err
+	}
+	// open opens the input anew for each pass; stdin is copied to a temporary file first.
+	open := func() (*inp.Input, error) { return openAny(e, paths[0], o) }
+	cleanup := nothing
+	if paths[0] == "-" || paths[0] == "" {
+		f, done, err := spoolTemp(e, e.stdin)
+		if err != nil {
+			return nil, nothing, err
+		}
+		cleanup = done
+		open = func() (*inp.Input, error) {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			return inp.New(f, "<stdin>", o)
+		}
+	}
+	in, err := open()
+	if err != nil {
+		cleanup()
+		return nil, nothing, err
+	}
+	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
+	if !streamed {
+		d, _, err := readDirectoryFrom(in, read)
+		in.Close()
+		cleanup()
+		return diff.DirectorySide(d), nothing, err
+	}
+	in.Close()
+	return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
+		in, err := open()
+		if err != nil {
+			return nil, err
+		}
+		defer in.Close()
+		d, _, err := readODMDirectoryKeep(in.Raw(), in.Name, read, keep)
+		return d, err
+	}), cleanup, nil
+}
+
+// diffWhole reads both sides whole, applies the migration spec to A and compares them
+// (diff --spec: the spec works on a whole directory).
+func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options) ([]diff.Change, error) {
+	// Read both inputs at once: there are two cores.
+	var dirs [2]*mapping.Directory
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, paths := range sides {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dirs[i], _, errs[i] = readDirectories(e, paths, o, read)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	spec, lookup, err := loadSpec(e, specPath, o)
+	if err != nil {
+		return nil, err
+	}
+	var target mapping.Profile
+	if dirs[1].Source != nil {
+		target = dirs[1].Source.Vendor
+	}
+	spec.Apply(dirs[0], target, lookup)
+	// Name sites and the study in each other's terms: an InForm export lists Location
+	// "10127" where the Clinical One template made from it says site "01".
+	return diff.CompareSides(e.context(), diff.DirectorySide(dirs[0]), diff.DirectorySide(dirs[1]), diff.SidesOptions{Options: opts, Align: true})
 }
