@@ -77,16 +77,21 @@
 // order, ROLE_CHANGE and EXTENSION_CHANGE by value type.
 //
 // Compare joins the directories by sorting, so two directories of 200,000 users compare in
-// well under the time it takes to read one of them.
+// well under the time it takes to read one of them. CompareSides reads each side twice,
+// so it takes about twice the time of reading both.
 //
 // Changes contain personal data (the old and new values are the point of a diff): treat
 // the output like the exports it was made from.
 //
 // # Memory
 //
-// [Compare] works on two whole directories: "odmadmin diff" reads each export with
-// mapping.FromReader (compact records while reading, users built at the end, about 1.7 KB
-// per user in the directory) and holds both, and the changes, until it writes them. Memory
-// therefore grows with the number of users of both exports; it does not hold the exports'
-// document trees.
+// [Compare] works on two whole directories and holds both. [CompareSides] gives the same
+// changes without holding either: it reads each side twice (a [Side] is a directory that
+// can be read again, such as an export file, [ODMFile]), keeping in the first pass only a
+// key hash and a fingerprint per user (24 bytes), and in the second only the users whose
+// fingerprints differ or whose key is missing or repeated on a side, and the changes.
+// "odmadmin diff" uses CompareSides: it holds those 24 bytes per user of both exports,
+// what one streamed read of an export holds (see mapping.ReadEach), the changed users and
+// the changes. A side it cannot stream (a template, JSON, several files, a --spec) is
+// read whole first.
 package diff

@@ -52,6 +52,12 @@ USER_REMOVED or a changed login is marked [not allowed: ...]: OpenClinica accoun
 never deleted and usernames never change. The output holds the users' values (that is
 what a diff is for): treat it like the exports.
 
+Memory: an ODM export (a file, or stdin, which is copied to a temporary file) is read
+twice, user by user: first a 24-byte hash of each user's key and content, then only the
+users that differ. diff holds those hashes, one streamed read of an export and the
+changes, not the exports. Templates, JSON, several files per side and --spec are read
+whole.
+
 Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
 ` + diffAuditHelp
 
