@@ -85,6 +85,10 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
 	}
+	hdrRow := 1
+	if rowNum != nil {
+		hdrRow = rowNum.Row()
+	}
 	var w warner
 	col := map[string]int{}
 	for i, h := range header {
@@ -96,8 +100,8 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 				col[c], found = i, true
 			}
 		}
-		if !found && strings.TrimSpace(h) != "" {
-			w.add(CodeUnrepresentable, "CSV/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out")
+		if h := strings.TrimSpace(h); !found && h != "" {
+			w.addAt(CodeUnrepresentable, "CSV/"+h, "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out", at{row: hdrRow, column: h})
 		}
 	}
 	var missing []string
@@ -138,14 +142,16 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 		if blank {
 			continue
 		}
-		subject := "row " + strconv.Itoa(row)
+		n := row // the spreadsheet's row number
 		if rowNum != nil {
-			subject = "row " + strconv.Itoa(rowNum.Row())
+			n = rowNum.Row()
 		}
+		subject := "row " + strconv.Itoa(n)
+		cell := func(c string) at { return at{row: n, column: headerName(header, col, c)} }
 		login := get("User Name")
 		for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"} {
 			if get(c) == "" {
-				w.add(CodeInvalidValue, "CSV/"+c, subject, "a required template column is empty")
+				w.addAt(CodeInvalidValue, "CSV/"+c, subject, "a required template column is empty", cell(c))
 			}
 		}
 		if login == "" {
@@ -166,19 +172,19 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 				u.Emails = append(u.Emails, e)
 			}
 			if g := get("First Name"); g != "" && u.GivenName != g {
-				w.add(CodeMergeConflict, "CSV/First Name", subject, "the user is on an earlier row with another value; the first is kept")
+				w.addAt(CodeMergeConflict, "CSV/First Name", subject, "the user is on an earlier row with another value; the first is kept", cell("First Name"))
 			}
 			if f := get("Last Name"); f != "" && u.FamilyName != f {
-				w.add(CodeMergeConflict, "CSV/Last Name", subject, "the user is on an earlier row with another value; the first is kept")
+				w.addAt(CodeMergeConflict, "CSV/Last Name", subject, "the user is on an earlier row with another value; the first is kept", cell("Last Name"))
 			}
 		}
 		from, ok := parseCSVDate(get("Start Date"))
 		if !ok {
-			w.add(CodeInvalidValue, "CSV/Start Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty")
+			w.addAt(CodeInvalidValue, "CSV/Start Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty", cell("Start Date"))
 		}
 		to, ok := parseCSVDate(get("End Date"))
 		if !ok {
-			w.add(CodeInvalidValue, "CSV/End Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty")
+			w.addAt(CodeInvalidValue, "CSV/End Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty", cell("End Date"))
 		}
 		depots := splitList(get("Depots"))
 		if len(depots) == 1 && strings.EqualFold(depots[0], allWord) {
@@ -189,7 +195,7 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 		if len(siteList) == 0 {
 			// The template wants "All" or site numbers; an empty cell names no site, and
 			// the model has no assignment without a site other than the study-level one.
-			w.add(CodeGenerated, "CSV/Sites", subject, "the Sites cell is empty; read as All (the whole study)")
+			w.addAt(CodeGenerated, "CSV/Sites", subject, "the Sites cell is empty; read as All (the whole study)", cell("Sites"))
 		}
 		if len(siteList) == 0 || (len(siteList) == 1 && strings.EqualFold(siteList[0], allWord)) {
 			siteList = []string{""}
@@ -210,7 +216,7 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 				}
 				a.Role = RoleFor(ProfileClinicalOne, roleName, a.Scope)
 				if a.Role.Canonical == RoleOther && roleKey(roleName) != "other" {
-					w.add(CodeUnknownRole, "CSV/Study Role", subject, "role name not in the vocabulary; mapped to Other: "+roleName)
+					w.addAt(CodeUnknownRole, "CSV/Study Role", subject, "role name not in the vocabulary; mapped to Other: "+roleName, cell("Study Role"))
 				}
 				dup := false
 				for _, x := range u.Assignments {

@@ -102,7 +102,9 @@
 // (or holds only approximately, or had to be made up) is a [Warning] with a stable [Code],
 // merged per field so a large file gives a handful. Warnings name values by identifier
 // (OID, row number), never by personal data; a required Clinical One template value that
-// is missing names the user by login, as the person fixing the template knows them.
+// is missing names the user by login, as the person fixing the template knows them. A
+// warning about a value a reader placed also says where the first one is (Warning.File,
+// Line and Col of an ODM record, Row and Column of a table's cell).
 // Writing the flavour a value was read from invents nothing: no GroupType, UserType,
 // LocationType or active flag the source did not have.
 //

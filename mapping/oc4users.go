@@ -134,7 +134,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		get, subject := t.get, t.subject()
 		login := get("Username")
 		if login == "" {
-			w.add(CodeInvalidValue, "table/Username", subject, "a row without Username identifies nobody; skipped")
+			w.addAt(CodeInvalidValue, "table/Username", subject, "a row without Username identifies nobody; skipped", t.at("Username"))
 			continue
 		}
 		u := &User{ID: login, Login: login, GivenName: get("First"), FamilyName: get("Last"), Organization: get("Organization"),
@@ -146,12 +146,12 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		if p := get("Phone"); p != "" {
 			u.Phones = append(u.Phones, p)
 		}
-		switch t := get("Type"); strings.ToLower(t) {
+		switch typ := get("Type"); strings.ToLower(typ) {
 		case "admin", "administrator":
 			u.Category = CategorySystem
 		case "user", "":
 		default:
-			w.add(CodeInvalidValue, "table/Type", subject, "not an OpenClinica 4 user type (Admin, User); kept as written")
+			w.addAt(CodeInvalidValue, "table/Type", subject, "not an OpenClinica 4 user type (Admin, User); kept as written", t.at("Type"))
 		}
 		switch s := get("Status"); strings.ToLower(s) {
 		case "created":
@@ -164,7 +164,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 			u.Status = StatusDeactivated
 		case "":
 		default:
-			w.add(CodeInvalidValue, "table/Status", subject, "not an OpenClinica 4 account status (Created, Invited, Available, Deactivated); left empty")
+			w.addAt(CodeInvalidValue, "table/Status", subject, "not an OpenClinica 4 account status (Created, Invited, Available, Deactivated); left empty", t.at("Status"))
 		}
 		from := ""
 		for _, c := range []string{"Type", "Created (UTC)", "Updated (UTC)", "Last Login (UTC)"} {
@@ -176,21 +176,23 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 			if c != "Type" && !strings.EqualFold(v, "never") {
 				iso, ok := parseOC4Time(v)
 				if !ok {
-					w.add(CodeInvalidValue, "table/"+c, subject, "not a time (want DD-MMM-YYYY HH:MM); kept as written")
+					w.addAt(CodeInvalidValue, "table/"+c, subject, "not a time (want DD-MMM-YYYY HH:MM); kept as written", t.at(c))
 				} else if c == "Created (UTC)" {
 					from = iso[:10]
 				}
 			}
 			u.Source.Attrs = append(u.Source.Attrs, Attr{Space: NSOC4Users, Name: name, Value: v})
 		}
-		var roles []string
+		var roles, roleCols []string // each role, and the column it is in
 		if r := get("Role"); r != "" {
-			roles = append(roles, r)
+			roles, roleCols = append(roles, r), append(roleCols, "Role")
 		}
 		if r := get("Roles"); r != "" {
-			roles = append(roles, splitList(r)...)
+			for _, x := range splitList(r) {
+				roles, roleCols = append(roles, x), append(roleCols, "Roles")
+			}
 		}
-		for _, r := range roles {
+		for i, r := range roles {
 			study := opts.Study
 			if s, name, ok := strings.Cut(r, ":"); ok && strings.TrimSpace(name) != "" {
 				study, r = strings.TrimSpace(s), strings.TrimSpace(name)
@@ -198,10 +200,10 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 			scope := oc4Scope(r)
 			a := Assignment{Study: study, Scope: scope, Environment: env, From: from, Role: RoleFor(ProfileOC4Users, r, scope)}
 			if scope == ScopeSite {
-				w.add(CodeApproximated, "table/Role", subject, "a site-level role, but the table does not say at which site; the assignment names no site")
+				w.addAt(CodeApproximated, "table/Role", subject, "a site-level role, but the table does not say at which site; the assignment names no site", t.at(roleCols[i]))
 			}
 			if a.Role.Canonical == RoleOther {
-				w.add(CodeUnknownRole, "table/Role", subject, "role name not in the vocabulary; mapped to Other: "+r)
+				w.addAt(CodeUnknownRole, "table/Role", subject, "role name not in the vocabulary; mapped to Other: "+r, t.at(roleCols[i]))
 			}
 			u.Assignments = append(u.Assignments, a)
 		}

@@ -648,7 +648,7 @@ func (b *builder) location(l *odm.Location) {
 	s := &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
 		Versions: siteVersions(l), Addresses: addresses(l.Addresses)}
 	if id != l.OID {
-		b.w.add(CodeNormalized, "Location/@OID", "Location "+id, "stray white space trimmed from the OID")
+		b.w.addAt(CodeNormalized, "Location/@OID", "Location "+id, "stray white space trimmed from the OID", atRecord(&l.Ext))
 	}
 	if l.Role != "" {
 		s.Type = l.Role

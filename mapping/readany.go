@@ -16,7 +16,8 @@ import (
 // any encoding the odm package reads), odm's JSON form, the directory JSON this package's
 // types marshal to, or a table as CSV or .xlsx workbook — the Clinical One user upload
 // template (its "Clinical One Users" tab, the header row found by its column names) or a
-// user table by OID (ReadUserTable). name is what errors cite. An input it cannot tell is
+// user table by OID (ReadUserTable). name is what errors cite, and the File of its
+// warnings (a workbook's with the sheet, "users.xlsx[Clinical One Users]"). An input it cannot tell is
 // a one-line error saying what it saw and what it reads (an .xls or .xlsb workbook: save
 // it as .xlsx or CSV). ODM is decoded whole, reader quirks become CodeQuirk warnings.
 func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, error) {
@@ -43,13 +44,14 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 		}
 		var ws []Warning
 		for _, x := range doc.Warnings {
-			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error()),
+				File: x.File, Line: x.Line, Col: x.Col})
 		}
 		d, mws, err := FromDocument(doc, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return d, append(ws, mws...), nil
+		return d, placed(append(ws, mws...), name), nil
 	case input.DirectoryJSON:
 		// A directory is held whole anyway; its bytes are read once and checked for
 		// what encoding/json lets through: a key given twice (the last would win) and
@@ -87,7 +89,7 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return d, ws, nil
+		return d, placed(ws, t.Name), nil
 	}
 	return nil, nil, in.Expect(input.ODM, input.ODMJSON, input.DirectoryJSON, input.CSV, input.XLSX)
 }

@@ -441,7 +441,7 @@ func (b *builder) user(u *odm.User) {
 	b.ensureBlock()
 	id := trimSpace(u.OID)
 	if id != u.OID {
-		b.w.add(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID")
+		b.w.addAt(CodeNormalized, "User/@OID", "User "+id, "stray white space trimmed from the OID", atRecord(&u.Ext))
 	}
 	r := &b.rec
 	r.buf = r.buf[:0]
@@ -561,7 +561,7 @@ func (b *builder) user(u *odm.User) {
 			if c, ok := parseCategory(utype); ok {
 				category = c
 			} else {
-				b.w.add(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty")
+				b.w.addAt(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty", atRecord(&u.Ext))
 			}
 		}
 	case ProfileRave:

@@ -70,7 +70,7 @@ func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		oid := get("OID")
 		if oid == "" {
 			if !blankRow(rec) {
-				w.add(CodeInvalidValue, "table/OID", subject, "a row without OID adds to nobody; skipped")
+				w.addAt(CodeInvalidValue, "table/OID", subject, "a row without OID adds to nobody; skipped", t.at("OID"))
 			}
 			continue
 		}
@@ -108,6 +108,7 @@ type table struct {
 	what   string                 // the table, for errors ("user table")
 	rowNum interface{ Row() int } // the reader's own row numbers (a worksheet's), if it has them
 	col    map[string]int         // column name → index
+	header []string               // the header row as read
 	n      int                    // rows read, the header included
 	rec    []string               // the current row
 }
@@ -126,11 +127,12 @@ func readTable(cr RowReader, w *warner, what string, columns map[string]string, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("mapping: reading the %s: %w", what, err)
 	}
+	t.header = header
 	for i, h := range header {
 		c, ok := columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
 		if !ok {
-			if strings.TrimSpace(h) != "" {
-				w.add(CodeUnrepresentable, "table/"+strings.TrimSpace(h), "column "+strconv.Itoa(i+1), unknown)
+			if h := strings.TrimSpace(h); h != "" {
+				w.addAt(CodeUnrepresentable, "table/"+h, "column "+strconv.Itoa(i+1), unknown, at{row: t.row(), column: h})
 			}
 			continue
 		}
@@ -170,11 +172,28 @@ func (t *table) get(c string) string {
 	return ""
 }
 
-// subject names the current row by its spreadsheet row number (the header is row 1).
-func (t *table) subject() string {
-	n := t.n
+// row is the spreadsheet row number of the current row (the header is row 1 of a CSV).
+func (t *table) row() int {
 	if t.rowNum != nil {
-		n = t.rowNum.Row()
+		return t.rowNum.Row()
 	}
-	return "row " + strconv.Itoa(n)
+	return t.n
+}
+
+// subject names the current row by its spreadsheet row number.
+func (t *table) subject() string { return "row " + strconv.Itoa(t.row()) }
+
+// at places a warning at the current row's cell of column c, named as the header spells it.
+func (t *table) at(c string) at {
+	return at{row: t.row(), column: headerName(t.header, t.col, c)}
+}
+
+// headerName returns the header's spelling of column c (c itself when it has none).
+func headerName(header []string, col map[string]int, c string) string {
+	if i, ok := col[c]; ok && i < len(header) {
+		if h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")); h != "" {
+			return h
+		}
+	}
+	return c
 }

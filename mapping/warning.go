@@ -3,6 +3,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // Code identifies a kind of warning. Codes are stable; messages may change.
@@ -49,6 +51,36 @@ type Warning struct {
 	Subject string `json:"subject,omitempty"`
 	Count   int    `json:"count"`
 	Message string `json:"message"`
+	// Where the first value is in its input, as far as the reader knows: File is the name
+	// the input was read under (ReadAny's name; a workbook's with its sheet), Line and Col
+	// place an ODM record, Row (the header is row 1) and Column (the header's spelling) a
+	// table's cell. Unset for what no reader placed: a directory built in code or read from
+	// JSON, what a write reports, a conflict between files.
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Col    int    `json:"col,omitempty"`
+	Row    int    `json:"row,omitempty"`
+	Column string `json:"column,omitempty"`
+}
+
+// at is where in its input a warned-about value is (see Warning.Line and Warning.Row).
+type at struct {
+	line, col int
+	row       int
+	column    string
+}
+
+// atRecord places a warning at an ODM record's start tag.
+func atRecord(x *odm.Ext) at { return at{line: x.Line, col: x.Col} }
+
+// placed sets the file of the warnings in ws that have none.
+func placed(ws []Warning, file string) []Warning {
+	for i := range ws {
+		if ws[i].File == "" {
+			ws[i].File = file
+		}
+	}
+	return ws
 }
 
 func (w Warning) String() string {
@@ -79,6 +111,12 @@ type warner struct {
 }
 
 func (w *warner) add(code Code, field, subject, msg string) {
+	w.addAt(code, field, subject, msg, at{})
+}
+
+// addAt is add for a value whose place in the input is known; a merged warning keeps the
+// place of its first value, which its Subject names.
+func (w *warner) addAt(code Code, field, subject, msg string, p at) {
 	k := warnKey{code, field, msg}
 	if i, ok := w.idx[k]; ok {
 		w.list[i].Count++
@@ -88,7 +126,8 @@ func (w *warner) add(code Code, field, subject, msg string) {
 		w.idx = map[warnKey]int{}
 	}
 	w.idx[k] = len(w.list)
-	w.list = append(w.list, Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg})
+	w.list = append(w.list, Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg,
+		Line: p.line, Col: p.col, Row: p.row, Column: p.column})
 }
 
 func (w *warner) result() []Warning { return w.list }

@@ -282,6 +282,11 @@ func mappingDiagnostic(name string, w mapping.Warning) Diagnostic {
 	if w.Field != "" {
 		msg = w.Field + ": " + msg
 	}
+	// A warning the reader placed names its own file (one of several inputs) and where in
+	// it the first value is: line and column of ODM, row and column of a table.
+	if w.File != "" {
+		name = w.File
+	}
 	if w.Subject != "" {
 		if w.Count > 1 {
 			msg += fmt.Sprintf(" (%d values, first: %s)", w.Count, w.Subject)
@@ -289,7 +294,8 @@ func mappingDiagnostic(name string, w mapping.Warning) Diagnostic {
 			msg += " (" + w.Subject + ")"
 		}
 	}
-	return Diagnostic{File: name, Severity: "warning", Code: "mapping." + string(w.Code), Message: msg, Count: w.Count}
+	return Diagnostic{File: name, Line: w.Line, Col: w.Col, Row: w.Row, Column: w.Column,
+		Severity: "warning", Code: "mapping." + string(w.Code), Message: msg, Count: w.Count}
 }
 
 // odmWarningText matches the text of an *odm.Error with a position.

@@ -71,7 +71,13 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 	for _, x := range rws {
 		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
 	}
-	return d, append(ws, mws...), nil
+	for _, w := range mws {
+		if w.File == "" {
+			w.File = name // the file its Line and Col are in
+		}
+		ws = append(ws, w)
+	}
+	return d, ws, nil
 }
 
 // headCapture keeps the bytes written to it until done is called, then drops them.
