@@ -100,6 +100,7 @@ func (e *Encoder) Warnings() []*Error { return e.x.warnings }
 // fields are written in place; new values are laid out in schema order.
 func (e *Encoder) Encode(doc *Document) error {
 	x := e.x
+	defer x.handOff()
 	x.warnings, x.drops = nil, nil
 	x.setVersion(doc.Version)
 	x.rootNamespace(doc.Root)
@@ -165,9 +166,17 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 
 // xw is the XML writer shared by Encoder and Writer. It keeps namespace scope so that every
 // prefix it writes is declared, declaring one where a value built in code needs it.
+//
+// It writes into its own buffer and hands it to w in large pieces: a file of a million
+// users is millions of small strings, and a call per string through bufio would cost more
+// than the copying.
 type xw struct {
-	w        *bufio.Writer
-	err      error
+	w   io.Writer
+	bw  *bufio.Writer // w when the caller gave a *bufio.Writer: flushed with the output
+	buf []byte
+	err error
+	// scope holds the namespace bindings in force; marks[i] is where the bindings of the
+	// i-th open element start.
 	scope    []nsBinding
 	marks    []int
 	opts     WriteOptions
@@ -178,14 +187,25 @@ type xw struct {
 	gen      int
 	// drops holds the values left out since the last report (see DropError).
 	drops *DropError
+	// qnames caches qualified names (prefix:local) so that a prefixed name written for
+	// every record (pf:GroupRef) is not built again each time.
+	qnames [8]qname
+	qnext  int
+	// attrs and plans are scratch space reused from one element to the next: attrs for
+	// the attributes of the typed element being started, plans per nesting level.
+	attrs []Attr
+	plans [][]planItem
+	depth int
 }
 
+type qname struct{ prefix, local, qn string }
+
+// xwBuffer is the size of the pieces handed to the underlying writer.
+const xwBuffer = 64 << 10
+
 func newXW(w io.Writer, opts WriteOptions) *xw {
-	bw, ok := w.(*bufio.Writer)
-	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
-	}
-	return &xw{w: bw, opts: opts, unit: opts.indent()}
+	bw, _ := w.(*bufio.Writer)
+	return &xw{w: w, bw: bw, buf: make([]byte, 0, xwBuffer+4<<10), opts: opts, unit: opts.indent()}
 }
 
 func (x *xw) setVersion(v Version) {
@@ -199,13 +219,41 @@ func (x *xw) setVersion(v Version) {
 // report, so that no write that dropped a value ends without an error.
 func (x *xw) flush() error {
 	if x.err != nil {
+		x.handOff()
 		return x.err
 	}
-	x.err = x.w.Flush()
+	x.spill()
+	if x.err == nil && x.bw != nil {
+		x.err = x.bw.Flush()
+	}
 	if x.err != nil {
 		return x.err
 	}
 	return x.dropped()
+}
+
+// handOff gives what is buffered to the caller's *bufio.Writer, also after an error: the
+// caller holds its buffer and may flush the output written so far (the CLI does so on
+// stdout), as it could when the writer wrote into that buffer directly. Each public
+// entry point calls it when it returns.
+func (x *xw) handOff() {
+	if x.bw != nil && len(x.buf) > 0 {
+		_, err := x.bw.Write(x.buf)
+		if x.err == nil {
+			x.err = err
+		}
+	}
+	if x.bw != nil {
+		x.buf = x.buf[:0]
+	}
+}
+
+// spill hands the buffered output to w.
+func (x *xw) spill() {
+	if x.err == nil && len(x.buf) > 0 {
+		_, x.err = x.w.Write(x.buf)
+	}
+	x.buf = x.buf[:0]
 }
 
 // dropped returns, and forgets, the values left out since the last call.
@@ -218,8 +266,23 @@ func (x *xw) dropped() error {
 }
 
 func (x *xw) str(s string) {
-	if x.err == nil {
-		_, x.err = x.w.WriteString(s)
+	if x.err != nil {
+		return
+	}
+	x.buf = append(x.buf, s...)
+	if len(x.buf) >= xwBuffer {
+		x.spill()
+	}
+}
+
+// str2 writes a and b, as str(a + b) would without building the string.
+func (x *xw) str2(a, b string) {
+	if x.err != nil {
+		return
+	}
+	x.buf = append(append(x.buf, a...), b...)
+	if len(x.buf) >= xwBuffer {
+		x.spill()
 	}
 }
 
@@ -249,59 +312,119 @@ func (x *xw) unrepresentable(line, col int, msg string) {
 	}
 }
 
+// escText and escAttr mark the ASCII bytes escape cannot copy as they are, in text and in a
+// double-quoted attribute value: the ones it escapes and the control characters it
+// refuses. Bytes from 0x80 up are checked as UTF-8 apart.
+var escText, escAttr = func() (t, a [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c], a[c] = c != '\t' && c != '\n', true
+	}
+	for _, c := range "&<" {
+		t[c], a[c] = true, true
+	}
+	t['>'], a['"'] = true, true
+	for c := 0x80; c < 0x100; c++ {
+		t[c], a[c] = true, true
+	}
+	return t, a
+}()
+
+const (
+	lsb8 = 0x0101010101010101
+	msb8 = 0x8080808080808080
+)
+
+// xmlSpecial reports whether one of the 8 bytes of w (little-endian) may need escaping or
+// checking in text or an attribute value: a control character, '&', '<', '>', '"' or a
+// byte from 0x80 up. It may report a byte that does not (escape then looks byte by byte),
+// never miss one.
+func xmlSpecial(w uint64) bool {
+	ctl := (w - 0x20*lsb8) &^ w
+	amp := w ^ '&'*lsb8
+	lt := w ^ '<'*lsb8
+	gt := w ^ '>'*lsb8
+	qt := w ^ '"'*lsb8
+	z := ((amp - lsb8) &^ amp) | ((lt - lsb8) &^ lt) | ((gt - lsb8) &^ gt) | ((qt - lsb8) &^ qt)
+	return (w|ctl|z)&msb8 != 0
+}
+
 // escape writes s escaped for text (attr false) or a double-quoted attribute value. It
 // refuses characters XML cannot carry, which can only come from values set in code.
+//
+// Values are mostly plain: runs that need nothing are found 8 bytes at a time and copied
+// in one piece.
 func (x *xw) escape(s string, attr bool) {
+	if x.err != nil {
+		return
+	}
+	tab := &escText
+	if attr {
+		tab = &escAttr
+	}
+	b := x.buf
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		var esc string
-		if c < utf8.RuneSelf {
+		for i+8 <= len(s) && !xmlSpecial(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		for i < len(s) && !tab[s[i]] {
 			i++
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			var esc string
 			switch c {
 			case '&':
 				esc = "&amp;"
 			case '<':
 				esc = "&lt;"
 			case '>':
-				if !attr {
-					esc = "&gt;"
-				}
+				esc = "&gt;"
 			case '"':
-				if attr {
-					esc = "&quot;"
-				}
+				esc = "&quot;"
 			case '\t':
-				if attr {
-					esc = "&#9;"
-				}
+				esc = "&#9;"
 			case '\n':
-				if attr {
-					esc = "&#10;"
-				}
+				esc = "&#10;"
 			case '\r':
 				esc = "&#13;"
 			default:
-				if c < 0x20 {
-					x.fail("control character " + strconv.Itoa(int(c)) + " cannot be written in XML")
-					return
-				}
+				x.buf = b
+				x.fail("control character " + strconv.Itoa(int(c)) + " cannot be written in XML")
+				return
 			}
-			if esc != "" {
-				x.str(s[last : i-1])
-				x.str(esc)
-				last = i
-			}
+			b = append(append(b, s[last:i]...), esc...)
+			i++
+			last = i
+			continue
+		}
+		// Well-formed 2- and 3-byte sequences are checked in place; E0, ED (narrower
+		// second byte) and EF BF BE/BF (U+FFFE, U+FFFF) take the long way.
+		if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+			continue
+		}
+		if (c >= 0xE1 && c <= 0xEC || c == 0xEE || c == 0xEF) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+			(c != 0xEF || s[i+1] != 0xBF || s[i+2]&0xFE != 0xBE) {
+			i += 3
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF {
+			x.buf = b
 			x.fail("invalid UTF-8 or non-character cannot be written in XML")
 			return
 		}
 		i += n
 	}
-	x.str(s[last:])
+	x.buf = append(b, s[last:]...)
+	if len(x.buf) >= xwBuffer {
+		x.spill()
+	}
 }
 
 func (x *xw) lookup(prefix string) (string, bool) {
@@ -340,8 +463,8 @@ func (x *xw) prefixFor(uri string, allowDefault bool) (string, bool) {
 // startTag writes "<name attrs" (without the closing ">") and returns the name as written.
 // It declares any prefix the element or its attributes need that is not in scope.
 func (x *xw) startTag(name Name, attrs []Attr) string {
-	x.marks = append(x.marks, len(x.scope))
-	declared := map[string]bool{}
+	mark := len(x.scope)
+	x.marks = append(x.marks, mark)
 	for _, a := range attrs {
 		if a.IsNamespaceDecl() {
 			p := a.Local
@@ -349,86 +472,111 @@ func (x *xw) startTag(name Name, attrs []Attr) string {
 				p = ""
 			}
 			x.scope = append(x.scope, nsBinding{p, a.Value})
-			declared[p] = true
 		}
 	}
-	var extra []Attr
-	declare := func(prefix, uri string) string {
-		// A prefix bound in scope to another namespace is not rebound here: names of this
-		// element already written with it would change namespace.
-		_, bound := x.lookup(prefix)
-		if prefix == "" || declared[prefix] || bound {
-			for {
-				x.gen++
-				prefix = "ns" + strconv.Itoa(x.gen)
-				if _, used := x.lookup(prefix); !used && !declared[prefix] {
-					break
-				}
-			}
-		}
-		declared[prefix] = true
-		x.scope = append(x.scope, nsBinding{prefix, uri})
-		extra = append(extra, Attr{Name: Name{Space: NSXMLNS, Prefix: "xmlns", Local: prefix}, Value: uri})
-		return prefix
-	}
+	// Bindings from here on are the ones startTag adds itself, written after the
+	// element's own attributes.
+	decls := len(x.scope)
 	// The element's own name.
 	qn := name.Local
 	if u, ok := x.lookup(name.Prefix); ok && u == name.Space {
-		qn = name.Qualified()
+		qn = x.qualified(name.Prefix, name.Local)
 	} else if p, ok := x.prefixFor(name.Space, true); ok {
 		if p != "" {
-			qn = p + ":" + name.Local
+			qn = x.qualified(p, name.Local)
 		}
-	} else if name.Prefix == "" && !declared[""] {
-		declared[""] = true
+	} else if name.Prefix == "" && !x.declaredSince(mark, "") {
 		x.scope = append(x.scope, nsBinding{"", name.Space})
-		extra = append(extra, Attr{Name: Name{Space: NSXMLNS, Local: "xmlns"}, Value: name.Space})
 	} else {
-		qn = declare(name.Prefix, name.Space) + ":" + name.Local
+		qn = x.qualified(x.declare(mark, name.Prefix, name.Space), name.Local)
 	}
-	x.str("<")
-	x.str(qn)
+	x.str2("<", qn)
 	for _, a := range attrs {
-		x.str(" ")
 		switch {
 		case a.IsNamespaceDecl():
 			if a.Prefix == "" {
-				x.str("xmlns")
+				x.str(" xmlns")
 			} else {
-				x.str("xmlns:" + a.Local)
+				x.str2(" xmlns:", a.Local)
 			}
 		case a.Space == "":
-			x.str(a.Local)
+			x.str2(" ", a.Local)
 		default:
 			p := a.Prefix
 			if u, ok := x.lookup(p); p == "" || !ok || u != a.Space {
 				if q, ok := x.prefixFor(a.Space, false); ok {
 					p = q
 				} else {
-					p = declare(a.Prefix, a.Space)
+					p = x.declare(mark, a.Prefix, a.Space)
 				}
 			}
-			x.str(p + ":" + a.Local)
+			x.str2(" ", p)
+			x.str2(":", a.Local)
 		}
 		x.str(`="`)
 		x.escape(a.Value, true)
 		x.str(`"`)
 	}
-	for _, a := range extra {
-		if a.Prefix == "" {
+	for _, b := range x.scope[decls:] {
+		if b.prefix == "" {
 			x.str(` xmlns="`)
 		} else {
-			x.str(" xmlns:" + a.Local + `="`)
+			x.str2(" xmlns:", b.prefix)
+			x.str(`="`)
 		}
-		x.escape(a.Value, true)
+		x.escape(b.uri, true)
 		x.str(`"`)
 	}
 	return qn
 }
 
+// declaredSince reports whether the element whose bindings start at scope[mark] binds prefix.
+func (x *xw) declaredSince(mark int, prefix string) bool {
+	for _, b := range x.scope[mark:] {
+		if b.prefix == prefix {
+			return true
+		}
+	}
+	return false
+}
+
+// declare binds a prefix to uri on the element whose bindings start at scope[mark]: prefix
+// itself if it is free, else a generated one, and returns it.
+func (x *xw) declare(mark int, prefix, uri string) string {
+	// A prefix bound in scope to another namespace is not rebound here: names of this
+	// element already written with it would change namespace.
+	_, bound := x.lookup(prefix)
+	if prefix == "" || x.declaredSince(mark, prefix) || bound {
+		for {
+			x.gen++
+			prefix = "ns" + strconv.Itoa(x.gen)
+			if _, used := x.lookup(prefix); !used && !x.declaredSince(mark, prefix) {
+				break
+			}
+		}
+	}
+	x.scope = append(x.scope, nsBinding{prefix, uri})
+	return prefix
+}
+
+// qualified returns "prefix:local" (local when prefix is empty), from a small cache.
+func (x *xw) qualified(prefix, local string) string {
+	if prefix == "" {
+		return local
+	}
+	for i := range x.qnames {
+		if q := &x.qnames[i]; q.local == local && q.prefix == prefix && q.qn != "" {
+			return q.qn
+		}
+	}
+	q := &x.qnames[x.qnext%len(x.qnames)]
+	x.qnext++
+	*q = qname{prefix, local, prefix + ":" + local}
+	return q.qn
+}
+
 func (x *xw) endTag(qn string) {
-	x.str("</")
-	x.str(qn)
+	x.str2("</", qn)
 	x.str(">")
 	x.pop()
 }

@@ -73,9 +73,13 @@ func (x *xw) checkVersion(m model, sp *spec) {
 
 // typedAttrs returns the attributes of a typed element. Every path that writes a typed
 // element comes here first, so this is where values the version cannot hold are noted.
+//
+// The slice returned is scratch space of x, valid until the next call: every caller hands
+// it straight to startTag.
 func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
 	x.checkVersion(m, sp)
-	var out []Attr
+	out := x.attrs[:0]
+	defer func() { x.attrs = out[:0] }()
 	src := ext.src
 	if src != nil {
 		for _, a := range src.attrs {
@@ -131,7 +135,13 @@ func (x *xw) typed(m model, nl string) {
 		x.typedText(m, ext, qn)
 		return
 	}
-	cnt := make([]int, len(sp.kids))
+	var cntBuf [24]int
+	cnt := cntBuf[:0]
+	if len(sp.kids) <= len(cntBuf) {
+		cnt = cntBuf[:len(sp.kids)]
+	} else {
+		cnt = make([]int, len(sp.kids))
+	}
 	for i, k := range sp.kids {
 		cnt[i] = x.count(m, k)
 		if x.version.is2() && k.kind == kTexts && cnt[i] > 1 {
@@ -140,12 +150,22 @@ func (x *xw) typed(m model, nl string) {
 			cnt[i] = 1
 		}
 	}
-	var items []planItem
+	// The plan of each nesting level is kept for the next value at that level.
+	if x.depth == len(x.plans) {
+		x.plans = append(x.plans, nil)
+	}
+	items := x.plans[x.depth][:0]
+	x.depth++
+	defer func() {
+		x.depth--
+		clear(items) // the plan refers to nodes of this value: do not keep them alive
+		x.plans[x.depth] = items[:0]
+	}()
 	var trailing string
 	if ext.src != nil && (len(ext.src.lay) > 0 || ext.src.trail != "") {
-		items, trailing = x.planFromSource(m, sp, ext, cnt, nl)
+		items, trailing = x.planFromSource(items, m, sp, ext, cnt, nl)
 	} else {
-		items = x.planFresh(sp, ext, cnt, nl)
+		items = x.planFresh(items, sp, ext, cnt, nl)
 		if len(items) > 0 {
 			trailing = x.closeNL(nl)
 		}
@@ -210,10 +230,16 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 	x.endTag(qn)
 }
 
-func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) ([]planItem, string) {
+func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt []int, nl string) ([]planItem, string) {
 	lay := ext.src.lay
-	slots := make([]int, len(sp.kids))
-	last := make([]int, len(sp.kids))
+	var slotsBuf, lastBuf [24]int
+	var doneBuf [24]bool
+	slots, last, done := slotsBuf[:0], lastBuf[:0], doneBuf[:0]
+	if n := len(sp.kids); n <= len(slotsBuf) {
+		slots, last, done = slotsBuf[:n], lastBuf[:n], doneBuf[:n]
+	} else {
+		slots, last, done = make([]int, n), make([]int, n), make([]bool, n)
+	}
 	hasWS := ext.src.trail != ""
 	for i := range last {
 		last[i] = -1
@@ -236,8 +262,6 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 			lastWS = "" // children written without white space: keep that style
 		}
 	}
-	done := make([]bool, len(sp.kids))
-	var items []planItem
 	newBefore := func(ki int) {
 		for kj := 0; kj < ki; kj++ {
 			if slots[kj] == 0 && cnt[kj] > 0 && !done[kj] {
@@ -248,12 +272,9 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 			}
 		}
 	}
-	// Sets, not lists: a value may hold tens of thousands of vendor nodes.
-	inExt := make(map[Node]bool, len(ext.Nodes))
-	for _, n := range ext.Nodes {
-		inExt[n] = true
-	}
-	used := make(map[Node]bool)
+	// Which of ext.Nodes are written: a set, not a list, since a value may hold tens of
+	// thousands of vendor nodes; a few are looked up directly.
+	ns := newNodeSet(ext.Nodes)
 	pend := ""
 	for li := range lay {
 		e := &lay[li]
@@ -279,9 +300,9 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 				}
 			}
 		case eExt:
-			if inExt[e.node] && !used[e.node] {
+			if ns.has(e.node) && !ns.used(e.node) {
 				items = append(items, planItem{ws: pend, ki: -1, node: e.node})
-				used[e.node] = true
+				ns.use(e.node)
 				if pend != "" {
 					lastWS = pend
 				}
@@ -292,17 +313,74 @@ func (x *xw) planFromSource(m model, sp *spec, ext *Ext, cnt []int, nl string) (
 	pend += ext.src.trail
 	newBefore(len(sp.kids))
 	for _, n := range ext.Nodes {
-		if !used[n] {
+		if !ns.used(n) {
 			items = append(items, planItem{ws: lastWS, ki: -1, node: n})
-			used[n] = true
+			ns.use(n)
 		}
 	}
 	return items, pend
 }
 
-func (x *xw) planFresh(sp *spec, ext *Ext, cnt []int, nl string) []planItem {
+// nodeSet is a set of the nodes of a slice with a mark per node: maps for many nodes, a
+// search and a bit mask for up to 64 (the usual few vendor elements of a record).
+type nodeSet struct {
+	nodes []Node
+	mask  uint64
+	in    map[Node]bool
+	done  map[Node]bool
+}
+
+func newNodeSet(nodes []Node) nodeSet {
+	if len(nodes) <= 64 {
+		return nodeSet{nodes: nodes}
+	}
+	in := make(map[Node]bool, len(nodes))
+	for _, n := range nodes {
+		in[n] = true
+	}
+	return nodeSet{in: in, done: make(map[Node]bool)}
+}
+
+func (s *nodeSet) has(n Node) bool {
+	if s.in != nil {
+		return s.in[n]
+	}
+	for _, m := range s.nodes {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// used reports whether n was marked (n is one of the nodes).
+func (s *nodeSet) used(n Node) bool {
+	if s.in != nil {
+		return s.done[n]
+	}
+	for i, m := range s.nodes {
+		if m == n {
+			return s.mask&(1<<uint(i)) != 0
+		}
+	}
+	return false
+}
+
+// use marks n (every position it holds in the slice).
+func (s *nodeSet) use(n Node) {
+	if s.in != nil {
+		s.done[n] = true
+		return
+	}
+	for i, m := range s.nodes {
+		if m == n {
+			s.mask |= 1 << uint(i)
+		}
+	}
+}
+
+func (x *xw) planFresh(items []planItem, sp *spec, ext *Ext, cnt []int, nl string) []planItem {
 	ws := x.childNL(nl)
-	var items []planItem
 	// A node with slot s goes before standard child number s (0-based); nodes that
 	// become due together keep their order in Nodes. Bucketed once: linear in the nodes.
 	var due map[int][]int

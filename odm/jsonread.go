@@ -60,6 +60,7 @@ func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) 
 	if err == nil {
 		err = jr.x.flush()
 	}
+	jr.x.handOff()
 	return jr.x.warnings, err
 }
 

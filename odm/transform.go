@@ -21,6 +21,7 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 		return s.warnings, err
 	}
 	x := newXW(w, wopts)
+	defer x.handOff()
 	x.setVersion(h.Version)
 	x.rootNamespace(h.Root)
 	t := &transformer{s: s, x: x, fn: fn}

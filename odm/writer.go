@@ -19,6 +19,7 @@ type Writer struct {
 	state  int // 0 before the header, 1 root open, 2 AdminData open, 3 closed
 	rootQN string
 	adQN   string
+	nls    [3]string
 }
 
 // NewWriter returns a Writer to w.
@@ -32,6 +33,7 @@ func (w *Writer) Warnings() []*Error { return w.x.warnings }
 // WriteHeader writes the prolog and the ODM start tag. A nil h writes those of
 // NewDocument(V13).
 func (w *Writer) WriteHeader(h *Header) error {
+	defer w.x.handOff()
 	if w.state != 0 {
 		return errors.New("odm: Writer: header already written")
 	}
@@ -54,9 +56,15 @@ func (w *Writer) nl(depth int) string {
 	if w.x.unit == "" {
 		return ""
 	}
+	if depth < len(w.nls) && w.nls[depth] != "" {
+		return w.nls[depth]
+	}
 	s := "\n"
 	for i := 0; i < depth; i++ {
 		s += w.x.unit
+	}
+	if depth < len(w.nls) {
+		w.nls[depth] = s // built once: it precedes every record
 	}
 	return s
 }
@@ -66,6 +74,7 @@ func (w *Writer) nl(depth int) string {
 // AdminData. Elements outside AdminData (a Study, ClinicalData) may be written as
 // *Element when no AdminData is open.
 func (w *Writer) Write(n Node) error {
+	defer w.x.handOff()
 	if w.state == 0 {
 		if err := w.WriteHeader(nil); err != nil {
 			return err
@@ -137,6 +146,7 @@ func (w *Writer) closeAdminData() {
 // Close closes the open AdminData and the root element and flushes the output. It does not
 // close the underlying writer.
 func (w *Writer) Close() error {
+	defer w.x.handOff()
 	if w.state == 3 {
 		return w.x.err
 	}
