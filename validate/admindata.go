@@ -97,6 +97,7 @@ type adminChecker struct {
 	seenSigs                      oidSeen
 	logins                        map[string]firstUser
 	src                           *sourceIndex // the current record's children
+	srcBuf                        sourceIndex
 	order                         []orderFinding
 }
 
@@ -295,12 +296,12 @@ type oidSeen map[string]int
 // unique reports a missing or repeated OID of an element type; it returns false for a
 // missing one. Uniqueness is per element type and per AdminData (ODM 1.3.2 section 2.11):
 // a Location may share its OID with a SignatureDef, which odmlib wrongly rejects.
-func (c *adminChecker) unique(seen oidSeen, cand map[uint64]bool, elem, oid string, x *odm.Ext) {
+func (c *adminChecker) unique(seen oidSeen, kind int, elem, oid string, x *odm.Ext) {
 	if oid == "" {
 		c.add(SeverityError, CodeMissingAttribute, elem+"/@OID", x.Line, x.Col, "", elem+" has no OID")
 		return
 	}
-	if !cand[c.defs.h.sum(strings.TrimSpace(oid))] {
+	if !c.defs.candidate(kind, strings.TrimSpace(oid)) {
 		return
 	}
 	if first, dup := seen[oid]; dup {
@@ -360,7 +361,7 @@ func (c *adminChecker) record(n odm.Node) {
 	if c.adOrder == nil { // a record outside any AdminData: only values built in code
 		c.beginAdminData(&odm.AdminData{})
 	}
-	c.src = indexRecord(n, c.v2, c.orderFinding)
+	c.src = indexRecord(&c.srcBuf, n, c.v2, c.orderFinding)
 	switch n := n.(type) {
 	case *odm.User:
 		if n != nil {
@@ -384,7 +385,7 @@ func (c *adminChecker) record(n odm.Node) {
 
 func (c *adminChecker) checkUser(u *odm.User) {
 	x := &u.Ext
-	c.unique(c.seenUsers, c.defs.candUsers, "User", u.OID, x)
+	c.unique(c.seenUsers, kindUser, "User", u.OID, x)
 	who := label("User", u.OID)
 	if u.UserType != "" && !u.UserType.Valid(c.version) {
 		c.add(SeverityError, CodeInvalidUserType, "User/@UserType", x.Line, x.Col, string(u.UserType),
@@ -396,7 +397,7 @@ func (c *adminChecker) checkUser(u *odm.User) {
 	loginElem := c.name13or20("LoginName", "UserName")
 	if login := strings.TrimSpace(u.LoginName); login != "" {
 		key := c.fold.String(login)
-		if c.defs.candLogins[c.defs.fingerprint(key)] {
+		if c.defs.candidate(kindLogin, key) {
 			if first, dup := c.logins[key]; dup {
 				line, col := c.childAt(x, loginElem, 0)
 				c.add(SeverityError, CodeLoginNameNotUnique, "User/"+loginElem, line, col, u.LoginName,
@@ -471,7 +472,7 @@ func (c *adminChecker) userTypes() string {
 
 func (c *adminChecker) checkOrganization(o *odm.Organization) {
 	x := &o.Ext
-	c.unique(c.seenOrgs, c.defs.candOrgs, "Organization", o.OID, x)
+	c.unique(c.seenOrgs, kindOrganization, "Organization", o.OID, x)
 	who := label("Organization", o.OID)
 	c.required("Organization/@Name", who+" has no Name", x, o.Name)
 	if c.required("Organization/@Type", who+" has no Type", x, string(o.Type)) && !o.Type.Valid() {
@@ -500,7 +501,7 @@ func (c *adminChecker) checkOrganization(o *odm.Organization) {
 
 func (c *adminChecker) checkLocation(l *odm.Location) {
 	x := &l.Ext
-	c.unique(c.seenLocs, c.defs.candLocs, "Location", l.OID, x)
+	c.unique(c.seenLocs, kindLocation, "Location", l.OID, x)
 	who := label("Location", l.OID)
 	c.required("Location/@Name", who+" has no Name", x, l.Name)
 	if l.LocationType != "" && !l.LocationType.Valid() {
@@ -579,7 +580,7 @@ func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who st
 
 func (c *adminChecker) checkSignatureDef(s *odm.SignatureDef) {
 	x := &s.Ext
-	c.unique(c.seenSigs, c.defs.candSigs, "SignatureDef", s.OID, x)
+	c.unique(c.seenSigs, kindSignatureDef, "SignatureDef", s.OID, x)
 	who := label("SignatureDef", s.OID)
 	if s.Methodology != "" && !s.Methodology.Valid() {
 		c.add(SeverityError, CodeInvalidMethodology, "SignatureDef/@Methodology", x.Line, x.Col, string(s.Methodology),

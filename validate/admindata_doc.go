@@ -32,6 +32,16 @@ func (d docDriver) collect(defs *adminDefs) {
 		}
 	}
 	defs.done()
+	// The User OIDs UserRefs resolve against; the document is in memory anyway.
+	for _, ad := range d.doc.AdminData() {
+		if ad != nil {
+			for _, u := range ad.Users {
+				if u != nil {
+					defs.user(u.OID)
+				}
+			}
+		}
+	}
 }
 
 func forRecords(ad *odm.AdminData, fn func(odm.Node)) {

@@ -33,6 +33,9 @@ func FuzzCheckAdminDataXML(f *testing.F) {
 			if got != nil {
 				t.Fatalf("findings with an error: %v", got)
 			}
+			if _, derr := odm.Decode(bytes.NewReader(src), odm.ReadOptions{}); derr == nil {
+				t.Fatalf("the stream check fails where odm.Decode reads the document: %v", err)
+			}
 			return
 		}
 		withValues, err := CheckAdminDataXML(bytes.NewReader(src), AdminDataOptions{Values: true})
@@ -62,6 +65,11 @@ func FuzzCheckAdminDataXML(f *testing.F) {
 			byValue := CheckAdminData(doc, AdminDataOptions{})
 			if !slices.IsSortedFunc(byValue, func(a, b Finding) int { return a.Line - b.Line }) {
 				t.Errorf("value-only findings out of order")
+			}
+			// The streaming check (two reads, a hash index) and the check of the decoded
+			// document are one check.
+			if !slices.Equal(got, byValue) {
+				t.Errorf("stream and document differ:\n stream   %v\n document %v", got, byValue)
 			}
 		}
 	})

@@ -13,16 +13,17 @@ import (
 // pos is a start-tag position as odm reports it: 1-based line and byte column of the "<".
 type pos struct{ line, col int }
 
-// kid is one ODM-namespace child element of an indexed element.
+// kid is one ODM-namespace child element of an indexed element (starting at parent).
 type kid struct {
-	local string
-	at    pos
+	parent pos
+	local  string
+	at     pos
 }
 
-// sourceIndex maps the start position of each element inside AdminData to its ODM
-// children, in source order.
+// sourceIndex lists the ODM children of each element of one record, in source order: a
+// few dozen, searched only when a finding cites a child, so a slice does.
 type sourceIndex struct {
-	kids map[pos][]kid
+	kids []kid
 }
 
 // child returns the position of the i-th child named local of the element starting at p.
@@ -30,8 +31,8 @@ func (s *sourceIndex) child(p pos, local string, i int) (pos, bool) {
 	if s == nil {
 		return pos{}, false
 	}
-	for _, k := range s.kids[p] {
-		if k.local != local {
+	for _, k := range s.kids {
+		if k.parent != p || k.local != local {
 			continue
 		}
 		if i == 0 {
@@ -113,9 +114,9 @@ func (o *orderCheck) see(parent, local string, at pos) (orderFinding, bool) {
 // children out of schema order to bad: odm records, for every value it reads from XML, its
 // standard children in source order with their positions (odm.Ext.Children). Values built in
 // code or read from JSON have none, and are neither indexed nor order-checked. The index is
-// one record's: a check holds one record at a time.
-func indexRecord(n odm.Node, v2 bool, bad func(orderFinding)) *sourceIndex {
-	idx := &sourceIndex{kids: map[pos][]kid{}}
+// one record's, in idx (reused: a check holds one record at a time).
+func indexRecord(idx *sourceIndex, n odm.Node, v2 bool, bad func(orderFinding)) *sourceIndex {
+	idx.kids = idx.kids[:0]
 	var out []orderFinding
 	models := contentModels[v2]
 	visit := func(name string, x *odm.Ext) {
@@ -130,7 +131,7 @@ func indexRecord(n odm.Node, v2 bool, bad func(orderFinding)) *sourceIndex {
 		}
 		for _, c := range children {
 			p := pos{c.Line, c.Col}
-			idx.kids[at] = append(idx.kids[at], kid{c.Name, p})
+			idx.kids = append(idx.kids, kid{at, c.Name, p})
 			if oc != nil {
 				if of, bad := oc.see(name, c.Name, p); bad {
 					out = append(out, of)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
+	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -64,16 +65,27 @@ func CheckAdminDataInputs(ins []AdminDataInput, opts AdminDataOptions) ([][]Find
 }
 
 func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) ([][]Finding, error) {
-	for _, in := range ins {
-		if err := streamFile(in, opts, defs, nil); err != nil {
+	facts := make([]fileFacts, len(ins))
+	for i, in := range ins {
+		f, err := collectFile(in, opts, defs)
+		if err != nil {
 			return nil, err
 		}
+		facts[i] = f
+		defs.needUsers = defs.needUsers || f.dataRefs
 	}
 	defs.done()
+	if defs.needUsers {
+		for _, in := range ins {
+			if err := collectUsers(in, opts, defs); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out := make([][]Finding, len(ins))
 	for i, in := range ins {
 		c := newAdminChecker(opts, defs)
-		if err := streamFile(in, opts, defs, c); err != nil {
+		if err := checkFile(in, opts, facts[i], c); err != nil {
 			return nil, err
 		}
 		out[i] = c.result()
@@ -141,22 +153,34 @@ func (s *spool) Close() error {
 	return err
 }
 
-// streamFile reads one file: pass 1 (c == nil) records its definitions in defs, pass 2
-// checks it with c. odm.Reader gives the AdminData records; the rest of the document
-// (Study, ClinicalData, ReferenceData, the order of the root's children) is read by a
-// second, allocation-free tokenizer running beside it on the same bytes (sideScan).
-func streamFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs, c *adminChecker) (err error) {
+// fileFacts is what pass 1 learns about one file for pass 2: the findings about the order
+// of the root's children, which need no definitions, and whether ClinicalData or
+// ReferenceData refer to AdminData at all.
+type fileFacts struct {
+	root     []keyedFinding
+	dataRefs bool
+}
+
+// checkFile is pass 2 over one file: odm.Reader gives the AdminData records to c. When the
+// file has references in ClinicalData or ReferenceData, a second, allocation-free tokenizer
+// reads them beside the reader from the same bytes (sideScan).
+func checkFile(in AdminDataInput, opts AdminDataOptions, facts fileFacts, c *adminChecker) (err error) {
+	ropts := opts.Read
+	ropts.Name = in.Name
+	c.out = append(c.out, facts.root...)
 	src, err := in.Open()
 	if err != nil {
 		return err
 	}
-	ropts := opts.Read
-	ropts.Name = in.Name
-	pr, pw := io.Pipe()
-	side := &sideScan{defs: defs, opts: opts, read: ropts}
-	if c != nil {
-		side.c = newAdminChecker(opts, defs)
+	if !facts.dataRefs {
+		err := readRecords(odm.NewReader(src, ropts), nil, c)
+		if cerr := src.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
+	pr, pw := io.Pipe()
+	side := &sideScan{defs: c.defs, read: ropts, c: newAdminChecker(opts, c.defs)}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -165,9 +189,13 @@ func streamFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs, c *ad
 		io.Copy(io.Discard, pr)
 	}()
 	r := odm.NewReader(io.TeeReader(src, pw), ropts)
-	err = readRecords(r, defs, c)
+	err = readRecords(r, nil, c)
 	cerr := src.Close()
-	pw.CloseWithError(errors.Join(err, errClosed))
+	if err != nil {
+		pw.CloseWithError(err)
+	} else {
+		pw.Close()
+	}
 	<-done
 	if err != nil {
 		return err
@@ -175,13 +203,66 @@ func streamFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs, c *ad
 	if cerr != nil {
 		return cerr
 	}
-	if c != nil {
-		c.out = append(c.out, side.c.out...)
+	if side.err != nil {
+		// odm read the file, the side scan of the same bytes did not: a finding would be
+		// missing, so the check fails rather than report less.
+		return &odm.Error{File: in.Name, Err: odm.ErrSyntax, Msg: "the check's scan of the document failed: " + side.err.Error()}
+	}
+	c.out = append(c.out, side.c.out...)
+	return nil
+}
+
+// collectUsers reads the User OIDs of one file into defs.users, for the references to Users
+// from ClinicalData and ReferenceData; pass 1 has read the file, so it reads.
+func collectUsers(in AdminDataInput, opts AdminDataOptions, defs *adminDefs) error {
+	ropts := opts.Read
+	ropts.Name = in.Name
+	src, err := in.Open()
+	if err != nil {
+		return err
+	}
+	side := &sideScan{defs: defs, read: ropts, c: newAdminChecker(opts, defs), pass1: true, usersOnly: true}
+	side.run(ctxio.Reader(ropts.Context, src))
+	if err := src.Close(); err != nil {
+		return err
+	}
+	if side.err != nil {
+		return &odm.Error{File: in.Name, Err: odm.ErrSyntax, Msg: "the check's scan of the document failed: " + side.err.Error()}
 	}
 	return nil
 }
 
-var errClosed = errors.New("input closed")
+// collectFile is pass 1 over one file: the side scan alone, which reads every definition
+// (the OIDs of Studies and MetaDataVersions, of AdminData's Users, Locations, SignatureDefs
+// and Organizations, the login names) without building records, at the speed of the bare
+// tokenizer. When the scan fails, odm.Reader reads the file to report the error as every
+// command does, with its position.
+func collectFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs) (fileFacts, error) {
+	ropts := opts.Read
+	ropts.Name = in.Name
+	src, err := in.Open()
+	if err != nil {
+		return fileFacts{}, err
+	}
+	side := &sideScan{defs: defs, read: ropts, c: newAdminChecker(opts, defs), pass1: true}
+	// A cancelled context stops the scan; the reader below then reports it, as odm does.
+	side.run(ctxio.Reader(ropts.Context, src))
+	if err := src.Close(); err != nil {
+		return fileFacts{}, err
+	}
+	if side.err == nil {
+		return fileFacts{root: side.c.out, dataRefs: side.dataRefs}, nil
+	}
+	again, err := in.Open()
+	if err != nil {
+		return fileFacts{}, err
+	}
+	defer again.Close()
+	if err := readRecords(odm.NewReader(again, ropts), newAdminDefs(), nil); err != nil {
+		return fileFacts{}, err
+	}
+	return fileFacts{}, &odm.Error{File: in.Name, Err: odm.ErrSyntax, Msg: "the check's scan of the document failed: " + side.err.Error()}
+}
 
 // readRecords reads every record of r into defs (pass 1) or the check c (pass 2).
 func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
@@ -241,15 +322,22 @@ func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
 // findings join the file's at the end. It never reports an error: the input is the
 // reader's too, which reports the same error with its position.
 type sideScan struct {
-	defs *adminDefs
-	opts AdminDataOptions
-	read odm.ReadOptions
-	c    *adminChecker
+	defs  *adminDefs
+	read  odm.ReadOptions
+	c     *adminChecker
+	pass1 bool
+	// usersOnly is the read that fills defs.users (collectUsers): a pass 1 that records
+	// nothing but User OIDs.
+	usersOnly bool
+	// dataRefs is set in pass 1 when ClinicalData or ReferenceData refer to AdminData.
+	dataRefs bool
+	err      error // why the scan stopped before the end, if it did
 }
 
 func (s *sideScan) run(r io.Reader) {
 	u, err := utf8View(r)
 	if err != nil {
+		s.err = err
 		return
 	}
 	lim := func(n, def int) int {
@@ -275,20 +363,44 @@ func (s *sideScan) run(r io.Reader) {
 		inStudy, inData bool
 		study           string
 		mdvs            []string
+		// Pass 1 inside AdminData: the User being read, whether its login element was seen,
+		// and the text of that element while it is open.
+		inAdmin, inUser, loginSeen, inLogin bool
+		loginElem                           = "LoginName"
+		login                               []byte
 	)
+	pass1 := s.pass1
 	for {
 		kind, err := sc.Next()
+		if err == io.EOF {
+			return
+		}
 		if err != nil {
+			s.err = err
 			return
 		}
 		switch kind {
 		case xmlscan.EndElement:
 			depth--
-			if depth == 1 && inStudy && s.c == nil {
-				s.defs.study(study, mdvs)
+			switch {
+			case depth == 1:
+				if inStudy && pass1 && !s.usersOnly {
+					s.defs.study(study, mdvs)
+				}
+				inStudy, inData, inAdmin = false, false, false
+			case depth == 2:
+				inUser = false
+			case depth == 3 && inLogin:
+				inLogin = false
+				if !s.usersOnly {
+					s.defs.login(string(login))
+				}
 			}
-			if depth <= 1 {
-				inStudy, inData = false, false
+			continue
+		case xmlscan.Text, xmlscan.CDATA:
+			// odm's text of a text-only element: its own text and CDATA pieces, joined.
+			if inLogin && depth == 4 {
+				login = append(login, sc.Data()...)
 			}
 			continue
 		case xmlscan.StartElement:
@@ -300,15 +412,17 @@ func (s *sideScan) run(r io.Reader) {
 		switch depth {
 		case 1:
 			ns = n.Space
-			if s.c != nil {
-				s.c.begin(sideVersion(n.Space, sc.Attrs()), rootElement(n, sc.Attrs()))
+			v := sideVersion(n.Space, sc.Attrs())
+			if v == odm.V20 {
+				loginElem = "UserName"
 			}
+			s.c.begin(v, rootElement(n, sc.Attrs()))
 		case 2:
 			if n.Space != ns {
 				continue
 			}
 			local := string(n.Local)
-			if s.c != nil {
+			if pass1 {
 				line, col := sc.Pos()
 				s.c.rootChild(local, line, col)
 			}
@@ -318,7 +432,9 @@ func (s *sideScan) run(r io.Reader) {
 				study, _ = attr(sc.Attrs(), "OID")
 				mdvs = mdvs[:0]
 			case "ClinicalData", "ReferenceData":
-				inData = s.c != nil
+				inData = true
+			case "AdminData":
+				inAdmin = pass1
 			}
 		case 3:
 			if inStudy && n.Space == ns && string(n.Local) == "MetaDataVersion" {
@@ -326,10 +442,36 @@ func (s *sideScan) run(r io.Reader) {
 					mdvs = append(mdvs, oid)
 				}
 			}
+			if inAdmin && n.Space == ns {
+				oid, _ := attr(sc.Attrs(), "OID")
+				local := string(n.Local)
+				switch {
+				case s.usersOnly:
+					if local == "User" {
+						s.defs.user(oid)
+					}
+				default:
+					s.defs.child(local, oid)
+					if local == "User" {
+						inUser, loginSeen = true, false
+					}
+				}
+			}
+		case 4:
+			// The first login element of a User is its login name; odm keeps a second one
+			// as unknown content.
+			if inUser && !loginSeen && n.Space == ns && string(n.Local) == loginElem {
+				loginSeen, inLogin = true, true
+				login = login[:0]
+			}
 		}
 		if inData && depth > 2 && n.Space == ns {
 			switch string(n.Local) {
 			case "UserRef", "InvestigatorRef", "LocationRef", "SiteRef", "SignatureRef":
+				if pass1 {
+					s.dataRefs = true
+					break
+				}
 				local := string(n.Local)
 				_, _, _, attrName := dataRefKind(local, s.defs)
 				oid, _ := attr(sc.Attrs(), attrName)

@@ -260,7 +260,17 @@
 // # AdminData consistency
 //
 // [CheckAdminData] checks the AdminData of a decoded [odm.Document]; [CheckAdminDataXML]
-// decodes the document first. For values read from XML, odm records the order and position
+// checks a file of any size without decoding it whole, with the same findings; and
+// [CheckAdminDataInputs] checks several files as one export, resolving references across
+// them. The streaming checks read each file twice, one record at a time: first for the
+// definitions (the OIDs of Users, Locations, SignatureDefs, Organizations, Studies and
+// MetaDataVersions, and the login names), then for the checks. Between the two they hold a
+// compact index: 64-bit hashes of the User OIDs and 32-bit fingerprints of the login names
+// in open-addressing tables (about 20 bytes per User), the few Study OIDs as text, and the
+// OIDs and names whose hash occurred twice; those candidates are confirmed with their exact
+// text in the second read, so a shared hash never makes a uniqueness finding. A reference
+// resolves when the hash of its OID is a defined element's (with a random seed per check,
+// two different OIDs share it with a chance of about 2^-64). For values read from XML, odm records the order and position
 // of every child (odm.Ext.Children), so the order of the children inside AdminData is
 // checked and a finding about a text-only child such as Email or Country cites that
 // child's line; values built in code or read from JSON have no positions, and such
@@ -280,7 +290,8 @@
 // MetaDataVersion within that Study), User/LocationRef, the ODM 2.0 @LocationOID,
 // @OrganizationOID and @PartOfOrganizationOID, and in ClinicalData and ReferenceData every
 // UserRef, InvestigatorRef, LocationRef, SiteRef and SignatureRef must name an element of
-// the file. Users, Locations and the rest resolve against every AdminData of the file. A
+// the file (or of one of the files checked together). Users, Locations and the rest
+// resolve against every AdminData of the file. A
 // reference that does not resolve is an error, unless the file is part of a series (a
 // Transactional file, one with a PriorFileOID, or [AdminDataOptions].Series): section
 // 2.11 lets references point into a prior file, so there it is a warning. A file with
