@@ -16,16 +16,20 @@ import (
 // once its users are written. Memory is that of the records (a few hundred bytes per
 // user), not that of the model values. It returns FromReader's warnings.
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
-	b, err := readStream(r, opts)
+	b, err := readStream(r, opts, true)
 	if err != nil {
 		return nil, err
 	}
+	defer b.close()
 	b.finishPrepare()
 	jw, err := newJSONUsers(w, b.dir)
 	if err != nil {
 		return nil, err
 	}
 	if err := b.finishEach(func(_ int, u *User) error { return jw.user(u) }); err != nil {
+		return nil, err
+	}
+	if err := b.close(); err != nil {
 		return nil, err
 	}
 	return b.w.result(), jw.end()
@@ -98,17 +102,24 @@ func (j *jsonUsers) end() error {
 // it. A caller that needs a few users of a large export (plan keeps those its rows name)
 // so holds the compact records, not the model values of every user.
 func ReadEach(r *odm.Reader, opts Options, keep func(*User) *User) (*Directory, []Warning, error) {
-	b, err := readStream(r, opts)
+	b, err := readStream(r, opts, true)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer b.close()
 	d := b.dir
 	d.Users = []*User{}
-	b.finishEach(func(_ int, u *User) error {
+	err = b.finishEach(func(_ int, u *User) error {
 		if k := keep(u); k != nil {
 			d.Users = append(d.Users, k)
 		}
 		return nil
 	})
+	if err == nil {
+		err = b.close()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	return d, b.w.result(), nil
 }

@@ -59,7 +59,7 @@ func FromDocument(doc *odm.Document, opts Options) (*Directory, []Warning, error
 // kept, so writing the directory back to the same vendor works from Source, as after a
 // JSON round trip: every value comes back, the source layout does not.
 func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
-	b, err := readStream(r, opts)
+	b, err := readStream(r, opts, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,8 +67,10 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 	return b.dir, b.w.result(), nil
 }
 
-// readStream reads the stream into a builder, users as compact records.
-func readStream(r *odm.Reader, opts Options) (*builder, error) {
+// readStream reads the stream into a builder, users as compact records: with spill, in
+// a temporary file (the caller closes the builder), for callers that build each user
+// once, in order (finishEach).
+func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -80,7 +82,19 @@ func readStream(r *odm.Reader, opts Options) (*builder, error) {
 	if p == ProfileClinicalOne {
 		return nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
 	}
-	b := newBuilder(p, h.Version, h.Root)
+	b = newBuilder(p, h.Version, h.Root)
+	if spill {
+		if b.spill, err = newSpill(); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				b.close()
+				b = nil
+			}
+		}()
+		defer catchSpill(&err)
+	}
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -110,7 +124,20 @@ func readStream(r *odm.Reader, opts Options) (*builder, error) {
 			}
 		}
 	}
+	if b.spill != nil && b.spill.err != nil {
+		return nil, b.spill.err
+	}
 	return b, nil
+}
+
+// close removes a spilling builder's temporary file, returning the first I/O error met.
+func (b *builder) close() error {
+	if b == nil || b.spill == nil {
+		return nil
+	}
+	err := b.spill.close()
+	b.spill = nil
+	return err
 }
 
 // pending is what one AdminData block said about one user's access, resolved into
@@ -204,13 +231,15 @@ type builder struct {
 	study string // current block's StudyOID
 	pos   int
 
-	// byOID and byLogin find users (by index, see infos) to merge records into.
-	byOID   map[string]int32
-	byLogin map[string]int32
-	sites   map[string]*Site
-	studies map[string]*Study
-	groups  map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
-	pend    []pending
+	// byOID and byLogin find users (by index, see infos) to merge records into; byLogin
+	// once a second block starts (loginsIndexed).
+	byOID         *idIndex
+	byLogin       *idIndex
+	loginsIndexed bool
+	sites         map[string]*Site
+	studies       map[string]*Study
+	groups        map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
+	pend          []pending
 	// studies1 is the current block's []string{study}, shared by the values read there
 	// (capacity 1, so appending to it copies); studiesOf holds it for every block.
 	studies1  []string
@@ -220,17 +249,26 @@ type builder struct {
 	mem   slabs
 
 	// The users read so far, as compact records (see record.go): infos[i/infoChunk]
-	// [i%infoChunk] says where user i's record is in arena, builtUsers holds the users
-	// built early to merge a later record into, keepUsers the decoded records (keep).
+	// [i%infoChunk] says where user i's record is in the arena (the full chunks arena,
+	// the current one arenaCur), builtUsers holds the users built early to merge a later
+	// record into (builtIdx: by user), keepUsers the decoded records (keep).
 	infos      [][]userInfo
 	nusers     int32
-	arena      [][]byte
+	arena      []string
+	arenaCur   strings.Builder
 	builtUsers []builtUser
+	builtIdx   map[int32]int32
 	keepUsers  []*odm.User
 	rec        rec
 	// text is the current text block, blocks the earlier ones.
 	text   strings.Builder
 	blocks []string
+	// spill, when set, holds the full arena chunks and text blocks instead of memory
+	// (arena and blocks hold "" for them): they are chunk arenaAt[c] and blockAt[i] of
+	// the spill file.
+	spill   *spill
+	arenaAt []int32
+	blockAt []int32
 	// refs are the strings records share by index: words (namespaces, attribute names,
 	// user types, group IDs; words indexes them, wordText holds their copies) and values
 	// that repeat from record to record.
@@ -255,8 +293,8 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	b := &builder{
 		p: p, fl: p.flavour(), version: v, block: -1,
 		dir:     &Directory{Source: &FileSource{Vendor: p, Version: v}},
-		byOID:   map[string]int32{},
-		byLogin: map[string]int32{},
+		byOID:   newIDIndex(),
+		byLogin: newIDIndex(),
 		sites:   map[string]*Site{},
 		studies: map[string]*Study{},
 		groups:  map[groupKey]*Group{},
@@ -522,22 +560,45 @@ func btoi(v bool) int {
 // another AdminData block (two records in one block are two users, as ODM requires
 // unique OIDs there).
 func (b *builder) findUser(id, login string) (int32, bool) {
-	if i, ok := b.byOID[id]; ok {
+	if i, ok := b.byOID.find(id, func(i int32) bool { return b.userID(i) == id }); ok {
 		return i, true
 	}
-	if login == "" {
+	if login == "" || b.block == 0 {
+		// While the first block is read, a login can only name a user of the same
+		// block, another person: byLogin is not needed until a second block starts.
 		return 0, false
 	}
-	i, ok := b.byLogin[login]
-	if !ok {
-		if i, ok = b.byOID[login]; ok && b.login(i) != login {
-			ok = false
-		}
+	if !b.loginsIndexed {
+		b.indexLogins()
 	}
-	if ok && b.info(i).block != int32(b.block) {
+	i, ok := b.byLogin.find(login, func(i int32) bool { return b.login(i) == login })
+	if !ok {
+		i, ok = b.byOID.find(login, func(i int32) bool { id, l := b.keys(i); return id == login && l == login })
+	}
+	if ok && b.userBlock(i) != int32(b.block) {
 		return i, true
 	}
 	return 0, false
+}
+
+// indexLogins adds the users of the first block to byLogin, as each would have been when
+// read: the login of its first record.
+func (b *builder) indexLogins() {
+	b.loginsIndexed = true
+	for i := int32(0); i < b.nusers; i++ {
+		// The first record's login, even of a user built since (a merge may have filled it).
+		id, login := b.recordKeys(b.record(i))
+		if login != "" && login != id {
+			b.addLogin(login, i)
+		}
+	}
+}
+
+// addLogin adds user i's login to byLogin unless an earlier user has it.
+func (b *builder) addLogin(login string, i int32) {
+	if _, ok := b.byLogin.find(login, func(j int32) bool { return b.login(j) == login }); !ok {
+		b.byLogin.add(login, i)
+	}
 }
 
 // merge folds a second record of one person into the first: empty fields are filled,
@@ -870,7 +931,8 @@ func (b *builder) finishPrepare() string {
 // finishEach builds the users from their records, in order, and hands each to each. It
 // keeps none of them, and lets go of each block of records once its users are built, so
 // that a caller that does not keep the users either holds at most the records left.
-func (b *builder) finishEach(each func(i int, u *User) error) error {
+func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
+	defer catchSpill(&err)
 	only := b.finishPrepare()
 	// The look-ups that found records to merge are done with.
 	b.byOID, b.byLogin = nil, nil
@@ -886,25 +948,33 @@ func (b *builder) finishEach(each func(i int, u *User) error) error {
 	}
 	b.gmemoN = 0
 	var wGroups, wAccess, wRoles warner
-	var err error
 	chunk := int32(-1)
+	cur := ""
 	for i := 0; i < int(b.nusers); i++ {
 		// Build the user from its record (unless a merge built it already).
 		var u *User
 		var f firstAccess
-		if in := b.info(int32(i)); in.chunk >= 0 {
-			// Records are stored in user order: a user in a later block of records means
-			// that the earlier blocks are used up.
-			for ; chunk < in.chunk; chunk++ {
-				if chunk >= 0 {
-					b.arena[chunk] = nil
+		if k, ok := b.builtIdx[int32(i)]; !ok {
+			// Records are stored in user order: a user in a later chunk of records means
+			// that the earlier chunks are used up.
+			in := b.info(int32(i))
+			if in.chunk != chunk {
+				for ; chunk < in.chunk; chunk++ {
+					if chunk >= 0 && int(chunk) < len(b.arena) {
+						b.arena[chunk] = ""
+					}
 				}
+				cur = b.chunk(chunk)
 			}
-			u, f = b.decode(b.arena[in.chunk][in.off : in.off+in.n])
+			u, f = b.decode(cur[in.off:])
 		} else {
-			bu := &b.builtUsers[in.off]
+			bu := &b.builtUsers[k]
 			u, f = bu.u, bu.f
 			bu.u = nil
+		}
+		if b.spill != nil && b.spill.err != nil {
+			err = b.spill.err
+			break
 		}
 		if i%infoChunk == infoChunk-1 {
 			b.infos[i/infoChunk] = nil
@@ -935,7 +1005,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) error {
 			break
 		}
 	}
-	b.infos, b.arena, b.builtUsers, b.pend = nil, nil, nil, nil
+	b.infos, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, strings.Builder{}, nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)
 	b.w.fold(&wRoles)

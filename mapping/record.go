@@ -174,12 +174,12 @@ func code[T comparable](codes []T, v T) byte {
 	panic("mapping: no code")
 }
 
-// userInfo is what the builder knows of a user while reading, without pointers.
+// userInfo is where a user's record is, without pointers: 8 bytes per user. A record
+// says where it ends (decode reads it to its end), and the block it was read in; a user
+// built early (b.builtIdx) has its record still there, no longer read.
 type userInfo struct {
-	chunk int32 // the arena chunk of its record; -1 once built (off is then its index in b.builtUsers)
+	chunk int32 // the arena chunk of its record
 	off   int32
-	n     int32
-	block int32 // the last AdminData block the person was read in
 }
 
 const infoChunk = 1024
@@ -187,8 +187,9 @@ const infoChunk = 1024
 // builtUser is a user built before finish (to merge a later record into it) and the
 // access its first record gave.
 type builtUser struct {
-	u *User
-	f firstAccess
+	u     *User
+	f     firstAccess
+	block int32 // the last AdminData block the person was read in
 }
 
 // rec is the record being written and the state carried from record to record.
@@ -214,9 +215,22 @@ func (r *rec) tag(kind, n uint64) { r.uvarint(n<<tagBits | kind) }
 // textBlock returns text block i as written so far.
 func (b *builder) textBlock(i int) string {
 	if i < len(b.blocks) {
+		if b.spill != nil {
+			return b.spill.get(int(b.blockAt[i]))
+		}
 		return b.blocks[i]
 	}
 	return b.text.String()
+}
+
+// endBlock ends the current text block: it is kept, or written to the spill file.
+func (b *builder) endBlock() {
+	if b.spill != nil {
+		b.blockAt = append(b.blockAt, int32(b.spill.put(b.text.String())))
+		b.blocks = append(b.blocks, "")
+		return
+	}
+	b.blocks = append(b.blocks, b.text.String())
 }
 
 // put writes s as the record's own text.
@@ -233,9 +247,10 @@ func (b *builder) put(s string) {
 func (b *builder) own(s string) int {
 	r := &b.rec
 	if b.text.Cap()-b.text.Len() < len(s) {
-		b.blocks = append(b.blocks, b.text.String())
+		last := b.text.Len()
+		b.endBlock()
 		b.text = strings.Builder{}
-		b.text.Grow(max(min(textMax, 2*len(b.blocks[len(b.blocks)-1])), textMin, len(s)))
+		b.text.Grow(max(min(textMax, 2*last), textMin, len(s)))
 		r.tag(tagEmpty, uint64(len(b.blocks))+1)
 		r.buf = append(r.buf, 0)
 	}
@@ -332,8 +347,9 @@ func (b *builder) putSame(slot int, s string) string {
 	p := &b.rec.prev[slot]
 	if s == p.s {
 		if p.ref < 0 && len(b.refs) < maxRefs {
+			// A copy: p.s is in a text block, which a spilling builder lets go of.
 			p.ref = int32(len(b.refs))
-			b.refs = append(b.refs, p.s)
+			b.refs = append(b.refs, strings.Clone(p.s))
 		}
 		if p.ref >= 0 {
 			return b.ref(p.ref)
@@ -391,16 +407,42 @@ func (b *builder) schema(attrs []odm.Attr, n int) int32 {
 	return i
 }
 
-// store keeps the record just written in the arena and returns where.
+// store keeps the record just written in the arena and returns where. The arena is the
+// full chunks (b.arena, or in the spill file at b.arenaAt) and the current one.
 func (b *builder) store() (chunk, off int32) {
 	buf := b.rec.buf
-	if n := len(b.arena); n == 0 || cap(b.arena[n-1])-len(b.arena[n-1]) < len(buf) {
-		b.arena = append(b.arena, make([]byte, 0, max(textMax, len(buf))))
+	if c := &b.arenaCur; c.Cap()-c.Len() < len(buf) || c.Cap() == 0 {
+		if c.Cap() > 0 {
+			if b.spill != nil {
+				b.arenaAt = append(b.arenaAt, int32(b.spill.put(c.String())))
+				b.arena = append(b.arena, "")
+			} else {
+				b.arena = append(b.arena, c.String())
+			}
+		}
+		*c = strings.Builder{}
+		c.Grow(max(textMax, len(buf)))
 	}
-	c := &b.arena[len(b.arena)-1]
-	off = int32(len(*c))
-	*c = append(*c, buf...)
-	return int32(len(b.arena) - 1), off
+	off = int32(b.arenaCur.Len())
+	b.arenaCur.Write(buf)
+	return int32(len(b.arena)), off
+}
+
+// chunk returns arena chunk c.
+func (b *builder) chunk(c int32) string {
+	switch {
+	case int(c) == len(b.arena):
+		return b.arenaCur.String()
+	case b.spill != nil:
+		return b.spill.get(int(b.arenaAt[c]))
+	}
+	return b.arena[c]
+}
+
+// record returns user i's record and what follows it in its chunk.
+func (b *builder) record(i int32) string {
+	in := b.info(i)
+	return b.chunk(in.chunk)[in.off:]
 }
 
 func (b *builder) info(i int32) *userInfo { return &b.infos[i/infoChunk][i%infoChunk] }
@@ -417,23 +459,83 @@ func (b *builder) addInfo(in userInfo) int32 {
 
 // built returns user i as model values, building it from its record the first time.
 func (b *builder) built(i int32) *builtUser {
-	in := b.info(i)
-	if in.chunk >= 0 {
-		u, f := b.decode(b.arena[in.chunk][in.off : in.off+in.n])
-		in.chunk, in.off = -1, int32(len(b.builtUsers))
-		b.builtUsers = append(b.builtUsers, builtUser{u, f})
+	k, ok := b.builtIdx[i]
+	if !ok {
+		u, f := b.decode(b.record(i))
+		k = int32(len(b.builtUsers))
+		b.builtUsers = append(b.builtUsers, builtUser{u, f, int32(f.block)})
+		if b.builtIdx == nil {
+			b.builtIdx = map[int32]int32{}
+		}
+		b.builtIdx[i] = k
 	}
-	return &b.builtUsers[in.off]
+	return &b.builtUsers[k]
+}
+
+// keys returns the ID and login of user i, to check a key found in an idIndex. It reads
+// no more of the record than it needs and builds nothing: the strings are dropped by the
+// caller, so the text blocks read for them are not kept (as they would be by a User from
+// the slabs).
+func (b *builder) keys(i int32) (id, login string) {
+	if k, ok := b.builtIdx[i]; ok {
+		u := b.builtUsers[k].u
+		return u.ID, u.Login
+	}
+	return b.recordKeys(b.record(i))
+}
+
+// recordKeys reads the ID and login of the record p starts with (see decode).
+func (b *builder) recordKeys(p string) (id, login string) {
+	r := recReader{b: b, p: p}
+	r.text = b.textBlock(int(r.uvarint()))
+	r.off = int(r.uvarint())
+	r.uvarint() // block
+	if b.keep {
+		r.uvarint()
+		r.uvarint()
+	}
+	if si := int(r.uvarint()); si > 0 {
+		var buf [8]Attr
+		attrs := buf[:0]
+		if n := len(b.schemas[si-1].attrs); n > len(buf) {
+			attrs = make([]Attr, 0, n)
+		}
+		for range b.schemas[si-1].attrs {
+			attrs = append(attrs, Attr{Value: r.str()})
+		}
+		r.attrs = attrs
+	}
+	mask := r.uvarint()
+	if mask&(1<<fID) != 0 {
+		id = r.str()
+	}
+	if mask&(1<<fLogin) != 0 {
+		login = r.str()
+	}
+	return id, login
+}
+
+// userBlock returns the last AdminData block user i was read in.
+func (b *builder) userBlock(i int32) int32 {
+	if k, ok := b.builtIdx[i]; ok {
+		return b.builtUsers[k].block
+	}
+	r := recReader{b: b, p: b.record(i)}
+	r.uvarint() // text block
+	r.uvarint() // offset
+	return int32(r.uvarint())
 }
 
 // login returns the login of user i.
 func (b *builder) login(i int32) string {
-	in := b.info(i)
-	if in.chunk < 0 {
-		return b.builtUsers[in.off].u.Login
-	}
-	u, _ := b.decode(b.arena[in.chunk][in.off : in.off+in.n])
-	return u.Login
+	_, login := b.keys(i)
+	return login
+}
+
+// userID returns the ID of user i.
+func (b *builder) userID(i int32) string {
+	id, _ := b.keys(i)
+	return id
 }
 
 // user reads one User record.
@@ -803,20 +905,18 @@ func (b *builder) user(u *odm.User) {
 
 	if i, ok := b.findUser(idc, login); ok {
 		prev := b.built(i).u
-		m, f := b.decode(r.buf)
+		m, f := b.decode(string(r.buf))
 		b.merge(prev, m)
-		b.info(i).block = int32(b.block)
+		b.built(i).block = int32(b.block)
 		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})
 		return
 	}
 	chunk, off := b.store()
-	i := b.addInfo(userInfo{chunk: chunk, off: off, n: int32(len(r.buf)), block: int32(b.block)})
-	b.byOID[idc] = i
-	if login != "" && login != id {
+	i := b.addInfo(userInfo{chunk: chunk, off: off})
+	b.byOID.add(idc, i)
+	if login != "" && login != id && b.loginsIndexed {
 		// A login equal to the OID is found through byOID (see findUser).
-		if _, ok := b.byLogin[login]; !ok {
-			b.byLogin[login] = i
-		}
+		b.addLogin(login, i)
 	}
 }
 
@@ -932,7 +1032,7 @@ func (b *builder) userSites(u *odm.User) {
 // recReader reads a record.
 type recReader struct {
 	b     *builder
-	p     []byte
+	p     string // the record and what follows it
 	i     int
 	text  string // the text block the record's own text continues in
 	off   int
@@ -954,12 +1054,16 @@ func (r *recReader) uvarintLong() uint64 {
 		r.i += 2
 		return v
 	}
-	v, n := binary.Uvarint(r.p[r.i:])
-	if n <= 0 {
-		panic("mapping: corrupt record")
+	var v uint64
+	for s := 0; r.i < len(r.p) && s < 64; s += 7 {
+		c := r.p[r.i]
+		r.i++
+		v |= uint64(c&0x7f) << s
+		if c < 0x80 {
+			return v
+		}
 	}
-	r.i += n
-	return v
+	panic("mapping: corrupt record")
 }
 
 func (r *recReader) byte() byte {
@@ -1029,8 +1133,9 @@ func (r *recReader) strs() []string {
 	return out
 }
 
-// decode builds the model values of a record, and returns the access it gives.
-func (b *builder) decode(p []byte) (*User, firstAccess) {
+// decode builds the model values of the record p starts with (what follows it is not
+// read), and returns the access it gives.
+func (b *builder) decode(p string) (*User, firstAccess) {
 	r := recReader{b: b, p: p}
 	r.text = b.textBlock(int(r.uvarint()))
 	r.off = int(r.uvarint())
@@ -1113,9 +1218,6 @@ func (b *builder) decode(p []byte) (*User, firstAccess) {
 	}
 	if k := int(r.uvarint()); k > 0 {
 		f.role = src.Attrs[k-1].Value
-	}
-	if r.i != len(r.p) {
-		panic("mapping: corrupt record")
 	}
 	return m, f
 }

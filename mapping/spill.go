@@ -1,0 +1,238 @@
+package mapping
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"strings"
+)
+
+// spill keeps the builder's full record chunks and text blocks (see record.go) in a
+// temporary file rather than in memory, for the readers that build each user once, in
+// order (WriteJSON, ReadEach, the map writers): what stays in memory per user is then a
+// few words of index (userInfo and the idIndex entries), not its record.
+//
+// Chunks are written whole, once, and read back whole: in order while the users are
+// built (the records are stored in user order, so each chunk is read about once) and, for
+// the few records found again while reading (a person listed in several AdminData
+// blocks, a hash that matched), by index.
+//
+// The file is removed at once where the system allows an open file to be removed (it is
+// then gone on every exit path, a crash or a kill included), else when the spill is
+// closed.
+type spill struct {
+	f      *os.File
+	w      *bufio.Writer
+	size   int64   // bytes written
+	offs   []int64 // chunk k is at offs[k]
+	lens   []int32 // and is lens[k] bytes long
+	remove string  // the file to remove on close ("" when already removed)
+	// The chunks read last, by index (-1: none), so that a record's chunk and the text
+	// blocks it spans, or records found again one after the other, are read once.
+	cache [3]spillChunk
+	next  int // the cache entry replaced next
+	err   error
+}
+
+type spillChunk struct {
+	k int
+	s string
+}
+
+// errSpill wraps an I/O error of the temporary file.
+var errSpill = errors.New("mapping: temporary file")
+
+// spillFailure carries an I/O error of the spill file up through the record decoder.
+type spillFailure struct{ err error }
+
+// catchSpill turns a spillFailure panic into *err; any other panic goes on.
+func catchSpill(err *error) {
+	if x := recover(); x != nil {
+		f, ok := x.(spillFailure)
+		if !ok {
+			panic(x)
+		}
+		*err = f.err
+	}
+}
+
+func newSpill() (*spill, error) {
+	f, err := os.CreateTemp("", "odmadmin-records-*")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errSpill, err)
+	}
+	s := &spill{f: f, w: bufio.NewWriterSize(f, 64<<10), cache: [3]spillChunk{{k: -1}, {k: -1}, {k: -1}}}
+	if os.Remove(f.Name()) != nil {
+		s.remove = f.Name()
+	}
+	return s, nil
+}
+
+// put appends a chunk and returns its index.
+func (s *spill) put(p string) int {
+	k := len(s.offs)
+	s.offs = append(s.offs, s.size)
+	s.lens = append(s.lens, int32(len(p)))
+	if s.err == nil {
+		if _, err := s.w.WriteString(p); err != nil {
+			s.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	s.size += int64(len(p))
+	return k
+}
+
+// get returns chunk k. The string is never changed afterwards, so values built from it
+// may keep it. An I/O error panics with a spillFailure, which the builder's entry points
+// turn back into their error (see catchSpill): the record decoder deep down has no error
+// to return.
+func (s *spill) get(k int) string {
+	for _, c := range s.cache {
+		if c.k == k {
+			return c.s
+		}
+	}
+	if s.err != nil {
+		panic(spillFailure{s.err})
+	}
+	if err := s.w.Flush(); err != nil {
+		s.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{s.err})
+	}
+	var sb strings.Builder
+	n := int64(s.lens[k])
+	sb.Grow(int(n))
+	if _, err := io.Copy(&sb, io.NewSectionReader(s.f, s.offs[k], n)); err != nil || int64(sb.Len()) != n {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		s.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{s.err})
+	}
+	c := &s.cache[s.next]
+	s.next = (s.next + 1) % len(s.cache)
+	*c = spillChunk{k, sb.String()}
+	return c.s
+}
+
+// close removes the file (where it was not removed at once) and returns the first I/O
+// error met.
+func (s *spill) close() error {
+	if s == nil || s.f == nil {
+		return nil
+	}
+	s.f.Close()
+	if s.remove != "" {
+		os.Remove(s.remove)
+	}
+	s.f, s.w, s.cache = nil, nil, [3]spillChunk{{k: -1}, {k: -1}, {k: -1}}
+	return s.err
+}
+
+// idIndex finds users by a string key (OID or login) through its hash: each entry is the
+// key's 32-bit fingerprint and the user's index, 8 bytes, in an open-addressing table with
+// linear probing, so that it costs some 12 bytes per user where a Go map of strings would
+// cost some 60 and keep the keys' text in memory. A fingerprint may be shared by two keys,
+// so a caller checks each candidate against its record.
+//
+// The table is split by the fingerprint's top byte into shards that grow on their own,
+// so that growing never allocates one large array next to another (the heap would keep
+// the freed ones: at a million users, a single table's successive sizes add up to three
+// times its last).
+type idIndex struct {
+	shards [idShards]idShard
+	seed   maphash.Seed
+}
+
+const (
+	idShardBits = 8
+	idShards    = 1 << idShardBits
+	idShardMin  = 16
+)
+
+type idShard struct {
+	slots []uint64 // 0: empty; else fingerprint<<32 | index+1
+	n     int
+}
+
+func newIDIndex() *idIndex { return &idIndex{seed: maphash.MakeSeed()} }
+
+func (t *idIndex) fingerprint(key string) uint32 {
+	h := maphash.String(t.seed, key)
+	return uint32(h>>32) ^ uint32(h)
+}
+
+func (t *idIndex) shard(fp uint32) *idShard { return &t.shards[fp>>(32-idShardBits)] }
+
+// home is where fingerprint fp's probe sequence starts in a shard of n slots: the bits
+// below the shard's scaled to the shard (so that a shard may be of any size and can be
+// rebuilt from its entries alone).
+func home(fp uint32, n int) int {
+	const low = 32 - idShardBits
+	return int(uint64(fp&(1<<low-1)) * uint64(n) >> low)
+}
+
+// find returns the first index stored under key for which match is true.
+func (t *idIndex) find(key string, match func(i int32) bool) (int32, bool) {
+	fp := t.fingerprint(key)
+	sh := t.shard(fp)
+	if sh.n == 0 {
+		return 0, false
+	}
+	for j := home(fp, len(sh.slots)); ; j++ {
+		if j == len(sh.slots) {
+			j = 0
+		}
+		e := sh.slots[j]
+		if e == 0 {
+			return 0, false
+		}
+		if uint32(e>>32) == fp {
+			if i := int32(uint32(e) - 1); match(i) {
+				return i, true
+			}
+		}
+	}
+}
+
+// add stores index i under key (the caller has checked that the key is new). A shard
+// grows by half once it is three quarters full.
+func (t *idIndex) add(key string, i int32) {
+	fp := t.fingerprint(key)
+	sh := t.shard(fp)
+	if 4*(sh.n+1) > 3*len(sh.slots) {
+		old := sh.slots
+		sh.slots = make([]uint64, max(idShardMin, len(old)+len(old)/2))
+		for _, e := range old {
+			if e != 0 {
+				sh.put(e)
+			}
+		}
+	}
+	sh.put(uint64(fp)<<32 | uint64(uint32(i)+1))
+	sh.n++
+}
+
+func (sh *idShard) put(e uint64) {
+	for j := home(uint32(e>>32), len(sh.slots)); ; j++ {
+		if j == len(sh.slots) {
+			j = 0
+		}
+		if sh.slots[j] == 0 {
+			sh.slots[j] = e
+			return
+		}
+	}
+}
+
+// size returns the entries and the slots of the table.
+func (t *idIndex) size() (n, slots int) {
+	for i := range t.shards {
+		n += t.shards[i].n
+		slots += len(t.shards[i].slots)
+	}
+	return n, slots
+}
