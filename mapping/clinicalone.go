@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -294,29 +295,54 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
-	study := opts.Study
-	if study == "" {
-		var ids []string
-		for _, s := range dir.Studies {
-			if s.Parent == "" && s.ID != "" {
-				ids = append(ids, s.ID)
-			}
-		}
-		for _, u := range dir.Users {
-			for _, a := range u.Assignments {
-				if a.Study != "" && !slices.Contains(ids, a.Study) {
-					ids = append(ids, a.Study)
-				}
-			}
-		}
-		switch len(ids) {
-		case 0:
-		case 1:
-			study = ids[0]
-		default:
-			return nil, fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), strings.Join(ids, ", "))
+	study, err := clinicalOneStudy(dir, slices.Values(dir.Users), opts)
+	if err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(wr)
+	if err := cw.Write(clinicalOneColumns); err != nil {
+		return nil, err
+	}
+	ws, err := clinicalOneRows(cw.Write, dir, slices.Values(dir.Users), study, opts)
+	if err != nil {
+		return nil, err
+	}
+	cw.Flush()
+	return ws, cw.Error()
+}
+
+// clinicalOneStudy returns the study the template is written for: opts.Study, else the
+// directory's only study (of its studies and the users' assignments), else "" when it
+// names none.
+func clinicalOneStudy(dir *Directory, users iter.Seq[*User], opts Options) (string, error) {
+	if opts.Study != "" {
+		return opts.Study, nil
+	}
+	var ids []string
+	for _, s := range dir.Studies {
+		if s.Parent == "" && s.ID != "" {
+			ids = append(ids, s.ID)
 		}
 	}
+	for u := range users {
+		for _, a := range u.Assignments {
+			if a.Study != "" && !slices.Contains(ids, a.Study) {
+				ids = append(ids, a.Study)
+			}
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", nil
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), strings.Join(ids, ", "))
+}
+
+// clinicalOneRows writes the template's rows of users (the header is the caller's) with
+// write, one user at a time: dir's sites and studies are read, its users are not.
+func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	var w warner
 	siteLabel := map[string]string{}
 	for _, s := range dir.Sites {
@@ -325,11 +351,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 		}
 	}
 	today := opts.now().Format("2006-01-02")
-	cw := csv.NewWriter(wr)
-	if err := cw.Write(clinicalOneColumns); err != nil {
-		return nil, err
-	}
-	for _, u := range dir.Users {
+	for u := range users {
 		subject := "User " + u.ID
 		// Missing required values name the user by login, the name the person who fixes
 		// the template knows (the OID when there is none).
@@ -482,7 +504,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 				w.add(CodeNeutralized, "CSV/"+clinicalOneColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
 			}
 		}
-		if err := cw.Write(row); err != nil {
+		if err := write(row); err != nil {
 			return nil, err
 		}
 	}
@@ -491,8 +513,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 			w.add(CodeUnrepresentable, "Site", "Location "+s.ID, "the template names sites only; site details (name, country, ...) are left out")
 		}
 	}
-	cw.Flush()
-	return w.result(), cw.Error()
+	return w.result(), nil
 }
 
 // csvLost reports the user values a template row has no column for.
@@ -575,34 +596,47 @@ var clinicalOneWidths = []float64{16, 18, 30, 22, 13, 13, 30, 20, 12}
 // checks, rather than Excel date values, whose display depends on the reader's locale and
 // the cell format; a site number such as "01" stays "01".
 func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning, error) {
-	var buf bytes.Buffer
-	ws, err := WriteClinicalOneCSV(&buf, dir, opts)
-	if err != nil {
-		return ws, err
+	if dir == nil {
+		return nil, errors.New("mapping: no directory")
 	}
+	study, err := clinicalOneStudy(dir, slices.Values(dir.Users), opts)
+	if err != nil {
+		return nil, err
+	}
+	return writeClinicalOneXLSX(w, dir, slices.Values(dir.Users), study, opts)
+}
+
+// writeClinicalOneXLSX writes the workbook one user at a time. Each row goes through CSV
+// and back, so that its cells are those of the CSV read back (a line break within a cell
+// is one "\n"). The sheet writer keeps the rows in memory up to 16 MB, then in a
+// temporary file, until the workbook is written.
+func writeClinicalOneXLSX(w io.Writer, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	sw, err := input.NewSheetWriter(ClinicalOneSheet, clinicalOneWidths)
 	if err != nil {
-		return ws, err
+		return nil, err
 	}
 	defer sw.Close()
-	cr := csv.NewReader(&buf)
-	cr.FieldsPerRecord = -1
-	for first := true; ; first = false {
+	if err := sw.Header(clinicalOneColumns); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	ws, err := clinicalOneRows(func(row []string) error {
+		buf.Reset()
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+		cw.Flush()
+		cr := csv.NewReader(&buf)
+		cr.FieldsPerRecord = -1
 		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
 		if err != nil {
-			return ws, err
+			return err
 		}
-		if first {
-			err = sw.Header(rec)
-		} else {
-			err = sw.Row(rec)
-		}
-		if err != nil {
-			return ws, err
-		}
+		return sw.Row(rec)
+	}, dir, users, study, opts)
+	if err != nil {
+		return ws, err
 	}
 	_, err = sw.WriteTo(w)
 	return ws, err

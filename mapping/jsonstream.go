@@ -12,9 +12,9 @@ import (
 // WriteJSON reads r like [FromReader] and writes the directory as JSON, byte for byte what
 // json.Encoder with a two-space indent writes for the Directory FromReader returns. It
 // never holds the directory: the users are kept as the compact records FromReader reads
-// them into, and each is built, written and dropped in turn, each block of records let go
-// once its users are written. Memory is that of the records (a few hundred bytes per
-// user), not that of the model values. It returns FromReader's warnings.
+// them into, in a temporary file, and each is built, written and dropped in turn. Memory
+// is a small index per user (see the package's Performance notes), not the records nor
+// the model values. It returns FromReader's warnings.
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	b, err := readStream(r, opts, true)
 	if err != nil {
@@ -37,30 +37,42 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 
 // jsonUsers writes a directory's JSON around users written one at a time.
 type jsonUsers struct {
-	w    io.Writer
-	tail []byte // what follows the users' array
-	n    int
-	buf  bytes.Buffer
-	enc  *json.Encoder
+	w   io.Writer
+	d   *Directory
+	n   int
+	buf bytes.Buffer
+	enc *json.Encoder
 }
 
-// newJSONUsers writes d (its Users left out) up to the users' array.
-func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
+// shellJSON returns the JSON of d without its users and where the users' array is in it
+// (between i-1 and i).
+func shellJSON(d *Directory) (b []byte, i int, err error) {
 	shell := *d
 	shell.Users = []*User{}
-	head, err := json.MarshalIndent(&shell, "", "  ")
+	b, err = json.MarshalIndent(&shell, "", "  ")
+	if err != nil {
+		return nil, 0, err
+	}
+	const key = "\n  \"users\": []"
+	i = bytes.Index(b, []byte(key))
+	if i < 0 {
+		return nil, 0, errors.New("mapping: no users key in the directory JSON")
+	}
+	return b, i + len(key) - 1, nil
+}
+
+// newJSONUsers writes d (its Users left out) up to the users' array. What follows the
+// array (the sites, a large part of a large export) is made again at the end rather than
+// held meanwhile.
+func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
+	head, i, err := shellJSON(d)
 	if err != nil {
 		return nil, err
 	}
-	const key = "\n  \"users\": []"
-	i := bytes.Index(head, []byte(key))
-	if i < 0 {
-		return nil, errors.New("mapping: no users key in the directory JSON")
-	}
-	if _, err := w.Write(head[:i+len(key)-1]); err != nil {
+	if _, err := w.Write(head[:i]); err != nil {
 		return nil, err
 	}
-	j := &jsonUsers{w: w, tail: head[i+len(key)-1:]}
+	j := &jsonUsers{w: w, d: d}
 	j.enc = json.NewEncoder(&j.buf)
 	j.enc.SetIndent("    ", "  ")
 	return j, nil
@@ -88,10 +100,14 @@ func (j *jsonUsers) end() error {
 			return err
 		}
 	}
-	if _, err := j.w.Write(j.tail); err != nil {
+	tail, i, err := shellJSON(j.d)
+	if err != nil {
 		return err
 	}
-	_, err := io.WriteString(j.w, "\n")
+	if _, err := j.w.Write(tail[i:]); err != nil {
+		return err
+	}
+	_, err = io.WriteString(j.w, "\n")
 	return err
 }
 
@@ -100,7 +116,8 @@ func (j *jsonUsers) end() error {
 // user to keep (the same one, a smaller stand-in) or nil. The users kept are the returned
 // directory's Users, in order; everything else in the directory is as FromReader gives
 // it. A caller that needs a few users of a large export (plan keeps those its rows name)
-// so holds the compact records, not the model values of every user.
+// so holds a small index per user while reading (the compact records are in a temporary
+// file, as for WriteJSON) and the users it keeps, not the model values of every user.
 func ReadEach(r *odm.Reader, opts Options, keep func(*User) *User) (*Directory, []Warning, error) {
 	b, err := readStream(r, opts, true)
 	if err != nil {

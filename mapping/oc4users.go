@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -248,12 +249,17 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
+	return writeOC4Users(wr, slices.Values(dir.Users), opts)
+}
+
+// writeOC4Users writes the table of users, one user at a time.
+func writeOC4Users(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning, error) {
 	var w warner
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(oc4StudyColumns); err != nil {
 		return nil, err
 	}
-	for _, u := range dir.Users {
+	for u := range users {
 		if u == nil {
 			continue
 		}

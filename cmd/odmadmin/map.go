@@ -74,6 +74,17 @@ Migration spec (--spec FILE, CSV or .xlsx; --spec-template writes a starter one)
   A role or site without a rule is a warning (code unmapped) naming it and how many
   users it affects. Example: examples/migration-spec.
 
+Memory:
+  json, csv, xlsx, oc4users from an ODM file (not OpenClinica) are written while the file
+  is read: the users' compact records go to a temporary file (removed at once), and what
+  is held is a small index per user (some 20 bytes) and the sites, studies and groups.
+  csv and xlsx without --study read the input twice (the first time to find the study);
+  xlsx also keeps its sheet (up to 16 MB in memory, then in a temporary file) until the
+  workbook is written at the end. Held whole, growing with the users: --to odm and odm2
+  (the directory, then patched into or written beside the input), --spec and
+  --spec-template (applied to the whole directory), OpenClinica ODM (decoded whole for
+  its site studies), and CSV, .xlsx and JSON input.
+
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
 (the output is still written).
@@ -149,7 +160,16 @@ func runMap(e *env, args []string) int {
 			return fail(e, "map", err)
 		}
 		defer in.Close()
-		if src, err = readMapSource(e, in, opts, inOpts, *to == "json"); err != nil {
+		// The table and JSON outputs are written while the users are read, unless a
+		// spec needs the whole directory first.
+		stream := ""
+		switch *to {
+		case "json", "csv", "xlsx", "oc4users":
+			if *specPath == "" && !*specTemplate {
+				stream = *to
+			}
+		}
+		if src, err = readMapSource(e, in, opts, inOpts, stream); err != nil {
 			return fail(e, "map", err)
 		}
 	} else {
@@ -177,13 +197,13 @@ func runMap(e *env, args []string) int {
 		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
+		if src.stream != nil {
+			ws, err := src.stream(w)
+			warnings = append(warnings, ws...)
+			return err
+		}
 		switch *to {
 		case "json":
-			if src.streamJSON != nil {
-				ws, err := src.streamJSON(w)
-				warnings = append(warnings, ws...)
-				return err
-			}
 			return writeDirectoryJSON(w, dir)
 		case "csv":
 			ws, err := mapping.WriteClinicalOneCSV(w, dir, opts)
@@ -232,9 +252,9 @@ type mapSource struct {
 	profile  mapping.Profile // the flavour of the ODM input
 	version  odm.Version
 	cleanup  func()
-	// streamJSON, when set, writes the directory as JSON while reading it (dir is nil):
-	// see mapping.WriteJSON.
-	streamJSON func(io.Writer) ([]mapping.Warning, error)
+	// stream, when set, writes the output while reading the input (dir is nil): see
+	// mapping.WriteJSON and mapping.WriteClinicalOneCSVFrom.
+	stream func(io.Writer) ([]mapping.Warning, error)
 }
 
 func (s *mapSource) close() {
@@ -343,11 +363,12 @@ func writeDirectoryJSON(w io.Writer, dir *mapping.Directory) error {
 }
 
 // readMapSource reads any input a directory is read from (see readDirectoryFrom), told
-// apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be read again for writing
-// back; stdin is copied to a temporary file first. OpenClinica files are decoded whole,
-// because their site studies are Study elements, which the stream skips.
-// With jsonOut an ODM input that can be streamed is not read here: streamJSON is set.
-func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, jsonOut bool) (*mapSource, error) {
+// apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be
+// read again for writing back; stdin is copied to a temporary file first. OpenClinica
+// files are decoded whole, because their site studies are Study elements, which the
+// stream skips. With stream (json, csv, xlsx or oc4users) an ODM input that can be
+// streamed is not read here: src.stream is set, which writes that output while reading.
+func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, stream string) (*mapSource, error) {
 	name := in.Name
 	si, err := inp.New(in, name, inOpts)
 	if err != nil {
@@ -410,15 +431,8 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 			src.close()
 			return nil, err
 		}
-	} else if jsonOut {
-		src.streamJSON = func(w io.Writer) ([]mapping.Warning, error) {
-			mws, err := mapping.WriteJSON(w, r, opts)
-			var ws []mapping.Warning
-			for _, x := range r.Warnings() {
-				ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
-			}
-			return append(ws, mws...), err
-		}
+	} else if stream != "" {
+		src.stream = streamMap(src, r, stream, opts)
 		return src, nil
 	} else {
 		d, mws, err = mapping.FromReader(r, opts)
@@ -434,6 +448,48 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	src.dir = d
 	src.warnings = append(src.warnings, mws...)
 	return src, nil
+}
+
+// streamMap returns the writer of output to (json, csv, xlsx, oc4users) from the ODM
+// stream r (its header read) of src: each user is written as it is built, so that memory
+// does not grow with the users (see mapping.WriteJSON). The CSV and XLSX template without
+// --study read the input twice (once to find the study).
+func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options) func(io.Writer) ([]mapping.Warning, error) {
+	last := r
+	open := func() (*odm.Reader, error) {
+		if r != nil {
+			r = nil
+			return last, nil
+		}
+		rr, err := src.reread()
+		if err != nil {
+			return nil, err
+		}
+		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name})
+		return last, nil
+	}
+	return func(w io.Writer) ([]mapping.Warning, error) {
+		var mws []mapping.Warning
+		var err error
+		switch to {
+		case "json":
+			mws, err = mapping.WriteJSON(w, r, opts)
+		case "csv":
+			mws, err = mapping.WriteClinicalOneCSVFrom(w, open, opts)
+		case "xlsx":
+			mws, err = mapping.WriteClinicalOneXLSXFrom(w, open, opts)
+		case "oc4users":
+			mws, err = mapping.WriteOC4UsersFrom(w, r, opts)
+		default:
+			return nil, fmt.Errorf("internal error: no streaming map --to %s", to)
+		}
+		// The reader's warnings come first, as when the directory is read before writing.
+		var ws []mapping.Warning
+		for _, x := range last.Warnings() {
+			ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		}
+		return append(ws, mws...), err
+	}
 }
 
 // printMapWarnings lists mapping warnings on stderr in the diagnostic format.

@@ -341,3 +341,32 @@ func TestMapDirectoryJSONStrict(t *testing.T) {
 		})
 	}
 }
+
+// TestMapSpecWithStreamedOutputs: the outputs written while reading (json, the tables)
+// take the whole directory when a spec is applied or a spec template is asked for, so
+// that the spec is applied (it was ignored by --to json, and --spec-template failed with
+// "no directory").
+func TestMapSpecWithStreamedOutputs(t *testing.T) {
+	in := filepath.Join("..", "..", "examples", "migration-spec", "inform-export.xml")
+	spec := filepath.Join("..", "..", "examples", "migration-spec", "spec.csv")
+	for _, to := range []string{"json", "csv", "oc4users"} {
+		code, plain, errs := mapRun(t, "", "--to", to, in)
+		if code != 0 {
+			t.Fatalf("--to %s: exit %d: %s", to, code, errs)
+		}
+		code, mapped, errs := mapRun(t, "", "--to", to, "--spec", spec, in)
+		if code != 0 {
+			t.Fatalf("--to %s --spec: exit %d: %s", to, code, errs)
+		}
+		if mapped == plain {
+			t.Errorf("--to %s: the spec changed nothing", to)
+		}
+		if to == "csv" && !strings.Contains(mapped, "Site User") {
+			t.Errorf("--to csv --spec: no role of the spec in:\n%s", mapped)
+		}
+		code, tmpl, errs := mapRun(t, "", "--to", to, "--spec-template", in)
+		if code != 0 || !strings.HasPrefix(tmpl, "Kind,Study,Scope,Source,Target") {
+			t.Errorf("--to %s --spec-template: exit %d: %s%s", to, code, errs, tmpl)
+		}
+	}
+}
