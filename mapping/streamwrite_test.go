@@ -91,13 +91,17 @@ func TestStreamWritersMatch(t *testing.T) {
 				}
 				return ws, err
 			}},
-		{"xlsx", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) { return WriteClinicalOneXLSX(w, d, o) },
+		{"xlsx", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) {
+			return WriteClinicalOneXLSX(w, d, o)
+		},
 			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) {
 				calls := 0
 				return WriteClinicalOneXLSXFrom(w, open(data, &calls), o)
 			}},
 		{"oc4users", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) { return WriteOC4Users(w, d, o) },
-			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) { return WriteOC4UsersFrom(w, reader(data), o) }},
+			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) {
+				return WriteOC4UsersFrom(w, reader(data), o)
+			}},
 	}
 	compared := map[string]int{}
 	for name, data := range streamInputs(t) {
