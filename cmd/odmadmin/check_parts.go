@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/validate"
@@ -22,24 +21,54 @@ type partScan struct {
 	vendor bool
 }
 
-var (
-	studyTag    = regexp.MustCompile(`<([A-Za-z_][\w.-]*:)?Study[\s>/]`)
-	locationTag = regexp.MustCompile(`<([A-Za-z_][\w.-]*:)?Location[\s>/]`)
-)
-
 func (p *partScan) Write(b []byte) (int, error) {
 	if p.study && p.location && p.vendor {
 		return len(b), nil
 	}
 	buf := append(p.tail, b...)
-	p.study = p.study || studyTag.Match(buf)
-	p.location = p.location || locationTag.Match(buf)
+	p.study = p.study || hasStartTag(buf, "Study")
+	p.location = p.location || hasStartTag(buf, "Location")
 	p.vendor = p.vendor || bytes.Contains(buf, []byte(odm.NSRave)) || bytes.Contains(buf, []byte(odm.NSInForm))
 	// Keep enough of the end for a tag split across two writes.
 	keep := min(len(buf), 128)
 	p.tail = append(p.tail[:0], buf[len(buf)-keep:]...)
 	return len(b), nil
 }
+
+// hasStartTag reports whether b holds a start tag <local or <prefix:local followed by white
+// space, ">" or "/". It looks for local with bytes.Index and checks the few bytes around
+// each hit: a regular expression over every byte of a large export cost seconds.
+func hasStartTag(b []byte, local string) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(local))
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		end := i + len(local)
+		if i == 0 || end >= len(b) || !isTagEnd(b[end]) {
+			continue
+		}
+		j := i - 1
+		if b[j] == ':' {
+			// A prefix: name characters back to the "<", the first a letter or "_".
+			k := j
+			for k > 0 && isNameChar(b[k-1]) {
+				k--
+			}
+			if k == j || k == 0 || !isNameStart(b[k]) {
+				continue
+			}
+			j = k - 1
+		}
+		if b[j] == '<' {
+			return true
+		}
+	}
+}
+
+func isTagEnd(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' }
 
 // scanParts returns r teed through a partScan.
 func scanParts(r io.Reader) (io.Reader, *partScan) {

@@ -254,3 +254,28 @@ func TestCheckStdinTwoPasses(t *testing.T) {
 		t.Errorf("stdin:\n%s\nfile:\n%s", fromStdin, want)
 	}
 }
+
+// TestHasStartTag pins what counts as a Study start tag for a partial export.
+func TestHasStartTag(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		want   bool
+		reason string
+	}{
+		{`<Study OID="S">`, true, "a plain start tag"},
+		{`<odm:Study>`, true, "a prefixed start tag"},
+		{"<Study\n OID=\"S\"/>", true, "a line break after the name"},
+		{`<Study/>`, true, "an empty element"},
+		{`<AdminData StudyOID="S">`, false, "an attribute name that starts with Study"},
+		{`<pf:StudyLocale>`, false, "a longer element name"},
+		{`</Study>`, false, "an end tag alone"},
+		{`Study `, false, "the word in text"},
+		{`<1x:Study>`, false, "a prefix starting with a digit"},
+		{`<:Study>`, false, "an empty prefix"},
+		{`<Study`, false, "cut at the end: the next write completes it"},
+	} {
+		if got := hasStartTag([]byte(tc.in), "Study"); got != tc.want {
+			t.Errorf("%q: %v, want %v (%s)", tc.in, got, tc.want, tc.reason)
+		}
+	}
+}
