@@ -68,7 +68,9 @@ func hasStartTag(b []byte, local string) bool {
 	}
 }
 
-func isTagEnd(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' }
+func isTagEnd(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/'
+}
 
 // scanParts returns r teed through a partScan.
 func scanParts(r io.Reader) (io.Reader, *partScan) {
