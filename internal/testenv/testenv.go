@@ -111,3 +111,25 @@ func Shared(tb testing.TB, rel string) string {
 	}
 	return p
 }
+
+// LibreOfficeEnv names the environment variable that makes a missing LibreOffice a test
+// failure. It is separate from RequireEnv: CI does not install LibreOffice (about 280 MB
+// and over two minutes of apt-get), so RequireEnv alone must not fail for it.
+const LibreOfficeEnv = "ODMADMIN_REQUIRE_LIBREOFFICE"
+
+// LibreOffice returns the path of LibreOffice's soffice (or libreoffice) or skips the test,
+// saying how to install it; with LibreOfficeEnv set it fails instead.
+func LibreOffice(tb testing.TB) string {
+	tb.Helper()
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	const what = "LibreOffice (soffice) not found on PATH (apt-get install --no-install-recommends libreoffice-calc-nogui)"
+	if os.Getenv(LibreOfficeEnv) != "" {
+		tb.Fatalf("%s is required because %s is set", what, LibreOfficeEnv)
+	}
+	tb.Skipf("skipping: %s (set %s=1 to make this a failure)", what, LibreOfficeEnv)
+	return ""
+}
