@@ -54,6 +54,22 @@ func (s *spec) kid(local string) (kidSpec, int, bool) {
 	return kidSpec{}, -1, false
 }
 
+// kidFrom is kid searching from position from on first: children mostly come in schema
+// order, so the search usually ends at once.
+func (s *spec) kidFrom(local string, from int) (kidSpec, int, bool) {
+	for i := from; i < len(s.kids); i++ {
+		if s.kids[i].name == local {
+			return s.kids[i], i, true
+		}
+	}
+	for i := 0; i < from && i < len(s.kids); i++ {
+		if s.kids[i].name == local {
+			return s.kids[i], i, true
+		}
+	}
+	return kidSpec{}, -1, false
+}
+
 func (s *spec) attr(space, local string) (attrSpec, bool) {
 	for _, a := range s.attrs {
 		if a.name == local && a.space == space {

@@ -127,7 +127,7 @@ func (r *Reader) Next() (Node, error) {
 				}
 				return e, nil
 			case tText:
-				if !isBlank(tk.data) {
+				if !tk.blank {
 					if err := r.s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside AdminData", tk.line, tk.col); err != nil {
 						r.err = err
 						break

@@ -81,6 +81,7 @@ type token struct {
 	attrs []Attr // tStart
 	data  string // tText
 	cdata bool   // tText
+	blank bool   // tText: data is white space only
 	other Node   // tOther: *Comment, *ProcInst, *Directive
 	line  int
 	col   int
@@ -200,11 +201,12 @@ func (s *scanner) next() (*token, error) {
 		s.empty = s.xs.Empty()
 	case xmlscan.Text:
 		tk.kind = tText
-		tk.data = s.str(s.xs.Data())
+		tk.data, tk.blank = s.str(s.xs.Data())
 	case xmlscan.CDATA:
 		tk.kind = tText
 		tk.data = s.ar.strs.str(s.xs.Data())
 		tk.cdata = true
+		tk.blank = isBlank(tk.data)
 	case xmlscan.Comment:
 		tk.kind, tk.other = tOther, &Comment{Data: s.ar.strs.str(s.xs.Data())}
 	case xmlscan.ProcInst:
@@ -241,28 +243,34 @@ const indents = "\n                                                             
 	"                                                                "
 
 // str converts character data to a string, sharing the strings of white-space runs that
-// repeat (indentation), which are most of the text tokens of a pretty-printed export.
-func (s *scanner) str(b []byte) string {
+// repeat (indentation), which are most of the text tokens of a pretty-printed export. It
+// also reports whether the text is white space only.
+func (s *scanner) str(b []byte) (string, bool) {
 	if len(b) > 0 && len(b) <= len(indents) && b[0] == '\n' {
 		i := 1
 		for i < len(b) && b[i] == ' ' {
 			i++
 		}
 		if i == len(b) {
-			return indents[:len(b)]
+			return indents[:len(b)], true
 		}
 	}
-	if len(b) <= 64 && len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\r' || b[0] == '\t') {
-		if v, ok := s.wsCache[string(b)]; ok {
-			return v
+	if len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\r' || b[0] == '\t') {
+		if len(b) <= 64 {
+			if v, ok := s.wsCache[string(b)]; ok {
+				return v, true
+			}
 		}
-		if isBlank(string(b)) && len(s.wsCache) < 256 {
-			v := string(b)
-			s.wsCache[v] = v
-			return v
+		if isBlank(string(b)) {
+			if len(b) <= 64 && len(s.wsCache) < 256 {
+				v := string(b)
+				s.wsCache[v] = v
+				return v, true
+			}
+			return s.ar.strs.str(b), true
 		}
 	}
-	return s.ar.strs.str(b)
+	return s.ar.strs.str(b), false
 }
 
 // tokenError turns a scanner error into a positioned *Error wrapping this package's
@@ -394,6 +402,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 	}()
 	std := 0        // standard child elements read so far
 	maxKi := 0      // highest schema position of a standard child so far
+	lastKi := 0     // schema position of the last standard child: the next is usually there or after
 	var seen uint64 // single text children already read, by field id
 	first := true
 	ws := ""
@@ -439,8 +448,12 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 				text.WriteString(tk.data)
 				lay = append(lay, entry{kind: eExt, ws: ws, node: tk.textNode()})
 				ws = ""
-			case isBlank(tk.data) && !tk.cdata:
-				ws += tk.data
+			case tk.blank && !tk.cdata:
+				if ws == "" {
+					ws = tk.data // the usual single run: no concatenation call
+				} else {
+					ws += tk.data
+				}
 			default:
 				if err := s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside "+sp.name, tk.line, tk.col); err != nil {
 					return err
@@ -452,7 +465,10 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			lay = s.addExt(x, lay, ws, tk.other, std)
 			ws = ""
 		case tStart:
-			k, _, ok := sp.kid(tk.name.Local)
+			k, ki, ok := sp.kidFrom(tk.name.Local, lastKi)
+			if ok {
+				lastKi = ki
+			}
 			if !ok || tk.name.Space != s.odmNS || (k.kind == kText && seen&(1<<uint(k.field)) != 0) || (k.kind == kOne && m.oneGet(k.field) != nil) {
 				e, err := s.readRawToken(tk)
 				if err != nil {

@@ -143,6 +143,8 @@ type Scanner struct {
 	dec       []byte
 	decSpans  [][2]int32 // decoded attribute values: their span in dec, start -1 when raw
 	rawQNames []int32    // per attribute: end of prefix (colon index) relative to name start, -1 if none
+	nsAttrs   int        // attributes of the current tag whose name begins with "xmlns"
+	pfxAttrs  int        // attributes of the current tag with a prefix
 
 	state    docState
 	doctype  bool
@@ -636,6 +638,7 @@ func (s *Scanner) lexStart() (Kind, error) {
 	s.attrs = s.attrs[:0]
 	s.decSpans = s.decSpans[:0]
 	s.rawQNames = s.rawQNames[:0]
+	s.nsAttrs, s.pfxAttrs = 0, 0
 	s.dec = s.dec[:0]
 	empty := false
 	for {
@@ -741,6 +744,10 @@ func (s *Scanner) lexStart() (Kind, error) {
 		rc := int32(-1)
 		if acolon >= 0 {
 			rc = int32(acolon - an)
+			s.pfxAttrs++
+		}
+		if aEnd-an >= 5 && string(b[an:an+5]) == "xmlns" {
+			s.nsAttrs++
 		}
 		s.rawQNames = append(s.rawQNames, rc)
 		s.attrs = append(s.attrs, a)
@@ -775,6 +782,51 @@ func (s *Scanner) lexStart() (Kind, error) {
 // checks its attributes are unique and opens it.
 func (s *Scanner) pushElement(qname []byte, colon int) error {
 	mark := len(s.ns)
+	if s.nsAttrs > 0 {
+		if err := s.declare(); err != nil {
+			return err
+		}
+	}
+	s.name.Prefix, s.name.Local = nil, qname
+	if colon >= 0 {
+		s.name.Prefix, s.name.Local = qname[:colon], qname[colon+1:]
+	}
+	space, ok := s.lookup(s.name.Prefix)
+	if !ok {
+		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+	}
+	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark, colon: colon, space: space})
+	s.names = append(s.names, qname...)
+	s.name.Space = space
+	if s.pfxAttrs > 0 {
+		if err := s.resolveAttrs(); err != nil {
+			return err
+		}
+	}
+	return s.checkUnique()
+}
+
+// resolveAttrs sets the namespace of the current tag's prefixed attributes.
+func (s *Scanner) resolveAttrs() error {
+	for i := range s.attrs {
+		a := &s.attrs[i]
+		if a.Space == NSXMLNS || len(a.Prefix) == 0 {
+			continue
+		}
+		if string(a.Prefix) == "xmlns" {
+			continue
+		}
+		u, ok := s.lookup(a.Prefix)
+		if !ok {
+			return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+		}
+		a.Space = u
+	}
+	return nil
+}
+
+// declare adds the namespace declarations among the current tag's attributes to the scope.
+func (s *Scanner) declare() error {
 	for i := range s.attrs {
 		a := &s.attrs[i]
 		switch {
@@ -802,32 +854,7 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 			a.Space = NSXMLNS
 		}
 	}
-	s.name.Prefix, s.name.Local = nil, qname
-	if colon >= 0 {
-		s.name.Prefix, s.name.Local = qname[:colon], qname[colon+1:]
-	}
-	space, ok := s.lookup(s.name.Prefix)
-	if !ok {
-		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
-	}
-	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark, colon: colon, space: space})
-	s.names = append(s.names, qname...)
-	s.name.Space = space
-	for i := range s.attrs {
-		a := &s.attrs[i]
-		if a.Space == NSXMLNS || len(a.Prefix) == 0 {
-			continue
-		}
-		if string(a.Prefix) == "xmlns" {
-			continue
-		}
-		u, ok := s.lookup(a.Prefix)
-		if !ok {
-			return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
-		}
-		a.Space = u
-	}
-	return s.checkUnique()
+	return nil
 }
 
 func (s *Scanner) checkUnique() error {
