@@ -13,7 +13,6 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
 
-	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -376,115 +375,6 @@ func localOnly(s string) bool {
 	return true
 }
 
-// recordReader reads a document record by record. Each record comes with its ancestors'
-// start tags as written, so that a parser sees the namespaces in scope. It splits with
-// the xmlscan tokenizer and cuts each record's bytes out of the input by its offsets.
-type recordReader struct {
-	sc   *xmlscan.Scanner
-	in   *capture
-	read *atomic.Int64
-
-	rootName string // the root's name as written (prefix:local)
-	rootTag  []byte // the root start tag
-	rootNS   string // the root's namespace
-	adName   string
-	adTag    []byte // the start tag of the AdminData the reader is in, or nil
-}
-
-// capture keeps the bytes the tokenizer reads from base on.
-type capture struct {
-	buf  []byte
-	base int64 // input offset of buf[0]
-}
-
-func (c *capture) Write(p []byte) (int, error) {
-	c.buf = append(c.buf, p...)
-	return len(p), nil
-}
-
-// slice returns the input between two offsets; both must be at or after base.
-func (c *capture) slice(from, to int64) []byte { return c.buf[from-c.base : to-c.base] }
-
-// drop forgets the input before offset at.
-func (c *capture) drop(at int64) {
-	n := copy(c.buf, c.buf[at-c.base:])
-	c.buf = c.buf[:n]
-	c.base = at
-}
-
-func newRecordReader(r io.Reader, read *atomic.Int64, opts odm.ReadOptions) *recordReader {
-	c := &capture{}
-	sc := xmlscan.New(io.TeeReader(r, c), xmlscan.Options{MaxDepth: opts.MaxDepth, MaxTokenBytes: opts.MaxTokenBytes, MaxInputBytes: opts.MaxInputBytes})
-	return &recordReader{sc: sc, in: c, read: read}
-}
-
-func qualified(n *xmlscan.Name) string {
-	if len(n.Prefix) == 0 {
-		return string(n.Local)
-	}
-	return string(n.Prefix) + ":" + string(n.Local)
-}
-
-// next returns the next record as a small document: the root's and AdminData's start tags,
-// the record, and their end tags. It returns io.EOF after the last record.
-func (r *recordReader) next() ([]byte, error) {
-	for {
-		start := r.sc.InputOffset()
-		kind, err := r.sc.Next()
-		if err != nil {
-			return nil, err
-		}
-		end := r.sc.InputOffset()
-		if kind != xmlscan.StartElement {
-			if kind == xmlscan.EndElement && r.sc.Depth() == 1 {
-				r.adTag = nil
-			}
-			r.drop(end)
-			continue
-		}
-		switch n := r.sc.Name(); {
-		case r.sc.Depth() == 1:
-			r.rootName, r.rootTag, r.rootNS = qualified(n), bytes.Clone(r.in.slice(start, end)), n.Space
-			r.drop(end)
-		case r.sc.Depth() == 2 && n.Space == r.rootNS && string(n.Local) == "AdminData":
-			r.adName, r.adTag = qualified(n), bytes.Clone(r.in.slice(start, end))
-			r.drop(end)
-		default:
-			depth := r.sc.Depth()
-			for r.sc.Depth() >= depth {
-				if _, err := r.sc.Next(); err != nil {
-					if err == io.EOF {
-						err = io.ErrUnexpectedEOF
-					}
-					return nil, err
-				}
-			}
-			return r.wrap(r.in.slice(start, r.sc.InputOffset())), nil
-		}
-	}
-}
-
-func (r *recordReader) drop(at int64) {
-	r.in.drop(at)
-	r.read.Store(at) // for the automatic time limit
-}
-
-// wrap puts a record into its ancestors and forgets the input read so far.
-func (r *recordReader) wrap(record []byte) []byte {
-	doc := make([]byte, 0, len(r.rootTag)+len(r.adTag)+len(record)+len(r.rootName)+len(r.adName)+8)
-	doc = append(doc, r.rootTag...)
-	if r.adTag != nil {
-		doc = append(doc, r.adTag...)
-	}
-	doc = append(doc, record...)
-	if r.adTag != nil {
-		doc = append(doc, "</"+r.adName+">"...)
-	}
-	doc = append(doc, "</"+r.rootName+">"...)
-	r.drop(r.sc.InputOffset())
-	return doc
-}
-
 // utf8Input reports whether a document that starts with head is UTF-8 (or ASCII), which
 // the record reader needs; other encodings go the whole-document way.
 func utf8Input(head []byte) bool {
@@ -568,7 +458,7 @@ func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.In
 	found := false
 	bw := bufio.NewWriterSize(w, 64<<10)
 	for {
-		rec, err := rr.next()
+		doc, err := rr.next()
 		if err == io.EOF {
 			break
 		}
@@ -582,10 +472,6 @@ func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.In
 			if x, err = compileXPath(expr, ns); err != nil {
 				return false, err
 			}
-		}
-		doc, err := xmlquery.Parse(bytes.NewReader(rec))
-		if err != nil {
-			return false, err
 		}
 		nav := &budgetNav{xmlquery.CreateXPathNavigator(doc), budget}
 		if count {

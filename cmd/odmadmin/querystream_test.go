@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -261,5 +263,161 @@ func TestQueryTimeoutCountsEvaluationOnly(t *testing.T) {
 		if code != 0 || out == "" {
 			t.Errorf("%s over a slow input: exit %d, stdout %q, stderr %q", expr, code, out, stderr)
 		}
+	}
+}
+
+// randomQueryDoc writes a small ODM document meant to exercise what the record path's tree
+// builder reproduces of xmlquery's parser: prefixed and default ODM namespaces, a prefix
+// declared twice for one namespace, declarations inside records, vendor attributes,
+// xml:lang, comments, CDATA, processing instructions, references and literal tabs and
+// line breaks in attribute values and text, records outside AdminData. All names are
+// fictitious.
+func randomQueryDoc(rng *rand.Rand) string {
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	var b strings.Builder
+	if rng.IntN(2) == 0 {
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	}
+	// o is the prefix of ODM elements ("" for the default namespace).
+	o := pick("", "", "o", "odm")
+	q := func(local string) string {
+		if o == "" {
+			return local
+		}
+		return o + ":" + local
+	}
+	decl := ` xmlns="` + odm.NS13 + `"`
+	if o != "" {
+		decl = ` xmlns:` + o + `="` + odm.NS13 + `"`
+		if rng.IntN(3) == 0 {
+			decl += ` xmlns="` + odm.NS13 + `"` // the same namespace also as the default
+		}
+	}
+	vendor := pick("pf", "mdsol", "v")
+	vendorNS := map[string]string{"pf": odm.NSInForm, "mdsol": odm.NSRave, "v": odm.NSInForm}[vendor]
+	b.WriteString("<" + q("ODM") + decl + ` xmlns:` + vendor + `="` + vendorNS + `" FileOID="F" FileType="Snapshot" ODMVersion="1.3.2" CreationDateTime="2026-01-01T00:00:00Z">` + "\n")
+	texts := []string{"Ann", "a &amp; b", "x&#9;y", "line\r\nbreak", "tab\there", "&lt;tag&gt;", "caf\u00e9", "  ", "user000007", "&#x41;&#66;"}
+	values := []string{"Yes", "No", "a\tb", "a\nb", "a&#10;b", "a&#9;b", "q&quot;q", "x\r\ny", "  sp  ", "S1"}
+	adminData := false
+	for r := 0; r < 2+rng.IntN(4); r++ {
+		if !adminData && rng.IntN(4) != 0 {
+			b.WriteString("<" + q("AdminData") + pick("", ` StudyOID="S"`) + ">\n")
+			adminData = true
+		}
+		switch rng.IntN(6) {
+		case 0:
+			b.WriteString("<!-- a comment -->\n")
+		case 1:
+			b.WriteString("<?odmadmin-test a=1 b='2'?>")
+		}
+		user := q("User")
+		inner := ""
+		if rng.IntN(4) == 0 {
+			// A second prefix for a namespace already mapped, declared inside the record.
+			p2 := pick("n2", "o", vendor)
+			ns2 := pick(odm.NS13, vendorNS)
+			inner = ` xmlns:` + p2 + `="` + ns2 + `"`
+			if rng.IntN(2) == 0 {
+				user = p2 + ":User"
+				if ns2 != odm.NS13 {
+					user = q("User")
+				}
+			}
+		}
+		if !adminData {
+			user = q(pick("User", "Location"))
+		}
+		b.WriteString("<" + user + inner + ` OID="U` + strconv.Itoa(r) + `"`)
+		for range rng.IntN(3) {
+			b.WriteString(" " + vendor + `:A` + strconv.Itoa(rng.IntN(3)) + `X="` + values[rng.IntN(len(values))] + `"`)
+			break
+		}
+		if rng.IntN(3) == 0 {
+			b.WriteString(` xml:lang="en"`)
+		}
+		b.WriteString(">")
+		for range 1 + rng.IntN(4) {
+			child := pick("LoginName", "Email", "FirstName", "LastName", "Address")
+			b.WriteString(pick("", "\n  ") + "<" + q(child))
+			if rng.IntN(3) == 0 {
+				b.WriteString(" " + vendor + `:N="` + values[rng.IntN(len(values))] + `"`)
+			}
+			switch rng.IntN(6) {
+			case 0:
+				b.WriteString("/>")
+				continue
+			case 1:
+				b.WriteString("><![CDATA[" + pick("c<d", "", "user000007", "x\r\ny") + "]]></" + q(child) + ">")
+				continue
+			case 2:
+				b.WriteString(">" + texts[rng.IntN(len(texts))] + "<!--c-->" + texts[rng.IntN(len(texts))] + "</" + q(child) + ">")
+				continue
+			case 3:
+				b.WriteString("><" + vendor + `:Note xmlns:n3="` + vendorNS + `" n3:k="` + values[rng.IntN(len(values))] + `">` + texts[rng.IntN(len(texts))] + "</" + vendor + ":Note></" + q(child) + ">")
+				continue
+			}
+			b.WriteString(">" + texts[rng.IntN(len(texts))] + "</" + q(child) + ">")
+		}
+		b.WriteString("</" + user + ">\n")
+		if adminData && rng.IntN(4) == 0 {
+			b.WriteString("</" + q("AdminData") + ">\n")
+			adminData = false
+		}
+	}
+	if adminData {
+		b.WriteString("</" + q("AdminData") + ">\n")
+	}
+	b.WriteString("</" + q("ODM") + ">\n")
+	return b.String()
+}
+
+// randomRecordPath returns a record path expression over the random documents.
+func randomRecordPath(rng *rand.Rand) string {
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	first := pick("//odm:User", "//User", "//odm:Location", "//odm:LoginName", "//pf:Note", "//mdsol:Note", "//odm:Email", "//n2:User")
+	pred := pick("", "", "[@OID='U1']", "[odm:LoginName='user000007']", "[odm:Email]", "[not(odm:Email)]",
+		"[@pf:A0X]", "[contains(., 'a')]", "[@xml:lang='en']", "[.//pf:Note]", "[odm:FirstName='x\ty']", "[starts-with(@OID, 'U')]")
+	step := pick("", "", "/odm:LoginName", "/odm:*", "/@*", "/@pf:*", "/@mdsol:*", "//text()", "/node()", "/comment()", "/*",
+		"/@xml:lang", "//@n3:k", "/odm:Email/@pf:N", "/processing-instruction()", "//*[local-name()='Note']", "/LoginName")
+	expr := first + pred + step
+	if rng.IntN(5) == 0 {
+		expr = "count(" + expr + ")"
+	}
+	return expr
+}
+
+// TestQueryStreamSameAsTreeRandom compares the record path with the whole-document path on
+// random documents and random record path expressions.
+func TestQueryStreamSameAsTreeRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 2026))
+	ns := func() map[string]string {
+		return map[string]string{"odm": odm.NS13, "pf": odm.NSInForm, "mdsol": odm.NSRave, "OpenClinica": odm.NSOpenClinica, "n2": odm.NS13, "n3": odm.NSInForm, "xml": odm.NSXML}
+	}
+	results := 0
+	for i := range 300 {
+		data := []byte(randomQueryDoc(rng))
+		for range 8 {
+			expr := randomRecordPath(rng)
+			count, ok := recordPath(expr)
+			if !ok {
+				t.Fatalf("%q is not a record path", expr)
+			}
+			text := rng.IntN(2) == 0
+			var stream bytes.Buffer
+			found, err := streamQuery(&stream, bytes.NewReader(data), odm.ReadOptions{}, expr, ns(), false, count, text, 0)
+			if err != nil {
+				t.Fatalf("doc %d: %q: stream: %v\n%s", i, expr, err, data)
+			}
+			want, wantFound := treeQuery(t, data, expr, ns(), text)
+			if stream.String() != want || found != wantFound {
+				t.Fatalf("doc %d: %q (text %v): record by record\n%q (found %v)\nwhole tree\n%q (found %v)\ndocument:\n%s", i, expr, text, stream.String(), found, want, wantFound, data)
+			}
+			if found && want != "0\n" {
+				results++
+			}
+		}
+	}
+	if results < 300 {
+		t.Fatalf("only %d of 2400 evaluations found something: the test compares too little", results)
 	}
 }
