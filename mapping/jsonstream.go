@@ -40,8 +40,7 @@ type jsonUsers struct {
 	w   io.Writer
 	d   *Directory
 	n   int
-	buf bytes.Buffer
-	enc *json.Encoder
+	enc userJSON
 }
 
 // shellJSON returns the JSON of d without its users and where the users' array is in it
@@ -72,25 +71,20 @@ func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
 	if _, err := w.Write(head[:i]); err != nil {
 		return nil, err
 	}
-	j := &jsonUsers{w: w, d: d}
-	j.enc = json.NewEncoder(&j.buf)
-	j.enc.SetIndent("    ", "  ")
-	return j, nil
+	return &jsonUsers{w: w, d: d, enc: userJSON{prefix: "    "}}, nil
 }
 
 func (j *jsonUsers) user(u *User) error {
-	j.buf.Reset()
+	e := &j.enc
+	e.b = e.b[:0]
 	if j.n == 0 {
-		j.buf.WriteString("\n    ")
+		e.b = append(e.b, "\n    "...)
 	} else {
-		j.buf.WriteString(",\n    ")
+		e.b = append(e.b, ",\n    "...)
 	}
 	j.n++
-	if err := j.enc.Encode(u); err != nil {
-		return err
-	}
-	j.buf.Truncate(j.buf.Len() - 1) // Encode ends with a newline
-	_, err := j.w.Write(j.buf.Bytes())
+	e.user(u)
+	_, err := j.w.Write(e.b)
 	return err
 }
 
