@@ -214,6 +214,11 @@ var mutations = []func(r *rand.Rand, d *mapping.Directory, u *mapping.User){
 		u.Picture = &mapping.Picture{File: []string{"", "a.png"}[r.IntN(2)]}
 	},
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.External = !u.External },
+	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) {
+		for i := range u.Assignments {
+			u.Assignments[i].To = []string{"2020-01-01", "2999-01-01", " 2020-01-01"}[r.IntN(3)] // access ended, or not
+		}
+	},
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.Category = mapping.CategorySupport },
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.Locale = "fr-FR" },
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) {
@@ -314,6 +319,11 @@ func TestCompareSidesEachMutation(t *testing.T) {
 	for i, m := range mutations {
 		a, b := readBytes(t, base), readBytes(t, base)
 		m(rand.New(rand.NewPCG(uint64(i), 1)), b, b.Users[7])
+		if i%2 == 1 {
+			// B as a Clinical One template, which lists current users only: a user it
+			// lacks who is not current is no change, a user current on one side only is.
+			b.Source.Vendor = mapping.ProfileClinicalOne
+		}
 		for name, opts := range optionSets {
 			for _, align := range []bool{false, true} {
 				want := wantSides(a, b, opts, align)
