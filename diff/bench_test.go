@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -142,4 +143,19 @@ func BenchmarkCompareVsDecode(b *testing.B) {
 	b.ReportMetric(float64(cmp)/float64(dec), "compare/decode")
 	b.ReportMetric(float64(cmp.Nanoseconds())/float64(b.N)/float64(*benchUsers), "compare-ns/user")
 	b.ReportMetric(float64(dec.Nanoseconds())/float64(b.N)/float64(*benchUsers), "decode-ns/user")
+}
+
+// BenchmarkCompareSides compares the same two directories through CompareSides: a
+// fingerprint per user on each side, then Compare of the users that differ (about 2%).
+// The command reads each export twice on top of this.
+func BenchmarkCompareSides(b *testing.B) {
+	_, da, db := benchInput(b)
+	b.ResetTimer()
+	for range b.N {
+		ch, err := diff.CompareSides(context.Background(), diff.DirectorySide(da), diff.DirectorySide(db), diff.SidesOptions{})
+		if err != nil || len(ch) == 0 {
+			b.Fatalf("%d changes, %v", len(ch), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(*benchUsers), "ns/user")
 }
