@@ -456,6 +456,7 @@ func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[
 		if name == "" {
 			w.add(CodeInvalidValue, "CSV/Study Role", who, "the user has no role in the study; the required Study Role is left empty")
 		}
+		warnVerbatimRole(&w, "CSV/Study Role", ProfileClinicalOne, u, role, name, ScopeSite)
 		siteCell := strings.Join(sites, "; ")
 		if all {
 			siteCell = allWord

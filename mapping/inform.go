@@ -151,7 +151,7 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 	var want []string
 	rights := ""
 	if hasRole {
-		rights = w.rightsGroup(w.roleName(role, scope), subject)
+		rights = w.rightsGroup(w.roleName(u, role, scope), subject)
 	}
 	for _, g := range u.Groups {
 		switch {

@@ -236,6 +236,9 @@ type Source struct {
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.
 	recs []record
+	// rolesFor is the profile a migration spec with role rules mapped the user's roles
+	// for (Spec.Apply), so that their names are that target's, not Vendor's.
+	rolesFor Profile
 }
 
 // ID returns the original identifier called name: IDs[name], else the value of the vendor

@@ -304,15 +304,24 @@ func writeOC4Users(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning
 		}
 		foreign := u.Source == nil || (u.Source.Vendor != ProfileOC4Users && u.Source.Vendor != ProfileOpenClinica)
 		var rows [][]string
+		var verbatim []string // role names reported for u
+		// A migration spec's names are written as it says, never swapped for display names.
+		mapped := u.Source != nil && roleVendor(u.Source.rolesFor) == ProfileOpenClinica
 		for _, a := range u.Assignments {
 			if opts.Study != "" && a.Study != "" && a.Study != opts.Study {
 				continue
 			}
 			role := a.Role.Name
-			if foreign && a.Role.Canonical != "" && a.Role.Canonical != RoleOther {
+			if foreign && !mapped && a.Role.Canonical != "" && a.Role.Canonical != RoleOther {
 				if n := DefaultRoleName(ProfileOpenClinica, a.Role.Canonical, a.Scope); n != "" && n != role {
 					w.add(CodeApproximated, "table/Role", subject, "another vendor's role is written by its OpenClinica display name")
 					role = n
+				}
+			}
+			if !slices.Contains(verbatim, role) {
+				if msg := roleVerbatim(ProfileOC4Users, u, a.Role, role, a.Scope); msg != "" {
+					verbatim = append(verbatim, role)
+					w.add(CodeRoleVerbatim, "table/Role", subject, msg)
 				}
 			}
 			created := attr("Created (UTC)")

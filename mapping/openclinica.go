@@ -23,7 +23,7 @@ func (openClinica) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	if _, ok := o.Attr(odm.NSOpenClinica, "UserRole"); ok {
 		want := ""
 		if f.hasRole {
-			want = w.roleName(f.role, f.scope)
+			want = w.roleName(u, f.role, f.scope)
 		}
 		setExt(&o.Ext, odm.NSOpenClinica, "UserRole", want)
 	} else if f.hasRole {

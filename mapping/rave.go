@@ -43,7 +43,7 @@ func (rave) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	}
 	want := ""
 	if hasRole {
-		want = w.roleName(role, f.scope)
+		want = w.roleName(u, role, f.scope)
 	}
 	if cur, _ := o.Attr(odm.NSRave, "UserRole"); cur != want {
 		setExt(&o.Ext, odm.NSRave, "UserRole", want)

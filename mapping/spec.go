@@ -363,6 +363,11 @@ type roleUse struct {
 func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
 	unmapped := map[roleUse]map[*User]bool{}
 	for _, u := range d.Users {
+		if len(s.Roles) > 0 && u.Source != nil {
+			// The roles are the target's now: a role no rule maps is this function's
+			// CodeUnmapped warning, not the writer's CodeRoleVerbatim.
+			u.Source.rolesFor = target
+		}
 		for i := range u.Assignments {
 			a := &u.Assignments[i]
 			r := s.roleRule(a)

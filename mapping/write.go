@@ -72,6 +72,13 @@ type writer struct {
 	// locationless holds the sites written without a Location (see locations.go); built
 	// on first use.
 	locationless map[string]bool
+	// verbatim holds the users and role names reported as CodeRoleVerbatim.
+	verbatim map[verbatimKey]bool
+}
+
+type verbatimKey struct {
+	u    *User
+	name string
 }
 
 // blockPlan is one AdminData to write.
@@ -614,8 +621,21 @@ func assignmentRole(as []Assignment) (Role, bool) {
 	return Role{}, false
 }
 
-func (w *writer) roleName(r Role, s Scope) string {
+// roleName is the name u's role r at scope s is written by: its own, else the target's
+// name for its canonical role. A name carried from another vendor is reported once per
+// user and name (see CodeRoleVerbatim), however many AdminData blocks write the user.
+func (w *writer) roleName(u *User, r Role, s Scope) string {
 	if r.Name != "" {
+		if msg := roleVerbatim(w.p, u, r, r.Name, s); msg != "" {
+			k := verbatimKey{u, r.Name}
+			if !w.verbatim[k] {
+				if w.verbatim == nil {
+					w.verbatim = map[verbatimKey]bool{}
+				}
+				w.verbatim[k] = true
+				w.warn.add(CodeRoleVerbatim, "Assignment/Role", "User "+u.ID, msg)
+			}
+		}
 		return r.Name
 	}
 	if n := DefaultRoleName(w.p, r.Canonical, s); n != "" {
