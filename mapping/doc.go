@@ -62,7 +62,11 @@
 // one system (Rave's Users.odm and Sites.odm), by the identity rules above. [AlignTo]
 // names one directory's sites and study in another's terms (by OID, number or name), as
 // "odmadmin diff" does before comparing. A [Spec] maps roles, sites, logins, start dates
-// and excluded users for a migration; [SpecTemplate] writes a starter spec.
+// and excluded users for a migration; [SpecTemplate] writes a starter spec. Without a
+// spec's role rules, a role written into another vendor under its source vendor's name
+// (an InForm rights group as a Clinical One Study Role or Rave mdsol:UserRole) is still
+// written as read, and reported as [CodeRoleVerbatim], once per role name with the users
+// it concerns, unless the name is the target's own for the role's canonical meaning.
 //
 // # Adding a vendor
 //

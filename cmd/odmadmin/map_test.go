@@ -370,3 +370,49 @@ func TestMapSpecWithStreamedOutputs(t *testing.T) {
 		}
 	}
 }
+
+// TestMapRoleVerbatim: an InForm role written into the Clinical One template under its
+// InForm name is one warning per role name on stderr (--strict: exit 1); a spec made
+// from --spec-template maps the roles and the warning goes; a same-vendor write has none.
+func TestMapRoleVerbatim(t *testing.T) {
+	line := mapInForm + `: warning mapping.role-verbatim: CSV/Study Role: InForm role "Site Investigator Rights" is written as it is into Clinical One, which may have no role of that name; say what it becomes in a migration spec: odmadmin map --spec-template --to csv IN > spec.csv, fill in Target, then map with --spec spec.csv (User ainvestigator)` + "\n"
+	code, out, errs := mapRun(t, "", "--to", "csv", mapInForm)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, line) {
+		t.Errorf("stderr lacks\n%s\nin\n%s", line, errs)
+	}
+	if n := strings.Count(errs, "warning mapping.role-verbatim:"); n != 3 {
+		t.Errorf("%d role-verbatim lines, want 3 (one per role name written: Site Investigator Rights, Sponsor CRA Rights, Trial Data Wranglers):\n%s", n, errs)
+	}
+	if !strings.Contains(out, ",Site Investigator Rights,") {
+		t.Errorf("the role is still written as read:\n%s", out)
+	}
+	if code, _, _ := mapRun(t, "", "--to", "csv", "--strict", mapInForm); code != 1 {
+		t.Errorf("--strict: exit %d, want 1", code)
+	}
+	if _, _, errs := mapRun(t, "", "--to", "odm", mapInForm); strings.Contains(errs, "role-verbatim") {
+		t.Errorf("InForm back into InForm warned:\n%s", errs)
+	}
+	code, spec, errs := mapRun(t, "", "--spec-template", "--to", "csv", mapInForm)
+	if code != 0 {
+		t.Fatalf("--spec-template: exit %d: %s", code, errs)
+	}
+	// Filling in the Target the template could not suggest, as its user would.
+	filled := strings.Replace(spec, "Trial Data Wranglers,,", "Trial Data Wranglers,Data Manager,", 1)
+	if filled == spec {
+		t.Fatalf("the template has no empty target for Trial Data Wranglers:\n%s", spec)
+	}
+	specFile := filepath.Join(t.TempDir(), "spec.csv")
+	if err := os.WriteFile(specFile, []byte(filled), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = mapRun(t, "", "--to", "csv", "--spec", specFile, mapInForm)
+	if code != 0 {
+		t.Fatalf("--spec: exit %d: %s", code, errs)
+	}
+	if strings.Contains(errs, "role-verbatim") || !strings.Contains(out, ",Site User,") {
+		t.Errorf("with the spec the roles are Clinical One's, unreported:\n%s\n%s", errs, out)
+	}
+}
