@@ -612,6 +612,9 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 // is one "\n"). The sheet writer keeps the rows in memory up to 16 MB, then in a
 // temporary file, until the workbook is written.
 func writeClinicalOneXLSX(w io.Writer, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+	// A workbook cell written as a string is text to every spreadsheet, never a formula, so
+	// the CSV writer's apostrophe would only change the value read back.
+	opts.RawCSV = true
 	sw, err := input.NewSheetWriter(ClinicalOneSheet, clinicalOneWidths)
 	if err != nil {
 		return nil, err

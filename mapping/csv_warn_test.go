@@ -142,3 +142,57 @@ func TestClinicalOneFormulaCells(t *testing.T) {
 		}
 	}
 }
+
+// TestFormulaCellsPerFormat: the OpenClinica 4 table (CSV) neutralizes formula-like cells
+// like the template's CSV does, with a warning per column and none with RawCSV; the
+// template workbook writes the value itself (a workbook's string cell is text, never a
+// formula), so it reads back as it was, with no warning.
+func TestFormulaCellsPerFormat(t *testing.T) {
+	u := &User{ID: "U1", Login: "fsample", GivenName: "=HYPERLINK(\"x\")", FamilyName: "Sample", Emails: []string{"f.sample@site.example.org"},
+		Assignments: []Assignment{{Study: "S1", Scope: ScopeStudy, Environment: EnvProduction, From: "2026-01-01", Role: Role{Name: "Data Manager"}}}}
+	dir := &Directory{Studies: []*Study{{ID: "S1"}}, Users: []*User{u}}
+	neutralized := func(ws []Warning) (fields []string) {
+		for _, w := range ws {
+			if w.Code == CodeNeutralized {
+				fields = append(fields, w.Field)
+			}
+		}
+		return fields
+	}
+
+	var buf bytes.Buffer
+	ws, err := WriteOC4Users(&buf, dir, Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row := strings.Split(buf.String(), "\n")[1]; !strings.HasPrefix(row, `"'=HYPERLINK(""x"")",Sample,`) {
+		t.Errorf("oc4users row %q: the formula is not neutralized", row)
+	}
+	if f := neutralized(ws); strings.Join(f, ",") != "table/First" {
+		t.Errorf("oc4users neutralized fields %v, want table/First", f)
+	}
+	buf.Reset()
+	ws, err = WriteOC4Users(&buf, dir, Options{Study: "S1", RawCSV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row := strings.Split(buf.String(), "\n")[1]; !strings.HasPrefix(row, `"=HYPERLINK(""x"")",Sample,`) || len(neutralized(ws)) != 0 {
+		t.Errorf("oc4users RawCSV: row %q, warnings %v", row, neutralized(ws))
+	}
+
+	buf.Reset()
+	ws, err = WriteClinicalOneXLSX(&buf, dir, Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := neutralized(ws); len(f) != 0 {
+		t.Errorf("the workbook warns %v: it changed no cell", f)
+	}
+	back, _, err := ReadClinicalOneXLSX(&buf, Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Users) != 1 || back.Users[0].GivenName != u.GivenName {
+		t.Errorf("the workbook read back %+v, want First Name %q", back.Users, u.GivenName)
+	}
+}

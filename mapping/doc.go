@@ -118,9 +118,11 @@
 // JSON path, so that no edit of the JSON can forge markup (an attribute name closing its
 // element and opening a User).
 //
-// The Clinical One template is written for spreadsheets: a cell that starts with "=",
-// "+", "-", "@", TAB or CR (not a number such as a phone number "+1 5551234") gets a
-// leading apostrophe, reported as CodeNeutralized; Options.RawCSV writes cells as they are.
+// The CSV tables (Clinical One template, OpenClinica 4 user table) are written for
+// spreadsheets: a cell that starts with "=", "+", "-", "@", TAB or CR (not a number such
+// as a phone number "+1 5551234") gets a leading apostrophe, reported as CodeNeutralized;
+// Options.RawCSV writes cells as they are. The .xlsx workbook needs neither: its cells are
+// strings, which no spreadsheet runs as formulas, so they are written as they are.
 //
 // # Performance
 //

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 )
 
 // ProfileOC4Users is OpenClinica 4's user table ("OpenClinica 4: Using OpenClinica as an
@@ -343,6 +345,11 @@ func writeOC4Users(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning
 			rows = append(rows, []string{given, family, login, email, u.Organization, phone, "", typ, string(u.Status), attr("Created (UTC)"), attr("Updated (UTC)")})
 		}
 		for _, r := range rows {
+			if !opts.RawCSV {
+				for _, i := range csvcell.Row(r) {
+					w.add(CodeNeutralized, "table/"+oc4StudyColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
+				}
+			}
 			if err := cw.Write(r); err != nil {
 				return nil, err
 			}

@@ -158,8 +158,9 @@ type Options struct {
 	// Now is the time written as CreationDateTime of a new ODM document and used to tell
 	// current users in the Clinical One export. Default: time.Now().
 	Now time.Time
-	// RawCSV writes Clinical One template cells as they are. Default (false): a cell that a
-	// spreadsheet would run as a formula gets a leading apostrophe (see WriteClinicalOneCSV).
+	// RawCSV writes CSV cells (Clinical One template, OpenClinica 4 table) as they are.
+	// Default (false): a cell that a spreadsheet would run as a formula gets a leading
+	// apostrophe (see WriteClinicalOneCSV). Workbooks are always written as they are.
 	RawCSV bool
 }
 

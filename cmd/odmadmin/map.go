@@ -54,7 +54,8 @@ Output:
         shows it as text instead of running it as a formula (warning
         formula-neutralized; the upload keeps the apostrophe, so check such rows);
         --raw-csv writes cells as they are.
-  xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text (dates
+  xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text, so a
+        value that looks like a formula is written as it is, with no apostrophe (dates
         DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
   oc4users  OpenClinica 4's study User Administration table as CSV (First, Last,
         Username, Email, Organization, Phone, Role, Type, Status, Created (UTC), Updated
@@ -105,7 +106,7 @@ func runMap(e *env, args []string) int {
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
 	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input")
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
-	rawCSV := fs.Bool("raw-csv", false, "--to csv: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
+	rawCSV := fs.Bool("raw-csv", false, "--to csv or oc4users: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	o := fs.outputFlags()
 	rf := addReadFlags(fs)
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` (CSV or .xlsx: role, site, login, start-date and exclude rules; see examples/migration-spec)")

@@ -17,6 +17,9 @@ const auditLogSheet = "User and Role Audit Log"
 // Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET OBJECT, BY, VALUE TYPE, OLD VALUE, NEW
 // VALUE) as an .xlsx workbook, every cell text.
 func writeDiffXLSX(w io.Writer, changes []diff.Change, st diff.Stamp) error {
+	// String cells of a workbook are text, never formulas: no apostrophe (it would become
+	// part of the value read back).
+	st.Raw = true
 	var buf bytes.Buffer
 	if err := diff.WriteAuditCSV(&buf, changes, st); err != nil {
 		return err
