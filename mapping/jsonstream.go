@@ -43,32 +43,68 @@ type jsonUsers struct {
 	enc userJSON
 }
 
-// shellJSON returns the JSON of d without its users and where the users' array is in it
-// (between i-1 and i).
-func shellJSON(d *Directory) (b []byte, i int, err error) {
+// shellJSON returns the JSON of d without its users and sites, and where the arrays of
+// sites and users are in it (between at-1 and at).
+func shellJSON(d *Directory) (b []byte, sitesAt, usersAt int, err error) {
 	shell := *d
 	shell.Users = []*User{}
+	if shell.Sites != nil {
+		shell.Sites = []*Site{}
+	}
 	b, err = json.MarshalIndent(&shell, "", "  ")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	const key = "\n  \"users\": []"
-	i = bytes.Index(b, []byte(key))
-	if i < 0 {
-		return nil, 0, errors.New("mapping: no users key in the directory JSON")
+	find := func(key string) int {
+		if i := bytes.Index(b, []byte(key)); i >= 0 {
+			return i + len(key) - 1
+		}
+		return -1
 	}
-	return b, i + len(key) - 1, nil
+	sitesAt, usersAt = find("\n  \"sites\": []"), find("\n  \"users\": []")
+	if usersAt < 0 || (d.Sites != nil && (sitesAt < 0 || sitesAt > usersAt)) {
+		return nil, 0, 0, errors.New("mapping: no users or sites key in the directory JSON")
+	}
+	return b, sitesAt, usersAt, nil
 }
 
-// newJSONUsers writes d (its Users left out) up to the users' array. What follows the
-// array (the sites, a large part of a large export) is made again at the end rather than
-// held meanwhile.
+// newJSONUsers writes d (its Users left out) up to the users' array. The sites, a large
+// part of a large export, are written one at a time, and what follows the users is made
+// again at the end rather than held meanwhile.
 func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
-	head, i, err := shellJSON(d)
+	head, sitesAt, usersAt, err := shellJSON(d)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.Write(head[:i]); err != nil {
+	from := 0
+	if len(d.Sites) > 0 {
+		if _, err := w.Write(head[:sitesAt]); err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("    ", "  ")
+		for i, s := range d.Sites {
+			buf.Reset()
+			if i == 0 {
+				buf.WriteString("\n    ")
+			} else {
+				buf.WriteString(",\n    ")
+			}
+			if err := enc.Encode(s); err != nil {
+				return nil, err
+			}
+			buf.Truncate(buf.Len() - 1) // Encode ends with a newline
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := io.WriteString(w, "\n  "); err != nil {
+			return nil, err
+		}
+		from = sitesAt
+	}
+	if _, err := w.Write(head[from:usersAt]); err != nil {
 		return nil, err
 	}
 	return &jsonUsers{w: w, d: d, enc: userJSON{prefix: "    "}}, nil
@@ -94,7 +130,7 @@ func (j *jsonUsers) end() error {
 			return err
 		}
 	}
-	tail, i, err := shellJSON(j.d)
+	tail, _, i, err := shellJSON(j.d)
 	if err != nil {
 		return err
 	}
