@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -99,8 +98,8 @@ func runCheck(e *env, args []string) int {
 
 // checkInput opens path for a check, which reads each file twice (see
 // validate.CheckAdminDataInputs): a regular file is opened again for the second read, the
-// JSON form is converted to XML once, and stdin or a pipe is copied to a temporary file,
-// which cleanup removes. The first read goes through a partScan.
+// JSON form is converted to XML in a temporary file, and stdin or a pipe is copied to one;
+// cleanup removes them. The first read goes through a partScan.
 func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func(), error) {
 	in, err := openInput(e, path)
 	if err != nil {
@@ -111,23 +110,31 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		in.Close()
 		return validate.AdminDataInput{}, nil, nil, err
 	}
-	if si.Kind != inp.ODM {
-		// The JSON form (or an error naming what the input is): converted in memory, as
-		// every command reads it.
-		xml, err := odmXML(si, odm.ReadOptions{Name: in.Name})
+	if si.Kind == inp.ODMJSON {
+		// The JSON form: converted to XML in a temporary file as it is read (odm.JSONToODM
+		// streams), and checked there.
+		tmp, err := os.CreateTemp("", "odmadmin-check-*.xml")
+		if err != nil {
+			in.Close()
+			return validate.AdminDataInput{}, nil, nil, err
+		}
+		cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+		p := &partScan{}
+		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context()}, odm.WriteOptions{})
 		in.Close()
 		if err != nil {
-			return validate.AdminDataInput{}, nil, nil, err
+			return validate.AdminDataInput{}, nil, cleanup, err
 		}
-		b, err := io.ReadAll(xml)
-		if err != nil {
-			return validate.AdminDataInput{}, nil, nil, err
-		}
-		p := &partScan{}
-		p.Write(b)
 		return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(b)), nil
-		}}, p, nil, nil
+			if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			return io.NopCloser(ctxReader{e.context(), tmp}), nil
+		}}, p, cleanup, nil
+	}
+	if si.Kind != inp.ODM {
+		in.Close()
+		return validate.AdminDataInput{}, nil, nil, si.Expect(inp.ODM, inp.ODMJSON)
 	}
 	p := &partScan{}
 	if in.file != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -277,5 +278,31 @@ func TestHasStartTag(t *testing.T) {
 		if got := hasStartTag([]byte(tc.in), "Study"); got != tc.want {
 			t.Errorf("%q: %v, want %v (%s)", tc.in, got, tc.want, tc.reason)
 		}
+	}
+}
+
+// TestCheckJSONForm: the JSON form of convert is converted to XML as it is read and checked
+// like the XML it came from: the same findings, cited in the XML written from the JSON (a
+// comment before the root stands on another line there, so lines are not compared).
+func TestCheckJSONForm(t *testing.T) {
+	lineRefs := regexp.MustCompile(`\(line [0-9]+\)`)
+	src := checkDir + "errors.xml"
+	code, js, errs := runCmd(nil, "convert", "--to", "json", src)
+	if code != 0 {
+		t.Fatalf("convert: exit %d %s", code, errs)
+	}
+	p := writeFile(t, t.TempDir(), "errors.json", []byte(js))
+	wantCode, want, _ := runCheckCmd("", src)
+	gotCode, got, _ := runCheckCmd("", p)
+	strip := func(out string) (msgs []string) {
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if _, m, ok := strings.Cut(l, ": "); ok {
+				msgs = append(msgs, lineRefs.ReplaceAllString(m, "(line N)"))
+			}
+		}
+		return msgs
+	}
+	if gotCode != wantCode || !slices.Equal(strip(got), strip(want)) || len(strip(got)) < 5 {
+		t.Errorf("JSON: exit %d\n%s\nXML: exit %d\n%s", gotCode, got, wantCode, want)
 	}
 }
