@@ -206,8 +206,8 @@ resolves with the padding trimmed.
 
 Memory: check reads each file twice, one record at a time, and holds between the reads
 about 20 bytes per User (hashes of its OID and login name), the Study and
-MetaDataVersion OIDs, and the findings; a million users need about 64 MiB in all. Stdin
-is copied to a temporary file to be read twice.
+MetaDataVersion OIDs, and the findings: a check of a million users (955 MB) peaked at
+45 MiB. Stdin and the JSON form go to a temporary file first, to be read twice.
 
 Output: one line per finding, FILE:LINE:COL: SEVERITY CODE: message, or (--format json)
 an array of {"file", "line", "col", "severity", "code", "message", "value"}. When a code
