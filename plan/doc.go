@@ -55,9 +55,11 @@
 //
 // [Make] holds the existing directory and, per existing user, entries in look-up tables
 // by user name, e-mail address and name. "odmadmin plan" reads one ODM export with
-// mapping.ReadEach and [Keep]: the users are compact records while the file is read
-// (a few hundred bytes each), and of the users built from them only those the rows can
-// be compared with are kept, so memory grows little with the export's size. Rows are
+// mapping.ReadEach and [Keep]: what ReadEach holds while the file is read (see its
+// documentation), the rows' user names, e-mail addresses and names, and copies of only
+// the users the rows can be compared with (Keep copies them, so that they do not keep
+// alive the blocks mapping carved them from). Several --existing files, or an export
+// that is a template or JSON, are read whole. Rows are
 // planned one at a time. The search for user names within two edits is linear: a name
 // shared by many existing users gets a deletion index once rows search it often, so
 // 20,000 rows against 20,000 users of one name take seconds, not minutes.

@@ -48,6 +48,10 @@ Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where
 The warnings are also listed on stderr as FILE:ROW: warning plan.CODE: message, with a
 count per code (--max caps the listing, --quiet leaves it out).
 
+Memory: one ODM export is streamed; plan holds the rows, their keys and the existing
+users they name (and what the streamed read holds), not the export. Several --existing
+files, and templates or JSON, are read whole.
+
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
 
