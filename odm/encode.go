@@ -196,6 +196,8 @@ type xw struct {
 	attrs []Attr
 	plans [][]planItem
 	depth int
+	// nlIn and nlOut cache the last childNL.
+	nlIn, nlOut string
 }
 
 type qname struct{ prefix, local, qn string }
@@ -664,10 +666,15 @@ func (x *xw) childNL(nl string) string {
 	if x.unit == "" {
 		return ""
 	}
+	line := "\n"
 	if i := strings.LastIndexByte(nl, '\n'); i >= 0 {
-		return nl[i:] + x.unit
+		line = nl[i:]
 	}
-	return "\n" + x.unit
+	// The same indentation comes back for every record: build it once.
+	if line != x.nlIn || x.nlOut == "" {
+		x.nlIn, x.nlOut = line, line+x.unit
+	}
+	return x.nlOut
 }
 
 func (x *xw) closeNL(nl string) string {

@@ -278,7 +278,11 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 	pend := ""
 	for li := range lay {
 		e := &lay[li]
-		pend += e.ws
+		if pend == "" {
+			pend = e.ws // the usual case, without a call to concatenate
+		} else {
+			pend += e.ws
+		}
 		switch e.kind {
 		case eField:
 			ki := sp.pos[int(e.field)]

@@ -139,6 +139,12 @@ func (j *jw) str(s string) {
 	j.buf = jsontext.AppendString(j.buf, s)
 }
 
+// plain writes a key of the JSON form as a string value; keys need no escaping
+// (TestJSONKeysPlain).
+func (j *jw) plain(k string) {
+	j.buf = append(append(append(j.buf, '"'), k...), '"')
+}
+
 // obj writes the members of a JSON object one by one, handling commas.
 type obj struct {
 	j *jw
@@ -481,7 +487,7 @@ func (j *jw) attrOrder(m model, jt *jsonType, src *source) {
 		if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
 			if i := jt.attrKey(as.field); i >= 0 {
 				sep()
-				j.str(jt.keys[i].key)
+				j.plain(jt.keys[i].key)
 			}
 			continue
 		}
@@ -529,7 +535,7 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 				name = jt.keys[i].key
 			}
 			o.key("key")
-			j.str(name)
+			j.plain(name)
 			if e.empty {
 				o.key("empty")
 				j.raw("true")
