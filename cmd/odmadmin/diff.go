@@ -23,7 +23,7 @@ repeated) is one directory, merged as "odmadmin map" merges several inputs.
 
 --spec FILE applies a migration spec (see "odmadmin map --help") to A first, so that an
 export and the upload made from it with that spec compare role by role and site by
-site. Sites are matched by OID, site number or name (an InForm Location "10127" with mnemonic
+site; what the spec leaves unmapped is listed on stderr with its user count. Sites are matched by OID, site number or name (an InForm Location "10127" with mnemonic
 "01" is the template's site "01"), and a side that names no study (a template read
 without --study) is in the other side's only study. Order never matters, nor does
 insignificant white space, the letter case of e-mail
@@ -155,7 +155,11 @@ func runDiff(e *env, args []string) int {
 	read := mapping.Options{Study: *study, Training: *training}
 	var changes []diff.Change
 	if *specPath != "" {
-		changes, err = diffWhole(e, sides, inOpts, read, *specPath, opts)
+		var specWarnings []Diagnostic
+		changes, specWarnings, err = diffWhole(e, sides, inOpts, read, *specPath, opts)
+		// What the spec leaves unmapped is listed as plan lists it: a role or site the
+		// spec does not name is compared under its own name, which the reader must know.
+		printDiagnostics(e, "diff", o, specWarnings)
 	} else {
 		changes, err = diffStream(e, sides, inOpts, read, opts)
 	}
@@ -243,7 +247,7 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options) (diff
 
 // diffWhole reads both sides whole, applies the migration spec to A and compares them
 // (diff --spec: the spec works on a whole directory).
-func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options) ([]diff.Change, error) {
+func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options) ([]diff.Change, []Diagnostic, error) {
 	// Read both inputs at once: there are two cores.
 	var dirs [2]*mapping.Directory
 	var errs [2]error
@@ -258,19 +262,23 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	spec, lookup, err := loadSpec(e, specPath, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var target mapping.Profile
 	if dirs[1].Source != nil {
 		target = dirs[1].Source.Vendor
 	}
-	spec.Apply(dirs[0], target, lookup)
+	var warnings []Diagnostic
+	for _, w := range spec.Apply(dirs[0], target, lookup) {
+		warnings = append(warnings, mappingDiagnostic(specPath, w))
+	}
 	// Name sites and the study in each other's terms: an InForm export lists Location
 	// "10127" where the Clinical One template made from it says site "01".
-	return diff.CompareSides(e.context(), diff.DirectorySide(dirs[0]), diff.DirectorySide(dirs[1]), diff.SidesOptions{Options: opts, Align: true})
+	changes, err := diff.CompareSides(e.context(), diff.DirectorySide(dirs[0]), diff.DirectorySide(dirs[1]), diff.SidesOptions{Options: opts, Align: true})
+	return changes, warnings, err
 }

@@ -208,6 +208,26 @@ func TestMigrationSpecStrictUnmapped(t *testing.T) {
 	}
 }
 
+// TestMigrationDiffSpecUnmapped: diff --spec lists what the spec leaves unmapped on
+// stderr, as map and plan do, instead of comparing those roles and sites silently under
+// their own names; the full spec leaves nothing to list.
+func TestMigrationDiffSpecUnmapped(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "c1.csv")
+	if code, _, errs := runCmd(nil, "map", "--quiet", "--spec", exampleFile("spec.csv"), "--to", "csv", "--study", "ASTRA-9", "-o", out, exampleFile("inform-export.xml")); code != 0 {
+		t.Fatalf("map: exit %d %s", code, errs)
+	}
+	spec := writeFile(t, t.TempDir(), "partial.csv", []byte("Kind,Study,Scope,Source,Target,Suggested,Note\nrole,,,Data Manager Rights,Data Manager,,\n"))
+	_, _, errs := runCmd(nil, "diff", "--max", "0", "--spec", spec, exampleFile("inform-export.xml"), out)
+	for _, want := range []string{`role "Sponsor CRA Rights" (site level) has no role rule in the spec`, `site 10127 has no site rule in the spec`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if _, _, errs := runCmd(nil, "diff", "--spec", exampleFile("spec.csv"), exampleFile("inform-export.xml"), out); strings.Contains(errs, "no role rule") || strings.Contains(errs, "no site rule") {
+		t.Errorf("the full spec maps every role and site, yet:\n%s", errs)
+	}
+}
+
 // TestMigrationPlanWithSpec plans the Clinical One upload made with a spec against the
 // InForm export it came from, with the same spec: the export's rights groups and
 // Location OIDs are read in the template's terms, so every row is unchanged. Without the
