@@ -19,7 +19,9 @@ A and B are ODM exports of any profile (detected from their namespaces, so an In
 export can be compared with a Rave one; XML in any encoding or ODM JSON), Clinical One
 templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to json"
 writes; "-" is stdin (for one of them). A side of several files (--a FILE and --b FILE,
-repeated) is one directory, merged as "odmadmin map" merges several inputs.
+repeated) is one directory, merged as "odmadmin map" merges several inputs; a person
+the files disagree about is listed on stderr (warning mapping.merge-conflict; the first
+file's value is compared).
 
 --spec FILE applies a migration spec (see "odmadmin map --help") to A first, so that an
 export and the upload made from it with that spec compare role by role and site by
@@ -154,14 +156,18 @@ func runDiff(e *env, args []string) int {
 
 	read := mapping.Options{Study: *study, Training: *training}
 	var changes []diff.Change
+	// Conflicts between the files (or AdminData blocks) merged into one side are listed:
+	// the side holds one of the values, and the comparison is only as good as that choice.
+	var conflicts [2][]Diagnostic
 	if *specPath != "" {
 		var specWarnings []Diagnostic
-		changes, specWarnings, err = diffWhole(e, sides, inOpts, read, *specPath, opts)
+		changes, specWarnings, err = diffWhole(e, sides, inOpts, read, *specPath, opts, &conflicts)
 		// What the spec leaves unmapped is listed as plan lists it: a role or site the
 		// spec does not name is compared under its own name, which the reader must know.
-		printDiagnostics(e, "diff", o, specWarnings)
+		printDiagnostics(e, "diff", o, append(append(conflicts[0], conflicts[1]...), specWarnings...))
 	} else {
-		changes, err = diffStream(e, sides, inOpts, read, opts)
+		changes, err = diffStream(e, sides, inOpts, read, opts, &conflicts)
+		printDiagnostics(e, "diff", o, append(conflicts[0], conflicts[1]...))
 	}
 	if err != nil {
 		return fail(e, "diff", err)
@@ -185,10 +191,10 @@ func runDiff(e *env, args []string) int {
 // diffStream compares the two sides without holding either whole (diff.CompareSides): a
 // side of one ODM export (a file, or stdin copied to a temporary file) is read twice, user
 // by user; any other side (a template, JSON, several files) is read into memory first.
-func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options) ([]diff.Change, error) {
+func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options, conflicts *[2][]Diagnostic) ([]diff.Change, error) {
 	var ss [2]diff.Side
 	for i, paths := range sides {
-		side, cleanup, err := openSide(e, paths, o, read)
+		side, cleanup, err := openSide(e, paths, o, read, &conflicts[i])
 		if err != nil {
 			return nil, err
 		}
@@ -199,10 +205,11 @@ func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, 
 }
 
 // openSide returns one side of diff as a diff.Side and what removes its temporary file.
-func openSide(e *env, paths []string, o inp.Options, read mapping.Options) (diff.Side, func(), error) {
+func openSide(e *env, paths []string, o inp.Options, read mapping.Options, conflicts *[]Diagnostic) (diff.Side, func(), error) {
 	nothing := func() {}
 	if len(paths) != 1 {
-		d, _, err := readDirectories(e, paths, o, read)
+		d, ws, err := readDirectories(e, paths, o, read)
+		*conflicts = mergeConflicts(ws)
 		return diff.DirectorySide(d), nothing, err
 	}
 	// open opens the input anew for each pass; stdin is copied to a temporary file first.
@@ -228,7 +235,8 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options) (diff
 	}
 	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
 	if !streamed {
-		d, _, err := readDirectoryFrom(in, read)
+		d, ws, err := readDirectoryFrom(in, read)
+		*conflicts = mergeConflicts(ws)
 		in.Close()
 		cleanup()
 		return diff.DirectorySide(d), nothing, err
@@ -247,7 +255,7 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options) (diff
 
 // diffWhole reads both sides whole, applies the migration spec to A and compares them
 // (diff --spec: the spec works on a whole directory).
-func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options) ([]diff.Change, []Diagnostic, error) {
+func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options, conflicts *[2][]Diagnostic) ([]diff.Change, []Diagnostic, error) {
 	// Read both inputs at once: there are two cores.
 	var dirs [2]*mapping.Directory
 	var errs [2]error
@@ -256,7 +264,9 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dirs[i], _, errs[i] = readDirectories(e, paths, o, read)
+			var ws []mapping.Warning
+			dirs[i], ws, errs[i] = readDirectories(e, paths, o, read)
+			conflicts[i] = mergeConflicts(ws)
 		}()
 	}
 	wg.Wait()

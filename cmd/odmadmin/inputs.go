@@ -44,6 +44,20 @@ func openAny(e *env, path string, o inp.Options) (*inp.Input, error) {
 	return inp.Open(path, e.stdin, o)
 }
 
+// mergeConflicts returns, as diagnostics, the merge conflicts among a reader's warnings:
+// a person that several files (or AdminData blocks) give different values. diff and plan
+// list them although they drop the readers' other warnings (map's business): the merged
+// directory holds one of the values, and what they compare or plan rests on it.
+func mergeConflicts(ws []mapping.Warning) []Diagnostic {
+	var ds []Diagnostic
+	for _, w := range ws {
+		if w.Code == mapping.CodeMergeConflict {
+			ds = append(ds, mappingDiagnostic("", w))
+		}
+	}
+	return ds
+}
+
 // readDirectories reads each path as a user directory and merges them into one
 // (mapping.Merge): several files of one system are one directory.
 func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {

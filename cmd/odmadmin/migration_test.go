@@ -318,3 +318,28 @@ func TestMigrationDiffDeactivatedUser(t *testing.T) {
 		t.Errorf("the export before, the template after: exit %d\n%s", code, out)
 	}
 }
+
+// TestMergeConflictsListed: a side of diff, or plan's existing users, read from several
+// files that disagree about a person lists the conflict on stderr (the merged value is
+// the first file's, and the comparison rests on it); files that agree list none.
+func TestMergeConflictsListed(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join("testdata", "diff", "inform.xml")
+	clash := writeFile(t, dir, "names.csv", []byte("User OID,First Name\nU1001,Kiara\n"))
+	same := writeFile(t, dir, "same.csv", []byte("User OID,First Name\nU1001,Chiara\n"))
+	const want = "merge-conflict"
+	_, _, errs := runCmd(nil, "diff", "--a", export, "--a", clash, "--b", export)
+	if !strings.Contains(errs, want) || !strings.Contains(errs, "GivenName") {
+		t.Errorf("diff: stderr lacks the conflict on the first name:\n%s", errs)
+	}
+	if strings.Contains(errs, "Kiara") || strings.Contains(errs, "Chiara") {
+		t.Errorf("diff: the conflict shows a person's name:\n%s", errs)
+	}
+	if _, _, errs := runCmd(nil, "diff", "--a", export, "--a", same, "--b", export); strings.Contains(errs, want) {
+		t.Errorf("diff: files that agree list a conflict:\n%s", errs)
+	}
+	upload := filepath.Join("testdata", "plan", "inform-upload.csv")
+	if _, _, errs := runCmd(nil, "plan", "--existing", export, "--existing", clash, "--upload", upload); !strings.Contains(errs, want) {
+		t.Errorf("plan: stderr lacks the conflict:\n%s", errs)
+	}
+}

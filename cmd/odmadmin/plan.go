@@ -15,7 +15,8 @@ const planHelp = `
 Checks a bulk user upload before it is uploaded. --existing is the current users: an
 ODM export of any profile (XML in any encoding, or ODM JSON), a Clinical One "Update
 Users" template as .xlsx or CSV, or the JSON "odmadmin map --to json" writes; repeat it
-for an export of several files (Rave Users.odm and Sites.odm), merged as "map" merges.
+for an export of several files (Rave Users.odm and Sites.odm), merged as "map" merges
+(a person the files disagree about is listed on stderr as mapping.merge-conflict).
 --upload is a Clinical One user upload template as .xlsx (tab "Clinical One Users") or
 CSV (",", ";" or tab separated; --charset for 8-bit files), or a directory in JSON (or
 ODM), one row per user.
@@ -102,11 +103,13 @@ func runPlan(e *env, args []string) int {
 			return fail(e, "plan", err)
 		}
 	}
-	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows, spec)
+	// Conflicts between the merged --existing files are listed with the spec's warnings:
+	// the plan compares the rows with one of the values.
+	var specWarnings []Diagnostic
+	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows, spec, &specWarnings)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	var specWarnings []Diagnostic
 	if spec != nil {
 		for _, w := range spec.Apply(cur, src.target, lookup) {
 			specWarnings = append(specWarnings, mappingDiagnostic(*specPath, w))
@@ -203,7 +206,7 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 // with the export's users beyond their compact records; other inputs are read whole, and
 // so is an export whose logins a spec makes (plan.Keep matches rows by login before the
 // spec has given users theirs).
-func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, spec *mapping.Spec) (*mapping.Directory, error) {
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, spec *mapping.Spec, conflicts *[]Diagnostic) (*mapping.Directory, error) {
 	if len(paths) == 1 && (spec == nil || spec.Login.From == "") {
 		in, err := openAny(e, paths[0], o)
 		if err != nil {
@@ -214,9 +217,11 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, r
 			d, _, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
 			return d, err
 		}
-		d, _, err := readDirectoryFrom(in, opts)
+		d, ws, err := readDirectoryFrom(in, opts)
+		*conflicts = mergeConflicts(ws)
 		return d, err
 	}
-	d, _, err := readDirectories(e, paths, o, opts)
+	d, ws, err := readDirectories(e, paths, o, opts)
+	*conflicts = mergeConflicts(ws)
 	return d, err
 }
