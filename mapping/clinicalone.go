@@ -299,13 +299,23 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
+	ws, err := writeClinicalOneCSV(wr, dir, slices.Values(dir.Users), study, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// writeClinicalOneCSV writes the header and a row per user, one user at a time (the
+// whole-directory and the streamed writer share it).
+func writeClinicalOneCSV(wr io.Writer, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(clinicalOneColumns); err != nil {
 		return nil, err
 	}
-	ws, err := clinicalOneRows(cw.Write, dir, slices.Values(dir.Users), study, opts)
+	ws, err := clinicalOneRows(cw.Write, dir, users, study, opts)
 	if err != nil {
-		return nil, err
+		return ws, err
 	}
 	cw.Flush()
 	return ws, cw.Error()

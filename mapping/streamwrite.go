@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"iter"
@@ -79,25 +78,8 @@ func templateStudyFrom(open func() (*odm.Reader, error), opts Options) (string, 
 // twice when opts.Study is empty (the template's study is then found from every user of
 // a first read). It returns the reader's warnings, then the template's.
 func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
-	study, ws, err := templateStudyFrom(open, opts)
-	if err != nil {
-		return ws, err
-	}
-	r, err := open()
-	if err != nil {
-		return nil, err
-	}
-	return fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
-		cw := csv.NewWriter(w)
-		if err := cw.Write(clinicalOneColumns); err != nil {
-			return nil, err
-		}
-		ws, err := clinicalOneRows(cw.Write, dir, users, study, opts)
-		if err != nil {
-			return ws, err
-		}
-		cw.Flush()
-		return ws, cw.Error()
+	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
+		return writeClinicalOneCSV(w, dir, users, study, opts)
 	})
 }
 
@@ -105,6 +87,14 @@ func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts
 // WriteClinicalOneXLSX. The workbook's sheet is kept in memory up to 16 MB, beyond that in
 // a temporary file, until it is compressed into w at the end.
 func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
+	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
+		return writeClinicalOneXLSX(w, dir, users, study, opts)
+	})
+}
+
+// templateFrom finds the template's study (templateStudyFrom), then streams the users
+// of a fresh read to write, the common part of the template writers above.
+func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*Directory, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
 	study, ws, err := templateStudyFrom(open, opts)
 	if err != nil {
 		return ws, err
@@ -114,7 +104,7 @@ func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opt
 		return nil, err
 	}
 	return fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
-		return writeClinicalOneXLSX(w, dir, users, study, opts)
+		return write(dir, users, study)
 	})
 }
 
