@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // Merge makes one directory of several read from separate files of one system: Rave's
@@ -17,10 +19,25 @@ import (
 // model's values and the recorded vendor attributes, not one file's bytes. Its Source
 // names the first directory's vendor. Merge with one directory returns it unchanged.
 func Merge(dirs ...*Directory) (*Directory, []Warning) {
+	return MergeNamed(nil, dirs...)
+}
+
+// MergeNamed is [Merge] of directories read from the files names (names[i] is dirs[i]'s;
+// missing names are blank), so that a conflict says which file's value is kept (the
+// message names it) and which file's is dropped (Warning.File, and Line and Col of the
+// record when the directory kept the records it was read from, as a directory decoded
+// whole does; a streamed read keeps none).
+func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 	var list []*Directory
-	for _, d := range dirs {
+	var files []string
+	for i, d := range dirs {
 		if d != nil {
 			list = append(list, d)
+			name := ""
+			if i < len(names) {
+				name = names[i]
+			}
+			files = append(files, name)
 		}
 	}
 	switch len(list) {
@@ -29,7 +46,7 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 	case 1:
 		return list[0], nil
 	}
-	var w warner
+	m := merger{w: &warner{}, files: files, origin: map[any]int{}}
 	out := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
 	if src := list[0].Source; src != nil {
 		out.Source = &FileSource{Vendor: src.Vendor, Version: src.Version, Attrs: src.Attrs}
@@ -39,19 +56,22 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 	groups := map[string]*Group{}
 	byID := map[string]*User{}
 	byLogin := map[string]*User{}
-	for _, d := range list {
+	for fi, d := range list {
+		m.file = fi
 		for _, s := range d.Studies {
 			if s == nil {
 				continue
 			}
 			if p, ok := studies[s.ID]; ok {
-				fill(&w, "Study/Name", "Study "+s.ID, &p.Name, s.Name)
-				fill(&w, "Study/Protocol", "Study "+s.ID, &p.Protocol, s.Protocol)
-				fill(&w, "Study/Parent", "Study "+s.ID, &p.Parent, s.Parent)
-				fill(&w, "Study/environment", "Study "+s.ID, (*string)(&p.Environment), string(s.Environment))
+				m.first, m.at = m.origin[p], at{}
+				m.fill("Study/Name", "Study "+s.ID, &p.Name, s.Name)
+				m.fill("Study/Protocol", "Study "+s.ID, &p.Protocol, s.Protocol)
+				m.fill("Study/Parent", "Study "+s.ID, &p.Parent, s.Parent)
+				m.fill("Study/environment", "Study "+s.ID, (*string)(&p.Environment), string(s.Environment))
 				continue
 			}
 			c := *s
+			m.origin[&c] = fi
 			studies[s.ID] = &c
 			out.Studies = append(out.Studies, &c)
 		}
@@ -60,11 +80,13 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 				continue
 			}
 			if p, ok := sites[s.ID]; ok {
-				mergeSite(&w, p, s)
+				m.first, m.at = m.origin[p], recordAt(s.Source)
+				m.mergeSite(p, s)
 				continue
 			}
 			c := *s
 			c.Source = cloneSource(s.Source)
+			m.origin[&c] = fi
 			sites[s.ID] = &c
 			out.Sites = append(out.Sites, &c)
 		}
@@ -73,12 +95,14 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 				continue
 			}
 			if p, ok := groups[g.ID]; ok {
-				fill(&w, "Group/Name", "Group "+g.ID, &p.Name, g.Name)
+				m.first, m.at = m.origin[p], recordAt(g.Source)
+				m.fill("Group/Name", "Group "+g.ID, &p.Name, g.Name)
 				p.Rights = union(p.Rights, g.Rights)
 				continue
 			}
 			c := *g
 			c.Source = cloneSource(g.Source)
+			m.origin[&c] = fi
 			groups[g.ID] = &c
 			out.Groups = append(out.Groups, &c)
 		}
@@ -103,9 +127,11 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 				c.Groups = slices.Clone(u.Groups)
 				c.Assignments = slices.Clone(u.Assignments)
 				out.Users = append(out.Users, &c)
+				m.origin[&c] = fi
 				p = &c
 			} else {
-				mergeUser(&w, p, u)
+				m.first, m.at = m.origin[p], recordAt(u.Source)
+				m.mergeUser(p, u)
 			}
 			if p.ID != "" && byID[p.ID] == nil {
 				byID[p.ID] = p
@@ -118,38 +144,77 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 			}
 		}
 	}
-	return out, w.result()
+	return out, m.w.result()
 }
 
-const mergeMsg = "the files disagree on the value; the first file's is kept"
+// merger is the state of one Merge: the warnings, the files' names, and, for the value
+// being merged, which file it comes from (file), which file the value it is merged into
+// was first read from (first) and where in its file the record is (at, when known).
+type merger struct {
+	w           *warner
+	files       []string
+	origin      map[any]int
+	file, first int
+	at          at
+}
+
+// conflict reports a value the file being merged gives differently from the one kept,
+// placed at the dropped value's record (m.at) in its file.
+func (m *merger) conflict(field, subject string) {
+	msg := "the files disagree on the value; the first file's is kept"
+	if name := m.files[m.first]; name != "" {
+		msg = "the value differs from that in " + name + ", which is kept"
+	}
+	n := len(m.w.list)
+	m.w.addAt(CodeMergeConflict, field, subject, msg, m.at)
+	if len(m.w.list) > n {
+		m.w.list[n].File = m.files[m.file]
+	}
+}
+
+// recordAt is where a value's first record stood in its file, when the directory kept
+// its records.
+func recordAt(s *Source) at {
+	if s == nil || len(s.recs) == 0 {
+		return at{}
+	}
+	switch v := s.recs[0].v.(type) {
+	case *odm.User:
+		return atRecord(&v.Ext)
+	case *odm.Location:
+		return atRecord(&v.Ext)
+	}
+	return at{}
+}
 
 // fill sets *dst to src when dst is empty, and reports a disagreement.
-func fill(w *warner, field, subject string, dst *string, src string) {
+func (m *merger) fill(field, subject string, dst *string, src string) {
 	switch {
 	case src == "" || *dst == src:
 	case *dst == "":
 		*dst = src
 	default:
-		w.add(CodeMergeConflict, field, subject, mergeMsg)
+		m.conflict(field, subject)
 	}
 }
 
-func mergeSite(w *warner, dst, src *Site) {
+func (m *merger) mergeSite(dst, src *Site) {
+	fill := m.fill
 	subj := "Location " + dst.ID
 	switch {
 	case dst.Name == dst.ID && src.Name != "":
 		dst.Name = src.Name // a site known by reference only is named by its ID
 	case src.Name != src.ID:
-		fill(w, "Site/Name", subj, &dst.Name, src.Name)
+		fill("Site/Name", subj, &dst.Name, src.Name)
 	}
-	fill(w, "Site/Type", subj, &dst.Type, src.Type)
-	fill(w, "Site/Number", subj, &dst.Number, src.Number)
-	fill(w, "Site/Country", subj, &dst.Country, src.Country)
-	fill(w, "Site/TimeZone", subj, &dst.TimeZone, src.TimeZone)
-	fill(w, "Site/Locale", subj, &dst.Locale, src.Locale)
-	fill(w, "Site/Organization", subj, &dst.Organization, src.Organization)
-	fill(w, "Site/Description", subj, &dst.Description, src.Description)
-	fill(w, "Site/Study", subj, &dst.Study, src.Study)
+	fill("Site/Type", subj, &dst.Type, src.Type)
+	fill("Site/Number", subj, &dst.Number, src.Number)
+	fill("Site/Country", subj, &dst.Country, src.Country)
+	fill("Site/TimeZone", subj, &dst.TimeZone, src.TimeZone)
+	fill("Site/Locale", subj, &dst.Locale, src.Locale)
+	fill("Site/Organization", subj, &dst.Organization, src.Organization)
+	fill("Site/Description", subj, &dst.Description, src.Description)
+	fill("Site/Study", subj, &dst.Study, src.Study)
 	dst.Active = dst.Active || src.Active
 	for _, v := range src.Versions {
 		if !slices.Contains(dst.Versions, v) {
@@ -172,9 +237,19 @@ func mergeSite(w *warner, dst, src *Site) {
 	}
 }
 
+// mergeUser folds src into dst, another record of the same person in one input (a
+// table's second row of a user): a conflict is reported without file names.
 func mergeUser(w *warner, dst, src *User) {
+	(&merger{w: w, files: []string{""}}).mergeUser(dst, src)
+}
+
+func (m *merger) mergeUser(dst, src *User) {
 	subj := "User " + dst.ID
-	mergeFields(dst, src, func(field string) { w.add(CodeMergeConflict, "User/"+field, subj, mergeMsg) })
+	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
+		// Matched by login name: two OIDs for one person, of which the first is kept.
+		m.conflict("User/OID", subj)
+	}
+	mergeFields(dst, src, func(field string) { m.conflict("User/"+field, subj) })
 	dst.External = dst.External || src.External
 	for _, a := range src.Assignments {
 		if !slices.ContainsFunc(dst.Assignments, a.Equal) {

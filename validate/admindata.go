@@ -83,6 +83,8 @@ type adminChecker struct {
 	phase, seq   int
 
 	defs *adminDefs
+	// file is the index of the file among those checked together (for crossUsers).
+	file int
 
 	// The root's children seen so far, for their order.
 	rootModel          []string
@@ -407,6 +409,7 @@ func (c *adminChecker) checkUser(u *odm.User) {
 			}
 		}
 	}
+	c.crossUser(u)
 
 	for i, e := range u.Emails {
 		c.checkEmail(x, "User/Email", "Email", i, who, e)

@@ -40,6 +40,8 @@ type adminDefs struct {
 	seen [kinds]fingerprintSet  // pass 1: fingerprints of trimmed OIDs and folded login names
 	cand [kinds]map[uint32]bool // fingerprints seen twice
 	fold cases.Caser
+	// cross follows the Users several files share; nil when one file is checked.
+	cross *crossUsers
 }
 
 // The kinds of names that are unique per AdminData.

@@ -82,9 +82,17 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 			}
 		}
 	}
+	if len(ins) > 1 {
+		names := make([]string, len(ins))
+		for i, in := range ins {
+			names[i] = in.Name
+		}
+		defs.cross = newCrossUsers(names)
+	}
 	out := make([][]Finding, len(ins))
 	for i, in := range ins {
 		c := newAdminChecker(opts, defs)
+		c.file = i
 		if err := checkFile(in, opts, facts[i], c); err != nil {
 			return nil, err
 		}

@@ -90,10 +90,12 @@ func TestCheckAdminDataInputs(t *testing.T) {
 		reason string
 	}{
 		{[]string{"users.xml", "sites.xml", "study.xml"}, [][]string{
-			{"admin.danglingLocationRef User U2: LocationRef names Location L9, which is not defined"}, nil, nil},
-			"L1, S, M, U2 are defined in other files; U1 and ana in two files are no repeat"},
+			{"admin.danglingLocationRef User U2: LocationRef names Location L9, which is not defined"},
+			{"admin.mergeConflict User U1: LoginName differs from that of the same user in users.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}, nil},
+			"L1, S, M, U2 are defined in other files; U1 in two files is one user (no repeat), whose login names differ in case (a merge keeps the first)"},
 		{[]string{"study.xml", "sites.xml", "users.xml"}, [][]string{nil, nil,
-			{"admin.danglingLocationRef User U2: LocationRef names Location L9, which is not defined"}},
+			{"admin.mergeConflict User U1: LoginName differs from that of the same user in sites.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept",
+				"admin.danglingLocationRef User U2: LocationRef names Location L9, which is not defined"}},
 			"references into later files resolve as well"},
 		{[]string{"study.xml"}, [][]string{{
 			"admin.danglingUserRef UserRef names User U2, which AdminData does not define",

@@ -149,11 +149,11 @@ func TestCheckAdminDataFixtures(t *testing.T) {
 // TestEveryAdminCodeHasFixture: each code has a fixture named after it that produces it,
 // so a reader finds the example of a code by its name. admin.readerWarning has none: the
 // reader has no warning that escapes the classification today (see
-// TestReaderWarningFallback).
+// TestReaderWarningFallback); admin.mergeConflict is between two files (TestCheckAcrossFiles).
 func TestEveryAdminCodeHasFixture(t *testing.T) {
 	for _, ci := range adminDataCodeTable {
-		if ci.code == CodeReaderWarning {
-			continue
+		if ci.code == CodeReaderWarning || ci.code == CodeMergeConflict {
+			continue // admin.mergeConflict takes two files: TestCheckAcrossFiles
 		}
 		name := strings.TrimPrefix(string(ci.code), "admin.") + ".xml"
 		if !slices.ContainsFunc(adminDataCases, func(c adminDataCase) bool { return c.file == name }) {
@@ -196,7 +196,17 @@ func adminDataFixtureFindings(t *testing.T) []Finding {
 	for _, tc := range adminDataCases {
 		out = append(out, checkXML(t, readFixture(t, tc.file), tc.opts)...)
 	}
-	return append(out, CheckAdminData(syntheticReaderWarning(t), AdminDataOptions{})...)
+	out = append(out, CheckAdminData(syntheticReaderWarning(t), AdminDataOptions{})...)
+	// admin.mergeConflict: one user in two files, with two first names.
+	two := map[string]string{
+		"a.xml": crossPage(`<User OID="U1"><FirstName>Ana</FirstName></User>`),
+		"b.xml": crossPage(`<User OID="U1"><FirstName>Anna</FirstName></User>`),
+	}
+	fs, err := CheckAdminDataInputs(inputsOf(two, "a.xml", "b.xml"), AdminDataOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(out, fs[0]...), fs[1]...)
 }
 
 func TestAdminDataValuesOption(t *testing.T) {

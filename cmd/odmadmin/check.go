@@ -190,7 +190,12 @@ Several files are checked as one export (Rave's Users.odm and Sites.odm, InForm'
 user downloads, a study file with them): each file is checked on its own, OIDs and login
 names are unique within each AdminData of each file (as ODM says), and a reference
 resolves against the definitions of all the files, so a LocationRef of Users.odm finds its
-Location in Sites.odm.
+Location in Sites.odm. A User in several files is one user by the rules "map", "diff"
+and "plan" merge files with (same OID, else same login name ignoring case): no repeat.
+A name, login, OID, UserType or organization the files give it differently is a warning,
+admin.mergeConflict, at the later file's value, naming the earlier file and line: a merge
+keeps the earlier value. Vendor attributes (mdsol:UserRole, pf:Active) are per study and
+not compared.
 
 A reference the files cannot resolve is an error in a Snapshot file and a warning in a
 Transactional file, in one with a PriorFileOID, or with --series. A file whose
@@ -207,7 +212,7 @@ resolves with the padding trimmed.
 Memory: check reads each file twice, one record at a time, and holds between the reads
 about 20 bytes per User (hashes of its OID and login name), the Study and
 MetaDataVersion OIDs, and the findings: a check of a million users (955 MB) peaked at
-45 MiB. Stdin and the JSON form go to a temporary file first, to be read twice.
+45 MiB. Users that several files share take a few hundred bytes each more. Stdin and the JSON form go to a temporary file first, to be read twice.
 
 Output: one line per finding, FILE:LINE:COL: SEVERITY CODE: message, or (--format json)
 an array of {"file", "line", "col", "severity", "code", "message", "value"}. When a code

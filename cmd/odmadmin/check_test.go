@@ -306,3 +306,63 @@ func TestCheckJSONForm(t *testing.T) {
 		t.Errorf("JSON: exit %d\n%s\nXML: exit %d\n%s", gotCode, got, wantCode, want)
 	}
 }
+
+// TestCheckPagesMerged: the pages of one user download repeat users; check treats a user
+// in several files as one (as map, diff and plan merge them), so the repeat is no error,
+// and a value the pages give differently is an admin.mergeConflict warning at the later
+// page's value, naming the earlier page, counted on stderr when it repeats.
+func TestCheckPagesMerged(t *testing.T) {
+	dir := t.TempDir()
+	page := func(name string, users ...string) string {
+		p := dir + "/" + name
+		src := `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3">
+<AdminData>
+` + strings.Join(users, "\n") + `
+</AdminData>
+</ODM>
+`
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ana := `<User OID="U1" pf:Active="Yes"><LoginName>afict</LoginName><FirstName>Ana</FirstName><LastName>Fictus</LastName></User>`
+	bo := `<User OID="U2" pf:Active="Yes"><LoginName>bsample</LoginName><FirstName>Bo</FirstName><LastName>Sample</LastName></User>`
+	p1 := page("page1.xml", ana, bo)
+	p2 := page("page2.xml", ana)
+	p3 := page("page3.xml", strings.Replace(ana, ">Ana<", ">Anna<", 1), strings.Replace(strings.Replace(bo, ">Bo<", ">Bob<", 1), ">Sample<", ">Samples<", 1))
+	for _, tc := range []struct {
+		args      []string
+		want, not []string
+		summary   string
+		reason    string
+	}{
+		{[]string{p1, p2}, nil, []string{"oidNotUnique", "loginNameNotUnique", "mergeConflict"}, "",
+			"two pages that repeat a user: one user, no error, no conflict"},
+		{[]string{p1, p2, p3}, []string{
+			p3 + ":4:60: warning admin.mergeConflict: User U1: FirstName differs from that of the same user in " + p1 + " (line 4)",
+			p3 + ":5:62: warning admin.mergeConflict: User U2: FirstName differs",
+			p3 + ":5:88: warning admin.mergeConflict: User U2: LastName differs"},
+			[]string{"oidNotUnique", "Anna", "Bob"}, "3 warning admin.mergeConflict",
+			"a page with other names: one warning per value at the value, naming the page kept, the count on stderr, no names"},
+	} {
+		code, out, errs := runCheckCmd("", tc.args...)
+		if code != 0 {
+			t.Errorf("%s: exit %d, want 0 (conflicts are warnings)\n%s%s", tc.reason, code, out, errs)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tc.reason, w, out)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: %q in\n%s", tc.reason, w, out)
+			}
+		}
+		if tc.summary != "" && !strings.Contains(errs, tc.summary) {
+			t.Errorf("%s: no %q in stderr\n%s", tc.reason, tc.summary, errs)
+		}
+	}
+}

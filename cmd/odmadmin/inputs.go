@@ -74,6 +74,7 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 		return nil, nil, errors.New("stdin (-) can be read once only")
 	}
 	var dirs []*mapping.Directory
+	var names []string
 	var warnings []mapping.Warning
 	for _, p := range paths {
 		in, err := openAny(e, p, o)
@@ -85,10 +86,11 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 		if err != nil {
 			return nil, nil, err
 		}
-		dirs = append(dirs, d)
+		dirs, names = append(dirs, d), append(names, in.Name)
 		warnings = append(warnings, ws...)
 	}
-	d, ws := mapping.Merge(dirs...)
+	// Named, so that a conflict says which file's value is kept and which is dropped.
+	d, ws := mapping.MergeNamed(names, dirs...)
 	return d, append(warnings, ws...), nil
 }
 

@@ -1,0 +1,103 @@
+package validate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// crossPage is one file of a check of several: an AdminData of the given Users.
+func crossPage(users ...string) string {
+	return odmStart + `<AdminData>` + "\n" + strings.Join(users, "\n") + "\n</AdminData>\n" + odmEnd
+}
+
+// TestCheckAcrossFiles: Users that several files of one check share are one user by the
+// identity rules of mapping.Merge (same OID, else same login name ignoring case); a repeat
+// across files is no error, and a value they give differently is one admin.mergeConflict
+// warning in the later file, at the value, naming the earlier file and line.
+func TestCheckAcrossFiles(t *testing.T) {
+	const (
+		ana  = `<User OID="U1"><LoginName>ana</LoginName><FirstName>Ana</FirstName><LastName>Test</LastName></User>`
+		bo   = `<User OID="U2"><LoginName>bo</LoginName><FirstName>Bo</FirstName></User>`
+		rave = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3">`
+	)
+	raveUser := func(role string) string {
+		return strings.Replace(odmStart, `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3">`, rave, 1) +
+			`<AdminData>` + "\n" + `<User OID="U1" mdsol:UserRole="` + role + `"><LoginName>ana</LoginName></User>` + "\n</AdminData>\n" + odmEnd
+	}
+	for _, tc := range []struct {
+		reason string
+		files  []string
+		want   [][]string // per file: "line:col code message"
+	}{
+		{"the same user on two pages of one export is one user: no repeat, no conflict",
+			[]string{crossPage(ana, bo), crossPage(ana)}, [][]string{nil, nil}},
+		{"a different FirstName in the second file is a warning at its FirstName, naming the first file and line",
+			[]string{crossPage(ana), crossPage(strings.Replace(ana, ">Ana<", ">Anna<", 1))},
+			[][]string{nil, {"4:42 admin.mergeConflict User U1: FirstName differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
+		{"a value only the second file has fills the gap, as a merge does: no conflict",
+			[]string{crossPage(`<User OID="U1"><LoginName>ana</LoginName></User>`), crossPage(ana)}, [][]string{nil, nil}},
+		{"a third file is compared with the merged person: the value the second file filled in, named by that file",
+			[]string{crossPage(`<User OID="U1"><LoginName>ana</LoginName></User>`), crossPage(ana),
+				crossPage(strings.Replace(ana, ">Test<", ">Tester<", 1))},
+			[][]string{nil, nil, {"4:68 admin.mergeConflict User U1: LastName differs from that of the same user in f1.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
+		{"matched by login name (ignoring case) under another OID: the OID is the conflict",
+			[]string{crossPage(ana), crossPage(`<User OID="U9"><LoginName>ANA</LoginName></User>`)},
+			[][]string{nil, {
+				"4:1 admin.mergeConflict User U9: @OID differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept",
+				"4:16 admin.mergeConflict User U9: LoginName differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
+		{"vendor attributes are per study in Rave and InForm exports (a role, a status), which a merge keeps per assignment: not compared",
+			[]string{raveUser("Investigator"), raveUser("Data Manager")}, [][]string{nil, nil}},
+		{"a repeat within one file is still an error there, and the other file is compared with its first",
+			[]string{crossPage(ana, ana), crossPage(ana)},
+			[][]string{{"5:1 admin.oidNotUnique User OID U1 is already used by another User (line 4) in this AdminData",
+				"5:16 admin.loginNameNotUnique User U1: LoginName is the same as that of User U1 (line 4), ignoring case"}, nil}},
+		{"users no other file has are not compared",
+			[]string{crossPage(ana), crossPage(bo)}, [][]string{nil, nil}},
+	} {
+		files := map[string]string{}
+		var names []string
+		for i, f := range tc.files {
+			n := fmt.Sprintf("f%d.xml", i)
+			files[n] = f
+			names = append(names, n)
+		}
+		got, err := CheckAdminDataInputs(inputsOf(files, names...), AdminDataOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.reason, err)
+		}
+		for i := range tc.want {
+			var g []string
+			for _, f := range got[i] {
+				g = append(g, fmt.Sprintf("%d:%d %s %s", f.Line, f.Column, f.Code, f.Message))
+				if f.Code == CodeMergeConflict && f.Severity != SeverityWarning {
+					t.Errorf("%s: a conflict is a warning, got %s", tc.reason, f.Severity)
+				}
+			}
+			if !slices.Equal(g, tc.want[i]) {
+				t.Errorf("%s: %s:\n got  %q\n want %q", tc.reason, names[i], g, tc.want[i])
+			}
+		}
+	}
+}
+
+// TestCheckAcrossFilesMemory: only the users pass 1 saw twice are remembered across
+// files, so a check of files that share no user holds none.
+func TestCheckAcrossFilesMemory(t *testing.T) {
+	var a, b []string
+	for i := range 200 {
+		a = append(a, fmt.Sprintf(`<User OID="A%d"><LoginName>a%d</LoginName></User>`, i, i))
+		b = append(b, fmt.Sprintf(`<User OID="B%d"><LoginName>b%d</LoginName></User>`, i, i))
+	}
+	b = append(b, `<User OID="A7"><LoginName>a7</LoginName></User>`)
+	files := map[string]string{"a.xml": crossPage(a...), "b.xml": crossPage(b...)}
+	defs := newAdminDefs()
+	if _, err := checkInputs(inputsOf(files, "a.xml", "b.xml"), AdminDataOptions{}, defs); err != nil {
+		t.Fatal(err)
+	}
+	// A7 is shared; a few others may share a 32-bit fingerprint by chance.
+	if n := len(defs.cross.byOID); n < 1 || n > 5 {
+		t.Errorf("%d users remembered across files, want the one shared (and at most a few fingerprint collisions)", n)
+	}
+}
