@@ -21,7 +21,8 @@ templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to js
 writes; "-" is stdin (for one of them). A side of several files (--a FILE and --b FILE,
 repeated) is one directory, merged as "odmadmin map" merges several inputs; a person
 the files disagree about is listed on stderr (warning mapping.merge-conflict; the first
-file's value is compared).
+file's value is compared). Whatever else the readers warn about (the odm reader's
+quirks, values normalized or unreadable) is listed on stderr as "map" lists it.
 
 --spec FILE applies a migration spec (see "odmadmin map --help") to A first, so that an
 export and the upload made from it with that spec compare role by role and site by
@@ -156,8 +157,10 @@ func runDiff(e *env, args []string) int {
 
 	read := mapping.Options{Study: *study, Training: *training}
 	var changes []diff.Change
-	// Conflicts between the files (or AdminData blocks) merged into one side are listed:
-	// the side holds one of the values, and the comparison is only as good as that choice.
+	// What the readers of each side warned about is listed, as map lists it: conflicts
+	// between the files (or AdminData blocks) merged into one side (the side holds one of
+	// the values), the odm reader's quirks, values normalized or unreadable. The
+	// comparison is only as good as what was read.
 	var conflicts [2][]Diagnostic
 	if *specPath != "" {
 		var specWarnings []Diagnostic
@@ -209,7 +212,7 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 	nothing := func() {}
 	if len(paths) != 1 {
 		d, ws, err := readDirectories(e, paths, o, read)
-		*conflicts = mergeConflicts(ws)
+		*conflicts = readerDiagnostics("", ws)
 		return diff.DirectorySide(d), nothing, err
 	}
 	// open opens the input anew for each pass; stdin is copied to a temporary file first.
@@ -236,19 +239,25 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
 	if !streamed {
 		d, ws, err := readDirectoryFrom(in, read)
-		*conflicts = mergeConflicts(ws)
+		*conflicts = readerDiagnostics(in.Name, ws)
 		in.Close()
 		cleanup()
 		return diff.DirectorySide(d), nothing, err
 	}
 	in.Close()
+	// The side is read more than once (diff.CompareSides); its warnings are the first
+	// read's, each listed once.
+	var once sync.Once
 	return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
 		in, err := open()
 		if err != nil {
 			return nil, err
 		}
 		defer in.Close()
-		d, _, err := readODMDirectoryKeep(in.Raw(), in.Name, read, keep)
+		d, ws, err := readODMDirectoryKeep(in.Raw(), in.Name, read, keep)
+		if err == nil {
+			once.Do(func() { *conflicts = readerDiagnostics(in.Name, ws) })
+		}
 		return d, err
 	}), cleanup, nil
 }
@@ -266,7 +275,7 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 			defer wg.Done()
 			var ws []mapping.Warning
 			dirs[i], ws, errs[i] = readDirectories(e, paths, o, read)
-			conflicts[i] = mergeConflicts(ws)
+			conflicts[i] = readerDiagnostics("", ws)
 		}()
 	}
 	wg.Wait()
@@ -275,7 +284,7 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 			return nil, nil, err
 		}
 	}
-	spec, lookup, err := loadSpec(e, specPath, o)
+	spec, lookup, lws, err := loadSpec(e, specPath, o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -283,7 +292,7 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 	if dirs[1].Source != nil {
 		target = dirs[1].Source.Vendor
 	}
-	var warnings []Diagnostic
+	warnings := readerDiagnostics(specPath, lws)
 	for _, w := range spec.Apply(dirs[0], target, lookup) {
 		warnings = append(warnings, mappingDiagnostic(specPath, w))
 	}

@@ -106,7 +106,8 @@ func TestDiffOptions(t *testing.T) {
 	a, b := diffDir+"inform.xml", diffDir+"rave.xml"
 	lines := func(args ...string) []string {
 		_, out, stderr := runSub("", "diff", args...)
-		if stderr != "" {
+		// rave.xml has reader quirks (empty Fax elements), listed as warnings.
+		if strings.Contains(stderr, "error") {
 			t.Fatalf("diff %q: %s", args, stderr)
 		}
 		return strings.Split(strings.TrimSpace(out), "\n")

@@ -44,16 +44,16 @@ func openAny(e *env, path string, o inp.Options) (*inp.Input, error) {
 	return inp.Open(path, e.stdin, o)
 }
 
-// mergeConflicts returns, as diagnostics, the merge conflicts among a reader's warnings:
-// a person that several files (or AdminData blocks) give different values. diff and plan
-// list them although they drop the readers' other warnings (map's business): the merged
-// directory holds one of the values, and what they compare or plan rests on it.
-func mergeConflicts(ws []mapping.Warning) []Diagnostic {
-	var ds []Diagnostic
+// readerDiagnostics returns a directory reader's warnings as diagnostics, as map lists
+// them (code, count, file:line:col or row and column, no personal data): the odm reader's
+// quirks, values the reader normalized or could not read, and the merge conflicts of a
+// person that several files (or AdminData blocks) give different values. diff and plan
+// list them: what they compare or plan rests on what was read. name is the input's name
+// for warnings that carry none.
+func readerDiagnostics(name string, ws []mapping.Warning) []Diagnostic {
+	ds := make([]Diagnostic, 0, len(ws))
 	for _, w := range ws {
-		if w.Code == mapping.CodeMergeConflict {
-			ds = append(ds, mappingDiagnostic("", w))
-		}
+		ds = append(ds, mappingDiagnostic(name, w))
 	}
 	return ds
 }

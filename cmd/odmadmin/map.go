@@ -191,11 +191,11 @@ func runMap(e *env, args []string) int {
 		return 0
 	}
 	if *specPath != "" {
-		spec, lookup, err := loadSpec(e, *specPath, inOpts)
+		spec, lookup, lws, err := loadSpec(e, *specPath, inOpts)
 		if err != nil {
 			return fail(e, "map", err)
 		}
-		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
+		warnings = append(append(warnings, lws...), spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		if src.stream != nil {

@@ -16,7 +16,9 @@ Checks a bulk user upload before it is uploaded. --existing is the current users
 ODM export of any profile (XML in any encoding, or ODM JSON), a Clinical One "Update
 Users" template as .xlsx or CSV, or the JSON "odmadmin map --to json" writes; repeat it
 for an export of several files (Rave Users.odm and Sites.odm), merged as "map" merges
-(a person the files disagree about is listed on stderr as mapping.merge-conflict).
+(a person the files disagree about is listed on stderr as mapping.merge-conflict; so
+is whatever else the readers of --existing, a directory --upload and a spec's login
+lookup table warn about, as "map" lists it).
 --upload is a Clinical One user upload template as .xlsx (tab "Clinical One Users") or
 CSV (",", ";" or tab separated; --charset for 8-bit files), or a directory in JSON (or
 ODM), one row per user.
@@ -92,21 +94,25 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return usagef(e, "plan", "%v", err)
 	}
-	rows, src, err := readUpload(e, *upload, *study, inOpts)
+	rows, src, readWarnings, err := readUpload(e, *upload, *study, inOpts)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
 	var spec *mapping.Spec
 	var lookup *mapping.Directory
 	if *specPath != "" {
-		if spec, lookup, err = loadSpec(e, *specPath, inOpts); err != nil {
+		var lws []mapping.Warning
+		if spec, lookup, lws, err = loadSpec(e, *specPath, inOpts); err != nil {
 			return fail(e, "plan", err)
 		}
+		readWarnings = append(readWarnings, readerDiagnostics(*specPath, lws)...)
 	}
-	// Conflicts between the merged --existing files are listed with the spec's warnings:
-	// the plan compares the rows with one of the values.
+	// What the readers of --existing warned about (as map lists it) is listed with the
+	// spec's warnings: conflicts between merged files (the plan compares the rows with one
+	// of the values), the odm reader's quirks, values normalized or unreadable.
 	var specWarnings []Diagnostic
 	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows, spec, &specWarnings)
+	specWarnings = append(readWarnings, specWarnings...)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
@@ -171,34 +177,35 @@ func planDiagnostics(p *plan.Plan, src uploadSource) []Diagnostic {
 
 // readUpload reads the upload's rows: the template (CSV or .xlsx) row by row, or a
 // directory (JSON or ODM) user by user.
-func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSource, error) {
+func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSource, []Diagnostic, error) {
 	in, err := openAny(e, path, o)
 	if err != nil {
-		return nil, uploadSource{}, err
+		return nil, uploadSource{}, nil, err
 	}
 	defer in.Close()
 	switch in.Kind {
 	case inp.CSV, inp.XLSX:
 		t, err := in.Table(inp.TableOptions{Sheets: []string{mapping.ClinicalOneSheet}, IsHeader: plan.IsHeader})
 		if err != nil {
-			return nil, uploadSource{}, err
+			return nil, uploadSource{}, nil, err
 		}
 		defer t.Close()
 		rows, err := plan.ReadTable(t)
 		if err != nil {
-			return nil, uploadSource{}, fmt.Errorf("%s: %w", t.Name, err)
+			return nil, uploadSource{}, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil
+		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil, nil
 	}
-	d, _, err := readDirectoryFrom(in, mapping.Options{Study: study})
+	// A directory upload (JSON or ODM): its reader's warnings are listed too.
+	d, ws, err := readDirectoryFrom(in, mapping.Options{Study: study})
 	if err != nil {
-		return nil, uploadSource{}, err
+		return nil, uploadSource{}, nil, err
 	}
 	src := uploadSource{name: in.Name}
 	if d.Source != nil {
 		src.target = d.Source.Vendor
 	}
-	return plan.FromDirectory(d), src, nil
+	return plan.FromDirectory(d), src, readerDiagnostics(in.Name, ws), nil
 }
 
 // readExisting reads the current users. One ODM export is streamed and only the users the
@@ -214,14 +221,15 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, r
 		}
 		defer in.Close()
 		if in.Kind == inp.ODM {
-			d, _, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
+			d, ws, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
+			*conflicts = readerDiagnostics(in.Name, ws)
 			return d, err
 		}
 		d, ws, err := readDirectoryFrom(in, opts)
-		*conflicts = mergeConflicts(ws)
+		*conflicts = readerDiagnostics(in.Name, ws)
 		return d, err
 	}
 	d, ws, err := readDirectories(e, paths, o, opts)
-	*conflicts = mergeConflicts(ws)
+	*conflicts = readerDiagnostics("", ws)
 	return d, err
 }

@@ -9,32 +9,44 @@ import (
 )
 
 // loadSpec reads a migration spec (CSV or .xlsx) and, for a login lookup rule, the user
-// table it names (relative to the spec's directory).
-func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Directory, error) {
+// table it names (relative to the spec's directory) with its reader's warnings (a row
+// without OID, a second row of one user that disagrees), which each caller lists with its
+// own.
+func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Directory, []mapping.Warning, error) {
 	in, err := openAny(e, path, o)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer in.Close()
 	t, err := in.Table(inp.TableOptions{Sheets: []string{"Spec", "Migration Spec"}, IsHeader: mapping.IsSpecHeader})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer t.Close()
 	spec, err := mapping.ReadSpec(t)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+		return nil, nil, nil, fmt.Errorf("%s: %w", t.Name, err)
 	}
 	if spec.Login.From != "lookup" {
-		return spec, nil, nil
+		return spec, nil, nil, nil
 	}
 	file := spec.Login.File
 	if !filepath.IsAbs(file) && path != "" && path != "-" {
 		file = filepath.Join(filepath.Dir(path), file)
 	}
-	lookup, _, err := readDirectories(e, []string{file}, o, mapping.Options{})
+	lookup, ws, err := readDirectories(e, []string{file}, o, mapping.Options{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
+		return nil, nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
 	}
-	return spec, lookup, nil
+	return spec, lookup, placedAt(ws, file), nil
+}
+
+// placedAt names file as the place of the warnings that name none.
+func placedAt(ws []mapping.Warning, file string) []mapping.Warning {
+	for i := range ws {
+		if ws[i].File == "" {
+			ws[i].File = file
+		}
+	}
+	return ws
 }
