@@ -83,16 +83,25 @@ func (c *comparer) currentChange(login, target string, a, b *mapping.User) {
 	}
 }
 
-// siteNames returns how value types name the sites of a and b: by name, else by number
-// (else, by leaving them out, by ID), as the User and Role Audit Log names a site
-// ("PAB 37 (Test)-Site 1"). A site's name in a wins over b's.
-func siteNames(a, b *mapping.Directory) map[string]string {
+// siteNames returns how value types name the sites of a and b (SiteLabels).
+func siteNames(a, b *mapping.Directory) map[string]string { return SiteLabels(a, b) }
+
+// SiteLabels returns, by site ID, how a change names the sites of the directories: by
+// name, else by number (else, by leaving them out, by ID), as the User and Role Audit Log
+// names a site ("PAB 37 (Test)-Site 1"), so that changes reconcile with the log. A
+// site's name in an earlier directory wins over a later one's. A name two sites share
+// gets the site's ID in parentheses, so that no two sites read alike. diff and plan
+// ("odmadmin plan") label assignments with it.
+func SiteLabels(dirs ...*mapping.Directory) map[string]string {
 	names := map[string]string{}
 	for _, pick := range []func(*mapping.Site) string{
 		func(s *mapping.Site) string { return s.Name },
 		func(s *mapping.Site) string { return s.Number },
 	} {
-		for _, d := range []*mapping.Directory{a, b} {
+		for _, d := range dirs {
+			if d == nil {
+				continue
+			}
 			for _, s := range d.Sites {
 				if s == nil {
 					continue
@@ -102,6 +111,15 @@ func siteNames(a, b *mapping.Directory) map[string]string {
 					names[id] = v
 				}
 			}
+		}
+	}
+	ids := map[string]int{}
+	for _, v := range names {
+		ids[strings.ToLower(v)]++
+	}
+	for id, v := range names {
+		if ids[strings.ToLower(v)] > 1 && v != id {
+			names[id] = v + " (" + id + ")"
 		}
 	}
 	return names

@@ -38,8 +38,8 @@ Jo,Demo,jo.d@example.org,jdoe1,05-Jan-2026,,Site User,101,
 	//   givenName: "" -> "Jo"
 	//   familyName: "" -> "Demo"
 	//   email: "" -> "jo.d@example.org"
-	//   role DEMO (Production)-S1: "" -> "Site User"
-	//   startDate DEMO (Production)-S1: "" -> "2026-01-05"
+	//   role DEMO (Production)-North Demo Clinic: "" -> "Site User"
+	//   startDate DEMO (Production)-North Demo Clinic: "" -> "2026-01-05"
 	//   warning possibleDuplicateAccount: the user name is 1 edit from existing user jdoe with the same name; the upload creates a second account
 	// 2 rows: 1 create, 0 update, 1 unchanged; 1 warning
 }

@@ -194,6 +194,9 @@ type planner struct {
 	// sites finds the export's sites by OID, number or name: the one resolver diff and
 	// odmtest use too (mapping.AlignTo).
 	sites *mapping.SiteIndex
+	// siteLabels names the export's sites in changes as diff names them (diff.SiteLabels:
+	// the name, as the audit log does), by ID.
+	siteLabels map[string]string
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
@@ -201,6 +204,7 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
 		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
 		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
+		siteLabels: diff.SiteLabels(d),
 	}
 	var prof mapping.Profile
 	if d.Source != nil {
@@ -507,7 +511,11 @@ func (p *planner) access(have, want []mapping.Assignment) []Change {
 	var out []Change
 	for _, k := range places {
 		g := group[k]
-		where := diff.Label(mapping.Assignment{Study: p.study, Site: k.site, Environment: k.env})
+		site := k.site
+		if n, ok := p.siteLabels[site]; ok {
+			site = n
+		}
+		where := diff.Label(mapping.Assignment{Study: p.study, Site: site, Environment: k.env})
 		old, new := g[0], g[1]
 		if len(old) == 0 || len(new) == 0 || !p.sameRoles(old, new) {
 			out = append(out, Change{Field: "role", Where: where, Old: roleNames(old), New: roleNames(new)})

@@ -77,7 +77,7 @@ func TestPlan(t *testing.T) {
 			reason:  "the row's sites replace the user's sites in the study",
 			csv:     "Ana,Sample,ana.sample@cro.example.com,asample,05-Jan-2026,,CRA,North Demo Clinic,\n",
 			want:    []string{"2 update asample"},
-			changes: []plan.Change{{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Clinical Research Associate", New: ""}},
+			changes: []plan.Change{{Field: "role", Where: "DEMO-01 (Production)-South Demo Clinic", Old: "Clinical Research Associate", New: ""}},
 		},
 		{
 			name:   "update profile",
@@ -95,7 +95,7 @@ func TestPlan(t *testing.T) {
 			csv:    "Kim,Example,kim.example@site2.example.org,kexample,05-Jan-2026,,Site User,102,\n",
 			want:   []string{"2 update kexample"},
 			changes: []plan.Change{
-				{Field: "role", Where: "DEMO-01 (Production)-S2", Old: "Investigator", New: "Site User"},
+				{Field: "role", Where: "DEMO-01 (Production)-South Demo Clinic", Old: "Investigator", New: "Site User"},
 			},
 		},
 		{
@@ -106,9 +106,9 @@ func TestPlan(t *testing.T) {
 			changes: []plan.Change{
 				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
 				{Field: "email", New: "noor.fictus@site2.example.org"},
-				{Field: "role", Where: "DEMO-01 (Production)-S2", New: "Site User"},
-				{Field: "startDate", Where: "DEMO-01 (Production)-S2", New: "2026-01-05"},
-				{Field: "endDate", Where: "DEMO-01 (Production)-S2", New: "2026-12-31"},
+				{Field: "role", Where: "DEMO-01 (Production)-South Demo Clinic", New: "Site User"},
+				{Field: "startDate", Where: "DEMO-01 (Production)-South Demo Clinic", New: "2026-01-05"},
+				{Field: "endDate", Where: "DEMO-01 (Production)-South Demo Clinic", New: "2026-12-31"},
 			},
 		},
 		{
@@ -219,8 +219,8 @@ func TestPlan(t *testing.T) {
 			changes: []plan.Change{
 				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
 				{Field: "email", New: "noor.fictus@site2.example.org"},
-				{Field: "role", Where: "DEMO-01 (Production)-S2", New: "Site User"},
-				{Field: "role", Where: "DEMO-01 (Training)-S2", New: "Site User"},
+				{Field: "role", Where: "DEMO-01 (Production)-South Demo Clinic", New: "Site User"},
+				{Field: "role", Where: "DEMO-01 (Training)-South Demo Clinic", New: "Site User"},
 			},
 		},
 		{
@@ -420,7 +420,7 @@ func TestWrite(t *testing.T) {
 	text := buf.String()
 	for _, s := range []string{
 		"row 2: unchanged jdoe\n",
-		"row 3: update asample\n  role DEMO-01 (Production)-S2: \"Clinical Research Associate\" -> \"\"\n",
+		"row 3: update asample\n  role DEMO-01 (Production)-South Demo Clinic: \"Clinical Research Associate\" -> \"\"\n",
 		"  warning usernameChange: ",
 		"7 rows: 4 create, 2 update, 1 unchanged; 6 warnings\n",
 	} {

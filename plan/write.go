@@ -43,7 +43,7 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 // summary:
 //
 //	row 2: create jdoe
-//	  role DEMO (Production)-S1: "" -> "Site User"
+//	  role DEMO (Production)-North Demo Clinic: "" -> "Site User"
 //	  warning possibleDuplicateAccount: the e-mail address belongs to existing user jdoe1; ...
 //	1 row: 1 create, 0 update, 0 unchanged; 1 warning
 func (p *Plan) WriteText(w io.Writer) error {

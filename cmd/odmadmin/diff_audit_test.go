@@ -93,7 +93,7 @@ func TestPlanAudit(t *testing.T) {
 	args := []string{"--existing", "testdata/plan/existing.xml", "--upload", "testdata/plan/upload.csv", "--format", "text"}
 	code, out, stderr := runSub("", "plan", append(args, "--audit", "testdata/plan/audit.csv")...)
 	for _, want := range []string{
-		`LOGGED  ROLE_CHANGE (asample): DEMO-01 (Production)-S2: "Clinical Research Associate" -> "" (log line 2)`,
+		`LOGGED  ROLE_CHANGE (asample): DEMO-01 (Production)-South Demo Clinic: "Clinical Research Associate" -> "" (log line 2)`,
 		"LOGGED  USER_ADDED (jdoe2) (log line 3)",
 		"MISSING USER_ADDED (pnew)",
 	} {

@@ -271,12 +271,12 @@ func TestMigrationPlanWithSpec(t *testing.T) {
 	}
 	// nhale was given site 02 in the upload; with the spec that is the only role change,
 	// at the template's site number.
-	if got := changes(withSpec)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-02:  -> Site User" {
+	if got := changes(withSpec)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-(02) Lakeside Research:  -> Site User" {
 		t.Errorf("with the spec, nhale's role changes %q; want only site 02 added", got)
 	}
 	// Without it the InForm rights group "Site Investigator Rights" is not "Site User",
 	// and the new site is named by its InForm Location OID.
-	if got := changes(without)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-10127: Site Investigator Rights -> Site User|ASTRA-9 (Production)-10128:  -> Site User" {
+	if got := changes(without)["nhale"]; strings.Join(got, "|") != "ASTRA-9 (Production)-(01) Harbor View Clinic: Site Investigator Rights -> Site User|ASTRA-9 (Production)-(02) Lakeside Research:  -> Site User" {
 		t.Errorf("without the spec, nhale's role changes %q", got)
 	}
 }

@@ -48,6 +48,9 @@ Messages name users by login only; the changes hold the upload's values.
 
 Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where",
 "old", "new"}], "warnings": [{"code", "message"}]}]}, or text (one block per row).
+An assignment's "where" is "STUDY (ENVIRONMENT)-SITE" as diff and the User and Role
+Audit Log write it: the study by OID, the site by name (else number, else OID; a name
+two sites share gets the OID in parentheses).
 The warnings are also listed on stderr as FILE:ROW: warning plan.CODE: message, with a
 count per code (--max caps the listing, --quiet leaves it out).
 

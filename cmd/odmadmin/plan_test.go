@@ -87,7 +87,7 @@ func TestPlanJSON(t *testing.T) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
 	// The second user is on spreadsheet row 3: the header is row 1.
-	if got.Actions[1].Row != 3 || got.Actions[1].Changes[0]["field"] != "role" || got.Actions[1].Changes[0]["where"] != "DEMO-01 (Production)-S2" {
+	if got.Actions[1].Row != 3 || got.Actions[1].Changes[0]["field"] != "role" || got.Actions[1].Changes[0]["where"] != "DEMO-01 (Production)-South Demo Clinic" {
 		t.Errorf("row 3: %+v", got.Actions[1])
 	}
 }
@@ -98,7 +98,7 @@ func TestPlanText(t *testing.T) {
 	for _, s := range []string{
 		"row 2: unchanged jdoe\n",
 		"row 4: create nfictus\n",
-		`  role DEMO-01 (Training)-S2: "" -> "Site User"` + "\n",
+		`  role DEMO-01 (Training)-South Demo Clinic: "" -> "Site User"` + "\n",
 		"3 rows: 1 create, 0 update, 2 unchanged; 0 warnings\n",
 	} {
 		if !strings.Contains(out, s) {

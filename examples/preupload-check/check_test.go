@@ -46,7 +46,7 @@ func TestScript(t *testing.T) {
 	}{
 		{[]string{"existing.xml", "clean.csv"}, 0, "preupload-check: OK", "a clean upload passes"},
 		{[]string{"existing.xml", "upload.csv"}, 1, "warning possibleDuplicateAccount", "duplicates stop the upload"},
-		{[]string{"existing.xml", "clean.csv", "--training"}, 0, `role DEMO-01 (Training)-S2: "" -> "Site User"`, "plan flags pass through"},
+		{[]string{"existing.xml", "clean.csv", "--training"}, 0, `role DEMO-01 (Training)-South Demo Clinic: "" -> "Site User"`, "plan flags pass through"},
 		{[]string{"existing.xml", "missing.csv"}, 2, "could not be made", "a missing upload"},
 		{[]string{"existing.xml"}, 2, "Usage:", "too few arguments"},
 	} {
