@@ -119,6 +119,12 @@ type jw struct {
 	w   io.Writer
 	buf []byte
 	err error
+	// ns and nsJSON are the last namespace URI written and its JSON string: a file names
+	// one or two namespaces on thousands of attributes and elements, so the escaping of
+	// a long URI is done once (the comparison is a pointer compare for the decoder's
+	// shared name strings).
+	ns     string
+	nsJSON []byte
 }
 
 func (j *jw) flush() {
@@ -137,6 +143,14 @@ func (j *jw) raw(s string) {
 
 func (j *jw) str(s string) {
 	j.buf = jsontext.AppendString(j.buf, s)
+}
+
+// space writes a namespace URI as a JSON string.
+func (j *jw) space(s string) {
+	if s != j.ns || j.nsJSON == nil {
+		j.ns, j.nsJSON = s, jsontext.AppendString(j.nsJSON[:0], s)
+	}
+	j.buf = append(j.buf, j.nsJSON...)
 }
 
 // plain writes a key of the JSON form as a string value; keys need no escaping
@@ -174,7 +188,7 @@ func (j *jw) attrs(attrs []Attr) {
 		j.raw("{")
 		if a.Space != "" {
 			o.key("ns")
-			j.str(a.Space)
+			j.space(a.Space)
 		}
 		if a.Prefix != "" {
 			o.key("prefix")
@@ -211,7 +225,7 @@ func (j *jw) node(n Node, slot int, ws string) {
 		}
 	case *Text:
 		o.key("type")
-		j.str("text")
+		j.plain("text")
 		o.key("text")
 		j.str(n.Data)
 		if n.CDATA {
@@ -220,19 +234,19 @@ func (j *jw) node(n Node, slot int, ws string) {
 		}
 	case *Comment:
 		o.key("type")
-		j.str("comment")
+		j.plain("comment")
 		o.key("text")
 		j.str(n.Data)
 	case *ProcInst:
 		o.key("type")
-		j.str("pi")
+		j.plain("pi")
 		o.key("target")
 		j.str(n.Target)
 		o.key("text")
 		j.str(n.Inst)
 	case *Directive:
 		o.key("type")
-		j.str("directive")
+		j.plain("directive")
 		o.key("text")
 		j.str(n.Data)
 	}
@@ -250,10 +264,10 @@ func (j *jw) node(n Node, slot int, ws string) {
 // elemHead writes the members of an element node before its children.
 func (j *jw) elemHead(o *obj, name Name, attrs []Attr) {
 	o.key("type")
-	j.str("element")
+	j.plain("element")
 	if name.Space != "" {
 		o.key("ns")
-		j.str(name.Space)
+		j.space(name.Space)
 	}
 	if name.Prefix != "" {
 		o.key("prefix")
