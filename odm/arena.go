@@ -8,6 +8,12 @@ import "strings"
 // never share an array with earlier ones, so a record the caller keeps pins only its own
 // memory, never its neighbours'. Every slice handed out is capped at its length, so an
 // append by the caller copies instead of writing into the next value.
+//
+// In recycle mode (streams whose consumer is done with a record before asking for the
+// next: StreamJSON, Transform without a callback, a Reader with ReadOptions.Reuse) the
+// arrays are not left to the garbage collector: reset hands the same arrays out again, so
+// a long stream allocates almost nothing per record. Strings are never recycled: a string
+// read stays valid (and unchanged) for as long as anyone holds it.
 
 const (
 	poolMaxHint = 4096 // elements: a huge record does not make the next ones reserve as much
@@ -21,6 +27,10 @@ type pool[T any] struct {
 	buf  []T // the unused part of the current array
 	used int // elements handed out since the last cut
 	hint int // elements the previous record used: the size of its first array
+	// all is, in recycle mode, the whole current array (buf is its unused tail), which
+	// reset clears and hands out again.
+	all     []T
+	recycle bool
 }
 
 // take returns a zeroed slice of n elements, capped at n.
@@ -30,13 +40,20 @@ func (p *pool[T]) take(n int) []T {
 			p.used += n
 			return make([]T, n)
 		}
-		// The first array of a record is as large as the last record needed; a record that
-		// outgrows it gets arrays as large as what it used so far (doubling).
-		size := p.hint
-		if size < n || p.used > 0 {
-			size = max(p.used, n, 4)
+		if p.recycle {
+			// A larger array for the rest of this record and, after reset, for the next
+			// ones; the values already handed out stay in the old one.
+			p.all = make([]T, max(2*len(p.all), n, 16))
+			p.buf = p.all
+		} else {
+			// The first array of a record is as large as the last record needed; a record
+			// that outgrows it gets arrays as large as what it used so far (doubling).
+			size := p.hint
+			if size < n || p.used > 0 {
+				size = max(p.used, n, 4)
+			}
+			p.buf = make([]T, size)
 		}
-		p.buf = make([]T, size)
 	}
 	s := p.buf[:n:n]
 	p.buf = p.buf[n:]
@@ -48,9 +65,33 @@ func (p *pool[T]) take(n int) []T {
 func (p *pool[T]) one() *T { return &p.take(1)[0] }
 
 func (p *pool[T]) cut() {
+	if p.recycle {
+		return
+	}
 	p.hint = min(p.used, poolMaxHint)
 	p.used = 0
 	p.buf = nil
+}
+
+// reset, in recycle mode, makes everything handed out so far free to hand out again.
+// The used part is cleared here so that take returns zeroed values and the old ones hold
+// no pointers. An array grown by one huge record is not kept for the ones after it.
+func (p *pool[T]) reset() {
+	if !p.recycle {
+		return
+	}
+	if len(p.all) > 4*poolMaxHint {
+		p.detach()
+		return
+	}
+	clear(p.all[:len(p.all)-len(p.buf)])
+	p.buf = p.all
+	p.used = 0
+}
+
+// detach leaves everything handed out so far to its holders: it is never handed out again.
+func (p *pool[T]) detach() {
+	p.all, p.buf, p.used = nil, nil, 0
 }
 
 // strPool hands out strings cut from one strings.Builder at a time: the builder only
@@ -96,7 +137,45 @@ type arena struct {
 	nodes   pool[Node]
 }
 
-// cut ends the current record.
+// setRecycle turns recycle mode on or off; what was handed out before is detached.
+func (a *arena) setRecycle(on bool) {
+	a.detach()
+	a.attrs.recycle, a.entries.recycle, a.srcs.recycle, a.elems.recycle = on, on, on, on
+	a.texts.recycle, a.nodes.recycle = on, on
+}
+
+// recycling reports whether the arena is in recycle mode.
+func (a *arena) recycling() bool { return a.attrs.recycle }
+
+// reset, in recycle mode, starts handing out the memory of everything read since the last
+// reset again: the caller is done with it. Otherwise it does nothing.
+func (a *arena) reset() {
+	if !a.recycling() {
+		return
+	}
+	a.strs.cut()
+	a.attrs.reset()
+	a.entries.reset()
+	a.srcs.reset()
+	a.elems.reset()
+	a.texts.reset()
+	a.nodes.reset()
+}
+
+// detach leaves everything read so far to its holders (a header or AdminData kept while
+// the records after it are read): it is never handed out again, in either mode.
+func (a *arena) detach() {
+	a.strs.cut()
+	a.attrs.detach()
+	a.entries.detach()
+	a.srcs.detach()
+	a.elems.detach()
+	a.texts.detach()
+	a.nodes.detach()
+}
+
+// cut ends the current record. In recycle mode the arrays are kept for reset (a record's
+// memory is reused only once its consumer is done with it, which cut does not know).
 func (a *arena) cut() {
 	a.strs.cut()
 	a.attrs.cut()

@@ -627,6 +627,8 @@ func StreamJSON(w io.Writer, r *Reader) error {
 		return errors.New("odm: StreamJSON: Next was called on the Reader")
 	}
 	r.state = 3
+	// Every record and token is written before the next is read: their memory is recycled.
+	r.s.ar.setRecycle(true)
 	js := &jsonStream{j: &jw{w: w}, s: r.s}
 	if err := js.run(h); err != nil {
 		r.err = err
@@ -672,6 +674,7 @@ func (js *jsonStream) run(h *Header) error {
 	j.raw("],\n")
 	j.raw(`"content":[`)
 	for {
+		s.ar.reset()
 		tk, err := s.next()
 		if err != nil {
 			return err
@@ -744,6 +747,7 @@ func (js *jsonStream) element(tk *token) error {
 	j.elemHead(&o, tk.name, tk.attrs)
 	n := 0
 	for {
+		s.ar.reset() // the start tag and every node before are written
 		tk, err := s.next()
 		if err != nil {
 			return err
@@ -795,6 +799,7 @@ func (js *jsonStream) adminData(start *token) error {
 	if err := s.readAttrs(m, start); err != nil {
 		return err
 	}
+	s.ar.detach() // ad is written again at the head of each continuation object
 	sp := m.spec(s.version)
 	var o obj
 	head := func(cont bool) {
@@ -891,6 +896,7 @@ func (js *jsonStream) adminData(start *token) error {
 			j.typed(rm, &recHead{ws: ws, before: before})
 			ws, before = "", nil
 			j.flush()
+			s.ar.reset()
 		case tText:
 			if isBlank(tk.data) && !tk.cdata {
 				ws += tk.data

@@ -24,6 +24,11 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 	defer x.handOff()
 	x.setVersion(h.Version)
 	x.rootNamespace(h.Root)
+	if fn == nil {
+		// Every node is written before the next is read: the memory of the records and
+		// tokens is recycled. A callback may keep what it is given, so then it is not.
+		s.ar.setRecycle(true)
+	}
 	t := &transformer{s: s, x: x, fn: fn}
 	for _, n := range h.Prolog {
 		x.node(n, "")
@@ -63,6 +68,7 @@ func (t *transformer) copyElement(e *Element, root bool) error {
 	first := true
 	ws := "" // white space seen at the root level, written before the next node
 	for {
+		s.ar.reset() // e and every node before are written
 		tk, err := s.next()
 		if err != nil {
 			return err
@@ -127,6 +133,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 	if err := s.readAttrs(ad.model(), start); err != nil {
 		return err
 	}
+	s.ar.detach() // ad is kept until the end tag
 	n, err := t.call(ad)
 	if err != nil || n == nil {
 		if err == nil {
@@ -164,6 +171,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		held[i] = m.manyLen(k.field)
 	}
 	for {
+		s.ar.reset() // every record before is written
 		tk, err := s.next()
 		if err != nil {
 			return err
