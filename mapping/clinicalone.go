@@ -550,7 +550,7 @@ func csvLost(w *warner, u *User, role Role, subject string) {
 	}
 	if u.Source != nil && u.Source.Vendor != ProfileClinicalOne {
 		for _, a := range u.Source.Attrs {
-			if !mappedAttrs["User "+attrLabel(a.Space, a.Name)] {
+			if !mappedAttr("User", a.Space, a.Name) {
 				w.add(CodeExtensionDropped, "User/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
 			}
 		}

@@ -12,9 +12,101 @@ import (
 // inForm is Oracle InForm's flavour (namespace pf:): pf:StudyLocale, pf:Active and
 // pf:Terminated, pf:InFormUserType and pf:GroupRef on users (the rights group is the
 // role), pf:GroupDef in AdminData, pf:SiteCountry, pf:SiteTimezone, pf:Locale and
-// pf:Mnemonic (the site number) on Locations, and the automatic "Unknown" Location. The
-// user attributes are read in record.go (kindOf), whose encoder is tuned for speed.
-type inForm struct{}
+// pf:Mnemonic (the site number) on Locations, and the automatic "Unknown" Location. Its
+// pf:GroupDef elements are read by every profile (plain ODM files carry them): see
+// isGroupDef.
+type inForm struct{ plainODM }
+
+func (inForm) namespace() string        { return odm.NSInForm }
+func (inForm) prefix() string           { return "pf" }
+func (inForm) ownsNS(space string) bool { return space == odm.NSInForm }
+
+func (inForm) mappedAttr(elem, local string) bool {
+	switch elem {
+	case "User":
+		return local == "StudyLocale" || local == "Active" || local == "Terminated" || local == "InFormUserType"
+	case "Location":
+		return local == "SiteCountry" || local == "SiteTimezone" || local == "Locale"
+	}
+	return false
+}
+
+func (inForm) words() []string {
+	return []string{odm.NSInForm, "DBUID", "GUID", "Revision", "StudyLocale", "Active", "Terminated",
+		"InFormUserType", "MappingVersion", "SiteCountry", "SiteTimezone", "Locale", "GroupOID"}
+}
+
+func (inForm) attrKind(space, local string) attrKind {
+	if space != odm.NSInForm {
+		return akOther
+	}
+	switch local {
+	case "StudyLocale":
+		return akLocale
+	case "Terminated":
+		return akTerminated
+	case "Active":
+		return akActive
+	case "InFormUserType":
+		return akCategory
+	}
+	return akOther
+}
+
+// userStatus: pf:Active and pf:Terminated give the status, pf:InFormUserType the category.
+func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category) {
+	status := informStatusOf(x.term, x.hasTerm, x.active, x.hasActive)
+	var category Category
+	if x.hasCategory {
+		if c, ok := parseCategory(x.category); ok {
+			category = c
+		} else {
+			b.w.addAt(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty", atRecord(&u.Ext))
+		}
+	}
+	return status, category
+}
+
+// userGroups: each pf:GroupRef is a group known by ID (resolved against pf:GroupDef when
+// the directory is finished); the user's other elements are recorded.
+func (inForm) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
+	isRef := func(e *odm.Element) bool { return e.Is(odm.NSInForm, "GroupRef") }
+	elements := userElements(u, isRef)
+	ng := 0
+	for _, nd := range u.Nodes {
+		if e, ok := nd.(*odm.Element); ok && isRef(e) {
+			ng++
+		}
+	}
+	b.rec.uvarint(uint64(ng))
+	k := 0
+	for _, nd := range u.Nodes {
+		if e, ok := nd.(*odm.Element); ok && isRef(e) {
+			gid, _ := e.Attr("", "GroupOID")
+			b.groupByID(k, trimSpace(gid))
+			k++
+		}
+	}
+	return elements
+}
+
+// accessRole: the role is the user's rights group.
+func (inForm) accessRole(b *builder, w *warner, pd pending, blockStudy string) string {
+	return b.rightsRole(w, pd, blockStudy)
+}
+
+// leave: pf:Terminated="Yes" ends an account for good, which the model's Deactivated does
+// not say; a target without a terminated state writes it as merely not active.
+func (inForm) leave(w *writer, u *User, subject string) {
+	if isTerminated(u) {
+		w.warn.add(CodeApproximated, "User/status", subject,
+			"the account is terminated (InForm pf:Terminated=\"Yes\"); the target has no terminated state, so it is written as deactivated")
+	}
+}
+
+func (inForm) writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element {
+	return w.groupDef(g, base)
+}
 
 func (inForm) readLocation(s *Site, l *odm.Location) {
 	if v, ok := l.Attr(odm.NSInForm, "SiteCountry"); ok {
@@ -75,6 +167,14 @@ func (inForm) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Locat
 		lost("active", "InForm's Location has no active flag")
 	}
 }
+
+// groupRefField is the field a warning about a group reference by ID names: only
+// InForm's users refer to groups by ID.
+const groupRefField = "User/pf:GroupRef/@GroupOID"
+
+// isGroupDef reports whether e, an element inside AdminData, is InForm's pf:GroupDef, the
+// only group definition the model knows; every profile reads it into a Group.
+func isGroupDef(e *odm.Element) bool { return e.Is(odm.NSInForm, "GroupDef") }
 
 // groupDef reads InForm's pf:GroupDef into a Group of the block being read.
 func (b *builder) groupDef(e *odm.Element) {

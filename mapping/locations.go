@@ -42,5 +42,5 @@ func (w *writer) sameLocation(s *Site) bool {
 	if !w.same || s.Source == nil || s.Source.Vendor != w.p {
 		return false
 	}
-	return len(s.Source.recs) > 0 || w.p != ProfileOpenClinica
+	return len(s.Source.recs) > 0 || !w.fl.siteStudies()
 }

@@ -9,13 +9,74 @@ import (
 // openClinica is OpenClinica's flavour (3.x and 4 ODM exports): one AdminData per study
 // and per site study, a site study being a Study whose MetaDataVersion includes its
 // parent's; users with names and organization only. OpenClinica:UserRole and
-// OpenClinica:Status are read (record.go, kindOf) and written back when a producer
-// added them. Its user table is another profile (oc4users.go).
-type openClinica struct{}
+// OpenClinica:Status are read and written back when a producer added them. Its user table
+// is another profile (oc4users.go).
+type openClinica struct{ plainODM }
 
-func (openClinica) readLocation(*Site, *odm.Location) {}
-func (openClinica) modelElement(*odm.Element) bool    { return false }
-func (openClinica) autoLocation(string) bool          { return false }
+func (openClinica) namespace() string        { return odm.NSOpenClinica }
+func (openClinica) prefix() string           { return "OpenClinica" }
+func (openClinica) ownsNS(space string) bool { return isOpenClinicaNS(space) }
+
+// isOpenClinicaNS reports whether space is one of OpenClinica's extension namespaces.
+func isOpenClinicaNS(space string) bool {
+	return space == odm.NSOpenClinica || space == odm.NSOpenClinica12
+}
+
+func (openClinica) mappedAttr(elem, local string) bool {
+	return elem == "User" && (local == "UserRole" || local == "Status" || local == "UserName")
+}
+
+func (openClinica) words() []string {
+	return []string{odm.NSOpenClinica, odm.NSOpenClinica12, odm.NSOpenClinicaRules, "UserRole", "Status", "UserName"}
+}
+
+// readStudy: a site study includes its parent's metadata. CDISC's Include reuses another
+// study's metadata; only OpenClinica uses it to mark a site study, so other profiles see
+// no site in it.
+func (openClinica) readStudy(s *Study, e *odm.Element, ns string) {
+	s.Parent = siteStudyParent(e, ns, s.ID, s.Parent)
+}
+
+// attrKind: OpenClinica's exporter writes no attributes on User; these are read when a
+// producer adds them (the names ClinicalData's UserInfo and UserRef use).
+func (openClinica) attrKind(space, local string) attrKind {
+	if !isOpenClinicaNS(space) {
+		return akOther
+	}
+	switch local {
+	case "UserRole":
+		return akLastRole
+	case "Status":
+		return akStatus
+	case "UserName":
+		return akUserName
+	}
+	return akOther
+}
+
+func (openClinica) userStatus(_ *builder, x vendorAttrs, _ *odm.User, _ string) (Status, Category) {
+	if x.hasStatus {
+		return ocStatus(x.status), ""
+	}
+	return "", ""
+}
+
+func (openClinica) siteStudies() bool { return true }
+
+func (openClinica) writeStudies(w *writer, doc *odm.Document) { w.studyElements(doc) }
+
+func (openClinica) blocks(w *writer, out []blockPlan, have map[string]bool) []blockPlan {
+	return w.siteStudyBlocks(out, have)
+}
+
+func (openClinica) inBlock(a Assignment, study string) bool { return inSiteStudy(a, study) }
+
+func (openClinica) namesOnly() bool   { return true }
+func (openClinica) placeless() string { return "OpenClinica's AdminData has no place for it" }
+
+func (openClinica) fullName(w *writer, u *User, subject string) string {
+	return w.ocFullName(u, subject)
+}
 
 func (openClinica) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	// The role: an OpenClinica:UserRole the user was read with is kept up to date;

@@ -9,9 +9,64 @@ import "github.com/odmadmin/odmadmin/odm"
 // writes one of them.
 type plainODM struct{}
 
+// Standard ODM's answers, which the vendors' flavours embed and override where they differ
+// (see flavour).
+
+func (plainODM) namespace() string              { return "" }
+func (plainODM) prefix() string                 { return "" }
+func (plainODM) ownsNS(space string) bool       { return space == "" }
+func (plainODM) mappedAttr(string, string) bool { return false }
+func (plainODM) words() []string                { return nil }
+
+func (plainODM) readStudy(*Study, *odm.Element, string) {}
+func (plainODM) attrKind(string, string) attrKind       { return akOther }
+func (plainODM) loginFromOID() bool                     { return false }
+
+func (plainODM) userStatus(*builder, vendorAttrs, *odm.User, string) (Status, Category) {
+	return "", ""
+}
+
+// userGroups: plain ODM has no user groups; every vendor element of the user is recorded.
+func (plainODM) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
+	b.rec.uvarint(0)
+	return userElements(u, nil)
+}
+
+func (plainODM) accessRole(_ *builder, _ *warner, pd pending, _ string) string { return pd.role }
+
 func (plainODM) readLocation(*Site, *odm.Location) {}
 func (plainODM) modelElement(*odm.Element) bool    { return false }
 func (plainODM) autoLocation(string) bool          { return false }
+
+func (plainODM) siteStudies() bool                                        { return false }
+func (plainODM) writeStudies(*writer, *odm.Document)                      {}
+func (plainODM) blocks(*writer, []blockPlan, map[string]bool) []blockPlan { return nil }
+
+// inBlock: an AdminData of a study holds that study's assignments and those of no study;
+// one of no study holds all.
+func (plainODM) inBlock(a Assignment, study string) bool {
+	return study == "" || a.Study == study || a.Study == ""
+}
+
+func (plainODM) namesOnly() bool                        { return false }
+func (plainODM) placeless() string                      { return "" }
+func (plainODM) fullName(*writer, *User, string) string { return "" }
+func (plainODM) leave(*writer, *User, string)           {}
+func (plainODM) writeVersions(*Site, []StudyVersion)    {}
+
+// versionRef: a per-version site number (Rave's mdsol:StudySiteNumber) that is not the
+// site's number has no place.
+func (plainODM) versionRef(_ *odm.MetaDataVersionRef, v StudyVersion, s *Site, lost func(field, msg string)) {
+	if v.Number != "" && v.Number != s.Number {
+		lost("MetaDataVersionRef/@mdsol:StudySiteNumber", "the target has no per-version site number")
+	}
+}
+
+// writeGroup: only InForm defines groups.
+func (plainODM) writeGroup(w *writer, g *Group, _ *odm.Element) *odm.Element {
+	w.warn.add(CodeUnrepresentable, "pf:GroupDef", "Group "+g.ID, "the target has no group definitions")
+	return nil
+}
 
 func (plainODM) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	if f.hasRole {
@@ -33,7 +88,7 @@ func (plainODM) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Loc
 
 // plainLocation reports the site fields plain ODM has no place for.
 func (w *writer) plainLocation(s *Site, lost func(field, msg string)) {
-	w.placeLost(s, "Location "+s.ID, false)
+	w.placeLost(s, "Location "+s.ID)
 	if s.Number != "" {
 		lost("number", "plain ODM has no site number")
 	}

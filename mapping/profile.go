@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,22 +57,7 @@ func (p Profile) Version() odm.Version {
 }
 
 // namespace returns the vendor extension namespace of p, or "".
-func (p Profile) namespace() string {
-	switch p {
-	case ProfileInForm:
-		return odm.NSInForm
-	case ProfileRave:
-		return odm.NSRave
-	case ProfileOpenClinica:
-		return odm.NSOpenClinica
-	}
-	return ""
-}
-
-// isOpenClinicaNS reports whether space is one of OpenClinica's extension namespaces.
-func isOpenClinicaNS(space string) bool {
-	return space == odm.NSOpenClinica || space == odm.NSOpenClinica12
-}
+func (p Profile) namespace() string { return p.flavour().namespace() }
 
 // Detect returns the profile of doc from the vendor namespaces it declares or uses:
 // InForm's pf:, Rave's mdsol:, OpenClinica's; without any, odm2 for an ODM 2.0 document
@@ -124,13 +110,13 @@ func detectAttrs(attrs []odm.Attr, v odm.Version) Profile {
 		if a.IsNamespaceDecl() {
 			space = a.Value
 		}
-		switch {
-		case space == odm.NSInForm:
-			return ProfileInForm
-		case space == odm.NSRave:
-			return ProfileRave
-		case isOpenClinicaNS(space):
-			return ProfileOpenClinica
+		if space == "" {
+			continue
+		}
+		for _, x := range vendors() {
+			if x.f.ownsNS(space) {
+				return x.p
+			}
 		}
 	}
 	return ""
@@ -197,11 +183,45 @@ func parseEnv(s string) Environment {
 	return ""
 }
 
-// flavour is what one ODM profile reads and writes beyond standard ODM: its vendor
-// attributes and elements on Users and Locations. Each vendor keeps both halves in its own
-// file (inform.go, rave.go, openclinica.go, plainodm.go for odm and odm2); adding a vendor
-// is adding such a file and its case in Profile.flavour.
+// flavour is what one ODM profile reads and writes beyond standard ODM. Each vendor keeps
+// both halves in its own file (inform.go, rave.go, openclinica.go; plainodm.go for odm and
+// odm2, whose differences are the writer's version, odm2.go). A vendor's type embeds
+// plainODM, which answers every method as standard ODM does, and overrides the methods
+// where the vendor differs; read.go, record.go and write.go ask the flavour and name no
+// vendor (TestGenericFilesNameNoVendor holds them to it).
 type flavour interface {
+	// namespace is the extension namespace written ("" for none), prefix its conventional
+	// prefix; ownsNS reports whether space is one of the vendor's namespaces (OpenClinica
+	// has two). Plain ODM owns the empty namespace only.
+	namespace() string
+	prefix() string
+	ownsNS(space string) bool
+	// mappedAttr reports whether the vendor attribute local (in an owned namespace) on
+	// elem ("User", "Location") is read into a model field: writing another vendor
+	// translates the field instead of the attribute.
+	mappedAttr(elem, local string) bool
+	// words are the names and values that recur in the vendor's records (namespaces,
+	// attribute names), shared by the reader rather than copied (see vocabulary).
+	words() []string
+
+	// readStudy reads the vendor's meaning of a Study element e of a whole document (ns
+	// the ODM namespace) into s (OpenClinica's site studies).
+	readStudy(s *Study, e *odm.Element, ns string)
+	// attrKind says which user attribute {space}local is, for the record encoder
+	// (record.go) to collect into vendorAttrs.
+	attrKind(space, local string) attrKind
+	// loginFromOID reports whether a User without LoginName logs in with its OID (Rave).
+	loginFromOID() bool
+	// userStatus turns the user attributes collected into a status and a category ("" for
+	// none: the category then follows the UserType).
+	userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category)
+	// userGroups writes the groups part of the user's record (see record.go: a count, then
+	// b.groupByID or b.groupByAttr for each) and returns the user's vendor elements the
+	// model has no field for, as XML text.
+	userGroups(b *builder, u *odm.User, x vendorAttrs) []string
+	// accessRole returns the role of what one record said about a user (pd.role, the
+	// role attribute's value, unless the vendor's role is elsewhere: InForm's rights group).
+	accessRole(b *builder, w *warner, pd pending, blockStudy string) string
 	// readLocation reads the vendor's fields of l into s.
 	readLocation(s *Site, l *odm.Location)
 	// modelElement reports whether e, a vendor element inside a Location, is read into a
@@ -210,11 +230,40 @@ type flavour interface {
 	// autoLocation reports whether the Location id is one the vendor writes by itself and
 	// that is no site (InForm's "Unknown").
 	autoLocation(id string) bool
+
+	// siteStudies reports whether the vendor writes sites as site studies (Study elements
+	// and AdminData blocks of their own, a user's site access being its presence in the
+	// site study's block) instead of Locations: OpenClinica. writeStudies writes those
+	// Study elements ahead of the AdminData, blocks plans the AdminData (nil: the standard
+	// plan, one per study) from the source's blocks out, whose studies are in have, and
+	// inBlock says whether an assignment belongs in the block of study.
+	siteStudies() bool
+	writeStudies(w *writer, doc *odm.Document)
+	blocks(w *writer, out []blockPlan, have map[string]bool) []blockPlan
+	inBlock(a Assignment, study string) bool
+	// namesOnly reports whether a user written fresh gets its names and organization only
+	// (OpenClinica's AdminData); placeless is what a warning says of a standard field the
+	// vendor has no place for ("": ODM's own message, naming the version).
+	namesOnly() bool
+	placeless() string
+	// fullName makes up the FullName of a user written fresh without one ("": none).
+	fullName(w *writer, u *User, subject string) string
+	// leave reports, for a user read with this flavour and written into another, what the
+	// user's source says that the other cannot hold (InForm's terminated account).
+	leave(w *writer, u *User, subject string)
 	// writeUser sets the vendor's fields of the user written as o.
 	writeUser(w *writer, o *odm.User, u *User, f userFields)
+	// writeVersions adjusts the study versions written for s (Rave carries the site
+	// number on the current one); versionRef sets the vendor's fields of the reference r
+	// written for v, or reports what it cannot hold.
+	writeVersions(s *Site, want []StudyVersion)
+	versionRef(r *odm.MetaDataVersionRef, v StudyVersion, s *Site, lost func(field, msg string))
 	// writeLocation sets the vendor's fields of the site written as o (base is the Location
 	// it was read as, or nil).
 	writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string))
+	// writeGroup writes the group definition of g (base: the element it was read as, or
+	// nil), or reports that the vendor has none and returns nil.
+	writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element
 }
 
 // userFields is what writer.user has worked out for a flavour's writeUser.
@@ -226,15 +275,86 @@ type userFields struct {
 	lost    func(field, msg string) // reports a value the target has no place for
 }
 
+// vendor is an ODM flavour with an extension namespace, and its profile.
+type vendor struct {
+	p Profile
+	f flavour
+}
+
+// vendors lists the ODM vendors, for looking a profile or a namespace up. Adding a
+// vendor is adding its file and its line here (and its names in ParseProfile).
+func vendors() [3]vendor {
+	return [...]vendor{
+		{ProfileInForm, inForm{}},
+		{ProfileRave, rave{}},
+		{ProfileOpenClinica, openClinica{}},
+	}
+}
+
 // flavour returns p's flavour; a profile without vendor extensions is plain ODM.
 func (p Profile) flavour() flavour {
-	switch p {
-	case ProfileInForm:
-		return inForm{}
-	case ProfileRave:
-		return rave{}
-	case ProfileOpenClinica:
-		return openClinica{}
+	for _, x := range vendors() {
+		if x.p == p {
+			return x.f
+		}
 	}
 	return plainODM{}
+}
+
+// nsFlavour returns the vendor flavour that owns the namespace space, or nil.
+func nsFlavour(space string) flavour {
+	if space == "" {
+		return nil
+	}
+	for _, x := range vendors() {
+		if x.f.ownsNS(space) {
+			return x.f
+		}
+	}
+	return nil
+}
+
+// prefixFor returns the conventional prefix of a vendor namespace, xsi or xml, or "".
+func prefixFor(space string) string {
+	switch space {
+	case odm.NSXSI:
+		return "xsi"
+	case odm.NSXML:
+		return "xml"
+	}
+	if f := nsFlavour(space); f != nil {
+		return f.prefix()
+	}
+	return ""
+}
+
+// mappedAttr reports whether the vendor attribute {space}local on elem is one the model
+// reads into its own fields (status, role, locale, ...).
+func mappedAttr(elem, space, local string) bool {
+	f := nsFlavour(space)
+	return f != nil && f.mappedAttr(elem, local)
+}
+
+// odmProfile returns the error of reading (read) or writing ODM with a profile that is no
+// ODM flavour: the Clinical One template.
+func odmProfile(p Profile, read bool) error {
+	if p != ProfileClinicalOne {
+		return nil
+	}
+	if read {
+		return errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
+	}
+	return errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
+}
+
+// writeProfile is the profile ToDocument writes for p "": the one dir was read with, else
+// plain ODM 1.3.2 (a directory built in code or read from the Clinical One template).
+func writeProfile(dir *Directory, p Profile) Profile {
+	if p != "" {
+		return p
+	}
+	if dir.Source != nil && dir.Source.Vendor != "" && dir.Source.Vendor != ProfileClinicalOne {
+		return dir.Source.Vendor
+	}
+	return ProfileODM
 }

@@ -9,8 +9,83 @@ import (
 // rave is Medidata Rave's flavour (namespace mdsol:), as in its Users.odm and Sites.odm:
 // mdsol:Active, mdsol:UserRole, mdsol:UserGroup and mdsol:SiteGroup on users (the User
 // OID is the login), mdsol:Active on Locations and mdsol:StudySiteNumber on their study
-// version references. The user attributes are read in record.go (kindOf).
-type rave struct{}
+// version references.
+type rave struct{ plainODM }
+
+func (rave) namespace() string        { return odm.NSRave }
+func (rave) prefix() string           { return "mdsol" }
+func (rave) ownsNS(space string) bool { return space == odm.NSRave }
+
+func (rave) mappedAttr(elem, local string) bool {
+	switch elem {
+	case "User":
+		return local == "Active" || local == "UserRole" || local == "UserGroup" || local == "SiteGroup"
+	case "Location":
+		return local == "Active"
+	}
+	return false
+}
+
+func (rave) words() []string {
+	return []string{odm.NSRave, "Active", "UserRole", "UserGroup", "SiteGroup", "StudySiteNumber"}
+}
+
+func (rave) attrKind(space, local string) attrKind {
+	if space != odm.NSRave {
+		return akOther
+	}
+	switch local {
+	case "Active":
+		return akActive
+	case "UserRole":
+		return akRole
+	case "UserGroup":
+		return akUserGroup
+	case "SiteGroup":
+		return akSiteGroup
+	}
+	return akOther
+}
+
+// loginFromOID: Rave's User OID is the login name.
+func (rave) loginFromOID() bool { return true }
+
+func (rave) userStatus(_ *builder, x vendorAttrs, _ *odm.User, _ string) (Status, Category) {
+	return raveStatusOf(x.active, x.hasActive), ""
+}
+
+// userGroups: mdsol:UserGroup and mdsol:SiteGroup are groups known by name.
+func (rave) userGroups(b *builder, u *odm.User, x vendorAttrs) []string {
+	ug, sg := x.userGroupV, x.siteGroupV
+	b.rec.uvarint(uint64(btoi(ug != "") + btoi(sg != "")))
+	if ug != "" {
+		b.groupByAttr(x.userGroup, ug, "UserGroup")
+	}
+	if sg != "" {
+		b.groupByAttr(x.siteGroup, sg, "SiteGroup")
+	}
+	return userElements(u, nil)
+}
+
+// writeVersions: Rave carries the site number on the current version's reference.
+func (rave) writeVersions(s *Site, want []StudyVersion) {
+	if s.Number != "" {
+		if l := latest(want); l != nil && l.Number == "" {
+			l.Number = s.Number
+		}
+	}
+}
+
+func (rave) versionRef(r *odm.MetaDataVersionRef, v StudyVersion, _ *Site, _ func(field, msg string)) {
+	r.SetAttr(odm.NSRave, "mdsol", "StudySiteNumber", v.Number)
+}
+
+// studySiteNumber reads the site number Rave writes on a study version reference
+// (mdsol:StudySiteNumber); every profile reads it, as plain ODM files carry it too.
+func studySiteNumber(r *odm.MetaDataVersionRef) string {
+	v, _ := r.Attr(odm.NSRave, "StudySiteNumber")
+	return v
+}
 
 func (rave) readLocation(s *Site, l *odm.Location) {
 	if v, ok := l.Attr(odm.NSRave, "Active"); ok {
@@ -93,7 +168,7 @@ func (rave) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Locatio
 	if derived != s.Active || base == nil && !ok && !absent {
 		setExt(&o.Ext, odm.NSRave, "Active", act)
 	}
-	w.placeLost(s, "Location "+s.ID, true)
+	w.placeLost(s, "Location "+s.ID)
 }
 
 // raveStatus reads mdsol:Active.

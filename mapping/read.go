@@ -20,8 +20,8 @@ func FromDocument(doc *odm.Document, opts Options) (*Directory, []Warning, error
 	if p == "" {
 		p = Detect(doc)
 	}
-	if p == ProfileClinicalOne {
-		return nil, nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
+	if err := odmProfile(p, true); err != nil {
+		return nil, nil, err
 	}
 	b := newBuilder(p, doc.Version, doc.Root)
 	b.keep = true
@@ -79,8 +79,8 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 	if p == "" {
 		p = DetectHeader(h)
 	}
-	if p == ProfileClinicalOne {
-		return nil, errors.New("mapping: the clinicalone profile reads CSV, not ODM (use ReadClinicalOneCSV)")
+	if err := odmProfile(p, true); err != nil {
+		return nil, err
 	}
 	b = newBuilder(p, h.Version, h.Root)
 	if spill {
@@ -147,7 +147,7 @@ type pending struct {
 	block  int
 	sites  []string
 	role   string
-	groups []GroupRef // this record's InForm group references
+	groups []GroupRef // this record's group references by ID
 }
 
 // firstAccess is the access a user's first record gave; the record keeps it until the
@@ -308,16 +308,17 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 }
 
 // vocabulary holds the names and values that recur in every record of a vendor's export
-// (namespace URIs, vendor attribute names, user types, flags): the builder shares these
-// constants rather than copies (see builder.stable).
+// (namespace URIs, vendor attribute names (flavour.words), user types, flags): the builder
+// shares these constants rather than copies (see builder.stable).
 var vocabulary = func() map[string]string {
 	m := map[string]string{}
+	for _, x := range vendors() {
+		for _, s := range x.f.words() {
+			m[s] = s
+		}
+	}
 	for _, s := range []string{
-		odm.NS13, odm.NS12, odm.NS20, odm.NSInForm, odm.NSRave, odm.NSOpenClinica, odm.NSOpenClinica12,
-		odm.NSOpenClinicaRules, odm.NSXML, odm.NSXSI, odm.NSDS,
-		"DBUID", "GUID", "Revision", "StudyLocale", "Active", "Terminated", "InFormUserType", "MappingVersion",
-		"UserRole", "UserGroup", "SiteGroup", "Status", "UserName", "SiteCountry", "SiteTimezone", "Locale",
-		"StudySiteNumber", "GroupOID",
+		odm.NS13, odm.NS12, odm.NS20, odm.NSXML, odm.NSXSI, odm.NSDS,
 		string(odm.UserSponsor), string(odm.UserInvestigator), string(odm.UserLab), string(odm.UserOther),
 		string(odm.UserSubject), string(odm.UserMonitor), string(odm.UserDataAnalyst),
 		string(odm.UserCareProvider), string(odm.UserAssessor),
@@ -390,9 +391,8 @@ func (b *builder) addStudy(id string) *Study {
 	return s
 }
 
-// studyElements reads the Study elements of a whole document: their names, and for the
-// OpenClinica profile only the parent of each site study, which a site study's
-// MetaDataVersion names with <Include StudyOID="parent">.
+// studyElements reads the Study elements of a whole document: their names, and what the
+// flavour reads from them (OpenClinica: the parent of a site study).
 func (b *builder) studyElements(root *odm.Element) {
 	ns := root.Space
 	for _, c := range root.Children {
@@ -414,11 +414,7 @@ func (b *builder) studyElements(root *odm.Element) {
 				s.Protocol = n.Text()
 			}
 		}
-		if b.p == ProfileOpenClinica {
-			// CDISC's Include reuses another study's metadata; only OpenClinica uses it to
-			// mark a site study, so other profiles see no site in it.
-			s.Parent = siteStudyParent(e, ns, oid, s.Parent)
-		}
+		b.fl.readStudy(s, e, ns)
 	}
 }
 
@@ -750,7 +746,7 @@ func siteVersions(l *odm.Location) []StudyVersion {
 	var out []StudyVersion
 	for _, r := range l.MetaDataVersionRefs {
 		v := StudyVersion{Study: strings.TrimSpace(r.StudyOID), Version: r.MetaDataVersionOID, Effective: r.EffectiveDate}
-		v.Number, _ = r.Attr(odm.NSRave, "StudySiteNumber")
+		v.Number = studySiteNumber(r)
 		out = append(out, v)
 	}
 	return out
@@ -814,11 +810,11 @@ func (b *builder) signature(s *odm.SignatureDef) {
 	b.dir.Signatures = append(b.dir.Signatures, m)
 }
 
-// blockElement reads vendor content directly inside AdminData: InForm's pf:GroupDef
-// becomes a Group; anything else is kept as XML text on the block.
+// blockElement reads vendor content directly inside AdminData: a group definition
+// (isGroupDef) becomes a Group; anything else is kept as XML text on the block.
 func (b *builder) blockElement(e *odm.Element) {
 	b.ensureBlock()
-	if e.Is(odm.NSInForm, "GroupDef") {
+	if isGroupDef(e) {
 		b.groupDef(e)
 		return
 	}
@@ -987,7 +983,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 			if def := b.group(u.Source.Studies[0], g.ID); def != nil {
 				g.Name, g.Type = def.Name, def.Type
 			} else {
-				wGroups.add(CodeDanglingRef, "User/pf:GroupRef/@GroupOID", "User "+u.ID, "the group is not defined in the file")
+				wGroups.add(CodeDanglingRef, groupRefField, "User "+u.ID, "the group is not defined in the file")
 			}
 		}
 		b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
@@ -1053,10 +1049,7 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 	{
 		ba := b.blockAccess(pd.block)
 		blockStudy, study, site, env := ba.blockStudy, ba.study, ba.site, ba.env
-		role := pd.role
-		if b.p == ProfileInForm {
-			role = b.rightsRole(w, pd, blockStudy)
-		}
+		role := b.fl.accessRole(b, w, pd, blockStudy)
 		if len(pd.sites) == 0 && site != "" {
 			pd.sites = []string{site}
 		}

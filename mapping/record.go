@@ -103,61 +103,32 @@ type attrSchema struct {
 	kinds []attrKind
 }
 
-// attrKind says which vendor attribute an attribute is, for the profile being read.
+// attrKind says which vendor attribute an attribute is, for the profile being read
+// (flavour.attrKind): what the encoder collects from it into vendorAttrs.
 type attrKind uint8
 
 const (
-	akOther attrKind = iota
-	akInFormLocale
-	akInFormTerminated
-	akInFormActive
-	akInFormUserType
-	akRaveActive
-	akRaveRole
-	akRaveUserGroup
-	akRaveSiteGroup
-	akOCRole
-	akOCStatus
-	akOCUserName
+	akOther      attrKind = iota
+	akLocale              // the user's locale (first one)
+	akTerminated          // a terminated flag, Yes/No
+	akActive              // an active flag, Yes/No
+	akCategory            // a vendor user type naming the category
+	akRole                // the role (first one)
+	akLastRole            // the role (last one: a vendor with two namespaces)
+	akUserGroup           // a user group, by name
+	akSiteGroup           // a site group, by name
+	akStatus              // an account status by name (last one)
+	akUserName            // the login, when LoginName is empty (first non-empty one)
 )
 
-func kindOf(p Profile, space, local string) attrKind {
-	switch {
-	case p == ProfileInForm && space == odm.NSInForm:
-		switch local {
-		case "StudyLocale":
-			return akInFormLocale
-		case "Terminated":
-			return akInFormTerminated
-		case "Active":
-			return akInFormActive
-		case "InFormUserType":
-			return akInFormUserType
-		}
-	case p == ProfileRave && space == odm.NSRave:
-		switch local {
-		case "Active":
-			return akRaveActive
-		case "UserRole":
-			return akRaveRole
-		case "UserGroup":
-			return akRaveUserGroup
-		case "SiteGroup":
-			return akRaveSiteGroup
-		}
-	case p == ProfileOpenClinica && isOpenClinicaNS(space):
-		// OpenClinica's exporter writes no attributes on User; these are read when a
-		// producer adds them (the names ClinicalData's UserInfo and UserRef use).
-		switch local {
-		case "UserRole":
-			return akOCRole
-		case "Status":
-			return akOCStatus
-		case "UserName":
-			return akOCUserName
-		}
-	}
-	return akOther
+// vendorAttrs is what a user record's vendor attributes said, for the flavour's
+// userStatus and userGroups: values as decoded, and for groups the attribute's index and
+// its value's stable copy (-1 and "" for none).
+type vendorAttrs struct {
+	term, active, category, status             string
+	hasTerm, hasActive, hasCategory, hasStatus bool
+	userGroup, siteGroup                       int
+	userGroupV, siteGroupV                     string
 }
 
 var (
@@ -395,7 +366,7 @@ func (b *builder) schema(attrs []odm.Attr, n int) int32 {
 	for i := range attrs {
 		if a := &attrs[i]; a.Space != "" && !a.IsNamespaceDecl() {
 			s.attrs = append(s.attrs, Attr{Space: b.stable(a.Space), Name: b.stable(a.Local)})
-			s.kinds = append(s.kinds, kindOf(b.p, a.Space, a.Local))
+			s.kinds = append(s.kinds, b.fl.attrKind(a.Space, a.Local))
 		}
 	}
 	i := int32(len(b.schemas))
@@ -563,10 +534,9 @@ func (b *builder) user(u *odm.User) {
 	// shared, so comparing them is cheap), their schema is the previous record's and a
 	// value that repeats the previous one is shared.
 	var (
-		locale, role, userName, userGroup, siteGroup = -1, -1, -1, -1, -1
-		localeV, userNameV, userGroupV, siteGroupV   string
-		term, active, utype, ocStatusV               string
-		hasTerm, hasActive, hasType, hasOCStatus     bool
+		locale, role, userName = -1, -1, -1
+		localeV, userNameV     string
+		x                      = vendorAttrs{userGroup: -1, siteGroup: -1}
 	)
 	raw := r.prevRaw
 	same := len(raw) == len(u.Attrs) && r.prevSchema >= 0
@@ -612,39 +582,39 @@ func (b *builder) user(u *odm.User) {
 			r.prev[slotAttrs+j] = prevSlot{v, -1}
 		}
 		switch kinds[j] {
-		case akInFormLocale:
+		case akLocale:
 			if locale < 0 {
 				locale, localeV = j, v
 			}
-		case akInFormTerminated:
-			if !hasTerm {
-				term, hasTerm = a.Value, true
+		case akTerminated:
+			if !x.hasTerm {
+				x.term, x.hasTerm = a.Value, true
 			}
-		case akInFormActive, akRaveActive:
-			if !hasActive {
-				active, hasActive = a.Value, true
+		case akActive:
+			if !x.hasActive {
+				x.active, x.hasActive = a.Value, true
 			}
-		case akInFormUserType:
-			if !hasType {
-				utype, hasType = a.Value, true
+		case akCategory:
+			if !x.hasCategory {
+				x.category, x.hasCategory = a.Value, true
 			}
-		case akRaveRole:
+		case akRole:
 			if role < 0 {
 				role = j
 			}
-		case akRaveUserGroup:
-			if userGroup < 0 {
-				userGroup, userGroupV = j, v
-			}
-		case akRaveSiteGroup:
-			if siteGroup < 0 {
-				siteGroup, siteGroupV = j, v
-			}
-		case akOCRole:
+		case akLastRole:
 			role = j
-		case akOCStatus:
-			ocStatusV, hasOCStatus = a.Value, true
-		case akOCUserName:
+		case akUserGroup:
+			if x.userGroup < 0 {
+				x.userGroup, x.userGroupV = j, v
+			}
+		case akSiteGroup:
+			if x.siteGroup < 0 {
+				x.siteGroup, x.siteGroupV = j, v
+			}
+		case akStatus:
+			x.status, x.hasStatus = a.Value, true
+		case akUserName:
 			if userName < 0 && a.Value != "" {
 				userName, userNameV = j, v
 			}
@@ -654,25 +624,7 @@ func (b *builder) user(u *odm.User) {
 	r.prevRaw = u.Attrs
 
 	// Status and category.
-	var status Status
-	var category Category
-	switch b.p {
-	case ProfileInForm:
-		status = informStatusOf(term, hasTerm, active, hasActive)
-		if hasType {
-			if c, ok := parseCategory(utype); ok {
-				category = c
-			} else {
-				b.w.addAt(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty", atRecord(&u.Ext))
-			}
-		}
-	case ProfileRave:
-		status = raveStatusOf(active, hasActive)
-	case ProfileOpenClinica:
-		if hasOCStatus {
-			status = ocStatus(ocStatusV)
-		}
-	}
+	status, category := b.fl.userStatus(b, x, u, id)
 	if category == "" {
 		category = categoryFromType(u.UserType)
 	}
@@ -706,8 +658,8 @@ func (b *builder) user(u *odm.User) {
 	loginName := u.LoginName
 	switch {
 	case loginName != "":
-	case b.p == ProfileRave:
-		loginName = id // Rave's User OID is the login name
+	case b.fl.loginFromOID():
+		loginName = id
 	case userName >= 0:
 		loginName = userNameV
 	}
@@ -832,63 +784,7 @@ func (b *builder) user(u *odm.User) {
 	}
 
 	// Groups, and the vendor elements the model has no field for.
-	var elements []string
-	switch b.p {
-	case ProfileInForm:
-		// pf:GroupRef elements become Groups.
-		ng := 0
-		for _, nd := range u.Nodes {
-			e, ok := nd.(*odm.Element)
-			if !ok {
-				continue
-			}
-			if e.Is(odm.NSInForm, "GroupRef") {
-				ng++
-			} else {
-				elements = append(elements, elementXML(e))
-			}
-		}
-		r.uvarint(uint64(ng))
-		k := 0
-		for _, nd := range u.Nodes {
-			if e, ok := nd.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
-				gid, _ := e.Attr("", "GroupOID")
-				gid = trimSpace(gid)
-				switch {
-				case gid == "":
-					b.put("")
-				case k < nGroupSlot:
-					b.putSameWord(slotGroups+k, gid)
-				default:
-					b.putWord(gid)
-				}
-				r.buf = append(r.buf, tagEmpty, tagEmpty)
-				k++
-			}
-		}
-	case ProfileRave:
-		ug, sg := userGroupV, siteGroupV
-		r.uvarint(uint64(btoi(ug != "") + btoi(sg != "")))
-		if ug != "" {
-			r.buf = append(r.buf, tagEmpty)
-			b.attrValue(userGroup, ug)
-			b.putWord("UserGroup")
-		}
-		if sg != "" {
-			r.buf = append(r.buf, tagEmpty)
-			b.attrValue(siteGroup, sg)
-			b.putWord("SiteGroup")
-		}
-	default:
-		r.buf = append(r.buf, 0)
-	}
-	if b.p != ProfileInForm {
-		for _, nd := range u.Nodes {
-			if e, ok := nd.(*odm.Element); ok {
-				elements = append(elements, elementXML(e))
-			}
-		}
-	}
+	elements := b.fl.userGroups(b, u, x)
 	r.uvarint(uint64(len(elements)))
 	for _, x := range elements {
 		b.put(x)
@@ -918,6 +814,39 @@ func (b *builder) user(u *odm.User) {
 		// A login equal to the OID is found through byOID (see findUser).
 		b.addLogin(login, i)
 	}
+}
+
+// groupByID writes the k-th group of a user record known by its ID only (InForm's
+// pf:GroupRef), the first nGroupSlot of them shared with the previous record's.
+func (b *builder) groupByID(k int, id string) {
+	switch {
+	case id == "":
+		b.put("")
+	case k < nGroupSlot:
+		b.putSameWord(slotGroups+k, id)
+	default:
+		b.putWord(id)
+	}
+	b.rec.buf = append(b.rec.buf, tagEmpty, tagEmpty)
+}
+
+// groupByAttr writes a group of a user record known by its name, the value v of the
+// record's attribute j, and of type typ (Rave's mdsol:UserGroup).
+func (b *builder) groupByAttr(j int, v, typ string) {
+	b.rec.buf = append(b.rec.buf, tagEmpty)
+	b.attrValue(j, v)
+	b.putWord(typ)
+}
+
+// userElements returns the XML text of u's vendor elements but those skip takes (nil: none).
+func userElements(u *odm.User, skip func(*odm.Element) bool) []string {
+	var out []string
+	for _, nd := range u.Nodes {
+		if e, ok := nd.(*odm.Element); ok && (skip == nil || !skip(e)) {
+			out = append(out, elementXML(e))
+		}
+	}
+	return out
 }
 
 // strList writes the non-blank strings of in, then the values of the typ contacts of
@@ -1003,7 +932,7 @@ func addressZero(a *odm.Address) bool {
 }
 
 // userSites writes the site IDs a user record points at: its LocationRefs (ODM 1.3) or
-// LocationOID (2.0), without InForm's automatic "Unknown" location.
+// LocationOID (2.0), without the vendor's automatic location (flavour.autoLocation).
 func (b *builder) userSites(u *odm.User) {
 	var buf [4]string
 	out := buf[:0]

@@ -32,14 +32,9 @@ func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
-	if p == "" {
-		p = ProfileODM
-		if dir.Source != nil && dir.Source.Vendor != "" && dir.Source.Vendor != ProfileClinicalOne {
-			p = dir.Source.Vendor
-		}
-	}
-	if p == ProfileClinicalOne {
-		return nil, errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
+	p = writeProfile(dir, p)
+	if err := odmProfile(p, false); err != nil {
+		return nil, err
 	}
 	if _, err := ParseProfile(string(p)); err != nil {
 		return nil, err
@@ -95,30 +90,11 @@ func (w *writer) document() *odm.Document {
 		doc.Prolog, doc.Epilog = src.doc.Prolog, src.doc.Epilog
 	}
 	w.rootAttrs(doc)
-	if w.p == ProfileOpenClinica {
-		w.studyElements(doc)
-	}
+	w.fl.writeStudies(w, doc)
 	for _, bp := range w.plan {
 		doc.AddAdminData(w.adminData(bp))
 	}
 	return doc
-}
-
-// prefixes are the conventional prefixes of the vendor namespaces.
-func prefixFor(space string) string {
-	switch {
-	case space == odm.NSInForm:
-		return "pf"
-	case space == odm.NSRave:
-		return "mdsol"
-	case isOpenClinicaNS(space):
-		return "OpenClinica"
-	case space == odm.NSXSI:
-		return "xsi"
-	case space == odm.NSXML:
-		return "xml"
-	}
-	return ""
 }
 
 func attrLabel(space, local string) string {
@@ -140,7 +116,7 @@ var (
 
 func (w *writer) rootAttrs(doc *odm.Document) {
 	root := doc.Root
-	if ns := w.p.namespace(); ns != "" {
+	if ns := w.fl.namespace(); ns != "" {
 		root.Attrs = append(root.Attrs, odm.Attr{Name: odm.Name{Space: odm.NSXMLNS, Prefix: "xmlns", Local: prefixFor(ns)}, Value: ns})
 	}
 	src := w.dir.Source
@@ -175,7 +151,7 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 			root.SetAttr("", "", a.Name, a.Value)
 		case a.Space == "":
 			w.warn.add(CodeUnrepresentable, "ODM/@"+a.Name, "ODM", "the root attribute does not exist in ODM "+string(w.v))
-		case w.same || a.Space == w.p.namespace():
+		case w.same || a.Space == w.fl.namespace():
 			root.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
 		default:
 			w.warn.add(CodeExtensionDropped, "ODM/@"+attrLabel(a.Space, a.Name), "ODM", "another vendor's extension is left out")
@@ -184,11 +160,12 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 	if keepVersion && len(attrs) > 0 {
 		return // the source's root, which lacked what follows, as it was
 	}
-	if !w.same && w.p != ProfileOpenClinica {
+	if !w.same && !w.fl.siteStudies() {
 		// Written into another flavour, the document holds AdminData only (NotCarried
 		// counts what it leaves out), so the studies its AdminData and Locations name are
 		// defined elsewhere: ODM says so with Granularity AdminData, without which a
-		// checker takes every such reference for a dangling one.
+		// checker takes every such reference for a dangling one. (A flavour with site
+		// studies writes its Study elements too.)
 		root.SetAttr("", "", "Granularity", "AdminData")
 	}
 	if _, ok := root.Attr("", "FileType"); !ok {
@@ -205,7 +182,7 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 
 // blocks decides the AdminData elements to write: the source's when writing back the same
 // vendor (plus one for any study only the model knows), else one per study the users are
-// assigned in (OpenClinica: one per study and per site study), or a single one.
+// assigned in (or as the flavour plans them: per study and site study), or a single one.
 func (w *writer) blocks() []blockPlan {
 	var out []blockPlan
 	have := map[string]bool{}
@@ -214,12 +191,12 @@ func (w *writer) blocks() []blockPlan {
 			out = append(out, blockPlan{study: b.Study, src: i})
 			have[b.Study] = true
 		}
-		if have[""] && w.p != ProfileOpenClinica {
-			return out // a block for all studies covers the new ones too
-		}
 	}
-	if w.p == ProfileOpenClinica {
-		return w.siteStudyBlocks(out, have)
+	if bs := w.fl.blocks(w, out, have); bs != nil {
+		return bs
+	}
+	if have[""] {
+		return out // a block for all studies covers the new ones too
 	}
 	var want []string
 	add := func(s string) {
@@ -303,12 +280,7 @@ func sortByPos[T any](in []ordered[T]) []T {
 }
 
 // inBlock reports whether an assignment belongs in an AdminData about study.
-func (w *writer) inBlock(a Assignment, study string) bool {
-	if w.p == ProfileOpenClinica {
-		return inSiteStudy(a, study)
-	}
-	return study == "" || a.Study == study || a.Study == ""
-}
+func (w *writer) inBlock(a Assignment, study string) bool { return w.fl.inBlock(a, study) }
 
 func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 	var ad *odm.AdminData
@@ -371,8 +343,8 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		r, hasRec := w.rec(u.Source, bp.src, false)
 		switch {
 		case len(as) > 0:
-		case hasRec && len(u.Assignments) > 0 && w.p == ProfileOpenClinica:
-			continue // OpenClinica: membership of a site study is the assignment; it was removed
+		case hasRec && len(u.Assignments) > 0 && w.fl.siteStudies():
+			continue // membership of a site study is the assignment; it was removed
 		case hasRec:
 		case len(u.Assignments) > 0:
 			continue // assigned elsewhere only
@@ -430,7 +402,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		}
 	}
 	var locs []ordered[*odm.Location]
-	if w.p != ProfileOpenClinica {
+	if !w.fl.siteStudies() {
 		for _, s := range w.dir.Sites {
 			if !w.siteInBlock(s, bp) {
 				continue
@@ -553,25 +525,15 @@ func (w *writer) extAttrsInto(x *odm.Ext, from Profile, attrs []Attr, elem, subj
 	for _, a := range attrs {
 		// Writing back the flavour the values were read from, every recorded extension
 		// is the file's own, whatever its namespace (plain ODM files carry any vendor's).
-		if a.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(a.Space)) || w.same && from == w.p {
+		if a.Space == w.fl.namespace() || w.fl.ownsNS(a.Space) || w.same && from == w.p {
 			x.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
 			continue
 		}
-		if mappedAttrs[elem+" "+attrLabel(a.Space, a.Name)] {
+		if mappedAttr(elem, a.Space, a.Name) {
 			continue // carried by a model field, which reports itself if the target lacks it
 		}
 		w.warn.add(CodeExtensionDropped, elem+"/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
 	}
-}
-
-// mappedAttrs are the vendor attributes the model reads into its own fields (status,
-// role, locale, ...). Writing another vendor translates those fields instead.
-var mappedAttrs = map[string]bool{
-	"User pf:StudyLocale": true, "User pf:Active": true, "User pf:Terminated": true, "User pf:InFormUserType": true,
-	"Location pf:SiteCountry": true, "Location pf:SiteTimezone": true, "Location pf:Locale": true,
-	"User mdsol:Active": true, "User mdsol:UserRole": true, "User mdsol:UserGroup": true, "User mdsol:SiteGroup": true,
-	"Location mdsol:Active":     true,
-	"User OpenClinica:UserRole": true, "User OpenClinica:Status": true, "User OpenClinica:UserName": true,
 }
 
 // extElementsInto re-creates recorded vendor elements (from JSON) of the target vendor.
@@ -582,7 +544,7 @@ func (w *writer) extElementsInto(x *odm.Ext, from Profile, elems []string, elem,
 			w.warn.add(CodeInvalidValue, elem+"/extension", subject, "a recorded vendor element is not well-formed XML and is left out")
 			continue
 		}
-		if e.Space == w.p.namespace() || (w.p == ProfileOpenClinica && isOpenClinicaNS(e.Space)) || w.same && from == w.p {
+		if e.Space == w.fl.namespace() || w.fl.ownsNS(e.Space) || w.same && from == w.p {
 			x.Nodes = append(x.Nodes, e)
 			continue
 		}
@@ -686,9 +648,9 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		}
 	}
 	fresh := base == nil
-	flavour := w.p != ProfileOpenClinica || !fresh // OpenClinica writes names and organization only
+	flavour := !w.fl.namesOnly() || !fresh // else a fresh user gets names and organization only
 	lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "User/"+field, subject, msg) }
-	ocLost := func(field string) { lost(field, "OpenClinica's AdminData has no place for it") }
+	noPlace := func(field string) { lost(field, w.noPlace()) }
 
 	if strings.TrimSpace(o.OID) != u.ID {
 		o.OID = u.ID
@@ -699,7 +661,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	}
 	// UserType.
 	t := odm.UserType(u.Type)
-	if t == "" && fresh && w.p != ProfileOpenClinica && !w.same {
+	if t == "" && fresh && flavour && !w.same {
 		// Another vendor's user without a UserType: the one its category suggests
 		// (writing back the user's own flavour keeps it without one).
 		if t = userTypeFor(u.Category, w.v); t != "" {
@@ -716,7 +678,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		}
 	}
 	if !flavour && t != "" {
-		ocLost("@UserType")
+		noPlace("@UserType")
 		t = ""
 	}
 	if o.UserType != t {
@@ -727,8 +689,8 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	set := func(dst *string, v, field string, ok bool) {
 		if !ok {
 			if v != "" {
-				if w.p == ProfileOpenClinica {
-					ocLost(field)
+				if w.fl.placeless() != "" {
+					noPlace(field)
 				} else {
 					lost(field, "ODM "+string(w.v)+" has no "+field)
 				}
@@ -757,8 +719,8 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	} else {
 		set(&o.DisplayName, u.DisplayName, "DisplayName", flavour)
 		full := u.FullName
-		if full == "" && w.p == ProfileOpenClinica && !w.same {
-			full = w.ocFullName(u, subject)
+		if full == "" && !w.same {
+			full = w.fl.fullName(w, u, subject)
 		}
 		set(&o.FullName, full, "FullName", true)
 	}
@@ -786,7 +748,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	// Addresses.
 	if !flavour {
 		if len(u.Addresses) > 0 {
-			ocLost("Address")
+			noPlace("Address")
 		}
 		o.Addresses = nil
 	} else if !equalAddresses(addresses(o.Addresses), u.Addresses) {
@@ -841,13 +803,13 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 			}
 		} else {
 			if len(u.Emails)+len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
-				ocLost("Email/Phone/Fax/Pager")
+				noPlace("Email/Phone/Fax/Pager")
 			}
 			if len(u.Certificates) > 0 {
-				ocLost("Certificate")
+				noPlace("Certificate")
 			}
 			if u.Picture != nil {
-				ocLost("Picture")
+				noPlace("Picture")
 			}
 			o.Emails, o.Phones, o.Faxes, o.Pager, o.Certificates, o.Picture = nil, nil, nil, "", nil, nil
 		}
@@ -860,11 +822,11 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 			sites = append(sites, a.Site)
 		}
 	}
-	if w.p != ProfileOpenClinica {
+	if !w.fl.siteStudies() {
 		sites = w.dropLocationless(sites, subject)
 	}
 	switch {
-	case w.p == ProfileOpenClinica:
+	case w.fl.siteStudies():
 		// Site membership is the AdminData block the user is in.
 		if fresh {
 			o.LocationRefs, o.LocationOID = nil, ""
@@ -919,11 +881,9 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 		}
 	}
 
-	// InForm's pf:Terminated="Yes" ends an account for good, which the model's Deactivated
-	// does not say; a target without a terminated state writes it as merely not active.
-	if w.p != ProfileInForm && isTerminated(u) {
-		w.warn.add(CodeApproximated, "User/status", subject,
-			"the account is terminated (InForm pf:Terminated=\"Yes\"); the target has no terminated state, so it is written as deactivated")
+	// What the user's source vendor says that another cannot hold.
+	if u.Source != nil && u.Source.Vendor != w.p {
+		u.Source.Vendor.flavour().leave(w, u, subject)
 	}
 
 	// Vendor fields.
@@ -936,9 +896,10 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	return o
 }
 
+// noPlace is what a warning says of a value the target has no place for.
 func (w *writer) noPlace() string {
-	if w.p == ProfileOpenClinica {
-		return "OpenClinica's AdminData has no place for it"
+	if m := w.fl.placeless(); m != "" {
+		return m
 	}
 	return "plain ODM " + string(w.v) + " has no place for it"
 }
@@ -1087,12 +1048,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 		have = siteVersions(base)
 	}
 	want := append([]StudyVersion(nil), s.Versions...)
-	if w.p == ProfileRave && s.Number != "" {
-		// Rave carries the site number on the current version's reference.
-		if l := latest(want); l != nil && l.Number == "" {
-			l.Number = s.Number
-		}
-	}
+	w.fl.writeVersions(s, want)
 	if !equalVersions(have, want) {
 		o.MetaDataVersionRefs = nil
 		for _, v := range want {
@@ -1103,11 +1059,7 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 				w.warn.add(CodeNormalized, "Location/MetaDataVersionRef/@EffectiveDate", subject, "a dateTime is written as the xs:date ODM requires")
 			}
 			r := &odm.MetaDataVersionRef{StudyOID: v.Study, MetaDataVersionOID: v.Version, EffectiveDate: eff}
-			if w.p == ProfileRave {
-				r.SetAttr(odm.NSRave, "mdsol", "StudySiteNumber", v.Number)
-			} else if v.Number != "" && v.Number != s.Number {
-				lost("MetaDataVersionRef/@mdsol:StudySiteNumber", "the target has no per-version site number")
-			}
+			w.fl.versionRef(r, v, s, lost)
 			o.MetaDataVersionRefs = append(o.MetaDataVersionRefs, r)
 		}
 	}
@@ -1116,9 +1068,9 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 	return o
 }
 
-// placeLost reports site facts only InForm writes (time zone, locale, and country outside
-// an ODM 2.0 address).
-func (w *writer) placeLost(s *Site, subject string, rave bool) {
+// placeLost reports site facts only some vendors write (time zone, locale, and country
+// outside an ODM 2.0 address).
+func (w *writer) placeLost(s *Site, subject string) {
 	if s.TimeZone != "" {
 		w.warn.add(CodeUnrepresentable, "Location/timeZone", subject, "the target has no site time zone")
 	}
@@ -1176,14 +1128,14 @@ func (w *writer) signature(m *Signature, base *odm.SignatureDef) *odm.SignatureD
 }
 
 // blockNodes writes the vendor content directly inside AdminData: the source block's
-// nodes when writing back (its InForm groups updated from the model), the InForm group
-// definitions of the block, and the rights groups made up for roles.
+// nodes when writing back (its group definitions updated from the model), the group
+// definitions of the block, and those made up for roles (see flavour.writeGroup).
 func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
 	written := map[*Group]bool{}
 	if src != nil && w.same && src.ad != nil {
 		for _, n := range src.ad.Nodes {
 			e, ok := n.(*odm.Element)
-			if !ok || !e.Is(odm.NSInForm, "GroupDef") {
+			if !ok || !isGroupDef(e) {
 				ad.Nodes = append(ad.Nodes, n)
 				continue
 			}
@@ -1211,20 +1163,19 @@ func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
 		if written[g] || !w.belongs(g.Source, g.Study, bp) {
 			continue
 		}
-		if w.p != ProfileInForm {
-			w.warn.add(CodeUnrepresentable, "pf:GroupDef", "Group "+g.ID, "the target has no group definitions")
-			continue
-		}
 		var base *odm.Element
 		if r, ok := w.rec(g.Source, bp.src, true); ok {
 			base, _ = r.v.(*odm.Element)
 		}
-		ad.Nodes = append(ad.Nodes, w.groupDef(g, base))
-	}
-	if w.p == ProfileInForm {
-		for _, g := range w.newGroup {
-			ad.Nodes = append(ad.Nodes, w.groupDef(g, nil))
+		if e := w.fl.writeGroup(w, g, base); e != nil {
+			ad.Nodes = append(ad.Nodes, e)
 		}
-		w.newGroup = nil
 	}
+	// Groups made up while writing users (rights groups for roles).
+	for _, g := range w.newGroup {
+		if e := w.fl.writeGroup(w, g, nil); e != nil {
+			ad.Nodes = append(ad.Nodes, e)
+		}
+	}
+	w.newGroup = nil
 }
