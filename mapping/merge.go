@@ -341,6 +341,9 @@ func mergeSource(dst, src *Source) {
 	}
 	dst.Elements = union(dst.Elements, src.Elements)
 	dst.Studies = union(dst.Studies, src.Studies)
+	if dst.RolesFor == "" {
+		dst.RolesFor = src.RolesFor
+	}
 	for k, v := range src.IDs {
 		if dst.IDs == nil {
 			dst.IDs = map[string]string{}

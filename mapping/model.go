@@ -232,13 +232,16 @@ type Source struct {
 	// Studies are the StudyOIDs of the AdminData blocks the value was read from ("" for a
 	// block without StudyOID), in order.
 	Studies []string `json:"studies,omitempty"`
+	// RolesFor is the profile a migration spec with role rules mapped the user's roles
+	// for (Spec.Apply), so that their names are that target's, not Vendor's: a write into
+	// it does not warn that they are another vendor's (CodeRoleVerbatim); RolesForAny when
+	// the spec was applied without a target (map --spec --to json). It is kept in the
+	// directory JSON, so that a mapped directory read back is still mapped.
+	RolesFor Profile `json:"rolesFor,omitempty"`
 
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.
 	recs []record
-	// rolesFor is the profile a migration spec with role rules mapped the user's roles
-	// for (Spec.Apply), so that their names are that target's, not Vendor's.
-	rolesFor Profile
 }
 
 // ID returns the original identifier called name: IDs[name], else the value of the vendor

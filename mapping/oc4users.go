@@ -308,7 +308,7 @@ func writeOC4Users(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning
 		var rows [][]string
 		var verbatim []string // role names reported for u
 		// A migration spec's names are written as it says, never swapped for display names.
-		mapped := u.Source != nil && roleVendor(u.Source.rolesFor) == ProfileOpenClinica
+		mapped := u.Source != nil && (roleVendor(u.Source.RolesFor) == ProfileOpenClinica || u.Source.RolesFor == RolesForAny)
 		for _, a := range u.Assignments {
 			if opts.Study != "" && a.Study != "" && a.Study != opts.Study {
 				continue

@@ -1,6 +1,12 @@
 package mapping
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // CodeRoleVerbatim: a role read from one vendor is written under its own name into
 // another vendor's file, whose role of that name may not exist (an InForm rights group
@@ -8,6 +14,11 @@ import "fmt"
 // said what it becomes there. The name is still written as read: renaming it silently
 // could grant other rights. Count says how many users are written with it.
 const CodeRoleVerbatim Code = "role-verbatim"
+
+// RolesForAny is Source.RolesFor of a user whose roles a migration spec mapped without a
+// target (odmadmin map --spec --to json): the names are the spec's, meant for whichever
+// target it was written, so no write warns that they are the source vendor's.
+const RolesForAny Profile = "*"
 
 // roleVendor is the vendor whose role names profile p reads and writes ("" for plain ODM,
 // which has none): the OpenClinica 4 user table's names are OpenClinica's.
@@ -36,13 +47,13 @@ var specHint = map[Profile]string{
 // roleVerbatim returns the CodeRoleVerbatim message for u's role r written as name into
 // target at scope s, or "" when the name is no other vendor's: the role was read from
 // target's vendor (or from no vendor), a migration spec mapped u's roles for it
-// (Source.rolesFor), or name is the target's own name for r's canonical role.
+// (Source.RolesFor), or name is the target's own name for r's canonical role.
 func roleVerbatim(target Profile, u *User, r Role, name string, s Scope) string {
 	if name == "" || u == nil || u.Source == nil {
 		return ""
 	}
 	from, to := roleVendor(u.Source.Vendor), roleVendor(target)
-	if from == "" || to == "" || from == to || roleVendor(u.Source.rolesFor) == to {
+	if from == "" || to == "" || from == to || roleVendor(u.Source.RolesFor) == to || u.Source.RolesFor == RolesForAny {
 		return ""
 	}
 	if roleKey(name) == roleKey(DefaultRoleName(to, r.Canonical, s)) {
@@ -62,3 +73,65 @@ func warnVerbatimRole(w *warner, field string, target Profile, u *User, r Role, 
 		w.add(CodeRoleVerbatim, field, "User "+u.ID, msg)
 	}
 }
+
+// unknownRoleMsg starts the CodeUnknownRole message of each reader; the role name follows.
+const unknownRoleMsg = "role name not in the vocabulary; mapped to Other: "
+
+// verbatimRole finds the role name in a CodeRoleVerbatim message (roleVerbatim's).
+var verbatimRole = regexp.MustCompile(`^\S+(?: \S+)? role ("(?:[^"\\]|\\.)*") is written as it is`)
+
+// FoldRoleWarnings returns ws with each CodeUnknownRole warning of a reader folded into
+// the CodeRoleVerbatim warning a writer gave for the same role name, so that one role is
+// one warning: the role-verbatim message says that the name is not in the vocabulary
+// either, and takes the reader's place in its input when it had none. Other warnings are
+// kept as they are, in order; ws is not changed. Callers that list a read's and a write's
+// warnings together (odmadmin map) fold them.
+func FoldRoleWarnings(ws []Warning) []Warning {
+	verbatim := map[string]int{} // role name → index of its first role-verbatim warning
+	for i, w := range ws {
+		if w.Code != CodeRoleVerbatim {
+			continue
+		}
+		if m := verbatimRole.FindStringSubmatch(w.Message); m != nil {
+			if name, err := strconv.Unquote(m[1]); err == nil {
+				if _, ok := verbatim[name]; !ok {
+					verbatim[name] = i
+				}
+			}
+		}
+	}
+	if len(verbatim) == 0 {
+		return ws
+	}
+	into := map[int]int{} // index of an unknown-role warning → the role-verbatim one it joins
+	for j, w := range ws {
+		if name, ok := strings.CutPrefix(w.Message, unknownRoleMsg); ok && w.Code == CodeUnknownRole {
+			if i, ok := verbatim[name]; ok {
+				into[j] = i
+			}
+		}
+	}
+	if len(into) == 0 {
+		return ws
+	}
+	out := slices.Clone(ws)
+	for j, i := range into {
+		v, u := &out[i], ws[j]
+		if !strings.Contains(v.Message, notInVocabulary) {
+			v.Message = strings.Replace(v.Message, " is written as it is", notInVocabulary+" and is written as it is", 1)
+		}
+		if v.File == "" && v.Line == 0 && v.Row == 0 {
+			v.File, v.Line, v.Col, v.Row, v.Column = u.File, u.Line, u.Col, u.Row, u.Column
+		}
+	}
+	kept := out[:0]
+	for j, w := range out {
+		if _, gone := into[j]; !gone {
+			kept = append(kept, w)
+		}
+	}
+	return kept
+}
+
+// notInVocabulary is what a folded role-verbatim message adds after the role's name.
+const notInVocabulary = " is not in the vocabulary (read as Other)"

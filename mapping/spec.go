@@ -366,7 +366,10 @@ func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
 		if len(s.Roles) > 0 && u.Source != nil {
 			// The roles are the target's now: a role no rule maps is this function's
 			// CodeUnmapped warning, not the writer's CodeRoleVerbatim.
-			u.Source.rolesFor = target
+			u.Source.RolesFor = target
+			if target == "" {
+				u.Source.RolesFor = RolesForAny // map --to json: for whichever target the spec was written
+			}
 		}
 		for i := range u.Assignments {
 			a := &u.Assignments[i]

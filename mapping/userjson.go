@@ -267,6 +267,7 @@ func (e *userJSON) user(u *User) {
 		e.attrs("attrs", s.Attrs)
 		e.strs("elements", s.Elements, true)
 		e.strs("studies", s.Studies, true)
+		e.omitEmpty("rolesFor", string(s.RolesFor))
 		e.close('}')
 	}
 	e.close('}')

@@ -65,7 +65,7 @@ func TestUserJSONMatchesEncoder(t *testing.T) {
 			}
 		}
 		if coin() {
-			s := &Source{Vendor: Profile(str()), Elements: strs(), Studies: strs()}
+			s := &Source{Vendor: Profile(str()), Elements: strs(), Studies: strs(), RolesFor: Profile(str())}
 			if coin() {
 				s.IDs = map[string]string{}
 				for range rng.IntN(4) {

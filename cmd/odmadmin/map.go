@@ -495,6 +495,9 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options) f
 
 // printMapWarnings lists mapping warnings on stderr in the diagnostic format.
 func printMapWarnings(e *env, o *outputFlags, name string, ws []mapping.Warning) {
+	// A role the reader did not know and the writer wrote under its own name is one
+	// warning, not two.
+	ws = mapping.FoldRoleWarnings(ws)
 	ds := make([]Diagnostic, len(ws))
 	for i, w := range ws {
 		ds[i] = mappingDiagnostic(name, w)
