@@ -1,21 +1,12 @@
 package validate
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
-
 	"github.com/odmadmin/odmadmin/internal/ctxio"
+	"github.com/odmadmin/odmadmin/internal/xmlenc"
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -532,46 +523,8 @@ func sideVersion(space string, as []xmlscan.Attr) odm.Version {
 	return odm.V13
 }
 
-var declEncoding = regexp.MustCompile(`^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>]*"|'[^'<>]*')[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
-
-// utf8View decodes r to UTF-8 as odm does before it counts positions (a byte-order mark
-// removed, UTF-16, an encoding the XML declaration names), so that the side scan's lines and
-// columns are odm's. Input odm refuses is refused here too, and odm reports it.
-func utf8View(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-		return br, nil
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
-		br.Discard(2)
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		br.Discard(2)
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
-	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil
-	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil
-	}
-	decl, _ := br.Peek(512)
-	m := declEncoding.FindSubmatch(decl)
-	if m == nil {
-		return br, nil
-	}
-	switch label := string(m[1]); strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return br, nil
-	default:
-		var enc encoding.Encoding
-		if e, err := ianaindex.IANA.Encoding(label); err == nil && e != nil {
-			enc = e
-		} else if e, err := htmlindex.Get(label); err == nil && e != nil {
-			enc = e
-		} else {
-			return nil, errors.New("unsupported encoding")
-		}
-		return transform.NewReader(br, enc.NewDecoder()), nil
-	}
-}
+// utf8View decodes r to UTF-8 as odm does before it counts positions (xmlenc, the
+// detection odm's reader makes: a byte-order mark removed, UTF-16, an encoding the XML
+// declaration names), so that the side scan's lines and columns are odm's. Input odm
+// refuses is refused here too, and odm reports it.
+func utf8View(r io.Reader) (io.Reader, error) { return xmlenc.UTF8(r) }
