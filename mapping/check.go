@@ -33,6 +33,20 @@ func (d *Directory) Check() error {
 	if d == nil {
 		return nil
 	}
+	if err := d.checkHead(); err != nil {
+		return err
+	}
+	for i, u := range d.Users {
+		if err := checkUser(i, u); err != nil {
+			return err
+		}
+	}
+	return d.checkTail()
+}
+
+// checkHead checks what Check checks before the users: the source file's attributes and
+// blocks.
+func (d *Directory) checkHead() error {
 	if d.Source != nil {
 		if err := checkAttrs("source.attrs", d.Source.Attrs, true); err != nil {
 			return err
@@ -50,14 +64,24 @@ func (d *Directory) Check() error {
 			}
 		}
 	}
-	for i, u := range d.Users {
-		if u == nil {
-			return &DirectoryError{fmt.Sprintf("users[%d]", i), "null"}
-		}
-		if err := checkSource(fmt.Sprintf("users[%d].source", i), u.Source); err != nil {
-			return err
-		}
+	return nil
+}
+
+// checkUser checks user i of a directory. The usual user passes, so the path naming it is
+// only made for an error.
+func checkUser(i int, u *User) error {
+	if u == nil {
+		return &DirectoryError{fmt.Sprintf("users[%d]", i), "null"}
 	}
+	if err := checkSource("", u.Source); err != nil {
+		return checkSource(fmt.Sprintf("users[%d].source", i), u.Source)
+	}
+	return nil
+}
+
+// checkTail checks what Check checks after the users: sites, groups, organizations and
+// signatures.
+func (d *Directory) checkTail() error {
 	for i, s := range d.Sites {
 		if s == nil {
 			return &DirectoryError{fmt.Sprintf("sites[%d]", i), "null"}
@@ -112,32 +136,34 @@ func checkSource(path string, s *Source) error {
 // of them a namespace declaration) and values (XML characters only).
 func checkAttrs(path string, as []Attr, root bool) error {
 	for i, a := range as {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if a.Space == NSOC4Users {
-			// Columns of an OpenClinica 4 user table: never written as XML attributes
-			// (no ODM flavour has that namespace), named as the table heads them.
-			if err := checkText(p+".value", a.Value); err != nil {
-				return err
-			}
-			continue
-		}
-		if !isNCName(a.Name) {
-			return &DirectoryError{p + ".name", "not an XML name (letters, digits, '.', '-', '_', no ':' or markup)"}
-		}
-		switch {
-		case a.Space == odm.NSXMLNS || a.Space == "xmlns":
-			return &DirectoryError{p + ".ns", "a namespace declaration is not an attribute to write"}
-		case a.Space == "" && !root:
-			return &DirectoryError{p + ".ns", "a vendor attribute needs its namespace URI"}
-		}
-		if err := checkText(p+".ns", a.Space); err != nil {
-			return err
-		}
-		if err := checkText(p+".value", a.Value); err != nil {
-			return err
+		// The usual attribute passes: the path naming it is only made for an error.
+		if checkAttr("", a, root) != nil {
+			return checkAttr(fmt.Sprintf("%s[%d]", path, i), a, root)
 		}
 	}
 	return nil
+}
+
+// checkAttr checks one attribute, named p.
+func checkAttr(p string, a Attr, root bool) error {
+	if a.Space == NSOC4Users {
+		// Columns of an OpenClinica 4 user table: never written as XML attributes
+		// (no ODM flavour has that namespace), named as the table heads them.
+		return checkText(p+".value", a.Value)
+	}
+	if !isNCName(a.Name) {
+		return &DirectoryError{p + ".name", "not an XML name (letters, digits, '.', '-', '_', no ':' or markup)"}
+	}
+	switch {
+	case a.Space == odm.NSXMLNS || a.Space == "xmlns":
+		return &DirectoryError{p + ".ns", "a namespace declaration is not an attribute to write"}
+	case a.Space == "" && !root:
+		return &DirectoryError{p + ".ns", "a vendor attribute needs its namespace URI"}
+	}
+	if err := checkText(p+".ns", a.Space); err != nil {
+		return err
+	}
+	return checkText(p+".value", a.Value)
 }
 
 // checkElements checks that each recorded vendor element is exactly one well-formed

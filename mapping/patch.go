@@ -45,17 +45,25 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && v.Vendor != ProfileClinicalOne {
 		w.same = false
 	}
-	p := &patcher{w: w, byID: map[string]*User{}, sites: map[string]*Site{}, orgs: map[string]*Organization{},
-		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
+	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}}
 	for _, u := range dir.Users {
 		if u.ID != "" {
-			if _, dup := p.byID[u.ID]; !dup {
-				p.byID[u.ID] = u
+			if _, dup := users.byID[u.ID]; !dup {
+				users.byID[u.ID] = u
 			}
 		} else if u.Login != "" {
-			p.byID["\x00"+u.Login] = u
+			users.byID["\x00"+u.Login] = u
 		}
 	}
+	return w.patch(out, src, users, opts)
+}
+
+// patch is Patch once the writer is made, with the directory's users in users (held or
+// spilled, see PatchStream).
+func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, opts PatchOptions) ([]Warning, error) {
+	dir := w.dir
+	p := &patcher{w: w, users: users, sites: map[string]*Site{}, orgs: map[string]*Organization{},
+		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
 	for _, s := range dir.Sites {
 		p.sites[s.ID] = s
 	}
@@ -86,9 +94,62 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	return p.w.warn.result(), nil
 }
 
+// patchUsers are the users a patcher writes: a Directory's (dirUsers) or those PatchStream
+// keeps in its temporary file (spilledUsers). A user is named by its index in the
+// directory's order (dirUsers, which holds the users, names them by pointer instead).
+type patchUsers interface {
+	// find returns the user a User record is about: by its OID (trimmed), or, for a
+	// record without one, by its login; nil when the directory has no such user.
+	find(oid, login string) (int32, *User)
+	// isDone and markDone say which users have been written.
+	isDone(i int32, u *User) bool
+	markDone(i int32, u *User)
+	// eachNew calls fn, in the directory's order, with at least every user not written
+	// yet that addNew may add to the first block of study (addNew checks each).
+	eachNew(study string, fn func(i int32, u *User))
+	// eachUndone calls fn, in order, with every user not written.
+	eachUndone(fn func(i int32, u *User))
+	count() int
+}
+
+// dirUsers are the users of a Directory held in memory.
+type dirUsers struct {
+	users []*User
+	// byID finds users by ID (the first with it), and those without an ID by "\x00" and
+	// their login (the last with it).
+	byID map[string]*User
+	done map[*User]bool
+}
+
+func (d *dirUsers) find(oid, login string) (int32, *User) {
+	u := d.byID[oid]
+	if u == nil && oid == "" {
+		u = d.byID["\x00"+login]
+	}
+	return -1, u
+}
+
+func (d *dirUsers) isDone(_ int32, u *User) bool { return d.done[u] }
+func (d *dirUsers) markDone(_ int32, u *User)    { d.done[u] = true }
+func (d *dirUsers) count() int                   { return len(d.users) }
+
+func (d *dirUsers) eachNew(_ string, fn func(int32, *User)) {
+	for _, u := range d.users {
+		fn(-1, u)
+	}
+}
+
+func (d *dirUsers) eachUndone(fn func(int32, *User)) {
+	for _, u := range d.users {
+		if !d.done[u] {
+			fn(-1, u)
+		}
+	}
+}
+
 type patcher struct {
 	w      *writer
-	byID   map[string]*User
+	users  patchUsers
 	sites  map[string]*Site
 	orgs   map[string]*Organization
 	sigs   map[string]*Signature
@@ -101,7 +162,7 @@ type patcher struct {
 	study string
 	head  *odm.AdminData
 	seen  map[string]bool // studies of the blocks seen so far
-	// done marks the new values placed (and new users written), so each is added once.
+	// done marks the new values placed, so each is added once (users: see patchUsers).
 	done map[any]bool
 }
 
@@ -124,10 +185,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		return v, nil
 	case *odm.User:
-		u := p.byID[strings.TrimSpace(v.OID)]
-		if u == nil && strings.TrimSpace(v.OID) == "" {
-			u = p.byID["\x00"+strings.TrimSpace(v.LoginName)]
-		}
+		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
 		if u == nil {
 			return nil, nil // removed from the directory
 		}
@@ -135,7 +193,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		if len(as) == 0 && len(u.Assignments) > 0 && w.p == ProfileOpenClinica {
 			return nil, nil // OpenClinica: the site study membership was removed
 		}
-		p.done[u] = true
+		p.users.markDone(i, u)
 		return w.user(u, v, as, p.study), nil
 	case *odm.Location:
 		id := strings.TrimSpace(v.OID)
@@ -211,14 +269,14 @@ func (p *patcher) homeless(study string) bool {
 func (p *patcher) addNew(head *odm.AdminData) {
 	w := p.w
 	firstBlock := p.block == 1
-	for _, u := range w.dir.Users {
-		if p.done[u] || p.fromHere(u.Source) {
-			continue
+	p.users.eachNew(p.study, func(i int32, u *User) {
+		if p.users.isDone(i, u) || p.fromHere(u.Source) {
+			return
 		}
 		as := p.assignments(u)
 		if len(as) == 0 {
 			if !firstBlock || u.Source != nil && u.Source.Vendor == w.p && len(u.Source.Studies) > 0 {
-				continue
+				return
 			}
 			homeless := true
 			for _, a := range u.Assignments {
@@ -227,12 +285,12 @@ func (p *patcher) addNew(head *odm.AdminData) {
 				}
 			}
 			if !homeless {
-				continue
+				return
 			}
 		}
-		p.done[u] = true
+		p.users.markDone(i, u)
 		head.Users = append(head.Users, w.user(u, nil, as, p.study))
-	}
+	})
 	place := func(key any, src *Source, study string) bool {
 		if p.done[key] || p.fromHere(src) {
 			return false
@@ -314,17 +372,17 @@ func (p *patcher) flushGroups() {
 func (p *patcher) unplaced() {
 	w := p.w
 	if p.block == 0 {
-		if len(w.dir.Users)+len(w.dir.Sites) > 0 {
+		if p.users.count()+len(w.dir.Sites) > 0 {
 			w.warn.add(CodeUnrepresentable, "AdminData", "ODM", "the document has no AdminData; the directory's "+
-				strconv.Itoa(len(w.dir.Users))+" users and "+strconv.Itoa(len(w.dir.Sites))+" sites are not written")
+				strconv.Itoa(p.users.count())+" users and "+strconv.Itoa(len(w.dir.Sites))+" sites are not written")
 		}
 		return
 	}
-	for _, u := range w.dir.Users {
-		if !p.done[u] && len(u.Assignments) > 0 && !p.fromAnyBlock(u.Source) {
+	p.users.eachUndone(func(_ int32, u *User) {
+		if len(u.Assignments) > 0 && !p.fromAnyBlock(u.Source) {
 			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}
-	}
+	})
 	for _, s := range w.dir.Sites {
 		if !p.done[s] && !p.fromAnyBlock(s.Source) && w.p != ProfileOpenClinica {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")

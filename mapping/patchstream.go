@@ -1,0 +1,251 @@
+package mapping
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// PatchStream writes what Patch writes for the directory FromReader(r, opts.Options)
+// reads, patched into the document doc returns, without holding that directory: it reads
+// r to its end first, then calls doc once (so doc may re-read the file r reads) and
+// streams that document through odm.Transform, building each user its records need from a
+// temporary file.
+//
+// While r is read it holds what WriteJSON holds (see the package's Performance notes);
+// then every user, built as FromReader builds it, goes to a temporary file (created with
+// os.CreateTemp, removed at once where the system allows it, else when PatchStream
+// returns) and what stays in memory per user is some 25 bytes: where its record is, a hash
+// table of IDs and a bit saying whether it has been written. Sites, studies, groups,
+// organizations and signatures are held whole, as is a person listed in several AdminData
+// blocks while r is read (see FromReader). A user the directory may have to add to a block
+// of another study (one with an assignment outside the blocks it was read from) is found
+// again in the file when such a block starts; a block without StudyOID reads them all
+// once.
+//
+// It returns FromReader's warnings, then Patch's; the warnings of r itself (r.Warnings)
+// are the caller's to report, as those of the document patched.
+func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), opts PatchOptions) (ws []Warning, err error) {
+	b, err := readStream(r, opts.Options, true)
+	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	defer func() { ws = append(b.w.result(), ws...) }()
+	// The writer's checks of the profile, on a directory of nothing but the profile read.
+	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, opts.Profile, opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	users, err := newSpilledUsers(shell)
+	if err != nil {
+		return nil, err
+	}
+	defer users.close()
+	// The users, built as FromReader builds them, in its order, checked as Check checks
+	// them (the first invalid one is an error below, after the source's and before the
+	// sites').
+	var invalid error
+	err = b.finishEach(func(i int, u *User) error {
+		if invalid == nil {
+			invalid = checkUser(i, u)
+		}
+		return users.add(u)
+	})
+	if err == nil {
+		err = users.seal()
+	}
+	if cerr := b.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	dir := b.dir
+	if err := dir.checkHead(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	w, err := newWriter(dir, opts.Profile, opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	// As in Patch: the directory is the document's flavour (it was read with it).
+	w.same = true
+	src, err := doc()
+	if err != nil {
+		return nil, err
+	}
+	defer catchSpill(&err)
+	return w.patch(out, src, users, opts)
+}
+
+// spilledUsers are the users of PatchStream: their encodings (usercodec.go) in a temporary
+// file, in the directory's order, found by ID through an idIndex.
+type spilledUsers struct {
+	w      *writer // for inBlock (the profile written), not for writing
+	sp     *spill
+	cur    []byte       // the chunk being filled
+	infos  [][]userInfo // user i is at infos[i/infoChunk][i%infoChunk]
+	n      int32
+	sealed bool
+	enc    []byte
+	byID   *idIndex
+	// byLogin finds users without an ID by login (the last with it), as Patch does. A
+	// directory read from ODM has at most one such user (the reader merges them).
+	byLogin map[string]int32
+	done    []uint64 // bit i: user i has been written
+	// maybeNew are the users eachNew hands on for a block with a StudyOID: those with an
+	// assignment that a block of a study they were not read in may hold.
+	maybeNew []int32
+	chunks   int32 // the chunks in the spill file
+}
+
+// chunkSize is the size of the chunks of encoded users in the spill file.
+const chunkSize = 64 << 10
+
+func newSpilledUsers(w *writer) (*spilledUsers, error) {
+	sp, err := newSpill()
+	if err != nil {
+		return nil, err
+	}
+	return &spilledUsers{w: w, sp: sp, byID: newIDIndex()}, nil
+}
+
+func (s *spilledUsers) close() error { return s.sp.close() }
+
+// add appends the next user of the directory.
+func (s *spilledUsers) add(u *User) error {
+	var err error
+	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+		return err
+	}
+	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
+		s.putChunk()
+	}
+	if n := len(s.infos); n == 0 || len(s.infos[n-1]) == cap(s.infos[n-1]) {
+		s.infos = append(s.infos, make([]userInfo, 0, infoChunk))
+	}
+	last := &s.infos[len(s.infos)-1]
+	*last = append(*last, userInfo{chunk: s.chunks, off: int32(len(s.cur))})
+	s.cur = append(s.cur, s.enc...)
+	i := s.n
+	s.n++
+	if s.n%64 == 1 {
+		s.done = append(s.done, 0)
+	}
+	switch {
+	case u.ID != "":
+		// The first user with an ID is the one Patch finds.
+		if _, dup := s.byID.find(u.ID, func(j int32) bool { return userID(s.record(j)) == u.ID }); !dup {
+			s.byID.add(u.ID, i)
+		}
+	case u.Login != "":
+		if s.byLogin == nil {
+			s.byLogin = map[string]int32{}
+		}
+		s.byLogin[u.Login] = i
+	}
+	if s.mayBeNew(u) {
+		s.maybeNew = append(s.maybeNew, i)
+	}
+	return s.sp.err
+}
+
+// mayBeNew reports whether patcher.addNew may add u to the first block of some study other
+// than "" (a block without StudyOID is handled by eachNew): it adds a user read from a
+// block of the study only when u has an assignment the block holds (w.inBlock), and a
+// user read from this flavour's blocks then only when the block's study is not one of
+// them. inBlock holds an assignment in a block of its study, its site (OpenClinica's site
+// studies) or, for an assignment of no study, any block; those are the studies tried.
+func (s *spilledUsers) mayBeNew(u *User) bool {
+	src := u.Source
+	if src == nil || src.Vendor != s.w.p || len(src.Studies) == 0 {
+		return true
+	}
+	for _, a := range u.Assignments {
+		if s.w.inBlock(a, "\x00") { // any study
+			return true
+		}
+		for _, st := range [...]string{a.Study, a.Site} {
+			if st != "" && !slices.Contains(src.Studies, st) && s.w.inBlock(a, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// putChunk writes the chunk being filled to the spill file (chunk s.chunks) and starts
+// the next.
+func (s *spilledUsers) putChunk() {
+	s.sp.put(string(s.cur))
+	s.chunks++
+	s.cur = s.cur[:0]
+}
+
+// seal writes the last chunk: the users are all added.
+func (s *spilledUsers) seal() error {
+	if len(s.cur) > 0 {
+		s.putChunk()
+	}
+	s.cur, s.enc, s.sealed = nil, nil, true
+	return s.sp.err
+}
+
+// record returns the encoding of user i and what follows it in its chunk. An I/O error of
+// the spill file panics with a spillFailure (see spill.get).
+func (s *spilledUsers) record(i int32) string {
+	in := s.infos[i/infoChunk][i%infoChunk]
+	if !s.sealed && in.chunk == s.chunks {
+		return string(s.cur[in.off:])
+	}
+	return s.sp.get(int(in.chunk))[in.off:]
+}
+
+// user returns user i, built from its encoding: each time anew (Patch's writer does not
+// change the users it is given, so a user built again is the same user).
+func (s *spilledUsers) user(i int32) *User { return decodeUser(s.record(i)) }
+
+func (s *spilledUsers) find(oid, login string) (int32, *User) {
+	if oid != "" {
+		i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
+		if !ok {
+			return -1, nil
+		}
+		return i, s.user(i)
+	}
+	if i, ok := s.byLogin[login]; ok && login != "" {
+		return i, s.user(i)
+	}
+	return -1, nil
+}
+
+func (s *spilledUsers) isDone(i int32, _ *User) bool { return s.done[i/64]&(1<<(i%64)) != 0 }
+func (s *spilledUsers) markDone(i int32, _ *User)    { s.done[i/64] |= 1 << (i % 64) }
+func (s *spilledUsers) count() int                   { return int(s.n) }
+
+func (s *spilledUsers) eachNew(study string, fn func(int32, *User)) {
+	if study == "" {
+		// A block without StudyOID holds every assignment.
+		s.eachUndone(fn)
+		return
+	}
+	for _, i := range s.maybeNew {
+		if !s.isDone(i, nil) {
+			fn(i, s.user(i))
+		}
+	}
+}
+
+func (s *spilledUsers) eachUndone(fn func(int32, *User)) {
+	for i := int32(0); i < s.n; i++ {
+		if !s.isDone(i, nil) {
+			fn(i, s.user(i))
+		}
+	}
+}

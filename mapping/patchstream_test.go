@@ -1,0 +1,372 @@
+package mapping
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/internal/testenv"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// odmFixtures returns every ODM file of the repository (.xml and .odm under any testdata,
+// examples and golden directory), by path relative to this package, with its content.
+func odmFixtures(t *testing.T) map[string][]byte {
+	t.Helper()
+	root := testenv.RepoRoot()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if ext := filepath.Ext(path); ext != ".xml" && ext != ".odm" {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		out[rel] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 20 {
+		t.Fatalf("found %d ODM fixtures under %s; the walk is wrong", len(out), root)
+	}
+	return out
+}
+
+// patchBoth patches the directory read from dirData into docData with Patch (the
+// directory read whole by FromReader, as map did) and with PatchStream, and reports any
+// difference in the output, the warnings or the error.
+func patchBoth(t *testing.T, name string, dirData, docData []byte, opts PatchOptions) {
+	t.Helper()
+	var want bytes.Buffer
+	var wantWs []Warning
+	dir, mws, wantErr := FromReader(odm.NewReader(bytes.NewReader(dirData), odm.ReadOptions{}), opts.Options)
+	if wantErr == nil {
+		var pws []Warning
+		pws, wantErr = Patch(&want, bytes.NewReader(docData), dir, opts)
+		wantWs = append(mws, pws...)
+	}
+	var got bytes.Buffer
+	calls := 0
+	gotWs, gotErr := PatchStream(&got, odm.NewReader(bytes.NewReader(dirData), odm.ReadOptions{}), func() (io.Reader, error) {
+		calls++
+		return bytes.NewReader(docData), nil
+	}, opts)
+	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+		t.Errorf("%s: error %v, Patch's %v", name, gotErr, wantErr)
+		return
+	}
+	if wantErr != nil {
+		return
+	}
+	if calls != 1 {
+		t.Errorf("%s: doc called %d times, want once", name, calls)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("%s: PatchStream's output differs from Patch's:\n%s", name, cmp.Diff(want.String(), got.String()))
+	}
+	if !reflect.DeepEqual(gotWs, wantWs) {
+		t.Errorf("%s: warnings differ:\n%s", name, cmp.Diff(wantWs, gotWs))
+	}
+}
+
+// TestPatchStreamSameAsPatch holds PatchStream to Patch's output, warnings and errors: every
+// ODM file of the repository patched back into itself and, for each pair of files, one's
+// directory patched into the other (users, sites and groups removed, added and changed;
+// profile as read and as the document's, as "map --to odm --base" sets it).
+func TestPatchStreamSameAsPatch(t *testing.T) {
+	files := odmFixtures(t)
+	// Files of the same content once, in a fixed order; each is patched into itself and
+	// into the next few of its profile (a ring, so every file is a document and a
+	// directory against different files).
+	seen := map[string]bool{}
+	var names []string
+	for name, data := range files {
+		if !seen[string(data)] {
+			seen[string(data)] = true
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	byProfile := map[Profile][]string{}
+	for _, name := range names {
+		p := Profile("")
+		if h, err := odm.NewReader(bytes.NewReader(files[name]), odm.ReadOptions{}).Header(); err == nil {
+			p = DetectHeader(h)
+		}
+		byProfile[p] = append(byProfile[p], name)
+	}
+	const others = 4
+	pairs := 0
+	for p, group := range byProfile {
+		for i, a := range group {
+			for k := 0; k <= min(others, len(group)-1); k++ {
+				b := group[(i+k)%len(group)]
+				pairs++
+				patchBoth(t, a+" into "+b, files[a], files[b], PatchOptions{})
+				if p != "" && p != ProfileClinicalOne {
+					patchBoth(t, a+" into "+b+" as "+string(p), files[a], files[b], PatchOptions{Options: Options{Profile: p}})
+				}
+			}
+		}
+	}
+	t.Logf("%d files, %d pairs", len(files), pairs)
+}
+
+// informUser is a user of editedInForm.
+type informUser struct {
+	oid, login, given, family, site, group string
+}
+
+// editedInForm writes an InForm export of blocks (StudyOID and users each; a study "-"
+// writes a block without StudyOID), with sites S1..S3 in the first block and two rights
+// groups.
+func editedInForm(blocks []string, users [][]informUser) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" FileType="Snapshot" FileOID="EDIT.1" CreationDateTime="2026-01-05T10:00:00Z" ODMVersion="1.3">
+  <!-- a comment outside AdminData -->
+`)
+	for k, study := range blocks {
+		if study == "-" {
+			b.WriteString("  <AdminData>\n")
+		} else {
+			fmt.Fprintf(&b, "  <AdminData StudyOID=%q>\n", study)
+		}
+		for _, u := range users[k] {
+			oid := ""
+			if u.oid != "" {
+				oid = fmt.Sprintf(" OID=%q", u.oid)
+			}
+			fmt.Fprintf(&b, `    <User%s UserType="Investigator" pf:DBUID="1" pf:Active="Yes" pf:InFormUserType="Site">
+      <LoginName>%s</LoginName>
+      <DisplayName>%s %s</DisplayName>
+      <FirstName>%s</FirstName>
+      <LastName>%s</LastName>
+      <Email>%s@site.example.org</Email>
+`, oid, u.login, u.given, u.family, u.given, u.family, u.login)
+			if u.site != "" {
+				fmt.Fprintf(&b, "      <LocationRef LocationOID=%q/>\n", u.site)
+			}
+			if u.group != "" {
+				fmt.Fprintf(&b, "      <pf:GroupRef GroupOID=%q/>\n", u.group)
+			}
+			b.WriteString("    </User>\n")
+		}
+		if k == 0 {
+			for s := 1; s <= 3; s++ {
+				st := study
+				if st == "-" {
+					st = "EDIT-A"
+				}
+				fmt.Fprintf(&b, `    <Location OID="S%d" Name="Site %d" LocationType="Site">
+      <MetaDataVersionRef StudyOID=%q MetaDataVersionOID="v1" EffectiveDate="2025-01-01"/>
+    </Location>
+`, s, s, st)
+			}
+			b.WriteString(`    <pf:GroupDef OID="G1" Name="Investigator Rights" GroupType="Rights"/>
+    <pf:GroupDef OID="G2" Name="CRC Rights" GroupType="Rights"/>
+`)
+		}
+		b.WriteString("  </AdminData>\n")
+	}
+	b.WriteString("</ODM>\n")
+	return []byte(b.String())
+}
+
+// TestPatchStreamEdits holds PatchStream to Patch on generated exports and edited ones
+// patched into each other: users merged across blocks (by OID and by login, with values
+// that disagree), a user in several blocks, duplicates by OID in one block and by login
+// across blocks, a user without OID, blocks without StudyOID, users of a study the
+// document has no block for, and the generated InForm export.
+func TestPatchStreamEdits(t *testing.T) {
+	u := func(i int, site, group string) informUser {
+		return informUser{oid: fmt.Sprintf("u%03d", i), login: fmt.Sprintf("login%03d", i), given: "Ada", family: fmt.Sprintf("Example%d", i), site: site, group: group}
+	}
+	var one, moved []informUser
+	for i := range 40 {
+		one = append(one, u(i, fmt.Sprintf("S%d", 1+i%3), fmt.Sprintf("G%d", 1+i%2)))
+	}
+	for i := 10; i < 50; i++ {
+		x := u(i, fmt.Sprintf("S%d", 1+i%3), "G2")
+		if i%4 == 0 {
+			x.family = "Changed" // disagrees with the first block's record: a merge conflict
+		}
+		if i%5 == 0 {
+			x.oid = fmt.Sprintf("other%03d", i) // the same login under another OID
+		}
+		moved = append(moved, x)
+	}
+	dupOID := append(append([]informUser(nil), one[:5]...), one[2], informUser{login: "nooid", given: "No", family: "Oid", site: "S1"})
+	dupLogin := []informUser{u(100, "S1", "G1"), {oid: "u101", login: "login100", given: "Same", family: "Login", site: "S2", group: "G2"}}
+	unknownSite := []informUser{u(200, "S9", "G9"), u(201, "", "")}
+	docs := map[string][]byte{
+		"one block":              editedInForm([]string{"EDIT-A"}, [][]informUser{one}),
+		"two blocks":             editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{one, moved}),
+		"two blocks reversed":    editedInForm([]string{"EDIT-B", "EDIT-A"}, [][]informUser{moved, one}),
+		"three blocks":           editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-C"}, [][]informUser{one[:20], moved, one[15:]}),
+		"same study twice":       editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-A"}, [][]informUser{one[:20], moved[:5], one[10:30]}),
+		"no StudyOID":            editedInForm([]string{"-"}, [][]informUser{one}),
+		"no StudyOID and study":  editedInForm([]string{"EDIT-A", "-"}, [][]informUser{one[:10], moved}),
+		"study and no StudyOID":  editedInForm([]string{"-", "EDIT-B"}, [][]informUser{one[:10], moved}),
+		"duplicates":             editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{dupOID, dupLogin}),
+		"dangling":               editedInForm([]string{"EDIT-A", "EDIT-C"}, [][]informUser{unknownSite, one[:3]}),
+		"other study only":       editedInForm([]string{"EDIT-C"}, [][]informUser{moved[:7]}),
+		"empty":                  editedInForm([]string{"EDIT-A"}, [][]informUser{nil}),
+		"two blocks, fewer users": editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{one[5:25], moved[3:9]}),
+	}
+	var big bytes.Buffer
+	if err := gen.InForm(&big, 120); err != nil {
+		t.Fatal(err)
+	}
+	docs["generated"] = big.Bytes()
+	docs["generated, fewer"] = bytes.Replace(big.Bytes(), []byte(`<User OID="user000007"`), []byte(`<User OID="user000007x"`), 1)
+	for a, da := range docs {
+		for b, db := range docs {
+			patchBoth(t, a+" into "+b, da, db, PatchOptions{})
+		}
+	}
+}
+
+// TestUserCodecFields fails when a type of the model gains or loses a field: usercodec.go
+// writes every field, and must be told of the new one.
+func TestUserCodecFields(t *testing.T) {
+	for _, c := range []struct {
+		v any
+		n int
+	}{
+		{User{}, 26}, {Source{}, 7}, {Assignment{}, 8}, {Role{}, 2}, {GroupRef{}, 3}, {Address{}, 10},
+		{Telecom{}, 2}, {Picture{}, 4}, {Attr{}, 3},
+	} {
+		if n := reflect.TypeOf(c.v).NumField(); n != c.n {
+			t.Errorf("%T has %d fields, usercodec.go writes %d: add the new ones to appendUser and decodeUser", c.v, n, c.n)
+		}
+	}
+}
+
+// TestUserCodecRoundTrip: a user with every field set (and one with every list nil or
+// empty) comes back the same, nil and empty lists told apart.
+func TestUserCodecRoundTrip(t *testing.T) {
+	full := &User{ID: "U1", Login: "l", DisplayName: "d", FullName: "f", GivenName: "g", FamilyName: "fa", Prefix: "p", Suffix: "s",
+		Emails: []string{"e1", "e2"}, Phones: []string{}, Faxes: []string{"x"}, Pager: "pg",
+		Telecoms: []Telecom{{"SMS", "1"}}, Organization: "o", OrganizationID: "oi",
+		Addresses: []Address{{StreetNames: []string{"a", "b"}, HouseNumber: "1", City: "c", StateProv: "sp", Country: "co",
+			PostalCode: "pc", OtherText: "ot", Longitude: "lo", Latitude: "la", Altitude: "al"}, {}},
+		Certificates: []string{"cert"}, Picture: &Picture{"f", "t", "h", "m"}, Locale: "en", Type: "Sponsor",
+		Category: CategorySite, Status: StatusAvailable, External: true,
+		Groups: []GroupRef{{"g", "n", "t"}},
+		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
+			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
+		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": " U1 "}, Attrs: []Attr{{"ns", "n", "v"}},
+			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, rolesFor: ProfileRave},
+	}
+	empty := &User{Emails: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}, Source: &Source{IDs: map[string]string{}}}
+	for _, u := range []*User{full, empty, {}} {
+		b, err := appendUser([]byte("prefix"), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := decodeUser(string(b[len("prefix"):]) + "trailing")
+		if !reflect.DeepEqual(got, u) {
+			t.Errorf("round trip:\n%s", cmp.Diff(u, got, cmp.AllowUnexported(Source{})))
+		}
+		if id := userID(string(b[len("prefix"):])); id != u.ID {
+			t.Errorf("userID = %q, want %q", id, u.ID)
+		}
+	}
+	if _, err := appendUser(nil, &User{Source: &Source{recs: []record{{}}}}); err == nil {
+		t.Error("a user with decoded records was encoded")
+	}
+}
+
+// heapSampler is an io.Writer that discards what it is given and measures the heap in use
+// (after a collection) every step bytes, keeping the largest.
+type heapSampler struct {
+	n, next, step int
+	max           uint64
+}
+
+func (h *heapSampler) Write(p []byte) (int, error) {
+	h.n += len(p)
+	if h.n >= h.next {
+		h.next = h.n + h.step
+		h.sample()
+	}
+	return len(p), nil
+}
+
+func (h *heapSampler) sample() {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h.max = max(h.max, ms.HeapAlloc)
+}
+
+// livePatchStream patches a generated InForm export of n users into itself through
+// PatchStream, both read from the generator through pipes (never held), and returns the
+// most heap in use seen once the directory is read (when doc is called) and while the
+// document is patched.
+func livePatchStream(t *testing.T, n int) uint64 {
+	t.Helper()
+	pipe := func() io.Reader {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(gen.InForm(pw, n)) }()
+		t.Cleanup(func() { pr.Close() })
+		return bufio.NewReaderSize(pr, 64<<10)
+	}
+	out := &heapSampler{step: 1 << 20}
+	_, err := PatchStream(out, odm.NewReader(pipe(), odm.ReadOptions{}), func() (io.Reader, error) {
+		out.sample()
+		return pipe(), nil
+	}, PatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.n < n*500 {
+		t.Fatalf("wrote %d bytes for %d users", out.n, n)
+	}
+	return out.max
+}
+
+// TestPatchStreamMemoryPerUser checks that what PatchStream holds while it patches grows
+// with the users by a small index only (where each spilled user is, the hash table of IDs,
+// a bit each: some 25 bytes; the generated file also has a site per 50 users, some 600
+// bytes each), not by the directory (Patch's directory holds some 1.7 KB a user). It
+// measures heap in use, not time.
+func TestPatchStreamMemoryPerUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("patches 50,000 generated users")
+	}
+	const small, large = 10000, 40000
+	h1 := livePatchStream(t, small)
+	h2 := livePatchStream(t, large)
+	perUser := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("most heap in use while patching: %d users %d KiB, %d users %d KiB: %.1f bytes per user", small, h1>>10, large, h2>>10, perUser)
+	if perUser > 64 {
+		t.Errorf("heap grows by %.1f bytes per user patched, want at most 64 (the users must be in the spill file)", perUser)
+	}
+}

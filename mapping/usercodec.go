@@ -1,0 +1,301 @@
+package mapping
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// A user's model values (the User as finishEach builds it: assignments resolved, groups
+// named) as a byte string without pointers, so that PatchStream can keep every user of a
+// large export in its temporary file and build the one a record needs again. Unlike the
+// reader's compact records (record.go), which are tuned for reading speed and need the
+// builder's shared strings, a user here is self-contained: it decodes on its own, and its
+// strings are substrings of the chunk it is read from (no copy).
+//
+// Every field is written, in declaration order; a slice or map is its length plus one (0
+// for nil, so that nil and empty come back as they were), a pointer 0 or 1. The test
+// TestUserCodecFields fails when a model type gains a field this file does not write.
+
+type userEnc struct{ b []byte }
+
+func (e *userEnc) uvarint(x uint64) { e.b = binary.AppendUvarint(e.b, x) }
+
+func (e *userEnc) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *userEnc) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+// count writes the length of a slice or map of n entries, nil or not.
+func (e *userEnc) count(n int, isNil bool) {
+	if isNil {
+		e.b = append(e.b, 0)
+		return
+	}
+	e.uvarint(uint64(n) + 1)
+}
+
+func (e *userEnc) strs(v []string) {
+	e.count(len(v), v == nil)
+	for _, s := range v {
+		e.str(s)
+	}
+}
+
+func (e *userEnc) telecoms(v []Telecom) {
+	e.count(len(v), v == nil)
+	for _, t := range v {
+		e.str(t.Type)
+		e.str(t.Value)
+	}
+}
+
+func (e *userEnc) attrs(v []Attr) {
+	e.count(len(v), v == nil)
+	for _, a := range v {
+		e.str(a.Space)
+		e.str(a.Name)
+		e.str(a.Value)
+	}
+}
+
+// appendUser appends u's encoding to b. The ID comes first, so that userID reads it
+// without decoding the rest. A user with decoded records (Source.recs, which only
+// FromDocument keeps) cannot be encoded: errUserRecs.
+func appendUser(b []byte, u *User) ([]byte, error) {
+	e := userEnc{b}
+	for _, s := range [...]string{u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix, u.Suffix} {
+		e.str(s)
+	}
+	e.strs(u.Emails)
+	e.strs(u.Phones)
+	e.strs(u.Faxes)
+	e.str(u.Pager)
+	e.telecoms(u.Telecoms)
+	e.str(u.Organization)
+	e.str(u.OrganizationID)
+	e.count(len(u.Addresses), u.Addresses == nil)
+	for _, a := range u.Addresses {
+		e.strs(a.StreetNames)
+		for _, s := range [...]string{a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, a.Longitude, a.Latitude, a.Altitude} {
+			e.str(s)
+		}
+	}
+	e.strs(u.Certificates)
+	e.bool(u.Picture != nil)
+	if p := u.Picture; p != nil {
+		e.str(p.File)
+		e.str(p.Type)
+		e.str(p.Href)
+		e.str(p.MIMEType)
+	}
+	e.str(u.Locale)
+	e.str(u.Type)
+	e.str(string(u.Category))
+	e.str(string(u.Status))
+	e.bool(u.External)
+	e.count(len(u.Groups), u.Groups == nil)
+	for _, g := range u.Groups {
+		e.str(g.ID)
+		e.str(g.Name)
+		e.str(g.Type)
+	}
+	e.count(len(u.Assignments), u.Assignments == nil)
+	for _, a := range u.Assignments {
+		e.str(a.Study)
+		e.str(a.Site)
+		e.str(a.Role.Name)
+		e.str(string(a.Role.Canonical))
+		e.str(string(a.Scope))
+		e.str(string(a.Environment))
+		e.str(a.From)
+		e.str(a.To)
+		e.strs(a.Depots)
+	}
+	e.bool(u.Source != nil)
+	if s := u.Source; s != nil {
+		if len(s.recs) > 0 {
+			return b, errUserRecs
+		}
+		e.str(string(s.Vendor))
+		e.count(len(s.IDs), s.IDs == nil)
+		for k, v := range s.IDs {
+			e.str(k)
+			e.str(v)
+		}
+		e.attrs(s.Attrs)
+		e.strs(s.Elements)
+		e.strs(s.Studies)
+		e.str(string(s.rolesFor))
+	}
+	return e.b, nil
+}
+
+var errUserRecs = errors.New("mapping: internal error: a user with decoded records cannot be spilled")
+
+// userDec reads an encoding of appendUser. The data is the encoder's own, so a short or
+// corrupt one is an internal error: it panics, as the reader's records do.
+type userDec struct {
+	p string
+	i int
+}
+
+func (d *userDec) uvarint() uint64 {
+	if c := d.p[d.i]; c < 0x80 {
+		d.i++
+		return uint64(c)
+	}
+	var v uint64
+	for s := 0; s < 64; s += 7 {
+		c := d.p[d.i]
+		d.i++
+		v |= uint64(c&0x7f) << s
+		if c < 0x80 {
+			return v
+		}
+	}
+	panic("mapping: corrupt spilled user")
+}
+
+func (d *userDec) str() string {
+	n := int(d.uvarint())
+	s := d.p[d.i : d.i+n]
+	d.i += n
+	return s
+}
+
+func (d *userDec) bool() bool {
+	c := d.p[d.i]
+	d.i++
+	return c == 1
+}
+
+// count returns the length of a slice or map and whether it is nil.
+func (d *userDec) count() (int, bool) {
+	n := d.uvarint()
+	if n == 0 {
+		return 0, true
+	}
+	return int(n - 1), false
+}
+
+func (d *userDec) strs() []string {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	v := make([]string, n)
+	for i := range v {
+		v[i] = d.str()
+	}
+	return v
+}
+
+func (d *userDec) telecoms() []Telecom {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	v := make([]Telecom, n)
+	for i := range v {
+		v[i] = Telecom{Type: d.str(), Value: d.str()}
+	}
+	return v
+}
+
+func (d *userDec) attrs() []Attr {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	v := make([]Attr, n)
+	for i := range v {
+		v[i] = Attr{Space: d.str(), Name: d.str(), Value: d.str()}
+	}
+	return v
+}
+
+// decodeUser builds the user p starts with (appendUser's encoding; what follows is not
+// read).
+func decodeUser(p string) *User {
+	d := userDec{p: p}
+	u := &User{}
+	for _, f := range [...]*string{&u.ID, &u.Login, &u.DisplayName, &u.FullName, &u.GivenName, &u.FamilyName, &u.Prefix, &u.Suffix} {
+		*f = d.str()
+	}
+	u.Emails = d.strs()
+	u.Phones = d.strs()
+	u.Faxes = d.strs()
+	u.Pager = d.str()
+	u.Telecoms = d.telecoms()
+	u.Organization = d.str()
+	u.OrganizationID = d.str()
+	if n, isNil := d.count(); !isNil {
+		u.Addresses = make([]Address, n)
+		for i := range u.Addresses {
+			a := &u.Addresses[i]
+			a.StreetNames = d.strs()
+			for _, f := range [...]*string{&a.HouseNumber, &a.City, &a.StateProv, &a.Country, &a.PostalCode, &a.OtherText, &a.Longitude, &a.Latitude, &a.Altitude} {
+				*f = d.str()
+			}
+		}
+	}
+	u.Certificates = d.strs()
+	if d.bool() {
+		u.Picture = &Picture{File: d.str(), Type: d.str(), Href: d.str(), MIMEType: d.str()}
+	}
+	u.Locale = d.str()
+	u.Type = d.str()
+	u.Category = Category(d.str())
+	u.Status = Status(d.str())
+	u.External = d.bool()
+	if n, isNil := d.count(); !isNil {
+		u.Groups = make([]GroupRef, n)
+		for i := range u.Groups {
+			u.Groups[i] = GroupRef{ID: d.str(), Name: d.str(), Type: d.str()}
+		}
+	}
+	if n, isNil := d.count(); !isNil {
+		u.Assignments = make([]Assignment, n)
+		for i := range u.Assignments {
+			a := &u.Assignments[i]
+			a.Study = d.str()
+			a.Site = d.str()
+			a.Role = Role{Name: d.str(), Canonical: Canonical(d.str())}
+			a.Scope = Scope(d.str())
+			a.Environment = Environment(d.str())
+			a.From = d.str()
+			a.To = d.str()
+			a.Depots = d.strs()
+		}
+	}
+	if d.bool() {
+		s := &Source{Vendor: Profile(d.str())}
+		if n, isNil := d.count(); !isNil {
+			s.IDs = make(map[string]string, n)
+			for range n {
+				k := d.str()
+				s.IDs[k] = d.str()
+			}
+		}
+		s.Attrs = d.attrs()
+		s.Elements = d.strs()
+		s.Studies = d.strs()
+		s.rolesFor = Profile(d.str())
+		u.Source = s
+	}
+	return u
+}
+
+// userID returns the ID of the user p starts with.
+func userID(p string) string {
+	d := userDec{p: p}
+	return d.str()
+}
