@@ -225,18 +225,18 @@ func TestPatchStreamEdits(t *testing.T) {
 	dupLogin := []informUser{u(100, "S1", "G1"), {oid: "u101", login: "login100", given: "Same", family: "Login", site: "S2", group: "G2"}}
 	unknownSite := []informUser{u(200, "S9", "G9"), u(201, "", "")}
 	docs := map[string][]byte{
-		"one block":              editedInForm([]string{"EDIT-A"}, [][]informUser{one}),
-		"two blocks":             editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{one, moved}),
-		"two blocks reversed":    editedInForm([]string{"EDIT-B", "EDIT-A"}, [][]informUser{moved, one}),
-		"three blocks":           editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-C"}, [][]informUser{one[:20], moved, one[15:]}),
-		"same study twice":       editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-A"}, [][]informUser{one[:20], moved[:5], one[10:30]}),
-		"no StudyOID":            editedInForm([]string{"-"}, [][]informUser{one}),
-		"no StudyOID and study":  editedInForm([]string{"EDIT-A", "-"}, [][]informUser{one[:10], moved}),
-		"study and no StudyOID":  editedInForm([]string{"-", "EDIT-B"}, [][]informUser{one[:10], moved}),
-		"duplicates":             editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{dupOID, dupLogin}),
-		"dangling":               editedInForm([]string{"EDIT-A", "EDIT-C"}, [][]informUser{unknownSite, one[:3]}),
-		"other study only":       editedInForm([]string{"EDIT-C"}, [][]informUser{moved[:7]}),
-		"empty":                  editedInForm([]string{"EDIT-A"}, [][]informUser{nil}),
+		"one block":               editedInForm([]string{"EDIT-A"}, [][]informUser{one}),
+		"two blocks":              editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{one, moved}),
+		"two blocks reversed":     editedInForm([]string{"EDIT-B", "EDIT-A"}, [][]informUser{moved, one}),
+		"three blocks":            editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-C"}, [][]informUser{one[:20], moved, one[15:]}),
+		"same study twice":        editedInForm([]string{"EDIT-A", "EDIT-B", "EDIT-A"}, [][]informUser{one[:20], moved[:5], one[10:30]}),
+		"no StudyOID":             editedInForm([]string{"-"}, [][]informUser{one}),
+		"no StudyOID and study":   editedInForm([]string{"EDIT-A", "-"}, [][]informUser{one[:10], moved}),
+		"study and no StudyOID":   editedInForm([]string{"-", "EDIT-B"}, [][]informUser{one[:10], moved}),
+		"duplicates":              editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{dupOID, dupLogin}),
+		"dangling":                editedInForm([]string{"EDIT-A", "EDIT-C"}, [][]informUser{unknownSite, one[:3]}),
+		"other study only":        editedInForm([]string{"EDIT-C"}, [][]informUser{moved[:7]}),
+		"empty":                   editedInForm([]string{"EDIT-A"}, [][]informUser{nil}),
 		"two blocks, fewer users": editedInForm([]string{"EDIT-A", "EDIT-B"}, [][]informUser{one[5:25], moved[3:9]}),
 	}
 	var big bytes.Buffer
