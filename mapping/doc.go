@@ -158,4 +158,13 @@
 // starts) besides the sites, studies and groups, which they hold whole. A person listed
 // in several AdminData blocks is held as model values from its second record until it is
 // handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
+//
+// [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
+// reads the stream as WriteJSON does, puts every user, built, into a temporary file of its
+// own (so some 25 bytes a user stay in memory: where it is, a hash table of IDs, a bit
+// for written) and then patches the document, building each user its records need again
+// from that file. [WriteODMStream] is WriteODM the same way when the output has one
+// AdminData and is not OpenClinica (otherwise every block, or OpenClinica's site studies,
+// is written from every user, and it builds the directory whole). Patch and WriteODM
+// hold the Directory they are given.
 package mapping

@@ -249,3 +249,95 @@ func (s *spilledUsers) eachUndone(fn func(int32, *User)) {
 		}
 	}
 }
+
+// WriteODMStream writes what WriteODM writes for the directory FromReader(r, opts) reads,
+// into profile p, without holding that directory when it can: the users go to a temporary
+// file as for PatchStream and are written from there one at a time. That is so when the
+// output has one AdminData (the users' studies are one, or a block without StudyOID of
+// the source holds them all) and p is not OpenClinica; otherwise (several blocks, each
+// written from every user, or OpenClinica's site studies, made from every user) the
+// directory is built whole from the file and written by WriteODM. It returns
+// FromReader's warnings, then WriteODM's; r's own warnings are the caller's to report.
+func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
+	b, err := readStream(r, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	defer func() { ws = append(b.w.result(), ws...) }()
+	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	users, err := newSpilledUsers(shell)
+	if err != nil {
+		return nil, err
+	}
+	defer users.close()
+	// What the writer asks of every user besides writing it: the studies of their
+	// assignments (for its blocks) and which sites are assigned in which study (for the
+	// Locations of a block), each (study, site) once, in the order the users give them.
+	type pair struct{ study, site string }
+	seen := map[pair]bool{}
+	var stubs []*User
+	var invalid error
+	err = b.finishEach(func(i int, u *User) error {
+		if invalid == nil {
+			invalid = checkUser(i, u)
+		}
+		for _, a := range u.Assignments {
+			if k := (pair{a.Study, a.Site}); !seen[k] {
+				seen[k] = true
+				stubs = append(stubs, &User{Assignments: []Assignment{{Study: a.Study, Site: a.Site}}})
+			}
+		}
+		return users.add(u)
+	})
+	if err == nil {
+		err = users.seal()
+	}
+	if cerr := b.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	dir := b.dir
+	if err := dir.checkHead(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	defer catchSpill(&err)
+	// The writer sees the stubs where it looks at every user's assignments (its blocks,
+	// the sites of a block), and the users themselves where it writes them.
+	dir.Users = stubs
+	w, err := newWriter(dir, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(w.plan) != 1 || w.p == ProfileOpenClinica {
+		// Every block is written from every user, or the site studies from all of them:
+		// the directory whole.
+		dir.Users = make([]*User, users.n)
+		for i := range users.n {
+			dir.Users[i] = users.user(i)
+		}
+		if w, err = newWriter(dir, p, opts); err != nil {
+			return nil, err
+		}
+		return w.writeODM(out, wopts)
+	}
+	w.userSeq = func(yield func(*User) bool) {
+		for i := range users.n {
+			// One block writes each user once: the role names reported for a user
+			// (CodeRoleVerbatim, once per user and name) need not be kept past it.
+			clear(w.verbatim)
+			if !yield(users.user(i)) {
+				return
+			}
+		}
+	}
+	return w.writeODM(out, wopts)
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -203,7 +204,8 @@ func editedInForm(blocks []string, users [][]informUser) []byte {
 // that disagree), a user in several blocks, duplicates by OID in one block and by login
 // across blocks, a user without OID, blocks without StudyOID, users of a study the
 // document has no block for, and the generated InForm export.
-func TestPatchStreamEdits(t *testing.T) {
+// editedDocs are InForm exports edited as TestPatchStreamEdits says, and a generated one.
+func editedDocs(t *testing.T) map[string][]byte {
 	u := func(i int, site, group string) informUser {
 		return informUser{oid: fmt.Sprintf("u%03d", i), login: fmt.Sprintf("login%03d", i), given: "Ada", family: fmt.Sprintf("Example%d", i), site: site, group: group}
 	}
@@ -244,7 +246,15 @@ func TestPatchStreamEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs["generated"] = big.Bytes()
+	// Sites whose study version names a study without a block: a block holds them for the
+	// users assigned there.
+	docs["sites of another study"] = bytes.ReplaceAll(docs["other study only"], []byte(`MetaDataVersionRef StudyOID="EDIT-C"`), []byte(`MetaDataVersionRef StudyOID="EDIT-Z"`))
 	docs["generated, fewer"] = bytes.Replace(big.Bytes(), []byte(`<User OID="user000007"`), []byte(`<User OID="user000007x"`), 1)
+	return docs
+}
+
+func TestPatchStreamEdits(t *testing.T) {
+	docs := editedDocs(t)
 	for a, da := range docs {
 		for b, db := range docs {
 			patchBoth(t, a+" into "+b, da, db, PatchOptions{})
@@ -368,5 +378,51 @@ func TestPatchStreamMemoryPerUser(t *testing.T) {
 	t.Logf("most heap in use while patching: %d users %d KiB, %d users %d KiB: %.1f bytes per user", small, h1>>10, large, h2>>10, perUser)
 	if perUser > 64 {
 		t.Errorf("heap grows by %.1f bytes per user patched, want at most 64 (the users must be in the spill file)", perUser)
+	}
+}
+
+// writeBoth writes the directory read from data into p with WriteODM (the directory read
+// whole by FromReader, as map did) and with WriteODMStream, and reports any difference in
+// the output, the warnings or the error.
+func writeBoth(t *testing.T, name string, data []byte, p Profile, opts Options) {
+	t.Helper()
+	var want bytes.Buffer
+	var wantWs []Warning
+	dir, mws, wantErr := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), opts)
+	if wantErr == nil {
+		var ws []Warning
+		ws, wantErr = WriteODM(&want, dir, p, opts, odm.WriteOptions{})
+		wantWs = append(mws, ws...)
+	}
+	var got bytes.Buffer
+	gotWs, gotErr := WriteODMStream(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), p, opts, odm.WriteOptions{})
+	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+		t.Errorf("%s: error %v, WriteODM's %v", name, gotErr, wantErr)
+		return
+	}
+	if wantErr != nil {
+		return
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("%s: WriteODMStream's output differs from WriteODM's:\n%s", name, cmp.Diff(want.String(), got.String()))
+	}
+	if !reflect.DeepEqual(gotWs, wantWs) {
+		t.Errorf("%s: warnings differ:\n%s", name, cmp.Diff(wantWs, gotWs))
+	}
+}
+
+// TestWriteODMStreamSameAsWriteODM holds WriteODMStream to WriteODM's output, warnings and
+// errors: every ODM file of the repository and the edited exports of TestPatchStreamEdits,
+// written into every ODM profile.
+func TestWriteODMStreamSameAsWriteODM(t *testing.T) {
+	files := odmFixtures(t)
+	for name, data := range editedDocs(t) {
+		files["edited: "+name] = data
+	}
+	opts := Options{Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	for name, data := range files {
+		for _, p := range []Profile{"", ProfileInForm, ProfileRave, ProfileOpenClinica, ProfileODM, ProfileODM2, ProfileClinicalOne} {
+			writeBoth(t, name+" into "+string(p), data, p, opts)
+		}
 	}
 }

@@ -19,6 +19,11 @@ func WriteODM(out io.Writer, dir *Directory, p Profile, opts Options, wopts odm.
 	if err != nil {
 		return nil, err
 	}
+	return w.writeODM(out, wopts)
+}
+
+// writeODM is WriteODM once the writer is made.
+func (w *writer) writeODM(out io.Writer, wopts odm.WriteOptions) ([]Warning, error) {
 	doc := odm.NewDocument(w.v)
 	if src := w.dir.Source; w.same && src != nil && src.doc != nil && src.doc.Version == w.v {
 		doc.Prolog = src.doc.Prolog

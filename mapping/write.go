@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -69,6 +70,17 @@ type writer struct {
 	locationless map[string]bool
 	// verbatim holds the users and role names reported as CodeRoleVerbatim.
 	verbatim map[verbatimKey]bool
+	// userSeq, when set, hands on the users writeBlock writes instead of dir.Users (see
+	// WriteODMStream).
+	userSeq iter.Seq[*User]
+}
+
+// users returns the users writeBlock writes: dir.Users, or userSeq.
+func (w *writer) users() iter.Seq[*User] {
+	if w.userSeq != nil {
+		return w.userSeq
+	}
+	return slices.Values(w.dir.Users)
 }
 
 type verbatimKey struct {
@@ -333,7 +345,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 
 	// Users.
 	var users []ordered[*odm.User]
-	for _, u := range w.dir.Users {
+	for u := range w.users() {
 		var as []Assignment
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {

@@ -81,10 +81,18 @@ Memory:
   is held is a small index per user (some 20 bytes) and the sites, studies and groups.
   csv and xlsx without --study read the input twice (the first time to find the study);
   xlsx also keeps its sheet (up to 16 MB in memory, then in a temporary file) until the
-  workbook is written at the end. Held whole, growing with the users: --to odm and odm2
-  (the directory, then patched into or written beside the input), --spec and
-  --spec-template (applied to the whole directory), OpenClinica ODM (decoded whole for
-  its site studies), and CSV, .xlsx and JSON input.
+  workbook is written at the end. odm and odm2 in the input's flavour (and --base FILE
+  of that flavour) read the input twice: first the directory, whose users go to a
+  temporary file (some 25 bytes a user stay in memory: where each is, an index of OIDs,
+  a bit each), then the input (or FILE), each record patched from its user as it is
+  read. odm and odm2 into another flavour keep the users in the same temporary file and
+  write them one at a time when the output has one AdminData (one study, as in most
+  exports) and is not OpenClinica. Held whole, growing with the users: odm and odm2
+  into another flavour with several AdminData (each written from every user) or into
+  OpenClinica (site studies), --base FILE of another flavour than the input, --spec and
+  --spec-template (applied to the whole directory), OpenClinica ODM input (decoded whole
+  for its site studies), several IN files, and CSV, .xlsx and JSON input. Stdin is
+  copied to a temporary file first, so that it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -164,10 +172,12 @@ func runMap(e *env, args []string) int {
 		// The table and JSON outputs are written while the users are read, unless a
 		// spec needs the whole directory first.
 		stream := ""
-		switch *to {
-		case "json", "csv", "xlsx", "oc4users":
-			if *specPath == "" && !*specTemplate {
+		if *specPath == "" && !*specTemplate {
+			switch *to {
+			case "json", "csv", "xlsx", "oc4users":
 				stream = *to
+			case "odm", "odm2":
+				stream = "odm" // see writeMapODMStream
 			}
 		}
 		if src, err = readMapSource(e, in, opts, inOpts, stream); err != nil {
@@ -256,6 +266,10 @@ type mapSource struct {
 	// stream, when set, writes the output while reading the input (dir is nil): see
 	// mapping.WriteJSON and mapping.WriteClinicalOneCSVFrom.
 	stream func(io.Writer) ([]mapping.Warning, error)
+	// odm, for --to odm and odm2 (dir is nil), is the ODM input with its header read,
+	// read by writeMapODMStream with readOpts.
+	odm      *odm.Reader
+	readOpts mapping.Options
 }
 
 func (s *mapSource) close() {
@@ -276,6 +290,9 @@ func (s *mapSource) reread() (io.Reader, error) {
 // directory when its flavour is the output's, else the directory's AdminData alone with
 // a report of what the input held besides.
 func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([]mapping.Warning, error) {
+	if src.dir == nil && src.odm != nil {
+		return writeMapODMStream(w, src, p, base)
+	}
 	dir := src.dir
 	if base != "" {
 		f, err := os.Open(base)
@@ -316,6 +333,80 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 	}
 	nc, err := mapping.NotCarried(r)
 	return append(ws, nc...), err
+}
+
+// writeMapODMStream is writeMapODM for an ODM input not read yet (src.odm). Patching it
+// into itself or into --base of its flavour reads it twice (mapping.PatchStream: the
+// users go to a temporary file, so memory does not grow with them); into another flavour
+// its AdminData is written by mapping.WriteODMStream (streamed when the output has one
+// AdminData), then read again for what it held besides (mapping.NotCarried); patched into
+// --base of another flavour than the input's, the directory is read whole first.
+func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base string) ([]mapping.Warning, error) {
+	r := src.odm
+	src.odm = nil
+	// The reader's warnings come first, as when the directory is read before writing.
+	quirks := func() []mapping.Warning {
+		var ws []mapping.Warning
+		for _, x := range r.Warnings() {
+			ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		}
+		return ws
+	}
+	name := src.name
+	doc := src.reread
+	if base != "" {
+		f, err := os.Open(base)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
+		if err != nil {
+			return nil, err
+		}
+		bp := mapping.DetectHeader(h)
+		if p == "" {
+			p = bp
+		}
+		if p != bp {
+			return nil, fmt.Errorf("--base %s is %s, not the output flavour %s", base, bp, p)
+		}
+		name = base
+		doc = func() (io.Reader, error) {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			return bufio.NewReaderSize(f, 64<<10), nil
+		}
+	} else if p == "" {
+		p = src.profile
+	}
+	if p == src.profile {
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: name}})
+		return append(quirks(), ws...), err
+	}
+	if base == "" {
+		// Into another flavour: AdminData alone, streamed where it can be (see
+		// mapping.WriteODMStream), and what the input held besides.
+		ws, err := mapping.WriteODMStream(w, r, p, mapping.Options{Profile: src.readOpts.Profile, Now: time.Now()}, odm.WriteOptions{})
+		ws = append(quirks(), ws...)
+		if err != nil {
+			return ws, err
+		}
+		rr, err := src.reread()
+		if err != nil {
+			return ws, err
+		}
+		nc, err := mapping.NotCarried(rr)
+		return append(ws, nc...), err
+	}
+	d, mws, err := mapping.FromReader(r, src.readOpts)
+	if err != nil {
+		return nil, err
+	}
+	src.dir = d
+	ws, err := writeMapODM(w, src, p, base)
+	return append(append(quirks(), mws...), ws...), err
 }
 
 // writeDirectoryJSON writes dir as indented JSON (as json.Encoder with a two-space indent
@@ -432,6 +523,9 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 			src.close()
 			return nil, err
 		}
+	} else if stream == "odm" {
+		src.odm, src.readOpts = r, opts
+		return src, nil
 	} else if stream != "" {
 		src.stream = streamMap(src, r, stream, opts)
 		return src, nil
