@@ -292,7 +292,7 @@ func TestUserCodecRoundTrip(t *testing.T) {
 		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
 			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
 		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": " U1 "}, Attrs: []Attr{{"ns", "n", "v"}},
-			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, rolesFor: ProfileRave},
+			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave},
 	}
 	empty := &User{Emails: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}, Source: &Source{IDs: map[string]string{}}}
 	for _, u := range []*User{full, empty, {}} {

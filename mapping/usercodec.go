@@ -133,7 +133,7 @@ func appendUser(b []byte, u *User) ([]byte, error) {
 		e.attrs(s.Attrs)
 		e.strs(s.Elements)
 		e.strs(s.Studies)
-		e.str(string(s.rolesFor))
+		e.str(string(s.RolesFor))
 	}
 	return e.b, nil
 }
@@ -288,7 +288,7 @@ func decodeUser(p string) *User {
 		s.Attrs = d.attrs()
 		s.Elements = d.strs()
 		s.Studies = d.strs()
-		s.rolesFor = Profile(d.str())
+		s.RolesFor = Profile(d.str())
 		u.Source = s
 	}
 	return u
