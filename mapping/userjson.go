@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
@@ -60,26 +59,9 @@ func (e *userJSON) key(k string) {
 }
 
 // str appends s as encoding/json does with HTML escaping: <, > and & as \u003c, \u003e
-// and \u0026 (jsontext escapes everything else alike and never writes those three).
+// and \u0026.
 func (e *userJSON) str(s string) {
-	i := len(e.b)
-	e.b = jsontext.AppendString(e.b, s)
-	if strings.ContainsAny(s, "<>&") {
-		var out []byte
-		for _, c := range e.b[i:] {
-			switch c {
-			case '<':
-				out = append(out, `\u003c`...)
-			case '>':
-				out = append(out, `\u003e`...)
-			case '&':
-				out = append(out, `\u0026`...)
-			default:
-				out = append(out, c)
-			}
-		}
-		e.b = append(e.b[:i], out...)
-	}
+	e.b = jsontext.AppendStringHTML(e.b, s)
 }
 
 func (e *userJSON) field(k, v string) {

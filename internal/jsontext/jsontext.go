@@ -14,6 +14,13 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plainHTML is plain without '<', '>' and '&', which encoding/json escapes by default.
+var plainHTML = func() (t [256]bool) {
+	t = plain
+	t['<'], t['>'], t['&'] = false, false, false
+	return t
+}()
+
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
@@ -31,13 +38,31 @@ func special(w uint64) bool {
 	return (w|ctl|zq|zb)&msb != 0
 }
 
+// specialHTML is special for AppendStringHTML: '<', '>' and '&' need a look too.
+func specialHTML(w uint64) bool {
+	lt := w ^ '<'*lsb
+	gt := w ^ '>'*lsb
+	amp := w ^ '&'*lsb
+	return special(w) || (((lt-lsb)&^lt)|((gt-lsb)&^gt)|((amp-lsb)&^amp))&msb != 0
+}
+
 // AppendString appends s as a JSON string the way encoding/json does with HTML escaping
 // off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are escaped for JavaScript readers.
 //
 // Most values need no escaping at all: runs of plain ASCII are skipped 8 bytes at a time
 // and copied in one append; only the bytes that need a look are handled one by one.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return appendString(b, s, false) }
+
+// AppendStringHTML appends s as AppendString does and, as encoding/json does by default
+// (HTML escaping on), writes '<', '>' and '&' as \u003c, \u003e and \u0026.
+func AppendStringHTML(b []byte, s string) []byte { return appendString(b, s, true) }
+
+func appendString(b []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
+	tab := &plain
+	if html {
+		tab = &plainHTML
+	}
 	b = append(b, '"')
 	start := 0
 	for i := 0; ; {
@@ -45,13 +70,14 @@ func AppendString(b []byte, s string) []byte {
 		// no bounds checks and the compiler makes them one load), then byte by byte.
 		for i+8 <= len(s) {
 			w := s[i : i+8]
-			if special(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) {
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if special(x) || html && specialHTML(x) {
 				break
 			}
 			i += 8
 		}
-		for i < len(s) && plain[s[i]] {
+		for i < len(s) && tab[s[i]] {
 			i++
 		}
 		if i >= len(s) {

@@ -9,22 +9,30 @@ import (
 
 // TestAppendString checks the hand-written JSON string encoder against encoding/json.
 func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x01\x1f\n\r\t\b\f", "<&>", "Zoë 山田 😀", "bad\xff\xfeutf8", "\u2028\u2029", "\xed\xa0\x80"} {
+	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x01\x1f\n\r\t\b\f", "<&>", "Zoë 山田 😀", "bad\xff\xfeutf8", "\u2028\u2029", "\xed\xa0\x80", "a<b>c&d", "Smith & Sons <smith@example.org>", "&&&&&&&&&&<<<<<<<<>>>>>>>>"} {
 		checkJSONString(t, s)
 	}
 }
 
+// checkJSONString compares AppendString and AppendStringHTML with encoding/json with
+// HTML escaping off and on.
 func checkJSONString(t *testing.T, s string) {
 	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	want := strings.TrimSuffix(buf.String(), "\n")
-	if got := string(AppendString(nil, s)); got != want {
-		t.Errorf("AppendString(%q) = %s, want %s", s, got, want)
+	for _, html := range []bool{false, true} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(html)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(buf.String(), "\n")
+		got, name := AppendString(nil, s), "AppendString"
+		if html {
+			got, name = AppendStringHTML(nil, s), "AppendStringHTML"
+		}
+		if string(got) != want {
+			t.Errorf("%s(%q) = %s, want %s", name, s, got, want)
+		}
 	}
 }
 
@@ -39,7 +47,7 @@ func FuzzAppendString(f *testing.F) {
 // of strings longer than the 8-byte fast path, before, inside and after a bulk-copied run,
 // so that a word that skips too much or a run cut at the wrong place cannot go unnoticed.
 func TestAppendStringPositions(t *testing.T) {
-	specials := []string{"\"", "\\", "\x00", "\x1f", "\n", "\x7f", "é", "山", "😀", "\u2028", "\u2029", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc1\xbf", "\xe2\x80\xa7", "\xe2\x80\xaa", "\xe2\x81\xa8", "\xc3", "\xf0\x9f", " ", "~", "!", "#", "[", "]"}
+	specials := []string{"\"", "\\", "\x00", "\x1f", "\n", "\x7f", "é", "山", "😀", "\u2028", "\u2029", "\xff", "\xe2\x80", "\xed\xa0\x80", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xc2\x80", "\xc1\xbf", "\xe2\x80\xa7", "\xe2\x80\xaa", "\xe2\x81\xa8", "\xc3", "\xf0\x9f", " ", "~", "!", "#", "[", "]", "<", ">", "&", "=", ";", "%", "'"}
 	for _, sp := range specials {
 		for n := 0; n <= 20; n++ {
 			for pos := 0; pos <= n; pos++ {
