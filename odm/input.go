@@ -55,6 +55,17 @@ type ReadOptions struct {
 	// children or a TranslatedText split by a million comments would cost hundreds of MiB.
 	// Default (0): DefaultMaxNodes. Negative: no limit.
 	MaxNodes int
+	// Reuse lets a Reader recycle the memory of each record for the next, so that a long
+	// stream makes almost no garbage: a User (Organization, Location, SignatureDef) that
+	// Next, All or Users returns, with everything it points to (its slices of attributes,
+	// texts and addresses, nested values, layout), is valid only until the next call of
+	// Next, as the bytes of a bufio.Scanner are. A caller that keeps a record, or any slice
+	// or pointer of it, past that copies it. Strings are never recycled: a string taken
+	// from a record stays valid and unchanged. The *AdminData values (of Next and
+	// AdminData), the Header and nodes directly inside AdminData (vendor elements,
+	// comments, text) are not recycled either. Only Reader reads this option; Decode
+	// ignores it. Default: false, every record has memory of its own.
+	Reuse bool
 }
 
 // maxNodes resolves MaxNodes; "no limit" is the largest int, so callers compare directly.

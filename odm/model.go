@@ -130,6 +130,24 @@ func (x *Ext) ext() *Ext                     { return x }
 func (*Ext) isNode()                         {}
 func oneOf[T any, P interface{ *T }](p *P) P { *p = new(T); return *p }
 
+// grow appends a new zero value to *p and returns it. A value left beyond the length by a
+// record that ReadOptions.Reuse recycles (Reader.newRecord truncates its slices) is
+// zeroed and used again instead of a new one.
+func grow[T any](p *[]*T) *T {
+	s := *p
+	if n := len(s); n < cap(s) {
+		if v := s[:n+1][n]; v != nil {
+			var zero T
+			*v = zero
+			*p = s[:n+1]
+			return v
+		}
+	}
+	v := new(T)
+	*p = append(s, v)
+	return v
+}
+
 // ---- AdminData
 
 const (
@@ -189,20 +207,16 @@ func (m *adminDataModel) manyAt(f, i int) model {
 func (m *adminDataModel) manyNew(f int) model {
 	switch f {
 	case adUsers:
-		v := new(User)
-		m.Users = append(m.Users, v)
+		v := grow(&m.Users)
 		return v.model()
 	case adOrganizations:
-		v := new(Organization)
-		m.Organizations = append(m.Organizations, v)
+		v := grow(&m.Organizations)
 		return v.model()
 	case adLocations:
-		v := new(Location)
-		m.Locations = append(m.Locations, v)
+		v := grow(&m.Locations)
 		return v.model()
 	case adSignatureDefs:
-		v := new(SignatureDef)
-		m.SignatureDefs = append(m.SignatureDefs, v)
+		v := grow(&m.SignatureDefs)
 		return v.model()
 	}
 	return nil
@@ -352,16 +366,13 @@ func (m *userModel) manyAt(f, i int) model {
 func (m *userModel) manyNew(f int) model {
 	switch f {
 	case uAddresses:
-		v := new(Address)
-		m.Addresses = append(m.Addresses, v)
+		v := grow(&m.Addresses)
 		return v.model()
 	case uLocationRefs:
-		v := new(LocationRef)
-		m.LocationRefs = append(m.LocationRefs, v)
+		v := grow(&m.LocationRefs)
 		return v.model()
 	case uTelecoms:
-		v := new(Telecom)
-		m.Telecoms = append(m.Telecoms, v)
+		v := grow(&m.Telecoms)
 		return v.model()
 	}
 	return nil
@@ -516,8 +527,7 @@ func (m *descModel) spec(Version) *spec    { return specDescription }
 func (m *descModel) manyLen(int) int       { return len(m.TranslatedTexts) }
 func (m *descModel) manyAt(_, i int) model { return m.TranslatedTexts[i].model() }
 func (m *descModel) manyNew(int) model {
-	v := new(TranslatedText)
-	m.TranslatedTexts = append(m.TranslatedTexts, v)
+	v := grow(&m.TranslatedTexts)
 	return v.model()
 }
 
@@ -591,16 +601,13 @@ func (m *locationModel) manyAt(f, i int) model {
 func (m *locationModel) manyNew(f int) model {
 	switch f {
 	case lMDVRefs:
-		v := new(MetaDataVersionRef)
-		m.MetaDataVersionRefs = append(m.MetaDataVersionRefs, v)
+		v := grow(&m.MetaDataVersionRefs)
 		return v.model()
 	case lAddresses:
-		v := new(Address)
-		m.Addresses = append(m.Addresses, v)
+		v := grow(&m.Addresses)
 		return v.model()
 	case lTelecoms:
-		v := new(Telecom)
-		m.Telecoms = append(m.Telecoms, v)
+		v := grow(&m.Telecoms)
 		return v.model()
 	}
 	return nil
@@ -679,12 +686,10 @@ func (m *orgModel) manyAt(f, i int) model {
 func (m *orgModel) manyNew(f int) model {
 	switch f {
 	case oAddresses:
-		v := new(Address)
-		m.Addresses = append(m.Addresses, v)
+		v := grow(&m.Addresses)
 		return v.model()
 	case oTelecoms:
-		v := new(Telecom)
-		m.Telecoms = append(m.Telecoms, v)
+		v := grow(&m.Telecoms)
 		return v.model()
 	}
 	return nil

@@ -24,6 +24,9 @@ type Reader struct {
 	ad    *AdminData
 	err   error
 	maxKi int // highest schema position among the current AdminData's records so far
+	// recs are, with ReadOptions.Reuse, the records returned last, by AdminData field:
+	// the next record of the same kind is read into the same value.
+	recs [adSignatureDefs + 1]Node
 }
 
 // NewReader returns a Reader of the ODM document in r.
@@ -39,6 +42,9 @@ func (r *Reader) Header() (*Header, error) {
 	r.hdr, r.err = r.s.readHeader()
 	if r.err == nil {
 		r.state = 1
+		if r.s.opts.Reuse {
+			r.s.ar.setRecycle(true) // the header is detached: it stays
+		}
 	}
 	return r.hdr, r.err
 }
@@ -56,6 +62,8 @@ func (r *Reader) Next() (Node, error) {
 			return nil, err
 		}
 	}
+	// With ReadOptions.Reuse the caller is done with what the last call returned.
+	r.s.ar.reset()
 	for r.err == nil {
 		switch r.state {
 		case 3:
@@ -79,6 +87,7 @@ func (r *Reader) Next() (Node, error) {
 					r.err = err
 					break
 				}
+				r.s.ar.detach() // kept while its records are read (Reader.AdminData)
 				r.ad = ad
 				r.state = 2
 				r.maxKi = 0
@@ -107,7 +116,7 @@ func (r *Reader) Next() (Node, error) {
 					} else {
 						r.maxKi = ki
 					}
-					m, v := newRecord(k.field)
+					m, v := r.newRecord(k.field)
 					if err := r.s.readTyped(m, tk); err != nil {
 						r.err = err
 						break
@@ -119,6 +128,7 @@ func (r *Reader) Next() (Node, error) {
 					r.err = err
 					break
 				}
+				r.s.ar.detach() // vendor nodes inside AdminData are not recycled
 				if e.Space == r.s.odmNS || e.Space == "" {
 					if err := r.s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
 						r.err = err
@@ -171,6 +181,32 @@ func (r *Reader) Users() iter.Seq2[*User, error] {
 			}
 		}
 	}
+}
+
+// newRecord returns the value to read the next AdminData child for field into: with
+// ReadOptions.Reuse the one returned last for field, zeroed but for the arrays of its
+// nested values, which grow (model.go) fills again; else a new one.
+func (r *Reader) newRecord(field int) (model, Node) {
+	if !r.s.ar.recycling() {
+		return newRecord(field)
+	}
+	switch v := r.recs[field].(type) {
+	case *User:
+		*v = User{Addresses: v.Addresses[:0], LocationRefs: v.LocationRefs[:0], Telecoms: v.Telecoms[:0]}
+		return v.model(), v
+	case *Organization:
+		*v = Organization{Addresses: v.Addresses[:0], Telecoms: v.Telecoms[:0]}
+		return v.model(), v
+	case *Location:
+		*v = Location{MetaDataVersionRefs: v.MetaDataVersionRefs[:0], Addresses: v.Addresses[:0], Telecoms: v.Telecoms[:0]}
+		return v.model(), v
+	case *SignatureDef:
+		*v = SignatureDef{}
+		return v.model(), v
+	}
+	m, v := newRecord(field)
+	r.recs[field] = v
+	return m, v
 }
 
 // newRecord returns a new AdminData child for field: its model and the value itself.
