@@ -870,7 +870,7 @@ func (js *jsonStream) adminData(start *token) error {
 			} else {
 				maxKi = ki
 			}
-			rm, _ := newRecord(k.field)
+			rm, _ := s.newRecord(k.field)
 			if err := s.readTyped(rm, tk); err != nil {
 				return err
 			}

@@ -24,9 +24,6 @@ type Reader struct {
 	ad    *AdminData
 	err   error
 	maxKi int // highest schema position among the current AdminData's records so far
-	// recs are, with ReadOptions.Reuse, the records returned last, by AdminData field:
-	// the next record of the same kind is read into the same value.
-	recs [adSignatureDefs + 1]Node
 }
 
 // NewReader returns a Reader of the ODM document in r.
@@ -116,7 +113,7 @@ func (r *Reader) Next() (Node, error) {
 					} else {
 						r.maxKi = ki
 					}
-					m, v := r.newRecord(k.field)
+					m, v := r.s.newRecord(k.field)
 					if err := r.s.readTyped(m, tk); err != nil {
 						r.err = err
 						break
@@ -184,13 +181,14 @@ func (r *Reader) Users() iter.Seq2[*User, error] {
 }
 
 // newRecord returns the value to read the next AdminData child for field into: with
-// ReadOptions.Reuse the one returned last for field, zeroed but for the arrays of its
-// nested values, which grow (model.go) fills again; else a new one.
-func (r *Reader) newRecord(field int) (model, Node) {
-	if !r.s.ar.recycling() {
+// recycling (ReadOptions.Reuse, StreamJSON, Transform) the one read last for field,
+// zeroed but for the arrays of its nested values, which grow (model.go) fills again;
+// else a new one.
+func (s *scanner) newRecord(field int) (model, Node) {
+	if !s.ar.recycling() {
 		return newRecord(field)
 	}
-	switch v := r.recs[field].(type) {
+	switch v := s.recs[field].(type) {
 	case *User:
 		*v = User{Addresses: v.Addresses[:0], LocationRefs: v.LocationRefs[:0], Telecoms: v.Telecoms[:0]}
 		return v.model(), v
@@ -205,7 +203,7 @@ func (r *Reader) newRecord(field int) (model, Node) {
 		return v.model(), v
 	}
 	m, v := newRecord(field)
-	r.recs[field] = v
+	s.recs[field] = v
 	return m, v
 }
 

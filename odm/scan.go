@@ -120,6 +120,9 @@ type scanner struct {
 	level     int
 	ar        arena // memory of the record being read (see arena.go)
 	cur       token // the token next returned last; overwritten by the following call
+	// recs are, when the arena recycles, the records read last, by AdminData field: the
+	// next record of the same kind is read into the same value (newRecord).
+	recs [adSignatureDefs + 1]Node
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {

@@ -226,7 +226,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		switch tk.kind {
 		case tStart:
 			if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == s.odmNS {
-				mm, v := newRecord(k.field)
+				mm, v := s.newRecord(k.field)
 				if err := s.readTyped(mm, tk); err != nil {
 					return err
 				}
