@@ -153,9 +153,9 @@
 // user is built from its record, handed on and dropped. Their records and text blocks go
 // to a temporary file (created with os.CreateTemp in the system's temporary directory,
 // removed at once where the system allows it, else when the call returns), read back in
-// order, so that what they hold in memory per user is an index of some 20 bytes (where
-// its record is, and a hash table of OIDs; of logins too once a second AdminData block
-// starts) besides the sites, studies and groups, which they hold whole. A person listed
+// order, so that what they hold in memory per user is an index of some 14 bytes (2 for
+// where its record is, and a hash table of OIDs; of logins too once a second AdminData
+// block starts) besides the sites, studies and groups, which they hold whole. A person listed
 // in several AdminData blocks is held as model values from its second record until it is
 // handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
 //

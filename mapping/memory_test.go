@@ -31,8 +31,9 @@ func liveAfterRead(t *testing.T, n int) (heap uint64, users int32) {
 }
 
 // TestStreamMemoryPerUser checks that what WriteJSON and ReadEach hold while reading
-// grows with the users by the per-user index only (userInfo and the idIndex, some 20
-// bytes a user; the generated file also has a site per 50 users, some 600 bytes each),
+// grows with the users by the per-user index only (the records' offsets and the idIndex,
+// some 14 bytes a user; the generated file also has a site per 50 users, some 600 bytes
+// each),
 // not by the users' records (some 350 bytes a user, which the spill file holds). It
 // measures heap in use, not time.
 func TestStreamMemoryPerUser(t *testing.T) {

@@ -249,10 +249,11 @@ type builder struct {
 	mem   slabs
 
 	// The users read so far, as compact records (see record.go): infos[i/infoChunk]
-	// [i%infoChunk] says where user i's record is in the arena (the full chunks arena,
-	// the current one arenaCur), builtUsers holds the users built early to merge a later
+	// [i%infoChunk] and chunkFirst say where user i's record is in the arena (the full
+	// chunks arena, the current one arenaCur; see info), builtUsers holds the users built early to merge a later
 	// record into (builtIdx: by user), keepUsers the decoded records (keep).
-	infos      [][]userInfo
+	infos      [][]uint16 // the offsets of the records (see userInfo)
+	chunkFirst []int32    // the first user of each arena chunk
 	nusers     int32
 	arena      []string
 	arenaCur   strings.Builder
@@ -1001,7 +1002,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 			break
 		}
 	}
-	b.infos, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, strings.Builder{}, nil, nil, nil
+	b.infos, b.chunkFirst, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, nil, strings.Builder{}, nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)
 	b.w.fold(&wRoles)
