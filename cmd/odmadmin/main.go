@@ -89,6 +89,7 @@ var builtins = [][2]string{
 }
 
 func main() {
+	startGCPolicy()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	temps := newTempFiles()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, ctx: ctx, tty: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout), temps: temps}
@@ -206,6 +207,12 @@ read FILE:LINE:COL: SEVERITY CODE: message (FILE:ROW:COLUMN-NAME for CSV, where 
 the spreadsheet row, header = 1).
 
 Exit status: 0 success, 1 a negative answer (findings, differences), 2 an error.
+
+Memory: the garbage collector runs when the process holds 48 MiB, or once the heap has
+grown past that by as much as a collection has to scan (about double for commands that
+hold a large directory, such as diff and plan). Setting GOGC or GOMEMLIMIT in the
+environment replaces this policy with Go's own: GOGC=100 is Go's default (less memory
+for small inputs, more CPU), GOMEMLIMIT=200MiB a soft cap of your own.
 
 Run "odmadmin help COMMAND" for a command's flags and examples.
 

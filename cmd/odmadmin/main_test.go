@@ -29,7 +29,7 @@ func (s skipSummary) Run() int {
 // TestMain also makes this test binary the odmadmin command for the scripts of
 // TestScripts (testscript runs it as a subprocess under that name).
 func TestMain(m *testing.M) {
-	testscript.Main(skipSummary{m}, map[string]func(){"odmadmin": main})
+	testscript.Main(skipSummary{m}, map[string]func(){"odmadmin": main, "gcpolicy-probe": gcPolicyProbe})
 }
 
 // TestScripts runs testdata/script/*.txtar: one script per command, each covering its

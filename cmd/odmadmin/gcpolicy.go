@@ -1,0 +1,89 @@
+package main
+
+import (
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+)
+
+// The garbage collector's policy of the command (not of the library, and not of tests,
+// which run commands in-process).
+//
+// Go's default (GOGC=100) collects whenever the heap has grown by as much as was live
+// after the last collection. The streaming commands hold little (a few MB to a few tens
+// of MB: per-user indexes, the sites) and allocate a lot (every record decoded), so the
+// default collects very often while the live heap is small, and lets the process grow to
+// twice the live heap when it is larger. Most of what the streaming commands hold has no
+// pointers (the indexes are arrays of integers), and a collection costs in proportion to
+// the memory it has to scan, not to the memory that is live. So the policy collects when
+// the memory the runtime holds reaches a soft limit of
+//
+//	max(memFloor, live + max(memHeadroom, scannable) + memSlack)
+//
+// (debug.SetMemoryLimit with the GOGC trigger off), set again after each collection, where
+// live is the heap the last collection left and scannable the part of it, the stacks and
+// the globals it had to scan. A command with a small live heap so runs few collections
+// within a fixed budget (less CPU than the default, a peak RSS near memFloor); one whose
+// heap is pointers (diff and plan hold model values: a few hundred MB at a million users)
+// gets about the default's doubling, so it never collects over and over with little to
+// free; one that holds large arrays without pointers grows by what a collection costs,
+// not by what it holds. GOGC or GOMEMLIMIT set in the environment turn the policy off:
+// the runtime then does what they say.
+const (
+	memFloor    = 48 << 20
+	memHeadroom = 16 << 20
+	memSlack    = 4 << 20
+)
+
+// memLimitFor is the soft memory limit after a collection that left live bytes of heap,
+// of which (with stacks and globals) scan bytes were scanned.
+func memLimitFor(live, scan uint64) int64 {
+	const most = math.MaxInt64 / 4
+	live, scan = min(live, most), min(scan, most)
+	return max(memFloor, int64(live+max(memHeadroom, scan)+memSlack))
+}
+
+// gcPolicyWanted reports whether the policy applies: neither GOGC nor GOMEMLIMIT is set
+// (an empty value counts as unset, as the runtime reads it).
+func gcPolicyWanted(getenv func(string) string) bool {
+	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
+}
+
+// startGCPolicy turns the policy on for the rest of the process, unless the environment
+// sets GOGC or GOMEMLIMIT.
+func startGCPolicy() {
+	if !gcPolicyWanted(os.Getenv) {
+		return
+	}
+	debug.SetMemoryLimit(memFloor)
+	debug.SetGCPercent(-1)
+	armGCTick(&gcPolicy{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/total:bytes"}}})
+}
+
+// gcPolicy sets the limit after each collection.
+type gcPolicy struct {
+	sample []metrics.Sample
+}
+
+// gcTick is garbage as soon as it is made: its finalizer runs after the next collection,
+// sets the limit and arms a new one, so the policy sees every collection (or every other
+// one, when a collection ends before the finalizer of the last ran) without a goroutine
+// polling.
+type gcTick struct{ p *gcPolicy }
+
+func armGCTick(p *gcPolicy) {
+	runtime.SetFinalizer(&gcTick{p}, func(t *gcTick) {
+		t.p.after()
+		armGCTick(t.p)
+	})
+}
+
+func (p *gcPolicy) after() {
+	metrics.Read(p.sample)
+	live, scan := p.sample[0].Value, p.sample[1].Value
+	if live.Kind() == metrics.KindUint64 && scan.Kind() == metrics.KindUint64 {
+		debug.SetMemoryLimit(memLimitFor(live.Uint64(), scan.Uint64()))
+	}
+}

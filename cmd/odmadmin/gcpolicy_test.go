@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMemLimitFor(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		name       string
+		live, scan uint64
+		want       int64
+	}{
+		{"nothing live: the floor", 0, 0, memFloor},
+		{"a small heap stays at the floor", 20 * mb, 10 * mb, memFloor},
+		{"a heap of pointers doubles, as GOGC=100", 300 * mb, 300 * mb, 300*mb + 300*mb + memSlack},
+		{"a large heap without pointers grows by the headroom only", 40 * mb, 2 * mb, 40*mb + memHeadroom + memSlack},
+		{"a part with pointers sets the headroom", 40 * mb, 30 * mb, 40*mb + 30*mb + memSlack},
+		{"absurd sizes do not overflow", math.MaxUint64, math.MaxUint64, math.MaxInt64/4 + math.MaxInt64/4 + memSlack},
+	}
+	for _, tt := range tests {
+		if got := memLimitFor(tt.live, tt.scan); got != tt.want || got <= 0 {
+			t.Errorf("%s: memLimitFor(%d, %d) = %d, want %d", tt.name, tt.live, tt.scan, got, tt.want)
+		}
+	}
+}
+
+func TestGCPolicyWanted(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want bool
+	}{
+		{"nothing set: the policy", nil, true},
+		{"empty values count as unset, as the runtime reads them", map[string]string{"GOGC": "", "GOMEMLIMIT": ""}, true},
+		{"GOGC set by the user wins", map[string]string{"GOGC": "100"}, false},
+		{"GOGC=off set by the user wins", map[string]string{"GOGC": "off"}, false},
+		{"GOMEMLIMIT set by the user wins", map[string]string{"GOMEMLIMIT": "1GiB"}, false},
+	}
+	for _, tt := range tests {
+		if got := gcPolicyWanted(func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("%s: gcPolicyWanted = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// gcPolicyProbe runs as a command of its own (see TestMain): it starts the policy, holds
+// a heap of the kind GCPOLICY_PROBE names (pointers or none), collects, and prints the
+// memory limit and GC percent it then finds.
+func gcPolicyProbe() {
+	startGCPolicy()
+	var keep any
+	const n = 12 << 20 // 96 MiB of words
+	switch os.Getenv("GCPOLICY_PROBE") {
+	case "pointers":
+		p := make([]*int, n)
+		x := new(int)
+		for i := range p {
+			p[i] = x
+		}
+		keep = p
+	case "flat":
+		a := make([]uint64, n)
+		for i := range a {
+			a[i] = uint64(i)
+		}
+		keep = a
+	}
+	// The limit is set by a finalizer after a collection: wait for it.
+	want := int64(n * 8)
+	limit := debug.SetMemoryLimit(-1)
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); {
+		runtime.GC()
+		if limit = debug.SetMemoryLimit(-1); keep == nil || limit > want || limit == math.MaxInt64 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	pct := debug.SetGCPercent(-1)
+	runtime.KeepAlive(keep)
+	fmt.Printf("limit=%d gcpercent=%d\n", limit, pct)
+}
+
+// TestGCPolicyFollowsHeap runs the policy in a process of its own (it changes the
+// process's collector) and checks the limit it sets: the floor for a small heap, about
+// twice a heap of pointers, the heap and the headroom for a heap without pointers, and
+// nothing at all when the user set GOGC or GOMEMLIMIT.
+func TestGCPolicyFollowsHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates some 100 MB in a subprocess")
+	}
+	probe, err := exec.LookPath("gcpolicy-probe")
+	if err != nil {
+		t.Skipf("no probe command on PATH (TestMain sets it up): %v", err)
+	}
+	const heap = 96 << 20
+	tests := []struct {
+		name     string
+		env      []string
+		min, max int64
+		pct      int
+	}{
+		{"small heap: the floor", []string{"GCPOLICY_PROBE=none"}, memFloor, memFloor, -1},
+		{"heap of pointers: about twice", []string{"GCPOLICY_PROBE=pointers"}, 2 * heap, 2*heap + 16<<20, -1},
+		{"heap without pointers: heap and headroom", []string{"GCPOLICY_PROBE=flat"}, heap + memHeadroom, heap + memHeadroom + 16<<20, -1},
+		{"GOGC set: untouched", []string{"GCPOLICY_PROBE=pointers", "GOGC=100"}, math.MaxInt64, math.MaxInt64, 100},
+		{"GOMEMLIMIT set: untouched", []string{"GCPOLICY_PROBE=flat", "GOMEMLIMIT=1GiB"}, 1 << 30, 1 << 30, 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(probe)
+			cmd.Env = append(withoutGCEnv(os.Environ()), tt.env...)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("probe: %v\n%s", err, out)
+			}
+			var limit int64
+			var pct int
+			if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "limit=%d gcpercent=%d", &limit, &pct); err != nil {
+				t.Fatalf("probe said %q: %v", out, err)
+			}
+			if limit < tt.min || limit > tt.max || pct != tt.pct {
+				t.Errorf("limit %d MiB, GC percent %d; want %d to %d MiB, %d", limit>>20, pct, tt.min>>20, tt.max>>20, tt.pct)
+			}
+		})
+	}
+}
+
+func withoutGCEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
