@@ -14,7 +14,7 @@ import (
 // never holds the directory: the users are kept as the compact records FromReader reads
 // them into, in a temporary file, and each is built, written and dropped in turn. Memory
 // is a small index per user (see the package's Performance notes), not the records nor
-// the model values. It returns FromReader's warnings.
+// the model values. It returns FromReader's warnings (and, with opts.Spec, the spec's).
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	b, err := readStream(r, opts, true)
 	if err != nil {
@@ -22,17 +22,23 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	}
 	defer b.close()
 	b.finishPrepare()
+	run := startSpec(b.dir, opts)
 	jw, err := newJSONUsers(w, b.dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.finishEach(func(_ int, u *User) error { return jw.user(u) }); err != nil {
+	if err := b.finishEach(func(_ int, u *User) error {
+		if run != nil && !run.user(u) {
+			return nil
+		}
+		return jw.user(u)
+	}); err != nil {
 		return nil, err
 	}
 	if err := b.close(); err != nil {
 		return nil, err
 	}
-	return b.w.result(), jw.end()
+	return append(b.w.result(), run.result()...), jw.end()
 }
 
 // jsonUsers writes a directory's JSON around users written one at a time.

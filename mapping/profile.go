@@ -148,6 +148,13 @@ type Options struct {
 	// Default (false): a cell that a spreadsheet would run as a formula gets a leading
 	// apostrophe (see WriteClinicalOneCSV). Workbooks are always written as they are.
 	RawCSV bool
+	// Spec, when set, is a migration spec the writers that read an ODM stream
+	// (WriteJSON, WriteClinicalOneCSVFrom, WriteClinicalOneXLSXFrom, WriteOC4UsersFrom)
+	// apply to each user as it is built, before writing it: the output and warnings are
+	// those of Spec.Apply on the directory FromReader reads, then the writer's, without
+	// holding the directory. The other functions ignore it (call Spec.Apply). Default
+	// (nil): no spec.
+	Spec *SpecUse
 }
 
 func (o Options) now() time.Time {

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // A Spec says how a migration maps what the source system has to what the target system
@@ -212,75 +216,117 @@ const CodeSpec Code = "spec"
 // otherwise). A role or site that no rule maps is a CodeUnmapped warning naming it and
 // how many users it affects.
 func (s *Spec) Apply(d *Directory, target Profile, lookup *Directory) []Warning {
-	var w warner
 	if s == nil || d == nil {
 		return nil
 	}
-	if s.Suggested > 0 {
-		w.add(CodeSpec, "spec/Suggested", "", fmt.Sprintf("%d rules are suggestions nobody confirmed (Suggested column); they are applied", s.Suggested))
-	}
-	// Users left out.
-	if len(s.Exclude) > 0 {
-		out := map[string]bool{}
-		for _, x := range s.Exclude {
-			out[strings.ToLower(x)] = true
-		}
-		kept := d.Users[:0]
-		n := 0
-		for _, u := range d.Users {
-			drop := u != nil && (out[strings.ToLower(u.ID)] || u.Login != "" && out[strings.ToLower(u.Login)])
-			if u != nil {
-				for _, e := range u.Emails {
-					drop = drop || out[strings.ToLower(e)]
-				}
-			}
-			if drop {
-				n++
-				continue
-			}
+	r := s.start(d, target, lookup)
+	kept := d.Users[:0]
+	for _, u := range d.Users {
+		if r.user(u) {
 			kept = append(kept, u)
 		}
-		clear(d.Users[len(kept):])
-		d.Users = kept
-		if n > 0 {
-			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d user%s left out as the spec says", n, plural(n)))
-		}
-		if n < len(s.Exclude) {
-			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d exclude rule%s match no user", len(s.Exclude)-n, plural(len(s.Exclude)-n)))
+	}
+	clear(d.Users[len(kept):])
+	d.Users = kept
+	return r.result()
+}
+
+// SpecUse is a migration spec applied while a directory streams (Options.Spec): Apply's
+// rules for Target, with Lookup the user table of a login lookup rule.
+type SpecUse struct {
+	Spec   *Spec
+	Target Profile
+	Lookup *Directory
+}
+
+// specRun applies a spec to the users of a directory one at a time, as Apply does to
+// d.Users: Apply runs it over the directory, the streaming writers over each user as it
+// is built (start once everything but the users is read). What it keeps for the
+// warnings is counted by site and role, not by user, so that it holds no user.
+type specRun struct {
+	s      *Spec
+	target Profile
+	// exclude holds the exclude rules' keys, folded; excluded counts the users left out.
+	exclude  map[string]bool
+	excluded int
+	// byOID holds the lookup table's logins; noLogin counts users the login rule gave none.
+	byOID   map[string]string
+	noLogin int
+	// sites says whether site rules apply (the spec or the input has sites); x resolves
+	// an assignment's site, renamed maps a resolved site to its rule's target, siteUsers
+	// counts the users of each site no rule maps, and siteRules are the warnings about
+	// rules that name no site, in rule order.
+	sites     bool
+	x         *SiteIndex
+	renamed   map[string]string
+	siteUsers map[string]int
+	siteRules []string
+	// roleUsers counts the users of each role no rule maps.
+	roleUsers map[roleUse]int
+	seenSite  map[string]bool
+	seenRole  map[roleUse]bool
+}
+
+// start makes the run of s over d, whose users come after: it renames d's sites by the
+// site rules now (a site's users are resolved against the names it was read with).
+func (s *Spec) start(d *Directory, target Profile, lookup *Directory) *specRun {
+	r := &specRun{s: s, target: target, roleUsers: map[roleUse]int{}, seenRole: map[roleUse]bool{}}
+	if len(s.Exclude) > 0 {
+		r.exclude = map[string]bool{}
+		for _, x := range s.Exclude {
+			r.exclude[strings.ToLower(x)] = true
 		}
 	}
-	s.applyLogins(&w, d, lookup)
-	s.applySites(&w, d)
-	s.applyRoles(&w, d, target)
-	if s.StartDate != "" {
-		for _, u := range d.Users {
-			for i := range u.Assignments {
-				if u.Assignments[i].From == "" {
-					u.Assignments[i].From = s.StartDate
+	if s.Login.From != "" {
+		r.byOID = map[string]string{}
+		if lookup != nil {
+			for _, u := range lookup.Users {
+				if u != nil && u.Login != "" {
+					r.byOID[u.ID] = u.Login
 				}
 			}
 		}
 	}
-	return w.result()
-}
-
-func (s *Spec) applyLogins(w *warner, d *Directory, lookup *Directory) {
-	if s.Login.From == "" {
-		return
-	}
-	byOID := map[string]string{}
-	if lookup != nil {
-		for _, u := range lookup.Users {
-			if u != nil && u.Login != "" {
-				byOID[u.ID] = u.Login
+	if r.sites = len(s.Sites) > 0 || len(d.Sites) > 0; r.sites {
+		r.x = NewSiteIndex(d)
+		r.renamed, r.siteUsers, r.seenSite = map[string]string{}, map[string]int{}, map[string]bool{}
+		for _, rule := range s.Sites {
+			id, ok := r.x.Resolve(rule.Source)
+			if !ok {
+				r.siteRules = append(r.siteRules, fmt.Sprintf("site rule on row %d names no site of the input: %s", rule.Row, rule.Source))
+				continue
+			}
+			if _, dup := r.renamed[id]; !dup {
+				r.renamed[id] = rule.Target
+			}
+		}
+		for _, site := range d.Sites {
+			if t, ok := r.renamed[site.ID]; ok {
+				site.ID, site.Number = t, t
 			}
 		}
 	}
-	missing := 0
-	for _, u := range d.Users {
-		if u == nil || u.Login != "" {
-			continue
+	return r
+}
+
+// user applies the spec to u and reports whether u is kept (an exclude rule leaves it
+// out).
+func (r *specRun) user(u *User) bool {
+	if u == nil {
+		return true
+	}
+	s := r.s
+	if r.exclude != nil {
+		drop := r.exclude[strings.ToLower(u.ID)] || u.Login != "" && r.exclude[strings.ToLower(u.Login)]
+		for _, e := range u.Emails {
+			drop = drop || r.exclude[strings.ToLower(e)]
 		}
+		if drop {
+			r.excluded++
+			return false
+		}
+	}
+	if s.Login.From != "" && u.Login == "" {
 		switch s.Login.From {
 		case "email-local-part", "email":
 			if len(u.Emails) > 0 {
@@ -292,115 +338,79 @@ func (s *Spec) applyLogins(w *warner, d *Directory, lookup *Directory) {
 		case "oid":
 			u.Login = u.ID
 		case "lookup":
-			u.Login = byOID[u.ID]
+			u.Login = r.byOID[u.ID]
 		}
 		if u.Login == "" {
-			missing++
+			r.noLogin++
 		}
 	}
-	if missing > 0 {
-		w.add(CodeSpec, "spec/login", "", fmt.Sprintf("%d users without a login got none from the spec's %s rule (row %d)", missing, s.Login.From, s.Login.Row))
-	}
-}
-
-func (s *Spec) applySites(w *warner, d *Directory) {
-	if len(s.Sites) == 0 && len(d.Sites) == 0 {
-		return
-	}
-	x := NewSiteIndex(d)
-	renamed := map[string]string{}
-	for _, r := range s.Sites {
-		id, ok := x.Resolve(r.Source)
-		if !ok {
-			w.add(CodeSpec, "spec/site", "", fmt.Sprintf("site rule on row %d names no site of the input: %s", r.Row, r.Source))
-			continue
-		}
-		if _, dup := renamed[id]; !dup {
-			renamed[id] = r.Target
-		}
-	}
-	users := map[string]int{}
-	for _, u := range d.Users {
-		seen := map[string]bool{}
+	if r.sites {
+		clear(r.seenSite)
 		for i := range u.Assignments {
 			a := &u.Assignments[i]
 			if a.Site == "" {
 				continue
 			}
-			id, _ := x.Resolve(a.Site)
-			if t, ok := renamed[id]; ok {
+			id, _ := r.x.Resolve(a.Site)
+			if t, ok := r.renamed[id]; ok {
 				a.Site = t
 				continue
 			}
-			if !seen[a.Site] {
-				seen[a.Site] = true
-				users[a.Site]++
+			if !r.seenSite[a.Site] {
+				r.seenSite[a.Site] = true
+				r.siteUsers[a.Site]++
 			}
 		}
 	}
-	for _, site := range d.Sites {
-		if t, ok := renamed[site.ID]; ok {
-			site.ID, site.Number = t, t
+	r.roles(u)
+	if s.StartDate != "" {
+		for i := range u.Assignments {
+			if u.Assignments[i].From == "" {
+				u.Assignments[i].From = s.StartDate
+			}
 		}
 	}
-	ids := make([]string, 0, len(users))
-	for id := range users {
+	return true
+}
+
+// result returns the warnings of the run so far, in the order of the steps: the
+// suggestions, the users left out, the logins, the sites and the roles (none for a nil
+// run).
+func (r *specRun) result() []Warning {
+	if r == nil {
+		return nil
+	}
+	var w warner
+	s := r.s
+	if s.Suggested > 0 {
+		w.add(CodeSpec, "spec/Suggested", "", fmt.Sprintf("%d rules are suggestions nobody confirmed (Suggested column); they are applied", s.Suggested))
+	}
+	if r.exclude != nil {
+		n := r.excluded
+		if n > 0 {
+			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d user%s left out as the spec says", n, plural(n)))
+		}
+		if n < len(s.Exclude) {
+			w.add(CodeSpec, "spec/exclude", "", fmt.Sprintf("%d exclude rule%s match no user", len(s.Exclude)-n, plural(len(s.Exclude)-n)))
+		}
+	}
+	if r.noLogin > 0 {
+		w.add(CodeSpec, "spec/login", "", fmt.Sprintf("%d users without a login got none from the spec's %s rule (row %d)", r.noLogin, s.Login.From, s.Login.Row))
+	}
+	for _, m := range r.siteRules {
+		w.add(CodeSpec, "spec/site", "", m)
+	}
+	ids := make([]string, 0, len(r.siteUsers))
+	for id := range r.siteUsers {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		w.add(CodeUnmapped, "spec/site", "Location "+id, fmt.Sprintf("site %s has no site rule in the spec; kept as it is (%d %s)", id, users[id], "user"+plural(users[id])))
+		n := r.siteUsers[id]
+		w.add(CodeUnmapped, "spec/site", "Location "+id, fmt.Sprintf("site %s has no site rule in the spec; kept as it is (%d %s)", id, n, "user"+plural(n)))
 	}
-}
-
-// roleUse is a role found in the input: its name, canonical role and scope.
-type roleUse struct {
-	name  string
-	canon Canonical
-	scope Scope
-}
-
-func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
-	unmapped := map[roleUse]map[*User]bool{}
-	for _, u := range d.Users {
-		if len(s.Roles) > 0 && u.Source != nil {
-			// The roles are the target's now: a role no rule maps is this function's
-			// CodeUnmapped warning, not the writer's CodeRoleVerbatim.
-			u.Source.RolesFor = target
-			if target == "" {
-				u.Source.RolesFor = RolesForAny // map --to json: for whichever target the spec was written
-			}
-		}
-		for i := range u.Assignments {
-			a := &u.Assignments[i]
-			r := s.roleRule(a)
-			if r == nil {
-				if len(s.Roles) > 0 || a.Role.Name == "" {
-					k := roleUse{a.Role.Name, a.Role.Canonical, a.Scope}
-					if unmapped[k] == nil {
-						unmapped[k] = map[*User]bool{}
-					}
-					unmapped[k][u] = true
-				}
-				continue
-			}
-			if c, ok := strings.CutPrefix(r.Target, "canonical:"); ok {
-				name := DefaultRoleName(target, Canonical(c), a.Scope)
-				if name == "" {
-					name = roleTitles[Canonical(c)]
-				}
-				a.Role = Role{Name: name, Canonical: Canonical(c)}
-				continue
-			}
-			role := RoleFor(target, r.Target, a.Scope)
-			if role.Canonical == RoleOther && a.Role.Canonical != "" {
-				role.Canonical = a.Role.Canonical // the target's own name for the source's meaning
-			}
-			a.Role = role
-		}
-	}
-	keys := make([]roleUse, 0, len(unmapped))
-	for k := range unmapped {
+	keys := make([]roleUse, 0, len(r.roleUsers))
+	for k := range r.roleUsers {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -410,7 +420,7 @@ func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
 		return keys[i].scope < keys[j].scope
 	})
 	for _, k := range keys {
-		n := len(unmapped[k])
+		n := r.roleUsers[k]
 		name := k.name
 		if name == "" {
 			if len(s.Roles) == 0 {
@@ -420,6 +430,55 @@ func (s *Spec) applyRoles(w *warner, d *Directory, target Profile) {
 			name = "(none)"
 		}
 		w.add(CodeUnmapped, "spec/role", "", fmt.Sprintf("role %q (%s level) has no role rule in the spec; kept as it is (%d %s)", name, k.scope, n, "user"+plural(n)))
+	}
+	return w.result()
+}
+
+// roleUse is a role found in the input: its name, canonical role and scope.
+type roleUse struct {
+	name  string
+	canon Canonical
+	scope Scope
+}
+
+// roles maps u's roles by the role rules, counting the roles no rule maps.
+func (r *specRun) roles(u *User) {
+	s, target := r.s, r.target
+	if len(s.Roles) > 0 && u.Source != nil {
+		// The roles are the target's now: a role no rule maps is this run's
+		// CodeUnmapped warning, not the writer's CodeRoleVerbatim.
+		u.Source.RolesFor = target
+		if target == "" {
+			u.Source.RolesFor = RolesForAny // map --to json: for whichever target the spec was written
+		}
+	}
+	clear(r.seenRole)
+	for i := range u.Assignments {
+		a := &u.Assignments[i]
+		rule := s.roleRule(a)
+		if rule == nil {
+			if len(s.Roles) > 0 || a.Role.Name == "" {
+				k := roleUse{a.Role.Name, a.Role.Canonical, a.Scope}
+				if !r.seenRole[k] {
+					r.seenRole[k] = true
+					r.roleUsers[k]++
+				}
+			}
+			continue
+		}
+		if c, ok := strings.CutPrefix(rule.Target, "canonical:"); ok {
+			name := DefaultRoleName(target, Canonical(c), a.Scope)
+			if name == "" {
+				name = roleTitles[Canonical(c)]
+			}
+			a.Role = Role{Name: name, Canonical: Canonical(c)}
+			continue
+		}
+		role := RoleFor(target, rule.Target, a.Scope)
+		if role.Canonical == RoleOther && a.Role.Canonical != "" {
+			role.Canonical = a.Role.Canonical // the target's own name for the source's meaning
+		}
+		a.Role = role
 	}
 }
 
@@ -473,6 +532,22 @@ func SpecTemplate(wr io.Writer, d *Directory, target Profile, now time.Time) err
 	if d == nil {
 		return errors.New("mapping: no directory")
 	}
+	return specTemplate(wr, d, slices.Values(d.Users), target, now)
+}
+
+// SpecTemplateFrom writes what SpecTemplate writes for the directory FromReader would
+// read from r, one user at a time, holding what WriteJSON holds (the template counts
+// users by role and site, never keeps them). It returns FromReader's warnings.
+func SpecTemplateFrom(wr io.Writer, r *odm.Reader, opts Options, target Profile, now time.Time) ([]Warning, error) {
+	opts.Spec = nil
+	return fromStream(r, opts, func(d *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		return nil, specTemplate(wr, d, users, target, now)
+	})
+}
+
+// specTemplate writes the template for the sites of d and the users given (d.Users is
+// not read).
+func specTemplate(wr io.Writer, d *Directory, all iter.Seq[*User], target Profile, now time.Time) error {
 	cw := csv.NewWriter(wr)
 	cw.Write(specColumns)
 	cw.Write([]string{"# Kind: role, site, login, start-date or exclude. Confirm a suggestion by blanking Suggested; see examples/migration-spec."})
@@ -480,27 +555,33 @@ func SpecTemplate(wr io.Writer, d *Directory, target Profile, now time.Time) err
 		name  string
 		scope Scope
 	}
-	users := map[use]map[*User]bool{}
+	// Users are counted by role use and site, once each (a user is seen once).
+	users := map[use]int{}
 	canon := map[use]Canonical{}
 	var order []use
 	noLogin, noStart := 0, 0
 	siteUsers := map[string]int{}
-	for _, u := range d.Users {
+	seen := map[string]bool{}
+	seenUse := map[use]bool{}
+	for u := range all {
 		if u == nil {
 			continue
 		}
 		if u.Login == "" {
 			noLogin++
 		}
-		seen := map[string]bool{}
+		clear(seen)
+		clear(seenUse)
 		for _, a := range u.Assignments {
 			k := use{a.Role.Name, a.Scope}
-			if users[k] == nil {
-				users[k] = map[*User]bool{}
+			if _, ok := users[k]; !ok {
 				order = append(order, k)
 				canon[k] = a.Role.Canonical
 			}
-			users[k][u] = true
+			if !seenUse[k] {
+				seenUse[k] = true
+				users[k]++
+			}
 			if a.From == "" {
 				noStart++
 			}
@@ -511,7 +592,7 @@ func SpecTemplate(wr io.Writer, d *Directory, target Profile, now time.Time) err
 		}
 	}
 	for _, k := range order {
-		n := len(users[k])
+		n := users[k]
 		src, tgt, sg := k.name, "", ""
 		if src == "" {
 			src = "(none)"

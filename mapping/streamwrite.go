@@ -42,15 +42,39 @@ func fromStream(r *odm.Reader, opts Options, write func(dir *Directory, users it
 	}
 	defer b.close()
 	b.finishPrepare()
+	run := startSpec(b.dir, opts)
 	var serr error
-	ws, err := write(b.dir, streamUsers(b, &serr))
+	ws, err := write(b.dir, run.filter(streamUsers(b, &serr)))
 	if err == nil {
 		err = serr
 	}
 	if cerr := b.close(); err == nil {
 		err = cerr
 	}
-	return append(b.w.result(), ws...), err
+	return append(append(b.w.result(), run.result()...), ws...), err
+}
+
+// startSpec starts applying opts.Spec to dir, whose users are to come; nil without one.
+func startSpec(dir *Directory, opts Options) *specRun {
+	if opts.Spec == nil || opts.Spec.Spec == nil {
+		return nil
+	}
+	return opts.Spec.Spec.start(dir, opts.Spec.Target, opts.Spec.Lookup)
+}
+
+// filter applies the spec to each user of users and hands on those it keeps; users as
+// they are without a spec.
+func (r *specRun) filter(users iter.Seq[*User]) iter.Seq[*User] {
+	if r == nil {
+		return users
+	}
+	return func(yield func(*User) bool) {
+		for u := range users {
+			if r.user(u) && !yield(u) {
+				return
+			}
+		}
+	}
 }
 
 // templateStudyFrom returns the study the template is written for (see

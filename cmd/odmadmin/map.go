@@ -76,23 +76,24 @@ Migration spec (--spec FILE, CSV or .xlsx; --spec-template writes a starter one)
   users it affects. Example: examples/migration-spec.
 
 Memory:
-  json, csv, xlsx, oc4users from an ODM file (not OpenClinica) are written while the file
-  is read: the users' compact records go to a temporary file (removed at once), and what
-  is held is a small index per user (some 20 bytes) and the sites, studies and groups.
-  csv and xlsx without --study read the input twice (the first time to find the study);
-  xlsx also keeps its sheet (up to 16 MB in memory, then in a temporary file) until the
-  workbook is written at the end. odm and odm2 in the input's flavour (and --base FILE
-  of that flavour) read the input twice: first the directory, whose users go to a
-  temporary file (some 25 bytes a user stay in memory: where each is, an index of OIDs,
-  a bit each), then the input (or FILE), each record patched from its user as it is
-  read. odm and odm2 into another flavour keep the users in the same temporary file and
-  write them one at a time when the output has one AdminData (one study, as in most
-  exports) and is not OpenClinica. Held whole, growing with the users: odm and odm2
-  into another flavour with several AdminData (each written from every user) or into
-  OpenClinica (site studies), --base FILE of another flavour than the input, --spec and
-  --spec-template (applied to the whole directory), OpenClinica ODM input (decoded whole
-  for its site studies), several IN files, and CSV, .xlsx and JSON input. Stdin is
-  copied to a temporary file first, so that it can be read twice.
+  json, csv, xlsx, oc4users and --spec-template from an ODM file (not OpenClinica) are
+  written while the file is read: the users' compact records go to a temporary file
+  (removed at once), and what is held is a small index per user (some 14 bytes) and the
+  sites, studies and groups; --spec is applied to each user as it is built (its login
+  lookup table is read whole). csv and xlsx without --study read the input twice (the
+  first time to find the study); xlsx also keeps its sheet (up to 16 MB in memory, then
+  in a temporary file) until the workbook is written at the end. odm and odm2 in the
+  input's flavour (and --base FILE of that flavour) read the input twice: first the
+  directory, whose users go to a temporary file (some 25 bytes a user stay in memory:
+  where each is, an index of OIDs, a bit each), then the input (or FILE), each record
+  patched from its user as it is read. odm and odm2 into another flavour keep the users
+  in the same temporary file and write them one at a time when the output has one
+  AdminData (one study, as in most exports) and is not OpenClinica. Held whole, growing
+  with the users: odm and odm2 into another flavour with several AdminData (each written
+  from every user) or into OpenClinica (site studies), --base FILE of another flavour
+  than the input, odm and odm2 with --spec (applied to the whole directory), OpenClinica
+  ODM input (decoded whole for its site studies), several IN files, and CSV, .xlsx and
+  JSON input. Stdin is copied to a temporary file first, so that it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -157,6 +158,15 @@ func runMap(e *env, args []string) int {
 		return usagef(e, "map", "%v", err)
 	}
 	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training, RawCSV: *rawCSV}
+	// The spec is read first: an ODM input applies it while streaming.
+	var spec *mapping.Spec
+	var lookup *mapping.Directory
+	var lookupWarn []mapping.Warning // the lookup table's, listed after the input's
+	if *specPath != "" && !*specTemplate {
+		if spec, lookup, lookupWarn, err = loadSpec(e, *specPath, inOpts); err != nil {
+			return fail(e, "map", err)
+		}
+	}
 
 	var src *mapSource
 	if len(pos) <= 1 {
@@ -169,18 +179,19 @@ func runMap(e *env, args []string) int {
 			return fail(e, "map", err)
 		}
 		defer in.Close()
-		// The table and JSON outputs are written while the users are read, unless a
-		// spec needs the whole directory first.
-		stream := ""
-		if *specPath == "" && !*specTemplate {
-			switch *to {
-			case "json", "csv", "xlsx", "oc4users":
-				stream = *to
-			case "odm", "odm2":
-				stream = "odm" // see writeMapODMStream
-			}
+		// The table and JSON outputs and the spec template are written while the users
+		// are read (a spec applied to each user as it is built); odm and odm2 too
+		// without a spec (see writeMapODMStream).
+		req := streamReq{format: *to, outProf: outProf, spec: spec, lookup: lookup}
+		switch {
+		case *specTemplate:
+			req.to = "spec-template"
+		case *to == "json" || *to == "csv" || *to == "xlsx" || *to == "oc4users":
+			req.to = *to
+		case (*to == "odm" || *to == "odm2") && spec == nil:
+			req.to = "odm"
 		}
-		if src, err = readMapSource(e, in, opts, inOpts, stream); err != nil {
+		if src, err = readMapSource(e, in, opts, inOpts, req); err != nil {
 			return fail(e, "map", err)
 		}
 	} else {
@@ -192,20 +203,22 @@ func runMap(e *env, args []string) int {
 		src = &mapSource{dir: d, warnings: ws, name: strings.Join(pos, "+")}
 	}
 	defer src.close()
-	dir, warnings := src.dir, src.warnings
+	dir, warnings := src.dir, append(src.warnings, lookupWarn...)
 	target := specTarget(*to, outProf, src.profile)
 	if *specTemplate {
-		if err := writeOutput(e, o.out, func(w io.Writer) error { return mapping.SpecTemplate(w, dir, target, time.Now()) }); err != nil {
+		if err := writeOutput(e, o.out, func(w io.Writer) error {
+			if src.stream != nil {
+				_, err := src.stream(w)
+				return err
+			}
+			return mapping.SpecTemplate(w, dir, target, time.Now())
+		}); err != nil {
 			return fail(e, "map", err)
 		}
 		return 0
 	}
-	if *specPath != "" {
-		spec, lookup, lws, err := loadSpec(e, *specPath, inOpts)
-		if err != nil {
-			return fail(e, "map", err)
-		}
-		warnings = append(append(warnings, lws...), spec.Apply(dir, target, lookup)...)
+	if spec != nil && src.stream == nil {
+		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		if src.stream != nil {
@@ -454,13 +467,26 @@ func writeDirectoryJSON(w io.Writer, dir *mapping.Directory) error {
 	return err
 }
 
+// streamReq is what map writes while it reads an ODM input.
+type streamReq struct {
+	// to is the output written while reading (json, csv, xlsx, oc4users or
+	// spec-template), "" for none.
+	to string
+	// format (--to) and outProf are what the spec's target profile follows (specTarget).
+	format  string
+	outProf mapping.Profile
+	// spec, when set, is applied to each user as it is built (lookup: its login table).
+	spec   *mapping.Spec
+	lookup *mapping.Directory
+}
+
 // readMapSource reads any input a directory is read from (see readDirectoryFrom), told
 // apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be
 // read again for writing back; stdin is copied to a temporary file first. OpenClinica
 // files are decoded whole, because their site studies are Study elements, which the
-// stream skips. With stream (json, csv, xlsx or oc4users) an ODM input that can be
-// streamed is not read here: src.stream is set, which writes that output while reading.
-func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, stream string) (*mapSource, error) {
+// stream skips. With req.to an ODM input that can be streamed is not read here:
+// src.stream is set, which writes that output while reading, the spec applied.
+func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, req streamReq) (*mapSource, error) {
 	name := in.Name
 	si, err := inp.New(in, name, inOpts)
 	if err != nil {
@@ -523,11 +549,15 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 			src.close()
 			return nil, err
 		}
-	} else if stream == "odm" {
+	} else if req.to == "odm" {
 		src.odm, src.readOpts = r, opts
 		return src, nil
-	} else if stream != "" {
-		src.stream = streamMap(src, r, stream, opts)
+	} else if req.to != "" {
+		target := specTarget(req.format, req.outProf, src.profile)
+		if req.spec != nil {
+			opts.Spec = &mapping.SpecUse{Spec: req.spec, Target: target, Lookup: req.lookup}
+		}
+		src.stream = streamMap(src, r, req.to, opts, target)
 		return src, nil
 	} else {
 		d, mws, err = mapping.FromReader(r, opts)
@@ -545,11 +575,11 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	return src, nil
 }
 
-// streamMap returns the writer of output to (json, csv, xlsx, oc4users) from the ODM
-// stream r (its header read) of src: each user is written as it is built, so that memory
-// does not grow with the users (see mapping.WriteJSON). The CSV and XLSX template without
-// --study read the input twice (once to find the study).
-func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options) func(io.Writer) ([]mapping.Warning, error) {
+// streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
+// for target) from the ODM stream r (its header read) of src: each user is written as it
+// is built, so that memory does not grow with the users (see mapping.WriteJSON). The CSV
+// and XLSX template without --study read the input twice (once to find the study).
+func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, target mapping.Profile) func(io.Writer) ([]mapping.Warning, error) {
 	last := r
 	open := func() (*odm.Reader, error) {
 		if r != nil {
@@ -575,6 +605,8 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options) f
 			mws, err = mapping.WriteClinicalOneXLSXFrom(w, open, opts)
 		case "oc4users":
 			mws, err = mapping.WriteOC4UsersFrom(w, r, opts)
+		case "spec-template":
+			mws, err = mapping.SpecTemplateFrom(w, r, opts, target, time.Now())
 		default:
 			return nil, fmt.Errorf("internal error: no streaming map --to %s", to)
 		}
