@@ -55,14 +55,14 @@ func TestStreamMemoryPerUser(t *testing.T) {
 	}
 }
 
-// heapSampler samples the heap in use (after a collection) every step calls of sample
+// streamHeapSampler samples the heap in use (after a collection) every step calls of sample
 // and keeps the largest.
-type heapSampler struct {
+type streamHeapSampler struct {
 	step, calls int
 	max         uint64
 }
 
-func (h *heapSampler) sample() {
+func (h *streamHeapSampler) sample() {
 	h.calls++
 	if h.calls%h.step != 0 {
 		return
@@ -73,9 +73,9 @@ func (h *heapSampler) sample() {
 	h.max = max(h.max, ms.HeapAlloc)
 }
 
-type sampleWriter struct{ h *heapSampler }
+type streamSampleWriter struct{ h *streamHeapSampler }
 
-func (w sampleWriter) Write(p []byte) (int, error) { w.h.sample(); return len(p), nil }
+func (w streamSampleWriter) Write(p []byte) (int, error) { w.h.sample(); return len(p), nil }
 
 // streamedPeak runs what name says on a generated InForm export of n users (never
 // held: the generator writes into a pipe) and returns the largest heap in use it saw
@@ -93,11 +93,11 @@ func streamedPeak(t *testing.T, name string, n int) uint64 {
 		StartDate: "2026-06-01",
 		Exclude:   []string{"user000003"},
 	}, Target: ProfileClinicalOne}
-	h := &heapSampler{step: n / 8}
+	h := &streamHeapSampler{step: n / 8}
 	var err error
 	switch name {
 	case "json with a spec":
-		_, err = WriteJSON(sampleWriter{h}, r, Options{Spec: spec})
+		_, err = WriteJSON(streamSampleWriter{h}, r, Options{Spec: spec})
 	case "spec template":
 		// SpecTemplateFrom, with the users sampled as the template counts them.
 		_, err = fromStream(r, Options{}, func(d *Directory, users iter.Seq[*User]) ([]Warning, error) {
