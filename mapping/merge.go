@@ -231,7 +231,7 @@ func (m *merger) mergeSite(dst, src *Site) {
 			dst.Telecoms = append(dst.Telecoms, t)
 		}
 	}
-	mergeSource(dst.Source, src.Source)
+	m.mergeSource("Site", subj, dst.Source, src.Source)
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
 	}
@@ -259,7 +259,7 @@ func (m *merger) mergeUser(dst, src *User) {
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
 	} else {
-		mergeSource(dst.Source, src.Source)
+		m.mergeSource("User", subj, dst.Source, src.Source)
 	}
 }
 
@@ -330,13 +330,24 @@ func cloneSource(s *Source) *Source {
 	return &c
 }
 
-func mergeSource(dst, src *Source) {
+// mergeSource folds the vendor record of a second listing of a value (kind: "User",
+// "Site") into the first's. An attribute the first lacks is taken; one both hold with
+// different values keeps the first's and is a conflict when both listings are of the same
+// studies (OpenClinica 4's study and central tables give one account two Created times; two
+// pages of one InForm download, two Revisions). Listings of different studies (Rave's
+// Users.odm of two studies) may differ per study (mdsol:UserRole), which is no conflict.
+func (m *merger) mergeSource(kind, subject string, dst, src *Source) {
 	if dst == nil || src == nil {
 		return
 	}
+	sameStudies := sameSet(dst.Studies, src.Studies)
 	for _, a := range src.Attrs {
-		if !containsAttr(dst.Attrs, a) {
+		i := slices.IndexFunc(dst.Attrs, func(b Attr) bool { return b.Space == a.Space && b.Name == a.Name })
+		switch {
+		case i < 0:
 			dst.Attrs = append(dst.Attrs, a)
+		case sameStudies && dst.Attrs[i].Value != a.Value:
+			m.conflict(kind+"/@{"+a.Space+"}"+a.Name, subject)
 		}
 	}
 	dst.Elements = union(dst.Elements, src.Elements)
@@ -352,4 +363,19 @@ func mergeSource(dst, src *Source) {
 			dst.IDs[k] = v
 		}
 	}
+}
+
+// sameSet reports whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			return false
+		}
+	}
+	return true
 }

@@ -62,3 +62,35 @@ func TestMergeNamedConflicts(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeVendorAttrs: a vendor attribute two listings of one user give differently is a
+// conflict when both are of the same studies, and no conflict when they are of different
+// studies, where a vendor keeps it per study (Rave's mdsol:UserRole in Users.odm of two
+// studies).
+func TestMergeVendorAttrs(t *testing.T) {
+	const rave = "http://www.mdsol.com/ns/odm/metadata"
+	dir := func(study, role string) *Directory {
+		return &Directory{Users: []*User{{ID: "U1", Login: "ana", Source: &Source{Vendor: ProfileRave, Studies: []string{study},
+			Attrs: []Attr{{Space: rave, Name: "UserRole", Value: role}}}}}}
+	}
+	for _, tc := range []struct {
+		reason    string
+		a, b      *Directory
+		conflicts int
+	}{
+		{"same study, another role attribute: a conflict", dir("S1", "Investigator"), dir("S1", "CRA"), 1},
+		{"two studies, a role each: kept per study, no conflict", dir("S1", "Investigator"), dir("S2", "CRA"), 0},
+		{"same study, same value: nothing", dir("S1", "CRA"), dir("S1", "CRA"), 0},
+	} {
+		_, ws := MergeNamed([]string{"a.odm", "b.odm"}, tc.a, tc.b)
+		n := 0
+		for _, w := range ws {
+			if w.Code == CodeMergeConflict && w.Field == "User/@{"+rave+"}UserRole" {
+				n++
+			}
+		}
+		if n != tc.conflicts {
+			t.Errorf("%s: %d conflicts, want %d: %v", tc.reason, n, tc.conflicts, ws)
+		}
+	}
+}
