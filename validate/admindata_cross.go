@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -22,7 +23,9 @@ import (
 // nothing here, and one whose files all hold the same users a few hundred bytes per User
 // (the values' hashes and where each came from, and the OID and login keys).
 type crossUsers struct {
-	names   []string // the files, by index
+	names  []string // the files, by index
+	tables []bool   // which files are tables (TableUser), placed by row
+
 	byOID   map[string]*crossUser
 	byLogin map[string]*crossUser
 }
@@ -58,8 +61,25 @@ const (
 	nCrossFields
 )
 
-func newCrossUsers(names []string) *crossUsers {
-	return &crossUsers{names: names, byOID: map[string]*crossUser{}, byLogin: map[string]*crossUser{}}
+func newCrossUsers(names []string, tables []bool) *crossUsers {
+	return &crossUsers{names: names, tables: tables, byOID: map[string]*crossUser{}, byLogin: map[string]*crossUser{}}
+}
+
+// ref names a place for a message: the file and " (line N)", or " (row N)" in a table.
+func (x *crossUsers) ref(file, line int) string {
+	if x.tables[file] && line > 0 {
+		return x.names[file] + " (row " + strconv.Itoa(line) + ")"
+	}
+	return x.names[file] + lineRef(line)
+}
+
+// TableUser is a user of a file of a check that is no ODM: a user table that adds e-mail
+// addresses or logins by OID, a Clinical One template, a directory in JSON (see
+// AdminDataInput.Users). It joins the identity rules across files and nothing else.
+type TableUser struct {
+	OID, Login, DisplayName, FullName, FirstName, LastName, Organization string
+	// Row is where the user is in its table (the header is row 1); 0 when unknown.
+	Row int
 }
 
 // crossFields returns the compared values of u, trimmed, and the element or attribute
@@ -79,12 +99,33 @@ func (c *adminChecker) crossFields(u *odm.User) (vals [nCrossFields]string, name
 // crossUser compares u, a User of the current file, with the same person in an earlier
 // file of the check, and remembers it for later files when another file may hold it.
 func (c *adminChecker) crossUser(u *odm.User) {
+	vals, names := c.crossFields(u)
+	c.crossPerson(label("User", u.OID), vals, names, u.Line, u.Col, func(elem string) (int, int) {
+		return c.childAt(&u.Ext, elem, 0)
+	})
+}
+
+// tableUser is crossUser for a user of a table that is no ODM (TableUser).
+func (c *adminChecker) tableUser(u TableUser) {
+	vals := [nCrossFields]string{u.OID, u.Login, u.DisplayName, u.FullName, u.FirstName, u.LastName,
+		"", "", "", u.Organization, "", ""}
+	for i := range vals {
+		vals[i] = strings.TrimSpace(vals[i])
+	}
+	names := [nCrossFields]string{"@OID", "LoginName", "DisplayName", "FullName", "FirstName", "LastName",
+		"Prefix", "Suffix", "Pager", "Organization", "@OrganizationOID", "@UserType"}
+	c.crossPerson(label("User", u.OID), vals, names, u.Row, 0, nil)
+}
+
+// crossPerson is the comparison of crossUser: vals are a person's values (trimmed) under
+// names, at line and col of its file (a table's row, col 0); at places a value's element
+// (nil: at the person).
+func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string, line, col int, at func(elem string) (int, int)) {
 	x := c.defs.cross
 	if x == nil {
 		return
 	}
-	oid := strings.TrimSpace(u.OID)
-	login := strings.TrimSpace(u.LoginName)
+	oid, login := vals[crossOID], vals[crossLogin]
 	key := ""
 	if login != "" {
 		key = c.defs.loginKey(login)
@@ -96,14 +137,13 @@ func (c *adminChecker) crossUser(u *odm.User) {
 	if p == nil && key != "" {
 		p = x.byLogin[key]
 	}
-	vals, names := c.crossFields(u)
 	h := c.defs.h
 	switch {
 	case p == nil:
 		if !(oid != "" && c.defs.candidate(kindUser, oid)) && !(key != "" && c.defs.candidate(kindLogin, key)) {
 			return // no other User shares its OID or login name: no other file holds it
 		}
-		p = &crossUser{file: c.file, line: u.Line}
+		p = &crossUser{file: c.file, line: line}
 		for i, v := range vals {
 			if v != "" {
 				p.vals[i] = h.sum(v) | 1
@@ -114,11 +154,10 @@ func (c *adminChecker) crossUser(u *odm.User) {
 		// is the business of the other checks.
 		return
 	default:
-		who := label("User", u.OID)
 		conflict := func(field string, from crossAt, line, col int) {
-			first := x.names[p.file] + lineRef(p.line)
+			first := x.ref(p.file, p.line)
 			if from != (crossAt{}) {
-				first = x.names[from.file] + lineRef(int(from.line))
+				first = x.ref(int(from.file), int(from.line))
 			}
 			c.add(SeverityWarning, CodeMergeConflict, "User/"+strings.TrimPrefix(field, "@"), line, col, "",
 				who+": "+field+" differs from that of the same user in "+first+
@@ -132,14 +171,14 @@ func (c *adminChecker) crossUser(u *odm.User) {
 			switch p.vals[i] {
 			case 0:
 				p.vals[i] = hv
-				p.from[i] = crossAt{int32(c.file), int32(u.Line)}
+				p.from[i] = crossAt{int32(c.file), int32(line)}
 			case hv:
 			default:
-				line, col := u.Line, u.Col
-				if !strings.HasPrefix(names[i], "@") {
-					line, col = c.childAt(&u.Ext, names[i], 0)
+				l, k := line, col
+				if at != nil && !strings.HasPrefix(names[i], "@") {
+					l, k = at(names[i])
 				}
-				conflict(names[i], p.from[i], line, col)
+				conflict(names[i], p.from[i], l, k)
 			}
 		}
 	}

@@ -101,3 +101,51 @@ func TestCheckAcrossFilesMemory(t *testing.T) {
 		t.Errorf("%d users remembered across files, want the one shared (and at most a few fingerprint collisions)", n)
 	}
 }
+
+// TestCheckAcrossFilesTable: a file that is no ODM (a user table adding e-mail addresses
+// or logins by OID) joins the identity rules: a user of it is the ODM user of the same OID
+// (else login), values it gives differently are conflicts placed at its row, and a table
+// that only adds (e-mail addresses, a login the export lacks) is none.
+func TestCheckAcrossFilesTable(t *testing.T) {
+	export := crossPage(`<User OID="U1"><LoginName>ana</LoginName><FirstName>Ana</FirstName></User>`,
+		`<User OID="U2"><FirstName>Bo</FirstName></User>`)
+	for _, tc := range []struct {
+		reason     string
+		tableFirst bool
+		table      []TableUser
+		want       [2][]string // export, table
+	}{
+		{"a table adding a login by OID, and e-mail addresses (not compared): nothing", false,
+			[]TableUser{{OID: "U2", Login: "bo", Row: 2}, {OID: "U1", Row: 3}}, [2][]string{nil, nil}},
+		{"a table giving another first name: a conflict at its row, naming the export and line", false,
+			[]TableUser{{OID: "U1", FirstName: "Anna", Row: 2}},
+			[2][]string{nil, {"2:0 admin.mergeConflict User U1: FirstName differs from that of the same user in export.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
+		{"the table first: the export's value is the conflict, naming the table's row", true,
+			[]TableUser{{OID: "U1", Login: "ana.other", Row: 5}},
+			[2][]string{{"4:16 admin.mergeConflict User U1: LoginName differs from that of the same user in logins.csv (row 5); merged (odmadmin map, diff, plan), the first file's value is kept"}, nil}},
+	} {
+		ins := inputsOf(map[string]string{"export.xml": export}, "export.xml")
+		tbl := AdminDataInput{Name: "logins.csv", Users: tc.table}
+		if tc.tableFirst {
+			ins = append([]AdminDataInput{tbl}, ins...)
+		} else {
+			ins = append(ins, tbl)
+		}
+		got, err := CheckAdminDataInputs(ins, AdminDataOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.reason, err)
+		}
+		if tc.tableFirst {
+			got[0], got[1] = got[1], got[0]
+		}
+		for i := range tc.want {
+			var g []string
+			for _, f := range got[i] {
+				g = append(g, fmt.Sprintf("%d:%d %s %s", f.Line, f.Column, f.Code, f.Message))
+			}
+			if !slices.Equal(g, tc.want[i]) {
+				t.Errorf("%s: file %d:\n got  %q\n want %q", tc.reason, i, g, tc.want[i])
+			}
+		}
+	}
+}

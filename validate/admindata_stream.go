@@ -18,6 +18,10 @@ type AdminDataInput struct {
 	// Open returns the file's bytes from the start. A check reads each file twice, so Open
 	// is called twice; the caller closes nothing, the check closes what Open returns.
 	Open func() (io.ReadCloser, error)
+	// Users, when not nil, makes the input a file that is no ODM (a user table adding
+	// e-mail addresses or logins by OID): Open is not used, and its users are compared
+	// with the ODM files' by the identity rules across files, in the order of the inputs.
+	Users []TableUser
 }
 
 // CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData]. It
@@ -58,6 +62,15 @@ func CheckAdminDataInputs(ins []AdminDataInput, opts AdminDataOptions) ([][]Find
 func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) ([][]Finding, error) {
 	facts := make([]fileFacts, len(ins))
 	for i, in := range ins {
+		if in.Users != nil {
+			for _, u := range in.Users {
+				if strings.TrimSpace(u.OID) != "" {
+					defs.child("User", u.OID)
+				}
+				defs.login(u.Login)
+			}
+			continue
+		}
 		f, err := collectFile(in, opts, defs)
 		if err != nil {
 			return nil, err
@@ -68,6 +81,9 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 	defs.done()
 	if defs.needUsers {
 		for _, in := range ins {
+			if in.Users != nil {
+				continue
+			}
 			if err := collectUsers(in, opts, defs); err != nil {
 				return nil, err
 			}
@@ -75,15 +91,24 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 	}
 	if len(ins) > 1 {
 		names := make([]string, len(ins))
+		tables := make([]bool, len(ins))
 		for i, in := range ins {
-			names[i] = in.Name
+			names[i], tables[i] = in.Name, in.Users != nil
 		}
-		defs.cross = newCrossUsers(names)
+		defs.cross = newCrossUsers(names, tables)
 	}
 	out := make([][]Finding, len(ins))
 	for i, in := range ins {
 		c := newAdminChecker(opts, defs)
 		c.file = i
+		if in.Users != nil {
+			c.phase = phaseAdmin
+			for _, u := range in.Users {
+				c.tableUser(u)
+			}
+			out[i] = c.result()
+			continue
+		}
 		if err := checkFile(in, opts, facts[i], c); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/validate"
 )
@@ -16,7 +17,8 @@ func runCheck(e *env, args []string) int {
 		"odmadmin check testdata/inform/htn-demo.xml\n"+
 			"odmadmin check --format json testdata/odm2/demo-admin.xml\n"+
 			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm\n"+
-			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm cmd/odmadmin/testdata/check/study.xml")
+			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm cmd/odmadmin/testdata/check/study.xml\n"+
+			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/emails.csv")
 	o := fs.outputFlags("text", "json")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
 	series := fs.Bool("series", false, "treat the files as part of a series of files: references they cannot resolve are warnings, not errors")
@@ -40,10 +42,12 @@ func runCheck(e *env, args []string) int {
 	}
 
 	var (
-		ins    []validate.AdminDataInput
-		names  []string
-		parts  []*partScan
-		closer []func()
+		ins      []validate.AdminDataInput
+		names    []string
+		parts    []*partScan
+		closer   []func()
+		readDiag []Diagnostic // the readers' warnings about tables
+		odmFiles int
 	)
 	defer func() {
 		for _, c := range closer {
@@ -51,7 +55,7 @@ func runCheck(e *env, args []string) int {
 		}
 	}()
 	for _, path := range pos {
-		in, p, cleanup, err := checkInput(e, path)
+		in, p, cleanup, ds, err := checkInput(e, path)
 		if cleanup != nil {
 			closer = append(closer, cleanup)
 		}
@@ -59,6 +63,14 @@ func runCheck(e *env, args []string) int {
 			return fail(e, "check", err)
 		}
 		ins, names, parts = append(ins, in), append(names, in.Name), append(parts, p)
+		readDiag = append(readDiag, ds...)
+		if in.Users == nil {
+			odmFiles++
+		}
+	}
+	if odmFiles == 0 {
+		usageError(e, "check", "check reads ODM files; a user table (CSV, .xlsx, directory JSON) is compared with the ODM files given with it")
+		return 2
 	}
 
 	findings, err := validate.CheckAdminDataInputs(ins, validate.AdminDataOptions{
@@ -72,9 +84,18 @@ func runCheck(e *env, args []string) int {
 	var dw *diagWriter
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		dw = newDiagWriter(w, o)
+		for _, d := range readDiag {
+			if err := dw.Write(d); err != nil {
+				return err
+			}
+		}
 		for i, fs := range findings {
 			for _, f := range fs {
-				if err := dw.Write(findingDiagnostic(names[i], f)); err != nil {
+				d := findingDiagnostic(names[i], f)
+				if ins[i].Users != nil { // a table: its rows
+					d.Row, d.Line, d.Col = d.Line, 0, 0
+				}
+				if err := dw.Write(d); err != nil {
 					return err
 				}
 			}
@@ -100,15 +121,33 @@ func runCheck(e *env, args []string) int {
 // validate.CheckAdminDataInputs): a regular file is opened again for the second read, the
 // JSON form is converted to XML in a temporary file, and stdin or a pipe is copied to one;
 // cleanup removes them. The first read goes through a partScan.
-func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func(), error) {
+func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func(), []Diagnostic, error) {
 	in, err := openInput(e, path)
 	if err != nil {
-		return validate.AdminDataInput{}, nil, nil, err
+		return validate.AdminDataInput{}, nil, nil, nil, err
 	}
 	si, err := inp.New(in, in.Name, inp.Options{})
 	if err != nil {
 		in.Close()
-		return validate.AdminDataInput{}, nil, nil, err
+		return validate.AdminDataInput{}, nil, nil, nil, err
+	}
+	switch si.Kind {
+	case inp.CSV, inp.XLSX, inp.DirectoryJSON:
+		// A user table beside the export (e-mail addresses or logins by OID, a template,
+		// a directory): read as map reads it, its users compared across the files.
+		d, ws, err := readDirectoryFrom(si, mapping.Options{})
+		in.Close()
+		if err != nil {
+			return validate.AdminDataInput{}, nil, nil, nil, err
+		}
+		users := make([]validate.TableUser, 0, len(d.Users))
+		for _, u := range d.Users {
+			if u != nil {
+				users = append(users, validate.TableUser{OID: u.ID, Login: u.Login, DisplayName: u.DisplayName, FullName: u.FullName,
+					FirstName: u.GivenName, LastName: u.FamilyName, Organization: u.Organization})
+			}
+		}
+		return validate.AdminDataInput{Name: si.Name, Users: users}, &partScan{}, nil, readerDiagnostics(si.Name, ws), nil
 	}
 	if si.Kind == inp.ODMJSON {
 		// The JSON form: converted to XML in a temporary file as it is read (odm.JSONToODM
@@ -116,25 +155,25 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		tmp, err := os.CreateTemp("", "odmadmin-check-*.xml")
 		if err != nil {
 			in.Close()
-			return validate.AdminDataInput{}, nil, nil, err
+			return validate.AdminDataInput{}, nil, nil, nil, err
 		}
 		cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 		p := &partScan{}
 		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context()}, odm.WriteOptions{})
 		in.Close()
 		if err != nil {
-			return validate.AdminDataInput{}, nil, cleanup, err
+			return validate.AdminDataInput{}, nil, cleanup, nil, err
 		}
 		return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
 			if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 				return nil, err
 			}
 			return io.NopCloser(ctxReader{e.context(), tmp}), nil
-		}}, p, cleanup, nil
+		}}, p, cleanup, nil, nil
 	}
 	if si.Kind != inp.ODM {
 		in.Close()
-		return validate.AdminDataInput{}, nil, nil, si.Expect(inp.ODM, inp.ODMJSON)
+		return validate.AdminDataInput{}, nil, nil, nil, si.Expect(inp.ODM, inp.ODMJSON, inp.CSV, inp.XLSX, inp.DirectoryJSON)
 	}
 	p := &partScan{}
 	if in.file != nil {
@@ -150,27 +189,27 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 					return nil, err
 				}
 				return readCloser{ctxReader{e.context(), f}, f.Close}, nil
-			}}, p, func() { in.Close() }, nil
+			}}, p, func() { in.Close() }, nil, nil
 		}
 	}
 	// stdin or a pipe: one copy to a temporary file, read twice from there.
 	tmp, err := os.CreateTemp("", "odmadmin-check-*.xml")
 	if err != nil {
 		in.Close()
-		return validate.AdminDataInput{}, nil, nil, err
+		return validate.AdminDataInput{}, nil, nil, nil, err
 	}
 	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 	_, err = io.Copy(tmp, io.TeeReader(si.Raw(), p))
 	in.Close()
 	if err != nil {
-		return validate.AdminDataInput{}, nil, cleanup, fmt.Errorf("%s: %w", in.Name, err)
+		return validate.AdminDataInput{}, nil, cleanup, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
 		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
 		return io.NopCloser(ctxReader{e.context(), tmp}), nil
-	}}, p, cleanup, nil
+	}}, p, cleanup, nil, nil
 }
 
 type readCloser struct {
@@ -195,7 +234,9 @@ and "plan" merge files with (same OID, else same login name ignoring case): no r
 A name, login, OID, UserType or organization the files give it differently is a warning,
 admin.mergeConflict, at the later file's value, naming the earlier file and line: a merge
 keeps the earlier value. Vendor attributes (mdsol:UserRole, pf:Active) are per study and
-not compared.
+not compared. A user table among the files (CSV or .xlsx adding e-mail addresses or
+logins by OID, a Clinical One template, a directory in JSON) is read as map reads it and
+its users are compared so; it is not checked otherwise, and it needs an ODM file beside it.
 
 A reference the files cannot resolve is an error in a Snapshot file and a warning in a
 Transactional file, in one with a PriorFileOID, or with --series. A file whose

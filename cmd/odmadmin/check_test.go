@@ -366,3 +366,50 @@ func TestCheckPagesMerged(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWithTable: a user table among check's files (e-mail addresses or logins by OID)
+// is read as map reads it and its users are compared with the export's by the identity
+// rules; it adds without conflict, a value it gives differently is admin.mergeConflict,
+// and a table alone is a usage error (check reads ODM).
+func TestCheckWithTable(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	users := checkDir + "Users.odm"
+	other := write("names.csv", "User OID,Login,First Name\nmtalve,mtalve,Myra\n")
+	for _, tc := range []struct {
+		args   []string
+		exit   int
+		want   []string
+		not    []string
+		reason string
+	}{
+		{[]string{users, checkDir + "emails.csv"}, 0, nil, []string{"mergeConflict", "error"},
+			"a table adding e-mail addresses by OID: no conflict"},
+		{[]string{users, other}, 0, []string{other + ": warning admin.mergeConflict: User mtalve: FirstName differs from that of the same user in " + users + " (line 5)"},
+			[]string{"Myra"}, "another first name in the table: a warning naming the export's line, no name"},
+		{[]string{other, users}, 0, []string{users + ":7:7: warning admin.mergeConflict: User mtalve: FirstName differs from that of the same user in " + other},
+			nil, "the table first: the export's value is the one dropped"},
+		{[]string{other}, 2, nil, nil, "a table alone: check reads ODM"},
+	} {
+		code, out, errs := runCheckCmd("", tc.args...)
+		if code != tc.exit {
+			t.Errorf("%s: exit %d, want %d\n%s%s", tc.reason, code, tc.exit, out, errs)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tc.reason, w, out)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: %q in\n%s", tc.reason, w, out)
+			}
+		}
+	}
+}
