@@ -445,7 +445,9 @@ func nonEmpty(in []string) []string {
 		}
 	}
 	if n == len(in) {
-		return in
+		// A copy all the same: the slice may be a record's that odm.ReadOptions.Reuse
+		// recycles, and the result is kept.
+		return slices.Clone(in)
 	}
 	out := make([]string, 0, n)
 	for _, s := range in {

@@ -172,8 +172,8 @@ type builtUser struct {
 // rec is the record being written and the state carried from record to record.
 type rec struct {
 	buf []byte
-	// The previous user record: its attributes as decoded, their schema (-1: none) and
-	// the slots it wrote (see prevSlot).
+	// The previous user record: its attributes as decoded (copied), their schema (-1:
+	// none) and the slots it wrote (see prevSlot).
 	prevRaw    []odm.Attr
 	prevSchema int32
 	prev       [nSlots]prevSlot
@@ -640,7 +640,9 @@ func (b *builder) user(u *odm.User) {
 		}
 		j++
 	}
-	r.prevRaw = u.Attrs
+	// A copy: a Reader with odm.ReadOptions.Reuse reads the next record's attributes
+	// into the same array.
+	r.prevRaw = append(r.prevRaw[:0], u.Attrs...)
 
 	// Status and category.
 	status, category := b.fl.userStatus(b, x, u, id)

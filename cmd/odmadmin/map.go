@@ -521,7 +521,9 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		f, src.cleanup = tmp, cleanup
 	}
 	src.file = f
-	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name})
+	// The JSON and CSV writers keep nothing of a record once it is read (mapping's
+	// builder copies what it needs), so the reader recycles each record's memory.
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name, Reuse: reuseRecords(req.to)})
 	h, err := r.Header()
 	if err != nil {
 		src.close()
@@ -575,6 +577,11 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	return src, nil
 }
 
+// reuseRecords reports whether the streaming map --to to lets the reader recycle each
+// record (odm.ReadOptions.Reuse): the JSON and CSV writers read the users through
+// mapping's builder, which keeps copies (TestStreamReuse in mapping).
+func reuseRecords(to string) bool { return to == "json" || to == "csv" }
+
 // streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
 // for target) from the ODM stream r (its header read) of src: each user is written as it
 // is built, so that memory does not grow with the users (see mapping.WriteJSON). The CSV
@@ -590,7 +597,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		if err != nil {
 			return nil, err
 		}
-		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name})
+		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(to)})
 		return last, nil
 	}
 	return func(w io.Writer) ([]mapping.Warning, error) {
