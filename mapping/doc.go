@@ -73,20 +73,20 @@
 // Each profile keeps its read and write halves in one file: inform.go, rave.go,
 // openclinica.go, plainodm.go (odm, odm2) and odm2.go (what writing ODM 2.0 changes for
 // any profile) for the ODM flavours; clinicalone.go (CSV and XLSX) and oc4users.go for the
-// tables. read.go, record.go and write.go hold what every ODM flavour shares, name no
-// vendor (a test holds them to it) and ask the profile's flavour (profile.go) instead. A
-// new ODM vendor is a file with a type that embeds plainODM, whose methods give standard
-// ODM's answers, and overrides those where the vendor differs:
+// tables. read.go, record.go, write.go, patch.go and stream.go hold what every ODM flavour
+// shares, name no vendor (a test holds them to it) and ask the profile's flavour
+// (profile.go) instead. A new ODM vendor is a file with a type that embeds plainODM, whose
+// methods give standard ODM's answers, and overrides those where the vendor differs:
 //
 //   - its namespace: namespace, prefix and ownsNS (what Detect looks for), mappedAttr (the
 //     vendor attributes read into model fields) and words (names shared while reading);
 //   - reading: attrKind (which user attributes hold the locale, status, role, groups,
 //     login), userStatus, userGroups, loginFromOID, accessRole, readStudy, readLocation,
 //     modelElement, autoLocation;
-//   - writing: writeUser, writeLocation, writeVersions and versionRef, writeGroup, leave
-//     (what its users say that another vendor cannot hold), fullName, and, for a vendor
-//     that writes sites as site studies (OpenClinica), siteStudies, writeStudies, blocks,
-//     inBlock, namesOnly and placeless.
+//   - writing: writeUser, writeLocation, writeVersions and versionRef, definesGroups and
+//     writeGroup, leave (what its users say that another vendor cannot hold), fullName,
+//     and, for a vendor that writes sites as site studies (OpenClinica), siteStudies,
+//     writeStudies, blocks, inBlock, namesOnly and placeless.
 //
 // The vendor's Profile constant goes in model.go, and its line in vendors, its place in
 // Profiles and its other names in ParseProfile (profile.go).

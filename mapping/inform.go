@@ -104,6 +104,8 @@ func (inForm) leave(w *writer, u *User, subject string) {
 	}
 }
 
+func (inForm) definesGroups() bool { return true }
+
 func (inForm) writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element {
 	return w.groupDef(g, base)
 }

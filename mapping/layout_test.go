@@ -14,7 +14,7 @@ import (
 
 // genericFiles are the files every ODM flavour shares: they ask the flavour (profile.go)
 // and name no vendor, so that adding a vendor is adding its own file.
-var genericFiles = []string{"write.go", "record.go", "read.go", "locations.go"}
+var genericFiles = []string{"write.go", "record.go", "read.go", "locations.go", "patch.go", "stream.go", "patchstream.go"}
 
 // vendorNames are what a generic file may not use: every Profile constant but plain ODM's,
 // the odm namespace constants a vendor flavour owns or shares (words), and identifiers or
@@ -162,8 +162,8 @@ func vendorRefs(t *testing.T, vn vendorNames, name string, src any) []string {
 	return out
 }
 
-// TestGenericFilesNameNoVendor holds read.go, record.go, write.go and locations.go to asking
-// the flavour: a vendor's behaviour is in its own file (see flavour in profile.go).
+// TestGenericFilesNameNoVendor holds the generic files (read, record, write, patch and
+// stream the ODM flavours) to asking the flavour: a vendor's behaviour is in its own file (see flavour in profile.go).
 func TestGenericFilesNameNoVendor(t *testing.T) {
 	vn := loadVendorNames(t)
 	for _, name := range genericFiles {

@@ -42,7 +42,7 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	// Writing into a document of the directory's flavour: records are rewritten from the
 	// ones read, as when writing back.
 	w.same = true
-	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && v.Vendor != ProfileClinicalOne {
+	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
 		w.same = false
 	}
 	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}}
@@ -190,8 +190,8 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			return nil, nil // removed from the directory
 		}
 		as := p.assignments(u)
-		if len(as) == 0 && len(u.Assignments) > 0 && w.p == ProfileOpenClinica {
-			return nil, nil // OpenClinica: the site study membership was removed
+		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
+			return nil, nil // the site study membership was removed
 		}
 		p.users.markDone(i, u)
 		return w.user(u, v, as, p.study), nil
@@ -224,7 +224,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		p.done[s] = true
 		return w.signature(s, v), nil
 	case *odm.Element:
-		if !v.Is(odm.NSInForm, "GroupDef") {
+		if !isGroupDef(v) {
 			return v, nil
 		}
 		id, _ := v.Attr("", "OID")
@@ -307,7 +307,7 @@ func (p *patcher) addNew(head *odm.AdminData) {
 		}
 		return false
 	}
-	if w.p != ProfileOpenClinica {
+	if !w.fl.siteStudies() {
 		for _, s := range w.dir.Sites {
 			if p.done[s] || p.fromHere(s.Source) {
 				continue
@@ -336,10 +336,10 @@ func (p *patcher) addNew(head *odm.AdminData) {
 			head.SignatureDefs = append(head.SignatureDefs, w.signature(s, nil))
 		}
 	}
-	if w.p == ProfileInForm {
+	if w.fl.definesGroups() {
 		for _, g := range w.dir.Groups {
 			if place(g, g.Source, g.Study) {
-				head.Nodes = append(head.Nodes, w.groupDef(g, nil))
+				head.Nodes = append(head.Nodes, w.fl.writeGroup(w, g, nil))
 			}
 		}
 	}
@@ -356,10 +356,8 @@ func (p *patcher) flushGroups() {
 		return
 	}
 	w := p.w
-	if w.p == ProfileInForm {
-		for _, g := range w.newGroup {
-			p.head.Nodes = append(p.head.Nodes, w.groupDef(g, nil))
-		}
+	for _, g := range w.newGroup { // made up by a flavour that defines groups
+		p.head.Nodes = append(p.head.Nodes, w.fl.writeGroup(w, g, nil))
 	}
 	w.newGroup = nil
 	if len(w.newOrg) > 0 {
@@ -384,7 +382,7 @@ func (p *patcher) unplaced() {
 		}
 	})
 	for _, s := range w.dir.Sites {
-		if !p.done[s] && !p.fromAnyBlock(s.Source) && w.p != ProfileOpenClinica {
+		if !p.done[s] && !p.fromAnyBlock(s.Source) && !w.fl.siteStudies() {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 		}
 	}

@@ -317,7 +317,7 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	if err != nil {
 		return nil, err
 	}
-	if len(w.plan) != 1 || w.p == ProfileOpenClinica {
+	if len(w.plan) != 1 || w.fl.siteStudies() {
 		// Every block is written from every user, or the site studies from all of them:
 		// the directory whole.
 		dir.Users = make([]*User, users.n)

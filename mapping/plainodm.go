@@ -62,6 +62,8 @@ func (plainODM) versionRef(_ *odm.MetaDataVersionRef, v StudyVersion, s *Site, l
 	}
 }
 
+func (plainODM) definesGroups() bool { return false }
+
 // writeGroup: only InForm defines groups.
 func (plainODM) writeGroup(w *writer, g *Group, _ *odm.Element) *odm.Element {
 	w.warn.add(CodeUnrepresentable, "pf:GroupDef", "Group "+g.ID, "the target has no group definitions")

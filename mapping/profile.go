@@ -194,8 +194,8 @@ func parseEnv(s string) Environment {
 // both halves in its own file (inform.go, rave.go, openclinica.go; plainodm.go for odm and
 // odm2, whose differences are the writer's version, odm2.go). A vendor's type embeds
 // plainODM, which answers every method as standard ODM does, and overrides the methods
-// where the vendor differs; read.go, record.go and write.go ask the flavour and name no
-// vendor (TestGenericFilesNameNoVendor holds them to it).
+// where the vendor differs; read.go, record.go, write.go, patch.go and stream.go ask the
+// flavour and name no vendor (TestGenericFilesNameNoVendor holds them to it).
 type flavour interface {
 	// namespace is the extension namespace written ("" for none), prefix its conventional
 	// prefix; ownsNS reports whether space is one of the vendor's namespaces (OpenClinica
@@ -268,8 +268,10 @@ type flavour interface {
 	// writeLocation sets the vendor's fields of the site written as o (base is the Location
 	// it was read as, or nil).
 	writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string))
-	// writeGroup writes the group definition of g (base: the element it was read as, or
-	// nil), or reports that the vendor has none and returns nil.
+	// definesGroups reports whether the vendor has group definitions (InForm's
+	// pf:GroupDef); writeGroup writes the definition of g (base: the element it was read
+	// as, or nil), or reports that the vendor has none and returns nil.
+	definesGroups() bool
 	writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element
 }
 
@@ -354,13 +356,18 @@ func odmProfile(p Profile, read bool) error {
 	return errors.New("mapping: the clinicalone profile writes CSV, not ODM (use WriteClinicalOneCSV)")
 }
 
+// isTemplate reports whether v, the profile a directory was read with, is the Clinical One
+// template's, which has no ODM flavour of its own: a directory read from it is written as
+// plain ODM, or into any ODM document as that document's own.
+func isTemplate(v Profile) bool { return v == ProfileClinicalOne }
+
 // writeProfile is the profile ToDocument writes for p "": the one dir was read with, else
 // plain ODM 1.3.2 (a directory built in code or read from the Clinical One template).
 func writeProfile(dir *Directory, p Profile) Profile {
 	if p != "" {
 		return p
 	}
-	if dir.Source != nil && dir.Source.Vendor != "" && dir.Source.Vendor != ProfileClinicalOne {
+	if dir.Source != nil && dir.Source.Vendor != "" && !isTemplate(dir.Source.Vendor) {
 		return dir.Source.Vendor
 	}
 	return ProfileODM

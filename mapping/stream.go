@@ -29,9 +29,7 @@ func (w *writer) writeODM(out io.Writer, wopts odm.WriteOptions) ([]Warning, err
 		doc.Prolog = src.doc.Prolog
 	}
 	w.rootAttrs(doc)
-	if w.p == ProfileOpenClinica {
-		w.studyElements(doc)
-	}
+	w.fl.writeStudies(w, doc)
 	// What the flavour's version cannot hold is reported below as CodeUnrepresentable
 	// warnings, so the writer may leave it out rather than fail.
 	wopts.AllowDrop = true
