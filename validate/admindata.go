@@ -83,8 +83,10 @@ type adminChecker struct {
 	phase, seq   int
 
 	defs *adminDefs
-	// file is the index of the file among those checked together (for crossUsers).
-	file int
+	// file is the index of the file among those checked together (for crossUsers), and
+	// adStudy the StudyOID of the AdminData being read.
+	file    int
+	adStudy string
 
 	// The root's children seen so far, for their order.
 	rootModel          []string
@@ -329,6 +331,7 @@ func (c *adminChecker) beginAdminData(ad *odm.AdminData) {
 	c.adOrder = &orderCheck{model: contentModels[c.v2]["AdminData"], best: -1}
 	c.seenUsers, c.seenOrgs, c.seenLocs, c.seenSigs = oidSeen{}, oidSeen{}, oidSeen{}, oidSeen{}
 	c.logins = map[string]firstUser{}
+	c.adStudy = strings.TrimSpace(ad.StudyOID)
 	// An AdminData without StudyOID applies to every study of the file or series
 	// (ODM 1.3.2 section 3.1.2), so only a given StudyOID must resolve.
 	if ad.StudyOID != "" {

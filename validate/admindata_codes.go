@@ -62,7 +62,7 @@ const (
 var adminDataCodeTable = []codeInfo{
 	{CodeOIDNotUnique, sourceOdmadmin, "error: two Users, Organizations, Locations or SignatureDefs of one AdminData share an OID (rule: ODM 1.3.2 §2.11; ODM 2.0 wiki for Organization)"},
 	{CodeLoginNameNotUnique, sourceOdmadmin, "error: two Users of one AdminData have the same LoginName (2.0 UserName), ignoring case (rule: odmadmin)"},
-	{CodeMergeConflict, sourceOdmadmin, "warning: two files checked together hold the same User (same OID, else same login name ignoring case) with a different name, login, type, organization or vendor attribute; odmadmin map, diff and plan merge them and keep the first file's value (rule: odmadmin)"},
+	{CodeMergeConflict, sourceOdmadmin, "warning: two files checked together hold the same User (same OID, else same login name ignoring case) with a different name, login, type, organization or vendor attribute (of the same study); odmadmin map, diff and plan merge them and keep the first file's value (rule: odmadmin)"},
 	{CodeDanglingStudyOID, sourceOdmadmin, "error, warning in a series or a Granularity=AdminData file: AdminData/@StudyOID names no Study in the file (rule: ODM 1.3.2 §2.11, §3.1.2)"},
 	{CodeDanglingMetaDataVersionRef, sourceOdmadmin, "error, warning in a series or a Granularity=AdminData file: MetaDataVersionRef names no Study or no MetaDataVersion of it (rule: ODM 1.3.2 §2.11, §3.1.2.2.1)"},
 	{CodeDanglingLocationRef, sourceOdmadmin, "error, warning in a series (and from ClinicalData in a file whose Granularity carries no AdminData): a LocationRef, SiteRef or @LocationOID names no Location (rule: ODM 1.3.2 §2.11, §3.1.2.1.19, §3.1.4.1.6)"},

@@ -14,9 +14,10 @@ import (
 // Users.odm passed with a page of itself); a value the two files give differently is a
 // CodeMergeConflict warning, because a merge keeps the first file's value and drops the
 // other. A value only one file has fills the gap, as in a merge, so a third file is
-// compared with the merged person. Vendor attributes are not compared: a Rave or InForm
+// compared with the merged person. Vendor attributes (another namespace's) are compared
+// between records of the same study only, as a merge compares them: a Rave or InForm
 // export of two studies gives one user a role and status per study (mdsol:UserRole,
-// pf:Active), which a merge keeps per assignment, not as one value.
+// pf:Active), which is no conflict.
 //
 // Only Users whose OID or login name pass 1 saw more than once are remembered (adminDefs'
 // candidates), each as hashes of its values: a check of files that share no users holds
@@ -38,6 +39,10 @@ type crossUser struct {
 	// from is where each value was first seen, when not in the first record (a value a
 	// later file filled in): the file's index and the record's line.
 	from [nCrossFields]crossAt
+	// study is the hash of the StudyOID of the first record's AdminData; attrs hold the
+	// hashes of its vendor attributes' values.
+	study uint64
+	attrs map[odm.Name]uint64
 }
 
 type crossAt struct{ file, line int32 }
@@ -100,7 +105,7 @@ func (c *adminChecker) crossFields(u *odm.User) (vals [nCrossFields]string, name
 // file of the check, and remembers it for later files when another file may hold it.
 func (c *adminChecker) crossUser(u *odm.User) {
 	vals, names := c.crossFields(u)
-	c.crossPerson(label("User", u.OID), vals, names, u.Line, u.Col, func(elem string) (int, int) {
+	c.crossPerson(label("User", u.OID), vals, names, u.Attrs, u.Line, u.Col, func(elem string) (int, int) {
 		return c.childAt(&u.Ext, elem, 0)
 	})
 }
@@ -114,13 +119,13 @@ func (c *adminChecker) tableUser(u TableUser) {
 	}
 	names := [nCrossFields]string{"@OID", "LoginName", "DisplayName", "FullName", "FirstName", "LastName",
 		"Prefix", "Suffix", "Pager", "Organization", "@OrganizationOID", "@UserType"}
-	c.crossPerson(label("User", u.OID), vals, names, u.Row, 0, nil)
+	c.crossPerson(label("User", u.OID), vals, names, nil, u.Row, 0, nil)
 }
 
 // crossPerson is the comparison of crossUser: vals are a person's values (trimmed) under
 // names, at line and col of its file (a table's row, col 0); at places a value's element
 // (nil: at the person).
-func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string, line, col int, at func(elem string) (int, int)) {
+func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string, attrs []odm.Attr, line, col int, at func(elem string) (int, int)) {
 	x := c.defs.cross
 	if x == nil {
 		return
@@ -143,10 +148,20 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 		if !(oid != "" && c.defs.candidate(kindUser, oid)) && !(key != "" && c.defs.candidate(kindLogin, key)) {
 			return // no other User shares its OID or login name: no other file holds it
 		}
-		p = &crossUser{file: c.file, line: line}
+		p = &crossUser{file: c.file, line: line, study: h.sum(c.adStudy) | 1}
 		for i, v := range vals {
 			if v != "" {
 				p.vals[i] = h.sum(v) | 1
+			}
+		}
+		for _, a := range attrs {
+			if vendorAttr(a) {
+				if p.attrs == nil {
+					p.attrs = map[odm.Name]uint64{}
+				}
+				if _, ok := p.attrs[a.Name]; !ok {
+					p.attrs[a.Name] = h.sum(a.Value) | 1
+				}
 			}
 		}
 	case p.file == c.file:
@@ -181,6 +196,22 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 				conflict(names[i], p.from[i], l, k)
 			}
 		}
+		sameStudy := p.study == h.sum(c.adStudy)|1
+		for _, a := range attrs {
+			if !vendorAttr(a) {
+				continue
+			}
+			hv := h.sum(a.Value) | 1
+			switch old, ok := p.attrs[a.Name]; {
+			case !ok:
+				if p.attrs == nil {
+					p.attrs = map[odm.Name]uint64{}
+				}
+				p.attrs[a.Name] = hv
+			case old != hv && sameStudy:
+				conflict("@"+attrName(a.Name), crossAt{}, line, col)
+			}
+		}
 	}
 	// Index the person under every OID and login it goes by, as a merge does.
 	if oid != "" && x.byOID[oid] == nil {
@@ -189,4 +220,20 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 	if key != "" && x.byLogin[key] == nil {
 		x.byLogin[key] = p
 	}
+}
+
+// vendorAttr reports whether a is a vendor's extension attribute (in a namespace, not a
+// declaration), the attributes a merge keeps with the user.
+func vendorAttr(a odm.Attr) bool { return a.Space != "" && !a.IsNamespaceDecl() }
+
+// attrName names an extension attribute for a message by its namespace's usual prefix
+// where odmadmin knows it (mdsol, pf), else as {namespace}local, as mapping names it.
+func attrName(n odm.Name) string {
+	switch n.Space {
+	case odm.NSRave:
+		return "mdsol:" + n.Local
+	case odm.NSInForm:
+		return "pf:" + n.Local
+	}
+	return "{" + n.Space + "}" + n.Local
 }

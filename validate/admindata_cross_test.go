@@ -22,9 +22,9 @@ func TestCheckAcrossFiles(t *testing.T) {
 		bo   = `<User OID="U2"><LoginName>bo</LoginName><FirstName>Bo</FirstName></User>`
 		rave = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3">`
 	)
-	raveUser := func(role string) string {
+	raveUser := func(study, role string) string {
 		return strings.Replace(odmStart, `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3">`, rave, 1) +
-			`<AdminData>` + "\n" + `<User OID="U1" mdsol:UserRole="` + role + `"><LoginName>ana</LoginName></User>` + "\n</AdminData>\n" + odmEnd
+			`<AdminData StudyOID="` + study + `">` + "\n" + `<User OID="U1" mdsol:UserRole="` + role + `"><LoginName>ana</LoginName></User>` + "\n</AdminData>\n" + odmEnd
 	}
 	for _, tc := range []struct {
 		reason string
@@ -47,8 +47,11 @@ func TestCheckAcrossFiles(t *testing.T) {
 			[][]string{nil, {
 				"4:1 admin.mergeConflict User U9: @OID differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept",
 				"4:16 admin.mergeConflict User U9: LoginName differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
-		{"vendor attributes are per study in Rave and InForm exports (a role, a status), which a merge keeps per assignment: not compared",
-			[]string{raveUser("Investigator"), raveUser("Data Manager")}, [][]string{nil, nil}},
+		{"vendor attributes are per study in Rave and InForm exports (a role, a status): of two studies, not compared (as a merge)",
+			[]string{raveUser("S1", "Investigator"), raveUser("S2", "Data Manager")}, [][]string{nil, nil}},
+		{"a vendor attribute two files of the same study give differently is a conflict (as a merge), named by its prefix",
+			[]string{raveUser("S1", "Investigator"), raveUser("S1", "Data Manager")},
+			[][]string{nil, {"4:1 admin.mergeConflict User U1: @mdsol:UserRole differs from that of the same user in f0.xml (line 4); merged (odmadmin map, diff, plan), the first file's value is kept"}}},
 		{"a repeat within one file is still an error there, and the other file is compared with its first",
 			[]string{crossPage(ana, ana), crossPage(ana)},
 			[][]string{{"5:1 admin.oidNotUnique User OID U1 is already used by another User (line 4) in this AdminData",
@@ -70,6 +73,9 @@ func TestCheckAcrossFiles(t *testing.T) {
 		for i := range tc.want {
 			var g []string
 			for _, f := range got[i] {
+				if f.Code == CodeDanglingStudyOID {
+					continue // the Rave pages name a Study no file holds: not this test's business
+				}
 				g = append(g, fmt.Sprintf("%d:%d %s %s", f.Line, f.Column, f.Code, f.Message))
 				if f.Code == CodeMergeConflict && f.Severity != SeverityWarning {
 					t.Errorf("%s: a conflict is a warning, got %s", tc.reason, f.Severity)

@@ -233,10 +233,11 @@ Location in Sites.odm. A User in several files is one user by the rules "map", "
 and "plan" merge files with (same OID, else same login name ignoring case): no repeat.
 A name, login, OID, UserType or organization the files give it differently is a warning,
 admin.mergeConflict, at the later file's value, naming the earlier file and line: a merge
-keeps the earlier value. Vendor attributes (mdsol:UserRole, pf:Active) are per study and
-not compared. A user table among the files (CSV or .xlsx adding e-mail addresses or
-logins by OID, a Clinical One template, a directory in JSON) is read as map reads it and
-its users are compared so; it is not checked otherwise, and it needs an ODM file beside it.
+keeps the earlier value. Vendor attributes (mdsol:UserRole, pf:Active) may be per study,
+so they are compared between records of the same study only, as a merge does. A user
+table among the files (CSV or .xlsx adding e-mail addresses or logins by OID, a Clinical
+One template, a directory in JSON) is read as map reads it and its users are compared
+so; it is not checked otherwise, and it needs an ODM file beside it.
 
 A reference the files cannot resolve is an error in a Snapshot file and a warning in a
 Transactional file, in one with a PriorFileOID, or with --series. A file whose
