@@ -426,3 +426,37 @@ func TestWriteODMStreamSameAsWriteODM(t *testing.T) {
 		}
 	}
 }
+
+// liveWriteODMStream writes a generated InForm export of n users, read from the generator
+// through a pipe, into Rave through WriteODMStream and returns the most heap in use seen
+// while it wrote.
+func liveWriteODMStream(t *testing.T, n int) uint64 {
+	t.Helper()
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(gen.InForm(pw, n)) }()
+	t.Cleanup(func() { pr.Close() })
+	out := &heapSampler{step: 1 << 20}
+	if _, err := WriteODMStream(out, odm.NewReader(bufio.NewReaderSize(pr, 64<<10), odm.ReadOptions{}), ProfileRave, Options{}, odm.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if out.n < n*300 {
+		t.Fatalf("wrote %d bytes for %d users", out.n, n)
+	}
+	return out.max
+}
+
+// TestWriteODMStreamMemoryPerUser is TestPatchStreamMemoryPerUser for WriteODMStream into
+// another flavour (one AdminData): WriteODM's directory would hold some 1.7 KB a user.
+func TestWriteODMStreamMemoryPerUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 50,000 generated users")
+	}
+	const small, large = 10000, 40000
+	h1 := liveWriteODMStream(t, small)
+	h2 := liveWriteODMStream(t, large)
+	perUser := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("most heap in use while writing: %d users %d KiB, %d users %d KiB: %.1f bytes per user", small, h1>>10, large, h2>>10, perUser)
+	if perUser > 64 {
+		t.Errorf("heap grows by %.1f bytes per user written, want at most 64 (the users must be in the spill file)", perUser)
+	}
+}
