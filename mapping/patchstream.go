@@ -90,7 +90,11 @@ type spilledUsers struct {
 	w      *writer // for inBlock (the profile written), not for writing
 	sp     *spill
 	cur    []byte       // the chunk being filled
-	infos  [][]userInfo // user i is at infos[i/infoChunk][i%infoChunk]
+	// User i is at offset offs[i/infoChunk][i%infoChunk] of its chunk, the last chunk k
+	// with first[k] <= i: two bytes a user (a chunk is at most chunkSize long, unless it
+	// holds one larger user, at offset 0).
+	offs   [][]uint16
+	first  []int32
 	n      int32
 	sealed bool
 	enc    []byte
@@ -106,7 +110,7 @@ type spilledUsers struct {
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
-const chunkSize = 64 << 10
+const chunkSize = 1 << 16 // offsets below it fit in a uint16
 
 func newSpilledUsers(w *writer) (*spilledUsers, error) {
 	sp, err := newSpill()
@@ -127,11 +131,14 @@ func (s *spilledUsers) add(u *User) error {
 	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
 		s.putChunk()
 	}
-	if n := len(s.infos); n == 0 || len(s.infos[n-1]) == cap(s.infos[n-1]) {
-		s.infos = append(s.infos, make([]userInfo, 0, infoChunk))
+	if len(s.cur) == 0 {
+		s.first = append(s.first, s.n)
 	}
-	last := &s.infos[len(s.infos)-1]
-	*last = append(*last, userInfo{chunk: s.chunks, off: int32(len(s.cur))})
+	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
+		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
+	}
+	last := &s.offs[len(s.offs)-1]
+	*last = append(*last, uint16(len(s.cur)))
 	s.cur = append(s.cur, s.enc...)
 	i := s.n
 	s.n++
@@ -200,11 +207,15 @@ func (s *spilledUsers) seal() error {
 // record returns the encoding of user i and what follows it in its chunk. An I/O error of
 // the spill file panics with a spillFailure (see spill.get).
 func (s *spilledUsers) record(i int32) string {
-	in := s.infos[i/infoChunk][i%infoChunk]
-	if !s.sealed && in.chunk == s.chunks {
-		return string(s.cur[in.off:])
+	off := int(s.offs[i/infoChunk][i%infoChunk])
+	k, found := slices.BinarySearch(s.first, i)
+	if !found {
+		k-- // the chunk that starts before i
 	}
-	return s.sp.get(int(in.chunk))[in.off:]
+	if !s.sealed && k == int(s.chunks) {
+		return string(s.cur[off:])
+	}
+	return s.sp.get(k)[off:]
 }
 
 // user returns user i, built from its encoding: each time anew (Patch's writer does not

@@ -460,3 +460,54 @@ func TestWriteODMStreamMemoryPerUser(t *testing.T) {
 		t.Errorf("heap grows by %.1f bytes per user written, want at most 64 (the users must be in the spill file)", perUser)
 	}
 }
+
+// TestSpilledUsers: users of every size (one larger than a chunk, many filling chunks to
+// the byte) come back from the spill file as they went in, found by ID before and after
+// the last chunk is written, the first of two with one ID found.
+func TestSpilledUsers(t *testing.T) {
+	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSpilledUsers(shell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	var want []*User
+	for i := range 3000 {
+		u := &User{ID: fmt.Sprintf("U%d", i), Login: strings.Repeat("x", i%97), Source: &Source{Vendor: ProfileInForm, Studies: []string{"S"}}}
+		switch i {
+		case 5:
+			u.Source.Elements = []string{strings.Repeat("e", 3*chunkSize)} // larger than a chunk
+		case 7:
+			u.ID = "U3" // a second user with an ID: Patch finds the first
+		}
+		want = append(want, u)
+		if err := s.add(u); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1500 {
+			if j, got := s.find("U1499", ""); j != 1499 || got.Login != want[1499].Login {
+				t.Errorf("before sealing: find U1499 = %d", j)
+			}
+		}
+	}
+	if err := s.seal(); err != nil {
+		t.Fatal(err)
+	}
+	if s.chunks < 3 {
+		t.Fatalf("%d chunks; the test needs several", s.chunks)
+	}
+	for i, u := range want {
+		if got := s.user(int32(i)); !reflect.DeepEqual(got, u) {
+			t.Fatalf("user %d came back as %+v", i, got)
+		}
+	}
+	if j, _ := s.find("U3", ""); j != 3 {
+		t.Errorf("find U3 = %d, want the first user with it, 3", j)
+	}
+	if j, u := s.find("none", ""); u != nil || j != -1 {
+		t.Errorf("find of an ID no user has = %d", j)
+	}
+}
