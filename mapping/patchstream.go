@@ -87,9 +87,9 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 // spilledUsers are the users of PatchStream: their encodings (usercodec.go) in a temporary
 // file, in the directory's order, found by ID through an idIndex.
 type spilledUsers struct {
-	w      *writer // for inBlock (the profile written), not for writing
-	sp     *spill
-	cur    []byte       // the chunk being filled
+	w   *writer // for inBlock (the profile written), not for writing
+	sp  *spill
+	cur []byte // the chunk being filled
 	// User i is at offset offs[i/infoChunk][i%infoChunk] of its chunk, the last chunk k
 	// with first[k] <= i: two bytes a user (a chunk is at most chunkSize long, unless it
 	// holds one larger user, at offset 0).
