@@ -161,7 +161,7 @@
 //
 // [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its
-// own (so some 25 bytes a user stay in memory: where it is, a hash table of IDs, a bit
+// own (so some 15 bytes a user stay in memory: where it is, a hash table of IDs, a bit
 // for written) and then patches the document, building each user its records need again
 // from that file. [WriteODMStream] is WriteODM the same way when the output has one
 // AdminData and is not OpenClinica (otherwise every block, or OpenClinica's site studies,

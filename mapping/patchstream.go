@@ -17,7 +17,7 @@ import (
 // While r is read it holds what WriteJSON holds (see the package's Performance notes);
 // then every user, built as FromReader builds it, goes to a temporary file (created with
 // os.CreateTemp, removed at once where the system allows it, else when PatchStream
-// returns) and what stays in memory per user is some 25 bytes: where its record is, a hash
+// returns) and what stays in memory per user is some 15 bytes: where its record is, a hash
 // table of IDs and a bit saying whether it has been written. Sites, studies, groups,
 // organizations and signatures are held whole, as is a person listed in several AdminData
 // blocks while r is read (see FromReader). A user the directory may have to add to a block

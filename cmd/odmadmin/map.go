@@ -84,7 +84,7 @@ Memory:
   first time to find the study); xlsx also keeps its sheet (up to 16 MB in memory, then
   in a temporary file) until the workbook is written at the end. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
-  directory, whose users go to a temporary file (some 25 bytes a user stay in memory:
+  directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
   where each is, an index of OIDs, a bit each), then the input (or FILE), each record
   patched from its user as it is read. odm and odm2 into another flavour keep the users
   in the same temporary file and write them one at a time when the output has one
