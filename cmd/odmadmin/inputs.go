@@ -91,6 +91,8 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 	}
 	// Named, so that a conflict says which file's value is kept and which is dropped.
 	d, ws := mapping.MergeNamed(names, dirs...)
+	// A reference into another of the files is dangling in its own file only.
+	warnings = mapping.ResolvedAcross(names, dirs, d, warnings)
 	return d, append(warnings, ws...), nil
 }
 
