@@ -153,7 +153,8 @@ func (s *scanner) readHeader() (*Header, error) {
 			}
 			h.Prolog = append(h.Prolog, tk.textNode())
 		case tEnd:
-			return nil, s.fail(ErrSyntax, "unexpected end tag", tk.line, tk.col)
+			line, col := s.xs.Pos()
+			return nil, s.fail(ErrSyntax, "unexpected end tag", line, col)
 		default:
 			h.Prolog = append(h.Prolog, tk.other)
 		}

@@ -145,6 +145,22 @@ func (j *jw) str(s string) {
 	j.buf = jsontext.AppendString(j.buf, s)
 }
 
+// ws writes white space read between elements as a JSON string: a line feed and spaces
+// (the indentation of most files) without a look at each byte's escaping.
+func (j *jw) ws(s string) {
+	if len(s) > 0 && s[0] == '\n' {
+		i := 1
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i == len(s) {
+			j.buf = append(append(append(j.buf, `"\n`...), s[1:]...), '"')
+			return
+		}
+	}
+	j.str(s)
+}
+
 // space writes a namespace URI as a JSON string.
 func (j *jw) space(s string) {
 	if s != j.ns || j.nsJSON == nil {
@@ -256,7 +272,7 @@ func (j *jw) node(n Node, slot int, ws string) {
 	}
 	if ws != "" {
 		o.key("ws")
-		j.str(ws)
+		j.ws(ws)
 	}
 	j.raw("}")
 }
@@ -413,7 +429,7 @@ func (j *jw) layout(o *obj, m model, jt *jsonType, rh *recHead) {
 	if rh != nil {
 		if rh.ws != "" {
 			lo.key("ws")
-			j.str(rh.ws)
+			j.ws(rh.ws)
 		}
 		if len(rh.before) > 0 {
 			lo.key("before")
@@ -439,7 +455,7 @@ func (j *jw) layout(o *obj, m model, jt *jsonType, rh *recHead) {
 		}
 		if src.trail != "" {
 			lo.key("trail")
-			j.str(src.trail)
+			j.ws(src.trail)
 		}
 	}
 	j.raw("}")
@@ -541,7 +557,7 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 		j.raw("{")
 		if e.ws != "" {
 			o.key("ws")
-			j.str(e.ws)
+			j.ws(e.ws)
 		}
 		if e.kind == eField {
 			name := ""
@@ -842,7 +858,7 @@ func (js *jsonStream) adminData(start *token) error {
 			}
 			if ws != "" {
 				o.key("trail")
-				j.str(ws)
+				j.ws(ws)
 			}
 			js.ad = o
 			return nil

@@ -74,7 +74,8 @@ const (
 )
 
 // token is one scanned token. Start tags and text are carried by value so that the
-// typed decoder allocates nodes only for what it keeps as nodes.
+// typed decoder allocates nodes only for what it keeps as nodes. line and col are set for
+// start tags, comments, PIs and text that is not white space only.
 type token struct {
 	kind  tokKind
 	name  Name   // tStart
@@ -182,9 +183,13 @@ func (s *scanner) next() (*token, error) {
 	if err != nil {
 		return nil, s.tokenError(err)
 	}
-	line, col := s.xs.Pos()
-	s.cur = token{line: line, col: col}
+	// Positions are taken for what can be kept or warned about: not for end tags and
+	// white space, most of the tokens of a pretty-printed file (see xmlscan's Pos).
+	s.cur = token{}
 	tk := &s.cur
+	if k != xmlscan.EndElement && k != xmlscan.Text {
+		tk.line, tk.col = s.xs.Pos()
+	}
 	switch k {
 	case xmlscan.StartElement:
 		tk.kind = tStart
@@ -205,6 +210,9 @@ func (s *scanner) next() (*token, error) {
 	case xmlscan.Text:
 		tk.kind = tText
 		tk.data, tk.blank = s.str(s.xs.Data())
+		if !tk.blank {
+			tk.line, tk.col = s.xs.Pos()
+		}
 	case xmlscan.CDATA:
 		tk.kind = tText
 		tk.data = s.ar.strs.str(s.xs.Data())
@@ -317,9 +325,11 @@ func (s *scanner) tokenError(err error) error {
 	return s.fail(sentinel, xe.Msg, xe.Line, xe.Col)
 }
 
-// tooManyNodes is the error for a typed element with more child nodes than the limit.
-func (s *scanner) tooManyNodes(name string, tk *token) error {
-	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit", tk.line, tk.col)
+// tooManyNodes is the error for a typed element with more child nodes than the limit, at
+// the current token.
+func (s *scanner) tooManyNodes(name string) error {
+	line, col := s.xs.Pos()
+	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit", line, col)
 }
 
 // wasEmpty reports whether the end tag just read closed an element written as <x/>.
@@ -416,7 +426,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			return err
 		}
 		if len(lay) >= s.maxNodes && tk.kind != tEnd {
-			return s.tooManyNodes(sp.name, tk)
+			return s.tooManyNodes(sp.name)
 		}
 		switch tk.kind {
 		case tEnd:
@@ -612,7 +622,7 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 			return en, err
 		}
 		if nodes++; nodes > s.maxNodes && tk.kind != tEnd {
-			return en, s.tooManyNodes(start.name.Local, tk)
+			return en, s.tooManyNodes(start.name.Local)
 		}
 		switch tk.kind {
 		case tEnd:

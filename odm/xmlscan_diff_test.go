@@ -118,6 +118,12 @@ func collect(_ []byte, next func() (*token, error), empty func() bool) ([]string
 		case tEnd:
 			fmt.Fprintf(&b, "end empty=%v", empty())
 		case tText:
+			if !tk.cdata && isBlank(tk.data) {
+				// The decoder takes no position for white space (scanner.next): nothing
+				// keeps or reports one.
+				fmt.Fprintf(&b, "text %q", tk.data)
+				break
+			}
 			fmt.Fprintf(&b, "%d:%d text cdata=%v %q", tk.line, tk.col, tk.cdata, tk.data)
 		case tOther:
 			switch n := tk.other.(type) {

@@ -134,6 +134,7 @@ type Scanner struct {
 	tokStart  int
 	tokLine   int
 	tokCol    int
+	posSet    bool // tokLine and tokCol are the current token's (Pos counts lines lazily)
 	name      Name
 	attrs     []Attr
 	data      []byte
@@ -175,7 +176,18 @@ func (s *Scanner) Data() []byte { return s.data }
 func (s *Scanner) Target() []byte { return s.target }
 
 // Pos returns the line and column (1-based, in bytes) where the current token starts.
-func (s *Scanner) Pos() (line, col int) { return s.tokLine, s.tokCol }
+//
+// Lines are counted when a position is asked for (or the buffer is about to drop bytes), not
+// for every token: a caller that needs the position of start tags only does not pay for
+// counting at the others.
+func (s *Scanner) Pos() (line, col int) {
+	if !s.posSet {
+		s.countTo(s.tokStart)
+		s.tokLine, s.tokCol = s.line, int(s.base+int64(s.tokStart)-s.lineStart)+1
+		s.posSet = true
+	}
+	return s.tokLine, s.tokCol
+}
 
 // Empty reports, for an EndElement, whether the element was written as <x/>.
 func (s *Scanner) Empty() bool { return s.empty }
@@ -200,9 +212,8 @@ func (s *Scanner) Next() (Kind, error) {
 		return EndElement, nil
 	}
 	s.empty = false
-	s.countTo(s.pos)
 	s.tokStart = s.pos
-	s.tokLine, s.tokCol = s.line, int(s.base+int64(s.pos)-s.lineStart)+1
+	s.posSet = false
 	for {
 		k, err := s.lex()
 		if err == nil && s.opts.MaxTokenBytes > 0 && s.pos-s.tokStart > s.opts.MaxTokenBytes {
@@ -251,6 +262,7 @@ func (s *Scanner) more() error {
 		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
 	}
 	if s.pos > 0 {
+		s.countTo(s.pos) // the bytes before pos are dropped: count their lines first
 		copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.end -= s.pos
@@ -326,6 +338,7 @@ var nl = []byte{'\n'}
 
 // errAt returns an error positioned at buf[i] (inside or at the end of the current token).
 func (s *Scanner) errAt(i int, err error, msg string) error {
+	s.Pos()
 	line, start := s.tokLine, s.lineStart
 	from := s.tokStart
 	if i > s.end {

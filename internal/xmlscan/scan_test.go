@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // dump renders every token of in, or the error that stopped the scan.
@@ -191,4 +192,59 @@ func FuzzScanner(f *testing.F) {
 			t.Fatalf("unpositioned error %v", err)
 		}
 	})
+}
+
+// TestPosLazy: lines are counted when Pos is asked for, so the position of a token must
+// not depend on which earlier tokens were asked for theirs, nor on how the input arrives
+// (one byte at a time moves the window over every token boundary).
+func TestPosLazy(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString("<?xml version=\"1.0\"?>\n<!-- c\n c -->\n<r a=\"1\n2\">\n")
+	for i := range 300 {
+		fmt.Fprintf(&doc, "  <u i=\"%d\">\n    <n>x\ny</n><e/>\r\n    <![CDATA[a\nb]]>\n  </u>\n", i)
+	}
+	doc.WriteString("</r>\n")
+	positions := func(r io.Reader, ask func(i int, k Kind) bool) []string {
+		s := New(r, Options{})
+		var out []string
+		for i := 0; ; i++ {
+			k, err := s.Next()
+			if err == io.EOF {
+				return out
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ask(i, k) {
+				l, c := s.Pos()
+				out = append(out, fmt.Sprintf("%d %d:%d", i, l, c))
+			}
+		}
+	}
+	every := func(int, Kind) bool { return true }
+	all := positions(strings.NewReader(doc.String()), every)
+	for name, ask := range map[string]func(int, Kind) bool{
+		"start tags": func(_ int, k Kind) bool { return k == StartElement },
+		"every 7th":  func(i int, _ Kind) bool { return i%7 == 0 },
+		"end tags":   func(_ int, k Kind) bool { return k == EndElement },
+	} {
+		for _, r := range []func() io.Reader{
+			func() io.Reader { return strings.NewReader(doc.String()) },
+			func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc.String())) },
+		} {
+			got := positions(r(), ask)
+			// The tokens asked for, from the full list (the token index leads each entry).
+			var sub []string
+			j := 0
+			for _, p := range all {
+				if j < len(got) && strings.SplitN(p, " ", 2)[0] == strings.SplitN(got[j], " ", 2)[0] {
+					sub = append(sub, p)
+					j++
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(sub, "\n") || len(got) == 0 {
+				t.Errorf("%s: positions differ from those taken at every token", name)
+			}
+		}
+	}
 }
