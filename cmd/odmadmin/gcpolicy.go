@@ -20,7 +20,7 @@ import (
 // the memory it has to scan, not to the memory that is live. So the policy collects when
 // the memory the runtime holds reaches a soft limit of
 //
-//	max(memFloor, live + max(memHeadroom, scannable) + memSlack)
+//	max(memFloor, live + max(memHeadroom, scannable))
 //
 // (debug.SetMemoryLimit with the GOGC trigger off), set again after each collection, where
 // live is the heap the last collection left and scannable the part of it, the stacks and
@@ -33,8 +33,7 @@ import (
 // the runtime then does what they say.
 const (
 	memFloor    = 48 << 20
-	memHeadroom = 16 << 20
-	memSlack    = 4 << 20
+	memHeadroom = 12 << 20
 )
 
 // memLimitFor is the soft memory limit after a collection that left live bytes of heap,
@@ -42,7 +41,7 @@ const (
 func memLimitFor(live, scan uint64) int64 {
 	const most = math.MaxInt64 / 4
 	live, scan = min(live, most), min(scan, most)
-	return max(memFloor, int64(live+max(memHeadroom, scan)+memSlack))
+	return max(memFloor, int64(live+max(memHeadroom, scan)))
 }
 
 // gcPolicyWanted reports whether the policy applies: neither GOGC nor GOMEMLIMIT is set
