@@ -44,10 +44,13 @@ commands() {
 	local f=$1 c=$2 up=$3
 	$have_xmllint && printf 'xmllint-stream\txmllint --stream --noout %s\n' "$f"
 	printf 'xml-token-loop\t%s tokens %s\n' "$tool" "$f"
+	printf 'reader\t%s reader %s\n' "$tool" "$f"
+	printf 'reader-reuse\t%s reader-reuse %s\n' "$tool" "$f"
 	printf 'convert-json\t%s convert --to json %s\n' "$odm" "$f"
 	printf 'convert-odm\t%s convert --to odm %s\n' "$odm" "$f"
 	printf 'map-json\t%s map --quiet --to json %s\n' "$odm" "$f"
 	printf 'map-odm\t%s map --quiet --to odm %s\n' "$odm" "$f"
+	printf 'map-odm2\t%s map --quiet --to odm2 %s\n' "$odm" "$f"
 	printf 'map-csv\t%s map --quiet --to csv --study GEN-STUDY %s\n' "$odm" "$f"
 	printf 'check\t%s check %s\n' "$odm" "$f"
 	printf 'query\t%s query --format text --xpath //odm:User[odm:LoginName="user000007"]/odm:Email %s\n' "$odm" "$f"

@@ -6,6 +6,8 @@
 //	benchtool samename N FILE       N users of the same name (plan's worst case)
 //	benchtool samenameupload N FILE N upload rows of that name
 //	benchtool tokens FILE           encoding/xml Decoder.Token loop; prints the users seen
+//	benchtool reader FILE           decode-only through the public odm.Reader (default options)
+//	benchtool reader-reuse FILE     the same with ReadOptions.Reuse (records recycled)
 package main
 
 import (
@@ -18,6 +20,7 @@ import (
 	"strconv"
 
 	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 func main() {
@@ -29,7 +32,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 2 {
-		return errors.New("usage: benchtool inform|upload|samename|samenameupload|tokens ARGS (see go doc)")
+		return errors.New("usage: benchtool inform|upload|samename|samenameupload|tokens|reader|reader-reuse ARGS (see go doc)")
 	}
 	nums := make([]int, 0, 2)
 	for _, a := range args[1 : len(args)-1] {
@@ -40,13 +43,16 @@ func run(args []string) error {
 		nums = append(nums, n)
 	}
 	file := args[len(args)-1]
-	want := map[string]int{"inform": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0}
+	want := map[string]int{"inform": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0}
 	n, ok := want[args[0]]
 	if !ok || n != len(nums) {
 		return fmt.Errorf("%s: wrong command or argument count", args[0])
 	}
-	if args[0] == "tokens" {
+	switch args[0] {
+	case "tokens":
 		return tokens(file)
+	case "reader", "reader-reuse":
+		return reader(file, args[0] == "reader-reuse")
 	}
 	return write(file, func(w io.Writer) error {
 		switch args[0] {
@@ -101,6 +107,32 @@ func tokens(file string) error {
 			return err
 		}
 		if s, ok := t.(xml.StartElement); ok && s.Name.Local == "User" {
+			users++
+		}
+	}
+	fmt.Println(users, "users")
+	return nil
+}
+
+// reader is decode-only through the public odm.Reader: every AdminData record typed,
+// nothing written.
+func reader(file string, reuse bool) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: file, Reuse: reuse})
+	users := 0
+	for {
+		n, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if _, ok := n.(*odm.User); ok {
 			users++
 		}
 	}
