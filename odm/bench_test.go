@@ -76,6 +76,29 @@ func BenchmarkStreamDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkStreamDecodeReuse is BenchmarkStreamDecode with ReadOptions.Reuse: each record
+// is read into the memory of the one before.
+func BenchmarkStreamDecodeReuse(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			data := benchInput(b, n)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				users, err := streamUsersOpts(data, odm.ReadOptions{Reuse: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if users != n {
+					b.Fatalf("read %d users, want %d", users, n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/user")
+		})
+	}
+}
+
 // BenchmarkStreamJSON converts the whole file to JSON as `odmadmin convert --to json` does.
 func BenchmarkStreamJSON(b *testing.B) {
 	data := benchInput(b, 10000)
@@ -123,8 +146,11 @@ func tokenLoop(data []byte) error {
 }
 
 //go:noinline
-func streamUsers(data []byte) (int, error) {
-	r := odm.NewReader(bytes.NewReader(data), odm.ReadOptions{})
+func streamUsers(data []byte) (int, error) { return streamUsersOpts(data, odm.ReadOptions{}) }
+
+//go:noinline
+func streamUsersOpts(data []byte, opts odm.ReadOptions) (int, error) {
+	r := odm.NewReader(bytes.NewReader(data), opts)
 	users := 0
 	for node, err := range r.All() {
 		if err != nil {
