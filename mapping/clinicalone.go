@@ -655,3 +655,31 @@ func writeClinicalOneXLSX(w io.Writer, dir *Directory, users iter.Seq[*User], st
 	_, err = sw.WriteTo(w)
 	return ws, err
 }
+
+// clinicalOneRoles are Clinical One's template study roles ("Oracle Clinical One: About the
+// User Upload template").
+var clinicalOneRoles = map[Canonical]string{
+	RoleSystemAdmin: "Production Admin", RoleUserAdmin: "User Administrator", RoleSiteAdmin: "Site Administrator",
+	RoleDataManager: "Data Manager", RoleInvestigator: "Site User", RoleCRC: "Site User", RoleDataEntry: "Site User",
+	RoleMonitor: "Clinical Research Associate (CRA)", RoleMedicalMonitor: "Medical Monitor",
+	RoleViewer: "View Study Design", RoleSupport: "View Only Unblinded Support Users", RoleIntegration: "ODM Extract",
+	RoleStudyDesigner: "Study Designer", RoleStatistician: "Statistician - Unblinded",
+	RolePharmacist: "Pharmacy User - Unblinded", RoleDepotUser: "Blinded Depot User",
+	RoleSupplyManager: "Clinical Supply Manager - Unblinded", RoleAdjudicator: "Adjudicator",
+}
+
+// clinicalOneTable is the user upload template as ReadAny tells it apart: by its header
+// (it is also the fallbackTable, so its profile does not claim a table by OID), on its tab
+// of a workbook. Its role names are the template's study roles.
+type clinicalOneTable struct{}
+
+func (clinicalOneTable) isHeader(row []string) bool                 { return IsClinicalOneHeader(row) }
+func (clinicalOneTable) claims(h []string, _ Profile) bool          { return IsClinicalOneHeader(h) }
+func (clinicalOneTable) sheet() string                              { return ClinicalOneSheet }
+func (clinicalOneTable) scopedRole(string, Scope) (Canonical, bool) { return "", false }
+func (clinicalOneTable) read(t RowReader, opts Options) (*Directory, []Warning, error) {
+	return ReadClinicalOneTable(t, opts)
+}
+func (clinicalOneTable) roleName(c Canonical, _ Scope) (string, bool) {
+	return clinicalOneRoles[c], true
+}

@@ -12,9 +12,10 @@ import (
 	"unicode"
 )
 
-// genericFiles are the files every ODM flavour shares: they ask the flavour (profile.go)
-// and name no vendor, so that adding a vendor is adding its own file.
-var genericFiles = []string{"write.go", "record.go", "read.go", "locations.go", "patch.go", "stream.go", "patchstream.go"}
+// genericFiles are the files every profile shares: they ask the flavour or the user table
+// (profile.go) and name no vendor, so that adding a vendor is adding its own file.
+var genericFiles = []string{"write.go", "record.go", "read.go", "locations.go", "patch.go", "stream.go", "patchstream.go",
+	"roles.go", "readany.go", "spec.go"}
 
 // vendorNames are what a generic file may not use: every Profile constant but plain ODM's,
 // the odm namespace constants a vendor flavour owns or shares (words), and identifiers or
@@ -45,7 +46,9 @@ func loadVendorNames(t *testing.T) vendorNames {
 		for _, c := range constSpecs(f) {
 			if id, ok := c.Type.(*ast.Ident); ok && id.Name == "Profile" {
 				for _, n := range c.Names {
-					if n.Name != "ProfileODM" && n.Name != "ProfileODM2" {
+					// RolesForAny is a Profile value that names no vendor: "roles mapped for
+					// whichever target" (rolewarn.go).
+					if n.Name != "ProfileODM" && n.Name != "ProfileODM2" && n.Name != "RolesForAny" {
 						vn.idents[n.Name] = true
 					}
 				}
@@ -163,7 +166,9 @@ func vendorRefs(t *testing.T, vn vendorNames, name string, src any) []string {
 }
 
 // TestGenericFilesNameNoVendor holds the generic files (read, record, write, patch and
-// stream the ODM flavours) to asking the flavour: a vendor's behaviour is in its own file (see flavour in profile.go).
+// stream the ODM flavours; read any input, name roles, apply a spec) to asking the flavour
+// or the user table: a vendor's behaviour is in its own file (see flavour and tableFormat
+// in profile.go).
 func TestGenericFilesNameNoVendor(t *testing.T) {
 	vn := loadVendorNames(t)
 	for _, name := range genericFiles {
@@ -184,6 +189,8 @@ func TestVendorRefsFinds(t *testing.T) {
 		{`if w.p == ProfileRave { return }`, 1, "a vendor profile constant"},
 		{`if p == ProfileOC4Users || p == ProfileClinicalOne { return }`, 2, "table profiles are vendors too"},
 		{`if p == ProfileODM || p == ProfileODM2 { return }`, 0, "plain ODM is no vendor"},
+		{`u.Source.RolesFor = RolesForAny`, 0, "the profile value of roles mapped for any target is no vendor"},
+		{`_ = ClinicalOneSheet; _ = ReadOC4Users(t, o)`, 2, "a table profile's exported names"},
 		{`_ = e.Is(odm.NSInForm, "GroupDef")`, 1, "a vendor namespace"},
 		{`_ = odm.NSOpenClinicaRules`, 1, "a namespace a vendor lists among its words"},
 		{`_ = odm.NS13 + odm.NSXSI`, 0, "standard namespaces"},

@@ -372,3 +372,16 @@ func mustOC4ISO(s string) string {
 	iso, _ := parseOC4Time(s)
 	return iso
 }
+
+// oc4UsersTable is the OpenClinica 4 user table as ReadAny tells it apart: by its header,
+// or any table read with its profile.
+type oc4UsersTable struct{ plainRoles }
+
+func (oc4UsersTable) isHeader(row []string) bool { return IsOC4UsersHeader(row) }
+func (oc4UsersTable) claims(h []string, p Profile) bool {
+	return IsOC4UsersHeader(h) || p == ProfileOC4Users
+}
+func (oc4UsersTable) read(t RowReader, opts Options) (*Directory, []Warning, error) {
+	return ReadOC4Users(t, opts)
+}
+func (oc4UsersTable) sheet() string { return "" }

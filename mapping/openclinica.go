@@ -315,3 +315,45 @@ func (w *writer) ocFullName(u *User, subject string) string {
 	}
 	return full
 }
+
+// ocScoped holds OpenClinica names whose role depends on the scope: OpenClinica stores one
+// role id with a study-level and a site-level display name (OpenClinica's documentation of study and site roles).
+// "Investigator" (internal name of role 4) and its stored value "Data Specialist" mean Data
+// Specialist at study level and Investigator at site level; "ra" means Data Entry Person at
+// study level and Clinical Research Coordinator at site level.
+var ocScoped = map[string][2]Canonical{ // [study, site]
+	"investigator":   {RoleDataSpecialist, RoleInvestigator},
+	"dataspecialist": {RoleDataSpecialist, RoleInvestigator},
+	"ra":             {RoleDataEntry, RoleCRC},
+}
+
+func (openClinica) scopedRole(key string, s Scope) (Canonical, bool) {
+	c, ok := ocScoped[key]
+	if s == ScopeSite {
+		return c[1], ok
+	}
+	return c[0], ok
+}
+
+// openClinicaRoles are OpenClinica 4's display names, [study, site] ("OpenClinica 4: Using
+// OpenClinica as an Administrator").
+var openClinicaRoles = map[Canonical][2]string{
+	RoleSystemAdmin:    {"System Administrator", "System Administrator"},
+	RoleDataManager:    {"Data Manager", "Data Manager"},
+	RoleStudyDirector:  {"Study Director", "Study Director"},
+	RoleDataSpecialist: {"Data Specialist", "Investigator"},
+	RoleInvestigator:   {"Data Specialist", "Investigator"},
+	RoleCRC:            {"Data Entry Person", "Clinical Research Coordinator"},
+	RoleDataEntry:      {"Data Entry Person", "Data Entry Person"},
+	RoleMonitor:        {"Monitor", "Monitor"},
+	RoleViewer:         {"Viewer", "Viewer"},
+	RoleParticipant:    {"Data Entry Participant", "Data Entry Participant"},
+}
+
+func (openClinica) roleName(c Canonical, s Scope) (string, bool) {
+	n := openClinicaRoles[c]
+	if s == ScopeSite {
+		return n[1], true
+	}
+	return n[0], true
+}

@@ -7,7 +7,7 @@ import "github.com/odmadmin/odmadmin/odm"
 // Source; on writing, what the model knows beyond the standard is reported as lost. What
 // differs between 1.3.2 and 2.0 is the writer's (write.go, odm2.go), as any vendor
 // writes one of them.
-type plainODM struct{}
+type plainODM struct{ plainRoles }
 
 // Standard ODM's answers, which the vendors' flavours embed and override where they differ
 // (see flavour).

@@ -197,6 +197,9 @@ func parseEnv(s string) Environment {
 // where the vendor differs; read.go, record.go, write.go, patch.go and stream.go ask the
 // flavour and name no vendor (TestGenericFilesNameNoVendor holds them to it).
 type flavour interface {
+	// roleVocab is the vendor's own role names (plainRoles: none).
+	roleVocab
+
 	// namespace is the extension namespace written ("" for none), prefix its conventional
 	// prefix; ownsNS reports whether space is one of the vendor's namespaces (OpenClinica
 	// has two). Plain ODM owns the empty namespace only.
@@ -298,6 +301,63 @@ func vendors() [3]vendor {
 		{ProfileRave, rave{}},
 		{ProfileOpenClinica, openClinica{}},
 	}
+}
+
+// tableFormat is a user table a directory is read from (CSV or a workbook's sheet), which
+// its own file describes: oc4users.go, clinicalone.go, and usertable.go for the table of
+// users by OID that adds e-mail addresses or logins.
+type tableFormat interface {
+	roleVocab
+	// isHeader reports whether row is the table's header row.
+	isHeader(row []string) bool
+	// claims reports whether a table headed h and read with profile p is of this format
+	// (ReadAny asks the formats in the order of tables).
+	claims(h []string, p Profile) bool
+	// read reads the table's users from t, its header read.
+	read(t RowReader, opts Options) (*Directory, []Warning, error)
+	// sheet is the workbook tab that holds the users ("": the sheet its header is in).
+	sheet() string
+}
+
+// tableProfile is a user table and its profile ("" for the table by OID, which is no profile).
+type tableProfile struct {
+	p Profile
+	t tableFormat
+}
+
+// tables lists the user tables in the order ReadAny tells them apart; a table none claims
+// is read as the Clinical One template (fallbackTable). Adding a table is adding its file
+// and its line here.
+func tables() [3]tableProfile {
+	return [...]tableProfile{
+		{ProfileOC4Users, oc4UsersTable{}},
+		{ProfileClinicalOne, clinicalOneTable{}},
+		{"", oidTable{}},
+	}
+}
+
+// fallbackTable is the format of a table no format claims.
+func fallbackTable() tableFormat { return clinicalOneTable{} }
+
+// table returns the user table of profile p, or nil when p is none.
+func (p Profile) table() tableFormat {
+	if p == "" {
+		return nil
+	}
+	for _, x := range tables() {
+		if x.p == p {
+			return x.t
+		}
+	}
+	return nil
+}
+
+// roles returns p's role vocabulary: its table's or its ODM flavour's.
+func (p Profile) roles() roleVocab {
+	if t := p.table(); t != nil {
+		return t
+	}
+	return p.flavour()
 }
 
 // flavour returns p's flavour; a profile without vendor extensions is plain ODM.

@@ -25,7 +25,7 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 	if err != nil {
 		return nil, nil, err
 	}
-	if opts.Profile == ProfileClinicalOne || opts.Profile == ProfileOC4Users {
+	if opts.Profile.table() != nil {
 		if err := in.Expect(input.CSV, input.XLSX); err != nil {
 			return nil, nil, err
 		}
@@ -71,21 +71,19 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 		}
 		return &d, nil, nil
 	case input.CSV, input.XLSX:
-		t, err := in.Table(input.TableOptions{Sheets: []string{ClinicalOneSheet}, IsHeader: isTableHeader})
+		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader})
 		if err != nil {
 			return nil, nil, err
 		}
 		defer t.Close()
-		var d *Directory
-		var ws []Warning
-		switch h := t.Header(); {
-		case IsOC4UsersHeader(h) || opts.Profile == ProfileOC4Users:
-			d, ws, err = ReadOC4Users(t, opts)
-		case !IsClinicalOneHeader(h) && IsUserTableHeader(h):
-			d, ws, err = ReadUserTable(t, opts)
-		default:
-			d, ws, err = ReadClinicalOneTable(t, opts)
+		f, h := fallbackTable(), t.Header()
+		for _, x := range tables() {
+			if x.t.claims(h, opts.Profile) {
+				f = x.t
+				break
+			}
 		}
+		d, ws, err := f.read(t, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
@@ -96,5 +94,22 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 
 // isTableHeader reports whether a row heads a table a directory is read from.
 func isTableHeader(row []string) bool {
-	return IsClinicalOneHeader(row) || IsUserTableHeader(row) || IsOC4UsersHeader(row)
+	for _, x := range tables() {
+		if x.t.isHeader(row) {
+			return true
+		}
+	}
+	return false
+}
+
+// tableSheets are the workbook tabs the user tables name, which a workbook is read from
+// ahead of its other sheets.
+func tableSheets() []string {
+	var out []string
+	for _, x := range tables() {
+		if n := x.t.sheet(); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }

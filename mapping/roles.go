@@ -23,7 +23,7 @@ func roleKey(name string) string {
 // names, "OpenClinica 4: Using OpenClinica as an Administrator"), the study roles of
 // "Oracle Clinical One: About the User Upload template", InForm's user personas, and a
 // cross-vendor table of what each role may do. Names whose meaning depends on the scope in
-// OpenClinica are in ocScoped instead.
+// one vendor are that vendor's (roleVocab.scopedRole).
 var roleNames = map[string]Canonical{
 	"admin": RoleSystemAdmin, "systemadmin": RoleSystemAdmin, "systemadministrator": RoleSystemAdmin,
 	"technicaladministrator": RoleSystemAdmin, "businessadministrator": RoleSystemAdmin,
@@ -99,17 +99,6 @@ var roleNames = map[string]Canonical{
 	"other": RoleOther, "invalid": RoleOther,
 }
 
-// ocScoped holds OpenClinica names whose role depends on the scope: OpenClinica stores one
-// role id with a study-level and a site-level display name (OpenClinica's documentation of study and site roles).
-// "Investigator" (internal name of role 4) and its stored value "Data Specialist" mean Data
-// Specialist at study level and Investigator at site level; "ra" means Data Entry Person at
-// study level and Clinical Research Coordinator at site level.
-var ocScoped = map[string][2]Canonical{ // [study, site]
-	"investigator":   {RoleDataSpecialist, RoleInvestigator},
-	"dataspecialist": {RoleDataSpecialist, RoleInvestigator},
-	"ra":             {RoleDataEntry, RoleCRC},
-}
-
 // roleAffixes are stripped, one at a time, from a name that is not in roleNames, because
 // InForm role names are the names of rights groups, which studies write as "Site
 // Investigator Rights", "Sponsor CRA Rights" or "PF Admin Rights Group".
@@ -125,17 +114,12 @@ func RoleFor(p Profile, name string, s Scope) Role {
 	if strings.TrimSpace(name) == "" {
 		return Role{Name: name}
 	}
-	return Role{Name: name, Canonical: canonicalFor(p, roleKey(name), s)}
+	return Role{Name: name, Canonical: canonicalFor(p.roles(), roleKey(name), s)}
 }
 
-func canonicalFor(p Profile, key string, s Scope) Canonical {
-	if p == ProfileOpenClinica {
-		if c, ok := ocScoped[key]; ok {
-			if s == ScopeSite {
-				return c[1]
-			}
-			return c[0]
-		}
+func canonicalFor(v roleVocab, key string, s Scope) Canonical {
+	if c, ok := v.scopedRole(key, s); ok {
+		return c
 	}
 	if c, ok := roleNames[key]; ok {
 		return c
@@ -157,7 +141,7 @@ func canonicalFor(p Profile, key string, s Scope) Canonical {
 	}
 	// An OpenClinica 4 custom role is a base role plus a label: "CRC (TEST)".
 	if i := strings.LastIndexByte(key, '('); i > 0 && strings.HasSuffix(key, ")") {
-		return canonicalFor(p, key[:i], s)
+		return canonicalFor(v, key[:i], s)
 	}
 	return RoleOther
 }
@@ -181,45 +165,30 @@ var roleTitles = map[Canonical]string{
 	RoleAdjudicator: "Adjudicator", RoleLab: "Lab", RoleOther: "Other",
 }
 
-// clinicalOneRoles are Clinical One's template study roles ("Oracle Clinical One: About the
-// User Upload template").
-var clinicalOneRoles = map[Canonical]string{
-	RoleSystemAdmin: "Production Admin", RoleUserAdmin: "User Administrator", RoleSiteAdmin: "Site Administrator",
-	RoleDataManager: "Data Manager", RoleInvestigator: "Site User", RoleCRC: "Site User", RoleDataEntry: "Site User",
-	RoleMonitor: "Clinical Research Associate (CRA)", RoleMedicalMonitor: "Medical Monitor",
-	RoleViewer: "View Study Design", RoleSupport: "View Only Unblinded Support Users", RoleIntegration: "ODM Extract",
-	RoleStudyDesigner: "Study Designer", RoleStatistician: "Statistician - Unblinded",
-	RolePharmacist: "Pharmacy User - Unblinded", RoleDepotUser: "Blinded Depot User",
-	RoleSupplyManager: "Clinical Supply Manager - Unblinded", RoleAdjudicator: "Adjudicator",
-}
-
-// openClinicaRoles are OpenClinica 4's display names, [study, site] ("OpenClinica 4: Using
-// OpenClinica as an Administrator").
-var openClinicaRoles = map[Canonical][2]string{
-	RoleSystemAdmin:    {"System Administrator", "System Administrator"},
-	RoleDataManager:    {"Data Manager", "Data Manager"},
-	RoleStudyDirector:  {"Study Director", "Study Director"},
-	RoleDataSpecialist: {"Data Specialist", "Investigator"},
-	RoleInvestigator:   {"Data Specialist", "Investigator"},
-	RoleCRC:            {"Data Entry Person", "Clinical Research Coordinator"},
-	RoleDataEntry:      {"Data Entry Person", "Data Entry Person"},
-	RoleMonitor:        {"Monitor", "Monitor"},
-	RoleViewer:         {"Viewer", "Viewer"},
-	RoleParticipant:    {"Data Entry Participant", "Data Entry Participant"},
-}
-
 // DefaultRoleName returns the name profile p uses for canonical role c at scope s, or ""
 // when p has no such role. It is used when a role has a canonical meaning but no name.
 func DefaultRoleName(p Profile, c Canonical, s Scope) string {
-	switch p {
-	case ProfileClinicalOne:
-		return clinicalOneRoles[c]
-	case ProfileOpenClinica:
-		n := openClinicaRoles[c]
-		if s == ScopeSite {
-			return n[1]
-		}
-		return n[0]
+	if n, own := p.roles().roleName(c, s); own {
+		return n
 	}
 	return roleTitles[c]
 }
+
+// roleVocab is where a profile's role vocabulary differs from the shared one (roleNames,
+// roleTitles): each vendor's file holds its own (see Profile.roles).
+type roleVocab interface {
+	// scopedRole returns the canonical role of the folded name key at scope s when the
+	// profile gives the name a meaning that depends on the scope (ok false: roleNames
+	// says).
+	scopedRole(key string, s Scope) (c Canonical, ok bool)
+	// roleName returns the profile's name of c at scope s, "" for a role it has not; own
+	// is false when the profile names roles by roleTitles.
+	roleName(c Canonical, s Scope) (name string, own bool)
+}
+
+// plainRoles is the vocabulary of a profile with no role names of its own, which the
+// profiles' types embed.
+type plainRoles struct{}
+
+func (plainRoles) scopedRole(string, Scope) (Canonical, bool) { return "", false }
+func (plainRoles) roleName(Canonical, Scope) (string, bool)   { return "", false }

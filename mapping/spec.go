@@ -633,7 +633,7 @@ func specTemplate(wr io.Writer, d *Directory, all iter.Seq[*User], target Profil
 		cw.Write([]string{"login", "", "", "email-local-part", "", "yes", strconv.Itoa(noLogin) + " users have no login"})
 	}
 	if noStart > 0 {
-		cw.Write([]string{"start-date", "", "", "", now.Format(ClinicalOneDate), "yes", strconv.Itoa(noStart) + " assignments have no start date"})
+		cw.Write([]string{"start-date", "", "", "", now.Format(specDate), "yes", strconv.Itoa(noStart) + " assignments have no start date"})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -645,3 +645,7 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// specDate is the layout of the start-date a spec template suggests: DD-MMM-YYYY, the form
+// the spec documents (and the Clinical One template's); parseCSVDate reads it back.
+const specDate = "02-Jan-2006"

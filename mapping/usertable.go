@@ -197,3 +197,13 @@ func headerName(header []string, col map[string]int, c string) string {
 	}
 	return c
 }
+
+// oidTable is the table of users by OID as ReadAny tells it apart: by its header.
+type oidTable struct{ plainRoles }
+
+func (oidTable) isHeader(row []string) bool        { return IsUserTableHeader(row) }
+func (oidTable) claims(h []string, _ Profile) bool { return IsUserTableHeader(h) }
+func (oidTable) read(t RowReader, opts Options) (*Directory, []Warning, error) {
+	return ReadUserTable(t, opts)
+}
+func (oidTable) sheet() string { return "" }
