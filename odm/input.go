@@ -1,19 +1,11 @@
 package odm
 
 import (
-	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"io"
-	"regexp"
-	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/transform"
+	"github.com/odmadmin/odmadmin/internal/xmlenc"
 )
 
 // Default limits. MaxTokenBytes matches libxml2's default limit on a single text node or
@@ -100,133 +92,36 @@ func (o ReadOptions) maxToken() int {
 	return o.MaxTokenBytes
 }
 
-// declEncoding finds the encoding of an XML declaration at the very start of the input:
-// "<?xml", white space, the version, then the encoding. Another PI that merely begins with
-// "xml" (<?xmlx encoding="..."?>) or a declaration later in the file does not count.
-var declEncoding = regexp.MustCompile(`^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>]*"|'[^'<>]*')[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
-
-// prepareInput turns r into a UTF-8 stream: it removes a byte-order mark, decodes UTF-16
-// (with a BOM, or detected from "<?" in the first bytes) and any single-byte or multi-byte
-// encoding named in the XML declaration that golang.org/x/text knows.
+// prepareInput turns r into a UTF-8 stream as internal/xmlenc decides (the one place
+// that does, shared with validate's scan): a byte-order mark removed, UTF-16 decoded (with
+// a BOM, or detected from "<?" in the first bytes) and any single-byte or multi-byte
+// encoding named in the XML declaration that golang.org/x/text knows. Its errors become
+// *Error values wrapping ErrEncoding.
 func prepareInput(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		if bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}) {
-			return nil, errEncoding("UTF-32 input is not supported")
-		}
-		br.Discard(2)
-		return &utf16Reader{r: br, big: head[0] == 0xFE}, nil
-	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
-		return &utf16Reader{r: br}, nil
-	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
-		return &utf16Reader{r: br, big: true}, nil
-	case bytes.Equal(head, []byte{0, 0, 0, '<'}), bytes.Equal(head, []byte{'<', 0, 0, 0}):
-		return nil, errEncoding("UTF-32 input is not supported")
-	}
-	decl, _ := br.Peek(512)
-	m := declEncoding.FindSubmatch(decl)
-	if m == nil {
-		return br, nil
-	}
-	label := string(m[1])
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return br, nil
-	case "utf-16", "utf-16le", "utf-16be":
-		// UTF-16 without BOM whose first bytes are not "<?": the declaration is wrong.
-		return nil, errEncoding("the XML declaration says " + label + " but the bytes are not UTF-16")
-	}
-	enc, err := lookupEncoding(label)
+	in, err := xmlenc.UTF8(r)
 	if err != nil {
-		return nil, err
+		return nil, encodingError(err, 1, 1)
 	}
-	return transform.NewReader(br, enc.NewDecoder()), nil
+	return encodingErrors{in}, nil
 }
 
-func lookupEncoding(label string) (encoding.Encoding, error) {
-	// IANA names first: they map ISO-8859-1 to Latin-1 exactly, whereas the WHATWG index
-	// treats it as windows-1252.
-	if e, err := ianaindex.IANA.Encoding(label); err == nil && e != nil {
-		return e, nil
+// encodingError makes an xmlenc error an *Error wrapping ErrEncoding (line and col 0: a
+// read error is placed by the scanner that meets it).
+func encodingError(err error, line, col int) error {
+	var e *xmlenc.Error
+	if errors.As(err, &e) {
+		return &Error{Line: line, Col: col, Err: ErrEncoding, Msg: e.Msg}
 	}
-	if e, err := htmlindex.Get(label); err == nil && e != nil {
-		return e, nil
+	return err
+}
+
+// encodingErrors is a reader whose xmlenc errors (malformed UTF-16 met mid-stream) are odm's.
+type encodingErrors struct{ r io.Reader }
+
+func (e encodingErrors) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = encodingError(err, 0, 0)
 	}
-	return nil, errEncoding("unsupported character encoding in the XML declaration")
-}
-
-func errEncoding(msg string) error {
-	return &Error{Line: 1, Col: 1, Err: ErrEncoding, Msg: msg}
-}
-
-// utf16Reader decodes UTF-16 to UTF-8. Unlike golang.org/x/text's decoder, which puts
-// U+FFFD in place of a lone surrogate, it fails: such input is not text, and xmllint
-// refuses it too.
-type utf16Reader struct {
-	r   io.Reader
-	big bool
-	in  [32 << 10]byte
-	n   int    // bytes pending in in
-	hi  rune   // a high surrogate waiting for its low half, or 0
-	out []byte // decoded bytes not yet returned
-	ob  []byte // buffer behind out
-	err error
-}
-
-func (u *utf16Reader) Read(p []byte) (int, error) {
-	for len(u.out) == 0 {
-		if u.err != nil {
-			return 0, u.err
-		}
-		m, err := u.r.Read(u.in[u.n:])
-		u.n += m
-		even := u.n &^ 1
-		out := u.ob[:0]
-		for i := 0; i < even; i += 2 {
-			var c rune
-			if u.big {
-				c = rune(u.in[i])<<8 | rune(u.in[i+1])
-			} else {
-				c = rune(u.in[i+1])<<8 | rune(u.in[i])
-			}
-			switch {
-			case u.hi != 0:
-				if c < 0xDC00 || c > 0xDFFF {
-					u.err = errEncoding16()
-					break
-				}
-				out = utf8.AppendRune(out, utf16.DecodeRune(u.hi, c))
-				u.hi = 0
-			case c >= 0xD800 && c <= 0xDBFF:
-				u.hi = c
-			case c >= 0xDC00 && c <= 0xDFFF:
-				u.err = errEncoding16()
-			default:
-				out = utf8.AppendRune(out, c)
-			}
-			if u.err != nil {
-				break
-			}
-		}
-		u.ob, u.out = out, out
-		copy(u.in[:], u.in[even:u.n])
-		u.n -= even
-		if err != nil && u.err == nil {
-			u.err = err
-			if err == io.EOF && (u.n != 0 || u.hi != 0) {
-				u.err = errEncoding16()
-			}
-		}
-	}
-	n := copy(p, u.out)
-	u.out = u.out[n:]
-	return n, nil
-}
-
-func errEncoding16() error {
-	return &Error{Err: ErrEncoding, Msg: "malformed UTF-16: a lone surrogate or an odd number of bytes"}
+	return n, err
 }

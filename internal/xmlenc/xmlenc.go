@@ -1,8 +1,8 @@
 // Package xmlenc turns the bytes of an XML document into UTF-8 as the odm package reads
 // them: a byte-order mark removed, UTF-16 decoded (with a mark, or told from "<?" in the
 // first bytes), and any encoding the XML declaration names that golang.org/x/text knows.
-// It is the one place that decides an XML input's encoding for the readers beside odm's
-// own (validate's scan of the document, which must count lines and columns as odm does).
+// It is the one place that decides an XML input's encoding: odm's reader and validate's
+// scan of the document (which must count lines and columns as odm does) both use it.
 package xmlenc
 
 import (
