@@ -673,9 +673,12 @@ var clinicalOneRoles = map[Canonical]string{
 // of a workbook. Its role names are the template's study roles.
 type clinicalOneTable struct{}
 
-func (clinicalOneTable) isHeader(row []string) bool                 { return IsClinicalOneHeader(row) }
-func (clinicalOneTable) claims(h []string, _ Profile) bool          { return IsClinicalOneHeader(h) }
-func (clinicalOneTable) sheet() string                              { return ClinicalOneSheet }
+func (clinicalOneTable) isHeader(row []string) bool        { return IsClinicalOneHeader(row) }
+func (clinicalOneTable) claims(h []string, _ Profile) bool { return IsClinicalOneHeader(h) }
+func (clinicalOneTable) sheet() string                     { return ClinicalOneSheet }
+func (clinicalOneTable) roleOwner() (Profile, string, string) {
+	return ProfileClinicalOne, "Clinical One", "--to csv"
+}
 func (clinicalOneTable) scopedRole(string, Scope) (Canonical, bool) { return "", false }
 func (clinicalOneTable) read(t RowReader, opts Options) (*Directory, []Warning, error) {
 	return ReadClinicalOneTable(t, opts)

@@ -17,8 +17,11 @@ import (
 // isGroupDef.
 type inForm struct{ plainODM }
 
-func (inForm) namespace() string        { return odm.NSInForm }
-func (inForm) prefix() string           { return "pf" }
+func (inForm) namespace() string { return odm.NSInForm }
+func (inForm) prefix() string    { return "pf" }
+func (inForm) roleOwner() (Profile, string, string) {
+	return ProfileInForm, "InForm", "--to odm --profile inform"
+}
 func (inForm) ownsNS(space string) bool { return space == odm.NSInForm }
 
 func (inForm) mappedAttr(elem, local string) bool {

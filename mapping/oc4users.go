@@ -378,6 +378,11 @@ func mustOC4ISO(s string) string {
 type oc4UsersTable struct{ plainRoles }
 
 func (oc4UsersTable) isHeader(row []string) bool { return IsOC4UsersHeader(row) }
+
+// roleOwner: the table's role names are OpenClinica's.
+func (oc4UsersTable) roleOwner() (Profile, string, string) {
+	return ProfileOpenClinica, "OpenClinica", "--to oc4users"
+}
 func (oc4UsersTable) claims(h []string, p Profile) bool {
 	return IsOC4UsersHeader(h) || p == ProfileOC4Users
 }

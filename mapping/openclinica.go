@@ -13,8 +13,11 @@ import (
 // is another profile (oc4users.go).
 type openClinica struct{ plainODM }
 
-func (openClinica) namespace() string        { return odm.NSOpenClinica }
-func (openClinica) prefix() string           { return "OpenClinica" }
+func (openClinica) namespace() string { return odm.NSOpenClinica }
+func (openClinica) prefix() string    { return "OpenClinica" }
+func (openClinica) roleOwner() (Profile, string, string) {
+	return ProfileOpenClinica, "OpenClinica", "--to odm --profile openclinica"
+}
 func (openClinica) ownsNS(space string) bool { return isOpenClinicaNS(space) }
 
 // isOpenClinicaNS reports whether space is one of OpenClinica's extension namespaces.

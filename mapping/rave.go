@@ -12,8 +12,11 @@ import (
 // version references.
 type rave struct{ plainODM }
 
-func (rave) namespace() string        { return odm.NSRave }
-func (rave) prefix() string           { return "mdsol" }
+func (rave) namespace() string { return odm.NSRave }
+func (rave) prefix() string    { return "mdsol" }
+func (rave) roleOwner() (Profile, string, string) {
+	return ProfileRave, "Rave", "--to odm --profile rave"
+}
 func (rave) ownsNS(space string) bool { return space == odm.NSRave }
 
 func (rave) mappedAttr(elem, local string) bool {

@@ -184,6 +184,10 @@ type roleVocab interface {
 	// roleName returns the profile's name of c at scope s, "" for a role it has not; own
 	// is false when the profile names roles by roleTitles.
 	roleName(c Canonical, s Scope) (name string, own bool)
+	// roleOwner is the vendor whose role names the profile reads and writes ("" for none:
+	// plain ODM), that vendor's title in messages, and how the command line writes the
+	// profile (for the fix a CodeRoleVerbatim warning suggests).
+	roleOwner() (vendor Profile, title, hint string)
 }
 
 // plainRoles is the vocabulary of a profile with no role names of its own, which the
@@ -192,3 +196,4 @@ type plainRoles struct{}
 
 func (plainRoles) scopedRole(string, Scope) (Canonical, bool) { return "", false }
 func (plainRoles) roleName(Canonical, Scope) (string, bool)   { return "", false }
+func (plainRoles) roleOwner() (Profile, string, string)       { return "", "", "" }

@@ -21,28 +21,17 @@ const CodeRoleVerbatim Code = "role-verbatim"
 const RolesForAny Profile = "*"
 
 // roleVendor is the vendor whose role names profile p reads and writes ("" for plain ODM,
-// which has none): the OpenClinica 4 user table's names are OpenClinica's.
+// which has none): the OpenClinica 4 user table's names are OpenClinica's. Each profile's
+// file says (roleVocab.roleOwner).
 func roleVendor(p Profile) Profile {
-	switch p {
-	case ProfileInForm, ProfileRave, ProfileOpenClinica, ProfileClinicalOne:
-		return p
-	case ProfileOC4Users:
-		return ProfileOpenClinica
-	}
-	return ""
+	v, _, _ := p.roles().roleOwner()
+	return v
 }
 
-var vendorTitles = map[Profile]string{
-	ProfileInForm: "InForm", ProfileRave: "Rave", ProfileOpenClinica: "OpenClinica", ProfileClinicalOne: "Clinical One",
-}
-
-// specHint is how the command line writes a target profile, for the fix a
-// CodeRoleVerbatim warning suggests.
-var specHint = map[Profile]string{
-	ProfileInForm: "--to odm --profile inform", ProfileRave: "--to odm --profile rave",
-	ProfileOpenClinica: "--to odm --profile openclinica", ProfileClinicalOne: "--to csv",
-	ProfileOC4Users: "--to oc4users",
-}
+// vendorTitle is how messages name p's vendor; specHint how the command line writes
+// profile p, for the fix a CodeRoleVerbatim warning suggests.
+func vendorTitle(p Profile) string { _, t, _ := p.roles().roleOwner(); return t }
+func specHint(p Profile) string    { _, _, h := p.roles().roleOwner(); return h }
 
 // roleVerbatim returns the CodeRoleVerbatim message for u's role r written as name into
 // target at scope s, or "" when the name is no other vendor's: the role was read from
@@ -64,7 +53,7 @@ func roleVerbatim(target Profile, u *User, r Role, name string, s Scope) string 
 	return fmt.Sprintf("%s role %q is written as it is into %s, which may have no role of that name; "+
 		"say what it becomes in a migration spec: odmadmin map --spec-template %s IN > spec.csv, "+
 		"fill in Target, then map with --spec spec.csv",
-		vendorTitles[from], name, vendorTitles[to], specHint[target])
+		vendorTitle(from), name, vendorTitle(to), specHint(target))
 }
 
 // warnVerbatimRole adds roleVerbatim's warning, if any, to w under field.
