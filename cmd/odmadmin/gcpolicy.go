@@ -20,7 +20,7 @@ import (
 // the memory it has to scan, not to the memory that is live. So the policy collects when
 // the memory the runtime holds reaches a soft limit of
 //
-//	max(memFloor, live + max(memHeadroom, scannable))
+//	max(memFloor, live + max(memHeadroom, scannable, live - memNear))
 //
 // (debug.SetMemoryLimit with the GOGC trigger off), set again after each collection, where
 // live is the heap the last collection left and scannable the part of it, the stacks and
@@ -29,11 +29,15 @@ import (
 // heap is pointers (diff and plan hold model values: a few hundred MB at a million users)
 // gets about the default's doubling, so it never collects over and over with little to
 // free; one that holds large arrays without pointers grows by what a collection costs,
-// not by what it holds. GOGC or GOMEMLIMIT set in the environment turn the policy off:
+// not by what it holds. Past memNear of live heap the headroom is at least the live
+// heap less memNear, so that a large heap of model values (diff at a million users:
+// mostly strings, which are not scanned) is not collected several times as often as
+// with the default, which cost diff up to twice its CPU. GOGC or GOMEMLIMIT set in the environment turn the policy off:
 // the runtime then does what they say.
 const (
 	memFloor    = 48 << 20
 	memHeadroom = 12 << 20
+	memNear     = 32 << 20
 )
 
 // memLimitFor is the soft memory limit after a collection that left live bytes of heap,
@@ -41,7 +45,7 @@ const (
 func memLimitFor(live, scan uint64) int64 {
 	const most = math.MaxInt64 / 4
 	live, scan = min(live, most), min(scan, most)
-	return max(memFloor, int64(live+max(memHeadroom, scan)))
+	return max(memFloor, int64(live+max(memHeadroom, scan, live-min(live, memNear))))
 }
 
 // gcPolicyWanted reports whether the policy applies: neither GOGC nor GOMEMLIMIT is set
