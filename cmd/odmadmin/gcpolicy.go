@@ -48,16 +48,22 @@ func memLimitFor(live, scan uint64) int64 {
 	return max(memFloor, int64(live+max(memHeadroom, scan, live-min(live, memNear))))
 }
 
-// gcPolicyWanted reports whether the policy applies: neither GOGC nor GOMEMLIMIT is set
-// (an empty value counts as unset, as the runtime reads it).
-func gcPolicyWanted(getenv func(string) string) bool {
+// gcPolicyWanted reports whether the policy applies to the command line args: neither
+// GOGC nor GOMEMLIMIT is set (an empty value counts as unset, as the runtime reads it),
+// and the command is not diff or plan, which hold a large heap of model values: at a
+// million users diff took 100 s of CPU under the policy and 75 s under Go's default (RSS
+// 181 and 235 MiB), so they keep the default.
+func gcPolicyWanted(getenv func(string) string, args []string) bool {
+	if len(args) > 0 && (args[0] == "diff" || args[0] == "plan") {
+		return false
+	}
 	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 }
 
 // startGCPolicy turns the policy on for the rest of the process, unless the environment
 // sets GOGC or GOMEMLIMIT.
 func startGCPolicy() {
-	if !gcPolicyWanted(os.Getenv) {
+	if !gcPolicyWanted(os.Getenv, os.Args[1:]) {
 		return
 	}
 	debug.SetMemoryLimit(memFloor)

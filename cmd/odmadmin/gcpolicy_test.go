@@ -38,16 +38,20 @@ func TestGCPolicyWanted(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
+		args []string
 		want bool
 	}{
-		{"nothing set: the policy", nil, true},
-		{"empty values count as unset, as the runtime reads them", map[string]string{"GOGC": "", "GOMEMLIMIT": ""}, true},
-		{"GOGC set by the user wins", map[string]string{"GOGC": "100"}, false},
-		{"GOGC=off set by the user wins", map[string]string{"GOGC": "off"}, false},
-		{"GOMEMLIMIT set by the user wins", map[string]string{"GOMEMLIMIT": "1GiB"}, false},
+		{"map: the policy", nil, []string{"map", "x.xml"}, true},
+		{"diff keeps Go's default", nil, []string{"diff", "a.xml", "b.xml"}, false},
+		{"plan keeps Go's default", nil, []string{"plan"}, false},
+		{"nothing set: the policy", nil, nil, true},
+		{"empty values count as unset, as the runtime reads them", map[string]string{"GOGC": "", "GOMEMLIMIT": ""}, nil, true},
+		{"GOGC set by the user wins", map[string]string{"GOGC": "100"}, nil, false},
+		{"GOGC=off set by the user wins", map[string]string{"GOGC": "off"}, nil, false},
+		{"GOMEMLIMIT set by the user wins", map[string]string{"GOMEMLIMIT": "1GiB"}, nil, false},
 	}
 	for _, tt := range tests {
-		if got := gcPolicyWanted(func(k string) string { return tt.env[k] }); got != tt.want {
+		if got := gcPolicyWanted(func(k string) string { return tt.env[k] }, tt.args); got != tt.want {
 			t.Errorf("%s: gcPolicyWanted = %v, want %v", tt.name, got, tt.want)
 		}
 	}

@@ -209,8 +209,8 @@ the spreadsheet row, header = 1).
 Exit status: 0 success, 1 a negative answer (findings, differences), 2 an error.
 
 Memory: the garbage collector runs when the process holds 48 MiB, or once the heap has
-grown past that by as much as a collection has to scan (about double for commands that
-hold a large directory, such as diff and plan). Setting GOGC or GOMEMLIMIT in the
+grown past that by as much as a collection has to scan (diff and plan, which hold large
+directories, keep Go's default). Setting GOGC or GOMEMLIMIT in the
 environment replaces this policy with Go's own: GOGC=100 is Go's default (less memory
 for small inputs, more CPU), GOMEMLIMIT=200MiB a soft cap of your own.
 
