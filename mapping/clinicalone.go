@@ -15,6 +15,7 @@ import (
 	"github.com/odmadmin/odmadmin/internal/csvcell"
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // clinicalOneColumns are the columns of Oracle Clinical One's user upload template ("Oracle
@@ -685,4 +686,59 @@ func (clinicalOneTable) read(t RowReader, opts Options) (*Directory, []Warning, 
 }
 func (clinicalOneTable) roleName(c Canonical, _ Scope) (string, bool) {
 	return clinicalOneRoles[c], true
+}
+
+// templateStudyFrom returns the study the template is written for (see
+// WriteClinicalOneCSV): opts.Study, else found from every user of a first read.
+func templateStudyFrom(open func() (*odm.Reader, error), opts Options) (string, []Warning, error) {
+	if opts.Study != "" {
+		return opts.Study, nil, nil
+	}
+	r, err := open()
+	if err != nil {
+		return "", nil, err
+	}
+	var study string
+	ws, err := fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		var err error
+		study, err = clinicalOneStudy(dir, users, opts)
+		return nil, err
+	})
+	return study, ws, err
+}
+
+// WriteClinicalOneCSVFrom writes what WriteClinicalOneCSV writes for the directory
+// FromReader would read from the ODM stream open returns, one user at a time, holding
+// what WriteJSON holds. open returns the stream from its start: it is called once, or
+// twice when opts.Study is empty (the template's study is then found from every user of
+// a first read). It returns the reader's warnings, then the template's.
+func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
+	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
+		return writeClinicalOneCSV(w, dir, users, study, opts)
+	})
+}
+
+// WriteClinicalOneXLSXFrom is WriteClinicalOneCSVFrom writing the workbook of
+// WriteClinicalOneXLSX. The workbook's sheet is kept in memory up to 16 MB, beyond that in
+// a temporary file, until it is compressed into w at the end.
+func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
+	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
+		return writeClinicalOneXLSX(w, dir, users, study, opts)
+	})
+}
+
+// templateFrom finds the template's study (templateStudyFrom), then streams the users
+// of a fresh read to write, the common part of the template writers above.
+func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*Directory, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
+	study, ws, err := templateStudyFrom(open, opts)
+	if err != nil {
+		return ws, err
+	}
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		return write(dir, users, study)
+	})
 }

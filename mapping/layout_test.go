@@ -15,7 +15,7 @@ import (
 // genericFiles are the files every profile shares: they ask the flavour or the user table
 // (profile.go) and name no vendor, so that adding a vendor is adding its own file.
 var genericFiles = []string{"write.go", "record.go", "read.go", "locations.go", "patch.go", "stream.go", "patchstream.go",
-	"roles.go", "readany.go", "spec.go", "rolewarn.go", "merge.go", "mergeref.go", "spill.go", "resolve.go", "carry.go", "check.go"}
+	"roles.go", "readany.go", "spec.go", "rolewarn.go", "streamwrite.go", "merge.go", "mergeref.go", "spill.go", "resolve.go", "carry.go", "check.go"}
 
 // vendorNames are what a generic file may not use: every Profile constant but plain ODM's,
 // the odm namespace constants a vendor flavour owns or shares (words), and identifiers or

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/odmadmin/odmadmin/internal/csvcell"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // ProfileOC4Users is OpenClinica 4's user table ("OpenClinica 4: Using OpenClinica as an
@@ -390,3 +391,12 @@ func (oc4UsersTable) read(t RowReader, opts Options) (*Directory, []Warning, err
 	return ReadOC4Users(t, opts)
 }
 func (oc4UsersTable) sheet() string { return "" }
+
+// WriteOC4UsersFrom writes what WriteOC4Users writes for the directory FromReader would
+// read from r, one user at a time, holding what WriteJSON holds. It returns the reader's
+// warnings, then the table's.
+func WriteOC4UsersFrom(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
+	return fromStream(r, opts, func(_ *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		return writeOC4Users(w, users, opts)
+	})
+}
