@@ -299,6 +299,33 @@ func (s *mapSource) reread() (io.Reader, error) {
 	return bufio.NewReaderSize(s.file, 64<<10), nil
 }
 
+// openBase opens the --base document, which must be of the output flavour p (when p is
+// "", the base's flavour is the output's): the file at its start, and the flavour.
+func openBase(base string, p mapping.Profile) (*os.File, mapping.Profile, error) {
+	f, err := os.Open(base)
+	if err != nil {
+		return nil, "", err
+	}
+	h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
+	if err != nil {
+		f.Close()
+		return nil, "", err
+	}
+	bp := mapping.DetectHeader(h)
+	if p == "" {
+		p = bp
+	}
+	if p != bp {
+		f.Close()
+		return nil, "", fmt.Errorf("--base %s is %s, not the output flavour %s", base, bp, p)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, "", err
+	}
+	return f, p, nil
+}
+
 // writeMapODM writes --to odm/odm2: the input (or base) document patched with the
 // directory when its flavour is the output's, else the directory's AdminData alone with
 // a report of what the input held besides.
@@ -308,25 +335,12 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 	}
 	dir := src.dir
 	if base != "" {
-		f, err := os.Open(base)
+		f, bp, err := openBase(base, p)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
-		if err != nil {
-			return nil, err
-		}
-		bp := mapping.DetectHeader(h)
-		if p == "" {
-			p = bp
-		}
-		if p != bp {
-			return nil, fmt.Errorf("--base %s is %s, not the output flavour %s", base, bp, p)
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, err
-		}
+		p = bp
 		return mapping.Patch(w, bufio.NewReaderSize(f, 64<<10), dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}})
 	}
 	if src.file != nil && (p == "" || p == src.profile) {
@@ -368,23 +382,12 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	name := src.name
 	doc := src.reread
 	if base != "" {
-		f, err := os.Open(base)
+		f, bp, err := openBase(base, p)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
-		if err != nil {
-			return nil, err
-		}
-		bp := mapping.DetectHeader(h)
-		if p == "" {
-			p = bp
-		}
-		if p != bp {
-			return nil, fmt.Errorf("--base %s is %s, not the output flavour %s", base, bp, p)
-		}
-		name = base
+		p, name = bp, base
 		doc = func() (io.Reader, error) {
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return nil, err
