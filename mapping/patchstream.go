@@ -44,31 +44,9 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		return nil, err
 	}
 	defer users.close()
-	// The users, built as FromReader builds them, in its order, checked as Check checks
-	// them (the first invalid one is an error below, after the source's and before the
-	// sites').
-	var invalid error
-	err = b.finishEach(func(i int, u *User) error {
-		if invalid == nil {
-			invalid = checkUser(i, u)
-		}
-		return users.add(u)
-	})
-	if err == nil {
-		err = users.seal()
-	}
-	if cerr := b.close(); err == nil {
-		err = cerr
-	}
+	dir, err := spillAll(b, users, nil)
 	if err != nil {
 		return nil, err
-	}
-	dir := b.dir
-	if err := dir.checkHead(); err != nil {
-		return nil, fmt.Errorf("mapping: %w", err)
-	}
-	if invalid != nil {
-		return nil, fmt.Errorf("mapping: %w", invalid)
 	}
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
@@ -291,34 +269,16 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	type pair struct{ study, site string }
 	seen := map[pair]bool{}
 	var stubs []*User
-	var invalid error
-	err = b.finishEach(func(i int, u *User) error {
-		if invalid == nil {
-			invalid = checkUser(i, u)
-		}
+	dir, err := spillAll(b, users, func(u *User) {
 		for _, a := range u.Assignments {
 			if k := (pair{a.Study, a.Site}); !seen[k] {
 				seen[k] = true
 				stubs = append(stubs, &User{Assignments: []Assignment{{Study: a.Study, Site: a.Site}}})
 			}
 		}
-		return users.add(u)
 	})
-	if err == nil {
-		err = users.seal()
-	}
-	if cerr := b.close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return nil, err
-	}
-	dir := b.dir
-	if err := dir.checkHead(); err != nil {
-		return nil, fmt.Errorf("mapping: %w", err)
-	}
-	if invalid != nil {
-		return nil, fmt.Errorf("mapping: %w", invalid)
 	}
 	defer catchSpill(&err)
 	// The writer sees the stubs where it looks at every user's assignments (its blocks,
@@ -351,4 +311,38 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		}
 	}
 	return w.writeODM(out, wopts)
+}
+
+// spillAll builds every user of b, as FromReader builds them and in its order, into users,
+// calling also (when set) with each, and returns the directory b read. The users are
+// checked as Check checks them: the first invalid one is an error after the source's and
+// before the sites'.
+func spillAll(b *builder, users *spilledUsers, also func(*User)) (*Directory, error) {
+	var invalid error
+	err := b.finishEach(func(i int, u *User) error {
+		if invalid == nil {
+			invalid = checkUser(i, u)
+		}
+		if also != nil {
+			also(u)
+		}
+		return users.add(u)
+	})
+	if err == nil {
+		err = users.seal()
+	}
+	if cerr := b.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	dir := b.dir
+	if err := dir.checkHead(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	return dir, nil
 }
