@@ -362,13 +362,15 @@ func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[
 		}
 	}
 	today := opts.now().Format("2006-01-02")
+	written := 0 // data rows written so far; the header is row 1
 	for u := range users {
 		subject := "User " + u.ID
-		// Missing required values name the user by login, the name the person who fixes
-		// the template knows (the OID when there is none).
-		who := subject
-		if u.Login != "" {
-			who = "login " + u.Login
+		// Missing required values name the template row that lacks them, which is where
+		// the person completing the upload looks, beside the OID. Not the login: it is
+		// often made from the person's name, and warnings carry no personal data.
+		who := fmt.Sprintf("%s (template row %d)", subject, written+2)
+		if u.ID == "" {
+			who = fmt.Sprintf("template row %d", written+2)
 		}
 		var as []Assignment
 		ended, other := 0, 0
@@ -519,6 +521,7 @@ func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[
 		if err := write(row); err != nil {
 			return nil, err
 		}
+		written++
 	}
 	for _, s := range dir.Sites {
 		if s.Name != s.ID && s.Name != "" || s.Country != "" || s.TimeZone != "" || s.Locale != "" || len(s.Addresses) > 0 {

@@ -8,7 +8,8 @@ import (
 )
 
 // TestClinicalOneWriteSaysWhatItDrops: every row or value the template writer drops,
-// changes or makes up is a warning with a code; missing required values name the login.
+// changes or makes up is a warning with a code; missing required values name the OID and
+// the template row, never the login (often made from the person's name).
 func TestClinicalOneWriteSaysWhatItDrops(t *testing.T) {
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	prod := func(from, to string) Assignment {
@@ -43,9 +44,9 @@ func TestClinicalOneWriteSaysWhatItDrops(t *testing.T) {
 		{"no login", full(&User{ID: "OID-7", Assignments: []Assignment{prod("2026-01-01", "")}}), false, 1,
 			"generated CSV/User Name", "User OID-7", "the OID is written as User Name"},
 		{"no last name", &User{ID: "U4", Login: "nolast", GivenName: "Ann", Emails: []string{"a@example.org"}, Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
-			"invalid-value CSV/Last Name", "login nolast", "required value missing"},
+			"invalid-value CSV/Last Name", "User U4 (template row 2)", "required value missing"},
 		{"no email", &User{ID: "U5", Login: "nomail", GivenName: "Ann", FamilyName: "Example", Assignments: []Assignment{prod("2026-01-01", "")}}, false, 1,
-			"invalid-value CSV/Email", "login nomail", "required value missing"},
+			"invalid-value CSV/Email", "User U5 (template row 2)", "required value missing"},
 		{"other study", full(&User{ID: "U6", Login: "other", Assignments: []Assignment{prod("2026-01-01", ""), {Study: "S2", Scope: ScopeStudy, Environment: EnvProduction, Role: Role{Name: "CRA"}}}}), false, 1,
 			"unrepresentable Assignment/study", "User U6", "access to another study"},
 		{"no access", full(&User{ID: "U8", Login: "idle"}), false, 0,
@@ -194,5 +195,40 @@ func TestFormulaCellsPerFormat(t *testing.T) {
 	}
 	if len(back.Users) != 1 || back.Users[0].GivenName != u.GivenName {
 		t.Errorf("the workbook read back %+v, want First Name %q", back.Users, u.GivenName)
+	}
+}
+
+// TestClinicalOneWarningRows: a missing required value is placed at the template row that
+// lacks it (rows left out do not count), and no warning carries the login.
+func TestClinicalOneWarningRows(t *testing.T) {
+	a := []Assignment{{Study: "S1", Scope: ScopeStudy, Environment: EnvProduction, From: "2026-01-01", Role: Role{Name: "CRA"}}}
+	dir := &Directory{Studies: []*Study{{ID: "S1"}}, Users: []*User{
+		{ID: "U1", Login: "asample", GivenName: "Ann", FamilyName: "Sample", Emails: []string{"a@example.org"}, Assignments: a},
+		{ID: "U2", Login: "idle", GivenName: "Ida", FamilyName: "Sample", Emails: []string{"i@example.org"}}, // no row
+		{ID: "U3", Login: "bsample", GivenName: "Bo", FamilyName: "Sample", Assignments: a},
+		{Login: "", GivenName: "Cy", FamilyName: "Sample", Emails: []string{"c@example.org"}, Assignments: a},
+	}}
+	var buf bytes.Buffer
+	ws, err := WriteClinicalOneCSV(&buf, dir, Options{Study: "S1", Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"CSV/Email":     "User U3 (template row 3)", // the second data row: U2 got none
+		"CSV/User Name": "template row 4",           // neither login nor OID
+	}
+	for _, w := range ws {
+		if strings.Contains(w.Subject, "sample") || strings.Contains(w.Message, "sample") {
+			t.Errorf("warning %v names a login", w)
+		}
+		if s, ok := want[w.Field]; ok && w.Code == CodeInvalidValue {
+			if w.Subject != s {
+				t.Errorf("%s: subject %q, want %q", w.Field, w.Subject, s)
+			}
+			delete(want, w.Field)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing warnings %v; got %v", want, codes(ws))
 	}
 }
