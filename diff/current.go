@@ -125,6 +125,47 @@ func SiteLabels(dirs ...*mapping.Directory) map[string]string {
 	return names
 }
 
+// StudyLabels returns, by study ID, how a change names the studies of the directories:
+// by name where the export gives one, as the User and Role Audit Log does ("PAB 37
+// (Test)-Site 1" for the study named "PAB 37"), else by leaving them out, by ID. An
+// earlier directory's name wins, and a name two studies share gets the study's ID in
+// parentheses, as SiteLabels does for sites.
+func StudyLabels(dirs ...*mapping.Directory) map[string]string {
+	names := map[string]string{}
+	for _, d := range dirs {
+		if d == nil {
+			continue
+		}
+		for _, s := range d.Studies {
+			if s == nil {
+				continue
+			}
+			id := strings.TrimSpace(s.ID)
+			if v := collapse(s.Name); v != "" && names[id] == "" {
+				names[id] = v
+			}
+		}
+	}
+	ids := map[string]int{}
+	for _, v := range names {
+		ids[strings.ToLower(v)]++
+	}
+	for id, v := range names {
+		if ids[strings.ToLower(v)] > 1 && v != id {
+			names[id] = v + " (" + id + ")"
+		}
+	}
+	return names
+}
+
+// studyLabel returns the name value types use for the study with ID id.
+func (c *comparer) studyLabel(id string) string {
+	if n, ok := c.studyNames[id]; ok {
+		return n
+	}
+	return id
+}
+
 // siteLabel returns the name value types use for the site with ID id.
 func (c *comparer) siteLabel(id string) string {
 	if n, ok := c.siteNames[id]; ok {

@@ -175,15 +175,16 @@ type comparer struct {
 	// template); today is the ISO date access must not have ended before to be current.
 	currentOnlyA, currentOnlyB bool
 	today                      string
-	// siteNames names sites in value types (siteLabel).
-	siteNames map[string]string
+	// siteNames and studyNames name sites and studies in value types (siteLabel,
+	// studyLabel).
+	siteNames, studyNames map[string]string
 }
 
 func newComparer(a, b *mapping.Directory, opts Options) *comparer {
 	pa, pb := profileOf(a), profileOf(b)
 	same := pa == pb || pa == "" || pb == ""
 	c := &comparer{opts: opts, same: same || opts.AllFields,
-		currentOnlyA: listsCurrentOnly(pa), currentOnlyB: listsCurrentOnly(pb), today: opts.today(), siteNames: siteNames(a, b)}
+		currentOnlyA: listsCurrentOnly(pa), currentOnlyB: listsCurrentOnly(pb), today: opts.today(), siteNames: siteNames(a, b), studyNames: StudyLabels(a, b)}
 	if c.same {
 		c.fields = allFields
 	} else {
@@ -547,7 +548,7 @@ func (c *comparer) assignments(login, target string, as, bs []mapping.Assignment
 		if sameGroup(ga, gb) {
 			continue
 		}
-		c.add(Change{Event: RoleChange, User: login, Target: target, ValueType: label(group.study, c.siteLabel(group.site), group.env),
+		c.add(Change{Event: RoleChange, User: login, Target: target, ValueType: label(c.studyLabel(group.study), c.siteLabel(group.site), group.env),
 			Old: joinShow(ga), New: joinShow(gb)})
 	}
 }

@@ -186,6 +186,18 @@ func TestCompare(t *testing.T) {
 			},
 		},
 		{
+			name:   "roles named study",
+			reason: "a study the export names is labelled by its name, as the audit log labels it (\"PAB 37 (Test)-Site 1\"); the first side's name wins",
+			edit: func(a, b *mapping.Directory) {
+				a.Studies[0].Name = "Demo  Study 7"
+				b.Studies[0].Name = "Renamed Study"
+				user(b, "bsample").Assignments[0].Role = role("Monitor")
+			},
+			want: []string{
+				`ROLE_CHANGE Bruno Sample (bsample): Demo Study 7 (Production): "Data Manager" -> "Monitor"`,
+			},
+		},
+		{
 			name:   "roles canonical",
 			reason: "RolesByCanonical ignores a renamed role with the same meaning",
 			opts:   diff.Options{Roles: diff.RolesByCanonical},

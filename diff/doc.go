@@ -68,6 +68,11 @@
 // guide). A USER_REMOVED, and a PROFILE_CHANGE of the login, between such exports carries
 // the broken rule in [Change].Rule, which the text output shows in brackets.
 //
+// A ROLE_CHANGE's value type names the assignment as the audit log does ("PAB 37
+// (Test)-Site 1"): the study by its name where an export gives one, else by OID
+// ([StudyLabels]), then the environment, then the site by name, else number, else OID
+// ([SiteLabels]).
+//
 // The CSV output has the columns of OpenClinica's User and Role Audit Log; [WriteAuditCSV]
 // fills BY and DATE/TIME from a [Stamp], so the output reads like the real log. Package
 // auditlog reads a real log and tells which changes it records.

@@ -34,3 +34,29 @@ func TestSiteLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestStudyLabels: a study is named in changes by its name where the export has one, else
+// (left out) by its ID; a name two studies share gets the ID.
+func TestStudyLabels(t *testing.T) {
+	dir := func(studies ...*mapping.Study) *mapping.Directory { return &mapping.Directory{Studies: studies} }
+	for _, tc := range []struct {
+		reason string
+		dirs   []*mapping.Directory
+		want   map[string]string
+	}{
+		{"the name, white space collapsed", []*mapping.Directory{dir(&mapping.Study{ID: "S_PAB37(TEST)", Name: " PAB  37 "})},
+			map[string]string{"S_PAB37(TEST)": "PAB 37"}},
+		{"no name: the ID is the label (left out of the map)", []*mapping.Directory{dir(&mapping.Study{ID: "S9"})},
+			map[string]string{}},
+		{"the earlier directory's name wins; the later one fills a missing name",
+			[]*mapping.Directory{dir(&mapping.Study{ID: "S1", Name: "Alpha"}, &mapping.Study{ID: "S2"}), dir(&mapping.Study{ID: "S1", Name: "Alfa"}, &mapping.Study{ID: "S2", Name: "Beta"})},
+			map[string]string{"S1": "Alpha", "S2": "Beta"}},
+		{"two studies of one name (ignoring case) get their IDs",
+			[]*mapping.Directory{dir(&mapping.Study{ID: "S1", Name: "Demo"}, &mapping.Study{ID: "S2", Name: "DEMO"}), nil},
+			map[string]string{"S1": "Demo (S1)", "S2": "DEMO (S2)"}},
+	} {
+		if got := StudyLabels(tc.dirs...); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: got %q, want %q", tc.reason, got, tc.want)
+		}
+	}
+}

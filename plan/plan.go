@@ -197,6 +197,8 @@ type planner struct {
 	// siteLabels names the export's sites in changes as diff names them (diff.SiteLabels:
 	// the name, as the audit log does), by ID.
 	siteLabels map[string]string
+	// studyLabel names the study in changes as diff does (diff.StudyLabels).
+	studyLabel string
 }
 
 func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
@@ -204,7 +206,10 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
 		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
 		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
-		siteLabels: diff.SiteLabels(d),
+		siteLabels: diff.SiteLabels(d), studyLabel: study,
+	}
+	if n, ok := diff.StudyLabels(d)[study]; ok {
+		p.studyLabel = n
 	}
 	var prof mapping.Profile
 	if d.Source != nil {
@@ -515,7 +520,7 @@ func (p *planner) access(have, want []mapping.Assignment) []Change {
 		if n, ok := p.siteLabels[site]; ok {
 			site = n
 		}
-		where := diff.Label(mapping.Assignment{Study: p.study, Site: site, Environment: k.env})
+		where := diff.Label(mapping.Assignment{Study: p.studyLabel, Site: site, Environment: k.env})
 		old, new := g[0], g[1]
 		if len(old) == 0 || len(new) == 0 || !p.sameRoles(old, new) {
 			out = append(out, Change{Field: "role", Where: where, Old: roleNames(old), New: roleNames(new)})

@@ -442,3 +442,22 @@ func TestWrite(t *testing.T) {
 		t.Errorf("empty plan: %q", buf.String())
 	}
 }
+
+// TestPlanNamesStudy: a study the export names is labelled by its name in changes, as diff
+// and the audit log label it.
+func TestPlanNamesStudy(t *testing.T) {
+	d := existing(t)
+	for _, s := range d.Studies {
+		if s.ID == "DEMO-01" {
+			s.Name = "Demo Study One"
+		}
+	}
+	p := mustPlan(t, d, "Kim,Example,kim.example@site2.example.org,kexample,05-Jan-2026,,Site User,102,\n", plan.Options{})
+	if len(p.Actions) != 1 {
+		t.Fatalf("%d actions, want 1", len(p.Actions))
+	}
+	want := []plan.Change{{Field: "role", Where: "Demo Study One (Production)-South Demo Clinic", Old: "Investigator", New: "Site User"}}
+	if diff := cmp.Diff(want, p.Actions[0].Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+}
