@@ -76,6 +76,9 @@ func runCheck(e *env, args []string) int {
 	findings, err := validate.CheckAdminDataInputs(ins, validate.AdminDataOptions{
 		Values: *values,
 		Series: *series,
+		// The checker keeps no record (only strings, hashes and positions), so the reader
+		// recycles each record's memory for the next: TestCheckReuse in validate.
+		Read: odm.ReadOptions{Reuse: true},
 	})
 	if err != nil {
 		return fail(e, "check", err)

@@ -250,7 +250,7 @@ func readChecked(r io.Reader, opts odm.ReadOptions, maxTree int64) ([]byte, stri
 	}
 	// The reader checks the input (and its limits); its warnings are not listed, as in
 	// drain: the query runs over the XML, not the model they are about.
-	rd := odm.NewReader(io.TeeReader(r, sink), opts)
+	rd := odm.NewReader(io.TeeReader(r, sink), drainOptions(opts))
 	h, err := rd.Header()
 	if err != nil {
 		return nil, "", tooBig(err)
