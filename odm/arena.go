@@ -1,6 +1,6 @@
 package odm
 
-import "strings"
+import "unsafe"
 
 // The decoder keeps every value it reads in a record's own memory: the strings, attribute
 // lists, layout entries and small slices of one User (or Location, ...) are cut from a few
@@ -94,36 +94,37 @@ func (p *pool[T]) detach() {
 	p.all, p.buf, p.used = nil, nil, 0
 }
 
-// strPool hands out strings cut from one strings.Builder at a time: the builder only
-// appends, so the bytes of a string it returned never change.
+// strPool hands out strings cut from one byte array at a time. The array is only ever
+// appended to, never written twice, so the bytes of a string it returned never change (the
+// invariant strings.Builder rests on, without its per-call overhead).
 type strPool struct {
-	sb   strings.Builder
+	buf  []byte
 	used int
 	hint int
 }
 
 func (p *strPool) str(b []byte) string {
-	if len(b) == 0 {
+	n := len(b)
+	if n == 0 {
 		return ""
 	}
-	if len(b) > p.sb.Cap()-p.sb.Len() {
-		if len(b) >= strAlone {
-			p.used += len(b)
+	if n > cap(p.buf)-len(p.buf) {
+		if n >= strAlone {
+			p.used += n
 			return string(b)
 		}
-		p.sb = strings.Builder{} // the old array stays with the strings cut from it
-		p.sb.Grow(max(p.hint, p.used, len(b), 64))
+		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64)) // the old array stays with the strings cut from it
 	}
-	off := p.sb.Len()
-	p.sb.Write(b)
-	p.used += len(b)
-	return p.sb.String()[off:]
+	off := len(p.buf)
+	p.buf = append(p.buf, b...)
+	p.used += n
+	return unsafe.String(&p.buf[off], n)
 }
 
 func (p *strPool) cut() {
 	p.hint = min(p.used+p.used/8, strMaxHint)
 	p.used = 0
-	p.sb = strings.Builder{}
+	p.buf = nil
 }
 
 // arena is the record memory of a scanner.

@@ -89,7 +89,8 @@ func (s *scanner) checkText(sp *spec, k kidSpec, en entry, line, col int32) erro
 			return s.warn(ErrQuirk, WarnConsecutiveSpaces, k.name+" contains consecutive spaces", int(line), int(col))
 		}
 	case uEmails, uFaxes, uPhones:
-		if strings.TrimSpace(en.text) == "" {
+		// A value that begins with a printable ASCII character is not blank: most are.
+		if t := en.text; (t == "" || t[0] <= ' ' || t[0] >= 0x80) && strings.TrimSpace(t) == "" {
 			return s.warn(ErrQuirk, WarnEmptyElement, "empty "+k.name+" element", int(line), int(col))
 		}
 	}

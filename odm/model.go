@@ -70,6 +70,16 @@ func (s *spec) kidFrom(local string, from int) (kidSpec, int, bool) {
 	return kidSpec{}, -1, false
 }
 
+// attrIndex is the index in attrs of the attribute named space, local, or -1.
+func (s *spec) attrIndex(space, local string) int {
+	for i := range s.attrs {
+		if a := &s.attrs[i]; a.name == local && a.space == space {
+			return i
+		}
+	}
+	return -1
+}
+
 func (s *spec) attr(space, local string) (attrSpec, bool) {
 	for _, a := range s.attrs {
 		if a.name == local && a.space == space {
@@ -693,4 +703,19 @@ func (m *orgModel) manyNew(f int) model {
 		return v.model()
 	}
 	return nil
+}
+
+// kidBytes is kidFrom for a name as the XML scanner holds it.
+func (s *spec) kidBytes(local []byte, from int) (kidSpec, int, bool) {
+	for i := from; i < len(s.kids); i++ {
+		if s.kids[i].name == string(local) {
+			return s.kids[i], i, true
+		}
+	}
+	for i := 0; i < from && i < len(s.kids); i++ {
+		if s.kids[i].name == string(local) {
+			return s.kids[i], i, true
+		}
+	}
+	return kidSpec{}, -1, false
 }

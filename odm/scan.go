@@ -176,56 +176,81 @@ func (s *scanner) warn(err error, code WarningCode, msg string, line, col int) e
 // next returns the next token. It points into the scanner and is valid until the next
 // call: a caller that keeps a start tag copies it. Errors are positioned and sticky.
 func (s *scanner) next() (*token, error) {
+	k, err := s.raw()
+	if err != nil {
+		return nil, err
+	}
+	return s.fill(k, true), nil
+}
+
+// raw advances the XML scanner by one token without converting it: the typed decoder
+// handles the common tokens (white space, end tags, the start tags and text of standard
+// children) from the scanner's own view and calls fill only for the others.
+func (s *scanner) raw() (xmlscan.Kind, error) {
 	if s.err != nil {
-		return nil, s.err
+		return 0, s.err
 	}
 	k, err := s.xs.Next()
 	if err != nil {
-		return nil, s.tokenError(err)
+		return 0, s.tokenError(err)
 	}
-	// Positions are taken for what can be kept or warned about: not for end tags and
-	// white space, most of the tokens of a pretty-printed file (see xmlscan's Pos).
-	s.cur = token{}
+	return k, nil
+}
+
+// fill converts the scanner's current token of kind k into s.cur. Positions are taken
+// for what can be kept or warned about: not for end tags and white space, most of the
+// tokens of a pretty-printed file (see xmlscan's Pos), and for text only when textPos is
+// set (a caller that keeps no text positions and warns about none passes false).
+func (s *scanner) fill(k xmlscan.Kind, textPos bool) *token {
 	tk := &s.cur
-	if k != xmlscan.EndElement && k != xmlscan.Text {
-		tk.line, tk.col = s.xs.Pos()
-	}
 	switch k {
 	case xmlscan.StartElement:
-		tk.kind = tStart
+		line, col := s.xs.Pos()
 		n := s.xs.Name()
-		tk.name = Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}
-		if as := s.xs.Attrs(); len(as) > 0 {
-			// The attribute list and values are cut from the record's arena.
-			attrs := s.ar.attrs.take(len(as))
-			for i := range as {
-				a := &as[i]
-				attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: s.ar.strs.str(a.Value)}
-			}
-			tk.attrs = attrs
-		}
+		*tk = token{kind: tStart, name: Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}, line: line, col: col}
+		tk.attrs = s.attrs()
 	case xmlscan.EndElement:
-		tk.kind = tEnd
+		*tk = token{kind: tEnd}
 		s.empty = s.xs.Empty()
 	case xmlscan.Text:
-		tk.kind = tText
-		tk.data, tk.blank = s.str(s.xs.Data())
-		if !tk.blank {
+		data, blank := s.str(s.xs.Data())
+		*tk = token{kind: tText, data: data, blank: blank}
+		if !blank && textPos {
 			tk.line, tk.col = s.xs.Pos()
 		}
-	case xmlscan.CDATA:
-		tk.kind = tText
-		tk.data = s.ar.strs.str(s.xs.Data())
-		tk.cdata = true
-		tk.blank = isBlank(tk.data)
-	case xmlscan.Comment:
-		tk.kind, tk.other = tOther, &Comment{Data: s.ar.strs.str(s.xs.Data())}
-	case xmlscan.ProcInst:
-		tk.kind, tk.other = tOther, &ProcInst{Target: s.name(s.xs.Target()), Inst: string(s.xs.Data())}
-	case xmlscan.Doctype:
-		tk.kind, tk.other = tOther, &Directive{Data: string(s.xs.Data())}
+	default:
+		line, col := s.xs.Pos()
+		*tk = token{line: line, col: col}
+		switch k {
+		case xmlscan.CDATA:
+			tk.kind = tText
+			tk.data = s.ar.strs.str(s.xs.Data())
+			tk.cdata = true
+			tk.blank = isBlank(tk.data)
+		case xmlscan.Comment:
+			tk.kind, tk.other = tOther, &Comment{Data: s.ar.strs.str(s.xs.Data())}
+		case xmlscan.ProcInst:
+			tk.kind, tk.other = tOther, &ProcInst{Target: s.name(s.xs.Target()), Inst: string(s.xs.Data())}
+		case xmlscan.Doctype:
+			tk.kind, tk.other = tOther, &Directive{Data: string(s.xs.Data())}
+		}
 	}
-	return tk, nil
+	return tk
+}
+
+// attrs returns the attributes of the current start tag, cut from the record's arena
+// (nil when there are none).
+func (s *scanner) attrs() []Attr {
+	as := s.xs.Attrs()
+	if len(as) == 0 {
+		return nil
+	}
+	attrs := s.ar.attrs.take(len(as))
+	for i := range as {
+		a := &as[i]
+		attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: s.ar.strs.str(a.Value)}
+	}
+	return attrs
 }
 
 // name returns b as a string shared by every occurrence: a file has few distinct names.
@@ -257,14 +282,8 @@ const indents = "\n                                                             
 // repeat (indentation), which are most of the text tokens of a pretty-printed export. It
 // also reports whether the text is white space only.
 func (s *scanner) str(b []byte) (string, bool) {
-	if len(b) > 0 && len(b) <= len(indents) && b[0] == '\n' {
-		i := 1
-		for i < len(b) && b[i] == ' ' {
-			i++
-		}
-		if i == len(b) {
-			return indents[:len(b)], true
-		}
+	if n := len(b); n > 0 && n <= len(indents) && b[0] == '\n' && string(b) == indents[:n] {
+		return indents[:n], true
 	}
 	if len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\r' || b[0] == '\t') {
 		if len(b) <= 64 {
@@ -339,16 +358,20 @@ func (s *scanner) wasEmpty() bool { return s.empty }
 func (s *scanner) readRaw(e *Element) error {
 	first := true
 	for {
-		tk, err := s.next()
+		k, err := s.raw()
 		if err != nil {
 			return err
 		}
-		switch tk.kind {
-		case tEnd:
-			if first && s.wasEmpty() {
+		if k == xmlscan.EndElement {
+			s.empty = s.xs.Empty()
+			if first && s.empty {
 				e.Empty = true
 			}
 			return nil
+		}
+		// Text nodes keep no position.
+		tk := s.fill(k, false)
+		switch tk.kind {
 		case tStart:
 			c := s.element(tk)
 			if err := s.readRaw(c); err != nil {
@@ -379,24 +402,27 @@ func (s *scanner) readRawToken(tk *token) (*Element, error) {
 func (s *scanner) skip() error {
 	depth := 1
 	for depth > 0 {
-		tk, err := s.next()
+		k, err := s.raw()
 		if err != nil {
 			return err
 		}
-		switch tk.kind {
-		case tEnd:
+		switch k {
+		case xmlscan.EndElement:
 			depth--
-		case tStart:
+		case xmlscan.StartElement:
 			depth++
 		}
 	}
+	s.empty = s.xs.Empty()
 	return nil
 }
 
-// readTyped fills m from the element whose start tag is start.
+// readTyped fills m from the element whose start tag is tk0. The loop looks at the common
+// tokens in the XML scanner's own view (white space, end tags, start tags of standard
+// children) and converts only the others into a token (fill).
 func (s *scanner) readTyped(m model, tk0 *token) error {
-	start := *tk0 // the scanner reuses *tk0 for the next token
-	if err := s.readAttrs(m, &start); err != nil {
+	// readAttrs reads *tk0 before the scanner moves on, so it needs no copy.
+	if err := s.readAttrs(m, tk0); err != nil {
 		return err
 	}
 	x := m.ext()
@@ -420,17 +446,17 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 	first := true
 	ws := ""
 	var text strings.Builder
+	var st token // the start tag of a standard child, built without fill
 	for {
-		tk, err := s.next()
+		// s.raw by hand (not inlined): the typed decoder returns on any error, so the
+		// sticky s.err need not be checked here.
+		xk, err := s.xs.Next()
 		if err != nil {
-			return err
+			return s.tokenError(err)
 		}
-		if len(lay) >= s.maxNodes && tk.kind != tEnd {
-			return s.tooManyNodes(sp.name)
-		}
-		switch tk.kind {
-		case tEnd:
-			if first && s.wasEmpty() {
+		if xk == xmlscan.EndElement {
+			s.empty = s.xs.Empty()
+			if first && s.empty {
 				src.empty = true
 			}
 			if sp.text {
@@ -455,6 +481,45 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 				s.ar.cut()
 			}
 			return err
+		}
+		if len(lay) >= s.maxNodes {
+			return s.tooManyNodes(sp.name)
+		}
+		first = false
+		var tk *token
+		var k kidSpec
+		var ki int
+		ok := false
+		switch xk {
+		case xmlscan.Text:
+			// White space between children, most of the tokens: kept as the next
+			// child's ws without a token.
+			if d, ok := s.blank(s.xs.Data()); ok && !sp.text {
+				if ws == "" {
+					ws = d // the usual single run: no concatenation call
+				} else {
+					ws += d
+				}
+				continue
+			}
+		case xmlscan.StartElement:
+			// A child in the ODM namespace without prefix, by its name as written: its
+			// name string is the content model's, no interning needed.
+			if n := s.xs.Name(); n.Space == s.odmNS && len(n.Prefix) == 0 {
+				if k, ki, ok = sp.kidBytes(n.Local, lastKi); ok {
+					line, col := s.xs.Pos()
+					st = token{kind: tStart, name: Name{Space: n.Space, Local: k.name}, attrs: s.attrs(), line: line, col: col}
+					tk = &st
+				}
+			}
+		}
+		if tk == nil {
+			tk = s.fill(xk, true)
+			if tk.kind == tStart {
+				k, ki, ok = sp.kidFrom(tk.name.Local, lastKi)
+			}
+		}
+		switch tk.kind {
 		case tText:
 			switch {
 			case sp.text:
@@ -463,7 +528,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 				ws = ""
 			case tk.blank && !tk.cdata:
 				if ws == "" {
-					ws = tk.data // the usual single run: no concatenation call
+					ws = tk.data
 				} else {
 					ws += tk.data
 				}
@@ -478,7 +543,6 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			lay = s.addExt(x, lay, ws, tk.other, std)
 			ws = ""
 		case tStart:
-			k, ki, ok := sp.kidFrom(tk.name.Local, lastKi)
 			if ok {
 				lastKi = ki
 			}
@@ -511,6 +575,10 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			line, col := int32(tk.line), int32(tk.col)
 			switch k.kind {
 			case kText, kTexts:
+				if tk == &s.cur {
+					st = s.cur // readText reads on: the scanner reuses s.cur
+					tk = &st
+				}
 				en, err := s.readText(tk)
 				if err != nil {
 					return err
@@ -558,7 +626,6 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			}
 			ws = ""
 		}
-		first = false
 	}
 }
 
@@ -572,82 +639,131 @@ func (s *scanner) addExt(x *Ext, lay []entry, ws string, n Node, std int) []entr
 	return append(lay, entry{kind: eExt, ws: ws, node: n, item: int32(std)})
 }
 
-// readText reads a text-only element. Mixed content (comments, CDATA or elements inside)
-// is kept whole in entry.node; the text value is the concatenated character data.
-func (s *scanner) readText(tk0 *token) (entry, error) {
-	start := *tk0 // the scanner reuses *tk0 for the next token
+// blank returns b as a string when it is white space only: an indentation run from a
+// constant without a look at each byte, others as str does.
+func (s *scanner) blank(b []byte) (string, bool) {
+	if n := len(b); n > 0 && n <= len(indents) && b[0] == '\n' && string(b) == indents[:n] {
+		return indents[:n], true
+	}
+	if !isBlankBytes(b) {
+		return "", false
+	}
+	d, _ := s.str(b)
+	return d, true
+}
+
+// isBlankBytes is isBlank of character data as the scanner holds it.
+func isBlankBytes(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// textAcc accumulates the character data of a text-only element. Almost every text child
+// has one run of text: it is kept in one, and a slice is built only for the rare split or
+// mixed content.
+type textAcc struct {
+	one   string
+	parts []string
+	n     int
+}
+
+func (a *textAcc) add(p string) {
+	switch a.n {
+	case 0:
+		a.one = p
+	case 1:
+		a.parts = append(a.parts, a.one, p)
+	default:
+		a.parts = append(a.parts, p)
+	}
+	a.n++
+}
+
+func (a *textAcc) text() string {
+	switch a.n {
+	case 0:
+		return ""
+	case 1:
+		return a.one
+	}
+	return strings.Join(a.parts, "")
+}
+
+// mixed turns en into a text child kept whole (its element with the content read so far
+// as text nodes) and returns that element.
+func (s *scanner) mixed(en *entry, start *token, acc *textAcc) *Element {
+	if !en.mixed {
+		el, _ := en.node.(*Element)
+		if el == nil {
+			el = s.element(start)
+		}
+		switch acc.n {
+		case 1:
+			el.Children = append(el.Children, &Text{Data: acc.one})
+		default:
+			for _, p := range acc.parts {
+				el.Children = append(el.Children, &Text{Data: p})
+			}
+		}
+		en.node, en.mixed = el, true
+	}
+	return en.node.(*Element)
+}
+
+// readText reads a text-only element whose start tag is start (which must stay valid:
+// not the scanner's s.cur). Mixed content (comments, CDATA or elements inside) is kept
+// whole in entry.node; the text value is the concatenated character data.
+func (s *scanner) readText(start *token) (entry, error) {
 	en := entry{kind: eField}
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
-		en.node = s.element(&start)
+		en.node = s.element(start)
 	}
-	// Almost every text child has one run of text: keep it in one, and only build a
-	// slice for the rare split or mixed content.
-	var one string
-	var parts []string
-	n := 0
-	add := func(p string) {
-		switch n {
-		case 0:
-			one = p
-		case 1:
-			parts = append(parts, one, p)
-		default:
-			parts = append(parts, p)
-		}
-		n++
-	}
-	mixed := func() *Element {
-		if !en.mixed {
-			el, _ := en.node.(*Element)
-			if el == nil {
-				el = s.element(&start)
-			}
-			switch n {
-			case 1:
-				el.Children = append(el.Children, &Text{Data: one})
-			default:
-				for _, p := range parts {
-					el.Children = append(el.Children, &Text{Data: p})
-				}
-			}
-			en.node, en.mixed = el, true
-		}
-		return en.node.(*Element)
-	}
+	var acc textAcc
 	first := true
 	nodes := 0
 	for {
-		tk, err := s.next()
+		xk, err := s.xs.Next() // s.raw by hand, as in readTyped
 		if err != nil {
-			return en, err
+			return en, s.tokenError(err)
 		}
-		if nodes++; nodes > s.maxNodes && tk.kind != tEnd {
-			return en, s.tooManyNodes(start.name.Local)
-		}
-		switch tk.kind {
-		case tEnd:
-			if first && s.wasEmpty() {
+		if xk == xmlscan.EndElement {
+			s.empty = s.xs.Empty()
+			if first && s.empty {
 				en.empty = true
 			}
-			switch n {
-			case 0:
-			case 1:
-				en.text = one
-			default:
-				en.text = strings.Join(parts, "")
-			}
+			en.text = acc.text()
 			if en.mixed {
 				en.node.(*Element).Empty = en.empty
 			}
 			return en, nil
+		}
+		if nodes++; nodes > s.maxNodes {
+			return en, s.tooManyNodes(start.name.Local)
+		}
+		first = false
+		if xk == xmlscan.Text && !en.mixed {
+			// The value itself, the common case: no token.
+			d, _ := s.str(s.xs.Data())
+			acc.add(d)
+			continue
+		}
+		// Text positions are not kept here.
+		tk := s.fill(xk, false)
+		switch tk.kind {
 		case tText:
 			if tk.cdata || en.mixed {
-				el := mixed()
+				el := s.mixed(&en, start, &acc)
 				el.Children = append(el.Children, tk.textNode())
 			}
-			add(tk.data)
+			acc.add(tk.data)
 		case tStart:
-			el := mixed()
+			el := s.mixed(&en, start, &acc)
 			c, err := s.readRawToken(tk)
 			if err != nil {
 				return en, err
@@ -657,10 +773,9 @@ func (s *scanner) readText(tk0 *token) (entry, error) {
 				return en, err
 			}
 		default:
-			el := mixed()
+			el := s.mixed(&en, start, &acc)
 			el.Children = append(el.Children, tk.other)
 		}
-		first = false
 	}
 }
 
@@ -673,16 +788,23 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	*x.src = source{sp: sp, name: start.name, attrs: start.attrs}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
-	// instead of copying them for every record.
+	// instead of copying them for every record. The content model's attribute of each
+	// is looked up once (idx, for the usual short lists).
+	var idx [16]int8
 	share, seenExt := true, false
-	for _, a := range start.attrs {
-		_, std := sp.attr(a.Space, a.Local)
-		std = std && !a.IsNamespaceDecl()
-		if std && seenExt {
-			share = false
-			break
+	for i := range start.attrs {
+		a := &start.attrs[i]
+		j := sp.attrIndex(a.Space, a.Local)
+		if j >= 0 && a.IsNamespaceDecl() {
+			j = -1
 		}
-		seenExt = seenExt || !std
+		if i < len(idx) {
+			idx[i] = int8(j)
+		}
+		if j >= 0 && seenExt {
+			share = false
+		}
+		seenExt = seenExt || j < 0
 	}
 	if !share {
 		if n := len(start.attrs) - len(sp.attrs); n > 0 && x.Attrs == nil {
@@ -690,10 +812,18 @@ func (s *scanner) readAttrs(m model, start *token) error {
 		}
 	}
 	first := -1
-	for i, a := range start.attrs {
-		if as, ok := sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
+	for i := range start.attrs {
+		a := &start.attrs[i]
+		j := -1
+		if i < len(idx) {
+			j = int(idx[i])
+		} else if j = sp.attrIndex(a.Space, a.Local); j >= 0 && a.IsNamespaceDecl() {
+			j = -1
+		}
+		if j >= 0 {
+			as := &sp.attrs[j]
 			*m.attrPtr(as.field) = a.Value
-			if as.oid && a.Value != strings.TrimSpace(a.Value) {
+			if as.oid && hasOuterSpace(a.Value) {
 				if err := s.warn(ErrQuirk, WarnOIDWhitespace, sp.name+"/@"+a.Local+" has leading or trailing white space", start.line, start.col); err != nil {
 					return err
 				}
@@ -715,7 +845,7 @@ func (s *scanner) readAttrs(m model, start *token) error {
 				x.Attrs = start.attrs[i:len(start.attrs):len(start.attrs)]
 			}
 		} else {
-			x.Attrs = append(x.Attrs, a)
+			x.Attrs = append(x.Attrs, *a)
 		}
 		if a.Space == "" || a.Space == s.odmNS {
 			if err := s.warn(ErrUnknown, WarnUnknownAttribute, "attribute "+a.Local+" is not defined on "+sp.name, start.line, start.col); err != nil {
@@ -724,4 +854,13 @@ func (s *scanner) readAttrs(m model, start *token) error {
 		}
 	}
 	return nil
+}
+
+// hasOuterSpace reports whether v != strings.TrimSpace(v), answering the usual value that
+// begins and ends with a printable ASCII character without the Unicode look-up.
+func hasOuterSpace(v string) bool {
+	if n := len(v); n > 0 && v[0] > ' ' && v[0] < 0x80 && v[n-1] > ' ' && v[n-1] < 0x80 {
+		return false
+	}
+	return v != strings.TrimSpace(v)
 }
