@@ -5,10 +5,12 @@ import "unicode/utf8"
 // Byte classes, one table per context, so that the hot loops test one table entry per
 // byte and leave the loop only at a byte that needs a decision.
 var (
-	// textStop: bytes that end a plain run of character data.
+	// textStop: bytes that end a plain run of character data (a line feed is counted).
 	textStop [256]bool
 	// attrStop: bytes that need a look inside a quoted attribute value.
 	attrStop [256]bool
+	// attrStopDQ, attrStopSQ: attrStop and the quote that ends the value.
+	attrStopDQ, attrStopSQ [256]bool
 	// plainStop: bytes that need a look in comments, PIs, CDATA and DOCTYPE bodies.
 	plainStop [256]bool
 	// nameFast: ASCII bytes allowed inside a name, colon excepted; the colon and non-ASCII
@@ -24,8 +26,10 @@ func init() {
 	for c := 0; c < 256; c++ {
 		ctl := c < 0x20 && c != '\t' && c != '\n' && c != '\r'
 		hi := c >= 0x80
-		textStop[c] = ctl || hi || c == '<' || c == '&' || c == '\r' || c == ']'
+		textStop[c] = ctl || hi || c == '<' || c == '&' || c == '\r' || c == ']' || c == '\n'
 		attrStop[c] = ctl || hi || c == '<' || c == '&' || c == '\t' || c == '\n' || c == '\r'
+		attrStopDQ[c] = attrStop[c] || c == '"'
+		attrStopSQ[c] = attrStop[c] || c == '\''
 		plainStop[c] = ctl || hi
 		nameFirst[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 		nameFast[c] = nameFirst[c] || '0' <= c && c <= '9' || c == '.' || c == '-'

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"unicode/utf8"
 )
 
@@ -89,10 +90,10 @@ type binding struct {
 }
 
 type frame struct {
-	nameEnd int    // end of the element's qualified name in Scanner.names
-	nsMark  int    // length of Scanner.ns before the element's declarations
-	colon   int    // index of the colon in the qualified name, -1 if none
-	space   string // the element's namespace URI, resolved at its start tag
+	nameStart, nameEnd int    // the element's qualified name in Scanner.names
+	colon              int    // index of the colon in the qualified name, -1 if none
+	nsMark             int    // length of Scanner.ns before the element's declarations
+	space              string // the element's namespace URI, resolved at its start tag
 }
 
 type docState uint8
@@ -124,43 +125,57 @@ type Scanner struct {
 	eof      bool
 	total    int64
 
-	// Line counting: bytes before counted (an input offset) have been counted.
-	counted   int64
+	// Line counting: line and lineStart (the input offset of its first byte) hold for
+	// buf[pos], counted as the tokens are read (every line feed of a token is seen by the
+	// lexer anyway), so that a position costs nothing when it is asked for.
 	line      int
 	lineStart int64
 
 	// The current token.
-	kind      Kind
-	tokStart  int
-	tokLine   int
-	tokCol    int
-	posSet    bool // tokLine and tokCol are the current token's (Pos counts lines lazily)
-	name      Name
-	attrs     []Attr
-	data      []byte
-	target    []byte
-	empty     bool
-	pending   bool // an end token for <x/> is due
-	dec       []byte
-	decSpans  [][2]int32 // decoded attribute values: their span in dec, start -1 when raw
-	rawQNames []int32    // per attribute: end of prefix (colon index) relative to name start, -1 if none
-	nsAttrs   int        // attributes of the current tag whose name begins with "xmlns"
-	pfxAttrs  int        // attributes of the current tag with a prefix
+	kind     Kind
+	tokStart int
+	tokLine  int   // line and lineStart at tokStart
+	tokLS    int64 // (restored when a token is read again with more input)
+	name     Name
+	attrs    []Attr
+	data     []byte
+	target   []byte
+	empty    bool
+	pending  bool // an end token for <x/> is due
+	dec      []byte
+	nsAttrs  int // attributes of the current tag whose name begins with "xmlns"
+	pfxAttrs int // attributes of the current tag with a prefix
 
-	state    docState
-	doctype  bool
-	names    []byte // qualified names of open elements, concatenated
-	stack    []frame
-	ns       []binding
-	intern   map[string]string
-	dupSet   map[uint64]int32
-	err      error
-	consumed bool // the current token's bytes have been consumed
+	// The limits of opts, math.MaxInt for none.
+	maxDepth, maxAttrs, maxToken int
+
+	state   docState
+	doctype bool
+	names   []byte // qualified names of open elements, concatenated
+	stack   []frame
+	ns      []binding
+	// Look-ups of the default namespace and of the prefix used last, valid while nsGen,
+	// counting the changes of ns, is the one they were taken at.
+	nsGen          uint32
+	defGen, pfxGen uint32
+	defURI, pfxURI string
+	pfxKey         string
+	intern         map[string]string
+	dupSet         map[uint64]int32
+	err            error
+	consumed       bool // the current token's bytes have been consumed
 }
 
 // New returns a scanner of the UTF-8 input r.
 func New(r io.Reader, opts Options) *Scanner {
-	return &Scanner{r: r, opts: opts, line: 1, intern: make(map[string]string)}
+	lim := func(n int) int {
+		if n <= 0 {
+			return math.MaxInt
+		}
+		return n
+	}
+	return &Scanner{r: r, opts: opts, line: 1, tokLine: 1, intern: make(map[string]string),
+		maxDepth: lim(opts.MaxDepth), maxAttrs: lim(opts.MaxAttrs), maxToken: lim(opts.MaxTokenBytes)}
 }
 
 // Name returns the name of the current StartElement or EndElement.
@@ -176,17 +191,8 @@ func (s *Scanner) Data() []byte { return s.data }
 func (s *Scanner) Target() []byte { return s.target }
 
 // Pos returns the line and column (1-based, in bytes) where the current token starts.
-//
-// Lines are counted when a position is asked for (or the buffer is about to drop bytes), not
-// for every token: a caller that needs the position of start tags only does not pay for
-// counting at the others.
 func (s *Scanner) Pos() (line, col int) {
-	if !s.posSet {
-		s.countTo(s.tokStart)
-		s.tokLine, s.tokCol = s.line, int(s.base+int64(s.tokStart)-s.lineStart)+1
-		s.posSet = true
-	}
-	return s.tokLine, s.tokCol
+	return s.tokLine, int(s.base+int64(s.tokStart)-s.tokLS) + 1
 }
 
 // Empty reports, for an EndElement, whether the element was written as <x/>.
@@ -213,10 +219,10 @@ func (s *Scanner) Next() (Kind, error) {
 	}
 	s.empty = false
 	s.tokStart = s.pos
-	s.posSet = false
+	s.tokLine, s.tokLS = s.line, s.lineStart
 	for {
 		k, err := s.lex()
-		if err == nil && s.opts.MaxTokenBytes > 0 && s.pos-s.tokStart > s.opts.MaxTokenBytes {
+		if err == nil && s.pos-s.tokStart > s.maxToken {
 			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
 		}
 		if err == nil {
@@ -227,6 +233,8 @@ func (s *Scanner) Next() (Kind, error) {
 			s.err = err
 			return 0, err
 		}
+		// The token is read again from its start: so are its line feeds.
+		s.line, s.lineStart = s.tokLine, s.tokLS
 		if err := s.more(); err != nil {
 			if err == io.EOF {
 				err = s.atEOF()
@@ -262,7 +270,6 @@ func (s *Scanner) more() error {
 		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
 	}
 	if s.pos > 0 {
-		s.countTo(s.pos) // the bytes before pos are dropped: count their lines first
 		copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.end -= s.pos
@@ -307,39 +314,20 @@ func (s *Scanner) more() error {
 	return nil // at the end of input, lex decides once more with s.eof set
 }
 
-// countTo advances line counting to buf[i].
-func (s *Scanner) countTo(i int) {
-	from := int(s.counted - s.base)
-	if from >= i {
-		return
-	}
-	// Most tokens hold no line feed or just one (indentation): two searches answer them.
-	k := bytes.IndexByte(s.buf[from:i], '\n')
-	if k < 0 {
-		s.counted = s.base + int64(i)
-		return
-	}
-	from += k + 1
-	s.line++
-	s.lineStart = s.base + int64(from)
-	if from == i {
-		s.counted = s.base + int64(i)
-		return
-	}
-	seg := s.buf[from:i]
+// countLines counts the line feeds of buf[from:to], a part of the current token.
+func (s *Scanner) countLines(from, to int) {
+	seg := s.buf[from:to]
 	if n := bytes.Count(seg, nl); n > 0 {
 		s.line += n
 		s.lineStart = s.base + int64(from+bytes.LastIndexByte(seg, '\n')+1)
 	}
-	s.counted = s.base + int64(i)
 }
 
 var nl = []byte{'\n'}
 
 // errAt returns an error positioned at buf[i] (inside or at the end of the current token).
 func (s *Scanner) errAt(i int, err error, msg string) error {
-	s.Pos()
-	line, start := s.tokLine, s.lineStart
+	line, start := s.tokLine, s.tokLS
 	from := s.tokStart
 	if i > s.end {
 		i = s.end
@@ -379,10 +367,32 @@ func (s *Scanner) lex() (Kind, error) {
 
 func (s *Scanner) finish(i int) { s.pos = i }
 
+// finishCount ends a token whose line feeds have not been counted yet.
+func (s *Scanner) finishCount(i int) {
+	s.countLines(s.pos, i)
+	s.pos = i
+}
+
 // lexText reads character data up to the next '<' or the end of input.
 func (s *Scanner) lexText() (Kind, error) {
 	b := s.buf[:s.end]
 	i := s.pos
+	if b[i] == '\n' {
+		// Indentation, a line feed and spaces before markup, is most of the text tokens
+		// of a pretty-printed file.
+		i++
+		for i < len(b) && b[i] == ' ' {
+			i++
+		}
+		if i < len(b) && b[i] == '<' {
+			s.line++
+			s.lineStart = s.base + int64(s.pos+1)
+			s.data = b[s.pos:i]
+			s.pos = i
+			return Text, nil
+		}
+		i = s.pos
+	}
 	decode := false
 	for {
 		for i < len(b) && !textStop[b[i]] {
@@ -399,6 +409,10 @@ func (s *Scanner) lexText() (Kind, error) {
 			break
 		}
 		switch {
+		case c == '\n':
+			i++
+			s.line++
+			s.lineStart = s.base + int64(i)
 		case c == '&':
 			j, _, err := s.reference(b, i)
 			if err != nil {
@@ -638,24 +652,64 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// asciiName is scanName's fast path: an ASCII name, each part starting as a name must,
+// at most one colon, ended by an ASCII byte that cannot continue it. It returns the index
+// after the name and of its colon (-1 if none), or end -1 for anything else, which
+// scanName then reads (and reports) in full.
+func asciiName(b []byte, i int) (end, colon int) {
+	if i >= len(b) || !nameFirst[b[i]] {
+		return -1, -1
+	}
+	colon = -1
+	for {
+		i++
+		for i < len(b) && nameFast[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			return -1, -1
+		}
+		if b[i] != ':' {
+			break
+		}
+		if colon >= 0 || i+1 >= len(b) || !nameFirst[b[i+1]] {
+			return -1, -1
+		}
+		colon = i
+		i++
+	}
+	if b[i] >= 0x80 {
+		return -1, -1
+	}
+	return i, colon
+}
+
 // lexStart reads a start tag.
 func (s *Scanner) lexStart() (Kind, error) {
 	b := s.buf[:s.end]
-	i := s.pos + 1
-	nameStart := i
-	i, colon, err := s.scanName(b, i)
-	if err != nil {
-		return 0, err
+	nameStart := s.pos + 1
+	i, colon := asciiName(b, nameStart)
+	if i < 0 {
+		var err error
+		if i, colon, err = s.scanName(b, nameStart); err != nil {
+			return 0, err
+		}
 	}
 	nameEnd := i
 	s.attrs = s.attrs[:0]
-	s.decSpans = s.decSpans[:0]
-	s.rawQNames = s.rawQNames[:0]
 	s.nsAttrs, s.pfxAttrs = 0, 0
 	s.dec = s.dec[:0]
 	empty := false
+	nl := false // the tag may hold a line feed (in white space other than one space, or a value)
 	for {
-		j := skipSpace(b, i)
+		j := i
+		if j < len(b) && b[j] == ' ' {
+			j++
+		}
+		if j < len(b) && spaceByte[b[j]] {
+			j = skipSpace(b, j)
+			nl = true
+		}
 		if j >= len(b) {
 			return 0, errMore
 		}
@@ -678,108 +732,104 @@ func (s *Scanner) lexStart() (Kind, error) {
 		if j == i {
 			return 0, s.errAt(j, ErrSyntax, "white space is required before an attribute")
 		}
-		if s.opts.MaxAttrs > 0 && len(s.attrs) >= s.opts.MaxAttrs {
+		if len(s.attrs) >= s.maxAttrs {
 			return 0, s.errAt(j, ErrTokenTooLarge, "an element has more attributes than the limit")
 		}
 		an := j
-		j, acolon, err := s.scanName(b, j)
-		if err != nil {
-			return 0, err
+		j, acolon := asciiName(b, an)
+		if j < 0 {
+			var err error
+			if j, acolon, err = s.scanName(b, an); err != nil {
+				return 0, err
+			}
 		}
 		aEnd := j
-		j = skipSpace(b, j)
-		if j >= len(b) {
-			return 0, errMore
+		if j < len(b) && b[j] == '=' {
+			j++
+		} else {
+			j = skipSpace(b, j)
+			nl = true
+			if j >= len(b) {
+				return 0, errMore
+			}
+			if b[j] != '=' {
+				return 0, s.errAt(j, ErrSyntax, "an attribute name without =")
+			}
+			j++
 		}
-		if b[j] != '=' {
-			return 0, s.errAt(j, ErrSyntax, "an attribute name without =")
+		if j < len(b) && spaceByte[b[j]] {
+			j = skipSpace(b, j)
+			nl = true
 		}
-		j = skipSpace(b, j+1)
 		if j >= len(b) {
 			return 0, errMore
 		}
 		q := b[j]
-		if q != '"' && q != '\'' {
-			return 0, s.errAt(j, ErrSyntax, "an attribute value must be quoted")
-		}
 		vs := j + 1
-		k := bytes.IndexByte(b[vs:], q)
-		if k < 0 {
+		// One pass to the closing quote over the plain bytes of the value; anything else
+		// (a reference, white space to normalize, a bad or non-ASCII byte) is read by
+		// the full pass below.
+		stop := &attrStopDQ
+		if q != '"' {
+			if q != '\'' {
+				return 0, s.errAt(j, ErrSyntax, "an attribute value must be quoted")
+			}
+			stop = &attrStopSQ
+		}
+		v := vs
+		for v < len(b) && !stop[b[v]] {
+			v++
+		}
+		if v >= len(b) {
 			return 0, errMore
 		}
-		ve := vs + k
+		ve := v
 		decode := false
-		for v := vs; v < ve; {
-			for v < ve && !attrStop[b[v]] {
-				v++
+		if b[v] != q {
+			k := bytes.IndexByte(b[v:], q)
+			if k < 0 {
+				return 0, errMore
 			}
-			if v == ve {
-				break
-			}
-			switch c := b[v]; {
-			case c == '<':
-				return 0, s.errAt(v, ErrSyntax, "< is not allowed in an attribute value")
-			case c == '&':
-				save := s.eof
-				s.eof = true // the value is complete: a reference cannot continue past it
-				nv, _, err := s.reference(b[:ve], v)
-				s.eof = save
-				if err != nil {
-					return 0, err
-				}
-				v = nv
-				decode = true
-			case c == '\t' || c == '\n' || c == '\r':
-				v++
-				decode = true
-			case c < 0x80:
-				return 0, s.errAt(v, ErrEncoding, "a control character is not allowed in XML")
-			default:
-				r, n := utf8.DecodeRune(b[v:ve])
-				if r == utf8.RuneError && n == 1 {
-					return 0, s.errAt(v, ErrEncoding, "invalid UTF-8")
-				}
-				if !isChar(r) {
-					return 0, s.errAt(v, ErrEncoding, "a character XML does not allow")
-				}
-				v += n
+			ve = v + k
+			nl = true
+			var err error
+			if decode, err = s.checkValue(b, v, ve); err != nil {
+				return 0, err
 			}
 		}
-		a := Attr{Raw: b[vs:ve], Value: b[vs:ve], Quote: q}
-		a.Local = b[an:aEnd]
-		span := [2]int32{-1, -1}
+		n := len(s.attrs)
+		if n < cap(s.attrs) {
+			s.attrs = s.attrs[:n+1]
+		} else {
+			s.attrs = append(s.attrs, Attr{})
+		}
+		a := &s.attrs[n]
+		a.Space = ""
+		a.Raw = b[vs:ve]
+		a.Value = a.Raw
+		a.Quote = q
 		if decode {
-			span[0] = int32(len(s.dec))
+			// A later value may move s.dec; this one keeps the bytes it points to.
+			d := len(s.dec)
 			s.dec = decodeInto(s.dec, a.Raw, true)
-			span[1] = int32(len(s.dec))
+			a.Value = s.dec[d:len(s.dec):len(s.dec)]
 		}
-		s.decSpans = append(s.decSpans, span)
-		rc := int32(-1)
 		if acolon >= 0 {
-			rc = int32(acolon - an)
+			a.Prefix, a.Local = b[an:acolon], b[acolon+1:aEnd]
 			s.pfxAttrs++
+		} else {
+			a.Prefix, a.Local = nil, b[an:aEnd]
 		}
 		if aEnd-an >= 5 && string(b[an:an+5]) == "xmlns" {
 			s.nsAttrs++
 		}
-		s.rawQNames = append(s.rawQNames, rc)
-		s.attrs = append(s.attrs, a)
 		i = ve + 1
 	}
 	// The tag is complete: from here on nothing asks for more input.
-	for ai := range s.attrs {
-		a := &s.attrs[ai]
-		if sp := s.decSpans[ai]; sp[0] >= 0 {
-			a.Value = s.dec[sp[0]:sp[1]:sp[1]]
-		}
-		if c := s.rawQNames[ai]; c >= 0 {
-			a.Prefix, a.Local = a.Local[:c], a.Local[c+1:]
-		}
-	}
 	if s.state == sEpilog {
 		return 0, s.errAt(s.pos, ErrSyntax, "a second root element")
 	}
-	if s.opts.MaxDepth > 0 && len(s.stack) >= s.opts.MaxDepth {
+	if len(s.stack) >= s.maxDepth {
 		return 0, s.errAt(s.pos, ErrDepth, "elements nest deeper than the limit")
 	}
 	if err := s.pushElement(b[nameStart:nameEnd], colon-nameStart); err != nil {
@@ -787,8 +837,53 @@ func (s *Scanner) lexStart() (Kind, error) {
 	}
 	s.state = sRoot
 	s.pending = empty
-	s.finish(i)
+	if nl {
+		s.countLines(s.pos, i)
+	}
+	s.pos = i
 	return StartElement, nil
+}
+
+// checkValue checks the attribute value bytes b[v:ve] and reports whether the value needs
+// decoding (references, or white space that normalization turns into spaces).
+func (s *Scanner) checkValue(b []byte, v, ve int) (decode bool, err error) {
+	for v < ve {
+		for v < ve && !attrStop[b[v]] {
+			v++
+		}
+		if v == ve {
+			break
+		}
+		switch c := b[v]; {
+		case c == '<':
+			return false, s.errAt(v, ErrSyntax, "< is not allowed in an attribute value")
+		case c == '&':
+			save := s.eof
+			s.eof = true // the value is complete: a reference cannot continue past it
+			nv, _, err := s.reference(b[:ve], v)
+			s.eof = save
+			if err != nil {
+				return false, err
+			}
+			v = nv
+			decode = true
+		case c == '\t' || c == '\n' || c == '\r':
+			v++
+			decode = true
+		case c < 0x80:
+			return false, s.errAt(v, ErrEncoding, "a control character is not allowed in XML")
+		default:
+			r, n := utf8.DecodeRune(b[v:ve])
+			if r == utf8.RuneError && n == 1 {
+				return false, s.errAt(v, ErrEncoding, "invalid UTF-8")
+			}
+			if !isChar(r) {
+				return false, s.errAt(v, ErrEncoding, "a character XML does not allow")
+			}
+			v += n
+		}
+	}
+	return decode, nil
 }
 
 // pushElement declares the namespaces of the start tag just read, resolves its names,
@@ -808,15 +903,19 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 	if !ok {
 		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
 	}
-	s.stack = append(s.stack, frame{nameEnd: len(s.names) + len(qname), nsMark: mark, colon: colon, space: space})
+	start := len(s.names)
 	s.names = append(s.names, qname...)
+	s.stack = append(s.stack, frame{nameStart: start, nameEnd: len(s.names), nsMark: mark, colon: colon, space: space})
 	s.name.Space = space
 	if s.pfxAttrs > 0 {
 		if err := s.resolveAttrs(); err != nil {
 			return err
 		}
 	}
-	return s.checkUnique()
+	if len(s.attrs) > 1 {
+		return s.checkUnique()
+	}
+	return nil
 }
 
 // resolveAttrs sets the namespace of the current tag's prefixed attributes.
@@ -849,6 +948,7 @@ func (s *Scanner) declare() error {
 				return s.errAt(s.pos, ErrSyntax, "a reserved namespace cannot be the default namespace")
 			}
 			s.ns = append(s.ns, binding{"", s.internStr(a.Value)})
+			s.nsGen++
 			a.Space = NSXMLNS
 		case string(a.Prefix) == "xmlns":
 			p := string(a.Local)
@@ -864,6 +964,7 @@ func (s *Scanner) declare() error {
 				return s.errAt(s.pos, ErrSyntax, "a prefix cannot be bound to an empty namespace")
 			}
 			s.ns = append(s.ns, binding{s.internStr(a.Local), s.internStr(a.Value)})
+			s.nsGen++
 			a.Space = NSXMLNS
 		}
 	}
@@ -873,12 +974,20 @@ func (s *Scanner) declare() error {
 func (s *Scanner) checkUnique() error {
 	as := s.attrs
 	if len(as) <= dupByScan {
-		for i := 1; i < len(as); i++ {
-			for j := 0; j < i; j++ {
-				if bytes.Equal(as[i].Local, as[j].Local) && as[i].Space == as[j].Space {
-					return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
+		// A set of 64 bits over length and end bytes of the local names: a name is
+		// compared with the earlier ones only when its bit was set before.
+		var seen uint64
+		for i := range as {
+			l := as[i].Local
+			bit := uint64(1) << ((uint(len(l))*7 + uint(l[0]) + uint(l[len(l)-1])*3) & 63)
+			if seen&bit != 0 {
+				for j := 0; j < i; j++ {
+					if bytes.Equal(l, as[j].Local) && as[i].Space == as[j].Space {
+						return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
+					}
 				}
 			}
+			seen |= bit
 		}
 		return nil
 	}
@@ -927,6 +1036,25 @@ func (s *Scanner) internStr(b []byte) string {
 }
 
 func (s *Scanner) lookup(prefix []byte) (string, bool) {
+	if len(prefix) == 0 {
+		if s.defGen != s.nsGen {
+			s.defURI, _ = s.lookupScope(prefix)
+			s.defGen = s.nsGen
+		}
+		return s.defURI, true
+	}
+	if s.pfxGen == s.nsGen && s.pfxKey == string(prefix) {
+		return s.pfxURI, true
+	}
+	u, ok := s.lookupScope(prefix)
+	if ok {
+		s.pfxKey, s.pfxURI, s.pfxGen = string(prefix), u, s.nsGen
+	}
+	return u, ok
+}
+
+// lookupScope finds the binding of prefix in scope.
+func (s *Scanner) lookupScope(prefix []byte) (string, bool) {
 	for i := len(s.ns) - 1; i >= 0; i-- {
 		if s.ns[i].prefix == string(prefix) {
 			return s.ns[i].uri, true
@@ -943,21 +1071,21 @@ func (s *Scanner) lookup(prefix []byte) (string, bool) {
 
 // popElement closes the innermost element and sets s.name to its name.
 func (s *Scanner) popElement() {
-	f := s.stack[len(s.stack)-1]
-	s.stack = s.stack[:len(s.stack)-1]
-	start := 0
-	if len(s.stack) > 0 {
-		start = s.stack[len(s.stack)-1].nameEnd
-	}
-	qname := s.names[start:f.nameEnd]
-	s.names = s.names[:start]
+	n := len(s.stack) - 1
+	f := &s.stack[n]
+	qname := s.names[f.nameStart:f.nameEnd]
+	s.names = s.names[:f.nameStart]
 	s.name.Prefix, s.name.Local = nil, qname
 	if c := f.colon; c >= 0 {
 		s.name.Prefix, s.name.Local = qname[:c], qname[c+1:]
 	}
 	s.name.Space = f.space
-	s.ns = s.ns[:f.nsMark]
-	if len(s.stack) == 0 {
+	if f.nsMark != len(s.ns) {
+		s.ns = s.ns[:f.nsMark]
+		s.nsGen++
+	}
+	s.stack = s.stack[:n]
+	if n == 0 {
 		s.state = sEpilog
 	}
 }
@@ -968,11 +1096,8 @@ func (s *Scanner) lexEnd() (Kind, error) {
 	if n := len(s.stack); n > 0 {
 		// The usual case: the end tag repeats the open element's name, checked when its
 		// start tag was read, and a byte that cannot continue a name follows.
-		start := 0
-		if n > 1 {
-			start = s.stack[n-2].nameEnd
-		}
-		open := s.names[start:s.stack[n-1].nameEnd]
+		f := &s.stack[n-1]
+		open := s.names[f.nameStart:f.nameEnd]
 		i := s.pos + 2 + len(open)
 		if i < len(b) && b[i] == '>' && bytes.Equal(b[s.pos+2:i], open) {
 			s.popElement()
@@ -995,16 +1120,13 @@ func (s *Scanner) lexEnd() (Kind, error) {
 	if len(s.stack) == 0 {
 		return 0, s.errAt(s.pos, ErrSyntax, "an end tag without a start tag")
 	}
-	start := 0
-	if len(s.stack) > 1 {
-		start = s.stack[len(s.stack)-2].nameEnd
-	}
-	if open := s.names[start:s.stack[len(s.stack)-1].nameEnd]; !bytes.Equal(open, qname) {
+	f := &s.stack[len(s.stack)-1]
+	if open := s.names[f.nameStart:f.nameEnd]; !bytes.Equal(open, qname) {
 		// Element names are markup, not personal data: naming them helps find the error.
 		return 0, s.errAt(s.pos, ErrSyntax, "end tag </"+string(qname)+"> does not match <"+string(open)+">")
 	}
 	s.popElement()
-	s.finish(i + 1)
+	s.finishCount(i + 1)
 	return EndElement, nil
 }
 
@@ -1051,7 +1173,7 @@ func (s *Scanner) lexPI() (Kind, error) {
 		}
 	}
 	s.target, s.data = target, data
-	s.finish(ds + k + 2)
+	s.finishCount(ds + k + 2)
 	return ProcInst, nil
 }
 
@@ -1151,7 +1273,7 @@ func (s *Scanner) lexBang() (Kind, error) {
 			return 0, err
 		}
 		s.data = b[s.pos+4 : end-3]
-		s.finish(end)
+		s.finishCount(end)
 		return Comment, nil
 	case hasPrefixMore(rest, cdataOpen):
 		if len(rest) < len(cdataOpen) {
@@ -1174,7 +1296,7 @@ func (s *Scanner) lexBang() (Kind, error) {
 			s.dec = normalizeLineEnds(s.dec[:0], data)
 			s.data = s.dec
 		}
-		s.finish(ds + k + 3)
+		s.finishCount(ds + k + 3)
 		return CDATA, nil
 	case hasPrefixMore(rest, doctypeOpen):
 		if len(rest) < len(doctypeOpen) {
@@ -1372,6 +1494,6 @@ func (s *Scanner) lexDoctype() (Kind, error) {
 	}
 	s.doctype = true
 	s.data = data
-	s.finish(j + 1)
+	s.finishCount(j + 1)
 	return Doctype, nil
 }

@@ -194,9 +194,9 @@ func FuzzScanner(f *testing.F) {
 	})
 }
 
-// TestPosLazy: lines are counted when Pos is asked for, so the position of a token must
-// not depend on which earlier tokens were asked for theirs, nor on how the input arrives
-// (one byte at a time moves the window over every token boundary).
+// TestPosLazy: the position of a token must not depend on which earlier tokens were asked
+// for theirs, nor on how the input arrives (one byte at a time moves the window over every
+// token boundary, and a token read again with more input must not count its lines twice).
 func TestPosLazy(t *testing.T) {
 	var doc strings.Builder
 	doc.WriteString("<?xml version=\"1.0\"?>\n<!-- c\n c -->\n<r a=\"1\n2\">\n")
@@ -244,6 +244,81 @@ func TestPosLazy(t *testing.T) {
 			}
 			if strings.Join(got, "\n") != strings.Join(sub, "\n") || len(got) == 0 {
 				t.Errorf("%s: positions differ from those taken at every token", name)
+			}
+		}
+	}
+}
+
+// lineCol is the position of in[off] counted independently of the scanner.
+func lineCol(in string, off int) string {
+	line := 1 + strings.Count(in[:off], "\n")
+	return fmt.Sprintf("%d:%d", line, off-strings.LastIndexByte(in[:off], '\n'))
+}
+
+// TestPositions: every token is where a plain count of the line feeds before it puts it,
+// with line feeds in tags, values, comments, PIs, CDATA sections, the DOCTYPE and text.
+func TestPositions(t *testing.T) {
+	doc := "<?xml version=\"1.0\"\n?>\n<!DOCTYPE r [\n<!ENTITY e \"x\ny\">\n]>\n<!--\nc\n-->" +
+		"<r\n  a=\"1\n2\"\n\tb = '3'\n>\r\n  <u\ti='x&#10;y'/>\n  <n>x\ny&amp;\nz</n\n><![CDATA[a\nb]]>" +
+		"<?p\nd\n?>\n  <v x='1' y=\"2\" z='&lt;'>text</v><w x='a\nb'/><w y=\"c\nd\"/>w\n</r\n>\n<!-- end -->\n"
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return strings.NewReader(doc) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
+	} {
+		s := New(r(), Options{})
+		prev, startPos := 0, ""
+		for i := 0; ; i++ {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			l, c := s.Pos()
+			got, want := fmt.Sprintf("%d:%d", l, c), lineCol(doc, prev)
+			if k == EndElement && s.Empty() {
+				want = startPos // the end of <x/> is where its start tag is
+			}
+			if k == StartElement {
+				startPos = want
+			}
+			if got != want {
+				t.Errorf("%s: token %d (kind %d) at %s, want %s", name, i, k, got, want)
+			}
+			prev = int(s.InputOffset())
+		}
+	}
+}
+
+// TestErrorPositions: errors point at the offending byte, also past line feeds inside the
+// token, whether the input arrives whole or a byte at a time.
+func TestErrorPositions(t *testing.T) {
+	tests := []struct{ name, reason, in, want string }{
+		{"value", "a < in a value on the fourth line of its tag", "<a\n x='1'\n\n y='<'/>", "4:5"},
+		{"control", "a control character after line feeds and spaces around =", "<a\n\tx\n=\n'1'\n y = \"\x01\"/>", "5:7"},
+		{"dup", "a duplicate attribute is reported at its tag", "<a>\n<b\n  c='1'\n  c='2'/></a>", "2:1"},
+		{"entity", "an undefined entity after lines of text", "<a>line\nline\n&bad;</a>", "3:1"},
+		{"mismatch", "an end tag that does not match, written over two lines", "<a>\n</b\n>", "2:1"},
+		{"truncated", "the end of input inside the root, after a line feed in a tag", "<a\n>\n<b>", "3:4"},
+	}
+	for _, tt := range tests {
+		for _, one := range []bool{false, true} {
+			var r io.Reader = strings.NewReader(tt.in)
+			if one {
+				r = iotest.OneByteReader(r)
+			}
+			s := New(r, Options{})
+			var err error
+			for err == nil {
+				_, err = s.Next()
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("%s: %s: got %v", tt.name, tt.reason, err)
+			}
+			if got := fmt.Sprintf("%d:%d", e.Line, e.Col); got != tt.want {
+				t.Errorf("%s (one byte %v): %s: error at %s, want %s (%v)", tt.name, one, tt.reason, got, tt.want, err)
 			}
 		}
 	}
