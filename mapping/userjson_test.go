@@ -90,3 +90,40 @@ func TestUserJSONMatchesEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainJSON holds the fast path of userJSON.str to its definition: every byte value
+// at every position of strings of 0 to 19 bytes (both the byte loop and the word loop,
+// with and without the overlapping last word), and the JSON written through either path
+// to encoding/json's.
+func TestPlainJSON(t *testing.T) {
+	want := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 0; n < 20; n++ {
+		for at := 0; at < n; at++ {
+			for c := 0; c < 256; c++ {
+				b := []byte("abcdefghijklmnopqrstuvwxyz"[:n])
+				b[at] = byte(c)
+				s := string(b)
+				if got := plainJSON(s); got != want(s) {
+					t.Fatalf("plainJSON(%q) = %v, want %v", s, got, want(s))
+				}
+				var e userJSON
+				e.str(s)
+				j, err := json.Marshal(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(e.b) != string(j) {
+					t.Fatalf("str(%q) = %s, encoding/json writes %s", s, e.b, j)
+				}
+			}
+		}
+	}
+}
