@@ -23,12 +23,140 @@ type userJSON struct {
 	b      []byte
 	prefix string
 	depth  int
-	empty  bool   // nothing written yet in the object or array just opened
-	nl     string // "\n", prefix and maxIndent levels of indent (made on first use)
+	empty  bool // nothing written yet in the object or array just opened
+	// nl is a line break, the prefix and maxIndent levels of indent, nlc the same after
+	// a comma, lines the start of each key's line at each depth (see key); init makes
+	// them on first use.
+	nl, nlc string
+	lines   *[maxIndent + 1][nKeys]string
 	// The last namespace and attribute names written, as given and escaped (quotes
 	// included), so that a repeated one is copied rather than escaped again.
 	ns    quoted
 	names [8]quoted
+}
+
+// jsonKey names a key of a User's JSON (keyNames).
+type jsonKey uint8
+
+const (
+	kType jsonKey = iota
+	kValue
+	kStreetNames
+	kHouseNumber
+	kCity
+	kStateProv
+	kCountry
+	kPostalCode
+	kOtherText
+	kLongitude
+	kLatitude
+	kAltitude
+	kNs
+	kName
+	kId
+	kLogin
+	kDisplayName
+	kFullName
+	kGivenName
+	kFamilyName
+	kPrefix
+	kSuffix
+	kEmails
+	kPhones
+	kFaxes
+	kPager
+	kTelecoms
+	kOrganization
+	kOrganizationId
+	kAddresses
+	kCertificates
+	kPicture
+	kFile
+	kHref
+	kMimeType
+	kLocale
+	kCategory
+	kStatus
+	kExternal
+	kGroups
+	kAssignments
+	kStudy
+	kSite
+	kRole
+	kCanonical
+	kScope
+	kEnvironment
+	kFrom
+	kTo
+	kDepots
+	kSource
+	kVendor
+	kIds
+	kAttrs
+	kElements
+	kStudies
+	kRolesFor
+	nKeys
+)
+
+var keyNames = [nKeys]string{
+	kType:           "type",
+	kValue:          "value",
+	kStreetNames:    "streetNames",
+	kHouseNumber:    "houseNumber",
+	kCity:           "city",
+	kStateProv:      "stateProv",
+	kCountry:        "country",
+	kPostalCode:     "postalCode",
+	kOtherText:      "otherText",
+	kLongitude:      "longitude",
+	kLatitude:       "latitude",
+	kAltitude:       "altitude",
+	kNs:             "ns",
+	kName:           "name",
+	kId:             "id",
+	kLogin:          "login",
+	kDisplayName:    "displayName",
+	kFullName:       "fullName",
+	kGivenName:      "givenName",
+	kFamilyName:     "familyName",
+	kPrefix:         "prefix",
+	kSuffix:         "suffix",
+	kEmails:         "emails",
+	kPhones:         "phones",
+	kFaxes:          "faxes",
+	kPager:          "pager",
+	kTelecoms:       "telecoms",
+	kOrganization:   "organization",
+	kOrganizationId: "organizationId",
+	kAddresses:      "addresses",
+	kCertificates:   "certificates",
+	kPicture:        "picture",
+	kFile:           "file",
+	kHref:           "href",
+	kMimeType:       "mimeType",
+	kLocale:         "locale",
+	kCategory:       "category",
+	kStatus:         "status",
+	kExternal:       "external",
+	kGroups:         "groups",
+	kAssignments:    "assignments",
+	kStudy:          "study",
+	kSite:           "site",
+	kRole:           "role",
+	kCanonical:      "canonical",
+	kScope:          "scope",
+	kEnvironment:    "environment",
+	kFrom:           "from",
+	kTo:             "to",
+	kDepots:         "depots",
+	kSource:         "source",
+	kVendor:         "vendor",
+	kIds:            "ids",
+	kAttrs:          "attrs",
+	kElements:       "elements",
+	kStudies:        "studies",
+	kRolesFor:       "rolesFor",
 }
 
 // maxIndent is the deepest level nl covers; deeper ones (none in a User) are appended
@@ -43,15 +171,11 @@ type quoted struct {
 
 func (e *userJSON) newline() {
 	if e.nl == "" {
-		e.nl = "\n" + e.prefix + strings.Repeat("  ", maxIndent)
+		e.init()
 	}
-	if e.depth <= maxIndent {
-		e.b = append(e.b, e.nl[:1+len(e.prefix)+2*e.depth]...)
-		return
-	}
-	e.b = append(e.b, e.nl...)
-	for range e.depth - maxIndent {
-		e.b = append(e.b, ' ', ' ')
+	e.b = append(e.b, e.nl[:1+len(e.prefix)+2*min(e.depth, maxIndent)]...)
+	if e.depth > maxIndent {
+		e.deeper()
 	}
 }
 
@@ -72,17 +196,59 @@ func (e *userJSON) close(c byte) {
 
 // elem starts an array element.
 func (e *userJSON) elem() {
-	if !e.empty {
-		e.b = append(e.b, ',')
+	if e.nl == "" {
+		e.init()
+	}
+	d := min(e.depth, maxIndent)
+	l := e.nlc[:2+len(e.prefix)+2*d]
+	if e.empty {
+		l = l[1:]
 	}
 	e.empty = false
-	e.newline()
+	e.b = append(e.b, l...)
+	if e.depth > maxIndent {
+		e.deeper()
+	}
 }
 
-// key starts an object member: k is the key quoted, with its colon and space.
-func (e *userJSON) key(k string) {
-	e.elem()
-	e.b = append(e.b, k...)
+// key starts an object member: a comma unless it is the first, the line break, the
+// indent and the key quoted, with its colon and space, in one append of a line made
+// once per key and depth.
+func (e *userJSON) key(k jsonKey) {
+	if e.depth > maxIndent {
+		e.elem()
+		e.b = append(e.b, '"')
+		e.b = append(e.b, keyNames[k]...)
+		e.b = append(e.b, '"', ':', ' ')
+		return
+	}
+	if e.lines == nil {
+		e.init()
+	}
+	l := e.lines[e.depth][k]
+	if l == "" {
+		l = ",\n" + e.prefix + e.nl[1+len(e.prefix):1+len(e.prefix)+2*e.depth] + `"` + keyNames[k] + `": `
+		e.lines[e.depth][k] = l
+	}
+	if e.empty {
+		l = l[1:]
+	}
+	e.empty = false
+	e.b = append(e.b, l...)
+}
+
+// init makes the lines newline, elem and key append.
+func (e *userJSON) init() {
+	e.nl = "\n" + e.prefix + strings.Repeat("  ", maxIndent)
+	e.nlc = "," + e.nl
+	e.lines = new([maxIndent + 1][nKeys]string)
+}
+
+// deeper appends the indent past maxIndent levels.
+func (e *userJSON) deeper() {
+	for range e.depth - maxIndent {
+		e.b = append(e.b, ' ', ' ')
+	}
 }
 
 // str appends s as encoding/json does with HTML escaping: <, > and & as \u003c, \u003e
@@ -137,9 +303,9 @@ func plainWord(x uint64) bool {
 		lsb = 0x0101010101010101
 		msb = 0x8080808080808080
 	)
-	zero := func(v uint64) uint64 { return (v - lsb) &^ v }
 	ctl := (x - 0x20*lsb) &^ x
-	m := x | ctl | zero(x^'"'*lsb) | zero(x^'\\'*lsb) | zero(x^'<'*lsb) | zero(x^'>'*lsb) | zero(x^'&'*lsb)
+	q, bs, lt, gt, amp := x^'"'*lsb, x^'\\'*lsb, x^'<'*lsb, x^'>'*lsb, x^'&'*lsb
+	m := x | ctl | (q-lsb)&^q | (bs-lsb)&^bs | (lt-lsb)&^lt | (gt-lsb)&^gt | (amp-lsb)&^amp
 	return m&msb == 0
 }
 
@@ -152,28 +318,29 @@ var plainHTMLByte = func() (t [256]bool) {
 }()
 
 // strAs appends s as str does, through c: while s is the string c was made for, its JSON
-// is copied.
+// is copied. The string is kept as it is given (the namespaces and names of a directory
+// are shared by its users, so that comparing them is a comparison of pointers); what c
+// holds on to is bounded by the few strings it caches.
 func (e *userJSON) strAs(c *quoted, s string) {
 	if s != c.s || c.q == nil {
-		// A copy: s may be in a block of text the builder lets go of.
-		c.s = strings.Clone(s)
+		c.s = s
 		c.q = jsontext.AppendStringHTML(c.q[:0], s)
 	}
 	e.b = append(e.b, c.q...)
 }
 
-func (e *userJSON) field(k, v string) {
+func (e *userJSON) field(k jsonKey, v string) {
 	e.key(k)
 	e.str(v)
 }
 
-func (e *userJSON) omitEmpty(k, v string) {
+func (e *userJSON) omitEmpty(k jsonKey, v string) {
 	if v != "" {
 		e.field(k, v)
 	}
 }
 
-func (e *userJSON) strs(k string, v []string, omitEmpty bool) {
+func (e *userJSON) strs(k jsonKey, v []string, omitEmpty bool) {
 	if omitEmpty && len(v) == 0 {
 		return
 	}
@@ -190,7 +357,7 @@ func (e *userJSON) strs(k string, v []string, omitEmpty bool) {
 	e.close(']')
 }
 
-func (e *userJSON) telecoms(k string, v []Telecom) {
+func (e *userJSON) telecoms(k jsonKey, v []Telecom) {
 	if len(v) == 0 {
 		return
 	}
@@ -199,14 +366,14 @@ func (e *userJSON) telecoms(k string, v []Telecom) {
 	for _, t := range v {
 		e.elem()
 		e.open('{')
-		e.field(`"type": `, t.Type)
-		e.field(`"value": `, t.Value)
+		e.field(kType, t.Type)
+		e.field(kValue, t.Value)
 		e.close('}')
 	}
 	e.close(']')
 }
 
-func (e *userJSON) addresses(k string, v []Address) {
+func (e *userJSON) addresses(k jsonKey, v []Address) {
 	if len(v) == 0 {
 		return
 	}
@@ -216,22 +383,22 @@ func (e *userJSON) addresses(k string, v []Address) {
 		a := &v[i]
 		e.elem()
 		e.open('{')
-		e.strs(`"streetNames": `, a.StreetNames, true)
-		e.omitEmpty(`"houseNumber": `, a.HouseNumber)
-		e.omitEmpty(`"city": `, a.City)
-		e.omitEmpty(`"stateProv": `, a.StateProv)
-		e.omitEmpty(`"country": `, a.Country)
-		e.omitEmpty(`"postalCode": `, a.PostalCode)
-		e.omitEmpty(`"otherText": `, a.OtherText)
-		e.omitEmpty(`"longitude": `, a.Longitude)
-		e.omitEmpty(`"latitude": `, a.Latitude)
-		e.omitEmpty(`"altitude": `, a.Altitude)
+		e.strs(kStreetNames, a.StreetNames, true)
+		e.omitEmpty(kHouseNumber, a.HouseNumber)
+		e.omitEmpty(kCity, a.City)
+		e.omitEmpty(kStateProv, a.StateProv)
+		e.omitEmpty(kCountry, a.Country)
+		e.omitEmpty(kPostalCode, a.PostalCode)
+		e.omitEmpty(kOtherText, a.OtherText)
+		e.omitEmpty(kLongitude, a.Longitude)
+		e.omitEmpty(kLatitude, a.Latitude)
+		e.omitEmpty(kAltitude, a.Altitude)
 		e.close('}')
 	}
 	e.close(']')
 }
 
-func (e *userJSON) attrs(k string, v []Attr) {
+func (e *userJSON) attrs(k jsonKey, v []Attr) {
 	if len(v) == 0 {
 		return
 	}
@@ -240,15 +407,15 @@ func (e *userJSON) attrs(k string, v []Attr) {
 	for i, a := range v {
 		e.elem()
 		e.open('{')
-		e.key(`"ns": `)
+		e.key(kNs)
 		e.strAs(&e.ns, a.Space)
-		e.key(`"name": `)
+		e.key(kName)
 		if i < len(e.names) {
 			e.strAs(&e.names[i], a.Name)
 		} else {
 			e.str(a.Name)
 		}
-		e.field(`"value": `, a.Value)
+		e.field(kValue, a.Value)
 		e.close('}')
 	}
 	e.close(']')
@@ -256,41 +423,41 @@ func (e *userJSON) attrs(k string, v []Attr) {
 
 func (e *userJSON) user(u *User) {
 	e.open('{')
-	e.field(`"id": `, u.ID)
-	e.field(`"login": `, u.Login)
-	e.field(`"displayName": `, u.DisplayName)
-	e.omitEmpty(`"fullName": `, u.FullName)
-	e.field(`"givenName": `, u.GivenName)
-	e.field(`"familyName": `, u.FamilyName)
-	e.omitEmpty(`"prefix": `, u.Prefix)
-	e.omitEmpty(`"suffix": `, u.Suffix)
-	e.strs(`"emails": `, u.Emails, false)
-	e.strs(`"phones": `, u.Phones, false)
-	e.strs(`"faxes": `, u.Faxes, true)
-	e.omitEmpty(`"pager": `, u.Pager)
-	e.telecoms(`"telecoms": `, u.Telecoms)
-	e.omitEmpty(`"organization": `, u.Organization)
-	e.omitEmpty(`"organizationId": `, u.OrganizationID)
-	e.addresses(`"addresses": `, u.Addresses)
-	e.strs(`"certificates": `, u.Certificates, true)
+	e.field(kId, u.ID)
+	e.field(kLogin, u.Login)
+	e.field(kDisplayName, u.DisplayName)
+	e.omitEmpty(kFullName, u.FullName)
+	e.field(kGivenName, u.GivenName)
+	e.field(kFamilyName, u.FamilyName)
+	e.omitEmpty(kPrefix, u.Prefix)
+	e.omitEmpty(kSuffix, u.Suffix)
+	e.strs(kEmails, u.Emails, false)
+	e.strs(kPhones, u.Phones, false)
+	e.strs(kFaxes, u.Faxes, true)
+	e.omitEmpty(kPager, u.Pager)
+	e.telecoms(kTelecoms, u.Telecoms)
+	e.omitEmpty(kOrganization, u.Organization)
+	e.omitEmpty(kOrganizationId, u.OrganizationID)
+	e.addresses(kAddresses, u.Addresses)
+	e.strs(kCertificates, u.Certificates, true)
 	if p := u.Picture; p != nil {
-		e.key(`"picture": `)
+		e.key(kPicture)
 		e.open('{')
-		e.omitEmpty(`"file": `, p.File)
-		e.omitEmpty(`"type": `, p.Type)
-		e.omitEmpty(`"href": `, p.Href)
-		e.omitEmpty(`"mimeType": `, p.MIMEType)
+		e.omitEmpty(kFile, p.File)
+		e.omitEmpty(kType, p.Type)
+		e.omitEmpty(kHref, p.Href)
+		e.omitEmpty(kMimeType, p.MIMEType)
 		e.close('}')
 	}
-	e.omitEmpty(`"locale": `, u.Locale)
-	e.omitEmpty(`"type": `, u.Type)
-	e.field(`"category": `, string(u.Category))
-	e.field(`"status": `, string(u.Status))
+	e.omitEmpty(kLocale, u.Locale)
+	e.omitEmpty(kType, u.Type)
+	e.field(kCategory, string(u.Category))
+	e.field(kStatus, string(u.Status))
 	if u.External {
-		e.key(`"external": `)
+		e.key(kExternal)
 		e.b = append(e.b, "true"...)
 	}
-	e.key(`"groups": `)
+	e.key(kGroups)
 	if u.Groups == nil {
 		e.b = append(e.b, "null"...)
 	} else {
@@ -298,14 +465,14 @@ func (e *userJSON) user(u *User) {
 		for _, g := range u.Groups {
 			e.elem()
 			e.open('{')
-			e.omitEmpty(`"id": `, g.ID)
-			e.omitEmpty(`"name": `, g.Name)
-			e.omitEmpty(`"type": `, g.Type)
+			e.omitEmpty(kId, g.ID)
+			e.omitEmpty(kName, g.Name)
+			e.omitEmpty(kType, g.Type)
 			e.close('}')
 		}
 		e.close(']')
 	}
-	e.key(`"assignments": `)
+	e.key(kAssignments)
 	if u.Assignments == nil {
 		e.b = append(e.b, "null"...)
 	} else {
@@ -314,28 +481,28 @@ func (e *userJSON) user(u *User) {
 			a := &u.Assignments[i]
 			e.elem()
 			e.open('{')
-			e.field(`"study": `, a.Study)
-			e.field(`"site": `, a.Site)
-			e.key(`"role": `)
+			e.field(kStudy, a.Study)
+			e.field(kSite, a.Site)
+			e.key(kRole)
 			e.open('{')
-			e.field(`"name": `, a.Role.Name)
-			e.field(`"canonical": `, string(a.Role.Canonical))
+			e.field(kName, a.Role.Name)
+			e.field(kCanonical, string(a.Role.Canonical))
 			e.close('}')
-			e.field(`"scope": `, string(a.Scope))
-			e.field(`"environment": `, string(a.Environment))
-			e.field(`"from": `, a.From)
-			e.field(`"to": `, a.To)
-			e.strs(`"depots": `, a.Depots, true)
+			e.field(kScope, string(a.Scope))
+			e.field(kEnvironment, string(a.Environment))
+			e.field(kFrom, a.From)
+			e.field(kTo, a.To)
+			e.strs(kDepots, a.Depots, true)
 			e.close('}')
 		}
 		e.close(']')
 	}
 	if s := u.Source; s != nil {
-		e.key(`"source": `)
+		e.key(kSource)
 		e.open('{')
-		e.field(`"vendor": `, string(s.Vendor))
+		e.field(kVendor, string(s.Vendor))
 		if len(s.IDs) > 0 {
-			e.key(`"ids": `)
+			e.key(kIds)
 			e.open('{')
 			keys := make([]string, 0, len(s.IDs))
 			for k := range s.IDs {
@@ -350,10 +517,10 @@ func (e *userJSON) user(u *User) {
 			}
 			e.close('}')
 		}
-		e.attrs(`"attrs": `, s.Attrs)
-		e.strs(`"elements": `, s.Elements, true)
-		e.strs(`"studies": `, s.Studies, true)
-		e.omitEmpty(`"rolesFor": `, string(s.RolesFor))
+		e.attrs(kAttrs, s.Attrs)
+		e.strs(kElements, s.Elements, true)
+		e.strs(kStudies, s.Studies, true)
+		e.omitEmpty(kRolesFor, string(s.RolesFor))
 		e.close('}')
 	}
 	e.close('}')
