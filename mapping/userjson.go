@@ -277,6 +277,7 @@ func plainJSON(s string) bool {
 		}
 		return true
 	}
+	var m uint64
 	for i := 0; ; i += 8 {
 		if i > len(s)-8 {
 			i = len(s) - 8
@@ -284,30 +285,23 @@ func plainJSON(s string) bool {
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		if !plainWord(x) {
-			return false
-		}
+		q, bs, lt, gt, amp := x^'"'*wordLSB, x^'\\'*wordLSB, x^'<'*wordLSB, x^'>'*wordLSB, x^'&'*wordLSB
+		m |= x | (x-0x20*wordLSB)&^x | (q-wordLSB)&^q | (bs-wordLSB)&^bs | (lt-wordLSB)&^lt | (gt-wordLSB)&^gt | (amp-wordLSB)&^amp
 		if i == len(s)-8 {
-			return true
+			return m&wordMSB == 0
 		}
 	}
 }
 
-// plainWord is plainJSON for the 8 bytes of x (little-endian). The high bit of a byte of
-// m marks a byte from 0x80 up, one below 0x20 (x - 0x20 borrows in it) or one equal to
-// an escaped character (zero(x ^ c) has it where x has c). A borrow may mark a byte
-// above a marked one as well, which only sends the string the long way; no byte that
-// needs escaping goes unmarked.
-func plainWord(x uint64) bool {
-	const (
-		lsb = 0x0101010101010101
-		msb = 0x8080808080808080
-	)
-	ctl := (x - 0x20*lsb) &^ x
-	q, bs, lt, gt, amp := x^'"'*lsb, x^'\\'*lsb, x^'<'*lsb, x^'>'*lsb, x^'&'*lsb
-	m := x | ctl | (q-lsb)&^q | (bs-lsb)&^bs | (lt-lsb)&^lt | (gt-lsb)&^gt | (amp-lsb)&^amp
-	return m&msb == 0
-}
+// The high bit of a byte of m marks a byte of x (8 bytes of the string, little-endian)
+// from 0x80 up, below 0x20 (x - 0x20 borrows in it) or equal to one of the escaped
+// characters (x ^ c has a zero byte there). A borrow may mark a byte above a marked one
+// as well, which only sends the string the long way; no byte that needs escaping goes
+// unmarked.
+const (
+	wordLSB = 0x0101010101010101
+	wordMSB = 0x8080808080808080
+)
 
 // plainHTMLByte marks the bytes plainJSON lets through.
 var plainHTMLByte = func() (t [256]bool) {
