@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
@@ -65,6 +66,11 @@ type jsonType struct {
 	keys  []jkey
 	attrs []int8 // attribute field id -> index in keys, -1 if none
 	kids  []int8 // child field id -> index in keys, -1 if none
+	// members holds, per key, the key as obj.key writes it (`,"loginName":`), and lay the
+	// "key" member of a layout entry naming it (`"key":"loginName"`): built once, so that
+	// writing a key is one copy.
+	members []string
+	lay     []string
 }
 
 func (jt *jsonType) attrKey(field int) int {
@@ -86,6 +92,10 @@ var jsonTypes = func() map[string]*jsonType {
 	out := make(map[string]*jsonType, len(jsonKeys))
 	for name, keys := range jsonKeys {
 		jt := &jsonType{keys: keys}
+		for _, k := range keys {
+			jt.members = append(jt.members, member(k.key))
+			jt.lay = append(jt.lay, `"key":"`+k.key+`"`)
+		}
 		for i, k := range keys {
 			tab := &jt.kids
 			if k.attr {
@@ -103,6 +113,10 @@ var jsonTypes = func() map[string]*jsonType {
 	return out
 }()
 
+// member is key k of the JSON form as obj.key writes it: with the comma that separates it
+// from the member before and the colon. Keys need no escaping (TestJSONKeysPlain).
+func member(k string) string { return `,"` + k + `":` }
+
 // jsonTypeOf returns the JSON table of m's type. Typed values of both versions share the
 // ODM 1.3 spec's name.
 func jsonTypeOf(m model) *jsonType {
@@ -119,12 +133,13 @@ type jw struct {
 	w   io.Writer
 	buf []byte
 	err error
-	// ns and nsJSON are the last namespace URI written and its JSON string: a file names
-	// one or two namespaces on thousands of attributes and elements, so the escaping of
-	// a long URI is done once (the comparison is a pointer compare for the decoder's
-	// shared name strings).
-	ns     string
-	nsJSON []byte
+	// attrHead and elemHead1 are the last heads of an attribute's and an element's object:
+	// a file names one or two namespaces on thousands of attributes and elements, so the
+	// escaping of a long URI is done once.
+	attrHead, elemHead1 nameHead
+	// lays caches the layout "children" arrays of a few types (see children).
+	lays     [4]layCache
+	laysNext int
 }
 
 func (j *jw) flush() {
@@ -134,8 +149,15 @@ func (j *jw) flush() {
 	j.buf = j.buf[:0]
 }
 
+// raw copies s. It does not flush: the buffer is flushed after each record and, inside
+// long content, by spill at the start of each node and value.
 func (j *jw) raw(s string) {
 	j.buf = append(j.buf, s...)
+}
+
+// spill writes the buffer out once it holds more than 32 KiB, so that a long generic
+// element or a record with many values does not grow it without bound.
+func (j *jw) spill() {
 	if len(j.buf) > 32<<10 {
 		j.flush()
 	}
@@ -148,26 +170,19 @@ func (j *jw) str(s string) {
 // ws writes white space read between elements as a JSON string: a line feed and spaces
 // (the indentation of most files) without a look at each byte's escaping.
 func (j *jw) ws(s string) {
-	if len(s) > 0 && s[0] == '\n' {
-		i := 1
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		if i == len(s) {
-			j.buf = append(append(append(j.buf, `"\n`...), s[1:]...), '"')
-			return
-		}
+	// An indentation (a line feed and spaces) is compared with a run of spaces as a whole
+	// and copied from jsonIndents, instead of a look at each byte.
+	if len(s) > 0 && len(s)+2 <= len(jsonIndents) && s[0] == '\n' && s[1:] == jsonIndents[3:len(s)+2] {
+		j.buf = append(append(j.buf, jsonIndents[:len(s)+2]...), '"')
+		return
 	}
 	j.str(s)
 }
 
-// space writes a namespace URI as a JSON string.
-func (j *jw) space(s string) {
-	if s != j.ns || j.nsJSON == nil {
-		j.ns, j.nsJSON = s, jsontext.AppendString(j.nsJSON[:0], s)
-	}
-	j.buf = append(j.buf, j.nsJSON...)
-}
+// jsonIndents is an indentation as a JSON string without its closing quote: `"\n` and
+// spaces; an indentation (a line feed and n spaces) is its first n+2 bytes.
+const jsonIndents = `"\n` + "                                                                " +
+	"                                                                "
 
 // plain writes a key of the JSON form as a string value; keys need no escaping
 // (TestJSONKeysPlain).
@@ -177,51 +192,72 @@ func (j *jw) plain(k string) {
 
 // obj writes the members of a JSON object one by one, handling commas.
 type obj struct {
-	j *jw
-	n int
+	j    *jw
+	more bool // a member was written
 }
 
-// Keys are the fixed names of the JSON form (jsonKeys and the literals of this file), none
-// of which needs escaping (TestJSONKeysPlain), so they are copied as they are.
-func (o *obj) key(k string) {
-	b := o.j.buf
-	if o.n > 0 {
-		b = append(b, ',')
+// key starts a member; m is its key as member makes it (`,"name":`), whose comma is left
+// out before the first member. Keys are the fixed names of the JSON form (jsonKeys and the
+// literals of this file), none of which needs escaping (TestJSONKeysPlain), so they are
+// copied as they are.
+func (o *obj) key(m string) {
+	if !o.more {
+		m, o.more = m[1:], true
 	}
-	o.n++
-	b = append(b, '"')
-	b = append(b, k...)
-	o.j.buf = append(b, '"', ':')
+	o.j.buf = append(o.j.buf, m...)
+}
+
+// nameHead caches the start of the JSON object of a name (an attribute's or an element's)
+// up to its "name" key: lead, the "ns" and "prefix" members and `"name":`. A file writes
+// the same namespace and prefix on thousands of attributes and elements in a row, so the
+// head is escaped once and copied as one piece (the comparisons are pointer compares for
+// the decoder's shared name strings).
+type nameHead struct {
+	space, prefix string
+	b             []byte
+}
+
+func (j *jw) head(h *nameHead, lead, space, prefix string) {
+	if h.b == nil || space != h.space || prefix != h.prefix {
+		b := append(h.b[:0], lead...)
+		if space != "" {
+			b = append(b, `"ns":`...)
+			b = jsontext.AppendString(b, space)
+			b = append(b, ',')
+		}
+		if prefix != "" {
+			b = append(b, `"prefix":`...)
+			b = jsontext.AppendString(b, prefix)
+			b = append(b, ',')
+		}
+		h.space, h.prefix, h.b = space, prefix, append(b, `"name":`...)
+	}
+	j.buf = append(j.buf, h.b...)
 }
 
 func (j *jw) attrs(attrs []Attr) {
-	j.raw("[")
-	for i, a := range attrs {
-		if i > 0 {
-			j.raw(",")
-		}
-		o := obj{j: j}
-		j.raw("{")
-		if a.Space != "" {
-			o.key("ns")
-			j.space(a.Space)
-		}
-		if a.Prefix != "" {
-			o.key("prefix")
-			j.str(a.Prefix)
-		}
-		o.key("name")
-		j.str(a.Local)
-		o.key("value")
-		j.str(a.Value)
-		j.raw("}")
+	if len(attrs) == 0 {
+		j.raw("[]")
+		return
 	}
-	j.raw("]")
+	sep := byte('[')
+	for i := range attrs {
+		a := &attrs[i]
+		j.buf = append(j.buf, sep)
+		sep = ','
+		j.head(&j.attrHead, "{", a.Space, a.Prefix)
+		j.str(a.Local)
+		j.raw(`,"value":`)
+		j.str(a.Value)
+		j.buf = append(j.buf, '}')
+	}
+	j.buf = append(j.buf, ']')
 }
 
 // node writes a generic node; slot is written when >= 0, ws (the white space before the
 // node among AdminData records) when not empty.
 func (j *jw) node(n Node, slot int, ws string) {
+	j.spill()
 	o := obj{j: j}
 	j.raw("{")
 	switch n := n.(type) {
@@ -229,7 +265,7 @@ func (j *jw) node(n Node, slot int, ws string) {
 		j.elemHead(&o, n.Name, n.Attrs)
 		if len(n.Children) > 0 || !n.Empty {
 			// "children": [] is an element written <a></a> rather than <a/>.
-			o.key("children")
+			o.key(`,"children":`)
 			j.raw("[")
 			for i, c := range n.Children {
 				if i > 0 {
@@ -240,38 +276,33 @@ func (j *jw) node(n Node, slot int, ws string) {
 			j.raw("]")
 		}
 	case *Text:
-		o.key("type")
-		j.plain("text")
-		o.key("text")
+		o.more = true
+		j.raw(`"type":"text","text":`)
 		j.str(n.Data)
 		if n.CDATA {
-			o.key("cdata")
-			j.raw("true")
+			j.raw(`,"cdata":true`)
 		}
 	case *Comment:
-		o.key("type")
-		j.plain("comment")
-		o.key("text")
+		o.more = true
+		j.raw(`"type":"comment","text":`)
 		j.str(n.Data)
 	case *ProcInst:
-		o.key("type")
-		j.plain("pi")
-		o.key("target")
+		o.more = true
+		j.raw(`"type":"pi","target":`)
 		j.str(n.Target)
-		o.key("text")
+		j.raw(`,"text":`)
 		j.str(n.Inst)
 	case *Directive:
-		o.key("type")
-		j.plain("directive")
-		o.key("text")
+		o.more = true
+		j.raw(`"type":"directive","text":`)
 		j.str(n.Data)
 	}
 	if slot >= 0 {
-		o.key("slot")
+		o.key(`,"slot":`)
 		j.buf = strconv.AppendInt(j.buf, int64(slot), 10)
 	}
 	if ws != "" {
-		o.key("ws")
+		o.key(`,"ws":`)
 		j.ws(ws)
 	}
 	j.raw("}")
@@ -279,20 +310,11 @@ func (j *jw) node(n Node, slot int, ws string) {
 
 // elemHead writes the members of an element node before its children.
 func (j *jw) elemHead(o *obj, name Name, attrs []Attr) {
-	o.key("type")
-	j.plain("element")
-	if name.Space != "" {
-		o.key("ns")
-		j.space(name.Space)
-	}
-	if name.Prefix != "" {
-		o.key("prefix")
-		j.str(name.Prefix)
-	}
-	o.key("name")
+	j.head(&j.elemHead1, `"type":"element",`, name.Space, name.Prefix)
+	o.more = true
 	j.str(name.Local)
 	if len(attrs) > 0 {
-		o.key("attrs")
+		o.key(`,"attrs":`)
 		j.attrs(attrs)
 	}
 }
@@ -313,15 +335,17 @@ type recHead struct {
 // typed writes a typed value as a JSON object, with its layout when it was read from XML.
 // AdminData is written by the stream itself (see jsonStream.adminData).
 func (j *jw) typed(m model, rh *recHead) {
+	j.spill()
 	jt := jsonTypeOf(m)
 	keys := jt.keys
 	x := m.ext()
 	o := obj{j: j}
 	j.raw("{")
-	for _, k := range keys {
+	for ki := range keys {
+		k := &keys[ki]
 		if k.attr {
 			if v := *m.attrPtr(k.field); v != "" || srcHasAttr(x.src, k.field) {
-				o.key(k.key)
+				o.key(jt.members[ki])
 				j.str(v)
 			}
 			continue
@@ -330,30 +354,29 @@ func (j *jw) typed(m model, rh *recHead) {
 		case kText:
 			v := *m.textPtr(k.field)
 			if v != "" || x.present&(1<<uint(k.field)) != 0 {
-				o.key(k.key)
+				o.key(jt.members[ki])
 				j.str(v)
 			}
 		case kTexts:
 			vs := *m.textsPtr(k.field)
 			if len(vs) > 0 {
-				o.key(k.key)
-				j.raw("[")
-				for i, v := range vs {
-					if i > 0 {
-						j.raw(",")
-					}
+				o.key(jt.members[ki])
+				sep := byte('[')
+				for _, v := range vs {
+					j.buf = append(j.buf, sep)
+					sep = ','
 					j.str(v)
 				}
-				j.raw("]")
+				j.buf = append(j.buf, ']')
 			}
 		case kOne:
 			if c := m.oneGet(k.field); c != nil {
-				o.key(k.key)
+				o.key(jt.members[ki])
 				j.typed(c, nil)
 			}
 		case kMany:
 			if n := m.manyLen(k.field); n > 0 {
-				o.key(k.key)
+				o.key(jt.members[ki])
 				j.raw("[")
 				for i := 0; i < n; i++ {
 					if i > 0 {
@@ -365,7 +388,7 @@ func (j *jw) typed(m model, rh *recHead) {
 			}
 		case kElems:
 			if es := *m.elemsPtr(k.field); len(es) > 0 {
-				o.key(k.key)
+				o.key(jt.members[ki])
 				j.raw("[")
 				for i, e := range es {
 					if i > 0 {
@@ -378,11 +401,11 @@ func (j *jw) typed(m model, rh *recHead) {
 		}
 	}
 	if len(x.Attrs) > 0 {
-		o.key("attrs")
+		o.key(`,"attrs":`)
 		j.attrs(x.Attrs)
 	}
 	if len(x.Nodes) > 0 {
-		o.key("nodes")
+		o.key(`,"nodes":`)
 		j.raw("[")
 		for i, n := range x.Nodes {
 			if i > 0 {
@@ -423,38 +446,38 @@ func (j *jw) layout(o *obj, m model, jt *jsonType, rh *recHead) {
 	if src == nil && (rh == nil || (rh.ws == "" && len(rh.before) == 0)) {
 		return
 	}
-	o.key("layout")
+	o.key(`,"layout":`)
 	lo := obj{j: j}
 	j.raw("{")
 	if rh != nil {
 		if rh.ws != "" {
-			lo.key("ws")
+			lo.key(`,"ws":`)
 			j.ws(rh.ws)
 		}
 		if len(rh.before) > 0 {
-			lo.key("before")
+			lo.key(`,"before":`)
 			j.wsNodes(rh.before)
 		}
 	}
 	if src != nil {
 		if src.name.Prefix != "" {
-			lo.key("prefix")
+			lo.key(`,"prefix":`)
 			j.str(src.name.Prefix)
 		}
 		if src.empty {
-			lo.key("empty")
+			lo.key(`,"empty":`)
 			j.raw("true")
 		}
 		if !attrsInOrder(m, jt, src) {
-			lo.key("attrOrder")
+			lo.key(`,"attrOrder":`)
 			j.attrOrder(m, jt, src)
 		}
 		if len(src.lay) > 0 {
-			lo.key("children")
+			lo.key(`,"children":`)
 			j.children(m, jt, src)
 		}
 		if src.trail != "" {
-			lo.key("trail")
+			lo.key(`,"trail":`)
 			j.ws(src.trail)
 		}
 	}
@@ -479,6 +502,14 @@ func attrsInOrder(m model, jt *jsonType, src *source) bool {
 				}
 				last = i
 			}
+			continue
+		}
+		// Usually the source's next other attribute is the value's next one: a value read
+		// from XML keeps them in the source's order. The first attribute of that name is
+		// then this one, as an element's attribute names are unique (the scanner refuses a
+		// repeated one, namespaces resolved), so the search is left out.
+		if ext < len(x.Attrs) && x.Attrs[ext].Name == a.Name {
+			ext++
 			continue
 		}
 		if i := extAttrIndex(x.Attrs, a.Name); i >= 0 {
@@ -544,49 +575,62 @@ func (j *jw) wsNodes(ns []wsNode) {
 
 // children writes the source order of a value's children: standard children by key (the
 // k-th entry of a key is its k-th value), Ext.Nodes by index, other content in full.
+//
+// The records of a file are mostly laid out alike (every User has the same children with
+// the same indentation), so the array last written for each type is kept with the entries
+// it was written from: when a value's entries give the same array, it is copied whole.
 func (j *jw) children(m model, jt *jsonType, src *source) {
 	x := m.ext()
+	if len(src.lay) == 0 {
+		j.raw("[]")
+		return
+	}
+	c := j.layCache(jt)
+	if c.same(src.lay, jt, x.Nodes) {
+		j.buf = append(j.buf, c.b...)
+		return
+	}
 	var idx map[Node]int
-	j.raw("[")
+	start, cacheable := len(j.buf), len(x.Nodes) <= 8
+	shapes := c.shapes[:0]
+	// Each entry is written in a few copies of fixed pieces: `{"ws":`, the white space,
+	// and the entry's "key" member as jsonType.lay holds it.
+	sep := byte('[')
 	for i := range src.lay {
 		e := &src.lay[i]
-		if i > 0 {
-			j.raw(",")
-		}
-		o := obj{j: j}
-		j.raw("{")
+		j.buf = append(j.buf, sep)
+		sep = ','
 		if e.ws != "" {
-			o.key("ws")
+			j.raw(`{"ws":`)
 			j.ws(e.ws)
+			j.buf = append(j.buf, ',')
+		} else {
+			j.buf = append(j.buf, '{')
 		}
 		if e.kind == eField {
-			name := ""
-			if i := jt.kidKey(int(e.field)); i >= 0 {
-				name = jt.keys[i].key
+			key := `"key":""`
+			ki := jt.kidKey(int(e.field))
+			if ki >= 0 {
+				key = jt.lay[ki]
 			}
-			o.key("key")
-			j.plain(name)
+			j.raw(key)
 			if e.empty {
-				o.key("empty")
-				j.raw("true")
+				j.raw(`,"empty":true`)
 			}
 			if e.node != nil {
-				o.key("element")
+				j.raw(`,"element":`)
 				j.node(e.node, -1, "")
+				cacheable = false
 			}
-			j.raw("}")
+			j.buf = append(j.buf, '}')
+			shapes = append(shapes, layShape{ws: e.ws, ref: ki, kind: e.kind, empty: e.empty})
 			continue
 		}
 		// The index of the node in Ext.Nodes (the last one if it is there twice): looked
 		// up directly among a few nodes, through a map among many (no quadratic corner).
 		i := -1
 		if len(x.Nodes) <= 8 {
-			for k := len(x.Nodes) - 1; k >= 0; k-- {
-				if x.Nodes[k] == e.node {
-					i = k
-					break
-				}
-			}
+			i = lastNode(x.Nodes, e.node)
 		} else {
 			if idx == nil {
 				idx = make(map[Node]int, len(x.Nodes))
@@ -599,15 +643,94 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 			}
 		}
 		if i >= 0 {
-			o.key("node")
+			j.raw(`"node":`)
 			j.buf = strconv.AppendInt(j.buf, int64(i), 10)
 		} else {
-			o.key("content")
+			j.raw(`"content":`)
 			j.node(e.node, -1, "")
+			cacheable = false
 		}
-		j.raw("}")
+		j.buf = append(j.buf, '}')
+		shapes = append(shapes, layShape{ws: e.ws, ref: i, kind: e.kind})
 	}
-	j.raw("]")
+	j.buf = append(j.buf, ']')
+	c.shapes = shapes[:0]
+	if cacheable && len(j.buf) > start {
+		// The white space is copied: the cache outlives the record it was read with.
+		for i := range shapes {
+			shapes[i].ws = strings.Clone(shapes[i].ws)
+		}
+		c.jt, c.shapes, c.b = jt, shapes, append(c.b[:0], j.buf[start:]...)
+	} else {
+		c.jt = nil
+	}
+}
+
+// lastNode returns the index of the last n in nodes, or -1.
+func lastNode(nodes []Node, n Node) int {
+	for k := len(nodes) - 1; k >= 0; k-- {
+		if nodes[k] == n {
+			return k
+		}
+	}
+	return -1
+}
+
+// layShape is what the "children" entry of a layout entry is written from.
+type layShape struct {
+	ws    string
+	ref   int // eField: the index of the key in jsonType.keys (-1: none); else the node's in Ext.Nodes
+	kind  entryKind
+	empty bool
+}
+
+// layCache is the "children" array last written for a JSON type (b) and the entries it
+// was written from.
+type layCache struct {
+	jt     *jsonType
+	shapes []layShape
+	b      []byte
+}
+
+// layCache returns the cache of jt's "children" arrays, or the slot to fill for it.
+func (j *jw) layCache(jt *jsonType) *layCache {
+	for i := range j.lays {
+		if j.lays[i].jt == jt {
+			return &j.lays[i]
+		}
+	}
+	for i := range j.lays {
+		if j.lays[i].jt == nil {
+			return &j.lays[i]
+		}
+	}
+	j.laysNext = (j.laysNext + 1) % len(j.lays)
+	c := &j.lays[j.laysNext]
+	c.jt = nil
+	return c
+}
+
+// same reports whether entries lay of a value of type jt with vendor nodes nodes are
+// written as c.b: each gives the same shape (only what the writer reads of an entry is
+// compared).
+func (c *layCache) same(lay []entry, jt *jsonType, nodes []Node) bool {
+	if c.jt != jt || len(lay) != len(c.shapes) || len(nodes) > 8 {
+		return false
+	}
+	for i := range lay {
+		e, sh := &lay[i], &c.shapes[i]
+		if e.kind != sh.kind || e.ws != sh.ws {
+			return false
+		}
+		if e.kind == eField {
+			if e.node != nil || e.empty != sh.empty || jt.kidKey(int(e.field)) != sh.ref {
+				return false
+			}
+		} else if lastNode(nodes, e.node) != sh.ref {
+			return false
+		}
+	}
+	return true
 }
 
 // EncodeJSON writes the JSON form of the whole document (see doc.go). It is byte for byte
@@ -691,6 +814,7 @@ func (js *jsonStream) run(h *Header) error {
 	j.raw(`"content":[`)
 	for {
 		s.ar.reset()
+		j.spill()
 		tk, err := s.next()
 		if err != nil {
 			return err
@@ -742,7 +866,7 @@ func (js *jsonStream) run(h *Header) error {
 // "after" member of the AdminData object before it otherwise.
 func (js *jsonStream) item() {
 	if js.sect == 1 {
-		js.ad.key("after")
+		js.ad.key(`,"after":`)
 		js.j.raw("[")
 		js.sect, js.n = 2, 0
 	}
@@ -764,6 +888,7 @@ func (js *jsonStream) element(tk *token) error {
 	n := 0
 	for {
 		s.ar.reset() // the start tag and every node before are written
+		j.spill()
 		tk, err := s.next()
 		if err != nil {
 			return err
@@ -796,6 +921,15 @@ func (js *jsonStream) element(tk *token) error {
 
 var jsonListKey = []string{adUsers: "users", adOrganizations: "organizations", adLocations: "locations", adSignatureDefs: "signatureDefs"}
 
+// jsonListMember is jsonListKey as obj.key writes it. It is built once and only read.
+var jsonListMember = func() []string {
+	ms := make([]string, len(jsonListKey))
+	for i, k := range jsonListKey {
+		ms[i] = member(k)
+	}
+	return ms
+}()
+
 // adminData writes one AdminData element as one JSON object (or several, see doc.go),
 // record by record.
 func (js *jsonStream) adminData(start *token) error {
@@ -822,18 +956,18 @@ func (js *jsonStream) adminData(start *token) error {
 		o = obj{j: j}
 		j.raw("\n{")
 		if v := ad.StudyOID; v != "" || srcHasAttr(ad.src, 0) {
-			o.key("studyOID")
+			o.key(`,"studyOID":`)
 			j.str(v)
 		}
 		if len(ad.Attrs) > 0 {
-			o.key("attrs")
+			o.key(`,"attrs":`)
 			j.attrs(ad.Attrs)
 		}
 		if cont {
-			o.key("continued")
+			o.key(`,"continued":`)
 			j.raw("true")
 		} else if ad.src.name.Prefix != "" {
-			o.key("layout")
+			o.key(`,"layout":`)
 			j.raw(`{"prefix":`)
 			j.str(ad.src.name.Prefix)
 			j.raw("}")
@@ -853,11 +987,11 @@ func (js *jsonStream) adminData(start *token) error {
 				j.raw("]")
 			}
 			if len(before) > 0 {
-				o.key("nodes")
+				o.key(`,"nodes":`)
 				j.wsNodes(before)
 			}
 			if ws != "" {
-				o.key("trail")
+				o.key(`,"trail":`)
 				j.ws(ws)
 			}
 			js.ad = o
@@ -902,7 +1036,7 @@ func (js *jsonStream) adminData(start *token) error {
 				if kind >= 0 {
 					j.raw("]")
 				}
-				o.key(jsonListKey[f])
+				o.key(jsonListMember[f])
 				j.raw("[")
 				kind = f
 			} else {

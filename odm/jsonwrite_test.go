@@ -1,6 +1,9 @@
 package odm
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
@@ -55,6 +58,146 @@ func TestJSONTypes(t *testing.T) {
 			if got := jt.kidKey(f); got != wantKid {
 				t.Errorf("%s: kidKey(%d) = %d, want %d", name, f, got, wantKid)
 			}
+		}
+	}
+}
+
+// TestJSONRecordAlone: the JSON writer keeps pieces of what it wrote for one record to
+// copy them for the next (the layout "children" arrays, the heads of names). Every record
+// of a file whose records are laid out in many different ways, one after the other, must
+// still be written exactly as the same record alone in a file.
+func TestJSONRecordAlone(t *testing.T) {
+	users := map[string]string{
+		"plain": `<User OID="U">
+      <LoginName>a</LoginName>
+      <FullName>A B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+      <pf:GroupRef GroupOID="2"/>
+    </User>`,
+		// Each differs from plain in one thing the layout entries record.
+		"deeper": `<User OID="U">
+        <LoginName>a</LoginName>
+        <FullName>A B</FullName>
+        <Address>
+          <StreetName>1 Street</StreetName>
+          <City>Town</City>
+        </Address>
+        <Email>a@example.org</Email>
+        <pf:GroupRef GroupOID="1"/>
+        <pf:GroupRef GroupOID="2"/>
+    </User>`,
+		"tabs": "<User OID=\"U\">\n\t<LoginName>a</LoginName>\n\t<FullName>A B</FullName>\n\t<Address>\n\t\t<StreetName>1 Street</StreetName>\n\t\t<City>Town</City>\n\t</Address>\n\t<Email>a@example.org</Email>\n\t<pf:GroupRef GroupOID=\"1\"/>\n\t<pf:GroupRef GroupOID=\"2\"/>\n    </User>",
+		"empty": `<User OID="U">
+      <LoginName/>
+      <FullName>A B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City/>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+      <pf:GroupRef GroupOID="2"/>
+    </User>`,
+		"nodesFirst": `<User OID="U">
+      <pf:GroupRef GroupOID="1"/>
+      <LoginName>a</LoginName>
+      <FullName>A B</FullName>
+      <pf:GroupRef GroupOID="2"/>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+    </User>`,
+		"oneNode": `<User OID="U">
+      <LoginName>a</LoginName>
+      <FullName>A B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+    </User>`,
+		"comment": `<User OID="U">
+      <LoginName>a</LoginName>
+      <!-- a note -->
+      <FullName>A B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName><?pi x?>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+      <pf:GroupRef GroupOID="2"/>
+    </User>`,
+		"childAttr": `<User OID="U">
+      <LoginName pf:x="1">a</LoginName>
+      <FullName>A B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+      <pf:GroupRef GroupOID="2"/>
+    </User>`,
+		"compact": `<User OID="U"><LoginName>a</LoginName><FullName>A B</FullName><Address><StreetName>1 Street</StreetName><City>Town</City></Address><Email>a@example.org</Email><pf:GroupRef GroupOID="1"/><pf:GroupRef GroupOID="2"/></User>`,
+		"manyNodes": `<User OID="U">
+      <LoginName>a</LoginName>
+      <pf:G n="1"/><pf:G n="2"/><pf:G n="3"/><pf:G n="4"/><pf:G n="5"/>
+      <pf:G n="6"/><pf:G n="7"/><pf:G n="8"/><pf:G n="9"/><pf:G n="10"/>
+    </User>`,
+		"otherPrefix": `<User OID="U" xmlns:q="urn:other" q:a="1" pf:b="2">
+      <LoginName>a</LoginName>
+      <q:G n="1"/>
+      <pf:G q:n="2"/>
+    </User>`,
+		"attrOrder": `<User pf:b="2" UserType="Sponsor" OID="U">
+      <LoginName>a</LoginName>
+    </User>`,
+	}
+	order := []string{"plain", "plain", "deeper", "plain", "tabs", "plain", "empty", "empty", "plain", "nodesFirst",
+		"plain", "oneNode", "plain", "comment", "plain", "childAttr", "plain", "compact", "plain", "manyNodes",
+		"plain", "otherPrefix", "plain", "attrOrder", "plain", "oneNode", "nodesFirst", "oneNode"}
+	doc := func(us ...string) string {
+		return `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="urn:pf" FileOID="F" ODMVersion="1.3">
+  <AdminData>
+    ` + strings.Join(us, "\n    ") + `
+  </AdminData>
+</ODM>`
+	}
+	usersOf := func(t *testing.T, xml string) []json.RawMessage {
+		t.Helper()
+		var out bytes.Buffer
+		if err := StreamJSON(&out, NewReader(strings.NewReader(xml), ReadOptions{})); err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			AdminData []struct{ Users []json.RawMessage }
+		}
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil || len(v.AdminData) != 1 {
+			t.Fatalf("output is not one AdminData object (%v): %s", err, out.Bytes())
+		}
+		return v.AdminData[0].Users
+	}
+	var all []string
+	for _, k := range order {
+		all = append(all, users[k])
+	}
+	got := usersOf(t, doc(all...))
+	if len(got) != len(order) {
+		t.Fatalf("%d users written, want %d", len(got), len(order))
+	}
+	for i, k := range order {
+		alone := usersOf(t, doc(users[k]))
+		if len(alone) != 1 || !bytes.Equal(got[i], alone[0]) {
+			t.Errorf("user %d (%s) after the others:\n%s\nalone:\n%s", i, k, got[i], alone)
 		}
 	}
 }

@@ -3,7 +3,11 @@
 // and reads JSON as a stream of tokens (Decoder) for the odm package's streaming reader.
 package jsontext
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"slices"
+	"unicode/utf8"
+)
 
 // plain marks the ASCII bytes a JSON string carries as they are: not a control character,
 // not '"', not '\\'. Bytes from 0x80 up start a UTF-8 sequence and are checked apart.
@@ -49,23 +53,62 @@ func specialHTML(w uint64) bool {
 // AppendString appends s as a JSON string the way encoding/json does with HTML escaping
 // off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029 are escaped for JavaScript readers.
 //
-// Most values need no escaping at all: runs of plain ASCII are skipped 8 bytes at a time
-// and copied in one append; only the bytes that need a look are handled one by one.
-func AppendString(b []byte, s string) []byte { return appendString(b, s, false) }
+// Most values need no escaping at all: they are checked and copied 8 bytes at a time into
+// room made once; a value with a byte that needs a look goes on in appendString from there.
+func AppendString(b []byte, s string) []byte { return appendPlain(b, s, false) }
 
 // AppendStringHTML appends s as AppendString does and, as encoding/json does by default
 // (HTML escaping on), writes '<', '>' and '&' as \u003c, \u003e and \u0026.
-func AppendStringHTML(b []byte, s string) []byte { return appendString(b, s, true) }
+func AppendStringHTML(b []byte, s string) []byte { return appendPlain(b, s, true) }
 
-func appendString(b []byte, s string, html bool) []byte {
+// appendPlain is the fast path of AppendString: it makes room for s and its quotes once and
+// copies s word by word, checking each word as it goes (a JSON writer spends most of its
+// time here: a per-call append of each piece, a growth check and a memmove call each, cost
+// more than the copy). At the first byte that needs a look it hands what is left of s to
+// appendString, which picks up behind the bytes already copied.
+func appendPlain(b []byte, s string, html bool) []byte {
+	n := len(b)
+	if cap(b)-n < len(s)+2 {
+		b = slices.Grow(b, len(s)+2)
+	}
+	d := b[n : n+len(s)+2]
+	d[0] = '"'
+	t := d[1 : len(s)+1]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if special(x) || html && specialHTML(x) {
+			return appendString(b[:n+1+i], s, i, html)
+		}
+		binary.LittleEndian.PutUint64(t[i:i+8], x)
+	}
+	tab := &plain
+	if html {
+		tab = &plainHTML
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if !tab[c] {
+			return appendString(b[:n+1+i], s, i, html)
+		}
+		t[i] = c
+	}
+	d[len(s)+1] = '"'
+	return b[:n+len(s)+2]
+}
+
+// appendString appends s[i:] and the closing quote to b, which ends with the opening quote
+// and s[:i] (plain bytes, copied by appendPlain).
+func appendString(b []byte, s string, i int, html bool) []byte {
 	const hex = "0123456789abcdef"
 	tab := &plain
 	if html {
 		tab = &plainHTML
 	}
-	b = append(b, '"')
-	start := 0
-	for i := 0; ; {
+	start := i
+	for {
 		// Skip plain ASCII: a word at a time (sliced first, so that the eight reads need
 		// no bounds checks and the compiler makes them one load), then byte by byte.
 		for i+8 <= len(s) {

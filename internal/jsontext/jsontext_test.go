@@ -33,6 +33,21 @@ func checkJSONString(t *testing.T, s string) {
 		if string(got) != want {
 			t.Errorf("%s(%q) = %s, want %s", name, s, got, want)
 		}
+		// Appended behind other bytes, with no room, exactly the room of the plain
+		// case, and more: the fast path writes into spare capacity before it knows
+		// whether s is plain, so what stands before must stay and the result must not
+		// depend on the room there was.
+		for _, room := range []int{0, len(s) + 1, len(s) + 2, len(s) + 3, 2*len(s) + 16} {
+			b := append(make([]byte, 0, 3+room), "x,y"...)
+			if html {
+				b = AppendStringHTML(b, s)
+			} else {
+				b = AppendString(b, s)
+			}
+			if string(b) != "x,y"+want {
+				t.Errorf("%s(%q) behind \"x,y\" with room %d = %s, want x,y%s", name, s, room, b, want)
+			}
+		}
 	}
 }
 
