@@ -1,8 +1,14 @@
 package mapping
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 
+	"github.com/odmadmin/odmadmin/internal/xmlenc"
+	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -359,4 +365,237 @@ func (openClinica) roleName(c Canonical, s Scope) (string, bool) {
 		return n[1], true
 	}
 	return n[0], true
+}
+
+// StudyElements reads the Study elements of an ODM document, the root's children that an
+// odm.Reader skips, for Options.Studies: OpenClinica marks a site study by a Study whose
+// MetaDataVersion includes its parent's, and the stream readers (FromReader, WriteJSON,
+// ...) need them to read a user of a site study's AdminData as a user of that site. Each
+// element holds what the readers take from a Study (its OID, GlobalVariables' StudyName
+// and ProtocolName, each MetaDataVersion's Includes), not its metadata.
+//
+// open returns the document from its start. ODM puts every Study before AdminData, so the
+// document is scanned as XML up to its first AdminData only, and the rest is searched for
+// another Study start tag (a few bytes compared per match of "Study", far cheaper than
+// tokenizing); when one may be there (out of ODM's order, or the word in a comment), open
+// is called again and the whole document is scanned. An input the scan refuses is an
+// error at its line and column; ro gives the name and limits.
+func StudyElements(open func() (io.Reader, error), ro odm.ReadOptions) ([]*odm.Element, error) {
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	list, late, err := scanStudies(r, ro, true)
+	if err == nil && late {
+		if r, err = open(); err != nil {
+			return nil, err
+		}
+		list, _, err = scanStudies(r, ro, false)
+	}
+	if err != nil {
+		// The input is refused: in odm's words where its reader refuses it too, as the
+		// stream would have.
+		if r, oerr := open(); oerr == nil {
+			if oerr := drainODM(r, ro); oerr != nil {
+				return nil, oerr
+			}
+		}
+		return nil, err
+	}
+	return list, nil
+}
+
+// drainODM reads the document r holds with odm's reader and returns the error it meets.
+func drainODM(r io.Reader, ro odm.ReadOptions) error {
+	ro.Reuse = true // nothing is kept
+	rd := odm.NewReader(r, ro)
+	for {
+		if _, err := rd.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
+// scanStudies reads the Study elements of the document r holds; with first, up to the
+// first AdminData only, late then saying whether a Study start tag may follow.
+func scanStudies(r io.Reader, ro odm.ReadOptions, first bool) (list []*odm.Element, late bool, err error) {
+	u, err := xmlenc.UTF8(r)
+	if err != nil {
+		return nil, false, studyScanError(ro, err)
+	}
+	lim := func(n, def int) int {
+		switch {
+		case n == 0:
+			return def
+		case n < 0:
+			return 0
+		}
+		return n
+	}
+	watch := &studyWatch{last: -1}
+	in := u
+	if first {
+		in = io.TeeReader(u, watch)
+	}
+	sc := xmlscan.New(in, xmlscan.Options{
+		MaxDepth:      lim(ro.MaxDepth, odm.DefaultMaxDepth),
+		MaxTokenBytes: lim(ro.MaxTokenBytes, odm.DefaultMaxTokenBytes),
+		MaxAttrs:      lim(ro.MaxAttrs, odm.DefaultMaxAttrs),
+		MaxInputBytes: max(ro.MaxInputBytes, 0),
+	})
+	var (
+		ns    string
+		path  [5]*odm.Element // the open elements kept, by depth (path[2]: the Study)
+		depth int
+	)
+	el := func(n *xmlscan.Name) *odm.Element {
+		return &odm.Element{Name: odm.Name{Space: n.Space, Local: string(n.Local)}}
+	}
+	for {
+		kind, err := sc.Next()
+		if err == io.EOF {
+			return list, false, nil
+		}
+		if err != nil {
+			return nil, false, studyScanError(ro, err)
+		}
+		switch kind {
+		case xmlscan.EndElement:
+			if depth < len(path) {
+				path[depth] = nil
+			}
+			depth--
+		case xmlscan.Text, xmlscan.CDATA:
+			// The text of StudyName and ProtocolName (depth 4), as odm's Element.Text joins it.
+			if depth == 4 && path[4] != nil {
+				path[4].Children = append(path[4].Children, &odm.Text{Data: string(sc.Data()), CDATA: kind == xmlscan.CDATA})
+			}
+		case xmlscan.StartElement:
+			depth++
+			n := sc.Name()
+			if depth == 1 {
+				ns = n.Space
+				continue
+			}
+			if depth >= len(path) || n.Space != ns || path[depth-1] == nil && depth > 2 {
+				continue
+			}
+			local := string(n.Local)
+			var e *odm.Element
+			switch {
+			case depth == 2 && local == "AdminData" && first:
+				// The rest is only watched: the Study start tags still to come.
+				off := sc.InputOffset()
+				if _, err := io.Copy(io.Discard, in); err != nil {
+					return nil, false, studyScanError(ro, err)
+				}
+				return list, watch.last >= off, nil
+			case depth == 2 && local == "Study":
+				e = el(n)
+				e.Attrs = studyAttrs(sc.Attrs(), "OID")
+				list = append(list, e)
+			case depth == 3 && (local == "GlobalVariables" || local == "MetaDataVersion"):
+				e = el(n)
+			case depth == 4 && path[3].Local == "GlobalVariables" && (local == "StudyName" || local == "ProtocolName"):
+				e = el(n)
+			case depth == 4 && path[3].Local == "MetaDataVersion" && local == "Include":
+				e = el(n)
+				e.Attrs = studyAttrs(sc.Attrs(), "StudyOID")
+			}
+			if e != nil && depth > 2 {
+				path[depth-1].Children = append(path[depth-1].Children, e)
+			}
+			path[depth] = e
+		}
+	}
+}
+
+// studyAttrs returns the attribute local in no namespace, if the tag has it.
+func studyAttrs(as []xmlscan.Attr, local string) []odm.Attr {
+	for i := range as {
+		if as[i].Space == "" && string(as[i].Local) == local {
+			return []odm.Attr{{Name: odm.Name{Local: local}, Value: string(as[i].Value)}}
+		}
+	}
+	return nil
+}
+
+// studyScanError places an error of the Study scan in the input, as odm places its own.
+func studyScanError(ro odm.ReadOptions, err error) error {
+	var se *xmlscan.Error
+	if errors.As(err, &se) {
+		return &odm.Error{File: ro.Name, Line: se.Line, Col: se.Col, Err: odm.ErrSyntax, Msg: se.Err.Error() + ": " + se.Msg}
+	}
+	return fmt.Errorf("%s: %w", ro.Name, err)
+}
+
+// studyWatch watches bytes for a Study start tag (<Study or <prefix:Study followed by white
+// space, ">" or "/") and keeps the input offset of the last one's "<". A comment or a
+// CDATA section that spells one counts too: the caller then scans the document, the safe
+// side.
+type studyWatch struct {
+	tail []byte
+	off  int64 // input offset of tail[0]
+	last int64
+}
+
+func (w *studyWatch) Write(p []byte) (int, error) {
+	buf := append(w.tail, p...)
+	if i := lastStudyTag(buf); i >= 0 && w.off+int64(i) > w.last {
+		w.last = w.off + int64(i)
+	}
+	// Keep enough of the end for a tag split across two writes.
+	keep := min(len(buf), 128)
+	w.off += int64(len(buf) - keep)
+	w.tail = append(w.tail[:0], buf[len(buf)-keep:]...)
+	return len(p), nil
+}
+
+// lastStudyTag returns the index of the "<" of the last Study start tag in b, or -1.
+func lastStudyTag(b []byte) int {
+	const local = "Study"
+	for end := len(b); ; {
+		i := bytes.LastIndex(b[:end], []byte(local))
+		if i < 0 {
+			return -1
+		}
+		end = i
+		after := i + len(local)
+		if i == 0 || after >= len(b) || !studyTagEnd(b[after]) {
+			continue
+		}
+		j := i - 1
+		if b[j] == ':' {
+			k := j
+			for k > 0 && b[k-1] != '<' && b[k-1] > ' ' && b[k-1] != '>' {
+				k--
+			}
+			j = k - 1
+			if j < 0 {
+				continue
+			}
+		}
+		if b[j] == '<' {
+			return j
+		}
+	}
+}
+
+func studyTagEnd(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/'
+}
+
+// studyList gives the builder the Study elements a stream skips (Options.Studies), as
+// FromDocument reads them from the document.
+func (b *builder) studyList(root *odm.Element, list []*odm.Element) {
+	if len(list) == 0 || root == nil {
+		return
+	}
+	r := &odm.Element{Name: root.Name, Children: make([]odm.Node, len(list))}
+	for i, e := range list {
+		r.Children[i] = e
+	}
+	b.studyElements(r)
 }

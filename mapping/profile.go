@@ -155,6 +155,12 @@ type Options struct {
 	// holding the directory. The other functions ignore it (call Spec.Apply). Default
 	// (nil): no spec.
 	Spec *SpecUse
+	// Studies are the document's Study elements (StudyElements reads them), which an
+	// odm.Reader skips: the readers of a stream (FromReader, WriteJSON and the other
+	// writers that read one, PatchStream) read them as FromDocument reads a document's,
+	// so that an OpenClinica site study's users are users of that site. Default (nil):
+	// the stream's AdminData alone.
+	Studies []*odm.Element
 }
 
 func (o Options) now() time.Time {

@@ -83,6 +83,7 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 		return nil, err
 	}
 	b = newBuilder(p, h.Version, h.Root)
+	b.studyList(h.Root, opts.Studies)
 	if spill {
 		if b.spill, err = newSpill(); err != nil {
 			return nil, err

@@ -452,6 +452,9 @@ func (b *builder) built(i int32) *builtUser {
 	k, ok := b.builtIdx[i]
 	if !ok {
 		u, f := b.decode(b.record(i))
+		if b.spill != nil {
+			detach(u, &f) // kept to the end: not its text block (merge.go)
+		}
 		k = int32(len(b.builtUsers))
 		b.builtUsers = append(b.builtUsers, builtUser{u, f, int32(f.block)})
 		if b.builtIdx == nil {
@@ -823,6 +826,9 @@ func (b *builder) user(u *odm.User) {
 	if i, ok := b.findUser(idc, login); ok {
 		prev := b.built(i).u
 		m, f := b.decode(string(r.buf))
+		if b.spill != nil {
+			detach(m, &f)
+		}
 		b.merge(prev, m)
 		b.built(i).block = int32(b.block)
 		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})

@@ -58,6 +58,9 @@ type env struct {
 	// temps removes the temporary files of a run when a signal ends it (nil in tests
 	// that run commands in-process: nothing is registered then).
 	temps *tempFiles
+	// wholeODM makes map decode OpenClinica input whole, as it did before it streamed
+	// it: only tests set it, to compare the two.
+	wholeODM bool
 }
 
 // context returns the command's context, never nil.

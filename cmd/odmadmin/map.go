@@ -76,10 +76,11 @@ Migration spec (--spec FILE, CSV or .xlsx; --spec-template writes a starter one)
   users it affects. Example: examples/migration-spec.
 
 Memory:
-  json, csv, xlsx, oc4users and --spec-template from an ODM file (not OpenClinica) are
-  written while the file is read: the users' compact records go to a temporary file
-  (removed at once), and what is held is a small index per user (some 14 bytes) and the
-  sites, studies and groups; --spec is applied to each user as it is built (its login
+  json, csv, xlsx, oc4users and --spec-template from an ODM file are written while the
+  file is read: the users' compact records go to a temporary file (removed at once), and
+  what is held is a small index per user (some 14 bytes) and the sites, studies and
+  groups, and a person listed in several AdminData (OpenClinica's study and site
+  studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (its login
   lookup table is read whole). csv and xlsx without --study read the input twice (the
   first time to find the study); xlsx also keeps its sheet (up to 16 MB in memory, then
   in a temporary file) until the workbook is written at the end. odm and odm2 in the
@@ -91,9 +92,10 @@ Memory:
   AdminData (one study, as in most exports) and is not OpenClinica. Held whole, growing
   with the users: odm and odm2 into another flavour with several AdminData (each written
   from every user) or into OpenClinica (site studies), --base FILE of another flavour
-  than the input, odm and odm2 with --spec (applied to the whole directory), OpenClinica
-  ODM input (decoded whole for its site studies), several IN files, and CSV, .xlsx and
-  JSON input. Stdin is copied to a temporary file first, so that it can be read twice.
+  than the input, odm and odm2 with --spec (applied to the whole directory), several IN
+  files, and CSV, .xlsx and JSON input. OpenClinica ODM is read once more first, up to
+  its first AdminData, for its Study elements (the site studies). Stdin is copied to a
+  temporary file first, so that it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -398,13 +400,13 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 		p = src.profile
 	}
 	if p == src.profile {
-		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: name}})
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies}, Read: odm.ReadOptions{Name: name}})
 		return append(quirks(), ws...), err
 	}
 	if base == "" {
 		// Into another flavour: AdminData alone, streamed where it can be (see
 		// mapping.WriteODMStream), and what the input held besides.
-		ws, err := mapping.WriteODMStream(w, r, p, mapping.Options{Profile: src.readOpts.Profile, Now: time.Now()}, odm.WriteOptions{})
+		ws, err := mapping.WriteODMStream(w, r, p, mapping.Options{Profile: src.readOpts.Profile, Now: time.Now(), Studies: src.readOpts.Studies}, odm.WriteOptions{})
 		ws = append(quirks(), ws...)
 		if err != nil {
 			return ws, err
@@ -485,9 +487,9 @@ type streamReq struct {
 
 // readMapSource reads any input a directory is read from (see readDirectoryFrom), told
 // apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be
-// read again for writing back; stdin is copied to a temporary file first. OpenClinica
-// files are decoded whole, because their site studies are Study elements, which the
-// stream skips. With req.to an ODM input that can be streamed is not read here:
+// read again for writing back; stdin is copied to a temporary file first. The Study
+// elements of an OpenClinica file (its site studies), which the stream skips, are read
+// first (mapping.StudyElements). With req.to an ODM input that can be streamed is not read here:
 // src.stream is set, which writes that output while reading, the spec applied.
 func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, req streamReq) (*mapSource, error) {
 	name := in.Name
@@ -537,10 +539,28 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	if src.profile == "" {
 		src.profile = mapping.DetectHeader(h)
 	}
+	whole := src.profile == mapping.ProfileOpenClinica && e.wholeODM
+	if src.profile == mapping.ProfileOpenClinica && !whole {
+		// OpenClinica's site studies are Study elements, which the stream skips: they are
+		// read first (ODM puts them before AdminData), then the stream from the start.
+		if opts.Studies, err = mapping.StudyElements(src.reread, odm.ReadOptions{Name: name}); err == nil {
+			var rr io.Reader
+			if rr, err = src.reread(); err == nil {
+				r = odm.NewReader(rr, odm.ReadOptions{Name: name, Reuse: reuseRecords(req.to)})
+				_, err = r.Header()
+			}
+		}
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+	}
 	var d *mapping.Directory
 	var mws []mapping.Warning
 	var rws []*odm.Error
-	if src.profile == mapping.ProfileOpenClinica {
+	if whole {
+		// The whole-document read streaming replaced, kept for the tests that compare the
+		// two (TestMapOpenClinicaStreamsAsWhole).
 		r, err := src.reread()
 		if err == nil {
 			var doc *odm.Document

@@ -2,6 +2,7 @@
 // and runs the bare encoding/xml Token loop the script compares odmadmin with.
 //
 //	benchtool inform N FILE         InForm-shaped export of N users
+//	benchtool openclinica N FILE    OpenClinica-shaped export of N users (site studies)
 //	benchtool upload ROWS N FILE    Clinical One upload CSV for the export of N users
 //	benchtool samename N FILE       N users of the same name (plan's worst case)
 //	benchtool samenameupload N FILE N upload rows of that name
@@ -32,7 +33,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 2 {
-		return errors.New("usage: benchtool inform|upload|samename|samenameupload|tokens|reader|reader-reuse ARGS (see go doc)")
+		return errors.New("usage: benchtool inform|openclinica|upload|samename|samenameupload|tokens|reader|reader-reuse ARGS (see go doc)")
 	}
 	nums := make([]int, 0, 2)
 	for _, a := range args[1 : len(args)-1] {
@@ -43,7 +44,7 @@ func run(args []string) error {
 		nums = append(nums, n)
 	}
 	file := args[len(args)-1]
-	want := map[string]int{"inform": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0}
+	want := map[string]int{"inform": 1, "openclinica": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0}
 	n, ok := want[args[0]]
 	if !ok || n != len(nums) {
 		return fmt.Errorf("%s: wrong command or argument count", args[0])
@@ -58,6 +59,8 @@ func run(args []string) error {
 		switch args[0] {
 		case "inform":
 			return gen.InForm(w, nums[0])
+		case "openclinica":
+			return gen.OpenClinica(w, nums[0])
 		case "upload":
 			return gen.UploadCSV(w, nums[0], nums[1])
 		case "samename":
