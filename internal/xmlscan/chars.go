@@ -1,6 +1,10 @@
 package xmlscan
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+)
 
 // Byte classes, one table per context, so that the hot loops test one table entry per
 // byte and leave the loop only at a byte that needs a decision.
@@ -114,4 +118,53 @@ func IsSpace(b []byte) bool {
 		}
 	}
 	return len(b) > 0
+}
+
+// Word-at-a-time scanning: eight bytes are tested with a few arithmetic operations where a
+// byte loop spends a load, a table look-up and a branch on each.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// zeroBytes has the high bit of the lowest zero byte of y set (and maybe of bytes above it).
+func zeroBytes(y uint64) uint64 { return (y - ones) &^ y & highs }
+
+// textRun returns the index of the first byte at or after b[i] that textStop holds, or
+// len(b).
+func textRun(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// Bytes below 0x20 or from 0x80 on, '<', '&' and ']'. Each mask is exact at its
+		// lowest set byte (a borrow only runs upwards from a byte that is set), so is
+		// their union. A tab, flagged with the controls, is character data.
+		m := ((x-0x20*ones)|x)&highs | zeroBytes(x^('<'*ones)) | zeroBytes(x^('&'*ones)) | zeroBytes(x^(']'*ones))
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		if textStop[b[i]] {
+			return i
+		}
+		i++
+	}
+	for i < len(b) && !textStop[b[i]] {
+		i++
+	}
+	return i
+}
+
+// spaces returns the index of the first byte at or after b[i] that is not ' ', or len(b).
+func spaces(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if x := binary.LittleEndian.Uint64(b[i:]) ^ (' ' * ones); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+		i += 8
+	}
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	return i
 }

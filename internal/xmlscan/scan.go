@@ -132,7 +132,6 @@ type Scanner struct {
 	lineStart int64
 
 	// The current token.
-	kind     Kind
 	tokStart int
 	tokLine  int   // line and lineStart at tokStart
 	tokLS    int64 // (restored when a token is read again with more input)
@@ -142,6 +141,7 @@ type Scanner struct {
 	target   []byte
 	empty    bool
 	pending  bool // an end token for <x/> is due
+	stop     bool // pending or err: Next does not read a token
 	dec      []byte
 	nsAttrs  int // attributes of the current tag whose name begins with "xmlns"
 	pfxAttrs int // attributes of the current tag with a prefix
@@ -207,13 +207,12 @@ func (s *Scanner) InputOffset() int64 { return s.base + int64(s.pos) }
 // Next reads the next token. At the end of a well-formed document it returns io.EOF;
 // errors are *Error and sticky.
 func (s *Scanner) Next() (Kind, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	if s.pending {
-		s.pending = false
+	if s.stop {
+		if s.err != nil {
+			return 0, s.err
+		}
+		s.pending, s.stop = false, false
 		s.empty = true
-		s.kind = EndElement
 		s.popElement()
 		return EndElement, nil
 	}
@@ -221,16 +220,34 @@ func (s *Scanner) Next() (Kind, error) {
 	s.tokStart = s.pos
 	s.tokLine, s.tokLS = s.line, s.lineStart
 	for {
-		k, err := s.lex()
-		if err == nil && s.pos-s.tokStart > s.maxToken {
-			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
+		var k Kind
+		var err error
+		// The token's kind from its first two bytes.
+		b, p := s.buf[:s.end], s.pos
+		switch {
+		case p >= len(b):
+			err = errMore
+		case b[p] != '<':
+			k, err = s.lexText(b)
+		case p+1 >= len(b):
+			err = errMore
+		case b[p+1] == '/':
+			k, err = s.lexEnd(b)
+		case b[p+1] == '?':
+			k, err = s.lexPI()
+		case b[p+1] == '!':
+			k, err = s.lexBang()
+		default:
+			k, err = s.lexStart(b)
 		}
 		if err == nil {
-			s.kind = k
-			return k, nil
+			if s.pos-s.tokStart <= s.maxToken {
+				return k, nil
+			}
+			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
 		}
 		if err != errMore {
-			s.err = err
+			s.err, s.stop = err, true
 			return 0, err
 		}
 		// The token is read again from its start: so are its line feeds.
@@ -239,7 +256,7 @@ func (s *Scanner) Next() (Kind, error) {
 			if err == io.EOF {
 				err = s.atEOF()
 			}
-			s.err = err
+			s.err, s.stop = err, true
 			return 0, err
 		}
 	}
@@ -342,29 +359,6 @@ func (s *Scanner) errAt(i int, err error, msg string) error {
 	return &Error{Line: line, Col: int(s.base+int64(i)-start) + 1, Err: err, Msg: msg}
 }
 
-// lex reads one token starting at s.pos. It returns errMore when the token may continue
-// past the bytes buffered; then it is called again from the start with more bytes.
-func (s *Scanner) lex() (Kind, error) {
-	if s.pos >= s.end {
-		return 0, errMore
-	}
-	if s.buf[s.pos] != '<' {
-		return s.lexText()
-	}
-	if s.pos+1 >= s.end {
-		return 0, errMore
-	}
-	switch s.buf[s.pos+1] {
-	case '/':
-		return s.lexEnd()
-	case '?':
-		return s.lexPI()
-	case '!':
-		return s.lexBang()
-	}
-	return s.lexStart()
-}
-
 func (s *Scanner) finish(i int) { s.pos = i }
 
 // finishCount ends a token whose line feeds have not been counted yet.
@@ -373,17 +367,13 @@ func (s *Scanner) finishCount(i int) {
 	s.pos = i
 }
 
-// lexText reads character data up to the next '<' or the end of input.
-func (s *Scanner) lexText() (Kind, error) {
-	b := s.buf[:s.end]
+// lexText reads character data (b is buf[:end]) up to the next '<' or the end of input.
+func (s *Scanner) lexText(b []byte) (Kind, error) {
 	i := s.pos
 	if b[i] == '\n' {
 		// Indentation, a line feed and spaces before markup, is most of the text tokens
 		// of a pretty-printed file.
-		i++
-		for i < len(b) && b[i] == ' ' {
-			i++
-		}
+		i = spaces(b, i+1)
 		if i < len(b) && b[i] == '<' {
 			s.line++
 			s.lineStart = s.base + int64(s.pos+1)
@@ -395,9 +385,7 @@ func (s *Scanner) lexText() (Kind, error) {
 	}
 	decode := false
 	for {
-		for i < len(b) && !textStop[b[i]] {
-			i++
-		}
+		i = textRun(b, i)
 		if i == len(b) {
 			if !s.eof {
 				return 0, errMore
@@ -685,8 +673,7 @@ func asciiName(b []byte, i int) (end, colon int) {
 }
 
 // lexStart reads a start tag.
-func (s *Scanner) lexStart() (Kind, error) {
-	b := s.buf[:s.end]
+func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	nameStart := s.pos + 1
 	i, colon := asciiName(b, nameStart)
 	if i < 0 {
@@ -836,7 +823,7 @@ func (s *Scanner) lexStart() (Kind, error) {
 		return 0, err
 	}
 	s.state = sRoot
-	s.pending = empty
+	s.pending, s.stop = empty, empty
 	if nl {
 		s.countLines(s.pos, i)
 	}
@@ -1091,8 +1078,7 @@ func (s *Scanner) popElement() {
 }
 
 // lexEnd reads an end tag.
-func (s *Scanner) lexEnd() (Kind, error) {
-	b := s.buf[:s.end]
+func (s *Scanner) lexEnd(b []byte) (Kind, error) {
 	if n := len(s.stack); n > 0 {
 		// The usual case: the end tag repeats the open element's name, checked when its
 		// start tag was read, and a byte that cannot continue a name follows.

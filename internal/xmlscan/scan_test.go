@@ -1,6 +1,7 @@
 package xmlscan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -319,6 +320,38 @@ func TestErrorPositions(t *testing.T) {
 			}
 			if got := fmt.Sprintf("%d:%d", e.Line, e.Col); got != tt.want {
 				t.Errorf("%s (one byte %v): %s: error at %s, want %s (%v)", tt.name, one, tt.reason, got, tt.want, err)
+			}
+		}
+	}
+}
+
+// TestRuns: the word-at-a-time scans stop where a byte loop over their tables stops, for
+// every byte value at every offset of a word.
+func TestRuns(t *testing.T) {
+	runs := []struct {
+		name string
+		fast func([]byte, int) int
+		stop func(byte) bool
+	}{
+		{"textRun", textRun, func(c byte) bool { return textStop[c] }},
+		{"spaces", spaces, func(c byte) bool { return c != ' ' }},
+	}
+	for _, r := range runs {
+		for c := 0; c < 256; c++ {
+			for _, fill := range []byte{'a', ' ', '_', '\t'} {
+				for at := 0; at < 19; at++ {
+					b := bytes.Repeat([]byte{fill}, 19)
+					b[at] = byte(c)
+					for from := 0; from <= at; from++ {
+						want := from
+						for want < len(b) && !r.stop(b[want]) {
+							want++
+						}
+						if got := r.fast(b, from); got != want {
+							t.Fatalf("%s(%q, %d) = %d, want %d", r.name, b, from, got, want)
+						}
+					}
+				}
 			}
 		}
 	}
