@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/mapping"
@@ -13,8 +15,9 @@ import (
 
 // readODMDirectory reads a user directory from ODM XML (diff, plan, map's other inputs).
 // It streams with mapping.FromReader, which holds compact user records rather than a
-// document tree; OpenClinica files are decoded whole, because their site studies are
-// Study elements, which the stream skips.
+// document tree. An OpenClinica file's site studies are Study elements, which the stream
+// skips: the file is copied to a temporary file (removed at once) to be read twice, first
+// for them (mapping.StudyElements), then streamed.
 func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
 	return readODMDirectoryKeep(br, name, opts, nil)
 }
@@ -22,8 +25,8 @@ func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping
 // readODMDirectoryKeep is readODMDirectory keeping only the users keep returns (all when
 // keep is nil; see mapping.ReadEach).
 func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
-	// Keep what the header read takes, so that an OpenClinica file can be decoded whole
-	// from the start even from stdin.
+	// Keep what the header read takes, so that an OpenClinica file can be read again from
+	// the start even from stdin.
 	start := &headCapture{}
 	rd := odm.NewReader(io.TeeReader(br, start), odm.ReadOptions{Name: name})
 	h, err := rd.Header()
@@ -34,39 +37,36 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 	if prof == "" {
 		prof = mapping.DetectHeader(h)
 	}
-	var d *mapping.Directory
-	var mws []mapping.Warning
-	var rws []*odm.Error
 	if prof == mapping.ProfileOpenClinica {
-		doc, err := odm.Decode(io.MultiReader(&start.buf, br), odm.ReadOptions{Name: name})
+		f, err := tempCopy(io.MultiReader(&start.buf, br))
 		if err != nil {
-			return nil, nil, err
-		}
-		rws = doc.Warnings
-		if d, mws, err = mapping.FromDocument(doc, opts); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if keep != nil {
-			kept := []*mapping.User{}
-			for _, u := range d.Users {
-				if k := keep(u); k != nil {
-					kept = append(kept, k)
-				}
-			}
-			d.Users = kept
+		defer f.close()
+		if opts.Studies, err = mapping.StudyElements(f.open, odm.ReadOptions{Name: name}); err != nil {
+			return nil, nil, err
 		}
-	} else {
-		start.done()
-		if keep != nil {
-			d, mws, err = mapping.ReadEach(rd, opts, keep)
-		} else {
-			d, mws, err = mapping.FromReader(rd, opts)
-		}
+		r, err := f.open()
 		if err != nil {
-			return nil, nil, wrapName(name, err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		rws = rd.Warnings()
+		rd = odm.NewReader(r, odm.ReadOptions{Name: name})
+		if _, err := rd.Header(); err != nil {
+			return nil, nil, err
+		}
 	}
+	start.done()
+	var d *mapping.Directory
+	var mws []mapping.Warning
+	if keep != nil {
+		d, mws, err = mapping.ReadEach(rd, opts, keep)
+	} else {
+		d, mws, err = mapping.FromReader(rd, opts)
+	}
+	if err != nil {
+		return nil, nil, wrapName(name, err)
+	}
+	rws := rd.Warnings()
 	ws := make([]mapping.Warning, 0, len(rws)+len(mws))
 	for _, x := range rws {
 		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
@@ -78,6 +78,44 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 		ws = append(ws, w)
 	}
 	return d, ws, nil
+}
+
+// tempFile is a copy of an input in a temporary file, read from its start by open. The
+// file is removed at once where the system allows an open file to be removed (then it is
+// gone on every exit path), else by close.
+type tempFile struct {
+	f      *os.File
+	remove string
+}
+
+func tempCopy(r io.Reader) (*tempFile, error) {
+	f, err := os.CreateTemp("", "odmadmin-input-*")
+	if err != nil {
+		return nil, err
+	}
+	t := &tempFile{f: f}
+	if os.Remove(f.Name()) != nil {
+		t.remove = f.Name()
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		t.close()
+		return nil, fmt.Errorf("copying the input to a temporary file: %w", err)
+	}
+	return t, nil
+}
+
+func (t *tempFile) open() (io.Reader, error) {
+	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return bufio.NewReaderSize(t.f, 64<<10), nil
+}
+
+func (t *tempFile) close() {
+	t.f.Close()
+	if t.remove != "" {
+		os.Remove(t.remove)
+	}
 }
 
 // headCapture keeps the bytes written to it until done is called, then drops them.

@@ -6,8 +6,8 @@ import (
 )
 
 // TestReadDirectoryStdin checks that diff reads every kind of ODM from stdin as from a
-// file: streamed, or (OpenClinica, whose sites are Study elements) decoded whole after
-// the header was read to detect the profile.
+// file: streamed, OpenClinica (whose sites are Study elements) from a temporary copy
+// read twice.
 func TestReadDirectoryStdin(t *testing.T) {
 	for _, f := range []string{"../../testdata/openclinica/demo-site-studies.xml", "../../testdata/inform/htn-demo.xml", "../../testdata/rave/mediflex-users.xml", "../../testdata/odm2/demo-admin.xml"} {
 		b, err := os.ReadFile(f)
