@@ -1,6 +1,9 @@
 package mapping
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // dropLocationless removes from sites those the output holds no Location for, and warns.
 // An ODM Location needs a MetaDataVersionRef, so a site without a study version (an
@@ -11,19 +14,7 @@ func (w *writer) dropLocationless(sites []string, subject string) []string {
 	if len(sites) == 0 {
 		return sites
 	}
-	if w.locationless == nil {
-		w.locationless = map[string]bool{}
-		for _, s := range w.dir.Sites {
-			if s == nil || len(s.Versions) > 0 {
-				continue
-			}
-			// Writing back to the vendor it came from reuses the source Location.
-			if w.sameLocation(s) {
-				continue
-			}
-			w.locationless[s.ID] = true
-		}
-	}
+	w.findLocationless()
 	if len(w.locationless) == 0 {
 		return sites
 	}
@@ -43,4 +34,24 @@ func (w *writer) sameLocation(s *Site) bool {
 		return false
 	}
 	return len(s.Source.recs) > 0 || !w.fl.siteStudies()
+}
+
+// findLocationless sets w.locationless from the directory's sites, once: PatchStream calls
+// it before it packs the sites away (see sitecodec.go).
+func (w *writer) findLocationless() {
+	if w.locationless != nil {
+		return
+	}
+	w.locationless = map[string]bool{}
+	for _, s := range w.dir.Sites {
+		if s == nil || len(s.Versions) > 0 {
+			continue
+		}
+		// Writing back to the vendor it came from reuses the source Location.
+		if w.sameLocation(s) {
+			continue
+		}
+		// A copy: the key would otherwise keep the site's strings.
+		w.locationless[strings.Clone(s.ID)] = true
+	}
 }

@@ -55,18 +55,15 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 			users.byID["\x00"+u.Login] = u
 		}
 	}
-	return w.patch(out, src, users, opts)
+	return w.patch(out, src, users, heldSites(dir.Sites), opts)
 }
 
 // patch is Patch once the writer is made, with the directory's users in users (held or
-// spilled, see PatchStream).
-func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, opts PatchOptions) ([]Warning, error) {
+// spilled, see PatchStream) and its sites in sites (held or packed).
+func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
-	p := &patcher{w: w, users: users, sites: map[string]*Site{}, orgs: map[string]*Organization{},
+	p := &patcher{w: w, users: users, sites: sites, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
 		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
-	for _, s := range dir.Sites {
-		p.sites[s.ID] = s
-	}
 	for _, o := range dir.Organizations {
 		p.orgs[o.ID] = o
 	}
@@ -147,13 +144,58 @@ func (d *dirUsers) eachUndone(fn func(int32, *User)) {
 	}
 }
 
+// patchSites are the sites a patcher writes: a Directory's as they are (held), or packed
+// without pointers (PatchStream, see sitecodec.go) and built again where needed. A site
+// is named by its index in the directory's order.
+type patchSites struct {
+	held []*Site
+	byID map[string]int // held: the last site of each ID, as a map of them would hold
+	pack *siteTable
+}
+
+func heldSites(sites []*Site) *patchSites {
+	ps := &patchSites{held: sites, byID: make(map[string]int, len(sites))}
+	for i, s := range sites {
+		ps.byID[s.ID] = i
+	}
+	return ps
+}
+
+func (ps *patchSites) len() int {
+	if ps.pack != nil {
+		return ps.pack.len()
+	}
+	return len(ps.held)
+}
+
+// site returns site i: the one held, or one built anew from its packing.
+func (ps *patchSites) site(i int) *Site {
+	if ps.pack != nil {
+		return ps.pack.site(i)
+	}
+	return ps.held[i]
+}
+
+// find returns the index of the site a Location record with OID id is about, or -1.
+func (ps *patchSites) find(id string) int {
+	if ps.pack != nil {
+		return ps.pack.find(id)
+	}
+	if i, ok := ps.byID[id]; ok {
+		return i
+	}
+	return -1
+}
+
 type patcher struct {
-	w      *writer
-	users  patchUsers
-	sites  map[string]*Site
-	orgs   map[string]*Organization
-	sigs   map[string]*Signature
-	groups map[groupKey]*Group
+	w     *writer
+	users patchUsers
+	sites *patchSites
+	// siteDone marks the sites written (by index).
+	siteDone []bool
+	orgs     map[string]*Organization
+	sigs     map[string]*Signature
+	groups   map[groupKey]*Group
 	// blockStudies are the StudyOIDs of the blocks the directory was read from (nil when
 	// unknown): a new value of a study none of them has goes into the first block.
 	blockStudies map[string]bool
@@ -197,14 +239,15 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		return w.user(u, v, as, p.study), nil
 	case *odm.Location:
 		id := strings.TrimSpace(v.OID)
-		s := p.sites[id]
-		if s == nil {
+		i := p.sites.find(id)
+		if i < 0 {
 			if w.fl.autoLocation(id) {
 				return v, nil // InForm's automatic location, not a site of the model
 			}
 			return nil, nil
 		}
-		p.done[s] = true
+		s := p.sites.site(i)
+		p.siteDone[i] = true
 		if l := w.location(s, v, p.study); l != nil {
 			return l, nil
 		}
@@ -308,8 +351,12 @@ func (p *patcher) addNew(head *odm.AdminData) {
 		return false
 	}
 	if !w.fl.siteStudies() {
-		for _, s := range w.dir.Sites {
-			if p.done[s] || p.fromHere(s.Source) {
+		for i := range p.sites.len() {
+			if p.siteDone[i] {
+				continue
+			}
+			s := p.sites.site(i)
+			if p.fromHere(s.Source) {
 				continue
 			}
 			in := w.siteInBlock(s, blockPlan{study: p.study, src: -1}) || firstBlock && p.homeless(s.Study)
@@ -317,7 +364,7 @@ func (p *patcher) addNew(head *odm.AdminData) {
 				in = false
 			}
 			if in {
-				p.done[s] = true
+				p.siteDone[i] = true
 				if l := w.location(s, nil, p.study); l != nil {
 					head.Locations = append(head.Locations, l)
 				}
@@ -370,9 +417,9 @@ func (p *patcher) flushGroups() {
 func (p *patcher) unplaced() {
 	w := p.w
 	if p.block == 0 {
-		if p.users.count()+len(w.dir.Sites) > 0 {
+		if p.users.count()+p.sites.len() > 0 {
 			w.warn.add(CodeUnrepresentable, "AdminData", "ODM", "the document has no AdminData; the directory's "+
-				strconv.Itoa(p.users.count())+" users and "+strconv.Itoa(len(w.dir.Sites))+" sites are not written")
+				strconv.Itoa(p.users.count())+" users and "+strconv.Itoa(p.sites.len())+" sites are not written")
 		}
 		return
 	}
@@ -381,8 +428,11 @@ func (p *patcher) unplaced() {
 			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}
 	})
-	for _, s := range w.dir.Sites {
-		if !p.done[s] && !p.fromAnyBlock(s.Source) && !w.fl.siteStudies() {
+	for i := range p.sites.len() {
+		if p.siteDone[i] || w.fl.siteStudies() {
+			continue
+		}
+		if s := p.sites.site(i); !p.fromAnyBlock(s.Source) {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 		}
 	}

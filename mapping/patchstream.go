@@ -32,8 +32,15 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	if err != nil {
 		return nil, err
 	}
-	defer b.close()
-	defer func() { ws = append(b.w.result(), ws...) }()
+	// The builder is let go of once the users are spilled (see dropBuilder); until then
+	// its warnings are read from it.
+	bw := &b.w
+	defer func() { ws = append(bw.result(), ws...) }()
+	defer func() {
+		if b != nil {
+			b.close()
+		}
+	}()
 	// The writer's checks of the profile, on a directory of nothing but the profile read.
 	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, opts.Profile, opts.Options)
 	if err != nil {
@@ -48,18 +55,46 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	if err != nil {
 		return nil, err
 	}
+	bw, b = dropBuilder(b), nil
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
 		return nil, err
 	}
 	// As in Patch: the directory is the document's flavour (it was read with it).
 	w.same = true
+	sites := packedSites(w)
 	src, err := doc()
 	if err != nil {
 		return nil, err
 	}
 	defer catchSpill(&err)
-	return w.patch(out, src, users, opts)
+	return w.patch(out, src, users, sites, opts)
+}
+
+// dropBuilder returns b's warnings apart from b, once spillAll is done with b: what b
+// holds besides (its indexes of the users read, its shared strings, its sites by ID,
+// several bytes a user) is then garbage for the rest of the run.
+func dropBuilder(b *builder) *warner {
+	w := b.w
+	return &w
+}
+
+// packedSites returns the sites of w's directory for the patcher: packed without
+// pointers (sitecodec.go), the directory left without them, when w's flavour writes
+// Locations (not OpenClinica's site studies, which the writer makes from the sites
+// themselves) and every site can be packed; else held as they are. What the writer asks
+// of the sites before it writes (which have no Location) is asked first.
+func packedSites(w *writer) *patchSites {
+	if w.fl.siteStudies() {
+		return heldSites(w.dir.Sites)
+	}
+	w.findLocationless()
+	t, ok := packSites(w.dir.Sites)
+	if !ok {
+		return heldSites(w.dir.Sites)
+	}
+	w.dir.Sites = nil
+	return &patchSites{pack: t}
 }
 
 // spilledUsers are the users of PatchStream: their encodings (usercodec.go) in a temporary

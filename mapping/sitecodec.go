@@ -1,0 +1,189 @@
+package mapping
+
+import (
+	"errors"
+	"slices"
+	"strings"
+)
+
+// A site's model values as a byte string without pointers, as usercodec.go does for
+// users: PatchStream and WriteODMStream hold every site of the directory for the whole
+// run (a Location record may come at any point of the document), and 20,000 sites held as
+// model values (600 to 900 bytes each, strings, slices and maps) are tens of thousands of
+// objects the garbage collector marks on every cycle. Packed into one string they are
+// one object it never scans, and about half the size; a site is built again from it
+// where a record needs it.
+//
+// Every field is written, in declaration order, as usercodec.go writes them. The test
+// TestSiteCodecFields fails when Site or StudyVersion gains a field this file does not
+// write.
+
+var errSiteRecs = errors.New("mapping: internal error: a site with decoded records cannot be packed")
+
+func (e *userEnc) addresses(v []Address) {
+	e.count(len(v), v == nil)
+	for _, a := range v {
+		e.strs(a.StreetNames)
+		for _, s := range [...]string{a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, a.Longitude, a.Latitude, a.Altitude} {
+			e.str(s)
+		}
+	}
+}
+
+func (d *userDec) addresses() []Address {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	v := make([]Address, n)
+	for i := range v {
+		a := &v[i]
+		a.StreetNames = d.strs()
+		for _, f := range [...]*string{&a.HouseNumber, &a.City, &a.StateProv, &a.Country, &a.PostalCode, &a.OtherText, &a.Longitude, &a.Latitude, &a.Altitude} {
+			*f = d.str()
+		}
+	}
+	return v
+}
+
+// appendSite appends s's encoding to b, the ID first (siteID reads it alone). A site
+// with decoded records (Source.recs, which only FromDocument keeps) cannot be encoded:
+// errSiteRecs.
+func appendSite(b []byte, s *Site) ([]byte, error) {
+	e := userEnc{b}
+	for _, v := range [...]string{s.ID, s.Name, s.Type, s.Number, s.Country, s.TimeZone, s.Locale} {
+		e.str(v)
+	}
+	e.bool(s.Active)
+	e.str(s.Organization)
+	e.str(s.Description)
+	e.count(len(s.Versions), s.Versions == nil)
+	for _, v := range s.Versions {
+		e.str(v.Study)
+		e.str(v.Version)
+		e.str(v.Effective)
+		e.str(v.Number)
+	}
+	e.addresses(s.Addresses)
+	e.telecoms(s.Telecoms)
+	e.str(s.Study)
+	e.bool(s.Source != nil)
+	if src := s.Source; src != nil {
+		if len(src.recs) > 0 {
+			return b, errSiteRecs
+		}
+		e.str(string(src.Vendor))
+		e.count(len(src.IDs), src.IDs == nil)
+		// In key order, so that a site encodes the same way every time.
+		keys := make([]string, 0, len(src.IDs))
+		for k := range src.IDs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			e.str(k)
+			e.str(src.IDs[k])
+		}
+		e.attrs(src.Attrs)
+		e.strs(src.Elements)
+		e.strs(src.Studies)
+		e.str(string(src.RolesFor))
+	}
+	return e.b, nil
+}
+
+// decodeSite builds the site p starts with (appendSite's encoding; what follows is not
+// read). Its strings are substrings of p.
+func decodeSite(p string) *Site {
+	d := userDec{p: p}
+	s := &Site{}
+	for _, f := range [...]*string{&s.ID, &s.Name, &s.Type, &s.Number, &s.Country, &s.TimeZone, &s.Locale} {
+		*f = d.str()
+	}
+	s.Active = d.bool()
+	s.Organization = d.str()
+	s.Description = d.str()
+	if n, isNil := d.count(); !isNil {
+		s.Versions = make([]StudyVersion, n)
+		for i := range s.Versions {
+			s.Versions[i] = StudyVersion{Study: d.str(), Version: d.str(), Effective: d.str(), Number: d.str()}
+		}
+	}
+	s.Addresses = d.addresses()
+	s.Telecoms = d.telecoms()
+	s.Study = d.str()
+	if d.bool() {
+		src := &Source{Vendor: Profile(d.str())}
+		if n, isNil := d.count(); !isNil {
+			src.IDs = make(map[string]string, n)
+			for range n {
+				k := d.str()
+				src.IDs[k] = d.str()
+			}
+		}
+		src.Attrs = d.attrs()
+		src.Elements = d.strs()
+		src.Studies = d.strs()
+		src.RolesFor = Profile(d.str())
+		s.Source = src
+	}
+	return s
+}
+
+// siteID returns the ID of the site p starts with.
+func siteID(p string) string {
+	d := userDec{p: p}
+	return d.str()
+}
+
+// siteTable holds a directory's sites packed (appendSite) in one string, in the
+// directory's order: site i is at offs[i]. What it holds has no pointers but the string
+// and the two arrays, whatever the number of sites.
+type siteTable struct {
+	data string
+	offs []uint32
+	byID *idIndex // the last site of each ID
+}
+
+// packSites packs sites; false when one cannot be packed (it has decoded records) or
+// they are too many bytes for 32-bit offsets, and the caller holds them as they are.
+func packSites(sites []*Site) (*siteTable, bool) {
+	var b []byte
+	t := &siteTable{offs: make([]uint32, 0, len(sites)), byID: newIDIndex()}
+	for _, s := range sites {
+		if len(b) > 1<<32-1 {
+			return nil, false
+		}
+		t.offs = append(t.offs, uint32(len(b)))
+		var err error
+		if b, err = appendSite(b, s); err != nil {
+			return nil, false
+		}
+	}
+	// The last site of each ID, as a map of them by ID would hold (Patch's patcher).
+	for i := len(sites) - 1; i >= 0; i-- {
+		id := sites[i].ID
+		if _, dup := t.byID.find(id, func(j int32) bool { return sites[j].ID == id }); !dup {
+			t.byID.add(id, int32(i))
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(len(b))
+	sb.Write(b)
+	t.data = sb.String()
+	return t, true
+}
+
+func (t *siteTable) len() int { return len(t.offs) }
+
+// site returns site i, built anew each time.
+func (t *siteTable) site(i int) *Site { return decodeSite(t.data[t.offs[i]:]) }
+
+// find returns the index of the last site with ID id, or -1.
+func (t *siteTable) find(id string) int {
+	i, ok := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id })
+	if !ok {
+		return -1
+	}
+	return int(i)
+}
