@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"iter"
 	"slices"
 	"strings"
 )
@@ -53,5 +54,20 @@ func (w *writer) findLocationless() {
 		}
 		// A copy: the key would otherwise keep the site's strings.
 		w.locationless[strings.Clone(s.ID)] = true
+	}
+}
+
+// sites returns the sites writeBlock writes: dir.Sites, or those of sitePack, each built
+// anew.
+func (w *writer) sites() iter.Seq[*Site] {
+	if w.sitePack == nil {
+		return slices.Values(w.dir.Sites)
+	}
+	return func(yield func(*Site) bool) {
+		for i := range w.sitePack.len() {
+			if !yield(w.sitePack.site(i)) {
+				return
+			}
+		}
 	}
 }

@@ -287,8 +287,13 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	if err != nil {
 		return nil, err
 	}
-	defer b.close()
-	defer func() { ws = append(b.w.result(), ws...) }()
+	bw := &b.w // as in PatchStream
+	defer func() { ws = append(bw.result(), ws...) }()
+	defer func() {
+		if b != nil {
+			b.close()
+		}
+	}()
 	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, opts)
 	if err != nil {
 		return nil, err
@@ -315,6 +320,7 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	if err != nil {
 		return nil, err
 	}
+	bw, b = dropBuilder(b), nil
 	defer catchSpill(&err)
 	// The writer sees the stubs where it looks at every user's assignments (its blocks,
 	// the sites of a block), and the users themselves where it writes them.
@@ -334,6 +340,11 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 			return nil, err
 		}
 		return w.writeODM(out, wopts)
+	}
+	// The sites are written at the block's end: held packed until then (sitecodec.go).
+	w.findLocationless()
+	if t, ok := packSites(dir.Sites); ok {
+		w.sitePack, dir.Sites = t, nil
 	}
 	w.userSeq = func(yield func(*User) bool) {
 		for i := range users.n {

@@ -73,6 +73,9 @@ type writer struct {
 	// userSeq, when set, hands on the users writeBlock writes instead of dir.Users (see
 	// WriteODMStream).
 	userSeq iter.Seq[*User]
+	// sitePack, when set, holds the sites writeBlock writes instead of dir.Sites, packed
+	// (see WriteODMStream and sitecodec.go).
+	sitePack *siteTable
 }
 
 // users returns the users writeBlock writes: dir.Users, or userSeq.
@@ -415,7 +418,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	}
 	var locs []ordered[*odm.Location]
 	if !w.fl.siteStudies() {
-		for _, s := range w.dir.Sites {
+		for s := range w.sites() {
 			if !w.siteInBlock(s, bp) {
 				continue
 			}
@@ -424,7 +427,14 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			if ok {
 				base, _ = r.v.(*odm.Location)
 			}
-			if l := w.location(s, base, bp.study); l != nil {
+			l := w.location(s, base, bp.study)
+			switch {
+			case l == nil:
+			case !w.same:
+				// No record is written back (w.rec finds none), so none is sorted:
+				// each Location goes out as it is made, not held for the sort.
+				emit(l)
+			default:
 				locs = append(locs, ordered[*odm.Location]{pos: posOf(r, ok), v: l})
 			}
 		}
