@@ -146,20 +146,32 @@ type siteTable struct {
 }
 
 // packSites packs sites; false when one cannot be packed (it has decoded records) or
-// they are too many bytes for 32-bit offsets, and the caller holds them as they are.
+// they are too many bytes for 32-bit offsets, and the caller holds them as they are. The
+// sites are encoded twice, to size the string first: it is allocated once, at its
+// length, while the sites are still held (growing a buffer by doubling and copying it
+// into a string would need three times as much at that point, the peak of PatchStream).
 func packSites(sites []*Site) (*siteTable, bool) {
-	var b []byte
-	t := &siteTable{offs: make([]uint32, 0, len(sites)), byID: newIDIndex()}
+	var scratch []byte
+	total := 0
 	for _, s := range sites {
-		if len(b) > 1<<32-1 {
+		var err error
+		if scratch, err = appendSite(scratch[:0], s); err != nil {
 			return nil, false
 		}
-		t.offs = append(t.offs, uint32(len(b)))
-		var err error
-		if b, err = appendSite(b, s); err != nil {
+		total += len(scratch)
+		if total > 1<<32-1 {
 			return nil, false
 		}
 	}
+	t := &siteTable{offs: make([]uint32, 0, len(sites)), byID: newIDIndex()}
+	var sb strings.Builder
+	sb.Grow(total)
+	for _, s := range sites {
+		t.offs = append(t.offs, uint32(sb.Len()))
+		scratch, _ = appendSite(scratch[:0], s)
+		sb.Write(scratch)
+	}
+	t.data = sb.String()
 	// The last site of each ID, as a map of them by ID would hold (Patch's patcher).
 	for i := len(sites) - 1; i >= 0; i-- {
 		id := sites[i].ID
@@ -167,10 +179,6 @@ func packSites(sites []*Site) (*siteTable, bool) {
 			t.byID.add(id, int32(i))
 		}
 	}
-	var sb strings.Builder
-	sb.Grow(len(b))
-	sb.Write(b)
-	t.data = sb.String()
 	return t, true
 }
 
