@@ -892,7 +892,14 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 	}
 	start := len(s.names)
 	s.names = append(s.names, qname...)
-	s.stack = append(s.stack, frame{nameStart: start, nameEnd: len(s.names), nsMark: mark, colon: colon, space: space})
+	n := len(s.stack)
+	if n < cap(s.stack) {
+		s.stack = s.stack[:n+1]
+	} else {
+		s.stack = append(s.stack, frame{})
+	}
+	f := &s.stack[n]
+	f.nameStart, f.nameEnd, f.nsMark, f.colon, f.space = start, len(s.names), mark, colon, space
 	s.name.Space = space
 	if s.pfxAttrs > 0 {
 		if err := s.resolveAttrs(); err != nil {
@@ -1030,7 +1037,7 @@ func (s *Scanner) lookup(prefix []byte) (string, bool) {
 		}
 		return s.defURI, true
 	}
-	if s.pfxGen == s.nsGen && s.pfxKey == string(prefix) {
+	if s.pfxGen == s.nsGen && sameShort(prefix, s.pfxKey) {
 		return s.pfxURI, true
 	}
 	u, ok := s.lookupScope(prefix)
@@ -1038,6 +1045,20 @@ func (s *Scanner) lookup(prefix []byte) (string, bool) {
 		s.pfxKey, s.pfxURI, s.pfxGen = string(prefix), u, s.nsGen
 	}
 	return u, ok
+}
+
+// sameShort reports whether b and k are the same bytes; prefixes are short, shorter than
+// the call that compares them in memory.
+func sameShort(b []byte, k string) bool {
+	if len(b) != len(k) {
+		return false
+	}
+	for i := range b {
+		if b[i] != k[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupScope finds the binding of prefix in scope.
