@@ -2,10 +2,12 @@ package odm
 
 import (
 	"bufio"
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -198,6 +200,17 @@ type xw struct {
 	depth int
 	// nlIn and nlOut cache the last childNL.
 	nlIn, nlOut string
+	// scopeGen counts the changes of scope; bound caches a few prefixes found bound to
+	// a namespace (see inScope) while scope is as it was then (gen).
+	scopeGen  int
+	bound     [2]boundPrefix
+	boundNext int
+}
+
+// boundPrefix records that prefix was bound to space when scope was at generation gen.
+type boundPrefix struct {
+	prefix, space string
+	gen           int
 }
 
 type qname struct{ prefix, local, qn string }
@@ -272,6 +285,21 @@ func (x *xw) str(s string) {
 		return
 	}
 	x.buf = append(x.buf, s...)
+	if len(x.buf) >= xwBuffer {
+		x.spill()
+	}
+}
+
+// attrName writes ` prefix:local="` (` local="` without a prefix) in one step.
+func (x *xw) attrName(prefix, local string) {
+	if x.err != nil {
+		return
+	}
+	b := append(x.buf, ' ')
+	if prefix != "" {
+		b = append(append(b, prefix...), ':')
+	}
+	x.buf = append(append(b, local...), '=', '"')
 	if len(x.buf) >= xwBuffer {
 		x.spill()
 	}
@@ -363,9 +391,45 @@ func (x *xw) escape(s string, attr bool) {
 	if attr {
 		tab = &escAttr
 	}
+	// The fast path: room for s is made once and s is checked and copied 8 bytes at a
+	// time (most values are short: a call to copy each would cost more than the copy).
+	// At the first byte that needs a look, escapeFrom goes on from there; what was
+	// copied is only past the buffer's end until then.
 	b := x.buf
+	n := len(b)
+	if cap(b)-n < len(s) {
+		b = slices.Grow(b, len(s))
+	}
+	d := b[n : n+len(s)]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		v := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if xmlSpecial(v) {
+			x.escapeFrom(b, s, i, tab)
+			return
+		}
+		binary.LittleEndian.PutUint64(d[i:i+8], v)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if tab[c] {
+			x.escapeFrom(b, s, i, tab)
+			return
+		}
+		d[i] = c
+	}
+	x.buf = b[:n+len(s)]
+	if len(x.buf) >= xwBuffer {
+		x.spill()
+	}
+}
+
+// escapeFrom is escape from s[i] on, s[:i] being plain: b is the buffer without s.
+func (x *xw) escapeFrom(b []byte, s string, i int, tab *[256]bool) {
 	last := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		for i+8 <= len(s) && !xmlSpecial(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
 			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
 			i += 8
@@ -429,6 +493,30 @@ func (x *xw) escape(s string, attr bool) {
 	}
 }
 
+// inScope reports whether prefix is bound to space, as lookup would: a file writes the
+// same prefix and namespace on every record, and comparing a namespace URI found in scope
+// with one read from a value costs more than the look-up, so the answer is kept until
+// scope changes. The comparisons here are mostly pointer compares of shared strings.
+func (x *xw) inScope(prefix, space string) bool {
+	for i := range x.bound {
+		if b := &x.bound[i]; b.gen == x.scopeGen && b.prefix == prefix && b.space == space {
+			return true
+		}
+	}
+	if u, ok := x.lookup(prefix); !ok || u != space {
+		return false
+	}
+	x.bound[x.boundNext] = boundPrefix{prefix, space, x.scopeGen}
+	x.boundNext = (x.boundNext + 1) % len(x.bound)
+	return true
+}
+
+// bind adds a namespace binding to scope.
+func (x *xw) bind(b nsBinding) {
+	x.scope = append(x.scope, b)
+	x.scopeGen++
+}
+
 func (x *xw) lookup(prefix string) (string, bool) {
 	switch prefix {
 	case "xml":
@@ -473,7 +561,7 @@ func (x *xw) startTag(name Name, attrs []Attr) string {
 			if a.Prefix == "" {
 				p = ""
 			}
-			x.scope = append(x.scope, nsBinding{p, a.Value})
+			x.bind(nsBinding{p, a.Value})
 		}
 	}
 	// Bindings from here on are the ones startTag adds itself, written after the
@@ -481,14 +569,14 @@ func (x *xw) startTag(name Name, attrs []Attr) string {
 	decls := len(x.scope)
 	// The element's own name.
 	qn := name.Local
-	if u, ok := x.lookup(name.Prefix); ok && u == name.Space {
+	if x.inScope(name.Prefix, name.Space) {
 		qn = x.qualified(name.Prefix, name.Local)
 	} else if p, ok := x.prefixFor(name.Space, true); ok {
 		if p != "" {
 			qn = x.qualified(p, name.Local)
 		}
 	} else if name.Prefix == "" && !x.declaredSince(mark, "") {
-		x.scope = append(x.scope, nsBinding{"", name.Space})
+		x.bind(nsBinding{"", name.Space})
 	} else {
 		qn = x.qualified(x.declare(mark, name.Prefix, name.Space), name.Local)
 	}
@@ -502,18 +590,23 @@ func (x *xw) startTag(name Name, attrs []Attr) string {
 				x.str2(" xmlns:", a.Local)
 			}
 		case a.Space == "":
-			x.str2(" ", a.Local)
+			x.attrName("", a.Local)
+			x.escape(a.Value, true)
+			x.str(`"`)
+			continue
 		default:
 			p := a.Prefix
-			if u, ok := x.lookup(p); p == "" || !ok || u != a.Space {
+			if p == "" || !x.inScope(p, a.Space) {
 				if q, ok := x.prefixFor(a.Space, false); ok {
 					p = q
 				} else {
 					p = x.declare(mark, a.Prefix, a.Space)
 				}
 			}
-			x.str2(" ", p)
-			x.str2(":", a.Local)
+			x.attrName(p, a.Local)
+			x.escape(a.Value, true)
+			x.str(`"`)
+			continue
 		}
 		x.str(`="`)
 		x.escape(a.Value, true)
@@ -557,7 +650,7 @@ func (x *xw) declare(mark int, prefix, uri string) string {
 			}
 		}
 	}
-	x.scope = append(x.scope, nsBinding{prefix, uri})
+	x.bind(nsBinding{prefix, uri})
 	return prefix
 }
 
@@ -584,7 +677,10 @@ func (x *xw) endTag(qn string) {
 }
 
 func (x *xw) pop() {
-	x.scope = x.scope[:x.marks[len(x.marks)-1]]
+	if m := x.marks[len(x.marks)-1]; m != len(x.scope) {
+		x.scope = x.scope[:m]
+		x.scopeGen++
+	}
 	x.marks = x.marks[:len(x.marks)-1]
 }
 

@@ -107,15 +107,33 @@ func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
 		}
 		out = append(out, Attr{Name: Name{Space: as.space, Local: as.name}, Value: v})
 	}
+	// An attribute of ext.Attrs read from XML stands in src.attrs, mostly in the same
+	// order: the source attribute after the last one found is looked at before a search.
+	next := 0
 	for _, a := range ext.Attrs {
 		if src != nil {
-			if _, seen := findAttr(src.attrs, a.Space, a.Local); seen {
+			if next < len(src.attrs) && src.attrs[next].Name.Is(a.Space, a.Local) {
+				next++
+				continue
+			}
+			if i := attrIndex(src.attrs, a.Space, a.Local); i >= 0 {
+				next = i + 1
 				continue
 			}
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// attrIndex returns the index of the first attribute space:local of attrs, or -1.
+func attrIndex(attrs []Attr, space, local string) int {
+	for i := range attrs {
+		if attrs[i].Name.Is(space, local) {
+			return i
+		}
+	}
+	return -1
 }
 
 // typed writes a typed value; nl is the white space before it.
@@ -262,8 +280,12 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 			lastWS = "" // children written without white space: keep that style
 		}
 	}
+	// newBefore adds the new values of the fields before kid ki that the source had none
+	// of. Fields before from were looked at by an earlier call and are settled (slots and
+	// cnt do not change here), so each field is looked at once: linear in the kids.
+	from := 0
 	newBefore := func(ki int) {
-		for kj := 0; kj < ki; kj++ {
+		for kj := from; kj < ki; kj++ {
 			if slots[kj] == 0 && cnt[kj] > 0 && !done[kj] {
 				for j := 0; j < cnt[kj]; j++ {
 					items = append(items, planItem{ws: lastWS, ki: kj, idx: j})
@@ -271,6 +293,7 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 				done[kj] = true
 			}
 		}
+		from = max(from, ki)
 	}
 	// Which of ext.Nodes are written: a set, not a list, since a value may hold tens of
 	// thousands of vendor nodes; a few are looked up directly.
