@@ -33,7 +33,9 @@ type pool[T any] struct {
 	recycle bool
 }
 
-// take returns a zeroed slice of n elements, capped at n.
+// take returns a slice of n elements, capped at n. The caller sets every element it uses
+// (the decoder assigns whole values or appends to a [:0] slice): in recycle mode they hold
+// what an earlier record left there.
 func (p *pool[T]) take(n int) []T {
 	if n > len(p.buf) {
 		if n >= poolAlone {
@@ -61,7 +63,7 @@ func (p *pool[T]) take(n int) []T {
 	return s
 }
 
-// one returns a pointer to a new zero T.
+// one returns a pointer to a T to overwrite (see take).
 func (p *pool[T]) one() *T { return &p.take(1)[0] }
 
 func (p *pool[T]) cut() {
@@ -74,8 +76,9 @@ func (p *pool[T]) cut() {
 }
 
 // reset, in recycle mode, makes everything handed out so far free to hand out again.
-// The used part is cleared here so that take returns zeroed values and the old ones hold
-// no pointers. An array grown by one huge record is not kept for the ones after it.
+// The used part is not cleared: take's callers overwrite what they use, and what an old
+// value still points to is at most one array's worth of a recent record. An array grown
+// by one huge record is not kept for the ones after it.
 func (p *pool[T]) reset() {
 	if !p.recycle {
 		return
@@ -84,7 +87,6 @@ func (p *pool[T]) reset() {
 		p.detach()
 		return
 	}
-	clear(p.all[:len(p.all)-len(p.buf)])
 	p.buf = p.all
 	p.used = 0
 }

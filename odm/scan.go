@@ -115,10 +115,10 @@ type scanner struct {
 	seenRoot  bool
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
-	maxNodes  int // ReadOptions.MaxNodes resolved: child nodes of one typed element
-	wsCache   map[string]string
+	maxNodes  int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
 	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
 	level     int
+	wsCache   map[string]string
 	ar        arena // memory of the record being read (see arena.go)
 	cur       token // the token next returned last; overwritten by the following call
 	// recs are, when the arena recycles, the records read last, by AdminData field: the
@@ -259,6 +259,10 @@ func (s *scanner) name(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	return s.nameSlow(b)
+}
+
+func (s *scanner) nameSlow(b []byte) string {
 	h := (uint(len(b))*131 + uint(b[0])*31 + uint(b[len(b)-1])*7 + uint(b[len(b)/2])) % uint(len(s.nameCache))
 	if v := s.nameCache[h]; v == string(b) {
 		return v
@@ -417,10 +421,40 @@ func (s *scanner) skip() error {
 	return nil
 }
 
-// readTyped fills m from the element whose start tag is tk0. The loop looks at the common
-// tokens in the XML scanner's own view (white space, end tags, start tags of standard
-// children) and converts only the others into a token (fill).
+// readTyped fills m from the element whose start tag is tk0.
 func (s *scanner) readTyped(m model, tk0 *token) error {
+	if m.spec(s.version).rec && !s.ar.recycling() {
+		// A record's layout is built on the stack (a pretty-printed User has two dozen
+		// children): no write barriers while it is built when the collector runs, which
+		// it often does while a stream allocates a new record each time. (Recycling
+		// streams allocate little, so the collector seldom runs: the reused buffers of
+		// readNested cost them less than clearing this one.)
+		var buf [32]entry
+		return s.readTypedIn(m, tk0, buf[:0])
+	}
+	return s.readNested(m, tk0)
+}
+
+// readNested is readTyped building the layout in a buffer reused across elements of the
+// same nesting level. A layout longer than the buffer grows on the heap once and is not
+// kept: were the grown buffer stored back, the stack buffer of readTyped would have to
+// live on the heap too (escape analysis sees readTypedIn's layout flow into s.scratch).
+func (s *scanner) readNested(m model, tk0 *token) error {
+	if s.level == len(s.scratch) {
+		s.scratch = append(s.scratch, make([]entry, 0, 64))
+	}
+	lay := s.scratch[s.level][:0]
+	s.level++
+	err := s.readTypedIn(m, tk0, lay)
+	s.level--
+	return err
+}
+
+// readTypedIn is readTyped building the layout in lay (which it may grow), copied once at
+// its final size: one allocation per element. The loop looks at the common tokens in the
+// XML scanner's own view (white space, end tags, start tags of standard children) and
+// converts only the others into a token (fill).
+func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
 	// readAttrs reads *tk0 before the scanner moves on, so it needs no copy.
 	if err := s.readAttrs(m, tk0); err != nil {
 		return err
@@ -428,17 +462,6 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 	x := m.ext()
 	sp := m.spec(s.version)
 	src := x.src
-	// The layout is built in a scratch buffer reused across elements of the same nesting
-	// level and copied once at its final size: one allocation per element.
-	if s.level == len(s.scratch) {
-		s.scratch = append(s.scratch, make([]entry, 0, 64))
-	}
-	lay := s.scratch[s.level][:0]
-	s.level++
-	defer func() {
-		s.level--
-		s.scratch[s.level] = lay[:0]
-	}()
 	std := 0        // standard child elements read so far
 	maxKi := 0      // highest schema position of a standard child so far
 	lastKi := 0     // schema position of the last standard child: the next is usually there or after
@@ -507,8 +530,11 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			// name string is the content model's, no interning needed.
 			if n := s.xs.Name(); n.Space == s.odmNS && len(n.Prefix) == 0 {
 				if k, ki, ok = sp.kidBytes(n.Local, lastKi); ok {
-					line, col := s.xs.Pos()
-					st = token{kind: tStart, name: Name{Space: n.Space, Local: k.name}, attrs: s.attrs(), line: line, col: col}
+					// Only the fields of a start tag are set: nothing reads the others.
+					st.kind = tStart
+					st.name = Name{Space: n.Space, Local: k.name}
+					st.attrs = s.attrs()
+					st.line, st.col = s.xs.Pos()
 					tk = &st
 				}
 			}
@@ -546,7 +572,8 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 			if ok {
 				lastKi = ki
 			}
-			if !ok || tk.name.Space != s.odmNS || (k.kind == kText && seen&(1<<uint(k.field)) != 0) || (k.kind == kOne && m.oneGet(k.field) != nil) {
+			// tk is &st when the name was matched in the ODM namespace already.
+			if !ok || (tk != &st && tk.name.Space != s.odmNS) || (k.kind == kText && seen&(1<<uint(k.field)) != 0) || (k.kind == kOne && m.oneGet(k.field) != nil) {
 				e, err := s.readRawToken(tk)
 				if err != nil {
 					return err
@@ -605,13 +632,13 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 					return err
 				}
 			case kOne:
-				if err := s.readTyped(m.oneNew(k.field), tk); err != nil {
+				if err := s.readNested(m.oneNew(k.field), tk); err != nil {
 					return err
 				}
 				lay = append(lay, entry{kind: eField, field: uint8(k.field), ws: ws, line: line, col: col})
 			case kMany:
 				n := m.manyLen(k.field)
-				if err := s.readTyped(m.manyNew(k.field), tk); err != nil {
+				if err := s.readNested(m.manyNew(k.field), tk); err != nil {
 					return err
 				}
 				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws, line: line, col: col})
