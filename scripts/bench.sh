@@ -41,7 +41,7 @@ tool="$dir/bin/benchtool"
 
 # commands prints "NAME<TAB>COMMAND LINE" for one size; $f is the export, $c its copy.
 commands() {
-	local f=$1 c=$2 up=$3
+	local f=$1 c=$2 up=$3 oc=$4
 	$have_xmllint && printf 'xmllint-stream\txmllint --stream --noout %s\n' "$f"
 	printf 'xml-token-loop\t%s tokens %s\n' "$tool" "$f"
 	printf 'reader\t%s reader %s\n' "$tool" "$f"
@@ -56,6 +56,10 @@ commands() {
 	printf 'query\t%s query --format text --xpath //odm:User[odm:LoginName="user000007"]/odm:Email %s\n' "$odm" "$f"
 	printf 'diff\t%s diff %s %s\n' "$odm" "$f" "$c"
 	printf 'plan\t%s plan --existing %s --upload %s\n' "$odm" "$f" "$up"
+	# An OpenClinica-shaped export of as many users (site studies, users in several
+	# AdminData blocks): a smaller file, so it has its own xmllint row to compare with.
+	$have_xmllint && printf 'xmllint-oc\txmllint --stream --noout %s\n' "$oc"
+	printf 'map-oc-json\t%s map --quiet --to json %s\n' "$odm" "$oc"
 }
 
 wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
@@ -63,13 +67,14 @@ wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 echo "odmadmin bench $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) CPUs, $(go version | cut -d' ' -f3), $(date -u +%FT%TZ)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${sizes[@]}"; do
-	f="$dir/inform-$n.xml" c="$dir/inform-$n-copy.xml" up="$dir/upload-$n.csv"
+	f="$dir/inform-$n.xml" c="$dir/inform-$n-copy.xml" up="$dir/upload-$n.csv" oc="$dir/openclinica-$n.xml"
 	[ -s "$f" ] || "$tool" inform "$n" "$f"
+	[ -s "$oc" ] || "$tool" openclinica "$n" "$oc"
 	[ -s "$c" ] || cp "$f" "$c"
 	[ -s "$up" ] || "$tool" upload 1000 "$n" "$up"
 	res="$dir/results-$n.tsv"
 	: >"$res"
-	mapfile -t cmds < <(commands "$f" "$c" "$up")
+	mapfile -t cmds < <(commands "$f" "$c" "$up" "$oc")
 	for ((r = 1; r <= rounds; r++)); do
 		for line in "${cmds[@]}"; do
 			name=${line%%$'\t'*} cmdline=${line#*$'\t'}
