@@ -35,7 +35,8 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	// The builder is let go of once the users are spilled (see dropBuilder); until then
 	// its warnings are read from it.
 	bw := &b.w
-	defer func() { ws = append(bw.result(), ws...) }()
+	var run *specRun
+	defer func() { ws = append(append(bw.result(), run.result()...), ws...) }()
 	defer func() {
 		if b != nil {
 			b.close()
@@ -51,7 +52,7 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		return nil, err
 	}
 	defer users.close()
-	dir, err := spillAll(b, users, nil)
+	dir, err := spillAll(b, users, opts.Options, &run, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +289,8 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		return nil, err
 	}
 	bw := &b.w // as in PatchStream
-	defer func() { ws = append(bw.result(), ws...) }()
+	var run *specRun
+	defer func() { ws = append(append(bw.result(), run.result()...), ws...) }()
 	defer func() {
 		if b != nil {
 			b.close()
@@ -309,7 +311,7 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	type pair struct{ study, site string }
 	seen := map[pair]bool{}
 	var stubs []*User
-	dir, err := spillAll(b, users, func(u *User) {
+	dir, err := spillAll(b, users, opts, &run, func(u *User) {
 		for _, a := range u.Assignments {
 			if k := (pair{a.Study, a.Site}); !seen[k] {
 				seen[k] = true
@@ -360,21 +362,39 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 }
 
 // spillAll builds every user of b, as FromReader builds them and in its order, into users,
-// calling also (when set) with each, and returns the directory b read. The users are
-// checked as Check checks them: the first invalid one is an error after the source's and
-// before the sites'.
-func spillAll(b *builder, users *spilledUsers, also func(*User)) (*Directory, error) {
+// calling also (when set) with each, and returns the directory b read. With opts.Spec
+// the spec is applied to the directory and each user first, as Spec.Apply applies it to
+// the directory FromReader reads (*run is its run, for its warnings), and a user it
+// leaves out is not spilled. The users kept are checked as Check checks them: the first
+// invalid one is an error after the source's and before the sites'.
+func spillAll(b *builder, users *spilledUsers, opts Options, run **specRun, also func(*User)) (*Directory, error) {
 	var invalid error
-	err := b.finishEach(func(i int, u *User) error {
-		if invalid == nil {
-			invalid = checkUser(i, u)
+	kept := 0
+	started := false
+	// The spec starts once the directory is read whole but for its users (finishEach
+	// prepares it before the first user), as Apply starts on a directory read.
+	start := func() {
+		if !started {
+			started = true
+			*run = startSpec(b.dir, opts)
 		}
+	}
+	err := b.finishEach(func(_ int, u *User) error {
+		start()
+		if *run != nil && !(*run).user(u) {
+			return nil
+		}
+		if invalid == nil {
+			invalid = checkUser(kept, u)
+		}
+		kept++
 		if also != nil {
 			also(u)
 		}
 		return users.add(u)
 	})
 	if err == nil {
+		start()
 		err = users.seal()
 	}
 	if cerr := b.close(); err == nil {

@@ -59,13 +59,18 @@ func odmFixtures(t *testing.T) map[string][]byte {
 }
 
 // patchBoth patches the directory read from dirData into docData with Patch (the
-// directory read whole by FromReader, as map did) and with PatchStream, and reports any
-// difference in the output, the warnings or the error.
-func patchBoth(t *testing.T, name string, dirData, docData []byte, opts PatchOptions) {
+// directory read whole by FromReader and opts.Spec applied to it, as map did) and with
+// PatchStream, reports any difference in the output, the warnings or the error, and
+// returns PatchStream's output.
+func patchBoth(t *testing.T, name string, dirData, docData []byte, opts PatchOptions) []byte {
 	t.Helper()
 	var want bytes.Buffer
 	var wantWs []Warning
 	dir, mws, wantErr := FromReader(odm.NewReader(bytes.NewReader(dirData), odm.ReadOptions{}), opts.Options)
+	if u := opts.Spec; wantErr == nil && u != nil {
+		// As map --spec applies it to the directory read whole.
+		mws = append(mws, u.Spec.Apply(dir, u.Target, u.Lookup)...)
+	}
 	if wantErr == nil {
 		var pws []Warning
 		pws, wantErr = Patch(&want, bytes.NewReader(docData), dir, opts)
@@ -79,10 +84,10 @@ func patchBoth(t *testing.T, name string, dirData, docData []byte, opts PatchOpt
 	}, opts)
 	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
 		t.Errorf("%s: error %v, Patch's %v", name, gotErr, wantErr)
-		return
+		return nil
 	}
 	if wantErr != nil {
-		return
+		return nil
 	}
 	if calls != 1 {
 		t.Errorf("%s: doc called %d times, want once", name, calls)
@@ -93,6 +98,7 @@ func patchBoth(t *testing.T, name string, dirData, docData []byte, opts PatchOpt
 	if !reflect.DeepEqual(gotWs, wantWs) {
 		t.Errorf("%s: warnings differ:\n%s", name, cmp.Diff(wantWs, gotWs))
 	}
+	return got.Bytes()
 }
 
 // TestPatchStreamSameAsPatch holds PatchStream to Patch's output, warnings and errors: every
@@ -382,13 +388,17 @@ func TestPatchStreamMemoryPerUser(t *testing.T) {
 }
 
 // writeBoth writes the directory read from data into p with WriteODM (the directory read
-// whole by FromReader, as map did) and with WriteODMStream, and reports any difference in
-// the output, the warnings or the error.
-func writeBoth(t *testing.T, name string, data []byte, p Profile, opts Options) {
+// whole by FromReader and opts.Spec applied to it, as map did) and with WriteODMStream,
+// reports any difference in the output, the warnings or the error, and returns
+// WriteODMStream's output.
+func writeBoth(t *testing.T, name string, data []byte, p Profile, opts Options) []byte {
 	t.Helper()
 	var want bytes.Buffer
 	var wantWs []Warning
 	dir, mws, wantErr := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), opts)
+	if u := opts.Spec; wantErr == nil && u != nil {
+		mws = append(mws, u.Spec.Apply(dir, u.Target, u.Lookup)...)
+	}
 	if wantErr == nil {
 		var ws []Warning
 		ws, wantErr = WriteODM(&want, dir, p, opts, odm.WriteOptions{})
@@ -398,10 +408,10 @@ func writeBoth(t *testing.T, name string, data []byte, p Profile, opts Options) 
 	gotWs, gotErr := WriteODMStream(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), p, opts, odm.WriteOptions{})
 	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
 		t.Errorf("%s: error %v, WriteODM's %v", name, gotErr, wantErr)
-		return
+		return nil
 	}
 	if wantErr != nil {
-		return
+		return nil
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Errorf("%s: WriteODMStream's output differs from WriteODM's:\n%s", name, cmp.Diff(want.String(), got.String()))
@@ -409,6 +419,7 @@ func writeBoth(t *testing.T, name string, data []byte, p Profile, opts Options) 
 	if !reflect.DeepEqual(gotWs, wantWs) {
 		t.Errorf("%s: warnings differ:\n%s", name, cmp.Diff(wantWs, gotWs))
 	}
+	return got.Bytes()
 }
 
 // TestWriteODMStreamSameAsWriteODM holds WriteODMStream to WriteODM's output, warnings and

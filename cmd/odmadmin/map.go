@@ -89,13 +89,14 @@ Memory:
   where each is, an index of OIDs, a bit each), then the input (or FILE), each record
   patched from its user as it is read. odm and odm2 into another flavour keep the users
   in the same temporary file and write them one at a time when the output has one
-  AdminData (one study, as in most exports) and is not OpenClinica. Held whole, growing
-  with the users: odm and odm2 into another flavour with several AdminData (each written
-  from every user) or into OpenClinica (site studies), --base FILE of another flavour
-  than the input, odm and odm2 with --spec (applied to the whole directory), several IN
-  files, and CSV, .xlsx and JSON input. OpenClinica ODM is read once more first, up to
-  its first AdminData, for its Study elements (the site studies). Stdin is copied to a
-  temporary file first, so that it can be read twice.
+  AdminData (one study, as in most exports) and is not OpenClinica. The sites are held
+  packed (some 300 bytes each). --spec is applied to each user as it is built. Held
+  whole, growing with the users: odm and odm2 into another flavour with several
+  AdminData (each written from every user) or into OpenClinica (site studies), --base
+  FILE of another flavour than the input, several IN files, and CSV, .xlsx and JSON
+  input. OpenClinica ODM is read once more first, up to its first AdminData, for its
+  Study elements (the site studies). Stdin is copied to a temporary file first, so that
+  it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count. With --strict any warning makes the exit status 1
@@ -182,15 +183,15 @@ func runMap(e *env, args []string) int {
 		}
 		defer in.Close()
 		// The table and JSON outputs and the spec template are written while the users
-		// are read (a spec applied to each user as it is built); odm and odm2 too
-		// without a spec (see writeMapODMStream).
+		// are read (a spec applied to each user as it is built); odm and odm2 too (see
+		// writeMapODMStream).
 		req := streamReq{format: *to, outProf: outProf, spec: spec, lookup: lookup}
 		switch {
 		case *specTemplate:
 			req.to = "spec-template"
 		case *to == "json" || *to == "csv" || *to == "xlsx" || *to == "oc4users":
 			req.to = *to
-		case (*to == "odm" || *to == "odm2") && spec == nil:
+		case *to == "odm" || *to == "odm2":
 			req.to = "odm"
 		}
 		if src, err = readMapSource(e, in, opts, inOpts, req); err != nil {
@@ -219,7 +220,7 @@ func runMap(e *env, args []string) int {
 		}
 		return 0
 	}
-	if spec != nil && src.stream == nil {
+	if spec != nil && src.stream == nil && src.odm == nil {
 		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
@@ -400,13 +401,13 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 		p = src.profile
 	}
 	if p == src.profile {
-		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies}, Read: odm.ReadOptions{Name: name}})
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}})
 		return append(quirks(), ws...), err
 	}
 	if base == "" {
 		// Into another flavour: AdminData alone, streamed where it can be (see
 		// mapping.WriteODMStream), and what the input held besides.
-		ws, err := mapping.WriteODMStream(w, r, p, mapping.Options{Profile: src.readOpts.Profile, Now: time.Now(), Studies: src.readOpts.Studies}, odm.WriteOptions{})
+		ws, err := mapping.WriteODMStream(w, r, p, mapping.Options{Profile: src.readOpts.Profile, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, odm.WriteOptions{})
 		ws = append(quirks(), ws...)
 		if err != nil {
 			return ws, err
@@ -421,6 +422,9 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	d, mws, err := mapping.FromReader(r, src.readOpts)
 	if err != nil {
 		return nil, err
+	}
+	if u := src.readOpts.Spec; u != nil {
+		mws = append(mws, u.Spec.Apply(d, u.Target, u.Lookup)...)
 	}
 	src.dir = d
 	ws, err := writeMapODM(w, src, p, base)
@@ -575,6 +579,9 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 			return nil, err
 		}
 	} else if req.to == "odm" {
+		if req.spec != nil {
+			opts.Spec = &mapping.SpecUse{Spec: req.spec, Target: specTarget(req.format, req.outProf, src.profile), Lookup: req.lookup}
+		}
 		src.odm, src.readOpts = r, opts
 		return src, nil
 	} else if req.to != "" {
