@@ -149,8 +149,8 @@ type Options struct {
 	// apostrophe (see WriteClinicalOneCSV). Workbooks are always written as they are.
 	RawCSV bool
 	// Spec, when set, is a migration spec the writers that read an ODM stream
-	// (WriteJSON, WriteClinicalOneCSVFrom, WriteClinicalOneXLSXFrom, WriteOC4UsersFrom)
-	// apply to each user as it is built, before writing it: the output and warnings are
+	// (WriteJSON, WriteClinicalOneCSVFrom, WriteClinicalOneXLSXFrom, WriteOC4UsersFrom,
+	// PatchStream, WriteODMStream) apply to each user as it is built, before writing it: the output and warnings are
 	// those of Spec.Apply on the directory FromReader reads, then the writer's, without
 	// holding the directory. The other functions ignore it (call Spec.Apply). Default
 	// (nil): no spec.

@@ -90,7 +90,7 @@ Memory:
   patched from its user as it is read. odm and odm2 into another flavour keep the users
   in the same temporary file and write them one at a time when the output has one
   AdminData (one study, as in most exports) and is not OpenClinica. The sites are held
-  packed (some 300 bytes each). --spec is applied to each user as it is built. Held
+  packed (some 400 bytes each). --spec is applied to each user as it is built. Held
   whole, growing with the users: odm and odm2 into another flavour with several
   AdminData (each written from every user) or into OpenClinica (site studies), --base
   FILE of another flavour than the input, several IN files, and CSV, .xlsx and JSON
