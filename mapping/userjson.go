@@ -23,12 +23,8 @@ type userJSON struct {
 	b      []byte
 	prefix string
 	depth  int
-	empty  bool // nothing written yet in the object or array just opened
-	// nl is a line break, the prefix and maxIndent levels of indent, nlc the same after
-	// a comma, lines the start of each key's line at each depth (see key); init makes
-	// them on first use.
-	nl, nlc string
-	lines   *[maxIndent + 1][nKeys]string
+	empty  bool   // nothing written yet in the object or array just opened
+	ls     *lines // made on first use
 	// The last namespace and attribute names written, as given and escaped (quotes
 	// included), so that a repeated one is copied rather than escaped again.
 	ns    quoted
@@ -159,9 +155,9 @@ var keyNames = [nKeys]string{
 	kRolesFor:       "rolesFor",
 }
 
-// maxIndent is the deepest level nl covers; deeper ones (none in a User) are appended
-// piecewise.
-const maxIndent = 8
+// maxIndent is the deepest level the lines cover (a User's JSON goes five deep);
+// deeper ones are appended piecewise.
+const maxIndent = 6
 
 // quoted is a string and its JSON form.
 type quoted struct {
@@ -169,15 +165,77 @@ type quoted struct {
 	q []byte
 }
 
-func (e *userJSON) newline() {
-	if e.nl == "" {
-		e.init()
-	}
-	e.b = append(e.b, e.nl[:1+len(e.prefix)+2*min(e.depth, maxIndent)]...)
-	if e.depth > maxIndent {
-		e.deeper()
+// fixedMax is the room of a line: the line breaks and keys of a User with the prefix
+// WriteJSON gives fit.
+const fixedMax = 48
+
+// line is one of the strings newline, elem and key append: in an array when it fits
+// (n <= fixedMax), so that appending it is a copy of fixedMax bytes, which compiles to a
+// few moves instead of a call of memmove (most lines are 10 to 30 bytes, and a user has
+// a hundred of them); else s.
+type line struct {
+	b [fixedMax]byte
+	n int // 0: not made yet
+	s string
+}
+
+// lines are the lines of a userJSON: with and without a leading comma, at each depth, a
+// line break and indent (elem; newline without comma) and the same followed by each
+// key (key).
+type lines struct {
+	elem [maxIndent + 1][2]line
+	key  [maxIndent + 1][nKeys][2]line
+}
+
+func (l *line) set(s string) {
+	l.n, l.s = len(s), s
+	if len(s) <= fixedMax {
+		copy(l.b[:], s)
 	}
 }
+
+// put appends l.
+func (e *userJSON) put(l *line) {
+	if l.n > fixedMax {
+		e.b = append(e.b, l.s...)
+		return
+	}
+	if cap(e.b)-len(e.b) < fixedMax {
+		e.b = slices.Grow(e.b, fixedMax)
+	}
+	i := len(e.b)
+	*(*[fixedMax]byte)(e.b[i : i+fixedMax]) = l.b
+	e.b = e.b[:i+l.n]
+}
+
+// indent returns the line break and indent at depth d (<= maxIndent), after a comma
+// when comma is 0.
+func (e *userJSON) indent(d, comma int) string {
+	return ",\n"[comma:] + e.prefix + strings.Repeat("  ", d)
+}
+
+// brk appends a line break and the indent of the current depth, after a comma unless
+// comma is 1.
+func (e *userJSON) brk(comma int) {
+	if e.ls == nil {
+		e.ls = new(lines)
+	}
+	d := e.depth
+	if d > maxIndent {
+		e.b = append(e.b, e.indent(0, comma)...)
+		for range d {
+			e.b = append(e.b, ' ', ' ')
+		}
+		return
+	}
+	l := &e.ls.elem[d][comma]
+	if l.n == 0 {
+		l.set(e.indent(d, comma))
+	}
+	e.put(l)
+}
+
+func (e *userJSON) newline() { e.brk(1) }
 
 func (e *userJSON) open(c byte) {
 	e.b = append(e.b, c)
@@ -196,59 +254,29 @@ func (e *userJSON) close(c byte) {
 
 // elem starts an array element.
 func (e *userJSON) elem() {
-	if e.nl == "" {
-		e.init()
-	}
-	d := min(e.depth, maxIndent)
-	l := e.nlc[:2+len(e.prefix)+2*d]
-	if e.empty {
-		l = l[1:]
-	}
+	e.brk(btoi(e.empty))
 	e.empty = false
-	e.b = append(e.b, l...)
-	if e.depth > maxIndent {
-		e.deeper()
-	}
 }
 
 // key starts an object member: a comma unless it is the first, the line break, the
 // indent and the key quoted, with its colon and space, in one append of a line made
 // once per key and depth.
 func (e *userJSON) key(k jsonKey) {
-	if e.depth > maxIndent {
+	d := e.depth
+	if d > maxIndent || e.ls == nil {
 		e.elem()
 		e.b = append(e.b, '"')
 		e.b = append(e.b, keyNames[k]...)
 		e.b = append(e.b, '"', ':', ' ')
 		return
 	}
-	if e.lines == nil {
-		e.init()
-	}
-	l := e.lines[e.depth][k]
-	if l == "" {
-		l = ",\n" + e.prefix + e.nl[1+len(e.prefix):1+len(e.prefix)+2*e.depth] + `"` + keyNames[k] + `": `
-		e.lines[e.depth][k] = l
-	}
-	if e.empty {
-		l = l[1:]
+	comma := btoi(e.empty)
+	l := &e.ls.key[d][k][comma]
+	if l.n == 0 {
+		l.set(e.indent(d, comma) + `"` + keyNames[k] + `": `)
 	}
 	e.empty = false
-	e.b = append(e.b, l...)
-}
-
-// init makes the lines newline, elem and key append.
-func (e *userJSON) init() {
-	e.nl = "\n" + e.prefix + strings.Repeat("  ", maxIndent)
-	e.nlc = "," + e.nl
-	e.lines = new([maxIndent + 1][nKeys]string)
-}
-
-// deeper appends the indent past maxIndent levels.
-func (e *userJSON) deeper() {
-	for range e.depth - maxIndent {
-		e.b = append(e.b, ' ', ' ')
-	}
+	e.put(l)
 }
 
 // str appends s as encoding/json does with HTML escaping: <, > and & as \u003c, \u003e
