@@ -220,6 +220,10 @@ type roleMemo struct {
 const memoSize = 8
 
 type builder struct {
+	// prepared: finishPrepare has run; preparedOnly is what it returned.
+	prepared     bool
+	preparedOnly string
+
 	p       Profile
 	fl      flavour // p's vendor half
 	version odm.Version
@@ -883,6 +887,18 @@ func (b *builder) finish() {
 // OpenClinica site studies, the studies' environments and empty lists for absent ones.
 // It returns the study a block without StudyOID is about.
 func (b *builder) finishPrepare() string {
+	// The streamed writers prepare the directory before handing it on, and finishEach
+	// prepares it again: once is what counts, or its warnings would be counted twice.
+	if b.prepared {
+		return b.preparedOnly
+	}
+	b.prepared = true
+	b.preparedOnly = b.prepare()
+	return b.preparedOnly
+}
+
+// prepare is finishPrepare's work, done once.
+func (b *builder) prepare() string {
 	d := b.dir
 	// The study a block without StudyOID is about: the only study the file names.
 	only := ""
