@@ -113,16 +113,7 @@ func SiteLabels(dirs ...*mapping.Directory) map[string]string {
 			}
 		}
 	}
-	ids := map[string]int{}
-	for _, v := range names {
-		ids[strings.ToLower(v)]++
-	}
-	for id, v := range names {
-		if ids[strings.ToLower(v)] > 1 && v != id {
-			names[id] = v + " (" + id + ")"
-		}
-	}
-	return names
+	return distinct(names)
 }
 
 // StudyLabels returns, by study ID, how a change names the studies of the directories:
@@ -146,6 +137,12 @@ func StudyLabels(dirs ...*mapping.Directory) map[string]string {
 			}
 		}
 	}
+	return distinct(names)
+}
+
+// distinct gives a label that several IDs share (ignoring case) its ID in parentheses, so
+// that no two read alike, and returns names.
+func distinct(names map[string]string) map[string]string {
 	ids := map[string]int{}
 	for _, v := range names {
 		ids[strings.ToLower(v)]++
