@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"errors"
-	"slices"
 	"strings"
 )
 
@@ -72,22 +71,7 @@ func appendSite(b []byte, s *Site) ([]byte, error) {
 		if len(src.recs) > 0 {
 			return b, errSiteRecs
 		}
-		e.str(string(src.Vendor))
-		e.count(len(src.IDs), src.IDs == nil)
-		// In key order, so that a site encodes the same way every time.
-		keys := make([]string, 0, len(src.IDs))
-		for k := range src.IDs {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			e.str(k)
-			e.str(src.IDs[k])
-		}
-		e.attrs(src.Attrs)
-		e.strs(src.Elements)
-		e.strs(src.Studies)
-		e.str(string(src.RolesFor))
+		e.source(src, true)
 	}
 	return e.b, nil
 }
@@ -113,19 +97,7 @@ func decodeSite(p string) *Site {
 	s.Telecoms = d.telecoms()
 	s.Study = d.str()
 	if d.bool() {
-		src := &Source{Vendor: Profile(d.str())}
-		if n, isNil := d.count(); !isNil {
-			src.IDs = make(map[string]string, n)
-			for range n {
-				k := d.str()
-				src.IDs[k] = d.str()
-			}
-		}
-		src.Attrs = d.attrs()
-		src.Elements = d.strs()
-		src.Studies = d.strs()
-		src.RolesFor = Profile(d.str())
-		s.Source = src
+		s.Source = d.source()
 	}
 	return s
 }

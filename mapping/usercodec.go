@@ -3,6 +3,7 @@ package mapping
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 )
 
 // A user's model values (the User as finishEach builds it: assignments resolved, groups
@@ -124,18 +125,37 @@ func appendUser(b []byte, u *User) ([]byte, error) {
 		if len(s.recs) > 0 {
 			return b, errUserRecs
 		}
-		e.str(string(s.Vendor))
-		e.count(len(s.IDs), s.IDs == nil)
+		e.source(s, false)
+	}
+	return e.b, nil
+}
+
+// source encodes what a Source holds but decoded records (the caller refuses those).
+// sorted writes IDs in key order, so that the value encodes the same way every time;
+// users, encoded once each on the hot path, skip the sort.
+func (e *userEnc) source(s *Source, sorted bool) {
+	e.str(string(s.Vendor))
+	e.count(len(s.IDs), s.IDs == nil)
+	if sorted {
+		keys := make([]string, 0, len(s.IDs))
+		for k := range s.IDs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			e.str(k)
+			e.str(s.IDs[k])
+		}
+	} else {
 		for k, v := range s.IDs {
 			e.str(k)
 			e.str(v)
 		}
-		e.attrs(s.Attrs)
-		e.strs(s.Elements)
-		e.strs(s.Studies)
-		e.str(string(s.RolesFor))
 	}
-	return e.b, nil
+	e.attrs(s.Attrs)
+	e.strs(s.Elements)
+	e.strs(s.Studies)
+	e.str(string(s.RolesFor))
 }
 
 var errUserRecs = errors.New("mapping: internal error: a user with decoded records cannot be spilled")
@@ -277,21 +297,26 @@ func decodeUser(p string) *User {
 		}
 	}
 	if d.bool() {
-		s := &Source{Vendor: Profile(d.str())}
-		if n, isNil := d.count(); !isNil {
-			s.IDs = make(map[string]string, n)
-			for range n {
-				k := d.str()
-				s.IDs[k] = d.str()
-			}
-		}
-		s.Attrs = d.attrs()
-		s.Elements = d.strs()
-		s.Studies = d.strs()
-		s.RolesFor = Profile(d.str())
-		u.Source = s
+		u.Source = d.source()
 	}
 	return u
+}
+
+// source decodes what userEnc.source encoded.
+func (d *userDec) source() *Source {
+	s := &Source{Vendor: Profile(d.str())}
+	if n, isNil := d.count(); !isNil {
+		s.IDs = make(map[string]string, n)
+		for range n {
+			k := d.str()
+			s.IDs[k] = d.str()
+		}
+	}
+	s.Attrs = d.attrs()
+	s.Elements = d.strs()
+	s.Studies = d.strs()
+	s.RolesFor = Profile(d.str())
+	return s
 }
 
 // userID returns the ID of the user p starts with.
