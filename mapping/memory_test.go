@@ -25,11 +25,7 @@ func liveAfterRead(t *testing.T, n int) (heap uint64, users int32) {
 		t.Fatal(err)
 	}
 	defer b.close()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	runtime.KeepAlive(b)
-	return ms.HeapAlloc, b.nusers
+	return liveHeld(b)
 }
 
 // TestStreamMemoryPerUser checks that what WriteJSON and ReadEach hold while reading
@@ -138,4 +134,13 @@ func TestStreamSpecMemoryPerUser(t *testing.T) {
 			t.Errorf("%s: heap grows by %.1f bytes per user, want at most 64 (no user may be held)", name, perUser)
 		}
 	}
+}
+
+// liveHeld returns the heap in use after a collection while b is held, and b's users.
+func liveHeld(b *builder) (uint64, int32) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(b)
+	return ms.HeapAlloc, b.nusers
 }

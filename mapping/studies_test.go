@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -190,11 +189,7 @@ func liveAfterReadOC(t *testing.T, n int) (heap uint64, users int32) {
 		t.Fatal(err)
 	}
 	defer b.close()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	runtime.KeepAlive(b)
-	return ms.HeapAlloc, b.nusers
+	return liveHeld(b)
 }
 
 // TestOpenClinicaStreamMemoryPerUser: streaming an OpenClinica export holds per user its
