@@ -208,22 +208,15 @@ func runMap(e *env, args []string) int {
 	defer src.close()
 	dir, warnings := src.dir, append(src.warnings, lookupWarn...)
 	target := specTarget(*to, outProf, src.profile)
-	if *specTemplate {
-		if err := writeOutput(e, o.out, func(w io.Writer) error {
-			if src.stream != nil {
-				_, err := src.stream(w)
-				return err
-			}
-			return mapping.SpecTemplate(w, dir, target, time.Now())
-		}); err != nil {
-			return fail(e, "map", err)
-		}
-		return 0
-	}
-	if spec != nil && src.stream == nil && src.odm == nil {
+	if spec != nil && !*specTemplate && src.stream == nil && src.odm == nil {
 		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
+		if *specTemplate && src.stream == nil {
+			// What the input's reading warned about is reported as for any output: a
+			// starter spec is no reason to hide a quirk of the file it was made from.
+			return mapping.SpecTemplate(w, dir, target, time.Now())
+		}
 		if src.stream != nil {
 			ws, err := src.stream(w)
 			warnings = append(warnings, ws...)

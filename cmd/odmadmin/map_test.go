@@ -416,3 +416,44 @@ func TestMapRoleVerbatim(t *testing.T) {
 		t.Errorf("with the spec the roles are Clinical One's, unreported:\n%s\n%s", errs, out)
 	}
 }
+
+// TestMapSpecTemplateWarns: --spec-template reports what reading the input warned about,
+// as every other output does (it wrote the template and said nothing, so a quirk of the
+// file the spec was made from went unseen), and --strict fails on it. The template's own
+// writing adds nothing: a role it cannot map yet is what the template is for.
+func TestMapSpecTemplateWarns(t *testing.T) {
+	in, err := os.ReadFile(mapInForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"file", "", []string{"--spec-template", "--to", "csv", mapInForm}},
+		{"stdin", string(in), []string{"--spec-template", "--to", "csv", "-"}},
+		{"odm target", "", []string{"--spec-template", "--to", "odm", mapInForm}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := mapRun(t, c.stdin, c.args...)
+			if code != 0 || !strings.HasPrefix(out, "Kind,Study,Scope,Source,Target") {
+				t.Fatalf("exit %d: %s%s", code, errs, out)
+			}
+			for _, want := range []string{
+				"warning mapping.quirk: MetaDataVersionRef/@EffectiveDate is a dateTime",
+				"warning mapping.unknown-role:",
+			} {
+				if !strings.Contains(errs, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errs)
+				}
+			}
+			if strings.Contains(errs, "role-verbatim") || strings.Contains(errs, "unrepresentable") {
+				t.Errorf("the template's writing warned as an output would:\n%s", errs)
+			}
+			if code, _, _ := mapRun(t, c.stdin, append([]string{"--strict"}, c.args...)...); code != 1 {
+				t.Errorf("--strict: exit %d, want 1", code)
+			}
+		})
+	}
+}
