@@ -44,7 +44,7 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 		}
 		var ws []Warning
 		for _, x := range doc.Warnings {
-			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error()),
+			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: max(1, x.More), Message: strings.TrimSpace(x.Error()),
 				File: x.File, Line: x.Line, Col: x.Col})
 		}
 		d, mws, err := FromDocument(doc, opts)

@@ -61,7 +61,7 @@ func (w *writer) writeODM(out io.Writer, wopts odm.WriteOptions) ([]Warning, err
 		return w.warn.result(), err
 	}
 	for _, x := range ow.Warnings() {
-		w.warn.add(CodeUnrepresentable, "ODM", "", x.Error())
+		w.warn.addN(CodeUnrepresentable, "ODM", "", x.Error(), max(1, x.More))
 	}
 	return w.warn.result(), nil
 }

@@ -114,6 +114,13 @@ func (w *warner) add(code Code, field, subject, msg string) {
 	w.addAt(code, field, subject, msg, at{})
 }
 
+// addN is add for a warning that stands for n values (the odm writer's count of those
+// past its bound).
+func (w *warner) addN(code Code, field, subject, msg string, n int) {
+	w.add(code, field, subject, msg)
+	w.list[w.idx[warnKey{code, field, msg}]].Count += n - 1
+}
+
 // addAt is add for a value whose place in the input is known; a merged warning keeps the
 // place of its first value, which its Subject names.
 func (w *warner) addAt(code Code, field, subject, msg string, p at) {

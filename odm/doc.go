@@ -85,7 +85,10 @@
 // MetaDataVersionRef, a SignatureDef without Meaning or LegalReason — or [ErrUnknown] —
 // unknown attributes or elements in the ODM namespace, text where only elements belong.
 // [ReadOptions].Strict turns the first of them into an error. Warnings never quote values:
-// names, e-mail addresses and phone numbers are personal data.
+// names, e-mail addresses and phone numbers are personal data. [ReadOptions].MaxWarnings
+// bounds them (1000 of each code by default): past it, one warning counts the rest
+// ([Error].More), so a quirk on every user of a large file is reported without holding a
+// value per user.
 //
 // # Errors and limits
 //

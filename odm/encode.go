@@ -30,6 +30,10 @@ type WriteOptions struct {
 	// Strict stops at the first value that cannot be written (a *DropError naming it)
 	// instead of listing them all at the end. It has no effect with AllowDrop.
 	Strict bool
+	// MaxWarnings limits the warnings kept (Warnings), as ReadOptions.MaxWarnings does
+	// for a read: past it, one warning counts the rest (Error.More). Default (0):
+	// DefaultMaxWarnings. Negative: every warning is kept.
+	MaxWarnings int
 }
 
 // DropError is returned by Encode, Document.WriteFile, Writer and Transform when values
@@ -103,7 +107,7 @@ func (e *Encoder) Warnings() []*Error { return e.x.warnings }
 func (e *Encoder) Encode(doc *Document) error {
 	x := e.x
 	defer x.handOff()
-	x.warnings, x.drops = nil, nil
+	x.warnings, x.drops, x.wbound = nil, nil, warnBound{}
 	x.setVersion(doc.Version)
 	x.rootNamespace(doc.Root)
 	for _, n := range doc.Prolog {
@@ -186,6 +190,7 @@ type xw struct {
 	version  Version
 	odmNS    string
 	warnings []*Error
+	wbound   warnBound // keeps warnings within WriteOptions.MaxWarnings
 	gen      int
 	// drops holds the values left out since the last report (see DropError).
 	drops *DropError
@@ -325,7 +330,9 @@ func (x *xw) fail(msg string) {
 // unrepresentable records a value the target version cannot hold.
 func (x *xw) unrepresentable(line, col int, msg string) {
 	e := &Error{Line: line, Col: col, Err: ErrUnrepresentable, Msg: msg}
-	x.warnings = append(x.warnings, e)
+	if x.wbound.keep(&x.warnings, e, resolveMaxWarnings(x.opts.MaxWarnings)) {
+		x.warnings = append(x.warnings, e)
+	}
 	if x.opts.AllowDrop {
 		return
 	}

@@ -51,6 +51,11 @@ type Error struct {
 	Err  error
 	Code WarningCode
 	Msg  string
+	// More is set on the one warning that stands for the warnings of its Code past the
+	// bound (ReadOptions.MaxWarnings, WriteOptions.MaxWarnings): how many there were,
+	// counted but not kept. It takes the place of the first of them in the list and its
+	// count grows until the read or write ends; Line and Col are 0.
+	More int
 }
 
 // WarningCode names the kind of a reader warning.
@@ -89,6 +94,13 @@ func (e *Error) Error() string {
 		}
 	}
 	msg := e.Msg
+	if e.More > 0 {
+		what := "warnings"
+		if e.Code != "" {
+			what = string(e.Code) + " warnings"
+		}
+		msg = fmt.Sprintf("%d more %s not listed (%s)", e.More, what, e.Msg)
+	}
 	if msg == "" && e.Err != nil {
 		msg = e.Err.Error()
 	} else if e.Err != nil {
@@ -101,3 +113,47 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// DefaultMaxWarnings is how many warnings of one code a read or write keeps by default.
+const DefaultMaxWarnings = 1000
+
+// warnBound keeps a list of warnings bounded: past max of one code, a warning is counted
+// in that code's summary (Error.More) instead of kept, so that a file with a quirk on
+// every one of a million users costs a few KiB and not hundreds of MiB, and the count is
+// still reported.
+type warnBound struct {
+	seen map[WarningCode]int
+	sums map[WarningCode]*Error
+}
+
+// keep reports whether w goes into list; when not, it is counted in its code's summary,
+// which is added to list (by append) the first time. max < 0 keeps every warning.
+func (b *warnBound) keep(list *[]*Error, w *Error, max int) bool {
+	if max < 0 {
+		return true
+	}
+	if b.seen == nil {
+		b.seen, b.sums = map[WarningCode]int{}, map[WarningCode]*Error{}
+	}
+	n := b.seen[w.Code]
+	b.seen[w.Code] = n + 1
+	if n < max {
+		return true
+	}
+	sum := b.sums[w.Code]
+	if sum == nil {
+		sum = &Error{File: w.File, Err: w.Err, Code: w.Code, Msg: fmt.Sprintf("only the first %d of each kind are kept", max)}
+		b.sums[w.Code] = sum
+		*list = append(*list, sum)
+	}
+	sum.More++
+	return false
+}
+
+// resolveMaxWarnings resolves a MaxWarnings option: 0 is the default, negative no bound.
+func resolveMaxWarnings(n int) int {
+	if n == 0 {
+		return DefaultMaxWarnings
+	}
+	return n
+}

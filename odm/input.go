@@ -47,6 +47,12 @@ type ReadOptions struct {
 	// children or a TranslatedText split by a million comments would cost hundreds of MiB.
 	// Default (0): DefaultMaxNodes. Negative: no limit.
 	MaxNodes int
+	// MaxWarnings limits the warnings kept of each code (WarningCode). Past it, further
+	// warnings of that code are counted, not kept: one warning stands for them all, with
+	// Error.More saying how many, so a file with a quirk on each of a million users holds
+	// a few KiB of warnings, not hundreds of MiB. Default (0): DefaultMaxWarnings.
+	// Negative: every warning is kept.
+	MaxWarnings int
 	// Reuse lets a Reader recycle the memory of each record for the next, so that a long
 	// stream makes almost no garbage: a User (Organization, Location, SignatureDef) that
 	// Next, All or Users returns, with everything it points to (its slices of attributes,

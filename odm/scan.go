@@ -110,6 +110,7 @@ type scanner struct {
 	version   Version
 	odmNS     string
 	warnings  []*Error
+	wbound    warnBound // keeps warnings within ReadOptions.MaxWarnings
 	err       error
 	empty     bool // the last end tag closed an element written as <x/>
 	seenRoot  bool
@@ -169,7 +170,9 @@ func (s *scanner) warn(err error, code WarningCode, msg string, line, col int) e
 		s.err = w
 		return w
 	}
-	s.warnings = append(s.warnings, w)
+	if s.wbound.keep(&s.warnings, w, resolveMaxWarnings(s.opts.MaxWarnings)) {
+		s.warnings = append(s.warnings, w)
+	}
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"fmt"
+
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -24,7 +26,15 @@ func (c *adminChecker) readerWarning(w *odm.Error) {
 	if !keep {
 		return
 	}
+	if w.More > 0 {
+		// The one warning that stands for those past the reader's bound (its text is the
+		// bound, not a finding).
+		msg = fmt.Sprintf("%d more reader warnings of this kind not listed (%s)", w.More, w.Msg)
+	}
 	c.add(SeverityWarning, code, "", w.Line, w.Col, "", msg)
+	if w.More > 0 {
+		c.out[len(c.out)-1].Count = w.More
+	}
 }
 
 func classifyReaderWarning(w *odm.Error) (Code, string, bool) {

@@ -298,6 +298,7 @@ func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
 		c.begin(h.Version, h.Root)
 	}
 	warned := 0
+	var summaries []*odm.Error // the reader's warnings that stand for those past its bound
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -328,13 +329,25 @@ func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
 		}
 		ws := r.Warnings()
 		for ; warned < len(ws); warned++ {
+			if ws[warned].More > 0 {
+				// It counts on until the read ends: reported then.
+				summaries = append(summaries, ws[warned])
+				continue
+			}
 			c.readerWarning(ws[warned])
 		}
 	}
 	if c != nil {
 		ws := r.Warnings()
 		for ; warned < len(ws); warned++ {
+			if ws[warned].More > 0 {
+				summaries = append(summaries, ws[warned])
+				continue
+			}
 			c.readerWarning(ws[warned])
+		}
+		for _, w := range summaries {
+			c.readerWarning(w)
 		}
 	}
 	return nil

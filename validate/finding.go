@@ -30,6 +30,10 @@ type Finding struct {
 	// phone number in the form the server takes). It is derived from the value, so it is
 	// personal data too and set only when asked for (Options.Values).
 	Suggestion string `json:"suggestion,omitempty"`
+	// Count is how many occurrences the finding stands for when it is more than one: the
+	// finding that reports the odm reader's warnings of one kind past its bound
+	// (odm.ReadOptions.MaxWarnings) counts them all. 0 means 1.
+	Count int `json:"count,omitempty"`
 }
 
 // Options controls what the checks put into findings. The zero value is the safe default.

@@ -276,5 +276,5 @@ Exit status: 0 no errors (warnings allowed), 1 errors, 2 a file cannot be read.
 // findingDiagnostic places a finding of file name: XML findings by line and column,
 // record findings (CSV, spreadsheets) by row and column name.
 func findingDiagnostic(name string, f validate.Finding) Diagnostic {
-	return Diagnostic{File: name, Line: f.Line, Col: f.Column, Severity: string(f.Severity), Code: string(f.Code), Message: f.Message, Value: f.Value}
+	return Diagnostic{File: name, Line: f.Line, Col: f.Column, Severity: string(f.Severity), Code: string(f.Code), Message: f.Message, Value: f.Value, Count: f.Count}
 }

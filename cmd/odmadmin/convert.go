@@ -88,7 +88,7 @@ func runConvert(e *env, args []string) int {
 		return fail(e, "convert", err)
 	}
 	if *strict && len(warnings) > 0 {
-		fmt.Fprintf(e.stderr, "odmadmin convert: --strict: %d warnings\n", len(warnings))
+		fmt.Fprintf(e.stderr, "odmadmin convert: --strict: %d warnings\n", countODMWarnings(warnings))
 		return 1
 	}
 	return 0

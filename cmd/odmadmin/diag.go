@@ -120,6 +120,7 @@ type diagWriter struct {
 	total  int
 	counts map[codeKey]int
 	shown  map[codeKey]int
+	held   bool // some diagnostic was not listed for --max
 	buf    []byte
 }
 
@@ -146,6 +147,7 @@ func (dw *diagWriter) Write(d Diagnostic) error {
 	dw.counts[k] += n
 	dw.total += n
 	if dw.max > 0 && dw.shown[k] >= dw.max {
+		dw.held = true
 		return nil
 	}
 	dw.shown[k]++
@@ -223,7 +225,12 @@ func (dw *diagWriter) Summary(w io.Writer, cmd string) {
 	}
 	head := fmt.Sprintf("odmadmin %s: %s", cmd, strings.Join(parts, ", "))
 	if dw.n < dw.total {
-		head += fmt.Sprintf(", %d listed (--max 0 lists all)", dw.n)
+		// Fewer lines than warnings: some were held back for --max, or one line stands
+		// for several (merged repeats, the reader's count of those past its bound).
+		head += fmt.Sprintf(", %d listed", dw.n)
+		if dw.held {
+			head += " (--max 0 lists all)"
+		}
 	}
 	fmt.Fprintln(w, head+":")
 	for _, k := range keys {
@@ -249,6 +256,21 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
+// quirkWarning carries a reader warning among mapping's warnings. The one that stands for
+// the warnings past the reader's bound counts them all.
+func quirkWarning(x *odm.Error) mapping.Warning {
+	return mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: max(1, x.More), Message: strings.TrimSpace(x.Error())}
+}
+
+// countODMWarnings adds up the warnings ws stand for.
+func countODMWarnings(ws []*odm.Error) int {
+	n := 0
+	for _, w := range ws {
+		n += max(1, w.More)
+	}
+	return n
+}
+
 // odmDiagnostic turns a reader warning or error of package odm into a Diagnostic.
 func odmDiagnostic(x *odm.Error, severity string) Diagnostic {
 	code := string(x.Code)
@@ -265,7 +287,10 @@ func odmDiagnostic(x *odm.Error, severity string) Diagnostic {
 	} else if x.Err != nil {
 		msg = x.Err.Error() + ": " + msg
 	}
-	return Diagnostic{File: x.File, Line: x.Line, Col: x.Col, Severity: severity, Code: code, Message: strings.TrimSpace(msg)}
+	if x.More > 0 {
+		msg = fmt.Sprintf("%d more warnings of this kind not listed (%s)", x.More, x.Msg)
+	}
+	return Diagnostic{File: x.File, Line: x.Line, Col: x.Col, Severity: severity, Code: code, Message: strings.TrimSpace(msg), Count: x.More}
 }
 
 // mappingDiagnostic turns a mapping warning into a Diagnostic of file name. Mapping

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
@@ -69,7 +68,7 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 	rws := rd.Warnings()
 	ws := make([]mapping.Warning, 0, len(rws)+len(mws))
 	for _, x := range rws {
-		ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		ws = append(ws, quirkWarning(x))
 	}
 	for _, w := range mws {
 		if w.File == "" {

@@ -371,7 +371,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	quirks := func() []mapping.Warning {
 		var ws []mapping.Warning
 		for _, x := range r.Warnings() {
-			ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+			ws = append(ws, quirkWarning(x))
 		}
 		return ws
 	}
@@ -593,7 +593,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		rws = r.Warnings()
 	}
 	for _, x := range rws {
-		src.warnings = append(src.warnings, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+		src.warnings = append(src.warnings, quirkWarning(x))
 	}
 	src.dir = d
 	src.warnings = append(src.warnings, mws...)
@@ -643,7 +643,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		// The reader's warnings come first, as when the directory is read before writing.
 		var ws []mapping.Warning
 		for _, x := range last.Warnings() {
-			ws = append(ws, mapping.Warning{Code: mapping.CodeQuirk, Field: "ODM", Count: 1, Message: strings.TrimSpace(x.Error())})
+			ws = append(ws, quirkWarning(x))
 		}
 		return append(ws, mws...), err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,4 +55,66 @@ func TestReaderWarningsListed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReaderWarningsBounded: a quirk on every user is held as the reader's first 1000
+// warnings of that kind and one that counts the rest (odm.ReadOptions.MaxWarnings), and
+// every command still counts them all in its summary; with --max 0 the list ends with
+// the warning saying how many more there were.
+func TestReaderWarningsBounded(t *testing.T) {
+	const users = 1300
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData>
+`)
+	for i := range users {
+		fmt.Fprintf(&b, "<User OID=\"U%d\"><LoginName>user%d</LoginName><Fax/></User>\n", i, i)
+	}
+	b.WriteString("</AdminData>\n</ODM>\n")
+	in := filepath.Join(t.TempDir(), "quirky.xml")
+	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"convert", "--to", "json", in}, "1300 warning odm.emptyElement"},
+		{[]string{"convert", "--to", "odm", in}, "1300 warning odm.emptyElement"},
+		{[]string{"map", "--to", "json", in}, "1300 warning mapping.quirk"},
+		{[]string{"map", "--to", "odm", in}, "1300 warning mapping.quirk"},
+		{[]string{"map", "--to", "csv", "--study", "S", in}, "1300 warning mapping.quirk"},
+		{[]string{"check", in}, "1300 warning admin.emptyElement"},
+	} {
+		name := strings.Join(tc.args[:len(tc.args)-1], " ")
+		_, _, stderr := runSub("", tc.args[0], tc.args[1:]...)
+		if !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "(--max 0 lists all)") {
+			t.Errorf("%s: summary lacks %q:\n%s", name, tc.want, stderr)
+		}
+		args := append([]string{"--max", "0"}, tc.args[1:]...)
+		_, stdout, stderr := runSub("", tc.args[0], args...)
+		if strings.Contains(stderr, "--max 0 lists all") {
+			t.Errorf("%s --max 0: the summary says to use --max 0:\n%s", name, tail(stderr, 3))
+		}
+		if tc.args[0] == "check" {
+			stderr = stdout // check lists its findings on stdout
+		}
+		if n := strings.Count(stderr, "empty Fax element"); n != 1000 {
+			t.Errorf("%s --max 0: %d warnings listed one by one, want the reader's 1000", name, n)
+		}
+		if !strings.Contains(stderr, "300 more") {
+			t.Errorf("%s --max 0: no warning counting the 300 past the bound:\n%s", name, tail(stderr, 5))
+		}
+	}
+	_, _, stderr := runSub("", "convert", "--strict", "--to", "json", in)
+	if !strings.Contains(stderr, "--strict: 1300 warnings") {
+		t.Errorf("convert --strict counts the warnings past the bound too:\n%s", tail(stderr, 3))
+	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
