@@ -79,6 +79,41 @@ func IsClinicalOneHeader(row []string) bool {
 // ReadClinicalOneTable is ReadClinicalOneCSV for rows read elsewhere: a worksheet of the
 // template's workbook (see ReadClinicalOneXLSX) or a csv.Reader.
 func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
+	users := &loginUsers{byLogin: map[string]*User{}, list: []*User{}}
+	d, ws, err := readClinicalOne(cr, opts, users)
+	if d != nil {
+		d.Users = users.list
+	}
+	return d, ws, err
+}
+
+// templateUsers is where readClinicalOne keeps the users it reads, by login: in memory
+// (loginUsers) or as compact records in a temporary file (compactUsers, see
+// compactside.go). The user find or add returns may be changed until the next call.
+type templateUsers interface {
+	find(login string) (*User, bool)
+	add(u *User)
+}
+
+// loginUsers holds a template's users in memory, in the order of their first row.
+type loginUsers struct {
+	byLogin map[string]*User
+	list    []*User
+}
+
+func (s *loginUsers) find(login string) (*User, bool) {
+	u, ok := s.byLogin[login]
+	return u, ok
+}
+
+func (s *loginUsers) add(u *User) {
+	s.byLogin[u.Login] = u
+	s.list = append(s.list, u)
+}
+
+// readClinicalOne is ReadClinicalOneTable with the users kept in users; the directory it
+// returns has none.
+func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Directory, []Warning, error) {
 	rowNum, _ := cr.(interface{ Row() int })
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -119,7 +154,6 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 	if opts.Study != "" {
 		d.Studies = append(d.Studies, &Study{ID: opts.Study, Environment: EnvProduction})
 	}
-	byLogin := map[string]*User{}
 	sites := map[string]bool{}
 	for row := 2; ; row++ {
 		rec, err := cr.Read()
@@ -159,7 +193,7 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 		if login == "" {
 			continue // a row without user name identifies nobody
 		}
-		u, ok := byLogin[login]
+		u, ok := users.find(login)
 		if !ok {
 			u = &User{ID: login, Login: login, GivenName: get("First Name"), FamilyName: get("Last Name"),
 				Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{},
@@ -167,8 +201,7 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 			if e := get("Email"); e != "" {
 				u.Emails = append(u.Emails, e)
 			}
-			byLogin[login] = u
-			d.Users = append(d.Users, u)
+			users.add(u)
 		} else {
 			if e := get("Email"); e != "" && !slices.Contains(u.Emails, e) {
 				u.Emails = append(u.Emails, e)

@@ -25,6 +25,12 @@ func ReadAny(r io.Reader, name string, opts Options) (*Directory, []Warning, err
 	if err != nil {
 		return nil, nil, err
 	}
+	return readInput(in, name, opts)
+}
+
+// readInput is ReadAny on an input already recognized.
+func readInput(in *input.Input, name string, opts Options) (*Directory, []Warning, error) {
+	var err error
 	if opts.Profile.table() != nil {
 		if err := in.Expect(input.CSV, input.XLSX); err != nil {
 			return nil, nil, err

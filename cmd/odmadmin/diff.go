@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"time"
@@ -57,11 +58,13 @@ what a diff is for): treat it like the exports.
 
 Memory: an ODM export (a file, or stdin, which is copied to a temporary file) is read
 twice, user by user: first a 24-byte hash of each user's key and content, then only the
-users that differ. diff holds those hashes, one streamed read of an export and the
-changes, not the exports. An OpenClinica export is copied to a temporary file at each
-read, to be read for its Study elements (its site studies) before it is streamed.
-Templates, JSON, several files per side and --spec are read whole: the directory, about
-1.7 KB per user.
+users that differ. A Clinical One template (CSV or .xlsx) or the JSON of "map --to
+json" is read once into a temporary file of compact user records (8 bytes a user stay
+in memory) and built again user by user for each of the two passes. diff holds those
+hashes, one streamed read of a side, the users that differ and the changes, not the
+sides. An OpenClinica export is copied to a temporary file at each read, to be read for
+its Study elements (its site studies) before it is streamed. Several files per side,
+--spec and the other user tables are read whole: the directory, about 1.7 KB per user.
 
 Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
 ` + diffAuditHelp
@@ -240,11 +243,18 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 	}
 	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
 	if !streamed {
-		d, ws, err := readDirectoryFrom(in, read)
-		*conflicts = readerDiagnostics(in.Name, ws)
+		// A template or JSON: read once, its users held as compact records in a
+		// temporary file (other inputs whole), built again at each pass.
+		c, ws, err := readCompact(in, open, read)
 		in.Close()
 		cleanup()
-		return diff.DirectorySide(d), nothing, err
+		if err != nil {
+			return nil, nothing, err
+		}
+		*conflicts = readerDiagnostics(in.Name, ws)
+		return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
+			return c.Each(keep)
+		}), func() { c.Close() }, nil
 	}
 	in.Close()
 	// The side is read more than once (diff.CompareSides); its warnings are the first
@@ -262,6 +272,29 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 		}
 		return d, err
 	}), cleanup, nil
+}
+
+// readCompact reads a directory from in as readDirectoryFrom does, with the users of a
+// template or JSON held as compact records (mapping.ReadCompact). What ReadCompact leaves
+// to a whole read (mapping.ErrReadWhole: a JSON document that does not decode) is read
+// again from reopen by readDirectoryFrom, which gives its own error.
+func readCompact(in *inp.Input, reopen func() (*inp.Input, error), opts mapping.Options) (*mapping.CompactDirectory, []mapping.Warning, error) {
+	o := opts
+	o.Charset = in.Charset()
+	c, ws, err := mapping.ReadCompact(in.Raw(), in.Name, o)
+	if !errors.Is(err, mapping.ErrReadWhole) {
+		return c, ws, err
+	}
+	again, err := reopen()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer again.Close()
+	d, ws, err := readDirectoryFrom(again, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mapping.WholeDirectory(d), ws, nil
 }
 
 // diffWhole reads both sides whole, applies the migration spec to A and compares them

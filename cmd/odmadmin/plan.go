@@ -54,9 +54,11 @@ two sites share gets the OID in parentheses).
 The warnings are also listed on stderr as FILE:ROW: warning plan.CODE: message, with a
 count per code (--max caps the listing, --quiet leaves it out).
 
-Memory: one ODM export is streamed; plan holds the rows, their keys and the existing
-users they name (and what the streamed read holds), not the export. Several --existing
-files, and templates or JSON, are read whole.
+Memory: one ODM export is streamed; a Clinical One template (CSV or .xlsx) or the JSON
+of "map --to json" goes to a temporary file as compact user records (8 bytes a user
+stay in memory). plan holds the rows, their keys and the existing users they name (and
+what the streamed read holds), not the export. Several --existing files, stdin other
+than ODM, the other user tables and an export whose logins a spec makes are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -213,8 +215,9 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 
 // readExisting reads the current users. One ODM export is streamed and only the users the
 // rows may be compared with are built and kept (plan.Keep), so that memory does not grow
-// with the export's users beyond their compact records; other inputs are read whole, and
-// so is an export whose logins a spec makes (plan.Keep matches rows by login before the
+// with the export's users beyond their compact records, and so is a template or JSON file
+// (mapping.ReadCompact); other inputs are read whole, and so is an export whose logins a
+// spec makes (plan.Keep matches rows by login before the
 // spec has given users theirs).
 func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, spec *mapping.Spec, conflicts *[]Diagnostic) (*mapping.Directory, error) {
 	if len(paths) == 1 && (spec == nil || spec.Login.From == "") {
@@ -227,6 +230,20 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, r
 			d, ws, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
 			*conflicts = readerDiagnostics(in.Name, ws)
 			return d, err
+		}
+		if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
+			// A template or JSON: its users as compact records, of which Make gets those
+			// the rows name (plan.Keep), as from an ODM export.
+			c, ws, err := readCompact(in, func() (*inp.Input, error) { return openAny(e, paths[0], o) }, opts)
+			if err != nil {
+				return nil, err
+			}
+			defer c.Close()
+			*conflicts = readerDiagnostics(in.Name, ws)
+			if !c.Compact() {
+				return c.Each(func(u *mapping.User) *mapping.User { return u })
+			}
+			return c.Each(plan.Keep(rows))
 		}
 		d, ws, err := readDirectoryFrom(in, opts)
 		*conflicts = readerDiagnostics(in.Name, ws)

@@ -1,0 +1,365 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/internal/input"
+	"github.com/odmadmin/odmadmin/internal/jsontext"
+)
+
+// CompactDirectory is a directory read once and held with its users as compact records
+// (appendUser's encoding, see usercodec.go) in a temporary file: what stays in memory per
+// user is an 8-byte locator (and, while a template is read, some 12 bytes of login index),
+// not its model values (about 1.7 KB a user). Each builds the users again, one at a time,
+// as often as a caller needs them: diff reads each side twice, plan keeps the users its
+// rows name.
+type CompactDirectory struct {
+	shell *Directory    // everything but the users
+	users *compactUsers // the users as records, or nil
+	whole []*User       // the users of an input read whole (users nil)
+	close func() error  // removes the temporary file
+}
+
+// ErrReadWhole says that ReadCompact met something its streamed reading does not
+// reproduce exactly as ReadAny does (a JSON document that does not decode, a key given in
+// two letter cases): the caller reads the input whole with ReadAny instead, which gives
+// the directory or ReadAny's own error.
+var ErrReadWhole = errors.New("mapping: read the input whole")
+
+// ReadCompact reads a directory from r as ReadAny does, with the same warnings, but holds
+// the users of a Clinical One template (CSV or .xlsx) and of the directory JSON ("map
+// --to json") as compact records in a temporary file. Other inputs (ODM, ODM JSON, the
+// other user tables) are read whole, as ReadAny reads them. An error wrapping
+// ErrReadWhole asks the caller to read r's input again with ReadAny. Close the
+// directory to remove its file.
+func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []Warning, error) {
+	in, err := input.New(r, name, input.Options{Charset: opts.Charset})
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case in.Kind == input.DirectoryJSON && opts.Profile.table() == nil:
+		c, err := readCompactJSON(in.Text(), name)
+		return c, nil, err
+	case in.Kind == input.CSV || in.Kind == input.XLSX:
+		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader})
+		if err != nil {
+			return nil, nil, err
+		}
+		defer t.Close()
+		f, h := fallbackTable(), t.Header()
+		for _, x := range tables() {
+			if x.t.claims(h, opts.Profile) {
+				f = x.t
+				break
+			}
+		}
+		if _, ok := f.(clinicalOneTable); !ok {
+			d, ws, err := f.read(t, opts)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+			}
+			return wholeCompact(d), placed(ws, t.Name), nil
+		}
+		users, err := newCompactUsers(true)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, ws, err := readClinicalOneCompact(t, opts, users)
+		if err != nil {
+			users.close()
+			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+		return &CompactDirectory{shell: d, users: users, close: users.close}, placed(ws, t.Name), nil
+	}
+	d, ws, err := readInput(in, name, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return wholeCompact(d), ws, nil
+}
+
+// readClinicalOneCompact is readClinicalOne into users, whose last user it encodes.
+func readClinicalOneCompact(t RowReader, opts Options, users *compactUsers) (d *Directory, ws []Warning, err error) {
+	defer catchSpill(&err)
+	if d, ws, err = readClinicalOne(t, opts, users); err != nil {
+		return nil, nil, err
+	}
+	if err := users.finish(); err != nil {
+		return nil, nil, err
+	}
+	return d, ws, nil
+}
+
+// WholeDirectory is a directory already in memory as a CompactDirectory (nil is an
+// empty one): Each gives its users as they are.
+func WholeDirectory(d *Directory) *CompactDirectory { return wholeCompact(d) }
+
+func wholeCompact(d *Directory) *CompactDirectory {
+	c := &CompactDirectory{shell: &Directory{}, whole: []*User{}, close: func() error { return nil }}
+	if d != nil {
+		*c.shell = *d
+		c.whole = d.Users
+		c.shell.Users = nil
+	}
+	return c
+}
+
+// Compact reports whether the users are held as compact records (else the input was read
+// whole).
+func (c *CompactDirectory) Compact() bool { return c.users != nil }
+
+// Each calls keep with each user in turn, in the order of the input, and returns the
+// directory (studies, sites, groups, source) with the users keep returned, in order, as
+// ReadAny's directory would give them. A user held as a record is built anew for each
+// call; keep may keep it. Each may be called any number of times.
+func (c *CompactDirectory) Each(keep func(*User) *User) (out *Directory, err error) {
+	out = &Directory{}
+	*out = *c.shell
+	out.Users = []*User{}
+	if c.users == nil {
+		for _, u := range c.whole {
+			if u == nil {
+				continue
+			}
+			if k := keep(u); k != nil {
+				out.Users = append(out.Users, k)
+			}
+		}
+		return out, nil
+	}
+	defer catchSpill(&err)
+	for i := range c.users.locs {
+		if k := keep(c.users.user(i)); k != nil {
+			out.Users = append(out.Users, k)
+		}
+	}
+	return out, nil
+}
+
+// Close removes the temporary file and returns the first I/O error met on it.
+func (c *CompactDirectory) Close() error {
+	if c == nil || c.close == nil {
+		return nil
+	}
+	err := c.close()
+	c.close = nil
+	return err
+}
+
+// compactUsers keeps users as appendUser records in a spill: records are packed into
+// chunks of about compactChunk bytes, and user i is at locs[i] (chunk<<32 | offset). The
+// user being read (open) stays a model value until another one is found or added, so that
+// the rows of one user, which a template lists one after the other, cost one encoding.
+// A user found again later is decoded, changed and encoded anew at the end; its old record
+// is left unused.
+type compactUsers struct {
+	sp     *spill
+	cur    []byte   // the chunk being filled (chunk number len(sp.offs))
+	locs   []uint64 // where each user's latest record is
+	logins *idIndex // by login, for find (nil: users are only added)
+	open   *User
+	openAt int
+}
+
+// compactChunk is the size a chunk is written at.
+const compactChunk = 64 << 10
+
+func newCompactUsers(byLogin bool) (*compactUsers, error) {
+	sp, err := newSpill()
+	if err != nil {
+		return nil, err
+	}
+	s := &compactUsers{sp: sp, openAt: -1}
+	if byLogin {
+		s.logins = newIDIndex()
+	}
+	return s, nil
+}
+
+// find returns the user of login, to be changed until the next find or add.
+func (s *compactUsers) find(login string) (*User, bool) {
+	if s.open != nil && s.open.Login == login {
+		return s.open, true
+	}
+	i, ok := s.logins.find(login, func(i int32) bool { return s.record(int(i)).Login == login })
+	if !ok {
+		return nil, false
+	}
+	s.flush()
+	s.open, s.openAt = s.record(int(i)), int(i)
+	return s.open, true
+}
+
+// add adds a new user, to be changed until the next find or add.
+func (s *compactUsers) add(u *User) {
+	s.flush()
+	s.open, s.openAt = u, len(s.locs)
+	s.locs = append(s.locs, 0)
+	if s.logins != nil {
+		s.logins.add(u.Login, int32(s.openAt))
+	}
+}
+
+// record decodes user i as last encoded (the open user's record may be older).
+func (s *compactUsers) record(i int) *User {
+	if i == s.openAt && s.open != nil {
+		return s.open
+	}
+	return s.user(i)
+}
+
+// user decodes user i's record.
+func (s *compactUsers) user(i int) *User {
+	k, off := int(s.locs[i]>>32), int(uint32(s.locs[i]))
+	if k == len(s.sp.offs) {
+		return decodeUser(string(s.cur[off:])) // a copy: cur is filled on
+	}
+	return decodeUser(s.sp.get(k)[off:])
+}
+
+// flush encodes the open user.
+func (s *compactUsers) flush() {
+	if s.open == nil {
+		return
+	}
+	off := len(s.cur)
+	b, err := appendUser(s.cur, s.open)
+	if err != nil {
+		// Only FromDocument's users hold decoded records; these never do.
+		panic(spillFailure{fmt.Errorf("mapping: %w", err)})
+	}
+	s.cur = b
+	s.locs[s.openAt] = uint64(len(s.sp.offs))<<32 | uint64(off)
+	s.open, s.openAt = nil, -1
+	if len(s.cur) >= compactChunk {
+		s.sp.put(string(s.cur))
+		s.cur = s.cur[:0]
+	}
+}
+
+// finish encodes the open user and writes the last chunk; the login index is dropped.
+func (s *compactUsers) finish() error {
+	s.flush()
+	if len(s.cur) > 0 {
+		s.sp.put(string(s.cur))
+		s.cur = nil
+	}
+	s.logins = nil
+	return s.sp.err
+}
+
+func (s *compactUsers) close() error { return s.sp.close() }
+
+// readCompactJSON reads the directory JSON from text with its users as records. Its
+// syntax, a key given twice and what follows the value are checked (jsontext.CheckValue)
+// as text is read, as ReadAny checks them first; anything that does not decode is left
+// to ReadAny (ErrReadWhole), so that its error is ReadAny's.
+func readCompactJSON(text io.Reader, name string) (c *CompactDirectory, err error) {
+	pr, pw := io.Pipe()
+	checked := make(chan error, 1)
+	go func() {
+		err := jsontext.CheckValue(pr)
+		io.Copy(io.Discard, pr) // let the reader finish
+		checked <- err
+	}()
+	tee := io.TeeReader(text, pw)
+	users, err := newCompactUsers(false)
+	if err != nil {
+		pw.Close()
+		<-checked
+		return nil, err
+	}
+	shell, derr := decodeCompactJSON(tee, users)
+	_, rerr := io.Copy(io.Discard, tee) // the checker reads what follows the value
+	pw.CloseWithError(rerr)
+	cerr := <-checked
+	if cerr == nil && rerr != nil {
+		cerr = rerr
+	}
+	if cerr == nil && derr == nil {
+		derr = users.finish()
+	}
+	if cerr != nil || derr != nil {
+		users.close()
+		if cerr != nil {
+			return nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, cerr)
+		}
+		if errors.Is(derr, errSpill) {
+			return nil, derr
+		}
+		return nil, fmt.Errorf("%s: %w: %v", name, ErrReadWhole, derr)
+	}
+	return &CompactDirectory{shell: shell, users: users, close: users.close}, nil
+}
+
+// decodeCompactJSON decodes a directory object from r: each user of "users" into users,
+// the other keys into the shell as encoding/json decodes them (unknown ones refused).
+func decodeCompactJSON(r io.Reader, users *compactUsers) (shell *Directory, err error) {
+	defer catchSpill(&err)
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("not an object (%v)", err)
+	}
+	var rest bytes.Buffer
+	rest.WriteByte('{')
+	seen := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		if !strings.EqualFold(key, "users") {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return nil, err
+			}
+			if rest.Len() > 1 {
+				rest.WriteByte(',')
+			}
+			k, _ := json.Marshal(key)
+			rest.Write(k)
+			rest.WriteByte(':')
+			rest.Write(v)
+			continue
+		}
+		if seen {
+			return nil, errors.New("users given twice")
+		}
+		seen = true
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil, fmt.Errorf("users: not an array (%v)", err)
+		}
+		for dec.More() {
+			var u *User
+			if err := dec.Decode(&u); err != nil {
+				return nil, err
+			}
+			if u != nil {
+				users.add(u)
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	rest.WriteByte('}')
+	shell = &Directory{}
+	sd := json.NewDecoder(&rest)
+	sd.DisallowUnknownFields()
+	if err := sd.Decode(shell); err != nil {
+		return nil, err
+	}
+	shell.Users = nil
+	return shell, nil
+}
