@@ -145,7 +145,7 @@ func (x *xw) typed(m model, nl string) {
 	ext := m.ext()
 	name := Name{Space: x.odmNS, Local: sp.name}
 	if ext.src != nil {
-		name.Prefix = ext.src.name.Prefix
+		name.Prefix = ext.src.prefix
 	}
 	qn := x.startTag(name, x.typedAttrs(m, sp, ext))
 
@@ -213,8 +213,8 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 		// Compare the text as read, piece by piece, with the value: building the
 		// concatenation with += would be quadratic in the pieces (text split by comments).
 		rest, same := text, true
-		for _, e := range ext.src.lay {
-			if t, ok := e.node.(*Text); ok {
+		for i := range ext.src.lay {
+			if t, ok := ext.src.node(&ext.src.lay[i]).(*Text); ok {
 				if !strings.HasPrefix(rest, t.Data) {
 					same = false
 					break
@@ -229,9 +229,10 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 				return
 			}
 			x.str(">")
-			for _, e := range ext.src.lay {
-				x.str(e.ws)
-				x.node(e.node, "")
+			for i := range ext.src.lay {
+				e := &ext.src.lay[i]
+				x.str(ext.src.ws(e))
+				x.node(ext.src.node(e), "")
 			}
 			x.str(ext.src.trail)
 			x.endTag(qn)
@@ -249,7 +250,8 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 }
 
 func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt []int, nl string) ([]planItem, string) {
-	lay := ext.src.lay
+	src := ext.src
+	lay := src.lay
 	var slotsBuf, lastBuf [24]int
 	var doneBuf [24]bool
 	slots, last, done := slotsBuf[:0], lastBuf[:0], doneBuf[:0]
@@ -262,8 +264,9 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 	for i := range last {
 		last[i] = -1
 	}
-	for i, e := range lay {
-		if e.ws != "" {
+	for i := range lay {
+		e := &lay[i]
+		if e.ws != 0 {
 			hasWS = true
 		}
 		if e.kind == eField {
@@ -302,9 +305,9 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 	for li := range lay {
 		e := &lay[li]
 		if pend == "" {
-			pend = e.ws // the usual case, without a call to concatenate
+			pend = src.ws(e) // the usual case, without a call to concatenate
 		} else {
-			pend += e.ws
+			pend += src.ws(e)
 		}
 		switch e.kind {
 		case eField:
@@ -327,9 +330,9 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 				}
 			}
 		case eExt:
-			if ns.has(e.node) && !ns.used(e.node) {
-				items = append(items, planItem{ws: pend, ki: -1, node: e.node})
-				ns.use(e.node)
+			if n := src.node(e); ns.has(n) && !ns.used(n) {
+				items = append(items, planItem{ws: pend, ki: -1, node: n})
+				ns.use(n)
 				if pend != "" {
 					lastWS = pend
 				}
@@ -457,18 +460,22 @@ func (x *xw) emitItem(m model, sp *spec, it planItem) {
 		var attrs []Attr
 		empty := v == ""
 		if o := it.orig; o != nil {
-			name.Prefix = o.prefix()
-			attrs = o.attrs()
-			if o.text == v {
-				if o.mixed {
+			src := m.ext().src
+			name.Prefix = src.prefixOf(o)
+			attrs = src.attrsOf(o)
+			switch {
+			case o.mixed():
+				if src.text(o) == v {
 					// The content as read, under the child's own name: the name stored
 					// with it (from JSON, say) cannot make it another element.
-					el := *o.node.(*Element)
+					el := *src.node(o).(*Element)
 					el.Name = Name{Space: x.odmNS, Prefix: el.Prefix, Local: k.name}
 					x.element(&el, it.ws)
 					return
 				}
-				empty = o.empty
+			case v == "" && !o.hasText():
+				// Empty as read: written as it was, <x/> or <x></x>.
+				empty = o.empty()
 			}
 		}
 		qn := x.startTag(name, attrs)

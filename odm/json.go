@@ -460,9 +460,9 @@ func (j *jw) layout(o *obj, m model, jt *jsonType, rh *recHead) {
 		}
 	}
 	if src != nil {
-		if src.name.Prefix != "" {
+		if src.prefix != "" {
 			lo.key(`,"prefix":`)
-			j.str(src.name.Prefix)
+			j.str(src.prefix)
 		}
 		if src.empty {
 			lo.key(`,"empty":`)
@@ -586,7 +586,7 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 		return
 	}
 	c := j.layCache(jt)
-	if c.same(src.lay, jt, x.Nodes) {
+	if c.same(src, jt, x.Nodes) {
 		j.buf = append(j.buf, c.b...)
 		return
 	}
@@ -598,11 +598,12 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 	sep := byte('[')
 	for i := range src.lay {
 		e := &src.lay[i]
+		ws, node := src.ws(e), src.node(e)
 		j.buf = append(j.buf, sep)
 		sep = ','
-		if e.ws != "" {
+		if ws != "" {
 			j.raw(`{"ws":`)
-			j.ws(e.ws)
+			j.ws(ws)
 			j.buf = append(j.buf, ',')
 		} else {
 			j.buf = append(j.buf, '{')
@@ -614,23 +615,23 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 				key = jt.lay[ki]
 			}
 			j.raw(key)
-			if e.empty {
+			if e.empty() {
 				j.raw(`,"empty":true`)
 			}
-			if e.node != nil {
+			if node != nil {
 				j.raw(`,"element":`)
-				j.node(e.node, -1, "")
+				j.node(node, -1, "")
 				cacheable = false
 			}
 			j.buf = append(j.buf, '}')
-			shapes = append(shapes, layShape{ws: e.ws, ref: ki, kind: e.kind, empty: e.empty})
+			shapes = append(shapes, layShape{ws: ws, ref: ki, kind: e.kind, empty: e.empty()})
 			continue
 		}
 		// The index of the node in Ext.Nodes (the last one if it is there twice): looked
 		// up directly among a few nodes, through a map among many (no quadratic corner).
 		i := -1
 		if len(x.Nodes) <= 8 {
-			i = lastNode(x.Nodes, e.node)
+			i = lastNode(x.Nodes, node)
 		} else {
 			if idx == nil {
 				idx = make(map[Node]int, len(x.Nodes))
@@ -638,7 +639,7 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 					idx[n] = i
 				}
 			}
-			if k, ok := idx[e.node]; ok {
+			if k, ok := idx[node]; ok {
 				i = k
 			}
 		}
@@ -647,11 +648,11 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 			j.buf = strconv.AppendInt(j.buf, int64(i), 10)
 		} else {
 			j.raw(`"content":`)
-			j.node(e.node, -1, "")
+			j.node(node, -1, "")
 			cacheable = false
 		}
 		j.buf = append(j.buf, '}')
-		shapes = append(shapes, layShape{ws: e.ws, ref: i, kind: e.kind})
+		shapes = append(shapes, layShape{ws: ws, ref: i, kind: e.kind})
 	}
 	j.buf = append(j.buf, ']')
 	c.shapes = shapes[:0]
@@ -713,20 +714,21 @@ func (j *jw) layCache(jt *jsonType) *layCache {
 // same reports whether entries lay of a value of type jt with vendor nodes nodes are
 // written as c.b: each gives the same shape (only what the writer reads of an entry is
 // compared).
-func (c *layCache) same(lay []entry, jt *jsonType, nodes []Node) bool {
+func (c *layCache) same(src *source, jt *jsonType, nodes []Node) bool {
+	lay := src.lay
 	if c.jt != jt || len(lay) != len(c.shapes) || len(nodes) > 8 {
 		return false
 	}
 	for i := range lay {
 		e, sh := &lay[i], &c.shapes[i]
-		if e.kind != sh.kind || e.ws != sh.ws {
+		if e.kind != sh.kind || src.ws(e) != sh.ws {
 			return false
 		}
 		if e.kind == eField {
-			if e.node != nil || e.empty != sh.empty || jt.kidKey(int(e.field)) != sh.ref {
+			if e.aux != 0 || e.empty() != sh.empty || jt.kidKey(int(e.field)) != sh.ref {
 				return false
 			}
-		} else if lastNode(nodes, e.node) != sh.ref {
+		} else if lastNode(nodes, src.node(e)) != sh.ref {
 			return false
 		}
 	}
@@ -966,10 +968,10 @@ func (js *jsonStream) adminData(start *token) error {
 		if cont {
 			o.key(`,"continued":`)
 			j.raw("true")
-		} else if ad.src.name.Prefix != "" {
+		} else if ad.src.prefix != "" {
 			o.key(`,"layout":`)
 			j.raw(`{"prefix":`)
-			j.str(ad.src.name.Prefix)
+			j.str(ad.src.prefix)
 			j.raw("}")
 		}
 	}

@@ -721,9 +721,9 @@ func typedDepth(m model) int {
 		}
 	}
 	if x.src != nil {
-		for _, e := range x.src.lay {
-			if e.node != nil {
-				d = max(d, 1+nodeDepth(e.node))
+		for i := range x.src.lay {
+			if n := x.src.node(&x.src.lay[i]); n != nil {
+				d = max(d, 1+nodeDepth(n))
 			}
 		}
 	}
@@ -920,7 +920,7 @@ func (r *jreader) openAD(path string, head *AdminData, studyOID *string, prefix 
 	sp := m.spec(r.version)
 	if studyOID != nil {
 		// Keep a StudyOID written empty.
-		head.src = &source{sp: sp, name: Name{Space: x.odmNS, Prefix: prefix, Local: "AdminData"}}
+		head.src = &source{sp: sp, prefix: prefix}
 		head.src.attrs = append([]Attr{{Name: Name{Local: "StudyOID"}, Value: *studyOID}}, head.Attrs...)
 	}
 	name := Name{Space: x.odmNS, Prefix: prefix, Local: "AdminData"}
@@ -1420,7 +1420,7 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 	x := m.ext()
 	sp := m.spec(version)
 	keys := jsonKeys[m.spec(V13).name]
-	src := &source{sp: sp, name: Name{Space: version.Namespace(), Local: sp.name}}
+	src := &source{sp: sp}
 	var order []Attr
 	if o := v.get("attrOrder"); o != nil {
 		// The attributes in the order the source had them.
@@ -1517,7 +1517,7 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 			if !isNCName(s) || s == "xmlns" || s == "xml" {
 				return nil, p.errf(kp, "is not a prefix an ODM element can have")
 			}
-			src.name.Prefix = s
+			src.prefix = s
 		case "empty":
 			if mb.v.kind != 'b' {
 				return nil, p.errf(kp, "must be a boolean")
@@ -1536,12 +1536,13 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 			var occ [64]int32
 			used := make(map[int]bool)
 			std := int32(0)
+			lay := make([]rawEntry, 0, len(mb.v.arr))
 			for i, c := range mb.v.arr {
 				cp := kp + "[" + strconv.Itoa(i) + "]"
 				if c.kind != '{' {
 					return nil, p.errf(cp, "must be an object")
 				}
-				var en entry
+				var en rawEntry
 				var key string
 				node := -1
 				var content, element *jv
@@ -1634,8 +1635,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 				default:
 					return nil, p.errf(cp, `needs one of "key", "node" or "content"`)
 				}
-				src.lay = append(src.lay, en)
+				lay = append(lay, en)
 			}
+			src.setLayout(lay)
 		default:
 			return nil, p.errf(kp, "unknown key")
 		}

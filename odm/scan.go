@@ -10,58 +10,6 @@ import (
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
 )
 
-// source is the layout of an element as read: its name and attributes as written and the
-// sequence of its children, so the encoder can re-emit unchanged parts exactly and change
-// only what the typed value changed.
-type source struct {
-	sp    *spec // the content model the element was read with
-	name  Name
-	attrs []Attr
-	lay   []entry
-	trail string // white space before the end tag
-	empty bool
-}
-
-type entryKind uint8
-
-const (
-	eField entryKind = iota // a standard child: text or typed
-	eExt                    // a node of Ext.Nodes
-)
-
-// entry is one child of a source layout. It is kept small because a decoded document holds
-// one per child element: the white space before a child rides on its entry.
-type entry struct {
-	kind  entryKind
-	empty bool  // eField text: written as <x/>
-	mixed bool  // eField text: node holds the whole element (comments or CDATA inside)
-	field uint8 // eField: field id
-	item  int32 // eField: index within a repeated field
-	line  int32 // position of the child's start tag
-	col   int32
-	ws    string // white space before the child
-	text  string // eField text: the text as read
-	// node is, for eExt, the node; for eField text, nil or an *Element carrying the
-	// child's prefix and attributes when it had any and, when mixed, its content.
-	node Node
-}
-
-// attrs returns the attributes of a text child as read.
-func (e *entry) attrs() []Attr {
-	if el, ok := e.node.(*Element); ok {
-		return el.Attrs
-	}
-	return nil
-}
-
-// prefix returns the prefix a text child was written with.
-func (e *entry) prefix() string {
-	if el, ok := e.node.(*Element); ok {
-		return el.Prefix
-	}
-	return ""
-}
-
 type nsBinding struct{ prefix, uri string }
 
 type tokKind uint8
@@ -116,8 +64,8 @@ type scanner struct {
 	seenRoot  bool
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
-	maxNodes  int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
-	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
+	maxNodes  int          // ReadOptions.MaxNodes resolved: child nodes of one typed element
+	scratch   [][]rawEntry // layout buffers, one per level of typed nesting, reused
 	level     int
 	wsCache   map[string]string
 	ar        arena // memory of the record being read (see arena.go)
@@ -432,7 +380,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 		// it often does while a stream allocates a new record each time. (Recycling
 		// streams allocate little, so the collector seldom runs: the reused buffers of
 		// readNested cost them less than clearing this one.)
-		var buf [32]entry
+		var buf [32]rawEntry
 		return s.readTypedIn(m, tk0, buf[:0])
 	}
 	return s.readNested(m, tk0)
@@ -444,7 +392,7 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 // live on the heap too (escape analysis sees readTypedIn's layout flow into s.scratch).
 func (s *scanner) readNested(m model, tk0 *token) error {
 	if s.level == len(s.scratch) {
-		s.scratch = append(s.scratch, make([]entry, 0, 64))
+		s.scratch = append(s.scratch, make([]rawEntry, 0, 64))
 	}
 	lay := s.scratch[s.level][:0]
 	s.level++
@@ -457,7 +405,7 @@ func (s *scanner) readNested(m model, tk0 *token) error {
 // its final size: one allocation per element. The loop looks at the common tokens in the
 // XML scanner's own view (white space, end tags, start tags of standard children) and
 // converts only the others into a token (fill).
-func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
+func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 	// readAttrs reads *tk0 before the scanner moves on, so it needs no copy.
 	if err := s.readAttrs(m, tk0); err != nil {
 		return err
@@ -490,8 +438,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
 			}
 			src.trail = ws
 			if len(lay) > 0 {
-				src.lay = s.ar.entries.take(len(lay))
-				copy(src.lay, lay)
+				s.setLayout(src, lay)
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
 			for i := range lay {
@@ -553,7 +500,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
 			switch {
 			case sp.text:
 				text.WriteString(tk.data)
-				lay = append(lay, entry{kind: eExt, ws: ws, node: tk.textNode()})
+				lay = append(lay, rawEntry{kind: eExt, ws: ws, node: tk.textNode()})
 				ws = ""
 			case tk.blank && !tk.cdata:
 				if ws == "" {
@@ -638,20 +585,20 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
 				if err := s.readNested(m.oneNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), ws: ws, line: line, col: col})
+				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), ws: ws, line: line, col: col})
 			case kMany:
 				n := m.manyLen(k.field)
 				if err := s.readNested(m.manyNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws, line: line, col: col})
+				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws, line: line, col: col})
 			case kElems:
 				e, err := s.readRawToken(tk)
 				if err != nil {
 					return err
 				}
 				p := m.elemsPtr(k.field)
-				lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws, line: line, col: col})
+				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws, line: line, col: col})
 				*p = append(*p, e)
 			}
 			ws = ""
@@ -659,14 +606,14 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry) error {
 	}
 }
 
-func (s *scanner) addExt(x *Ext, lay []entry, ws string, n Node, std int) []entry {
+func (s *scanner) addExt(x *Ext, lay []rawEntry, ws string, n Node, std int) []rawEntry {
 	if x.Nodes == nil {
 		x.Nodes = s.ar.nodes.take(2)[:0]
 	}
 	x.Nodes = append(x.Nodes, n)
 	// The slot (standard children before the node) is kept in the entry; the map is built
 	// at the end, and only for nodes that stand between standard children.
-	return append(lay, entry{kind: eExt, ws: ws, node: n, item: int32(std)})
+	return append(lay, rawEntry{kind: eExt, ws: ws, node: n, item: int32(std)})
 }
 
 // blank returns b as a string when it is white space only: an indentation run from a
@@ -727,7 +674,7 @@ func (a *textAcc) text() string {
 
 // mixed turns en into a text child kept whole (its element with the content read so far
 // as text nodes) and returns that element.
-func (s *scanner) mixed(en *entry, start *token, acc *textAcc) *Element {
+func (s *scanner) mixed(en *rawEntry, start *token, acc *textAcc) *Element {
 	if !en.mixed {
 		el, _ := en.node.(*Element)
 		if el == nil {
@@ -749,8 +696,8 @@ func (s *scanner) mixed(en *entry, start *token, acc *textAcc) *Element {
 // readText reads a text-only element whose start tag is start (which must stay valid:
 // not the scanner's s.cur). Mixed content (comments, CDATA or elements inside) is kept
 // whole in entry.node; the text value is the concatenated character data.
-func (s *scanner) readText(start *token) (entry, error) {
-	en := entry{kind: eField}
+func (s *scanner) readText(start *token) (rawEntry, error) {
+	en := rawEntry{kind: eField}
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
 		en.node = s.element(start)
 	}
@@ -815,7 +762,7 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	sp := m.spec(s.version)
 	x.Line, x.Col = start.line, start.col
 	x.src = s.ar.srcs.one()
-	*x.src = source{sp: sp, name: start.name, attrs: start.attrs}
+	*x.src = source{sp: sp, prefix: start.name.Prefix, attrs: start.attrs}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
 	// instead of copying them for every record. The content model's attribute of each

@@ -149,7 +149,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 	m := head.model()
 	name := Name{Space: x.odmNS, Local: "AdminData"}
 	if head.src != nil {
-		name.Prefix = head.src.name.Prefix
+		name.Prefix = head.src.prefix
 	}
 	qn := x.startTag(name, x.typedAttrs(m, m.spec(x.version), &head.Ext))
 	first, open := true, false

@@ -91,7 +91,7 @@ func (w *Writer) Write(n Node) error {
 		sp := m.spec(x.version)
 		name := Name{Space: x.odmNS, Local: "AdminData"}
 		if v.src != nil {
-			name.Prefix = v.src.name.Prefix
+			name.Prefix = v.src.prefix
 		}
 		nl := w.nl(1)
 		x.str(nl)
