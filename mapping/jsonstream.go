@@ -27,6 +27,14 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The sites are written. What the users need of them is a study per site: the sites
+	// themselves (some thousand bytes of strings, slices and maps each, most of the heap
+	// by then) would be marked by every collection while the users are written, which at
+	// a million users ran a collection every few thousand users.
+	b.siteStudies()
+	b.sites, b.dir.Sites = nil, []*Site{}
+	// Neither the spec's run nor jw keeps a pointer into a user.
+	b.reuseUsers = true
 	if err := b.finishEach(func(_ int, u *User) error {
 		if run != nil && !run.user(u) {
 			return nil

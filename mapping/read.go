@@ -186,6 +186,13 @@ func (s *slab[T]) take(n int) []T {
 
 func (s *slab[T]) one() *T { return &s.take(1)[0] }
 
+// reuse empties s for values that replace the ones taken so far (which nothing holds any
+// more): its array is cleared and taken again.
+func (s *slab[T]) reuse() {
+	clear(s.buf)
+	s.buf = s.buf[:0]
+}
+
 // slabs are the builder's allocators. All but pend are kept by the directory; pend holds
 // what only finish needs (the sites of the users' access).
 type slabs struct {
@@ -197,6 +204,17 @@ type slabs struct {
 	addrs   slab[Address]
 	strs    slab[string]
 	pend    slab[string]
+}
+
+func (m *slabs) reuse() {
+	m.users.reuse()
+	m.sources.reuse()
+	m.attrs.reuse()
+	m.groups.reuse()
+	m.assigns.reuse()
+	m.addrs.reuse()
+	m.strs.reuse()
+	m.pend.reuse()
 }
 
 type roleKey3 struct {
@@ -242,9 +260,13 @@ type builder struct {
 	byLogin       *idIndex
 	loginsIndexed bool
 	sites         map[string]*Site
-	studies       map[string]*Study
-	groups        map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
-	pend          []pending
+	// siteStudy is what resolve needs of the sites once they are all read (siteStudies):
+	// the study of each one's latest version, by ID, so that a streamed writer can let go
+	// of the sites once it has written them.
+	siteStudy map[string]string
+	studies   map[string]*Study
+	groups    map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
+	pend      []pending
 	// studies1 is the current block's []string{study}, shared by the values read there
 	// (capacity 1, so appending to it copies); studiesOf holds it for every block.
 	studies1  []string
@@ -252,6 +274,11 @@ type builder struct {
 	// roles caches RoleFor, which a large file calls with a handful of names.
 	roles map[roleKey3]Role
 	mem   slabs
+	// reuseUsers says that finishEach's caller keeps nothing of a user (no pointer into
+	// it; its strings it may keep) once each returns: the next user is built in the same
+	// memory. Building a million users in new memory made the garbage that ran a
+	// collection every few thousand users while map --to json wrote them.
+	reuseUsers bool
 
 	// The users read so far, as compact records (see record.go): infos[i/infoChunk]
 	// [i%infoChunk] and chunkFirst say where user i's record is in the arena (the full
@@ -950,6 +977,7 @@ func (b *builder) prepare() string {
 func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 	defer catchSpill(&err)
 	only := b.finishPrepare()
+	b.siteStudies()
 	// The look-ups that found records to merge are done with.
 	b.byOID, b.byLogin = nil, nil
 	// Group names, assignments and the check of their roles, in one pass over the users
@@ -963,6 +991,10 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		}
 	}
 	b.gmemoN = 0
+	if b.reuseUsers {
+		// The users built so far (to merge records into) keep the memory they are in.
+		b.mem = slabs{}
+	}
 	var wGroups, wAccess, wRoles warner
 	chunk := int32(-1)
 	cur := ""
@@ -1020,6 +1052,9 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		if err = each(i, u); err != nil {
 			break
 		}
+		if b.reuseUsers {
+			b.mem.reuse()
+		}
 	}
 	b.infos, b.chunkFirst, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, nil, strings.Builder{}, nil, nil, nil
 	b.w.fold(&wGroups)
@@ -1063,6 +1098,37 @@ func (b *builder) blockAccess(i int) *blockAccessInfo {
 	return ba
 }
 
+// siteStudies fills b.siteStudy from the sites (once; they are all read by then). The
+// IDs and studies are copied into one string, so that the map keeps none of the sites'
+// text either.
+func (b *builder) siteStudies() {
+	if b.siteStudy != nil {
+		return
+	}
+	b.siteStudy = make(map[string]string, len(b.sites))
+	study := func(s *Site) string {
+		if v := latest(s.Versions); v != nil {
+			return v.Study
+		}
+		return ""
+	}
+	n := 0
+	for id, s := range b.sites {
+		n += len(id) + len(study(s))
+	}
+	// Grown once, the builder never moves what it holds: the strings cut from it stay.
+	var text strings.Builder
+	text.Grow(n)
+	for id, s := range b.sites {
+		st := study(s)
+		i := text.Len()
+		text.WriteString(id)
+		text.WriteString(st)
+		all := text.String()
+		b.siteStudy[all[i:i+len(id)]] = all[i+len(id):]
+	}
+}
+
 // resolve turns what one record said about a user's access into assignments.
 func (b *builder) resolve(w *warner, pd pending, only string) {
 	u := pd.u
@@ -1087,11 +1153,9 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 		for _, sid := range pd.sites {
 			st := study
 			if site == "" {
-				if s, ok := b.sites[sid]; ok {
+				if s, ok := b.siteStudy[sid]; ok {
 					if st == "" {
-						if v := latest(s.Versions); v != nil {
-							st = v.Study
-						}
+						st = s
 					}
 				} else {
 					w.add(CodeDanglingRef, "User/LocationRef/@LocationOID", "User "+u.ID, "the location is not in the file")
