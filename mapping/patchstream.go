@@ -121,6 +121,10 @@ type spilledUsers struct {
 	// assignment that a block of a study they were not read in may hold.
 	maybeNew []int32
 	chunks   int32 // the chunks in the spill file
+	// seq: the users are only read back in order (WriteODMStream), never found by ID or
+	// login nor marked written, so none of the indexes above but offs is kept (some 15
+	// bytes a user less).
+	seq bool
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -156,6 +160,9 @@ func (s *spilledUsers) add(u *User) error {
 	s.cur = append(s.cur, s.enc...)
 	i := s.n
 	s.n++
+	if s.seq {
+		return s.sp.err
+	}
 	if s.n%64 == 1 {
 		s.done = append(s.done, 0)
 	}
@@ -305,18 +312,14 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		return nil, err
 	}
 	defer users.close()
+	users.seq = true
 	// What the writer asks of every user besides writing it: the studies of their
 	// assignments (for its blocks) and which sites are assigned in which study (for the
 	// Locations of a block), each (study, site) once, in the order the users give them.
-	type pair struct{ study, site string }
-	seen := map[pair]bool{}
-	var stubs []*User
+	assigned := &assignedSet{}
 	dir, err := spillAll(b, users, opts, &run, func(u *User) {
 		for _, a := range u.Assignments {
-			if k := (pair{a.Study, a.Site}); !seen[k] {
-				seen[k] = true
-				stubs = append(stubs, &User{Assignments: []Assignment{{Study: a.Study, Site: a.Site}}})
-			}
+			assigned.add(a)
 		}
 	})
 	if err != nil {
@@ -324,10 +327,10 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	}
 	bw, b = dropBuilder(b), nil
 	defer catchSpill(&err)
-	// The writer sees the stubs where it looks at every user's assignments (its blocks,
+	// The writer sees the set where it looks at every user's assignments (its blocks,
 	// the sites of a block), and the users themselves where it writes them.
-	dir.Users = stubs
-	w, err := newWriter(dir, p, opts)
+	dir.Users = nil
+	w, err := newStreamWriter(dir, p, opts, assigned)
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,13 @@ func ToDocument(dir *Directory, p Profile, opts Options) (*odm.Document, []Warni
 
 // newWriter checks dir and p and prepares a writer of p's flavour (p "" as in ToDocument).
 func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
+	return newStreamWriter(dir, p, opts, nil)
+}
+
+// newStreamWriter is newWriter for a directory whose users are streamed (when assigned
+// is set): dir.Users is empty, and assigned stands in for them where the writer plans its
+// blocks.
+func newStreamWriter(dir *Directory, p Profile, opts Options, assigned *assignedSet) (*writer, error) {
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
@@ -45,6 +52,7 @@ func newWriter(dir *Directory, p Profile, opts Options) (*writer, error) {
 	}
 	w := &writer{p: p, fl: p.flavour(), v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
+	w.assigned = assigned
 	w.plan = w.blocks()
 	return w, nil
 }
@@ -76,6 +84,46 @@ type writer struct {
 	// sitePack, when set, holds the sites writeBlock writes instead of dir.Sites, packed
 	// (see WriteODMStream and sitecodec.go).
 	sitePack *siteTable
+	// assigned, when set, stands in for dir.Users where the writer asks about the
+	// assignments of every user (the blocks it plans, the sites a block holds) while
+	// userSeq hands on the users themselves (see WriteODMStream).
+	assigned *assignedSet
+}
+
+// assignedSet holds the studies and (study, site) pairs of a directory's assignments,
+// each once: what blocks and siteInBlock ask of the users, in a few dozen bytes a pair
+// instead of a user each.
+type assignedSet struct {
+	studies []string // each study assigned, in the order the users give them
+	pairs   map[assignedPair]struct{}
+}
+
+type assignedPair struct{ study, site string }
+
+// add records a's study and site. The strings are copies: a user's strings may be
+// substrings of a large text block, which a set kept for the whole run would keep whole.
+func (s *assignedSet) add(a Assignment) {
+	k := assignedPair{a.Study, a.Site}
+	if _, ok := s.pairs[k]; ok {
+		return
+	}
+	if s.pairs == nil {
+		s.pairs = map[assignedPair]struct{}{}
+	}
+	if i := slices.Index(s.studies, k.study); i >= 0 {
+		k.study = s.studies[i]
+	} else {
+		k.study = strings.Clone(k.study)
+		s.studies = append(s.studies, k.study)
+	}
+	k.site = strings.Clone(k.site)
+	s.pairs[k] = struct{}{}
+}
+
+// has reports whether some user is assigned to site in study.
+func (s *assignedSet) has(study, site string) bool {
+	_, ok := s.pairs[assignedPair{study, site}]
+	return ok
 }
 
 // users returns the users writeBlock writes: dir.Users, or userSeq.
@@ -226,6 +274,11 @@ func (w *writer) blocks() []blockPlan {
 	for _, s := range w.dir.Studies {
 		if s.Parent == "" && !fromBlocks {
 			add(s.ID)
+		}
+	}
+	if w.assigned != nil {
+		for _, s := range w.assigned.studies {
+			add(s)
 		}
 	}
 	for _, u := range w.dir.Users {
@@ -530,6 +583,9 @@ func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
 		if v.Study == bp.study {
 			return true
 		}
+	}
+	if w.assigned != nil && w.assigned.has(bp.study, s.ID) {
+		return true
 	}
 	for _, u := range w.dir.Users {
 		for _, a := range u.Assignments {
