@@ -22,11 +22,20 @@ type AdminDataOptions struct {
 	// reported as a warning. A Transactional file or one with a PriorFileOID is treated so
 	// anyway. Default: false.
 	Series bool
+	// MaxFindings bounds the findings kept of each code and severity: the first by
+	// position are kept, and one more finding of that code counts the rest (its Count), so
+	// that a file with a dangling reference on each of a million users is checked in
+	// bounded memory and every finding is still counted. Default (0): DefaultMaxFindings.
+	// Negative: every finding is kept.
+	MaxFindings int
 	// Read configures decoding in CheckAdminDataXML; its Name appears in decode errors.
 	// CheckAdminData ignores it. Read.Strict turns the first reader warning into an error,
 	// so leave it off to get every warning as a finding. Default: the zero ReadOptions.
 	Read odm.ReadOptions
 }
+
+// DefaultMaxFindings is how many findings of one code a check keeps by default.
+const DefaultMaxFindings = 1000
 
 // CheckAdminData checks the AdminData of doc for consistency: unique OIDs and login names,
 // references that resolve, values from the ODM value lists, valid dates, complete
@@ -34,7 +43,8 @@ type AdminDataOptions struct {
 // it turns the reader's warnings (doc.Warnings) into findings. The package documentation
 // lists every rule and code.
 //
-// Findings are sorted by line and column. For a document read from XML, a finding about a
+// Findings are sorted by line and column, followed by one finding for each code that had
+// more than AdminDataOptions.MaxFindings, which counts those left out. For a document read from XML, a finding about a
 // text-only child (Email, Country, LoginName, ...) cites the child's own line, and the order
 // of the children of AdminData and of the elements in it is checked; values built in code
 // or read from JSON have no source positions, so such findings cite the parent and their
@@ -81,6 +91,10 @@ type adminChecker struct {
 	fold         cases.Caser
 	out          []keyedFinding
 	phase, seq   int
+	// dropped counts, by severity and code, the findings past opts.MaxFindings; trimAt
+	// is the length of out at which it is trimmed to the bound again.
+	dropped map[findingKey]int
+	trimAt  int
 
 	defs *adminDefs
 	// file is the index of the file among those checked together (for crossUsers), and
@@ -103,6 +117,12 @@ type adminChecker struct {
 	src                           *sourceIndex // the current record's children
 	srcBuf                        sourceIndex
 	order                         []orderFinding
+}
+
+// findingKey is what MaxFindings bounds findings by.
+type findingKey struct {
+	sev  Severity
+	code Code
 }
 
 // keyedFinding is a finding with the keys that order it: position, phase, sequence.
@@ -152,6 +172,37 @@ func (c *adminChecker) begin(version odm.Version, root *odm.Element) {
 
 // result returns the file's findings in order and resets the list for the next file.
 func (c *adminChecker) result() []Finding {
+	c.sortOut()
+	c.trim()
+	var out []Finding
+	if len(c.out) > 0 || len(c.dropped) > 0 {
+		out = make([]Finding, len(c.out), len(c.out)+len(c.dropped))
+		for i := range c.out {
+			out[i] = c.out[i].Finding
+		}
+	}
+	keys := make([]findingKey, 0, len(c.dropped))
+	for k := range c.dropped {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b findingKey) int {
+		if a.sev != b.sev {
+			return strings.Compare(string(a.sev), string(b.sev))
+		}
+		return strings.Compare(string(a.code), string(b.code))
+	})
+	for _, k := range keys {
+		n := c.dropped[k]
+		out = append(out, Finding{Severity: k.sev, Code: k.code, Count: n,
+			Message: strconv.Itoa(n) + " more findings of this kind not listed: the check keeps the first " +
+				strconv.Itoa(c.maxFindings()) + " of each kind"})
+	}
+	c.out, c.dropped, c.trimAt = nil, nil, 0
+	return out
+}
+
+// sortOut puts the findings in their final order.
+func (c *adminChecker) sortOut() {
 	slices.SortFunc(c.out, func(a, b keyedFinding) int {
 		switch {
 		case a.Line != b.Line:
@@ -163,25 +214,74 @@ func (c *adminChecker) result() []Finding {
 		}
 		return a.seq - b.seq
 	})
-	var out []Finding
-	if len(c.out) > 0 {
-		out = make([]Finding, len(c.out))
-		for i := range c.out {
-			out[i] = c.out[i].Finding
-		}
+}
+
+func (c *adminChecker) maxFindings() int {
+	if c.opts.MaxFindings == 0 {
+		return DefaultMaxFindings
 	}
-	c.out = nil
-	return out
+	return c.opts.MaxFindings
+}
+
+// trim keeps, of each severity and code, the first maxFindings findings in the order of
+// out (sorted first by a caller that wants the first by position) and counts the rest.
+func (c *adminChecker) trim() {
+	limit := c.maxFindings()
+	if limit < 0 {
+		return
+	}
+	kept := map[findingKey]int{}
+	out := c.out[:0]
+	for _, f := range c.out {
+		k := findingKey{f.Severity, f.Code}
+		if kept[k] < limit {
+			kept[k]++
+			out = append(out, f)
+			continue
+		}
+		if c.dropped == nil {
+			c.dropped = map[findingKey]int{}
+		}
+		c.dropped[k] += max(f.Count, 1)
+	}
+	clear(c.out[len(out):]) // the strings of those dropped
+	c.out = out
+	// Trim again once as many more have come: sorting then costs O(log n) per finding.
+	c.trimAt = 2*len(out) + 4096
+}
+
+// absorb takes the findings of another checker of the same file (the side scan's).
+func (c *adminChecker) absorb(o *adminChecker) {
+	c.out = append(c.out, o.out...)
+	for k, n := range o.dropped {
+		if c.dropped == nil {
+			c.dropped = map[findingKey]int{}
+		}
+		c.dropped[k] += n
+	}
+	if len(c.out) >= c.trimAt {
+		c.sortOut()
+		c.trim()
+	}
 }
 
 // add appends a finding; value is kept only when the caller asked for values.
 func (c *adminChecker) add(sev Severity, code Code, field string, line, col int, value, msg string) {
-	f := Finding{Severity: sev, Code: code, Field: field, Line: line, Column: col, Message: msg}
+	c.addN(sev, code, field, line, col, value, msg, 0)
+}
+
+// addN is add for a finding that stands for n occurrences (Finding.Count; 0 for one).
+func (c *adminChecker) addN(sev Severity, code Code, field string, line, col int, value, msg string, n int) {
+	f := Finding{Severity: sev, Code: code, Field: field, Line: line, Column: col, Message: msg, Count: n}
 	if c.opts.Values {
 		f.Value = value
 	}
 	c.seq++
 	c.out = append(c.out, keyedFinding{f, c.phase, c.seq})
+	if len(c.out) >= c.trimAt && c.maxFindings() >= 0 {
+		c.sortOut()
+		c.trim()
+	}
 }
 
 // refSeverity is the severity of an unresolved reference: an error in a file that must be

@@ -31,10 +31,7 @@ func (c *adminChecker) readerWarning(w *odm.Error) {
 		// bound, not a finding).
 		msg = fmt.Sprintf("%d more reader warnings of this kind not listed (%s)", w.More, w.Msg)
 	}
-	c.add(SeverityWarning, code, "", w.Line, w.Col, "", msg)
-	if w.More > 0 {
-		c.out[len(c.out)-1].Count = w.More
-	}
+	c.addN(SeverityWarning, code, "", w.Line, w.Col, "", msg, w.More)
 }
 
 func classifyReaderWarning(w *odm.Error) (Code, string, bool) {

@@ -181,7 +181,7 @@ func (s *spool) Close() error {
 // of the root's children, which need no definitions, and whether ClinicalData or
 // ReferenceData refer to AdminData at all.
 type fileFacts struct {
-	root     []keyedFinding
+	root     *adminChecker // holds the findings about the root's children
 	dataRefs bool
 }
 
@@ -191,7 +191,9 @@ type fileFacts struct {
 func checkFile(in AdminDataInput, opts AdminDataOptions, facts fileFacts, c *adminChecker) (err error) {
 	ropts := opts.Read
 	ropts.Name = in.Name
-	c.out = append(c.out, facts.root...)
+	if facts.root != nil {
+		c.absorb(facts.root)
+	}
 	src, err := in.Open()
 	if err != nil {
 		return err
@@ -232,7 +234,7 @@ func checkFile(in AdminDataInput, opts AdminDataOptions, facts fileFacts, c *adm
 		// missing, so the check fails rather than report less.
 		return &odm.Error{File: in.Name, Err: odm.ErrSyntax, Msg: "the check's scan of the document failed: " + side.err.Error()}
 	}
-	c.out = append(c.out, side.c.out...)
+	c.absorb(side.c)
 	return nil
 }
 
@@ -275,7 +277,7 @@ func collectFile(in AdminDataInput, opts AdminDataOptions, defs *adminDefs) (fil
 		return fileFacts{}, err
 	}
 	if side.err == nil {
-		return fileFacts{root: side.c.out, dataRefs: side.dataRefs}, nil
+		return fileFacts{root: side.c, dataRefs: side.dataRefs}, nil
 	}
 	again, err := in.Open()
 	if err != nil {

@@ -129,15 +129,18 @@ type codeKey struct{ severity, code string }
 // newDiagWriter returns a writer of diagnostics to w. In JSON, everything is listed unless
 // --max was given; text listings are capped at o.max per code.
 func newDiagWriter(w io.Writer, o *outputFlags) *diagWriter {
-	dw := &diagWriter{w: w, counts: map[codeKey]int{}, shown: map[codeKey]int{}}
-	if o != nil {
-		dw.json = o.format == "json"
-		dw.max = o.max
-		if dw.json && !o.maxSet {
-			dw.max = 0
-		}
-	}
+	dw := &diagWriter{w: w, counts: map[codeKey]int{}, shown: map[codeKey]int{}, max: listMax(o)}
+	dw.json = o != nil && o.format == "json"
 	return dw
+}
+
+// listMax is how many diagnostics of one code a listing shows: --max, or 0 (all) for
+// JSON without --max.
+func listMax(o *outputFlags) int {
+	if o == nil || (o.format == "json" && !o.maxSet) {
+		return 0
+	}
+	return o.max
 }
 
 // Write lists d unless its code has been listed max times already; it is counted either way.

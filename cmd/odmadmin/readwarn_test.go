@@ -118,3 +118,44 @@ func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
+
+// TestCheckFindingsBounded: check holds of each code the findings it lists (--max) and
+// counts the rest, and the summary and exit status count every one of them; --max 0
+// lists them all.
+func TestCheckFindingsBounded(t *testing.T) {
+	const users = 1300
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData>
+`)
+	for i := range users {
+		fmt.Fprintf(&b, "<User OID=\"U%d\"><LoginName>user%d</LoginName><LocationRef LocationOID=\"NOWHERE%d\"/></User>\n", i, i, i)
+	}
+	b.WriteString("</AdminData>\n</ODM>\n")
+	in := filepath.Join(t.TempDir(), "dangling.xml")
+	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args   []string
+		listed int
+	}{
+		{[]string{in}, defaultMax},
+		{[]string{"--max", "7", in}, 7},
+		{[]string{"--max", "0", in}, users},
+		{[]string{"--format", "json", in}, users},
+		{[]string{"--format", "json", "--max", "3", in}, 3},
+	} {
+		code, stdout, stderr := runSub("", "check", tc.args...)
+		if code != 1 {
+			t.Errorf("%v: exit %d, want 1 (errors)", tc.args, code)
+		}
+		if n := strings.Count(stdout, "names Location NOWHERE"); n != tc.listed {
+			t.Errorf("%v: %d dangling references listed, want %d", tc.args, n, tc.listed)
+		}
+		if tc.listed < users && !strings.Contains(stderr, "1300 error admin.danglingLocationRef") {
+			t.Errorf("%v: the summary does not count all 1300:\n%s", tc.args, tail(stderr, 4))
+		}
+	}
+}
