@@ -84,7 +84,8 @@ func (r *Reader) Next() (Node, error) {
 					r.err = err
 					break
 				}
-				r.s.ar.detach() // kept while its records are read (Reader.AdminData)
+				ownHeader(ad)   // kept while its records are read (Reader.AdminData), and after
+				r.s.ar.detach() // nor is the arena's memory handed out again
 				r.ad = ad
 				r.state = 2
 				r.maxKi = 0
