@@ -291,8 +291,13 @@ type builder struct {
 	arenaCur   strings.Builder
 	builtUsers []builtUser
 	builtIdx   map[int32]int32
-	keepUsers  []*odm.User
-	rec        rec
+	// merged, mergedMem and mergeBuf hold the persons read in several blocks, encoded
+	// (see blockmerge.go; FromDocument builds them instead: builtUsers).
+	merged    map[int32]mergedRef
+	mergedMem []string
+	mergeBuf  []byte
+	keepUsers []*odm.User
+	rec       rec
 	// text is the current text block, blocks the earlier ones.
 	text   strings.Builder
 	blocks []string
@@ -1002,7 +1007,12 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		// Build the user from its record (unless a merge built it already).
 		var u *User
 		var f firstAccess
-		if k, ok := b.builtIdx[int32(i)]; !ok {
+		var more []firstAccess // the access of the person's later records
+		if r, ok := b.merged[int32(i)]; ok {
+			u, more = decodeMerged(b.mergedText(r, true))
+			f, more = more[0], more[1:]
+			delete(b.merged, int32(i))
+		} else if k, ok := b.builtIdx[int32(i)]; !ok {
 			// Records are stored in user order: a user in a later chunk of records means
 			// that the earlier chunks are used up.
 			in := b.info(int32(i))
@@ -1039,6 +1049,9 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 			}
 		}
 		b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
+		for _, f := range more {
+			b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
+		}
 		for _, pd := range extra[u] {
 			b.resolve(&wAccess, pd, only)
 		}
@@ -1057,6 +1070,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		}
 	}
 	b.infos, b.chunkFirst, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, nil, strings.Builder{}, nil, nil, nil
+	b.merged, b.mergedMem, b.mergeBuf = nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)
 	b.w.fold(&wRoles)

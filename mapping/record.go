@@ -474,6 +474,9 @@ func (b *builder) keys(i int32) (id, login string) {
 		u := b.builtUsers[k].u
 		return u.ID, u.Login
 	}
+	if r, ok := b.merged[i]; ok {
+		return mergedKeys(b.mergedText(r, false))
+	}
 	return b.recordKeys(b.record(i))
 }
 
@@ -512,6 +515,9 @@ func (b *builder) recordKeys(p string) (id, login string) {
 func (b *builder) userBlock(i int32) int32 {
 	if k, ok := b.builtIdx[i]; ok {
 		return b.builtUsers[k].block
+	}
+	if m, ok := b.merged[i]; ok {
+		return m.block
 	}
 	r := recReader{b: b, p: b.record(i)}
 	r.uvarint() // text block
@@ -824,14 +830,7 @@ func (b *builder) user(u *odm.User) {
 	r.uvarint(uint64(role + 1))
 
 	if i, ok := b.findUser(idc, login); ok {
-		prev := b.built(i).u
-		m, f := b.decode(string(r.buf))
-		if b.spill != nil {
-			detach(m, &f)
-		}
-		b.merge(prev, m)
-		b.built(i).block = int32(b.block)
-		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})
+		b.mergeRecord(i)
 		return
 	}
 	chunk, off := b.store()

@@ -1,0 +1,175 @@
+package mapping
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// A person listed in several AdminData blocks (OpenClinica lists a study's users in the
+// study's AdminData and again in each site study's they work at) has one record per
+// block, and the later ones are merged into the first as they are read, so that the
+// conflicts are reported in reading order. The merged values are not held as model
+// values until finish: that would be some two kilobytes a person, at a million users
+// with one in fifty listed twice forty megabytes. They are encoded (appendUser, then the
+// access of each record) and kept in the spill file, or as a string without pointers
+// when there is none, and built again for the next record of the person and at finish.
+//
+// FromDocument (b.keep) still builds the person and keeps the values (builtUsers): its
+// users carry their decoded records, which the encoding cannot hold, and it holds the
+// whole document anyway.
+
+// mergedRef is where the merged values of user i are (b.merged[i]): chunk at of the spill
+// file, or b.mergedText[at] without one, and the last AdminData block the person was
+// read in.
+type mergedRef struct{ at, block int32 }
+
+// mergeRecord merges the record just written (b.rec.buf) into user i, the same person
+// read in an earlier block.
+func (b *builder) mergeRecord(i int32) {
+	if b.keep {
+		prev := b.built(i).u
+		m, f := b.decode(string(b.rec.buf))
+		b.merge(prev, m)
+		b.built(i).block = int32(b.block)
+		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})
+		return
+	}
+	// The values decoded here are dropped once encoded: they are cut from slabs of their
+	// own, as the builder's would keep them (and the spilled text blocks their strings
+	// are cut from, 64 KiB each) until the slab's current array is full.
+	kept := b.mem
+	b.mem = slabs{}
+	defer func() { b.mem = kept }()
+	var u *User
+	var acc []firstAccess
+	if r, ok := b.merged[i]; ok {
+		u, acc = decodeMerged(b.mergedText(r, false))
+	} else {
+		var f firstAccess
+		u, f = b.decode(b.record(i))
+		acc = []firstAccess{f}
+	}
+	m, f := b.decode(string(b.rec.buf))
+	b.merge(u, m)
+	f.groups = m.Groups
+	acc = append(acc, f)
+	b.putMerged(i, u, acc)
+}
+
+// putMerged keeps user i's merged values and the access each of its records gave.
+func (b *builder) putMerged(i int32, u *User, acc []firstAccess) {
+	p, err := encodeMerged(b.mergeBuf[:0], u, acc)
+	if err != nil {
+		panic(err) // only FromDocument's users have decoded records, and it keeps values
+	}
+	b.mergeBuf = p
+	r, ok := b.merged[i]
+	r.block = int32(b.block)
+	switch {
+	case b.spill != nil:
+		r.at = int32(b.spill.put(string(p)))
+	case ok:
+		b.mergedMem[r.at] = string(p)
+	default:
+		r.at = int32(len(b.mergedMem))
+		b.mergedMem = append(b.mergedMem, string(p))
+	}
+	if b.merged == nil {
+		b.merged = map[int32]mergedRef{}
+	}
+	b.merged[i] = r
+}
+
+// mergedText returns the encoding r points at. once says it is read for the last time,
+// at finish: it is then read past the spill file's cache, which holds the record chunks
+// and text blocks being built (evicting those would read them again).
+func (b *builder) mergedText(r mergedRef, once bool) string {
+	switch {
+	case b.spill == nil:
+		return b.mergedMem[r.at]
+	case once:
+		return b.spill.peek(int(r.at))
+	}
+	return b.spill.get(int(r.at))
+}
+
+// mergedKeys returns the ID and login of a merged user (see keys).
+func mergedKeys(p string) (id, login string) {
+	d := userDec{p: p}
+	n := int(d.uvarint())
+	d.i += n
+	return d.str(), d.str()
+}
+
+// encodeMerged appends the encoding of a merged user and its records' access to p: the
+// length of the access part, the access part, and the user (appendUser).
+func encodeMerged(p []byte, u *User, acc []firstAccess) ([]byte, error) {
+	e := userEnc{}
+	e.uvarint(uint64(len(acc)))
+	for _, a := range acc {
+		e.uvarint(uint64(a.block))
+		e.strs(a.sites)
+		e.str(a.role)
+		e.count(len(a.groups), a.groups == nil)
+		for _, g := range a.groups {
+			e.str(g.ID)
+			e.str(g.Name)
+			e.str(g.Type)
+		}
+	}
+	d := userEnc{p}
+	d.uvarint(uint64(len(e.b)))
+	d.b = append(d.b, e.b...)
+	return appendUser(d.b, u)
+}
+
+// decodeMerged reads what encodeMerged wrote.
+func decodeMerged(p string) (*User, []firstAccess) {
+	d := userDec{p: p}
+	n := int(d.uvarint())
+	end := d.i + n
+	acc := make([]firstAccess, d.uvarint())
+	for k := range acc {
+		a := &acc[k]
+		a.block = int(d.uvarint())
+		a.sites = d.strs()
+		a.role = d.str()
+		if n, isNil := d.count(); !isNil {
+			a.groups = make([]GroupRef, n)
+			for j := range a.groups {
+				a.groups[j] = GroupRef{ID: d.str(), Name: d.str(), Type: d.str()}
+			}
+		}
+	}
+	if d.i != end {
+		panic("mapping: corrupt merged user")
+	}
+	return decodeUser(p[end:]), acc
+}
+
+// peek returns chunk k like get, without keeping it in the cache (nor evicting what the
+// cache holds): for a chunk read once.
+func (s *spill) peek(k int) string {
+	for _, c := range s.cache {
+		if c.k == k {
+			return c.s
+		}
+	}
+	if s.err != nil {
+		panic(spillFailure{s.err})
+	}
+	if err := s.w.Flush(); err != nil {
+		s.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{s.err})
+	}
+	buf := make([]byte, s.lens[k])
+	if _, err := s.f.ReadAt(buf, s.offs[k]); err != nil {
+		s.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{s.err})
+	}
+	if len(buf) == 0 {
+		return ""
+	}
+	// buf is never written again: the string may share it.
+	return unsafe.String(&buf[0], len(buf))
+}
