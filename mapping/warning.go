@@ -104,11 +104,23 @@ type warnKey struct {
 }
 
 // warner collects warnings, merging repeats so that a 200,000-user file gives a handful
-// of lines rather than a million.
+// of lines rather than a million. A message or field may name a value (a role name, a
+// column, an attribute): past maxWarningKinds such variants of one code, the others are
+// counted in one more warning of the code, so that a file with a different role name on
+// every user does not hold a warning per user either.
 type warner struct {
-	idx  map[warnKey]int
-	list []Warning
+	idx   map[warnKey]int
+	list  []Warning
+	kinds map[Code]int // variants of each code listed
 }
+
+// maxWarningKinds is how many warnings of one code differing in field or message a
+// warner lists one by one.
+const maxWarningKinds = 1000
+
+// overflowMsg is the message of the warning that counts a code's variants past
+// maxWarningKinds.
+var overflowMsg = fmt.Sprintf("more warnings of this kind, each about another value, are counted here: the first %d are listed one by one", maxWarningKinds)
 
 func (w *warner) add(code Code, field, subject, msg string) {
 	w.addAt(code, field, subject, msg, at{})
@@ -124,17 +136,36 @@ func (w *warner) addN(code Code, field, subject, msg string, n int) {
 // addAt is add for a value whose place in the input is known; a merged warning keeps the
 // place of its first value, which its Subject names.
 func (w *warner) addAt(code Code, field, subject, msg string, p at) {
-	k := warnKey{code, field, msg}
+	if i, ok := w.idx[warnKey{code, field, msg}]; ok {
+		w.list[i].Count++ // the common case: no Warning is built
+		return
+	}
+	w.merge(Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg,
+		Line: p.line, Col: p.col, Row: p.row, Column: p.column})
+}
+
+// merge adds x: to the warning of its code, field and message if there is one, else as a
+// new one, or, past maxWarningKinds of its code, to the one counting the rest.
+func (w *warner) merge(x Warning) {
+	k := warnKey{x.Code, x.Field, x.Message}
 	if i, ok := w.idx[k]; ok {
-		w.list[i].Count++
+		w.list[i].Count += x.Count
 		return
 	}
 	if w.idx == nil {
-		w.idx = map[warnKey]int{}
+		w.idx, w.kinds = map[warnKey]int{}, map[Code]int{}
+	}
+	if x.Message != overflowMsg {
+		if w.kinds[x.Code] >= maxWarningKinds {
+			x.Field, x.Message = "", overflowMsg
+			x.Line, x.Col, x.Row, x.Column = 0, 0, 0, ""
+			w.merge(x)
+			return
+		}
+		w.kinds[x.Code]++
 	}
 	w.idx[k] = len(w.list)
-	w.list = append(w.list, Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg,
-		Line: p.line, Col: p.col, Row: p.row, Column: p.column})
+	w.list = append(w.list, x)
 }
 
 func (w *warner) result() []Warning { return w.list }
@@ -142,15 +173,6 @@ func (w *warner) result() []Warning { return w.list }
 // fold adds o's warnings to w, in order, as if they had been added to w after its own.
 func (w *warner) fold(o *warner) {
 	for _, x := range o.list {
-		k := warnKey{x.Code, x.Field, x.Message}
-		if i, ok := w.idx[k]; ok {
-			w.list[i].Count += x.Count
-			continue
-		}
-		if w.idx == nil {
-			w.idx = map[warnKey]int{}
-		}
-		w.idx[k] = len(w.list)
-		w.list = append(w.list, x)
+		w.merge(x)
 	}
 }
