@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -10,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
-	"github.com/odmadmin/odmadmin/internal/detach"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -95,6 +95,46 @@ type SidesOptions struct {
 // after alignment (an export's "10127" against a template's "01"), every user is compared
 // in the second pass.
 func CompareSides(ctx context.Context, a, b Side, opts SidesOptions) ([]Change, error) {
+	out := []Change{}
+	if err := compareSides(ctx, a, b, opts, func(ch Change) error {
+		out = append(out, ch)
+		return nil
+	}, nil); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil // as Compare returns no changes
+	}
+	return out, nil
+}
+
+// CompareSidesFile is CompareSides with the changes in a temporary file rather than in
+// memory (a million users that all differ give a million and more changes): the same
+// changes in the same order, read back with Changes.All. Close the list to remove its
+// file.
+func CompareSidesFile(ctx context.Context, a, b Side, opts SidesOptions) (*Changes, error) {
+	l, err := newChanges()
+	if err != nil {
+		return nil, err
+	}
+	if err := compareSides(ctx, a, b, opts, l.add, nil); err != nil {
+		l.Close()
+		return nil, err
+	}
+	if err := l.flush(); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// compareSides is CompareSides giving each change to emit, in order. The users of the
+// second pass go to a temporary file as compact records (mapping.UserFile) with their
+// keys in memory, sorted by key as Compare sorts them, and are built again key by key:
+// what the comparison holds is the first pass's 24 bytes and some 30 bytes (and the key)
+// per user that differs, not the users.
+// held, when not nil, gets the number of users of each side the second pass held.
+func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(Change) error, held *[2]int) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -107,42 +147,270 @@ func CompareSides(ctx context.Context, a, b Side, opts SidesOptions) ([]Change, 
 	}
 	sa, err := s.summarize(ctx, a)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sb, err := s.summarize(ctx, b)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	dirty, inA, inB := s.dirty(&sa, &sb)
 	da, db := sa.shell, sb.shell
 	sa, sb = sideSummary{}, sideSummary{} // the fingerprints are done with
-	keep := func(u *mapping.User) *mapping.User {
-		if _, found := slices.BinarySearch(dirty, maphash.String(s.keySeed, s.c.userKey(u))); found {
-			// A copy of its own: the user as read shares its memory with its neighbours
-			// (mapping carves users from large blocks), which it would keep alive.
-			return detach.Copy(u)
+	var hold [2]*heldUsers
+	defer func() {
+		for i, h := range hold {
+			if h != nil && held != nil {
+				held[i] = len(h.ents)
+			}
+			h.close()
 		}
-		return nil
-	}
-	if inA {
-		if da, err = a.Each(ctx, keep); err != nil {
-			return nil, err
+	}()
+	for i, side := range [2]Side{a, b} {
+		if !(i == 0 && inA || i == 1 && inB) {
+			continue
 		}
-	}
-	if inB {
-		if db, err = b.Each(ctx, keep); err != nil {
-			return nil, err
+		if hold[i], err = newHeldUsers(opts.Align); err != nil {
+			return err
+		}
+		h := hold[i]
+		d, err := side.Each(ctx, func(u *mapping.User) *mapping.User {
+			key := s.c.userKey(u)
+			if _, found := slices.BinarySearch(dirty, maphash.String(s.keySeed, key)); found {
+				h.add(key, u)
+			}
+			return nil
+		})
+		if err == nil {
+			err = h.err
+		}
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			da = d
+		} else {
+			db = d
 		}
 	}
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Align the sides' shells with a stand-in user per site reference of the users held,
+	// as CompareSides aligned the directories with those users; each user built again
+	// gets its references' aligned values.
+	var aligned [2]map[sitePair]sitePair
+	if opts.Align {
+		var pairs [2]map[sitePair]bool
+		for i, h := range hold {
+			if h != nil {
+				pairs[i] = h.pairs
+			}
+		}
+		da, db, aligned = alignShells(da, db, pairs)
+	}
+	c := newComparer(da, db, opts.Options)
+	c.check = ctxio.Check(ctx, 1024)
+	flush := func() error {
+		c.flagRules(da, db)
+		for _, ch := range c.out {
+			if err := emit(ch); err != nil {
+				return err
+			}
+		}
+		c.out = c.out[:0]
+		return nil
+	}
+	c.sites(da.Sites, db.Sites)
+	c.roleDefinitions(da.Groups, db.Groups)
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, h := range hold {
+		h.sort()
+	}
+	ea, eb := hold[0].entries(), hold[1].entries()
+	i, j := 0, 0
+	var as, bs []*mapping.User
+	for i < len(ea) || j < len(eb) {
+		var k []byte
+		switch {
+		case j == len(eb):
+			k = hold[0].key(ea[i])
+		case i == len(ea):
+			k = hold[1].key(eb[j])
+		default:
+			k = hold[0].key(ea[i])
+			if kb := hold[1].key(eb[j]); bytes.Compare(kb, k) < 0 {
+				k = kb
+			}
+		}
+		as, bs = as[:0], bs[:0]
+		for ; i < len(ea) && bytes.Equal(hold[0].key(ea[i]), k); i++ {
+			u, err := hold[0].user(ea[i], aligned[0])
+			if err != nil {
+				return err
+			}
+			as = append(as, u)
+		}
+		for ; j < len(eb) && bytes.Equal(hold[1].key(eb[j]), k); j++ {
+			u, err := hold[1].user(eb[j], aligned[1])
+			if err != nil {
+				return err
+			}
+			bs = append(bs, u)
+		}
+		c.users(as, bs)
+		if c.err != nil {
+			return c.err
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alignShells aligns the shells da and db as CompareSides aligns two directories
+// (mapping.AlignTo(b, a), then AlignTo(a, b)), on copies, through stand-ins with one user
+// per site reference (study, site) of pairs; it returns the aligned shells and, per side,
+// what each reference becomes. AlignTo changes a user's assignment by its study and site
+// alone, so a user with those references changes as its stand-ins do.
+func alignShells(da, db *mapping.Directory, pairs [2]map[sitePair]bool) (*mapping.Directory, *mapping.Directory, [2]map[sitePair]sitePair) {
+	sa, pa := standIn(da, pairs[0])
+	sb, pb := standIn(db, pairs[1])
+	mapping.AlignTo(sb, sa)
+	mapping.AlignTo(sa, sb)
+	var out [2]map[sitePair]sitePair
+	for i, x := range [2]struct {
+		d     *mapping.Directory
+		pairs []sitePair
+	}{{sa, pa}, {sb, pb}} {
+		out[i] = make(map[sitePair]sitePair, len(x.pairs))
+		for k, p := range x.pairs {
+			a := x.d.Users[k].Assignments[0]
+			out[i][p] = sitePair{a.Study, a.Site}
+		}
+		x.d.Users = []*mapping.User{}
+	}
+	return sa, sb, out
+}
+
+// standIn returns a copy of the shell d with one user per site reference of pairs, in
+// sorted order, and those references.
+func standIn(d *mapping.Directory, pairs map[sitePair]bool) (*mapping.Directory, []sitePair) {
+	out := ownCopy(d)
+	list := make([]sitePair, 0, len(pairs))
+	for p := range pairs {
+		list = append(list, p)
+	}
+	slices.SortFunc(list, func(x, y sitePair) int {
+		return cmp.Or(strings.Compare(x.study, y.study), strings.Compare(x.site, y.site))
+	})
+	for _, p := range list {
+		out.Users = append(out.Users, &mapping.User{Assignments: []mapping.Assignment{{Study: p.study, Site: p.site}}})
+	}
+	return out, list
+}
+
+// heldUsers are one side's users of the second pass: their records in a file, their
+// keys, logins and IDs in one byte block, and (with Align) their site references.
+type heldUsers struct {
+	file  *mapping.UserFile
+	text  []byte
+	ents  []heldEntry
+	pairs map[sitePair]bool
+	err   error
+}
+
+// heldEntry is a held user: its key, login and ID at text[off:], of the lengths given,
+// and its number in the file.
+type heldEntry struct {
+	off            uint64
+	key, login, id uint32
+	n              uint32
+}
+
+func newHeldUsers(align bool) (*heldUsers, error) {
+	f, err := mapping.NewUserFile()
+	if err != nil {
 		return nil, err
 	}
-	if opts.Align {
-		da, db = ownCopy(da), ownCopy(db)
-		mapping.AlignTo(db, da)
-		mapping.AlignTo(da, db)
+	h := &heldUsers{file: f}
+	if align {
+		h.pairs = map[sitePair]bool{}
 	}
-	return CompareContext(ctx, da, db, opts.Options)
+	return h, nil
+}
+
+func (h *heldUsers) add(key string, u *mapping.User) {
+	if h.err != nil {
+		return
+	}
+	n, err := h.file.Add(u)
+	if err != nil {
+		h.err = err
+		return
+	}
+	h.ents = append(h.ents, heldEntry{off: uint64(len(h.text)), key: uint32(len(key)), login: uint32(len(u.Login)), id: uint32(len(u.ID)), n: uint32(n)})
+	h.text = append(append(append(h.text, key...), u.Login...), u.ID...)
+	if h.pairs != nil {
+		for _, a := range u.Assignments {
+			h.pairs[sitePair{a.Study, a.Site}] = true
+		}
+	}
+}
+
+func (h *heldUsers) key(e heldEntry) []byte { return h.text[e.off : e.off+uint64(e.key)] }
+
+func (h *heldUsers) loginID(e heldEntry) ([]byte, []byte) {
+	l := e.off + uint64(e.key)
+	return h.text[l : l+uint64(e.login)], h.text[l+uint64(e.login) : l+uint64(e.login)+uint64(e.id)]
+}
+
+// sort orders the users as comparer.keyed does: by key, login, ID.
+func (h *heldUsers) sort() {
+	if h == nil {
+		return
+	}
+	slices.SortFunc(h.ents, func(x, y heldEntry) int {
+		if r := bytes.Compare(h.key(x), h.key(y)); r != 0 {
+			return r
+		}
+		lx, ix := h.loginID(x)
+		ly, iy := h.loginID(y)
+		if r := bytes.Compare(lx, ly); r != 0 {
+			return r
+		}
+		return bytes.Compare(ix, iy)
+	})
+}
+
+func (h *heldUsers) entries() []heldEntry {
+	if h == nil {
+		return nil
+	}
+	return h.ents
+}
+
+// user builds a held user again, its site references aligned by m.
+func (h *heldUsers) user(e heldEntry, m map[sitePair]sitePair) (*mapping.User, error) {
+	u, err := h.file.User(int(e.n))
+	if err != nil {
+		return nil, err
+	}
+	for i := range u.Assignments {
+		a := &u.Assignments[i]
+		if q, ok := m[sitePair{a.Study, a.Site}]; ok {
+			a.Study, a.Site = q.study, q.site
+		}
+	}
+	return u, nil
+}
+
+func (h *heldUsers) close() {
+	if h != nil {
+		h.file.Close()
+	}
 }
 
 // streamer holds what CompareSides needs across its passes.

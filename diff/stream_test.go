@@ -23,7 +23,7 @@ import (
 )
 
 // counting is a Side over a directory that counts its passes and the users it handed out
-// to be kept.
+// to be kept (gotSides then sets kept to the users the second pass held).
 type counting struct {
 	d            *mapping.Directory
 	passes, kept int
@@ -54,10 +54,15 @@ func wantSides(a, b *mapping.Directory, opts diff.Options, align bool) []diff.Ch
 func gotSides(t *testing.T, a, b *mapping.Directory, opts diff.Options, align bool) ([]diff.Change, *counting, *counting) {
 	t.Helper()
 	ca, cb := &counting{d: a}, &counting{d: b}
-	got, err := diff.CompareSides(context.Background(), ca, cb, diff.SidesOptions{Options: opts, Align: align})
+	got, held, err := diff.CompareSidesHeld(context.Background(), ca, cb, diff.SidesOptions{Options: opts, Align: align})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The second pass keeps no user in memory: it holds those it compares in a file.
+	if ca.kept != 0 || cb.kept != 0 {
+		t.Errorf("the second pass kept %d and %d users in memory; want none", ca.kept, cb.kept)
+	}
+	ca.kept, cb.kept = held[0], held[1]
 	return got, ca, cb
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"iter"
+	"slices"
 	"strconv"
 	"time"
 
@@ -58,9 +60,14 @@ func writeRule(b *bytes.Buffer, ch Change) {
 //
 // Values are quoted as Go strings, so an empty value shows as "" and a line break as \n.
 func WriteText(w io.Writer, changes []Change) error {
+	return WriteTextSeq(w, slices.Values(changes))
+}
+
+// WriteTextSeq is WriteText for changes given one at a time (Changes.All).
+func WriteTextSeq(w io.Writer, changes iter.Seq[Change]) error {
 	bw := bufio.NewWriter(w)
 	var b bytes.Buffer
-	for _, ch := range changes {
+	for ch := range changes {
 		b.Reset()
 		writeLine(&b, ch)
 		b.WriteByte('\n')
@@ -74,30 +81,36 @@ func WriteText(w io.Writer, changes []Change) error {
 // WriteJSON writes the changes as a JSON array of objects with the keys event, user,
 // target, valueType, old and new, one object per line; no changes is "[]".
 func WriteJSON(w io.Writer, changes []Change) error {
+	return WriteJSONSeq(w, slices.Values(changes))
+}
+
+// WriteJSONSeq is WriteJSON for changes given one at a time (Changes.All).
+func WriteJSONSeq(w io.Writer, changes iter.Seq[Change]) error {
 	bw := bufio.NewWriter(w)
-	if len(changes) == 0 {
-		bw.WriteString("[]\n")
-		return bw.Flush()
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	bw.WriteString("[\n")
-	for i, ch := range changes {
+	n := 0
+	for ch := range changes {
 		buf.Reset()
 		if err := enc.Encode(ch); err != nil {
 			return err
 		}
-		bw.WriteString("  ")
-		bw.Write(buf.Bytes()[:buf.Len()-1]) // Encode ends with a newline
-		if i < len(changes)-1 {
-			bw.WriteByte(',')
+		if n == 0 {
+			bw.WriteString("[\n  ")
+		} else {
+			bw.WriteString(",\n  ")
 		}
-		if err := bw.WriteByte('\n'); err != nil {
+		if _, err := bw.Write(buf.Bytes()[:buf.Len()-1]); err != nil { // Encode ends with a newline
 			return err
 		}
+		n++
 	}
-	bw.WriteString("]\n")
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
 	return bw.Flush()
 }
 
@@ -141,6 +154,11 @@ const AuditTimeLayout = "2006-01-02T15:04:05.999999999Z"
 // stamp, so that the output reads like the real log. Every change gets the same stamp; a
 // comparison cannot tell changes apart in time.
 func WriteAuditCSV(w io.Writer, changes []Change, st Stamp) error {
+	return WriteAuditCSVSeq(w, slices.Values(changes), st)
+}
+
+// WriteAuditCSVSeq is WriteAuditCSV for changes given one at a time (Changes.All).
+func WriteAuditCSVSeq(w io.Writer, changes iter.Seq[Change], st Stamp) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader()); err != nil {
 		return err
@@ -149,7 +167,7 @@ func WriteAuditCSV(w io.Writer, changes []Change, st Stamp) error {
 	if !st.At.IsZero() {
 		at = st.At.UTC().Format(AuditTimeLayout)
 	}
-	for _, ch := range changes {
+	for ch := range changes {
 		row := []string{string(ch.Event), at, ch.Target, st.By, ch.ValueType, ch.Old, ch.New}
 		if !st.Raw {
 			csvcell.Row(row)

@@ -1,11 +1,14 @@
 package mapping
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/input"
@@ -362,4 +365,110 @@ func decodeCompactJSON(r io.Reader, users *compactUsers) (shell *Directory, err 
 	}
 	shell.Users = nil
 	return shell, nil
+}
+
+// UserFile holds users as compact records (appendUser's encoding) in a temporary file,
+// each found again by the number Add returned: diff keeps the users that differ there
+// instead of in memory, 8 bytes a user, and builds each again when it compares it.
+type UserFile struct {
+	f      *os.File
+	w      *bufio.Writer
+	remove string  // the file to remove on close ("" when already removed)
+	offs   []int64 // user i is at offs[i], up to offs[i+1] (or size)
+	size   int64
+	enc    []byte
+	buf    []byte
+	mem    map[int]*User // users kept in memory (see Add)
+	err    error
+}
+
+// NewUserFile creates an empty UserFile; Close removes its file.
+func NewUserFile() (*UserFile, error) {
+	f, err := os.CreateTemp("", "odmadmin-users-*")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errSpill, err)
+	}
+	u := &UserFile{f: f, w: bufio.NewWriterSize(f, 64<<10)}
+	if os.Remove(f.Name()) != nil {
+		u.remove = f.Name()
+	}
+	return u, nil
+}
+
+// Add appends u and returns its number (0, 1, ...).
+func (uf *UserFile) Add(u *User) (int, error) {
+	if uf.err != nil {
+		return 0, uf.err
+	}
+	b, err := appendUser(uf.enc[:0], u)
+	if errors.Is(err, errUserRecs) {
+		// A user FromDocument read keeps its decoded records, which the encoding does
+		// not hold: such a directory is in memory anyway, and the user stays there.
+		if uf.mem == nil {
+			uf.mem = map[int]*User{}
+		}
+		uf.mem[len(uf.offs)] = u
+		uf.offs = append(uf.offs, uf.size)
+		return len(uf.offs) - 1, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	uf.enc = b
+	if _, err := uf.w.Write(b); err != nil {
+		uf.err = fmt.Errorf("%w: %v", errSpill, err)
+		return 0, uf.err
+	}
+	uf.offs = append(uf.offs, uf.size)
+	uf.size += int64(len(b))
+	return len(uf.offs) - 1, nil
+}
+
+// Len returns the number of users added.
+func (uf *UserFile) Len() int { return len(uf.offs) }
+
+// User builds user i again, a value of its own (of a user kept in memory, a copy with
+// assignments of its own).
+func (uf *UserFile) User(i int) (*User, error) {
+	if uf.err != nil {
+		return nil, uf.err
+	}
+	if u, ok := uf.mem[i]; ok {
+		c := *u
+		c.Assignments = slices.Clone(u.Assignments)
+		return &c, nil
+	}
+	if uf.w.Buffered() > 0 {
+		if err := uf.w.Flush(); err != nil {
+			uf.err = fmt.Errorf("%w: %v", errSpill, err)
+			return nil, uf.err
+		}
+	}
+	end := uf.size
+	if i+1 < len(uf.offs) {
+		end = uf.offs[i+1]
+	}
+	n := int(end - uf.offs[i])
+	if cap(uf.buf) < n {
+		uf.buf = make([]byte, n)
+	}
+	b := uf.buf[:n]
+	if _, err := uf.f.ReadAt(b, uf.offs[i]); err != nil {
+		uf.err = fmt.Errorf("%w: %v", errSpill, err)
+		return nil, uf.err
+	}
+	return decodeUser(string(b)), nil
+}
+
+// Close removes the file and returns the first I/O error met.
+func (uf *UserFile) Close() error {
+	if uf == nil || uf.f == nil {
+		return nil
+	}
+	uf.f.Close()
+	if uf.remove != "" {
+		os.Remove(uf.remove)
+	}
+	uf.f = nil
+	return uf.err
 }

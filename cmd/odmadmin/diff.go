@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"iter"
+	"slices"
 	"sync"
 	"time"
 
@@ -135,17 +137,17 @@ func runDiff(e *env, args []string) int {
 	if audit.log == "" && (audit.from != "" || audit.to != "" || audit.strict) {
 		return usagef(e, "diff", "--from, --to and --strict need --audit LOG")
 	}
-	var write func(io.Writer, []diff.Change) error
+	var write func(io.Writer, iter.Seq[diff.Change]) error
 	switch o.format {
 	case "text":
-		write = diff.WriteText
+		write = diff.WriteTextSeq
 	case "json":
-		write = diff.WriteJSON
+		write = diff.WriteJSONSeq
 	case "csv":
 		stamp.Raw = *rawCSV
-		write = func(w io.Writer, ch []diff.Change) error { return diff.WriteAuditCSV(w, ch, stamp) }
+		write = func(w io.Writer, ch iter.Seq[diff.Change]) error { return diff.WriteAuditCSVSeq(w, ch, stamp) }
 	case "xlsx":
-		write = func(w io.Writer, ch []diff.Change) error { return writeDiffXLSX(w, ch, stamp) }
+		write = func(w io.Writer, ch iter.Seq[diff.Change]) error { return writeDiffXLSX(w, ch, stamp) }
 	}
 	var log *auditlog.Log
 	if audit.log != "" && o.format == "xlsx" {
@@ -161,7 +163,7 @@ func runDiff(e *env, args []string) int {
 	}
 
 	read := mapping.Options{Study: *study, Training: *training}
-	var changes []diff.Change
+	var changes *diff.Changes
 	// What the readers of each side warned about is listed, as map lists it: conflicts
 	// between the files (or AdminData blocks) merged into one side (the side holds one of
 	// the values), the odm reader's quirks, values normalized or unreadable. The
@@ -170,27 +172,39 @@ func runDiff(e *env, args []string) int {
 	if *specPath != "" {
 		var specWarnings []Diagnostic
 		changes, specWarnings, err = diffWhole(e, sides, inOpts, read, *specPath, opts, &conflicts)
+		defer changes.Close()
 		// What the spec leaves unmapped is listed as plan lists it: a role or site the
 		// spec does not name is compared under its own name, which the reader must know.
 		printDiagnostics(e, "diff", o, append(append(conflicts[0], conflicts[1]...), specWarnings...))
 	} else {
 		changes, err = diffStream(e, sides, inOpts, read, opts, &conflicts)
+		defer changes.Close()
 		printDiagnostics(e, "diff", o, append(conflicts[0], conflicts[1]...))
 	}
 	if err != nil {
 		return fail(e, "diff", err)
 	}
 	if log != nil {
-		ms := auditlog.Reconcile(changes, log.Entries)
+		all := slices.Collect(changes.All())
+		if err := changes.Err(); err != nil {
+			return fail(e, "diff", err)
+		}
+		ms := auditlog.Reconcile(all, log.Entries)
 		if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
 			return fail(e, "diff", err)
 		}
 		return auditExit(e, "diff", o, audit, log, ms)
 	}
-	if err := writeOutput(e, o.out, func(w io.Writer) error { return write(w, changes) }); err != nil {
+	// The changes are in a temporary file (diff.CompareSidesFile): written one at a time.
+	if err := writeOutput(e, o.out, func(w io.Writer) error {
+		if err := write(w, changes.All()); err != nil {
+			return err
+		}
+		return changes.Err()
+	}); err != nil {
 		return fail(e, "diff", err)
 	}
-	if len(changes) > 0 {
+	if changes.Len() > 0 {
 		return 1
 	}
 	return 0
@@ -199,7 +213,7 @@ func runDiff(e *env, args []string) int {
 // diffStream compares the two sides without holding either whole (diff.CompareSides): a
 // side of one ODM export (a file, or stdin copied to a temporary file) is read twice, user
 // by user; any other side (a template, JSON, several files) is read into memory first.
-func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options, conflicts *[2][]Diagnostic) ([]diff.Change, error) {
+func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options, conflicts *[2][]Diagnostic) (*diff.Changes, error) {
 	var ss [2]diff.Side
 	for i, paths := range sides {
 		side, cleanup, err := openSide(e, paths, o, read, &conflicts[i])
@@ -209,7 +223,7 @@ func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, 
 		defer cleanup()
 		ss[i] = side
 	}
-	return diff.CompareSides(e.context(), ss[0], ss[1], diff.SidesOptions{Options: opts, Align: true})
+	return diff.CompareSidesFile(e.context(), ss[0], ss[1], diff.SidesOptions{Options: opts, Align: true})
 }
 
 // openSide returns one side of diff as a diff.Side and what removes its temporary file.
@@ -299,7 +313,7 @@ func readCompact(in *inp.Input, reopen func() (*inp.Input, error), opts mapping.
 
 // diffWhole reads both sides whole, applies the migration spec to A and compares them
 // (diff --spec: the spec works on a whole directory).
-func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options, conflicts *[2][]Diagnostic) ([]diff.Change, []Diagnostic, error) {
+func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options, conflicts *[2][]Diagnostic) (*diff.Changes, []Diagnostic, error) {
 	// Read both inputs at once: there are two cores.
 	var dirs [2]*mapping.Directory
 	var errs [2]error
@@ -333,6 +347,6 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 	}
 	// Name sites and the study in each other's terms: an InForm export lists Location
 	// "10127" where the Clinical One template made from it says site "01".
-	changes, err := diff.CompareSides(e.context(), diff.DirectorySide(dirs[0]), diff.DirectorySide(dirs[1]), diff.SidesOptions{Options: opts, Align: true})
+	changes, err := diff.CompareSidesFile(e.context(), diff.DirectorySide(dirs[0]), diff.DirectorySide(dirs[1]), diff.SidesOptions{Options: opts, Align: true})
 	return changes, warnings, err
 }

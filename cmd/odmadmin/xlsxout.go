@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"iter"
 
 	"github.com/odmadmin/odmadmin/diff"
 	inp "github.com/odmadmin/odmadmin/internal/input"
@@ -16,12 +17,12 @@ const auditLogSheet = "User and Role Audit Log"
 // writeDiffXLSX writes the rows "diff --format csv" writes (the columns of the User and
 // Role Audit Log: AUDIT EVENT, DATE/TIME, TARGET OBJECT, BY, VALUE TYPE, OLD VALUE, NEW
 // VALUE) as an .xlsx workbook, every cell text.
-func writeDiffXLSX(w io.Writer, changes []diff.Change, st diff.Stamp) error {
+func writeDiffXLSX(w io.Writer, changes iter.Seq[diff.Change], st diff.Stamp) error {
 	// String cells of a workbook are text, never formulas: no apostrophe (it would become
 	// part of the value read back).
 	st.Raw = true
 	var buf bytes.Buffer
-	if err := diff.WriteAuditCSV(&buf, changes, st); err != nil {
+	if err := diff.WriteAuditCSVSeq(&buf, changes, st); err != nil {
 		return err
 	}
 	sw, err := inp.NewSheetWriter(auditLogSheet, []float64{20, 24, 36, 24, 36, 30, 30})
