@@ -94,9 +94,11 @@
 // changes without holding either: it reads each side twice (a [Side] is a directory that
 // can be read again, such as an export file, [ODMFile]), keeping in the first pass only a
 // key hash and a fingerprint per user (24 bytes), and in the second only the users whose
-// fingerprints differ or whose key is missing or repeated on a side, and the changes.
-// "odmadmin diff" uses CompareSides: it holds those 24 bytes per user of both exports,
-// what one streamed read of an export holds (see mapping.ReadEach), the changed users and
-// the changes. A side it cannot stream (a template, JSON, several files, a --spec) is
-// read whole first.
+// fingerprints differ or whose key is missing or repeated on a side, as compact records
+// in a temporary file with their keys in memory (some 30 bytes and the key a user), and
+// the changes. [CompareSidesFile] puts the changes in a temporary file too ([Changes]).
+// "odmadmin diff" uses CompareSidesFile: it holds those 24 bytes per user of both sides,
+// what one streamed read of a side holds (see mapping.ReadEach; a template or JSON is
+// read once into compact records, see mapping.ReadCompact) and the keys of the changed
+// users. Several files per side and a --spec are read whole first.
 package diff

@@ -83,9 +83,11 @@ type SidesOptions struct {
 // matching key and a 128-bit fingerprint of everything Compare looks at (24 bytes); a
 // user whose key is on each side once, with equal fingerprints, is unchanged. The second
 // pass keeps only the other users (changed, added, removed, and every user of a key that
-// is not unique on a side) and compares them as Compare does. Memory is therefore the
-// fingerprints, what one read of a side holds (see mapping.ReadEach), and the changed
-// users.
+// is not unique on a side), as compact records in a temporary file (mapping.UserFile)
+// with their keys, logins and IDs in memory, and compares them key by key as Compare
+// does. Memory is therefore the fingerprints, what one read of a side holds (see
+// mapping.ReadEach), some 30 bytes and the key per changed user, and the changes
+// (CompareSidesFile puts those in a temporary file too).
 //
 // The fingerprint is taken with every field (whatever the two sides' profiles), with the
 // normalization of Compare (white space, e-mail case, empty values, order of lists), so
