@@ -163,9 +163,11 @@
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its
 // own (so some 15 bytes a user stay in memory: where it is, a hash table of IDs, a bit
 // for written) and then patches the document, building each user its records need again
-// from that file. [WriteODMStream] is WriteODM the same way when the output has one
-// AdminData and is not OpenClinica (otherwise every block, or OpenClinica's site studies,
-// is written from every user, and it builds the directory whole). Once the users are in
+// from that file. [WriteODMStream] is WriteODM the same way: it keeps two bytes a user
+// (where its record is) and, when the output has several AdminData (several studies,
+// OpenClinica's site studies), a few bytes more for the (study, site) pairs each user is
+// assigned in and four bytes for each block a user goes into, reading the user again for
+// each. Once the users are in
 // the file, both hold the sites packed in one string without pointers (some 400 bytes a
 // site, built again where a record needs one), so that the collections of the writing
 // phase have next to nothing to scan. Both apply Options.Spec to each user as it is built.

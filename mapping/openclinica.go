@@ -172,22 +172,20 @@ func (w *writer) studyElements(doc *odm.Document) {
 			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
 		}
 	}
-	for _, u := range w.dir.Users {
-		for _, a := range u.Assignments {
-			if a.Study != "" && !seen[a.Study] {
-				seen[a.Study] = true
-				list = append(list, st{id: a.Study})
-			}
-			if a.Site != "" && !seen[a.Site] {
-				seen[a.Site] = true
-				s := st{id: a.Site, parent: a.Study}
-				for _, site := range w.dir.Sites {
-					if site.ID == a.Site {
-						s.name, s.protocol = site.Name, site.Number
-					}
+	for a := range w.assignments {
+		if a.Study != "" && !seen[a.Study] {
+			seen[a.Study] = true
+			list = append(list, st{id: a.Study})
+		}
+		if a.Site != "" && !seen[a.Site] {
+			seen[a.Site] = true
+			s := st{id: a.Site, parent: a.Study}
+			for _, site := range w.dir.Sites {
+				if site.ID == a.Site {
+					s.name, s.protocol = site.Name, site.Number
 				}
-				list = append(list, s)
 			}
+			list = append(list, s)
 		}
 	}
 	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
@@ -276,12 +274,10 @@ func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockP
 	for _, s := range w.dir.Studies {
 		add(s.ID)
 	}
-	for _, u := range w.dir.Users {
-		for _, a := range u.Assignments {
-			add(a.Study)
-			if a.Site != "" {
-				add(a.Site)
-			}
+	for a := range w.assignments {
+		add(a.Study)
+		if a.Site != "" {
+			add(a.Site)
 		}
 	}
 	for _, s := range want {

@@ -1,8 +1,10 @@
 package mapping
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -239,6 +241,36 @@ func (s *spilledUsers) record(i int32) string {
 	return s.sp.get(k)[off:]
 }
 
+// recordAlone returns the encoding of user i, read alone from the spill file (not its
+// chunk): for users read one here and one there. An I/O error panics with a
+// spillFailure, as record does.
+func (s *spilledUsers) recordAlone(i int32) string {
+	off := int64(s.offs[i/infoChunk][i%infoChunk])
+	k, found := slices.BinarySearch(s.first, i)
+	if !found {
+		k--
+	}
+	end := int64(s.sp.lens[k])
+	if j := i + 1; j < s.n && (k+1 >= len(s.first) || s.first[k+1] > j) {
+		end = int64(s.offs[j/infoChunk][j%infoChunk]) // the next user, in the same chunk
+	}
+	sp := s.sp
+	if sp.err == nil {
+		if err := sp.w.Flush(); err != nil {
+			sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	if sp.err != nil {
+		panic(spillFailure{sp.err})
+	}
+	buf := make([]byte, end-off)
+	if _, err := sp.f.ReadAt(buf, sp.offs[k]+off); err != nil {
+		sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{sp.err})
+	}
+	return string(buf)
+}
+
 // user returns user i, built from its encoding: each time anew (Patch's writer does not
 // change the users it is given, so a user built again is the same user).
 func (s *spilledUsers) user(i int32) *User { return decodeUser(s.record(i)) }
@@ -283,12 +315,11 @@ func (s *spilledUsers) eachUndone(fn func(int32, *User)) {
 }
 
 // WriteODMStream writes what WriteODM writes for the directory FromReader(r, opts) reads,
-// into profile p, without holding that directory when it can: the users go to a temporary
-// file as for PatchStream and are written from there one at a time. That is so when the
-// output has one AdminData (the users' studies are one, or a block without StudyOID of
-// the source holds them all) and p is not OpenClinica; otherwise (several blocks, each
-// written from every user, or OpenClinica's site studies, made from every user) the
-// directory is built whole from the file and written by WriteODM. It returns
+// into profile p, without holding that directory: the users go to a temporary file as for
+// PatchStream and are written from there one at a time. With one AdminData to write, they
+// are read back in order; with several (several studies, OpenClinica's site studies),
+// each block's users are found by the (study, site) pairs they are assigned in, kept as a
+// few bytes a user, and each is read again for each block it goes into. It returns
 // FromReader's warnings, then WriteODM's; r's own warnings are the caller's to report.
 func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
 	b, err := readStream(r, opts, true)
@@ -315,12 +346,13 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	users.seq = true
 	// What the writer asks of every user besides writing it: the studies of their
 	// assignments (for its blocks) and which sites are assigned in which study (for the
-	// Locations of a block), each (study, site) once, in the order the users give them.
+	// Locations of a block), each (study, site) once, in the order the users give them;
+	// and, for each user, the pairs it is assigned in (the blocks it goes into, when there
+	// are several).
 	assigned := &assignedSet{}
+	var pairs userPairs
 	dir, err := spillAll(b, users, opts, &run, func(u *User) {
-		for _, a := range u.Assignments {
-			assigned.add(a)
-		}
+		pairs.add(u, assigned)
 	})
 	if err != nil {
 		return nil, err
@@ -328,40 +360,145 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	bw, b = dropBuilder(b), nil
 	defer catchSpill(&err)
 	// The writer sees the set where it looks at every user's assignments (its blocks,
-	// the sites of a block), and the users themselves where it writes them.
+	// the sites of a block, OpenClinica's site studies), and the users themselves where
+	// it writes them.
 	dir.Users = nil
 	w, err := newStreamWriter(dir, p, opts, assigned)
 	if err != nil {
 		return nil, err
 	}
-	if len(w.plan) != 1 || w.fl.siteStudies() {
-		// Every block is written from every user, or the site studies from all of them:
-		// the directory whole.
-		dir.Users = make([]*User, users.n)
-		for i := range users.n {
-			dir.Users[i] = users.user(i)
+	// The sites are written at the block's end: held packed until then (sitecodec.go).
+	// OpenClinica's site studies are made from the sites as they are (and are few).
+	if !w.fl.siteStudies() {
+		w.findLocationless()
+		if t, ok := packSites(dir.Sites); ok {
+			w.sitePack, dir.Sites = t, nil
 		}
-		if w, err = newWriter(dir, p, opts); err != nil {
-			return nil, err
+	}
+	if len(w.plan) == 1 {
+		pairs = userPairs{}
+		w.userSeq = func(blockPlan) iter.Seq[*User] {
+			return func(yield func(*User) bool) {
+				for i := range users.n {
+					// One block writes each user once: the role names reported for
+					// a user (CodeRoleVerbatim, once per user and name) need not be
+					// kept past it.
+					clear(w.verbatim)
+					if !yield(users.user(i)) {
+						return
+					}
+				}
+			}
 		}
 		return w.writeODM(out, wopts)
 	}
-	// The sites are written at the block's end: held packed until then (sitecodec.go).
-	w.findLocationless()
-	if t, ok := packSites(dir.Sites); ok {
-		w.sitePack, dir.Sites = t, nil
+	// Several blocks: each block's users, by index, found from their pairs, and each
+	// user read again from the spill file for each block it is in.
+	members := blockMembers(w, assigned, &pairs, users.n)
+	pairs = userPairs{}
+	blockOf := make(map[blockPlan]int, len(w.plan))
+	for i, bp := range w.plan {
+		blockOf[bp] = i
 	}
-	w.userSeq = func(yield func(*User) bool) {
-		for i := range users.n {
-			// One block writes each user once: the role names reported for a user
-			// (CodeRoleVerbatim, once per user and name) need not be kept past it.
-			clear(w.verbatim)
-			if !yield(users.user(i)) {
-				return
+	w.userSeq = func(bp blockPlan) iter.Seq[*User] {
+		return func(yield func(*User) bool) {
+			bi := blockOf[bp]
+			list := members[bi]
+			members[bi] = nil // written once
+			defer func() { w.cur = -1 }()
+			// A block of many of the users reads their chunks in order; one of a few
+			// reads each user's record alone.
+			dense := int64(len(list)) >= 8*int64(users.chunks)
+			for _, i := range list {
+				w.cur = i
+				var u *User
+				if dense {
+					u = users.user(i)
+				} else {
+					u = decodeUser(users.recordAlone(i))
+				}
+				if !yield(u) {
+					return
+				}
 			}
 		}
 	}
 	return w.writeODM(out, wopts)
+}
+
+// userPairs holds, for each user in order, the indexes (in an assignedSet) of the
+// distinct (study, site) pairs it is assigned in: a count and the indexes as varints,
+// some two to four bytes a user, without pointers.
+type userPairs struct {
+	data    []byte
+	scratch []int32
+}
+
+func (p *userPairs) add(u *User, set *assignedSet) {
+	p.scratch = p.scratch[:0]
+	for _, a := range u.Assignments {
+		if k := set.add(a); !slices.Contains(p.scratch, k) {
+			p.scratch = append(p.scratch, k)
+		}
+	}
+	p.data = binary.AppendUvarint(p.data, uint64(len(p.scratch)))
+	for _, k := range p.scratch {
+		p.data = binary.AppendUvarint(p.data, uint64(k))
+	}
+}
+
+// blockMembers returns, for each block of w's plan, the indexes of the users writeBlock
+// writes into it, in order: those with an assignment the block holds (w.inBlock), and
+// those with none in the first block. A pair is tried against the blocks of its study,
+// of its site and of no study (every block for a pair of no study): the only blocks a
+// flavour's inBlock puts an assignment in.
+func blockMembers(w *writer, set *assignedSet, pairs *userPairs, n int32) [][]int32 {
+	byStudy := map[string][]int32{}
+	for i, bp := range w.plan {
+		byStudy[bp.study] = append(byStudy[bp.study], int32(i))
+	}
+	pairBlocks := make([][]int32, len(set.list))
+	for k, p := range set.list {
+		a := Assignment{Study: p.study, Site: p.site}
+		try := func(bi int32) {
+			if w.inBlock(a, w.plan[bi].study) && !slices.Contains(pairBlocks[k], bi) {
+				pairBlocks[k] = append(pairBlocks[k], bi)
+			}
+		}
+		if p.study == "" {
+			for bi := range w.plan {
+				try(int32(bi))
+			}
+			continue
+		}
+		for _, st := range [...]string{"", p.study, p.site} {
+			for _, bi := range byStudy[st] {
+				try(bi)
+			}
+		}
+	}
+	members := make([][]int32, len(w.plan))
+	d := pairs.data
+	next := func() int32 {
+		v, m := binary.Uvarint(d)
+		d = d[m:]
+		return int32(v)
+	}
+	for i := range n {
+		c := next()
+		if c == 0 {
+			members[0] = append(members[0], i)
+			continue
+		}
+		for range c {
+			for _, bi := range pairBlocks[next()] {
+				if l := members[bi]; len(l) == 0 || l[len(l)-1] != i {
+					members[bi] = append(l, i)
+				}
+			}
+		}
+	}
+	return members
 }
 
 // spillAll builds every user of b, as FromReader builds them and in its order, into users,

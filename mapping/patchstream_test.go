@@ -526,3 +526,57 @@ func TestSpilledUsers(t *testing.T) {
 		t.Errorf("find of an ID no user has = %d", j)
 	}
 }
+
+// TestWriteODMStreamSeveralBlocks holds WriteODMStream to WriteODM where it writes
+// several blocks from the spill file (each user read again for each block it is in):
+// generated exports large enough for many chunks, so that both a block's chunks read in
+// order (a block of many users) and records read alone (OpenClinica's site studies, a
+// few users each) are used, and several studies in one InForm export (its users'
+// assignments edited into three studies, one with no study at all).
+func TestWriteODMStreamSeveralBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes generated exports of 3,000 users")
+	}
+	var oc, inf bytes.Buffer
+	if err := gen.OpenClinica(&oc, 3000); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.InForm(&inf, 3000); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	for _, p := range []Profile{ProfileOpenClinica, ProfileODM2, ProfileRave} {
+		out := writeBoth(t, "OpenClinica export into "+string(p), oc.Bytes(), p, opts)
+		if p == ProfileOpenClinica && bytes.Count(out, []byte("<AdminData")) < 10 {
+			t.Errorf("OpenClinica export into OpenClinica: %d AdminData; the test needs several", bytes.Count(out, []byte("<AdminData")))
+		}
+	}
+	// Three studies: the generated users' study split by user (a user's assignments all
+	// move to one study, or lose their study).
+	dir, _, err := FromReader(odm.NewReader(bytes.NewReader(inf.Bytes()), odm.ReadOptions{}), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range dir.Users {
+		for j := range u.Assignments {
+			switch i % 3 {
+			case 1:
+				u.Assignments[j].Study = "OTHER"
+			case 2:
+				if i%7 == 0 {
+					u.Assignments[j].Study = ""
+				}
+			}
+		}
+	}
+	var split bytes.Buffer
+	if _, err := WriteODM(&split, dir, ProfileODM, opts, odm.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Profile{ProfileODM2, ProfileRave, ProfileOpenClinica, ProfileInForm} {
+		out := writeBoth(t, "three studies into "+string(p), split.Bytes(), p, opts)
+		if n := bytes.Count(out, []byte("<AdminData")); n < 2 {
+			t.Errorf("three studies into %s: %d AdminData; the test needs several", p, n)
+		}
+	}
+}

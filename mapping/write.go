@@ -50,7 +50,7 @@ func newStreamWriter(dir *Directory, p Profile, opts Options, assigned *assigned
 	if err := dir.Check(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
-	w := &writer{p: p, fl: p.flavour(), v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}}
+	w := &writer{p: p, fl: p.flavour(), v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}, cur: -1}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
 	w.assigned = assigned
 	w.plan = w.blocks()
@@ -78,9 +78,15 @@ type writer struct {
 	locationless map[string]bool
 	// verbatim holds the users and role names reported as CodeRoleVerbatim.
 	verbatim map[verbatimKey]bool
-	// userSeq, when set, hands on the users writeBlock writes instead of dir.Users (see
-	// WriteODMStream).
-	userSeq iter.Seq[*User]
+	// userSeq, when set, hands on the users writeBlock writes into a block instead of
+	// dir.Users (see WriteODMStream).
+	userSeq func(bp blockPlan) iter.Seq[*User]
+	// cur is the index of the user userSeq hands on when it writes several blocks, else
+	// -1: a user is built anew for each block it is in, so the role names reported for
+	// it are found by its index (verbatimSeen: for each name, a bit per user) rather than
+	// by its pointer.
+	cur          int32
+	verbatimSeen map[string][]uint64
 	// sitePack, when set, holds the sites writeBlock writes instead of dir.Sites, packed
 	// (see WriteODMStream and sitecodec.go).
 	sitePack *siteTable
@@ -94,21 +100,23 @@ type writer struct {
 // each once: what blocks and siteInBlock ask of the users, in a few dozen bytes a pair
 // instead of a user each.
 type assignedSet struct {
-	studies []string // each study assigned, in the order the users give them
-	pairs   map[assignedPair]struct{}
+	studies []string               // each study assigned, in the order the users give them
+	list    []assignedPair         // each pair, in the order the users give them
+	pairs   map[assignedPair]int32 // a pair's index in list
 }
 
 type assignedPair struct{ study, site string }
 
-// add records a's study and site. The strings are copies: a user's strings may be
-// substrings of a large text block, which a set kept for the whole run would keep whole.
-func (s *assignedSet) add(a Assignment) {
+// add records a's study and site and returns the pair's index. The strings are copies: a
+// user's strings may be substrings of a large text block, which a set kept for the whole
+// run would keep whole.
+func (s *assignedSet) add(a Assignment) int32 {
 	k := assignedPair{a.Study, a.Site}
-	if _, ok := s.pairs[k]; ok {
-		return
+	if i, ok := s.pairs[k]; ok {
+		return i
 	}
 	if s.pairs == nil {
-		s.pairs = map[assignedPair]struct{}{}
+		s.pairs = map[assignedPair]int32{}
 	}
 	if i := slices.Index(s.studies, k.study); i >= 0 {
 		k.study = s.studies[i]
@@ -117,7 +125,10 @@ func (s *assignedSet) add(a Assignment) {
 		s.studies = append(s.studies, k.study)
 	}
 	k.site = strings.Clone(k.site)
-	s.pairs[k] = struct{}{}
+	i := int32(len(s.list))
+	s.pairs[k] = i
+	s.list = append(s.list, k)
+	return i
 }
 
 // has reports whether some user is assigned to site in study.
@@ -126,17 +137,71 @@ func (s *assignedSet) has(study, site string) bool {
 	return ok
 }
 
-// users returns the users writeBlock writes: dir.Users, or userSeq.
-func (w *writer) users() iter.Seq[*User] {
+// users returns the users writeBlock writes into bp: dir.Users, or userSeq's.
+func (w *writer) users(bp blockPlan) iter.Seq[*User] {
 	if w.userSeq != nil {
-		return w.userSeq
+		return w.userSeq(bp)
 	}
 	return slices.Values(w.dir.Users)
+}
+
+// assignments hands on the assignments of every user, in order, where the writer asks
+// about all of them at once (its blocks, OpenClinica's site studies): with assigned set,
+// each (study, site) pair once, in the order the users give them, as assignments of that
+// study and site alone (what is asked of them).
+func (w *writer) assignments(yield func(Assignment) bool) {
+	if w.assigned != nil {
+		for _, p := range w.assigned.list {
+			if !yield(Assignment{Study: p.study, Site: p.site}) {
+				return
+			}
+		}
+	}
+	for _, u := range w.dir.Users {
+		for _, a := range u.Assignments {
+			if !yield(a) {
+				return
+			}
+		}
+	}
 }
 
 type verbatimKey struct {
 	u    *User
 	name string
+}
+
+// firstVerbatim reports whether role name is reported for u for the first time, and
+// notes it.
+func (w *writer) firstVerbatim(u *User, name string) bool {
+	if w.cur < 0 {
+		k := verbatimKey{u, name}
+		if w.verbatim[k] {
+			return false
+		}
+		if w.verbatim == nil {
+			w.verbatim = map[verbatimKey]bool{}
+		}
+		w.verbatim[k] = true
+		return true
+	}
+	bits, ok := w.verbatimSeen[name]
+	word, bit := int(w.cur/64), uint64(1)<<(w.cur%64)
+	if word < len(bits) && bits[word]&bit != 0 {
+		return false
+	}
+	if !ok {
+		if w.verbatimSeen == nil {
+			w.verbatimSeen = map[string][]uint64{}
+		}
+		name = strings.Clone(name) // not the user's text block
+	}
+	if word >= len(bits) {
+		bits = slices.Grow(bits, word+1-len(bits))[:word+1]
+	}
+	bits[word] |= bit
+	w.verbatimSeen[name] = bits
+	return true
 }
 
 // blockPlan is one AdminData to write.
@@ -276,15 +341,8 @@ func (w *writer) blocks() []blockPlan {
 			add(s.ID)
 		}
 	}
-	if w.assigned != nil {
-		for _, s := range w.assigned.studies {
-			add(s)
-		}
-	}
-	for _, u := range w.dir.Users {
-		for _, a := range u.Assignments {
-			add(a.Study)
-		}
+	for a := range w.assignments {
+		add(a.Study)
 	}
 	var studies []string
 	for _, s := range want {
@@ -401,7 +459,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 
 	// Users.
 	var users []ordered[*odm.User]
-	for u := range w.users() {
+	for u := range w.users(bp) {
 		var as []Assignment
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {
@@ -667,12 +725,7 @@ func assignmentRole(as []Assignment) (Role, bool) {
 func (w *writer) roleName(u *User, r Role, s Scope) string {
 	if r.Name != "" {
 		if msg := roleVerbatim(w.p, u, r, r.Name, s); msg != "" {
-			k := verbatimKey{u, r.Name}
-			if !w.verbatim[k] {
-				if w.verbatim == nil {
-					w.verbatim = map[verbatimKey]bool{}
-				}
-				w.verbatim[k] = true
+			if w.firstVerbatim(u, r.Name) {
 				w.warn.add(CodeRoleVerbatim, "Assignment/Role", "User "+u.ID, msg)
 			}
 		}

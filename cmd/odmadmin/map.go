@@ -88,13 +88,12 @@ Memory:
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
   where each is, an index of OIDs, a bit each), then the input (or FILE), each record
   patched from its user as it is read. odm and odm2 into another flavour keep the users
-  in the same temporary file and write them one at a time when the output has one
-  AdminData (one study, as in most exports) and is not OpenClinica. The sites are held
-  packed (some 400 bytes each). --spec is applied to each user as it is built. Held
-  whole, growing with the users: odm and odm2 into another flavour with several
-  AdminData (each written from every user) or into OpenClinica (site studies), --base
-  FILE of another flavour than the input, several IN files, and CSV, .xlsx and JSON
-  input. OpenClinica ODM is read once more first, up to its first AdminData, for its
+  in the same temporary file and write them one at a time (2 bytes a user stay in memory;
+  with several AdminData, as OpenClinica's site studies, some 4 more for each AdminData a
+  user goes into and read again for each). The sites are held packed (some 400 bytes
+  each). --spec is applied to each user as it is built. Held whole, growing with the
+  users: --base FILE of another flavour than the input, several IN files, and CSV, .xlsx
+  and JSON input. OpenClinica ODM is read once more first, up to its first AdminData, for its
   Study elements (the site studies). Stdin is copied to a temporary file first, so that
   it can be read twice.
 
@@ -361,8 +360,8 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 // writeMapODMStream is writeMapODM for an ODM input not read yet (src.odm). Patching it
 // into itself or into --base of its flavour reads it twice (mapping.PatchStream: the
 // users go to a temporary file, so memory does not grow with them); into another flavour
-// its AdminData is written by mapping.WriteODMStream (streamed when the output has one
-// AdminData), then read again for what it held besides (mapping.NotCarried); patched into
+// its AdminData is written by mapping.WriteODMStream (streamed, one AdminData or
+// several), then read again for what it held besides (mapping.NotCarried); patched into
 // --base of another flavour than the input's, the directory is read whole first.
 func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base string) ([]mapping.Warning, error) {
 	r := src.odm
