@@ -79,7 +79,7 @@ func (s *scanner) checkTyped(m model, sp *spec) error {
 // checkText reports quirks of a User's text child at the child's own position: names with
 // consecutive spaces (Rave writes "Ian  Sparks" for an empty middle name) and empty
 // e-mail, fax and phone elements.
-func (s *scanner) checkText(sp *spec, k kidSpec, en rawEntry, line, col int32) error {
+func (s *scanner) checkText(sp *spec, k kidSpec, en *rawEntry, line, col int32) error {
 	if sp != specUser13 && sp != specUser20 {
 		return nil
 	}

@@ -136,73 +136,67 @@ func wsCode(ws string) (int32, bool) {
 	return 0, false
 }
 
-// auxLen returns how many aux slots the entries raw take.
-func auxLen(raw []rawEntry) int {
-	n := 0
-	for i := range raw {
-		e := &raw[i]
-		if e.node != nil {
-			n++
-			if e.mixed {
-				n++
-			}
-		}
-		if _, ok := wsCode(e.ws); !ok {
-			n++
-		}
+// packed returns r as an entry of a layout, without its white space and node (addEntry).
+func (r *rawEntry) packed() entry {
+	e := entry{kind: r.kind, field: r.field, item: r.item, line: r.line, col: r.col}
+	if r.empty {
+		e.flags |= fEmpty
 	}
-	return n
+	if r.text != "" {
+		e.flags |= fText
+	}
+	if r.mixed {
+		e.flags |= fMixed
+	}
+	return e
 }
 
-// pack sets lay (len(raw) entries) from raw and aux (auxLen(raw) slots) from what they
-// refer to, and makes them s's layout.
-func (s *source) pack(raw []rawEntry, lay []entry, aux []Node) {
-	a := 0
-	for i := range raw {
-		r := &raw[i]
-		e := entry{kind: r.kind, field: r.field, item: r.item, line: r.line, col: r.col}
-		if r.empty {
-			e.flags |= fEmpty
+// addEntry appends e, with white space ws before it and node n (nil for none), to lay and
+// what it refers to to aux: the node, then for a mixed text child (fMixed) its text as
+// read, then white space that is no indentation run.
+func addEntry(lay []entry, aux []Node, e entry, ws string, n Node, text string) ([]entry, []Node) {
+	if w, ok := indentCode(ws); ok && e.flags&fMixed == 0 {
+		e.ws = w
+		if n != nil {
+			aux = append(aux, n)
+			e.aux = int32(len(aux))
 		}
-		if r.text != "" {
-			e.flags |= fText
-		}
-		if r.node != nil {
-			aux[a] = r.node
-			a++
-			e.aux = int32(a)
-			if r.mixed {
-				e.flags |= fMixed
-				aux[a] = &Text{Data: r.text}
-				a++
-			}
-		}
-		if w, ok := wsCode(r.ws); ok {
-			e.ws = w
-		} else {
-			aux[a] = &Text{Data: r.ws}
-			e.ws = int32(-1 - a)
-			a++
-		}
-		lay[i] = e
+		return append(lay, e), aux
 	}
-	s.lay, s.aux = lay, aux[:a:a]
+	return addEntrySlow(lay, aux, e, ws, n, text)
 }
 
-// setLayout makes raw the layout of src, in the record's arena.
-func (s *scanner) setLayout(src *source, raw []rawEntry) {
-	var aux []Node
-	if n := auxLen(raw); n > 0 {
-		aux = s.ar.nodes.take(n)
+// indentCode is wsCode of the usual white space, an indentation run cut from indents
+// itself (scanner.blank), without a look at its bytes; small enough to be inlined where
+// the decoder adds the common entries.
+func indentCode(ws string) (int32, bool) {
+	return int32(len(ws)), len(ws) <= len(indents) && unsafe.StringData(ws) == unsafe.StringData(indents)
+}
+
+func addEntrySlow(lay []entry, aux []Node, e entry, ws string, n Node, text string) ([]entry, []Node) {
+	if n != nil {
+		aux = append(aux, n)
+		e.aux = int32(len(aux))
+		if e.flags&fMixed != 0 {
+			aux = append(aux, &Text{Data: text})
+		}
 	}
-	src.pack(raw, s.ar.entries.take(len(raw)), aux)
+	if w, ok := wsCode(ws); ok {
+		e.ws = w
+	} else {
+		aux = append(aux, &Text{Data: ws})
+		e.ws = int32(-len(aux))
+	}
+	return append(lay, e), aux
 }
 
 // setLayout makes raw the layout of s, in memory of its own.
 func (s *source) setLayout(raw []rawEntry) {
+	lay := make([]entry, 0, len(raw))
 	var aux []Node
-	if n := auxLen(raw); n > 0 {
-		aux = make([]Node, n)
+	for i := range raw {
+		r := &raw[i]
+		lay, aux = addEntry(lay, aux, r.packed(), r.ws, r.node, r.text)
 	}
-	s.pack(raw, make([]entry, len(raw)), aux)
+	s.lay, s.aux = lay, aux
 }

@@ -64,8 +64,9 @@ type scanner struct {
 	seenRoot  bool
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
-	maxNodes  int          // ReadOptions.MaxNodes resolved: child nodes of one typed element
-	scratch   [][]rawEntry // layout buffers, one per level of typed nesting, reused
+	maxNodes  int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
+	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
+	auxs      [][]Node  // and what their entries refer to (source.aux)
 	level     int
 	wsCache   map[string]string
 	ar        arena // memory of the record being read (see arena.go)
@@ -380,8 +381,9 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 		// it often does while a stream allocates a new record each time. (Recycling
 		// streams allocate little, so the collector seldom runs: the reused buffers of
 		// readNested cost them less than clearing this one.)
-		var buf [32]rawEntry
-		return s.readTypedIn(m, tk0, buf[:0])
+		var buf [32]entry
+		var aux [8]Node
+		return s.readTypedIn(m, tk0, buf[:0], aux[:0])
 	}
 	return s.readNested(m, tk0)
 }
@@ -392,11 +394,12 @@ func (s *scanner) readTyped(m model, tk0 *token) error {
 // live on the heap too (escape analysis sees readTypedIn's layout flow into s.scratch).
 func (s *scanner) readNested(m model, tk0 *token) error {
 	if s.level == len(s.scratch) {
-		s.scratch = append(s.scratch, make([]rawEntry, 0, 64))
+		s.scratch = append(s.scratch, make([]entry, 0, 64))
+		s.auxs = append(s.auxs, make([]Node, 0, 16))
 	}
-	lay := s.scratch[s.level][:0]
+	lay, aux := s.scratch[s.level][:0], s.auxs[s.level][:0]
 	s.level++
-	err := s.readTypedIn(m, tk0, lay)
+	err := s.readTypedIn(m, tk0, lay, aux)
 	s.level--
 	return err
 }
@@ -405,7 +408,7 @@ func (s *scanner) readNested(m model, tk0 *token) error {
 // its final size: one allocation per element. The loop looks at the common tokens in the
 // XML scanner's own view (white space, end tags, start tags of standard children) and
 // converts only the others into a token (fill).
-func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
+func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) error {
 	// readAttrs reads *tk0 before the scanner moves on, so it needs no copy.
 	if err := s.readAttrs(m, tk0); err != nil {
 		return err
@@ -438,7 +441,12 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 			}
 			src.trail = ws
 			if len(lay) > 0 {
-				s.setLayout(src, lay)
+				src.lay = s.ar.entries.take(len(lay))
+				copy(src.lay, lay)
+			}
+			if len(aux) > 0 {
+				src.aux = s.ar.nodes.take(len(aux))
+				copy(src.aux, aux)
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
 			for i := range lay {
@@ -446,7 +454,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 					if x.slots == nil {
 						x.slots = make(map[Node]int)
 					}
-					x.slots[e.node] = int(e.item)
+					x.slots[aux[e.aux-1]] = int(e.item)
 				}
 			}
 			err := s.checkTyped(m, sp)
@@ -500,7 +508,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 			switch {
 			case sp.text:
 				text.WriteString(tk.data)
-				lay = append(lay, rawEntry{kind: eExt, ws: ws, node: tk.textNode()})
+				lay, aux = addEntry(lay, aux, entry{kind: eExt}, ws, tk.textNode(), "")
 				ws = ""
 			case tk.blank && !tk.cdata:
 				if ws == "" {
@@ -512,11 +520,11 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 				if err := s.warn(ErrUnknown, WarnUnexpectedText, "text is not allowed directly inside "+sp.name, tk.line, tk.col); err != nil {
 					return err
 				}
-				lay = s.addExt(x, lay, ws, tk.textNode(), std)
+				lay, aux = s.addExt(x, lay, aux, ws, tk.textNode(), std)
 				ws = ""
 			}
 		case tOther:
-			lay = s.addExt(x, lay, ws, tk.other, std)
+			lay, aux = s.addExt(x, lay, aux, ws, tk.other, std)
 			ws = ""
 		case tStart:
 			if ok {
@@ -537,7 +545,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 						return err
 					}
 				}
-				lay = s.addExt(x, lay, ws, e, std)
+				lay, aux = s.addExt(x, lay, aux, ws, e, std)
 				ws = ""
 				break
 			}
@@ -575,30 +583,43 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 					*p = append(*p, en.text)
 				}
 				en.field = uint8(k.field)
-				en.ws = ws
 				en.line, en.col = line, col
-				lay = append(lay, en)
-				if err := s.checkText(sp, k, en, line, col); err != nil {
+				if w, ok := indentCode(ws); ok && en.node == nil {
+					e := en.packed()
+					e.ws = w
+					lay = append(lay, e)
+				} else {
+					lay, aux = addEntry(lay, aux, en.packed(), ws, en.node, en.text)
+				}
+				if err := s.checkText(sp, k, &en, line, col); err != nil {
 					return err
 				}
 			case kOne:
 				if err := s.readNested(m.oneNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), ws: ws, line: line, col: col})
+				if w, ok := indentCode(ws); ok {
+					lay = append(lay, entry{kind: eField, field: uint8(k.field), line: line, col: col, ws: w})
+				} else {
+					lay, aux = addEntry(lay, aux, entry{kind: eField, field: uint8(k.field), line: line, col: col}, ws, nil, "")
+				}
 			case kMany:
 				n := m.manyLen(k.field)
 				if err := s.readNested(m.manyNew(k.field), tk); err != nil {
 					return err
 				}
-				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), item: int32(n), ws: ws, line: line, col: col})
+				if w, ok := indentCode(ws); ok {
+					lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), line: line, col: col, ws: w})
+				} else {
+					lay, aux = addEntry(lay, aux, entry{kind: eField, field: uint8(k.field), item: int32(n), line: line, col: col}, ws, nil, "")
+				}
 			case kElems:
 				e, err := s.readRawToken(tk)
 				if err != nil {
 					return err
 				}
 				p := m.elemsPtr(k.field)
-				lay = append(lay, rawEntry{kind: eField, field: uint8(k.field), item: int32(len(*p)), ws: ws, line: line, col: col})
+				lay, aux = addEntry(lay, aux, entry{kind: eField, field: uint8(k.field), item: int32(len(*p)), line: line, col: col}, ws, nil, "")
 				*p = append(*p, e)
 			}
 			ws = ""
@@ -606,14 +627,14 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []rawEntry) error {
 	}
 }
 
-func (s *scanner) addExt(x *Ext, lay []rawEntry, ws string, n Node, std int) []rawEntry {
+func (s *scanner) addExt(x *Ext, lay []entry, aux []Node, ws string, n Node, std int) ([]entry, []Node) {
 	if x.Nodes == nil {
 		x.Nodes = s.ar.nodes.take(2)[:0]
 	}
 	x.Nodes = append(x.Nodes, n)
 	// The slot (standard children before the node) is kept in the entry; the map is built
 	// at the end, and only for nodes that stand between standard children.
-	return append(lay, rawEntry{kind: eExt, ws: ws, node: n, item: int32(std)})
+	return addEntry(lay, aux, entry{kind: eExt, item: int32(std)}, ws, n, "")
 }
 
 // blank returns b as a string when it is white space only: an indentation run from a
