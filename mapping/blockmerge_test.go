@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -196,5 +197,41 @@ func TestMergeRecordsAcrossBlocks(t *testing.T) {
 				t.Errorf("%s (%s): merge conflicts by field (-want +got):\n%s", c.name, c.why, d)
 			}
 		})
+	}
+}
+
+// TestLastStudyTag: the watch over the bytes after the first AdminData finds the last
+// Study start tag, prefixed or not, and nothing else that spells the word.
+func TestLastStudyTag(t *testing.T) {
+	long := strings.Repeat("p", 300)
+	cases := []struct {
+		in   string
+		want int
+		why  string
+	}{
+		{`<Study OID="S">`, 0, "a start tag"},
+		{`  <odm:Study>`, 2, "a prefixed start tag"},
+		{`<Study/>`, 0, "an empty element"},
+		{`<AdminData StudyOID="S">`, -1, "an attribute name"},
+		{`<StudyName>x</StudyName>`, -1, "another element's name"},
+		{`text Study more`, -1, "the word in text"},
+		{`</Study>`, -1, "an end tag"},
+		{`<Study> <x/> <Study>`, 13, "the last of two"},
+		{`<Study>` + "\n" + `</Study>`, 0, "the start tag, not the end tag after it"},
+		{"<" + long + ":Study>", 1 + 300 - 256, "a prefix longer than the walk counts (the safe side)"},
+		{"Study ", -1, "no room for a \"<\" before it"},
+		{"<Study", -1, "cut before its end: the next write's tail finds it"},
+	}
+	for _, c := range cases {
+		if got := lastStudyTag([]byte(c.in)); got != c.want {
+			t.Errorf("%q (%s): %d, want %d", c.in, c.why, got, c.want)
+		}
+	}
+	// Linear: 256 KiB of prefixed tags that never meet a "<", each walk back bounded.
+	big := []byte(strings.Repeat("a:Study/", 1<<15))
+	start := time.Now()
+	lastStudyTag(big)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("lastStudyTag over %d bytes took %v", len(big), d)
 	}
 }
