@@ -29,6 +29,40 @@ type userJSON struct {
 	// included), so that a repeated one is copied rather than escaped again.
 	ns    quoted
 	names [8]quoted
+	// The JSON of the first attributes up to their values (line breaks, keys, namespace
+	// and name) and of their last values, by position: the attributes of a large export
+	// repeat from user to user, and each is a dozen appends made one.
+	attrHeads [8]attrHead
+	// The last values of the fields that take a few values in a whole export (a
+	// vocabulary, a study, a role), as written: copied while they repeat.
+	vals [nVals]quoted
+}
+
+// Slots of userJSON.vals.
+const (
+	vLocale = iota
+	vType
+	vCategory
+	vStatus
+	vStudy
+	vRoleName
+	vCanonical
+	vScope
+	vEnvironment
+	vVendor
+	vGroupName // and on, by position
+	vGroupType = vGroupName + nGroupVals
+	nVals      = vGroupType + nGroupVals
+	nGroupVals = 4
+)
+
+// attrHead is the JSON of an attribute of a given namespace and name at a given depth, up
+// to its value, and the last value written after it.
+type attrHead struct {
+	space, name string
+	depth       int
+	q           []byte
+	value       quoted
 }
 
 // jsonKey names a key of a User's JSON (keyNames).
@@ -351,6 +385,18 @@ func (e *userJSON) strAs(c *quoted, s string) {
 	e.b = append(e.b, c.q...)
 }
 
+// fieldAs is field with the value written through the slot's cache (strAs).
+func (e *userJSON) fieldAs(k jsonKey, slot int, v string) {
+	e.key(k)
+	e.strAs(&e.vals[slot], v)
+}
+
+func (e *userJSON) omitEmptyAs(k jsonKey, slot int, v string) {
+	if v != "" {
+		e.fieldAs(k, slot, v)
+	}
+}
+
 func (e *userJSON) field(k jsonKey, v string) {
 	e.key(k)
 	e.str(v)
@@ -427,6 +473,10 @@ func (e *userJSON) attrs(k jsonKey, v []Attr) {
 	e.key(k)
 	e.open('[')
 	for i, a := range v {
+		if i < len(e.attrHeads) {
+			e.attrCached(&e.attrHeads[i], i, a)
+			continue
+		}
 		e.elem()
 		e.open('{')
 		e.key(kNs)
@@ -441,6 +491,37 @@ func (e *userJSON) attrs(k jsonKey, v []Attr) {
 		e.close('}')
 	}
 	e.close(']')
+}
+
+// attrCached writes attribute a, the i-th, through h: what comes before its value is
+// copied while the namespace, name and depth are h's, and so is the value while it repeats
+// h's last one; else they are written as attrs writes them and kept in h.
+func (e *userJSON) attrCached(h *attrHead, i int, a Attr) {
+	d := e.depth
+	if h.q != nil && h.depth == d && h.space == a.Space && h.name == a.Name {
+		e.b = append(e.b, h.q...)
+		e.depth++
+		e.empty = false
+	} else {
+		at := len(e.b)
+		e.elem()
+		e.open('{')
+		e.key(kNs)
+		e.strAs(&e.ns, a.Space)
+		e.key(kName)
+		e.strAs(&e.names[i], a.Name)
+		e.key(kValue)
+		h.space, h.name, h.depth = a.Space, a.Name, d
+		h.q = append(h.q[:0], e.b[at:]...)
+	}
+	if c := &h.value; c.q != nil && c.s == a.Value {
+		e.b = append(e.b, c.q...)
+	} else {
+		at := len(e.b)
+		e.str(a.Value)
+		c.s, c.q = a.Value, append(c.q[:0], e.b[at:]...)
+	}
+	e.close('}')
 }
 
 func (e *userJSON) user(u *User) {
@@ -471,10 +552,10 @@ func (e *userJSON) user(u *User) {
 		e.omitEmpty(kMimeType, p.MIMEType)
 		e.close('}')
 	}
-	e.omitEmpty(kLocale, u.Locale)
-	e.omitEmpty(kType, u.Type)
-	e.field(kCategory, string(u.Category))
-	e.field(kStatus, string(u.Status))
+	e.omitEmptyAs(kLocale, vLocale, u.Locale)
+	e.omitEmptyAs(kType, vType, u.Type)
+	e.fieldAs(kCategory, vCategory, string(u.Category))
+	e.fieldAs(kStatus, vStatus, string(u.Status))
 	if u.External {
 		e.key(kExternal)
 		e.b = append(e.b, "true"...)
@@ -484,12 +565,17 @@ func (e *userJSON) user(u *User) {
 		e.b = append(e.b, "null"...)
 	} else {
 		e.open('[')
-		for _, g := range u.Groups {
+		for j, g := range u.Groups {
 			e.elem()
 			e.open('{')
 			e.omitEmpty(kId, g.ID)
-			e.omitEmpty(kName, g.Name)
-			e.omitEmpty(kType, g.Type)
+			if j < nGroupVals {
+				e.omitEmptyAs(kName, vGroupName+j, g.Name)
+				e.omitEmptyAs(kType, vGroupType+j, g.Type)
+			} else {
+				e.omitEmpty(kName, g.Name)
+				e.omitEmpty(kType, g.Type)
+			}
 			e.close('}')
 		}
 		e.close(']')
@@ -503,15 +589,15 @@ func (e *userJSON) user(u *User) {
 			a := &u.Assignments[i]
 			e.elem()
 			e.open('{')
-			e.field(kStudy, a.Study)
+			e.fieldAs(kStudy, vStudy, a.Study)
 			e.field(kSite, a.Site)
 			e.key(kRole)
 			e.open('{')
-			e.field(kName, a.Role.Name)
-			e.field(kCanonical, string(a.Role.Canonical))
+			e.fieldAs(kName, vRoleName, a.Role.Name)
+			e.fieldAs(kCanonical, vCanonical, string(a.Role.Canonical))
 			e.close('}')
-			e.field(kScope, string(a.Scope))
-			e.field(kEnvironment, string(a.Environment))
+			e.fieldAs(kScope, vScope, string(a.Scope))
+			e.fieldAs(kEnvironment, vEnvironment, string(a.Environment))
 			e.field(kFrom, a.From)
 			e.field(kTo, a.To)
 			e.strs(kDepots, a.Depots, true)
@@ -522,7 +608,7 @@ func (e *userJSON) user(u *User) {
 	if s := u.Source; s != nil {
 		e.key(kSource)
 		e.open('{')
-		e.field(kVendor, string(s.Vendor))
+		e.fieldAs(kVendor, vVendor, string(s.Vendor))
 		if len(s.IDs) > 0 {
 			e.key(kIds)
 			e.open('{')
