@@ -345,9 +345,12 @@ func decodeCompactJSON(r io.Reader, users *compactUsers) (shell *Directory, err 
 			if err := dec.Decode(&u); err != nil {
 				return nil, err
 			}
-			if u != nil {
-				users.add(u)
+			if u == nil {
+				// ReadAny keeps a null user, which Directory.Check refuses (map) and
+				// diff skips: the whole read gives each its answer.
+				return nil, errors.New("a null user")
 			}
+			users.add(u)
 		}
 		if _, err := dec.Token(); err != nil {
 			return nil, err
