@@ -155,7 +155,7 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 	if err != nil {
 		return err
 	}
-	dirty, inA, inB := s.dirty(&sa, &sb)
+	dirty, n, inA, inB := s.dirty(&sa, &sb)
 	da, db := sa.shell, sb.shell
 	sa, sb = sideSummary{}, sideSummary{} // the fingerprints are done with
 	var hold [2]*heldUsers
@@ -171,7 +171,7 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 		if !(i == 0 && inA || i == 1 && inB) {
 			continue
 		}
-		if hold[i], err = newHeldUsers(opts.Align); err != nil {
+		if hold[i], err = newHeldUsers(opts.Align, n[i]); err != nil {
 			return err
 		}
 		h := hold[i]
@@ -318,26 +318,30 @@ func standIn(d *mapping.Directory, pairs map[sitePair]bool) (*mapping.Directory,
 // keys, logins and IDs in one byte block, and (with Align) their site references.
 type heldUsers struct {
 	file  *mapping.UserFile
-	text  []byte
+	text  [][]byte // blocks of about heldBlock bytes, so that growing copies nothing
 	ents  []heldEntry
 	pairs map[sitePair]bool
 	err   error
 }
 
-// heldEntry is a held user: its key, login and ID at text[off:], of the lengths given,
-// and its number in the file.
+// heldEntry is a held user: its key, login and ID in text block off>>32 at offset
+// uint32(off), of the lengths given, and its number in the file.
 type heldEntry struct {
 	off            uint64
 	key, login, id uint32
 	n              uint32
 }
 
-func newHeldUsers(align bool) (*heldUsers, error) {
+// heldBlock is the size of a block of heldUsers.text.
+const heldBlock = 1 << 20
+
+// newHeldUsers returns an empty heldUsers for n users (the entries are allocated once).
+func newHeldUsers(align bool, n int) (*heldUsers, error) {
 	f, err := mapping.NewUserFile()
 	if err != nil {
 		return nil, err
 	}
-	h := &heldUsers{file: f}
+	h := &heldUsers{file: f, ents: make([]heldEntry, 0, n)}
 	if align {
 		h.pairs = map[sitePair]bool{}
 	}
@@ -353,8 +357,13 @@ func (h *heldUsers) add(key string, u *mapping.User) {
 		h.err = err
 		return
 	}
-	h.ents = append(h.ents, heldEntry{off: uint64(len(h.text)), key: uint32(len(key)), login: uint32(len(u.Login)), id: uint32(len(u.ID)), n: uint32(n)})
-	h.text = append(append(append(h.text, key...), u.Login...), u.ID...)
+	size := len(key) + len(u.Login) + len(u.ID)
+	if k := len(h.text) - 1; k < 0 || len(h.text[k])+size > cap(h.text[k]) {
+		h.text = append(h.text, make([]byte, 0, max(heldBlock, size)))
+	}
+	k := len(h.text) - 1
+	h.ents = append(h.ents, heldEntry{off: uint64(k)<<32 | uint64(len(h.text[k])), key: uint32(len(key)), login: uint32(len(u.Login)), id: uint32(len(u.ID)), n: uint32(n)})
+	h.text[k] = append(append(append(h.text[k], key...), u.Login...), u.ID...)
 	if h.pairs != nil {
 		for _, a := range u.Assignments {
 			h.pairs[sitePair{a.Study, a.Site}] = true
@@ -362,11 +371,13 @@ func (h *heldUsers) add(key string, u *mapping.User) {
 	}
 }
 
-func (h *heldUsers) key(e heldEntry) []byte { return h.text[e.off : e.off+uint64(e.key)] }
+func (h *heldUsers) block(e heldEntry) []byte { return h.text[e.off>>32][uint32(e.off):] }
+
+func (h *heldUsers) key(e heldEntry) []byte { return h.block(e)[:e.key] }
 
 func (h *heldUsers) loginID(e heldEntry) ([]byte, []byte) {
-	l := e.off + uint64(e.key)
-	return h.text[l : l+uint64(e.login)], h.text[l+uint64(e.login) : l+uint64(e.login)+uint64(e.id)]
+	b := h.block(e)[e.key:]
+	return b[:e.login], b[e.login : e.login+e.id]
 }
 
 // sort orders the users as comparer.keyed does: by key, login, ID.
@@ -493,7 +504,8 @@ func (s *streamer) summarize(ctx context.Context, side Side) (sideSummary, error
 
 // dirty returns the sorted key hashes whose users the second pass reads, and whether each
 // side has any of them.
-func (s *streamer) dirty(a, b *sideSummary) (keys []uint64, inA, inB bool) {
+// n is how many users of each side have those keys.
+func (s *streamer) dirty(a, b *sideSummary) (keys []uint64, n [2]int, inA, inB bool) {
 	all := s.opts.Align && !alignConsistent(a, b)
 	slices.SortFunc(a.entries, compareEntries)
 	slices.SortFunc(b.entries, compareEntries)
@@ -525,10 +537,12 @@ func (s *streamer) dirty(a, b *sideSummary) (keys []uint64, inA, inB bool) {
 			keys = append(keys, k)
 			inA = inA || ie > i
 			inB = inB || je > j
+			n[0] += ie - i
+			n[1] += je - j
 		}
 		i, j = ie, je
 	}
-	return keys, inA, inB
+	return keys, n, inA, inB
 }
 
 // alignConsistent reports whether alignment names every site reference the two sides
