@@ -314,6 +314,7 @@ func (w *writer) rightsGroup(name, subject string) string {
 		}
 	}
 	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
+	name = strings.Clone(name) // as in orgFor: not the user's text block
 	w.groupIDs[name] = id
 	w.newGroup = append(w.newGroup, &Group{ID: id, Name: name, Type: "Rights"})
 	w.warn.add(CodeGenerated, "pf:GroupDef", subject, "InForm roles are rights groups; a rights group without rights is defined for a role the file has no group for")

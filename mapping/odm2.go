@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -58,6 +59,9 @@ func (w *writer) orgFor(name, subject string) string {
 		return id
 	}
 	id := fmt.Sprintf("ORG.%d", len(w.orgIDs)+1)
+	// A copy: the name may be a substring of a large text block (a chunk of the spill
+	// file WriteODMStream reads its users from), which the map would keep whole.
+	name = strings.Clone(name)
 	w.orgIDs[name] = id
 	w.newOrg = append(w.newOrg, &odm.Organization{OID: id, Name: name, Type: odm.OrganizationOther})
 	w.warn.add(CodeGenerated, "Organization", subject, "ODM 2.0 refers to organizations by OID; an Organization is defined for an organization name")
