@@ -724,30 +724,12 @@ func (clinicalOneTable) roleName(c Canonical, _ Scope) (string, bool) {
 	return clinicalOneRoles[c], true
 }
 
-// templateStudyFrom returns the study the template is written for (see
-// WriteClinicalOneCSV): opts.Study, else found from every user of a first read.
-func templateStudyFrom(open func() (*odm.Reader, error), opts Options) (string, []Warning, error) {
-	if opts.Study != "" {
-		return opts.Study, nil, nil
-	}
-	r, err := open()
-	if err != nil {
-		return "", nil, err
-	}
-	var study string
-	ws, err := fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
-		var err error
-		study, err = clinicalOneStudy(dir, users, opts)
-		return nil, err
-	})
-	return study, ws, err
-}
-
 // WriteClinicalOneCSVFrom writes what WriteClinicalOneCSV writes for the directory
 // FromReader would read from the ODM stream open returns, one user at a time, holding
 // what WriteJSON holds. open returns the stream from its start: it is called once, or
-// twice when opts.Study is empty (the template's study is then found from every user of
-// a first read). It returns the reader's warnings, then the template's.
+// twice when opts.Study is empty and the directory's studies do not settle the template's
+// study (it is then found from every user of a first read; see templateFrom). It returns
+// the reader's warnings, then the template's.
 func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
 	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
 		return writeClinicalOneCSV(w, dir, users, study, opts)
@@ -763,15 +745,38 @@ func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opt
 	})
 }
 
-// templateFrom finds the template's study (templateStudyFrom), then streams the users
-// of a fresh read to write, the common part of the template writers above.
+// templateFrom writes the template with write from the ODM stream open returns: read
+// once when opts.Study is set or the directory names the study without its users (one
+// study, as most exports; see templateStudyKnown), else once to find the study from every
+// user and again to write.
 func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*Directory, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
-	study, ws, err := templateStudyFrom(open, opts)
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	b, err := readStream(r, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	study, known := opts.Study, opts.Study != ""
+	if !known {
+		study, known = b.templateStudyKnown(b.finishPrepare())
+	}
+	if known {
+		return fromBuilder(b, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+			return write(dir, users, study)
+		})
+	}
+	// The users name the study (or several: an error, with this read's warnings).
+	ws, err := fromBuilder(b, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		var err error
+		study, err = clinicalOneStudy(dir, users, opts)
+		return nil, err
+	})
 	if err != nil {
 		return ws, err
 	}
-	r, err := open()
-	if err != nil {
+	if r, err = open(); err != nil {
 		return nil, err
 	}
 	return fromStream(r, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {

@@ -39,6 +39,11 @@ func fromStream(r *odm.Reader, opts Options, write func(dir *Directory, users it
 	if err != nil {
 		return nil, err
 	}
+	return fromBuilder(b, opts, write)
+}
+
+// fromBuilder is fromStream once r is read into the spilling builder b, which it closes.
+func fromBuilder(b *builder, opts Options, write func(dir *Directory, users iter.Seq[*User]) ([]Warning, error)) ([]Warning, error) {
 	defer b.close()
 	b.finishPrepare()
 	run := startSpec(b.dir, opts)

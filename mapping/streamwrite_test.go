@@ -73,6 +73,8 @@ func TestStreamWritersMatch(t *testing.T) {
 		whole  func(*bytes.Buffer, *Directory, Options) ([]Warning, error)
 		stream func(*bytes.Buffer, []byte, Options) ([]Warning, error)
 	}
+	var generated []byte
+	onePass := map[bool]int{} // csv read once, not
 	open := func(data []byte, calls *int) func() (*odm.Reader, error) {
 		return func() (*odm.Reader, error) { *calls++; return reader(data), nil }
 	}
@@ -86,9 +88,12 @@ func TestStreamWritersMatch(t *testing.T) {
 			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) {
 				calls := 0
 				ws, err := WriteClinicalOneCSVFrom(w, open(data, &calls), o)
-				if want := 1 + btoi(o.Study == ""); err == nil && calls != want {
-					t.Errorf("the stream was opened %d times, want %d", calls, want)
+				// Read once with --study or when the studies settle it (the generated
+				// export has one), at most twice otherwise.
+				if err == nil && (calls > 2 || calls != 1 && (o.Study != "" || bytes.Equal(data, generated))) {
+					t.Errorf("the stream was opened %d times", calls)
 				}
+				onePass[calls == 1]++
 				return ws, err
 			}},
 		{"xlsx", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) {
@@ -104,7 +109,9 @@ func TestStreamWritersMatch(t *testing.T) {
 			}},
 	}
 	compared := map[string]int{}
-	for name, data := range streamInputs(t) {
+	inputs := streamInputs(t)
+	generated = inputs["generated"]
+	for name, data := range inputs {
 		for _, study := range []string{"", "GEN-STUDY"} {
 			opts := Options{Study: study, Now: now}
 			d, readWarn, err := FromReader(reader(data), opts)
@@ -143,6 +150,9 @@ func TestStreamWritersMatch(t *testing.T) {
 				}
 			}
 		}
+	}
+	if onePass[true] < 4 {
+		t.Errorf("csv read the input once for %d inputs only", onePass[true])
 	}
 	for _, wr := range writers {
 		if compared[wr.name] < 4 {

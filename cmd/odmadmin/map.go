@@ -81,8 +81,9 @@ Memory:
   what is held is a small index per user (some 14 bytes) and the sites, studies and
   groups, and a person listed in several AdminData (OpenClinica's study and site
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (its login
-  lookup table is read whole). csv and xlsx without --study read the input twice (the
-  first time to find the study); xlsx also keeps its sheet (up to 16 MB in memory, then
+  lookup table is read whole). csv and xlsx without --study read the input once when
+  its studies name the template's study (one study, as in most exports), else twice (the
+  first time to find the study from the users); xlsx also keeps its sheet (up to 16 MB in memory, then
   in a temporary file) until the workbook is written at the end. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
@@ -646,7 +647,8 @@ func reuseRecords(to string) bool { return to == "json" || to == "csv" }
 // streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
 // for target) from the ODM stream r (its header read) of src: each user is written as it
 // is built, so that memory does not grow with the users (see mapping.WriteJSON). The CSV
-// and XLSX template without --study read the input twice (once to find the study).
+// and XLSX template without --study may read the input twice (once to find the study;
+// see mapping.WriteClinicalOneCSVFrom).
 func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, target mapping.Profile) func(io.Writer) ([]mapping.Warning, error) {
 	last := r
 	open := func() (*odm.Reader, error) {
