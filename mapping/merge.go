@@ -47,67 +47,12 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 		return list[0], nil
 	}
 	m := merger{w: &warner{}, files: files, origin: map[any]int{}}
-	out := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
-	if src := list[0].Source; src != nil {
-		out.Source = &FileSource{Vendor: src.Vendor, Version: src.Version, Attrs: src.Attrs}
-	}
-	studies := map[string]*Study{}
-	sites := map[string]*Site{}
-	groups := map[string]*Group{}
+	h := newMergeHeads(&m)
+	out := h.out
 	byID := map[string]*User{}
 	byLogin := map[string]*User{}
 	for fi, d := range list {
-		m.file = fi
-		for _, s := range d.Studies {
-			if s == nil {
-				continue
-			}
-			if p, ok := studies[s.ID]; ok {
-				m.first, m.at = m.origin[p], at{}
-				m.fill("Study/Name", "Study "+s.ID, &p.Name, s.Name)
-				m.fill("Study/Protocol", "Study "+s.ID, &p.Protocol, s.Protocol)
-				m.fill("Study/Parent", "Study "+s.ID, &p.Parent, s.Parent)
-				m.fill("Study/environment", "Study "+s.ID, (*string)(&p.Environment), string(s.Environment))
-				continue
-			}
-			c := *s
-			m.origin[&c] = fi
-			studies[s.ID] = &c
-			out.Studies = append(out.Studies, &c)
-		}
-		for _, s := range d.Sites {
-			if s == nil {
-				continue
-			}
-			if p, ok := sites[s.ID]; ok {
-				m.first, m.at = m.origin[p], recordAt(s.Source)
-				m.mergeSite(p, s)
-				continue
-			}
-			c := *s
-			c.Source = cloneSource(s.Source)
-			m.origin[&c] = fi
-			sites[s.ID] = &c
-			out.Sites = append(out.Sites, &c)
-		}
-		for _, g := range d.Groups {
-			if g == nil {
-				continue
-			}
-			if p, ok := groups[g.ID]; ok {
-				m.first, m.at = m.origin[p], recordAt(g.Source)
-				m.fill("Group/Name", "Group "+g.ID, &p.Name, g.Name)
-				p.Rights = union(p.Rights, g.Rights)
-				continue
-			}
-			c := *g
-			c.Source = cloneSource(g.Source)
-			m.origin[&c] = fi
-			groups[g.ID] = &c
-			out.Groups = append(out.Groups, &c)
-		}
-		out.Organizations = append(out.Organizations, d.Organizations...)
-		out.Signatures = append(out.Signatures, d.Signatures...)
+		h.add(fi, d)
 		for _, u := range d.Users {
 			if u == nil {
 				continue
@@ -145,6 +90,82 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 		}
 	}
 	return out, m.w.result()
+}
+
+// mergeHeads merges everything of the directories but their users, as Merge does,
+// into out (whose Users are the caller's).
+type mergeHeads struct {
+	m       *merger
+	out     *Directory
+	studies map[string]*Study
+	sites   map[string]*Site
+	groups  map[string]*Group
+}
+
+func newMergeHeads(m *merger) *mergeHeads {
+	return &mergeHeads{m: m, out: &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}},
+		studies: map[string]*Study{}, sites: map[string]*Site{}, groups: map[string]*Group{}}
+}
+
+// add merges the studies, sites, groups, organizations and signatures of d, the
+// directory of file fi (the first one's Source names the merged directory's vendor), and
+// makes fi the file whose values are merged next (m.file).
+func (h *mergeHeads) add(fi int, d *Directory) {
+	m, out := h.m, h.out
+	m.file = fi
+	if src := d.Source; fi == 0 && src != nil {
+		out.Source = &FileSource{Vendor: src.Vendor, Version: src.Version, Attrs: src.Attrs}
+	}
+	for _, s := range d.Studies {
+		if s == nil {
+			continue
+		}
+		if p, ok := h.studies[s.ID]; ok {
+			m.first, m.at = m.origin[p], at{}
+			m.fill("Study/Name", "Study "+s.ID, &p.Name, s.Name)
+			m.fill("Study/Protocol", "Study "+s.ID, &p.Protocol, s.Protocol)
+			m.fill("Study/Parent", "Study "+s.ID, &p.Parent, s.Parent)
+			m.fill("Study/environment", "Study "+s.ID, (*string)(&p.Environment), string(s.Environment))
+			continue
+		}
+		c := *s
+		m.origin[&c] = fi
+		h.studies[s.ID] = &c
+		out.Studies = append(out.Studies, &c)
+	}
+	for _, s := range d.Sites {
+		if s == nil {
+			continue
+		}
+		if p, ok := h.sites[s.ID]; ok {
+			m.first, m.at = m.origin[p], recordAt(s.Source)
+			m.mergeSite(p, s)
+			continue
+		}
+		c := *s
+		c.Source = cloneSource(s.Source)
+		m.origin[&c] = fi
+		h.sites[s.ID] = &c
+		out.Sites = append(out.Sites, &c)
+	}
+	for _, g := range d.Groups {
+		if g == nil {
+			continue
+		}
+		if p, ok := h.groups[g.ID]; ok {
+			m.first, m.at = m.origin[p], recordAt(g.Source)
+			m.fill("Group/Name", "Group "+g.ID, &p.Name, g.Name)
+			p.Rights = union(p.Rights, g.Rights)
+			continue
+		}
+		c := *g
+		c.Source = cloneSource(g.Source)
+		m.origin[&c] = fi
+		h.groups[g.ID] = &c
+		out.Groups = append(out.Groups, &c)
+	}
+	out.Organizations = append(out.Organizations, d.Organizations...)
+	out.Signatures = append(out.Signatures, d.Signatures...)
 }
 
 // merger is the state of one Merge: the warnings, the files' names, and, for the value

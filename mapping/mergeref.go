@@ -1,5 +1,7 @@
 package mapping
 
+import "slices"
+
 // Each file of a several-file export is read alone, so a reference into another of its
 // files (a Rave Users.odm's LocationRef to a site of Sites.odm, an InForm page's GroupRef to
 // a group another page defines) is reported as dangling by the file's reader. Once the
@@ -17,6 +19,22 @@ func ResolvedAcross(names []string, dirs []*Directory, merged *Directory, ws []W
 	if len(dirs) < 2 || merged == nil {
 		return ws
 	}
+	refs := make([]*fileRefs, len(dirs))
+	for i, d := range dirs {
+		if d == nil {
+			continue
+		}
+		refs[i] = newFileRefs(d)
+		for _, u := range d.Users {
+			refs[i].user(u)
+		}
+	}
+	return resolvedAcross(names, refs, merged, ws)
+}
+
+// resolvedAcross is ResolvedAcross with the references of each file counted (refs[i] is
+// the file names[i]'s, nil for none).
+func resolvedAcross(names []string, refs []*fileRefs, merged *Directory, ws []Warning) []Warning {
 	sites := map[string]bool{}
 	for _, s := range merged.Sites {
 		sites[s.ID] = true
@@ -32,13 +50,17 @@ func ResolvedAcross(names []string, dirs []*Directory, merged *Directory, ws []W
 			continue
 		}
 		i := indexOf(names, w.File)
-		if i < 0 || i >= len(dirs) || dirs[i] == nil {
+		if i < 0 || i >= len(refs) || refs[i] == nil {
 			out = append(out, w)
 			continue
 		}
-		total, left, first := danglingIn(dirs[i], w.Field, sites, groups)
+		r, defined := &refs[i].sites, sites
+		if w.Field == groupRefField {
+			r, defined = &refs[i].groups, groups
+		}
+		left, first := r.undefined(defined)
 		switch {
-		case total != w.Count: // counted otherwise than the reader did: keep its word
+		case r.total != w.Count: // counted otherwise than the reader did: keep its word
 			out = append(out, w)
 		case left == 0:
 			// every reference is defined in another of the files
@@ -63,47 +85,84 @@ func indexOf(names []string, name string) int {
 	return -1
 }
 
-// danglingIn counts the references of d's users (site references for locationRefField,
-// group references for groupRefField, each (user, id) pair once per user as the reader
-// warns) that d itself does not define, how many of them the merged definitions
-// (sites, groups) do not define either, and the subject of the first of those.
-func danglingIn(d *Directory, field string, sites, groups map[string]bool) (total, left int, first string) {
-	own := map[string]bool{}
-	if field == locationRefField {
-		for _, s := range d.Sites {
-			own[s.ID] = true
+// fileRefs counts the references of one file's users, user by user, to sites (as for
+// locationRefField) and groups (groupRefField) the file itself does not define: each
+// (user, id) pair once per user, as the reader warns. What it holds grows with the
+// distinct ids, not with the users.
+type fileRefs struct {
+	sites, groups refCount
+	n             int // the users counted
+}
+
+// refCount is the references of one kind: total pairs, and for each id its pairs and
+// the first user naming it.
+type refCount struct {
+	own   map[string]bool
+	uses  map[string]*refUse
+	total int
+	seen  []string // the current user's ids
+}
+
+type refUse struct {
+	n, first int // pairs, ordinal of the first user
+	subject  string
+}
+
+func newFileRefs(d *Directory) *fileRefs {
+	r := &fileRefs{sites: refCount{own: map[string]bool{}}, groups: refCount{own: map[string]bool{}}}
+	for _, s := range d.Sites {
+		r.sites.own[s.ID] = true
+	}
+	for _, g := range d.Groups {
+		r.groups.own[g.ID] = true
+	}
+	return r
+}
+
+// user counts the references of the file's next user.
+func (r *fileRefs) user(u *User) {
+	if u == nil {
+		return
+	}
+	r.sites.seen, r.groups.seen = r.sites.seen[:0], r.groups.seen[:0]
+	for _, a := range u.Assignments {
+		r.sites.add(a.Site, r.n, u)
+	}
+	for _, g := range u.Groups {
+		r.groups.add(g.ID, r.n, u)
+	}
+	r.n++
+}
+
+func (c *refCount) add(id string, n int, u *User) {
+	if id == "" || c.own[id] || slices.Contains(c.seen, id) {
+		return
+	}
+	c.seen = append(c.seen, id)
+	c.total++
+	x := c.uses[id]
+	if x == nil {
+		if c.uses == nil {
+			c.uses = map[string]*refUse{}
 		}
-	} else {
-		for _, g := range d.Groups {
-			own[g.ID] = true
+		x = &refUse{first: n, subject: "User " + u.ID}
+		c.uses[id] = x
+	}
+	x.n++
+}
+
+// undefined returns how many of the references name no id of defined (the merged
+// directory's), and the subject of the first user with one.
+func (c *refCount) undefined(defined map[string]bool) (left int, first string) {
+	at := -1
+	for id, x := range c.uses {
+		if defined[id] {
+			continue
+		}
+		left += x.n
+		if at < 0 || x.first < at {
+			at, first = x.first, x.subject
 		}
 	}
-	for _, u := range d.Users {
-		var ids []string
-		if field == locationRefField {
-			for _, a := range u.Assignments {
-				ids = append(ids, a.Site)
-			}
-		} else {
-			for _, g := range u.Groups {
-				ids = append(ids, g.ID)
-			}
-		}
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if id == "" || own[id] || seen[id] {
-				continue
-			}
-			seen[id] = true
-			total++
-			if (field == locationRefField && sites[id]) || (field == groupRefField && groups[id]) {
-				continue
-			}
-			if left == 0 {
-				first = "User " + u.ID
-			}
-			left++
-		}
-	}
-	return total, left, first
+	return left, first
 }

@@ -24,13 +24,35 @@ func readODMDirectory(br io.Reader, name string, opts mapping.Options) (*mapping
 // readODMDirectoryKeep is readODMDirectory keeping only the users keep returns (all when
 // keep is nil; see mapping.ReadEach).
 func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
+	var d *mapping.Directory
+	ws, err := readODMWith(br, name, opts, func(rd *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
+		var ws []mapping.Warning
+		var err error
+		if keep != nil {
+			d, ws, err = mapping.ReadEach(rd, opts, keep)
+		} else {
+			d, ws, err = mapping.FromReader(rd, opts)
+		}
+		return ws, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, ws, nil
+}
+
+// readODMWith reads the ODM XML br (an OpenClinica file first for its Study elements, see
+// readODMDirectory) with read, given the reader with its header read and opts (with the
+// Study elements), and returns the reader's warnings and then read's, each with the
+// input's name.
+func readODMWith(br io.Reader, name string, opts mapping.Options, read func(*odm.Reader, mapping.Options) ([]mapping.Warning, error)) ([]mapping.Warning, error) {
 	// Keep what the header read takes, so that an OpenClinica file can be read again from
 	// the start even from stdin.
 	start := &headCapture{}
 	rd := odm.NewReader(io.TeeReader(br, start), odm.ReadOptions{Name: name})
 	h, err := rd.Header()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	prof := opts.Profile
 	if prof == "" {
@@ -39,31 +61,25 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 	if prof == mapping.ProfileOpenClinica {
 		f, err := tempCopy(io.MultiReader(&start.buf, br))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		defer f.close()
 		if opts.Studies, err = mapping.StudyElements(f.open, odm.ReadOptions{Name: name}); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		r, err := f.open()
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		rd = odm.NewReader(r, odm.ReadOptions{Name: name})
 		if _, err := rd.Header(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	start.done()
-	var d *mapping.Directory
-	var mws []mapping.Warning
-	if keep != nil {
-		d, mws, err = mapping.ReadEach(rd, opts, keep)
-	} else {
-		d, mws, err = mapping.FromReader(rd, opts)
-	}
+	mws, err := read(rd, opts)
 	if err != nil {
-		return nil, nil, wrapName(name, err)
+		return nil, wrapName(name, err)
 	}
 	rws := rd.Warnings()
 	ws := make([]mapping.Warning, 0, len(rws)+len(mws))
@@ -76,7 +92,7 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 		}
 		ws = append(ws, w)
 	}
-	return d, ws, nil
+	return ws, nil
 }
 
 // tempFile is a copy of an input in a temporary file, read from its start by open. The

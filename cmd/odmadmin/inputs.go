@@ -96,6 +96,62 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 	return d, append(warnings, ws...), nil
 }
 
+// readMerged reads each path as a user directory into one merge (mapping.MergeStream),
+// as readDirectories reads and merges them: ODM XML streamed, user by user, so that the
+// merged users go to a temporary file and several large files of one export are read in
+// the memory of one; other inputs read whole. It returns the readers' warnings (brought
+// in line with the merge, mapping.ResolvedAcross), then the merge's. The caller closes
+// the merge.
+func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*mapping.MergeStream, []mapping.Warning, error) {
+	stdin := 0
+	for _, p := range paths {
+		if p == "" || p == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return nil, nil, errors.New("stdin (-) can be read once only")
+	}
+	ms, err := mapping.NewMergeStream()
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []mapping.Warning
+	for _, p := range paths {
+		in, err := openAny(e, p, o)
+		if err != nil {
+			ms.Close()
+			return nil, nil, err
+		}
+		ws, err := mergeInput(ms, in, opts)
+		in.Close()
+		if err != nil {
+			ms.Close()
+			return nil, nil, err
+		}
+		warnings = append(warnings, ws...)
+	}
+	return ms, append(ms.Resolved(warnings), ms.Warnings()...), nil
+}
+
+// mergeInput adds the directory in holds to ms (see readDirectoryFrom), streamed when it
+// is ODM XML, and returns the warnings of reading it.
+func mergeInput(ms *mapping.MergeStream, in *inp.Input, opts mapping.Options) ([]mapping.Warning, error) {
+	if in.Kind == inp.ODM && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
+		return readODMWith(in.Raw(), in.Name, opts, func(r *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
+			return ms.AddODM(in.Name, r, opts)
+		})
+	}
+	d, ws, err := readDirectoryFrom(in, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ms.Add(in.Name, d); err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return ws, nil
+}
+
 // readDirectoryFrom reads a user directory from any input that holds one (see
 // mapping.ReadAny): ODM XML or ODM JSON, the directory JSON of "map --to json", or a table
 // (CSV or .xlsx) that is the Clinical One template, an OpenClinica 4 user table or a user

@@ -61,6 +61,10 @@ type env struct {
 	// wholeODM makes map decode OpenClinica input whole, as it did before it streamed
 	// it: only tests set it, to compare the two.
 	wholeODM bool
+	// wholeMerge makes map read several inputs whole and merge them in memory
+	// (readDirectories), as it did before it merged them streaming (readMerged): only
+	// tests set it, to compare the two.
+	wholeMerge bool
 }
 
 // context returns the command's context, never nil.

@@ -93,8 +93,10 @@ Memory:
   with several AdminData, as OpenClinica's site studies, some 4 more for each AdminData a
   user goes into and read again for each). The sites are held packed (some 400 bytes
   each). --spec is applied to each user as it is built. Held whole, growing with the
-  users: --base FILE of another flavour than the input, several IN files, and CSV, .xlsx
-  and JSON input, except --to json without --spec from one Clinical One template or map
+  users: --base FILE of another flavour than the input or of several IN files, and CSV,
+  .xlsx and JSON input (several IN files are merged one user at a time: each ODM file is
+  read as one alone, and the merged users go to a temporary file, some 30 bytes a user
+  in memory, with the sites, studies and groups of all files), except --to json without --spec from one Clinical One template or map
   --to json file, whose users go to a temporary file as compact records (8 bytes a user
   in memory) and are written one at a time. OpenClinica ODM is read once more first, up to its first AdminData, for its
   Study elements (the site studies). Stdin is copied to a temporary file first, so that
@@ -200,20 +202,47 @@ func runMap(e *env, args []string) int {
 			return fail(e, "map", err)
 		}
 	} else {
-		// Several files are one directory; there is no one source to patch.
-		d, ws, err := readDirectories(e, pos, inOpts, opts)
-		if err != nil {
-			return fail(e, "map", err)
+		// Several files are one directory; there is no one source to patch. Their users
+		// are merged into a temporary file, from which the table and JSON outputs and the
+		// spec template are written one user at a time; odm and odm2 take them whole.
+		if e.wholeMerge {
+			d, ws, err := readDirectories(e, pos, inOpts, opts)
+			if err != nil {
+				return fail(e, "map", err)
+			}
+			src = &mapSource{dir: d, warnings: ws, name: strings.Join(pos, "+")}
+		} else {
+			ms, ws, err := readMerged(e, pos, inOpts, opts)
+			if err != nil {
+				return fail(e, "map", err)
+			}
+			src = &mapSource{warnings: ws, name: strings.Join(pos, "+"), cleanup: func() { ms.Close() }}
+			if *to != "odm" && *to != "odm2" {
+				src.merged = ms
+			} else if src.dir, err = ms.Whole(); err != nil {
+				src.close()
+				return fail(e, "map", err)
+			}
 		}
-		src = &mapSource{dir: d, warnings: ws, name: strings.Join(pos, "+")}
 	}
 	defer src.close()
 	dir, warnings := src.dir, append(src.warnings, lookupWarn...)
 	target := specTarget(*to, outProf, src.profile)
-	if spec != nil && !*specTemplate && src.stream == nil && src.odm == nil {
+	if spec != nil && !*specTemplate && src.merged != nil {
+		opts.Spec = &mapping.SpecUse{Spec: spec, Target: target, Lookup: lookup}
+	} else if spec != nil && !*specTemplate && src.stream == nil && src.odm == nil {
 		warnings = append(warnings, spec.Apply(dir, target, lookup)...)
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
+		if src.merged != nil {
+			to := *to
+			if *specTemplate {
+				to = "spec-template"
+			}
+			ws, err := src.merged.Write(w, to, opts, target, time.Now())
+			warnings = append(warnings, ws...)
+			return err
+		}
 		if *specTemplate && src.stream == nil {
 			// What the input's reading warned about is reported as for any output: a
 			// starter spec is no reason to hide a quirk of the file it was made from.
@@ -277,6 +306,9 @@ type mapSource struct {
 	// stream, when set, writes the output while reading the input (dir is nil): see
 	// mapping.WriteJSON and mapping.WriteClinicalOneCSVFrom.
 	stream func(io.Writer) ([]mapping.Warning, error)
+	// merged, when set, holds the directory of several inputs (dir is nil), written by
+	// its Write.
+	merged *mapping.MergeStream
 	// odm, for --to odm and odm2 (dir is nil), is the ODM input with its header read,
 	// read by writeMapODMStream with readOpts.
 	odm      *odm.Reader

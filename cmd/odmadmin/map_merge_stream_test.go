@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+)
+
+// splitUsers splits an export with one AdminData into parts, each with the export's
+// header and a share of its users; tail says which parts get what follows the users
+// (sites, groups, closing tags): all of them (a paged download), or the last one only
+// (the users of the first parts then name sites only the last defines).
+func splitUsers(t *testing.T, data []byte, parts int, tailInAll bool) [][]byte {
+	t.Helper()
+	s := string(data)
+	i := strings.Index(s, "    <User ")
+	j := strings.LastIndex(s, "</User>\n") + len("</User>\n")
+	if i < 0 || j < i {
+		t.Fatal("no users in the export")
+	}
+	head, tail := s[:i], s[j:]
+	var users []string
+	for rest := s[i:j]; rest != ""; {
+		k := strings.Index(rest, "</User>\n") + len("</User>\n")
+		users = append(users, rest[:k])
+		rest = rest[k:]
+	}
+	end := strings.Index(tail, "  </AdminData>")
+	out := make([][]byte, parts)
+	for p := range parts {
+		var b strings.Builder
+		b.WriteString(head)
+		for _, u := range users[p*len(users)/parts : (p+1)*len(users)/parts] {
+			b.WriteString(u)
+		}
+		if tailInAll || p == parts-1 {
+			b.WriteString(tail)
+		} else {
+			b.WriteString(tail[end:])
+		}
+		out[p] = []byte(b.String())
+	}
+	return out
+}
+
+// TestMapMergeStreamsAsWhole: map merges several inputs streaming (readMerged: the users
+// in a temporary file) and writes, warns and exits as the whole read and merge it
+// replaced (env.wholeMerge, readDirectories and mapping.MergeNamed) does, for every --to,
+// from files and with one of them on stdin: over pairs of the fixtures (people and sites
+// the files share, conflicts, references into another file, tables with ODM), three
+// files, and a generated export split into parts with and without the sites in each.
+func TestMapMergeStreamsAsWhole(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var g bytes.Buffer
+	if err := gen.InForm(&g, 900); err != nil {
+		t.Fatal(err)
+	}
+	var paged, cut []string
+	for i, p := range splitUsers(t, g.Bytes(), 3, true) {
+		paged = append(paged, write("paged"+string(rune('1'+i))+".xml", p))
+	}
+	for i, p := range splitUsers(t, g.Bytes(), 2, false) {
+		cut = append(cut, write("cut"+string(rune('1'+i))+".xml", p))
+	}
+	diffDir := filepath.Join("testdata", "diff")
+	// ODM JSON is decoded whole, its records kept: a conflict in it has its place.
+	code, odmJSON, errs := runCmd(nil, "convert", "--to", "json", filepath.Join(diffDir, "reordered.xml"))
+	if code != 0 {
+		t.Fatalf("convert: %d %s", code, errs)
+	}
+	reorderedJSON := write("reordered.json", []byte(odmJSON))
+	migration := filepath.Join("testdata", "migration")
+	inputs := [][]string{
+		{filepath.Join(migration, "rave-users.odm"), filepath.Join(migration, "rave-sites.odm")},
+		{filepath.Join(migration, "rave-sites.odm"), filepath.Join(migration, "rave-users.odm")},
+		{filepath.Join(diffDir, "inform.xml"), filepath.Join(diffDir, "reordered.xml")},
+		{filepath.Join("testdata", "map", "inform.xml"), filepath.Join(diffDir, "reordered.xml")},
+		{filepath.Join(diffDir, "inform.xml"), filepath.Join(diffDir, "audit-partial.csv")},
+		{filepath.Join(diffDir, "inform.xml"), reorderedJSON},
+		{filepath.Join("testdata", "map", "users.csv"), filepath.Join("testdata", "map", "inform.xml")},
+		{filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml"), filepath.Join("..", "..", "testdata", "inform", "htn-demo.xml")},
+		{filepath.Join(diffDir, "inform.xml"), filepath.Join(diffDir, "rave.xml"), filepath.Join(diffDir, "reordered.xml")},
+		{filepath.Join(migration, "oc4-study-users.csv"), filepath.Join(migration, "rave-users.odm")},
+		paged,
+		cut,
+	}
+	spec := exampleFile("spec.csv")
+	argSets := [][]string{
+		{"--to", "json"},
+		{"--to", "csv"},
+		{"--to", "csv", "--study", "GEN-STUDY"},
+		{"--to", "xlsx", "--study", "GEN-STUDY"},
+		{"--to", "oc4users"},
+		{"--to", "odm"},
+		{"--to", "odm2"},
+		{"--spec-template"},
+		{"--spec", spec, "--to", "json"},
+		{"--spec", spec, "--to", "csv"},
+		{"--strict", "--max", "0", "--to", "json"},
+	}
+	// A new document's creation time is the time of the run; a template without an end
+	// date starts today, which may change between two runs at midnight.
+	created := regexp.MustCompile(`CreationDateTime="[^"]*"`)
+	run := func(whole bool, stdin []byte, args []string) (int, string, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, wholeMerge: whole}
+		code := run(e, args)
+		return code, created.ReplaceAllString(out.String(), ""), errb.String()
+	}
+	compared, failed, conflicts := 0, 0, 0
+	for _, files := range inputs {
+		first, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range argSets {
+			for _, stdin := range []bool{false, true} {
+				full := append([]string{"map"}, args...)
+				var feed []byte
+				if stdin {
+					feed = first
+					full = append(append(full, "-"), files[1:]...)
+				} else {
+					full = append(full, files...)
+				}
+				wc, wout, werr := run(true, feed, full)
+				sc, sout, serr := run(false, feed, full)
+				if wc != sc || wout != sout || werr != serr {
+					t.Errorf("%v %v (stdin %v): streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v",
+						files, args, stdin, sc, wc, serr, werr, wout == sout)
+					continue
+				}
+				compared++
+				if wc == 2 {
+					failed++
+				}
+				if strings.Contains(werr, "merge-conflict") {
+					conflicts++
+				}
+			}
+		}
+	}
+	if compared < 200 || failed > compared/2 || conflicts < 10 {
+		t.Fatalf("%d runs compared, %d failed, %d with merge conflicts: the inputs were not merged", compared, failed, conflicts)
+	}
+}

@@ -1,0 +1,382 @@
+package mapping
+
+import (
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// MergeStream is [MergeNamed] for files added one at a time, holding the merged users in
+// a temporary file rather than in memory: what stays in memory per user is some 30 bytes
+// of index (where its encoding is, its OID and login by hash), plus the studies, sites and
+// groups, and the users a later file merges into (until the end). An ODM file is read into
+// it as WriteJSON reads one (AddODM), so that several large files of one export are
+// mapped in the memory one of them takes. The merged directory, its users and warnings
+// are MergeNamed's for the directories the files hold, in its order.
+type MergeStream struct {
+	m     merger
+	heads *mergeHeads
+	users mergeStore
+	// byID finds a user by its own OID (checked against its encoding); alias by another
+	// OID that a record matched by login had. byLogin finds one by folded login.
+	byID    *idIndex
+	alias   map[string]int32
+	byLogin *idIndex
+	// fileFirst[i] is the first user file i added (users are added file by file).
+	fileFirst []int32
+	refs      []*fileRefs
+}
+
+// NewMergeStream starts a merge. Close removes its temporary files.
+func NewMergeStream() (*MergeStream, error) {
+	s := &MergeStream{m: merger{w: &warner{}, origin: map[any]int{}}, byID: newIDIndex(), byLogin: newIDIndex()}
+	s.heads = newMergeHeads(&s.m)
+	var err error
+	if s.users.base, err = newSpill(); err != nil {
+		return nil, err
+	}
+	if s.users.later, err = newSpill(); err != nil {
+		s.users.base.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close removes the temporary files and returns the first I/O error met on them.
+func (s *MergeStream) Close() error {
+	err := s.users.base.close()
+	if e := s.users.later.close(); err == nil {
+		err = e
+	}
+	return err
+}
+
+// Add merges the directory d read from the file name.
+func (s *MergeStream) Add(name string, d *Directory) (err error) {
+	if d == nil {
+		return nil
+	}
+	defer catchSpill(&err)
+	fi := s.begin(name, d)
+	for _, u := range d.Users {
+		if err := s.user(fi, u); err != nil {
+			return err
+		}
+	}
+	return s.users.err()
+}
+
+// AddODM reads r as [FromReader] does and merges the directory it holds, read from the
+// file name, one user at a time: the file's users are held as WriteJSON holds them while
+// it is read. It returns FromReader's warnings.
+func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []Warning, err error) {
+	b, err := readStream(r, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	defer catchSpill(&err)
+	b.finishPrepare()
+	fi := s.begin(name, b.dir)
+	if err := b.finishEach(func(_ int, u *User) error { return s.user(fi, u) }); err != nil {
+		return nil, err
+	}
+	if err := b.close(); err != nil {
+		return nil, err
+	}
+	return b.w.result(), s.users.err()
+}
+
+// begin merges everything of d, file name's directory, but its users, and returns the
+// file's index.
+func (s *MergeStream) begin(name string, d *Directory) int {
+	fi := len(s.m.files)
+	s.m.files = append(s.m.files, name)
+	s.fileFirst = append(s.fileFirst, s.users.n)
+	s.heads.add(fi, d)
+	s.refs = append(s.refs, newFileRefs(d))
+	return fi
+}
+
+// user merges u, the next user of file fi, as MergeNamed does: into the person of an
+// earlier user with its OID, else its login, else as a new user.
+func (s *MergeStream) user(fi int, u *User) error {
+	if u == nil {
+		return nil
+	}
+	s.refs[fi].user(u)
+	p := int32(-1)
+	if u.ID != "" {
+		p = s.findID(u.ID)
+	}
+	if p < 0 && u.Login != "" {
+		p = s.findLogin(strings.ToLower(u.Login))
+	}
+	var pu *User
+	if p < 0 {
+		c := *u
+		c.Source = cloneSource(u.Source)
+		var err error
+		if p, err = s.users.add(&c); err != nil {
+			return err
+		}
+		pu = &c
+	} else {
+		pu = s.users.user(p)
+		s.m.first, s.m.at = s.origin(p), recordAt(u.Source)
+		s.m.mergeUser(pu, u)
+		if err := s.users.set(p, pu); err != nil {
+			return err
+		}
+	}
+	if pu.ID != "" && s.findID(pu.ID) < 0 {
+		s.byID.add(pu.ID, p)
+	}
+	if u.ID != "" && s.findID(u.ID) < 0 {
+		if s.alias == nil {
+			s.alias = map[string]int32{}
+		}
+		s.alias[u.ID] = p
+	}
+	if pu.Login != "" {
+		if k := strings.ToLower(pu.Login); s.findLogin(k) < 0 {
+			s.byLogin.add(k, p)
+		}
+	}
+	return nil
+}
+
+func (s *MergeStream) findID(id string) int32 {
+	if i, ok := s.alias[id]; ok {
+		return i
+	}
+	if i, ok := s.byID.find(id, func(j int32) bool { return userID(s.users.record(j)) == id }); ok {
+		return i
+	}
+	return -1
+}
+
+func (s *MergeStream) findLogin(folded string) int32 {
+	if i, ok := s.byLogin.find(folded, func(j int32) bool {
+		_, login := userKeys(s.users.record(j))
+		return strings.ToLower(login) == folded
+	}); ok {
+		return i
+	}
+	return -1
+}
+
+// origin is the file user i was first read from.
+func (s *MergeStream) origin(i int32) int {
+	k, found := slices.BinarySearch(s.fileFirst, i+1)
+	_ = found
+	return k - 1
+}
+
+// Resolved returns ws, the warnings of reading the files added, as ResolvedAcross gives
+// them for the merged directory (the files' names as added).
+func (s *MergeStream) Resolved(ws []Warning) []Warning {
+	if len(s.refs) < 2 {
+		return ws
+	}
+	return resolvedAcross(s.m.files, s.refs, s.heads.out, ws)
+}
+
+// Warnings returns the merge's warnings so far (MergeNamed's).
+func (s *MergeStream) Warnings() []Warning { return s.m.w.result() }
+
+// Directory returns the merged directory but its users (Users is empty): see Users.
+func (s *MergeStream) Directory() *Directory { return s.heads.out }
+
+// Users hands on the merged users, in MergeNamed's order, each built anew from its
+// encoding (so they may be changed, and the sequence run again). An I/O error of the
+// temporary file ends the sequence and is returned by Err.
+func (s *MergeStream) Users() iter.Seq[*User] {
+	return func(yield func(*User) bool) {
+		defer func() {
+			var err error
+			catchSpill(&err)
+			if err != nil && s.users.ioErr == nil {
+				s.users.ioErr = err
+			}
+		}()
+		for i := range s.users.n {
+			if !yield(s.users.user(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the first I/O error of the temporary files.
+func (s *MergeStream) Err() error { return s.users.err() }
+
+// Whole returns the merged directory with its users in memory, as MergeNamed returns it.
+func (s *MergeStream) Whole() (*Directory, error) {
+	d := s.heads.out
+	d.Users = make([]*User, 0, s.users.n)
+	for u := range s.Users() {
+		d.Users = append(d.Users, u)
+	}
+	return d, s.Err()
+}
+
+// mergeStore holds the merged users' encodings (usercodec.go): the first of each in
+// chunks of the base file, in order (as spilledUsers), a later one (a user merged into)
+// alone in the later file.
+type mergeStore struct {
+	base, later *spill
+	cur         []byte
+	offs        [][]uint16 // user i's offset in its chunk: offs[i/infoChunk][i%infoChunk]
+	first       []int32    // the first user of each chunk
+	chunks      int32
+	n           int32
+	over        map[int32]int // user -> its latest encoding's chunk in later
+	enc         []byte
+	ioErr       error
+}
+
+func (s *mergeStore) err() error {
+	if s.ioErr != nil {
+		return s.ioErr
+	}
+	if s.base.err != nil {
+		return s.base.err
+	}
+	return s.later.err
+}
+
+// add appends a new user and returns its index.
+func (s *mergeStore) add(u *User) (int32, error) {
+	var err error
+	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+		return -1, err
+	}
+	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
+		s.base.put(string(s.cur))
+		s.chunks++
+		s.cur = s.cur[:0]
+	}
+	if len(s.cur) == 0 {
+		s.first = append(s.first, s.n)
+	}
+	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
+		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
+	}
+	last := &s.offs[len(s.offs)-1]
+	*last = append(*last, uint16(len(s.cur)))
+	s.cur = append(s.cur, s.enc...)
+	i := s.n
+	s.n++
+	return i, s.base.err
+}
+
+// set replaces user i's encoding.
+func (s *mergeStore) set(i int32, u *User) error {
+	var err error
+	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+		return err
+	}
+	if s.over == nil {
+		s.over = map[int32]int{}
+	}
+	s.over[i] = s.later.put(string(s.enc))
+	return s.later.err
+}
+
+// record returns user i's latest encoding (and what follows it in its chunk). An I/O
+// error panics with a spillFailure.
+func (s *mergeStore) record(i int32) string {
+	if k, ok := s.over[i]; ok {
+		return s.later.get(k)
+	}
+	off := int(s.offs[i/infoChunk][i%infoChunk])
+	k, found := slices.BinarySearch(s.first, i)
+	if !found {
+		k--
+	}
+	if k == int(s.chunks) {
+		return string(s.cur[off:])
+	}
+	return s.base.get(k)[off:]
+}
+
+func (s *mergeStore) user(i int32) *User { return decodeUser(s.record(i)) }
+
+// userKeys returns the ID and login of the user p starts with.
+func userKeys(p string) (id, login string) {
+	d := userDec{p: p}
+	return d.str(), d.str()
+}
+
+// Write writes the merged directory as to: "json" (the Directory's JSON, as json.Encoder
+// with a two-space indent writes what Whole returns), "csv" and "xlsx" (the Clinical One
+// template: WriteClinicalOneCSV, WriteClinicalOneXLSX), "oc4users" (WriteOC4Users) or
+// "spec-template" (SpecTemplate for target at now), one user at a time. With opts.Spec
+// the spec is applied to the directory and each user as Spec.Apply applies it before
+// those writers, and its warnings come first (the template without opts.Study runs it
+// twice: once, on a copy of the sites, to find the study from the users it keeps).
+func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile, now time.Time) ([]Warning, error) {
+	dir := s.Directory()
+	if to == "spec-template" {
+		err := specTemplate(w, dir, s.Users(), target, now)
+		if err == nil {
+			err = s.Err()
+		}
+		return nil, err
+	}
+	study := opts.Study
+	if (to == "csv" || to == "xlsx") && study == "" {
+		find := *dir
+		find.Sites = make([]*Site, len(dir.Sites))
+		for i, site := range dir.Sites {
+			c := *site
+			find.Sites[i] = &c
+		}
+		var err error
+		run := startSpec(&find, opts)
+		if study, err = clinicalOneStudy(&find, run.filter(s.Users()), opts); err == nil {
+			err = s.Err()
+		}
+		if err != nil {
+			// The spec saw every user (as Apply before the writer): its warnings stand.
+			return run.result(), err
+		}
+	}
+	run := startSpec(dir, opts)
+	users := run.filter(s.Users())
+	var ws []Warning
+	var err error
+	switch to {
+	case "json":
+		var jw *jsonUsers
+		if jw, err = newJSONUsers(w, dir); err != nil {
+			break
+		}
+		for u := range users {
+			if err = jw.user(u); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = jw.end()
+		}
+	case "csv":
+		ws, err = writeClinicalOneCSV(w, dir, users, study, opts)
+	case "xlsx":
+		ws, err = writeClinicalOneXLSX(w, dir, users, study, opts)
+	case "oc4users":
+		ws, err = writeOC4Users(w, users, opts)
+	default:
+		return nil, fmt.Errorf("mapping: no merged output %q", to)
+	}
+	if err == nil {
+		err = s.Err()
+	}
+	return append(run.result(), ws...), err
+}
