@@ -380,3 +380,59 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 	}
 	return append(run.result(), ws...), err
 }
+
+// WriteODM writes the merged directory as WriteODM writes what Whole returns into profile
+// p (after opts.Spec applied as Spec.Apply applies it), holding what WriteODMStream
+// holds: the users, spec applied and checked, go to a second temporary file and are
+// written from there one at a time (writeSpilled). It returns the spec's warnings, then
+// the writer's. opts.Now is the writer's.
+func (s *MergeStream) WriteODM(out io.Writer, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
+	dir := s.Directory()
+	wo := Options{Now: opts.Now}
+	var run *specRun
+	defer func() { ws = append(run.result(), ws...) }()
+	shell, err := newWriter(&Directory{Source: dir.Source}, p, wo)
+	if err != nil {
+		// The spec has seen every user first (as Apply before the writer).
+		run = startSpec(dir, opts)
+		for range run.filter(s.Users()) {
+		}
+		return nil, err
+	}
+	users, err := newSpilledUsers(shell)
+	if err != nil {
+		return nil, err
+	}
+	defer users.close()
+	users.seq = true
+	defer catchSpill(&err)
+	run = startSpec(dir, opts)
+	assigned := &assignedSet{}
+	var pairs userPairs
+	var invalid error
+	kept := 0
+	for u := range run.filter(s.Users()) {
+		if invalid == nil {
+			invalid = checkUser(kept, u)
+		}
+		kept++
+		pairs.add(u, assigned)
+		if err := users.add(u); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Err(); err != nil {
+		return nil, err
+	}
+	if err := users.seal(); err != nil {
+		return nil, err
+	}
+	if err := dir.checkHead(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	dir.Users = nil
+	return writeSpilled(out, dir, p, wo, wopts, users, assigned, &pairs)
+}

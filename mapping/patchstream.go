@@ -358,6 +358,13 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		return nil, err
 	}
 	bw, b = dropBuilder(b), nil
+	return writeSpilled(out, dir, p, opts, wopts, users, assigned, &pairs)
+}
+
+// writeSpilled writes dir (its users left out) and the users spilled into users (each
+// one's pairs in pairs, every pair in assigned) into profile p, the second half of
+// WriteODMStream.
+func writeSpilled(out io.Writer, dir *Directory, p Profile, opts Options, wopts odm.WriteOptions, users *spilledUsers, assigned *assignedSet, pairs *userPairs) (ws []Warning, err error) {
 	defer catchSpill(&err)
 	// The writer sees the set where it looks at every user's assignments (its blocks,
 	// the sites of a block, OpenClinica's site studies), and the users themselves where
@@ -376,7 +383,7 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		}
 	}
 	if len(w.plan) == 1 {
-		pairs = userPairs{}
+		*pairs = userPairs{}
 		w.userSeq = func(blockPlan) iter.Seq[*User] {
 			return func(yield func(*User) bool) {
 				for i := range users.n {
@@ -394,8 +401,8 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	}
 	// Several blocks: each block's users, by index, found from their pairs, and each
 	// user read again from the spill file for each block it is in.
-	members := blockMembers(w, assigned, &pairs, users.n)
-	pairs = userPairs{}
+	members := blockMembers(w, assigned, pairs, users.n)
+	*pairs = userPairs{}
 	blockOf := make(map[blockPlan]int, len(w.plan))
 	for i, bp := range w.plan {
 		blockOf[bp] = i

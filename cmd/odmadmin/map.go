@@ -203,8 +203,8 @@ func runMap(e *env, args []string) int {
 		}
 	} else {
 		// Several files are one directory; there is no one source to patch. Their users
-		// are merged into a temporary file, from which the table and JSON outputs and the
-		// spec template are written one user at a time; odm and odm2 take them whole.
+		// are merged into a temporary file, from which they are written one at a time
+		// (mapping.MergeStream); --base takes them whole.
 		if e.wholeMerge {
 			d, ws, err := readDirectories(e, pos, inOpts, opts)
 			if err != nil {
@@ -217,7 +217,7 @@ func runMap(e *env, args []string) int {
 				return fail(e, "map", err)
 			}
 			src = &mapSource{warnings: ws, name: strings.Join(pos, "+"), cleanup: func() { ms.Close() }}
-			if *to != "odm" && *to != "odm2" {
+			if *base == "" {
 				src.merged = ms
 			} else if src.dir, err = ms.Whole(); err != nil {
 				src.close()
@@ -235,11 +235,18 @@ func runMap(e *env, args []string) int {
 	}
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		if src.merged != nil {
-			to := *to
-			if *specTemplate {
-				to = "spec-template"
+			var ws []mapping.Warning
+			var err error
+			switch {
+			case *specTemplate:
+				ws, err = src.merged.Write(w, "spec-template", opts, target, time.Now())
+			case *to == "odm" || *to == "odm2":
+				mo := opts
+				mo.Now = time.Now()
+				ws, err = src.merged.WriteODM(w, outProf, mo, odm.WriteOptions{})
+			default:
+				ws, err = src.merged.Write(w, *to, opts, target, time.Now())
 			}
-			ws, err := src.merged.Write(w, to, opts, target, time.Now())
 			warnings = append(warnings, ws...)
 			return err
 		}

@@ -105,14 +105,17 @@ func TestMapMergeStreamsAsWhole(t *testing.T) {
 		{"--to", "oc4users"},
 		{"--to", "odm"},
 		{"--to", "odm2"},
+		{"--to", "odm", "--profile", "rave"},
+		{"--to", "odm", "--profile", "openclinica"},
+		{"--spec", spec, "--to", "odm"},
 		{"--spec-template"},
 		{"--spec", spec, "--to", "json"},
 		{"--spec", spec, "--to", "csv"},
 		{"--strict", "--max", "0", "--to", "json"},
 	}
-	// A new document's creation time is the time of the run; a template without an end
-	// date starts today, which may change between two runs at midnight.
-	created := regexp.MustCompile(`CreationDateTime="[^"]*"`)
+	// A new document's creation time, and the FileOID made from it, are the time of the
+	// run.
+	created := regexp.MustCompile(`(CreationDateTime|FileOID)="[^"]*"`)
 	run := func(whole bool, stdin []byte, args []string) (int, string, string) {
 		var out, errb bytes.Buffer
 		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, wholeMerge: whole}
