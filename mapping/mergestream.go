@@ -125,14 +125,20 @@ func (s *MergeStream) user(fi int, u *User) error {
 		if p, err = s.users.add(&c); err != nil {
 			return err
 		}
-		pu = &c
-	} else {
-		pu = s.users.user(p)
-		s.m.first, s.m.at = s.origin(p), recordAt(u.Source)
-		s.m.mergeUser(pu, u)
-		if err := s.users.set(p, pu); err != nil {
-			return err
+		// A new person: neither its OID nor its login was found above.
+		if c.ID != "" {
+			s.byID.add(c.ID, p)
 		}
+		if c.Login != "" {
+			s.byLogin.add(strings.ToLower(c.Login), p)
+		}
+		return nil
+	}
+	pu = s.users.user(p)
+	s.m.first, s.m.at = s.origin(p), recordAt(u.Source)
+	s.m.mergeUser(pu, u)
+	if err := s.users.set(p, pu); err != nil {
+		return err
 	}
 	if pu.ID != "" && s.findID(pu.ID) < 0 {
 		s.byID.add(pu.ID, p)
@@ -301,7 +307,12 @@ func (s *mergeStore) record(i int32) string {
 		k--
 	}
 	if k == int(s.chunks) {
-		return string(s.cur[off:])
+		// The chunk being filled: a copy of the user's encoding alone.
+		end := len(s.cur)
+		if j := i + 1; j < s.n {
+			end = int(s.offs[j/infoChunk][j%infoChunk])
+		}
+		return string(s.cur[off:end])
 	}
 	return s.base.get(k)[off:]
 }
