@@ -1,10 +1,5 @@
 package mapping
 
-import (
-	"fmt"
-	"unsafe"
-)
-
 // A person listed in several AdminData blocks (OpenClinica lists a study's users in the
 // study's AdminData and again in each site study's they work at) has one record per
 // block, and the later ones are merged into the first as they are read, so that the
@@ -150,26 +145,8 @@ func decodeMerged(p string) (*User, []firstAccess) {
 // peek returns chunk k like get, without keeping it in the cache (nor evicting what the
 // cache holds): for a chunk read once.
 func (s *spill) peek(k int) string {
-	for _, c := range s.cache {
-		if c.k == k {
-			return c.s
-		}
+	if str, ok := s.cached(k); ok {
+		return str
 	}
-	if s.err != nil {
-		panic(spillFailure{s.err})
-	}
-	if err := s.w.Flush(); err != nil {
-		s.err = fmt.Errorf("%w: %v", errSpill, err)
-		panic(spillFailure{s.err})
-	}
-	buf := make([]byte, s.lens[k])
-	if _, err := s.f.ReadAt(buf, s.offs[k]); err != nil {
-		s.err = fmt.Errorf("%w: %v", errSpill, err)
-		panic(spillFailure{s.err})
-	}
-	if len(buf) == 0 {
-		return ""
-	}
-	// buf is never written again: the string may share it.
-	return unsafe.String(&buf[0], len(buf))
+	return s.read(k)
 }

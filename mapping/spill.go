@@ -90,11 +90,28 @@ func (s *spill) put(p string) int {
 // turn back into their error (see catchSpill): the record decoder deep down has no error
 // to return.
 func (s *spill) get(k int) string {
+	if str, ok := s.cached(k); ok {
+		return str
+	}
+	str := s.read(k)
+	c := &s.cache[s.next]
+	s.next = (s.next + 1) % len(s.cache)
+	*c = spillChunk{k, str}
+	return c.s
+}
+
+// cached returns chunk k if the cache holds it.
+func (s *spill) cached(k int) (string, bool) {
 	for _, c := range s.cache {
 		if c.k == k {
-			return c.s
+			return c.s, true
 		}
 	}
+	return "", false
+}
+
+// read reads chunk k from the file (get and peek, which keep it or not).
+func (s *spill) read(k int) string {
 	if s.err != nil {
 		panic(spillFailure{s.err})
 	}
@@ -113,14 +130,10 @@ func (s *spill) get(k int) string {
 		s.err = fmt.Errorf("%w: %v", errSpill, err)
 		panic(spillFailure{s.err})
 	}
-	str := ""
-	if len(buf) > 0 {
-		str = unsafe.String(&buf[0], len(buf))
+	if len(buf) == 0 {
+		return ""
 	}
-	c := &s.cache[s.next]
-	s.next = (s.next + 1) % len(s.cache)
-	*c = spillChunk{k, str}
-	return c.s
+	return unsafe.String(&buf[0], len(buf))
 }
 
 // close removes the file (where it was not removed at once) and returns the first I/O
