@@ -55,13 +55,7 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 			return nil, nil, err
 		}
 		defer t.Close()
-		f, h := fallbackTable(), t.Header()
-		for _, x := range tables() {
-			if x.t.claims(h, opts.Profile) {
-				f = x.t
-				break
-			}
-		}
+		f := claimTable(t.Header(), opts.Profile)
 		if _, ok := f.(clinicalOneTable); !ok {
 			d, ws, err := f.read(t, opts)
 			if err != nil {

@@ -82,13 +82,7 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 			return nil, nil, err
 		}
 		defer t.Close()
-		f, h := fallbackTable(), t.Header()
-		for _, x := range tables() {
-			if x.t.claims(h, opts.Profile) {
-				f = x.t
-				break
-			}
-		}
+		f := claimTable(t.Header(), opts.Profile)
 		d, ws, err := f.read(t, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
@@ -118,4 +112,15 @@ func tableSheets() []string {
 		}
 	}
 	return out
+}
+
+// claimTable returns the user table whose header h is (or, with profile, which the
+// caller says it is), else the fallback (the Clinical One template).
+func claimTable(h []string, profile Profile) tableFormat {
+	for _, x := range tables() {
+		if x.t.claims(h, profile) {
+			return x.t
+		}
+	}
+	return fallbackTable()
 }
