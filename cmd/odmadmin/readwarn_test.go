@@ -62,20 +62,7 @@ func TestReaderWarningsListed(t *testing.T) {
 // every command still counts them all in its summary; with --max 0 the list ends with
 // the warning saying how many more there were.
 func TestReaderWarningsBounded(t *testing.T) {
-	const users = 1300
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
-<AdminData>
-`)
-	for i := range users {
-		fmt.Fprintf(&b, "<User OID=\"U%d\"><LoginName>user%d</LoginName><Fax/></User>\n", i, i)
-	}
-	b.WriteString("</AdminData>\n</ODM>\n")
-	in := filepath.Join(t.TempDir(), "quirky.xml")
-	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	in := usersFile(t, "quirky.xml", 1300, "<Fax/>")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -113,6 +100,30 @@ func TestReaderWarningsBounded(t *testing.T) {
 	}
 }
 
+// usersFile writes an ODM file of n users, each with the elements of format after its
+// LoginName (a %d in it is the user's number), and returns its path.
+func usersFile(t *testing.T, name string, n int, format string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData>
+`)
+	for i := range n {
+		more := format
+		if strings.Contains(format, "%d") {
+			more = fmt.Sprintf(format, i)
+		}
+		fmt.Fprintf(&b, "<User OID=\"U%d\"><LoginName>user%d</LoginName>%s</User>\n", i, i, more)
+	}
+	b.WriteString("</AdminData>\n</ODM>\n")
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // tail returns the last n lines of s.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
@@ -124,19 +135,7 @@ func tail(s string, n int) string {
 // lists them all.
 func TestCheckFindingsBounded(t *testing.T) {
 	const users = 1300
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
-<AdminData>
-`)
-	for i := range users {
-		fmt.Fprintf(&b, "<User OID=\"U%d\"><LoginName>user%d</LoginName><LocationRef LocationOID=\"NOWHERE%d\"/></User>\n", i, i, i)
-	}
-	b.WriteString("</AdminData>\n</ODM>\n")
-	in := filepath.Join(t.TempDir(), "dangling.xml")
-	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	in := usersFile(t, "dangling.xml", users, `<LocationRef LocationOID="NOWHERE%d"/>`)
 	for _, tc := range []struct {
 		args   []string
 		listed int
