@@ -37,11 +37,11 @@ func NewMergeStream() (*MergeStream, error) {
 	s := &MergeStream{m: merger{w: &warner{}, origin: map[any]int{}}, byID: newIDIndex(), byLogin: newIDIndex()}
 	s.heads = newMergeHeads(&s.m)
 	var err error
-	if s.users.base, err = newSpill(); err != nil {
+	if s.users.sp, err = newSpill(); err != nil {
 		return nil, err
 	}
 	if s.users.later, err = newSpill(); err != nil {
-		s.users.base.close()
+		s.users.sp.close()
 		return nil, err
 	}
 	return s, nil
@@ -49,7 +49,7 @@ func NewMergeStream() (*MergeStream, error) {
 
 // Close removes the temporary files and returns the first I/O error met on them.
 func (s *MergeStream) Close() error {
-	err := s.users.base.close()
+	err := s.users.sp.close()
 	if e := s.users.later.close(); err == nil {
 		err = e
 	}
@@ -236,14 +236,9 @@ func (s *MergeStream) Whole() (*Directory, error) {
 // chunks of the base file, in order (as spilledUsers), a later one (a user merged into)
 // alone in the later file.
 type mergeStore struct {
-	base, later *spill
-	cur         []byte
-	offs        [][]uint16 // user i's offset in its chunk: offs[i/infoChunk][i%infoChunk]
-	first       []int32    // the first user of each chunk
-	chunks      int32
-	n           int32
+	packedUsers               // the first encoding of each user, in the base file
+	later       *spill        // the later encodings
 	over        map[int32]int // user -> its latest encoding's chunk in later
-	enc         []byte
 	ioErr       error
 }
 
@@ -251,35 +246,10 @@ func (s *mergeStore) err() error {
 	if s.ioErr != nil {
 		return s.ioErr
 	}
-	if s.base.err != nil {
-		return s.base.err
+	if s.sp.err != nil {
+		return s.sp.err
 	}
 	return s.later.err
-}
-
-// add appends a new user and returns its index.
-func (s *mergeStore) add(u *User) (int32, error) {
-	var err error
-	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
-		return -1, err
-	}
-	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
-		s.base.put(string(s.cur))
-		s.chunks++
-		s.cur = s.cur[:0]
-	}
-	if len(s.cur) == 0 {
-		s.first = append(s.first, s.n)
-	}
-	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
-		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
-	}
-	last := &s.offs[len(s.offs)-1]
-	*last = append(*last, uint16(len(s.cur)))
-	s.cur = append(s.cur, s.enc...)
-	i := s.n
-	s.n++
-	return i, s.base.err
 }
 
 // set replaces user i's encoding.
@@ -301,20 +271,7 @@ func (s *mergeStore) record(i int32) string {
 	if k, ok := s.over[i]; ok {
 		return s.later.get(k)
 	}
-	off := int(s.offs[i/infoChunk][i%infoChunk])
-	k, found := slices.BinarySearch(s.first, i)
-	if !found {
-		k--
-	}
-	if k == int(s.chunks) {
-		// The chunk being filled: a copy of the user's encoding alone.
-		end := len(s.cur)
-		if j := i + 1; j < s.n {
-			end = int(s.offs[j/infoChunk][j%infoChunk])
-		}
-		return string(s.cur[off:end])
-	}
-	return s.base.get(k)[off:]
+	return s.packedUsers.record(i)
 }
 
 func (s *mergeStore) user(i int32) *User { return decodeUser(s.record(i)) }

@@ -103,17 +103,9 @@ func packedSites(w *writer) *patchSites {
 // spilledUsers are the users of PatchStream: their encodings (usercodec.go) in a temporary
 // file, in the directory's order, found by ID through an idIndex.
 type spilledUsers struct {
-	w   *writer // for inBlock (the profile written), not for writing
-	sp  *spill
-	cur []byte // the chunk being filled
-	// User i is at offset offs[i/infoChunk][i%infoChunk] of its chunk, the last chunk k
-	// with first[k] <= i: two bytes a user (a chunk is at most chunkSize long, unless it
-	// holds one larger user, at offset 0).
-	offs   [][]uint16
-	first  []int32
-	n      int32
+	w *writer // for inBlock (the profile written), not for writing
+	packedUsers
 	sealed bool
-	enc    []byte
 	byID   *idIndex
 	// byLogin finds users without an ID by login (the last with it), as Patch does. A
 	// directory read from ODM has at most one such user (the reader merges them).
@@ -122,7 +114,6 @@ type spilledUsers struct {
 	// maybeNew are the users eachNew hands on for a block with a StudyOID: those with an
 	// assignment that a block of a study they were not read in may hold.
 	maybeNew []int32
-	chunks   int32 // the chunks in the spill file
 	// seq: the users are only read back in order (WriteODMStream), never found by ID or
 	// login nor marked written, so none of the indexes above but offs is kept (some 15
 	// bytes a user less).
@@ -137,33 +128,16 @@ func newSpilledUsers(w *writer) (*spilledUsers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &spilledUsers{w: w, sp: sp, byID: newIDIndex()}, nil
+	return &spilledUsers{w: w, packedUsers: packedUsers{sp: sp}, byID: newIDIndex()}, nil
 }
 
 func (s *spilledUsers) close() error { return s.sp.close() }
 
 // add appends the next user of the directory.
 func (s *spilledUsers) add(u *User) error {
-	var err error
-	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+	i, err := s.packedUsers.add(u)
+	if err != nil || s.seq {
 		return err
-	}
-	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
-		s.putChunk()
-	}
-	if len(s.cur) == 0 {
-		s.first = append(s.first, s.n)
-	}
-	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
-		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
-	}
-	last := &s.offs[len(s.offs)-1]
-	*last = append(*last, uint16(len(s.cur)))
-	s.cur = append(s.cur, s.enc...)
-	i := s.n
-	s.n++
-	if s.seq {
-		return s.sp.err
 	}
 	if s.n%64 == 1 {
 		s.done = append(s.done, 0)
@@ -212,12 +186,6 @@ func (s *spilledUsers) mayBeNew(u *User) bool {
 
 // putChunk writes the chunk being filled to the spill file (chunk s.chunks) and starts
 // the next.
-func (s *spilledUsers) putChunk() {
-	s.sp.put(string(s.cur))
-	s.chunks++
-	s.cur = s.cur[:0]
-}
-
 // seal writes the last chunk: the users are all added.
 func (s *spilledUsers) seal() error {
 	if len(s.cur) > 0 {
@@ -229,27 +197,14 @@ func (s *spilledUsers) seal() error {
 
 // record returns the encoding of user i and what follows it in its chunk. An I/O error of
 // the spill file panics with a spillFailure (see spill.get).
-func (s *spilledUsers) record(i int32) string {
-	off := int(s.offs[i/infoChunk][i%infoChunk])
-	k, found := slices.BinarySearch(s.first, i)
-	if !found {
-		k-- // the chunk that starts before i
-	}
-	if !s.sealed && k == int(s.chunks) {
-		return string(s.cur[off:])
-	}
-	return s.sp.get(k)[off:]
-}
+func (s *spilledUsers) record(i int32) string { return s.packedUsers.record(i) }
 
 // recordAlone returns the encoding of user i, read alone from the spill file (not its
 // chunk): for users read one here and one there. An I/O error panics with a
 // spillFailure, as record does.
 func (s *spilledUsers) recordAlone(i int32) string {
-	off := int64(s.offs[i/infoChunk][i%infoChunk])
-	k, found := slices.BinarySearch(s.first, i)
-	if !found {
-		k--
-	}
+	k, o := s.at(i)
+	off := int64(o)
 	end := int64(s.sp.lens[k])
 	if j := i + 1; j < s.n && (k+1 >= len(s.first) || s.first[k+1] > j) {
 		end = int64(s.offs[j/infoChunk][j%infoChunk]) // the next user, in the same chunk

@@ -1,0 +1,73 @@
+package mapping
+
+import "slices"
+
+// packedUsers keeps user encodings (usercodec.go) in order, packed into chunks of a spill
+// file: user i is at offset offs[i/infoChunk][i%infoChunk] of the last chunk k with
+// first[k] <= i, two bytes a user (a chunk is at most chunkSize long, unless it holds
+// one larger user, at offset 0). The chunk being filled is cur. WriteODMStream's
+// spilledUsers and MergeStream's mergeStore build on it.
+type packedUsers struct {
+	sp     *spill
+	cur    []byte
+	offs   [][]uint16
+	first  []int32
+	n      int32
+	chunks int32 // the chunks in the spill file
+	enc    []byte
+}
+
+// add appends u and returns its index.
+func (s *packedUsers) add(u *User) (int32, error) {
+	var err error
+	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+		return -1, err
+	}
+	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
+		s.putChunk()
+	}
+	if len(s.cur) == 0 {
+		s.first = append(s.first, s.n)
+	}
+	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
+		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
+	}
+	last := &s.offs[len(s.offs)-1]
+	*last = append(*last, uint16(len(s.cur)))
+	s.cur = append(s.cur, s.enc...)
+	i := s.n
+	s.n++
+	return i, s.sp.err
+}
+
+// putChunk writes the chunk being filled to the spill file.
+func (s *packedUsers) putChunk() {
+	s.sp.put(string(s.cur))
+	s.chunks++
+	s.cur = s.cur[:0]
+}
+
+// at returns the chunk user i is in (chunks: the one being filled) and its offset there.
+func (s *packedUsers) at(i int32) (k, off int) {
+	off = int(s.offs[i/infoChunk][i%infoChunk])
+	k, found := slices.BinarySearch(s.first, i)
+	if !found {
+		k-- // the chunk that starts before i
+	}
+	return k, off
+}
+
+// record returns user i's encoding (and what follows it in its chunk). One in the chunk
+// being filled is a copy of its encoding alone: a copy of the rest of the chunk cost up to
+// chunkSize per user. An I/O error panics with a spillFailure.
+func (s *packedUsers) record(i int32) string {
+	k, off := s.at(i)
+	if k == int(s.chunks) {
+		end := len(s.cur)
+		if j := i + 1; j < s.n {
+			end = int(s.offs[j/infoChunk][j%infoChunk])
+		}
+		return string(s.cur[off:end])
+	}
+	return s.sp.get(k)[off:]
+}
