@@ -1,9 +1,11 @@
 package mapping
 
 import (
-	"encoding/xml"
 	"io"
 	"strconv"
+
+	"github.com/odmadmin/odmadmin/internal/xmlenc"
+	"github.com/odmadmin/odmadmin/internal/xmlscan"
 )
 
 // NotCarried reads the ODM document in r and reports, one Warning of code CodeNotCarried
@@ -11,14 +13,17 @@ import (
 // flavour (ToDocument, WriteODM) does not carry: each kind of element directly inside the
 // ODM root other than AdminData (Study, ReferenceData, ClinicalData, Association,
 // ds:Signature, vendor elements), comments and processing instructions outside AdminData
-// and a DOCTYPE. It streams the document (a token at a time) and does not check it beyond
-// what tokenizing needs; read it with odm first.
+// and a DOCTYPE. It streams the document (a token at a time, through the byte scanner odm
+// reads with: encoding/xml's tokenizer took as long as the rest of map --to odm2) and
+// does not check it beyond what tokenizing needs; read it with odm first, whose limits
+// it has already met (none are set here).
 func NotCarried(r io.Reader) ([]Warning, error) {
-	d := xml.NewDecoder(r)
-	d.Strict = true
-	// The document was read by odm already, which handles declared encodings; here
-	// only names and nesting matter, so bytes pass through as they are.
-	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	// A document in another encoding is transcoded as odm reads it.
+	u, err := xmlenc.UTF8(r)
+	if err != nil {
+		return nil, err
+	}
+	sc := xmlscan.New(u, xmlscan.Options{})
 	type kind struct{ field, what string }
 	counts := map[kind]int{}
 	var order []kind
@@ -30,32 +35,32 @@ func NotCarried(r io.Reader) ([]Warning, error) {
 	}
 	depth := 0
 	for {
-		tok, err := d.RawToken()
+		tok, err := sc.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok {
+		case xmlscan.StartElement:
 			depth++
 			if depth == 2 {
-				if t.Name.Local != "AdminData" {
-					add(kind{"ODM/" + rawName(t.Name), "element"})
+				if n := sc.Name(); string(n.Local) != "AdminData" {
+					add(kind{"ODM/" + rawName(n), "element"})
 				}
 			}
-		case xml.EndElement:
+		case xmlscan.EndElement:
 			depth--
-		case xml.Comment:
+		case xmlscan.Comment:
 			if depth <= 1 {
 				add(kind{"comment", "comment"})
 			}
-		case xml.ProcInst:
-			if t.Target != "xml" && depth <= 1 {
+		case xmlscan.ProcInst:
+			if string(sc.Target()) != "xml" && depth <= 1 {
 				add(kind{"processing-instruction", "processing instruction"})
 			}
-		case xml.Directive:
+		case xmlscan.Doctype:
 			if depth == 0 {
 				add(kind{"DOCTYPE", "document type declaration"})
 			}
@@ -77,9 +82,9 @@ func plural(n int) string {
 }
 
 // rawName writes a name as it stands in the document (prefix:local).
-func rawName(n xml.Name) string {
-	if n.Space != "" {
-		return n.Space + ":" + n.Local
+func rawName(n *xmlscan.Name) string {
+	if len(n.Prefix) > 0 {
+		return string(n.Prefix) + ":" + string(n.Local)
 	}
-	return n.Local
+	return string(n.Local)
 }
