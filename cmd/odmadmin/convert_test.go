@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/odmadmin/odmadmin/internal/gen"
 	"github.com/odmadmin/odmadmin/internal/testenv"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -109,4 +112,115 @@ func TestConvertOutputFile(t *testing.T) {
 	for _, e := range entries {
 		require.False(t, strings.Contains(e.Name(), ".tmp-"), "temporary file left: %s", e.Name())
 	}
+}
+
+// TestConvertJSONToJSONStreams: convert of the JSON form to JSON streams (JSONToODM into a
+// Reader, one record at a time) and writes what decoding the whole document writes; for
+// JSON this command wrote, that is the input again. Before, the whole decode held every
+// record, and past ReadOptions' child-node limit (about 50,000 users) refused the file.
+func TestConvertJSONToJSONStreams(t *testing.T) {
+	var files []string
+	for _, d := range []string{"testdata", "cmd/odmadmin/testdata", "odm/testdata", "mapping/testdata"} {
+		err := filepath.WalkDir(filepath.Join(testenv.RepoRoot(), d), func(path string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(path, ".xml") {
+				files = append(files, path)
+			}
+			return err
+		})
+		require.NoError(t, err)
+	}
+	require.NotEmpty(t, files)
+	dir := t.TempDir()
+	for _, f := range files {
+		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
+			code, js, errs := runCmd(nil, "convert", "--to", "json", "--quiet", f)
+			if code == 2 {
+				t.Skipf("not convertible: %s", errs)
+			}
+			in := filepath.Join(dir, "in.json")
+			require.NoError(t, os.WriteFile(in, []byte(js), 0o644))
+			code, out, errs := runCmd(nil, "convert", "--to", "json", in)
+			require.Equal(t, 0, code, errs)
+			require.Empty(t, errs, "no warnings: the JSON holds what the XML held")
+			require.Equal(t, js, out, "JSON -> JSON is a fixed point")
+			doc, err := odm.DecodeJSON(strings.NewReader(js), odm.ReadOptions{})
+			require.NoError(t, err)
+			var whole bytes.Buffer
+			require.NoError(t, odm.EncodeJSON(&whole, doc))
+			require.Equal(t, whole.String(), out, "the same bytes as the whole decode")
+		})
+	}
+	// An error in the JSON names its place in the JSON, not in the XML made of it.
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"odm\":{\"version\":\"1.3\",\n\"adminData\":[{\"users\":[{\"oid\":\"U1\",\n\"loginName\": tru}]}]}}"), 0o644))
+	code, _, errs := runCmd(nil, "convert", "--to", "json", bad)
+	require.Equal(t, 2, code, errs)
+	require.Regexp(t, `^odmadmin convert: .*bad\.json:3:\d+: `, errs)
+}
+
+// TestConvertJSONToJSONWritesWhileReading: the JSON output of 3,000 users has mostly been
+// written before the last tenth of the JSON input is read. A whole decode writes nothing
+// before it has read everything.
+func TestConvertJSONToJSONWritesWhileReading(t *testing.T) {
+	var x, js bytes.Buffer
+	require.NoError(t, gen.InForm(&x, 3000))
+	require.NoError(t, odm.StreamJSON(&js, odm.NewReader(&x, odm.ReadOptions{})))
+	out := &lockedBuffer{}
+	in := &watchedReader{data: js.Bytes(), at: js.Len() * 9 / 10, seen: out.Len}
+	code := run(&env{stdin: in, stdout: out, stderr: io.Discard}, []string{"convert", "--to", "json", "-"})
+	require.Equal(t, 0, code)
+	require.Equal(t, js.String(), out.String())
+	require.True(t, in.checked, "the reader got to the mark")
+	require.Greater(t, in.written, js.Len()/2, "output written when 90% of the input was read")
+}
+
+// watchedReader serves data and notes, when it is first asked for bytes past at, how much
+// output seen reports.
+type watchedReader struct {
+	data    []byte
+	off, at int
+	seen    func() int
+	checked bool
+	written int
+}
+
+func (r *watchedReader) Read(p []byte) (int, error) {
+	if r.off >= len(r.data) {
+		return 0, io.EOF
+	}
+	if r.off >= r.at && !r.checked {
+		r.checked, r.written = true, r.seen()
+	}
+	end := min(len(r.data), r.off+len(p), r.off+4096)
+	if r.off < r.at {
+		end = min(end, r.at)
+	}
+	n := copy(p, r.data[r.off:end])
+	r.off += n
+	return n, nil
+}
+
+// lockedBuffer is a bytes.Buffer that a reading goroutine may measure while the command
+// writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Len()
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
