@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
@@ -163,24 +161,4 @@ func readDirectoryFrom(in *inp.Input, opts mapping.Options) (*mapping.Directory,
 	}
 	opts.Charset = in.Charset()
 	return mapping.ReadAny(in.Raw(), in.Name, opts)
-}
-
-// odmXML returns an ODM input as XML for the commands that work on XML (check, query):
-// XML as it is, odmadmin's ODM JSON encoded as XML.
-func odmXML(in *inp.Input, opts odm.ReadOptions) (io.Reader, error) {
-	switch in.Kind {
-	case inp.ODM:
-		return in.Raw(), nil
-	case inp.ODMJSON:
-		doc, err := odm.DecodeJSON(in.Text(), opts)
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		if err := odm.NewEncoder(&buf, odm.WriteOptions{}).Encode(doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", in.Name, err)
-		}
-		return &buf, nil
-	}
-	return nil, in.Expect(inp.ODM, inp.ODMJSON)
 }

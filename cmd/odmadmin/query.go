@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
@@ -114,10 +115,11 @@ func runQuery(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "query", err)
 	}
-	xml, err := odmXML(si, opts)
+	xml, finish, err := odmXML(si, opts)
 	if err != nil {
 		return fail(e, "query", err)
 	}
+	defer finish(nil)
 	if si.Kind == inp.ODM {
 		// The tree builder reads UTF-8 and declared 8-bit charsets, not UTF-16.
 		xml = si.XML()
@@ -130,7 +132,7 @@ func runQuery(e *env, args []string) int {
 		err := writeOutput(e, o.out, func(w io.Writer) error {
 			var err error
 			found, err = streamQuery(w, xml, opts, *expr, ns, userODM, count, o.format == "text", *timeout)
-			return err
+			return finish(err)
 		})
 		if err != nil {
 			return fail(e, "query", err)
@@ -141,6 +143,7 @@ func runQuery(e *env, args []string) int {
 		return 0
 	}
 	data, root, err := readChecked(xml, opts, *maxTree)
+	err = finish(err)
 	if errors.Is(err, errTooBigForTree) {
 		return fail(e, "query", fmt.Errorf("%s: the expression needs the whole document as a tree, and the input is larger than --max-tree (%d bytes); "+
 			"ask per record (//odm:User[...], count(//odm:Location[...])) or raise --max-tree", in.Name, *maxTree))
@@ -622,4 +625,37 @@ func escapeXML(w *bufio.Writer, s string, attr bool) {
 			w.WriteRune(r)
 		}
 	}
+}
+
+// odmXML returns an ODM input as XML for the commands that work on XML (query): XML as
+// it is, odmadmin's ODM JSON encoded as XML while it is read (odm.JSONToODM into a pipe),
+// so that a per-record query of the JSON form holds one record, as of the XML. The
+// caller passes the error of its read to finish, which stops the conversion and returns
+// the JSON's own error in place of what the XML reader made of it.
+func odmXML(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(error) error, err error) {
+	switch in.Kind {
+	case inp.ODM:
+		return in.Raw(), func(err error) error { return err }, nil
+	case inp.ODMJSON:
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			_, err := odm.JSONToODM(pw, in.Text(), opts, odm.WriteOptions{})
+			pw.CloseWithError(err)
+			done <- err
+		}()
+		var once sync.Once
+		var jerr error
+		return pr, func(err error) error {
+			once.Do(func() {
+				pr.CloseWithError(io.ErrClosedPipe) // stops a conversion the reader left early
+				jerr = <-done
+			})
+			if jerr != nil && !errors.Is(jerr, io.ErrClosedPipe) {
+				return jerr
+			}
+			return err
+		}, nil
+	}
+	return nil, nil, in.Expect(inp.ODM, inp.ODMJSON)
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -419,5 +421,80 @@ func TestQueryStreamSameAsTreeRandom(t *testing.T) {
 	}
 	if results < 300 {
 		t.Fatalf("only %d of 2400 evaluations found something: the test compares too little", results)
+	}
+}
+
+// TestQueryJSONForm: a query of the JSON form answers as a query of the XML it came from,
+// for a per-record path and for expressions that need the whole tree; the JSON is
+// converted while it is read (before, it was decoded whole and encoded into a buffer:
+// 590 MiB and a refusal for a 200,000-user JSON form). An error in the JSON names its
+// place in the JSON.
+func TestQueryJSONForm(t *testing.T) {
+	var x bytes.Buffer
+	if err := gen.InForm(&x, 300); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, xml := range map[string]string{"generated": x.String(), "htn-demo": string(readFile(t, fixture("inform/htn-demo.xml"))), "odm2": string(readFile(t, fixture("odm2/demo-admin.xml")))} {
+		xf, jf := filepath.Join(dir, name+".xml"), filepath.Join(dir, name+".json")
+		if err := os.WriteFile(xf, []byte(xml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, js, stderr := runCmd(nil, "convert", "--to", "json", xf)
+		if code != 0 {
+			t.Fatalf("%s: convert: exit %d: %s", name, code, stderr)
+		}
+		if err := os.WriteFile(jf, []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, expr := range []string{"//odm:User/@OID", "count(//odm:User)", "//odm:User[position() = 2]", "count(//*)", "/*/@FileOID", "//odm:Location"} {
+			for _, format := range []string{"xml", "text"} {
+				wc, want, werr := runCmd(nil, "query", "--format", format, "--xpath", expr, xf)
+				gc, got, gerr := runCmd(nil, "query", "--format", format, "--xpath", expr, jf)
+				if wc != gc || want != got || werr != gerr {
+					t.Errorf("%s %s --format %s: JSON exit %d %q %q, XML exit %d %q %q", name, expr, format, gc, got, gerr, wc, want, werr)
+				}
+			}
+		}
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{\"odm\":{\"version\":\"1.3\",\n\"adminData\":[{\"users\":[{\"oid\":\"U1\",\n\"loginName\": tru}]}]}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, expr := range []string{"count(//odm:User)", "count(//*)"} {
+		code, _, stderr := runCmd(nil, "query", "--xpath", expr, bad)
+		if code != 2 || !regexp.MustCompile(`^odmadmin query: .*bad\.json:3:\d+: .*invalid ODM JSON`).MatchString(stderr) {
+			t.Errorf("%s on broken JSON: exit %d, stderr %q; want the JSON's line", expr, code, stderr)
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestQueryJSONFormWhileReading: a per-record query of the JSON form has written most of
+// its answer before the last tenth of the JSON is read.
+func TestQueryJSONFormWhileReading(t *testing.T) {
+	var x, js bytes.Buffer
+	if err := gen.InForm(&x, 3000); err != nil {
+		t.Fatal(err)
+	}
+	if err := odm.StreamJSON(&js, odm.NewReader(&x, odm.ReadOptions{})); err != nil {
+		t.Fatal(err)
+	}
+	out := &lockedBuffer{}
+	in := &watchedReader{data: js.Bytes(), at: js.Len() * 9 / 10, seen: out.Len}
+	code := run(&env{stdin: in, stdout: out, stderr: io.Discard}, []string{"query", "--xpath", "//odm:User", "-"})
+	if code != 0 || strings.Count(out.String(), "</User>") != 3000 {
+		t.Fatalf("exit %d, %d users; want 0 and 3000", code, strings.Count(out.String(), "</User>"))
+	}
+	if !in.checked || in.written < out.Len()/2 {
+		t.Errorf("at 90%% of the input %d of %d bytes of output were written (reached: %v); want at least half", in.written, out.Len(), in.checked)
 	}
 }
