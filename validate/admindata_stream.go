@@ -22,6 +22,23 @@ type AdminDataInput struct {
 	// e-mail addresses or logins by OID): Open is not used, and its users are compared
 	// with the ODM files' by the identity rules across files, in the order of the inputs.
 	Users []TableUser
+	// EachUser, when not nil, is Users for a table too large to hold: it calls each with
+	// every user in order and returns the first error met. A check calls it twice.
+	EachUser func(each func(TableUser)) error
+}
+
+// table reports whether the input is a user table (Users or EachUser), not ODM.
+func (in AdminDataInput) table() bool { return in.Users != nil || in.EachUser != nil }
+
+// eachUser calls each with the table's users in order.
+func (in AdminDataInput) eachUser(each func(TableUser)) error {
+	if in.EachUser != nil {
+		return in.EachUser(each)
+	}
+	for _, u := range in.Users {
+		each(u)
+	}
+	return nil
 }
 
 // CheckAdminDataXML reads an ODM document from r and checks it like [CheckAdminData]. It
@@ -62,12 +79,15 @@ func CheckAdminDataInputs(ins []AdminDataInput, opts AdminDataOptions) ([][]Find
 func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) ([][]Finding, error) {
 	facts := make([]fileFacts, len(ins))
 	for i, in := range ins {
-		if in.Users != nil {
-			for _, u := range in.Users {
+		if in.table() {
+			err := in.eachUser(func(u TableUser) {
 				if strings.TrimSpace(u.OID) != "" {
 					defs.child("User", u.OID)
 				}
 				defs.login(u.Login)
+			})
+			if err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -81,7 +101,7 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 	defs.done()
 	if defs.needUsers {
 		for _, in := range ins {
-			if in.Users != nil {
+			if in.table() {
 				continue
 			}
 			if err := collectUsers(in, opts, defs); err != nil {
@@ -93,7 +113,7 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 		names := make([]string, len(ins))
 		tables := make([]bool, len(ins))
 		for i, in := range ins {
-			names[i], tables[i] = in.Name, in.Users != nil
+			names[i], tables[i] = in.Name, in.table()
 		}
 		defs.cross = newCrossUsers(names, tables)
 	}
@@ -101,10 +121,10 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 	for i, in := range ins {
 		c := newAdminChecker(opts, defs)
 		c.file = i
-		if in.Users != nil {
+		if in.table() {
 			c.phase = phaseAdmin
-			for _, u := range in.Users {
-				c.tableUser(u)
+			if err := in.eachUser(c.tableUser); err != nil {
+				return nil, err
 			}
 			out[i] = c.result()
 			continue
