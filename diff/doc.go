@@ -100,5 +100,6 @@
 // "odmadmin diff" uses CompareSidesFile: it holds those 24 bytes per user of both sides,
 // what one streamed read of a side holds (see mapping.ReadEach; a template or JSON is
 // read once into compact records, see mapping.ReadCompact) and the keys of the changed
-// users. Several files per side and a --spec are read whole first.
+// users. Several files per side are merged once into a temporary file (mapping.MergeStream)
+// and a --spec is applied to each user of A as it is read (mapping.SpecRun).
 package diff

@@ -58,8 +58,9 @@
 // mapping.ReadEach and [Keep]: what ReadEach holds while the file is read (see its
 // documentation), the rows' user names, e-mail addresses and names, and copies of only
 // the users the rows can be compared with (Keep copies them, so that they do not keep
-// alive the blocks mapping carved them from). Several --existing files, or an export
-// that is a template or JSON, are read whole. Rows are
+// alive the blocks mapping carved them from). A template or JSON export is held as compact
+// records (mapping.ReadCompact), several --existing files merged into a temporary file
+// (mapping.MergeStream), and a --spec applied to each user before Keep sees it. Rows are
 // planned one at a time. The search for user names within two edits is linear: a name
 // shared by many existing users gets a deletion index once rows search it often, so
 // 20,000 rows against 20,000 users of one name take seconds, not minutes.

@@ -13,6 +13,7 @@ import (
 	"github.com/odmadmin/odmadmin/diff"
 	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 const diffHelp = `
@@ -66,8 +67,11 @@ in memory) and built again user by user for each of the two passes. diff holds t
 hashes, one streamed read of a side and, of each user that differs, its key, login and
 ID (some 60 bytes); the users that differ and the changes go to temporary files. A
 million users against their template (1,990,000 changes) peaked at 333 MiB. An OpenClinica export is copied to a temporary file at each read, to be read for
-its Study elements (its site studies) before it is streamed. Several files per side,
---spec and the other user tables are read whole: the directory, about 1.7 KB per user.
+its Study elements (its site studies) before it is streamed. Several files of a side
+are merged once, user by user, into a temporary file as "map" merges them (some 30 bytes
+a user stay in memory) and built again at each pass. --spec is applied to each user of A
+as it is built. The other user tables (and JSON that only decodes whole) are read
+whole: the directory, about 1.7 KB per user.
 
 Exit status: 0 no differences, 1 differences, 2 error (as diff(1)).
 ` + diffAuditHelp
@@ -164,24 +168,22 @@ func runDiff(e *env, args []string) int {
 	}
 
 	read := mapping.Options{Study: *study, Training: *training}
-	var changes *diff.Changes
 	// What the readers of each side warned about is listed, as map lists it: conflicts
 	// between the files (or AdminData blocks) merged into one side (the side holds one of
 	// the values), the odm reader's quirks, values normalized or unreadable. The
-	// comparison is only as good as what was read.
+	// comparison is only as good as what was read. What the spec leaves unmapped follows,
+	// as plan lists it: a role or site the spec does not name is compared under its own
+	// name, which the reader must know.
 	var conflicts [2][]Diagnostic
-	if *specPath != "" {
-		var specWarnings []Diagnostic
+	var specWarnings []Diagnostic
+	var changes *diff.Changes
+	if e.wholeMerge {
 		changes, specWarnings, err = diffWhole(e, sides, inOpts, read, *specPath, opts, &conflicts)
-		defer changes.Close()
-		// What the spec leaves unmapped is listed as plan lists it: a role or site the
-		// spec does not name is compared under its own name, which the reader must know.
-		printDiagnostics(e, "diff", o, append(append(conflicts[0], conflicts[1]...), specWarnings...))
 	} else {
-		changes, err = diffStream(e, sides, inOpts, read, opts, &conflicts)
-		defer changes.Close()
-		printDiagnostics(e, "diff", o, append(conflicts[0], conflicts[1]...))
+		changes, specWarnings, err = diffStream(e, sides, inOpts, read, *specPath, opts, &conflicts)
 	}
+	defer changes.Close()
+	printDiagnostics(e, "diff", o, append(append(conflicts[0], conflicts[1]...), specWarnings...))
 	if err != nil {
 		return fail(e, "diff", err)
 	}
@@ -211,29 +213,101 @@ func runDiff(e *env, args []string) int {
 	return 0
 }
 
-// diffStream compares the two sides without holding either whole (diff.CompareSides): a
-// side of one ODM export (a file, or stdin copied to a temporary file) is read twice, user
-// by user; any other side (a template, JSON, several files) is read into memory first.
-func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, opts diff.Options, conflicts *[2][]Diagnostic) (*diff.Changes, error) {
-	var ss [2]diff.Side
+// diffStream compares the two sides without holding either whole (diff.CompareSides),
+// each read more than once, user by user (see openSideSource), with the migration spec
+// at specPath ("" for none) applied to each user of A as it is read (mapping.SpecRun):
+// what Spec.Apply does to A read whole. It returns the changes and the spec's warnings
+// (its login lookup table's, then Apply's).
+func diffStream(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options, conflicts *[2][]Diagnostic) (*diff.Changes, []Diagnostic, error) {
+	var srcs [2]*sideSource
 	for i, paths := range sides {
-		side, cleanup, err := openSide(e, paths, o, read, &conflicts[i])
+		src, err := openSideSource(e, paths, o, read, &conflicts[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		defer src.cleanup()
+		srcs[i] = src
+	}
+	var use *mapping.SpecUse
+	var warnings []Diagnostic
+	if specPath != "" {
+		spec, lookup, lws, err := loadSpec(e, specPath, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		warnings = readerDiagnostics(specPath, lws)
+		// The roles the spec maps to are named for B's system (Spec.Apply's target).
+		use = &mapping.SpecUse{Spec: spec, Target: srcs[1].target(), Lookup: lookup}
+	}
+	var specWs []mapping.Warning
+	var once sync.Once
+	a := diff.SideFunc(func(ctx context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
+		d, ws, err := srcs[0].each(use, keep)
+		if err == nil {
+			once.Do(func() { specWs = ws })
+		}
+		return d, err
+	})
+	changes, err := diff.CompareSidesFile(e.context(), a, srcs[1].side(), diff.SidesOptions{Options: opts, Align: true})
+	for _, w := range specWs {
+		warnings = append(warnings, mappingDiagnostic(specPath, w))
+	}
+	return changes, warnings, err
+}
+
+// sideSource is one side of diff (or plan's existing users) that can be read more than
+// once, user by user, with a migration spec applied to each user as it is built.
+type sideSource struct {
+	// each reads the side, applies use (nil: no spec) to each user and calls keep with
+	// those the spec keeps; it returns the directory (its sites renamed by the spec) with
+	// the users keep returned, and the spec's warnings.
+	each func(use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error)
+	// target is the profile of the side's system (Directory.Source.Vendor), "" when it
+	// names none or its header cannot be read (the side's own read then fails).
+	target  func() mapping.Profile
+	cleanup func()
+}
+
+// side is s as a diff.Side, without a spec.
+func (s *sideSource) side() diff.Side {
+	return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
+		d, _, err := s.each(nil, keep)
+		return d, err
+	})
+}
+
+// openSide returns one side of diff as a diff.Side and what removes its temporary files.
+func openSide(e *env, paths []string, o inp.Options, read mapping.Options, conflicts *[]Diagnostic) (diff.Side, func(), error) {
+	src, err := openSideSource(e, paths, o, read, conflicts)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	return src.side(), src.cleanup, nil
+}
+
+// openSideSource opens one side: one ODM export (a file, or stdin copied to a temporary
+// file) is read anew at each pass (mapping.ReadEachSpec); a Clinical One template or the
+// JSON of "map --to json" is read once into compact records (mapping.ReadCompact), built
+// again at each pass; several files are merged once into a temporary file
+// (mapping.MergeStream, as map merges them) whose users are built again at each pass.
+// Other inputs are read whole. The side's reader warnings (a streamed export's from its
+// first read) go to conflicts.
+func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options, conflicts *[]Diagnostic) (*sideSource, error) {
+	nothing := func() {}
+	if len(paths) != 1 {
+		ms, ws, err := readMerged(e, paths, o, read)
+		*conflicts = readerDiagnostics("", ws)
 		if err != nil {
 			return nil, err
 		}
-		defer cleanup()
-		ss[i] = side
-	}
-	return diff.CompareSidesFile(e.context(), ss[0], ss[1], diff.SidesOptions{Options: opts, Align: true})
-}
-
-// openSide returns one side of diff as a diff.Side and what removes its temporary file.
-func openSide(e *env, paths []string, o inp.Options, read mapping.Options, conflicts *[]Diagnostic) (diff.Side, func(), error) {
-	nothing := func() {}
-	if len(paths) != 1 {
-		d, ws, err := readDirectories(e, paths, o, read)
-		*conflicts = readerDiagnostics("", ws)
-		return diff.DirectorySide(d), nothing, err
+		return &sideSource{
+			each: func(use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
+				d, ws := eachSpec(ms.Directory(), ms.Users(), use, keep)
+				return d, ws, ms.Err()
+			},
+			target:  func() mapping.Profile { return vendorOf(ms.Directory()) },
+			cleanup: func() { ms.Close() },
+		}, nil
 	}
 	// open opens the input anew for each pass; stdin is copied to a temporary file first.
 	open := func() (*inp.Input, error) { return openAny(e, paths[0], o) }
@@ -241,7 +315,7 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 	if paths[0] == "-" || paths[0] == "" {
 		f, done, err := spoolTemp(e, e.stdin)
 		if err != nil {
-			return nil, nothing, err
+			return nil, err
 		}
 		cleanup = done
 		open = func() (*inp.Input, error) {
@@ -254,7 +328,7 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 	in, err := open()
 	if err != nil {
 		cleanup()
-		return nil, nothing, err
+		return nil, err
 	}
 	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
 	if !streamed {
@@ -264,29 +338,159 @@ func openSide(e *env, paths []string, o inp.Options, read mapping.Options, confl
 		in.Close()
 		cleanup()
 		if err != nil {
-			return nil, nothing, err
+			return nil, err
 		}
 		*conflicts = readerDiagnostics(in.Name, ws)
-		return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
-			return c.Each(keep)
-		}), func() { c.Close() }, nil
+		return compactSource(c), nil
 	}
 	in.Close()
 	// The side is read more than once (diff.CompareSides); its warnings are the first
 	// read's, each listed once.
 	var once sync.Once
-	return diff.SideFunc(func(_ context.Context, keep func(*mapping.User) *mapping.User) (*mapping.Directory, error) {
-		in, err := open()
-		if err != nil {
-			return nil, err
+	return &sideSource{
+		each: func(use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
+			in, err := open()
+			if err != nil {
+				return nil, nil, err
+			}
+			defer in.Close()
+			d, ws, sws, err := readODMEach(in.Raw(), in.Name, read, use, keep)
+			if err == nil {
+				once.Do(func() { *conflicts = readerDiagnostics(in.Name, ws) })
+			}
+			return d, sws, err
+		},
+		target: func() mapping.Profile {
+			// As the reader names it (mapping.DetectHeader), from the header alone.
+			if read.Profile != "" {
+				return read.Profile
+			}
+			in, err := open()
+			if err != nil {
+				return ""
+			}
+			defer in.Close()
+			h, err := odm.NewReader(in.Raw(), odm.ReadOptions{Name: in.Name}).Header()
+			if err != nil {
+				return ""
+			}
+			return mapping.DetectHeader(h)
+		},
+		cleanup: cleanup,
+	}, nil
+}
+
+// compactSource is a directory read by readCompact as a sideSource. Its compact users are
+// built anew at each pass, the spec applied to each; a directory read whole has the spec
+// applied once, at the first pass that asks for it (its users are the same values at
+// every pass).
+func compactSource(c *mapping.CompactDirectory) *sideSource {
+	var whole *mapping.Directory
+	var wholeWs []mapping.Warning
+	return &sideSource{
+		each: func(use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, error) {
+			if use == nil {
+				d, err := c.Each(keep)
+				return d, nil, err
+			}
+			if !c.Compact() {
+				if whole == nil {
+					var err error
+					if whole, err = c.Each(func(u *mapping.User) *mapping.User { return u }); err != nil {
+						return nil, nil, err
+					}
+					wholeWs = use.Spec.Apply(whole, use.Target, use.Lookup)
+				}
+				d, err := diff.DirectorySide(whole).Each(context.Background(), keep)
+				return d, wholeWs, err
+			}
+			shell := ownSites(c.Shell())
+			run := use.Start(shell)
+			d, err := c.Each(func(u *mapping.User) *mapping.User {
+				if !run.User(u) {
+					return nil
+				}
+				return keep(u)
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+			d.Sites = shell.Sites
+			return d, run.Warnings(), nil
+		},
+		target:  func() mapping.Profile { return vendorOf(c.Shell()) },
+		cleanup: func() { c.Close() },
+	}
+}
+
+// eachSpec gives keep each of users, with use applied to it first (nil: no spec), as
+// CompactDirectory.Each does: it returns a copy of shell (the sites renamed by the spec)
+// with the users keep returned, and the spec's warnings. The users must be values of
+// their own (the spec changes them).
+func eachSpec(shell *mapping.Directory, users iter.Seq[*mapping.User], use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning) {
+	out := ownSites(shell)
+	var run *mapping.SpecRun
+	if use != nil {
+		run = use.Start(out)
+	}
+	for u := range users {
+		if u == nil || !run.User(u) {
+			continue
 		}
-		defer in.Close()
-		d, ws, err := readODMDirectoryKeep(in.Raw(), in.Name, read, keep)
-		if err == nil {
-			once.Do(func() { *conflicts = readerDiagnostics(in.Name, ws) })
+		if k := keep(u); k != nil {
+			out.Users = append(out.Users, k)
 		}
-		return d, err
-	}), cleanup, nil
+	}
+	return out, run.Warnings()
+}
+
+// ownSites returns a copy of d without users, with site values of its own (a spec run
+// renames them).
+func ownSites(d *mapping.Directory) *mapping.Directory {
+	out := &mapping.Directory{}
+	if d != nil {
+		*out = *d
+	}
+	out.Users = []*mapping.User{}
+	sites := out.Sites
+	if sites == nil {
+		return out
+	}
+	out.Sites = make([]*mapping.Site, len(sites))
+	for i, s := range sites {
+		if s != nil {
+			c := *s
+			out.Sites[i] = &c
+		}
+	}
+	return out
+}
+
+// vendorOf is the profile of d's system, "" when it names none.
+func vendorOf(d *mapping.Directory) mapping.Profile {
+	if d == nil || d.Source == nil {
+		return ""
+	}
+	return d.Source.Vendor
+}
+
+// readODMEach reads the ODM XML br as readODMDirectoryKeep does, with use (nil: none)
+// applied to each user before keep (mapping.ReadEachSpec); it returns the directory, the
+// reader's warnings and the spec's.
+func readODMEach(br io.Reader, name string, read mapping.Options, use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, []mapping.Warning, error) {
+	var d *mapping.Directory
+	var sws []mapping.Warning
+	ws, err := readODMWith(br, name, read, func(rd *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
+		opts.Spec = use
+		var ws []mapping.Warning
+		var err error
+		d, ws, sws, err = mapping.ReadEachSpec(rd, opts, keep)
+		return ws, err
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return d, ws, sws, nil
 }
 
 // readCompact reads a directory from in as readDirectoryFrom does, with the users of a
@@ -312,8 +516,9 @@ func readCompact(in *inp.Input, reopen func() (*inp.Input, error), opts mapping.
 	return mapping.WholeDirectory(d), ws, nil
 }
 
-// diffWhole reads both sides whole, applies the migration spec to A and compares them
-// (diff --spec: the spec works on a whole directory).
+// diffWhole reads both sides whole (readDirectories), applies the migration spec at
+// specPath ("" for none) to A and compares them, as diff did before it streamed every
+// side; only tests run it (env.wholeMerge), to hold diffStream to it.
 func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, specPath string, opts diff.Options, conflicts *[2][]Diagnostic) (*diff.Changes, []Diagnostic, error) {
 	// Read both inputs at once: there are two cores.
 	var dirs [2]*mapping.Directory
@@ -334,17 +539,20 @@ func diffWhole(e *env, sides [2][]string, o inp.Options, read mapping.Options, s
 			return nil, nil, err
 		}
 	}
-	spec, lookup, lws, err := loadSpec(e, specPath, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	var target mapping.Profile
-	if dirs[1].Source != nil {
-		target = dirs[1].Source.Vendor
-	}
-	warnings := readerDiagnostics(specPath, lws)
-	for _, w := range spec.Apply(dirs[0], target, lookup) {
-		warnings = append(warnings, mappingDiagnostic(specPath, w))
+	var warnings []Diagnostic
+	if specPath != "" {
+		spec, lookup, lws, err := loadSpec(e, specPath, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		var target mapping.Profile
+		if dirs[1].Source != nil {
+			target = dirs[1].Source.Vendor
+		}
+		warnings = readerDiagnostics(specPath, lws)
+		for _, w := range spec.Apply(dirs[0], target, lookup) {
+			warnings = append(warnings, mappingDiagnostic(specPath, w))
+		}
 	}
 	// Name sites and the study in each other's terms: an InForm export lists Location
 	// "10127" where the Clinical One template made from it says site "01".

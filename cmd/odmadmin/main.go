@@ -62,8 +62,9 @@ type env struct {
 	// it: only tests set it, to compare the two.
 	wholeODM bool
 	// wholeMerge makes map read several inputs whole and merge them in memory
-	// (readDirectories), as it did before it merged them streaming (readMerged): only
-	// tests set it, to compare the two.
+	// (readDirectories), as it did before it merged them streaming (readMerged), and diff
+	// and plan read every side or --existing whole and apply a spec with Spec.Apply
+	// (diffWhole, readExistingWhole): only tests set it, to compare the two.
 	wholeMerge bool
 }
 

@@ -56,9 +56,11 @@ count per code (--max caps the listing, --quiet leaves it out).
 
 Memory: one ODM export is streamed; a Clinical One template (CSV or .xlsx) or the JSON
 of "map --to json" goes to a temporary file as compact user records (8 bytes a user
-stay in memory). plan holds the rows, their keys and the existing users they name (and
-what the streamed read holds), not the export. Several --existing files, stdin other
-than ODM, the other user tables and an export whose logins a spec makes are read whole.
+stay in memory); several --existing files are merged user by user into a temporary file
+as "map" merges them (some 30 bytes a user). --spec is applied to each user as it is
+built, before plan picks the users the rows name. plan holds the rows, their keys and
+the existing users they name (and what the streamed read holds), not the export. Stdin
+other than ODM and the other user tables are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -115,16 +117,21 @@ func runPlan(e *env, args []string) int {
 	// What the readers of --existing warned about (as map lists it) is listed with the
 	// spec's warnings: conflicts between merged files (the plan compares the rows with one
 	// of the values), the odm reader's quirks, values normalized or unreadable.
-	var specWarnings []Diagnostic
-	cur, err := readExisting(e, existing, inOpts, mapping.Options{Study: *study}, rows, spec, &specWarnings)
-	specWarnings = append(readWarnings, specWarnings...)
+	var use *mapping.SpecUse
+	if spec != nil {
+		use = &mapping.SpecUse{Spec: spec, Target: src.target, Lookup: lookup}
+	}
+	read := readExisting
+	if e.wholeMerge {
+		read = readExistingWhole
+	}
+	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study}, rows, use)
+	specWarnings := append(readWarnings, exWarnings...)
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	if spec != nil {
-		for _, w := range spec.Apply(cur, src.target, lookup) {
-			specWarnings = append(specWarnings, mappingDiagnostic(*specPath, w))
-		}
+	for _, w := range sws {
+		specWarnings = append(specWarnings, mappingDiagnostic(*specPath, w))
 	}
 	p, err := plan.Make(cur, rows, plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
 	if err != nil {
@@ -213,43 +220,73 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 	return plan.FromDirectory(d), src, readerDiagnostics(in.Name, ws), nil
 }
 
-// readExisting reads the current users. One ODM export is streamed and only the users the
-// rows may be compared with are built and kept (plan.Keep), so that memory does not grow
-// with the export's users beyond their compact records, and so is a template or JSON file
-// (mapping.ReadCompact); other inputs are read whole, and so is an export whose logins a
-// spec makes (plan.Keep matches rows by login before the
-// spec has given users theirs).
-func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, spec *mapping.Spec, conflicts *[]Diagnostic) (*mapping.Directory, error) {
-	if len(paths) == 1 && (spec == nil || spec.Login.From == "") {
-		in, err := openAny(e, paths[0], o)
+// readExisting reads the current users, with the migration spec use (nil: none) applied
+// to each user as it is read, as Spec.Apply applies it to the directory read whole (its
+// warnings returned apart, after the readers'). Only the users the rows may be compared
+// with are built and kept (plan.Keep, given each user once the spec has made it what it
+// is compared as), so that memory does not grow with the export's users beyond their
+// compact records: one ODM export is streamed, a template or JSON file held as compact
+// records (mapping.ReadCompact) and several files merged into a temporary file
+// (mapping.MergeStream, as map merges them). Stdin other than ODM and the other user
+// tables are read whole.
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
+	keep := plan.Keep(rows)
+	if len(paths) != 1 {
+		ms, ws, err := readMerged(e, paths, o, opts)
+		ds := readerDiagnostics("", ws)
 		if err != nil {
-			return nil, err
+			return nil, ds, nil, err
 		}
-		defer in.Close()
-		if in.Kind == inp.ODM {
-			d, ws, err := readODMDirectoryKeep(in.Raw(), in.Name, opts, plan.Keep(rows))
-			*conflicts = readerDiagnostics(in.Name, ws)
-			return d, err
-		}
-		if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
-			// A template or JSON: its users as compact records, of which Make gets those
-			// the rows name (plan.Keep), as from an ODM export.
-			c, ws, err := readCompact(in, func() (*inp.Input, error) { return openAny(e, paths[0], o) }, opts)
-			if err != nil {
-				return nil, err
-			}
-			defer c.Close()
-			*conflicts = readerDiagnostics(in.Name, ws)
-			if !c.Compact() {
-				return c.Each(func(u *mapping.User) *mapping.User { return u })
-			}
-			return c.Each(plan.Keep(rows))
-		}
-		d, ws, err := readDirectoryFrom(in, opts)
-		*conflicts = readerDiagnostics(in.Name, ws)
-		return d, err
+		defer ms.Close()
+		d, sws := eachSpec(ms.Directory(), ms.Users(), use, keep)
+		return d, ds, sws, ms.Err()
 	}
+	in, err := openAny(e, paths[0], o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer in.Close()
+	if in.Kind == inp.ODM {
+		d, ws, sws, err := readODMEach(in.Raw(), in.Name, opts, use, keep)
+		return d, readerDiagnostics(in.Name, ws), sws, err
+	}
+	if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
+		// A template or JSON: its users as compact records, of which Make gets those
+		// the rows name (plan.Keep), as from an ODM export.
+		c, ws, err := readCompact(in, func() (*inp.Input, error) { return openAny(e, paths[0], o) }, opts)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		defer c.Close()
+		ds := readerDiagnostics(in.Name, ws)
+		if !c.Compact() {
+			// Read whole (a JSON document that decodes only whole): every user, as
+			// readDirectoryFrom gives them.
+			d, err := c.Each(func(u *mapping.User) *mapping.User { return u })
+			if err != nil || use == nil {
+				return d, ds, nil, err
+			}
+			return d, ds, use.Spec.Apply(d, use.Target, use.Lookup), nil
+		}
+		d, sws, err := compactSource(c).each(use, keep)
+		return d, ds, sws, err
+	}
+	d, ws, err := readDirectoryFrom(in, opts)
+	ds := readerDiagnostics(in.Name, ws)
+	if err != nil || use == nil {
+		return d, ds, nil, err
+	}
+	return d, ds, use.Spec.Apply(d, use.Target, use.Lookup), nil
+}
+
+// readExistingWhole reads the current users whole (readDirectories) and applies the spec
+// to them, as plan did before it streamed every --existing; only tests run it
+// (env.wholeMerge), to hold readExisting to it.
+func readExistingWhole(e *env, paths []string, o inp.Options, opts mapping.Options, _ []plan.Row, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	d, ws, err := readDirectories(e, paths, o, opts)
-	*conflicts = readerDiagnostics("", ws)
-	return d, err
+	ds := readerDiagnostics("", ws)
+	if err != nil || use == nil {
+		return d, ds, nil, err
+	}
+	return d, ds, use.Spec.Apply(d, use.Target, use.Lookup), nil
 }
