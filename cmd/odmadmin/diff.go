@@ -330,7 +330,7 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 		cleanup()
 		return nil, err
 	}
-	streamed := in.Kind == inp.ODM && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
+	streamed := (in.Kind == inp.ODM || in.Kind == inp.ODMJSON) && read.Profile != mapping.ProfileClinicalOne && read.Profile != mapping.ProfileOC4Users
 	if !streamed {
 		// A template or JSON: read once, its users held as compact records in a
 		// temporary file (other inputs whole), built again at each pass.
@@ -354,7 +354,9 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 				return nil, nil, err
 			}
 			defer in.Close()
-			d, ws, sws, err := readODMEach(in.Raw(), in.Name, read, use, keep)
+			xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: read.Context})
+			d, ws, sws, err := readODMEach(xml, in.Name, read, use, keep)
+			err = finish(err)
 			if err == nil {
 				once.Do(func() { *conflicts = readerDiagnostics(in.Name, ws) })
 			}
@@ -370,8 +372,9 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 				return ""
 			}
 			defer in.Close()
-			h, err := odm.NewReader(in.Raw(), odm.ReadOptions{Name: in.Name}).Header()
-			if err != nil {
+			xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: read.Context})
+			h, err := odm.NewReader(xml, odm.ReadOptions{Name: in.Name}).Header()
+			if finish(err) != nil {
 				return ""
 			}
 			return mapping.DetectHeader(h)

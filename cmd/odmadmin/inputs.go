@@ -155,9 +155,14 @@ func mergeInput(ms *mapping.MergeStream, in *inp.Input, opts mapping.Options) ([
 // (CSV or .xlsx) that is the Clinical One template, an OpenClinica 4 user table or a user
 // table by OID.
 func readDirectoryFrom(in *inp.Input, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
-	if in.Kind == inp.ODM && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
-		// Streamed: a large export is not decoded whole.
-		return readODMDirectory(in.Raw(), in.Name, opts)
+	if (in.Kind == inp.ODM || in.Kind == inp.ODMJSON) && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
+		// Streamed: a large export is not decoded whole (the JSON form neither).
+		xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: opts.Context})
+		d, ws, err := readODMDirectory(xml, in.Name, opts)
+		if err = finish(err); err != nil {
+			return nil, nil, err
+		}
+		return d, ws, nil
 	}
 	opts.Charset = in.Charset()
 	return mapping.ReadAny(in.Raw(), in.Name, opts)

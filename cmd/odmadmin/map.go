@@ -569,7 +569,8 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	if err != nil {
 		return nil, err
 	}
-	if si.Kind != inp.ODM || opts.Profile == mapping.ProfileClinicalOne {
+	odmKind := si.Kind == inp.ODM || si.Kind == inp.ODMJSON
+	if !odmKind || opts.Profile == mapping.ProfileClinicalOne {
 		if src, err := streamTableJSON(si, in, inOpts, opts, req); src != nil || err != nil {
 			return src, err
 		}
@@ -588,6 +589,20 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	src := &mapSource{name: name}
 	f := in.file
 	ok := f != nil
+	if si.Kind == inp.ODMJSON {
+		// The JSON form is converted to ODM XML in a temporary file, which is read as
+		// an XML input is (streamed, and read again to write it back).
+		xml, finish := odmStream(si, odm.ReadOptions{Name: name, Context: opts.Context})
+		tmp, cleanup, err := spoolTemp(e, xml)
+		if err = finish(err); err != nil {
+			if cleanup != nil {
+				cleanup()
+			}
+			return nil, err
+		}
+		f, src.cleanup, ok = tmp, cleanup, true
+		br = tmp
+	}
 	if ok {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			ok = false

@@ -8,6 +8,7 @@ import (
 	inp "github.com/odmadmin/odmadmin/internal/input"
 
 	"github.com/odmadmin/odmadmin/mapping"
+	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/plan"
 )
 
@@ -246,9 +247,10 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, r
 		return nil, nil, nil, err
 	}
 	defer in.Close()
-	if in.Kind == inp.ODM {
-		d, ws, sws, err := readODMEach(in.Raw(), in.Name, opts, use, keep)
-		return d, readerDiagnostics(in.Name, ws), sws, err
+	if in.Kind == inp.ODM || in.Kind == inp.ODMJSON {
+		xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: opts.Context})
+		d, ws, sws, err := readODMEach(xml, in.Name, opts, use, keep)
+		return d, readerDiagnostics(in.Name, ws), sws, finish(err)
 	}
 	if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
 		// A template or JSON: its users as compact records, of which Make gets those

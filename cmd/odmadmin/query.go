@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
@@ -115,10 +114,12 @@ func runQuery(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "query", err)
 	}
-	xml, finish, err := odmXML(si, opts)
-	if err != nil {
+	if err := si.Expect(inp.ODM, inp.ODMJSON); err != nil {
 		return fail(e, "query", err)
 	}
+	// The JSON form is converted to XML as it is read, so that a per-record query of it
+	// holds one record as of the XML.
+	xml, finish := odmStream(si, opts)
 	defer finish(nil)
 	if si.Kind == inp.ODM {
 		// The tree builder reads UTF-8 and declared 8-bit charsets, not UTF-16.
@@ -625,37 +626,4 @@ func escapeXML(w *bufio.Writer, s string, attr bool) {
 			w.WriteRune(r)
 		}
 	}
-}
-
-// odmXML returns an ODM input as XML for the commands that work on XML (query): XML as
-// it is, odmadmin's ODM JSON encoded as XML while it is read (odm.JSONToODM into a pipe),
-// so that a per-record query of the JSON form holds one record, as of the XML. The
-// caller passes the error of its read to finish, which stops the conversion and returns
-// the JSON's own error in place of what the XML reader made of it.
-func odmXML(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(error) error, err error) {
-	switch in.Kind {
-	case inp.ODM:
-		return in.Raw(), func(err error) error { return err }, nil
-	case inp.ODMJSON:
-		pr, pw := io.Pipe()
-		done := make(chan error, 1)
-		go func() {
-			_, err := odm.JSONToODM(pw, in.Text(), opts, odm.WriteOptions{})
-			pw.CloseWithError(err)
-			done <- err
-		}()
-		var once sync.Once
-		var jerr error
-		return pr, func(err error) error {
-			once.Do(func() {
-				pr.CloseWithError(io.ErrClosedPipe) // stops a conversion the reader left early
-				jerr = <-done
-			})
-			if jerr != nil && !errors.Is(jerr, io.ErrClosedPipe) {
-				return jerr
-			}
-			return err
-		}, nil
-	}
-	return nil, nil, in.Expect(inp.ODM, inp.ODMJSON)
 }
