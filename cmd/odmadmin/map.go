@@ -96,9 +96,12 @@ Memory:
   users: --base FILE of another flavour than the input or of several IN files, and CSV,
   .xlsx and JSON input (several IN files are merged one user at a time: each ODM file is
   read as one alone, and the merged users go to a temporary file, some 30 bytes a user
-  in memory, with the sites, studies and groups of all files), except --to json without --spec from one Clinical One template or map
-  --to json file, whose users go to a temporary file as compact records (8 bytes a user
-  in memory) and are written one at a time. OpenClinica ODM is read once more first, up to its first AdminData, for its
+  in memory, with the sites, studies and groups of all files), except one Clinical One
+  template or map --to json file (not stdin, not with --base): its users go to a
+  temporary file as compact records (8 bytes a user in memory, and some 12 more while a
+  template is read) and are written one at a time to every output, the spec applied to
+  each (odm and odm2 copy them, spec applied, to a second temporary file first, 2 bytes a
+  user in memory); the template without --study reads them once more first. OpenClinica ODM is read once more first, up to its first AdminData, for its
   Study elements (the site studies). Stdin is copied to a temporary file first, so that
   it can be read twice.
 
@@ -189,7 +192,7 @@ func runMap(e *env, args []string) int {
 		// The table and JSON outputs and the spec template are written while the users
 		// are read (a spec applied to each user as it is built); odm and odm2 too (see
 		// writeMapODMStream).
-		req := streamReq{format: *to, outProf: outProf, spec: spec, lookup: lookup}
+		req := streamReq{format: *to, outProf: outProf, spec: spec, lookup: lookup, base: *base}
 		switch {
 		case *specTemplate:
 			req.to = "spec-template"
@@ -521,15 +524,20 @@ type streamReq struct {
 	// spec, when set, is applied to each user as it is built (lookup: its login table).
 	spec   *mapping.Spec
 	lookup *mapping.Directory
+	// base is --base: odm from a table or JSON input is then written whole (Patch).
+	base string
 }
 
-// streamTableJSON is readMapSource of a Clinical One template or directory JSON file for
-// map --to json without a spec: the users are held as compact records in a temporary
-// file (mapping.ReadCompact) and written one at a time, where the whole directory took
-// about 1.7 KB a user. It returns nil and no error for what it leaves to the whole read
-// (other outputs and inputs, stdin, what ReadCompact reads whole).
-func streamTableJSON(si *inp.Input, in *input, inOpts inp.Options, opts mapping.Options, req streamReq) (*mapSource, error) {
-	if req.to != "json" || req.spec != nil || in.file == nil ||
+// streamTable is readMapSource of a Clinical One template or directory JSON file for the
+// outputs map writes while reading (req.to: json, csv, xlsx, oc4users, spec-template,
+// odm without --base), the spec applied to each user: the users are held as compact
+// records in a temporary file (mapping.ReadCompact) and written one at a time, where the
+// whole directory took about 1.7 KB a user. The directory is checked first, as the whole
+// read checks it. It returns nil and no error for what it leaves to the whole read
+// (other outputs and inputs, stdin); what ReadCompact reads whole is returned as the
+// whole read's directory.
+func streamTable(si *inp.Input, in *input, inOpts inp.Options, opts mapping.Options, req streamReq) (*mapSource, error) {
+	if req.to == "" || (req.to == "odm" && req.base != "") || in.file == nil ||
 		(si.Kind != inp.CSV && si.Kind != inp.XLSX && si.Kind != inp.DirectoryJSON) {
 		return nil, nil
 	}
@@ -543,16 +551,41 @@ func streamTableJSON(si *inp.Input, in *input, inOpts inp.Options, opts mapping.
 	if err != nil {
 		return nil, err
 	}
+	// Checked before anything is written, as the whole read is: a vendor attribute name
+	// or element from JSON must not forge markup.
+	if err := c.Check(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
 	src := &mapSource{warnings: ws, name: in.Name, cleanup: func() { c.Close() }}
-	src.stream = func(w io.Writer) ([]mapping.Warning, error) {
-		// Checked before anything is written, as the whole read is.
-		if err := c.Check(); err != nil {
-			return nil, fmt.Errorf("%s: %w", in.Name, err)
-		}
-		if err := c.WriteJSON(w); err != nil {
+	if !c.Compact() {
+		// Read whole: the directory, as readDirectoryFrom gives it.
+		d, err := c.Each(func(u *mapping.User) *mapping.User { return u })
+		if err != nil {
+			c.Close()
 			return nil, err
 		}
-		return nil, c.Close()
+		src.dir = d
+		return src, nil
+	}
+	target := specTarget(req.format, req.outProf, "")
+	if req.spec != nil {
+		opts.Spec = &mapping.SpecUse{Spec: req.spec, Target: target, Lookup: req.lookup}
+	}
+	src.stream = func(w io.Writer) ([]mapping.Warning, error) {
+		var ws []mapping.Warning
+		var err error
+		if req.to == "odm" {
+			mo := opts
+			mo.Now = time.Now()
+			ws, err = c.WriteODM(w, req.outProf, mo, odm.WriteOptions{})
+		} else {
+			ws, err = c.Write(w, req.to, opts, target, time.Now())
+		}
+		if err != nil {
+			return ws, err
+		}
+		return ws, c.Close()
 	}
 	return src, nil
 }
@@ -571,7 +604,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	}
 	odmKind := si.Kind == inp.ODM || si.Kind == inp.ODMJSON
 	if !odmKind || opts.Profile == mapping.ProfileClinicalOne {
-		if src, err := streamTableJSON(si, in, inOpts, opts, req); src != nil || err != nil {
+		if src, err := streamTable(si, in, inOpts, opts, req); src != nil || err != nil {
 			return src, err
 		}
 		d, ws, err := readDirectoryFrom(si, opts)

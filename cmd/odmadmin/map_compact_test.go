@@ -3,38 +3,93 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
-// TestMapTableJSONStreamsAsWhole: map --to json of a Clinical One template (CSV, .xlsx)
-// or directory JSON file holds the users as compact records and writes them one at a
-// time (streamTableJSON); from stdin the same input is read whole as before. Both give
-// the same bytes, warnings, errors and exit status for every diff fixture's template and
-// JSON, the templates and JSON written to exercise the compact reading, and a JSON whose
-// vendor attribute name would forge markup.
-func TestMapTableJSONStreamsAsWhole(t *testing.T) {
+// TestMapTableStreamsAsWhole: map of a Clinical One template (CSV, .xlsx) or directory
+// JSON file holds the users as compact records and writes them one at a time to every
+// output (streamTable: json, csv, xlsx, oc4users, odm, odm2, --spec-template, each with
+// and without a migration spec); from stdin the same input is read whole as before. Both
+// give the same bytes, warnings, errors and exit status for every diff fixture's template
+// and JSON, the templates and JSON written to exercise the compact reading, and a JSON
+// whose vendor attribute name would forge markup.
+func TestMapTableStreamsAsWhole(t *testing.T) {
 	groups, extra := compactInputs(t)
 	files := extra
 	for _, g := range groups {
 		files = append(files, g[1:]...) // the template and JSON map made of the ODM file
 	}
-	forged := filepath.Join(t.TempDir(), "forged.json")
-	if err := os.WriteFile(forged, []byte(`{"studies":[],"sites":[],"users":[{"id":"u1","login":"a","source":{"attrs":[{"name":"x=\"1\"><evil","value":"v"}]}}]}`), 0o600); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	files = append(files, forged)
-	streamed := 0
+	files = append(files, write("forged.json", `{"studies":[],"sites":[],"users":[{"id":"u1","login":"a","source":{"attrs":[{"name":"x=\"1\"><evil","value":"v"}]}}]}`))
+	// Two studies, the second only bruno's, whom the spec below leaves out: the template
+	// without --study is refused, after the spec's warnings, unless the spec is applied
+	// when the study is found.
+	files = append(files, write("two-studies.json", `{"studies":[{"id":"S1"},{"id":"S2","parent":"S1"}],"sites":[{"id":"01","study":"S1"}],`+
+		`"users":[{"id":"a1","login":"ada","emails":["ada@example.org"],"assignments":[{"study":"S1","site":"01","role":{"name":"Site Investigator"}}]},`+
+		`{"id":"b1","login":"bruno","assignments":[{"study":"S3","role":{"name":"Monitor","canonical":"Monitor"}}]}]}`))
+	// A spec that renames a site, leaves a user out, makes logins and dates and maps a
+	// role: each changes what every output writes.
+	ownSpec := write("spec.csv", "Kind,Study,Scope,Source,Target,Suggested,Note\n"+
+		"site,,,01,X1,,\n"+
+		"site,,,02,X2,,\n"+
+		"role,,,canonical:Monitor,Clinical Research Associate (CRA),,\n"+
+		"role,,,Site Investigator,Site User,,\n"+
+		"login,,,email-local-part,,,\n"+
+		"start-date,,,,01-Jun-2026,,\n"+
+		"exclude,,,bruno,,,\n"+
+		"exclude,,,u1,,,\n")
+	spec := exampleFile("spec.csv")
+	argSets := [][]string{
+		{"--to", "json"},
+		{"--to", "json", "--max", "0"},
+		{"--to", "json", "--strict"},
+		{"--to", "csv"},
+		{"--to", "csv", "--study", "S1"},
+		{"--to", "xlsx", "--study", "S1"},
+		{"--to", "xlsx"},
+		{"--to", "oc4users"},
+		{"--to", "odm"},
+		{"--to", "odm2"},
+		{"--to", "odm", "--profile", "inform"},
+		{"--to", "odm", "--profile", "rave"},
+		{"--to", "odm", "--profile", "openclinica"},
+		{"--spec-template"},
+		{"--spec-template", "--to", "odm", "--profile", "rave"},
+		{"--spec", spec, "--to", "json"},
+		{"--spec", ownSpec, "--to", "json"},
+		{"--spec", spec, "--to", "csv"},
+		{"--spec", ownSpec, "--to", "csv"},
+		{"--spec", ownSpec, "--to", "xlsx", "--study", "S1"},
+		{"--spec", ownSpec, "--to", "oc4users"},
+		{"--spec", spec, "--to", "odm", "--profile", "inform"},
+		{"--spec", ownSpec, "--to", "odm", "--profile", "rave"},
+		{"--spec", ownSpec, "--to", "odm2"},
+		{"--spec", ownSpec, "--to", "odm", "--profile", "openclinica", "--strict"},
+	}
+	// A new document's creation time, and the FileOID made from it, are the time of the
+	// run.
+	created := regexp.MustCompile(`(CreationDateTime|FileOID)="[^"]*"`)
+	streamed := map[string]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, extraArgs := range [][]string{nil, {"--max", "0"}, {"--strict"}} {
-			args := append(append([]string{"--to", "json"}, extraArgs...), f)
+		for _, extraArgs := range argSets {
+			args := append(append([]string{}, extraArgs...), f)
 			code, out, errs := runSub("", "map", args...)
 			args[len(args)-1] = "-"
 			wcode, wout, werrs := runSub(string(data), "map", args...)
+			out, wout = created.ReplaceAllString(out, ""), created.ReplaceAllString(wout, "")
 			// The whole read names stdin "<stdin>" or "-"; the file its path.
 			werrs = strings.ReplaceAll(werrs, "<stdin>", f)
 			werrs = strings.ReplaceAll(werrs, "\n-:", "\n"+f+":")
@@ -42,14 +97,17 @@ func TestMapTableJSONStreamsAsWhole(t *testing.T) {
 				werrs = f + werrs[1:]
 			}
 			if code != wcode || out != wout || errs != werrs {
-				t.Errorf("map %v: streamed and whole differ:\nexit %d vs %d\nstderr:\n%s\nvs\n%s\nstdout equal: %v", args, code, wcode, errs, werrs, out == wout)
+				t.Errorf("map %v %s: streamed and whole differ:\nexit %d vs %d\nstderr:\n%s\nvs\n%s\nstdout equal: %v", extraArgs, f, code, wcode, errs, werrs, out == wout)
 			}
 			if code == 0 {
-				streamed++
+				streamed[strings.Join(extraArgs[:min(len(extraArgs), 4)], " ")]++
 			}
 		}
 	}
-	if streamed < 20 {
-		t.Errorf("only %d runs succeeded: the test compares little", streamed)
+	// Each output must be written from several inputs, or the test compares little.
+	for _, args := range argSets {
+		if k := strings.Join(args[:min(len(args), 4)], " "); streamed[k] < 5 {
+			t.Errorf("map %s: only %d runs succeeded", k, streamed[k])
+		}
 	}
 }

@@ -1,0 +1,187 @@
+package mapping
+
+import (
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// The writers of a CompactDirectory other than WriteJSON: the Clinical One template, the
+// OpenClinica 4 user table, the starter spec and ODM, each fed one user at a time from
+// the records, so that "map" of a large template or directory JSON holds what ReadCompact
+// holds (8 bytes a user) rather than the directory (about 1.7 KB a user). Each writes
+// what its whole-directory writer writes for the Directory ReadAny returns after
+// Spec.Apply; like WriteJSON they leave Check to the caller, before anything is written.
+
+// users hands on the users in order, each built anew from its record (a user of a
+// directory read whole as it is); an I/O error of the temporary file ends the sequence
+// and is left in *err.
+func (c *CompactDirectory) seq(err *error) iter.Seq[*User] {
+	return func(yield func(*User) bool) {
+		if c.users == nil {
+			for _, u := range c.whole {
+				if u != nil && !yield(u) {
+					return
+				}
+			}
+			return
+		}
+		for i := range c.users.locs {
+			u, e := c.userAt(i)
+			if e != nil {
+				if *err == nil {
+					*err = e
+				}
+				return
+			}
+			if !yield(u) {
+				return
+			}
+		}
+	}
+}
+
+// userAt builds user i from its record; the spill's I/O error is returned, not panicked.
+func (c *CompactDirectory) userAt(i int) (u *User, err error) {
+	defer catchSpill(&err)
+	return c.users.user(i), nil
+}
+
+// Write writes the directory as to: "json" (WriteJSON), "csv" and "xlsx" (the Clinical One
+// template: WriteClinicalOneCSV, WriteClinicalOneXLSX), "oc4users" (WriteOC4Users) or
+// "spec-template" (SpecTemplate for target at now), one user at a time, as those writers
+// write the Directory ReadAny returns. With opts.Spec the spec is applied to the
+// directory and each user as Spec.Apply applies it before those writers, and its
+// warnings come first. The template without opts.Study reads the users held as records
+// twice: once, the spec applied on a copy of the sites, to find the study from the users
+// it keeps. The users of a directory read whole (not Compact) are changed by the spec as
+// Apply changes them.
+func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Profile, now time.Time) ([]Warning, error) {
+	dir := c.shell
+	var serr error
+	if to == "spec-template" {
+		err := specTemplate(w, dir, c.seq(&serr), target, now)
+		if err == nil {
+			err = serr
+		}
+		return nil, err
+	}
+	template := to == "csv" || to == "xlsx"
+	study := opts.Study
+	if template && study == "" && c.users != nil {
+		find := *dir
+		find.Sites = make([]*Site, len(dir.Sites))
+		for i, site := range dir.Sites {
+			s := *site
+			find.Sites[i] = &s
+		}
+		run := startSpec(&find, opts)
+		var err error
+		if study, err = clinicalOneStudy(&find, run.filter(c.seq(&serr)), opts); err == nil {
+			err = serr
+		}
+		if err != nil {
+			// The spec saw every user (as Apply before the writer): its warnings stand.
+			return run.result(), err
+		}
+	}
+	run := startSpec(dir, opts)
+	users := run.filter(c.seq(&serr))
+	if c.users == nil {
+		// In memory already: the spec changes each user once, as Apply does, and the
+		// template's study is found from the users it keeps.
+		kept := []*User{}
+		for u := range users {
+			kept = append(kept, u)
+		}
+		users = slices.Values(kept)
+		if template && study == "" {
+			var err error
+			if study, err = clinicalOneStudy(dir, users, opts); err != nil {
+				return run.result(), err
+			}
+		}
+	}
+	var ws []Warning
+	var err error
+	switch to {
+	case "json":
+		var jw *jsonUsers
+		if jw, err = newJSONUsers(w, dir); err != nil {
+			break
+		}
+		for u := range users {
+			if err = jw.user(u); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = serr
+		}
+		if err == nil {
+			err = jw.end()
+		}
+	case "csv":
+		ws, err = writeClinicalOneCSV(w, dir, users, study, opts)
+	case "xlsx":
+		ws, err = writeClinicalOneXLSX(w, dir, users, study, opts)
+	case "oc4users":
+		ws, err = writeOC4Users(w, users, opts)
+	default:
+		return nil, fmt.Errorf("mapping: no compact output %q", to)
+	}
+	if err == nil {
+		err = serr
+	}
+	return append(run.result(), ws...), err
+}
+
+// WriteODM writes the directory as WriteODM writes the Directory ReadAny returns (after
+// opts.Spec applied as Spec.Apply applies it) into profile p, holding what WriteODMStream
+// holds: the users, spec applied, go to a second temporary file (with their (study, site)
+// pairs, a few bytes each, in memory) and are written from there one at a time
+// (writeSpilled). It returns the spec's warnings, then the writer's. opts.Now is the
+// writer's.
+func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
+	dir := c.shell
+	wo := Options{Now: opts.Now}
+	var run *specRun
+	defer func() { ws = append(run.result(), ws...) }()
+	var serr error
+	defer catchSpill(&err)
+	shell, err := newWriter(&Directory{Source: dir.Source}, p, wo)
+	if err != nil {
+		// The spec has seen every user first (as Apply before the writer).
+		run = startSpec(dir, opts)
+		for range run.filter(c.seq(&serr)) {
+		}
+		return nil, err
+	}
+	users, err := newSpilledUsers(shell)
+	if err != nil {
+		return nil, err
+	}
+	defer users.close()
+	users.seq = true
+	run = startSpec(dir, opts)
+	assigned := &assignedSet{}
+	var pairs userPairs
+	for u := range run.filter(c.seq(&serr)) {
+		pairs.add(u, assigned)
+		if err := users.add(u); err != nil {
+			return nil, err
+		}
+	}
+	if serr != nil {
+		return nil, serr
+	}
+	if err := users.seal(); err != nil {
+		return nil, err
+	}
+	out2 := *dir
+	return writeSpilled(out, &out2, p, wo, wopts, users, assigned, &pairs)
+}
