@@ -156,9 +156,7 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 	shell, err := newWriter(&Directory{Source: dir.Source}, p, wo)
 	if err != nil {
 		// The spec has seen every user first (as Apply before the writer).
-		run = startSpec(dir, opts)
-		for range run.filter(c.seq(&serr)) {
-		}
+		run = c.specOnly(opts)
 		return nil, err
 	}
 	users, err := newSpilledUsers(shell)
@@ -184,4 +182,126 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 	}
 	out2 := *dir
 	return writeSpilled(out, &out2, p, wo, wopts, users, assigned, &pairs)
+}
+
+// Patch writes what Patch writes for the directory (after opts.Spec applied as Apply
+// applies it) patched into the document src, holding what PatchStream holds: the users,
+// spec applied and checked, go to a second temporary file (some 15 bytes a user stay in
+// memory: where each is, an index of IDs, a bit each) and each is built again where the
+// document's records need it. It returns the spec's warnings, then Patch's.
+func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions) (ws []Warning, err error) {
+	dir := c.shell
+	spec := opts.Options
+	opts.Spec = nil // the writer's options
+	var run *specRun
+	defer func() { ws = append(run.result(), ws...) }()
+	var serr error
+	defer catchSpill(&err)
+	shell, err := newWriter(&Directory{Source: dir.Source}, opts.Profile, opts.Options)
+	if err != nil {
+		// The spec has seen every user first (as Apply before the writer).
+		run = c.specOnly(spec)
+		return nil, err
+	}
+	users, err := newSpilledUsers(shell)
+	if err != nil {
+		return nil, err
+	}
+	defer users.close()
+	run = startSpec(dir, spec)
+	// The writer asks about every user's assignments where it plans blocks and places
+	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
+	assigned := &assignedSet{}
+	var invalid error
+	kept := 0
+	for u := range run.filter(c.seq(&serr)) {
+		if invalid == nil {
+			invalid = checkUser(kept, u)
+		}
+		kept++
+		for _, a := range u.Assignments {
+			assigned.add(a)
+		}
+		if err := users.add(u); err != nil {
+			return nil, err
+		}
+	}
+	if serr != nil {
+		return nil, serr
+	}
+	if err := users.seal(); err != nil {
+		return nil, err
+	}
+	d := *dir
+	d.Users = nil
+	if err := d.checkHead(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	w, err := newStreamWriter(&d, opts.Profile, opts.Options, assigned)
+	if err != nil {
+		return nil, err
+	}
+	// As Patch: writing into a document of the directory's flavour.
+	w.same = true
+	if v := d.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
+		w.same = false
+	}
+	return w.patch(out, src, users, heldSites(d.Sites), opts)
+}
+
+// ReadCompactODM reads the ODM stream r (its header may be read) as FromReader reads it,
+// with FromReader's warnings, and holds the users as compact records in a temporary file
+// as ReadCompact holds a template's: for the writers of a CompactDirectory where the ODM
+// stream is not written as it is read (Patch into a document of another flavour). Close
+// the directory to remove its file. opts.Spec is not applied (the writers apply it).
+func ReadCompactODM(r *odm.Reader, opts Options) (c *CompactDirectory, ws []Warning, err error) {
+	opts.Spec = nil
+	b, err := readStream(r, opts, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer b.close()
+	users, err := newCompactUsers(false)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			users.close()
+		}
+	}()
+	// Each user is a value of its own (the builder does not reuse it): add keeps it until
+	// the next one is added, then encodes it.
+	if err := b.finishEach(func(_ int, u *User) error {
+		users.add(u)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	if err := users.finish(); err != nil {
+		return nil, nil, err
+	}
+	if err := b.close(); err != nil {
+		return nil, nil, err
+	}
+	shell := &Directory{}
+	*shell = *b.dir
+	shell.Users = nil
+	return &CompactDirectory{shell: shell, users: users, close: users.close}, b.w.result(), nil
+}
+
+// SpecWarnings applies opts.Spec to the users (each built anew; one of a directory read
+// whole is changed) as Apply does, writing nothing, and returns its warnings: for a
+// caller that fails after the whole read would have applied the spec, before it writes.
+func (c *CompactDirectory) SpecWarnings(opts Options) []Warning { return c.specOnly(opts).result() }
+
+func (c *CompactDirectory) specOnly(opts Options) *specRun {
+	run := startSpec(c.shell, opts)
+	var serr error
+	for range run.filter(c.seq(&serr)) {
+	}
+	return run
 }

@@ -66,6 +66,9 @@ type env struct {
 	// and plan read every side or --existing whole and apply a spec with Spec.Apply
 	// (diffWhole, readExistingWhole): only tests set it, to compare the two.
 	wholeMerge bool
+	// wholeBase makes map read an ODM input patched into --base of another flavour
+	// whole, as before it held its users in a temporary file: only tests set it.
+	wholeBase bool
 }
 
 // context returns the command's context, never nil.
