@@ -92,16 +92,19 @@ Memory:
   in the same temporary file and write them one at a time (2 bytes a user stay in memory;
   with several AdminData, as OpenClinica's site studies, some 4 more for each AdminData a
   user goes into and read again for each). The sites are held packed (some 400 bytes
-  each). --spec is applied to each user as it is built. Held whole, growing with the
-  users: --base FILE of another flavour than the input or of several IN files, and CSV,
-  .xlsx and JSON input (several IN files are merged one user at a time: each ODM file is
-  read as one alone, and the merged users go to a temporary file, some 30 bytes a user
-  in memory, with the sites, studies and groups of all files), except one Clinical One
-  template or map --to json file (not stdin, not with --base): its users go to a
-  temporary file as compact records (8 bytes a user in memory, and some 12 more while a
-  template is read) and are written one at a time to every output, the spec applied to
-  each (odm and odm2 copy them, spec applied, to a second temporary file first, 2 bytes a
-  user in memory); the template without --study reads them once more first. OpenClinica ODM is read once more first, up to its first AdminData, for its
+  each). --spec is applied to each user as it is built. --base FILE of another flavour
+  than the input keeps the input's users in a temporary file as compact records (8 bytes
+  a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
+  user in memory) from which FILE's records are patched. A Clinical One template or map
+  --to json file (not stdin) is held the same way: its users go to a temporary file as
+  compact records (8 bytes a user in memory, some 12 more while a template is read) and
+  are written one at a time to every output, the spec applied to each; the template
+  without --study reads them once more first to find the study. Held whole, growing with
+  the users: such a table or JSON from stdin, the other user tables (by OID, OpenClinica
+  4), ODM JSON, and --base FILE with several IN files (several IN files are otherwise
+  merged one user at a time: each ODM file is read as one alone, and the merged users go
+  to a temporary file, some 30 bytes a user in memory, with the sites, studies and
+  groups of all files). OpenClinica ODM is read once more first, up to its first AdminData, for its
   Study elements (the site studies). Stdin is copied to a temporary file first, so that
   it can be read twice.
 
