@@ -101,7 +101,7 @@ Memory:
   are written one at a time to every output, the spec applied to each; the template
   without --study reads them once more first to find the study. Held whole, growing with
   the users: such a table or JSON from stdin, the other user tables (by OID, OpenClinica
-  4), ODM JSON, and --base FILE with several IN files (several IN files are otherwise
+  4), and --base FILE with several IN files (several IN files are otherwise
   merged one user at a time: each ODM file is read as one alone, and the merged users go
   to a temporary file, some 30 bytes a user in memory, with the sites, studies and
   groups of all files). OpenClinica ODM is read once more first, up to its first AdminData, for its
