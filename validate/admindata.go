@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type AdminDataOptions struct {
 	// CheckAdminData ignores it. Read.Strict turns the first reader warning into an error,
 	// so leave it off to get every warning as a finding. Default: the zero ReadOptions.
 	Read odm.ReadOptions
+
+	// spillAt replaces spillFindings (tests).
+	spillAt int
 }
 
 // DefaultMaxFindings is how many findings of one code a check keeps by default.
@@ -95,6 +99,11 @@ type adminChecker struct {
 	// is the length of out at which it is trimmed to the bound again.
 	dropped map[findingKey]int
 	trimAt  int
+	// With unbounded findings given to a function (spillOK), runs holds those written
+	// to a temporary file (see spillFindings); spillErr is the first error writing them.
+	spillOK  bool
+	runs     *findingRuns
+	spillErr error
 
 	defs *adminDefs
 	// file is the index of the file among those checked together (for crossUsers), and
@@ -203,17 +212,48 @@ func (c *adminChecker) result() []Finding {
 
 // sortOut puts the findings in their final order.
 func (c *adminChecker) sortOut() {
-	slices.SortFunc(c.out, func(a, b keyedFinding) int {
-		switch {
-		case a.Line != b.Line:
-			return a.Line - b.Line
-		case a.Column != b.Column:
-			return a.Column - b.Column
-		case a.phase != b.phase:
-			return a.phase - b.phase
+	slices.SortFunc(c.out, func(a, b keyedFinding) int { return findingOrder(&a, &b) })
+}
+
+// findingOrder is the order of findings: by position, then phase, then as they came.
+func findingOrder(a, b *keyedFinding) int {
+	switch {
+	case a.Line != b.Line:
+		return a.Line - b.Line
+	case a.Column != b.Column:
+		return a.Column - b.Column
+	case a.phase != b.phase:
+		return a.phase - b.phase
+	}
+	return a.seq - b.seq
+}
+
+// each gives emit the file's findings in order, as result returns them, and resets the
+// list for the next file.
+func (c *adminChecker) each(emit func(Finding) error) error {
+	if c.runs != nil {
+		return c.emitRuns(emit)
+	}
+	for _, f := range c.result() {
+		if err := emit(f); err != nil {
+			return err
 		}
-		return a.seq - b.seq
-	})
+	}
+	return nil
+}
+
+// bound keeps the findings held within the bound: trimmed to MaxFindings of each kind,
+// or, unbounded with a function to give them to, written to a run past spillFindings.
+func (c *adminChecker) bound() {
+	switch {
+	case c.maxFindings() >= 0:
+		if len(c.out) >= c.trimAt {
+			c.sortOut()
+			c.trim()
+		}
+	case c.spillOK && len(c.out) >= cmp.Or(c.opts.spillAt, spillFindings):
+		c.spill()
+	}
 }
 
 func (c *adminChecker) maxFindings() int {
@@ -259,10 +299,7 @@ func (c *adminChecker) absorb(o *adminChecker) {
 		}
 		c.dropped[k] += n
 	}
-	if len(c.out) >= c.trimAt {
-		c.sortOut()
-		c.trim()
-	}
+	c.bound()
 }
 
 // add appends a finding; value is kept only when the caller asked for values.
@@ -278,10 +315,7 @@ func (c *adminChecker) addN(sev Severity, code Code, field string, line, col int
 	}
 	c.seq++
 	c.out = append(c.out, keyedFinding{f, c.phase, c.seq})
-	if len(c.out) >= c.trimAt && c.maxFindings() >= 0 {
-		c.sortOut()
-		c.trim()
-	}
+	c.bound()
 }
 
 // refSeverity is the severity of an unresolved reference: an error in a file that must be

@@ -5,11 +5,13 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -169,5 +171,94 @@ func TestMaxFindingsOutOfOrder(t *testing.T) {
 	}
 	if got[10].Count != n-5 || got[11].Count != n-5 {
 		t.Errorf("counted %d and %d, want %d each", got[10].Count, got[11].Count, n-5)
+	}
+}
+
+// TestFindingsSpill: unbounded findings given to a function are written to a temporary
+// file in sorted runs past a bound (spillAt, a few findings here) and merged back; what
+// the function gets is what CheckAdminDataInputs returns, finding by finding and in the
+// same order, for every fixture alone, the 9,000-user file and fixtures checked together.
+func TestFindingsSpill(t *testing.T) {
+	files := reuseFixtures(t)
+	files["generated-9000-users"] = danglingUsers(9000)
+	input := func(name string, data []byte) AdminDataInput {
+		return AdminDataInput{Name: name, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+	}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var sets [][]AdminDataInput
+	for _, name := range names {
+		sets = append(sets, []AdminDataInput{input(name, files[name])})
+	}
+	sets = append(sets, []AdminDataInput{input(names[0], files[names[0]]), input("generated", files["generated-9000-users"]), input(names[1], files[names[1]])})
+	checked := 0
+	for _, ins := range sets {
+		opts := AdminDataOptions{MaxFindings: -1, Read: odm.ReadOptions{MaxWarnings: -1}}
+		want, err := CheckAdminDataInputs(ins, opts)
+		if err != nil {
+			continue // not well-formed: tested elsewhere
+		}
+		ats := []int{1, 7, 1000}
+		for _, in := range ins {
+			if strings.HasPrefix(in.Name, "generated") {
+				ats = []int{500} // 18 runs: a run a finding would be 9,000 readers
+			}
+		}
+		for _, at := range ats {
+			opts.spillAt = at
+			got := make([][]Finding, len(ins))
+			err := CheckAdminDataInputsFunc(ins, opts, func(i int, f Finding) error {
+				got[i] = append(got[i], f)
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s, spill at %d: %v", ins[0].Name, at, err)
+			}
+			if d := gocmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("%s (%d files), spill at %d (-whole +spilled):\n%s", ins[0].Name, len(ins), at, d)
+			}
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d checks ran", checked)
+	}
+}
+
+// TestFindingsSpillOutOfOrder: findings added out of order are held up to the bound and
+// given out in order, all of them.
+func TestFindingsSpillOutOfOrder(t *testing.T) {
+	c := newAdminChecker(AdminDataOptions{MaxFindings: -1, spillAt: 100}, newAdminDefs())
+	c.spillOK = true
+	const n = 20000
+	for i := range n {
+		line := i*7919%n + 1 // 7919 is prime to n: every line once
+		c.add(SeverityError, CodeDanglingLocationRef, "", line, 1, "", "m")
+		c.add(SeverityWarning, CodeEmptyElement, "", line, 2, "", "m")
+		if len(c.out) > 100 {
+			t.Fatalf("%d findings held with a spill bound of 100", len(c.out))
+		}
+	}
+	if c.runs == nil || len(c.runs.ends) < n/100 {
+		t.Fatalf("the findings were not written in runs")
+	}
+	name := c.runs.f.Name()
+	var got []Finding
+	if err := c.each(func(f Finding) error { got = append(got, f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2*n {
+		t.Fatalf("%d findings, want %d", len(got), 2*n)
+	}
+	for i, f := range got {
+		if f.Line != i/2+1 || f.Column != i%2+1 {
+			t.Fatalf("finding %d at %d:%d, want %d:%d", i, f.Line, f.Column, i/2+1, i%2+1)
+		}
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("the temporary file is left: %v", err)
 	}
 }

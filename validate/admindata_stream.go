@@ -76,7 +76,31 @@ func CheckAdminDataInputs(ins []AdminDataInput, opts AdminDataOptions) ([][]Find
 	return checkInputs(ins, opts, newAdminDefs())
 }
 
+// CheckAdminDataInputsFunc is [CheckAdminDataInputs] giving each finding to emit, the
+// files' in the order of ins and each file's in order, instead of returning them; emit's
+// first error stops the check and is returned. With unbounded findings
+// (AdminDataOptions.MaxFindings < 0) memory stays bounded however many there are: past
+// 65,536 a file's findings go to a temporary file in sorted runs, merged as they are
+// given out (a finding on every one of 200,000 users: 128 → 56 MiB in odmadmin check).
+func CheckAdminDataInputsFunc(ins []AdminDataInput, opts AdminDataOptions, emit func(file int, f Finding) error) error {
+	return checkInputsEach(ins, opts, newAdminDefs(), true, emit)
+}
+
 func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) ([][]Finding, error) {
+	out := make([][]Finding, len(ins))
+	err := checkInputsEach(ins, opts, defs, false, func(i int, f Finding) error {
+		out[i] = append(out[i], f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkInputsEach checks ins and gives emit their findings; spill lets a checker write
+// unbounded findings to a temporary file.
+func checkInputsEach(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs, spill bool, emit func(file int, f Finding) error) error {
 	facts := make([]fileFacts, len(ins))
 	for i, in := range ins {
 		if in.table() {
@@ -87,13 +111,13 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 				defs.login(u.Login)
 			})
 			if err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		f, err := collectFile(in, opts, defs)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		facts[i] = f
 		defs.needUsers = defs.needUsers || f.dataRefs
@@ -105,7 +129,7 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 				continue
 			}
 			if err := collectUsers(in, opts, defs); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
@@ -117,24 +141,27 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 		}
 		defs.cross = newCrossUsers(names, tables)
 	}
-	out := make([][]Finding, len(ins))
 	for i, in := range ins {
 		c := newAdminChecker(opts, defs)
-		c.file = i
+		c.file, c.spillOK = i, spill
+		var err error
 		if in.table() {
 			c.phase = phaseAdmin
-			if err := in.eachUser(c.tableUser); err != nil {
-				return nil, err
-			}
-			out[i] = c.result()
-			continue
+			err = in.eachUser(c.tableUser)
+		} else {
+			err = checkFile(in, opts, facts[i], c)
 		}
-		if err := checkFile(in, opts, facts[i], c); err != nil {
-			return nil, err
+		if err == nil {
+			err = c.each(func(f Finding) error { return emit(i, f) })
 		}
-		out[i] = c.result()
+		if c.runs != nil {
+			c.runs.close()
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // rereadable returns an input that can be opened twice for r: r itself when it can seek,

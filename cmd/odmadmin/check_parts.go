@@ -78,51 +78,51 @@ func scanParts(r io.Reader) (io.Reader, *partScan) {
 	return io.TeeReader(r, p), p
 }
 
-// relaxParts turns the errors about references a partial vendor export (Rave or InForm)
+// partRelax turns the errors about references a partial vendor export (Rave or InForm)
 // cannot resolve into warnings: its Study references when none of the files checked
 // together holds a Study, and its LocationRefs when none holds a Location either. The
 // references were resolved against all the files, so what is left points into files the
-// check was not given. It returns how many it relaxed.
-func relaxParts(findings [][]validate.Finding, parts []*partScan) int {
-	study, location := false, false
-	for _, p := range parts {
-		study = study || p.study
-		location = location || p.location
-	}
-	if study {
-		return 0
-	}
-	n := 0
-	for i, p := range parts {
-		if !p.vendor {
-			continue
-		}
-		for j := range findings[i] {
-			f := &findings[i][j]
-			if f.Severity != validate.SeverityError {
-				continue
-			}
-			what := "Study"
-			switch f.Code {
-			case validate.CodeDanglingStudyOID, validate.CodeDanglingMetaDataVersionRef:
-			case validate.CodeDanglingLocationRef:
-				if location {
-					continue
-				}
-				what = "Location"
-			default:
-				continue
-			}
-			f.Severity = validate.SeverityWarning
-			if len(parts) == 1 {
-				f.Message += " (a partial export: the file holds no " + what + ")"
-			} else {
-				f.Message += " (a partial export: none of the files holds a " + what + ")"
-			}
-			n += max(1, f.Count) // the finding counting those past the check's bound
+// check was not given. What the files hold is known once the first reads of all of them
+// are done (partScan), which is before the check gives out its first finding.
+type partRelax struct {
+	parts           []*partScan
+	seen            bool // study and location are set
+	study, location bool
+	relaxed         int // how many findings it relaxed (a counting finding counts its count)
+}
+
+func newPartRelax(parts []*partScan) *partRelax { return &partRelax{parts: parts} }
+
+// relax changes f, a finding of file i, when it is such an error.
+func (r *partRelax) relax(i int, f *validate.Finding) {
+	if !r.seen {
+		r.seen = true
+		for _, p := range r.parts {
+			r.study = r.study || p.study
+			r.location = r.location || p.location
 		}
 	}
-	return n
+	if r.study || !r.parts[i].vendor || f.Severity != validate.SeverityError {
+		return
+	}
+	what := "Study"
+	switch f.Code {
+	case validate.CodeDanglingStudyOID, validate.CodeDanglingMetaDataVersionRef:
+	case validate.CodeDanglingLocationRef:
+		if r.location {
+			return
+		}
+		what = "Location"
+	default:
+		return
+	}
+	f.Severity = validate.SeverityWarning
+	if len(r.parts) == 1 {
+		f.Message += " (a partial export: the file holds no " + what + ")"
+	} else {
+		f.Message += " (a partial export: none of the files holds a " + what + ")"
+	}
+	r.relaxed += max(1, f.Count) // the finding counting those past the check's bound
 }
 
 // partNote says how to check the references of a partial export across its files.
