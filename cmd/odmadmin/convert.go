@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -103,34 +102,15 @@ func printWarnings(e *env, cmd string, o *outputFlags, ws []*odm.Error) {
 }
 
 // streamJSONToJSON writes the JSON form of the JSON form r holds, one record at a time:
-// odm.JSONToODM writes the document as XML into a pipe, and a Reader over the pipe feeds
+// the JSON is converted to XML as it is read (jsonAsXML), and a Reader over that XML feeds
 // odm.StreamJSON. Decoding the whole document (odm.DecodeJSON, then odm.EncodeJSON) held
-// every record in memory (TestConvertJSONToJSONStreams). The warnings are JSONToODM's, as
-// for --to odm: what the XML, and so the JSON written from it, cannot hold. The Reader's
-// own warnings would name places in the XML between the two, which no file holds, and
-// are not reported (as before: the whole decode dropped them too).
+// every record in memory (TestConvertJSONToJSONStreams). The warnings are the
+// conversion's, as for --to odm: what the XML, and so the JSON written from it, cannot
+// hold. The Reader's own warnings would name places in the XML between the two, which no
+// file holds, and are not reported (as before: the whole decode dropped them too).
 func streamJSONToJSON(w io.Writer, r io.Reader, opts odm.ReadOptions) ([]*odm.Error, error) {
-	pr, pw := io.Pipe()
-	type result struct {
-		ws  []*odm.Error
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		ws, err := odm.JSONToODM(pw, r, opts, odm.WriteOptions{})
-		pw.CloseWithError(err)
-		done <- result{ws, err}
-	}()
+	xml, finish := jsonAsXML(r, opts)
 	xopts := opts
 	xopts.MaxInputBytes = 0 // the limit is on the JSON read, not on the XML made of it
-	err := odm.StreamJSON(w, odm.NewReader(pr, xopts))
-	// Unblocks JSONToODM when StreamJSON stopped early (a write error, a limit).
-	pr.CloseWithError(io.ErrClosedPipe)
-	res := <-done
-	if res.err != nil && !errors.Is(res.err, io.ErrClosedPipe) {
-		// The JSON's own error names its place in the JSON; the XML reader's error,
-		// which follows from it, would not.
-		return res.ws, res.err
-	}
-	return res.ws, err
+	return finish(odm.StreamJSON(w, odm.NewReader(xml, xopts)))
 }

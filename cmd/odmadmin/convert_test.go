@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -165,7 +164,7 @@ func TestConvertJSONToJSONWritesWhileReading(t *testing.T) {
 	var x, js bytes.Buffer
 	require.NoError(t, gen.InForm(&x, 3000))
 	require.NoError(t, odm.StreamJSON(&js, odm.NewReader(&x, odm.ReadOptions{})))
-	out := &lockedBuffer{}
+	out := &syncBuffer{}
 	in := &watchedReader{data: js.Bytes(), at: js.Len() * 9 / 10, seen: out.Len}
 	code := run(&env{stdin: in, stdout: out, stderr: io.Discard}, []string{"convert", "--to", "json", "-"})
 	require.Equal(t, 0, code)
@@ -198,29 +197,4 @@ func (r *watchedReader) Read(p []byte) (int, error) {
 	n := copy(p, r.data[r.off:end])
 	r.off += n
 	return n, nil
-}
-
-// lockedBuffer is a bytes.Buffer that a reading goroutine may measure while the command
-// writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Len()
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

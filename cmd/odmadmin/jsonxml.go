@@ -21,23 +21,37 @@ func odmStream(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(
 	if in.Kind != inp.ODMJSON {
 		return in.Raw(), func(err error) error { return err }
 	}
+	xml, done := jsonAsXML(in.Text(), opts)
+	return xml, func(err error) error {
+		_, err = done(err)
+		return err
+	}
+}
+
+// jsonAsXML is odmStream for the JSON form read from r; its finish also returns the
+// warnings of the conversion (odm.JSONToODM's), once it has ended.
+func jsonAsXML(r io.Reader, opts odm.ReadOptions) (xml io.Reader, finish func(error) ([]*odm.Error, error)) {
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	type result struct {
+		ws  []*odm.Error
+		err error
+	}
+	done := make(chan result, 1)
 	go func() {
-		_, err := odm.JSONToODM(pw, in.Text(), opts, odm.WriteOptions{})
+		ws, err := odm.JSONToODM(pw, r, opts, odm.WriteOptions{})
 		pw.CloseWithError(err)
-		done <- err
+		done <- result{ws, err}
 	}()
 	var once sync.Once
-	var jerr error
-	return pr, func(err error) error {
+	var res result
+	return pr, func(err error) ([]*odm.Error, error) {
 		once.Do(func() {
-			pr.CloseWithError(io.ErrClosedPipe)
-			jerr = <-done
+			pr.CloseWithError(io.ErrClosedPipe) // stops a conversion the reader left early
+			res = <-done
 		})
-		if jerr != nil && !errors.Is(jerr, io.ErrClosedPipe) {
-			return jerr
+		if res.err != nil && !errors.Is(res.err, io.ErrClosedPipe) {
+			return res.ws, res.err
 		}
-		return err
+		return res.ws, err
 	}
 }

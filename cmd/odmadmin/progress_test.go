@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for the progress goroutine and the test.
+// syncBuffer is a bytes.Buffer safe for a goroutine of the command (progress, a
+// reader) and the test.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -19,6 +20,12 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
 }
 
 func (s *syncBuffer) String() string {

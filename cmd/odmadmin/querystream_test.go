@@ -435,7 +435,7 @@ func TestQueryJSONForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for name, xml := range map[string]string{"generated": x.String(), "htn-demo": string(readFile(t, fixture("inform/htn-demo.xml"))), "odm2": string(readFile(t, fixture("odm2/demo-admin.xml")))} {
+	for name, xml := range map[string]string{"generated": x.String(), "htn-demo": string(mustRead(t, fixture("inform/htn-demo.xml"))), "odm2": string(mustRead(t, fixture("odm2/demo-admin.xml")))} {
 		xf, jf := filepath.Join(dir, name+".xml"), filepath.Join(dir, name+".json")
 		if err := os.WriteFile(xf, []byte(xml), 0o644); err != nil {
 			t.Fatal(err)
@@ -469,15 +469,6 @@ func TestQueryJSONForm(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestQueryJSONFormWhileReading: a per-record query of the JSON form has written most of
 // its answer before the last tenth of the JSON is read.
 func TestQueryJSONFormWhileReading(t *testing.T) {
@@ -488,7 +479,7 @@ func TestQueryJSONFormWhileReading(t *testing.T) {
 	if err := odm.StreamJSON(&js, odm.NewReader(&x, odm.ReadOptions{})); err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &syncBuffer{}
 	in := &watchedReader{data: js.Bytes(), at: js.Len() * 9 / 10, seen: out.Len}
 	code := run(&env{stdin: in, stdout: out, stderr: io.Discard}, []string{"query", "--xpath", "//odm:User", "-"})
 	if code != 0 || strings.Count(out.String(), "</User>") != 3000 {
