@@ -2,17 +2,13 @@ package mapping
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/input"
-	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
 
 // CompactDirectory is a directory read once and held with its users as compact records
@@ -254,114 +250,26 @@ func (s *compactUsers) finish() error {
 func (s *compactUsers) close() error { return s.sp.close() }
 
 // readCompactJSON reads the directory JSON from text with its users as records. Its
-// syntax, a key given twice and what follows the value are checked (jsontext.CheckValue)
-// as text is read, as ReadAny checks them first; anything that does not decode is left
-// to ReadAny (ErrReadWhole), so that its error is ReadAny's.
+// syntax, a key given twice and what follows the value are checked as text is read
+// (decodeCompactJSON), as ReadAny checks them first (jsontext.CheckValue); anything that
+// does not decode is left to ReadAny (ErrReadWhole), so that its error is ReadAny's.
 func readCompactJSON(text io.Reader, name string) (c *CompactDirectory, err error) {
-	pr, pw := io.Pipe()
-	checked := make(chan error, 1)
-	go func() {
-		err := jsontext.CheckValue(pr)
-		io.Copy(io.Discard, pr) // let the reader finish
-		checked <- err
-	}()
-	tee := io.TeeReader(text, pw)
 	users, err := newCompactUsers(false)
 	if err != nil {
-		pw.Close()
-		<-checked
 		return nil, err
 	}
-	shell, derr := decodeCompactJSON(tee, users)
-	_, rerr := io.Copy(io.Discard, tee) // the checker reads what follows the value
-	pw.CloseWithError(rerr)
-	cerr := <-checked
-	if cerr == nil && rerr != nil {
-		cerr = rerr
-	}
-	if cerr == nil && derr == nil {
+	shell, derr := decodeCompactJSON(text, users)
+	if derr == nil {
 		derr = users.finish()
 	}
-	if cerr != nil || derr != nil {
+	if derr != nil {
 		users.close()
-		if cerr != nil {
-			return nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, cerr)
-		}
 		if errors.Is(derr, errSpill) {
 			return nil, derr
 		}
 		return nil, fmt.Errorf("%s: %w: %v", name, ErrReadWhole, derr)
 	}
 	return &CompactDirectory{shell: shell, users: users, close: users.close}, nil
-}
-
-// decodeCompactJSON decodes a directory object from r: each user of "users" into users,
-// the other keys into the shell as encoding/json decodes them (unknown ones refused).
-func decodeCompactJSON(r io.Reader, users *compactUsers) (shell *Directory, err error) {
-	defer catchSpill(&err)
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not an object (%v)", err)
-	}
-	var rest bytes.Buffer
-	rest.WriteByte('{')
-	seen := false
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := t.(string)
-		if !strings.EqualFold(key, "users") {
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return nil, err
-			}
-			if rest.Len() > 1 {
-				rest.WriteByte(',')
-			}
-			k, _ := json.Marshal(key)
-			rest.Write(k)
-			rest.WriteByte(':')
-			rest.Write(v)
-			continue
-		}
-		if seen {
-			return nil, errors.New("users given twice")
-		}
-		seen = true
-		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-			return nil, fmt.Errorf("users: not an array (%v)", err)
-		}
-		for dec.More() {
-			var u *User
-			if err := dec.Decode(&u); err != nil {
-				return nil, err
-			}
-			if u == nil {
-				// ReadAny keeps a null user, which Directory.Check refuses (map) and
-				// diff skips: the whole read gives each its answer.
-				return nil, errors.New("a null user")
-			}
-			users.add(u)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	rest.WriteByte('}')
-	shell = &Directory{}
-	sd := json.NewDecoder(&rest)
-	sd.DisallowUnknownFields()
-	if err := sd.Decode(shell); err != nil {
-		return nil, err
-	}
-	shell.Users = nil
-	return shell, nil
 }
 
 // UserFile holds users as compact records (appendUser's encoding) in a temporary file,
