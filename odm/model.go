@@ -153,9 +153,22 @@ func grow[T any](p *[]*T) *T {
 			return v
 		}
 	}
+	if cap(s) == 0 {
+		// The first value (usually the only one: a user's Address or LocationRef) and the
+		// slice's array in one allocation.
+		b := new(growBox[T])
+		b.arr[0] = &b.v
+		*p = b.arr[:]
+		return &b.v
+	}
 	v := new(T)
 	*p = append(s, v)
 	return v
+}
+
+type growBox[T any] struct {
+	v   T
+	arr [1]*T
 }
 
 // ---- AdminData

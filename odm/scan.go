@@ -158,8 +158,7 @@ func (s *scanner) fill(k xmlscan.Kind, textPos bool) *token {
 	switch k {
 	case xmlscan.StartElement:
 		line, col := s.xs.Pos()
-		n := s.xs.Name()
-		*tk = token{kind: tStart, name: Name{Space: n.Space, Prefix: s.name(n.Prefix), Local: s.name(n.Local)}, line: line, col: col}
+		*tk = token{kind: tStart, name: Name{Space: s.xs.Space(), Prefix: s.name(s.xs.Prefix()), Local: s.name(s.xs.Local())}, line: line, col: col}
 		tk.attrs = s.attrs()
 	case xmlscan.EndElement:
 		*tk = token{kind: tEnd}
@@ -193,14 +192,14 @@ func (s *scanner) fill(k xmlscan.Kind, textPos bool) *token {
 // attrs returns the attributes of the current start tag, cut from the record's arena
 // (nil when there are none).
 func (s *scanner) attrs() []Attr {
-	as := s.xs.Attrs()
-	if len(as) == 0 {
+	n := s.xs.NumAttrs()
+	if n == 0 {
 		return nil
 	}
-	attrs := s.ar.attrs.take(len(as))
-	for i := range as {
-		a := &as[i]
-		attrs[i] = Attr{Name: Name{Space: a.Space, Prefix: s.name(a.Prefix), Local: s.name(a.Local)}, Value: s.ar.strs.str(a.Value)}
+	attrs := s.ar.attrs.take(n)
+	for i := range attrs {
+		space, prefix, local, value := s.xs.Attr(i)
+		attrs[i] = Attr{Name: Name{Space: space, Prefix: s.name(prefix), Local: s.name(local)}, Value: s.ar.strs.str(value)}
 	}
 	return attrs
 }
@@ -486,11 +485,11 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 		case xmlscan.StartElement:
 			// A child in the ODM namespace without prefix, by its name as written: its
 			// name string is the content model's, no interning needed.
-			if n := s.xs.Name(); n.Space == s.odmNS && len(n.Prefix) == 0 {
-				if k, ki, ok = sp.kidBytes(n.Local, lastKi); ok {
+			if space := s.xs.Space(); space == s.odmNS && len(s.xs.Prefix()) == 0 {
+				if k, ki, ok = sp.kidBytes(s.xs.Local(), lastKi); ok {
 					// Only the fields of a start tag are set: nothing reads the others.
 					st.kind = tStart
-					st.name = Name{Space: n.Space, Local: k.name}
+					st.name = Name{Space: space, Local: k.name}
 					st.attrs = s.attrs()
 					st.line, st.col = s.xs.Pos()
 					tk = &st

@@ -89,11 +89,37 @@ type binding struct {
 	uri    string
 }
 
+// nsRef names a namespace URI without holding it: the state the lexer writes on every tag
+// then holds no pointers, so it costs no write barriers while the collector marks (a
+// stream that allocates per record keeps it marking a good part of the time).
+type nsRef int32
+
+const (
+	nsNone  nsRef = iota // no namespace: ""
+	nsXML                // NSXML
+	nsXMLNS              // NSXMLNS
+	nsEnd                // Scanner.endSpace: the namespace of an end tag whose binding went out of scope
+	nsBound              // nsBound+i is the URI of Scanner.ns[i]
+)
+
+// attrPos is an attribute of the current start tag as offsets: prefix and local name and the
+// value as written are in Scanner.buf, the value as reported in buf or, when references or
+// white space were decoded, in Scanner.dec.
+type attrPos struct {
+	pfx, pfxEnd int
+	loc, locEnd int
+	raw, rawEnd int
+	val, valEnd int
+	space       nsRef
+	quote       byte
+	dec         bool
+}
+
 type frame struct {
-	nameStart, nameEnd int    // the element's qualified name in Scanner.names
-	colon              int    // index of the colon in the qualified name, -1 if none
-	nsMark             int    // length of Scanner.ns before the element's declarations
-	space              string // the element's namespace URI, resolved at its start tag
+	nameStart, nameEnd int   // the element's qualified name in Scanner.names
+	colon              int   // index of the colon in the qualified name, -1 if none
+	nsMark             int   // length of Scanner.ns before the element's declarations
+	space              nsRef // the element's namespace, resolved at its start tag
 }
 
 type docState uint8
@@ -131,20 +157,32 @@ type Scanner struct {
 	line      int
 	lineStart int64
 
-	// The current token.
-	tokStart int
-	tokLine  int   // line and lineStart at tokStart
-	tokLS    int64 // (restored when a token is read again with more input)
-	name     Name
-	attrs    []Attr
-	data     []byte
-	target   []byte
-	empty    bool
-	pending  bool // an end token for <x/> is due
-	stop     bool // pending or err: Next does not read a token
-	dec      []byte
-	nsAttrs  int // attributes of the current tag whose name begins with "xmlns"
-	pfxAttrs int // attributes of the current tag with a prefix
+	// The current token, as offsets (no pointers: see nsRef). The name is in buf, or in
+	// names for an end tag (its bytes stay there until the next token).
+	tokStart          int
+	tokLine           int   // line and lineStart at tokStart
+	tokLS             int64 // (restored when a token is read again with more input)
+	pfx, pfxEnd       int
+	loc, locEnd       int
+	inNames           bool
+	space             nsRef
+	attrs             []attrPos
+	data, dataEnd     int // in buf, or in dec when dataDec
+	dataDec           bool
+	target, targetEnd int // in buf
+	empty             bool
+	// Name and Attrs build the exported forms on demand, once per token (the token's
+	// input offset plus one, which an end tag written as <x/> shares with its start tag,
+	// names as that start tag's): most callers read the offsets through the accessors.
+	nameAt, attrsAt int64
+	name            Name
+	attrOut         []Attr
+	endSpace        string
+	pending         bool // an end token for <x/> is due
+	stop            bool // pending or err: Next does not read a token
+	dec             []byte
+	nsAttrs         int // attributes of the current tag whose name begins with "xmlns"
+	pfxAttrs        int // attributes of the current tag with a prefix
 
 	// The limits of opts, math.MaxInt for none.
 	maxDepth, maxAttrs, maxToken int
@@ -158,7 +196,7 @@ type Scanner struct {
 	// counting the changes of ns, is the one they were taken at.
 	nsGen          uint32
 	defGen, pfxGen uint32
-	defURI, pfxURI string
+	defURI, pfxURI nsRef
 	pfxKey         string
 	intern         map[string]string
 	dupSet         map[uint64]int32
@@ -179,16 +217,131 @@ func New(r io.Reader, opts Options) *Scanner {
 }
 
 // Name returns the name of the current StartElement or EndElement.
-func (s *Scanner) Name() *Name { return &s.name }
+func (s *Scanner) Name() *Name {
+	if at := s.base + int64(s.tokStart) + 1; s.nameAt != at {
+		s.nameAt = at
+		s.name = Name{Space: s.Space(), Prefix: s.Prefix(), Local: s.Local()}
+	}
+	return &s.name
+}
+
+// Space returns the namespace URI of the current StartElement or EndElement.
+func (s *Scanner) Space() string { return s.uri(s.space) }
+
+// Prefix returns the prefix of the current StartElement or EndElement (nil for none).
+func (s *Scanner) Prefix() []byte {
+	if s.pfx == s.pfxEnd {
+		return nil
+	}
+	if s.inNames {
+		return s.names[s.pfx:s.pfxEnd]
+	}
+	return s.buf[s.pfx:s.pfxEnd]
+}
+
+// Local returns the local name of the current StartElement or EndElement.
+func (s *Scanner) Local() []byte {
+	if s.inNames {
+		return s.names[s.loc:s.locEnd]
+	}
+	return s.buf[s.loc:s.locEnd]
+}
 
 // Attrs returns the attributes of the current StartElement, in source order.
-func (s *Scanner) Attrs() []Attr { return s.attrs }
+func (s *Scanner) Attrs() []Attr {
+	if at := s.base + int64(s.tokStart) + 1; s.attrsAt != at {
+		s.attrsAt = at
+		s.attrOut = s.attrOut[:0]
+		for i := range s.attrs {
+			a := &s.attrs[i]
+			s.attrOut = append(s.attrOut, Attr{Name: Name{Space: s.uri(a.space), Prefix: s.AttrPrefix(i), Local: s.AttrLocal(i)},
+				Value: s.AttrValue(i), Raw: s.buf[a.raw:a.rawEnd:a.rawEnd], Quote: a.quote})
+		}
+	}
+	return s.attrOut
+}
+
+// NumAttrs returns the number of attributes of the current StartElement; AttrSpace,
+// AttrPrefix, AttrLocal and AttrValue return the parts of attribute i as Attrs would,
+// without building the list.
+func (s *Scanner) NumAttrs() int { return len(s.attrs) }
+
+// Attr returns the namespace URI, prefix (nil for none), local name and value of attribute i.
+func (s *Scanner) Attr(i int) (space string, prefix, local, value []byte) {
+	a := &s.attrs[i]
+	b := s.buf
+	if a.pfx != a.pfxEnd {
+		prefix = b[a.pfx:a.pfxEnd]
+	}
+	local = b[a.loc:a.locEnd]
+	if a.dec {
+		b = s.dec
+	}
+	value = b[a.val:a.valEnd]
+	if a.space >= nsBound {
+		return s.ns[a.space-nsBound].uri, prefix, local, value
+	}
+	if a.space != nsNone {
+		space = s.uri(a.space)
+	}
+	return space, prefix, local, value
+}
+
+// AttrSpace returns the namespace URI of attribute i.
+func (s *Scanner) AttrSpace(i int) string { return s.uri(s.attrs[i].space) }
+
+// AttrPrefix returns the prefix of attribute i (nil for none).
+func (s *Scanner) AttrPrefix(i int) []byte {
+	a := &s.attrs[i]
+	if a.pfx == a.pfxEnd {
+		return nil
+	}
+	return s.buf[a.pfx:a.pfxEnd:a.pfxEnd]
+}
+
+// AttrLocal returns the local name of attribute i.
+func (s *Scanner) AttrLocal(i int) []byte {
+	a := &s.attrs[i]
+	return s.buf[a.loc:a.locEnd:a.locEnd]
+}
+
+// AttrValue returns the value of attribute i: references decoded, white space normalized.
+func (s *Scanner) AttrValue(i int) []byte {
+	a := &s.attrs[i]
+	if a.dec {
+		return s.dec[a.val:a.valEnd:a.valEnd]
+	}
+	return s.buf[a.val:a.valEnd:a.valEnd]
+}
 
 // Data returns the content of a Text, CDATA, Comment, ProcInst or Doctype token.
-func (s *Scanner) Data() []byte { return s.data }
+func (s *Scanner) Data() []byte {
+	if s.dataDec {
+		return s.dec[s.data:s.dataEnd:s.dataEnd]
+	}
+	return s.buf[s.data:s.dataEnd:s.dataEnd]
+}
 
 // Target returns the target of a ProcInst.
-func (s *Scanner) Target() []byte { return s.target }
+func (s *Scanner) Target() []byte { return s.buf[s.target:s.targetEnd:s.targetEnd] }
+
+// uri returns the namespace URI r names.
+func (s *Scanner) uri(r nsRef) string {
+	switch r {
+	case nsNone:
+		return ""
+	case nsXML:
+		return NSXML
+	case nsXMLNS:
+		return NSXMLNS
+	case nsEnd:
+		return s.endSpace
+	}
+	return s.ns[r-nsBound].uri
+}
+
+// setData makes buf[from:to] (or dec[from:to] when dec) the current token's content.
+func (s *Scanner) setData(from, to int, dec bool) { s.data, s.dataEnd, s.dataDec = from, to, dec }
 
 // Pos returns the line and column (1-based, in bytes) where the current token starts.
 func (s *Scanner) Pos() (line, col int) {
@@ -377,7 +530,7 @@ func (s *Scanner) lexText(b []byte) (Kind, error) {
 		if i < len(b) && b[i] == '<' {
 			s.line++
 			s.lineStart = s.base + int64(s.pos+1)
-			s.data = b[s.pos:i]
+			s.setData(s.pos, i, false)
 			s.pos = i
 			return Text, nil
 		}
@@ -443,10 +596,10 @@ func (s *Scanner) lexText(b []byte) (Kind, error) {
 		}
 		return 0, s.errAt(s.pos, ErrSyntax, "text "+where+" the root element")
 	}
-	s.data = raw
+	s.setData(s.pos, i, false)
 	if decode {
 		s.dec = decodeInto(s.dec[:0], raw, false)
-		s.data = s.dec
+		s.setData(0, len(s.dec), true)
 	}
 	s.finish(i)
 	return Text, nil
@@ -788,24 +941,24 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 		if n < cap(s.attrs) {
 			s.attrs = s.attrs[:n+1]
 		} else {
-			s.attrs = append(s.attrs, Attr{})
+			s.attrs = append(s.attrs, attrPos{})
 		}
 		a := &s.attrs[n]
-		a.Space = ""
-		a.Raw = b[vs:ve]
-		a.Value = a.Raw
-		a.Quote = q
+		a.space = nsNone
+		a.raw, a.rawEnd = vs, ve
+		a.val, a.valEnd, a.dec = vs, ve, false
+		a.quote = q
 		if decode {
-			// A later value may move s.dec; this one keeps the bytes it points to.
+			// Offsets into s.dec stay valid however later values grow it.
 			d := len(s.dec)
-			s.dec = decodeInto(s.dec, a.Raw, true)
-			a.Value = s.dec[d:len(s.dec):len(s.dec)]
+			s.dec = decodeInto(s.dec, b[vs:ve], true)
+			a.val, a.valEnd, a.dec = d, len(s.dec), true
 		}
 		if acolon >= 0 {
-			a.Prefix, a.Local = b[an:acolon], b[acolon+1:aEnd]
+			a.pfx, a.pfxEnd, a.loc, a.locEnd = an, acolon, acolon+1, aEnd
 			s.pfxAttrs++
 		} else {
-			a.Prefix, a.Local = nil, b[an:aEnd]
+			a.pfx, a.pfxEnd, a.loc, a.locEnd = an, an, an, aEnd
 		}
 		if aEnd-an >= 5 && string(b[an:an+5]) == "xmlns" {
 			s.nsAttrs++
@@ -819,7 +972,7 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	if len(s.stack) >= s.maxDepth {
 		return 0, s.errAt(s.pos, ErrDepth, "elements nest deeper than the limit")
 	}
-	if err := s.pushElement(b[nameStart:nameEnd], colon-nameStart); err != nil {
+	if err := s.pushElement(nameStart, nameEnd, colon); err != nil {
 		return 0, err
 	}
 	s.state = sRoot
@@ -873,25 +1026,28 @@ func (s *Scanner) checkValue(b []byte, v, ve int) (decode bool, err error) {
 	return decode, nil
 }
 
-// pushElement declares the namespaces of the start tag just read, resolves its names,
+// pushElement declares the namespaces of the start tag just read (its qualified name is
+// buf[nameStart:nameEnd], with a colon at buf[colon] or colon -1), resolves its names,
 // checks its attributes are unique and opens it.
-func (s *Scanner) pushElement(qname []byte, colon int) error {
+func (s *Scanner) pushElement(nameStart, nameEnd, colon int) error {
 	mark := len(s.ns)
 	if s.nsAttrs > 0 {
 		if err := s.declare(); err != nil {
 			return err
 		}
 	}
-	s.name.Prefix, s.name.Local = nil, qname
+	s.inNames = false
+	s.pfx, s.pfxEnd, s.loc, s.locEnd = nameStart, nameStart, nameStart, nameEnd
 	if colon >= 0 {
-		s.name.Prefix, s.name.Local = qname[:colon], qname[colon+1:]
+		s.pfxEnd, s.loc = colon, colon+1
+		colon -= nameStart
 	}
-	space, ok := s.lookup(s.name.Prefix)
+	space, ok := s.lookup(s.buf[s.pfx:s.pfxEnd])
 	if !ok {
 		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
 	}
 	start := len(s.names)
-	s.names = append(s.names, qname...)
+	s.names = append(s.names, s.buf[nameStart:nameEnd]...)
 	n := len(s.stack)
 	if n < cap(s.stack) {
 		s.stack = s.stack[:n+1]
@@ -900,7 +1056,7 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 	}
 	f := &s.stack[n]
 	f.nameStart, f.nameEnd, f.nsMark, f.colon, f.space = start, len(s.names), mark, colon, space
-	s.name.Space = space
+	s.space = space
 	if s.pfxAttrs > 0 {
 		if err := s.resolveAttrs(); err != nil {
 			return err
@@ -916,17 +1072,18 @@ func (s *Scanner) pushElement(qname []byte, colon int) error {
 func (s *Scanner) resolveAttrs() error {
 	for i := range s.attrs {
 		a := &s.attrs[i]
-		if a.Space == NSXMLNS || len(a.Prefix) == 0 {
+		if a.space == nsXMLNS || a.pfx == a.pfxEnd {
 			continue
 		}
-		if string(a.Prefix) == "xmlns" {
+		p := s.buf[a.pfx:a.pfxEnd]
+		if string(p) == "xmlns" {
 			continue
 		}
-		u, ok := s.lookup(a.Prefix)
+		u, ok := s.lookup(p)
 		if !ok {
 			return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
 		}
-		a.Space = u
+		a.space = u
 	}
 	return nil
 }
@@ -935,18 +1092,19 @@ func (s *Scanner) resolveAttrs() error {
 func (s *Scanner) declare() error {
 	for i := range s.attrs {
 		a := &s.attrs[i]
+		prefix, local, value := s.AttrPrefix(i), s.AttrLocal(i), s.AttrValue(i)
 		switch {
-		case len(a.Prefix) == 0 && string(a.Local) == "xmlns":
-			uri := string(a.Value) // no allocation: compared, then interned
+		case len(prefix) == 0 && string(local) == "xmlns":
+			uri := string(value) // no allocation: compared, then interned
 			if uri == NSXML || uri == NSXMLNS {
 				return s.errAt(s.pos, ErrSyntax, "a reserved namespace cannot be the default namespace")
 			}
-			s.ns = append(s.ns, binding{"", s.internStr(a.Value)})
+			s.ns = append(s.ns, binding{"", s.internStr(value)})
 			s.nsGen++
-			a.Space = NSXMLNS
-		case string(a.Prefix) == "xmlns":
-			p := string(a.Local)
-			uri := string(a.Value)
+			a.space = nsXMLNS
+		case string(prefix) == "xmlns":
+			p := string(local)
+			uri := string(value)
 			switch {
 			case p == "xmlns":
 				return s.errAt(s.pos, ErrSyntax, "the prefix xmlns cannot be declared")
@@ -957,9 +1115,9 @@ func (s *Scanner) declare() error {
 			case uri == "":
 				return s.errAt(s.pos, ErrSyntax, "a prefix cannot be bound to an empty namespace")
 			}
-			s.ns = append(s.ns, binding{s.internStr(a.Local), s.internStr(a.Value)})
+			s.ns = append(s.ns, binding{s.internStr(local), s.internStr(value)})
 			s.nsGen++
-			a.Space = NSXMLNS
+			a.space = nsXMLNS
 		}
 	}
 	return nil
@@ -971,12 +1129,14 @@ func (s *Scanner) checkUnique() error {
 		// A set of 64 bits over length and end bytes of the local names: a name is
 		// compared with the earlier ones only when its bit was set before.
 		var seen uint64
+		b := s.buf
 		for i := range as {
-			l := as[i].Local
-			bit := uint64(1) << ((uint(len(l))*7 + uint(l[0]) + uint(l[len(l)-1])*3) & 63)
+			a := &as[i]
+			bit := uint64(1) << ((uint(a.locEnd-a.loc)*7 + uint(b[a.loc]) + uint(b[a.locEnd-1])*3) & 63)
 			if seen&bit != 0 {
+				l := b[a.loc:a.locEnd]
 				for j := 0; j < i; j++ {
-					if bytes.Equal(l, as[j].Local) && as[i].Space == as[j].Space {
+					if bytes.Equal(l, s.AttrLocal(j)) && s.sameSpace(as[i].space, as[j].space) {
 						return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
 					}
 				}
@@ -990,14 +1150,14 @@ func (s *Scanner) checkUnique() error {
 	}
 	clear(s.dupSet)
 	for i := range as {
-		h := hashName(as[i].Space, as[i].Local)
+		h := hashName(s.uri(as[i].space), s.AttrLocal(i))
 		for {
 			j, seen := s.dupSet[h]
 			if !seen {
 				s.dupSet[h] = int32(i)
 				break
 			}
-			if bytes.Equal(as[j].Local, as[i].Local) && as[j].Space == as[i].Space {
+			if bytes.Equal(s.AttrLocal(int(j)), s.AttrLocal(i)) && s.sameSpace(as[j].space, as[i].space) {
 				return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
 			}
 			h++ // a collision of different names: probe the next slot
@@ -1005,6 +1165,9 @@ func (s *Scanner) checkUnique() error {
 	}
 	return nil
 }
+
+// sameSpace reports whether a and b name the same URI (two prefixes may be bound to one).
+func (s *Scanner) sameSpace(a, b nsRef) bool { return a == b || s.uri(a) == s.uri(b) }
 
 func hashName(space string, local []byte) uint64 {
 	h := uint64(14695981039346656037)
@@ -1029,7 +1192,7 @@ func (s *Scanner) internStr(b []byte) string {
 	return v
 }
 
-func (s *Scanner) lookup(prefix []byte) (string, bool) {
+func (s *Scanner) lookup(prefix []byte) (nsRef, bool) {
 	if len(prefix) == 0 {
 		if s.defGen != s.nsGen {
 			s.defURI, _ = s.lookupScope(prefix)
@@ -1062,33 +1225,40 @@ func sameShort(b []byte, k string) bool {
 }
 
 // lookupScope finds the binding of prefix in scope.
-func (s *Scanner) lookupScope(prefix []byte) (string, bool) {
+func (s *Scanner) lookupScope(prefix []byte) (nsRef, bool) {
 	for i := len(s.ns) - 1; i >= 0; i-- {
 		if s.ns[i].prefix == string(prefix) {
-			return s.ns[i].uri, true
+			if s.ns[i].uri == "" { // xmlns="": no namespace
+				return nsNone, true
+			}
+			return nsBound + nsRef(i), true
 		}
 	}
 	switch string(prefix) {
 	case "":
-		return "", true
+		return nsNone, true
 	case "xml":
-		return NSXML, true
+		return nsXML, true
 	}
-	return "", false
+	return nsNone, false
 }
 
 // popElement closes the innermost element and sets s.name to its name.
 func (s *Scanner) popElement() {
 	n := len(s.stack) - 1
 	f := &s.stack[n]
-	qname := s.names[f.nameStart:f.nameEnd]
 	s.names = s.names[:f.nameStart]
-	s.name.Prefix, s.name.Local = nil, qname
+	s.inNames = true
+	s.pfx, s.pfxEnd, s.loc, s.locEnd = f.nameStart, f.nameStart, f.nameStart, f.nameEnd
 	if c := f.colon; c >= 0 {
-		s.name.Prefix, s.name.Local = qname[:c], qname[c+1:]
+		s.pfxEnd, s.loc = f.nameStart+c, f.nameStart+c+1
 	}
-	s.name.Space = f.space
+	s.space = f.space
 	if f.nsMark != len(s.ns) {
+		if f.space >= nsBound+nsRef(f.nsMark) {
+			// Bound by the element itself: its binding goes out of scope here.
+			s.endSpace, s.space = s.uri(f.space), nsEnd
+		}
 		s.ns = s.ns[:f.nsMark]
 		s.nsGen++
 	}
@@ -1179,7 +1349,8 @@ func (s *Scanner) lexPI() (Kind, error) {
 			return 0, err
 		}
 	}
-	s.target, s.data = target, data
+	s.target, s.targetEnd = ts, i
+	s.setData(ds, ds+k, false)
 	s.finishCount(ds + k + 2)
 	return ProcInst, nil
 }
@@ -1279,7 +1450,7 @@ func (s *Scanner) lexBang() (Kind, error) {
 		if err != nil {
 			return 0, err
 		}
-		s.data = b[s.pos+4 : end-3]
+		s.setData(s.pos+4, end-3, false)
 		s.finishCount(end)
 		return Comment, nil
 	case hasPrefixMore(rest, cdataOpen):
@@ -1298,10 +1469,10 @@ func (s *Scanner) lexBang() (Kind, error) {
 		if bad := validChars(data); bad >= 0 {
 			return 0, s.errAt(ds+bad, ErrEncoding, "a character XML does not allow")
 		}
-		s.data = data
+		s.setData(ds, ds+k, false)
 		if bytes.IndexByte(data, '\r') >= 0 {
 			s.dec = normalizeLineEnds(s.dec[:0], data)
-			s.data = s.dec
+			s.setData(0, len(s.dec), true)
 		}
 		s.finishCount(ds + k + 3)
 		return CDATA, nil
@@ -1500,7 +1671,7 @@ func (s *Scanner) lexDoctype() (Kind, error) {
 		return 0, s.errAt(s.pos+2+bad, ErrEncoding, "a character XML does not allow")
 	}
 	s.doctype = true
-	s.data = data
+	s.setData(s.pos+2, j, false)
 	s.finishCount(j + 1)
 	return Doctype, nil
 }

@@ -48,6 +48,12 @@ func TestTokens(t *testing.T) {
 			`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
 			"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\") {http://www.w3.org/2000/xmlns/}xmlns:p=\"v\"(\"v\") {}:x=\"1\"(\"1\")>\n" +
 				"1:32 <{v}p:b {v}p:y=\"2\"(\"2\")>\n1:32 </{v}b empty=true>\n1:46 </{u}a empty=false>\n"},
+		{"scope ends", "an end tag keeps the namespace its own declaration bound, though that goes out of scope with it and a sibling's takes its place",
+			`<a xmlns="u"><b xmlns="v" xmlns:q="x"><q:c/></b><d xmlns="w"/></a>`,
+			"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\")>\n" +
+				"1:14 <{v}:b {http://www.w3.org/2000/xmlns/}:xmlns=\"v\"(\"v\") {http://www.w3.org/2000/xmlns/}xmlns:q=\"x\"(\"x\")>\n" +
+				"1:39 <{x}q:c>\n1:39 </{x}c empty=true>\n1:45 </{v}b empty=false>\n" +
+				"1:49 <{w}:d {http://www.w3.org/2000/xmlns/}:xmlns=\"w\"(\"w\")>\n1:49 </{w}d empty=true>\n1:63 </{u}a empty=false>\n"},
 		{"normalization", "literal tab, LF, CR LF become one space each; references stay what they name",
 			"<a x=\"1\t2\n3\r\n4&#10;5&#9;&amp;\"/>",
 			"1:1 <{}:a {}:x=\"1 2 3 4\\n5\\t&\"(\"1\\t2\\n3\\r\\n4&#10;5&#9;&amp;\")>\n1:1 </{}a empty=true>\n"},
@@ -71,6 +77,50 @@ func TestTokens(t *testing.T) {
 				t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tt.reason, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAccessors: the accessors that read the current token's offsets (Space, Prefix,
+// Local, NumAttrs, Attr, AttrSpace, ...) give what Name and Attrs give, token by token.
+func TestAccessors(t *testing.T) {
+	inputs := []string{
+		`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
+		`<a xmlns="u"><b xmlns="v" xmlns:q="x"><q:c q:z="&amp;"/></b><d xmlns="w" xmlns:q="y" q:z="2"/></a>`,
+		"<a x=\"1\t2\n3\r\n4&#10;5&#9;&amp;\" y='z'/>",
+		"<a>\r\nx &lt;&#x263A;\n<b/></a>",
+	}
+	for _, in := range inputs {
+		s := New(strings.NewReader(in), Options{})
+		for {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%q: %v", in, err)
+			}
+			if k != StartElement && k != EndElement {
+				continue
+			}
+			n := s.Name()
+			if s.Space() != n.Space || !bytes.Equal(s.Prefix(), n.Prefix) || !bytes.Equal(s.Local(), n.Local) {
+				t.Errorf("%q: name {%s}%s:%s, accessors {%s}%s:%s", in, n.Space, n.Prefix, n.Local, s.Space(), s.Prefix(), s.Local())
+			}
+			if k == EndElement {
+				continue
+			}
+			as := s.Attrs()
+			if s.NumAttrs() != len(as) {
+				t.Fatalf("%q: %d attributes, NumAttrs %d", in, len(as), s.NumAttrs())
+			}
+			for i, a := range as {
+				space, prefix, local, value := s.Attr(i)
+				if space != a.Space || !bytes.Equal(prefix, a.Prefix) || !bytes.Equal(local, a.Local) || !bytes.Equal(value, a.Value) ||
+					space != s.AttrSpace(i) || !bytes.Equal(prefix, s.AttrPrefix(i)) || !bytes.Equal(local, s.AttrLocal(i)) || !bytes.Equal(value, s.AttrValue(i)) {
+					t.Errorf("%q: attribute %d is {%s}%s:%s=%q, accessors {%s}%s:%s=%q", in, i, a.Space, a.Prefix, a.Local, a.Value, space, prefix, local, value)
+				}
+			}
+		}
 	}
 }
 
