@@ -95,7 +95,8 @@ Memory:
   each). --spec is applied to each user as it is built. --base FILE of another flavour
   than the input keeps the input's users in a temporary file as compact records (8 bytes
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
-  user in memory) from which FILE's records are patched. A Clinical One template or map
+  user in memory) from which FILE's records are patched; users FILE does not have that go
+  into one of its AdminData are held until it is written. A Clinical One template or map
   --to json file (not stdin) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; the template
