@@ -97,9 +97,17 @@ func mergedKeys(p string) (id, login string) {
 }
 
 // encodeMerged appends the encoding of a merged user and its records' access to p: the
-// length of the access part, the access part, and the user (appendUser).
+// length of the access part, the access part (the line and column of the person's first
+// record, then each record's access), and the user (appendUser).
 func encodeMerged(p []byte, u *User, acc []firstAccess) ([]byte, error) {
 	e := userEnc{}
+	// Where the person's first record stands (appendUser keeps no place).
+	line, col := 0, 0
+	if u.Source != nil {
+		line, col = u.Source.line, u.Source.col
+	}
+	e.uvarint(uint64(max(line, 0)))
+	e.uvarint(uint64(max(col, 0)))
 	e.uvarint(uint64(len(acc)))
 	for _, a := range acc {
 		e.uvarint(uint64(a.block))
@@ -123,6 +131,7 @@ func decodeMerged(p string) (*User, []firstAccess) {
 	d := userDec{p: p}
 	n := int(d.uvarint())
 	end := d.i + n
+	line, col := int(d.uvarint()), int(d.uvarint())
 	acc := make([]firstAccess, d.uvarint())
 	for k := range acc {
 		a := &acc[k]
@@ -139,7 +148,11 @@ func decodeMerged(p string) (*User, []firstAccess) {
 	if d.i != end {
 		panic("mapping: corrupt merged user")
 	}
-	return decodeUser(p[end:]), acc
+	u := decodeUser(p[end:])
+	if u.Source != nil {
+		u.Source.line, u.Source.col = line, col
+	}
+	return u, acc
 }
 
 // peek returns chunk k like get, without keeping it in the cache (nor evicting what the

@@ -25,8 +25,8 @@ func Merge(dirs ...*Directory) (*Directory, []Warning) {
 // MergeNamed is [Merge] of directories read from the files names (names[i] is dirs[i]'s;
 // missing names are blank), so that a conflict says which file's value is kept (the
 // message names it) and which file's is dropped (Warning.File, and Line and Col of the
-// record when the directory kept the records it was read from, as a directory decoded
-// whole does; a streamed read keeps none).
+// dropped value's record: a directory decoded whole keeps its records, one read as a
+// stream the place of each user's and site's first record).
 func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 	var list []*Directory
 	var files []string
@@ -193,17 +193,22 @@ func (m *merger) conflict(field, subject string) {
 	}
 }
 
-// recordAt is where a value's first record stood in its file, when the directory kept
-// its records.
+// recordAt is where a value's first record stood in its file: its decoded record's
+// place when the directory kept its records, else the place a streamed read noted.
 func recordAt(s *Source) at {
-	if s == nil || len(s.recs) == 0 {
+	if s == nil {
 		return at{}
+	}
+	if len(s.recs) == 0 {
+		return at{line: s.line, col: s.col}
 	}
 	switch v := s.recs[0].v.(type) {
 	case *odm.User:
 		return atRecord(&v.Ext)
 	case *odm.Location:
 		return atRecord(&v.Ext)
+	case *odm.Element: // an InForm rights group (pf:GroupDef)
+		return at{line: v.Line, col: v.Col}
 	}
 	return at{}
 }

@@ -242,6 +242,9 @@ type Source struct {
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.
 	recs []record
+	// line and col are where the value's first record starts in its file, when it was
+	// read as a stream (which keeps no recs; 0 when unknown): a merge conflict names it.
+	line, col int
 }
 
 // ID returns the original identifier called name: IDs[name], else the value of the vendor

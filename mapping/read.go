@@ -765,6 +765,8 @@ func (b *builder) location(l *odm.Location) {
 	src := &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(l.Attrs, false)}
 	if b.keep {
 		src.recs = []record{rec}
+	} else {
+		src.line, src.col = l.Line, l.Col
 	}
 	b.fl.readLocation(s, l)
 	for _, n := range l.Nodes {

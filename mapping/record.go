@@ -22,7 +22,7 @@ import (
 // built from them at the end are scanned about once.
 //
 // A record holds, in order: where its text starts (text block and offset), the block it
-// was read in, (keep) its index in keepUsers and position, the attribute schema (0 for
+// was read in, (keep) its index in keepUsers and position, else its line and column, the attribute schema (0 for
 // none, else 1 + index in b.schemas) and the attributes' values, a mask of the user's
 // non-empty fields (userFields) and those fields, category and status codes, the lists
 // (Emails, Phones, Faxes, Certificates: count and strings; Telecoms: count and type,
@@ -486,10 +486,8 @@ func (b *builder) recordKeys(p string) (id, login string) {
 	r.text = b.textBlock(int(r.uvarint()))
 	r.off = int(r.uvarint())
 	r.uvarint() // block
-	if b.keep {
-		r.uvarint()
-		r.uvarint()
-	}
+	r.uvarint() // keep: index in keepUsers; else line
+	r.uvarint() // keep: position; else column
 	if si := int(r.uvarint()); si > 0 {
 		var buf [8]Attr
 		attrs := buf[:0]
@@ -546,7 +544,8 @@ func (b *builder) user(u *odm.User) {
 	}
 	r := &b.rec
 	r.buf = r.buf[:0]
-	// Where the record's text starts, the block it was read in, and (keep) its record.
+	// Where the record's text starts, the block it was read in, and (keep) its record,
+	// else where it stands in the file (which a merge's conflict names).
 	r.uvarint(uint64(len(b.blocks)))
 	r.uvarint(uint64(b.text.Len()))
 	r.uvarint(uint64(b.block))
@@ -554,6 +553,9 @@ func (b *builder) user(u *odm.User) {
 		r.uvarint(uint64(len(b.keepUsers)))
 		r.uvarint(uint64(b.pos))
 		b.keepUsers = append(b.keepUsers, u)
+	} else {
+		r.uvarint(uint64(max(u.Line, 0)))
+		r.uvarint(uint64(max(u.Col, 0)))
 	}
 	b.pos++
 
@@ -1101,6 +1103,8 @@ func (b *builder) decode(p string) (*User, firstAccess) {
 	if b.keep {
 		k, pos := r.uvarint(), r.uvarint()
 		src.recs = []record{{block: block, pos: int(pos), v: b.keepUsers[k]}}
+	} else {
+		src.line, src.col = int(r.uvarint()), int(r.uvarint())
 	}
 	if si := int(r.uvarint()); si > 0 {
 		s := &b.schemas[si-1]

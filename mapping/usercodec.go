@@ -156,6 +156,8 @@ func (e *userEnc) source(s *Source, sorted bool) {
 	e.strs(s.Elements)
 	e.strs(s.Studies)
 	e.str(string(s.RolesFor))
+	e.uvarint(uint64(max(s.line, 0)))
+	e.uvarint(uint64(max(s.col, 0)))
 }
 
 var errUserRecs = errors.New("mapping: internal error: a user with decoded records cannot be spilled")
@@ -316,6 +318,7 @@ func (d *userDec) source() *Source {
 	s.Elements = d.strs()
 	s.Studies = d.strs()
 	s.RolesFor = Profile(d.str())
+	s.line, s.col = int(d.uvarint()), int(d.uvarint())
 	return s
 }
 

@@ -53,7 +53,8 @@ func splitUsers(t *testing.T, data []byte, parts int, tailInAll bool) [][]byte {
 // replaced (env.wholeMerge, readDirectories and mapping.MergeNamed) does, for every --to,
 // from files and with one of them on stdin: over pairs of the fixtures (people and sites
 // the files share, conflicts, references into another file, tables with ODM), three
-// files, and a generated export split into parts with and without the sites in each.
+// files, and a generated export split into parts with and without the sites in each. A
+// conflict in an ODM XML file names its place (line:col) in both.
 func TestMapMergeStreamsAsWhole(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
@@ -122,7 +123,9 @@ func TestMapMergeStreamsAsWhole(t *testing.T) {
 		code := run(e, args)
 		return code, created.ReplaceAllString(out.String(), ""), errb.String()
 	}
-	compared, failed, conflicts := 0, 0, 0
+	compared, failed, conflicts, placed := 0, 0, 0, 0
+	// Two files' conflicts (not those of one file's AdminData blocks).
+	conflictAt := regexp.MustCompile(`^(.*?)(:\d+:\d+)?: warning mapping\.merge-conflict: .*(differs from that in|the files disagree)`)
 	for _, files := range inputs {
 		first, err := os.ReadFile(files[0])
 		if err != nil {
@@ -152,10 +155,19 @@ func TestMapMergeStreamsAsWhole(t *testing.T) {
 				if strings.Contains(werr, "merge-conflict") {
 					conflicts++
 				}
+				// A conflict in an ODM XML file names the dropped value's record, as one
+				// in a file decoded whole does.
+				for _, line := range strings.Split(serr, "\n") {
+					if m := conflictAt.FindStringSubmatch(line); m != nil && m[2] != "" {
+						placed++
+					} else if m != nil && (strings.HasSuffix(m[1], ".xml") || strings.HasSuffix(m[1], ".odm")) {
+						t.Errorf("%v %v (stdin %v): a conflict without its place: %s", files, args, stdin, line)
+					}
+				}
 			}
 		}
 	}
-	if compared < 200 || failed > compared/2 || conflicts < 10 {
-		t.Fatalf("%d runs compared, %d failed, %d with merge conflicts: the inputs were not merged", compared, failed, conflicts)
+	if compared < 200 || failed > compared/2 || conflicts < 10 || placed < 10 {
+		t.Fatalf("%d runs compared, %d failed, %d with merge conflicts, %d conflicts placed: the inputs were not merged", compared, failed, conflicts, placed)
 	}
 }
