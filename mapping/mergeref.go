@@ -134,6 +134,13 @@ func (r *fileRefs) user(u *User) {
 	r.n++
 }
 
+// done lets go of what counting the file's users needed: the file's own ids (a map of
+// every site a file of a paged export lists).
+func (r *fileRefs) done() {
+	r.sites.own, r.groups.own = nil, nil
+	r.sites.seen, r.groups.seen = nil, nil
+}
+
 func (c *refCount) add(id string, n int, u *User) {
 	if id == "" || c.own[id] || slices.Contains(c.seen, id) {
 		return

@@ -5,10 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -106,5 +108,61 @@ func TestMergeStreamConflictsPlaced(t *testing.T) {
 	}
 	if placed < 10 {
 		t.Errorf("%d conflicts placed: the test does not see places", placed)
+	}
+}
+
+// TestMergeStreamKeys: MergeStream finds people by OID and by folded login in one table
+// (an entry checked against the user's own OID or login), and merges exactly as
+// MergeNamed does: a login that is another person's OID, or an OID that is another's
+// login, is no match; one entry serves a user whose OID is its folded login.
+func TestMergeStreamKeys(t *testing.T) {
+	u := func(id, login, name string) *User { return &User{ID: id, Login: login, DisplayName: name} }
+	cases := []struct {
+		name  string
+		files [][]*User
+		keys  int // entries in the table at the end
+	}{
+		{"an OID that is another's login is no match", [][]*User{{u("a", "b", "A")}, {u("b", "c", "B")}}, 4},
+		{"a login that is another's OID is no match", [][]*User{{u("a", "", "A")}, {u("b", "A", "B")}}, 3},
+		{"same OID merges", [][]*User{{u("a", "x", "A")}, {u("a", "y", "A2")}}, 2},
+		{"same login, folded, merges", [][]*User{{u("a", "Lee", "A")}, {u("b", "LEE", "B")}}, 2},
+		{"OID the folded login: one entry", [][]*User{{u("lee", "Lee", "A"), u("kim", "kim", "K")}, {u("x", "LEE", "X")}}, 2},
+		{"within one file by login", [][]*User{{u("a", "z", "A"), u("b", "Z", "B")}, {u("c", "", "C")}}, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var dirs []*Directory
+			ms, err := NewMergeStream()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ms.Close()
+			names := []string{"1", "2"}
+			for i, f := range c.files {
+				d := &Directory{Users: f}
+				dirs = append(dirs, &Directory{Users: slices.Clone(f)})
+				if err := ms.Add(names[i], d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			whole, wws := MergeNamed(names, dirs...)
+			got, err := ms.Whole()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(whole.Users, got.Users, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("users, MergeNamed (-) and MergeStream (+):\n%s", diff)
+			}
+			if diff := cmp.Diff(wws, ms.Warnings()); diff != "" {
+				t.Errorf("warnings, MergeNamed (-) and MergeStream (+):\n%s", diff)
+			}
+			n := 0
+			for i := range ms.keys.shards {
+				n += ms.keys.shards[i].n
+			}
+			if n != c.keys {
+				t.Errorf("%d entries in the table, want %d", n, c.keys)
+			}
+		})
 	}
 }
