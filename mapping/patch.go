@@ -39,6 +39,12 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	if err != nil {
 		return nil, err
 	}
+	return w.patchDirectory(out, src, opts)
+}
+
+// patchDirectory is Patch once the writer of w.dir is made.
+func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions) ([]Warning, error) {
+	dir := w.dir
 	// Writing into a document of the directory's flavour: records are rewritten from the
 	// ones read, as when writing back.
 	w.same = true

@@ -39,7 +39,7 @@ func (plainODM) modelElement(*odm.Element) bool    { return false }
 func (plainODM) autoLocation(string) bool          { return false }
 
 func (plainODM) siteStudies() bool                                        { return false }
-func (plainODM) writeStudies(*writer, *odm.Document)                      {}
+func (plainODM) writeStudies(*writer, string, func(odm.Node))             {}
 func (plainODM) blocks(*writer, []blockPlan, map[string]bool) []blockPlan { return nil }
 
 // inBlock: an AdminData of a study holds that study's assignments and those of no study;

@@ -249,12 +249,13 @@ type flavour interface {
 
 	// siteStudies reports whether the vendor writes sites as site studies (Study elements
 	// and AdminData blocks of their own, a user's site access being its presence in the
-	// site study's block) instead of Locations: OpenClinica. writeStudies writes those
-	// Study elements ahead of the AdminData, blocks plans the AdminData (nil: the standard
+	// site study's block) instead of Locations: OpenClinica. writeStudies hands those
+	// Study elements (children of a root in namespace ns) to emit one at a time, ahead
+	// of the AdminData, blocks plans the AdminData (nil: the standard
 	// plan, one per study) from the source's blocks out, whose studies are in have, and
 	// inBlock says whether an assignment belongs in the block of study.
 	siteStudies() bool
-	writeStudies(w *writer, doc *odm.Document)
+	writeStudies(w *writer, ns string, emit func(odm.Node))
 	blocks(w *writer, out []blockPlan, have map[string]bool) []blockPlan
 	inBlock(a Assignment, study string) bool
 	// namesOnly reports whether a user written fresh gets its names and organization only

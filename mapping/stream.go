@@ -29,7 +29,6 @@ func (w *writer) writeODM(out io.Writer, wopts odm.WriteOptions) ([]Warning, err
 		doc.Prolog = src.doc.Prolog
 	}
 	w.rootAttrs(doc)
-	w.fl.writeStudies(w, doc)
 	// What the flavour's version cannot hold is reported below as CodeUnrepresentable
 	// warnings, so the writer may leave it out rather than fail.
 	wopts.AllowDrop = true
@@ -39,14 +38,17 @@ func (w *writer) writeODM(out io.Writer, wopts odm.WriteOptions) ([]Warning, err
 	if err := ow.WriteHeader(&odm.Header{Version: w.v, Prolog: doc.Prolog, Root: &root}); err != nil {
 		return w.warn.result(), err
 	}
-	for _, c := range doc.Root.Children {
-		if e, ok := c.(*odm.Element); ok {
-			if err := ow.Write(e); err != nil {
-				return w.warn.result(), err
-			}
-		}
-	}
+	// The flavour's Study elements (OpenClinica's site studies), each written as it is
+	// made (the writer indents them itself).
 	var werr error
+	w.fl.writeStudies(w, doc.Root.Space, func(n odm.Node) {
+		if e, ok := n.(*odm.Element); ok && werr == nil {
+			werr = ow.Write(e)
+		}
+	})
+	if werr != nil {
+		return w.warn.result(), werr
+	}
 	for _, bp := range w.plan {
 		w.writeBlock(bp, func(n odm.Node) {
 			if werr == nil {
