@@ -88,7 +88,11 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 			p.blockStudies[b.Study] = true
 		}
 	}
-	rws, err := odm.Transform(out, src, opts.Read, opts.Write, p.record)
+	// The patcher keeps nothing of a record but strings (and the *AdminData): the
+	// records are read into recycled memory.
+	ro := opts.Read
+	ro.Reuse = true
+	rws, err := odm.Transform(out, src, ro, opts.Write, p.record)
 	_ = rws // the reader's warnings are the caller's to report, as for odm.Transform
 	if err != nil {
 		return p.w.warn.result(), err

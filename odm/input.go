@@ -61,8 +61,9 @@ type ReadOptions struct {
 	// or pointer of it, past that copies it. Strings are never recycled: a string taken
 	// from a record stays valid and unchanged. The *AdminData values (of Next and
 	// AdminData), the Header and nodes directly inside AdminData (vendor elements,
-	// comments, text) are not recycled either. Only Reader reads this option; Decode
-	// ignores it. Default: false, every record has memory of its own.
+	// comments, text) are not recycled either. Reader and Transform (for the records its
+	// callback is given) read this option; Decode ignores it. Default: false, every
+	// record has memory of its own.
 	Reuse bool
 }
 

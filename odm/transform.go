@@ -14,6 +14,11 @@ import "io"
 // Everything outside AdminData (Study, ClinicalData, ...) is copied token by token
 // without building a tree, so memory stays bounded whatever the file's size. The output is
 // byte for byte what Decode followed by Encode writes. It returns the reader's warnings.
+//
+// With ropts.Reuse, a record fn is given (and everything it points to) is valid only until
+// fn returns and what fn returned is written, as for a Reader with Reuse: fn keeps no
+// slice or pointer of it (strings may be kept, and so may the *AdminData, which is not
+// recycled), and the records are read into recycled memory.
 func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, fn func(Node) (Node, error)) ([]*Error, error) {
 	s := newScanner(r, ropts)
 	h, err := s.readHeader()
@@ -24,9 +29,10 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 	defer x.handOff()
 	x.setVersion(h.Version)
 	x.rootNamespace(h.Root)
-	if fn == nil {
+	if fn == nil || ropts.Reuse {
 		// Every node is written before the next is read: the memory of the records and
-		// tokens is recycled. A callback may keep what it is given, so then it is not.
+		// tokens is recycled. A callback may keep what it is given, so then it is not,
+		// unless ropts.Reuse says it does not.
 		s.ar.setRecycle(true)
 	}
 	t := &transformer{s: s, x: x, fn: fn}
