@@ -73,22 +73,24 @@ func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Sta
 // userGroups: each pf:GroupRef is a group known by ID (resolved against pf:GroupDef when
 // the directory is finished); the user's other elements are recorded.
 func (inForm) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
-	isRef := func(e *odm.Element) bool { return e.Is(odm.NSInForm, "GroupRef") }
-	elements := userElements(u, isRef)
-	ng := 0
+	// One pass over the elements, which tells each GroupRef once (the namespace is a long
+	// string: comparing it three times per element was some 0.6% of map --to json).
+	var elements []string
+	var buf [8]*odm.Element
+	refs := buf[:0]
 	for _, nd := range u.Nodes {
-		if e, ok := nd.(*odm.Element); ok && isRef(e) {
-			ng++
+		if e, ok := nd.(*odm.Element); ok {
+			if e.Is(odm.NSInForm, "GroupRef") {
+				refs = append(refs, e)
+			} else {
+				elements = append(elements, elementXML(e))
+			}
 		}
 	}
-	b.rec.uvarint(uint64(ng))
-	k := 0
-	for _, nd := range u.Nodes {
-		if e, ok := nd.(*odm.Element); ok && isRef(e) {
-			gid, _ := e.Attr("", "GroupOID")
-			b.groupByID(k, trimSpace(gid))
-			k++
-		}
+	b.rec.uvarint(uint64(len(refs)))
+	for k, e := range refs {
+		gid, _ := e.Attr("", "GroupOID")
+		b.groupByID(k, trimSpace(gid))
 	}
 	return elements
 }

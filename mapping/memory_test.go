@@ -93,6 +93,8 @@ func streamedPeak(t *testing.T, name string, n int) uint64 {
 	var err error
 	switch name {
 	case "json with a spec":
+		// WriteJSON writes the users' JSON some 64 KiB (about 25 users) at a time.
+		h.step = max(1, n/400)
 		_, err = WriteJSON(streamSampleWriter{h}, r, Options{Spec: spec})
 	case "spec template":
 		// SpecTemplateFrom, with the users sampled as the template counts them.
