@@ -263,7 +263,7 @@ type builder struct {
 	// siteStudy is what resolve needs of the sites once they are all read (siteStudies):
 	// the study of each one's latest version, by ID, so that a streamed writer can let go
 	// of the sites once it has written them.
-	siteStudy map[string]string
+	siteStudy *siteStudies
 	studies   map[string]*Study
 	groups    map[groupKey]*Group // by block study and ID, and (study "\x00") by ID alone
 	pend      []pending
@@ -1114,34 +1114,19 @@ func (b *builder) blockAccess(i int) *blockAccessInfo {
 	return ba
 }
 
-// siteStudies fills b.siteStudy from the sites (once; they are all read by then). The
-// IDs and studies are copied into one string, so that the map keeps none of the sites'
-// text either.
+// siteStudies fills b.siteStudy from the sites (once; they are all read by then). It
+// keeps copies, none of the sites' text.
 func (b *builder) siteStudies() {
 	if b.siteStudy != nil {
 		return
 	}
-	b.siteStudy = make(map[string]string, len(b.sites))
-	study := func(s *Site) string {
+	b.siteStudy = newSiteStudies(len(b.sites))
+	for id, s := range b.sites {
+		st := ""
 		if v := latest(s.Versions); v != nil {
-			return v.Study
+			st = v.Study
 		}
-		return ""
-	}
-	n := 0
-	for id, s := range b.sites {
-		n += len(id) + len(study(s))
-	}
-	// Grown once, the builder never moves what it holds: the strings cut from it stay.
-	var text strings.Builder
-	text.Grow(n)
-	for id, s := range b.sites {
-		st := study(s)
-		i := text.Len()
-		text.WriteString(id)
-		text.WriteString(st)
-		all := text.String()
-		b.siteStudy[all[i:i+len(id)]] = all[i+len(id):]
+		b.siteStudy.set(id, st)
 	}
 }
 
@@ -1169,7 +1154,7 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 		for _, sid := range pd.sites {
 			st := study
 			if site == "" {
-				if s, ok := b.siteStudy[sid]; ok {
+				if s, ok := b.siteStudy.get(sid); ok {
 					if st == "" {
 						st = s
 					}
