@@ -837,7 +837,7 @@ func (b *builder) user(u *odm.User) {
 	}
 	chunk, off := b.store()
 	i := b.addInfo(userInfo{chunk: chunk, off: off})
-	b.byOID.add(idc, i)
+	b.addOID(idc, i)
 	if login != "" && login != id && b.loginsIndexed {
 		// A login equal to the OID is found through byOID (see findUser).
 		b.addLogin(login, i)

@@ -220,8 +220,10 @@ func (t *idIndex) find(key string, match func(i int32) bool) (int32, bool) {
 // grows by a quarter once it is three quarters full: between 60 and 75 percent full, the
 // table is 8 bytes over 0.675 a key on average (growing by half left it between half and
 // three quarters full: 8 over 0.56). The shards' successive sizes are garbage anyway.
-func (t *idIndex) add(key string, i int32) {
-	fp := t.fingerprint(key)
+func (t *idIndex) add(key string, i int32) { t.addFingerprint(t.fingerprint(key), i) }
+
+// addFingerprint is add of a key of fingerprint fp.
+func (t *idIndex) addFingerprint(fp uint32, i int32) {
 	sh := t.shard(fp)
 	if 4*(sh.n+1) > 3*len(sh.slots) {
 		old := sh.slots
