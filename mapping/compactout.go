@@ -106,6 +106,14 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 			}
 		}
 	}
+	ws, err := writeUsersAs(w, to, dir, users, study, opts, func() error { return serr })
+	return append(run.result(), ws...), err
+}
+
+// writeUsersAs writes users, those of dir, in the table or JSON output to (json, csv,
+// xlsx, oc4users) one at a time, for CompactDirectory.Write and MergeStream.Write; study
+// is the template's. srcErr reports what stopped users early, once they have ended.
+func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User], study string, opts Options, srcErr func() error) ([]Warning, error) {
 	var ws []Warning
 	var err error
 	switch to {
@@ -120,7 +128,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 			}
 		}
 		if err == nil {
-			err = serr
+			err = srcErr()
 		}
 		if err == nil {
 			err = jw.end()
@@ -132,12 +140,12 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 	case "oc4users":
 		ws, err = writeOC4Users(w, users, opts)
 	default:
-		return nil, fmt.Errorf("mapping: no compact output %q", to)
+		return nil, fmt.Errorf("mapping: no output %q of users one at a time", to)
 	}
 	if err == nil {
-		err = serr
+		err = srcErr()
 	}
-	return append(run.result(), ws...), err
+	return ws, err
 }
 
 // WriteODM writes the directory as WriteODM writes the Directory ReadAny returns (after

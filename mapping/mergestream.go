@@ -331,34 +331,7 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 	}
 	run := startSpec(dir, opts)
 	users := run.filter(s.Users())
-	var ws []Warning
-	var err error
-	switch to {
-	case "json":
-		var jw *jsonUsers
-		if jw, err = newJSONUsers(w, dir); err != nil {
-			break
-		}
-		for u := range users {
-			if err = jw.user(u); err != nil {
-				break
-			}
-		}
-		if err == nil {
-			err = jw.end()
-		}
-	case "csv":
-		ws, err = writeClinicalOneCSV(w, dir, users, study, opts)
-	case "xlsx":
-		ws, err = writeClinicalOneXLSX(w, dir, users, study, opts)
-	case "oc4users":
-		ws, err = writeOC4Users(w, users, opts)
-	default:
-		return nil, fmt.Errorf("mapping: no merged output %q", to)
-	}
-	if err == nil {
-		err = s.Err()
-	}
+	ws, err := writeUsersAs(w, to, dir, users, study, opts, s.Err)
 	return append(run.result(), ws...), err
 }
 
