@@ -18,13 +18,7 @@ import (
 func streamSideInputs(t *testing.T) (dir string, genWhole string, paged, cut []string, specs []string) {
 	t.Helper()
 	dir = t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	var g bytes.Buffer
 	if err := gen.InForm(&g, 240); err != nil {
 		t.Fatal(err)

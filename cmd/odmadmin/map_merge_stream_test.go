@@ -57,13 +57,7 @@ func splitUsers(t *testing.T, data []byte, parts int, tailInAll bool) [][]byte {
 // conflict in an ODM XML file names its place (line:col) in both.
 func TestMapMergeStreamsAsWhole(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	var g bytes.Buffer
 	if err := gen.InForm(&g, 900); err != nil {
 		t.Fatal(err)
@@ -169,5 +163,18 @@ func TestMapMergeStreamsAsWhole(t *testing.T) {
 	}
 	if compared < 200 || failed > compared/2 || conflicts < 10 || placed < 10 {
 		t.Fatalf("%d runs compared, %d failed, %d with merge conflicts, %d conflicts placed: the inputs were not merged", compared, failed, conflicts, placed)
+	}
+}
+
+// fileWriter returns a function that writes b to the file name in dir and returns its
+// path, failing t when it cannot.
+func fileWriter(t *testing.T, dir string) func(name string, b []byte) string {
+	return func(name string, b []byte) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }

@@ -22,13 +22,7 @@ func TestMapOpenClinicaStreamsAsWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	var g bytes.Buffer
 	if err := gen.OpenClinica(&g, 1500); err != nil {
 		t.Fatal(err)
