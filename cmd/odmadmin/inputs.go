@@ -62,14 +62,8 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	stdin := 0
-	for _, p := range paths {
-		if p == "" || p == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return nil, nil, errors.New("stdin (-) can be read once only")
+	if err := stdinOnce(paths); err != nil {
+		return nil, nil, err
 	}
 	var dirs []*mapping.Directory
 	var names []string
@@ -101,14 +95,8 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 // in line with the merge, mapping.ResolvedAcross), then the merge's. The caller closes
 // the merge.
 func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*mapping.MergeStream, []mapping.Warning, error) {
-	stdin := 0
-	for _, p := range paths {
-		if p == "" || p == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return nil, nil, errors.New("stdin (-) can be read once only")
+	if err := stdinOnce(paths); err != nil {
+		return nil, nil, err
 	}
 	ms, err := mapping.NewMergeStream()
 	if err != nil {
@@ -166,4 +154,18 @@ func readDirectoryFrom(in *inp.Input, opts mapping.Options) (*mapping.Directory,
 	}
 	opts.Charset = in.Charset()
 	return mapping.ReadAny(in.Raw(), in.Name, opts)
+}
+
+// stdinOnce refuses paths that name stdin ("" or "-") more than once: it can be read once.
+func stdinOnce(paths []string) error {
+	stdin := 0
+	for _, p := range paths {
+		if p == "" || p == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return errors.New("stdin (-) can be read once only")
+	}
+	return nil
 }
