@@ -3,7 +3,6 @@ package mapping
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"testing"
 
@@ -66,60 +65,5 @@ func TestWholeDirectoryWriteLinear(t *testing.T) {
 				t.Errorf("nothing counted: the test no longer sees the writer's loops")
 			}
 		})
-	}
-}
-
-// TestAddAdminDataAsOdm: addAdminData leaves a document's root as odm's AddAdminData does
-// called with each block in turn.
-func TestAddAdminDataAsOdm(t *testing.T) {
-	const ns = odm.NS13
-	el := func(space, local string) *odm.Element {
-		return &odm.Element{Name: odm.Name{Space: space, Local: local}}
-	}
-	text := func(s string) *odm.Text { return &odm.Text{Data: s} }
-	for _, c := range []struct {
-		name string
-		kids func() []odm.Node
-	}{
-		{"empty root", func() []odm.Node { return nil }},
-		{"studies", func() []odm.Node {
-			return []odm.Node{text("\n  "), el(ns, "Study"), text("\n  "), el(ns, "Study"), text("\n")}
-		}},
-		{"tab indent, other elements after", func() []odm.Node {
-			return []odm.Node{&odm.Comment{Data: "c"}, text("\n\t"), el(ns, "Study"), text("\n\t"), el(ns, "ClinicalData"), text("\n")}
-		}},
-		{"Study of another namespace only", func() []odm.Node { return []odm.Node{el("urn:v", "Study"), text(" ")} }},
-		{"no white space", func() []odm.Node { return []odm.Node{el(ns, "Study"), el(ns, "Study")} }},
-	} {
-		for _, n := range []int{1, 3} {
-			var ads []*odm.AdminData
-			for i := range n {
-				ads = append(ads, &odm.AdminData{StudyOID: fmt.Sprint("S", i)})
-			}
-			want, got := odm.NewDocument(odm.V13), odm.NewDocument(odm.V13)
-			kids := c.kids()
-			want.Root.Children, got.Root.Children = slices.Clone(kids), slices.Clone(kids)
-			for _, a := range ads {
-				want.AddAdminData(a)
-			}
-			addAdminData(got, ads)
-			if got.Root.Empty != want.Root.Empty || len(got.Root.Children) != len(want.Root.Children) {
-				t.Fatalf("%s, %d blocks: %d children (empty %v), want %d (empty %v)", c.name, n,
-					len(got.Root.Children), got.Root.Empty, len(want.Root.Children), want.Root.Empty)
-			}
-			for i, g := range got.Root.Children {
-				w := want.Root.Children[i]
-				gt, gok := g.(*odm.Text)
-				wt, wok := w.(*odm.Text)
-				switch {
-				case gok != wok:
-					t.Errorf("%s, %d blocks: child %d is %T, want %T", c.name, n, i, g, w)
-				case gok && gt.Data != wt.Data:
-					t.Errorf("%s, %d blocks: child %d is %q, want %q", c.name, n, i, gt.Data, wt.Data)
-				case !gok && g != w:
-					t.Errorf("%s, %d blocks: child %d is %v, want %v", c.name, n, i, g, w)
-				}
-			}
-		}
 	}
 }

@@ -310,47 +310,8 @@ func (w *writer) document() *odm.Document {
 	for _, bp := range w.plan {
 		ads = append(ads, w.adminData(bp))
 	}
-	addAdminData(doc, ads)
+	doc.AddAdminData(ads...)
 	return doc
-}
-
-// addAdminData puts ads into doc as calling doc.AddAdminData with each in turn does (after
-// the root's last Study or AdminData, indented like its other children), in one pass: each
-// call looks through and copies the root's children, which made a document of many blocks
-// (OpenClinica's site studies, one per site) quadratic.
-func addAdminData(doc *odm.Document, ads []*odm.AdminData) {
-	if len(ads) == 0 {
-		return
-	}
-	ch := doc.Root.Children
-	at := 0
-	for i := len(ch) - 1; i >= 0 && at == 0; i-- {
-		switch c := ch[i].(type) {
-		case *odm.AdminData:
-			at = i + 1
-		case *odm.Element:
-			if c.Space == doc.Root.Space && c.Local == "Study" {
-				at = i + 1
-			}
-		}
-	}
-	ws := "\n  "
-	for _, c := range ch {
-		if t, ok := c.(*odm.Text); ok && strings.TrimLeft(t.Data, " \t\r\n") == "" {
-			ws = t.Data
-			break
-		}
-	}
-	out := make([]odm.Node, 0, len(ch)+2*len(ads)+1)
-	out = append(out, ch[:at]...)
-	for _, a := range ads {
-		out = append(out, &odm.Text{Data: ws}, a)
-	}
-	if len(ch) == 0 {
-		out = append(out, &odm.Text{Data: "\n"})
-		doc.Root.Empty = false
-	}
-	doc.Root.Children = append(out, ch[at:]...)
 }
 
 func attrLabel(space, local string) string {

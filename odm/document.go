@@ -217,13 +217,20 @@ func (d *Document) AdminData() []*AdminData {
 	return out
 }
 
-// AddAdminData inserts a after the document's Study and AdminData elements and before
-// ReferenceData, ClinicalData and the rest, where the ODM schema wants it.
-func (d *Document) AddAdminData(a *AdminData) {
+// AddAdminData inserts ads, in order, after the document's Study and AdminData elements
+// and before ReferenceData, ClinicalData and the rest, where the ODM schema wants them,
+// each after a white-space run like the first among the root's other children. Adding
+// several in one call is one pass over the root's children (a call per block would copy
+// them once per block: quadratic for a document of thousands of site blocks); the result
+// is that of calling it with each in turn.
+func (d *Document) AddAdminData(ads ...*AdminData) {
+	if len(ads) == 0 {
+		return
+	}
 	ch := d.Root.Children
-	at := 0 // insert before index at
-	for i, c := range ch {
-		switch c := c.(type) {
+	at := 0 // insert before index at: after the last Study or AdminData
+	for i := len(ch) - 1; i >= 0 && at == 0; i-- {
+		switch c := ch[i].(type) {
 		case *AdminData:
 			at = i + 1
 		case *Element:
@@ -232,7 +239,6 @@ func (d *Document) AddAdminData(a *AdminData) {
 			}
 		}
 	}
-	// Indent like the root's other children: the first white-space run among them.
 	ws := "\n  "
 	for _, c := range ch {
 		if t, ok := c.(*Text); ok && isBlank(t.Data) {
@@ -240,14 +246,14 @@ func (d *Document) AddAdminData(a *AdminData) {
 			break
 		}
 	}
-	ins := []Node{&Text{Data: ws}, a}
+	out := make([]Node, 0, len(ch)+2*len(ads)+1)
+	out = append(out, ch[:at]...)
+	for _, a := range ads {
+		out = append(out, &Text{Data: ws}, a)
+	}
 	if len(ch) == 0 {
-		ins = append(ins, &Text{Data: "\n"})
+		out = append(out, &Text{Data: "\n"})
 		d.Root.Empty = false
 	}
-	out := make([]Node, 0, len(ch)+len(ins))
-	out = append(out, ch[:at]...)
-	out = append(out, ins...)
-	out = append(out, ch[at:]...)
-	d.Root.Children = out
+	d.Root.Children = append(out, ch[at:]...)
 }
