@@ -17,6 +17,9 @@ type source struct {
 	aux   []Node
 	trail string // white space before the end tag
 	empty bool
+	// shared marks the source of leaves of one shape (scanner.leafSource): nothing may
+	// write to it, and its attributes' values are only those of the first such leaf.
+	shared bool
 }
 
 type entryKind uint8

@@ -351,6 +351,10 @@ func (s *Scanner) Pos() (line, col int) {
 // Empty reports, for an EndElement, whether the element was written as <x/>.
 func (s *Scanner) Empty() bool { return s.empty }
 
+// SelfClosing reports, for a StartElement, whether it was written as <x/>: its EndElement
+// comes next. A decoder can then tell, before it reads on, that the element has no content.
+func (s *Scanner) SelfClosing() bool { return s.pending && s.err == nil }
+
 // Depth returns the number of open elements.
 func (s *Scanner) Depth() int { return len(s.stack) }
 

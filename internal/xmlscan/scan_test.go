@@ -406,3 +406,47 @@ func TestRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfClosing: a start tag tells whether it was written as <x/> before its end tag is
+// read, in agreement with the Empty of that end tag, also when the input comes a byte at
+// a time (the tag read again with more input).
+func TestSelfClosing(t *testing.T) {
+	doc := `<a><b x="1"/><c></c><d/><e> </e><f
+/></a>`
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return strings.NewReader(doc) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
+	} {
+		s := New(r(), Options{})
+		var got []string
+		var open []bool
+		for {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			switch k {
+			case StartElement:
+				open = append(open, s.SelfClosing())
+				if s.SelfClosing() {
+					got = append(got, string(s.Local()))
+				}
+			case EndElement:
+				if sc := open[len(open)-1]; sc != s.Empty() {
+					t.Errorf("%s: %s: SelfClosing %v at its start, Empty %v at its end", name, s.Name().Local, sc, s.Empty())
+				}
+				open = open[:len(open)-1]
+			default:
+				if s.SelfClosing() {
+					t.Errorf("%s: SelfClosing is true for a token of kind %d", name, k)
+				}
+			}
+		}
+		if g := strings.Join(got, " "); g != "b d f" {
+			t.Errorf("%s: self-closing elements %q, want \"b d f\"", name, g)
+		}
+	}
+}
