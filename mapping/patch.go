@@ -246,7 +246,11 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			return nil, nil // the site study membership was removed
 		}
 		p.users.markDone(i, u)
-		return w.user(u, v, as, p.study), nil
+		if o := w.user(u, v, as, p.study); !sameUser(o, v) {
+			return o, nil
+		}
+		w.asRead++
+		return odm.AsRead(), nil // as read: its bytes are copied
 	case *odm.Location:
 		id := strings.TrimSpace(v.OID)
 		i := p.sites.find(id)

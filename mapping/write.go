@@ -64,8 +64,10 @@ type writer struct {
 	dir  *Directory
 	opts Options
 	same bool // writing back the profile the directory was read with
-	warn warner
-	plan []blockPlan
+	// asRead counts the records the patcher left as they were read (odm.AsRead).
+	asRead int
+	warn   warner
+	plan   []blockPlan
 
 	// groupIDs maps a rights-group name to the InForm GroupDef OID written for it.
 	groupIDs map[string]string

@@ -295,6 +295,17 @@ func (x *xw) str(s string) {
 	}
 }
 
+// bytes writes b as it is (input bytes copied, see Transform's AsRead).
+func (x *xw) bytes(b []byte) {
+	if x.err != nil {
+		return
+	}
+	x.buf = append(x.buf, b...)
+	if len(x.buf) >= xwBuffer {
+		x.spill()
+	}
+}
+
 // attrName writes ` prefix:local="` (` local="` without a prefix) in one step.
 func (x *xw) attrName(prefix, local string) {
 	if x.err != nil {

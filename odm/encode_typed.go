@@ -47,17 +47,25 @@ func (x *xw) count(m model, k kidSpec) int {
 }
 
 // checkVersion warns about fields set in m that the current version has no place for.
-func (x *xw) checkVersion(m model, sp *spec) {
+func (x *xw) checkVersion(m model, sp *spec) { x.versionGaps(m, sp, true) }
+
+// versionGaps reports whether m has fields set that the current version has no place
+// for, warning about each when report is set.
+func (x *xw) versionGaps(m model, sp *spec, report bool) bool {
 	other := m.spec(x.otherVersion())
 	if other == sp {
-		return
+		return false
 	}
 	ext := m.ext()
+	gap := false
 	for _, a := range other.attrs {
 		if _, ok := sp.attr(a.space, a.name); ok {
 			continue
 		}
 		if p := m.attrPtr(a.field); p != nil && *p != "" {
+			if gap = true; !report {
+				return true
+			}
 			x.unrepresentable(ext.Line, ext.Col, sp.name+"/@"+a.name+" cannot be written in ODM "+string(x.version))
 		}
 	}
@@ -66,9 +74,56 @@ func (x *xw) checkVersion(m model, sp *spec) {
 			continue
 		}
 		if x.count(m, k) > 0 {
+			if gap = true; !report {
+				return true
+			}
 			x.unrepresentable(ext.Line, ext.Col, sp.name+"/"+k.name+" cannot be written in ODM "+string(x.version))
 		}
 	}
+	return gap
+}
+
+// dropsIn reports whether writing n would leave out a value the version cannot hold
+// (what typed reports: checkVersion, a second StreetName in 2.0), in n or a typed value
+// inside it. A generic element leaves nothing out.
+func (x *xw) dropsIn(n Node) bool {
+	switch n := n.(type) {
+	case *User:
+		return x.modelDrops(n.model())
+	case *Location:
+		return x.modelDrops(n.model())
+	case *SignatureDef:
+		return x.modelDrops(n.model())
+	case *Organization:
+		return x.modelDrops(n.model())
+	}
+	return false
+}
+
+func (x *xw) modelDrops(m model) bool {
+	sp := m.spec(x.version)
+	if x.versionGaps(m, sp, false) {
+		return true
+	}
+	for _, k := range sp.kids {
+		switch k.kind {
+		case kTexts:
+			if x.version.is2() && len(*m.textsPtr(k.field)) > 1 {
+				return true
+			}
+		case kOne:
+			if c := m.oneGet(k.field); c != nil && x.modelDrops(c) {
+				return true
+			}
+		case kMany:
+			for j := range m.manyLen(k.field) {
+				if x.modelDrops(m.manyAt(k.field, j)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // typedAttrs returns the attributes of a typed element. Every path that writes a typed

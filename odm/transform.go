@@ -1,6 +1,9 @@
 package odm
 
-import "io"
+import (
+	"io"
+	"slices"
+)
 
 // Transform copies the ODM document in r to w in bounded memory, handing each AdminData
 // record to fn on the way: the *AdminData itself when it starts (attributes only), then each
@@ -14,6 +17,10 @@ import "io"
 // Everything outside AdminData (Study, ClinicalData, ...) is copied token by token
 // without building a tree, so memory stays bounded whatever the file's size. The output is
 // byte for byte what Decode followed by Encode writes. It returns the reader's warnings.
+//
+// fn may return AsRead() for the record it was given, not edited: the record is then
+// written as it was read, its input bytes copied as they are (see AsRead). A nil fn
+// does so for every record.
 //
 // With ropts.Reuse, a record fn is given (and everything it points to) is valid only until
 // fn returns and what fn returned is written, as for a Reader with Reuse: fn keeps no
@@ -35,7 +42,7 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 		// unless ropts.Reuse says it does not.
 		s.ar.setRecycle(true)
 	}
-	t := &transformer{s: s, x: x, fn: fn}
+	t := &transformer{s: s, x: x, fn: fn, root: h.Root}
 	for _, n := range h.Prolog {
 		x.node(n, "")
 	}
@@ -53,16 +60,72 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 }
 
 type transformer struct {
-	s  *scanner
-	x  *xw
-	fn func(Node) (Node, error)
+	s    *scanner
+	x    *xw
+	fn   func(Node) (Node, error)
+	root *Element
+	// rawOK: the records of the AdminData being copied may be written as their input
+	// bytes (see asReadOK).
+	rawOK bool
+	binds []nsBinding // scratch for asReadOK
 }
 
 func (t *transformer) call(n Node) (Node, error) {
 	if t.fn == nil {
-		return n, nil
+		return AsRead(), nil
 	}
 	return t.fn(n)
+}
+
+// AsRead returns the value a Transform callback returns, in place of the record it was
+// given, to have that record written as it was read: its input bytes are copied as they
+// are instead of being encoded again, where encoding it would write the same bytes (it
+// is encoded where not, see asWritten). The callback must not have edited the record.
+// For anything but a record (the *AdminData, text, a comment), AsRead stands for the
+// node given. It is not a value to put in a document.
+func AsRead() Node { return asRead{} }
+
+type asRead struct{}
+
+func (asRead) isNode() {}
+
+// writeAsRead writes n, a record (or vendor element) just read and not edited, as
+// AsRead says: its input bytes (held by the scanner since its start tag) when they are
+// what x would write for n, else n encoded.
+func (t *transformer) writeAsRead(n Node, nl string) {
+	x := t.x
+	if raw := t.s.xs.Held(); raw != nil && t.rawOK && asWritten(raw) && !x.dropsIn(n) {
+		x.bytes(raw)
+		return
+	}
+	x.node(n, nl)
+}
+
+// asReadOK reports whether a record inside the AdminData whose start tag has been read
+// (its attributes in attrs, as read) and written can be written as its input bytes, as
+// far as namespaces go: the elements are written in the namespace they were read in,
+// and every namespace binding in scope for the writer is the reader's, in the same
+// order, none added (a callback may have edited the AdminData's declarations; the
+// writer declares a namespace the source does not where the version's differs).
+func (t *transformer) asReadOK(attrs []Attr) bool {
+	x, s := t.x, t.s
+	if x.odmNS != s.odmNS || t.root == nil {
+		return false
+	}
+	b := t.binds[:0]
+	for _, as := range [2][]Attr{t.root.Attrs, attrs} {
+		for _, a := range as {
+			if a.IsNamespaceDecl() {
+				p := a.Local
+				if a.Prefix == "" {
+					p = ""
+				}
+				b = append(b, nsBinding{p, a.Value})
+			}
+		}
+	}
+	t.binds = b
+	return slices.Equal(b, x.scope)
 }
 
 // copyElement copies the element whose start tag has been read, and its content. AdminData
@@ -140,12 +203,20 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		return err
 	}
 	s.ar.detach() // ad is kept until the end tag
+	// The attributes as read, before fn may edit them (see asReadOK).
+	var readAttrs []Attr
+	if ad.src != nil {
+		readAttrs = ad.src.attrs
+	}
 	n, err := t.call(ad)
 	if err != nil || n == nil {
 		if err == nil {
 			err = s.skip()
 		}
 		return err
+	}
+	if _, ok := n.(asRead); ok {
+		n = ad
 	}
 	head, ok := n.(*AdminData)
 	if !ok {
@@ -158,6 +229,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		name.Prefix = head.src.prefix
 	}
 	qn := x.startTag(name, x.typedAttrs(m, m.spec(x.version), &head.Ext))
+	t.rawOK = t.asReadOK(readAttrs)
 	first, open := true, false
 	ws := ""
 	child := x.childNL(nl)
@@ -231,6 +303,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		var node Node
 		switch tk.kind {
 		case tStart:
+			s.xs.Hold() // the record's bytes, for AsRead
 			if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == s.odmNS {
 				mm, v := s.newRecord(k.field)
 				if err := s.readTyped(mm, tk); err != nil {
@@ -267,8 +340,13 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		}
 		if out != nil {
 			x.str(ws)
-			x.node(out, ws)
+			if _, ok := out.(asRead); ok {
+				t.writeAsRead(node, ws)
+			} else {
+				x.node(out, ws)
+			}
 		}
+		s.xs.Release()
 		ws = ""
 		if x.err != nil {
 			return x.err

@@ -202,7 +202,33 @@ type Scanner struct {
 	dupSet         map[uint64]int32
 	err            error
 	consumed       bool // the current token's bytes have been consumed
+	// hold is the input offset from which more keeps the bytes read, while holding
+	// (see Hold).
+	hold    int64
+	holding bool
 }
+
+// maxHold bounds what Hold keeps: past it the hold lapses, so that a huge element does
+// not keep more of the input in the buffer than its tokens need.
+const maxHold = 1 << 20
+
+// Hold keeps the input from the start of the current token in the buffer until Release
+// (or until more than 1 MiB is held), so that Held can return it: the bytes of an element
+// from its start tag to its end tag, as read.
+func (s *Scanner) Hold() { s.holding, s.hold = true, s.base+int64(s.tokStart) }
+
+// Held returns the input from where Hold was called to the end of the current token, as
+// read (nothing decoded), or nil when nothing is held. It is valid until the next call
+// to Next.
+func (s *Scanner) Held() []byte {
+	if !s.holding {
+		return nil
+	}
+	return s.buf[s.hold-s.base : s.pos : s.pos]
+}
+
+// Release ends a Hold.
+func (s *Scanner) Release() { s.holding = false }
 
 // New returns a scanner of the UTF-8 input r.
 func New(r io.Reader, opts Options) *Scanner {
@@ -443,11 +469,20 @@ func (s *Scanner) more() error {
 	if s.opts.MaxTokenBytes > 0 && have > s.opts.MaxTokenBytes {
 		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
 	}
-	if s.pos > 0 {
-		copy(s.buf, s.buf[s.pos:s.end])
-		s.base += int64(s.pos)
-		s.end -= s.pos
-		s.pos, s.tokStart = 0, 0
+	keep := s.pos // the first byte kept: the current token's, or the held input's
+	if s.holding {
+		if h := int(s.hold - s.base); s.pos-h > maxHold {
+			s.holding = false
+		} else {
+			keep = h
+		}
+	}
+	if keep > 0 {
+		copy(s.buf, s.buf[keep:s.end])
+		s.base += int64(keep)
+		s.end -= keep
+		s.pos -= keep
+		s.tokStart -= keep
 	}
 	// Ask for at least as many new bytes as the token already has, so that a long token
 	// is rescanned a logarithmic number of times, not once per read.
