@@ -2,11 +2,15 @@ package mapping
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -119,5 +123,64 @@ func TestPatchUsersAsRead(t *testing.T) {
 		if w.asRead != want {
 			t.Errorf("edited %v: %d of %d user records left as read, want %d", edit, w.asRead, records, want)
 		}
+	}
+}
+
+// TestODMStreamsReuse: PatchStream and WriteODMStream keep nothing of the records their
+// reader gives them (mapping's builder copies what it needs; PatchStream reads the
+// records it patches from the document anew), so a reader that recycles each record's
+// memory (odm.ReadOptions.Reuse) changes neither output, warnings nor error: every ODM
+// file of the repository, each with its content repeated, and the edited exports,
+// patched into itself and written into every ODM profile.
+func TestODMStreamsReuse(t *testing.T) {
+	files := odmFixtures(t)
+	for name, data := range files {
+		if b := repeatContent(t, data); b != nil {
+			files[name+"x3"] = b
+		}
+	}
+	for name, data := range editedDocs(t) {
+		files["edited: "+name] = data
+	}
+	type result struct {
+		out string
+		ws  []Warning
+		err string
+	}
+	opts := Options{Now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	compared := 0
+	for name, data := range files {
+		rd := func(reuse bool) *odm.Reader {
+			return odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: reuse})
+		}
+		run := func(f func(*bytes.Buffer) ([]Warning, error)) result {
+			var b bytes.Buffer
+			ws, err := f(&b)
+			r := result{out: b.String(), ws: ws}
+			if err != nil {
+				r.err = err.Error()
+			}
+			return r
+		}
+		for _, p := range []Profile{"patch"} {
+			var got [2]result
+			for i, reuse := range []bool{false, true} {
+				got[i] = run(func(w *bytes.Buffer) ([]Warning, error) {
+					if p == "patch" {
+						return PatchStream(w, rd(reuse), func() (io.Reader, error) { return bytes.NewReader(data), nil }, PatchOptions{Options: opts})
+					}
+					return WriteODMStream(w, rd(reuse), p, opts, odm.WriteOptions{})
+				})
+			}
+			if !reflect.DeepEqual(got[0], got[1]) {
+				t.Errorf("%s into %q: Reuse changes the result (-without +with):\n%s", name, p, cmp.Diff(got[0].out, got[1].out))
+			}
+			if got[0].err == "" {
+				compared++
+			}
+		}
+	}
+	if compared < 50 {
+		t.Fatalf("only %d outputs compared", compared)
 	}
 }

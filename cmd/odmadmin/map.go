@@ -688,7 +688,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	src.file = f
 	// The JSON and CSV writers keep nothing of a record once it is read (mapping's
 	// builder copies what it needs), so the reader recycles each record's memory.
-	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name, Reuse: reuseRecords(req.to)})
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name, Reuse: reuseRecords(req)})
 	h, err := r.Header()
 	if err != nil {
 		src.close()
@@ -706,7 +706,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		if opts.Studies, err = mapping.StudyElements(src.reread, odm.ReadOptions{Name: name}); err == nil {
 			var rr io.Reader
 			if rr, err = src.reread(); err == nil {
-				r = odm.NewReader(rr, odm.ReadOptions{Name: name, Reuse: reuseRecords(req.to)})
+				r = odm.NewReader(rr, odm.ReadOptions{Name: name, Reuse: reuseRecords(req)})
 				_, err = r.Header()
 			}
 		}
@@ -763,10 +763,15 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	return src, nil
 }
 
-// reuseRecords reports whether the streaming map --to to lets the reader recycle each
+// reuseRecords reports whether the streaming map of req lets the reader recycle each
 // record (odm.ReadOptions.Reuse): the JSON and CSV writers read the users through
-// mapping's builder, which keeps copies (TestStreamReuse in mapping).
-func reuseRecords(to string) bool { return to == "json" || to == "csv" }
+// mapping's builder, which keeps copies (TestStreamReuse in mapping), and so does
+// mapping.PatchStream, which map --to odm without --base or --profile uses (the document
+// patched is read anew; TestODMStreamsReuse). Into another flavour (WriteODMStream) the
+// records are kept.
+func reuseRecords(req streamReq) bool {
+	return req.to == "json" || req.to == "csv" || req.to == "odm" && req.base == "" && req.outProf == ""
+}
 
 // streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
 // for target) from the ODM stream r (its header read) of src: each user is written as it
@@ -784,7 +789,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		if err != nil {
 			return nil, err
 		}
-		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(to)})
+		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(streamReq{to: to})})
 		return last, nil
 	}
 	return func(w io.Writer) ([]mapping.Warning, error) {
