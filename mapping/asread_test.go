@@ -184,3 +184,19 @@ func TestODMStreamsReuse(t *testing.T) {
 		t.Fatalf("only %d outputs compared", compared)
 	}
 }
+
+// TestCheckTextFastPath: checkText's 8-byte pass accepts exactly what the rune by rune
+// check accepts, wherever in a value a character it must look at stands.
+func TestCheckTextFastPath(t *testing.T) {
+	for _, c := range []string{"\t", "\n", "\r", "\x00", "\x1f", "\x7f", "é", "\uFFFE", "\xff", "\U0001F600", "\xed\xa0\x80", " ", "~"} {
+		for _, pre := range []int{0, 1, 7, 8, 9, 15, 16, 17} {
+			for _, post := range []int{0, 1, 8} {
+				s := strings.Repeat("a", pre) + c + strings.Repeat("b", post)
+				got, want := checkText("p", s), checkRunes("p", s, 0)
+				if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+					t.Errorf("%q: checkText %v, rune by rune %v", s, got, want)
+				}
+			}
+		}
+	}
+}
