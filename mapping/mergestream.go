@@ -14,8 +14,10 @@ import (
 // MergeStream is [MergeNamed] for files added one at a time, holding the merged users in
 // a temporary file rather than in memory: what stays in memory per user is some 14 to 26
 // bytes of index (where its encoding is; its OID and folded login by hash, one entry when
-// they are the same), plus the studies, sites and groups, and the users a later file
-// merges into (until the end). An ODM file is read into
+// they are the same), plus the studies and groups, the sites packed into one string
+// (mergesites.go), and the users a later file merges into (until the end). Once the
+// merged directory is asked for (to be written), the sites are built as model values and
+// the index by OID and login is let go. An ODM file is read into
 // it as WriteJSON reads one (AddODM), so that several large files of one export are
 // mapped in the memory one of them takes. The merged directory, its users and warnings
 // are MergeNamed's for the directories the files hold, in its order.
@@ -33,6 +35,10 @@ type MergeStream struct {
 	// fileFirst[i] is the first user file i added (users are added file by file).
 	fileFirst []int32
 	refs      []*fileRefs
+	// sites are the merged sites, packed until the merged directory is asked for
+	// (mergesites.go); unpacked says they are mergeHeads' from then on.
+	sites    mergedSites
+	unpacked bool
 }
 
 // NewMergeStream starts a merge. Close removes its temporary files.
@@ -111,7 +117,19 @@ func (s *MergeStream) begin(name string, d *Directory) int {
 	fi := len(s.m.files)
 	s.m.files = append(s.m.files, name)
 	s.fileFirst = append(s.fileFirst, s.users.n)
-	s.heads.add(fi, d)
+	if s.unpacked {
+		s.heads.add(fi, d)
+	} else {
+		// As heads.add, in its order (studies, sites, groups), with the sites packed.
+		head := *d
+		head.Sites, head.Groups = nil, nil
+		s.heads.add(fi, &head)
+		if !s.mergeSites(fi, d.Sites) {
+			s.unpack()
+			s.heads.add(fi, &Directory{Sites: d.Sites})
+		}
+		s.heads.add(fi, &Directory{Groups: d.Groups})
+	}
 	s.refs = append(s.refs, newFileRefs(d))
 	return fi
 }
@@ -123,6 +141,9 @@ func (s *MergeStream) user(fi int, u *User) error {
 		return nil
 	}
 	s.refs[fi].user(u)
+	if s.keys == nil {
+		s.rekey()
+	}
 	p := int32(-1)
 	if u.ID != "" {
 		p = s.findID(u.ID)
@@ -203,14 +224,46 @@ func (s *MergeStream) Resolved(ws []Warning) []Warning {
 	if len(s.refs) < 2 {
 		return ws
 	}
-	return resolvedAcross(s.m.files, s.refs, s.heads.out, ws)
+	return resolvedAcross(s.m.files, s.refs, s.Directory(), ws)
 }
 
 // Warnings returns the merge's warnings so far (MergeNamed's).
 func (s *MergeStream) Warnings() []Warning { return s.m.w.result() }
 
 // Directory returns the merged directory but its users (Users is empty): see Users.
-func (s *MergeStream) Directory() *Directory { return s.heads.out }
+// Its sites are built from their packing the first time (files added after are merged
+// into them as model values). It lets go of the table of keys (12 MB a million users),
+// which only adding needs: the directory is asked for to be written, and no user is
+// looked up then (a file added after builds the table again, rekey).
+func (s *MergeStream) Directory() *Directory {
+	s.unpack()
+	s.keys = nil
+	return s.heads.out
+}
+
+// unpack builds the packed sites into the merged directory, once.
+func (s *MergeStream) unpack() {
+	if !s.unpacked {
+		s.unpackSites()
+		s.unpacked = true
+	}
+}
+
+// rekey builds the table of keys again from the users' encodings: each user's OID and
+// folded login unless an earlier user's has it, as user adds them (a user's first key
+// of each kind wins; alias, which the encodings cannot tell, was kept).
+func (s *MergeStream) rekey() {
+	s.keys = newIDIndex()
+	for i := range s.users.n {
+		id, login := userKeys(s.users.record(i))
+		if id != "" && s.findID(id) < 0 {
+			s.keys.add(id, i)
+		}
+		if k := strings.ToLower(login); k != "" && s.findLogin(k) < 0 {
+			s.keys.add(k, i)
+		}
+	}
+}
 
 // Users hands on the merged users, in MergeNamed's order, each built anew from its
 // encoding (so they may be changed, and the sequence run again). An I/O error of the
@@ -237,7 +290,7 @@ func (s *MergeStream) Err() error { return s.users.err() }
 
 // Whole returns the merged directory with its users in memory, as MergeNamed returns it.
 func (s *MergeStream) Whole() (*Directory, error) {
-	d := s.heads.out
+	d := s.Directory()
 	d.Users = make([]*User, 0, s.users.n)
 	for u := range s.Users() {
 		d.Users = append(d.Users, u)
