@@ -96,3 +96,38 @@ func TestLeafSourceWarns(t *testing.T) {
 	require.Contains(t, got[0], "line 10:7:")
 	require.Contains(t, got[0], "LocationRef/@LocationOID")
 }
+
+// TestTextsSized: a repeated text child (Email) starts in an array as large as the most
+// items one element had so far, not a fixed two: a user with one e-mail address holds one
+// slot after users with one. Values stay each user's own whatever the counts, and an
+// append to one user's list changes no other's.
+func TestTextsSized(t *testing.T) {
+	counts := []int{1, 1, 3, 1, 2, 1}
+	var b strings.Builder
+	b.WriteString(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileOID="F" CreationDateTime="2026-01-05T10:00:00Z" ODMVersion="1.3" FileType="Snapshot"><AdminData>`)
+	for i, n := range counts {
+		b.WriteString(`<User OID="U` + string(rune('A'+i)) + `">`)
+		for j := range n {
+			b.WriteString(`<Email>` + string(rune('a'+i)) + string(rune('0'+j)) + `</Email>`)
+		}
+		b.WriteString(`</User>`)
+	}
+	b.WriteString(`</AdminData></ODM>`)
+	doc, err := Decode(strings.NewReader(b.String()), ReadOptions{})
+	require.NoError(t, err)
+	users := doc.AdminData()[0].Users
+	require.Len(t, users, len(counts))
+	most := 1
+	for i, u := range users {
+		require.Len(t, u.Emails, counts[i])
+		for j, e := range u.Emails {
+			require.Equal(t, string(rune('a'+i))+string(rune('0'+j)), e)
+		}
+		if counts[i] <= most { // else the list outgrew its array, as any append does
+			require.LessOrEqual(t, cap(u.Emails), most, "user %d", i)
+		}
+		most = max(most, counts[i])
+	}
+	users[0].Emails = append(users[0].Emails, "x")
+	require.Equal(t, []string{"b0"}, users[1].Emails)
+}

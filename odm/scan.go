@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
@@ -79,6 +80,11 @@ type scanner struct {
 	recs [adSignatureDefs + 1]Node
 	// leaves are the shared sources of leaf elements, by shape (leafSource).
 	leaves []leafSrc
+	// textsHint is, by content model and field (hashed), the most items of a repeated
+	// text child (Email, StreetName, ...) one element had so far, up to 8: the size of
+	// the array the next one starts with. Most users have one e-mail address and two
+	// street lines; a wrong guess costs an append.
+	textsHint [64]uint8
 }
 
 type leafSrc struct {
@@ -246,8 +252,11 @@ const indents = "\n                                                             
 
 // str converts character data to a string, sharing the strings of white-space runs that
 // repeat (indentation), which are most of the text tokens of a pretty-printed export. It
-// also reports whether the text is white space only.
+// also reports whether the text is white space only. b is the current token's data.
 func (s *scanner) str(b []byte) (string, bool) {
+	if n := len(b); s.xs.Indent() && n <= len(indents) {
+		return indents[:n], true // the scanner saw a line feed and spaces only
+	}
 	if n := len(b); n > 0 && n <= len(indents) && b[0] == '\n' && string(b) == indents[:n] {
 		return indents[:n], true
 	}
@@ -597,11 +606,15 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					}
 				} else {
 					p := m.textsPtr(k.field)
+					h := &s.textsHint[(uintptr(unsafe.Pointer(sp))>>3+uintptr(k.field))%uintptr(len(s.textsHint))]
 					if *p == nil {
-						*p = s.ar.texts.take(2)[:0]
+						*p = s.ar.texts.take(max(int(*h), 1))[:0]
 					}
 					en.item = int32(len(*p))
 					*p = append(*p, en.text)
+					if n := len(*p); n > int(*h) && n <= 8 {
+						*h = uint8(n)
+					}
 				}
 				en.field = uint8(k.field)
 				en.line, en.col = line, col
@@ -658,9 +671,12 @@ func (s *scanner) addExt(x *Ext, lay []entry, aux []Node, ws string, n Node, std
 	return addEntry(lay, aux, entry{kind: eExt, item: int32(std)}, ws, n, "")
 }
 
-// blank returns b as a string when it is white space only: an indentation run from a
-// constant without a look at each byte, others as str does.
+// blank returns b, the current token's data, as a string when it is white space only: an
+// indentation run from a constant without a look at each byte, others as str does.
 func (s *scanner) blank(b []byte) (string, bool) {
+	if n := len(b); s.xs.Indent() && n <= len(indents) {
+		return indents[:n], true // the scanner saw a line feed and spaces only
+	}
 	if n := len(b); n > 0 && n <= len(indents) && b[0] == '\n' && string(b) == indents[:n] {
 		return indents[:n], true
 	}

@@ -171,6 +171,7 @@ type Scanner struct {
 	dataDec           bool
 	target, targetEnd int // in buf
 	empty             bool
+	indent            bool // the Text token is a line feed and spaces only
 	// Name and Attrs build the exported forms on demand, once per token (the token's
 	// input offset plus one, which an end tag written as <x/> shares with its start tag,
 	// names as that start tag's): most callers read the offsets through the accessors.
@@ -377,6 +378,12 @@ func (s *Scanner) Pos() (line, col int) {
 // Empty reports, for an EndElement, whether the element was written as <x/>.
 func (s *Scanner) Empty() bool { return s.empty }
 
+// Indent reports, for a Text token, whether it is a line feed followed by spaces only (its
+// Data has no other byte), the indentation of a pretty-printed file: the scanner saw so
+// while it read the token, and a caller need not look again. It may be false for such
+// text that came split or not before markup.
+func (s *Scanner) Indent() bool { return s.indent }
+
 // SelfClosing reports, for a StartElement, whether it was written as <x/>: its EndElement
 // comes next. A decoder can then tell, before it reads on, that the element has no content.
 func (s *Scanner) SelfClosing() bool { return s.pending && s.err == nil }
@@ -399,7 +406,7 @@ func (s *Scanner) Next() (Kind, error) {
 		s.popElement()
 		return EndElement, nil
 	}
-	s.empty = false
+	s.empty, s.indent = false, false
 	s.tokStart = s.pos
 	s.tokLine, s.tokLS = s.line, s.lineStart
 	for {
@@ -571,6 +578,7 @@ func (s *Scanner) lexText(b []byte) (Kind, error) {
 			s.lineStart = s.base + int64(s.pos+1)
 			s.setData(s.pos, i, false)
 			s.pos = i
+			s.indent = true
 			return Text, nil
 		}
 		i = s.pos

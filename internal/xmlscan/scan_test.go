@@ -450,3 +450,37 @@ func TestSelfClosing(t *testing.T) {
 		}
 	}
 }
+
+// TestIndent: Indent is true exactly for text that is a line feed and spaces only before
+// markup, and then Data is just that; other text, white space with tabs or carriage
+// returns, and the tokens after it say false.
+func TestIndent(t *testing.T) {
+	doc := "<a>\n  <b>\n</b>\n\t<c/> \n<d>\nx</d>\r\n <e/>\n    </a>"
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return strings.NewReader(doc) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
+	} {
+		s := New(r(), Options{})
+		var got []string
+		for {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !s.Indent() {
+				continue
+			}
+			d := string(s.Data())
+			if k != Text || d[0] != '\n' || strings.Trim(d[1:], " ") != "" {
+				t.Errorf("%s: Indent for a token of kind %d, data %q", name, k, d)
+			}
+			got = append(got, fmt.Sprintf("%q", d))
+		}
+		if g, want := strings.Join(got, " "), `"\n  " "\n" "\n    "`; g != want {
+			t.Errorf("%s: indentation tokens %s, want %s", name, g, want)
+		}
+	}
+}
