@@ -117,8 +117,12 @@
 // instructions, the XML declaration, a DOCTYPE, white space) as generic nodes, so that
 // ODM -> JSON -> ODM gives the same exclusive canonical XML as the input. Both directions
 // stream in bounded memory: StreamJSON writes each record and each generic element as it
-// reads it, JSONToODM writes the XML as it reads the JSON. Its shape, members in this
-// order:
+// reads it, JSONToODM writes the XML as it reads the JSON. With
+// [ReadOptions].JSONPositions, JSONToODM also records which JSON object each record and
+// first-level element of its XML came from, so that what a reader of that XML reports at
+// an XML line can be placed in the JSON (the odmadmin command does so). An error in a
+// record's JSON names the record's path and the place of its object. Its shape, members
+// in this order:
 //
 //	{"odm": {"version": "1.3", "attrs": [ATTR...], "prefix": P},
 //	 "prolog": [NODE...],

@@ -194,6 +194,8 @@ type xw struct {
 	gen      int
 	// drops holds the values left out since the last report (see DropError).
 	drops *DropError
+	// lines counts the lines written, when JSONToODM records JSONPositions; else nil.
+	lines *lineTally
 	// qnames caches qualified names (prefix:local) so that a prefixed name written for
 	// every record (pf:GroupRef) is not built again each time.
 	qnames [8]qname
@@ -257,6 +259,9 @@ func (x *xw) flush() error {
 // stdout), as it could when the writer wrote into that buffer directly. Each public
 // entry point calls it when it returns.
 func (x *xw) handOff() {
+	if x.bw != nil && x.lines != nil {
+		x.lines.handedOn(x.buf)
+	}
 	if x.bw != nil && len(x.buf) > 0 {
 		_, err := x.bw.Write(x.buf)
 		if x.err == nil {
@@ -270,6 +275,9 @@ func (x *xw) handOff() {
 
 // spill hands the buffered output to w.
 func (x *xw) spill() {
+	if x.lines != nil {
+		x.lines.handedOn(x.buf)
+	}
 	if x.err == nil && len(x.buf) > 0 {
 		_, x.err = x.w.Write(x.buf)
 	}

@@ -65,6 +65,10 @@ type ReadOptions struct {
 	// callback is given) read this option; Decode ignores it. Default: false, every
 	// record has memory of its own.
 	Reuse bool
+	// JSONPositions, when set, is where JSONToODM records which JSON object each part of
+	// the XML it writes came from (see JSONPositions); the readers ignore it. Default
+	// (nil): nothing is recorded.
+	JSONPositions *JSONPositions
 }
 
 // maxNodes resolves MaxNodes; "no limit" is the largest int, so callers compare directly.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -52,6 +53,9 @@ func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) 
 	dec := jsontext.NewDecoder(lc)
 	jr := &jreader{dec: dec, lc: lc, p: &jparser{name: ropts.Name}, x: newXW(w, wopts), maxDepth: ropts.maxDepth()}
 	jr.p.jr = jr
+	if ropts.JSONPositions != nil {
+		jr.pos, jr.x.lines = ropts.JSONPositions, new(lineTally)
+	}
 	jr.maxJSON = 2*jr.maxDepth + 32
 	if jr.maxDepth < 0 {
 		jr.maxJSON = 1 << 16
@@ -98,12 +102,11 @@ func (c *lineCounter) pos(off int64) (int, int) {
 	if len(c.nl) > 0 && c.lines > 0 && off <= c.nl[0] {
 		return 0, 0
 	}
-	line, start := c.lines+1, int64(0)
-	for _, o := range c.nl {
-		if o >= off {
-			break
-		}
-		line, start = line+1, o+1
+	// The newlines before off, by binary search: JSONPositions asks for each record.
+	k := sort.Search(len(c.nl), func(i int) bool { return c.nl[i] >= off })
+	line, start := c.lines+1+k, int64(0)
+	if k > 0 {
+		start = c.nl[k-1] + 1
 	}
 	if start == 0 && c.lines > 0 {
 		return 0, 0
@@ -158,6 +161,54 @@ type jreader struct {
 	legacy     bool // no "content" member: the AdminData-only form
 	nAD        int
 	ad         *adState
+	// pos, when set, gets a mark where the root, each AdminData, each record and each
+	// element of the first levels start (see JSONPositions); rootAt and adAt are the
+	// JSON places of the root's and the open AdminData's objects until their start tags
+	// are written.
+	pos          *JSONPositions
+	rootAt, adAt jsonAt
+	objOff       int64 // the offset of the first token of the value valueAt read last
+}
+
+// jsonAt is a place in the JSON input: line and column from 1, 0 when unknown.
+type jsonAt struct{ line, col int }
+
+// at returns the place of the delimiter just read ('{' or '['), when marks are wanted.
+func (r *jreader) at() jsonAt {
+	if r.pos == nil {
+		return jsonAt{}
+	}
+	l, c := r.lc.pos(r.dec.InputOffset() - 1)
+	return jsonAt{l, c}
+}
+
+// errAt returns err placed at offset off of the JSON, the object of the record being
+// read, when it has no place of its own (an error of a record's shape names its path).
+func (r *jreader) errAt(err error, off int64) error {
+	var pe *Error
+	if errors.As(err, &pe) && pe.Line == 0 {
+		pe.Line, pe.Col = r.lc.pos(off)
+	}
+	return err
+}
+
+// mark records that what the writer writes next comes from the JSON object at a.
+func (r *jreader) mark(a jsonAt) {
+	if r.pos != nil && a.line > 0 {
+		r.pos.add(r.x.lines.line(r.x.buf), a.line, a.col)
+	}
+}
+
+// valueAt is value for a value whose place a mark needs.
+func (r *jreader) valueAt(path string, depth int) (*jv, jsonAt, error) {
+	t, err := r.token()
+	if err != nil {
+		return nil, jsonAt{}, err
+	}
+	r.objOff = r.dec.InputOffset() - 1
+	a := r.at()
+	v, err := r.valueFrom(t, path, depth)
+	return v, a, err
 }
 
 // adState is the open AdminData element.
@@ -166,6 +217,7 @@ type adState struct {
 	gt     bool   // ">" written
 	trail  string // white space before its end tag
 	legacy *AdminData
+	at     jsonAt // the place of the legacy AdminData's object
 }
 
 func (r *jreader) syntax(err error) error {
@@ -352,10 +404,11 @@ func (r *jreader) run() error {
 		}
 		switch k {
 		case "odm":
-			v, err := r.value(kp, 1)
+			v, a, err := r.valueAt(kp, 1)
 			if err != nil {
 				return err
 			}
+			r.rootAt = a
 			if err := r.header(v); err != nil {
 				return err
 			}
@@ -556,6 +609,7 @@ func (r *jreader) openRoot() error {
 		r.x.str("\n")
 		r.prologDone = true
 	}
+	r.mark(r.rootAt)
 	r.rootQN = r.x.startTag(r.root.Name, r.root.Attrs)
 	r.x.str(">")
 	r.rootOpen = true
@@ -613,6 +667,10 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 	if err := r.open(path, '{'); err != nil {
 		return false, err
 	}
+	var a jsonAt
+	if depth <= maxMarkDepth {
+		a = r.at()
+	}
 	head := &jv{kind: '{'}
 	seen := map[string]bool{}
 	var qn string
@@ -631,6 +689,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 			if err := r.checkDepth(path, depth); err != nil {
 				return false, err
 			}
+			r.mark(a)
 			qn = r.x.startTag(e.Name, e.Attrs)
 			r.x.str(">")
 			streamed, nHead = true, len(head.obj)
@@ -673,10 +732,17 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 		if err := r.p.checkText(path, t, prevText); err != nil {
 			return false, err
 		}
+	} else if _, ok := n.(*Element); ok {
+		r.mark(a)
 	}
 	r.x.node(n, "")
 	return isText && !t.CDATA, r.x.err
 }
+
+// maxMarkDepth is the deepest XML level of an element outside AdminData that gets a
+// JSONPositions mark: the root's children and theirs (a Study, a SubjectData), not the
+// items of a large ClinicalData, which would cost a mark each.
+const maxMarkDepth = 3
 
 // nodeDepth is the element nesting of n (1 for a childless element or any other node).
 func nodeDepth(n Node) int {
@@ -742,15 +808,17 @@ func (v *jv) get(k string) *jv {
 // adObject reads one AdminData object and writes its records as they come.
 func (r *jreader) adObject(path string) error {
 	if r.legacy {
-		v, err := r.value(path, 1)
+		v, a, err := r.valueAt(path, 1)
 		if err != nil {
 			return err
 		}
-		return r.legacyAD(path, v)
+		r.adAt = a
+		return r.errAt(r.legacyAD(path, v), r.objOff)
 	}
 	if err := r.open(path, '{'); err != nil {
 		return err
 	}
+	r.adAt = r.at()
 	head := new(AdminData)
 	seen := map[string]bool{}
 	cont, headDone := false, false
@@ -835,7 +903,7 @@ func (r *jreader) adObject(path string) error {
 			}
 			for i := 0; r.dec.More(); i++ {
 				ip := kp + "[" + strconv.Itoa(i) + "]"
-				v, err := r.value(ip, 3)
+				v, a, err := r.valueAt(ip, 3)
 				if err != nil {
 					return err
 				}
@@ -845,12 +913,12 @@ func (r *jreader) adObject(path string) error {
 				}
 				rh, err := r.p.typed(m, v, ip, r.version, true)
 				if err != nil {
-					return err
+					return r.errAt(err, r.objOff)
 				}
 				if err := r.checkDepth(ip, 2+typedDepth(m)); err != nil {
 					return err
 				}
-				r.record(m, rh)
+				r.record(m, rh, a)
 				if r.x.err != nil {
 					return r.x.err
 				}
@@ -924,6 +992,7 @@ func (r *jreader) openAD(path string, head *AdminData, studyOID *string, prefix 
 		head.src.attrs = append([]Attr{{Name: Name{Local: "StudyOID"}, Value: *studyOID}}, head.Attrs...)
 	}
 	name := Name{Space: x.odmNS, Prefix: prefix, Local: "AdminData"}
+	r.mark(r.adAt)
 	r.ad = &adState{qn: x.startTag(name, x.typedAttrs(m, sp, &head.Ext))}
 	return x.err
 }
@@ -943,7 +1012,7 @@ func (r *jreader) adContent(ws string, n Node) {
 }
 
 // record writes one AdminData record with the nodes and white space before it.
-func (r *jreader) record(m model, rh *recHead) {
+func (r *jreader) record(m model, rh *recHead, a jsonAt) {
 	r.adGT()
 	ws := r.x.childNL("\n  ")
 	if rh != nil {
@@ -954,6 +1023,7 @@ func (r *jreader) record(m model, rh *recHead) {
 		ws = rh.ws
 	}
 	r.x.str(ws)
+	r.mark(a)
 	r.x.typed(m, ws)
 }
 
@@ -965,7 +1035,10 @@ func (r *jreader) closeAD() {
 	r.ad = nil
 	x := r.x
 	if a.legacy != nil {
+		// Read whole, its records have no places of their own: they all get the
+		// AdminData object's (the first, when continuations were merged into it).
 		x.str("\n  ")
+		r.mark(a.at)
 		x.typed(a.legacy.model(), "\n  ")
 		return
 	}
@@ -1025,7 +1098,7 @@ func (r *jreader) legacyAD(path string, v *jv) error {
 	}
 	r.closeAD()
 	r.nAD++
-	r.ad = &adState{legacy: ad}
+	r.ad = &adState{legacy: ad, at: r.adAt}
 	return nil
 }
 

@@ -97,6 +97,7 @@ func runCheck(e *env, args []string) int {
 	var dw *diagWriter
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		dw = newDiagWriter(w, o)
+		dw.places = placesOf(e.context())
 		for _, d := range readDiag {
 			if err := dw.Write(d); err != nil {
 				return err
@@ -155,10 +156,10 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		var c *mapping.CompactDirectory
 		var ws []mapping.Warning
 		if in.file != nil {
-			c, ws, err = readCompact(si, func() (*inp.Input, error) { return openAny(e, path, inp.Options{}) }, mapping.Options{})
+			c, ws, err = readCompact(si, func() (*inp.Input, error) { return openAny(e, path, inp.Options{}) }, mapping.Options{Context: e.context()})
 		} else {
 			var d *mapping.Directory
-			if d, ws, err = readDirectoryFrom(si, mapping.Options{}); err == nil {
+			if d, ws, err = readDirectoryFrom(si, mapping.Options{Context: e.context()}); err == nil {
 				c = mapping.WholeDirectory(d)
 			}
 		}
@@ -186,7 +187,7 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		}
 		cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 		p := &partScan{}
-		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context()}, odm.WriteOptions{})
+		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context(), JSONPositions: placesOf(e.context()).forName(in.Name)}, odm.WriteOptions{})
 		in.Close()
 		if err != nil {
 			return validate.AdminDataInput{}, nil, cleanup, nil, err

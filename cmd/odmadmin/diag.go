@@ -121,6 +121,8 @@ type diagWriter struct {
 	counts map[codeKey]int
 	shown  map[codeKey]int
 	held   bool // some diagnostic was not listed for --max
+	// places, when set, rewrites positions in a JSON-form input's XML as JSON places.
+	places *jsonPlaces
 	buf    []byte
 }
 
@@ -145,6 +147,7 @@ func listMax(o *outputFlags) int {
 
 // Write lists d unless its code has been listed max times already; it is counted either way.
 func (dw *diagWriter) Write(d Diagnostic) error {
+	dw.places.fixDiagnostic(&d)
 	k := codeKey{d.Severity, d.Code}
 	n := max(d.Count, 1)
 	dw.counts[k] += n
@@ -335,6 +338,7 @@ func printDiagnostics(e *env, cmd string, o *outputFlags, ds []Diagnostic) {
 		return
 	}
 	dw := newDiagWriter(e.stderr, &outputFlags{max: maxOr(o), maxSet: true})
+	dw.places = placesOf(e.context())
 	for _, d := range ds {
 		dw.Write(d)
 	}

@@ -167,7 +167,7 @@ func runDiff(e *env, args []string) int {
 		}
 	}
 
-	read := mapping.Options{Study: *study, Training: *training}
+	read := mapping.Options{Study: *study, Training: *training, Context: e.context()}
 	// What the readers of each side warned about is listed, as map lists it: conflicts
 	// between the files (or AdminData blocks) merged into one side (the side holds one of
 	// the values), the odm reader's quirks, values normalized or unreadable. The

@@ -21,12 +21,19 @@ func odmStream(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(
 	if in.Kind != inp.ODMJSON {
 		return in.Raw(), func(err error) error { return err }
 	}
+	if opts.JSONPositions == nil {
+		opts.JSONPositions = placesOf(opts.Context).forName(in.Name)
+	}
 	xml, done := jsonAsXML(in.Text(), opts)
 	return xml, func(err error) error {
 		_, err = done(err)
 		return err
 	}
 }
+
+// errNotConverted is what the reader of the XML jsonAsXML makes gets when the conversion
+// fails; the caller's finish gives the conversion's own error instead.
+var errNotConverted = errors.New("the JSON form could not be converted to ODM XML")
 
 // jsonAsXML is odmStream for the JSON form read from r; its finish also returns the
 // warnings of the conversion (odm.JSONToODM's), once it has ended.
@@ -39,7 +46,14 @@ func jsonAsXML(r io.Reader, opts odm.ReadOptions) (xml io.Reader, finish func(er
 	done := make(chan result, 1)
 	go func() {
 		ws, err := odm.JSONToODM(pw, r, opts, odm.WriteOptions{})
-		pw.CloseWithError(err)
+		// The reader of the XML gets an error of its own, not err: odm's readers give an
+		// *odm.Error without a position theirs, a place in the XML, where err is placed
+		// in the JSON (or by its path there). finish returns err as it is.
+		if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+			pw.CloseWithError(errNotConverted)
+		} else {
+			pw.Close()
+		}
 		done <- result{ws, err}
 	}()
 	var once sync.Once

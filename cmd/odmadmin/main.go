@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -69,14 +70,24 @@ type env struct {
 	// wholeBase makes map read an ODM input patched into --base of another flavour
 	// whole, as before it held its users in a temporary file: only tests set it.
 	wholeBase bool
+	// places are the JSON places of the run's JSON-form inputs (see jsonPlaces), carried
+	// by the context context returns; made once, on first use.
+	placesOnce sync.Once
+	places     *jsonPlaces
+	placesCtx  context.Context
 }
 
-// context returns the command's context, never nil.
+// context returns the command's context, never nil. It carries the run's jsonPlaces.
 func (e *env) context() context.Context {
-	if e.ctx == nil {
-		return context.Background()
-	}
-	return e.ctx
+	e.placesOnce.Do(func() {
+		base := e.ctx
+		if base == nil {
+			base = context.Background()
+		}
+		e.places = new(jsonPlaces)
+		e.placesCtx = context.WithValue(base, placesKey{}, e.places)
+	})
+	return e.placesCtx
 }
 
 // commands lists the subcommands. Each lives in its own file named after it. The
@@ -235,6 +246,7 @@ Examples (run from the repository root; files under testdata/ ship with it):
 
 // fail prints a one-line error for a command and returns exit code 2.
 func fail(e *env, cmd string, err error) int {
+	placesOf(e.context()).fixErr(err)
 	msg := strings.TrimSpace(err.Error())
 	if errors.Is(err, context.Canceled) || e.context().Err() != nil {
 		msg = "interrupted"

@@ -171,7 +171,7 @@ func runMap(e *env, args []string) int {
 	if err != nil {
 		return usagef(e, "map", "%v", err)
 	}
-	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training, RawCSV: *rawCSV}
+	opts := mapping.Options{Profile: inProf, Study: *study, Training: *training, RawCSV: *rawCSV, Context: e.context()}
 	// The spec is read first: an ODM input applies it while streaming.
 	var spec *mapping.Spec
 	var lookup *mapping.Directory

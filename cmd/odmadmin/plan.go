@@ -126,7 +126,7 @@ func runPlan(e *env, args []string) int {
 	if e.wholeMerge {
 		read = readExistingWhole
 	}
-	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study}, rows, use)
+	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, rows, use)
 	specWarnings := append(readWarnings, exWarnings...)
 	if err != nil {
 		return fail(e, "plan", err)
@@ -210,7 +210,7 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil, nil
 	}
 	// A directory upload (JSON or ODM): its reader's warnings are listed too.
-	d, ws, err := readDirectoryFrom(in, mapping.Options{Study: study})
+	d, ws, err := readDirectoryFrom(in, mapping.Options{Study: study, Context: e.context()})
 	if err != nil {
 		return nil, uploadSource{}, nil, err
 	}

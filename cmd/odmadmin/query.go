@@ -109,7 +109,7 @@ func runQuery(e *env, args []string) int {
 		return fail(e, "query", err)
 	}
 	defer in.Close()
-	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
+	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput, Context: e.context()}
 	si, err := inp.New(in, in.Name, inp.Options{})
 	if err != nil {
 		return fail(e, "query", err)

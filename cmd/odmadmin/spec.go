@@ -34,7 +34,7 @@ func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Direc
 	if !filepath.IsAbs(file) && path != "" && path != "-" {
 		file = filepath.Join(filepath.Dir(path), file)
 	}
-	lookup, ws, err := readDirectories(e, []string{file}, o, mapping.Options{})
+	lookup, ws, err := readDirectories(e, []string{file}, o, mapping.Options{Context: e.context()})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
 	}
