@@ -2,10 +2,12 @@ package mapping
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +198,43 @@ func TestCheckTextFastPath(t *testing.T) {
 				if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
 					t.Errorf("%q: checkText %v, rune by rune %v", s, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestSpilledUsersFoundInOrder: find tries the user after the one it found last before
+// its look-up; what it finds is still the first user with the ID, in order, out of
+// order, after a second user with an ID and after an ID no user has.
+func TestSpilledUsersFoundInOrder(t *testing.T) {
+	w, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSpilledUsers(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	ids := []string{"U0", "U1", "U2", "U3", "U4", "U3", "U5", "U0", "U6"}
+	for i, id := range ids {
+		if err := s.add(&User{ID: id, Login: fmt.Sprint("l", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.seal(); err != nil {
+		t.Fatal(err)
+	}
+	firstOf := func(id string) int32 { return int32(slices.Index(ids, id)) }
+	for _, seq := range [][]string{
+		ids,                                  // in order, second users with an ID included
+		{"U4", "U3", "U5", "U6", "U0", "U1"}, // after U4 comes a second U3: the first is found
+		{"U2", "none", "U3", "U9", "U4"},     // after IDs no user has
+	} {
+		for _, id := range seq {
+			i, u := s.find(id, "")
+			if want := firstOf(id); i != want || (want >= 0) != (u != nil) || u != nil && u.Login != fmt.Sprint("l", want) {
+				t.Errorf("find %s after %v = %d, want %d", id, seq, i, want)
 			}
 		}
 	}
