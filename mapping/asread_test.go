@@ -239,3 +239,15 @@ func TestSpilledUsersFoundInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestEqualNonEmpty: equalNonEmpty is equalStrings of nonEmpty, without the list.
+func TestEqualNonEmpty(t *testing.T) {
+	lists := [][]string{nil, {}, {""}, {" "}, {"a"}, {"a", ""}, {"", "a"}, {"a", "b"}, {"b", "a"}, {"a", " ", "b"}, {" a"}, {"a", "b", "c"}}
+	for _, base := range lists {
+		for _, want := range lists {
+			if got, exp := equalNonEmpty(base, want), equalStrings(nonEmpty(base), want); got != exp {
+				t.Errorf("equalNonEmpty(%q, %q) = %v, want %v", base, want, got, exp)
+			}
+		}
+	}
+}

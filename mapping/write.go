@@ -804,10 +804,26 @@ func setExt(x *odm.Ext, space, local, value string) {
 	}
 }
 
+// equalNonEmpty reports whether base without its blank entries (nonEmpty) is want,
+// without making that list (writer.user asks it of four lists of every user).
+func equalNonEmpty(base, want []string) bool {
+	j := 0
+	for _, s := range base {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if j == len(want) || want[j] != s {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
+}
+
 // keepStrings returns base when it says the same as want once empty entries are ignored
 // (so <Fax/> read from Rave survives), else want.
 func keepStrings(base, want []string) []string {
-	if equalStrings(nonEmpty(base), want) {
+	if equalNonEmpty(base, want) {
 		return base
 	}
 	return want
