@@ -251,3 +251,24 @@ func TestEqualNonEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressesAre: addressesAre is equalAddresses of addresses, without the list.
+func TestAddressesAre(t *testing.T) {
+	odmLists := [][]*odm.Address{nil, {{}}, {{StreetNames: []string{" "}}},
+		{{City: "C"}}, {{City: "C"}, {}}, {{}, {City: "C"}},
+		{{StreetNames: []string{"1 Road", ""}, City: "C"}}, {{StreetNames: []string{"1 Road"}, City: "C"}},
+		{{GeoPosition: &odm.GeoPosition{Longitude: "1"}}}, {{GeoPosition: &odm.GeoPosition{}}},
+		{{City: "C"}, {City: "D"}}, {{City: "D"}, {City: "C"}}}
+	var models [][]Address
+	for _, l := range odmLists {
+		models = append(models, addresses(l))
+	}
+	models = append(models, []Address{{}}, []Address{{City: "C", StreetNames: []string{""}}})
+	for _, in := range odmLists {
+		for _, want := range models {
+			if got, exp := addressesAre(in, want), equalAddresses(addresses(in), want); got != exp {
+				t.Errorf("addressesAre(%v, %+v) = %v, want %v", in, want, got, exp)
+			}
+		}
+	}
+}

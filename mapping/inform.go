@@ -255,7 +255,9 @@ func (w *writer) informStatus(x *odm.Ext, s Status, subject string) {
 // informGroups writes the user's pf:GroupRef elements: the model's groups that have an
 // InForm ID, with the rights group of the user's role (made up when the role has none).
 func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, scope Scope, subject string) {
-	var want []string
+	// The lists are compared and let go of: a few on the stack, not made for each user.
+	var wantBuf, haveBuf [8]string
+	want, have := wantBuf[:0], haveBuf[:0]
 	rights := ""
 	if hasRole {
 		rights = w.rightsGroup(w.roleName(u, role, scope), subject)
@@ -276,10 +278,11 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 	if rights != "" && !slices.Contains(want, rights) {
 		want = append(want, rights)
 	}
-	var have []string
-	for _, e := range o.Elements(odm.NSInForm, "GroupRef") {
-		id, _ := e.Attr("", "GroupOID")
-		have = append(have, strings.TrimSpace(id))
+	for _, n := range o.Nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
+			id, _ := e.Attr("", "GroupOID")
+			have = append(have, strings.TrimSpace(id))
+		}
 	}
 	if equalStrings(have, want) {
 		return

@@ -804,6 +804,32 @@ func setExt(x *odm.Ext, space, local, value string) {
 	}
 }
 
+// addressesAre reports whether in, read as addresses reads it, is want
+// (equalAddresses(addresses(in), want)) without making that list: writer.user asks it of
+// every user.
+func addressesAre(in []*odm.Address, want []Address) bool {
+	j := 0
+	for _, a := range in {
+		m := Address{HouseNumber: a.HouseNumber, City: a.City, StateProv: a.StateProv, Country: a.Country,
+			PostalCode: a.PostalCode, OtherText: a.OtherText}
+		if g := a.GeoPosition; g != nil {
+			m.Longitude, m.Latitude, m.Altitude = g.Longitude, g.Latitude, g.Altitude
+		}
+		if m.isZero() && equalNonEmpty(a.StreetNames, nil) {
+			continue // as addresses leaves it out
+		}
+		if j == len(want) || !equalNonEmpty(a.StreetNames, want[j].StreetNames) {
+			return false
+		}
+		m.StreetNames = want[j].StreetNames
+		if !equalAddress(m, want[j]) {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
+}
+
 // equalNonEmpty reports whether base without its blank entries (nonEmpty) is want,
 // without making that list (writer.user asks it of four lists of every user).
 func equalNonEmpty(base, want []string) bool {
@@ -1002,7 +1028,7 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 			noPlace("Address")
 		}
 		o.Addresses = nil
-	} else if !equalAddresses(addresses(o.Addresses), u.Addresses) {
+	} else if !addressesAre(o.Addresses, u.Addresses) {
 		o.Addresses = w.addresses(u.Addresses, "User", subject)
 	}
 
