@@ -2,6 +2,7 @@ package odm
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -130,4 +131,18 @@ func TestTextsSized(t *testing.T) {
 	}
 	users[0].Emails = append(users[0].Emails, "x")
 	require.Equal(t, []string{"b0"}, users[1].Emails)
+}
+
+// TestTypesUnpadded: no typed value ends in padding. A zero-size field at the end of a
+// struct (Ext's base once stood there) is padded so that its address stays inside the
+// value: eight bytes more in every User, Address, ... of every record read, which put a
+// User in Go's 512-byte size class instead of the 480-byte one.
+func TestTypesUnpadded(t *testing.T) {
+	for _, v := range []any{Ext{}, User{}, Address{}, LocationRef{}, Location{}, Organization{},
+		SignatureDef{}, MetaDataVersionRef{}, Telecom{}, Picture{}, Image{}, GeoPosition{},
+		Description{}, TranslatedText{}, AdminData{}} {
+		rt := reflect.TypeOf(v)
+		last := rt.Field(rt.NumField() - 1)
+		require.Equal(t, rt.Size(), last.Offset+last.Type.Size(), "%s ends in %d bytes of padding", rt.Name(), rt.Size()-last.Offset-last.Type.Size())
+	}
 }

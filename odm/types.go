@@ -48,6 +48,11 @@ func versionOf(space string) (Version, bool) {
 //
 // Line and Col give the start tag's position in the source (0 for values built in code).
 type Ext struct {
+	// base gives every typed value the model's default methods. It has no size; it
+	// stands first because a zero-size field at the end of a struct is padded (so that
+	// its address stays inside the value), which made every User, Address, ... eight
+	// bytes larger, a User 488 bytes and so one of Go's 512-byte blocks instead of 480.
+	base
 	Attrs []Attr
 	Nodes []Node
 	Line  int
@@ -61,7 +66,6 @@ type Ext struct {
 	present uint64
 	// src is the layout of the source element, used to re-emit unchanged parts verbatim.
 	src *source
-	base
 }
 
 // Attr returns the value of the extension attribute with namespace space and local name local.
