@@ -272,3 +272,28 @@ func TestAddressesAre(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodedListsApart: the lists of a decoded user share memory (userDec.pool) but
+// none reaches into another: each ends at its capacity, so appending to one leaves the
+// others as they were.
+func TestDecodedListsApart(t *testing.T) {
+	u := &User{ID: "U", Emails: []string{"e1", "e2"}, Phones: []string{"p"}, Faxes: []string{"f"},
+		Addresses: []Address{{StreetNames: []string{"s1", "s2"}}}, Certificates: []string{"c"},
+		Assignments: []Assignment{{Depots: []string{"d"}}}}
+	b, err := appendUser(nil, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decodeUser(string(b))
+	lists := []*[]string{&got.Emails, &got.Phones, &got.Faxes, &got.Addresses[0].StreetNames, &got.Certificates, &got.Assignments[0].Depots}
+	for i, l := range lists {
+		if cap(*l) != len(*l) {
+			t.Errorf("list %d: capacity %d, length %d", i, cap(*l), len(*l))
+		}
+		*l = append(*l, "added")
+	}
+	if !reflect.DeepEqual(got.Phones, []string{"p", "added"}) || !reflect.DeepEqual(got.Emails, []string{"e1", "e2", "added"}) ||
+		!reflect.DeepEqual(got.Faxes, []string{"f", "added"}) || !reflect.DeepEqual(got.Addresses[0].StreetNames, []string{"s1", "s2", "added"}) {
+		t.Errorf("an append reached another list: %+v", got)
+	}
+}

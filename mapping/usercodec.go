@@ -167,6 +167,10 @@ var errUserRecs = errors.New("mapping: internal error: a user with decoded recor
 type userDec struct {
 	p string
 	i int
+	// pool is memory for the user's short lists of strings (e-mails, phones, street
+	// names, ...): one allocation for several lists instead of one each. Each list is
+	// cut with its capacity at its length, as make gives it, so that an append copies.
+	pool []string
 }
 
 func (d *userDec) uvarint() uint64 {
@@ -213,7 +217,16 @@ func (d *userDec) strs() []string {
 	if isNil {
 		return nil
 	}
-	v := make([]string, n)
+	var v []string
+	switch {
+	case n > 8 || n == 0:
+		v = make([]string, n)
+	default:
+		if n > len(d.pool) {
+			d.pool = make([]string, 16)
+		}
+		v, d.pool = d.pool[:n:n], d.pool[n:]
+	}
 	for i := range v {
 		v[i] = d.str()
 	}
