@@ -26,6 +26,9 @@
 // for the next sets [ReadOptions].Reuse, and the Reader reads every record into the memory
 // of the one before (strings excepted, which stay valid): about a tenth of the garbage per
 // record. StreamJSON and Transform without a function recycle records that way themselves.
+// A record Transform's function leaves as it was read ([AsRead]; every record without a
+// function) is written as its input bytes wherever encoding it would give those same
+// bytes (no lexical normalization applies, see Fidelity), without encoding it again.
 //
 // # Vendor extensions
 //
