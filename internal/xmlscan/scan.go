@@ -214,8 +214,9 @@ type Scanner struct {
 const maxHold = 1 << 20
 
 // Hold keeps the input from the start of the current token in the buffer until Release
-// (or until more than 1 MiB is held), so that Held can return it: the bytes of an element
-// from its start tag to its end tag, as read.
+// (or until more input is needed while more than 1 MiB is held: then the hold lapses),
+// so that Held can return it: the bytes of an element from its start tag to its end tag,
+// as read.
 func (s *Scanner) Hold() { s.holding, s.hold = true, s.base+int64(s.tokStart) }
 
 // Held returns the input from where Hold was called to the end of the current token, as
