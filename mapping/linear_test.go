@@ -24,6 +24,24 @@ func manySites(n int) *Directory {
 	return dir
 }
 
+// manyStudies is a directory of n studies, each with a site, a signature, an organization
+// and a user assigned to the site in the study, as an export of many studies (one
+// AdminData each) reads.
+func manyStudies(n int) *Directory {
+	dir := &Directory{}
+	for i := range n {
+		st, id := fmt.Sprintf("ST%05d", i), fmt.Sprintf("SITE%05d", i)
+		dir.Studies = append(dir.Studies, &Study{ID: st})
+		dir.Sites = append(dir.Sites, &Site{ID: id, Name: "Site " + id, Number: id, Study: st,
+			Versions: []StudyVersion{{Study: st, Version: "1", Effective: "2020-01-01"}}})
+		dir.Signatures = append(dir.Signatures, &Signature{ID: "SIG" + id, Study: st, Methodology: "Electronic", Meaning: "Approval", LegalReason: "I approve."})
+		dir.Organizations = append(dir.Organizations, &Organization{ID: "ORG" + id, Study: st, Name: "Org " + id, Type: "Site"})
+		dir.Users = append(dir.Users, &User{ID: fmt.Sprintf("U%05d", i), Login: fmt.Sprintf("u%05d", i),
+			Assignments: []Assignment{{Study: st, Site: id}}})
+	}
+	return dir
+}
+
 // TestWholeDirectoryWriteLinear: writing a directory held whole (ToDocument, WriteODM,
 // Patch) visits each user and site a few times, not once per site: siteInBlock looked
 // through every user for each site and OpenClinica's Study elements through every site for
@@ -34,23 +52,31 @@ func TestWholeDirectoryWriteLinear(t *testing.T) {
 	const n = 3000
 	bound := 6 * 2 * n // users and sites, each a few times
 	for _, c := range []struct {
-		name  string
-		p     Profile
-		write func(w *writer) error
+		name    string
+		p       Profile
+		write   func(w *writer) error
+		studies bool // a block per study, each with its site, signature and organization
 	}{
-		{"document, Locations", ProfileODM, func(w *writer) error { w.document(); return nil }},
-		{"document, site studies", ProfileOpenClinica, func(w *writer) error { w.document(); return nil }},
-		{"stream, Locations", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }},
-		{"stream, site studies", ProfileOpenClinica, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }},
+		{"document, Locations", ProfileODM, func(w *writer) error { w.document(); return nil }, false},
+		{"document, site studies", ProfileOpenClinica, func(w *writer) error { w.document(); return nil }, false},
+		{"stream, Locations", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false},
+		{"stream, site studies", ProfileOpenClinica, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false},
 		{"patch", ProfileODM, func(w *writer) error {
 			// A document with a block of S1 and no Location: every site is new there.
 			doc := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2020-01-01T00:00:00Z"><AdminData StudyOID="S1"/></ODM>`
 			_, err := w.patchDirectory(io.Discard, strings.NewReader(doc), PatchOptions{})
 			return err
-		}},
+		}, false},
+		// Each site, signature and organization was looked at for every block: 9M visits.
+		{"many studies, document", ProfileODM, func(w *writer) error { w.document(); return nil }, true},
+		{"many studies, stream", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
+		{"many studies, ODM 2.0", ProfileODM2, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := manySites(n)
+			if c.studies {
+				dir = manyStudies(n)
+			}
 			w, err := newWriter(dir, c.p, Options{})
 			if err != nil {
 				t.Fatal(err)

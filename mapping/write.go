@@ -101,6 +101,11 @@ type writer struct {
 	// candidates holds, for each block of plan, the users of dir.Users it may hold (see
 	// blockCandidates).
 	candidates map[blockPlan][]int32
+	// siteCands is candidates for the sites (see blockSites), orgCands and sigCands for
+	// the organizations and signatures (see valueCandidates).
+	siteCands, orgCands, sigCands map[blockPlan][]int32
+	// planStudies is the set of the studies of plan (see hasBlock).
+	planStudies map[string]bool
 	// scans counts the values (users, sites) that loops over the whole directory visit:
 	// tests hold it to a few times the directory's size, so that no such loop runs once
 	// per site or per user.
@@ -595,7 +600,11 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	// Organizations (ODM 2.0) and Locations.
 	if w.v == odm.V20 {
 		var orgs []ordered[*odm.Organization]
-		for _, o := range w.dir.Organizations {
+		for _, i := range w.valueCandidates(bp, &w.orgCands, len(w.dir.Organizations), func(i int) (*Source, string) {
+			return w.dir.Organizations[i].Source, w.dir.Organizations[i].Study
+		}) {
+			o := w.dir.Organizations[i]
+			w.scans++
 			if !w.belongs(o.Source, o.Study, bp) {
 				continue
 			}
@@ -615,7 +624,11 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		}
 		w.newOrg = nil
 	} else {
-		for _, o := range w.dir.Organizations {
+		for _, i := range w.valueCandidates(bp, &w.orgCands, len(w.dir.Organizations), func(i int) (*Source, string) {
+			return w.dir.Organizations[i].Source, w.dir.Organizations[i].Study
+		}) {
+			o := w.dir.Organizations[i]
+			w.scans++
 			if w.belongs(o.Source, o.Study, bp) {
 				w.warn.add(CodeUnrepresentable, "Organization", "Organization "+o.ID, "ODM 1.3 has no Organization element; users keep the organization's name")
 			}
@@ -623,7 +636,8 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	}
 	var locs []ordered[*odm.Location]
 	if !w.fl.siteStudies() {
-		for s := range w.sites() {
+		for s := range w.blockSites(bp) {
+			w.scans++ // a site looked at
 			if !w.siteInBlock(s, bp) {
 				continue
 			}
@@ -659,7 +673,11 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 
 	// Signatures.
 	var sigs []ordered[*odm.SignatureDef]
-	for _, s := range w.dir.Signatures {
+	for _, i := range w.valueCandidates(bp, &w.sigCands, len(w.dir.Signatures), func(i int) (*Source, string) {
+		return w.dir.Signatures[i].Source, w.dir.Signatures[i].Study
+	}) {
+		s := w.dir.Signatures[i]
+		w.scans++
 		if !w.belongs(s.Source, s.Study, bp) {
 			continue
 		}
@@ -710,12 +728,64 @@ func (w *writer) belongs(src *Source, study string, bp blockPlan) bool {
 }
 
 func (w *writer) hasBlock(study string) bool {
-	for _, b := range w.plan {
-		if b.study == study {
-			return true
+	if w.planStudies == nil {
+		w.planStudies = make(map[string]bool, len(w.plan))
+		for _, b := range w.plan {
+			w.planStudies[b.study] = true
 		}
 	}
-	return false
+	return w.planStudies[study]
+}
+
+// valueCandidates returns the indexes, in order, of the n values (organizations or
+// signatures: at gives each one's source and study) that belongs may put into bp: every
+// one when there is one block, else those read in bp's source block, those of bp's study
+// and, into a block of no study or the first block, the rest; found for all blocks at once
+// on first use and kept in *cands. A loop over every value for each block was quadratic in
+// a file of many studies with a SignatureDef each (6,000: 13.7 s through map --to odm).
+func (w *writer) valueCandidates(bp blockPlan, cands *map[blockPlan][]int32, n int, at func(i int) (*Source, string)) []int32 {
+	if *cands == nil {
+		byStudy := map[string][]int{}
+		bySrc := map[int][]int{}
+		var anyStudy []int // blocks of no study and the first block: they may take any value
+		for bi, p := range w.plan {
+			byStudy[p.study] = append(byStudy[p.study], bi)
+			if p.src >= 0 {
+				bySrc[p.src] = append(bySrc[p.src], bi)
+			}
+			if p.study == "" || bi == 0 {
+				anyStudy = append(anyStudy, bi)
+			}
+		}
+		lists := make([][]int32, len(w.plan))
+		for i := range n {
+			w.scans++
+			add := func(bis []int) {
+				for _, bi := range bis {
+					if l := lists[bi]; len(l) == 0 || l[len(l)-1] != int32(i) {
+						lists[bi] = append(l, int32(i))
+					}
+				}
+			}
+			src, study := at(i)
+			add(anyStudy)
+			add(byStudy[study])
+			if src != nil {
+				for _, r := range src.recs {
+					add(bySrc[r.block])
+				}
+			}
+		}
+		// Each list is in value order (a value's additions come before the next one's);
+		// a block may be given twice only when its plan is, and then both get the list.
+		*cands = make(map[blockPlan][]int32, len(w.plan))
+		for bi, p := range w.plan {
+			if _, dup := (*cands)[p]; !dup {
+				(*cands)[p] = lists[bi]
+			}
+		}
+	}
+	return (*cands)[bp]
 }
 
 func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
