@@ -153,10 +153,16 @@ func (s *MergeStream) user(fi int, u *User) error {
 	}
 	var pu *User
 	if p < 0 {
-		c := *u
-		c.Source = cloneSource(u.Source)
+		// The store encodes the user (it keeps no pointer into it); a user with decoded
+		// records (a directory decoded whole) is encoded without them, as a copy.
+		c := u
+		if u.Source != nil && len(u.Source.recs) > 0 {
+			cp := *u
+			cp.Source = cloneSource(u.Source)
+			c = &cp
+		}
 		var err error
-		if p, err = s.users.add(&c); err != nil {
+		if p, err = s.users.add(c); err != nil {
 			return err
 		}
 		// A new person: neither its OID nor its login was found above.
