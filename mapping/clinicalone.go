@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/odmadmin/odmadmin/internal/brief"
 	"github.com/odmadmin/odmadmin/internal/csvcell"
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/internal/input"
@@ -381,7 +382,7 @@ func clinicalOneStudy(dir *Directory, users iter.Seq[*User], opts Options) (stri
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), strings.Join(ids, ", "))
+	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), brief.List(ids, 20))
 }
 
 // clinicalOneRows writes the template's rows of users (the header is the caller's) with

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/internal/brief"
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/mapping"
 )
@@ -167,7 +168,7 @@ func pickStudy(d *mapping.Directory, want string) (string, error) {
 		return ids[0], nil
 	}
 	slices.Sort(ids)
-	return "", errors.New("plan: the export has several studies (" + strings.Join(ids, ", ") + "); say which one the upload is for")
+	return "", errors.New("plan: the export has several studies (" + brief.List(ids, 20) + "); say which one the upload is for")
 }
 
 // planner holds the indexes of the existing directory.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -455,5 +456,33 @@ func TestMapSpecTemplateWarns(t *testing.T) {
 				t.Errorf("--strict: exit %d, want 1", code)
 			}
 		})
+	}
+}
+
+// TestManyStudiesNamedBriefly: map --to csv of an export of many studies asks for one, and
+// plan too; the error is one line that names the first twenty and counts the rest, where
+// it listed all of them (6,000 studies: a line of 50 KB).
+func TestManyStudiesNamedBriefly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00" ODMVersion="1.3.2">`)
+	for i := range 300 {
+		fmt.Fprintf(&b, `<AdminData StudyOID="ST%03d"><User OID="U%03d"><LoginName>user%03d</LoginName></User></AdminData>`, i, i, i)
+	}
+	b.WriteString("</ODM>\n")
+	dir := t.TempDir()
+	f := filepath.Join(dir, "studies.xml")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upload := filepath.Join(dir, "upload.csv")
+	if err := os.WriteFile(upload, []byte("First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\nUna,Example,u1@example.org,u1,02-Dec-2026,,CRA,All,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"map", "--to", "csv", f}, {"plan", "--existing", f, "--upload", upload}} {
+		code, _, errs := runCmd(nil, args...)
+		if code != 2 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "ST000, ST001") ||
+			!strings.Contains(errs, "and 280 more") || strings.Contains(errs, "ST299") || len(errs) > 400 {
+			t.Errorf("odmadmin %s: exit %d, want 2 and one short line naming the first studies:\n%s", args[0], code, errs)
+		}
 	}
 }
