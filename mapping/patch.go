@@ -92,8 +92,16 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	// records are read into recycled memory.
 	ro := opts.Read
 	ro.Reuse = true
-	rws, err := odm.Transform(out, src, ro, opts.Write, p.record)
+	p.ropts, p.wopts = opts.Read, opts.Write
+	// New users go into the output through the splicer (patchsplice.go), which needs
+	// the document's header.
+	p.capture = &prefixCapture{r: src, max: spliceHeaderMax}
+	p.splice = &splicer{out: out}
+	rws, err := odm.Transform(p.splice, p.capture, ro, opts.Write, p.record)
 	_ = rws // the reader's warnings are the caller's to report, as for odm.Transform
+	if ferr := p.splice.finish(err == nil); err == nil {
+		err = ferr
+	}
 	if err != nil {
 		return p.w.warn.result(), err
 	}
@@ -116,6 +124,9 @@ type patchUsers interface {
 	eachNew(study string, fn func(i int32, u *User))
 	// eachUndone calls fn, in order, with every user not written.
 	eachUndone(fn func(i int32, u *User))
+	// user returns user i as eachNew gave it (built again from its record, for the
+	// users held as records).
+	user(i int32) *User
 	count() int
 }
 
@@ -140,9 +151,11 @@ func (d *dirUsers) isDone(_ int32, u *User) bool { return d.done[u] }
 func (d *dirUsers) markDone(_ int32, u *User)    { d.done[u] = true }
 func (d *dirUsers) count() int                   { return len(d.users) }
 
+func (d *dirUsers) user(i int32) *User { return d.users[i] }
+
 func (d *dirUsers) eachNew(_ string, fn func(int32, *User)) {
-	for _, u := range d.users {
-		fn(-1, u)
+	for i, u := range d.users {
+		fn(int32(i), u)
 	}
 }
 
@@ -216,6 +229,16 @@ type patcher struct {
 	seen  map[string]bool // studies of the blocks seen so far
 	// done marks the new values placed, so each is added once (users: see patchUsers).
 	done map[any]bool
+
+	// The new users of a block are written through splice (patchsplice.go), rendered in
+	// a document of the header read from capture (hdr, once read: hdrDone), with ropts
+	// and wopts as the document itself.
+	splice  *splicer
+	capture *prefixCapture
+	hdr     *odm.Header
+	hdrDone bool
+	ropts   odm.ReadOptions
+	wopts   odm.WriteOptions
 }
 
 // record is the odm.Transform callback.
@@ -246,7 +269,10 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			return nil, nil // the site study membership was removed
 		}
 		p.users.markDone(i, u)
-		if o := w.user(u, v, as, p.study); !sameUser(o, v) {
+		done := p.byIndex(i)
+		o := w.user(u, v, as, p.study)
+		done()
+		if !sameUser(o, v) {
 			return o, nil
 		}
 		w.asRead++
@@ -299,11 +325,27 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 	return n, nil
 }
 
+// byIndex has the writer know a user held as a record by its index i while it writes it,
+// until the returned func is called: such a user is built anew each time it is found, so
+// the role names reported for it (CodeRoleVerbatim) are noted by index, as
+// WriteODMStream's writer notes them, not by pointer, which kept every user written
+// alive in the writer's map (about 1 KB a user).
+func (p *patcher) byIndex(i int32) func() {
+	if _, spilled := p.users.(*spilledUsers); !spilled || i < 0 {
+		return func() {}
+	}
+	p.w.cur = i
+	return func() { p.w.cur = -1 }
+}
+
 // assignments returns u's assignments that belong in the current block.
-func (p *patcher) assignments(u *User) []Assignment {
+func (p *patcher) assignments(u *User) []Assignment { return p.assignmentsIn(u, p.study) }
+
+// assignmentsIn returns u's assignments that belong in a block of study.
+func (p *patcher) assignmentsIn(u *User, study string) []Assignment {
 	var as []Assignment
 	for _, a := range u.Assignments {
-		if p.w.inBlock(a, p.study) {
+		if p.w.inBlock(a, study) {
 			as = append(as, a)
 		}
 	}
@@ -326,6 +368,11 @@ func (p *patcher) homeless(study string) bool {
 func (p *patcher) addNew(head *odm.AdminData) {
 	w := p.w
 	firstBlock := p.block == 1
+	// With the document's header at hand, the new users are written through the
+	// splicer: here each is built once, for the warnings, groups and organizations
+	// writing it makes (in this order, as before), and only its index is kept.
+	splice := p.header() != nil
+	var added []int32
 	p.users.eachNew(p.study, func(i int32, u *User) {
 		if p.users.isDone(i, u) || p.fromHere(u.Source) {
 			return
@@ -346,8 +393,18 @@ func (p *patcher) addNew(head *odm.AdminData) {
 			}
 		}
 		p.users.markDone(i, u)
-		head.Users = append(head.Users, w.user(u, nil, as, p.study))
+		done := p.byIndex(i)
+		o := w.user(u, nil, as, p.study)
+		done()
+		if splice {
+			added = append(added, i)
+			return
+		}
+		head.Users = append(head.Users, o)
 	})
+	if len(added) > 0 {
+		head.Users = append(head.Users, p.spliceNew(head, p.study, added))
+	}
 	place := func(key any, src *Source, study string) bool {
 		if p.done[key] || p.fromHere(src) {
 			return false
