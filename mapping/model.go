@@ -21,6 +21,10 @@ type Directory struct {
 	Signatures []*Signature `json:"signatures,omitempty"`
 	// Source describes the file the directory was read from (nil when built in code).
 	Source *FileSource `json:"source,omitempty"`
+
+	// logins, when set, holds the logins of a user table by OID in place of its users
+	// (LoginTable): a login lookup needs nothing else of them.
+	logins *loginTable
 }
 
 // Study is a study (ODM StudyOID). OpenClinica also exports each site as a study whose

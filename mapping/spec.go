@@ -250,7 +250,7 @@ type specRun struct {
 	exclude  map[string]bool
 	excluded int
 	// byOID holds the lookup table's logins; noLogin counts users the login rule gave none.
-	byOID   map[string]string
+	byOID   *loginTable
 	noLogin int
 	// sites says whether site rules apply (the spec or the input has sites); x resolves
 	// an assignment's site, renamed maps a resolved site to its rule's target, siteUsers
@@ -278,13 +278,13 @@ func (s *Spec) start(d *Directory, target Profile, lookup *Directory) *specRun {
 		}
 	}
 	if s.Login.From != "" {
-		r.byOID = map[string]string{}
-		if lookup != nil {
-			for _, u := range lookup.Users {
-				if u != nil && u.Login != "" {
-					r.byOID[u.ID] = u.Login
-				}
-			}
+		switch {
+		case lookup != nil && lookup.logins != nil:
+			r.byOID = lookup.logins
+		case lookup != nil:
+			r.byOID = loginsOf(slices.Values(lookup.Users))
+		default:
+			r.byOID = newLoginTable()
 		}
 	}
 	if r.sites = len(s.Sites) > 0 || len(d.Sites) > 0; r.sites {
@@ -338,7 +338,7 @@ func (r *specRun) user(u *User) bool {
 		case "oid":
 			u.Login = u.ID
 		case "lookup":
-			u.Login = r.byOID[u.ID]
+			u.Login = r.byOID.login(u.ID)
 		}
 		if u.Login == "" {
 			r.noLogin++

@@ -34,7 +34,18 @@ func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Direc
 	if !filepath.IsAbs(file) && path != "" && path != "-" {
 		file = filepath.Join(filepath.Dir(path), file)
 	}
-	lookup, ws, err := readDirectories(e, []string{file}, o, mapping.Options{Context: e.context()})
+	// The table is read as readDirectories reads it, its ODM streamed into a merge whose
+	// users are in a temporary file, and only its logins by OID are kept for the run
+	// (mapping.LoginTable), not its users.
+	ms, ws, err := readMerged(e, []string{file}, o, mapping.Options{Context: e.context()})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
+	}
+	lookup := mapping.LoginTable(ms.Users())
+	err = ms.Err()
+	if cerr := ms.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: the login lookup table: %w", t.Name, err)
 	}
