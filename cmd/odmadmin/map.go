@@ -80,8 +80,8 @@ Memory:
   file is read: the users' compact records go to a temporary file (removed at once), and
   what is held is a small index per user (some 14 bytes) and the sites, studies and
   groups, and a person listed in several AdminData (OpenClinica's study and site
-  studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (its login
-  lookup table is read whole). csv and xlsx without --study read the input once when
+  studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
+  lookup table only the logins by OID are kept, some 45 bytes a user). csv and xlsx without --study read the input once when
   its studies name the template's study (one study, as in most exports), else twice (the
   first time to find the study from the users); xlsx also keeps its sheet (up to 16 MB in memory, then
   in a temporary file) until the workbook is written at the end. odm and odm2 in the
@@ -95,13 +95,14 @@ Memory:
   each). --spec is applied to each user as it is built. --base FILE of another flavour
   than the input keeps the input's users in a temporary file as compact records (8 bytes
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
-  user in memory) from which FILE's records are patched; users FILE does not have that go
-  into one of its AdminData are held until it is written. A Clinical One template or map
-  --to json file (not stdin) is held the same way: its users go to a temporary file as
+  user in memory) from which FILE's records are patched; users FILE does not have are
+  built again from there, a few hundred at a time, where they go into one of its
+  AdminData. A Clinical One template or map --to json file (stdin is copied to a
+  temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; the template
   without --study reads them once more first to find the study. Held whole, growing with
-  the users: such a table or JSON from stdin, the other user tables (by OID, OpenClinica
+  the users: the other user tables (by OID, OpenClinica
   4), and --base FILE with several IN files (several IN files are otherwise
   merged one user at a time: each ODM file is read as one alone, and the merged users go
   to a temporary file, some 30 bytes a user in memory, with the sites, studies and
@@ -563,16 +564,37 @@ type streamReq struct {
 // read checks it. It returns nil and no error for what it leaves to the whole read
 // (other outputs and inputs, stdin); what ReadCompact reads whole is returned as the
 // whole read's directory.
-func streamTable(si *inp.Input, in *input, inOpts inp.Options, opts mapping.Options, req streamReq) (*mapSource, error) {
-	if req.to == "" || in.file == nil ||
-		(si.Kind != inp.CSV && si.Kind != inp.XLSX && si.Kind != inp.DirectoryJSON) {
+func streamTable(e *env, si *inp.Input, in *input, inOpts inp.Options, opts mapping.Options, req streamReq) (src *mapSource, err error) {
+	if req.to == "" || (si.Kind != inp.CSV && si.Kind != inp.XLSX && si.Kind != inp.DirectoryJSON) {
 		return nil, nil
 	}
-	reopen := func() (*inp.Input, error) {
-		if _, err := in.file.Seek(0, io.SeekStart); err != nil {
+	// The input may have to be read again (what ReadCompact leaves to the whole read):
+	// stdin is copied to a temporary file first, removed when map is done with it, also
+	// on an error (and by the signal handler, see spoolTemp).
+	var r io.Reader = in
+	file := in.file
+	spooled := func() {}
+	if file == nil {
+		tmp, cleanup, err := spoolTemp(e, si.Raw())
+		if err != nil {
 			return nil, err
 		}
-		return inp.New(in, in.Name, inOpts)
+		file, r, spooled = tmp, tmp, cleanup
+		if si, err = inp.New(tmp, in.Name, inOpts); err != nil {
+			cleanup()
+			return nil, err
+		}
+	}
+	defer func() {
+		if err != nil {
+			spooled()
+		}
+	}()
+	reopen := func() (*inp.Input, error) {
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return inp.New(r, in.Name, inOpts)
 	}
 	c, ws, err := readCompact(si, reopen, opts)
 	if err != nil {
@@ -584,7 +606,7 @@ func streamTable(si *inp.Input, in *input, inOpts inp.Options, opts mapping.Opti
 		c.Close()
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
-	src := &mapSource{warnings: ws, name: in.Name, cleanup: func() { c.Close() }}
+	src = &mapSource{warnings: ws, name: in.Name, cleanup: func() { c.Close(); spooled() }}
 	if !c.Compact() {
 		// Read whole: the directory, as readDirectoryFrom gives it.
 		d, err := c.Each(func(u *mapping.User) *mapping.User { return u })
@@ -641,7 +663,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	}
 	odmKind := si.Kind == inp.ODM || si.Kind == inp.ODMJSON
 	if !odmKind || opts.Profile == mapping.ProfileClinicalOne {
-		if src, err := streamTable(si, in, inOpts, opts, req); src != nil || err != nil {
+		if src, err := streamTable(e, si, in, inOpts, opts, req); src != nil || err != nil {
 			return src, err
 		}
 		d, ws, err := readDirectoryFrom(si, opts)
