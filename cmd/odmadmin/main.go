@@ -75,6 +75,9 @@ type env struct {
 	placesOnce sync.Once
 	places     *jsonPlaces
 	placesCtx  context.Context
+	// wholeTable makes map read a table or directory JSON input whole (readDirectoryFrom),
+	// as it read one from stdin before it spooled stdin: only tests set it.
+	wholeTable bool
 }
 
 // context returns the command's context, never nil. It carries the run's jsonPlaces.

@@ -565,7 +565,7 @@ type streamReq struct {
 // (other outputs and inputs, stdin); what ReadCompact reads whole is returned as the
 // whole read's directory.
 func streamTable(e *env, si *inp.Input, in *input, inOpts inp.Options, opts mapping.Options, req streamReq) (src *mapSource, err error) {
-	if req.to == "" || (si.Kind != inp.CSV && si.Kind != inp.XLSX && si.Kind != inp.DirectoryJSON) {
+	if req.to == "" || e.wholeTable || (si.Kind != inp.CSV && si.Kind != inp.XLSX && si.Kind != inp.DirectoryJSON) {
 		return nil, nil
 	}
 	// The input may have to be read again (what ReadCompact leaves to the whole read):
