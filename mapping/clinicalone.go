@@ -96,10 +96,12 @@ type templateUsers interface {
 	add(u *User)
 }
 
-// loginUsers holds a template's users in memory, in the order of their first row.
+// loginUsers holds a template's users in memory, in the order of their first row, found
+// by login (or by key, when set: a user table's by OID).
 type loginUsers struct {
 	byLogin map[string]*User
 	list    []*User
+	key     func(*User) string
 }
 
 func (s *loginUsers) find(login string) (*User, bool) {
@@ -108,7 +110,11 @@ func (s *loginUsers) find(login string) (*User, bool) {
 }
 
 func (s *loginUsers) add(u *User) {
-	s.byLogin[u.Login] = u
+	k := u.Login
+	if s.key != nil {
+		k = s.key(u)
+	}
+	s.byLogin[k] = u
 	s.list = append(s.list, u)
 }
 

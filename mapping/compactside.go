@@ -31,9 +31,9 @@ type CompactDirectory struct {
 var ErrReadWhole = errors.New("mapping: read the input whole")
 
 // ReadCompact reads a directory from r as ReadAny does, with the same warnings, but holds
-// the users of a Clinical One template (CSV or .xlsx) and of the directory JSON ("map
-// --to json") as compact records in a temporary file. Other inputs (ODM, ODM JSON, the
-// other user tables) are read whole, as ReadAny reads them. An error wrapping
+// the users of a Clinical One template, an OpenClinica 4 user table and a user table by
+// OID (CSV or .xlsx) and of the directory JSON ("map --to json") as compact records in a
+// temporary file. Other inputs (ODM, ODM JSON) are read whole, as ReadAny reads them. An error wrapping
 // ErrReadWhole asks the caller to read r's input again with ReadAny. Close the
 // directory to remove its file.
 func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []Warning, error) {
@@ -52,7 +52,18 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 		}
 		defer t.Close()
 		f := claimTable(t.Header(), opts.Profile)
-		if _, ok := f.(clinicalOneTable); !ok {
+		// The tables that name each user by one key (a template's and OpenClinica 4's
+		// login, a user table's OID) are read into compact records; any other as a whole.
+		var read func(RowReader, Options, templateUsers) (*Directory, []Warning, error)
+		var key func(*User) string
+		switch f.(type) {
+		case clinicalOneTable:
+			read = readClinicalOne
+		case oc4UsersTable:
+			read = readOC4Users
+		case oidTable:
+			read, key = readUserTable, userOID
+		default:
 			d, ws, err := f.read(t, opts)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
@@ -63,7 +74,8 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 		if err != nil {
 			return nil, nil, err
 		}
-		d, ws, err := readClinicalOneCompact(t, opts, users)
+		users.key = key
+		d, ws, err := readTableCompact(t, opts, users, read)
 		if err != nil {
 			users.close()
 			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
@@ -77,10 +89,11 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 	return wholeCompact(d), ws, nil
 }
 
-// readClinicalOneCompact is readClinicalOne into users, whose last user it encodes.
-func readClinicalOneCompact(t RowReader, opts Options, users *compactUsers) (d *Directory, ws []Warning, err error) {
+// readTableCompact is read (readClinicalOne, readOC4Users, readUserTable) into users,
+// whose last user it encodes.
+func readTableCompact(t RowReader, opts Options, users *compactUsers, read func(RowReader, Options, templateUsers) (*Directory, []Warning, error)) (d *Directory, ws []Warning, err error) {
 	defer catchSpill(&err)
-	if d, ws, err = readClinicalOne(t, opts, users); err != nil {
+	if d, ws, err = read(t, opts, users); err != nil {
 		return nil, nil, err
 	}
 	if err := users.finish(); err != nil {
@@ -156,8 +169,19 @@ type compactUsers struct {
 	cur    []byte   // the chunk being filled (chunk number len(sp.offs))
 	locs   []uint64 // where each user's latest record is
 	logins *idIndex // by login, for find (nil: users are only added)
+	// key is what find and logins know a user by: its login when nil (a template's,
+	// OpenClinica 4's), its OID for a user table.
+	key    func(*User) string
 	open   *User
 	openAt int
+}
+
+// keyOf returns u's key (see key).
+func (s *compactUsers) keyOf(u *User) string {
+	if s.key != nil {
+		return s.key(u)
+	}
+	return u.Login
 }
 
 // compactChunk is the size a chunk is written at.
@@ -177,10 +201,10 @@ func newCompactUsers(byLogin bool) (*compactUsers, error) {
 
 // find returns the user of login, to be changed until the next find or add.
 func (s *compactUsers) find(login string) (*User, bool) {
-	if s.open != nil && s.open.Login == login {
+	if s.open != nil && s.keyOf(s.open) == login {
 		return s.open, true
 	}
-	i, ok := s.logins.find(login, func(i int32) bool { return s.record(int(i)).Login == login })
+	i, ok := s.logins.find(login, func(i int32) bool { return s.keyOf(s.record(int(i))) == login })
 	if !ok {
 		return nil, false
 	}
@@ -195,7 +219,7 @@ func (s *compactUsers) add(u *User) {
 	s.open, s.openAt = u, len(s.locs)
 	s.locs = append(s.locs, 0)
 	if s.logins != nil {
-		s.logins.add(u.Login, int32(s.openAt))
+		s.logins.add(s.keyOf(u), int32(s.openAt))
 	}
 }
 

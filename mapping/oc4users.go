@@ -107,6 +107,18 @@ func stripLabel(name string) string {
 // writing the table back. Assignments are in opts.Study (Production, or Test when the
 // study OID ends in "(TEST)").
 func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
+	users := &loginUsers{byLogin: map[string]*User{}, list: []*User{}}
+	d, ws, err := readOC4Users(cr, opts, users)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Users = users.list
+	return d, ws, nil
+}
+
+// readOC4Users is ReadOC4Users with its users, found by login, in users (held, or compact
+// records: see ReadCompact); the directory it returns has none.
+func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, []Warning, error) {
 	var w warner
 	t, header, err := readTable(cr, &w, "user table", oc4Columns, "not a column of the OpenClinica 4 user table; its values are left out")
 	if err != nil {
@@ -123,7 +135,6 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 	if opts.Study != "" {
 		d.Studies = append(d.Studies, &Study{ID: opts.Study, Environment: env})
 	}
-	byLogin := map[string]*User{}
 	for {
 		more, err := t.next()
 		if err != nil {
@@ -211,7 +222,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 			}
 			u.Assignments = append(u.Assignments, a)
 		}
-		if prev, ok := byLogin[login]; ok {
+		if prev, ok := users.find(login); ok {
 			// Another role of the same account: its own Created time is the role's.
 			for _, a := range u.Assignments {
 				if !slices.ContainsFunc(prev.Assignments, a.Equal) {
@@ -223,8 +234,7 @@ func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 			mergeUser(&w, prev, u)
 			continue
 		}
-		byLogin[login] = u
-		d.Users = append(d.Users, u)
+		users.add(u)
 	}
 	return d, w.result(), nil
 }

@@ -47,6 +47,21 @@ func IsUserTableHeader(row []string) bool {
 // merged into a directory read from an export ([Merge]). Other columns are reported and
 // left out; a row without OID is reported and skipped.
 func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
+	users := &loginUsers{byLogin: map[string]*User{}, list: []*User{}, key: userOID}
+	d, ws, err := readUserTable(cr, opts, users)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Users = users.list
+	return d, ws, nil
+}
+
+// userOID is a user's OID, the key of a user table's rows.
+func userOID(u *User) string { return u.ID }
+
+// readUserTable is ReadUserTable with its users, found by OID, in users (held, or compact
+// records: see ReadCompact); the directory it returns has none.
+func readUserTable(cr RowReader, opts Options, users templateUsers) (*Directory, []Warning, error) {
 	var w warner
 	t, _, err := readTable(cr, &w, "user table", userTableColumns,
 		"not a column of a user table (OID, Login, Email, First Name, Last Name, Phone, Organization); its values are left out")
@@ -57,7 +72,6 @@ func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		return nil, nil, errors.New("mapping: the user table has no OID column")
 	}
 	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
-	seen := map[string]*User{}
 	for {
 		more, err := t.next()
 		if err != nil {
@@ -82,12 +96,11 @@ func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
 		if p := get("Phone"); p != "" {
 			u.Phones = append(u.Phones, p)
 		}
-		if prev, ok := seen[oid]; ok {
+		if prev, ok := users.find(oid); ok {
 			mergeUser(&w, prev, u)
 			continue
 		}
-		seen[oid] = u
-		d.Users = append(d.Users, u)
+		users.add(u)
 	}
 	return d, w.result(), nil
 }

@@ -97,13 +97,12 @@ Memory:
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
   user in memory) from which FILE's records are patched; users FILE does not have are
   built again from there, a few hundred at a time, where they go into one of its
-  AdminData. A Clinical One template or map --to json file (stdin is copied to a
-  temporary file first) is held the same way: its users go to a temporary file as
+  AdminData. A Clinical One template, OpenClinica 4 user table, user table by OID or
+  map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; the template
   without --study reads them once more first to find the study. Held whole, growing with
-  the users: the other user tables (by OID, OpenClinica
-  4), and --base FILE with several IN files (several IN files are otherwise
+  the users: --base FILE with several IN files (several IN files are otherwise
   merged one user at a time: each ODM file is read as one alone, and the merged users go
   to a temporary file, some 30 bytes a user in memory, with the sites, studies and
   groups of all files). OpenClinica ODM is read once more first, up to its first AdminData, for its

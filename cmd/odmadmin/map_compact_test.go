@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestMapTableStreamsAsWhole: map of a Clinical One template (CSV, .xlsx) or directory
-// JSON file holds the users as compact records and writes them one at a time to every
+// TestMapTableStreamsAsWhole: map of a Clinical One template (CSV, .xlsx), an OpenClinica
+// 4 user table, a user table by OID or a directory JSON file holds the users as compact records and writes them one at a time to every
 // output (streamTable: json, csv, xlsx, oc4users, odm, odm2, --spec-template, each with
 // and without a migration spec); from stdin with env.wholeTable the same input is read whole. Both
 // give the same bytes, warnings, errors and exit status for every diff fixture's template
@@ -44,6 +44,19 @@ func TestMapTableStreamsAsWhole(t *testing.T) {
 		files = append(files, write("newsite-"+study+".json", `{"studies":[{"id":"`+study+`"}],"sites":[{"id":"Z9","name":"Zed Clinic","versions":[{"study":"OTHER","version":"v1"}]}],`+
 			`"users":[{"id":"z1","login":"zed","emails":["zed@example.org"],"assignments":[{"study":"`+study+`","site":"Z9","role":{"name":"CRA","canonical":"Monitor"}}]}]}`))
 	}
+	// The other user tables: by OID (a row without OID, an OID given twice, whose
+	// values are merged, a login differing in case) and OpenClinica 4's (an account on
+	// several rows, roles by study, a time that is no time).
+	files = append(files, write("users-by-oid.csv", "User OID,Login,Email,Phone,Organization,Extra\n"+
+		"U1,ada,ada@example.org,555-0100,Acme,x\n"+
+		",nobody,,,,\n"+
+		"U2,bea,bea@example.org,,,\n"+
+		"U1,ada,ada2@example.org,555-0199,Acme CRO,\n"+
+		"U3,ADA,,,Case Ltd,\n"))
+	files = append(files, exampleOC4(t), write("oc4-more.csv", "First,Last,Username,Email,Organization,Phone,Roles,Type,Status,Created (UTC),Updated (UTC)\n"+
+		"Mara,Vellin,mvellin,mara@example.org,Acme CRO,555-0100,\"S1: Data Manager; Investigator\",Admin,Available,10-May-2018 17:57,13-Nov-2024 21:29\n"+
+		"Mara,Vellin,mvellin,mara@example.org,Acme CRO,,S2: Study Monitor,Admin,Available,11-May-2018 09:00,never\n"+
+		"Tomas,Irving,tirving,,Site 1,,Investigator,User,Invited,not a time,22-May-2025 11:14\n"))
 	// A spec that renames a site, leaves a user out, makes logins and dates and maps a
 	// role: each changes what every output writes.
 	ownSpec := write("spec.csv", "Kind,Study,Scope,Source,Target,Suggested,Note\n"+
@@ -136,6 +149,16 @@ func runWholeTable(stdin []byte, args []string) (code int, stdout, stderr string
 	var out, errb bytes.Buffer
 	code = run(&env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, wholeTable: true}, args)
 	return code, out.String(), errb.String()
+}
+
+// exampleOC4 is the OpenClinica 4 user table of the migration tests.
+func exampleOC4(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join("testdata", "migration", "oc4-study-users.csv")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // baseFiles are --base documents of each flavour: InForm, Rave, ODM 2.0, OpenClinica.
