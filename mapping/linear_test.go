@@ -70,6 +70,17 @@ func TestWholeDirectoryWriteLinear(t *testing.T) {
 		// Each site, signature and organization was looked at for every block: 9M visits.
 		{"many studies, document", ProfileODM, func(w *writer) error { w.document(); return nil }, true},
 		{"many studies, stream", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
+		{"many studies, patch", ProfileODM, func(w *writer) error {
+			// A block per study and nothing in them: every site and signature is new.
+			var doc strings.Builder
+			doc.WriteString(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2020-01-01T00:00:00Z">`)
+			for i := range n {
+				fmt.Fprintf(&doc, `<AdminData StudyOID="ST%05d"/>`, i)
+			}
+			doc.WriteString(`</ODM>`)
+			_, err := w.patchDirectory(io.Discard, strings.NewReader(doc.String()), PatchOptions{})
+			return err
+		}, true},
 		{"many studies, ODM 2.0", ProfileODM2, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,6 +240,88 @@ type patcher struct {
 	hdrDone bool
 	ropts   odm.ReadOptions
 	wopts   odm.WriteOptions
+	// siteIdx, orgIdx and sigIdx hold the indexes of the sites, organizations and
+	// signatures by the studies whose blocks they may be added to (see siteCandidates).
+	siteIdx, orgIdx, sigIdx map[string][]int32
+}
+
+// siteCandidates yields the indexes of the sites addNew may add to the current block: all
+// of them when all is set (the first block, a block of no study), else those siteInBlock
+// may put into a block of its study: of that study, of a version of it, or paired with
+// it by an assignment, found for all studies at once on first use. A loop over every
+// site (each built again from its packed bytes) for each block was quadratic in a file
+// of many studies: 6,000 took 10 s through map --to odm.
+func (p *patcher) siteCandidates(all bool) iter.Seq[int] {
+	if all {
+		return func(yield func(int) bool) {
+			for i := range p.sites.len() {
+				if !yield(i) {
+					return
+				}
+			}
+		}
+	}
+	if p.siteIdx == nil {
+		w := p.w
+		pairs := map[string][]string{}
+		for _, set := range [...]*assignedSet{w.assigned, w.userPairs()} {
+			if set != nil {
+				for _, pr := range set.list {
+					pairs[pr.site] = append(pairs[pr.site], pr.study)
+				}
+			}
+		}
+		p.siteIdx = map[string][]int32{}
+		add := func(study string, i int) {
+			if l := p.siteIdx[study]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				p.siteIdx[study] = append(l, int32(i))
+			}
+		}
+		for i := range p.sites.len() {
+			s := p.sites.site(i)
+			add(s.Study, i)
+			for _, v := range s.Versions {
+				add(v.Study, i)
+			}
+			for _, st := range pairs[s.ID] {
+				add(st, i)
+			}
+		}
+	}
+	return indexes(p.siteIdx[p.study])
+}
+
+// studyCandidates is siteCandidates for the n organizations or signatures (study gives
+// each one's study): place puts one into a block of another study than its own only when
+// all is set.
+func (p *patcher) studyCandidates(all bool, idx *map[string][]int32, n int, study func(i int) string) iter.Seq[int] {
+	if all {
+		return func(yield func(int) bool) {
+			for i := range n {
+				if !yield(i) {
+					return
+				}
+			}
+		}
+	}
+	if *idx == nil {
+		*idx = map[string][]int32{}
+		for i := range n {
+			(*idx)[study(i)] = append((*idx)[study(i)], int32(i))
+		}
+	}
+	return indexes((*idx)[p.study])
+}
+
+// indexes yields the values of l.
+func indexes(l []int32) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, i := range l {
+			if !yield(int(i)) {
+				return
+			}
+		}
+	}
 }
 
 // record is the odm.Transform callback.
@@ -421,8 +504,12 @@ func (p *patcher) addNew(head *odm.AdminData) {
 		}
 		return false
 	}
+	// Into a block of a study that is not the first block, only the values of that study
+	// (as siteInBlock and place decide) may go: those are looked up, not every value.
+	all := firstBlock || p.study == ""
 	if !w.fl.siteStudies() {
-		for i := range p.sites.len() {
+		for i := range p.siteCandidates(all) {
+			w.scans++
 			if p.siteDone[i] {
 				continue
 			}
@@ -443,14 +530,16 @@ func (p *patcher) addNew(head *odm.AdminData) {
 		}
 	}
 	if w.v == odm.V20 {
-		for _, o := range w.dir.Organizations {
-			if place(o, o.Source, o.Study) {
+		for i := range p.studyCandidates(all, &p.orgIdx, len(w.dir.Organizations), func(i int) string { return w.dir.Organizations[i].Study }) {
+			w.scans++
+			if o := w.dir.Organizations[i]; place(o, o.Source, o.Study) {
 				head.Organizations = append(head.Organizations, w.organization(o, nil))
 			}
 		}
 	}
-	for _, s := range w.dir.Signatures {
-		if place(s, s.Source, s.Study) {
+	for i := range p.studyCandidates(all, &p.sigIdx, len(w.dir.Signatures), func(i int) string { return w.dir.Signatures[i].Study }) {
+		w.scans++
+		if s := w.dir.Signatures[i]; place(s, s.Source, s.Study) {
 			head.SignatureDefs = append(head.SignatureDefs, w.signature(s, nil))
 		}
 	}
