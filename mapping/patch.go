@@ -52,7 +52,7 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
 		w.same = false
 	}
-	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}}
+	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}, w: w}
 	for _, u := range dir.Users {
 		if u.ID != "" {
 			if _, dup := users.byID[u.ID]; !dup {
@@ -121,8 +121,9 @@ type patchUsers interface {
 	isDone(i int32, u *User) bool
 	markDone(i int32, u *User)
 	// eachNew calls fn, in the directory's order, with at least every user not written
-	// yet that addNew may add to the first block of study (addNew checks each).
-	eachNew(study string, fn func(i int32, u *User))
+	// yet that addNew may add to the first block of study (addNew checks each); first
+	// says the block is the document's first, which also takes users of no block.
+	eachNew(study string, first bool, fn func(i int32, u *User))
 	// eachUndone calls fn, in order, with every user not written.
 	eachUndone(fn func(i int32, u *User))
 	// user returns user i as eachNew gave it (built again from its record, for the
@@ -138,6 +139,9 @@ type dirUsers struct {
 	// their login (the last with it).
 	byID map[string]*User
 	done map[*User]bool
+	// w and byStudy find the users of a study's blocks (see eachNew).
+	w       *writer
+	byStudy *studyUsers
 }
 
 func (d *dirUsers) find(oid, login string) (int32, *User) {
@@ -154,9 +158,68 @@ func (d *dirUsers) count() int                   { return len(d.users) }
 
 func (d *dirUsers) user(i int32) *User { return d.users[i] }
 
-func (d *dirUsers) eachNew(_ string, fn func(int32, *User)) {
-	for i, u := range d.users {
-		fn(int32(i), u)
+func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
+	if first || study == "" {
+		for i, u := range d.users {
+			fn(int32(i), u)
+		}
+		return
+	}
+	if d.byStudy == nil {
+		d.byStudy = newStudyUsers(d.w, len(d.users), func(i int) *User { return d.users[i] })
+	}
+	d.byStudy.each(study, func(i int32) { fn(i, d.users[i]) })
+}
+
+// studyUsers finds the users addNew may add to the first block of a study other than the
+// document's first: those with an assignment the block holds (writer.inBlock), which is
+// one of that study, of that site (OpenClinica's site studies) or of no study (held by any
+// block). Each block looking at every user was quadratic in a document of many studies.
+type studyUsers struct {
+	any     []int32            // users with an assignment every block holds
+	byStudy map[string][]int32 // users by the studies and sites of their assignments
+}
+
+// newStudyUsers indexes the n users user gives, each looked at once.
+func newStudyUsers(w *writer, n int, user func(i int) *User) *studyUsers {
+	x := &studyUsers{byStudy: map[string][]int32{}}
+	add := func(l []int32, i int32) []int32 {
+		if len(l) == 0 || l[len(l)-1] != i {
+			l = append(l, i)
+		}
+		return l
+	}
+	for i := range n {
+		for _, a := range user(i).Assignments {
+			if w.inBlock(a, "\x00") { // held by a block of any study
+				x.any = add(x.any, int32(i))
+				continue
+			}
+			for _, st := range [...]string{a.Study, a.Site} {
+				if st != "" {
+					x.byStudy[st] = add(x.byStudy[st], int32(i))
+				}
+			}
+		}
+	}
+	return x
+}
+
+// each calls fn, in ascending order and once each, with the users of study's blocks.
+func (x *studyUsers) each(study string, fn func(i int32)) {
+	a, b := x.any, x.byStudy[study]
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			fn(a[0])
+			a = a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			fn(b[0])
+			b = b[1:]
+		default: // the same user in both
+			fn(a[0])
+			a, b = a[1:], b[1:]
+		}
 	}
 }
 
@@ -456,7 +519,7 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	// writing it makes (in this order, as before), and only its index is kept.
 	splice := p.header() != nil
 	var added []int32
-	p.users.eachNew(p.study, func(i int32, u *User) {
+	p.users.eachNew(p.study, firstBlock, func(i int32, u *User) {
 		if p.users.isDone(i, u) || p.fromHere(u.Source) {
 			return
 		}

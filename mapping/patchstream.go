@@ -121,6 +121,8 @@ type spilledUsers struct {
 	// maybeNew are the users eachNew hands on for a block with a StudyOID: those with an
 	// assignment that a block of a study they were not read in may hold.
 	maybeNew []int32
+	// byStudy indexes maybeNew by study (positions in it), for eachNew.
+	byStudy *studyUsers
 	// seq: the users are only read back in order (WriteODMStream), never found by ID or
 	// login nor marked written, so none of the indexes above but offs is kept (some 15
 	// bytes a user less).
@@ -262,17 +264,31 @@ func (s *spilledUsers) isDone(i int32, _ *User) bool { return s.done[i/64]&(1<<(
 func (s *spilledUsers) markDone(i int32, _ *User)    { s.done[i/64] |= 1 << (i % 64) }
 func (s *spilledUsers) count() int                   { return int(s.n) }
 
-func (s *spilledUsers) eachNew(study string, fn func(int32, *User)) {
+func (s *spilledUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 	if study == "" {
 		// A block without StudyOID holds every assignment.
 		s.eachUndone(fn)
 		return
 	}
-	for _, i := range s.maybeNew {
-		if !s.isDone(i, nil) {
+	if first {
+		for _, i := range s.maybeNew {
+			if !s.isDone(i, nil) {
+				fn(i, s.user(i))
+			}
+		}
+		return
+	}
+	// Another block: the users of its study only, found through an index of the
+	// candidates made once (each built again from its record for it).
+	if s.byStudy == nil {
+		idx := newStudyUsers(s.w, len(s.maybeNew), func(k int) *User { return s.user(s.maybeNew[k]) })
+		s.byStudy = idx
+	}
+	s.byStudy.each(study, func(k int32) {
+		if i := s.maybeNew[k]; !s.isDone(i, nil) {
 			fn(i, s.user(i))
 		}
-	}
+	})
 }
 
 func (s *spilledUsers) eachUndone(fn func(int32, *User)) {
