@@ -161,6 +161,7 @@ func (d *dirUsers) user(i int32) *User { return d.users[i] }
 func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 	if first || study == "" {
 		for i, u := range d.users {
+			d.w.scans++ // a user looked at (TestWholeDirectoryWriteLinear)
 			fn(int32(i), u)
 		}
 		return
@@ -168,7 +169,10 @@ func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 	if d.byStudy == nil {
 		d.byStudy = newStudyUsers(d.w, len(d.users), func(i int) *User { return d.users[i] })
 	}
-	d.byStudy.each(study, func(i int32) { fn(i, d.users[i]) })
+	d.byStudy.each(study, func(i int32) {
+		d.w.scans++
+		fn(i, d.users[i])
+	})
 }
 
 // studyUsers finds the users addNew may add to the first block of a study other than the
