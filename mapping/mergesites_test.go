@@ -3,7 +3,6 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,17 +48,7 @@ func TestMergeStreamSitesPacked(t *testing.T) {
 			files = append(files, []byte(r.Replace(string(orig))))
 		}
 		names := []string{"a.xml", "b.xml", "c.xml"}
-		opts := func(p []byte) Options {
-			o := Options{Profile: f.profile}
-			if f.profile == ProfileOpenClinica {
-				studies, err := StudyElements(func() (io.Reader, error) { return bytes.NewReader(p), nil }, odm.ReadOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				o.Studies = studies
-			}
-			return o
-		}
+		opts := func(p []byte) Options { return mergeReadOptions(t, f.profile, p) }
 		wholeDir := func(i int) *Directory {
 			doc, err := odm.Decode(bytes.NewReader(files[i]), odm.ReadOptions{Name: names[i]})
 			if err != nil {

@@ -52,17 +52,7 @@ func TestMergeStreamConflictsPlaced(t *testing.T) {
 				t.Fatal("the copy does not differ")
 			}
 			names := []string{"a.xml", "b.xml"}
-			opts := func(p []byte) Options {
-				o := Options{Profile: f.profile}
-				if f.profile == ProfileOpenClinica {
-					studies, err := StudyElements(func() (io.Reader, error) { return bytes.NewReader(p), nil }, odm.ReadOptions{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					o.Studies = studies
-				}
-				return o
-			}
+			opts := func(p []byte) Options { return mergeReadOptions(t, f.profile, p) }
 			var dirs []*Directory
 			for i, p := range files {
 				doc, err := odm.Decode(bytes.NewReader(p), odm.ReadOptions{Name: names[i]})
@@ -166,4 +156,19 @@ func TestMergeStreamKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mergeReadOptions are the options a file p of profile is read with in the merge tests:
+// an OpenClinica file's Study elements give its site studies.
+func mergeReadOptions(t *testing.T, profile Profile, p []byte) Options {
+	t.Helper()
+	o := Options{Profile: profile}
+	if profile == ProfileOpenClinica {
+		studies, err := StudyElements(func() (io.Reader, error) { return bytes.NewReader(p), nil }, odm.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Studies = studies
+	}
+	return o
 }

@@ -24,13 +24,8 @@ func TestMapTableStreamsAsWhole(t *testing.T) {
 		files = append(files, g[1:]...) // the template and JSON map made of the ODM file
 	}
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	wb := fileWriter(t, dir)
+	write := func(name, text string) string { return wb(name, []byte(text)) }
 	files = append(files, write("forged.json", `{"studies":[],"sites":[],"users":[{"id":"u1","login":"a","source":{"attrs":[{"name":"x=\"1\"><evil","value":"v"}]}}]}`))
 	// Two studies, the second only bruno's, whom the spec below leaves out: the template
 	// without --study is refused, after the spec's warnings, unless the spec is applied

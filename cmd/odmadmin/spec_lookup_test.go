@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -18,13 +17,8 @@ import (
 // directory JSON.
 func TestSpecLookupLoginsOnly(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	wb := fileWriter(t, dir)
+	write := func(name, text string) string { return wb(name, []byte(text)) }
 	abs := func(p string) string {
 		a, err := filepath.Abs(p)
 		if err != nil {
