@@ -312,20 +312,11 @@ func TestPositions(t *testing.T) {
 	doc := "<?xml version=\"1.0\"\n?>\n<!DOCTYPE r [\n<!ENTITY e \"x\ny\">\n]>\n<!--\nc\n-->" +
 		"<r\n  a=\"1\n2\"\n\tb = '3'\n>\r\n  <u\ti='x&#10;y'/>\n  <n>x\ny&amp;\nz</n\n><![CDATA[a\nb]]>" +
 		"<?p\nd\n?>\n  <v x='1' y=\"2\" z='&lt;'>text</v><w x='a\nb'/><w y=\"c\nd\"/>w\n</r\n>\n<!-- end -->\n"
-	for name, r := range map[string]func() io.Reader{
-		"whole":    func() io.Reader { return strings.NewReader(doc) },
-		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
-	} {
+	for name, r := range readings(doc) {
 		s := New(r(), Options{})
-		prev, startPos := 0, ""
-		for i := 0; ; i++ {
-			k, err := s.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
+		prev, startPos, i := 0, "", -1
+		eachToken(t, name, s, func(k Kind) {
+			i++
 			l, c := s.Pos()
 			got, want := fmt.Sprintf("%d:%d", l, c), lineCol(doc, prev)
 			if k == EndElement && s.Empty() {
@@ -338,7 +329,32 @@ func TestPositions(t *testing.T) {
 				t.Errorf("%s: token %d (kind %d) at %s, want %s", name, i, k, got, want)
 			}
 			prev = int(s.InputOffset())
+		})
+	}
+}
+
+// readings are the ways the tests hand doc to the scanner: whole, and a byte at a time
+// (the buffer refilled, and each token read again with more input, at every byte).
+func readings(doc string) map[string]func() io.Reader {
+	return map[string]func() io.Reader{
+		"whole":    func() io.Reader { return strings.NewReader(doc) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
+	}
+}
+
+// eachToken calls fn with the kind of each token s gives, to the end of the input; an
+// error fails the test, named by the reading.
+func eachToken(t *testing.T, name string, s *Scanner, fn func(k Kind)) {
+	t.Helper()
+	for {
+		k, err := s.Next()
+		if err == io.EOF {
+			return
 		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fn(k)
 	}
 }
 
@@ -413,21 +429,11 @@ func TestRuns(t *testing.T) {
 func TestSelfClosing(t *testing.T) {
 	doc := `<a><b x="1"/><c></c><d/><e> </e><f
 /></a>`
-	for name, r := range map[string]func() io.Reader{
-		"whole":    func() io.Reader { return strings.NewReader(doc) },
-		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
-	} {
+	for name, r := range readings(doc) {
 		s := New(r(), Options{})
 		var got []string
 		var open []bool
-		for {
-			k, err := s.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
+		eachToken(t, name, s, func(k Kind) {
 			switch k {
 			case StartElement:
 				open = append(open, s.SelfClosing())
@@ -444,7 +450,7 @@ func TestSelfClosing(t *testing.T) {
 					t.Errorf("%s: SelfClosing is true for a token of kind %d", name, k)
 				}
 			}
-		}
+		})
 		if g := strings.Join(got, " "); g != "b d f" {
 			t.Errorf("%s: self-closing elements %q, want \"b d f\"", name, g)
 		}
@@ -456,29 +462,19 @@ func TestSelfClosing(t *testing.T) {
 // returns, and the tokens after it say false.
 func TestIndent(t *testing.T) {
 	doc := "<a>\n  <b>\n</b>\n\t<c/> \n<d>\nx</d>\r\n <e/>\n    </a>"
-	for name, r := range map[string]func() io.Reader{
-		"whole":    func() io.Reader { return strings.NewReader(doc) },
-		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
-	} {
+	for name, r := range readings(doc) {
 		s := New(r(), Options{})
 		var got []string
-		for {
-			k, err := s.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
+		eachToken(t, name, s, func(k Kind) {
 			if !s.Indent() {
-				continue
+				return
 			}
 			d := string(s.Data())
 			if k != Text || d[0] != '\n' || strings.Trim(d[1:], " ") != "" {
 				t.Errorf("%s: Indent for a token of kind %d, data %q", name, k, d)
 			}
 			got = append(got, fmt.Sprintf("%q", d))
-		}
+		})
 		if g, want := strings.Join(got, " "), `"\n  " "\n" "\n    "`; g != want {
 			t.Errorf("%s: indentation tokens %s, want %s", name, g, want)
 		}
