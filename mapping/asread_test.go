@@ -164,7 +164,7 @@ func TestODMStreamsReuse(t *testing.T) {
 			}
 			return r
 		}
-		for _, p := range []Profile{"patch"} {
+		for _, p := range []Profile{"patch", ProfileInForm, ProfileRave, ProfileOpenClinica, ProfileODM, ProfileODM2} {
 			var got [2]result
 			for i, reuse := range []bool{false, true} {
 				got[i] = run(func(w *bytes.Buffer) ([]Warning, error) {

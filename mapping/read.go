@@ -111,10 +111,14 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 			b.user(n)
 		case *odm.Organization:
 			b.organization(n)
+			r.Keep() // Source.recs holds it, for writing the same vendor back
 		case *odm.Location:
-			b.location(n)
+			if b.location(n) {
+				r.Keep()
+			}
 		case *odm.SignatureDef:
 			b.signature(n)
+			r.Keep()
 		case *odm.Element:
 			b.blockElement(n)
 			if b.block >= 0 {
@@ -756,7 +760,9 @@ func containsAttr(list []Attr, a Attr) bool {
 	return false
 }
 
-func (b *builder) location(l *odm.Location) {
+// location reads l into a site; it reports whether the builder holds on to l itself (a
+// reader that recycles records must then leave it alone: odm.Reader.Keep).
+func (b *builder) location(l *odm.Location) (kept bool) {
 	b.ensureBlock()
 	id := strings.TrimSpace(l.OID)
 	rec := record{block: b.block, pos: b.pos, v: l}
@@ -766,7 +772,7 @@ func (b *builder) location(l *odm.Location) {
 		// site. It is kept with its block so that writing InForm back restores it.
 		blk := &b.dir.Source.Blocks[b.block]
 		blk.hidden = append(blk.hidden, rec)
-		return
+		return true
 	}
 	for _, r := range l.MetaDataVersionRefs {
 		b.addStudy(strings.TrimSpace(r.StudyOID))
@@ -781,7 +787,7 @@ func (b *builder) location(l *odm.Location) {
 				s.Versions = append(s.Versions, v)
 			}
 		}
-		return
+		return b.keep
 	}
 	s := &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
 		Versions: siteVersions(l), Addresses: addresses(l.Addresses)}
@@ -823,6 +829,7 @@ func (b *builder) location(l *odm.Location) {
 	s.Source = src
 	b.sites[id] = s
 	b.dir.Sites = append(b.dir.Sites, s)
+	return b.keep
 }
 
 func siteVersions(l *odm.Location) []StudyVersion {

@@ -34,7 +34,8 @@ func recordJSON(t *testing.T, v odm.Node) string {
 
 // TestKeptRecordsStayIntact: without ReadOptions.Reuse a record is the caller's for good:
 // records kept while many more are read (which share no memory with them) still read and
-// write as they did when Next returned them.
+// write as they did when Next returned them. With Reuse, so is a record the caller hands
+// Reader.Keep, while the records around it are recycled.
 func TestKeptRecordsStayIntact(t *testing.T) {
 	var in bytes.Buffer
 	require.NoError(t, gen.InForm(&in, 3000))
@@ -42,27 +43,30 @@ func TestKeptRecordsStayIntact(t *testing.T) {
 	for _, tc := range layoutCases {
 		inputs = append(inputs, repeatRoot(t, []byte(layoutDoc(tc.users)), 50))
 	}
-	for _, input := range inputs {
-		r := odm.NewReader(bytes.NewReader(input), odm.ReadOptions{})
-		type kept struct {
-			n    odm.Node
-			json string
-		}
-		var keep []kept
-		i := 0
-		for n, err := range r.All() {
-			require.NoError(t, err)
-			if _, ok := n.(*odm.AdminData); ok {
-				continue
+	for _, reuse := range []bool{false, true} {
+		for _, input := range inputs {
+			r := odm.NewReader(bytes.NewReader(input), odm.ReadOptions{Reuse: reuse})
+			type kept struct {
+				n    odm.Node
+				json string
 			}
-			if i%7 == 0 {
-				keep = append(keep, kept{n, recordJSON(t, n)})
+			var keep []kept
+			i := 0
+			for n, err := range r.All() {
+				require.NoError(t, err)
+				if _, ok := n.(*odm.AdminData); ok {
+					continue
+				}
+				if i%7 == 0 {
+					r.Keep()
+					keep = append(keep, kept{n, recordJSON(t, n)})
+				}
+				i++
 			}
-			i++
-		}
-		require.NotEmpty(t, keep)
-		for _, k := range keep {
-			require.Equal(t, k.json, recordJSON(t, k.n), "a kept record changed after more were read")
+			require.NotEmpty(t, keep)
+			for _, k := range keep {
+				require.Equal(t, k.json, recordJSON(t, k.n), "Reuse %v: a kept record changed after more were read", reuse)
+			}
 		}
 	}
 }
