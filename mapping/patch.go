@@ -29,7 +29,11 @@ type PatchOptions struct {
 // the source did not have in a block is added to the first block of its study (users,
 // sites, organizations and signatures before the block's own records, groups at its end).
 // What cannot be placed (a new user of a study the document has no AdminData for) is
-// reported as a Warning.
+// reported as a Warning. A user the document has in a study's blocks (by OID, or by login
+// for a record without one) is patched at its record there, never added as well, also
+// when its Source does not name this document (a template row, a directory built by a
+// program): to know which users the document has, Patch then reads src twice, rewinding
+// it when it is an io.Seeker (a file) and else spooling it to a temporary file.
 //
 // src must be in the flavour the directory is written in: the directory read from it, or
 // one read from another copy of it (through JSON, say). Patching a directory into the
@@ -54,6 +58,9 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 	}
 	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}, w: w}
 	for _, u := range dir.Users {
+		if u.Source == nil || u.Source.Vendor != w.p {
+			users.someForeign = true
+		}
 		if u.ID != "" {
 			if _, dup := users.byID[u.ID]; !dup {
 				users.byID[u.ID] = u
@@ -94,6 +101,15 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	ro := opts.Read
 	ro.Reuse = true
 	p.ropts, p.wopts = opts.Read, opts.Write
+	if users.foreign() {
+		// Which users the document has is read first (patchdoc.go).
+		d, again, done, err := readDocUsers(src, opts.Read)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		p.inDoc, src = d, again
+	}
 	// New users go into the output through the splicer (patchsplice.go), which needs
 	// the document's header.
 	p.capture = &prefixCapture{r: src, max: spliceHeaderMax}
@@ -130,6 +146,9 @@ type patchUsers interface {
 	// users held as records).
 	user(i int32) *User
 	count() int
+	// foreign reports whether some user's Source does not name the flavour written: where
+	// the document has such a user is read from the document (docUsers).
+	foreign() bool
 }
 
 // dirUsers are the users of a Directory held in memory.
@@ -142,6 +161,8 @@ type dirUsers struct {
 	// w and byStudy find the users of a study's blocks (see eachNew).
 	w       *writer
 	byStudy *studyUsers
+	// someForeign: a user's Source does not name the flavour written (foreign).
+	someForeign bool
 }
 
 func (d *dirUsers) find(oid, login string) (int32, *User) {
@@ -155,6 +176,7 @@ func (d *dirUsers) find(oid, login string) (int32, *User) {
 func (d *dirUsers) isDone(_ int32, u *User) bool { return d.done[u] }
 func (d *dirUsers) markDone(_ int32, u *User)    { d.done[u] = true }
 func (d *dirUsers) count() int                   { return len(d.users) }
+func (d *dirUsers) foreign() bool                { return d.someForeign }
 
 func (d *dirUsers) user(i int32) *User { return d.users[i] }
 
@@ -282,6 +304,9 @@ type patcher struct {
 	w     *writer
 	users patchUsers
 	sites *patchSites
+	// inDoc is which users the document has by study, read first when some user's
+	// Source does not say (docUsers); nil otherwise.
+	inDoc *docUsers
 	// siteDone marks the sites written (by index).
 	siteDone []bool
 	orgs     map[string]*Organization
@@ -524,8 +549,8 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	splice := p.header() != nil
 	var added []int32
 	p.users.eachNew(p.study, firstBlock, func(i int32, u *User) {
-		if p.users.isDone(i, u) || p.fromHere(u.Source) {
-			return
+		if p.users.isDone(i, u) || p.fromHere(u.Source) || p.inDoc.has(w.p, p.study, u) {
+			return // written at its record
 		}
 		as := p.assignments(u)
 		if len(as) == 0 {

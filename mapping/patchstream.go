@@ -127,6 +127,8 @@ type spilledUsers struct {
 	// login nor marked written, so none of the indexes above but offs is kept (some 15
 	// bytes a user less).
 	seq bool
+	// someForeign: a user's Source does not name the flavour written (foreign).
+	someForeign bool
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -143,7 +145,12 @@ func newSpilledUsers(w *writer) (*spilledUsers, error) {
 func (s *spilledUsers) close() error { return s.sp.close() }
 
 // add appends the next user of the directory.
+func (s *spilledUsers) foreign() bool { return s.someForeign }
+
 func (s *spilledUsers) add(u *User) error {
+	if u.Source == nil || u.Source.Vendor != s.w.p {
+		s.someForeign = true
+	}
 	i, err := s.packedUsers.add(u)
 	if err != nil || s.seq {
 		return err

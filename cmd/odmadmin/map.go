@@ -388,7 +388,10 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 		}
 		defer f.Close()
 		p = bp
-		return mapping.Patch(w, bufio.NewReaderSize(f, 64<<10), dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}})
+		// The file itself, not a buffer over it: Patch reads a document twice when some
+		// user's Source does not say where it has them, rewinding a file, spooling
+		// anything else (the reader buffers its input).
+		return mapping.Patch(w, f, dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}})
 	}
 	if src.file != nil && (p == "" || p == src.profile) {
 		r, err := src.reread()
@@ -439,7 +442,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return nil, err
 			}
-			return bufio.NewReaderSize(f, 64<<10), nil
+			return f, nil // as for Patch above
 		}
 	} else if p == "" {
 		p = src.profile
@@ -632,7 +635,7 @@ func streamTable(e *env, si *inp.Input, in *input, inOpts inp.Options, opts mapp
 			}
 			defer f.Close()
 			po := mapping.PatchOptions{Options: mapping.Options{Profile: bp, Now: time.Now(), Spec: opts.Spec}, Read: odm.ReadOptions{Name: req.base}}
-			ws, err = c.Patch(w, bufio.NewReaderSize(f, 64<<10), po)
+			ws, err = c.Patch(w, f, po) // as for Patch in writeMapODM
 		case req.to == "odm":
 			mo := opts
 			mo.Now = time.Now()
