@@ -55,30 +55,24 @@ func BenchmarkTokenLoop(b *testing.B) {
 
 // BenchmarkStreamDecode decodes every user into a typed *odm.User with the streaming Reader
 // (with limits, namespace checks and the layout kept for lossless re-encoding).
-func BenchmarkStreamDecode(b *testing.B) {
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
-			data := benchInput(b, n)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				users, err := streamUsers(data)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if users != n {
-					b.Fatalf("read %d users, want %d", users, n)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/user")
-		})
-	}
-}
+func BenchmarkStreamDecode(b *testing.B) { benchStream(b, odm.ReadOptions{}) }
 
 // BenchmarkStreamDecodeReuse is BenchmarkStreamDecode with ReadOptions.Reuse: each record
 // is read into the memory of the one before.
-func BenchmarkStreamDecodeReuse(b *testing.B) {
+func BenchmarkStreamDecodeReuse(b *testing.B) { benchStream(b, odm.ReadOptions{Reuse: true}) }
+
+// BenchmarkStreamDecodeValuesOnly is BenchmarkStreamDecode with ReadOptions.ValuesOnly: no
+// layout is kept.
+func BenchmarkStreamDecodeValuesOnly(b *testing.B) {
+	benchStream(b, odm.ReadOptions{ValuesOnly: true})
+}
+
+// BenchmarkStreamDecodeValuesOnlyReuse is with both ValuesOnly and Reuse.
+func BenchmarkStreamDecodeValuesOnlyReuse(b *testing.B) {
+	benchStream(b, odm.ReadOptions{ValuesOnly: true, Reuse: true})
+}
+
+func benchStream(b *testing.B, opts odm.ReadOptions) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			data := benchInput(b, n)
@@ -86,7 +80,7 @@ func BenchmarkStreamDecodeReuse(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				users, err := streamUsersOpts(data, odm.ReadOptions{Reuse: true})
+				users, err := streamUsersOpts(data, opts)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -127,7 +121,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 }
 
-// tokenLoop and streamUsers are the measured work of one iteration, as named functions so
+// tokenLoop and streamUsersOpts are the measured work of one iteration, as named functions so
 // that instruction counts (valgrind --tool=callgrind --toggle-collect) can isolate them
 // from input generation on this noisy shared machine.
 //
@@ -144,9 +138,6 @@ func tokenLoop(data []byte) error {
 		}
 	}
 }
-
-//go:noinline
-func streamUsers(data []byte) (int, error) { return streamUsersOpts(data, odm.ReadOptions{}) }
 
 //go:noinline
 func streamUsersOpts(data []byte, opts odm.ReadOptions) (int, error) {

@@ -40,13 +40,13 @@ func ParseDate(s string) (time.Time, error) {
 // checkTyped reports producer quirks of a typed value just read (quirks of its text
 // children are reported as each child is read, by checkText). The values stay as they
 // were written; these are warnings.
-func (s *scanner) checkTyped(m model, sp *spec) error {
+func (s *scanner) checkTyped(m model, sp *spec, attrs []Attr, lay []entry) error {
 	x := m.ext()
 	line, col := x.Line, x.Col
 	w := func(code WarningCode, msg string) error { return s.warn(ErrQuirk, code, msg, line, col) }
 	for _, a := range sp.attrs {
 		if a.name == "OID" && *m.attrPtr(a.field) == "" {
-			if _, present := findAttr(x.src.attrs, "", "OID"); !present {
+			if _, present := findAttr(attrs, "", "OID"); !present {
 				if err := w(WarnMissingOID, sp.name+" has no OID"); err != nil {
 					return err
 				}
@@ -67,7 +67,7 @@ func (s *scanner) checkTyped(m model, sp *spec) error {
 			}
 		}
 	case *sigModel:
-		if !hasField(x, 0) || !hasField(x, 1) {
+		if !hasField(lay, 0) || !hasField(lay, 1) {
 			if err := w(WarnMissingSignatureDef, "SignatureDef lacks Meaning or LegalReason (ODM requires both)"); err != nil {
 				return err
 			}
@@ -102,11 +102,8 @@ func isEmptyAddress(a *Address) bool {
 		a.Country == "" && a.PostalCode == "" && a.GeoPosition == nil && a.OtherText == ""
 }
 
-func hasField(x *Ext, f int) bool {
-	if x.src == nil {
-		return false
-	}
-	for _, e := range x.src.lay {
+func hasField(lay []entry, f int) bool {
+	for _, e := range lay {
 		if e.kind == eField && int(e.field) == f {
 			return true
 		}

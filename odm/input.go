@@ -65,6 +65,27 @@ type ReadOptions struct {
 	// callback is given) read this option; Decode ignores it. Default: false, every
 	// record has memory of its own.
 	Reuse bool
+	// ValuesOnly skips the layout a typed value keeps for writing it back as it was read,
+	// for callers that only read values (mapping's exports, checks, queries): less memory
+	// and less work per record. Every value is read as without it: the fields, Ext.Attrs
+	// (vendor attributes), Ext.Nodes (vendor elements, comments, processing instructions,
+	// stray text) with their places between standard children, Ext.Line and Ext.Col, an
+	// empty single text child being present, and every warning and error.
+	//
+	// What is left out is how the value was written: the white space, the order of the
+	// children and of the attributes, prefixes, <x/> against <x></x>, the positions of
+	// standard children (Ext.Children returns nil) and, of a standard text child (Email,
+	// FirstName, ...), the XML around its text: attributes and a prefix on it, and the
+	// comments, CDATA sections and elements inside it (its text is read, the pieces joined;
+	// an element inside is warned about as without the option). Whether a standard
+	// attribute written empty (UserType="") was there is not kept either: its field is ""
+	// as when it is absent. Encoding a value read so (Encode, Writer, EncodeJSON,
+	// StreamJSON) therefore writes it in the canonical form, as for a value built in code,
+	// not the input's bytes.
+	//
+	// Reader, Decode and StreamJSON read this option; Transform ignores it, as it writes
+	// the document back. Default: false, every typed value keeps its layout.
+	ValuesOnly bool
 	// JSONPositions, when set, is where JSONToODM records which JSON object each part of
 	// the XML it writes came from (see JSONPositions); the readers ignore it. Default
 	// (nil): nothing is recorded.

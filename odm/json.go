@@ -968,7 +968,7 @@ func (js *jsonStream) adminData(start *token) error {
 		if cont {
 			o.key(`,"continued":`)
 			j.raw("true")
-		} else if ad.src.prefix != "" {
+		} else if ad.src != nil && ad.src.prefix != "" { // nil: read with ReadOptions.ValuesOnly
 			o.key(`,"layout":`)
 			j.raw(`{"prefix":`)
 			j.str(ad.src.prefix)

@@ -432,6 +432,9 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 	if err := s.readAttrs(m, tk0); err != nil {
 		return err
 	}
+	// The attributes as read (not read for a leaf of standard attributes, leafAttrs) and the
+	// layout: what checkTyped looks at, also when no source keeps them (ValuesOnly).
+	attrs := tk0.attrs
 	x := m.ext()
 	sp := m.spec(s.version)
 	src := x.src
@@ -455,21 +458,25 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			if sp.text {
 				*m.textPtr(0) = text.String()
 			}
-			if src.shared {
+			switch {
+			case src == nil:
+				// ReadOptions.ValuesOnly: the layout built in lay is not kept.
+			case src.shared:
 				// A leaf of a shared source (leafSource) has no content: nothing to note.
-				return s.checkTyped(m, sp)
-			}
-			if first && s.empty {
-				src.empty = true
-			}
-			src.trail = ws
-			if len(lay) > 0 {
-				src.lay = s.ar.entries.take(len(lay))
-				copy(src.lay, lay)
-			}
-			if len(aux) > 0 {
-				src.aux = s.ar.nodes.take(len(aux))
-				copy(src.aux, aux)
+				return s.checkTyped(m, sp, src.attrs, nil)
+			default:
+				if first && s.empty {
+					src.empty = true
+				}
+				src.trail = ws
+				if len(lay) > 0 {
+					src.lay = s.ar.entries.take(len(lay))
+					copy(src.lay, lay)
+				}
+				if len(aux) > 0 {
+					src.aux = s.ar.nodes.take(len(aux))
+					copy(src.aux, aux)
+				}
 			}
 			// Nodes after the last standard child go to the end; they need no slot.
 			for i := range lay {
@@ -480,7 +487,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					x.slots[aux[e.aux-1]] = int(e.item)
 				}
 			}
-			err := s.checkTyped(m, sp)
+			err := s.checkTyped(m, sp, attrs, lay)
 			if sp.rec {
 				s.ar.cut()
 			}
@@ -821,14 +828,25 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	x.Line, x.Col = start.line, start.col
 	if start.lazy {
 		start.lazy = false
-		if src := s.leafSource(sp); src != nil {
+		if s.opts.ValuesOnly {
+			// No source to share: a leaf of standard attributes only is read from the
+			// scanner's view, without the list of attributes.
+			if _, ok := s.leafCode(sp); ok {
+				x.src = nil
+				return s.leafAttrs(m, sp, start)
+			}
+		} else if src := s.leafSource(sp); src != nil {
 			x.src = src
 			return s.leafAttrs(m, sp, start)
 		}
 		start.attrs = s.attrs()
 	}
-	x.src = s.ar.srcs.one()
-	*x.src = source{sp: sp, prefix: start.name.Prefix, attrs: start.attrs}
+	if s.opts.ValuesOnly {
+		x.src = nil // no layout (readTypedIn keeps none either)
+	} else {
+		x.src = s.ar.srcs.one()
+		*x.src = source{sp: sp, prefix: start.name.Prefix, attrs: start.attrs}
+	}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
 	// instead of copying them for every record. The content model's attribute of each
@@ -920,21 +938,9 @@ func (s *scanner) leafSource(sp *spec) *source {
 	if !s.xs.SelfClosing() {
 		return nil
 	}
-	n := s.xs.NumAttrs()
-	if n > 8 {
+	code, ok := s.leafCode(sp)
+	if !ok {
 		return nil
-	}
-	var code uint64 // the attributes' indexes in sp.attrs, plus one, a byte each
-	for i := range n {
-		space, prefix, local, value := s.xs.Attr(i)
-		if space != "" || len(prefix) != 0 || len(value) == 0 {
-			return nil
-		}
-		j := sp.attrIndexBytes(local)
-		if j < 0 || j >= 255 {
-			return nil
-		}
-		code = code<<8 | uint64(j+1)
 	}
 	for _, l := range s.leaves {
 		if l.sp == sp && l.code == code {
@@ -944,6 +950,7 @@ func (s *scanner) leafSource(sp *spec) *source {
 	if len(s.leaves) >= 16 {
 		return nil
 	}
+	n := s.xs.NumAttrs()
 	attrs := make([]Attr, n)
 	for i := range n {
 		_, _, local, value := s.xs.Attr(i)
@@ -952,6 +959,29 @@ func (s *scanner) leafSource(sp *spec) *source {
 	src := &source{sp: sp, attrs: attrs, empty: true, shared: true}
 	s.leaves = append(s.leaves, leafSrc{sp: sp, code: code, src: src})
 	return src
+}
+
+// leafCode reports whether the attributes of the current start tag are all standard ones
+// of sp, unprefixed and not empty, at most eight (what leafAttrs reads), and returns their
+// shape: their indexes in sp.attrs, plus one, a byte each.
+func (s *scanner) leafCode(sp *spec) (uint64, bool) {
+	n := s.xs.NumAttrs()
+	if n > 8 {
+		return 0, false
+	}
+	var code uint64
+	for i := range n {
+		space, prefix, local, value := s.xs.Attr(i)
+		if space != "" || len(prefix) != 0 || len(value) == 0 {
+			return 0, false
+		}
+		j := sp.attrIndexBytes(local)
+		if j < 0 || j >= 255 {
+			return 0, false
+		}
+		code = code<<8 | uint64(j+1)
+	}
+	return code, true
 }
 
 // attrIndexBytes is attrIndex of an unprefixed attribute named local as the scanner holds it.

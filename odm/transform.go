@@ -27,6 +27,7 @@ import (
 // slice or pointer of it (strings may be kept, and so may the *AdminData, which is not
 // recycled), and the records are read into recycled memory.
 func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, fn func(Node) (Node, error)) ([]*Error, error) {
+	ropts.ValuesOnly = false // the document is written back: its layout is needed
 	s := newScanner(r, ropts)
 	h, err := s.readHeader()
 	if err != nil {

@@ -111,8 +111,8 @@ type Child struct {
 
 // Children returns the standard child elements of a value read from XML, in source order,
 // with their positions: where an Email or a Country stood, and in which order the
-// children came. It returns nil for values built in code; values read from JSON have the
-// layout the JSON carries. Vendor and unknown children are in Nodes (elements carry their
+// children came. It returns nil for values built in code and values read with
+// ReadOptions.ValuesOnly; values read from JSON have the layout the JSON carries. Vendor and unknown children are in Nodes (elements carry their
 // own Line and Col).
 func (x *Ext) Children() []Child {
 	if x.src == nil || x.src.sp == nil {

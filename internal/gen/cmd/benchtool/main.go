@@ -9,6 +9,8 @@
 //	benchtool tokens FILE           encoding/xml Decoder.Token loop; prints the users seen
 //	benchtool reader FILE           decode-only through the public odm.Reader (default options)
 //	benchtool reader-reuse FILE     the same with ReadOptions.Reuse (records recycled)
+//	benchtool reader-values FILE    the same with ReadOptions.ValuesOnly (no layout kept)
+//	benchtool reader-values-reuse FILE  with ValuesOnly and Reuse
 package main
 
 import (
@@ -33,7 +35,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 2 {
-		return errors.New("usage: benchtool inform|openclinica|upload|samename|samenameupload|tokens|reader|reader-reuse ARGS (see go doc)")
+		return errors.New("usage: benchtool inform|openclinica|upload|samename|samenameupload|tokens|reader|reader-reuse|reader-values|reader-values-reuse ARGS (see go doc)")
 	}
 	nums := make([]int, 0, 2)
 	for _, a := range args[1 : len(args)-1] {
@@ -44,7 +46,7 @@ func run(args []string) error {
 		nums = append(nums, n)
 	}
 	file := args[len(args)-1]
-	want := map[string]int{"inform": 1, "openclinica": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0}
+	want := map[string]int{"inform": 1, "openclinica": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0, "reader-values": 0, "reader-values-reuse": 0}
 	n, ok := want[args[0]]
 	if !ok || n != len(nums) {
 		return fmt.Errorf("%s: wrong command or argument count", args[0])
@@ -52,8 +54,12 @@ func run(args []string) error {
 	switch args[0] {
 	case "tokens":
 		return tokens(file)
-	case "reader", "reader-reuse":
-		return reader(file, args[0] == "reader-reuse")
+	case "reader", "reader-reuse", "reader-values", "reader-values-reuse":
+		return reader(file, odm.ReadOptions{
+			Name:       file,
+			Reuse:      args[0] == "reader-reuse" || args[0] == "reader-values-reuse",
+			ValuesOnly: args[0] == "reader-values" || args[0] == "reader-values-reuse",
+		})
 	}
 	return write(file, func(w io.Writer) error {
 		switch args[0] {
@@ -119,13 +125,13 @@ func tokens(file string) error {
 
 // reader is decode-only through the public odm.Reader: every AdminData record typed,
 // nothing written.
-func reader(file string, reuse bool) error {
+func reader(file string, opts odm.ReadOptions) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: file, Reuse: reuse})
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), opts)
 	users := 0
 	for {
 		n, err := r.Next()
