@@ -49,6 +49,9 @@ func runConvert(e *env, args []string) int {
 	var br io.Reader = si.Raw()
 	if isJSON {
 		br = si.Text()
+		// What the reader of the XML made of the JSON says names places in the JSON.
+		opts.Context = e.context()
+		opts.JSONPositions = placesOf(opts.Context).forName(in.Name)
 	}
 	target := *to
 	if target == "" {
@@ -72,7 +75,7 @@ func runConvert(e *env, args []string) int {
 			return err
 		case target == "odm":
 			// JSON to ODM streams too: one record or node at a time.
-			ws, err := odm.JSONToODM(w, br, opts, odm.WriteOptions{})
+			ws, err := checkedJSONToODM(w, br, opts)
 			warnings = ws
 			return err
 		default:
@@ -105,12 +108,42 @@ func printWarnings(e *env, cmd string, o *outputFlags, ws []*odm.Error) {
 // the JSON is converted to XML as it is read (jsonAsXML), and a Reader over that XML feeds
 // odm.StreamJSON. Decoding the whole document (odm.DecodeJSON, then odm.EncodeJSON) held
 // every record in memory (TestConvertJSONToJSONStreams). The warnings are the
-// conversion's, as for --to odm: what the XML, and so the JSON written from it, cannot
-// hold. The Reader's own warnings would name places in the XML between the two, which no
-// file holds, and are not reported (as before: the whole decode dropped them too).
+// conversion's (what the XML, and so the JSON written from it, cannot hold), then the
+// Reader's about the XML (a producer's quirk the JSON carries, content outside the
+// model), as convert reports them for an ODM input; the command places them in the JSON
+// (opts.JSONPositions).
 func streamJSONToJSON(w io.Writer, r io.Reader, opts odm.ReadOptions) ([]*odm.Error, error) {
 	xml, finish := jsonAsXML(r, opts)
-	xopts := opts
-	xopts.MaxInputBytes = 0 // the limit is on the JSON read, not on the XML made of it
-	return finish(odm.StreamJSON(w, odm.NewReader(xml, xopts)))
+	xr := odm.NewReader(xml, xmlReadOptions(opts))
+	ws, err := finish(odm.StreamJSON(w, xr))
+	return append(ws, xr.Warnings()...), err
+}
+
+// xmlReadOptions are the options of a reader of the XML that jsonAsXML makes of a JSON
+// input read with opts.
+func xmlReadOptions(opts odm.ReadOptions) odm.ReadOptions {
+	opts.MaxInputBytes = 0 // the limit is on the JSON read, not on the XML made of it
+	return opts
+}
+
+// checkedJSONToODM writes the ODM XML of the JSON form r holds, as odm.JSONToODM writes
+// it, and reads that XML on its way out, so that convert says of a JSON input what it says
+// of the same document as ODM: the conversion's warnings, then the reader's. A reader
+// error (a limit, say) fails the conversion as it fails an ODM input.
+func checkedJSONToODM(w io.Writer, r io.Reader, opts odm.ReadOptions) ([]*odm.Error, error) {
+	xml, finish := jsonAsXML(r, opts)
+	ro := xmlReadOptions(opts)
+	ro.Reuse = true // nothing is kept
+	out := io.TeeReader(xml, w)
+	xr := odm.NewReader(out, ro)
+	var err error
+	for err == nil {
+		_, err = xr.Next()
+	}
+	if err == io.EOF {
+		// The reader stops at the end of the document; what follows it is written too.
+		_, err = io.Copy(io.Discard, out)
+	}
+	ws, err := finish(err)
+	return append(ws, xr.Warnings()...), err
 }

@@ -91,6 +91,8 @@ func TestJSONFormPlaces(t *testing.T) {
 		{"check's findings in JSON", []string{"check", "--format", "json", jsonPath}, 0},
 		{"diff's reading warnings", []string{"diff", xmlPath, jsonPath}, 3},
 		{"several inputs", []string{"map", "--to", "json", jsonPath, xmlPath}, 3},
+		{"convert's reading warnings (before, none were reported)", []string{"convert", "--to", "json", jsonPath}, 3},
+		{"the same into ODM", []string{"convert", "--to", "odm", jsonPath}, 3},
 	} {
 		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
 			_, out, errs := runCmd(nil, tc.args...)
