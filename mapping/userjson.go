@@ -13,57 +13,78 @@ import (
 // field order, names and omitempty rules are those of the struct tags in model.go;
 // TestUserJSONMatchesEncoder holds the two to the same bytes.
 //
-// It is the larger part of what map --to json adds to reading, so it appends in as few
-// steps as it can: a line break and its indent are one append of a slice of nl, a key
-// comes quoted (the call sites write `"id": `), a string that needs no escaping (most
-// do not) is checked eight bytes at a time and copied, and the values that repeat from
-// attribute to attribute and user to user (namespace URIs, attribute names) are escaped
-// once and copied while they repeat.
+// It is the larger part of what map --to json adds to reading, so it writes a user in two
+// steps. user walks the User and notes its shape (trace: the keys, brackets and array
+// elements, one byte each) and its string values in order (vals). The users of an export
+// mostly have one shape: when a user's trace is the last one's, what stands between two
+// values (line breaks, indents, keys, brackets) is what stood there before, so the user
+// is written as those pieces, kept from the last full write, with the values between
+// them. A value that has been the same at its place in every user since (namespaces,
+// attribute names, a study, a role) is part of the piece: it is compared, not written;
+// what is left per user is a copy of each piece and the values that change (an ID, a
+// name), each checked and copied. Only a user of a new shape is written piece by piece, as encoding/json lays it out: a line break and its indent are one append of a
+// slice of nl, a key comes quoted, a string that needs no escaping (most do not) is
+// checked eight bytes at a time and copied.
 type userJSON struct {
 	b      []byte
 	prefix string
 	depth  int
 	empty  bool   // nothing written yet in the object or array just opened
 	ls     *lines // made on first use
-	// The last namespace and attribute names written, as given and escaped (quotes
-	// included), so that a repeated one is copied rather than escaped again.
-	ns    quoted
-	names [8]quoted
-	// The JSON of the first attributes up to their values (line breaks, keys, namespace
-	// and name) and of their last values, by position: the attributes of a large export
-	// repeat from user to user, and each is a dozen appends made one.
-	attrHeads [8]attrHead
-	// The last values of the fields that take a few values in a whole export (a
-	// vocabulary, a study, a role), as written: copied while they repeat.
-	vals [nVals]quoted
+
+	// The user being written: its trace (an op or jsonKey a step) and string values.
+	trace []byte
+	vals  []string
+	// The trace of the last user written piece by piece (render), and what replay needs
+	// of it: the JSON between its values (piece i before value i, the last after the
+	// last value) and of each value, in text at the ends given.
+	shape              []byte
+	text               []byte
+	pieceEnd, valueEnd []int32
+	// places says, for each value of the shape, whether it has repeated the rendered
+	// user's value at that place in every user since (stable), changed (volatile), or is
+	// not known yet; check lists the places to compare (not volatile).
+	places []place
+	check  []int32
+	// The program replay runs: each segment's text (the JSON up to a value that is not
+	// stable, stable values included) and then that value; then tail (the end of
+	// segText).
+	segs    []segment
+	segText []byte
+	tail    []byte
 }
 
-// Slots of userJSON.vals.
+// place is a value's place in a shape: the value rendered there and what became of it.
+type place struct {
+	s     string
+	state uint8
+}
+
+// States of a place.
 const (
-	vLocale = iota
-	vType
-	vCategory
-	vStatus
-	vStudy
-	vRoleName
-	vCanonical
-	vScope
-	vEnvironment
-	vVendor
-	vGroupName // and on, by position
-	vGroupType = vGroupName + nGroupVals
-	nVals      = vGroupType + nGroupVals
-	nGroupVals = 4
+	placeUnknown = iota
+	placeStable
+	placeVolatile
 )
 
-// attrHead is the JSON of an attribute of a given namespace and name at a given depth, up
-// to its value, and the last value written after it.
-type attrHead struct {
-	space, name string
-	depth       int
-	q           []byte
-	value       quoted
+// segment is a step of replay: segText up to end, then the value at place.
+type segment struct {
+	end   int32
+	place int32
 }
+
+// Steps of a trace besides the keys (jsonKey values, below nKeys).
+const (
+	opObject    = byte(nKeys) + iota // {
+	opArray                          // [
+	opEndObject                      // }
+	opEndArray                       // ]
+	opElem                           // an array element (or a member of Source.IDs) starts
+	opVal                            // the next string of vals
+	opNull                           // null
+	opTrue                           // true
+	opColon                          // ": " after a member name of Source.IDs
+)
 
 // jsonKey names a key of a User's JSON (keyNames).
 type jsonKey uint8
@@ -228,6 +249,17 @@ func (l *line) set(s string) {
 	}
 }
 
+// setBytes is set of a copy of b.
+func (l *line) setBytes(b []byte) {
+	l.n = len(b)
+	if len(b) <= fixedMax {
+		copy(l.b[:], b)
+		l.s = ""
+		return
+	}
+	l.s = string(b)
+}
+
 // put appends l.
 func (e *userJSON) put(l *line) {
 	if l.n > fixedMax {
@@ -373,33 +405,20 @@ var plainHTMLByte = func() (t [256]bool) {
 	return t
 }()
 
-// strAs appends s as str does, through c: while s is the string c was made for, its JSON
-// is copied. The string is kept as it is given (the namespaces and names of a directory
-// are shared by its users, so that comparing them is a comparison of pointers); what c
-// holds on to is bounded by the few strings it caches.
-func (e *userJSON) strAs(c *quoted, s string) {
-	if s != c.s || c.q == nil {
-		c.s = s
-		c.q = jsontext.AppendStringHTML(c.q[:0], s)
-	}
-	e.b = append(e.b, c.q...)
-}
+// The walk: each step appends to the trace (and a value to vals); render and replay
+// turn the trace into bytes.
 
-// fieldAs is field with the value written through the slot's cache (strAs).
-func (e *userJSON) fieldAs(k jsonKey, slot int, v string) {
-	e.key(k)
-	e.strAs(&e.vals[slot], v)
-}
+func (e *userJSON) tKey(k jsonKey) { e.trace = append(e.trace, byte(k)) }
+func (e *userJSON) tOp(op byte)    { e.trace = append(e.trace, op) }
 
-func (e *userJSON) omitEmptyAs(k jsonKey, slot int, v string) {
-	if v != "" {
-		e.fieldAs(k, slot, v)
-	}
+func (e *userJSON) tStr(s string) {
+	e.trace = append(e.trace, opVal)
+	e.vals = append(e.vals, s)
 }
 
 func (e *userJSON) field(k jsonKey, v string) {
-	e.key(k)
-	e.str(v)
+	e.tKey(k)
+	e.tStr(v)
 }
 
 func (e *userJSON) omitEmpty(k jsonKey, v string) {
@@ -412,45 +431,45 @@ func (e *userJSON) strs(k jsonKey, v []string, omitEmpty bool) {
 	if omitEmpty && len(v) == 0 {
 		return
 	}
-	e.key(k)
+	e.tKey(k)
 	if v == nil {
-		e.b = append(e.b, "null"...)
+		e.tOp(opNull)
 		return
 	}
-	e.open('[')
+	e.tOp(opArray)
 	for _, s := range v {
-		e.elem()
-		e.str(s)
+		e.tOp(opElem)
+		e.tStr(s)
 	}
-	e.close(']')
+	e.tOp(opEndArray)
 }
 
 func (e *userJSON) telecoms(k jsonKey, v []Telecom) {
 	if len(v) == 0 {
 		return
 	}
-	e.key(k)
-	e.open('[')
+	e.tKey(k)
+	e.tOp(opArray)
 	for _, t := range v {
-		e.elem()
-		e.open('{')
+		e.tOp(opElem)
+		e.tOp(opObject)
 		e.field(kType, t.Type)
 		e.field(kValue, t.Value)
-		e.close('}')
+		e.tOp(opEndObject)
 	}
-	e.close(']')
+	e.tOp(opEndArray)
 }
 
 func (e *userJSON) addresses(k jsonKey, v []Address) {
 	if len(v) == 0 {
 		return
 	}
-	e.key(k)
-	e.open('[')
+	e.tKey(k)
+	e.tOp(opArray)
 	for i := range v {
 		a := &v[i]
-		e.elem()
-		e.open('{')
+		e.tOp(opElem)
+		e.tOp(opObject)
 		e.strs(kStreetNames, a.StreetNames, true)
 		e.omitEmpty(kHouseNumber, a.HouseNumber)
 		e.omitEmpty(kCity, a.City)
@@ -461,71 +480,42 @@ func (e *userJSON) addresses(k jsonKey, v []Address) {
 		e.omitEmpty(kLongitude, a.Longitude)
 		e.omitEmpty(kLatitude, a.Latitude)
 		e.omitEmpty(kAltitude, a.Altitude)
-		e.close('}')
+		e.tOp(opEndObject)
 	}
-	e.close(']')
+	e.tOp(opEndArray)
 }
 
 func (e *userJSON) attrs(k jsonKey, v []Attr) {
 	if len(v) == 0 {
 		return
 	}
-	e.key(k)
-	e.open('[')
-	for i, a := range v {
-		if i < len(e.attrHeads) {
-			e.attrCached(&e.attrHeads[i], i, a)
-			continue
-		}
-		e.elem()
-		e.open('{')
-		e.key(kNs)
-		e.strAs(&e.ns, a.Space)
-		e.key(kName)
-		if i < len(e.names) {
-			e.strAs(&e.names[i], a.Name)
-		} else {
-			e.str(a.Name)
-		}
+	e.tKey(k)
+	e.tOp(opArray)
+	for _, a := range v {
+		e.tOp(opElem)
+		e.tOp(opObject)
+		e.field(kNs, a.Space)
+		e.field(kName, a.Name)
 		e.field(kValue, a.Value)
-		e.close('}')
+		e.tOp(opEndObject)
 	}
-	e.close(']')
+	e.tOp(opEndArray)
 }
 
-// attrCached writes attribute a, the i-th, through h: what comes before its value is
-// copied while the namespace, name and depth are h's, and so is the value while it repeats
-// h's last one; else they are written as attrs writes them and kept in h.
-func (e *userJSON) attrCached(h *attrHead, i int, a Attr) {
-	d := e.depth
-	if h.q != nil && h.depth == d && h.space == a.Space && h.name == a.Name {
-		e.b = append(e.b, h.q...)
-		e.depth++
-		e.empty = false
-	} else {
-		at := len(e.b)
-		e.elem()
-		e.open('{')
-		e.key(kNs)
-		e.strAs(&e.ns, a.Space)
-		e.key(kName)
-		e.strAs(&e.names[i], a.Name)
-		e.key(kValue)
-		h.space, h.name, h.depth = a.Space, a.Name, d
-		h.q = append(h.q[:0], e.b[at:]...)
-	}
-	if c := &h.value; c.q != nil && c.s == a.Value {
-		e.b = append(e.b, c.q...)
-	} else {
-		at := len(e.b)
-		e.str(a.Value)
-		c.s, c.q = a.Value, append(c.q[:0], e.b[at:]...)
-	}
-	e.close('}')
-}
-
+// user appends the JSON of u.
 func (e *userJSON) user(u *User) {
-	e.open('{')
+	e.trace, e.vals = e.trace[:0], e.vals[:0]
+	e.walk(u)
+	if string(e.trace) == string(e.shape) {
+		e.replay()
+		return
+	}
+	e.render()
+}
+
+// walk notes u's trace and values in the order of its JSON.
+func (e *userJSON) walk(u *User) {
+	e.tOp(opObject)
 	e.field(kId, u.ID)
 	e.field(kLogin, u.Login)
 	e.field(kDisplayName, u.DisplayName)
@@ -544,92 +534,187 @@ func (e *userJSON) user(u *User) {
 	e.addresses(kAddresses, u.Addresses)
 	e.strs(kCertificates, u.Certificates, true)
 	if p := u.Picture; p != nil {
-		e.key(kPicture)
-		e.open('{')
+		e.tKey(kPicture)
+		e.tOp(opObject)
 		e.omitEmpty(kFile, p.File)
 		e.omitEmpty(kType, p.Type)
 		e.omitEmpty(kHref, p.Href)
 		e.omitEmpty(kMimeType, p.MIMEType)
-		e.close('}')
+		e.tOp(opEndObject)
 	}
-	e.omitEmptyAs(kLocale, vLocale, u.Locale)
-	e.omitEmptyAs(kType, vType, u.Type)
-	e.fieldAs(kCategory, vCategory, string(u.Category))
-	e.fieldAs(kStatus, vStatus, string(u.Status))
+	e.omitEmpty(kLocale, u.Locale)
+	e.omitEmpty(kType, u.Type)
+	e.field(kCategory, string(u.Category))
+	e.field(kStatus, string(u.Status))
 	if u.External {
-		e.key(kExternal)
-		e.b = append(e.b, "true"...)
+		e.tKey(kExternal)
+		e.tOp(opTrue)
 	}
-	e.key(kGroups)
+	e.tKey(kGroups)
 	if u.Groups == nil {
-		e.b = append(e.b, "null"...)
+		e.tOp(opNull)
 	} else {
-		e.open('[')
-		for j, g := range u.Groups {
-			e.elem()
-			e.open('{')
+		e.tOp(opArray)
+		for _, g := range u.Groups {
+			e.tOp(opElem)
+			e.tOp(opObject)
 			e.omitEmpty(kId, g.ID)
-			if j < nGroupVals {
-				e.omitEmptyAs(kName, vGroupName+j, g.Name)
-				e.omitEmptyAs(kType, vGroupType+j, g.Type)
-			} else {
-				e.omitEmpty(kName, g.Name)
-				e.omitEmpty(kType, g.Type)
-			}
-			e.close('}')
+			e.omitEmpty(kName, g.Name)
+			e.omitEmpty(kType, g.Type)
+			e.tOp(opEndObject)
 		}
-		e.close(']')
+		e.tOp(opEndArray)
 	}
-	e.key(kAssignments)
+	e.tKey(kAssignments)
 	if u.Assignments == nil {
-		e.b = append(e.b, "null"...)
+		e.tOp(opNull)
 	} else {
-		e.open('[')
+		e.tOp(opArray)
 		for i := range u.Assignments {
 			a := &u.Assignments[i]
-			e.elem()
-			e.open('{')
-			e.fieldAs(kStudy, vStudy, a.Study)
+			e.tOp(opElem)
+			e.tOp(opObject)
+			e.field(kStudy, a.Study)
 			e.field(kSite, a.Site)
-			e.key(kRole)
-			e.open('{')
-			e.fieldAs(kName, vRoleName, a.Role.Name)
-			e.fieldAs(kCanonical, vCanonical, string(a.Role.Canonical))
-			e.close('}')
-			e.fieldAs(kScope, vScope, string(a.Scope))
-			e.fieldAs(kEnvironment, vEnvironment, string(a.Environment))
+			e.tKey(kRole)
+			e.tOp(opObject)
+			e.field(kName, a.Role.Name)
+			e.field(kCanonical, string(a.Role.Canonical))
+			e.tOp(opEndObject)
+			e.field(kScope, string(a.Scope))
+			e.field(kEnvironment, string(a.Environment))
 			e.field(kFrom, a.From)
 			e.field(kTo, a.To)
 			e.strs(kDepots, a.Depots, true)
-			e.close('}')
+			e.tOp(opEndObject)
 		}
-		e.close(']')
+		e.tOp(opEndArray)
 	}
 	if s := u.Source; s != nil {
-		e.key(kSource)
-		e.open('{')
-		e.fieldAs(kVendor, vVendor, string(s.Vendor))
+		e.tKey(kSource)
+		e.tOp(opObject)
+		e.field(kVendor, string(s.Vendor))
 		if len(s.IDs) > 0 {
-			e.key(kIds)
-			e.open('{')
+			e.tKey(kIds)
+			e.tOp(opObject)
 			keys := make([]string, 0, len(s.IDs))
 			for k := range s.IDs {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
 			for _, k := range keys {
-				e.elem()
-				e.str(k)
-				e.b = append(e.b, ':', ' ')
-				e.str(s.IDs[k])
+				e.tOp(opElem)
+				e.tStr(k)
+				e.tOp(opColon)
+				e.tStr(s.IDs[k])
 			}
-			e.close('}')
+			e.tOp(opEndObject)
 		}
 		e.attrs(kAttrs, s.Attrs)
 		e.strs(kElements, s.Elements, true)
 		e.strs(kStudies, s.Studies, true)
 		e.omitEmpty(kRolesFor, string(s.RolesFor))
-		e.close('}')
+		e.tOp(opEndObject)
 	}
-	e.close('}')
+	e.tOp(opEndObject)
+}
+
+// render writes the user traced piece by piece, and keeps its trace and the pieces
+// between its values for replay.
+func (e *userJSON) render() {
+	e.shape = append(e.shape[:0], e.trace...)
+	e.text, e.pieceEnd, e.valueEnd = e.text[:0], e.pieceEnd[:0], e.valueEnd[:0]
+	e.places, e.check = e.places[:0], e.check[:0]
+	from := len(e.b)
+	vi := 0
+	for _, op := range e.trace {
+		switch op {
+		case opObject:
+			e.open('{')
+		case opArray:
+			e.open('[')
+		case opEndObject:
+			e.close('}')
+		case opEndArray:
+			e.close(']')
+		case opElem:
+			e.elem()
+		case opVal:
+			e.text = append(e.text, e.b[from:]...)
+			e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))
+			s := e.vals[vi]
+			at := len(e.b)
+			e.str(s)
+			e.text = append(e.text, e.b[at:]...)
+			e.valueEnd = append(e.valueEnd, int32(len(e.text)))
+			e.places = append(e.places, place{s: s})
+			e.check = append(e.check, int32(vi))
+			vi++
+			from = len(e.b)
+		case opNull:
+			e.b = append(e.b, "null"...)
+		case opTrue:
+			e.b = append(e.b, "true"...)
+		case opColon:
+			e.b = append(e.b, ':', ' ')
+		default:
+			e.key(jsonKey(op))
+		}
+	}
+	e.text = append(e.text, e.b[from:]...)
+	e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))
+	e.compile()
+}
+
+// compile makes the program replay runs from the places' states: the pieces, with the
+// stable values between them, up to each value that is not stable.
+func (e *userJSON) compile() {
+	e.segs, e.segText, e.check = e.segs[:0], e.segText[:0], e.check[:0]
+	start := int32(0) // of the next piece in text
+	for i := range e.places {
+		e.segText = append(e.segText, e.text[start:e.pieceEnd[i]]...)
+		start = e.valueEnd[i]
+		switch e.places[i].state {
+		case placeStable:
+			e.segText = append(e.segText, e.text[e.pieceEnd[i]:start]...)
+			e.check = append(e.check, int32(i))
+			continue
+		case placeUnknown:
+			e.check = append(e.check, int32(i))
+		}
+		e.segs = append(e.segs, segment{end: int32(len(e.segText)), place: int32(i)})
+	}
+	// The tail: the stable values and pieces after the last segment, and the last piece.
+	last := int32(0)
+	if n := len(e.segs); n > 0 {
+		last = e.segs[n-1].end
+	}
+	e.segText = append(e.segText, e.text[start:]...)
+	e.tail = e.segText[last:]
+}
+
+// replay writes the user traced, whose shape is the last one rendered: the values that
+// were not known to be stable are compared first (a change of their states recompiles
+// the program), then the program's segments and the values between them are written.
+func (e *userJSON) replay() {
+	changed := false
+	for _, i := range e.check {
+		p := &e.places[i]
+		switch {
+		case e.vals[i] != p.s:
+			p.state, changed = placeVolatile, true
+		case p.state == placeUnknown:
+			p.state, changed = placeStable, true
+		}
+	}
+	if changed {
+		e.compile()
+	}
+	from := int32(0)
+	for _, sg := range e.segs {
+		e.b = append(e.b, e.segText[from:sg.end]...)
+		from = sg.end
+		e.str(e.vals[sg.place])
+	}
+	e.b = append(e.b, e.tail...)
 }

@@ -3,91 +3,173 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
+// userGen makes users of random values: strings with the characters JSON and HTML
+// escape, invalid UTF-8 and U+2028, lists nil, empty or full, optional values present or
+// not. The shape (which values are there, how many of each list) is drawn from shape, the
+// strings from val, so that users drawn with shape rngs of one seed have one shape when
+// their strings are not empty.
+type userGen struct {
+	shape, val *rand.Rand
+	// full: no empty strings (users of one shape seed then have the same shape).
+	full bool
+}
+
+var userGenPieces = []string{"", "a", "Ada Example", "<pf:x a=\"1\"/>", "R&D", ">", "\\", "\"", "\n\r\t\b\f", "\x00\x1f\x7f",
+	"\xff", "\xe2\x80\xa8", "\xe2\x80\xa9", "é", "中文", "\xed\xa0\x80", "😀", "\xc3", "a long value of more than forty-eight bytes, to be kept apart"}
+
+func (g *userGen) str() string {
+	n := g.val.IntN(4)
+	if g.full {
+		n = 1 + g.val.IntN(2)
+	}
+	s := ""
+	for range n {
+		p := userGenPieces[g.val.IntN(len(userGenPieces))]
+		if g.full && p == "" {
+			p = "b"
+		}
+		s += p
+	}
+	return s
+}
+
+func (g *userGen) strs() []string {
+	switch g.shape.IntN(3) {
+	case 0:
+		return nil
+	case 1:
+		return []string{}
+	}
+	out := make([]string, 1+g.shape.IntN(3))
+	for i := range out {
+		out[i] = g.str()
+	}
+	return out
+}
+
+func (g *userGen) coin() bool { return g.shape.IntN(2) == 0 }
+
+func (g *userGen) user() *User {
+	str := g.str
+	u := &User{ID: str(), Login: str(), DisplayName: str(), FullName: str(), GivenName: str(), FamilyName: str(),
+		Prefix: str(), Suffix: str(), Emails: g.strs(), Phones: g.strs(), Faxes: g.strs(), Pager: str(),
+		Organization: str(), OrganizationID: str(), Certificates: g.strs(), Locale: str(), Type: str(),
+		Category: Category(str()), Status: Status(str()), External: g.coin()}
+	for range g.shape.IntN(3) {
+		u.Telecoms = append(u.Telecoms, Telecom{str(), str()})
+	}
+	for range g.shape.IntN(3) {
+		u.Addresses = append(u.Addresses, Address{StreetNames: g.strs(), HouseNumber: str(), City: str(), StateProv: str(),
+			Country: str(), PostalCode: str(), OtherText: str(), Longitude: str(), Latitude: str(), Altitude: str()})
+	}
+	if g.coin() {
+		u.Picture = &Picture{File: str(), Type: str(), Href: str(), MIMEType: str()}
+	}
+	if g.coin() {
+		u.Groups = []GroupRef{}
+		for range g.shape.IntN(3) {
+			u.Groups = append(u.Groups, GroupRef{str(), str(), str()})
+		}
+	}
+	if g.coin() {
+		u.Assignments = []Assignment{}
+		for range g.shape.IntN(3) {
+			u.Assignments = append(u.Assignments, Assignment{Study: str(), Site: str(), Role: Role{str(), Canonical(str())},
+				Scope: Scope(str()), Environment: Environment(str()), From: str(), To: str(), Depots: g.strs()})
+		}
+	}
+	if g.coin() {
+		s := &Source{Vendor: Profile(str()), Elements: g.strs(), Studies: g.strs(), RolesFor: Profile(str())}
+		if g.coin() {
+			s.IDs = map[string]string{}
+			for i := range g.shape.IntN(4) {
+				s.IDs[fmt.Sprint(i)+str()] = str()
+			}
+		}
+		for range g.shape.IntN(12) {
+			s.Attrs = append(s.Attrs, Attr{str(), str(), str()})
+		}
+		u.Source = s
+	}
+	return u
+}
+
+// encoderJSON is what json.Encoder, indented as WriteJSON indents users, writes for u,
+// without its final newline.
+func encoderJSON(t *testing.T, u *User) string {
+	t.Helper()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(u); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(want.String(), "\n")
+}
+
 // TestUserJSONMatchesEncoder holds userJSON to what json.Encoder (indented as WriteJSON
-// indents users, HTML escaping on) writes, on users made of random values: strings with
-// the characters JSON and HTML escape, invalid UTF-8 and U+2028, lists nil, empty or
-// full, optional values present or not.
+// indents users, HTML escaping on) writes, on users made of random values (userGen).
 func TestUserJSONMatchesEncoder(t *testing.T) {
-	pieces := []string{"", "a", "Ada Example", "<pf:x a=\"1\"/>", "R&D", ">", "\\", "\"", "\n\r\t\b\f", "\x00\x1f\x7f",
-		"\xff", "\xe2\x80\xa8", "\xe2\x80\xa9", "é", "中文", "\xed\xa0\x80", "😀", "\xc3"}
-	rng := rand.New(rand.NewPCG(1, 2))
-	str := func() string {
-		s := ""
-		for range rng.IntN(4) {
-			s += pieces[rng.IntN(len(pieces))]
-		}
-		return s
-	}
-	strs := func() []string {
-		switch rng.IntN(3) {
-		case 0:
-			return nil
-		case 1:
-			return []string{}
-		}
-		out := make([]string, 1+rng.IntN(3))
-		for i := range out {
-			out[i] = str()
-		}
-		return out
-	}
-	coin := func() bool { return rng.IntN(2) == 0 }
+	g := userGen{shape: rand.New(rand.NewPCG(1, 2)), val: rand.New(rand.NewPCG(3, 4))}
 	for n := range 3000 {
-		u := &User{ID: str(), Login: str(), DisplayName: str(), FullName: str(), GivenName: str(), FamilyName: str(),
-			Prefix: str(), Suffix: str(), Emails: strs(), Phones: strs(), Faxes: strs(), Pager: str(),
-			Organization: str(), OrganizationID: str(), Certificates: strs(), Locale: str(), Type: str(),
-			Category: Category(str()), Status: Status(str()), External: coin()}
-		for range rng.IntN(3) {
-			u.Telecoms = append(u.Telecoms, Telecom{str(), str()})
-		}
-		for range rng.IntN(3) {
-			u.Addresses = append(u.Addresses, Address{StreetNames: strs(), HouseNumber: str(), City: str(), StateProv: str(),
-				Country: str(), PostalCode: str(), OtherText: str(), Longitude: str(), Latitude: str(), Altitude: str()})
-		}
-		if coin() {
-			u.Picture = &Picture{File: str(), Type: str(), Href: str(), MIMEType: str()}
-		}
-		if coin() {
-			u.Groups = []GroupRef{}
-			for range rng.IntN(3) {
-				u.Groups = append(u.Groups, GroupRef{str(), str(), str()})
-			}
-		}
-		if coin() {
-			u.Assignments = []Assignment{}
-			for range rng.IntN(3) {
-				u.Assignments = append(u.Assignments, Assignment{Study: str(), Site: str(), Role: Role{str(), Canonical(str())},
-					Scope: Scope(str()), Environment: Environment(str()), From: str(), To: str(), Depots: strs()})
-			}
-		}
-		if coin() {
-			s := &Source{Vendor: Profile(str()), Elements: strs(), Studies: strs(), RolesFor: Profile(str())}
-			if coin() {
-				s.IDs = map[string]string{}
-				for range rng.IntN(4) {
-					s.IDs[str()] = str()
-				}
-			}
-			for range rng.IntN(3) {
-				s.Attrs = append(s.Attrs, Attr{str(), str(), str()})
-			}
-			u.Source = s
-		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("    ", "  ")
-		if err := enc.Encode(u); err != nil {
-			t.Fatal(err)
-		}
+		u := g.user()
+		want := encoderJSON(t, u)
 		e := userJSON{prefix: "    "}
 		e.user(u)
-		if got := string(e.b) + "\n"; got != want.String() {
-			t.Fatalf("user %d: userJSON writes\n%s\nencoding/json writes\n%s", n, got, want.String())
+		if got := string(e.b); got != want {
+			t.Fatalf("user %d: userJSON writes\n%s\nencoding/json writes\n%s", n, got, want)
 		}
+	}
+}
+
+// TestUserJSONReplay holds one userJSON writing many users in turn (as WriteJSON does) to
+// json.Encoder: runs of users of one shape, which it writes from the pieces of the first
+// (replay), with values that repeat or change from user to user at each place, runs cut
+// short by a user of another shape, and users of shapes that alternate. Without the
+// check that a user's shape is the last one's, or with a piece or repeated value kept
+// from another user, a user's JSON would come out with another's keys or values.
+func TestUserJSONReplay(t *testing.T) {
+	val := rand.New(rand.NewPCG(5, 6))
+	e := userJSON{prefix: "    "}
+	replays := 0
+	check := func(what string, u *User) {
+		t.Helper()
+		want := encoderJSON(t, u)
+		at := len(e.b)
+		same := string(e.shape)
+		e.user(u)
+		if string(e.shape) == same {
+			replays++
+		}
+		if got := string(e.b[at:]); got != want {
+			t.Fatalf("%s: userJSON writes\n%s\nencoding/json writes\n%s", what, got, want)
+		}
+	}
+	for run := range 300 {
+		seed := uint64(run)
+		full := run%3 != 0
+		n := 1 + val.IntN(12)
+		for i := range n {
+			// A few values drawn from a small set, so that places repeat their value.
+			g := userGen{shape: rand.New(rand.NewPCG(seed, 7)), val: rand.New(rand.NewPCG(uint64(val.IntN(3)), uint64(i%2))), full: full}
+			if i%4 == 3 {
+				g.val = val
+			}
+			check(fmt.Sprintf("run %d user %d", run, i), g.user())
+			if run%5 == 4 && i%2 == 1 {
+				other := userGen{shape: rand.New(rand.NewPCG(seed+1000, 7)), val: val, full: true}
+				check(fmt.Sprintf("run %d user %d, other shape", run, i), other.user())
+			}
+		}
+	}
+	if replays < 1000 {
+		t.Fatalf("only %d users were written from the last shape's pieces; the test no longer tests replay", replays)
 	}
 }
 
