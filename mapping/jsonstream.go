@@ -90,30 +90,30 @@ func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
 	if err != nil {
 		return nil, err
 	}
+	jw := &jsonUsers{w: w, d: d, enc: userJSON{prefix: "    "}}
 	from := 0
 	if len(d.Sites) > 0 {
 		if _, err := w.Write(head[:sitesAt]); err != nil {
 			return nil, err
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("    ", "  ")
+		// Written as the users are (userJSON, as json.Encoder indents them), gathered
+		// jsonBatch at a time.
+		e := &jw.enc
 		for i, s := range d.Sites {
-			buf.Reset()
 			if i == 0 {
-				buf.WriteString("\n    ")
+				e.b = append(e.b, "\n    "...)
 			} else {
-				buf.WriteString(",\n    ")
+				e.b = append(e.b, ",\n    "...)
 			}
-			if err := enc.Encode(s); err != nil {
-				return nil, err
-			}
-			buf.Truncate(buf.Len() - 1) // Encode ends with a newline
-			if _, err := w.Write(buf.Bytes()); err != nil {
-				return nil, err
+			e.site(s)
+			if len(e.b) >= jsonBatch {
+				if err := jw.flush(); err != nil {
+					return nil, err
+				}
 			}
 		}
-		if _, err := io.WriteString(w, "\n  "); err != nil {
+		e.b = append(e.b, "\n  "...)
+		if err := jw.flush(); err != nil {
 			return nil, err
 		}
 		from = sitesAt
@@ -121,7 +121,7 @@ func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
 	if _, err := w.Write(head[from:usersAt]); err != nil {
 		return nil, err
 	}
-	return &jsonUsers{w: w, d: d, enc: userJSON{prefix: "    "}}, nil
+	return jw, nil
 }
 
 // jsonBatch is how much of the users' JSON jsonUsers gathers before writing it: a

@@ -83,6 +83,7 @@ const (
 	opVal                            // the next string of vals
 	opNull                           // null
 	opTrue                           // true
+	opFalse                          // false
 	opColon                          // ": " after a member name of Source.IDs
 )
 
@@ -147,6 +148,13 @@ const (
 	kElements
 	kStudies
 	kRolesFor
+	kNumber
+	kTimeZone
+	kActive
+	kDescription
+	kVersions
+	kVersion
+	kEffective
 	nKeys
 )
 
@@ -208,6 +216,13 @@ var keyNames = [nKeys]string{
 	kElements:       "elements",
 	kStudies:        "studies",
 	kRolesFor:       "rolesFor",
+	kNumber:         "number",
+	kTimeZone:       "timeZone",
+	kActive:         "active",
+	kDescription:    "description",
+	kVersions:       "versions",
+	kVersion:        "version",
+	kEffective:      "effective",
 }
 
 // maxIndent is the deepest level the lines cover (a User's JSON goes five deep);
@@ -506,11 +521,63 @@ func (e *userJSON) attrs(k jsonKey, v []Attr) {
 func (e *userJSON) user(u *User) {
 	e.trace, e.vals = e.trace[:0], e.vals[:0]
 	e.walk(u)
+	e.write()
+}
+
+// site appends the JSON of s (a large export has a site for every few dozen users, of
+// one shape as its users are).
+func (e *userJSON) site(s *Site) {
+	e.trace, e.vals = e.trace[:0], e.vals[:0]
+	e.walkSite(s)
+	e.write()
+}
+
+// write writes the value traced: from the last shape's pieces when it has that shape.
+func (e *userJSON) write() {
 	if string(e.trace) == string(e.shape) {
 		e.replay()
 		return
 	}
 	e.render()
+}
+
+// walkSite notes s's trace and values in the order of its JSON.
+func (e *userJSON) walkSite(s *Site) {
+	e.tOp(opObject)
+	e.field(kId, s.ID)
+	e.field(kName, s.Name)
+	e.omitEmpty(kType, s.Type)
+	e.field(kNumber, s.Number)
+	e.field(kCountry, s.Country)
+	e.omitEmpty(kTimeZone, s.TimeZone)
+	e.omitEmpty(kLocale, s.Locale)
+	e.tKey(kActive)
+	if s.Active {
+		e.tOp(opTrue)
+	} else {
+		e.tOp(opFalse)
+	}
+	e.omitEmpty(kOrganization, s.Organization)
+	e.omitEmpty(kDescription, s.Description)
+	if len(s.Versions) > 0 {
+		e.tKey(kVersions)
+		e.tOp(opArray)
+		for _, v := range s.Versions {
+			e.tOp(opElem)
+			e.tOp(opObject)
+			e.field(kStudy, v.Study)
+			e.field(kVersion, v.Version)
+			e.field(kEffective, v.Effective)
+			e.omitEmpty(kNumber, v.Number)
+			e.tOp(opEndObject)
+		}
+		e.tOp(opEndArray)
+	}
+	e.addresses(kAddresses, s.Addresses)
+	e.telecoms(kTelecoms, s.Telecoms)
+	e.omitEmpty(kStudy, s.Study)
+	e.source(s.Source)
+	e.tOp(opEndObject)
 }
 
 // walk notes u's trace and values in the order of its JSON.
@@ -590,7 +657,13 @@ func (e *userJSON) walk(u *User) {
 		}
 		e.tOp(opEndArray)
 	}
-	if s := u.Source; s != nil {
+	e.source(u.Source)
+	e.tOp(opEndObject)
+}
+
+// source notes a Source (nil: none, it is omitted).
+func (e *userJSON) source(s *Source) {
+	if s != nil {
 		e.tKey(kSource)
 		e.tOp(opObject)
 		e.field(kVendor, string(s.Vendor))
@@ -616,7 +689,6 @@ func (e *userJSON) walk(u *User) {
 		e.omitEmpty(kRolesFor, string(s.RolesFor))
 		e.tOp(opEndObject)
 	}
-	e.tOp(opEndObject)
 }
 
 // render writes the user traced piece by piece, and keeps its trace and the pieces
@@ -655,6 +727,8 @@ func (e *userJSON) render() {
 			e.b = append(e.b, "null"...)
 		case opTrue:
 			e.b = append(e.b, "true"...)
+		case opFalse:
+			e.b = append(e.b, "false"...)
 		case opColon:
 			e.b = append(e.b, ':', ' ')
 		default:

@@ -100,9 +100,32 @@ func (g *userGen) user() *User {
 	return u
 }
 
-// encoderJSON is what json.Encoder, indented as WriteJSON indents users, writes for u,
-// without its final newline.
-func encoderJSON(t *testing.T, u *User) string {
+// site makes a site as user makes a user.
+func (g *userGen) site() *Site {
+	str := g.str
+	s := &Site{ID: str(), Name: str(), Type: str(), Number: str(), Country: str(), TimeZone: str(), Locale: str(),
+		Active: g.coin(), Organization: str(), Description: str(), Study: str()}
+	for range g.shape.IntN(3) {
+		s.Versions = append(s.Versions, StudyVersion{Study: str(), Version: str(), Effective: str(), Number: str()})
+	}
+	for range g.shape.IntN(2) {
+		s.Addresses = append(s.Addresses, Address{StreetNames: g.strs(), City: str(), Country: str()})
+	}
+	for range g.shape.IntN(2) {
+		s.Telecoms = append(s.Telecoms, Telecom{str(), str()})
+	}
+	if g.coin() {
+		s.Source = &Source{Vendor: Profile(str()), Studies: g.strs()}
+		for range g.shape.IntN(4) {
+			s.Source.Attrs = append(s.Source.Attrs, Attr{str(), str(), str()})
+		}
+	}
+	return s
+}
+
+// encoderJSON is what json.Encoder, indented as WriteJSON indents users and sites, writes
+// for u, without its final newline.
+func encoderJSON(t *testing.T, u any) string {
 	t.Helper()
 	var want bytes.Buffer
 	enc := json.NewEncoder(&want)
@@ -206,6 +229,39 @@ func TestPlainJSON(t *testing.T) {
 					t.Fatalf("str(%q) = %s, encoding/json writes %s", s, e.b, j)
 				}
 			}
+		}
+	}
+}
+
+// TestSiteJSONMatchesEncoder holds the sites userJSON writes (WriteJSON's sites) to
+// json.Encoder: random sites, each through a new encoder, and runs of sites of one shape
+// followed by users through one encoder (replay, and a user after a site's shape).
+func TestSiteJSONMatchesEncoder(t *testing.T) {
+	g := userGen{shape: rand.New(rand.NewPCG(8, 9)), val: rand.New(rand.NewPCG(10, 11))}
+	for n := range 2000 {
+		s := g.site()
+		e := userJSON{prefix: "    "}
+		e.site(s)
+		if got, want := string(e.b), encoderJSON(t, s); got != want {
+			t.Fatalf("site %d: userJSON writes\n%s\nencoding/json writes\n%s", n, got, want)
+		}
+	}
+	e := userJSON{prefix: "    "}
+	for run := range 100 {
+		for i := range 1 + run%7 {
+			sg := userGen{shape: rand.New(rand.NewPCG(uint64(run), 12)), val: g.val, full: run%2 == 0}
+			at := len(e.b)
+			s := sg.site()
+			e.site(s)
+			if got, want := string(e.b[at:]), encoderJSON(t, s); got != want {
+				t.Fatalf("run %d site %d: userJSON writes\n%s\nencoding/json writes\n%s", run, i, got, want)
+			}
+		}
+		at := len(e.b)
+		u := g.user()
+		e.user(u)
+		if got, want := string(e.b[at:]), encoderJSON(t, u); got != want {
+			t.Fatalf("run %d, the user after the sites: userJSON writes\n%s\nencoding/json writes\n%s", run, got, want)
 		}
 	}
 }
