@@ -54,10 +54,44 @@ type userJSON struct {
 	tail    []byte
 }
 
-// place is a value's place in a shape: the value rendered there and what became of it.
+// place is a value's place in a shape: the value rendered there and what became of it;
+// for a volatile place, the last values written there and their JSON (a role, a user
+// type, a group name: a handful of values that take turns), copied when one comes again,
+// until misses show that values there rarely come again (an ID, a name).
 type place struct {
-	s     string
-	state uint8
+	s            string
+	state        uint8
+	next         uint8 // the slot of recent the next value goes to
+	uncached     bool
+	hits, misses int32
+	recent       [nRecent]quoted
+}
+
+// nRecent is how many of a volatile place's last values are kept.
+const nRecent = 4
+
+// volatile appends v, the value at volatile place p.
+func (e *userJSON) volatile(p *place, v string) {
+	if p.uncached {
+		e.str(v)
+		return
+	}
+	for j := range p.recent {
+		if c := &p.recent[j]; c.q != nil && c.s == v {
+			e.b = append(e.b, c.q...)
+			p.hits++
+			return
+		}
+	}
+	at := len(e.b)
+	e.str(v)
+	c := &p.recent[p.next]
+	c.s, c.q = v, append(c.q[:0], e.b[at:]...)
+	p.next = (p.next + 1) % nRecent
+	if p.misses++; p.misses > 2*p.hits+16 {
+		// Not worth the compares and copies: values there rarely come again.
+		p.uncached, p.recent = true, [nRecent]quoted{}
+	}
 }
 
 // States of a place.
@@ -85,6 +119,9 @@ const (
 	opTrue                           // true
 	opFalse                          // false
 	opColon                          // ": " after a member name of Source.IDs
+	opAttr                           // an Attr: its namespace, name and value are the next vals
+	// opField|k is key k and the next string of vals.
+	opField = 0x80
 )
 
 // jsonKey names a key of a User's JSON (keyNames).
@@ -432,8 +469,8 @@ func (e *userJSON) tStr(s string) {
 }
 
 func (e *userJSON) field(k jsonKey, v string) {
-	e.tKey(k)
-	e.tStr(v)
+	e.trace = append(e.trace, opField|byte(k))
+	e.vals = append(e.vals, v)
 }
 
 func (e *userJSON) omitEmpty(k jsonKey, v string) {
@@ -507,12 +544,8 @@ func (e *userJSON) attrs(k jsonKey, v []Attr) {
 	e.tKey(k)
 	e.tOp(opArray)
 	for _, a := range v {
-		e.tOp(opElem)
-		e.tOp(opObject)
-		e.field(kNs, a.Space)
-		e.field(kName, a.Name)
-		e.field(kValue, a.Value)
-		e.tOp(opEndObject)
+		e.trace = append(e.trace, opAttr)
+		e.vals = append(e.vals, a.Space, a.Name, a.Value)
 	}
 	e.tOp(opEndArray)
 }
@@ -699,7 +732,24 @@ func (e *userJSON) render() {
 	e.places, e.check = e.places[:0], e.check[:0]
 	from := len(e.b)
 	vi := 0
+	val := func() {
+		e.text = append(e.text, e.b[from:]...)
+		e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))
+		s := e.vals[vi]
+		at := len(e.b)
+		e.str(s)
+		e.text = append(e.text, e.b[at:]...)
+		e.valueEnd = append(e.valueEnd, int32(len(e.text)))
+		e.places = append(e.places, place{s: s})
+		vi++
+		from = len(e.b)
+	}
 	for _, op := range e.trace {
+		if op&opField != 0 {
+			e.key(jsonKey(op &^ opField))
+			val()
+			continue
+		}
 		switch op {
 		case opObject:
 			e.open('{')
@@ -712,17 +762,17 @@ func (e *userJSON) render() {
 		case opElem:
 			e.elem()
 		case opVal:
-			e.text = append(e.text, e.b[from:]...)
-			e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))
-			s := e.vals[vi]
-			at := len(e.b)
-			e.str(s)
-			e.text = append(e.text, e.b[at:]...)
-			e.valueEnd = append(e.valueEnd, int32(len(e.text)))
-			e.places = append(e.places, place{s: s})
-			e.check = append(e.check, int32(vi))
-			vi++
-			from = len(e.b)
+			val()
+		case opAttr:
+			e.elem()
+			e.open('{')
+			e.key(kNs)
+			val()
+			e.key(kName)
+			val()
+			e.key(kValue)
+			val()
+			e.close('}')
 		case opNull:
 			e.b = append(e.b, "null"...)
 		case opTrue:
@@ -788,7 +838,7 @@ func (e *userJSON) replay() {
 	for _, sg := range e.segs {
 		e.b = append(e.b, e.segText[from:sg.end]...)
 		from = sg.end
-		e.str(e.vals[sg.place])
+		e.volatile(&e.places[sg.place], e.vals[sg.place])
 	}
 	e.b = append(e.b, e.tail...)
 }
