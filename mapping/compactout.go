@@ -216,6 +216,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 		return nil, err
 	}
 	defer users.close()
+	users.readDoc = true // the patch reads where src has them (patchdoc.go)
 	run = startSpec(dir, spec)
 	// The writer asks about every user's assignments where it plans blocks and places
 	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
@@ -257,7 +258,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	if v := d.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
 		w.same = false
 	}
-	return w.patch(out, src, users, heldSites(d.Sites), opts)
+	return w.patch(out, src, users, heldSites(d.Sites), true, opts)
 }
 
 // ReadCompactODM reads the ODM stream r (its header may be read) as FromReader reads it,

@@ -18,6 +18,14 @@ type PatchOptions struct {
 	// Read and Write are passed on to odm.Transform (Read.Name names the input in errors).
 	Read  odm.ReadOptions
 	Write odm.WriteOptions
+	// Foreign says the directory was not read from the document patched (another export
+	// patched into a base file, say): where the document has each user, site,
+	// organization, signature and group is then read from the document (so it is read
+	// twice, rewound when it is an io.Seeker, else spooled to a temporary file), not
+	// taken from the values' Source, which names the file they were read from. Patch and
+	// CompactDirectory.Patch read the document so also when a user or site has no Source
+	// of this flavour (a template row, a program's value). Default: false.
+	Foreign bool
 }
 
 // Patch copies the ODM document in src to out with its AdminData brought in line with dir,
@@ -57,10 +65,12 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 		w.same = false
 	}
 	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}, w: w}
+	readDoc := opts.Foreign
+	for _, s := range dir.Sites {
+		readDoc = readDoc || s.Source == nil || s.Source.Vendor != w.p
+	}
 	for _, u := range dir.Users {
-		if u.Source == nil || u.Source.Vendor != w.p {
-			users.someForeign = true
-		}
+		readDoc = readDoc || u.Source == nil || u.Source.Vendor != w.p
 		if u.ID != "" {
 			if _, dup := users.byID[u.ID]; !dup {
 				users.byID[u.ID] = u
@@ -69,12 +79,15 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 			users.byID["\x00"+u.Login] = u
 		}
 	}
-	return w.patch(out, src, users, heldSites(dir.Sites), opts)
+	return w.patch(out, src, users, heldSites(dir.Sites), readDoc, opts)
 }
 
 // patch is Patch once the writer is made, with the directory's users in users (held or
 // spilled, see PatchStream) and its sites in sites (held or packed).
-func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, opts PatchOptions) ([]Warning, error) {
+//
+// readDoc says the values' Source may not say where src has them (PatchOptions.Foreign):
+// what src has is read from it first (patchdoc.go).
+func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, readDoc bool, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
 	p := &patcher{w: w, users: users, sites: sites, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
 		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
@@ -101,14 +114,13 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	ro := opts.Read
 	ro.Reuse = true
 	p.ropts, p.wopts = opts.Read, opts.Write
-	if users.foreign() {
-		// Which users the document has is read first (patchdoc.go).
-		d, again, done, err := readDocUsers(src, opts.Read)
+	if readDoc {
+		d, again, done, err := readDocIndex(src, opts.Read)
 		if err != nil {
 			return nil, err
 		}
 		defer done()
-		p.inDoc, src = d, again
+		p.doc, src = d, again
 	}
 	// New users go into the output through the splicer (patchsplice.go), which needs
 	// the document's header.
@@ -146,9 +158,6 @@ type patchUsers interface {
 	// users held as records).
 	user(i int32) *User
 	count() int
-	// foreign reports whether some user's Source does not name the flavour written: where
-	// the document has such a user is read from the document (docUsers).
-	foreign() bool
 }
 
 // dirUsers are the users of a Directory held in memory.
@@ -161,8 +170,6 @@ type dirUsers struct {
 	// w and byStudy find the users of a study's blocks (see eachNew).
 	w       *writer
 	byStudy *studyUsers
-	// someForeign: a user's Source does not name the flavour written (foreign).
-	someForeign bool
 }
 
 func (d *dirUsers) find(oid, login string) (int32, *User) {
@@ -176,7 +183,6 @@ func (d *dirUsers) find(oid, login string) (int32, *User) {
 func (d *dirUsers) isDone(_ int32, u *User) bool { return d.done[u] }
 func (d *dirUsers) markDone(_ int32, u *User)    { d.done[u] = true }
 func (d *dirUsers) count() int                   { return len(d.users) }
-func (d *dirUsers) foreign() bool                { return d.someForeign }
 
 func (d *dirUsers) user(i int32) *User { return d.users[i] }
 
@@ -304,9 +310,9 @@ type patcher struct {
 	w     *writer
 	users patchUsers
 	sites *patchSites
-	// inDoc is which users the document has by study, read first when some user's
-	// Source does not say (docUsers); nil otherwise.
-	inDoc *docUsers
+	// doc is what the document has, read first when the directory may come from
+	// another document (patchdoc.go); nil when the values' Source says it.
+	doc *docIndex
 	// siteDone marks the sites written (by index).
 	siteDone []bool
 	orgs     map[string]*Organization
@@ -549,12 +555,12 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	splice := p.header() != nil
 	var added []int32
 	p.users.eachNew(p.study, firstBlock, func(i int32, u *User) {
-		if p.users.isDone(i, u) || p.fromHere(u.Source) || p.inDoc.has(w.p, p.study, u) {
+		if p.users.isDone(i, u) || p.here(docUser, userKey(u), u.Source) {
 			return // written at its record
 		}
 		as := p.assignments(u)
 		if len(as) == 0 {
-			if !firstBlock || u.Source != nil && u.Source.Vendor == w.p && len(u.Source.Studies) > 0 {
+			if !firstBlock || p.inSomeBlock(docUser, userKey(u), u.Source) {
 				return
 			}
 			homeless := true
@@ -580,18 +586,15 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	if len(added) > 0 {
 		head.Users = append(head.Users, p.spliceNew(head, p.study, added))
 	}
-	place := func(key any, src *Source, study string) bool {
-		if p.done[key] || p.fromHere(src) {
+	place := func(v any, kind byte, key string, src *Source, study string) bool {
+		if p.done[v] || p.here(kind, key, src) {
 			return false
 		}
-		if src != nil && src.Vendor == w.p && len(src.Studies) > 0 {
-			// Read from another block: it belongs there (or was removed with it).
-			if !slices.Contains(src.Studies, p.study) && !(p.study == "" && firstBlock) {
-				return false
-			}
+		if p.inSomeBlock(kind, key, src) && !(p.study == "" && firstBlock) {
+			return false // another block has it: it belongs there (or was removed with it)
 		}
 		if p.study == "" || study == p.study || firstBlock && p.homeless(study) {
-			p.done[key] = true
+			p.done[v] = true
 			return true
 		}
 		return false
@@ -606,11 +609,11 @@ func (p *patcher) addNew(head *odm.AdminData) {
 				continue
 			}
 			s := p.sites.site(i)
-			if p.fromHere(s.Source) {
+			if p.here(docSite, s.ID, s.Source) {
 				continue
 			}
 			in := w.siteInBlock(s, blockPlan{study: p.study, src: -1}) || firstBlock && p.homeless(s.Study)
-			if s.Source != nil && s.Source.Vendor == w.p && len(s.Source.Studies) > 0 {
+			if p.inSomeBlock(docSite, s.ID, s.Source) {
 				in = false
 			}
 			if in {
@@ -624,20 +627,20 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	if w.v == odm.V20 {
 		for i := range p.studyCandidates(all, &p.orgIdx, len(w.dir.Organizations), func(i int) string { return w.dir.Organizations[i].Study }) {
 			w.scans++
-			if o := w.dir.Organizations[i]; place(o, o.Source, o.Study) {
+			if o := w.dir.Organizations[i]; place(o, docOrg, o.ID, o.Source, o.Study) {
 				head.Organizations = append(head.Organizations, w.organization(o, nil))
 			}
 		}
 	}
 	for i := range p.studyCandidates(all, &p.sigIdx, len(w.dir.Signatures), func(i int) string { return w.dir.Signatures[i].Study }) {
 		w.scans++
-		if s := w.dir.Signatures[i]; place(s, s.Source, s.Study) {
+		if s := w.dir.Signatures[i]; place(s, docSig, s.ID, s.Source, s.Study) {
 			head.SignatureDefs = append(head.SignatureDefs, w.signature(s, nil))
 		}
 	}
 	if w.fl.definesGroups() {
 		for _, g := range w.dir.Groups {
-			if place(g, g.Source, g.Study) {
+			if place(g, docGroup, g.ID, g.Source, g.Study) {
 				head.Nodes = append(head.Nodes, w.fl.writeGroup(w, g, nil))
 			}
 		}
@@ -676,7 +679,7 @@ func (p *patcher) unplaced() {
 		return
 	}
 	p.users.eachUndone(func(_ int32, u *User) {
-		if len(u.Assignments) > 0 && !p.fromAnyBlock(u.Source) {
+		if len(u.Assignments) > 0 && !p.inBlockSeen(docUser, userKey(u), u.Source) {
 			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}
 	})
@@ -684,7 +687,7 @@ func (p *patcher) unplaced() {
 		if p.siteDone[i] || w.fl.siteStudies() {
 			continue
 		}
-		if s := p.sites.site(i); !p.fromAnyBlock(s.Source) {
+		if s := p.sites.site(i); !p.inBlockSeen(docSite, s.ID, s.Source) {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 		}
 	}

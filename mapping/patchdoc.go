@@ -12,30 +12,58 @@ import (
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// A user the directory has that the document patched has too is written where the
-// document has it, patched, not added as new at the head of its study's block as well:
-// that wrote every user of a template patched into a base of the same users twice, under
-// the same OID. For a user read from the document (its Source names this flavour) the
-// Source says which blocks have it; for any other (a template row, a directory built by a
-// program, one read from another vendor's export) the document is read once before it is
-// patched, for which users each study's blocks have: docUsers.
+// Where the document patched has a value (a user, site, organization, signature or
+// group) decides whether Patch adds it: a value a block of its study has is patched at its
+// record there; one some other block has belongs there; only one the document lacks is
+// added. PatchStream reads the directory from the document itself, so a value's Source
+// (the studies of the blocks it was read from) says where the document has it. Patch and
+// CompactDirectory.Patch are given a directory read from anywhere: a template, a program,
+// another vendor's export, another export of the same vendor (map --to odm --base). Their
+// values' Source names some other file, if any, and going by it wrote a template's users
+// a second time beside the base's records of them, and left out, without a word, the
+// users and sites that another export of the same flavour has and the base lacks. They
+// read the document once first, for which values its blocks have: docIndex.
 
-// docUsers are the users of the document patched, as a sorted set of hashes of (the study
-// of their block, their key: OID, or login for a record without one), eight bytes a user.
-// Two keys share a hash with a chance of about one in 2^64/n²; a user wrongly taken as the
-// document's is then not written as new, and unplaced reports it.
-type docUsers struct {
+// The kinds of values a docIndex holds.
+const (
+	docUser byte = iota + 1
+	docSite
+	docOrg
+	docSig
+	docGroup
+)
+
+// anyStudy stands for every study in a docIndex key: no StudyOID holds the character.
+const anyStudy = "\x01"
+
+// docIndex is what the document patched has: the values of its blocks as a sorted set
+// of hashes of (kind, the study of the block, the value's key), and under anyStudy: about
+// 16 bytes a record. Two keys share a hash with a chance of
+// about one in 2^64/n²; a value wrongly taken as the document's is then not added, and
+// unplaced reports it.
+type docIndex struct {
 	seed maphash.Seed
 	keys []uint64
 }
 
-func (d *docUsers) hash(study, key string) uint64 {
+func (d *docIndex) hash(kind byte, study, key string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(d.seed)
+	h.WriteByte(kind)
 	h.WriteString(study)
 	h.WriteByte(0)
 	h.WriteString(key)
 	return h.Sum64()
+}
+
+// has reports whether a block of study (anyStudy: any block) has the value.
+func (d *docIndex) has(kind byte, study, key string) bool {
+	_, ok := slices.BinarySearch(d.keys, d.hash(kind, study, key))
+	return ok
+}
+
+func (d *docIndex) add(kind byte, study, key string) {
+	d.keys = append(d.keys, d.hash(kind, study, key), d.hash(kind, anyStudy, key))
 }
 
 // userKey is what patcher.record finds u by (patchUsers.find): its ID, or "\x00" and its
@@ -47,21 +75,10 @@ func userKey(u *User) string {
 	return "\x00" + u.Login
 }
 
-// has reports whether a block of study in the document has a record of u that
-// patcher.record will find. It is false for a user read from this flavour (the patcher
-// goes by its Source) and when the document was not read (no foreign users: d is nil).
-func (d *docUsers) has(p Profile, study string, u *User) bool {
-	if d == nil || u.Source != nil && u.Source.Vendor == p {
-		return false
-	}
-	_, ok := slices.BinarySearch(d.keys, d.hash(study, userKey(u)))
-	return ok
-}
-
-// readDocUsers reads which users the document in src has by study, and returns a reader
-// of the same document to patch: src again, rewound, when it can seek (a file), or else
-// a copy of it spooled to a temporary file as it was read, which done removes.
-func readDocUsers(src io.Reader, ro odm.ReadOptions) (d *docUsers, again io.Reader, done func() error, err error) {
+// readDocIndex reads what the document in src has, and returns a reader of the same
+// document to patch: src again, rewound, when it can seek (a file), or else a copy of it
+// spooled to a temporary file as it was read, which done removes.
+func readDocIndex(src io.Reader, ro odm.ReadOptions) (d *docIndex, again io.Reader, done func() error, err error) {
 	done = func() error { return nil }
 	var spool *os.File
 	var spoolW *bufio.Writer
@@ -84,13 +101,14 @@ func readDocUsers(src io.Reader, ro odm.ReadOptions) (d *docUsers, again io.Read
 		spoolW = bufio.NewWriterSize(spool, 64<<10)
 		in = io.TeeReader(src, spoolW)
 	}
-	fail := func(err error) (*docUsers, io.Reader, func() error, error) {
+	fail := func(err error) (*docIndex, io.Reader, func() error, error) {
 		done()
 		return nil, nil, nil, err
 	}
-	ro.Reuse = true // nothing of a record is kept but a hash
+	// Nothing of a record is kept but hashes; the layout for writing back is not needed.
+	ro.Reuse, ro.ValuesOnly = true, true
 	r := odm.NewReader(in, ro)
-	d = &docUsers{seed: maphash.MakeSeed()}
+	d = &docIndex{seed: maphash.MakeSeed()}
 	study := ""
 	for {
 		n, err := r.Next()
@@ -108,7 +126,18 @@ func readDocUsers(src io.Reader, ro odm.ReadOptions) (d *docUsers, again io.Read
 			if key == "" {
 				key = "\x00" + strings.TrimSpace(v.LoginName)
 			}
-			d.keys = append(d.keys, d.hash(study, key))
+			d.add(docUser, study, key)
+		case *odm.Location:
+			d.add(docSite, study, strings.TrimSpace(v.OID))
+		case *odm.Organization:
+			d.add(docOrg, study, strings.TrimSpace(v.OID))
+		case *odm.SignatureDef:
+			d.add(docSig, study, strings.TrimSpace(v.OID))
+		case *odm.Element:
+			if isGroupDef(v) {
+				id, _ := v.Attr("", "OID")
+				d.add(docGroup, study, strings.TrimSpace(id))
+			}
 		}
 	}
 	slices.Sort(d.keys)
@@ -130,4 +159,31 @@ func readDocUsers(src io.Reader, ro odm.ReadOptions) (d *docUsers, again io.Read
 		return fail(err)
 	}
 	return d, bufio.NewReaderSize(spool, 64<<10), done, nil
+}
+
+// here reports whether a block of the current block's study has the value of kind and
+// key (whose Source is src): the document's records of it are patched, it is not added.
+func (p *patcher) here(kind byte, key string, src *Source) bool {
+	if p.doc != nil {
+		return p.doc.has(kind, p.study, key)
+	}
+	return p.fromHere(src)
+}
+
+// inSomeBlock reports whether some block of the document has the value: it belongs there
+// (or was removed with it).
+func (p *patcher) inSomeBlock(kind byte, key string, src *Source) bool {
+	if p.doc != nil {
+		return p.doc.has(kind, anyStudy, key)
+	}
+	return src != nil && src.Vendor == p.w.p && len(src.Studies) > 0
+}
+
+// inBlockSeen reports whether a block written so far has the value (unplaced: a value
+// not written though such a block was is one the directory removed from it).
+func (p *patcher) inBlockSeen(kind byte, key string, src *Source) bool {
+	if p.doc != nil {
+		return p.doc.has(kind, anyStudy, key)
+	}
+	return p.fromAnyBlock(src)
 }

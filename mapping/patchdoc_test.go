@@ -94,13 +94,14 @@ func TestPatchUserTheDocumentHas(t *testing.T) {
 		"the template's users, each once: the two the base has patched, the new one added")
 }
 
-// TestPatchReadsDocumentOnlyForForeignUsers: the document is read ahead only when some
-// user's Source does not say where it has them: patching a document with the directory
-// read from it (map --to odm) reads it once, with a foreign user twice (rewound), and
-// from a reader that cannot seek once (spooled).
-func TestPatchReadsDocumentOnlyForForeignUsers(t *testing.T) {
+// TestPatchReadsDocumentOnlyWhenSourceCannotTell: the document is read ahead only when
+// the values' Source may not say where it has them (a user without one,
+// PatchOptions.Foreign): patching a document with the directory read from it (map --to
+// odm) reads it once; otherwise it is read twice (rewound), or, from a reader that cannot
+// seek, once and spooled.
+func TestPatchReadsDocumentOnlyWhenSourceCannotTell(t *testing.T) {
 	base := odmFixtures(t)["testdata/inform/htn-demo.xml"]
-	reads := func(drop, seek bool) int {
+	reads := func(drop, foreign, seek bool) int {
 		dir, _, err := FromReader(odm.NewReader(bytes.NewReader(base), odm.ReadOptions{}), Options{})
 		require.NoError(t, err)
 		if drop {
@@ -111,13 +112,48 @@ func TestPatchReadsDocumentOnlyForForeignUsers(t *testing.T) {
 		if !seek {
 			src = noSeek{n}
 		}
-		_, err = Patch(io.Discard, src, dir, PatchOptions{})
+		_, err = Patch(io.Discard, src, dir, PatchOptions{Foreign: foreign})
 		require.NoError(t, err)
 		return n.n
 	}
-	require.Equal(t, len(base), reads(false, true), "users read from the document: read once")
-	require.Equal(t, 2*len(base), reads(true, true), "a foreign user: read, rewound and read again")
-	require.Equal(t, len(base), reads(true, false), "a foreign user, no seeking: read once, and spooled")
+	require.Equal(t, len(base), reads(false, false, true), "values read from the document: read once")
+	require.Equal(t, 2*len(base), reads(true, false, true), "a user without Source: read, rewound and read again")
+	require.Equal(t, 2*len(base), reads(false, true, true), "Foreign: read, rewound and read again")
+	require.Equal(t, len(base), reads(true, false, false), "no seeking: read once, and spooled")
+}
+
+// TestPatchAnotherExportIntoBase: another export of the base's flavour (the base's users,
+// one more user and one more site) patched into the base (map --to odm --base) adds the
+// user and the site the base lacks, once each, with Patch and PatchStream alike. Going by
+// the values' Source, which names the other export's blocks, both were left out without a
+// word.
+func TestPatchAnotherExportIntoBase(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	cut := func(open, end string) string {
+		i := strings.Index(base, open)
+		require.GreaterOrEqual(t, i, 0, open)
+		return base[i : i+strings.Index(base[i:], end)+len(end)]
+	}
+	user, site := cut(`<User OID="kwatanabe"`, "</User>"), cut(`<Location OID="10128"`, "</Location>")
+	newUser := strings.NewReplacer(`"kwatanabe"`, `"zquill"`, ">kwatanabe<", ">zquill<", "10128", "10129").Replace(user)
+	newSite := strings.ReplaceAll(site, "10128", "10129")
+	other := strings.Replace(base, user, user+"\n    "+newUser, 1)
+	other = strings.Replace(other, site, site+"\n    "+newSite, 1)
+
+	opts := PatchOptions{Options: Options{Now: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}, Foreign: true}
+	dir, _, err := FromReader(odm.NewReader(strings.NewReader(other), odm.ReadOptions{}), opts.Options)
+	require.NoError(t, err)
+	var held, streamed bytes.Buffer
+	_, err = Patch(&held, strings.NewReader(base), dir, opts)
+	require.NoError(t, err)
+	_, err = PatchStream(&streamed, odm.NewReader(strings.NewReader(other), odm.ReadOptions{}),
+		func() (io.Reader, error) { return strings.NewReader(base), nil }, opts)
+	require.NoError(t, err)
+	require.Equal(t, held.String(), streamed.String(), "PatchStream writes what Patch writes")
+	out := held.String()
+	for _, want := range []string{`<User OID="amorel"`, `<User OID="kwatanabe"`, `<User OID="zquill"`, `<Location OID="10127"`, `<Location OID="10128"`, `<Location OID="10129"`} {
+		require.Equal(t, 1, strings.Count(out, want), "%s once in:\n%s", want, out)
+	}
 }
 
 type countingReader struct {

@@ -54,6 +54,7 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		return nil, err
 	}
 	defer users.close()
+	users.readDoc = opts.Foreign
 	dir, err := spillAll(b, users, opts.Options, &run, nil)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		return nil, err
 	}
 	defer catchSpill(&err)
-	return w.patch(out, src, users, sites, opts)
+	return w.patch(out, src, users, sites, opts.Foreign, opts)
 }
 
 // dropBuilder returns b's warnings apart from b, once spillAll is done with b: what b
@@ -127,8 +128,9 @@ type spilledUsers struct {
 	// login nor marked written, so none of the indexes above but offs is kept (some 15
 	// bytes a user less).
 	seq bool
-	// someForeign: a user's Source does not name the flavour written (foreign).
-	someForeign bool
+	// readDoc: the patcher reads where the document has each user from the document,
+	// not from their Source (patchdoc.go), so any user may be new to any block.
+	readDoc bool
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -145,12 +147,7 @@ func newSpilledUsers(w *writer) (*spilledUsers, error) {
 func (s *spilledUsers) close() error { return s.sp.close() }
 
 // add appends the next user of the directory.
-func (s *spilledUsers) foreign() bool { return s.someForeign }
-
 func (s *spilledUsers) add(u *User) error {
-	if u.Source == nil || u.Source.Vendor != s.w.p {
-		s.someForeign = true
-	}
 	i, err := s.packedUsers.add(u)
 	if err != nil || s.seq {
 		return err
@@ -186,7 +183,7 @@ func (s *spilledUsers) add(u *User) error {
 // studies) or, for an assignment of no study, any block; those are the studies tried.
 func (s *spilledUsers) mayBeNew(u *User) bool {
 	src := u.Source
-	if src == nil || src.Vendor != s.w.p || len(src.Studies) == 0 {
+	if s.readDoc || src == nil || src.Vendor != s.w.p || len(src.Studies) == 0 {
 		return true
 	}
 	for _, a := range u.Assignments {

@@ -46,8 +46,11 @@ Output:
         ClinicalData, comments and everything else outside AdminData are copied, and so
         is every AdminData record the directory holds unchanged (an unchanged file comes
         back identical). --base FILE patches FILE instead (e.g. the original export, with
-        the directory from an edited JSON). Into another flavour only AdminData is
-        written, and what is left out is reported (code not-carried, with counts).
+        the directory from an edited JSON, another export or a template): a user, site,
+        signature or group FILE has is patched at its record, one it lacks is added (FILE
+        is read once more first for what it has, 16 bytes a record). Into another flavour
+        only AdminData is written, and what is left out is reported (code not-carried,
+        with counts).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
@@ -391,7 +394,7 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 		// The file itself, not a buffer over it: Patch reads a document twice when some
 		// user's Source does not say where it has them, rewinding a file, spooling
 		// anything else (the reader buffers its input).
-		return mapping.Patch(w, f, dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}})
+		return mapping.Patch(w, f, dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}, Foreign: true})
 	}
 	if src.file != nil && (p == "" || p == src.profile) {
 		r, err := src.reread()
@@ -448,7 +451,9 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 		p = src.profile
 	}
 	if p == src.profile {
-		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}})
+		// Another file's users patched into --base: where the base has each is read from
+		// the base, not from where they were read (mapping.PatchOptions.Foreign).
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}, Foreign: base != ""})
 		return append(quirks(), ws...), err
 	}
 	if base == "" {
