@@ -123,6 +123,27 @@ func (p *strPool) str(b []byte) string {
 	return unsafe.String(&p.buf[off], n)
 }
 
+// bytes is str returning the copy as bytes, capped at their length, which the caller
+// must not write to: the packed layout of a value (source.lay), pointer-free as the
+// strings are, so that the two share one allocation per record.
+func (p *strPool) bytes(b []byte) []byte {
+	n := len(b)
+	if n == 0 {
+		return nil
+	}
+	if n > cap(p.buf)-len(p.buf) {
+		if n >= strAlone {
+			p.used += n
+			return append([]byte(nil), b...)
+		}
+		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64))
+	}
+	off := len(p.buf)
+	p.buf = append(p.buf, b...)
+	p.used += n
+	return p.buf[off : off+n : off+n]
+}
+
 func (p *strPool) cut() {
 	p.hint = min(p.used+p.used/8, strMaxHint)
 	p.used = 0
@@ -131,20 +152,31 @@ func (p *strPool) cut() {
 
 // arena is the record memory of a scanner.
 type arena struct {
-	strs    strPool
-	attrs   pool[Attr]
-	entries pool[entry]
-	srcs    pool[source]
-	elems   pool[Element]
-	texts   pool[string]
-	nodes   pool[Node]
+	strs  strPool
+	attrs pool[Attr]
+	lays  pool[byte] // packed layouts in recycle mode (else they are cut from strs)
+	srcs  pool[source]
+	elems pool[Element]
+	texts pool[string]
+	nodes pool[Node]
 }
 
 // setRecycle turns recycle mode on or off; what was handed out before is detached.
 func (a *arena) setRecycle(on bool) {
 	a.detach()
-	a.attrs.recycle, a.entries.recycle, a.srcs.recycle, a.elems.recycle = on, on, on, on
+	a.attrs.recycle, a.lays.recycle, a.srcs.recycle, a.elems.recycle = on, on, on, on
 	a.texts.recycle, a.nodes.recycle = on, on
+}
+
+// layout returns the packed layout b in the record's memory: with the strings, or in
+// recycle mode (where strings are never handed out again) in an array that is.
+func (a *arena) layout(b []byte) []byte {
+	if !a.recycling() {
+		return a.strs.bytes(b)
+	}
+	l := a.lays.take(len(b))
+	copy(l, b)
+	return l
 }
 
 // recycling reports whether the arena is in recycle mode.
@@ -158,7 +190,7 @@ func (a *arena) reset() {
 	}
 	a.strs.cut()
 	a.attrs.reset()
-	a.entries.reset()
+	a.lays.reset()
 	a.srcs.reset()
 	a.elems.reset()
 	a.texts.reset()
@@ -170,7 +202,7 @@ func (a *arena) reset() {
 func (a *arena) detach() {
 	a.strs.cut()
 	a.attrs.detach()
-	a.entries.detach()
+	a.lays.detach()
 	a.srcs.detach()
 	a.elems.detach()
 	a.texts.detach()
@@ -182,7 +214,7 @@ func (a *arena) detach() {
 func (a *arena) cut() {
 	a.strs.cut()
 	a.attrs.cut()
-	a.entries.cut()
+	a.lays.cut()
 	a.srcs.cut()
 	a.elems.cut()
 	a.texts.cut()

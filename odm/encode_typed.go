@@ -12,10 +12,13 @@ import "strings"
 
 type planItem struct {
 	ws   string
-	ki   int    // index in spec.kids, -1 for a node
-	idx  int    // item index within the field
-	orig *entry // the layout entry of a text child read from XML
-	node Node
+	ki   int   // index in spec.kids, -1 for a node
+	idx  int   // item index within the field
+	orig entry // the layout entry of a text child read from XML, when hasOrig
+	// hasOrig: orig is set. The entry is a copy: the layout is read into a buffer of
+	// planFromSource's (source.entries).
+	hasOrig bool
+	node    Node
 }
 
 func (x *xw) otherVersion() Version {
@@ -267,9 +270,11 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 	if ext.src != nil {
 		// Compare the text as read, piece by piece, with the value: building the
 		// concatenation with += would be quadratic in the pieces (text split by comments).
+		var buf [32]entry
+		lay := ext.src.entries(buf[:0])
 		rest, same := text, true
-		for i := range ext.src.lay {
-			if t, ok := ext.src.node(&ext.src.lay[i]).(*Text); ok {
+		for i := range lay {
+			if t, ok := ext.src.node(&lay[i]).(*Text); ok {
 				if !strings.HasPrefix(rest, t.Data) {
 					same = false
 					break
@@ -284,8 +289,8 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 				return
 			}
 			x.str(">")
-			for i := range ext.src.lay {
-				e := &ext.src.lay[i]
+			for i := range lay {
+				e := &lay[i]
 				x.str(ext.src.ws(e))
 				x.node(ext.src.node(e), "")
 			}
@@ -306,7 +311,8 @@ func (x *xw) typedText(m model, ext *Ext, qn string) {
 
 func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt []int, nl string) ([]planItem, string) {
 	src := ext.src
-	lay := src.lay
+	var layBuf [32]entry
+	lay := src.entries(layBuf[:0])
 	var slotsBuf, lastBuf [24]int
 	var doneBuf [24]bool
 	slots, last, done := slotsBuf[:0], lastBuf[:0], doneBuf[:0]
@@ -373,7 +379,7 @@ func (x *xw) planFromSource(items []planItem, m model, sp *spec, ext *Ext, cnt [
 			}
 			newBefore(ki)
 			if int(e.item) < cnt[ki] {
-				items = append(items, planItem{ws: pend, ki: ki, idx: int(e.item), orig: e})
+				items = append(items, planItem{ws: pend, ki: ki, idx: int(e.item), orig: *e, hasOrig: true})
 				if pend != "" {
 					lastWS = pend
 				}
@@ -514,7 +520,8 @@ func (x *xw) emitItem(m model, sp *spec, it planItem) {
 		name := Name{Space: x.odmNS, Local: k.name}
 		var attrs []Attr
 		empty := v == ""
-		if o := it.orig; o != nil {
+		if it.hasOrig {
+			o := &it.orig
 			src := m.ext().src
 			name.Prefix = src.prefixOf(o)
 			attrs = src.attrsOf(o)

@@ -585,8 +585,10 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 		j.raw("[]")
 		return
 	}
+	var buf [32]entry
+	lay := src.entries(buf[:0])
 	c := j.layCache(jt)
-	if c.same(src, jt, x.Nodes) {
+	if c.same(src, lay, jt, x.Nodes) {
 		j.buf = append(j.buf, c.b...)
 		return
 	}
@@ -596,8 +598,8 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 	// Each entry is written in a few copies of fixed pieces: `{"ws":`, the white space,
 	// and the entry's "key" member as jsonType.lay holds it.
 	sep := byte('[')
-	for i := range src.lay {
-		e := &src.lay[i]
+	for i := range lay {
+		e := &lay[i]
 		ws, node := src.ws(e), src.node(e)
 		j.buf = append(j.buf, sep)
 		sep = ','
@@ -711,11 +713,10 @@ func (j *jw) layCache(jt *jsonType) *layCache {
 	return c
 }
 
-// same reports whether entries lay of a value of type jt with vendor nodes nodes are
-// written as c.b: each gives the same shape (only what the writer reads of an entry is
-// compared).
-func (c *layCache) same(src *source, jt *jsonType, nodes []Node) bool {
-	lay := src.lay
+// same reports whether entries lay (of src) of a value of type jt with vendor nodes nodes
+// are written as c.b: each gives the same shape (only what the writer reads of an entry
+// is compared).
+func (c *layCache) same(src *source, lay []entry, jt *jsonType, nodes []Node) bool {
 	if c.jt != jt || len(lay) != len(c.shapes) || len(nodes) > 8 {
 		return false
 	}

@@ -787,8 +787,10 @@ func typedDepth(m model) int {
 		}
 	}
 	if x.src != nil {
-		for i := range x.src.lay {
-			if n := x.src.node(&x.src.lay[i]); n != nil {
+		var buf [32]entry
+		lay := x.src.entries(buf[:0])
+		for i := range lay {
+			if n := x.src.node(&lay[i]); n != nil {
 				d = max(d, 1+nodeDepth(n))
 			}
 		}

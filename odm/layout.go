@@ -9,7 +9,10 @@ type source struct {
 	sp     *spec  // the content model the element was read with
 	prefix string // the prefix the element was written with (its name is the model's)
 	attrs  []Attr
-	lay    []entry
+	// lay holds the entries of the children, packed (packEntries): a few bytes each
+	// instead of an entry's 24, in memory the collector does not scan. Readers unpack
+	// it into a buffer of their own (entries); it is empty when there are none.
+	lay []byte
 	// aux holds what entries refer to by index: the nodes of eExt entries, the elements of
 	// text children written with attributes, a prefix or mixed content, and the rare
 	// strings that are no indentation run (as *Text): the text of a mixed child as read,
@@ -20,6 +23,97 @@ type source struct {
 	// shared marks the source of leaves of one shape (scanner.leafSource): nothing may
 	// write to it, and its attributes' values are only those of the first such leaf.
 	shared bool
+	// line0 is the line the children's lines in lay count from (the element's own line,
+	// so that the first child's is a small number too).
+	line0 int32
+}
+
+// packEntries appends lay, packed, to dst: for each entry seven varints, its kind and
+// flags, its field, its item, its line less the previous entry's (the first one's less
+// line0), its column, its white space code and its aux. An indented child takes seven
+// bytes.
+func packEntries(dst []byte, lay []entry, line0 int32) []byte {
+	// Room for the longest entries up front: the bytes are then stored without append.
+	n := len(dst)
+	if need := n + len(lay)*maxPacked; cap(dst) < need {
+		dst = append(dst[:cap(dst)], make([]byte, need-cap(dst))...)
+	}
+	b := dst[:cap(dst)]
+	line := line0
+	for i := range lay {
+		e := &lay[i]
+		kf, field, item, dl, col, ws, aux := uint32(e.kind)|uint32(e.flags)<<1, uint32(e.field), uint32(e.item), zigzag(e.line-line), uint32(e.col), zigzag(e.ws), uint32(e.aux)
+		line = e.line
+		if kf|field|item|dl|col|ws|aux < 0x80 {
+			// The usual entry: a byte each.
+			w := b[n : n+7 : n+7]
+			w[0], w[1], w[2], w[3], w[4], w[5], w[6] = byte(kf), byte(field), byte(item), byte(dl), byte(col), byte(ws), byte(aux)
+			n += 7
+			continue
+		}
+		for _, x := range [...]uint32{kf, field, item, dl, col, ws, aux} {
+			for x >= 0x80 {
+				b[n] = byte(x) | 0x80
+				x >>= 7
+				n++
+			}
+			b[n] = byte(x)
+			n++
+		}
+	}
+	return b[:n]
+}
+
+// maxPacked is the most bytes packEntries writes for one entry.
+const maxPacked = 7 * 5
+
+// entries appends the entries of s's layout to buf and returns it. Callers pass a buffer
+// of their own (on their stack, mostly: a User has a few dozen children), so that
+// reading a layout allocates nothing.
+func (s *source) entries(buf []entry) []entry {
+	b := s.lay
+	line := s.line0
+	for i := 0; i < len(b); {
+		var e entry
+		var v uint32
+		v, i = uvarint(b, i)
+		e.kind, e.flags = entryKind(v&1), entryFlags(v>>1)
+		v, i = uvarint(b, i)
+		e.field = uint8(v)
+		v, i = uvarint(b, i)
+		e.item = int32(v)
+		v, i = uvarint(b, i)
+		line += unzigzag(v)
+		e.line = line
+		v, i = uvarint(b, i)
+		e.col = int32(v)
+		v, i = uvarint(b, i)
+		e.ws = unzigzag(v)
+		v, i = uvarint(b, i)
+		e.aux = int32(v)
+		buf = append(buf, e)
+	}
+	return buf
+}
+
+func zigzag(v int32) uint32   { return uint32(v<<1) ^ uint32(v>>31) }
+func unzigzag(u uint32) int32 { return int32(u>>1) ^ -int32(u&1) }
+
+// uvarint reads the varint at b[i] (written by appendUvarint, so well formed) and returns
+// it and the index after it.
+func uvarint(b []byte, i int) (uint32, int) {
+	if c := b[i]; c < 0x80 {
+		return uint32(c), i + 1
+	}
+	var v uint32
+	for shift := 0; ; shift += 7 {
+		c := b[i]
+		i++
+		v |= uint32(c&0x7f) << shift
+		if c < 0x80 {
+			return v, i
+		}
+	}
 }
 
 type entryKind uint8
@@ -37,9 +131,9 @@ const (
 	fText                         // eField text: the text as read is not empty
 )
 
-// entry is one child of a source layout. A decoded document holds one per child element
-// (two dozen per pretty-printed User), so it is small and holds no pointers: the collector
-// never scans the layouts and the decoder copies them without write barriers. White space
+// entry is one child of a source layout, as the decoder builds it and the encoders read it
+// (source.lay keeps it packed). It holds no pointers: the decoder appends entries without
+// write barriers, and the packed form is memory the collector never scans. White space
 // that is an indentation run (nearly all of it) is kept as its length; the rest, and the
 // nodes, stand in source.aux.
 type entry struct {
@@ -201,5 +295,9 @@ func (s *source) setLayout(raw []rawEntry) {
 		r := &raw[i]
 		lay, aux = addEntry(lay, aux, r.packed(), r.ws, r.node, r.text)
 	}
-	s.lay, s.aux = lay, aux
+	if len(lay) > 0 {
+		s.line0 = lay[0].line
+		s.lay = packEntries(nil, lay, s.line0)
+	}
+	s.aux = aux
 }

@@ -71,6 +71,7 @@ type scanner struct {
 	maxNodes  int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
 	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
 	auxs      [][]Node  // and what their entries refer to (source.aux)
+	packBuf   []byte    // a layout packed (packEntries) before it is copied to the arena
 	level     int
 	wsCache   map[string]string
 	ar        arena // memory of the record being read (see arena.go)
@@ -470,8 +471,9 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 				}
 				src.trail = ws
 				if len(lay) > 0 {
-					src.lay = s.ar.entries.take(len(lay))
-					copy(src.lay, lay)
+					src.line0 = int32(x.Line)
+					s.packBuf = packEntries(s.packBuf[:0], lay, src.line0)
+					src.lay = s.ar.layout(s.packBuf)
 				}
 				if len(aux) > 0 {
 					src.aux = s.ar.nodes.take(len(aux))

@@ -119,7 +119,8 @@ func (x *Ext) Children() []Child {
 		return nil
 	}
 	var out []Child
-	for _, e := range x.src.lay {
+	var buf [32]entry
+	for _, e := range x.src.entries(buf[:0]) {
 		if e.kind != eField {
 			continue
 		}
