@@ -25,6 +25,10 @@ type Directory struct {
 	// logins, when set, holds the logins of a user table by OID in place of its users
 	// (LoginTable): a login lookup needs nothing else of them.
 	logins *loginTable
+	// renamed are the sites a migration spec's site rules renamed (old ID to new, Spec.Apply
+	// and the streaming writers' spec runs): Patch writes a renamed site at the record of
+	// its old OID, where its Source says the document has it.
+	renamed map[string]string
 }
 
 // Study is a study (ODM StudyOID). OpenClinica also exports each site as a study whose

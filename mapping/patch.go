@@ -114,6 +114,12 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	ro := opts.Read
 	ro.Reuse = true
 	p.ropts, p.wopts = opts.Read, opts.Write
+	for from, to := range dir.renamed {
+		if p.renamedFrom == nil {
+			p.renamedFrom = map[string]string{}
+		}
+		p.renamedFrom[to] = from
+	}
 	if readDoc {
 		d, again, done, err := readDocIndex(src, opts.Read)
 		if err != nil {
@@ -313,6 +319,9 @@ type patcher struct {
 	// doc is what the document has, read first when the directory may come from
 	// another document (patchdoc.go); nil when the values' Source says it.
 	doc *docIndex
+	// renamedFrom is the old ID of each site a spec renamed, by its new ID: the document
+	// has the site under the old one (Directory.renamed).
+	renamedFrom map[string]string
 	// siteDone marks the sites written (by index).
 	siteDone []bool
 	orgs     map[string]*Organization
@@ -461,6 +470,9 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 	case *odm.Location:
 		id := strings.TrimSpace(v.OID)
 		i := p.sites.find(id)
+		if to, ok := w.dir.renamed[id]; ok && i < 0 {
+			i = p.sites.find(to) // renamed by a spec: written here, under its new OID
+		}
 		if i < 0 {
 			if w.fl.autoLocation(id) {
 				return v, nil // InForm's automatic location, not a site of the model
@@ -609,11 +621,11 @@ func (p *patcher) addNew(head *odm.AdminData) {
 				continue
 			}
 			s := p.sites.site(i)
-			if p.here(docSite, s.ID, s.Source) {
+			if p.here(docSite, p.siteKey(s.ID), s.Source) {
 				continue
 			}
 			in := w.siteInBlock(s, blockPlan{study: p.study, src: -1}) || firstBlock && p.homeless(s.Study)
-			if p.inSomeBlock(docSite, s.ID, s.Source) {
+			if p.inSomeBlock(docSite, p.siteKey(s.ID), s.Source) {
 				in = false
 			}
 			if in {
@@ -687,7 +699,7 @@ func (p *patcher) unplaced() {
 		if p.siteDone[i] || w.fl.siteStudies() {
 			continue
 		}
-		if s := p.sites.site(i); !p.inBlockSeen(docSite, s.ID, s.Source) {
+		if s := p.sites.site(i); !p.inBlockSeen(docSite, p.siteKey(s.ID), s.Source) {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 		}
 	}

@@ -161,6 +161,14 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions) (d *docIndex, again io.Read
 	return d, bufio.NewReaderSize(spool, 64<<10), done, nil
 }
 
+// siteKey is what the document has site id under: its ID before a spec renamed it.
+func (p *patcher) siteKey(id string) string {
+	if from, ok := p.renamedFrom[id]; ok {
+		return from
+	}
+	return id
+}
+
 // here reports whether a block of the current block's study has the value of kind and
 // key (whose Source is src): the document's records of it are patched, it is not added.
 func (p *patcher) here(kind byte, key string, src *Source) bool {

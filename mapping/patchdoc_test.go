@@ -168,3 +168,42 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += n
 	return n, err
 }
+
+// TestPatchRenamedSite: a site a migration spec renames is written at the record of its
+// old OID, under the new one, by PatchStream (map --to odm --spec) and by Patch after
+// Spec.Apply alike: before, its Location was left out (the document has no record of the
+// new OID, and the site's Source said the document had it), and every LocationRef to it
+// dangled.
+func TestPatchRenamedSite(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	for _, name := range []string{"testdata/rave/mediflex-users.xml", "testdata/inform/htn-demo.xml"} {
+		data := odmFixtures(t)[name]
+		require.NotNil(t, data, name)
+		dir, _, err := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{Now: now})
+		require.NoError(t, err)
+		spec := &Spec{}
+		for i, s := range dir.Sites {
+			spec.Sites = append(spec.Sites, SiteRule{Source: s.ID, Target: "T-" + s.ID, Row: 2 + i})
+		}
+		require.NotEmpty(t, spec.Sites, name)
+		opts := PatchOptions{Options: Options{Now: now, Spec: &SpecUse{Spec: spec}}}
+		var streamed bytes.Buffer
+		_, err = PatchStream(&streamed, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}),
+			func() (io.Reader, error) { return bytes.NewReader(data), nil }, opts)
+		require.NoError(t, err, name)
+		spec.Apply(dir, "", nil)
+		var held bytes.Buffer
+		_, err = Patch(&held, bytes.NewReader(data), dir, PatchOptions{Options: Options{Now: now}})
+		require.NoError(t, err, name)
+		require.Equal(t, held.String(), streamed.String(), "%s: PatchStream writes what Patch writes", name)
+		out := held.String()
+		for _, r := range spec.Sites {
+			require.Equal(t, 1, strings.Count(out, `<Location OID="`+r.Target+`"`), "%s: site %s under its new OID once:\n%s", name, r.Source, out)
+			admin := out[:strings.LastIndex(out, "</AdminData>")] // ClinicalData is copied as it is
+			require.NotContains(t, admin, `OID="`+r.Source+`"`, "%s: nothing in AdminData under the old OID", name)
+		}
+		// The fixtures have their Locations after their users; a site added as new would
+		// stand at the head of the block.
+		require.Greater(t, strings.Index(out, "<Location "), strings.LastIndex(out, "<User "), "%s: the Locations stand where they stood", name)
+	}
+}

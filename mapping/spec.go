@@ -305,6 +305,14 @@ func (s *Spec) start(d *Directory, target Profile, lookup *Directory) *specRun {
 				site.ID, site.Number = t, t
 			}
 		}
+		if len(r.renamed) > 0 {
+			if d.renamed == nil {
+				d.renamed = map[string]string{}
+			}
+			for from, to := range r.renamed {
+				d.renamed[from] = to
+			}
+		}
 	}
 	return r
 }
