@@ -207,3 +207,33 @@ func TestPatchRenamedSite(t *testing.T) {
 		require.Greater(t, strings.Index(out, "<Location "), strings.LastIndex(out, "<User "), "%s: the Locations stand where they stood", name)
 	}
 }
+
+// TestPatchForeignMatchesSource: what the document has, read from it (Foreign), and what
+// the values' Source says, when the directory was read from that document, are the same:
+// every ODM fixture patched into itself gives the same bytes, warnings and error either
+// way.
+func TestPatchForeignMatchesSource(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	compared := 0
+	for name, data := range odmFixtures(t) {
+		var out [2]bytes.Buffer
+		var ws [2][]Warning
+		var errs [2]string
+		for i, foreign := range []bool{false, true} {
+			w, err := PatchStream(&out[i], odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}),
+				func() (io.Reader, error) { return bytes.NewReader(data), nil },
+				PatchOptions{Options: Options{Now: now}, Foreign: foreign})
+			ws[i] = w
+			if err != nil {
+				errs[i] = err.Error()
+			}
+		}
+		require.Equal(t, errs[0], errs[1], name)
+		require.Equal(t, out[0].String(), out[1].String(), "%s: Foreign patches differently", name)
+		require.Equal(t, ws[0], ws[1], name)
+		if errs[0] == "" {
+			compared++
+		}
+	}
+	require.GreaterOrEqual(t, compared, 40, "too few fixtures patched")
+}
