@@ -1,6 +1,10 @@
 package mapping
 
-import "slices"
+import (
+	"iter"
+	"slices"
+	"strings"
+)
 
 // Each file of a several-file export is read alone, so a reference into another of its
 // files (a Rave Users.odm's LocationRef to a site of Sites.odm, an InForm page's GroupRef to
@@ -24,23 +28,24 @@ func ResolvedAcross(names []string, dirs []*Directory, merged *Directory, ws []W
 		if d == nil {
 			continue
 		}
-		refs[i] = newFileRefs(d)
+		refs[i] = newFileRefs(slices.Values(d.Sites), d.Groups)
 		for _, u := range d.Users {
 			refs[i].user(u)
 		}
 	}
-	return resolvedAcross(names, refs, merged, ws)
-}
-
-// resolvedAcross is ResolvedAcross with the references of each file counted (refs[i] is
-// the file names[i]'s, nil for none).
-func resolvedAcross(names []string, refs []*fileRefs, merged *Directory, ws []Warning) []Warning {
 	sites := map[string]bool{}
 	for _, s := range merged.Sites {
 		sites[s.ID] = true
 	}
+	return resolvedAcross(names, refs, sites, merged.Groups, ws)
+}
+
+// resolvedAcross is ResolvedAcross with the references of each file counted (refs[i] is
+// the file names[i]'s, nil for none), and of the merged directory the IDs of its sites
+// (MergeStream's may be packed) and its groups.
+func resolvedAcross(names []string, refs []*fileRefs, sites map[string]bool, mergedGroups []*Group, ws []Warning) []Warning {
 	groups := map[string]bool{}
-	for _, g := range merged.Groups {
+	for _, g := range mergedGroups {
 		groups[g.ID] = true
 	}
 	out := ws[:0:0]
@@ -108,12 +113,14 @@ type refUse struct {
 	subject  string
 }
 
-func newFileRefs(d *Directory) *fileRefs {
+// newFileRefs starts the count of a file of sites and groups. The sites' IDs are kept
+// as copies: a site built from its packing (sitepack.go) is a substring of it.
+func newFileRefs(sites iter.Seq[*Site], groups []*Group) *fileRefs {
 	r := &fileRefs{sites: refCount{own: map[string]bool{}}, groups: refCount{own: map[string]bool{}}}
-	for _, s := range d.Sites {
-		r.sites.own[s.ID] = true
+	for s := range sites {
+		r.sites.own[strings.Clone(s.ID)] = true
 	}
-	for _, g := range d.Groups {
+	for _, g := range groups {
 		r.groups.own[g.ID] = true
 	}
 	return r

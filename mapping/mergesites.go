@@ -1,6 +1,9 @@
 package mapping
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // MergeStream holds the merged sites packed (appendSite) while files are added, not as
 // model values: 20,000 sites as model values are some 14 MB of small objects with
@@ -23,7 +26,7 @@ type mergedSites struct {
 // It reports false, having merged nothing, when the sites cannot be packed (a site with
 // decoded records, or more bytes than 32-bit offsets reach): the caller then unpacks the
 // sites and merges these as model values.
-func (s *MergeStream) mergeSites(fi int, sites []*Site) bool {
+func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 	ps := &s.sites
 	t := ps.t
 	n, size := 0, 0
@@ -33,7 +36,7 @@ func (s *MergeStream) mergeSites(fi int, sites []*Site) bool {
 	// Whether all can be packed, before any is merged: a merged encoding is at most the
 	// two it merges, so the new string is at most the old one and the file's sites.
 	var buf []byte
-	for _, site := range sites {
+	for site := range sites {
 		if site == nil {
 			continue
 		}
@@ -50,7 +53,7 @@ func (s *MergeStream) mergeSites(fi int, sites []*Site) bool {
 	var added []string
 	var addedIDs map[string]int32
 	m := &s.m
-	for _, site := range sites {
+	for site := range sites {
 		if site == nil {
 			continue
 		}

@@ -3,10 +3,12 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -120,6 +122,81 @@ func TestMergeStreamSitesPacked(t *testing.T) {
 					t.Errorf("merge warnings, whole (-) and streamed (+):\n%s", diff)
 				}
 			})
+		}
+	}
+}
+
+// TestMergeStreamWritesPacked: MergeStream resolves the readers' warnings and writes JSON
+// and ODM, also with a spec that renames a site, without building its packed sites into
+// the merged directory, where they were held through the whole write; the output and
+// warnings are those of the merge whose sites were built first (Directory asked for).
+func TestMergeStreamWritesPacked(t *testing.T) {
+	for _, f := range fixtures {
+		orig, err := os.ReadFile(filepath.Join("testdata", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := [][]byte{orig, []byte(strings.NewReplacer(` Name="`, ` Name="Z`).Replace(string(orig)))}
+		names := []string{"a.xml", "b.xml"}
+		merge := func(t *testing.T, built bool) (*MergeStream, []Warning) {
+			ms, err := NewMergeStream()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ws []Warning
+			for i, p := range files {
+				w, err := ms.AddODM(names[i], odm.NewReader(bytes.NewReader(p), odm.ReadOptions{Name: names[i]}), mergeReadOptions(t, f.profile, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws = append(ws, w...)
+			}
+			if built {
+				ms.Directory()
+			}
+			return ms, ms.Resolved(ws)
+		}
+		for _, to := range []string{"json", "odm"} {
+			for _, withSpec := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s, %s, spec %v", f.file, to, withSpec), func(t *testing.T) {
+					built, wantRes := merge(t, true)
+					defer built.Close()
+					packed, gotRes := merge(t, false)
+					defer packed.Close()
+					if diff := cmp.Diff(wantRes, gotRes); diff != "" {
+						t.Errorf("resolved warnings, built (-) and packed (+):\n%s", diff)
+					}
+					opts := Options{Now: time.Unix(0, 0).UTC()}
+					if withSpec {
+						site := built.Directory().Sites[0].ID
+						opts.Spec = &SpecUse{Spec: &Spec{Sites: []SiteRule{{Source: site, Target: "T-1", Row: 2}}}, Target: f.profile}
+					}
+					write := func(ms *MergeStream, w *bytes.Buffer) ([]Warning, error) {
+						if to == "odm" {
+							return ms.WriteODM(w, f.profile, opts, odm.WriteOptions{})
+						}
+						return ms.Write(w, to, opts, f.profile, opts.Now)
+					}
+					var want, got bytes.Buffer
+					wantWs, err1 := write(built, &want)
+					gotWs, err2 := write(packed, &got)
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if packed.unpacked || len(packed.heads.out.Sites) != 0 || packed.sites.t == nil {
+						t.Errorf("the sites were built into the merge (%d held) to resolve and write; want them packed", len(packed.heads.out.Sites))
+					}
+					if withSpec && !bytes.Contains(got.Bytes(), []byte("T-1")) {
+						t.Errorf("the spec's site rule was not applied:\n%s", got.Bytes())
+					}
+					if !bytes.Equal(want.Bytes(), got.Bytes()) {
+						t.Errorf("output differs:\nbuilt:  %s\npacked: %s", want.Bytes(), got.Bytes())
+					}
+					if diff := cmp.Diff(wantWs, gotWs); diff != "" {
+						t.Errorf("write warnings, built (-) and packed (+):\n%s", diff)
+					}
+				})
+			}
 		}
 	}
 }

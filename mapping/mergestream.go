@@ -71,7 +71,7 @@ func (s *MergeStream) Add(name string, d *Directory) (err error) {
 		return nil
 	}
 	defer catchSpill(&err)
-	fi := s.begin(name, d)
+	fi := s.begin(name, d, slices.Values(d.Sites))
 	for _, u := range d.Users {
 		if err := s.user(fi, u); err != nil {
 			return err
@@ -85,19 +85,21 @@ func (s *MergeStream) Add(name string, d *Directory) (err error) {
 // file name, one user at a time: the file's users are held as WriteJSON holds them while
 // it is read. It returns FromReader's warnings.
 func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []Warning, err error) {
-	b, err := readStream(r, opts, true)
+	// The builder holds the file's sites packed (sitepack.go), each built from its
+	// packing where it is merged.
+	b, err := readStreamSites(r, opts, true, true)
 	if err != nil {
 		return nil, err
 	}
 	defer b.close()
 	defer catchSpill(&err)
 	b.finishPrepare()
-	fi := s.begin(name, b.dir)
+	fi := s.begin(name, b.dir, b.sitePack.all())
 	// The merge holds its own copies of the sites (begin); what the users need of the
 	// builder's is a study per site. Held twice while the users are merged, the sites
 	// were most of what every collection marked, as in WriteJSON.
 	b.siteStudies()
-	b.sites, b.dir.Sites = nil, []*Site{}
+	b.sitePack, b.sites, b.dir.Sites = nil, nil, []*Site{}
 	// s.user keeps no pointer into a user (it encodes it, and merges into a copy
 	// decoded from the store), so each is built in the memory of the one before.
 	b.reuseUsers = true
@@ -112,25 +114,28 @@ func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []War
 }
 
 // begin merges everything of d, file name's directory, but its users, and returns the
-// file's index.
-func (s *MergeStream) begin(name string, d *Directory) int {
+// file's index. sites are d's sites (d.Sites may be empty: the builder's are packed),
+// built anew each time they are asked for when they are packed.
+func (s *MergeStream) begin(name string, d *Directory, sites iter.Seq[*Site]) int {
 	fi := len(s.m.files)
 	s.m.files = append(s.m.files, name)
 	s.fileFirst = append(s.fileFirst, s.users.n)
 	if s.unpacked {
-		s.heads.add(fi, d)
+		head := *d
+		head.Sites = slices.Collect(sites)
+		s.heads.add(fi, &head)
 	} else {
 		// As heads.add, in its order (studies, sites, groups), with the sites packed.
 		head := *d
 		head.Sites, head.Groups = nil, nil
 		s.heads.add(fi, &head)
-		if !s.mergeSites(fi, d.Sites) {
+		if !s.mergeSites(fi, sites) {
 			s.unpack()
-			s.heads.add(fi, &Directory{Sites: d.Sites})
+			s.heads.add(fi, &Directory{Sites: slices.Collect(sites)})
 		}
 		s.heads.add(fi, &Directory{Groups: d.Groups})
 	}
-	s.refs = append(s.refs, newFileRefs(d))
+	s.refs = append(s.refs, newFileRefs(sites, d.Groups))
 	return fi
 }
 
@@ -230,7 +235,19 @@ func (s *MergeStream) Resolved(ws []Warning) []Warning {
 	if len(s.refs) < 2 {
 		return ws
 	}
-	return resolvedAcross(s.m.files, s.refs, s.Directory(), ws)
+	// The sites' IDs, read from their packing if they are still packed: building the
+	// sites for them held some 14 MB of model values at a million users in 3 files, while
+	// the table of keys (as much again) was still held.
+	ids := map[string]bool{}
+	for _, site := range s.heads.out.Sites {
+		ids[site.ID] = true
+	}
+	if t := s.sites.t; t != nil {
+		for i := range t.len() {
+			ids[siteID(t.data[t.offs[i]:])] = true
+		}
+	}
+	return resolvedAcross(s.m.files, s.refs, ids, s.heads.out.Groups, ws)
 }
 
 // Warnings returns the merge's warnings so far (MergeNamed's).
@@ -242,9 +259,39 @@ func (s *MergeStream) Warnings() []Warning { return s.m.w.result() }
 // which only adding needs: the directory is asked for to be written, and no user is
 // looked up then (a file added after builds the table again, rekey).
 func (s *MergeStream) Directory() *Directory {
+	s.keys = nil // first: the sites built next need as much again at a million users
 	s.unpack()
-	s.keys = nil
 	return s.heads.out
+}
+
+// written returns the merged directory to be written, as Directory returns it but for
+// the sites while they are packed: the directory is then a copy of the merged one (its
+// studies, groups and so on the merge's own), whose sites, built anew from their packing
+// when withSites, are the caller's alone. A writer that has written them, or packed them
+// itself (writeSpilled), so lets go of them; as Directory built them into the merge,
+// they were held through the whole write, and for --to odm twice (writeSpilled packs
+// them again). Like Directory, it lets go of the table of keys.
+func (s *MergeStream) written(withSites bool) *Directory {
+	s.keys = nil
+	if s.unpacked || s.sites.t == nil {
+		return s.Directory()
+	}
+	d := *s.heads.out
+	d.Sites = []*Site{}
+	if withSites {
+		s.buildSites(&d)
+	}
+	return &d
+}
+
+// buildSites sets the sites of d, a directory from written, from their packing.
+func (s *MergeStream) buildSites(d *Directory) {
+	if t := s.sites.t; t != nil && !s.unpacked {
+		d.Sites = make([]*Site, t.len())
+		for i := range d.Sites {
+			d.Sites[i] = t.site(i)
+		}
+	}
 }
 
 // unpack builds the packed sites into the merged directory, once.
@@ -362,7 +409,7 @@ func userKeys(p string) (id, login string) {
 // those writers, and its warnings come first (the template without opts.Study runs it
 // twice: once, on a copy of the sites, to find the study from the users it keeps).
 func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile, now time.Time) ([]Warning, error) {
-	dir := s.Directory()
+	dir := s.written(true)
 	if to == "spec-template" {
 		err := specTemplate(w, dir, s.Users(), target, now)
 		if err == nil {
@@ -390,8 +437,36 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 	}
 	run := startSpec(dir, opts)
 	users := run.filter(s.Users())
+	if to == "json" {
+		err := s.writeJSON(w, dir, users)
+		return run.result(), err
+	}
 	ws, err := writeUsersAs(w, to, dir, users, study, opts, s.Err)
 	return append(run.result(), ws...), err
+}
+
+// writeJSON writes dir, from written, and users as writeUsersAs writes the JSON, but
+// lets go of the sites once they are written (before the users): dir's are its own.
+func (s *MergeStream) writeJSON(w io.Writer, dir *Directory, users iter.Seq[*User]) error {
+	jw, err := newJSONUsers(w, dir)
+	if err != nil {
+		return err
+	}
+	if dir != s.heads.out {
+		dir.Sites = []*Site{} // as written: not null (the JSON after the users is made again)
+	}
+	for u := range users {
+		if err := jw.user(u); err != nil {
+			return err
+		}
+	}
+	if err := s.Err(); err != nil {
+		return err
+	}
+	if err := jw.end(); err != nil {
+		return err
+	}
+	return s.Err()
 }
 
 // WriteODM writes the merged directory as WriteODM writes what Whole returns into profile
@@ -400,7 +475,9 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 // written from there one at a time (writeSpilled). It returns the spec's warnings, then
 // the writer's. opts.Now is the writer's.
 func (s *MergeStream) WriteODM(out io.Writer, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
-	dir := s.Directory()
+	// The sites are built when the spec needs them (it may rename them), else once the
+	// users are spilled, just before writeSpilled packs them (and lets go of them).
+	dir := s.written(opts.Spec != nil)
 	wo := Options{Now: opts.Now}
 	var run *specRun
 	defer func() { ws = append(run.result(), ws...) }()
@@ -445,6 +522,9 @@ func (s *MergeStream) WriteODM(out io.Writer, p Profile, opts Options, wopts odm
 	}
 	if invalid != nil {
 		return nil, fmt.Errorf("mapping: %w", invalid)
+	}
+	if opts.Spec == nil {
+		s.buildSites(dir)
 	}
 	dir.Users = nil
 	return writeSpilled(out, dir, p, wo, wopts, users, assigned, &pairs)

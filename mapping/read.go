@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -71,6 +72,12 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
+	return readStreamSites(r, opts, spill, false)
+}
+
+// readStreamSites is readStream; with packSites the builder holds the sites packed as
+// they are read (builder.sitePack), not as model values.
+func readStreamSites(r *odm.Reader, opts Options, spill, packSites bool) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -83,6 +90,9 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 		return nil, err
 	}
 	b = newBuilder(p, h.Version, h.Root)
+	if packSites {
+		b.sitePack = newSitePacker()
+	}
 	b.studyList(h.Root, opts.Studies)
 	if spill {
 		if b.spill, err = newSpill(); err != nil {
@@ -274,6 +284,9 @@ type builder struct {
 	oidFPs        []uint32
 	lastOID       string
 	sites         map[string]*Site
+	// sitePack, when set, holds the sites instead of sites and dir.Sites (see
+	// sitepack.go): readStreamSites.
+	sitePack *sitePacker
 	// siteStudy is what resolve needs of the sites once they are all read (siteStudies):
 	// the study of each one's latest version, by ID, so that a streamed writer can let go
 	// of the sites once it has written them.
@@ -777,7 +790,17 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 	for _, r := range l.MetaDataVersionRefs {
 		b.addStudy(strings.TrimSpace(r.StudyOID))
 	}
-	if s, ok := b.sites[id]; ok {
+	s, ok := b.sites[id]
+	packed := -1
+	if !ok && b.sitePack != nil {
+		if packed = b.sitePack.find(id); packed >= 0 {
+			s, ok = b.sitePack.site(packed), true
+		}
+	}
+	if ok {
+		if packed >= 0 {
+			defer b.sitePack.set(packed, s)
+		}
 		s.Source.Studies = append(s.Source.Studies, b.study)
 		if b.keep {
 			s.Source.recs = append(s.Source.recs, rec)
@@ -789,7 +812,7 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		}
 		return b.keep
 	}
-	s := &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
+	s = &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
 		Versions: siteVersions(l), Addresses: addresses(l.Addresses)}
 	if id != l.OID {
 		b.w.addAt(CodeNormalized, "Location/@OID", "Location "+id, "stray white space trimmed from the OID", atRecord(&l.Ext))
@@ -827,9 +850,18 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		src.Elements = append(src.Elements, elementXML(q))
 	}
 	s.Source = src
-	b.sites[id] = s
-	b.dir.Sites = append(b.dir.Sites, s)
+	b.addSite(s)
 	return b.keep
+}
+
+// addSite adds s, a site of an ID not read before.
+func (b *builder) addSite(s *Site) {
+	if b.sitePack != nil {
+		b.sitePack.add(s)
+		return
+	}
+	b.sites[s.ID] = s
+	b.dir.Sites = append(b.dir.Sites, s)
 }
 
 func siteVersions(l *odm.Location) []StudyVersion {
@@ -1004,11 +1036,9 @@ func (b *builder) prepare() string {
 				b.w.add(CodeDanglingRef, "Study/MetaDataVersion/Include/@StudyOID", "Study "+s.ID, "the parent study of a site study is not in the file")
 			}
 			// An OpenClinica site study is a site of its parent.
-			if _, ok := b.sites[s.ID]; !ok {
-				site := &Site{ID: s.ID, Name: s.Name, Number: s.Protocol, Active: true, Study: s.Parent,
-					Source: &Source{Vendor: b.p}}
-				b.sites[s.ID] = site
-				d.Sites = append(d.Sites, site)
+			if _, ok := b.sites[s.ID]; !ok && (b.sitePack == nil || b.sitePack.find(s.ID) < 0) {
+				b.addSite(&Site{ID: s.ID, Name: s.Name, Number: s.Protocol, Active: true, Study: s.Parent,
+					Source: &Source{Vendor: b.p}})
 			}
 		}
 	}
@@ -1168,8 +1198,20 @@ func (b *builder) siteStudies() {
 	if b.siteStudy != nil {
 		return
 	}
-	b.siteStudy = newSiteStudies(len(b.sites))
-	for id, s := range b.sites {
+	sites := maps.All(b.sites)
+	n := len(b.sites)
+	if b.sitePack != nil {
+		sites = func(yield func(string, *Site) bool) {
+			for s := range b.sitePack.all() {
+				if !yield(s.ID, s) {
+					return
+				}
+			}
+		}
+		n = b.sitePack.len()
+	}
+	b.siteStudy = newSiteStudies(n)
+	for id, s := range sites {
 		st := ""
 		if v := latest(s.Versions); v != nil {
 			st = v.Study

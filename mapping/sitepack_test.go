@@ -1,0 +1,102 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// twoBlockSites lists Location L1 in two AdminData blocks: the builder merges the second
+// record into the site of the first (its study and version added).
+const twoBlockSites = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F1" CreationDateTime="2026-01-01T00:00:00Z" ODMVersion="1.3.2">
+  <AdminData StudyOID="S1">
+    <User OID="U1"><LoginName>u1</LoginName><LocationRef LocationOID="L1"/></User>
+    <Location OID="L1" Name="Site one"><MetaDataVersionRef StudyOID="S1" MetaDataVersionOID="v1" EffectiveDate="2025-01-01"/></Location>
+  </AdminData>
+  <AdminData StudyOID="S2">
+    <User OID="U2"><LoginName>u2</LoginName><LocationRef LocationOID="L2"/></User>
+    <Location OID="L1" Name="Site one"><MetaDataVersionRef StudyOID="S2" MetaDataVersionOID="v2" EffectiveDate="2025-02-01"/></Location>
+    <Location OID="L2" Name="Site two"><MetaDataVersionRef StudyOID="S2" MetaDataVersionOID="v2" EffectiveDate="2025-02-01"/></Location>
+  </AdminData>
+</ODM>
+`
+
+// TestBuilderSitesPacked: a builder that packs its sites (readStreamSites, as
+// MergeStream.AddODM reads a file) holds none of them as model values, and they are the
+// sites, the study of each and the warnings a builder holding them as values gives: for
+// every fixture (OpenClinica's site studies become sites when the file is prepared) and
+// for a Location listed in two AdminData blocks.
+func TestBuilderSitesPacked(t *testing.T) {
+	type input struct {
+		name    string
+		data    []byte
+		profile Profile
+	}
+	inputs := []input{{"two blocks", []byte(twoBlockSites), ProfileODM}}
+	for _, f := range fixtures {
+		p, err := os.ReadFile(filepath.Join("testdata", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, input{f.file, p, f.profile})
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			read := func(pack bool) *builder {
+				r := odm.NewReader(bytes.NewReader(in.data), odm.ReadOptions{Name: in.name})
+				b, err := readStreamSites(r, mergeReadOptions(t, in.profile, in.data), false, pack)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.finishPrepare()
+				b.siteStudies()
+				return b
+			}
+			want, got := read(false), read(true)
+			if len(got.sites) != 0 || len(got.dir.Sites) != 0 {
+				t.Errorf("%d sites held as model values (%d in the directory), want none: they are packed", len(got.sites), len(got.dir.Sites))
+			}
+			if got.sitePack == nil || got.sitePack.len() != len(want.dir.Sites) {
+				t.Fatalf("packed sites: want %d", len(want.dir.Sites))
+			}
+			gotSites := slices.Collect(got.sitePack.all())
+			w, err1 := json.Marshal(want.dir.Sites)
+			g, err2 := json.Marshal(gotSites)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if !bytes.Equal(w, g) {
+				t.Errorf("sites differ:\nas values: %s\npacked:    %s", w, g)
+			}
+			for i, s := range want.dir.Sites {
+				if !cmp.Equal(s.Source, gotSites[i].Source, cmp.AllowUnexported(Source{})) {
+					t.Errorf("site %s: source %+v, packed %+v", s.ID, s.Source, gotSites[i].Source)
+				}
+				ws, wok := want.siteStudy.get(s.ID)
+				gs, gok := got.siteStudy.get(s.ID)
+				if ws != gs || wok != gok {
+					t.Errorf("site %s: study %q %v, packed %q %v", s.ID, ws, wok, gs, gok)
+				}
+			}
+			if diff := cmp.Diff(want.w.result(), got.w.result()); diff != "" {
+				t.Errorf("warnings, as values (-) and packed (+):\n%s", diff)
+			}
+		})
+	}
+	// The two-block case is the one that merges a site: make sure it did.
+	b, err := readStreamSites(odm.NewReader(bytes.NewReader([]byte(twoBlockSites)), odm.ReadOptions{}), Options{}, false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := b.sitePack.site(0); len(s.Versions) != 2 || !slices.Equal(s.Source.Studies, []string{"S1", "S2"}) {
+		t.Errorf("L1 from two blocks: versions %v, studies %v", s.Versions, s.Source.Studies)
+	}
+}
