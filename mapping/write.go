@@ -636,6 +636,26 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	}
 	var locs []ordered[*odm.Location]
 	if !w.fl.siteStudies() {
+		hidden := func() (hs []ordered[*odm.Location]) {
+			if srcBlock != nil && w.same {
+				for _, h := range srcBlock.hidden {
+					if l, ok := h.v.(*odm.Location); ok {
+						hs = append(hs, ordered[*odm.Location]{pos: h.pos, v: l})
+					}
+				}
+			}
+			return hs
+		}
+		// Packed sites have no records (packSites refuses them), so none is sorted by
+		// one: the sort puts them after the block's hidden Locations, in order. Each goes
+		// out as it is made, not held for the sort: 20,000 Locations held were 16 MB at
+		// the end of map --to odm of several files (MergeStream.WriteODM).
+		packed := w.same && w.sitePack != nil
+		if packed {
+			for _, l := range sortByPos(hidden()) {
+				emit(l)
+			}
+		}
 		for s := range w.blockSites(bp) {
 			w.scans++ // a site looked at
 			if !w.siteInBlock(s, bp) {
@@ -649,7 +669,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			l := w.location(s, base, bp.study)
 			switch {
 			case l == nil:
-			case !w.same:
+			case !w.same || packed:
 				// No record is written back (w.rec finds none), so none is sorted:
 				// each Location goes out as it is made, not held for the sort.
 				emit(l)
@@ -657,12 +677,8 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 				locs = append(locs, ordered[*odm.Location]{pos: posOf(r, ok), v: l})
 			}
 		}
-		if srcBlock != nil && w.same {
-			for _, h := range srcBlock.hidden {
-				if l, ok := h.v.(*odm.Location); ok {
-					locs = append(locs, ordered[*odm.Location]{pos: h.pos, v: l})
-				}
-			}
+		if !packed {
+			locs = append(locs, hidden()...)
 		}
 	} else if w.isFirst(bp) {
 		w.siteStudiesApproximated()
