@@ -20,31 +20,39 @@ import (
 // pf:Active), which is no conflict.
 //
 // Only Users whose OID or login name pass 1 saw more than once are remembered (adminDefs'
-// candidates), each as hashes of its values: a check of files that share no users holds
-// nothing here, and one whose files all hold the same users about 600 bytes per User (the
-// values' and vendor attributes' hashes, the OID and login keys; measured: two copies of a
-// 200,000-user InForm export, 313 MB peak against 195 MB without this comparison).
+// candidates), each as hashes of its values, with no pointer: a check of files that share
+// no users holds nothing here, and one whose files all hold the same users about 300
+// bytes per User (TestCheckAcrossFilesBytesPerUser): the values' hashes (96 bytes), the
+// vendor attributes' (16 bytes each, a dozen for InForm), and the OID and login keys
+// (hashes too). It was some 600 bytes, each person an object with its own slice, found by
+// its OID and login as strings.
 type crossUsers struct {
 	names  []string // the files, by index
 	tables []bool   // which files are tables (TableUser), placed by row
 
-	byOID   map[string]*crossUser
-	byLogin map[string]*crossUser
+	people []crossUser
+	// attrs hold the hashes of the people's vendor attributes' names and values, each
+	// person's in one run (crossUser.attrOff, attrN); a person that gains one moves its
+	// run to the end.
+	attrs []attrHash
+	// byOID and byLogin find a person by the hash of its OID and of its login key. Two
+	// keys share a hash with a chance of about one in 2^64/n²: the two people would be
+	// compared as one.
+	byOID   map[uint64]int32
+	byLogin map[uint64]int32
+	// from is, for the people a later file filled a value of, where each value was
+	// first seen: the file's index and the record's line.
+	from map[int32]*[nCrossFields]crossAt
 }
 
 // crossUser is the merged person: where it was first seen and a hash of each value (0:
 // none yet).
 type crossUser struct {
-	file, line int
+	file, line int32
 	vals       [nCrossFields]uint64
-	// from is where each value was first seen, when not in the first record (a value a
-	// later file filled in): the file's index and the record's line.
-	from *[nCrossFields]crossAt // nil until a later file fills a value
-	// study is the hash of the StudyOID of the first record's AdminData; attrs hold the
-	// hashes of its vendor attributes' names and values (a slice: an InForm user has a
-	// dozen, and a map of them cost ten times the memory).
-	study uint64
-	attrs []attrHash
+	// study is the hash of the StudyOID of the first record's AdminData.
+	study          uint64
+	attrOff, attrN int32
 }
 
 type attrHash struct{ name, value uint64 }
@@ -54,14 +62,31 @@ func (c *adminChecker) attrKey(n odm.Name) uint64 {
 	return c.defs.h.sum(n.Space + "}" + n.Local)
 }
 
-// attr returns the index of the attribute named by key in p.attrs, or -1.
-func (p *crossUser) attr(key uint64) int {
-	for i := range p.attrs {
-		if p.attrs[i].name == key {
+// attrsOf returns the run of person p's attribute hashes.
+func (x *crossUsers) attrsOf(p *crossUser) []attrHash {
+	return x.attrs[p.attrOff : p.attrOff+p.attrN : p.attrOff+p.attrN]
+}
+
+// attr returns the index of the attribute named by key in p's run, or -1.
+func (x *crossUsers) attr(p *crossUser, key uint64) int {
+	for i, a := range x.attrsOf(p) {
+		if a.name == key {
 			return i
 		}
 	}
 	return -1
+}
+
+// addAttr adds an attribute's hashes to p's run, moving the run to the end of x.attrs
+// first when it is not there (a later file's attribute: rare, and the old run is left).
+func (x *crossUsers) addAttr(p *crossUser, a attrHash) {
+	if int(p.attrOff+p.attrN) != len(x.attrs) {
+		off := int32(len(x.attrs))
+		x.attrs = append(x.attrs, x.attrsOf(p)...)
+		p.attrOff = off
+	}
+	x.attrs = append(x.attrs, a)
+	p.attrN++
 }
 
 type crossAt struct{ file, line int32 }
@@ -86,7 +111,8 @@ const (
 )
 
 func newCrossUsers(names []string, tables []bool) *crossUsers {
-	return &crossUsers{names: names, tables: tables, byOID: map[string]*crossUser{}, byLogin: map[string]*crossUser{}}
+	return &crossUsers{names: names, tables: tables, byOID: map[uint64]int32{}, byLogin: map[uint64]int32{},
+		from: map[int32]*[nCrossFields]crossAt{}}
 }
 
 // ref names a place for a message: the file and " (line N)", or " (row N)" in a table.
@@ -150,41 +176,53 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 		return
 	}
 	oid, login := vals[crossOID], vals[crossLogin]
+	h := c.defs.h
 	key := ""
 	if login != "" {
 		key = c.defs.loginKey(login)
 	}
-	var p *crossUser
+	var oidHash, keyHash uint64
+	pi := int32(-1)
 	if oid != "" {
-		p = x.byOID[oid]
+		oidHash = h.sum(oid)
+		if i, ok := x.byOID[oidHash]; ok {
+			pi = i
+		}
 	}
-	if p == nil && key != "" {
-		p = x.byLogin[key]
+	if key != "" {
+		keyHash = h.sum(key)
+		if i, ok := x.byLogin[keyHash]; ok && pi < 0 {
+			pi = i
+		}
 	}
-	h := c.defs.h
+	var p *crossUser
 	switch {
-	case p == nil:
+	case pi < 0:
 		if !(oid != "" && c.defs.candidate(kindUser, oid)) && !(key != "" && c.defs.candidate(kindLogin, key)) {
 			return // no other User shares its OID or login name: no other file holds it
 		}
-		p = &crossUser{file: c.file, line: line, study: h.sum(c.adStudy) | 1}
+		pi = int32(len(x.people))
+		x.people = append(x.people, crossUser{file: int32(c.file), line: int32(line), study: h.sum(c.adStudy) | 1,
+			attrOff: int32(len(x.attrs))})
+		p = &x.people[pi]
 		for i, v := range vals {
 			if v != "" {
 				p.vals[i] = h.sum(v) | 1
 			}
 		}
 		for _, a := range attrs {
-			if k := c.attrKey(a.Name); vendorAttr(a) && p.attr(k) < 0 {
-				p.attrs = append(p.attrs, attrHash{k, h.sum(a.Value) | 1})
+			if k := c.attrKey(a.Name); vendorAttr(a) && x.attr(p, k) < 0 {
+				x.addAttr(p, attrHash{k, h.sum(a.Value) | 1})
 			}
 		}
-	case p.file == c.file:
+	case int(x.people[pi].file) == c.file:
 		// A repeat within the file: uniqueness (and the reader's merge of AdminData blocks)
 		// is the business of the other checks.
 		return
 	default:
+		p = &x.people[pi]
 		conflict := func(field string, from crossAt, line, col int) {
-			first := x.ref(p.file, p.line)
+			first := x.ref(int(p.file), int(p.line))
 			if from != (crossAt{}) {
 				first = x.ref(int(from.file), int(from.line))
 			}
@@ -200,10 +238,12 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 			switch p.vals[i] {
 			case 0:
 				p.vals[i] = hv
-				if p.from == nil {
-					p.from = new([nCrossFields]crossAt)
+				from := x.from[pi]
+				if from == nil {
+					from = new([nCrossFields]crossAt)
+					x.from[pi] = from
 				}
-				p.from[i] = crossAt{int32(c.file), int32(line)}
+				from[i] = crossAt{int32(c.file), int32(line)}
 			case hv:
 			default:
 				l, k := line, col
@@ -211,8 +251,8 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 					l, k = at(names[i])
 				}
 				var from crossAt
-				if p.from != nil {
-					from = p.from[i]
+				if f := x.from[pi]; f != nil {
+					from = f[i]
 				}
 				conflict(names[i], from, l, k)
 			}
@@ -223,20 +263,20 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 				continue
 			}
 			hv, k := h.sum(a.Value)|1, c.attrKey(a.Name)
-			switch i := p.attr(k); {
+			switch i := x.attr(p, k); {
 			case i < 0:
-				p.attrs = append(p.attrs, attrHash{k, hv})
-			case p.attrs[i].value != hv && sameStudy:
+				x.addAttr(p, attrHash{k, hv})
+			case x.attrsOf(p)[i].value != hv && sameStudy:
 				conflict("@"+attrName(a.Name), crossAt{}, line, col)
 			}
 		}
 	}
 	// Index the person under every OID and login it goes by, as a merge does.
-	if oid != "" && x.byOID[oid] == nil {
-		x.byOID[oid] = p
+	if _, ok := x.byOID[oidHash]; oid != "" && !ok {
+		x.byOID[oidHash] = pi
 	}
-	if key != "" && x.byLogin[key] == nil {
-		x.byLogin[key] = p
+	if _, ok := x.byLogin[keyHash]; key != "" && !ok {
+		x.byLogin[keyHash] = pi
 	}
 }
 

@@ -1,10 +1,14 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
 )
 
 // crossPage is one file of a check of several: an AdminData of the given Users.
@@ -153,5 +157,40 @@ func TestCheckAcrossFilesTable(t *testing.T) {
 				t.Errorf("%s: file %d:\n got  %q\n want %q", tc.reason, i, g, tc.want[i])
 			}
 		}
+	}
+}
+
+// TestCheckAcrossFilesBytesPerUser: what the comparison across files holds for a user
+// both files have is some 300 bytes (the hashes of its values and of its dozen InForm
+// attributes, and its keys), not the 600 that a person object with its own slice, found
+// by strings, cost.
+func TestCheckAcrossFilesBytesPerUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks 2 x 5,000 generated users")
+	}
+	const n = 5000
+	var in bytes.Buffer
+	if err := gen.InForm(&in, n); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"a.xml": in.String(), "b.xml": in.String()}
+	defs := newAdminDefs()
+	if _, err := checkInputs(inputsOf(files, "a.xml", "b.xml"), AdminDataOptions{}, defs); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(defs.cross.people); got != n {
+		t.Fatalf("%d users compared across the files, want %d", got, n)
+	}
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	defs.cross = nil
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	runtime.KeepAlive(defs)
+	per := (int64(with.HeapAlloc) - int64(without.HeapAlloc)) / n
+	t.Logf("%d bytes a user", per)
+	if per > 400 {
+		t.Errorf("the comparison across files holds %d bytes a user, want at most 400", per)
 	}
 }
