@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // notCarriedXML counts as NotCarried did with encoding/xml's RawToken (which took as long
@@ -72,6 +73,14 @@ func TestNotCarriedAsEncodingXML(t *testing.T) {
 			`<ClinicalData StudyOID="S" MetaDataVersionOID="1"/><v:Thing/><v:AdminData/></ODM><!-- after --><?pi after?>`,
 		"AdminData only": `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData><User OID="U"/></AdminData></ODM>`,
 		"prefixed root":  `<o:ODM xmlns:o="http://www.cdisc.org/ns/odm/v1.3"><o:Study OID="S"/><o:AdminData/></o:ODM>`,
+		// What the markup scanner must not take for markup: ">", "/>", quotes and tags in
+		// attribute values, comments, CDATA sections, processing instructions and the
+		// DOCTYPE's literals and internal subset.
+		"markup in values": `<!DOCTYPE ODM SYSTEM "a>b" [<!ENTITY e 'x]>y'><!-- ]> "' --><?p ]>?>]>` +
+			`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" a='>' b="/>" c="'!--'"><?xml-stylesheet href="s"?>` +
+			`<AdminData><User OID="a>b/" x='"'><!-- </AdminData><Study/> --><![CDATA[</AdminData><Study>]]>` +
+			`<?pi </AdminData><Study?></User></AdminData ><Study OID='/>'/><Study OID="/>" A='/>'><x/></Study><Clinical-Data></Clinical-Data></ODM>`,
+		"deep and empty": `<ODM><a:AdminData xmlns:a="urn:a"><AdminData/></a:AdminData><AdminData><x><y/></x><x/></AdminData><S/><S></S></ODM>` + "\n<!--end-->",
 	}
 	for _, f := range patchFiles(t) {
 		data, err := os.ReadFile(f)
@@ -86,20 +95,23 @@ func TestNotCarriedAsEncodingXML(t *testing.T) {
 			t.Logf("%s: encoding/xml refuses it (%v); skipped", name, err)
 			continue
 		}
-		ws, err := NotCarried(strings.NewReader(doc))
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		var gotOrder []string
-		for _, w := range ws {
-			gotOrder = append(gotOrder, w.Field)
-			if w.Count != want[w.Field] {
-				t.Errorf("%s: %s counted %d, want %d", name, w.Field, w.Count, want[w.Field])
+		// Whole, and a byte at a time (every construct split across reads).
+		for _, r := range []io.Reader{strings.NewReader(doc), iotest.OneByteReader(strings.NewReader(doc))} {
+			ws, err := NotCarried(r)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
 			}
-		}
-		if !slices.Equal(gotOrder, order) {
-			t.Errorf("%s: kinds %v, want %v", name, gotOrder, order)
+			var gotOrder []string
+			for _, w := range ws {
+				gotOrder = append(gotOrder, w.Field)
+				if w.Count != want[w.Field] {
+					t.Errorf("%s: %s counted %d, want %d", name, w.Field, w.Count, want[w.Field])
+				}
+			}
+			if !slices.Equal(gotOrder, order) {
+				t.Errorf("%s: kinds %v, want %v", name, gotOrder, order)
+			}
 		}
 	}
 }
@@ -119,5 +131,18 @@ func TestNotCarriedUTF16(t *testing.T) {
 	}
 	if len(ws) != 1 || ws[0].Field != "ODM/Study" || ws[0].Count != 1 {
 		t.Errorf("got %+v", ws)
+	}
+}
+
+// TestNotCarriedEndsInMarkup: a document cut inside markup or an element is an error, not
+// a count of what came before.
+func TestNotCarriedEndsInMarkup(t *testing.T) {
+	for _, doc := range []string{
+		`<ODM><Study`, `<ODM><Study a="x>`, `<ODM><!-- c -`, `<ODM><![CDATA[x`, `<?pi`,
+		`<!DOCTYPE ODM [<!ENTITY e "x">`, `<ODM><Study/>`, `<ODM></ODM`,
+	} {
+		if ws, err := NotCarried(strings.NewReader(doc)); err == nil {
+			t.Errorf("%q: no error (%+v)", doc, ws)
+		}
 	}
 }
