@@ -225,6 +225,15 @@ var nameEnd = func() (t [256]bool) {
 // tagEnd consumes the rest of a start tag, quoted attribute values (which may hold ">")
 // included, and reports whether it ends with "/>".
 func (s *markupScan) tagEnd() (empty, ok bool) {
+	// Most tags: the first ">" ends the tag when the double quotes before it pair up
+	// and no single quote stands there (a few vector searches instead of a byte loop).
+	rest := s.buf[s.i:]
+	if j := bytes.IndexByte(rest, '>'); j > 0 {
+		if t := rest[:j]; bytes.IndexByte(t, '\'') < 0 && bytes.Count(t, []byte{'"'})%2 == 0 {
+			s.i += j + 1
+			return t[j-1] == '/', true
+		}
+	}
 	var prev byte
 	for {
 		b := s.buf
