@@ -106,6 +106,10 @@ type writer struct {
 	siteCands, orgCands, sigCands map[blockPlan][]int32
 	// planStudies is the set of the studies of plan (see hasBlock).
 	planStudies map[string]bool
+	// labels holds the fields of warnings built from parts (see label); noPlaceMsg is
+	// noPlace's message, once made.
+	labels     map[[3]string]string
+	noPlaceMsg string
 	// scans counts the values (users, sites) that loops over the whole directory visit:
 	// tests hold it to a few times the directory's size, so that no such loop runs once
 	// per site or per user.
@@ -858,7 +862,8 @@ func (w *writer) extAttrsInto(x *odm.Ext, from Profile, attrs []Attr, elem, subj
 		if mappedAttr(elem, a.Space, a.Name) {
 			continue // carried by a model field, which reports itself if the target lacks it
 		}
-		w.warn.add(CodeExtensionDropped, elem+"/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
+		field := w.label(elem, a.Space, a.Name, func() string { return elem + "/@" + attrLabel(a.Space, a.Name) })
+		w.warn.add(CodeExtensionDropped, field, subject, "another vendor's extension is left out")
 	}
 }
 
@@ -1012,7 +1017,9 @@ func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *o
 	}
 	fresh := base == nil
 	flavour := !w.fl.namesOnly() || !fresh // else a fresh user gets names and organization only
-	lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "User/"+field, subject, msg) }
+	lost := func(field, msg string) {
+		w.warn.add(CodeUnrepresentable, w.label("", "User/", field, func() string { return "User/" + field }), subject, msg)
+	}
 	noPlace := func(field string) { lost(field, w.noPlace()) }
 
 	if strings.TrimSpace(o.OID) != u.ID {
@@ -1264,7 +1271,34 @@ func (w *writer) noPlace() string {
 	if m := w.fl.placeless(); m != "" {
 		return m
 	}
-	return "plain ODM " + string(w.v) + " has no place for it"
+	if w.noPlaceMsg == "" {
+		w.noPlaceMsg = "plain ODM " + string(w.v) + " has no place for it"
+	}
+	return w.noPlaceMsg
+}
+
+// maxLabels bounds the fields label keeps: they come from the model's field names and the
+// input's extension attribute names, which a hostile file may make all different.
+const maxLabels = 1024
+
+// label returns the field of a warning made of a, b and c by make, made once for each
+// (callers keep their keys apart: extAttrsInto's a is an element name, the user's lost
+// fields have a ""): writing a user into a target that lacks some of its values warns of the
+// same few fields for every user, and building each anew took a few percent of map --to
+// odm2.
+func (w *writer) label(a, b, c string, make func() string) string {
+	k := [3]string{a, b, c}
+	if l, ok := w.labels[k]; ok {
+		return l
+	}
+	l := make()
+	if len(w.labels) < maxLabels {
+		if w.labels == nil {
+			w.labels = map[[3]string]string{}
+		}
+		w.labels[k] = l
+	}
+	return l
 }
 
 // categoryLost warns when the user's category says more than the UserType written.

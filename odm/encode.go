@@ -205,8 +205,8 @@ type xw struct {
 	attrs []Attr
 	plans [][]planItem
 	depth int
-	// nlIn and nlOut cache the last childNL.
-	nlIn, nlOut string
+	// nls caches the last two childNL: a record's children and theirs alternate.
+	nls [2]struct{ in, out string }
 	// scopeGen counts the changes of scope; bound caches a few prefixes found bound to
 	// a namespace (see inScope) while scope is as it was then (gen).
 	scopeGen  int
@@ -793,10 +793,13 @@ func (x *xw) childNL(nl string) string {
 		line = nl[i:]
 	}
 	// The same indentation comes back for every record: build it once.
-	if line != x.nlIn || x.nlOut == "" {
-		x.nlIn, x.nlOut = line, line+x.unit
+	for _, c := range x.nls {
+		if c.in == line && c.out != "" {
+			return c.out
+		}
 	}
-	return x.nlOut
+	x.nls[1], x.nls[0] = x.nls[0], struct{ in, out string }{line, line + x.unit}
+	return x.nls[0].out
 }
 
 func (x *xw) closeNL(nl string) string {
