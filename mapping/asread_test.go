@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -295,5 +296,25 @@ func TestDecodedListsApart(t *testing.T) {
 	if !reflect.DeepEqual(got.Phones, []string{"p", "added"}) || !reflect.DeepEqual(got.Emails, []string{"e1", "e2", "added"}) ||
 		!reflect.DeepEqual(got.Faxes, []string{"f", "added"}) || !reflect.DeepEqual(got.Addresses[0].StreetNames, []string{"s1", "s2", "added"}) {
 		t.Errorf("an append reached another list: %+v", got)
+	}
+}
+
+// TestLabelBounded: writer.label gives the field its make builds, and keeps at most
+// maxLabels of them however many different ones a file's extension attributes ask for.
+func TestLabelBounded(t *testing.T) {
+	w := &writer{}
+	for i := range 3 * maxLabels {
+		name := "a" + strconv.Itoa(i)
+		for range 2 { // made, then found (or made again past the bound)
+			if got := w.label("User", "urn:x", name, func() string { return "User/@x:" + name }); got != "User/@x:"+name {
+				t.Fatalf("label %d: %q", i, got)
+			}
+		}
+	}
+	if len(w.labels) > maxLabels {
+		t.Errorf("%d labels kept, want at most %d", len(w.labels), maxLabels)
+	}
+	if got := w.label("User", "urn:x", "a1", func() string { return "other" }); got != "User/@x:a1" {
+		t.Errorf("a kept label was made again: %q", got)
 	}
 }
