@@ -28,7 +28,7 @@ func ResolvedAcross(names []string, dirs []*Directory, merged *Directory, ws []W
 		if d == nil {
 			continue
 		}
-		refs[i] = newFileRefs(slices.Values(d.Sites), d.Groups)
+		refs[i] = newFileRefs(idsOf(d.Sites), d.Groups)
 		for _, u := range d.Users {
 			refs[i].user(u)
 		}
@@ -81,6 +81,17 @@ func resolvedAcross(names []string, refs []*fileRefs, sites map[string]bool, mer
 	return out
 }
 
+// idsOf hands on the IDs of sites.
+func idsOf(sites []*Site) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, s := range sites {
+			if !yield(s.ID) {
+				return
+			}
+		}
+	}
+}
+
 func indexOf(names []string, name string) int {
 	for i, n := range names {
 		if n == name {
@@ -113,12 +124,12 @@ type refUse struct {
 	subject  string
 }
 
-// newFileRefs starts the count of a file of sites and groups. The sites' IDs are kept
-// as copies: a site built from its packing (sitepack.go) is a substring of it.
-func newFileRefs(sites iter.Seq[*Site], groups []*Group) *fileRefs {
+// newFileRefs starts the count of a file of the sites of IDs siteIDs and groups. The IDs
+// are kept as copies: one read from a site's packing (sitepack.go) is a substring of it.
+func newFileRefs(siteIDs iter.Seq[string], groups []*Group) *fileRefs {
 	r := &fileRefs{sites: refCount{own: map[string]bool{}}, groups: refCount{own: map[string]bool{}}}
-	for s := range sites {
-		r.sites.own[strings.Clone(s.ID)] = true
+	for id := range siteIDs {
+		r.sites.own[strings.Clone(id)] = true
 	}
 	for _, g := range groups {
 		r.groups.own[g.ID] = true

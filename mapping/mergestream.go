@@ -71,7 +71,7 @@ func (s *MergeStream) Add(name string, d *Directory) (err error) {
 		return nil
 	}
 	defer catchSpill(&err)
-	fi := s.begin(name, d, slices.Values(d.Sites))
+	fi := s.begin(name, d, slices.Values(d.Sites), idsOf(d.Sites))
 	for _, u := range d.Users {
 		if err := s.user(fi, u); err != nil {
 			return err
@@ -94,7 +94,7 @@ func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []War
 	defer b.close()
 	defer catchSpill(&err)
 	b.finishPrepare()
-	fi := s.begin(name, b.dir, b.sitePack.all())
+	fi := s.begin(name, b.dir, b.sitePack.all(), b.sitePack.ids())
 	// The merge holds its own copies of the sites (begin); what the users need of the
 	// builder's is a study per site. Held twice while the users are merged, the sites
 	// were most of what every collection marked, as in WriteJSON.
@@ -115,8 +115,8 @@ func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []War
 
 // begin merges everything of d, file name's directory, but its users, and returns the
 // file's index. sites are d's sites (d.Sites may be empty: the builder's are packed),
-// built anew each time they are asked for when they are packed.
-func (s *MergeStream) begin(name string, d *Directory, sites iter.Seq[*Site]) int {
+// built anew each time they are asked for when they are packed, and ids their IDs.
+func (s *MergeStream) begin(name string, d *Directory, sites iter.Seq[*Site], ids iter.Seq[string]) int {
 	fi := len(s.m.files)
 	s.m.files = append(s.m.files, name)
 	s.fileFirst = append(s.fileFirst, s.users.n)
@@ -135,7 +135,7 @@ func (s *MergeStream) begin(name string, d *Directory, sites iter.Seq[*Site]) in
 		}
 		s.heads.add(fi, &Directory{Groups: d.Groups})
 	}
-	s.refs = append(s.refs, newFileRefs(sites, d.Groups))
+	s.refs = append(s.refs, newFileRefs(ids, d.Groups))
 	return fi
 }
 

@@ -57,3 +57,14 @@ func (p *sitePacker) all() iter.Seq[*Site] {
 		}
 	}
 }
+
+// ids hands on the sites' IDs, in order, without building the sites.
+func (p *sitePacker) ids() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, enc := range p.encs {
+			if !yield(siteID(enc)) {
+				return
+			}
+		}
+	}
+}

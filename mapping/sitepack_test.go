@@ -68,6 +68,9 @@ func TestBuilderSitesPacked(t *testing.T) {
 				t.Fatalf("packed sites: want %d", len(want.dir.Sites))
 			}
 			gotSites := slices.Collect(got.sitePack.all())
+			if ids, wantIDs := slices.Collect(got.sitePack.ids()), slices.Collect(idsOf(want.dir.Sites)); !slices.Equal(ids, wantIDs) {
+				t.Errorf("packed sites' IDs %q, want %q", ids, wantIDs)
+			}
 			w, err1 := json.Marshal(want.dir.Sites)
 			g, err2 := json.Marshal(gotSites)
 			if err1 != nil || err2 != nil {
