@@ -431,8 +431,10 @@ func plainJSON(s string) bool {
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		q, bs, lt, gt, amp := x^'"'*wordLSB, x^'\\'*wordLSB, x^'<'*wordLSB, x^'>'*wordLSB, x^'&'*wordLSB
-		m |= x | (x-0x20*wordLSB)&^x | (q-wordLSB)&^q | (bs-wordLSB)&^bs | (lt-wordLSB)&^lt | (gt-wordLSB)&^gt | (amp-wordLSB)&^amp
+		// '"' (0x22) and '&' (0x26) are the bytes that are 0x26 with bit 2 set, '<' (0x3c)
+		// and '>' (0x3e) those that are 0x3e with bit 1 set: three tests for five bytes.
+		qa, lg, bs := (x|0x04*wordLSB)^'&'*wordLSB, (x|0x02*wordLSB)^'>'*wordLSB, x^'\\'*wordLSB
+		m |= x | (x-0x20*wordLSB)&^x | (qa-wordLSB)&^qa | (lg-wordLSB)&^lg | (bs-wordLSB)&^bs
 		if i == len(s)-8 {
 			return m&wordMSB == 0
 		}
@@ -441,7 +443,7 @@ func plainJSON(s string) bool {
 
 // The high bit of a byte of m marks a byte of x (8 bytes of the string, little-endian)
 // from 0x80 up, below 0x20 (x - 0x20 borrows in it) or equal to one of the escaped
-// characters (x ^ c has a zero byte there). A borrow may mark a byte above a marked one
+// characters (x, with a bit set that tells two of them apart, ^ c has a zero byte there). A borrow may mark a byte above a marked one
 // as well, which only sends the string the long way; no byte that needs escaping goes
 // unmarked.
 const (
