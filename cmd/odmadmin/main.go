@@ -78,6 +78,9 @@ type env struct {
 	// wholeTable makes map read a table or directory JSON input whole (readDirectoryFrom),
 	// as it read one from stdin before it spooled stdin: only tests set it.
 	wholeTable bool
+	// withLayout makes map read an ODM input for its exports with the layout of each
+	// record, as it did before it read values only (valuesOnly): only tests set it.
+	withLayout bool
 }
 
 // context returns the command's context, never nil. It carries the run's jsonPlaces.

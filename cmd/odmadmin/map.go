@@ -333,6 +333,9 @@ type mapSource struct {
 	// wholeBase (tests only, env.wholeBase) reads an ODM input patched into --base of
 	// another flavour whole, as before it went to a temporary file.
 	wholeBase bool
+	// valuesOnly is whether the ODM input is read for its values only (valuesOnly), also
+	// when it is read again.
+	valuesOnly bool
 }
 
 func (s *mapSource) close() {
@@ -716,8 +719,11 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	}
 	src.file = f
 	// The JSON and CSV writers keep nothing of a record once it is read (mapping's
-	// builder copies what it needs), so the reader recycles each record's memory.
-	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), odm.ReadOptions{Name: name, Reuse: reuseRecords(req)})
+	// builder copies what it needs), so the reader recycles each record's memory; the
+	// exports read values only.
+	ro := odm.ReadOptions{Name: name, Reuse: reuseRecords(req), ValuesOnly: valuesOnly(req.to) && !e.withLayout}
+	src.valuesOnly = ro.ValuesOnly
+	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), ro)
 	h, err := r.Header()
 	if err != nil {
 		src.close()
@@ -735,7 +741,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		if opts.Studies, err = mapping.StudyElements(src.reread, odm.ReadOptions{Name: name}); err == nil {
 			var rr io.Reader
 			if rr, err = src.reread(); err == nil {
-				r = odm.NewReader(rr, odm.ReadOptions{Name: name, Reuse: reuseRecords(req)})
+				r = odm.NewReader(rr, ro)
 				_, err = r.Header()
 			}
 		}
@@ -801,6 +807,21 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 // kept.
 func reuseRecords(req streamReq) bool { return req.to == "json" || req.to == "csv" }
 
+// valuesOnly reports whether the output map writes while reading (to) reads only the
+// values of the records (odm.ReadOptions.ValuesOnly: no layout, less work and memory per
+// record): mapping's builder, which the exports (json, csv, xlsx, oc4users,
+// spec-template) read through, takes the typed values and the vendor attributes and
+// elements, never the layout kept for writing a record back (only FromDocument keeps
+// records). A stream written back as ODM ("odm") and a directory read whole for any
+// output ("") keep the layout.
+func valuesOnly(to string) bool {
+	switch to {
+	case "json", "csv", "xlsx", "oc4users", "spec-template":
+		return true
+	}
+	return false
+}
+
 // streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
 // for target) from the ODM stream r (its header read) of src: each user is written as it
 // is built, so that memory does not grow with the users (see mapping.WriteJSON). The CSV
@@ -817,7 +838,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		if err != nil {
 			return nil, err
 		}
-		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(streamReq{to: to})})
+		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(streamReq{to: to}), ValuesOnly: src.valuesOnly})
 		return last, nil
 	}
 	return func(w io.Writer) ([]mapping.Warning, error) {

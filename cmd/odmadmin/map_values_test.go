@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/internal/testenv"
+)
+
+// TestMapValuesOnlyAsWithLayout: map's exports read an ODM input for its values only
+// (valuesOnly, odm.ReadOptions.ValuesOnly) and write, warn and exit as the read with
+// each record's layout (env.withLayout) does: for every output that reads values only,
+// from a file and from stdin, over the fixtures of every flavour, generated InForm and
+// OpenClinica exports, and the reference samples when ../shared is there.
+func TestMapValuesOnlyAsWithLayout(t *testing.T) {
+	dir := t.TempDir()
+	write := fileWriter(t, dir)
+	var inform, oc bytes.Buffer
+	if err := gen.InForm(&inform, 300); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.OpenClinica(&oc, 300); err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{
+		write("inform-gen.xml", inform.Bytes()),
+		write("openclinica-gen.xml", oc.Bytes()),
+	}
+	for _, glob := range []string{"../../testdata/*/*.xml", "../../mapping/testdata/*.xml"} {
+		m, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, m...)
+	}
+	if _, err := os.Stat(filepath.Join(testenv.RepoRoot(), "..", "shared", "reference", "samples")); err == nil {
+		m, err := filepath.Glob(filepath.Join(testenv.Shared(t, "reference/samples"), "*", "*.xml"))
+		if err != nil || len(m) == 0 {
+			t.Fatalf("no reference samples found (%v)", err)
+		}
+		inputs = append(inputs, m...)
+	} else {
+		t.Log("../shared/reference/samples is not there: the fixtures and generated exports only")
+	}
+	argSets := [][]string{
+		{"--to", "json"},
+		{"--to", "csv"},
+		{"--to", "csv", "--study", "GEN-STUDY"},
+		{"--to", "oc4users"},
+		{"--spec-template"},
+		{"--strict", "--to", "json"},
+	}
+	run := func(withLayout bool, stdin []byte, args []string) (int, string, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, withLayout: withLayout}
+		code := run(e, args)
+		return code, out.String(), errb.String()
+	}
+	compared := 0
+	for _, in := range inputs {
+		data, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range argSets {
+			for _, stdin := range []bool{false, true} {
+				full := append([]string{"map"}, args...)
+				var feed []byte
+				if stdin {
+					feed = data
+				} else {
+					full = append(full, in)
+				}
+				wc, wout, werr := run(true, feed, full)
+				gc, gout, gerr := run(false, feed, full)
+				if gc != wc || gout != wout || gerr != werr {
+					t.Errorf("%s %v (stdin %v): values only: exit %d, %d bytes out, stderr\n%s\nwith the layout: exit %d, %d bytes out, stderr\n%s",
+						filepath.Base(in), args, stdin, gc, len(gout), gerr, wc, len(wout), werr)
+					continue
+				}
+				if wc == 0 && len(wout) > 0 {
+					compared++
+				}
+			}
+		}
+	}
+	// Most runs write something: a test where every run fails compares nothing.
+	if compared < len(inputs)*len(argSets) {
+		t.Fatalf("only %d runs of %d wrote an output", compared, 2*len(inputs)*len(argSets))
+	}
+}
+
+// TestValuesOnlyOutputs: the outputs map writes while reading an ODM input read values
+// only, those written back as ODM and the directory read whole keep the layout.
+func TestValuesOnlyOutputs(t *testing.T) {
+	for _, tc := range []struct {
+		to   string
+		want bool
+		why  string
+	}{
+		{"json", true, "the builder reads values"},
+		{"csv", true, "the builder reads values"},
+		{"xlsx", true, "the builder reads values"},
+		{"oc4users", true, "the builder reads values"},
+		{"spec-template", true, "the builder reads values"},
+		{"odm", false, "PatchStream writes records back as read"},
+		{"", false, "a directory read whole may be written back to its vendor"},
+	} {
+		if got := valuesOnly(tc.to); got != tc.want {
+			t.Errorf("valuesOnly(%q) = %v, want %v: %s", tc.to, got, tc.want, tc.why)
+		}
+	}
+}
