@@ -266,44 +266,16 @@ func (s *markupScan) tagEnd() (empty, ok bool) {
 
 // doctype consumes the rest of a DOCTYPE: quoted literals, and in the internal subset
 // ("[" to "]") comments and processing instructions, may hold ">" and brackets.
-func (s *markupScan) doctype() bool {
-	for s.need(1) {
-		c := s.buf[s.i]
-		switch {
-		case c == '>':
-			s.i++
-			return true
-		case c == '"' || c == '\'':
-			s.i++
-			if !s.past(string(c)) {
-				return false
-			}
-		case s.skipIf("<!--"):
-			if !s.past("-->") {
-				return false
-			}
-		case s.skipIf("<?"):
-			if !s.past("?>") {
-				return false
-			}
-		case c == '[':
-			s.i++
-			if !s.subset() {
-				return false
-			}
-		default:
-			s.i++
-		}
-	}
-	return false
-}
+func (s *markupScan) doctype() bool { return s.declUntil('>') }
 
-// subset consumes an internal subset up to and including its "]".
-func (s *markupScan) subset() bool {
+// declUntil consumes declaration text up to and including end (">" for the DOCTYPE, "]"
+// for its internal subset, which "[" opens): quoted literals, comments and processing
+// instructions are skipped whole.
+func (s *markupScan) declUntil(end byte) bool {
 	for s.need(1) {
 		c := s.buf[s.i]
 		switch {
-		case c == ']':
+		case c == end:
 			s.i++
 			return true
 		case c == '"' || c == '\'':
@@ -317,6 +289,11 @@ func (s *markupScan) subset() bool {
 			}
 		case s.skipIf("<?"):
 			if !s.past("?>") {
+				return false
+			}
+		case c == '[' && end == '>':
+			s.i++
+			if !s.declUntil(']') {
 				return false
 			}
 		default:
