@@ -111,56 +111,28 @@ func TestMapMergeStreamsAsWhole(t *testing.T) {
 	// A new document's creation time, and the FileOID made from it, are the time of the
 	// run.
 	created := regexp.MustCompile(`(CreationDateTime|FileOID)="[^"]*"`)
-	run := func(whole bool, stdin []byte, args []string) (int, string, string) {
-		var out, errb bytes.Buffer
-		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, wholeMerge: whole}
-		code := run(e, args)
-		return code, created.ReplaceAllString(out.String(), ""), errb.String()
-	}
 	compared, failed, conflicts, placed := 0, 0, 0, 0
 	// Two files' conflicts (not those of one file's AdminData blocks).
 	conflictAt := regexp.MustCompile(`^(.*?)(:\d+:\d+)?: warning mapping\.merge-conflict: .*(differs from that in|the files disagree)`)
-	for _, files := range inputs {
-		first, err := os.ReadFile(files[0])
-		if err != nil {
-			t.Fatal(err)
+	norm := func(out string) string { return created.ReplaceAllString(out, "") }
+	compareMapModes(t, inputs, argSets, func(e *env) { e.wholeMerge = true }, norm, func(files, args []string, stdin bool, r modeRun) {
+		compared++
+		if r.code == 2 {
+			failed++
 		}
-		for _, args := range argSets {
-			for _, stdin := range []bool{false, true} {
-				full := append([]string{"map"}, args...)
-				var feed []byte
-				if stdin {
-					feed = first
-					full = append(append(full, "-"), files[1:]...)
-				} else {
-					full = append(full, files...)
-				}
-				wc, wout, werr := run(true, feed, full)
-				sc, sout, serr := run(false, feed, full)
-				if wc != sc || wout != sout || werr != serr {
-					t.Errorf("%v %v (stdin %v): streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v",
-						files, args, stdin, sc, wc, serr, werr, wout == sout)
-					continue
-				}
-				compared++
-				if wc == 2 {
-					failed++
-				}
-				if strings.Contains(werr, "merge-conflict") {
-					conflicts++
-				}
-				// A conflict in an ODM XML file names the dropped value's record, as one
-				// in a file decoded whole does.
-				for _, line := range strings.Split(serr, "\n") {
-					if m := conflictAt.FindStringSubmatch(line); m != nil && m[2] != "" {
-						placed++
-					} else if m != nil && (strings.HasSuffix(m[1], ".xml") || strings.HasSuffix(m[1], ".odm")) {
-						t.Errorf("%v %v (stdin %v): a conflict without its place: %s", files, args, stdin, line)
-					}
-				}
+		if strings.Contains(r.err, "merge-conflict") {
+			conflicts++
+		}
+		// A conflict in an ODM XML file names the dropped value's record, as one in a
+		// file decoded whole does.
+		for _, line := range strings.Split(r.err, "\n") {
+			if m := conflictAt.FindStringSubmatch(line); m != nil && m[2] != "" {
+				placed++
+			} else if m != nil && (strings.HasSuffix(m[1], ".xml") || strings.HasSuffix(m[1], ".odm")) {
+				t.Errorf("%v %v (stdin %v): a conflict without its place: %s", files, args, stdin, line)
 			}
 		}
-	}
+	})
 	if compared < 200 || failed > compared/2 || conflicts < 10 || placed < 10 {
 		t.Fatalf("%d runs compared, %d failed, %d with merge conflicts, %d conflicts placed: the inputs were not merged", compared, failed, conflicts, placed)
 	}
@@ -176,5 +148,60 @@ func fileWriter(t *testing.T, dir string) func(name string, b []byte) string {
 			t.Fatal(err)
 		}
 		return p
+	}
+}
+
+// modeRun is the result of one run of the command: exit code, stdout and stderr.
+type modeRun struct {
+	code     int
+	out, err string
+}
+
+// compareMapModes runs "map ARGS FILES" for every input (its files; from stdin, the first
+// as "-" and the rest named) and argument set twice: with mode set on the env and without.
+// A pair whose exit code, stdout (passed through norm when it is not nil) or stderr
+// differ is an error; each is called with every pair that agrees, for the caller's counts.
+func compareMapModes(t *testing.T, inputs [][]string, argSets [][]string, mode func(*env), norm func(string) string,
+	each func(files, args []string, stdin bool, r modeRun)) {
+	t.Helper()
+	runOnce := func(on bool, stdin []byte, args []string) modeRun {
+		var out, errb bytes.Buffer
+		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb}
+		if on {
+			mode(e)
+		}
+		r := modeRun{code: run(e, args), out: out.String(), err: errb.String()}
+		if norm != nil {
+			r.out = norm(r.out)
+		}
+		return r
+	}
+	for _, files := range inputs {
+		first, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range argSets {
+			for _, stdin := range []bool{false, true} {
+				full := append([]string{"map"}, args...)
+				var feed []byte
+				if stdin {
+					feed = first
+					if len(files) > 1 {
+						full = append(full, "-")
+					}
+					full = append(full, files[1:]...)
+				} else {
+					full = append(full, files...)
+				}
+				on, off := runOnce(true, feed, full), runOnce(false, feed, full)
+				if on != off {
+					t.Errorf("%v %v (stdin %v): with the mode exit %d, %d bytes out, stderr:\n%s\nwithout: exit %d, %d bytes out, stderr:\n%s\nstdout equal: %v",
+						files, args, stdin, on.code, len(on.out), on.err, off.code, len(off.out), off.err, on.out == off.out)
+					continue
+				}
+				each(files, args, stdin, on)
+			}
+		}
 	}
 }

@@ -53,40 +53,16 @@ func TestMapValuesOnlyAsWithLayout(t *testing.T) {
 		{"--spec-template"},
 		{"--strict", "--to", "json"},
 	}
-	run := func(withLayout bool, stdin []byte, args []string) (int, string, string) {
-		var out, errb bytes.Buffer
-		e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, withLayout: withLayout}
-		code := run(e, args)
-		return code, out.String(), errb.String()
-	}
 	compared := 0
+	var files [][]string
 	for _, in := range inputs {
-		data, err := os.ReadFile(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, args := range argSets {
-			for _, stdin := range []bool{false, true} {
-				full := append([]string{"map"}, args...)
-				var feed []byte
-				if stdin {
-					feed = data
-				} else {
-					full = append(full, in)
-				}
-				wc, wout, werr := run(true, feed, full)
-				gc, gout, gerr := run(false, feed, full)
-				if gc != wc || gout != wout || gerr != werr {
-					t.Errorf("%s %v (stdin %v): values only: exit %d, %d bytes out, stderr\n%s\nwith the layout: exit %d, %d bytes out, stderr\n%s",
-						filepath.Base(in), args, stdin, gc, len(gout), gerr, wc, len(wout), werr)
-					continue
-				}
-				if wc == 0 && len(wout) > 0 {
-					compared++
-				}
-			}
-		}
+		files = append(files, []string{in})
 	}
+	compareMapModes(t, files, argSets, func(e *env) { e.withLayout = true }, nil, func(_, _ []string, _ bool, r modeRun) {
+		if r.code == 0 && len(r.out) > 0 {
+			compared++
+		}
+	})
 	// Most runs write something: a test where every run fails compares nothing.
 	if compared < len(inputs)*len(argSets) {
 		t.Fatalf("only %d runs of %d wrote an output", compared, 2*len(inputs)*len(argSets))
