@@ -38,9 +38,9 @@ const anyStudy = "\x01"
 
 // docIndex is what the document patched has: the values of its blocks as a sorted set
 // of hashes of (kind, the study of the block, the value's key), and under anyStudy: about
-// 16 bytes a record. Two keys share a hash with a chance of
-// about one in 2^64/n²; a value wrongly taken as the document's is then not added, and
-// unplaced reports it.
+// 16 bytes a record. Two keys share a hash with a chance of about n²/2^64 (10^-7 at a
+// million records); a value so taken for the document's is then neither added nor
+// reported.
 type docIndex struct {
 	seed maphash.Seed
 	keys []uint64
