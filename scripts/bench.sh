@@ -4,8 +4,9 @@
 #
 #   scripts/bench.sh [SIZE...]          default sizes: 200000 1000000 (users)
 #
-# Environment: BENCH_DIR (work directory, default ${TMPDIR:-/tmp}/odmadmin-bench; inputs
-# are generated there once and reused, never committed), BENCH_ROUNDS (default 3),
+# Environment: BENCH_DIR (inputs, default ${TMPDIR:-/tmp}/odmadmin-bench: generated there
+# once and reused, never committed; the binaries and each run's timings go to a directory
+# of the run's own, so that runs from several worktrees never measure each other's build), BENCH_ROUNDS (default 3),
 # BENCH_ONLY (space-separated command names to run, default all), BENCH_TIMEOUT (seconds
 # per command, default 1800), BENCH_VMEM_GB (address-space cap per command, default 16;
 # a command over it fails and shows as such).
@@ -24,7 +25,9 @@ rounds=${BENCH_ROUNDS:-3}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/odmadmin-bench}
 limit=${BENCH_TIMEOUT:-1800}
 vmem=${BENCH_VMEM_GB:-16}
-mkdir -p "$dir/bin"
+mkdir -p "$dir"
+work=$(mktemp -d "${TMPDIR:-/tmp}/odmadmin-bench-run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 
 if [ ! -x /usr/bin/time ]; then
 	echo "installing GNU time (Debian package time) for peak RSS" >&2
@@ -34,10 +37,20 @@ fi
 have_xmllint=false
 command -v xmllint >/dev/null && have_xmllint=true
 
-go build -o "$dir/bin/odmadmin" ./cmd/odmadmin
-go build -o "$dir/bin/benchtool" ./internal/gen/cmd/benchtool
-odm="$dir/bin/odmadmin"
-tool="$dir/bin/benchtool"
+go build -o "$work/odmadmin" ./cmd/odmadmin
+go build -o "$work/benchtool" ./internal/gen/cmd/benchtool
+odm="$work/odmadmin"
+tool="$work/benchtool"
+
+# gen makes an input once: into a temporary name first, so that a run stopped halfway (or
+# another run starting meanwhile) never takes a partial file for the input.
+gen() {
+	local out=$1
+	shift
+	[ -s "$out" ] && return
+	"$@" "$out.part.$$"
+	mv "$out.part.$$" "$out"
+}
 
 # commands prints "NAME<TAB>COMMAND LINE" for one size; $f is the export, $c its copy.
 commands() {
@@ -68,18 +81,18 @@ echo "odmadmin bench $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${sizes[@]}"; do
 	f="$dir/inform-$n.xml" c="$dir/inform-$n-copy.xml" up="$dir/upload-$n.csv" oc="$dir/openclinica-$n.xml"
-	[ -s "$f" ] || "$tool" inform "$n" "$f"
-	[ -s "$oc" ] || "$tool" openclinica "$n" "$oc"
-	[ -s "$c" ] || cp "$f" "$c"
-	[ -s "$up" ] || "$tool" upload 1000 "$n" "$up"
-	res="$dir/results-$n.tsv"
+	gen "$f" "$tool" inform "$n"
+	gen "$oc" "$tool" openclinica "$n"
+	gen "$c" cp "$f"
+	gen "$up" "$tool" upload 1000 "$n"
+	res="$work/results-$n.tsv"
 	: >"$res"
 	mapfile -t cmds < <(commands "$f" "$c" "$up" "$oc")
 	for ((r = 1; r <= rounds; r++)); do
 		for line in "${cmds[@]}"; do
 			name=${line%%$'\t'*} cmdline=${line#*$'\t'}
 			wanted "$name" || [ "$name" = xmllint-stream ] || continue
-			t="$dir/time.txt" e="$dir/stderr.txt"
+			t="$work/time.txt" e="$work/stderr.txt"
 			rc=0
 			# shellcheck disable=SC2086 # the command line is split on purpose
 			(ulimit -v $((vmem * 1024 * 1024)); exec /usr/bin/time -v -o "$t" timeout "$limit" $cmdline) >/dev/null 2>"$e" || rc=$?
