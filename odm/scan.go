@@ -68,14 +68,20 @@ type scanner struct {
 	seenRoot  bool
 	names     map[string]string // element and attribute names and prefixes, shared
 	nameCache [256]string
-	maxNodes  int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
-	scratch   [][]entry // layout buffers, one per level of typed nesting, reused
-	auxs      [][]Node  // and what their entries refer to (source.aux)
-	packBuf   []byte    // a layout packed (packEntries) before it is copied to the arena
-	level     int
-	wsCache   map[string]string
-	ar        arena // memory of the record being read (see arena.go)
-	cur       token // the token next returned last; overwritten by the following call
+	// attrNames are, by position in a start tag, the prefix and local name of the
+	// attribute read there last (attrs).
+	attrNames [16]struct{ prefix, local string }
+	// attrIdx are, by position in a start tag, the attribute read there last with the
+	// index in its content model's attributes (attrIndexAt).
+	attrIdx  [16]attrAt
+	maxNodes int       // ReadOptions.MaxNodes resolved: child nodes of one typed element
+	scratch  [][]entry // layout buffers, one per level of typed nesting, reused
+	auxs     [][]Node  // and what their entries refer to (source.aux)
+	packBuf  []byte    // a layout packed (packEntries) before it is copied to the arena
+	level    int
+	wsCache  map[string]string
+	ar       arena // memory of the record being read (see arena.go)
+	cur      token // the token next returned last; overwritten by the following call
 	// recs are, when the arena recycles, the records read last, by AdminData field: the
 	// next record of the same kind is read into the same value (newRecord).
 	recs [adSignatureDefs + 1]Node
@@ -217,7 +223,23 @@ func (s *scanner) attrs() []Attr {
 	attrs := s.ar.attrs.take(n)
 	for i := range attrs {
 		space, prefix, local, value := s.xs.Attr(i)
-		attrs[i] = Attr{Name: Name{Space: space, Prefix: s.name(prefix), Local: s.name(local)}, Value: s.ar.strs.str(value)}
+		a := &attrs[i]
+		// Field by field, not as one composite value: the compiler copies a composite Attr
+		// with typedmemmove, whose bulk barrier costs more while the collector marks,
+		// which is often in a stream that allocates each record anew.
+		a.Space = space
+		if i < len(s.attrNames) {
+			// A file writes the attributes of its elements in the same order: the name at
+			// this position is most often the one seen there last.
+			c := &s.attrNames[i]
+			if string(local) != c.local || string(prefix) != c.prefix {
+				c.prefix, c.local = s.name(prefix), s.name(local)
+			}
+			a.Prefix, a.Local = c.prefix, c.local
+		} else {
+			a.Prefix, a.Local = s.name(prefix), s.name(local)
+		}
+		a.Value = s.ar.strs.str(value)
 	}
 	return attrs
 }
@@ -857,10 +879,7 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	share, seenExt := true, false
 	for i := range start.attrs {
 		a := &start.attrs[i]
-		j := sp.attrIndex(a.Space, a.Local)
-		if j >= 0 && a.IsNamespaceDecl() {
-			j = -1
-		}
+		j := s.attrIndexAt(sp, i, a)
 		if i < len(idx) {
 			idx[i] = int8(j)
 		}
@@ -906,6 +925,42 @@ func (s *scanner) readAttrs(m model, start *token) error {
 		}
 	}
 	return nil
+}
+
+// attrIndexAt returns the index in sp.attrs of a, the attribute at position i of a start
+// tag, or -1 when it is none of them (or a namespace declaration). The answer is kept by
+// position: the next tag of the same model mostly has the same attribute there, known by
+// its interned name strings without comparing their bytes.
+func (s *scanner) attrIndexAt(sp *spec, i int, a *Attr) int {
+	if i < len(s.attrIdx) {
+		c := &s.attrIdx[i]
+		if c.sp == sp && sameString(c.local, a.Local) && sameString(c.space, a.Space) {
+			return int(c.j)
+		}
+		j := sp.attrIndex(a.Space, a.Local)
+		if j >= 0 && a.IsNamespaceDecl() {
+			j = -1
+		}
+		*c = attrAt{sp: sp, space: a.Space, local: a.Local, j: int32(j)}
+		return j
+	}
+	j := sp.attrIndex(a.Space, a.Local)
+	if j >= 0 && a.IsNamespaceDecl() {
+		j = -1
+	}
+	return j
+}
+
+type attrAt struct {
+	sp           *spec
+	space, local string
+	j            int32
+}
+
+// sameString reports whether a and b are the same string in memory (then they are equal;
+// equal strings may still be apart).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // checkAttr warns about the value v of the standard attribute as of start.
