@@ -650,9 +650,17 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 				en.field = uint8(k.field)
 				en.line, en.col = line, col
 				if w, ok := indentCode(ws); ok && en.node == nil {
-					e := en.packed()
-					e.ws = w
-					lay = append(lay, e)
+					// The usual child, built field by field in its place: copying en.packed()
+					// in would load, as a whole, what was just stored in pieces, which the
+					// processor cannot forward (a stall for each text child).
+					var fl entryFlags
+					if en.empty {
+						fl = fEmpty
+					}
+					if en.text != "" {
+						fl |= fText
+					}
+					lay = append(lay, entry{kind: eField, flags: fl, field: uint8(k.field), item: en.item, line: line, col: col, ws: w})
 				} else {
 					lay, aux = addEntry(lay, aux, en.packed(), ws, en.node, en.text)
 				}
