@@ -579,28 +579,30 @@ func (j *jw) wsNodes(ns []wsNode) {
 // The records of a file are mostly laid out alike (every User has the same children with
 // the same indentation), so the array last written for each type is kept with the entries
 // it was written from: when a value's entries give the same array, it is copied whole.
+// Most of the time the value's packed layout is the very bytes the array was written from
+// (layCache.samePacked), so the entries are not even decoded.
 func (j *jw) children(m model, jt *jsonType, src *source) {
 	x := m.ext()
 	if len(src.lay) == 0 {
 		j.raw("[]")
 		return
 	}
-	var buf [32]entry
-	lay := src.entries(buf[:0])
 	c := j.layCache(jt)
-	if c.same(src, lay, jt, x.Nodes) {
+	if c.samePacked(src, jt, x.Nodes) || c.same(src, jt, x.Nodes) {
 		j.buf = append(j.buf, c.b...)
 		return
 	}
 	var idx map[Node]int
-	start, cacheable := len(j.buf), len(x.Nodes) <= 8
-	shapes := c.shapes[:0]
+	start, cacheable, packable := len(j.buf), len(x.Nodes) <= 8, true
+	shapes, exts := c.shapes[:0], c.exts[:0]
 	// Each entry is written in a few copies of fixed pieces: `{"ws":`, the white space,
 	// and the entry's "key" member as jsonType.lay holds it.
 	sep := byte('[')
-	for i := range lay {
-		e := &lay[i]
-		ws, node := src.ws(e), src.node(e)
+	it := src.iter()
+	var e entry
+	for it.next(&e) {
+		ws, node := src.ws(&e), src.node(&e)
+		packable = packable && e.ws >= 0
 		j.buf = append(j.buf, sep)
 		sep = ','
 		if ws != "" {
@@ -655,15 +657,19 @@ func (j *jw) children(m model, jt *jsonType, src *source) {
 		}
 		j.buf = append(j.buf, '}')
 		shapes = append(shapes, layShape{ws: ws, ref: i, kind: e.kind})
+		exts = append(exts, layExt{aux: e.aux, ref: i})
 	}
 	j.buf = append(j.buf, ']')
-	c.shapes = shapes[:0]
+	c.shapes, c.exts, c.lay = shapes[:0], exts[:0], c.lay[:0]
 	if cacheable && len(j.buf) > start {
 		// The white space is copied: the cache outlives the record it was read with.
 		for i := range shapes {
 			shapes[i].ws = strings.Clone(shapes[i].ws)
 		}
 		c.jt, c.shapes, c.b = jt, shapes, append(c.b[:0], j.buf[start:]...)
+		if packable {
+			c.exts, c.lay = exts, append(c.lay, src.lay...)
+		}
 	} else {
 		c.jt = nil
 	}
@@ -687,12 +693,22 @@ type layShape struct {
 	empty bool
 }
 
+// layExt is an eExt entry of the layout a "children" array was written from: the entry's
+// aux (1 + the index of its node in source.aux) and the index of the node in Ext.Nodes.
+type layExt struct {
+	aux int32
+	ref int
+}
+
 // layCache is the "children" array last written for a JSON type (b) and the entries it
-// was written from.
+// was written from: their shapes, and, when none of them refers to white space held in
+// source.aux, their packed bytes (lay) with their eExt entries (exts).
 type layCache struct {
 	jt     *jsonType
 	shapes []layShape
 	b      []byte
+	lay    []byte
+	exts   []layExt
 }
 
 // layCache returns the cache of jt's "children" arrays, or the slot to fill for it.
@@ -713,27 +729,51 @@ func (j *jw) layCache(jt *jsonType) *layCache {
 	return c
 }
 
-// same reports whether entries lay (of src) of a value of type jt with vendor nodes nodes
-// are written as c.b: each gives the same shape (only what the writer reads of an entry
-// is compared).
-func (c *layCache) same(src *source, lay []entry, jt *jsonType, nodes []Node) bool {
-	if c.jt != jt || len(lay) != len(c.shapes) || len(nodes) > 8 {
+// samePacked reports whether the packed layout of src (a value of type jt with vendor
+// nodes nodes) is the one c.b was written from, byte for byte, with each vendor node at
+// the same index of nodes: then its array is c.b. Equal bytes are equal entries (but for
+// the lines, which the array does not hold): white space as indentation codes, no text
+// child with an element of its own (the cache holds none), the same nodes of source.aux.
+func (c *layCache) samePacked(src *source, jt *jsonType, nodes []Node) bool {
+	if c.jt != jt || len(c.lay) == 0 || len(nodes) > 8 || string(src.lay) != string(c.lay) {
 		return false
 	}
-	for i := range lay {
-		e, sh := &lay[i], &c.shapes[i]
-		if e.kind != sh.kind || src.ws(e) != sh.ws {
+	for _, x := range c.exts {
+		if lastNode(nodes, src.aux[x.aux-1]) != x.ref {
+			return false
+		}
+	}
+	return true
+}
+
+// same reports whether the layout of src (a value of type jt with vendor nodes nodes) is
+// written as c.b: each entry gives the same shape (only what the writer reads of an entry
+// is compared).
+func (c *layCache) same(src *source, jt *jsonType, nodes []Node) bool {
+	if c.jt != jt || len(nodes) > 8 {
+		return false
+	}
+	it := src.iter()
+	var e entry
+	n := 0
+	for it.next(&e) {
+		if n == len(c.shapes) {
+			return false
+		}
+		sh := &c.shapes[n]
+		n++
+		if e.kind != sh.kind || src.ws(&e) != sh.ws {
 			return false
 		}
 		if e.kind == eField {
 			if e.aux != 0 || e.empty() != sh.empty || jt.kidKey(int(e.field)) != sh.ref {
 				return false
 			}
-		} else if lastNode(nodes, src.node(e)) != sh.ref {
+		} else if lastNode(nodes, src.node(&e)) != sh.ref {
 			return false
 		}
 	}
-	return true
+	return n == len(c.shapes)
 }
 
 // EncodeJSON writes the JSON form of the whole document (see doc.go). It is byte for byte

@@ -161,10 +161,28 @@ func TestJSONRecordAlone(t *testing.T) {
 		"attrOrder": `<User pf:b="2" UserType="Sponsor" OID="U">
       <LoginName>a</LoginName>
     </User>`,
+		// White space that is no indentation run is held apart from the packed layout
+		// (source.aux): these two pack to the same bytes but for what those refer to.
+		"blankLine":  "<User OID=\"U\">\n\n      <LoginName>a</LoginName>\n      <pf:GroupRef GroupOID=\"1\"/>\n    </User>",
+		"blankLine2": "<User OID=\"U\">\n \n      <LoginName>a</LoginName>\n      <pf:GroupRef GroupOID=\"1\"/>\n    </User>",
+		// The same layout on other lines: a value on two lines moves the children after it.
+		"twoLines": `<User OID="U">
+      <LoginName>a</LoginName>
+      <FullName>A
+B</FullName>
+      <Address>
+        <StreetName>1 Street</StreetName>
+        <City>Town</City>
+      </Address>
+      <Email>a@example.org</Email>
+      <pf:GroupRef GroupOID="1"/>
+      <pf:GroupRef GroupOID="2"/>
+    </User>`,
 	}
 	order := []string{"plain", "plain", "deeper", "plain", "tabs", "plain", "empty", "empty", "plain", "nodesFirst",
 		"plain", "oneNode", "plain", "comment", "plain", "childAttr", "plain", "compact", "plain", "manyNodes",
-		"plain", "otherPrefix", "plain", "attrOrder", "plain", "oneNode", "nodesFirst", "oneNode"}
+		"plain", "otherPrefix", "plain", "attrOrder", "plain", "oneNode", "nodesFirst", "oneNode",
+		"blankLine", "blankLine2", "blankLine", "plain", "twoLines", "plain", "twoLines", "twoLines"}
 	doc := func(us ...string) string {
 		return `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="urn:pf" FileOID="F" ODMVersion="1.3">
   <AdminData>

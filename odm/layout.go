@@ -29,9 +29,13 @@ type source struct {
 }
 
 // packEntries appends lay, packed, to dst: for each entry seven varints, its kind and
-// flags, its field, its item, its line less the previous entry's (the first one's less
-// line0), its column, its white space code and its aux. An indented child takes seven
-// bytes.
+// flags, its field, its item, its line, its column, its white space code and its aux. An
+// indented child takes seven bytes. The line of a standard child is kept as the
+// difference to the previous standard child's (the first one's to line0); that of a
+// vendor node (eExt: the node carries its own position, the decoder notes none) as it is,
+// and it does not count as the previous line. So records laid out alike pack to the same
+// bytes wherever they stand in the file, which the JSON writer compares
+// (layCache.samePacked).
 func packEntries(dst []byte, lay []entry, line0 int32) []byte {
 	// Room for the longest entries up front: the bytes are then stored without append.
 	n := len(dst)
@@ -42,8 +46,11 @@ func packEntries(dst []byte, lay []entry, line0 int32) []byte {
 	line := line0
 	for i := range lay {
 		e := &lay[i]
-		kf, field, item, dl, col, ws, aux := uint32(e.kind)|uint32(e.flags)<<1, uint32(e.field), uint32(e.item), zigzag(e.line-line), uint32(e.col), zigzag(e.ws), uint32(e.aux)
-		line = e.line
+		// Without a branch: keep is all ones for a standard child, zero for a vendor node.
+		keep := int32(e.kind&1) - 1
+		d := e.line - line&keep
+		line += d & keep
+		kf, field, item, dl, col, ws, aux := uint32(e.kind)|uint32(e.flags)<<1, uint32(e.field), uint32(e.item), zigzag(d), uint32(e.col), zigzag(e.ws), uint32(e.aux)
 		if kf|field|item|dl|col|ws|aux < 0x80 {
 			// The usual entry: a byte each.
 			w := b[n : n+7 : n+7]
@@ -71,29 +78,67 @@ const maxPacked = 7 * 5
 // of their own (on their stack, mostly: a User has a few dozen children), so that
 // reading a layout allocates nothing.
 func (s *source) entries(buf []entry) []entry {
-	b := s.lay
-	line := s.line0
-	for i := 0; i < len(b); {
-		var e entry
-		var v uint32
-		v, i = uvarint(b, i)
-		e.kind, e.flags = entryKind(v&1), entryFlags(v>>1)
-		v, i = uvarint(b, i)
-		e.field = uint8(v)
-		v, i = uvarint(b, i)
-		e.item = int32(v)
-		v, i = uvarint(b, i)
-		line += unzigzag(v)
-		e.line = line
-		v, i = uvarint(b, i)
-		e.col = int32(v)
-		v, i = uvarint(b, i)
-		e.ws = unzigzag(v)
-		v, i = uvarint(b, i)
-		e.aux = int32(v)
+	it := s.iter()
+	var e entry
+	for it.next(&e) {
 		buf = append(buf, e)
 	}
 	return buf
+}
+
+// layIter reads a packed layout entry by entry, for readers that look at each entry once
+// and need no slice of them (the JSON writer).
+type layIter struct {
+	b    []byte
+	i    int
+	line int32
+}
+
+// iter returns an iterator over the entries of s's layout.
+func (s *source) iter() layIter { return layIter{b: s.lay, line: s.line0} }
+
+// lineOf returns the line of an entry of kind k packed as v (see packEntries).
+func (it *layIter) lineOf(k entryKind, v uint32) int32 {
+	if k == eExt {
+		return unzigzag(v)
+	}
+	it.line += unzigzag(v)
+	return it.line
+}
+
+// next decodes the next entry into e and reports whether there was one.
+func (it *layIter) next(e *entry) bool {
+	b, i := it.b, it.i
+	if i >= len(b) {
+		return false
+	}
+	if i+7 <= len(b) {
+		// The usual entry: seven varints of a byte each.
+		w := b[i : i+7 : i+7]
+		if (w[0]|w[1]|w[2]|w[3]|w[4]|w[5]|w[6])&0x80 == 0 {
+			*e = entry{kind: entryKind(w[0] & 1), flags: entryFlags(w[0] >> 1), field: w[1], item: int32(w[2]),
+				line: it.lineOf(entryKind(w[0]&1), uint32(w[3])), col: int32(w[4]), ws: unzigzag(uint32(w[5])), aux: int32(w[6])}
+			it.i = i + 7
+			return true
+		}
+	}
+	var v uint32
+	v, i = uvarint(b, i)
+	e.kind, e.flags = entryKind(v&1), entryFlags(v>>1)
+	v, i = uvarint(b, i)
+	e.field = uint8(v)
+	v, i = uvarint(b, i)
+	e.item = int32(v)
+	v, i = uvarint(b, i)
+	e.line = it.lineOf(e.kind, v)
+	v, i = uvarint(b, i)
+	e.col = int32(v)
+	v, i = uvarint(b, i)
+	e.ws = unzigzag(v)
+	v, i = uvarint(b, i)
+	e.aux = int32(v)
+	it.i = i
+	return true
 }
 
 func zigzag(v int32) uint32   { return uint32(v<<1) ^ uint32(v>>31) }

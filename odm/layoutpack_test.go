@@ -3,6 +3,7 @@ package odm
 import (
 	"bytes"
 	"io"
+	"reflect"
 	"runtime"
 	"testing"
 
@@ -30,6 +31,7 @@ func TestPackEntries(t *testing.T) {
 		{"one long line", "a file on one line: large columns, no line change", 1, []entry{{kind: eField, field: 1, line: 1, col: 1 << 30}, {kind: eField, field: 2, line: 1, col: 1<<30 + 40}}},
 		{"far lines", "lines far from the element's own, back and forth", 1 << 30, []entry{{kind: eField, line: 3, col: 1}, {kind: eField, line: 1<<31 - 1, col: 1}, {kind: eField, line: 1<<30 + 5, col: 2}}},
 		{"large items", "the hundred-thousandth repeat of a child", 1, []entry{{kind: eField, field: 4, item: 1<<31 - 1, line: 2, col: 1}}},
+		{"vendor node between", "a vendor node without a position among standard children", 4, []entry{usual, {kind: eExt, item: 1, ws: 7, aux: 1}, {kind: eField, field: 4, line: 13, col: 7, ws: 7}}},
 		{"usual run", "a User's children in a row", 100, []entry{usual, {kind: eField, flags: fText, field: 4, line: 12, col: 7, ws: 7}, {kind: eField, field: 9, item: 1, line: 13, col: 7, ws: 7}, {kind: eExt, item: 3, line: 14, col: 7, ws: 7, aux: 1}}},
 	}
 	for _, tc := range tests {
@@ -49,6 +51,56 @@ func TestPackEntries(t *testing.T) {
 		})
 	}
 	require.Len(t, packEntries(nil, []entry{usual}, 10), 7, "the usual entry takes more than seven bytes")
+}
+
+// TestPackEntriesAlike: records laid out alike pack to the same bytes wherever they
+// stand in the file, vendor nodes (which the decoder notes without a line) among their
+// children too. The JSON writer copies the layout it wrote for the last record when the
+// bytes are the same (layCache.samePacked); with vendor nodes packed as a difference to
+// the line before, no two Users of an InForm export packed alike.
+func TestPackEntriesAlike(t *testing.T) {
+	at := func(line int32) []byte {
+		lay := []entry{
+			{kind: eField, flags: fText, field: 1, line: line + 1, col: 7, ws: 7},
+			{kind: eExt, item: 1, ws: 7, aux: 1},
+			{kind: eField, flags: fText, field: 4, line: line + 3, col: 7, ws: 7},
+			{kind: eExt, item: 2, ws: 7, aux: 2},
+		}
+		return packEntries(nil, lay, line)
+	}
+	require.Equal(t, at(4), at(25), "a record on line 25 packs unlike the same on line 4")
+	require.Equal(t, at(4), at(1<<20), "a record far down the file packs unlike the same on line 4")
+
+	var in bytes.Buffer
+	require.NoError(t, gen.InForm(&in, 50))
+	r := NewReader(&in, ReadOptions{})
+	// Users whose entries differ only in their lines pack alike.
+	var last []byte
+	var lastLay []entry
+	alike := 0
+	for {
+		v, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		u, ok := v.(*User)
+		if !ok {
+			continue
+		}
+		lay := u.src.entries(nil)
+		for i := range lay {
+			if lay[i].kind == eField {
+				lay[i].line -= u.src.line0
+			}
+		}
+		if reflect.DeepEqual(lay, lastLay) {
+			require.Equal(t, string(last), string(u.src.lay), "a user packs unlike the one before it, laid out alike")
+			alike++
+		}
+		last, lastLay = append(last[:0], u.src.lay...), lay
+	}
+	require.Greater(t, alike, 40, "too few generated users laid out like the one before them")
 }
 
 // TestReaderBytesPerUser: the default Reader allocates no more per generated user than
