@@ -3,6 +3,7 @@ package mapping
 import (
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
@@ -52,6 +53,10 @@ type userJSON struct {
 	segs    []segment
 	segText []byte
 	tail    []byte
+	// The last value strOnce wrote in the user being replayed and where its JSON is in b
+	// (sameAt -1: none yet).
+	sameV           string
+	sameAt, sameEnd int
 }
 
 // place is a value's place in a shape: the value rendered there and what became of it;
@@ -77,7 +82,7 @@ func (e *userJSON) volatile(p *place, v string) {
 		return
 	}
 	for j := range p.recent {
-		if c := &p.recent[j]; c.q != nil && c.s == v {
+		if c := &p.recent[j]; c.q != nil && samePlace(v, c.s) {
 			e.b = append(e.b, c.q...)
 			p.hits++
 			return
@@ -816,6 +821,8 @@ func (e *userJSON) compile() {
 		last = e.segs[n-1].end
 	}
 	e.segText = append(e.segText, e.text[start:]...)
+	// Room for replay's copies of fixedMax bytes at any segment's start.
+	e.segText = slices.Grow(e.segText, fixedMax)
 	e.tail = e.segText[last:]
 }
 
@@ -824,23 +831,70 @@ func (e *userJSON) compile() {
 // the program), then the program's segments and the values between them are written.
 func (e *userJSON) replay() {
 	changed := false
+	vals := e.vals[:len(e.places)]
 	for _, i := range e.check {
 		p := &e.places[i]
-		switch {
-		case e.vals[i] != p.s:
+		v := vals[i]
+		if !samePlace(v, p.s) {
 			p.state, changed = placeVolatile, true
-		case p.state == placeUnknown:
+		} else if p.state == placeUnknown {
 			p.state, changed = placeStable, true
 		}
 	}
 	if changed {
 		e.compile()
 	}
+	// segText has fixedMax bytes of room past its end (compile), so that a segment that
+	// short is copied as one array of fixedMax bytes: a few moves instead of a memmove
+	// call, for the 20 to 30 segments of a user, most of them a key or two.
+	seg := e.segText[:cap(e.segText)]
+	e.sameAt = -1
 	from := int32(0)
 	for _, sg := range e.segs {
-		e.b = append(e.b, e.segText[from:sg.end]...)
+		if n := sg.end - from; n <= fixedMax {
+			if cap(e.b)-len(e.b) < fixedMax {
+				e.b = slices.Grow(e.b, fixedMax)
+			}
+			i := len(e.b)
+			// Through a local: an array copied from one slice to another is a memmove
+			// call (they might overlap), through a local it is six moves each way.
+			t := *(*[fixedMax]byte)(seg[from : from+fixedMax])
+			*(*[fixedMax]byte)(e.b[i : i+fixedMax]) = t
+			e.b = e.b[:i+int(n)]
+		} else {
+			e.b = append(e.b, seg[from:sg.end]...)
+		}
 		from = sg.end
-		e.volatile(&e.places[sg.place], e.vals[sg.place])
+		p := &e.places[sg.place]
+		if v := vals[sg.place]; p.uncached {
+			e.strOnce(v)
+		} else {
+			e.volatile(p, v)
+		}
 	}
 	e.b = append(e.b, e.tail...)
+}
+
+// samePlace reports whether a value v equals s, the value at its place: the same string
+// data is equal without a look at the bytes (namespaces, attribute names, a vendor, a
+// study: values that stay at their place mostly are the same string, a constant or a
+// copy the builder shares), where a comparison would call memequal for each.
+func samePlace(v, s string) bool {
+	if len(v) != len(s) {
+		return false
+	}
+	return len(v) == 0 || unsafe.StringData(v) == unsafe.StringData(s) || v == s
+}
+
+// strOnce appends v as str does, as a copy of its JSON when the value written just
+// before it in this user (by strOnce) was the same string data: a login that is the ID,
+// a full name that is the display name (the builder's records give both as one string).
+func (e *userJSON) strOnce(v string) {
+	if e.sameAt >= 0 && len(v) == len(e.sameV) && len(v) > 0 && unsafe.StringData(v) == unsafe.StringData(e.sameV) {
+		e.b = append(e.b, e.b[e.sameAt:e.sameEnd]...)
+		return
+	}
+	at := len(e.b)
+	e.str(v)
+	e.sameV, e.sameAt, e.sameEnd = v, at, len(e.b)
 }

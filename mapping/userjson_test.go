@@ -265,3 +265,51 @@ func TestSiteJSONMatchesEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestUserJSONReplaySharedStrings holds replay to json.Encoder on users whose strings
+// share their data as the builder's do (a login that is the ID, a full name that is the
+// display name, namespaces and names of one schema), next to users whose strings are
+// equal in length but not in bytes, or equal in bytes but not shared: replay takes a
+// string of the same data as the same value (samePlace, strOnce), and must not take one
+// of the same length for it.
+func TestUserJSONReplaySharedStrings(t *testing.T) {
+	const ns = "http://www.example.org/vendor/ODM/Extensions/2.0"
+	e := userJSON{prefix: "    "}
+	replays := 0
+	for i := range 400 {
+		id := fmt.Sprintf("user%06d", i)
+		login := id // shares the ID's data
+		switch i % 4 {
+		case 1:
+			login = fmt.Sprintf("USER%06d", i) // as long, other bytes
+		case 2:
+			login = strings.Clone(id) // the same bytes, other data
+		}
+		display := fmt.Sprintf("Given%d Family%d", i%7, i)
+		full := display
+		if i%5 == 3 {
+			full = strings.ToUpper(display)
+		}
+		space := ns
+		if i%9 == 8 {
+			space = strings.Replace(ns, "vendor", "Vendor", 1) // as long as ns
+		}
+		u := &User{ID: id, Login: login, DisplayName: display, FullName: full, GivenName: "Given", FamilyName: "Family",
+			Emails: []string{id + "@example.org"}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{},
+			Source: &Source{Vendor: "inform", Attrs: []Attr{{Space: space, Name: "DBUID", Value: fmt.Sprint(i)},
+				{Space: ns, Name: "Active", Value: []string{"Yes", "No"}[i%2]}}}}
+		want := encoderJSON(t, u)
+		at := len(e.b)
+		same := string(e.shape)
+		e.user(u)
+		if string(e.shape) == same {
+			replays++
+		}
+		if got := string(e.b[at:]); got != want {
+			t.Fatalf("user %d: userJSON writes\n%s\nencoding/json writes\n%s", i, got, want)
+		}
+	}
+	if replays < 300 {
+		t.Fatalf("only %d users were written from the last shape's pieces; the test no longer tests replay", replays)
+	}
+}
