@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 )
@@ -133,10 +134,11 @@ type jw struct {
 	w   io.Writer
 	buf []byte
 	err error
-	// attrHead and elemHead1 are the last heads of an attribute's and an element's object:
-	// a file names one or two namespaces on thousands of attributes and elements, so the
-	// escaping of a long URI is done once.
-	attrHead, elemHead1 nameHead
+	// attrNames and elemNames hold the JSON of the names of attributes and elements as
+	// they were last written: a file writes the same few names, mostly in a namespace with
+	// a long URI, on thousands of records, so a name is escaped once and copied whole.
+	attrNames [64]namePiece
+	elemNames [16]namePiece
 	// lays caches the layout "children" arrays of a few types (see children).
 	lays     [4]layCache
 	laysNext int
@@ -207,32 +209,63 @@ func (o *obj) key(m string) {
 	o.j.buf = append(o.j.buf, m...)
 }
 
-// nameHead caches the start of the JSON object of a name (an attribute's or an element's)
-// up to its "name" key: lead, the "ns" and "prefix" members and `"name":`. A file writes
-// the same namespace and prefix on thousands of attributes and elements in a row, so the
-// head is escaped once and copied as one piece (the comparisons are pointer compares for
-// the decoder's shared name strings).
-type nameHead struct {
-	space, prefix string
-	b             []byte
+// sameName is a == b, the strings compared by their pointers first: the decoder hands
+// out one string per name (scanner.name), whose bytes need no second look.
+func sameName(a, b *Name) bool {
+	return equalString(a.Local, b.Local) && equalString(a.Space, b.Space) && equalString(a.Prefix, b.Prefix)
 }
 
-func (j *jw) head(h *nameHead, lead, space, prefix string) {
-	if h.b == nil || space != h.space || prefix != h.prefix {
-		b := append(h.b[:0], lead...)
-		if space != "" {
-			b = append(b, `"ns":`...)
-			b = jsontext.AppendString(b, space)
-			b = append(b, ',')
-		}
-		if prefix != "" {
-			b = append(b, `"prefix":`...)
-			b = jsontext.AppendString(b, prefix)
-			b = append(b, ',')
-		}
-		h.space, h.prefix, h.b = space, prefix, append(b, `"name":`...)
+// equalString is a == b, true without a look at the bytes when a and b are one string in
+// memory.
+func equalString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+// namePiece is the JSON of a name (an attribute's or an element's) as it was last
+// written: the start of its object with the "ns", "prefix" and "name" members.
+type namePiece struct {
+	name Name
+	b    []byte
+}
+
+// piece returns the JSON of name n from the pieces ps, made of lead, the "ns" and
+// "prefix" members, the "name" member and tail when n is not one its set holds. ps is
+// in sets of two slots, chosen by the local name's length and bytes; the slot written
+// last comes first. So the names of a record (its vendor attributes, an element and its
+// attribute) mostly keep slots of their own, and two names that share a set both stay;
+// three that do cost a rebuild. The comparison is cheap: the decoder hands out one string
+// per name, so the strings compared are mostly the same ones (equalString).
+func piece(ps []namePiece, n Name, lead, tail string) []byte {
+	l := n.Local
+	x := uint32(len(l))
+	if len(l) > 0 {
+		x |= uint32(l[0])<<8 | uint32(l[len(l)-1])<<16 | uint32(l[len(l)/2])<<24
 	}
-	j.buf = append(j.buf, h.b...)
+	h := uint(x*0x9e3779b1>>16) % uint(len(ps)/2) * 2 // the bytes mixed (Fibonacci hashing)
+	set := ps[h : h+2 : h+2]
+	if p := &set[0]; p.b != nil && sameName(&p.name, &n) {
+		return p.b
+	}
+	if p := &set[1]; p.b != nil && sameName(&p.name, &n) {
+		return p.b
+	}
+	set[0], set[1] = set[1], set[0]
+	p := &set[0]
+	b := append(p.b[:0], lead...)
+	if n.Space != "" {
+		b = append(b, `"ns":`...)
+		b = jsontext.AppendString(b, n.Space)
+		b = append(b, ',')
+	}
+	if n.Prefix != "" {
+		b = append(b, `"prefix":`...)
+		b = jsontext.AppendString(b, n.Prefix)
+		b = append(b, ',')
+	}
+	b = append(b, `"name":`...)
+	b = jsontext.AppendString(b, l)
+	p.name, p.b = n, append(b, tail...)
+	return p.b
 }
 
 func (j *jw) attrs(attrs []Attr) {
@@ -245,9 +278,7 @@ func (j *jw) attrs(attrs []Attr) {
 		a := &attrs[i]
 		j.buf = append(j.buf, sep)
 		sep = ','
-		j.head(&j.attrHead, "{", a.Space, a.Prefix)
-		j.str(a.Local)
-		j.raw(`,"value":`)
+		j.buf = append(j.buf, piece(j.attrNames[:], a.Name, "{", `,"value":`)...)
 		j.str(a.Value)
 		j.buf = append(j.buf, '}')
 	}
@@ -310,9 +341,8 @@ func (j *jw) node(n Node, slot int, ws string) {
 
 // elemHead writes the members of an element node before its children.
 func (j *jw) elemHead(o *obj, name Name, attrs []Attr) {
-	j.head(&j.elemHead1, `"type":"element",`, name.Space, name.Prefix)
+	j.buf = append(j.buf, piece(j.elemNames[:], name, `"type":"element",`, "")...)
 	o.more = true
-	j.str(name.Local)
 	if len(attrs) > 0 {
 		o.key(`,"attrs":`)
 		j.attrs(attrs)
@@ -494,21 +524,27 @@ func attrsInOrder(m model, jt *jsonType, src *source) bool {
 	}
 	x := m.ext()
 	last, ext := -1, 0
-	for _, a := range src.attrs {
-		if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
-			if i := jt.attrKey(as.field); i >= 0 {
-				if i < last || ext > 0 {
-					return false
+	for i := range src.attrs {
+		a := &src.attrs[i]
+		// A standard attribute is in no namespace or in xml's (TestStandardAttrSpaces):
+		// the vendor attributes of an export, all in the vendor's namespace, are not
+		// looked for among them.
+		if a.Space == "" || a.Space == NSXML {
+			if as, ok := src.sp.attr(a.Space, a.Local); ok && !a.IsNamespaceDecl() {
+				if i := jt.attrKey(as.field); i >= 0 {
+					if i < last || ext > 0 {
+						return false
+					}
+					last = i
 				}
-				last = i
+				continue
 			}
-			continue
 		}
 		// Usually the source's next other attribute is the value's next one: a value read
 		// from XML keeps them in the source's order. The first attribute of that name is
 		// then this one, as an element's attribute names are unique (the scanner refuses a
 		// repeated one, namespaces resolved), so the search is left out.
-		if ext < len(x.Attrs) && x.Attrs[ext].Name == a.Name {
+		if ext < len(x.Attrs) && sameName(&x.Attrs[ext].Name, &a.Name) {
 			ext++
 			continue
 		}

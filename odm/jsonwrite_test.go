@@ -219,3 +219,97 @@ B</FullName>
 		}
 	}
 }
+
+// TestNamePieces: the writer keeps the JSON of the names it wrote (piece) and copies it
+// when a name comes again. Names that share a slot, the same local name in another
+// namespace or under another prefix, and more names than there are slots, written in a
+// mixed order through one writer, must each give what a writer that never saw another
+// name gives.
+func TestNamePieces(t *testing.T) {
+	var names []Name
+	for _, local := range []string{"GroupOID", "StudyLocale", "Active", "DBUID", "GUID", "Revision", "Terminated",
+		"InFormUserType", "OID", "a", "b", "ab", "ba", "x1", "x2", "x3", "LocationOID", "GroupRef", "Lang"} {
+		for _, sp := range []struct{ space, prefix string }{{"", ""}, {"urn:a", "a"}, {"urn:a", "b"}, {"urn:b", "a"}, {`urn:"q"\`, "q"}} {
+			names = append(names, Name{Space: sp.space, Prefix: sp.prefix, Local: local})
+		}
+	}
+	alone := func(write func(j *jw)) string {
+		j := &jw{}
+		write(j)
+		return string(j.buf)
+	}
+	attr := func(n Name) func(j *jw) {
+		return func(j *jw) { j.attrs([]Attr{{Name: n, Value: "v"}}) }
+	}
+	elem := func(n Name) func(j *jw) {
+		return func(j *jw) { j.node(&Element{Name: n, Empty: true}, -1, "") }
+	}
+	j := &jw{}
+	seed := uint32(1)
+	for range 3000 {
+		seed = seed*1664525 + 1013904223
+		n := names[int(seed>>8)%len(names)]
+		write := attr(n)
+		if seed&1 != 0 {
+			write = elem(n)
+		}
+		j.buf = j.buf[:0]
+		write(j)
+		if want := alone(write); string(j.buf) != want {
+			t.Fatalf("%+v after other names: %s, alone: %s", n, j.buf, want)
+		}
+	}
+	// The pieces are built once: the names of a record that come again are copied.
+	for _, n := range names[:6] {
+		attr(n)(j)
+	}
+	before := testing.AllocsPerRun(100, func() {
+		j.buf = j.buf[:0]
+		for _, n := range names[:6] {
+			attr(n)(j)
+		}
+	})
+	if before != 0 {
+		t.Errorf("writing names seen before allocates %v times", before)
+	}
+}
+
+// TestStandardAttrSpaces: attrsInOrder looks for an attribute among a type's standard
+// ones only when it is in no namespace or in xml's. Every standard attribute of every
+// type of both model versions must be so, or attrsInOrder would miss it.
+func TestStandardAttrSpaces(t *testing.T) {
+	seen := map[*spec]bool{}
+	var walk func(m model, v Version)
+	walk = func(m model, v Version) {
+		sp := m.spec(v)
+		if seen[sp] {
+			return
+		}
+		seen[sp] = true
+		for _, a := range sp.attrs {
+			if a.space != "" && a.space != NSXML {
+				t.Errorf("%s/@%s is in namespace %q", sp.name, a.name, a.space)
+			}
+		}
+		for _, k := range sp.kids {
+			switch k.kind {
+			case kOne:
+				walk(m.oneNew(k.field), v)
+			case kMany:
+				walk(m.manyNew(k.field), v)
+			}
+		}
+	}
+	for _, v := range []Version{V13, V20} {
+		walk(new(AdminData).model(), v)
+	}
+	reached := map[string]bool{}
+	for sp := range seen {
+		reached[sp.name] = true
+	}
+	for name := range jsonKeys {
+		if !reached[name] {
+			t.Errorf("type %s of the JSON form not reached", name)
+		}
+	}
+}
