@@ -127,6 +127,28 @@ func jsonTypeOf(m model) *jsonType {
 	return &jsonType{}
 }
 
+// specType is the JSON table of the values of one content model.
+type specType struct {
+	sp *spec
+	jt *jsonType
+}
+
+// typeOf is jsonTypeOf(m), remembered for the content models of the last few values: a
+// file's records are of a few types, and a look at a few pointers costs less than
+// finding the type's name in jsonTypes for every value.
+func (j *jw) typeOf(m model) *jsonType {
+	sp := m.spec(V13)
+	for i := range j.types {
+		if t := &j.types[i]; t.sp == sp {
+			return t.jt
+		}
+	}
+	jt := jsonTypeOf(m)
+	j.types[j.typesNext] = specType{sp, jt}
+	j.typesNext = (j.typesNext + 1) % len(j.types)
+	return jt
+}
+
 // ---- writing
 
 // jw is a small streaming JSON writer: the output of large files is written as it is read.
@@ -139,6 +161,9 @@ type jw struct {
 	// a long URI, on thousands of records, so a name is escaped once and copied whole.
 	attrNames [64]namePiece
 	elemNames [16]namePiece
+	// types remembers the JSON tables of the last few content models (typeOf).
+	types     [8]specType
+	typesNext int
 	// lays caches the layout "children" arrays of a few types (see children).
 	lays     [4]layCache
 	laysNext int
@@ -366,7 +391,7 @@ type recHead struct {
 // AdminData is written by the stream itself (see jsonStream.adminData).
 func (j *jw) typed(m model, rh *recHead) {
 	j.spill()
-	jt := jsonTypeOf(m)
+	jt := j.typeOf(m)
 	keys := jt.keys
 	x := m.ext()
 	o := obj{j: j}

@@ -278,7 +278,35 @@ func TestNamePieces(t *testing.T) {
 // ones only when it is in no namespace or in xml's. Every standard attribute of every
 // type of both model versions must be so, or attrsInOrder would miss it.
 func TestStandardAttrSpaces(t *testing.T) {
+	ms := everyModel()
+	reached := map[string]bool{}
+	for _, vm := range ms {
+		sp := vm.m.spec(vm.v)
+		reached[sp.name] = true
+		for _, a := range sp.attrs {
+			if a.space != "" && a.space != NSXML {
+				t.Errorf("%s/@%s is in namespace %q", sp.name, a.name, a.space)
+			}
+		}
+	}
+	for name := range jsonKeys {
+		if !reached[name] {
+			t.Errorf("type %s of the JSON form not reached", name)
+		}
+	}
+}
+
+// versionedModel is a value of a type as a version of the model has it.
+type versionedModel struct {
+	m model
+	v Version
+}
+
+// everyModel returns a value of every type of both versions of the model, once per
+// content model.
+func everyModel() []versionedModel {
 	seen := map[*spec]bool{}
+	var out []versionedModel
 	var walk func(m model, v Version)
 	walk = func(m model, v Version) {
 		sp := m.spec(v)
@@ -286,11 +314,7 @@ func TestStandardAttrSpaces(t *testing.T) {
 			return
 		}
 		seen[sp] = true
-		for _, a := range sp.attrs {
-			if a.space != "" && a.space != NSXML {
-				t.Errorf("%s/@%s is in namespace %q", sp.name, a.name, a.space)
-			}
-		}
+		out = append(out, versionedModel{m, v})
 		for _, k := range sp.kids {
 			switch k.kind {
 			case kOne:
@@ -303,13 +327,18 @@ func TestStandardAttrSpaces(t *testing.T) {
 	for _, v := range []Version{V13, V20} {
 		walk(new(AdminData).model(), v)
 	}
-	reached := map[string]bool{}
-	for sp := range seen {
-		reached[sp.name] = true
-	}
-	for name := range jsonKeys {
-		if !reached[name] {
-			t.Errorf("type %s of the JSON form not reached", name)
+	return out
+}
+
+// TestTypeOf: the writer's memory of the last types it wrote (typeOf) gives each value's
+// JSON table, in whatever order more types than it remembers come.
+func TestTypeOf(t *testing.T) {
+	ms := everyModel()
+	j := &jw{}
+	for i := range 500 {
+		m := ms[(i*7+i/len(ms))%len(ms)].m
+		if got, want := j.typeOf(m), jsonTypeOf(m); got != want {
+			t.Fatalf("%s: typeOf gives the table of another type", m.spec(V13).name)
 		}
 	}
 }
