@@ -189,7 +189,7 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 		return nil, err
 	}
 	out2 := *dir
-	return writeSpilled(out, &out2, p, wo, wopts, users, assigned, &pairs)
+	return writeSpilled(out, &out2, nil, p, wo, wopts, users, assigned, &pairs)
 }
 
 // Patch writes what Patch writes for the directory (after opts.Spec applied as Apply

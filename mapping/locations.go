@@ -38,13 +38,14 @@ func (w *writer) sameLocation(s *Site) bool {
 }
 
 // findLocationless sets w.locationless from the directory's sites, once: PatchStream calls
-// it before it packs the sites away (see sitecodec.go).
+// it before it packs the sites away (see sitecodec.go); writeSpilled may call it on sites
+// packed already (w.sitePack), each built in turn.
 func (w *writer) findLocationless() {
 	if w.locationless != nil {
 		return
 	}
 	w.locationless = map[string]bool{}
-	for _, s := range w.dir.Sites {
+	for s := range w.sites() {
 		if s == nil || len(s.Versions) > 0 {
 			continue
 		}

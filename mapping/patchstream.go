@@ -347,25 +347,48 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 		return nil, err
 	}
 	bw, b = dropBuilder(b), nil
-	return writeSpilled(out, dir, p, opts, wopts, users, assigned, &pairs)
+	return writeSpilled(out, dir, nil, p, opts, wopts, users, assigned, &pairs)
 }
 
 // writeSpilled writes dir (its users left out) and the users spilled into users (each
 // one's pairs in pairs, every pair in assigned) into profile p, the second half of
-// WriteODMStream.
-func writeSpilled(out io.Writer, dir *Directory, p Profile, opts Options, wopts odm.WriteOptions, users *spilledUsers, assigned *assignedSet, pairs *userPairs) (ws []Warning, err error) {
+// WriteODMStream. sites, when set, are dir's sites packed, dir.Sites being empty (the
+// merge's own table, MergeStream.WriteODM): they are written from it, each built when it
+// is looked at, instead of being built whole and packed again here (at a million users in
+// 3 files that was 17 MB of sites built at once, then a second packing of 8 MB held
+// through the write beside the merge's).
+func writeSpilled(out io.Writer, dir *Directory, sites *siteTable, p Profile, opts Options, wopts odm.WriteOptions, users *spilledUsers, assigned *assignedSet, pairs *userPairs) (ws []Warning, err error) {
 	defer catchSpill(&err)
 	// The writer sees the set where it looks at every user's assignments (its blocks,
 	// the sites of a block, OpenClinica's site studies), and the users themselves where
 	// it writes them.
 	dir.Users = nil
+	if sites != nil {
+		if writeProfile(dir, p).flavour().siteStudies() {
+			// OpenClinica's site studies are made (and their blocks planned) from the
+			// sites as values.
+			dir.Sites = make([]*Site, sites.len())
+			for i := range dir.Sites {
+				dir.Sites[i] = sites.site(i)
+			}
+			sites = nil
+		} else if err := checkPackedSites(sites); err != nil {
+			// As the writer's check of dir would find it, after the source and before the
+			// groups (the profile and the source were checked before the users).
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+	}
 	w, err := newStreamWriter(dir, p, opts, assigned)
 	if err != nil {
 		return nil, err
 	}
 	// The sites are written at the block's end: held packed until then (sitecodec.go).
 	// OpenClinica's site studies are made from the sites as they are (and are few).
-	if !w.fl.siteStudies() {
+	switch {
+	case sites != nil:
+		w.sitePack = sites
+		w.findLocationless()
+	case !w.fl.siteStudies():
 		w.findLocationless()
 		if t, ok := packSites(dir.Sites); ok {
 			w.sitePack, dir.Sites = t, nil
@@ -420,6 +443,18 @@ func writeSpilled(out io.Writer, dir *Directory, p Profile, opts Options, wopts 
 		}
 	}
 	return w.writeODM(out, wopts)
+}
+
+// checkPackedSites checks the sites t packs as Directory.Check checks a directory's
+// sites, one built at a time (none is null: a null site is not packed). The usual site
+// passes, so the path naming it is only made for an error, as in checkUser.
+func checkPackedSites(t *siteTable) error {
+	for i := range t.len() {
+		if src := t.site(i).Source; checkSource("", src) != nil {
+			return checkSource(fmt.Sprintf("sites[%d].source", i), src)
+		}
+	}
+	return nil
 }
 
 // userPairs holds, for each user in order, the indexes (in an assignedSet) of the
