@@ -137,6 +137,9 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 	return true
 }
 
+// enc is site i's encoding.
+func (t *siteTable) enc(i int) string { return t.data[t.offs[i] : int(t.offs[i])+t.size(i)] }
+
 // size is the length of site i's encoding.
 func (t *siteTable) size(i int) int {
 	if i+1 < len(t.offs) {

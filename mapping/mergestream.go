@@ -86,8 +86,8 @@ func (s *MergeStream) Add(name string, d *Directory) (err error) {
 // it is read. It returns FromReader's warnings.
 func (s *MergeStream) AddODM(name string, r *odm.Reader, opts Options) (ws []Warning, err error) {
 	// The builder holds the file's sites packed (sitepack.go), each built from its
-	// packing where it is merged.
-	b, err := readStreamSites(r, opts, true, true)
+	// packing where it is merged; those the merge holds already, as the merge's.
+	b, err := readStreamSites(r, opts, true, newSitePacker(s.sites.t))
 	if err != nil {
 		return nil, err
 	}

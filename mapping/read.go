@@ -72,12 +72,12 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
-	return readStreamSites(r, opts, spill, false)
+	return readStreamSites(r, opts, spill, nil)
 }
 
-// readStreamSites is readStream; with packSites the builder holds the sites packed as
+// readStreamSites is readStream; with pack the builder holds the sites packed into it as
 // they are read (builder.sitePack), not as model values.
-func readStreamSites(r *odm.Reader, opts Options, spill, packSites bool) (b *builder, err error) {
+func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -90,9 +90,7 @@ func readStreamSites(r *odm.Reader, opts Options, spill, packSites bool) (b *bui
 		return nil, err
 	}
 	b = newBuilder(p, h.Version, h.Root)
-	if packSites {
-		b.sitePack = newSitePacker()
-	}
+	b.sitePack = pack
 	b.studyList(h.Root, opts.Studies)
 	if spill {
 		if b.spill, err = newSpill(); err != nil {

@@ -1,6 +1,9 @@
 package mapping
 
-import "iter"
+import (
+	"encoding/binary"
+	"iter"
+)
 
 // sitePacker holds the sites a builder reads packed as they are read (appendSite), one
 // string each, instead of as model values (builder.sites and its directory's Sites):
@@ -10,27 +13,91 @@ import "iter"
 // where the merge's table of keys was largest: the peak of a merge of several large
 // files. Packed they are about half the size, and the collector does not scan them. A
 // site is built again from its string where it is needed, one at a time.
+//
+// A site the merge holds already (shared), as each file of a paged export lists every
+// site, is held as a substring of the merge's packing when its encoding is the merge's
+// but for where it was read: at a million users in 3 files the second and third files'
+// 20,000 sites were another 7 MB beside the merge's as each was read, the peak of map
+// --to odm once the write held the sites once.
 type sitePacker struct {
-	encs []string // site i's encoding, in the order the sites were first read
-	byID *idIndex // each site's index by its ID
+	// encs[i] is site i's encoding, in the order the sites were first read; for a site
+	// at[i].shared, the merge's encoding of it without its last two fields (where the
+	// merged site was read), which at[i] holds for this one.
+	encs []string
+	at   []sitePos // nil without shared
+	byID *idIndex  // each site's index by its ID
 	buf  []byte
+	// shared is the packing of the sites merged so far, read only; nil: none.
+	shared *siteTable
 }
 
-func newSitePacker() *sitePacker { return &sitePacker{byID: newIDIndex()} }
+// sitePos is where a site held as the merge's encoding was read (Source.line and col).
+type sitePos struct {
+	line, col uint64
+	shared    bool
+}
+
+// newSitePacker returns a packer whose sites may be held as shared's (nil: none).
+func newSitePacker(shared *siteTable) *sitePacker {
+	return &sitePacker{byID: newIDIndex(), shared: shared}
+}
 
 // add appends s, whose ID no site added before has. It is never given a site with
 // decoded records (the stream's builder keeps none), the one thing appendSite refuses.
 func (p *sitePacker) add(s *Site) {
 	p.byID.add(s.ID, int32(len(p.encs)))
-	p.encs = append(p.encs, p.encode(s))
+	p.encs = append(p.encs, "")
+	if p.shared != nil {
+		p.at = append(p.at, sitePos{})
+	}
+	p.put(len(p.encs)-1, s)
 }
 
 // set replaces site i with s (the same ID, merged with a later record of it).
-func (p *sitePacker) set(i int, s *Site) { p.encs[i] = p.encode(s) }
+func (p *sitePacker) set(i int, s *Site) { p.put(i, s) }
 
-func (p *sitePacker) encode(s *Site) string {
+// put sets site i to s's encoding, held as the merge's where it is the same but for the
+// two fields of where it was read (the encoding's last: Source.line and col).
+func (p *sitePacker) put(i int, s *Site) {
 	p.buf, _ = appendSite(p.buf[:0], s) // no records: see add
-	return string(p.buf)
+	if p.shared != nil {
+		p.at[i] = sitePos{}
+		if src := s.Source; src != nil {
+			if j := p.shared.find(s.ID); j >= 0 {
+				line, col := uint64(max(src.line, 0)), uint64(max(src.col, 0))
+				n := len(p.buf) - uvarintLen(line) - uvarintLen(col)
+				if enc := p.shared.enc(j); len(enc) >= n && enc[:n] == string(p.buf[:n]) && twoUvarints(enc[n:]) {
+					p.encs[i], p.at[i] = enc[:n], sitePos{line, col, true}
+					return
+				}
+			}
+		}
+	}
+	p.encs[i] = string(p.buf)
+}
+
+// uvarintLen is the length of x's uvarint.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+// twoUvarints reports whether b is two uvarints and nothing else.
+func twoUvarints(b string) bool {
+	for range 2 {
+		k := 0
+		for k < len(b) && b[k] >= 0x80 {
+			k++
+		}
+		if k >= len(b) {
+			return false
+		}
+		b = b[k+1:]
+	}
+	return b == ""
 }
 
 // find returns the index of the site with ID id, or -1.
@@ -44,8 +111,29 @@ func (p *sitePacker) find(id string) int {
 
 func (p *sitePacker) len() int { return len(p.encs) }
 
-// site returns site i, built anew (its strings are substrings of its encoding).
-func (p *sitePacker) site(i int) *Site { return decodeSite(p.encs[i]) }
+// site returns site i, built anew (its strings are substrings of its encoding, made
+// whole again for a site held as the merge's).
+func (p *sitePacker) site(i int) *Site {
+	if p.at == nil || !p.at[i].shared {
+		return decodeSite(p.encs[i])
+	}
+	b := append(p.buf[:0], p.encs[i]...)
+	b = binary.AppendUvarint(b, p.at[i].line)
+	b = binary.AppendUvarint(b, p.at[i].col)
+	p.buf = b
+	return decodeSite(string(b))
+}
+
+// ownBytes is the size of the encodings p holds of its own, not the merge's.
+func (p *sitePacker) ownBytes() int {
+	n := 0
+	for i, enc := range p.encs {
+		if p.at == nil || !p.at[i].shared {
+			n += len(enc)
+		}
+	}
+	return n
+}
 
 // all hands on the sites in order, each built anew.
 func (p *sitePacker) all() iter.Seq[*Site] {

@@ -33,7 +33,10 @@ const twoBlockSites = `<?xml version="1.0" encoding="UTF-8"?>
 // MergeStream.AddODM reads a file) holds none of them as model values, and they are the
 // sites, the study of each and the warnings a builder holding them as values gives: for
 // every fixture (OpenClinica's site studies become sites when the file is prepared) and
-// for a Location listed in two AdminData blocks.
+// for a Location listed in two AdminData blocks. So too when the sites are those of a
+// merge of the file read before (a paged export's next file lists the same sites): the
+// builder then holds none of its own (each is the merge's, but for where it was read,
+// which the copy merged moved by a line).
 func TestBuilderSitesPacked(t *testing.T) {
 	type input struct {
 		name    string
@@ -50,9 +53,34 @@ func TestBuilderSitesPacked(t *testing.T) {
 	}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
-			read := func(pack bool) *builder {
+			// merged packs the sites of a merge of in, moved down a line (an empty line
+			// after the XML declaration), as the merge holds them when the next file of
+			// a paged export is read.
+			merged := func() *siteTable {
+				moved := bytes.Replace(in.data, []byte("?>\n"), []byte("?>\n\n"), 1)
+				if bytes.Equal(moved, in.data) {
+					t.Fatal("no XML declaration to move the input down after")
+				}
+				ms, err := NewMergeStream()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer ms.Close()
+				if _, err := ms.AddODM(in.name, odm.NewReader(bytes.NewReader(moved), odm.ReadOptions{Name: in.name}), mergeReadOptions(t, in.profile, moved)); err != nil {
+					t.Fatal(err)
+				}
+				if ms.sites.t == nil {
+					t.Fatal("the merge holds no packed sites")
+				}
+				return ms.sites.t
+			}
+			read := func(pack bool, shared *siteTable) *builder {
 				r := odm.NewReader(bytes.NewReader(in.data), odm.ReadOptions{Name: in.name})
-				b, err := readStreamSites(r, mergeReadOptions(t, in.profile, in.data), false, pack)
+				var packer *sitePacker
+				if pack {
+					packer = newSitePacker(shared)
+				}
+				b, err := readStreamSites(r, mergeReadOptions(t, in.profile, in.data), false, packer)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -60,46 +88,61 @@ func TestBuilderSitesPacked(t *testing.T) {
 				b.siteStudies()
 				return b
 			}
-			want, got := read(false), read(true)
-			if len(got.sites) != 0 || len(got.dir.Sites) != 0 {
-				t.Errorf("%d sites held as model values (%d in the directory), want none: they are packed", len(got.sites), len(got.dir.Sites))
-			}
-			if got.sitePack == nil || got.sitePack.len() != len(want.dir.Sites) {
-				t.Fatalf("packed sites: want %d", len(want.dir.Sites))
-			}
-			gotSites := slices.Collect(got.sitePack.all())
-			if ids, wantIDs := slices.Collect(got.sitePack.ids()), slices.Collect(idsOf(want.dir.Sites)); !slices.Equal(ids, wantIDs) {
-				t.Errorf("packed sites' IDs %q, want %q", ids, wantIDs)
-			}
-			w, err1 := json.Marshal(want.dir.Sites)
-			g, err2 := json.Marshal(gotSites)
-			if err1 != nil || err2 != nil {
-				t.Fatal(err1, err2)
-			}
-			if !bytes.Equal(w, g) {
-				t.Errorf("sites differ:\nas values: %s\npacked:    %s", w, g)
-			}
-			for i, s := range want.dir.Sites {
-				if !cmp.Equal(s.Source, gotSites[i].Source, cmp.AllowUnexported(Source{})) {
-					t.Errorf("site %s: source %+v, packed %+v", s.ID, s.Source, gotSites[i].Source)
+			want := read(false, nil)
+			for _, shared := range []*siteTable{nil, merged()} {
+				got := read(true, shared)
+				if shared != nil {
+					if own := got.sitePack.ownBytes(); own != 0 {
+						t.Errorf("with the sites of a merge of the file: %d bytes of encodings held of the builder's own, want none (each the merge's)", own)
+					}
 				}
-				ws, wok := want.siteStudy.get(s.ID)
-				gs, gok := got.siteStudy.get(s.ID)
-				if ws != gs || wok != gok {
-					t.Errorf("site %s: study %q %v, packed %q %v", s.ID, ws, wok, gs, gok)
-				}
-			}
-			if diff := cmp.Diff(want.w.result(), got.w.result()); diff != "" {
-				t.Errorf("warnings, as values (-) and packed (+):\n%s", diff)
+				checkPacked(t, want, got)
 			}
 		})
 	}
 	// The two-block case is the one that merges a site: make sure it did.
-	b, err := readStreamSites(odm.NewReader(bytes.NewReader([]byte(twoBlockSites)), odm.ReadOptions{}), Options{}, false, true)
+	b, err := readStreamSites(odm.NewReader(bytes.NewReader([]byte(twoBlockSites)), odm.ReadOptions{}), Options{}, false, newSitePacker(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s := b.sitePack.site(0); len(s.Versions) != 2 || !slices.Equal(s.Source.Studies, []string{"S1", "S2"}) {
 		t.Errorf("L1 from two blocks: versions %v, studies %v", s.Versions, s.Source.Studies)
+	}
+}
+
+// checkPacked compares got, a builder that packed its sites, with want, one that holds
+// them as values.
+func checkPacked(t *testing.T, want, got *builder) {
+	t.Helper()
+	if len(got.sites) != 0 || len(got.dir.Sites) != 0 {
+		t.Errorf("%d sites held as model values (%d in the directory), want none: they are packed", len(got.sites), len(got.dir.Sites))
+	}
+	if got.sitePack == nil || got.sitePack.len() != len(want.dir.Sites) {
+		t.Fatalf("packed sites: want %d", len(want.dir.Sites))
+	}
+	gotSites := slices.Collect(got.sitePack.all())
+	if ids, wantIDs := slices.Collect(got.sitePack.ids()), slices.Collect(idsOf(want.dir.Sites)); !slices.Equal(ids, wantIDs) {
+		t.Errorf("packed sites' IDs %q, want %q", ids, wantIDs)
+	}
+	w, err1 := json.Marshal(want.dir.Sites)
+	g, err2 := json.Marshal(gotSites)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if !bytes.Equal(w, g) {
+		t.Errorf("sites differ:\nas values: %s\npacked:    %s", w, g)
+	}
+	for i, s := range want.dir.Sites {
+		if !cmp.Equal(s.Source, gotSites[i].Source, cmp.AllowUnexported(Source{})) {
+			t.Errorf("site %s: source %+v, packed %+v", s.ID, s.Source, gotSites[i].Source)
+		}
+		ws, wok := want.siteStudy.get(s.ID)
+		gs, gok := got.siteStudy.get(s.ID)
+		if ws != gs || wok != gok {
+			t.Errorf("site %s: study %q %v, packed %q %v", s.ID, ws, wok, gs, gok)
+		}
+	}
+	if diff := cmp.Diff(want.w.result(), got.w.result()); diff != "" {
+		t.Errorf("warnings, as values (-) and packed (+):\n%s", diff)
 	}
 }
