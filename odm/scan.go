@@ -87,11 +87,47 @@ type scanner struct {
 	recs [adSignatureDefs + 1]Node
 	// leaves are the shared sources of leaf elements, by shape (leafSource).
 	leaves []leafSrc
+	// lays are packed layouts seen last, by content model, for elements to share (layout).
+	lays    [8]layShare
+	layNext int // the entry of lays the next new layout replaces
 	// textsHint is, by content model and field (hashed), the most items of a repeated
 	// text child (Email, StreetName, ...) one element had so far, up to 8: the size of
 	// the array the next one starts with. Most users have one e-mail address and two
 	// street lines; a wrong guess costs an append.
 	textsHint [64]uint8
+}
+
+// layShare is a packed layout (source.lay) the scanner saw last for a content model:
+// last is the scanner's copy of its bytes, shared nil or their copy that the elements laid
+// out alike share.
+type layShare struct {
+	sp           *spec
+	last, shared []byte
+}
+
+// layout returns the packed layout b (scratch space) of an element of content model sp as
+// the element's source keeps it. Records laid out alike pack alike (packEntries): from the
+// second element of a layout on, its elements share one copy of the bytes, in an array of
+// its own that holds nothing else (layouts are never written to), so no record pins
+// another's memory through it. That is a hundred bytes and more a user less to allocate
+// and copy. Other layouts are copied into the record's memory, as before.
+func (s *scanner) layout(sp *spec, b []byte) []byte {
+	for i := range s.lays {
+		l := &s.lays[i]
+		if l.sp != sp || string(l.last) != string(b) {
+			continue
+		}
+		if l.shared == nil {
+			l.shared = append(make([]byte, 0, len(b)), b...)
+		}
+		return l.shared
+	}
+	if len(b) <= 512 {
+		l := &s.lays[s.layNext]
+		s.layNext = (s.layNext + 1) % len(s.lays)
+		l.sp, l.last, l.shared = sp, append(l.last[:0], b...), nil
+	}
+	return s.ar.layout(b)
 }
 
 type leafSrc struct {
@@ -495,7 +531,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 				if len(lay) > 0 {
 					src.line0 = int32(x.Line)
 					s.packBuf = packEntries(s.packBuf[:0], lay, src.line0)
-					src.lay = s.ar.layout(s.packBuf)
+					src.lay = s.layout(sp, s.packBuf)
 				}
 				if len(aux) > 0 {
 					src.aux = s.ar.nodes.take(len(aux))
