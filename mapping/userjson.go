@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unsafe"
@@ -404,46 +405,55 @@ func (e *userJSON) key(k jsonKey) {
 
 // str appends s as encoding/json does with HTML escaping: <, > and & as \u003c, \u003e
 // and \u0026. A string of printable ASCII but those and '"' and '\\' is copied as it is;
-// anything else is jsontext's.
+// anything else is jsontext's. The copy is made as the string is checked (a test of
+// a word at a time, each word stored once it is loaded), into room made once: the
+// values that change from user to user (IDs, names, e-mails) go this way, and a check, a
+// memmove call and three appends each cost more than the copy.
 func (e *userJSON) str(s string) {
-	if !plainJSON(s) {
-		e.b = jsontext.AppendStringHTML(e.b, s)
-		return
+	n := len(s)
+	at := len(e.b)
+	if cap(e.b)-at < n+2 {
+		e.b = slices.Grow(e.b, n+2)
 	}
-	e.b = append(e.b, '"')
-	e.b = append(e.b, s...)
-	e.b = append(e.b, '"')
-}
-
-// plainJSON reports whether s is all printable ASCII that a JSON string with HTML
-// escaping carries as it is: no control character, '"', '\\', '<', '>', '&' or byte from
-// 0x80 up. It reads eight bytes at a time (the last eight overlap the ones before when
-// the length is not a multiple of eight).
-func plainJSON(s string) bool {
-	if len(s) < 8 {
+	d := e.b[at : at+n+2]
+	d[0] = '"'
+	d[n+1] = '"'
+	t := d[1 : n+1]
+	if n < 8 {
 		for i := 0; i < len(s); i++ {
-			if !plainHTMLByte[s[i]] {
-				return false
+			c := s[i]
+			if !plainHTMLByte[c] {
+				e.b = jsontext.AppendStringHTML(e.b[:at], s)
+				return
 			}
+			t[i] = c
 		}
-		return true
+		e.b = e.b[:at+n+2]
+		return
 	}
 	var m uint64
 	for i := 0; ; i += 8 {
-		if i > len(s)-8 {
-			i = len(s) - 8
+		if i > n-8 {
+			i = n - 8 // the last word overlaps the one before; its store writes the same bytes again
 		}
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		// '"' (0x22) and '&' (0x26) are the bytes that are 0x26 with bit 2 set, '<' (0x3c)
-		// and '>' (0x3e) those that are 0x3e with bit 1 set: three tests for five bytes.
+		// '"' (0x22) and '&' (0x26) are the bytes that are 0x26 with bit 2 set, '<'
+		// (0x3c) and '>' (0x3e) those that are 0x3e with bit 1 set: three tests for five
+		// bytes.
 		qa, lg, bs := (x|0x04*wordLSB)^'&'*wordLSB, (x|0x02*wordLSB)^'>'*wordLSB, x^'\\'*wordLSB
 		m |= x | (x-0x20*wordLSB)&^x | (qa-wordLSB)&^qa | (lg-wordLSB)&^lg | (bs-wordLSB)&^bs
-		if i == len(s)-8 {
-			return m&wordMSB == 0
+		binary.LittleEndian.PutUint64(t[i:i+8], x)
+		if i == n-8 {
+			break
 		}
 	}
+	if m&wordMSB != 0 {
+		e.b = jsontext.AppendStringHTML(e.b[:at], s)
+		return
+	}
+	e.b = e.b[:at+n+2]
 }
 
 // The high bit of a byte of m marks a byte of x (8 bytes of the string, little-endian)
@@ -456,7 +466,7 @@ const (
 	wordMSB = 0x8080808080808080
 )
 
-// plainHTMLByte marks the bytes plainJSON lets through.
+// plainHTMLByte marks the bytes str copies as they are.
 var plainHTMLByte = func() (t [256]bool) {
 	for c := 0x20; c < 0x80; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'

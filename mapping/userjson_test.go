@@ -192,32 +192,24 @@ func TestUserJSONReplay(t *testing.T) {
 // with and without the overlapping last word), and the JSON written through either path
 // to encoding/json's.
 func TestPlainJSON(t *testing.T) {
-	want := func(s string) bool {
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return false
-			}
-		}
-		return true
-	}
-	for n := 0; n < 20; n++ {
+	// Every byte at every place of strings of up to three words and a half (the last
+	// word overlaps the one before), after other JSON (a string that needs escaping is
+	// written again from where str started) and into a buffer of too little room.
+	for n := 0; n < 28; n++ {
 		for at := 0; at < n; at++ {
 			for c := 0; c < 256; c++ {
-				b := []byte("abcdefghijklmnopqrstuvwxyz"[:n])
+				b := []byte("abcdefghijklmnopqrstuvwxyz0123"[:n])
 				b[at] = byte(c)
 				s := string(b)
-				if got := plainJSON(s); got != want(s) {
-					t.Fatalf("plainJSON(%q) = %v, want %v", s, got, want(s))
-				}
-				var e userJSON
-				e.str(s)
 				j, err := json.Marshal(s)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if string(e.b) != string(j) {
-					t.Fatalf("str(%q) = %s, encoding/json writes %s", s, e.b, j)
+				e := userJSON{b: make([]byte, 1, 1+c%(n+3))}
+				e.b[0] = '['
+				e.str(s)
+				if string(e.b) != "["+string(j) {
+					t.Fatalf("str(%q) = %s, encoding/json writes %s", s, e.b[1:], j)
 				}
 			}
 		}
