@@ -852,10 +852,7 @@ func asciiName(b []byte, i int) (end, colon int) {
 	}
 	colon = -1
 	for {
-		i++
-		for i < len(b) && nameFast[b[i]] {
-			i++
-		}
+		i = nameRun(b, i+1)
 		if i >= len(b) {
 			return -1, -1
 		}
@@ -965,10 +962,7 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 			}
 			stop = &attrStopSQ
 		}
-		v := vs
-		for v < len(b) && !stop[b[v]] {
-			v++
-		}
+		v := valueRun(b, vs, stop)
 		if v >= len(b) {
 			return 0, errMore
 		}
@@ -1091,12 +1085,17 @@ func (s *Scanner) pushElement(nameStart, nameEnd, colon int) error {
 		s.pfxEnd, s.loc = colon, colon+1
 		colon -= nameStart
 	}
-	space, ok := s.lookup(s.buf[s.pfx:s.pfxEnd])
-	if !ok {
-		return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+	// The default namespace's look-up, taken since the scope last changed, is most
+	// elements' without a call.
+	space := s.defURI
+	if colon >= 0 || s.defGen != s.nsGen {
+		var ok bool
+		if space, ok = s.lookup(s.buf[s.pfx:s.pfxEnd]); !ok {
+			return s.errAt(s.pos, ErrSyntax, "an undeclared namespace prefix")
+		}
 	}
 	start := len(s.names)
-	s.names = append(s.names, s.buf[nameStart:nameEnd]...)
+	s.names = appendName(s.names, s.buf, nameStart, nameEnd)
 	n := len(s.stack)
 	if n < cap(s.stack) {
 		s.stack = s.stack[:n+1]
@@ -1117,6 +1116,21 @@ func (s *Scanner) pushElement(nameStart, nameEnd, colon int) error {
 	return nil
 }
 
+// appendName appends src[from:to], a name, to dst. A name of up to 16 bytes is copied as
+// two words when src has them and dst the room (the bytes past the name are overwritten
+// by the next name), instead of through the call append makes to copy memory.
+func appendName(dst, src []byte, from, to int) []byte {
+	n, d := to-from, len(dst)
+	if n <= 16 && from+16 <= len(src) && d+16 <= cap(dst) {
+		w := dst[d : d+16]
+		r := src[from : from+16]
+		binary.LittleEndian.PutUint64(w, binary.LittleEndian.Uint64(r))
+		binary.LittleEndian.PutUint64(w[8:], binary.LittleEndian.Uint64(r[8:]))
+		return dst[:d+n]
+	}
+	return append(dst, src[from:to]...)
+}
+
 // resolveAttrs sets the namespace of the current tag's prefixed attributes.
 func (s *Scanner) resolveAttrs() error {
 	for i := range s.attrs {
@@ -1125,6 +1139,11 @@ func (s *Scanner) resolveAttrs() error {
 			continue
 		}
 		p := s.buf[a.pfx:a.pfxEnd]
+		if s.pfxGen == s.nsGen && sameShort(p, s.pfxKey) {
+			// The prefix looked up last (an export's one extension prefix), without a call.
+			a.space = s.pfxURI
+			continue
+		}
 		if string(p) == "xmlns" {
 			continue
 		}
@@ -1175,17 +1194,19 @@ func (s *Scanner) declare() error {
 func (s *Scanner) checkUnique() error {
 	as := s.attrs
 	if len(as) <= dupByScan {
-		// A set of 64 bits over length and end bytes of the local names: a name is
-		// compared with the earlier ones only when its bit was set before.
+		// A set of 64 bits over the length and the first, middle and last bytes of the
+		// local names: a name is compared with the earlier ones only when its bit was set
+		// before. (Names alike at their ends, as a1b and a2b, differ in the middle.)
 		var seen uint64
 		b := s.buf
 		for i := range as {
 			a := &as[i]
-			bit := uint64(1) << ((uint(a.locEnd-a.loc)*7 + uint(b[a.loc]) + uint(b[a.locEnd-1])*3) & 63)
+			n := uint(a.locEnd - a.loc)
+			bit := uint64(1) << ((n*7 + uint(b[a.loc])*5 + uint(b[a.locEnd-1])*3 + uint(b[a.loc+int(n/2)])) & 63)
 			if seen&bit != 0 {
 				l := b[a.loc:a.locEnd]
 				for j := 0; j < i; j++ {
-					if bytes.Equal(l, s.AttrLocal(j)) && s.sameSpace(as[i].space, as[j].space) {
+					if bytes.Equal(l, b[as[j].loc:as[j].locEnd]) && s.sameSpace(as[i].space, as[j].space) {
 						return s.errAt(s.pos, ErrSyntax, "an attribute occurs twice")
 					}
 				}

@@ -401,10 +401,18 @@ func TestRuns(t *testing.T) {
 	}{
 		{"textRun", textRun, func(c byte) bool { return textStop[c] }},
 		{"spaces", spaces, func(c byte) bool { return c != ' ' }},
+		// Names and attribute values: a stop at each of four bytes of a step, past it
+		// and in the tail after the last whole step.
+		{"nameRun", nameRun, func(c byte) bool { return !nameFast[c] }},
+		// Attribute values, for either quote: the other quote is plain.
+		{"valueRun dq", func(b []byte, i int) int { return valueRun(b, i, &attrStopDQ) },
+			func(c byte) bool { return attrStop[c] || c == '"' }},
+		{"valueRun sq", func(b []byte, i int) int { return valueRun(b, i, &attrStopSQ) },
+			func(c byte) bool { return attrStop[c] || c == '\'' }},
 	}
 	for _, r := range runs {
 		for c := 0; c < 256; c++ {
-			for _, fill := range []byte{'a', ' ', '_', '\t'} {
+			for _, fill := range []byte{'a', ' ', '_', '\t', 'Z', '9', '-', '.', 0xC3} {
 				for at := 0; at < 19; at++ {
 					b := bytes.Repeat([]byte{fill}, 19)
 					b[at] = byte(c)
