@@ -585,6 +585,21 @@ func (s *Scanner) lexText(b []byte) (Kind, error) {
 		}
 		i = s.pos
 	}
+	// Most other text is a plain run up to markup, inside the root element: anything
+	// else (a line feed, a reference, a carriage return, "]", a control or non-ASCII
+	// byte, the end of the buffer) is read out of line, which keeps this code small.
+	i = textRun(b, i)
+	if i < len(b) && b[i] == '<' && s.state == sRoot {
+		s.setData(s.pos, i, false)
+		s.pos = i
+		return Text, nil
+	}
+	return s.lexTextRest(b, i)
+}
+
+// lexTextRest reads the rest of a text token from b[i], a byte textRun stopped at (or
+// the end of the buffer), with no byte before it that needs decoding.
+func (s *Scanner) lexTextRest(b []byte, i int) (Kind, error) {
 	decode := false
 	for {
 		i = textRun(b, i)
@@ -1344,9 +1359,8 @@ func (s *Scanner) lexEnd(b []byte) (Kind, error) {
 		// The usual case: the end tag repeats the open element's name, checked when its
 		// start tag was read, and a byte that cannot continue a name follows.
 		f := &s.stack[n-1]
-		open := s.names[f.nameStart:f.nameEnd]
-		i := s.pos + 2 + len(open)
-		if i < len(b) && b[i] == '>' && sameName(b[s.pos+2:i], open) {
+		i := s.pos + 2 + f.nameEnd - f.nameStart
+		if i < len(b) && b[i] == '>' && sameOpen(b, s.pos+2, s.names, f.nameStart, f.nameEnd) {
 			s.popElement()
 			s.finish(i + 1)
 			return EndElement, nil
@@ -1375,6 +1389,28 @@ func (s *Scanner) lexEnd(b []byte) (Kind, error) {
 	s.popElement()
 	s.finishCount(i + 1)
 	return EndElement, nil
+}
+
+// sameOpen reports whether b[p:] starts with names[from:to], the open element's name, for
+// the end tag's name at b[p], in place: a name of up to eight bytes, with eight bytes
+// readable in both, is one word compared under a mask; one of up to 16 bytes is its first
+// and last eight bytes; sameName compares the rest.
+func sameOpen(b []byte, p int, names []byte, from, to int) bool {
+	n := to - from
+	if p+n > len(b) {
+		return false
+	}
+	switch {
+	case n <= 8 && p+8 <= len(b) && from+8 <= cap(names):
+		x := binary.LittleEndian.Uint64(b[p:]) ^ binary.LittleEndian.Uint64(names[from:from+8])
+		return x<<(64-8*uint(n)) == 0
+	case n >= 8 && n <= 16:
+		a, o := b[p:p+n], names[from:to]
+		first := binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(o)
+		last := binary.LittleEndian.Uint64(a[n-8:]) ^ binary.LittleEndian.Uint64(o[n-8:])
+		return first|last == 0
+	}
+	return sameName(b[p:p+n], names[from:to])
 }
 
 // sameName reports whether a and b, of the same length, hold the same bytes. Names are

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // TestAppendName: the word copy of a short name appends exactly the name's bytes, keeps
@@ -149,6 +151,60 @@ func TestDuplicateAttrs(t *testing.T) {
 		}
 		if err != nil && !errors.Is(err, ErrSyntax) {
 			t.Errorf("%s: %v is not ErrSyntax", c.reason, err)
+		}
+	}
+}
+
+// TestTextPaths: text read by the plain run up to markup and text read out of line
+// (lexTextRest) give the same tokens, positions and errors, read whole or a byte at a
+// time (the run then ends at the end of the buffer, again and again).
+func TestTextPaths(t *testing.T) {
+	cases := []struct {
+		reason, in string
+		want       string // the Text tokens' data and positions, or "error"
+	}{
+		{"a plain run in the root", "<a>plain text</a>", `1:4 "plain text"`},
+		{"a tab is plain", "<a>x\ty</a>", `1:4 "x\ty"`},
+		{"a run of eight and more bytes", "<a>0123456789abcdefg</a>", `1:4 "0123456789abcdefg"`},
+		{"a line feed inside the run counts a line", "<a>x\ny</a><!---->", `1:4 "x\ny"`},
+		{"a line feed and spaces only (indentation)", "<a>\n  <b/>\n</a>", `1:4 "\n  " 2:7 "\n"`},
+		{"a reference after plain bytes", "<a>x &amp; y</a>", `1:4 "x & y"`},
+		{"a carriage return", "<a>x\r\ny\rz</a>", `1:4 "x\ny\nz"`},
+		{"a lone ]", "<a>x]y</a>", `1:4 "x]y"`},
+		{"]]> is an error", "<a>x]]>y</a>", "error"},
+		{"a control byte is an error", "<a>x\x01y</a>", "error"},
+		{"non-ASCII text", "<a>Zoë Müller</a>", `1:4 "Zoë Müller"`},
+		{"invalid UTF-8 is an error", "<a>x\xffy</a>", "error"},
+		{"white space before the root", " \n<a/>", `1:1 " \n"`},
+		{"text before the root is an error", "x<a/>", "error"},
+		{"text after the root is an error", "<a/>x", "error"},
+		{"white space after the root, at the end of input", "<a/> \n", `1:5 " \n"`},
+	}
+	for _, c := range cases {
+		for _, one := range []bool{false, true} {
+			var r io.Reader = strings.NewReader(c.in)
+			if one {
+				r = iotest.OneByteReader(r)
+			}
+			s := New(r, Options{})
+			var got []string
+			for {
+				k, err := s.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					got = []string{"error"}
+					break
+				}
+				if k == Text {
+					l, col := s.Pos()
+					got = append(got, fmt.Sprintf("%d:%d %q", l, col, s.Data()))
+				}
+			}
+			if g := strings.Join(got, " "); g != c.want {
+				t.Errorf("%s (a byte at a time %v): %q: got %s, want %s", c.reason, one, c.in, g, c.want)
+			}
 		}
 	}
 }
