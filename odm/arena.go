@@ -1,6 +1,9 @@
 package odm
 
-import "unsafe"
+import (
+	"reflect"
+	"unsafe"
+)
 
 // The decoder keeps every value it reads in a record's own memory: the strings, attribute
 // lists, layout entries and small slices of one User (or Location, ...) are cut from a few
@@ -159,6 +162,77 @@ type arena struct {
 	elems pool[Element]
 	texts pool[string]
 	nodes pool[Node]
+	// blocks are the types of the record blocks made so far, by shape (block).
+	blocks []blockType
+}
+
+// blockShape is how many values of each kind a record block holds: attributes, sources,
+// elements, strings and nodes.
+type blockShape [5]int32
+
+// blockType is the type of the record blocks of one shape and where each array stands.
+type blockType struct {
+	shape blockShape
+	typ   reflect.Type
+	off   [5]uintptr
+}
+
+const (
+	maxBlockTypes = 32       // shapes of record blocks a scanner makes types for
+	maxBlockBytes = 16 << 10 // a record larger than that gets an array per pool
+)
+
+// block gives the next record, outside recycle mode, the arrays of its attributes,
+// sources, elements, strings and nodes in one allocation instead of one each, each as
+// large as the record before needed (the pools' hints; not rounded up: a block of more
+// than 512 bytes carries an 8-byte header, and one more value can move it to the next
+// size class, 128 bytes more for a user of the generated files). The block is the record's alone:
+// it is made after the record before is cut, and whatever the record does not use of it
+// is handed to nobody else (cut drops it), so a record kept pins only its own memory, as
+// with an array per pool. A record that outgrows an array goes on with one of its own
+// (pool.take). The block's type is made with reflect, so the collector knows where its
+// pointers are.
+func (a *arena) block() {
+	shape := blockShape{int32(a.attrs.hint), int32(a.srcs.hint), int32(a.elems.hint), int32(a.texts.hint), int32(a.nodes.hint)}
+	if shape == (blockShape{}) {
+		return
+	}
+	bt := a.blockType(shape)
+	if bt == nil {
+		return
+	}
+	b := reflect.New(bt.typ).UnsafePointer()
+	a.attrs.buf = unsafe.Slice((*Attr)(unsafe.Add(b, bt.off[0])), shape[0])
+	a.srcs.buf = unsafe.Slice((*source)(unsafe.Add(b, bt.off[1])), shape[1])
+	a.elems.buf = unsafe.Slice((*Element)(unsafe.Add(b, bt.off[2])), shape[2])
+	a.texts.buf = unsafe.Slice((*string)(unsafe.Add(b, bt.off[3])), shape[3])
+	a.nodes.buf = unsafe.Slice((*Node)(unsafe.Add(b, bt.off[4])), shape[4])
+}
+
+// blockType returns the type of the blocks of shape, made on first use; nil for a block
+// too large or when the scanner made types for as many shapes as it does.
+func (a *arena) blockType(shape blockShape) *blockType {
+	for i := range a.blocks {
+		if a.blocks[i].shape == shape {
+			return &a.blocks[i]
+		}
+	}
+	size := uintptr(shape[0])*unsafe.Sizeof(Attr{}) + uintptr(shape[1])*unsafe.Sizeof(source{}) +
+		uintptr(shape[2])*unsafe.Sizeof(Element{}) + uintptr(shape[3])*unsafe.Sizeof("") + uintptr(shape[4])*unsafe.Sizeof(Node(nil))
+	if len(a.blocks) >= maxBlockTypes || size > maxBlockBytes {
+		return nil
+	}
+	elems := [5]reflect.Type{reflect.TypeFor[Attr](), reflect.TypeFor[source](), reflect.TypeFor[Element](), reflect.TypeFor[string](), reflect.TypeFor[Node]()}
+	fields := make([]reflect.StructField, len(elems))
+	for i, t := range elems {
+		fields[i] = reflect.StructField{Name: string(rune('A' + i)), Type: reflect.ArrayOf(int(shape[i]), t)}
+	}
+	bt := blockType{shape: shape, typ: reflect.StructOf(fields)}
+	for i := range fields {
+		bt.off[i] = bt.typ.Field(i).Offset
+	}
+	a.blocks = append(a.blocks, bt)
+	return &a.blocks[len(a.blocks)-1]
 }
 
 // setRecycle turns recycle mode on or off; what was handed out before is detached.
@@ -210,7 +284,8 @@ func (a *arena) detach() {
 }
 
 // cut ends the current record. In recycle mode the arrays are kept for reset (a record's
-// memory is reused only once its consumer is done with it, which cut does not know).
+// memory is reused only once its consumer is done with it, which cut does not know);
+// otherwise the next record's arrays are made in one block.
 func (a *arena) cut() {
 	a.strs.cut()
 	a.attrs.cut()
@@ -219,4 +294,7 @@ func (a *arena) cut() {
 	a.elems.cut()
 	a.texts.cut()
 	a.nodes.cut()
+	if !a.recycling() {
+		a.block()
+	}
 }
