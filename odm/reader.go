@@ -119,6 +119,9 @@ func (r *Reader) Next() (Node, error) {
 						r.err = err
 						break
 					}
+					if u, ok := v.(*User); ok && !r.s.ar.recycling() {
+						r.s.boxed(u)
+					}
 					return v, nil
 				}
 				e, err := r.s.readRawToken(tk)
@@ -187,6 +190,12 @@ func (r *Reader) Users() iter.Seq2[*User, error] {
 // else a new one.
 func (s *scanner) newRecord(field int) (model, Node) {
 	if !s.ar.recycling() {
+		if field == adUsers && s.userBox {
+			b := new(userBox)
+			b.addr.arr[0], b.ref.arr[0] = &b.addr.v, &b.ref.v
+			b.u.Addresses, b.u.LocationRefs = b.addr.arr[:0], b.ref.arr[:0]
+			return b.u.model(), &b.u
+		}
 		return newRecord(field)
 	}
 	switch v := s.recs[field].(type) {
@@ -223,5 +232,28 @@ func newRecord(field int) (model, Node) {
 	default:
 		v := new(SignatureDef)
 		return v.model(), v
+	}
+}
+
+// userBox is a User with room for its first Address and LocationRef (and their slices'
+// arrays, as grow makes them) in one allocation instead of three: the usual user of an
+// export has one of each. A user is read into one when the user before had both
+// (scanner.userBox); grow takes the room as it takes a recycled value's.
+type userBox struct {
+	u    User
+	addr growBox[Address]
+	ref  growBox[LocationRef]
+}
+
+// boxed notes the shape of u, a user just read (outside recycle mode), for the next one,
+// and gives u's slices that stayed empty their zero value, as a user read without the
+// room has: nil, not an empty slice of the room.
+func (s *scanner) boxed(u *User) {
+	s.userBox = len(u.Addresses) > 0 && len(u.LocationRefs) > 0
+	if len(u.Addresses) == 0 {
+		u.Addresses = nil
+	}
+	if len(u.LocationRefs) == 0 {
+		u.LocationRefs = nil
 	}
 }

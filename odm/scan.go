@@ -85,6 +85,9 @@ type scanner struct {
 	// recs are, when the arena recycles, the records read last, by AdminData field: the
 	// next record of the same kind is read into the same value (newRecord).
 	recs [adSignatureDefs + 1]Node
+	// userBox is set when the last user read outside recycle mode had an Address and a
+	// LocationRef: the next one is read into a userBox (newRecord).
+	userBox bool
 	// leaves are the shared sources of leaf elements, by shape (leafSource).
 	leaves []leafSrc
 	// lays are packed layouts seen last, by content model, for elements to share (layout).
