@@ -208,3 +208,137 @@ func TestTextPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestNamePred: a name found as expected (namePred.match) is what asciiName reads there,
+// for names of every length up to 16 with and without a colon, followed by every byte
+// value, changed in any one byte, extended by more name bytes, or cut by the end of the
+// buffer; names longer than 16 bytes, or without 16 bytes readable, are not learned.
+func TestNamePred(t *testing.T) {
+	const long = "pf:LocationRefMe" // 16 bytes
+	pad := strings.Repeat(" ", 20)
+	for n := 1; n <= 16; n++ {
+		for _, name := range []string{long[:n], "Abcdefghijklmnop"[:n]} {
+			if name[n-1] == ':' {
+				continue // no name ends with its colon
+			}
+			src := []byte(name + pad)
+			end, colon := asciiName(src, 0)
+			if end != n {
+				t.Fatalf("asciiName(%q) = %d", src, end)
+			}
+			var e namePred
+			e.learn(src, 0, end, colon)
+			if e.n != int32(n) {
+				t.Fatalf("%q not learned", name)
+			}
+			check := func(in []byte, why string) {
+				t.Helper()
+				gotEnd, gotColon := e.match(in, 1)
+				wantEnd, wantColon := asciiName(in, 1)
+				if gotEnd >= 0 && (gotEnd != wantEnd || gotColon != wantColon) {
+					t.Fatalf("%s: match(%q) = %d, %d; asciiName %d, %d", why, in, gotEnd, gotColon, wantEnd, wantColon)
+				}
+			}
+			for c := 0; c < 256; c++ {
+				in := []byte("<" + name + "?" + pad)
+				in[1+n] = byte(c)
+				check(in, "a byte after the name")
+				if end, _ := e.match(in, 1); nameEnd[c] != (end >= 0) {
+					t.Fatalf("match(%q) = %d: a name ended by %q is found only then", in, end, byte(c))
+				}
+			}
+			for p := 0; p < n; p++ {
+				for _, d := range []byte{1, 0x20, 0x80} {
+					in := []byte("<" + name + ">" + pad)
+					in[1+p] ^= d
+					check(in, "a byte changed")
+					if end, _ := e.match(in, 1); end >= 0 {
+						t.Fatalf("match(%q) = %d for another name", in, end)
+					}
+				}
+			}
+			for _, more := range []string{"x", "9", "-", ".", "_", ":x"} {
+				in := []byte("<" + name + more + ">" + pad)
+				if end, _ := e.match(in, 1); end >= 0 {
+					t.Fatalf("match(%q) = %d for a longer name", in, end)
+				}
+			}
+			short := []byte("<" + name + ">" + pad)[:17]
+			if end, _ := e.match(short, 1); end >= 0 {
+				t.Fatalf("match(%q) = %d without 17 bytes readable", short, end)
+			}
+		}
+	}
+	var e namePred
+	e.learn([]byte("abcdefghijklmnopq "+pad), 0, 17, -1)
+	e.learn([]byte("abc "), 0, 3, -1)
+	if e.n != 0 {
+		t.Fatalf("learned a name of 17 bytes or one without 16 bytes readable")
+	}
+	var zero namePred
+	if end, _ := zero.match([]byte("<"+pad), 1); end >= 0 {
+		t.Fatalf("an empty place matched")
+	}
+}
+
+// TestNamesExpected: names read as expected at their place (the n-th child at a depth,
+// a tag's n-th attribute) are the names encoding/xml reads, when records repeat, differ,
+// are deeper than the places kept, have more children or attributes than places, names
+// longer than 16 bytes, or names that extend the expected one.
+func TestNamesExpected(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString(`<r xmlns:p="u">`)
+	recs := []string{
+		`<User OID="1" p:A="x"><Login>a</Login><Name>b</Name><Loc LocOID="1"/><Grp GrpOID="2"/><Grp GrpOID="3"/></User>`,
+		`<User OID="2" p:A="x"><Login>a</Login><Name>b</Name><Loc LocOID="1"/><Grp GrpOID="2"/><Grp GrpOID="3"/></User>`,
+		`<User OIDx="3" p:AB="x"><LoginName>a</LoginName><Nam>b</Nam><Grp GrpOID="2"/><Loc LocOID="1"/></User>`,
+		`<Users OID="4"><p:Login p:x="1">a</p:Login><VeryLongElementName VeryLongAttributeName="1"/></Users>`,
+		"<User\tOID='5'\n p:A=\"x\"><Login\n>a</Login><Name/></User>",
+		`<a><b><c><d><e><f><g><h><i><j k="1" l="2"/></i></h></g></f></e></d></c></b></a>`,
+		`<a><b><c><d><e><f><g><h><i><j l="1" k="2"/></i></h></g></f></e></d></c></b></a>`,
+	}
+	for range 3 {
+		for _, r := range recs {
+			doc.WriteString(r)
+		}
+	}
+	doc.WriteString(`<m`)
+	for i := range 40 {
+		fmt.Fprintf(&doc, ` a%d="%d"`, i%20+i/20*100, i)
+	}
+	doc.WriteString(`>`)
+	for i := range 40 {
+		fmt.Fprintf(&doc, `<k%d/>`, i%3)
+	}
+	doc.WriteString(`</m></r>`)
+	in := doc.String()
+	want, err := resolveStd(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range readings(in) {
+		var got []string
+		s := New(r(), Options{})
+		for {
+			k, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if k != StartElement {
+				continue
+			}
+			got = append(got, "{"+s.Space()+"}"+string(s.Local()))
+			for i := range s.NumAttrs() {
+				if space := s.AttrSpace(i); space != NSXMLNS {
+					got = append(got, " @{"+space+"}"+string(s.AttrLocal(i)))
+				}
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s:\ngot  %q\nwant %q", name, got, want)
+		}
+	}
+}
