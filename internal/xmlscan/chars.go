@@ -24,8 +24,6 @@ var (
 	nameFirst [256]bool
 	// spaceByte: XML white space (S).
 	spaceByte [256]bool
-	// nameEnd: bytes at which asciiName ends a name: ASCII, neither a name byte nor ':'.
-	nameEnd [256]bool
 )
 
 func init() {
@@ -40,7 +38,6 @@ func init() {
 		nameFirst[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 		nameFast[c] = nameFirst[c] || '0' <= c && c <= '9' || c == '.' || c == '-'
 		spaceByte[c] = c == ' ' || c == '\t' || c == '\n' || c == '\r'
-		nameEnd[c] = c < 0x80 && !nameFast[c] && c != ':'
 	}
 }
 
@@ -222,52 +219,4 @@ func spaces(b []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// namePred is a name the scanner expects at a place of markup (an element's n-th child at
-// some depth, a tag's n-th attribute): the name that asciiName read there last, kept as
-// two words and their masks. Markup repeats itself record after record, so the name is
-// mostly found by comparing two words instead of scanning it a byte at a time.
-type namePred struct {
-	w0, w1 uint64 // the name's bytes, zero past its end
-	m0, m1 uint64 // ones over the name's bytes
-	n      int32  // its length (at most 16), 0 for none
-	colon  int32  // the index of its colon, -1 for none
-}
-
-// match returns the end and colon index asciiName(b, p) returns when b[p:] starts with
-// the expected name and a byte that ends it (both indexes -1 otherwise): the name was
-// read by asciiName, whose answer depends only on the name's bytes and the byte after.
-func (e *namePred) match(b []byte, p int) (end, colon int) {
-	if e.n == 0 || p+17 > len(b) {
-		return -1, -1
-	}
-	w := b[p : p+17]
-	if binary.LittleEndian.Uint64(w)&e.m0 != e.w0 || binary.LittleEndian.Uint64(w[8:])&e.m1 != e.w1 || !nameEnd[w[e.n]] {
-		return -1, -1
-	}
-	// p+colon, or -1 for none (colon -1: p-1 with every bit set).
-	c := int(e.colon)
-	return p + int(e.n), (p + c) | c>>63
-}
-
-// learn keeps b[p:end], a name asciiName read with its colon at b[colon] (or colon -1),
-// as the expected one, when it is short enough and 16 bytes can be read at b[p].
-func (e *namePred) learn(b []byte, p, end, colon int) {
-	n := end - p
-	if n > 16 || p+16 > len(b) {
-		return
-	}
-	e.m0, e.m1 = ^uint64(0), ^uint64(0)
-	if n < 8 {
-		e.m0, e.m1 = 1<<(8*uint(n))-1, 0
-	} else if n < 16 {
-		e.m1 = 1<<(8*uint(n-8)) - 1
-	}
-	e.w0 = binary.LittleEndian.Uint64(b[p:]) & e.m0
-	e.w1 = binary.LittleEndian.Uint64(b[p+8:]) & e.m1
-	e.n, e.colon = int32(n), -1
-	if colon >= 0 {
-		e.colon = int32(colon - p)
-	}
 }

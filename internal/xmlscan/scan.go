@@ -121,18 +121,7 @@ type frame struct {
 	colon              int   // index of the colon in the qualified name, -1 if none
 	nsMark             int   // length of Scanner.ns before the element's declarations
 	space              nsRef // the element's namespace, resolved at its start tag
-	kids               int   // child elements started so far
 }
-
-// The places whose names the scanner expects (namePred): the first predKids children at
-// each of the first predDepth depths (later children share the last place), the first
-// attribute of each of those, and the other first predAttrs attributes of the tags at
-// those depths (a record's leaves mostly have one attribute each, of a name of their own).
-const (
-	predDepth = 8
-	predKids  = 32
-	predAttrs = 16
-)
 
 type docState uint8
 
@@ -219,10 +208,6 @@ type Scanner struct {
 	// (see Hold).
 	hold    int64
 	holding bool
-
-	elemPred  [predDepth][predKids]namePred
-	attr0Pred [predDepth][predKids]namePred
-	attrPred  [predDepth][predAttrs]namePred
 }
 
 // maxHold bounds what Hold keeps: past it the hold lapses, so that a huge element does
@@ -904,25 +889,7 @@ func asciiName(b []byte, i int) (end, colon int) {
 // lexStart reads a start tag.
 func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	nameStart := s.pos + 1
-	depth := len(s.stack)
-	var attrPred *[predAttrs]namePred
-	var attr0 *namePred
-	var i, colon int
-	if depth < predDepth {
-		k := 0
-		if depth > 0 {
-			k = min(s.stack[depth-1].kids, predKids-1)
-		}
-		e := &s.elemPred[depth][k]
-		if i, colon = e.match(b, nameStart); i < 0 {
-			if i, colon = asciiName(b, nameStart); i >= 0 {
-				e.learn(b, nameStart, i, colon)
-			}
-		}
-		attrPred, attr0 = &s.attrPred[depth], &s.attr0Pred[depth][k]
-	} else {
-		i, colon = asciiName(b, nameStart)
-	}
+	i, colon := asciiName(b, nameStart)
 	if i < 0 {
 		var err error
 		if i, colon, err = s.scanName(b, nameStart); err != nil {
@@ -970,20 +937,7 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 			return 0, s.errAt(j, ErrTokenTooLarge, "an element has more attributes than the limit")
 		}
 		an := j
-		var acolon int
-		if k := len(s.attrs); attrPred != nil && k < predAttrs {
-			e := &attrPred[k]
-			if k == 0 {
-				e = attr0
-			}
-			if j, acolon = e.match(b, an); j < 0 {
-				if j, acolon = asciiName(b, an); j >= 0 {
-					e.learn(b, an, j, acolon)
-				}
-			}
-		} else {
-			j, acolon = asciiName(b, an)
-		}
+		j, acolon := asciiName(b, an)
 		if j < 0 {
 			var err error
 			if j, acolon, err = s.scanName(b, an); err != nil {
@@ -1079,9 +1033,6 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	if err := s.pushElement(nameStart, nameEnd, colon); err != nil {
 		return 0, err
 	}
-	if depth > 0 {
-		s.stack[depth-1].kids++
-	}
 	s.state = sRoot
 	s.pending, s.stop = empty, empty
 	if nl {
@@ -1167,7 +1118,7 @@ func (s *Scanner) pushElement(nameStart, nameEnd, colon int) error {
 		s.stack = append(s.stack, frame{})
 	}
 	f := &s.stack[n]
-	f.nameStart, f.nameEnd, f.nsMark, f.colon, f.space, f.kids = start, len(s.names), mark, colon, space, 0
+	f.nameStart, f.nameEnd, f.nsMark, f.colon, f.space = start, len(s.names), mark, colon, space
 	s.space = space
 	if s.pfxAttrs > 0 {
 		if err := s.resolveAttrs(); err != nil {
