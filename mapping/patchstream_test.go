@@ -319,6 +319,39 @@ func TestUserCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// TestUserCodecAttrSpaces: a user's attributes come back with their namespaces however
+// they follow one another (none, the same as the one before, another, back to one met
+// before), and a namespace its attributes share is written once, not once for each (a
+// generated InForm user has seven attributes in InForm's namespace).
+func TestUserCodecAttrSpaces(t *testing.T) {
+	const pf = "http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0"
+	for _, c := range []struct {
+		why   string
+		attrs []Attr
+		once  string // a namespace written once
+	}{
+		{"one vendor's attributes", []Attr{{pf, "DBUID", "1"}, {pf, "GUID", "{g}"}, {pf, "Revision", "1"}, {pf, "StudyLocale", "en-US"}, {pf, "Active", "Yes"}, {pf, "Terminated", "No"}, {pf, "InFormUserType", "Site"}}, pf},
+		{"no namespace first, then a vendor's", []Attr{{"", "a", "1"}, {"", "b", ""}, {pf, "c", "2"}, {pf, "d", "3"}}, pf},
+		{"namespaces taking turns", []Attr{{"urn:a", "x", "1"}, {"urn:b", "x", "2"}, {"urn:a", "y", "3"}, {"", "z", ""}, {"urn:b", "", "4"}}, ""},
+		{"an empty value and name", []Attr{{pf, "", ""}, {pf, "", ""}}, pf},
+		{"none", []Attr{}, ""},
+	} {
+		u := &User{ID: "U1", Source: &Source{Vendor: ProfileInForm, Attrs: c.attrs}}
+		b, err := appendUser(nil, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := decodeUser(string(b) + "trailing"); !reflect.DeepEqual(got, u) {
+			t.Errorf("%s: round trip:\n%s", c.why, cmp.Diff(u, got, cmp.AllowUnexported(Source{})))
+		}
+		if c.once != "" {
+			if n := strings.Count(string(b), c.once); n != 1 {
+				t.Errorf("%s: the namespace is written %d times, want once", c.why, n)
+			}
+		}
+	}
+}
+
 // heapSampler is an io.Writer that discards what it is given and measures the heap in use
 // (after a collection) every step bytes, keeping the largest.
 type heapSampler struct {

@@ -58,10 +58,21 @@ func (e *userEnc) telecoms(v []Telecom) {
 	}
 }
 
+// attrs writes each attribute's namespace as 0 when it is the one of the attribute
+// before (the first's before is ""), else as its length plus one and its bytes: a vendor's
+// attributes share one namespace, whose URI (some 60 bytes for InForm's) was most of the
+// encoding of a user, written again for each of them.
 func (e *userEnc) attrs(v []Attr) {
 	e.count(len(v), v == nil)
+	space := ""
 	for _, a := range v {
-		e.str(a.Space)
+		if a.Space == space {
+			e.b = append(e.b, 0)
+		} else {
+			e.uvarint(uint64(len(a.Space)) + 1)
+			e.b = append(e.b, a.Space...)
+			space = a.Space
+		}
 		e.str(a.Name)
 		e.str(a.Value)
 	}
@@ -251,8 +262,13 @@ func (d *userDec) attrs() []Attr {
 		return nil
 	}
 	v := make([]Attr, n)
+	space := ""
 	for i := range v {
-		v[i] = Attr{Space: d.str(), Name: d.str(), Value: d.str()}
+		if k := int(d.uvarint()); k > 0 {
+			space = d.p[d.i : d.i+k-1]
+			d.i += k - 1
+		}
+		v[i] = Attr{Space: space, Name: d.str(), Value: d.str()}
 	}
 	return v
 }
