@@ -45,9 +45,11 @@ type userJSON struct {
 	pieceEnd, valueEnd []int32
 	// places says, for each value of the shape, whether it has repeated the rendered
 	// user's value at that place in every user since (stable), changed (volatile), or is
-	// not known yet; check lists the places to compare (not volatile).
+	// not known yet; check lists the places to compare (not volatile), with their values:
+	// a user of an export has some thirty of them, and reading each from its place (a
+	// few hundred bytes apart, with the place's recent values) cost more than comparing.
 	places []place
-	check  []int32
+	check  []checkPlace
 	// The program replay runs: each segment's text (the JSON up to a value that is not
 	// stable, stable values included) and then that value; then tail (the end of
 	// segText).
@@ -58,6 +60,8 @@ type userJSON struct {
 	// (sameAt -1: none yet).
 	sameV           string
 	sameAt, sameEnd int
+	// recompile: a place became uncached, which its segment is to say.
+	recompile bool
 }
 
 // place is a value's place in a shape: the value rendered there and what became of it;
@@ -71,6 +75,14 @@ type place struct {
 	uncached     bool
 	hits, misses int32
 	recent       [nRecent]quoted
+}
+
+// checkPlace is a place replay compares: its index and value, and whether it is not
+// known to be stable yet.
+type checkPlace struct {
+	s       string
+	i       int32
+	unknown bool
 }
 
 // nRecent is how many of a volatile place's last values are kept.
@@ -97,6 +109,7 @@ func (e *userJSON) volatile(p *place, v string) {
 	if p.misses++; p.misses > 2*p.hits+16 {
 		// Not worth the compares and copies: values there rarely come again.
 		p.uncached, p.recent = true, [nRecent]quoted{}
+		e.recompile = true // its segment says so
 	}
 }
 
@@ -107,10 +120,12 @@ const (
 	placeVolatile
 )
 
-// segment is a step of replay: segText up to end, then the value at place.
+// segment is a step of replay: segText up to end, then the value at place, which is
+// uncached (see place).
 type segment struct {
-	end   int32
-	place int32
+	end      int32
+	place    int32
+	uncached bool
 }
 
 // Steps of a trace besides the keys (jsonKey values, below nKeys).
@@ -810,20 +825,21 @@ func (e *userJSON) render() {
 // compile makes the program replay runs from the places' states: the pieces, with the
 // stable values between them, up to each value that is not stable.
 func (e *userJSON) compile() {
+	e.recompile = false
 	e.segs, e.segText, e.check = e.segs[:0], e.segText[:0], e.check[:0]
 	start := int32(0) // of the next piece in text
 	for i := range e.places {
 		e.segText = append(e.segText, e.text[start:e.pieceEnd[i]]...)
 		start = e.valueEnd[i]
-		switch e.places[i].state {
+		switch p := &e.places[i]; p.state {
 		case placeStable:
 			e.segText = append(e.segText, e.text[e.pieceEnd[i]:start]...)
-			e.check = append(e.check, int32(i))
+			e.check = append(e.check, checkPlace{s: p.s, i: int32(i)})
 			continue
 		case placeUnknown:
-			e.check = append(e.check, int32(i))
+			e.check = append(e.check, checkPlace{s: p.s, i: int32(i), unknown: true})
 		}
-		e.segs = append(e.segs, segment{end: int32(len(e.segText)), place: int32(i)})
+		e.segs = append(e.segs, segment{end: int32(len(e.segText)), place: int32(i), uncached: e.places[i].uncached})
 	}
 	// The tail: the stable values and pieces after the last segment, and the last piece.
 	last := int32(0)
@@ -842,13 +858,12 @@ func (e *userJSON) compile() {
 func (e *userJSON) replay() {
 	changed := false
 	vals := e.vals[:len(e.places)]
-	for _, i := range e.check {
-		p := &e.places[i]
-		v := vals[i]
-		if !samePlace(v, p.s) {
-			p.state, changed = placeVolatile, true
-		} else if p.state == placeUnknown {
-			p.state, changed = placeStable, true
+	for k := range e.check {
+		c := &e.check[k]
+		if !samePlace(vals[c.i], c.s) {
+			e.places[c.i].state, changed = placeVolatile, true
+		} else if c.unknown {
+			e.places[c.i].state, changed = placeStable, true
 		}
 	}
 	if changed {
@@ -875,14 +890,16 @@ func (e *userJSON) replay() {
 			e.b = append(e.b, seg[from:sg.end]...)
 		}
 		from = sg.end
-		p := &e.places[sg.place]
-		if v := vals[sg.place]; p.uncached {
+		if v := vals[sg.place]; sg.uncached {
 			e.strOnce(v)
 		} else {
-			e.volatile(p, v)
+			e.volatile(&e.places[sg.place], v)
 		}
 	}
 	e.b = append(e.b, e.tail...)
+	if e.recompile {
+		e.compile()
+	}
 }
 
 // samePlace reports whether a value v equals s, the value at its place: the same string
