@@ -35,6 +35,10 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	b.sites, b.dir.Sites = nil, []*Site{}
 	// Neither the spec's run nor jw keeps a pointer into a user.
 	b.reuseUsers = true
+	if run == nil && !b.keep && !jsonViaUsers {
+		// Without a spec to apply to each User, users are written from their records.
+		b.jsonOut, b.jrec = jw, &jsonRecord{assigns: make([]Assignment, 0, 4)}
+	}
 	if err := b.finishEach(func(_ int, u *User) error {
 		if run != nil && !run.user(u) {
 			return nil
@@ -124,6 +128,10 @@ func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
 	return jw, nil
 }
 
+// jsonViaUsers (tests only) has WriteJSON build every user as a User and write that,
+// as before builder.recordTrace, to compare the two.
+var jsonViaUsers = false
+
 // jsonBatch is how much of the users' JSON jsonUsers gathers before writing it: a
 // bufio.Writer (what the command writes through) hands a write at least as large as its
 // buffer straight on, where it copied each user's 2 to 3 KB into its buffer first.
@@ -131,13 +139,22 @@ const jsonBatch = 64 << 10
 
 func (j *jsonUsers) user(u *User) error {
 	e := &j.enc
+	e.trace, e.vals = e.trace[:0], e.vals[:0]
+	e.walk(u)
+	return j.traced()
+}
+
+// traced writes the user whose trace and values are in j.enc (user, or
+// builder.recordTrace).
+func (j *jsonUsers) traced() error {
+	e := &j.enc
 	if j.n == 0 {
 		e.b = append(e.b, "\n    "...)
 	} else {
 		e.b = append(e.b, ",\n    "...)
 	}
 	j.n++
-	e.user(u)
+	e.write()
 	if len(e.b) < jsonBatch {
 		return nil
 	}

@@ -304,6 +304,11 @@ type builder struct {
 	// memory. Building a million users in new memory made the garbage that ran a
 	// collection every few thousand users while map --to json wrote them.
 	reuseUsers bool
+	// jsonOut, when set, has finishEach write the users read from their records (not
+	// merged, not built early) straight from the records as JSON (recordTrace) instead
+	// of handing them to its each as Users; jrec is recordTrace's memory.
+	jsonOut *jsonUsers
+	jrec    *jsonRecord
 
 	// The users read so far, as compact records (see record.go): infos[i/infoChunk]
 	// [i%infoChunk] and chunkFirst say where user i's record is in the arena (the full
@@ -1101,6 +1106,20 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 					}
 				}
 				cur = b.chunk(chunk)
+			}
+			if jw := b.jsonOut; jw != nil {
+				b.recordTrace(&jw.enc, cur[in.off:], &wGroups, &wAccess, &wRoles, only)
+				if b.spill != nil && b.spill.err != nil {
+					err = b.spill.err
+					break
+				}
+				if i%infoChunk == infoChunk-1 {
+					b.infos[i/infoChunk] = nil
+				}
+				if err = jw.traced(); err != nil {
+					break
+				}
+				continue
 			}
 			u, f = b.decode(cur[in.off:])
 		} else {
