@@ -12,7 +12,9 @@ import (
 // WriteJSON reads r like [FromReader] and writes the directory as JSON, byte for byte what
 // json.Encoder with a two-space indent writes for the Directory FromReader returns. It
 // never holds the directory: the users are kept as the compact records FromReader reads
-// them into, in a temporary file, and each is built, written and dropped in turn. Memory
+// them into, in a temporary file, and each is written in turn straight from its record
+// (without opts.Spec; a person read in several AdminData blocks, or with the spec each
+// user, is built as a User first, written and dropped). Memory
 // is a small index per user (see the package's Performance notes), not the records nor
 // the model values. It returns FromReader's warnings (and, with opts.Spec, the spec's).
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
