@@ -135,7 +135,13 @@ const (
 var errMore = errors.New("more input needed")
 
 const (
-	minBuf     = 64 << 10
+	// minBuf is the smallest input buffer: room for one read of readChunk bytes beside a
+	// token of up to 4 KiB kept from the read before. The reader under the scanner is
+	// mostly a 64 KiB bufio.Reader (xmlenc.UTF8 makes one), which hands a read at least
+	// as large as its buffer straight to the reader under it, into the scanner's buffer,
+	// instead of filling its own and copying: one pass over the input less.
+	minBuf     = readChunk + 4<<10
+	readChunk  = 64 << 10
 	maxIntern  = 1024
 	dupByScan  = 16 // attributes up to which duplicates are found by comparing pairs
 	maxRefBody = 40 // longest entity name or character reference accepted
