@@ -26,8 +26,15 @@ const (
 )
 
 // pool hands out sub-slices of one array at a time.
+//
+// The pools and the string pool note what they handed out as an index into the array
+// (off, and the string pool's length), never by moving a slice's pointer: a pointer
+// stored into the scanner's own memory passes the collector's write barrier, which while
+// the collector marks (often, in a stream that allocates each record anew) costs far more
+// than the store, and a record's dozens of values each took one.
 type pool[T any] struct {
-	buf  []T // the unused part of the current array
+	buf  []T // the current array; buf[off:] is not handed out yet
+	off  int
 	used int // elements handed out since the last cut
 	hint int // elements the previous record used: the size of its first array
 	// all is, in recycle mode, the whole current array (buf is its unused tail), which
@@ -40,7 +47,7 @@ type pool[T any] struct {
 // (the decoder assigns whole values or appends to a [:0] slice): in recycle mode they hold
 // what an earlier record left there.
 func (p *pool[T]) take(n int) []T {
-	if n > len(p.buf) {
+	if n > len(p.buf)-p.off {
 		if n >= poolAlone {
 			p.used += n
 			return make([]T, n)
@@ -49,7 +56,7 @@ func (p *pool[T]) take(n int) []T {
 			// A larger array for the rest of this record and, after reset, for the next
 			// ones; the values already handed out stay in the old one.
 			p.all = make([]T, max(2*len(p.all), n, 16))
-			p.buf = p.all
+			p.buf, p.off = p.all, 0
 		} else {
 			// The first array of a record is as large as the last record needed; a record
 			// that outgrows it gets arrays as large as what it used so far (doubling).
@@ -57,11 +64,12 @@ func (p *pool[T]) take(n int) []T {
 			if size < n || p.used > 0 {
 				size = max(p.used, n, 4)
 			}
-			p.buf = make([]T, size)
+			p.buf, p.off = make([]T, size), 0
 		}
 	}
-	s := p.buf[:n:n]
-	p.buf = p.buf[n:]
+	off := p.off
+	s := p.buf[off : off+n : off+n]
+	p.off = off + n
 	p.used += n
 	return s
 }
@@ -75,7 +83,7 @@ func (p *pool[T]) cut() {
 	}
 	p.hint = min(p.used, poolMaxHint)
 	p.used = 0
-	p.buf = nil
+	p.buf, p.off = nil, 0
 }
 
 // reset, in recycle mode, makes everything handed out so far free to hand out again.
@@ -90,13 +98,13 @@ func (p *pool[T]) reset() {
 		p.detach()
 		return
 	}
-	p.buf = p.all
+	p.buf, p.off = p.all, 0
 	p.used = 0
 }
 
 // detach leaves everything handed out so far to its holders: it is never handed out again.
 func (p *pool[T]) detach() {
-	p.all, p.buf, p.used = nil, nil, 0
+	p.all, p.buf, p.off, p.used = nil, nil, 0, 0
 }
 
 // strPool hands out strings cut from one byte array at a time. The array is only ever
@@ -120,8 +128,11 @@ func (p *strPool) str(b []byte) string {
 		}
 		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64)) // the old array stays with the strings cut from it
 	}
+	// The array's length grows in place (a reslice of itself from 0 stores no pointer),
+	// not by storing append's result.
 	off := len(p.buf)
-	p.buf = append(p.buf, b...)
+	p.buf = p.buf[:off+n]
+	copy(p.buf[off:], b)
 	p.used += n
 	return unsafe.String(&p.buf[off], n)
 }
@@ -142,7 +153,8 @@ func (p *strPool) bytes(b []byte) []byte {
 		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64))
 	}
 	off := len(p.buf)
-	p.buf = append(p.buf, b...)
+	p.buf = p.buf[:off+n]
+	copy(p.buf[off:], b)
 	p.used += n
 	return p.buf[off : off+n : off+n]
 }

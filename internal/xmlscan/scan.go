@@ -1116,7 +1116,14 @@ func (s *Scanner) pushElement(nameStart, nameEnd, colon int) error {
 		}
 	}
 	start := len(s.names)
-	s.names = appendName(s.names, s.buf, nameStart, nameEnd)
+	// The stack of names grows in place (a reslice of itself stores no pointer, which
+	// passes the collector's write barrier while it marks); append's result is stored
+	// only when it moved the names to a new array.
+	if names := appendName(s.names, s.buf, nameStart, nameEnd); cap(names) == cap(s.names) {
+		s.names = s.names[:len(names)]
+	} else {
+		s.names = names
+	}
 	n := len(s.stack)
 	if n < cap(s.stack) {
 		s.stack = s.stack[:n+1]
