@@ -308,6 +308,20 @@ func addEntry(lay []entry, aux []Node, e entry, ws string, n Node, text string) 
 	return addEntrySlow(lay, aux, e, ws, n, text)
 }
 
+// nextEntry returns lay grown by one entry and a pointer to that entry, which the caller
+// sets field by field in its place (every field: a reused buffer holds an older entry
+// there). An entry built apart and appended is stored in pieces and then loaded whole to
+// be copied, which the processor cannot forward from the stores: a stall for each child.
+func nextEntry(lay []entry) ([]entry, *entry) {
+	n := len(lay)
+	if n < cap(lay) {
+		lay = lay[:n+1]
+	} else {
+		lay = append(lay, entry{})
+	}
+	return lay, &lay[n]
+}
+
 // indentCode is wsCode of the usual white space, an indentation run cut from indents
 // itself (scanner.blank), without a look at its bytes; small enough to be inlined where
 // the decoder adds the common entries.

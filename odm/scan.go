@@ -664,10 +664,14 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					st = s.cur // readText reads on: the scanner reuses s.cur
 					tk = &st
 				}
-				en, err := s.readText(tk)
+				value, node, empty, mixed, err := s.readText(tk)
 				if err != nil {
 					return err
 				}
+				// Set field by field: a composite literal is built apart and copied in whole,
+				// the stall readText's results avoid.
+				var en rawEntry
+				en.kind, en.empty, en.mixed, en.text, en.node = eField, empty, mixed, value, node
 				if k.kind == kText {
 					seen |= 1 << uint(k.field)
 					*m.textPtr(k.field) = en.text
@@ -699,7 +703,10 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					if en.text != "" {
 						fl |= fText
 					}
-					lay = append(lay, entry{kind: eField, flags: fl, field: uint8(k.field), item: en.item, line: line, col: col, ws: w})
+					var e *entry
+					lay, e = nextEntry(lay)
+					e.kind, e.flags, e.field, e.item = eField, fl, uint8(k.field), en.item
+					e.line, e.col, e.ws, e.aux = line, col, w, 0
 				} else {
 					lay, aux = addEntry(lay, aux, en.packed(), ws, en.node, en.text)
 				}
@@ -711,7 +718,10 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					return err
 				}
 				if w, ok := indentCode(ws); ok {
-					lay = append(lay, entry{kind: eField, field: uint8(k.field), line: line, col: col, ws: w})
+					var e *entry
+					lay, e = nextEntry(lay)
+					e.kind, e.flags, e.field, e.item = eField, 0, uint8(k.field), 0
+					e.line, e.col, e.ws, e.aux = line, col, w, 0
 				} else {
 					lay, aux = addEntry(lay, aux, entry{kind: eField, field: uint8(k.field), line: line, col: col}, ws, nil, "")
 				}
@@ -721,7 +731,10 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					return err
 				}
 				if w, ok := indentCode(ws); ok {
-					lay = append(lay, entry{kind: eField, field: uint8(k.field), item: int32(n), line: line, col: col, ws: w})
+					var e *entry
+					lay, e = nextEntry(lay)
+					e.kind, e.flags, e.field, e.item = eField, 0, uint8(k.field), int32(n)
+					e.line, e.col, e.ws, e.aux = line, col, w, 0
 				} else {
 					lay, aux = addEntry(lay, aux, entry{kind: eField, field: uint8(k.field), item: int32(n), line: line, col: col}, ws, nil, "")
 				}
@@ -831,9 +844,13 @@ func (s *scanner) mixed(en *rawEntry, start *token, acc *textAcc) *Element {
 
 // readText reads a text-only element whose start tag is start (which must stay valid:
 // not the scanner's s.cur). Mixed content (comments, CDATA or elements inside) is kept
-// whole in entry.node; the text value is the concatenated character data.
-func (s *scanner) readText(start *token) (rawEntry, error) {
-	en := rawEntry{kind: eField}
+// whole in the entry's node; the text value is the concatenated character data. It
+// returns the fields of the entry it sets (the caller sets the others), which fit in
+// registers: a returned rawEntry went through the stack in pieces and was copied out
+// whole, loads the processor cannot forward from those stores (a stall for each text
+// child), and one set through a pointer passed the write barrier for its strings.
+func (s *scanner) readText(start *token) (text string, node Node, empty, mixed bool, err error) {
+	var en rawEntry
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
 		en.node = s.element(start)
 	}
@@ -843,7 +860,7 @@ func (s *scanner) readText(start *token) (rawEntry, error) {
 	for {
 		xk, err := s.xs.Next() // s.raw by hand, as in readTyped
 		if err != nil {
-			return en, s.tokenError(err)
+			return "", nil, false, false, s.tokenError(err)
 		}
 		if xk == xmlscan.EndElement {
 			s.empty = s.xs.Empty()
@@ -854,10 +871,10 @@ func (s *scanner) readText(start *token) (rawEntry, error) {
 			if en.mixed {
 				en.node.(*Element).Empty = en.empty
 			}
-			return en, nil
+			return en.text, en.node, en.empty, en.mixed, nil
 		}
 		if nodes++; nodes > s.maxNodes {
-			return en, s.tooManyNodes(start.name.Local)
+			return "", nil, false, false, s.tooManyNodes(start.name.Local)
 		}
 		first = false
 		if xk == xmlscan.Text && !en.mixed {
@@ -879,11 +896,11 @@ func (s *scanner) readText(start *token) (rawEntry, error) {
 			el := s.mixed(&en, start, &acc)
 			c, err := s.readRawToken(tk)
 			if err != nil {
-				return en, err
+				return "", nil, false, false, err
 			}
 			el.Children = append(el.Children, c)
 			if err := s.warn(ErrUnknown, WarnElementInText, "element "+c.Local+" inside text-only element "+start.name.Local, c.Line, c.Col); err != nil {
-				return en, err
+				return "", nil, false, false, err
 			}
 		default:
 			el := s.mixed(&en, start, &acc)
