@@ -220,8 +220,12 @@ func (s *scanner) fill(k xmlscan.Kind, textPos bool) *token {
 	tk := &s.cur
 	switch k {
 	case xmlscan.StartElement:
+		// Field by field (every field): a composite value is built apart and copied in
+		// whole, loads the processor cannot forward from the stores that built it.
 		line, col := s.xs.Pos()
-		*tk = token{kind: tStart, name: Name{Space: s.xs.Space(), Prefix: s.name(s.xs.Prefix()), Local: s.name(s.xs.Local())}, line: line, col: col}
+		tk.kind, tk.line, tk.col = tStart, line, col
+		tk.name.Space, tk.name.Prefix, tk.name.Local = s.xs.Space(), s.name(s.xs.Prefix()), s.name(s.xs.Local())
+		tk.data, tk.cdata, tk.blank, tk.other, tk.lazy = "", false, false, nil, false
 		tk.attrs = s.attrs()
 	case xmlscan.EndElement:
 		*tk = token{kind: tEnd}
@@ -932,8 +936,13 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	if s.opts.ValuesOnly {
 		x.src = nil // no layout (readTypedIn keeps none either)
 	} else {
-		x.src = s.ar.srcs.one()
-		*x.src = source{sp: sp, prefix: start.name.Prefix, attrs: start.attrs}
+		// Every field set, one by one: a composite value is built apart and copied in
+		// whole (a stall: loads of what was just stored in pieces), and a recycled
+		// source holds an older element's.
+		src := s.ar.srcs.one()
+		src.sp, src.prefix, src.attrs, src.lay, src.aux, src.trail = sp, start.name.Prefix, start.attrs, nil, nil, ""
+		src.empty, src.shared, src.line0 = false, false, 0
+		x.src = src
 	}
 	// Exports write the standard attributes first and the vendor ones after them. Then
 	// Ext.Attrs can share the attributes already read (capped, so an append copies)
