@@ -40,6 +40,7 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	if run == nil && !b.keep && !jsonViaUsers {
 		// Without a spec to apply to each User, users are written from their records.
 		b.jsonOut, b.jrec = jw, &jsonRecord{assigns: make([]Assignment, 0, 4)}
+		jw.enc.schemas = b.schemas // all read by now
 	}
 	if err := b.finishEach(func(_ int, u *User) error {
 		if run != nil && !run.user(u) {

@@ -1,6 +1,9 @@
 package mapping
 
-import "strings"
+import (
+	"encoding/binary"
+	"strings"
+)
 
 // WriteJSON writes most users straight from their compact records (see record.go):
 // recordTrace reads a record and notes its JSON's trace and values for userJSON as walk
@@ -37,7 +40,8 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 	r.uvarint() // line
 	r.uvarint() // column
 	x.attrs = x.attrs[:0]
-	if si := int(r.uvarint()); si > 0 {
+	si := int(r.uvarint())
+	if si > 0 {
 		for _, a := range b.schemas[si-1].attrs {
 			x.attrs = append(x.attrs, Attr{Space: a.Space, Name: a.Name, Value: r.str()})
 		}
@@ -203,7 +207,16 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 		e.tStr(oid)
 		e.tOp(opEndObject)
 	}
-	e.attrs(kAttrs, x.attrs)
+	if si > 0 {
+		// The schema's namespaces and names are the shape's (see opSchema).
+		e.tKey(kAttrs)
+		e.tOp(opArray)
+		e.trace = binary.LittleEndian.AppendUint32(append(e.trace, opSchema), uint32(si-1))
+		for i := range x.attrs {
+			e.vals = append(e.vals, x.attrs[i].Value)
+		}
+		e.tOp(opEndArray)
+	}
 	e.strs(kElements, x.elems, true)
 	e.strs(kStudies, studies, true)
 	e.tOp(opEndObject)

@@ -62,6 +62,10 @@ type userJSON struct {
 	sameAt, sameEnd int
 	// recompile: a place became uncached, which its segment is to say.
 	recompile bool
+	// schemas are the attribute schemas opSchema names (builder.schemas): a user's
+	// attribute namespaces and names are then part of its shape, compared with the trace,
+	// not values compared one by one.
+	schemas []attrSchema
 }
 
 // place is a value's place in a shape: the value rendered there and what became of it;
@@ -141,6 +145,7 @@ const (
 	opFalse                          // false
 	opColon                          // ": " after a member name of Source.IDs
 	opAttr                           // an Attr: its namespace, name and value are the next vals
+	opSchema                         // Attrs of the schema (schemas) of the 4 bytes that follow, little-endian: their values are the next vals
 	// opField|k is key k and the next string of vals.
 	opField = 0x80
 )
@@ -776,7 +781,8 @@ func (e *userJSON) render() {
 		vi++
 		from = len(e.b)
 	}
-	for _, op := range e.trace {
+	for k := 0; k < len(e.trace); k++ {
+		op := e.trace[k]
 		if op&opField != 0 {
 			e.key(jsonKey(op &^ opField))
 			val()
@@ -805,6 +811,20 @@ func (e *userJSON) render() {
 			e.key(kValue)
 			val()
 			e.close('}')
+		case opSchema:
+			si := binary.LittleEndian.Uint32(e.trace[k+1 : k+5])
+			k += 4
+			for _, a := range e.schemas[si].attrs {
+				e.elem()
+				e.open('{')
+				e.key(kNs)
+				e.str(a.Space)
+				e.key(kName)
+				e.str(a.Name)
+				e.key(kValue)
+				val()
+				e.close('}')
+			}
 		case opNull:
 			e.b = append(e.b, "null"...)
 		case opTrue:
