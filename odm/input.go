@@ -34,8 +34,9 @@ type ReadOptions struct {
 	MaxInputBytes int64
 	// Context, when set, stops the read once it is cancelled: the next read of the input
 	// fails with an *Error that wraps ctx.Err(), so errors.Is(err, context.Canceled)
-	// holds. Reads are 64 KiB at most, so a cancelled read stops promptly. Default (nil):
-	// never cancelled.
+	// holds. Reads are of some 64 KiB (more only while a token, or an element the scanner
+	// holds, is larger), so a cancelled read stops promptly. Default (nil): never
+	// cancelled.
 	Context context.Context
 	// MaxAttrs limits the attributes of one element. encoding/xml spends about a hundred
 	// bytes per attribute, so a tag of a million tiny attributes would cost far more memory

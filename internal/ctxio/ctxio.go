@@ -10,7 +10,7 @@ import (
 
 // Reader returns r, or when ctx can be cancelled, a reader whose Read fails with
 // ctx.Err() once ctx is done. The check costs one channel poll per Read, and readers
-// here read 4 to 64 KiB at a time, so a cancelled read stops within one buffer.
+// here read some 4 to 68 KiB at a time, so a cancelled read stops within one buffer.
 func Reader(ctx context.Context, r io.Reader) io.Reader {
 	if ctx == nil || ctx.Done() == nil {
 		return r
