@@ -578,8 +578,8 @@ func csvLost(w *warner, u *User, role Role, subject string) {
 			w.add(CodeUnrepresentable, "User/"+field, subject, "the template has no column for it")
 		}
 	}
-	lost("DisplayName", u.DisplayName != "" && u.DisplayName != strings.TrimSpace(u.GivenName+" "+u.FamilyName))
-	lost("FullName", u.FullName != "" && u.FullName != strings.TrimSpace(u.GivenName+" "+u.FamilyName))
+	lost("DisplayName", u.DisplayName != "" && !isJoinedName(u.DisplayName, u.GivenName, u.FamilyName))
+	lost("FullName", u.FullName != "" && !isJoinedName(u.FullName, u.GivenName, u.FamilyName))
 	lost("Prefix", u.Prefix != "")
 	lost("Suffix", u.Suffix != "")
 	lost("Organization", u.Organization != "" || u.OrganizationID != "")
@@ -594,14 +594,48 @@ func csvLost(w *warner, u *User, role Role, subject string) {
 	}
 	if u.Source != nil && u.Source.Vendor != ProfileClinicalOne {
 		for _, a := range u.Source.Attrs {
-			if !mappedAttr("User", a.Space, a.Name) {
-				w.add(CodeExtensionDropped, "User/@"+attrLabel(a.Space, a.Name), subject, "another vendor's extension is left out")
+			if field, mapped := w.userAttr(a.Space, a.Name); !mapped {
+				w.add(CodeExtensionDropped, field, subject, "another vendor's extension is left out")
 			}
 		}
 		if len(u.Source.Elements) > 0 {
 			w.add(CodeExtensionDropped, "User/extension", subject, "another vendor's extension element is left out")
 		}
 	}
+}
+
+// isJoinedName reports whether name is given and family joined by a space, trimmed
+// (strings.TrimSpace(given+" "+family) == name) without building the joined string, which
+// cost an allocation per user of a template.
+func isJoinedName(name, given, family string) bool {
+	var buf [96]byte
+	b := append(append(append(buf[:0], given...), ' '), family...)
+	return string(bytes.TrimSpace(b)) == name
+}
+
+// userAttr returns the field of a warning about a User's attribute in space and local
+// ("User/@pf:DBUID") and whether the CSV maps the attribute (mappedAttr), remembered for
+// each attribute of the file (at most maxWarningKinds): a generated InForm user has
+// seven, the same in every user, and building the label each time was most of csvLost.
+func (w *warner) userAttr(space, local string) (field string, mapped bool) {
+	k := [2]string{space, local}
+	if l, ok := w.userAttrs[k]; ok {
+		return l.field, l.mapped
+	}
+	field, mapped = "User/@"+attrLabel(space, local), mappedAttr("User", space, local)
+	if w.userAttrs == nil {
+		w.userAttrs = map[[2]string]attrField{}
+	}
+	if len(w.userAttrs) < maxWarningKinds {
+		w.userAttrs[k] = attrField{field, mapped}
+	}
+	return field, mapped
+}
+
+// attrField is what warner.userAttr remembers of an attribute.
+type attrField struct {
+	field  string
+	mapped bool
 }
 
 func csvDate(iso string) string {

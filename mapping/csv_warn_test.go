@@ -232,3 +232,34 @@ func TestClinicalOneWarningRows(t *testing.T) {
 		t.Errorf("missing warnings %v; got %v", want, codes(ws))
 	}
 }
+
+// TestIsJoinedName: isJoinedName is strings.TrimSpace(given+" "+family) == name without the
+// joined string; every case is checked against that definition.
+func TestIsJoinedName(t *testing.T) {
+	long := strings.Repeat("Abcdefghij", 12) // longer than isJoinedName's buffer
+	cases := []struct {
+		name, given, family string
+		why                 string
+	}{
+		{"Ada Example", "Ada", "Example", "the usual join"},
+		{"Ada  Example", "Ada", "Example", "two spaces are not the join"},
+		{"Ada", "Ada", "", "no family name: the trailing space is trimmed"},
+		{"Example", "", "Example", "no given name: the leading space is trimmed"},
+		{"", "", "", "nothing at all"},
+		{"Ada Example", " Ada", "Example\u00a0", "spaces around the parts are trimmed, NBSP too (unicode.IsSpace)"},
+		{"Ada Example", "Ada\u3000", "Example", "an ideographic space inside is kept"},
+		{"Zoë Ñandú", "Zoë", "Ñandú", "multi-byte letters"},
+		{long + " " + long, long, long, "longer than the buffer"},
+		{long + " " + long + "x", long, long, "longer than the buffer, one byte more"},
+		{"Example Ada", "Ada", "Example", "the other order"},
+	}
+	for _, c := range cases {
+		want := strings.TrimSpace(c.given+" "+c.family) == c.name
+		if got := isJoinedName(c.name, c.given, c.family); got != want {
+			t.Errorf("%s: isJoinedName(%q, %q, %q) = %v, want %v", c.why, c.name, c.given, c.family, got, want)
+		}
+	}
+	if !isJoinedName("Ada Example", "Ada", "Example") || isJoinedName("Ada  Example", "Ada", "Example") {
+		t.Error("the definition itself: a plain join must match and a double space must not")
+	}
+}

@@ -56,11 +56,37 @@ func roleVerbatim(target Profile, u *User, r Role, name string, s Scope) string 
 		vendorTitle(from), name, vendorTitle(to), specHint(target))
 }
 
-// warnVerbatimRole adds roleVerbatim's warning, if any, to w under field.
+// warnVerbatimRole adds roleVerbatim's warning, if any, to w under field. Its message
+// depends only on what verbatimMsgKey holds, and a template of a whole study repeats a few
+// roles over all its users, so w remembers each key's message: building it (fmt, the
+// folded role names) cost more than the rest of a CSV row. The subject is built only for
+// a warning's first value, the one it names.
 func warnVerbatimRole(w *warner, field string, target Profile, u *User, r Role, name string, s Scope) {
-	if msg := roleVerbatim(target, u, r, name, s); msg != "" {
+	if name == "" || u == nil || u.Source == nil {
+		return
+	}
+	k := verbatimMsgKey{target: target, vendor: u.Source.Vendor, rolesFor: u.Source.RolesFor, canonical: r.Canonical, name: name, scope: s}
+	msg, ok := w.verbatim[k]
+	if !ok {
+		msg = roleVerbatim(target, u, r, name, s)
+		if w.verbatim == nil {
+			w.verbatim = map[verbatimMsgKey]string{}
+		}
+		if len(w.verbatim) < maxWarningKinds {
+			w.verbatim[k] = msg
+		}
+	}
+	if msg != "" && !w.bump(CodeRoleVerbatim, field, msg) {
 		w.add(CodeRoleVerbatim, field, "User "+u.ID, msg)
 	}
+}
+
+// verbatimMsgKey is everything roleVerbatim's message depends on besides the user's ID.
+type verbatimMsgKey struct {
+	target, vendor, rolesFor Profile
+	canonical                Canonical
+	name                     string
+	scope                    Scope
 }
 
 // unknownRoleMsg starts the CodeUnknownRole message of each reader; the role name follows.

@@ -179,3 +179,49 @@ func TestRoleVerbatimOncePerUser(t *testing.T) {
 		t.Errorf("3 users have the role, counted %d", got["Site Investigator Rights"])
 	}
 }
+
+// TestWarnVerbatimRoleRemembers: warnVerbatimRole remembers each message by what it
+// depends on; the warnings it gives over users that differ in each of those (and in
+// nothing else) must be those of asking roleVerbatim afresh for every user.
+func TestWarnVerbatimRoleRemembers(t *testing.T) {
+	type call struct {
+		target Profile
+		u      *User
+		r      Role
+		name   string
+		s      Scope
+	}
+	user := func(id string, vendor, rolesFor Profile) *User {
+		return &User{ID: id, Source: &Source{Vendor: vendor, RolesFor: rolesFor}}
+	}
+	inv := Role{Name: "Site Investigator Rights", Canonical: RoleInvestigator}
+	crc := Role{Name: "CRC Rights", Canonical: RoleCRC}
+	calls := []call{
+		{ProfileClinicalOne, user("u1", ProfileInForm, ""), inv, inv.Name, ScopeSite},                 // warns
+		{ProfileClinicalOne, user("u2", ProfileInForm, ""), inv, inv.Name, ScopeSite},                 // same message, counted
+		{ProfileClinicalOne, user("u3", ProfileRave, ""), inv, inv.Name, ScopeSite},                   // another vendor: another message
+		{ProfileClinicalOne, user("u4", ProfileInForm, ProfileClinicalOne), inv, inv.Name, ScopeSite}, // mapped by a spec: none
+		{ProfileClinicalOne, user("u5", ProfileInForm, RolesForAny), inv, inv.Name, ScopeSite},        // mapped for any target: none
+		{ProfileClinicalOne, user("u6", ProfileInForm, ""), crc, crc.Name, ScopeSite},                 // another role
+		{ProfileClinicalOne, user("u7", ProfileInForm, ""), crc, "", ScopeSite},                       // no name: none
+		{ProfileClinicalOne, user("u8", ProfileInForm, ""), Role{Canonical: RoleInvestigator}, // the target's own name: none
+			DefaultRoleName(ProfileClinicalOne, RoleInvestigator, ScopeSite), ScopeSite},
+		{ProfileClinicalOne, user("u9", ProfileInForm, ""), crc, crc.Name, ScopeStudy}, // another scope
+		{ProfileRave, user("u10", ProfileInForm, ""), inv, inv.Name, ScopeSite},        // another target
+		{ProfileClinicalOne, &User{ID: "u11"}, inv, inv.Name, ScopeSite},               // no source: none
+		{ProfileClinicalOne, user("u12", ProfileInForm, ""), inv, inv.Name, ScopeSite}, // the first message again
+	}
+	var got, want warner
+	for _, c := range calls {
+		warnVerbatimRole(&got, "F", c.target, c.u, c.r, c.name, c.s)
+		if msg := roleVerbatim(c.target, c.u, c.r, c.name, c.s); msg != "" {
+			want.add(CodeRoleVerbatim, "F", "User "+c.u.ID, msg)
+		}
+	}
+	if diff := cmp.Diff(want.result(), got.result()); diff != "" {
+		t.Errorf("remembered messages differ from fresh ones (-fresh +remembered):\n%s", diff)
+	}
+	if len(want.result()) < 4 {
+		t.Fatalf("the calls give %d warnings; the test needs several distinct messages", len(want.result()))
+	}
+}

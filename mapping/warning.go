@@ -112,6 +112,10 @@ type warner struct {
 	idx   map[warnKey]int
 	list  []Warning
 	kinds map[Code]int // variants of each code listed
+	// verbatim remembers warnVerbatimRole's messages (at most maxWarningKinds of them).
+	verbatim map[verbatimMsgKey]string
+	// userAttrs remembers warner.userAttr's labels (at most maxWarningKinds of them).
+	userAttrs map[[2]string]attrField
 }
 
 // maxWarningKinds is how many warnings of one code differing in field or message a
@@ -124,6 +128,17 @@ var overflowMsg = fmt.Sprintf("more warnings of this kind, each about another va
 
 func (w *warner) add(code Code, field, subject, msg string) {
 	w.addAt(code, field, subject, msg, at{})
+}
+
+// bump counts one more value of the warning of code, field and msg and reports true if w
+// has that warning already; else it changes nothing and reports false, and the caller
+// adds the warning with its subject (which so need not be built for every value).
+func (w *warner) bump(code Code, field, msg string) bool {
+	i, ok := w.idx[warnKey{code, field, msg}]
+	if ok {
+		w.list[i].Count++
+	}
+	return ok
 }
 
 // addN is add for a warning that stands for n values (the odm writer's count of those
