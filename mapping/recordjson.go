@@ -175,21 +175,7 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 		if a.Role.Canonical == RoleOther && !strings.EqualFold(strings.TrimSpace(a.Role.Name), "other") {
 			wRoles.add(CodeUnknownRole, "Assignment/Role", "User "+id, "role name not in the vocabulary; mapped to Other: "+a.Role.Name)
 		}
-		e.tOp(opElem)
-		e.tOp(opObject)
-		e.field(kStudy, a.Study)
-		e.field(kSite, a.Site)
-		e.tKey(kRole)
-		e.tOp(opObject)
-		e.field(kName, a.Role.Name)
-		e.field(kCanonical, string(a.Role.Canonical))
-		e.tOp(opEndObject)
-		e.field(kScope, string(a.Scope))
-		e.field(kEnvironment, string(a.Environment))
-		e.field(kFrom, a.From)
-		e.field(kTo, a.To)
-		e.strs(kDepots, a.Depots, true)
-		e.tOp(opEndObject)
+		e.assignment(a)
 	}
 	e.tOp(opEndArray)
 	clear(u.Assignments) // nothing of the user is kept

@@ -709,25 +709,31 @@ func (e *userJSON) walk(u *User) {
 		e.tOp(opArray)
 		for i := range u.Assignments {
 			a := &u.Assignments[i]
-			e.tOp(opElem)
-			e.tOp(opObject)
-			e.field(kStudy, a.Study)
-			e.field(kSite, a.Site)
-			e.tKey(kRole)
-			e.tOp(opObject)
-			e.field(kName, a.Role.Name)
-			e.field(kCanonical, string(a.Role.Canonical))
-			e.tOp(opEndObject)
-			e.field(kScope, string(a.Scope))
-			e.field(kEnvironment, string(a.Environment))
-			e.field(kFrom, a.From)
-			e.field(kTo, a.To)
-			e.strs(kDepots, a.Depots, true)
-			e.tOp(opEndObject)
+			e.assignment(a)
 		}
 		e.tOp(opEndArray)
 	}
 	e.source(u.Source)
+	e.tOp(opEndObject)
+}
+
+// assignment notes one element of a user's assignments, as writeUser and the records'
+// writer (recordjson.go) both write it.
+func (e *userJSON) assignment(a *Assignment) {
+	e.tOp(opElem)
+	e.tOp(opObject)
+	e.field(kStudy, a.Study)
+	e.field(kSite, a.Site)
+	e.tKey(kRole)
+	e.tOp(opObject)
+	e.field(kName, a.Role.Name)
+	e.field(kCanonical, string(a.Role.Canonical))
+	e.tOp(opEndObject)
+	e.field(kScope, string(a.Scope))
+	e.field(kEnvironment, string(a.Environment))
+	e.field(kFrom, a.From)
+	e.field(kTo, a.To)
+	e.strs(kDepots, a.Depots, true)
 	e.tOp(opEndObject)
 }
 
