@@ -340,7 +340,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writeClinicalOneCSV(wr, dir, slices.Values(dir.Users), study, opts)
+	ws, err := writeClinicalOneCSV(wr, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -349,12 +349,12 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 
 // writeClinicalOneCSV writes the header and a row per user, one user at a time (the
 // whole-directory and the streamed writer share it).
-func writeClinicalOneCSV(wr io.Writer, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+func writeClinicalOneCSV(wr io.Writer, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(clinicalOneColumns); err != nil {
 		return nil, err
 	}
-	ws, err := clinicalOneRows(cw.Write, dir, users, study, opts)
+	ws, err := clinicalOneRows(cw.Write, sites, users, study, opts)
 	if err != nil {
 		return ws, err
 	}
@@ -391,16 +391,36 @@ func clinicalOneStudy(dir *Directory, users iter.Seq[*User], opts Options) (stri
 	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), brief.List(ids, 20))
 }
 
-// clinicalOneRows writes the template's rows of users (the header is the caller's) with
-// write, one user at a time: dir's sites and studies are read, its users are not.
-func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
-	var w warner
-	siteLabel := map[string]string{}
-	for _, s := range dir.Sites {
+// templateSites is what the template's rows need of a directory's sites: each one's
+// number and whether it has details the template cannot hold. It is a few bytes a site,
+// taken before the users are written, so that sites built only for the template (those of
+// MergeStream.Write, from the merge's packing) are garbage once it is taken rather than
+// held through the write: one site for every 50 users of a large export is some 13 MB of
+// model values at a million users (TestMergeStreamTemplateLetsGoOfSites).
+type templateSites struct {
+	label    map[string]string // site ID → number, for the sites that have one
+	detailed []string          // IDs of the sites with details, in order
+}
+
+// templateSitesOf returns the templateSites of sites.
+func templateSitesOf(sites []*Site) *templateSites {
+	t := &templateSites{label: map[string]string{}}
+	for _, s := range sites {
 		if s.Number != "" {
-			siteLabel[s.ID] = s.Number
+			t.label[s.ID] = s.Number
+		}
+		if s.Name != s.ID && s.Name != "" || s.Country != "" || s.TimeZone != "" || s.Locale != "" || len(s.Addresses) > 0 {
+			t.detailed = append(t.detailed, s.ID)
 		}
 	}
+	return t
+}
+
+// clinicalOneRows writes the template's rows of users (the header is the caller's) with
+// write, one user at a time; the sites are known by sites.
+func clinicalOneRows(write func([]string) error, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+	var w warner
+	siteLabel := sites.label
 	today := opts.now().Format("2006-01-02")
 	written := 0 // data rows written so far; the header is row 1
 	for u := range users {
@@ -563,10 +583,8 @@ func clinicalOneRows(write func([]string) error, dir *Directory, users iter.Seq[
 		}
 		written++
 	}
-	for _, s := range dir.Sites {
-		if s.Name != s.ID && s.Name != "" || s.Country != "" || s.TimeZone != "" || s.Locale != "" || len(s.Addresses) > 0 {
-			w.add(CodeUnrepresentable, "Site", "Location "+s.ID, "the template names sites only; site details (name, country, ...) are left out")
-		}
+	for _, id := range sites.detailed {
+		w.add(CodeUnrepresentable, "Site", "Location "+id, "the template names sites only; site details (name, country, ...) are left out")
 	}
 	return w.result(), nil
 }
@@ -692,14 +710,14 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	return writeClinicalOneXLSX(w, dir, slices.Values(dir.Users), study, opts)
+	return writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
 }
 
 // writeClinicalOneXLSX writes the workbook one user at a time. Each row goes through CSV
 // and back, so that its cells are those of the CSV read back (a line break within a cell
 // is one "\n"). The sheet writer keeps the rows in memory up to 16 MB, then in a
 // temporary file, until the workbook is written.
-func writeClinicalOneXLSX(w io.Writer, dir *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	// A workbook cell written as a string is text to every spreadsheet, never a formula, so
 	// the CSV writer's apostrophe would only change the value read back.
 	opts.RawCSV = true
@@ -726,7 +744,7 @@ func writeClinicalOneXLSX(w io.Writer, dir *Directory, users iter.Seq[*User], st
 			return err
 		}
 		return sw.Row(rec)
-	}, dir, users, study, opts)
+	}, sites, users, study, opts)
 	if err != nil {
 		return ws, err
 	}
@@ -773,7 +791,7 @@ func (clinicalOneTable) roleName(c Canonical, _ Scope) (string, bool) {
 // the reader's warnings, then the template's.
 func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
 	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
-		return writeClinicalOneCSV(w, dir, users, study, opts)
+		return writeClinicalOneCSV(w, templateSitesOf(dir.Sites), users, study, opts)
 	})
 }
 
@@ -782,7 +800,7 @@ func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts
 // a temporary file, until it is compressed into w at the end.
 func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
 	return templateFrom(open, opts, func(dir *Directory, users iter.Seq[*User], study string) ([]Warning, error) {
-		return writeClinicalOneXLSX(w, dir, users, study, opts)
+		return writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), users, study, opts)
 	})
 }
 

@@ -134,9 +134,9 @@ func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User],
 			err = jw.end()
 		}
 	case "csv":
-		ws, err = writeClinicalOneCSV(w, dir, users, study, opts)
+		ws, err = writeClinicalOneCSV(w, templateSitesOf(dir.Sites), users, study, opts)
 	case "xlsx":
-		ws, err = writeClinicalOneXLSX(w, dir, users, study, opts)
+		ws, err = writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), users, study, opts)
 	case "oc4users":
 		ws, err = writeOC4Users(w, users, opts)
 	default:
