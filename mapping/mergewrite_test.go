@@ -35,6 +35,31 @@ func manySitesODM(sites int, prefix string) []byte {
 	return []byte(b.String())
 }
 
+// mergedParts merges the InForm exports files, which hold sites sites between them, into
+// a MergeStream (closed when t ends) and returns it, the size of its packing of the sites,
+// and the heap in use after a collection once files are let go of.
+func mergedParts(t *testing.T, files [][]byte, sites int) (ms *MergeStream, packed uint64, before runtime.MemStats) {
+	t.Helper()
+	ms, err := NewMergeStream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ms.Close() })
+	for i, p := range files {
+		name := fmt.Sprintf("part%d.xml", i+1)
+		if _, err := ms.AddODM(name, odm.NewReader(bytes.NewReader(p), odm.ReadOptions{Name: name}), Options{Profile: ProfileInForm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files = nil // the inputs are not part of the heap measured
+	if ms.sites.t == nil || ms.sites.t.len() != sites {
+		t.Fatalf("the merge does not hold the %d sites packed", sites)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	return ms, uint64(len(ms.sites.t.data)), before
+}
+
 // TestMergeStreamODMSitesHeldOnce: MergeStream.WriteODM writes the merged sites from the
 // merge's own packing, each built when the writer looks at it: while the document is
 // written the heap holds them once, not also packed a second time (writeSpilled packed
@@ -44,26 +69,7 @@ func manySitesODM(sites int, prefix string) []byte {
 // heap before WriteODM, in bytes of the merge's packing; not time.
 func TestMergeStreamODMSitesHeldOnce(t *testing.T) {
 	const sites = 4000
-	files := [][]byte{manySitesODM(sites, ""), manySitesODM(sites, "Z")}
-	ms, err := NewMergeStream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ms.Close()
-	for i, p := range files {
-		name := fmt.Sprintf("part%d.xml", i+1)
-		if _, err := ms.AddODM(name, odm.NewReader(bytes.NewReader(p), odm.ReadOptions{Name: name}), Options{Profile: ProfileInForm}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	files = nil
-	if ms.sites.t == nil || ms.sites.t.len() != sites {
-		t.Fatalf("the merge does not hold the %d sites packed", sites)
-	}
-	packed := uint64(len(ms.sites.t.data))
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
+	ms, packed, before := mergedParts(t, [][]byte{manySitesODM(sites, ""), manySitesODM(sites, "Z")}, sites)
 	h := &streamHeapSampler{step: 1}
 	if _, err := ms.WriteODM(streamSampleWriter{h}, ProfileInForm, Options{Now: time.Unix(0, 0).UTC()}, odm.WriteOptions{}); err != nil {
 		t.Fatal(err)
@@ -161,26 +167,7 @@ func TestMergeStreamTemplateLetsGoOfSites(t *testing.T) {
 	for _, to := range []string{"csv", "xlsx"} {
 		t.Run(to, func(t *testing.T) {
 			// The users in two parts, the sites in the second, as a paged export lists them.
-			files := [][]byte{part(0, users/2, false), part(users/2, users, true)}
-			ms, err := NewMergeStream()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ms.Close()
-			for i, p := range files {
-				name := fmt.Sprintf("part%d.xml", i+1)
-				if _, err := ms.AddODM(name, odm.NewReader(bytes.NewReader(p), odm.ReadOptions{Name: name}), Options{Profile: ProfileInForm}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			files = nil
-			if ms.sites.t == nil || ms.sites.t.len() != sites {
-				t.Fatalf("the merge does not hold the %d sites packed", sites)
-			}
-			packed := uint64(len(ms.sites.t.data))
-			runtime.GC()
-			var before runtime.MemStats
-			runtime.ReadMemStats(&before)
+			ms, packed, before := mergedParts(t, [][]byte{part(0, users/2, false), part(users/2, users, true)}, sites)
 			h := &streamHeapSampler{step: 4}
 			ws, err := ms.Write(streamSampleWriter{h}, to, Options{Study: "S1", Now: time.Unix(0, 0).UTC()}, ProfileClinicalOne, time.Unix(0, 0).UTC())
 			if err != nil {

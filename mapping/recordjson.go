@@ -137,13 +137,8 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 	}
 	e.tKey(kGroups)
 	e.tOp(opArray)
-	for _, g := range x.groups {
-		e.tOp(opElem)
-		e.tOp(opObject)
-		e.omitEmpty(kId, g.ID)
-		e.omitEmpty(kName, g.Name)
-		e.omitEmpty(kType, g.Type)
-		e.tOp(opEndObject)
+	for i := range x.groups {
+		e.group(&x.groups[i])
 	}
 	e.tOp(opEndArray)
 

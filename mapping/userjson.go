@@ -692,13 +692,8 @@ func (e *userJSON) walk(u *User) {
 		e.tOp(opNull)
 	} else {
 		e.tOp(opArray)
-		for _, g := range u.Groups {
-			e.tOp(opElem)
-			e.tOp(opObject)
-			e.omitEmpty(kId, g.ID)
-			e.omitEmpty(kName, g.Name)
-			e.omitEmpty(kType, g.Type)
-			e.tOp(opEndObject)
+		for i := range u.Groups {
+			e.group(&u.Groups[i])
 		}
 		e.tOp(opEndArray)
 	}
@@ -714,6 +709,17 @@ func (e *userJSON) walk(u *User) {
 		e.tOp(opEndArray)
 	}
 	e.source(u.Source)
+	e.tOp(opEndObject)
+}
+
+// group notes one element of a user's groups, as writeUser and the records' writer
+// (recordjson.go) both write it.
+func (e *userJSON) group(g *GroupRef) {
+	e.tOp(opElem)
+	e.tOp(opObject)
+	e.omitEmpty(kId, g.ID)
+	e.omitEmpty(kName, g.Name)
+	e.omitEmpty(kType, g.Type)
 	e.tOp(opEndObject)
 }
 
