@@ -3,6 +3,7 @@ package mapping
 import (
 	"iter"
 	"strings"
+	"unsafe"
 )
 
 // MergeStream holds the merged sites packed (appendSite) while files are added, not as
@@ -36,6 +37,7 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 	// Whether all can be packed, before any is merged: a merged encoding is at most the
 	// two it merges, so the new string is at most the old one and the file's sites.
 	var buf []byte
+	fileSize, count := 0, 0
 	for site := range sites {
 		if site == nil {
 			continue
@@ -44,33 +46,54 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 		if buf, err = appendSite(buf[:0], site); err != nil {
 			return false
 		}
+		fileSize += len(buf)
+		count++
 		if size += len(buf); size > 1<<32-1 {
 			return false
 		}
 	}
-	// The encodings that change (a site merged into) or are new, by index.
+	// The encodings that change (a site merged into), by index, and those of the new
+	// sites: one after the other in add (as large as the file's encodings, which it
+	// holds at most unless a new site is merged into again), added[k] being where new
+	// site k's is. Bytes once in add never change (it is only appended to), so strings
+	// over them stay valid. When there were no sites before and no new one was merged
+	// into again, add is the new packing itself, not copied: that is the case of the
+	// first file with sites, whose new string was the peak of the merge (a string per
+	// site, then their copy; at 20,000 sites each was some 6.6 MB).
+	// addedIdx finds a new site by ID (j, its index among all), for a file that lists a
+	// site twice; with no sites before, j is its index among the new ones, and addedIdx
+	// the packing's index.
 	changed := map[int32]string{}
-	var added []string
-	var addedIDs map[string]int32
+	var add []byte
+	var added []siteSpan
+	var addedIdx *idIndex
+	rewritten := false // a new site was merged into again: add holds its old encoding too
 	m := &s.m
 	for site := range sites {
 		if site == nil {
 			continue
 		}
-		j, ok := addedIDs[site.ID]
+		var j int32
+		ok := false
+		if addedIdx != nil {
+			j, ok = addedIdx.find(site.ID, func(j int32) bool { return siteID(added[int(j)-n].in(add)) == site.ID })
+		}
 		if !ok && t != nil {
 			if k := t.find(site.ID); k >= 0 {
 				j, ok = int32(k), true
 			}
 		}
 		if !ok {
-			buf, _ = appendSite(buf[:0], site) // checked above
-			if addedIDs == nil {
-				addedIDs = map[string]int32{}
+			if addedIdx == nil {
+				addedIdx = newIDIndex()
+				add = make([]byte, 0, fileSize)
+				added = make([]siteSpan, 0, count)
 			}
 			j = int32(n + len(added))
-			addedIDs[site.ID] = j
-			added = append(added, string(buf))
+			addedIdx.add(site.ID, j)
+			off := len(add)
+			add, _ = appendSite(add, site) // checked above
+			added = append(added, siteSpan{uint32(off), uint32(len(add))})
 			ps.origin = append(ps.origin, int32(fi))
 			continue
 		}
@@ -79,7 +102,7 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 		case isChanged:
 			was = enc
 		case int(j) >= n:
-			was = added[int(j)-n]
+			was = added[int(j)-n].in(add)
 		default:
 			was = t.data[t.offs[j] : int(t.offs[j])+t.size(int(j))]
 		}
@@ -91,7 +114,10 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 		case string(buf) == was:
 			// The same site again (each file of a paged export lists them all).
 		case int(j) >= n:
-			added[int(j)-n] = string(buf)
+			off := len(add)
+			add = append(add, buf...)
+			added[int(j)-n] = siteSpan{uint32(off), uint32(len(add))}
+			rewritten = true
 		default:
 			changed[j] = string(buf)
 		}
@@ -108,14 +134,25 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 			total += t.size(i)
 		}
 	}
-	for _, enc := range added {
-		total += len(enc)
+	for _, a := range added {
+		total += int(a.end - a.off)
 	}
 	nt := &siteTable{offs: make([]uint32, 0, n+len(added))}
 	if t != nil {
 		nt.byID = t.byID // the indexes of the old sites stay theirs
 	} else {
 		nt.byID = newIDIndex()
+	}
+	if n == 0 && !rewritten {
+		// The new sites alone, one after the other in add: it is the packing, and
+		// addedIdx its index.
+		for _, a := range added {
+			nt.offs = append(nt.offs, a.off)
+		}
+		nt.byID = addedIdx
+		nt.data = unsafe.String(unsafe.SliceData(add), len(add))
+		ps.t = nt
+		return true
 	}
 	var sb strings.Builder
 	sb.Grow(total)
@@ -127,7 +164,8 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 			sb.WriteString(t.data[t.offs[i] : int(t.offs[i])+t.size(i)])
 		}
 	}
-	for k, enc := range added {
+	for k, a := range added {
+		enc := a.in(add)
 		nt.offs = append(nt.offs, uint32(sb.Len()))
 		sb.WriteString(enc)
 		nt.byID.add(siteID(enc), int32(n+k))
@@ -135,6 +173,18 @@ func (s *MergeStream) mergeSites(fi int, sites iter.Seq[*Site]) bool {
 	nt.data = sb.String()
 	ps.t = nt
 	return true
+}
+
+// siteSpan is where an encoding is in a buffer: buf[off:end].
+type siteSpan struct{ off, end uint32 }
+
+// in returns the encoding in buf, as a string over its bytes (which the caller never
+// changes afterwards).
+func (a siteSpan) in(buf []byte) string {
+	if a.end == a.off {
+		return ""
+	}
+	return unsafe.String(&buf[a.off], a.end-a.off)
 }
 
 // enc is site i's encoding.
