@@ -33,8 +33,7 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	// themselves (some thousand bytes of strings, slices and maps each, most of the heap
 	// by then) would be marked by every collection while the users are written, which at
 	// a million users ran a collection every few thousand users.
-	b.siteStudies()
-	b.sites, b.dir.Sites = nil, []*Site{}
+	b.letGoOfSites()
 	// Neither the spec's run nor jw keeps a pointer into a user.
 	b.reuseUsers = true
 	if run == nil && !b.keep && !jsonViaUsers {

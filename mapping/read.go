@@ -1237,6 +1237,14 @@ func (b *builder) siteStudies() {
 	}
 }
 
+// letGoOfSites has the builder keep of its sites, from now on, only what resolve needs
+// of them (siteStudies): for a writer that has written them, or taken what it needs of
+// them, before the users. The directory is left with no sites.
+func (b *builder) letGoOfSites() {
+	b.siteStudies()
+	b.sites, b.dir.Sites = nil, []*Site{}
+}
+
 // resolve turns what one record said about a user's access into assignments.
 func (b *builder) resolve(w *warner, pd pending, only string) {
 	u := pd.u
