@@ -28,7 +28,9 @@ type Reader struct {
 
 // NewReader returns a Reader of the ODM document in r.
 func NewReader(r io.Reader, opts ReadOptions) *Reader {
-	return &Reader{s: newScanner(r, opts)}
+	s := newScanner(r, opts)
+	s.boxing = true
+	return &Reader{s: s}
 }
 
 // Header reads and returns the prolog and the ODM start tag.
@@ -190,8 +192,12 @@ func (r *Reader) Users() iter.Seq2[*User, error] {
 // else a new one.
 func (s *scanner) newRecord(field int) (model, Node) {
 	if !s.ar.recycling() {
+		b := s.ar.box
+		s.ar.box = nil // the room is this record's or nobody's
 		if field == adUsers && s.userBox {
-			b := new(userBox)
+			if b == nil {
+				b = new(userBox)
+			}
 			b.addr.arr[0], b.ref.arr[0] = &b.addr.v, &b.ref.v
 			b.u.Addresses, b.u.LocationRefs = b.addr.arr[:0], b.ref.arr[:0]
 			return b.u.model(), &b.u

@@ -88,6 +88,10 @@ type scanner struct {
 	// userBox is set when the last user read outside recycle mode had an Address and a
 	// LocationRef: the next one is read into a userBox (newRecord).
 	userBox bool
+	// boxing is set for a Reader's scanner, the one that reads users into a userBox: the
+	// block cut makes after a user then holds the next one's (arena.block). Other
+	// readers would leave that room unused.
+	boxing bool
 	// leaves are the shared sources of leaf elements, by shape (leafSource).
 	leaves []leafSrc
 	// lays are packed layouts seen last, by content model, for elements to share (layout).
@@ -556,7 +560,10 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			}
 			err := s.checkTyped(m, sp, attrs, lay)
 			if sp.rec {
-				s.ar.cut()
+				// The next record gets room for a user in its block when this one is a
+				// user the next would be boxed for (scanner.boxed, newRecord).
+				u, ok := m.(*userModel)
+				s.ar.cut(s.boxing && ok && len(u.Addresses) > 0 && len(u.LocationRefs) > 0)
 			}
 			return err
 		}
