@@ -208,15 +208,7 @@ func TestCheckTextFastPath(t *testing.T) {
 // its look-up; what it finds is still the first user with the ID, in order, out of
 // order, after a second user with an ID and after an ID no user has.
 func TestSpilledUsersFoundInOrder(t *testing.T) {
-	w, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSpilledUsers(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileInForm})
 	ids := []string{"U0", "U1", "U2", "U3", "U4", "U3", "U5", "U0", "U6"}
 	for i, id := range ids {
 		if err := s.add(&User{ID: id, Login: fmt.Sprint("l", i)}); err != nil {

@@ -13,15 +13,7 @@ import (
 // look-ups must find what they found with the table built as the users were added: the
 // first user with an ID, and no other.
 func TestSpilledUsersIndexBuiltOnFirstFind(t *testing.T) {
-	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSpilledUsers(shell)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileInForm})
 	const n = 20000
 	for i := range n {
 		u := &User{ID: fmt.Sprintf("u%06d", i), Login: fmt.Sprintf("login%d", i)}
@@ -70,4 +62,20 @@ func TestSpilledUsersIndexBuiltOnFirstFind(t *testing.T) {
 	if j, u := s.find("", "login42"); j != 42 || u == nil {
 		t.Errorf("find by login of the user without ID = %d, want 42", j)
 	}
+}
+
+// newTestSpilledUsers returns an empty spilledUsers for a directory read from src, closed
+// when the test ends.
+func newTestSpilledUsers(t *testing.T, src *FileSource) *spilledUsers {
+	t.Helper()
+	shell, err := newWriter(&Directory{Source: src}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSpilledUsers(shell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.close() })
+	return s
 }

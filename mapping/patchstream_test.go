@@ -513,15 +513,7 @@ func TestWriteODMStreamMemoryPerUser(t *testing.T) {
 // the byte) come back from the spill file as they went in, found by ID before and after
 // the last chunk is written, the first of two with one ID found.
 func TestSpilledUsers(t *testing.T) {
-	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newSpilledUsers(shell)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileInForm})
 	var want []*User
 	for i := range 3000 {
 		u := &User{ID: fmt.Sprintf("U%d", i), Login: strings.Repeat("x", i%97), Source: &Source{Vendor: ProfileInForm, Studies: []string{"S"}}}

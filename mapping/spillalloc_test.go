@@ -29,15 +29,7 @@ func TestSpillAllReusesUsers(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer b.close()
-		shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, "", Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		spilled, err := newSpilledUsers(shell)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer spilled.close()
+		spilled := newTestSpilledUsers(t, &FileSource{Vendor: b.p, Version: b.version})
 		var run *specRun
 		var before, after runtime.MemStats
 		runtime.GC()
