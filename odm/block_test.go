@@ -86,16 +86,8 @@ func TestUserBox(t *testing.T) {
 	require.Len(t, want, len(bodies))
 	r := NewReader(bytes.NewReader([]byte(in)), ReadOptions{})
 	i := 0
-	for {
-		v, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+	for u, err := range r.Users() {
 		require.NoError(t, err)
-		u, ok := v.(*User)
-		if !ok {
-			continue
-		}
 		require.Equal(t, len(want[i].Addresses) == 0, u.Addresses == nil, "user %d: Addresses", i)
 		require.Equal(t, len(want[i].LocationRefs) == 0, u.LocationRefs == nil, "user %d: LocationRefs", i)
 		require.Equal(t, encodeNode(t, want[i]), encodeNode(t, u), "user %d", i)
@@ -142,16 +134,8 @@ func TestUserBoxInBlock(t *testing.T) {
 	type span struct{ lo, hi uintptr }
 	var spans []span
 	r := NewReader(bytes.NewReader(in.Bytes()), ReadOptions{})
-	for {
-		v, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+	for u, err := range r.Users() {
 		require.NoError(t, err)
-		u, ok := v.(*User)
-		if !ok {
-			continue
-		}
 		lo := uintptr(unsafe.Pointer(unsafe.SliceData(u.Attrs)))
 		hi := uintptr(unsafe.Pointer(u))
 		// The first user has no user before it; the second's block was made before the
