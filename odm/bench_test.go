@@ -105,6 +105,23 @@ func BenchmarkStreamJSON(b *testing.B) {
 	}
 }
 
+// BenchmarkJSONToODM reads the JSON form of the 10,000-user document back into ODM, as
+// `odmadmin convert --to odm` does with a .json input.
+func BenchmarkJSONToODM(b *testing.B) {
+	var js bytes.Buffer
+	if err := odm.StreamJSON(&js, odm.NewReader(bytes.NewReader(benchInput(b, 10000)), odm.ReadOptions{})); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(js.Len()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := odm.JSONToODM(io.Discard, bytes.NewReader(js.Bytes()), odm.ReadOptions{}, odm.WriteOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkRoundTrip decodes and re-encodes the whole 10,000-user document.
 func BenchmarkRoundTrip(b *testing.B) {
 	data := benchInput(b, 10000)

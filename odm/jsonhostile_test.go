@@ -53,6 +53,9 @@ func TestJSONNothingForged(t *testing.T) {
 		{"dup-users", "a second users key would silently win", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a"}],"users":[{"oid":"b"}]}]}`, "adminData[0].users"},
 		{"dup-top", "a second odm key", `{"odm":{"version":"1.3"},"odm":{"version":"2.0"}}`, "odm: duplicate key"},
 		{"dup-in-user", "a second oid in one user", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","oid":"b"}]}]}`, "users[0].oid: duplicate key"},
+		{"dup-deep", "a key twice deep in a record: the error names the whole path, built only when it is reported", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","layout":{"children":[{"key":"loginName"},{"key":"email","key":"fax"}]}}]}]}`, "adminData[0].users[0].layout.children[1].key: duplicate key"},
+		{"dup-deep-node", "a key twice in a node of a node", withContent(`{"type":"element","name":"e","children":[{"type":"text","text":"x"},{"type":"element","name":"f","attrs":[{"name":"a","name":"b"}]}]}`), "content[0].children[1].attrs[0].name: duplicate key"},
+		{"string-deep", "a value of the wrong kind deep in a record: the path is built lazily", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","attrs":[{"ns":"urn:x","prefix":"x","name":"n","value":1}]}]}]}`, "users[0].attrs[0].value: must be a string"},
 		{"dup-legacy", "a second users key in the AdminData-only form", `{"odm":{"version":"1.3"},"adminData":[{"users":[{"oid":"a"}],"users":[{"oid":"b"}]}]}`, "adminData[0].users: duplicate key"},
 	}
 	for _, tt := range tests {

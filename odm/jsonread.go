@@ -51,6 +51,8 @@ func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
 func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) ([]*Error, error) {
 	lc := &lineCounter{r: ctxio.Reader(ropts.Context, r), max: ropts.MaxInputBytes}
 	dec := jsontext.NewDecoder(lc)
+	// What is read becomes XML as it is read: no string is held past its record.
+	dec.SharedStrings = true
 	jr := &jreader{dec: dec, lc: lc, p: &jparser{name: ropts.Name}, x: newXW(w, wopts), maxDepth: ropts.maxDepth()}
 	jr.p.jr = jr
 	if ropts.JSONPositions != nil {
@@ -146,6 +148,7 @@ func (v *jv) what() string {
 
 type jreader struct {
 	dec      *jsontext.Decoder
+	vals     jvArena
 	lc       *lineCounter
 	p        *jparser
 	x        *xw
@@ -201,14 +204,14 @@ func (r *jreader) mark(a jsonAt) {
 
 // valueAt is value for a value whose place a mark needs.
 func (r *jreader) valueAt(path string, depth int) (*jv, jsonAt, error) {
-	t, err := r.token()
+	k, t, err := r.tok()
 	if err != nil {
 		return nil, jsonAt{}, err
 	}
 	r.objOff = r.dec.InputOffset() - 1
 	a := r.at()
-	v, err := r.valueFrom(t, path, depth)
-	return v, a, err
+	v, err := r.valueFrom(k, t, depth)
+	return v, a, r.placed(path, err)
 }
 
 // adState is the open AdminData element.
@@ -242,6 +245,15 @@ func (r *jreader) syntax(err error) error {
 		return &Error{File: r.p.name, Line: line, Col: col, Err: err, Msg: "read stopped"}
 	}
 	return &Error{File: r.p.name, Line: line, Col: col, Err: ErrJSON, Msg: err.Error()}
+}
+
+// tok is token without the interface (jsontext.Decoder.Next).
+func (r *jreader) tok() (jsontext.Kind, string, error) {
+	k, t, err := r.dec.Next()
+	if err != nil {
+		return 0, "", r.syntax(err)
+	}
+	return k, t, nil
 }
 
 func (r *jreader) token() (json.Token, error) {
@@ -287,79 +299,101 @@ func (r *jreader) key(path string, seen map[string]bool) (string, string, error)
 
 // value reads a whole JSON value.
 func (r *jreader) value(path string, depth int) (*jv, error) {
-	t, err := r.token()
+	k, t, err := r.tok()
 	if err != nil {
 		return nil, err
 	}
-	return r.valueFrom(t, path, depth)
+	v, err := r.valueFrom(k, t, depth)
+	return v, r.placed(path, err)
 }
 
-// member reads the value of member k (or, for k "", element i) of the value at path. Its
-// path is built only when it is an object or an array, whose members may need it for an
-// error: most values are strings.
-func (r *jreader) member(path, k string, i, depth int) (*jv, error) {
-	t, err := r.token()
+// member reads the value of member k (or, for k "", element i) of the value being read.
+func (r *jreader) member(k string, i, depth int) (*jv, error) {
+	kind, t, err := r.tok()
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := t.(json.Delim); !ok {
-		return r.valueFrom(t, "", depth)
-	}
-	switch {
-	case k == "":
-		path += "[" + strconv.Itoa(i) + "]"
-	case path == "":
-		path = k
-	default:
-		path += "." + k
-	}
-	return r.valueFrom(t, path, depth)
-}
-
-func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
-	switch t := t.(type) {
-	case string:
-		return &jv{kind: 's', s: t}, nil
-	case json.Number:
-		return &jv{kind: 'n', s: string(t)}, nil
-	case bool:
-		return &jv{kind: 'b', b: t}, nil
-	case nil:
-		return &jv{kind: 'z'}, nil
-	case json.Delim:
-		if depth > r.maxJSON {
-			return nil, r.p.errf(path, "JSON nests deeper than the limit")
+	v, err := r.valueFrom(kind, t, depth)
+	if err != nil {
+		if e, ok := err.(*valueErr); ok {
+			// The path is built only for an error, as it returns through the values
+			// it is in (most values read have none).
+			if k == "" {
+				e.rel = "[" + strconv.Itoa(i) + "]" + e.rel
+			} else {
+				e.rel = "." + k + e.rel
+			}
 		}
-		if t == '[' {
-			v := &jv{kind: '['}
+		return nil, err
+	}
+	return v, nil
+}
+
+// valueErr is an error of a value valueFrom reads, at path rel (".key" and "[index]"
+// steps) below the value where it started: placed (r.placed) once it is returned there.
+type valueErr struct{ rel, msg string }
+
+func (e *valueErr) Error() string { return e.rel + ": " + e.msg }
+
+// placed returns err, a valueErr of the value at path, as the error of the path it names;
+// any other err as it is.
+func (r *jreader) placed(path string, err error) error {
+	e, ok := err.(*valueErr)
+	if !ok {
+		return err
+	}
+	full := path + e.rel
+	if path == "" && strings.HasPrefix(e.rel, ".") {
+		full = e.rel[1:]
+	}
+	return r.p.errf(full, e.msg)
+}
+
+// valueFrom reads the value whose first token (kind, t) was just read. Its errors of
+// shape are valueErrs (see placed).
+func (r *jreader) valueFrom(kind jsontext.Kind, t string, depth int) (*jv, error) {
+	switch kind {
+	case jsontext.String:
+		v := r.vals.new('s')
+		v.s = t
+		return v, nil
+	case jsontext.Number:
+		v := r.vals.new('n')
+		v.s = t
+		return v, nil
+	case jsontext.True, jsontext.False:
+		v := r.vals.new('b')
+		v.b = kind == jsontext.True
+		return v, nil
+	case jsontext.Null:
+		return r.vals.new('z'), nil
+	case jsontext.ArrayStart, jsontext.ObjectStart:
+		if depth > r.maxJSON {
+			return nil, &valueErr{msg: "JSON nests deeper than the limit"}
+		}
+		if kind == jsontext.ArrayStart {
+			v := r.vals.new('[')
 			for r.dec.More() {
-				c, err := r.member(path, "", len(v.arr), depth+1)
+				c, err := r.member("", len(v.arr), depth+1)
 				if err != nil {
 					return nil, err
 				}
 				v.arr = append(v.arr, c)
 			}
-			_, err := r.token()
+			_, _, err := r.tok()
 			return v, err
 		}
-		v := &jv{kind: '{'}
+		v := r.vals.new('{')
 		var seen map[string]bool
 		for r.dec.More() {
-			kt, err := r.token()
+			_, k, err := r.tok() // a key: the decoder allows nothing else here
 			if err != nil {
 				return nil, err
-			}
-			k, _ := kt.(string)
-			kp := func() string {
-				if path == "" {
-					return k
-				}
-				return path + "." + k
 			}
 			if len(v.obj) < 8 {
 				for _, m := range v.obj {
 					if m.k == k {
-						return nil, r.p.errf(kp(), "duplicate key")
+						return nil, &valueErr{rel: "." + k, msg: "duplicate key"}
 					}
 				}
 			} else {
@@ -370,20 +404,79 @@ func (r *jreader) valueFrom(t json.Token, path string, depth int) (*jv, error) {
 					}
 				}
 				if seen[k] {
-					return nil, r.p.errf(kp(), "duplicate key")
+					return nil, &valueErr{rel: "." + k, msg: "duplicate key"}
 				}
 				seen[k] = true
 			}
-			c, err := r.member(path, k, -1, depth+1)
+			c, err := r.member(k, -1, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			v.obj = append(v.obj, jm{k, c})
 		}
-		_, err := r.token()
+		_, _, err := r.tok()
 		return v, err
 	}
-	return nil, r.p.errf(path, "unexpected JSON token")
+	return nil, &valueErr{msg: "unexpected JSON token"}
+}
+
+// jvArena hands out the values (jv) of the JSON read. Outside a stretch (hold) each is
+// allocated alone, as values read whole for later (the header, a legacy AdminData) need;
+// within one, from arrays reused once the stretch is released, with the slices of their
+// arrays' and objects' members: a record's tree of values is garbage once the record is
+// written, and a stream of records otherwise allocated its dozens of values (and their
+// slices, grown by doubling) anew for each, some 40 KB a user.
+type jvArena struct {
+	chunks [][]jv
+	n      int // values handed out in the chunks
+	held   int // stretches open
+}
+
+const (
+	jvChunk   = 256  // values of one array
+	jvKeep    = 64   // chunks kept after a stretch that needed more
+	jvKeepCap = 1024 // a kept value's member slice longer than this is let go of
+)
+
+func (a *jvArena) new(kind byte) *jv {
+	if a.held == 0 {
+		return &jv{kind: kind}
+	}
+	c, i := a.n/jvChunk, a.n%jvChunk
+	if c == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]jv, jvChunk))
+	}
+	v := &a.chunks[c][i]
+	a.n++
+	arr, obj := v.arr[:0], v.obj[:0]
+	if cap(arr) > jvKeepCap {
+		arr = nil
+	}
+	if cap(obj) > jvKeepCap {
+		obj = nil
+	}
+	*v = jv{kind: kind, arr: arr, obj: obj}
+	return v
+}
+
+// hold opens a stretch: the values handed out until release(mark) are not used after it.
+// Stretches nest: an inner one releases its own values only.
+func (a *jvArena) hold() (mark int) {
+	a.held++
+	return a.n
+}
+
+// release closes the stretch hold opened with mark: its values are handed out again.
+func (a *jvArena) release(mark int) {
+	a.held--
+	a.n = mark
+	if a.held == 0 {
+		if len(a.chunks) > jvKeep {
+			// One large record does not keep its memory for the rest of the stream.
+			clear(a.chunks[jvKeep:])
+			a.chunks = a.chunks[:jvKeep]
+		}
+	}
 }
 
 func (r *jreader) run() error {
@@ -671,6 +764,8 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 	if depth <= maxMarkDepth {
 		a = r.at()
 	}
+	// The node's values are done with once it is written.
+	mark := r.vals.hold()
 	head := &jv{kind: '{'}
 	seen := map[string]bool{}
 	var qn string
@@ -718,6 +813,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 			return false, r.p.errf(path+"."+m.k, "unknown key")
 		}
 		r.x.endTag(qn)
+		r.vals.release(mark)
 		return false, r.x.err
 	}
 	n, _, err := r.p.node(path, head, false)
@@ -736,6 +832,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 		r.mark(a)
 	}
 	r.x.node(n, "")
+	r.vals.release(mark)
 	return isText && !t.CDATA, r.x.err
 }
 
@@ -905,6 +1002,8 @@ func (r *jreader) adObject(path string) error {
 			}
 			for i := 0; r.dec.More(); i++ {
 				ip := kp + "[" + strconv.Itoa(i) + "]"
+				// The record's values are done with once it is written.
+				mark := r.vals.hold()
 				v, a, err := r.valueAt(ip, 3)
 				if err != nil {
 					return err
@@ -921,6 +1020,7 @@ func (r *jreader) adObject(path string) error {
 					return err
 				}
 				r.record(m, rh, a)
+				r.vals.release(mark)
 				if r.x.err != nil {
 					return r.x.err
 				}
@@ -1112,6 +1212,11 @@ type jparser struct {
 	// declOK and doctypeOK allow the XML declaration and a DOCTYPE: set while the node
 	// that may be one is read.
 	declOK, doctypeOK bool
+	// raw and ents are room for a layout's entries while it is read (layout): they
+	// are packed into the value's source at its end, so each record used to allocate
+	// and drop two arrays of them.
+	raw  []rawEntry
+	ents []entry
 }
 
 // checkNested refuses, inside an element, the nodes that only the prolog may hold.
@@ -1127,6 +1232,29 @@ func (p *jparser) errf(path, msg string) error {
 		msg = path + ": " + msg
 	}
 	return &Error{File: p.name, Err: ErrJSON, Msg: msg}
+}
+
+// strf is str for a value whose path is built only for an error.
+func (p *jparser) strf(path func() string, v *jv) (string, error) {
+	if v.kind != 's' {
+		return "", p.errf(path(), "must be a string")
+	}
+	if r, ok := checkChars(v.s); !ok {
+		return "", p.errf(path(), charError(r))
+	}
+	return v.s, nil
+}
+
+// wsf is ws for a value whose path is built only for an error.
+func (p *jparser) wsf(path func() string, v *jv) (string, error) {
+	s, err := p.strf(path, v)
+	if err != nil {
+		return "", err
+	}
+	if !isBlank(s) || strings.ContainsRune(s, '\r') {
+		return "", p.errf(path(), "must be white space (spaces, tabs, line feeds)")
+	}
+	return s, nil
 }
 
 func (p *jparser) str(path string, v *jv) (string, error) {
@@ -1158,14 +1286,14 @@ func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {
 	}
 	out := make([]Attr, 0, len(v.arr))
 	for i, a := range v.arr {
-		ap := path + "[" + strconv.Itoa(i) + "]"
+		ap := func() string { return path + "[" + strconv.Itoa(i) + "]" }
 		if a.kind != '{' {
-			return nil, p.errf(ap, "must be an object")
+			return nil, p.errf(ap(), "must be an object")
 		}
 		var at Attr
 		hasName := false
 		for _, m := range a.obj {
-			s, err := p.str(ap+"."+m.k, m.v)
+			s, err := p.strf(func() string { return ap() + "." + m.k }, m.v)
 			if err != nil {
 				return nil, err
 			}
@@ -1179,11 +1307,11 @@ func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {
 			case "value":
 				at.Value = s
 			default:
-				return nil, p.errf(ap+"."+m.k, "unknown key")
+				return nil, p.errf(ap()+"."+m.k, "unknown key")
 			}
 		}
 		if !hasName || at.Local == "" {
-			return nil, p.errf(ap, `missing "name"`)
+			return nil, p.errf(ap(), `missing "name"`)
 		}
 		out = append(out, at)
 	}
@@ -1218,50 +1346,50 @@ func (p *jparser) node(path string, v *jv, withWS bool) (Node, string, error) {
 	var attrs []Attr
 	var children *jv
 	for _, m := range v.obj {
-		kp := path + "." + m.k
+		kp := func() string { return path + "." + m.k }
 		var err error
 		switch m.k {
 		case "type":
-			typ, err = p.str(kp, m.v)
+			typ, err = p.strf(kp, m.v)
 		case "ns":
-			ns, err = p.str(kp, m.v)
+			ns, err = p.strf(kp, m.v)
 		case "prefix":
-			prefix, err = p.str(kp, m.v)
+			prefix, err = p.strf(kp, m.v)
 		case "name":
-			name, err = p.str(kp, m.v)
+			name, err = p.strf(kp, m.v)
 			hasName = true
 		case "text":
-			text, err = p.str(kp, m.v)
+			text, err = p.strf(kp, m.v)
 			hasText = true
 		case "target":
-			target, err = p.str(kp, m.v)
+			target, err = p.strf(kp, m.v)
 			hasTarget = true
 		case "cdata":
 			if m.v.kind != 'b' {
-				err = p.errf(kp, "must be a boolean")
+				err = p.errf(kp(), "must be a boolean")
 			}
 			cdata = m.v.b
 		case "attrs":
-			attrs, err = p.attrs(kp, m.v)
+			attrs, err = p.attrs(kp(), m.v)
 		case "children":
 			if m.v.kind != '[' {
-				err = p.errf(kp, "must be an array")
+				err = p.errf(kp(), "must be an array")
 			}
 			children = m.v
 		case "slot":
 			if m.v.kind != 'n' {
-				err = p.errf(kp, "must be a non-negative integer")
+				err = p.errf(kp(), "must be a non-negative integer")
 			} else if i, e := strconv.Atoi(m.v.s); e != nil || i < 0 {
-				err = p.errf(kp, "must be a non-negative integer")
+				err = p.errf(kp(), "must be a non-negative integer")
 			}
 		case "ws":
 			if !withWS {
-				err = p.errf(kp, "unknown key")
+				err = p.errf(kp(), "unknown key")
 			} else {
-				ws, err = p.ws(kp, m.v)
+				ws, err = p.wsf(kp, m.v)
 			}
 		default:
-			err = p.errf(kp, "unknown key")
+			err = p.errf(kp(), "unknown key")
 		}
 		if err != nil {
 			return nil, "", err
@@ -1365,27 +1493,27 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 	var present []int // attribute fields given, also when empty
 	for _, mb := range v.obj {
 		k, val := mb.k, mb.v
-		kp := path + "." + k
+		kp := func() string { return path + "." + k }
 		switch k {
 		case "attrs":
-			attrs, err := p.attrs(kp, val)
+			attrs, err := p.attrs(kp(), val)
 			if err != nil {
 				return nil, err
 			}
 			sp := m.spec(version)
 			for i, a := range attrs {
 				if _, std := sp.attr(a.Space, a.Local); std {
-					return nil, p.errf(kp+"["+strconv.Itoa(i)+"]", "is a standard attribute: give it by its key")
+					return nil, p.errf(kp()+"["+strconv.Itoa(i)+"]", "is a standard attribute: give it by its key")
 				}
 			}
 			x.Attrs = attrs
 			continue
 		case "nodes":
 			if val.kind != '[' {
-				return nil, p.errf(kp, "must be an array")
+				return nil, p.errf(kp(), "must be an array")
 			}
 			for i, nv := range val.arr {
-				n, _, err := p.node(kp+"["+strconv.Itoa(i)+"]", nv, sp13.name == "AdminData")
+				n, _, err := p.node(kp()+"["+strconv.Itoa(i)+"]", nv, sp13.name == "AdminData")
 				if err != nil {
 					return nil, err
 				}
@@ -1400,7 +1528,7 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			continue
 		case "layout":
 			if val.kind != '{' {
-				return nil, p.errf(kp, "must be an object")
+				return nil, p.errf(kp(), "must be an object")
 			}
 			layout = val
 			continue
@@ -1412,10 +1540,10 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			}
 		}
 		if key == nil {
-			return nil, p.errf(kp, "unknown key")
+			return nil, p.errf(kp(), "unknown key")
 		}
 		if key.attr {
-			s, err := p.str(kp, val)
+			s, err := p.strf(kp, val)
 			if err != nil {
 				return nil, err
 			}
@@ -1425,7 +1553,7 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 		}
 		switch key.kind {
 		case kText:
-			s, err := p.str(kp, val)
+			s, err := p.strf(kp, val)
 			if err != nil {
 				return nil, err
 			}
@@ -1435,11 +1563,11 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			}
 		case kTexts:
 			if val.kind != '[' {
-				return nil, p.errf(kp, "must be an array of strings")
+				return nil, p.errf(kp(), "must be an array of strings")
 			}
 			ps := m.textsPtr(key.field)
 			for i, e := range val.arr {
-				s, err := p.str(kp+"["+strconv.Itoa(i)+"]", e)
+				s, err := p.strf(func() string { return kp() + "[" + strconv.Itoa(i) + "]" }, e)
 				if err != nil {
 					return nil, err
 				}
@@ -1447,17 +1575,17 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			}
 		case kOne:
 			if val.kind != '{' {
-				return nil, p.errf(kp, "must be an object")
+				return nil, p.errf(kp(), "must be an object")
 			}
-			if _, err := p.typed(m.oneNew(key.field), val, kp, version, false); err != nil {
+			if _, err := p.typed(m.oneNew(key.field), val, kp(), version, false); err != nil {
 				return nil, err
 			}
 		case kMany:
 			if val.kind != '[' {
-				return nil, p.errf(kp, "must be an array")
+				return nil, p.errf(kp(), "must be an array")
 			}
 			for i, e := range val.arr {
-				ip := kp + "[" + strconv.Itoa(i) + "]"
+				ip := kp() + "[" + strconv.Itoa(i) + "]"
 				if e.kind != '{' {
 					return nil, p.errf(ip, "must be an object")
 				}
@@ -1467,11 +1595,11 @@ func (p *jparser) typed(m model, v *jv, path string, version Version, record boo
 			}
 		case kElems:
 			if val.kind != '[' {
-				return nil, p.errf(kp, "must be an array")
+				return nil, p.errf(kp(), "must be an array")
 			}
 			ps := m.elemsPtr(key.field)
 			for i, e := range val.arr {
-				ip := kp + "[" + strconv.Itoa(i) + "]"
+				ip := kp() + "[" + strconv.Itoa(i) + "]"
 				n, _, err := p.node(ip, e, false)
 				if err != nil {
 					return nil, err
@@ -1505,15 +1633,15 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 		}
 		usedStd, usedExt := map[int]bool{}, map[int]bool{}
 		for i, e := range o.arr {
-			ip := op + "[" + strconv.Itoa(i) + "]"
-			k, err := p.str(ip, e)
+			ip := func() string { return op + "[" + strconv.Itoa(i) + "]" }
+			k, err := p.strf(ip, e)
 			if err != nil {
 				return nil, err
 			}
 			if strings.HasPrefix(k, "attrs[") && strings.HasSuffix(k, "]") {
 				n, err := strconv.Atoi(k[6 : len(k)-1])
 				if err != nil || n < 0 || n >= len(x.Attrs) || usedExt[n] {
-					return nil, p.errf(ip, "must name each attribute given once")
+					return nil, p.errf(ip(), "must name each attribute given once")
 				}
 				usedExt[n] = true
 				order = append(order, x.Attrs[n])
@@ -1526,7 +1654,7 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 				}
 			}
 			if f < 0 || !slices.Contains(present, f) || usedStd[f] {
-				return nil, p.errf(ip, "must name each attribute given once")
+				return nil, p.errf(ip(), "must name each attribute given once")
 			}
 			usedStd[f] = true
 			for _, as := range sp.attrs {
@@ -1563,82 +1691,83 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 	rh := &recHead{}
 	hasRH := false
 	for _, mb := range v.obj {
-		kp := path + "." + mb.k
+		kp := func() string { return path + "." + mb.k }
 		switch mb.k {
 		case "ws", "before":
 			if !record {
-				return nil, p.errf(kp, "unknown key")
+				return nil, p.errf(kp(), "unknown key")
 			}
 			hasRH = true
 			if mb.k == "before" {
-				ns, err := p.nodeList(kp, mb.v)
+				ns, err := p.nodeList(kp(), mb.v)
 				if err != nil {
 					return nil, err
 				}
 				rh.before = ns
 				continue
 			}
-			s, err := p.ws(kp, mb.v)
+			s, err := p.wsf(kp, mb.v)
 			if err != nil {
 				return nil, err
 			}
 			rh.ws = s
 		case "attrOrder":
 		case "prefix":
-			s, err := p.str(kp, mb.v)
+			s, err := p.strf(kp, mb.v)
 			if err != nil {
 				return nil, err
 			}
 			if !isNCName(s) || s == "xmlns" || s == "xml" {
-				return nil, p.errf(kp, "is not a prefix an ODM element can have")
+				return nil, p.errf(kp(), "is not a prefix an ODM element can have")
 			}
 			src.prefix = s
 		case "empty":
 			if mb.v.kind != 'b' {
-				return nil, p.errf(kp, "must be a boolean")
+				return nil, p.errf(kp(), "must be a boolean")
 			}
 			src.empty = mb.v.b
 		case "trail":
-			s, err := p.ws(kp, mb.v)
+			s, err := p.wsf(kp, mb.v)
 			if err != nil {
 				return nil, err
 			}
 			src.trail = s
 		case "children":
 			if mb.v.kind != '[' {
-				return nil, p.errf(kp, "must be an array")
+				return nil, p.errf(kp(), "must be an array")
 			}
 			var occ [64]int32
 			used := make(map[int]bool)
 			std := int32(0)
-			lay := make([]rawEntry, 0, len(mb.v.arr))
+			lay := p.raw[:0]
+			p.raw = nil // a layout read meanwhile has room of its own
 			for i, c := range mb.v.arr {
-				cp := kp + "[" + strconv.Itoa(i) + "]"
+				cp := func() string { return kp() + "[" + strconv.Itoa(i) + "]" }
 				if c.kind != '{' {
-					return nil, p.errf(cp, "must be an object")
+					return nil, p.errf(cp(), "must be an object")
 				}
 				var en rawEntry
 				var key string
 				node := -1
 				var content, element *jv
 				for _, cm := range c.obj {
-					ckp := cp + "." + cm.k
+					ckp := func() string { return cp() + "." + cm.k }
 					switch cm.k {
 					case "ws":
-						s, err := p.ws(ckp, cm.v)
+						s, err := p.wsf(ckp, cm.v)
 						if err != nil {
 							return nil, err
 						}
 						en.ws = s
 					case "key":
-						s, err := p.str(ckp, cm.v)
+						s, err := p.strf(ckp, cm.v)
 						if err != nil {
 							return nil, err
 						}
 						key = s
 					case "empty":
 						if cm.v.kind != 'b' {
-							return nil, p.errf(ckp, "must be a boolean")
+							return nil, p.errf(ckp(), "must be a boolean")
 						}
 						en.empty = cm.v.b
 					case "element":
@@ -1646,17 +1775,17 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 					case "node":
 						n, err := strconv.Atoi(cm.v.s)
 						if cm.v.kind != 'n' || err != nil || n < 0 || n >= len(x.Nodes) {
-							return nil, p.errf(ckp, "must be the index of one of the value's nodes")
+							return nil, p.errf(ckp(), "must be the index of one of the value's nodes")
 						}
 						if used[n] {
-							return nil, p.errf(ckp, "names a node already placed")
+							return nil, p.errf(ckp(), "names a node already placed")
 						}
 						used[n] = true
 						node = n
 					case "content":
 						content = cm.v
 					default:
-						return nil, p.errf(ckp, "unknown key")
+						return nil, p.errf(ckp(), "unknown key")
 					}
 				}
 				switch {
@@ -1668,7 +1797,7 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 						}
 					}
 					if k == nil {
-						return nil, p.errf(cp+".key", "names no child of "+m.spec(V13).name)
+						return nil, p.errf(cp()+".key", "names no child of "+m.spec(V13).name)
 					}
 					en.kind, en.field, en.item = eField, uint8(k.field), occ[k.field]
 					occ[k.field]++
@@ -1683,15 +1812,15 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 					}
 					if element != nil {
 						if k.kind != kText && k.kind != kTexts {
-							return nil, p.errf(cp+".element", "only text children carry an element")
+							return nil, p.errf(cp()+".element", "only text children carry an element")
 						}
-						n, _, err := p.node(cp+".element", element, false)
+						n, _, err := p.node(cp()+".element", element, false)
 						if err != nil {
 							return nil, err
 						}
 						el, ok := n.(*Element)
 						if !ok {
-							return nil, p.errf(cp+".element", "must be an element")
+							return nil, p.errf(cp()+".element", "must be an element")
 						}
 						if len(el.Children) > 0 {
 							en.mixed, en.text = true, el.Text()
@@ -1702,19 +1831,21 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 				case key == "" && node >= 0 && content == nil && element == nil:
 					en.kind, en.node, en.item = eExt, x.Nodes[node], std
 				case key == "" && node < 0 && content != nil && element == nil:
-					n, _, err := p.node(cp+".content", content, false)
+					n, _, err := p.node(cp()+".content", content, false)
 					if err != nil {
 						return nil, err
 					}
 					en.kind, en.node, en.item = eExt, n, std
 				default:
-					return nil, p.errf(cp, `needs one of "key", "node" or "content"`)
+					return nil, p.errf(cp(), `needs one of "key", "node" or "content"`)
 				}
 				lay = append(lay, en)
 			}
-			src.setLayout(lay)
+			p.ents = src.setLayout(lay, p.ents)
+			clear(lay)
+			p.raw = lay[:0]
 		default:
-			return nil, p.errf(kp, "unknown key")
+			return nil, p.errf(kp(), "unknown key")
 		}
 	}
 	x.src = src

@@ -347,8 +347,11 @@ func addEntrySlow(lay []entry, aux []Node, e entry, ws string, n Node, text stri
 }
 
 // setLayout makes raw the layout of s, in memory of its own.
-func (s *source) setLayout(raw []rawEntry) {
-	lay := make([]entry, 0, len(raw))
+//
+// buf is room for the unpacked entries, which are packed at the end: setLayout returns
+// it (grown) for the next call.
+func (s *source) setLayout(raw []rawEntry, buf []entry) []entry {
+	lay := buf[:0]
 	var aux []Node
 	for i := range raw {
 		r := &raw[i]
@@ -359,4 +362,6 @@ func (s *source) setLayout(raw []rawEntry) {
 		s.lay = packEntries(nil, lay, s.line0)
 	}
 	s.aux = aux
+	clear(lay) // the nodes and strings of this layout are not kept alive by the buffer
+	return lay[:0]
 }

@@ -6,13 +6,22 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Decoder reads JSON tokens from a stream like encoding/json's Decoder.Token with
-// UseNumber, several times faster: delimiters and literals cost no allocation, and a
-// string is one allocation. It checks the grammar as it goes (colons and commas are
-// consumed, not returned) and holds one token at a time, however large the input.
+// UseNumber, several times faster: delimiters and literals cost no allocation, a key seen
+// before none, and another string one (or, with SharedStrings, a share of one). It checks
+// the grammar as it goes (colons and commas are consumed, not returned) and holds one
+// token at a time, however large the input.
 type Decoder struct {
+	// SharedStrings cuts the strings read from arrays of strChunk bytes, one allocation
+	// for many strings. A string held then keeps its whole array alive: for readers that
+	// hold no string past the record it came with (or hold most of them), not for one
+	// that keeps a few strings of each record of a long stream, whose memory would grow
+	// with the stream.
+	SharedStrings bool
+
 	r     io.Reader
 	buf   []byte
 	pos   int   // next byte to read in buf
@@ -21,6 +30,61 @@ type Decoder struct {
 	stack []byte
 	state uint8
 	tmp   []byte
+	// strs is the unused tail of the array the strings read are cut from.
+	strs []byte
+	// keys holds the keys read, to hand out the same string again: a stream of records
+	// repeats a few dozen keys millions of times. It stops growing at maxKeys.
+	keys map[string]string
+}
+
+const (
+	strChunk = 32 << 10 // bytes of one array of strings
+	strAlone = 1 << 10  // a string this long gets its own allocation
+	maxKeys  = 4096     // keys remembered
+	maxKey   = 64       // bytes: a longer key is not remembered
+)
+
+// string returns b as a string; with SharedStrings cut from an array of strings: one
+// allocation for many short strings instead of one each. The array is never written again once a string is
+// cut from it, so a string stays valid and unchanged for as long as it is held (it
+// keeps its array, at most strChunk bytes, alive with it).
+func (d *Decoder) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) >= strAlone || !d.SharedStrings {
+		return string(b)
+	}
+	if len(b) > len(d.strs) {
+		d.strs = make([]byte, strChunk)
+	}
+	n := copy(d.strs, b)
+	s := unsafe.String(&d.strs[0], n)
+	d.strs = d.strs[n:]
+	return s
+}
+
+// key reads an object key starting at its opening quote: the string handed out for the
+// same key before, when there is one.
+func (d *Decoder) key() (string, error) {
+	raw, plain, err := d.scan()
+	if err != nil {
+		return "", err
+	}
+	if !plain {
+		return d.unquote(raw)
+	}
+	if k, ok := d.keys[string(raw)]; ok { // no allocation for the look-up
+		return k, nil
+	}
+	k := string(raw)
+	if len(raw) <= maxKey && len(d.keys) < maxKeys {
+		if d.keys == nil {
+			d.keys = make(map[string]string)
+		}
+		d.keys[k] = k
+	}
+	return k, nil
 }
 
 // SyntaxError is a JSON syntax error at input offset Offset.
@@ -125,22 +189,62 @@ func (d *Decoder) afterValue() {
 	}
 }
 
+// Kind is the kind of a token Next returns.
+type Kind byte
+
+// The kinds of tokens: the four delimiters as themselves, then strings (a key is a String
+// too), numbers, true, false and null.
+const (
+	ObjectStart Kind = '{'
+	ObjectEnd   Kind = '}'
+	ArrayStart  Kind = '['
+	ArrayEnd    Kind = ']'
+	String      Kind = '"'
+	Number      Kind = '0'
+	True        Kind = 't'
+	False       Kind = 'f'
+	Null        Kind = 'n'
+)
+
 // Token returns the next token: json.Delim for [ ] { }, string, json.Number, bool or
 // nil; io.EOF after the top-level value.
 func (d *Decoder) Token() (json.Token, error) {
+	k, s, err := d.Next()
+	if err != nil {
+		return nil, err
+	}
+	switch k {
+	case String:
+		return s, nil
+	case Number:
+		return json.Number(s), nil
+	case True:
+		return true, nil
+	case False:
+		return false, nil
+	case Null:
+		return nil, nil
+	}
+	return json.Delim(k), nil
+}
+
+// Next is Token without the interface: the token's kind and, for a string (a key
+// included) or a number, its text. It costs no allocation but for a string's or a
+// number's bytes, and none for a key the Decoder has seen before (see key).
+func (d *Decoder) Next() (Kind, string, error) {
 	c, err := d.peek()
 	switch d.state {
 	case sEnd:
 		if err == io.EOF {
-			return nil, io.EOF
+			return 0, "", io.EOF
 		}
 		if err != nil {
-			return nil, err
+			return 0, "", err
 		}
-		return nil, d.syntax("invalid character " + quoteChar(c) + " after top-level value")
+		return 0, "", d.syntax("invalid character " + quoteChar(c) + " after top-level value")
 	case sCommaOrEnd:
 		if err != nil {
-			return nil, d.eof(err)
+			return 0, "", d.eof(err)
 		}
 		top := d.stack[len(d.stack)-1]
 		if c == ',' {
@@ -150,57 +254,57 @@ func (d *Decoder) Token() (json.Token, error) {
 			} else {
 				d.state = sValue
 			}
-			return d.Token()
+			return d.Next()
 		}
 		if (top == '{' && c == '}') || (top == '[' && c == ']') {
 			d.pos++
 			d.stack = d.stack[:len(d.stack)-1]
 			d.afterValue()
-			return json.Delim(c), nil
+			return Kind(c), "", nil
 		}
-		return nil, d.syntax("invalid character " + quoteChar(c) + " after " + map[byte]string{'{': "object key:value pair", '[': "array element"}[top])
+		return 0, "", d.syntax("invalid character " + quoteChar(c) + " after " + map[byte]string{'{': "object key:value pair", '[': "array element"}[top])
 	case sColon:
 		if err != nil {
-			return nil, d.eof(err)
+			return 0, "", d.eof(err)
 		}
 		if c != ':' {
-			return nil, d.syntax("invalid character " + quoteChar(c) + " after object key")
+			return 0, "", d.syntax("invalid character " + quoteChar(c) + " after object key")
 		}
 		d.pos++
 		d.state = sValue
-		return d.Token()
+		return d.Next()
 	case sKeyOrEnd, sKey:
 		if err != nil {
-			return nil, d.eof(err)
+			return 0, "", d.eof(err)
 		}
 		if c == '}' && d.state == sKeyOrEnd {
 			d.pos++
 			d.stack = d.stack[:len(d.stack)-1]
 			d.afterValue()
-			return json.Delim('}'), nil
+			return Kind('}'), "", nil
 		}
 		if c != '"' {
-			return nil, d.syntax("invalid character " + quoteChar(c) + " looking for beginning of object key string")
+			return 0, "", d.syntax("invalid character " + quoteChar(c) + " looking for beginning of object key string")
 		}
-		s, err := d.str()
+		s, err := d.key()
 		if err != nil {
-			return nil, err
+			return 0, "", err
 		}
 		d.state = sColon
-		return s, nil
+		return String, s, nil
 	case sValueOrEnd:
 		if err == nil && c == ']' {
 			d.pos++
 			d.stack = d.stack[:len(d.stack)-1]
 			d.afterValue()
-			return json.Delim(']'), nil
+			return Kind(']'), "", nil
 		}
 	}
 	if err != nil {
 		if err == io.EOF && d.state == sValue && len(d.stack) == 0 {
-			return nil, io.EOF // no value at all, as encoding/json
+			return 0, "", io.EOF // no value at all, as encoding/json
 		}
-		return nil, d.eof(err)
+		return 0, "", d.eof(err)
 	}
 	switch {
 	case c == '{' || c == '[':
@@ -210,21 +314,21 @@ func (d *Decoder) Token() (json.Token, error) {
 		if c == '[' {
 			d.state = sValueOrEnd
 		}
-		return json.Delim(c), nil
+		return Kind(c), "", nil
 	case c == '"':
 		s, err := d.str()
 		if err != nil {
-			return nil, err
+			return 0, "", err
 		}
 		d.afterValue()
-		return s, nil
+		return String, s, nil
 	case c == '-' || c >= '0' && c <= '9':
 		n, err := d.number()
 		if err != nil {
-			return nil, err
+			return 0, "", err
 		}
 		d.afterValue()
-		return n, nil
+		return Number, n, nil
 	case c == 't' || c == 'f' || c == 'n':
 		for _, lit := range []string{"true", "false", "null"} {
 			if lit[0] != c {
@@ -234,26 +338,34 @@ func (d *Decoder) Token() (json.Token, error) {
 			}
 			if len(d.buf)-d.pos < len(lit) || string(d.buf[d.pos:d.pos+len(lit)]) != lit {
 				if len(d.buf)-d.pos < len(lit) && string(d.buf[d.pos:]) == lit[:len(d.buf)-d.pos] {
-					return nil, d.eof(io.EOF)
+					return 0, "", d.eof(io.EOF)
 				}
-				return nil, d.syntax("invalid literal, expected " + lit)
+				return 0, "", d.syntax("invalid literal, expected " + lit)
 			}
 			d.pos += len(lit)
 			d.afterValue()
-			switch c {
-			case 't':
-				return true, nil
-			case 'f':
-				return false, nil
-			}
-			return nil, nil
+			return Kind(c), "", nil
 		}
 	}
-	return nil, d.syntax("invalid character " + quoteChar(c) + " looking for beginning of value")
+	return 0, "", d.syntax("invalid character " + quoteChar(c) + " looking for beginning of value")
 }
 
 // str reads a string starting at the opening quote.
 func (d *Decoder) str() (string, error) {
+	raw, plain, err := d.scan()
+	if err != nil {
+		return "", err
+	}
+	if !plain {
+		return d.unquote(raw)
+	}
+	return d.string(raw), nil
+}
+
+// scan reads a string starting at the opening quote and returns its bytes between the
+// quotes (valid until the next read), and whether they are plain: valid UTF-8 without
+// escapes, the string as it is.
+func (d *Decoder) scan() ([]byte, bool, error) {
 	start := d.pos + 1 // after the quote
 	i := start
 	plain := true
@@ -262,7 +374,7 @@ func (d *Decoder) str() (string, error) {
 			rel := i - d.pos
 			startRel := start - d.pos
 			if !d.fill() {
-				return "", d.eof(io.EOF)
+				return nil, false, d.eof(io.EOF)
 			}
 			i = d.pos + rel
 			start = d.pos + startRel
@@ -273,16 +385,13 @@ func (d *Decoder) str() (string, error) {
 		case c == '"':
 			raw := d.buf[start:i]
 			d.pos = i + 1
-			if plain && utf8.Valid(raw) {
-				return string(raw), nil
-			}
-			return d.unquote(raw)
+			return raw, plain && utf8.Valid(raw), nil
 		case c == '\\':
 			plain = false
 			i += 2
 		case c < 0x20:
 			d.pos = i
-			return "", d.syntax("invalid character " + quoteChar(c) + " in string literal")
+			return nil, false, d.syntax("invalid character " + quoteChar(c) + " in string literal")
 		default:
 			i++
 		}
@@ -351,7 +460,7 @@ func (d *Decoder) unquote(raw []byte) (string, error) {
 		i += n
 	}
 	d.tmp = b
-	return string(b), nil
+	return d.string(b), nil
 }
 
 func hex4(b []byte) (rune, bool) {
@@ -376,7 +485,7 @@ func hex4(b []byte) (rune, bool) {
 }
 
 // number reads a number and checks it against the JSON grammar.
-func (d *Decoder) number() (json.Number, error) {
+func (d *Decoder) number() (string, error) {
 	i := d.pos
 	for {
 		if i >= len(d.buf) {
@@ -395,7 +504,7 @@ func (d *Decoder) number() (json.Number, error) {
 		}
 		break
 	}
-	s := string(d.buf[d.pos:i])
+	s := d.string(d.buf[d.pos:i])
 	if !validNumber(s) {
 		if i == len(d.buf) && d.rerr == io.EOF {
 			return "", io.ErrUnexpectedEOF
@@ -403,7 +512,7 @@ func (d *Decoder) number() (json.Number, error) {
 		return "", d.syntax("invalid number literal")
 	}
 	d.pos = i
-	return json.Number(s), nil
+	return s, nil
 }
 
 func validNumber(s string) bool {

@@ -3,11 +3,15 @@ package jsontext
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stretchr/testify/require"
 )
 
 // stdTokens returns the tokens of data as encoding/json reads them (UseNumber), and
@@ -41,8 +45,13 @@ func stdTokens(data []byte) ([]json.Token, bool) {
 	}
 }
 
-func ourTokens(r io.Reader) ([]json.Token, bool) {
+func ourTokens(r io.Reader) ([]json.Token, bool) { return ourTokensShared(r, false) }
+
+// ourTokensShared is ourTokens with SharedStrings set as given: the strings of the whole
+// input are held to the end, so one overwritten by a later one would differ.
+func ourTokensShared(r io.Reader, shared bool) ([]json.Token, bool) {
 	d := NewDecoder(r)
+	d.SharedStrings = shared
 	var out []json.Token
 	for {
 		t, err := d.Token()
@@ -70,10 +79,12 @@ func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	check := func(data []byte) {
 		t.Helper()
 		want, wantErr := stdTokens(data)
-		for _, r := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
-			got, gotErr := ourTokens(r)
-			if !same(got, want, gotErr, wantErr) {
-				t.Fatalf("%q:\nencoding/json: %v err=%v\njsontext:      %v err=%v", data, want, wantErr, got, gotErr)
+		for _, shared := range []bool{false, true} {
+			for _, r := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
+				got, gotErr := ourTokensShared(r, shared)
+				if !same(got, want, gotErr, wantErr) {
+					t.Fatalf("%q (shared strings %v):\nencoding/json: %v err=%v\njsontext:      %v err=%v", data, shared, want, wantErr, got, gotErr)
+				}
 			}
 		}
 	}
@@ -125,4 +136,89 @@ func same(got, want []json.Token, gotErr, wantErr bool) bool {
 		}
 	}
 	return len(got) == len(want) && (len(got) == 0 || reflect.DeepEqual(got, want))
+}
+
+// TestNextMatchesToken: Next gives the kind and text of every token Token gives.
+func TestNextMatchesToken(t *testing.T) {
+	for _, s := range decodeSeeds {
+		a, b := NewDecoder(strings.NewReader(s)), NewDecoder(strings.NewReader(s))
+		for {
+			tok, errT := a.Token()
+			k, text, errN := b.Next()
+			require.Equal(t, errT == nil, errN == nil, "%q", s)
+			if errT != nil {
+				break
+			}
+			switch tok := tok.(type) {
+			case json.Delim:
+				require.Equal(t, Kind(tok), k, "%q", s)
+			case string:
+				require.Equal(t, String, k, "%q", s)
+				require.Equal(t, tok, text, "%q", s)
+			case json.Number:
+				require.Equal(t, Number, k, "%q", s)
+				require.Equal(t, string(tok), text, "%q", s)
+			case bool:
+				require.Equal(t, map[bool]Kind{true: True, false: False}[tok], k, "%q", s)
+			case nil:
+				require.Equal(t, Null, k, "%q", s)
+			}
+		}
+	}
+}
+
+// TestNextAllocations: a stream of records costs no allocation per key and, with
+// SharedStrings, a small share of one per string: a million users' JSON had nine
+// allocations per record for the keys and strings alone (and, through Token, one more
+// per token for the interface).
+func TestNextAllocations(t *testing.T) {
+	const n = 2000
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"oid":"U%d","loginName":"user%d","active":true,"n":%d}`, i, i, i)
+	}
+	b.WriteString("]")
+	data := b.String()
+	allocs := testing.AllocsPerRun(3, func() {
+		d := NewDecoder(strings.NewReader(data))
+		d.SharedStrings = true
+		for {
+			if _, _, err := d.Next(); err != nil {
+				return
+			}
+		}
+	})
+	// The decoder, its buffer, the key table and a few arrays of strings.
+	require.Less(t, allocs/n, 0.05, "allocations per record")
+}
+
+// TestKeysBounded: the keys remembered stop at maxKeys, and a long key is not kept, so
+// that input with ever new keys does not grow the decoder.
+func TestKeysBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 2 * maxKeys {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":1`, i)
+	}
+	fmt.Fprintf(&b, `,"%s":2}`, strings.Repeat("x", maxKey+1))
+	d := NewDecoder(strings.NewReader(b.String()))
+	n := 0
+	for {
+		k, _, err := d.Next()
+		if err != nil {
+			break
+		}
+		if k == String {
+			n++
+		}
+	}
+	require.Equal(t, 2*maxKeys+1, n)
+	require.Len(t, d.keys, maxKeys)
 }
