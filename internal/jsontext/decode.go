@@ -1,8 +1,10 @@
 package jsontext
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"io"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -33,16 +35,25 @@ type Decoder struct {
 	// strs is the unused tail of the array the strings read are cut from.
 	strs []byte
 	// keys holds the keys read, to hand out the same string again: a stream of records
-	// repeats a few dozen keys millions of times. It stops growing at maxKeys.
-	keys map[string]string
+	// repeats a few dozen keys millions of times. It is a table of keyCache entries
+	// found by a hash of the key's length and ends, each holding the last key of its
+	// hash (cheaper than a map, whose hashing of every key cost more than the rest).
+	keys *[keyCache]string
 }
 
 const (
 	strChunk = 32 << 10 // bytes of one array of strings
 	strAlone = 1 << 10  // a string this long gets its own allocation
-	maxKeys  = 4096     // keys remembered
+	keyCache = 1024     // keys remembered (at most)
 	maxKey   = 64       // bytes: a longer key is not remembered
 )
+
+// keySlot is the entry of keys for raw, a key 1 to maxKey bytes long.
+func keySlot(raw []byte) int {
+	n := len(raw)
+	h := uint(n)*131 + uint(raw[0])*31 + uint(raw[n-1])*7 + uint(raw[n/2])
+	return int(h % keyCache)
+}
 
 // string returns b as a string; with SharedStrings cut from an array of strings: one
 // allocation for many short strings instead of one each. The array is never written again once a string is
@@ -74,17 +85,18 @@ func (d *Decoder) key() (string, error) {
 	if !plain {
 		return d.unquote(raw)
 	}
-	if k, ok := d.keys[string(raw)]; ok { // no allocation for the look-up
-		return k, nil
+	if len(raw) == 0 || len(raw) > maxKey {
+		return string(raw), nil
 	}
-	k := string(raw)
-	if len(raw) <= maxKey && len(d.keys) < maxKeys {
-		if d.keys == nil {
-			d.keys = make(map[string]string)
-		}
-		d.keys[k] = k
+	if d.keys == nil {
+		d.keys = new([keyCache]string)
 	}
-	return k, nil
+	e := &d.keys[keySlot(raw)]
+	if *e == string(raw) { // compared without an allocation
+		return *e, nil
+	}
+	*e = string(raw)
+	return *e, nil
 }
 
 // SyntaxError is a JSON syntax error at input offset Offset.
@@ -369,6 +381,7 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 	start := d.pos + 1 // after the quote
 	i := start
 	plain := true
+	multi := false // a byte from 0x80 up: the string is checked as UTF-8
 	for {
 		if i >= len(d.buf) {
 			rel := i - d.pos
@@ -380,12 +393,26 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			start = d.pos + startRel
 			continue
 		}
+		// Eight bytes at a time while none of them is '"', '\\', a control character or
+		// from a multi-byte sequence (special): most strings are ASCII, and those need
+		// neither a look at each byte nor the UTF-8 check after.
+		for i+8 <= len(d.buf) {
+			m := specialMask(binary.LittleEndian.Uint64(d.buf[i:]))
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8 // the first byte to look at
+				break
+			}
+			i += 8
+		}
+		if i >= len(d.buf) {
+			continue
+		}
 		c := d.buf[i]
 		switch {
 		case c == '"':
 			raw := d.buf[start:i]
 			d.pos = i + 1
-			return raw, plain && utf8.Valid(raw), nil
+			return raw, plain && (!multi || utf8.Valid(raw)), nil
 		case c == '\\':
 			plain = false
 			i += 2
@@ -393,6 +420,7 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			d.pos = i
 			return nil, false, d.syntax("invalid character " + quoteChar(c) + " in string literal")
 		default:
+			multi = multi || c >= utf8.RuneSelf
 			i++
 		}
 	}

@@ -2,9 +2,11 @@ package jsontext
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/bits"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -196,29 +198,66 @@ func TestNextAllocations(t *testing.T) {
 	require.Less(t, allocs/n, 0.05, "allocations per record")
 }
 
-// TestKeysBounded: the keys remembered stop at maxKeys, and a long key is not kept, so
-// that input with ever new keys does not grow the decoder.
+// TestKeysBounded: the keys remembered are at most keyCache, a long key is not kept, and
+// input with ever new keys reads as it should.
 func TestKeysBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("{")
-	for i := range 2 * maxKeys {
+	for i := range 4 * keyCache {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		fmt.Fprintf(&b, `"k%d":1`, i)
 	}
-	fmt.Fprintf(&b, `,"%s":2}`, strings.Repeat("x", maxKey+1))
+	long := strings.Repeat("x", maxKey+1)
+	fmt.Fprintf(&b, `,"%s":2,"k7":3}`, long)
 	d := NewDecoder(strings.NewReader(b.String()))
-	n := 0
+	var keys []string
 	for {
-		k, _, err := d.Next()
+		k, s, err := d.Next()
 		if err != nil {
 			break
 		}
 		if k == String {
-			n++
+			keys = append(keys, s)
 		}
 	}
-	require.Equal(t, 2*maxKeys+1, n)
-	require.Len(t, d.keys, maxKeys)
+	require.Len(t, keys, 4*keyCache+2)
+	for i := range 4 * keyCache {
+		require.Equal(t, fmt.Sprintf("k%d", i), keys[i])
+	}
+	require.Equal(t, long, keys[4*keyCache])
+	require.Equal(t, "k7", keys[4*keyCache+1])
+	require.NotContains(t, d.keys[:], long)
+}
+
+// TestSpecialMaskFirstByte: the lowest byte specialMask flags is the first byte of the
+// word that is '"', '\\', a control character or from 0x80 up, and none is flagged when
+// there is no such byte: scan jumps straight to it.
+func TestSpecialMaskFirstByte(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	interesting := []byte{0, 0x1f, 0x20, 0x21, '"', '#', '\\', ']', 0x7f, 0x80, 0xff, 'a'}
+	for range 200000 {
+		var b [8]byte
+		for i := range b {
+			if rng.Intn(3) == 0 {
+				b[i] = interesting[rng.Intn(len(interesting))]
+			} else {
+				b[i] = byte(rng.Intn(256))
+			}
+		}
+		first := 8
+		for i, c := range b {
+			if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+				first = i
+				break
+			}
+		}
+		m := specialMask(binary.LittleEndian.Uint64(b[:]))
+		got := 8
+		if m != 0 {
+			got = bits.TrailingZeros64(m) / 8
+		}
+		require.Equal(t, first, got, "% x", b)
+	}
 }

@@ -33,13 +33,18 @@ const (
 // special reports whether one of the 8 bytes of w (little-endian) may need more than a
 // copy: a control character, '"', '\\' or a byte of a multi-byte UTF-8 sequence. It may
 // report a byte that does not (the caller then looks byte by byte), never miss one.
-func special(w uint64) bool {
+func special(w uint64) bool { return specialMask(w) != 0 }
+
+// specialMask has the high bit set in the bytes of w that special reports. A byte is
+// reported wrongly only after (above) one reported rightly, whose borrow it took: the
+// lowest bit set is always the first byte that needs a look.
+func specialMask(w uint64) uint64 {
 	ctl := (w - 0x20*lsb) &^ w // high bit set in bytes < 0x20 (or after a borrow)
 	q := w ^ '"'*lsb           // zero bytes where w has '"'
 	bs := w ^ '\\'*lsb         // zero bytes where w has '\\'
 	zq := (q - lsb) &^ q       // high bit in zero bytes of q
 	zb := (bs - lsb) &^ bs     // and of bs
-	return (w|ctl|zq|zb)&msb != 0
+	return (w | ctl | zq | zb) & msb
 }
 
 // specialHTML is special for AppendStringHTML: '<', '>' and '&' need a look too.
