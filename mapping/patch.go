@@ -149,7 +149,9 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 // directory's order (dirUsers, which holds the users, names them by pointer instead).
 type patchUsers interface {
 	// find returns the user a User record is about: by its OID (trimmed), or, for a
-	// record without one, by its login; nil when the directory has no such user.
+	// record without one, by its login; nil when the directory has no such user. The
+	// user is the caller's until the next find (spilledUsers builds each in the memory
+	// of the one before): the patcher keeps no slice or pointer of it past the record.
 	find(oid, login string) (int32, *User)
 	// isDone and markDone say which users have been written.
 	isDone(i int32, u *User) bool

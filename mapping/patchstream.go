@@ -140,6 +140,8 @@ type spilledUsers struct {
 	// readDoc: the patcher reads where the document has each user from the document,
 	// not from their Source (patchdoc.go), so any user may be new to any block.
 	readDoc bool
+	// mem is where find and userAgain build each user, over the one before.
+	mem userMem
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -263,6 +265,12 @@ func (s *spilledUsers) recordAlone(i int32) string {
 // change the users it is given, so a user built again is the same user).
 func (s *spilledUsers) user(i int32) *User { return decodeUser(s.record(i)) }
 
+// userAgain returns user i built as user builds it, but in s.mem over the user built
+// there before: for a caller that is done with that one (see userMem).
+func (s *spilledUsers) userAgain(i int32) *User { return s.mem.decode(s.record(i)) }
+
+// find builds the user it finds in s.mem (userAgain): the patcher is done with a
+// record's user once the record is written.
 func (s *spilledUsers) find(oid, login string) (int32, *User) {
 	if !s.indexed {
 		s.buildIndex()
@@ -270,17 +278,17 @@ func (s *spilledUsers) find(oid, login string) (int32, *User) {
 	if oid != "" {
 		if i := s.last + 1; i < s.n && s.idFirst[i/64]&(1<<(i%64)) != 0 && userID(s.record(i)) == oid {
 			s.last = i
-			return i, s.user(i)
+			return i, s.userAgain(i)
 		}
 		i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
 		if !ok {
 			return -1, nil
 		}
 		s.last = i
-		return i, s.user(i)
+		return i, s.userAgain(i)
 	}
 	if i, ok := s.byLogin[login]; ok && login != "" {
-		return i, s.user(i)
+		return i, s.userAgain(i)
 	}
 	return -1, nil
 }
@@ -448,6 +456,13 @@ func writeSpilled(out io.Writer, dir *Directory, sites *siteTable, p Profile, op
 			w.sitePack, dir.Sites = t, nil
 		}
 	}
+	// writeBlock is done with each user once it wrote its record, unless it holds the
+	// records to sort them (never for users spilled, which have no decoded records): each
+	// is built over the one before.
+	build := users.mem.decode
+	if w.buffered() {
+		build = decodeUser
+	}
 	if len(w.plan) == 1 {
 		*pairs = userPairs{}
 		w.userSeq = func(blockPlan) iter.Seq[*User] {
@@ -457,7 +472,7 @@ func writeSpilled(out io.Writer, dir *Directory, sites *siteTable, p Profile, op
 					// a user (CodeRoleVerbatim, once per user and name) need not be
 					// kept past it.
 					clear(w.verbatim)
-					if !yield(users.user(i)) {
+					if !yield(build(users.record(i))) {
 						return
 					}
 				}
@@ -484,13 +499,13 @@ func writeSpilled(out io.Writer, dir *Directory, sites *siteTable, p Profile, op
 			dense := int64(len(list)) >= 8*int64(users.chunks)
 			for _, i := range list {
 				w.cur = i
-				var u *User
+				var rec string
 				if dense {
-					u = users.user(i)
+					rec = users.record(i)
 				} else {
-					u = decodeUser(users.recordAlone(i))
+					rec = users.recordAlone(i)
 				}
-				if !yield(u) {
+				if !yield(build(rec)) {
 					return
 				}
 			}

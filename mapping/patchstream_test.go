@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -316,6 +317,110 @@ func TestUserCodecRoundTrip(t *testing.T) {
 	}
 	if _, err := appendUser(nil, &User{Source: &Source{recs: []record{{}}}}); err == nil {
 		t.Error("a user with decoded records was encoded")
+	}
+}
+
+// TestUserMemDecode: users built one after another in one userMem (as PatchStream's second
+// pass and WriteODMStream build them) come back as decodeUser builds them, whatever the
+// user before held: nil and empty lists told apart, a Picture, Source or IDs map the user
+// before had and this one has not, more lists than the arrays held so far (which grow).
+// Each list is cut at its length, so that an append to one (as the writer makes) copies
+// it rather than writing over the next list.
+func TestUserMemDecode(t *testing.T) {
+	full := &User{ID: "U1", Login: "l", DisplayName: "d", FullName: "f", GivenName: "g", FamilyName: "fa", Prefix: "p", Suffix: "s",
+		Emails: []string{"e1", "e2"}, Phones: []string{}, Faxes: []string{"x"}, Pager: "pg",
+		Telecoms: []Telecom{{"SMS", "1"}}, Organization: "o", OrganizationID: "oi",
+		Addresses: []Address{{StreetNames: []string{"a", "b"}, HouseNumber: "1", City: "c", StateProv: "sp", Country: "co",
+			PostalCode: "pc", OtherText: "ot", Longitude: "lo", Latitude: "la", Altitude: "al"}, {}},
+		Certificates: []string{"cert"}, Picture: &Picture{"f", "t", "h", "m"}, Locale: "en", Type: "Sponsor",
+		Category: CategorySite, Status: StatusAvailable, External: true,
+		Groups: []GroupRef{{"g", "n", "t"}},
+		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
+			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
+		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": " U1 ", "GUID": "{g}"}, Attrs: []Attr{{"ns", "n", "v"}},
+			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave, line: 12, col: 5},
+	}
+	// Lists longer than the arrays first made (16 entries), of every kind.
+	many := &User{ID: "U2", Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": "U2"}}}
+	for i := range 40 {
+		k := strconv.Itoa(i)
+		many.Emails = append(many.Emails, "e"+k)
+		many.Telecoms = append(many.Telecoms, Telecom{"URL", k})
+		many.Addresses = append(many.Addresses, Address{City: k, StreetNames: []string{k}})
+		many.Groups = append(many.Groups, GroupRef{ID: k})
+		many.Assignments = append(many.Assignments, Assignment{Study: k, Depots: []string{k, k}})
+		many.Source.Attrs = append(many.Source.Attrs, Attr{"ns", "a" + k, k})
+	}
+	empty := &User{Emails: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}, Source: &Source{IDs: map[string]string{}}}
+	noIDs := &User{ID: "U3", Source: &Source{Vendor: ProfileRave}}
+	var m userMem
+	for k, u := range []*User{full, empty, {}, full, many, noIDs, full, many, {}, full} {
+		b, err := appendUser(nil, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.decode(string(b) + "trailing")
+		if !reflect.DeepEqual(got, u) {
+			t.Errorf("user %d (%s):\n%s", k, u.ID, cmp.Diff(u, got, cmp.AllowUnexported(Source{})))
+		}
+		var lists [][]string
+		lists = append(lists, got.Emails, got.Phones, got.Faxes, got.Certificates)
+		for _, a := range got.Addresses {
+			lists = append(lists, a.StreetNames)
+		}
+		for _, a := range got.Assignments {
+			lists = append(lists, a.Depots)
+		}
+		if got.Source != nil {
+			lists = append(lists, got.Source.Elements, got.Source.Studies)
+		}
+		for _, l := range lists {
+			if cap(l) != len(l) {
+				t.Errorf("user %d (%s): a list of %d strings has room for %d: an append would write over the next list", k, u.ID, len(l), cap(l))
+			}
+		}
+		if got.Source != nil && cap(got.Source.Attrs) != len(got.Source.Attrs) || cap(got.Addresses) != len(got.Addresses) ||
+			cap(got.Groups) != len(got.Groups) || cap(got.Assignments) != len(got.Assignments) || cap(got.Telecoms) != len(got.Telecoms) {
+			t.Errorf("user %d (%s): a list has room past its length", k, u.ID)
+		}
+	}
+}
+
+// TestUserMemAllocs: a user built again in a userMem that held one as large allocates
+// nothing, where decodeUser allocates the User, its Source and lists (PatchStream builds
+// one for every User record it patches).
+func TestUserMemAllocs(t *testing.T) {
+	u := &User{ID: "U1", Login: "l", Emails: []string{"e"}, Phones: []string{"p"}, Faxes: []string{"f"},
+		Addresses: []Address{{StreetNames: []string{"a", "b"}, City: "c"}}, Picture: &Picture{File: "f"},
+		Groups: []GroupRef{{ID: "g1"}, {ID: "g2"}}, Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}}},
+		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": "U1"}, Attrs: []Attr{{"ns", "a", "1"}, {"ns", "b", "2"}}, Studies: []string{"S"}}}
+	b, err := appendUser(nil, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := string(b)
+	var m userMem
+	if n := testing.AllocsPerRun(100, func() { m.decode(p) }); n != 0 {
+		t.Errorf("userMem.decode: %v allocations a user, want 0", n)
+	}
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileInForm})
+	for i := range 100 {
+		v := *u
+		v.ID = "U" + strconv.Itoa(i)
+		if err := s.add(&v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.seal(); err != nil {
+		t.Fatal(err)
+	}
+	s.find("U7", "") // the index is built on the first look-up
+	if n := testing.AllocsPerRun(100, func() {
+		if _, got := s.find("U7", ""); got == nil || got.ID != "U7" {
+			t.Fatal("U7 not found")
+		}
+	}); n != 0 {
+		t.Errorf("spilledUsers.find: %v allocations a user, want 0", n)
 	}
 }
 

@@ -182,6 +182,57 @@ type userDec struct {
 	// names, ...): one allocation for several lists instead of one each. Each list is
 	// cut with its capacity at its length, as make gives it, so that an append copies.
 	pool []string
+	// m, when set, is the memory the user is built in (see userMem).
+	m *userMem
+}
+
+// userMem is memory that users are built in one after another (userMem.decode): the
+// User, its Source and Picture, and every list cut from arrays kept for the next user,
+// so that a user built again for each record of a large export (PatchStream's second
+// pass, WriteODMStream) allocates nothing once the arrays fit. A user built in it is
+// valid until the next one is: only for callers that keep no slice, map or pointer of
+// it past that (strings may be kept: they are the encoding's).
+type userMem struct {
+	u      User
+	src    Source
+	pic    Picture
+	ids    map[string]string
+	strs   listMem[string]
+	attrs  listMem[Attr]
+	tels   listMem[Telecom]
+	addrs  listMem[Address]
+	groups listMem[GroupRef]
+	as     listMem[Assignment]
+}
+
+// listMem hands out lists cut from one array, from its start again for each user.
+type listMem[T any] struct {
+	buf []T
+	n   int // used of buf
+}
+
+// take returns a list of n zero values (a nil-free one for n == 0). Each list is cut
+// with its capacity at its length, so that an append copies instead of writing over
+// the next list. An array too short for the user is replaced by a larger one (the lists
+// cut from it stay valid), which the next users use.
+func (l *listMem[T]) take(n int) []T {
+	if l.n+n > len(l.buf) || l.buf == nil {
+		l.buf, l.n = make([]T, max(2*len(l.buf), n, 16)), 0
+	}
+	v := l.buf[l.n : l.n+n : l.n+n]
+	l.n += n
+	clear(v)
+	return v
+}
+
+// decode builds the user p starts with (as decodeUser does) in m, over the one built
+// before.
+func (m *userMem) decode(p string) *User {
+	m.strs.n, m.attrs.n, m.tels.n, m.addrs.n, m.groups.n, m.as.n = 0, 0, 0, 0, 0, 0
+	m.u = User{}
+	d := userDec{p: p, m: m}
+	d.user(&m.u)
+	return &m.u
 }
 
 func (d *userDec) uvarint() uint64 {
@@ -230,6 +281,8 @@ func (d *userDec) strs() []string {
 	}
 	var v []string
 	switch {
+	case d.m != nil:
+		v = d.m.strs.take(n)
 	case n > 8 || n == 0:
 		v = make([]string, n)
 	default:
@@ -249,7 +302,12 @@ func (d *userDec) telecoms() []Telecom {
 	if isNil {
 		return nil
 	}
-	v := make([]Telecom, n)
+	var v []Telecom
+	if d.m != nil {
+		v = d.m.tels.take(n)
+	} else {
+		v = make([]Telecom, n)
+	}
 	for i := range v {
 		v[i] = Telecom{Type: d.str(), Value: d.str()}
 	}
@@ -261,7 +319,12 @@ func (d *userDec) attrs() []Attr {
 	if isNil {
 		return nil
 	}
-	v := make([]Attr, n)
+	var v []Attr
+	if d.m != nil {
+		v = d.m.attrs.take(n)
+	} else {
+		v = make([]Attr, n)
+	}
 	space := ""
 	for i := range v {
 		if k := int(d.uvarint()); k > 0 {
@@ -278,6 +341,12 @@ func (d *userDec) attrs() []Attr {
 func decodeUser(p string) *User {
 	d := userDec{p: p}
 	u := &User{}
+	d.user(u)
+	return u
+}
+
+// user decodes a user into u, a zero User.
+func (d *userDec) user(u *User) {
 	for _, f := range [...]*string{&u.ID, &u.Login, &u.DisplayName, &u.FullName, &u.GivenName, &u.FamilyName, &u.Prefix, &u.Suffix} {
 		*f = d.str()
 	}
@@ -289,7 +358,11 @@ func decodeUser(p string) *User {
 	u.Organization = d.str()
 	u.OrganizationID = d.str()
 	if n, isNil := d.count(); !isNil {
-		u.Addresses = make([]Address, n)
+		if d.m != nil {
+			u.Addresses = d.m.addrs.take(n)
+		} else {
+			u.Addresses = make([]Address, n)
+		}
 		for i := range u.Addresses {
 			a := &u.Addresses[i]
 			a.StreetNames = d.strs()
@@ -300,7 +373,12 @@ func decodeUser(p string) *User {
 	}
 	u.Certificates = d.strs()
 	if d.bool() {
-		u.Picture = &Picture{File: d.str(), Type: d.str(), Href: d.str(), MIMEType: d.str()}
+		if d.m != nil {
+			u.Picture = &d.m.pic
+		} else {
+			u.Picture = new(Picture)
+		}
+		*u.Picture = Picture{File: d.str(), Type: d.str(), Href: d.str(), MIMEType: d.str()}
 	}
 	u.Locale = d.str()
 	u.Type = d.str()
@@ -308,13 +386,21 @@ func decodeUser(p string) *User {
 	u.Status = Status(d.str())
 	u.External = d.bool()
 	if n, isNil := d.count(); !isNil {
-		u.Groups = make([]GroupRef, n)
+		if d.m != nil {
+			u.Groups = d.m.groups.take(n)
+		} else {
+			u.Groups = make([]GroupRef, n)
+		}
 		for i := range u.Groups {
 			u.Groups[i] = GroupRef{ID: d.str(), Name: d.str(), Type: d.str()}
 		}
 	}
 	if n, isNil := d.count(); !isNil {
-		u.Assignments = make([]Assignment, n)
+		if d.m != nil {
+			u.Assignments = d.m.as.take(n)
+		} else {
+			u.Assignments = make([]Assignment, n)
+		}
 		for i := range u.Assignments {
 			a := &u.Assignments[i]
 			a.Study = d.str()
@@ -330,14 +416,29 @@ func decodeUser(p string) *User {
 	if d.bool() {
 		u.Source = d.source()
 	}
-	return u
 }
 
 // source decodes what userEnc.source encoded.
 func (d *userDec) source() *Source {
-	s := &Source{Vendor: Profile(d.str())}
+	var s *Source
+	if d.m != nil {
+		s = &d.m.src
+		*s = Source{}
+	} else {
+		s = &Source{}
+	}
+	s.Vendor = Profile(d.str())
 	if n, isNil := d.count(); !isNil {
-		s.IDs = make(map[string]string, n)
+		switch {
+		case d.m == nil:
+			s.IDs = make(map[string]string, n)
+		case d.m.ids == nil:
+			d.m.ids = make(map[string]string, n)
+			s.IDs = d.m.ids
+		default:
+			clear(d.m.ids)
+			s.IDs = d.m.ids
+		}
 		for range n {
 			k := d.str()
 			s.IDs[k] = d.str()
