@@ -310,3 +310,96 @@ func TestLabelBounded(t *testing.T) {
 		t.Errorf("a kept label was made again: %q", got)
 	}
 }
+
+// TestUserInRecordMem: writer.userIn makes, record after record in one recordMem (as the
+// patcher makes them), the record writer.user makes in new memory, lists of the extension
+// nil where they are empty, with the same sameUser verdict and the same warnings: every
+// user record of the repository's ODM fixtures, written back from the directory read from
+// it with every other user's given name changed (so that some records differ from the one
+// read), each also with no extension attributes and nodes (an empty list, not nil).
+func TestUserInRecordMem(t *testing.T) {
+	records, changed := 0, 0
+	for name, data := range odmFixtures(t) {
+		doc, err := odm.Decode(bytes.NewReader(data), odm.ReadOptions{})
+		if err != nil {
+			continue // a fixture that is not a document on purpose
+		}
+		dir, _, err := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+		if err != nil {
+			continue
+		}
+		byID := map[string]*User{}
+		for k, u := range dir.Users {
+			if _, dup := byID[u.ID]; !dup {
+				byID[u.ID] = u
+			}
+			if k%2 == 1 {
+				u.GivenName += "x"
+			}
+		}
+		var ws [2]*writer
+		for k := range ws {
+			if ws[k], err = newWriter(dir, "", Options{}); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			ws[k].same = true // as the patcher writes
+		}
+		fresh, inMem := ws[0], ws[1]
+		p := &patcher{w: fresh}
+		var mem recordMem
+		for _, ad := range doc.AdminData() {
+			study := strings.TrimSpace(ad.StudyOID)
+			for _, read := range ad.Users {
+				u := byID[strings.TrimSpace(read.OID)]
+				if u == nil {
+					continue
+				}
+				bare := *read
+				bare.Attrs, bare.Nodes = []odm.Attr{}, []odm.Node{}
+				for _, v := range []*odm.User{read, &bare} {
+					as := p.assignmentsIn(u, study)
+					want := fresh.user(u, v, as, study)
+					got := inMem.userIn(&mem, u, v, as, study)
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s: user %s: made in memory:\n%s", name, u.ID, cmp.Diff(want, got, cmp.Exporter(func(reflect.Type) bool { return true })))
+					}
+					if (got.Attrs == nil) != (want.Attrs == nil) || (got.Nodes == nil) != (want.Nodes == nil) {
+						t.Errorf("%s: user %s: nil lists of the extension are not nil alike", name, u.ID)
+					}
+					if sg, sw := sameUser(got, v), sameUser(want, v); sg != sw {
+						t.Errorf("%s: user %s: sameUser %v, made in new memory %v", name, u.ID, sg, sw)
+					} else if !sw {
+						changed++
+					}
+					records++
+				}
+			}
+		}
+		if d := cmp.Diff(fresh.warn.result(), inMem.warn.result()); d != "" {
+			t.Errorf("%s: warnings (-new memory +recordMem):\n%s", name, d)
+		}
+	}
+	if records < 100 || changed < 20 {
+		t.Fatalf("%d records, %d of them changed: the fixtures are not what the test needs", records, changed)
+	}
+}
+
+// TestUserInRecordMemAllocs: writing a record back in a recordMem makes no copy of it
+// (the User and the lists of its extension), where writer.user makes three.
+func TestUserInRecordMemAllocs(t *testing.T) {
+	v := &odm.User{OID: "U1", LoginName: "l", FirstName: "F"}
+	v.Attrs = []odm.Attr{{Name: odm.Name{Space: "urn:v", Prefix: "v", Local: "a"}, Value: "1"}}
+	v.Nodes = []odm.Node{&odm.Comment{Data: "c"}}
+	u := &User{ID: "U1", Login: "l", GivenName: "F", Source: &Source{Vendor: ProfileODM}}
+	w, err := newWriter(&Directory{Users: []*User{u}, Source: &FileSource{Vendor: ProfileODM}}, ProfileODM, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.same = true
+	var mem recordMem
+	inMem := testing.AllocsPerRun(100, func() { w.userIn(&mem, u, v, nil, "") })
+	fresh := testing.AllocsPerRun(100, func() { w.user(u, v, nil, "") })
+	if inMem > fresh-3 {
+		t.Errorf("userIn in a recordMem: %v allocations a record, writer.user %v: want 3 fewer", inMem, fresh)
+	}
+}

@@ -352,6 +352,8 @@ type patcher struct {
 	// siteIdx, orgIdx and sigIdx hold the indexes of the sites, organizations and
 	// signatures by the studies whose blocks they may be added to (see siteCandidates).
 	siteIdx, orgIdx, sigIdx map[string][]int32
+	// rec is the memory each User record is made in (see writer.userIn).
+	rec recordMem
 }
 
 // siteCandidates yields the indexes of the sites addNew may add to the current block: all
@@ -462,7 +464,9 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		p.users.markDone(i, u)
 		done := p.byIndex(i)
-		o := w.user(u, v, as, p.study)
+		// Transform writes o before it hands on the next record: o is made in memory
+		// kept for the next.
+		o := w.userIn(&p.rec, u, v, as, p.study)
 		done()
 		if !sameUser(o, v) {
 			return o, nil

@@ -999,14 +999,42 @@ var userType13 = map[odm.UserType]odm.UserType{
 }
 
 func (w *writer) user(u *User, base *odm.User, as []Assignment, study string) *odm.User {
+	return w.userIn(nil, u, base, as, study)
+}
+
+// recordMem is memory writer.userIn makes a User record in, over the one made there
+// before: the patcher writes (or drops) each record it makes before it makes the next.
+type recordMem struct {
+	u     odm.User
+	attrs []odm.Attr
+	nodes []odm.Node
+}
+
+// userIn is user, with the copy of base made in mem when mem is set (the record
+// returned is then valid until the next made in mem), else in new memory.
+func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment, study string) *odm.User {
 	subject := "User " + u.ID
 	var o *odm.User
-	if base != nil {
+	switch {
+	case base != nil && mem != nil:
+		// As below: a copy of base whose Attrs and Nodes are its own (nil when empty).
+		o = &mem.u
+		*o = *base
+		o.Attrs, o.Nodes = nil, nil
+		if len(base.Attrs) > 0 {
+			o.Attrs = append(mem.attrs[:0], base.Attrs...)
+			mem.attrs = o.Attrs
+		}
+		if len(base.Nodes) > 0 {
+			o.Nodes = append(mem.nodes[:0], base.Nodes...)
+			mem.nodes = o.Nodes
+		}
+	case base != nil:
 		c := *base
 		c.Attrs = append([]odm.Attr(nil), base.Attrs...)
 		c.Nodes = append([]odm.Node(nil), base.Nodes...)
 		o = &c
-	} else {
+	default:
 		o = &odm.User{}
 		if u.Source != nil {
 			// From JSON, or another vendor: the target's own extensions are set again,
