@@ -13,28 +13,35 @@ type packedUsers struct {
 	offs   [][]uint16
 	first  []int32
 	n      int32
-	chunks int32 // the chunks in the spill file
-	enc    []byte
+	chunks int32  // the chunks in the spill file
+	enc    []byte // room for an encoding moved to the next chunk
 }
 
-// add appends u and returns its index.
+// add appends u and returns its index. u is encoded at the end of the chunk being
+// filled, not apart and then copied there; one that does not fit (a chunk holds
+// chunkSize bytes, or one larger user) is moved to the start of the next chunk.
 func (s *packedUsers) add(u *User) (int32, error) {
-	var err error
-	if s.enc, err = appendUser(s.enc[:0], u); err != nil {
+	at := len(s.cur)
+	cur, err := appendUser(s.cur, u)
+	if err != nil {
 		return -1, err
 	}
-	if len(s.cur)+len(s.enc) > chunkSize && len(s.cur) > 0 {
+	s.cur = cur
+	if len(s.cur) > chunkSize && at > 0 {
+		s.enc = append(s.enc[:0], s.cur[at:]...)
+		s.cur = s.cur[:at]
 		s.putChunk()
+		s.cur = append(s.cur, s.enc...)
+		at = 0
 	}
-	if len(s.cur) == 0 {
+	if at == 0 {
 		s.first = append(s.first, s.n)
 	}
 	if n := len(s.offs); n == 0 || len(s.offs[n-1]) == cap(s.offs[n-1]) {
 		s.offs = append(s.offs, make([]uint16, 0, infoChunk))
 	}
 	last := &s.offs[len(s.offs)-1]
-	*last = append(*last, uint16(len(s.cur)))
-	s.cur = append(s.cur, s.enc...)
+	*last = append(*last, uint16(at))
 	i := s.n
 	s.n++
 	return i, s.sp.err
@@ -42,7 +49,7 @@ func (s *packedUsers) add(u *User) (int32, error) {
 
 // putChunk writes the chunk being filled to the spill file.
 func (s *packedUsers) putChunk() {
-	s.sp.put(string(s.cur))
+	s.sp.putBytes(s.cur)
 	s.chunks++
 	s.cur = s.cur[:0]
 }

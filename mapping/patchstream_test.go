@@ -657,6 +657,63 @@ func TestSpilledUsers(t *testing.T) {
 	}
 }
 
+// TestPackedUsersChunks: users encoded in place at the end of the chunk being filled go
+// into the chunks they went into when each was encoded apart first: a chunk ends before
+// the user that would take it past chunkSize, a user larger than a chunk has a chunk of
+// its own (the users after it start the next). Each comes back whole, and writing the
+// chunks copies none of them in memory (a string of each chunk was made before).
+func TestPackedUsersChunks(t *testing.T) {
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileInForm})
+	s.seq = true // the encodings alone, no index
+	var users []*User
+	var encs []string
+	var wantLens []int32
+	cur, total := 0, 0
+	for i := range 20000 {
+		u := &User{ID: "U" + strconv.Itoa(i), Login: strings.Repeat("l", i%211)}
+		if i == 700 || i == 701 || i == 15000 {
+			u.DisplayName = strings.Repeat("d", chunkSize+i) // larger than a chunk, twice in a row
+		}
+		b, err := appendUser(nil, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, encs = append(users, u), append(encs, string(b))
+		if cur+len(b) > chunkSize && cur > 0 {
+			wantLens = append(wantLens, int32(cur))
+			cur = 0
+		}
+		cur += len(b)
+		total += len(b)
+	}
+	wantLens = append(wantLens, int32(cur))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, u := range users {
+		if err := s.add(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.seal(); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if !slices.Equal(s.sp.lens, wantLens) {
+		t.Errorf("chunk lengths %v, want %v", s.sp.lens, wantLens)
+	}
+	for i, e := range encs {
+		if got := s.record(int32(i)); !strings.HasPrefix(got, e) {
+			t.Fatalf("user %d: record does not start with its encoding", i)
+		}
+	}
+	// What is allocated is the chunk being filled as it grows (past chunkSize for a
+	// large user), the large users moved and the offsets, some 600 KB: less than half
+	// the chunks written, which a copy of each would add.
+	if a := after.TotalAlloc - before.TotalAlloc; a >= uint64(total)/2 {
+		t.Errorf("adding %d users in %d chunks (%d bytes) allocated %d bytes: the chunks are copied", len(encs), len(wantLens), total, a)
+	}
+}
+
 // TestWriteODMStreamSeveralBlocks holds WriteODMStream to WriteODM where it writes
 // several blocks from the spill file (each user read again for each block it is in):
 // generated exports large enough for many chunks, so that both a block's chunks read in

@@ -73,15 +73,31 @@ func newSpill() (*spill, error) {
 
 // put appends a chunk and returns its index.
 func (s *spill) put(p string) int {
-	k := len(s.offs)
-	s.offs = append(s.offs, s.size)
-	s.lens = append(s.lens, int32(len(p)))
 	if s.err == nil {
 		if _, err := s.w.WriteString(p); err != nil {
 			s.err = fmt.Errorf("%w: %v", errSpill, err)
 		}
 	}
-	s.size += int64(len(p))
+	return s.added(len(p))
+}
+
+// putBytes is put of a chunk held in p, which the caller may fill again once it returns
+// (a string of it was a copy of every chunk).
+func (s *spill) putBytes(p []byte) int {
+	if s.err == nil {
+		if _, err := s.w.Write(p); err != nil {
+			s.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	return s.added(len(p))
+}
+
+// added notes a chunk of n bytes written at the end of the file and returns its index.
+func (s *spill) added(n int) int {
+	k := len(s.offs)
+	s.offs = append(s.offs, s.size)
+	s.lens = append(s.lens, int32(n))
+	s.size += int64(n)
 	return k
 }
 
