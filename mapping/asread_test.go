@@ -403,3 +403,48 @@ func TestUserInRecordMemAllocs(t *testing.T) {
 		t.Errorf("userIn in a recordMem: %v allocations a record, writer.user %v: want 3 fewer", inMem, fresh)
 	}
 }
+
+// TestCheckAttrsFastPath: checkAttrs, which checks a namespace URI once for the
+// attributes that follow one another in it and names an attribute only for an error,
+// returns the error checking each attribute in full returns, the first of them; and
+// isNCName's pass over ASCII bytes agrees with the rune by rune check.
+func TestCheckAttrsFastPath(t *testing.T) {
+	const pf = "http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0"
+	names := []string{"", "a", "A", "_", "Z9", "a.b-c_d", "9a", "-a", ".a", "a:b", "a b", "é", "aé", "a\xff", "a\u00b7", "\u00b7a", "a\u0300", "@", "[", "`", "{", "a@", "a~", "xmlns"}
+	for _, n := range names {
+		if got, want := isNCName(n), isNCNameRunes(n); got != want {
+			t.Errorf("isNCName(%q) = %v, rune by rune %v", n, got, want)
+		}
+	}
+	full := func(path string, as []Attr, root bool) error {
+		for i, a := range as {
+			if err := checkAttr(fmt.Sprintf("%s[%d]", path, i), a, root); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		why   string
+		attrs []Attr
+	}{
+		{"one vendor's attributes", []Attr{{pf, "DBUID", "1"}, {pf, "GUID", "{g}"}, {pf, "Active", "Yes"}}},
+		{"a bad value after the namespace was checked", []Attr{{pf, "a", "1"}, {pf, "b", "x\x00"}}},
+		{"a bad name after the namespace was checked", []Attr{{pf, "a", "1"}, {pf, "b:c", "2"}}},
+		{"a bad namespace after a good one", []Attr{{pf, "a", "1"}, {"urn:\x01", "b", "2"}, {"urn:\x01", "c", "3"}}},
+		{"a bad namespace first", []Attr{{"urn:\xff", "a", "1"}, {"urn:\xff", "b", "2"}}},
+		{"no namespace after a vendor's", []Attr{{pf, "a", "1"}, {"", "b", "2"}}},
+		{"no namespace first", []Attr{{"", "a", "1"}, {pf, "b", "2"}}},
+		{"a namespace declaration", []Attr{{pf, "a", "1"}, {odm.NSXMLNS, "p", pf}}},
+		{"OpenClinica 4 columns", []Attr{{NSOC4Users, "First Name", "A"}, {NSOC4Users, "Role", "x\x00"}}},
+		{"OpenClinica 4 columns, then a vendor's", []Attr{{NSOC4Users, "Col", "A"}, {pf, "a", "1"}, {pf, "", "2"}}},
+		{"none", nil},
+	} {
+		for _, root := range []bool{false, true} {
+			got, want := checkAttrs("p", c.attrs, root), full("p", c.attrs, root)
+			if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+				t.Errorf("%s (root %v): checkAttrs %v, each checked in full %v", c.why, root, got, want)
+			}
+		}
+	}
+}

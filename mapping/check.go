@@ -135,13 +135,29 @@ func checkSource(path string, s *Source) error {
 // checkAttrs checks attribute names (NCNames; a namespace URI for vendor attributes, none
 // of them a namespace declaration) and values (XML characters only).
 func checkAttrs(path string, as []Attr, root bool) error {
+	// A namespace URI found to be XML text already: a vendor's attributes share one (of
+	// some 60 bytes for InForm's), which was checked again for each of every user's.
+	checked := "" // "" is XML text
 	for i, a := range as {
 		// The usual attribute passes: the path naming it is only made for an error.
-		if checkAttr("", a, root) != nil {
+		if !attrOK(a, root, a.Space == checked) {
 			return checkAttr(fmt.Sprintf("%s[%d]", path, i), a, root)
 		}
+		checked = a.Space
 	}
 	return nil
+}
+
+// attrOK reports whether checkAttr passes a, without making the paths it names values
+// by (three strings an attribute); spaceOK says a.Space is known to be XML text.
+func attrOK(a Attr, root, spaceOK bool) bool {
+	if a.Space == NSOC4Users {
+		return checkText("", a.Value) == nil
+	}
+	if !isNCName(a.Name) || a.Space == odm.NSXMLNS || a.Space == "xmlns" || a.Space == "" && !root {
+		return false
+	}
+	return (spaceOK || checkText("", a.Space) == nil) && checkText("", a.Value) == nil
 }
 
 // checkAttr checks one attribute, named p.
@@ -226,6 +242,24 @@ func isXMLChar(r rune) bool {
 
 // isNCName reports whether s is an XML name without a colon (XML 1.0 fifth edition).
 func isNCName(s string) bool {
+	// The usual name is ASCII letters, digits, '.', '-' and '_', passed byte by byte
+	// (every user's attribute names are checked); the rest is looked at rune by rune.
+	if s != "" && (isASCIILetter(s[0]) || s[0] == '_') {
+		i := 1
+		for i < len(s) && (isASCIILetter(s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '.' || s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		if i == len(s) {
+			return true
+		}
+	}
+	return isNCNameRunes(s)
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// isNCNameRunes is isNCName rune by rune.
+func isNCNameRunes(s string) bool {
 	if s == "" {
 		return false
 	}
