@@ -352,8 +352,10 @@ type patcher struct {
 	// siteIdx, orgIdx and sigIdx hold the indexes of the sites, organizations and
 	// signatures by the studies whose blocks they may be added to (see siteCandidates).
 	siteIdx, orgIdx, sigIdx map[string][]int32
-	// rec is the memory each User record is made in (see writer.userIn).
+	// rec is the memory each User record is made in (see writer.userIn), as the memory
+	// of the assignments it is made with.
 	rec recordMem
+	as  []Assignment
 }
 
 // siteCandidates yields the indexes of the sites addNew may add to the current block: all
@@ -458,7 +460,10 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		if u == nil {
 			return nil, nil // removed from the directory
 		}
-		as := p.assignments(u)
+		// The writer keeps nothing of as past the record: it is made in memory kept
+		// for the next.
+		as := p.appendAssignments(p.as[:0], u, p.study)
+		p.as = as
 		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
 			return nil, nil // the site study membership was removed
 		}
@@ -542,7 +547,11 @@ func (p *patcher) assignments(u *User) []Assignment { return p.assignmentsIn(u, 
 
 // assignmentsIn returns u's assignments that belong in a block of study.
 func (p *patcher) assignmentsIn(u *User, study string) []Assignment {
-	var as []Assignment
+	return p.appendAssignments(nil, u, study)
+}
+
+// appendAssignments appends u's assignments that belong in a block of study to as.
+func (p *patcher) appendAssignments(as []Assignment, u *User, study string) []Assignment {
 	for _, a := range u.Assignments {
 		if p.w.inBlock(a, study) {
 			as = append(as, a)
