@@ -150,26 +150,25 @@ type userTokens struct {
 }
 
 func (x *userTokens) delim(want json.Delim) error {
-	t, err := x.d.Token()
+	k, _, err := x.d.Next()
 	if err != nil {
 		return err
 	}
-	if t != want {
+	if k != jsontext.Kind(want) {
 		return errJSONShape
 	}
 	return nil
 }
 
 func (x *userTokens) key() (string, error) {
-	t, err := x.d.Token()
+	k, s, err := x.d.Next()
 	if err != nil {
 		return "", err
 	}
-	k, ok := t.(string)
-	if !ok {
+	if k != jsontext.String {
 		return "", errJSONShape
 	}
-	return k, nil
+	return s, nil
 }
 
 // object reads the members of an object whose '{' is read, giving each key to field,
@@ -193,28 +192,30 @@ func (x *userTokens) object(field func(key string) error) error {
 
 // open reads the start of an object or array (open) or null (false).
 func (x *userTokens) open(want json.Delim) (bool, error) {
-	t, err := x.d.Token()
+	k, _, err := x.d.Next()
 	if err != nil {
 		return false, err
 	}
-	switch t {
-	case nil:
+	switch k {
+	case jsontext.Null:
 		return false, nil
-	case want:
+	case jsontext.Kind(want):
 		return true, nil
 	}
 	return false, errJSONShape
 }
 
+// str reads a string or null (which leaves dst as it is). Next, not Token: a token in an
+// interface cost an allocation of its own for every string read.
 func (x *userTokens) str(dst *string) error {
-	t, err := x.d.Token()
+	k, s, err := x.d.Next()
 	if err != nil {
 		return err
 	}
-	switch v := t.(type) {
-	case string:
-		*dst = v
-	case nil:
+	switch k {
+	case jsontext.String:
+		*dst = s
+	case jsontext.Null:
 	default:
 		return errJSONShape
 	}
@@ -229,12 +230,11 @@ func (x *userTokens) strs(dst *[]string) error {
 	}
 	out := []string{}
 	for x.d.More() {
-		var s string
-		t, err := x.d.Token()
+		k, s, err := x.d.Next()
 		if err != nil {
 			return err
 		}
-		if s, ok = t.(string); !ok {
+		if k != jsontext.String {
 			return errJSONShape
 		}
 		out = append(out, s)
@@ -466,12 +466,11 @@ func (x *userTokens) source(u *User) error {
 			}
 			s.IDs = map[string]string{}
 			return x.object(func(k string) error {
-				t, err := x.d.Token()
+				kind, v, err := x.d.Next()
 				if err != nil {
 					return err
 				}
-				v, ok := t.(string)
-				if !ok {
+				if kind != jsontext.String {
 					return errJSONShape
 				}
 				s.IDs[k] = v
