@@ -2,7 +2,10 @@ package mapping
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestWarnerBoundsVariants: warnings of one code that differ in their message (a role
@@ -44,5 +47,32 @@ func TestWarnerBoundsVariants(t *testing.T) {
 	}
 	if got := w.result()[len(w.result())-1]; got.Code != CodeGenerated || got.Count != 1 {
 		t.Errorf("another code is not held by the bound: %+v", got)
+	}
+}
+
+// TestWarnerHot: a warner that finds repeated warnings through its small cache (warner.hot)
+// lists what merging each value without it lists, counts and subjects included: keys of
+// the same lengths that share a cache entry and take turns, a key listed again after
+// another took its entry, bump and addAt mixed, and a code's variants past
+// maxWarningKinds counted in its overflow warning.
+func TestWarnerHot(t *testing.T) {
+	var w, ref warner
+	add := func(code Code, field, subject, msg string) {
+		w.add(code, field, subject, msg)
+		ref.merge(Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg})
+	}
+	for i := range 5000 {
+		n := strconv.Itoa(i % 7)
+		add(CodeUnrepresentable, "User/a"+n, "User "+strconv.Itoa(i), "no place for it")     // same lengths, 7 keys
+		add(CodeUnrepresentable, "User/b"+n, "User "+strconv.Itoa(i), "no place for it")     // same lengths as those
+		add(CodeExtensionDropped, "User/@x", "User "+strconv.Itoa(i), "m"+strconv.Itoa(i%3)) // one field, 3 messages
+		if code, field, msg := CodeApproximated, "User/c"+n, "approx"; !w.bump(code, field, msg) {
+			w.add(code, field, "User "+strconv.Itoa(i), msg)
+		}
+		ref.merge(Warning{Code: CodeApproximated, Field: "User/c" + n, Subject: "User " + strconv.Itoa(i), Count: 1, Message: "approx"})
+		add(CodeGenerated, "f", "User "+strconv.Itoa(i), "variant "+strconv.Itoa(i)) // past maxWarningKinds
+	}
+	if d := cmp.Diff(ref.result(), w.result()); d != "" {
+		t.Errorf("warnings (-merged one by one +through the cache):\n%s", d)
 	}
 }

@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -103,6 +104,38 @@ type warnKey struct {
 	msg   string
 }
 
+// warnHot is the number of entries of warner.hot.
+const (
+	warnHotBits = 5
+	warnHot     = 1 << warnHotBits
+)
+
+type hotWarning struct {
+	k  warnKey
+	i  int
+	ok bool
+}
+
+// find returns the index in w.list of the warning of k, as w.idx holds it: from w.hot
+// when k's entry there holds k (an index never changes once a warning is listed), else
+// from w.idx, noted in w.hot. The entry is picked by where the field's and message's
+// bytes are: the writers' fields and messages are constants or made once (writer.label,
+// noPlace), so a warning given for every user has the same entry each time (keys merely
+// equal may have different entries: each is then found in w.idx).
+func (w *warner) find(k warnKey) (int, bool) {
+	x := uint64(uintptr(unsafe.Pointer(unsafe.StringData(k.field))))*0x9E3779B97F4A7C15 ^
+		uint64(uintptr(unsafe.Pointer(unsafe.StringData(k.msg))))*0xC2B2AE3D27D4EB4F ^ uint64(len(k.code))
+	h := &w.hot[x>>(64-warnHotBits)] // a multiplicative hash's best bits
+	if h.ok && h.k == k {
+		return h.i, true
+	}
+	i, ok := w.idx[k]
+	if ok {
+		*h = hotWarning{k, i, true}
+	}
+	return i, ok
+}
+
 // warner collects warnings, merging repeats so that a 200,000-user file gives a handful
 // of lines rather than a million. A message or field may name a value (a role name, a
 // column, an attribute): past maxWarningKinds such variants of one code, the others are
@@ -112,6 +145,10 @@ type warner struct {
 	idx   map[warnKey]int
 	list  []Warning
 	kinds map[Code]int // variants of each code listed
+	// hot holds entries of idx found last, by the lengths of their strings (see find):
+	// a writer warns of the same few fields for every user (ODM 2.0 from InForm, seven
+	// attributes and more a user), and the map hashed the key's 100 bytes or so each time.
+	hot [warnHot]hotWarning
 	// verbatim remembers warnVerbatimRole's messages (at most maxWarningKinds of them).
 	verbatim map[verbatimMsgKey]string
 	// userAttrs remembers warner.userAttr's labels (at most maxWarningKinds of them).
@@ -134,7 +171,7 @@ func (w *warner) add(code Code, field, subject, msg string) {
 // has that warning already; else it changes nothing and reports false, and the caller
 // adds the warning with its subject (which so need not be built for every value).
 func (w *warner) bump(code Code, field, msg string) bool {
-	i, ok := w.idx[warnKey{code, field, msg}]
+	i, ok := w.find(warnKey{code, field, msg})
 	if ok {
 		w.list[i].Count++
 	}
@@ -151,7 +188,7 @@ func (w *warner) addN(code Code, field, subject, msg string, n int) {
 // addAt is add for a value whose place in the input is known; a merged warning keeps the
 // place of its first value, which its Subject names.
 func (w *warner) addAt(code Code, field, subject, msg string, p at) {
-	if i, ok := w.idx[warnKey{code, field, msg}]; ok {
+	if i, ok := w.find(warnKey{code, field, msg}); ok {
 		w.list[i].Count++ // the common case: no Warning is built
 		return
 	}
