@@ -448,3 +448,44 @@ func TestCheckAttrsFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestExtAttrsIntoOwners: extAttrsInto, which finds the flavour owning a namespace once
+// for the attributes that follow one another in it, leaves out silently exactly the
+// attributes mappedAttr says a model field carries, and reports the others, whatever the
+// namespaces' order: InForm's, Rave's and OpenClinica's attributes taking turns, a
+// namespace no flavour owns, none, each with names one vendor maps and another does not.
+func TestExtAttrsIntoOwners(t *testing.T) {
+	var attrs []Attr
+	for _, space := range []string{odm.NSInForm, odm.NSInForm, odm.NSRave, "urn:other", odm.NSInForm, "", odm.NSOpenClinica, odm.NSRave, odm.NSRave, "urn:other"} {
+		for _, name := range []string{"Active", "StudyLocale", "UserRole", "UserName", "DBUID"} {
+			attrs = append(attrs, Attr{Space: space, Name: name, Value: "v"})
+		}
+	}
+	for _, elem := range []string{"User", "Location"} {
+		w, err := newWriter(&Directory{Source: &FileSource{Vendor: ProfileInForm}}, ProfileODM2, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x odm.Ext
+		w.extAttrsInto(&x, ProfileInForm, attrs, elem, "User U1")
+		got := map[string]int{}
+		for _, r := range w.warn.result() {
+			if r.Code == CodeExtensionDropped {
+				got[r.Field] = r.Count
+			}
+		}
+		want := map[string]int{}
+		for _, a := range attrs {
+			own := a.Space == w.fl.namespace() || w.fl.ownsNS(a.Space) // set, not dropped
+			if !own && !mappedAttr(elem, a.Space, a.Name) {
+				want[elem+"/@"+attrLabel(a.Space, a.Name)]++
+			}
+		}
+		if len(want) < 10 {
+			t.Fatalf("%s: %d attributes to report; the test is wrong", elem, len(want))
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: attributes reported as dropped (-each by mappedAttr +extAttrsInto):\n%s", elem, d)
+		}
+	}
+}

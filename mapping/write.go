@@ -852,6 +852,10 @@ func (w *writer) userPairs() *assignedSet {
 // extAttrsInto applies a value's recorded vendor attributes when writing fresh: those of
 // the target vendor are set, other vendors' are reported and left out.
 func (w *writer) extAttrsInto(x *odm.Ext, from Profile, attrs []Attr, elem, subject string) {
+	// The flavour owning the namespace of the attribute before (a vendor's attributes
+	// share one): mappedAttr's, found once for them.
+	var owner flavour
+	space := ""
 	for _, a := range attrs {
 		// Writing back the flavour the values were read from, every recorded extension
 		// is the file's own, whatever its namespace (plain ODM files carry any vendor's).
@@ -859,7 +863,10 @@ func (w *writer) extAttrsInto(x *odm.Ext, from Profile, attrs []Attr, elem, subj
 			x.SetAttr(a.Space, prefixFor(a.Space), a.Name, a.Value)
 			continue
 		}
-		if mappedAttr(elem, a.Space, a.Name) {
+		if a.Space != space || owner == nil {
+			owner, space = nsFlavour(a.Space), a.Space
+		}
+		if owner != nil && owner.mappedAttr(elem, a.Name) { // as mappedAttr
 			continue // carried by a model field, which reports itself if the target lacks it
 		}
 		field := w.label(elem, a.Space, a.Name, func() string { return elem + "/@" + attrLabel(a.Space, a.Name) })
