@@ -285,10 +285,11 @@ func TestUserCodecFields(t *testing.T) {
 	}
 }
 
-// TestUserCodecRoundTrip: a user with every field set (and one with every list nil or
-// empty) comes back the same, nil and empty lists told apart.
-func TestUserCodecRoundTrip(t *testing.T) {
-	full := &User{ID: "U1", Login: "l", DisplayName: "d", FullName: "f", GivenName: "g", FamilyName: "fa", Prefix: "p", Suffix: "s",
+// fullCodecUser is a user with every field the user codec carries set, its source's IDs
+// ids: every list non-empty but Phones (empty) and one Address and Assignment of zero
+// values, so that nil and empty lists and zero values are told apart.
+func fullCodecUser(ids map[string]string) *User {
+	return &User{ID: "U1", Login: "l", DisplayName: "d", FullName: "f", GivenName: "g", FamilyName: "fa", Prefix: "p", Suffix: "s",
 		Emails: []string{"e1", "e2"}, Phones: []string{}, Faxes: []string{"x"}, Pager: "pg",
 		Telecoms: []Telecom{{"SMS", "1"}}, Organization: "o", OrganizationID: "oi",
 		Addresses: []Address{{StreetNames: []string{"a", "b"}, HouseNumber: "1", City: "c", StateProv: "sp", Country: "co",
@@ -298,9 +299,15 @@ func TestUserCodecRoundTrip(t *testing.T) {
 		Groups: []GroupRef{{"g", "n", "t"}},
 		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
 			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
-		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": " U1 "}, Attrs: []Attr{{"ns", "n", "v"}},
+		Source: &Source{Vendor: ProfileInForm, IDs: ids, Attrs: []Attr{{"ns", "n", "v"}},
 			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave, line: 12, col: 5},
 	}
+}
+
+// TestUserCodecRoundTrip: a user with every field set (and one with every list nil or
+// empty) comes back the same, nil and empty lists told apart.
+func TestUserCodecRoundTrip(t *testing.T) {
+	full := fullCodecUser(map[string]string{"OID": " U1 "})
 	empty := &User{Emails: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}, Source: &Source{IDs: map[string]string{}}}
 	for _, u := range []*User{full, empty, {}} {
 		b, err := appendUser([]byte("prefix"), u)
@@ -327,19 +334,7 @@ func TestUserCodecRoundTrip(t *testing.T) {
 // Each list is cut at its length, so that an append to one (as the writer makes) copies
 // it rather than writing over the next list.
 func TestUserMemDecode(t *testing.T) {
-	full := &User{ID: "U1", Login: "l", DisplayName: "d", FullName: "f", GivenName: "g", FamilyName: "fa", Prefix: "p", Suffix: "s",
-		Emails: []string{"e1", "e2"}, Phones: []string{}, Faxes: []string{"x"}, Pager: "pg",
-		Telecoms: []Telecom{{"SMS", "1"}}, Organization: "o", OrganizationID: "oi",
-		Addresses: []Address{{StreetNames: []string{"a", "b"}, HouseNumber: "1", City: "c", StateProv: "sp", Country: "co",
-			PostalCode: "pc", OtherText: "ot", Longitude: "lo", Latitude: "la", Altitude: "al"}, {}},
-		Certificates: []string{"cert"}, Picture: &Picture{"f", "t", "h", "m"}, Locale: "en", Type: "Sponsor",
-		Category: CategorySite, Status: StatusAvailable, External: true,
-		Groups: []GroupRef{{"g", "n", "t"}},
-		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
-			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
-		Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": " U1 ", "GUID": "{g}"}, Attrs: []Attr{{"ns", "n", "v"}},
-			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave, line: 12, col: 5},
-	}
+	full := fullCodecUser(map[string]string{"OID": " U1 ", "GUID": "{g}"})
 	// Lists longer than the arrays first made (16 entries), of every kind.
 	many := &User{ID: "U2", Source: &Source{Vendor: ProfileInForm, IDs: map[string]string{"OID": "U2"}}}
 	for i := range 40 {
