@@ -2,25 +2,37 @@ package input
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
+	binenc "encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
+	"os"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// SheetWriter writes one worksheet row by row (excelize's stream writer: rows go to a
-// temporary file, not memory). Every cell is text, so that nothing (a site number "01",
-// a date the reader must see as written) is reinterpreted by a spreadsheet program.
+// SheetWriter writes one worksheet row by row. Every cell is text, so that nothing (a site
+// number "01", a date the reader must see as written) is reinterpreted by a spreadsheet
+// program.
+//
+// excelize builds the workbook around the rows: the styles with the bold header, the frozen
+// pane, the column widths, the header row itself (through its stream writer) and every other
+// part. The data rows do not go through excelize: its stream writer keeps a worksheet's rows
+// in memory until they reach 16 MiB (excelize.StreamChunkSize), and the buffer's growth
+// holds up to three times that. SheetWriter writes each data row itself, in the XML
+// excelize's stream writer writes for a row of strings (see xlsxcells.go), to a temporary file
+// through a small buffer, and WriteTo splices the file into excelize's worksheet part at
+// its </sheetData>, so that memory does not grow with the sheet.
 //
 // WriteTo streams the zip container to its writer, so that writing a large workbook does
 // not hold it in memory, as long as a safe upper bound of the worksheet's size (kept as
 // rows are written) stays below 4 GiB. A larger worksheet needs a ZIP64 entry, whose local
-// header excelize patches to version 4.5 in a whole-file buffer because Excel rejects it
-// otherwise; a streamed zip cannot be patched afterwards, so such a workbook is built in
-// memory as before.
+// header must say version 4.5 (excelize patches it too) because Excel rejects it otherwise;
+// a streamed zip cannot be patched afterwards, so such a workbook is built in memory.
 type SheetWriter struct {
 	f   *excelize.File
 	sw  *excelize.StreamWriter
@@ -29,7 +41,19 @@ type SheetWriter struct {
 	size uint64
 	// streamLimit is the size below which WriteTo streams (zipStreamLimit; tests lower it).
 	streamLimit uint64
+	// rows holds the data rows' XML (nil until the first data row).
+	rows *rowFile
+	// tmpDir is where the rows' temporary file is made ("": os.TempDir; tests change it).
+	tmpDir string
+	enc    cellEncoder
 }
+
+// sheetPart is the worksheet part of a workbook excelize's NewFile makes; renaming the
+// sheet does not rename its part.
+const sheetPart = "xl/worksheets/sheet1.xml"
+
+// rowBufferSize is the buffer between the rows' XML and their temporary file.
+const rowBufferSize = 64 << 10
 
 // Upper bounds of what excelize's stream writer writes to the worksheet part besides the
 // cell text: the parts before and after the rows, each column width, each row's
@@ -76,8 +100,12 @@ func NewSheetWriter(sheet string, widths []float64) (*SheetWriter, error) {
 	return &SheetWriter{f: f, sw: sw, size: size, streamLimit: zipStreamLimit}, nil
 }
 
-// Header writes a bold header row and freezes it.
+// Header writes a bold header row and freezes it. It must be the first row.
 func (s *SheetWriter) Header(cells []string) error {
+	if s.row > 0 {
+		// excelize refuses panes after a row too; the header cannot follow the data.
+		return errors.New("xlsx: the header must be the first row")
+	}
 	style, err := s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -89,45 +117,66 @@ func (s *SheetWriter) Header(cells []string) error {
 	for i, c := range cells {
 		row[i] = excelize.Cell{StyleID: style, Value: c}
 	}
-	return s.write(row, cells)
+	if err := s.next(cells); err != nil {
+		return err
+	}
+	// The header is the only row excelize writes: it stays in excelize's small buffer.
+	return s.sw.SetRow("A1", row)
 }
 
 // Row writes a row of text cells.
 func (s *SheetWriter) Row(cells []string) error {
-	row := make([]any, len(cells))
-	for i, c := range cells {
-		row[i] = c
+	if err := s.next(cells); err != nil {
+		return err
 	}
-	return s.write(row, cells)
+	if len(cells) > excelize.MaxColumns {
+		return fmt.Errorf("row %d: %w", s.row, excelize.ErrColumnNumber)
+	}
+	if s.rows == nil {
+		rf, err := newRowFile(s.tmpDir)
+		if err != nil {
+			return err
+		}
+		s.rows = rf
+	}
+	return s.enc.writeRow(s.rows.w, s.row, cells)
 }
 
-func (s *SheetWriter) write(row []any, cells []string) error {
+// next numbers the next row and adds it to the worksheet's bound.
+func (s *SheetWriter) next(cells []string) error {
 	s.row++
-	cell, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
-		return fmt.Errorf("row %d: %w", s.row, err)
+	if s.row > excelize.TotalRows {
+		return fmt.Errorf("row %d: %w", s.row, excelize.ErrMaxRows)
 	}
 	s.size += sheetRowBytes
 	for _, c := range cells {
 		s.size += sheetCellBytes + sheetTextExpanded*uint64(len(c))
 	}
-	return s.sw.SetRow(cell, row)
+	return nil
 }
 
 // WriteTo finishes the workbook and writes it to w. The writer cannot be used afterwards.
 func (s *SheetWriter) WriteTo(w io.Writer) (int64, error) {
-	defer s.f.Close()
+	defer s.Close()
 	if err := s.sw.Flush(); err != nil {
 		return 0, err
 	}
+	var rows *io.SectionReader
+	if s.rows != nil {
+		r, err := s.rows.reader()
+		if err != nil {
+			return 0, err
+		}
+		rows = r
+	}
 	if s.size >= s.streamLimit {
-		return s.f.WriteTo(w)
+		return s.writeBuffered(w, rows)
 	}
 	cw := &countWriter{w: w}
 	var zs *zipStream
 	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		// The buffer excelize passes is left empty: every byte goes to w.
-		zs = &zipStream{zw: zip.NewWriter(cw), limit: s.streamLimit}
+		zs = &zipStream{zw: zip.NewWriter(cw), limit: s.streamLimit, sheet: sheetPart, rows: rows}
 		return zs
 	})
 	buf, err := s.f.WriteToBuffer()
@@ -137,28 +186,174 @@ func (s *SheetWriter) WriteTo(w io.Writer) (int64, error) {
 	return cw.n, err
 }
 
-// Close discards an unfinished workbook's temporary files.
-func (s *SheetWriter) Close() error { return s.f.Close() }
+// writeBuffered builds the workbook in memory, marks a worksheet part of 4 GiB or more as
+// ZIP64 in its local header (version 4.5, as excelize's own WriteTo does), and copies the
+// workbook to w.
+func (s *SheetWriter) writeBuffered(w io.Writer, rows *io.SectionReader) (int64, error) {
+	var buf bytes.Buffer
+	var zs *zipStream
+	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zs = &zipStream{zw: zip.NewWriter(&buf), limit: math.MaxUint64, sheet: sheetPart, rows: rows}
+		return zs
+	})
+	empty, err := s.f.WriteToBuffer()
+	if err == nil && (zs == nil || empty.Len() != 0) {
+		err = errors.New("xlsx: the workbook was not built")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if zs.sheetSize > math.MaxUint32 {
+		markZip64(buf.Bytes(), sheetPart)
+	}
+	return buf.WriteTo(w)
+}
 
-// zipStream is the excelize.ZipWriter of a streamed workbook. It refuses a part larger
-// than limit, in case the worksheet's bound was wrong: that part may need the ZIP64 header
-// patch a stream cannot get, and an error is better than a workbook Excel calls damaged.
+// markZip64 sets "version needed to extract" to 4.5 in the local headers of the zip
+// entries called name, as excelize's writeZip64LFH does for its large parts.
+func markZip64(data []byte, name string) {
+	sig := []byte{0x50, 0x4b, 0x03, 0x04}
+	for offset := 0; offset < len(data); {
+		i := bytes.Index(data[offset:], sig)
+		if i < 0 {
+			return
+		}
+		i += offset
+		if i+30 > len(data) {
+			return
+		}
+		n := int(binenc.LittleEndian.Uint16(data[i+26 : i+28]))
+		if i+30+n > len(data) {
+			return
+		}
+		if string(data[i+30:i+30+n]) == name {
+			binenc.LittleEndian.PutUint16(data[i+4:i+6], 45)
+		}
+		offset = i + 1
+	}
+}
+
+// Close discards an unfinished workbook and its temporary files. It may be called more
+// than once.
+func (s *SheetWriter) Close() error {
+	err := s.f.Close()
+	if s.rows != nil {
+		err = errors.Join(err, s.rows.close())
+		s.rows = nil
+	}
+	return err
+}
+
+// rowFile is the temporary file of the data rows' XML.
+type rowFile struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+func newRowFile(dir string) (*rowFile, error) {
+	f, err := os.CreateTemp(dir, "odmadmin-xlsx-*")
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: temporary file for the rows: %w", err)
+	}
+	return &rowFile{f: f, w: bufio.NewWriterSize(f, rowBufferSize)}, nil
+}
+
+// reader flushes the rows and returns a reader of all of them.
+func (r *rowFile) reader() (*io.SectionReader, error) {
+	if err := r.w.Flush(); err != nil {
+		return nil, err
+	}
+	fi, err := r.f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return io.NewSectionReader(r.f, 0, fi.Size()), nil
+}
+
+// close closes and removes the file.
+func (r *rowFile) close() error {
+	return errors.Join(r.f.Close(), os.Remove(r.f.Name()))
+}
+
+// zipStream is the excelize.ZipWriter of a workbook. It refuses a part larger than limit,
+// in case the worksheet's bound was wrong: that part may need the ZIP64 header patch a
+// stream cannot get, and an error is better than a workbook Excel calls damaged.
+//
+// It keeps the part called sheet, as excelize writes it, until the next part begins (or
+// the zip ends), and then writes it with rows inserted before its </sheetData>.
 type zipStream struct {
 	zw    *zip.Writer
 	limit uint64
+	sheet string
+	rows  *io.SectionReader // nil: no data rows
+	// part is the worksheet part's entry, and held what excelize wrote to it.
+	part      *partWriter
+	held      *bytes.Buffer
+	spliced   bool
+	sheetSize uint64
 }
 
 func (z *zipStream) Create(name string) (io.Writer, error) {
+	if err := z.splice(); err != nil {
+		return nil, err
+	}
 	w, err := z.zw.Create(name)
 	if err != nil {
 		return nil, err
 	}
-	return &partWriter{w: w, name: name, limit: z.limit}, nil
+	pw := &partWriter{w: w, name: name, limit: z.limit}
+	if name == z.sheet && !z.spliced {
+		// excelize's worksheet part holds at most the header row: a few KB.
+		z.part, z.held = pw, new(bytes.Buffer)
+		return z.held, nil
+	}
+	return pw, nil
 }
 
-func (z *zipStream) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+// splice writes the held worksheet part with the rows before its </sheetData>.
+func (z *zipStream) splice() error {
+	if z.held == nil {
+		return nil
+	}
+	b := z.held.Bytes()
+	end := []byte("</sheetData>")
+	// The cell text before it is escaped, so the first </sheetData> is the element's.
+	i := bytes.Index(b, end)
+	if i < 0 || bytes.Contains(b[i+len(end):], end) {
+		return fmt.Errorf("xlsx: part %s has no single </sheetData>", z.sheet)
+	}
+	if _, err := z.part.Write(b[:i]); err != nil {
+		return err
+	}
+	if z.rows != nil {
+		if _, err := io.Copy(z.part, z.rows); err != nil {
+			return err
+		}
+	}
+	if _, err := z.part.Write(b[i:]); err != nil {
+		return err
+	}
+	z.sheetSize = z.part.n
+	z.held, z.part, z.spliced = nil, nil, true
+	return nil
+}
 
-func (z *zipStream) Close() error { return z.zw.Close() }
+func (z *zipStream) AddFS(fsys fs.FS) error {
+	if err := z.splice(); err != nil {
+		return err
+	}
+	return z.zw.AddFS(fsys)
+}
+
+func (z *zipStream) Close() error {
+	if err := z.splice(); err != nil {
+		return err
+	}
+	if z.sheet != "" && !z.spliced {
+		return fmt.Errorf("xlsx: the workbook has no part %s for the rows", z.sheet)
+	}
+	return z.zw.Close()
+}
 
 // partWriter counts one part's uncompressed bytes.
 type partWriter struct {

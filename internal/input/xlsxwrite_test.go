@@ -3,10 +3,15 @@ package input
 import (
 	"archive/zip"
 	"bytes"
+	binenc "encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -312,5 +317,337 @@ func TestZipStreamRefusesLargePart(t *testing.T) {
 	}
 	if _, err := w.Write([]byte("x")); err == nil {
 		t.Fatal("a part beyond the limit was written")
+	}
+}
+
+// excelizeWorkbook writes header (nil: none) and rows through excelize's own stream
+// writer, the way SheetWriter wrote every row before it wrote the data rows itself.
+func excelizeWorkbook(t *testing.T, sheet string, widths []float64, header []string, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		t.Fatal(err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range widths {
+		if w > 0 {
+			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := 0
+	if header != nil {
+		style, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			t.Fatal(err)
+		}
+		row := make([]any, len(header))
+		for i, c := range header {
+			row[i] = excelize.Cell{StyleID: style, Value: c}
+		}
+		r++
+		if err := sw.SetRow("A1", row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cells := range rows {
+		row := make([]any, len(cells))
+		for i, c := range cells {
+			row[i] = c
+		}
+		r++
+		cell, err := excelize.CoordinatesToCellName(1, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.SetRow(cell, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSheetWriterMatchesExcelize(t *testing.T) {
+	// SheetWriter writes the data rows' XML itself; it must be what excelize's stream
+	// writer writes, byte for byte, for any text, so that the workbooks stay the same.
+	hdr := []string{"First Name", "Last Name", "Email"}
+	nonBMP := strings.Repeat("a", excelize.TotalCellChars-1) + "😀b"
+	tests := []struct {
+		name   string
+		header []string
+		rows   [][]string
+		reason string
+	}{
+		{"empty", hdr, [][]string{{""}, {"", "", ""}, {}, {"", "x", ""}}, "empty cells are written as empty inline strings, an empty row as <row>"},
+		{"edge-space", hdr, [][]string{{" a", "a ", "\na", "a\n", "\ta", "a\r", " ", "\n", "a b"}}, `leading or trailing white space gets xml:space="preserve", inner space does not`},
+		{"xml-specials", hdr, [][]string{{`&<>"'`, "a&b", "<t>", `O'Brien "Jr"`, "]]>"}}, "the five XML specials are escaped the way xml.EscapeText does"},
+		{"newlines-tabs", hdr, [][]string{{"a\nb", "a\r\nb", "a\tb", "\r", "a\n\n"}}, "new lines stay raw, tab and carriage return become character references"},
+		{"controls", hdr, [][]string{{"\x00", "a\x01b", "\x08\x0b\x0c", "\x1f", "\x7f", "a\u0085b"}}, "characters XML cannot hold become U+FFFD; DEL and NEL are kept"},
+		{"bstr", hdr, [][]string{{"_x0041_", "_x005F_", "_x005F_x0041_", "_x005f_", "_x0041__x0042_", "__x0041__", "_xD800_", "_xZZZZ_", "a_x", "_x00411_", "_x005F_x005F_"}}, "text that looks like an _xHHHH_ escape gets excelize's _x005F escape, quirks included"},
+		{"bstr-escaped", hdr, [][]string{{"&_x0041_", "_x0041_&", "<_x005F_x0041_>"}}, "the _xHHHH_ escape applies to the XML-escaped text"},
+		{"invalid-utf8", hdr, [][]string{{"\xff", "a\xfeb", "\xc3", "é\xc3", "\xed\xa0\x80"}}, "each invalid byte becomes U+FFFD"},
+		{"non-bmp", hdr, [][]string{{"😀", "𝄞 music", "a\U0010FFFF", "\uFFFE\uFFFF", "Zoë Ωmega"}}, "characters beyond the BMP are kept; U+FFFE and U+FFFF are not XML"},
+		{"long", hdr, [][]string{{strings.Repeat("x", 40000), strings.Repeat("&", 40000), strings.Repeat("é", 40000)}}, "a cell beyond 32,767 UTF-16 units is cut before it is escaped"},
+		{"long-edge", hdr, [][]string{{nonBMP, strings.Repeat("a", excelize.TotalCellChars-1) + " ", strings.Repeat(" ", 40000) + "a", strings.Repeat("\xff", 40000)}}, "the cut falls on a surrogate pair, on trailing space, or on invalid bytes"},
+		{"formula-like", hdr, [][]string{{"=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"x\")"}}, "text that looks like a formula stays text"},
+		{"numbers", hdr, [][]string{{"01", "1e5", "0x10", "TRUE", "05-Jan-2026"}}, "text that looks like a number, a boolean or a date stays text"},
+		{"wide", hdr, [][]string{slices.Repeat([]string{"w"}, 800)}, "cell references of two and three letters"},
+		{"many-rows", hdr, testSheet(3000)[1:], "a sheet larger than the row buffer"},
+		{"no-header", nil, testSheet(5)[1:], "without a header the data starts at row 1 and nothing is frozen"},
+		{"header-only", hdr, nil, "a header with no data rows: nothing to splice"},
+		{"nothing", nil, nil, "an empty sheet"},
+		{"hostile-header", []string{" a", "&_x0041_", "\x00", ""}, [][]string{{"x"}}, "the header is excelize's own: it is the workbook's scaffold"},
+	}
+	widths := []float64{20, 0, 36}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := excelizeWorkbook(t, "Users", widths, tt.header, tt.rows)
+			sw, err := NewSheetWriter("Users", widths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sw.Close()
+			sw.tmpDir = t.TempDir()
+			if tt.header != nil {
+				if err := sw.Header(tt.header); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, r := range tt.rows {
+				if err := sw.Row(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got bytes.Buffer
+			if _, err := sw.WriteTo(&got); err != nil {
+				t.Fatal(err)
+			}
+			gotParts, wantParts := zipParts(t, got.Bytes()), zipParts(t, want)
+			if g, w := gotParts["xl/worksheets/sheet1.xml"], wantParts["xl/worksheets/sheet1.xml"]; g != w {
+				i := 0
+				for i < min(len(g), len(w)) && g[i] == w[i] {
+					i++
+				}
+				t.Errorf("worksheet differs from excelize's at byte %d: %.80q, want %.80q (%s)", i, g[i:], w[i:], tt.reason)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("workbook of %d bytes differs from excelize's of %d (%s)", got.Len(), len(want), tt.reason)
+			}
+			checkReadBack(t, got.Bytes(), want, tt.header != nil, tt.reason)
+		})
+	}
+}
+
+// checkReadBack reads both workbooks with excelize: the same cells, a bold header and a
+// frozen pane when there is a header.
+func checkReadBack(t *testing.T, got, want []byte, header bool, reason string) {
+	t.Helper()
+	open := func(b []byte) *excelize.File {
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	gf, wf := open(got), open(want)
+	defer gf.Close()
+	defer wf.Close()
+	gr, err := gf.GetRows("Users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wr, err := wf.GetRows("Users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(gr, wr, slices.Equal) {
+		t.Errorf("cells read back differ from excelize's workbook (%s)", reason)
+	}
+	for _, cell := range []string{"A1", "A2"} {
+		id, err := gf.GetCellStyle("Users", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := gf.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bold := st.Font != nil && st.Font.Bold
+		if want := header && cell == "A1"; bold != want {
+			t.Errorf("%s bold %v, want %v (%s)", cell, bold, want, reason)
+		}
+	}
+	panes, err := gf.GetPanes("Users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frozen := panes.Freeze && panes.YSplit == 1 && panes.TopLeftCell == "A2"; frozen != header {
+		t.Errorf("panes %+v, want frozen %v (%s)", panes, header, reason)
+	}
+}
+
+func TestSheetWriterMemory(t *testing.T) {
+	// The data rows go to a temporary file through a small buffer, so the heap does not
+	// grow with the sheet. excelize's stream writer held up to 16 MiB of rows in memory
+	// (more while its buffer grew) before it moved them to its own temporary file.
+	sw, err := NewSheetWriter("Sheet", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sw.Close()
+	sw.tmpDir = t.TempDir()
+	row := slices.Repeat([]string{strings.Repeat("abcdefghij", 20)}, 5) // 1 KB
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var before uint64
+	for i := range 60000 {
+		if i == 1000 {
+			before = heap()
+		}
+		if err := sw.Row(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := heap()
+	t.Logf("heap %d -> %d", before, after)
+	if after > before && after-before > 4<<20 {
+		t.Errorf("heap grew by %d bytes over 59,000 rows of 1 KB, want under 4 MiB", after-before)
+	}
+}
+
+func TestSheetWriterTempFile(t *testing.T) {
+	// The rows' temporary file: its failures are errors, and it never outlives the writer.
+	tests := []struct {
+		name   string
+		run    func(t *testing.T, sw *SheetWriter, dir string) error
+		want   error
+		reason string
+	}{
+		{"no-dir", func(t *testing.T, sw *SheetWriter, dir string) error {
+			sw.tmpDir = filepath.Join(dir, "missing")
+			return sw.Row([]string{"a"})
+		}, fs.ErrNotExist, "the temporary file cannot be made: Row fails"},
+		{"write-fails", func(t *testing.T, sw *SheetWriter, dir string) error {
+			if err := sw.Row([]string{"a"}); err != nil {
+				t.Fatal(err)
+			}
+			sw.rows.f.Close()
+			big := []string{strings.Repeat("x", rowBufferSize)}
+			for range 3 {
+				if err := sw.Row(big); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, os.ErrClosed, "a write to the temporary file fails: Row fails once the buffer is full"},
+		{"flush-fails", func(t *testing.T, sw *SheetWriter, dir string) error {
+			if err := sw.Row([]string{"a"}); err != nil {
+				t.Fatal(err)
+			}
+			sw.rows.f.Close()
+			_, err := sw.WriteTo(io.Discard)
+			return err
+		}, os.ErrClosed, "the last rows cannot reach the temporary file: WriteTo fails"},
+		{"closed", func(t *testing.T, sw *SheetWriter, dir string) error {
+			for _, r := range testSheet(100) {
+				if err := sw.Row(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return sw.Close()
+		}, nil, "Close removes the file of an unfinished workbook"},
+		{"written", func(t *testing.T, sw *SheetWriter, dir string) error {
+			for _, r := range testSheet(100) {
+				if err := sw.Row(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := sw.WriteTo(io.Discard)
+			return err
+		}, nil, "WriteTo removes the file"},
+		{"header-late", func(t *testing.T, sw *SheetWriter, dir string) error {
+			if err := sw.Row([]string{"a"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sw.Header([]string{"h"}); err == nil {
+				t.Error("a header after a data row was accepted")
+			}
+			return nil
+		}, nil, "the header must be the first row, as excelize's panes required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sw, err := NewSheetWriter("Sheet", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sw.tmpDir = dir
+			err = tt.run(t, sw, dir)
+			if tt.want == nil && err != nil || !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v (%s)", err, tt.want, tt.reason)
+			}
+			sw.Close()
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("%d files left in the temporary directory (%s)", len(left), tt.reason)
+			}
+		})
+	}
+}
+
+func TestMarkZip64(t *testing.T) {
+	// A worksheet of 4 GiB or more, built in memory, gets version 4.5 in its local header
+	// as excelize gives it; other entries keep theirs.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"a.xml", "xl/worksheets/sheet1.xml", "z.xml"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(w, "<%s/>", name)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	markZip64(data, "xl/worksheets/sheet1.xml")
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		off, err := f.DataOffset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr := off - 30 - int64(len(f.Name))
+		version := binenc.LittleEndian.Uint16(data[hdr+4:])
+		want := uint16(20)
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			want = 45
+		}
+		if version != want {
+			t.Errorf("%s: local header version %d, want %d", f.Name, version, want)
+		}
 	}
 }
