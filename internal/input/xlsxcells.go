@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
-	"regexp"
 	"strconv"
 	"strings"
 	utf16enc "unicode/utf16"
@@ -12,12 +11,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// This file writes a worksheet row of text cells byte for byte as excelize v2.11.1's
-// StreamWriter.SetRow writes it for a []any of strings (stream.go: SetRow, writeCell;
-// cell.go: setInlineStr, trimCellValue; lib.go: bstrMarshal, countUTF16String,
-// truncateUTF16Units). excelize does not export these helpers; the test
-// TestSheetWriterMatchesExcelize compares the two on hostile text, so that an upgrade of
-// excelize that changes its output fails there.
+// This file writes a worksheet row of text cells with the bytes excelize v2.11.1's
+// StreamWriter.SetRow writes for a []any of strings, in code of our own: excelize does
+// not export the pieces. The test TestSheetWriterMatchesExcelize compares the two on
+// hostile text, so that an upgrade of excelize that changes its output fails there.
 
 // cellEncoder writes rows; it keeps scratch space between them.
 type cellEncoder struct {
@@ -96,7 +93,7 @@ func (e *cellEncoder) writeText(w *bufio.Writer, v string) {
 	xml.EscapeText(&e.esc, []byte(v))
 	esc := bytes.ReplaceAll(e.esc.Bytes(), []byte("&#xA;"), []byte("\n"))
 	if bytes.Contains(esc, []byte("_x")) {
-		w.WriteString(bstrMarshal(string(esc)))
+		w.WriteString(markEscapes(string(esc)))
 		return
 	}
 	w.Write(esc)
@@ -118,43 +115,43 @@ func plainText(v string) bool {
 	return true
 }
 
-// The _xHHHH_ escapes of excelize's bstrMarshal (read-only after initialisation).
-var (
-	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
-	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
-)
-
-// bstrMarshal is excelize's bstrMarshal (lib.go), kept as it is, quirks included: text
-// that looks like an escape, _xHHHH_, is written as _x005F_xHHHH_ so that Excel reads it
-// as written.
-func bstrMarshal(s string) (result string) {
-	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+// markEscapes returns s (cell text, XML-escaped) with "_x005F" (the escape of '_')
+// before every run a reader would take for a character escape, "_x" four hex digits "_"
+// (ECMA-376 Part 1, 22.9.2.19 ST_Xstring), so that "_x0041_" typed into a cell reads
+// back as typed, not as "A". A reader decodes escapes from the left, so a run that starts
+// on the '_' ending the one before ("_x0041_x0042_") is marked too.
+//
+// For all other text this is what excelize writes, byte for byte (the test
+// TestSheetWriterMatchesExcelize): its rules for "_x005F_" followed by a run come to the
+// same bytes. It differs where excelize's text does not read back as written: it marks
+// only runs that do not overlap ("_x0041_x0042_" read back "_x0041B") and leaves out a
+// run naming a UTF-16 surrogate ("a_xD800_b" read back "ab"); see
+// TestSheetWriterEscapeLookalikes.
+func markEscapes(s string) string {
 	var b strings.Builder
-	for _, match := range matches {
-		b.WriteString(s[cursor:match[0]])
-		subStr := s[match[0]:match[1]]
-		if subStr == "_x005F_" {
-			cursor = match[1]
-			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
-				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
-				if err == nil {
-					b.WriteString(subStr + "x005F" + subStr)
-					continue
-				}
-			}
-			b.WriteString(subStr + "x005F_")
+	done := 0 // s[:done] is in b
+	for i := 0; i+7 <= len(s); i++ {
+		if !escapeAt(s, i) {
 			continue
 		}
-		if bstrExp.MatchString(subStr) {
-			cursor = match[1]
-			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
-				b.WriteString("_x005F" + subStr)
-				continue
-			}
+		b.WriteString(s[done:i])
+		b.WriteString("_x005F")
+		done = i
+		i += 5 // the run's last '_' may start the next one
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// escapeAt reports whether s holds "_x" four hex digits "_" at i.
+func escapeAt(s string, i int) bool {
+	if i+7 > len(s) || s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' {
+		return false
+	}
+	for _, c := range []byte(s[i+2 : i+6]) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
 		}
 	}
-	if cursor < l {
-		b.WriteString(s[cursor:])
-	}
-	return b.String()
+	return true
 }

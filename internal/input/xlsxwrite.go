@@ -58,9 +58,9 @@ const rowBufferSize = 64 << 10
 // Upper bounds of what excelize's stream writer writes to the worksheet part besides the
 // cell text: the parts before and after the rows, each column width, each row's
 // <row r="1048576"></row>, and each cell's <c r="XFD1048576" s="N" t="inlineStr"><is><t
-// xml:space="preserve"></t></is></c> (under 100 bytes). A cell's text grows at most five
-// times (an escaped "&" is "&amp;"; excelize's "_x005F" escape of "_xHHHH_" adds less),
-// counted as six.
+// xml:space="preserve"></t></is></c> (under 100 bytes). A cell's text grows at most six
+// times: an escaped '"' is "&quot;", and the "_x005F" marking a run "_xHHHH_"
+// (markEscapes) adds 6 bytes to at least 6 of the run's bytes, none of which XML escapes.
 const (
 	sheetFixedBytes   = 16 << 10
 	sheetColBytes     = 512

@@ -398,7 +398,8 @@ func TestSheetWriterMatchesExcelize(t *testing.T) {
 		{"xml-specials", hdr, [][]string{{`&<>"'`, "a&b", "<t>", `O'Brien "Jr"`, "]]>"}}, "the five XML specials are escaped the way xml.EscapeText does"},
 		{"newlines-tabs", hdr, [][]string{{"a\nb", "a\r\nb", "a\tb", "\r", "a\n\n"}}, "new lines stay raw, tab and carriage return become character references"},
 		{"controls", hdr, [][]string{{"\x00", "a\x01b", "\x08\x0b\x0c", "\x1f", "\x7f", "a\u0085b"}}, "characters XML cannot hold become U+FFFD; DEL and NEL are kept"},
-		{"bstr", hdr, [][]string{{"_x0041_", "_x005F_", "_x005F_x0041_", "_x005f_", "_x0041__x0042_", "__x0041__", "_xD800_", "_xZZZZ_", "a_x", "_x00411_", "_x005F_x005F_"}}, "text that looks like an _xHHHH_ escape gets excelize's _x005F escape, quirks included"},
+		{"bstr", hdr, [][]string{{"_x0041_", "_x005F_", "_x005F_x0041_", "_x005f_", "_x0041__x0042_", "__x0041__", "_xZZZZ_", "a_x", "_x00411_", "_x005F_x005F_"}}, "text that looks like an _xHHHH_ escape gets excelize's _x005F escape, quirks included"},
+		{"bstr-runs", hdr, [][]string{{"_x005F_x0041_x0042_", "_x005F_x005F_x0041_", "a_x005F_x0041_b"}}, "runs sharing an underscore after _x005F_"},
 		{"bstr-escaped", hdr, [][]string{{"&_x0041_", "_x0041_&", "<_x005F_x0041_>"}}, "the _xHHHH_ escape applies to the XML-escaped text"},
 		{"invalid-utf8", hdr, [][]string{{"\xff", "a\xfeb", "\xc3", "é\xc3", "\xed\xa0\x80"}}, "each invalid byte becomes U+FFFD"},
 		{"non-bmp", hdr, [][]string{{"😀", "𝄞 music", "a\U0010FFFF", "\uFFFE\uFFFF", "Zoë Ωmega"}}, "characters beyond the BMP are kept; U+FFFE and U+FFFF are not XML"},
@@ -450,6 +451,62 @@ func TestSheetWriterMatchesExcelize(t *testing.T) {
 			}
 			checkReadBack(t, got.Bytes(), want, tt.header != nil, tt.reason)
 		})
+	}
+}
+
+// TestSheetWriterEscapeLookalikes: text that looks like _xHHHH_ escapes reads back as
+// written, through excelize's reader. Where excelize's writer would lose text (a run that
+// starts on the '_' ending another, a run naming a UTF-16 surrogate) SheetWriter marks
+// every run; the rest is byte for byte excelize's (TestSheetWriterMatchesExcelize).
+func TestSheetWriterEscapeLookalikes(t *testing.T) {
+	tests := []struct{ cell, reason string }{
+		{"_x0041_", "one run"},
+		{"_x0041_x0042_", "a run on the '_' ending the one before (excelize: _x0041B)"},
+		{"x_x0041_xD800_", "an overlapping run naming a surrogate"},
+		{"_xD800_", "a run naming a surrogate (excelize: empty)"},
+		{"a_xD800_b", "the same inside text (excelize: ab)"},
+		{"_xdfff_", "a lower-case surrogate"},
+		{"_xDBFF__xDC00_", "a surrogate pair spelled as two runs"},
+		{"_x005F_xD800_", "an escaped '_' before a surrogate run (excelize: _x005F)"},
+		{"_x005F_x005F_x0041_", "escaped underscores in a row"},
+		{"_x005f_x0041_x0042_x0043_", "four runs, each on the end of the one before"},
+		{"_x0041", "no closing '_': no run"},
+		{"&_x0041_<", "a run between XML specials"},
+	}
+	var cells []string
+	for _, tt := range tests {
+		cells = append(cells, tt.cell)
+	}
+	sw, err := NewSheetWriter("Users", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sw.Close()
+	sw.tmpDir = t.TempDir()
+	if err := sw.Row(cells); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if _, err := sw.WriteTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(got.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Users")
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("rows %q, %v", rows, err)
+	}
+	for i, tt := range tests {
+		if i >= len(rows[0]) || rows[0][i] != tt.cell {
+			got := ""
+			if i < len(rows[0]) {
+				got = rows[0][i]
+			}
+			t.Errorf("%q read back %q (%s)", tt.cell, got, tt.reason)
+		}
 	}
 }
 
