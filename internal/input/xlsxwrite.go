@@ -59,7 +59,7 @@ const rowBufferSize = 64 << 10
 // cell text: the parts before and after the rows, each column width, each row's
 // <row r="1048576"></row>, and each cell's <c r="XFD1048576" s="N" t="inlineStr"><is><t
 // xml:space="preserve"></t></is></c> (under 100 bytes). A cell's text grows at most six
-// times: an escaped '"' is "&quot;", and the "_x005F" marking a run "_xHHHH_"
+// times: an escaped '"' is "&#34;", and the "_x005F" marking a run "_xHHHH_"
 // (markEscapes) adds 6 bytes to at least 6 of the run's bytes, none of which XML escapes.
 const (
 	sheetFixedBytes   = 16 << 10
