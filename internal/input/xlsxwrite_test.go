@@ -136,15 +136,7 @@ func TestSheetWriterPaths(t *testing.T) {
 				}
 			}
 			for _, cell := range []string{"A1", "E1", "A2"} {
-				id, err := f.GetCellStyle("Clinical One Users", cell)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, err := f.GetStyle(id)
-				if err != nil {
-					t.Fatal(err)
-				}
-				bold := st.Font != nil && st.Font.Bold
+				bold := isBold(t, f, "Clinical One Users", cell)
 				if want := strings.HasSuffix(cell, "1"); bold != want {
 					t.Errorf("%s bold %v, want %v (%s)", cell, bold, want, tt.reason)
 				}
@@ -473,32 +465,22 @@ func TestSheetWriterEscapeLookalikes(t *testing.T) {
 		{"_x0041", "no closing '_': no run"},
 		{"&_x0041_<", "a run between XML specials"},
 	}
-	var cells []string
-	for _, tt := range tests {
+	header, cells := []string{}, []string{}
+	for i, tt := range tests {
+		header = append(header, fmt.Sprintf("C%d", i))
 		cells = append(cells, tt.cell)
 	}
-	sw, err := NewSheetWriter("Users", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sw.Close()
-	sw.tmpDir = t.TempDir()
-	if err := sw.Row(cells); err != nil {
-		t.Fatal(err)
-	}
-	var got bytes.Buffer
-	if _, err := sw.WriteTo(&got); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(got.Bytes()))
+	_, rw := writeSheet(t, [][]string{header, cells}, 0)
+	f, err := excelize.OpenReader(bytes.NewReader(rw.buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("Users")
-	if err != nil || len(rows) != 1 {
-		t.Fatalf("rows %q, %v", rows, err)
+	all, err := f.GetRows("Clinical One Users")
+	if err != nil || len(all) != 2 {
+		t.Fatalf("rows %q, %v", all, err)
 	}
+	rows := all[1:]
 	for i, tt := range tests {
 		if i >= len(rows[0]) || rows[0][i] != tt.cell {
 			got := ""
@@ -508,6 +490,20 @@ func TestSheetWriterEscapeLookalikes(t *testing.T) {
 			t.Errorf("%q read back %q (%s)", tt.cell, got, tt.reason)
 		}
 	}
+}
+
+// isBold reports whether cell of sheet has a bold font.
+func isBold(t *testing.T, f *excelize.File, sheet, cell string) bool {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Font != nil && st.Font.Bold
 }
 
 // checkReadBack reads both workbooks with excelize: the same cells, a bold header and a
@@ -536,15 +532,7 @@ func checkReadBack(t *testing.T, got, want []byte, header bool, reason string) {
 		t.Errorf("cells read back differ from excelize's workbook (%s)", reason)
 	}
 	for _, cell := range []string{"A1", "A2"} {
-		id, err := gf.GetCellStyle("Users", cell)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := gf.GetStyle(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bold := st.Font != nil && st.Font.Bold
+		bold := isBold(t, gf, "Users", cell)
 		if want := header && cell == "A1"; bold != want {
 			t.Errorf("%s bold %v, want %v (%s)", cell, bold, want, reason)
 		}
