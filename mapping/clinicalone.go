@@ -730,8 +730,8 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 
 // writeClinicalOneXLSX writes the workbook one user at a time. Each row goes through CSV
 // and back, so that its cells are those of the CSV read back (a line break within a cell
-// is one "\n"). The sheet writer keeps the rows in memory up to 16 MB, then in a
-// temporary file, until the workbook is written.
+// is one "\n"). The sheet writer writes the rows to a temporary file, through a small
+// buffer, until the workbook is written.
 func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	// A workbook cell written as a string is text to every spreadsheet, never a formula, so
 	// the CSV writer's apostrophe would only change the value read back.
@@ -811,8 +811,8 @@ func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts
 }
 
 // WriteClinicalOneXLSXFrom is WriteClinicalOneCSVFrom writing the workbook of
-// WriteClinicalOneXLSX. The workbook's sheet is kept in memory up to 16 MB, beyond that in
-// a temporary file, until it is compressed into w at the end.
+// WriteClinicalOneXLSX. The workbook's rows go to a temporary file, through a small
+// buffer, until the workbook is compressed into w at the end, as it is made.
 func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
 	return templateFrom(open, opts, func(sites *templateSites, users iter.Seq[*User], study string) ([]Warning, error) {
 		return writeClinicalOneXLSX(w, sites, users, study, opts)

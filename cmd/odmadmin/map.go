@@ -86,8 +86,8 @@ Memory:
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
   lookup table only the logins by OID are kept, some 45 bytes a user). csv and xlsx without --study read the input once when
   its studies name the template's study (one study, as in most exports), else twice (the
-  first time to find the study from the users); xlsx also keeps its sheet (up to 16 MB in memory, then
-  in a temporary file) until the workbook is written at the end. odm and odm2 in the
+  first time to find the study from the users); xlsx also writes its sheet's rows to a temporary
+  file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
   where each is, an index of OIDs, a bit each), then the input (or FILE), each record
