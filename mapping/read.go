@@ -259,6 +259,13 @@ type builder struct {
 	version odm.Version
 	dir     *Directory
 	w       warner
+	// siteSeen holds the sites of a user that lists many (userSites).
+	siteSeen map[string]struct{}
+	// scans counts the comparisons made to find a user's site or assignment among those
+	// before it (TestUserListsLinear).
+	scans int
+	// assigned finds an assignment in the list of the user being resolved.
+	assigned assignIndex
 	// keep keeps the decoded records in Source for a layout-preserving write-back.
 	keep bool
 
@@ -1145,6 +1152,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 				wGroups.add(CodeDanglingRef, groupRefField, "User "+u.ID, "the group is not defined in the file")
 			}
 		}
+		b.assigned.reset()
 		b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
 		for _, f := range more {
 			b.resolve(&wAccess, pending{u: u, block: f.block, sites: f.sites, role: f.role, groups: f.groups}, only)
@@ -1296,10 +1304,8 @@ func (b *builder) resolve(w *warner, pd pending, only string) {
 }
 
 func (b *builder) assign(u *User, a Assignment) {
-	for _, x := range u.Assignments {
-		if x.Equal(a) {
-			return
-		}
+	if b.assigned.contains(u.Assignments, &a, &b.scans) {
+		return
 	}
 	if u.Assignments == nil {
 		u.Assignments = b.mem.assigns.take(1)

@@ -964,15 +964,37 @@ func addressZero(a *odm.Address) bool {
 func (b *builder) userSites(u *odm.User) {
 	var buf [4]string
 	out := buf[:0]
+	// Past a few sites, those listed are found in a set: a user may list any number, and
+	// comparing each with all before it cost the square of them.
+	seen := b.siteSeen
+	clear(seen)
 	add := func(s string) {
 		s = trimSpace(s)
 		if s == "" || b.fl.autoLocation(s) {
 			return
 		}
-		for _, o := range out {
-			if o == s {
+		if len(out) < assignIndexMin {
+			for _, o := range out {
+				b.scans++
+				if o == s {
+					return
+				}
+			}
+		} else {
+			if seen == nil {
+				seen = map[string]struct{}{}
+				b.siteSeen = seen
+			}
+			if len(seen) == 0 {
+				for _, o := range out {
+					b.scans++
+					seen[o] = struct{}{}
+				}
+			}
+			if _, ok := seen[s]; ok {
 				return
 			}
+			seen[s] = struct{}{}
 		}
 		out = append(out, s)
 	}

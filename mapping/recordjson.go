@@ -161,6 +161,7 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 	}
 	u := &x.u
 	u.ID, u.Assignments = id, x.assigns[:0]
+	b.assigned.reset()
 	b.resolve(wAccess, pending{u: u, block: block, sites: x.sites, role: role, groups: x.groups}, only)
 	x.assigns = u.Assignments[:0]
 	e.tKey(kAssignments)
