@@ -262,7 +262,8 @@ type builder struct {
 	// siteSeen holds the sites of a user that lists many (userSites).
 	siteSeen map[string]struct{}
 	// scans counts the comparisons made to find a user's site or assignment among those
-	// before it (TestUserListsLinear).
+	// before it (TestUserListsLinear), and the access values a merge of a person's
+	// records encodes and decodes (TestMergeChainLinear).
 	scans int
 	// assigned finds an assignment in the list of the user being resolved.
 	assigned assignIndex
@@ -1099,7 +1100,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		var f firstAccess
 		var more []firstAccess // the access of the person's later records
 		if r, ok := b.merged[int32(i)]; ok {
-			u, more = decodeMerged(b.mergedText(r, true))
+			u, more = b.mergedUser(r)
 			f, more = more[0], more[1:]
 			delete(b.merged, int32(i))
 		} else if k, ok := b.builtIdx[int32(i)]; !ok {
