@@ -48,8 +48,8 @@ the stack. A malformed expression is an error.
 Memory: an expression about one record at a time, such as //odm:User[...]/odm:Email
 or count(//odm:Location[...]) ("//" and an element name, then only steps and
 predicates inside that element, no position on the first step), is evaluated record by
-record (each child of AdminData, and each other child of the root, with its ancestors'
-start tags), holding one record. Any other expression builds a tree of the whole
+record (each outermost element of that name, with its ancestors' start tags), holding
+one record. Any other expression builds a tree of the whole
 document, about 14 times its size, and so is refused for inputs larger than --max-tree.
 An evaluation that runs past --timeout is stopped.
 

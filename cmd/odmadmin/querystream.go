@@ -19,8 +19,10 @@ import (
 // How query holds a document. Most questions asked of an export are about one record at
 // a time: //odm:User[...], //odm:Location[@OID='S1']/..., count(//odm:User[...]). Such an
 // expression gives, over the whole document, the concatenation of what it gives over each
-// record (a child of AdminData, or a child of the root other than AdminData) together with
-// its ancestors, because nothing in it looks outside the record. query then reads the file
+// record (an element of the expression's first name, outside any other such element)
+// together with its ancestors, because nothing in it looks outside the record; an
+// element of another name can hold results only inside such a record, so it is only an
+// ancestor of the records inside it (see recordReader.target). query then reads the file
 // once, record by record, and holds one record's tree at a time: memory does not grow with
 // the number of users. Any other expression needs the whole document as a tree, which
 // costs about 14 times the file's size in memory, so that path refuses inputs larger than
@@ -175,6 +177,21 @@ func recordPath(expr string) (count, ok bool) {
 		rest = strings.TrimLeft(rest[end+1:], " \t\r\n")
 	}
 	return count, localOnly(s[2+name:])
+}
+
+// recordName returns the local name of the first step of expr, a record path.
+func recordName(expr string) string {
+	s := strings.TrimSpace(expr)
+	if inner, found := strings.CutPrefix(s, "count("); found {
+		s = strings.TrimSpace(inner)
+	}
+	rest, _ := strings.CutPrefix(s, "//")
+	name := 0
+	for name < len(rest) && (isNameByte(rest[name]) || rest[name] == ':') {
+		name++
+	}
+	qname := rest[:name]
+	return qname[strings.LastIndexByte(qname, ':')+1:]
 }
 
 func isNameByte(c byte) bool {
@@ -463,6 +480,7 @@ func drain(rd *odm.Reader) error {
 
 func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.Int64, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {
 	rr := newRecordReader(r, read, opts)
+	rr.target = recordName(expr)
 	budget := newQueryBudget(timeout, read)
 	var x *xpath.Expr
 	total := 0.0
