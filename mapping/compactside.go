@@ -174,7 +174,10 @@ type compactUsers struct {
 	key    func(*User) string
 	open   *User
 	openAt int
+	as     userAssigns
 }
+
+func (s *compactUsers) assigns() *userAssigns { return &s.as }
 
 // keyOf returns u's key (see key).
 func (s *compactUsers) keyOf(u *User) string {

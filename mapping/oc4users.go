@@ -225,9 +225,7 @@ func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, 
 		if prev, ok := users.find(login); ok {
 			// Another role of the same account: its own Created time is the role's.
 			for _, a := range u.Assignments {
-				if !slices.ContainsFunc(prev.Assignments, a.Equal) {
-					prev.Assignments = append(prev.Assignments, a)
-				}
+				users.assigns().add(prev, a)
 			}
 			u.Assignments = nil
 			u.Source.Attrs = slices.DeleteFunc(u.Source.Attrs, func(a Attr) bool { return a.Name != "Type" })

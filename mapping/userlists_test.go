@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -178,6 +179,78 @@ func TestMergeChainLinear(t *testing.T) {
 			}
 			if s := got[1].Source.Studies; len(s) != (n+2)/3 || s[1] != "S3" {
 				t.Errorf("the other person's studies: %d, want %d from S0, S3, ...", len(s), (n+2)/3)
+			}
+		})
+	}
+}
+
+// sliceRows is a RowReader over rows held in memory.
+type sliceRows [][]string
+
+func (r *sliceRows) Read() ([]string, error) {
+	if len(*r) == 0 {
+		return nil, io.EOF
+	}
+	row := (*r)[0]
+	*r = (*r)[1:]
+	return row, nil
+}
+
+// TestTableAssignmentsLinear: the assignments of a person on many rows of a table are
+// found among those before them in an index: each was compared with every one before it,
+// n²/2 for a person on n rows (20,000 rows of a Clinical One template: 3.8 s of map
+// --to json). The table's users count the assignments compared or indexed, in memory and
+// as compact records; the person ends with one assignment per distinct site, in row order.
+func TestTableAssignmentsLinear(t *testing.T) {
+	const n = 3000
+	for _, c := range []struct {
+		name  string
+		users func(t *testing.T) templateUsers
+	}{
+		{"in memory", func(*testing.T) templateUsers { return &loginUsers{byLogin: map[string]*User{}, list: []*User{}} }},
+		{"compact records", func(t *testing.T) templateUsers {
+			u, err := newCompactUsers(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { u.close() })
+			return u
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rows := sliceRows{{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots"}}
+			for i := range n {
+				// Every site twice, the second time on the row after: one assignment each.
+				rows = append(rows, []string{"Ada", "Example", "ada@example.org", "ada", "05-Jan-2026", "", "Site Investigator", fmt.Sprintf("S%d", i/2), ""})
+				// Another person now and then: the index is the person's being changed.
+				if i%500 == 0 {
+					rows = append(rows, []string{"Bo", "Example", "bo@example.org", "bo", "05-Jan-2026", "", "CRA", "S1", ""})
+				}
+			}
+			users := c.users(t)
+			if _, _, err := readClinicalOne(&rows, Options{Study: "ST"}, users); err != nil {
+				t.Fatal(err)
+			}
+			scans := users.assigns().scans
+			// Each assignment looked up once, and indexed again at most once per doubling
+			// of the list and once per change of person.
+			if bound := 8 * n; scans > bound {
+				t.Errorf("one person on %d rows: %d assignments compared or indexed, want at most %d", n, scans, bound)
+			}
+			if scans == 0 {
+				t.Errorf("nothing counted: the test no longer sees the look-ups")
+			}
+			u, ok := users.find("ada")
+			if !ok {
+				t.Fatal("the person is not read")
+			}
+			if len(u.Assignments) != n/2 {
+				t.Fatalf("%d assignments, want %d", len(u.Assignments), n/2)
+			}
+			for i, a := range u.Assignments {
+				if want := fmt.Sprintf("S%d", i); a.Site != want {
+					t.Fatalf("assignment %d is at %s, want %s", i, a.Site, want)
+				}
 			}
 		})
 	}
