@@ -105,7 +105,15 @@
 // [ToDocument] and [WriteODM] (the same, streamed record by record) write AdminData only
 // (OpenClinica also its site studies); written into another flavour, the root says so with
 // Granularity="AdminData", so that the studies its AdminData and Locations name are
-// references into other files, not dangling ones.
+// references into other files, not dangling ones. An ODM 1.2 file is written back into its
+// own flavour as ODM 1.2 (with the 1.3 model), into any other as 1.3 or 2.0. Into the
+// flavour and version it was read from, the root has the attributes it was read with, none
+// if it had none (FileSource.Attrs is then empty, not nil); otherwise FileType, FileOID and
+// CreationDateTime are made up where the source has none. A file read without AdminData is
+// written without one while the directory has nothing to put there. Each site goes into
+// the blocks of its study, its versions' studies, the studies users are assigned to it in
+// and (read back from JSON) the blocks it was read in; a site none of those places goes
+// into the first block.
 // To write a directory back into a whole document, [Patch] streams the source document
 // through odm.Transform and replaces only the AdminData records the directory changed:
 // Study, ClinicalData, comments and everything else stay, and the directory read from a
@@ -122,7 +130,7 @@
 // warning about a value a reader placed also says where the first one is (Warning.File,
 // Line and Col of an ODM record, Row and Column of a table's cell).
 // Writing the flavour a value was read from invents nothing: no GroupType, UserType,
-// LocationType or active flag the source did not have.
+// LocationType, Organization Type or active flag the source did not have.
 //
 // A directory from JSON is checked before it is written ([Directory.Check]): a vendor
 // attribute name that is not an XML name, a value with a character XML forbids, a recorded

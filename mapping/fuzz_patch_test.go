@@ -23,8 +23,13 @@ func FuzzMapToODMRoundTrip(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	for _, c := range emptyRoots {
+		f.Add([]byte(c.doc))
+	}
 	more, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.xml"))
-	for _, m := range more {
+	// The command's fixtures: query/inform.xml has a Location of no version and no user.
+	cmd, _ := filepath.Glob(filepath.Join("..", "cmd", "odmadmin", "testdata", "*", "*.xml"))
+	for _, m := range append(more, cmd...) {
 		if b, err := os.ReadFile(m); err == nil {
 			f.Add(b)
 		}

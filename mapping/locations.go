@@ -85,8 +85,9 @@ func (w *writer) blockSites(bp blockPlan) iter.Seq[*Site] {
 }
 
 // siteCandidates returns the indexes, in order, of the sites siteInBlock puts into bp. A
-// site goes into a block it was read in, or one of no study, of its own study, of one of
-// its versions' studies or of a study some assignment pairs with it; siteInBlock decides
+// site goes into a block it was read in (or, read back from JSON, of a study it was read
+// in), or one of no study, of its own study, of one of its versions' studies or of a study
+// some assignment pairs with it; siteInBlock decides
 // on each of those, so the lists hold what a loop over every site for each block finds.
 func (w *writer) siteCandidates(bp blockPlan) []int32 {
 	if w.siteCands != nil {
@@ -134,6 +135,12 @@ func (w *writer) siteCandidates(bp blockPlan) []int32 {
 			for _, r := range s.Source.recs {
 				add(bySrc[r.block], s)
 			}
+			for _, st := range s.Source.Studies {
+				add(byStudy[st], s) // (sourceStudy)
+			}
+		}
+		if l := lists[0]; (len(l) == 0 || l[len(l)-1] != i) && w.homeless(s) {
+			lists[0] = append(l, i) // the first block takes it (homeless)
 		}
 	}
 	// A block's list is in site order: each site's additions come before the next one's,

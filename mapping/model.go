@@ -31,6 +31,13 @@ type Directory struct {
 	renamed map[string]string
 }
 
+// empty reports whether d holds nothing an AdminData element would carry: no study,
+// site, user, group, organization or signature.
+func (d *Directory) empty() bool {
+	return len(d.Studies) == 0 && len(d.Sites) == 0 && len(d.Users) == 0 && len(d.Groups) == 0 &&
+		len(d.Organizations) == 0 && len(d.Signatures) == 0
+}
+
 // Study is a study (ODM StudyOID). OpenClinica also exports each site as a study whose
 // Parent is the real study; such a study is listed here and also as a Site.
 type Study struct {
@@ -284,9 +291,16 @@ type FileSource struct {
 	Vendor  Profile     `json:"vendor"`
 	Version odm.Version `json:"odmVersion"`
 	// Attrs are the ODM root element's attributes (FileOID, CreationDateTime, vendor ones).
-	Attrs []Attr `json:"attrs,omitempty"`
-	// Blocks are the AdminData blocks in file order.
-	Blocks []Block `json:"blocks,omitempty"`
+	// Read from a file they are never nil: a root without attributes has an empty list
+	// ("attrs": [] in JSON), which WriteODM writes back as such into the same vendor and
+	// version. Nil (the key absent) means they are not known, and WriteODM adds those ODM
+	// requires (FileType, FileOID, CreationDateTime).
+	Attrs []Attr `json:"attrs,omitzero"`
+	// Blocks are the AdminData blocks in file order. Read from an ODM file they are never
+	// nil: a file without AdminData has an empty list ("blocks": []), and WriteODM writes
+	// no AdminData back into the same vendor for a directory that still has nothing to put
+	// in one.
+	Blocks []Block `json:"blocks,omitzero"`
 
 	doc *odm.Document
 }

@@ -92,7 +92,12 @@ func (w *writer) organization(m *Organization, base *odm.Organization) *odm.Orga
 	}
 	o.OID, o.Name, o.Role, o.LocationOID, o.PartOfOrganizationOID = m.ID, m.Name, m.Role, m.Site, m.PartOf
 	t := odm.OrganizationType(m.Type)
-	if !t.Valid() {
+	switch {
+	case base != nil && t == base.Type, base == nil && w.same && m.Source != nil && m.Source.Vendor == w.p:
+		// Written back into the flavour it was read from (its record, or read back from
+		// JSON), a type the organization was read without, or with a value ODM does not
+		// define, stays so: writing back invents nothing.
+	case !t.Valid():
 		if t != "" {
 			w.warn.add(CodeApproximated, "Organization/@Type", subject, "not an ODM 2.0 OrganizationType; written as Other")
 		}

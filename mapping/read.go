@@ -2,8 +2,10 @@ package mapping
 
 import (
 	"errors"
+	"hash/maphash"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -267,6 +269,10 @@ type builder struct {
 	scans int
 	// assigned finds an assignment in the list of the user being resolved.
 	assigned assignIndex
+	// blockSites holds hashes of the Location IDs block blockSitesOf lists (listedInBlock).
+	blockSites   map[uint64]bool
+	blockSitesOf int
+	blockSeed    maphash.Seed
 	// keep keeps the decoded records in Source for a layout-preserving write-back.
 	keep bool
 
@@ -378,7 +384,12 @@ func newBuilder(p Profile, v odm.Version, root *odm.Element) *builder {
 	}
 	b.rec.prevSchema = -1
 	if root != nil {
+		// Known even when there are none (FileSource.Attrs).
 		b.dir.Source.Attrs = extAttrs(root.Attrs, true)
+		if b.dir.Source.Attrs == nil {
+			b.dir.Source.Attrs = []Attr{}
+		}
+		b.dir.Source.Blocks = []Block{} // also known when the file has none (FileSource.Blocks)
 	}
 	return b
 }
@@ -812,7 +823,14 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		if packed >= 0 {
 			defer b.sitePack.set(packed, s)
 		}
-		s.Source.Studies = append(s.Source.Studies, b.study)
+		// A site listed in several blocks (a Location per study) is one site: its
+		// versions are united, and a value the later listing has otherwise is reported,
+		// not dropped without a word. Listed twice in one block (an OID ODM requires to be
+		// unique there), the block is noted once, as a write gives it once.
+		b.siteConflicts(s, b.newSite(id, l, rec), l)
+		if !b.listedInBlock(id) {
+			s.Source.Studies = append(s.Source.Studies, b.study)
+		}
 		if b.keep {
 			s.Source.recs = append(s.Source.recs, rec)
 		}
@@ -823,11 +841,38 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		}
 		return b.keep
 	}
-	s = &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
-		Versions: siteVersions(l), Addresses: addresses(l.Addresses)}
 	if id != l.OID {
 		b.w.addAt(CodeNormalized, "Location/@OID", "Location "+id, "stray white space trimmed from the OID", atRecord(&l.Ext))
 	}
+	s = b.newSite(id, l, rec)
+	b.listedInBlock(id)
+	b.addSite(s)
+	return b.keep
+}
+
+// listedInBlock notes that the current block lists a Location of id and reports whether
+// it listed one before. It keeps a hash of each ID of the current block only: an ID
+// string kept would pin the memory of the record it was read with.
+func (b *builder) listedInBlock(id string) bool {
+	if b.blockSites == nil || b.blockSitesOf != b.block {
+		if b.blockSites == nil {
+			b.blockSites, b.blockSeed = map[uint64]bool{}, maphash.MakeSeed()
+		}
+		clear(b.blockSites)
+		b.blockSitesOf = b.block
+	}
+	h := maphash.String(b.blockSeed, id)
+	if b.blockSites[h] {
+		return true
+	}
+	b.blockSites[h] = true
+	return false
+}
+
+// newSite returns the site of Location l (of trimmed OID id, read as rec).
+func (b *builder) newSite(id string, l *odm.Location, rec record) *Site {
+	s := &Site{ID: id, Name: l.Name, Type: string(l.LocationType), Active: true, Organization: l.OrganizationOID,
+		Versions: siteVersions(l), Addresses: addresses(l.Addresses)}
 	if l.Role != "" {
 		s.Type = l.Role
 	}
@@ -861,8 +906,32 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		src.Elements = append(src.Elements, elementXML(q))
 	}
 	s.Source = src
-	b.addSite(s)
-	return b.keep
+	return s
+}
+
+// siteConflicts reports each value in which again, a later listing of site s (read from
+// l), differs from s, whose values are kept.
+func (b *builder) siteConflicts(s, again *Site, l *odm.Location) {
+	at := atRecord(&l.Ext)
+	diff := func(field string, same bool) {
+		if !same {
+			b.w.addAt(CodeMergeConflict, "Location/"+field, "Location "+s.ID, "a site listed again (in several AdminData blocks, or twice in one) has different values; the first is kept", at)
+		}
+	}
+	diff("@Name", s.Name == again.Name)
+	diff("@LocationType", s.Type == again.Type)
+	diff("@OrganizationOID", s.Organization == again.Organization)
+	diff("Description", s.Description == again.Description)
+	diff("Address", slices.EqualFunc(s.Addresses, again.Addresses, func(x, y Address) bool { return reflect.DeepEqual(x, y) }))
+	diff("Telecom", slices.Equal(s.Telecoms, again.Telecoms))
+	diff("number", s.Number == again.Number)
+	diff("country", s.Country == again.Country)
+	diff("timeZone", s.TimeZone == again.TimeZone)
+	diff("locale", s.Locale == again.Locale)
+	diff("active", s.Active == again.Active)
+	diff("study", s.Study == again.Study)
+	diff("vendor attributes", slices.Equal(s.Source.Attrs, again.Source.Attrs))
+	diff("vendor elements", slices.Equal(s.Source.Elements, again.Source.Elements))
 }
 
 // addSite adds s, a site of an ID not read before.

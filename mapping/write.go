@@ -52,6 +52,11 @@ func newStreamWriter(dir *Directory, p Profile, opts Options, assigned *assigned
 	}
 	w := &writer{p: p, fl: p.flavour(), v: p.Version(), dir: dir, opts: opts, groupIDs: map[string]string{}, orgIDs: map[string]string{}, cur: -1}
 	w.same = dir.Source != nil && dir.Source.Vendor == p
+	if w.same && dir.Source.Version == odm.V12 && w.v == odm.V13 {
+		// Written back, an ODM 1.2 file stays 1.2 (read and written with the 1.3 model), as
+		// Patch keeps it: from the JSON form it came out as 1.3.
+		w.v = odm.V12
+	}
 	w.assigned = assigned
 	w.plan = w.blocks()
 	return w, nil
@@ -106,6 +111,9 @@ type writer struct {
 	siteCands, orgCands, sigCands map[blockPlan][]int32
 	// planStudies is the set of the studies of plan (see hasBlock).
 	planStudies map[string]bool
+	// housed is the set of the sites some assignment pairs with a study of plan (see
+	// homeless).
+	housed map[string]bool
 	// labels holds the fields of warnings built from parts (see label); noPlaceMsg is
 	// noPlace's message, once made.
 	labels     map[[3]string]string
@@ -385,8 +393,10 @@ func (w *writer) rootAttrs(doc *odm.Document) {
 			w.warn.add(CodeExtensionDropped, "ODM/@"+attrLabel(a.Space, a.Name), "ODM", "another vendor's extension is left out")
 		}
 	}
-	if keepVersion && len(attrs) > 0 {
-		return // the source's root, which lacked what follows, as it was
+	if keepVersion && attrs != nil {
+		// The source's root as it was, even where it lacked what follows: its attributes
+		// were read (an empty list for a root without any, FileSource.Attrs), not lost.
+		return
 	}
 	if !w.same && !w.fl.siteStudies() {
 		// Written into another flavour, the document holds AdminData only (NotCarried
@@ -418,6 +428,11 @@ func (w *writer) blocks() []blockPlan {
 		for i, b := range w.dir.Source.Blocks {
 			out = append(out, blockPlan{study: b.Study, src: i})
 			have[b.Study] = true
+		}
+		if w.dir.Source.Blocks != nil && len(out) == 0 && w.dir.empty() {
+			// Read from a file without AdminData (FileSource.Blocks) and still with
+			// nothing to put in one: an empty AdminData would be a block the file never had.
+			return nil
 		}
 	}
 	if bs := w.fl.blocks(w, out, have); bs != nil {
@@ -662,7 +677,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		}
 		for s := range w.blockSites(bp) {
 			w.scans++ // a site looked at
-			if !w.siteInBlock(s, bp) {
+			if !w.siteInBlock(s, bp) && !(w.isFirst(bp) && w.homeless(s)) {
 				continue
 			}
 			r, ok := w.rec(s.Source, bp.src, true)
@@ -821,6 +836,9 @@ func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
 	if s.Study == bp.study {
 		return true
 	}
+	if w.sourceStudy(s.Source, bp.study) {
+		return true
+	}
 	for _, v := range s.Versions {
 		if v.Study == bp.study {
 			return true
@@ -830,6 +848,55 @@ func (w *writer) siteInBlock(s *Site, bp blockPlan) bool {
 		return true
 	}
 	return w.userPairs().has(bp.study, s.ID)
+}
+
+// homeless reports whether no block of the plan takes site s (siteInBlock): it was not
+// read in one, and neither its study, nor its versions' studies, nor a study some user
+// is assigned to it in, has a block. The first block takes such a site, as belongs gives
+// it organizations and signatures: a Location of no version and no user (or of a study
+// the document has no AdminData for) was left out of every block without a word.
+func (w *writer) homeless(s *Site) bool {
+	if src := s.Source; w.same && src != nil && src.Vendor == w.p && len(src.recs) > 0 {
+		return false // written back into the block it was read in
+	}
+	if w.hasBlock("") || s.Study != "" && w.hasBlock(s.Study) {
+		return false
+	}
+	for _, v := range s.Versions {
+		if w.hasBlock(v.Study) {
+			return false
+		}
+	}
+	if src := s.Source; w.same && src != nil && src.Vendor == w.p {
+		for _, st := range src.Studies {
+			if w.hasBlock(st) {
+				return false
+			}
+		}
+	}
+	if w.housed == nil {
+		w.housed = map[string]bool{}
+		for _, set := range [...]*assignedSet{w.assigned, w.userPairs()} {
+			if set == nil {
+				continue
+			}
+			for _, p := range set.list {
+				if w.hasBlock(p.study) {
+					w.housed[p.site] = true
+				}
+			}
+		}
+	}
+	return !w.housed[s.ID]
+}
+
+// sourceStudy reports whether a value written back into the vendor it was read from, and
+// read from a block of study, has lost its records (a directory read back from its JSON
+// form): Source.Studies then says where it was. A site of no version and no user (a
+// Location without MetaDataVersionRef) has nothing else to place it by, and was left out
+// without a word.
+func (w *writer) sourceStudy(src *Source, study string) bool {
+	return w.same && src != nil && src.Vendor == w.p && len(src.recs) == 0 && slices.Contains(src.Studies, study)
 }
 
 // userPairs returns the (study, site) pairs of dir.Users' assignments, gathered on first
@@ -1481,6 +1548,9 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 	}
 	want := append([]StudyVersion(nil), s.Versions...)
 	w.fl.writeVersions(s, want)
+	if base != nil && w.same && s.Source != nil && s.Source.Vendor == w.p && len(s.Source.Studies) > 1 {
+		want = blockVersions(want, have, s.Source.Studies, study)
+	}
 	if !equalVersions(have, want) {
 		o.MetaDataVersionRefs = nil
 		for _, v := range want {
@@ -1498,6 +1568,22 @@ func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Locati
 	// Vendor fields.
 	w.fl.writeLocation(w, o, s, base, lost)
 	return o
+}
+
+// blockVersions returns the versions, of want (a site's), that its Location in the block
+// of study writes back, where the site was read in the blocks of studies and its Location
+// there had the versions have: those of the block's study, those it had, and those of a
+// study it is listed in no block of (nowhere else to go). A site listed in several blocks
+// has the versions of all of them; written whole into each, the Location of each block
+// changed although nothing in the directory had.
+func blockVersions(want, have []StudyVersion, studies []string, study string) []StudyVersion {
+	out := make([]StudyVersion, 0, len(want))
+	for _, v := range want {
+		if v.Study == study || slices.Contains(have, v) || !slices.Contains(studies, v.Study) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // placeLost reports site facts only some vendors write (time zone, locale, and country
