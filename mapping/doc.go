@@ -113,7 +113,12 @@
 // written without one while the directory has nothing to put there. Each site goes into
 // the blocks of its study, its versions' studies, the studies users are assigned to it in
 // and (read back from JSON) the blocks it was read in; a site none of those places goes
-// into the first block.
+// into the first block. A site listed in several blocks is one site with the versions of
+// all its listings; patched back, each listing keeps its own versions, new versions of its
+// block's study, and those of a study it has no listing in. (A Location OID listed twice
+// in one block, which ODM forbids, may so gain the other listing's versions.) Users
+// without an OID are never one person by their empty OID; only their logins (in
+// different blocks) make them one.
 // To write a directory back into a whole document, [Patch] streams the source document
 // through odm.Transform and replaces only the AdminData records the directory changed:
 // Study, ClinicalData, comments and everything else stay, and the directory read from a

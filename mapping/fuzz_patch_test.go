@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -53,6 +54,13 @@ func checkMapRoundTrip(t *testing.T, b []byte) {
 		if err != nil {
 			return
 		}
+		if locationListedTwice(b) {
+			// A Location OID twice in one AdminData (ODM requires it unique there) is one
+			// site, whose versions are those of both listings: patched back, each listing
+			// gets the versions its block's study has, which need not be what it had.
+			// The package doc says so.
+			return
+		}
 		want := dirJSON(t, d1)
 		var patched bytes.Buffer
 		if _, err := Patch(&patched, bytes.NewReader(b), d1, PatchOptions{}); err != nil {
@@ -85,6 +93,25 @@ func checkMapRoundTrip(t *testing.T, b []byte) {
 			t.Fatalf("WriteODM via JSON: the directory changed\n--- before\n%s\n--- after\n%s", want, got)
 		}
 	}
+}
+
+// locationListedTwice reports whether a block of document b lists a Location OID twice.
+func locationListedTwice(b []byte) bool {
+	doc, err := odm.Decode(bytes.NewReader(b), odm.ReadOptions{MaxInputBytes: 1 << 20})
+	if err != nil {
+		return false
+	}
+	for _, ad := range doc.AdminData() {
+		seen := map[string]bool{}
+		for _, l := range ad.Locations {
+			id := strings.TrimSpace(l.OID)
+			if seen[id] {
+				return true
+			}
+			seen[id] = true
+		}
+	}
+	return false
 }
 
 func transformed(t *testing.T, b []byte) []byte {

@@ -77,6 +77,10 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 			}
 		} else if u.Login != "" {
 			users.byID["\x00"+u.Login] = u
+		} else {
+			// A User of neither OID nor LoginName: found by nothing, its record was left
+			// out. Such records are taken in order.
+			users.anon = append(users.anon, u)
 		}
 	}
 	return w.patch(out, src, users, heldSites(dir.Sites), readDoc, opts)
@@ -174,7 +178,11 @@ type dirUsers struct {
 	// byID finds users by ID (the first with it), and those without an ID by "\x00" and
 	// their login (the last with it).
 	byID map[string]*User
-	done map[*User]bool
+	// anon are the users of neither ID nor login, which records of neither OID nor
+	// LoginName find in order (anonNext is the next).
+	anon     []*User
+	anonNext int
+	done     map[*User]bool
 	// w and byStudy find the users of a study's blocks (see eachNew).
 	w       *writer
 	byStudy *studyUsers
@@ -182,8 +190,13 @@ type dirUsers struct {
 
 func (d *dirUsers) find(oid, login string) (int32, *User) {
 	u := d.byID[oid]
-	if u == nil && oid == "" {
+	switch {
+	case u != nil || oid != "":
+	case login != "":
 		u = d.byID["\x00"+login]
+	case d.anonNext < len(d.anon):
+		u = d.anon[d.anonNext]
+		d.anonNext++
 	}
 	return -1, u
 }

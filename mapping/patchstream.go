@@ -117,10 +117,12 @@ type spilledUsers struct {
 	fps     []uint32
 	hasID   []uint64
 	indexed bool
-	// byLogin finds users without an ID by login (the last with it), as Patch does. A
-	// directory read from ODM has at most one such user (the reader merges them).
-	byLogin map[string]int32
-	done    []uint64 // bit i: user i has been written
+	// byLogin finds users without an ID by login (the last with it), as Patch does;
+	// anon are those of neither, taken in order (anonNext the next).
+	byLogin  map[string]int32
+	anon     []int32
+	anonNext int
+	done     []uint64 // bit i: user i has been written
 	// idFirst has bit i set when user i is the one byID finds for its ID (the first
 	// with it); last is the user find found last. A document patched with the directory
 	// read from it gives the users in the directory's order: the user after the last
@@ -183,7 +185,11 @@ func (s *spilledUsers) add(u *User) error {
 			s.byID.add(u.ID, i)
 			s.idFirst[i/64] |= 1 << (i % 64)
 		}
-	case u.Login != "":
+	case u.Login == "":
+		// Of neither ID nor login: found by nothing, its record was left out. Such
+		// records are taken in order, as dirUsers takes them.
+		s.anon = append(s.anon, i)
+	default:
 		if s.byLogin == nil {
 			s.byLogin = map[string]int32{}
 		}
@@ -287,7 +293,15 @@ func (s *spilledUsers) find(oid, login string) (int32, *User) {
 		s.last = i
 		return i, s.userAgain(i)
 	}
-	if i, ok := s.byLogin[login]; ok && login != "" {
+	if login == "" {
+		if s.anonNext < len(s.anon) {
+			i := s.anon[s.anonNext]
+			s.anonNext++
+			return i, s.userAgain(i)
+		}
+		return -1, nil
+	}
+	if i, ok := s.byLogin[login]; ok {
 		return i, s.userAgain(i)
 	}
 	return -1, nil

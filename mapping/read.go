@@ -645,11 +645,15 @@ func btoi(v bool) int {
 // another AdminData block (two records in one block are two users, as ODM requires
 // unique OIDs there).
 func (b *builder) findUser(id, login string) (int32, bool) {
-	if b.oidInOrder(id) {
-		return 0, false
-	}
-	if i, ok := b.byOID.find(id, func(i int32) bool { return b.userID(i) == id }); ok {
-		return i, true
+	// An absent OID names nobody: two Users without one are two people (unless their
+	// logins make them one), where they were merged into one without a word.
+	if id != "" {
+		if b.oidInOrder(id) {
+			return 0, false
+		}
+		if i, ok := b.byOID.find(id, func(i int32) bool { return b.userID(i) == id }); ok {
+			return i, true
+		}
 	}
 	if login == "" || b.block == 0 {
 		// While the first block is read, a login can only name a user of the same

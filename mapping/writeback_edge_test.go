@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -228,6 +229,36 @@ func TestSiteListedAgain(t *testing.T) {
 				// holds, and what a write gives every listing.)
 				checkMapRoundTrip(t, []byte(doc))
 			}
+		})
+	}
+}
+
+// TestAnonymousUserPatchedBack: a User of neither OID nor LoginName is a user of the
+// directory like any other; Patch and PatchStream found it by nothing and left its record
+// out of the document they wrote back, and the reader took users without an OID for one
+// person (the same empty OID).
+func TestAnonymousUserPatchedBack(t *testing.T) {
+	const head = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00"><AdminData StudyOID="S">`
+	for _, c := range []struct {
+		name, why, doc string
+		users          int
+	}{
+		{"fuzz", "the fuzz input that found it", "<ODM><AdminData><User></User></AdminData></ODM>", 1},
+		{"with-others", "next to users found by OID and by login; the reader merged it with the next user without an OID",
+			head + `<User OID="U1"><LoginName>qexample</LoginName></User><User><FullName>Nobody Example</FullName></User><User><LoginName>rexample</LoginName></User></AdminData></ODM>`, 3},
+		{"two", "two such users are two people, each patched back into its own record",
+			head + `<User><FullName>Nobody Example</FullName></User><User><FullName>Somebody Example</FullName></User></AdminData></ODM>`, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, _, err := FromReader(odm.NewReader(strings.NewReader(c.doc), odm.ReadOptions{}), Options{})
+			require.NoError(t, err, c.why)
+			require.Len(t, d.Users, c.users, c.why)
+			checkMapRoundTrip(t, []byte(c.doc)) // Patch
+			var out bytes.Buffer
+			_, err = PatchStream(&out, odm.NewReader(strings.NewReader(c.doc), odm.ReadOptions{}),
+				func() (io.Reader, error) { return strings.NewReader(c.doc), nil }, PatchOptions{})
+			require.NoError(t, err, c.why)
+			require.Equal(t, string(transformed(t, []byte(c.doc))), out.String(), c.why)
 		})
 	}
 }
