@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -447,19 +448,91 @@ func writeXPathNode(w *bufio.Writer, nav *xmlquery.NodeNavigator) {
 	writeXML(w, n, nil)
 }
 
-// scope is a chain of namespace bindings in force on output.
+// scope is the stack of namespace bindings in force on output, innermost last. Past
+// scopeIndexAt bindings look-ups go through an index: a record may declare hundreds of
+// namespaces on each of hundreds of nested elements (the limits allow 1,024 on each of
+// 256), and a scan of the bindings for each declaration and name written took a minute
+// for such a 6 MB record.
 type scope struct {
-	prefix, uri string
-	up          *scope
+	binds []nsBinding
+	// While more than scopeIndexAt bindings are in force: top and byURI map a prefix and
+	// a namespace to their innermost binding; prev[i] and prevURI[i] are the bindings of
+	// the same prefix and the same namespace that binds[i] covers (-1 for none).
+	top, byURI    map[string]int32
+	prev, prevURI []int32
+	steps         int // bindings compared by look-ups (tests bound the work with it)
 }
 
-// lookup returns the namespace prefix is bound to in s ("" for the default namespace
-// when unbound).
-func (s *scope) lookup(prefix string) (string, bool) {
-	for ; s != nil; s = s.up {
-		if s.prefix == prefix {
-			return s.uri, true
+const scopeIndexAt = 32
+
+// push adds a binding.
+func (s *scope) push(b nsBinding) {
+	s.binds = append(s.binds, b)
+	if len(s.binds) <= scopeIndexAt {
+		return
+	}
+	from := len(s.binds) - 1
+	if len(s.binds) == scopeIndexAt+1 {
+		// The index is built afresh whenever the bindings grow past the threshold.
+		if s.top == nil {
+			s.top, s.byURI = map[string]int32{}, map[string]int32{}
 		}
+		clear(s.top)
+		clear(s.byURI)
+		s.prev, s.prevURI, from = s.prev[:0], s.prevURI[:0], 0
+	}
+	for i := from; i < len(s.binds); i++ {
+		s.prev = append(s.prev, innermost(s.top, s.binds[i].prefix, int32(i)))
+		s.prevURI = append(s.prevURI, innermost(s.byURI, s.binds[i].uri, int32(i)))
+	}
+}
+
+// innermost makes i the innermost binding of key in m and returns the one it covers.
+func innermost(m map[string]int32, key string, i int32) int32 {
+	covered, ok := m[key]
+	if !ok {
+		covered = -1
+	}
+	m[key] = i
+	return covered
+}
+
+// popTo removes the bindings from binds[mark] on, innermost first.
+func (s *scope) popTo(mark int) {
+	if mark > scopeIndexAt {
+		for i := len(s.binds) - 1; i >= mark; i-- {
+			uncover(s.top, s.binds[i].prefix, s.prev[i])
+			uncover(s.byURI, s.binds[i].uri, s.prevURI[i])
+		}
+		s.prev, s.prevURI = s.prev[:mark], s.prevURI[:mark]
+	}
+	s.binds = s.binds[:mark]
+}
+
+func uncover(m map[string]int32, key string, covered int32) {
+	if covered >= 0 {
+		m[key] = covered
+	} else {
+		delete(m, key)
+	}
+}
+
+// lookup returns the namespace prefix is bound to ("" for the default namespace when
+// unbound).
+func (s *scope) lookup(prefix string) (string, bool) {
+	if len(s.binds) > scopeIndexAt {
+		s.steps++
+		if i, ok := s.top[prefix]; ok {
+			return s.binds[i].uri, true
+		}
+	} else {
+		for i := len(s.binds) - 1; i >= 0; i-- {
+			if s.binds[i].prefix == prefix {
+				s.steps += len(s.binds) - i
+				return s.binds[i].uri, true
+			}
+		}
+		s.steps += len(s.binds)
 	}
 	if prefix == "" {
 		return "", true
@@ -467,12 +540,27 @@ func (s *scope) lookup(prefix string) (string, bool) {
 	return "", false
 }
 
-// prefixFor returns a non-empty prefix bound to uri in s and not rebound closer.
+// prefixFor returns a non-empty prefix bound to uri and not rebound closer: the one of
+// the innermost such binding.
 func (s *scope) prefixFor(uri string) (string, bool) {
-	for t := s; t != nil; t = t.up {
-		if t.uri == uri && t.prefix != "" {
-			if cur, _ := s.lookup(t.prefix); cur == uri {
-				return t.prefix, true
+	if len(s.binds) > scopeIndexAt {
+		// The bindings of uri, innermost first; one whose prefix was bound again since
+		// is covered.
+		i, ok := s.byURI[uri]
+		for ok && i >= 0 {
+			s.steps++
+			if b := s.binds[i]; b.prefix != "" && s.top[b.prefix] == i {
+				return b.prefix, true
+			}
+			i = s.prevURI[i]
+		}
+		return "", false
+	}
+	for i := len(s.binds) - 1; i >= 0; i-- {
+		s.steps++
+		if b := s.binds[i]; b.uri == uri && b.prefix != "" {
+			if cur, _ := s.lookup(b.prefix); cur == uri {
+				return b.prefix, true
 			}
 		}
 	}
@@ -482,6 +570,9 @@ func (s *scope) prefixFor(uri string) (string, bool) {
 // writeXML writes n and its subtree. Recursion is bounded by the depth limit readChecked
 // enforced.
 func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
+	if sc == nil {
+		sc = &scope{}
+	}
 	switch n.Type {
 	case xmlquery.TextNode, xmlquery.CharDataNode:
 		escapeXML(w, n.Data, false)
@@ -502,13 +593,12 @@ func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
 	default:
 		return
 	}
-	var decls []nsBinding
+	mark := len(sc.binds)
 	declare := func(prefix, uri string) {
 		if cur, ok := sc.lookup(prefix); ok && cur == uri {
 			return
 		}
-		sc = &scope{prefix: prefix, uri: uri, up: sc}
-		decls = append(decls, nsBinding{prefix, uri})
+		sc.push(nsBinding{prefix, uri})
 	}
 	// The element's own declarations first, so that its prefixes survive where they can.
 	for _, a := range n.Attr {
@@ -577,7 +667,12 @@ func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
 		attrs = append(attrs, attr{an, a.Value})
 	}
 	w.WriteString("<" + name)
-	sort.SliceStable(decls, func(i, j int) bool { return decls[i].prefix < decls[j].prefix })
+	decls := sc.binds[mark:]
+	if len(decls) > 1 {
+		// A copy: the index refers to the bindings by their places.
+		decls = slices.Clone(decls)
+		sort.SliceStable(decls, func(i, j int) bool { return decls[i].prefix < decls[j].prefix })
+	}
 	for _, d := range decls {
 		if d.prefix == "" {
 			w.WriteString(` xmlns="`)
@@ -594,6 +689,7 @@ func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
 	}
 	if n.FirstChild == nil {
 		w.WriteString("/>")
+		sc.popTo(mark)
 		return
 	}
 	w.WriteByte('>')
@@ -601,6 +697,7 @@ func writeXML(w *bufio.Writer, n *xmlquery.Node, sc *scope) {
 		writeXML(w, c, sc)
 	}
 	w.WriteString("</" + name + ">")
+	sc.popTo(mark)
 }
 
 // escapeXML writes s escaped for text or (attr) a double-quoted attribute value, keeping
