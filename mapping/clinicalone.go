@@ -108,6 +108,12 @@ type userAssigns struct {
 	scans int   // assignments compared or indexed (TestTableAssignmentsLinear)
 }
 
+// begin has the next add be to u, whose list may be in memory another user's was in.
+func (s *userAssigns) begin(u *User) {
+	s.idx.reset()
+	s.owner = u
+}
+
 // add appends a to u's assignments unless u holds an equal one.
 func (s *userAssigns) add(u *User, a Assignment) {
 	if u != s.owner {

@@ -177,6 +177,8 @@ type merger struct {
 	origin      map[any]int
 	file, first int
 	at          at
+	// as adds the assignments of a person's second listing to the first's.
+	as userAssigns
 }
 
 // conflict reports a value the file being merged gives differently from the one kept,
@@ -277,10 +279,11 @@ func (m *merger) mergeUser(dst, src *User) {
 	}
 	mergeFields(dst, src, func(field string) { m.conflict("User/"+field, subj) })
 	dst.External = dst.External || src.External
+	// Through an index once dst holds many: compared with each, a person of n
+	// assignments in both files cost n².
+	m.as.begin(dst)
 	for _, a := range src.Assignments {
-		if !slices.ContainsFunc(dst.Assignments, a.Equal) {
-			dst.Assignments = append(dst.Assignments, a)
-		}
+		m.as.add(dst, a)
 	}
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
