@@ -312,11 +312,23 @@ func (w *writer) rightsGroup(name, subject string) string {
 	if id, ok := w.groupIDs[name]; ok {
 		return id
 	}
-	for _, g := range w.dir.Groups {
-		if g.Type == "Rights" && g.Name == name {
-			w.groupIDs[name] = g.ID
-			return g.ID
+	// The directory's rights groups by name, the first of each, indexed once: looked
+	// through for each new name, n role names against n groups cost n²/2 (80,000 users
+	// of a role each: 20 s of map --to odm).
+	for ; w.rightsSeen < len(w.dir.Groups); w.rightsSeen++ {
+		w.scans++
+		if g := w.dir.Groups[w.rightsSeen]; g.Type == "Rights" {
+			if w.rightsByName == nil {
+				w.rightsByName = map[string]string{}
+			}
+			if _, ok := w.rightsByName[g.Name]; !ok {
+				w.rightsByName[g.Name] = g.ID
+			}
 		}
+	}
+	if id, ok := w.rightsByName[name]; ok {
+		w.groupIDs[name] = id
+		return id
 	}
 	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
 	name = strings.Clone(name) // as in orgFor: not the user's text block

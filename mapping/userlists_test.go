@@ -350,3 +350,53 @@ func TestMergeUserAssignmentsLinear(t *testing.T) {
 		t.Errorf("the second person has %d assignments, want %d", got, assignIndexMin+2)
 	}
 }
+
+// TestRightsGroupsLinear: writing InForm, the rights group of each role name is found in
+// an index of the directory's groups: each new name looked through all of them, n²/2 for
+// n users of a role each with a group each (80,000: 20 s of map --to odm). The writer
+// counts the values its loops over the directory visit; the group of a name is the
+// first of that name, and a name no group has gets a new one.
+func TestRightsGroupsLinear(t *testing.T) {
+	const n = 3000
+	dir := &Directory{Studies: []*Study{{ID: "S1"}}}
+	for i := range n {
+		dir.Groups = append(dir.Groups, &Group{ID: fmt.Sprintf("G%d", i), Name: fmt.Sprintf("Role %d", i), Type: "Rights"})
+	}
+	// A second group of role 5's name: the first is kept.
+	dir.Groups = append(dir.Groups, &Group{ID: "G5-again", Name: "Role 5", Type: "Rights"})
+	for i := range n + 1 {
+		dir.Users = append(dir.Users, &User{ID: fmt.Sprintf("U%d", i), Login: fmt.Sprintf("u%d", i),
+			Assignments: []Assignment{{Study: "S1", Scope: ScopeStudy, Role: Role{Name: fmt.Sprintf("Role %d", i)}}}})
+	}
+	w, err := newWriter(dir, ProfileInForm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, want, why string
+	}{
+		{"Role 0", "G0", "the group of that name"},
+		{"Role 5", "G5", "the first group of that name"},
+		{fmt.Sprintf("Role %d", n-1), fmt.Sprintf("G%d", n-1), "the last group"},
+		{fmt.Sprintf("Role %d", n), "ROLE.1", "no group of that name: a new one"},
+		{"Role 0", "G0", "asked again"},
+	} {
+		if got := w.rightsGroup(c.name, "User X"); got != c.want {
+			t.Errorf("rightsGroup(%q) = %q, want %q (%s)", c.name, got, c.want, c.why)
+		}
+	}
+	// Writing the users (a writer of its own: the first has indexed the groups).
+	w, err = newWriter(dir, ProfileInForm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.writeODM(io.Discard, odm.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if bound := 6 * 2 * n; w.scans > bound {
+		t.Errorf("%d users of a role each, %d groups: the writer's loops visited %d values, want at most %d", n, n, w.scans, bound)
+	}
+	if w.scans == 0 {
+		t.Errorf("nothing counted: the test no longer sees the writer's loops")
+	}
+}

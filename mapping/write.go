@@ -76,7 +76,11 @@ type writer struct {
 
 	// groupIDs maps a rights-group name to the InForm GroupDef OID written for it.
 	groupIDs map[string]string
-	newGroup []*Group
+	// rightsByName holds the ID of the first rights group of each name of
+	// dir.Groups[:rightsSeen] (rightsGroup).
+	rightsByName map[string]string
+	rightsSeen   int
+	newGroup     []*Group
 	// orgIDs maps an organization name to the ODM 2.0 Organization OID generated for it.
 	orgIDs map[string]string
 	newOrg []*odm.Organization
