@@ -787,6 +787,10 @@ func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*Use
 	if err != nil {
 		return ws, err
 	}
+	for _, c := range sw.Cut() {
+		ws = append(ws, Warning{Code: CodeUnrepresentable, Field: "XLSX/" + clinicalOneColumns[c.Column], Count: c.Count,
+			Message: fmt.Sprintf("a cell longer than the 32,767 characters an Excel cell holds is cut there (first on row %d); the CSV template holds it whole", c.FirstRow)})
+	}
 	_, err = sw.WriteTo(w)
 	return ws, err
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/odmadmin/odmadmin/internal/input"
 )
 
@@ -84,6 +86,50 @@ func BenchmarkReadClinicalOneXLSX(b *testing.B) {
 				if len(d.Users) != n {
 					b.Fatalf("%d users", len(d.Users))
 				}
+			}
+		})
+	}
+}
+
+// TestClinicalOneXLSXCellCut: a cell longer than the 32,767 characters an Excel cell
+// holds is cut in the workbook (as excelize cuts it), and the write says so with a
+// warning per column that counts the cells; it lost sites without a word. Cells that
+// fit give no warning.
+func TestClinicalOneXLSXCellCut(t *testing.T) {
+	for _, c := range []struct {
+		name, why string
+		sites     int // sites of the one user (a number "S00001" and "; " each: 8 characters)
+		want      []Warning
+	}{
+		{"fits", "4,000 sites, 32,000 characters: no cut, no warning", 4000, nil},
+		{"cut", "5,000 sites, 40,000 characters: the Sites cell is cut", 5000,
+			[]Warning{{Code: CodeUnrepresentable, Field: "XLSX/Sites", Count: 1}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := &User{ID: "U1", Login: "aexample", GivenName: "Ada", FamilyName: "Example", Emails: []string{"ada@example.org"}}
+			d := &Directory{Studies: []*Study{{ID: "S"}}, Users: []*User{u}}
+			for i := range c.sites {
+				id := fmt.Sprintf("S%05d", i)
+				d.Sites = append(d.Sites, &Site{ID: id, Name: id, Number: id, Active: true})
+				u.Assignments = append(u.Assignments, Assignment{Study: "S", Site: id, Role: Role{Name: "Site User", Canonical: RoleInvestigator}})
+			}
+			var buf bytes.Buffer
+			ws, err := WriteClinicalOneXLSX(&buf, d, Options{Study: "S"})
+			require.NoError(t, err, c.why)
+			var got []Warning
+			for _, w := range ws {
+				if strings.HasPrefix(w.Field, "XLSX/") {
+					got = append(got, Warning{Code: w.Code, Field: w.Field, Count: w.Count})
+					require.Contains(t, w.Message, "row 2", c.why)
+				}
+			}
+			require.Equal(t, c.want, got, c.why)
+			d2, _, err := ReadClinicalOneXLSX(&buf, Options{Study: "S"})
+			require.NoError(t, err, c.why)
+			if c.want == nil {
+				require.Len(t, d2.Users[0].Assignments, c.sites, c.why)
+			} else {
+				require.Less(t, len(d2.Users[0].Assignments), c.sites, c.why)
 			}
 		})
 	}

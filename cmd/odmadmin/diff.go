@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -143,6 +144,7 @@ func runDiff(e *env, args []string) int {
 		return usagef(e, "diff", "--from, --to and --strict need --audit LOG")
 	}
 	var write func(io.Writer, iter.Seq[diff.Change]) error
+	var cut []Diagnostic // cells the workbook cut (xlsx)
 	switch o.format {
 	case "text":
 		write = diff.WriteTextSeq
@@ -152,7 +154,7 @@ func runDiff(e *env, args []string) int {
 		stamp.Raw = *rawCSV
 		write = func(w io.Writer, ch iter.Seq[diff.Change]) error { return diff.WriteAuditCSVSeq(w, ch, stamp) }
 	case "xlsx":
-		write = func(w io.Writer, ch iter.Seq[diff.Change]) error { return writeDiffXLSX(w, ch, stamp) }
+		write = func(w io.Writer, ch iter.Seq[diff.Change]) error { return writeDiffXLSX(w, ch, stamp, &cut) }
 	}
 	var log *auditlog.Log
 	if audit.log != "" && o.format == "xlsx" {
@@ -206,6 +208,12 @@ func runDiff(e *env, args []string) int {
 		return changes.Err()
 	}); err != nil {
 		return fail(e, "diff", err)
+	}
+	if len(cut) > 0 {
+		for i := range cut {
+			cut[i].File = cmp.Or(o.out, "-")
+		}
+		printDiagnostics(e, "diff", o, cut)
 	}
 	if changes.Len() > 0 {
 		return 1

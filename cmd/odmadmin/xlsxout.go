@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 
 	"github.com/odmadmin/odmadmin/diff"
 	inp "github.com/odmadmin/odmadmin/internal/input"
@@ -19,7 +20,10 @@ const auditLogSheet = "User and Role Audit Log"
 // VALUE) as an .xlsx workbook, every cell text. The CSV is read back as it is written,
 // through a pipe: held whole first, a large diff's CSV (34 MB for the changes between
 // exports of 20,000 and 200,000 users) sat in memory beside the sheet writer's own.
-func writeDiffXLSX(w io.Writer, changes iter.Seq[diff.Change], st diff.Stamp) (err error) {
+//
+// A cell longer than the 32,767 characters an Excel cell holds is cut there; when cut is
+// not nil, a warning per column that had such cells is added to it (File left empty).
+func writeDiffXLSX(w io.Writer, changes iter.Seq[diff.Change], st diff.Stamp, cut *[]Diagnostic) (err error) {
 	// String cells of a workbook are text, never formulas: no apostrophe (it would become
 	// part of the value read back).
 	st.Raw = true
@@ -44,6 +48,7 @@ func writeDiffXLSX(w io.Writer, changes iter.Seq[diff.Change], st diff.Stamp) (e
 		}
 	}()
 	cr := csv.NewReader(pr)
+	var header []string
 	for first := true; ; first = false {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -53,12 +58,23 @@ func writeDiffXLSX(w io.Writer, changes iter.Seq[diff.Change], st diff.Stamp) (e
 			return err
 		}
 		if first {
+			header = slices.Clone(rec)
 			err = sw.Header(rec)
 		} else {
 			err = sw.Row(rec)
 		}
 		if err != nil {
 			return err
+		}
+	}
+	if cut != nil {
+		for _, c := range sw.Cut() {
+			col := ""
+			if c.Column < len(header) {
+				col = header[c.Column]
+			}
+			*cut = append(*cut, Diagnostic{Row: c.FirstRow, Column: col, Severity: "warning", Code: "xlsx.cell-cut", Count: c.Count,
+				Message: "a value longer than the 32,767 characters an Excel cell holds is cut there; --format csv writes it whole"})
 		}
 	}
 	_, err = sw.WriteTo(w)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"iter"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestDiffXLSXStreamsTheCSV(t *testing.T) {
 	const n = 40000
 	base := liveHeap()
 	var atLast uint64
-	err := writeDiffXLSX(io.Discard, manyChanges(n, func() { atLast = liveHeap() }), diff.Stamp{})
+	err := writeDiffXLSX(io.Discard, manyChanges(n, func() { atLast = liveHeap() }), diff.Stamp{}, nil)
 	require.NoError(t, err)
 	grown := int64(atLast) - int64(base)
 	t.Logf("heap grown by %d MB", grown>>20)
@@ -67,7 +68,7 @@ func TestDiffXLSXErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := runtime.NumGoroutine()
-			err := writeDiffXLSX(tt.w, manyChanges(50, nil), diff.Stamp{})
+			err := writeDiffXLSX(tt.w, manyChanges(50, nil), diff.Stamp{}, nil)
 			if _, bad := tt.w.(failWriter); bad {
 				require.ErrorIs(t, err, errFail, tt.why)
 			} else {
@@ -83,3 +84,37 @@ var errFail = errors.New("disk full")
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errFail }
+
+// TestDiffXLSXCellCut: a value longer than an Excel cell holds is cut in the workbook, and
+// diff --format xlsx says so, per column, with the count and the first row; it was cut
+// without a word. Values that fit give nothing.
+func TestDiffXLSXCellCut(t *testing.T) {
+	for _, c := range []struct {
+		name, why string
+		old, new  int // lengths of the values
+		want      []Diagnostic
+	}{
+		{"fits", "32,767 characters fit", 32767, 10, nil},
+		{"old-cut", "the OLD VALUE of both changes is cut: one warning counting two cells", 40000, 10,
+			[]Diagnostic{{Row: 2, Column: "OLD VALUE", Severity: "warning", Code: "xlsx.cell-cut", Count: 2}}},
+		{"both-cut", "both values are cut: a warning per column", 40000, 32768,
+			[]Diagnostic{{Row: 2, Column: "OLD VALUE", Severity: "warning", Code: "xlsx.cell-cut", Count: 2},
+				{Row: 2, Column: "NEW VALUE", Severity: "warning", Code: "xlsx.cell-cut", Count: 2}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ch := diff.Change{Event: diff.ProfileChange, User: "user", Target: "Ada Example (user)", ValueType: "Email",
+				Old: strings.Repeat("o", c.old), New: strings.Repeat("n", c.new)}
+			var cut []Diagnostic
+			err := writeDiffXLSX(io.Discard, slices.Values([]diff.Change{ch, ch}), diff.Stamp{}, &cut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range cut {
+				cut[i].Message = ""
+			}
+			if !slices.Equal(cut, c.want) {
+				t.Errorf("%s: got %+v, want %+v", c.why, cut, c.want)
+			}
+		})
+	}
+}

@@ -20,6 +20,8 @@ import (
 type cellEncoder struct {
 	num []byte
 	esc bytes.Buffer
+	// cut lists the columns (from 0) of the last row's cells cut to excelize.TotalCellChars.
+	cut []int
 }
 
 // writeRow writes <row r="row"> and its cells, unstyled inline strings from column A.
@@ -30,12 +32,16 @@ func (e *cellEncoder) writeRow(w *bufio.Writer, row int, cells []string) error {
 	w.WriteString(`<row r="`)
 	w.Write(e.num)
 	w.WriteString(`">`)
+	e.cut = e.cut[:0]
 	for i, v := range cells {
 		col, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
 			return err
 		}
-		v = truncateCell(v)
+		if t := truncateCell(v); len(t) != len(v) {
+			v = t
+			e.cut = append(e.cut, i)
+		}
 		w.WriteString(`<c r="`)
 		w.WriteString(col)
 		w.Write(e.num)

@@ -46,6 +46,14 @@ type SheetWriter struct {
 	// tmpDir is where the rows' temporary file is made ("": os.TempDir; tests change it).
 	tmpDir string
 	enc    cellEncoder
+	cuts   []CellCut
+}
+
+// CellCut says that cells of a column held more than the 32,767 characters an Excel
+// cell holds (excelize.TotalCellChars) and were cut there, as excelize cuts them: Count
+// cells, the first in row FirstRow (the header is row 1). Column counts from 0.
+type CellCut struct {
+	Column, Count, FirstRow int
 }
 
 // sheetPart is the worksheet part of a workbook excelize's NewFile makes; renaming the
@@ -139,8 +147,28 @@ func (s *SheetWriter) Row(cells []string) error {
 		}
 		s.rows = rf
 	}
-	return s.enc.writeRow(s.rows.w, s.row, cells)
+	if err := s.enc.writeRow(s.rows.w, s.row, cells); err != nil {
+		return err
+	}
+	for _, c := range s.enc.cut {
+		s.noteCut(c)
+	}
+	return nil
 }
+
+func (s *SheetWriter) noteCut(col int) {
+	for i := range s.cuts {
+		if s.cuts[i].Column == col {
+			s.cuts[i].Count++
+			return
+		}
+	}
+	s.cuts = append(s.cuts, CellCut{Column: col, Count: 1, FirstRow: s.row})
+}
+
+// Cut returns, by column in the order first met, the data cells cut to the length an
+// Excel cell holds: a caller that must not lose text silently reports them.
+func (s *SheetWriter) Cut() []CellCut { return s.cuts }
 
 // next numbers the next row and adds it to the worksheet's bound.
 func (s *SheetWriter) next(cells []string) error {
