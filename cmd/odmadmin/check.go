@@ -186,7 +186,7 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 			return validate.AdminDataInput{}, nil, nil, nil, err
 		}
 		cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
-		p := &partScan{}
+		p := newPartScan()
 		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context(), JSONPositions: placesOf(e.context()).forName(in.Name)}, odm.WriteOptions{})
 		in.Close()
 		if err != nil {
@@ -203,7 +203,7 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		in.Close()
 		return validate.AdminDataInput{}, nil, nil, nil, si.Expect(inp.ODM, inp.ODMJSON, inp.CSV, inp.XLSX, inp.DirectoryJSON)
 	}
-	p := &partScan{}
+	p := newPartScan()
 	if in.file != nil {
 		if fi, err := in.file.Stat(); err == nil && fi.Mode().IsRegular() {
 			first := true

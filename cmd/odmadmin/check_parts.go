@@ -5,33 +5,63 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/odmadmin/odmadmin/internal/xmlenc"
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/validate"
 )
 
-// partScan watches the bytes a check reads for Study and Location start tags (under any
+// partScan watches the text a check reads for Study and Location start tags (under any
 // prefix). A vendor export that never holds them (Rave's Users.odm, InForm's AdminData
 // downloads of users) refers to studies and sites defined in other files; its references
 // to them cannot resolve and are no errors of the file. A comment that spells such a tag
-// counts as one: the check then stays strict, the safe side.
+// counts as one: the check then stays strict, the safe side. It is given the file's bytes
+// and looks at them decoded as the reader decodes them (xmlenc.Writer): in the raw bytes
+// of UTF-16 no tag or namespace is found, and a partial export was strict there alone.
 type partScan struct {
-	tail            []byte
+	dec             io.WriteCloser // decodes what Write is given into the scan (tags)
+	tags            tagScan
 	study, location bool
 	// vendor: the file uses Rave's or InForm's namespace, whose exports come in parts.
 	vendor bool
 }
 
+func newPartScan() *partScan {
+	p := &partScan{}
+	p.tags.p = p
+	p.dec = xmlenc.Writer(&p.tags)
+	return p
+}
+
 func (p *partScan) Write(b []byte) (int, error) {
-	if p.study && p.location && p.vendor {
+	if p.dec == nil || p.study && p.location && p.vendor {
 		return len(b), nil
 	}
-	buf := append(p.tail, b...)
+	return p.dec.Write(b)
+}
+
+// finish makes the scan see the end of what it was given: the decoder holds the first
+// bytes until it knows their encoding, and the end of a multi-byte character.
+func (p *partScan) finish() {
+	if p.dec != nil {
+		p.dec.Close()
+	}
+}
+
+// tagScan scans the decoded text for partScan.
+type tagScan struct {
+	p    *partScan
+	tail []byte
+}
+
+func (t *tagScan) Write(b []byte) (int, error) {
+	p := t.p
+	buf := append(t.tail, b...)
 	p.study = p.study || hasStartTag(buf, "Study")
 	p.location = p.location || hasStartTag(buf, "Location")
 	p.vendor = p.vendor || bytes.Contains(buf, []byte(odm.NSRave)) || bytes.Contains(buf, []byte(odm.NSInForm))
 	// Keep enough of the end for a tag split across two writes.
 	keep := min(len(buf), 128)
-	p.tail = append(p.tail[:0], buf[len(buf)-keep:]...)
+	t.tail = append(t.tail[:0], buf[len(buf)-keep:]...)
 	return len(b), nil
 }
 
@@ -72,12 +102,6 @@ func isTagEnd(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/'
 }
 
-// scanParts returns r teed through a partScan.
-func scanParts(r io.Reader) (io.Reader, *partScan) {
-	p := &partScan{}
-	return io.TeeReader(r, p), p
-}
-
 // partRelax turns the errors about references a partial vendor export (Rave or InForm)
 // cannot resolve into warnings: its Study references when none of the files checked
 // together holds a Study, and its LocationRefs when none holds a Location either. The
@@ -98,6 +122,7 @@ func (r *partRelax) relax(i int, f *validate.Finding) {
 	if !r.seen {
 		r.seen = true
 		for _, p := range r.parts {
+			p.finish()
 			r.study = r.study || p.study
 			r.location = r.location || p.location
 		}

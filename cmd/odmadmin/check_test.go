@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/odmadmin/odmadmin/internal/testenv"
 )
@@ -469,5 +470,64 @@ func TestCheckWithTableCompact(t *testing.T) {
 	}
 	if conflicts == 0 {
 		t.Error("no conflict found in any order: the changed tables should differ from the export")
+	}
+}
+
+// TestCheckPartialExportEncodings: a partial export is told by its text, not its bytes. The
+// same Users.odm in UTF-16 (either byte order, with a byte-order mark) gives what it gives
+// in UTF-8: warnings and exit 0, where a scan of the raw bytes found no vendor namespace
+// and kept the references errors (exit 1). From a file and from stdin (a temporary copy).
+func TestCheckPartialExportEncodings(t *testing.T) {
+	src, err := os.ReadFile(checkDir + "Users.odm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), `encoding="UTF-8"`, `encoding="UTF-16"`, 1)
+	encode16 := func(bom []byte, big bool) []byte {
+		out := append([]byte(nil), bom...)
+		for _, c := range utf16.Encode([]rune(text)) {
+			if big {
+				out = append(out, byte(c>>8), byte(c))
+			} else {
+				out = append(out, byte(c), byte(c>>8))
+			}
+		}
+		return out
+	}
+	wantCode, want, wantErr := runCheckCmd("", checkDir+"Users.odm")
+	if wantCode != 0 || !strings.Contains(want, "(a partial export: the file holds no Location)") {
+		t.Fatalf("UTF-8: exit %d, want 0 and the partial export's warnings\n%s%s", wantCode, want, wantErr)
+	}
+	want = strings.ReplaceAll(want, checkDir+"Users.odm", "Users.odm")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		body   []byte
+		reason string
+	}{
+		{"utf8bom", append([]byte{0xEF, 0xBB, 0xBF}, src...), "UTF-8 with a byte-order mark"},
+		{"utf16le", encode16([]byte{0xFF, 0xFE}, false), "UTF-16LE with a byte-order mark: the tags are bytes apart"},
+		{"utf16be", encode16([]byte{0xFE, 0xFF}, true), "UTF-16BE with a byte-order mark"},
+		{"utf16le-nobom", encode16(nil, false), "UTF-16LE told from its first bytes"},
+	} {
+		sub := filepath.Join(dir, tc.name)
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := writeFile(t, sub, "Users.odm", tc.body)
+		for _, from := range []string{"file", "stdin"} {
+			var code int
+			var out, errs string
+			if from == "file" {
+				code, out, errs = runCheckCmd("", p)
+				out = strings.ReplaceAll(out, p, "Users.odm")
+			} else {
+				code, out, errs = runCheckCmd(string(tc.body), "-")
+				out = strings.ReplaceAll(out, "<stdin>", "Users.odm")
+			}
+			if code != wantCode || out != want {
+				t.Errorf("%s, %s: exit %d, want %d\n%s\nwant\n%s%s", tc.reason, from, code, wantCode, out, want, errs)
+			}
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
@@ -44,40 +45,132 @@ var declEncoding = regexp.MustCompile(`^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r
 func UTF8(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		if bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}) {
-			return nil, errorf("UTF-32 input is not supported")
+	if skip, u16, big, ok, err := byMark(head); ok {
+		if err != nil {
+			return nil, err
 		}
-		br.Discard(2)
-		return &utf16Reader{r: br, big: head[0] == 0xFE}, nil
-	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
-		return &utf16Reader{r: br}, nil
-	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
-		return &utf16Reader{r: br, big: true}, nil
-	case bytes.Equal(head, []byte{0, 0, 0, '<'}), bytes.Equal(head, []byte{'<', 0, 0, 0}):
-		return nil, errorf("UTF-32 input is not supported")
+		br.Discard(skip)
+		if u16 {
+			return &utf16Reader{r: br, big: big}, nil
+		}
+		return br, nil
 	}
 	decl, _ := br.Peek(512)
+	enc, err := declared(decl)
+	if err != nil {
+		return nil, err
+	}
+	if enc == nil {
+		return br, nil
+	}
+	return transform.NewReader(br, enc.NewDecoder()), nil
+}
+
+// byMark decides the encoding from the first four bytes (fewer at the end of the input)
+// when they say it: a byte-order mark (skip bytes of it), or UTF-16 from "<?". ok is false
+// when they do not, and the XML declaration decides (declared).
+func byMark(head []byte) (skip int, u16, big, ok bool, err error) {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		return 3, false, false, true, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		if bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}) {
+			return 0, false, false, true, errorf("UTF-32 input is not supported")
+		}
+		return 2, true, head[0] == 0xFE, true, nil
+	case bytes.Equal(head, []byte{'<', 0, '?', 0}):
+		return 0, true, false, true, nil
+	case bytes.Equal(head, []byte{0, '<', 0, '?'}):
+		return 0, true, true, true, nil
+	case bytes.Equal(head, []byte{0, 0, 0, '<'}), bytes.Equal(head, []byte{'<', 0, 0, 0}):
+		return 0, false, false, true, errorf("UTF-32 input is not supported")
+	}
+	return 0, false, false, false, nil
+}
+
+// declared returns the encoding the XML declaration at the start of decl (the first 512
+// bytes) names, or nil for UTF-8 (no declaration, or one naming UTF-8 or ASCII).
+func declared(decl []byte) (encoding.Encoding, error) {
 	m := declEncoding.FindSubmatch(decl)
 	if m == nil {
-		return br, nil
+		return nil, nil
 	}
 	label := string(m[1])
 	switch strings.ToLower(label) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
-		return br, nil
+		return nil, nil
 	case "utf-16", "utf-16le", "utf-16be":
 		// UTF-16 without BOM whose first bytes are not "<?": the declaration is wrong.
 		return nil, errorf("the XML declaration says " + label + " but the bytes are not UTF-16")
 	}
-	enc, err := Lookup(label)
-	if err != nil {
-		return nil, err
+	return Lookup(label)
+}
+
+// Writer returns a writer that decodes the bytes written to it as UTF8 reads them and
+// writes the UTF-8 text to w. It is for a look at a document's text beside its reading
+// (a tee): its Write never fails, it holds the first 512 bytes until it has seen them all
+// (the declaration decides) or Close, and input UTF8 refuses (UTF-32, an unknown encoding)
+// or malformed UTF-16 gives w nothing or U+FFFD, the reading reports them.
+func Writer(w io.Writer) io.WriteCloser { return &writer{w: w} }
+
+type writer struct {
+	w      io.Writer
+	head   []byte    // the first bytes, until decided
+	out    io.Writer // where decoded bytes go once decided: w, a transform.Writer or io.Discard
+	closer io.Closer // the transform.Writer, flushed on Close
+}
+
+func (d *writer) Write(b []byte) (int, error) {
+	if d.out == nil {
+		d.head = append(d.head, b...)
+		if len(d.head) < 512 {
+			return len(b), nil
+		}
+		d.decide()
+		return len(b), nil
 	}
-	return transform.NewReader(br, enc.NewDecoder()), nil
+	d.out.Write(b) // errors of w are the watcher's; the reading goes on
+	return len(b), nil
+}
+
+// decide picks the decoding from the bytes held and writes them through it.
+func (d *writer) decide() {
+	head := d.head
+	d.head = nil
+	d.out = d.w
+	if skip, u16, big, ok, err := byMark(head[:min(4, len(head))]); ok {
+		head = head[min(skip, len(head)):]
+		switch {
+		case err != nil:
+			d.out = io.Discard
+		case u16:
+			order := unicode.LittleEndian
+			if big {
+				order = unicode.BigEndian
+			}
+			tw := transform.NewWriter(d.w, unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder())
+			d.out, d.closer = tw, tw
+		}
+	} else if enc, err := declared(head[:min(512, len(head))]); err != nil {
+		d.out = io.Discard
+	} else if enc != nil {
+		tw := transform.NewWriter(d.w, enc.NewDecoder())
+		d.out, d.closer = tw, tw
+	}
+	d.out.Write(head)
+}
+
+// Close decides on what it holds if it has not yet, and writes out what a decoder holds.
+// It may be called more than once.
+func (d *writer) Close() error {
+	if d.out == nil {
+		d.decide()
+	}
+	if d.closer != nil {
+		d.closer.Close()
+		d.closer = nil
+	}
+	return nil
 }
 
 // Lookup returns the encoding an XML declaration names: by its IANA name first, which

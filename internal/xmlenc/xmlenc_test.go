@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"testing/iotest"
 	"unicode/utf16"
@@ -185,4 +186,42 @@ func FuzzUTF16(f *testing.F) {
 			t.Fatalf("raw bytes %x decoded to invalid UTF-8 %q", b, got)
 		}
 	})
+}
+
+// TestWriter: what Writer writes out is what UTF8 reads, whatever the sizes of the writes,
+// and input UTF8 refuses gives nothing.
+func TestWriter(t *testing.T) {
+	long := "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<ODM>" + strings.Repeat("<User OID=\"é\"/>", 100) + "</ODM>"
+	latin := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ODM a=\"\xe9\"/>")
+	for _, tc := range []struct {
+		in     []byte
+		reason string
+	}{
+		{[]byte("<ODM/>"), "UTF-8, shorter than the 512 bytes held: Close decides"},
+		{cat([]byte{0xEF, 0xBB, 0xBF}, []byte(long)), "UTF-8 with a byte-order mark, dropped"},
+		{cat([]byte{0xFF, 0xFE}, le(long)), "UTF-16LE with a mark, longer than the bytes held"},
+		{cat([]byte{0xFE, 0xFF}, be(long)), "UTF-16BE with a mark"},
+		{le(long), "UTF-16LE told from \"<?\""},
+		{cat([]byte{0xFE, 0xFF}, be("<a>\U0001F600</a>")), "a surrogate pair, short"},
+		{latin, "an 8-bit encoding the declaration names"},
+		{[]byte{0xFF, 0xFE, 0, 0, '<', 0, 0, 0}, "UTF-32, which UTF8 refuses: nothing"},
+	} {
+		want, err := readAll(bytes.NewReader(tc.in))
+		if err != nil {
+			want = "" // refused before any text
+		}
+		for _, size := range []int{1, 7, 4096} {
+			var got bytes.Buffer
+			w := Writer(&got)
+			for b := tc.in; len(b) > 0; b = b[min(size, len(b)):] {
+				if n, err := w.Write(b[:min(size, len(b))]); err != nil || n != min(size, len(b)) {
+					t.Fatalf("%s: Write = %d, %v", tc.reason, n, err)
+				}
+			}
+			w.Close()
+			if got.String() != want {
+				t.Errorf("%s, writes of %d: %q, want %q", tc.reason, size, got.String(), want)
+			}
+		}
+	}
 }
