@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 // WriteOptions configure encoding. The zero value is ready to use.
@@ -212,21 +214,12 @@ type xw struct {
 	scopeGen  int
 	bound     [2]boundPrefix
 	boundNext int
-	// An index of scope, in use while it holds more than scopeIndexAt bindings (see
-	// lookup): scopeTop maps a prefix to its innermost binding, scopePrev[i] is the
-	// binding scope[i] shadows (-1 for none).
-	scopeTop  map[string]int32
-	scopePrev []int32
+	// scopeIdx indexes scope by prefix, in use while it holds more than nsscope.At
+	// bindings (see lookup).
+	scopeIdx nsscope.Index
 	// steps counts the bindings lookup compared (tests bound the work with it).
 	steps int
 }
-
-// scopeIndexAt is the number of bindings in scope past which lookup goes through an
-// index instead of a scan from the innermost binding. A document declares a handful; but
-// the reader's limits allow 1,024 declarations on each of 256 nested elements, and a scan
-// of those for every prefixed name made "convert --to odm" of a 6.5 MB file take 16 s
-// (the work grew with the declarations times the prefixed names).
-const scopeIndexAt = 32
 
 // boundPrefix records that prefix was bound to space when scope was at generation gen.
 type boundPrefix struct {
@@ -555,51 +548,24 @@ func (x *xw) inScope(prefix, space string) bool {
 func (x *xw) bind(b nsBinding) {
 	x.scope = append(x.scope, b)
 	x.scopeGen++
-	if len(x.scope) > scopeIndexAt {
+	if len(x.scope) > nsscope.At {
 		x.indexLast()
 	}
 }
 
-// indexLast adds the last binding to the index, which is in use while more than
-// scopeIndexAt bindings are in scope: it is built afresh when the scope grows past that.
+// indexLast adds the last binding to the index (nsscope: built afresh when the scope
+// grows past nsscope.At).
 //
 //go:noinline // rare: kept out of bind
 func (x *xw) indexLast() {
-	from := len(x.scope) - 1
-	if len(x.scope) == scopeIndexAt+1 {
-		if x.scopeTop == nil {
-			x.scopeTop = make(map[string]int32)
-		}
-		clear(x.scopeTop)
-		x.scopePrev, from = x.scopePrev[:0], 0
-	}
-	for i := from; i < len(x.scope); i++ {
-		p := x.scope[i].prefix
-		shadowed, ok := x.scopeTop[p]
-		if !ok {
-			shadowed = -1
-		}
-		x.scopePrev = append(x.scopePrev, shadowed)
-		x.scopeTop[p] = int32(i)
-	}
+	x.scopeIdx.Grow(len(x.scope), func(i int) string { return x.scope[i].prefix })
 }
 
-// unbind ends the scope of the bindings from scope[mark] on. While the index stays in
-// use, they leave it innermost first, so each is its prefix's innermost binding when it
-// goes.
+// unbind ends the scope of the bindings from scope[mark] on.
 //
 //go:noinline // rare (an element that declares a namespace): kept out of pop
 func (x *xw) unbind(mark int) {
-	if mark > scopeIndexAt {
-		for i := len(x.scope) - 1; i >= mark; i-- {
-			if sh := x.scopePrev[i]; sh >= 0 {
-				x.scopeTop[x.scope[i].prefix] = sh
-			} else {
-				delete(x.scopeTop, x.scope[i].prefix)
-			}
-		}
-		x.scopePrev = x.scopePrev[:mark]
-	}
+	x.scopeIdx.Shrink(mark, len(x.scope), func(i int) string { return x.scope[i].prefix })
 	x.scope = x.scope[:mark]
 	x.scopeGen++
 }
@@ -608,7 +574,7 @@ func (x *xw) lookup(prefix string) (string, bool) {
 	if prefix == "xml" {
 		return NSXML, true
 	}
-	if len(x.scope) > scopeIndexAt {
+	if len(x.scope) > nsscope.At {
 		return x.lookupIndex(prefix)
 	}
 	for i := len(x.scope) - 1; i >= 0; i-- {
@@ -626,7 +592,7 @@ func (x *xw) lookup(prefix string) (string, bool) {
 //go:noinline // rare: kept out of lookup
 func (x *xw) lookupIndex(prefix string) (string, bool) {
 	x.steps++
-	if i, ok := x.scopeTop[prefix]; ok {
+	if i, ok := x.scopeIdx.Find(prefix); ok {
 		return x.scope[i].uri, true
 	}
 	return "", prefix == ""

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 // scopeDecls returns n namespace declarations, prefix pfx+k bound to uri+k.
@@ -66,8 +68,8 @@ func TestWriterScopeWork(t *testing.T) {
 		if err := x.flush(); err != nil {
 			t.Fatalf("%s: %v", c.reason, err)
 		}
-		// Four look-ups per element, at most scopeIndexAt+1 comparisons each.
-		if limit := 4 * elems * (scopeIndexAt + 1); steps > limit {
+		// Four look-ups per element, at most nsscope.At+1 comparisons each.
+		if limit := 4 * elems * (nsscope.At + 1); steps > limit {
 			t.Errorf("%s: %d bindings compared, want at most %d", c.reason, steps, limit)
 		}
 		// What was written declares each prefix it uses, bound as the names say.
@@ -98,11 +100,11 @@ func TestWriterScopeWork(t *testing.T) {
 	}
 }
 
-// TestWriterScopeUnwind: bindings that shadow others, past scopeIndexAt, are unwound in
+// TestWriterScopeUnwind: bindings that shadow others, past nsscope.At, are unwound in
 // order: each end of an element restores what it shadowed, and the output reads back
 // with every attribute in the namespace it was written in.
 func TestWriterScopeUnwind(t *testing.T) {
-	n := scopeIndexAt + 8
+	n := nsscope.At + 8
 	var out bytes.Buffer
 	x := newXW(&out, WriteOptions{})
 	a := x.startTag(Name{Local: "a"}, scopeDecls("p", "u", n))
@@ -120,7 +122,7 @@ func TestWriterScopeUnwind(t *testing.T) {
 	x.endTag(a)
 	// A scope that crosses the threshold and falls back, again and again: the index is
 	// built afresh each time.
-	f := x.startTag(Name{Local: "f"}, scopeDecls("p", "u", scopeIndexAt))
+	f := x.startTag(Name{Local: "f"}, scopeDecls("p", "u", nsscope.At))
 	x.str(">")
 	for range 3 {
 		x.startTag(Name{Local: "g"}, []Attr{{Name{NSXMLNS, "xmlns", "p0"}, "w0"}, {Name{"w0", "p0", "x"}, "4"}, {Name{"u1", "p1", "y"}, "5"}})

@@ -18,6 +18,8 @@ import (
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 const queryHelp = `
@@ -449,80 +451,42 @@ func writeXPathNode(w *bufio.Writer, nav *xmlquery.NodeNavigator) {
 }
 
 // scope is the stack of namespace bindings in force on output, innermost last. Past
-// scopeIndexAt bindings look-ups go through an index: a record may declare hundreds of
+// nsscope.At bindings look-ups go through an index: a record may declare hundreds of
 // namespaces on each of hundreds of nested elements (the limits allow 1,024 on each of
 // 256), and a scan of the bindings for each declaration and name written took a minute
 // for such a 6 MB record.
 type scope struct {
 	binds []nsBinding
-	// While more than scopeIndexAt bindings are in force: top and byURI map a prefix and
-	// a namespace to their innermost binding; prev[i] and prevURI[i] are the bindings of
-	// the same prefix and the same namespace that binds[i] covers (-1 for none).
-	top, byURI    map[string]int32
-	prev, prevURI []int32
-	steps         int // bindings compared by look-ups (tests bound the work with it)
+	// While more than nsscope.At bindings are in force: binds by prefix and by namespace.
+	byPrefix, byURI nsscope.Index
+	steps           int // bindings compared by look-ups (tests bound the work with it)
 }
 
-const scopeIndexAt = 32
+func (s *scope) prefixOf(i int) string { return s.binds[i].prefix }
+func (s *scope) uriOf(i int) string    { return s.binds[i].uri }
 
 // push adds a binding.
 func (s *scope) push(b nsBinding) {
 	s.binds = append(s.binds, b)
-	if len(s.binds) <= scopeIndexAt {
-		return
+	if len(s.binds) > nsscope.At {
+		s.byPrefix.Grow(len(s.binds), s.prefixOf)
+		s.byURI.Grow(len(s.binds), s.uriOf)
 	}
-	from := len(s.binds) - 1
-	if len(s.binds) == scopeIndexAt+1 {
-		// The index is built afresh whenever the bindings grow past the threshold.
-		if s.top == nil {
-			s.top, s.byURI = map[string]int32{}, map[string]int32{}
-		}
-		clear(s.top)
-		clear(s.byURI)
-		s.prev, s.prevURI, from = s.prev[:0], s.prevURI[:0], 0
-	}
-	for i := from; i < len(s.binds); i++ {
-		s.prev = append(s.prev, innermost(s.top, s.binds[i].prefix, int32(i)))
-		s.prevURI = append(s.prevURI, innermost(s.byURI, s.binds[i].uri, int32(i)))
-	}
-}
-
-// innermost makes i the innermost binding of key in m and returns the one it covers.
-func innermost(m map[string]int32, key string, i int32) int32 {
-	covered, ok := m[key]
-	if !ok {
-		covered = -1
-	}
-	m[key] = i
-	return covered
 }
 
 // popTo removes the bindings from binds[mark] on, innermost first.
 func (s *scope) popTo(mark int) {
-	if mark > scopeIndexAt {
-		for i := len(s.binds) - 1; i >= mark; i-- {
-			uncover(s.top, s.binds[i].prefix, s.prev[i])
-			uncover(s.byURI, s.binds[i].uri, s.prevURI[i])
-		}
-		s.prev, s.prevURI = s.prev[:mark], s.prevURI[:mark]
-	}
+	s.byPrefix.Shrink(mark, len(s.binds), s.prefixOf)
+	s.byURI.Shrink(mark, len(s.binds), s.uriOf)
 	s.binds = s.binds[:mark]
-}
-
-func uncover(m map[string]int32, key string, covered int32) {
-	if covered >= 0 {
-		m[key] = covered
-	} else {
-		delete(m, key)
-	}
 }
 
 // lookup returns the namespace prefix is bound to ("" for the default namespace when
 // unbound).
 func (s *scope) lookup(prefix string) (string, bool) {
-	if len(s.binds) > scopeIndexAt {
+	if len(s.binds) > nsscope.At {
 		s.steps++
-		if i, ok := s.top[prefix]; ok {
+		if i, ok := s.byPrefix.Find(prefix); ok {
 			return s.binds[i].uri, true
 		}
 	} else {
@@ -543,16 +507,18 @@ func (s *scope) lookup(prefix string) (string, bool) {
 // prefixFor returns a non-empty prefix bound to uri and not rebound closer: the one of
 // the innermost such binding.
 func (s *scope) prefixFor(uri string) (string, bool) {
-	if len(s.binds) > scopeIndexAt {
+	if len(s.binds) > nsscope.At {
 		// The bindings of uri, innermost first; one whose prefix was bound again since
 		// is covered.
-		i, ok := s.byURI[uri]
+		i, ok := s.byURI.Find(uri)
 		for ok && i >= 0 {
 			s.steps++
-			if b := s.binds[i]; b.prefix != "" && s.top[b.prefix] == i {
-				return b.prefix, true
+			if b := s.binds[i]; b.prefix != "" {
+				if top, _ := s.byPrefix.Find(b.prefix); top == i {
+					return b.prefix, true
+				}
 			}
-			i = s.prevURI[i]
+			i = s.byURI.Shadowed(i)
 		}
 		return "", false
 	}

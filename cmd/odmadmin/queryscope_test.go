@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/antchfx/xmlquery"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 // nestedDecls is a record of levels nested elements that declare decl prefixes each,
@@ -76,12 +78,12 @@ func TestQueryOutputScopeWork(t *testing.T) {
 	}
 }
 
-// TestQueryOutputScopeShadowing: past scopeIndexAt bindings as with a few, a prefix
+// TestQueryOutputScopeShadowing: past nsscope.At bindings as with a few, a prefix
 // bound again in an inner element covers the outer binding until that element ends, and
 // a namespace whose prefix is covered is written with another (b's q:y, p0 being bound to
 // another namespace there).
 func TestQueryOutputScopeShadowing(t *testing.T) {
-	for _, n := range []int{2, scopeIndexAt + 8} {
+	for _, n := range []int{2, nsscope.At + 8} {
 		var b strings.Builder
 		b.WriteString(`<r xmlns:z="urn:z"`)
 		for k := range n {

@@ -19,6 +19,8 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 // Kind is the kind of a token.
@@ -200,11 +202,9 @@ type Scanner struct {
 	names   []byte // qualified names of open elements, concatenated
 	stack   []frame
 	ns      []binding
-	// An index of the scope for files that declare namespaces by the hundred, in use
-	// while more than scopeIndexAt bindings are in scope: top maps a prefix to its
-	// innermost binding in ns, prev[i] is the binding ns[i] shadows (-1 for none).
-	top  map[string]int32
-	prev []int32
+	// idx indexes ns by prefix for files that declare namespaces by the hundred, in use
+	// while more than nsscope.At bindings are in scope.
+	idx nsscope.Index
 	// steps counts the bindings look-ups compared (tests bound the work with it).
 	steps int
 	// Look-ups of the default namespace and of the prefix used last, valid while nsGen,
@@ -1327,66 +1327,33 @@ func sameShort(b []byte, k string) bool {
 	return true
 }
 
-// scopeIndexAt is the number of bindings in scope past which look-ups go through an index
-// instead of a scan from the innermost binding. An export declares a handful; but the
-// limits allow 1,024 declarations on each of 256 nested elements, and a scan of those
-// for every prefixed name made a 6 MB file take 13 s (the work grew with the
-// declarations times the prefixed names, both as large as the input allows).
-const scopeIndexAt = 32
-
 // bind adds b to the scope.
 func (s *Scanner) bind(b binding) {
 	s.ns = append(s.ns, b)
 	s.nsGen++
-	if len(s.ns) > scopeIndexAt {
+	if len(s.ns) > nsscope.At {
 		s.indexLast()
 	}
 }
 
-// indexLast adds the last binding to the index, which is in use while more than
-// scopeIndexAt bindings are in scope: it is built afresh when the scope grows past that.
+// indexLast adds the last binding to the index (nsscope: built afresh when the scope
+// grows past nsscope.At).
 //
 //go:noinline // rare: kept out of bind
 func (s *Scanner) indexLast() {
-	from := len(s.ns) - 1
-	if len(s.ns) == scopeIndexAt+1 {
-		if s.top == nil {
-			s.top = make(map[string]int32)
-		}
-		clear(s.top)
-		s.prev, from = s.prev[:0], 0
-	}
-	for i := from; i < len(s.ns); i++ {
-		p := s.ns[i].prefix
-		shadowed, ok := s.top[p]
-		if !ok {
-			shadowed = -1
-		}
-		s.prev = append(s.prev, shadowed)
-		s.top[p] = int32(i)
-	}
+	s.idx.Grow(len(s.ns), func(i int) string { return s.ns[i].prefix })
 }
 
-// unbind ends the scope of the bindings from ns[mark] on. While the index stays in use,
-// they leave it innermost first, so each is its prefix's innermost binding when it goes.
+// unbind ends the scope of the bindings from ns[mark] on.
 func (s *Scanner) unbind(mark int) {
-	if mark > scopeIndexAt {
-		for i := len(s.ns) - 1; i >= mark; i-- {
-			if sh := s.prev[i]; sh >= 0 {
-				s.top[s.ns[i].prefix] = sh
-			} else {
-				delete(s.top, s.ns[i].prefix)
-			}
-		}
-		s.prev = s.prev[:mark]
-	}
+	s.idx.Shrink(mark, len(s.ns), func(i int) string { return s.ns[i].prefix })
 	s.ns = s.ns[:mark]
 	s.nsGen++
 }
 
 // lookupScope finds the binding of prefix in scope.
 func (s *Scanner) lookupScope(prefix []byte) (nsRef, bool) {
-	if len(s.ns) > scopeIndexAt {
+	if len(s.ns) > nsscope.At {
 		return s.lookupIndex(prefix)
 	}
 	for i := len(s.ns) - 1; i >= 0; i-- {
@@ -1404,8 +1371,8 @@ func (s *Scanner) lookupScope(prefix []byte) (nsRef, bool) {
 //go:noinline // rare: kept out of lookupScope
 func (s *Scanner) lookupIndex(prefix []byte) (nsRef, bool) {
 	s.steps++
-	if i, ok := s.top[string(prefix)]; ok {
-		return s.bound(int(i)), true
+	if i, ok := s.idx.FindBytes(prefix); ok {
+		return s.bound(i), true
 	}
 	return unbound(prefix)
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/nsscope"
 )
 
 // decls returns n namespace declarations, prefix pfx+k bound to uri+k.
@@ -50,16 +52,16 @@ func resolveScan(in string) ([]string, int, error) {
 	}
 }
 
-// TestLargeScope: past scopeIndexAt bindings look-ups go through an index; the names
+// TestLargeScope: past nsscope.At bindings look-ups go through an index; the names
 // resolve as encoding/xml resolves them however the index was built, shadowed and
 // unwound.
 func TestLargeScope(t *testing.T) {
-	n := scopeIndexAt + 8
+	n := nsscope.At + 8
 	cases := []struct{ reason, in string }{
 		{"the index is built by one element's declarations",
 			`<a` + decls("p", "u", n) + `><b` + prefixed("p", n) + `/></a>`},
 		{"the index is built at the binding that crosses the threshold, mid-element",
-			`<a` + decls("p", "u", scopeIndexAt) + `><b` + decls("q", "v", 3) + prefixed("p", 2) + prefixed("q", 3) + `/></a>`},
+			`<a` + decls("p", "u", nsscope.At) + `><b` + decls("q", "v", 3) + prefixed("p", 2) + prefixed("q", 3) + `/></a>`},
 		{"a prefix rebound in an inner scope, then back after it",
 			`<a` + decls("p", "u", n) + `><b` + decls("p", "v", n) + prefixed("p", n) + `/><c` + prefixed("p", n) + `/></a>`},
 		{"a prefix rebound twice: each end restores the one it shadowed",
@@ -71,7 +73,7 @@ func TestLargeScope(t *testing.T) {
 		{"bindings over many levels, the outermost looked up from the innermost",
 			`<a` + decls("p", "u", 8) + `>` + strings.Repeat(`<b`+decls("q", "v", 8)+`>`, 8) + `<c` + prefixed("p", 8) + `/>` + strings.Repeat(`</b>`, 8) + `</a>`},
 		{"elements that each cross the threshold and fall back, the index built afresh each time",
-			`<a` + decls("p", "u", scopeIndexAt) + `>` + strings.Repeat(`<b xmlns:p0="v" p0:x="1" p1:y="2"/><c p0:x="3"/>`, 3) + `</a>`},
+			`<a` + decls("p", "u", nsscope.At) + `>` + strings.Repeat(`<b xmlns:p0="v" p0:x="1" p1:y="2"/><c p0:x="3"/>`, 3) + `</a>`},
 		{"a prefixed element name found through the index",
 			`<a` + decls("p", "u", n) + `><p3:b p7:x="1"/></a>`},
 	}
@@ -123,8 +125,8 @@ func TestScopeWork(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.reason, err)
 		}
-		// Two look-ups per element, at most scopeIndexAt+1 comparisons each.
-		if limit := 2 * elems * (scopeIndexAt + 1); steps > limit {
+		// Two look-ups per element, at most nsscope.At+1 comparisons each.
+		if limit := 2 * elems * (nsscope.At + 1); steps > limit {
 			t.Errorf("%s: %d bindings compared, want at most %d", c.reason, steps, limit)
 		}
 	}
