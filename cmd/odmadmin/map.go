@@ -41,7 +41,8 @@ Which profile --profile names:
 Output:
   json  the normalized directory: users (with assignments: study, site, role name and
         canonical role, scope, environment, from, to), sites, studies, groups.
-  odm   ODM 1.3.2 in the flavour's shape (inform, rave, openclinica, odm) or ODM 2.0 (odm2).
+  odm   ODM 1.3.2 in the flavour's shape (inform, rave, openclinica, odm) or ODM 2.0 (odm2);
+        written back into its own flavour, an ODM 1.2 input (or its JSON) stays 1.2.
         In the input's own flavour the input document is patched, streamed: Study,
         ClinicalData, comments and everything else outside AdminData are copied, and so
         is every AdminData record the directory holds unchanged (an unchanged file comes
@@ -60,6 +61,8 @@ Output:
   xlsx  the same as an .xlsx workbook: tab "Clinical One Users", every cell text, so a
         value that looks like a formula is written as it is, with no apostrophe (dates
         DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
+        A cell longer than the 32,767 characters an Excel cell holds is cut there, with
+        a warning (unrepresentable, XLSX/COLUMN); csv writes it whole.
   oc4users  OpenClinica 4's study User Administration table as CSV (First, Last,
         Username, Email, Organization, Phone, Role, Type, Status, Created (UTC), Updated
         (UTC); times DD-MMM-YYYY HH:MM), one row per user and role. An OpenClinica 4 user
