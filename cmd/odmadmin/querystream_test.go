@@ -489,3 +489,50 @@ func TestQueryJSONFormWhileReading(t *testing.T) {
 		t.Errorf("at 90%% of the input %d of %d bytes of output were written (reached: %v); want at least half", in.written, out.Len(), in.checked)
 	}
 }
+
+// TestQueryRecordLimits: the record reader refuses an element past the odm reader's
+// attribute limit, as the check beside it does, before it builds the record. It had no such
+// limit (query leaves MaxAttrs at 0, odm's default), so a record of 1,100 attributes was
+// printed (97 KB on stdout) before the check failed with exit 2.
+func TestQueryRecordLimits(t *testing.T) {
+	user := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`<User OID="u1"`)
+		for i := range n {
+			fmt.Fprintf(&b, ` a%d="%s"`, i, strings.Repeat("v", 80))
+		}
+		return b.String() + "/>"
+	}
+	doc := func(n int) string {
+		return `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><AdminData>` + user(n) + `</AdminData></ODM>`
+	}
+	over := doc(odm.DefaultMaxAttrs + 76)
+	// The record reader alone: a refusal, not a tree.
+	for _, tc := range []struct {
+		in     string
+		opts   odm.ReadOptions
+		ok     bool
+		reason string
+	}{
+		{over, odm.ReadOptions{}, false, "0 is odm's default limit, as the check reads it"},
+		{over, odm.ReadOptions{MaxAttrs: 2000}, true, "a limit above the count"},
+		{over, odm.ReadOptions{MaxAttrs: -1}, true, "negative: no limit, as in odm"},
+		{doc(odm.DefaultMaxAttrs - 1), odm.ReadOptions{}, true, "within the default limit (OID counts)"},
+	} {
+		var read atomic.Int64
+		_, err := newRecordReader(strings.NewReader(tc.in), &read, tc.opts).next()
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: error %v, want ok %v", tc.reason, err, tc.ok)
+		}
+	}
+	// The command: nothing on stdout, the check's positioned error, with -o and without.
+	for _, args := range [][]string{
+		{"--xpath", "//odm:User"},
+		{"--xpath", "//odm:User", "-o", filepath.Join(t.TempDir(), "out.xml")},
+	} {
+		code, out, stderr := runSub(over, "query", args...)
+		if code != 2 || out != "" || !strings.Contains(stderr, "<stdin>:1:") || !strings.Contains(stderr, "more attributes than the limit") {
+			t.Errorf("%v: exit %d, %d bytes on stdout, stderr %q", args, code, len(out), stderr)
+		}
+	}
+}

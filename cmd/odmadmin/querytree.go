@@ -172,8 +172,28 @@ type ancestor struct {
 }
 
 func newRecordReader(r io.Reader, read *atomic.Int64, opts odm.ReadOptions) *recordReader {
-	sc := xmlscan.New(r, xmlscan.Options{MaxDepth: opts.MaxDepth, MaxTokenBytes: opts.MaxTokenBytes, MaxInputBytes: opts.MaxInputBytes})
+	sc := xmlscan.New(r, recordLimits(opts))
 	return &recordReader{sc: sc, read: read, names: make(map[string]string)}
+}
+
+// recordLimits are the limits of the odm reader that checks the input beside the record
+// reader, read as odm reads opts (0: odm's default, negative: none). The record reader
+// must refuse what the check refuses, where it refuses it: it runs ahead of the check, and
+// a record it built past a limit (an element of 1,100 attributes when MaxAttrs, which
+// query leaves at 0, went to xmlscan as no limit) was printed before the check failed.
+func recordLimits(opts odm.ReadOptions) xmlscan.Options {
+	lim := func(n, def int) int {
+		if n == 0 {
+			return def
+		}
+		return max(n, 0) // negative: no limit
+	}
+	return xmlscan.Options{
+		MaxDepth:      lim(opts.MaxDepth, odm.DefaultMaxDepth),
+		MaxTokenBytes: lim(opts.MaxTokenBytes, odm.DefaultMaxTokenBytes),
+		MaxAttrs:      lim(opts.MaxAttrs, odm.DefaultMaxAttrs),
+		MaxInputBytes: max(opts.MaxInputBytes, 0),
+	}
 }
 
 // next returns the document node of the next record's tree: the root, AdminData if the
