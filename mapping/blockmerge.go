@@ -47,6 +47,39 @@ func (b *builder) mergeRecord(i int32) {
 	kept := b.mem
 	b.mem = slabs{}
 	defer func() { b.mem = kept }()
+	if h := b.held; h != nil && h.i == i {
+		m, f := b.decode(string(b.rec.buf))
+		// The lists that grow with every record (each its own e-mail) are united through
+		// sets: merge's union compares each value with all before it.
+		for k, l := range []struct{ dst, src *[]string }{{&h.u.Emails, &m.Emails}, {&h.u.Phones, &m.Phones},
+			{&h.u.Faxes, &m.Faxes}, {&h.u.Certificates, &m.Certificates}} {
+			if len(*l.src) == 0 {
+				continue
+			}
+			if h.sets[k] == nil {
+				h.sets[k] = make(map[string]struct{}, len(*l.dst))
+				for _, x := range *l.dst {
+					b.mergeVals++
+					h.sets[k][x] = struct{}{}
+				}
+			}
+			for _, x := range *l.src {
+				b.mergeVals++
+				if _, ok := h.sets[k][x]; !ok {
+					h.sets[k][x] = struct{}{}
+					*l.dst = append(*l.dst, x)
+				}
+			}
+			*l.src = nil
+		}
+		b.merge(h.u, m)
+		f.groups = m.Groups
+		h.acc = append(h.acc, f)
+		h.block = int32(b.block)
+		b.scans++
+		return
+	}
+	b.flushHeld()
 	var u *User
 	var acc []firstAccess // the access of the records this merge adds to the chain
 	prev := int32(-1)
@@ -55,6 +88,7 @@ func (b *builder) mergeRecord(i int32) {
 		var was []firstAccess
 		u, was, _ = decodeMerged(b.mergedText(r, false), true)
 		b.scans += len(was)
+		b.mergeVals += listVals(u)
 		prev = r.at
 	} else {
 		var f firstAccess
@@ -66,19 +100,44 @@ func (b *builder) mergeRecord(i int32) {
 	f.groups = m.Groups
 	acc = append(acc, f)
 	b.scans += len(acc)
-	b.putMerged(i, u, acc, prev)
+	b.held = &heldMerge{i: i, u: u, acc: acc, prev: prev, block: int32(b.block)}
+}
+
+// heldMerge is a person being merged, held as values (builder.held): user i, the access
+// of the records merged since its encoding before (prev, -1 for none), and the last
+// block it was read in.
+type heldMerge struct {
+	i, prev, block int32
+	u              *User
+	acc            []firstAccess
+	sets           [4]map[string]struct{} // u's Emails, Phones, Faxes and Certificates
+}
+
+// listVals is how many values u's growing lists (mergeVals) hold.
+func listVals(u *User) int {
+	return len(u.Emails) + len(u.Phones) + len(u.Faxes) + len(u.Certificates)
+}
+
+// flushHeld encodes the person held, if any (putMerged).
+func (b *builder) flushHeld() {
+	if h := b.held; h != nil {
+		b.held = nil
+		b.putMerged(h.i, h.u, h.acc, h.prev, h.block)
+	}
 }
 
 // putMerged keeps user i's merged values, the access of the records just merged and
-// where the encoding before it (prev, -1 for none) is.
-func (b *builder) putMerged(i int32, u *User, acc []firstAccess, prev int32) {
+// where the encoding before it (prev, -1 for none) is; block is the last block the person
+// was read in.
+func (b *builder) putMerged(i int32, u *User, acc []firstAccess, prev, block int32) {
+	b.mergeVals += listVals(u)
 	p, err := encodeMerged(b.mergeBuf[:0], u, acc, prev)
 	if err != nil {
 		panic(err) // only FromDocument's users have decoded records, and it keeps values
 	}
 	b.mergeBuf = p
 	r, ok := b.merged[i]
-	r.block = int32(b.block)
+	r.block = block
 	switch {
 	case b.spill != nil:
 		r.at = int32(b.spill.put(string(p)))

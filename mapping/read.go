@@ -267,6 +267,10 @@ type builder struct {
 	// before it (TestUserListsLinear), and the access values a merge of a person's
 	// records encodes and decodes (TestMergeChainLinear).
 	scans int
+	// mergeVals counts the values of a person's growing lists (e-mails, phones, faxes,
+	// certificates) that merges of its records decode, encode or look up
+	// (TestMergeHeldLinear).
+	mergeVals int
 	// assigned finds an assignment in the list of the user being resolved.
 	assigned assignIndex
 	// blockSites holds hashes of the Location IDs block blockSitesOf lists (listedInBlock).
@@ -340,6 +344,11 @@ type builder struct {
 	merged    map[int32]mergedRef
 	mergedMem []string
 	mergeBuf  []byte
+	// held is the person merged last, as values: the records of one person often come one
+	// after another, and encoding it again for each made a person of n records n²/2 values
+	// (each e-mail of each record). It is encoded when another person is merged, and at
+	// finish.
+	held      *heldMerge
 	keepUsers []*odm.User
 	rec       rec
 	// text is the current text block, blocks the earlier ones.
@@ -1165,6 +1174,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 		b.mem = slabs{}
 	}
 	var wGroups, wAccess, wRoles warner
+	b.flushHeld()
 	chunk := int32(-1)
 	cur := ""
 	for i := 0; i < int(b.nusers); i++ {

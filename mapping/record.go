@@ -474,6 +474,9 @@ func (b *builder) keys(i int32) (id, login string) {
 		u := b.builtUsers[k].u
 		return u.ID, u.Login
 	}
+	if h := b.held; h != nil && h.i == i {
+		return h.u.ID, h.u.Login
+	}
 	if r, ok := b.merged[i]; ok {
 		return mergedKeys(b.mergedText(r, false))
 	}
@@ -513,6 +516,9 @@ func (b *builder) recordKeys(p string) (id, login string) {
 func (b *builder) userBlock(i int32) int32 {
 	if k, ok := b.builtIdx[i]; ok {
 		return b.builtUsers[k].block
+	}
+	if h := b.held; h != nil && h.i == i {
+		return h.block
 	}
 	if m, ok := b.merged[i]; ok {
 		return m.block
