@@ -69,25 +69,9 @@ func TestNamespaceShortcuts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: encoding/xml: %v", c.reason, err)
 		}
-		var got []string
-		s := New(strings.NewReader(c.in), Options{})
-		for {
-			k, err := s.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", c.reason, err)
-			}
-			if k != StartElement {
-				continue
-			}
-			got = append(got, "{"+s.Space()+"}"+string(s.Local()))
-			for i := range s.NumAttrs() {
-				if space := s.AttrSpace(i); space != NSXMLNS {
-					got = append(got, " @{"+space+"}"+string(s.AttrLocal(i)))
-				}
-			}
+		got, _, err := resolveScan(c.in)
+		if err != nil {
+			t.Fatalf("%s: %v", c.reason, err)
 		}
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: %q\ngot  %q\nwant %q", c.reason, c.in, got, want)
