@@ -122,7 +122,9 @@
 // To write a directory back into a whole document, [Patch] streams the source document
 // through odm.Transform and replaces only the AdminData records the directory changed:
 // Study, ClinicalData, comments and everything else stay, and the directory read from a
-// document patches it back byte for byte (as odm.Transform copies it). [NotCarried]
+// document patches it back as odm.Transform copies it: the same canonical XML, and the
+// same bytes apart from the lexical normalizations of odm's Fidelity section (such as
+// white space between the attributes of a tag). [NotCarried]
 // counts what a write into another flavour leaves out (code not-carried). A property
 // fuzz target checks that a document's directory, patched back or written from its JSON,
 // reads back as the same directory.

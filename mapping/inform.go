@@ -271,7 +271,9 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
 		case g.Type == "Rights" && rights != "" && g.ID != rights:
 			// the role changed: the new rights group replaces the old one
-		case !slices.Contains(want, g.ID):
+		default:
+			// A group listed twice stays listed twice: the file said so, and a patch of
+			// an unchanged directory writes the record as it was read.
 			want = append(want, g.ID)
 		}
 	}

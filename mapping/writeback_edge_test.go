@@ -262,3 +262,28 @@ func TestAnonymousUserPatchedBack(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatedGroupRef: an InForm user whose pf:GroupRef names one group twice. The model
+// lists the group twice, as read; the writer wrote it once, so patching the file with its
+// own directory dropped the second reference (found by FuzzMapToODMRoundTrip).
+func TestRepeatedGroupRef(t *testing.T) {
+	const doc = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" ODMVersion="1.3" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData StudyOID="S">
+<User OID="U1"><LoginName>qexample</LoginName><pf:GroupRef GroupOID="7"/><pf:GroupRef GroupOID="9"/><pf:GroupRef GroupOID="7"/></User>
+<pf:GroupDef OID="7" Name="Site 07" GroupType="Site"/>
+<pf:GroupDef OID="9" Name="Reviewer Rights" GroupType="Rights"/>
+</AdminData></ODM>`
+	d, _, err := FromReader(odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), Options{})
+	require.NoError(t, err)
+	require.Len(t, d.Users, 1)
+	var ids []string
+	for _, g := range d.Users[0].Groups {
+		ids = append(ids, g.ID)
+	}
+	require.Equal(t, []string{"7", "9", "7"}, ids, "the groups as the file lists them")
+	var out bytes.Buffer
+	_, err = Patch(&out, strings.NewReader(doc), d, PatchOptions{})
+	require.NoError(t, err)
+	require.Equal(t, string(transformed(t, []byte(doc))), out.String(), "an unchanged directory patches its file back as it was read")
+	checkMapRoundTrip(t, []byte(doc))
+}

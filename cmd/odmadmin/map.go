@@ -34,7 +34,8 @@ Which profile --profile names:
   --to json, --to csv   --profile is the INPUT profile (overrides detection).
   --to odm              --profile is the OUTPUT flavour; the input is detected.
                         Without --profile the output has the input's flavour, so
-                        "map --to odm" writes a file back as it was read.
+                        "map --to odm" writes a file back as it was read
+                        (the same canonical XML, see "odm" below).
   --to odm2             plain ODM 2.0 (same as --to odm --profile odm2).
   --from P              always names the input profile, whatever --to is.
 
@@ -46,7 +47,8 @@ Output:
         In the input's own flavour the input document is patched, streamed: Study,
         ClinicalData, comments and everything else outside AdminData are copied, and so
         is every AdminData record the directory holds unchanged (an unchanged file comes
-        back identical). --base FILE patches FILE instead (e.g. the original export, with
+        back as the same canonical XML, xmllint --exc-c14n; white space between the
+        attributes of a tag becomes one space). --base FILE patches FILE instead (e.g. the original export, with
         the directory from an edited JSON, another export or a template): a user, site,
         signature or group FILE has is patched at its record, one it lacks is added (FILE
         is read once more first for what it has, 16 bytes a record). Into another flavour
