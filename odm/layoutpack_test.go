@@ -105,7 +105,9 @@ func TestPackEntriesAlike(t *testing.T) {
 
 // TestReaderBytesPerUser: the default Reader allocates no more per generated user than
 // its values and packed layouts take. With layouts of 24-byte entries it took 3,024
-// bytes a user (go test -bench StreamDecode), with packed ones 2,700.
+// bytes a user (go test -bench StreamDecode), with packed ones 2,700; 2,728 here before
+// users written alike shared the list of their start tag's attributes in their sources
+// (recordAttrs), 2,469 after (the record block fits a 2,048-byte size class, not 2,304).
 func TestReaderBytesPerUser(t *testing.T) {
 	const users = 3000
 	var in bytes.Buffer
@@ -133,7 +135,7 @@ func TestReaderBytesPerUser(t *testing.T) {
 	perUser := read(ReadOptions{})
 	values := read(ReadOptions{ValuesOnly: true})
 	t.Logf("%.0f bytes a user, %.0f with ValuesOnly", perUser, values)
-	require.Less(t, perUser, 2850.0, "the default Reader allocates %.0f bytes a user", perUser)
+	require.Less(t, perUser, 2600.0, "the default Reader allocates %.0f bytes a user", perUser)
 	// The layout is what ValuesOnly leaves out: packed, it is a fifth of the rest at most.
 	require.Less(t, perUser-values, values/5, "layouts take %.0f bytes a user", perUser-values)
 }

@@ -100,10 +100,14 @@ func (r *Reader) Next() (Node, error) {
 				r.s.ar.reset()
 			}
 		case 2:
-			tk, err := r.s.next()
+			k, err := r.s.raw()
 			if err != nil {
 				r.err = err
 				break
+			}
+			tk := r.s.recordStart(k)
+			if tk == nil {
+				tk = r.s.fill(k, true)
 			}
 			switch tk.kind {
 			case tEnd:
@@ -129,6 +133,9 @@ func (r *Reader) Next() (Node, error) {
 						r.s.boxed(u)
 					}
 					return v, nil
+				}
+				if tk.lazy {
+					tk.attrs, tk.lazy = r.s.attrs(), false
 				}
 				e, err := r.s.readRawToken(tk)
 				if err != nil {

@@ -94,6 +94,12 @@ type scanner struct {
 	boxing bool
 	// leaves are the shared sources of leaf elements, by shape (leafSource).
 	leaves []leafSrc
+	// recAttrs are the shared attribute lists of records' start tags, by shape, and the
+	// entry the next new one replaces (recordAttrs).
+	recAttrs [4]recAttrs
+	recNext  int
+	recMade  int // lists made (recordAttrs)
+	recUsed  int // start tags given a list
 	// lays are packed layouts seen last, by content model, for elements to share (layout).
 	lays    [8]layShare
 	layNext int // the entry of lays the next new layout replaces
@@ -927,7 +933,14 @@ func (s *scanner) readAttrs(m model, start *token) error {
 	x.Line, x.Col = start.line, start.col
 	if start.lazy {
 		start.lazy = false
-		if s.opts.ValuesOnly {
+		if sp.rec {
+			// A record's start tag, from a Reader (recordStart).
+			if !s.opts.ValuesOnly && !s.ar.recycling() {
+				if ra := s.recordAttrs(sp); ra != nil {
+					return s.sharedAttrs(m, sp, start, ra)
+				}
+			}
+		} else if s.opts.ValuesOnly {
 			// No source to share: a leaf of standard attributes only is read from the
 			// scanner's view, without the list of attributes.
 			if _, ok := s.leafCode(sp); ok {
@@ -1003,6 +1016,137 @@ func (s *scanner) readAttrs(m model, start *token) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// recordStart returns, for a start tag (k) in the ODM namespace without a prefix, the
+// current token with its attributes not read yet (lazy): readAttrs reads them, or gives
+// the record a shared list of its attributes' names (recordAttrs). Other tokens: nil.
+func (s *scanner) recordStart(k xmlscan.Kind) *token {
+	if k != xmlscan.StartElement || s.xs.Space() != s.odmNS || len(s.xs.Prefix()) != 0 {
+		return nil
+	}
+	tk := &s.cur
+	line, col := s.xs.Pos()
+	tk.kind, tk.line, tk.col = tStart, line, col
+	tk.name.Space, tk.name.Prefix, tk.name.Local = s.odmNS, "", s.name(s.xs.Local())
+	tk.data, tk.cdata, tk.blank, tk.other = "", false, false, nil
+	tk.attrs, tk.lazy = nil, true
+	return tk
+}
+
+// recAttrs is the shared attribute list of the start tags of one content model written
+// alike (recordAttrs): the first nstd are standard attributes, idx their indexes in the
+// model's attributes; the others are vendor attributes.
+type recAttrs struct {
+	sp    *spec
+	attrs []Attr
+	nstd  int
+	idx   [16]int8
+}
+
+// recordAttrs returns the shared list of the current start tag's attributes when the tag
+// is written as the last tag of its content model that had one: the same attributes
+// (namespace, prefix, local name) in the same order, the standard ones first and not
+// empty, the others in a namespace other than ODM's (nothing to warn about) and no
+// namespace declarations among them. Else it notes the tag's list for the next tag and
+// returns nil. The encoders read from a source's attributes only their names and order
+// and whether a standard one was empty (its value is the field's; a vendor one's is
+// Ext.Attrs'): so a record's source can share the list, which belongs to the scanner, not
+// to a record. The record's memory then holds its vendor attributes (Ext.Attrs) only, not
+// its standard ones a second time: two attributes less for a user of the generated
+// exports, 128 bytes, which bring its record block from the 2,304-byte size class to the
+// 2,048-byte one. As with shared leaf sources (leafSource), the list's values are those
+// of the tag it was made from.
+func (s *scanner) recordAttrs(sp *spec) *recAttrs {
+	n := s.xs.NumAttrs()
+	if n == 0 || n > 16 {
+		return nil
+	}
+	for i := range s.recAttrs {
+		ra := &s.recAttrs[i]
+		if ra.sp != sp || len(ra.attrs) != n {
+			continue
+		}
+		same := true
+		for j := 0; j < n && same; j++ {
+			space, prefix, local, value := s.xs.Attr(j)
+			a := &ra.attrs[j]
+			same = space == a.Space && string(local) == a.Local && string(prefix) == a.Prefix && (j >= ra.nstd || len(value) > 0)
+		}
+		if same {
+			s.recUsed++
+			return ra
+		}
+	}
+	// A new list, if the tag qualifies; it is used from the next tag written alike on.
+	// A file whose records' tags are seldom written alike stops making lists: each costs
+	// what sharing saves a record.
+	if s.recMade >= 64 && s.recMade > s.recUsed {
+		return nil
+	}
+	s.recMade++
+	ra := recAttrs{sp: sp, attrs: make([]Attr, n)}
+	vendor := false
+	for j := range n {
+		space, prefix, local, value := s.xs.Attr(j)
+		a := &ra.attrs[j]
+		a.Space, a.Prefix, a.Local, a.Value = space, s.name(prefix), s.name(local), string(value)
+		k := -1
+		if !a.IsNamespaceDecl() {
+			k = sp.attrIndex(a.Space, a.Local)
+		}
+		switch {
+		case a.IsNamespaceDecl():
+			return nil
+		case k >= 0:
+			if vendor || len(value) == 0 {
+				return nil
+			}
+			ra.idx[j] = int8(k)
+			ra.nstd++
+		default:
+			if a.Space == "" || a.Space == s.odmNS {
+				return nil
+			}
+			vendor = true
+		}
+	}
+	s.recAttrs[s.recNext] = ra
+	s.recNext = (s.recNext + 1) % len(s.recAttrs)
+	return nil
+}
+
+// sharedAttrs is readAttrs for a record whose start tag recordAttrs matched with ra: its
+// source keeps ra's list, the standard attributes' values go to their fields and the
+// vendor attributes to Ext.Attrs, in the record's memory.
+func (s *scanner) sharedAttrs(m model, sp *spec, start *token, ra *recAttrs) error {
+	x := m.ext()
+	src := s.ar.srcs.one()
+	src.sp, src.prefix, src.attrs, src.lay, src.aux, src.trail = sp, "", ra.attrs, nil, nil, ""
+	src.empty, src.shared, src.line0 = false, false, 0
+	x.src = src
+	start.attrs = ra.attrs // for checkTyped, which looks at names only
+	for j := range ra.nstd {
+		_, _, _, value := s.xs.Attr(j)
+		as := &sp.attrs[ra.idx[j]]
+		v := s.ar.strs.str(value)
+		*m.attrPtr(as.field) = v
+		if err := s.checkAttr(sp, as, v, start); err != nil {
+			return err
+		}
+	}
+	if n := len(ra.attrs) - ra.nstd; n > 0 {
+		ext := s.ar.attrs.take(n)
+		for i := range ext {
+			_, _, _, value := s.xs.Attr(ra.nstd + i)
+			a, e := &ra.attrs[ra.nstd+i], &ext[i]
+			// Field by field (see attrs).
+			e.Space, e.Prefix, e.Local = a.Space, a.Prefix, a.Local
+			e.Value = s.ar.strs.str(value)
+		}
+		x.Attrs = ext
 	}
 	return nil
 }
