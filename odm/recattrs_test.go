@@ -3,6 +3,8 @@ package odm
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,4 +164,59 @@ func TestRecordAttrsUnlike(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.LessOrEqual(t, r.s.recMade, 64, "lists made for tags no other tag is written like")
+}
+
+// FuzzRecordAttrs: the users a Reader reads, all kept until the end, write as those of
+// Decode do, whatever their start tags (seeded with the tags above and the exports of
+// testdata).
+func FuzzRecordAttrs(f *testing.F) {
+	f.Add(recDoc(` OID="U1" UserType="Site" v:a="1"`, ` OID="U2" UserType="Site" v:a="2"`, ` OID="U3" v:a="3"`))
+	f.Add(recDoc(` OID="U1" UserType="" v:a="1"`, ` OID="U1" UserType="" v:a="1"`))
+	f.Add(recDoc(` xmlns:w="urn:w" OID="U1" w:a="1"`, ` xmlns:w="urn:w" OID="U1" w:a="1"`))
+	files, err := filepath.Glob("../testdata/*/*.xml")
+	require.NoError(f, err)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(string(data))
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		doc, err := Decode(strings.NewReader(in), ReadOptions{})
+		if err != nil || len(doc.AdminData()) != 1 {
+			return
+		}
+		want := doc.AdminData()[0].Users
+		r := NewReader(strings.NewReader(in), ReadOptions{})
+		var got []*User
+		for {
+			v, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("Decode read the document, the Reader failed: %v", err)
+			}
+			if u, ok := v.(*User); ok {
+				got = append(got, u)
+			}
+		}
+		require.Len(t, got, len(want))
+		for i := range want {
+			var wx, gx bytes.Buffer
+			werr := encodeUser(&wx, want[i])
+			gerr := encodeUser(&gx, got[i])
+			require.Equal(t, werr == nil, gerr == nil, "user %d", i)
+			require.Equal(t, wx.String(), gx.String(), "user %d", i)
+		}
+	})
+}
+
+// encodeUser writes u alone in a document, as XML and JSON.
+func encodeUser(w *bytes.Buffer, u *User) error {
+	ad := &AdminData{Users: []*User{u}}
+	doc := &Document{Version: V13, Root: &Element{Name: Name{Space: NS13, Local: "ODM"}, Children: []Node{ad}}}
+	if err := EncodeJSON(w, doc); err != nil {
+		return err
+	}
+	return NewEncoder(w, WriteOptions{}).Encode(doc)
 }
