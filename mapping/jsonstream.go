@@ -71,6 +71,10 @@ func shellJSON(d *Directory) (b []byte, sitesAt, usersAt int, err error) {
 	if shell.Sites != nil {
 		shell.Sites = []*Site{}
 	}
+	// The groups, organizations and signatures follow the users; jsonUsers.end writes
+	// them one at a time (tailArrays), as many as the users in some exports, so that
+	// neither this shell nor its JSON holds them all twice over.
+	shell.Groups, shell.Organizations, shell.Signatures = nil, nil, nil
 	b, err = json.MarshalIndent(&shell, "", "  ")
 	if err != nil {
 		return nil, 0, 0, err
@@ -187,11 +191,63 @@ func (j *jsonUsers) end() error {
 	if err != nil {
 		return err
 	}
-	if _, err := j.w.Write(tail[i:]); err != nil {
+	// tail[i] closes the users' array; the arrays shellJSON left out follow it.
+	if _, err := j.w.Write(tail[i : i+1]); err != nil {
+		return err
+	}
+	if err := j.tailArrays(); err != nil {
+		return err
+	}
+	if _, err := j.w.Write(tail[i+1:]); err != nil {
 		return err
 	}
 	_, err = io.WriteString(j.w, "\n")
 	return err
+}
+
+// tailArrays writes the directory's groups, organizations and signatures (those of its
+// keys json.Marshal writes after "users", each left out when empty) as MarshalIndent
+// writes them within the whole directory, one element at a time.
+func (j *jsonUsers) tailArrays() error {
+	d := j.d
+	if len(d.Groups) > 0 {
+		if err := j.tailArray("groups", len(d.Groups), func(i int) any { return d.Groups[i] }); err != nil {
+			return err
+		}
+	}
+	if len(d.Organizations) > 0 {
+		if err := j.tailArray("organizations", len(d.Organizations), func(i int) any { return d.Organizations[i] }); err != nil {
+			return err
+		}
+	}
+	if len(d.Signatures) > 0 {
+		return j.tailArray("signatures", len(d.Signatures), func(i int) any { return d.Signatures[i] })
+	}
+	return nil
+}
+
+// tailArray writes the key and array of n elements, elem(i) each, at the directory's
+// top level, gathering jsonBatch bytes at a time.
+func (j *jsonUsers) tailArray(key string, n int, elem func(int) any) error {
+	e := &j.enc
+	e.b = append(append(append(e.b, ",\n  \""...), key...), "\": ["...)
+	for i := range n {
+		v, err := json.MarshalIndent(elem(i), "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.b = append(append(e.b, "\n    "...), v...)
+		if len(e.b) >= jsonBatch {
+			if err := j.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	e.b = append(e.b, "\n  ]"...)
+	return j.flush()
 }
 
 // ReadEach reads r like [FromReader] but keeps only the users keep returns: keep gets each

@@ -1,0 +1,74 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// maxWriter records the largest single Write: WriteJSON writes what it has made as soon
+// as it has made jsonBatch of it, so the largest write is about the most JSON it held.
+type maxWriter struct {
+	bytes.Buffer
+	max int
+}
+
+func (w *maxWriter) Write(p []byte) (int, error) {
+	w.max = max(w.max, len(p))
+	return w.Buffer.Write(p)
+}
+
+// withDefs returns a generated InForm export of users users whose last AdminData block
+// also has n SignatureDefs and n rights groups (pf:GroupDef).
+func withDefs(t *testing.T, users, n int) []byte {
+	t.Helper()
+	var g bytes.Buffer
+	if err := gen.InForm(&g, users); err != nil {
+		t.Fatal(err)
+	}
+	end := bytes.LastIndex(g.Bytes(), []byte("</AdminData>"))
+	if end < 0 {
+		t.Fatal("no AdminData in the generated export")
+	}
+	var defs bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&defs, "<SignatureDef OID=\"SD%05d\" Methodology=\"Electronic\"><Meaning>Approval %d</Meaning><LegalReason>Signed by the investigator of record</LegalReason></SignatureDef>\n", i, i)
+		fmt.Fprintf(&defs, "<pf:GroupDef OID=\"R%05d\" Name=\"Rights Group %d\" GroupType=\"Rights\"><pf:Right Description=\"Enter Data\"/></pf:GroupDef>\n", i, i)
+	}
+	return append(append(append([]byte{}, g.Bytes()[:end]...), defs.Bytes()...), g.Bytes()[end:]...)
+}
+
+// TestWriteJSONTailInBatches checks that WriteJSON writes the groups and signatures that
+// follow the users (as many as the users in some exports) a batch at a time, as
+// encoding/json would write them, instead of making their JSON whole first: with 3,000
+// of each (some 1.4 MB of JSON) no write is much larger than jsonBatch.
+func TestWriteJSONTailInBatches(t *testing.T) {
+	data := withDefs(t, 200, 3000)
+	d, _, err := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Signatures) != 3000 || len(d.Groups) < 3000 {
+		t.Fatalf("read %d signatures and %d groups, want 3000 and more", len(d.Signatures), len(d.Groups))
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	var got maxWriter
+	if _, err := WriteJSON(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("WriteJSON differs from encoding/json (%d vs %d bytes)", got.Len(), want.Len())
+	}
+	if limit := jsonBatch + 4<<10; got.max > limit {
+		t.Errorf("largest write %d bytes of %d, want at most %d", got.max, got.Len(), limit)
+	}
+}
