@@ -57,8 +57,9 @@
 // by user name, e-mail address and name. "odmadmin plan" reads one ODM export with
 // mapping.ReadEach and [Keep]: what ReadEach holds while the file is read (see its
 // documentation), the rows' user names, e-mail addresses and names, and copies of only
-// the users the rows can be compared with (Keep copies them, so that they do not keep
-// alive the blocks mapping carved them from). A template or JSON export is held as compact
+// the users the rows can be compared with, of each only what Make compares (user name,
+// names, e-mail addresses and assignments, its strings in one allocation; Keep copies
+// them, so that they do not keep alive the blocks mapping carved them from). A template or JSON export is held as compact
 // records (mapping.ReadCompact), several --existing files merged into a temporary file
 // (mapping.MergeStream), and a --spec applied to each user before Keep sees it. Rows are
 // planned one at a time. The search for user names within two edits is linear: a name
