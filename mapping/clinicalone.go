@@ -856,7 +856,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if err != nil {
 		return nil, err
 	}
-	b, err := readStream(r, opts, true)
+	b, err := readValues(r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -879,7 +879,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if r, err = open(); err != nil {
 		return nil, err
 	}
-	if b, err = readStream(r, opts, true); err != nil {
+	if b, err = readValues(r, opts); err != nil {
 		return nil, err
 	}
 	return templateRows(b, opts, study, write)

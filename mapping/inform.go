@@ -194,11 +194,20 @@ func (b *builder) groupDef(e *odm.Element) {
 		d, _ := r.Attr("", "Description")
 		g.Rights = append(g.Rights, d)
 	}
-	g.Source = &Source{Vendor: b.p, Studies: []string{b.study}, recs: []record{{block: b.block, pos: -1, v: e}}}
+	g.Source = &Source{Vendor: b.p, Studies: []string{b.study}}
 	for _, a := range e.Attrs {
 		if a.Space != "" && !a.IsNamespaceDecl() {
 			g.Source.Attrs = append(g.Source.Attrs, Attr{Space: a.Space, Name: a.Local, Value: a.Value})
 		}
+	}
+	if b.values {
+		g.ID, g.Name, g.Type = strings.Clone(g.ID), strings.Clone(g.Name), strings.Clone(g.Type)
+		for i, r := range g.Rights {
+			g.Rights[i] = strings.Clone(r)
+		}
+		cloneAttrs(g.Source.Attrs)
+	} else {
+		g.Source.recs = []record{{block: b.block, pos: -1, v: e}}
 	}
 	b.groups[groupKey{b.study, g.ID}] = g
 	if _, ok := b.groups[groupKey{"\x00", g.ID}]; !ok {

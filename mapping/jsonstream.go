@@ -18,7 +18,7 @@ import (
 // is a small index per user (see the package's Performance notes), not the records nor
 // the model values. It returns FromReader's warnings (and, with opts.Spec, the spec's).
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
-	b, err := readStream(r, opts, true)
+	b, err := readValues(r, opts)
 	if err != nil {
 		return nil, err
 	}

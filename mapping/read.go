@@ -74,12 +74,25 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
-	return readStreamSites(r, opts, spill, nil)
+	return readStreamWith(r, opts, spill, nil, false)
+}
+
+// readValues is readStream (spilling) for the writers that write what they read as JSON
+// or a table, never back into ODM (WriteJSON, the Clinical One template): the signature
+// definitions and groups keep no decoded record (Source.recs), which, as many as the
+// users in some exports, were most of what they held (see builder.values).
+func readValues(r *odm.Reader, opts Options) (b *builder, err error) {
+	return readStreamWith(r, opts, true, nil, true)
 }
 
 // readStreamSites is readStream; with pack the builder holds the sites packed into it as
 // they are read (builder.sitePack), not as model values.
 func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) (b *builder, err error) {
+	return readStreamWith(r, opts, spill, pack, false)
+}
+
+// readStreamWith is readStreamSites; values sets builder.values.
+func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values bool) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -93,6 +106,7 @@ func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) 
 	}
 	b = newBuilder(p, h.Version, h.Root)
 	b.sitePack = pack
+	b.values = values
 	b.studyList(h.Root, opts.Studies)
 	if spill {
 		if b.spill, err = newSpill(); err != nil {
@@ -128,10 +142,12 @@ func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) 
 			}
 		case *odm.SignatureDef:
 			b.signature(n)
-			r.Keep()
+			if !b.values {
+				r.Keep()
+			}
 		case *odm.Element:
 			b.blockElement(n)
-			if b.block >= 0 {
+			if b.block >= 0 && !b.values {
 				// The stream's AdminData header has no children; keep the vendor element
 				// on it so that writing back the same vendor finds it.
 				ad := b.dir.Source.Blocks[b.block].ad
@@ -252,6 +268,12 @@ type roleMemo struct {
 const memoSize = 8
 
 type builder struct {
+	// values: the directory is written as JSON or a table, never back into ODM
+	// (readValues), so signature definitions and groups keep no decoded record and copy
+	// the strings they take from it (a Reader with ReadOptions.Reuse reads the next
+	// record into the same memory), and the blocks keep no vendor element.
+	values bool
+
 	// prepared: finishPrepare has run; preparedOnly is what it returned.
 	prepared     bool
 	preparedOnly string
@@ -1019,8 +1041,13 @@ func (b *builder) signature(s *odm.SignatureDef) {
 	b.ensureBlock()
 	m := &Signature{ID: strings.TrimSpace(s.OID), Methodology: string(s.Methodology), Meaning: s.Meaning,
 		LegalReason: s.LegalReason, Study: b.study}
-	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(s.Attrs, false),
-		recs: []record{{block: b.block, pos: b.pos, v: s}}}
+	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(s.Attrs, false)}
+	if b.values {
+		m.ID, m.Methodology, m.Meaning, m.LegalReason = strings.Clone(m.ID), strings.Clone(m.Methodology), strings.Clone(m.Meaning), strings.Clone(m.LegalReason)
+		cloneAttrs(m.Source.Attrs)
+	} else {
+		m.Source.recs = []record{{block: b.block, pos: b.pos, v: s}}
+	}
 	b.pos++
 	b.dir.Signatures = append(b.dir.Signatures, m)
 }
@@ -1412,5 +1439,14 @@ func fillEmpty(u *User) {
 	}
 	if u.Assignments == nil {
 		u.Assignments = []Assignment{}
+	}
+}
+
+// cloneAttrs copies the strings of attrs (taken from a record a Reader may read the next
+// one into) in place.
+func cloneAttrs(attrs []Attr) {
+	for i := range attrs {
+		a := &attrs[i]
+		a.Space, a.Name, a.Value = strings.Clone(a.Space), strings.Clone(a.Name), strings.Clone(a.Value)
 	}
 }

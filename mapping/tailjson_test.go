@@ -72,3 +72,39 @@ func TestWriteJSONTailInBatches(t *testing.T) {
 		t.Errorf("largest write %d bytes of %d, want at most %d", got.max, got.Len(), limit)
 	}
 }
+
+// defsHeld reads withDefs(200, n) as WriteJSON reads it (readValues, through a Reader
+// that recycles its records, as map --to json reads) and returns the heap in use then.
+func defsHeld(t *testing.T, n int) uint64 {
+	t.Helper()
+	data := withDefs(t, 200, n)
+	b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	if len(b.dir.Signatures) != n {
+		t.Fatalf("read %d signatures, want %d", len(b.dir.Signatures), n)
+	}
+	data = nil
+	h, _ := liveHeld(b)
+	return h
+}
+
+// TestWriteJSONDefsHeld checks what WriteJSON holds for each SignatureDef and rights group
+// while reading: their model values (Signature, Group and their Sources, some 860 bytes a
+// pair with the group index), not also the records decoded from the file (4,400 bytes a
+// pair with them), which only writing back into ODM uses. It measures heap in use, not
+// time.
+func TestWriteJSONDefsHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 24,000 generated definitions")
+	}
+	const small, large = 4000, 20000
+	h1, h2 := defsHeld(t, small), defsHeld(t, large)
+	per := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("heap in use: %d pairs %d KiB, %d pairs %d KiB: %.0f bytes a SignatureDef and group", small, h1>>10, large, h2>>10, per)
+	if per > 1000 {
+		t.Errorf("heap grows by %.0f bytes a SignatureDef and group, want at most 1000 (no decoded records)", per)
+	}
+}
