@@ -79,8 +79,8 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 
 // readValues is readStream (spilling) for the writers that write what they read as JSON
 // or a table, never back into ODM (WriteJSON, the Clinical One template): the signature
-// definitions and groups keep no decoded record (Source.recs), which, as many as the
-// users in some exports, were most of what they held (see builder.values).
+// definitions, organizations and groups keep no decoded record (Source.recs), which, as
+// many as the users in some exports, were most of what they held (see builder.values).
 func readValues(r *odm.Reader, opts Options) (b *builder, err error) {
 	return readStreamWith(r, opts, true, nil, true)
 }
@@ -135,7 +135,9 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 			b.user(n)
 		case *odm.Organization:
 			b.organization(n)
-			r.Keep() // Source.recs holds it, for writing the same vendor back
+			if !b.values {
+				r.Keep() // Source.recs holds it, for writing the same vendor back
+			}
 		case *odm.Location:
 			if b.location(n) {
 				r.Keep()
@@ -269,9 +271,9 @@ const memoSize = 8
 
 type builder struct {
 	// values: the directory is written as JSON or a table, never back into ODM
-	// (readValues), so signature definitions and groups keep no decoded record and copy
-	// the strings they take from it (a Reader with ReadOptions.Reuse reads the next
-	// record into the same memory), and the blocks keep no vendor element.
+	// (readValues), so signature definitions, organizations and groups keep no decoded
+	// record and copy the strings they take from it (a Reader with ReadOptions.Reuse
+	// reads the next record into the same memory), and the blocks keep no vendor element.
 	values bool
 
 	// prepared: finishPrepare has run; preparedOnly is what it returned.
@@ -1031,10 +1033,38 @@ func (b *builder) organization(o *odm.Organization) {
 	for _, t := range o.Telecoms {
 		m.Telecoms = append(m.Telecoms, Telecom{Type: string(t.TelecomType), Value: t.Value})
 	}
-	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(o.Attrs, false),
-		recs: []record{{block: b.block, pos: b.pos, v: o}}}
+	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(o.Attrs, false)}
+	if b.values {
+		m.clone()
+	} else {
+		m.Source.recs = []record{{block: b.block, pos: b.pos, v: o}}
+	}
 	b.pos++
 	b.dir.Organizations = append(b.dir.Organizations, m)
+}
+
+// clone copies the strings of o, read from a record a Reader may read the next one into
+// (builder.values), and the slices that hold them.
+func (o *Organization) clone() {
+	c := strings.Clone
+	o.ID, o.Name, o.Type, o.Role, o.Site, o.PartOf, o.Description = c(o.ID), c(o.Name), c(o.Type), c(o.Role), c(o.Site), c(o.PartOf), c(o.Description)
+	for i := range o.Addresses {
+		a := &o.Addresses[i]
+		if a.StreetNames != nil {
+			sn := make([]string, len(a.StreetNames))
+			for j, n := range a.StreetNames {
+				sn[j] = c(n)
+			}
+			a.StreetNames = sn
+		}
+		a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText = c(a.HouseNumber), c(a.City), c(a.StateProv), c(a.Country), c(a.PostalCode), c(a.OtherText)
+		a.Longitude, a.Latitude, a.Altitude = c(a.Longitude), c(a.Latitude), c(a.Altitude)
+	}
+	for i := range o.Telecoms {
+		t := &o.Telecoms[i]
+		t.Type, t.Value = c(t.Type), c(t.Value)
+	}
+	cloneAttrs(o.Source.Attrs)
 }
 
 func (b *builder) signature(s *odm.SignatureDef) {

@@ -108,3 +108,46 @@ func TestWriteJSONDefsHeld(t *testing.T) {
 		t.Errorf("heap grows by %.0f bytes a SignatureDef and group, want at most 1000 (no decoded records)", per)
 	}
 }
+
+// orgsHeld reads an ODM 2.0 export of n Organizations as WriteJSON reads it and returns
+// the heap in use then.
+func orgsHeld(t *testing.T, n int) uint64 {
+	t.Helper()
+	var x bytes.Buffer
+	x.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v2.0" FileType="Snapshot" Granularity="AdminData" FileOID="ORGS" CreationDateTime="2026-01-05T10:00:00Z" ODMVersion="2.0">
+<AdminData StudyOID="ST.ORGS">
+<User OID="U1"><UserName>user1</UserName></User>
+`)
+	for i := range n {
+		fmt.Fprintf(&x, `<Organization OID="ORG%05d" Name="Demo Organisation %d" Type="Site"><Description><TranslatedText xml:lang="en">Organisation %d</TranslatedText></Description><Address><StreetName>%d Example Street</StreetName><City>Springfield</City></Address><Telecom TelecomType="Phone" Value="+1 617 555 %04d"/></Organization>
+`, i, i, i, i, i)
+	}
+	x.WriteString("</AdminData>\n</ODM>\n")
+	b, err := readValues(odm.NewReader(bytes.NewReader(x.Bytes()), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	if len(b.dir.Organizations) != n {
+		t.Fatalf("read %d organizations, want %d", len(b.dir.Organizations), n)
+	}
+	h, _ := liveHeld(b)
+	return h
+}
+
+// TestWriteJSONOrganizationsHeld is TestWriteJSONDefsHeld for ODM 2.0 Organizations:
+// some 720 bytes each (the model value with its address and telecom), not also the
+// decoded record (1,900 bytes each with it).
+func TestWriteJSONOrganizationsHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 24,000 generated organizations")
+	}
+	const small, large = 4000, 20000
+	h1, h2 := orgsHeld(t, small), orgsHeld(t, large)
+	per := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("heap in use: %d organizations %d KiB, %d organizations %d KiB: %.0f bytes each", small, h1>>10, large, h2>>10, per)
+	if per > 1000 {
+		t.Errorf("heap grows by %.0f bytes an organization, want at most 1000 (no decoded records)", per)
+	}
+}
