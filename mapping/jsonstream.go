@@ -75,6 +75,13 @@ func shellJSON(d *Directory) (b []byte, sitesAt, usersAt int, err error) {
 	// them one at a time (tailArrays), as many as the users in some exports, so that
 	// neither this shell nor its JSON holds them all twice over.
 	shell.Groups, shell.Organizations, shell.Signatures = nil, nil, nil
+	// So are the source's blocks (one per AdminData element, as many as the users in an
+	// export of one block per user), which close the JSON: their array is left empty.
+	if src := d.Source; src != nil && len(src.Blocks) > 0 {
+		c := *src
+		c.Blocks = []Block{}
+		shell.Source = &c
+	}
 	b, err = json.MarshalIndent(&shell, "", "  ")
 	if err != nil {
 		return nil, 0, 0, err
@@ -198,11 +205,51 @@ func (j *jsonUsers) end() error {
 	if err := j.tailArrays(); err != nil {
 		return err
 	}
-	if _, err := j.w.Write(tail[i+1:]); err != nil {
+	rest := tail[i+1:]
+	if src := j.d.Source; src != nil && len(src.Blocks) > 0 {
+		// The source's blocks, the last key of the source, the last key of the directory.
+		const key = "\n    \"blocks\": []"
+		k := bytes.LastIndex(rest, []byte(key))
+		if k < 0 {
+			return errors.New("mapping: no blocks key in the directory JSON")
+		}
+		k += len(key) - 1
+		if _, err := j.w.Write(rest[:k]); err != nil {
+			return err
+		}
+		if err := j.blocks(src.Blocks); err != nil {
+			return err
+		}
+		rest = rest[k:]
+	}
+	if _, err := j.w.Write(rest); err != nil {
 		return err
 	}
 	_, err = io.WriteString(j.w, "\n")
 	return err
+}
+
+// blocks writes the elements of the source's blocks array as MarshalIndent writes them
+// within the whole directory, gathering jsonBatch bytes at a time.
+func (j *jsonUsers) blocks(bs []Block) error {
+	e := &j.enc
+	for i := range bs {
+		v, err := json.MarshalIndent(&bs[i], "      ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.b = append(append(e.b, "\n      "...), v...)
+		if len(e.b) >= jsonBatch {
+			if err := j.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	e.b = append(e.b, "\n    "...)
+	return j.flush()
 }
 
 // tailArrays writes the directory's groups, organizations and signatures (those of its

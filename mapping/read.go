@@ -545,7 +545,12 @@ func (b *builder) startBlock(ad *odm.AdminData) {
 	b.studies1 = []string{b.study}
 	b.studiesOf = append(b.studiesOf, b.studies1)
 	b.addStudy(b.study)
-	b.dir.Source.Blocks = append(b.dir.Source.Blocks, Block{Study: b.study, Attrs: extAttrs(ad.Attrs, false), ad: ad})
+	blk := Block{Study: b.study, Attrs: extAttrs(ad.Attrs, false)}
+	if !b.values {
+		// For writing the block back: its layout, and its vendor elements (read loop).
+		blk.ad = ad
+	}
+	b.dir.Source.Blocks = append(b.dir.Source.Blocks, blk)
 }
 
 // ensureBlock starts an implicit block for records that arrive without an AdminData (a

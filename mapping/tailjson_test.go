@@ -151,3 +151,73 @@ func TestWriteJSONOrganizationsHeld(t *testing.T) {
 		t.Errorf("heap grows by %.0f bytes an organization, want at most 1000 (no decoded records)", per)
 	}
 }
+
+// withBlocks returns a generated InForm export of 200 users followed by n AdminData
+// blocks, each with a vendor attribute.
+func withBlocks(t *testing.T, n int) []byte {
+	t.Helper()
+	var g bytes.Buffer
+	if err := gen.InForm(&g, 200); err != nil {
+		t.Fatal(err)
+	}
+	end := bytes.LastIndex(g.Bytes(), []byte("</ODM>"))
+	if end < 0 {
+		t.Fatal("no ODM end tag in the generated export")
+	}
+	var blocks bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&blocks, "<AdminData StudyOID=\"ST%d\" pf:Batch=\"%d\"></AdminData>\n", i%7, i)
+	}
+	return append(append(append([]byte{}, g.Bytes()[:end]...), blocks.Bytes()...), g.Bytes()[end:]...)
+}
+
+// TestWriteJSONBlocks checks that WriteJSON writes the source's AdminData blocks (one a
+// user in some exports) a batch at a time, as encoding/json would write them, and holds
+// for each its study and attributes (some 200 bytes), not also the AdminData read (another
+// 350 bytes), which only writing back into ODM uses.
+func TestWriteJSONBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 24,000 generated blocks")
+	}
+	data := withBlocks(t, 4000)
+	d, _, err := FromReader(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	var got maxWriter
+	if _, err := WriteJSON(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("WriteJSON differs from encoding/json (%d vs %d bytes)", got.Len(), want.Len())
+	}
+	if limit := jsonBatch + 4<<10; got.max > limit {
+		t.Errorf("largest write %d bytes of %d, want at most %d", got.max, got.Len(), limit)
+	}
+
+	held := func(n int) uint64 {
+		b, err := readValues(odm.NewReader(bytes.NewReader(withBlocks(t, n)), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.close()
+		if len(b.dir.Source.Blocks) < n {
+			t.Fatalf("read %d blocks, want %d and more", len(b.dir.Source.Blocks), n)
+		}
+		h, _ := liveHeld(b)
+		return h
+	}
+	const small, large = 4000, 20000
+	h1, h2 := held(small), held(large)
+	per := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("heap in use: %d blocks %d KiB, %d blocks %d KiB: %.0f bytes a block", small, h1>>10, large, h2>>10, per)
+	if per > 400 {
+		t.Errorf("heap grows by %.0f bytes a block, want at most 400 (no AdminData records)", per)
+	}
+}
