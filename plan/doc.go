@@ -62,7 +62,9 @@
 // them, so that they do not keep alive the blocks mapping carved them from). A template or JSON export is held as compact
 // records (mapping.ReadCompact), several --existing files merged into a temporary file
 // (mapping.MergeStream), and a --spec applied to each user before Keep sees it. Rows are
-// planned one at a time. The search for user names within two edits is linear: a name
+// planned one at a time: [Make] holds every row's action, [Each] passes each on and holds
+// none (the command writes them as they come, with [Writer]), so that what grows with the
+// rows is the rows themselves and a user name each. The search for user names within two edits is linear: a name
 // shared by many existing users gets a deletion index once rows search it often, so
 // 20,000 rows against 20,000 users of one name take seconds, not minutes.
 package plan

@@ -111,15 +111,30 @@ type Options struct {
 
 // Make plans the upload of rows against the existing users.
 func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) {
+	plan := &Plan{Actions: []Action{}}
+	err := Each(existing, rows, opts, func(a Action) error {
+		plan.Actions = append(plan.Actions, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// Each plans the upload as Make does, calling f with each row's action in row order
+// instead of holding them all (an upload of a million rows makes a million actions); it
+// stops at f's first error and returns it. Before the first call it fails only as Make
+// fails (the study, the context).
+func Each(existing *mapping.Directory, rows []Row, opts Options, f func(Action) error) error {
 	if existing == nil {
 		existing = &mapping.Directory{}
 	}
 	study, err := pickStudy(existing, opts.Study)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p := newPlanner(existing, study, opts)
-	plan := &Plan{Actions: []Action{}}
 	max := opts.MaxRows
 	if max == 0 {
 		max = DefaultMaxRows
@@ -134,7 +149,7 @@ func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) 
 	check := ctxio.Check(opts.Context, 256)
 	for _, r := range rows {
 		if err := check(); err != nil {
-			return nil, err
+			return err
 		}
 		if r.Blank {
 			continue
@@ -145,9 +160,11 @@ func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) 
 			a.Warnings = append(a.Warnings, Warning{TooManyRows, fmt.Sprintf(
 				"the upload has %d rows; the template's guidance is at most %d per upload, so split it (this is the first row past the limit)", total, max)})
 		}
-		plan.Actions = append(plan.Actions, a)
+		if err := f(a); err != nil {
+			return err
+		}
 	}
-	return plan, nil
+	return nil
 }
 
 // pickStudy returns the study the upload is for.

@@ -60,7 +60,8 @@ of "map --to json" goes to a temporary file as compact user records (8 bytes a u
 stay in memory); several --existing files are merged user by user into a temporary file
 as "map" merges them (some 30 bytes a user). --spec is applied to each user as it is
 built, before plan picks the users the rows name. plan holds the rows, their keys and
-the existing users they name (and what the streamed read holds), not the export. Stdin
+the existing users they name, of each only what is compared (and what the streamed read
+holds), not the export; each row's action is written as it is planned, not held. Stdin
 other than ODM and the other user tables are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
@@ -134,19 +135,28 @@ func runPlan(e *env, args []string) int {
 	for _, w := range sws {
 		specWarnings = append(specWarnings, mappingDiagnostic(*specPath, w))
 	}
-	p, err := plan.Make(cur, rows, plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows})
-	if err != nil {
-		return fail(e, "plan", err)
-	}
+	opts := plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows}
 	if audit.log != "" || audit.from != "" || audit.to != "" || audit.strict {
+		p, err := plan.Make(cur, rows, opts)
+		if err != nil {
+			return fail(e, "plan", err)
+		}
 		printDiagnostics(e, "plan", o, specWarnings)
 		return planAudit(e, o, audit, p)
 	}
+	// The actions are written as they are planned (plan.Each), not held: what stays is
+	// the diagnostics of the rows with warnings.
+	var ds []Diagnostic
 	err = writeOutput(e, o.out, func(w io.Writer) error {
-		if o.format == "text" {
-			return p.WriteText(w)
+		pw := plan.NewWriter(w, o.format == "text")
+		err := plan.Each(cur, rows, opts, func(a plan.Action) error {
+			ds = append(ds, planDiagnostics(a, src)...)
+			return pw.Write(a)
+		})
+		if err != nil {
+			return err
 		}
-		return p.WriteJSON(w)
+		return pw.Close()
 	})
 	if err != nil {
 		return fail(e, "plan", err)
@@ -154,8 +164,8 @@ func runPlan(e *env, args []string) int {
 	// The report carries the plan's warnings too; stderr lists them, and what the spec
 	// could not map, in the diagnostic format every command uses, capped by --max and
 	// summarized per code.
-	printDiagnostics(e, "plan", o, append(specWarnings, planDiagnostics(p, src)...))
-	if p.Warnings() > 0 {
+	printDiagnostics(e, "plan", o, append(specWarnings, ds...))
+	if len(ds) > 0 {
 		return 1
 	}
 	return 0
@@ -170,20 +180,18 @@ type uploadSource struct {
 	target mapping.Profile
 }
 
-// planDiagnostics turns a plan's warnings into diagnostics at the upload's rows (a
+// planDiagnostics turns an action's warnings into diagnostics at the upload's row (a
 // directory upload has no rows: its users are counted from 1 in the message instead).
-func planDiagnostics(p *plan.Plan, src uploadSource) []Diagnostic {
+func planDiagnostics(a plan.Action, src uploadSource) []Diagnostic {
 	var ds []Diagnostic
-	for _, a := range p.Actions {
-		for _, w := range a.Warnings {
-			d := Diagnostic{File: src.name, Severity: "warning", Code: "plan." + string(w.Code), Message: w.Message}
-			if src.table {
-				d.Row = a.Row
-			} else {
-				d.Message = fmt.Sprintf("user %d: %s", a.Row, w.Message)
-			}
-			ds = append(ds, d)
+	for _, w := range a.Warnings {
+		d := Diagnostic{File: src.name, Severity: "warning", Code: "plan." + string(w.Code), Message: w.Message}
+		if src.table {
+			d.Row = a.Row
+		} else {
+			d.Message = fmt.Sprintf("user %d: %s", a.Row, w.Message)
 		}
+		ds = append(ds, d)
 	}
 	return ds
 }
