@@ -232,24 +232,34 @@ func (j *jsonUsers) end() error {
 // blocks writes the elements of the source's blocks array as MarshalIndent writes them
 // within the whole directory, gathering jsonBatch bytes at a time.
 func (j *jsonUsers) blocks(bs []Block) error {
+	if err := j.elements(len(bs), "      ", func(i int) any { return &bs[i] }); err != nil {
+		return err
+	}
+	j.enc.b = append(j.enc.b, "\n    "...)
+	return j.flush()
+}
+
+// elements writes n array elements, elem(i) each, as MarshalIndent writes them at the
+// given indent within the whole directory, gathering jsonBatch bytes at a time.
+func (j *jsonUsers) elements(n int, indent string, elem func(int) any) error {
 	e := &j.enc
-	for i := range bs {
-		v, err := json.MarshalIndent(&bs[i], "      ", "  ")
+	nl := "\n" + indent
+	for i := range n {
+		v, err := json.MarshalIndent(elem(i), indent, "  ")
 		if err != nil {
 			return err
 		}
 		if i > 0 {
 			e.b = append(e.b, ',')
 		}
-		e.b = append(append(e.b, "\n      "...), v...)
+		e.b = append(append(e.b, nl...), v...)
 		if len(e.b) >= jsonBatch {
 			if err := j.flush(); err != nil {
 				return err
 			}
 		}
 	}
-	e.b = append(e.b, "\n    "...)
-	return j.flush()
+	return nil
 }
 
 // tailArrays writes the directory's groups, organizations and signatures (those of its
@@ -278,20 +288,8 @@ func (j *jsonUsers) tailArrays() error {
 func (j *jsonUsers) tailArray(key string, n int, elem func(int) any) error {
 	e := &j.enc
 	e.b = append(append(append(e.b, ",\n  \""...), key...), "\": ["...)
-	for i := range n {
-		v, err := json.MarshalIndent(elem(i), "    ", "  ")
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.b = append(append(e.b, "\n    "...), v...)
-		if len(e.b) >= jsonBatch {
-			if err := j.flush(); err != nil {
-				return err
-			}
-		}
+	if err := j.elements(n, "    ", elem); err != nil {
+		return err
 	}
 	e.b = append(e.b, "\n  ]"...)
 	return j.flush()
