@@ -55,22 +55,7 @@ func TestWriteJSONTailInBatches(t *testing.T) {
 	if len(d.Signatures) != 3000 || len(d.Groups) < 3000 {
 		t.Fatalf("read %d signatures and %d groups, want 3000 and more", len(d.Signatures), len(d.Groups))
 	}
-	var want bytes.Buffer
-	enc := json.NewEncoder(&want)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		t.Fatal(err)
-	}
-	var got maxWriter
-	if _, err := WriteJSON(&got, odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("WriteJSON differs from encoding/json (%d vs %d bytes)", got.Len(), want.Len())
-	}
-	if limit := jsonBatch + 4<<10; got.max > limit {
-		t.Errorf("largest write %d bytes of %d, want at most %d", got.max, got.Len(), limit)
-	}
+	writesInBatches(t, data, d)
 }
 
 // defsHeld reads withDefs(200, n) as WriteJSON reads it (readValues, through a Reader
@@ -78,17 +63,11 @@ func TestWriteJSONTailInBatches(t *testing.T) {
 func defsHeld(t *testing.T, n int) uint64 {
 	t.Helper()
 	data := withDefs(t, 200, n)
-	b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.close()
-	if len(b.dir.Signatures) != n {
-		t.Fatalf("read %d signatures, want %d", len(b.dir.Signatures), n)
-	}
-	data = nil
-	h, _ := liveHeld(b)
-	return h
+	return heldRead(t, data, func(b *builder) {
+		if len(b.dir.Signatures) != n {
+			t.Fatalf("read %d signatures, want %d", len(b.dir.Signatures), n)
+		}
+	})
 }
 
 // TestWriteJSONDefsHeld checks what WriteJSON holds for each SignatureDef and rights group
@@ -100,13 +79,7 @@ func TestWriteJSONDefsHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 24,000 generated definitions")
 	}
-	const small, large = 4000, 20000
-	h1, h2 := defsHeld(t, small), defsHeld(t, large)
-	per := (float64(h2) - float64(h1)) / (large - small)
-	t.Logf("heap in use: %d pairs %d KiB, %d pairs %d KiB: %.0f bytes a SignatureDef and group", small, h1>>10, large, h2>>10, per)
-	if per > 1000 {
-		t.Errorf("heap grows by %.0f bytes a SignatureDef and group, want at most 1000 (no decoded records)", per)
-	}
+	growsBy(t, "a SignatureDef and group", func(n int) uint64 { return defsHeld(t, n) }, 1000, "no decoded records")
 }
 
 // orgsHeld reads an ODM 2.0 export of n Organizations as WriteJSON reads it and returns
@@ -124,16 +97,11 @@ func orgsHeld(t *testing.T, n int) uint64 {
 `, i, i, i, i, i)
 	}
 	x.WriteString("</AdminData>\n</ODM>\n")
-	b, err := readValues(odm.NewReader(bytes.NewReader(x.Bytes()), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.close()
-	if len(b.dir.Organizations) != n {
-		t.Fatalf("read %d organizations, want %d", len(b.dir.Organizations), n)
-	}
-	h, _ := liveHeld(b)
-	return h
+	return heldRead(t, x.Bytes(), func(b *builder) {
+		if len(b.dir.Organizations) != n {
+			t.Fatalf("read %d organizations, want %d", len(b.dir.Organizations), n)
+		}
+	})
 }
 
 // TestWriteJSONOrganizationsHeld is TestWriteJSONDefsHeld for ODM 2.0 Organizations:
@@ -143,13 +111,7 @@ func TestWriteJSONOrganizationsHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 24,000 generated organizations")
 	}
-	const small, large = 4000, 20000
-	h1, h2 := orgsHeld(t, small), orgsHeld(t, large)
-	per := (float64(h2) - float64(h1)) / (large - small)
-	t.Logf("heap in use: %d organizations %d KiB, %d organizations %d KiB: %.0f bytes each", small, h1>>10, large, h2>>10, per)
-	if per > 1000 {
-		t.Errorf("heap grows by %.0f bytes an organization, want at most 1000 (no decoded records)", per)
-	}
+	growsBy(t, "an organization", func(n int) uint64 { return orgsHeld(t, n) }, 1000, "no decoded records")
 }
 
 // withBlocks returns a generated InForm export of 200 users followed by n AdminData
@@ -184,6 +146,23 @@ func TestWriteJSONBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writesInBatches(t, data, d)
+
+	held := func(n int) uint64 {
+		return heldRead(t, withBlocks(t, n), func(b *builder) {
+			if len(b.dir.Source.Blocks) < n {
+				t.Fatalf("read %d blocks, want %d and more", len(b.dir.Source.Blocks), n)
+			}
+		})
+	}
+	growsBy(t, "a block", held, 400, "no AdminData records")
+}
+
+// writesInBatches checks that WriteJSON writes data as encoding/json writes d, the
+// directory FromReader read from it, and that no single write is much larger than
+// jsonBatch.
+func writesInBatches(t *testing.T, data []byte, d *Directory) {
+	t.Helper()
 	var want bytes.Buffer
 	enc := json.NewEncoder(&want)
 	enc.SetIndent("", "  ")
@@ -200,24 +179,32 @@ func TestWriteJSONBlocks(t *testing.T) {
 	if limit := jsonBatch + 4<<10; got.max > limit {
 		t.Errorf("largest write %d bytes of %d, want at most %d", got.max, got.Len(), limit)
 	}
+}
 
-	held := func(n int) uint64 {
-		b, err := readValues(odm.NewReader(bytes.NewReader(withBlocks(t, n)), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer b.close()
-		if len(b.dir.Source.Blocks) < n {
-			t.Fatalf("read %d blocks, want %d and more", len(b.dir.Source.Blocks), n)
-		}
-		h, _ := liveHeld(b)
-		return h
+// heldRead reads data as WriteJSON reads it (readValues, through a Reader that recycles
+// its records, as map --to json reads), lets check look at what was read, and returns
+// the heap in use then (data is no longer referenced by the caller's test by then).
+func heldRead(t *testing.T, data []byte, check func(*builder)) uint64 {
+	t.Helper()
+	b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer b.close()
+	check(b)
+	h, _ := liveHeld(b)
+	return h
+}
+
+// growsBy checks that the heap held(n) reports grows by at most limit bytes for each of
+// what between 4,000 and 20,000 of them (why says what the limit leaves out).
+func growsBy(t *testing.T, what string, held func(n int) uint64, limit float64, why string) {
+	t.Helper()
 	const small, large = 4000, 20000
 	h1, h2 := held(small), held(large)
 	per := (float64(h2) - float64(h1)) / (large - small)
-	t.Logf("heap in use: %d blocks %d KiB, %d blocks %d KiB: %.0f bytes a block", small, h1>>10, large, h2>>10, per)
-	if per > 400 {
-		t.Errorf("heap grows by %.0f bytes a block, want at most 400 (no AdminData records)", per)
+	t.Logf("heap in use: %d: %d KiB, %d: %d KiB: %.0f bytes %s", small, h1>>10, large, h2>>10, per, what)
+	if per > limit {
+		t.Errorf("heap grows by %.0f bytes %s, want at most %.0f (%s)", per, what, limit, why)
 	}
 }

@@ -133,13 +133,7 @@ func TestRecordAttrsShapes(t *testing.T) {
 
 	// The warnings of standard values are the same as without a shared list.
 	r := NewReader(strings.NewReader(in), ReadOptions{})
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-	}
+	readToEnd(t, r)
 	doc, err := Decode(strings.NewReader(in), ReadOptions{})
 	require.NoError(t, err)
 	require.Equal(t, doc.Warnings, r.Warnings())
@@ -156,13 +150,7 @@ func TestRecordAttrsUnlike(t *testing.T) {
 	in := recDoc(tags...)
 	sameUsers(t, in, "every tag of its own")
 	r := NewReader(strings.NewReader(in), ReadOptions{})
-	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-	}
+	readToEnd(t, r)
 	require.LessOrEqual(t, r.s.recMade, 64, "lists made for tags no other tag is written like")
 }
 
@@ -219,4 +207,16 @@ func encodeUser(w *bytes.Buffer, u *User) error {
 		return err
 	}
 	return NewEncoder(w, WriteOptions{}).Encode(doc)
+}
+
+// readToEnd reads every record of r, failing the test on an error.
+func readToEnd(t *testing.T, r *Reader) {
+	t.Helper()
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			return
+		}
+		require.NoError(t, err)
+	}
 }
