@@ -54,7 +54,10 @@ predicates inside that element, no position on the first step), is evaluated rec
 record (each outermost element of that name, with its ancestors' start tags), holding
 one record. Any other expression builds a tree of the whole
 document, about 14 times its size, and so is refused for inputs larger than --max-tree.
-An evaluation that runs past --timeout is stopped.
+An evaluation that runs past --timeout is stopped. A per-record query prints each match
+as it is found: if the input turns out malformed, or a limit or --timeout stops it part
+way, the matches before that are on stdout ahead of the error (exit 2); with -o FILE,
+a failed run leaves no file.
 
 Exit status: 0 a result (a non-empty node set, or a number, string or boolean),
 1 an empty node set, 2 error (bad expression, unreadable input).
