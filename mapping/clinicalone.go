@@ -856,7 +856,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if err != nil {
 		return nil, err
 	}
-	b, err := readValues(r, opts)
+	b, err := readValues(r, opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -879,7 +879,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if r, err = open(); err != nil {
 		return nil, err
 	}
-	if b, err = readValues(r, opts); err != nil {
+	if b, err = readValues(r, opts, false); err != nil {
 		return nil, err
 	}
 	return templateRows(b, opts, study, write)

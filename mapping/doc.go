@@ -170,7 +170,10 @@
 // removed at once where the system allows it, else when the call returns), read back in
 // order, so that what they hold in memory per user is an index of some 14 bytes (2 for
 // where its record is, and a hash table of OIDs; of logins too once a second AdminData
-// block starts) besides the sites, studies and groups, which they hold whole. A person listed
+// block starts) besides the sites, studies and groups, which they hold whole (WriteJSON
+// without Options.Spec puts the sites in the file too, as they are read, and writes them
+// from there: some 55 bytes a site stay, where it is, a hash table of IDs and its
+// study). A person listed
 // in several AdminData blocks is held as model values from its second record until it is
 // handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
 //

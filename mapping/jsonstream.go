@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"iter"
+	"slices"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -18,22 +20,19 @@ import (
 // is a small index per user (see the package's Performance notes), not the records nor
 // the model values. It returns FromReader's warnings (and, with opts.Spec, the spec's).
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
-	b, err := readValues(r, opts)
+	// Without a spec (which renames the directory's sites before the users come) the
+	// sites are read into the temporary file and written from there.
+	b, err := readValues(r, opts, opts.Spec == nil || opts.Spec.Spec == nil)
 	if err != nil {
 		return nil, err
 	}
 	defer b.close()
 	b.finishPrepare()
 	run := startSpec(b.dir, opts)
-	jw, err := newJSONUsers(w, b.dir)
+	jw, err := b.writeJSONSites(w)
 	if err != nil {
 		return nil, err
 	}
-	// The sites are written. What the users need of them is a study per site: the sites
-	// themselves (some thousand bytes of strings, slices and maps each, most of the heap
-	// by then) would be marked by every collection while the users are written, which at
-	// a million users ran a collection every few thousand users.
-	b.letGoOfSites()
 	// Neither the spec's run nor jw keeps a pointer into a user.
 	b.reuseUsers = true
 	if run == nil && !b.keep && !jsonViaUsers {
@@ -103,20 +102,67 @@ func shellJSON(d *Directory) (b []byte, sitesAt, usersAt int, err error) {
 // part of a large export, are written one at a time, and what follows the users is made
 // again at the end rather than held meanwhile.
 func newJSONUsers(w io.Writer, d *Directory) (*jsonUsers, error) {
+	return newJSONUsersSites(w, d, slices.Values(d.Sites), len(d.Sites))
+}
+
+// writeJSONSites writes b's directory up to its users' array (newJSONUsers), the sites
+// from b's packer where it spilled them. Then what the users need of the sites is a study
+// per site, and that is all the builder keeps of them: the sites themselves (some
+// thousand bytes of strings, slices and maps each, most of the heap by then) would be
+// marked by every collection while the users are written, which at a million users ran
+// a collection every few thousand users.
+func (b *builder) writeJSONSites(w io.Writer) (*jsonUsers, error) {
+	if b.sitePack != nil && b.sitePack.spills {
+		return b.jsonSpilledSites(w)
+	}
+	jw, err := newJSONUsers(w, b.dir)
+	if err != nil {
+		return nil, err
+	}
+	b.letGoOfSites()
+	return jw, nil
+}
+
+// jsonSpilledSites is newJSONUsers of b's directory and the n sites b's packer spilled,
+// read back in order. It takes what resolve needs of each (siteStudies) as it goes, and
+// lets go of the packer: the sites are not read again.
+func (b *builder) jsonSpilledSites(w io.Writer) (jw *jsonUsers, err error) {
+	defer catchSpill(&err)
+	p := b.sitePack
+	b.siteStudy = newSiteStudies(p.len())
+	jw, err = newJSONUsersSites(w, b.dir, func(yield func(*Site) bool) {
+		for s := range p.all() {
+			// Resolve's index is taken here: reading the sites back again for it
+			// would decode each twice.
+			b.siteStudy.add(s.ID, s)
+			if !yield(s) {
+				return
+			}
+		}
+	}, p.len())
+	b.sitePack = nil
+	return jw, err
+}
+
+// newJSONUsersSites is newJSONUsers of d with its n sites, which sites yields, in
+// place of d.Sites.
+func newJSONUsersSites(w io.Writer, d *Directory, sites iter.Seq[*Site], n int) (*jsonUsers, error) {
 	head, sitesAt, usersAt, err := shellJSON(d)
 	if err != nil {
 		return nil, err
 	}
 	jw := &jsonUsers{w: w, d: d, enc: userJSON{prefix: "    "}}
 	from := 0
-	if len(d.Sites) > 0 {
+	if n > 0 {
 		if _, err := w.Write(head[:sitesAt]); err != nil {
 			return nil, err
 		}
 		// Written as the users are (userJSON, as json.Encoder indents them), gathered
 		// jsonBatch at a time.
 		e := &jw.enc
-		for i, s := range d.Sites {
+		i := -1
+		for s := range sites {
+			i++
 			if i == 0 {
 				e.b = append(e.b, "\n    "...)
 			} else {

@@ -81,8 +81,17 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 // or a table, never back into ODM (WriteJSON, the Clinical One template): the signature
 // definitions, organizations and groups keep no decoded record (Source.recs), which, as
 // many as the users in some exports, were most of what they held (see builder.values).
-func readValues(r *odm.Reader, opts Options) (b *builder, err error) {
-	return readStreamWith(r, opts, true, nil, true)
+//
+// With spillSites the sites too go into the temporary file as they are read
+// (newSpillingSitePacker), for a writer that writes them in order, once (WriteJSON),
+// instead of being held as model values: as many as the users in some exports, some 500
+// bytes each.
+func readValues(r *odm.Reader, opts Options, spillSites bool) (b *builder, err error) {
+	var pack *sitePacker
+	if spillSites {
+		pack = newSpillingSitePacker()
+	}
+	return readStreamWith(r, opts, true, pack, true)
 }
 
 // readStreamSites is readStream; with pack the builder holds the sites packed into it as
@@ -111,6 +120,9 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 	if spill {
 		if b.spill, err = newSpill(); err != nil {
 			return nil, err
+		}
+		if pack != nil && pack.spills {
+			pack.sp = b.spill
 		}
 		defer func() {
 			if err != nil {
@@ -1383,12 +1395,18 @@ func (b *builder) siteStudies() {
 	}
 	b.siteStudy = newSiteStudies(n)
 	for id, s := range sites {
-		st := ""
-		if v := latest(s.Versions); v != nil {
-			st = v.Study
-		}
-		b.siteStudy.set(id, st)
+		b.siteStudy.add(id, s)
 	}
+}
+
+// add records the study of site s, read as id (a spec may have renamed it since): that
+// of its latest version.
+func (x *siteStudies) add(id string, s *Site) {
+	st := ""
+	if v := latest(s.Versions); v != nil {
+		st = v.Study
+	}
+	x.set(id, st)
 }
 
 // letGoOfSites has the builder keep of its sites, from now on, only what resolve needs
@@ -1396,7 +1414,7 @@ func (b *builder) siteStudies() {
 // them, before the users. The directory is left with no sites.
 func (b *builder) letGoOfSites() {
 	b.siteStudies()
-	b.sites, b.dir.Sites = nil, []*Site{}
+	b.sites, b.sitePack, b.dir.Sites = nil, nil, []*Site{}
 }
 
 // resolve turns what one record said about a user's access into assignments.

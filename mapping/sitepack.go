@@ -19,17 +19,43 @@ import (
 // but for where it was read: at a million users in 3 files the second and third files'
 // 20,000 sites were another 7 MB beside the merge's as each was read, the peak of map
 // --to odm once the write held the sites once.
+//
+// A packer that spills (newSpillingSitePacker, for WriteJSON) holds no encoding at all:
+// they go into the builder's temporary file a page at a time, as the users' records do,
+// and the packer keeps where each one is (12 bytes a site) and the index by ID. At
+// 200,000 Locations beside 200,000 users, the sites held as model values were some 100 MB
+// of map --to json's 180 MB peak.
 type sitePacker struct {
 	// encs[i] is site i's encoding, in the order the sites were first read; for a site
 	// at[i].shared, the merge's encoding of it without its last two fields (where the
-	// merged site was read), which at[i] holds for this one.
+	// merged site was read), which at[i] holds for this one. Nil when spilling.
 	encs []string
 	at   []sitePos // nil without shared
 	byID *idIndex  // each site's index by its ID
 	buf  []byte
 	// shared is the packing of the sites merged so far, read only; nil: none.
 	shared *siteTable
+
+	// spills: the encodings go to sp, the builder's temporary file (set once the
+	// builder has made it). When spilling: the file; where site i's encoding is (locs[i]); the pages written to
+	// the file so far, by their chunk index in it; the page being filled (page
+	// len(pages)), which is written once it reaches sitePage bytes.
+	spills bool
+	sp     *spill
+	locs   []siteLoc
+	pages  []int32
+	page   []byte
 }
+
+// siteLoc is where a spilled site's encoding is: bytes off to off+n of page page.
+type siteLoc struct {
+	page   int32
+	off, n uint32
+}
+
+// sitePage is the size at which a spilling packer writes its page: as large as the
+// spill's chunks of records, so that reading the sites back in order reads each page once.
+const sitePage = 64 << 10
 
 // sitePos is where a site held as the merge's encoding was read (Source.line and col).
 type sitePos struct {
@@ -42,9 +68,21 @@ func newSitePacker(shared *siteTable) *sitePacker {
 	return &sitePacker{byID: newIDIndex(), shared: shared}
 }
 
+// newSpillingSitePacker returns a packer that keeps the encodings in the temporary file
+// of the builder it is given to (readStreamWith; see sitePacker).
+func newSpillingSitePacker() *sitePacker {
+	return &sitePacker{byID: newIDIndex(), spills: true}
+}
+
 // add appends s, whose ID no site added before has. It is never given a site with
 // decoded records (the stream's builder keeps none), the one thing appendSite refuses.
 func (p *sitePacker) add(s *Site) {
+	if p.spills {
+		p.byID.add(s.ID, int32(len(p.locs)))
+		p.locs = append(p.locs, siteLoc{})
+		p.put(len(p.locs)-1, s)
+		return
+	}
 	p.byID.add(s.ID, int32(len(p.encs)))
 	p.encs = append(p.encs, "")
 	if p.shared != nil {
@@ -59,6 +97,18 @@ func (p *sitePacker) set(i int, s *Site) { p.put(i, s) }
 // put sets site i to s's encoding, held as the merge's where it is the same but for the
 // two fields of where it was read (the encoding's last: Source.line and col).
 func (p *sitePacker) put(i int, s *Site) {
+	if p.spills {
+		// A site set again (merged with a later record of it) is written anew: the
+		// bytes of its earlier encoding stay in the file, unread.
+		if len(p.page) >= sitePage {
+			p.pages = append(p.pages, int32(p.sp.putBytes(p.page)))
+			p.page = p.page[:0]
+		}
+		off := len(p.page)
+		p.page, _ = appendSite(p.page, s) // no records: see add
+		p.locs[i] = siteLoc{page: int32(len(p.pages)), off: uint32(off), n: uint32(len(p.page) - off)}
+		return
+	}
 	p.buf, _ = appendSite(p.buf[:0], s) // no records: see add
 	if p.shared != nil {
 		p.at[i] = sitePos{}
@@ -102,20 +152,40 @@ func twoUvarints(b string) bool {
 
 // find returns the index of the site with ID id, or -1.
 func (p *sitePacker) find(id string) int {
-	i, ok := p.byID.find(id, func(j int32) bool { return siteID(p.encs[j]) == id })
+	i, ok := p.byID.find(id, func(j int32) bool { return siteID(p.enc(int(j))) == id })
 	if !ok {
 		return -1
 	}
 	return int(i)
 }
 
-func (p *sitePacker) len() int { return len(p.encs) }
+func (p *sitePacker) len() int {
+	if p.spills {
+		return len(p.locs)
+	}
+	return len(p.encs)
+}
+
+// enc returns site i's encoding (for a site held as the merge's, without where it was
+// read). A spilled one is read from the file where its page was written there (the
+// spill's string, never changed), else copied from the page being filled, which is
+// filled again once written.
+func (p *sitePacker) enc(i int) string {
+	if !p.spills {
+		return p.encs[i]
+	}
+	l := p.locs[i]
+	if int(l.page) == len(p.pages) {
+		return string(p.page[l.off : l.off+l.n])
+	}
+	return p.sp.get(int(p.pages[l.page]))[l.off : l.off+l.n]
+}
 
 // site returns site i, built anew (its strings are substrings of its encoding, made
 // whole again for a site held as the merge's).
 func (p *sitePacker) site(i int) *Site {
 	if p.at == nil || !p.at[i].shared {
-		return decodeSite(p.encs[i])
+		return decodeSite(p.enc(i))
 	}
 	b := append(p.buf[:0], p.encs[i]...)
 	b = binary.AppendUvarint(b, p.at[i].line)
@@ -126,7 +196,7 @@ func (p *sitePacker) site(i int) *Site {
 
 // ownBytes is the size of the encodings p holds of its own, not the merge's.
 func (p *sitePacker) ownBytes() int {
-	n := 0
+	n := len(p.page) // the page not yet spilled
 	for i, enc := range p.encs {
 		if p.at == nil || !p.at[i].shared {
 			n += len(enc)
@@ -138,7 +208,7 @@ func (p *sitePacker) ownBytes() int {
 // all hands on the sites in order, each built anew.
 func (p *sitePacker) all() iter.Seq[*Site] {
 	return func(yield func(*Site) bool) {
-		for i := range p.encs {
+		for i := range p.len() {
 			if !yield(p.site(i)) {
 				return
 			}
@@ -149,8 +219,8 @@ func (p *sitePacker) all() iter.Seq[*Site] {
 // ids hands on the sites' IDs, in order, without building the sites.
 func (p *sitePacker) ids() iter.Seq[string] {
 	return func(yield func(string) bool) {
-		for _, enc := range p.encs {
-			if !yield(siteID(enc)) {
+		for i := range p.len() {
+			if !yield(siteID(p.enc(i))) {
 				return
 			}
 		}

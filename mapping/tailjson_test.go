@@ -186,7 +186,7 @@ func writesInBatches(t *testing.T, data []byte, d *Directory) {
 // the heap in use then (data is no longer referenced by the caller's test by then).
 func heldRead(t *testing.T, data []byte, check func(*builder)) uint64 {
 	t.Helper()
-	b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{})
+	b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
