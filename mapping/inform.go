@@ -206,6 +206,10 @@ func (b *builder) groupDef(e *odm.Element) {
 			g.Rights[i] = strings.Clone(r)
 		}
 		cloneAttrs(g.Source.Attrs)
+	}
+	if b.noRecs {
+		// Where it was read, which its record would say (recordAt).
+		g.Source.line, g.Source.col = e.Line, e.Col
 	} else {
 		g.Source.recs = []record{{block: b.block, pos: -1, v: e}}
 	}

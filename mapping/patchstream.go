@@ -30,7 +30,7 @@ import (
 // It returns FromReader's warnings, then Patch's; the warnings of r itself (r.Warnings)
 // are the caller's to report, as those of the document patched.
 func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), opts PatchOptions) (ws []Warning, err error) {
-	b, err := readStream(r, opts.Options, true)
+	b, err := readPatched(r, opts.Options)
 	if err != nil {
 		return nil, err
 	}

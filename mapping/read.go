@@ -74,7 +74,16 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, nil, false)
+	return readStreamWith(r, opts, spill, nil, false, false)
+}
+
+// readPatched is readStream (spilling) for PatchStream, which writes each record back
+// from the document it reads again, never from a record read here: the signature
+// definitions, organizations and groups keep no decoded record, nor the blocks their
+// vendor elements (see builder.noRecs). As many as the users in some exports, with their
+// records they were most of what map --to odm held.
+func readPatched(r *odm.Reader, opts Options) (b *builder, err error) {
+	return readStreamWith(r, opts, true, nil, false, true)
 }
 
 // readValues is readStream (spilling) for the writers that write what they read as JSON
@@ -91,17 +100,17 @@ func readValues(r *odm.Reader, opts Options, spillSites bool) (b *builder, err e
 	if spillSites {
 		pack = newSpillingSitePacker()
 	}
-	return readStreamWith(r, opts, true, pack, true)
+	return readStreamWith(r, opts, true, pack, true, true)
 }
 
 // readStreamSites is readStream; with pack the builder holds the sites packed into it as
 // they are read (builder.sitePack), not as model values.
 func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, pack, false)
+	return readStreamWith(r, opts, spill, pack, false, false)
 }
 
-// readStreamWith is readStreamSites; values sets builder.values.
-func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values bool) (b *builder, err error) {
+// readStreamWith is readStreamSites; values and noRecs set builder.values and noRecs.
+func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values, noRecs bool) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -115,7 +124,7 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 	}
 	b = newBuilder(p, h.Version, h.Root)
 	b.sitePack = pack
-	b.values = values
+	b.values, b.noRecs = values, noRecs || values
 	b.studyList(h.Root, opts.Studies)
 	if spill {
 		if b.spill, err = newSpill(); err != nil {
@@ -147,7 +156,7 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 			b.user(n)
 		case *odm.Organization:
 			b.organization(n)
-			if !b.values {
+			if !b.noRecs {
 				r.Keep() // Source.recs holds it, for writing the same vendor back
 			}
 		case *odm.Location:
@@ -156,12 +165,12 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 			}
 		case *odm.SignatureDef:
 			b.signature(n)
-			if !b.values {
+			if !b.noRecs {
 				r.Keep()
 			}
 		case *odm.Element:
 			b.blockElement(n)
-			if b.block >= 0 && !b.values {
+			if b.block >= 0 && !b.noRecs {
 				// The stream's AdminData header has no children; keep the vendor element
 				// on it so that writing back the same vendor finds it.
 				ad := b.dir.Source.Blocks[b.block].ad
@@ -287,6 +296,11 @@ type builder struct {
 	// record and copy the strings they take from it (a Reader with ReadOptions.Reuse
 	// reads the next record into the same memory), and the blocks keep no vendor element.
 	values bool
+	// noRecs: signature definitions, organizations and groups keep no decoded record
+	// (Source.recs), nor the blocks their vendor elements: the directory is never written
+	// back into ODM from them (values, or PatchStream, which writes back what it reads
+	// again). Set with values.
+	noRecs bool
 
 	// prepared: finishPrepare has run; preparedOnly is what it returned.
 	prepared     bool
@@ -1053,7 +1067,8 @@ func (b *builder) organization(o *odm.Organization) {
 	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(o.Attrs, false)}
 	if b.values {
 		m.clone()
-	} else {
+	}
+	if !b.noRecs {
 		m.Source.recs = []record{{block: b.block, pos: b.pos, v: o}}
 	}
 	b.pos++
@@ -1092,7 +1107,8 @@ func (b *builder) signature(s *odm.SignatureDef) {
 	if b.values {
 		m.ID, m.Methodology, m.Meaning, m.LegalReason = strings.Clone(m.ID), strings.Clone(m.Methodology), strings.Clone(m.Meaning), strings.Clone(m.LegalReason)
 		cloneAttrs(m.Source.Attrs)
-	} else {
+	}
+	if !b.noRecs {
 		m.Source.recs = []record{{block: b.block, pos: b.pos, v: s}}
 	}
 	b.pos++

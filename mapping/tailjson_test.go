@@ -208,3 +208,29 @@ func growsBy(t *testing.T, what string, held func(n int) uint64, limit float64, 
 		t.Errorf("heap grows by %.0f bytes %s, want at most %.0f (%s)", per, what, limit, why)
 	}
 }
+
+// TestPatchStreamDefsHeld is TestWriteJSONDefsHeld for PatchStream (map --to odm into the
+// input's flavour), which writes each SignatureDef and rights group back from the
+// document it reads again: what its first read holds of each is the model values, not
+// also the records decoded (some 4,400 bytes a pair with them) nor, for the groups, the
+// AdminData's vendor elements.
+func TestPatchStreamDefsHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 24,000 generated definitions")
+	}
+	held := func(n int) uint64 {
+		data := withDefs(t, 200, n)
+		// As PatchStream reads: a Reader that keeps each record.
+		b, err := readPatched(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.close()
+		if len(b.dir.Signatures) != n {
+			t.Fatalf("read %d signatures, want %d", len(b.dir.Signatures), n)
+		}
+		h, _ := liveHeld(b)
+		return h
+	}
+	growsBy(t, "a SignatureDef and group", held, 1000, "no decoded records")
+}
