@@ -39,6 +39,10 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 		// Without a spec to apply to each User, users are written from their records.
 		b.jsonOut, b.jrec = jw, &jsonRecord{assigns: make([]Assignment, 0, 4)}
 		jw.enc.schemas = b.schemas // all read by now
+		// recordTrace keeps nothing of a record past it: the spill's chunks are read
+		// into the memory of those read before.
+		b.spill.recycle = true
+		jw.enc.reused = b.spill.holds
 	}
 	if err := b.finishEach(func(_ int, u *User) error {
 		if run != nil && !run.user(u) {

@@ -386,7 +386,7 @@ type builder struct {
 	chunkFirst []int32    // the first user of each arena chunk
 	nusers     int32
 	arena      []string
-	arenaCur   strings.Builder
+	arenaCur   []byte
 	builtUsers []builtUser
 	builtIdx   map[int32]int32
 	// merged, mergedMem and mergeBuf hold the persons read in several blocks, encoded
@@ -401,9 +401,13 @@ type builder struct {
 	held      *heldMerge
 	keepUsers []*odm.User
 	rec       rec
-	// text is the current text block, blocks the earlier ones.
-	text   strings.Builder
-	blocks []string
+	// text is the current text block, blocks the earlier ones; spareText is the memory of
+	// the block before text, and recStart the block the user record being written
+	// began in (newText).
+	text      []byte
+	spareText []byte
+	recStart  int
+	blocks    []string
 	// spill, when set, holds the full arena chunks and text blocks instead of memory
 	// (arena and blocks hold "" for them): they are chunk arenaAt[c] and blockAt[i] of
 	// the spill file.
@@ -1138,7 +1142,8 @@ func (b *builder) group(study, id string) *Group {
 		g = b.groups[groupKey{"\x00", id}]
 	}
 	if b.gmemoN < memoSize {
-		b.gmemo[b.gmemoN] = groupMemo{study, id, g}
+		// Copies: id is a record's, in memory WriteJSON fills again (spill.recycle).
+		b.gmemo[b.gmemoN] = groupMemo{strings.Clone(study), strings.Clone(id), g}
 		b.gmemoN++
 	}
 	return g
@@ -1151,14 +1156,15 @@ func (b *builder) role(name string, s Scope) Role {
 			return m.r
 		}
 	}
-	k := roleKey3{name, s}
-	r, ok := b.roles[k]
+	r, ok := b.roles[roleKey3{name, s}]
 	if !ok {
-		r = RoleFor(b.p, name, s)
-		b.roles[k] = r
+		// A copy: name is a record's, in memory WriteJSON fills again (spill.recycle).
+		// The role, and so the memo and the map, keep it (r.Name).
+		r = RoleFor(b.p, strings.Clone(name), s)
+		b.roles[roleKey3{r.Name, s}] = r
 	}
 	if b.rmemoN < memoSize {
-		b.rmemo[b.rmemoN] = roleMemo{name, s, r}
+		b.rmemo[b.rmemoN] = roleMemo{r.Name, s, r}
 		b.rmemoN++
 	}
 	return r
@@ -1286,9 +1292,16 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 						b.arena[chunk] = ""
 					}
 				}
-				cur = b.chunk(chunk)
+				if int(chunk) < len(b.arena) && b.spill != nil {
+					cur = b.spill.readHeld(int(b.arenaAt[chunk]))
+				} else {
+					cur = b.chunk(chunk)
+				}
 			}
 			if jw := b.jsonOut; jw != nil {
+				if b.spill != nil {
+					b.spill.gen++ // a new record: what the last one read may be read over
+				}
 				b.recordTrace(&jw.enc, cur[in.off:], &wGroups, &wAccess, &wRoles, only)
 				if b.spill != nil && b.spill.err != nil {
 					err = b.spill.err
@@ -1348,7 +1361,7 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 			b.mem.reuse()
 		}
 	}
-	b.infos, b.chunkFirst, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, nil, strings.Builder{}, nil, nil, nil
+	b.infos, b.chunkFirst, b.arena, b.arenaCur, b.builtUsers, b.builtIdx, b.pend = nil, nil, nil, nil, nil, nil, nil
 	b.merged, b.mergedMem, b.mergeBuf = nil, nil, nil
 	b.w.fold(&wGroups)
 	b.w.fold(&wAccess)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -197,17 +198,61 @@ func (b *builder) textBlock(i int) string {
 		}
 		return b.blocks[i]
 	}
-	return b.text.String()
+	return b.curText()
+}
+
+// curText returns the current text block as written so far. The block is only appended
+// to (own starts the next one where it has no room), so the string stays as it is while
+// the block's memory is not used again (newText).
+func (b *builder) curText() string {
+	return unsafe.String(unsafe.SliceData(b.text), len(b.text))
 }
 
 // endBlock ends the current text block: it is kept, or written to the spill file.
 func (b *builder) endBlock() {
 	if b.spill != nil {
-		b.blockAt = append(b.blockAt, int32(b.spill.put(b.text.String())))
+		b.blockAt = append(b.blockAt, int32(b.spill.putBytes(b.text)))
 		b.blocks = append(b.blocks, "")
 		return
 	}
-	b.blocks = append(b.blocks, b.text.String())
+	b.blocks = append(b.blocks, b.curText())
+}
+
+// newText starts the next text block, with room for n bytes, once endBlock has ended the
+// last one. A spilling builder, which has written the block to the file, starts it in the
+// memory of the block before (spareText; two blocks are in use at a time) where it can:
+// each 64 KiB block in new memory (some 250 MB at a million users) cost map --to json
+// and --to csv several percent of their CPU in page faults and collections. The strings
+// still in use past a record are copied out of that memory first: the previous records'
+// values the builder shares (rec.prev) and the last OID (lastOID). The record being
+// written may have strings in it when it began in that block, and a person merged (held)
+// its values: the block then goes to new memory.
+func (b *builder) newText(n int) {
+	old := b.spareText
+	if b.spill == nil {
+		// The blocks are kept (b.blocks).
+		b.text = make([]byte, 0, n)
+		return
+	}
+	b.spareText = b.text
+	if cap(old) < n || b.held != nil || b.recStart < len(b.blocks)-1 {
+		b.text = make([]byte, 0, n)
+		return
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(old)))
+	in := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && p >= lo && p < lo+uintptr(cap(old))
+	}
+	for k := range b.rec.prev {
+		if p := &b.rec.prev[k]; in(p.s) {
+			p.s = strings.Clone(p.s)
+		}
+	}
+	if in(b.lastOID) {
+		b.lastOID = strings.Clone(b.lastOID)
+	}
+	b.text = old[:0]
 }
 
 // put writes s as the record's own text.
@@ -223,29 +268,27 @@ func (b *builder) put(s string) {
 // current text block.
 func (b *builder) own(s string) int {
 	r := &b.rec
-	if b.text.Cap()-b.text.Len() < len(s) {
-		last := b.text.Len()
+	if cap(b.text)-len(b.text) < len(s) {
+		last := len(b.text)
 		b.endBlock()
-		b.text = strings.Builder{}
-		b.text.Grow(max(min(textMax, 2*last), textMin, len(s)))
+		b.newText(max(min(textMax, 2*last), textMin, len(s)))
 		r.tag(tagEmpty, uint64(len(b.blocks))+1)
 		r.buf = append(r.buf, 0)
 	}
-	i := b.text.Len()
-	b.text.WriteString(s)
+	i := len(b.text)
+	b.text = append(b.text, s...)
 	r.tag(tagOwn, uint64(len(s)))
 	return i
 }
 
-// ownCopy is own returning the copy of s, which stays valid (a strings.Builder only
-// appends).
+// ownCopy is own returning the copy of s, which stays valid (see curText and newText).
 func (b *builder) ownCopy(s string) string {
 	if s == "" {
 		b.rec.buf = append(b.rec.buf, tagEmpty)
 		return ""
 	}
 	i := b.own(s)
-	return b.text.String()[i:]
+	return b.curText()[i:]
 }
 
 // ref writes b.refs[i].
@@ -388,20 +431,25 @@ func (b *builder) schema(attrs []odm.Attr, n int) int32 {
 // full chunks (b.arena, or in the spill file at b.arenaAt) and the current one.
 func (b *builder) store() (chunk, off int32) {
 	buf := b.rec.buf
-	if c := &b.arenaCur; c.Cap()-c.Len() < len(buf) || c.Cap() == 0 || c.Len() > maxRecordOff {
-		if c.Cap() > 0 {
+	if c := b.arenaCur; cap(c)-len(c) < len(buf) || cap(c) == 0 || len(c) > maxRecordOff {
+		if cap(c) > 0 {
 			if b.spill != nil {
-				b.arenaAt = append(b.arenaAt, int32(b.spill.put(c.String())))
+				// Written to the file, the chunk's memory takes the next one: nothing
+				// holds a string of a record (its strings are in the text blocks).
+				b.arenaAt = append(b.arenaAt, int32(b.spill.putBytes(c)))
 				b.arena = append(b.arena, "")
 			} else {
-				b.arena = append(b.arena, c.String())
+				b.arena = append(b.arena, unsafe.String(unsafe.SliceData(c), len(c)))
+				c = nil
 			}
 		}
-		*c = strings.Builder{}
-		c.Grow(max(textMax, len(buf)))
+		if cap(c) < max(textMax, len(buf)) {
+			c = make([]byte, 0, max(textMax, len(buf)))
+		}
+		b.arenaCur = c[:0]
 	}
-	off = int32(b.arenaCur.Len())
-	b.arenaCur.Write(buf)
+	off = int32(len(b.arenaCur))
+	b.arenaCur = append(b.arenaCur, buf...)
 	return int32(len(b.arena)), off
 }
 
@@ -412,7 +460,7 @@ const maxRecordOff = math.MaxUint16
 func (b *builder) chunk(c int32) string {
 	switch {
 	case int(c) == len(b.arena):
-		return b.arenaCur.String()
+		return unsafe.String(unsafe.SliceData(b.arenaCur), len(b.arenaCur))
 	case b.spill != nil:
 		return b.spill.get(int(b.arenaAt[c]))
 	}
@@ -553,7 +601,8 @@ func (b *builder) user(u *odm.User) {
 	// Where the record's text starts, the block it was read in, and (keep) its record,
 	// else where it stands in the file (which a merge's conflict names).
 	r.uvarint(uint64(len(b.blocks)))
-	r.uvarint(uint64(b.text.Len()))
+	r.uvarint(uint64(len(b.text)))
+	b.recStart = len(b.blocks) // the block the record's text begins in (newText)
 	r.uvarint(uint64(b.block))
 	if b.keep {
 		r.uvarint(uint64(len(b.keepUsers)))

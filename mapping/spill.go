@@ -35,11 +35,23 @@ type spill struct {
 	cache [3]spillChunk
 	next  int // the cache entry replaced next
 	err   error
+	// recycle says that nothing keeps a string of a chunk get returns past the record it
+	// is read for (gen, which the reader counts up record by record): a chunk read then
+	// goes into the memory of the one it evicts, unless that one was read for the same
+	// record. WriteJSON's records are so written (recordTrace; userJSON keeps copies),
+	// and reading each 64 KiB chunk into new memory (some 250 MB at a million users)
+	// cost map --to json several percent of its CPU in page faults and collections.
+	recycle bool
+	gen     uint32
+	// held is the memory of the record chunk readHeld read last.
+	held []byte
 }
 
 type spillChunk struct {
-	k int
-	s string
+	k   int
+	s   string
+	buf []byte // s's memory
+	gen uint32 // the record it was last read for (recycle)
 }
 
 // errSpill wraps an I/O error of the temporary file.
@@ -106,14 +118,55 @@ func (s *spill) added(n int) int {
 // turn back into their error (see catchSpill): the record decoder deep down has no error
 // to return.
 func (s *spill) get(k int) string {
-	if str, ok := s.cached(k); ok {
-		return str
+	for i := range s.cache {
+		if c := &s.cache[i]; c.k == k {
+			c.gen = s.gen
+			return c.s
+		}
 	}
-	str := s.read(k)
 	c := &s.cache[s.next]
 	s.next = (s.next + 1) % len(s.cache)
-	*c = spillChunk{k, str}
+	var buf []byte
+	if s.recycle && c.gen != s.gen {
+		buf = c.buf
+	}
+	str, buf := s.readInto(k, buf)
+	*c = spillChunk{k: k, s: str, buf: buf, gen: s.gen}
 	return c.s
+}
+
+// readHeld returns chunk k in memory of its own, which the next readHeld fills again
+// (with recycle; else it is get's): the chunk of records finishEach holds while it reads
+// the records in it, past the cache.
+func (s *spill) readHeld(k int) string {
+	if !s.recycle {
+		return s.get(k)
+	}
+	str, buf := s.readInto(k, s.held)
+	s.held = buf
+	return str
+}
+
+// holds reports whether str is in memory that recycle has read over (the cache's and
+// readHeld's).
+func (s *spill) holds(str string) bool {
+	if !s.recycle || len(str) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(str)))
+	in := func(b []byte) bool {
+		if cap(b) == 0 {
+			return false
+		}
+		lo := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+		return p >= lo && p < lo+uintptr(cap(b))
+	}
+	for i := range s.cache {
+		if in(s.cache[i].buf) {
+			return true
+		}
+	}
+	return in(s.held)
 }
 
 // cached returns chunk k if the cache holds it.
@@ -128,6 +181,13 @@ func (s *spill) cached(k int) (string, bool) {
 
 // read reads chunk k from the file (get and peek, which keep it or not).
 func (s *spill) read(k int) string {
+	str, _ := s.readInto(k, nil)
+	return str
+}
+
+// readInto reads chunk k into buf when it has room (else into new memory), and returns
+// it and the memory it is in.
+func (s *spill) readInto(k int, buf []byte) (string, []byte) {
 	if s.err != nil {
 		panic(spillFailure{s.err})
 	}
@@ -138,7 +198,11 @@ func (s *spill) read(k int) string {
 	// Read straight into the string's memory: through a strings.Builder, io.Copy took a
 	// 32 KiB buffer of its own for every chunk, a third of what writing a large directory
 	// allocated once its users were built in place. Nothing writes to buf afterwards.
-	buf := make([]byte, s.lens[k])
+	if n := int(s.lens[k]); cap(buf) >= n {
+		buf = buf[:n]
+	} else {
+		buf = make([]byte, n)
+	}
 	if n, err := s.f.ReadAt(buf, s.offs[k]); n != len(buf) {
 		if err == nil {
 			err = io.ErrUnexpectedEOF
@@ -147,9 +211,9 @@ func (s *spill) read(k int) string {
 		panic(spillFailure{s.err})
 	}
 	if len(buf) == 0 {
-		return ""
+		return "", buf
 	}
-	return unsafe.String(&buf[0], len(buf))
+	return unsafe.String(&buf[0], len(buf)), buf
 }
 
 // close removes the file (where it was not removed at once) and returns the first I/O
@@ -162,7 +226,7 @@ func (s *spill) close() error {
 	if s.remove != "" {
 		os.Remove(s.remove)
 	}
-	s.f, s.w, s.cache = nil, nil, [3]spillChunk{{k: -1}, {k: -1}, {k: -1}}
+	s.f, s.w, s.cache, s.held = nil, nil, [3]spillChunk{{k: -1}, {k: -1}, {k: -1}}, nil
 	return s.err
 }
 

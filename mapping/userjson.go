@@ -66,6 +66,19 @@ type userJSON struct {
 	// attribute namespaces and names are then part of its shape, compared with the trace,
 	// not values compared one by one.
 	schemas []attrSchema
+	// reused, when set, reports whether a value is in memory that is read over once the
+	// user is written (spill.holds): the values kept for the users after it (places) are
+	// then copies. The others are kept as they are, so that a value that stays at its
+	// place (a constant, a string the builder shares) is found the same by its address.
+	reused func(string) bool
+}
+
+// kept returns v as a value kept past the user being written (see reused).
+func (e *userJSON) kept(v string) string {
+	if e.reused != nil && e.reused(v) {
+		return strings.Clone(v)
+	}
+	return v
 }
 
 // place is a value's place in a shape: the value rendered there and what became of it;
@@ -108,7 +121,7 @@ func (e *userJSON) volatile(p *place, v string) {
 	at := len(e.b)
 	e.str(v)
 	c := &p.recent[p.next]
-	c.s, c.q = v, append(c.q[:0], e.b[at:]...)
+	c.s, c.q = e.kept(v), append(c.q[:0], e.b[at:]...)
 	p.next = (p.next + 1) % nRecent
 	if p.misses++; p.misses > 2*p.hits+16 {
 		// Not worth the compares and copies: values there rarely come again.
@@ -789,7 +802,7 @@ func (e *userJSON) render() {
 		e.str(s)
 		e.text = append(e.text, e.b[at:]...)
 		e.valueEnd = append(e.valueEnd, int32(len(e.text)))
-		e.places = append(e.places, place{s: s})
+		e.places = append(e.places, place{s: e.kept(s)})
 		vi++
 		from = len(e.b)
 	}
