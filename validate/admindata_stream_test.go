@@ -234,8 +234,18 @@ func TestCheckMemoryPerUser(t *testing.T) {
 		return result{peak.Load(), kept}
 	}
 	small, large := measure(20000), measure(80000)
-	perUserKept := float64(int64(large.kept)-int64(small.kept)) / 60000
 	perUserPeak := float64(int64(large.peak)-int64(small.peak)) / 60000
+	// The sampled peak is the one noisy figure: on a loaded machine a collection's mark
+	// phase runs long while the reader goes on allocating, so the heap in use overshoots
+	// its goal by what was allocated meanwhile. That noise only ever adds, so a peak over
+	// the bound is measured again (twice at most) and the least of each size's peaks
+	// counts. A check that holds its users exceeds the bound on every run.
+	for try := 0; try < 2 && perUserPeak > 256; try++ {
+		s, l := measure(20000), measure(80000)
+		small.peak, large.peak = min(small.peak, s.peak), min(large.peak, l.peak)
+		perUserPeak = float64(int64(large.peak)-int64(small.peak)) / 60000
+	}
+	perUserKept := float64(int64(large.kept)-int64(small.kept)) / 60000
 	t.Logf("kept between the passes: %d vs %d bytes (%.1f per user); peak heap in use %d vs %d bytes (%.1f per user)",
 		small.kept, large.kept, perUserKept, small.peak, large.peak, perUserPeak)
 	if perUserKept > 64 {
