@@ -199,3 +199,22 @@ func TestUserJSONKeepsCopies(t *testing.T) {
 		t.Errorf("the second user is written as\n%s", got)
 	}
 }
+
+// TestCSVLostAllocs: csvLost, which map --to csv and xlsx call for every user, allocates
+// nothing for a user whose warnings are listed already: its fields are constants, which
+// the warner finds by address (warner.find), where "User/" joined to each field name
+// for every user was an allocation and a map look-up hashing the warning's strings.
+func TestCSVLostAllocs(t *testing.T) {
+	u := &User{ID: "u1", DisplayName: "Ann Lee", FullName: "Dr Ann Lee", GivenName: "Ann", FamilyName: "Lee", Prefix: "Dr",
+		Addresses: []Address{{City: "Springfield"}}, Locale: "en-US", Category: CategorySite,
+		Groups: []GroupRef{{ID: "5001", Name: "Site Group", Type: "Site"}}}
+	role := Role{Name: "Investigator"}
+	var w warner
+	csvLost(&w, u, role, "User u1")
+	if n := testing.AllocsPerRun(100, func() { csvLost(&w, u, role, "User u1") }); n != 0 {
+		t.Errorf("csvLost allocates %.0f times a user once its warnings are listed, want 0", n)
+	}
+	if len(w.list) != 6 {
+		t.Errorf("%d warnings, want 6 (full name, prefix, address, locale, category, group): %v", len(w.list), w.list)
+	}
+}
