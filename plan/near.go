@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/odmadmin/odmadmin/mapping"
 )
 
 // Finding the existing users of one name whose user name is at most two edits from a row's
@@ -44,7 +42,7 @@ type nearIndex struct {
 
 // nearGroup is one name group's users and, once searched often, its index.
 type nearGroup struct {
-	users    []*mapping.User
+	users    []int32 // the planner's users
 	searches int
 	idx      *nearIndex
 }
@@ -101,21 +99,23 @@ func buildNear(seed maphash.Seed, n int, login func(int) string) *nearIndex {
 
 // near returns the users of the group whose lower-case user name is within distance 2 of
 // login (already lower case), each with its distance, sorted by user name.
-func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []int) {
+func (p *planner) near(g *nearGroup, login string) (out []int32, dist []int) {
 	type hit struct {
-		u *mapping.User
-		d int
+		u     int32
+		login string
+		d     int
 	}
 	var hits []hit
-	try := func(u *mapping.User) {
+	try := func(u int32) {
 		p.compared++
-		if d := distance(login, strings.ToLower(u.Login), 2); d <= 2 {
-			hits = append(hits, hit{u, d})
+		l := p.login(u)
+		if d := distance(login, strings.ToLower(l), 2); d <= 2 {
+			hits = append(hits, hit{u, l, d})
 		}
 	}
 	g.searches++
 	if g.idx == nil && len(g.users) >= p.nearDirect && g.searches > p.nearSearches && utf8.RuneCountInString(login) <= nearMaxRunes {
-		g.idx = buildNear(p.seed, len(g.users), func(i int) string { return strings.ToLower(g.users[i].Login) })
+		g.idx = buildNear(p.seed, len(g.users), func(i int) string { return strings.ToLower(p.login(g.users[i])) })
 	}
 	if g.idx == nil || utf8.RuneCountInString(login) > nearMaxRunes {
 		for _, u := range g.users {
@@ -134,7 +134,7 @@ func (p *planner) near(g *nearGroup, login string) (out []*mapping.User, dist []
 			try(g.users[i])
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return strings.Compare(a.u.Login, b.u.Login) })
+	slices.SortStableFunc(hits, func(a, b hit) int { return strings.Compare(a.login, b.login) })
 	for _, h := range hits {
 		out = append(out, h.u)
 		dist = append(dist, h.d)

@@ -51,9 +51,9 @@ func nearLogin(rng *rand.Rand) string {
 func TestNearIndex(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	d := sameNameDirectory(400, rng)
-	direct := newPlanner(d, "S", Options{})
+	direct := newPlanner(d, nil, "S", Options{})
 	direct.nearDirect = 1 << 30
-	indexed := newPlanner(d, "S", Options{})
+	indexed := newPlanner(d, nil, "S", Options{})
 	indexed.nearDirect, indexed.nearSearches = 1, 0
 	person := personKey("Ada", "Example", "")
 	found := 0
@@ -61,13 +61,7 @@ func TestNearIndex(t *testing.T) {
 		login := strings.ToLower(nearLogin(rng))
 		wantU, wantD := direct.near(direct.byName[person], login)
 		gotU, gotD := indexed.near(indexed.byName[person], login)
-		logins := func(us []*mapping.User) (out []string) {
-			for _, u := range us {
-				out = append(out, u.ID)
-			}
-			return out
-		}
-		if diff := cmp.Diff(logins(wantU), logins(gotU)); diff != "" {
+		if diff := cmp.Diff(wantU, gotU); diff != "" {
 			t.Fatalf("near %q: users differ (-direct +index):\n%s", login, diff)
 		}
 		if diff := cmp.Diff(wantD, gotD); diff != "" {
@@ -92,7 +86,7 @@ func TestNearIndex(t *testing.T) {
 func TestPlanSameNameLinear(t *testing.T) {
 	perRow := func(n int) float64 {
 		d, rows := sameNameUpload(n)
-		p := newPlanner(d, "S", Options{})
+		p := newPlanner(d, nil, "S", Options{})
 		g := p.byName[personKey("Ada", "Example", "")]
 		if g == nil || len(g.users) != n {
 			t.Fatalf("n=%d: the same-name group is missing or incomplete", n)

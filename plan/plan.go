@@ -127,6 +127,11 @@ func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) 
 // stops at f's first error and returns it. Before the first call it fails only as Make
 // fails (the study, the context).
 func Each(existing *mapping.Directory, rows []Row, opts Options, f func(Action) error) error {
+	return each(existing, nil, rows, opts, f)
+}
+
+// each is Each against the users of existing and of kept (nil: none).
+func each(existing *mapping.Directory, kept *Kept, rows []Row, opts Options, f func(Action) error) error {
 	if existing == nil {
 		existing = &mapping.Directory{}
 	}
@@ -134,7 +139,7 @@ func Each(existing *mapping.Directory, rows []Row, opts Options, f func(Action) 
 	if err != nil {
 		return err
 	}
-	p := newPlanner(existing, study, opts)
+	p := newPlanner(existing, kept, study, opts)
 	max := opts.MaxRows
 	if max == 0 {
 		max = DefaultMaxRows
@@ -195,9 +200,12 @@ type planner struct {
 	foreign bool // the export is of another vendor than the template: compare canonical roles
 	dates   bool // the export holds assignment dates and depots
 	envs    map[mapping.Environment]bool
-	byLogin map[string]*mapping.User
-	byFold  map[string][]*mapping.User // by lower-case login
-	byEmail map[string][]*mapping.User
+	// users are the existing users, one record each (record.go); the indexes below hold
+	// their positions in it.
+	users   records
+	byLogin map[string]int32
+	byFold  lists // by lower-case login
+	byEmail lists
 	byName  map[string]*nearGroup // by personKey
 	seed    maphash.Seed
 	// nearDirect and nearSearches are the constants of the same names; tests lower them
@@ -219,10 +227,10 @@ type planner struct {
 	studyLabel string
 }
 
-func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
+func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *planner {
 	p := &planner{
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
-		byLogin: map[string]*mapping.User{}, byFold: map[string][]*mapping.User{}, byEmail: map[string][]*mapping.User{},
+		byLogin: map[string]int32{}, byFold: newLists(), byEmail: newLists(),
 		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
 		siteLabels: diff.SiteLabels(d), studyLabel: study,
 	}
@@ -236,20 +244,34 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 	p.foreign = prof != "" && prof != mapping.ProfileClinicalOne
 	p.dates = !p.foreign
 	for _, u := range d.Users {
-		if u == nil {
-			continue
+		if u != nil {
+			p.users.add(u)
 		}
+	}
+	if kept != nil {
+		p.users.list = append(p.users.list, kept.recs.list...)
+		for r := range kept.roles {
+			p.roles[r] = true
+		}
+		for e := range kept.envs {
+			p.envs[e] = true
+		}
+	}
+	var u mapping.User
+	for i, rec := range p.users.list {
+		decodeRecord(&u, rec)
+		at := int32(i)
 		login := strings.TrimSpace(u.Login)
 		if _, ok := p.byLogin[login]; !ok && login != "" {
-			p.byLogin[login] = u
+			p.byLogin[login] = at
 		}
 		if login != "" {
-			k := strings.ToLower(login)
-			p.byFold[k] = append(p.byFold[k], u)
+			p.byFold.add(strings.ToLower(login), at)
 		}
 		for _, e := range u.Emails {
-			if k := strings.ToLower(strings.TrimSpace(e)); k != "" && !slices.Contains(p.byEmail[k], u) {
-				p.byEmail[k] = append(p.byEmail[k], u)
+			// A user lists an address once however often it repeats it.
+			if k := strings.ToLower(strings.TrimSpace(e)); k != "" && p.byEmail.last(k) != at {
+				p.byEmail.add(k, at)
 			}
 		}
 		if k := personKey(u.GivenName, u.FamilyName, u.FullName); k != "" {
@@ -258,7 +280,7 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 				g = &nearGroup{}
 				p.byName[k] = g
 			}
-			g.users = append(g.users, u)
+			g.users = append(g.users, at)
 		}
 		for _, a := range u.Assignments {
 			if a.Role.Name != "" {
@@ -271,6 +293,57 @@ func newPlanner(d *mapping.Directory, study string, opts Options) *planner {
 	}
 	return p
 }
+
+// lists are lists of users by key, in the order added: a position per key and an entry
+// per user listed, where a slice per key cost a heap object each.
+type lists struct {
+	ends map[string][2]int32 // first and last entry
+	ent  []listEntry
+}
+
+type listEntry struct{ user, next int32 }
+
+func newLists() lists { return lists{ends: map[string][2]int32{}} }
+
+func (l *lists) add(k string, user int32) {
+	e := int32(len(l.ent))
+	l.ent = append(l.ent, listEntry{user, -1})
+	if ends, ok := l.ends[k]; ok {
+		l.ent[ends[1]].next = e
+		l.ends[k] = [2]int32{ends[0], e}
+		return
+	}
+	l.ends[k] = [2]int32{e, e}
+}
+
+// last is the user last added under k, -1 for none.
+func (l *lists) last(k string) int32 {
+	if ends, ok := l.ends[k]; ok {
+		return l.ent[ends[1]].user
+	}
+	return -1
+}
+
+// all calls f with the users listed under k in order.
+func (l *lists) all(k string, f func(int32)) {
+	ends, ok := l.ends[k]
+	if !ok {
+		return
+	}
+	for e := ends[0]; e >= 0; e = l.ent[e].next {
+		f(l.ent[e].user)
+	}
+}
+
+// user returns existing user i as a *mapping.User of the values compared.
+func (p *planner) user(i int32) *mapping.User {
+	u := &mapping.User{}
+	decodeRecord(u, p.users.list[i])
+	return u
+}
+
+// login is the user name of existing user i.
+func (p *planner) login(i int32) string { return recordLogin(p.users.list[i]) }
 
 // collapse trims s and turns each run of white space into one space.
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -298,7 +371,10 @@ func (p *planner) row(r Row) Action {
 	}
 	want := p.desired(r, warn)
 
-	u := p.byLogin[r.Login]
+	var u *mapping.User
+	if i, ok := p.byLogin[r.Login]; ok {
+		u = p.user(i)
+	}
 	rename := false
 	if u == nil && r.Login != "" {
 		u, rename = p.lookalikes(r, warn)
@@ -381,36 +457,37 @@ func (p *planner) knownRole(name string) bool {
 // lookalikes looks for existing users a new user name may duplicate. It returns the user
 // to update when renames are allowed and the row is that user renamed.
 func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, bool) {
-	reported := map[*mapping.User]bool{}
+	reported := map[int32]bool{}
 	login := strings.ToLower(r.Login)
-	for _, u := range p.byFold[login] {
-		reported[u] = true
-		warn(PossibleDuplicateAccount, "the user name differs from existing user "+u.Login+" only in letter case; the upload creates a second account")
-	}
+	p.byFold.all(login, func(i int32) {
+		reported[i] = true
+		warn(PossibleDuplicateAccount, "the user name differs from existing user "+p.login(i)+" only in letter case; the upload creates a second account")
+	})
 	person := personKey(r.GivenName, r.FamilyName, "")
-	var byEmail []*mapping.User
+	var byEmail []int32
 	for _, e := range r.Emails {
-		for _, u := range p.byEmail[strings.ToLower(strings.TrimSpace(e))] {
-			if !slices.Contains(byEmail, u) {
-				byEmail = append(byEmail, u)
+		p.byEmail.all(strings.ToLower(strings.TrimSpace(e)), func(i int32) {
+			if !slices.Contains(byEmail, i) {
+				byEmail = append(byEmail, i)
 			}
-		}
+		})
 	}
-	slices.SortFunc(byEmail, func(x, y *mapping.User) int { return strings.Compare(x.Login, y.Login) })
-	for _, u := range byEmail {
-		if reported[u] {
+	slices.SortFunc(byEmail, func(x, y int32) int { return strings.Compare(p.login(x), p.login(y)) })
+	for _, i := range byEmail {
+		if reported[i] {
 			continue
 		}
-		reported[u] = true
-		samePerson := person != "" && person == personKey(u.GivenName, u.FamilyName, u.FullName)
+		reported[i] = true
+		ulogin, given, family, full, _ := recordNames(p.users.list[i])
+		samePerson := person != "" && person == personKey(given, family, full)
 		switch {
 		case samePerson && p.opts.AllowRenames:
-			return u, true
+			return p.user(i), true
 		case samePerson:
-			warn(UsernameChange, "the e-mail address and name belong to existing user "+u.Login+
-				"; user names cannot be changed, so the upload creates a new account instead of renaming "+u.Login)
+			warn(UsernameChange, "the e-mail address and name belong to existing user "+ulogin+
+				"; user names cannot be changed, so the upload creates a new account instead of renaming "+ulogin)
 		default:
-			warn(PossibleDuplicateAccount, "the e-mail address belongs to existing user "+u.Login+"; a new user name creates a second account")
+			warn(PossibleDuplicateAccount, "the e-mail address belongs to existing user "+ulogin+"; a new user name creates a second account")
 		}
 	}
 	// A user name a typo away from that of someone with the same name (someone with the
@@ -423,14 +500,14 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 		return nil, false
 	}
 	near, dist := p.near(g, login)
-	for i, u := range near {
-		if reported[u] {
+	for j, i := range near {
+		if reported[i] {
 			continue
 		}
-		if d := dist[i]; d <= 2 {
-			reported[u] = true
+		if d := dist[j]; d <= 2 {
+			reported[i] = true
 			warn(PossibleDuplicateAccount, fmt.Sprintf("the user name is %d %s from existing user %s with the same name; the upload creates a second account",
-				d, plural(d, "edit", "edits"), u.Login))
+				d, plural(d, "edit", "edits"), p.login(i)))
 		}
 	}
 	return nil, false

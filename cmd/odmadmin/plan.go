@@ -127,7 +127,8 @@ func runPlan(e *env, args []string) int {
 	if e.wholeMerge {
 		read = readExistingWhole
 	}
-	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, rows, use)
+	kept := plan.NewKept(rows)
+	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, kept, use)
 	specWarnings := append(readWarnings, exWarnings...)
 	if err != nil {
 		return fail(e, "plan", err)
@@ -137,7 +138,11 @@ func runPlan(e *env, args []string) int {
 	}
 	opts := plan.Options{Context: e.ctx, Study: *study, Training: *training, AllowRenames: *renames, MaxRows: *maxRows}
 	if audit.log != "" || audit.from != "" || audit.to != "" || audit.strict {
-		p, err := plan.Make(cur, rows, opts)
+		p := &plan.Plan{Actions: []plan.Action{}}
+		err := kept.Each(cur, opts, func(a plan.Action) error {
+			p.Actions = append(p.Actions, a)
+			return nil
+		})
 		if err != nil {
 			return fail(e, "plan", err)
 		}
@@ -149,7 +154,7 @@ func runPlan(e *env, args []string) int {
 	var ds []Diagnostic
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		pw := plan.NewWriter(w, o.format == "text")
-		err := plan.Each(cur, rows, opts, func(a plan.Action) error {
+		err := kept.Each(cur, opts, func(a plan.Action) error {
 			ds = append(ds, planDiagnostics(a, src)...)
 			return pw.Write(a)
 		})
@@ -238,8 +243,8 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 // records (mapping.ReadCompact) and several files merged into a temporary file
 // (mapping.MergeStream, as map merges them). Stdin other than ODM and the other user
 // tables are read whole.
-func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, rows []plan.Row, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
-	keep := plan.Keep(rows)
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, kept *plan.Kept, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
+	keep := kept.Keep
 	if len(paths) != 1 {
 		ms, ws, err := readMerged(e, paths, o, opts)
 		ds := readerDiagnostics("", ws)
@@ -292,7 +297,7 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, r
 // readExistingWhole reads the current users whole (readDirectories) and applies the spec
 // to them, as plan did before it streamed every --existing; only tests run it
 // (env.wholeMerge), to hold readExisting to it.
-func readExistingWhole(e *env, paths []string, o inp.Options, opts mapping.Options, _ []plan.Row, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
+func readExistingWhole(e *env, paths []string, o inp.Options, opts mapping.Options, _ *plan.Kept, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	d, ws, err := readDirectories(e, paths, o, opts)
 	ds := readerDiagnostics("", ws)
 	if err != nil || use == nil {
