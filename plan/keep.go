@@ -2,6 +2,8 @@ package plan
 
 import (
 	"hash/maphash"
+	"iter"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +21,7 @@ import (
 // reading an export of a million users holds a few of them. [Kept] holds them more
 // compactly still.
 func Keep(rows []Row) func(*mapping.User) *mapping.User {
-	f := newFilter(rows, nil)
+	f := newFilter(slices.Values(rows), nil)
 	type roleEnv struct {
 		role string
 		env  mapping.Environment
@@ -68,10 +70,10 @@ type named struct {
 }
 
 // newFilter returns the filter of the rows for which use is true (nil: all rows).
-func newFilter(rows []Row, use func(*Row) bool) *filter {
+func newFilter(rows iter.Seq[Row], use func(*Row) bool) *filter {
 	f := &filter{logins: map[string]bool{}, emails: map[string]bool{}, persons: map[string]*named{}, seed: maphash.MakeSeed()}
-	for i := range rows {
-		r := &rows[i]
+	for row := range rows {
+		r := &row
 		if use != nil && !use(r) {
 			continue
 		}
@@ -150,7 +152,7 @@ func (f *filter) email(e string) bool { return f.emails[strings.ToLower(strings.
 // records that only rows updating an existing user named (only a new user name is
 // searched for look-alikes), before it indexes the rest.
 type Kept struct {
-	rows   []Row
+	rows   *Rows
 	f      *filter
 	recs   records
 	pruned bool
@@ -162,11 +164,12 @@ type Kept struct {
 }
 
 // NewKept returns an empty Kept for the rows of an upload.
-func NewKept(rows []Row) *Kept {
-	return &Kept{rows: rows, f: newFilter(rows, nil), roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
+func NewKept(rows *Rows) *Kept {
+	return &Kept{rows: rows, f: newFilter(rows.All(), nil), roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
 }
 
-// Keep records of u what [Kept.Each] needs, and returns nil.
+// Keep records of u what [Kept.Each] needs, and returns nil. Once Each has run, it
+// records nothing more.
 func (k *Kept) Keep(u *mapping.User) *mapping.User {
 	if u == nil {
 		return nil
@@ -180,9 +183,8 @@ func (k *Kept) Keep(u *mapping.User) *mapping.User {
 			k.envs[mapping.Environment(strings.Clone(string(e)))] = true
 		}
 	}
-	if k.f.user(u) {
+	if k.f != nil && k.f.user(u) {
 		k.recs.add(u)
-		k.pruned = false
 	}
 	return nil
 }
@@ -194,7 +196,7 @@ func (k *Kept) Len() int { return len(k.recs.list) }
 // kept (in that order), with the sites and studies of existing.
 func (k *Kept) Each(existing *mapping.Directory, opts Options, f func(Action) error) error {
 	k.prune()
-	return each(existing, k, k.rows, opts, f)
+	return each(existing, k, k.rows.All(), k.rows.total, opts, f)
 }
 
 // prune drops the records no row is compared with: a row whose user name is that of an
@@ -205,6 +207,9 @@ func (k *Kept) prune() {
 		return
 	}
 	k.pruned = true
+	// What Keep picked by is done with: its index of the rows' user names can go before
+	// the one of the new user names is made.
+	k.f = nil
 	found := map[string]bool{}
 	for _, r := range k.recs.list {
 		if l := strings.TrimSpace(recordLogin(r)); l != "" {
@@ -212,7 +217,7 @@ func (k *Kept) prune() {
 		}
 	}
 	rowLogins := map[string]bool{}
-	f := newFilter(k.rows, func(r *Row) bool {
+	f := newFilter(k.rows.All(), func(r *Row) bool {
 		if r.Login == "" {
 			return false
 		}

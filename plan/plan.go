@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,11 +128,18 @@ func Make(existing *mapping.Directory, rows []Row, opts Options) (*Plan, error) 
 // stops at f's first error and returns it. Before the first call it fails only as Make
 // fails (the study, the context).
 func Each(existing *mapping.Directory, rows []Row, opts Options, f func(Action) error) error {
-	return each(existing, nil, rows, opts, f)
+	total := 0
+	for _, r := range rows {
+		if !r.Blank {
+			total++
+		}
+	}
+	return each(existing, nil, slices.Values(rows), total, opts, f)
 }
 
-// each is Each against the users of existing and of kept (nil: none).
-func each(existing *mapping.Directory, kept *Kept, rows []Row, opts Options, f func(Action) error) error {
+// each is Each against the users of existing and of kept (nil: none), of the rows
+// (total of them not blank).
+func each(existing *mapping.Directory, kept *Kept, rows iter.Seq[Row], total int, opts Options, f func(Action) error) error {
 	if existing == nil {
 		existing = &mapping.Directory{}
 	}
@@ -145,14 +153,8 @@ func each(existing *mapping.Directory, kept *Kept, rows []Row, opts Options, f f
 		max = DefaultMaxRows
 	}
 	counted := 0
-	total := 0
-	for _, r := range rows {
-		if !r.Blank {
-			total++
-		}
-	}
 	check := ctxio.Check(opts.Context, 256)
-	for _, r := range rows {
+	for r := range rows {
 		if err := check(); err != nil {
 			return err
 		}

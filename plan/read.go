@@ -109,12 +109,29 @@ func IsHeader(row []string) bool {
 
 // ReadTable is ReadCSV for rows read elsewhere (a worksheet, a csv.Reader): header first.
 func ReadTable(cr mapping.RowReader) ([]Row, error) {
+	var rows []Row
+	if err := readTable(cr, func(r Row) { rows = append(rows, r) }); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// ReadRows is ReadTable into [Rows]: the rows of a large upload held compactly.
+func ReadRows(cr mapping.RowReader) (*Rows, error) {
+	rs := &Rows{}
+	if err := readTable(cr, rs.Add); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+func readTable(cr mapping.RowReader, add func(Row)) error {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, errors.New("plan: the CSV is empty (want the template's header row)")
+		return errors.New("plan: the CSV is empty (want the template's header row)")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("plan: reading CSV: %w", err)
+		return fmt.Errorf("plan: reading CSV: %w", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -131,18 +148,17 @@ func ReadTable(cr mapping.RowReader) ([]Row, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+		return fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
 	}
-	var rows []Row
 	for n := 2; ; n++ { // the header was row 1
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return rows, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plan: reading CSV: %w", err)
+			return fmt.Errorf("plan: reading CSV: %w", err)
 		}
-		rows = append(rows, csvRow(n, rec, col))
+		add(csvRow(n, rec, col))
 	}
 }
 

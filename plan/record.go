@@ -16,7 +16,7 @@ import (
 
 // appendRecord appends the record of u to b.
 func appendRecord(b []byte, u *mapping.User) []byte {
-	str := func(s string) { b = appendUvarint(b, uint64(len(s))); b = append(b, s...) }
+	str := func(s string) { b = appendString(b, s) }
 	str(u.Login)
 	str(u.GivenName)
 	str(u.FamilyName)
@@ -25,8 +25,18 @@ func appendRecord(b []byte, u *mapping.User) []byte {
 	for _, e := range u.Emails {
 		str(e)
 	}
-	b = appendUvarint(b, uint64(len(u.Assignments)))
-	for _, a := range u.Assignments {
+	return appendAssignments(b, u.Assignments)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = appendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendAssignments(b []byte, as []mapping.Assignment) []byte {
+	str := func(s string) { b = appendString(b, s) }
+	b = appendUvarint(b, uint64(len(as)))
+	for _, a := range as {
 		str(a.Study)
 		str(a.Site)
 		str(a.Role.Name)
@@ -41,6 +51,24 @@ func appendRecord(b []byte, u *mapping.User) []byte {
 		}
 	}
 	return b
+}
+
+// assignments reads what appendAssignments wrote, appending to as.
+func (f *fields) assignments(as []mapping.Assignment) []mapping.Assignment {
+	for n := f.count(); n > 0; n-- {
+		a := mapping.Assignment{Study: f.next(), Site: f.next()}
+		a.Role = mapping.Role{Name: f.next(), Canonical: mapping.Canonical(f.next())}
+		a.Scope, a.Environment = mapping.Scope(f.next()), mapping.Environment(f.next())
+		a.From, a.To = f.next(), f.next()
+		if d := f.count(); d > 0 {
+			a.Depots = make([]string, d)
+			for i := range a.Depots {
+				a.Depots[i] = f.next()
+			}
+		}
+		as = append(as, a)
+	}
+	return as
 }
 
 func appendUvarint(b []byte, v uint64) []byte {
@@ -98,20 +126,7 @@ func decodeRecord(u *mapping.User, r string) {
 	for n := f.count(); n > 0; n-- {
 		u.Emails = append(u.Emails, f.next())
 	}
-	u.Assignments = u.Assignments[:0]
-	for n := f.count(); n > 0; n-- {
-		a := mapping.Assignment{Study: f.next(), Site: f.next()}
-		a.Role = mapping.Role{Name: f.next(), Canonical: mapping.Canonical(f.next())}
-		a.Scope, a.Environment = mapping.Scope(f.next()), mapping.Environment(f.next())
-		a.From, a.To = f.next(), f.next()
-		if d := f.count(); d > 0 {
-			a.Depots = make([]string, d)
-			for i := range a.Depots {
-				a.Depots[i] = f.next()
-			}
-		}
-		u.Assignments = append(u.Assignments, a)
-	}
+	u.Assignments = f.assignments(u.Assignments[:0])
 }
 
 // recordBlock is the size of the blocks records are cut from.

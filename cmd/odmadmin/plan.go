@@ -203,7 +203,7 @@ func planDiagnostics(a plan.Action, src uploadSource) []Diagnostic {
 
 // readUpload reads the upload's rows: the template (CSV or .xlsx) row by row, or a
 // directory (JSON or ODM) user by user.
-func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSource, []Diagnostic, error) {
+func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSource, []Diagnostic, error) {
 	in, err := openAny(e, path, o)
 	if err != nil {
 		return nil, uploadSource{}, nil, err
@@ -216,7 +216,7 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 			return nil, uploadSource{}, nil, err
 		}
 		defer t.Close()
-		rows, err := plan.ReadTable(t)
+		rows, err := plan.ReadRows(t)
 		if err != nil {
 			return nil, uploadSource{}, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
@@ -231,7 +231,7 @@ func readUpload(e *env, path, study string, o inp.Options) ([]plan.Row, uploadSo
 	if d.Source != nil {
 		src.target = d.Source.Vendor
 	}
-	return plan.FromDirectory(d), src, readerDiagnostics(in.Name, ws), nil
+	return plan.NewRows(plan.FromDirectory(d)), src, readerDiagnostics(in.Name, ws), nil
 }
 
 // readExisting reads the current users, with the migration spec use (nil: none) applied
