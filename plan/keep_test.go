@@ -6,19 +6,23 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/plan"
 )
 
-// TestKeepPlansAlike checks that planning against the users Keep keeps gives the plan
-// the whole directory gives: on the fixtures, and on a generated export with an upload
-// of updates, new users sharing names with many existing ones, e-mail collisions and
-// user names a typo away.
+// TestKeepPlansAlike checks that planning against the users Keep keeps, and against the
+// records Kept keeps (Kept.Each), gives the plan the whole directory gives: on the
+// fixtures, and on a generated export with an upload of updates, new users sharing names
+// with many existing ones, e-mail collisions and user names a typo away.
 func TestKeepPlansAlike(t *testing.T) {
 	var export, upload bytes.Buffer
 	if err := gen.InForm(&export, 3000); err != nil {
@@ -73,6 +77,41 @@ func TestKeepPlansAlike(t *testing.T) {
 		if !bytes.Equal(wj, gj) {
 			t.Errorf("%s: the plan against the kept users differs from the plan against all", name)
 		}
+		for _, training := range []bool{false, true} {
+			opts := plan.Options{MaxRows: 100, Training: training}
+			want, err := plan.Make(full, rows, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := plan.NewKept(plan.NewRows(rows))
+			shell, _, err := mapping.ReadEach(odm.NewReader(bytes.NewReader(tc.export), odm.ReadOptions{}), mapping.Options{}, k.Keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(shell.Users) != 0 {
+				t.Fatalf("%s: Kept.Keep let mapping keep %d users", name, len(shell.Users))
+			}
+			got := &plan.Plan{Actions: []plan.Action{}}
+			if err := k.Each(shell, opts, func(a plan.Action) error { got.Actions = append(got.Actions, a); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s (training %v): the plan against Kept differs from the plan against all (-all +kept):\n%s", name, training, diff)
+			}
+			// Of the users within two edits of a row's user name with the same name,
+			// those of rows that update a user are dropped: the generated upload's
+			// updates name a user each, its new user names are far from any but for
+			// the three rows added to it, which name a user or two each.
+			updates := 0
+			for _, a := range want.Actions {
+				if a.Action != plan.Create {
+					updates++
+				}
+			}
+			if name == "generated" && (k.Len() > updates+6 || k.Len() >= len(kept.Users)) {
+				t.Errorf("%s: Kept holds %d users after planning, for %d rows that update one; Keep kept %d", name, k.Len(), updates, len(kept.Users))
+			}
+		}
 		if want.Warnings() == 0 {
 			t.Errorf("%s: no warnings: the test compares too little", name)
 		}
@@ -104,4 +143,101 @@ func TestKeepCopiesWhatMakeCompares(t *testing.T) {
 		t.Error("the kept user shares strings with the user as read (which keep the read blocks alive)")
 	}
 	// The allocations per kept user: TestComparedAllocs.
+}
+
+// TestKeptHoldsRecords checks that keeping a user costs Kept no allocation of its own
+// (its record is cut from a shared block) and at most 70 bytes held beyond the values it
+// compares (their lengths, the record's string header, the list's spare room), where
+// Keep's copy of the same user, a *mapping.User, costs 8 allocations and 770 bytes.
+func TestKeptHoldsRecords(t *testing.T) {
+	rows := []plan.Row{{Number: 2, GivenName: "Ada", FamilyName: "Example", Login: "aexample", Emails: []string{"ada@example.org"}}}
+	u := &mapping.User{ID: "U1", Login: "aexample", FullName: "Ada Example", GivenName: "Ada", FamilyName: "Example",
+		Emails: []string{"ada@example.org"}, Phones: []string{"+1 555 0100"}, Addresses: []mapping.Address{{City: "Exampleton"}},
+		Assignments: []mapping.Assignment{{Study: "DEMO", Site: "S1", Role: mapping.Role{Name: "Site Investigator", Canonical: "investigator"},
+			Scope: mapping.ScopeSite, Environment: mapping.EnvProduction, From: "2026-01-05"}}}
+	values := len(u.Login) + len(u.FullName) + len(u.GivenName) + len(u.FamilyName) + len(u.Emails[0])
+	for _, a := range u.Assignments {
+		values += len(a.Study) + len(a.Site) + len(a.Role.Name) + len(a.Role.Canonical) + len(a.Scope) + len(a.Environment) + len(a.From)
+	}
+	k := plan.NewKept(plan.NewRows(rows))
+	const n = 20000
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range n {
+		k.Keep(u)
+	}
+	runtime.ReadMemStats(&after)
+	allocs := float64(after.Mallocs-before.Mallocs) / n
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if k.Len() != n {
+		t.Fatalf("Kept kept %d of %d users", k.Len(), n)
+	}
+	bytes := float64(after.HeapAlloc-min(after.HeapAlloc, before.HeapAlloc)) / n
+	t.Logf("a kept user: %.3f allocations, %.0f bytes held (%d of values)", allocs, bytes, values)
+	if allocs > 0.01 {
+		t.Errorf("keeping a user: %.3f allocations, want none of its own", allocs)
+	}
+	// The record's lengths and counts, its string header and the growth of the list.
+	if bytes > float64(values+70) {
+		t.Errorf("keeping a user of %d bytes of values: %.0f bytes held, want at most 70 more", values, bytes)
+	}
+}
+
+// TestRowsAsRows checks that Rows give back the rows they were given (the fixture
+// upload, its rows read by ReadRows, and a directory's), field for field.
+func TestRowsAsRows(t *testing.T) {
+	upload, err := os.ReadFile(filepath.Join("testdata", "upload.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := plan.ReadCSV(bytes.NewReader(upload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = append(rows, plan.Row{Number: 99, Blank: true}, plan.Row{Number: 100, Login: "x", Emails: []string{"a@example.org", "b@example.org"},
+		Assignments: []mapping.Assignment{{Site: "S1", Depots: []string{"D1", "D2"}}}, Warnings: []plan.Warning{{Code: plan.MissingValue, Message: "m"}}})
+	d, _, err := mapping.FromReader(odm.NewReader(bytes.NewReader(mustRead(t, filepath.Join("testdata", "existing.xml"))), odm.ReadOptions{}), mapping.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]plan.Row{"upload": rows, "directory": plan.FromDirectory(d)} {
+		var got []plan.Row
+		for r := range plan.NewRows(want).All() {
+			got = append(got, r)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: rows differ (-given +Rows):\n%s", name, diff)
+		}
+	}
+	rs, err := plan.ReadRows(mustTable(t, upload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []plan.Row
+	for r := range rs.All() {
+		got = append(got, r)
+	}
+	if diff := cmp.Diff(rows[:len(rows)-2], got); diff != "" {
+		t.Errorf("ReadRows: rows differ (-ReadCSV +ReadRows):\n%s", diff)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func mustTable(t *testing.T, csv []byte) mapping.RowReader {
+	t.Helper()
+	tb, err := input.NewCSV(bytes.NewReader(csv), "CSV", input.Options{}, input.TableOptions{IsHeader: plan.IsHeader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
 }
