@@ -53,18 +53,25 @@
 //
 // # Memory and time
 //
-// [Make] holds the existing directory and, per existing user, entries in look-up tables
-// by user name, e-mail address and name. "odmadmin plan" reads one ODM export with
-// mapping.ReadEach and [Keep]: what ReadEach holds while the file is read (see its
-// documentation), the rows' user names, e-mail addresses and names, and copies of only
-// the users the rows can be compared with, of each only what Make compares (user name,
-// names, e-mail addresses and assignments, its strings in one allocation; Keep copies
-// them, so that they do not keep alive the blocks mapping carved them from). A template or JSON export is held as compact
-// records (mapping.ReadCompact), several --existing files merged into a temporary file
-// (mapping.MergeStream), and a --spec applied to each user before Keep sees it. Rows are
-// planned one at a time: [Make] holds every row's action, [Each] passes each on and holds
-// none (the command writes them as they come, with [Writer]), so that what grows with the
-// rows is the rows themselves and a user name each. The search for user names within two edits is linear: a name
+// [Make] and [Each] hold, per existing user of the directory they are given, one record
+// of what is compared (user name, names, e-mail addresses and assignments, written into
+// one string cut from blocks that records share, not a heap object of its own) and its
+// entries in look-up tables by user name, e-mail address and name. "odmadmin plan" holds
+// the rows as [Rows] (a record each, [ReadRows]) and reads the export with
+// mapping.ReadEach and [Kept]: what ReadEach holds while the file is read (see its
+// documentation), the rows' user names, e-mail addresses and names with an index of the
+// user names by name, and records of only the users the rows can be compared with (the
+// same user name ignoring case, an e-mail address, or the name and a user name within
+// two edits of a row's). Once the export is read, [Kept.Each] drops the records kept only
+// for rows whose user name is an existing user's (such a row updates that user and is
+// compared with no other). A template or JSON export is held as compact records
+// (mapping.ReadCompact), several --existing files merged into a temporary file
+// (mapping.MergeStream), and a --spec applied to each user before Kept sees it. Rows
+// are planned one at a time: [Make] holds every row's action, [Each] and [Kept.Each]
+// pass each on and hold none (the command writes them as they come, with [Writer]), so
+// that what grows with the rows is their records and a user name each.
+//
+// The search for user names within two edits is linear: a name
 // shared by many existing users gets a deletion index once rows search it often, so
 // 20,000 rows against 20,000 users of one name take seconds, not minutes.
 package plan

@@ -174,7 +174,7 @@ func TestDiffCompactSides(t *testing.T) {
 }
 
 // TestPlanCompactExisting holds plan with a template or JSON --existing, read as compact
-// records of which plan.Keep's users are built, to the same file given on stdin, which
+// records of which plan.Kept keeps those the rows name, to the same file given on stdin, which
 // is read whole as before: the same plan, warnings and exit status.
 func TestPlanCompactExisting(t *testing.T) {
 	groups, extra := compactInputs(t)

@@ -30,7 +30,7 @@ func streamSideInputs(t *testing.T) (dir string, genWhole string, paged, cut []s
 	for i, p := range splitUsers(t, g.Bytes(), 2, false) {
 		cut = append(cut, write("cut"+string(rune('1'+i))+".xml", p))
 	}
-	// The last user of the generated export, for an exclude rule that plan.Keep's filter
+	// The last user of the generated export, for an exclude rule that plan.Kept's filter
 	// alone would never see.
 	s := g.String()
 	i := strings.LastIndex(s, "<User ")
@@ -146,7 +146,7 @@ func TestDiffStreamsAsWhole(t *testing.T) {
 
 // TestPlanStreamsAsWhole: plan with several --existing files, with --spec, or both reads
 // them streamed (merged into a temporary file, the spec applied to each user before
-// plan.Keep picks the users the rows name) and plans, warns and exits as the whole read
+// plan.Kept picks the users the rows name) and plans, warns and exits as the whole read
 // and Spec.Apply it replaced (readExistingWhole), byte for byte.
 func TestPlanStreamsAsWhole(t *testing.T) {
 	dir, genWhole, paged, cut, specs := streamSideInputs(t)

@@ -60,9 +60,11 @@ of "map --to json" goes to a temporary file as compact user records (8 bytes a u
 stay in memory); several --existing files are merged user by user into a temporary file
 as "map" merges them (some 30 bytes a user). --spec is applied to each user as it is
 built, before plan picks the users the rows name. plan holds the rows, their keys and
-the existing users they name, of each only what is compared (and what the streamed read
-holds), not the export; each row's action is written as it is planned, not held. Stdin
-other than ODM and the other user tables are read whole.
+the existing users they can be compared with, each as one compact record of only what
+is compared (and what the streamed read holds), not the export; once the export is
+read, it drops the users kept only for rows that update another user. Each row's action
+is written as it is planned, not held. Stdin other than ODM and the other user tables
+are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -237,8 +239,9 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 // readExisting reads the current users, with the migration spec use (nil: none) applied
 // to each user as it is read, as Spec.Apply applies it to the directory read whole (its
 // warnings returned apart, after the readers'). Only the users the rows may be compared
-// with are built and kept (plan.Keep, given each user once the spec has made it what it
-// is compared as), so that memory does not grow with the export's users beyond their
+// with are kept, as records in kept (plan.Kept, given each user once the spec has made
+// it what it is compared as; the directory returned holds the users of a whole read
+// only), so that memory does not grow with the export's users beyond their
 // compact records: one ODM export is streamed, a template or JSON file held as compact
 // records (mapping.ReadCompact) and several files merged into a temporary file
 // (mapping.MergeStream, as map merges them). Stdin other than ODM and the other user
@@ -266,8 +269,8 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, k
 		return d, readerDiagnostics(in.Name, ws), sws, finish(err)
 	}
 	if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
-		// A template or JSON: its users as compact records, of which Make gets those
-		// the rows name (plan.Keep), as from an ODM export.
+		// A template or JSON: its users as compact records, of which the plan gets
+		// those the rows name (plan.Kept), as from an ODM export.
 		c, ws, err := readCompact(in, func() (*inp.Input, error) { return openAny(e, paths[0], o) }, opts)
 		if err != nil {
 			return nil, nil, nil, err
