@@ -1,8 +1,13 @@
 package plan
 
 import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
 	"hash/maphash"
+	"io"
 	"iter"
+	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -21,7 +26,7 @@ import (
 // reading an export of a million users holds a few of them. [Kept] holds them more
 // compactly still.
 func Keep(rows []Row) func(*mapping.User) *mapping.User {
-	f := newFilter(slices.Values(rows), nil)
+	f := newFilter(slices.Values(rows), nil, false)
 	type roleEnv struct {
 		role string
 		env  mapping.Environment
@@ -62,6 +67,9 @@ type filter struct {
 	// near.go does once a name has many rows.
 	persons map[string]*named
 	seed    maphash.Seed
+	// sameName makes a user of a row's name relevant whatever its user name: the
+	// distance is left to a later filter, and persons hold no user names.
+	sameName bool
 }
 
 type named struct {
@@ -69,9 +77,10 @@ type named struct {
 	idx    *nearIndex
 }
 
-// newFilter returns the filter of the rows for which use is true (nil: all rows).
-func newFilter(rows iter.Seq[Row], use func(*Row) bool) *filter {
-	f := &filter{logins: map[string]bool{}, emails: map[string]bool{}, persons: map[string]*named{}, seed: maphash.MakeSeed()}
+// newFilter returns the filter of the rows for which use is true (nil: all rows); with
+// sameName, one that keeps every user of a row's name (see filter.sameName).
+func newFilter(rows iter.Seq[Row], use func(*Row) bool, sameName bool) *filter {
+	f := &filter{logins: map[string]bool{}, emails: map[string]bool{}, persons: map[string]*named{}, seed: maphash.MakeSeed(), sameName: sameName}
 	for row := range rows {
 		r := &row
 		if use != nil && !use(r) {
@@ -91,7 +100,9 @@ func newFilter(rows iter.Seq[Row], use func(*Row) bool) *filter {
 				n = &named{}
 				f.persons[k] = n
 			}
-			n.logins = append(n.logins, strings.ToLower(r.Login))
+			if !sameName {
+				n.logins = append(n.logins, strings.ToLower(r.Login))
+			}
 		}
 	}
 	return f
@@ -118,8 +129,8 @@ func (f *filter) named(login, given, family, full string) bool {
 		return true
 	}
 	n := f.persons[personKey(given, family, full)]
-	if n == nil {
-		return false
+	if n == nil || f.sameName {
+		return n != nil
 	}
 	mine := strings.ToLower(login)
 	if n.idx == nil && len(n.logins) > nearDirect/4 {
@@ -146,32 +157,53 @@ func (f *filter) email(e string) bool { return f.emails[strings.ToLower(strings.
 // all the role names and environments. Its Keep method is a filter for mapping.ReadEach
 // that returns no user: the directory read holds none, Kept holds the records.
 //
-// A record is the user's compared values written into one string cut from blocks that
-// records share: no heap object per user, and a few bytes beside the values (where a
-// kept *mapping.User was some 700 bytes). Once the whole export is read, Each drops the
-// records that only rows updating an existing user named (only a new user name is
-// searched for look-alikes), before it indexes the rest.
+// While the export is read, Kept writes the record of every user the rows may be
+// compared with to a temporary file: every user with the user name (ignoring case), an
+// e-mail address or the name of a row, whatever its user name. Once the export is read,
+// Each knows which rows update an existing user (the same user name), and keeps of the
+// file only the users of those rows and the users the other rows are compared with
+// (the same user name ignoring case, an e-mail address, or the name and a user name
+// within two edits of one of them): a row that updates a user is compared with no other.
+// What Kept holds while the export is read is so the rows' keys, not an index of their
+// user names nor a record of any user; after it, a record each of the users planned
+// against, in blocks that records share: no heap object per user, and a few bytes beside
+// its values (where a kept *mapping.User was some 770).
 type Kept struct {
-	rows   *Rows
-	f      *filter
-	recs   records
-	pruned bool
+	rows *Rows
+	f    *filter
+	// exact are the rows' user names, each with its place in found: whether a user of
+	// that user name was read.
+	exact map[string]int32
+	found []bool
+	spill *spill
+	recs  records
+	done  bool
 	// roles are the folded role names of every user read, envs their environments;
 	// names are the role names as read, so that each is folded once.
 	roles map[string]bool
 	names map[string]bool
 	envs  map[mapping.Environment]bool
+	buf   []byte
 }
 
-// NewKept returns an empty Kept for the rows of an upload.
+// NewKept returns an empty Kept for the rows of an upload. Close removes its temporary
+// file; Each does when it has read it.
 func NewKept(rows *Rows) *Kept {
-	return &Kept{rows: rows, f: newFilter(rows.All(), nil), roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
+	k := &Kept{rows: rows, f: newFilter(rows.All(), nil, true), exact: map[string]int32{},
+		roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
+	for r := range rows.All() {
+		if _, ok := k.exact[r.Login]; !ok && r.Login != "" {
+			k.exact[r.Login] = int32(len(k.found))
+			k.found = append(k.found, false)
+		}
+	}
+	return k
 }
 
 // Keep records of u what [Kept.Each] needs, and returns nil. Once Each has run, it
 // records nothing more.
 func (k *Kept) Keep(u *mapping.User) *mapping.User {
-	if u == nil {
+	if u == nil || k.done {
 		return nil
 	}
 	for _, a := range u.Assignments {
@@ -183,62 +215,168 @@ func (k *Kept) Keep(u *mapping.User) *mapping.User {
 			k.envs[mapping.Environment(strings.Clone(string(e)))] = true
 		}
 	}
-	if k.f != nil && k.f.user(u) {
-		k.recs.add(u)
+	if !k.f.user(u) {
+		return nil
 	}
+	if i, ok := k.exact[strings.TrimSpace(u.Login)]; ok {
+		k.found[i] = true
+	}
+	if k.spill == nil {
+		k.spill = newSpill()
+	}
+	k.buf = appendRecord(k.buf[:0], u)
+	k.spill.write(k.buf)
 	return nil
 }
 
-// Len is the number of users kept.
-func (k *Kept) Len() int { return len(k.recs.list) }
+// Len is the number of users kept: those written to the temporary file until Each has
+// run, then those planned against.
+func (k *Kept) Len() int {
+	if !k.done && k.spill != nil {
+		return k.spill.n
+	}
+	return len(k.recs.list)
+}
+
+// Close removes the temporary file, if Each has not.
+func (k *Kept) Close() error {
+	if k.spill == nil {
+		return nil
+	}
+	err := k.spill.close()
+	k.spill = nil
+	return err
+}
 
 // Each plans k's rows as [Each] does, against the users existing holds and those k
-// kept (in that order), with the sites and studies of existing.
+// kept (in that order), with the sites and studies of existing. It fails if the
+// temporary file failed.
 func (k *Kept) Each(existing *mapping.Directory, opts Options, f func(Action) error) error {
-	k.prune()
+	if err := k.pick(); err != nil {
+		return err
+	}
 	return each(existing, k, k.rows.All(), k.rows.total, opts, f)
 }
 
-// prune drops the records no row is compared with: a row whose user name is that of an
-// existing user updates that user and searches no other, so of the users kept for it
-// (the same name and a user name within two edits) only the one stays.
-func (k *Kept) prune() {
-	if k.pruned {
-		return
+// pick reads the records written while the export was read and keeps those the rows are
+// compared with: of a row that updates an existing user, that user; of the other rows,
+// the users of the same user name ignoring case, of an e-mail address, or of the same
+// name and a user name within two edits.
+func (k *Kept) pick() error {
+	if k.done {
+		return nil
 	}
-	k.pruned = true
-	// What Keep picked by is done with: its index of the rows' user names can go before
-	// the one of the new user names is made.
+	k.done = true
 	k.f = nil
-	found := map[string]bool{}
-	for _, r := range k.recs.list {
-		if l := strings.TrimSpace(recordLogin(r)); l != "" {
-			found[l] = true
-		}
+	if k.spill == nil {
+		return nil
 	}
-	rowLogins := map[string]bool{}
+	sp := k.spill
+	k.spill = nil
+	defer sp.close()
 	f := newFilter(k.rows.All(), func(r *Row) bool {
-		if r.Login == "" {
-			return false
-		}
-		if found[r.Login] {
-			rowLogins[r.Login] = true
-			return false
-		}
-		return true
-	})
-	var out records
-	for _, r := range k.recs.list {
+		i, ok := k.exact[r.Login]
+		return ok && !k.found[i]
+	}, false)
+	return sp.each(func(r string) {
 		login, given, family, full, rest := recordNames(r)
-		keep := rowLogins[strings.TrimSpace(login)] || f.named(login, given, family, full)
+		keep := false
+		if i, ok := k.exact[strings.TrimSpace(login)]; ok && k.found[i] {
+			keep = true
+		}
+		keep = keep || f.named(login, given, family, full)
 		for n := rest.count(); n > 0 && !keep; n-- {
 			keep = f.email(rest.next())
 		}
 		if keep {
-			out.addString(r)
+			k.recs.addString(r)
+		}
+	})
+}
+
+// spill is the temporary file Kept writes records to, each preceded by its length.
+type spill struct {
+	f      *os.File
+	w      *bufio.Writer
+	remove string // the file's name, where it could not be removed while open
+	n      int
+	err    error
+}
+
+func newSpill() *spill {
+	sp := &spill{}
+	f, err := os.CreateTemp("", "odmadmin-plan-*")
+	if err != nil {
+		sp.err = fmt.Errorf("plan: a temporary file for the existing users: %w", err)
+		return sp
+	}
+	sp.f, sp.w = f, bufio.NewWriterSize(f, 64<<10)
+	// Removed now where the system allows it, so that nothing is left behind however
+	// the process ends.
+	if os.Remove(f.Name()) != nil {
+		sp.remove = f.Name()
+	}
+	return sp
+}
+
+func (sp *spill) write(rec []byte) {
+	if sp.err != nil {
+		return
+	}
+	// The length a byte at a time: an array written with Write would escape, an
+	// allocation a record.
+	for v := uint64(len(rec)); ; v >>= 7 {
+		if v < 0x80 {
+			sp.w.WriteByte(byte(v))
+			break
+		}
+		sp.w.WriteByte(byte(v) | 0x80)
+	}
+	if _, err := sp.w.Write(rec); err != nil {
+		sp.err = fmt.Errorf("plan: writing the existing users to a temporary file: %w", err)
+	}
+	sp.n++
+}
+
+// each calls f with each record written, in order.
+func (sp *spill) each(f func(string)) error {
+	if sp.err != nil {
+		return sp.err
+	}
+	if err := sp.w.Flush(); err != nil {
+		return fmt.Errorf("plan: writing the existing users to a temporary file: %w", err)
+	}
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("plan: reading the existing users from a temporary file: %w", err)
+	}
+	br := bufio.NewReaderSize(sp.f, 64<<10)
+	var buf []byte
+	for i := 0; i < sp.n; i++ {
+		n, err := binary.ReadUvarint(br)
+		if err == nil {
+			buf = slices.Grow(buf[:0], int(n))[:n]
+			_, err = io.ReadFull(br, buf)
+		}
+		if err != nil {
+			return fmt.Errorf("plan: reading the existing users from a temporary file: %w", err)
+		}
+		f(string(buf))
+	}
+	return nil
+}
+
+func (sp *spill) close() error {
+	if sp.f == nil {
+		return nil
+	}
+	err := sp.f.Close()
+	if sp.remove != "" {
+		if rerr := os.Remove(sp.remove); err == nil {
+			err = rerr
 		}
 	}
-	k.recs = out
+	sp.f = nil
+	return err
 }
 
 // compared copies of u only what Make compares a row with (user name, names, e-mail

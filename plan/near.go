@@ -36,17 +36,17 @@ type nearIndex struct {
 	// and an index apart took 12 and, while sorted as pairs, 16 more). Dropping the low
 	// bits of the hash only makes more users candidates, never fewer.
 	keys []uint64
-	// small holds the keys instead, in 4 bytes each (the high half of the hash), when
-	// the group has at most 1<<nearSmallBits users: a user name's 56 variants (10 runes)
-	// then cost 224 bytes, not 448, and a search of a group of 4,096 users of 10-rune
-	// names meets some 0.15 keys of other users per variant, a comparison each.
+	// small and of hold the keys instead when the group has at most 1<<16 users: the
+	// high half of the variant's hash, and apart the user it is of, 6 bytes a variant
+	// (a user name of 10 runes has 56) with all 32 bits of hash to tell variants apart.
 	small []uint32
-	bits  uint    // the low bits of a key that hold the user
+	of    []uint16
 	long  []int32 // users whose lower-case user name is too long to index
+	bits  uint    // the low bits of a key that hold the user
 }
 
-// nearSmallBits is the most bits of user a 4-byte key holds, leaving 20 of hash.
-const nearSmallBits = 12
+// nearSmallBits is the most bits of user that small keys hold.
+const nearSmallBits = 16
 
 // nearGroup is one name group's users and, once searched often, its index.
 type nearGroup struct {
@@ -92,10 +92,10 @@ func buildNear(seed maphash.Seed, n int, login func(int) string) *nearIndex {
 	}
 	small := x.bits <= nearSmallBits
 	if small {
-		x.small = make([]uint32, 0, total)
-	} else {
-		x.keys = make([]uint64, 0, total)
+		// Sorted as the hash's high half above the user, then split.
+		x.bits = 32
 	}
+	keys := make([]uint64, 0, total)
 	low := uint64(1)<<x.bits - 1
 	for i := 0; i < n; i++ {
 		login := login(i)
@@ -103,16 +103,18 @@ func buildNear(seed maphash.Seed, n int, login func(int) string) *nearIndex {
 			x.long = append(x.long, int32(i))
 			continue
 		}
-		if small {
-			variants(seed, login, func(h uint64) { x.small = append(x.small, uint32(h>>32)&^uint32(low)|uint32(i)) })
-		} else {
-			variants(seed, login, func(h uint64) { x.keys = append(x.keys, h&^low|uint64(i)) })
-		}
+		variants(seed, login, func(h uint64) { keys = append(keys, h&^low|uint64(i)) })
 	}
-	slices.Sort(x.small)
-	x.small = slices.Clip(slices.Compact(x.small))
-	slices.Sort(x.keys)
-	x.keys = slices.Clip(slices.Compact(x.keys))
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if !small {
+		x.keys = slices.Clip(keys)
+		return x
+	}
+	x.small, x.of = make([]uint32, len(keys)), make([]uint16, len(keys))
+	for j, k := range keys {
+		x.small[j], x.of[j] = uint32(k>>32), uint16(k)
+	}
 	return x
 }
 
@@ -166,12 +168,11 @@ func (p *planner) near(g *nearGroup, login string) (out []int32, dist []int) {
 func (x *nearIndex) candidates(seed maphash.Seed, login string, f func(int32)) {
 	low := uint64(1)<<x.bits - 1
 	if x.small != nil {
-		low32 := uint32(low)
 		variants(seed, login, func(h uint64) {
-			k := uint32(h>>32) &^ low32
+			k := uint32(h >> 32)
 			i, _ := slices.BinarySearch(x.small, k)
-			for ; i < len(x.small) && x.small[i]&^low32 == k; i++ {
-				f(int32(x.small[i] & low32))
+			for ; i < len(x.small) && x.small[i] == k; i++ {
+				f(int32(x.of[i]))
 			}
 		})
 	} else {

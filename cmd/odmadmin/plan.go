@@ -130,6 +130,7 @@ func runPlan(e *env, args []string) int {
 		read = readExistingWhole
 	}
 	kept := plan.NewKept(rows)
+	defer kept.Close()
 	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, kept, use)
 	specWarnings := append(readWarnings, exWarnings...)
 	if err != nil {
