@@ -859,7 +859,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if err != nil {
 		return nil, err
 	}
-	b, err := readValues(r, opts, false)
+	b, err := readValues(r, opts, valuesOpts{dropDefs: true})
 	if err != nil {
 		return nil, err
 	}
@@ -882,7 +882,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 	if r, err = open(); err != nil {
 		return nil, err
 	}
-	if b, err = readValues(r, opts, false); err != nil {
+	if b, err = readValues(r, opts, valuesOpts{dropDefs: true}); err != nil {
 		return nil, err
 	}
 	return templateRows(b, opts, study, write)

@@ -22,7 +22,7 @@ import (
 func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	// Without a spec (which renames the directory's sites before the users come) the
 	// sites are read into the temporary file and written from there.
-	b, err := readValues(r, opts, opts.Spec == nil || opts.Spec.Spec == nil)
+	b, err := readValues(r, opts, valuesOpts{spillSites: opts.Spec == nil || opts.Spec.Spec == nil, spillDefs: true})
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +33,7 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	if err != nil {
 		return nil, err
 	}
+	jw.orgs, jw.sigs = b.orgJSON, b.sigJSON
 	// Neither the spec's run nor jw keeps a pointer into a user.
 	b.reuseUsers = true
 	if run == nil && !b.keep && !jsonViaUsers {
@@ -52,10 +53,12 @@ func WriteJSON(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := b.close(); err != nil {
+	// The organizations and signatures are read back from the temporary file: it is
+	// closed once they are written.
+	if err := jw.end(); err != nil {
 		return nil, err
 	}
-	return append(b.w.result(), run.result()...), jw.end()
+	return append(b.w.result(), run.result()...), b.close()
 }
 
 // jsonUsers writes a directory's JSON around users written one at a time.
@@ -64,6 +67,9 @@ type jsonUsers struct {
 	d   *Directory
 	n   int
 	enc userJSON
+	// orgs and sigs, when set, hold the JSON of d's organizations and signatures
+	// (builder.orgJSON and sigJSON).
+	orgs, sigs *spilledJSON
 }
 
 // shellJSON returns the JSON of d without its users and sites, and where the arrays of
@@ -322,10 +328,17 @@ func (j *jsonUsers) tailArrays() error {
 			return err
 		}
 	}
-	if len(d.Organizations) > 0 {
+	if j.orgs.len() > 0 {
+		if err := j.orgs.writeArray(j, "organizations"); err != nil {
+			return err
+		}
+	} else if len(d.Organizations) > 0 {
 		if err := j.tailArray("organizations", len(d.Organizations), func(i int) any { return d.Organizations[i] }); err != nil {
 			return err
 		}
+	}
+	if j.sigs.len() > 0 {
+		return j.sigs.writeArray(j, "signatures")
 	}
 	if len(d.Signatures) > 0 {
 		return j.tailArray("signatures", len(d.Signatures), func(i int) any { return d.Signatures[i] })

@@ -74,7 +74,7 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, nil, false, false)
+	return readStreamWith(r, opts, spill, nil, false, false, valuesOpts{})
 }
 
 // readPatched is readStream (spilling) for PatchStream, which writes each record back
@@ -83,34 +83,43 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 // vendor elements (see builder.noRecs). As many as the users in some exports, with their
 // records they were most of what map --to odm held.
 func readPatched(r *odm.Reader, opts Options) (b *builder, err error) {
-	return readStreamWith(r, opts, true, nil, false, true)
+	return readStreamWith(r, opts, true, nil, false, true, valuesOpts{})
 }
 
 // readValues is readStream (spilling) for the writers that write what they read as JSON
 // or a table, never back into ODM (WriteJSON, the Clinical One template): the signature
 // definitions, organizations and groups keep no decoded record (Source.recs), which, as
 // many as the users in some exports, were most of what they held (see builder.values).
-//
-// With spillSites the sites too go into the temporary file as they are read
-// (newSpillingSitePacker), for a writer that writes them in order, once (WriteJSON),
-// instead of being held as model values: as many as the users in some exports, some 500
-// bytes each.
-func readValues(r *odm.Reader, opts Options, spillSites bool) (b *builder, err error) {
+// vo says what else the builder does not hold as model values (see valuesOpts).
+func readValues(r *odm.Reader, opts Options, vo valuesOpts) (b *builder, err error) {
 	var pack *sitePacker
-	if spillSites {
+	if vo.spillSites {
 		pack = newSpillingSitePacker()
 	}
-	return readStreamWith(r, opts, true, pack, true, true)
+	b, err = readStreamWith(r, opts, true, pack, true, true, vo)
+	return b, err
 }
+
+// valuesOpts are what readValues's writer lets the builder keep out of memory, values
+// that are as many as the users in some exports:
+//   - spillSites: the sites go into the temporary file as they are read
+//     (newSpillingSitePacker), for a writer that writes them in order, once (WriteJSON),
+//     instead of being held as model values (some 500 bytes each);
+//   - spillDefs: so do the organizations' and signatures' JSON (builder.orgJSON and
+//     sigJSON), for WriteJSON;
+//   - dropDefs: the organizations and signatures are not kept at all, for a writer that
+//     writes neither (the Clinical One template).
+type valuesOpts struct{ spillSites, spillDefs, dropDefs bool }
 
 // readStreamSites is readStream; with pack the builder holds the sites packed into it as
 // they are read (builder.sitePack), not as model values.
 func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, pack, false, false)
+	return readStreamWith(r, opts, spill, pack, false, false, valuesOpts{})
 }
 
-// readStreamWith is readStreamSites; values and noRecs set builder.values and noRecs.
-func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values, noRecs bool) (b *builder, err error) {
+// readStreamWith is readStreamSites; values and noRecs set builder.values and noRecs, vo
+// (with spill) what readValues says.
+func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values, noRecs bool, vo valuesOpts) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -133,6 +142,10 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 		if pack != nil && pack.spills {
 			pack.sp = b.spill
 		}
+		if vo.spillDefs {
+			b.orgJSON, b.sigJSON = &spilledJSON{sp: b.spill}, &spilledJSON{sp: b.spill}
+		}
+		b.dropDefs = vo.dropDefs
 		defer func() {
 			if err != nil {
 				b.close()
@@ -301,6 +314,11 @@ type builder struct {
 	// back into ODM from them (values, or PatchStream, which writes back what it reads
 	// again). Set with values.
 	noRecs bool
+	// orgJSON and sigJSON, when set, hold the organizations' and signatures' JSON in
+	// place of dir.Organizations and Signatures; with dropDefs neither is kept
+	// (valuesOpts).
+	orgJSON, sigJSON *spilledJSON
+	dropDefs         bool
 
 	// prepared: finishPrepare has run; preparedOnly is what it returned.
 	prepared     bool
@@ -1060,6 +1078,10 @@ func (s *Site) CurrentVersion(study string) (v StudyVersion, ok bool) {
 
 func (b *builder) organization(o *odm.Organization) {
 	b.ensureBlock()
+	if b.dropDefs {
+		b.pos++
+		return
+	}
 	m := &Organization{ID: strings.TrimSpace(o.OID), Name: o.Name, Type: string(o.Type), Role: o.Role,
 		Site: o.LocationOID, PartOf: o.PartOfOrganizationOID, Addresses: addresses(o.Addresses), Study: b.study}
 	if d := o.Description; d != nil && len(d.TranslatedTexts) > 0 {
@@ -1069,6 +1091,11 @@ func (b *builder) organization(o *odm.Organization) {
 		m.Telecoms = append(m.Telecoms, Telecom{Type: string(t.TelecomType), Value: t.Value})
 	}
 	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(o.Attrs, false)}
+	if b.orgJSON != nil {
+		b.orgJSON.add(m) // (before the record is read into again: no copies needed)
+		b.pos++
+		return
+	}
 	if b.values {
 		m.clone()
 	}
@@ -1105,9 +1132,18 @@ func (o *Organization) clone() {
 
 func (b *builder) signature(s *odm.SignatureDef) {
 	b.ensureBlock()
+	if b.dropDefs {
+		b.pos++
+		return
+	}
 	m := &Signature{ID: strings.TrimSpace(s.OID), Methodology: string(s.Methodology), Meaning: s.Meaning,
 		LegalReason: s.LegalReason, Study: b.study}
 	m.Source = &Source{Vendor: b.p, Studies: []string{b.study}, Attrs: extAttrs(s.Attrs, false)}
+	if b.sigJSON != nil {
+		b.sigJSON.add(m) // (before the record is read into again: no copies needed)
+		b.pos++
+		return
+	}
 	if b.values {
 		m.ID, m.Methodology, m.Meaning, m.LegalReason = strings.Clone(m.ID), strings.Clone(m.Methodology), strings.Clone(m.Meaning), strings.Clone(m.LegalReason)
 		cloneAttrs(m.Source.Attrs)

@@ -54,7 +54,7 @@ func TestWriteJSONSitesHeld(t *testing.T) {
 	// written, once it has written them (what it holds through the users).
 	held := func(n int, written bool) uint64 {
 		data := withLocations(t, n)
-		b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{}, true)
+		b, err := readValues(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true}), Options{}, valuesOpts{spillSites: true, spillDefs: true})
 		if err != nil {
 			t.Fatal(err)
 		}
