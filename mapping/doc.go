@@ -172,11 +172,11 @@
 // where its record is, and a hash table of OIDs; of logins too once a second AdminData
 // block starts) besides the sites, studies and groups, which they hold whole (WriteJSON
 // without Options.Spec puts the sites in the file too, as they are read, and writes them
-// from there: some 55 bytes a site stay, where it is, a hash table of IDs and its
-// study; it writes the organizations' and signatures' JSON there as it reads them, and
-// the Clinical One template keeps none of them). A person listed
-// in several AdminData blocks is held as model values from its second record until it is
-// handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
+// from there: some 30 bytes a site stay, where it is, a hash table of IDs and the last
+// block that listed it while reading, its study while writing the users; it writes the
+// organizations' and signatures' JSON there as it reads them, and the Clinical One
+// template keeps none of them). A person listed in several AdminData blocks is held as
+// model values from its second record until it is handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
 //
 // [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its

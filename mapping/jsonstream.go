@@ -139,6 +139,9 @@ func (b *builder) writeJSONSites(w io.Writer) (*jsonUsers, error) {
 func (b *builder) jsonSpilledSites(w io.Writer) (jw *jsonUsers, err error) {
 	defer catchSpill(&err)
 	p := b.sitePack
+	// The look-ups of the sites read are done with: their index goes before resolve's
+	// is made.
+	p.byID, p.listed = nil, nil
 	b.siteStudy = newSiteStudies(p.len())
 	jw, err = newJSONUsersSites(w, b.dir, func(yield func(*Site) bool) {
 		for s := range p.all() {

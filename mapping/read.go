@@ -918,7 +918,7 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		// not dropped without a word. Listed twice in one block (an OID ODM requires to be
 		// unique there), the block is noted once, as a write gives it once.
 		b.siteConflicts(s, b.newSite(id, l, rec), l)
-		if !b.listedInBlock(id) {
+		if !b.listedAgain(id, packed) {
 			s.Source.Studies = append(s.Source.Studies, b.study)
 		}
 		if b.keep {
@@ -935,9 +935,24 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		b.w.addAt(CodeNormalized, "Location/@OID", "Location "+id, "stray white space trimmed from the OID", atRecord(&l.Ext))
 	}
 	s = b.newSite(id, l, rec)
-	b.listedInBlock(id)
-	b.addSite(s)
+	if p := b.sitePack; p != nil && p.spills {
+		b.addSite(s)
+		b.listedAgain(id, p.len()-1)
+	} else {
+		b.listedInBlock(id)
+		b.addSite(s)
+	}
 	return b.keep
+}
+
+// listedAgain is listedInBlock of site id, packed at index packed (-1: not packed). A
+// packer that spills the sites notes the last block of each (4 bytes a site, where the
+// hashes of a block that lists 1,000,000 Locations grew to some 40 MB).
+func (b *builder) listedAgain(id string, packed int) bool {
+	if p := b.sitePack; p != nil && p.spills && packed >= 0 {
+		return p.listedIn(packed, b.block)
+	}
+	return b.listedInBlock(id)
 }
 
 // listedInBlock notes that the current block lists a Location of id and reports whether

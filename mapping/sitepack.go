@@ -45,6 +45,9 @@ type sitePacker struct {
 	locs   []siteLoc
 	pages  []int32
 	page   []byte
+	// listed[i] is the last AdminData block that listed site i (builder.listedAgain),
+	// when spilling.
+	listed []int32
 }
 
 // siteLoc is where a spilled site's encoding is: bytes off to off+n of page page.
@@ -68,6 +71,13 @@ func newSitePacker(shared *siteTable) *sitePacker {
 	return &sitePacker{byID: newIDIndex(), shared: shared}
 }
 
+// listedIn notes that block lists site i and reports whether it listed it before.
+func (p *sitePacker) listedIn(i, block int) bool {
+	again := p.listed[i] == int32(block)
+	p.listed[i] = int32(block)
+	return again
+}
+
 // newSpillingSitePacker returns a packer that keeps the encodings in the temporary file
 // of the builder it is given to (readStreamWith; see sitePacker).
 func newSpillingSitePacker() *sitePacker {
@@ -80,6 +90,7 @@ func (p *sitePacker) add(s *Site) {
 	if p.spills {
 		p.byID.add(s.ID, int32(len(p.locs)))
 		p.locs = append(p.locs, siteLoc{})
+		p.listed = append(p.listed, -1)
 		p.put(len(p.locs)-1, s)
 		return
 	}

@@ -87,7 +87,7 @@ Memory:
   json, csv, xlsx, oc4users and --spec-template from an ODM file are written while the
   file is read: the users' compact records go to a temporary file (removed at once), and
   what is held is a small index per user (some 14 bytes) and the sites, studies and
-  groups (json without --spec puts the sites in the temporary file too: some 55
+  groups (json without --spec puts the sites in the temporary file too: some 30
   bytes a site stay), and a person listed in several AdminData (OpenClinica's study and site
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
   lookup table only the logins by OID are kept, some 45 bytes a user). csv and xlsx without --study read the input once when
