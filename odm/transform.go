@@ -27,6 +27,11 @@ import (
 // slice or pointer of it (strings may be kept, and so may the *AdminData, which is not
 // recycled), and the records are read into recycled memory.
 func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, fn func(Node) (Node, error)) ([]*Error, error) {
+	return transform(w, r, ropts, wopts, fn, RawCopy{})
+}
+
+// transform is Transform and TransformRaw.
+func transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, fn func(Node) (Node, error), raw RawCopy) ([]*Error, error) {
 	ropts.ValuesOnly = false // the document is written back: its layout is needed
 	s := newScanner(r, ropts)
 	h, err := s.readHeader()
@@ -43,7 +48,7 @@ func Transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 		// unless ropts.Reuse says it does not.
 		s.ar.setRecycle(true)
 	}
-	t := &transformer{s: s, x: x, fn: fn, root: h.Root}
+	t := &transformer{s: s, x: x, fn: fn, root: h.Root, raw: raw}
 	for _, n := range h.Prolog {
 		x.node(n, "")
 	}
@@ -69,6 +74,10 @@ type transformer struct {
 	// bytes (see asReadOK).
 	rawOK bool
 	binds []nsBinding // scratch for asReadOK
+	// raw chooses records to copy undecoded (TransformRaw); rawBuf holds the bytes of
+	// the one being copied.
+	raw    RawCopy
+	rawBuf []byte
 }
 
 func (t *transformer) call(n Node) (Node, error) {
@@ -305,7 +314,20 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		switch tk.kind {
 		case tStart:
 			s.xs.Hold() // the record's bytes, for AsRead
-			if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == s.odmNS {
+			if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == s.odmNS && t.rawWanted() {
+				copied, v, err := t.copyRaw(k.field, tk.line, tk.col, ws)
+				if err != nil {
+					return err
+				}
+				if copied {
+					t.raw.Copied()
+					s.xs.Release()
+					ws = ""
+					continue
+				}
+				s.xs.Release() // not as read: encoded (writeAsRead)
+				node = v
+			} else if ok && tk.name.Space == s.odmNS {
 				mm, v := s.newRecord(k.field)
 				if err := s.readTyped(mm, tk); err != nil {
 					return err
