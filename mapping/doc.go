@@ -181,13 +181,14 @@
 // [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its
 // own (so some 15 bytes a user stay in memory: where it is, a hash table of IDs, a bit
-// for written) and then patches the document, building each user its records need again
-// from that file. [WriteODMStream] is WriteODM the same way: it keeps two bytes a user
-// (where its record is) and, when the output has several AdminData (several studies,
-// OpenClinica's site studies), a few bytes more for the (study, site) pairs each user is
-// assigned in and four bytes for each block a user goes into, reading the user again for
-// each. Once the users are in
-// the file, both hold the sites packed in one string without pointers (some 400 bytes a
+// for written, a bit for as read) and then patches the document, building each user its
+// records need again from that file. Patched into the document it was read from
+// (PatchOptions.Reread), the records of the users as read (no spec, each read from one
+// record) are copied without being decoded (odm.TransformRaw). [WriteODMStream] is
+// WriteODM the same way: it keeps two bytes a user (where its record is) and, when the
+// output has several AdminData (several studies, OpenClinica's site studies), a few bytes
+// more for the (study, site) pairs each user is assigned in and four bytes for each block
+// a user goes into, reading the user again for each. Once the users are in the file, both hold the sites packed in one string without pointers (some 400 bytes a
 // site, built again where a record needs one), so that the collections of the writing
 // phase have next to nothing to scan. Both apply Options.Spec to each user as it is built.
 // Patch and WriteODM hold the Directory they are given.

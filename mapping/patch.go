@@ -26,6 +26,20 @@ type PatchOptions struct {
 	// CompactDirectory.Patch read the document so also when a user or site has no Source
 	// of this flavour (a template row, a program's value). Default: false.
 	Foreign bool
+	// Reread says, for PatchStream, that doc returns the document r reads, read again
+	// (the same bytes), as odmadmin map --to odm without --base has it. The records of
+	// the users the directory has as FromReader reads them from it (no Options.Spec, no
+	// profile other than the one its header names, not Foreign) are then copied as they
+	// were read, without being decoded: Patch writes them so, a directory patched into
+	// the document it was read from writing it back unchanged. With Reread set, a doc
+	// that returns another document has its records of those users copied as they are.
+	// Default: false: each record is decoded and compared with what the directory makes
+	// of it.
+	Reread bool
+
+	// decoded, when set, is given the number of User records the patcher had decoded
+	// (tests count the work with it).
+	decoded *int
 }
 
 // Patch copies the ODM document in src to out with its AdminData brought in line with dir,
@@ -136,13 +150,20 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	// the document's header.
 	p.capture = &prefixCapture{r: src, max: spliceHeaderMax}
 	p.splice = &splicer{out: out}
-	rws, err := odm.Transform(p.splice, p.capture, ro, opts.Write, p.record)
+	var raw odm.RawCopy
+	if su, ok := users.(*spilledUsers); ok && !readDoc {
+		raw = odm.RawCopy{Want: func(rs *odm.RecordStart) bool { return p.wantRaw(su, rs) }, Copied: p.copiedRaw}
+	}
+	rws, err := odm.TransformRaw(p.splice, p.capture, ro, opts.Write, p.record, raw)
 	_ = rws // the reader's warnings are the caller's to report, as for odm.Transform
 	if ferr := p.splice.finish(err == nil); err == nil {
 		err = ferr
 	}
 	if err != nil {
 		return p.w.warn.result(), err
+	}
+	if opts.decoded != nil {
+		*opts.decoded = p.decoded
 	}
 	p.unplaced()
 	return p.w.warn.result(), nil
@@ -369,6 +390,10 @@ type patcher struct {
 	// of the assignments it is made with.
 	rec recordMem
 	as  []Assignment
+	// rawUser is the user of the record wantRaw chose last; decoded counts the User
+	// records handed to record (decoded), the others being copied undecoded.
+	rawUser int32
+	decoded int
 }
 
 // siteCandidates yields the indexes of the sites addNew may add to the current block: all
@@ -469,6 +494,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		return v, nil
 	case *odm.User:
+		p.decoded++
 		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
 		if u == nil {
 			return nil, nil // removed from the directory
@@ -540,6 +566,36 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		return w.groupDef(g, v), nil
 	}
 	return n, nil
+}
+
+// wantRaw is odm.RawCopy.Want: a User record of a user su has as read (see
+// spilledUsers.asRead) is copied undecoded, as record would have it written, the first
+// time that user's OID is met. The user is found by OID alone: find takes the records
+// without one in order, which a record looked up twice (here, then by record) would
+// upset.
+func (p *patcher) wantRaw(su *spilledUsers, rs *odm.RecordStart) bool {
+	if rs.Local() != "User" {
+		return false
+	}
+	oid, _ := rs.Attr("OID")
+	oid = strings.TrimSpace(oid)
+	if oid == "" {
+		return false
+	}
+	i, ok := su.findID(oid)
+	if !ok || !su.isAsRead(i) || su.isDone(i, nil) {
+		// Not as read, or a second record of the OID (of another user of that ID, not
+		// merged into it): record writes it from the user found, not as read.
+		return false
+	}
+	p.rawUser = i
+	return true
+}
+
+// copiedRaw is odm.RawCopy.Copied: what record does for a user written as read.
+func (p *patcher) copiedRaw() {
+	p.users.markDone(p.rawUser, nil)
+	p.w.asRead++
 }
 
 // byIndex has the writer know a user held as a record by its index i while it writes it,

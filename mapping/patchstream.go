@@ -55,14 +55,41 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	}
 	defer users.close()
 	users.readDoc = opts.Foreign
+	// The persons read from several records (merged into one user, see blockmerge.go),
+	// by index: Patch writes each such record from the merged values, which need not be
+	// what it holds.
+	var merged []int32
+	for i := range b.merged {
+		merged = append(merged, i)
+	}
+	if b.held != nil {
+		merged = append(merged, b.held.i)
+	}
 	dir, err := spillAll(b, users, opts.Options, &run, nil)
 	if err != nil {
 		return nil, err
 	}
+	// The directory is FromReader's, read with the profile the document's header names.
+	h, _ := r.Header() // read by readStream
+	asRead := opts.Reread && opts.Spec == nil && !opts.Foreign && h != nil && (opts.Profile == "" || opts.Profile == DetectHeader(h))
 	bw, b = dropBuilder(b), nil
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
 		return nil, err
+	}
+	if asRead {
+		// The directory is the one FromReader reads from the document patched, which
+		// Patch writes back as it was read (FuzzMapToODMRoundTrip): the record of each
+		// user read from one record is copied as it is, not decoded to be compared with
+		// what the writer makes of the user (TestPatchStreamCopiesUndecoded,
+		// FuzzPatchStreamReread). Without a spec every user read is spilled, in the
+		// builder's order, so the indexes of merged are the users'.
+		for i := range users.asRead {
+			users.asRead[i] = ^uint64(0)
+		}
+		for _, i := range merged {
+			users.asRead[i/64] &^= 1 << (i % 64)
+		}
 	}
 	// As in Patch: the directory is the document's flavour (it was read with it).
 	w.same = true
@@ -123,6 +150,10 @@ type spilledUsers struct {
 	anon     []int32
 	anonNext int
 	done     []uint64 // bit i: user i has been written
+	// asRead has bit i set when user i is the user read from the document patched, as
+	// FromReader reads it from one record (PatchStream sets them): its record there is
+	// written as it was read, and so is copied without being decoded (odm.TransformRaw).
+	asRead []uint64
 	// idFirst has bit i set when user i is the one byID finds for its ID (the first
 	// with it); last is the user find found last. A document patched with the directory
 	// read from it gives the users in the directory's order: the user after the last
@@ -167,6 +198,7 @@ func (s *spilledUsers) add(u *User) error {
 	}
 	if s.n%64 == 1 {
 		s.done = append(s.done, 0)
+		s.asRead = append(s.asRead, 0)
 		s.idFirst = append(s.idFirst, 0)
 		if !s.indexed {
 			s.hasID = append(s.hasID, 0)
@@ -278,20 +310,15 @@ func (s *spilledUsers) userAgain(i int32) *User { return s.mem.decode(s.record(i
 // find builds the user it finds in s.mem (userAgain): the patcher is done with a
 // record's user once the record is written.
 func (s *spilledUsers) find(oid, login string) (int32, *User) {
-	if !s.indexed {
-		s.buildIndex()
-	}
 	if oid != "" {
-		if i := s.last + 1; i < s.n && s.idFirst[i/64]&(1<<(i%64)) != 0 && userID(s.record(i)) == oid {
-			s.last = i
-			return i, s.userAgain(i)
-		}
-		i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
+		i, ok := s.findID(oid)
 		if !ok {
 			return -1, nil
 		}
-		s.last = i
 		return i, s.userAgain(i)
+	}
+	if !s.indexed {
+		s.buildIndex()
 	}
 	if login == "" {
 		if s.anonNext < len(s.anon) {
@@ -306,6 +333,27 @@ func (s *spilledUsers) find(oid, login string) (int32, *User) {
 	}
 	return -1, nil
 }
+
+// findID returns the index of the user find finds for a record of OID oid (not empty),
+// without building it.
+func (s *spilledUsers) findID(oid string) (int32, bool) {
+	if !s.indexed {
+		s.buildIndex()
+	}
+	if i := s.last + 1; i < s.n && s.idFirst[i/64]&(1<<(i%64)) != 0 && userID(s.record(i)) == oid {
+		s.last = i
+		return i, true
+	}
+	i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
+	if !ok {
+		return -1, false
+	}
+	s.last = i
+	return i, true
+}
+
+// isAsRead reports whether user i is as read from the document patched (asRead).
+func (s *spilledUsers) isAsRead(i int32) bool { return s.asRead[i/64]&(1<<(i%64)) != 0 }
 
 // buildIndex builds byID from the fingerprints noted by add: the first user with each
 // ID is indexed and has its idFirst bit set, as when each was indexed as it was added.

@@ -96,11 +96,12 @@ Memory:
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
-  where each is, an index of OIDs, a bit each), then the input (or FILE), each record
-  patched from its user as it is read. odm and odm2 into another flavour keep the users
-  in the same temporary file and write them one at a time (2 bytes a user stay in memory;
-  with several AdminData, as OpenClinica's site studies, some 4 more for each AdminData a
-  user goes into and read again for each). The sites are held packed (some 400 bytes
+  where each is, an index of OIDs, two bits each), then the input (or FILE), each record
+  patched from its user as it is read (without --base and --spec, the records of the
+  users read from one record each are copied without being decoded). odm and odm2 into
+  another flavour keep the users in the same temporary file and write them one at a time
+  (2 bytes a user stay in memory; with several AdminData, as OpenClinica's site studies,
+  some 4 more for each AdminData a user goes into and read again for each). The sites are held packed (some 400 bytes
   each). --spec is applied to each user as it is built. --base FILE of another flavour
   than the input keeps the input's users in a temporary file as compact records (8 bytes
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
@@ -462,7 +463,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	if p == src.profile {
 		// Another file's users patched into --base: where the base has each is read from
 		// the base, not from where they were read (mapping.PatchOptions.Foreign).
-		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}, Foreign: base != ""})
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}, Foreign: base != "", Reread: base == ""})
 		return append(quirks(), ws...), err
 	}
 	if base == "" {
