@@ -188,8 +188,9 @@
 // WriteODM the same way: it keeps two bytes a user (where its record is) and, when the
 // output has several AdminData (several studies, OpenClinica's site studies), a few bytes
 // more for the (study, site) pairs each user is assigned in and four bytes for each block
-// a user goes into, reading the user again for each. Once the users are in the file, both hold the sites packed in one string without pointers (some 400 bytes a
-// site, built again where a record needs one), so that the collections of the writing
-// phase have next to nothing to scan. Both apply Options.Spec to each user as it is built.
+// a user goes into, reading the user again for each. Once the users are in the file,
+// both hold the sites packed in one string without pointers (some 400 bytes a site, built
+// again where a record needs one), so that the collections of the writing phase have
+// next to nothing to scan. Both apply Options.Spec to each user as it is built.
 // Patch and WriteODM hold the Directory they are given.
 package mapping
