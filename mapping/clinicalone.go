@@ -531,7 +531,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			return a.Environment == EnvTraining && prod
 		})
 		role := as[0].Role
-		var sites, depots []string
+		var sites, depots distinct[string]
 		all := false
 		from, to := as[0].From, as[0].To
 		for _, a := range as {
@@ -546,14 +546,10 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 				if n, ok := siteLabel[a.Site]; ok {
 					l = n
 				}
-				if !slices.Contains(sites, l) {
-					sites = append(sites, l)
-				}
+				sites.add(l)
 			}
 			for _, dp := range a.Depots {
-				if !slices.Contains(depots, dp) {
-					depots = append(depots, dp)
-				}
+				depots.add(dp)
 			}
 			if a.From != from || a.To != to {
 				w.add(CodeApproximated, "Assignment/from", subject, "the template has one date range per user and study; the first is written")
@@ -569,7 +565,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			w.add(CodeInvalidValue, "CSV/Study Role", who, "the user has no role in the study; the required Study Role is left empty")
 		}
 		warnVerbatimRole(&w, "CSV/Study Role", ProfileClinicalOne, u, role, name, ScopeSite)
-		siteCell := strings.Join(sites, "; ")
+		siteCell := strings.Join(sites.list, "; ")
 		if all {
 			siteCell = allWord
 		}
@@ -611,7 +607,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			w.add(CodeUnrepresentable, "User/phones", subject, "the template has no phone numbers")
 		}
 		csvLost(&w, u, role, subject)
-		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots, "; ")}
+		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots.list, "; ")}
 		if !opts.RawCSV {
 			for _, i := range csvcell.Row(row) {
 				w.add(CodeNeutralized, "CSV/"+clinicalOneColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")

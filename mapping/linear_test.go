@@ -24,6 +24,18 @@ func manySites(n int) *Directory {
 	return dir
 }
 
+// oneUserAllSites is manySites with its n assignments on one user (a monitor of every site
+// of a large study): the writer listed a user's sites by scanning those before each.
+func oneUserAllSites(n int) *Directory {
+	dir := manySites(n)
+	u := dir.Users[0]
+	for _, o := range dir.Users[1:] {
+		u.Assignments = append(u.Assignments, o.Assignments...)
+	}
+	dir.Users = dir.Users[:1]
+	return dir
+}
+
 // manyStudies is a directory of n studies, each with a site, a signature, an organization
 // and a user assigned to the site in the study, as an export of many studies (one
 // AdminData each) reads.
@@ -56,20 +68,21 @@ func TestWholeDirectoryWriteLinear(t *testing.T) {
 		p       Profile
 		write   func(w *writer) error
 		studies bool // a block per study, each with its site, signature and organization
+		oneUser bool // one user at every site (oneUserAllSites)
 	}{
-		{"document, Locations", ProfileODM, func(w *writer) error { w.document(); return nil }, false},
-		{"document, site studies", ProfileOpenClinica, func(w *writer) error { w.document(); return nil }, false},
-		{"stream, Locations", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false},
-		{"stream, site studies", ProfileOpenClinica, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false},
+		{"document, Locations", ProfileODM, func(w *writer) error { w.document(); return nil }, false, false},
+		{"document, site studies", ProfileOpenClinica, func(w *writer) error { w.document(); return nil }, false, false},
+		{"stream, Locations", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false, false},
+		{"stream, site studies", ProfileOpenClinica, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false, false},
 		{"patch", ProfileODM, func(w *writer) error {
 			// A document with a block of S1 and no Location: every site is new there.
 			doc := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2020-01-01T00:00:00Z"><AdminData StudyOID="S1"/></ODM>`
 			_, err := w.patchDirectory(io.Discard, strings.NewReader(doc), PatchOptions{})
 			return err
-		}, false},
+		}, false, false},
 		// Each site, signature and organization was looked at for every block: 9M visits.
-		{"many studies, document", ProfileODM, func(w *writer) error { w.document(); return nil }, true},
-		{"many studies, stream", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
+		{"many studies, document", ProfileODM, func(w *writer) error { w.document(); return nil }, true, false},
+		{"many studies, stream", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true, false},
 		{"many studies, patch", ProfileODM, func(w *writer) error {
 			// A block per study and nothing in them: every site and signature is new.
 			var doc strings.Builder
@@ -80,13 +93,19 @@ func TestWholeDirectoryWriteLinear(t *testing.T) {
 			doc.WriteString(`</ODM>`)
 			_, err := w.patchDirectory(io.Discard, strings.NewReader(doc.String()), PatchOptions{})
 			return err
-		}, true},
-		{"many studies, ODM 2.0", ProfileODM2, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true},
+		}, true, false},
+		{"many studies, ODM 2.0", ProfileODM2, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, true, false},
+		{"one user at every site, stream", ProfileODM, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false, true},
+		{"one user at every site, ODM 2.0", ProfileODM2, func(w *writer) error { _, err := w.writeODM(io.Discard, odm.WriteOptions{}); return err }, false, true},
+		{"one user at every site, document", ProfileODM, func(w *writer) error { w.document(); return nil }, false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := manySites(n)
-			if c.studies {
+			switch {
+			case c.studies:
 				dir = manyStudies(n)
+			case c.oneUser:
+				dir = oneUserAllSites(n)
 			}
 			w, err := newWriter(dir, c.p, Options{})
 			if err != nil {

@@ -593,18 +593,16 @@ func checkPackedSites(t *siteTable) error {
 // some two to four bytes a user, without pointers.
 type userPairs struct {
 	data    []byte
-	scratch []int32
+	scratch distinct[int32]
 }
 
 func (p *userPairs) add(u *User, set *assignedSet) {
-	p.scratch = p.scratch[:0]
+	p.scratch.reset()
 	for _, a := range u.Assignments {
-		if k := set.add(a); !slices.Contains(p.scratch, k) {
-			p.scratch = append(p.scratch, k)
-		}
+		p.scratch.add(set.add(a))
 	}
-	p.data = binary.AppendUvarint(p.data, uint64(len(p.scratch)))
-	for _, k := range p.scratch {
+	p.data = binary.AppendUvarint(p.data, uint64(len(p.scratch.list)))
+	for _, k := range p.scratch.list {
 		p.data = binary.AppendUvarint(p.data, uint64(k))
 	}
 }

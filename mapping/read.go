@@ -924,11 +924,7 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		if b.keep {
 			s.Source.recs = append(s.Source.recs, rec)
 		}
-		for _, v := range siteVersions(l) {
-			if !slices.Contains(s.Versions, v) {
-				s.Versions = append(s.Versions, v)
-			}
-		}
+		s.Versions = appendDistinct(s.Versions, siteVersions(l))
 		return b.keep
 	}
 	if id != l.OID {

@@ -1292,12 +1292,14 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 	}
 
 	// Sites.
-	var sites []string
+	var distinctSites distinct[string]
 	for _, a := range as {
-		if a.Site != "" && !slices.Contains(sites, a.Site) {
-			sites = append(sites, a.Site)
+		if a.Site != "" {
+			distinctSites.add(a.Site)
 		}
 	}
+	sites := distinctSites.list
+	w.scans += distinctSites.probes
 	if !w.fl.siteStudies() {
 		sites = w.dropLocationless(sites, subject)
 	}
@@ -1319,14 +1321,14 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 		set(&o.LocationOID, loc, "LocationOID", true)
 	default:
 		o.LocationOID = ""
-		var have []string
+		var have distinct[string]
 		for _, r := range o.LocationRefs {
-			s := strings.TrimSpace(r.LocationOID)
-			if s != "" && !w.fl.autoLocation(s) && !slices.Contains(have, s) {
-				have = append(have, s)
+			if s := strings.TrimSpace(r.LocationOID); s != "" && !w.fl.autoLocation(s) {
+				have.add(s)
 			}
 		}
-		if !equalStrings(have, sites) {
+		w.scans += have.probes
+		if !equalStrings(have.list, sites) {
 			o.LocationRefs = nil
 			for _, s := range sites {
 				o.LocationRefs = append(o.LocationRefs, &odm.LocationRef{LocationOID: s})
