@@ -26,14 +26,13 @@ import (
 // live is the heap the last collection left and scannable the part of it, the stacks and
 // the globals it had to scan. A command with a small live heap so runs few collections
 // within a fixed budget (less CPU than the default, a peak RSS near memFloor); one whose
-// heap is pointers (diff and plan hold model values: a few hundred MB at a million users)
-// gets about the default's doubling, so it never collects over and over with little to
-// free; one that holds large arrays without pointers grows by what a collection costs,
-// not by what it holds. Past memNear of live heap the headroom is at least the live
-// heap less memNear, so that a large heap of model values (diff at a million users:
-// mostly strings, which are not scanned) is not collected several times as often as
-// with the default, which cost diff up to twice its CPU. GOGC or GOMEMLIMIT set in the environment turn the policy off:
-// the runtime then does what they say.
+// heap is pointers (a directory of model values held whole) gets about the default's
+// doubling, so it never collects over and over with little to free; one that holds large
+// arrays without pointers grows by what a collection costs, not by what it holds. Past
+// memNear of live heap the headroom is at least the live heap less memNear, so that a
+// large heap of model values (mostly strings, which are not scanned) is not collected
+// several times as often as with the default. GOGC or GOMEMLIMIT set in the environment
+// turn the policy off: the runtime then does what they say.
 const (
 	memFloor    = 48 << 20
 	memHeadroom = 12 << 20
@@ -50,13 +49,14 @@ func memLimitFor(live, scan uint64) int64 {
 
 // gcPolicyWanted reports whether the policy applies to the command line args: neither
 // GOGC nor GOMEMLIMIT is set (an empty value counts as unset, as the runtime reads it),
-// and the command is not diff or plan. diff holds a large heap of model values: at a
-// million users it took 100 s of CPU under the policy and 75 s under Go's default (RSS
-// 181 and 235 MiB). plan now holds compact records (no model values), but its live heap
-// of a few tens of MB, mostly without pointers, gets the policy's small headroom while
-// each row's planning allocates much: 80,000 rows against 200,000 users took 9.3 s of
-// CPU under the policy and 7.2 s under the default (RSS 62 and 100 MiB), so both keep
-// the default.
+// and the command is not diff or plan. diff holds a heap of pointers that a collection
+// scans (both sides' sites as model values, matched up) beside its arrays of hashes: at
+// a million users it took 38-42 s of CPU under the policy and 26-28 s under Go's default
+// (RSS 209-216 and 247-249 MiB; 200,000 users 5.0-5.7 and 5.3-7.0 s). plan holds
+// compact records (no model values), but its live heap of a few tens of MB, mostly
+// without pointers, gets the policy's small headroom while each row's planning allocates
+// much: 80,000 rows against 200,000 users took 9.3 s of CPU under the policy and 7.2 s
+// under the default (RSS 62 and 100 MiB), so both keep the default.
 func gcPolicyWanted(getenv func(string) string, args []string) bool {
 	if len(args) > 0 && (args[0] == "diff" || args[0] == "plan") {
 		return false
