@@ -40,6 +40,14 @@ type PatchOptions struct {
 	// decoded, when set, is given the number of User records the patcher had decoded
 	// (tests count the work with it).
 	decoded *int
+	// work, when set, is given the users the patcher built again from the temporary file
+	// and the assignments it looked at to find those of each record's block.
+	work *patchWork
+}
+
+// patchWork is what PatchOptions.work counts.
+type patchWork struct {
+	built, looked int
 }
 
 // Patch copies the ODM document in src to out with its AdminData brought in line with dir,
@@ -107,7 +115,7 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 // what src has is read from it first (patchdoc.go).
 func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, readDoc bool, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
-	p := &patcher{w: w, users: users, sites: sites, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
+	p := &patcher{w: w, users: users, sites: sites, asOf: -1, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
 		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
 	for _, o := range dir.Organizations {
 		p.orgs[o.ID] = o
@@ -164,6 +172,12 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	}
 	if opts.decoded != nil {
 		*opts.decoded = p.decoded
+	}
+	if opts.work != nil {
+		opts.work.looked = p.looked
+		if s, ok := p.users.(*spilledUsers); ok {
+			opts.work.built = s.built
+		}
 	}
 	p.unplaced()
 	return p.w.warn.result(), nil
@@ -389,7 +403,12 @@ type patcher struct {
 	// rec is the memory each User record is made in (see writer.userIn), as the memory
 	// of the assignments it is made with.
 	rec recordMem
-	as  []Assignment
+	// byBlock indexes the assignments of the user of the last record (asOf: its index),
+	// when it has many: see assignmentsOf.
+	byBlock blockAssignments
+	asOf    int32
+	looked  int // assignments looked at for their block (PatchOptions.work)
+	as      []Assignment
 	// rawUser is the user of the record wantRaw chose last; decoded counts the User
 	// records handed to record (decoded), the others being copied undecoded.
 	rawUser int32
@@ -501,7 +520,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		// The writer keeps nothing of as past the record: it is made in memory kept
 		// for the next.
-		as := p.appendAssignments(p.as[:0], u, p.study)
+		as := p.assignmentsOf(p.as[:0], i, u)
 		p.as = as
 		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
 			return nil, nil // the site study membership was removed
@@ -619,8 +638,65 @@ func (p *patcher) assignmentsIn(u *User, study string) []Assignment {
 	return p.appendAssignments(nil, u, study)
 }
 
+// assignmentsOf appends the assignments of user i (u) that belong in the current block
+// to as. A user with many assignments is one record in each of many blocks (a person of
+// an OpenClinica export in every site study): its assignments are indexed by study and
+// site once, for all its records, instead of all looked at for each record.
+func (p *patcher) assignmentsOf(as []Assignment, i int32, u *User) []Assignment {
+	if i < 0 || p.study == "" || len(u.Assignments) <= blockIndexMin {
+		return p.appendAssignments(as, u, p.study)
+	}
+	if i != p.asOf || p.byBlock.n != len(u.Assignments) {
+		p.byBlock.index(u.Assignments)
+		p.asOf = i
+		p.looked += len(u.Assignments)
+	}
+	cand := p.byBlock.candidates(p.study)
+	p.looked += len(cand)
+	for _, k := range cand {
+		if a := u.Assignments[k]; p.w.inBlock(a, p.study) {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+// blockIndexMin is the most assignments a user has for them all to be looked at for
+// each of its records.
+const blockIndexMin = 64
+
+// blockAssignments indexes a user's assignments by study and by site.
+type blockAssignments struct {
+	n       int
+	byStudy map[string][]int32
+	bySite  map[string][]int32
+	cand    []int32
+}
+
+func (b *blockAssignments) index(as []Assignment) {
+	b.n = len(as)
+	b.byStudy, b.bySite = map[string][]int32{}, map[string][]int32{}
+	for k, a := range as {
+		b.byStudy[a.Study] = append(b.byStudy[a.Study], int32(k))
+		if a.Site != "" {
+			b.bySite[a.Site] = append(b.bySite[a.Site], int32(k))
+		}
+	}
+}
+
+// candidates returns, in order, the assignments a block of study (not empty) may hold:
+// those of the study, of no study, and at a site of that OID (an OpenClinica site study).
+// Every flavour's inBlock holds an assignment for such a block only if it is one of
+// them (TestBlockAssignmentsComplete).
+func (b *blockAssignments) candidates(study string) []int32 {
+	b.cand = append(append(append(b.cand[:0], b.byStudy[study]...), b.byStudy[""]...), b.bySite[study]...)
+	slices.Sort(b.cand)
+	return slices.Compact(b.cand)
+}
+
 // appendAssignments appends u's assignments that belong in a block of study to as.
 func (p *patcher) appendAssignments(as []Assignment, u *User, study string) []Assignment {
+	p.looked += len(u.Assignments)
 	for _, a := range u.Assignments {
 		if p.w.inBlock(a, study) {
 			as = append(as, a)
