@@ -37,7 +37,7 @@ type userJSON struct {
 	// The user being written: its trace (an op or jsonKey a step) and string values.
 	trace []byte
 	vals  []string
-	// The trace of the last user written piece by piece (render), and what replay needs
+	// The trace of the last user written piece by piece (emit), and what replay needs
 	// of it: the JSON between its values (piece i before value i, the last after the
 	// last value) and of each value, in text at the ends given.
 	shape              []byte
@@ -507,7 +507,7 @@ var plainHTMLByte = func() (t [256]bool) {
 	return t
 }()
 
-// The walk: each step appends to the trace (and a value to vals); render and replay
+// The walk: each step appends to the trace (and a value to vals); emit and replay
 // turn the trace into bytes.
 
 func (e *userJSON) tKey(k jsonKey) { e.trace = append(e.trace, byte(k)) }
@@ -616,13 +616,23 @@ func (e *userJSON) site(s *Site) {
 }
 
 // write writes the value traced: from the last shape's pieces when it has that shape.
+// A value of more than maxShapeValues values is written without being kept as a shape:
+// replay keeps some 200 bytes a value (its place), and a user that large (one assigned to
+// each of 80,000 sites: 226 MB of places, 615 MB peak for map --to json) is of a shape of
+// its own that no other user repeats.
 func (e *userJSON) write() {
-	if string(e.trace) == string(e.shape) {
+	switch {
+	case string(e.trace) == string(e.shape):
 		e.replay()
-		return
+	case len(e.vals) > maxShapeValues:
+		e.emit(false)
+	default:
+		e.emit(true)
 	}
-	e.render()
 }
+
+// maxShapeValues is the most values of a shape that replay keeps.
+const maxShapeValues = 4096
 
 // walkSite notes s's trace and values in the order of its JSON.
 func (e *userJSON) walkSite(s *Site) {
@@ -786,15 +796,22 @@ func (e *userJSON) source(s *Source) {
 	}
 }
 
-// render writes the user traced piece by piece, and keeps its trace and the pieces
-// between its values for replay.
-func (e *userJSON) render() {
-	e.shape = append(e.shape[:0], e.trace...)
-	e.text, e.pieceEnd, e.valueEnd = e.text[:0], e.pieceEnd[:0], e.valueEnd[:0]
-	e.places, e.check = e.places[:0], e.check[:0]
+// emit writes the user traced piece by piece; with keep, it keeps its trace and the
+// pieces between its values for replay, else it leaves the shape kept before.
+func (e *userJSON) emit(keep bool) {
+	if keep {
+		e.shape = append(e.shape[:0], e.trace...)
+		e.text, e.pieceEnd, e.valueEnd = e.text[:0], e.pieceEnd[:0], e.valueEnd[:0]
+		e.places, e.check = e.places[:0], e.check[:0]
+	}
 	from := len(e.b)
 	vi := 0
 	val := func() {
+		if !keep {
+			e.str(e.vals[vi])
+			vi++
+			return
+		}
 		e.text = append(e.text, e.b[from:]...)
 		e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))
 		s := e.vals[vi]
@@ -861,6 +878,9 @@ func (e *userJSON) render() {
 		default:
 			e.key(jsonKey(op))
 		}
+	}
+	if !keep {
+		return
 	}
 	e.text = append(e.text, e.b[from:]...)
 	e.pieceEnd = append(e.pieceEnd, int32(len(e.text)))

@@ -305,3 +305,28 @@ func writeAsEncoder(t *testing.T, e *userJSON, what string, u *User) int {
 	}
 	return 0
 }
+
+// TestUserJSONLargeUserNotKept: a user of more than maxShapeValues values (one assigned
+// to each of thousands of sites) is written as json.Encoder writes it without being kept
+// as the shape replay writes the next users from: replay keeps some 200 bytes a value,
+// which for a user at 80,000 sites came to 226 MB. The users of the shape before it are
+// still written from its pieces after it.
+func TestUserJSONLargeUserNotKept(t *testing.T) {
+	small := func(id string) *User {
+		return &User{ID: id, Login: id, GivenName: "Ada", FamilyName: "Example", Assignments: []Assignment{{Study: "S1", Site: "L1", Environment: EnvProduction}}}
+	}
+	large := small("U-large")
+	for i := range maxShapeValues {
+		large.Assignments = append(large.Assignments, Assignment{Study: "S1", Site: fmt.Sprintf("L%d", i), Role: Role{Name: "Monitor"}, Environment: EnvProduction})
+	}
+	e := userJSON{prefix: "    "}
+	writeAsEncoder(t, &e, "first small user", small("U1"))
+	places := len(e.places)
+	writeAsEncoder(t, &e, "large user", large)
+	if len(e.places) != places || cap(e.places) > 4*places+64 {
+		t.Errorf("the large user left %d places kept (capacity %d), want the small user's %d", len(e.places), cap(e.places), places)
+	}
+	if writeAsEncoder(t, &e, "small user after it", small("U2")) != 1 {
+		t.Errorf("the user after the large one was not written from the small users' shape")
+	}
+}
