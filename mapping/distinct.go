@@ -54,6 +54,9 @@ func (d *distinct[T]) reset() {
 // appendDistinct appends to list each value of vals that list (or an earlier value of
 // vals) does not hold yet, in linear time however long both are.
 func appendDistinct[T comparable](list, vals []T) []T {
+	if len(vals) == 0 {
+		return list
+	}
 	d := distinct[T]{list: list}
 	if len(list) > distinctScan {
 		d.set = make(map[T]struct{}, len(list)+len(vals))

@@ -244,21 +244,13 @@ func (m *merger) mergeSite(dst, src *Site) {
 	fill("Site/Description", subj, &dst.Description, src.Description)
 	fill("Site/Study", subj, &dst.Study, src.Study)
 	dst.Active = dst.Active || src.Active
-	for _, v := range src.Versions {
-		if !slices.Contains(dst.Versions, v) {
-			dst.Versions = append(dst.Versions, v)
-		}
-	}
+	dst.Versions = appendDistinct(dst.Versions, src.Versions)
 	for _, a := range src.Addresses {
 		if !containsAddress(dst.Addresses, a) {
 			dst.Addresses = append(dst.Addresses, a)
 		}
 	}
-	for _, t := range src.Telecoms {
-		if !slices.Contains(dst.Telecoms, t) {
-			dst.Telecoms = append(dst.Telecoms, t)
-		}
-	}
+	dst.Telecoms = appendDistinct(dst.Telecoms, src.Telecoms)
 	m.mergeSource("Site", subj, dst.Source, src.Source)
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
@@ -330,16 +322,8 @@ func mergeFields(dst, src *User, conflict func(field string)) {
 			dst.Addresses = append(dst.Addresses, a)
 		}
 	}
-	for _, t := range src.Telecoms {
-		if !slices.Contains(dst.Telecoms, t) {
-			dst.Telecoms = append(dst.Telecoms, t)
-		}
-	}
-	for _, g := range src.Groups {
-		if !slices.Contains(dst.Groups, g) {
-			dst.Groups = append(dst.Groups, g)
-		}
-	}
+	dst.Telecoms = appendDistinct(dst.Telecoms, src.Telecoms)
+	dst.Groups = appendDistinct(dst.Groups, src.Groups)
 	if dst.Picture == nil {
 		dst.Picture = src.Picture
 	}

@@ -833,21 +833,8 @@ func (b *builder) merge(dst, src *User) {
 	}
 }
 
-func union(a, b []string) []string {
-	for _, s := range b {
-		found := false
-		for _, t := range a {
-			if s == t {
-				found = true
-				break
-			}
-		}
-		if !found {
-			a = append(a, s)
-		}
-	}
-	return a
-}
+// union appends to a the strings of b it does not hold yet.
+func union(a, b []string) []string { return appendDistinct(a, b) }
 
 func containsAddress(list []Address, a Address) bool {
 	for _, b := range list {
