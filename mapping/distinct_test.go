@@ -189,3 +189,37 @@ func TestMergeFieldsLongLists(t *testing.T) {
 		t.Errorf("a telecom listed twice came out %d times", len(dst.Telecoms))
 	}
 }
+
+// TestSameSet: the same strings in any order and number, short lists by scanning and long
+// ones through sets.
+func TestSameSet(t *testing.T) {
+	long := func(from, n int) []string {
+		var out []string
+		for i := from; i < from+n; i++ {
+			out = append(out, fmt.Sprintf("S_%d", i))
+		}
+		return out
+	}
+	rev := slices.Clone(long(0, 500))
+	slices.Reverse(rev)
+	for _, c := range []struct {
+		a, b []string
+		want bool
+		why  string
+	}{
+		{nil, nil, true, "both empty"},
+		{[]string{"a", "b"}, []string{"b", "a", "a"}, true, "order and repeats do not count"},
+		{[]string{"a"}, []string{"a", "b"}, false, "one more in b"},
+		{long(0, 500), rev, true, "long, reversed"},
+		{long(0, 500), append(rev, "S_0"), true, "long, a repeat"},
+		{long(0, 500), long(1, 500), false, "long, one apart"},
+		{long(0, 500), append(long(0, 499), "S_0"), false, "long, one missing, a repeat in its place"},
+	} {
+		if got := sameSet(c.a, c.b); got != c.want {
+			t.Errorf("%s: %v, want %v", c.why, got, c.want)
+		}
+		if got := sameSet(c.b, c.a); got != c.want {
+			t.Errorf("%s (swapped): %v, want %v", c.why, got, c.want)
+		}
+	}
+}

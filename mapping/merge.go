@@ -378,8 +378,28 @@ func (m *merger) mergeSource(kind, subject string, dst, src *Source) {
 	}
 }
 
-// sameSet reports whether a and b hold the same strings, in any order.
+// sameSet reports whether a and b hold the same strings, in any order. Long lists (a
+// person in thousands of OpenClinica site studies) are compared through a set.
 func sameSet(a, b []string) bool {
+	if len(a)+len(b) > 2*distinctScan {
+		in := func(l []string) map[string]bool {
+			m := make(map[string]bool, len(l))
+			for _, x := range l {
+				m[x] = true
+			}
+			return m
+		}
+		ma, mb := in(a), in(b)
+		if len(ma) != len(mb) {
+			return false
+		}
+		for x := range ma {
+			if !mb[x] {
+				return false
+			}
+		}
+		return true
+	}
 	for _, x := range a {
 		if !slices.Contains(b, x) {
 			return false
