@@ -52,7 +52,7 @@ func memLimitFor(live, scan uint64) int64 {
 // and the command is not diff or plan. diff holds a heap of pointers that a collection
 // scans (both sides' sites as model values, matched up) beside its arrays of hashes: at
 // a million users it took 38-42 s of CPU under the policy and 26-28 s under Go's default
-// (RSS 209-216 and 247-249 MiB; 200,000 users 5.0-5.7 and 5.3-7.0 s). plan holds
+// (RSS 204-211 and 241-243 MiB; 200,000 users 5.0-5.7 and 5.3-7.0 s). plan holds
 // compact records (no model values), but its live heap of a few tens of MB, mostly
 // without pointers, gets the policy's small headroom while each row's planning allocates
 // much: 80,000 rows against 200,000 users took 9.3 s of CPU under the policy and 7.2 s
