@@ -457,21 +457,31 @@ func (t *templateSites) own() {
 
 // clinicalOneRows writes the template's rows of users (the header is the caller's) with
 // write, one user at a time; the sites are known by sites.
+//
+// Nothing of a row is built for each user that is not written: the subject of a warning
+// ("User " and the OID, the template row) is built for its first value only (warner.bump),
+// and the lists a row is made of (its assignments, sites, depots, the cells handed to
+// write, which must not keep them) are used again from user to user. At a million users
+// these and the dates parsed and formatted for each row were a fifth of map --to csv's
+// CPU past reading (TestClinicalOneRowsAllocs).
 func clinicalOneRows(write func([]string) error, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
 	var w warner
 	siteLabel := sites.label
 	today := opts.now().Format("2006-01-02")
 	written := 0 // data rows written so far; the header is row 1
+	var (
+		as                 []Assignment
+		siteIDs, depots    distinct[string]
+		row                [9]string
+		fromDates, toDates csvDates
+	)
 	for u := range users {
-		subject := "User " + u.ID
 		// Missing required values name the template row that lacks them, which is where
 		// the person completing the upload looks, beside the OID. Not the login: it is
 		// often made from the person's name, and warnings carry no personal data.
-		who := fmt.Sprintf("%s (template row %d)", subject, written+2)
-		if u.ID == "" {
-			who = fmt.Sprintf("template row %d", written+2)
-		}
-		var as []Assignment
+		id := u.ID
+		who := func() string { return templateRow(id, written) }
+		as = as[:0]
 		ended, other := 0, 0
 		prod, train := false, false
 		for _, a := range u.Assignments {
@@ -483,7 +493,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			case a.Environment == EnvProduction || a.Environment == "":
 			case a.Environment == EnvTraining && opts.Training:
 			default:
-				w.add(CodeUnrepresentable, "Assignment/environment", subject, "the template uploads Production (and Training) access only; "+string(a.Environment)+" assignments are left out")
+				w.addUser(CodeUnrepresentable, "Assignment/environment", id, "the template uploads Production (and Training) access only; "+string(a.Environment)+" assignments are left out")
 				continue
 			}
 			if a.To != "" && a.To < today {
@@ -498,45 +508,46 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			as = append(as, a)
 		}
 		if other > 0 {
-			w.add(CodeUnrepresentable, "Assignment/study", subject, "the template is for one study; access to other studies is left out")
+			w.addUser(CodeUnrepresentable, "Assignment/study", id, "the template is for one study; access to other studies is left out")
 		}
 		if len(as) == 0 {
 			switch {
 			case ended > 0:
-				w.add(CodeUnrepresentable, "User", subject, "the user's access to the study ended before today; not a current study user, no row is written")
+				w.addUser(CodeUnrepresentable, "User", id, "the user's access to the study ended before today; not a current study user, no row is written")
 			case other == 0 && len(u.Assignments) == 0:
-				w.add(CodeUnrepresentable, "User", subject, "the user has no access to any study; no row is written")
+				w.addUser(CodeUnrepresentable, "User", id, "the user has no access to any study; no row is written")
 			case other > 0:
-				w.add(CodeUnrepresentable, "User", subject, "the user has no access to the template's study; no row is written")
+				w.addUser(CodeUnrepresentable, "User", id, "the user has no access to the template's study; no row is written")
 			}
 			continue
 		}
 		if ended > 0 {
-			w.add(CodeUnrepresentable, "Assignment/to", subject, "access that ended before today is not current; left out of the row")
+			w.addUser(CodeUnrepresentable, "Assignment/to", id, "access that ended before today is not current; left out of the row")
 		}
 		if u.Status == StatusDeactivated {
-			w.add(CodeUnrepresentable, "User/status", subject, "a deactivated account is not a current study user; no row is written")
+			w.addUser(CodeUnrepresentable, "User/status", id, "a deactivated account is not a current study user; no row is written")
 			continue
 		}
 		if opts.Training && !prod {
 			// A row of a training-mode upload grants Production as well as Training.
-			w.add(CodeUnrepresentable, "Assignment/environment", subject, "the user has Training access only, and a row of a training-mode upload also grants Production; no row is written")
+			w.addUser(CodeUnrepresentable, "Assignment/environment", id, "the user has Training access only, and a row of a training-mode upload also grants Production; no row is written")
 			continue
 		}
 		if opts.Training && !train {
-			w.add(CodeGenerated, "Assignment/environment", subject, "the user has Production access only; the row of a training-mode upload also grants Training")
+			w.addUser(CodeGenerated, "Assignment/environment", id, "the user has Production access only; the row of a training-mode upload also grants Training")
 		}
 		as = slices.DeleteFunc(as, func(a Assignment) bool {
 			// Training duplicates of Production assignments say nothing more in the row.
 			return a.Environment == EnvTraining && prod
 		})
 		role := as[0].Role
-		var sites, depots distinct[string]
+		siteIDs.reset()
+		depots.reset()
 		all := false
 		from, to := as[0].From, as[0].To
 		for _, a := range as {
 			if a.Role != role {
-				w.add(CodeUnrepresentable, "Assignment/Role", subject, "the template has one study role per user and study; other roles are left out")
+				w.addUser(CodeUnrepresentable, "Assignment/Role", id, "the template has one study role per user and study; other roles are left out")
 				continue
 			}
 			if a.Site == "" {
@@ -546,13 +557,13 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 				if n, ok := siteLabel[a.Site]; ok {
 					l = n
 				}
-				sites.add(l)
+				siteIDs.add(l)
 			}
 			for _, dp := range a.Depots {
 				depots.add(dp)
 			}
 			if a.From != from || a.To != to {
-				w.add(CodeApproximated, "Assignment/from", subject, "the template has one date range per user and study; the first is written")
+				w.addUser(CodeApproximated, "Assignment/from", id, "the template has one date range per user and study; the first is written")
 			}
 		}
 		// The role keeps its own name (Clinical One studies rename template roles freely);
@@ -562,58 +573,58 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			name = DefaultRoleName(ProfileClinicalOne, role.Canonical, ScopeSite)
 		}
 		if name == "" {
-			w.add(CodeInvalidValue, "CSV/Study Role", who, "the user has no role in the study; the required Study Role is left empty")
+			w.addLazy(CodeInvalidValue, "CSV/Study Role", "the user has no role in the study; the required Study Role is left empty", who)
 		}
 		warnVerbatimRole(&w, "CSV/Study Role", ProfileClinicalOne, u, role, name, ScopeSite)
-		siteCell := strings.Join(sites.list, "; ")
+		siteCell := strings.Join(siteIDs.list, "; ")
 		if all {
 			siteCell = allWord
 		}
 		if from == "" {
 			from = today
-			w.add(CodeGenerated, "CSV/Start Date", subject, "the required Start Date is unknown; today is written")
+			w.addUser(CodeGenerated, "CSV/Start Date", id, "the required Start Date is unknown; today is written")
 		}
 		email := ""
 		if len(u.Emails) > 0 {
 			email = u.Emails[0]
 			if len(u.Emails) > 1 {
-				w.add(CodeUnrepresentable, "User/Emails", subject, "the template has one e-mail per user; the first is written")
+				w.addUser(CodeUnrepresentable, "User/Emails", id, "the template has one e-mail per user; the first is written")
 			}
 		} else {
-			w.add(CodeInvalidValue, "CSV/Email", who, "the required Email is unknown; left empty")
+			w.addLazy(CodeInvalidValue, "CSV/Email", "the required Email is unknown; left empty", who)
 		}
 		given, family := u.GivenName, u.FamilyName
 		if given == "" && family == "" && (u.FullName != "" || u.DisplayName != "") {
 			// Names are never split; the template's required columns stay empty.
-			w.add(CodeInvalidValue, "CSV/First Name", who, "the user has a full name only, which is not split into first and last name; First Name and Last Name are left empty")
+			w.addLazy(CodeInvalidValue, "CSV/First Name", "the user has a full name only, which is not split into first and last name; First Name and Last Name are left empty", who)
 		} else {
 			if given == "" {
-				w.add(CodeInvalidValue, "CSV/First Name", who, "the required First Name is unknown; left empty")
+				w.addLazy(CodeInvalidValue, "CSV/First Name", "the required First Name is unknown; left empty", who)
 			}
 			if family == "" {
-				w.add(CodeInvalidValue, "CSV/Last Name", who, "the required Last Name is unknown; left empty")
+				w.addLazy(CodeInvalidValue, "CSV/Last Name", "the required Last Name is unknown; left empty", who)
 			}
 		}
 		login := u.Login
 		if login == "" {
 			login = u.ID
 			if login != "" {
-				w.add(CodeGenerated, "CSV/User Name", subject, "the user has no login name; the required User Name is the User OID, which may name another account or create one")
+				w.addUser(CodeGenerated, "CSV/User Name", id, "the user has no login name; the required User Name is the User OID, which may name another account or create one")
 			} else {
-				w.add(CodeInvalidValue, "CSV/User Name", who, "the user has no login name nor OID; the required User Name is left empty")
+				w.addLazy(CodeInvalidValue, "CSV/User Name", "the user has no login name nor OID; the required User Name is left empty", who)
 			}
 		}
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
-			w.add(CodeUnrepresentable, "User/phones", subject, "the template has no phone numbers")
+			w.addUser(CodeUnrepresentable, "User/phones", id, "the template has no phone numbers")
 		}
-		csvLost(&w, u, role, subject)
-		row := []string{given, family, email, login, csvDate(from), csvDate(to), name, siteCell, strings.Join(depots.list, "; ")}
+		csvLost(&w, u, role)
+		row = [...]string{given, family, email, login, fromDates.of(from), toDates.of(to), name, siteCell, strings.Join(depots.list, "; ")}
 		if !opts.RawCSV {
-			for _, i := range csvcell.Row(row) {
-				w.add(CodeNeutralized, "CSV/"+clinicalOneColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
+			for _, i := range csvcell.Row(row[:]) {
+				w.addUser(CodeNeutralized, "CSV/"+clinicalOneColumns[i], id, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
 			}
 		}
-		if err := write(row); err != nil {
+		if err := write(row[:]); err != nil {
 			return nil, err
 		}
 		written++
@@ -628,10 +639,10 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 // constants, not "User/" and a name joined for each user: the warner then finds a warning
 // it has by where the field's bytes are (warner.find), where it hashed each new string
 // (with the joining, a sixth of map --to csv's CPU past reading).
-func csvLost(w *warner, u *User, role Role, subject string) {
+func csvLost(w *warner, u *User, role Role) {
 	lost := func(field string, has bool) {
 		if has {
-			w.add(CodeUnrepresentable, field, subject, "the template has no column for it")
+			w.addUser(CodeUnrepresentable, field, u.ID, "the template has no column for it")
 		}
 	}
 	lost("User/DisplayName", u.DisplayName != "" && !isJoinedName(u.DisplayName, u.GivenName, u.FamilyName))
@@ -649,13 +660,13 @@ func csvLost(w *warner, u *User, role Role, subject string) {
 		lost("User/group", !(g.Type == "Rights" && g.Name == role.Name))
 	}
 	if u.Source != nil && u.Source.Vendor != ProfileClinicalOne {
-		for _, a := range u.Source.Attrs {
-			if field, mapped := w.userAttr(a.Space, a.Name); !mapped {
-				w.add(CodeExtensionDropped, field, subject, "another vendor's extension is left out")
+		for i, a := range u.Source.Attrs {
+			if field, mapped := w.userAttr(i, a.Space, a.Name); !mapped {
+				w.addUser(CodeExtensionDropped, field, u.ID, "another vendor's extension is left out")
 			}
 		}
 		if len(u.Source.Elements) > 0 {
-			w.add(CodeExtensionDropped, "User/extension", subject, "another vendor's extension element is left out")
+			w.addUser(CodeExtensionDropped, "User/extension", u.ID, "another vendor's extension element is left out")
 		}
 	}
 }
@@ -673,19 +684,38 @@ func isJoinedName(name, given, family string) bool {
 // ("User/@pf:DBUID") and whether the CSV maps the attribute (mappedAttr), remembered for
 // each attribute of the file (at most maxWarningKinds): a generated InForm user has
 // seven, the same in every user, and building the label each time was most of csvLost.
-func (w *warner) userAttr(space, local string) (field string, mapped bool) {
+// i is the attribute's place in the user's list: the users of an export mostly have the
+// same attributes in the same order, their names the same strings (the record's schema),
+// so the attribute last seen at i is compared first, where the map hashed both names of
+// each attribute of each user.
+func (w *warner) userAttr(i int, space, local string) (field string, mapped bool) {
+	if i < len(w.attrAt) {
+		if c := &w.attrAt[i]; c.ok && c.space == space && c.local == local {
+			return c.field, c.mapped
+		}
+	}
 	k := [2]string{space, local}
-	if l, ok := w.userAttrs[k]; ok {
-		return l.field, l.mapped
+	l, ok := w.userAttrs[k]
+	if !ok {
+		l = attrField{"User/@" + attrLabel(space, local), mappedAttr("User", space, local)}
+		if w.userAttrs == nil {
+			w.userAttrs = map[[2]string]attrField{}
+		}
+		if len(w.userAttrs) < maxWarningKinds {
+			w.userAttrs[k] = l
+		}
 	}
-	field, mapped = "User/@"+attrLabel(space, local), mappedAttr("User", space, local)
-	if w.userAttrs == nil {
-		w.userAttrs = map[[2]string]attrField{}
+	if i < len(w.attrAt) {
+		w.attrAt[i] = attrAt{space: space, local: local, attrField: l, ok: true}
 	}
-	if len(w.userAttrs) < maxWarningKinds {
-		w.userAttrs[k] = attrField{field, mapped}
-	}
-	return field, mapped
+	return l.field, l.mapped
+}
+
+// attrAt is the attribute userAttr saw last at a place of a user's list, and its field.
+type attrAt struct {
+	space, local string
+	attrField
+	ok bool
 }
 
 // attrField is what warner.userAttr remembers of an attribute.
@@ -703,6 +733,31 @@ func csvDate(iso string) string {
 		return iso
 	}
 	return t.Format(ClinicalOneDate)
+}
+
+// csvDates is csvDate of the value asked last, kept: a template's rows mostly have the
+// same start date (today's, for the users whose access has none) and end date, and
+// parsing and formatting it for each row (two strings made) cost more than the rest of
+// the row's cells.
+type csvDates struct {
+	iso, date string
+	ok        bool
+}
+
+func (d *csvDates) of(iso string) string {
+	if !d.ok || iso != d.iso {
+		d.iso, d.date, d.ok = iso, csvDate(iso), true
+	}
+	return d.date
+}
+
+// templateRow is the subject of a warning about a template row's missing value: the
+// user's OID and the row (written rows before it, after the header).
+func templateRow(id string, written int) string {
+	if id == "" {
+		return fmt.Sprintf("template row %d", written+2)
+	}
+	return fmt.Sprintf("%s (template row %d)", "User "+id, written+2)
 }
 
 // ClinicalOneSheet is the tab of the user upload workbook that holds the users; the

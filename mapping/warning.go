@@ -151,8 +151,10 @@ type warner struct {
 	hot [warnHot]hotWarning
 	// verbatim remembers warnVerbatimRole's messages (at most maxWarningKinds of them).
 	verbatim map[verbatimMsgKey]string
-	// userAttrs remembers warner.userAttr's labels (at most maxWarningKinds of them).
+	// userAttrs remembers warner.userAttr's labels (at most maxWarningKinds of them);
+	// attrAt the last one at each place of a user's attributes.
 	userAttrs map[[2]string]attrField
+	attrAt    [nAttrSlots]attrAt
 }
 
 // maxWarningKinds is how many warnings of one code differing in field or message a
@@ -176,6 +178,22 @@ func (w *warner) bump(code Code, field, msg string) bool {
 		w.list[i].Count++
 	}
 	return ok
+}
+
+// addUser is add of a warning about user id, whose subject is "User " and the id: built
+// only for the warning's first value (the writers warn of the same few fields for every
+// user, and the string made each time was garbage at once).
+func (w *warner) addUser(code Code, field, id, msg string) {
+	if !w.bump(code, field, msg) {
+		w.add(code, field, "User "+id, msg)
+	}
+}
+
+// addLazy is add of a warning whose subject, subject(), is built only for its first value.
+func (w *warner) addLazy(code Code, field, msg string, subject func() string) {
+	if !w.bump(code, field, msg) {
+		w.add(code, field, subject(), msg)
+	}
 }
 
 // addN is add for a warning that stands for n values (the odm writer's count of those

@@ -1,0 +1,64 @@
+package mapping
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestClinicalOneRowsAllocs: the template's rows allocate nothing per user once the
+// warnings they give are listed: the subjects are built for each warning's first value,
+// the dates of the last row are kept, and the lists a row is made of are used again,
+// where "User " and the OID, the template row (fmt), the assignments, sites and cells and
+// two dates parsed and formatted were some eight allocations a user.
+func TestClinicalOneRowsAllocs(t *testing.T) {
+	users := func(n int) []*User {
+		out := make([]*User, n)
+		src := &Source{Vendor: ProfileInForm, Attrs: []Attr{{Space: "http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0", Name: "DBUID", Value: "1"}}}
+		for i := range out {
+			out[i] = &User{ID: fmt.Sprintf("user%06d", i), Login: fmt.Sprintf("user%06d", i), GivenName: "Ada", FamilyName: "Example",
+				DisplayName: "Ada Example", Emails: []string{"ada@example.org"}, Phones: []string{"+1 555 0100"}, Category: CategorySite,
+				Addresses: []Address{{City: "Springfield"}}, Source: src,
+				Assignments: []Assignment{{Study: "S1", Site: fmt.Sprintf("%d", 100+i%7), Role: Role{Name: "Investigator", Canonical: RoleInvestigator},
+					Scope: ScopeSite, Environment: EnvProduction}}}
+		}
+		return out
+	}
+	sites := &templateSites{label: map[string]string{"100": "S-100"}}
+	opts := Options{Now: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
+	discard := func([]string) error { return nil }
+	rows := func(us []*User) {
+		if _, err := clinicalOneRows(discard, sites, slices.Values(us), "S1", opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	few, many := users(10), users(1010)
+	a := testing.AllocsPerRun(5, func() { rows(few) })
+	b := testing.AllocsPerRun(5, func() { rows(many) })
+	if per := (b - a) / 1000; per > 0.01 {
+		t.Errorf("clinicalOneRows allocates %.2f times a user (%.0f for 10 users, %.0f for 1,010), want 0", per, a, b)
+	}
+	// The rows and warnings are those of the users, each subject the first one's.
+	var got [][]string
+	ws, err := clinicalOneRows(func(r []string) error { got = append(got, slices.Clone(r)); return nil }, sites, slices.Values(users(3)), "S1", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Ada", "Example", "ada@example.org", "user000000", "05-Jan-2026", "", "Investigator", "S-100", ""},
+		{"Ada", "Example", "ada@example.org", "user000001", "05-Jan-2026", "", "Investigator", "101", ""},
+		{"Ada", "Example", "ada@example.org", "user000002", "05-Jan-2026", "", "Investigator", "102", ""},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("rows\n%q\nwant\n%q", got, want)
+	}
+	for _, w := range ws {
+		if w.Subject != "User user000000" || w.Count != 3 {
+			t.Errorf("warning %v: want the first user's subject and 3 values", w)
+		}
+	}
+	if len(ws) < 4 {
+		t.Errorf("%d warnings, want start date, phones, address, category, the attribute: %v", len(ws), ws)
+	}
+}
