@@ -107,45 +107,72 @@ func (p *jparser) checkElementName(path string, n Name) error {
 }
 
 // checkAttrs checks attribute names, namespace declarations and uniqueness.
+//
+// It runs for every element read from JSON, so a valid list costs no allocation: an
+// attribute's path is built for an error only, and uniqueness is checked by comparing the
+// names with each other up to 16 attributes (through a map beyond).
 func (p *jparser) checkAttrs(path string, attrs []Attr) error {
-	seen := make(map[Name]bool, len(attrs))
+	var seen map[Name]bool
+	if len(attrs) > 16 {
+		seen = make(map[Name]bool, len(attrs))
+	}
 	for i, a := range attrs {
-		ap := path + "[" + strconv.Itoa(i) + "]"
-		if err := p.checkName(ap, a.Prefix, a.Local); err != nil {
-			return err
+		ap := func() string { return path + "[" + strconv.Itoa(i) + "]" }
+		if err := p.checkName("", a.Prefix, a.Local); err != nil {
+			return p.checkName(ap(), a.Prefix, a.Local)
 		}
-		key := Name{Space: a.Space, Local: a.Local}
-		switch {
-		case a.Space == NSXMLNS:
-			// A declaration: xmlns="..." or xmlns:p="...".
-			switch {
-			case a.Prefix == "" && a.Local == "xmlns":
-				if a.Value == NSXML || a.Value == NSXMLNS {
-					return p.errf(ap+".value", "cannot be the default namespace")
+		if suffix, msg := attrProblem(a); msg != "" {
+			return p.errf(ap()+suffix, msg)
+		}
+		repeated := false
+		if seen != nil {
+			key := Name{Space: a.Space, Local: a.Local}
+			repeated = seen[key]
+			seen[key] = true
+		} else {
+			for _, b := range attrs[:i] {
+				if b.Local == a.Local && b.Space == a.Space {
+					repeated = true
+					break
 				}
-			case a.Prefix == "xmlns" && a.Local != "xmlns":
-				if a.Value == "" {
-					return p.errf(ap+".value", "a prefix cannot be undeclared in XML 1.0")
-				}
-				if (a.Local == "xml") != (a.Value == NSXML) || a.Value == NSXMLNS {
-					return p.errf(ap, "rebinds a reserved prefix or namespace")
-				}
-			default:
-				return p.errf(ap, `a namespace declaration is named "xmlns" (prefix "") or has prefix "xmlns"`)
 			}
-		case a.Prefix == "xmlns" || (a.Prefix == "" && a.Local == "xmlns"):
-			return p.errf(ap, `a namespace declaration needs ns "`+NSXMLNS+`"`)
-		case a.Prefix != "" && a.Space == "":
-			return p.errf(ap+".prefix", `needs a namespace ("ns")`)
-		case a.Prefix == "xml" && a.Space != NSXML, a.Space == NSXML && a.Prefix != "xml" && a.Prefix != "":
-			return p.errf(ap+".prefix", "xml is bound to the XML namespace")
 		}
-		if seen[key] {
-			return p.errf(ap, "repeats an attribute of the element")
+		if repeated {
+			return p.errf(ap(), "repeats an attribute of the element")
 		}
-		seen[key] = true
 	}
 	return nil
+}
+
+// attrProblem returns what is wrong with the namespace or prefix of attribute a, as the
+// path below the attribute's it concerns and a message; msg is "" when nothing is.
+func attrProblem(a Attr) (suffix, msg string) {
+	switch {
+	case a.Space == NSXMLNS:
+		// A declaration: xmlns="..." or xmlns:p="...".
+		switch {
+		case a.Prefix == "" && a.Local == "xmlns":
+			if a.Value == NSXML || a.Value == NSXMLNS {
+				return ".value", "cannot be the default namespace"
+			}
+		case a.Prefix == "xmlns" && a.Local != "xmlns":
+			if a.Value == "" {
+				return ".value", "a prefix cannot be undeclared in XML 1.0"
+			}
+			if (a.Local == "xml") != (a.Value == NSXML) || a.Value == NSXMLNS {
+				return "", "rebinds a reserved prefix or namespace"
+			}
+		default:
+			return "", `a namespace declaration is named "xmlns" (prefix "") or has prefix "xmlns"`
+		}
+	case a.Prefix == "xmlns" || (a.Prefix == "" && a.Local == "xmlns"):
+		return "", `a namespace declaration needs ns "` + NSXMLNS + `"`
+	case a.Prefix != "" && a.Space == "":
+		return ".prefix", `needs a namespace ("ns")`
+	case a.Prefix == "xml" && a.Space != NSXML, a.Space == NSXML && a.Prefix != "xml" && a.Prefix != "":
+		return ".prefix", "xml is bound to the XML namespace"
+	}
+	return "", ""
 }
 
 // checkComment: "--" cannot occur in a comment, and it cannot end with "-".

@@ -2,6 +2,7 @@ package odm_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -12,6 +13,18 @@ import (
 )
 
 const jsonHead = `{"odm":{"version":"1.3","attrs":[{"ns":"http://www.w3.org/2000/xmlns/","name":"xmlns","value":"http://www.cdisc.org/ns/odm/v1.3"}]},"prolog":[],`
+
+// manyAttrs is n attributes a0, a1, ... as JSON array members.
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"a%d","value":"%d"}`, i, i)
+	}
+	return b.String()
+}
 
 // withContent is a whole-document JSON whose root holds node.
 func withContent(node string) string {
@@ -56,6 +69,11 @@ func TestJSONNothingForged(t *testing.T) {
 		{"dup-deep", "a key twice deep in a record: the error names the whole path, built only when it is reported", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","layout":{"children":[{"key":"loginName"},{"key":"email","key":"fax"}]}}]}]}`, "adminData[0].users[0].layout.children[1].key: duplicate key"},
 		{"dup-deep-node", "a key twice in a node of a node", withContent(`{"type":"element","name":"e","children":[{"type":"text","text":"x"},{"type":"element","name":"f","attrs":[{"name":"a","name":"b"}]}]}`), "content[0].children[1].attrs[0].name: duplicate key"},
 		{"string-deep", "a value of the wrong kind deep in a record: the path is built lazily", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","attrs":[{"ns":"urn:x","prefix":"x","name":"n","value":1}]}]}]}`, "users[0].attrs[0].value: must be a string"},
+		{"dup-key-linear", "a key twice among a dozen members (compared one by one)", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k4":0}]}]}`, "users[0].k4: duplicate key"},
+		{"dup-key-set", "a key twice among forty members (through a set)", jsonHead + `"content":[],"adminData":[{"users":[{"oid":"a","k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k18":18,"k19":19,"k20":20,"k21":21,"k22":22,"k23":23,"k24":24,"k25":25,"k26":26,"k27":27,"k28":28,"k29":29,"k30":30,"k31":31,"k32":32,"k33":33,"k34":34,"k35":35,"k36":36,"k37":37,"k38":38,"k39":39,"k17":0}]}]}`, "users[0].k17: duplicate key"},
+		{"dup-attr-late", "an attribute repeated later in a short list", withContent(`{"type":"element","name":"e","attrs":[{"name":"a","value":"1"},{"name":"b","value":"2"},{"ns":"urn:x","prefix":"x","name":"a","value":"3"},{"name":"a","value":"4"}]}`), "content[0].attrs[3]: repeats"},
+		{"dup-attr-set", "an attribute repeated in a list of twenty (through a set)", withContent(`{"type":"element","name":"e","attrs":[` + manyAttrs(20) + `,{"name":"a7","value":"again"}]}`), "content[0].attrs[20]: repeats"},
+		{"bad-name-late", "a bad attribute name after good ones: its own path", withContent(`{"type":"element","name":"e","attrs":[{"name":"a","value":"1"},{"name":"b c","value":"2"}]}`), "content[0].attrs[1].name"},
 		{"dup-legacy", "a second users key in the AdminData-only form", `{"odm":{"version":"1.3"},"adminData":[{"users":[{"oid":"a"}],"users":[{"oid":"b"}]}]}`, "adminData[0].users: duplicate key"},
 	}
 	for _, tt := range tests {

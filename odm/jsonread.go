@@ -396,7 +396,9 @@ func (r *jreader) valueFrom(kind jsontext.Kind, t string, depth int) (*jv, error
 			if err != nil {
 				return nil, err
 			}
-			if len(v.obj) < 8 {
+			// Compared with the members before up to 32 (a user has some 15, and a map
+			// for each was a fifth of what JSONToODM allocated); through a set beyond.
+			if len(v.obj) < 32 {
 				for _, m := range v.obj {
 					if m.k == k {
 						return nil, &valueErr{rel: "." + k, msg: "duplicate key"}
@@ -1223,6 +1225,8 @@ type jparser struct {
 	// and drop two arrays of them.
 	raw  []rawEntry
 	ents []entry
+	// packed is room for packing them (source.setLayout).
+	packed []byte
 }
 
 // checkNested refuses, inside an element, the nodes that only the prolog may hold.
@@ -1685,6 +1689,19 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 		}
 		src.attrs = order
 	} else {
+		// Made at its size: grown by appending, the list of a user's nine attributes was
+		// four arrays.
+		n := len(x.Attrs)
+		for _, f := range present {
+			for _, as := range sp.attrs {
+				if as.field == f {
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			src.attrs = make([]Attr, 0, n)
+		}
 		for _, f := range present {
 			for _, as := range sp.attrs {
 				if as.field == f {
@@ -1847,7 +1864,7 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 				}
 				lay = append(lay, en)
 			}
-			p.ents = src.setLayout(lay, p.ents)
+			p.ents, p.packed = src.setLayout(lay, p.ents, p.packed)
 			clear(lay)
 			p.raw = lay[:0]
 		default:

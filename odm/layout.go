@@ -348,9 +348,10 @@ func addEntrySlow(lay []entry, aux []Node, e entry, ws string, n Node, text stri
 
 // setLayout makes raw the layout of s, in memory of its own.
 //
-// buf is room for the unpacked entries, which are packed at the end: setLayout returns
-// it (grown) for the next call.
-func (s *source) setLayout(raw []rawEntry, buf []entry) []entry {
+// buf is room for the unpacked entries, which are packed at the end, and pbuf room for
+// packing them (up to maxPacked bytes an entry, some seven used): setLayout returns both
+// (grown) for the next call, and the layout kept is a copy of the bytes used.
+func (s *source) setLayout(raw []rawEntry, buf []entry, pbuf []byte) ([]entry, []byte) {
 	lay := buf[:0]
 	var aux []Node
 	for i := range raw {
@@ -359,9 +360,11 @@ func (s *source) setLayout(raw []rawEntry, buf []entry) []entry {
 	}
 	if len(lay) > 0 {
 		s.line0 = lay[0].line
-		s.lay = packEntries(nil, lay, s.line0)
+		pbuf = packEntries(pbuf[:0], lay, s.line0)
+		s.lay = make([]byte, len(pbuf))
+		copy(s.lay, pbuf)
 	}
 	s.aux = aux
 	clear(lay) // the nodes and strings of this layout are not kept alive by the buffer
-	return lay[:0]
+	return lay[:0], pbuf[:0]
 }
