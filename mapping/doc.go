@@ -184,7 +184,9 @@
 // for written, a bit for as read) and then patches the document, building each user its
 // records need again from that file. Patched into the document it was read from
 // (PatchOptions.Reread), the records of the users as read (no spec, each read from one
-// record) are copied without being decoded (odm.TransformRaw). [WriteODMStream] is
+// record) are copied without being decoded (odm.TransformRaw), and of those users only
+// the ID goes to the file (the second pass reads nothing else of them; a document read
+// again that is not the one read first is then an error). [WriteODMStream] is
 // WriteODM the same way: it keeps two bytes a user (where its record is) and, when the
 // output has several AdminData (several studies, OpenClinica's site studies), a few bytes
 // more for the (study, site) pairs each user is assigned in and four bytes for each block

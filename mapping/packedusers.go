@@ -27,6 +27,26 @@ func (s *packedUsers) add(u *User) (int32, error) {
 		return -1, err
 	}
 	s.cur = cur
+	i := s.placed(at)
+	return i, s.sp.err
+}
+
+// addID appends a record of id alone (its encoding's first field, which userID reads) and
+// returns its index: for PatchStream's users of which only the ID is read back (see
+// spilledUsers.idOnly).
+func (s *packedUsers) addID(id string) (int32, error) {
+	at := len(s.cur)
+	e := userEnc{s.cur}
+	e.str(id)
+	s.cur = e.b
+	i := s.placed(at)
+	return i, s.sp.err
+}
+
+// placed notes the encoding appended to the chunk being filled at offset at as the next
+// user's and returns its index: one that does not fit is moved to the start of the next
+// chunk.
+func (s *packedUsers) placed(at int) int32 {
 	if len(s.cur) > chunkSize && at > 0 {
 		s.enc = append(s.enc[:0], s.cur[at:]...)
 		s.cur = s.cur[:at]
@@ -44,7 +64,7 @@ func (s *packedUsers) add(u *User) (int32, error) {
 	*last = append(*last, uint16(at))
 	i := s.n
 	s.n++
-	return i, s.sp.err
+	return i
 }
 
 // putChunk writes the chunk being filled to the spill file.

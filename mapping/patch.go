@@ -32,9 +32,10 @@ type PatchOptions struct {
 	// profile other than the one its header names, not Foreign) are then copied as they
 	// were read, without being decoded: Patch writes them so, a directory patched into
 	// the document it was read from writing it back unchanged. With Reread set, a doc
-	// that returns another document has its records of those users copied as they are.
-	// Default: false: each record is decoded and compared with what the directory makes
-	// of it.
+	// that returns another document has its records of those users copied as they are,
+	// and PatchStream fails where it would need more of one of them than its ID (which
+	// is all it keeps of them): a second record of its OID, or none. Default: false:
+	// each record is decoded and compared with what the directory makes of it.
 	Reread bool
 
 	// decoded, when set, is given the number of User records the patcher had decoded
@@ -45,9 +46,13 @@ type PatchOptions struct {
 	work *patchWork
 }
 
-// patchWork is what PatchOptions.work counts.
+// patchWork is what PatchOptions.work counts: also, of PatchStream's temporary file, the
+// bytes of user encodings written to it (spilled) and the users written there whole, not
+// as their ID alone (whole; see patchidonly.go).
 type patchWork struct {
 	built, looked int
+	spilled       int64
+	whole         int
 }
 
 // Patch copies the ODM document in src to out with its AdminData brought in line with dir,
@@ -177,6 +182,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		opts.work.looked = p.looked
 		if s, ok := p.users.(*spilledUsers); ok {
 			opts.work.built = s.built
+			opts.work.spilled, opts.work.whole = s.sp.size, int(s.n)-s.idOnlyCount()
 		}
 	}
 	p.unplaced()
@@ -514,6 +520,9 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		return v, nil
 	case *odm.User:
 		p.decoded++
+		if n, ok := p.asReadUser(v); ok {
+			return n, nil
+		}
 		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
 		if u == nil {
 			return nil, nil // removed from the directory

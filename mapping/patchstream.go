@@ -20,7 +20,10 @@ import (
 // then every user, built as FromReader builds it, goes to a temporary file (created with
 // os.CreateTemp, removed at once where the system allows it, else when PatchStream
 // returns) and what stays in memory per user is some 15 bytes: where its record is, a hash
-// table of IDs and a bit saying whether it has been written. Sites, studies, groups,
+// table of IDs and a bit saying whether it has been written. With Reread, a user whose
+// record is copied as read goes there as its ID alone (patchidonly.go); a document read
+// again that is not the one read first (a second record of such a user, or none) is
+// then an error. Sites, studies, groups,
 // organizations and signatures are held whole, as is a person listed in several AdminData
 // blocks while r is read (see FromReader). A user the directory may have to add to a block
 // of another study (one with an assignment outside the blocks it was read from) is found
@@ -65,13 +68,16 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	if b.held != nil {
 		merged = append(merged, b.held.i)
 	}
+	// The directory is FromReader's, read with the profile the document's header names.
+	h, _ := r.Header() // read by readStream
+	asRead := opts.Reread && opts.Spec == nil && !opts.Foreign && h != nil && (opts.Profile == "" || opts.Profile == DetectHeader(h))
+	if asRead {
+		planIDOnly(users, b, merged)
+	}
 	dir, err := spillAll(b, users, opts.Options, &run, nil)
 	if err != nil {
 		return nil, err
 	}
-	// The directory is FromReader's, read with the profile the document's header names.
-	h, _ := r.Header() // read by readStream
-	asRead := opts.Reread && opts.Spec == nil && !opts.Foreign && h != nil && (opts.Profile == "" || opts.Profile == DetectHeader(h))
 	bw, b = dropBuilder(b), nil
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
@@ -154,6 +160,10 @@ type spilledUsers struct {
 	// FromReader reads it from one record (PatchStream sets them): its record there is
 	// written as it was read, and so is copied without being decoded (odm.TransformRaw).
 	asRead []uint64
+	// idOnly has bit i set when user i was spilled as its ID alone (patchidonly.go), as
+	// idPlan chose; both nil when every user is spilled whole.
+	idOnly []uint64
+	idPlan *idOnlyPlan
 	// idFirst has bit i set when user i is the one byID finds for its ID (the first
 	// with it); last is the user find found last. A document patched with the directory
 	// read from it gives the users in the directory's order: the user after the last
@@ -197,8 +207,20 @@ func (s *spilledUsers) close() error { return s.sp.close() }
 
 // add appends the next user of the directory.
 func (s *spilledUsers) add(u *User) error {
-	i, err := s.packedUsers.add(u)
-	if err != nil || s.seq {
+	if s.seq {
+		_, err := s.packedUsers.add(u)
+		return err
+	}
+	mayBeNew := s.mayBeNew(u)
+	idOnly := s.spillsID(s.n, u, mayBeNew)
+	var i int32
+	var err error
+	if idOnly {
+		i, err = s.packedUsers.addID(u.ID)
+	} else {
+		i, err = s.packedUsers.add(u)
+	}
+	if err != nil {
 		return err
 	}
 	if s.n%64 == 1 {
@@ -208,6 +230,12 @@ func (s *spilledUsers) add(u *User) error {
 		if !s.indexed {
 			s.hasID = append(s.hasID, 0)
 		}
+		if s.idPlan != nil {
+			s.idOnly = append(s.idOnly, 0)
+		}
+	}
+	if idOnly {
+		s.idOnly[i/64] |= 1 << (i % 64)
 	}
 	if !s.indexed && u.ID == "" {
 		s.fps = append(s.fps, 0) // fps[i] is user i's
@@ -232,7 +260,7 @@ func (s *spilledUsers) add(u *User) error {
 		}
 		s.byLogin[u.Login] = i
 	}
-	if s.mayBeNew(u) {
+	if mayBeNew {
 		s.maybeNew = append(s.maybeNew, i)
 	}
 	return s.sp.err
@@ -306,12 +334,16 @@ func (s *spilledUsers) recordAlone(i int32) string {
 
 // user returns user i, built from its encoding: each time anew (Patch's writer does not
 // change the users it is given, so a user built again is the same user).
-func (s *spilledUsers) user(i int32) *User { return decodeUser(s.record(i)) }
+func (s *spilledUsers) user(i int32) *User {
+	s.whole(i)
+	return decodeUser(s.record(i))
+}
 
 // userAgain returns user i built as user builds it, but in s.mem over the user built
 // there before: for a caller that is done with that one (see userMem).
 func (s *spilledUsers) userAgain(i int32) *User {
 	if i != s.memOf {
+		s.whole(i)
 		s.mem.decode(s.record(i))
 		s.memOf = i
 		s.built++

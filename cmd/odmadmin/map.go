@@ -96,9 +96,10 @@ Memory:
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
-  where each is, an index of OIDs, two bits each), then the input (or FILE), each record
+  where each is, an index of OIDs, a few bits each), then the input (or FILE), each record
   patched from its user as it is read (without --base and --spec, the records of the
-  users read from one record each are copied without being decoded). odm and odm2 into
+  users read from one record each are copied without being decoded, and of those users
+  only the OID goes to the file). odm and odm2 into
   another flavour keep the users in the same temporary file and write them one at a time
   (2 bytes a user stay in memory; with several AdminData, as OpenClinica's site studies,
   some 4 more for each AdminData a user goes into and read again for each). The sites
