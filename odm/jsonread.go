@@ -1711,7 +1711,9 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 		}
 		src.attrs = append(src.attrs, x.Attrs...)
 	}
-	rh := &recHead{}
+	// The record's head is a value here, copied out for a record only: nested values
+	// (a user's addresses, its location references) allocated one each for nothing.
+	var rh recHead
 	hasRH := false
 	for _, mb := range v.obj {
 		kp := func() string { return path + "." + mb.k }
@@ -1876,5 +1878,6 @@ func (p *jparser) layout(m model, v *jv, path string, version Version, present [
 		return nil, nil
 	}
 	_ = hasRH
-	return rh, nil
+	out := rh
+	return &out, nil
 }
