@@ -52,6 +52,8 @@ func TestMapValuesOnlyAsWithLayout(t *testing.T) {
 		{"--to", "oc4users"},
 		{"--spec-template"},
 		{"--strict", "--to", "json"},
+		// Patched into itself, the input is read for its values first (patchesItself).
+		{"--to", "odm"},
 	}
 	compared := 0
 	var files [][]string
@@ -82,7 +84,7 @@ func TestValuesOnlyOutputs(t *testing.T) {
 		{"xlsx", true, "the builder reads values"},
 		{"oc4users", true, "the builder reads values"},
 		{"spec-template", true, "the builder reads values"},
-		{"odm", false, "PatchStream writes records back as read"},
+		{"odm", false, "WriteODMStream and --base left as they were; the input patched into itself is patchesItself's"},
 		{"", false, "a directory read whole may be written back to its vendor"},
 	} {
 		if got := valuesOnly(tc.to); got != tc.want {
@@ -105,11 +107,33 @@ func TestReuseRecordsOutputs(t *testing.T) {
 		{"xlsx", true, "the builder keeps copies, as for csv (the workbook's rows are the template's)"},
 		{"oc4users", true, "the builder keeps copies (at a million users 38 collections instead of 100)"},
 		{"spec-template", false, "not measured: left as it was"},
-		{"odm", false, "PatchStream saved no CPU with it; WriteODMStream keeps the records"},
+		{"odm", false, "WriteODMStream keeps the records; the input patched into itself is patchesItself's"},
 		{"", false, "a directory read whole keeps its records"},
 	} {
 		if got := reuseRecords(streamReq{to: tc.to}); got != tc.want {
 			t.Errorf("reuseRecords(%q) = %v, want %v: %s", tc.to, got, tc.want, tc.why)
+		}
+	}
+}
+
+// TestPatchesItselfOutputs: the first reading of an ODM input is for values only, its
+// records recycled, when map writes it patched into itself (mapping.PatchStream, which
+// writes the document from its second reading), not when the output is another flavour
+// (WriteODMStream) or --base.
+func TestPatchesItselfOutputs(t *testing.T) {
+	for _, tc := range []struct {
+		req  streamReq
+		want bool
+		why  string
+	}{
+		{streamReq{to: "odm", format: "odm"}, true, "PatchStream with Reread: the builder reads values"},
+		{streamReq{to: "odm", format: "odm", outProf: "rave"}, false, "another flavour may be WriteODMStream's"},
+		{streamReq{to: "odm", format: "odm2", outProf: "odm2"}, false, "WriteODMStream"},
+		{streamReq{to: "odm", format: "odm", base: "base.xml"}, false, "--base: not measured, left as it was"},
+		{streamReq{to: "json", format: "json"}, false, "valuesOnly and reuseRecords decide"},
+	} {
+		if got := patchesItself(tc.req); got != tc.want {
+			t.Errorf("patchesItself(%+v) = %v, want %v: %s", tc.req, got, tc.want, tc.why)
 		}
 	}
 }
