@@ -15,8 +15,13 @@ import (
 // In recycle mode (streams whose consumer is done with a record before asking for the
 // next: StreamJSON, Transform without a callback, a Reader with ReadOptions.Reuse) the
 // arrays are not left to the garbage collector: reset hands the same arrays out again, so
-// a long stream allocates almost nothing per record. Strings are never recycled: a string
-// read stays valid (and unchanged) for as long as anyone holds it.
+// a long stream allocates almost nothing per record. Strings are not recycled there: a
+// string read stays valid (and unchanged) for as long as anyone holds it, and a Reader's
+// caller may keep one. Only a consumer of this package that holds no string of a record
+// past its reset turns their recycling on as well (strPool.recycle: StreamJSON, whose
+// strings go straight into the JSON): at 200,000 users the strings were the only garbage
+// of convert --to json, and collecting them and faulting in fresh memory for them a
+// quarter of its CPU.
 
 const (
 	poolMaxHint = 4096 // elements: a huge record does not make the next ones reserve as much
@@ -114,6 +119,29 @@ type strPool struct {
 	buf  []byte
 	used int
 	hint int
+	// recycle (set by the few consumers that hold no string past the record's reset, see
+	// above) has reset hand the array out again: all is the array (buf is all, as long as
+	// what was cut from it). The strings cut from it before are then overwritten.
+	recycle bool
+	all     []byte
+	// poison, in tests, overwrites what reset hands out again, so that a string held past
+	// it reads as garbage instead of as the next record's bytes by chance.
+	poison bool
+}
+
+// strRecycleMax is the largest array a recycling strPool keeps after reset: a huge record
+// does not keep its strings' memory for the rest of the stream.
+const strRecycleMax = 1 << 20
+
+// grow makes room for n more bytes: a new array, the old one left to the strings cut from
+// it (never written again).
+func (p *strPool) grow(n int) {
+	if p.recycle {
+		p.all = make([]byte, 0, max(2*cap(p.all), n, 4096))
+		p.buf = p.all
+		return
+	}
+	p.buf = make([]byte, 0, max(p.hint, p.used, n, 64))
 }
 
 func (p *strPool) str(b []byte) string {
@@ -126,7 +154,7 @@ func (p *strPool) str(b []byte) string {
 			p.used += n
 			return string(b)
 		}
-		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64)) // the old array stays with the strings cut from it
+		p.grow(n) // the old array stays with the strings cut from it
 	}
 	// The array's length grows in place (a reslice of itself from 0 stores no pointer),
 	// not by storing append's result.
@@ -150,7 +178,7 @@ func (p *strPool) bytes(b []byte) []byte {
 			p.used += n
 			return append([]byte(nil), b...)
 		}
-		p.buf = make([]byte, 0, max(p.hint, p.used, n, 64))
+		p.grow(n)
 	}
 	off := len(p.buf)
 	p.buf = p.buf[:off+n]
@@ -159,10 +187,39 @@ func (p *strPool) bytes(b []byte) []byte {
 	return p.buf[off : off+n : off+n]
 }
 
+// cut ends the strings of a record: the next ones are cut from a new array. A recycling
+// pool goes on in the same array until reset.
 func (p *strPool) cut() {
+	if p.recycle {
+		return
+	}
 	p.hint = min(p.used+p.used/8, strMaxHint)
 	p.used = 0
 	p.buf = nil
+}
+
+// reset, when the pool recycles, hands its array out again from the start: the strings
+// cut from it are dead (see recycle). Otherwise it is cut.
+func (p *strPool) reset() {
+	if !p.recycle {
+		p.cut()
+		return
+	}
+	if p.poison {
+		for i := range p.buf {
+			p.buf[i] = '#'
+		}
+	}
+	if cap(p.all) > strRecycleMax {
+		p.all = nil
+	}
+	p.buf, p.used = p.all[:0], 0
+}
+
+// detach leaves the strings cut so far to their holders: the array is never handed out
+// again.
+func (p *strPool) detach() {
+	p.all, p.buf, p.used = nil, nil, 0
 }
 
 // arena is the record memory of a scanner.
@@ -293,7 +350,7 @@ func (a *arena) reset() {
 	if !a.recycling() {
 		return
 	}
-	a.strs.cut()
+	a.strs.reset()
 	a.attrs.reset()
 	a.lays.reset()
 	a.srcs.reset()
@@ -307,6 +364,7 @@ func (a *arena) reset() {
 func (a *arena) detach() {
 	a.box = nil
 	a.strs.cut()
+	a.strs.detach()
 	a.attrs.detach()
 	a.lays.detach()
 	a.srcs.detach()

@@ -870,8 +870,11 @@ func StreamJSON(w io.Writer, r *Reader) error {
 		return errors.New("odm: StreamJSON: Next was called on the Reader")
 	}
 	r.state = 3
-	// Every record and token is written before the next is read: their memory is recycled.
+	// Every record and token is written before the next is read: their memory is
+	// recycled, the strings too (nothing here holds a string of a record past its reset:
+	// the caches of names and layouts keep names, which the scanner interns, and copies).
 	r.s.ar.setRecycle(true)
+	r.s.ar.strs.recycle = true
 	js := &jsonStream{j: &jw{w: w}, s: r.s}
 	if err := js.run(h); err != nil {
 		r.err = err

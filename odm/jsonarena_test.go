@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -109,4 +110,60 @@ func TestJVArena(t *testing.T) {
 	}
 	a.release(m)
 	require.Len(t, a.chunks, jvKeep, "a large stretch does not keep its memory")
+}
+
+// TestStreamJSONAllocationsPerUser: StreamJSON writes each record before it reads the
+// next, so it hands the memory of a record's strings out again as it does the rest
+// (strPool.recycle): a generated user costs no allocation past the stream's own, where
+// its strings took four (some 400 bytes, the whole garbage of convert --to json). Counted
+// as the difference between 1,200 users and 300, so that what a stream allocates once
+// (buffers, the names it interns, its caches) does not count.
+func TestStreamJSONAllocationsPerUser(t *testing.T) {
+	allocs := func(users int) float64 {
+		var x bytes.Buffer
+		require.NoError(t, gen.InForm(&x, users))
+		return testing.AllocsPerRun(3, func() {
+			require.NoError(t, StreamJSON(io.Discard, NewReader(bytes.NewReader(x.Bytes()), ReadOptions{})))
+		})
+	}
+	few, many := allocs(300), allocs(1200)
+	require.Less(t, (many-few)/900, 0.5, "allocations per user (%v for 300 users, %v for 1,200)", few, many)
+}
+
+// TestStrPoolRecycle: a recycling string pool hands its array out again at reset (the
+// next record's strings take the memory of the last's), keeps the strings of a detached
+// part for good, and lets go of an array one huge record grew; without recycle, strings
+// survive every reset.
+func TestStrPoolRecycle(t *testing.T) {
+	var keep strPool
+	a := keep.str([]byte("kept"))
+	keep.reset()
+	keep.str([]byte("over"))
+	require.Equal(t, "kept", a, "a pool that does not recycle never writes a string twice")
+
+	p := strPool{recycle: true}
+	first := p.str([]byte("first record"))
+	p.reset()
+	second := p.str([]byte("second one!!"))
+	require.Equal(t, unsafe.StringData(first), unsafe.StringData(second), "the array is handed out again")
+
+	held := p.str([]byte("header"))
+	p.detach()
+	p.str([]byte("record"))
+	p.reset()
+	p.str([]byte("next"))
+	require.Equal(t, "header", held, "what was cut before detach is never handed out again")
+
+	p.str(make([]byte, strAlone-1))
+	for range 2 * strRecycleMax / (strAlone - 1) {
+		p.str(make([]byte, strAlone-1))
+	}
+	require.Greater(t, cap(p.all), strRecycleMax)
+	p.reset()
+	require.Zero(t, cap(p.all), "a huge record's array is not kept")
+
+	p = strPool{recycle: true, poison: true}
+	gone := p.str([]byte("dead"))
+	p.reset()
+	require.Equal(t, "####", gone, "poison marks what reset hands out again")
 }
