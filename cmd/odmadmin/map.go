@@ -728,10 +728,10 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	src.file = f
 	// The JSON and CSV writers keep nothing of a record once it is read (mapping's
 	// builder copies what it needs), so the reader recycles each record's memory; the
-	// exports read values only, and so does the first reading of an input patched into
-	// itself (patchesItself).
-	self := patchesItself(req)
-	ro := odm.ReadOptions{Name: name, Reuse: reuseRecords(req) || self, ValuesOnly: (valuesOnly(req.to) || self) && !e.withLayout}
+	// exports read values only, and so does the first reading of an input written as ODM
+	// without --base (odmValues).
+	ov := odmValues(req)
+	ro := odm.ReadOptions{Name: name, Reuse: reuseRecords(req) || ov, ValuesOnly: (valuesOnly(req.to) || ov) && !e.withLayout}
 	src.valuesOnly = ro.ValuesOnly
 	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), ro)
 	h, err := r.Header()
@@ -813,8 +813,8 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 // mapping's builder, which keeps copies (TestStreamReuse in mapping). For xlsx and
 // oc4users that saves as much as for csv: at a million users map --to oc4users ran 38
 // collections instead of 100, 6% less CPU. mapping.PatchStream (map --to odm into the
-// input's flavour) could too (TestODMStreamsReuse): patchesItself has it for the input
-// patched into itself; into another flavour (WriteODMStream) the records are kept.
+// input's flavour) and WriteODMStream (into another) could too (TestODMStreamsReuse):
+// odmValues has it for them.
 func reuseRecords(req streamReq) bool {
 	switch req.to {
 	case "json", "csv", "xlsx", "oc4users":
@@ -823,16 +823,17 @@ func reuseRecords(req streamReq) bool {
 	return false
 }
 
-// patchesItself reports whether req writes the ODM input patched into itself: --to odm
-// without --profile (the output flavour is the input's) and without --base, which
-// mapping.PatchStream writes reading the input twice. The first reading only builds the
-// directory through mapping's builder, which takes values and keeps copies of them, as
-// for the exports (valuesOnly, reuseRecords); the second, which writes the document,
-// is odm.Transform's, which keeps each record's layout whatever the options say. At
-// 200,000 and 1,000,000 InForm users that is some 7 percent less CPU (the layout is
-// most of what a decoded record allocates).
-func patchesItself(req streamReq) bool {
-	return req.to == "odm" && req.outProf == "" && req.base == ""
+// odmValues reports whether req writes the ODM input as ODM without --base: patched into
+// itself (mapping.PatchStream, the output in the input's flavour), which reads the input
+// twice, or into another flavour (mapping.WriteODMStream). The reading these options are
+// for only builds the directory through mapping's builder, which takes values and keeps
+// copies of them (TestODMStreamsReuse), as for the exports (valuesOnly, reuseRecords);
+// PatchStream writes the document from its second reading, odm.Transform's, which keeps
+// each record's layout whatever the options say. At 200,000 and 1,000,000 InForm users
+// that is some 7 percent less CPU for --to odm, 3 to 7 for --to odm2 (the layout is most
+// of what a decoded record allocates).
+func odmValues(req streamReq) bool {
+	return req.to == "odm" && req.base == ""
 }
 
 // valuesOnly reports whether the output map writes while reading (to) reads only the

@@ -52,8 +52,10 @@ func TestMapValuesOnlyAsWithLayout(t *testing.T) {
 		{"--to", "oc4users"},
 		{"--spec-template"},
 		{"--strict", "--to", "json"},
-		// Patched into itself, the input is read for its values first (patchesItself).
+		// Written as ODM without --base, the input is read for its values (odmValues).
 		{"--to", "odm"},
+		{"--to", "odm2"},
+		{"--to", "odm", "--profile", "rave"},
 	}
 	compared := 0
 	var files [][]string
@@ -84,7 +86,7 @@ func TestValuesOnlyOutputs(t *testing.T) {
 		{"xlsx", true, "the builder reads values"},
 		{"oc4users", true, "the builder reads values"},
 		{"spec-template", true, "the builder reads values"},
-		{"odm", false, "WriteODMStream and --base left as they were; the input patched into itself is patchesItself's"},
+		{"odm", false, "WriteODMStream and --base left as they were; without --base odmValues decides"},
 		{"", false, "a directory read whole may be written back to its vendor"},
 	} {
 		if got := valuesOnly(tc.to); got != tc.want {
@@ -107,7 +109,7 @@ func TestReuseRecordsOutputs(t *testing.T) {
 		{"xlsx", true, "the builder keeps copies, as for csv (the workbook's rows are the template's)"},
 		{"oc4users", true, "the builder keeps copies (at a million users 38 collections instead of 100)"},
 		{"spec-template", false, "not measured: left as it was"},
-		{"odm", false, "WriteODMStream keeps the records; the input patched into itself is patchesItself's"},
+		{"odm", false, "WriteODMStream keeps the records; without --base odmValues decides"},
 		{"", false, "a directory read whole keeps its records"},
 	} {
 		if got := reuseRecords(streamReq{to: tc.to}); got != tc.want {
@@ -116,24 +118,24 @@ func TestReuseRecordsOutputs(t *testing.T) {
 	}
 }
 
-// TestPatchesItselfOutputs: the first reading of an ODM input is for values only, its
-// records recycled, when map writes it patched into itself (mapping.PatchStream, which
-// writes the document from its second reading), not when the output is another flavour
-// (WriteODMStream) or --base.
-func TestPatchesItselfOutputs(t *testing.T) {
+// TestODMValuesOutputs: the reading of an ODM input that builds its directory is for
+// values only, its records recycled, when map writes it as ODM without --base
+// (mapping.PatchStream into the input's flavour, which writes the document from its
+// second reading; WriteODMStream into another), not with --base.
+func TestODMValuesOutputs(t *testing.T) {
 	for _, tc := range []struct {
 		req  streamReq
 		want bool
 		why  string
 	}{
 		{streamReq{to: "odm", format: "odm"}, true, "PatchStream with Reread: the builder reads values"},
-		{streamReq{to: "odm", format: "odm", outProf: "rave"}, false, "another flavour may be WriteODMStream's"},
-		{streamReq{to: "odm", format: "odm2", outProf: "odm2"}, false, "WriteODMStream"},
+		{streamReq{to: "odm", format: "odm", outProf: "rave"}, true, "PatchStream or WriteODMStream: the builder reads values"},
+		{streamReq{to: "odm", format: "odm2", outProf: "odm2"}, true, "WriteODMStream: the builder reads values"},
 		{streamReq{to: "odm", format: "odm", base: "base.xml"}, false, "--base: not measured, left as it was"},
 		{streamReq{to: "json", format: "json"}, false, "valuesOnly and reuseRecords decide"},
 	} {
-		if got := patchesItself(tc.req); got != tc.want {
-			t.Errorf("patchesItself(%+v) = %v, want %v: %s", tc.req, got, tc.want, tc.why)
+		if got := odmValues(tc.req); got != tc.want {
+			t.Errorf("odmValues(%+v) = %v, want %v: %s", tc.req, got, tc.want, tc.why)
 		}
 	}
 }
