@@ -25,7 +25,7 @@ func TestClinicalOneRowsAllocs(t *testing.T) {
 		}
 		return out
 	}
-	sites := &templateSites{label: map[string]string{"100": "S-100"}}
+	sites := templateSitesOf([]*Site{{ID: "100", Number: "S-100"}})
 	opts := Options{Now: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
 	discard := func([]string) error { return nil }
 	rows := func(us []*User) {
@@ -60,5 +60,23 @@ func TestClinicalOneRowsAllocs(t *testing.T) {
 	}
 	if len(ws) < 4 {
 		t.Errorf("%d warnings, want start date, phones, address, category, the attribute: %v", len(ws), ws)
+	}
+}
+
+// templateSites gives the number of each site that has one, by short and long ID, the
+// last one given for an ID listed twice, and nothing for the others.
+func TestTemplateSitesNumber(t *testing.T) {
+	ts := templateSitesOf([]*Site{{ID: "10000", Number: "S1"}, {ID: "SITE-BOSTON-01", Number: "S2"}, {ID: "10001"},
+		{ID: "", Number: "S0"}, {ID: "10002", Number: "S3"}, {ID: "10002", Number: "S4"}})
+	ts.own()
+	for id, want := range map[string]string{"10000": "S1", "SITE-BOSTON-01": "S2", "": "S0", "10002": "S4"} {
+		if got, ok := ts.number(id); !ok || got != want {
+			t.Errorf("site %q: got %q, %v; want %q", id, got, ok, want)
+		}
+	}
+	for _, id := range []string{"10001", "1000", "SITE-BOSTON-02", "x"} {
+		if got, ok := ts.number(id); ok {
+			t.Errorf("site %q has no number, got %q", id, got)
+		}
 	}
 }

@@ -101,3 +101,34 @@ func TestReadEach(t *testing.T) {
 		t.Errorf("ReadEach differs from FromReader with the same users kept (%d vs %d bytes of JSON)", len(b), len(a))
 	}
 }
+
+// writeCounter counts the writes and bytes handed to it.
+type writeCounter struct{ writes, bytes int }
+
+func (c *writeCounter) Write(p []byte) (int, error) {
+	c.writes++
+	c.bytes += len(p)
+	return len(p), nil
+}
+
+// TestWriteJSONUsersBatched: the users' JSON goes to the writer usersBatch bytes at a
+// time (what the command writes through hands a write that large straight on: one
+// system call each), where it went 64 KiB at a time, some eight times as many writes.
+func TestWriteJSONUsersBatched(t *testing.T) {
+	var g bytes.Buffer
+	if err := gen.InForm(&g, 4000); err != nil {
+		t.Fatal(err)
+	}
+	var c writeCounter
+	if _, err := WriteJSON(&c, odm.NewReader(bytes.NewReader(g.Bytes()), odm.ReadOptions{}), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The sites, the parts around the arrays and what follows the users are a few dozen
+	// writes more.
+	if most := c.bytes/usersBatch + 40; c.writes > most {
+		t.Errorf("%d writes for %d bytes, want at most %d", c.writes, c.bytes, most)
+	}
+	if c.bytes < 8<<20 {
+		t.Errorf("%d bytes written: too few users for the test", c.bytes)
+	}
+}

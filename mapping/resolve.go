@@ -148,10 +148,10 @@ func AlignTo(d, ref *Directory) int {
 // some 20,000 sites in random order. A map of strings made two cache misses of each (the
 // map's slot, then the key's text to compare), 3% of map --to json's time; an ID of up
 // to seven bytes (InForm's numeric LocationOIDs, most site numbers) is its own key here,
-// packed with its length into a word (see shortKey), so that the look-up reads a map of
-// words and nothing else, in half the memory. Longer IDs are kept as strings.
+// packed with its length into a word (see shortKey), so that the look-up reads a table of
+// words (shortTable) and nothing else, in half the memory. Longer IDs are kept as strings.
 type siteStudies struct {
-	short   map[uint64]int32 // by shortKey: index in studies
+	short   shortTable       // by shortKey: index in studies
 	long    map[string]int32 // the other IDs (copies)
 	studies []string         // distinct studies
 	index   map[string]int32 // studies by value, while they are added
@@ -171,7 +171,7 @@ func shortKey(id string) (k uint64, ok bool) {
 }
 
 func newSiteStudies(n int) *siteStudies {
-	return &siteStudies{short: make(map[uint64]int32, n), index: map[string]int32{}}
+	return &siteStudies{short: newShortTable(n), index: map[string]int32{}}
 }
 
 // set records that site id is of study (the first time; a later one replaces it, as a
@@ -185,7 +185,7 @@ func (x *siteStudies) set(id, study string) {
 		x.index[study] = i
 	}
 	if k, ok := shortKey(id); ok {
-		x.short[k] = i
+		x.short.set(k, i)
 		return
 	}
 	if x.long == nil {
@@ -199,7 +199,7 @@ func (x *siteStudies) get(id string) (string, bool) {
 	var i int32
 	var ok bool
 	if k, short := shortKey(id); short {
-		i, ok = x.short[k]
+		i, ok = x.short.get(k)
 	} else {
 		i, ok = x.long[id]
 	}

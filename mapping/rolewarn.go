@@ -66,7 +66,13 @@ func warnVerbatimRole(w *warner, field string, target Profile, u *User, r Role, 
 		return
 	}
 	k := verbatimMsgKey{target: target, vendor: u.Source.Vendor, rolesFor: u.Source.RolesFor, canonical: r.Canonical, name: name, scope: s}
-	msg, ok := w.verbatim[k]
+	// The last key is compared first: the users of an export mostly repeat it (its
+	// strings are the same ones, which compare without reading them), where the map
+	// hashed its six strings for each user.
+	msg, ok := w.verbatimLast.msg, w.verbatimLast.ok && w.verbatimLast.k == k
+	if !ok {
+		msg, ok = w.verbatim[k]
+	}
 	if !ok {
 		msg = roleVerbatim(target, u, r, name, s)
 		if w.verbatim == nil {
@@ -76,8 +82,9 @@ func warnVerbatimRole(w *warner, field string, target Profile, u *User, r Role, 
 			w.verbatim[k] = msg
 		}
 	}
-	if msg != "" && !w.bump(CodeRoleVerbatim, field, msg) {
-		w.add(CodeRoleVerbatim, field, "User "+u.ID, msg)
+	w.verbatimLast.k, w.verbatimLast.msg, w.verbatimLast.ok = k, msg, true
+	if msg != "" {
+		w.addUser(CodeRoleVerbatim, field, u.ID, msg)
 	}
 }
 

@@ -69,3 +69,35 @@ func TestShortKeyDistinct(t *testing.T) {
 		t.Error("an eight-byte ID packed as short")
 	}
 }
+
+// shortTable answers as a map of words through its growth: every key set is found with
+// its last value, and keys never set are not found.
+func TestShortTable(t *testing.T) {
+	var tab shortTable // the zero table grows on the first set
+	want := map[uint64]int32{}
+	for i := range 20000 {
+		k := uint64(i) * 0x10001 // keys that share low bits
+		tab.set(k, int32(i))
+		want[k] = int32(i)
+		if i%3 == 0 {
+			tab.set(k, -int32(i))
+			want[k] = -int32(i)
+		}
+	}
+	if tab.n != len(want) {
+		t.Errorf("%d keys held, want %d", tab.n, len(want))
+	}
+	for k, v := range want {
+		if got, ok := tab.get(k); !ok || got != v {
+			t.Fatalf("key %#x: got %d, %v; want %d", k, got, ok, v)
+		}
+	}
+	for i := range 1000 {
+		if _, ok := tab.get(uint64(i)*0x10001 + 1); ok {
+			t.Fatalf("key %#x was never set", uint64(i)*0x10001+1)
+		}
+	}
+	if len(tab.slots)*3 < tab.n*4 {
+		t.Errorf("%d keys in %d slots: more than 3/4 used", tab.n, len(tab.slots))
+	}
+}

@@ -106,7 +106,7 @@ type warnKey struct {
 
 // warnHot is the number of entries of warner.hot.
 const (
-	warnHotBits = 5
+	warnHotBits = 7
 	warnHot     = 1 << warnHotBits
 )
 
@@ -149,8 +149,14 @@ type warner struct {
 	// a writer warns of the same few fields for every user (ODM 2.0 from InForm, seven
 	// attributes and more a user), and the map hashed the key's 100 bytes or so each time.
 	hot [warnHot]hotWarning
-	// verbatim remembers warnVerbatimRole's messages (at most maxWarningKinds of them).
-	verbatim map[verbatimMsgKey]string
+	// verbatim remembers warnVerbatimRole's messages (at most maxWarningKinds of them),
+	// verbatimLast the last one it gave.
+	verbatim     map[verbatimMsgKey]string
+	verbatimLast struct {
+		k   verbatimMsgKey
+		msg string
+		ok  bool
+	}
 	// userAttrs remembers warner.userAttr's labels (at most maxWarningKinds of them);
 	// attrAt the last one at each place of a user's attributes.
 	userAttrs map[[2]string]attrField
