@@ -18,7 +18,8 @@ import (
 
 // jsonRecord is what recordTrace keeps from user to user: buffers it reuses.
 type jsonRecord struct {
-	attrs   []Attr
+	attrs   []Attr // of schema (1 + its index in builder.schemas, 0 for none)
+	schema  int
 	groups  []GroupRef
 	sites   []string
 	certs   []string
@@ -39,12 +40,18 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 	block := int(r.uvarint())
 	r.uvarint() // line
 	r.uvarint() // column
-	x.attrs = x.attrs[:0]
+	// The attributes' namespaces and names are their schema's, the same as the last
+	// record's as a rule: only the values are read into them.
 	si := int(r.uvarint())
-	if si > 0 {
-		for _, a := range b.schemas[si-1].attrs {
-			x.attrs = append(x.attrs, Attr{Space: a.Space, Name: a.Name, Value: r.str()})
+	if si != x.schema {
+		x.attrs = x.attrs[:0]
+		if si > 0 {
+			x.attrs = append(x.attrs, b.schemas[si-1].attrs...)
 		}
+		x.schema = si
+	}
+	for i := range x.attrs {
+		x.attrs[i].Value = r.str()
 	}
 	r.attrs = x.attrs
 	var f [fType + 1]string
