@@ -1,9 +1,10 @@
 package odm
 
-// PoisonRecycledStrings has r overwrite the strings it recycles (in StreamJSON) when it
-// hands their memory out again, so that a string held past its record's reset reads as
-// '#'s in what is written, never as the next record's bytes by chance.
-func PoisonRecycledStrings(r *Reader) *Reader {
-	r.s.ar.strs.poison = true
-	return r
+// Poisoned returns opts with which the strings StreamJSON and Transform recycle are
+// overwritten when their memory is handed out again, so that a string held past its
+// record's reset reads as '#'s in what is written, never as the next record's bytes by
+// chance.
+func Poisoned(opts ReadOptions) ReadOptions {
+	opts.poison = true
+	return opts
 }

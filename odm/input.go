@@ -91,6 +91,9 @@ type ReadOptions struct {
 	// the XML it writes came from (see JSONPositions); the readers ignore it. Default
 	// (nil): nothing is recorded.
 	JSONPositions *JSONPositions
+	// poison, set by tests only, has the strings StreamJSON and Transform recycle
+	// overwritten when their memory is handed out again (strPool.poison).
+	poison bool
 }
 
 // maxNodes resolves MaxNodes; "no limit" is the largest int, so callers compare directly.

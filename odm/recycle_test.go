@@ -106,8 +106,9 @@ func recycleInputs(t *testing.T) map[string][]byte {
 }
 
 // TestRecycledStreams: StreamJSON and Transform without a callback recycle the memory of
-// each record for the next; what they write equals what the whole-document functions
-// (which keep every record in memory of its own) write from the same input.
+// each record for the next, its strings too; what they write equals what the
+// whole-document functions (which keep every record in memory of its own) write from the
+// same input, with the recycled strings overwritten when handed out again (Poisoned).
 func TestRecycledStreams(t *testing.T) {
 	for name, data := range recycleInputs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -121,12 +122,12 @@ func TestRecycledStreams(t *testing.T) {
 			require.NoError(t, odm.EncodeJSON(&whole, doc))
 			// The strings StreamJSON recycles are overwritten when handed out again: one
 			// held past its record would show.
-			require.NoError(t, odm.StreamJSON(&streamed, odm.PoisonRecycledStrings(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}))))
+			require.NoError(t, odm.StreamJSON(&streamed, odm.NewReader(bytes.NewReader(data), odm.Poisoned(odm.ReadOptions{}))))
 			require.Equal(t, whole.String(), streamed.String(), "StreamJSON and EncodeJSON")
 
 			want := encode(t, doc, odm.WriteOptions{})
 			var got bytes.Buffer
-			_, err = odm.Transform(&got, bytes.NewReader(data), odm.ReadOptions{}, odm.WriteOptions{}, nil)
+			_, err = odm.Transform(&got, bytes.NewReader(data), odm.Poisoned(odm.ReadOptions{}), odm.WriteOptions{}, nil)
 			require.NoError(t, err)
 			require.Equal(t, string(want), got.String(), "Transform and Encode")
 		})
