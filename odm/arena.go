@@ -193,7 +193,13 @@ func (p *strPool) cut() {
 	if p.recycle {
 		return
 	}
-	p.hint = min(p.used+p.used/8, strMaxHint)
+	// A cut with nothing cut since the last one keeps the hint: a Reader with
+	// ReadOptions.Reuse cuts at the end of each record and again at the next Next, and
+	// the second cut made the hint nothing, so each record's strings took four growing
+	// arrays instead of one.
+	if p.used > 0 {
+		p.hint = min(p.used+p.used/8, strMaxHint)
+	}
 	p.used = 0
 	p.buf = nil
 }

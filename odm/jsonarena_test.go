@@ -167,3 +167,27 @@ func TestStrPoolRecycle(t *testing.T) {
 	p.reset()
 	require.Equal(t, "####", gone, "poison marks what reset hands out again")
 }
+
+// TestReaderReuseAllocationsPerUser: a Reader with ReadOptions.Reuse gives each record's
+// strings one array, as large as the record before needed (strPool.hint): the cut at the
+// next Next, with nothing cut since the record's own, wiped that size, so the strings of
+// each generated user took four growing arrays. Counted as in
+// TestStreamJSONAllocationsPerUser.
+func TestReaderReuseAllocationsPerUser(t *testing.T) {
+	allocs := func(users int) float64 {
+		var x bytes.Buffer
+		require.NoError(t, gen.InForm(&x, users))
+		return testing.AllocsPerRun(3, func() {
+			r := NewReader(bytes.NewReader(x.Bytes()), ReadOptions{Reuse: true})
+			for {
+				_, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+			}
+		})
+	}
+	few, many := allocs(300), allocs(1200)
+	require.Less(t, (many-few)/900, 1.5, "allocations per user (%v for 300 users, %v for 1,200)", few, many)
+}
