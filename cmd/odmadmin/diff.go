@@ -487,11 +487,12 @@ func vendorOf(d *mapping.Directory) mapping.Profile {
 
 // readODMEach reads the ODM XML br as readODMDirectoryKeep does, with use (nil: none)
 // applied to each user before keep (mapping.ReadEachSpec); it returns the directory, the
-// reader's warnings and the spec's.
+// reader's warnings and the spec's. It reads the records' values alone (readODMWith): diff
+// and plan compare the directory and never write it back.
 func readODMEach(br io.Reader, name string, read mapping.Options, use *mapping.SpecUse, keep func(*mapping.User) *mapping.User) (*mapping.Directory, []mapping.Warning, []mapping.Warning, error) {
 	var d *mapping.Directory
 	var sws []mapping.Warning
-	ws, err := readODMWith(br, name, read, func(rd *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
+	ws, err := readODMWith(br, name, read, true, func(rd *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
 		opts.Spec = use
 		var ws []mapping.Warning
 		var err error

@@ -124,7 +124,7 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 // is ODM XML, and returns the warnings of reading it.
 func mergeInput(ms *mapping.MergeStream, in *inp.Input, opts mapping.Options) ([]mapping.Warning, error) {
 	if in.Kind == inp.ODM && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
-		return readODMWith(in.Raw(), in.Name, opts, func(r *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
+		return readODMWith(in.Raw(), in.Name, opts, false, func(r *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
 			return ms.AddODM(in.Name, r, opts)
 		})
 	}
