@@ -187,10 +187,12 @@
 // record) are copied without being decoded (odm.TransformRaw), and of those users only
 // the ID goes to the file (the second pass reads nothing else of them; a document read
 // again that is not the one read first is then an error). [WriteODMStream] is
-// WriteODM the same way: it keeps two bytes a user (where its record is) and, when the
-// output has several AdminData (several studies, OpenClinica's site studies), a few bytes
-// more for the (study, site) pairs each user is assigned in and four bytes for each block
-// a user goes into, reading the user again for each. Once the users are in the file,
+// WriteODM the same way: when its one AdminData is known before the users are built (one
+// study, no spec, not OpenClinica) it writes each user as it is built from the records
+// read, with no second file; else it keeps two bytes a user (where its record is) and,
+// when the output has several AdminData (several studies, OpenClinica's site studies), a
+// few bytes more for the (study, site) pairs each user is assigned in and four bytes for
+// each block a user goes into, reading the user again for each. Once the users are in the file,
 // both hold the sites packed in one string without pointers (some 400 bytes a site, built
 // again where a record needs one), so that the collections of the writing phase have
 // next to nothing to scan. Both apply Options.Spec to each user as it is built.

@@ -472,11 +472,13 @@ func (s *spilledUsers) eachUndone(fn func(int32, *User)) {
 }
 
 // WriteODMStream writes what WriteODM writes for the directory FromReader(r, opts) reads,
-// into profile p, without holding that directory: the users go to a temporary file as for
-// PatchStream and are written from there one at a time. With one AdminData to write, they
-// are read back in order; with several (several studies, OpenClinica's site studies),
-// each block's users are found by the (study, site) pairs they are assigned in, kept as a
-// few bytes a user, and each is read again for each block it goes into. It returns
+// into profile p, without holding that directory. When the one AdminData it writes is
+// known before the users are built (see directWrite), each user is written as it is built
+// from the builder's records; else the users go to a temporary file as for PatchStream
+// and are written from there one at a time: with one AdminData to write, read back in
+// order; with several (several studies, OpenClinica's site studies), each block's users
+// are found by the (study, site) pairs they are assigned in, kept as a few bytes a user,
+// and each is read again for each block it goes into. It returns
 // FromReader's warnings, then WriteODM's; r's own warnings are the caller's to report.
 func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts odm.WriteOptions) (ws []Warning, err error) {
 	b, err := readStream(r, opts, true)
@@ -494,6 +496,9 @@ func WriteODMStream(out io.Writer, r *odm.Reader, p Profile, opts Options, wopts
 	shell, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, opts)
 	if err != nil {
 		return nil, err
+	}
+	if d := newDirectWrite(b, p, opts); d != nil {
+		return d.write(out, wopts)
 	}
 	users, err := newSpilledUsers(shell)
 	if err != nil {

@@ -100,9 +100,11 @@ Memory:
   patched from its user as it is read (without --base and --spec, the records of the
   users read from one record each are copied without being decoded, and of those users
   only the OID goes to the file). odm and odm2 into
-  another flavour keep the users in the same temporary file and write them one at a time
-  (2 bytes a user stay in memory; with several AdminData, as OpenClinica's site studies,
-  some 4 more for each AdminData a user goes into and read again for each). The sites
+  another flavour write each user as it is built from the records read when the one
+  AdminData written is known before (one study, no --spec, not OpenClinica), else keep the
+  users in a second temporary file and write them one at a time (2 bytes a user stay in
+  memory; with several AdminData, as OpenClinica's site studies, some 4 more for each
+  AdminData a user goes into and read again for each). The sites
   are held packed (some 400 bytes each). --spec is applied to each user as it is built. --base FILE of another flavour
   than the input keeps the input's users in a temporary file as compact records (8 bytes
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
