@@ -18,6 +18,12 @@ import (
 // NotCarried only finds the markup (see markupScan), it does not check it. A document
 // that ends inside markup or an element is an error.
 func NotCarried(r io.Reader) ([]Warning, error) {
+	return notCarried(r, nil)
+}
+
+// notCarried is NotCarried; marks, when set, gets the count of the markup the scan
+// stopped at (tests).
+func notCarried(r io.Reader, marks *int) ([]Warning, error) {
 	// A document in another encoding is transcoded as odm reads it.
 	u, err := xmlenc.UTF8(r)
 	if err != nil {
@@ -33,6 +39,9 @@ func NotCarried(r io.Reader) ([]Warning, error) {
 		counts[k]++
 	}
 	s := &markupScan{r: u, buf: make([]byte, 0, 64<<10)}
+	if marks != nil {
+		defer func() { *marks = s.marks }()
+	}
 	depth := 0
 	for {
 		c, ok := s.markup()
@@ -77,19 +86,32 @@ func NotCarried(r io.Reader) ([]Warning, error) {
 				return nil, errors.New("mapping: not-carried: markup \"<!\" is neither a comment, a CDATA section nor a DOCTYPE")
 			}
 		default: // a start tag
-			if depth == 1 {
-				name := s.name()
-				local := name[bytes.LastIndexByte(name, ':')+1:]
-				if string(local) != "AdminData" {
-					add(kind{"ODM/" + string(name), "element"})
+			if depth != 1 {
+				empty, ok := s.tagEnd()
+				if !ok {
+					return nil, errEndsInMarkup
 				}
+				if !empty {
+					depth++
+				}
+				break
 			}
+			// A child of the root: nothing inside it is counted, so its content is
+			// skipped to its end tag (skipElement), not looked at tag by tag.
+			name := s.name()
+			local := name[bytes.LastIndexByte(name, ':')+1:]
+			if string(local) != "AdminData" {
+				add(kind{"ODM/" + string(name), "element"})
+			}
+			s.qname = append(s.qname[:0], name...)
 			empty, ok := s.tagEnd()
 			if !ok {
 				return nil, errEndsInMarkup
 			}
 			if !empty {
-				depth++
+				if err := s.skipElement(s.qname); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -120,6 +142,10 @@ type markupScan struct {
 	i       int
 	err     error  // what ended the input (io.EOF at its end)
 	scratch []byte // the name name returns
+	qname   []byte // the name of the root's child skipElement skips
+	// marks counts the markup markup and skipElement stopped at (tests).
+	marks int
+	fills int // the times fill moved what buf holds
 }
 
 // fill drops what has been looked at and reads more; false when no more came.
@@ -129,6 +155,7 @@ func (s *markupScan) fill() bool {
 	}
 	n := copy(s.buf[:cap(s.buf)], s.buf[s.i:])
 	s.buf, s.i = s.buf[:n], 0
+	s.fills++
 	if n == cap(s.buf) {
 		s.buf = append(s.buf, 0)[:n] // grow: a construct longer than the buffer
 	}
@@ -167,11 +194,121 @@ func (s *markupScan) markup() (byte, bool) {
 			if c == '/' || c == '?' {
 				s.i++
 			}
+			s.marks++
 			return c, true
 		}
 		s.i = len(s.buf)
 		if !s.fill() {
 			return 0, false
+		}
+	}
+}
+
+// skipElement consumes the content of an element named q, whose start tag was just
+// read, up to and including its end tag. The document is well-formed (odm has read it),
+// so what ends the element is the first "</q" followed by white space or ">" that is
+// not inside a comment, a CDATA section or a processing instruction (attribute values
+// and text hold no "<") and does not close an element of the same name inside it (one
+// in another namespace). Only q, "!" and "?" are looked for, each with a vector search
+// (and the byte or two before each looked at: "<q", "</q", "<!", "<?"), not every tag
+// in between: tag by tag (markup and tagEnd), the users of AdminData took 7% of map
+// --to odm2's CPU. "<" is the most frequent byte of markup, a bad one to search for.
+func (s *markupScan) skipElement(q []byte) error {
+	// Where each of q, "!" and "?" is next found in buf; -1: to be looked for (a
+	// position below i is looked for again); len(buf): not in what is read.
+	var at [3]int
+	pats := [3][]byte{q, []byte("!"), []byte("?")}
+	reset := func() {
+		for k := range at {
+			at[k] = -1
+		}
+	}
+	reset()
+	nest := 0
+	for {
+		j, which := -1, -1
+		for k, p := range pats {
+			if at[k] < s.i {
+				var x int
+				if len(p) == 1 {
+					x = bytes.IndexByte(s.buf[s.i:], p[0])
+				} else {
+					x = bytes.Index(s.buf[s.i:], p)
+				}
+				if x >= 0 {
+					at[k] = s.i + x
+				} else {
+					at[k] = len(s.buf)
+				}
+			}
+			if at[k] < len(s.buf) && (j < 0 || at[k] < j) {
+				j, which = at[k], k
+			}
+		}
+		if j < 0 || j+len(pats[which]) >= len(s.buf) {
+			// None found, or the byte after the first one is not read yet: read more,
+			// keeping what may be the start of q and the two bytes before it.
+			if j < 0 {
+				s.i = max(s.i, len(s.buf)-(len(q)+1))
+			} else {
+				s.i = max(s.i, j-2)
+			}
+			if !s.fill() {
+				return errEndsInMarkup
+			}
+			reset()
+			continue
+		}
+		// The byte before (and for q the one before that): the markup it begins, if any.
+		lt := j >= 1 && s.buf[j-1] == '<'
+		endTag := which == 0 && !lt && j >= 2 && s.buf[j-1] == '/' && s.buf[j-2] == '<'
+		s.i = j + len(pats[which])
+		if !lt && !endTag || which == 0 && !nameEnd[s.buf[s.i]] {
+			s.i = j + 1 // text, an attribute value or a longer name
+			continue
+		}
+		s.marks++
+		fills := s.fills
+		switch {
+		case endTag:
+			if !s.past(">") {
+				return errEndsInMarkup
+			}
+			if nest == 0 {
+				return nil
+			}
+			nest--
+		case which == 0: // a start tag of q, inside the one skipped
+			empty, ok := s.tagEnd()
+			if !ok {
+				return errEndsInMarkup
+			}
+			if !empty {
+				nest++
+			}
+		case which == 1: // a comment or a CDATA section
+			s.i = j
+			switch {
+			case s.skipIf("!--"):
+				if !s.past("-->") {
+					return errEndsInMarkup
+				}
+			case s.skipIf("![CDATA["):
+				if !s.past("]]>") {
+					return errEndsInMarkup
+				}
+			default:
+				return errors.New("mapping: not-carried: markup \"<!\" inside an element is neither a comment nor a CDATA section")
+			}
+		default: // a processing instruction
+			if !s.past("?>") {
+				return errEndsInMarkup
+			}
+		}
+		// past, skipIf and tagEnd may have read more, moving what buf holds: the
+		// positions found are then stale.
+		if s.fills != fills {
+			reset()
 		}
 	}
 }
