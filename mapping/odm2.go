@@ -14,8 +14,25 @@ import (
 func (w *writer) contacts20(o *odm.User, u *User, subject string, lost func(field, msg string)) {
 	o.Emails, o.Phones, o.Faxes, o.Pager, o.Certificates, o.Picture = nil, nil, nil, "", nil, nil
 	var tel []*odm.Telecom
+	// A user written fresh in w.fresh has its Telecoms there too: pointers into telv,
+	// which has room for all of them first.
+	var f *freshUser
+	if w.fresh != nil && o == &w.fresh.u {
+		f = w.fresh
+		n := len(u.Emails) + len(u.Phones) + len(u.Faxes) + 1 + len(u.Telecoms)
+		if cap(f.telv) < n {
+			f.telv = make([]odm.Telecom, 0, 2*n)
+		}
+		tel, f.telv = f.tels[:0], f.telv[:0]
+		defer func() { f.tels = tel }()
+	}
 	add := func(t odm.TelecomType, vs ...string) {
 		for _, v := range vs {
+			if f != nil {
+				f.telv = append(f.telv, odm.Telecom{TelecomType: t, Value: v})
+				tel = append(tel, &f.telv[len(f.telv)-1])
+				continue
+			}
 			tel = append(tel, &odm.Telecom{TelecomType: t, Value: v})
 		}
 	}

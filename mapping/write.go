@@ -92,6 +92,10 @@ type writer struct {
 	// userSeq, when set, hands on the users writeBlock writes into a block instead of
 	// dir.Users (see WriteODMStream).
 	userSeq func(bp blockPlan) iter.Seq[*User]
+	// fresh, when set, is the memory the record of each user written fresh is made in,
+	// over the last one's: for a writer that writes each user's record before it makes
+	// the next (see freshUser).
+	fresh *freshUser
 	// cur is the index of the user userSeq hands on when it writes several blocks, else
 	// -1: a user is built anew for each block it is in, so the role names reported for
 	// it are found by its index (verbatimSeen: for each name, a bit per user) rather than
@@ -583,10 +587,16 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			w.scans++ // a user of dir.Users looked at
 		}
 		var as []Assignment
+		if w.fresh != nil {
+			as = w.fresh.as[:0]
+		}
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {
 				as = append(as, a)
 			}
+		}
+		if w.fresh != nil {
+			w.fresh.as = as
 		}
 		r, hasRec := w.rec(u.Source, bp.src, false)
 		switch {
@@ -1088,8 +1098,26 @@ type recordMem struct {
 	nodes []odm.Node
 }
 
+// freshUser is the memory writer.userIn makes the record of a user written fresh (with
+// no record read to write it onto) in, with its Telecoms and Addresses, and the lists
+// writeBlock and userIn work with for each user: each user's over the last one's. Where
+// each record is written before the next is made (WriteODMStream's direct write), that
+// saves 12 of the 19 allocations a user (a generated InForm user into ODM 2.0), each a
+// collection's work a few hundred thousand users on.
+type freshUser struct {
+	u       odm.User
+	tels    []*odm.Telecom
+	telv    []odm.Telecom
+	addrs   []*odm.Address
+	addrv   []odm.Address
+	streets []string
+	as      []Assignment
+	sites   distinct[string]
+}
+
 // userIn is user, with the copy of base made in mem when mem is set (the record
-// returned is then valid until the next made in mem), else in new memory.
+// returned is then valid until the next made in mem), else in new memory (w.fresh's for
+// a user written fresh, when set).
 func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment, study string) *odm.User {
 	subject := "User " + u.ID
 	var o *odm.User
@@ -1113,7 +1141,12 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 		c.Nodes = append([]odm.Node(nil), base.Nodes...)
 		o = &c
 	default:
-		o = &odm.User{}
+		if f := w.fresh; f != nil {
+			f.u = odm.User{}
+			o = &f.u
+		} else {
+			o = &odm.User{}
+		}
 		if u.Source != nil {
 			// From JSON, or another vendor: the target's own extensions are set again,
 			// another vendor's are reported.
@@ -1228,7 +1261,11 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 		}
 		o.Addresses = nil
 	} else if !addressesAre(o.Addresses, u.Addresses) {
-		o.Addresses = w.addresses(u.Addresses, "User", subject)
+		var f *freshUser
+		if fresh {
+			f = w.fresh
+		}
+		o.Addresses = w.addressesIn(f, u.Addresses, "User", subject)
 	}
 
 	// Contacts.
@@ -1293,6 +1330,12 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 
 	// Sites.
 	var distinctSites distinct[string]
+	if w.fresh != nil {
+		distinctSites = w.fresh.sites
+		distinctSites.reset()
+		distinctSites.probes = 0
+		defer func() { w.fresh.sites = distinctSites }()
+	}
 	for _, a := range as {
 		if a.Site != "" {
 			distinctSites.add(a.Site)
@@ -1451,15 +1494,42 @@ func (w *writer) syncContact(desc **odm.Description, addrs *[]*odm.Address, tels
 }
 
 func (w *writer) addresses(in []Address, elem, subject string) []*odm.Address {
+	return w.addressesIn(nil, in, elem, subject)
+}
+
+// addressesIn is addresses, made in f's memory when f is set.
+func (w *writer) addressesIn(f *freshUser, in []Address, elem, subject string) []*odm.Address {
 	var out []*odm.Address
+	if f != nil {
+		// Pointers into addrv: it has room for all of them first.
+		if cap(f.addrv) < len(in) {
+			f.addrv = make([]odm.Address, 0, 2*len(in))
+		}
+		out, f.addrv, f.streets = f.addrs[:0], f.addrv[:0], f.streets[:0]
+		defer func() { f.addrs = out }()
+	}
 	for _, a := range in {
-		o := &odm.Address{StreetNames: a.StreetNames, City: a.City, StateProv: a.StateProv, Country: a.Country,
+		var o *odm.Address
+		if f != nil {
+			f.addrv = append(f.addrv, odm.Address{})
+			o = &f.addrv[len(f.addrv)-1]
+		} else {
+			o = &odm.Address{}
+		}
+		*o = odm.Address{StreetNames: a.StreetNames, City: a.City, StateProv: a.StateProv, Country: a.Country,
 			PostalCode: a.PostalCode, OtherText: a.OtherText}
 		if w.v == odm.V20 {
 			o.HouseNumber = a.HouseNumber
 			if len(a.StreetNames) > 1 {
 				w.warn.add(CodeApproximated, elem+"/Address/StreetName", subject, "ODM 2.0 allows one StreetName; the street lines are joined with \", \"")
-				o.StreetNames = []string{strings.Join(a.StreetNames, ", ")}
+				joined := strings.Join(a.StreetNames, ", ")
+				if f != nil {
+					f.streets = append(f.streets, joined)
+					n := len(f.streets)
+					o.StreetNames = f.streets[n-1 : n : n]
+				} else {
+					o.StreetNames = []string{joined}
+				}
 			}
 			if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
 				o.GeoPosition = &odm.GeoPosition{Longitude: a.Longitude, Latitude: a.Latitude, Altitude: a.Altitude}

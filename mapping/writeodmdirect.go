@@ -106,6 +106,9 @@ func (d *directWrite) write(out io.Writer, wopts odm.WriteOptions) (ws []Warning
 	// the assignments' strings are copied into the set), so each is built in the memory
 	// of the one before, as spillAll builds them.
 	b.reuseUsers = true
+	// The writer writes each user's record before it makes the next: it makes each in
+	// the memory of the last.
+	w.fresh = &freshUser{}
 	var invalid, serr error
 	kept := 0
 	w.userSeq = func(blockPlan) iter.Seq[*User] {

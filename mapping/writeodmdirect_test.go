@@ -3,6 +3,7 @@ package mapping
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -117,5 +118,31 @@ func TestDirectWritePlan(t *testing.T) {
 			t.Errorf("%s: direct write %v, want %v", c.name, d != nil, c.direct)
 		}
 		writeBoth(t, c.name, c.doc, c.p, Options{})
+	}
+}
+
+// TestDirectWriteAllocsPerUser: writing a generated InForm user into ODM 2.0 through the
+// direct write makes its record, Telecoms, Addresses and the writer's lists for it in the
+// memory of the user before (freshUser): 18.9 allocations a user before, 6.9 now (most
+// of them the builder's and the warnings' strings).
+func TestDirectWriteAllocsPerUser(t *testing.T) {
+	allocs := func(n int) float64 {
+		var doc bytes.Buffer
+		if err := gen.InForm(&doc, n); err != nil {
+			t.Fatal(err)
+		}
+		data := doc.Bytes()
+		return testing.AllocsPerRun(2, func() {
+			r := odm.NewReader(bytes.NewReader(data), odm.ReadOptions{Reuse: true, ValuesOnly: true})
+			if _, err := WriteODMStream(io.Discard, r, ProfileODM2, Options{}, odm.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	const small, large = 1000, 3000
+	perUser := (allocs(large) - allocs(small)) / (large - small)
+	t.Logf("%.1f allocations a user", perUser)
+	if perUser > 10 {
+		t.Errorf("%.1f allocations a user written, want at most 10", perUser)
 	}
 }
