@@ -616,21 +616,19 @@ func ownCopy(d *mapping.Directory) *mapping.Directory {
 	return out
 }
 
-// fingerprinter hashes a user as Compare sees it.
+// fingerprinter hashes a user as Compare sees it. The values are written into one buffer,
+// each after its length, and the buffer is hashed whole with each seed: a maphash.Hash
+// per seed, written to value by value (twice each: length and value), cost a call and a
+// copy into its block for every write, 4% of a diff of two 200,000-user files.
 type fingerprinter struct {
-	seeds  [2]maphash.Seed
-	h      [2]maphash.Hash
-	keys   []string
-	n      [8]byte
-	seeded bool
+	seeds [2]maphash.Seed
+	buf   []byte
+	keys  []string
 }
 
 func (f *fingerprinter) str(s string) {
-	binary.LittleEndian.PutUint64(f.n[:], uint64(len(s)))
-	for i := range f.h {
-		f.h[i].Write(f.n[:])
-		f.h[i].WriteString(s)
-	}
+	f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(len(s)))
+	f.buf = append(f.buf, s...)
 }
 
 // set hashes list as a set of normalized values, as setDiff compares lists.
@@ -648,10 +646,7 @@ func (f *fingerprinter) set(c *comparer, list []string, norm func(string) string
 func (f *fingerprinter) sorted() {
 	slices.Sort(f.keys)
 	f.keys = slices.Compact(f.keys)
-	binary.LittleEndian.PutUint64(f.n[:], uint64(len(f.keys)))
-	for i := range f.h {
-		f.h[i].Write(f.n[:])
-	}
+	f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(len(f.keys)))
 	for _, k := range f.keys {
 		f.str(k)
 	}
@@ -661,15 +656,7 @@ func (f *fingerprinter) sorted() {
 // field: a value Compare tests for equality after a normalization is hashed after the same
 // normalization, so two users with equal fingerprints give no change.
 func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64 {
-	if !f.seeded {
-		for i := range f.h {
-			f.h[i].SetSeed(f.seeds[i])
-		}
-		f.seeded = true
-	}
-	for i := range f.h {
-		f.h[i].Reset()
-	}
+	f.buf = f.buf[:0]
 	f.str(key)
 	f.str(string(u.Status))
 	for _, s := range [...]string{u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix,
@@ -700,8 +687,11 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 		f.extensions(c, u.Source)
 	}
 	var out [2]uint64
-	for i := range f.h {
-		out[i] = f.h[i].Sum64()
+	for i, seed := range f.seeds {
+		out[i] = maphash.Bytes(seed, f.buf)
+	}
+	if cap(f.buf) > 1<<20 {
+		f.buf = nil // a huge user's (80,000 assignments) is not kept for the rest of the run
 	}
 	return out
 }
