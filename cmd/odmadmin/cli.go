@@ -14,6 +14,11 @@ type input struct {
 	file *os.File
 }
 
+// File returns the opened file (nil for stdin): internal/input reads a workbook from it
+// in place (input.Filer) rather than from the reader, which adds cancellation and
+// progress.
+func (in *input) File() *os.File { return in.file }
+
 func (in *input) Close() error {
 	if in.close == nil {
 		return nil

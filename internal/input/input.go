@@ -52,13 +52,16 @@ var ErrLimit = errors.New("input limit exceeded")
 
 // Default limits.
 const (
-	// DefaultMaxWorkbookBytes bounds a workbook file: excelize keeps the compressed file
-	// in memory.
-	DefaultMaxWorkbookBytes = 64 << 20
-	// DefaultMaxUnzippedBytes bounds what a workbook's parts inflate to in total (parts
-	// above 16 MiB go to temporary files, the rest stays in memory). A 100,000-row user
-	// template is about 40 MiB.
-	DefaultMaxUnzippedBytes = 512 << 20
+	// DefaultMaxWorkbookBytes bounds a workbook file, which is read in place (a workbook
+	// on stdin or a pipe is read into memory, up to 64 MiB). A 1,000,000-row Clinical One
+	// template as map --to xlsx writes it is 42 MB.
+	DefaultMaxWorkbookBytes = 256 << 20
+	// DefaultMaxUnzippedBytes bounds what a workbook's parts inflate to in total: the
+	// disk and time a workbook may cost, not its memory (a sheet or the shared strings
+	// above 16 MiB go to temporary files, and the parts held in memory are bounded apart,
+	// see maxInMemoryParts). The sheet of a 1,000,000-row template is 549 MB, so one at
+	// Excel's limit of 1,048,576 rows some 580 MB; wider sheets take more.
+	DefaultMaxUnzippedBytes = 2 << 30
 	// DefaultMaxLineBytes bounds one physical line of CSV.
 	DefaultMaxLineBytes = 1 << 20
 	// DefaultMaxRecordBytes bounds one CSV record (quoted fields may span lines).
@@ -144,9 +147,20 @@ type Input struct {
 	bom   bool // a byte-order mark starts the input
 	opts  Options
 	close func() error
-	// data is a workbook's bytes, read whole because the zip directory is at the end.
-	data []byte
+	// src is the file New was given, when it was one (os.File or a reader that names its
+	// file, Filer), at its start: a workbook is read from it in place.
+	src *os.File
+	// wb is a recognized workbook's archive (sniffZip).
+	wb   *archive
 	used bool
+}
+
+// Filer is implemented by a reader over a whole file that can hand out the file itself
+// (a wrapper that adds cancellation or progress): New reads a workbook from the file in
+// place, at any offset (io.ReaderAt), instead of copying it. File returns nil when there
+// is no such file.
+type Filer interface {
+	File() *os.File
 }
 
 // Open opens path ("" or "-" is stdin) and recognizes it.
@@ -169,7 +183,7 @@ func Open(path string, stdin io.Reader, opts Options) (*Input, error) {
 
 // New recognizes the input r; name is what errors cite.
 func New(r io.Reader, name string, opts Options) (*Input, error) {
-	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts}
+	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts, src: fileAtStart(r)}
 	head, err := in.br.Peek(4096)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -181,6 +195,38 @@ func New(r io.Reader, name string, opts Options) (*Input, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// fileAtStart returns the file r reads, when it is one (or names one, Filer) and has
+// not been read from yet.
+func fileAtStart(r io.Reader) *os.File {
+	var f *os.File
+	switch r := r.(type) {
+	case *os.File:
+		f = r
+	case Filer:
+		f = r.File()
+	case *workbookReader:
+		if off, err := r.Seek(0, io.SeekCurrent); err != nil || off != 0 || r.file == nil {
+			return nil
+		}
+		// The archive spans the whole file (sniffZip): read in place again.
+		return r.file
+	}
+	if f == nil {
+		return nil
+	}
+	if off, err := f.Seek(0, io.SeekCurrent); err != nil || off != 0 {
+		return nil
+	}
+	return f
+}
+
+// workbookReader is what Raw returns for a workbook: its archive, which New, given it
+// again, reads in place.
+type workbookReader struct {
+	*io.SectionReader
+	file *os.File
 }
 
 // Close closes the underlying file, if Open opened one.
@@ -226,8 +272,9 @@ var xmlDeclEncoding = regexp.MustCompile(`^(?:\x{FEFF})?<\?xml[ \t\r\n][^>]*?[ \
 
 // Raw returns the input's bytes as they are (an ODM reader decodes XML's encodings).
 func (in *Input) Raw() io.Reader {
-	if in.data != nil {
-		return bytes.NewReader(in.data) // a workbook was read whole to be recognized
+	if in.wb != nil {
+		// A workbook was read to its end to be recognized: its archive, from the start.
+		return &workbookReader{in.wb.readerAt(), in.wb.file}
 	}
 	return in.br
 }

@@ -2,9 +2,15 @@ package input
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,4 +190,162 @@ func FuzzXLSX(f *testing.F) {
 			}
 		}
 	})
+}
+
+// bigWorkbook writes to a file in dir, with SheetWriter (as map --to xlsx writes), an
+// .xlsx of a header and rows-1 rows of two cells of random letters, which deflate
+// poorly: a file of some 0.7 MB per 10,000 rows.
+func bigWorkbook(t testing.TB, dir string, rows int) (path string, header []string) {
+	t.Helper()
+	sw, err := NewSheetWriter("Users", []float64{12, 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sw.Close()
+	header = []string{"Login", "Note"}
+	if err := sw.Header(header); err != nil {
+		t.Fatal(err)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, 48)
+		for i := range b {
+			b[i] = 'a' + byte(rnd.IntN(26))
+		}
+		return string(b)
+	}
+	for range rows - 1 {
+		if err := sw.Row([]string{word(), word()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path = filepath.Join(dir, "big.xlsx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := sw.WriteTo(f); err != nil {
+		t.Fatal(err)
+	}
+	return path, header
+}
+
+// filer reads a file and names it, as the command's input does (Filer).
+type filer struct{ f *os.File }
+
+func (r filer) Read(p []byte) (int, error) { return r.f.Read(p) }
+func (r filer) File() *os.File             { return r.f }
+
+// TestXLSXFileReadInPlace: a workbook in a regular file is recognized from its zip
+// directory and opened by its path, not read into memory: excelize, given bytes, holds
+// all of them and a copy while it opens them (176 MiB for the 42 MB workbook of a
+// 1,000,000-row template). Recognizing it allocates a small part of its size however the
+// file reaches New; a stream is still read whole (the bound there is 64 MiB). Every way
+// gives the same rows.
+func TestXLSXFileReadInPlace(t *testing.T) {
+	path, header := bigWorkbook(t, t.TempDir(), 20000)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := fi.Size()
+	if size < 1<<20 {
+		t.Fatalf("the workbook is %d bytes; want more than a MB", size)
+	}
+	tests := []struct {
+		name    string
+		open    func(f *os.File) io.Reader
+		inPlace bool
+	}{
+		{"an os.File is read in place", func(f *os.File) io.Reader { return f }, true},
+		{"a reader that names its file (Filer) is read in place", func(f *os.File) io.Reader { return filer{f} }, true},
+		{"the Raw of a workbook read in place is read in place again (map hands it on)", func(f *os.File) io.Reader {
+			in, err := New(f, "big.xlsx", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return in.Raw()
+		}, true},
+		{"a stream is read whole into memory", func(f *os.File) io.Reader { return bufio.NewReader(f) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			r := tt.open(f)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			in, err := New(r, "big.xlsx", Options{})
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alloc := int64(after.TotalAlloc - before.TotalAlloc)
+			t.Logf("New allocated %d bytes for a workbook of %d", alloc, size)
+			if tt.inPlace && alloc > size/8 {
+				t.Errorf("New allocated %d bytes for a workbook of %d in a file: read into memory, not in place", alloc, size)
+			}
+			if !tt.inPlace && alloc < size {
+				t.Errorf("New allocated %d bytes for a workbook of %d from a stream; want it read whole", alloc, size)
+			}
+			tab, err := in.Table(TableOptions{Sheets: []string{"Users"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tab.Close()
+			if h := tab.Header(); !slices.Equal(h, header) {
+				t.Fatalf("header %q, want %q", h, header)
+			}
+			n := 0
+			for {
+				if _, err := tab.Read(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			if n != 20000 { // the header row, read first, and 19,999 more
+				t.Fatalf("%d rows read, want %d", n, 20000)
+			}
+		})
+	}
+}
+
+// TestXLSXInMemoryPartsBounded: the parts excelize inflates into memory (all but a
+// worksheet or the shared strings above 16 MiB) are bounded together by 64 MiB, apart
+// from the bound on all parts (2 GiB, for the sheets, which go to temporary files): a
+// 65 MiB docProps part that deflates to a few KB is refused before anything is
+// inflated, where it used to be read into memory.
+func TestXLSXInMemoryPartsBounded(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range [][2]string{
+		{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`},
+		{"xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>`},
+	} {
+		w, _ := zw.Create(p[0])
+		io.WriteString(w, p[1])
+	}
+	w, _ := zw.Create("docProps/custom.xml")
+	io.Copy(w, &endless{b: []byte("A"), n: 65 << 20})
+	zw.Close()
+	in, err := New(bytes.NewReader(buf.Bytes()), "props.xlsx", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = in.Table(TableOptions{})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "other than its sheets") {
+		t.Fatalf("got %v, want ErrLimit for the parts held in memory", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Fatalf("refusing the workbook allocated %d bytes; want it refused before the part is inflated", alloc)
+	}
 }
