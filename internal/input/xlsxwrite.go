@@ -174,7 +174,8 @@ func (s *SheetWriter) Cut() []CellCut { return s.cuts }
 func (s *SheetWriter) next(cells []string) error {
 	s.row++
 	if s.row > excelize.TotalRows {
-		return fmt.Errorf("row %d: %w", s.row, excelize.ErrMaxRows)
+		// Said in words a user can act on: excelize's own message names no number.
+		return fmt.Errorf("%w: a sheet holds at most %d rows (Excel's limit), this one needs more; CSV has no such limit", excelize.ErrMaxRows, excelize.TotalRows)
 	}
 	s.size += sheetRowBytes
 	for _, c := range cells {

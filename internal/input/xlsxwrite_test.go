@@ -696,3 +696,26 @@ func TestMarkZip64(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetWriterRowLimit: a row past Excel's 1,048,576 is an error that says the limit
+// and what to write instead (excelize's own names no number), and is still
+// excelize.ErrMaxRows.
+func TestSheetWriterRowLimit(t *testing.T) {
+	sw, err := NewSheetWriter("Users", []float64{12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sw.Close()
+	if err := sw.Header([]string{"Login"}); err != nil {
+		t.Fatal(err)
+	}
+	// Writing a million rows first would take seconds; the writer counts them.
+	sw.row = excelize.TotalRows - 1
+	if err := sw.Row([]string{"last-row"}); err != nil {
+		t.Fatalf("row %d: %v", excelize.TotalRows, err)
+	}
+	err = sw.Row([]string{"one-too-many"})
+	if !errors.Is(err, excelize.ErrMaxRows) || !strings.Contains(err.Error(), "1048576 rows") || !strings.Contains(err.Error(), "CSV") {
+		t.Fatalf("got %v, want ErrMaxRows naming the limit and CSV", err)
+	}
+}
