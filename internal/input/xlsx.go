@@ -95,9 +95,11 @@ func (in *Input) checkParts(zr *zip.Reader) error {
 }
 
 // maxInMemoryParts bounds what the parts excelize inflates into memory (styles, the
-// workbook, themes, comments; a sheet or the shared strings up to spillPart each) hold
-// together. A workbook Excel writes has some tens of KB of them.
-const maxInMemoryParts = 64 << 20
+// workbook, themes, comments, pictures; a sheet or the shared strings up to spillPart
+// each) hold together. A workbook Excel writes has some tens of KB of them, or a few MB
+// with a picture; the bound leaves room for several sheets just under spillPart, and for
+// pictures, which excelize holds too.
+const maxInMemoryParts = 128 << 20
 
 // maxWorkbookInMemory bounds a workbook that is not a regular file (stdin, a pipe),
 // which is read into memory.

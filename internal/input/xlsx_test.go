@@ -317,9 +317,9 @@ func TestXLSXFileReadInPlace(t *testing.T) {
 }
 
 // TestXLSXInMemoryPartsBounded: the parts excelize inflates into memory (all but a
-// worksheet or the shared strings above 16 MiB) are bounded together by 64 MiB, apart
+// worksheet or the shared strings above 16 MiB) are bounded together by 128 MiB, apart
 // from the bound on all parts (2 GiB, for the sheets, which go to temporary files): a
-// 65 MiB docProps part that deflates to a few KB is refused before anything is
+// 129 MiB docProps part that deflates to some 130 KB is refused before anything is
 // inflated, where it used to be read into memory.
 func TestXLSXInMemoryPartsBounded(t *testing.T) {
 	var buf bytes.Buffer
@@ -332,7 +332,7 @@ func TestXLSXInMemoryPartsBounded(t *testing.T) {
 		io.WriteString(w, p[1])
 	}
 	w, _ := zw.Create("docProps/custom.xml")
-	io.Copy(w, &endless{b: []byte("A"), n: 65 << 20})
+	io.Copy(w, &endless{b: []byte("A"), n: 129 << 20})
 	zw.Close()
 	in, err := New(bytes.NewReader(buf.Bytes()), "props.xlsx", Options{})
 	if err != nil {
