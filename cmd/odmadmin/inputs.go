@@ -109,7 +109,11 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 			ms.Close()
 			return nil, nil, err
 		}
-		ws, err := mergeInput(ms, in, opts)
+		var reopen func() (*inp.Input, error)
+		if p != "" && p != "-" {
+			reopen = func() (*inp.Input, error) { return openAny(e, p, o) }
+		}
+		ws, err := mergeInput(ms, in, reopen, opts)
 		in.Close()
 		if err != nil {
 			ms.Close()
@@ -121,12 +125,25 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 }
 
 // mergeInput adds the directory in holds to ms (see readDirectoryFrom), streamed when it
-// is ODM XML, and returns the warnings of reading it.
-func mergeInput(ms *mapping.MergeStream, in *inp.Input, opts mapping.Options) ([]mapping.Warning, error) {
+// is ODM XML, and returns the warnings of reading it. A table or directory JSON in a
+// file (reopen not nil: it may have to be read again, see readCompact) is held as compact
+// records and merged one user at a time.
+func mergeInput(ms *mapping.MergeStream, in *inp.Input, reopen func() (*inp.Input, error), opts mapping.Options) ([]mapping.Warning, error) {
 	if in.Kind == inp.ODM && opts.Profile != mapping.ProfileClinicalOne && opts.Profile != mapping.ProfileOC4Users {
 		return readODMWith(in.Raw(), in.Name, opts, false, func(r *odm.Reader, opts mapping.Options) ([]mapping.Warning, error) {
 			return ms.AddODM(in.Name, r, opts)
 		})
+	}
+	if reopen != nil && (in.Kind == inp.CSV || in.Kind == inp.XLSX || in.Kind == inp.DirectoryJSON) {
+		c, ws, err := readCompact(in, reopen, opts)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		if err := ms.AddCompact(in.Name, c); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		return ws, nil
 	}
 	d, ws, err := readDirectoryFrom(in, opts)
 	if err != nil {
