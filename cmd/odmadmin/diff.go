@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"iter"
-	"slices"
 	"sync"
 	"time"
 
@@ -190,15 +189,21 @@ func runDiff(e *env, args []string) int {
 		return fail(e, "diff", err)
 	}
 	if log != nil {
-		all := slices.Collect(changes.All())
-		if err := changes.Err(); err != nil {
+		// The changes are read from their file twice (auditlog.ReconcileEach): to pair
+		// them with the entries, then to write each with its entry.
+		var n auditCounts
+		if err := writeOutput(e, o.out, func(w io.Writer) (err error) {
+			n, err = writeAudit(w, o.format, func(each func(auditlog.Match) error) error {
+				if err := auditlog.ReconcileEach(changes.All(), log.Entries, each); err != nil {
+					return err
+				}
+				return changes.Err()
+			})
+			return err
+		}); err != nil {
 			return fail(e, "diff", err)
 		}
-		ms := auditlog.Reconcile(all, log.Entries)
-		if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
-			return fail(e, "diff", err)
-		}
-		return auditExit(e, "diff", o, audit, log, ms)
+		return auditExit(e, "diff", o, audit, log, n)
 	}
 	// The changes are in a temporary file (diff.CompareSidesFile): written one at a time.
 	if err := writeOutput(e, o.out, func(w io.Writer) error {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,48 +95,70 @@ func (a *auditFlags) readAuditLog(e *env, now time.Time) (*auditlog.Log, error) 
 	return auditlog.Read(in, auditlog.Options{Range: r, Name: in.Name})
 }
 
-// writeAudit writes the reconciliation in the chosen format.
-func writeAudit(w io.Writer, format string, ms []auditlog.Match) error {
+// auditCounts are how many changes the log records, records partly, and misses.
+type auditCounts struct{ logged, partly, missing int }
+
+func (c auditCounts) total() int { return c.logged + c.partly + c.missing }
+
+// writeAudit writes the matches reconcile hands out one at a time, as it gets them (a
+// diff's changes are read from their file: neither they nor the matches are held), and
+// returns how many of each status there were.
+func writeAudit(w io.Writer, format string, reconcile func(each func(auditlog.Match) error) error) (auditCounts, error) {
+	var n auditCounts
+	count := func(m auditlog.Match) {
+		switch m.Status {
+		case auditlog.Logged:
+			n.logged++
+		case auditlog.Partly:
+			n.partly++
+		default:
+			n.missing++
+		}
+	}
 	bw := bufio.NewWriter(w)
+	var err error
 	switch format {
 	case "json":
-		if len(ms) == 0 {
-			bw.WriteString("[]\n")
-			return bw.Flush()
-		}
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		bw.WriteString("[\n")
-		for i, m := range ms {
+		err = reconcile(func(m auditlog.Match) error {
 			buf.Reset()
 			if err := enc.Encode(m); err != nil {
 				return err
 			}
-			bw.WriteString("  ")
-			bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-			if i < len(ms)-1 {
-				bw.WriteByte(',')
+			if n.total() == 0 {
+				bw.WriteString("[\n  ")
+			} else {
+				bw.WriteString(",\n  ")
 			}
-			bw.WriteByte('\n')
+			count(m)
+			_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			return err
+		})
+		if n.total() == 0 {
+			bw.WriteString("[]\n")
+		} else {
+			bw.WriteString("\n]\n")
 		}
-		bw.WriteString("]\n")
 	case "csv":
 		cw := csv.NewWriter(bw)
 		cw.Write(append(diff.CSVHeader(), "STATUS", "LOG LINE"))
-		for _, m := range ms {
+		err = reconcile(func(m auditlog.Match) error {
+			count(m)
 			ch, at, by, line := m.Change, "", "", ""
 			if m.Entry != nil {
 				at, by, line = m.Entry.Time.Format(diff.AuditTimeLayout), m.Entry.By, strconv.Itoa(m.Entry.Line)
 			}
-			cw.Write([]string{string(ch.Event), at, ch.Target, by, ch.ValueType, ch.Old, ch.New, string(m.Status), line})
-		}
+			return cw.Write([]string{string(ch.Event), at, ch.Target, by, ch.ValueType, ch.Old, ch.New, string(m.Status), line})
+		})
 		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
+		if err == nil {
+			err = cw.Error()
 		}
 	default:
-		for _, m := range ms {
+		err = reconcile(func(m auditlog.Match) error {
+			count(m)
 			fmt.Fprintf(bw, "%-7s %s", m.Status, m.Change.String())
 			if m.Entry != nil {
 				fmt.Fprintf(bw, " (log line %d", m.Entry.Line)
@@ -144,23 +167,25 @@ func writeAudit(w io.Writer, format string, ms []auditlog.Match) error {
 				}
 				bw.WriteByte(')')
 			}
-			bw.WriteByte('\n')
-		}
+			return bw.WriteByte('\n')
+		})
 	}
-	return bw.Flush()
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
 }
 
 // auditExit returns the exit status with --audit (diff, plan) and prints the summary.
-func auditExit(e *env, cmd string, o *outputFlags, a *auditFlags, log *auditlog.Log, ms []auditlog.Match) int {
-	logged, partly, missing := auditlog.Counts(ms)
+func auditExit(e *env, cmd string, o *outputFlags, a *auditFlags, log *auditlog.Log, n auditCounts) int {
 	if !o.quiet {
 		for _, w := range log.Warnings {
 			fmt.Fprintf(e.stderr, "odmadmin %s: %s: warning %s: %s (%s)\n", cmd, a.log, w.Code, w.Message, plural(w.Count, "time"))
 		}
 		fmt.Fprintf(e.stderr, "odmadmin %s: %d logged, %d partly logged, %d missing of %s; the log has %d entries in the range\n",
-			cmd, logged, partly, missing, plural(len(ms), "change"), len(log.Entries))
+			cmd, n.logged, n.partly, n.missing, plural(n.total(), "change"), len(log.Entries))
 	}
-	if missing > 0 || (a.strict && partly > 0) {
+	if n.missing > 0 || (a.strict && n.partly > 0) {
 		return 1
 	}
 	return 0
@@ -183,9 +208,15 @@ func planAudit(e *env, o *outputFlags, a *auditFlags, p *plan.Plan) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
-	ms := auditlog.Reconcile(auditlog.PlanChanges(p), log.Entries)
-	if err := writeOutput(e, o.out, func(w io.Writer) error { return writeAudit(w, o.format, ms) }); err != nil {
+	changes := auditlog.PlanChanges(p)
+	var n auditCounts
+	if err := writeOutput(e, o.out, func(w io.Writer) (err error) {
+		n, err = writeAudit(w, o.format, func(each func(auditlog.Match) error) error {
+			return auditlog.ReconcileEach(slices.Values(changes), log.Entries, each)
+		})
+		return err
+	}); err != nil {
 		return fail(e, "plan", err)
 	}
-	return auditExit(e, "plan", o, a, log, ms)
+	return auditExit(e, "plan", o, a, log, n)
 }
