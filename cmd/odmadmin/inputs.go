@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
@@ -110,11 +111,36 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 			return nil, nil, err
 		}
 		var reopen func() (*inp.Input, error)
-		if p != "" && p != "-" {
+		cleanup := func() {}
+		switch {
+		case p != "" && p != "-":
 			reopen = func() (*inp.Input, error) { return openAny(e, p, o) }
+		case in.Kind == inp.CSV || in.Kind == inp.XLSX || in.Kind == inp.DirectoryJSON:
+			// A table on stdin is copied to a temporary file, which can be read again,
+			// so that it is merged from compact records as a file is, not read whole.
+			tmp, done, err := spoolTemp(e, in.Raw())
+			in.Close()
+			if err != nil {
+				ms.Close()
+				return nil, nil, err
+			}
+			name := in.Name
+			if in, err = inp.New(tmp, name, o); err != nil {
+				done()
+				ms.Close()
+				return nil, nil, err
+			}
+			reopen = func() (*inp.Input, error) {
+				if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+					return nil, err
+				}
+				return inp.New(tmp, name, o)
+			}
+			cleanup = done
 		}
 		ws, err := mergeInput(ms, in, reopen, opts)
 		in.Close()
+		cleanup()
 		if err != nil {
 			ms.Close()
 			return nil, nil, err

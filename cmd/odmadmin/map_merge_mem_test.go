@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -70,17 +71,30 @@ func TestMapMergeTableHoldsNoUsers(t *testing.T) {
 	peak := func(inputs ...string) uint64 {
 		var code int
 		var stderr string
+		var stdin io.Reader
+		if inputs[len(inputs)-1] == "-" {
+			f, err := os.Open(template)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			stdin = f
+		}
 		grew := peakLive(func() {
-			code, _, stderr = runCmd(nil, append([]string{"map", "--quiet", "--to", "json", "-o", out}, inputs...)...)
+			code, _, stderr = runCmd(stdin, append([]string{"map", "--quiet", "--to", "json", "-o", out}, inputs...)...)
 		})
 		if code != 0 {
 			t.Fatalf("map %v: exit %d: %s", inputs, code, stderr)
 		}
 		return grew
 	}
-	alone, merged := peak(export), peak(export, template)
-	t.Logf("the live heap grew by %d bytes at most for the export alone, %d merging its template", alone, merged)
+	alone, merged, piped := peak(export), peak(export, template), peak(export, "-")
+	t.Logf("the live heap grew by %d bytes at most for the export alone, %d merging its template, %d with the template on stdin", alone, merged, piped)
 	if merged > alone+10<<20 {
 		t.Errorf("merging 30,000 users of a template into their export grew the live heap by %d bytes, the export alone by %d: the users are held", merged, alone)
+	}
+	// On stdin the template is copied to a temporary file first, and merged from there.
+	if piped > alone+10<<20 {
+		t.Errorf("merging 30,000 users of a template on stdin into their export grew the live heap by %d bytes, the export alone by %d: the users are held", piped, alone)
 	}
 }
