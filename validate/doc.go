@@ -165,7 +165,8 @@
 // and Last Login (UTC) are times as the screens write them ("10-May-2018 17:57", Last Login
 // also "Never"), and an account is not updated before it is created. [ReadAccounts] reads
 // those screens' tables saved as CSV or .xlsx, so every row can be checked ("odmadmin
-// accounts").
+// accounts"). [OpenAccounts] reads the same tables a row at a time ([AccountTable.Next]),
+// so a table of any length is checked in the memory of one row; ReadAccounts holds them all.
 //
 // # Code table
 //
