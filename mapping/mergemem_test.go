@@ -91,3 +91,94 @@ func TestMergeSitesFirstPackingNotCopied(t *testing.T) {
 		t.Errorf("merging the first sites allocated %d KiB, want under twice their packing (%d KiB): the encodings are copied", alloc>>10, len(want.data)>>10)
 	}
 }
+
+// TestMergeStreamHoldsLittlePerMergedUser: a user a later file merges into (an export and
+// a table of the same users, every one of them merged) has its merged encoding in a
+// temporary file; what stays in memory for it is where that encoding is. The spill's
+// table of chunks, an offset and a length for each (12 bytes, and more while the slices
+// grew), and the user's entry in over (4) held some 17 bytes a merged user: at a million
+// users 16 MB more than the export alone, which pushed the command against its memory
+// limit. The live heap after each file is measured (the file's users let go of), and the
+// merged users are read back, in order and out of it, as Write reads them.
+func TestMergeStreamHoldsLittlePerMergedUser(t *testing.T) {
+	const n = 100000
+	for _, c := range []struct {
+		name    string
+		files   int
+		reverse bool // later files list the users backwards: each is read back alone
+		long    bool // one user's merged encoding is longer than 64 KiB (its length apart)
+	}{
+		{"an export and a table of its users, in its order", 2, false, false},
+		{"a table of the users backwards", 2, true, false},
+		{"two tables: each user merged into twice", 3, false, false},
+		{"a table with one user of 4,000 e-mails", 2, false, true},
+	} {
+		user := func(i, file int) *User {
+			u := &User{ID: fmt.Sprintf("u%06d", i), Login: fmt.Sprintf("fict%06d", i),
+				GivenName: "Ada", FamilyName: "Example",
+				Emails: []string{fmt.Sprintf("fict%06d-%d@example.org", i, file)}}
+			if c.long && file == 1 && i == n/2 {
+				for k := range 4000 {
+					u.Emails = append(u.Emails, fmt.Sprintf("fict%06d-%d-%04d@example.org", i, file, k))
+				}
+			}
+			return u
+		}
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewMergeStream()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			live := func() uint64 {
+				var m runtime.MemStats
+				runtime.GC()
+				runtime.GC()
+				runtime.ReadMemStats(&m)
+				return m.HeapAlloc
+			}
+			add := func(file int) {
+				d := &Directory{Studies: []*Study{}, Sites: []*Site{}}
+				for k := range n {
+					i := k
+					if file > 0 && c.reverse {
+						i = n - 1 - k
+					}
+					d.Users = append(d.Users, user(i, file))
+				}
+				if err := s.Add(fmt.Sprintf("file%d", file), d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			add(0)
+			before := live()
+			for f := 1; f < c.files; f++ {
+				add(f)
+			}
+			after := live()
+			merges := uint64(n * (c.files - 1))
+			per := float64(after-min(after, before)) / float64(merges)
+			t.Logf("%.1f bytes held a merge of a user (%d merges)", per, merges)
+			if per > 10 {
+				t.Errorf("each user merged into held %.1f bytes, want at most 10: the merged encodings are indexed at a dozen bytes or more each", per)
+			}
+			got := 0
+			for u := range s.Users() {
+				var want []string
+				for f := range c.files {
+					want = append(want, user(got, f).Emails...)
+				}
+				if id := user(got, 0).ID; u.ID != id || !slices.Equal(u.Emails, want) {
+					t.Fatalf("user %d read back as %s with %d e-mails, want %s with the files' %d in order", got, u.ID, len(u.Emails), id, len(want))
+				}
+				got++
+			}
+			if err := s.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if got != n {
+				t.Fatalf("%d users read back, want %d", got, n)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -15,13 +16,14 @@ import (
 // a temporary file rather than in memory: what stays in memory per user is some 14 to 26
 // bytes of index (where its encoding is; its OID and folded login by hash, one entry when
 // they are the same), plus the studies and groups, the sites packed into one string
-// (mergesites.go), and for each user a later file merges into some 16 bytes more (where
-// its latest encoding is, in a second temporary file). Once the merged directory is asked
-// for (to be written), the sites are built as model values and the index by OID and login
-// is let go. An ODM file is read into it as WriteJSON reads one (AddODM), and a table held
-// as compact records one user at a time (AddCompact), so that several large files of one
-// export are mapped in the memory one of them takes. The merged directory, its users and warnings
-// are MergeNamed's for the directories the files hold, in its order.
+// (mergesites.go), and for each user a later file merges into some 7 bytes more (which
+// of the encodings in a second temporary file is its latest, 4 bytes, and each one's
+// length, 2: see laterIndex). Once the merged directory is asked for (to be written), the
+// sites are built as model values and the index by OID and login is let go. An ODM file
+// is read into it as WriteJSON reads one (AddODM), and a table held as compact records
+// one user at a time (AddCompact), so that several large files of one export are mapped
+// in the memory one of them takes. The merged directory, its users and warnings are
+// MergeNamed's for the directories the files hold, in its order.
 type MergeStream struct {
 	m     merger
 	heads *mergeHeads
@@ -50,7 +52,7 @@ func NewMergeStream() (*MergeStream, error) {
 	if s.users.sp, err = newSpill(); err != nil {
 		return nil, err
 	}
-	if s.users.later, err = newSpill(); err != nil {
+	if s.users.laterIndex.later, err = newSpill(); err != nil {
 		s.users.sp.close()
 		return nil, err
 	}
@@ -382,11 +384,11 @@ func (s *MergeStream) Whole() (*Directory, error) {
 
 // mergeStore holds the merged users' encodings (usercodec.go): the first of each in
 // chunks of the base file, in order (as spilledUsers), a later one (a user merged into)
-// alone in the later file.
+// appended to the later file, found through laterIndex.
 type mergeStore struct {
-	packedUsers        // the first encoding of each user, in the base file
-	later       *spill // the later encodings
-	// over is, by user, 1 + the chunk in later of its latest encoding (0: none): a
+	packedUsers // the first encoding of each user, in the base file
+	laterIndex  // where each later encoding is, in the later file
+	// over is, by user, 1 + the index in later of its latest encoding (0: none): a
 	// slice, 4 bytes a user once any is merged into, where a map took 32 MB when every
 	// one of 1,000,000 users was (an export merged with its own template).
 	over []int32
@@ -397,11 +399,113 @@ type mergeStore struct {
 	// and a read, two system calls a merged user.
 	last   string
 	lastAt int32
-	// prev is 1 + the chunk of later read last: the next one is read ahead
-	// (spill.getNext), as Write reads the users merged into when they were merged in
-	// their order.
-	prev  int
+	// prev is 1 + the later encoding read last: the next one is read ahead (a window
+	// of the file, laterIndex.read), as Write reads the users merged into when they were
+	// merged in their order.
+	prev  int32
 	ioErr error
+}
+
+// laterIndex finds the later encodings, appended one after another to the later file:
+// each one's length (two bytes; a longer one, rare, in big) and the file offset of every
+// laterGroup-th, so that one is found by adding up at most laterGroup lengths. The
+// spill's table of chunks (an offset and a length, 12 bytes, with room to grow) held some
+// 16 to 18 bytes a merged user with over, where this holds 5 to 7 (mergemem_test.go):
+// an export merged with its own template, every user merged into, peaked at 81 MiB at a
+// million users, 72 with this.
+type laterIndex struct {
+	later *spill
+	lens  []uint16
+	base  []int64 // the offset of encoding k*laterGroup
+	big   map[int32]int
+	size  int64 // the bytes written
+	// win is a window of the later file from winOff on (see read).
+	win    string
+	winOff int64
+}
+
+// laterGroup is how many encodings share one offset in laterIndex.base.
+const laterGroup = 64
+
+// put appends p, an encoding, to the later file and returns its index.
+func (x *laterIndex) put(p []byte) int32 {
+	k := int32(len(x.lens))
+	if k%laterGroup == 0 {
+		x.base = append(x.base, x.size)
+	}
+	n := len(p)
+	if n >= 1<<16-1 {
+		if x.big == nil {
+			x.big = map[int32]int{}
+		}
+		x.big[k] = n
+		n = 1<<16 - 1
+	}
+	x.lens = append(x.lens, uint16(n))
+	if sp := x.later; sp.err == nil {
+		if _, err := sp.w.Write(p); err != nil {
+			sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	x.size += int64(len(p))
+	return k
+}
+
+// span returns the offset and length of encoding k.
+func (x *laterIndex) span(k int32) (off, n int64) {
+	length := func(j int32) int64 {
+		if l := x.lens[j]; l != 1<<16-1 {
+			return int64(l)
+		}
+		return int64(x.big[j])
+	}
+	g := k / laterGroup
+	off = x.base[g]
+	for j := g * laterGroup; j < k; j++ {
+		off += length(j)
+	}
+	return off, length(k)
+}
+
+// read returns encoding k: from the window read last, else, when seq (the one after
+// the one read last), in a window of spillWindow bytes read from it on, else alone.
+// The window is new memory each time (a user decoded from it keeps substrings of it).
+// An I/O error panics with a spillFailure.
+func (x *laterIndex) read(k int32, seq bool) string {
+	off, n := x.span(k)
+	if n == 0 {
+		return ""
+	}
+	if off >= x.winOff && off+n <= x.winOff+int64(len(x.win)) {
+		d := off - x.winOff
+		return x.win[d : d+n]
+	}
+	sp := x.later
+	if sp.err == nil && sp.w.Buffered() > 0 {
+		if err := sp.w.Flush(); err != nil {
+			sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	if sp.err != nil {
+		panic(spillFailure{sp.err})
+	}
+	size := n
+	if seq && n*2 <= spillWindow {
+		size = min(spillWindow, x.size-off)
+	}
+	buf := make([]byte, size)
+	if m, err := sp.f.ReadAt(buf, off); m != len(buf) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{sp.err})
+	}
+	str := unsafe.String(&buf[0], len(buf))
+	if size > n {
+		x.win, x.winOff = str, off
+	}
+	return str[:n]
 }
 
 func (s *mergeStore) err() error {
@@ -423,25 +527,22 @@ func (s *mergeStore) set(i int32, u *User) error {
 	if int(i) >= len(s.over) {
 		s.over = slices.Grow(s.over, int(i)+1-len(s.over))[:int(i)+1]
 	}
-	s.over[i] = int32(s.later.putBytes(s.enc)) + 1
+	s.over[i] = s.put(s.enc) + 1
 	s.last, s.lastAt = string(s.enc), i
 	return s.later.err
 }
 
-// record returns user i's latest encoding (and what follows it in its chunk). An I/O
-// error panics with a spillFailure.
+// record returns user i's latest encoding (and, for a first encoding, what follows it
+// in its chunk). An I/O error panics with a spillFailure.
 func (s *mergeStore) record(i int32) string {
 	if int(i) < len(s.over) && s.over[i] != 0 {
 		if i == s.lastAt {
 			return s.last
 		}
-		k := int(s.over[i] - 1)
-		next := k == s.prev // the chunk after the one read last
+		k := s.over[i] - 1
+		next := k == s.prev // the encoding after the one read last
 		s.prev = k + 1
-		if next {
-			return s.later.getNext(k)
-		}
-		return s.later.get(k)
+		return s.laterIndex.read(k, next)
 	}
 	return s.packedUsers.record(i)
 }
