@@ -48,6 +48,8 @@ type spill struct {
 	// win is a window of the file from winOff on, read by getNext.
 	win    string
 	winOff int64
+	// got counts the bytes read back from the file (tests bound the reading with it).
+	got int64
 }
 
 // spillWindow is how much getNext reads at once.
@@ -78,7 +80,9 @@ func (s *spill) getNext(k int) string {
 		panic(spillFailure{s.err})
 	}
 	buf := make([]byte, min(spillWindow, s.size-off))
-	if m, err := s.f.ReadAt(buf, off); m != len(buf) {
+	m, err := s.f.ReadAt(buf, off)
+	s.got += int64(m)
+	if m != len(buf) {
 		if err == nil {
 			err = io.ErrUnexpectedEOF
 		}
@@ -245,7 +249,9 @@ func (s *spill) readInto(k int, buf []byte) (string, []byte) {
 	} else {
 		buf = make([]byte, n)
 	}
-	if n, err := s.f.ReadAt(buf, s.offs[k]); n != len(buf) {
+	n, err := s.f.ReadAt(buf, s.offs[k])
+	s.got += int64(n)
+	if n != len(buf) {
 		if err == nil {
 			err = io.ErrUnexpectedEOF
 		}
