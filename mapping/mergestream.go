@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -399,13 +398,6 @@ type mergeStore struct {
 	// and a read, two system calls a merged user.
 	last   string
 	lastAt int32
-	// nextChunk is 1 + the chunk of the base file a first encoding was read from last,
-	// inOrder how many reads running were of that chunk or the one after it (first).
-	nextChunk, inOrder int
-	// firstStr is the first encoding of user firstAt-1 read alone last: a user merged
-	// into is read twice, to check its key (findID) and to merge it.
-	firstAt  int32
-	firstStr string
 	// prev is 1 + the later encoding read last: the next one is read ahead (a window
 	// of the file, laterIndex.read), as Write reads the users merged into when they were
 	// merged in their order.
@@ -491,35 +483,11 @@ func (x *laterIndex) read(k int32, seq bool) string {
 	if seq && n*2 <= spillWindow {
 		size = min(spillWindow, x.size-off)
 	}
-	str := readSpan(x.later, off, size)
+	str := x.later.span(off, size)
 	if size > n {
 		x.win, x.winOff = str, off
 	}
 	return str[:n]
-}
-
-// readSpan reads n > 0 bytes of sp's file from off on, into new memory (a user decoded
-// from them keeps substrings of it). An I/O error panics with a spillFailure.
-func readSpan(sp *spill, off, n int64) string {
-	if sp.err == nil && sp.w.Buffered() > 0 {
-		if err := sp.w.Flush(); err != nil {
-			sp.err = fmt.Errorf("%w: %v", errSpill, err)
-		}
-	}
-	if sp.err != nil {
-		panic(spillFailure{sp.err})
-	}
-	buf := make([]byte, n)
-	m, err := sp.f.ReadAt(buf, off)
-	sp.got += int64(m)
-	if m != len(buf) {
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		sp.err = fmt.Errorf("%w: %v", errSpill, err)
-		panic(spillFailure{sp.err})
-	}
-	return unsafe.String(&buf[0], len(buf))
 }
 
 func (s *mergeStore) err() error {
@@ -558,49 +526,7 @@ func (s *mergeStore) record(i int32) string {
 		s.prev = k + 1
 		return s.laterIndex.read(k, next)
 	}
-	return s.first(i)
-}
-
-// first returns user i's first encoding, from the base file: its chunk when the chunk
-// is held or the reads go in order (a later file of the users in the order of the first,
-// Write), else its encoding alone. A later file in another order (a template sorted
-// otherwise than the export) read a 64 KiB chunk for each user it merged into, twice
-// (its key checked, then merged): a million users took 181 s of CPU, four times as
-// long as in one order. An I/O error panics with a spillFailure.
-func (s *mergeStore) first(i int32) string {
-	k, off := s.at(i)
-	if k == int(s.chunks) { // the chunk being filled
-		return s.packedUsers.record(i)
-	}
-	if c, ok := s.sp.cached(k); ok {
-		return c[off:]
-	}
-	if s.firstAt == i+1 {
-		return s.firstStr
-	}
-	// In order when this chunk is the one read last or the next, three times running: in
-	// a random order one such read in a few dozen is so by chance (a few hundred whole
-	// chunks read at 20,000 users in 30 chunks), three in a row hardly ever.
-	if k == s.nextChunk-1 || k == s.nextChunk {
-		s.inOrder++
-	} else {
-		s.inOrder = 0
-	}
-	s.nextChunk = k + 1
-	if s.inOrder >= 3 {
-		return s.sp.get(k)[off:]
-	}
-	end := int(s.sp.lens[k])
-	if j := i + 1; j < s.n {
-		if kj, offj := s.at(j); kj == k {
-			end = offj
-		}
-	}
-	if end == off {
-		return ""
-	}
-	s.firstAt, s.firstStr = i+1, readSpan(s.sp, s.sp.offs[k]+int64(off), int64(end-off))
-	return s.firstStr
+	return s.packedUsers.record(i)
 }
 
 func (s *mergeStore) user(i int32) *User { return decodeUser(s.record(i)) }

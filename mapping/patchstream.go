@@ -309,27 +309,8 @@ func (s *spilledUsers) record(i int32) string { return s.packedUsers.record(i) }
 // chunk): for users read one here and one there. An I/O error panics with a
 // spillFailure, as record does.
 func (s *spilledUsers) recordAlone(i int32) string {
-	k, o := s.at(i)
-	off := int64(o)
-	end := int64(s.sp.lens[k])
-	if j := i + 1; j < s.n && (k+1 >= len(s.first) || s.first[k+1] > j) {
-		end = int64(s.offs[j/infoChunk][j%infoChunk]) // the next user, in the same chunk
-	}
-	sp := s.sp
-	if sp.err == nil {
-		if err := sp.w.Flush(); err != nil {
-			sp.err = fmt.Errorf("%w: %v", errSpill, err)
-		}
-	}
-	if sp.err != nil {
-		panic(spillFailure{sp.err})
-	}
-	buf := make([]byte, end-off)
-	if _, err := sp.f.ReadAt(buf, sp.offs[k]+off); err != nil {
-		sp.err = fmt.Errorf("%w: %v", errSpill, err)
-		panic(spillFailure{sp.err})
-	}
-	return string(buf)
+	k, off := s.at(i)
+	return s.readAlone(i, k, off)
 }
 
 // user returns user i, built from its encoding: each time anew (Patch's writer does not

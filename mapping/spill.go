@@ -55,6 +55,30 @@ type spill struct {
 // spillWindow is how much getNext reads at once.
 const spillWindow = 64 << 10
 
+// span reads n > 0 bytes of the file from off on, into new memory (a user decoded
+// from them keeps substrings of it). An I/O error panics with a spillFailure.
+func (sp *spill) span(off, n int64) string {
+	if sp.err == nil && sp.w.Buffered() > 0 {
+		if err := sp.w.Flush(); err != nil {
+			sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		}
+	}
+	if sp.err != nil {
+		panic(spillFailure{sp.err})
+	}
+	buf := make([]byte, n)
+	m, err := sp.f.ReadAt(buf, off)
+	sp.got += int64(m)
+	if m != len(buf) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		sp.err = fmt.Errorf("%w: %v", errSpill, err)
+		panic(spillFailure{sp.err})
+	}
+	return unsafe.String(&buf[0], len(buf))
+}
+
 // getNext is get for chunks read in the order they were written: a chunk in the window
 // read last comes from there, else the window is read anew from the chunk on (new memory
 // each time, as get's strings may be kept). Small chunks, each read on its own, cost a
