@@ -45,14 +45,11 @@ type spill struct {
 	gen     uint32
 	// held is the memory of the record chunk readHeld read last.
 	held []byte
-	// win is a window of the file from winOff on, read by getNext.
-	win    string
-	winOff int64
 	// got counts the bytes read back from the file (tests bound the reading with it).
 	got int64
 }
 
-// spillWindow is how much getNext reads at once.
+// spillWindow is how much a window of later encodings holds (laterIndex.read).
 const spillWindow = 64 << 10
 
 // span reads n > 0 bytes of the file from off on, into new memory (a user decoded
@@ -77,44 +74,6 @@ func (sp *spill) span(off, n int64) string {
 		panic(spillFailure{sp.err})
 	}
 	return unsafe.String(&buf[0], len(buf))
-}
-
-// getNext is get for chunks read in the order they were written: a chunk in the window
-// read last comes from there, else the window is read anew from the chunk on (new memory
-// each time, as get's strings may be kept). Small chunks, each read on its own, cost a
-// system call each: a merge's users merged into (a chunk each) were read so.
-func (s *spill) getNext(k int) string {
-	off, n := s.offs[k], int64(s.lens[k])
-	if n == 0 {
-		return ""
-	}
-	if off >= s.winOff && off+n <= s.winOff+int64(len(s.win)) {
-		d := off - s.winOff
-		return s.win[d : d+n]
-	}
-	if n*2 > spillWindow {
-		return s.get(k)
-	}
-	if s.err == nil {
-		if err := s.w.Flush(); err != nil {
-			s.err = fmt.Errorf("%w: %v", errSpill, err)
-		}
-	}
-	if s.err != nil {
-		panic(spillFailure{s.err})
-	}
-	buf := make([]byte, min(spillWindow, s.size-off))
-	m, err := s.f.ReadAt(buf, off)
-	s.got += int64(m)
-	if m != len(buf) {
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		s.err = fmt.Errorf("%w: %v", errSpill, err)
-		panic(spillFailure{s.err})
-	}
-	s.win, s.winOff = unsafe.String(&buf[0], len(buf)), off
-	return s.win[:n]
 }
 
 type spillChunk struct {
