@@ -46,8 +46,8 @@ const (
 // on top of other: counted within it, a live heap of 30 to 40 MB (an export merged with
 // its template, a check of an export beside its user table) had 2 to 4 MB left to
 // allocate between collections, and a million users merged took 2,214 collections and
-// 25-27 s of CPU where 759 take 18.5-20.5 s (peak RSS 72 -> 78-80 MiB; Go's default 19 s,
-// 120 MiB). The larger headrooms, of a heap of pointers or past memNear, are large
+// 24.5-29.7 s of CPU where 757 take 17.6-19.1 s (peak RSS 70 -> 74 MiB; Go's default
+// 19 s, 117 MiB). The larger headrooms, of a heap of pointers or past memNear, are large
 // enough as they are: other grows with the heap, and adding it there grew a check of a
 // million users beside their template from 1.10 to 1.19 GiB for no CPU.
 func memLimitFor(live, scan, other uint64) int64 {
