@@ -439,7 +439,7 @@ func (c *adminChecker) unique(seen oidSeen, kind int, elem, oid string, x *odm.E
 		c.add(SeverityError, CodeMissingAttribute, elem+"/@OID", x.Line, x.Col, "", elem+" has no OID")
 		return
 	}
-	if !c.defs.candidate(kind, strings.TrimSpace(oid)) {
+	if !c.defs.repeated(kind, strings.TrimSpace(oid), c.file) {
 		return
 	}
 	if first, dup := seen[oid]; dup {
@@ -540,7 +540,7 @@ func (c *adminChecker) checkUser(u *odm.User) {
 	loginElem := c.name13or20("LoginName", "UserName")
 	if login := strings.TrimSpace(u.LoginName); login != "" {
 		key := c.fold.String(login)
-		if c.defs.candidate(kindLogin, key) {
+		if c.defs.repeated(kindLogin, key, c.file) {
 			if first, dup := c.logins[key]; dup {
 				line, col := c.childAt(x, loginElem, 0)
 				c.add(SeverityError, CodeLoginNameNotUnique, "User/"+loginElem, line, col, u.LoginName,

@@ -23,18 +23,19 @@ import (
 // candidates), each as hashes of its values, with no pointer: a check of files that share
 // no users holds nothing here, and one whose files all hold the same users about 300
 // bytes per User (TestCheckAcrossFilesBytesPerUser): the values' hashes (96 bytes), the
-// vendor attributes' (16 bytes each, a dozen for InForm), and the OID and login keys
+// vendor attributes' (16 bytes each, seven for InForm), and the OID and login keys
 // (hashes too). It was some 600 bytes, each person an object with its own slice, found by
-// its OID and login as strings.
+// its OID and login as strings. The people and their attributes are kept in chunks
+// (chunked), so that growing them never copies them (TestCheckBesideTableHeapPerUser).
 type crossUsers struct {
 	names  []string // the files, by index
 	tables []bool   // which files are tables (TableUser), placed by row
 
-	people []crossUser
+	people chunked[crossUser]
 	// attrs hold the hashes of the people's vendor attributes' names and values, each
 	// person's in one run (crossUser.attrOff, attrN); a person that gains one moves its
 	// run to the end.
-	attrs []attrHash
+	attrs chunked[attrHash]
 	// byOID and byLogin find a person by the hash of its OID and of its login key. Two
 	// keys share a hash with a chance of about one in 2^64/n²: the two people would be
 	// compared as one.
@@ -51,8 +52,9 @@ type crossUser struct {
 	file, line int32
 	vals       [nCrossFields]uint64
 	// study is the hash of the StudyOID of the first record's AdminData.
-	study          uint64
-	attrOff, attrN int32
+	study   uint64
+	attrOff uint64
+	attrN   int32
 }
 
 type attrHash struct{ name, value uint64 }
@@ -62,9 +64,68 @@ func (c *adminChecker) attrKey(n odm.Name) uint64 {
 	return c.defs.h.sum(n.Space + "}" + n.Local)
 }
 
+// chunked is a growing array kept in chunks of chunkLen elements, addressed by index:
+// appending never copies what it holds, where a slice that doubles copied everything
+// (page faults on the new memory and all) and held both copies while it did. Beside a
+// user table, growing the people and their attributes so took 14% of a check's time.
+type chunked[T any] struct {
+	chunks [][]T
+	n      uint64 // the address the next run starts at (or the chunk after)
+}
+
+const chunkBits = 12
+
+// alloc returns the address of a new run of n elements and the run, zeroed. A run never
+// spans two chunks: one longer than a chunk gets chunks' addresses of its own.
+func (c *chunked[T]) alloc(n int) (uint64, []T) {
+	const size = 1 << chunkBits
+	slot, off := int(c.n>>chunkBits), int(c.n&(size-1))
+	if n == 0 {
+		return c.n, nil
+	}
+	if n > size {
+		slot = len(c.chunks)
+		run := make([]T, n)
+		c.chunks = append(c.chunks, run)
+		for range (n - 1) / size {
+			c.chunks = append(c.chunks, nil)
+		}
+		c.n = uint64(len(c.chunks)) << chunkBits
+		return uint64(slot) << chunkBits, run
+	}
+	if slot == len(c.chunks) || off+n > size {
+		c.chunks = append(c.chunks, make([]T, size))
+		slot, off = len(c.chunks)-1, 0
+	}
+	at := uint64(slot)<<chunkBits | uint64(off)
+	c.n = at + uint64(n)
+	return at, c.chunks[slot][off : off+n : off+n]
+}
+
+// run returns the n elements at address at.
+func (c *chunked[T]) run(at uint64, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	off := int(at & (1<<chunkBits - 1))
+	return c.chunks[at>>chunkBits][off : off+n : off+n]
+}
+
+// grow returns the address of the run at at, of n elements, made one longer: in place
+// when it is the last run and its chunk has room, else copied to a new run.
+func (c *chunked[T]) grow(at uint64, n int) (uint64, []T) {
+	if n > 0 && at+uint64(n) == c.n && int(at&(1<<chunkBits-1))+n < 1<<chunkBits {
+		c.n++
+		return at, c.run(at, n+1)
+	}
+	to, run := c.alloc(n + 1)
+	copy(run, c.run(at, n))
+	return to, run
+}
+
 // attrsOf returns the run of person p's attribute hashes.
 func (x *crossUsers) attrsOf(p *crossUser) []attrHash {
-	return x.attrs[p.attrOff : p.attrOff+p.attrN : p.attrOff+p.attrN]
+	return x.attrs.run(p.attrOff, int(p.attrN))
 }
 
 // attr returns the index of the attribute named by key in p's run, or -1.
@@ -78,15 +139,18 @@ func (x *crossUsers) attr(p *crossUser, key uint64) int {
 }
 
 // addAttr adds an attribute's hashes to p's run, moving the run to the end of x.attrs
-// first when it is not there (a later file's attribute: rare, and the old run is left).
+// first when it cannot grow where it is (a later file's attribute: rare, and the old run
+// is left).
 func (x *crossUsers) addAttr(p *crossUser, a attrHash) {
-	if int(p.attrOff+p.attrN) != len(x.attrs) {
-		off := int32(len(x.attrs))
-		x.attrs = append(x.attrs, x.attrsOf(p)...)
-		p.attrOff = off
-	}
-	x.attrs = append(x.attrs, a)
+	at, run := x.attrs.grow(p.attrOff, int(p.attrN))
+	run[len(run)-1] = a
+	p.attrOff = at
 	p.attrN++
+}
+
+// person returns the person of index i.
+func (x *crossUsers) person(i int32) *crossUser {
+	return &x.people.chunks[i>>chunkBits][i&(1<<chunkBits-1)]
 }
 
 type crossAt struct{ file, line int32 }
@@ -201,10 +265,10 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 		if !(oid != "" && c.defs.candidate(kindUser, oid)) && !(key != "" && c.defs.candidate(kindLogin, key)) {
 			return // no other User shares its OID or login name: no other file holds it
 		}
-		pi = int32(len(x.people))
-		x.people = append(x.people, crossUser{file: int32(c.file), line: int32(line), study: h.sum(c.adStudy) | 1,
-			attrOff: int32(len(x.attrs))})
-		p = &x.people[pi]
+		at, _ := x.people.alloc(1)
+		pi = int32(at)
+		p = x.person(pi)
+		*p = crossUser{file: int32(c.file), line: int32(line), study: h.sum(c.adStudy) | 1, attrOff: x.attrs.n}
 		for i, v := range vals {
 			if v != "" {
 				p.vals[i] = h.sum(v) | 1
@@ -215,12 +279,12 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 				x.addAttr(p, attrHash{k, h.sum(a.Value) | 1})
 			}
 		}
-	case int(x.people[pi].file) == c.file:
+	case int(x.person(pi).file) == c.file:
 		// A repeat within the file: uniqueness (and the reader's merge of AdminData blocks)
 		// is the business of the other checks.
 		return
 	default:
-		p = &x.people[pi]
+		p = x.person(pi)
 		conflict := func(field string, from crossAt, line, col int) {
 			first := x.ref(int(p.file), int(p.line))
 			if from != (crossAt{}) {

@@ -37,9 +37,23 @@ type adminDefs struct {
 	// that users must be filled (see collectUsers).
 	needUsers bool
 
-	seen [kinds]fingerprintSet  // pass 1: fingerprints of trimmed OIDs and folded login names
-	cand [kinds]map[uint32]bool // fingerprints seen twice
-	fold cases.Caser
+	// Pass 1 keeps the fingerprints of trimmed OIDs and folded login names twice over:
+	// each with the index of its file (seenIn), whose repeats (dup) are the candidates for
+	// a uniqueness finding, which is per AdminData of a file; and, in a check of several
+	// files, alone (seen), whose repeats (cand) are the Users other files may hold
+	// (crossUsers). One table served both: beside a user table that lists every user of
+	// the export, every User was a candidate for uniqueness too, and pass 2 kept its OID
+	// and login as strings in maps (some 130 bytes a User, a third of such a check's heap).
+	seenIn [kinds]fingerprintSet
+	dup    [kinds]map[uint32]bool
+	seen   [kinds]fingerprintSet
+	cand   [kinds]map[uint32]bool
+	// file is the index of the file pass 1 reads; table is set while it reads a user table,
+	// which is compared across files but not checked for uniqueness; multi is set when the
+	// check has several files.
+	file         int
+	table, multi bool
+	fold         cases.Caser
 	// cross follows the Users several files share; nil when one file is checked.
 	cross *crossUsers
 }
@@ -57,28 +71,49 @@ const (
 func newAdminDefs() *adminDefs {
 	d := &adminDefs{h: newHasher(), studies: map[string]map[string]bool{}, fold: cases.Fold()}
 	for k := range d.cand {
-		d.cand[k] = map[uint32]bool{}
+		d.cand[k], d.dup[k] = map[uint32]bool{}, map[uint32]bool{}
 	}
 	return d
 }
 
 func fingerprint(h uint64) uint32 { return uint32(h >> 32) }
 
+// fileFingerprint is the fingerprint of a name's hash h within file: a name of two files
+// has two, unrelated.
+func fileFingerprint(h uint64, file int) uint32 {
+	return fingerprint((h ^ uint64(file)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9)
+}
+
 // candidate reports whether a name of the kind (a trimmed OID, a folded login name) was
-// seen more than once in pass 1.
+// seen more than once in pass 1, in any files (a User another file may hold).
 func (d *adminDefs) candidate(kind int, name string) bool {
+	if !d.multi {
+		return d.repeated(kind, name, 0)
+	}
 	return d.cand[kind][fingerprint(d.h.sum(name))]
 }
 
+// repeated reports whether a name of the kind was seen more than once in pass 1 within
+// file (a candidate for a uniqueness finding).
+func (d *adminDefs) repeated(kind int, name string, file int) bool {
+	return d.dup[kind][fileFingerprint(d.h.sum(name), file)]
+}
+
 // define records a name of the kind, marking it a candidate when its fingerprint was
-// there, and adds its hash to set for references (nil: not now). Uniqueness is per
-// AdminData and per file, the resolution of references across all of them, so one table
-// serves both: a name of two AdminData blocks or two files is a candidate that pass 2
-// finds unique in each.
+// there (in its file, and in any file), and adds its hash to set for references (nil:
+// not now). Uniqueness is per AdminData, so a name of two AdminData blocks of one file is
+// a candidate that pass 2 may find unique in each; a name of two files is none.
 func (d *adminDefs) define(kind int, name string, set *hashSet) {
 	h := d.h.sum(name)
-	if fp := fingerprint(h); d.seen[kind].add(fp) {
-		d.cand[kind][fp] = true
+	if !d.table {
+		if fp := fileFingerprint(h, d.file); d.seenIn[kind].add(fp) {
+			d.dup[kind][fp] = true
+		}
+	}
+	if d.multi {
+		if fp := fingerprint(h); d.seen[kind].add(fp) {
+			d.cand[kind][fp] = true
+		}
 	}
 	if set != nil {
 		set.add(h)
@@ -152,4 +187,4 @@ func (d *adminDefs) login(name string) {
 }
 
 // done drops what pass 2 does not need: the fingerprints (their candidates stay).
-func (d *adminDefs) done() { d.seen = [kinds]fingerprintSet{} }
+func (d *adminDefs) done() { d.seen, d.seenIn = [kinds]fingerprintSet{}, [kinds]fingerprintSet{} }

@@ -102,7 +102,9 @@ func checkInputs(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs) (
 // unbounded findings to a temporary file.
 func checkInputsEach(ins []AdminDataInput, opts AdminDataOptions, defs *adminDefs, spill bool, emit func(file int, f Finding) error) error {
 	facts := make([]fileFacts, len(ins))
+	defs.multi = len(ins) > 1
 	for i, in := range ins {
+		defs.file, defs.table = i, in.table()
 		if in.table() {
 			err := in.eachUser(func(u TableUser) {
 				if strings.TrimSpace(u.OID) != "" {

@@ -288,8 +288,9 @@ MiB listed by code, where holding every finding took 135 MiB); --max 0, or JSON 
 runs (the same export: 128 MiB when they were held, 57 MiB). A check of a million users (955 MB) peaked at
 45 MiB with GOGC=100, 56 MiB under odmadmin's GC policy (see odmadmin --help). A User
 that several files share is compared across them and costs about 300 bytes more: two
-copies of a 200,000-user export (every user shared) peaked at 295 MiB with GOGC=100, 224
-MiB under odmadmin's GC policy (381 and 289 MiB when it cost 600 bytes). Stdin and the JSON form go to a temporary file first,
+copies of a 200,000-user export (every user shared) peaked at 139 MiB with GOGC=100, 94
+MiB under odmadmin's GC policy (247 and 175-193 MiB while a user the other file repeats
+was also a candidate for a repeat within its own). Stdin and the JSON form go to a temporary file first,
 to be read twice.
 
 Output: one line per finding, FILE:LINE:COL: SEVERITY CODE: message, or (--format json)
