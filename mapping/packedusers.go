@@ -126,6 +126,17 @@ func (s *packedUsers) record(i int32) string {
 	return s.alone
 }
 
+// cheap reports whether record(i) reads nothing from the spill file: user i is in the
+// chunk being filled, in a chunk the spill holds, or the one read alone last.
+func (s *packedUsers) cheap(i int32) bool {
+	k, _ := s.at(i)
+	if k == int(s.chunks) || s.aloneAt == i+1 {
+		return true
+	}
+	_, ok := s.sp.cached(k)
+	return ok
+}
+
 // end returns where user i's encoding ends in chunk k, n bytes long: where the next
 // user's starts, when it is in the same chunk.
 func (s *packedUsers) end(i int32, k, n int) int {
