@@ -39,8 +39,8 @@ type crossUsers struct {
 	// byOID and byLogin find a person by the hash of its OID and of its login key. Two
 	// keys share a hash with a chance of about one in 2^64/n²: the two people would be
 	// compared as one.
-	byOID   map[uint64]int32
-	byLogin map[uint64]int32
+	byOID   hashIndex
+	byLogin hashIndex
 	// from is, for the people a later file filled a value of, where each value was
 	// first seen: the file's index and the record's line.
 	from map[int32]*[nCrossFields]crossAt
@@ -175,8 +175,7 @@ const (
 )
 
 func newCrossUsers(names []string, tables []bool) *crossUsers {
-	return &crossUsers{names: names, tables: tables, byOID: map[uint64]int32{}, byLogin: map[uint64]int32{},
-		from: map[int32]*[nCrossFields]crossAt{}}
+	return &crossUsers{names: names, tables: tables, from: map[int32]*[nCrossFields]crossAt{}}
 }
 
 // ref names a place for a message: the file and " (line N)", or " (row N)" in a table.
@@ -249,13 +248,13 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 	pi := int32(-1)
 	if oid != "" {
 		oidHash = h.sum(oid)
-		if i, ok := x.byOID[oidHash]; ok {
+		if i, ok := x.byOID.get(oidHash); ok {
 			pi = i
 		}
 	}
 	if key != "" {
 		keyHash = h.sum(key)
-		if i, ok := x.byLogin[keyHash]; ok && pi < 0 {
+		if i, ok := x.byLogin.get(keyHash); ok && pi < 0 {
 			pi = i
 		}
 	}
@@ -336,11 +335,11 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 		}
 	}
 	// Index the person under every OID and login it goes by, as a merge does.
-	if _, ok := x.byOID[oidHash]; oid != "" && !ok {
-		x.byOID[oidHash] = pi
+	if _, ok := x.byOID.get(oidHash); oid != "" && !ok {
+		x.byOID.put(oidHash, pi)
 	}
-	if _, ok := x.byLogin[keyHash]; key != "" && !ok {
-		x.byLogin[keyHash] = pi
+	if _, ok := x.byLogin.get(keyHash); key != "" && !ok {
+		x.byLogin.put(keyHash, pi)
 	}
 }
 

@@ -115,7 +115,7 @@ func TestCheckAcrossFilesMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A7 is shared; a few others may share a 32-bit fingerprint by chance.
-	if n := len(defs.cross.byOID); n < 1 || n > 5 {
+	if n := defs.cross.byOID.n; n < 1 || n > 5 {
 		t.Errorf("%d users remembered across files, want the one shared (and at most a few fingerprint collisions)", n)
 	}
 }

@@ -92,6 +92,73 @@ func (s *openSet[T]) grow() {
 	}
 }
 
+// hashIndex maps 64-bit hashes to int32 values, with open addressing as openSet: 12
+// bytes a slot, some 16 an entry at its load, where a map[uint64]int32 takes about 36.
+// A hash of 0 is stored as 1, so the two find the same value; callers use it for hashes
+// of strings, where that is as likely as any other pair sharing a hash.
+type hashIndex struct {
+	keys []uint64 // 0 is an empty slot
+	vals []int32
+	n    int
+}
+
+// get returns the value of h, if h is there.
+func (t *hashIndex) get(h uint64) (int32, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	h = max(h, 1)
+	for i := t.slot(h); ; {
+		switch t.keys[i] {
+		case 0:
+			return 0, false
+		case h:
+			return t.vals[i], true
+		}
+		if i++; i == len(t.keys) {
+			i = 0
+		}
+	}
+}
+
+// put sets the value of h, which is added if it is not there.
+func (t *hashIndex) put(h uint64, v int32) {
+	h = max(h, 1)
+	if (t.n+1)*4 > len(t.keys)*3 {
+		t.grow()
+	}
+	for i := t.slot(h); ; {
+		switch t.keys[i] {
+		case 0:
+			t.keys[i], t.vals[i] = h, v
+			t.n++
+			return
+		case h:
+			t.vals[i] = v
+			return
+		}
+		if i++; i == len(t.keys) {
+			i = 0
+		}
+	}
+}
+
+func (t *hashIndex) slot(h uint64) int {
+	hi, _ := bits.Mul64(h, uint64(len(t.keys)))
+	return int(hi)
+}
+
+func (t *hashIndex) grow() {
+	keys, vals := t.keys, t.vals
+	size := max(64, len(keys)*3/2)
+	t.keys, t.vals, t.n = make([]uint64, size), make([]int32, size), 0
+	for i, h := range keys {
+		if h != 0 {
+			t.put(h, vals[i])
+		}
+	}
+}
+
 // hasher hashes strings with a seed chosen per check, so that no input can be built to
 // collide on purpose. Tests replace fn with a hash that collides often.
 type hasher struct{ fn func(string) uint64 }

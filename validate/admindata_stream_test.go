@@ -150,7 +150,7 @@ func TestCollidingHashesAreConfirmed(t *testing.T) {
 	for _, f := range want[0] {
 		codes = append(codes, f.Code)
 	}
-	if !slices.Contains(codes, CodeOIDNotUnique) || !slices.Contains(codes, CodeLoginNameNotUnique) || len(defs.dup[kindUser]) == 0 {
+	if !slices.Contains(codes, CodeOIDNotUnique) || !slices.Contains(codes, CodeLoginNameNotUnique) || defs.dup[kindUser].n == 0 {
 		t.Errorf("the fixture must repeat an OID and a login name: %v", codes)
 	}
 }
