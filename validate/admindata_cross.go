@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -21,21 +22,28 @@ import (
 //
 // Only Users whose OID or login name pass 1 saw more than once are remembered (adminDefs'
 // candidates), each as hashes of its values, with no pointer: a check of files that share
-// no users holds nothing here, and one whose files all hold the same users about 300
-// bytes per User (TestCheckAcrossFilesBytesPerUser): the values' hashes (96 bytes), the
-// vendor attributes' (16 bytes each, seven for InForm), and the OID and login keys
-// (hashes too). It was some 600 bytes, each person an object with its own slice, found by
-// its OID and login as strings. The people and their attributes are kept in chunks
-// (chunked), so that growing them never copies them (TestCheckBesideTableHeapPerUser).
+// no users holds nothing here, and one whose files all hold the same users about 240
+// bytes per User (TestCheckAcrossFilesBytesPerUser): the person (32 bytes), the hashes of
+// the values it has (8 bytes each, seven for InForm) and of its vendor attributes' names
+// and values (16 bytes each, seven for InForm), and its OID and login keys in two
+// hashIndexes. It was some 600 bytes, each person an object with its own slice, found by
+// its OID and login as strings, then 300 with a hash for each of the twelve values and
+// maps for the keys. The people and their hashes are kept in chunks (chunked), so that
+// growing them never copies them (TestCheckBesideTableHeapPerUser).
 type crossUsers struct {
 	names  []string // the files, by index
 	tables []bool   // which files are tables (TableUser), placed by row
 
 	people chunked[crossUser]
-	// attrs hold the hashes of the people's vendor attributes' names and values, each
-	// person's in one run (crossUser.attrOff, attrN); a person that gains one moves its
-	// run to the end.
-	attrs chunked[attrHash]
+	// hashes hold each person's run (crossUser.at): the hashes of the values it has, then
+	// its vendor attributes' names' and values'. A person a later file adds to gets a new
+	// run (its old one is left: rare).
+	hashes chunked[uint64]
+	// tmp is the person being compared, its run unpacked (load, store).
+	tmp struct {
+		vals  [nCrossFields]uint64
+		attrs []attrHash
+	}
 	// byOID and byLogin find a person by the hash of its OID and of its login key. Two
 	// keys share a hash with a chance of about one in 2^64/n²: the two people would be
 	// compared as one.
@@ -46,15 +54,17 @@ type crossUsers struct {
 	from map[int32]*[nCrossFields]crossAt
 }
 
-// crossUser is the merged person: where it was first seen and a hash of each value (0:
-// none yet).
+// crossUser is the merged person: where it was first seen, and where its hashes are.
+// The values it lacks take no room: a User of ODM 1.3 has no Prefix, Suffix or
+// OrganizationOID, and most none of Pager or Organization (32 bytes and seven hashes for
+// an InForm user, where a hash for each of the twelve took 120).
 type crossUser struct {
-	file, line int32
-	vals       [nCrossFields]uint64
 	// study is the hash of the StudyOID of the first record's AdminData.
-	study   uint64
-	attrOff uint64
-	attrN   int32
+	study      uint64
+	at         uint64 // its run in crossUsers.hashes
+	file, line int32
+	attrN      int32
+	mask       uint16 // bit i: it has value i (its hash is in the run, in field order)
 }
 
 type attrHash struct{ name, value uint64 }
@@ -111,41 +121,56 @@ func (c *chunked[T]) run(at uint64, n int) []T {
 	return c.chunks[at>>chunkBits][off : off+n : off+n]
 }
 
-// grow returns the address of the run at at, of n elements, made one longer: in place
-// when it is the last run and its chunk has room, else copied to a new run.
-func (c *chunked[T]) grow(at uint64, n int) (uint64, []T) {
-	if n > 0 && at+uint64(n) == c.n && int(at&(1<<chunkBits-1))+n < 1<<chunkBits {
-		c.n++
-		return at, c.run(at, n+1)
+// load unpacks person p's run into x.tmp: a hash of each value (0: none yet), and its
+// vendor attributes'.
+func (x *crossUsers) load(p *crossUser) {
+	nv := bits.OnesCount16(p.mask)
+	run := x.hashes.run(p.at, nv+2*int(p.attrN))
+	k := 0
+	for i := range x.tmp.vals {
+		x.tmp.vals[i] = 0
+		if p.mask&(1<<i) != 0 {
+			x.tmp.vals[i] = run[k]
+			k++
+		}
 	}
-	to, run := c.alloc(n + 1)
-	copy(run, c.run(at, n))
-	return to, run
+	x.tmp.attrs = x.tmp.attrs[:0]
+	for ; k < len(run); k += 2 {
+		x.tmp.attrs = append(x.tmp.attrs, attrHash{run[k], run[k+1]})
+	}
 }
 
-// attrsOf returns the run of person p's attribute hashes.
-func (x *crossUsers) attrsOf(p *crossUser) []attrHash {
-	return x.attrs.run(p.attrOff, int(p.attrN))
+// store packs x.tmp into a new run for person p.
+func (x *crossUsers) store(p *crossUser) {
+	var mask uint16
+	for i, v := range x.tmp.vals {
+		if v != 0 {
+			mask |= 1 << i
+		}
+	}
+	at, run := x.hashes.alloc(bits.OnesCount16(mask) + 2*len(x.tmp.attrs))
+	k := 0
+	for _, v := range x.tmp.vals {
+		if v != 0 {
+			run[k] = v
+			k++
+		}
+	}
+	for _, a := range x.tmp.attrs {
+		run[k], run[k+1] = a.name, a.value
+		k += 2
+	}
+	p.at, p.mask, p.attrN = at, mask, int32(len(x.tmp.attrs))
 }
 
-// attr returns the index of the attribute named by key in p's run, or -1.
-func (x *crossUsers) attr(p *crossUser, key uint64) int {
-	for i, a := range x.attrsOf(p) {
+// attr returns the index of the attribute named by key in x.tmp, or -1.
+func (x *crossUsers) attr(key uint64) int {
+	for i, a := range x.tmp.attrs {
 		if a.name == key {
 			return i
 		}
 	}
 	return -1
-}
-
-// addAttr adds an attribute's hashes to p's run, moving the run to the end of x.attrs
-// first when it cannot grow where it is (a later file's attribute: rare, and the old run
-// is left).
-func (x *crossUsers) addAttr(p *crossUser, a attrHash) {
-	at, run := x.attrs.grow(p.attrOff, int(p.attrN))
-	run[len(run)-1] = a
-	p.attrOff = at
-	p.attrN++
 }
 
 // person returns the person of index i.
@@ -267,17 +292,20 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 		at, _ := x.people.alloc(1)
 		pi = int32(at)
 		p = x.person(pi)
-		*p = crossUser{file: int32(c.file), line: int32(line), study: h.sum(c.adStudy) | 1, attrOff: x.attrs.n}
+		*p = crossUser{file: int32(c.file), line: int32(line), study: h.sum(c.adStudy) | 1}
 		for i, v := range vals {
+			x.tmp.vals[i] = 0
 			if v != "" {
-				p.vals[i] = h.sum(v) | 1
+				x.tmp.vals[i] = h.sum(v) | 1
 			}
 		}
+		x.tmp.attrs = x.tmp.attrs[:0]
 		for _, a := range attrs {
-			if k := c.attrKey(a.Name); vendorAttr(a) && x.attr(p, k) < 0 {
-				x.addAttr(p, attrHash{k, h.sum(a.Value) | 1})
+			if k := c.attrKey(a.Name); vendorAttr(a) && x.attr(k) < 0 {
+				x.tmp.attrs = append(x.tmp.attrs, attrHash{k, h.sum(a.Value) | 1})
 			}
 		}
+		x.store(p)
 	case int(x.person(pi).file) == c.file:
 		// A repeat within the file: uniqueness (and the reader's merge of AdminData blocks)
 		// is the business of the other checks.
@@ -293,14 +321,16 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 				who+": "+field+" differs from that of the same user in "+first+
 					"; merged (odmadmin map, diff, plan), the first file's value is kept")
 		}
+		x.load(p)
+		changed := false
 		for i, v := range vals {
 			if v == "" {
 				continue
 			}
 			hv := h.sum(v) | 1
-			switch p.vals[i] {
+			switch x.tmp.vals[i] {
 			case 0:
-				p.vals[i] = hv
+				x.tmp.vals[i], changed = hv, true
 				from := x.from[pi]
 				if from == nil {
 					from = new([nCrossFields]crossAt)
@@ -326,12 +356,15 @@ func (c *adminChecker) crossPerson(who string, vals, names [nCrossFields]string,
 				continue
 			}
 			hv, k := h.sum(a.Value)|1, c.attrKey(a.Name)
-			switch i := x.attr(p, k); {
+			switch i := x.attr(k); {
 			case i < 0:
-				x.addAttr(p, attrHash{k, hv})
-			case x.attrsOf(p)[i].value != hv && sameStudy:
+				x.tmp.attrs, changed = append(x.tmp.attrs, attrHash{k, hv}), true
+			case x.tmp.attrs[i].value != hv && sameStudy:
 				conflict("@"+attrName(a.Name), crossAt{}, line, col)
 			}
+		}
+		if changed {
+			x.store(p)
 		}
 	}
 	// Index the person under every OID and login it goes by, as a merge does.

@@ -287,8 +287,8 @@ MiB listed by code, where holding every finding took 135 MiB); --max 0, or JSON 
 --max, lists every finding, and writes those past 65,536 to a temporary file in sorted
 runs (the same export: 128 MiB when they were held, 57 MiB). A check of a million users (955 MB) peaked at
 45 MiB with GOGC=100, 56 MiB under odmadmin's GC policy (see odmadmin --help). A User
-that several files share is compared across them and costs about 300 bytes more: two
-copies of a 200,000-user export (every user shared) peaked at 139 MiB with GOGC=100, 94
+that several files share is compared across them and costs about 240 bytes more: two
+copies of a 200,000-user export (every user shared) peaked at 114 MiB with GOGC=100, 75
 MiB under odmadmin's GC policy (247 and 175-193 MiB while a user the other file repeats
 was also a candidate for a repeat within its own). Stdin and the JSON form go to a temporary file first,
 to be read twice.
