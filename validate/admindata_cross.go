@@ -86,7 +86,7 @@ type chunked[T any] struct {
 const chunkBits = 12
 
 // alloc returns the address of a new run of n elements and the run, zeroed. A run never
-// spans two chunks: one longer than a chunk gets chunks' addresses of its own.
+// spans two chunks: one longer than a chunk gets a chunk of its length.
 func (c *chunked[T]) alloc(n int) (uint64, []T) {
 	const size = 1 << chunkBits
 	slot, off := int(c.n>>chunkBits), int(c.n&(size-1))
@@ -94,12 +94,11 @@ func (c *chunked[T]) alloc(n int) (uint64, []T) {
 		return c.n, nil
 	}
 	if n > size {
+		// A chunk of its own: the run is found by its chunk and an offset of 0, so the
+		// addresses past a chunk's length it stands for need no chunks of their own.
 		slot = len(c.chunks)
 		run := make([]T, n)
 		c.chunks = append(c.chunks, run)
-		for range (n - 1) / size {
-			c.chunks = append(c.chunks, nil)
-		}
 		c.n = uint64(len(c.chunks)) << chunkBits
 		return uint64(slot) << chunkBits, run
 	}

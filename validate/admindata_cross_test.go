@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/odmadmin/odmadmin/internal/gen"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // crossPage is one file of a check of several: an AdminData of the given Users.
@@ -323,6 +324,48 @@ func TestUniquenessPerFileBesideOthers(t *testing.T) {
 			if !slices.Equal(codes, want) {
 				t.Errorf("%s: file %d: got %v, want %v", tc.reason, i, codes, want)
 			}
+		}
+	}
+}
+
+// TestCheckAcrossFilesManyAttributes: a person whose vendor attributes need a run longer
+// than a chunk (ReadOptions.MaxAttrs raised past its default) is compared whole: a value
+// differing in the last attribute is one conflict, the same attributes none.
+func TestCheckAcrossFilesManyAttributes(t *testing.T) {
+	const n = 3000
+	user := func(last string) string {
+		var b strings.Builder
+		b.WriteString(`<User xmlns:v="urn:example:vendor" OID="U1"`)
+		for i := range n - 1 {
+			fmt.Fprintf(&b, ` v:a%d="%d"`, i, i)
+		}
+		fmt.Fprintf(&b, ` v:last="%s"><LoginName>ana</LoginName></User>`, last)
+		return b.String()
+	}
+	opts := AdminDataOptions{Read: odm.ReadOptions{MaxAttrs: -1}}
+	for _, tc := range []struct {
+		reason, second string
+		want           int
+	}{
+		{"the same attributes", user("x"), 0},
+		{"the last attribute differs", user("y"), 1},
+	} {
+		files := map[string]string{"a.xml": crossPage(user("x")), "b.xml": crossPage(tc.second)}
+		got, err := CheckAdminDataInputs(inputsOf(files, "a.xml", "b.xml"), opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.reason, err)
+		}
+		conflicts := 0
+		for _, f := range got[1] {
+			if f.Code == CodeMergeConflict {
+				conflicts++
+				if !strings.Contains(f.Message, "{urn:example:vendor}last") {
+					t.Errorf("%s: %s", tc.reason, f.Message)
+				}
+			}
+		}
+		if conflicts != tc.want {
+			t.Errorf("%s: %d conflicts, want %d: %v", tc.reason, conflicts, tc.want, got[1])
 		}
 	}
 }

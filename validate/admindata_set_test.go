@@ -44,3 +44,34 @@ func TestHashIndex(t *testing.T) {
 		t.Errorf("hash 0 is stored as 1: get(1) = %d, %v", v, ok)
 	}
 }
+
+// TestChunkedRuns: runs of every length, longer than a chunk among them (a person with
+// thousands of vendor attributes, read with ReadOptions.MaxAttrs raised), are found at
+// their addresses whole and apart from each other, whatever was allocated after them.
+func TestChunkedRuns(t *testing.T) {
+	const size = 1 << chunkBits
+	var c chunked[uint64]
+	lengths := []int{1, 3, size - 1, 2, size, 0, size + 1, 5, 3*size + 7, 1, size - 4, 6}
+	ats := make([]uint64, len(lengths))
+	for i, n := range lengths {
+		at, run := c.alloc(n)
+		if len(run) != n {
+			t.Fatalf("run %d: alloc(%d) gave %d elements", i, n, len(run))
+		}
+		for j := range run {
+			run[j] = uint64(i)<<32 | uint64(j)
+		}
+		ats[i] = at
+	}
+	for i, n := range lengths {
+		run := c.run(ats[i], n)
+		if len(run) != n || cap(run) != n {
+			t.Fatalf("run %d: %d elements (cap %d), want %d", i, len(run), cap(run), n)
+		}
+		for j, v := range run {
+			if v != uint64(i)<<32|uint64(j) {
+				t.Fatalf("run %d, element %d: %#x", i, j, v)
+			}
+		}
+	}
+}
