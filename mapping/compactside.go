@@ -312,7 +312,21 @@ type UserFile struct {
 	buf    []byte
 	mem    map[int]*User // users kept in memory (see Add)
 	err    error
+	// win holds the file's bytes from winOff on, read ahead while the users are built in
+	// the order they were added (run counts the users so built in a row; next is the one
+	// after the last built): diff builds them in order of their keys, which is usually
+	// the order of the file, and one read a user cost a system call each, 403,336 of them
+	// (1.2-1.5 s of system time) to diff 200,000 users with their template.
+	win    []byte
+	winOff int64
+	next   int
+	run    int
+	reads  int   // reads of the file, for tests
+	got    int64 // and the bytes they read
 }
+
+// userFileWindow is how much of a UserFile is read ahead at once.
+const userFileWindow = 64 << 10
 
 // NewUserFile creates an empty UserFile; Close removes its file.
 func NewUserFile() (*UserFile, error) {
@@ -380,16 +394,40 @@ func (uf *UserFile) User(i int) (*User, error) {
 	if i+1 < len(uf.offs) {
 		end = uf.offs[i+1]
 	}
-	n := int(end - uf.offs[i])
-	if cap(uf.buf) < n {
-		uf.buf = make([]byte, n)
+	start := uf.offs[i]
+	n := int(end - start)
+	if i == uf.next {
+		uf.run++
+	} else {
+		uf.run = 0
 	}
-	b := uf.buf[:n]
-	if _, err := uf.f.ReadAt(b, uf.offs[i]); err != nil {
+	uf.next = i + 1
+	if start >= uf.winOff && end <= uf.winOff+int64(len(uf.win)) {
+		return decodeUser(string(uf.win[start-uf.winOff : end-uf.winOff])), nil
+	}
+	var b []byte
+	if uf.run >= 2 && n <= userFileWindow {
+		// The third user in a row: read on from it. A user out of order is read alone,
+		// so that users built in another order read no more than their own bytes.
+		if uf.win == nil {
+			uf.win = make([]byte, userFileWindow)
+		}
+		uf.win = uf.win[:min(int64(userFileWindow), uf.size-start)]
+		uf.winOff = start
+		b = uf.win
+	} else {
+		if cap(uf.buf) < n {
+			uf.buf = make([]byte, n)
+		}
+		b = uf.buf[:n]
+	}
+	uf.reads, uf.got = uf.reads+1, uf.got+int64(len(b))
+	if _, err := uf.f.ReadAt(b, start); err != nil {
+		uf.win = uf.win[:0]
 		uf.err = fmt.Errorf("%w: %v", errSpill, err)
 		return nil, uf.err
 	}
-	return decodeUser(string(b)), nil
+	return decodeUser(string(b[:n])), nil
 }
 
 // Close removes the file and returns the first I/O error met.
