@@ -33,12 +33,7 @@ func TestPackedUsersReadInOrderOrAlone(t *testing.T) {
 		}
 		p := &packedUsers{sp: sp}
 		for i := range n {
-			// Some 300 bytes, as a user of an InForm export encodes to.
-			u := &User{ID: fmt.Sprintf("u%06d", i), Login: fmt.Sprintf("fict%06d", i), GivenName: "Ada", FamilyName: "Example",
-				DisplayName: "Ada Example", Emails: []string{fmt.Sprintf("fict%06d@site%05d.example.org", i, i%997)},
-				Phones: []string{"+1 617 555 0100"}, Addresses: []Address{{StreetNames: []string{fmt.Sprintf("%d Example Street", i), "Building 2, Suite 101"},
-					City: "Springfield", StateProv: "MA", Country: "US", PostalCode: fmt.Sprintf("%05d", i%100000)}}}
-			if _, err := p.add(u); err != nil {
+			if _, err := p.add(fictUser(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -60,4 +55,13 @@ func TestPackedUsersReadInOrderOrAlone(t *testing.T) {
 		}
 		sp.close()
 	}
+}
+
+// fictUser returns fictitious user i (ID u000000 on) of some 300 bytes encoded, as a user
+// of an InForm export encodes to.
+func fictUser(i int) *User {
+	return &User{ID: fmt.Sprintf("u%06d", i), Login: fmt.Sprintf("fict%06d", i), GivenName: "Ada", FamilyName: "Example",
+		DisplayName: "Ada Example", Emails: []string{fmt.Sprintf("fict%06d@site%05d.example.org", i, i%997)},
+		Phones: []string{"+1 617 555 0100"}, Addresses: []Address{{StreetNames: []string{fmt.Sprintf("%d Example Street", i), "Building 2, Suite 101"},
+			City: "Springfield", StateProv: "MA", Country: "US", PostalCode: fmt.Sprintf("%05d", i%100000)}}}
 }

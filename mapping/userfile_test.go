@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -13,17 +12,13 @@ import (
 // added between the reads.
 func TestUserFileReadsAhead(t *testing.T) {
 	const n = 20000
-	user := func(i int) *User {
-		return &User{ID: fmt.Sprintf("u%06d", i), Login: fmt.Sprintf("fict%06d", i), GivenName: "Ada", FamilyName: "Example",
-			Emails: []string{fmt.Sprintf("fict%06d@site%05d.example.org", i, i%997)}}
-	}
 	shuffled := rand.New(rand.NewPCG(1, 2)).Perm(n)
 	for _, tc := range []struct {
 		reason   string
 		order    func(k int) int
 		maxReads int
 	}{
-		{"in the order added: a read per window, not per user", func(k int) int { return k }, 2 + n*120/userFileWindow + 10},
+		{"in the order added: a read per window, not per user", func(k int) int { return k }, 2 + n*300/userFileWindow + 10},
 		{"backwards: each alone", func(k int) int { return n - 1 - k }, n},
 		{"shuffled: each alone", func(k int) int { return shuffled[k] }, n + 10},
 	} {
@@ -32,7 +27,7 @@ func TestUserFileReadsAhead(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range n / 2 {
-			if _, err := uf.Add(user(i)); err != nil {
+			if _, err := uf.Add(fictUser(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -41,7 +36,7 @@ func TestUserFileReadsAhead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if u.ID != user(i).ID || u.Login != user(i).Login || len(u.Emails) != 1 || u.Emails[0] != user(i).Emails[0] {
+			if u.ID != fictUser(i).ID || u.Login != fictUser(i).Login || len(u.Emails) != 1 || u.Emails[0] != fictUser(i).Emails[0] {
 				t.Fatalf("%s: user %d came back as %+v", tc.reason, i, u)
 			}
 		}
@@ -51,7 +46,7 @@ func TestUserFileReadsAhead(t *testing.T) {
 			check(i)
 		}
 		for i := n / 2; i < n; i++ {
-			if _, err := uf.Add(user(i)); err != nil {
+			if _, err := uf.Add(fictUser(i)); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,32 +248,17 @@ func TestCheckBesideTableHeapPerUser(t *testing.T) {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		var peak atomic.Uint64
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			var m runtime.MemStats
-			for {
-				runtime.ReadMemStats(&m)
-				peak.Store(max(peak.Load(), m.HeapInuse))
-				select {
-				case <-stop:
-					return
-				case <-time.After(2 * time.Millisecond):
-				}
-			}
-		}()
 		defs := newAdminDefs()
-		_, err = checkInputs(ins, AdminDataOptions{}, defs)
-		close(stop)
-		<-done
+		peak := heapPeakDuring(2*time.Millisecond, func() {
+			_, err = checkInputs(ins, AdminDataOptions{}, defs)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := int(defs.cross.people.n); got != n {
 			t.Fatalf("%d users compared across the files, want %d", got, n)
 		}
-		return peak.Load() - min(peak.Load(), before.HeapInuse)
+		return peak - min(peak, before.HeapInuse)
 	}
 	// The sampled peak only ever overshoots (a collection's mark phase running long on a
 	// loaded machine): a slope over the bound is measured again, and the least counts.

@@ -188,28 +188,11 @@ func TestCheckMemoryPerUser(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		// The peak of the heap in use during a whole check, sampled.
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var m runtime.MemStats
-			for {
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > peak.Load() {
-					peak.Store(m.HeapInuse)
-				}
-				select {
-				case <-stop:
-					return
-				case <-time.After(5 * time.Millisecond):
-				}
-			}
-		}()
 		defs := newAdminDefs()
-		fs, err := checkInputs([]AdminDataInput{in}, AdminDataOptions{}, defs)
-		close(stop)
-		<-done
+		var fs [][]Finding
+		peak := heapPeakDuring(5*time.Millisecond, func() {
+			fs, err = checkInputs([]AdminDataInput{in}, AdminDataOptions{}, defs)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +214,7 @@ func TestCheckMemoryPerUser(t *testing.T) {
 			t.Fatalf("%d users: only %d findings", users, found)
 		}
 		runtime.KeepAlive(fs)
-		return result{peak.Load(), kept}
+		return result{peak, kept}
 	}
 	small, large := measure(20000), measure(80000)
 	perUserPeak := float64(int64(large.peak)-int64(small.peak)) / 60000
@@ -285,4 +268,28 @@ func TestCheckAdminDataXMLCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
+}
+
+// heapPeakDuring returns the peak of the heap in use while run runs, sampled every
+// interval.
+func heapPeakDuring(interval time.Duration, run func()) uint64 {
+	var peak atomic.Uint64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			peak.Store(max(peak.Load(), m.HeapInuse))
+			select {
+			case <-stop:
+				return
+			case <-time.After(interval):
+			}
+		}
+	}()
+	run()
+	close(stop)
+	<-done
+	return peak.Load()
 }
