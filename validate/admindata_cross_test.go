@@ -1,9 +1,7 @@
 package validate
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -225,17 +223,7 @@ func TestCheckBesideTableHeapPerUser(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	path := filepath.Join(t.TempDir(), "export.xml")
 	measure := func(n int) uint64 {
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bw := bufio.NewWriter(f)
-		if err := gen.InForm(bw, n); err != nil {
-			t.Fatal(err)
-		}
-		if err := errors.Join(bw.Flush(), f.Close()); err != nil {
-			t.Fatal(err)
-		}
+		writeInForm(t, path, n)
 		table := func(each func(TableUser)) error {
 			for i := range n {
 				id := fmt.Sprintf("user%06d", i)
@@ -249,6 +237,7 @@ func TestCheckBesideTableHeapPerUser(t *testing.T) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		defs := newAdminDefs()
+		var err error
 		peak := heapPeakDuring(2*time.Millisecond, func() {
 			_, err = checkInputs(ins, AdminDataOptions{}, defs)
 		})

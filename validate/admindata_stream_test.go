@@ -168,20 +168,7 @@ func TestCheckMemoryPerUser(t *testing.T) {
 	type result struct{ peak, kept uint64 }
 	measure := func(users int) result {
 		path := filepath.Join(dir, "users.xml")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bw := bufio.NewWriter(f)
-		if err := gen.InForm(bw, users); err != nil {
-			t.Fatal(err)
-		}
-		if err := bw.Flush(); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
+		writeInForm(t, path, users)
 		in := AdminDataInput{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 
 		runtime.GC()
@@ -190,6 +177,7 @@ func TestCheckMemoryPerUser(t *testing.T) {
 		// The peak of the heap in use during a whole check, sampled.
 		defs := newAdminDefs()
 		var fs [][]Finding
+		var err error
 		peak := heapPeakDuring(5*time.Millisecond, func() {
 			fs, err = checkInputs([]AdminDataInput{in}, AdminDataOptions{}, defs)
 		})
@@ -292,4 +280,20 @@ func heapPeakDuring(interval time.Duration, run func()) uint64 {
 	close(stop)
 	<-done
 	return peak.Load()
+}
+
+// writeInForm writes a generated InForm export of users users to path.
+func writeInForm(t *testing.T, path string, users int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := bufio.NewWriter(f)
+	if err := gen.InForm(bw, users); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(bw.Flush(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
 }
