@@ -96,7 +96,10 @@
 // key hash and a fingerprint per user (24 bytes), and in the second only the users whose
 // fingerprints differ or whose key is missing or repeated on a side, as compact records
 // in a temporary file with their keys in memory (some 30 bytes and the key a user), and
-// the changes. [CompareSidesFile] puts the changes in a temporary file too ([Changes]).
+// the changes. The users are compared in the order of their keys, and the file is
+// rewritten in that order first when it is not already (mapping.UserFile.Arrange: keys
+// such as USR_10 and USR_2 sort apart from the file's order), so that it is read in
+// large blocks, not a system call per user. [CompareSidesFile] puts the changes in a temporary file too ([Changes]).
 // "odmadmin diff" uses CompareSidesFile: it holds those 24 bytes per user of both sides,
 // what one streamed read of a side holds (see mapping.ReadEach; a template or JSON is
 // read once into compact records, see mapping.ReadCompact) and the keys of the changed

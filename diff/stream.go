@@ -228,7 +228,9 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 		return err
 	}
 	for _, h := range hold {
-		h.sort()
+		if err := h.sort(); err != nil {
+			return err
+		}
 	}
 	ea, eb := hold[0].entries(), hold[1].entries()
 	i, j := 0, 0
@@ -380,10 +382,11 @@ func (h *heldUsers) loginID(e heldEntry) ([]byte, []byte) {
 	return b[:e.login], b[e.login : e.login+e.id]
 }
 
-// sort orders the users as comparer.keyed does: by key, login, ID.
-func (h *heldUsers) sort() {
+// sort orders the users as comparer.keyed does (by key, login, ID), and their records in
+// the file in that order, the order they are built in.
+func (h *heldUsers) sort() error {
 	if h == nil {
-		return
+		return nil
 	}
 	slices.SortFunc(h.ents, func(x, y heldEntry) int {
 		if r := bytes.Compare(h.key(x), h.key(y)); r != 0 {
@@ -396,6 +399,11 @@ func (h *heldUsers) sort() {
 		}
 		return bytes.Compare(ix, iy)
 	})
+	order := make([]int, len(h.ents))
+	for k, e := range h.ents {
+		order[k] = int(e.n)
+	}
+	return h.file.Arrange(order)
 }
 
 func (h *heldUsers) entries() []heldEntry {
