@@ -92,7 +92,9 @@ func (b *builder) mergeRecord(i int32) {
 		prev = r.at
 	} else {
 		var f firstAccess
-		u, f = b.decode(b.record(i))
+		r := recReader{b: b, p: b.lookup(i)}
+		b.openText(&r, true)
+		u, f = b.decodeFrom(&r)
 		acc = []firstAccess{f}
 	}
 	m, f := b.decode(string(b.rec.buf))

@@ -432,6 +432,16 @@ type builder struct {
 	spill   *spill
 	arenaAt []int32
 	blockAt []int32
+	// The record lookup read last, and the text window openText read last for such a
+	// record, in memory of their own (the strings are never changed).
+	looked struct {
+		i int32
+		p string
+	}
+	lookedText struct {
+		textWindow
+		text string
+	}
 	// refs are the strings records share by index: words (namespaces, attribute names,
 	// user types, group IDs; words indexes them, wordText holds their copies) and values
 	// that repeat from record to record.

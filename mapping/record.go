@@ -473,6 +473,66 @@ func (b *builder) record(i int32) string {
 	return b.chunk(in.chunk)[in.off:]
 }
 
+// lookup returns user i's record, found again by its key (findUser) or merged with a
+// later one: the record alone (a window of its chunk), when its chunk is in the spill file
+// and not in its cache; else record(i). A person listed again in a block long after the
+// first (OpenClinica lists the users of each site again in the site's block) has a
+// record anywhere in the file: reading its chunk and text block whole (get), 128 KiB, for
+// each read 4 GB through 61,000 system calls at a million users, a fifth of "map"'s CPU
+// with the clearing and collecting of that memory. The last record read so is kept
+// (findUser, userBlock and mergeRecord read one after the other).
+func (b *builder) lookup(i int32) string {
+	in := b.info(i)
+	if b.spill == nil || int(in.chunk) == len(b.arena) {
+		return b.record(i)
+	}
+	k := int(b.arenaAt[in.chunk])
+	if _, ok := b.spill.cached(k); ok {
+		return b.record(i) // through get, which marks it read for this record (recycle)
+	}
+	if b.looked.p != "" && b.looked.i == i {
+		return b.looked.p
+	}
+	// The record ends where the next user's begins, or with its chunk.
+	end := int(b.spill.lens[k])
+	if j := i + 1; j < b.nusers {
+		if next := b.info(j); next.chunk == in.chunk {
+			end = int(next.off)
+		}
+	}
+	p := b.spill.window(k, int(in.off), end-int(in.off))
+	b.looked.i, b.looked.p = i, p
+	return p
+}
+
+// openText reads the text block and offset a record starts with and gives r the text
+// from there on. sparse (a record read by lookup) reads only a window of the text block
+// when the block is in the spill file and not in its cache: the first lookupText bytes
+// from the record's own text on, more when a string ends past them.
+func (b *builder) openText(r *recReader, sparse bool) {
+	t := int(r.uvarint())
+	r.off = int(r.uvarint())
+	if !sparse || b.spill == nil || t >= len(b.blocks) {
+		r.text = b.textBlock(t)
+		return
+	}
+	k := int(b.blockAt[t])
+	if _, ok := b.spill.cached(k); ok {
+		r.text = b.textBlock(t)
+		return
+	}
+	w := &b.lookedText
+	if w.text == "" || w.k != k || w.base != r.off {
+		w.k, w.base = k, r.off
+		w.text = b.spill.window(k, r.off, lookupText)
+	}
+	r.text, r.win, r.off = w.text, &textWindow{k, w.base}, 0
+}
+
+// lookupText is how much of a text block openText reads for a record at first: as long as
+// a user's values usually are together.
+const lookupText = 1 << 10
+
 // info returns where user i's record is: the last chunk whose first user is not after
 // i, and the offset stored for i.
 func (b *builder) info(i int32) userInfo {
@@ -499,7 +559,9 @@ func (b *builder) addInfo(in userInfo) int32 {
 func (b *builder) built(i int32) *builtUser {
 	k, ok := b.builtIdx[i]
 	if !ok {
-		u, f := b.decode(b.record(i))
+		r := recReader{b: b, p: b.lookup(i)}
+		b.openText(&r, true)
+		u, f := b.decodeFrom(&r)
 		if b.spill != nil {
 			detach(u, &f) // kept to the end: not its text block (merge.go)
 		}
@@ -528,14 +590,20 @@ func (b *builder) keys(i int32) (id, login string) {
 	if r, ok := b.merged[i]; ok {
 		return mergedKeys(b.mergedText(r, false))
 	}
-	return b.recordKeys(b.record(i))
+	r := recReader{b: b, p: b.lookup(i)}
+	b.openText(&r, true)
+	return b.keysFrom(&r)
 }
 
 // recordKeys reads the ID and login of the record p starts with (see decode).
 func (b *builder) recordKeys(p string) (id, login string) {
 	r := recReader{b: b, p: p}
-	r.text = b.textBlock(int(r.uvarint()))
-	r.off = int(r.uvarint())
+	b.openText(&r, false)
+	return b.keysFrom(&r)
+}
+
+// keysFrom is recordKeys of the record r reads, its text opened (openText).
+func (b *builder) keysFrom(r *recReader) (id, login string) {
 	r.uvarint() // block
 	r.uvarint() // keep: index in keepUsers; else line
 	r.uvarint() // keep: position; else column
@@ -571,7 +639,7 @@ func (b *builder) userBlock(i int32) int32 {
 	if m, ok := b.merged[i]; ok {
 		return m.block
 	}
-	r := recReader{b: b, p: b.record(i)}
+	r := recReader{b: b, p: b.lookup(i)}
 	r.uvarint() // text block
 	r.uvarint() // offset
 	return int32(r.uvarint())
@@ -1072,6 +1140,24 @@ type recReader struct {
 	off   int
 	last  string
 	attrs []Attr
+	// win, when set, says that text is not the whole text block but a window of it from
+	// the record's first own string on (off counts from there), read further when a
+	// string ends past it (more).
+	win *textWindow
+}
+
+// textWindow is where a recReader's text window stands: spill chunk k, from base on.
+type textWindow struct{ k, base int }
+
+// more reads r's text window on to at least end (counted from the window's base); a text
+// that is not a window has nothing more: the record is corrupt.
+func (r *recReader) more(end int) {
+	if r.win != nil {
+		r.text = r.b.spill.window(r.win.k, r.win.base, end+lookupText)
+	}
+	if end > len(r.text) {
+		panic("mapping: corrupt record")
+	}
 }
 
 func (r *recReader) uvarint() uint64 {
@@ -1110,6 +1196,9 @@ func (r *recReader) str() string {
 	t := r.uvarint()
 	if t&(1<<tagBits-1) == tagOwn {
 		n := int(t >> tagBits)
+		if r.off+n > len(r.text) {
+			r.more(r.off + n)
+		}
 		s := r.text[r.off : r.off+n]
 		r.off += n
 		r.last = s
@@ -1131,9 +1220,13 @@ func (r *recReader) strOther(t uint64) string {
 			}
 			r.text = r.b.textBlock(n - 1)
 			r.off = int(r.uvarint())
+			r.win = nil
 			t = r.uvarint()
 			continue
 		case tagOwn:
+			if r.off+n > len(r.text) {
+				r.more(r.off + n)
+			}
 			s := r.text[r.off : r.off+n]
 			r.off += n
 			r.last = s
@@ -1171,8 +1264,12 @@ func (r *recReader) strs() []string {
 // read), and returns the access it gives.
 func (b *builder) decode(p string) (*User, firstAccess) {
 	r := recReader{b: b, p: p}
-	r.text = b.textBlock(int(r.uvarint()))
-	r.off = int(r.uvarint())
+	b.openText(&r, false)
+	return b.decodeFrom(&r)
+}
+
+// decodeFrom is decode of the record r reads, its text opened (openText).
+func (b *builder) decodeFrom(r *recReader) (*User, firstAccess) {
 	block := int(r.uvarint())
 	m := b.mem.users.one()
 	src := b.mem.sources.one()

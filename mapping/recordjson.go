@@ -35,8 +35,7 @@ func (b *builder) recordTrace(e *userJSON, p string, wGroups, wAccess, wRoles *w
 	x := b.jrec
 	e.trace, e.vals = e.trace[:0], e.vals[:0]
 	r := recReader{b: b, p: p}
-	r.text = b.textBlock(int(r.uvarint()))
-	r.off = int(r.uvarint())
+	b.openText(&r, false)
 	block := int(r.uvarint())
 	r.uvarint() // line
 	r.uvarint() // column

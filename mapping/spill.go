@@ -208,6 +208,16 @@ func (s *spill) cached(k int) (string, bool) {
 	return "", false
 }
 
+// window returns up to n bytes of chunk k from off on (fewer where the chunk ends), read
+// into memory of their own past the cache.
+func (s *spill) window(k, off, n int) string {
+	n = min(n, int(s.lens[k])-off)
+	if n <= 0 {
+		return ""
+	}
+	return s.span(s.offs[k]+int64(off), int64(n))
+}
+
 // read reads chunk k from the file (get and peek, which keep it or not).
 func (s *spill) read(k int) string {
 	str, _ := s.readInto(k, nil)
