@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
@@ -186,10 +187,18 @@ func (c *comparer) setDiff(a, b []string, norm func(string) string) (old, new st
 func telecomStrings(ts []mapping.Telecom) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = t.Type + ": " + t.Value
+		out[i] = ownString(appendTelecom(nil, t))
 	}
 	return out
 }
+
+// appendTelecom appends t as telecomStrings shows it.
+func appendTelecom(dst []byte, t mapping.Telecom) []byte {
+	return append(append(append(dst, t.Type...), ": "...), t.Value...)
+}
+
+// ownString returns b as a string without a copy: b is written no more.
+func ownString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func equalAddress(a, b mapping.Address) bool {
 	return slices.Equal(a.StreetNames, b.StreetNames) && a.HouseNumber == b.HouseNumber && a.City == b.City &&
@@ -200,35 +209,63 @@ func equalAddress(a, b mapping.Address) bool {
 func addressStrings(as []mapping.Address) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
-		parts := append([]string(nil), a.StreetNames...)
-		parts = append(parts, a.HouseNumber, a.City, a.StateProv, a.PostalCode, a.Country, a.OtherText)
-		if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
-			parts = append(parts, "geo "+a.Longitude+" "+a.Latitude+" "+a.Altitude)
-		}
-		var kept []string
-		for _, p := range parts {
-			if strings.TrimSpace(p) != "" {
-				kept = append(kept, strings.TrimSpace(p))
-			}
-		}
-		out[i] = strings.Join(kept, ", ")
+		out[i] = ownString(appendAddress(nil, a))
 	}
 	return out
+}
+
+// appendAddress appends a as addressStrings shows it: its parts that are not blank,
+// trimmed, joined by ", ".
+func appendAddress(dst []byte, a mapping.Address) []byte {
+	start := len(dst)
+	part := func(p string) {
+		if p = strings.TrimSpace(p); p == "" {
+			return
+		}
+		if len(dst) > start {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, p...)
+	}
+	for _, p := range a.StreetNames {
+		part(p)
+	}
+	for _, p := range [...]string{a.HouseNumber, a.City, a.StateProv, a.PostalCode, a.Country, a.OtherText} {
+		part(p)
+	}
+	if a.Longitude != "" || a.Latitude != "" || a.Altitude != "" {
+		// The coordinates as one part, trimmed as a whole as the other parts are (it
+		// starts with "geo": only its end can be).
+		if len(dst) > start {
+			dst = append(dst, ", "...)
+		}
+		geo := len(dst)
+		dst = append(append(append(append(append(append(dst, "geo "...), a.Longitude...), ' '), a.Latitude...), ' '), a.Altitude...)
+		dst = dst[:geo+len(strings.TrimRightFunc(ownString(dst[geo:]), unicode.IsSpace))]
+	}
+	return dst
 }
 
 func groupStrings(gs []mapping.GroupRef) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
-		s := g.Name
-		if s == "" {
-			s = g.ID
-		}
-		if g.Type != "" {
-			s += " [" + g.Type + "]"
-		}
-		out[i] = s
+		out[i] = ownString(appendGroup(nil, g))
 	}
 	return out
+}
+
+// appendGroup appends g as groupStrings shows it: its name (else ID), and its type in
+// brackets.
+func appendGroup(dst []byte, g mapping.GroupRef) []byte {
+	s := g.Name
+	if s == "" {
+		s = g.ID
+	}
+	dst = append(dst, s...)
+	if g.Type != "" {
+		dst = append(append(append(dst, " ["...), g.Type...), ']')
+	}
+	return dst
 }
 
 func (c *comparer) pictureString(p *mapping.Picture) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
 	"github.com/odmadmin/odmadmin/mapping"
@@ -632,6 +633,28 @@ type fingerprinter struct {
 	seeds [2]maphash.Seed
 	buf   []byte
 	keys  []string
+	// items holds the user's set items that are built (an address as one string, an
+	// assignment's parts joined), which keys refers to: only appended to while a user is
+	// hashed, so that hashing allocates nothing per user. Their strings, one each, were
+	// most of what diff allocated, and collecting them some 10% of its CPU.
+	items []byte
+}
+
+// item returns what was appended to f.items from start on, as a string: valid while
+// the user is hashed (items is only appended to until the next user; an array it grows
+// out of stays as it was).
+func (f *fingerprinter) item(start int) string {
+	if start == len(f.items) {
+		return ""
+	}
+	return unsafe.String(&f.items[start], len(f.items)-start)
+}
+
+// add adds the set item f.items[start:], normalized, to f.keys.
+func (f *fingerprinter) add(c *comparer, start int, norm func(string) string) {
+	if k := norm(f.item(start)); k != "" || c.opts.KeepEmpty {
+		f.keys = append(f.keys, k)
+	}
 }
 
 func (f *fingerprinter) str(s string) {
@@ -675,9 +698,30 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 	f.set(c, u.Phones, c.textNorm)
 	f.set(c, u.Faxes, c.textNorm)
 	f.set(c, u.Certificates, c.textNorm)
-	f.set(c, telecomStrings(u.Telecoms), c.textNorm)
-	f.set(c, addressStrings(u.Addresses), c.textNorm)
-	f.set(c, groupStrings(u.Groups), c.textNorm)
+	// Telecoms, addresses and groups as the comparer shows them (telecomStrings, ...),
+	// built in f.items.
+	f.items = f.items[:0]
+	f.keys = f.keys[:0]
+	for _, t := range u.Telecoms {
+		start := len(f.items)
+		f.items = appendTelecom(f.items, t)
+		f.add(c, start, c.textNorm)
+	}
+	f.sorted()
+	f.keys = f.keys[:0]
+	for _, a := range u.Addresses {
+		start := len(f.items)
+		f.items = appendAddress(f.items, a)
+		f.add(c, start, c.textNorm)
+	}
+	f.sorted()
+	f.keys = f.keys[:0]
+	for _, g := range u.Groups {
+		start := len(f.items)
+		f.items = appendGroup(f.items, g)
+		f.add(c, start, c.textNorm)
+	}
+	f.sorted()
 	f.str(yesNo(u.External))
 	// Assignments: per study, environment and site, the set of roles (by name and by
 	// canonical role) with their dates and depots, which is what a ROLE_CHANGE tests.
@@ -687,8 +731,15 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 		if name == "" {
 			name = string(a.Role.Canonical)
 		}
-		f.keys = append(f.keys, strings.Join([]string{strings.TrimSpace(a.Study), string(a.Environment),
-			strings.TrimSpace(a.Site), name, string(a.Role.Canonical), c.extra(a)}, "\x00"))
+		start := len(f.items)
+		for i, p := range [...]string{strings.TrimSpace(a.Study), string(a.Environment),
+			strings.TrimSpace(a.Site), name, string(a.Role.Canonical), c.extra(a)} {
+			if i > 0 {
+				f.items = append(f.items, 0)
+			}
+			f.items = append(f.items, p...)
+		}
+		f.keys = append(f.keys, f.item(start))
 	}
 	f.sorted()
 	if c.has(fExtensions) {
@@ -723,7 +774,9 @@ func (f *fingerprinter) extensions(c *comparer, src *mapping.Source) {
 		if v == "" && !c.opts.KeepEmpty {
 			continue
 		}
-		f.keys = append(f.keys, x.Space+"\x00"+x.Name+"\x00"+v)
+		start := len(f.items)
+		f.items = append(append(append(append(append(f.items, x.Space...), 0), x.Name...), 0), v...)
+		f.keys = append(f.keys, f.item(start))
 	}
 	f.sorted()
 	f.keys = f.keys[:0]
