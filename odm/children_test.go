@@ -98,3 +98,31 @@ func TestChildren(t *testing.T) {
 	require.Equal(t, odm.Child{Name: "StreetName", Index: 1, Line: u.Line + 8, Col: 9}, addr[1], "the second StreetName")
 	require.Nil(t, (&odm.User{OID: "x", Emails: []string{"a@example.org"}}).Children())
 }
+
+// TestAppendChildren: AppendChildren appends what Children returns, into the caller's
+// slice when it has room (no allocation: check looks at the children of every record),
+// and Children makes one slice of the size needed.
+func TestAppendChildren(t *testing.T) {
+	src := odmHead + `
+<AdminData StudyOID="S">
+<User OID="U1"><LoginName>fict01</LoginName><FirstName>Ada</FirstName><LastName>Example</LastName>
+<Email>ada@example.org</Email><Email>ada2@example.org</Email><Phone>+1 617 555 0100</Phone><LocationRef LocationOID="L1"/></User>
+</AdminData></ODM>`
+	d, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{})
+	require.NoError(t, err)
+	u := d.AdminData()[0].Users[0]
+	want := []string{"LoginName", "FirstName", "LastName", "Email", "Email", "Phone", "LocationRef"}
+	kids := u.Children()
+	require.Len(t, kids, len(want))
+	for i, c := range kids {
+		require.Equal(t, want[i], c.Name, "child %d", i)
+	}
+	require.Equal(t, 1, kids[4].Index, "the second Email")
+	require.Equal(t, len(kids), cap(kids), "Children allocates the size needed")
+	prefix := []odm.Child{{Name: "before"}}
+	got := u.AppendChildren(prefix)
+	require.Equal(t, append(prefix, kids...), got)
+	buf := make([]odm.Child, 0, 16)
+	require.Zero(t, testing.AllocsPerRun(100, func() { buf = u.AppendChildren(buf[:0]) }), "AppendChildren into a slice with room")
+	require.Equal(t, 1.0, testing.AllocsPerRun(100, func() { _ = u.Children() }), "Children: one allocation")
+}

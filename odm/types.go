@@ -114,13 +114,30 @@ type Child struct {
 // children came. It returns nil for values built in code and values read with
 // ReadOptions.ValuesOnly; values read from JSON have the layout the JSON carries. Vendor and unknown children are in Nodes (elements carry their
 // own Line and Col).
-func (x *Ext) Children() []Child {
+func (x *Ext) Children() []Child { return x.AppendChildren(nil) }
+
+// AppendChildren appends what Children returns to dst and returns the extended slice:
+// a caller that looks at the children of each record of a stream (odmadmin check does)
+// reuses one slice instead of growing a new one for each.
+func (x *Ext) AppendChildren(dst []Child) []Child {
 	if x.src == nil || x.src.sp == nil {
-		return nil
+		return dst
 	}
-	var out []Child
 	var buf [32]entry
-	for _, e := range x.src.entries(buf[:0]) {
+	entries := x.src.entries(buf[:0])
+	if dst == nil {
+		n := 0
+		for _, e := range entries {
+			if e.kind == eField && x.src.sp.pos[int(e.field)] >= 0 {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		dst = make([]Child, 0, n) // one allocation, of the size needed
+	}
+	for _, e := range entries {
 		if e.kind != eField {
 			continue
 		}
@@ -128,9 +145,9 @@ func (x *Ext) Children() []Child {
 		if ki < 0 {
 			continue
 		}
-		out = append(out, Child{Name: x.src.sp.kids[ki].name, Index: int(e.item), Line: int(e.line), Col: int(e.col)})
+		dst = append(dst, Child{Name: x.src.sp.kids[ki].name, Index: int(e.item), Line: int(e.line), Col: int(e.col)})
 	}
-	return out
+	return dst
 }
 
 // UserType is the ODM User/@UserType. ODM 1.3 allows Sponsor, Investigator, Lab, Other;

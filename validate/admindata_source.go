@@ -24,6 +24,9 @@ type kid struct {
 // few dozen, searched only when a finding cites a child, so a slice does.
 type sourceIndex struct {
 	kids []kid
+	// children is indexRecord's buffer for the children of one element
+	// (odm.Ext.AppendChildren): one for every record instead of a slice grown for each.
+	children []odm.Child
 }
 
 // child returns the position of the i-th child named local of the element starting at p.
@@ -120,7 +123,8 @@ func indexRecord(idx *sourceIndex, n odm.Node, v2 bool, bad func(orderFinding)) 
 	var out []orderFinding
 	models := contentModels[v2]
 	visit := func(name string, x *odm.Ext) {
-		children := x.Children()
+		idx.children = x.AppendChildren(idx.children[:0])
+		children := idx.children
 		if len(children) == 0 {
 			return
 		}

@@ -55,9 +55,12 @@ func validEmail(s string) bool {
 	if len(s) > 254 || !utf8.ValidString(s) {
 		return false
 	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
+	if !plainAddrSpec(s) {
+		// Quoted local parts, comments, display names, non-ASCII: net/mail decides.
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Name != "" || a.Address != s {
+			return false
+		}
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 1 || at > 64 {
@@ -67,11 +70,10 @@ func validEmail(s string) bool {
 	if strings.HasPrefix(domain, "[") {
 		return strings.HasSuffix(domain, "]")
 	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(domain, ".") {
 		return false // "jane@example" is legal RFC 5322 and always a typo in AdminData
 	}
-	for _, l := range labels {
+	for l := range strings.SplitSeq(domain, ".") {
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
@@ -79,6 +81,37 @@ func validEmail(s string) bool {
 			if r < utf8.RuneSelf && !(r == '-' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z') {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// plainAddrSpec reports whether s is an ASCII addr-spec of two dot-atoms (RFC 5322
+// 3.4.1: atext runs joined by single dots, "@" between them), the form nearly every
+// e-mail address in an export has. net/mail.ParseAddress accepts each such s as an
+// address of no name, equal to s; it took 80% of checking an address, allocating as it
+// parsed.
+func plainAddrSpec(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && dotAtom(s[:at]) && dotAtom(s[at+1:])
+}
+
+// dotAtom reports whether s is atext runs joined by single dots, all ASCII.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c|0x20 && c|0x20 <= 'z', '0' <= c && c <= '9':
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
 		}
 	}
 	return true

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"net/mail"
 	"slices"
 	"strings"
 	"testing"
@@ -159,4 +160,49 @@ func TestCountryList(t *testing.T) {
 			t.Errorf("%q: alpha-2 %v alpha-3 %v, want %v %v: %s", tc.in, isCountryAlpha2(tc.in), isCountryAlpha3(tc.in), tc.a2, tc.a3, tc.reason)
 		}
 	}
+}
+
+// addrSpecSeeds are strings near and in plainAddrSpec's form, for the tests of the fast
+// path and its fuzz target.
+var addrSpecSeeds = []string{
+	"ada@example.org", "ada.k+odm@mail.example.org", "o'brien@example.ie", "björn@exempel.se",
+	"ada@[192.0.2.1]", "ada..k@example.org", ".ada@example.org", "ada.@example.org", "ada@example..org",
+	"ada@.example.org", "ada@example.org.", "a@b@example.org", "@example.org", "ada@", "ada",
+	`"ada k"@example.org`, "Ada <ada@example.org>", "ada@example.org (work)", "ada @example.org",
+	"!#$%&'*+-/=?^_`{|}~@example.org", "ada@exa_mple.org", "ada(x)@example.org", "ada\\k@example.org",
+	"ada@example.org\n", "ada,bob@example.org", "ada;@example.org", "ada@ex;ample.org", "a.b.c@d",
+}
+
+// TestPlainAddrSpecAsNetMail: every string plainAddrSpec lets past net/mail is one
+// net/mail parses as an address of no name equal to the string (what validEmail asks of
+// it), and the forms exports are full of take the fast path.
+func TestPlainAddrSpecAsNetMail(t *testing.T) {
+	for _, s := range addrSpecSeeds {
+		checkPlainAddrSpec(t, s)
+	}
+	for _, s := range []string{"ada@example.org", "user000001@site10001.example.org", "ada.k+odm@mail.example.org", "o'brien@example.ie"} {
+		if !plainAddrSpec(s) {
+			t.Errorf("plainAddrSpec(%q) = false: a plain address goes through net/mail", s)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { validEmail("user000001@site10001.example.org") }); n != 0 {
+		t.Errorf("validEmail of a plain address allocated %.0f times, want 0", n)
+	}
+}
+
+func checkPlainAddrSpec(t *testing.T, s string) {
+	if !plainAddrSpec(s) {
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		t.Errorf("plainAddrSpec(%q) = true, but net/mail gives %+v, %v", s, a, err)
+	}
+}
+
+func FuzzPlainAddrSpec(f *testing.F) {
+	for _, s := range addrSpecSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkPlainAddrSpec(t, s) })
 }
