@@ -539,7 +539,7 @@ func (c *adminChecker) checkUser(u *odm.User) {
 	// only in case collide on most systems, whatever ODM says (it says nothing).
 	loginElem := c.name13or20("LoginName", "UserName")
 	if login := strings.TrimSpace(u.LoginName); login != "" {
-		key := c.fold.String(login)
+		key := foldCase(&c.fold, login)
 		if c.defs.repeated(kindLogin, key, c.file) {
 			if first, dup := c.logins[key]; dup {
 				line, col := c.childAt(x, loginElem, 0)
