@@ -110,8 +110,20 @@ func TestParseEffectiveDate(t *testing.T) {
 
 // TestCountryList checks the hand-written list against golang.org/x/text's region data
 // (CLDR), which the check itself does not use: every pair must be a country there with
-// the same alpha-3 code, and the list must be complete, sorted and without duplicates.
+// the same alpha-3 code, and the list must be complete, sorted and without duplicates,
+// each pair 7 bytes after the one before (isCountryAlpha2 searches it by that).
 func TestCountryList(t *testing.T) {
+	if !strings.HasPrefix(iso3166, "\n") || (len(iso3166)-1)%7 != 0 {
+		t.Fatalf("the list is not a line feed and entries of 7 bytes")
+	}
+	for i := 1; i < len(iso3166); i += 7 {
+		if e := iso3166[i : i+7]; e[2] != ':' || (e[6] != ' ' && e[6] != '\n') {
+			t.Fatalf("entry %q at byte %d is not a pair of codes and a space or line feed", e, i)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { isCountryAlpha2("US") }); n != 0 {
+		t.Errorf("isCountryAlpha2 allocated %.0f times", n)
+	}
 	var alpha2, alpha3 []string
 	for pair := range strings.FieldsSeq(iso3166) {
 		a2, a3, ok := strings.Cut(pair, ":")
