@@ -92,8 +92,7 @@ func (b *builder) mergeRecord(i int32) {
 		prev = r.at
 	} else {
 		var f firstAccess
-		r := recReader{b: b, p: b.lookup(i)}
-		b.openText(&r, true)
+		r := b.lookupReader(i)
 		u, f = b.decodeFrom(&r)
 		acc = []firstAccess{f}
 	}

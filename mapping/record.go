@@ -505,6 +505,13 @@ func (b *builder) lookup(i int32) string {
 	return p
 }
 
+// lookupReader returns a reader of user i's record as lookup finds it, its text opened.
+func (b *builder) lookupReader(i int32) recReader {
+	r := recReader{b: b, p: b.lookup(i)}
+	b.openText(&r, true)
+	return r
+}
+
 // openText reads the text block and offset a record starts with and gives r the text
 // from there on. sparse (a record read by lookup) reads only a window of the text block
 // when the block is in the spill file and not in its cache: the first lookupText bytes
@@ -559,8 +566,7 @@ func (b *builder) addInfo(in userInfo) int32 {
 func (b *builder) built(i int32) *builtUser {
 	k, ok := b.builtIdx[i]
 	if !ok {
-		r := recReader{b: b, p: b.lookup(i)}
-		b.openText(&r, true)
+		r := b.lookupReader(i)
 		u, f := b.decodeFrom(&r)
 		if b.spill != nil {
 			detach(u, &f) // kept to the end: not its text block (merge.go)
@@ -590,8 +596,7 @@ func (b *builder) keys(i int32) (id, login string) {
 	if r, ok := b.merged[i]; ok {
 		return mergedKeys(b.mergedText(r, false))
 	}
-	r := recReader{b: b, p: b.lookup(i)}
-	b.openText(&r, true)
+	r := b.lookupReader(i)
 	return b.keysFrom(&r)
 }
 

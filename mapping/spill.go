@@ -15,10 +15,11 @@ import (
 // order (WriteJSON, ReadEach, the map writers): what stays in memory per user is then a
 // few words of index (userInfo and the idIndex entries), not its record.
 //
-// Chunks are written whole, once, and read back whole: in order while the users are
-// built (the records are stored in user order, so each chunk is read about once) and, for
-// the few records found again while reading (a person listed in several AdminData
-// blocks, a hash that matched), by index.
+// Chunks are written whole, once, and read back whole in order while the users are built
+// (the records are stored in user order, so each chunk is read about once). A record
+// found again while reading (a person listed in several AdminData blocks, a hash that
+// matched) is read alone, with a window of its text (window; builder.lookup, openText),
+// unless its chunk is in the cache.
 //
 // The file is removed at once where the system allows an open file to be removed (it is
 // then gone on every exit path, a crash or a kill included), else when the spill is
