@@ -650,6 +650,17 @@ func (f *fingerprinter) item(start int) string {
 	return unsafe.String(&f.items[start], len(f.items)-start)
 }
 
+// itemSet hashes list as set does, each value as the string item appends to f.items.
+func itemSet[T any](f *fingerprinter, c *comparer, list []T, item func([]byte, T) []byte) {
+	f.keys = f.keys[:0]
+	for _, x := range list {
+		start := len(f.items)
+		f.items = item(f.items, x)
+		f.add(c, start, c.textNorm)
+	}
+	f.sorted()
+}
+
 // add adds the set item f.items[start:], normalized, to f.keys.
 func (f *fingerprinter) add(c *comparer, start int, norm func(string) string) {
 	if k := norm(f.item(start)); k != "" || c.opts.KeepEmpty {
@@ -701,27 +712,9 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 	// Telecoms, addresses and groups as the comparer shows them (telecomStrings, ...),
 	// built in f.items.
 	f.items = f.items[:0]
-	f.keys = f.keys[:0]
-	for _, t := range u.Telecoms {
-		start := len(f.items)
-		f.items = appendTelecom(f.items, t)
-		f.add(c, start, c.textNorm)
-	}
-	f.sorted()
-	f.keys = f.keys[:0]
-	for _, a := range u.Addresses {
-		start := len(f.items)
-		f.items = appendAddress(f.items, a)
-		f.add(c, start, c.textNorm)
-	}
-	f.sorted()
-	f.keys = f.keys[:0]
-	for _, g := range u.Groups {
-		start := len(f.items)
-		f.items = appendGroup(f.items, g)
-		f.add(c, start, c.textNorm)
-	}
-	f.sorted()
+	itemSet(f, c, u.Telecoms, appendTelecom)
+	itemSet(f, c, u.Addresses, appendAddress)
+	itemSet(f, c, u.Groups, appendGroup)
 	f.str(yesNo(u.External))
 	// Assignments: per study, environment and site, the set of roles (by name and by
 	// canonical role) with their dates and depots, which is what a ROLE_CHANGE tests.
