@@ -51,18 +51,35 @@ func (p *partScan) finish() {
 type tagScan struct {
 	p    *partScan
 	tail []byte
+	seam []byte // the tail and the start of the write after it
 }
 
 func (t *tagScan) Write(b []byte) (int, error) {
-	p := t.p
-	buf := append(t.tail, b...)
-	p.study = p.study || hasStartTag(buf, "Study")
-	p.location = p.location || hasStartTag(buf, "Location")
-	p.vendor = p.vendor || bytes.Contains(buf, []byte(odm.NSRave)) || bytes.Contains(buf, []byte(odm.NSInForm))
+	// The seam with the write before (its last tagSeam bytes and the first of b), then
+	// b itself, in place: b was copied after the tail into memory of its own, a 64 KiB
+	// allocation for each write, a gigabyte of garbage for a million users.
+	t.seam = append(append(t.seam[:0], t.tail...), b[:min(len(b), tagSeam)]...)
+	t.scan(t.seam)
+	t.scan(b)
 	// Keep enough of the end for a tag split across two writes.
-	keep := min(len(buf), 128)
-	t.tail = append(t.tail[:0], buf[len(buf)-keep:]...)
+	if len(b) >= tagSeam {
+		t.tail = append(t.tail[:0], b[len(b)-tagSeam:]...)
+	} else {
+		t.tail = append(t.tail, b...)
+		t.tail = append(t.tail[:0], t.tail[max(0, len(t.tail)-tagSeam):]...)
+	}
 	return len(b), nil
+}
+
+// tagSeam is how much of the end of one write tagScan looks at again with the next: more
+// than a start tag's name with its prefix, or a namespace name, takes.
+const tagSeam = 128
+
+func (t *tagScan) scan(b []byte) {
+	p := t.p
+	p.study = p.study || hasStartTag(b, "Study")
+	p.location = p.location || hasStartTag(b, "Location")
+	p.vendor = p.vendor || bytes.Contains(b, []byte(odm.NSRave)) || bytes.Contains(b, []byte(odm.NSInForm))
 }
 
 // hasStartTag reports whether b holds a start tag <local or <prefix:local followed by white

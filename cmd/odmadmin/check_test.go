@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/odmadmin/odmadmin/internal/testenv"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // runCheckCmd runs "odmadmin check ARGS" in-process through the command table, as main does.
@@ -529,5 +530,43 @@ func TestCheckPartialExportEncodings(t *testing.T) {
 				t.Errorf("%s, %s: exit %d, want %d\n%s\nwant\n%s%s", tc.reason, from, code, wantCode, out, want, errs)
 			}
 		}
+	}
+}
+
+// TestTagScanChunks: tagScan finds a Study or Location start tag and a vendor namespace
+// wherever the writes split the text (a tag or a namespace across two writes, writes
+// shorter than the seam it keeps), as in the text whole; and it scans a write in place,
+// allocating nothing for it.
+func TestTagScanChunks(t *testing.T) {
+	pad := strings.Repeat("<User OID=\"u\"><LoginName>x</LoginName></User>\n", 40)
+	for _, tc := range []struct {
+		reason                  string
+		doc                     string
+		study, location, vendor bool
+	}{
+		{"none", pad, false, false, false},
+		{"a Study at the start", `<Study OID="S">` + pad, true, false, false},
+		{"a prefixed Location after the users", pad + `<odm:Location OID="L"/>`, false, true, false},
+		{"the InForm namespace in the middle", pad + `<x xmlns:pf="` + odm.NSInForm + `"/>` + pad, false, false, true},
+		{"all three", `<ODM xmlns:mdsol="` + odm.NSRave + `">` + pad + `<Study OID="S">` + pad + "<Location\n", true, true, true},
+		{"a Location cut at the very end", pad + `<Location`, false, false, false},
+	} {
+		for _, size := range []int{1, 3, 9, 64, 127, 128, 129, 500, len(tc.doc)} {
+			p := newPartScan()
+			for b := []byte(tc.doc); len(b) > 0; {
+				n := min(size, len(b))
+				p.tags.Write(b[:n])
+				b = b[n:]
+			}
+			if p.study != tc.study || p.location != tc.location || p.vendor != tc.vendor {
+				t.Errorf("%s, writes of %d bytes: study %v location %v vendor %v, want %v %v %v", tc.reason, size, p.study, p.location, p.vendor, tc.study, tc.location, tc.vendor)
+			}
+		}
+	}
+	p := newPartScan()
+	chunk := []byte(strings.Repeat(pad, 40)) // some 75 KB without any of the three
+	p.tags.Write(chunk)
+	if n := testing.AllocsPerRun(20, func() { p.tags.Write(chunk) }); n != 0 {
+		t.Errorf("a write of %d bytes allocated %.0f times, want 0", len(chunk), n)
 	}
 }
