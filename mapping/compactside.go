@@ -301,7 +301,8 @@ func readCompactJSON(text io.Reader, name string) (c *CompactDirectory, err erro
 
 // UserFile holds users as compact records (appendUser's encoding) in a temporary file,
 // each found again by the number Add returned: diff keeps the users that differ there
-// instead of in memory, 8 bytes a user, and builds each again when it compares it.
+// instead of in memory, 8 bytes a user (12 once arranged), and builds each again when it
+// compares it.
 type UserFile struct {
 	f      *os.File
 	w      *bufio.Writer
@@ -459,9 +460,10 @@ func (uf *UserFile) span(s int) (start, end int64) {
 // key, and keys sort apart from the file's order when IDs are numbered without padding
 // (USR_2 after USR_10) or a template lists users in its own order. When order is not
 // already mostly the order of the file, Arrange rewrites the file with the records in
-// order, moving them through buckets of a few MiB: two sequential reads and two writes
-// of the file in large blocks, whatever the order, and in memory a bucket, a buffer per
-// bucket and 12 bytes a user. User(i) still builds user i.
+// order, moving them through buckets of 1 MiB or more (at most arrangeMaxBuckets): two
+// sequential reads and two writes of the file in large blocks, whatever the order, and
+// in memory two buckets, a buffer per bucket and 16 bytes a user while it runs (4 after,
+// the slot of each user). User(i) still builds user i.
 func (uf *UserFile) Arrange(order []int) error {
 	if uf.err != nil {
 		return uf.err
