@@ -410,26 +410,13 @@ func StudyElements(open func() (io.Reader, error), ro odm.ReadOptions) ([]*odm.E
 		// The input is refused: in odm's words where its reader refuses it too, as the
 		// stream would have.
 		if r, oerr := open(); oerr == nil {
-			if oerr := drainODM(r, ro); oerr != nil {
+			if _, oerr := odm.Check(r, ro); oerr != nil {
 				return nil, oerr
 			}
 		}
 		return nil, err
 	}
 	return list, nil
-}
-
-// drainODM reads the document r holds with odm's reader and returns the error it meets.
-func drainODM(r io.Reader, ro odm.ReadOptions) error {
-	ro.Reuse = true // nothing is kept
-	rd := odm.NewReader(r, ro)
-	for {
-		if _, err := rd.Next(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
 }
 
 // scanStudies reads the Study elements of the document r holds; with first, up to the

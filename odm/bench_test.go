@@ -93,6 +93,25 @@ func benchStream(b *testing.B, opts odm.ReadOptions) {
 	}
 }
 
+// BenchmarkCheck is odm.Check over the same inputs: the verdict of a Reader read to the
+// end, without the records (compare BenchmarkStreamDecodeValuesOnlyReuse).
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			data := benchInput(b, n)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := odm.Check(bytes.NewReader(data), odm.ReadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/user")
+		})
+	}
+}
+
 // BenchmarkStreamJSON converts the whole file to JSON as `odmadmin convert --to json` does.
 func BenchmarkStreamJSON(b *testing.B) {
 	data := benchInput(b, 10000)

@@ -108,6 +108,8 @@ type scanner struct {
 	// the array the next one starts with. Most users have one e-mail address and two
 	// street lines; a wrong guess costs an append.
 	textsHint [64]uint8
+	// skimModels are the values Check takes content models from (skimRecord, skimChild).
+	skimModels map[skimKey]model
 }
 
 // layShare is a packed layout (source.lay) the scanner saw last for a content model:

@@ -433,8 +433,9 @@ func streamQuery(w io.Writer, in io.Reader, opts odm.ReadOptions, expr string, n
 	pr, pw := io.Pipe()
 	checked := make(chan error, 1)
 	go func() {
-		rd := odm.NewReader(io.TeeReader(in, pw), drainOptions(opts))
-		err := drain(rd)
+		// odm.Check reads as an odm.Reader does, without building the records: the scan
+		// that evaluates the expression already builds them the way it needs.
+		_, err := odm.Check(io.TeeReader(in, pw), opts)
 		if err == nil {
 			// Whatever follows the document goes to the parser too.
 			_, err = io.Copy(pw, in)
@@ -451,31 +452,6 @@ func streamQuery(w io.Writer, in io.Reader, opts odm.ReadOptions, expr string, n
 		return false, cerr
 	}
 	return found, err
-}
-
-// drainOptions are opts for a reader whose records are dropped as soon as they are read
-// (drain, readChecked): it may recycle each record's memory for the next
-// (odm.ReadOptions.Reuse), which takes the garbage collector out of the check.
-func drainOptions(opts odm.ReadOptions) odm.ReadOptions {
-	opts.Reuse = true
-	return opts
-}
-
-// drain reads the whole document with the odm reader, which checks it. Its warnings
-// (rd.Warnings: quirks of the ODM model such as an empty Fax element) are not listed: query
-// answers over the XML as written, never through the model they are about, so they change
-// no answer; "odmadmin check" lists them.
-func drain(rd *odm.Reader) error {
-	if _, err := rd.Header(); err != nil {
-		return err
-	}
-	for {
-		if _, err := rd.Next(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
 }
 
 func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.Int64, expr string, ns map[string]string, userODM, count, text bool, timeout time.Duration) (bool, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,11 +13,11 @@ import (
 	"github.com/odmadmin/odmadmin/odm"
 )
 
-// TestDrainReuse: the reader that checks query's input (drain, readChecked) recycles each
-// record (drainOptions) and accepts, refuses and keeps what a reader without recycling
-// does: the same error, the same bytes for the tree, over every fixture, damaged copies
-// of them (cut short, a tag renamed) and the limits.
-func TestDrainReuse(t *testing.T) {
+// TestQueryCheckAsReader: the check of query's input (odm.Check, in readChecked and
+// streamQuery) accepts, refuses and keeps what an odm.Reader read to the end does: the
+// same error, the same bytes for the tree, over every fixture, damaged copies of them
+// (cut short, a tag renamed) and the limits.
+func TestQueryCheckAsReader(t *testing.T) {
 	var inputs [][]byte
 	err := filepath.WalkDir(testenv.RepoRoot(), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -49,18 +50,18 @@ func TestDrainReuse(t *testing.T) {
 				}
 				return err.Error()
 			}
-			want := errText(drain(odm.NewReader(bytes.NewReader(b), opts)))
-			got := errText(drain(odm.NewReader(bytes.NewReader(b), drainOptions(opts))))
-			if want != got {
-				t.Errorf("input %d, %+v: drain without reuse %q, with %q", i, opts, want, got)
-			}
+			want := errText(readAll(odm.NewReader(bytes.NewReader(b), opts)))
 			if want != "" {
 				refused++
 			}
-			// readChecked reads with drainOptions; the reader's verdict without them is want.
 			data, _, err := readChecked(bytes.NewReader(b), opts, 0)
 			if errText(err) != want {
-				t.Errorf("input %d, %+v: readChecked %v, the reader without reuse %q", i, opts, err, want)
+				t.Errorf("input %d, %+v: readChecked %v, the reader %q", i, opts, err, want)
+			}
+			var out bytes.Buffer
+			_, err = streamQuery(&out, bytes.NewReader(b), opts, "//odm:User", map[string]string{}, false, false, false, 0)
+			if errText(err) != want {
+				t.Errorf("input %d, %+v: streamQuery %v, the reader %q", i, opts, err, want)
 			}
 			if err == nil && !bytes.Equal(data, b) {
 				t.Errorf("input %d, %+v: readChecked keeps other bytes than it read", i, opts)
@@ -69,5 +70,19 @@ func TestDrainReuse(t *testing.T) {
 	}
 	if len(inputs) < 60 || refused < 60 {
 		t.Fatalf("%d inputs, %d refused: the fixtures were not found", len(inputs), refused)
+	}
+}
+
+// readAll reads the whole document with rd: its first error, nil at the end.
+func readAll(rd *odm.Reader) error {
+	if _, err := rd.Header(); err != nil {
+		return err
+	}
+	for {
+		if _, err := rd.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
 	}
 }
