@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/odmadmin/odmadmin/internal/ctxio"
+	"github.com/odmadmin/odmadmin/internal/intern"
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
 )
 
@@ -57,17 +58,16 @@ func (t token) node() Node {
 func (t token) is(space, local string) bool { return t.name.Local == local && t.name.Space == space }
 
 type scanner struct {
-	xs        *xmlscan.Scanner
-	opts      ReadOptions
-	version   Version
-	odmNS     string
-	warnings  []*Error
-	wbound    warnBound // keeps warnings within ReadOptions.MaxWarnings
-	err       error
-	empty     bool // the last end tag closed an element written as <x/>
-	seenRoot  bool
-	names     map[string]string // element and attribute names and prefixes, shared
-	nameCache [256]string
+	xs       *xmlscan.Scanner
+	opts     ReadOptions
+	version  Version
+	odmNS    string
+	warnings []*Error
+	wbound   warnBound // keeps warnings within ReadOptions.MaxWarnings
+	err      error
+	empty    bool // the last end tag closed an element written as <x/>
+	seenRoot bool
+	names    intern.Table // element and attribute names and prefixes, shared
 	// attrNames are, by position in a start tag, the prefix and local name of the
 	// attribute read there last (attrs).
 	attrNames [16]struct{ prefix, local string }
@@ -152,7 +152,7 @@ type leafSrc struct {
 }
 
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
-	s := &scanner{opts: opts, wsCache: make(map[string]string), names: make(map[string]string), maxNodes: opts.maxNodes()}
+	s := &scanner{opts: opts, wsCache: make(map[string]string), maxNodes: opts.maxNodes()}
 	s.ar.strs.poison = opts.poison
 	in, err := prepareInput(ctxio.Reader(opts.Context, r))
 	if err != nil {
@@ -306,23 +306,7 @@ func (s *scanner) name(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	return s.nameSlow(b)
-}
-
-func (s *scanner) nameSlow(b []byte) string {
-	h := (uint(len(b))*131 + uint(b[0])*31 + uint(b[len(b)-1])*7 + uint(b[len(b)/2])) % uint(len(s.nameCache))
-	if v := s.nameCache[h]; v == string(b) {
-		return v
-	}
-	v, ok := s.names[string(b)]
-	if !ok {
-		v = string(b)
-		if len(s.names) < 4096 {
-			s.names[v] = v
-		}
-	}
-	s.nameCache[h] = v
-	return v
+	return s.names.Name(b)
 }
 
 // indents holds the indentation runs of pretty-printed files: a line feed and spaces.

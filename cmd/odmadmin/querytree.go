@@ -11,6 +11,7 @@ import (
 
 	"github.com/antchfx/xmlquery"
 
+	"github.com/odmadmin/odmadmin/internal/intern"
 	"github.com/odmadmin/odmadmin/internal/xmlscan"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -147,7 +148,7 @@ type recordReader struct {
 	doc, root, ad *xmlquery.Node
 	rootNs, adNs  prefixMap // the prefix map after the root's and AdminData's start tags
 	ns            prefixMap // the prefix map while a record is built
-	names         map[string]string
+	names         intern.Table
 	nodes         slab[xmlquery.Node]
 	attrs         slab[xmlquery.Attr]
 	text          []byte // the record's strings, gathered (see pendingStr)
@@ -173,7 +174,7 @@ type ancestor struct {
 
 func newRecordReader(r io.Reader, read *atomic.Int64, opts odm.ReadOptions) *recordReader {
 	sc := xmlscan.New(r, recordLimits(opts))
-	return &recordReader{sc: sc, read: read, names: make(map[string]string)}
+	return &recordReader{sc: sc, read: read}
 }
 
 // recordLimits are the limits of the odm reader that checks the input beside the record
@@ -344,16 +345,7 @@ func (r *recordReader) settle() {
 }
 
 // name returns b as a string shared by its occurrences (a file has few distinct names).
-func (r *recordReader) name(b []byte) string {
-	if v, ok := r.names[string(b)]; ok {
-		return v
-	}
-	v := string(b)
-	if len(r.names) < 4096 {
-		r.names[v] = v
-	}
-	return v
-}
+func (r *recordReader) name(b []byte) string { return r.names.Name(b) }
 
 // element fills n with the start tag just read, as xmlquery's parser would, updating the
 // prefix map. inRecord says its strings may wait for settle (the ancestors' may not: they
