@@ -70,6 +70,7 @@ type filter struct {
 	// sameName makes a user of a row's name relevant whatever its user name: the
 	// distance is left to a later filter, and persons hold no user names.
 	sameName bool
+	key      []byte // named's buffer for a person's key
 }
 
 type named struct {
@@ -128,7 +129,8 @@ func (f *filter) named(login, given, family, full string) bool {
 	if f.logins[strings.ToLower(strings.TrimSpace(login))] {
 		return true
 	}
-	n := f.persons[personKey(given, family, full)]
+	f.key = appendPersonKey(f.key[:0], given, family, full)
+	n := f.persons[string(f.key)]
 	if n == nil || f.sameName {
 		return n != nil
 	}

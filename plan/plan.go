@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/odmadmin/odmadmin/diff"
 	"github.com/odmadmin/odmadmin/internal/brief"
@@ -356,10 +357,49 @@ func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fiel
 // personKey is the name two records of one person share: given and family name, else the
 // full name.
 func personKey(given, family, full string) string {
-	if k := nameKey(given + " " + family); k != "" {
-		return k
+	var buf [64]byte
+	return string(appendPersonKey(buf[:0], given, family, full))
+}
+
+// appendPersonKey appends personKey(given, family, full) to dst. A caller that only looks
+// the key up in a map (filter.named, for each user of the export) so makes no string.
+func appendPersonKey(dst []byte, given, family, full string) []byte {
+	n := len(dst)
+	if dst = appendNameKey(dst, given, family); len(dst) > n {
+		return dst
 	}
-	return nameKey(full)
+	return appendNameKey(dst, full, "")
+}
+
+// appendNameKey appends nameKey(a + " " + b) to dst in one pass over ASCII names, the
+// usual ones; where a or b has another byte, through nameKey. (nameKey's three calls made
+// three strings, a sixth of plan's CPU at 1,000,000 existing users.)
+func appendNameKey(dst []byte, a, b string) []byte {
+	start := len(dst)
+	space := false // white space since the last letter written
+	for _, s := range [2]string{a, b} {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				return append(dst[:start], nameKey(a+" "+b)...)
+			}
+			// unicode.IsSpace within ASCII, as strings.Fields splits.
+			if c == ' ' || '\t' <= c && c <= '\r' {
+				space = true
+				continue
+			}
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		space = true // the space between a and b
+	}
+	return dst
 }
 
 func (p *planner) row(r Row) Action {
