@@ -10,6 +10,12 @@
 //
 // Every reader is bounded: a CSV line or record, a workbook and what its parts inflate to
 // have limits (see Options), so hostile input gives an error, not an exhausted machine.
+//
+// Workbooks are excelize's, but their rows are read by code of ours (xlsxfast.go) over the
+// XML scanner the ODM reader uses: excelize decodes every cell with encoding/xml, which
+// made a workbook 4 to 5 times slower to read than the same rows as CSV. The rows are
+// excelize's cell for cell, and whatever our reader does not read as excelize does it
+// hands to excelize.
 package input
 
 import (

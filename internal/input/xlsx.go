@@ -135,8 +135,7 @@ func (in *Input) OpenWorkbook() (*excelize.File, error) {
 		return nil, err
 	}
 	max := in.opts.maxUnzipped()
-	xmlLimit := min(int64(spillPart), max)
-	xo := excelize.Options{UnzipSizeLimit: max, UnzipXMLSizeLimit: xmlLimit}
+	xo := in.excelizeOptions()
 	var f *excelize.File
 	if in.wb.file != nil {
 		f, err = excelize.OpenFile(in.wb.path, xo)
@@ -162,25 +161,54 @@ func (in *Input) OpenWorkbook() (*excelize.File, error) {
 	return f, nil
 }
 
+// excelizeOptions are the limits excelize opens the workbook with.
+func (in *Input) excelizeOptions() excelize.Options {
+	max := in.opts.maxUnzipped()
+	return excelize.Options{UnzipSizeLimit: max, UnzipXMLSizeLimit: min(int64(spillPart), max)}
+}
+
+// openBook opens the workbook for its rows: read by fastBook where it can, else by
+// excelize.
+func (in *Input) openBook() (book, error) {
+	zr, err := zip.NewReader(in.wb.readerAt(), in.wb.size)
+	if err == nil {
+		err = in.checkParts(zr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	openEx := func() (book, error) {
+		f, err := in.OpenWorkbook()
+		if err != nil {
+			return nil, err
+		}
+		return exBook{f}, nil
+	}
+	if b, err := newFastBook(zr, in.excelizeOptions(), openEx); err == nil {
+		return b, nil
+	}
+	return openEx()
+}
+
 func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
-	f, err := in.OpenWorkbook()
+	if in.Kind != XLSX {
+		return nil, in.Expect(XLSX)
+	}
+	f, err := in.openBook()
 	if err != nil {
 		return nil, err
 	}
 	ok := false
 	defer func() {
 		if !ok {
-			f.Close()
+			f.close()
 		}
 	}()
-	sheets := f.GetSheetList()
-	date1904 := false
-	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
-		date1904 = *p.Date1904
-	}
+	sheets := f.sheetList()
+	date1904 := f.is1904()
 	var t *Table
 	open := func(sheet string) (*Table, error) {
-		rows, err := f.Rows(sheet)
+		rows, err := f.rows(sheet)
 		if err != nil {
 			return nil, fmt.Errorf("%s: sheet %q: %v", in.Name, sheet, err)
 		}
@@ -251,7 +279,7 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 		if closeRows != nil {
 			closeRows()
 		}
-		return f.Close()
+		return f.close()
 	}
 	ok = true
 	return t, nil
