@@ -192,6 +192,34 @@ func TestFastRowsAsExcelize(t *testing.T) {
 		}
 	}
 
+	// A sheet as Excel writes one: namespaces declared on the root, row attributes in
+	// another namespace, parts before and after the sheet data.
+	excel := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr xr2 xr3" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" xr:uid="{00000000-0001-0000-0000-000000000000}">` +
+		`<dimension ref="A1:C3"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"><selection activeCell="B3" sqref="B3"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15" x14ac:dyDescent="0.25"/><cols><col min="1" max="3" width="14.7109375" customWidth="1"/></cols>` +
+		`<sheetData><row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>` +
+		`<row r="3" spans="1:3" ht="30" customHeight="1" x14ac:dyDescent="0.25"><c r="A3" t="s"><v>3</v></c><c r="C3" s="2"><v>46027</v></c></row></sheetData>` +
+		`<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup orientation="portrait" r:id="rId1"/></worksheet>`
+	excelSST := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
+		`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4"><si><t>First Name</t></si><si><t>Last Name</t></si><si><t>Start Date</t></si>` +
+		`<si><r><rPr><b/><sz val="11"/><color theme="1"/><rFont val="Calibri"/><family val="2"/><scheme val="minor"/></rPr><t>Ada</t></r><r><rPr><sz val="11"/><color rgb="FFFF0000"/><rFont val="Calibri"/><family val="2"/><scheme val="minor"/></rPr><t xml:space="preserve"> Example</t></r><phoneticPr fontId="1" type="noConversion"/></si></sst>`
+	data := zipBook(t, excel, excelSST)
+	if !compareBooks(t, "a sheet as Excel writes one", data) {
+		t.Errorf("a sheet as Excel writes one: handed to excelize")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := newFastBook(zr, excelize.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sheetRead{Rows: []string{`1 ["First Name" "Last Name" "Start Date"]`, `2 []`, `3 ["Ada Example" "" "46027"]`}}
+	if d := cmp.Diff(want, readSheet(fb, "Users")); d != "" {
+		t.Errorf("a sheet as Excel writes one (-want +got):\n%s", d)
+	}
+
 	f := excelize.NewFile()
 	f.SetSheetName("Sheet1", "Users")
 	f.NewSheet("users")
