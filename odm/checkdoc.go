@@ -9,8 +9,9 @@ import (
 // Check reads the whole ODM document in r as a Reader does, with the same limits, and
 // returns its header and the first error a Reader's Header or Next would return (nil when
 // the document reads to its end), without building a record: for callers that need only
-// the verdict, such as a tool that checks a file while it reads it another way. It costs
-// about what the XML scan alone does, a third to a half of reading the records.
+// the verdict, such as a tool that checks a file while it reads it another way. Over
+// 10,000 generated users it took 1.5 to 1.7 µs a user, where a Reader took 3.6 to 3.7 (3.1
+// with ReadOptions.Reuse) and the XML scan alone 1.1 (BenchmarkCheck).
 //
 // Warnings are not collected. Only opts.Strict, which makes a warning an error, needs
 // them; with it set the records are read as a Reader reads them (with ReadOptions.Reuse,
