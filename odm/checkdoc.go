@@ -43,50 +43,37 @@ func Check(r io.Reader, opts ReadOptions) (*Header, error) {
 func (r *Reader) skim() error {
 	s := r.s
 	adSpec := (&AdminData{}).model().spec(s.version)
-	for r.err == nil {
-		switch r.state {
-		case 3:
-			return nil
-		case 1:
-			k, err := s.raw()
-			if err != nil {
+	for r.err == nil && r.state != 3 {
+		k, err := s.raw()
+		if err != nil {
+			r.err = err
+			break
+		}
+		switch {
+		case r.state == 1 && k == xmlscan.EndElement:
+			if _, err := s.readEpilog(); err != nil {
 				r.err = err
-				break
+			} else {
+				r.state = 3
 			}
-			switch k {
-			case xmlscan.EndElement:
-				if _, err := s.readEpilog(); err != nil {
-					r.err = err
-				} else {
-					r.state = 3
-				}
-			case xmlscan.StartElement:
-				if s.xs.Space() == s.odmNS && string(s.xs.Local()) == "AdminData" {
-					r.state = 2
-				} else {
-					r.err = s.skip()
-				}
-			}
-		case 2:
-			k, err := s.raw()
-			if err != nil {
-				r.err = err
-				break
-			}
-			switch k {
-			case xmlscan.EndElement:
-				r.state = 1
-			case xmlscan.StartElement:
-				// A record is what Next reads into a typed value: a child of AdminData in
-				// the ODM namespace (with a prefix or without) that the content model has.
-				if s.xs.Space() == s.odmNS {
-					if k, _, ok := adSpec.kidBytes(s.xs.Local(), 0); ok {
-						r.err = s.skimTyped(s.skimRecord(k.field))
-						break
-					}
-				}
+		case r.state == 1 && k == xmlscan.StartElement:
+			if s.xs.Space() == s.odmNS && string(s.xs.Local()) == "AdminData" {
+				r.state = 2
+			} else {
 				r.err = s.skip()
 			}
+		case r.state == 2 && k == xmlscan.EndElement:
+			r.state = 1
+		case r.state == 2 && k == xmlscan.StartElement:
+			// A record is what Next reads into a typed value: a child of AdminData in the
+			// ODM namespace (with a prefix or without) that the content model has.
+			if s.xs.Space() == s.odmNS {
+				if k, _, ok := adSpec.kidBytes(s.xs.Local(), 0); ok {
+					r.err = s.skimTyped(s.skimRecord(k.field))
+					break
+				}
+			}
+			r.err = s.skip()
 		}
 	}
 	return r.err

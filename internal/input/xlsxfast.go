@@ -349,52 +349,32 @@ func readItem(sc *xmlscan.Scanner, buf *strings.Builder) (string, error) {
 	}
 	var t string
 	var runs []string
-	for {
-		k, err := sc.Next()
-		if err != nil {
-			return "", errFallback
-		}
-		if k == xmlscan.EndElement {
-			break
-		}
-		if k != xmlscan.StartElement {
-			continue
-		}
-		if err := noNSDecls(sc); err != nil {
-			return "", err
-		}
-		switch string(sc.Local()) {
+	err := children(sc, func(local []byte) error {
+		var err error
+		switch string(local) {
 		case "t":
 			// A second t directly in the item replaces the first, as the decoder sets the
 			// field again.
-			if t, err = text(sc, buf); err != nil {
-				return "", err
-			}
+			t, err = text(sc, buf)
 		case "r":
-			s, err := readRun(sc, buf)
-			if err != nil {
-				return "", err
-			}
+			var s string
+			s, err = readRun(sc, buf)
 			runs = append(runs, s)
 		case "rPh":
-			if err := checkAttrs(sc, uintAttr("sb"), uintAttr("eb")); err != nil {
-				return "", err
-			}
-			if err := skipChecked(sc); err != nil {
-				return "", err
+			if err = checkAttrs(sc, uintAttr("sb"), uintAttr("eb")); err == nil {
+				err = skipChecked(sc)
 			}
 		case "phoneticPr":
-			if err := checkAttrs(sc, intAttr("fontId")); err != nil {
-				return "", err
-			}
-			if err := skipChecked(sc); err != nil {
-				return "", err
+			if err = checkAttrs(sc, intAttr("fontId")); err == nil {
+				err = skipChecked(sc)
 			}
 		default:
-			if err := skipChecked(sc); err != nil {
-				return "", err
-			}
+			err = skipChecked(sc)
 		}
+		return err
+	})
+	if err != nil {
+		return "", err
 	}
 	s := t + strings.Join(runs, "")
 	if s == "" {
@@ -406,41 +386,48 @@ func readItem(sc *xmlscan.Scanner, buf *strings.Builder) (string, error) {
 // readRun reads a rich text run r: the text of its t (the last, if several).
 func readRun(sc *xmlscan.Scanner, buf *strings.Builder) (string, error) {
 	var t string
-	for {
-		k, err := sc.Next()
-		if err != nil {
-			return "", errFallback
-		}
-		if k == xmlscan.EndElement {
-			return t, nil
-		}
-		if k != xmlscan.StartElement {
-			continue
-		}
-		if err := noNSDecls(sc); err != nil {
-			return "", err
-		}
-		switch string(sc.Local()) {
+	err := children(sc, func(local []byte) error {
+		var err error
+		switch string(local) {
 		case "t":
-			if t, err = text(sc, buf); err != nil {
-				return "", err
-			}
+			t, err = text(sc, buf)
 		case "rPr":
-			if err := checkRunProps(sc); err != nil {
-				return "", err
-			}
+			err = checkRunProps(sc)
 		default:
-			if err := skipChecked(sc); err != nil {
-				return "", err
-			}
+			err = skipChecked(sc)
 		}
-	}
+		return err
+	})
+	return t, err
 }
 
 // checkRunProps consumes run properties (rPr), failing with errFallback where excelize's
 // decoding of them fails: a val of a number or boolean property, or an attribute of a
 // color, that does not parse.
 func checkRunProps(sc *xmlscan.Scanner) error {
+	return children(sc, func(local []byte) error {
+		var checks []attrCheck
+		switch string(local) {
+		case "charset", "family":
+			checks = []attrCheck{intAttr("val")}
+		case "b", "i", "strike", "outline", "shadow", "condense", "extend":
+			checks = []attrCheck{boolAttr("val")}
+		case "sz":
+			checks = []attrCheck{floatAttr("val")}
+		case "color":
+			checks = []attrCheck{boolAttr("auto"), intAttr("indexed"), intAttr("theme"), floatAttr("tint")}
+		}
+		if err := checkAttrs(sc, checks...); err != nil {
+			return err
+		}
+		return skipChecked(sc)
+	})
+}
+
+// children calls fn at the start tag of each child element of the element whose start
+// tag was just read, until its end tag; fn consumes the child. A namespace declaration on
+// a child is errFallback (noNSDecls).
+func children(sc *xmlscan.Scanner, fn func(local []byte) error) error {
 	for {
 		k, err := sc.Next()
 		if err != nil {
@@ -455,21 +442,7 @@ func checkRunProps(sc *xmlscan.Scanner) error {
 		if err := noNSDecls(sc); err != nil {
 			return err
 		}
-		var checks []attrCheck
-		switch string(sc.Local()) {
-		case "charset", "family":
-			checks = []attrCheck{intAttr("val")}
-		case "b", "i", "strike", "outline", "shadow", "condense", "extend":
-			checks = []attrCheck{boolAttr("val")}
-		case "sz":
-			checks = []attrCheck{floatAttr("val")}
-		case "color":
-			checks = []attrCheck{boolAttr("auto"), intAttr("indexed"), intAttr("theme"), floatAttr("tint")}
-		}
-		if err := checkAttrs(sc, checks...); err != nil {
-			return err
-		}
-		if err := skipChecked(sc); err != nil {
+		if err := fn(sc.Local()); err != nil {
 			return err
 		}
 	}
