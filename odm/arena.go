@@ -289,14 +289,25 @@ func (a *arena) block(user bool) {
 		return
 	}
 	b := reflect.New(bt.typ).UnsafePointer()
-	a.attrs.buf = unsafe.Slice((*Attr)(unsafe.Add(b, bt.off[0])), shape[0])
-	a.srcs.buf = unsafe.Slice((*source)(unsafe.Add(b, bt.off[1])), shape[1])
-	a.elems.buf = unsafe.Slice((*Element)(unsafe.Add(b, bt.off[2])), shape[2])
-	a.texts.buf = unsafe.Slice((*string)(unsafe.Add(b, bt.off[3])), shape[3])
-	a.nodes.buf = unsafe.Slice((*Node)(unsafe.Add(b, bt.off[4])), shape[4])
+	a.attrs.buf = blockSlice[Attr](b, bt.off[0], shape[0])
+	a.srcs.buf = blockSlice[source](b, bt.off[1], shape[1])
+	a.elems.buf = blockSlice[Element](b, bt.off[2], shape[2])
+	a.texts.buf = blockSlice[string](b, bt.off[3], shape[3])
+	a.nodes.buf = blockSlice[Node](b, bt.off[4], shape[4])
 	if user {
 		a.box = (*userBox)(unsafe.Add(b, bt.off[5]))
 	}
+}
+
+// blockSlice returns the n values of type T at offset off of block b, nil for none: a
+// zero-length array that ends the block stands at its end, and a pointer there points
+// past the block, which unsafe.Pointer's rules forbid (the race detector's pointer checks
+// stop the program on it, and the collector could take it for the next object's).
+func blockSlice[T any](b unsafe.Pointer, off uintptr, n int32) []T {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Add(b, off)), n)
 }
 
 // blockType returns the type of the blocks of shape, made on first use; nil for a block
