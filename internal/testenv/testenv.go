@@ -113,8 +113,9 @@ func Shared(tb testing.TB, rel string) string {
 }
 
 // LibreOfficeEnv names the environment variable that makes a missing LibreOffice a test
-// failure. It is separate from RequireEnv: CI does not install LibreOffice (about 280 MB
-// and over two minutes of apt-get), so RequireEnv alone must not fail for it.
+// failure. It is separate from RequireEnv: LibreOffice is a large install (about 280 MB and
+// two to three minutes of apt-get) that CI makes only when it can, so RequireEnv alone
+// must not fail for it; CI sets this one when the install succeeded.
 const LibreOfficeEnv = "ODMADMIN_REQUIRE_LIBREOFFICE"
 
 // LibreOffice returns the path of LibreOffice's soffice (or libreoffice) or skips the test,
