@@ -123,7 +123,7 @@ type skimKey struct {
 // or ReadOptions.MaxNodes. readTypedIn counts the entries of the element's layout: each
 // child element, comment, processing instruction and CDATA section, and each text that
 // is not white space only (all text, for a content model with text of its own); it
-// fails at the first token read once there are MaxNodes of them. A standard child is
+// fails at the first such token read once there are MaxNodes of them. A standard child is
 // counted as readTypedIn would read it: a typed one with limits of its own (skimTyped),
 // a text child with readText's (skimText); a second single child, a child in another
 // namespace or one the model lacks is raw, without limits inside.
@@ -140,7 +140,7 @@ func (s *scanner) skimTyped(m model) error {
 		if xk == xmlscan.EndElement {
 			return nil
 		}
-		if entries >= s.maxNodes {
+		if entries >= s.maxNodes && (xk != xmlscan.Text || sp.text || !isBlankBytes(s.xs.Data())) {
 			return s.tooManyNodes(sp.name)
 		}
 		switch xk {

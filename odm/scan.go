@@ -560,7 +560,9 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			}
 			return err
 		}
-		if len(lay) >= s.maxNodes {
+		// MaxNodes children are allowed: what comes after them fails, but for white space
+		// (no child of its own) before the end tag or the next child.
+		if len(lay) >= s.maxNodes && (xk != xmlscan.Text || sp.text || !isBlankBytes(s.xs.Data())) {
 			return s.tooManyNodes(sp.name)
 		}
 		first = false
