@@ -60,6 +60,7 @@ func TestNodeLimit(t *testing.T) {
 			var pe *odm.Error
 			require.ErrorAs(t, err, &pe)
 			require.Greater(t, pe.Line, 0)
+			require.Contains(t, err.Error(), fmt.Sprintf("the limit of %d", odm.DefaultMaxNodes), "the message names the limit")
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
 				t.Errorf("%s: allocated %d MiB before failing", tt.reason, alloc>>20)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -386,7 +387,7 @@ func (s *scanner) tokenError(err error) error {
 // the current token.
 func (s *scanner) tooManyNodes(name string) error {
 	line, col := s.xs.Pos()
-	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit", line, col)
+	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit of "+strconv.Itoa(s.maxNodes), line, col)
 }
 
 // wasEmpty reports whether the end tag just read closed an element written as <x/>.
