@@ -76,15 +76,22 @@ func TestProgressLine(t *testing.T) {
 	r := e.trackInput(strings.NewReader(doc), nil)
 	buf := make([]byte, 4096)
 	n, _ := r.Read(buf)
-	time.Sleep(50 * time.Millisecond)
-	mid := out.String()
+	// The loop draws every 5 ms, but a loaded machine may not run it for a while: wait
+	// for a line drawn after the first read, up to a deadline that only a hang reaches.
+	want := "\rodmadmin map: read " + sizeString(int64(n))
+	var mid string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if mid = out.String(); strings.Contains(mid, want) && strings.Contains(mid, " users, ") || time.Now().After(deadline) {
+			break
+		}
+	}
 	for {
 		if _, err := r.Read(buf); err != nil {
 			break
 		}
 	}
 	final := out.String()
-	if !strings.Contains(mid, "\rodmadmin map: read "+sizeString(int64(n))) || !strings.Contains(mid, " users, ") {
+	if !strings.Contains(mid, want) || !strings.Contains(mid, " users, ") {
 		t.Errorf("progress line while reading: %q", mid)
 	}
 	if !strings.HasSuffix(final, "\r\x1b[K") {
