@@ -140,7 +140,7 @@ func (s *scanner) skimTyped(m model) error {
 		if xk == xmlscan.EndElement {
 			return nil
 		}
-		if entries >= s.maxNodes && (xk != xmlscan.Text || sp.text || !isBlankBytes(s.xs.Data())) {
+		if s.overNodes(entries, xk, sp) {
 			return s.tooManyNodes(sp.name)
 		}
 		switch xk {

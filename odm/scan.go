@@ -390,6 +390,14 @@ func (s *scanner) tooManyNodes(name string) error {
 	return s.fail(ErrTooManyNodes, "the element "+name+" has more child nodes (elements, text pieces, comments) than the limit of "+strconv.Itoa(s.maxNodes), line, col)
 }
 
+// overNodes reports whether the token just read (of kind xk) goes past ReadOptions.MaxNodes
+// in a typed element of model sp that has n children so far. MaxNodes children are
+// allowed; what comes after them fails, but for white space before the end tag or the
+// next child, which is no child of its own (unless the model has text of its own).
+func (s *scanner) overNodes(n int, xk xmlscan.Kind, sp *spec) bool {
+	return n >= s.maxNodes && (xk != xmlscan.Text || sp.text || !isBlankBytes(s.xs.Data()))
+}
+
 // wasEmpty reports whether the end tag just read closed an element written as <x/>.
 func (s *scanner) wasEmpty() bool { return s.empty }
 
@@ -561,9 +569,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			}
 			return err
 		}
-		// MaxNodes children are allowed: what comes after them fails, but for white space
-		// (no child of its own) before the end tag or the next child.
-		if len(lay) >= s.maxNodes && (xk != xmlscan.Text || sp.text || !isBlankBytes(s.xs.Data())) {
+		if s.overNodes(len(lay), xk, sp) {
 			return s.tooManyNodes(sp.name)
 		}
 		first = false
