@@ -277,7 +277,7 @@ func (b *fastBook) readSharedStrings() error {
 			continue
 		}
 		if string(sc.Local()) != "si" {
-			if err := skipElement(sc); err != nil {
+			if err := skipElement(sc, false); err != nil {
 				return err
 			}
 			continue
@@ -301,8 +301,10 @@ func scanPart(r io.Reader) (*xmlscan.Scanner, error) {
 	return xmlscan.New(u, xmlscan.Options{MaxDepth: 1000, MaxTokenBytes: 64 << 20, MaxAttrs: 10000}), nil
 }
 
-// skipElement consumes the rest of the element whose start tag was just read.
-func skipElement(sc *xmlscan.Scanner) error {
+// skipElement consumes the rest of the element whose start tag was just read. With
+// checked, the element is one that excelize's decoder skips too (it holds no field that
+// is read), and a namespace declaration inside fails (see noNSDecls).
+func skipElement(sc *xmlscan.Scanner, checked bool) error {
 	for depth := 1; depth > 0; {
 		k, err := sc.Next()
 		if err != nil {
@@ -310,6 +312,11 @@ func skipElement(sc *xmlscan.Scanner) error {
 		}
 		switch k {
 		case xmlscan.StartElement:
+			if checked {
+				if err := noNSDecls(sc); err != nil {
+					return err
+				}
+			}
 			depth++
 		case xmlscan.EndElement:
 			depth--
@@ -362,14 +369,14 @@ func readItem(sc *xmlscan.Scanner, buf *strings.Builder) (string, error) {
 			runs = append(runs, s)
 		case "rPh":
 			if err = checkAttrs(sc, uintAttr("sb"), uintAttr("eb")); err == nil {
-				err = skipChecked(sc)
+				err = skipElement(sc, true)
 			}
 		case "phoneticPr":
 			if err = checkAttrs(sc, intAttr("fontId")); err == nil {
-				err = skipChecked(sc)
+				err = skipElement(sc, true)
 			}
 		default:
-			err = skipChecked(sc)
+			err = skipElement(sc, true)
 		}
 		return err
 	})
@@ -394,7 +401,7 @@ func readRun(sc *xmlscan.Scanner, buf *strings.Builder) (string, error) {
 		case "rPr":
 			err = checkRunProps(sc)
 		default:
-			err = skipChecked(sc)
+			err = skipElement(sc, true)
 		}
 		return err
 	})
@@ -420,7 +427,7 @@ func checkRunProps(sc *xmlscan.Scanner) error {
 		if err := checkAttrs(sc, checks...); err != nil {
 			return err
 		}
-		return skipChecked(sc)
+		return skipElement(sc, true)
 	})
 }
 
@@ -446,27 +453,6 @@ func children(sc *xmlscan.Scanner, fn func(local []byte) error) error {
 			return err
 		}
 	}
-}
-
-// skipChecked skips an element that excelize's decoder skips too (it holds no field that
-// is read), with no namespace declaration inside (see noNSDecls).
-func skipChecked(sc *xmlscan.Scanner) error {
-	for depth := 1; depth > 0; {
-		k, err := sc.Next()
-		if err != nil {
-			return errFallback
-		}
-		switch k {
-		case xmlscan.StartElement:
-			if err := noNSDecls(sc); err != nil {
-				return err
-			}
-			depth++
-		case xmlscan.EndElement:
-			depth--
-		}
-	}
-	return nil
 }
 
 // noNSDecls fails with errFallback on a start tag that declares a namespace: encoding/xml
@@ -837,7 +823,7 @@ func (r *fastRows) cell(col int) (at int, value string, keep bool, err error) {
 				boolAttr("del2"), boolAttr("ca"), boolAttr("bx"), intAttr("si")); err != nil {
 				return 0, "", false, err
 			}
-			if err := skipChecked(sc); err != nil {
+			if err := skipElement(sc, true); err != nil {
 				return 0, "", false, err
 			}
 			hasF = true
