@@ -520,8 +520,23 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 	var st token // the start tag of a standard child, built without fill
 	for {
 		// s.raw by hand (not inlined): the typed decoder returns on any error, so the
-		// sticky s.err need not be checked here.
-		xk, err := s.xs.Next()
+		// sticky s.err need not be checked here. The indentation before a child, most
+		// of the text tokens, comes with it (not for text content, where it is content).
+		var xk xmlscan.Kind
+		var err error
+		if sp.text {
+			xk, err = s.xs.Next()
+		} else {
+			var n int
+			if xk, n, err = s.xs.NextIndented(len(indents)); n > 0 {
+				first = false
+				if ws == "" {
+					ws = indents[:n]
+				} else {
+					ws += indents[:n]
+				}
+			}
+		}
 		if err != nil {
 			return s.tokenError(err)
 		}
@@ -866,6 +881,15 @@ func (s *scanner) readText(start *token) (text string, node Node, empty, mixed b
 	var en rawEntry
 	if len(start.attrs) > 0 || start.name.Prefix != "" {
 		en.node = s.element(start)
+	}
+	// Most text children are a plain run and the end tag: read in one call, the tokens
+	// the loop below would read one by one (one node at most, within any MaxNodes).
+	if d, ok := s.xs.TextEnd(); ok {
+		s.empty = false
+		if len(d) > 0 {
+			en.text, _ = s.str(d)
+		}
+		return en.text, en.node, false, false, nil
 	}
 	var acc textAcc
 	first := true

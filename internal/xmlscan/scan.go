@@ -467,6 +467,57 @@ func (s *Scanner) Next() (Kind, error) {
 	}
 }
 
+// TextEnd reads, right after a start tag, the element's content and end tag when they
+// are what most text-only elements of an export hold: a run of plain text (no reference,
+// line feed, carriage return, "]", control or non-ASCII byte; possibly empty) and then an
+// end tag that repeats the element's name exactly, with '>' at once after it. It does in
+// one call what Next does in two (the Text token, when the run is not empty, then the
+// EndElement), and leaves the scanner as Next would: data is what Data returns for that
+// Text token, and the current token is the end tag. When the input there is anything
+// else, or not in the buffer yet, it reads nothing and returns false: Next reads it.
+func (s *Scanner) TextEnd() (data []byte, ok bool) {
+	n := len(s.stack)
+	if s.stop || n == 0 {
+		return nil, false
+	}
+	b, p := s.buf[:s.end], s.pos
+	i := textRun(b, p)
+	f := &s.stack[n-1]
+	e := i + 2 + f.nameEnd - f.nameStart // the end tag's '>'
+	if e >= len(b) || b[i] != '<' || b[i+1] != '/' || b[e] != '>' || i-p > s.maxToken || e+1-i > s.maxToken ||
+		!sameOpen(b, i+2, s.names, f.nameStart, f.nameEnd) {
+		return nil, false
+	}
+	s.setData(p, i, false)
+	s.empty, s.indent = false, false
+	s.tokStart = i // the end tag's (no line feed before it)
+	s.tokLine, s.tokLS = s.line, s.lineStart
+	s.popElement()
+	s.pos = e + 1
+	return b[p:i:i], true
+}
+
+// NextIndented is Next for a caller that takes the indentation before a token inside the
+// root (a line feed and spaces, at most max bytes in all, then markup) as part of that token: it passes over such a
+// run, which Next would return as a Text token of its own, and returns its length as
+// indent (0 when there was none) with the token after it.
+func (s *Scanner) NextIndented(max int) (k Kind, indent int, err error) {
+	if !s.stop && len(s.stack) > 0 {
+		b, p := s.buf[:s.end], s.pos
+		if p < len(b) && b[p] == '\n' {
+			i := spaces(b, p+1)
+			if i < len(b) && b[i] == '<' && i-p <= max && i-p <= s.maxToken {
+				s.line++
+				s.lineStart = s.base + int64(p+1)
+				s.pos = i
+				indent = i - p
+			}
+		}
+	}
+	k, err = s.Next()
+	return k, indent, err
+}
+
 // atEOF is the error (or io.EOF) for the end of input at or inside the current token.
 func (s *Scanner) atEOF() error {
 	if s.pos < s.end {

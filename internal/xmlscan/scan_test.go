@@ -22,23 +22,28 @@ func dump(in string, opts Options) (string, error) {
 		if err != nil {
 			return b.String(), err
 		}
-		l, c := s.Pos()
-		fmt.Fprintf(&b, "%d:%d ", l, c)
-		switch k {
-		case StartElement:
-			n := s.Name()
-			fmt.Fprintf(&b, "<{%s}%s:%s", n.Space, n.Prefix, n.Local)
-			for _, a := range s.Attrs() {
-				fmt.Fprintf(&b, " {%s}%s:%s=%q(%q)", a.Space, a.Prefix, a.Local, a.Value, a.Raw)
-			}
-			b.WriteString(">\n")
-		case EndElement:
-			fmt.Fprintf(&b, "</{%s}%s empty=%v>\n", s.Name().Space, s.Name().Local, s.Empty())
-		case ProcInst:
-			fmt.Fprintf(&b, "pi %q %q\n", s.Target(), s.Data())
-		default:
-			fmt.Fprintf(&b, "%d %q\n", k, s.Data())
+		writeToken(&b, s, k)
+	}
+}
+
+// writeToken renders the current token of s, of kind k, with its position.
+func writeToken(b *strings.Builder, s *Scanner, k Kind) {
+	l, c := s.Pos()
+	fmt.Fprintf(b, "%d:%d ", l, c)
+	switch k {
+	case StartElement:
+		n := s.Name()
+		fmt.Fprintf(b, "<{%s}%s:%s", n.Space, n.Prefix, n.Local)
+		for _, a := range s.Attrs() {
+			fmt.Fprintf(b, " {%s}%s:%s=%q(%q)", a.Space, a.Prefix, a.Local, a.Value, a.Raw)
 		}
+		b.WriteString(">\n")
+	case EndElement:
+		fmt.Fprintf(b, "</{%s}%s empty=%v>\n", s.Name().Space, s.Name().Local, s.Empty())
+	case ProcInst:
+		fmt.Fprintf(b, "pi %q %q\n", s.Target(), s.Data())
+	default:
+		fmt.Fprintf(b, "%d %q\n", k, s.Data())
 	}
 }
 

@@ -1,0 +1,198 @@
+package xmlscan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// dumpFused is dump reading the way the odm decoder does: every token with NextIndented
+// (indentation of at most 9 bytes passed over, so that longer runs take Next's way too)
+// and, after every start tag not written <x/>, TextEnd first. It renders what the two
+// pass over (the indentation; the text and the end tag TextEnd reads) as dump renders the
+// tokens Next returns for them, positions included: the two dumps of an input are equal
+// exactly when the calls read what Next reads.
+func dumpFused(r io.Reader, opts Options) (string, error) {
+	s := New(r, opts)
+	var b strings.Builder
+	// at is the position of the next unread byte, as Pos gives a token's.
+	at := func() string {
+		return fmt.Sprintf("%d:%d", s.line, int(s.base+int64(s.pos)-s.lineStart)+1)
+	}
+	for {
+		before := at()
+		k, n, err := s.NextIndented(9)
+		if n > 0 {
+			fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
+		}
+		if err == io.EOF {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		writeToken(&b, s, k)
+		if k != StartElement || s.SelfClosing() {
+			continue
+		}
+		before = at()
+		if d, ok := s.TextEnd(); ok {
+			if len(d) > 0 {
+				fmt.Fprintf(&b, "%s %d %q\n", before, Text, d)
+			}
+			writeToken(&b, s, EndElement)
+		}
+	}
+}
+
+// fusedCases are inputs where the two calls read and where they leave the input to Next.
+var fusedCases = []struct{ name, in string }{
+	{"indented text children", "<a>\n  <b>x</b>\n  <c>y z</c>\n  <d></d>\n  <e/>\n</a>\n"},
+	{"indentation too long for max", "<a>\n            <b>x</b>\n</a>"},
+	{"indentation with a tab", "<a>\n \t<b>x</b>\n\t</a>"},
+	{"indentation not before markup", "<a>\n  x<b/>\n  </a>"},
+	{"carriage return before the line feed", "<a>\r\n  <b>x</b>\r\n</a>"},
+	{"text with a reference", "<a><b>x &amp; y</b></a>"},
+	{"text over lines", "<a><b>x\ny</b></a>"},
+	{"non-ASCII text", "<a><b>Zoë</b></a>"},
+	{"a bracket in text", "<a><b>x]y</b><c>]]</c></a>"},
+	{"end tag with space before >", "<a><b>x</b ></a>"},
+	{"end tag longer than the name", "<a><b>x</bc></a>"},
+	{"end tag not matching", "<a><b>x</c></a>"},
+	{"child element after text", "<a><b>x<c/></b></a>"},
+	{"comment inside", "<a><b>x<!--c--></b></a>"},
+	{"prefixed names", `<p:a xmlns:p="u"><p:b>x</p:b>` + "\n " + `<q:c xmlns:q="v">y</q:c></p:a>`},
+	{"namespace bound by the element itself", `<a><b xmlns="w">x</b></a>`},
+	{"long names", "<a><averyveryverylongname>x</averyveryverylongname><n12345678>y</n12345678></a>"},
+	{"text before the root's end", "<a>x</a>"},
+	{"indentation after the root", "<a/>\n  <!-- c -->\n"},
+	{"text longer than the token limit", "<a><b>" + strings.Repeat("x", 300) + "</b></a>"},
+	{"indentation longer than the token limit", "<a>\n" + strings.Repeat(" ", 300) + "<b/></a>"},
+	{"end tag one byte over a limit its start tag is at", "<a><abc>x</abc></a>"},
+	{"indentation of seven", "<a>\n      <b>x</b>\n</a>"},
+	{"unclosed", "<a><b>x</b>"},
+	{"end of input in the end tag", "<a><b>x</b"},
+}
+
+// TestFusedMatchesNext: NextIndented and TextEnd read what Next reads, token for token,
+// positions and errors included, whether the input arrives whole or a byte at a time
+// (where the calls mostly find too little in the buffer and leave it to Next).
+func TestFusedMatchesNext(t *testing.T) {
+	var inputs []string
+	for _, c := range fusedCases {
+		inputs = append(inputs, c.in)
+	}
+	for _, in := range []string{
+		`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
+		"<a>\r\nx &lt;&#x263A;\n<b/></a>",
+		`<?xml version="1.0"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`,
+	} {
+		inputs = append(inputs, in)
+	}
+	// The second limit is below the indentation dumpFused passes over and the names of
+	// some end tags: the calls must leave those to Next, which reports them.
+	for _, opts := range []Options{{MaxTokenBytes: 256}, {MaxTokenBytes: 5}} {
+		for i, in := range inputs {
+			want, wantErr := dump(in, opts)
+			for name, r := range readings(in) {
+				got, err := dumpFused(r(), opts)
+				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("input %d %q, %s, limit %d:\nfused:\n%s%v\nNext:\n%s%v", i, in, name, opts.MaxTokenBytes, got, err, want, wantErr)
+				}
+			}
+		}
+	}
+}
+
+// TestTextEndAfterText: TextEnd after a Text token (not where the odm decoder calls it,
+// but allowed) reads the end tag after it as Next would, and the end tag is not taken
+// for indentation, which the Text token before it was.
+func TestTextEndAfterText(t *testing.T) {
+	s := New(strings.NewReader("<a>\n</a>"), Options{})
+	for _, want := range []Kind{StartElement, Text} {
+		if k, err := s.Next(); k != want || err != nil {
+			t.Fatalf("got token %d, %v; want %d", k, err, want)
+		}
+	}
+	if !s.Indent() {
+		t.Fatal("the line feed is not indentation")
+	}
+	d, ok := s.TextEnd()
+	if !ok || len(d) != 0 || s.Indent() || s.Empty() || string(s.Local()) != "a" || s.Depth() != 0 {
+		t.Errorf("TextEnd = %q, %v; Indent %v, Empty %v, name %s, depth %d", d, ok, s.Indent(), s.Empty(), s.Local(), s.Depth())
+	}
+	if _, err := s.Next(); err != io.EOF {
+		t.Errorf("after the root: %v, want io.EOF", err)
+	}
+}
+
+// TestFusedReads: on the usual export layout the calls do read (a test of the tests: a
+// TextEnd or NextIndented that never read would pass TestFusedMatchesNext), and
+// NextIndented passes over no run longer than its max (Next returns that as Text).
+func TestFusedReads(t *testing.T) {
+	read := func(max int) string {
+		s := New(strings.NewReader("<a>\n  <b>x</b>\n  <c></c>\n</a>"), Options{})
+		steps := []string{}
+		for {
+			k, n, err := s.NextIndented(max)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				steps = append(steps, fmt.Sprintf("indent %d", n))
+			}
+			if k == Text {
+				steps = append(steps, fmt.Sprintf("text token %q", s.Data()))
+			}
+			if k == StartElement && !s.SelfClosing() {
+				if d, ok := s.TextEnd(); ok {
+					steps = append(steps, fmt.Sprintf("text %q end %s", d, s.Local()))
+				}
+			}
+		}
+		return strings.Join(steps, "; ")
+	}
+	if got, want := read(80), `indent 3; text "x" end b; indent 3; text "" end c; indent 1`; got != want {
+		t.Errorf("max 80: read %s, want %s", got, want)
+	}
+	if got, want := read(2), `text token "\n  "; text "x" end b; text token "\n  "; text "" end c; indent 1`; got != want {
+		t.Errorf("max 2: read %s, want %s", got, want)
+	}
+}
+
+// TestFusedOneByte: a token TextEnd leaves to Next because the buffer ends inside it is
+// read whole by Next (the one-byte reading above checks the same on every input; this
+// one pins a long run of text, which fills several buffers).
+func TestFusedOneByte(t *testing.T) {
+	in := "<a>\n  <b>" + strings.Repeat("y", 70000) + "</b>\n</a>"
+	want, werr := dump(in, Options{})
+	got, err := dumpFused(iotest.HalfReader(strings.NewReader(in)), Options{})
+	if got != want || err != werr {
+		t.Errorf("fused read differs from Next's: %v, %v", err, werr)
+	}
+}
+
+func FuzzFused(f *testing.F) {
+	for _, c := range fusedCases {
+		f.Add(c.in)
+	}
+	f.Add(`<a xmlns="u" x="1&#10;2"><b/>t&amp;<![CDATA[c]]><!--c--><?p d?></a>`)
+	f.Fuzz(func(t *testing.T, in string) {
+		opts := Options{MaxDepth: 8, MaxTokenBytes: 256, MaxAttrs: 8}
+		want, wantErr := dump(in, opts)
+		got, err := dumpFused(strings.NewReader(in), opts)
+		if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("fused:\n%s%v\nNext:\n%s%v", got, err, want, wantErr)
+		}
+		var e *Error
+		if err != nil && !errors.As(err, &e) {
+			t.Fatalf("unpositioned error %v", err)
+		}
+	})
+}
