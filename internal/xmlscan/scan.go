@@ -1871,6 +1871,19 @@ func (s *Scanner) lexDoctype() (Kind, error) {
 					}
 					j = e
 				case len(rest) >= 2 && rest[1] == '?':
+					// A processing instruction: a target first, checked as lexPI checks
+					// one outside the DOCTYPE (a "<?>" read on to the end of the input).
+					ts := j + 2
+					k, colon, err := s.scanName(b, ts)
+					if err != nil {
+						return 0, err
+					}
+					if colon >= 0 {
+						return 0, s.errAt(ts, ErrSyntax, "a processing instruction target with a colon")
+					}
+					if t := b[ts:k]; len(t) == 3 && (t[0]|0x20) == 'x' && (t[1]|0x20) == 'm' && (t[2]|0x20) == 'l' {
+						return 0, s.errAt(j, ErrSyntax, "an XML declaration is allowed only at the very start")
+					}
 					e := bytes.Index(b[j+2:], piEnd)
 					if e < 0 {
 						return 0, errMore
