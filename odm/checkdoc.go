@@ -133,7 +133,15 @@ func (s *scanner) skimTyped(m model) error {
 	var texts, ones uint64 // single children read so far, by field id
 	lastKi := 0
 	for {
-		xk, err := s.xs.Next()
+		// Indentation, passed over with the token after it where it is not content,
+		// counts for nothing (as the blank text below).
+		var xk xmlscan.Kind
+		var err error
+		if sp.text {
+			xk, err = s.xs.Next()
+		} else {
+			xk, _, err = s.xs.NextIndented(maxIndent)
+		}
 		if err != nil {
 			return s.tokenError(err)
 		}
@@ -194,6 +202,9 @@ func (s *scanner) skimKid(m model, sp *spec, texts, ones *uint64, lastKi *int) e
 // it: it fails at the token past MaxNodes inside, whatever its kind; an element inside is
 // read raw.
 func (s *scanner) skimText(name string) error {
+	if _, ok := s.xs.TextEnd(); ok {
+		return nil // plain text and the end tag: one node at most
+	}
 	nodes := 0
 	for {
 		xk, err := s.xs.Next()

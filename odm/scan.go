@@ -314,6 +314,10 @@ func (s *scanner) name(b []byte) string {
 const indents = "\n                                                                " +
 	"                                                                "
 
+// maxIndent is the longest indentation the decoders take with the token after it
+// (xmlscan.NextIndented): one indents holds.
+const maxIndent = len(indents)
+
 // str converts character data to a string, sharing the strings of white-space runs that
 // repeat (indentation), which are most of the text tokens of a pretty-printed export. It
 // also reports whether the text is white space only. b is the current token's data.
@@ -528,7 +532,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			xk, err = s.xs.Next()
 		} else {
 			var n int
-			if xk, n, err = s.xs.NextIndented(len(indents)); n > 0 {
+			if xk, n, err = s.xs.NextIndented(maxIndent); n > 0 {
 				first = false
 				if ws == "" {
 					ws = indents[:n]
