@@ -9,6 +9,12 @@
 //
 // Tokens are slices into the scanner's buffer, valid until the next call to Next: reading
 // a token allocates nothing. Other encodings must be transcoded to UTF-8 before the scanner.
+//
+// Two calls read, in the layout of a pretty-printed export, several tokens at once:
+// NextIndented takes the indentation before a token with it, and TextEnd a text-only
+// element's text and end tag. Each reads exactly what Next would (the package's tests
+// compare the two on every input) and leaves the rest to it, so a caller may mix them
+// with Next freely.
 package xmlscan
 
 import (
