@@ -504,9 +504,9 @@ func (s *Scanner) TextEnd() (data []byte, ok bool) {
 }
 
 // NextIndented is Next for a caller that takes the indentation before a token inside the
-// root (a line feed and spaces, at most max bytes in all, then markup) as part of that token: it passes over such a
-// run, which Next would return as a Text token of its own, and returns its length as
-// indent (0 when there was none) with the token after it.
+// root (a line feed and spaces, at most max bytes in all, then markup) as part of that
+// token: it passes over such a run, which Next would return as a Text token of its own,
+// and returns its length as indent (0 when there was none) with the token after it.
 func (s *Scanner) NextIndented(max int) (k Kind, indent int, err error) {
 	if !s.stop && len(s.stack) > 0 {
 		b, p := s.buf[:s.end], s.pos
@@ -1569,17 +1569,13 @@ func sameName(a, b []byte) bool {
 func (s *Scanner) lexPI() (Kind, error) {
 	b := s.buf[:s.end]
 	ts := s.pos + 2
-	i, colon, err := s.scanName(b, ts)
+	i, xml, err := s.piTarget(b, ts)
 	if err != nil {
 		return 0, err
 	}
-	if colon >= 0 {
-		return 0, s.errAt(ts, ErrSyntax, "a processing instruction target with a colon")
-	}
-	target := b[ts:i]
 	decl := false
-	if len(target) == 3 && (target[0]|0x20) == 'x' && (target[1]|0x20) == 'm' && (target[2]|0x20) == 'l' {
-		if string(target) != "xml" || s.base+int64(s.pos) != 0 {
+	if xml {
+		if string(b[ts:i]) != "xml" || s.base+int64(s.pos) != 0 {
 			return 0, s.errAt(s.pos, ErrSyntax, "an XML declaration is allowed only at the very start")
 		}
 		decl = true
@@ -1614,6 +1610,21 @@ func (s *Scanner) lexPI() (Kind, error) {
 }
 
 var piEnd = []byte("?>")
+
+// piTarget reads the target of a processing instruction at b[ts], a name without a colon,
+// and returns the index after it and whether it is xml in any case (reserved for the XML
+// declaration).
+func (s *Scanner) piTarget(b []byte, ts int) (end int, xml bool, err error) {
+	i, colon, err := s.scanName(b, ts)
+	if err != nil {
+		return 0, false, err
+	}
+	if colon >= 0 {
+		return 0, false, s.errAt(ts, ErrSyntax, "a processing instruction target with a colon")
+	}
+	t := b[ts:i]
+	return i, len(t) == 3 && (t[0]|0x20) == 'x' && (t[1]|0x20) == 'm' && (t[2]|0x20) == 'l', nil
+}
 
 // checkDecl checks the XML declaration's pseudo-attributes: version (1.0), then optionally
 // encoding and standalone (yes or no), in this order.
@@ -1879,15 +1890,9 @@ func (s *Scanner) lexDoctype() (Kind, error) {
 				case len(rest) >= 2 && rest[1] == '?':
 					// A processing instruction: a target first, checked as lexPI checks
 					// one outside the DOCTYPE (a "<?>" read on to the end of the input).
-					ts := j + 2
-					k, colon, err := s.scanName(b, ts)
-					if err != nil {
+					if _, xml, err := s.piTarget(b, j+2); err != nil {
 						return 0, err
-					}
-					if colon >= 0 {
-						return 0, s.errAt(ts, ErrSyntax, "a processing instruction target with a colon")
-					}
-					if t := b[ts:k]; len(t) == 3 && (t[0]|0x20) == 'x' && (t[1]|0x20) == 'm' && (t[2]|0x20) == 'l' {
+					} else if xml {
 						return 0, s.errAt(j, ErrSyntax, "an XML declaration is allowed only at the very start")
 					}
 					e := bytes.Index(b[j+2:], piEnd)
