@@ -143,7 +143,10 @@
 // "prolog" is what precedes the root element (the XML declaration is a "pi" node with
 // target "xml", a DOCTYPE a "directive"), "epilog" what follows it. "content" holds the
 // root's children before the first AdminData, and "after" in an AdminData object the
-// root's children between it and the next AdminData (or the end of the root). "prefix"
+// root's children between it and the next AdminData (or the end of the root); its
+// "trail" is the white space before the AdminData's end tag, "" for one written
+// <AdminData></AdminData> (without "trail", an AdminData with nothing inside is
+// <AdminData/>). "prefix"
 // is the prefix the root or AdminData element was written with, when it had one; "ns": ""
 // in "odm" marks a root read in no namespace.
 //

@@ -191,6 +191,8 @@ func FuzzDecodeEncode(f *testing.F) {
 		odmHead + `<AdminData><User OID="u"><LoginName>a</LoginName><x:e xmlns:x="urn:x" x:a="1">t<!--c--></x:e></User></AdminData></ODM>`,
 		`<?xml version="1.0"?><!DOCTYPE ODM><!--c--><ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><Study OID="S"><![CDATA[a]]>b</Study><?p x?><AdminData/></ODM><!--e-->`,
 		`<o:ODM xmlns:o="http://www.cdisc.org/ns/odm/v2.0"><o:AdminData><o:User OID="u" UserType=""><o:UserName/></o:User></o:AdminData></o:ODM>`,
+		// Found by fuzzing: an AdminData written open with nothing inside stays so.
+		`<ODM><AdminData></AdminData></ODM>`,
 		// Found by mutation: an unknown attribute between standard ones keeps its place.
 		odmHead + `<AdminData><Location OID="L" ame="x" LocationType="Site" Name="n"/></AdminData></ODM>`,
 	} {

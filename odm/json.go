@@ -1097,7 +1097,9 @@ func (js *jsonStream) adminData(start *token) error {
 				o.key(`,"nodes":`)
 				j.wsNodes(before)
 			}
-			if ws != "" {
+			if ws != "" || (kind < 0 && len(before) == 0 && !s.wasEmpty()) {
+				// An empty trail says that <AdminData></AdminData> was written so: the
+				// JSON has nothing else to tell it from <AdminData/>.
 				o.key(`,"trail":`)
 				j.ws(ws)
 			}

@@ -225,6 +225,7 @@ type adState struct {
 	qn     string
 	gt     bool   // ">" written
 	trail  string // white space before its end tag
+	closed bool   // "trail" was given: an end tag of its own, also after nothing
 	legacy *AdminData
 	at     jsonAt // the place of the legacy AdminData's object
 }
@@ -1060,7 +1061,7 @@ func (r *jreader) adObject(path string) error {
 			if err != nil {
 				return err
 			}
-			r.ad.trail = s
+			r.ad.trail, r.ad.closed = s, true
 		case "after":
 			r.closeAD()
 			if err := r.streamNodes(kp, 2); err != nil {
@@ -1152,7 +1153,7 @@ func (r *jreader) closeAD() {
 		x.typed(a.legacy.model(), "\n  ")
 		return
 	}
-	if !a.gt && a.trail == "" {
+	if !a.gt && !a.closed {
 		x.str("/>")
 		x.pop()
 		return

@@ -99,6 +99,23 @@ func TestJSONEmptyAdminData(t *testing.T) {
 	require.Equal(t, string(encode(t, doc, odm.WriteOptions{})), string(fromJSON(t, toJSON(t, []byte(in)))))
 }
 
+// TestJSONEmptyAdminDataForm: an AdminData with nothing inside comes back through JSON
+// as it was written, <AdminData/> or <AdminData></AdminData> (found by FuzzDecodeEncode:
+// both came back as <AdminData/>), also before more root content and through DecodeJSON.
+func TestJSONEmptyAdminDataForm(t *testing.T) {
+	for _, ad := range []string{"<AdminData/>", "<AdminData></AdminData>", `<AdminData StudyOID="S"></AdminData>`, "<AdminData>\n</AdminData>"} {
+		for _, after := range []string{"", `<Study OID="S"/>`} {
+			in := odmHead + ad + after + "</ODM>"
+			js := toJSON(t, []byte(in))
+			out := fromJSON(t, js)
+			require.Contains(t, string(out), ad, "JSON %s", js)
+			doc, err := odm.DecodeJSON(bytes.NewReader(js), odm.ReadOptions{})
+			require.NoError(t, err)
+			require.Contains(t, string(encode(t, doc, odm.WriteOptions{})), ad, "DecodeJSON then Encode")
+		}
+	}
+}
+
 // TestJSONRootNoNamespace: a root read in no namespace, and a generic element written
 // <a></a>, come back through JSON as they were.
 func TestJSONRootNoNamespace(t *testing.T) {
