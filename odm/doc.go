@@ -61,8 +61,9 @@
 //     characters they stand for, except where XML needs an escape (&amp; &lt; &gt; in
 //     text; &amp; &lt; &quot; &#9; &#10; &#13; in attributes);
 //   - the output is always UTF-8: a document read as UTF-16, ISO-8859-1, windows-1252 or
-//     another encoding is written as UTF-8 and its declaration says encoding="UTF-8"; a
-//     byte-order mark is not written;
+//     another encoding is written as UTF-8 and its declaration says encoding="UTF-8" (one
+//     that named UTF-8 already, as utf-8 or utf8, keeps its spelling); a byte-order mark
+//     is not written;
 //   - "<x />" is written "<x/>".
 //
 // Editing a typed value changes only that value in the output: a changed text child is

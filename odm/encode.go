@@ -748,7 +748,21 @@ func (x *xw) pop() {
 	x.marks = x.marks[:len(x.marks)-1]
 }
 
-var declEncodingAttr = regexp.MustCompile(`(\sencoding\s*=\s*)(["'])[^"']*(["'])`)
+var declEncodingAttr = regexp.MustCompile(`(\sencoding\s*=\s*)(["'])([^"']*)(["'])`)
+
+// declaredUTF8 returns the XML declaration inst with its encoding saying UTF-8: the
+// output is always UTF-8, whatever the input was. A declaration that names UTF-8 already
+// keeps its spelling (utf-8, utf8), so a UTF-8 file is written back as it was read.
+func declaredUTF8(inst string) string {
+	m := declEncodingAttr.FindStringSubmatchIndex(inst)
+	if m == nil {
+		return inst
+	}
+	if label := inst[m[6]:m[7]]; strings.EqualFold(label, "utf-8") || strings.EqualFold(label, "utf8") {
+		return inst
+	}
+	return inst[:m[6]] + "UTF-8" + inst[m[7]:]
+}
 
 // node writes any node; nl is the white space that precedes it, used to indent the inside
 // of values the encoder lays out itself.
@@ -771,8 +785,7 @@ func (x *xw) node(n Node, nl string) {
 	case *ProcInst:
 		inst := n.Inst
 		if n.Target == "xml" {
-			// The output is always UTF-8, whatever the input was.
-			inst = declEncodingAttr.ReplaceAllString(inst, "${1}${2}UTF-8${3}")
+			inst = declaredUTF8(inst)
 		}
 		x.str("<?")
 		x.str(n.Target)

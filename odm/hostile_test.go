@@ -192,6 +192,26 @@ func TestHostileInput(t *testing.T) {
 	}
 }
 
+// TestDeclarationSaysUTF8: the output's XML declaration names UTF-8; one that named it
+// already is written as it was read.
+func TestDeclarationSaysUTF8(t *testing.T) {
+	tests := []struct{ reason, decl, want string }{
+		{"a UTF-8 label in lower case stays as written (a UTF-8 file written back as read)", `version="1.0" encoding="utf-8"`, `version="1.0" encoding="utf-8"`},
+		{"so do utf8 and single quotes", `version='1.0' encoding='utf8' standalone='yes'`, `version='1.0' encoding='utf8' standalone='yes'`},
+		{"UTF-8 as such", `version="1.0" encoding="UTF-8"`, `version="1.0" encoding="UTF-8"`},
+		{"no encoding named: nothing to change", `version="1.0"`, `version="1.0"`},
+		{"US-ASCII becomes UTF-8: the output may hold any character", `version="1.0" encoding="us-ascii" standalone="no"`, `version="1.0" encoding="UTF-8" standalone="no"`},
+		{"a transcoded input says UTF-8", `version="1.0" encoding = "ISO-8859-1"`, `version="1.0" encoding = "UTF-8"`},
+	}
+	for _, tt := range tests {
+		in := "<?xml " + tt.decl + "?>\n<ODM xmlns=\"http://www.cdisc.org/ns/odm/v1.3\"><AdminData/></ODM>"
+		doc, err := odm.Decode(strings.NewReader(in), odm.ReadOptions{})
+		require.NoError(t, err, tt.reason)
+		out := string(encode(t, doc, odm.WriteOptions{}))
+		require.True(t, strings.HasPrefix(out, "<?xml "+tt.want+"?>\n"), "%s: wrote %q", tt.reason, out)
+	}
+}
+
 // TestEncodings: UTF-16 with a BOM, and declared ISO-8859-1 and windows-1252 inputs decode
 // to the same text as UTF-8; the output is UTF-8 with the declaration saying so.
 func TestEncodings(t *testing.T) {
