@@ -139,6 +139,7 @@
 //	   {"studyOID": "...", "attrs": [ATTR...], "layout": {"prefix": P},
 //	    "users": [USER...], "organizations": [...], "locations": [...], "signatureDefs": [...],
 //	    "nodes": [NODE...], "trail": WS, "after": [NODE...]}],
+//	 "empty": true,
 //	 "epilog": [NODE...]}
 //
 // "prolog" is what precedes the root element (the XML declaration is a "pi" node with
@@ -147,9 +148,9 @@
 // root's children between it and the next AdminData (or the end of the root); its
 // "trail" is the white space before the AdminData's end tag, "" for one written
 // <AdminData></AdminData> (without "trail", an AdminData with nothing inside is
-// <AdminData/>). "prefix"
-// is the prefix the root or AdminData element was written with, when it had one; "ns": ""
-// in "odm" marks a root read in no namespace.
+// <AdminData/>). "prefix" is the prefix the root or AdminData element was written with,
+// when it had one; "ns": "" in "odm" marks a root read in no namespace; "empty": true a
+// root written <ODM/> (without the member, a root with nothing inside is <ODM></ODM>).
 //
 // ATTR is {"ns": URI, "prefix": P, "name": LOCAL, "value": V} ("ns" and "prefix" omitted
 // when empty; namespace declarations have ns "http://www.w3.org/2000/xmlns/"). NODE is
@@ -186,7 +187,7 @@
 // "version" and "attrs", "adminData" with its typed keys, "attrs", "nodes", "continued")
 // keep their names, shapes and meaning, so a consumer that reads only AdminData keeps
 // working if it ignores members it does not know; the new members are "prefix",
-// "prolog", "content", "epilog", "layout", "trail", "after" and "ws". Nodes directly
+// "prolog", "content", "empty", "epilog", "layout", "trail", "after" and "ws". Nodes directly
 // inside AdminData that stand before a record are now in that record's "layout.before"
 // rather than in the AdminData's "nodes". JSON of the AdminData-only form (no "content")
 // is still read, as a new document with its AdminData laid out afresh; it is read one

@@ -194,6 +194,8 @@ func FuzzDecodeEncode(f *testing.F) {
 		`<o:ODM xmlns:o="http://www.cdisc.org/ns/odm/v2.0"><o:AdminData><o:User OID="u" UserType=""><o:UserName/></o:User></o:AdminData></o:ODM>`,
 		// Found by fuzzing: an AdminData written open with nothing inside stays so.
 		`<ODM><AdminData></AdminData></ODM>`,
+		// Found by fuzzing: so does a root written <ODM/>.
+		`<?A00 0000000000000?><ODM/>`,
 		// Found by fuzzing: a declaration naming another encoding than UTF-8 ("Us" is
 		// US-ASCII's IANA alias) reads back as UTF-8.
 		`<?xml version="1.0" encoding="Us"?><ODM></ODM> `,

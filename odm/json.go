@@ -936,6 +936,10 @@ func (js *jsonStream) run(h *Header) error {
 			case 2:
 				j.raw("]}]")
 			}
+			if s.wasEmpty() {
+				// <ODM/>: nothing inside, and "empty" tells it from <ODM></ODM>.
+				j.raw(`,"empty":true`)
+			}
 			epilog, err := s.readEpilog()
 			if err != nil {
 				return err

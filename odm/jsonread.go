@@ -165,6 +165,8 @@ type jreader struct {
 	root       *Element
 	prologDone bool
 	rootOpen   bool
+	rootGT     bool // the root's start tag is ended (">" written)
+	rootEmpty  bool // "empty": the root was written <ODM/>
 	rootClosed bool
 	rootQN     string
 	legacy     bool // no "content" member: the AdminData-only form
@@ -545,6 +547,7 @@ func (r *jreader) run() error {
 				return err
 			}
 			for i := 0; r.dec.More(); i++ {
+				r.rootBody()
 				if err := r.adObject(kp + "[" + strconv.Itoa(i) + "]"); err != nil {
 					return err
 				}
@@ -552,6 +555,21 @@ func (r *jreader) run() error {
 			if _, err := r.token(); err != nil {
 				return err
 			}
+		case "empty":
+			v, err := r.value(kp, 1)
+			if err != nil {
+				return err
+			}
+			if v.kind != 'b' {
+				return r.p.errf(kp, "must be a boolean")
+			}
+			if r.rootClosed {
+				return r.p.errf(kp, `must come before "epilog"`)
+			}
+			if v.b && r.rootGT {
+				return r.p.errf(kp, "the root has content")
+			}
+			r.rootEmpty = v.b
 		case "epilog":
 			if err := r.closeRoot(); err != nil {
 				return err
@@ -713,9 +731,17 @@ func (r *jreader) openRoot() error {
 	}
 	r.mark(r.rootAt)
 	r.rootQN = r.x.startTag(r.root.Name, r.root.Attrs)
-	r.x.str(">")
-	r.rootOpen = true
+	r.rootOpen, r.rootGT = true, false
 	return r.x.err
+}
+
+// rootBody ends the root's start tag before the first thing written inside the root: the
+// tag is left open until then so that a root with nothing inside can be written <ODM/>.
+func (r *jreader) rootBody() {
+	if r.rootOpen && !r.rootGT {
+		r.x.str(">")
+		r.rootGT = true
+	}
 }
 
 func (r *jreader) closeRoot() error {
@@ -726,10 +752,16 @@ func (r *jreader) closeRoot() error {
 		return err
 	}
 	r.closeAD()
-	if r.legacy && r.nAD > 0 {
-		r.x.str("\n")
+	if r.rootEmpty && !r.rootGT {
+		r.x.str("/>")
+		r.x.pop()
+	} else {
+		r.rootBody()
+		if r.legacy && r.nAD > 0 {
+			r.x.str("\n")
+		}
+		r.x.endTag(r.rootQN)
 	}
-	r.x.endTag(r.rootQN)
 	r.rootOpen, r.rootClosed = false, true
 	return r.x.err
 }
@@ -750,6 +782,9 @@ func (r *jreader) streamNodes(path string, depth int) error {
 	}
 	prevText := false
 	for i := 0; r.dec.More(); i++ {
+		if depth == 2 {
+			r.rootBody() // a child of the root
+		}
 		isText, err := r.streamNode(path+"["+strconv.Itoa(i)+"]", depth, prevText)
 		if err != nil {
 			return err

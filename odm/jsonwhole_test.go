@@ -2,6 +2,7 @@ package odm_test
 
 import (
 	"bytes"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,6 +115,23 @@ func TestJSONEmptyAdminDataForm(t *testing.T) {
 			require.Contains(t, string(encode(t, doc, odm.WriteOptions{})), ad, "DecodeJSON then Encode")
 		}
 	}
+}
+
+// TestJSONEmptyRoot: a root with nothing inside comes back through JSON as it was
+// written, <ODM/> or <ODM></ODM> (found by FuzzDecodeEncode: <ODM/> came back as
+// <ODM></ODM>); "empty" is refused where the root has content.
+func TestJSONEmptyRoot(t *testing.T) {
+	const ns = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2"`
+	for _, in := range []string{ns + `/>`, ns + `></ODM>`, `<?p x?>` + ns + `/>` + "\n<!--e-->", ns + `><!--c--></ODM>`, ns + `><AdminData/></ODM>`} {
+		js := toJSON(t, []byte(in))
+		require.Equal(t, in, string(fromJSON(t, js)), "JSON %s", js)
+		doc, err := odm.DecodeJSON(bytes.NewReader(js), odm.ReadOptions{})
+		require.NoError(t, err)
+		require.Equal(t, in, string(encode(t, doc, odm.WriteOptions{})), "DecodeJSON then Encode")
+	}
+	bad := `{"odm":{"version":"1.3","attrs":[]},"prolog":[],"content":[{"type":"comment","text":"c"}],"adminData":[],"empty":true,"epilog":[]}`
+	_, err := odm.JSONToODM(io.Discard, strings.NewReader(bad), odm.ReadOptions{}, odm.WriteOptions{})
+	require.ErrorContains(t, err, "the root has content")
 }
 
 // TestJSONRootNoNamespace: a root read in no namespace, and a generic element written
