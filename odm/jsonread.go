@@ -532,6 +532,9 @@ func (r *jreader) run() error {
 			if r.rootOpen {
 				return r.p.errf(kp, `must come before "adminData"`)
 			}
+			if r.rootEmpty {
+				return r.p.errf(kp, `must come before "empty"`)
+			}
 			if err := r.openRoot(); err != nil {
 				return err
 			}
@@ -539,6 +542,9 @@ func (r *jreader) run() error {
 				return err
 			}
 		case "adminData":
+			if r.rootEmpty {
+				return r.p.errf(kp, `must come before "empty"`)
+			}
 			r.legacy = !r.rootOpen
 			if err := r.openRoot(); err != nil {
 				return err

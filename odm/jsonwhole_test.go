@@ -119,7 +119,7 @@ func TestJSONEmptyAdminDataForm(t *testing.T) {
 
 // TestJSONEmptyRoot: a root with nothing inside comes back through JSON as it was
 // written, <ODM/> or <ODM></ODM> (found by FuzzDecodeEncode: <ODM/> came back as
-// <ODM></ODM>); "empty" is refused where the root has content.
+// <ODM></ODM>); "empty" is refused where the root has content, before or after it.
 func TestJSONEmptyRoot(t *testing.T) {
 	const ns = `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2"`
 	for _, in := range []string{ns + `/>`, ns + `></ODM>`, `<?p x?>` + ns + `/>` + "\n<!--e-->", ns + `><!--c--></ODM>`, ns + `><AdminData/></ODM>`} {
@@ -132,6 +132,10 @@ func TestJSONEmptyRoot(t *testing.T) {
 	bad := `{"odm":{"version":"1.3","attrs":[]},"prolog":[],"content":[{"type":"comment","text":"c"}],"adminData":[],"empty":true,"epilog":[]}`
 	_, err := odm.JSONToODM(io.Discard, strings.NewReader(bad), odm.ReadOptions{}, odm.WriteOptions{})
 	require.ErrorContains(t, err, "the root has content")
+	// Content after "empty" is refused too, not written with the claim ignored.
+	late := `{"odm":{"version":"1.3","attrs":[]},"prolog":[],"empty":true,"content":[{"type":"comment","text":"c"}],"adminData":[],"epilog":[]}`
+	_, err = odm.JSONToODM(io.Discard, strings.NewReader(late), odm.ReadOptions{}, odm.WriteOptions{})
+	require.ErrorContains(t, err, `must come before "empty"`)
 }
 
 // TestJSONRootNoNamespace: a root read in no namespace, and a generic element written
