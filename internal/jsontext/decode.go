@@ -193,6 +193,44 @@ func (d *Decoder) More() bool {
 	return err == nil && c != ']' && c != '}'
 }
 
+// ValueOffset returns the input offset of the next token's first byte: past white space
+// and past the comma between elements or members and the colon after a key, which it
+// consumes as Next would. A reader that positions each element by where it starts calls
+// it after More. At the end of input it is the input's length.
+func (d *Decoder) ValueOffset() int64 {
+	c, err := d.peek()
+	switch {
+	case err != nil:
+	case c == ',' && d.state == sCommaOrEnd:
+		d.pos++
+		if d.stack[len(d.stack)-1] == '{' {
+			d.state = sKey
+		} else {
+			d.state = sValue
+		}
+		d.peek()
+	case c == ':' && d.state == sColon:
+		d.pos++
+		d.state = sValue
+		d.peek()
+	}
+	return d.InputOffset()
+}
+
+// AllowNextValue lets Next read another top-level value after the one it read, as
+// encoding/json's Decoder reads a stream of values; without it, anything after the first
+// value is a syntax error.
+func (d *Decoder) AllowNextValue() {
+	if d.state == sEnd {
+		d.state = sValue
+	}
+}
+
+// PeekByte returns the next byte after white space without consuming it, or the error
+// that ends the input (io.EOF at its end). It lets a caller name what follows a value by
+// kind (a string, a number) where Next would report it as a syntax error.
+func (d *Decoder) PeekByte() (byte, error) { return d.peek() }
+
 func (d *Decoder) afterValue() {
 	if len(d.stack) == 0 {
 		d.state = sEnd
@@ -350,7 +388,7 @@ func (d *Decoder) Next() (Kind, string, error) {
 			}
 			if len(d.buf)-d.pos < len(lit) || string(d.buf[d.pos:d.pos+len(lit)]) != lit {
 				if len(d.buf)-d.pos < len(lit) && string(d.buf[d.pos:]) == lit[:len(d.buf)-d.pos] {
-					return 0, "", d.eof(io.EOF)
+					return 0, "", d.eof(d.rerr)
 				}
 				return 0, "", d.syntax("invalid literal, expected " + lit)
 			}
@@ -387,7 +425,7 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			rel := i - d.pos
 			startRel := start - d.pos
 			if !d.fill() {
-				return nil, false, d.eof(io.EOF)
+				return nil, false, d.eof(d.rerr)
 			}
 			i = d.pos + rel
 			start = d.pos + startRel
@@ -415,7 +453,28 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			return raw, plain && (!multi || utf8.Valid(raw)), nil
 		case c == '\\':
 			plain = false
-			i += 2
+			// The escape is checked where it stands, as encoding/json's scanner does: a bad
+			// one in a string that is never closed is reported there, not at the end of the
+			// input (which may be a gigabyte further on).
+			n, bad := escapeCheck(d.buf[i+1:])
+			if n == 0 && d.rerr == nil {
+				// Cut by the end of the buffer: read on.
+				rel, startRel := i-d.pos, start-d.pos
+				d.fill()
+				i, start = d.pos+rel, d.pos+startRel
+				continue
+			}
+			switch {
+			case bad > 0:
+				d.pos = i + bad
+				if bad == 1 {
+					return nil, false, d.syntax("invalid character " + quoteChar(d.buf[d.pos]) + " in string escape code")
+				}
+				return nil, false, d.syntax("invalid character " + quoteChar(d.buf[d.pos]) + " in \\u hexadecimal character escape")
+			case n == 0:
+				return nil, false, d.eof(d.rerr)
+			}
+			i += n
 		case c < 0x20:
 			d.pos = i
 			return nil, false, d.syntax("invalid character " + quoteChar(c) + " in string literal")
@@ -424,6 +483,30 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			i++
 		}
 	}
+}
+
+// escapeCheck checks the escape whose backslash stands before b: it returns the escape's
+// length from the backslash (2, or 6 for \\uXXXX) and 0 for an escape b cuts short, and bad,
+// the offset from the backslash of a byte that makes it invalid (0 for none).
+func escapeCheck(b []byte) (n, bad int) {
+	if len(b) == 0 {
+		return 0, 0
+	}
+	switch b[0] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2, 0
+	case 'u':
+		for k := 1; k <= 4; k++ {
+			if k >= len(b) {
+				return 0, 0
+			}
+			if c := b[k]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return 0, k + 1
+			}
+		}
+		return 6, 0
+	}
+	return 0, 1
 }
 
 // unquote decodes a string's escapes; invalid UTF-8 and lone surrogates become U+FFFD.
@@ -512,74 +595,111 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
-// number reads a number and checks it against the JSON grammar.
+// The states of a number as encoding/json's scanner has them: where the next byte may
+// continue it, and whether it may end there.
+const (
+	nStart    = iota // nothing read
+	nSign            // '-'
+	nZero            // a leading 0: no digit may follow
+	nInt             // digits of the integer part
+	nDot             // '.'
+	nFrac            // digits of the fraction
+	nExp             // 'e' or 'E'
+	nExpSign         // the exponent's sign
+	nExpDigit        // digits of the exponent
+)
+
+// number reads a number as encoding/json's scanner does: byte by byte through the JSON
+// grammar, ending it at the first byte that cannot continue it where it may end ("01" is
+// the number 0, then a 1 that follows a value), failing on a byte that cannot continue it
+// where it may not ("1.x"), with the scanner's words.
 func (d *Decoder) number() (string, error) {
 	i := d.pos
+	st := nStart
 	for {
 		if i >= len(d.buf) {
 			rel := i - d.pos
 			more := d.fill() // may move the bytes even when it adds none
 			i = d.pos + rel
 			if !more {
-				break
+				// At the end of input a number may end; a read error (a byte that is not
+				// UTF-8, a limit) comes before the number, as with encoding/json, which
+				// cannot tell whether the number went on either.
+				if d.rerr == io.EOF && (st == nZero || st == nInt || st == nFrac || st == nExpDigit) {
+					break
+				}
+				return "", d.eof(d.rerr)
 			}
 			continue
 		}
 		c := d.buf[i]
-		if c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || c >= '0' && c <= '9' {
+		digit := c >= '0' && c <= '9'
+		next, where := -1, " in numeric literal"
+		switch st {
+		case nStart:
+			switch {
+			case c == '-':
+				next = nSign
+			case c == '0':
+				next = nZero
+			case digit:
+				next = nInt
+			}
+		case nSign:
+			switch {
+			case c == '0':
+				next = nZero
+			case digit:
+				next = nInt
+			}
+		case nZero, nInt:
+			switch {
+			case digit && st == nInt:
+				next = nInt
+			case c == '.':
+				next = nDot
+			case c == 'e' || c == 'E':
+				next = nExp
+			}
+		case nDot:
+			if digit {
+				next = nFrac
+			}
+			where = " after decimal point in numeric literal"
+		case nFrac:
+			switch {
+			case digit:
+				next = nFrac
+			case c == 'e' || c == 'E':
+				next = nExp
+			}
+		case nExp:
+			if c == '+' || c == '-' {
+				next = nExpSign
+			} else if digit {
+				next = nExpDigit
+			}
+			where = " in exponent of numeric literal"
+		case nExpSign, nExpDigit:
+			if digit {
+				next = nExpDigit
+			}
+			where = " in exponent of numeric literal"
+		}
+		if next >= 0 {
+			st = next
 			i++
 			continue
 		}
-		break
+		if st == nZero || st == nInt || st == nFrac || st == nExpDigit {
+			break // the number ends here; what follows is the next token's
+		}
+		d.pos = i
+		return "", d.syntax("invalid character " + quoteChar(c) + where)
 	}
 	s := d.string(d.buf[d.pos:i])
-	if !validNumber(s) {
-		if i == len(d.buf) && d.rerr == io.EOF {
-			return "", io.ErrUnexpectedEOF
-		}
-		return "", d.syntax("invalid number literal")
-	}
 	d.pos = i
 	return s, nil
-}
-
-func validNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	return i == len(s)
 }
 
 func quoteChar(c byte) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -126,18 +127,9 @@ func FuzzDecoder(f *testing.F) {
 	})
 }
 
-// same: the same tokens and outcome. On an error a number cut short ("1E" after "-2.5e+3",
-// "01") may be refused whole instead of returning its valid start first.
+// same: the same tokens and outcome.
 func same(got, want []json.Token, gotErr, wantErr bool) bool {
-	if gotErr != wantErr {
-		return false
-	}
-	if gotErr && len(got) == len(want)-1 {
-		if _, ok := want[len(want)-1].(json.Number); ok {
-			want = want[:len(got)]
-		}
-	}
-	return len(got) == len(want) && (len(got) == 0 || reflect.DeepEqual(got, want))
+	return gotErr == wantErr && len(got) == len(want) && (len(got) == 0 || reflect.DeepEqual(got, want))
 }
 
 // TestNextMatchesToken: Next gives the kind and text of every token Token gives.
@@ -259,5 +251,143 @@ func TestSpecialMaskFirstByte(t *testing.T) {
 			got = bits.TrailingZeros64(m) / 8
 		}
 		require.Equal(t, first, got, "% x", b)
+	}
+}
+
+// TestValueOffset: ValueOffset and PeekByte, called before every token, change nothing
+// of what Next returns, and ValueOffset is where the token starts (its first byte is the
+// token's kind: a quote for a string, a digit or minus for a number, the delimiter or the
+// literal's first letter), which PeekByte then returns.
+func TestValueOffset(t *testing.T) {
+	first := func(k Kind) string {
+		switch k {
+		case String:
+			return `"`
+		case Number:
+			return "-0123456789"
+		}
+		return string(rune(k))
+	}
+	check := func(data []byte) {
+		t.Helper()
+		plain, probed := NewDecoder(bytes.NewReader(data)), NewDecoder(iotest.OneByteReader(bytes.NewReader(data)))
+		for {
+			k, s, err := plain.Next()
+			off := probed.ValueOffset()
+			c, perr := probed.PeekByte()
+			k2, s2, err2 := probed.Next()
+			require.Equal(t, k, k2, "%q", data)
+			require.Equal(t, s, s2, "%q", data)
+			require.Equal(t, err == nil, err2 == nil, "%q: %v / %v", data, err, err2)
+			if err != nil {
+				if se, ok := err.(*SyntaxError); ok {
+					require.Equal(t, se.Offset, err2.(*SyntaxError).Offset, "%q", data)
+				}
+				return
+			}
+			require.NoError(t, perr, "%q", data)
+			require.Less(t, off, int64(len(data)), "%q", data)
+			require.Equal(t, data[off], c, "%q at %d", data, off)
+			require.Contains(t, first(k), string(c), "%q: token %c at %d", data, k, off)
+		}
+	}
+	rng := rand.New(rand.NewSource(2))
+	for _, s := range append(decodeSeeds, ` [ {"a" : 1 } , [ ] , "x" ]`, "[\n  {\"a\": \"b\"},\n  {\"c\": null}\n]") {
+		check([]byte(s))
+		for range 100 {
+			d := []byte(s)
+			if len(d) == 0 {
+				continue
+			}
+			d = append(d[:0:0], d...)
+			d[rng.Intn(len(d))] = ` ,:{}[]"1n`[rng.Intn(10)]
+			check(d)
+		}
+	}
+	// At the end of input the offset is the input's length, and PeekByte says io.EOF.
+	d := NewDecoder(strings.NewReader(`[1] `))
+	for range 3 {
+		_, _, err := d.Next()
+		require.NoError(t, err)
+	}
+	require.Equal(t, int64(4), d.ValueOffset())
+	_, err := d.PeekByte()
+	require.Equal(t, io.EOF, err)
+}
+
+// TestEscapeErrorWhereItStands: a bad escape is reported at its character with
+// encoding/json's words, also in a string that is never closed (which was reported as an
+// unexpected end of input, at the end), whatever the reads' sizes.
+func TestEscapeErrorWhereItStands(t *testing.T) {
+	for _, tc := range []struct {
+		in  string
+		off int64
+		msg string
+		why string
+	}{
+		{`["ab\x"]`, 5, `invalid character 'x' in string escape code`, "a closed string"},
+		{`["ab\x`, 5, `invalid character 'x' in string escape code`, "a string never closed"},
+		{`["ab\:null}]` + strings.Repeat(" ", 100), 5, `invalid character ':' in string escape code`, "more input after it"},
+		{`["\u12g4 and on`, 6, `invalid character 'g' in \u hexadecimal character escape`, "a bad hexadecimal digit"},
+		{`["\u12`, -1, "", "an escape cut by the end of input"},
+	} {
+		for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in))} {
+			d := NewDecoder(r)
+			_, _, err := d.Next()
+			require.NoError(t, err)
+			_, _, err = d.Next()
+			if tc.off < 0 {
+				require.Equal(t, io.ErrUnexpectedEOF, err, tc.why)
+				continue
+			}
+			var se *SyntaxError
+			require.ErrorAs(t, err, &se, tc.why)
+			require.Equal(t, tc.msg, se.Msg, tc.why)
+			require.Equal(t, tc.off, se.Offset, tc.why)
+			// encoding/json says the same.
+			var v any
+			require.ErrorContains(t, json.Unmarshal([]byte(tc.in[:tc.off+1]+`"]`), &v), tc.msg, tc.why)
+		}
+	}
+}
+
+// TestReadErrorKept: an error of the reader under the decoder (an input limit, say) is
+// returned as it is wherever the decoder meets it: inside a string, a number or a literal,
+// not turned into an unexpected end of input.
+func TestReadErrorKept(t *testing.T) {
+	limit := errors.New("input limit")
+	for _, in := range []string{`["abcdef`, `["ab\`, `["ab\u00`, `[12345`, `[12.5e3`, `[tru`, `[`} {
+		d := NewDecoder(io.MultiReader(strings.NewReader(in), iotest.ErrReader(limit)))
+		var err error
+		var k Kind
+		n := 0
+		for ; err == nil; n++ {
+			k, _, err = d.Next()
+		}
+		require.ErrorIs(t, err, limit, "%q", in)
+		// Nothing cut by the error is taken for a value: a number's next byte might
+		// have gone on with it.
+		require.Equal(t, strings.Count(in, "["), n-1, "%q: tokens before the error (the last %c)", in, k)
+	}
+}
+
+// TestNumberErrorsAsScanner: a malformed number fails with encoding/json's words, at the
+// byte that cannot continue it ("01" is the number 0, then a 1 after a value).
+func TestNumberErrorsAsScanner(t *testing.T) {
+	for _, in := range []string{`[1.x]`, `[-x]`, `[1ex]`, `[1e+x]`, `[1E-]`, `[01]`, `[-01]`, `[1.]`, `[.5]`, `[1.5e3x]`, `[-]`, `[0.0.0]`, `[2e3.4]`} {
+		var v any
+		want := json.Unmarshal([]byte(in), &v)
+		require.Error(t, want, in)
+		d := NewDecoder(strings.NewReader(in))
+		var err error
+		for err == nil {
+			_, _, err = d.Next()
+		}
+		require.Equal(t, want.Error(), err.Error(), in)
+		var se *SyntaxError
+		var jse *json.SyntaxError
+		if errors.As(err, &se) && errors.As(want, &jse) {
+			require.Equal(t, jse.Offset, se.Offset+1, "%s: encoding/json counts the bytes read, the bad one included", in)
+		}
 	}
 }
