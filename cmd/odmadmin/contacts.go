@@ -1,8 +1,7 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -177,69 +176,10 @@ func newContactSource(in *inp.Input, values bool) (*contactSource, error) {
 	return nil, in.Expect(inp.JSONArray, inp.CSV, inp.XLSX)
 }
 
-func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
-	g := &recordGuard{r: r, max: maxContactRecord}
-	lt := &lineTracker{r: g, name: name}
-	dec := json.NewDecoder(lt)
-	var line, col int
-	if _, err := dec.Token(); err != nil { // the '[' seen by the sniffer
-		return nil, jsonInputError(name, dec, -1, err)
-	}
-	i := 0
-	done := false
-	next := func() (validate.Contact, error) {
-		if done {
-			return validate.Contact{}, io.EOF
-		}
-		if !dec.More() {
-			done = true
-			if _, err := dec.Token(); err != nil {
-				return validate.Contact{}, jsonInputError(name, dec, -1, err)
-			}
-			if tok, err := dec.Token(); err != io.EOF {
-				if err == nil {
-					// The token may be a person's data: say only what kind of value it is.
-					err = fmt.Errorf("unexpected %s after the closing ]", jsonTokenKind(tok))
-				}
-				return validate.Contact{}, jsonInputError(name, dec, -1, err)
-			}
-			return validate.Contact{}, io.EOF
-		}
-		line, col = lt.pos(recordStart(dec))
-		// A pointer lets a null element be told apart from an empty object.
-		var rec *validate.Contact
-		if err := dec.Decode(&rec); err != nil {
-			return validate.Contact{}, jsonInputError(name, dec, i, err)
-		}
-		if rec == nil {
-			return validate.Contact{}, jsonInputError(name, dec, i, errors.New("null instead of a record object"))
-		}
-		i++
-		g.mark(dec.InputOffset())
-		return *rec, nil
-	}
-	at := func() Diagnostic { return Diagnostic{File: name, Line: line, Col: col} }
-	return &contactSource{next: next, at: at, column: func(string) string { return "" }}, nil
-}
-
-// recordStart is the offset of the next JSON value: the decoder's offset after the last
-// token, moved past the white space and comma it has buffered.
-func recordStart(dec *json.Decoder) int64 {
-	off := dec.InputOffset()
-	buf, _ := io.ReadAll(io.LimitReader(dec.Buffered(), 4096))
-	for _, c := range buf {
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' {
-			break
-		}
-		off++
-	}
-	return off
-}
-
 // lineTracker counts lines in what a reader hands out, so that a byte offset the JSON
 // decoder reports turns into a line and column. It keeps only the line starts not yet
 // asked about (offsets are asked for in increasing order), so memory stays small. It also
-// refuses bytes that are not UTF-8, which encoding/json would silently turn into U+FFFD.
+// refuses bytes that are not UTF-8, which the JSON decoder would silently turn into U+FFFD.
 type lineTracker struct {
 	r      io.Reader
 	off    int64   // bytes read
@@ -258,18 +198,13 @@ func (t *lineTracker) Read(p []byte) (int, error) {
 		return 0, t.err
 	}
 	n, err := t.r.Read(p)
-	for i, c := range p[:n] {
-		if c == '\n' {
-			t.starts = append(t.starts, t.off+int64(i)+1)
-		}
-	}
 	if at, c, ok := t.checkUTF8(p[:n], err != nil); !ok {
-		t.countLines(p[:max(at, 0)])
+		t.countLines(p[:max(at, 0)], false)
 		t.err = &textError{fmt.Sprintf("%s:%d:%d: byte 0x%02X is not UTF-8; JSON must be UTF-8 (or UTF-16 with a byte-order mark)",
 			t.name, t.lines+1, int(t.off+int64(at)-t.lstart)+1, c)}
 		return 0, t.err
 	}
-	t.countLines(p[:n])
+	t.countLines(p[:n], true)
 	t.off += int64(n)
 	return n, err
 }
@@ -317,11 +252,19 @@ func (t *lineTracker) checkUTF8(p []byte, eof bool) (at int, c byte, ok bool) {
 	return 0, 0, true
 }
 
-func (t *lineTracker) countLines(p []byte) {
-	for i, c := range p {
-		if c == '\n' {
-			t.lines++
-			t.lstart = t.off + int64(i) + 1
+// countLines counts the lines p ends (p continues the input at t.off), and with note
+// keeps where the next ones start, for pos.
+func (t *lineTracker) countLines(p []byte, note bool) {
+	for i := 0; ; {
+		k := bytes.IndexByte(p[i:], '\n')
+		if k < 0 {
+			return
+		}
+		i += k + 1
+		t.lines++
+		t.lstart = t.off + int64(i)
+		if note {
+			t.starts = append(t.starts, t.lstart)
 		}
 	}
 }
@@ -338,32 +281,6 @@ func (t *lineTracker) pos(off int64) (line, col int) {
 		t.starts = t.starts[i:]
 	}
 	return t.line + 1, int(off-t.start) + 1
-}
-
-// jsonInputError names the file, the record (when known) and the byte offset. JSON input
-// has no line numbers to cite without keeping the text; the offset finds the spot.
-func jsonInputError(name string, dec *json.Decoder, index int, err error) error {
-	var te *textError
-	if errors.As(err, &te) {
-		return err
-	}
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		err = errors.New("unexpected end of input; the array is not closed")
-	}
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	off := dec.InputOffset()
-	switch {
-	case errors.As(err, &syn):
-		off = syn.Offset
-	case errors.As(err, &typ):
-		off = typ.Offset
-	}
-	where := ""
-	if index >= 0 {
-		where = " record " + strconv.Itoa(index) + ","
-	}
-	return fmt.Errorf("%s:%s byte %d: %v", name, where, off, err)
 }
 
 // isContactHeader reports whether row is a header row of contact fields: every cell that
@@ -506,7 +423,7 @@ func blankRow(r []string) bool {
 }
 
 // maxContactRecord bounds one contact record, CSV row or JSON object: a record is a few
-// hundred bytes of the API's fields, and neither encoding/csv nor encoding/json limits
+// hundred bytes of the API's fields, and neither encoding/csv nor the JSON decoder limits
 // what it buffers for one (an unclosed quote would read the whole file into one field).
 const maxContactRecord = 8 << 20
 
@@ -667,22 +584,4 @@ func appendTextValue(b []byte, s string) []byte {
 		}
 	}
 	return append(b, s...)
-}
-
-// jsonTokenKind names the kind of a JSON token without its value, for messages that must
-// not quote a person's data.
-func jsonTokenKind(tok json.Token) string {
-	switch tok.(type) {
-	case json.Delim:
-		return fmt.Sprintf("%q", tok) // a bracket or brace carries no data
-	case string:
-		return "a string"
-	case float64, json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return "a value"
 }

@@ -188,7 +188,7 @@ func TestContactsExitCodes(t *testing.T) {
 		{name: "both-secondary-columns", reason: "identifier and secondaryId are one field",
 			stdin: "secondaryId,identifier\nA,B\n", code: 2, stderr: []string{"appears twice"}},
 		{name: "json-syntax", reason: "malformed JSON names the file and where", stdin: `[{"subjectKey":"SS-1"},{"subjectKey":}]`, code: 2,
-			stderr: []string{"<stdin>: record 1, byte"}},
+			stderr: []string{"<stdin>:1:38: record 1: invalid character '}' looking for beginning of value"}},
 		{name: "json-missing-comma", reason: "elements need commas", stdin: `[{"subjectKey":"A"} {"subjectKey":"B"}]`, code: 2,
 			stderr: []string{"<stdin>:"}},
 		{name: "json-unknown-key", reason: "an unknown key is an error", stdin: `[{"subjectKey":"SS-1","nickname":"A"}]`, code: 2,
