@@ -386,11 +386,17 @@ func (d *Decoder) Next() (Kind, string, error) {
 			}
 			for len(d.buf)-d.pos < len(lit) && d.fill() {
 			}
-			if len(d.buf)-d.pos < len(lit) || string(d.buf[d.pos:d.pos+len(lit)]) != lit {
-				if len(d.buf)-d.pos < len(lit) && string(d.buf[d.pos:]) == lit[:len(d.buf)-d.pos] {
-					return 0, "", d.eof(d.rerr)
+			// Byte by byte, as encoding/json's scanner: the error is at the first byte
+			// that is not the literal's, in its words.
+			have := d.buf[d.pos:]
+			for k := 1; k < len(lit); k++ {
+				if k >= len(have) {
+					return 0, "", d.eof(d.rerr) // cut short by the end of input or a read error
 				}
-				return 0, "", d.syntax("invalid literal, expected " + lit)
+				if have[k] != lit[k] {
+					d.pos += k
+					return 0, "", d.syntax("invalid character " + quoteChar(have[k]) + " in literal " + lit + " (expecting " + quoteChar(lit[k]) + ")")
+				}
 			}
 			d.pos += len(lit)
 			d.afterValue()
@@ -457,7 +463,7 @@ func (d *Decoder) scan() ([]byte, bool, error) {
 			// one in a string that is never closed is reported there, not at the end of the
 			// input (which may be a gigabyte further on).
 			n, bad := escapeCheck(d.buf[i+1:])
-			if n == 0 && d.rerr == nil {
+			if n == 0 && bad == 0 && d.rerr == nil {
 				// Cut by the end of the buffer: read on.
 				rel, startRel := i-d.pos, start-d.pos
 				d.fill()

@@ -371,10 +371,12 @@ func TestReadErrorKept(t *testing.T) {
 	}
 }
 
-// TestNumberErrorsAsScanner: a malformed number fails with encoding/json's words, at the
-// byte that cannot continue it ("01" is the number 0, then a 1 after a value).
+// TestNumberErrorsAsScanner: a malformed number or literal fails with encoding/json's
+// words, at the byte that cannot continue it ("01" is the number 0, then a 1 after a
+// value; "tru]" fails at the "]").
 func TestNumberErrorsAsScanner(t *testing.T) {
-	for _, in := range []string{`[1.x]`, `[-x]`, `[1ex]`, `[1e+x]`, `[1E-]`, `[01]`, `[-01]`, `[1.]`, `[.5]`, `[1.5e3x]`, `[-]`, `[0.0.0]`, `[2e3.4]`} {
+	for _, in := range []string{`[1.x]`, `[-x]`, `[1ex]`, `[1e+x]`, `[1E-]`, `[01]`, `[-01]`, `[1.]`, `[.5]`, `[1.5e3x]`, `[-]`, `[0.0.0]`, `[2e3.4]`,
+		`[tru]`, `[t]`, `[fals e]`, `[nul]`, `[nulll]`, `{"a":trUe}`, `[falsetrue]`} {
 		var v any
 		want := json.Unmarshal([]byte(in), &v)
 		require.Error(t, want, in)
@@ -389,5 +391,35 @@ func TestNumberErrorsAsScanner(t *testing.T) {
 		if errors.As(err, &se) && errors.As(want, &jse) {
 			require.Equal(t, jse.Offset, se.Offset+1, "%s: encoding/json counts the bytes read, the bad one included", in)
 		}
+	}
+}
+
+// spaces is 16 MiB of white space that counts what it hands out.
+type spaces struct{ n int64 }
+
+func (s *spaces) Read(p []byte) (int, error) {
+	if s.n >= 16<<20 {
+		return 0, io.EOF
+	}
+	p = p[:min(len(p), 16<<20-int(s.n))]
+	for i := range p {
+		p[i] = ' '
+	}
+	s.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestEscapeErrorReadsNoFurther: a bad escape fails without reading on: it read to the end
+// of the input first (gigabytes of a stream that goes on; the command's record limit).
+func TestEscapeErrorReadsNoFurther(t *testing.T) {
+	for _, head := range []string{`["ab\x`, `["\u12g4`, `["` + strings.Repeat("a", 70000) + `\q`} {
+		more := &spaces{}
+		d := NewDecoder(io.MultiReader(strings.NewReader(head), more))
+		_, _, err := d.Next()
+		require.NoError(t, err)
+		_, _, err = d.Next()
+		var se *SyntaxError
+		require.ErrorAs(t, err, &se, "%.20q", head)
+		require.LessOrEqual(t, more.n, int64(128<<10), "%.20q: read %d bytes past the escape", head, more.n)
 	}
 }
