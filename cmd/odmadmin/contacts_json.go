@@ -30,9 +30,23 @@ import (
 
 // contactMember is a member of the record being read: its value, or null.
 type contactMember struct {
-	name, value string
-	null        bool
+	name string
+	contactValue
 }
+
+type contactValue struct {
+	value string
+	null  bool
+}
+
+// maxListedMembers is how many members a record's list holds; a record with more (only a
+// hostile one) has them in a map by name, the last value of each, so that a million
+// members of one name take one entry, and a look back at each member costs nothing.
+const maxListedMembers = 32
+
+// maxContactDepth is encoding/json's limit of nesting (its scanner's maxNestingDepth),
+// which it counts from the element it decodes: deeper is a syntax error.
+const maxContactDepth = 10000
 
 // jsonContacts reads the elements of a JSON array of contact records one at a time.
 type jsonContacts struct {
@@ -44,8 +58,8 @@ type jsonContacts struct {
 	done bool
 	// line and col are where the record next returned last starts.
 	line, col int
-	members   []contactMember // of the record being read, reused
-	last      map[string]int  // name -> index of its last member, for records of many members
+	members   []contactMember         // of the record being read, reused
+	many      map[string]contactValue // in place of members for a record of many
 }
 
 func newJSONContacts(r io.Reader, name string) (*contactSource, error) {
@@ -146,14 +160,14 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 	case jsontext.Null:
 		return rec, -1, errors.New("null instead of a record object")
 	case jsontext.ArrayStart:
-		if err := j.skip(); err != nil {
+		if err := j.skip(1); err != nil {
 			return rec, j.errOffset(err), err
 		}
 		fallthrough
 	default:
 		return rec, -1, fmt.Errorf("a contact record must be a JSON object, not %s", jsonKindName(k))
 	}
-	j.members = j.members[:0]
+	j.members, j.many = j.members[:0], nil
 	var typeErr error
 	var typeOff int64
 	for {
@@ -171,13 +185,13 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 		}
 		switch vk {
 		case jsontext.String:
-			j.members = append(j.members, contactMember{name: key, value: v})
+			j.add(key, contactValue{value: v})
 			continue
 		case jsontext.Null:
-			j.members = append(j.members, contactMember{name: key, null: true})
+			j.add(key, contactValue{null: true})
 			continue
 		case jsontext.ObjectStart, jsontext.ArrayStart:
-			if err := j.skip(); err != nil {
+			if err := j.skip(2); err != nil {
 				return rec, j.errOffset(err), err
 			}
 		}
@@ -192,50 +206,54 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 	return j.contact()
 }
 
+// add notes a member of the record being read.
+func (j *jsonContacts) add(name string, v contactValue) {
+	if j.many == nil && len(j.members) == maxListedMembers {
+		j.many = make(map[string]contactValue, 2*maxListedMembers)
+		for _, m := range j.members {
+			j.many[m.name] = m.contactValue
+		}
+	}
+	if j.many != nil {
+		j.many[name] = v
+		return
+	}
+	j.members = append(j.members, contactMember{name, v})
+}
+
 // contact makes the record of the members read: each name's last value.
 func (j *jsonContacts) contact() (rec validate.Contact, off int64, err error) {
-	ms := j.members
-	// A member given again later is not the name's value. Records have a dozen members
-	// at most as a rule (a look back at each is cheaper than a map); a hostile one may
-	// have a million, which gets a map.
-	lastOf := func(i int) bool {
-		for k := i + 1; k < len(ms); k++ {
-			if ms[k].name == ms[i].name {
-				return false
-			}
-		}
-		return true
-	}
-	if len(ms) > 32 {
-		if j.last == nil {
-			j.last = make(map[string]int, len(ms))
-		}
-		clear(j.last)
-		for i, m := range ms {
-			j.last[m.name] = i
-		}
-		lastOf = func(i int) bool { return j.last[ms[i].name] == i }
-		defer func() {
-			if len(j.last) > 1024 {
-				j.last = nil // a huge record's map is not kept for the rest of the stream
-			}
-		}()
-	}
 	var unknown []string
 	var secondary, identifier *string
-	for i := range ms {
-		m := &ms[i]
-		if m.null || !lastOf(i) {
-			continue
+	set := func(name string, v *contactValue) {
+		if v.null {
+			return
 		}
-		if rec.Set(m.name, m.value) != nil {
-			unknown = append(unknown, m.name)
+		if rec.Set(name, v.value) != nil {
+			unknown = append(unknown, name)
 		}
-		switch m.name {
+		switch name {
 		case "secondaryId":
-			secondary = &m.value
+			secondary = &v.value
 		case validate.IdentifierAlias:
-			identifier = &m.value
+			identifier = &v.value
+		}
+	}
+	if j.many != nil {
+		for name, v := range j.many {
+			set(name, &v)
+		}
+	} else {
+		ms := j.members
+	members:
+		for i := range ms {
+			// A member given again later is not the name's value.
+			for k := i + 1; k < len(ms); k++ {
+				if ms[k].name == ms[i].name {
+					continue members
+				}
+			}
+			set(ms[i].name, &ms[i].contactValue)
 		}
 	}
 	if len(unknown) > 0 {
@@ -247,16 +265,20 @@ func (j *jsonContacts) contact() (rec validate.Contact, off int64, err error) {
 	return rec, -1, nil
 }
 
-// skip reads the rest of the array or object whose opening delimiter was just read.
-func (j *jsonContacts) skip() error {
-	for depth := 1; depth > 0; {
+// skip reads the rest of the array or object whose opening delimiter was just read, at
+// depth (the record's object is 1). Past maxContactDepth it fails as encoding/json does.
+func (j *jsonContacts) skip(depth int) error {
+	for top := depth - 1; depth > top; {
 		k, _, err := j.dec.Next()
 		if err != nil {
 			return err
 		}
 		switch k {
 		case jsontext.ObjectStart, jsontext.ArrayStart:
-			depth++
+			if depth++; depth > maxContactDepth {
+				off := j.dec.InputOffset() - 1
+				return &jsontext.SyntaxError{Offset: off, Msg: "invalid character " + strconv.QuoteRune(rune(k)) + " exceeded max depth"}
+			}
 		case jsontext.ObjectEnd, jsontext.ArrayEnd:
 			depth--
 		}
@@ -264,12 +286,15 @@ func (j *jsonContacts) skip() error {
 	return nil
 }
 
-// errOffset is where a decoding error is: a syntax error's own offset, else (a cut-off
-// input, a read error) where the decoder stopped.
+// errOffset is where a decoding error is: a syntax error's own offset, the end of the
+// input for input cut short, else (a read error) where the decoder stopped.
 func (j *jsonContacts) errOffset(err error) int64 {
 	var syn *jsontext.SyntaxError
-	if errors.As(err, &syn) {
+	switch {
+	case errors.As(err, &syn):
 		return syn.Offset
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		return j.lt.off
 	}
 	return j.dec.InputOffset()
 }
