@@ -238,17 +238,8 @@ func TestJSONContactsLimitWrapped(t *testing.T) {
 // buffered, so a record whose comma ended a read was placed at column 1 (2 records of a
 // million-record file; every record but the first when the input came a byte at a time).
 func TestJSONContactsPositions(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("[\n")
 	const n = 2000
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `  {"subjectKey": "SS-%d", "emailAddress": "ada%d@example.org"}`, i, i)
-	}
-	b.WriteString("\n]\n")
-	in := b.String()
+	in := jsonContactArray(n)
 	for name, r := range map[string]io.Reader{
 		"whole":      strings.NewReader(in),
 		"byte":       iotest.OneByteReader(strings.NewReader(in)),
@@ -280,17 +271,8 @@ func TestJSONContactsPositions(t *testing.T) {
 // BenchmarkJSONContacts reads 10,000 generated records with the token reader and with the
 // encoding/json reader it replaced, for the ratio of the two in one run.
 func BenchmarkJSONContacts(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString("[\n")
 	const n = 10000
-	for i := range n {
-		if i > 0 {
-			sb.WriteString(",\n")
-		}
-		fmt.Fprintf(&sb, `  {"subjectKey": "SS-%d", "firstName": "Ada", "lastName": "Example", "emailAddress": "ada%d@example.org", "phoneNumber": "+1 2025550%03d", "register": "n"}`, i, i, i%1000)
-	}
-	sb.WriteString("\n]\n")
-	in := sb.String()
+	in := jsonContactArray(n)
 	for _, r := range []struct {
 		name string
 		read func(io.Reader, string) (*contactSource, error)
@@ -321,4 +303,19 @@ func BenchmarkJSONContacts(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/record")
 		})
 	}
+}
+
+// jsonContactArray is a JSON array of n records of fictitious people, one a line, each
+// indented by two spaces: record i is SS-i, on line i+2 at column 3.
+func jsonContactArray(n int) string {
+	var b strings.Builder
+	b.WriteString("[\n")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `  {"subjectKey": "SS-%d", "firstName": "Ada", "lastName": "Example", "emailAddress": "ada%d@example.org", "phoneNumber": "+1 2025550%03d", "register": "n"}`, i, i, i%1000)
+	}
+	b.WriteString("\n]\n")
+	return b.String()
 }
