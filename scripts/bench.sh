@@ -54,7 +54,7 @@ gen() {
 
 # commands prints "NAME<TAB>COMMAND LINE" for one size; $f is the export, $c its copy.
 commands() {
-	local f=$1 c=$2 up=$3 oc=$4
+	local f=$1 c=$2 up=$3 oc=$4 cj=$5 cc=$6 ou=$7
 	$have_xmllint && printf 'xmllint-stream\txmllint --stream --noout %s\n' "$f"
 	printf 'xml-token-loop\t%s tokens %s\n' "$tool" "$f"
 	printf 'reader\t%s reader %s\n' "$tool" "$f"
@@ -73,6 +73,13 @@ commands() {
 	# AdminData blocks): a smaller file, so it has its own xmllint row to compare with.
 	$have_xmllint && printf 'xmllint-oc\txmllint --stream --noout %s\n' "$oc"
 	printf 'map-oc-json\t%s map --quiet --to json %s\n' "$odm" "$oc"
+	# The commands that read no export: as many participant contact records (a JSON
+	# array and the same records as CSV, some 160 and 70 bytes a record) and an
+	# OpenClinica 4 user table of as many rows. Their ratio to xmllint is a yardstick
+	# only: the inputs differ.
+	printf 'contacts-json\t%s contacts --quiet %s\n' "$odm" "$cj"
+	printf 'contacts-csv\t%s contacts --quiet %s\n' "$odm" "$cc"
+	printf 'accounts\t%s accounts --quiet %s\n' "$odm" "$ou"
 }
 
 wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
@@ -81,13 +88,17 @@ echo "odmadmin bench $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${sizes[@]}"; do
 	f="$dir/inform-$n.xml" c="$dir/inform-$n-copy.xml" up="$dir/upload-$n.csv" oc="$dir/openclinica-$n.xml"
+	cj="$dir/contacts-$n.json" cc="$dir/contacts-$n.csv" ou="$dir/oc4users-$n.csv"
 	gen "$f" "$tool" inform "$n"
 	gen "$oc" "$tool" openclinica "$n"
 	gen "$c" cp "$f"
 	gen "$up" "$tool" upload 1000 "$n"
+	gen "$cj" "$tool" contacts "$n"
+	gen "$cc" "$tool" contactscsv "$n"
+	gen "$ou" "$tool" oc4users "$n"
 	res="$work/results-$n.tsv"
 	: >"$res"
-	mapfile -t cmds < <(commands "$f" "$c" "$up" "$oc")
+	mapfile -t cmds < <(commands "$f" "$c" "$up" "$oc" "$cj" "$cc" "$ou")
 	for ((r = 1; r <= rounds; r++)); do
 		for line in "${cmds[@]}"; do
 			name=${line%%$'\t'*} cmdline=${line#*$'\t'}

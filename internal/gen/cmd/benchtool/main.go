@@ -6,6 +6,9 @@
 //	benchtool upload ROWS N FILE    Clinical One upload CSV for the export of N users
 //	benchtool samename N FILE       N users of the same name (plan's worst case)
 //	benchtool samenameupload N FILE N upload rows of that name
+//	benchtool contacts N FILE       N participant contact records, a JSON array
+//	benchtool contactscsv N FILE    the same records as CSV
+//	benchtool oc4users ROWS FILE    an OpenClinica 4 user table (CSV) of ROWS rows
 //	benchtool tokens FILE           encoding/xml Decoder.Token loop; prints the users seen
 //	benchtool reader FILE           decode-only through the public odm.Reader (default options)
 //	benchtool reader-reuse FILE     the same with ReadOptions.Reuse (records recycled)
@@ -35,7 +38,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 2 {
-		return errors.New("usage: benchtool inform|openclinica|upload|samename|samenameupload|tokens|reader|reader-reuse|reader-values|reader-values-reuse ARGS (see go doc)")
+		return errors.New("usage: benchtool inform|openclinica|upload|samename|samenameupload|contacts|contactscsv|oc4users|tokens|reader|reader-reuse|reader-values|reader-values-reuse ARGS (see go doc)")
 	}
 	nums := make([]int, 0, 2)
 	for _, a := range args[1 : len(args)-1] {
@@ -46,7 +49,7 @@ func run(args []string) error {
 		nums = append(nums, n)
 	}
 	file := args[len(args)-1]
-	want := map[string]int{"inform": 1, "openclinica": 1, "upload": 2, "samename": 1, "samenameupload": 1, "tokens": 0, "reader": 0, "reader-reuse": 0, "reader-values": 0, "reader-values-reuse": 0}
+	want := map[string]int{"inform": 1, "openclinica": 1, "upload": 2, "samename": 1, "samenameupload": 1, "contacts": 1, "contactscsv": 1, "oc4users": 1, "tokens": 0, "reader": 0, "reader-reuse": 0, "reader-values": 0, "reader-values-reuse": 0}
 	n, ok := want[args[0]]
 	if !ok || n != len(nums) {
 		return fmt.Errorf("%s: wrong command or argument count", args[0])
@@ -71,6 +74,10 @@ func run(args []string) error {
 			return gen.UploadCSV(w, nums[0], nums[1])
 		case "samename":
 			return gen.SameName(w, nums[0])
+		case "contacts", "contactscsv":
+			return gen.Contacts(w, nums[0], args[0] == "contactscsv")
+		case "oc4users":
+			return gen.OC4Users(w, nums[0])
 		default:
 			return gen.SameNameUploadCSV(w, nums[0])
 		}
