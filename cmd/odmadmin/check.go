@@ -40,6 +40,12 @@ func runCheck(e *env, args []string) int {
 		usageError(e, "check", "stdin (-) can be read once only")
 		return 2
 	}
+	if onlyTables(pos) {
+		// Said before anything is read: a 540 MB directory JSON was read whole, 2 s of
+		// CPU, to be told this.
+		usageError(e, "check", noODMFiles)
+		return 2
+	}
 
 	var (
 		ins      []validate.AdminDataInput
@@ -69,7 +75,7 @@ func runCheck(e *env, args []string) int {
 		}
 	}
 	if odmFiles == 0 {
-		usageError(e, "check", "check reads ODM files; a user table (CSV, .xlsx, directory JSON) is compared with the ODM files given with it")
+		usageError(e, "check", noODMFiles)
 		return 2
 	}
 
@@ -136,6 +142,37 @@ func runCheck(e *env, args []string) int {
 // validate.CheckAdminDataInputs): a regular file is opened again for the second read, the
 // JSON form is converted to XML in a temporary file, and stdin or a pipe is copied to one;
 // cleanup removes them. The first read goes through a partScan.
+const noODMFiles = "check reads ODM files; a user table (CSV, .xlsx, directory JSON) is compared with the ODM files given with it"
+
+// onlyTables reports whether every input is a file that a look at its start shows to be a
+// user table. Standard input, a file that cannot be opened and any other kind are left to
+// the reading (which reports them), so the answer is no.
+func onlyTables(paths []string) bool {
+	for _, path := range paths {
+		if path == "" || path == "-" {
+			return false
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return false
+		}
+		si, err := inp.New(f, path, inp.Options{})
+		if err == nil {
+			si.Close()
+		}
+		f.Close()
+		if err != nil {
+			return false
+		}
+		switch si.Kind {
+		case inp.CSV, inp.XLSX, inp.DirectoryJSON:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func(), []Diagnostic, error) {
 	in, err := openInput(e, path)
 	if err != nil {

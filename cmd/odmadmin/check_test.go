@@ -417,6 +417,33 @@ func TestCheckWithTable(t *testing.T) {
 	}
 }
 
+// TestCheckTablesAloneNotRead: given user tables only, check says that it reads ODM
+// files before reading them: a table broken further on (a CSV quote, a directory JSON cut
+// short) is not reported, since it is never read. Standard input is read as before.
+func TestCheckTablesAloneNotRead(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "t.csv")
+	js := filepath.Join(dir, "d.json")
+	if err := os.WriteFile(csv, []byte("User OID,Email\nu1,a@example.org\nu2,\"b@exa\"mple.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(js, []byte(`{"studies":[{"id":"S"}],"users":[{"id":"u1",`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{csv}, {js}, {csv, js}} {
+		code, out, errs := runCheckCmd("", args...)
+		if code != 2 || !strings.Contains(errs, noODMFiles) || strings.Contains(errs, "quoted-field") || strings.Contains(errs, "EOF") || out != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and only the usage error", args, code, out, errs)
+		}
+	}
+	// From standard input the kind is learnt by reading: the table is read, and its
+	// error is the one reported.
+	data, _ := os.ReadFile(csv)
+	if code, _, errs := runCheckCmd(string(data), "-"); code != 2 || !strings.Contains(errs, "quoted-field") {
+		t.Errorf("stdin: exit %d, stderr %q; want 2 and the table's error", code, errs)
+	}
+}
+
 // TestCheckWithTableCompact: a Clinical One template (CSV or .xlsx) or a directory JSON
 // given as a file is held as compact records and built again for each pass; what the
 // check says is what it says of the same table read whole (from stdin). Each table is
