@@ -65,6 +65,10 @@ var jsonContactCases = []struct{ in, reason string }{
 		"more than 32 members: last values found through a map"},
 }
 
+// inputErrorRE splits an input error of either reader into its record and message:
+// "in.json: record 3, byte 17: MSG" (oracle) or "in.json:1:17: record 3: MSG".
+var inputErrorRE = regexp.MustCompile(`^in\.json(?::\d+:\d+:)?:?(?: record (\d+)[:,])?(?: byte \d+:)? (.*)$`)
+
 // jsonContactsRun reads every record of in with read and renders what it returns: each
 // record with its position, then the outcome. Errors are rendered as their record and
 // message, without the position, whose form the two readers do not share (the oracle
@@ -88,7 +92,7 @@ func jsonContactsRun(in io.Reader, read func(io.Reader, string) (*contactSource,
 		return recs, "text: " + msg, false
 	}
 	// "in.json: record 3, byte 17: MSG" (oracle) or "in.json:1:17: record 3: MSG".
-	m := regexp.MustCompile(`^in\.json(?::\d+:\d+:)?:?(?: record (\d+)[:,])?(?: byte \d+:)? (.*)$`).FindStringSubmatch(msg)
+	m := inputErrorRE.FindStringSubmatch(msg)
 	if m == nil {
 		return recs, "unparsed: " + msg, false
 	}
