@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,6 +72,10 @@ const (
 	WarnNoZone       = "auditlog.noZone"       // a DATE/TIME without a zone, read as UTC
 	WarnExtraColumn  = "auditlog.extraColumn"  // a column outside the log's seven, not kept
 	WarnOutOfRange   = "auditlog.outOfRange"   // an entry outside Options.Range, not kept
+	// WarnLooseValue: a row's value under no header (a blank header cell, or past the
+	// header's last), not kept. Most often a separator in an unquoted cell, which moves
+	// the rest of the row along.
+	WarnLooseValue = "auditlog.valueWithoutColumn"
 )
 
 // Options control Read. The zero value reads every entry.
@@ -156,7 +161,6 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	hline := t.Row()
-	cols := map[string]int{}
 	log := &Log{}
 	warns := map[string]*Warning{}
 	warn := func(code string, line int, msg string) {
@@ -167,38 +171,29 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 		w := &Warning{Code: code, Count: 1, Message: msg, Line: line}
 		warns[code] = w
 	}
-	for i, h := range header {
+	column := func(h string) (string, bool) {
 		name := strings.ToUpper(strings.Join(strings.Fields(h), " "))
-		known := false
-		for _, c := range Columns() {
-			if name == c {
-				known = true
-			}
-		}
-		if !known {
+		return name, slices.Contains(Columns(), name)
+	}
+	cols, err := input.NewHeader(header, column)
+	if err != nil {
+		return nil, fail(hline, "%w", err)
+	}
+	for _, h := range header {
+		if _, known := column(strings.TrimPrefix(h, "\ufeff")); !known && strings.TrimSpace(h) != "" {
 			warn(WarnExtraColumn, hline, "a column outside the log's seven is not kept")
-			continue
 		}
-		if _, dup := cols[name]; dup {
-			return nil, fail(hline, "the column %s appears twice", name)
-		}
-		cols[name] = i
 	}
 	var missing []string
 	for _, c := range Columns() {
-		if _, ok := cols[c]; !ok {
+		if !cols.Has(c) {
 			missing = append(missing, c)
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fail(hline, "the header lacks %s (want %s)", strings.Join(missing, ", "), strings.Join(Columns(), ", "))
 	}
-	get := func(rec []string, col string) string {
-		if i := cols[col]; i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+	get := func(rec []string, col string) string { return cols.Get(rec, col) }
 	known := knownEvents()
 	for {
 		rec, err := t.Read()
@@ -211,6 +206,9 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 		line := t.Row()
 		if blank(rec) {
 			continue
+		}
+		if cols.Loose(rec) > 0 {
+			warn(WarnLooseValue, line, "a value in a column the header does not name is not kept")
 		}
 		if len(log.Entries) >= max {
 			return nil, fail(line, "more than %d entries", max)
@@ -243,7 +241,7 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 			ValueType: get(rec, "VALUE TYPE"), Old: get(rec, "OLD VALUE"), New: get(rec, "NEW VALUE"), Line: line,
 		})
 	}
-	for _, code := range []string{WarnExtraColumn, WarnUnknownEvent, WarnNoZone, WarnOutOfRange} {
+	for _, code := range []string{WarnExtraColumn, WarnLooseValue, WarnUnknownEvent, WarnNoZone, WarnOutOfRange} {
 		if w := warns[code]; w != nil {
 			log.Warnings = append(log.Warnings, *w)
 		}

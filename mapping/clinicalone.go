@@ -41,8 +41,11 @@ const allWord = "All"
 // duplicated into Training, as uploading with "Upload users to training mode" does. Sites
 // "All" (or empty) gives a study-level assignment, otherwise one assignment per site,
 // separated by ";" or ",". A user on several rows (an error report re-uploaded, several
-// roles) is one User. Header names are matched ignoring case and spaces; unknown columns
-// and unreadable values are reported as warnings.
+// roles) is one User. Header names are matched ignoring case and spaces; unknown columns,
+// values in a column without a header (past the header's last cell, or under a blank one)
+// and unreadable values are reported as warnings. A header naming a column twice is an
+// error wrapping input.ErrDuplicateColumn: which of the two holds a row's value cannot be
+// told.
 //
 // The separator (",", ";" or tab) is sniffed, a byte-order mark and UTF-16 are read, bytes
 // that are not UTF-8 are an error giving line and column, and title rows above the header
@@ -166,23 +169,26 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		hdrRow = rowNum.Row()
 	}
 	var w warner
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimPrefix(h, "\ufeff")
+	hdr, err := input.NewHeader(header, func(h string) (string, bool) {
 		k := roleKey(h)
-		found := false
 		for _, c := range clinicalOneColumns {
 			if roleKey(c) == k {
-				col[c], found = i, true
+				return c, true
 			}
 		}
-		if h := strings.TrimSpace(h); !found && h != "" {
+		return "", false
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: the CSV, row %d: %w", hdrRow, err)
+	}
+	for i, h := range header {
+		if h := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); h != "" && !slices.ContainsFunc(clinicalOneColumns, func(c string) bool { return roleKey(c) == roleKey(h) }) {
 			w.addAt(CodeUnrepresentable, "CSV/"+h, "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out", at{row: hdrRow, column: h})
 		}
 	}
 	var missing []string
 	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
-		if _, ok := col[c]; !ok {
+		if !hdr.Has(c) {
 			missing = append(missing, c)
 		}
 	}
@@ -202,12 +208,7 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		if err != nil {
 			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
 		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		get := func(c string) string { return hdr.Get(rec, c) }
 		blank := true
 		for _, f := range rec {
 			if strings.TrimSpace(f) != "" {
@@ -222,7 +223,10 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 			n = rowNum.Row()
 		}
 		subject := "row " + strconv.Itoa(n)
-		cell := func(c string) at { return at{row: n, column: headerName(header, col, c)} }
+		cell := func(c string) at { return at{row: n, column: headerName(header, hdr, c)} }
+		if i := hdr.Loose(rec); i > 0 {
+			looseValue(&w, "CSV", subject, n, i)
+		}
 		login := get("User Name")
 		for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"} {
 			if get(c) == "" {

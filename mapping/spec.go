@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
 )
 
@@ -107,16 +108,17 @@ func ReadSpec(cr RowReader) (*Spec, error) {
 	if !IsSpecHeader(header) {
 		return nil, fmt.Errorf("%w: no header row with Kind, Source and Target columns", ErrSpec)
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		k := roleKey(strings.TrimPrefix(h, "\ufeff"))
+	hdr, err := input.NewHeader(header, func(h string) (string, bool) {
+		k := roleKey(h)
 		for _, c := range specColumns {
 			if roleKey(c) == k {
-				if _, dup := col[c]; !dup {
-					col[c] = i
-				}
+				return c, true
 			}
 		}
+		return "", false
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSpec, err)
 	}
 	s := &Spec{}
 	for n := 2; ; n++ {
@@ -130,18 +132,18 @@ func ReadSpec(cr RowReader) (*Spec, error) {
 		if rowNum != nil {
 			n = rowNum.Row()
 		}
-		get := func(c string) string {
-			if i, ok := col[c]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		get := func(c string) string { return hdr.Get(rec, c) }
 		kind := strings.ToLower(get("Kind"))
 		if kind == "" && blankRow(rec) || strings.HasPrefix(kind, "#") {
 			continue
 		}
 		bad := func(format string, args ...any) error {
 			return fmt.Errorf("%w: row %d: %s", ErrSpec, n, fmt.Sprintf(format, args...))
+		}
+		if i := hdr.Loose(rec); i > 0 {
+			// A rule is all in its row: a value beside it that no column names is a rule
+			// read wrong (a separator typed into an unquoted cell moves the rest along).
+			return nil, bad("column %d has a value, but the header row names no column there", i)
 		}
 		src, tgt, study := get("Source"), get("Target"), get("Study")
 		scope := strings.ToLower(get("Scope"))

@@ -96,6 +96,10 @@ func TestSpecErrors(t *testing.T) {
 		{specHeader + "login,,,lookup,,,\n", "needs the user table's file name", "a lookup without a file"},
 		{specHeader + "start-date,,,,soon,,\n", "must be a date", "a start date that is no date"},
 		{specHeader + "login,,,oid,,,\nlogin,,,email,,,\n", "a second login rule (the first is on row 2)", "two login rules"},
+		{specHeader + "role,,,CRA,Monitor, Lead,,a note\n", "row 2: column 8 has a value, but the header row names no column there",
+			"an unquoted comma in a Target moves the rest of the rule along: the rule is not read wrong"},
+		{strings.TrimSuffix(specHeader, "\n") + ",target\nrole,,,a,b,,,c\n", `the column "target" appears twice in the header row (columns 5 and 8)`,
+			"two Target columns: which one holds the rule's target cannot be told"},
 	}
 	for _, tc := range tests {
 		_, err := readSpecString(t, tc.in)

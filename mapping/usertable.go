@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/internal/input"
 )
 
 // userTableColumns are the columns of a user table: a list of users by OID that adds
@@ -44,8 +46,9 @@ func IsUserTableHeader(row []string) bool {
 // ReadUserTable reads a user table: a header row with an OID column (OID, User OID, User
 // ID) and any of Login (User Name, Username), Email, First Name, Last Name, Phone and
 // Organization; then one row per user. The users it gives have only those values, to be
-// merged into a directory read from an export ([Merge]). Other columns are reported and
-// left out; a row without OID is reported and skipped.
+// merged into a directory read from an export ([Merge]). Other columns, and values in a
+// column without a header, are reported and left out; a row without OID is reported and
+// skipped; a column named twice is an error.
 func ReadUserTable(cr RowReader, opts Options) (*Directory, []Warning, error) {
 	users := &loginUsers{byLogin: map[string]*User{}, list: []*User{}, key: userOID}
 	d, ws, err := readUserTable(cr, opts, users)
@@ -119,19 +122,20 @@ func blankRow(rec []string) bool {
 type table struct {
 	cr     RowReader
 	what   string                 // the table, for errors ("user table")
+	w      *warner                // where a row's value under no header is reported
 	rowNum interface{ Row() int } // the reader's own row numbers (a worksheet's), if it has them
-	col    map[string]int         // column name → index
+	hdr    *input.Header          // the columns
 	header []string               // the header row as read
 	n      int                    // rows read, the header included
 	rec    []string               // the current row
 }
 
 // readTable reads the header row of cr. A cell that columns names (its key folded as
-// roleKey folds, a byte-order mark trimmed) is that column, the first one of a name
-// counting; another non-empty cell is reported under "table/" and its text, with unknown
-// as the message, and its values are left out.
+// roleKey folds, a byte-order mark trimmed) is that column; a column named twice is an
+// error. Another non-empty cell is reported under "table/" and its text, with unknown as
+// the message, and its values are left out.
 func readTable(cr RowReader, w *warner, what string, columns map[string]string, unknown string) (*table, []string, error) {
-	t := &table{cr: cr, what: what, col: map[string]int{}, n: 1}
+	t := &table{cr: cr, what: what, w: w, n: 1}
 	t.rowNum, _ = cr.(interface{ Row() int })
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -141,16 +145,18 @@ func readTable(cr RowReader, w *warner, what string, columns map[string]string, 
 		return nil, nil, fmt.Errorf("mapping: reading the %s: %w", what, err)
 	}
 	t.header = header
+	t.hdr, err = input.NewHeader(header, func(h string) (string, bool) {
+		c, ok := columns[roleKey(h)]
+		return c, ok
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("mapping: the %s, row %d: %w", what, t.row(), err)
+	}
 	for i, h := range header {
-		c, ok := columns[roleKey(strings.TrimPrefix(h, "\ufeff"))]
-		if !ok {
-			if h := strings.TrimSpace(h); h != "" {
+		if h := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); h != "" {
+			if _, ok := columns[roleKey(h)]; !ok {
 				w.addAt(CodeUnrepresentable, "table/"+h, "column "+strconv.Itoa(i+1), unknown, at{row: t.row(), column: h})
 			}
-			continue
-		}
-		if _, dup := t.col[c]; !dup {
-			t.col[c] = i
 		}
 	}
 	return t, header, nil
@@ -167,23 +173,26 @@ func (t *table) next() (bool, error) {
 	}
 	t.rec = rec
 	t.n++
+	if i := t.hdr.Loose(rec); i > 0 {
+		looseValue(t.w, "table", t.subject(), t.row(), i)
+	}
 	return true, nil
 }
 
-// has reports whether the table has column c.
-func (t *table) has(c string) bool {
-	_, ok := t.col[c]
-	return ok
+// looseValue reports a row's value under no header (input.Header.Loose) in column i of
+// the table reported as what: a value of no column is left out, and is most often a sign
+// that the row does not line up with the header.
+func looseValue(w *warner, what, subject string, row, i int) {
+	col := "column " + strconv.Itoa(i)
+	w.addAt(CodeUnrepresentable, what+"/"+col, subject, "a value in a column without a header (is a separator in an unquoted cell?); left out", at{row: row, column: col})
 }
+
+// has reports whether the table has column c.
+func (t *table) has(c string) bool { return t.hdr.Has(c) }
 
 // get returns the current row's value of column c, trimmed ("" when the table or the row
 // has no such column).
-func (t *table) get(c string) string {
-	if i, ok := t.col[c]; ok && i < len(t.rec) {
-		return strings.TrimSpace(t.rec[i])
-	}
-	return ""
-}
+func (t *table) get(c string) string { return t.hdr.Get(t.rec, c) }
 
 // row is the spreadsheet row number of the current row (the header is row 1 of a CSV).
 func (t *table) row() int {
@@ -198,12 +207,12 @@ func (t *table) subject() string { return "row " + strconv.Itoa(t.row()) }
 
 // at places a warning at the current row's cell of column c, named as the header spells it.
 func (t *table) at(c string) at {
-	return at{row: t.row(), column: headerName(t.header, t.col, c)}
+	return at{row: t.row(), column: headerName(t.header, t.hdr, c)}
 }
 
 // headerName returns the header's spelling of column c (c itself when it has none).
-func headerName(header []string, col map[string]int, c string) string {
-	if i, ok := col[c]; ok && i < len(header) {
+func headerName(header []string, hdr *input.Header, c string) string {
+	if i, ok := hdr.Index(c); ok && i < len(header) {
 		if h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")); h != "" {
 			return h
 		}

@@ -50,6 +50,9 @@
 //   - missingValue: a required column (First Name, Last Name, Email, User Name, Start
 //     Date, Study Role) is empty.
 //   - invalidDate: a Start Date or End Date is not a date.
+//   - valueWithoutColumn: a cell holds a value under no header (a blank header cell, or
+//     past the header's last one), which is not read: most often a separator typed into
+//     an unquoted cell, which moves the rest of the row along.
 //
 // # Memory and time
 //

@@ -31,12 +31,13 @@ const (
 	TooManyRows              Code = "tooManyRows"
 	MissingValue             Code = "missingValue"
 	InvalidDate              Code = "invalidDate"
+	ValueWithoutColumn       Code = "valueWithoutColumn"
 )
 
 // Codes lists every warning code in a stable order.
 func Codes() []Code {
 	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
-		DuplicateRow, TooManyRows, MissingValue, InvalidDate}
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn}
 }
 
 // Warning is a problem with one row. The message names users by login only.

@@ -205,6 +205,12 @@ func TestPlan(t *testing.T) {
 			want:   []string{"2 create nfictus invalidDate"},
 		},
 		{
+			name:   "valueWithoutColumn",
+			reason: "a value past the header's last column is not read, and the row says so: here two sites typed with an unquoted comma push a depot out of the Depots column",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,101,Depot A\n",
+			want:   []string{"2 create nfictus valueWithoutColumn"},
+		},
+		{
 			name:   "blank rows",
 			reason: "rows of empty cells get no action but keep the numbering; empty lines are not rows",
 			csv:    ",,,,,,,,\n\n , ,,,,,,,\nNoor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,\n",
@@ -367,6 +373,9 @@ func TestReadCSV(t *testing.T) {
 		{"First Name,Last Name\n", "lacks template columns: Email, User Name, Study Role", "required columns are named"},
 		{"\ufefffirst_name,LAST NAME,e-mail,username,role\nA,B,c@example.org,ab,CRA\n", "", "a BOM, case, underscores and alternative names are fine"},
 		{"First Name,Last Name,Email,User Name,Study Role\n\"unterminated\n", "reading CSV", "a CSV syntax error is an error"},
+		{"First Name,Last Name,Email,User Name,Study Role,E-mail\nA,B,a@example.org,ab,CRA,b@example.org\n",
+			`names one column twice: "Email" (column 3) and "E-mail" (column 6)`,
+			"two columns of one name: which holds the address cannot be told (map read the last and plan the first)"},
 	} {
 		_, err := plan.ReadCSV(strings.NewReader(tc.in))
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {

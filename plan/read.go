@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +66,9 @@ func fold(s string) string {
 
 // ReadCSV reads a Clinical One user upload template saved as CSV: a header row, then one
 // row per user. Columns are recognized by name ignoring case and spaces; First Name, Last
-// Name, Email, User Name and Study Role must be there. Dates are DD-MMM-YYYY (any letter
+// Name, Email, User Name and Study Role must be there, each once (a column named twice is
+// an error wrapping input.ErrDuplicateColumn); a value in a column without a header is
+// the row's warning valueWithoutColumn. Dates are DD-MMM-YYYY (any letter
 // case) or ISO 8601. Sites and Depots are lists separated by ";", "," or line breaks;
 // "All" or empty Sites is the whole study.
 //
@@ -133,17 +136,16 @@ func readTable(cr mapping.RowReader, add func(Row)) error {
 	if err != nil {
 		return fmt.Errorf("plan: reading CSV: %w", err)
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		if c, ok := columns[fold(h)]; ok {
-			if _, dup := col[c]; !dup {
-				col[c] = i
-			}
-		}
+	col, err := input.NewHeader(header, func(h string) (string, bool) {
+		c, ok := columns[fold(h)]
+		return c, ok
+	})
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
 	}
 	var missing []string
 	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
-		if _, ok := col[c]; !ok {
+		if !col.Has(c) {
 			missing = append(missing, c)
 		}
 	}
@@ -162,13 +164,8 @@ func readTable(cr mapping.RowReader, add func(Row)) error {
 	}
 }
 
-func csvRow(n int, rec []string, col map[string]int) Row {
-	get := func(c string) string {
-		if i, ok := col[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+func csvRow(n int, rec []string, col *input.Header) Row {
+	get := func(c string) string { return col.Get(rec, c) }
 	row := Row{Number: n, GivenName: get("First Name"), FamilyName: get("Last Name"), Login: get("User Name")}
 	row.Blank = true
 	for _, f := range rec {
@@ -181,6 +178,9 @@ func csvRow(n int, rec []string, col map[string]int) Row {
 	}
 	if e := get("Email"); e != "" {
 		row.Emails = []string{e}
+	}
+	if i := col.Loose(rec); i > 0 {
+		row.Warnings = append(row.Warnings, Warning{ValueWithoutColumn, "column " + strconv.Itoa(i) + " has a value, but the header row names no column there: it is not read (does a cell hold an unquoted separator?)"})
 	}
 	for _, c := range required {
 		if get(c) == "" {

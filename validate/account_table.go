@@ -42,7 +42,9 @@ var accountNotKept = map[string]bool{
 // (First, Last, Email, Organization, Phone, Actions) are read past. A Roles cell may list
 // several roles separated by commas, semicolons or line breaks. Rows of one username (the
 // Share screen lists a user once per role) stay separate rows. A header it does not know
-// is an error, so that a mistyped column does not go unchecked. It holds every row:
+// is an error, so that a mistyped column does not go unchecked, and so are a column named
+// twice and a row with a value in a column without a header (a row that does not line up
+// with the header, whose checks would be of the wrong cells). It holds every row:
 // [OpenAccounts] reads them one at a time.
 func ReadAccounts(r io.Reader, name string) ([]AccountRow, error) {
 	t, err := OpenAccounts(r, name, AccountsOptions{})
@@ -70,7 +72,7 @@ type AccountTable struct {
 	name string
 	in   *input.Input
 	t    *input.Table
-	cols map[string]int
+	cols *input.Header
 }
 
 // AccountsOptions configure OpenAccounts. The zero value reads CSV in UTF-8 or UTF-16.
@@ -113,7 +115,7 @@ func OpenAccounts(r io.Reader, name string, opts AccountsOptions) (*AccountTable
 }
 
 // header reads the header row and returns the column of each Account field.
-func (a *AccountTable) header() (map[string]int, error) {
+func (a *AccountTable) header() (*input.Header, error) {
 	name, t := a.name, a.t
 	header, err := t.Read()
 	if err == io.EOF {
@@ -122,21 +124,19 @@ func (a *AccountTable) header() (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := map[string]int{}
-	for i, h := range header {
-		k := roleKey(strings.TrimPrefix(h, "\ufeff"))
-		if f, ok := accountColumns[k]; ok {
-			if _, dup := cols[f]; dup {
-				return nil, fmt.Errorf("%s:%d: the column %q appears twice", name, t.Row(), strings.TrimSpace(h))
-			}
-			cols[f] = i
-			continue
-		}
-		if !accountNotKept[k] && k != "" {
+	for _, h := range header {
+		if k := roleKey(strings.TrimPrefix(h, "\ufeff")); accountColumns[k] == "" && !accountNotKept[k] && k != "" {
 			return nil, fmt.Errorf("%s:%d: unknown column %q; an OpenClinica 4 user table has First, Last, Username, Email, Organization, Phone, Role(s), Type, Status, Created (UTC), Updated (UTC), Last Login (UTC)", name, t.Row(), strings.TrimSpace(h))
 		}
 	}
-	if _, ok := cols["username"]; !ok {
+	cols, err := input.NewHeader(header, func(h string) (string, bool) {
+		f, ok := accountColumns[roleKey(h)]
+		return f, ok
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, t.Row(), err)
+	}
+	if !cols.Has("username") {
 		return nil, errors.New(name + ": the user table has no Username column")
 	}
 	return cols, nil
@@ -156,12 +156,12 @@ func (a *AccountTable) Next() (AccountRow, error) {
 		if blank {
 			continue
 		}
-		get := func(f string) string {
-			if i, ok := a.cols[f]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
+		if i := a.cols.Loose(rec); i > 0 {
+			// A value no column names is a row that does not line up with the header (a
+			// separator in an unquoted cell): its checks would be of the wrong cells.
+			return AccountRow{}, fmt.Errorf("%s:%d: column %d has a value, but the header row names no column there", a.name, a.t.Row(), i)
 		}
+		get := func(f string) string { return a.cols.Get(rec, f) }
 		r := AccountRow{Row: a.t.Row(), Account: Account{Username: get("username"), Type: get("type"), Status: get("status"),
 			Created: get("created"), Updated: get("updated"), LastLogin: get("lastLogin")}}
 		for _, role := range strings.FieldsFunc(get("roles"), func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {

@@ -51,7 +51,10 @@ func TestReadAccountsErrors(t *testing.T) {
 	for _, tc := range []struct{ in, err, reason string }{
 		{"First,Last,Username,Colour\nA,B,c,red\n", `unknown column "Colour"`, "a mistyped column is not silently unchecked"},
 		{"First,Last\nA,B\n", "no Username column", "the username identifies the row"},
-		{"Username,Role,Roles\na,b,c\n", "appears twice", "Role and Roles are one column"},
+		{"Username,Role,Roles\na,b,c\n", `names one column twice: "Role" (column 2) and "Roles" (column 3)`, "Role and Roles are one column"},
+		{"Username,Role\na,b\nc,d,Site Monitor\n", "t.csv:3: column 3 has a value, but the header row names no column there",
+			"a value that no column names is a row that does not line up with the header, not a value to check nothing of"},
+		{"Username,,Role\na,x,b\n", "t.csv:2: column 2 has a value", "a value under a blank header cell has no column either"},
 	} {
 		_, err := ReadAccounts(strings.NewReader(tc.in), "t.csv")
 		if err == nil || !strings.Contains(err.Error(), tc.err) {

@@ -45,6 +45,7 @@ fields and assignments that change) or unchanged, and warns:
   duplicateRow              the user name is on an earlier row
   tooManyRows               more rows than the template's guidance (600, --max-rows)
   missingValue, invalidDate a required column is empty; a date is not a date
+  valueWithoutColumn        a value in a column the header does not name (not read)
 Messages name users by login only; the changes hold the upload's values.
 
 Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where",

@@ -1,0 +1,105 @@
+package input
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrDuplicateColumn is wrapped by the error NewHeader returns for a header row that
+// names one column twice.
+var ErrDuplicateColumn = errors.New("a column appears twice in the header row")
+
+// DuplicateColumnError is a header row naming one column in two cells. Which of the two
+// holds a row's value cannot be told, so no reader picks one: the readers of this
+// project took the first or the last, and so read one upload two ways.
+type DuplicateColumnError struct {
+	Column        string    // the column, as the reader calls it
+	First, Second int       // the two cells' column numbers, from 1
+	Cells         [2]string // the two cells as the header spells them (trimmed)
+}
+
+func (e *DuplicateColumnError) Error() string {
+	if strings.EqualFold(e.Cells[0], e.Cells[1]) {
+		return fmt.Sprintf("the column %q appears twice in the header row (columns %d and %d)", e.Cells[1], e.First, e.Second)
+	}
+	return fmt.Sprintf("the header row names one column twice: %q (column %d) and %q (column %d)", e.Cells[0], e.First, e.Cells[1], e.Second)
+}
+
+func (e *DuplicateColumnError) Unwrap() error { return ErrDuplicateColumn }
+
+// Header is a table's header row resolved against the columns a reader knows. Besides
+// where each column is, it tells which cells of a row stand under no header at all (a
+// blank header cell, or past the header's last cell): a value there belongs to no column,
+// and a reader that left it out without a word would drop it silently. Such a value is
+// most often a sign that the row does not line up with the header (a separator typed
+// into an unquoted cell), so every reader reports it.
+type Header struct {
+	cells []string
+	index map[string]int
+	// open lists the cells whose header is blank: a row's value there has no column.
+	open []int
+}
+
+// NewHeader resolves the header row cells: column gives the column a cell names (a byte
+// order mark and surrounding spaces are trimmed first) and false for a cell that names
+// none. A column named by two cells is a *DuplicateColumnError.
+func NewHeader(cells []string, column func(cell string) (string, bool)) (*Header, error) {
+	h := &Header{cells: cells, index: make(map[string]int)}
+	for i, c := range cells {
+		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
+		if c == "" {
+			h.open = append(h.open, i)
+			continue
+		}
+		name, ok := column(c)
+		if !ok {
+			continue
+		}
+		if j, dup := h.index[name]; dup {
+			first := strings.TrimSpace(strings.TrimPrefix(cells[j], "\ufeff"))
+			return nil, &DuplicateColumnError{Column: name, First: j + 1, Second: i + 1, Cells: [2]string{first, c}}
+		}
+		h.index[name] = i
+	}
+	return h, nil
+}
+
+// Index returns the cell of column c.
+func (h *Header) Index(c string) (int, bool) {
+	i, ok := h.index[c]
+	return i, ok
+}
+
+// Has reports whether the header names column c.
+func (h *Header) Has(c string) bool {
+	_, ok := h.index[c]
+	return ok
+}
+
+// Get returns row's value of column c, with surrounding spaces trimmed: "" when the
+// header has no such column or the row is shorter.
+func (h *Header) Get(row []string, c string) string {
+	if i, ok := h.index[c]; ok && i < len(row) {
+		return strings.TrimSpace(row[i])
+	}
+	return ""
+}
+
+// Loose returns the column number (from 1) of row's first cell that holds a value (not
+// only spaces) under no header: under a blank header cell or past the header's last
+// cell; 0 when there is none. A row shorter than the header is not loose: the cells it
+// lacks are empty.
+func (h *Header) Loose(row []string) int {
+	for _, i := range h.open {
+		if i < len(row) && strings.TrimSpace(row[i]) != "" {
+			return i + 1
+		}
+	}
+	for i := len(h.cells); i < len(row); i++ {
+		if strings.TrimSpace(row[i]) != "" {
+			return i + 1
+		}
+	}
+	return 0
+}
