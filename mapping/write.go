@@ -1161,11 +1161,13 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 	}
 	noPlace := func(field string) { lost(field, w.noPlace()) }
 
-	if strings.TrimSpace(o.OID) != u.ID {
+	// A user with the vendor's own spelling of its OID (stray spaces included) gets it
+	// back, also when the OID is only spaces: the ID is then "", which an OID-less fresh
+	// user matches, and the spaces were left out without a word.
+	if strings.TrimSpace(o.OID) != u.ID || (o.OID == "" && u.Source != nil && u.Source.IDs["OID"] != "") {
 		o.OID = u.ID
 		if u.Source != nil && u.Source.Vendor == w.p && strings.TrimSpace(u.Source.IDs["OID"]) == u.ID {
-			orig := u.Source.IDs["OID"]
-			o.OID = orig // the vendor's own spelling, stray spaces included
+			o.OID = u.Source.IDs["OID"]
 		}
 	}
 	// UserType.
