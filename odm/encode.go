@@ -183,6 +183,9 @@ type xw struct {
 	bw  *bufio.Writer // w when the caller gave a *bufio.Writer: flushed with the output
 	buf []byte
 	err error
+	// failing and failPath: see failedIn.
+	failing  bool
+	failPath []string
 	// scope holds the namespace bindings in force; marks[i] is where the bindings of the
 	// i-th open element start.
 	scope    []nsBinding
@@ -350,7 +353,61 @@ func (x *xw) str2(a, b string) {
 func (x *xw) fail(msg string) {
 	if x.err == nil {
 		x.err = &Error{Err: ErrUnrepresentable, Msg: msg}
+		x.failing, x.failPath = true, x.failPath[:0]
 	}
+}
+
+// failedIn notes, while the typed encoder returns through a value that could not be
+// written (fail), the element or attribute it was in: innermost first. The record it is in
+// names them all (failedRecord).
+func (x *xw) failedIn(name string) {
+	if x.failing {
+		x.failPath = append(x.failPath, name)
+	}
+}
+
+// failedRecord completes the error of a value of the record m that could not be written:
+// "User amorel: Address/City: control character 1 cannot be written in XML", placed at
+// the record's start tag when it was read from a file. A value built in code or read from
+// JSON has no place in a file, and the message alone would leave the caller to search
+// every record for it.
+func (x *xw) failedRecord(m model, sp *spec) {
+	if !x.failing {
+		return
+	}
+	x.failing = false
+	e, ok := x.err.(*Error)
+	if !ok {
+		return
+	}
+	where := sp.name
+	for _, as := range sp.attrs {
+		if as.name == "OID" {
+			if oid := *m.attrPtr(as.field); oid != "" && writable(oid) {
+				where += " " + oid
+			}
+		}
+	}
+	if len(x.failPath) > 1 {
+		path := slices.Clone(x.failPath[:len(x.failPath)-1])
+		slices.Reverse(path)
+		where += ": " + strings.Join(path, "/")
+	}
+	e.Msg = where + ": " + e.Msg
+	if ext := m.ext(); e.Line == 0 && ext.Line > 0 {
+		e.Line, e.Col = ext.Line, ext.Col
+	}
+}
+
+// writable reports whether s can be written in XML: UTF-8 without the control characters
+// and non-characters XML 1.0 excludes (what escape fails on).
+func writable(s string) bool {
+	for _, r := range s {
+		if r == 0xFFFE || r == 0xFFFF || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // unrepresentable records a value the target version cannot hold.

@@ -200,12 +200,32 @@ func (x *xw) typed(m model, nl string) {
 		return
 	}
 	sp := m.spec(x.version)
+	x.typedIn(m, sp, nl)
+	if x.failing {
+		x.failedIn(sp.name)
+		if sp.rec {
+			x.failedRecord(m, sp)
+		}
+	}
+}
+
+// typedIn is typed: sp is m's spec.
+func (x *xw) typedIn(m model, sp *spec, nl string) {
 	ext := m.ext()
 	name := Name{Space: x.odmNS, Local: sp.name}
 	if ext.src != nil {
 		name.Prefix = ext.src.prefix
 	}
-	qn := x.startTag(name, x.typedAttrs(m, sp, ext))
+	attrs := x.typedAttrs(m, sp, ext)
+	qn := x.startTag(name, attrs)
+	if x.failing {
+		for _, a := range attrs {
+			if !writable(a.Value) {
+				x.failedIn("@" + a.Local)
+				break
+			}
+		}
+	}
 
 	if sp.text {
 		x.typedText(m, ext, qn)
@@ -260,6 +280,9 @@ func (x *xw) typed(m model, nl string) {
 	for _, it := range items {
 		x.str(it.ws)
 		x.emitItem(m, sp, it)
+		if x.failing && len(x.failPath) == 0 && it.ki >= 0 {
+			x.failedIn(sp.kids[it.ki].name) // a text child (a nested value names itself)
+		}
 	}
 	x.str(trailing)
 	x.endTag(qn)
