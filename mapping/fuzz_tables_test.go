@@ -17,6 +17,9 @@ func FuzzReadTables(f *testing.F) {
 	f.Add([]byte("Username,Roles,Type,Status,Last Login (UTC)\nmv,\"S1: Data Manager, CRC (TEST)\",Admin,Deactivated,never\n,,,,\n"))
 	f.Add([]byte("User OID;Login;Email\nU1;ana;ana@example.org\n;bo;\nU1;ana2;\n"))
 	f.Add([]byte("\ufeffFirst Name\tLast Name\tEmail\tUser Name\tStart Date\tEnd Date\tStudy Role\tSites\tDepots\nAna\tTest\ta@example.org\tana\t31-Feb-2026\t\tCRA\t01;02\tAll\n"))
+	// A value under no header (input.Header.Loose) and a column named twice.
+	f.Add([]byte("First Name,Last Name,Email,User Name,Start Date,,Study Role,Sites\nAna,Test,a@example.org,ana,01-Feb-2026,x,CRA,01,02\n"))
+	f.Add([]byte("OID,Login,User ID\nU1,ana,U2\n"))
 	if b, err := os.ReadFile(filepath.Join("testdata", "clinicalone.csv")); err == nil {
 		f.Add(b)
 	}

@@ -21,6 +21,8 @@ func FuzzPlanCSV(f *testing.F) {
 	f.Add(header+"Jo,Demo,jo.demo@site1.example.org,jdoe,05-JAN-2026,01-01-2026,Site User,101;;All,All\n", true)
 	f.Add(header+"\"a\nb\",,,\"\"\"\",,,,,\n", false)
 	f.Add("User Name,Study Role,Email,First Name,Last Name\nJDOE,x,,,\n", true)
+	f.Add(header+"Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,102,Depot\n", false) // a value under no header
+	f.Add("User Name,Study Role,Email,First Name,Last Name,Email\nJDOE,x,,,,\n", false)                  // a column twice
 	d := existing(f)
 	f.Fuzz(func(t *testing.T, in string, training bool) {
 		rows, err := plan.ReadCSV(strings.NewReader(in))
