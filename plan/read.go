@@ -263,20 +263,26 @@ func FromDirectory(d *mapping.Directory) []Row {
 	}
 	rows := make([]Row, 0, len(d.Users))
 	for i, u := range d.Users {
-		if u == nil {
-			continue
+		if u != nil {
+			rows = append(rows, UserRow(i+1, u))
 		}
-		r := Row{Number: i + 1, GivenName: strings.TrimSpace(u.GivenName), FamilyName: strings.TrimSpace(u.FamilyName),
-			Login: strings.TrimSpace(u.Login), Assignments: append([]mapping.Assignment(nil), u.Assignments...)}
-		for _, e := range u.Emails {
-			if e = strings.TrimSpace(e); e != "" {
-				r.Emails = append(r.Emails, e)
-			}
-		}
-		if r.Login == "" {
-			r.Warnings = append(r.Warnings, Warning{MissingValue, "the user has no login (user name)"})
-		}
-		rows = append(rows, r)
 	}
 	return rows
+}
+
+// UserRow is the upload row FromDirectory makes of u, the number-th user of a directory:
+// for a caller that reads the users one at a time (mapping.ReadEach) into [Rows], instead
+// of holding the whole directory of a large upload.
+func UserRow(number int, u *mapping.User) Row {
+	r := Row{Number: number, GivenName: strings.TrimSpace(u.GivenName), FamilyName: strings.TrimSpace(u.FamilyName),
+		Login: strings.TrimSpace(u.Login), Assignments: append([]mapping.Assignment(nil), u.Assignments...)}
+	for _, e := range u.Emails {
+		if e = strings.TrimSpace(e); e != "" {
+			r.Emails = append(r.Emails, e)
+		}
+	}
+	if r.Login == "" {
+		r.Warnings = append(r.Warnings, Warning{MissingValue, "the user has no login (user name)"})
+	}
+	return r
 }

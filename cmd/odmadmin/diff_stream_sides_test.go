@@ -219,3 +219,57 @@ func TestPlanStreamsAsWhole(t *testing.T) {
 		t.Fatalf("%d runs compared, %d planned: the plans were not made", compared, planned)
 	}
 }
+
+// TestPlanUploadStreamsAsWhole: plan with an export or a directory as --upload (a
+// migration planned whole) reads its users one at a time into the rows and plans, warns
+// and exits as the whole read it replaced (readDirectoryFrom and plan.FromDirectory),
+// byte for byte: ODM of each vendor, ODM 2.0, ODM JSON and the directory JSON of map,
+// from files and from stdin.
+func TestPlanUploadStreamsAsWhole(t *testing.T) {
+	dir, genWhole, _, _, _ := streamSideInputs(t)
+	example := exampleFile("inform-export.xml")
+	genJSON := filepath.Join(dir, "gen-upload.json")
+	if code, _, errs := runCmd(nil, "map", "--to", "json", "-o", genJSON, genWhole); code != 0 {
+		t.Fatalf("map: %d %s", code, errs)
+	}
+	odmJSON := filepath.Join(dir, "example-odm.json")
+	if code, _, errs := runCmd(nil, "convert", "--to", "json", "-o", odmJSON, example); code != 0 {
+		t.Fatalf("convert: %d %s", code, errs)
+	}
+	uploads := []string{genWhole, genJSON, example, odmJSON,
+		filepath.Join("testdata", "migration", "rave-users.odm"),
+		filepath.Join("..", "..", "testdata", "odm2", "demo-admin.xml"),
+		filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml"),
+		filepath.Join("..", "..", "testdata", "rave", "mediflex-users.xml")}
+	compared, planned := 0, 0
+	for _, ex := range []string{example, genWhole} {
+		for _, up := range uploads {
+			data, err := os.ReadFile(up)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, stdin := range []bool{false, true} {
+				args := []string{"plan", "--existing", ex, "--format", "json", "--upload", up}
+				var feed []byte
+				if stdin {
+					args[len(args)-1], feed = "-", data
+				}
+				wc, wout, werr := runWhole(true, feed, args...)
+				sc, sout, serr := runWhole(false, feed, args...)
+				if wc != sc || wout != sout || werr != serr {
+					t.Errorf("%v: streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v\nstreamed:\n%.2000s\nwhole:\n%.2000s",
+						args, sc, wc, serr, werr, wout == sout, sout, wout)
+					continue
+				}
+				compared++
+				if wc != 2 && strings.Contains(wout, `"action"`) {
+					planned++
+				}
+			}
+		}
+	}
+	t.Logf("%d runs compared, %d planned", compared, planned)
+	if compared < 32 || planned < 28 {
+		t.Fatalf("%d runs compared, %d planned: the uploads were not planned", compared, planned)
+	}
+}

@@ -64,8 +64,9 @@ built, before plan picks the users the rows name. plan holds the rows, their key
 the existing users they can be compared with, each as one compact record of only what
 is compared (and what the streamed read holds), not the export; once the export is
 read, it drops the users kept only for rows that update another user. Each row's action
-is written as it is planned, not held. Stdin other than ODM and the other user tables
-are read whole.
+is written as it is planned, not held. An export or directory given as --upload (a
+migration planned whole) is read the same way, one user at a time into the rows. Stdin
+other than ODM and the other user tables are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -132,7 +133,7 @@ func runPlan(e *env, args []string) int {
 	}
 	kept := plan.NewKept(rows)
 	defer kept.Close()
-	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, kept, use)
+	cur, exWarnings, sws, err := read(e, existing, inOpts, mapping.Options{Study: *study, Context: e.context()}, kept.Keep, use)
 	specWarnings := append(readWarnings, exWarnings...)
 	if err != nil {
 		return fail(e, "plan", err)
@@ -226,16 +227,46 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 		}
 		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil, nil
 	}
-	// A directory upload (JSON or ODM): its reader's warnings are listed too.
-	d, ws, err := readDirectoryFrom(in, mapping.Options{Study: study, Context: e.context()})
+	// A directory upload (an export, JSON or ODM: a migration planned whole): its users
+	// are read one at a time into the rows, as readExisting reads the current users, not
+	// held as a directory (200,000 users of an InForm export took 680 MB that way). Its
+	// reader's warnings are listed too.
+	if e.wholeMerge {
+		// The whole read streaming replaced, kept for the test that compares the two
+		// (TestPlanUploadStreamsAsWhole).
+		d, ws, err := readDirectoryFrom(in, mapping.Options{Study: study, Context: e.context()})
+		if err != nil {
+			return nil, uploadSource{}, nil, err
+		}
+		src := uploadSource{name: in.Name}
+		if d.Source != nil {
+			src.target = d.Source.Vendor
+		}
+		return plan.NewRows(plan.FromDirectory(d)), src, readerDiagnostics(in.Name, ws), nil
+	}
+	rows := &plan.Rows{}
+	n := 0
+	add := func(u *mapping.User) *mapping.User {
+		n++
+		rows.Add(plan.UserRow(n, u))
+		return nil
+	}
+	d, ds, _, err := readEachFrom(in, reopener(e, path, o), mapping.Options{Study: study, Context: e.context()}, add, nil)
 	if err != nil {
-		return nil, uploadSource{}, nil, err
+		return nil, uploadSource{}, ds, err
+	}
+	// What is read whole (a JSON directory that decodes only whole, standard input other
+	// than ODM) comes back as a directory, its users never given to add.
+	for _, u := range d.Users {
+		if u != nil {
+			add(u)
+		}
 	}
 	src := uploadSource{name: in.Name}
 	if d.Source != nil {
 		src.target = d.Source.Vendor
 	}
-	return plan.NewRows(plan.FromDirectory(d)), src, readerDiagnostics(in.Name, ws), nil
+	return rows, src, ds, nil
 }
 
 // readExisting reads the current users, with the migration spec use (nil: none) applied
@@ -248,8 +279,7 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 // records (mapping.ReadCompact) and several files merged into a temporary file
 // (mapping.MergeStream, as map merges them). Stdin other than ODM and the other user
 // tables are read whole.
-func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, kept *plan.Kept, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
-	keep := kept.Keep
+func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, keep func(*mapping.User) *mapping.User, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	if len(paths) != 1 {
 		ms, ws, err := readMerged(e, paths, o, opts)
 		ds := readerDiagnostics("", ws)
@@ -265,15 +295,30 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, k
 		return nil, nil, nil, err
 	}
 	defer in.Close()
+	return readEachFrom(in, reopener(e, paths[0], o), opts, keep, use)
+}
+
+// reopener opens path again, as openAny opened it; nil for standard input, which can be
+// read once only.
+func reopener(e *env, path string, o inp.Options) func() (*inp.Input, error) {
+	if path == "-" || path == "" {
+		return nil
+	}
+	return func() (*inp.Input, error) { return openAny(e, path, o) }
+}
+
+// readEachFrom is readExisting of the one input in, open already; reopen (nil: none)
+// opens it again for the readers that take a second look.
+func readEachFrom(in *inp.Input, reopen func() (*inp.Input, error), opts mapping.Options, keep func(*mapping.User) *mapping.User, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	if in.Kind == inp.ODM || in.Kind == inp.ODMJSON {
 		xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: opts.Context})
 		d, ws, sws, err := readODMEach(xml, in.Name, opts, use, keep)
 		return d, readerDiagnostics(in.Name, ws), sws, finish(err)
 	}
-	if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && paths[0] != "-" && paths[0] != "" {
+	if (in.Kind == inp.DirectoryJSON || in.Kind == inp.CSV || in.Kind == inp.XLSX) && reopen != nil {
 		// A template or JSON: its users as compact records, of which the plan gets
 		// those the rows name (plan.Kept), as from an ODM export.
-		c, ws, err := readCompact(in, func() (*inp.Input, error) { return openAny(e, paths[0], o) }, opts)
+		c, ws, err := readCompact(in, reopen, opts)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -302,7 +347,7 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, k
 // readExistingWhole reads the current users whole (readDirectories) and applies the spec
 // to them, as plan did before it streamed every --existing; only tests run it
 // (env.wholeMerge), to hold readExisting to it.
-func readExistingWhole(e *env, paths []string, o inp.Options, opts mapping.Options, _ *plan.Kept, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
+func readExistingWhole(e *env, paths []string, o inp.Options, opts mapping.Options, _ func(*mapping.User) *mapping.User, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	d, ws, err := readDirectories(e, paths, o, opts)
 	ds := readerDiagnostics("", ws)
 	if err != nil || use == nil {
