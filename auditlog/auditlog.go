@@ -179,10 +179,8 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, fail(hline, "%w", err)
 	}
-	for _, h := range header {
-		if _, known := column(strings.TrimPrefix(h, "\ufeff")); !known && strings.TrimSpace(h) != "" {
-			warn(WarnExtraColumn, hline, "a column outside the log's seven is not kept")
-		}
+	for range cols.Unknown() {
+		warn(WarnExtraColumn, hline, "a column outside the log's seven is not kept")
 	}
 	var missing []string
 	for _, c := range Columns() {

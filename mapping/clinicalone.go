@@ -181,10 +181,9 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 	if err != nil {
 		return nil, nil, fmt.Errorf("mapping: the CSV, row %d: %w", hdrRow, err)
 	}
-	for i, h := range header {
-		if h := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); h != "" && !slices.ContainsFunc(clinicalOneColumns, func(c string) bool { return roleKey(c) == roleKey(h) }) {
-			w.addAt(CodeUnrepresentable, "CSV/"+h, "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out", at{row: hdrRow, column: h})
-		}
+	for _, i := range hdr.Unknown() {
+		h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+		w.addAt(CodeUnrepresentable, "CSV/"+h, "column "+strconv.Itoa(i+1), "not a column of the user upload template; its values are left out", at{row: hdrRow, column: h})
 	}
 	var missing []string
 	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {

@@ -152,12 +152,9 @@ func readTable(cr RowReader, w *warner, what string, columns map[string]string, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("mapping: the %s, row %d: %w", what, t.row(), err)
 	}
-	for i, h := range header {
-		if h := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); h != "" {
-			if _, ok := columns[roleKey(h)]; !ok {
-				w.addAt(CodeUnrepresentable, "table/"+h, "column "+strconv.Itoa(i+1), unknown, at{row: t.row(), column: h})
-			}
-		}
+	for _, i := range t.hdr.Unknown() {
+		h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+		w.addAt(CodeUnrepresentable, "table/"+h, "column "+strconv.Itoa(i+1), unknown, at{row: t.row(), column: h})
 	}
 	return t, header, nil
 }

@@ -124,17 +124,17 @@ func (a *AccountTable) header() (*input.Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range header {
-		if k := roleKey(strings.TrimPrefix(h, "\ufeff")); accountColumns[k] == "" && !accountNotKept[k] && k != "" {
-			return nil, fmt.Errorf("%s:%d: unknown column %q; an OpenClinica 4 user table has First, Last, Username, Email, Organization, Phone, Role(s), Type, Status, Created (UTC), Updated (UTC), Last Login (UTC)", name, t.Row(), strings.TrimSpace(h))
-		}
-	}
 	cols, err := input.NewHeader(header, func(h string) (string, bool) {
 		f, ok := accountColumns[roleKey(h)]
 		return f, ok
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, t.Row(), err)
+	}
+	for _, i := range cols.Unknown() {
+		if h := header[i]; !accountNotKept[roleKey(strings.TrimPrefix(h, "\ufeff"))] {
+			return nil, fmt.Errorf("%s:%d: unknown column %q; an OpenClinica 4 user table has First, Last, Username, Email, Organization, Phone, Role(s), Type, Status, Created (UTC), Updated (UTC), Last Login (UTC)", name, t.Row(), strings.TrimSpace(h))
+		}
 	}
 	if !cols.Has("username") {
 		return nil, errors.New(name + ": the user table has no Username column")

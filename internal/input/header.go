@@ -39,6 +39,8 @@ type Header struct {
 	index map[string]int
 	// open lists the cells whose header is blank: a row's value there has no column.
 	open []int
+	// unknown lists the cells that name no column the reader knows.
+	unknown []int
 }
 
 // NewHeader resolves the header row cells: column gives the column a cell names (a byte
@@ -54,6 +56,7 @@ func NewHeader(cells []string, column func(cell string) (string, bool)) (*Header
 		}
 		name, ok := column(c)
 		if !ok {
+			h.unknown = append(h.unknown, i)
 			continue
 		}
 		if j, dup := h.index[name]; dup {
@@ -64,6 +67,10 @@ func NewHeader(cells []string, column func(cell string) (string, bool)) (*Header
 	}
 	return h, nil
 }
+
+// Unknown returns the cells (from 0, in order) that hold a name but name no column the
+// reader knows: the reader reports them, or refuses them.
+func (h *Header) Unknown() []int { return h.unknown }
 
 // Index returns the cell of column c.
 func (h *Header) Index(c string) (int, bool) {

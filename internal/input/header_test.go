@@ -115,4 +115,7 @@ func TestHeaderGet(t *testing.T) {
 	if i, ok := h.Index("Email"); !ok || i != 2 {
 		t.Errorf("Index(Email) = %d, %v; want 2, true", i, ok)
 	}
+	if u := h.Unknown(); len(u) != 1 || u[0] != 1 {
+		t.Errorf("Unknown() = %v, want [1]: Notes names no column the reader knows", u)
+	}
 }
