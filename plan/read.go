@@ -256,15 +256,17 @@ func titleMonth(s string) string {
 }
 
 // FromDirectory turns a directory (such as the JSON "odmadmin map --to json" writes) into
-// upload rows: one per user, numbered from 1, asking for the user's assignments.
+// upload rows: one per user, numbered from 1, asking for the user's assignments. A nil
+// user (null in JSON) is no user: it gets no row and no number, as a reader that gives
+// the users one at a time skips it.
 func FromDirectory(d *mapping.Directory) []Row {
 	if d == nil {
 		return nil
 	}
 	rows := make([]Row, 0, len(d.Users))
-	for i, u := range d.Users {
+	for _, u := range d.Users {
 		if u != nil {
-			rows = append(rows, UserRow(i+1, u))
+			rows = append(rows, UserRow(len(rows)+1, u))
 		}
 	}
 	return rows
