@@ -229,7 +229,7 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 	}
 	// A directory upload (an export, JSON or ODM: a migration planned whole): its users
 	// are read one at a time into the rows, as readExisting reads the current users, not
-	// held as a directory (200,000 users of an InForm export took 680 MB that way). Its
+	// held as a directory (200,000 users of an InForm export took 664 MiB that way). Its
 	// reader's warnings are listed too.
 	if e.wholeMerge {
 		// The whole read streaming replaced, kept for the test that compares the two
