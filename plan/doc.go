@@ -60,7 +60,8 @@
 // of what is compared (user name, names, e-mail addresses and assignments, written into
 // one string cut from blocks that records share, not a heap object of its own) and its
 // entries in look-up tables by user name, e-mail address and name. "odmadmin plan" holds
-// the rows as [Rows] (a record each, [ReadRows]) and reads the export with
+// the rows as [Rows] (a record each, [ReadRows]; an export or directory given as the
+// upload is read a user at a time into them with [UserRow]) and reads the export with
 // mapping.ReadEach and [Kept]: what ReadEach holds while the file is read (see its
 // documentation), the rows' user names, e-mail addresses and names with an index of the
 // user names by name, and records of only the users the rows can be compared with (the
