@@ -113,35 +113,40 @@ func IsHeader(row []string) bool {
 // ReadTable is ReadCSV for rows read elsewhere (a worksheet, a csv.Reader): header first.
 func ReadTable(cr mapping.RowReader) ([]Row, error) {
 	var rows []Row
-	if err := readTable(cr, func(r Row) { rows = append(rows, r) }); err != nil {
+	if _, err := readTable(cr, func(r Row) { rows = append(rows, r) }); err != nil {
 		return nil, err
 	}
 	return rows, nil
 }
 
-// ReadRows is ReadTable into [Rows]: the rows of a large upload held compactly.
+// ReadRows is ReadTable into [Rows]: the rows of a large upload held compactly. The
+// header cells that name no template column are [Rows.UnknownColumns].
 func ReadRows(cr mapping.RowReader) (*Rows, error) {
 	rs := &Rows{}
-	if err := readTable(cr, rs.Add); err != nil {
+	unknown, err := readTable(cr, rs.Add)
+	if err != nil {
 		return nil, err
 	}
+	rs.unknown = unknown
 	return rs, nil
 }
 
-func readTable(cr mapping.RowReader, add func(Row)) error {
+// readTable reads the header and gives each row to add; it returns the header cells
+// that name no template column.
+func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error) {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return errors.New("plan: the CSV is empty (want the template's header row)")
+		return nil, errors.New("plan: the CSV is empty (want the template's header row)")
 	}
 	if err != nil {
-		return fmt.Errorf("plan: reading CSV: %w", err)
+		return nil, fmt.Errorf("plan: reading CSV: %w", err)
 	}
 	col, err := input.NewHeader(header, func(h string) (string, bool) {
 		c, ok := columns[fold(h)]
 		return c, ok
 	})
 	if err != nil {
-		return fmt.Errorf("plan: %w", err)
+		return nil, fmt.Errorf("plan: %w", err)
 	}
 	var missing []string
 	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
@@ -150,15 +155,18 @@ func readTable(cr mapping.RowReader, add func(Row)) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+	}
+	for _, i := range col.Unknown() {
+		unknown = append(unknown, strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
 	}
 	for n := 2; ; n++ { // the header was row 1
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return nil
+			return unknown, nil
 		}
 		if err != nil {
-			return fmt.Errorf("plan: reading CSV: %w", err)
+			return nil, fmt.Errorf("plan: reading CSV: %w", err)
 		}
 		add(csvRow(n, rec, col))
 	}

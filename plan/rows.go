@@ -9,10 +9,16 @@ import (
 // a Row of slices and strings (some 650 bytes a template row, against 150 of values and
 // lengths). [ReadRows] reads a template into Rows, [Kept] plans them.
 type Rows struct {
-	recs  records
-	total int // rows that are not blank
-	buf   []byte
+	recs    records
+	total   int // rows that are not blank
+	buf     []byte
+	unknown []string
 }
+
+// UnknownColumns returns the header cells of the table the rows were read from
+// ([ReadRows]) that name no column of the template, as written: their values are not
+// read, and an upload does not carry them either.
+func (rs *Rows) UnknownColumns() []string { return rs.unknown }
 
 // NewRows returns Rows holding rows.
 func NewRows(rows []Row) *Rows {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	inp "github.com/odmadmin/odmadmin/internal/input"
 
@@ -46,6 +47,8 @@ fields and assignments that change) or unchanged, and warns:
   tooManyRows               more rows than the template's guidance (600, --max-rows)
   missingValue, invalidDate a required column is empty; a date is not a date
   valueWithoutColumn        a value in a column the header does not name (not read)
+  unknownColumn             a header cell that names no template column (row 1; its
+                            values are not read)
 Messages name users by login only; the changes hold the upload's values.
 
 Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where",
@@ -175,7 +178,10 @@ func runPlan(e *env, args []string) int {
 	// could not map, in the diagnostic format every command uses, capped by --max and
 	// summarized per code.
 	printDiagnostics(e, "plan", o, append(specWarnings, ds...))
-	if len(ds) > 0 {
+	// The plan's own warnings make the exit status 1: a row's, and a column of the upload
+	// that is not read (plan.unknownColumn). What the readers of the files say (odm.*,
+	// mapping.*) is listed only.
+	if len(ds) > 0 || slices.ContainsFunc(readWarnings, func(d Diagnostic) bool { return strings.HasPrefix(d.Code, "plan.") }) {
 		return 1
 	}
 	return 0
@@ -225,7 +231,14 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 		if err != nil {
 			return nil, uploadSource{}, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, nil, nil
+		// A column the template lacks (a misspelt "Deopts", a column of notes) is not
+		// read: its values would otherwise go unplanned without a word.
+		var ds []Diagnostic
+		for _, c := range rows.UnknownColumns() {
+			ds = append(ds, Diagnostic{File: t.Name, Row: 1, Severity: "warning", Code: "plan.unknownColumn",
+				Message: fmt.Sprintf("%q is not a column of the template: its values are not read", c)})
+		}
+		return rows, uploadSource{name: t.Name, table: true, target: mapping.ProfileClinicalOne}, ds, nil
 	}
 	// A directory upload (an export, JSON or ODM: a migration planned whole): its users
 	// are read one at a time into the rows, as readExisting reads the current users, not

@@ -47,6 +47,37 @@ func TestPlanExitCodes(t *testing.T) {
 	}
 }
 
+// TestPlanUnknownColumn: a column of the upload that is no template column (a misspelt
+// one, notes) is not read, and plan says so with plan.unknownColumn at the header row, as
+// one of its own warnings (exit 1), while the rows plan as they would without it.
+func TestPlanUnknownColumn(t *testing.T) {
+	clean, err := os.ReadFile(planDir + "clean.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(clean), "\n")
+	// Two more columns, a value on the first data row in each.
+	lines[0] = strings.TrimRight(lines[0], "\r\n") + ",Deopts,Notes\n"
+	lines[1] = strings.TrimRight(lines[1], "\r\n") + ",D1,call back\n"
+	withCols := filepath.Join(t.TempDir(), "upload.csv")
+	if err := os.WriteFile(withCols, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := runSub("", "plan", "--existing", planDir+"existing.xml", "--upload", planDir+"clean.csv")
+	code, out, stderr := runSub("", "plan", "--existing", planDir+"existing.xml", "--upload", withCols)
+	if code != 1 {
+		t.Errorf("exit %d, want 1: a column not read is a warning of the plan\nstderr: %s", code, stderr)
+	}
+	for _, c := range []string{"Deopts", "Notes"} {
+		if w := withCols + `:1: warning plan.unknownColumn: "` + c + `" is not a column of the template`; !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	if out != want {
+		t.Errorf("the plan changed with the columns it does not read:\n%s\nwant:\n%s", out, want)
+	}
+}
+
 // TestPlanJSON checks the documented JSON shape and every row of the sample upload.
 func TestPlanJSON(t *testing.T) {
 	code, out, stderr := runSub("", "plan", "--existing", planDir+"existing.xml", "--upload", planDir+"upload.csv")
