@@ -35,7 +35,7 @@ func (e *DuplicateColumnError) Unwrap() error { return ErrDuplicateColumn }
 // most often a sign that the row does not line up with the header (a separator typed
 // into an unquoted cell), so every reader reports it.
 type Header struct {
-	cells []string
+	width int // cells in the header row
 	index map[string]int
 	// open lists the cells whose header is blank: a row's value there has no column.
 	open []int
@@ -47,7 +47,7 @@ type Header struct {
 // order mark and surrounding spaces are trimmed first) and false for a cell that names
 // none. A column named by two cells is a *DuplicateColumnError.
 func NewHeader(cells []string, column func(cell string) (string, bool)) (*Header, error) {
-	h := &Header{cells: cells, index: make(map[string]int)}
+	h := &Header{width: len(cells), index: make(map[string]int)}
 	for i, c := range cells {
 		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
 		if c == "" {
@@ -103,7 +103,7 @@ func (h *Header) Loose(row []string) int {
 			return i + 1
 		}
 	}
-	for i := len(h.cells); i < len(row); i++ {
+	for i := h.width; i < len(row); i++ {
 		if strings.TrimSpace(row[i]) != "" {
 			return i + 1
 		}
