@@ -144,6 +144,21 @@ func TestDiffStreamsAsWhole(t *testing.T) {
 	}
 }
 
+// planSameAsWhole runs plan streamed and whole (runWhole) and reports whether the two
+// gave the same exit status, output and diagnostics (failing t where not), and whether
+// the plan has actions.
+func planSameAsWhole(t *testing.T, stdin []byte, args ...string) (same, acted bool) {
+	t.Helper()
+	wc, wout, werr := runWhole(true, stdin, args...)
+	sc, sout, serr := runWhole(false, stdin, args...)
+	if wc != sc || wout != sout || werr != serr {
+		t.Errorf("%v: streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v\nstreamed:\n%.2000s\nwhole:\n%.2000s",
+			args, sc, wc, serr, werr, wout == sout, sout, wout)
+		return false, false
+	}
+	return true, wc != 2 && strings.Contains(wout, `"action"`)
+}
+
 // TestPlanStreamsAsWhole: plan with several --existing files, with --spec, or both reads
 // them streamed (merged into a temporary file, the spec applied to each user before
 // plan.Kept picks the users the rows name) and plans, warns and exits as the whole read
@@ -201,16 +216,11 @@ func TestPlanStreamsAsWhole(t *testing.T) {
 					}
 					args = append(args, "--existing", f)
 				}
-				wc, wout, werr := runWhole(true, feed, args...)
-				sc, sout, serr := runWhole(false, feed, args...)
-				if wc != sc || wout != sout || werr != serr {
-					t.Errorf("%v: streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v\nstreamed:\n%.2000s\nwhole:\n%.2000s",
-						args, sc, wc, serr, werr, wout == sout, sout, wout)
-					continue
-				}
-				compared++
-				if wc != 2 && strings.Contains(wout, `"action"`) {
-					planned++
+				if same, acted := planSameAsWhole(t, feed, args...); same {
+					compared++
+					if acted {
+						planned++
+					}
 				}
 			}
 		}
@@ -259,16 +269,11 @@ func TestPlanUploadStreamsAsWhole(t *testing.T) {
 				if stdin {
 					args[len(args)-1], feed = "-", data
 				}
-				wc, wout, werr := runWhole(true, feed, args...)
-				sc, sout, serr := runWhole(false, feed, args...)
-				if wc != sc || wout != sout || werr != serr {
-					t.Errorf("%v: streamed exit %d, whole %d\nstderr streamed:\n%s\nwhole:\n%s\nstdout equal: %v\nstreamed:\n%.2000s\nwhole:\n%.2000s",
-						args, sc, wc, serr, werr, wout == sout, sout, wout)
-					continue
-				}
-				compared++
-				if wc != 2 && strings.Contains(wout, `"action"`) {
-					planned++
+				if same, acted := planSameAsWhole(t, feed, args...); same {
+					compared++
+					if acted {
+						planned++
+					}
 				}
 			}
 		}
