@@ -56,6 +56,10 @@ var ErrUnknown = errors.New("unrecognized input")
 // ErrLimit is wrapped by errors for input past one of the limits of Options.
 var ErrLimit = errors.New("input limit exceeded")
 
+// ErrUncalculated is wrapped by the error of a workbook cell that holds a formula and no
+// computed value (see Table.Read): it would read as empty, its value lost.
+var ErrUncalculated = errors.New("the cell holds a formula that was never calculated")
+
 // Default limits.
 const (
 	// DefaultMaxWorkbookBytes bounds a workbook file, which is read in place (a workbook

@@ -65,7 +65,11 @@ func (t *Table) Row() int { return t.row }
 // Read returns the next row, the header row first, and io.EOF after the last. Cells of a
 // workbook are their values: text as typed, numbers unformatted, and numbers in a column
 // whose header names a date ("Start Date", "Created (UTC)") as ISO 8601 dates
-// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day).
+// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day); a formula's computed value.
+// A formula saved without its value (by a program that does not calculate) is an error
+// wrapping ErrUncalculated that names the cell, not an empty cell: whatever the formula
+// would give is not in the file. (A sheet this package hands to excelize, an unusual
+// one, reads such a cell as empty.)
 func (t *Table) Read() ([]string, error) {
 	if len(t.pending) > 0 {
 		r := t.pending[0]

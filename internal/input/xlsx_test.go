@@ -349,3 +349,51 @@ func TestXLSXInMemoryPartsBounded(t *testing.T) {
 		t.Fatalf("refusing the workbook allocated %d bytes; want it refused before the part is inflated", alloc)
 	}
 }
+
+// TestXLSXUncalculatedFormula: a formula cell saved without its value (as excelize and
+// openpyxl write one; excelize reads it as empty) is an error naming the cell, not an
+// empty cell whose value is lost; a formula with its value, an empty value included, is
+// read as that value.
+func TestXLSXUncalculatedFormula(t *testing.T) {
+	tests := []struct {
+		name, row string
+		want      string // the second row's cells, or the error's text
+		err       bool
+		why       string
+	}{
+		{"calculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f><v>ada</v></c>`, "Ada|ada", false,
+			"a spreadsheet saved the value beside the formula"},
+		{"calculated empty", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>""</f><v></v></c>`, "Ada|", false,
+			"a formula whose value is the empty string has a value"},
+		{"uncalculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f></c>`,
+			"users.xlsx[Users]: cell B2: the cell holds a formula that was never calculated", true,
+			"no value saved: the cell's value is not in the file"},
+		{"shared formula", `<c r="A2"><v>1</v></c><c r="C2"><f t="shared" si="0"/></c>`,
+			"users.xlsx[Users]: cell C2: the cell holds a formula that was never calculated", true,
+			"a cell of a shared formula, saved without its value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sheet := sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>First Name</t></is></c><c r="B1" t="inlineStr"><is><t>Login</t></is></c></row><row r="2">` + tc.row + `</row>` + sheetTail
+			in, err := New(bytes.NewReader(zipBook(t, sheet, "")), "users.xlsx", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb, err := in.Table(TableOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tb.Close()
+			if _, err := tb.Read(); err != nil {
+				t.Fatal(err)
+			}
+			row, err := tb.Read()
+			switch {
+			case tc.err && (err == nil || !errors.Is(err, ErrUncalculated) || !strings.HasPrefix(err.Error(), tc.want)):
+				t.Errorf("got %q, %v; want an error wrapping ErrUncalculated starting %q: %s", row, err, tc.want, tc.why)
+			case !tc.err && (err != nil || strings.Join(row, "|") != tc.want):
+				t.Errorf("got %q, %v; want %q: %s", row, err, tc.want, tc.why)
+			}
+		})
+	}
+}

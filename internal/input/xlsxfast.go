@@ -596,6 +596,22 @@ type fastRows struct {
 	given           int       // Next calls that returned true
 	ex              sheetRows // excelize's rows once bail handed the sheet over
 	buf             strings.Builder
+	// uncalc is the column (from 1) of the first cell of the row Columns gave last that
+	// holds a formula and no value: see uncalculated.
+	uncalc int
+}
+
+// uncalculated returns the column (from 1) of the first cell of the row Columns gave
+// last that holds a formula with no computed value, 0 for none. excelize reads such a
+// cell as empty, as a workbook written by a program that does not calculate (excelize,
+// openpyxl) has it until a spreadsheet opens and saves it; a reader that took it for an
+// empty cell would drop its value without a word. Once the sheet is excelize's (bail),
+// it reports none.
+func (r *fastRows) uncalculated() int {
+	if r.ex != nil {
+		return 0
+	}
+	return r.uncalc
 }
 
 // bail hands the sheet to excelize, which reads it from the start and skips the rows
@@ -699,6 +715,7 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 	if r.ex != nil {
 		return r.ex.Columns(opts...)
 	}
+	r.uncalc = 0
 	if r.curRow > r.seekRow {
 		return nil, nil
 	}
@@ -732,11 +749,14 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 				isRow = true
 			case "c":
 				col++
-				at, v, keep, err := r.cell(col)
+				at, v, keep, uncalc, err := r.cell(col)
 				if err != nil {
 					return r.bail().Columns(opts...)
 				}
 				col = at
+				if uncalc && r.uncalc == 0 {
+					r.uncalc = at
+				}
 				if keep {
 					for len(cells) < col-1 {
 						cells = append(cells, "")
@@ -765,9 +785,10 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 
 // cell reads the cell whose start tag was just read, numbered col unless its r says
 // otherwise, and returns its column, its value as excelize's getValueFrom with raw values
-// gives it, and whether Columns keeps it (a value, or a formula). Whatever excelize's
-// cellXMLHandler would read otherwise, or fail on, is errFallback.
-func (r *fastRows) cell(col int) (at int, value string, keep bool, err error) {
+// gives it, whether Columns keeps it (a value, or a formula), and whether it is a formula
+// without a value (uncalculated). Whatever excelize's cellXMLHandler would read otherwise,
+// or fail on, is errFallback.
+func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err error) {
 	sc := r.sc
 	at = col
 	var t string
@@ -780,29 +801,29 @@ func (r *fastRows) cell(col int) (at int, value string, keep bool, err error) {
 			continue
 		}
 		if space == xmlscan.NSXMLNS {
-			return 0, "", false, errFallback
+			return 0, "", false, false, errFallback
 		}
 		switch string(local) {
 		case "r":
 			c, ok := cellColumn(string(v))
 			if !ok {
-				return 0, "", false, errFallback
+				return 0, "", false, false, errFallback
 			}
 			at = c
 		case "s":
 			if _, err := strconv.ParseInt(string(v), 10, 64); err != nil {
-				return 0, "", false, errFallback
+				return 0, "", false, false, errFallback
 			}
 		case "t":
 			t = string(v)
 		}
 	}
 	var v, is string
-	hasF, hasIS := false, false
+	hasF, hasV, hasIS := false, false, false
 	for {
 		k, err := sc.Next()
 		if err != nil {
-			return 0, "", false, errFallback
+			return 0, "", false, false, errFallback
 		}
 		if k == xmlscan.EndElement {
 			break
@@ -813,31 +834,32 @@ func (r *fastRows) cell(col int) (at int, value string, keep bool, err error) {
 		switch string(sc.Local()) {
 		case "v":
 			if noNSDecls(sc) != nil {
-				return 0, "", false, errFallback
+				return 0, "", false, false, errFallback
 			}
 			if v, err = text(sc, &r.buf); err != nil {
-				return 0, "", false, err
+				return 0, "", false, false, err
 			}
+			hasV = true
 		case "f":
 			if err := checkAttrs(sc, boolAttr("aca"), boolAttr("dt2D"), boolAttr("dtr"), boolAttr("del1"),
 				boolAttr("del2"), boolAttr("ca"), boolAttr("bx"), intAttr("si")); err != nil {
-				return 0, "", false, err
+				return 0, "", false, false, err
 			}
 			if err := skipElement(sc, true); err != nil {
-				return 0, "", false, err
+				return 0, "", false, false, err
 			}
 			hasF = true
 		case "is":
 			if hasIS {
-				return 0, "", false, errFallback // a second is adds its runs to the first's
+				return 0, "", false, false, errFallback // a second is adds its runs to the first's
 			}
 			if is, err = readItem(sc, &r.buf); err != nil {
-				return 0, "", false, err
+				return 0, "", false, false, err
 			}
 			hasIS = true
 		default:
 			// excelize reads v, f and is wherever they stand in the cell.
-			return 0, "", false, errFallback
+			return 0, "", false, false, errFallback
 		}
 	}
 	switch t {
@@ -854,7 +876,7 @@ func (r *fastRows) cell(col int) (at int, value string, keep bool, err error) {
 			v = is
 		}
 	}
-	return at, v, v != "" || hasF, nil
+	return at, v, v != "" || hasF, hasF && !hasV && !hasIS, nil
 }
 
 // cellColumn is the column of a cell reference such as "B12", as excelize's
