@@ -202,6 +202,9 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 		}
 		line := t.Row()
+		if err := cols.Uncalculated(t, line); err != nil {
+			return nil, fail(line, "%w", err)
+		}
 		if blank(rec) {
 			continue
 		}

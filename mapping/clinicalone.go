@@ -207,6 +207,13 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		if err != nil {
 			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
 		}
+		sheetRow := row
+		if rowNum != nil {
+			sheetRow = rowNum.Row()
+		}
+		if err := hdr.Uncalculated(cr, sheetRow); err != nil {
+			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+		}
 		get := func(c string) string { return hdr.Get(rec, c) }
 		blank := true
 		for _, f := range rec {

@@ -132,6 +132,9 @@ func ReadSpec(cr RowReader) (*Spec, error) {
 		if rowNum != nil {
 			n = rowNum.Row()
 		}
+		if err := hdr.Uncalculated(cr, n); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSpec, err)
+		}
 		get := func(c string) string { return hdr.Get(rec, c) }
 		kind := strings.ToLower(get("Kind"))
 		if kind == "" && blankRow(rec) || strings.HasPrefix(kind, "#") {

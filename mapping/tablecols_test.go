@@ -1,9 +1,13 @@
 package mapping
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/odmadmin/odmadmin/internal/input"
 )
@@ -95,5 +99,43 @@ func TestTableDuplicateColumn(t *testing.T) {
 				t.Errorf("got %v, want an error wrapping input.ErrDuplicateColumn saying %q: %s", err, tc.msg, tc.why)
 			}
 		})
+	}
+}
+
+// TestTableUncalculatedFormula: a workbook written by a program that does not calculate
+// (excelize here; openpyxl alike) holds formulas without their values. One in a column
+// the template reader reads is an error naming the cell, not an empty e-mail address; one
+// in a column it does not read costs nothing but the unknown column's warning.
+func TestTableUncalculatedFormula(t *testing.T) {
+	book := func(formulaCol string) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		s := f.GetSheetName(0)
+		f.SetSheetRow(s, "A1", &[]any{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots", "Notes"})
+		row := []any{"Ada", "Morel", "ada@example.org", "amorel", "06-Dec-2026", "", "CRA", "01", "", "n"}
+		row[formulaCol[0]-'A'] = nil // the formula's cell, with no value of its own
+		f.SetSheetRow(s, "A2", &row)
+		if err := f.SetCellFormula(s, formulaCol+"2", `LOWER(A2)&"@example.org"`); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := f.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	_, _, err := ReadAny(bytes.NewReader(book("C")), "users.xlsx", Options{Study: "S1"})
+	if !errors.Is(err, input.ErrUncalculated) || !strings.Contains(err.Error(), "cell C2") {
+		t.Errorf("a formula for the e-mail address: got %v, want an error wrapping input.ErrUncalculated at cell C2", err)
+	}
+	d, ws, err := ReadAny(bytes.NewReader(book("J")), "users.xlsx", Options{Study: "S1"})
+	if err != nil {
+		t.Fatalf("a formula in the Notes column, which is not read: %v", err)
+	}
+	if len(d.Users) != 1 || len(d.Users[0].Emails) != 1 || d.Users[0].Emails[0] != "ada@example.org" {
+		t.Errorf("got %+v, want the row as typed", d.Users)
+	}
+	if !slices.ContainsFunc(ws, func(w Warning) bool { return w.Field == "CSV/Notes" }) {
+		t.Errorf("warnings %v lack the unknown column's", ws)
 	}
 }

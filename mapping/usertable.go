@@ -170,6 +170,9 @@ func (t *table) next() (bool, error) {
 	}
 	t.rec = rec
 	t.n++
+	if err := t.hdr.Uncalculated(t.cr, t.row()); err != nil {
+		return false, fmt.Errorf("mapping: reading the %s: %w", t.what, err)
+	}
 	if i := t.hdr.Loose(rec); i > 0 {
 		looseValue(t.w, "table", t.subject(), t.row(), i)
 	}

@@ -168,6 +168,13 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 		if err != nil {
 			return nil, fmt.Errorf("plan: reading CSV: %w", err)
 		}
+		at := n
+		if r, ok := cr.(interface{ Row() int }); ok {
+			at = r.Row() // the sheet's row, title rows above the header counted
+		}
+		if err := col.Uncalculated(cr, at); err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
 		add(csvRow(n, rec, col))
 	}
 }

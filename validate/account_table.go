@@ -149,6 +149,9 @@ func (a *AccountTable) Next() (AccountRow, error) {
 		if err != nil {
 			return AccountRow{}, err
 		}
+		if err := a.cols.Uncalculated(a.t, a.t.Row()); err != nil {
+			return AccountRow{}, fmt.Errorf("%s: %w", a.name, err)
+		}
 		blank := true
 		for _, v := range rec {
 			blank = blank && strings.TrimSpace(v) == ""

@@ -378,6 +378,13 @@ func newTableContacts(in *inp.Input, values bool) (*contactSource, error) {
 			}
 			if workbook {
 				row = t.Row()
+				// Every column of the header names a field: a formula saved without its
+				// value in one of them is a value that is not in the file.
+				for _, c := range t.Uncalculated() {
+					if c <= len(cols) {
+						return validate.Contact{}, fmt.Errorf("%s:%d: %w", name, row, inp.UncalculatedError(row, c))
+					}
+				}
 				if blankRow(rec) {
 					continue // an empty or only formatted worksheet row is no record
 				}

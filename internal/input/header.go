@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // ErrDuplicateColumn is wrapped by the error NewHeader returns for a header row that
@@ -109,4 +111,31 @@ func (h *Header) Loose(row []string) int {
 		}
 	}
 	return 0
+}
+
+// Uncalculated returns an error wrapping ErrUncalculated for the first cell of the row
+// rows read last (at spreadsheet row row) that is in one of the header's columns and
+// holds a formula saved without its value (Table.Uncalculated), nil for none or when
+// rows is no Table. The formula's value is not in the file, and the cell would read as
+// empty; a column the reader does not know may hold formulas of its own.
+func (h *Header) Uncalculated(rows any, row int) error {
+	u, ok := rows.(interface{ Uncalculated() []int })
+	if !ok {
+		return nil
+	}
+	for _, c := range u.Uncalculated() {
+		for _, i := range h.index {
+			if i == c-1 {
+				return UncalculatedError(row, c)
+			}
+		}
+	}
+	return nil
+}
+
+// UncalculatedError is the error of the workbook cell at row and column col (from 1)
+// that holds a formula saved without its value, with what to do about it.
+func UncalculatedError(row, col int) error {
+	name, _ := excelize.ColumnNumberToName(col)
+	return fmt.Errorf("cell %s%d: %w: the workbook was saved by a program that does not compute formulas; open it in Excel or LibreOffice and save it, or type the value in", name, row, ErrUncalculated)
 }

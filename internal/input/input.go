@@ -57,7 +57,7 @@ var ErrUnknown = errors.New("unrecognized input")
 var ErrLimit = errors.New("input limit exceeded")
 
 // ErrUncalculated is wrapped by the error of a workbook cell that holds a formula and no
-// computed value (see Table.Read): it would read as empty, its value lost.
+// computed value (see Table.Uncalculated): it would read as empty, its value lost.
 var ErrUncalculated = errors.New("the cell holds a formula that was never calculated")
 
 // Default limits.

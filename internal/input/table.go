@@ -53,6 +53,26 @@ type Table struct {
 	headerNum int
 	dateCols  []bool
 	date1904  bool
+	// uncalc are the columns of the row read last whose formula has no value (the
+	// workbook reader's, for the row next gave last); see Uncalculated.
+	uncalc []int
+	// pendingRead: the row Read gave last was one of the pending rows, whose formulas
+	// were not kept.
+	pendingRead bool
+}
+
+// Uncalculated returns the columns (from 1) of the cells of the row Read returned last
+// that hold a formula saved without its value, by a program that does not calculate
+// (excelize, openpyxl): they read as empty, although the formula gives a value, which is
+// not in the file. A reader checks the columns it reads (Header.Uncalculated), so that
+// such a value is an error, not an empty cell; a column nobody reads may hold formulas
+// of its own. Nil for CSV, for the header row and the rows the header search read, and
+// for a sheet this package hands to excelize (an unusual one).
+func (t *Table) Uncalculated() []int {
+	if t.pendingRead {
+		return nil
+	}
+	return t.uncalc
 }
 
 // Header returns the header row.
@@ -65,12 +85,10 @@ func (t *Table) Row() int { return t.row }
 // Read returns the next row, the header row first, and io.EOF after the last. Cells of a
 // workbook are their values: text as typed, numbers unformatted, and numbers in a column
 // whose header names a date ("Start Date", "Created (UTC)") as ISO 8601 dates
-// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day); a formula's computed value.
-// A formula saved without its value (by a program that does not calculate) is an error
-// wrapping ErrUncalculated that names the cell, not an empty cell: whatever the formula
-// would give is not in the file. (A sheet this package hands to excelize, an unusual
-// one, reads such a cell as empty.)
+// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day); a formula's computed value
+// (see Uncalculated for a formula saved without one).
 func (t *Table) Read() ([]string, error) {
+	t.pendingRead = len(t.pending) > 0
 	if len(t.pending) > 0 {
 		r := t.pending[0]
 		t.row = t.pendRows[0]

@@ -226,11 +226,9 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 			if err != nil {
 				return nil, 0, fmt.Errorf("%s: row %d: %v", t.Name, n, err)
 			}
-			if u, ok := rows.(interface{ uncalculated() int }); ok {
-				if c := u.uncalculated(); c > 0 {
-					name, _ := excelize.ColumnNumberToName(c)
-					return nil, 0, fmt.Errorf("%s: cell %s%d: %w: the workbook was saved by a program that does not compute formulas; open it in Excel or LibreOffice and save it, or type the value in", t.Name, name, n, ErrUncalculated)
-				}
+			t.uncalc = t.uncalc[:0]
+			if u, ok := rows.(interface{ uncalculated() []int }); ok {
+				t.uncalc = append(t.uncalc, u.uncalculated()...)
 			}
 			return cells, n, nil
 		}

@@ -351,26 +351,26 @@ func TestXLSXInMemoryPartsBounded(t *testing.T) {
 }
 
 // TestXLSXUncalculatedFormula: a formula cell saved without its value (as excelize and
-// openpyxl write one; excelize reads it as empty) is an error naming the cell, not an
-// empty cell whose value is lost; a formula with its value, an empty value included, is
-// read as that value.
+// openpyxl write one; excelize reads it as empty) is reported by Table.Uncalculated, and
+// Header.Uncalculated makes it an error naming the cell where it is in a column the
+// reader reads; a formula with its value, an empty value included, is read as that value.
 func TestXLSXUncalculatedFormula(t *testing.T) {
 	tests := []struct {
 		name, row string
-		want      string // the second row's cells, or the error's text
-		err       bool
+		cells     string // the second row's cells
+		uncalc    []int
+		err       string // Header.Uncalculated's, "" for none
 		why       string
 	}{
-		{"calculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f><v>ada</v></c>`, "Ada|ada", false,
+		{"calculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f><v>ada</v></c>`, "Ada|ada", nil, "",
 			"a spreadsheet saved the value beside the formula"},
-		{"calculated empty", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>""</f><v></v></c>`, "Ada|", false,
+		{"calculated empty", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>""</f><v></v></c>`, "Ada|", nil, "",
 			"a formula whose value is the empty string has a value"},
-		{"uncalculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f></c>`,
-			"users.xlsx[Users]: cell B2: the cell holds a formula that was never calculated", true,
-			"no value saved: the cell's value is not in the file"},
-		{"shared formula", `<c r="A2"><v>1</v></c><c r="C2"><f t="shared" si="0"/></c>`,
-			"users.xlsx[Users]: cell C2: the cell holds a formula that was never calculated", true,
-			"a cell of a shared formula, saved without its value"},
+		{"uncalculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f></c>`, "Ada|", []int{2},
+			"cell B2: the cell holds a formula that was never calculated: the workbook was saved by a program that does not compute formulas",
+			"no value saved in a column the reader reads: the cell's value is not in the file"},
+		{"shared formula, no column", `<c r="A2"><v>1</v></c><c r="C2"><f t="shared" si="0"/></c>`, "1||", []int{3}, "",
+			"a cell of a shared formula saved without its value, in a column no header names: nothing is lost that a reader reads"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -384,15 +384,27 @@ func TestXLSXUncalculatedFormula(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer tb.Close()
-			if _, err := tb.Read(); err != nil {
+			header, err := tb.Read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u := tb.Uncalculated(); u != nil {
+				t.Errorf("the header row: Uncalculated() = %v, want none", u)
+			}
+			h, err := NewHeader(header, knownColumns)
+			if err != nil {
 				t.Fatal(err)
 			}
 			row, err := tb.Read()
-			switch {
-			case tc.err && (err == nil || !errors.Is(err, ErrUncalculated) || !strings.HasPrefix(err.Error(), tc.want)):
-				t.Errorf("got %q, %v; want an error wrapping ErrUncalculated starting %q: %s", row, err, tc.want, tc.why)
-			case !tc.err && (err != nil || strings.Join(row, "|") != tc.want):
-				t.Errorf("got %q, %v; want %q: %s", row, err, tc.want, tc.why)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(row, "|"); got != tc.cells || !slices.Equal(tb.Uncalculated(), tc.uncalc) {
+				t.Errorf("got %q, Uncalculated() = %v; want %q, %v: %s", got, tb.Uncalculated(), tc.cells, tc.uncalc, tc.why)
+			}
+			err = h.Uncalculated(tb, tb.Row())
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !errors.Is(err, ErrUncalculated) || !strings.HasPrefix(err.Error(), tc.err)) {
+				t.Errorf("Header.Uncalculated: %v, want %q: %s", err, tc.err, tc.why)
 			}
 		})
 	}

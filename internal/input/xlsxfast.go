@@ -596,20 +596,19 @@ type fastRows struct {
 	given           int       // Next calls that returned true
 	ex              sheetRows // excelize's rows once bail handed the sheet over
 	buf             strings.Builder
-	// uncalc is the column (from 1) of the first cell of the row Columns gave last that
-	// holds a formula and no value: see uncalculated.
-	uncalc int
+	// uncalc are the columns (from 1) of the cells of the row Columns gave last that
+	// hold a formula and no value: see uncalculated.
+	uncalc []int
 }
 
-// uncalculated returns the column (from 1) of the first cell of the row Columns gave
-// last that holds a formula with no computed value, 0 for none. excelize reads such a
-// cell as empty, as a workbook written by a program that does not calculate (excelize,
-// openpyxl) has it until a spreadsheet opens and saves it; a reader that took it for an
-// empty cell would drop its value without a word. Once the sheet is excelize's (bail),
-// it reports none.
-func (r *fastRows) uncalculated() int {
+// uncalculated returns the columns (from 1) of the cells of the row Columns gave last
+// that hold a formula with no computed value. excelize reads such a cell as empty, as a
+// workbook written by a program that does not calculate (excelize, openpyxl) has it
+// until a spreadsheet opens and saves it; a reader that took it for an empty cell would
+// drop its value without a word. Once the sheet is excelize's (bail), it reports none.
+func (r *fastRows) uncalculated() []int {
 	if r.ex != nil {
-		return 0
+		return nil
 	}
 	return r.uncalc
 }
@@ -715,7 +714,7 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 	if r.ex != nil {
 		return r.ex.Columns(opts...)
 	}
-	r.uncalc = 0
+	r.uncalc = r.uncalc[:0]
 	if r.curRow > r.seekRow {
 		return nil, nil
 	}
@@ -754,8 +753,8 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 					return r.bail().Columns(opts...)
 				}
 				col = at
-				if uncalc && r.uncalc == 0 {
-					r.uncalc = at
+				if uncalc {
+					r.uncalc = append(r.uncalc, at)
 				}
 				if keep {
 					for len(cells) < col-1 {
