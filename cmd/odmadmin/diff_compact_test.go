@@ -174,8 +174,10 @@ func TestDiffCompactSides(t *testing.T) {
 }
 
 // TestPlanCompactExisting holds plan with a template or JSON --existing, read as compact
-// records of which plan.Kept keeps those the rows name, to the same file given on stdin, which
-// is read whole as before: the same plan, warnings and exit status.
+// records of which plan.Kept keeps those the rows name, to the same file read whole
+// (env.wholeMerge: readExistingWhole) from stdin: the same plan, warnings and exit status.
+// The same file on stdin read as plan reads it (copied to a temporary file, then as
+// compact records) gives that too.
 func TestPlanCompactExisting(t *testing.T) {
 	groups, extra := compactInputs(t)
 	var existing []string
@@ -194,7 +196,10 @@ func TestPlanCompactExisting(t *testing.T) {
 		for _, u := range uploads {
 			args := []string{"--upload", u, "--study", "S1", "--format", "json"}
 			code, out, stderr := runSub("", "plan", append([]string{"--existing", x}, args...)...)
-			wcode, wout, wstderr := runCmd(bytes.NewReader(data), append([]string{"plan", "--existing", "-"}, args...)...)
+			wcode, wout, wstderr := runWhole(true, data, append([]string{"plan", "--existing", "-"}, args...)...)
+			if c, o, e := runWhole(false, data, append([]string{"plan", "--existing", "-"}, args...)...); c != wcode || o != wout || e != wstderr {
+				t.Errorf("plan --existing - (%s) --upload %s: exit %d, want %d (read whole)\nstdout: %s\nwant: %s\nstderr: %s\nwant: %s", x, u, c, wcode, o, wout, e, wstderr)
+			}
 			// Only the input's name differs.
 			for _, name := range []string{"<stdin>", "-"} {
 				wstderr = strings.ReplaceAll(wstderr, name+":", x+":")

@@ -89,6 +89,39 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 	return d, append(warnings, ws...), nil
 }
 
+// reopenable returns the input in, opened from path, with a function that opens it again
+// for a reader that takes a second look (nil where none can: standard input of ODM, which
+// is streamed once) and one that removes what it made. A table or directory JSON on
+// standard input is copied to a temporary file first, which can be read again, so that
+// it is read as compact records as a file is, not whole; in is then closed and a new
+// input over the copy returned.
+func reopenable(e *env, in *inp.Input, path string, o inp.Options) (*inp.Input, func() (*inp.Input, error), func(), error) {
+	switch {
+	case path != "" && path != "-":
+		return in, func() (*inp.Input, error) { return openAny(e, path, o) }, func() {}, nil
+	case in.Kind == inp.CSV || in.Kind == inp.XLSX || in.Kind == inp.DirectoryJSON:
+		tmp, done, err := spoolTemp(e, in.Raw())
+		in.Close()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		name := in.Name
+		copied, err := inp.New(tmp, name, o)
+		if err != nil {
+			done()
+			return nil, nil, nil, err
+		}
+		reopen := func() (*inp.Input, error) {
+			if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+			return inp.New(tmp, name, o)
+		}
+		return copied, reopen, done, nil
+	}
+	return in, nil, func() {}, nil
+}
+
 // readMerged reads each path as a user directory into one merge (mapping.MergeStream),
 // as readDirectories reads and merges them: ODM XML streamed, user by user, so that the
 // merged users go to a temporary file and several large files of one export are read in
@@ -110,33 +143,10 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 			ms.Close()
 			return nil, nil, err
 		}
-		var reopen func() (*inp.Input, error)
-		cleanup := func() {}
-		switch {
-		case p != "" && p != "-":
-			reopen = func() (*inp.Input, error) { return openAny(e, p, o) }
-		case in.Kind == inp.CSV || in.Kind == inp.XLSX || in.Kind == inp.DirectoryJSON:
-			// A table on stdin is copied to a temporary file, which can be read again,
-			// so that it is merged from compact records as a file is, not read whole.
-			tmp, done, err := spoolTemp(e, in.Raw())
-			in.Close()
-			if err != nil {
-				ms.Close()
-				return nil, nil, err
-			}
-			name := in.Name
-			if in, err = inp.New(tmp, name, o); err != nil {
-				done()
-				ms.Close()
-				return nil, nil, err
-			}
-			reopen = func() (*inp.Input, error) {
-				if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-					return nil, err
-				}
-				return inp.New(tmp, name, o)
-			}
-			cleanup = done
+		in, reopen, cleanup, err := reopenable(e, in, p, o)
+		if err != nil {
+			ms.Close()
+			return nil, nil, err
 		}
 		ws, err := mergeInput(ms, in, reopen, opts)
 		in.Close()

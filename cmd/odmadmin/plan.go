@@ -68,8 +68,9 @@ the existing users they can be compared with, each as one compact record of only
 is compared (and what the streamed read holds), not the export; once the export is
 read, it drops the users kept only for rows that update another user. Each row's action
 is written as it is planned, not held. An export or directory given as --upload (a
-migration planned whole) is read the same way, one user at a time into the rows. Stdin
-other than ODM and the other user tables are read whole.
+migration planned whole) is read the same way, one user at a time into the rows. A
+template or JSON on stdin is copied to a temporary file first and read as a file is; the
+other user tables are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
 `
@@ -264,7 +265,13 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 		rows.Add(plan.UserRow(n, u))
 		return nil
 	}
-	d, ds, _, err := readEachFrom(in, reopener(e, path, o), mapping.Options{Study: study, Context: e.context()}, add, nil)
+	in, reopen, cleanup, err := reopenable(e, in, path, o)
+	if err != nil {
+		return nil, uploadSource{}, nil, err
+	}
+	defer cleanup()
+	defer in.Close()
+	d, ds, _, err := readEachFrom(in, reopen, mapping.Options{Study: study, Context: e.context()}, add, nil)
 	if err != nil {
 		return nil, uploadSource{}, ds, err
 	}
@@ -290,8 +297,9 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 // only), so that memory does not grow with the export's users beyond their
 // compact records: one ODM export is streamed, a template or JSON file held as compact
 // records (mapping.ReadCompact) and several files merged into a temporary file
-// (mapping.MergeStream, as map merges them). Stdin other than ODM and the other user
-// tables are read whole.
+// (mapping.MergeStream, as map merges them). A template or JSON on stdin is copied to
+// a temporary file first (reopenable) and read as a file is; the other user tables are
+// read whole.
 func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, keep func(*mapping.User) *mapping.User, use *mapping.SpecUse) (*mapping.Directory, []Diagnostic, []mapping.Warning, error) {
 	if len(paths) != 1 {
 		ms, ws, err := readMerged(e, paths, o, opts)
@@ -307,17 +315,13 @@ func readExisting(e *env, paths []string, o inp.Options, opts mapping.Options, k
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	defer in.Close()
-	return readEachFrom(in, reopener(e, paths[0], o), opts, keep, use)
-}
-
-// reopener opens path again, as openAny opened it; nil for standard input, which can be
-// read once only.
-func reopener(e *env, path string, o inp.Options) func() (*inp.Input, error) {
-	if path == "-" || path == "" {
-		return nil
+	in, reopen, cleanup, err := reopenable(e, in, paths[0], o)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return func() (*inp.Input, error) { return openAny(e, path, o) }
+	defer cleanup()
+	defer in.Close()
+	return readEachFrom(in, reopen, opts, keep, use)
 }
 
 // readEachFrom is readExisting of the one input in, open already; reopen (nil: none)
