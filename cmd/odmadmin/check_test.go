@@ -417,6 +417,33 @@ func TestCheckWithTable(t *testing.T) {
 	}
 }
 
+// TestCheckTableOnStdin: a user table given on stdin ("-") beside the export is read as
+// the same table in a file (copied to a temporary file first, then as compact records):
+// the same findings, exit status and warnings, but for the input's name.
+func TestCheckTableOnStdin(t *testing.T) {
+	users := checkDir + "Users.odm"
+	other := filepath.Join(t.TempDir(), "names.csv")
+	if err := os.WriteFile(other, []byte("User OID,Login,First Name\nmtalve,mtalve,Myra\nnobody,,Nemo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{checkDir + "emails.csv", other} {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{users, table}, {table, users}} {
+			code, out, errs := runCheckCmd("", args...)
+			stdinArgs := slices.Clone(args)
+			stdinArgs[slices.Index(args, table)] = "-"
+			scode, sout, serrs := runCheckCmd(string(data), stdinArgs...)
+			sout, serrs = strings.ReplaceAll(sout, "<stdin>", table), strings.ReplaceAll(serrs, "<stdin>", table)
+			if scode != code || sout != out || serrs != errs {
+				t.Errorf("check %v: from stdin exit %d, from the file %d\nstdin:\n%s%s\nfile:\n%s%s", args, scode, code, sout, serrs, out, errs)
+			}
+		}
+	}
+}
+
 // TestCheckTablesAloneNotRead: given user tables only, check says that it reads ODM
 // files before reading them: a table broken further on (a CSV quote, a directory JSON cut
 // short) is not reported, since it is never read. Standard input is read as before.
