@@ -350,9 +350,12 @@ func (x *xw) str2(a, b string) {
 	}
 }
 
-func (x *xw) fail(msg string) {
+func (x *xw) fail(msg string) { x.failWith(ErrUnrepresentable, msg) }
+
+// failWith is fail with the sentinel err (ErrUnwritable for a value XML cannot hold).
+func (x *xw) failWith(err error, msg string) {
 	if x.err == nil {
-		x.err = &Error{Err: ErrUnrepresentable, Msg: msg}
+		x.err = &Error{Err: err, Msg: msg}
 		x.failing, x.failPath = true, x.failPath[:0]
 	}
 }
@@ -550,7 +553,7 @@ func (x *xw) escapeFrom(b []byte, s string, i int, tab *[256]bool) {
 				esc = "&#13;"
 			default:
 				x.buf = b
-				x.fail("control character " + strconv.Itoa(int(c)) + " cannot be written in XML")
+				x.failWith(ErrUnwritable, "control character "+strconv.Itoa(int(c)))
 				return
 			}
 			b = append(append(b, s[last:i]...), esc...)
@@ -572,7 +575,7 @@ func (x *xw) escapeFrom(b []byte, s string, i int, tab *[256]bool) {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF {
 			x.buf = b
-			x.fail("invalid UTF-8 or non-character cannot be written in XML")
+			x.failWith(ErrUnwritable, "invalid UTF-8 or a non-character")
 			return
 		}
 		i += n

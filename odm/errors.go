@@ -38,7 +38,20 @@ var (
 	// ErrUnrepresentable: a value cannot be written in the target ODM version
 	// (for example an Email on an ODM 2.0 User, which has Telecom instead).
 	ErrUnrepresentable = errors.New("value cannot be represented in this ODM version")
+	// ErrUnwritable: a value XML cannot hold in any version (a control character, a byte
+	// that is not UTF-8, U+FFFE). It wraps ErrUnrepresentable, which such values were
+	// reported as before it, so errors.Is finds either.
+	ErrUnwritable error = &subError{msg: "value cannot be written in XML", parent: ErrUnrepresentable}
 )
+
+// subError is a sentinel error that is a kind of another one (Unwrap).
+type subError struct {
+	msg    string
+	parent error
+}
+
+func (e *subError) Error() string { return e.msg }
+func (e *subError) Unwrap() error { return e.parent }
 
 // Error is a positioned error or warning. File is the input's name as given in the options
 // (may be empty), Line and Col are 1-based (0 when unknown), Err is one of the sentinel

@@ -30,7 +30,7 @@ func TestUnwritableValueIsPlaced(t *testing.T) {
 		why  string
 	}{
 		{"text child", func(u *odm.User) { u.LoginName = "sec\x01ond" },
-			"line 5:5: odm: value cannot be represented in this ODM version: User U2: LoginName: control character 1 cannot be written in XML",
+			"line 5:5: odm: value cannot be written in XML: User U2: LoginName: control character 1",
 			"a text child of the record"},
 		{"nested value", func(u *odm.User) { u.Addresses[0].City = "Spring\x02field" },
 			"User U2: Address/City: control character 2",
@@ -40,7 +40,7 @@ func TestUnwritableValueIsPlaced(t *testing.T) {
 		{"vendor attribute", func(u *odm.User) { u.Attrs[0].Value = "bad \xff byte" },
 			"User U2: @Note: invalid UTF-8", "a vendor attribute, by its local name"},
 		{"the OID itself", func(u *odm.User) { u.OID = "U\x042" },
-			"line 5:5: odm: value cannot be represented in this ODM version: User: @OID: control character 4",
+			"line 5:5: odm: value cannot be written in XML: User: @OID: control character 4",
 			"an OID that cannot be written is not echoed: the record is known by its place"},
 	}
 	for _, tc := range tests {
@@ -51,8 +51,8 @@ func TestUnwritableValueIsPlaced(t *testing.T) {
 			}
 			tc.edit(d.AdminData()[0].Users[1])
 			err = odm.Encode(&bytes.Buffer{}, d, odm.WriteOptions{})
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, odm.ErrUnrepresentable) {
-				t.Errorf("got %v, want an ErrUnrepresentable saying %q: %s", err, tc.want, tc.why)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, odm.ErrUnwritable) || !errors.Is(err, odm.ErrUnrepresentable) {
+				t.Errorf("got %v, want an ErrUnwritable (an ErrUnrepresentable) saying %q: %s", err, tc.want, tc.why)
 			}
 		})
 	}
@@ -63,7 +63,7 @@ func TestUnwritableValueIsPlaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := w.Write(&odm.User{OID: "U9", FirstName: "A\x1fda"})
-	if want := "odm: value cannot be represented in this ODM version: User U9: FirstName: control character 31"; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := "odm: value cannot be written in XML: User U9: FirstName: control character 31"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("Writer: got %v, want %q", err, want)
 	}
 }
