@@ -27,6 +27,35 @@ var clinicalOneColumns = []string{"First Name", "Last Name", "Email", "User Name
 // ClinicalOneColumns returns the template's column headers in order.
 func ClinicalOneColumns() []string { return append([]string(nil), clinicalOneColumns...) }
 
+// ClinicalOneColumn returns the template column a header cell names: the column's own
+// name or another a hand-made upload uses for it (E-mail, Login, Role, Site, ...), in any
+// letter case, with or without spaces and underscores. The template readers of map and
+// plan both read columns through it, so that they read an upload the same way; telling
+// a table is a template (IsClinicalOneHeader) takes the template's own names only.
+func ClinicalOneColumn(header string) (string, bool) {
+	switch roleKey(strings.TrimPrefix(header, "\ufeff")) {
+	case "firstname", "givenname":
+		return "First Name", true
+	case "lastname", "familyname", "surname":
+		return "Last Name", true
+	case "email", "e-mail", "emailaddress", "e-mailaddress":
+		return "Email", true
+	case "username", "login", "loginname":
+		return "User Name", true
+	case "startdate":
+		return "Start Date", true
+	case "enddate":
+		return "End Date", true
+	case "studyrole", "role":
+		return "Study Role", true
+	case "sites", "site":
+		return "Sites", true
+	case "depots", "depot":
+		return "Depots", true
+	}
+	return "", false
+}
+
 // ClinicalOneDate is the layout of dates WriteClinicalOneCSV writes: DD-MMM-YYYY, the
 // format Oracle's user interfaces show ("05-Jan-2026"). Reading also accepts ISO 8601
 // dates and date-times, and D-MMM-YYYY with any letter case.
@@ -41,7 +70,8 @@ const allWord = "All"
 // duplicated into Training, as uploading with "Upload users to training mode" does. Sites
 // "All" (or empty) gives a study-level assignment, otherwise one assignment per site,
 // separated by ";" or ",". A user on several rows (an error report re-uploaded, several
-// roles) is one User. Header names are matched ignoring case and spaces; unknown columns,
+// roles) is one User. Header names are matched ignoring case and spaces, under the
+// other names ClinicalOneColumn takes (E-mail, Login, Role, ...); unknown columns,
 // values in a column without a header (past the header's last cell, or under a blank one)
 // and unreadable values are reported as warnings. A header naming a column twice is an
 // error wrapping input.ErrDuplicateColumn: which of the two holds a row's value cannot be
@@ -53,7 +83,7 @@ const allWord = "All"
 func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error) {
 	t, err := input.NewCSV(ctxio.Reader(opts.Context, r), "CSV", input.Options{}, input.TableOptions{IsHeader: IsClinicalOneHeader})
 	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+		return nil, nil, tableErr(templateWhat, err)
 	}
 	return ReadClinicalOneTable(t, opts)
 }
@@ -159,27 +189,19 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 	rowNum, _ := cr.(interface{ Row() int })
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, nil, errors.New("mapping: the CSV is empty (want the template's header row)")
+		return nil, nil, errors.New("mapping: the " + templateWhat + " is empty (want its header row)")
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+		return nil, nil, tableErr(templateWhat, err)
 	}
 	hdrRow := 1
 	if rowNum != nil {
 		hdrRow = rowNum.Row()
 	}
 	var w warner
-	hdr, err := input.NewHeader(header, func(h string) (string, bool) {
-		k := roleKey(h)
-		for _, c := range clinicalOneColumns {
-			if roleKey(c) == k {
-				return c, true
-			}
-		}
-		return "", false
-	})
+	hdr, err := input.NewHeader(header, ClinicalOneColumn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: the CSV, row %d: %w", hdrRow, err)
+		return nil, nil, tableErr(templateWhat, input.RowError(cr, hdrRow, err))
 	}
 	for _, i := range hdr.Unknown() {
 		h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
@@ -192,7 +214,7 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		}
 	}
 	if len(missing) > 0 {
-		return nil, nil, fmt.Errorf("mapping: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+		return nil, nil, tableErr(templateWhat, input.RowError(cr, hdrRow, fmt.Errorf("the header row lacks template columns: %s", strings.Join(missing, ", "))))
 	}
 	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}, Source: &FileSource{Vendor: ProfileClinicalOne}}
 	if opts.Study != "" {
@@ -205,14 +227,14 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+			return nil, nil, tableErr(templateWhat, err)
 		}
 		sheetRow := row
 		if rowNum != nil {
 			sheetRow = rowNum.Row()
 		}
 		if err := hdr.Uncalculated(cr, sheetRow); err != nil {
-			return nil, nil, fmt.Errorf("mapping: reading CSV: %w", err)
+			return nil, nil, tableErr(templateWhat, err)
 		}
 		get := func(c string) string { return hdr.Get(rec, c) }
 		blank := true
@@ -1002,4 +1024,17 @@ func templateRows(b *builder, opts Options, study string, write func(*templateSi
 		b.reuseUsers = true
 		return write(sites, users, study)
 	})
+}
+
+// templateWhat is what table errors call the Clinical One template.
+const templateWhat = "user upload template"
+
+// tableErr returns err, an error reading the table what, as it is when it names its input
+// and place (the table reader's own: "users.csv: line 3, column 6: ..."), else prefixed
+// with what was being read.
+func tableErr(what string, err error) error {
+	if input.NamesInput(err) {
+		return err
+	}
+	return fmt.Errorf("mapping: reading the %s: %w", what, err)
 }

@@ -66,7 +66,7 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 		default:
 			d, ws, err := f.read(t, opts)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+				return nil, nil, input.WithName(t.Name, err)
 			}
 			return wholeCompact(d), placed(ws, t.Name), nil
 		}
@@ -78,7 +78,7 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 		d, ws, err := readTableCompact(t, opts, users, read)
 		if err != nil {
 			users.close()
-			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+			return nil, nil, input.WithName(t.Name, err)
 		}
 		return &CompactDirectory{shell: d, users: users, close: users.close}, placed(ws, t.Name), nil
 	}

@@ -85,7 +85,7 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 		f := claimTable(t.Header(), opts.Profile)
 		d, ws, err := f.read(t, opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+			return nil, nil, input.WithName(t.Name, err)
 		}
 		return d, placed(ws, t.Name), nil
 	}

@@ -139,3 +139,47 @@ func TestTableUncalculatedFormula(t *testing.T) {
 		t.Errorf("warnings %v lack the unknown column's", ws)
 	}
 }
+
+// TestClinicalOneColumnNames: the template reader takes a column under the other names
+// plan takes (both read them through ClinicalOneColumn). map used to warn that E-mail
+// was no template column and leave the addresses out, while plan read them.
+func TestClinicalOneColumnNames(t *testing.T) {
+	for _, tc := range []struct {
+		header, want string
+		why          string
+	}{
+		{"Email", "Email", "the template's own name"},
+		{"\ufeffFIRST_NAME", "First Name", "a byte-order mark, case and underscores"},
+		{"E-mail", "Email", "a common spelling"},
+		{"Email Address", "Email", "a longer name"},
+		{"Login", "User Name", "the ODM element's name"},
+		{"Role", "Study Role", "short for the column"},
+		{"Site", "Sites", "singular"},
+		{"Surname", "Last Name", "another name for it"},
+		{"Depot (template)", "Depots", "the template's own suffix, singular"},
+		{"Notes", "", "no column of the template"},
+		{"Mail", "", "too loose to be sure"},
+	} {
+		got, ok := ClinicalOneColumn(tc.header)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%s: ClinicalOneColumn(%q) = %q, %v; want %q", tc.why, tc.header, got, ok, tc.want)
+		}
+	}
+
+	// Read through the template reader: the same user as under the template's names,
+	// without a warning.
+	own := "First Name,Last Name,Email,User Name,Start Date,Study Role,Sites\nAda,Morel,ada@example.org,amorel,06-Dec-2026,CRA,01\n"
+	other := "Given Name,Surname,E-mail,Login,Start Date,Role,Site\nAda,Morel,ada@example.org,amorel,06-Dec-2026,CRA,01\n"
+	want, wws, err := ReadClinicalOneCSV(strings.NewReader(own), Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, gws, err := ReadClinicalOneCSV(strings.NewReader(other), Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Users) != 1 || len(want.Users) != 1 || !slices.Equal(got.Users[0].Emails, want.Users[0].Emails) ||
+		got.Users[0].Login != want.Users[0].Login || len(got.Users[0].Assignments) != len(want.Users[0].Assignments) || len(gws) != len(wws) {
+		t.Errorf("other names read otherwise: %+v, warnings %v; want %+v, %v", got.Users, gws, want.Users, wws)
+	}
+}

@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -142,7 +141,7 @@ func readTable(cr RowReader, w *warner, what string, columns map[string]string, 
 		return nil, nil, errors.New("mapping: the " + what + " is empty")
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: reading the %s: %w", what, err)
+		return nil, nil, tableErr(what, err)
 	}
 	t.header = header
 	t.hdr, err = input.NewHeader(header, func(h string) (string, bool) {
@@ -150,7 +149,7 @@ func readTable(cr RowReader, w *warner, what string, columns map[string]string, 
 		return c, ok
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("mapping: the %s, row %d: %w", what, t.row(), err)
+		return nil, nil, tableErr(what, input.RowError(cr, t.row(), err))
 	}
 	for _, i := range t.hdr.Unknown() {
 		h := strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
@@ -166,12 +165,12 @@ func (t *table) next() (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("mapping: reading the %s: %w", t.what, err)
+		return false, tableErr(t.what, err)
 	}
 	t.rec = rec
 	t.n++
 	if err := t.hdr.Uncalculated(t.cr, t.row()); err != nil {
-		return false, fmt.Errorf("mapping: reading the %s: %w", t.what, err)
+		return false, tableErr(t.what, err)
 	}
 	if i := t.hdr.Loose(rec); i > 0 {
 		looseValue(t.w, "table", t.subject(), t.row(), i)

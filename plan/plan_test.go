@@ -372,7 +372,7 @@ func TestReadCSV(t *testing.T) {
 		{"", "empty", "an empty file has no header"},
 		{"First Name,Last Name\n", "lacks template columns: Email, User Name, Study Role", "required columns are named"},
 		{"\ufefffirst_name,LAST NAME,e-mail,username,role\nA,B,c@example.org,ab,CRA\n", "", "a BOM, case, underscores and alternative names are fine"},
-		{"First Name,Last Name,Email,User Name,Study Role\n\"unterminated\n", "reading CSV", "a CSV syntax error is an error"},
+		{"First Name,Last Name,Email,User Name,Study Role\n\"unterminated\n", "CSV: line 2, column 15: extraneous or missing \" in quoted-field", "a CSV syntax error is an error naming its line and column"},
 		{"First Name,Last Name,Email,User Name,Study Role,E-mail\nA,B,a@example.org,ab,CRA,b@example.org\n",
 			`names one column twice: "Email" (column 3) and "E-mail" (column 6)`,
 			"two columns of one name: which holds the address cannot be told (map read the last and plan the first)"},

@@ -33,19 +33,6 @@ type Row struct {
 	Blank bool
 }
 
-// columns are the template's columns (mapping.ClinicalOneColumns) and the spellings
-// accepted for each, folded as fold does.
-var columns = map[string]string{
-	"firstname": "First Name", "givenname": "First Name",
-	"lastname": "Last Name", "familyname": "Last Name", "surname": "Last Name",
-	"email": "Email", "e-mail": "Email", "emailaddress": "Email",
-	"username": "User Name", "login": "User Name", "loginname": "User Name",
-	"startdate": "Start Date", "enddate": "End Date",
-	"studyrole": "Study Role", "role": "Study Role",
-	"sites": "Sites", "site": "Sites",
-	"depots": "Depots", "depot": "Depots",
-}
-
 // required are the columns a row must fill (Oracle Clinical One, "About the User Upload
 // template").
 var required = []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"}
@@ -65,10 +52,11 @@ func fold(s string) string {
 }
 
 // ReadCSV reads a Clinical One user upload template saved as CSV: a header row, then one
-// row per user. Columns are recognized by name ignoring case and spaces; First Name, Last
-// Name, Email, User Name and Study Role must be there, each once (a column named twice is
-// an error wrapping input.ErrDuplicateColumn); a value in a column without a header is
-// the row's warning valueWithoutColumn. Dates are DD-MMM-YYYY (any letter
+// row per user. Columns are recognized by name ignoring case and spaces, under the other
+// names mapping.ClinicalOneColumn takes (E-mail, Login, Role, ...); First Name, Last Name,
+// Email, User Name and Study Role must be there, each once (a column named twice is an
+// error wrapping input.ErrDuplicateColumn); a value in a column without a header is the
+// row's warning valueWithoutColumn. Dates are DD-MMM-YYYY (any letter
 // case) or ISO 8601. Sites and Depots are lists separated by ";", "," or line breaks;
 // "All" or empty Sites is the whole study.
 //
@@ -78,7 +66,7 @@ func fold(s string) string {
 func ReadCSV(r io.Reader) ([]Row, error) {
 	t, err := input.NewCSV(r, "CSV", input.Options{}, input.TableOptions{IsHeader: IsHeader})
 	if err != nil {
-		return nil, fmt.Errorf("plan: reading CSV: %w", err)
+		return nil, tableErr(err)
 	}
 	return ReadTable(t)
 }
@@ -103,7 +91,7 @@ func ReadXLSX(r io.Reader) ([]Row, error) {
 func IsHeader(row []string) bool {
 	seen := map[string]bool{}
 	for _, h := range row {
-		if c, ok := columns[fold(h)]; ok {
+		if c, ok := mapping.ClinicalOneColumn(h); ok {
 			seen[c] = true
 		}
 	}
@@ -136,17 +124,14 @@ func ReadRows(cr mapping.RowReader) (*Rows, error) {
 func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error) {
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, errors.New("plan: the CSV is empty (want the template's header row)")
+		return nil, errors.New("plan: the upload is empty (want the template's header row)")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("plan: reading CSV: %w", err)
+		return nil, tableErr(err)
 	}
-	col, err := input.NewHeader(header, func(h string) (string, bool) {
-		c, ok := columns[fold(h)]
-		return c, ok
-	})
+	col, err := input.NewHeader(header, mapping.ClinicalOneColumn)
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, tableErr(input.RowError(cr, headerRow(cr), err))
 	}
 	var missing []string
 	for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Study Role"} {
@@ -155,7 +140,7 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("plan: the CSV header lacks template columns: %s", strings.Join(missing, ", "))
+		return nil, tableErr(input.RowError(cr, headerRow(cr), fmt.Errorf("the header row lacks template columns: %s", strings.Join(missing, ", "))))
 	}
 	for _, i := range col.Unknown() {
 		unknown = append(unknown, strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
@@ -166,14 +151,14 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 			return unknown, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plan: reading CSV: %w", err)
+			return nil, tableErr(err)
 		}
 		at := n
 		if r, ok := cr.(interface{ Row() int }); ok {
 			at = r.Row() // the sheet's row, title rows above the header counted
 		}
 		if err := col.Uncalculated(cr, at); err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
+			return nil, tableErr(err)
 		}
 		add(csvRow(n, rec, col))
 	}
@@ -302,4 +287,22 @@ func UserRow(number int, u *mapping.User) Row {
 		r.Warnings = append(r.Warnings, Warning{MissingValue, "the user has no login (user name)"})
 	}
 	return r
+}
+
+// headerRow is the row number of the header row cr read: the sheet's, title rows above it
+// counted, when cr tells; else 1.
+func headerRow(cr mapping.RowReader) int {
+	if r, ok := cr.(interface{ Row() int }); ok {
+		return r.Row()
+	}
+	return 1
+}
+
+// tableErr returns err, an error reading the upload, as it is when it names its input and
+// place (the table reader's own: "upload.csv: line 3, column 6: ..."), else prefixed.
+func tableErr(err error) error {
+	if input.NamesInput(err) {
+		return err
+	}
+	return fmt.Errorf("plan: reading the upload: %w", err)
 }

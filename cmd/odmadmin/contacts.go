@@ -382,7 +382,9 @@ func newTableContacts(in *inp.Input, values bool) (*contactSource, error) {
 				// value in one of them is a value that is not in the file.
 				for _, c := range t.Uncalculated() {
 					if c <= len(cols) {
-						return validate.Contact{}, fmt.Errorf("%s:%d: %w", name, row, inp.UncalculatedError(row, c))
+						e := inp.UncalculatedError(row, c)
+						e.Name = name
+						return validate.Contact{}, e
 					}
 				}
 				if blankRow(rec) {

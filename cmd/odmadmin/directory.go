@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	inp "github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -163,12 +164,12 @@ func (h *headCapture) done() {
 	h.buf = bytes.Buffer{}
 }
 
-// wrapName prefixes err with the input's name unless it is the reader's own error, which
-// names the input already.
+// wrapName prefixes err with the input's name unless it is a reader's own error (the ODM
+// reader's or a table reader's), which names the input already.
 func wrapName(name string, err error) error {
 	var oe *odm.Error
 	if errors.As(err, &oe) {
 		return err
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return inp.WithName(name, err)
 }

@@ -230,7 +230,7 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 		defer t.Close()
 		rows, err := plan.ReadRows(t)
 		if err != nil {
-			return nil, uploadSource{}, nil, fmt.Errorf("%s: %w", t.Name, err)
+			return nil, uploadSource{}, nil, inp.WithName(t.Name, err)
 		}
 		// A column the template lacks (a misspelt "Deopts", a column of notes) is not
 		// read: its values would otherwise go unplanned without a word.

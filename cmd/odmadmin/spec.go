@@ -25,7 +25,7 @@ func loadSpec(e *env, path string, o inp.Options) (*mapping.Spec, *mapping.Direc
 	defer t.Close()
 	spec, err := mapping.ReadSpec(t)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", t.Name, err)
+		return nil, nil, nil, inp.WithName(t.Name, err)
 	}
 	if spec.Login.From != "lookup" {
 		return spec, nil, nil, nil

@@ -40,7 +40,7 @@ func NewCSV(r io.Reader, name string, opts Options, topts TableOptions) (*Table,
 	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts, Kind: CSV}
 	head, err := in.br.Peek(4096)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &Error{Name: name, Err: err}
 	}
 	if len(head) > 0 {
 		if err := in.sniff(head); err != nil {
@@ -100,12 +100,12 @@ func (in *Input) csvTable() (*Table, error) {
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, 0, fmt.Errorf("%s: line %d, column %d: %w", in.Name, pe.Line+lineBase, pe.Column, pe.Err)
+				return nil, 0, &Error{Name: in.Name, Line: pe.Line + lineBase, Column: pe.Column, Err: pe.Err}
 			}
 			if err == io.EOF {
 				return nil, 0, io.EOF
 			}
-			return nil, 0, fmt.Errorf("%s: %w", in.Name, err)
+			return nil, 0, &Error{Name: in.Name, Err: err}
 		}
 		line, _ := cr.FieldPos(0)
 		if checkUTF8 {
@@ -121,8 +121,8 @@ func (in *Input) csvTable() (*Table, error) {
 				} else {
 					c += off
 				}
-				return nil, 0, fmt.Errorf("%s: line %d, column %d: byte 0x%02X is not UTF-8; name the file's character set with --charset (for example --charset windows-1252) or save it as UTF-8",
-					in.Name, l+lineBase, c, f[off])
+				return nil, 0, &Error{Name: in.Name, Line: l + lineBase, Column: c,
+					Err: fmt.Errorf("byte 0x%02X is not UTF-8; name the file's character set with --charset (for example --charset windows-1252) or save it as UTF-8", f[off])}
 			}
 		}
 		return rec, line + lineBase, nil
@@ -225,13 +225,13 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 		}
 		g.line++
 		if g.line > g.maxLine {
-			g.err = fmt.Errorf("%s: line %d: %w: a line longer than %d bytes (is it a CSV table?)", g.name, g.lines+1, ErrLimit, g.maxLine)
+			g.err = &Error{Name: g.name, Line: g.lines + 1, Err: fmt.Errorf("%w: a line longer than %d bytes (is it a CSV table?)", ErrLimit, g.maxLine)}
 			return 0, g.err
 		}
 	}
 	g.record += n
 	if g.record > g.maxRecord+64<<10 {
-		g.err = fmt.Errorf("%s: line %d: %w: a record longer than %d bytes (an unclosed quote?)", g.name, g.lines+1, ErrLimit, g.maxRecord)
+		g.err = &Error{Name: g.name, Line: g.lines + 1, Err: fmt.Errorf("%w: a record longer than %d bytes (an unclosed quote?)", ErrLimit, g.maxRecord)}
 		return 0, g.err
 	}
 	return n, err

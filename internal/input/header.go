@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // ErrDuplicateColumn is wrapped by the error NewHeader returns for a header row that
@@ -126,7 +124,11 @@ func (h *Header) Uncalculated(rows any, row int) error {
 	for _, c := range u.Uncalculated() {
 		for _, i := range h.index {
 			if i == c-1 {
-				return UncalculatedError(row, c)
+				err := UncalculatedError(row, c)
+				if t, ok := rows.(*Table); ok {
+					err.Name = t.Name
+				}
+				return err
 			}
 		}
 	}
@@ -134,8 +136,8 @@ func (h *Header) Uncalculated(rows any, row int) error {
 }
 
 // UncalculatedError is the error of the workbook cell at row and column col (from 1)
-// that holds a formula saved without its value, with what to do about it.
-func UncalculatedError(row, col int) error {
-	name, _ := excelize.ColumnNumberToName(col)
-	return fmt.Errorf("cell %s%d: %w: the workbook was saved by a program that does not compute formulas; open it in Excel or LibreOffice and save it, or type the value in", name, row, ErrUncalculated)
+// that holds a formula saved without its value, with what to do about it. Its Name is
+// for the caller to set.
+func UncalculatedError(row, col int) *Error {
+	return &Error{Cell: cellName(row, col), Err: fmt.Errorf("%w: the workbook was saved by a program that does not compute formulas; open it in Excel or LibreOffice and save it, or type the value in", ErrUncalculated)}
 }

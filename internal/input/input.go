@@ -196,10 +196,10 @@ func New(r io.Reader, name string, opts Options) (*Input, error) {
 	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts, src: fileAtStart(r)}
 	head, err := in.br.Peek(4096)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &Error{Name: name, Err: err}
 	}
 	if len(head) == 0 {
-		return nil, fmt.Errorf("%s: %w: the input is empty", name, ErrUnknown)
+		return nil, errorf(name, "%w: the input is empty", ErrUnknown)
 	}
 	if err := in.sniff(head); err != nil {
 		return nil, err
@@ -326,7 +326,7 @@ func (in *Input) Expect(kinds ...Kind) error {
 	for i, k := range kinds {
 		names[i] = string(k)
 	}
-	return fmt.Errorf("%s: %w: it is %s; want %s", in.Name, ErrUnknown, article(in.Kind), orList(names))
+	return errorf(in.Name, "%w: it is %s; want %s", ErrUnknown, article(in.Kind), orList(names))
 }
 
 func article(k Kind) string {
@@ -354,7 +354,7 @@ const accepted = "want ODM XML, odmadmin's JSON, CSV or an .xlsx workbook"
 // sniff sets Kind from the first bytes.
 func (in *Input) sniff(head []byte) error {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", in.Name, ErrUnknown, fmt.Sprintf(format, args...))
+		return errorf(in.Name, "%w: %s", ErrUnknown, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):

@@ -1,7 +1,6 @@
 package input
 
 import (
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -219,7 +218,7 @@ func blank(r []string) bool {
 // as opts says.
 func (in *Input) Table(opts TableOptions) (*Table, error) {
 	if in.used {
-		return nil, fmt.Errorf("%s: the input was read already", in.Name)
+		return nil, errorf(in.Name, "the input was read already")
 	}
 	in.used = true
 	switch in.Kind {

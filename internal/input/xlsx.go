@@ -31,7 +31,7 @@ func (in *Input) sniffZip() error {
 		limit = min(limit, maxWorkbookInMemory)
 		data, err := io.ReadAll(io.LimitReader(in.br, limit+1))
 		if err != nil {
-			return fmt.Errorf("%s: %w", in.Name, err)
+			return &Error{Name: in.Name, Err: err}
 		}
 		wb.data, wb.size = data, int64(len(data))
 	}
@@ -40,11 +40,11 @@ func (in *Input) sniffZip() error {
 		if wb.file == nil {
 			what = " read from a stream (pass the workbook as a file: a file is read in place, up to a larger bound)"
 		}
-		return fmt.Errorf("%s: %w: a zip archive (workbook) larger than %d bytes%s", in.Name, ErrLimit, limit, what)
+		return errorf(in.Name, "%w: a zip archive (workbook) larger than %d bytes%s", ErrLimit, limit, what)
 	}
 	zr, err := zip.NewReader(wb.readerAt(), wb.size)
 	if err != nil {
-		return fmt.Errorf("%s: %w: a damaged zip archive or workbook (%v); save it again as .xlsx or CSV", in.Name, ErrUnknown, err)
+		return errorf(in.Name, "%w: a damaged zip archive or workbook (%v); save it again as .xlsx or CSV", ErrUnknown, err)
 	}
 	has := map[string]bool{}
 	for _, f := range zr.File {
@@ -55,13 +55,13 @@ func (in *Input) sniffZip() error {
 		in.Kind, in.wb = XLSX, wb
 		return nil
 	case has["xl/workbook.bin"]:
-		return fmt.Errorf("%s: %w: an Excel binary workbook (.xlsb), which odmadmin does not read; save it as .xlsx or CSV", in.Name, ErrUnknown)
+		return errorf(in.Name, "%w: an Excel binary workbook (.xlsb), which odmadmin does not read; save it as .xlsx or CSV", ErrUnknown)
 	case has["mimetype"] && has["content.xml"]:
-		return fmt.Errorf("%s: %w: an OpenDocument file (.ods), which odmadmin does not read; save it as .xlsx or CSV", in.Name, ErrUnknown)
+		return errorf(in.Name, "%w: an OpenDocument file (.ods), which odmadmin does not read; save it as .xlsx or CSV", ErrUnknown)
 	case has["word/document.xml"]:
-		return fmt.Errorf("%s: %w: a Word document; %s", in.Name, ErrUnknown, accepted)
+		return errorf(in.Name, "%w: a Word document; %s", ErrUnknown, accepted)
 	}
-	return fmt.Errorf("%s: %w: a zip archive that is not an Excel workbook; %s", in.Name, ErrUnknown, accepted)
+	return errorf(in.Name, "%w: a zip archive that is not an Excel workbook; %s", ErrUnknown, accepted)
 }
 
 // spillPart is the size above which excelize inflates a worksheet or the shared strings
@@ -80,7 +80,7 @@ func (in *Input) checkParts(zr *zip.Reader) error {
 		size := f.UncompressedSize64
 		total += size
 		if total > uint64(max) || size > uint64(max) {
-			return fmt.Errorf("%s: %w: the workbook inflates to more than %d bytes", in.Name, ErrLimit, max)
+			return errorf(in.Name, "%w: the workbook inflates to more than %d bytes", ErrLimit, max)
 		}
 		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
 		spilled := size > spillPart && (strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml")
@@ -89,7 +89,7 @@ func (in *Input) checkParts(zr *zip.Reader) error {
 		}
 	}
 	if held > maxInMemoryParts {
-		return fmt.Errorf("%s: %w: the workbook's parts other than its sheets inflate to more than %d bytes", in.Name, ErrLimit, maxInMemoryParts)
+		return errorf(in.Name, "%w: the workbook's parts other than its sheets inflate to more than %d bytes", ErrLimit, maxInMemoryParts)
 	}
 	return nil
 }
@@ -148,12 +148,12 @@ func (in *Input) OpenWorkbook() (*excelize.File, error) {
 		}
 		msg := err.Error()
 		if strings.Contains(msg, "unzip size exceeds") {
-			return nil, fmt.Errorf("%s: %w: the workbook inflates to more than %d bytes", in.Name, ErrLimit, max)
+			return nil, errorf(in.Name, "%w: the workbook inflates to more than %d bytes", ErrLimit, max)
 		}
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) || errors.Is(err, zip.ErrChecksum) {
-			return nil, fmt.Errorf("%s: damaged workbook: %v (a part inflates to more than it declares, or its data is corrupt)", in.Name, err)
+			return nil, errorf(in.Name, "damaged workbook: %v (a part inflates to more than it declares, or its data is corrupt)", err)
 		}
-		return nil, fmt.Errorf("%s: damaged workbook: %v", in.Name, err)
+		return nil, errorf(in.Name, "damaged workbook: %v", err)
 	}
 	// excelize.OpenFile names the file it read in f.Path; the workbook is never saved,
 	// least of all back there.
@@ -210,21 +210,21 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 	open := func(sheet string) (*Table, error) {
 		rows, err := f.rows(sheet)
 		if err != nil {
-			return nil, fmt.Errorf("%s: sheet %q: %v", in.Name, sheet, err)
+			return nil, errorf(in.Name, "sheet %q: %v", sheet, err)
 		}
 		n := 0
 		t := &Table{Name: in.Name + "[" + sheet + "]", Sheet: sheet, date1904: date1904}
 		t.next = func() ([]string, int, error) {
 			if !rows.Next() {
 				if err := rows.Error(); err != nil {
-					return nil, 0, fmt.Errorf("%s: row %d: %v", t.Name, n+1, err)
+					return nil, 0, &Error{Name: t.Name, Row: n + 1, Err: err}
 				}
 				return nil, 0, io.EOF
 			}
 			n++
 			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				return nil, 0, fmt.Errorf("%s: row %d: %v", t.Name, n, err)
+				return nil, 0, &Error{Name: t.Name, Row: n, Err: err}
 			}
 			t.uncalc = t.uncalc[:0]
 			if u, ok := rows.(interface{ uncalculated() []int }); ok {
@@ -276,7 +276,7 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 		if len(opts.Sheets) > 0 {
 			want = fmt.Sprintf("a sheet named %q", opts.Sheets[0])
 		}
-		return nil, fmt.Errorf("%s: no %s (sheets: %s)", in.Name, strings.TrimPrefix(want, "a "), strings.Join(quoteAll(sheets), ", "))
+		return nil, errorf(in.Name, "no %s (sheets: %s)", strings.TrimPrefix(want, "a "), strings.Join(quoteAll(sheets), ", "))
 	}
 	closeRows := t.closer
 	t.closer = func() error {

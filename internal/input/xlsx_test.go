@@ -367,7 +367,7 @@ func TestXLSXUncalculatedFormula(t *testing.T) {
 		{"calculated empty", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>""</f><v></v></c>`, "Ada|", nil, "",
 			"a formula whose value is the empty string has a value"},
 		{"uncalculated", `<c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="str"><f>LOWER(A2)</f></c>`, "Ada|", []int{2},
-			"cell B2: the cell holds a formula that was never calculated: the workbook was saved by a program that does not compute formulas",
+			"users.xlsx[Users]: cell B2: the cell holds a formula that was never calculated: the workbook was saved by a program that does not compute formulas",
 			"no value saved in a column the reader reads: the cell's value is not in the file"},
 		{"shared formula, no column", `<c r="A2"><v>1</v></c><c r="C2"><f t="shared" si="0"/></c>`, "1||", []int{3}, "",
 			"a cell of a shared formula saved without its value, in a column no header names: nothing is lost that a reader reads"},
@@ -405,6 +405,10 @@ func TestXLSXUncalculatedFormula(t *testing.T) {
 			err = h.Uncalculated(tb, tb.Row())
 			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !errors.Is(err, ErrUncalculated) || !strings.HasPrefix(err.Error(), tc.err)) {
 				t.Errorf("Header.Uncalculated: %v, want %q: %s", err, tc.err, tc.why)
+			}
+			var ie *Error
+			if tc.err != "" && (!errors.As(err, &ie) || ie.Name != "users.xlsx[Users]" || ie.Cell == "") {
+				t.Errorf("Header.Uncalculated: %#v, want an *Error naming the sheet and the cell", ie)
 			}
 		})
 	}
