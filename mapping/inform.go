@@ -282,8 +282,11 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 			want = append(want, "")
 		case g.ID == "":
 			w.warn.add(CodeUnrepresentable, "User/group", subject, "InForm groups are defined by ID; a group known by name only is left out")
-		case g.Type == "Rights" && rights != "" && g.ID != rights:
-			// the role changed: the new rights group replaces the old one
+		case g.Type == "Rights" && g.ID != rights:
+			// The role changed: the new rights group replaces the old one. Or the rights
+			// group is another block's: a person listed in several studies' AdminData
+			// has the groups of all its records, and the role of each study is its own
+			// (given no role here, the group of another study's role made one).
 		default:
 			// A group listed twice stays listed twice: the file said so, and a patch of
 			// an unchanged directory writes the record as it was read.

@@ -73,7 +73,11 @@ type patchWork struct {
 // src must be in the flavour the directory is written in: the directory read from it, or
 // one read from another copy of it (through JSON, say). Patching a directory into the
 // document it was read from writes the document back unchanged: the same bytes as
-// odm.Transform with no edit. Memory is the directory's plus one record.
+// odm.Transform with no edit; but for a person listed in several AdminData blocks whose
+// records differ in what the model holds once per person (names, e-mail addresses,
+// phones, non-rights groups): each of its records is written from the values merged from
+// all, so a record lacking an e-mail address another has gets it. Roles stay each
+// block's own. Memory is the directory's plus one record.
 func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]Warning, error) {
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
