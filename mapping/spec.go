@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 	"github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -148,7 +149,13 @@ func ReadSpec(cr RowReader) (*Spec, error) {
 			// read wrong (a separator typed into an unquoted cell moves the rest along).
 			return nil, bad("column %d has a value, but the header row names no column there", i)
 		}
-		src, tgt, study := get("Source"), get("Target"), get("Study")
+		// A cell the template wrote with an apostrophe, so that a spreadsheet shows it
+		// as text (a role name that starts like a formula), is the name without it.
+		text := func(c string) string {
+			v, _ := csvcell.Restore(get(c))
+			return v
+		}
+		src, tgt, study := text("Source"), text("Target"), text("Study")
 		scope := strings.ToLower(get("Scope"))
 		if scope != "" && scope != string(ScopeStudy) && scope != string(ScopeSite) {
 			return nil, bad("Scope must be study, site or empty, not %q", get("Scope"))
@@ -583,7 +590,9 @@ func (r *specRun) roleRule(a *Assignment) *RoleRule {
 // a site rule for every site, with its number (else its name) as the target; a login rule
 // when a user has no login, and a start-date rule (today) when an assignment has no start.
 // Every filled-in target is marked Suggested; a role the vocabulary does not know gets an
-// empty Target to fill in. Note says how many users a rule concerns.
+// empty Target to fill in. Note says how many users a rule concerns. A name that starts
+// like a spreadsheet formula (=, +, -, @) is written with a leading apostrophe, as
+// spreadsheets take it, and ReadSpec reads the name back without it.
 func SpecTemplate(wr io.Writer, d *Directory, target Profile, now time.Time) error {
 	if d == nil {
 		return errors.New("mapping: no directory")
@@ -660,7 +669,7 @@ func specTemplate(wr io.Writer, d *Directory, all iter.Seq[*User], target Profil
 			sg = "yes"
 		}
 		note := fmt.Sprintf("%d %s; canonical %s", n, "user"+plural(n), orDash(string(canon[k])))
-		if err := cw.Write([]string{"role", "", string(k.scope), src, tgt, sg, note}); err != nil {
+		if err := writeSpecRow(cw, "role", "", string(k.scope), src, tgt, sg, note); err != nil {
 			return err
 		}
 	}
@@ -681,7 +690,7 @@ func specTemplate(wr io.Writer, d *Directory, all iter.Seq[*User], target Profil
 		if s.Name != "" && s.Name != s.ID {
 			note += "; " + s.Name
 		}
-		if err := cw.Write([]string{"site", s.Study, "", s.ID, tgt, sg, note}); err != nil {
+		if err := writeSpecRow(cw, "site", s.Study, "", s.ID, tgt, sg, note); err != nil {
 			return err
 		}
 	}
@@ -693,6 +702,14 @@ func specTemplate(wr io.Writer, d *Directory, all iter.Seq[*User], target Profil
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeSpecRow writes a rule of a spec template. The template is made to be edited in a
+// spreadsheet: a cell that would run there as a formula (a role or site name from the
+// export, as "=HYPERLINK(...)") gets a leading apostrophe, which ReadSpec takes off again.
+func writeSpecRow(cw *csv.Writer, cells ...string) error {
+	csvcell.Row(cells)
+	return cw.Write(cells)
 }
 
 func orDash(s string) string {

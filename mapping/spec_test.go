@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"strings"
 	"testing"
@@ -165,4 +166,53 @@ func FuzzReadSpec(f *testing.F) {
 		}
 		spec.Apply(specDir(), ProfileClinicalOne, nil)
 	})
+}
+
+// TestSpecTemplateNeutralizes: the spec template is made to be edited in a spreadsheet;
+// a role or site name from the export that starts like a formula was written as it is,
+// and the spreadsheet ran it ("=HYPERLINK(...)": a link to anywhere in a file a
+// migration team trusts). It is written with an apostrophe, and the filled-in template
+// reads back as the name, so its rule still applies.
+func TestSpecTemplateNeutralizes(t *testing.T) {
+	const evil = `=HYPERLINK("http://evil.example/","Site User")`
+	d := specDir()
+	d.Users[2].Assignments[0].Role = RoleFor(ProfileInForm, evil, ScopeStudy)
+	d.Sites[1].ID = "@SUM(1)"
+	d.Users[1].Assignments[0].Site = "@SUM(1)"
+	var buf bytes.Buffer
+	if err := SpecTemplate(&buf, d, ProfileClinicalOne, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	cr := csv.NewReader(strings.NewReader(buf.String()))
+	cr.FieldsPerRecord = -1 // the comment row is one cell
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, r := range rows {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+@", rune(c[0])) {
+				t.Errorf("a cell a spreadsheet runs: %q", c)
+			}
+			if c == "'"+evil || c == "'@SUM(1)" {
+				seen++
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("%d of the 2 names written with an apostrophe:\n%s", seen, buf.String())
+	}
+	filled := strings.Replace(buf.String(), `Site User"")",,`, `Site User"")",Site User,`, 1)
+	spec, err := readSpecString(t, filled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Apply(d, ProfileClinicalOne, nil)
+	if a := d.Users[2].Assignments[0]; a.Role.Name != "Site User" {
+		t.Errorf("the rule for the formula-like role does not apply: %+v", a.Role)
+	}
+	if a := d.Users[1].Assignments[0]; a.Site != "02" {
+		t.Errorf("the rule for the formula-like site does not apply: site %q", a.Site)
+	}
 }

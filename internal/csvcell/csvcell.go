@@ -28,6 +28,19 @@ func Neutralize(s string) (cell string, changed bool) {
 	return s, false
 }
 
+// Restore undoes Neutralize for a cell read back from a file this package's writers wrote
+// and a person edited as text: s without its leading apostrophe when s is what Neutralize
+// makes of the rest, else s. restored reports the change. (A spreadsheet that opened and
+// saved the file took the apostrophe as its "text follows" already.)
+func Restore(s string) (cell string, restored bool) {
+	if len(s) > 1 && s[0] == '\'' {
+		if n, changed := Neutralize(s[1:]); changed && n == s {
+			return s[1:], true
+		}
+	}
+	return s, false
+}
+
 // numberLike reports whether s has a digit and otherwise only spaces and ( ) . / -.
 func numberLike(s string) bool {
 	digit := false

@@ -31,6 +31,26 @@ func TestNeutralize(t *testing.T) {
 	}
 }
 
+func TestRestore(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		reason   string
+	}{
+		{"'=1+1", "=1+1", "what Neutralize wrote"},
+		{"'@SUM(A1)", "@SUM(A1)", "an @ formula"},
+		{"'+1 5551234", "'+1 5551234", "Neutralize never writes a phone number so: the apostrophe is the value's"},
+		{"'Neill", "'Neill", "a name with an apostrophe of its own"},
+		{"'", "'", "an apostrophe alone"},
+		{"=1+1", "=1+1", "no apostrophe"},
+		{"", "", "empty"},
+	} {
+		got, restored := Restore(c.in)
+		if got != c.want || restored != (got != c.in) {
+			t.Errorf("%s: Restore(%q) = %q, %v; want %q", c.reason, c.in, got, restored, c.want)
+		}
+	}
+}
+
 func FuzzNeutralize(f *testing.F) {
 	for _, s := range []string{"", "=1", "+1 555", "-x", "@a", "\t", "plain"} {
 		f.Add(s)
@@ -49,6 +69,9 @@ func FuzzNeutralize(f *testing.F) {
 					t.Fatalf("%q still starts a formula", got)
 				}
 			}
+		}
+		if back, _ := Restore(got); changed && back != s {
+			t.Fatalf("Restore(%q) = %q, want %q back", got, back, s)
 		}
 	})
 }
