@@ -77,7 +77,7 @@ func (in *Input) csvTable() (*Table, error) {
 			checkUTF8 = true
 		}
 	}
-	g := &lineGuard{r: text, maxLine: in.opts.maxLine(), maxRecord: in.opts.maxRecord(), name: in.Name}
+	g := &lineGuard{r: &crLines{br: bufio.NewReaderSize(text, 64<<10)}, maxLine: in.opts.maxLine(), maxRecord: in.opts.maxRecord(), name: in.Name}
 	br := bufio.NewReaderSize(g, 64<<10)
 	head, _ := br.Peek(64 << 10)
 	sep, skip := sniffSeparator(head)
@@ -251,4 +251,33 @@ func looksUTF8(head []byte) bool {
 		i += n
 	}
 	return multi
+}
+
+// crLines passes CSV text on, with its line ends made LF when its first line ends in a
+// CR alone: the classic Mac OS line end, which Excel for Mac still writes ("CSV
+// (Macintosh)"). encoding/csv ends lines at LF only, so such a file read as one row: a
+// header of every cell of the file, and no users, without an error. A CR alone in a
+// file whose first line ends in LF or CRLF is left as it is (a cell's own character).
+type crLines struct {
+	br   *bufio.Reader
+	mode byte // 0 not known yet, 'r' CR line ends, 'n' others
+}
+
+func (c *crLines) Read(p []byte) (int, error) {
+	if c.mode == 0 {
+		c.mode = 'n'
+		head, _ := c.br.Peek(c.br.Size())
+		if i := bytes.IndexAny(head, "\r\n"); i >= 0 && head[i] == '\r' && (i+1 == len(head) || head[i+1] != '\n') {
+			c.mode = 'r'
+		}
+	}
+	n, err := c.br.Read(p)
+	if c.mode == 'r' {
+		for i, b := range p[:n] {
+			if b == '\r' {
+				p[i] = '\n'
+			}
+		}
+	}
+	return n, err
 }

@@ -83,3 +83,36 @@ func TestTableErrorsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVLineEnds: a file whose lines end in CR alone (Excel for Mac's "CSV (Macintosh)")
+// read as one row: every cell a column of the header, no rows, no error. Its lines are
+// now rows; a CR alone in a file of other line ends is still the cell's own character.
+func TestCSVLineEnds(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want [][]string
+		why  string
+	}{
+		{"A,B\rx,y\r", [][]string{{"x", "y"}}, "CR line ends"},
+		{"A,B\rx,\"y\rz\"\r", [][]string{{"x", "y\nz"}}, "CR line ends, a line break in a cell"},
+		{"A,B\r\nx,y\r\n", [][]string{{"x", "y"}}, "CRLF"},
+		{"A,B\nx,\"y\rz\"\n", [][]string{{"x", "y\rz"}}, "LF, a CR in a cell stays"},
+		{"\ufeffA;B\ra;b\r", [][]string{{"a", "b"}}, "a byte-order mark and another separator"},
+	} {
+		tb, err := NewCSV(strings.NewReader(tc.in), "t.csv", Options{}, TableOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.why, err)
+		}
+		var got [][]string
+		for {
+			row, err := tb.Read()
+			if err != nil {
+				break
+			}
+			got = append(got, row)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(append([][]string{{"A", "B"}}, tc.want...)) {
+			t.Errorf("%s: rows %q, want the header and %q", tc.why, got, tc.want)
+		}
+	}
+}
