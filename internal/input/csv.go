@@ -267,7 +267,9 @@ func (c *crLines) Read(p []byte) (int, error) {
 	if c.mode == 0 {
 		c.mode = 'n'
 		head, _ := c.br.Peek(c.br.Size())
-		if i := bytes.IndexAny(head, "\r\n"); i >= 0 && head[i] == '\r' && (i+1 == len(head) || head[i+1] != '\n') {
+		// A CR before another CR is no line end of its own: "\r\r\n" is a CRLF file
+		// converted once more, which encoding/csv reads as CRLF.
+		if i := bytes.IndexAny(head, "\r\n"); i >= 0 && head[i] == '\r' && (i+1 == len(head) || head[i+1] != '\n' && head[i+1] != '\r') {
 			c.mode = 'r'
 		}
 	}
