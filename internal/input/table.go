@@ -12,7 +12,9 @@ import (
 type TableOptions struct {
 	// Sheets are the names of the worksheet to read, in order of preference, matched
 	// ignoring case and surrounding spaces. Default: the workbook's only sheet, or the
-	// first whose rows hold a header row (see IsHeader).
+	// first whose rows hold a header row (see IsHeader). With IsHeader set, a workbook
+	// of two sheets or more that each hold a row with a value under a header row is an
+	// error, named or not: one is read, and the other's rows would be lost.
 	Sheets []string
 	// IsHeader reports whether a row is the header row. The table starts at the first row
 	// for which it is true among the first HeaderScan rows, so that title or instruction
@@ -110,6 +112,25 @@ func (t *Table) Close() error {
 	c := t.closer
 	t.closer = nil
 	return c()
+}
+
+// hasRow reports whether a row with a value follows the header row; it reads the table
+// up to that row.
+func (t *Table) hasRow() bool {
+	if _, err := t.Read(); err != nil { // the header
+		return false
+	}
+	for {
+		row, err := t.Read()
+		if err != nil {
+			return false
+		}
+		for _, c := range row {
+			if strings.TrimSpace(c) != "" {
+				return true
+			}
+		}
+	}
 }
 
 // findHeader reads rows until opts.IsHeader accepts one; that row and the rows after it

@@ -239,6 +239,25 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 		}
 		return t, nil
 	}
+	if opts.IsHeader != nil && len(sheets) > 1 {
+		// One sheet is read. Two that hold rows under a header row (a sheet copied to
+		// add users, "Users (2)", or a batch a sheet) would have the other's rows left
+		// out without a word: refused instead, with the sheets named.
+		var full []string
+		for _, s := range sheets {
+			c, err := open(s)
+			if err != nil {
+				return nil, err
+			}
+			if c.header != nil && opts.IsHeader(c.header) && c.hasRow() {
+				full = append(full, s)
+			}
+			c.Close()
+		}
+		if len(full) > 1 {
+			return nil, errorf(in.Name, "%d sheets hold rows under a header row (%s): one sheet is read, and the rows of the others would be left out; move the rows into one sheet, or save each sheet as a file of its own", len(full), strings.Join(quoteAll(full), ", "))
+		}
+	}
 	for _, want := range opts.Sheets {
 		for _, s := range sheets {
 			if strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(want)) {

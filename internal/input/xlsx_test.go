@@ -95,6 +95,62 @@ func TestXLSXSheetChoice(t *testing.T) {
 	}
 }
 
+// TestXLSXSheetsWithRows: one sheet is read; a second that holds rows under a header row
+// (a copy of the users sheet, "Users (2)", or a batch a sheet) had its rows left out
+// without a word. It is now an error naming the sheets, whichever sheet is named. A
+// second sheet with the header alone, or no header, is no other table.
+func TestXLSXSheetsWithRows(t *testing.T) {
+	book := func(sheets ...[][]any) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		for i, rows := range sheets {
+			name := "Users"
+			if i > 0 {
+				name = "Users (" + string(rune('1'+i)) + ")"
+				f.NewSheet(name)
+			} else {
+				f.SetSheetName("Sheet1", name)
+			}
+			for j, r := range rows {
+				f.SetSheetRow(name, "A"+string(rune('1'+j)), &r)
+			}
+		}
+		buf, err := f.WriteToBuffer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	header := []any{"First Name", "Last Name"}
+	for _, tc := range []struct {
+		sheets [][][]any
+		err    string
+		why    string
+	}{
+		{[][][]any{{header, {"Ada", "Morel"}}, {header, {"Bo", "Lin"}}}, `u.xlsx: 2 sheets hold rows under a header row ("Users", "Users (2)")`, "two sheets of users"},
+		{[][][]any{{header, {"Ada", "Morel"}}, {header}}, "", "a copy with the header alone"},
+		{[][][]any{{header, {"Ada", "Morel"}}, {header, {"", " "}}}, "", "a copy with blank cells under the header"},
+		{[][][]any{{header, {"Ada", "Morel"}}, {{"Notes"}, {"any text"}}}, "", "another sheet without the header"},
+	} {
+		for _, named := range [][]string{nil, {"Users"}} {
+			in, err := New(bytes.NewReader(book(tc.sheets...)), "u.xlsx", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb, err := in.Table(TableOptions{Sheets: named, IsHeader: isHeader})
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.err)) {
+				t.Errorf("%s (sheets %q): %v, want %q", tc.why, named, err, tc.err)
+			}
+			if err == nil {
+				if tb.Sheet != "Users" {
+					t.Errorf("%s: sheet %q read", tc.why, tb.Sheet)
+				}
+				tb.Close()
+			}
+		}
+	}
+}
+
 // bomb is an .xlsx whose sheet part inflates to size bytes.
 func bomb(t testing.TB, size int) []byte {
 	var buf bytes.Buffer
