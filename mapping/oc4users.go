@@ -173,10 +173,18 @@ func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, 
 			u.Status = StatusCreated
 		case "invited":
 			u.Status = StatusInvited
-		case "available", "active":
+		case "available":
 			u.Status = StatusAvailable
-		case "deactivated", "removed", "locked":
+		case "deactivated":
 			u.Status = StatusDeactivated
+		case "active":
+			// OpenClinica 3's word, and others' (the site-level status of a role):
+			// read as OpenClinica 4's, with a warning, for the value changes.
+			u.Status = StatusAvailable
+			w.addAt(CodeNormalized, "table/Status", subject, "not an OpenClinica 4 account status; read as Available", t.at("Status"))
+		case "removed", "locked":
+			u.Status = StatusDeactivated
+			w.addAt(CodeNormalized, "table/Status", subject, "not an OpenClinica 4 account status; read as Deactivated", t.at("Status"))
 		case "":
 		default:
 			w.addAt(CodeInvalidValue, "table/Status", subject, "not an OpenClinica 4 account status (Created, Invited, Available, Deactivated); left empty", t.at("Status"))

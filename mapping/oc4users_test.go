@@ -141,3 +141,34 @@ func TestMergeAndAlign(t *testing.T) {
 		t.Errorf("aligned %d: %+v %+v", n, tmpl.Users[0].Assignments, tmpl.Sites[0])
 	}
 }
+
+// TestOC4StatusWords: a Status that is not one of OpenClinica 4's four is read as the one
+// it means when it has one (OpenClinica 3's removed and locked, an "Active" typed by
+// hand), with a normalized warning per word and a count: map --to oc4users wrote
+// Deactivated for Removed without a word, where accounts refuses it.
+func TestOC4StatusWords(t *testing.T) {
+	table := "First,Last,Username,Email,Role,Type,Status\n" +
+		"Ed,Test,etest,ed@example.org,Data Manager,User,Removed\n" +
+		"Fi,Test,ftest,fi@example.org,Data Manager,User,Active\n" +
+		"Gu,Test,gtest,gu@example.org,Data Manager,User,locked\n" +
+		"Ha,Test,htest,ha@example.org,Data Manager,User,Available\n"
+	d, ws, err := ReadAny(strings.NewReader(table), "users.csv", Options{Study: "S1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Status{"etest": StatusDeactivated, "ftest": StatusAvailable, "gtest": StatusDeactivated, "htest": StatusAvailable}
+	for _, u := range d.Users {
+		if u.Status != want[u.Login] {
+			t.Errorf("%s: status %q, want %q", u.Login, u.Status, want[u.Login])
+		}
+	}
+	n := 0
+	for _, w := range ws {
+		if w.Code == CodeNormalized && w.Field == "table/Status" {
+			n += w.Count
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d statuses reported normalized, want 3 (Available is OpenClinica 4's own): %v", n, ws)
+	}
+}
