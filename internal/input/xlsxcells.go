@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"strconv"
 	"strings"
 	utf16enc "unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -91,6 +93,51 @@ func edgeSpace(v string) bool {
 // writeText writes v as excelize writes a cell's text: escaped by xml.EscapeText except
 // for new lines, which stay as they are, and then with excelize's _xHHHH_ escapes.
 func (e *cellEncoder) writeText(w *bufio.Writer, v string) {
+	if plainText(v) {
+		w.WriteString(v)
+		return
+	}
+	if i := strings.IndexFunc(v, notXMLChar); i >= 0 {
+		e.writeEscaped(w, v, i)
+		return
+	}
+	e.writeXMLText(w, v)
+}
+
+// notXMLChar reports whether r is a character XML 1.0 cannot hold: a control character
+// other than TAB, LF and CR, U+FFFE or U+FFFF (xml.EscapeText writes U+FFFD for it, and
+// the cell read back was another value).
+func notXMLChar(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
+}
+
+// writeEscaped writes v, whose first character XML cannot hold is at i, with each such
+// character as the escape "_xHHHH_" (ECMA-376 Part 1, 22.9.2.19 ST_Xstring), as Excel
+// writes it and readers decode it. Text before an escape that ends in "_x" and four hex
+// digits would make a run with the escape's "_" and is marked as markEscapes marks one.
+func (e *cellEncoder) writeEscaped(w *bufio.Writer, v string, i int) {
+	for i >= 0 {
+		seg := v[:i]
+		if n := len(seg); n >= 6 && escapeAt(seg+"_", n-6) {
+			e.writeXMLText(w, seg[:n-6])
+			w.WriteString("_x005F")
+			e.writeXMLText(w, seg[n-6:])
+		} else if seg != "" {
+			e.writeXMLText(w, seg)
+		}
+		r, size := utf8.DecodeRuneInString(v[i:])
+		fmt.Fprintf(w, "_x%04X_", r)
+		v = v[i+size:]
+		i = strings.IndexFunc(v, notXMLChar)
+	}
+	if v != "" {
+		e.writeXMLText(w, v)
+	}
+}
+
+// writeXMLText writes v, which XML can hold, escaped for XML and with runs a reader
+// would take for an escape marked (markEscapes).
+func (e *cellEncoder) writeXMLText(w *bufio.Writer, v string) {
 	if plainText(v) {
 		w.WriteString(v)
 		return
