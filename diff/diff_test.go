@@ -541,3 +541,25 @@ func lines(ch []diff.Change) string {
 	}
 	return b.String()
 }
+
+// TestOC4TableHolds: an OpenClinica 4 user table holds first and last name, login,
+// e-mail, organization, phone, role, type (the category), status and a role's start.
+// Compared with an export of another vendor, the fields only the export holds (display
+// name, fax, UserType) are not changes: the table lists nothing for them. They were,
+// because the profile had no entry and counted as holding everything.
+func TestOC4TableHolds(t *testing.T) {
+	user := func(p mapping.Profile, u *mapping.User) *mapping.Directory {
+		return &mapping.Directory{Users: []*mapping.User{u}, Source: &mapping.FileSource{Vendor: p}}
+	}
+	rave := user(mapping.ProfileRave, &mapping.User{ID: "jdoe", Login: "jdoe", DisplayName: "Dr. Jo Doe", GivenName: "Jo", FamilyName: "Doe",
+		Emails: []string{"jo@example.org"}, Faxes: []string{"+1 555 0101"}, Type: "Investigator"})
+	table := user(mapping.ProfileOC4Users, &mapping.User{ID: "jdoe", Login: "jdoe", GivenName: "Jo", FamilyName: "Doe",
+		Emails: []string{"jo@example.org"}})
+	if got := diff.Compare(rave, table, diff.Options{Key: diff.KeyLogin}); len(got) != 0 {
+		t.Errorf("changes in fields the table does not hold: %+v", got)
+	}
+	table.Users[0].Emails = []string{"jo.doe@example.org"}
+	if got := diff.Compare(rave, table, diff.Options{Key: diff.KeyLogin}); len(got) != 1 || got[0].ValueType != "emails" {
+		t.Errorf("a field both hold is still compared: %+v", got)
+	}
+}

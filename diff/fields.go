@@ -88,6 +88,10 @@ func holds(p mapping.Profile) field {
 		return fLogin | fFullName | fGivenName | fFamilyName | fOrganization | fSites | sName | sNumber | sStudy
 	case mapping.ProfileClinicalOne:
 		return fLogin | fGivenName | fFamilyName | fEmails | fRoles | fDates | fDepots
+	case mapping.ProfileOC4Users:
+		// First, Last, Username, Email, Organization, Phone, Role(s), Type (the
+		// category), Status and Created (a role's start).
+		return fLogin | fGivenName | fFamilyName | fEmails | fPhones | fOrganization | fRoles | fCategory | fStatus | fDates
 	}
 	return allFields
 }
