@@ -432,6 +432,11 @@ func TestContactUnmarshalJSON(t *testing.T) {
 		{name: "unknown", reason: "an unknown key is a mistake, not something to skip", in: `{"firstName":"Ada","nickname":"A"}`, wantErr: `"nickname"`},
 		{name: "number", reason: "values are strings", in: `{"postalCode":12345}`, wantErr: "number"},
 		{name: "array", reason: "a record is an object", in: `["x"]`, wantErr: "array"},
+		{name: "twice", reason: "a name given twice: the last value won, and an invalid first address passed", in: `{"emailAddress":"not-an-email","emailAddress":"ada@example.org"}`,
+			wantErr: `field "emailAddress" given twice`},
+		{name: "twice-null", reason: "given twice, once null, is still twice", in: `{"firstName":null,"lastName":"E","firstName":"Ada"}`, wantErr: `"firstName" given twice`},
+		{name: "twice-then-number", reason: "the first problem in reading order", in: `{"city":"A","city":"B","postalCode":1}`, wantErr: `"city" given twice`},
+		{name: "nested-same-names", reason: "names inside a refused value are not the record's", in: `{"city":{"city":"x"}}`, wantErr: "an object"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -171,12 +171,20 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 	var typeErr error
 	var typeOff int64
 	for {
+		kstart := j.dec.ValueOffset()
 		k, key, err := j.dec.Next()
 		if err != nil {
 			return rec, j.errOffset(err), err
 		}
 		if k == jsontext.ObjectEnd {
 			break
+		}
+		if typeErr == nil && j.has(key) {
+			// Which of the two is the value cannot be told (the validation passed a
+			// record whose first e-mail address was invalid and whose second was not),
+			// and the CSV reader refuses a column named twice.
+			typeErr = fmt.Errorf("field %q given twice", key)
+			typeOff = kstart
 		}
 		vstart := j.dec.ValueOffset()
 		vk, v, err := j.dec.Next()
@@ -204,6 +212,20 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 		return rec, typeOff, typeErr
 	}
 	return j.contact()
+}
+
+// has reports whether the record being read has a member name already.
+func (j *jsonContacts) has(name string) bool {
+	if j.many != nil {
+		_, ok := j.many[name]
+		return ok
+	}
+	for _, m := range j.members {
+		if m.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // add notes a member of the record being read.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -195,6 +196,10 @@ func TestJSONContactsErrorPositions(t *testing.T) {
 		{"[\n  {\"subjectKey\": \"SS-1\",\n   \"postalCode\": 12345}\n]", "in.json:3:18: record 0: field \"postalCode\" must be a string or null, not a number",
 			"a value of the wrong type where it starts"},
 		{"[\n  {\"subjectKey\": \"SS-1\"},\n  null\n]", "in.json:3:3: record 1: null instead of a record object", "a refused record where it starts"},
+		{"[\n  {\"emailAddress\": \"not-an-email\",\n   \"emailAddress\": \"ada@example.org\"}\n]", "in.json:3:4: record 0: field \"emailAddress\" given twice",
+			"a name given twice, at its second key: the last value passed validation for the first"},
+		{"[{" + strings.Repeat(`"k":"1",`, 1) + manyKeys(40) + `"k":"2"}]`, "in.json:1:" + strconv.Itoa(len(`[{"k":"1",`+manyKeys(40))+1) + ": record 0: field \"k\" given twice",
+			"a name given twice among many"},
 		{"[\n  {\"nickname\": \"A\"}]", "in.json:2:3: record 0: unknown contact field \"nickname\"", "an unknown name: the record"},
 		{"[\n  {\"subjectKey\": \"SS-1\"}", "in.json:2:25: unexpected end of input; the array is not closed", "the end of input"},
 		{"[\n  {\"subjectKey\": \"SS-1", "in.json:2:23: record 0: unexpected end of input; the array is not closed", "the end of input, inside a string"},
@@ -321,5 +326,14 @@ func jsonContactArray(n int) string {
 		fmt.Fprintf(&b, `  {"subjectKey": "SS-%d", "firstName": "Ada", "lastName": "Example", "emailAddress": "ada%d@example.org", "phoneNumber": "+1 2025550%03d", "register": "n"}`, i, i, i%1000)
 	}
 	b.WriteString("\n]\n")
+	return b.String()
+}
+
+// manyKeys is n members "k0": "" ... of a JSON object, each followed by a comma.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":"",`, i)
+	}
 	return b.String()
 }
