@@ -20,10 +20,12 @@ import (
 //   - a syntax error anywhere in the element comes first (encoding/json reads the whole
 //     value before decoding it);
 //   - then null ("null instead of a record object") and an element that is no object;
-//   - then the first member, in document order, whose value is not a string or null;
+//   - then the first member, in document order, whose name was given before in the
+//     record ("given twice": which value was meant cannot be told) or whose value is
+//     not a string or null;
 //   - then the first (in sorted order) of the names that are no contact field and whose
-//     last value is not null (a member given twice counts as its last value, as in a
-//     map; null means "not given", so an unknown name given null is no error);
+//     value is not null (null means "not given", so an unknown name given null is no
+//     error);
 //   - then secondaryId and identifier both given, with different values.
 //
 // TestJSONContactsAsUnmarshal holds the two readers to the same records and messages.
@@ -40,8 +42,8 @@ type contactValue struct {
 }
 
 // maxListedMembers is how many members a record's list holds; a record with more (only a
-// hostile one) has them in a map by name, the last value of each, so that a million
-// members of one name take one entry, and a look back at each member costs nothing.
+// hostile one) has them in a map by name, so that the look back for a name given twice
+// costs nothing.
 const maxListedMembers = 32
 
 // maxContactDepth is encoding/json's limit of nesting (its scanner's maxNestingDepth),
@@ -243,7 +245,7 @@ func (j *jsonContacts) add(name string, v contactValue) {
 	j.members = append(j.members, contactMember{name, v})
 }
 
-// contact makes the record of the members read: each name's last value.
+// contact makes the record of the members read (each name once: see record).
 func (j *jsonContacts) contact() (rec validate.Contact, off int64, err error) {
 	var unknown []string
 	var secondary, identifier *string
