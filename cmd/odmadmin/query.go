@@ -44,6 +44,9 @@ name matches nothing: use the bound prefix (//odm:User, which works in both kind
 or //*[local-name()='User']. Prefixes of the file itself are not bound; only those above
 and --ns are. Printed XML declares the namespaces it uses on each printed node.
 
+The document is seen as XPath sees it, but for processing instructions, which the XPath
+engine has no node type for: they are not seen (processing-instruction() is refused).
+
 The input is checked against the reader's limits (--max-depth, --max-token, --max-input)
 before a tree is built, so a hostile file is refused rather than exhausting memory or
 the stack. A malformed expression is an error.
@@ -235,12 +238,40 @@ func compileXPath(expr string, ns map[string]string) (x *xpath.Expr, err error) 
 			x, err = nil, fmt.Errorf("invalid XPath expression %q: %v", expr, r)
 		}
 	}()
+	if usesPITest(expr) {
+		// The xpath package has no node type for them: processing-instruction() matched
+		// elements. The navigator shows the evaluator no processing instruction.
+		return nil, fmt.Errorf("invalid XPath expression %q: processing-instruction() is not supported (odmadmin's XPath sees elements, attributes, text and comments)", expr)
+	}
 	x, err = xpath.CompileWithNS(expandPrefixWildcards(expr, ns), ns)
 	if err != nil {
 		return nil, fmt.Errorf("invalid XPath expression %q: %v", expr, err)
 	}
 	return x, nil
 }
+
+// usesPITest reports whether expr has the node test processing-instruction(...) outside
+// its string literals.
+func usesPITest(expr string) bool {
+	const name = "processing-instruction"
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case c == '"' || c == '\'':
+			end := strings.IndexByte(expr[i+1:], c)
+			if end < 0 {
+				return false
+			}
+			i += end + 1
+		case strings.HasPrefix(expr[i:], name) && (i == 0 || !isNameByte(expr[i-1]) && expr[i-1] != ':'):
+			if rest := strings.TrimLeft(expr[i+len(name):], " \t\r\n"); strings.HasPrefix(rest, "(") {
+				return true
+			}
+			i += len(name) - 1
+		}
+	}
+	return false
+}
+
 
 // readChecked reads the whole input while the odm reader checks it, with the limits of
 // opts, as ODM. It returns the bytes and the root element's namespace. Nothing builds a

@@ -13,6 +13,7 @@ const queryDir = "testdata/query/"
 // TestQuery checks results, formats and exit codes.
 func TestQuery(t *testing.T) {
 	inform, odm2, prefixed := queryDir+"inform.xml", queryDir+"odm2.xml", queryDir+"prefixed.xml"
+	piCDATA := queryDir + "pi-cdata.xml"
 	for _, tc := range []struct {
 		args   []string
 		want   string
@@ -70,6 +71,16 @@ func TestQuery(t *testing.T) {
 		{[]string{"--xpath", "/", queryDir + "missing.xml"}, "", 2, "a missing file"},
 		{[]string{"--xpath", "/", inform, odm2}, "", 2, "two files"},
 		{[]string{"--help"}, "", 0, "help"},
+		// xmlquery hands processing instructions on as elements and CDATA text as no text.
+		{[]string{"--format", "text", "--xpath", "name(/*)", piCDATA}, "ODM\n", 0, "a processing instruction before the root was /* (name(/*) was the PI's target)"},
+		{[]string{"--xpath", "count(/*)", piCDATA}, "1\n", 0, "one root element"},
+		{[]string{"--xpath", "count(/node())", piCDATA}, "2\n", 0, "the root's siblings the query sees: the comment and the root"},
+		{[]string{"--xpath", "count(//odm:AdminData/*)", piCDATA}, "2\n", 0, "a processing instruction among elements is no element"},
+		{[]string{"--xpath", "count(//processing-instruction())", piCDATA}, "", 2, "processing-instruction() is refused: it matched elements"},
+		{[]string{"--format", "text", "--xpath", "string(//processing-instruction)", piCDATA}, "\n", 0, "an element named so is no node test"},
+		{[]string{"--format", "text", "--xpath", "//odm:User[odm:FirstName/text()='Ada <Fictus>']/odm:LoginName", piCDATA}, "afict\n", 0,
+			"text() of a CDATA section is its text (it was empty in comparisons)"},
+		{[]string{"--format", "text", "--xpath", "count(//text()[contains(., 'Fictus')])", piCDATA}, "1\n", 0, "a CDATA text node has its text as its value"},
 	} {
 		code, out, stderr := runSub("", "query", tc.args...)
 		if code != tc.code || (tc.args[0] != "--help" && out != tc.want) {

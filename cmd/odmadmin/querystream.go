@@ -118,10 +118,76 @@ func (n *budgetNav) MoveToNextAttribute() bool {
 	n.b.tick()
 	return n.NodeNavigator.MoveToNextAttribute()
 }
-func (n *budgetNav) MoveToChild() bool    { n.b.tick(); return n.NodeNavigator.MoveToChild() }
-func (n *budgetNav) MoveToFirst() bool    { n.b.tick(); return n.NodeNavigator.MoveToFirst() }
-func (n *budgetNav) MoveToNext() bool     { n.b.tick(); return n.NodeNavigator.MoveToNext() }
-func (n *budgetNav) MoveToPrevious() bool { n.b.tick(); return n.NodeNavigator.MoveToPrevious() }
+func (n *budgetNav) MoveToChild() bool {
+	n.b.tick()
+	if !n.NodeNavigator.MoveToChild() {
+		return false
+	}
+	if !hidden(n.Current()) || n.skip(n.NodeNavigator.MoveToNext, n.NodeNavigator.MoveToPrevious) {
+		return true
+	}
+	n.NodeNavigator.MoveToParent()
+	return false
+}
+
+func (n *budgetNav) MoveToFirst() bool {
+	n.b.tick()
+	if !n.NodeNavigator.MoveToFirst() {
+		return false
+	}
+	if hidden(n.Current()) {
+		// The node the navigator was on is a sibling the evaluator sees: skip finds it
+		// or one before it.
+		n.skip(n.NodeNavigator.MoveToNext, n.NodeNavigator.MoveToPrevious)
+	}
+	return true
+}
+
+func (n *budgetNav) MoveToNext() bool {
+	n.b.tick()
+	return n.skip(n.NodeNavigator.MoveToNext, n.NodeNavigator.MoveToPrevious)
+}
+
+func (n *budgetNav) MoveToPrevious() bool {
+	n.b.tick()
+	return n.skip(n.NodeNavigator.MoveToPrevious, n.NodeNavigator.MoveToNext)
+}
+
+// Value is the XPath string value of the current node. xmlquery gives "" for text
+// written as a CDATA section and for the document node, so that text()="..." matched no
+// CDATA text and string(/) was empty.
+func (n *budgetNav) Value() string {
+	switch c := n.Current(); c.Type {
+	case xmlquery.CharDataNode:
+		return c.Data
+	case xmlquery.DocumentNode:
+		return c.InnerText()
+	}
+	return n.NodeNavigator.Value()
+}
+
+// skip moves with move past the nodes the XPath evaluator must not see (hidden), to the
+// next one it may; where there is none it moves back with back to where it was and
+// returns false.
+func (n *budgetNav) skip(move, back func() bool) bool {
+	from := n.Current()
+	for move() {
+		if !hidden(n.Current()) {
+			return true
+		}
+	}
+	for n.Current() != from && back() {
+	}
+	return false
+}
+
+// hidden reports whether the evaluator must not see n: xmlquery hands a processing
+// instruction on as an element (so a <?note?> before the root was /*, and name(/*) was
+// "note"), and the XML declaration as a second root. The xpath package has no node type
+// for either; the query refuses processing-instruction() (compileXPath).
+func hidden(n *xmlquery.Node) bool {
+	return n.Type == xmlquery.ProcessingInstruction || n.Type == xmlquery.DeclarationNode
+}
 
 // navigator returns the xmlquery navigator behind a node of a result.
 func navigator(n xpath.NodeNavigator) (*xmlquery.NodeNavigator, bool) {

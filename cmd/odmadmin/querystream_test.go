@@ -380,7 +380,7 @@ func randomRecordPath(rng *rand.Rand) string {
 	pred := pick("", "", "[@OID='U1']", "[odm:LoginName='user000007']", "[odm:Email]", "[not(odm:Email)]",
 		"[@pf:A0X]", "[contains(., 'a')]", "[@xml:lang='en']", "[.//pf:Note]", "[odm:FirstName='x\ty']", "[starts-with(@OID, 'U')]")
 	step := pick("", "", "/odm:LoginName", "/odm:*", "/@*", "/@pf:*", "/@mdsol:*", "//text()", "/node()", "/comment()", "/*",
-		"/@xml:lang", "//@n3:k", "/odm:Email/@pf:N", "/processing-instruction()", "//*[local-name()='Note']", "/LoginName")
+		"/@xml:lang", "//@n3:k", "/odm:Email/@pf:N", "/node()[2]", "//*[local-name()='Note']", "/LoginName")
 	expr := first + pred + step
 	if rng.IntN(5) == 0 {
 		expr = "count(" + expr + ")"
