@@ -260,6 +260,12 @@ type Source struct {
 	// line and col are where the value's first record starts in its file, when it was
 	// read as a stream (which keeps no recs; 0 when unknown): a merge conflict names it.
 	line, col int
+	// asRead, for a user read from several records of one document (a person in several
+	// AdminData blocks), is the fingerprint of the user as the reader made it
+	// (userFingerprint), 0 otherwise: Patch writes each record of such a user that is
+	// still as read as it was read, not from the values merged from all its records
+	// (see patcher.mergedAsRead).
+	asRead uint64
 }
 
 // ID returns the original identifier called name: IDs[name], else the value of the vendor

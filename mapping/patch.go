@@ -38,6 +38,10 @@ type PatchOptions struct {
 	// each record is decoded and compared with what the directory makes of it.
 	Reread bool
 
+	// mergedValues has a person read from several records written from the values
+	// merged from all of them also while it is as read (tests of that path, and of
+	// Foreign, which writes so, against the Source).
+	mergedValues bool
 	// decoded, when set, is given the number of User records the patcher had decoded
 	// (tests count the work with it).
 	decoded *int
@@ -73,10 +77,11 @@ type patchWork struct {
 // src must be in the flavour the directory is written in: the directory read from it, or
 // one read from another copy of it (through JSON, say). Patching a directory into the
 // document it was read from writes the document back unchanged: the same bytes as
-// odm.Transform with no edit; but for a person listed in several AdminData blocks whose
-// records differ in what the model holds once per person (names, e-mail addresses,
-// phones, non-rights groups): each of its records is written from the values merged from
-// all, so a record lacking an e-mail address another has gets it. Roles stay each
+// odm.Transform with no edit. A person listed in several AdminData blocks is one User
+// (the model holds one list of e-mail addresses, one set of names, ... per person): its
+// records are written as they were read while the User is as the reader made it, and
+// once it changed (an edit, a spec; or patched Foreign) each is written from the merged
+// values, so a record lacking an e-mail address another has gets it; roles stay each
 // block's own. Memory is the directory's plus one record.
 func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]Warning, error) {
 	w, err := newWriter(dir, opts.Profile, opts.Options)
@@ -125,7 +130,7 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, readDoc bool, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
 	p := &patcher{w: w, users: users, sites: sites, asOf: -1, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
-		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}}
+		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}, foreign: opts.Foreign || opts.mergedValues}
 	for _, o := range dir.Organizations {
 		p.orgs[o.ID] = o
 	}
@@ -410,6 +415,10 @@ type patcher struct {
 	// siteIdx, orgIdx and sigIdx hold the indexes of the sites, organizations and
 	// signatures by the studies whose blocks they may be added to (see siteCandidates).
 	siteIdx, orgIdx, sigIdx map[string][]int32
+	// foreign: the directory was not read from this document (PatchOptions.Foreign).
+	foreign bool
+	// asReadMemo holds mergedAsRead's answers, by user index (or user).
+	asReadMemo map[any]bool
 	// rec is the memory each User record is made in (see writer.userIn), as the memory
 	// of the assignments it is made with.
 	rec recordMem
@@ -530,6 +539,11 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
 		if u == nil {
 			return nil, nil // removed from the directory
+		}
+		if p.mergedAsRead(i, u) {
+			p.users.markDone(i, u)
+			w.asRead++
+			return odm.AsRead(), nil
 		}
 		// The writer keeps nothing of as past the record: it is made in memory kept
 		// for the next.
@@ -716,6 +730,32 @@ func (p *patcher) appendAssignments(as []Assignment, u *User, study string) []As
 		}
 	}
 	return as
+}
+
+// mergedAsRead reports whether u (user i), found for a User record of the current block,
+// is a person read from several records of this document (a block each) and still as
+// the reader made it: no spec, no edit. Each of its records is then written as it was
+// read. Written from the user, a record took what the person's other records hold (an
+// e-mail address one record lacks, another block's group): for a person read from
+// several records the model holds one value where the document has one per record.
+// The answer is kept by index (or user): a person of many records is fingerprinted once.
+func (p *patcher) mergedAsRead(i int32, u *User) bool {
+	if !p.w.same || p.foreign || u.Source == nil || u.Source.asRead == 0 || !p.fromHere(u.Source) {
+		return false
+	}
+	if p.asReadMemo == nil {
+		p.asReadMemo = map[any]bool{}
+	}
+	var k any = u
+	if i >= 0 {
+		k = i
+	}
+	ok, seen := p.asReadMemo[k]
+	if !seen {
+		ok = userFingerprint(u) == u.Source.asRead
+		p.asReadMemo[k] = ok
+	}
+	return ok
 }
 
 // fromHere reports whether a value was read from a block of the current block's study in

@@ -222,7 +222,7 @@ func TestPatchForeignMatchesSource(t *testing.T) {
 		for i, foreign := range []bool{false, true} {
 			w, err := PatchStream(&out[i], odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}),
 				func() (io.Reader, error) { return bytes.NewReader(data), nil },
-				PatchOptions{Options: Options{Now: now}, Foreign: foreign})
+				PatchOptions{Options: Options{Now: now}, Foreign: foreign, mergedValues: true})
 			ws[i] = w
 			if err != nil {
 				errs[i] = err.Error()

@@ -33,9 +33,10 @@ func patchStreamCount(t *testing.T, doc []byte, opts PatchOptions) ([]byte, []Wa
 // pass over a document patched into itself (Reread, as map --to odm has it): none when
 // every user is as read from it, so each record costs a scan of its bytes, not a decode,
 // a look-up, a user built and compared; and only the records of a person read from two of
-// them (merged: Patch writes each from the merged values, here not what one of them
-// holds), which come back changed. The output and warnings are Patch's. Before
-// odm.TransformRaw every record was decoded.
+// them (merged), which are decoded to find the person and then written as read too
+// (patcher.mergedAsRead; before, each was written from the merged values, here not what
+// one of them holds). The output and warnings are Patch's. Before odm.TransformRaw every
+// record was decoded.
 func TestPatchStreamCopiesUndecoded(t *testing.T) {
 	users := []informUser{
 		{oid: "U1", login: "ana", given: "Ana", family: "Example", site: "S1", group: "G1"},
@@ -59,8 +60,8 @@ func TestPatchStreamCopiesUndecoded(t *testing.T) {
 		t.Errorf("without Reread: %d records decoded, want %d; warnings %v, with Reread %v", decoded, len(users), ws2, ws)
 	}
 
-	// Ben listed twice, the second record with another site: both records are written
-	// from the merged user (its sites S2 and S3), so neither is as read.
+	// Ben listed twice, the second record with another site: both records were written
+	// from the merged user (its sites S2 and S3), so neither was as read. They are now.
 	twice := append(append([]informUser(nil), users...), informUser{oid: "U2", login: "ben", given: "Ben", family: "Example", site: "S3", group: "G2"})
 	doc = editedInForm([]string{"EDIT-A"}, [][]informUser{twice})
 	out, _, decoded = patchStreamCount(t, doc, PatchOptions{Reread: true})
@@ -70,8 +71,12 @@ func TestPatchStreamCopiesUndecoded(t *testing.T) {
 	if want := patchBoth(t, "merged", doc, doc, PatchOptions{Reread: true}); !bytes.Equal(out, want) {
 		t.Errorf("merged: the output differs from Patch's:\n%s", cmp.Diff(string(want), string(out)))
 	}
-	if bytes.Equal(out, transformedDoc(t, doc)) {
-		t.Errorf("merged: the merged person's records came back as read; the fixture tests nothing")
+	if !bytes.Equal(out, transformedDoc(t, doc)) {
+		t.Errorf("merged: the merged person's records did not come back as read:\n%s", cmp.Diff(string(transformedDoc(t, doc)), string(out)))
+	}
+	// Written from the merged values, they are not: the fixture tests something.
+	if out, _, _ = patchStreamCount(t, doc, PatchOptions{Reread: true, mergedValues: true}); bytes.Equal(out, transformedDoc(t, doc)) {
+		t.Errorf("merged: the merged values are what the records hold; the fixture tests nothing")
 	}
 }
 

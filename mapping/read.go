@@ -1398,6 +1398,11 @@ func (b *builder) finishEach(each func(i int, u *User) error) (err error) {
 			}
 		}
 		fillEmpty(u)
+		if u.Source != nil && len(u.Source.Studies) > 1 {
+			// A person read from several blocks, as read: Patch writes its records as
+			// they were read while it stays so (patcher.mergedAsRead).
+			u.Source.asRead = userFingerprint(u)
+		}
 		if err = each(i, u); err != nil {
 			break
 		}

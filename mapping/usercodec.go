@@ -3,6 +3,7 @@ package mapping
 import (
 	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"slices"
 )
 
@@ -82,7 +83,16 @@ func (e *userEnc) attrs(v []Attr) {
 // without decoding the rest. A user with decoded records (Source.recs, which only
 // FromDocument keeps) cannot be encoded: errUserRecs.
 func appendUser(b []byte, u *User) ([]byte, error) {
+	if u.Source != nil && len(u.Source.recs) > 0 {
+		return b, errUserRecs
+	}
 	e := userEnc{b}
+	e.user(u, false)
+	return e.b, nil
+}
+
+// user encodes u (see appendUser; sorted as for source), decoded records left out.
+func (e *userEnc) user(u *User, sorted bool) {
 	for _, s := range [...]string{u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix, u.Suffix} {
 		e.str(s)
 	}
@@ -133,12 +143,8 @@ func appendUser(b []byte, u *User) ([]byte, error) {
 	}
 	e.bool(u.Source != nil)
 	if s := u.Source; s != nil {
-		if len(s.recs) > 0 {
-			return b, errUserRecs
-		}
-		e.source(s, false)
+		e.source(s, sorted)
 	}
-	return e.b, nil
 }
 
 // source encodes what a Source holds but decoded records (the caller refuses those).
@@ -167,8 +173,32 @@ func (e *userEnc) source(s *Source, sorted bool) {
 	e.strs(s.Elements)
 	e.strs(s.Studies)
 	e.str(string(s.RolesFor))
+	e.uvarint(s.asRead)
+	// Where it was read comes last: a packed site is matched with the merge's without
+	// it (sitepack.go).
 	e.uvarint(uint64(max(s.line, 0)))
 	e.uvarint(uint64(max(s.col, 0)))
+}
+
+// userFingerprint is a hash of everything u holds but where it was read (line and
+// column), its decoded records and its own asRead: equal for a user and its copy through
+// the spill file or a Directory, different (but for a 64-bit collision) once any value
+// changed. Never 0.
+func userFingerprint(u *User) uint64 {
+	c := *u
+	if u.Source != nil {
+		s := *u.Source
+		s.recs, s.line, s.col, s.asRead = nil, 0, 0, 0
+		c.Source = &s
+	}
+	e := userEnc{}
+	e.user(&c, true)
+	h := fnv.New64a()
+	h.Write(e.b)
+	if v := h.Sum64(); v != 0 {
+		return v
+	}
+	return 1
 }
 
 var errUserRecs = errors.New("mapping: internal error: a user with decoded records cannot be spilled")
@@ -448,6 +478,7 @@ func (d *userDec) source() *Source {
 	s.Elements = d.strs()
 	s.Studies = d.strs()
 	s.RolesFor = Profile(d.str())
+	s.asRead = d.uvarint()
 	s.line, s.col = int(d.uvarint()), int(d.uvarint())
 	return s
 }

@@ -35,9 +35,9 @@ Which profile --profile names:
   --to odm              --profile is the OUTPUT flavour; the input is detected.
                         Without --profile the output has the input's flavour, so
                         "map --to odm" writes a file back as it was read
-                        (the same canonical XML, see "odm" below), but for a
-                        person listed in several AdminData whose records differ:
-                        each record is written from the values merged from all
+                        (the same canonical XML, see "odm" below). A person
+                        listed in several AdminData that --spec changes has
+                        each record written from the values merged from all
                         (an e-mail address one record lacks is added to it).
   --to odm2             plain ODM 2.0 (same as --to odm --profile odm2).
   --from P              always names the input profile, whatever --to is.
