@@ -57,10 +57,10 @@ const NeverLoggedIn = "Never"
 
 // ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC
 // ("10-May-2018 17:57", or ISO 8601 as a spreadsheet gives its dates back). It returns the
-// zero time and true for "Never".
+// zero time and true for "Never" (in any letter case).
 func ParseAdminTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	if s == NeverLoggedIn {
+	if strings.EqualFold(s, NeverLoggedIn) { // in any letter case, as Type and Status are read
 		return time.Time{}, true
 	}
 	t, err := time.ParseInLocation(AdminTimeLayout, s, time.UTC)

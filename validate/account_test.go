@@ -43,6 +43,8 @@ var accountCases = []accountCase{
 		acct: okAccount(func(a *Account) { a.Status = "Removed" }), want: []fc{{"status", CodeAccountUnknownStatus}}},
 	{name: "never", reason: "Last Login (UTC) shows Never for a user who never logged in",
 		acct: okAccount(func(a *Account) { a.LastLogin = "Never" })},
+	{name: "never-lower", reason: "never in another letter case, as the type and status are read (a table typed by hand)",
+		acct: okAccount(func(a *Account) { a.LastLogin = "never" })},
 	{name: "created-never", reason: "only Last Login may be Never",
 		acct: okAccount(func(a *Account) { a.Created = "Never" }), want: []fc{{"created", CodeAccountInvalidTime}}},
 	{name: "time-format", reason: "Created (UTC) is written 10-May-2018 17:57",
