@@ -129,13 +129,13 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 // what src has is read from it first (patchdoc.go).
 func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, readDoc bool, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
-	p := &patcher{w: w, users: users, sites: sites, asOf: -1, siteDone: make([]bool, sites.len()), orgs: map[string]*Organization{},
-		sigs: map[string]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}, foreign: opts.Foreign || opts.mergedValues}
+	p := &patcher{w: w, users: users, sites: sites, asOf: -1, siteDone: make([]bool, sites.len()), orgs: map[string][]*Organization{},
+		sigs: map[string][]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}, foreign: opts.Foreign || opts.mergedValues}
 	for _, o := range dir.Organizations {
-		p.orgs[o.ID] = o
+		p.orgs[o.ID] = append(p.orgs[o.ID], o)
 	}
 	for _, s := range dir.Signatures {
-		p.sigs[s.ID] = s
+		p.sigs[s.ID] = append(p.sigs[s.ID], s)
 	}
 	for _, g := range dir.Groups {
 		p.groups[groupKey{g.Study, g.ID}] = g
@@ -389,8 +389,11 @@ type patcher struct {
 	renamedFrom map[string]string
 	// siteDone marks the sites written (by index).
 	siteDone []bool
-	orgs     map[string]*Organization
-	sigs     map[string]*Signature
+	// orgs and sigs are the organizations and signatures by ID, in the directory's
+	// order: a document that lists one ID twice (its OIDs are then not unique) has each
+	// record patched from the value read from it (nextUnwritten).
+	orgs map[string][]*Organization
+	sigs map[string][]*Signature
 	groups   map[groupKey]*Group
 	// blockStudies are the StudyOIDs of the blocks the directory was read from (nil when
 	// unknown): a new value of a study none of them has goes into the first block.
@@ -582,14 +585,14 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		return nil, nil
 	case *odm.Organization:
-		o := p.orgs[strings.TrimSpace(v.OID)]
+		o := nextUnwritten(p, p.orgs[strings.TrimSpace(v.OID)])
 		if o == nil {
 			return nil, nil
 		}
 		p.done[o] = true
 		return w.organization(o, v), nil
 	case *odm.SignatureDef:
-		s := p.sigs[strings.TrimSpace(v.OID)]
+		s := nextUnwritten(p, p.sigs[strings.TrimSpace(v.OID)])
 		if s == nil {
 			return nil, nil
 		}
@@ -730,6 +733,22 @@ func (p *patcher) appendAssignments(as []Assignment, u *User, study string) []As
 		}
 	}
 	return as
+}
+
+// nextUnwritten returns the first of the values of one ID not written yet, else the last
+// (a record of that ID once more than the directory has values), nil for none. Patched
+// from the last of them, the first of two SignatureDefs of one OID took the second's
+// values, without a word (FuzzMapToODMRoundTrip, with Organizations).
+func nextUnwritten[T any](p *patcher, vs []*T) *T {
+	for _, v := range vs {
+		if !p.done[v] {
+			return v
+		}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs[len(vs)-1]
 }
 
 // mergedAsRead reports whether u (user i), found for a User record of the current block,

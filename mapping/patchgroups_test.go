@@ -155,3 +155,23 @@ func TestPatchMergedPersonAsRead(t *testing.T) {
 		t.Errorf("a person a spec changed is written from its values (its address in both records):\n%s", got)
 	}
 }
+
+// TestPatchDuplicateSignatureOIDs: a document that gives two SignatureDefs one OID (OIDs
+// must be unique; a merge of two exports does it) had the first patched from the
+// second's values, without a word. Each is written from its own.
+func TestPatchDuplicateSignatureOIDs(t *testing.T) {
+	doc := []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F1" CreationDateTime="2026-01-01T00:00:00Z" ODMVersion="1.3.2">
+  <AdminData StudyOID="S1">
+    <SignatureDef OID="SG" Methodology="Electronic"><Meaning>Approved</Meaning><LegalReason>21 CFR 11</LegalReason></SignatureDef>
+    <SignatureDef OID="SG" Methodology="Digital"><Meaning>Reviewed</Meaning><LegalReason>local policy</LegalReason></SignatureDef>
+  </AdminData>
+</ODM>
+`)
+	for _, reread := range []bool{false, true} {
+		out := patchBoth(t, fmt.Sprintf("reread=%v", reread), doc, doc, PatchOptions{Reread: reread})
+		if !bytes.Equal(out, transformedDoc(t, doc)) {
+			t.Errorf("reread=%v: the signatures are not as read:\n%s", reread, out)
+		}
+	}
+}
