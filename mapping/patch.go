@@ -392,9 +392,9 @@ type patcher struct {
 	// orgs and sigs are the organizations and signatures by ID, in the directory's
 	// order: a document that lists one ID twice (its OIDs are then not unique) has each
 	// record patched from the value read from it (nextUnwritten).
-	orgs map[string][]*Organization
-	sigs map[string][]*Signature
-	groups   map[groupKey]*Group
+	orgs   map[string][]*Organization
+	sigs   map[string][]*Signature
+	groups map[groupKey]*Group
 	// blockStudies are the StudyOIDs of the blocks the directory was read from (nil when
 	// unknown): a new value of a study none of them has goes into the first block.
 	blockStudies map[string]bool
