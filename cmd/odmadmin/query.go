@@ -272,7 +272,6 @@ func usesPITest(expr string) bool {
 	return false
 }
 
-
 // readChecked reads the whole input while the odm reader checks it, with the limits of
 // opts, as ODM. It returns the bytes and the root element's namespace. Nothing builds a
 // tree of the input before this pass has accepted it.
