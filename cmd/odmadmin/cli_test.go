@@ -82,7 +82,7 @@ func TestEnumsIgnoreCase(t *testing.T) {
 		var formats []string
 		e := &env{describe: func(fs *cmdFlags) {
 			if f := fs.Lookup("format"); f != nil {
-				if ev, ok := f.Value.(*enumValue); ok {
+				if ev := enumOf(f.Value); ev != nil {
 					formats = ev.allowed
 				}
 			}
@@ -238,5 +238,27 @@ func TestMappingDiagnostic(t *testing.T) {
 	d = mappingDiagnostic("in.xml", mapping.Warning{Code: mapping.CodeUnrepresentable, Field: "User/phones", Count: 2, Subject: "User a", Message: "no phones"})
 	if got := d.String(); got != "in.xml: warning mapping.unrepresentable: User/phones: no phones (2 values, first: User a)" || d.Count != 2 {
 		t.Errorf("merged warning: %q (count %d)", got, d.Count)
+	}
+}
+
+// TestAliasConflict: --format is another spelling of --to for map and convert. Given both
+// with different values, the later won without a word (map --to json --format odm wrote
+// ODM); it is now a usage error. The same value twice, or either alone, is fine.
+func TestAliasConflict(t *testing.T) {
+	in := fixture("inform/htn-demo.xml")
+	for _, tc := range []struct {
+		args []string
+		code int
+		why  string
+	}{
+		{[]string{"map", "--quiet", "--to", "json", "--format", "odm", in}, 2, "map: two formats"},
+		{[]string{"convert", "--format", "json", "--to", "odm", in}, 2, "convert: two formats, the alias first"},
+		{[]string{"map", "--quiet", "--to", "json", "--format", "JSON", in}, 0, "the same format in another letter case"},
+		{[]string{"map", "--quiet", "--format", "csv", "--study", "S", in}, 0, "the alias alone"},
+	} {
+		code, _, stderr := runCmd(nil, tc.args...)
+		if code != tc.code || code == 2 && !strings.Contains(stderr, "say different things") {
+			t.Errorf("%s: exit %d, %q; want %d", tc.why, code, stderr, tc.code)
+		}
 	}
 }

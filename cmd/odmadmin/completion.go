@@ -41,7 +41,7 @@ func specs() []cmdSpec {
 				if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 					fl.isBool = true
 				}
-				if ev, ok := f.Value.(*enumValue); ok {
+				if ev := enumOf(f.Value); ev != nil {
 					fl.choices = ev.allowed
 				}
 				spec.flags = append(spec.flags, fl)

@@ -134,6 +134,8 @@ func orList(words []string) string {
 }
 
 // alias makes name another spelling of the existing flag target (both set the same value).
+// Given both, with different values, is an error: the later one won without a word
+// (map --to json --format odm wrote ODM).
 func (fs *cmdFlags) alias(name, target, usage string) {
 	f := fs.Lookup(target)
 	v := f.Value
@@ -141,7 +143,45 @@ func (fs *cmdFlags) alias(name, target, usage string) {
 		// The same value, but errors name the flag as the user typed it.
 		v = &enumValue{p: ev.p, allowed: ev.allowed, fs: fs, name: name}
 	}
-	fs.Var(v, name, usage)
+	set := &aliasSet{}
+	f.Value = &aliasValue{Value: f.Value, name: target, set: set, fs: fs}
+	fs.Var(&aliasValue{Value: v, name: name, set: set, fs: fs}, name, usage)
+}
+
+// enumOf returns the enum a flag's value is, through an alias's wrapper; nil for none.
+func enumOf(v flag.Value) *enumValue {
+	if a, ok := v.(*aliasValue); ok {
+		v = a.Value
+	}
+	ev, _ := v.(*enumValue)
+	return ev
+}
+
+// aliasSet is which spelling of a flag and its alias set it, to what.
+type aliasSet struct{ by, val string }
+
+// aliasValue is a flag value that refuses to be set by one spelling to another value
+// than the other spelling set.
+type aliasValue struct {
+	flag.Value
+	name string
+	set  *aliasSet
+	fs   *cmdFlags
+}
+
+func (v *aliasValue) Set(s string) error {
+	prev := v.Value.String()
+	if err := v.Value.Set(s); err != nil {
+		return err
+	}
+	cur := v.Value.String()
+	if by := v.set.by; by != "" && by != v.name && v.set.val != cur {
+		v.Value.Set(prev)
+		v.fs.enumErr = fmt.Errorf("%s %s and %s %s say different things; give one of them", dashed(by), v.set.val, dashed(v.name), cur)
+		return v.fs.enumErr
+	}
+	v.set.by, v.set.val = v.name, cur
+	return nil
 }
 
 // outputFlags are the flags that mean the same on every command that has output.
