@@ -305,6 +305,11 @@ func runMap(e *env, args []string) int {
 	})
 	printMapWarnings(e, o, src.name, warnings)
 	if err != nil {
+		if errors.Is(err, odm.ErrUnwritable) && src.name != "" {
+			// The record and field are the input's, read from it: name it, as the
+			// warnings above do.
+			err = fmt.Errorf("%s: %w", src.name, err)
+		}
 		return fail(e, "map", err)
 	}
 	if *strict && len(warnings) > 0 {

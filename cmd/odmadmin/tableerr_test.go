@@ -73,3 +73,24 @@ func TestTableErrorNamesInputOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteErrorNamesInput: a value XML cannot hold, read from a JSON directory, fails
+// map --to odm naming the record and field; the input it came from is named too, as the
+// warnings name it (it was "odmadmin map: odm: value cannot be written in XML: ...").
+func TestWriteErrorNamesInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ctl.json")
+	doc := `{"studies":[{"id":"S1","environment":"Production"}],"sites":[],"users":[{"id":"U1","login":"jo\u0001doe","givenName":"Jo","familyName":"Doe","emails":[],"assignments":[]}]}`
+	if err := os.WriteFile(in, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.xml")
+	code, _, stderr := runCmd(nil, "map", "--quiet", "--to", "odm", "-o", out, in)
+	want := "odmadmin map: " + in + ": odm: value cannot be written in XML: User U1: LoginName: control character 1"
+	if code != 2 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("exit %d, %q; want 2 and %q", code, stderr, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed write left %s (%v)", out, err)
+	}
+}
