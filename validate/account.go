@@ -77,13 +77,18 @@ func ParseAdminTime(s string) (time.Time, bool) {
 }
 
 // CheckAccount checks one OpenClinica 4 account and returns every violation, in this order:
-// type, status, what the status says about roles, then the times (Created, Updated, Last
-// Login; an unparsable time first, then Updated before Created). Empty fields are not
-// checked.
+// the username, type, status, what the status says about roles, then the times (Created,
+// Updated, Last Login; an unparsable time first, then Updated before Created). Empty
+// fields are not checked, but for the username: every account has one.
 func CheckAccount(a Account, opts Options) []Finding {
 	var out []Finding
 	add := func(code Code, field, value, msg string) {
 		out = append(out, opts.finding(code, field, value, msg))
+	}
+	if strings.TrimSpace(a.Username) == "" {
+		// A row of a user table without one is no account: a table edited by hand, or a
+		// row shifted out of its columns.
+		add(CodeAccountMissingUsername, "username", a.Username, "the account has no username")
 	}
 	if a.Type != "" && !strings.EqualFold(strings.TrimSpace(a.Type), TypeAdmin) && !strings.EqualFold(strings.TrimSpace(a.Type), TypeUser) {
 		add(CodeAccountUnknownType, "type", a.Type, "the user type is neither Admin nor User")

@@ -199,6 +199,8 @@ func AccountField(field string) string {
 		return "Updated (UTC)"
 	case "lastLogin":
 		return "Last Login (UTC)"
+	case "username":
+		return "Username"
 	}
 	return field
 }

@@ -25,7 +25,10 @@ func okAccount(change func(a *Account)) Account {
 // accountCases quote the OpenClinica 4 administrator guide.
 var accountCases = []accountCase{
 	{name: "ok", reason: "an Available User with a role and real times passes", acct: okAccount(nil)},
-	{name: "zero", reason: "empty fields are not checked", acct: Account{}},
+	{name: "zero", reason: "empty fields are not checked, but every account has a username", acct: Account{},
+		want: []fc{{"username", CodeAccountMissingUsername}}},
+	{name: "no-username", reason: "a row without a username is no account", acct: okAccount(func(a *Account) { a.Username = " " }),
+		want: []fc{{"username", CodeAccountMissingUsername}}},
 	{name: "admin", reason: "Admin is a user type of the Administration screen", acct: okAccount(func(a *Account) { a.Type = "Admin" })},
 	{name: "type-unknown", reason: "the Type column holds Admin or User",
 		acct: okAccount(func(a *Account) { a.Type = "Superuser" }), want: []fc{{"type", CodeAccountUnknownType}}},

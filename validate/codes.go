@@ -64,6 +64,7 @@ const (
 
 // OpenClinica 4 account codes ([CheckAccount]).
 const (
+	CodeAccountMissingUsername      Code = "account.missingUsername"
 	CodeAccountUnknownType          Code = "account.unknownType"
 	CodeAccountUnknownStatus        Code = "account.unknownStatus"
 	CodeAccountCreatedWithRoles     Code = "account.createdWithRoles"
@@ -145,6 +146,7 @@ var codeTable = []codeInfo{
 	{CodePermissionsDropped, sourceOdmadmin, "warning: AnjuEDC: an edit that changes the primary organization also removes an organization; the change keeps permissions (rule: AnjuEDC online help 13.4)"},
 
 	// OpenClinica 4 accounts: in the order CheckAccount reports them.
+	{CodeAccountMissingUsername, sourceOdmadmin, "the account has no username; OpenClinica 4 names every account by its username, which cannot be changed (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUnknownType, sourceOdmadmin, "the user type is neither Admin nor User (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUnknownStatus, sourceOdmadmin, "the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountCreatedWithRoles, sourceOdmadmin, "a Created user has roles; Created means no role assigned (rule: OpenClinica 4 administrator guide)"},

@@ -220,6 +220,7 @@
 //	userEdit.ssoNotConfigured                                odmadmin                     AnjuEDC: a user is made or kept external while their primary organization has no SSO (rule: AnjuEDC online help 13.4, 13.5)
 //	userEdit.dateTimeFormatLocked                            odmadmin                     AnjuEDC: Date Format or Time Format changed while the primary organization does not allow datetime format change (rule: AnjuEDC online help 13.4)
 //	userEdit.permissionsDropped                              odmadmin                     warning: AnjuEDC: an edit that changes the primary organization also removes an organization; the change keeps permissions (rule: AnjuEDC online help 13.4)
+//	account.missingUsername                                  odmadmin                     the account has no username; OpenClinica 4 names every account by its username, which cannot be changed (rule: OpenClinica 4 administrator guide)
 //	account.unknownType                                      odmadmin                     the user type is neither Admin nor User (rule: OpenClinica 4 administrator guide)
 //	account.unknownStatus                                    odmadmin                     the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)
 //	account.createdWithRoles                                 odmadmin                     a Created user has roles; Created means no role assigned (rule: OpenClinica 4 administrator guide)

@@ -12,7 +12,8 @@ or a study's User Administration / Share screen), saved as CSV or .xlsx (FILE, o
 when FILE is absent or "-"): the header row names Username and any of Type, Status,
 Role or Roles, Created (UTC), Updated (UTC) and Last Login (UTC); First, Last, Email,
 Organization, Phone and Actions are read past. Each row is checked against the
-OpenClinica 4 administrator guide: Type is Admin or User; Status is Created (no role
+OpenClinica 4 administrator guide: every account has a Username; Type is Admin or User;
+Status is Created (no role
 assigned, so a Created user with roles is an error), Invited (at least one role, not yet
 activated), Available or Deactivated; the times are DD-MMM-YYYY HH:MM in UTC (Last Login
 may be Never) and an account is not updated before it is created. The codes are
