@@ -253,7 +253,13 @@ func writeAtomic(e *env, path, target string, write func(w io.Writer) error) (er
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
+		// Said as what failed: "open: no such file or directory" for an -o that exists
+		// (/proc/version) read as if the file were missing.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("-o %s: cannot create a temporary file in %s to write the output through: %w", path, filepath.Clean(dir), err)
 	}
 	name := tmp.Name()
 	e.temps.add(name, path)

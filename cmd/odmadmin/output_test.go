@@ -102,6 +102,11 @@ func TestOutputErrorNamesPath(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, out) || strings.Contains(errs, ".tmp-") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
+	// It says what failed: "open: no such file or directory" read, for an -o that
+	// exists in a directory where no file can be made (/proc), as if it were missing.
+	if !strings.Contains(errs, "cannot create a temporary file in "+filepath.Dir(out)) {
+		t.Errorf("the error does not say the temporary file could not be made: %s", errs)
+	}
 }
 
 func mustRead(t *testing.T, f string) []byte {
