@@ -60,6 +60,12 @@ func readerDiagnostics(name string, ws []mapping.Warning) []Diagnostic {
 // readDirectories reads each path as a user directory and merges them into one
 // (mapping.Merge): several files of one system are one directory.
 func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options) (*mapping.Directory, []mapping.Warning, error) {
+	return readDirectoriesCarry(e, paths, o, opts, nil)
+}
+
+// readDirectoriesCarry is readDirectories that, with carry set, also scans each ODM input
+// for what a write of the merged directory does not carry (carryScan) into *carry.
+func readDirectoriesCarry(e *env, paths []string, o inp.Options, opts mapping.Options, carry *[]mapping.Warning) (*mapping.Directory, []mapping.Warning, error) {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
@@ -74,7 +80,13 @@ func readDirectories(e *env, paths []string, o inp.Options, opts mapping.Options
 		if err != nil {
 			return nil, nil, err
 		}
+		cs := startCarry(in, carry)
 		d, ws, err := readDirectoryFrom(in, opts)
+		if err == nil {
+			err = cs.finish()
+		} else {
+			cs.abort()
+		}
 		in.Close()
 		if err != nil {
 			return nil, nil, err
@@ -129,6 +141,12 @@ func reopenable(e *env, in *inp.Input, path string, o inp.Options) (*inp.Input, 
 // in line with the merge, mapping.ResolvedAcross), then the merge's. The caller closes
 // the merge.
 func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*mapping.MergeStream, []mapping.Warning, error) {
+	return readMergedCarry(e, paths, o, opts, nil)
+}
+
+// readMergedCarry is readMerged that, with carry set, also scans each ODM input for what
+// a write of the merged directory does not carry (carryScan) into *carry.
+func readMergedCarry(e *env, paths []string, o inp.Options, opts mapping.Options, carry *[]mapping.Warning) (*mapping.MergeStream, []mapping.Warning, error) {
 	if err := stdinOnce(paths); err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +166,13 @@ func readMerged(e *env, paths []string, o inp.Options, opts mapping.Options) (*m
 			ms.Close()
 			return nil, nil, err
 		}
+		cs := startCarry(in, carry)
 		ws, err := mergeInput(ms, in, reopen, opts)
+		if err == nil {
+			err = cs.finish()
+		} else {
+			cs.abort()
+		}
 		in.Close()
 		cleanup()
 		if err != nil {
@@ -221,4 +245,71 @@ func stdinOnce(paths []string) error {
 		return errors.New("stdin (-) can be read once only")
 	}
 	return nil
+}
+
+// carryScan reads the bytes of an ODM input as its reader reads them (inp.Input.Tee) and
+// finds what a write of a directory merged from several inputs does not carry: Study,
+// ClinicalData, comments and everything else outside AdminData (mapping.NotCarried).
+// With one input, map patches the input or rereads it for that; several inputs are no
+// one document to patch, and their content outside AdminData was left out without a
+// word. A nil *carryScan (no carry asked, or an input that is no ODM XML) does nothing.
+type carryScan struct {
+	in    *inp.Input
+	pw    *io.PipeWriter
+	done  chan struct{}
+	ws    []mapping.Warning
+	err   error
+	carry *[]mapping.Warning
+}
+
+// startCarry starts the scan of in when carry is set and in is ODM XML; call it before
+// anything reads in, and finish or abort after.
+func startCarry(in *inp.Input, carry *[]mapping.Warning) *carryScan {
+	if carry == nil || in.Kind != inp.ODM {
+		return nil
+	}
+	pr, pw := io.Pipe()
+	c := &carryScan{in: in, pw: pw, done: make(chan struct{}), carry: carry}
+	in.Tee(pw)
+	go func() {
+		defer close(c.done)
+		c.ws, c.err = mapping.NotCarried(pr)
+		io.Copy(io.Discard, pr) // what the scan left, so that the reader never blocks on the pipe
+	}()
+	return c
+}
+
+// finish reads the input to its end (its reader stops after the root element) and adds
+// the scan's warnings, placed in the input, to the carry list.
+func (c *carryScan) finish() error {
+	if c == nil {
+		return nil
+	}
+	_, err := io.Copy(io.Discard, c.in.Raw())
+	c.pw.CloseWithError(err)
+	<-c.done
+	if err == nil {
+		err = c.err
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.in.Name, err)
+	}
+	for _, w := range c.ws {
+		if w.File == "" {
+			w.File = c.in.Name
+		}
+		// The reason is not another flavour here: several inputs make one new document.
+		w.Message = strings.Replace(w.Message, "a write into another flavour holds AdminData only and leaves them out", "several inputs are written as one new document, which holds AdminData only and leaves them out", 1)
+		*c.carry = append(*c.carry, w)
+	}
+	return nil
+}
+
+// abort ends the scan of an input whose reading failed.
+func (c *carryScan) abort() {
+	if c == nil {
+		return
+	}
+	c.pw.CloseWithError(errors.New("the input was not read to its end"))
+	<-c.done
 }

@@ -54,9 +54,9 @@ Output:
         attributes of a tag becomes one space). --base FILE patches FILE instead (e.g. the original export, with
         the directory from an edited JSON, another export or a template): a user, site,
         signature or group FILE has is patched at its record, one it lacks is added (FILE
-        is read once more first for what it has, 16 bytes a record). Into another flavour
-        only AdminData is written, and what is left out is reported (code not-carried,
-        with counts).
+        is read once more first for what it has, 16 bytes a record). Into another flavour,
+        or from several IN files (no one document to patch), only AdminData is written,
+        and what is left out is reported (code not-carried, with counts, by input).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
@@ -199,6 +199,7 @@ func runMap(e *env, args []string) int {
 	}
 
 	var src *mapSource
+	var notCarried []mapping.Warning // of several inputs (see below)
 	if len(pos) <= 1 {
 		path := ""
 		if len(pos) == 1 {
@@ -227,15 +228,20 @@ func runMap(e *env, args []string) int {
 	} else {
 		// Several files are one directory; there is no one source to patch. Their users
 		// are merged into a temporary file, from which they are written one at a time
-		// (mapping.MergeStream); --base takes them whole.
+		// (mapping.MergeStream); --base takes them whole. Written as ODM without --base,
+		// what the ODM inputs hold outside AdminData is reported as not carried.
+		var carry *[]mapping.Warning
+		if (*to == "odm" || *to == "odm2") && *base == "" && !*specTemplate {
+			carry = &notCarried
+		}
 		if e.wholeMerge {
-			d, ws, err := readDirectories(e, pos, inOpts, opts)
+			d, ws, err := readDirectoriesCarry(e, pos, inOpts, opts, carry)
 			if err != nil {
 				return fail(e, "map", err)
 			}
 			src = &mapSource{dir: d, warnings: ws, name: strings.Join(pos, "+")}
 		} else {
-			ms, ws, err := readMerged(e, pos, inOpts, opts)
+			ms, ws, err := readMergedCarry(e, pos, inOpts, opts, carry)
 			if err != nil {
 				return fail(e, "map", err)
 			}
@@ -303,6 +309,9 @@ func runMap(e *env, args []string) int {
 		warnings = append(warnings, ws...)
 		return err
 	})
+	if err == nil {
+		warnings = append(warnings, notCarried...)
+	}
 	printMapWarnings(e, o, src.name, warnings)
 	if err != nil {
 		if errors.Is(err, odm.ErrUnwritable) && src.name != "" {

@@ -94,3 +94,54 @@ func TestWriteErrorNamesInput(t *testing.T) {
 		t.Errorf("a failed write left %s (%v)", out, err)
 	}
 }
+
+// TestMapSeveralInputsNotCarried: map --to odm of several ODM files writes one new
+// document of AdminData only. What the inputs held outside it (Study, ClinicalData,
+// comments) was left out with exit 0 and no word; each input's is now reported as
+// not-carried, with counts, read as the input is read (stdin too), whole or streamed.
+func TestMapSeveralInputsNotCarried(t *testing.T) {
+	dir := t.TempDir()
+	s1 := filepath.Join(dir, "s1.xml")
+	s2 := filepath.Join(dir, "s2.xml")
+	doc1 := `<?xml version="1.0" encoding="UTF-8"?>
+<!-- kept in s1 -->
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F1" CreationDateTime="2026-01-01T00:00:00Z">
+  <Study OID="ST1"><GlobalVariables><StudyName>S</StudyName><StudyDescription>D</StudyDescription><ProtocolName>P</ProtocolName></GlobalVariables></Study>
+  <AdminData StudyOID="ST1"><User OID="U1"><LoginName>amorel</LoginName></User></AdminData>
+  <ClinicalData StudyOID="ST1" MetaDataVersionOID="M"><SubjectData SubjectKey="001"/></ClinicalData>
+</ODM>
+`
+	doc2 := `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F2" CreationDateTime="2026-01-01T00:00:00Z">
+  <AdminData StudyOID="ST1"><User OID="U2"><LoginName>blin</LoginName></User></AdminData>
+</ODM>
+`
+	for p, d := range map[string]string{s1: doc1, s2: doc2} {
+		if err := os.WriteFile(p, []byte(d), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, whole := range []bool{false, true} {
+		for _, stdin := range []bool{false, true} {
+			var in []byte
+			args := []string{"map", "--to", "odm", "--max", "0", s1, s2}
+			name := s1
+			if stdin {
+				in, args[4+1], name = []byte(doc1), "-", "<stdin>"
+			}
+			code, out, stderr := runWhole(whole, in, args...)
+			for _, want := range []string{
+				name + ": warning mapping.not-carried: comment: 1 comment outside AdminData",
+				name + ": warning mapping.not-carried: ODM/Study: 1 element outside AdminData",
+				name + ": warning mapping.not-carried: ODM/ClinicalData: 1 element outside AdminData",
+			} {
+				if code != 0 || !strings.Contains(stderr, want) {
+					t.Errorf("whole=%v stdin=%v: exit %d, stderr lacks %q:\n%s", whole, stdin, code, want, stderr)
+				}
+			}
+			if strings.Count(stderr, "not-carried:") != 3 || !strings.Contains(out, "amorel") || !strings.Contains(out, "blin") {
+				t.Errorf("whole=%v stdin=%v: want 3 not-carried warnings (s2 holds nothing else) and both users:\n%s\n%s", whole, stdin, stderr, out)
+			}
+		}
+	}
+}

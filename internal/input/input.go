@@ -280,6 +280,14 @@ func (in *Input) XML() io.Reader {
 // such as <?xmlx encoding="..."?> is never taken for one and never rewritten.
 var xmlDeclEncoding = regexp.MustCompile(`^(?:\x{FEFF})?<\?xml[ \t\r\n][^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z0-9._:-]+)["']`)
 
+// Tee has every byte read from the input from now on (through Raw, XML, Text or a
+// table) written to w as well, the bytes read ahead to tell its kind included: a second
+// reader of the same bytes (odmadmin map's scan for what its output does not carry)
+// reads them as the first does, stdin too. Call it before anything reads the input.
+func (in *Input) Tee(w io.Writer) {
+	in.br = bufio.NewReaderSize(io.TeeReader(in.br, w), 64<<10)
+}
+
 // Raw returns the input's bytes as they are (an ODM reader decodes XML's encodings).
 func (in *Input) Raw() io.Reader {
 	if in.wb != nil {
