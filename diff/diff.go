@@ -66,7 +66,11 @@ func ParseRoleMatch(s string) (RoleMatch, error) {
 
 // Options configure Compare. The zero value is ready to use.
 type Options struct {
-	// Key identifies a user in both directories. Default (""): KeyOID.
+	// Key identifies a user in both directories. Default (""): KeyOID, but KeyLogin when
+	// a side is a Clinical One template or an OpenClinica 4 user table, which hold no
+	// OIDs (a user's ID there is its login): by OID, every user of an export whose OIDs
+	// are not its logins was reported removed and added again. An explicit KeyOID is
+	// kept.
 	Key Key
 	// ExactText makes white space inside text values and the letter case of e-mail
 	// addresses count. Default: false (runs of white space are one space, leading and
@@ -193,6 +197,10 @@ func newComparer(a, b *mapping.Directory, opts Options) *comparer {
 	if opts.IgnoreExtensions {
 		c.fields &^= fExtensions
 	}
+	if opts.Key == "" && (!hasOIDs(pa) || !hasOIDs(pb)) {
+		c.opts.Key = KeyLogin
+		c.fields &^= fID // a table's ID is its login, not an OID to compare
+	}
 	if opts.Key == KeyOID || opts.Key == "" {
 		c.fields &^= fID
 	}
@@ -242,6 +250,12 @@ func (c *comparer) keyed(us []*mapping.User) []keyed {
 		return strings.Compare(x.u.ID, y.u.ID)
 	})
 	return out
+}
+
+// hasOIDs reports whether the users of a directory of profile p have OIDs of their own:
+// not those of a Clinical One template or an OpenClinica 4 user table.
+func hasOIDs(p mapping.Profile) bool {
+	return p != mapping.ProfileClinicalOne && p != mapping.ProfileOC4Users
 }
 
 func (c *comparer) userKey(u *mapping.User) string {

@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -561,5 +562,33 @@ func TestOC4TableHolds(t *testing.T) {
 	table.Users[0].Emails = []string{"jo.doe@example.org"}
 	if got := diff.Compare(rave, table, diff.Options{Key: diff.KeyLogin}); len(got) != 1 || got[0].ValueType != "emails" {
 		t.Errorf("a field both hold is still compared: %+v", got)
+	}
+}
+
+// TestKeyAgainstTable: a Clinical One template or an OpenClinica 4 user table has no
+// OIDs (a user's ID is its login). By the default key, every user of an export whose
+// OIDs are not its logins was reported removed and added again; the default is the
+// login against such a side, for Compare and CompareSides alike. An explicit OID key
+// is kept.
+func TestKeyAgainstTable(t *testing.T) {
+	export := &mapping.Directory{Source: &mapping.FileSource{Vendor: mapping.ProfileInForm}, Users: []*mapping.User{
+		{ID: "U1", Login: "amorel", GivenName: "Ada", FamilyName: "Morel", Emails: []string{"ada@example.org"}},
+		{ID: "U2", Login: "blin", GivenName: "Bo", FamilyName: "Lin"},
+	}}
+	for _, p := range []mapping.Profile{mapping.ProfileClinicalOne, mapping.ProfileOC4Users} {
+		table := &mapping.Directory{Source: &mapping.FileSource{Vendor: p}, Users: []*mapping.User{
+			{ID: "blin", Login: "blin", GivenName: "Bo", FamilyName: "Lin"},
+			{ID: "amorel", Login: "amorel", GivenName: "Ada", FamilyName: "Morel", Emails: []string{"ada@example.org"}},
+		}}
+		if got := diff.Compare(export, table, diff.Options{}); len(got) != 0 {
+			t.Errorf("%s, Compare: %+v, want no changes", p, got)
+		}
+		got, err := diff.CompareSides(context.Background(), diff.DirectorySide(table), diff.DirectorySide(export), diff.SidesOptions{})
+		if err != nil || len(got) != 0 {
+			t.Errorf("%s, CompareSides: %+v, %v; want no changes", p, got, err)
+		}
+		if got := diff.Compare(export, table, diff.Options{Key: diff.KeyOID}); len(got) != 4 {
+			t.Errorf("%s, --key oid: %d changes, want the 2 users removed and added", p, len(got))
+		}
 	}
 }

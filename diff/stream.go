@@ -148,6 +148,9 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 	if opts.IgnoreExtensions {
 		s.c.fields &^= fExtensions
 	}
+	if opts.Key == "" {
+		s.c.opts.Key = KeyOID
+	}
 	sa, err := s.summarize(ctx, a)
 	if err != nil {
 		return err
@@ -155,6 +158,17 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 	sb, err := s.summarize(ctx, b)
 	if err != nil {
 		return err
+	}
+	if opts.Key == "" && (!hasOIDs(profileOf(sa.shell)) || !hasOIDs(profileOf(sb.shell))) {
+		// A side without OIDs (a template, an OpenClinica 4 user table), known once it is
+		// read: by login, as Compare does (Options.Key), read again for the keys.
+		s.c.opts.Key = KeyLogin
+		if sa, err = s.summarize(ctx, a); err != nil {
+			return err
+		}
+		if sb, err = s.summarize(ctx, b); err != nil {
+			return err
+		}
 	}
 	dirty, n, inA, inB := s.dirty(&sa, &sb)
 	da, db := sa.shell, sb.shell

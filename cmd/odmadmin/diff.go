@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"iter"
 	"sync"
@@ -81,7 +82,7 @@ func runDiff(e *env, args []string) int {
 		"odmadmin diff [--key oid|login|email] [--format text|json|csv|xlsx] [--charset SET] [--by USER --at TIME] [--audit LOG [--from DATE --to DATE]] [-o OUT] A B | --a FILE... --b FILE...",
 		"odmadmin diff testdata/inform/htn-demo.xml testdata/inform/htn-demo.xml\n"+
 			"odmadmin diff --key login --format csv cmd/odmadmin/testdata/diff/inform.xml cmd/odmadmin/testdata/diff/rave.xml # exit 1")
-	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email", "oid", "login", "email")
+	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email (default oid; login when a side is a template or an OpenClinica 4 user table, which have no OIDs)", "oid", "login", "email")
 	o := fs.outputFlags("text", "json", "csv", "xlsx")
 	rf := addReadFlags(fs)
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` to A before comparing (roles and sites in B's terms)")
@@ -130,6 +131,13 @@ func runDiff(e *env, args []string) int {
 	opts := diff.Options{ExactText: *exact, KeepEmpty: *keepEmpty, AllFields: *allFields, IgnoreExtensions: *noExt}
 	if opts.Key, err = diff.ParseKey(*key); err != nil {
 		return fail(e, "diff", err)
+	}
+	keyGiven := false
+	fs.Visit(func(f *flag.Flag) { keyGiven = keyGiven || f.Name == "key" })
+	if !keyGiven {
+		// The default: by OID, but by login against a template or OpenClinica 4 user
+		// table, which have no OIDs (diff.Options.Key).
+		opts.Key = ""
 	}
 	if opts.Roles, err = diff.ParseRoleMatch(*roles); err != nil {
 		return fail(e, "diff", err)
