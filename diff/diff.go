@@ -18,9 +18,11 @@ type Key string
 const (
 	// KeyOID matches users by ODM User OID (the default).
 	KeyOID Key = "oid"
-	// KeyLogin matches users by login name, ignoring letter case.
+	// KeyLogin matches users by login name, ignoring letter case; users without one by
+	// OID.
 	KeyLogin Key = "login"
-	// KeyEmail matches users by e-mail address, ignoring letter case.
+	// KeyEmail matches users by e-mail address (the first in sort order), ignoring letter
+	// case; users without one by OID.
 	KeyEmail Key = "email"
 )
 
@@ -259,20 +261,29 @@ func hasOIDs(p mapping.Profile) bool {
 }
 
 func (c *comparer) userKey(u *mapping.User) string {
+	k := ""
 	switch c.opts.Key {
 	case KeyLogin:
-		return strings.ToLower(strings.TrimSpace(u.Login))
+		k = strings.ToLower(strings.TrimSpace(u.Login))
 	case KeyEmail:
-		best, found := "", false
+		found := false
 		for _, e := range u.Emails {
 			e = strings.ToLower(strings.TrimSpace(e))
-			if e != "" && (!found || e < best) {
-				best, found = e, true
+			if e != "" && (!found || e < k) {
+				k, found = e, true
 			}
 		}
-		return best
+	default:
+		return strings.TrimSpace(u.ID)
 	}
-	return strings.TrimSpace(u.ID)
+	if k == "" {
+		// A user without a login (an e-mail address) is matched by its OID: under the
+		// empty key, every such user of one side was paired with every such user of
+		// the other, different people reported as one changed. The prefix keeps it from
+		// meeting a login or address.
+		return "\x00" + strings.TrimSpace(u.ID)
+	}
+	return k
 }
 
 // users joins the two user lists by key (a merge of the sorted lists) and compares each pair.

@@ -592,3 +592,39 @@ func TestKeyAgainstTable(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyMissing: matched by login or e-mail address, users without one all had the
+// empty key, and a user without an address in one file was paired with a different
+// person without one in the other (reported as one user whose id, login and names
+// changed). Such users are matched by their OID.
+func TestKeyMissing(t *testing.T) {
+	dir := func(us ...*mapping.User) *mapping.Directory {
+		return &mapping.Directory{Source: &mapping.FileSource{Vendor: mapping.ProfileODM}, Users: us}
+	}
+	a := dir(&mapping.User{ID: "U1", Login: "amorel", GivenName: "Ada"})
+	b := dir(&mapping.User{ID: "U9", Login: "zother", GivenName: "Zed"})
+	for _, key := range []diff.Key{diff.KeyEmail} {
+		got := diff.Compare(a, b, diff.Options{Key: key})
+		var events []diff.Event
+		for _, ch := range got {
+			events = append(events, ch.Event)
+		}
+		if len(events) != 2 || !slices.Contains(events, diff.UserRemoved) || !slices.Contains(events, diff.UserAdded) {
+			t.Errorf("%s: %+v, want one user removed and another added", key, got)
+		}
+		side, err := diff.CompareSides(context.Background(), diff.DirectorySide(a), diff.DirectorySide(b), diff.SidesOptions{Options: diff.Options{Key: key}})
+		if err != nil || len(side) != len(got) {
+			t.Errorf("%s: CompareSides %+v, %v; Compare %+v", key, side, err, got)
+		}
+	}
+	// Neither has a login: by login they are matched by OID, so U1 and U9 are two people.
+	a.Users[0].Login, b.Users[0].Login = "", ""
+	if got := diff.Compare(a, b, diff.Options{Key: diff.KeyLogin}); len(got) != 2 {
+		t.Errorf("by login, no logins: %+v, want one removed and one added", got)
+	}
+	// The same OID without a login is one user whose name changed.
+	b.Users[0].ID = "U1"
+	if got := diff.Compare(a, b, diff.Options{Key: diff.KeyLogin}); len(got) != 1 || got[0].Event != diff.ProfileChange {
+		t.Errorf("by login, no logins, one OID: %+v, want one profile change", got)
+	}
+}
