@@ -184,6 +184,10 @@ type comparer struct {
 	// siteNames and studyNames name sites and studies in value types (siteLabel,
 	// studyLabel).
 	siteNames, studyNames map[string]string
+	// orgNames, when one side holds a user's organization by name (ODM 1.3) and the
+	// other by OID (ODM 2.0), are each side's organization names by OID: the names are
+	// compared (orgName).
+	orgNames *[2]map[string]string
 }
 
 func newComparer(a, b *mapping.Directory, opts Options) *comparer {
@@ -198,6 +202,13 @@ func newComparer(a, b *mapping.Directory, opts Options) *comparer {
 	}
 	if opts.IgnoreExtensions {
 		c.fields &^= fExtensions
+	}
+	const org = fOrganization | fOrganizationID
+	if !c.same && c.fields&org == 0 && holds(pa)&org != 0 && holds(pb)&org != 0 {
+		// One side names the organization, the other refers to it by OID: neither
+		// field was compared, and a user moved to another organization between an ODM
+		// 1.3 and a 2.0 export was no change. The names are compared.
+		c.orgNames = &[2]map[string]string{orgNamesOf(a), orgNamesOf(b)}
 	}
 	if opts.Key == "" && (!hasOIDs(pa) || !hasOIDs(pb)) {
 		c.opts.Key = KeyLogin
@@ -252,6 +263,35 @@ func (c *comparer) keyed(us []*mapping.User) []keyed {
 		return strings.Compare(x.u.ID, y.u.ID)
 	})
 	return out
+}
+
+// orgNamesOf returns the names of d's organizations by OID (nil for none).
+func orgNamesOf(d *mapping.Directory) map[string]string {
+	var m map[string]string
+	for _, o := range d.Organizations {
+		if o == nil || o.Name == "" {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		if _, ok := m[o.ID]; !ok {
+			m[o.ID] = o.Name
+		}
+	}
+	return m
+}
+
+// orgName is the name of u's organization: its own, else the name of the organization
+// its OID names in names, else that OID.
+func orgName(u *mapping.User, names map[string]string) string {
+	if u.Organization != "" || u.OrganizationID == "" {
+		return u.Organization
+	}
+	if n, ok := names[u.OrganizationID]; ok {
+		return n
+	}
+	return u.OrganizationID
 }
 
 // hasOIDs reports whether the users of a directory of profile p have OIDs of their own:
@@ -395,6 +435,11 @@ func (c *comparer) user(a, b *mapping.User) {
 	}
 	prof(fOrganization, "organization", a.Organization, b.Organization)
 	prof(fOrganizationID, "organizationId", a.OrganizationID, b.OrganizationID)
+	if n := c.orgNames; n != nil {
+		if old, new := orgName(a, n[0]), orgName(b, n[1]); !c.eqText(old, new) {
+			c.add(Change{Event: ProfileChange, User: login, Target: target, ValueType: "organization", Old: c.text(old), New: c.text(new)})
+		}
+	}
 	if c.has(fAddresses) && !slices.EqualFunc(a.Addresses, b.Addresses, equalAddress) {
 		set(fAddresses, "addresses", addressStrings(a.Addresses), addressStrings(b.Addresses), c.textNorm)
 	}

@@ -628,3 +628,33 @@ func TestKeyMissing(t *testing.T) {
 		t.Errorf("by login, no logins, one OID: %+v, want one profile change", got)
 	}
 }
+
+// TestOrganizationAcrossVersions: ODM 1.3 names a user's organization, ODM 2.0 refers
+// to an Organization by OID. Neither field was compared between the two, so a user who
+// moved to another organization was no change. The names are compared.
+func TestOrganizationAcrossVersions(t *testing.T) {
+	v13 := &mapping.Directory{Source: &mapping.FileSource{Vendor: mapping.ProfileODM}, Users: []*mapping.User{
+		{ID: "U1", Login: "amorel", Organization: "Alpha Clinic"}}}
+	v20 := func(name string) *mapping.Directory {
+		return &mapping.Directory{Source: &mapping.FileSource{Vendor: mapping.ProfileODM2},
+			Organizations: []*mapping.Organization{{ID: "ORG.1", Name: name, Type: "Site"}},
+			Users:         []*mapping.User{{ID: "U1", Login: "amorel", OrganizationID: "ORG.1"}}}
+	}
+	for _, tc := range []struct {
+		name string
+		want int
+		why  string
+	}{
+		{"Beta Hospital", 1, "another organization"},
+		{"Alpha  Clinic", 0, "the same name, white space aside"},
+	} {
+		got := diff.Compare(v13, v20(tc.name), diff.Options{})
+		if len(got) != tc.want || tc.want == 1 && (got[0].ValueType != "organization" || got[0].Old != "Alpha Clinic" || got[0].New != tc.name) {
+			t.Errorf("%s: %+v", tc.why, got)
+		}
+		side, err := diff.CompareSides(context.Background(), diff.DirectorySide(v13), diff.DirectorySide(v20(tc.name)), diff.SidesOptions{})
+		if err != nil || len(side) != len(got) {
+			t.Errorf("%s: CompareSides %+v, %v; Compare %+v", tc.why, side, err, got)
+		}
+	}
+}
