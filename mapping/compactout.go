@@ -138,7 +138,7 @@ func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User],
 	case "xlsx":
 		ws, err = writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), users, study, opts)
 	case "oc4users":
-		ws, err = writeOC4Users(w, users, opts)
+		ws, err = writeOC4Users(w, dir, users, opts)
 	default:
 		return nil, fmt.Errorf("mapping: no output %q of users one at a time", to)
 	}

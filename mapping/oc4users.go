@@ -268,13 +268,52 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
-	return writeOC4Users(wr, slices.Values(dir.Users), opts)
+	return writeOC4Users(wr, dir, slices.Values(dir.Users), opts)
 }
 
-// writeOC4Users writes the table of users, one user at a time.
-func writeOC4Users(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning, error) {
-	var o oc4Writer
-	return o.write(wr, users, opts)
+// writeOC4Users writes the table of users, one user at a time; d (its users not read)
+// names the organizations users refer to by OID and has what the table leaves out.
+func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], opts Options) ([]Warning, error) {
+	o := oc4Writer{orgs: orgNamesByID(d)}
+	ws, err := o.write(wr, users, opts)
+	if err != nil || d == nil {
+		return ws, err
+	}
+	// The table holds users only: what else the directory has is left out, reported as
+	// other writes report it, with counts.
+	w := warner{list: ws}
+	for _, x := range []struct {
+		n            int
+		field, label string
+	}{
+		{len(d.Sites), "Location", "sites"}, {len(d.Organizations), "Organization", "organizations"},
+		{len(d.Signatures), "SignatureDef", "signature definitions"}, {len(d.Groups), "Group", "group definitions"},
+	} {
+		if x.n > 0 {
+			w.addN(CodeUnrepresentable, x.field, "", "the user table holds users only; the "+x.label+" are left out", x.n)
+		}
+	}
+	return w.result(), nil
+}
+
+// orgNamesByID returns the names of d's organizations by ID (nil for none).
+func orgNamesByID(d *Directory) map[string]string {
+	if d == nil {
+		return nil
+	}
+	var m map[string]string
+	for _, o := range d.Organizations {
+		if o == nil || o.Name == "" {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		if _, ok := m[o.ID]; !ok {
+			m[o.ID] = o.Name
+		}
+	}
+	return m
 }
 
 // oc4Row is a row of the study table (oc4StudyColumns) in comparable form.
@@ -284,6 +323,7 @@ type oc4Row [11]string
 // sets: an account of n roles has n rows, and looking each new row up among all those
 // before it cost n² comparisons (20,000 roles: 6.8 s of `map --to oc4users`).
 type oc4Writer struct {
+	orgs     map[string]string // organization names by ID (ODM 2.0 users refer to one by OID)
 	rows     smallSet[oc4Row]
 	verbatim smallSet[string]
 	scans    int // rows and role names looked up or indexed, for tests
@@ -395,9 +435,17 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		if given == "" && family == "" && u.FullName != "" {
 			w.add(CodeInvalidValue, "table/First", subject, "the user has a full name only, which is not split into first and last name")
 		}
+		org := u.Organization
+		if org == "" && u.OrganizationID != "" {
+			// An ODM 2.0 user refers to its Organization: the table names it.
+			if org = o.orgs[u.OrganizationID]; org == "" {
+				w.add(CodeUnrepresentable, "User/OrganizationOID", subject, "the organization the user refers to has no name in the input; the Organization column is left empty")
+			}
+		}
 		foreign := u.Source == nil || (u.Source.Vendor != ProfileOC4Users && u.Source.Vendor != ProfileOpenClinica)
 		o.rows.reset()
 		o.verbatim.reset()
+		sites := false
 		// A migration spec's names are written as it says, never swapped for display names.
 		mapped := u.Source != nil && (roleVendor(u.Source.RolesFor) == ProfileOpenClinica || u.Source.RolesFor == RolesForAny)
 		for _, a := range u.Assignments {
@@ -427,10 +475,13 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 					}
 				}
 			}
-			o.rows.add(oc4Row{given, family, login, email, u.Organization, phone, role, typ, string(u.Status), created, attr("Updated (UTC)")}, &o.scans)
+			if a.Site != "" {
+				sites = true
+			}
+			o.rows.add(oc4Row{given, family, login, email, org, phone, role, typ, string(u.Status), created, attr("Updated (UTC)")}, &o.scans)
 		}
 		if len(o.rows.list) == 0 {
-			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, u.Organization, phone, "", typ, string(u.Status), attr("Created (UTC)"), attr("Updated (UTC)")})
+			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, org, phone, "", typ, string(u.Status), attr("Created (UTC)"), attr("Updated (UTC)")})
 		}
 		for i := range o.rows.list {
 			r := o.rows.list[i][:]
@@ -445,6 +496,15 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		}
 		if len(u.Phones) > 1 || len(u.Faxes) > 0 || len(u.Addresses) > 0 || u.DisplayName != "" && u.DisplayName != strings.TrimSpace(given+" "+family) {
 			w.add(CodeUnrepresentable, "User/contact", subject, "the table has one phone and no fax, address or display name; they are left out")
+		}
+		if u.Prefix != "" || u.Suffix != "" || u.Pager != "" || len(u.Certificates) > 0 || u.Picture != nil || len(u.Telecoms) > 0 || u.Locale != "" {
+			w.add(CodeUnrepresentable, "User/other", subject, "the table has no prefix, suffix, pager, certificate, picture, other telecom or locale; they are left out")
+		}
+		if sites {
+			w.add(CodeUnrepresentable, "Assignment/site", subject, "the study table has no site column; a site-level role is written without its site")
+		}
+		if len(u.Groups) > 0 {
+			w.add(CodeUnrepresentable, "User/group", subject, "the table has no groups; they are left out")
 		}
 		if u.Source != nil && u.Source.Vendor != ProfileOC4Users && len(u.Source.Attrs) > 0 {
 			w.add(CodeExtensionDropped, "User/extension", subject, "another vendor's extension is left out")
@@ -488,14 +548,23 @@ func WriteOC4UsersFrom(w io.Writer, r *odm.Reader, opts Options) ([]Warning, err
 	if err != nil {
 		return nil, err
 	}
-	return fromBuilder(b, opts, func(_ *Directory, users iter.Seq[*User]) ([]Warning, error) {
+	return fromBuilder(b, opts, func(d *Directory, users iter.Seq[*User]) ([]Warning, error) {
 		// The table needs nothing of the sites and keeps nothing of a user but strings:
 		// the builder lets go of the sites and builds each user in the memory of the one
 		// before, as for the Clinical One template (templateRows). At a million users the
 		// sites held as model values, marked by a collection every 9 MB of users built in
 		// new memory, cost 249 collections.
+		n := b.siteCount()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		return writeOC4Users(w, users, opts)
+		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups}, users, opts)
 	})
+}
+
+// siteCount is how many sites the builder holds (as values or packed).
+func (b *builder) siteCount() int {
+	if b.sitePack != nil {
+		return b.sitePack.len()
+	}
+	return len(b.sites)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // oc4Study is a study User Administration table as OpenClinica 4 shows it (seed 000),
@@ -171,4 +173,58 @@ func TestOC4StatusWords(t *testing.T) {
 	if n != 3 {
 		t.Errorf("%d statuses reported normalized, want 3 (Available is OpenClinica 4's own): %v", n, ws)
 	}
+}
+
+// TestOC4TableLeavesOutLoudly: the OpenClinica 4 user table holds users only, with one
+// organization name and no site. An ODM 2.0 user's organization (an OID) was written as
+// an empty Organization cell, and its site, prefix, the Locations, Organizations and
+// SignatureDefs were left out with no warning (--strict exited 0). The name is written;
+// the rest is reported, with counts, through WriteOC4Users and WriteOC4UsersFrom alike.
+func TestOC4TableLeavesOutLoudly(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v2.0" ODMVersion="2.0" FileType="Snapshot" Granularity="AdminData" FileOID="F1" CreationDateTime="2026-01-01T00:00:00Z">
+  <AdminData StudyOID="ST1">
+    <User OID="U1" UserType="Investigator" OrganizationOID="ORG.1" LocationOID="LOC.1">
+      <UserName>amorel</UserName><Prefix>Dr.</Prefix><GivenName>Ada</GivenName><FamilyName>Morel</FamilyName>
+    </User>
+    <Organization OID="ORG.1" Name="Beta Hospital" Type="Site"/>
+    <Location OID="LOC.1" Name="Beta Site" OrganizationOID="ORG.1">
+      <MetaDataVersionRef StudyOID="ST1" MetaDataVersionOID="M" EffectiveDate="2026-01-01"/>
+    </Location>
+    <SignatureDef OID="SD1" Methodology="Electronic"><Meaning>m</Meaning><LegalReason>r</LegalReason></SignatureDef>
+  </AdminData>
+</ODM>
+`
+	check := func(how string, out string, ws []Warning) {
+		if !strings.Contains(out, "Ada,Morel,amorel,,Beta Hospital,") {
+			t.Errorf("%s: the organization is not named:\n%s", how, out)
+		}
+		got := map[string]int{}
+		for _, w := range ws {
+			if w.Code == CodeUnrepresentable {
+				got[w.Field] += w.Count
+			}
+		}
+		for _, f := range []string{"User/other", "Assignment/site", "Location", "Organization", "SignatureDef"} {
+			if got[f] != 1 {
+				t.Errorf("%s: %s reported %d times, want once: %v", how, f, got[f], ws)
+			}
+		}
+	}
+	d, _, err := FromReader(odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	ws, err := WriteOC4Users(&buf, d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("WriteOC4Users", buf.String(), ws)
+	buf.Reset()
+	ws, err = WriteOC4UsersFrom(&buf, odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("WriteOC4UsersFrom", buf.String(), ws)
 }
