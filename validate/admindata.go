@@ -126,6 +126,15 @@ type adminChecker struct {
 	src                           *sourceIndex // the current record's children
 	srcBuf                        sourceIndex
 	order                         []orderFinding
+	// partOf is the file's organizations that are part of another, by OID, for the
+	// cycles result finds: a few per file.
+	partOf map[string]orgPart
+}
+
+// orgPart is an Organization's @PartOfOrganizationOID and where it stands.
+type orgPart struct {
+	of        string
+	line, col int
 }
 
 // findingKey is what MaxFindings bounds findings by.
@@ -181,6 +190,7 @@ func (c *adminChecker) begin(version odm.Version, root *odm.Element) {
 
 // result returns the file's findings in order and resets the list for the next file.
 func (c *adminChecker) result() []Finding {
+	c.cycles()
 	c.sortOut()
 	c.trim()
 	var out []Finding
@@ -210,6 +220,63 @@ func (c *adminChecker) result() []Finding {
 	return out
 }
 
+// cycles reports each cycle of @PartOfOrganizationOID among the file's organizations once,
+// at the member that comes first in the file, and forgets them for the next file.
+func (c *adminChecker) cycles() {
+	parts := c.partOf
+	c.partOf = nil
+	if len(parts) == 0 {
+		return
+	}
+	ids := make([]string, 0, len(parts))
+	for id := range parts {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		pa, pb := parts[a], parts[b]
+		if pa.line != pb.line {
+			return pa.line - pb.line
+		}
+		return pa.col - pb.col
+	})
+	done := map[string]bool{}
+	for _, start := range ids {
+		// Follow the chain from start; a node met again on this walk closes a cycle.
+		var path []string
+		at := map[string]int{}
+		for id := start; !done[id]; {
+			p, ok := parts[id]
+			if !ok {
+				break
+			}
+			if i, seen := at[id]; seen {
+				cycle := path[i:]
+				first := slices.MinFunc(cycle, func(a, b string) int {
+					if parts[a].line != parts[b].line {
+						return parts[a].line - parts[b].line
+					}
+					return parts[a].col - parts[b].col
+				})
+				chain := make([]string, 0, len(cycle)+1)
+				k := slices.Index(cycle, first)
+				for j := range cycle {
+					chain = append(chain, oidText(cycle[(k+j)%len(cycle)]))
+				}
+				chain = append(chain, oidText(first))
+				c.add(SeverityError, CodeOrganizationCycle, "Organization/@PartOfOrganizationOID", parts[first].line, parts[first].col, first,
+					label("Organization", first)+" is part of itself: "+strings.Join(chain, " → "))
+				break
+			}
+			at[id] = len(path)
+			path = append(path, id)
+			id = p.of
+		}
+		for _, id := range path {
+			done[id] = true
+		}
+	}
+}
+
 // sortOut puts the findings in their final order.
 func (c *adminChecker) sortOut() {
 	slices.SortFunc(c.out, func(a, b keyedFinding) int { return findingOrder(&a, &b) })
@@ -231,6 +298,7 @@ func findingOrder(a, b *keyedFinding) int {
 // each gives emit the file's findings in order, as result returns them, and resets the
 // list for the next file.
 func (c *adminChecker) each(emit func(Finding) error) error {
+	c.cycles() // before the findings are read out, from runs too
 	if c.runs != nil {
 		return c.emitRuns(emit)
 	}
@@ -627,6 +695,16 @@ func (c *adminChecker) checkOrganization(o *odm.Organization) {
 	if o.LocationOID != "" && !c.defined(&c.defs.locations, o.LocationOID) {
 		c.dangling(CodeDanglingLocationRef, "Organization/@LocationOID", x.Line, x.Col, o.LocationOID,
 			who+": LocationOID names Location "+oidText(o.LocationOID)+", which is not defined")
+	}
+	if p := strings.TrimSpace(o.PartOfOrganizationOID); p != "" {
+		if c.partOf == nil {
+			c.partOf = map[string]orgPart{}
+		}
+		if id := strings.TrimSpace(o.OID); id != "" {
+			if _, dup := c.partOf[id]; !dup { // a second of one OID is oidNotUnique's
+				c.partOf[id] = orgPart{p, x.Line, x.Col}
+			}
+		}
 	}
 	if o.PartOfOrganizationOID != "" && !c.defined(&c.defs.orgs, o.PartOfOrganizationOID) {
 		c.dangling(CodeDanglingOrganizationRef, "Organization/@PartOfOrganizationOID", x.Line, x.Col, o.PartOfOrganizationOID,

@@ -17,6 +17,7 @@ const (
 	CodeDanglingMetaDataVersionRef Code = "admin.danglingMetaDataVersionRef"
 	CodeDanglingLocationRef        Code = "admin.danglingLocationRef"
 	CodeDanglingOrganizationRef    Code = "admin.danglingOrganizationRef"
+	CodeOrganizationCycle          Code = "admin.organizationCycle"
 	CodeDanglingUserRef            Code = "admin.danglingUserRef"
 	CodeDanglingSignatureRef       Code = "admin.danglingSignatureRef"
 
@@ -67,6 +68,7 @@ var adminDataCodeTable = []codeInfo{
 	{CodeDanglingMetaDataVersionRef, sourceOdmadmin, "error, warning in a series or a Granularity=AdminData file: MetaDataVersionRef names no Study or no MetaDataVersion of it (rule: ODM 1.3.2 §2.11, §3.1.2.2.1)"},
 	{CodeDanglingLocationRef, sourceOdmadmin, "error, warning in a series (and from ClinicalData in a file whose Granularity carries no AdminData): a LocationRef, SiteRef or @LocationOID names no Location (rule: ODM 1.3.2 §2.11, §3.1.2.1.19, §3.1.4.1.6)"},
 	{CodeDanglingOrganizationRef, sourceOdmadmin, "error, warning in a series: an @OrganizationOID or @PartOfOrganizationOID names no Organization (rule: ODM 1.3.2 §2.11; ODM 2.0 AdminData)"},
+	{CodeOrganizationCycle, sourceOdmadmin, "error: an Organization is part of itself through @PartOfOrganizationOID, directly or through others (rule: odmadmin; ODM 2.0 AdminData: an organization is part of a larger one)"},
 	{CodeDanglingUserRef, sourceOdmadmin, "error, warning in a series or a file whose Granularity carries no AdminData: a UserRef or InvestigatorRef in ClinicalData names no User (rule: ODM 1.3.2 §2.11, §3.1.4.1.2.1, §3.1.4.1.5)"},
 	{CodeDanglingSignatureRef, sourceOdmadmin, "error, warning in a series or a file whose Granularity carries no AdminData: a SignatureRef in ClinicalData names no SignatureDef (rule: ODM 1.3.2 §2.11, §3.1.4.1.3.1)"},
 	{CodeMissingAttribute, sourceOdmadmin, "error: a required attribute is missing or empty (rule: ODM 1.3.2 §2.13 and the XSDs)"},

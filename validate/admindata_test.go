@@ -34,6 +34,7 @@ var adminDataCases = []adminDataCase{
 	{file: "danglingMetaDataVersionRef.xml", reason: "MetaDataVersionRef must name a Study and one of its MetaDataVersions"},
 	{file: "danglingLocationRef.xml", reason: "LocationRef and SiteRef, in AdminData and ClinicalData, must name a Location"},
 	{file: "danglingOrganizationRef.xml", reason: "ODM 2.0 Organization references must resolve, and so must User/@LocationOID"},
+	{file: "organizationCycle.xml", reason: "no Organization is part of itself through PartOfOrganizationOID; check passed such a cycle"},
 	{file: "danglingUserRef.xml", reason: "UserRef and InvestigatorRef in ClinicalData must name a User"},
 	{file: "danglingSignatureRef.xml", reason: "SignatureRef must name a SignatureDef"},
 	{file: "missingAttribute.xml", reason: "required ODM 1.3 attributes, missing or empty"},
