@@ -208,7 +208,7 @@ func newComparer(a, b *mapping.Directory, opts Options) *comparer {
 		// One side names the organization, the other refers to it by OID: neither
 		// field was compared, and a user moved to another organization between an ODM
 		// 1.3 and a 2.0 export was no change. The names are compared.
-		c.orgNames = &[2]map[string]string{orgNamesOf(a), orgNamesOf(b)}
+		c.orgNames = &[2]map[string]string{a.OrganizationNames(), b.OrganizationNames()}
 	}
 	if opts.Key == "" && (!hasOIDs(pa) || !hasOIDs(pb)) {
 		c.opts.Key = KeyLogin
@@ -263,23 +263,6 @@ func (c *comparer) keyed(us []*mapping.User) []keyed {
 		return strings.Compare(x.u.ID, y.u.ID)
 	})
 	return out
-}
-
-// orgNamesOf returns the names of d's organizations by OID (nil for none).
-func orgNamesOf(d *mapping.Directory) map[string]string {
-	var m map[string]string
-	for _, o := range d.Organizations {
-		if o == nil || o.Name == "" {
-			continue
-		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		if _, ok := m[o.ID]; !ok {
-			m[o.ID] = o.Name
-		}
-	}
-	return m
 }
 
 // orgName is the name of u's organization: its own, else the name of the organization

@@ -33,6 +33,28 @@ type Directory struct {
 
 // empty reports whether d holds nothing an AdminData element would carry: no study,
 // site, user, group, organization or signature.
+// OrganizationNames returns the names of d's organizations by ID, the first of an ID
+// (nil for none, or a nil d): the name a user that refers to its organization by OID
+// (ODM 2.0) has where a name is written (ODM 1.3, the OpenClinica 4 table).
+func (d *Directory) OrganizationNames() map[string]string {
+	if d == nil {
+		return nil
+	}
+	var m map[string]string
+	for _, o := range d.Organizations {
+		if o == nil || o.Name == "" {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		if _, ok := m[o.ID]; !ok {
+			m[o.ID] = o.Name
+		}
+	}
+	return m
+}
+
 func (d *Directory) empty() bool {
 	return len(d.Studies) == 0 && len(d.Sites) == 0 && len(d.Users) == 0 && len(d.Groups) == 0 &&
 		len(d.Organizations) == 0 && len(d.Signatures) == 0

@@ -274,7 +274,7 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 // writeOC4Users writes the table of users, one user at a time; d (its users not read)
 // names the organizations users refer to by OID and has what the table leaves out.
 func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], opts Options) ([]Warning, error) {
-	o := oc4Writer{orgs: orgNamesByID(d)}
+	o := oc4Writer{orgs: d.OrganizationNames()}
 	ws, err := o.write(wr, users, opts)
 	if err != nil || d == nil {
 		return ws, err
@@ -294,26 +294,6 @@ func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], opts Optio
 		}
 	}
 	return w.result(), nil
-}
-
-// orgNamesByID returns the names of d's organizations by ID (nil for none).
-func orgNamesByID(d *Directory) map[string]string {
-	if d == nil {
-		return nil
-	}
-	var m map[string]string
-	for _, o := range d.Organizations {
-		if o == nil || o.Name == "" {
-			continue
-		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		if _, ok := m[o.ID]; !ok {
-			m[o.ID] = o.Name
-		}
-	}
-	return m
 }
 
 // oc4Row is a row of the study table (oc4StudyColumns) in comparable form.
