@@ -16,8 +16,9 @@ const (
 	KindSSO            Kind = "SSO authentication"
 	KindAccessCode     Kind = "access code viewed"
 	// KindComparison: an event package diff writes for a difference between two exports
-	// that the guide's list has no kind for (users and sites added or removed, statuses,
-	// vendor extensions), so that diff's own CSV output reads as a log.
+	// that the guide's list has no kind for (users, sites, organizations and signature
+	// definitions added or removed, statuses, vendor extensions), so that diff's own CSV
+	// output reads as a log.
 	KindComparison Kind = "comparison"
 )
 
@@ -52,6 +53,12 @@ func Events() []EventInfo {
 		{"SITE_REMOVED", KindComparison, ours},
 		{"SITE_CHANGE", KindComparison, ours},
 		{"EXTENSION_CHANGE", KindComparison, ours},
+		{"ORGANIZATION_ADDED", KindComparison, ours},
+		{"ORGANIZATION_REMOVED", KindComparison, ours},
+		{"ORGANIZATION_CHANGE", KindComparison, ours},
+		{"SIGNATURE_DEF_ADDED", KindComparison, ours},
+		{"SIGNATURE_DEF_REMOVED", KindComparison, ours},
+		{"SIGNATURE_DEF_CHANGE", KindComparison, ours},
 	}
 }
 

@@ -111,11 +111,22 @@ const (
 	// RoleDefinitionChange: a role's definition changed (InForm pf:GroupDef rights), the
 	// audit log's "role definition edits".
 	RoleDefinitionChange Event = "ROLE_DEFINITION_CHANGE"
+	// OrganizationAdded, OrganizationRemoved and OrganizationChange: an ODM 2.0
+	// Organization of AdminData.
+	OrganizationAdded   Event = "ORGANIZATION_ADDED"
+	OrganizationRemoved Event = "ORGANIZATION_REMOVED"
+	OrganizationChange  Event = "ORGANIZATION_CHANGE"
+	// SignatureDefAdded, SignatureDefRemoved and SignatureDefChange: a SignatureDef of
+	// AdminData (its meaning, legal reason or methodology).
+	SignatureDefAdded   Event = "SIGNATURE_DEF_ADDED"
+	SignatureDefRemoved Event = "SIGNATURE_DEF_REMOVED"
+	SignatureDefChange  Event = "SIGNATURE_DEF_CHANGE"
 )
 
 // Events lists every event in a stable order.
 func Events() []Event {
-	return []Event{UserAdded, UserRemoved, ProfileChange, RoleChange, StatusChange, SiteAdded, SiteRemoved, SiteChange, ExtensionChange, RoleDefinitionChange}
+	return []Event{UserAdded, UserRemoved, ProfileChange, RoleChange, StatusChange, SiteAdded, SiteRemoved, SiteChange, ExtensionChange, RoleDefinitionChange,
+		OrganizationAdded, OrganizationRemoved, OrganizationChange, SignatureDefAdded, SignatureDefRemoved, SignatureDefChange}
 }
 
 // Change is one difference between two directories.
@@ -155,6 +166,8 @@ func CompareContext(ctx context.Context, a, b *mapping.Directory, opts Options) 
 	c := newComparer(a, b, opts)
 	c.check = ctxio.Check(ctx, 1024)
 	c.sites(a.Sites, b.Sites)
+	c.organizations(a.Organizations, b.Organizations)
+	c.signatures(a.Signatures, b.Signatures)
 	c.roleDefinitions(a.Groups, b.Groups)
 	c.users(a.Users, b.Users)
 	if c.err != nil {

@@ -1,7 +1,10 @@
 // Package diff compares two user directories ([mapping.Directory]: two exports, even from
 // different vendors) and returns the differences as a list of changes in the vocabulary of
 // an audit log: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
-// SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE and ROLE_DEFINITION_CHANGE.
+// SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE and ROLE_DEFINITION_CHANGE, and
+// for the other AdminData records ORGANIZATION_ADDED, ORGANIZATION_REMOVED,
+// ORGANIZATION_CHANGE (ODM 2.0), SIGNATURE_DEF_ADDED, SIGNATURE_DEF_REMOVED and
+// SIGNATURE_DEF_CHANGE.
 //
 // The package is named after what it returns, a diff: [Compare] gives a []Change and the
 // writers print it as text, JSON or CSV, as the "odmadmin diff" command does. It does not
@@ -13,7 +16,9 @@
 // Users are matched by a [Key]: the ODM User OID (default), the login (ignoring letter
 // case) or the e-mail address (ignoring letter case; a user with several addresses is
 // keyed by the first in sorted order). Users with the same key on one side are paired in
-// order of login, then OID. Sites are matched by OID.
+// order of login, then OID. Sites are matched by OID; organizations, signature
+// definitions and role definitions by OID within their AdminData's study (several of
+// one OID on a side are paired in the order read).
 //
 // # What counts as a change
 //
@@ -54,6 +59,15 @@
 // added or dropped (Target "Name (ID)", ValueType "rights", "name" or "type"). Definitions
 // are compared between directories of one profile only.
 //
+// Organizations (ODM 2.0) and signature definitions (SignatureDef, any ODM version) are
+// compared field by field: an ORGANIZATION_CHANGE's ValueType is "name", "type", "role",
+// "site", "partOf", "description", "addresses" or "telecoms", a SIGNATURE_DEF_CHANGE's
+// "methodology", "meaning" or "legalReason"; their vendor attributes and elements are
+// EXTENSION_CHANGEs, as a site's. Target is "Name (OID)" for an organization and
+// "Meaning (OID)" for a signature definition. A profile that cannot hold the records (ODM
+// 1.3 holds no Organization; a Clinical One template or an OpenClinica 4 user table
+// holds neither) does not compare them.
+//
 // Current users. The Clinical One user upload template lists current study users only: it
 // has no status column, and a deactivated account or one whose access to the study has
 // ended has no row. Against a template, a user the template lacks who is not current on
@@ -77,8 +91,9 @@
 // fills BY and DATE/TIME from a [Stamp], so the output reads like the real log. Package
 // auditlog reads a real log and tells which changes it records.
 //
-// Changes come in a deterministic order: site changes by site OID, then role definition
-// changes by ID, then user changes by key; within one user USER_ADDED or USER_REMOVED, STATUS_CHANGE, PROFILE_CHANGE in field
+// Changes come in a deterministic order: site changes by site OID, then organization
+// changes, signature definition changes and role definition changes, each by ID, then
+// user changes by key; within one user USER_ADDED or USER_REMOVED, STATUS_CHANGE, PROFILE_CHANGE in field
 // order, ROLE_CHANGE and EXTENSION_CHANGE by value type.
 //
 // Compare joins the directories by sorting, so two directories of 200,000 users compare in

@@ -59,6 +59,10 @@ const (
 	sAddresses
 	sTelecoms
 	sStudy
+	// fOrganizations and fSignatures: the AdminData records of those kinds (an ODM 2.0
+	// Organization, a SignatureDef), compared record by record.
+	fOrganizations
+	fSignatures
 
 	fieldEnd
 )
@@ -67,7 +71,7 @@ const allFields = fieldEnd - 1
 
 // ODM 1.3 User and Location content every 1.3 profile reads.
 const odm13 = fLogin | fDisplayName | fFullName | fGivenName | fFamilyName | fEmails | fPhones | fFaxes | fPager |
-	fOrganization | fAddresses | fCertificates | fPicture | fType | fSites | sName | sType | sVersions
+	fOrganization | fAddresses | fCertificates | fPicture | fType | fSites | sName | sType | sVersions | fSignatures
 
 // holds returns the fields profile p can hold (mapping's package documentation lists what
 // each profile reads). OIDs, groups, vendor extensions and the external flag are vendor
@@ -83,9 +87,10 @@ func holds(p mapping.Profile) field {
 	case mapping.ProfileODM2:
 		return fLogin | fFullName | fGivenName | fFamilyName | fPrefix | fSuffix | fEmails | fPhones | fFaxes | fPager |
 			fTelecoms | fOrganizationID | fAddresses | fPicture | fType | fSites |
-			sName | sType | sVersions | sOrganization | sDescription | sAddresses | sTelecoms | sCountry
+			sName | sType | sVersions | sOrganization | sDescription | sAddresses | sTelecoms | sCountry |
+			fOrganizations | fSignatures
 	case mapping.ProfileOpenClinica:
-		return fLogin | fFullName | fGivenName | fFamilyName | fOrganization | fSites | sName | sNumber | sStudy
+		return fLogin | fFullName | fGivenName | fFamilyName | fOrganization | fSites | sName | sNumber | sStudy | fSignatures
 	case mapping.ProfileClinicalOne:
 		return fLogin | fGivenName | fFamilyName | fEmails | fRoles | fDates | fDepots
 	case mapping.ProfileOC4Users:
@@ -294,6 +299,7 @@ type owner int
 const (
 	userAttr owner = iota
 	siteAttr
+	defAttr // an organization's or a signature definition's: the model maps none
 )
 
 // mapped lists the vendor attributes mapping reads into model fields (status, role,

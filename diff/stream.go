@@ -238,6 +238,8 @@ func compareSides(ctx context.Context, a, b Side, opts SidesOptions, emit func(C
 		return nil
 	}
 	c.sites(da.Sites, db.Sites)
+	c.organizations(da.Organizations, db.Organizations)
+	c.signatures(da.Signatures, db.Signatures)
 	c.roleDefinitions(da.Groups, db.Groups)
 	if err := flush(); err != nil {
 		return err

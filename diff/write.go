@@ -26,7 +26,7 @@ func writeLine(b *bytes.Buffer, ch Change) {
 	b.WriteByte(' ')
 	b.WriteString(ch.Target)
 	switch ch.Event {
-	case UserAdded, UserRemoved, SiteAdded, SiteRemoved:
+	case UserAdded, UserRemoved, SiteAdded, SiteRemoved, OrganizationAdded, OrganizationRemoved, SignatureDefAdded, SignatureDefRemoved:
 		if ch.ValueType == "" && ch.Old == "" && ch.New == "" {
 			writeRule(b, ch)
 			return

@@ -19,7 +19,8 @@ import (
 
 const diffHelp = `
 Compares two user directories and lists what changed from A to B: users added and
-removed, profile fields, roles (assignments), statuses, sites and vendor extensions.
+removed, profile fields, roles (assignments), statuses, sites, organizations,
+signature definitions and vendor extensions.
 A and B are ODM exports of any profile (detected from their namespaces, so an InForm
 export can be compared with a Rave one; XML in any encoding or ODM JSON), Clinical One
 templates as .xlsx or CSV, user tables by OID, or the JSON "odmadmin map --to json"
@@ -55,7 +56,9 @@ Output (one change per line or record):
   xlsx  the same columns as an .xlsx workbook, tab "User and Role Audit Log"
 Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
 SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE, ROLE_DEFINITION_CHANGE (an
-InForm pf:GroupDef whose rights changed). Between two OpenClinica exports of one system a
+InForm pf:GroupDef whose rights changed), ORGANIZATION_ADDED, ORGANIZATION_REMOVED,
+ORGANIZATION_CHANGE (ODM 2.0 Organization), SIGNATURE_DEF_ADDED, SIGNATURE_DEF_REMOVED,
+SIGNATURE_DEF_CHANGE (a SignatureDef's meaning, legal reason or methodology). Between two OpenClinica exports of one system a
 USER_REMOVED or a changed login is marked [not allowed: ...]: OpenClinica accounts are
 never deleted and usernames never change. The output holds the users' values (that is
 what a diff is for): treat it like the exports.
