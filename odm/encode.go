@@ -110,14 +110,13 @@ func (e *Encoder) Encode(doc *Document) error {
 	x := e.x
 	defer x.handOff()
 	x.warnings, x.drops, x.wbound = nil, nil, warnBound{}
+	if doc == nil || doc.Root == nil {
+		return &Error{Err: ErrUnrepresentable, Msg: "the document has no root element"}
+	}
 	x.setVersion(doc.Version)
 	x.rootNamespace(doc.Root)
-	for _, n := range doc.Prolog {
-		x.node(n, "")
-	}
-	if doc.Root != nil {
-		x.element(doc.Root, "")
-	}
+	x.prolog(doc.Prolog)
+	x.element(doc.Root, "")
 	for _, n := range doc.Epilog {
 		x.node(n, "")
 	}
@@ -222,6 +221,10 @@ type xw struct {
 	scopeIdx nsscope.Index
 	// steps counts the bindings lookup compared (tests bound the work with it).
 	steps int
+	// names are names found valid (nameOK); place is where in the document the writer
+	// is, for what may stand there (placeInside, placeDecl, placeProlog).
+	names [nameSlots]checkedName
+	place int
 }
 
 // boundPrefix records that prefix was bound to space when scope was at generation gen.
@@ -245,6 +248,30 @@ func (x *xw) setVersion(v Version) {
 		v = V13
 	}
 	x.version, x.odmNS = v, v.Namespace()
+	if x.odmNS == "" {
+		x.fail("unknown ODM version " + strconv.Quote(string(v)) + " (want 1.2, 1.3 or 2.0)")
+	}
+}
+
+// orChars is msg, or when it is empty, what else made a value unwritable: its characters.
+func orChars(msg string) string {
+	if msg == "" {
+		return "holds a control character, a byte that is not UTF-8 or a non-character"
+	}
+	return msg
+}
+
+// prolog writes the nodes before the root element: the XML declaration may only be the
+// first, a DOCTYPE only stand here.
+func (x *xw) prolog(nodes []Node) {
+	for i, n := range nodes {
+		x.place = placeProlog
+		if i == 0 {
+			x.place = placeDecl
+		}
+		x.node(n, "")
+	}
+	x.place = placeInside
 }
 
 // flush writes out what is buffered. It reports the values left out since the last
@@ -678,6 +705,11 @@ func (x *xw) prefixFor(uri string, allowDefault bool) (string, bool) {
 // startTag writes "<name attrs" (without the closing ">") and returns the name as written.
 // It declares any prefix the element or its attributes need that is not in scope.
 func (x *xw) startTag(name Name, attrs []Attr) string {
+	if !x.attrsOK(attrs) {
+		// Nothing more is written (x.err is set); the element's end tag pops this.
+		x.marks = append(x.marks, len(x.scope))
+		return name.Local
+	}
 	mark := len(x.scope)
 	x.marks = append(x.marks, mark)
 	for _, a := range attrs {
@@ -827,11 +859,19 @@ func declaredUTF8(inst string) string {
 // node writes any node; nl is the white space that precedes it, used to indent the inside
 // of values the encoder lays out itself.
 func (x *xw) node(n Node, nl string) {
+	if isNilNode(n) {
+		return // a nil entry in a list of nodes built in code: no value, nothing to write
+	}
 	switch n := n.(type) {
 	case *Element:
 		x.element(n, nl)
 	case *Text:
 		if n.CDATA {
+			// "]]>" is split across two sections below; what no section can hold fails.
+			if strings.ContainsRune(n.Data, '\r') || !writable(n.Data) {
+				x.failWith(ErrUnwritable, "a CDATA section cannot hold a carriage return, a control character or a byte that is not UTF-8")
+				return
+			}
 			x.str("<![CDATA[")
 			x.str(strings.ReplaceAll(n.Data, "]]>", "]]]]><![CDATA[>"))
 			x.str("]]>")
@@ -839,10 +879,18 @@ func (x *xw) node(n Node, nl string) {
 			x.escape(n.Data, false)
 		}
 	case *Comment:
+		if msg := commentProblem(n.Data); msg != "" || !writable(n.Data) {
+			x.failWith(ErrUnwritable, orChars(msg))
+			return
+		}
 		x.str("<!--")
 		x.str(n.Data)
 		x.str("-->")
 	case *ProcInst:
+		if _, msg := piProblem(n, x.place == placeDecl); msg != "" || !writable(n.Inst) {
+			x.failWith(ErrUnwritable, "processing instruction: "+orChars(msg))
+			return
+		}
 		inst := n.Inst
 		if n.Target == "xml" {
 			inst = declaredUTF8(inst)
@@ -855,6 +903,14 @@ func (x *xw) node(n Node, nl string) {
 		}
 		x.str("?>")
 	case *Directive:
+		if x.place == placeInside {
+			x.failWith(ErrUnwritable, "a DOCTYPE can only stand in the prolog, before the root element")
+			return
+		}
+		if !writable(n.Data) || !doctypeReadsBack(n.Data) {
+			x.failWith(ErrUnwritable, "a Directive must be one DOCTYPE declaration that XML reads back as written")
+			return
+		}
 		x.str("<!")
 		x.str(n.Data)
 		x.str(">")
@@ -874,8 +930,40 @@ func (x *xw) node(n Node, nl string) {
 	}
 }
 
+// isNilNode reports whether n is nil or a nil pointer of one of the package's node types.
+func isNilNode(n Node) bool {
+	switch v := n.(type) {
+	case nil:
+		return true
+	case *Element:
+		return v == nil
+	case *Text:
+		return v == nil
+	case *Comment:
+		return v == nil
+	case *ProcInst:
+		return v == nil
+	case *Directive:
+		return v == nil
+	case *AdminData:
+		return v == nil
+	case *User:
+		return v == nil
+	case *Location:
+		return v == nil
+	case *SignatureDef:
+		return v == nil
+	case *Organization:
+		return v == nil
+	}
+	return false
+}
+
 // element writes a generic element with its subtree.
 func (x *xw) element(e *Element, nl string) {
+	if e == nil || !x.elementNameOK(e.Name) {
+		return
+	}
 	qn := x.startTag(e.Name, e.Attrs)
 	if len(e.Children) == 0 && e.Empty {
 		x.str("/>")

@@ -104,6 +104,9 @@ func (x *xw) dropsIn(n Node) bool {
 }
 
 func (x *xw) modelDrops(m model) bool {
+	if m == nil {
+		return false
+	}
 	sp := m.spec(x.version)
 	if x.versionGaps(m, sp, false) {
 		return true
@@ -169,6 +172,14 @@ func (x *xw) typedAttrs(m model, sp *spec, ext *Ext) []Attr {
 	// order: the source attribute after the last one found is looked at before a search.
 	next := 0
 	for _, a := range ext.Attrs {
+		if a.Space == "" {
+			if as, modelled := sp.attr("", a.Local); modelled && (src != nil || *m.attrPtr(as.field) != "") {
+				// Written beside the field it would repeat the attribute; in the
+				// field's place (a record read from a file) it was left out unseen.
+				x.failWith(ErrUnwritable, "attribute "+a.Local+" is a field of "+sp.name+": set the field, not an extension attribute")
+				return out
+			}
+		}
 		if src != nil {
 			if next < len(src.attrs) && src.attrs[next].Name.Is(a.Space, a.Local) {
 				next++
@@ -196,7 +207,7 @@ func attrIndex(attrs []Attr, space, local string) int {
 
 // typed writes a typed value; nl is the white space before it.
 func (x *xw) typed(m model, nl string) {
-	if x.err != nil {
+	if x.err != nil || m == nil { // nil: a nil entry of a list of records (modelOf)
 		return
 	}
 	sp := m.spec(x.version)

@@ -2,8 +2,6 @@ package odm
 
 import (
 	"encoding/xml"
-	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -81,27 +79,16 @@ func isNCName(s string) bool {
 
 // checkName checks an element or attribute name and its prefix.
 func (p *jparser) checkName(path, prefix, local string) error {
-	if !isNCName(local) {
-		return p.errf(path+".name", "is not an XML name")
-	}
-	if prefix != "" && !isNCName(prefix) {
-		return p.errf(path+".prefix", "is not an XML name")
+	if suffix, msg := nameProblem(prefix, local); msg != "" {
+		return p.errf(path+suffix, msg)
 	}
 	return nil
 }
 
 // checkElementName checks the name of a generic element.
 func (p *jparser) checkElementName(path string, n Name) error {
-	if err := p.checkName(path, n.Prefix, n.Local); err != nil {
-		return err
-	}
-	switch {
-	case n.Prefix != "" && n.Space == "":
-		return p.errf(path+".prefix", `needs a namespace ("ns")`)
-	case n.Space == NSXMLNS || n.Prefix == "xmlns":
-		return p.errf(path, "an element cannot be in the xmlns namespace")
-	case n.Prefix == "xml" && n.Space != NSXML:
-		return p.errf(path+".prefix", "xml is bound to the XML namespace")
+	if suffix, msg := elementNameProblem(n); msg != "" {
+		return p.errf(path+suffix, msg)
 	}
 	return nil
 }
@@ -177,56 +164,33 @@ func attrProblem(a Attr) (suffix, msg string) {
 
 // checkComment: "--" cannot occur in a comment, and it cannot end with "-".
 func (p *jparser) checkComment(path, s string) error {
-	if strings.Contains(s, "--") || strings.HasSuffix(s, "-") {
-		return p.errf(path+".text", `a comment cannot contain "--" or end with "-"`)
+	if msg := commentProblem(s); msg != "" {
+		return p.errf(path+".text", msg)
 	}
+	// The JSON form is read back through XML, which gives a line feed for a carriage
+	// return (the XML reader keeps one read from a file, which is written back as read).
 	if strings.ContainsRune(s, '\r') {
 		return p.errf(path+".text", "a carriage return in a comment does not survive XML")
 	}
 	return nil
 }
 
-var xmlDeclRe = regexp.MustCompile(`^version\s*=\s*("1\.[0-9]+"|'1\.[0-9]+')(\s+encoding\s*=\s*("[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(\s+standalone\s*=\s*("(yes|no)"|'(yes|no)'))?\s*$`)
-
 // checkPI checks a processing instruction; decl allows the XML declaration (the first
 // node of the prolog).
 func (p *jparser) checkPI(path string, pi *ProcInst, decl bool) error {
-	if !isNCName(pi.Target) {
-		return p.errf(path+".target", "is not an XML name")
-	}
-	if strings.EqualFold(pi.Target, "xml") {
-		if pi.Target != "xml" || !decl {
-			return p.errf(path+".target", "xml is reserved for the XML declaration at the start of the prolog")
-		}
-		if !xmlDeclRe.MatchString(pi.Inst) {
-			return p.errf(path+".text", "is not an XML declaration")
-		}
-		return nil
-	}
-	if strings.Contains(pi.Inst, "?>") {
-		return p.errf(path+".text", `a processing instruction cannot contain "?>"`)
+	if suffix, msg := piProblem(pi, decl); msg != "" {
+		return p.errf(path+suffix, msg)
 	}
 	if strings.ContainsRune(pi.Inst, '\r') {
 		return p.errf(path+".text", "a carriage return in a processing instruction does not survive XML")
-	}
-	if pi.Inst != "" && strings.IndexAny(pi.Inst[:1], " \t\n") == 0 {
-		return p.errf(path+".text", "cannot start with white space")
 	}
 	return nil
 }
 
 // checkDirective allows one DOCTYPE that XML reads back as exactly itself.
 func (p *jparser) checkDirective(path, s string) error {
-	if !strings.HasPrefix(s, "DOCTYPE") || len(s) < 9 || strings.IndexAny(s[7:8], " \t\n") != 0 || strings.ContainsRune(s, '\r') {
-		return p.errf(path+".text", "must be a DOCTYPE declaration")
-	}
-	d := xml.NewDecoder(strings.NewReader("<!" + s + ">"))
-	t, err := d.RawToken()
-	if dir, ok := t.(xml.Directive); err != nil || !ok || string(dir) != s {
-		return p.errf(path+".text", "is not one well-formed DOCTYPE declaration")
-	}
-	if _, err := d.RawToken(); err != io.EOF {
-		return p.errf(path+".text", "is not one well-formed DOCTYPE declaration")
+	if msg := directiveProblem(s); msg != "" {
+		return p.errf(path+".text", msg)
 	}
 	return nil
 }
@@ -235,13 +199,13 @@ func (p *jparser) checkDirective(path, s string) error {
 // two text nodes in a row (XML merges them), CDATA containing "]]>" or a carriage return.
 func (p *jparser) checkText(path string, t *Text, prevText bool) error {
 	switch {
-	case t.CDATA && strings.Contains(t.Data, "]]>"):
-		return p.errf(path+".text", `a CDATA section cannot contain "]]>"`)
-	case t.CDATA && strings.ContainsRune(t.Data, '\r'):
-		return p.errf(path+".text", "a carriage return in a CDATA section does not survive XML")
-	case !t.CDATA && t.Data == "":
+	case t.CDATA:
+		if msg := cdataProblem(t.Data); msg != "" {
+			return p.errf(path+".text", msg)
+		}
+	case t.Data == "":
 		return p.errf(path+".text", "a text node cannot be empty")
-	case !t.CDATA && prevText:
+	case prevText:
 		return p.errf(path, "two text nodes in a row are one text in XML")
 	}
 	return nil

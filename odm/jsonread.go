@@ -638,7 +638,12 @@ func (r *jreader) prolog(path string, v *jv) error {
 		if _, ok := n.(*Directive); ok {
 			doctype = true
 		}
+		r.x.place = placeProlog
+		if i == 0 {
+			r.x.place = placeDecl
+		}
 		r.x.node(n, "")
+		r.x.place = placeInside
 	}
 	return nil
 }
@@ -731,7 +736,7 @@ func (r *jreader) openRoot() error {
 	}
 	if !r.prologDone {
 		// The AdminData-only form: a new document's XML declaration.
-		r.x.node(&ProcInst{Target: "xml", Inst: `version="1.0" encoding="UTF-8"`}, "")
+		r.x.prolog([]Node{&ProcInst{Target: "xml", Inst: `version="1.0" encoding="UTF-8"`}})
 		r.x.str("\n")
 		r.prologDone = true
 	}

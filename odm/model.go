@@ -123,6 +123,19 @@ type model interface {
 	elemsPtr(f int) *[]*Element
 }
 
+// modelOf returns p's model, nil for a nil p: a slice of records built in code may hold
+// a nil entry, which carries no value and is written as nothing.
+func modelOf[P interface {
+	comparable
+	model() model
+}](p P) model {
+	var none P
+	if p == none {
+		return nil
+	}
+	return p.model()
+}
+
 // base gives default accessors; it is embedded in Ext so every typed value has them and
 // each model type overrides what it has.
 type base struct{}
@@ -217,13 +230,13 @@ func (m *adminDataModel) manyLen(f int) int {
 func (m *adminDataModel) manyAt(f, i int) model {
 	switch f {
 	case adUsers:
-		return m.Users[i].model()
+		return modelOf(m.Users[i])
 	case adOrganizations:
-		return m.Organizations[i].model()
+		return modelOf(m.Organizations[i])
 	case adLocations:
-		return m.Locations[i].model()
+		return modelOf(m.Locations[i])
 	case adSignatureDefs:
-		return m.SignatureDefs[i].model()
+		return modelOf(m.SignatureDefs[i])
 	}
 	return nil
 }
@@ -378,11 +391,11 @@ func (m *userModel) manyLen(f int) int {
 func (m *userModel) manyAt(f, i int) model {
 	switch f {
 	case uAddresses:
-		return m.Addresses[i].model()
+		return modelOf(m.Addresses[i])
 	case uLocationRefs:
-		return m.LocationRefs[i].model()
+		return modelOf(m.LocationRefs[i])
 	case uTelecoms:
-		return m.Telecoms[i].model()
+		return modelOf(m.Telecoms[i])
 	}
 	return nil
 }
@@ -548,7 +561,7 @@ type descModel Description
 func (d *Description) model() model        { return (*descModel)(d) }
 func (m *descModel) spec(Version) *spec    { return specDescription }
 func (m *descModel) manyLen(int) int       { return len(m.TranslatedTexts) }
-func (m *descModel) manyAt(_, i int) model { return m.TranslatedTexts[i].model() }
+func (m *descModel) manyAt(_, i int) model { return modelOf(m.TranslatedTexts[i]) }
 func (m *descModel) manyNew(int) model {
 	v := grow(&m.TranslatedTexts)
 	return v.model()
@@ -613,11 +626,11 @@ func (m *locationModel) manyLen(f int) int {
 func (m *locationModel) manyAt(f, i int) model {
 	switch f {
 	case lMDVRefs:
-		return m.MetaDataVersionRefs[i].model()
+		return modelOf(m.MetaDataVersionRefs[i])
 	case lAddresses:
-		return m.Addresses[i].model()
+		return modelOf(m.Addresses[i])
 	case lTelecoms:
-		return m.Telecoms[i].model()
+		return modelOf(m.Telecoms[i])
 	}
 	return nil
 }
@@ -700,9 +713,9 @@ func (m *orgModel) manyLen(f int) int {
 func (m *orgModel) manyAt(f, i int) model {
 	switch f {
 	case oAddresses:
-		return m.Addresses[i].model()
+		return modelOf(m.Addresses[i])
 	case oTelecoms:
-		return m.Telecoms[i].model()
+		return modelOf(m.Telecoms[i])
 	}
 	return nil
 }

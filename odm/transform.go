@@ -56,9 +56,7 @@ func transform(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions, 
 		}
 	}
 	t := &transformer{s: s, x: x, fn: fn, root: h.Root, raw: raw}
-	for _, n := range h.Prolog {
-		x.node(n, "")
-	}
+	x.prolog(h.Prolog)
 	if err := t.copyElement(h.Root, true); err != nil {
 		return s.warnings, err
 	}
@@ -368,7 +366,10 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		if err != nil {
 			return err
 		}
-		if out != nil {
+		if _, ok := out.(*AdminData); ok {
+			return &Error{File: s.opts.Name, Line: tk.line, Col: tk.col, Err: ErrUnrepresentable, Msg: "Transform: fn returned an *AdminData for a value inside an AdminData"}
+		}
+		if out != nil && !isNilNode(out) {
 			x.str(ws)
 			if _, ok := out.(asRead); ok {
 				t.writeAsRead(node, ws)

@@ -41,10 +41,14 @@ func (w *Writer) WriteHeader(h *Header) error {
 		d := NewDocument(V13)
 		h = &Header{Version: d.Version, Prolog: d.Prolog, Root: d.Root}
 	}
+	if h.Root == nil {
+		return &Error{Err: ErrUnrepresentable, Msg: "Writer: the header has no root element"}
+	}
 	w.x.setVersion(h.Version)
 	w.x.rootNamespace(h.Root)
-	for _, n := range h.Prolog {
-		w.x.node(n, "")
+	w.x.prolog(h.Prolog)
+	if !w.x.elementNameOK(h.Root.Name) {
+		return w.x.err
 	}
 	w.rootQN = w.x.startTag(h.Root.Name, h.Root.Attrs)
 	w.x.str(">")
@@ -84,6 +88,9 @@ func (w *Writer) Write(n Node) error {
 		return errors.New("odm: Writer: already closed")
 	}
 	x := w.x
+	if isNilNode(n) {
+		return errors.New("odm: Writer: nil value")
+	}
 	switch v := n.(type) {
 	case *AdminData:
 		w.closeAdminData()
