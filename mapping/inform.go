@@ -319,7 +319,7 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 			continue
 		}
 		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "GroupRef"},
-			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}})
+			Attrs: []odm.Attr{{Name: odm.Name{Local: "GroupOID"}, Value: id}}, Empty: true})
 	}
 	o.Nodes = nodes
 }
