@@ -454,6 +454,7 @@ func (c *comparer) user(a, b *mapping.User) {
 	if c.has(fExtensions) {
 		c.extensions(login, target, userAttr, a.Source, b.Source)
 	}
+	c.userListings(login, target, a, b)
 }
 
 func yesNo(b bool) string {
@@ -734,6 +735,7 @@ func (c *comparer) site(a, b *mapping.Site) {
 	if c.has(fExtensions) {
 		c.extensions("", target, siteAttr, a.Source, b.Source)
 	}
+	c.siteListings(target, a, b)
 }
 
 func (c *comparer) versionStrings(vs []mapping.StudyVersion) []string {

@@ -29,6 +29,15 @@
 // empty vendor attribute, an empty list entry) is the same as an absent one;
 // [Options.ExactText] and [Options.KeepEmpty] make them count.
 //
+// Listings. A user or site listed in several AdminData blocks (Rave per study environment,
+// InForm and OpenClinica per study) is compared as a whole (the values of its first
+// listing) and listing by listing: in each study both sides list it in and one side's
+// listing differs from its first (mapping.Source.Variants), the values of the listing
+// there (mapping.User.InStudy) are compared, and a difference is a change whose value type
+// names the field and the study: STATUS_CHANGE "status (STB)", PROFILE_CHANGE
+// "organization (S_SITE_01)", SITE_CHANGE "active (Proj(UAT))", EXTENSION_CHANGE
+// "pf:Revision (STB)". A file whose blocks disagree against itself is no change.
+//
 // Each vendor holds different fields: InForm has locales and rights groups, Rave has
 // active flags and role names, OpenClinica's AdminData has names only, the Clinical One
 // template has assignment dates and depots. When the two directories were read with
@@ -94,7 +103,8 @@
 // Changes come in a deterministic order: site changes by site OID, then organization
 // changes, signature definition changes and role definition changes, each by ID, then
 // user changes by key; within one user USER_ADDED or USER_REMOVED, STATUS_CHANGE, PROFILE_CHANGE in field
-// order, ROLE_CHANGE and EXTENSION_CHANGE by value type.
+// order, ROLE_CHANGE and EXTENSION_CHANGE by value type, then the changes of single
+// listings by study and field (a site's likewise after its own).
 //
 // Compare joins the directories by sorting, so two directories of 200,000 users compare in
 // well under the time it takes to read one of them. CompareSides reads each side twice,

@@ -754,6 +754,9 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 	if c.has(fExtensions) {
 		f.extensions(c, u.Source)
 	}
+	if u.Source != nil && len(u.Source.Variants) > 0 {
+		f.listings(c, u.Source)
+	}
 	var out [2]uint64
 	for i, seed := range f.seeds {
 		out[i] = maphash.Bytes(seed, f.buf)

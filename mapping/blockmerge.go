@@ -36,7 +36,7 @@ func (b *builder) mergeRecord(i int32) {
 	if b.keep {
 		prev := b.built(i).u
 		m, f := b.decode(string(b.rec.buf))
-		b.merge(prev, m)
+		b.merge(prev, m, prev.Source.Studies[0])
 		b.built(i).block = int32(b.block)
 		b.pend = append(b.pend, pending{u: prev, block: b.block, sites: f.sites, role: f.role, groups: m.Groups})
 		return
@@ -72,7 +72,7 @@ func (b *builder) mergeRecord(i int32) {
 			}
 			*l.src = nil
 		}
-		b.merge(h.u, m)
+		b.merge(h.u, m, h.first)
 		f.groups = m.Groups
 		h.acc = append(h.acc, f)
 		h.block = int32(b.block)
@@ -96,12 +96,25 @@ func (b *builder) mergeRecord(i int32) {
 		u, f = b.decodeFrom(&r)
 		acc = []firstAccess{f}
 	}
+	first := b.recordStudy(i)
 	m, f := b.decode(string(b.rec.buf))
-	b.merge(u, m)
+	b.merge(u, m, first)
 	f.groups = m.Groups
 	acc = append(acc, f)
 	b.scans += len(acc)
-	b.held = &heldMerge{i: i, u: u, acc: acc, prev: prev, block: int32(b.block)}
+	b.held = &heldMerge{i: i, u: u, acc: acc, prev: prev, block: int32(b.block), first: first}
+}
+
+// recordStudy returns the StudyOID of the block user i's own record (its first) was
+// read in.
+func (b *builder) recordStudy(i int32) string {
+	r := recReader{b: b, p: b.lookup(i)}
+	r.uvarint() // text block
+	r.uvarint() // offset
+	if k := int(r.uvarint()); k < len(b.studiesOf) && len(b.studiesOf[k]) > 0 {
+		return b.studiesOf[k][0]
+	}
+	return ""
 }
 
 // heldMerge is a person being merged, held as values (builder.held): user i, the access
@@ -109,6 +122,7 @@ func (b *builder) mergeRecord(i int32) {
 // block it was read in.
 type heldMerge struct {
 	i, prev, block int32
+	first          string // the StudyOID of the person's first record (recordStudy)
 	u              *User
 	acc            []firstAccess
 	sets           [4]map[string]struct{} // u's Emails, Phones, Faxes and Certificates

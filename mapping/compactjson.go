@@ -496,6 +496,22 @@ func (x *userTokens) source(u *User) error {
 			return x.strs(&s.Studies)
 		case "rolesFor":
 			return x.str((*string)(&s.RolesFor))
+		case "variants":
+			return list(x, &s.Variants, func(v *Variant) error {
+				return x.object(func(k string) error {
+					switch k {
+					case "study":
+						return x.str(&v.Study)
+					case "ns":
+						return x.str(&v.Space)
+					case "name":
+						return x.str(&v.Name)
+					case "value":
+						return x.str(&v.Value)
+					}
+					return errJSONShape
+				})
+			})
 		}
 		return errJSONShape
 	})

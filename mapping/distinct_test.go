@@ -178,7 +178,7 @@ func TestMergeFieldsLongLists(t *testing.T) {
 		}
 	}
 	src.Telecoms = []Telecom{{Type: "phone", Value: "1"}, {Type: "phone", Value: "1"}}
-	mergeFields(dst, src, func(string) {})
+	mergeFields(dst, src, func(string, string, string) {})
 	if !slices.Equal(dst.Groups, wantGroups) {
 		t.Errorf("%d groups after the merge, want %d in order", len(dst.Groups), len(wantGroups))
 	}

@@ -11,7 +11,12 @@
 // adds a [Canonical] role from one vocabulary ([RoleFor] looks names up ignoring case and
 // spaces; an unknown name maps to [RoleOther] and keeps its name). One person listed in
 // several AdminData blocks is one User (merged by OID, then by login) with every block's
-// assignments. Full names are never split into given and family names.
+// assignments. A value its blocks disagree on (Rave's mdsol:Active per study environment)
+// is the first block's, with a CodeMergeConflict warning, and each other block's value is
+// kept in Source.Variants, by study ([Variant]; [User.InStudy] gives the user as one
+// block lists it), so that writing back and package diff see every block's; a site listed
+// in several blocks the same ([Site.InStudy]). Full names are never split into given and
+// family names.
 //
 // # Profiles
 //
@@ -115,7 +120,10 @@
 // and (read back from JSON) the blocks it was read in; a site none of those places goes
 // into the first block. A site listed in several blocks is one site with the versions of
 // all its listings; patched back, each listing keeps its own versions, new versions of its
-// block's study, and those of a study it has no listing in. (A Location OID listed twice
+// block's study, and those of a study it has no listing in. Every writer writes a user's
+// or site's listing in a block with that block's values (Source.Variants), so a site
+// whose Locations differ (active in Prod, not in UAT) is written back as read, from a
+// document, a stream, JSON or several files merged. (A Location OID listed twice
 // in one block, which ODM forbids, may so gain the other listing's versions.) Users
 // without an OID are never one person by their empty OID; only their logins (in
 // different blocks) make them one.

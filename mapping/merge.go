@@ -13,7 +13,10 @@ import (
 // adds e-mail addresses or logins by user OID. People are matched as within one file: by
 // OID, then by login. Studies, sites and groups are matched by ID. A value missing in one
 // file is taken from another; a value two files disagree on keeps the first file's and is
-// a CodeMergeConflict warning. Assignments, e-mails, phones and groups are united.
+// a CodeMergeConflict warning (a site's active flag and vendor attributes too, whatever
+// their studies); the later file's value of a study the first file does not list the
+// person or site in is kept as a Variant of that study (Source.Variants), as reading one
+// file keeps its blocks'. Assignments, e-mails, phones and groups are united.
 //
 // The merged directory keeps no source layout (as after JSON): written back, it holds the
 // model's values and the recorded vendor attributes, not one file's bytes. Its Source
@@ -229,8 +232,9 @@ func (m *merger) fill(field, subject string, dst *string, src string) {
 func (m *merger) mergeSite(dst, src *Site) {
 	fill := m.fill
 	subj := "Location " + dst.ID
+	byRef := dst.Name == dst.ID // a site known by reference only (a LocationRef), named by its ID
 	switch {
-	case dst.Name == dst.ID && src.Name != "":
+	case byRef && src.Name != "":
 		dst.Name = src.Name // a site known by reference only is named by its ID
 	case src.Name != src.ID:
 		fill("Site/Name", subj, &dst.Name, src.Name)
@@ -243,7 +247,34 @@ func (m *merger) mergeSite(dst, src *Site) {
 	fill("Site/Organization", subj, &dst.Organization, src.Organization)
 	fill("Site/Description", subj, &dst.Description, src.Description)
 	fill("Site/Study", subj, &dst.Study, src.Study)
-	dst.Active = dst.Active || src.Active
+	newStudies := newStudies(dst.Source, src.Source)
+	switch {
+	case dst.Active == src.Active:
+	case byRef:
+		dst.Active = src.Active
+	default:
+		m.conflict("Site/active", subj)
+	}
+	if dst.Source != nil {
+		// Each value of src's listings of studies dst has none of that differs from
+		// dst's is kept as a variant, as reading a file keeps those of its blocks.
+		carryVariants(dst.Source, src.Source, newStudies, func(v Variant) (string, bool) {
+			if v.Space != "" {
+				return attrValue(dst.Source.Attrs, v.Space, v.Name)
+			}
+			return siteValue(dst, v.Name)
+		})
+		for _, key := range siteFields {
+			d, _ := siteValue(dst, key)
+			if v, _ := siteValue(src, key); v != d && (v != "" || key == "active") {
+				for _, st := range newStudies {
+					if _, ok := src.Source.variant(st, "", key); !ok {
+						dst.Source.addVariant(Variant{Study: st, Name: key, Value: v})
+					}
+				}
+			}
+		}
+	}
 	dst.Versions = appendDistinct(dst.Versions, src.Versions)
 	for _, a := range src.Addresses {
 		if !containsAddress(dst.Addresses, a) {
@@ -251,7 +282,7 @@ func (m *merger) mergeSite(dst, src *Site) {
 		}
 	}
 	dst.Telecoms = appendDistinct(dst.Telecoms, src.Telecoms)
-	m.mergeSource("Site", subj, dst.Source, src.Source)
+	m.mergeSource("Site", subj, dst.Source, src.Source, newStudies)
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
 	}
@@ -269,7 +300,17 @@ func (m *merger) mergeUser(dst, src *User) {
 		// Matched by login name: two OIDs for one person, of which the first is kept.
 		m.conflict("User/OID", subj)
 	}
-	mergeFields(dst, src, func(field string) { m.conflict("User/"+field, subj) })
+	newStudies := newStudies(dst.Source, src.Source)
+	mergeFields(dst, src, func(field, key, value string) {
+		m.conflict("User/"+field, subj)
+		// src's value is its listings' in the studies dst has none of (but those
+		// src's own variants give another value).
+		for _, st := range newStudies {
+			if _, ok := src.Source.variant(st, "", key); !ok {
+				dst.Source.addVariant(Variant{Study: st, Name: key, Value: value})
+			}
+		}
+	})
 	dst.External = dst.External || src.External
 	// Through an index once dst holds many: compared with each, a person of n
 	// assignments in both files cost n².
@@ -280,7 +321,49 @@ func (m *merger) mergeUser(dst, src *User) {
 	if dst.Source == nil {
 		dst.Source = cloneSource(src.Source)
 	} else {
-		m.mergeSource("User", subj, dst.Source, src.Source)
+		m.mergeSource("User", subj, dst.Source, src.Source, newStudies)
+		carryVariants(dst.Source, src.Source, newStudies, func(v Variant) (string, bool) {
+			if v.Space != "" {
+				return attrValue(dst.Source.Attrs, v.Space, v.Name)
+			}
+			if f := userField(dst, v.Name); f != nil {
+				return *f, true
+			}
+			return "", false
+		})
+	}
+}
+
+// newStudies returns the studies src (a later listing's source) is listed in and dst
+// (the values kept) is not: those whose values a merge keeps as variants. Nil when
+// either is nil.
+func newStudies(dst, src *Source) []string {
+	if dst == nil || src == nil {
+		return nil
+	}
+	var out []string
+	for _, st := range src.Studies {
+		if !slices.Contains(dst.Studies, st) && !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// carryVariants adds to dst the variants of src of the studies new (see newStudies) that
+// differ from the value dst keeps (kept: false when it has none).
+func carryVariants(dst, src *Source, new []string, kept func(Variant) (string, bool)) {
+	if dst == nil || src == nil {
+		return
+	}
+	for _, v := range src.Variants {
+		if !slices.Contains(new, v.Study) {
+			continue
+		}
+		if k, ok := kept(v); ok && k == v.Value || !ok && v.Value == "" {
+			continue
+		}
+		dst.addVariant(v)
 	}
 }
 
@@ -289,30 +372,20 @@ func (m *merger) mergeUser(dst, src *User) {
 // share: an empty field is filled, a field both hold with different values is kept as
 // the first has it and reported through conflict, lists are united, and a missing
 // picture is taken. Assignments and sources are each caller's own.
-func mergeFields(dst, src *User, conflict func(field string)) {
-	str := func(field string, d *string, s string) {
+//
+// conflict gets the field's name in warnings, its JSON key (a Variant's Name) and src's
+// value.
+func mergeFields(dst, src *User, conflict func(field, key, value string)) {
+	for _, f := range keptUserFields {
+		d, s := userField(dst, f.key), *userField(src, f.key)
 		switch {
 		case s == "" || *d == s:
 		case *d == "":
 			*d = s
 		default:
-			conflict(field)
+			conflict(f.field, f.key, s)
 		}
 	}
-	str("Login", &dst.Login, src.Login)
-	str("DisplayName", &dst.DisplayName, src.DisplayName)
-	str("FullName", &dst.FullName, src.FullName)
-	str("GivenName", &dst.GivenName, src.GivenName)
-	str("FamilyName", &dst.FamilyName, src.FamilyName)
-	str("Prefix", &dst.Prefix, src.Prefix)
-	str("Suffix", &dst.Suffix, src.Suffix)
-	str("Pager", &dst.Pager, src.Pager)
-	str("Organization", &dst.Organization, src.Organization)
-	str("OrganizationOID", &dst.OrganizationID, src.OrganizationID)
-	str("Locale", &dst.Locale, src.Locale)
-	str("UserType", &dst.Type, src.Type)
-	str("Category", (*string)(&dst.Category), string(src.Category))
-	str("Status", (*string)(&dst.Status), string(src.Status))
 	dst.Emails = union(dst.Emails, src.Emails)
 	dst.Phones = union(dst.Phones, src.Phones)
 	dst.Faxes = union(dst.Faxes, src.Faxes)
@@ -339,6 +412,7 @@ func cloneSource(s *Source) *Source {
 	c.Attrs = slices.Clone(s.Attrs)
 	c.Elements = slices.Clone(s.Elements)
 	c.Studies = slices.Clone(s.Studies)
+	c.Variants = slices.Clone(s.Variants)
 	c.IDs = maps.Clone(s.IDs)
 	return &c
 }
@@ -349,7 +423,12 @@ func cloneSource(s *Source) *Source {
 // studies (OpenClinica 4's study and central tables give one account two Created times; two
 // pages of one InForm download, two Revisions). Listings of different studies (Rave's
 // Users.odm of two studies) may differ per study (mdsol:UserRole), which is no conflict.
-func (m *merger) mergeSource(kind, subject string, dst, src *Source) {
+//
+// A site's listings are one Location's, so their attributes that differ are a conflict
+// whatever their studies, as within one file. The value of a listing of a study the first
+// has none of (new, see newStudies) is kept as a variant, but for a user's attribute the
+// model maps (mdsol:UserRole: the role of the study's assignments).
+func (m *merger) mergeSource(kind, subject string, dst, src *Source, new []string) {
 	if dst == nil || src == nil {
 		return
 	}
@@ -359,8 +438,19 @@ func (m *merger) mergeSource(kind, subject string, dst, src *Source) {
 		switch {
 		case i < 0:
 			dst.Attrs = append(dst.Attrs, a)
-		case sameStudies && dst.Attrs[i].Value != a.Value:
+		case dst.Attrs[i].Value == a.Value:
+		case sameStudies || kind == "Site":
 			m.conflict(kind+"/@{"+a.Space+"}"+a.Name, subject)
+			fallthrough
+		default:
+			if kind == "User" && userAttrMapped(a) {
+				continue
+			}
+			for _, st := range new {
+				if _, ok := src.variant(st, a.Space, a.Name); !ok {
+					dst.addVariant(Variant{Study: st, Space: a.Space, Name: a.Name, Value: a.Value})
+				}
+			}
 		}
 	}
 	dst.Elements = union(dst.Elements, src.Elements)
@@ -464,6 +554,10 @@ func detach(u *User, f *firstAccess) {
 		}
 		list(s.Elements)
 		list(s.Studies)
+		for i := range s.Variants {
+			v := &s.Variants[i]
+			v.Study, v.Space, v.Name, v.Value = c(v.Study), c(v.Space), c(v.Name), c(v.Value)
+		}
 	}
 	if f != nil {
 		list(f.sites)

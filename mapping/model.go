@@ -275,6 +275,13 @@ type Source struct {
 	// the spec was applied without a target (map --spec --to json). It is kept in the
 	// directory JSON, so that a mapped directory read back is still mapped.
 	RolesFor Profile `json:"rolesFor,omitempty"`
+	// Variants are the values in which the value's later listings (its records in other
+	// AdminData blocks, or in other files merged in) differ from the values kept, which
+	// are the first listing's: per study, per model field or vendor attribute. Reading
+	// reports each as CodeMergeConflict; InStudy gives the value as one listing holds it,
+	// the writers write each listing so, and package diff compares them study by study.
+	// Nil when the listings agree, as they do in most files.
+	Variants []Variant `json:"variants,omitempty"`
 
 	// recs are the values as decoded, one per AdminData block, reused when writing back
 	// to the same vendor so that layout and unmapped content survive.

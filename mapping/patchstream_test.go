@@ -278,7 +278,7 @@ func TestUserCodecFields(t *testing.T) {
 		v any
 		n int
 	}{
-		{User{}, 26}, {Source{}, 10}, {Assignment{}, 8}, {Role{}, 2}, {GroupRef{}, 3}, {Address{}, 10},
+		{User{}, 26}, {Source{}, 11}, {Assignment{}, 8}, {Role{}, 2}, {GroupRef{}, 3}, {Address{}, 10},
 		{Telecom{}, 2}, {Picture{}, 4}, {Attr{}, 3},
 	} {
 		if n := reflect.TypeOf(c.v).NumField(); n != c.n {
@@ -302,7 +302,7 @@ func fullCodecUser(ids map[string]string) *User {
 		Assignments: []Assignment{{Study: "S", Site: "X", Role: Role{"r", RoleCRC}, Scope: ScopeSite, Environment: EnvTest,
 			From: "2020-01-01", To: "2021-01-01", Depots: []string{"All"}}, {Depots: []string{}}},
 		Source: &Source{Vendor: ProfileInForm, IDs: ids, Attrs: []Attr{{"ns", "n", "v"}},
-			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave, line: 12, col: 5, asRead: 77},
+			Elements: []string{"<x/>"}, Studies: []string{"S", ""}, RolesFor: ProfileRave, Variants: []Variant{{Study: "S2", Name: "status", Value: "Deactivated"}, {Study: "S2", Space: "urn:x", Name: "a", Value: ""}}, line: 12, col: 5, asRead: 77},
 	}
 }
 

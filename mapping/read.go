@@ -817,14 +817,23 @@ func (b *builder) addLogin(login string, i int32) {
 	}
 }
 
-// merge folds a second record of one person into the first: empty fields are filled,
-// lists are united, and disagreements are reported and resolved for the first.
-func (b *builder) merge(dst, src *User) {
+// merge folds a second record of one person into the first, read in a block of study
+// first: empty fields are filled, lists are united, and disagreements are reported and
+// resolved for the first. A record of another study (the current block's) that
+// disagrees keeps its values as variants (Source.Variants).
+func (b *builder) merge(dst, src *User, first string) {
 	subject := "User " + dst.ID
-	mergeFields(dst, src, func(field string) {
-		b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
-	})
 	ds, ss := dst.Source, src.Source
+	listing := b.study != first && ds != nil
+	mergeFields(dst, src, func(field, key, value string) {
+		b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
+		if listing {
+			ds.addVariant(Variant{Study: b.study, Name: key, Value: value})
+		}
+	})
+	if listing && len(ss.Attrs) > 0 {
+		ds.attrVariants(b.study, ds.Attrs, ss.Attrs, userAttrMapped, false)
+	}
 	ds.Studies = append(ds.Studies, ss.Studies...)
 	ds.recs = append(ds.recs, ss.recs...)
 	for _, a := range ss.Attrs {
@@ -914,8 +923,12 @@ func (b *builder) location(l *odm.Location) (kept bool) {
 		// versions are united, and a value the later listing has otherwise is reported,
 		// not dropped without a word. Listed twice in one block (an OID ODM requires to be
 		// unique there), the block is noted once, as a write gives it once.
-		b.siteConflicts(s, b.newSite(id, l, rec), l)
+		again := b.newSite(id, l, rec)
+		b.siteConflicts(s, again, l)
 		if !b.listedAgain(id, packed) {
+			if !slices.Contains(s.Source.Studies, b.study) {
+				siteVariants(s, again, b.study)
+			}
 			s.Source.Studies = append(s.Source.Studies, b.study)
 		}
 		if b.keep {

@@ -173,6 +173,13 @@ func (e *userEnc) source(s *Source, sorted bool) {
 	e.strs(s.Elements)
 	e.strs(s.Studies)
 	e.str(string(s.RolesFor))
+	e.count(len(s.Variants), s.Variants == nil)
+	for _, v := range s.Variants {
+		e.str(v.Study)
+		e.str(v.Space)
+		e.str(v.Name)
+		e.str(v.Value)
+	}
 	e.uvarint(s.asRead)
 	// Where it was read comes last: a packed site is matched with the merge's without
 	// it (sitepack.go).
@@ -478,6 +485,12 @@ func (d *userDec) source() *Source {
 	s.Elements = d.strs()
 	s.Studies = d.strs()
 	s.RolesFor = Profile(d.str())
+	if n, isNil := d.count(); !isNil {
+		s.Variants = make([]Variant, n)
+		for i := range s.Variants {
+			s.Variants[i] = Variant{Study: d.str(), Space: d.str(), Name: d.str(), Value: d.str()}
+		}
+	}
 	s.asRead = d.uvarint()
 	s.line, s.col = int(d.uvarint()), int(d.uvarint())
 	return s

@@ -231,6 +231,7 @@ const (
 	kVersions
 	kVersion
 	kEffective
+	kVariants
 	nKeys
 )
 
@@ -299,6 +300,7 @@ var keyNames = [nKeys]string{
 	kVersions:       "versions",
 	kVersion:        "version",
 	kEffective:      "effective",
+	kVariants:       "variants",
 }
 
 // maxIndent is the deepest level the lines cover (a User's JSON goes five deep);
@@ -792,6 +794,20 @@ func (e *userJSON) source(s *Source) {
 		e.strs(kElements, s.Elements, true)
 		e.strs(kStudies, s.Studies, true)
 		e.omitEmpty(kRolesFor, string(s.RolesFor))
+		if len(s.Variants) > 0 {
+			e.tKey(kVariants)
+			e.tOp(opArray)
+			for _, v := range s.Variants {
+				e.tOp(opElem)
+				e.tOp(opObject)
+				e.field(kStudy, v.Study)
+				e.omitEmpty(kNs, v.Space)
+				e.field(kName, v.Name)
+				e.field(kValue, v.Value)
+				e.tOp(opEndObject)
+			}
+			e.tOp(opEndArray)
+		}
 		e.tOp(opEndObject)
 	}
 }

@@ -1119,6 +1119,7 @@ type freshUser struct {
 // returned is then valid until the next made in mem), else in new memory (w.fresh's for
 // a user written fresh, when set).
 func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment, study string) *odm.User {
+	u = u.InStudy(study) // the values of the person's listing in this block
 	subject := "User " + u.ID
 	var o *odm.User
 	switch {
@@ -1555,6 +1556,7 @@ func (w *writer) addressesIn(f *freshUser, in []Address, elem, subject string) [
 }
 
 func (w *writer) location(s *Site, base *odm.Location, study string) *odm.Location {
+	s = s.InStudy(study) // the values of the site's listing in this block
 	subject := "Location " + s.ID
 	var o *odm.Location
 	if base != nil {

@@ -42,7 +42,10 @@ roles by their canonical meaning; --all-fields and --roles override that. A Clin
 template lists current users only: a user it lacks who is deactivated (or whose access
 ended) on the other side is no change, and one current on one side and not on the other
 is a STATUS_CHANGE. A ROLE_CHANGE names the site by name (else number) as the User and
-Role Audit Log does.
+Role Audit Log does. A person or site listed in several AdminData blocks is compared block
+by block too: a value that differs in one block only (a Rave study environment's
+mdsol:Active) is a change naming the field and the block's study, such as STATUS_CHANGE
+"status (STB)" or SITE_CHANGE "active (Proj(UAT))".
 
 Output (one change per line or record):
   text  EVENT First Last (login): VALUE TYPE: "old" -> "new"
