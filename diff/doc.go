@@ -64,9 +64,11 @@
 // or removed user also gets a ROLE_CHANGE for each of its assignments.
 //
 // A ROLE_DEFINITION_CHANGE is an edit of a role's definition, the audit log's "role
-// definition edits": an InForm pf:GroupDef whose rights, name or type changed, or that was
-// added or dropped (Target "Name (ID)", ValueType "rights", "name" or "type"). Definitions
-// are compared between directories of one profile only.
+// definition edits": an InForm pf:GroupDef whose rights, name or type changed (Target
+// "Name (ID)", ValueType "rights", "name" or "type"), or that was added or dropped
+// (ValueType "definition", the value the whole definition, "Name [Type]: rights", with
+// "(no rights)" for a definition without any: a dropped definition is not a change of its
+// rights to none). Definitions are compared between directories of one profile only.
 //
 // Organizations (ODM 2.0) and signature definitions (SignatureDef, any ODM version) are
 // compared field by field: an ORGANIZATION_CHANGE's ValueType is "name", "type", "role",

@@ -13,7 +13,9 @@ import (
 // ROLE_DEFINITION_CHANGE, the audit log's "role definition edits (old vs. new values)".
 // Definitions are matched by ID (the GroupDef OID) and, for a study-specific definition, by
 // study; the Target is "Name (ID)" and the ValueType "rights", "name" or "type". A new or
-// dropped definition is one change of its rights from or to nothing. Definitions are
+// dropped definition is one change of ValueType "definition" from or to nothing, its value
+// the whole definition (see definition), so that it differs from a change of its rights
+// to or from none. Definitions are
 // compared only between directories of one profile (or with AllFields), since the other
 // vendors keep none.
 func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
@@ -50,9 +52,9 @@ func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
 		a, b := am[k], bm[k]
 		switch {
 		case a == nil:
-			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(b), ValueType: "rights", New: c.rights(b)})
+			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(b), ValueType: "definition", New: c.definition(b)})
 		case b == nil:
-			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(a), ValueType: "rights", Old: c.rights(a)})
+			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(a), ValueType: "definition", Old: c.definition(a)})
 		default:
 			target := groupTarget(b)
 			if !c.eqText(a.Name, b.Name) {
@@ -72,6 +74,25 @@ func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
 func (c *comparer) rights(g *mapping.Group) string {
 	o, _, _ := c.setDiff(g.Rights, nil, c.textNorm)
 	return o
+}
+
+// definition returns a whole definition as one value, for one added or removed: "Name
+// [Type]: rights" (rights as rights joins them), or "Name [Type]: (no rights)"; the name
+// and type are those a user's groups are written with ("Site 01 [Site]"), and never
+// empty: "(no name)" and "(no type)" stand in for them.
+func (c *comparer) definition(g *mapping.Group) string {
+	name, typ := collapse(g.Name), collapse(g.Type)
+	if name == "" {
+		name = "(no name)"
+	}
+	if typ == "" {
+		typ = "(no type)"
+	}
+	rights := c.rights(g)
+	if rights == "" {
+		rights = "(no rights)"
+	}
+	return name + " [" + typ + "]: " + rights
 }
 
 // groupTarget names a role definition as the audit log names objects: "Name (ID)".

@@ -106,13 +106,24 @@ func TestRoleDefinitions(t *testing.T) {
 		{"renamed", "a renamed definition is an edit of its name",
 			groups(func(gs []*mapping.Group) []*mapping.Group { gs[1].Name = "Coordinator Rights"; return gs }),
 			[]diff.Change{{Event: diff.RoleDefinitionChange, Target: "Coordinator Rights (5001)", ValueType: "name", Old: "CRC Rights", New: "Coordinator Rights"}}},
-		{"added-removed", "a new definition and a dropped one are rights from and to nothing",
+		{"added-removed", "a new definition and a dropped one are the whole definition from and to nothing, not a change of rights",
 			groups(func(gs []*mapping.Group) []*mapping.Group {
 				return []*mapping.Group{gs[0], {ID: "5002", Name: "Monitor Rights", Type: "Rights", Rights: []string{"Source Verify"}}}
 			}),
 			[]diff.Change{
-				{Event: diff.RoleDefinitionChange, Target: "CRC Rights (5001)", ValueType: "rights", Old: "Enter Data"},
-				{Event: diff.RoleDefinitionChange, Target: "Monitor Rights (5002)", ValueType: "rights", New: "Source Verify"}}},
+				{Event: diff.RoleDefinitionChange, Target: "CRC Rights (5001)", ValueType: "definition", Old: "CRC Rights [Rights]: Enter Data"},
+				{Event: diff.RoleDefinitionChange, Target: "Monitor Rights (5002)", ValueType: "definition", New: "Monitor Rights [Rights]: Source Verify"}}},
+		{"removed-no-rights", "a dropped definition without rights says so; it was an empty rights change, \"\" -> \"\"",
+			groups(func(gs []*mapping.Group) []*mapping.Group {
+				return append(gs, &mapping.Group{ID: "6010", Name: "Site 01", Type: "Site"})
+			}),
+			[]diff.Change{{Event: diff.RoleDefinitionChange, Target: "Site 01 (6010)", ValueType: "definition", New: "Site 01 [Site]: (no rights)"}}},
+		{"rights-cleared", "clearing a definition's rights is a rights change, told apart from dropping the definition",
+			groups(func(gs []*mapping.Group) []*mapping.Group { gs[1].Rights = nil; return gs }),
+			[]diff.Change{{Event: diff.RoleDefinitionChange, Target: "CRC Rights (5001)", ValueType: "rights", Old: "Enter Data"}}},
+		{"removed-unnamed", "a definition without name or type still names what was dropped",
+			groups(func(gs []*mapping.Group) []*mapping.Group { return append(gs, &mapping.Group{ID: "6011"}) }),
+			[]diff.Change{{Event: diff.RoleDefinitionChange, Target: "(6011)", ValueType: "definition", New: "(no name) [(no type)]: (no rights)"}}},
 	} {
 		got := diff.Compare(groups(nil)(), tc.b(), diff.Options{})
 		if !slices.Equal(got, tc.want) {

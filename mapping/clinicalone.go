@@ -724,6 +724,7 @@ func csvLost(w *warner, u *User, role Role) {
 	lost("User/Picture", u.Picture != nil)
 	lost("User/locale", u.Locale != "")
 	lost("User/category", u.Category != "")
+	lost("User/@UserType", u.Type != "")
 	lost("User/external", u.External)
 	for _, g := range u.Groups {
 		lost("User/group", !(g.Type == "Rights" && g.Name == role.Name))

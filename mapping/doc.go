@@ -28,8 +28,10 @@
 //     (resolved against pf:GroupDef), the user's Rights group → the role of its
 //     assignments, LocationRef → site assignments. The automatic "Unknown" Location is not
 //     a site (it is kept for writing back). Locations: pf:SiteCountry, pf:SiteTimezone,
-//     pf:Locale, pf:Mnemonic → Number. Writing InForm from another vendor defines a rights
-//     group for each role the directory has no group for.
+//     pf:Locale, pf:Mnemonic → Number (its TranslatedText in the document's ODM namespace,
+//     or in none when the root is in none). Writing InForm from another vendor defines a
+//     rights group for each role the directory has no group for (ROLE.1, ROLE.2, ...,
+//     numbered through the document).
 //   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
 //     mdsol:Active → Status; the User OID is the login. Locations: mdsol:Active → Active,
 //     mdsol:StudySiteNumber → the version's and (latest version) the site's Number. A study
@@ -41,7 +43,10 @@
 //     internal names (coordinator, director, Investigator/Data Specialist, ra, ra2, monitor,
 //     participate), description keys and display names, with scope deciding between the
 //     study-level and site-level meaning. Written OpenClinica holds what OpenClinica writes:
-//     FullName, FirstName, LastName, Organization, and site studies for sites.
+//     FullName, FirstName, LastName, Organization, and site studies for sites: every site,
+//     with or without users, a site study of its study (its own, its latest version's, or
+//     the one it was read in); a site that names no study is left out (or, with users,
+//     written as a study of its own), with a warning.
 //   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
 //     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
 //     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL
@@ -144,6 +149,9 @@
 // is missing names the user by login, as the person fixing the template knows them. A
 // warning about a value a reader placed also says where the first one is (Warning.File,
 // Line and Col of an ODM record, Row and Column of a table's cell).
+// Vendor elements directly inside AdminData (InForm's pf:ProductLocale) are written into
+// a flavour whose namespace holds them, and reported as extension-dropped otherwise, as a
+// User's or Location's vendor attributes are.
 // Writing the flavour a value was read from invents nothing: no GroupType, UserType,
 // LocationType, Organization Type or active flag the source did not have.
 //

@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,13 +121,29 @@ func (inForm) readLocation(s *Site, l *odm.Location) {
 	s.TimeZone, _ = l.Attr(odm.NSInForm, "SiteTimezone")
 	s.Locale, _ = l.Attr(odm.NSInForm, "Locale")
 	for _, m := range l.Elements(odm.NSInForm, "Mnemonic") {
-		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
-			s.Number = strings.TrimSpace(t.Text())
-		}
-		if s.Number == "" {
-			s.Number = strings.TrimSpace(m.Text())
+		s.Number, _ = mnemonicText(m)
+	}
+}
+
+// mnemonicText returns the site number a pf:Mnemonic holds: the text of its (last)
+// TranslatedText tt, else its own. TranslatedText is ODM's, in the document's namespace:
+// ODM 1.3's, 1.2's, or none where the root is in none (read as ODM 1.3 all the same), so
+// any of them is taken.
+func mnemonicText(m *odm.Element) (number string, tt *odm.Element) {
+	for _, c := range m.Children {
+		if t, ok := c.(*odm.Element); ok && t.Local == "TranslatedText" && isODMSpace(t.Space) {
+			number, tt = strings.TrimSpace(t.Text()), t
 		}
 	}
+	if number == "" {
+		number = strings.TrimSpace(m.Text())
+	}
+	return number, tt
+}
+
+// isODMSpace reports whether space is an ODM namespace, or none (a root in no namespace).
+func isODMSpace(space string) bool {
+	return space == "" || space == odm.NS13 || space == odm.NS12 || space == odm.NS20
 }
 
 func (inForm) modelElement(e *odm.Element) bool { return e.Is(odm.NSInForm, "Mnemonic") }
@@ -335,6 +350,13 @@ func (w *writer) rightsGroup(name, subject string) string {
 	// of a role each: 20 s of map --to odm).
 	for ; w.rightsSeen < len(w.dir.Groups); w.rightsSeen++ {
 		w.scans++
+		if g := w.dir.Groups[w.rightsSeen]; strings.HasPrefix(g.ID, "ROLE.") {
+			// An ID a made-up group must not take (see below).
+			if w.groupTaken == nil {
+				w.groupTaken = map[string]bool{}
+			}
+			w.groupTaken[g.ID] = true
+		}
 		if g := w.dir.Groups[w.rightsSeen]; g.Type == "Rights" {
 			if w.rightsByName == nil {
 				w.rightsByName = map[string]string{}
@@ -348,7 +370,14 @@ func (w *writer) rightsGroup(name, subject string) string {
 		w.groupIDs[name] = id
 		return id
 	}
-	id := fmt.Sprintf("ROLE.%d", len(w.newGroup)+1)
+	// Numbered through the whole document, not the block: newGroup is emptied at each
+	// block's end, and ROLE.1 of one block and ROLE.1 of the next, named for different
+	// roles, read back as one group (the first).
+	id := ""
+	for id == "" || w.groupTaken[id] {
+		w.groupSeq++
+		id = "ROLE." + strconv.Itoa(w.groupSeq)
+	}
 	name = strings.Clone(name) // as in orgFor: not the user's text block
 	w.groupIDs[name] = id
 	w.newGroup = append(w.newGroup, &Group{ID: id, Name: name, Type: "Rights"})
@@ -358,13 +387,11 @@ func (w *writer) rightsGroup(name, subject string) string {
 
 // mnemonic sets InForm's pf:Mnemonic/TranslatedText to number.
 func (w *writer) mnemonic(o *odm.Location, number string) {
-	cur := ""
+	cur, space := "", odm.NS13
 	for _, m := range o.Elements(odm.NSInForm, "Mnemonic") {
-		for _, t := range m.Elements(odm.NS13, "TranslatedText") {
-			cur = strings.TrimSpace(t.Text())
-		}
-		if cur == "" {
-			cur = strings.TrimSpace(m.Text())
+		var tt *odm.Element
+		if cur, tt = mnemonicText(m); tt != nil {
+			space = tt.Space // the document's ODM namespace (none for a root in none)
 		}
 	}
 	if cur == number {
@@ -379,7 +406,7 @@ func (w *writer) mnemonic(o *odm.Location, number string) {
 	}
 	if number != "" {
 		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Mnemonic"},
-			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: odm.NS13, Local: "TranslatedText"},
+			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: space, Local: "TranslatedText"},
 				Children: []odm.Node{&odm.Text{Data: number}}}}})
 	}
 	o.Nodes = nodes

@@ -492,6 +492,17 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		if attr("Last Login (UTC)") != "" {
 			w.add(CodeUnrepresentable, "table/Last Login (UTC)", subject, "the study table has no Last Login column; left out")
 		}
+		// Type is OpenClinica 4's Admin or User: an ODM UserType, and an account category
+		// other than System (written as Admin), have no place in the table.
+		if u.Type != "" {
+			w.add(CodeUnrepresentable, "User/@UserType", subject, "the table's Type is OpenClinica 4's (Admin or User), not the ODM user type; left out")
+		}
+		if u.Category != "" && u.Category != CategorySystem {
+			w.add(CodeUnrepresentable, "User/category", subject, "the table's Type is OpenClinica 4's (Admin or User) and holds no other account category; left out")
+		}
+		if attr("Type") == "" && u.Category != CategorySystem {
+			w.add(CodeGenerated, "table/Type", subject, "the user has no OpenClinica 4 type; User is written")
+		}
 	}
 	cw.Flush()
 	return w.result(), cw.Error()

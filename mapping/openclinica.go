@@ -200,11 +200,41 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			}
 			if site := sites[a.Site]; site != nil {
 				s.name, s.protocol = site.Name, site.Number
+				if s.parent == "" {
+					s.parent = siteParent(site)
+				}
+			}
+			if s.parent == "" {
+				w.warn.add(CodeUnrepresentable, "Location", "Location "+a.Site, "OpenClinica writes a site as a site study of its study, and the site names no study: it is written as a study of its own, which reads back as a study, not a site")
 			}
 			list = append(list, s)
 		}
 	}
 	sites = nil
+	// The sites no user is assigned to: a site study each too (OpenClinica lists a site
+	// whether or not it has users), of the study the site names; one that names none has
+	// no parent to be a site of, and is left out.
+	for _, site := range w.dir.Sites {
+		w.scans++
+		if site.ID == "" || seen[site.ID] {
+			continue
+		}
+		parent := siteParent(site)
+		if parent == "" {
+			w.warn.add(CodeUnrepresentable, "Location", "Location "+site.ID, "OpenClinica writes a site as a site study of its study, and the site names no study and has no users: it is left out")
+			if w.siteStudyless == nil {
+				w.siteStudyless = map[string]bool{}
+			}
+			w.siteStudyless[site.ID] = true
+			continue
+		}
+		seen[site.ID] = true
+		if !seen[parent] {
+			seen[parent] = true
+			list = append(list, st{id: parent})
+		}
+		list = append(list, st{id: site.ID, name: site.Name, protocol: site.Number, parent: parent})
+	}
 	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
 	// otherwise the Include would name nothing.
 	parents := map[string]bool{}
@@ -264,6 +294,26 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 	}
 }
 
+// siteParent returns the study OpenClinica writes site s as a site study of: its own
+// (read from a site study), else that of its latest study version, else the first study
+// it was read in; "" when it names none.
+func siteParent(s *Site) string {
+	if s.Study != "" {
+		return s.Study
+	}
+	if v := latest(s.Versions); v != nil && v.Study != "" {
+		return v.Study
+	}
+	if s.Source != nil {
+		for _, st := range s.Source.Studies {
+			if st != "" {
+				return st
+			}
+		}
+	}
+	return ""
+}
+
 // siteStudyParent returns the parent of the Study element e (OID oid) if it is a site
 // study, one whose MetaDataVersion includes another study's (<Include StudyOID="parent">),
 // else parent.
@@ -319,10 +369,10 @@ func inSiteStudy(a Assignment, study string) bool {
 }
 
 // siteStudiesApproximated reports the sites of other vendors, which OpenClinica writes as
-// site studies.
+// site studies (those studyElements left out are reported there).
 func (w *writer) siteStudiesApproximated() {
 	for _, s := range w.dir.Sites {
-		if s.Source == nil || s.Source.Vendor != ProfileOpenClinica {
+		if (s.Source == nil || s.Source.Vendor != ProfileOpenClinica) && !w.siteStudyless[s.ID] {
 			w.warn.add(CodeApproximated, "Location", "Location "+s.ID, "OpenClinica writes sites as site studies (name and number only), not Locations; study versions, country and other site details are left out")
 		}
 	}

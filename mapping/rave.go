@@ -152,6 +152,10 @@ func (rave) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	if u.External {
 		lost("external", "Rave's Users.odm has no flag for externally authenticated users")
 	}
+	if u.Login == "" && u.ID != "" {
+		// Rave reads a User without LoginName as logging in with its OID.
+		w.warn.addUser(CodeGenerated, "User/LoginName", u.ID, "Rave's User OID is the login name: a user without a login name reads back with its OID as the login")
+	}
 }
 
 func (rave) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string)) {

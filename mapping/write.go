@@ -81,9 +81,16 @@ type writer struct {
 	rightsByName map[string]string
 	rightsSeen   int
 	newGroup     []*Group
+	// groupSeq numbers the rights groups made up (ROLE.n), groupTaken holds the
+	// directory's group IDs of that form.
+	groupSeq   int
+	groupTaken map[string]bool
 	// orgIDs maps an organization name to the ODM 2.0 Organization OID generated for it.
 	orgIDs map[string]string
 	newOrg []*odm.Organization
+	// siteStudyless holds the sites OpenClinica's studyElements left out: of no study and
+	// no user, they have no parent to be a site study of.
+	siteStudyless map[string]bool
 	// locationless holds the sites written without a Location (see locations.go); built
 	// on first use.
 	locationless map[string]bool
@@ -1757,6 +1764,7 @@ func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
 			}
 		}
 	}
+	kept := w.sourceBlockElements(bp)
 	for _, g := range w.dir.Groups {
 		if written[g] || !w.belongs(g.Source, g.Study, bp) {
 			continue
@@ -1776,4 +1784,35 @@ func (w *writer) blockNodes(ad *odm.AdminData, src *Block, bp blockPlan) {
 		}
 	}
 	w.newGroup = nil
+	ad.Nodes = append(ad.Nodes, kept...) // after the group definitions, as InForm's schema orders them
+}
+
+// sourceBlockElements returns, for block bp of a write into another flavour (whose
+// blocks are planned anew, none from a source block), the vendor elements read directly
+// inside the source's AdminData of bp's study (or, into the first block, of a study the
+// plan has no block for) that the target's namespace holds, and reports the others as
+// left out: an InForm pf:ProductLocale written as Rave, a Rave element written as InForm.
+func (w *writer) sourceBlockElements(bp blockPlan) []odm.Node {
+	if w.same || bp.src >= 0 || w.dir.Source == nil {
+		return nil
+	}
+	var kept []odm.Node
+	for i := range w.dir.Source.Blocks {
+		sb := &w.dir.Source.Blocks[i]
+		if len(sb.Elements) == 0 || !(sb.Study == bp.study || w.isFirst(bp) && !w.hasBlock(sb.Study)) {
+			continue
+		}
+		for _, s := range sb.Elements {
+			e, err := parseElementXML(s)
+			switch {
+			case err != nil:
+				w.warn.add(CodeInvalidValue, "AdminData/extension", "AdminData "+sb.Study, "a recorded vendor element is not well-formed XML and is left out")
+			case e.Space != "" && (e.Space == w.fl.namespace() || w.fl.ownsNS(e.Space)):
+				kept = append(kept, e)
+			default:
+				w.warn.add(CodeExtensionDropped, "AdminData/"+attrLabel(e.Space, e.Local), "AdminData "+sb.Study, "another vendor's extension element is left out")
+			}
+		}
+	}
+	return kept
 }

@@ -59,7 +59,8 @@ Output (one change per line or record):
   xlsx  the same columns as an .xlsx workbook, tab "User and Role Audit Log"
 Events: USER_ADDED, USER_REMOVED, PROFILE_CHANGE, ROLE_CHANGE, STATUS_CHANGE,
 SITE_ADDED, SITE_REMOVED, SITE_CHANGE, EXTENSION_CHANGE, ROLE_DEFINITION_CHANGE (an
-InForm pf:GroupDef whose rights changed), ORGANIZATION_ADDED, ORGANIZATION_REMOVED,
+InForm pf:GroupDef whose rights, name or type changed, or, value type "definition", that
+was added or removed: "Name [Type]: rights" or "Name [Type]: (no rights)"), ORGANIZATION_ADDED, ORGANIZATION_REMOVED,
 ORGANIZATION_CHANGE (ODM 2.0 Organization), SIGNATURE_DEF_ADDED, SIGNATURE_DEF_REMOVED,
 SIGNATURE_DEF_CHANGE (a SignatureDef's meaning, legal reason or methodology). Between two OpenClinica exports of one system a
 USER_REMOVED or a changed login is marked [not allowed: ...]: OpenClinica accounts are
