@@ -380,7 +380,11 @@ func lower(c byte) byte    { return c | 0x20 }
 // assignments count too (for an upload with "Upload users to training mode"). The row's
 // role is the user's first role in the study; Sites lists the site numbers (else IDs) of
 // its site assignments with that role, or "All" for a study-level one; dates are written
-// as DD-MMM-YYYY. Whatever a row cannot hold is reported.
+// as DD-MMM-YYYY. A site-level assignment that names no site (an OpenClinica 4 user table
+// does not say at which site a site-level role applies) is left out, since "All", or an
+// empty Sites cell, would grant the role at every site: a user who has no other access
+// gets no row (CodeUnrepresentable, Assignment/site, counted by user). Whatever a row
+// cannot hold is reported.
 //
 // The template is opened in spreadsheets, so a cell that starts with "=", "+", "-", "@",
 // TAB or CR is written with a leading apostrophe (CodeNeutralized), which stops Excel,
@@ -551,7 +555,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		id := u.ID
 		who := func() string { return templateRow(id, written) }
 		as = as[:0]
-		ended, other := 0, 0
+		ended, other, siteless := 0, 0, 0
 		prod, train := false, false
 		for _, a := range u.Assignments {
 			if a.Study != study && a.Study != "" {
@@ -569,6 +573,13 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 				ended++
 				continue
 			}
+			if a.Site == "" && a.Scope == ScopeSite {
+				// A site-level role whose site the input does not name (an OpenClinica 4
+				// user table has no site column): Sites "All" would grant it at every
+				// site, and an empty Sites cell is read as All too.
+				siteless++
+				continue
+			}
 			if a.Environment == EnvTraining {
 				train = true
 			} else {
@@ -581,6 +592,8 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		}
 		if len(as) == 0 {
 			switch {
+			case siteless > 0:
+				w.addUser(CodeUnrepresentable, "Assignment/site", id, "a site-level role, but the input does not say at which site: Sites All would grant it at every site, so no row is written; add the row with the user's sites")
 			case ended > 0:
 				w.addUser(CodeUnrepresentable, "User", id, "the user's access to the study ended before today; not a current study user, no row is written")
 			case other == 0 && len(u.Assignments) == 0:
@@ -592,6 +605,9 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		}
 		if ended > 0 {
 			w.addUser(CodeUnrepresentable, "Assignment/to", id, "access that ended before today is not current; left out of the row")
+		}
+		if siteless > 0 {
+			w.addUser(CodeUnrepresentable, "Assignment/site", id, "a site-level role, but the input does not say at which site: Sites All would grant it at every site, so it is left out of the row")
 		}
 		if u.Status == StatusDeactivated {
 			w.addUser(CodeUnrepresentable, "User/status", id, "a deactivated account is not a current study user; no row is written")

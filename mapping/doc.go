@@ -54,7 +54,9 @@
 //   - clinicalone: [ReadClinicalOneCSV] and [WriteClinicalOneCSV] read and write the user
 //     upload template (columns First Name, Last Name, Email, User Name, Start Date, End Date,
 //     Study Role, Sites, Depots; dates DD-MMM-YYYY, ISO accepted; Sites "All" is a
-//     study-level assignment). Rows are Production; [Options.Training] adds Training.
+//     study-level assignment, so a site-level assignment that names no site, as an
+//     OpenClinica 4 user table gives, is left out of the row and reported, never written
+//     as "All"). Rows are Production; [Options.Training] adds Training.
 //     [ReadClinicalOneXLSX] and [WriteClinicalOneXLSX] do the same with the .xlsx workbook
 //     (tab "Clinical One Users", header row found by its column names, every written cell
 //     text); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
@@ -62,7 +64,10 @@
 //   - oc4users: [ReadOC4Users] and [WriteOC4Users] read and write OpenClinica 4's user
 //     table (study User Administration or central Administration screen): Username,
 //     Email, Role(s) with their scope from the role name, Type, Status, times
-//     DD-MMM-YYYY HH:MM. It is a table, not an ODM flavour, so it is not in [Profiles].
+//     DD-MMM-YYYY HH:MM (each role's own, kept for writing back). Roles are written by
+//     OpenClinica's name at their level ("Study Monitor", "Site Monitor"), so that the
+//     table reads back as written. It is a table, not an ODM flavour, so it is not in
+//     [Profiles].
 //
 // # Several files, migration specs
 //

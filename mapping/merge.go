@@ -433,7 +433,31 @@ func (m *merger) mergeSource(kind, subject string, dst, src *Source, new []strin
 		return
 	}
 	sameStudies := sameSet(dst.Studies, src.Studies)
+	var keyed map[string]string // dst's keyed attributes by key, once src has one
 	for _, a := range src.Attrs {
+		if k, ok := keyedAttr(a); ok {
+			// One of a list (one per key), not one value: each key's is kept from
+			// the first file that has it, and another file's other value for the key
+			// is a conflict.
+			if keyed == nil {
+				keyed = map[string]string{}
+				for _, b := range dst.Attrs {
+					if bk, ok := keyedAttr(b); ok {
+						if _, dup := keyed[bk]; !dup {
+							keyed[bk] = b.Value
+						}
+					}
+				}
+			}
+			switch v, ok := keyed[k]; {
+			case !ok:
+				keyed[k] = a.Value
+				dst.Attrs = append(dst.Attrs, a)
+			case sameStudies && v != a.Value:
+				m.conflict(kind+"/@{"+a.Space+"}"+a.Name, subject)
+			}
+			continue
+		}
 		i := slices.IndexFunc(dst.Attrs, func(b Attr) bool { return b.Space == a.Space && b.Name == a.Name })
 		switch {
 		case i < 0:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -109,5 +110,96 @@ func TestOC4TimesKept(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("two Created times of one account: no merge conflict naming the files: %v", ws)
+	}
+}
+
+// TestOC4RoleTimes: the study table gives each role of an account its own Created (UTC)
+// and Updated (UTC); written back, each role's row has its own, not the account's first
+// row's Updated and a Created cut to midnight with a warning that the time is unknown.
+func TestOC4RoleTimes(t *testing.T) {
+	const (
+		head = "First,Last,Username,Email,Organization,Phone,Role,Type,Status,Created (UTC),Updated (UTC)\n"
+		inv  = "Lee,Fictus,lfictus,lee@example.org,IC,555-1234,Investigator,User,Available,22-May-2025 11:14,22-May-2025 11:14\n"
+		crc  = "Lee,Fictus,lfictus,lee@example.org,IC,555-1234,Clinical Research Coordinator,User,Available,19-May-2025 13:40,11-Sep-2025 12:15\n"
+		// The same role on the same day, at another time, in a second file.
+		crc2 = "Lee,Fictus,lfictus,lee@example.org,IC,555-1234,Clinical Research Coordinator,User,Available,19-May-2025 09:00,12-Sep-2025 08:00\n"
+	)
+	read := func(src string) *Directory {
+		d, _, err := ReadAny(strings.NewReader(src), "oc4.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	direct := func(src string) *Directory { return read(src) }
+	viaJSON := func(src string) *Directory {
+		b, err := json.Marshal(read(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _, err := ReadAny(bytes.NewReader(b), "dir.json", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	write := func(d *Directory) (string, []Warning) {
+		var buf bytes.Buffer
+		ws, err := WriteOC4Users(&buf, d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.String(), ws
+	}
+	compact := func(src string) (string, []Warning) {
+		c, _, err := ReadCompact(strings.NewReader(src), "oc4.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var buf bytes.Buffer
+		ws, err := c.Write(&buf, "oc4users", Options{}, ProfileOC4Users, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.String(), ws
+	}
+	for _, tc := range []struct {
+		reason string
+		out    func() (string, []Warning)
+		want   string
+	}{
+		{"two roles on two rows: each row its own times",
+			func() (string, []Warning) { return write(direct(head + inv + crc)) }, head + inv + crc},
+		{"the second role first: the first row's times are the account's, the other role's its own",
+			func() (string, []Warning) { return write(direct(head + crc + inv)) }, head + crc + inv},
+		{"through directory JSON the roles' times come back",
+			func() (string, []Warning) { return write(viaJSON(head + inv + crc)) }, head + inv + crc},
+		{"read as compact records (map's streamed path), the roles' times come back",
+			func() (string, []Warning) { return compact(head + inv + crc) }, head + inv + crc},
+	} {
+		got, ws := tc.out()
+		if strings.ReplaceAll(got, "\r\n", "\n") != tc.want {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", tc.reason, got, tc.want)
+		}
+		for _, w := range ws {
+			if w.Code == CodeGenerated {
+				t.Errorf("%s: a time is made up although the table has it: %v", tc.reason, w)
+			}
+		}
+	}
+
+	// Two files that give one role other times: the first file's are kept, and the
+	// other's are a conflict, not a silent choice.
+	d, ws := MergeNamed([]string{"a.csv", "b.csv"}, read(head+inv+crc), read(head+inv+crc2))
+	found := false
+	for _, w := range ws {
+		found = found || w.Code == CodeMergeConflict && w.Field == "User/@{"+NSOC4Users+"}RoleTimes"
+	}
+	if !found {
+		t.Errorf("one role's two times in two files: no merge conflict: %v", ws)
+	}
+	if got, _ := write(d); strings.ReplaceAll(got, "\r\n", "\n") != head+inv+crc {
+		t.Errorf("merged: the first file's times are not kept:\n%s", got)
 	}
 }

@@ -24,7 +24,54 @@ const ProfileOC4Users Profile = "oc4users"
 // NSOC4Users is the namespace of the Source attributes that keep the table's values the
 // model has no field for (Type, Created (UTC), Updated (UTC), Last Login (UTC)), so that
 // writing the table back restores them. ODM writers of other profiles leave them out.
+// Created and Updated are those of the account's first row; each role on a later row
+// whose times differ has its own in a RoleTimes attribute (see oc4RoleTimes), since the
+// study table gives every role its own times and the model's From is a date only.
 const NSOC4Users = "urn:odmadmin:oc4users"
+
+// oc4RoleTimes is the name of the Source attribute that keeps one role's times: its value
+// is a CSV record of the study, the role as named, Created (UTC) and Updated (UTC).
+const oc4RoleTimes = "RoleTimes"
+
+// roleTimesAttr returns the attribute that keeps the times of the role name in study.
+func roleTimesAttr(study, role, created, updated string) Attr {
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	_ = cw.Write([]string{study, role, created, updated}) // a strings.Builder does not fail
+	cw.Flush()
+	return Attr{Space: NSOC4Users, Name: oc4RoleTimes, Value: strings.TrimSuffix(b.String(), "\n")}
+}
+
+// roleTimesKey is what a RoleTimes attribute is found by: the study, the role as named
+// and the role's start (the date of its Created time, as the assignment's From has it),
+// since one role given twice with different starts is two assignments.
+type roleTimesKey struct{ study, role, from string }
+
+// keyedAttr returns the key of a Source attribute of which a record holds a list, one
+// value per key, for merging records (mergeSource): an OpenClinica 4 table's RoleTimes,
+// one per role.
+func keyedAttr(a Attr) (string, bool) {
+	if a.Space != NSOC4Users || a.Name != oc4RoleTimes {
+		return "", false
+	}
+	k, _, _, _ := parseRoleTimes(a.Value)
+	return k.study + "\x00" + k.role + "\x00" + k.from, true
+}
+
+// parseRoleTimes reads a RoleTimes attribute's value.
+func parseRoleTimes(v string) (k roleTimesKey, created, updated string, ok bool) {
+	r := csv.NewReader(strings.NewReader(v))
+	r.FieldsPerRecord = 4
+	rec, err := r.Read()
+	if err != nil {
+		return k, "", "", false
+	}
+	k = roleTimesKey{study: rec[0], role: rec[1]}
+	if iso, ok := parseOC4Time(rec[2]); ok {
+		k.from = iso[:10]
+	}
+	return k, rec[2], rec[3], true
+}
 
 // oc4AttrNames are the Source attribute names (XML names) of the columns kept verbatim.
 var oc4AttrNames = map[string]string{"Type": "Type", "Created (UTC)": "Created", "Updated (UTC)": "Updated", "Last Login (UTC)": "LastLogin"}
@@ -102,9 +149,10 @@ func stripLabel(name string) string {
 // account status (Created, Invited, Available, Deactivated); Type Admin makes the user a
 // System user. A role's scope (study or site) follows from its name; the table does not
 // say at which site a site-level role applies, so such an assignment names no site and is
-// reported. Created (UTC) is the date the role was given (the assignment's From). Times are
-// DD-MMM-YYYY HH:MM (ISO 8601 accepted); Type and the times are also kept verbatim for
-// writing the table back. Assignments are in opts.Study (Production, or Test when the
+// reported (the Clinical One template writer then leaves it out rather than grant it at
+// every site). Created (UTC) is the date the role was given (the assignment's From). Times
+// are DD-MMM-YYYY HH:MM (ISO 8601 accepted); Type and the times are also kept verbatim for
+// writing the table back, each role's own Created and Updated included (see NSOC4Users). Assignments are in opts.Study (Production, or Test when the
 // study OID ends in "(TEST)").
 func ReadOC4Users(cr RowReader, opts Options) (*Directory, []Warning, error) {
 	users := &loginUsers{byLogin: map[string]*User{}, list: []*User{}}
@@ -206,6 +254,7 @@ func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, 
 			}
 			u.Source.Attrs = append(u.Source.Attrs, Attr{Space: NSOC4Users, Name: name, Value: v})
 		}
+		created, updated := get("Created (UTC)"), get("Updated (UTC)")
 		var roles, roleCols []string // each role, and the column it is in
 		if r := get("Role"); r != "" {
 			roles, roleCols = append(roles, r), append(roleCols, "Role")
@@ -231,13 +280,36 @@ func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, 
 			u.Assignments = append(u.Assignments, a)
 		}
 		if prev, ok := users.find(login); ok {
-			// Another role of the same account: its own Created time is the role's.
+			// Another role of the same account: its own Created time is the role's (its
+			// From), and its Created and Updated are kept for writing the table back
+			// where they are not the account's first row's, which the user holds.
 			for _, a := range u.Assignments {
 				users.assigns().add(prev, a)
 			}
 			u.Assignments = nil
 			u.Source.Attrs = slices.DeleteFunc(u.Source.Attrs, func(a Attr) bool { return a.Name != "Type" })
 			mergeUser(&w, prev, u)
+			var first [2]string
+			for _, a := range prev.Source.Attrs {
+				if a.Name == oc4RoleTimes {
+					break // the first row's attributes come first; a user of many roles has many of these
+				}
+				switch {
+				case a.Space == NSOC4Users && a.Name == "Created":
+					first[0] = a.Value
+				case a.Space == NSOC4Users && a.Name == "Updated":
+					first[1] = a.Value
+				}
+			}
+			if first != [2]string{created, updated} {
+				for _, r := range roles {
+					study := opts.Study
+					if s, name, ok := strings.Cut(r, ":"); ok && strings.TrimSpace(name) != "" {
+						study, r = strings.TrimSpace(s), strings.TrimSpace(name)
+					}
+					prev.Source.Attrs = append(prev.Source.Attrs, roleTimesAttr(study, r, created, updated))
+				}
+			}
 			continue
 		}
 		users.add(u)
@@ -261,8 +333,11 @@ func parseOC4Time(s string) (string, bool) {
 // (CSV, without the Actions column): one row per user and role in opts.Study (or every
 // study when it is empty), a user without roles on one row with an empty Role. Roles read
 // from another vendor are written by their OpenClinica display name for the canonical
-// role and scope (reported), else as named. Type is Admin for System users, else User.
-// Created (UTC) and Updated (UTC) come from a table read before; otherwise Created is the
+// role and scope (reported), else as named: a site-level role by its site form ("Site
+// Monitor", "Site Data Manager"), so that the table reads back at the level it was
+// written; a role whose name reads back at another level (a System Administrator at a
+// site) is reported. Type is Admin for System users, else User. Created (UTC) and Updated
+// (UTC) come from a table read before, each role's own; otherwise Created is the
 // assignment's start at 00:00 (reported) and Updated is left empty.
 func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error) {
 	if dir == nil {
@@ -303,7 +378,8 @@ type oc4Row [11]string
 // sets: an account of n roles has n rows, and looking each new row up among all those
 // before it cost n² comparisons (20,000 roles: 6.8 s of `map --to oc4users`).
 type oc4Writer struct {
-	orgs     map[string]string // organization names by ID (ODM 2.0 users refer to one by OID)
+	orgs     map[string]string          // organization names by ID (ODM 2.0 users refer to one by OID)
+	times    map[roleTimesKey][2]string // the user's RoleTimes (Created, Updated), nil when it has none
 	rows     smallSet[oc4Row]
 	verbatim smallSet[string]
 	scans    int // rows and role names looked up or indexed, for tests
@@ -388,6 +464,25 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			}
 			return ""
 		}
+		// The account's first row's times, and the roles' own (RoleTimes) by role, each
+		// found once for the user: looked up for each of n roles, n² comparisons.
+		created0, updated0 := attr("Created (UTC)"), attr("Updated (UTC)")
+		o.times = nil
+		if u.Source != nil {
+			for _, a := range u.Source.Attrs {
+				if a.Space != NSOC4Users || a.Name != oc4RoleTimes {
+					continue
+				}
+				if k, c, up, ok := parseRoleTimes(a.Value); ok {
+					if o.times == nil {
+						o.times = map[roleTimesKey][2]string{}
+					}
+					if _, dup := o.times[k]; !dup {
+						o.times[k] = [2]string{c, up}
+					}
+				}
+			}
+		}
 		typ := attr("Type")
 		if typ == "" {
 			typ = "User"
@@ -439,15 +534,33 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 					role = n
 				}
 			}
+			// The table says a role's level by its name only: a name that reads back at
+			// another level (a System Administrator at a site, another vendor's
+			// site-level role kept by its name) changes the access.
+			if role != "" && a.Scope != "" && oc4Scope(role) != a.Scope {
+				if a.Scope == ScopeSite {
+					w.add(CodeApproximated, "table/Role", subject, "a site-level role whose name OpenClinica 4 reads as a study-level role; read back, it is study-level")
+				} else {
+					w.add(CodeApproximated, "table/Role", subject, "a study-level role whose name OpenClinica 4 reads as a site-level role; read back, it is site-level")
+				}
+			}
 			if !o.verbatim.has(role, &o.scans) {
 				if msg := roleVerbatim(ProfileOC4Users, u, a.Role, role, a.Scope); msg != "" {
 					o.verbatim.add(role, &o.scans)
 					w.add(CodeRoleVerbatim, "table/Role", subject, msg)
 				}
 			}
-			created := attr("Created (UTC)")
-			if created == "" || !foreign && a.From != "" && !strings.HasPrefix(mustOC4ISO(created), a.From) {
-				created = ""
+			// The role's own times where its row's differ from the account's first row's.
+			created, updated := created0, updated0
+			if t, ok := o.times[roleTimesKey{a.Study, a.Role.Name, a.From}]; ok {
+				created, updated = t[0], t[1]
+			}
+			if created != "" && !foreign && a.From != "" && !strings.HasPrefix(mustOC4ISO(created), a.From) {
+				// Times of another row (the assignment's start was changed): not this
+				// role's, neither of them.
+				created, updated = "", ""
+			}
+			if created == "" {
 				if a.From != "" {
 					if t, err := time.Parse("2006-01-02", a.From); err == nil {
 						created = t.Format(OC4Time)
@@ -458,10 +571,10 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			if a.Site != "" {
 				sites = true
 			}
-			o.rows.add(oc4Row{given, family, login, email, org, phone, role, typ, string(u.Status), created, attr("Updated (UTC)")}, &o.scans)
+			o.rows.add(oc4Row{given, family, login, email, org, phone, role, typ, string(u.Status), created, updated}, &o.scans)
 		}
 		if len(o.rows.list) == 0 {
-			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, org, phone, "", typ, string(u.Status), attr("Created (UTC)"), attr("Updated (UTC)")})
+			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, org, phone, "", typ, string(u.Status), created0, updated0})
 		}
 		for i := range o.rows.list {
 			r := o.rows.list[i][:]

@@ -228,3 +228,73 @@ func TestOC4TableLeavesOutLoudly(t *testing.T) {
 	}
 	check("WriteOC4UsersFrom", buf.String(), ws)
 }
+
+// TestOC4RoleNamesReadBack: a role another vendor's user has is written into the
+// OpenClinica 4 table by its OpenClinica name at the assignment's level, and the table
+// says a role's level by its name only; so every canonical role OpenClinica names, at
+// either level, reads back at that level with a name that writes the same again. A name
+// that cannot (a System Administrator at a site) is reported, not changed silently.
+func TestOC4RoleNamesReadBack(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		c      Canonical
+		scope  Scope
+		want   string // the name written
+		warned bool   // the level changes, reported
+	}{
+		{"seed 000: a monitor at a site is a Site Monitor", RoleMonitor, ScopeSite, "Site Monitor", false},
+		{"seed 000: a study-level monitor is a Study Monitor", RoleMonitor, ScopeStudy, "Study Monitor", false},
+		{"a site's data manager: the site form of the name", RoleDataManager, ScopeSite, "Site Data Manager", false},
+		{"a study's data manager", RoleDataManager, ScopeStudy, "Data Manager", false},
+		{"a site's study director", RoleStudyDirector, ScopeSite, "Site Study Director", false},
+		{"a site's viewer", RoleViewer, ScopeSite, "Site Viewer", false},
+		{"a site's data entry person: OpenClinica's site_Data_Entry_Person2", RoleDataEntry, ScopeSite, "Site Data Entry Person 2", false},
+		{"a site's participant", RoleParticipant, ScopeSite, "Site Data Entry Participant", false},
+		{"an investigator is site-level", RoleInvestigator, ScopeSite, "Investigator", false},
+		{"a CRC is site-level", RoleCRC, ScopeSite, "Clinical Research Coordinator", false},
+		{"a system administrator has no site form: written, reported", RoleSystemAdmin, ScopeSite, "System Administrator", true},
+	} {
+		u := &User{ID: "U1", Login: "ufict", Source: &Source{Vendor: ProfileInForm},
+			Assignments: []Assignment{{Study: "S1", Site: "01", Scope: tc.scope, Role: Role{Name: "Rights " + string(tc.c), Canonical: tc.c}}}}
+		var buf bytes.Buffer
+		ws, err := WriteOC4Users(&buf, &Directory{Users: []*User{u}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if len(rows) != 2 || strings.Split(rows[1], ",")[6] != tc.want {
+			t.Errorf("%s: wrote %q, want the role %q", tc.reason, rows, tc.want)
+			continue
+		}
+		warned := false
+		for _, w := range ws {
+			warned = warned || w.Code == CodeApproximated && strings.Contains(w.Message, "read back")
+		}
+		if warned != tc.warned {
+			t.Errorf("%s: level change reported %v, want %v: %v", tc.reason, warned, tc.warned, ws)
+		}
+		d, _, err := ReadAny(strings.NewReader(buf.String()), "oc4.csv", Options{Study: "S1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := d.Users[0].Assignments[0]
+		if !tc.warned && a.Scope != tc.scope {
+			t.Errorf("%s: %q reads back at %s level, want %s", tc.reason, tc.want, a.Scope, tc.scope)
+		}
+		if n := DefaultRoleName(ProfileOpenClinica, a.Role.Canonical, a.Scope); n != tc.want {
+			t.Errorf("%s: %q reads back as %s, which writes as %q", tc.reason, tc.want, a.Role.Canonical, n)
+		}
+	}
+	// Every name OpenClinica has for a canonical role is in the cases above or reads back
+	// at its level.
+	for c, names := range openClinicaRoles {
+		for i, s := range []Scope{ScopeStudy, ScopeSite} {
+			if c == RoleSystemAdmin && s == ScopeSite {
+				continue // reported, above
+			}
+			if got := oc4Scope(names[i]); got != s {
+				t.Errorf("%s at %s level is written %q, which reads back at %s level", c, s, names[i], got)
+			}
+		}
+	}
+}

@@ -409,18 +409,22 @@ func (openClinica) scopedRole(key string, s Scope) (Canonical, bool) {
 }
 
 // openClinicaRoles are OpenClinica 4's display names, [study, site] ("OpenClinica 4: Using
-// OpenClinica as an Administrator").
+// OpenClinica as an Administrator": "Study Monitor" and "Site Monitor"). A site-level name
+// is one the OpenClinica 4 user table reads back at site level as the same role (oc4Scope
+// and roleNames: OpenClinica's "site_" role names), so that a table written from another
+// vendor reads back as written; a System Administrator has no site form (the table
+// writer reports it).
 var openClinicaRoles = map[Canonical][2]string{
 	RoleSystemAdmin:    {"System Administrator", "System Administrator"},
-	RoleDataManager:    {"Data Manager", "Data Manager"},
-	RoleStudyDirector:  {"Study Director", "Study Director"},
+	RoleDataManager:    {"Data Manager", "Site Data Manager"},
+	RoleStudyDirector:  {"Study Director", "Site Study Director"},
 	RoleDataSpecialist: {"Data Specialist", "Investigator"},
 	RoleInvestigator:   {"Data Specialist", "Investigator"},
 	RoleCRC:            {"Data Entry Person", "Clinical Research Coordinator"},
-	RoleDataEntry:      {"Data Entry Person", "Data Entry Person"},
-	RoleMonitor:        {"Monitor", "Monitor"},
-	RoleViewer:         {"Viewer", "Viewer"},
-	RoleParticipant:    {"Data Entry Participant", "Data Entry Participant"},
+	RoleDataEntry:      {"Data Entry Person", "Site Data Entry Person 2"},
+	RoleMonitor:        {"Study Monitor", "Site Monitor"},
+	RoleViewer:         {"Viewer", "Site Viewer"},
+	RoleParticipant:    {"Data Entry Participant", "Site Data Entry Participant"},
 }
 
 func (openClinica) roleName(c Canonical, s Scope) (string, bool) {

@@ -38,6 +38,14 @@
 //   - usernameChange: the row's e-mail address and name belong to an existing user with
 //     another user name, as if it were meant to rename that user, which the upload cannot
 //     do (unless [Options.AllowRenames], when the row updates that user's login).
+//   - emailChange: the row changes the e-mail address of an existing user (one that
+//     has an address; letter case is no change), which a typo does as easily as a real
+//     change (Oracle Clinical One: "If you mistype an email or user name for an existing
+//     account, it may result in the creation of a new account"); the message says when
+//     the new address is within two edits of the current one.
+//   - emailOfOtherUser: the row gives an existing user an e-mail address that another
+//     existing user has (ignoring letter case): the address or the user name is
+//     mistyped.
 //   - endDateBeforeStartDate: the access would end before it starts.
 //   - unknownRole: the study role is neither used in the export nor a role name the
 //     canonical vocabulary knows.
@@ -68,7 +76,8 @@
 // same user name ignoring case, an e-mail address, or the name and a user name within
 // two edits of a row's). Once the export is read, [Kept.Each] drops the records kept only
 // for rows whose user name is an existing user's (such a row updates that user and is
-// compared with no other). A template or JSON export is held as compact records
+// compared with no other by name; the users of its e-mail address stay, for
+// emailOfOtherUser). A template or JSON export is held as compact records
 // (mapping.ReadCompact), several --existing files merged into a temporary file
 // (mapping.MergeStream), and a --spec applied to each user before Kept sees it. Rows
 // are planned one at a time: [Make] holds every row's action, [Each] and [Kept.Each]

@@ -163,9 +163,10 @@ func (f *filter) email(e string) bool { return f.emails[strings.ToLower(strings.
 // compared with to a temporary file: every user with the user name (ignoring case), an
 // e-mail address or the name of a row, whatever its user name. Once the export is read,
 // Each knows which rows update an existing user (the same user name), and keeps of the
-// file only the users of those rows and the users the other rows are compared with
-// (the same user name ignoring case, an e-mail address, or the name and a user name
-// within two edits of one of them): a row that updates a user is compared with no other.
+// file only the users of those rows, the users of any row's e-mail address, and the
+// users the other rows are compared with (the same user name ignoring case, or the name
+// and a user name within two edits of one of them): a row that updates a user is
+// compared with no other but the users of its e-mail address (emailOfOtherUser).
 // What Kept holds while the export is read is so the rows' keys, not an index of their
 // user names nor a record of any user; after it, a record each of the users planned
 // against, in blocks that records share: no heap object per user, and a few bytes beside
@@ -261,14 +262,18 @@ func (k *Kept) Each(existing *mapping.Directory, opts Options, f func(Action) er
 }
 
 // pick reads the records written while the export was read and keeps those the rows are
-// compared with: of a row that updates an existing user, that user; of the other rows,
-// the users of the same user name ignoring case, of an e-mail address, or of the same
-// name and a user name within two edits.
+// compared with: of a row that updates an existing user, that user; of every row, the
+// users of its e-mail address; of the other rows, the users of the same user name
+// ignoring case, or of the same name and a user name within two edits.
 func (k *Kept) pick() error {
 	if k.done {
 		return nil
 	}
 	k.done = true
+	// Of a row that updates a user, the users with its e-mail address are kept too: the
+	// row may give that user another user's address (emailOfOtherUser). They were written
+	// while the export was read; only their records stay.
+	emails := k.f.emails
 	k.f = nil
 	if k.spill == nil {
 		return nil
@@ -288,7 +293,7 @@ func (k *Kept) pick() error {
 		}
 		keep = keep || f.named(login, given, family, full)
 		for n := rest.count(); n > 0 && !keep; n-- {
-			keep = f.email(rest.next())
+			keep = emails[strings.ToLower(strings.TrimSpace(rest.next()))]
 		}
 		if keep {
 			k.recs.addString(r)

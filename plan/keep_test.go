@@ -37,6 +37,9 @@ func TestKeepPlansAlike(t *testing.T) {
 	g, f := gen.Name(5)
 	upload.WriteString(g + "," + f + ",typo@example.org,usr000005,05-Jan-2026,,Site Investigator Rights,10005,\n")
 	upload.WriteString("X,Y,case@example.org,USER000009,05-Jan-2026,,Unheard Role,10009,\n")
+	// A row that updates a user, giving it another user's e-mail address: that user is
+	// compared with the row too (emailOfOtherUser), though the row updates another.
+	upload.WriteString("Zed,Other,USER002911@site10059.example.org,user002913,05-Jan-2026,,Site Investigator Rights,10013,\n")
 	fixture, err := os.ReadFile(filepath.Join("testdata", "existing.xml"))
 	if err != nil {
 		t.Fatal(err)

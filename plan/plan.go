@@ -32,12 +32,14 @@ const (
 	MissingValue             Code = "missingValue"
 	InvalidDate              Code = "invalidDate"
 	ValueWithoutColumn       Code = "valueWithoutColumn"
+	EmailChange              Code = "emailChange"
+	EmailOfOtherUser         Code = "emailOfOtherUser"
 )
 
 // Codes lists every warning code in a stable order.
 func Codes() []Code {
 	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
-		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn}
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn, EmailChange, EmailOfOtherUser}
 }
 
 // Warning is a problem with one row. The message names users by login only.
@@ -417,6 +419,7 @@ func (p *planner) row(r Row) Action {
 	var u *mapping.User
 	if i, ok := p.byLogin[r.Login]; ok {
 		u = p.user(i)
+		p.emails(r, i, u, warn)
 	}
 	rename := false
 	if u == nil && r.Login != "" {
@@ -554,6 +557,45 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 		}
 	}
 	return nil, false
+}
+
+// emails warns about the e-mail addresses row r gives existing user u (number i) that u
+// does not have (ignoring letter case): one that is another existing user's, and any other
+// change of an existing account's address, which a typo makes as easily as a real change
+// (Oracle Clinical One, "About the User Upload template": "If you mistype an email or user
+// name for an existing account, it may result in the creation of a new account").
+func (p *planner) emails(r Row, i int32, u *mapping.User, warn func(Code, string)) {
+	for _, e := range r.Emails {
+		k := strings.ToLower(strings.TrimSpace(e))
+		if k == "" || slices.ContainsFunc(u.Emails, func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), k) }) {
+			continue
+		}
+		var others []string
+		p.byEmail.all(k, func(j int32) {
+			if j != i {
+				others = append(others, p.login(j))
+			}
+		})
+		if len(others) > 0 {
+			slices.Sort(others)
+			warn(EmailOfOtherUser, "the e-mail address belongs to existing user "+brief.List(slices.Compact(others), 5)+
+				"; the upload gives it to "+r.Login+" as well (is it the address, or the user name, that is mistyped?)")
+			continue
+		}
+		if len(u.Emails) == 0 {
+			continue // an address added to an account that has none changes nothing it had
+		}
+		near := 3
+		for _, h := range u.Emails {
+			near = min(near, distance(k, strings.ToLower(strings.TrimSpace(h)), 2))
+		}
+		if near <= 2 {
+			warn(EmailChange, fmt.Sprintf("the upload changes the e-mail address of existing user %s to one %d %s from the current one: a typo?",
+				r.Login, near, plural(near, "edit", "edits")))
+		} else {
+			warn(EmailChange, "the upload changes the e-mail address of existing user "+r.Login+"; check that the new one is meant")
+		}
+	}
 }
 
 func plural(n int, one, many string) string {

@@ -81,13 +81,37 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:   "update profile",
-			reason: "a changed given name and e-mail address are field changes; white space alone is not",
+			reason: "a changed given name and e-mail address are field changes, and a changed e-mail address of an existing account is checked; white space alone is not",
 			csv:    "Johanna, Demo ,johanna.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,S1,\n",
-			want:   []string{"2 update jdoe"},
+			want:   []string{"2 update jdoe emailChange"},
 			changes: []plan.Change{
 				{Field: "givenName", Old: "Jo", New: "Johanna"},
 				{Field: "email", Old: "jo.demo@site1.example.org", New: "johanna.demo@site1.example.org"},
 			},
+		},
+		{
+			name:   "emailChange near miss",
+			reason: "seed 001: a mistyped e-mail address of an existing account; one edit from the address it has",
+			csv:    "Jo,Demo,jo.demo@site1.exmple.org,jdoe,05-Jan-2026,,Site User,101,\n",
+			want:   []string{"2 update jdoe emailChange"},
+			changes: []plan.Change{
+				{Field: "email", Old: "jo.demo@site1.example.org", New: "jo.demo@site1.exmple.org"},
+			},
+		},
+		{
+			name:   "emailOfOtherUser",
+			reason: "an existing user is given another existing user's e-mail address (in other letter case): one of the two is mistyped",
+			csv:    "Kim,Example,JO.DEMO@site1.example.org,kexample,05-Jan-2026,,Investigator,102,\n",
+			want:   []string{"2 update kexample emailOfOtherUser"},
+			changes: []plan.Change{
+				{Field: "email", Old: "kim.example@site2.example.org", New: "JO.DEMO@site1.example.org"},
+			},
+		},
+		{
+			name:   "email letter case",
+			reason: "an e-mail address the user has, in other letter case, is no change",
+			csv:    "Jo,Demo,JO.Demo@Site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
+			want:   []string{"2 unchanged jdoe"},
 		},
 		{
 			name:   "update role",

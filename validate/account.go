@@ -39,38 +39,55 @@ func Statuses() []StatusInfo {
 // a study's User Administration / Share screen). Times are as the screens show them, in
 // UTC: "10-May-2018 17:57"; LastLogin may also be "Never".
 type Account struct {
-	Username  string
-	Type      string // Admin or User
-	Status    string
-	Roles     []string
-	Created   string
-	Updated   string
-	LastLogin string
+	Username string
+	Type     string // Admin or User
+	Status   string
+	Roles    []string
+	// RolesUnknown says that the source does not tell the account's roles (a user table
+	// without a Role or Roles column): Roles is empty for want of a column, not because
+	// the account has none, so the status checks that need the roles are not made.
+	RolesUnknown bool
+	Created      string
+	Updated      string
+	LastLogin    string
 }
 
 // AdminTimeLayout is the layout of the Created (UTC), Updated (UTC) and Last Login (UTC)
 // columns of OpenClinica 4's user administration screens.
 const AdminTimeLayout = "02-Jan-2006 15:04"
 
+// AdminTimeForms says which times ParseAdminTime accepts, as findings and help name them.
+const AdminTimeForms = "DD-MMM-YYYY HH:MM (10-May-2018 17:57; day and hour may have one digit, seconds may follow) " +
+	"or ISO 8601 (2018-05-10T17:57, with seconds, a fraction, Z or an offset such as +02:00, or a space for T); " +
+	"a date alone, in either form, is 00:00"
+
 // NeverLoggedIn is what the Last Login (UTC) column shows for a user who never logged in.
 const NeverLoggedIn = "Never"
 
-// ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC
-// ("10-May-2018 17:57", or ISO 8601 as a spreadsheet gives its dates back). It returns the
-// zero time and true for "Never" (in any letter case).
+// adminTimeLayouts are the layouts of AdminTimeForms. Go reads "2" and "15" with one
+// digit or two, month names in any letter case, and a fraction after the seconds of
+// any layout; "Z07:00" is Z or an offset.
+var adminTimeLayouts = []string{
+	"2-Jan-2006 15:04", "2-Jan-2006 15:04:05", "2-Jan-2006",
+	// A spreadsheet program stores the times as dates; read back they are ISO 8601, and
+	// other tools write them so with the zone.
+	"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05Z07:00",
+	"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02 15:04Z07:00", "2006-01-02 15:04:05Z07:00",
+	"2006-01-02",
+}
+
+// ParseAdminTime parses a time of OpenClinica 4's user administration screens, in UTC, in
+// one of the forms AdminTimeForms says ("10-May-2018 17:57", or ISO 8601 as a spreadsheet
+// gives its dates back); a time with an offset is returned in UTC. It returns the zero
+// time and true for "Never" (in any letter case).
 func ParseAdminTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if strings.EqualFold(s, NeverLoggedIn) { // in any letter case, as Type and Status are read
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation(AdminTimeLayout, s, time.UTC)
-	if err == nil {
-		return t, true
-	}
-	// A spreadsheet program stores the times as dates; read back they are ISO 8601.
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+	for _, layout := range adminTimeLayouts {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t, true
+			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
@@ -107,7 +124,7 @@ func CheckAccount(a Account, opts Options) []Finding {
 				"the status is Created, which means no role has been assigned, but the user has roles")
 		}
 	case "invited":
-		if roles == 0 {
+		if roles == 0 && !a.RolesUnknown {
 			add(CodeAccountInvitedWithoutRole, "status", a.Status,
 				"the status is Invited, which means at least one role has been assigned, but the user has none")
 		}
@@ -135,7 +152,7 @@ func CheckAccount(a Account, opts Options) []Finding {
 			ok = false
 		}
 		if !ok {
-			add(CodeAccountInvalidTime, f.field, f.v, f.label+" is not a time written DD-MMM-YYYY HH:MM (or ISO 8601)"+map[bool]string{true: ` or "Never"`, false: ""}[f.never])
+			add(CodeAccountInvalidTime, f.field, f.v, f.label+" is not a time: want "+AdminTimeForms+map[bool]string{true: `, or "Never"`, false: ""}[f.never])
 			continue
 		}
 		*f.t, *f.ok = t, true

@@ -73,6 +73,24 @@ type AccountTable struct {
 	in   *input.Input
 	t    *input.Table
 	cols *input.Header
+	// extra is how many line breaks the quoted cells of the CSV records read so far hold:
+	// the reader numbers a record by its first line, and a spreadsheet shows a record as
+	// one row however many lines its cells span (blank lines are rows, and no records).
+	extra int
+}
+
+// row returns the row a spreadsheet shows for the record rec that Read returned last, and
+// counts rec's line breaks for the rows after it.
+func (a *AccountTable) row(rec []string) int {
+	n := a.t.Row()
+	if a.in.Kind != input.CSV {
+		return n // a worksheet's own row
+	}
+	n -= a.extra
+	for _, v := range rec {
+		a.extra += strings.Count(v, "\n")
+	}
+	return n
 }
 
 // AccountsOptions configure OpenAccounts. The zero value reads CSV in UTF-8 or UTF-16.
@@ -124,6 +142,7 @@ func (a *AccountTable) header() (*input.Header, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.row(header)
 	cols, err := input.NewHeader(header, func(h string) (string, bool) {
 		f, ok := accountColumns[roleKey(h)]
 		return f, ok
@@ -149,7 +168,8 @@ func (a *AccountTable) Next() (AccountRow, error) {
 		if err != nil {
 			return AccountRow{}, err
 		}
-		if err := a.cols.Uncalculated(a.t, a.t.Row()); err != nil {
+		row := a.row(rec)
+		if err := a.cols.Uncalculated(a.t, row); err != nil {
 			return AccountRow{}, fmt.Errorf("%s: %w", a.name, err)
 		}
 		blank := true
@@ -162,11 +182,11 @@ func (a *AccountTable) Next() (AccountRow, error) {
 		if i := a.cols.Loose(rec); i > 0 {
 			// A value no column names is a row that does not line up with the header (a
 			// separator in an unquoted cell): its checks would be of the wrong cells.
-			return AccountRow{}, fmt.Errorf("%s:%d: column %d has a value, but the header row names no column there", a.name, a.t.Row(), i)
+			return AccountRow{}, fmt.Errorf("%s:%d: column %d has a value, but the header row names no column there", a.name, row, i)
 		}
 		get := func(f string) string { return a.cols.Get(rec, f) }
-		r := AccountRow{Row: a.t.Row(), Account: Account{Username: get("username"), Type: get("type"), Status: get("status"),
-			Created: get("created"), Updated: get("updated"), LastLogin: get("lastLogin")}}
+		r := AccountRow{Row: row, Account: Account{Username: get("username"), Type: get("type"), Status: get("status"),
+			Created: get("created"), Updated: get("updated"), LastLogin: get("lastLogin"), RolesUnknown: !a.cols.Has("roles")}}
 		for _, role := range strings.FieldsFunc(get("roles"), func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
 			if role = strings.TrimSpace(role); role != "" {
 				r.Roles = append(r.Roles, role)

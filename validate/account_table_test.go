@@ -197,3 +197,42 @@ func TestOpenAccountsHoldsOneRow(t *testing.T) {
 		t.Errorf("the live heap grew by %d bytes over %d rows: rows are held, not read one at a time", last-first, n-n/10)
 	}
 }
+
+// TestAccountRowsAsSpreadsheet: a row is numbered as a spreadsheet shows it (the header is
+// row 1), not by the CSV file's line: a quoted cell that spans lines is one row.
+func TestAccountRowsAsSpreadsheet(t *testing.T) {
+	for _, tc := range []struct {
+		reason, in string
+		rows       []int
+	}{
+		{"a Roles cell of three lines is one row; the rows after it are 3 and 4",
+			"Username,Role,Type,Status\nu1,\"Data Manager\nStudy Monitor\nViewer\",User,Available\nu2,,Userx,Available\nu3,,User,Bogus\n", []int{2, 3, 4}},
+		{"a header cell of two lines is one row, and a blank line is a row",
+			"Username,\"Created\n(UTC)\",Status\nu1,,Available\n\nu2,,Available\n", []int{2, 4}},
+	} {
+		got, err := ReadAccounts(strings.NewReader(tc.in), "t.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []int
+		for _, r := range got {
+			rows = append(rows, r.Row)
+		}
+		if !slices.Equal(rows, tc.rows) {
+			t.Errorf("%s: rows %v, want %v", tc.reason, rows, tc.rows)
+		}
+	}
+}
+
+// TestAccountsWithoutRoleColumn: a table without a Role or Roles column cannot tell
+// whether an Invited user has a role, so that is not reported; with the column, an empty
+// cell still is.
+func TestAccountsWithoutRoleColumn(t *testing.T) {
+	rows, err := ReadAccounts(strings.NewReader("Username,Type,Status\nu1,Admin,Invited\n"), "t.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codesOf(CheckAccount(rows[0].Account, Options{})); len(got) != 0 {
+		t.Errorf("no roles column: an Invited user's roles are unknown, not none: %v", got)
+	}
+}

@@ -150,8 +150,8 @@ var codeTable = []codeInfo{
 	{CodeAccountUnknownType, sourceOdmadmin, "the user type is neither Admin nor User (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUnknownStatus, sourceOdmadmin, "the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountCreatedWithRoles, sourceOdmadmin, "a Created user has roles; Created means no role assigned (rule: OpenClinica 4 administrator guide)"},
-	{CodeAccountInvitedWithoutRole, sourceOdmadmin, "an Invited user has no role; Invited means at least one role assigned (rule: OpenClinica 4 administrator guide)"},
-	{CodeAccountInvalidTime, sourceOdmadmin, "Created, Updated or Last Login (UTC) is not DD-MMM-YYYY HH:MM or ISO 8601 (Last Login may be Never) (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountInvitedWithoutRole, sourceOdmadmin, "an Invited user has no role; Invited means at least one role assigned (not checked without a Role or Roles column) (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountInvalidTime, sourceOdmadmin, "Created, Updated or Last Login (UTC) is not D-MMM-YYYY H:MM[:SS] or ISO 8601 (T or space, Z or offset; a date alone is 00:00; Last Login may be Never) (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUpdatedBeforeCreated, sourceOdmadmin, "Updated (UTC) is before Created (UTC) (rule: odmadmin)"},
 }
 

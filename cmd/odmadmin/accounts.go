@@ -15,9 +15,14 @@ Organization, Phone and Actions are read past. Each row is checked against the
 OpenClinica 4 administrator guide: every account has a Username; Type is Admin or User;
 Status is Created (no role
 assigned, so a Created user with roles is an error), Invited (at least one role, not yet
-activated), Available or Deactivated; the times are DD-MMM-YYYY HH:MM in UTC (Last Login
-may be Never) and an account is not updated before it is created. The codes are
-documented in the validate package (go doc validate).
+activated; not checked when the table has no Role or Roles column, which cannot tell),
+Available or Deactivated; an account is not updated before it is created. The times are
+in UTC, written DD-MMM-YYYY HH:MM as the screens show them (10-May-2018 17:57; the day
+and the hour may have one digit, and seconds may follow) or in ISO 8601 as spreadsheets
+and other tools give them back (2018-05-10T17:57, with seconds, a fraction, Z or an
+offset such as +02:00, which is turned into UTC, or a space for the T); a date alone, in
+either form, is 00:00, and Last Login may be Never. The codes are documented in the
+validate package (go doc validate).
 
 Diagnostics are FILE:ROW:COLUMN: SEVERITY CODE: message, the row as a spreadsheet
 numbers it. --values adds the offending value (personal data, only on request).

@@ -362,7 +362,10 @@ func newTableContacts(in *inp.Input, values bool) (*contactSource, error) {
 		}
 		seen[key] = true
 		cols[i] = h
+		// Findings name the field (secondaryId for an identifier column); the
+		// diagnostic names the column by its header as written.
 		colName[h] = strings.TrimSpace(header[i])
+		colName[key] = colName[h]
 	}
 	// row is the row a spreadsheet shows: a worksheet's own row number; for CSV the
 	// header's line (blank lines above it are rows too) plus one per record, since a

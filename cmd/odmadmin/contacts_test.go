@@ -475,3 +475,23 @@ func TestContactsTrailingDataNamesNoValue(t *testing.T) {
 		}
 	}
 }
+
+// TestContactsColumnAsWritten: a finding is placed at the column's header as the file
+// writes it; findings name the field secondaryId, but a CSV whose header says identifier
+// (the API's older name) has no column of that name.
+func TestContactsColumnAsWritten(t *testing.T) {
+	long := strings.Repeat("x", 36)
+	for _, tc := range []struct {
+		reason, in, format, want string
+	}{
+		{"text: the identifier column is named identifier", "identifier,firstName\n" + long + ",Ada\n", "text",
+			"<stdin>:2:identifier: error errorCode.secondaryIdTooLong"},
+		{"json: the column is identifier, the field secondaryId", "subjectKey,identifier\nSS-1," + long + "\n", "json",
+			`"field":"secondaryId","column":"identifier"`},
+	} {
+		_, stdout, stderr := runCmd(strings.NewReader(tc.in), "contacts", "--format", tc.format)
+		if !strings.Contains(stdout, tc.want) {
+			t.Errorf("%s: want %q in\n%s%s", tc.reason, tc.want, stdout, stderr)
+		}
+	}
+}

@@ -60,7 +60,10 @@ Output:
         is read once more first for what it has, 16 bytes a record). Into another flavour,
         or from several IN files (no one document to patch), only AdminData is written,
         and what is left out is reported (code not-carried, with counts, by input).
-  csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY). A cell
+  csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
+        is the whole study, so a site-level role whose site the input does not name, as
+        in an OpenClinica 4 user table, is left out, and a user with no other access gets
+        no row: warning unrepresentable, Assignment/site, with a count). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
         shows it as text instead of running it as a formula (warning
@@ -73,9 +76,12 @@ Output:
         a warning (unrepresentable, XLSX/COLUMN); csv writes it whole.
   oc4users  OpenClinica 4's study User Administration table as CSV (First, Last,
         Username, Email, Organization, Phone, Role, Type, Status, Created (UTC), Updated
-        (UTC); times DD-MMM-YYYY HH:MM), one row per user and role. An OpenClinica 4 user
-        table (study or central Administration table, CSV or .xlsx) is read as input too,
-        recognized by its header (--profile oc4users is accepted, not needed).
+        (UTC); times DD-MMM-YYYY HH:MM, each role's own when read from such a table), one
+        row per user and role; roles are named as OpenClinica names them at their level
+        (Study Monitor, Site Monitor), so that the table reads back as written. An
+        OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
+        read as input too, recognized by its header (--profile oc4users is accepted, not
+        needed).
 
 Migration spec (--spec FILE, CSV or .xlsx; --spec-template writes a starter one):
   Kind,Study,Scope,Source,Target,Suggested,Note — one rule per row:

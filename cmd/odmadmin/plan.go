@@ -40,6 +40,11 @@ fields and assignments that change) or unchanged, and warns:
                             existing user with the same name: a second account
   usernameChange            an existing user's e-mail and name with another user name:
                             user names cannot be changed (see --allow-renames)
+  emailChange               an existing user's e-mail address changes (letter case aside;
+                            a mistyped one may create a new account); the message says
+                            when the new one is ≤ 2 edits from the current one
+  emailOfOtherUser          an existing user is given the e-mail address of another
+                            existing user: the address or the user name is mistyped
   endDateBeforeStartDate    the access ends before it starts
   unknownRole               a study role neither in the export nor in the vocabulary
   unknownSite               a site with no OID, number or name in the export
@@ -66,7 +71,8 @@ as "map" merges them (some 30 bytes a user). --spec is applied to each user as i
 built, before plan picks the users the rows name. plan holds the rows, their keys and
 the existing users they can be compared with, each as one compact record of only what
 is compared (and what the streamed read holds), not the export; once the export is
-read, it drops the users kept only for rows that update another user. Each row's action
+read, it drops the users kept only for rows that update another user (but those with
+the e-mail address of such a row, for emailOfOtherUser). Each row's action
 is written as it is planned, not held. An export or directory given as --upload (a
 migration planned whole) is read the same way, one user at a time into the rows. A
 template or JSON on stdin is copied to a temporary file first and read as a file is; the
