@@ -157,6 +157,13 @@ func Compare(a, b *mapping.Directory, opts Options) []Change {
 // and no changes: comparing two directories of hundreds of thousands of users takes
 // seconds, and an interactive caller must be able to give up.
 func CompareContext(ctx context.Context, a, b *mapping.Directory, opts Options) ([]Change, error) {
+	// Checked before anything: the loops check only every so many users, and the sites,
+	// groups and rules are not checked at all.
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	if a == nil {
 		a = &mapping.Directory{}
 	}
@@ -360,8 +367,12 @@ func (c *comparer) users(as, bs []*mapping.User) {
 	}
 }
 
-// Target returns "First Last (login)", the way the audit log names a user.
+// Target returns "First Last (login)", the way the audit log names a user. A nil user
+// is an empty one, "()", as a nil directory is an empty one to Compare.
 func Target(u *mapping.User) string {
+	if u == nil {
+		u = &mapping.User{}
+	}
 	name := strings.TrimSpace(collapse(strings.TrimSpace(u.GivenName) + " " + strings.TrimSpace(u.FamilyName)))
 	if name == "" {
 		name = collapse(u.FullName)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/odmadmin/odmadmin/internal/xmlenc"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // NotCarried reads the ODM document in r and reports, one Warning of code CodeNotCarried
@@ -18,7 +19,17 @@ import (
 // NotCarried only finds the markup (see markupScan), it does not check it. A document
 // that ends inside markup or an element is an error.
 func NotCarried(r io.Reader) ([]Warning, error) {
+	if r == nil {
+		return nil, nilODMReader()
+	}
 	return notCarried(r, nil)
+}
+
+// nilODMReader is the error for a nil reader of an ODM document: the odm package's own
+// (its readers' for a nil io.Reader), as where odm reads the document itself (Patch
+// reads it with odm.Transform after a look of its own at the first bytes).
+func nilODMReader() error {
+	return &odm.Error{Err: odm.ErrTruncated, Msg: "no input: the reader is nil"}
 }
 
 // notCarried is NotCarried; marks, when set, gets the count of the markup the scan

@@ -3,6 +3,8 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -63,6 +65,17 @@ func (d *Directory) checkHead() error {
 				return err
 			}
 		}
+		if err := checkTexts("source", d.Source); err != nil {
+			return err
+		}
+	}
+	for i, s := range d.Studies {
+		if s == nil {
+			return &DirectoryError{fmt.Sprintf("studies[%d]", i), "null"}
+		}
+		if err := checkTexts(fmt.Sprintf("studies[%d]", i), s); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -75,6 +88,128 @@ func checkUser(i int, u *User) error {
 	}
 	if err := checkSource("", u.Source); err != nil {
 		return checkSource(fmt.Sprintf("users[%d].source", i), u.Source)
+	}
+	if !userTextsOK(u) {
+		return checkTexts(fmt.Sprintf("users[%d]", i), u)
+	}
+	return nil
+}
+
+// userTextsOK reports whether every string of u is XML text (checkText), without making
+// a path: every user is checked before a write, and the usual one passes. It covers every
+// string field of User and of what it holds (TestCheckEveryUserString makes sure), so that
+// a value XML cannot hold (a control character, bytes that are not UTF-8) is reported
+// here, by its field, and not met by the ODM writer (odm.ErrUnwritable) or written as
+// something else. Source's attributes and elements are checkSource's.
+func userTextsOK(u *User) bool {
+	ok := func(ss ...string) bool {
+		for _, s := range ss {
+			if checkText("", s) != nil {
+				return false
+			}
+		}
+		return true
+	}
+	if !ok(u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix, u.Suffix, u.Pager,
+		u.Organization, u.OrganizationID, u.Locale, u.Type, string(u.Category), string(u.Status)) ||
+		!ok(u.Emails...) || !ok(u.Phones...) || !ok(u.Faxes...) || !ok(u.Certificates...) {
+		return false
+	}
+	for _, t := range u.Telecoms {
+		if !ok(t.Type, t.Value) {
+			return false
+		}
+	}
+	for i := range u.Addresses {
+		a := &u.Addresses[i]
+		if !ok(a.StreetNames...) || !ok(a.HouseNumber, a.City, a.StateProv, a.Country, a.PostalCode, a.OtherText, a.Longitude, a.Latitude, a.Altitude) {
+			return false
+		}
+	}
+	if p := u.Picture; p != nil && !ok(p.File, p.Type, p.Href, p.MIMEType) {
+		return false
+	}
+	for _, g := range u.Groups {
+		if !ok(g.ID, g.Name, g.Type) {
+			return false
+		}
+	}
+	for i := range u.Assignments {
+		a := &u.Assignments[i]
+		if !ok(a.Study, a.Site, a.Role.Name, string(a.Role.Canonical), string(a.Scope), string(a.Environment), a.From, a.To) || !ok(a.Depots...) {
+			return false
+		}
+	}
+	if s := u.Source; s != nil {
+		if !ok(string(s.Vendor), string(s.RolesFor)) || !ok(s.Studies...) {
+			return false
+		}
+		for _, v := range s.Variants {
+			if !ok(v.Study, v.Space, v.Name, v.Value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkTexts returns the first string of v (a value of the model, walked by reflection:
+// the path only for an error, or for the few values other than users) that is not XML
+// text, as a *DirectoryError naming it by its JSON path under path. The value is never
+// quoted: it may be personal data.
+func checkTexts(path string, v any) error {
+	return textsOf(path, reflect.ValueOf(v))
+}
+
+func textsOf(path string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		return checkText(path, v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return textsOf(path, v.Elem())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			if err := textsOf(name, v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := textsOf(fmt.Sprintf("%s[%d]", path, i), v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			// A key names its value in the path; one that is no XML text is reported
+			// as the map's, not quoted.
+			if err := checkText(path, k.String()); err != nil {
+				return &DirectoryError{path, "a key: " + err.(*DirectoryError).Reason}
+			}
+			if err := textsOf(path+"."+k.String(), v.MapIndex(k)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -89,12 +224,18 @@ func (d *Directory) checkTail() error {
 		if err := checkSource(fmt.Sprintf("sites[%d].source", i), s.Source); err != nil {
 			return err
 		}
+		if err := checkTexts(fmt.Sprintf("sites[%d]", i), s); err != nil {
+			return err
+		}
 	}
 	for i, g := range d.Groups {
 		if g == nil {
 			return &DirectoryError{fmt.Sprintf("groups[%d]", i), "null"}
 		}
 		if err := checkSource(fmt.Sprintf("groups[%d].source", i), g.Source); err != nil {
+			return err
+		}
+		if err := checkTexts(fmt.Sprintf("groups[%d]", i), g); err != nil {
 			return err
 		}
 	}
@@ -105,12 +246,18 @@ func (d *Directory) checkTail() error {
 		if err := checkSource(fmt.Sprintf("organizations[%d].source", i), o.Source); err != nil {
 			return err
 		}
+		if err := checkTexts(fmt.Sprintf("organizations[%d]", i), o); err != nil {
+			return err
+		}
 	}
 	for i, s := range d.Signatures {
 		if s == nil {
 			return &DirectoryError{fmt.Sprintf("signatures[%d]", i), "null"}
 		}
 		if err := checkSource(fmt.Sprintf("signatures[%d].source", i), s.Source); err != nil {
+			return err
+		}
+		if err := checkTexts(fmt.Sprintf("signatures[%d]", i), s); err != nil {
 			return err
 		}
 	}
@@ -127,6 +274,15 @@ func checkSource(path string, s *Source) error {
 	for k, v := range s.IDs {
 		if err := checkText(path+".ids."+k, v); err != nil {
 			return err
+		}
+	}
+	// The values of the other listings of a merged user or site (Variants): written
+	// into their blocks as the value is.
+	for i, v := range s.Variants {
+		for _, f := range [...]struct{ key, s string }{{"study", v.Study}, {"ns", v.Space}, {"name", v.Name}, {"value", v.Value}} {
+			if err := checkText(fmt.Sprintf("%s.variants[%d].%s", path, i, f.key), f.s); err != nil {
+				return err
+			}
 		}
 	}
 	return checkElements(path+".elements", s.Elements)

@@ -62,7 +62,10 @@ func TestCompactJSONAsEncodingJSON(t *testing.T) {
 	}{
 		{user(`{"id":"u1","login":"a","emails":[],"phones":null,"groups":[],"assignments":null}`), "empty and null lists", true},
 		{user(`{"id":null,"login":"\u00e9\ud83d\ude00\n\"x\\","displayName":"caf\u00e9"}`), "escapes and a null string", true},
-		{user("{\"id\":\"u1\",\"login\":\"\xff\xfe bad\",\"givenName\":\"\\ud800 lone\"}"), "invalid UTF-8 and a lone surrogate", true},
+		// Refused by both (left to the whole read, which refuses them): encoding/json would
+		// read each as U+FFFD, a value the file does not hold.
+		{user("{\"id\":\"u1\",\"login\":\"\xff\xfe bad\"}"), "invalid UTF-8", false},
+		{user("{\"id\":\"u1\",\"givenName\":\"\\ud800 lone\"}"), "a lone surrogate", false},
 		{user(`{"id":"u1","status":"available ","category":"site"}`), "status and category in other letter cases", true},
 		{user(`{"id":"u1","status":null,"category":null,"external":null,"picture":null,"source":null}`), "nulls for the typed fields", true},
 		{user(`{"id":"u1","external":true,"picture":{"file":"p.png","mimeType":"image/png"},"source":{"vendor":"inform","ids":{},"attrs":[{"ns":"n","name":"a","value":"v"}],"elements":["<x/>"],"studies":[],"rolesFor":"rave"}}`), "picture and source", true},

@@ -198,6 +198,9 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 // memory: where each is, an index of IDs, a bit each) and each is built again where the
 // document's records need it. It returns the spec's warnings, then Patch's.
 func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions) (ws []Warning, err error) {
+	if src == nil {
+		return nil, nilODMReader()
+	}
 	dir := c.shell
 	spec := opts.Options
 	opts.Spec = nil // the writer's options

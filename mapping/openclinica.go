@@ -476,6 +476,9 @@ func StudyElements(open func() (io.Reader, error), ro odm.ReadOptions) ([]*odm.E
 // scanStudies reads the Study elements of the document r holds; with first, up to the
 // first AdminData only, late then saying whether a Study start tag may follow.
 func scanStudies(r io.Reader, ro odm.ReadOptions, first bool) (list []*odm.Element, late bool, err error) {
+	if r == nil {
+		return nil, false, nilODMReader()
+	}
 	u, err := xmlenc.UTF8(r)
 	if err != nil {
 		return nil, false, studyScanError(ro, err)

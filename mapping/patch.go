@@ -84,6 +84,9 @@ type patchWork struct {
 // values, so a record lacking an e-mail address another has gets it; roles stay each
 // block's own. Memory is the directory's plus one record.
 func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]Warning, error) {
+	if src == nil {
+		return nil, nilODMReader()
+	}
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
 		return nil, err

@@ -104,6 +104,9 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	if err != nil {
 		return nil, err
 	}
+	if src == nil {
+		return nil, nilODMReader()
+	}
 	defer catchSpill(&err)
 	return w.patch(out, src, users, sites, opts.Foreign, opts)
 }

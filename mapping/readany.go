@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -67,6 +68,9 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := jsontext.CheckValue(bytes.NewReader(b)); err != nil {
+			if te := jsonTextError(name, b, err); te != nil {
+				return nil, nil, te
+			}
 			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
 		}
 		var d Directory
@@ -123,4 +127,31 @@ func claimTable(h []string, profile Profile) tableFormat {
 		}
 	}
 	return fallbackTable()
+}
+
+// jsonTextError returns, for err of jsontext reading the JSON b, a string that is no text
+// (bytes that are not UTF-8, a lone surrogate escape), the error the odm package gives
+// for it in its JSON form: an *odm.Error at its line and column wrapping odm.ErrEncoding
+// or odm.ErrJSON. encoding/json would read either as U+FFFD, a value the file does not
+// hold, written on into an export. It returns nil for any other err.
+func jsonTextError(name string, b []byte, err error) error {
+	var ee *jsontext.EncodingError
+	var se *jsontext.SyntaxError
+	switch {
+	case errors.As(err, &ee):
+		line, col := offsetPos(b, ee.Offset)
+		return &odm.Error{File: name, Line: line, Col: col, Err: odm.ErrEncoding, Msg: "not a mapping directory in JSON: " + ee.Msg}
+	case errors.As(err, &se) && errors.Is(err, jsontext.ErrLoneSurrogate):
+		line, col := offsetPos(b, se.Offset)
+		return &odm.Error{File: name, Line: line, Col: col, Err: odm.ErrJSON, Msg: "not a mapping directory in JSON: " + se.Msg}
+	}
+	return nil
+}
+
+// offsetPos returns the line and column (from 1, in bytes) of offset off of b.
+func offsetPos(b []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(b)))
+	before := b[:off]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	return line, len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }

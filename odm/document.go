@@ -3,6 +3,7 @@ package odm
 import (
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -223,9 +224,16 @@ func (d *Document) AdminData() []*AdminData {
 // several in one call is one pass over the root's children (a call per block would copy
 // them once per block: quadratic for a document of thousands of site blocks); the result
 // is that of calling it with each in turn.
+//
+// Nil entries of ads are left out. A document without a root (the zero Document) gets
+// the root NewDocument makes for its version first.
 func (d *Document) AddAdminData(ads ...*AdminData) {
+	ads = slices.DeleteFunc(slices.Clone(ads), func(a *AdminData) bool { return a == nil })
 	if len(ads) == 0 {
 		return
+	}
+	if d.Root == nil {
+		d.Root = NewDocument(d.Version).Root
 	}
 	ch := d.Root.Children
 	at := 0 // insert before index at: after the last Study or AdminData

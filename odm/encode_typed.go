@@ -272,7 +272,7 @@ func (x *xw) typedIn(m model, sp *spec, nl string) {
 	if ext.src != nil && (len(ext.src.lay) > 0 || ext.src.trail != "") {
 		items, trailing = x.planFromSource(items, m, sp, ext, cnt, nl)
 	} else {
-		items = x.planFresh(items, sp, ext, cnt, nl)
+		items = x.planFresh(items, m, sp, ext, cnt, nl)
 		if len(items) > 0 {
 			trailing = x.closeNL(nl)
 		}
@@ -504,7 +504,7 @@ func (s *nodeSet) use(n Node) {
 	}
 }
 
-func (x *xw) planFresh(items []planItem, sp *spec, ext *Ext, cnt []int, nl string) []planItem {
+func (x *xw) planFresh(items []planItem, m model, sp *spec, ext *Ext, cnt []int, nl string) []planItem {
 	ws := x.childNL(nl)
 	// A node with slot s goes before standard child number s (0-based); nodes that
 	// become due together keep their order in Nodes. Bucketed once: linear in the nodes.
@@ -519,18 +519,24 @@ func (x *xw) planFresh(items []planItem, sp *spec, ext *Ext, cnt []int, nl strin
 	}
 	used := make([]bool, len(ext.Nodes))
 	std := 0
+	// A nil entry of a list (of records or nodes) is written as nothing, its line too.
 	for ki := range sp.kids {
+		k := &sp.kids[ki]
 		for j := 0; j < cnt[ki]; j++ {
 			for _, i := range due[std] {
-				items = append(items, planItem{ws: ws, ki: -1, node: ext.Nodes[i]})
+				if !isNilNode(ext.Nodes[i]) {
+					items = append(items, planItem{ws: ws, ki: -1, node: ext.Nodes[i]})
+				}
 				used[i] = true
 			}
-			items = append(items, planItem{ws: ws, ki: ki, idx: j})
+			if k.kind != kMany || m.manyAt(k.field, j) != nil {
+				items = append(items, planItem{ws: ws, ki: ki, idx: j})
+			}
 			std++
 		}
 	}
 	for i, n := range ext.Nodes {
-		if !used[i] {
+		if !used[i] && !isNilNode(n) {
 			items = append(items, planItem{ws: ws, ki: -1, node: n})
 		}
 	}

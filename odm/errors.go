@@ -44,14 +44,21 @@ var (
 	ErrUnwritable error = &subError{msg: "value cannot be written in XML", parent: ErrUnrepresentable}
 )
 
-// subError is a sentinel error that is a kind of another one (Unwrap).
+// errDepthJSON is the sentinel of a JSON reader's error for nesting past
+// ReadOptions.MaxDepth: the limit of ErrDepth, met in input that errors have called
+// ErrJSON, so errors.Is finds either.
+var errDepthJSON error = &subError{msg: ErrJSON.Error(), parent: ErrDepth, also: ErrJSON}
+
+// subError is a sentinel error that is a kind of another one (Unwrap), and of also when set.
 type subError struct {
 	msg    string
 	parent error
+	also   error
 }
 
-func (e *subError) Error() string { return e.msg }
-func (e *subError) Unwrap() error { return e.parent }
+func (e *subError) Error() string        { return e.msg }
+func (e *subError) Unwrap() error        { return e.parent }
+func (e *subError) Is(target error) bool { return e.also != nil && target == e.also }
 
 // Error is a positioned error or warning. File is the input's name as given in the options
 // (may be empty), Line and Col are 1-based (0 when unknown), Err is one of the sentinel

@@ -430,15 +430,23 @@ func (j *jw) typed(m model, rh *recHead) {
 				j.typed(c, nil)
 			}
 		case kMany:
-			if n := m.manyLen(k.field); n > 0 {
-				o.key(jt.members[ki])
-				j.raw("[")
-				for i := 0; i < n; i++ {
-					if i > 0 {
-						j.raw(",")
-					}
-					j.typed(m.manyAt(k.field, i), nil)
+			// A nil entry (modelOf) carries no value: written as nothing, as in XML.
+			first := true
+			for i := range m.manyLen(k.field) {
+				c := m.manyAt(k.field, i)
+				if c == nil {
+					continue
 				}
+				if first {
+					o.key(jt.members[ki])
+					j.raw("[")
+					first = false
+				} else {
+					j.raw(",")
+				}
+				j.typed(c, nil)
+			}
+			if !first {
 				j.raw("]")
 			}
 		case kElems:
@@ -841,11 +849,20 @@ func (c *layCache) same(src *source, jt *jsonType, nodes []Node) bool {
 // what StreamJSON writes for the document Encode writes: the document is encoded and read
 // back as it goes, so the two can never disagree.
 func EncodeJSON(w io.Writer, doc *Document) error {
+	switch {
+	case doc == nil:
+		return &Error{Msg: "EncodeJSON: the document is nil"}
+	case doc.Root == nil:
+		return &Error{Msg: "EncodeJSON: the document has no root element (Root is nil)"}
+	case w == nil:
+		return &Error{Msg: "EncodeJSON: the writer is nil"}
+	}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := Encode(pw, doc, WriteOptions{})
-		pw.CloseWithError(err)
+		// Guarded (guard.go): a panic here would end the caller's process.
+		err := guard(func() error { return Encode(pw, doc, WriteOptions{}) })
+		closeWith(pw, err)
 		done <- err
 	}()
 	err := StreamJSON(w, NewReader(pr, ReadOptions{MaxDepth: -1, MaxTokenBytes: -1, MaxAttrs: -1}))
@@ -862,6 +879,9 @@ func EncodeJSON(w io.Writer, doc *Document) error {
 // only the vendor nodes between two AdminData records are held until the next record.
 // r's Warnings are those of the whole document afterwards.
 func StreamJSON(w io.Writer, r *Reader) error {
+	if w == nil {
+		return &Error{Msg: "StreamJSON: the writer is nil"}
+	}
 	h, err := r.Header()
 	if err != nil {
 		return err

@@ -27,8 +27,12 @@ func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		_, err := JSONToODM(pw, r, opts, WriteOptions{})
-		pw.CloseWithError(err)
+		// Guarded (guard.go): r is the caller's, and a panic here would end the process.
+		err := guard(func() error {
+			_, err := JSONToODM(pw, r, opts, WriteOptions{})
+			return err
+		})
+		closeWith(pw, err)
 		done <- err
 	}()
 	xopts := opts
@@ -50,6 +54,12 @@ func DecodeJSON(r io.Reader, opts ReadOptions) (*Document, error) {
 // and the name used in errors; wopts the layout of values without a recorded layout. It
 // returns the writer's warnings.
 func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) ([]*Error, error) {
+	if r == nil {
+		return nil, nilReader(ropts.Name)
+	}
+	if w == nil {
+		return nil, &Error{File: ropts.Name, Msg: "JSONToODM: the writer is nil"}
+	}
 	lc := &lineCounter{r: ctxio.Reader(ropts.Context, r), max: ropts.MaxInputBytes}
 	dec := jsontext.NewDecoder(lc)
 	// What is read becomes XML as it is read: no string is held past its record.
@@ -64,6 +74,11 @@ func JSONToODM(w io.Writer, r io.Reader, ropts ReadOptions, wopts WriteOptions) 
 		jr.maxJSON = 1 << 16
 	}
 	err := jr.run()
+	if lc.err != nil {
+		// The input is past the limit: whatever the decoder made of the bytes before it.
+		lc.err.File = ropts.Name
+		err = lc.err
+	}
 	if err == nil {
 		err = jr.x.flush()
 	}
@@ -79,10 +94,24 @@ type lineCounter struct {
 	n     int64   // bytes read
 	lines int     // newlines before the window
 	nl    []int64 // offsets of the newlines in the window
+	// err is the error of the input past max, once met: the decoder may stop on a
+	// syntax error of the bytes before it (a value cut short), which is not the input's
+	// fault, so JSONToODM returns err in place of any other.
+	err *Error
 }
 
 func (c *lineCounter) Read(b []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
 	n, err := c.r.Read(b)
+	// The bytes past MaxInputBytes are not handed on: the decoder would read them (a
+	// short input whole, in its first read) and fail on them, or succeed, not on the
+	// limit.
+	over := c.max > 0 && c.n+int64(n) > c.max
+	if over {
+		n = int(c.max - c.n)
+	}
 	for i := 0; i < n; {
 		// IndexByte looks at many bytes at a time: a byte loop cost a twentieth of the
 		// whole read of a large file.
@@ -99,8 +128,12 @@ func (c *lineCounter) Read(b []byte) (int, error) {
 		c.lines += drop
 		c.nl = append(c.nl[:0], c.nl[drop:]...)
 	}
-	if c.max > 0 && c.n > c.max {
-		return n, &Error{Err: ErrInputTooLarge, Msg: "the input is larger than the limit"}
+	if over {
+		// Placed at the first byte past the limit, where the XML reader places its own.
+		line, col := c.pos(c.max)
+		c.err = &Error{Line: line, Col: col, Err: ErrInputTooLarge,
+			Msg: "the input is larger than the limit (ReadOptions.MaxInputBytes: " + strconv.FormatInt(c.max, 10) + " bytes)"}
+		return n, c.err
 	}
 	return n, err
 }
@@ -178,6 +211,7 @@ type jreader struct {
 	// are written.
 	pos          *JSONPositions
 	rootAt, adAt jsonAt
+	adOff        int64 // the offset of the open AdminData's object
 	objOff       int64 // the offset of the first token of the value valueAt read last
 }
 
@@ -247,6 +281,13 @@ func (r *jreader) syntax(err error) error {
 	var se *jsontext.SyntaxError
 	if errors.As(err, &se) {
 		off = se.Offset
+	}
+	var ee *jsontext.EncodingError
+	if errors.As(err, &ee) {
+		// Bytes that are not UTF-8 in a string: what the XML reader reports for the same
+		// bytes (a lone surrogate escape is a SyntaxError, ErrJSON).
+		line, col := r.lc.pos(ee.Offset)
+		return &Error{File: r.p.name, Line: line, Col: col, Err: ErrEncoding, Msg: ee.Msg}
 	}
 	line, col := r.lc.pos(off)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -340,7 +381,14 @@ func (r *jreader) member(k string, i, depth int) (*jv, error) {
 
 // valueErr is an error of a value valueFrom reads, at path rel (".key" and "[index]"
 // steps) below the value where it started: placed (r.placed) once it is returned there.
-type valueErr struct{ rel, msg string }
+type valueErr struct {
+	rel, msg string
+	// off+1 is the input offset of the value the error is at; 0 when it has none (an
+	// error of shape is placed at its record's object, see errAt).
+	off int64
+	// depth: the error is that of a nesting limit (errDepthJSON).
+	depth bool
+}
 
 func (e *valueErr) Error() string { return e.rel + ": " + e.msg }
 
@@ -355,7 +403,14 @@ func (r *jreader) placed(path string, err error) error {
 	if path == "" && strings.HasPrefix(e.rel, ".") {
 		full = e.rel[1:]
 	}
-	return r.p.errf(full, e.msg)
+	pe := r.p.errf(full, e.msg).(*Error)
+	if e.depth {
+		pe.Err = errDepthJSON
+	}
+	if e.off > 0 {
+		pe.Line, pe.Col = r.lc.pos(e.off - 1)
+	}
+	return pe
 }
 
 // valueFrom reads the value whose first token (kind, t) was just read. Its errors of
@@ -378,7 +433,8 @@ func (r *jreader) valueFrom(kind jsontext.Kind, t string, depth int) (*jv, error
 		return r.vals.new('z'), nil
 	case jsontext.ArrayStart, jsontext.ObjectStart:
 		if depth > r.maxJSON {
-			return nil, &valueErr{msg: "JSON nests deeper than the limit"}
+			// Placed at the delimiter that goes one level too deep.
+			return nil, &valueErr{msg: "JSON nests deeper than the limit", off: r.dec.InputOffset(), depth: true}
 		}
 		if kind == jsontext.ArrayStart {
 			v := r.vals.new('[')
@@ -778,10 +834,13 @@ func (r *jreader) closeRoot() error {
 }
 
 // checkDepth fails when an element at XML depth d (the root is 1) would nest deeper than
-// the reader accepts.
-func (r *jreader) checkDepth(path string, d int) error {
+// the reader accepts. The error is placed at input offset off, the JSON object of the
+// element (or record) that goes too deep.
+func (r *jreader) checkDepth(path string, d int, off int64) error {
 	if r.maxDepth > 0 && d > r.maxDepth {
-		return r.p.errf(path, "elements nest deeper than the limit (ReadOptions.MaxDepth)")
+		line, col := r.lc.pos(off)
+		return &Error{File: r.p.name, Line: line, Col: col, Err: errDepthJSON,
+			Msg: path + ": elements nest deeper than the limit (ReadOptions.MaxDepth)"}
 	}
 	return nil
 }
@@ -815,6 +874,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 	if err := r.open(path, '{'); err != nil {
 		return false, err
 	}
+	objOff := r.dec.InputOffset() - 1
 	var a jsonAt
 	if depth <= maxMarkDepth {
 		a = r.at()
@@ -836,7 +896,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 				return false, err
 			}
 			e := n.(*Element)
-			if err := r.checkDepth(path, depth); err != nil {
+			if err := r.checkDepth(path, depth, objOff); err != nil {
 				return false, err
 			}
 			r.mark(a)
@@ -875,7 +935,7 @@ func (r *jreader) streamNode(path string, depth int, prevText bool) (bool, error
 	if err != nil {
 		return false, err
 	}
-	if err := r.checkDepth(path, depth+nodeDepth(n)-1); err != nil {
+	if err := r.checkDepth(path, depth+nodeDepth(n)-1, objOff); err != nil {
 		return false, err
 	}
 	t, isText := n.(*Text)
@@ -973,6 +1033,7 @@ func (r *jreader) adObject(path string) error {
 		return err
 	}
 	r.adAt = r.at()
+	r.adOff = r.dec.InputOffset() - 1
 	head := new(AdminData)
 	seen := map[string]bool{}
 	cont, headDone := false, false
@@ -1071,7 +1132,7 @@ func (r *jreader) adObject(path string) error {
 				if err != nil {
 					return r.errAt(err, r.objOff)
 				}
-				if err := r.checkDepth(ip, 2+typedDepth(m)); err != nil {
+				if err := r.checkDepth(ip, 2+typedDepth(m), r.objOff); err != nil {
 					return err
 				}
 				r.record(m, rh, a)
@@ -1084,6 +1145,7 @@ func (r *jreader) adObject(path string) error {
 				return err
 			}
 		case "nodes":
+			nodesOff := r.dec.ValueOffset()
 			v, err := r.value(kp, 2)
 			if err != nil {
 				return err
@@ -1093,7 +1155,7 @@ func (r *jreader) adObject(path string) error {
 				return err
 			}
 			for i, n := range ns {
-				if err := r.checkDepth(kp+"["+strconv.Itoa(i)+"]", 2+nodeDepth(n.n)); err != nil {
+				if err := r.checkDepth(kp+"["+strconv.Itoa(i)+"]", 2+nodeDepth(n.n), nodesOff); err != nil {
 					return err
 				}
 				r.adContent(n.ws, n.n)
@@ -1136,7 +1198,7 @@ func (r *jreader) openAD(path string, head *AdminData, studyOID *string, prefix 
 		return nil
 	}
 	r.closeAD()
-	if err := r.checkDepth(path, 2); err != nil {
+	if err := r.checkDepth(path, 2, r.adOff); err != nil {
 		return err
 	}
 	r.nAD++
@@ -1233,7 +1295,7 @@ func (r *jreader) legacyAD(path string, v *jv) error {
 	if _, err := r.p.typed(ad.model(), o, path, r.version, false); err != nil {
 		return err
 	}
-	if err := r.checkDepth(path, 1+typedDepth(ad.model())); err != nil {
+	if err := r.checkDepth(path, 1+typedDepth(ad.model()), r.objOff); err != nil {
 		return err
 	}
 	if cont && r.ad != nil {

@@ -8,6 +8,9 @@ package odm
 // export, say, and none of its users) calls Keep for those and lets the rest be recycled.
 // Without Reuse it does nothing: every record is the caller's already.
 func (r *Reader) Keep() {
+	if r == nil {
+		return
+	}
 	s := r.s
 	if !s.ar.recycling() {
 		return

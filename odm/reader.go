@@ -35,6 +35,11 @@ func NewReader(r io.Reader, opts ReadOptions) *Reader {
 
 // Header reads and returns the prolog and the ODM start tag.
 func (r *Reader) Header() (*Header, error) {
+	if r == nil {
+		// A nil *Reader reads as a nil io.Reader does: a consumer handed one (mapping's
+		// FromReader, say) reports it instead of panicking.
+		return nil, nilReader("")
+	}
 	if r.hdr != nil || r.err != nil {
 		return r.hdr, r.err
 	}
@@ -49,13 +54,26 @@ func (r *Reader) Header() (*Header, error) {
 }
 
 // AdminData returns the AdminData the last record belongs to (attributes only), or nil.
-func (r *Reader) AdminData() *AdminData { return r.ad }
+func (r *Reader) AdminData() *AdminData {
+	if r == nil {
+		return nil
+	}
+	return r.ad
+}
 
 // Warnings returns the warnings found so far.
-func (r *Reader) Warnings() []*Error { return r.s.warnings }
+func (r *Reader) Warnings() []*Error {
+	if r == nil {
+		return nil
+	}
+	return r.s.warnings
+}
 
 // Next returns the next record, or io.EOF after the end of the document.
 func (r *Reader) Next() (Node, error) {
+	if r == nil {
+		return nil, nilReader("")
+	}
 	if r.state == 0 {
 		if _, err := r.Header(); err != nil {
 			return nil, err

@@ -155,6 +155,10 @@ type leafSrc struct {
 func newScanner(r io.Reader, opts ReadOptions) *scanner {
 	s := &scanner{opts: opts, wsCache: make(map[string]string), maxNodes: opts.maxNodes()}
 	s.ar.strs.poison = opts.poison
+	if r == nil {
+		s.err = nilReader(opts.Name)
+		return s
+	}
 	in, err := prepareInput(ctxio.Reader(opts.Context, r))
 	if err != nil {
 		s.err = s.locate(err, 1, 1)

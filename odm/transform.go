@@ -258,8 +258,10 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 				x.str(">")
 				open = true
 			}
-			x.str(child)
-			x.typed(m.manyAt(k.field, j), child)
+			if c := m.manyAt(k.field, j); c != nil { // nil: no value, no line
+				x.str(child)
+				x.typed(c, child)
+			}
 		}
 		held[i] = m.manyLen(k.field)
 	}
@@ -280,8 +282,10 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 						x.str(">")
 						open = true
 					}
-					x.str(child)
-					x.typed(m.manyAt(k.field, j), child)
+					if c := m.manyAt(k.field, j); c != nil { // nil: no value, no line
+						x.str(child)
+						x.typed(c, child)
+					}
 					added = true
 				}
 			}

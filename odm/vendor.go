@@ -178,9 +178,15 @@ func (r *MetaDataVersionRef) RaveStudySiteNumber() string {
 // LatestMetaDataVersionRef returns the reference with the latest EffectiveDate (the
 // version the location uses now), or nil. Dates that do not parse sort first.
 func (l *Location) LatestMetaDataVersionRef() *MetaDataVersionRef {
+	if l == nil {
+		return nil
+	}
 	var best *MetaDataVersionRef
 	var bestDate string
 	for _, r := range l.MetaDataVersionRefs {
+		if r == nil {
+			continue // a nil entry holds no reference (the encoder skips it too)
+		}
 		d := r.EffectiveDate
 		if t, err := ParseDate(d); err == nil {
 			d = t.Format("2006-01-02")

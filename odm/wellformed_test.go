@@ -251,3 +251,26 @@ func TestWriterNilAndStructure(t *testing.T) {
 		t.Errorf("nil *User from the callback: %v\n%s", err, out.String())
 	}
 }
+
+// TestAddAdminDataNil: AddAdminData on the zero Document gives it a root, and nil
+// entries are left out (they used to panic, or stand in the tree for the encoder to trip
+// on).
+func TestAddAdminDataNil(t *testing.T) {
+	var d odm.Document
+	d.AddAdminData(nil, &odm.AdminData{StudyOID: "S1"}, nil)
+	if got := d.AdminData(); len(got) != 1 || got[0].StudyOID != "S1" {
+		t.Fatalf("AdminData: %+v", got)
+	}
+	var out bytes.Buffer
+	if err := odm.Encode(&out, &d, odm.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := odm.Decode(bytes.NewReader(out.Bytes()), odm.ReadOptions{})
+	if err != nil || len(back.AdminData()) != 1 {
+		t.Errorf("read back: %v\n%s", err, out.String())
+	}
+	d.AddAdminData(nil)
+	if len(d.AdminData()) != 1 {
+		t.Errorf("AddAdminData(nil) added a block")
+	}
+}

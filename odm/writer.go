@@ -109,8 +109,10 @@ func (w *Writer) Write(n Node) error {
 		for i := range sp.kids {
 			k := sp.kids[i]
 			for j := 0; j < m.manyLen(k.field); j++ {
-				x.str(child)
-				x.typed(m.manyAt(k.field, j), child)
+				if c := m.manyAt(k.field, j); c != nil { // nil: no value, no line
+					x.str(child)
+					x.typed(c, child)
+				}
 			}
 		}
 		for _, e := range v.Nodes {

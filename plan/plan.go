@@ -147,6 +147,13 @@ func each(existing *mapping.Directory, kept *Kept, rows iter.Seq[Row], total int
 	if existing == nil {
 		existing = &mapping.Directory{}
 	}
+	// Checked before anything, so that a context cancelled before the call fails Make
+	// also for an upload of no row.
+	if opts.Context != nil {
+		if err := opts.Context.Err(); err != nil {
+			return err
+		}
+	}
 	study, err := pickStudy(existing, opts.Study)
 	if err != nil {
 		return err

@@ -54,6 +54,12 @@ func (in AdminDataInput) eachUser(each func(TableUser)) error {
 // io.ReadSeeker (a file, a bytes.Reader) is read twice from its current offset; any other
 // is copied to a temporary file on the first read.
 func CheckAdminDataXML(r io.Reader, opts AdminDataOptions) ([]Finding, error) {
+	if r == nil {
+		// The odm readers' error for a nil reader, as the check of an input that odm
+		// reads: no input (rereadable would spool from it).
+		_, err := odm.Check(nil, opts.Read)
+		return nil, err
+	}
 	in, cleanup, err := rereadable(r, opts.Read.Name)
 	if err != nil {
 		return nil, err

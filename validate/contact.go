@@ -3,12 +3,15 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // Contact is one participant contact record as the OpenClinica participant API takes it
@@ -246,6 +249,9 @@ func (c *Contact) Set(name, value string) error {
 // or null (null means "not given"), and secondaryId and identifier may both appear only with
 // the same value.
 func (c *Contact) UnmarshalJSON(data []byte) error {
+	if err := checkJSONText(data); err != nil {
+		return err
+	}
 	var m map[string]*string
 	if err := json.Unmarshal(data, &m); err != nil {
 		return explainJSON(data, err)
@@ -275,6 +281,43 @@ func (c *Contact) UnmarshalJSON(data []byte) error {
 	}
 	*c = rec
 	return nil
+}
+
+// checkJSONText refuses a record whose strings are not text: bytes that are not UTF-8 (an
+// *odm.Error wrapping odm.ErrEncoding, as the ODM readers give for them) or a \u escape of a
+// lone UTF-16 surrogate (wrapping odm.ErrJSON), at their line and column in data.
+// encoding/json reads either as U+FFFD, and the record would be checked, and passed on,
+// with a value the input does not hold. Any other error is left to encoding/json.
+func checkJSONText(data []byte) error {
+	// The usual record is UTF-8 without a \u escape: two passes over its bytes, no tokens.
+	if utf8.Valid(data) && !bytes.Contains(data, []byte(`\u`)) {
+		return nil
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	for {
+		_, _, err := dec.Next()
+		if err == nil {
+			continue
+		}
+		var ee *jsontext.EncodingError
+		var se *jsontext.SyntaxError
+		switch {
+		case errors.As(err, &ee):
+			line, col := jsonPos(data, ee.Offset)
+			return &odm.Error{Line: line, Col: col, Err: odm.ErrEncoding, Msg: "contact record: " + ee.Msg}
+		case errors.As(err, &se) && errors.Is(err, jsontext.ErrLoneSurrogate):
+			line, col := jsonPos(data, se.Offset)
+			return &odm.Error{Line: line, Col: col, Err: odm.ErrJSON, Msg: "contact record: " + se.Msg}
+		}
+		return nil // the end of the record, or an error encoding/json reports
+	}
+}
+
+// jsonPos returns the line and column (from 1, in bytes) of offset off of data.
+func jsonPos(data []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	return 1 + bytes.Count(before, []byte{'\n'}), len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 // explainJSON replaces encoding/json's error for a record, which names Go types

@@ -75,8 +75,9 @@ func TestTableErrorNamesInputOnce(t *testing.T) {
 }
 
 // TestWriteErrorNamesInput: a value XML cannot hold, read from a JSON directory, fails
-// map --to odm naming the record and field; the input it came from is named too, as the
-// warnings name it (it was "odmadmin map: odm: value cannot be written in XML: ...").
+// map --to odm naming the field by its JSON path (the directory's check finds it before
+// the writer would); the input it came from is named too, as the warnings name it (it
+// was "odmadmin map: odm: value cannot be written in XML: ...").
 func TestWriteErrorNamesInput(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "ctl.json")
@@ -86,7 +87,7 @@ func TestWriteErrorNamesInput(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out.xml")
 	code, _, stderr := runCmd(nil, "map", "--quiet", "--to", "odm", "-o", out, in)
-	want := "odmadmin map: " + in + ": odm: value cannot be written in XML: User U1: LoginName: control character 1"
+	want := "odmadmin map: " + in + ": users[0].login: character U+0001 at byte 2 is not allowed in XML"
 	if code != 2 || !strings.HasPrefix(stderr, want) {
 		t.Errorf("exit %d, %q; want 2 and %q", code, stderr, want)
 	}

@@ -12,7 +12,8 @@ import (
 // ctx.Err() once ctx is done. The check costs one channel poll per Read, and readers
 // here read some 4 to 68 KiB at a time, so a cancelled read stops within one buffer.
 func Reader(ctx context.Context, r io.Reader) io.Reader {
-	if ctx == nil || ctx.Done() == nil {
+	if r == nil || ctx == nil || ctx.Done() == nil {
+		// A nil r stays nil, for the caller's check of a nil reader to see it.
 		return r
 	}
 	return &reader{ctx: ctx, r: r}
@@ -30,8 +31,10 @@ func (c *reader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// Check returns ctx.Err() every n-th call of the returned function (and nil for a nil
-// context), for loops over data already in memory that should still stop promptly.
+// Check returns ctx.Err() on the first call of the returned function and every n-th
+// after (and nil for a nil context), for loops over data already in memory that should
+// still stop promptly. The first call checks: a loop given a context cancelled before it
+// started stops at once, not after n items (a comparison of 1,000 users ran to its end).
 func Check(ctx context.Context, n int) func() error {
 	if ctx == nil || ctx.Done() == nil {
 		return func() error { return nil }
@@ -39,7 +42,7 @@ func Check(ctx context.Context, n int) func() error {
 	i := 0
 	return func() error {
 		i++
-		if i%n != 0 {
+		if i != 1 && i%max(n, 1) != 0 {
 			return nil
 		}
 		return ctx.Err()

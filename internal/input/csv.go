@@ -37,6 +37,9 @@ func LookupCharset(name string) (xenc.Encoding, error) {
 // NewCSV returns the table of CSV text r (UTF-8, or as opts.Charset says), with its
 // separator sniffed. It is Table for a reader known to be CSV.
 func NewCSV(r io.Reader, name string, opts Options, topts TableOptions) (*Table, error) {
+	if r == nil {
+		return nil, nilReader(name)
+	}
 	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts, Kind: CSV}
 	head, err := in.br.Peek(4096)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {

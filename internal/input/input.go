@@ -53,6 +53,12 @@ const (
 // that is a format no reader exists for.
 var ErrUnknown = errors.New("unrecognized input")
 
+// nilReader is the error of New and NewCSV given a nil reader: no input, reported as an
+// empty one is (ErrUnknown), with what is wrong with it.
+func nilReader(name string) *Error {
+	return errorf(name, "%w: no input: the reader is nil", ErrUnknown)
+}
+
 // ErrLimit is wrapped by errors for input past one of the limits of Options.
 var ErrLimit = errors.New("input limit exceeded")
 
@@ -193,6 +199,9 @@ func Open(path string, stdin io.Reader, opts Options) (*Input, error) {
 
 // New recognizes the input r; name is what errors cite.
 func New(r io.Reader, name string, opts Options) (*Input, error) {
+	if r == nil {
+		return nil, nilReader(name)
+	}
 	in := &Input{Name: name, br: bufio.NewReaderSize(r, 64<<10), opts: opts, src: fileAtStart(r)}
 	head, err := in.br.Peek(4096)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {

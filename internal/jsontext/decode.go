@@ -3,9 +3,11 @@ package jsontext
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/bits"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -99,13 +101,31 @@ func (d *Decoder) key() (string, error) {
 	return *e, nil
 }
 
-// SyntaxError is a JSON syntax error at input offset Offset.
+// SyntaxError is a JSON syntax error at input offset Offset. Err, when set, says what
+// kind (ErrLoneSurrogate).
 type SyntaxError struct {
+	Offset int64
+	Msg    string
+	Err    error
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// ErrLoneSurrogate is the Err of the SyntaxError of a \u escape of a UTF-16 surrogate
+// that is not one of a pair ("\ud800"): it stands for no character. encoding/json reads
+// it as U+FFFD, a silent change of the value; the readers here refuse it.
+var ErrLoneSurrogate = errors.New("lone surrogate in a \\u escape")
+
+// EncodingError is a string holding bytes that are not UTF-8, the first of them at input
+// offset Offset. encoding/json reads each as U+FFFD, a silent change of the value; the
+// readers here refuse them, as XML readers refuse such bytes.
+type EncodingError struct {
 	Offset int64
 	Msg    string
 }
 
-func (e *SyntaxError) Error() string { return e.Msg }
+func (e *EncodingError) Error() string { return e.Msg }
 
 const (
 	sValue      uint8 = iota // a value
@@ -515,8 +535,12 @@ func escapeCheck(b []byte) (n, bad int) {
 	return 0, 1
 }
 
-// unquote decodes a string's escapes; invalid UTF-8 and lone surrogates become U+FFFD.
+// unquote decodes a string's escapes. Invalid UTF-8 is an *EncodingError, a lone
+// surrogate escape a *SyntaxError wrapping ErrLoneSurrogate, each at its input offset:
+// either would otherwise become U+FFFD, a value the input does not hold.
 func (d *Decoder) unquote(raw []byte) (string, error) {
+	// raw was just scanned: it ends before the closing quote, the byte before d.pos.
+	base := d.InputOffset() - 1 - int64(len(raw))
 	b := d.tmp[:0]
 	for i := 0; i < len(raw); {
 		c := raw[i]
@@ -553,7 +577,8 @@ func (d *Decoder) unquote(raw []byte) (string, error) {
 							}
 						}
 					}
-					r = utf8.RuneError
+					return "", &SyntaxError{Offset: base + int64(i-6), Err: ErrLoneSurrogate,
+						Msg: "lone surrogate \\u" + strings.ToUpper(string(raw[i-4:i])) + " in string escape (not one of a pair of UTF-16 surrogates)"}
 				}
 				b = utf8.AppendRune(b, r)
 				continue
@@ -570,10 +595,9 @@ func (d *Decoder) unquote(raw []byte) (string, error) {
 		}
 		r, n := utf8.DecodeRune(raw[i:])
 		if r == utf8.RuneError && n == 1 {
-			b = append(b, "\uFFFD"...)
-		} else {
-			b = append(b, raw[i:i+n]...)
+			return "", &EncodingError{Offset: base + int64(i), Msg: "invalid UTF-8 in string (byte 0x" + strings.ToUpper(strconv.FormatUint(uint64(raw[i]), 16)) + ")"}
 		}
+		b = append(b, raw[i:i+n]...)
 		i += n
 	}
 	d.tmp = b
