@@ -404,7 +404,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	return ws, nil
+	return tableLeftOut(ws, "the template holds users only", 0, len(dir.Organizations), len(dir.Signatures), dir), nil
 }
 
 // writeClinicalOneCSV writes the header and a row per user, one user at a time (the
@@ -889,7 +889,11 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	return writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
+	ws, err := writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
+	if err != nil {
+		return ws, err
+	}
+	return tableLeftOut(ws, "the template holds users only", 0, len(dir.Organizations), len(dir.Signatures), dir), nil
 }
 
 // writeClinicalOneXLSX writes the workbook one user at a time. Each row goes through CSV
@@ -1035,11 +1039,18 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 // map --to csv took twice the CPU of map --to json (254 collections against 30).
 func templateRows(b *builder, opts Options, study string, write func(*templateSites, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
 	return fromBuilder(b, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+		// The template holds users and site names only: the rest of the AdminData was
+		// left out without a word. (Site details are warned about with the sites.)
+		left := leftOutOf(0, b.droppedOrgs, b.droppedSigs, dir)
 		sites := templateSitesOf(dir.Sites)
 		sites.own()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		return write(sites, users, study)
+		ws, err := write(sites, users, study)
+		if err != nil {
+			return ws, err
+		}
+		return left.warn(ws, "the template holds users only"), nil
 	})
 }
 

@@ -133,10 +133,15 @@ func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User],
 		if err == nil {
 			err = jw.end()
 		}
-	case "csv":
-		ws, err = writeClinicalOneCSV(w, templateSitesOf(dir.Sites), users, study, opts)
-	case "xlsx":
-		ws, err = writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), users, study, opts)
+	case "csv", "xlsx":
+		write := writeClinicalOneCSV
+		if to == "xlsx" {
+			write = writeClinicalOneXLSX
+		}
+		left := leftOutOf(0, len(dir.Organizations), len(dir.Signatures), dir)
+		if ws, err = write(w, templateSitesOf(dir.Sites), users, study, opts); err == nil {
+			ws = left.warn(ws, "the template holds users only")
+		}
 	case "oc4users":
 		ws, err = writeOC4Users(w, dir, users, opts)
 	default:

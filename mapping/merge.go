@@ -119,6 +119,21 @@ func (h *mergeHeads) add(fi int, d *Directory) {
 	if src := d.Source; fi == 0 && src != nil {
 		out.Source = &FileSource{Vendor: src.Vendor, Version: src.Version, Attrs: src.Attrs}
 	}
+	if src := d.Source; src != nil {
+		// The merged directory keeps no source blocks: the vendor elements read directly
+		// inside a file's AdminData (InForm's pf:ProductLocale, ...) were left out of
+		// every output without a word.
+		for _, b := range src.Blocks {
+			for _, x := range b.Elements {
+				n := len(m.w.list)
+				m.w.add(CodeNotCarried, "AdminData/"+elementXMLName(x), "AdminData "+b.Study,
+					"a vendor element directly inside AdminData; several inputs merged into one directory keep none, and it is left out")
+				if len(m.w.list) > n {
+					m.w.list[n].File = m.files[fi]
+				}
+			}
+		}
+	}
 	for _, s := range d.Studies {
 		if s == nil {
 			continue
@@ -588,4 +603,17 @@ func detach(u *User, f *firstAccess) {
 		f.role = c(f.role)
 		groups(f.groups)
 	}
+}
+
+// elementXMLName returns the qualified name a recorded element's XML text starts with
+// ("element" for text that starts with no tag).
+func elementXMLName(x string) string {
+	x = strings.TrimSpace(x)
+	if !strings.HasPrefix(x, "<") {
+		return "element"
+	}
+	if end := strings.IndexAny(x, " \t\r\n/>"); end > 1 {
+		return x[1:end]
+	}
+	return "element"
 }

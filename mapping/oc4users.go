@@ -356,19 +356,48 @@ func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], opts Optio
 	}
 	// The table holds users only: what else the directory has is left out, reported as
 	// other writes report it, with counts.
+	return tableLeftOut(ws, "the user table holds users only", len(d.Sites), len(d.Organizations), len(d.Signatures), d), nil
+}
+
+// tableLeftOut adds to ws the warnings of a table writer (the OpenClinica 4 user table,
+// the Clinical One template) for what of d it has no place for, with counts: sites (when
+// the table names none of their details), organizations and signature definitions (given
+// as counts: a template's read keeps none of them, only their number), group definitions
+// and AdminData's vendor elements. why says what the table holds.
+func tableLeftOut(ws []Warning, why string, sites, orgs, sigs int, d *Directory) []Warning {
+	return leftOutOf(sites, orgs, sigs, d).warn(ws, why)
+}
+
+// leftOut counts what a table writer leaves out of a directory (tableLeftOut). Taken
+// before the rows are written, it holds nothing of the directory: the writers let go of
+// its sites while they write.
+type leftOut struct{ sites, orgs, sigs, groups, elems int }
+
+func leftOutOf(sites, orgs, sigs int, d *Directory) leftOut {
+	l := leftOut{sites: sites, orgs: orgs, sigs: sigs, groups: len(d.Groups)}
+	if d.Source != nil {
+		for _, b := range d.Source.Blocks {
+			l.elems += len(b.Elements)
+		}
+	}
+	return l
+}
+
+func (l leftOut) warn(ws []Warning, why string) []Warning {
 	w := warner{list: ws}
 	for _, x := range []struct {
 		n            int
 		field, label string
 	}{
-		{len(d.Sites), "Location", "sites"}, {len(d.Organizations), "Organization", "organizations"},
-		{len(d.Signatures), "SignatureDef", "signature definitions"}, {len(d.Groups), "Group", "group definitions"},
+		{l.sites, "Location", "sites"}, {l.orgs, "Organization", "organizations"},
+		{l.sigs, "SignatureDef", "signature definitions"}, {l.groups, "Group", "group definitions"},
+		{l.elems, "AdminData", "vendor elements of AdminData"},
 	} {
 		if x.n > 0 {
-			w.addN(CodeUnrepresentable, x.field, "", "the user table holds users only; the "+x.label+" are left out", x.n)
+			w.addN(CodeUnrepresentable, x.field, "", why+"; the "+x.label+" are left out", x.n)
 		}
 	}
-	return w.result(), nil
+	return w.result()
 }
 
 // oc4Row is a row of the study table (oc4StudyColumns) in comparable form.
@@ -661,7 +690,7 @@ func WriteOC4UsersFrom(w io.Writer, r *odm.Reader, opts Options) ([]Warning, err
 		n := b.siteCount()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups}, users, opts)
+		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups, Source: d.Source}, users, opts)
 	})
 }
 

@@ -319,6 +319,9 @@ type builder struct {
 	// (valuesOpts).
 	orgJSON, sigJSON *spilledJSON
 	dropDefs         bool
+	// droppedOrgs and droppedSigs count what dropDefs left out, for the writer's
+	// warnings (tableLeftOut).
+	droppedOrgs, droppedSigs int
 
 	// prepared: finishPrepare has run; preparedOnly is what it returned.
 	prepared     bool
@@ -1100,6 +1103,7 @@ func (s *Site) CurrentVersion(study string) (v StudyVersion, ok bool) {
 func (b *builder) organization(o *odm.Organization) {
 	b.ensureBlock()
 	if b.dropDefs {
+		b.droppedOrgs++
 		b.pos++
 		return
 	}
@@ -1154,6 +1158,7 @@ func (o *Organization) clone() {
 func (b *builder) signature(s *odm.SignatureDef) {
 	b.ensureBlock()
 	if b.dropDefs {
+		b.droppedSigs++
 		b.pos++
 		return
 	}
