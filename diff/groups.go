@@ -1,8 +1,6 @@
 package diff
 
 import (
-	"cmp"
-	"slices"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/mapping"
@@ -12,44 +10,18 @@ import (
 // a named group with a type and a list of rights) and reports each difference as a
 // ROLE_DEFINITION_CHANGE, the audit log's "role definition edits (old vs. new values)".
 // Definitions are matched by ID (the GroupDef OID) and, for a study-specific definition, by
-// study; the Target is "Name (ID)" and the ValueType "rights", "name" or "type". A new or
-// dropped definition is one change of ValueType "definition" from or to nothing, its value
-// the whole definition (see definition), so that it differs from a change of its rights
-// to or from none. Definitions are
-// compared only between directories of one profile (or with AllFields), since the other
-// vendors keep none.
+// study (pairDefs: several of one ID are paired in the order read); the Target is "Name
+// (ID)" and the ValueType "rights", "name" or "type". A new or dropped definition is one
+// change of ValueType "definition" from or to nothing, its value the whole definition
+// (see definition), so that it differs from a change of its rights to or from none.
+// Definitions are compared only between directories of one profile (or with AllFields),
+// since the other vendors keep none.
 func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
 	if !c.same || (len(as) == 0 && len(bs) == 0) {
 		return
 	}
-	type key struct{ study, id string }
-	keyOf := func(g *mapping.Group) key { return key{strings.TrimSpace(g.Study), strings.TrimSpace(g.ID)} }
-	index := func(gs []*mapping.Group) map[key]*mapping.Group {
-		m := make(map[key]*mapping.Group, len(gs))
-		for _, g := range gs {
-			if g != nil {
-				if _, dup := m[keyOf(g)]; !dup {
-					m[keyOf(g)] = g
-				}
-			}
-		}
-		return m
-	}
-	am, bm := index(as), index(bs)
-	keys := make([]key, 0, len(am)+len(bm))
-	for k := range am {
-		keys = append(keys, k)
-	}
-	for k := range bm {
-		if _, ok := am[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(x, y key) int {
-		return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.study, y.study))
-	})
-	for _, k := range keys {
-		a, b := am[k], bm[k]
+	key := func(g *mapping.Group) defKey { return defKey{strings.TrimSpace(g.Study), strings.TrimSpace(g.ID)} }
+	pairDefs(as, bs, key, func(a, b *mapping.Group) {
 		switch {
 		case a == nil:
 			c.add(Change{Event: RoleDefinitionChange, Target: groupTarget(b), ValueType: "definition", New: c.definition(b)})
@@ -67,7 +39,7 @@ func (c *comparer) roleDefinitions(as, bs []*mapping.Group) {
 				c.add(Change{Event: RoleDefinitionChange, Target: target, ValueType: "rights", Old: o, New: n})
 			}
 		}
-	}
+	})
 }
 
 // rights returns a definition's rights as one value, joined as setDiff joins sets.

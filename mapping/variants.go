@@ -199,47 +199,50 @@ func userAttrMapped(a Attr) bool { return mappedAttr("User", a.Space, a.Name) }
 // u itself when the listings agree (Source.Variants names no other value there), else
 // a copy with the listing's values. The copy shares u's lists; do not change it.
 func (u *User) InStudy(study string) *User {
-	if u == nil || !u.Source.variantsIn(study) {
-		return u
+	if u == nil {
+		return nil
 	}
-	c := *u
-	src := *u.Source
-	src.Variants = nil
-	src.Attrs = slices.Clone(u.Source.Attrs)
-	c.Source = &src
-	for _, v := range u.Source.Variants {
-		if v.Study != study || checkText("", v.Value) != nil {
-			continue
+	return inStudy(u, func(x *User) **Source { return &x.Source }, study, func(c *User, name, value string) {
+		if f := userField(c, name); f != nil {
+			*f = value
 		}
-		if v.Space != "" {
-			src.Attrs = setAttr(src.Attrs, v)
-		} else if f := userField(&c, v.Name); f != nil {
-			*f = v.Value
-		}
-	}
-	return &c
+	})
 }
 
 // InStudy returns the site as its Location in the AdminData block of study holds it:
 // s itself when its listings agree (Source.Variants names no other value there), else a
 // copy with the listing's values. The copy shares s's lists; do not change it.
 func (s *Site) InStudy(study string) *Site {
-	if s == nil || !s.Source.variantsIn(study) {
-		return s
+	if s == nil {
+		return nil
 	}
-	c := *s
-	src := *s.Source
+	return inStudy(s, func(x *Site) **Source { return &x.Source }, study, func(c *Site, name, value string) {
+		setSiteValue(c, name, value)
+	})
+}
+
+// inStudy is InStudy of a user or site v, whose Source source points to: a copy of v
+// with its variants of study applied, vendor attributes to the copy's attributes and
+// fields with set. A variant value Directory.Check would refuse is not applied (JSON
+// could otherwise bring markup in through it).
+func inStudy[T any](v *T, source func(*T) **Source, study string, set func(c *T, name, value string)) *T {
+	s := *source(v)
+	if !s.variantsIn(study) {
+		return v
+	}
+	c := *v
+	src := *s
 	src.Variants = nil
-	src.Attrs = slices.Clone(s.Source.Attrs)
-	c.Source = &src
-	for _, v := range s.Source.Variants {
-		if v.Study != study || checkText("", v.Value) != nil {
+	src.Attrs = slices.Clone(s.Attrs)
+	*source(&c) = &src
+	for _, x := range s.Variants {
+		if x.Study != study || checkText("", x.Value) != nil {
 			continue
 		}
-		if v.Space != "" {
-			src.Attrs = setAttr(src.Attrs, v)
+		if x.Space != "" {
+			src.Attrs = setAttr(src.Attrs, x)
 		} else {
-			setSiteValue(&c, v.Name, v.Value)
+			set(&c, x.Name, x.Value)
 		}
 	}
 	return &c
