@@ -136,3 +136,55 @@ func TestMergeWarnsAdminDataElements(t *testing.T) {
 	}
 	check("MergeStream", ms.Warnings())
 }
+
+// TestStudylessAccessWarned: users read from an AdminData without a StudyOID (Rave's
+// Users.odm), merged with a file whose sites name a study, were written into that
+// study's block without a word; the document then said they had access there. Alone,
+// the file is written back as one block without a study, and nothing is approximated.
+func TestStudylessAccessWarned(t *testing.T) {
+	const users = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" ODMVersion="1.3" FileType="Snapshot" FileOID="U" CreationDateTime="2026-01-05T10:00:00">
+  <AdminData>
+    <User OID="jdoe" mdsol:Active="Yes" mdsol:UserRole="Batch Upload">
+      <LoginName>jdoe</LoginName>
+      <LocationRef LocationOID="S1"/>
+    </User>
+  </AdminData>
+</ODM>
+`
+	const sites = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" ODMVersion="1.3" FileType="Snapshot" FileOID="S" CreationDateTime="2026-01-05T10:00:00">
+  <AdminData>
+    <Location OID="S1" Name="Contoso Clinic" LocationType="Site" mdsol:Active="Yes">
+      <MetaDataVersionRef StudyOID="Demo(Dev)" MetaDataVersionOID="1" EffectiveDate="2025-01-01"/>
+    </Location>
+  </AdminData>
+</ODM>
+`
+	read := func(doc string) *mapping.Directory {
+		d, _, err := mapping.FromReader(odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), mapping.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	approximated := func(d *mapping.Directory) bool {
+		ws, err := mapping.WriteODM(io.Discard, d, mapping.ProfileRave, mapping.Options{}, odm.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			if w.Code == mapping.CodeApproximated && w.Field == "Assignment/study" {
+				return true
+			}
+		}
+		return false
+	}
+	merged, _ := mapping.MergeNamed([]string{"users.xml", "sites.xml"}, read(users), read(sites))
+	if !approximated(merged) {
+		t.Error("merged with a file of study blocks: no warning that the study-less access was put into them")
+	}
+	if approximated(read(users)) {
+		t.Error("the file alone is written back as a block without a study: nothing to warn about")
+	}
+}

@@ -597,10 +597,19 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		if w.fresh != nil {
 			as = w.fresh.as[:0]
 		}
+		studyless := false
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {
 				as = append(as, a)
+				studyless = studyless || a.Study == ""
 			}
+		}
+		if studyless && bp.study != "" {
+			// Read from an AdminData without a StudyOID (Rave's Users.odm) and written
+			// beside files that name studies: the access is put into each study's block,
+			// which the input did not say.
+			w.warn.add(CodeApproximated, "Assignment/study", "User "+u.ID,
+				"the access names no study; it is written into the AdminData of each study the document has")
 		}
 		if w.fresh != nil {
 			w.fresh.as = as
