@@ -167,5 +167,5 @@ func sigTarget(s *mapping.Signature) string {
 // defExtensions compares the vendor attributes and elements of two definitions; each
 // difference is an EXTENSION_CHANGE of the definition's target, as for sites.
 func (c *comparer) defExtensions(target string, a, b *mapping.Source) {
-	c.extensions("", target, defAttr, a, b)
+	c.extensions("", target, defAttr, a, b, nil)
 }

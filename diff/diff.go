@@ -408,12 +408,15 @@ func (c *comparer) addedUser(u *mapping.User) {
 // user compares two records of one user.
 func (c *comparer) user(a, b *mapping.User) {
 	login, target := strings.TrimSpace(b.Login), Target(b)
-	if c.has(fStatus) && a.Status != b.Status {
+	// A field whose listings differ is compared listing by listing (userListings), not
+	// as the value kept, which is whichever listing the file happens to put first.
+	names, studies := listed(a.Source, b.Source)
+	if c.has(fStatus) && !isListed(names, "status") && a.Status != b.Status {
 		c.add(Change{Event: StatusChange, User: login, Target: target, ValueType: "status", Old: string(a.Status), New: string(b.Status)})
 	}
 	c.currentChange(login, target, a, b)
 	prof := func(f field, name, old, new string) {
-		if c.has(f) && !c.eqText(old, new) {
+		if c.has(f) && !isListed(names, name) && !c.eqText(old, new) {
 			c.add(Change{Event: ProfileChange, User: login, Target: target, ValueType: name, Old: old, New: new})
 		}
 	}
@@ -463,9 +466,9 @@ func (c *comparer) user(a, b *mapping.User) {
 	}
 	c.assignments(login, target, a.Assignments, b.Assignments)
 	if c.has(fExtensions) {
-		c.extensions(login, target, userAttr, a.Source, b.Source)
+		c.extensions(login, target, userAttr, a.Source, b.Source, names)
 	}
-	c.userListings(login, target, a, b)
+	c.userListings(login, target, a, b, names, studies)
 }
 
 func yesNo(b bool) string {
@@ -709,8 +712,10 @@ func siteTarget(s *mapping.Site) string {
 
 func (c *comparer) site(a, b *mapping.Site) {
 	target := siteTarget(b)
+	// As for a user: a field whose listings differ is compared listing by listing.
+	names, studies := listed(a.Source, b.Source)
 	prop := func(f field, name, old, new string) {
-		if c.has(f) && !c.eqText(old, new) {
+		if c.has(f) && !isListed(names, name) && !c.eqText(old, new) {
 			c.add(Change{Event: SiteChange, Target: target, ValueType: name, Old: old, New: new})
 		}
 	}
@@ -728,7 +733,7 @@ func (c *comparer) site(a, b *mapping.Site) {
 	prop(sCountry, "country", a.Country, b.Country)
 	prop(sTimeZone, "timeZone", a.TimeZone, b.TimeZone)
 	prop(sLocale, "locale", a.Locale, b.Locale)
-	if c.has(sActive) && a.Active != b.Active {
+	if c.has(sActive) && !isListed(names, "active") && a.Active != b.Active {
 		c.add(Change{Event: SiteChange, Target: target, ValueType: "active", Old: yesNo(a.Active), New: yesNo(b.Active)})
 	}
 	prop(sOrganization, "organization", a.Organization, b.Organization)
@@ -744,9 +749,9 @@ func (c *comparer) site(a, b *mapping.Site) {
 	}
 	prop(sStudy, "study", a.Study, b.Study)
 	if c.has(fExtensions) {
-		c.extensions("", target, siteAttr, a.Source, b.Source)
+		c.extensions("", target, siteAttr, a.Source, b.Source, names)
 	}
-	c.siteListings(target, a, b)
+	c.siteListings(target, a, b, names, studies)
 }
 
 func (c *comparer) versionStrings(vs []mapping.StudyVersion) []string {

@@ -30,13 +30,18 @@
 // [Options.ExactText] and [Options.KeepEmpty] make them count.
 //
 // Listings. A user or site listed in several AdminData blocks (Rave per study environment,
-// InForm and OpenClinica per study) is compared as a whole (the values of its first
-// listing) and listing by listing: in each study both sides list it in and one side's
-// listing differs from its first (mapping.Source.Variants), the values of the listing
-// there (mapping.User.InStudy) are compared, and a difference is a change whose value type
+// InForm and OpenClinica per study) keeps the values of its first listing, and those of
+// its other listings that differ are mapping.Source.Variants. A field or vendor attribute
+// whose listings differ on either side is compared listing by listing, not as the value
+// kept: in each study both sides list it in, the values of the listing there
+// (mapping.User.InStudy) are compared, and a difference is a change whose value type
 // names the field and the study: STATUS_CHANGE "status (STB)", PROFILE_CHANGE
 // "organization (S_SITE_01)", SITE_CHANGE "active (Proj(UAT))", EXTENSION_CHANGE
-// "pf:Revision (STB)". A file whose blocks disagree against itself is no change.
+// "pf:Revision (STB)". So the order of the blocks does not count: two exports that list
+// the same blocks with the same values in another order are no change, and a change in
+// one block is named by it whichever block comes first. A field the same in all of a
+// side's listings is compared as a whole, as are all fields when the sides share no
+// study. A file whose blocks disagree against itself is no change.
 //
 // Each vendor holds different fields: InForm has locales and rights groups, Rave has
 // active flags and role names, OpenClinica's AdminData has names only, the Clinical One

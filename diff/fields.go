@@ -340,7 +340,8 @@ func AttrName(space, local string) string {
 }
 
 // extensions compares vendor attributes (by name) and vendor elements (as a set of XML texts).
-func (c *comparer) extensions(login, target string, who owner, a, b *mapping.Source) {
+// skip names attributes compared listing by listing instead (see listed).
+func (c *comparer) extensions(login, target string, who owner, a, b *mapping.Source, skip []mapping.Attr) {
 	var aa, ba []mapping.Attr
 	var ae, be []string
 	if a != nil {
@@ -350,14 +351,14 @@ func (c *comparer) extensions(login, target string, who owner, a, b *mapping.Sou
 		ba, be = b.Attrs, b.Elements
 	}
 	if !slices.Equal(aa, ba) {
-		c.extAttrs(login, target, who, aa, ba)
+		c.extAttrs(login, target, who, aa, ba, skip)
 	}
 	if !slices.Equal(ae, be) {
 		c.extElements(login, target, ae, be)
 	}
 }
 
-func (c *comparer) extAttrs(login, target string, who owner, as, bs []mapping.Attr) {
+func (c *comparer) extAttrs(login, target string, who owner, as, bs []mapping.Attr, skip []mapping.Attr) {
 	type kv struct {
 		name, val string
 		ok        bool
@@ -366,7 +367,7 @@ func (c *comparer) extAttrs(login, target string, who owner, as, bs []mapping.At
 	put := func(list []mapping.Attr, side int) {
 		for _, x := range list {
 			k := mapping.Attr{Space: x.Space, Name: x.Name}
-			if mapped[who][k] {
+			if mapped[who][k] || slices.Contains(skip, k) {
 				continue
 			}
 			v := vals[k]

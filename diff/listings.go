@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -9,37 +10,47 @@ import (
 
 // A user or site listed in several AdminData blocks (Rave lists a person once per study
 // environment, InForm and OpenClinica per study) is one value of the first listing's
-// values, and those of its other listings that differ are its Source.Variants. Two
-// directories are compared listing by listing too: for each study listed on both sides
-// that either side has a variant for, the values of the listing there
+// values, and those of its other listings that differ are its Source.Variants. Which
+// listing is first is only the order of the blocks in the file: two exports of one
+// system can list them in another order, and then the values kept differ while every
+// listing is the same. So a field or vendor attribute whose listings differ on either
+// side (a variant names it) is compared listing by listing, in each study both sides
+// list the value in, and not as the value kept: the values of the listing there
 // (mapping.User.InStudy) are compared, and a difference is a change whose value type
-// names the study: "status (STB)".
+// names the study, "status (STB)". The other fields are the same in every listing and
+// are compared as the value kept. When the sides share no study there is no listing to
+// compare, and the values kept are.
 
-// listingStudies returns, sorted, the studies of a's and b's variants that both list.
-func listingStudies(a, b *mapping.Source) []string {
+// listed returns what of two listed values (their sources a and b) is compared listing
+// by listing: the fields and vendor attributes either side's variants name, sorted, and
+// the studies both sides list the value in, sorted. Both are nil when the sides have no
+// variants or share no study: then every field is compared as the value kept.
+func listed(a, b *mapping.Source) (names []mapping.Attr, studies []string) {
 	if a == nil || b == nil || len(a.Variants) == 0 && len(b.Variants) == 0 {
-		return nil
+		return nil, nil
 	}
-	var out []string
-	for _, src := range [2]*mapping.Source{a, b} {
-		for _, v := range src.Variants {
-			if !slices.Contains(out, v.Study) && slices.Contains(a.Studies, v.Study) && slices.Contains(b.Studies, v.Study) {
-				out = append(out, v.Study)
-			}
+	for _, st := range a.Studies {
+		if slices.Contains(b.Studies, st) && !slices.Contains(studies, st) {
+			studies = append(studies, st)
 		}
 	}
-	slices.Sort(out)
-	return out
+	if len(studies) == 0 {
+		return nil, nil
+	}
+	slices.Sort(studies)
+	return variantNames(a, b), studies
 }
 
-// listingNames returns, in order, the fields and attributes a's or b's variants give a
-// value in the listing of study.
-func listingNames(a, b *mapping.Source, study string) []mapping.Attr {
+// variantNames returns, sorted, the fields and attributes the variants of a or b (either
+// may be nil) give a value for in any listing.
+func variantNames(a, b *mapping.Source) []mapping.Attr {
 	var out []mapping.Attr
 	for _, src := range [2]*mapping.Source{a, b} {
+		if src == nil {
+			continue
+		}
 		for _, v := range src.Variants {
-			k := mapping.Attr{Space: v.Space, Name: v.Name}
-			if v.Study == study && !slices.Contains(out, k) {
+			if k := (mapping.Attr{Space: v.Space, Name: v.Name}); !slices.Contains(out, k) {
 				out = append(out, k)
 			}
 		}
@@ -51,6 +62,11 @@ func listingNames(a, b *mapping.Source, study string) []mapping.Attr {
 		return strings.Compare(x.Name, y.Name)
 	})
 	return out
+}
+
+// isListed reports whether names (from listed) holds the model field of JSON key name.
+func isListed(names []mapping.Attr, name string) bool {
+	return slices.Contains(names, mapping.Attr{Name: name})
 }
 
 // userValue returns the field of u a variant names (a JSON key of mapping.User), the
@@ -116,11 +132,12 @@ func siteValue(s *mapping.Site, name string) (string, field, bool) {
 	return "", 0, false
 }
 
-// userListings compares the listings of a and b study by study (see above).
-func (c *comparer) userListings(login, target string, a, b *mapping.User) {
-	for _, st := range listingStudies(a.Source, b.Source) {
+// userListings compares the fields and attributes names of a and b in each of studies
+// (see listed).
+func (c *comparer) userListings(login, target string, a, b *mapping.User, names []mapping.Attr, studies []string) {
+	for _, st := range studies {
 		ai, bi := a.InStudy(st), b.InStudy(st)
-		for _, k := range listingNames(a.Source, b.Source, st) {
+		for _, k := range names {
 			if k.Space != "" {
 				c.listingAttr(login, target, userAttr, k, ai.Source, bi.Source, st)
 				continue
@@ -139,11 +156,11 @@ func (c *comparer) userListings(login, target string, a, b *mapping.User) {
 	}
 }
 
-// siteListings compares the listings of sites a and b study by study (see above).
-func (c *comparer) siteListings(target string, a, b *mapping.Site) {
-	for _, st := range listingStudies(a.Source, b.Source) {
+// siteListings is userListings for sites a and b.
+func (c *comparer) siteListings(target string, a, b *mapping.Site, names []mapping.Attr, studies []string) {
+	for _, st := range studies {
 		ai, bi := a.InStudy(st), b.InStudy(st)
-		for _, k := range listingNames(a.Source, b.Source, st) {
+		for _, k := range names {
 			if k.Space != "" {
 				c.listingAttr("", target, siteAttr, k, ai.Source, bi.Source, st)
 				continue
@@ -182,16 +199,63 @@ func firstAttr(s *mapping.Source, k mapping.Attr) (string, bool) {
 	return "", false
 }
 
-// listings hashes src's variants as a set, for the fingerprint of a user: two users
-// whose variants and values are equal have equal listings.
-func (f *fingerprinter) listings(c *comparer, src *mapping.Source) {
+// listing returns what of u fingerprinter.user hashes listing by listing, as listed
+// would for u against a user of the same listings: the names of its variants and its
+// studies, sorted; both nil when it has no variants or lists no study.
+func listing(src *mapping.Source) (names []mapping.Attr, studies []string) {
+	if src == nil || len(src.Variants) == 0 || len(src.Studies) == 0 {
+		return nil, nil
+	}
+	studies = slices.Clone(src.Studies)
+	slices.Sort(studies)
+	return variantNames(src, nil), slices.Compact(studies)
+}
+
+// listings hashes the listings of u for its fingerprint, as userListings compares them:
+// with names and studies (from listing), the value of each of names in each study's
+// listing, so that two users listed with the same values in a different order of blocks
+// hash alike; without (no study to compare in), its variants as a set.
+func (f *fingerprinter) listings(c *comparer, u *mapping.User, names []mapping.Attr, studies []string) {
+	src := u.Source
+	if src == nil || len(src.Variants) == 0 {
+		return
+	}
 	f.keys = f.keys[:0]
-	if src != nil {
+	if len(studies) == 0 {
+		f.str("variants")
 		for _, v := range src.Variants {
 			start := len(f.items)
 			f.items = append(append(append(append(append(append(append(f.items, v.Study...), 0), v.Space...), 0), v.Name...), 0), c.text(v.Value)...)
 			f.keys = append(f.keys, f.item(start))
 		}
+		f.sorted()
+		return
 	}
-	f.sorted()
+	f.str("listings")
+	f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(len(studies)))
+	for _, st := range studies {
+		f.str(st)
+	}
+	f.buf = binary.LittleEndian.AppendUint64(f.buf, uint64(len(names)))
+	for _, k := range names {
+		f.str(k.Space)
+		f.str(k.Name)
+	}
+	for _, st := range studies {
+		in := u.InStudy(st)
+		for _, k := range names {
+			if k.Space == "" {
+				v, _, _ := userValue(in, k.Name)
+				f.str(c.text(v))
+				continue
+			}
+			// As listingAttr compares: an empty value is an absent one unless KeepEmpty.
+			v, ok := firstAttr(in.Source, k)
+			v = c.text(v)
+			if c.opts.KeepEmpty && ok {
+				v = "\x01" + v
+			}
+			f.str(v)
+		}
+	}
 }

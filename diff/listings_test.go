@@ -141,3 +141,115 @@ func TestCompareListings(t *testing.T) {
 		})
 	}
 }
+
+// swapBlocks returns an export of two AdminData blocks with the blocks in the other
+// order, as another export of the same system may list them.
+func swapBlocks(t *testing.T, data []byte) []byte {
+	t.Helper()
+	s := string(data)
+	first := strings.Index(s, "<AdminData")
+	mid := strings.Index(s, "</AdminData>") + len("</AdminData>")
+	second := strings.Index(s[mid:], "<AdminData") + mid
+	end := strings.LastIndex(s, "</AdminData>") + len("</AdminData>")
+	if first < 0 || second < mid || end <= second {
+		t.Fatalf("not an export of two AdminData blocks:\n%s", s)
+	}
+	return []byte(s[:first] + s[second:end] + s[mid:second] + s[first:mid] + s[end:])
+}
+
+// TestCompareListingsBlockOrder: the values a merged person or site keeps are its first
+// listing's, so two exports that list the same blocks in another order keep other
+// values. The verdict must not depend on that order: the same values in each block are
+// no change (and equal fingerprints, so CompareSides does not read the user again), and
+// a change in one block is reported once, named by the block, whichever block comes
+// first on either side.
+func TestCompareListingsBlockOrder(t *testing.T) {
+	inform := func(b string) []byte { return fill(listInForm, "{{B}}", b) }
+	// firstNo makes the first listing (STA) of the InForm export deactivated too.
+	firstNo := func(data []byte) []byte {
+		return []byte(strings.Replace(string(data), `pf:Active="Yes"`, `pf:Active="No"`, 1))
+	}
+	// revisions gives the two InForm listings the pf:Revision values r1 and r2.
+	revisions := func(r1, r2 string) []byte {
+		s := strings.Replace(string(inform("Yes")), `pf:Terminated="No">`, `pf:Terminated="No" pf:Revision="`+r1+`">`, 1)
+		return []byte(strings.Replace(s, `pf:Terminated="No">`, `pf:Terminated="No" pf:Revision="`+r2+`">`, 1))
+	}
+	rave := func(user, site string) []byte { return fill(listRave, "{{B}}", user, "{{S}}", site) }
+	oc := func(b string) []byte { return fill(listOC, "{{B}}", b) }
+	tests := []struct {
+		name, reason string
+		a, b         []byte
+		want         []string // "EVENT valueType old->new"
+	}{
+		{"inform-same-other-order", "STA active, STB not, on both sides; B lists STB first, so it keeps Deactivated: was a STATUS_CHANGE of status",
+			inform("No"), swapBlocks(t, inform("No")), nil},
+		{"inform-same-other-order-back", "the reverse direction",
+			swapBlocks(t, inform("No")), inform("No"), nil},
+		{"inform-change-other-order", "STB deactivated on B, which lists it first: was reported as the user's status, not STB's",
+			inform("Yes"), swapBlocks(t, inform("No")), []string{"STATUS_CHANGE status (STB) Available->Deactivated"}},
+		{"inform-change-other-order-back", "STB active again on B, which lists it second",
+			swapBlocks(t, inform("No")), inform("Yes"), []string{"STATUS_CHANGE status (STB) Deactivated->Available"}},
+		{"inform-change-in-first-block", "only STA, the block listed first on both sides, changed: named by its block as a change in STB is, not as the user's status",
+			inform("No"), firstNo(inform("No")), []string{"STATUS_CHANGE status (STA) Available->Deactivated"}},
+		{"inform-change-in-first-block-other-order", "the same change with B's blocks the other way round: the same report",
+			inform("No"), swapBlocks(t, firstNo(inform("No"))), []string{"STATUS_CHANGE status (STA) Available->Deactivated"}},
+		{"inform-values-swapped", "both sides list the user in both blocks with different values, swapped: a change in each block (equal kept values would hide them, and fingerprints that hashed those)",
+			inform("No"), firstNo(inform("Yes")), []string{"STATUS_CHANGE status (STA) Available->Deactivated", "STATUS_CHANGE status (STB) Deactivated->Available"}},
+		{"inform-attribute-swapped", "the same for a vendor attribute",
+			revisions("1", "2"), revisions("2", "1"), []string{"EXTENSION_CHANGE pf:Revision (STA) 1->2", "EXTENSION_CHANGE pf:Revision (STB) 2->1"}},
+		{"inform-attribute-other-order", "a vendor attribute that differs between the listings, the same in each on both sides: was an EXTENSION_CHANGE of pf:Revision",
+			revisions("1", "2"), swapBlocks(t, revisions("1", "2")), nil},
+		{"inform-attribute-change-other-order", "pf:Revision of STB changed, B listing STB first",
+			revisions("1", "2"), swapBlocks(t, revisions("1", "3")), []string{"EXTENSION_CHANGE pf:Revision (STB) 2->3"}},
+		{"rave-same-other-order", "a user and a Location inactive in UAT only, the environments listed the other way round",
+			rave("No", "No"), swapBlocks(t, rave("No", "No")), nil},
+		{"rave-site-change-other-order", "the Location inactive in UAT on B only, B listing UAT first",
+			rave("Yes", "Yes"), swapBlocks(t, rave("Yes", "No")), []string{"SITE_CHANGE active (Proj(UAT)) true->false"}},
+		{"openclinica-same-other-order", "the site study's record names another organization, on both sides, the site study listed first on B",
+			oc("Demo Sponsor BV"), swapBlocks(t, oc("Demo Sponsor BV")), nil},
+	}
+	dir := t.TempDir()
+	show := func(cs []diff.Change) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, string(c.Event)+" "+c.ValueType+" "+c.Old+"->"+c.New)
+		}
+		return strings.Join(out, "\n")
+	}
+	for _, tc := range tests {
+		if tc.reason == "" {
+			t.Fatalf("%s: a case needs a reason", tc.name)
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			want := strings.Join(tc.want, "\n")
+			var sides [2]diff.Side
+			var dirs [2]*mapping.Directory
+			for i, data := range [2][]byte{tc.a, tc.b} {
+				d, _, err := mapping.ReadAny(bytes.NewReader(data), "x.xml", mapping.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(dir, tc.name+"-"+string(rune('a'+i))+".xml")
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				dirs[i], sides[i] = d, diff.ODMFile(path, mapping.Options{})
+			}
+			if got := show(diff.Compare(dirs[0], dirs[1], diff.Options{})); got != want {
+				t.Errorf("Compare:\n got %q\nwant %q", got, want)
+			}
+			cs, held, err := diff.CompareSidesHeld(context.Background(), sides[0], sides[1], diff.SidesOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := show(cs); got != want {
+				t.Errorf("CompareSides:\n got %q\nwant %q", got, want)
+			}
+			// The user is the same in every listing: its fingerprints are equal, and the
+			// second pass does not read it again.
+			if len(tc.want) == 0 && held != [2]int{} {
+				t.Errorf("CompareSides held %v users for a second look; want none (fingerprints that depend on the order of the blocks)", held)
+			}
+		})
+	}
+}

@@ -710,15 +710,31 @@ func (f *fingerprinter) sorted() {
 	}
 }
 
+// fingerprintFields are the JSON keys of the fields fingerprinter.user hashes after the
+// status, in its order ("" for one that is never a variant).
+var fingerprintFields = [...]string{"id", "login", "displayName", "fullName", "givenName", "familyName", "prefix",
+	"suffix", "pager", "organization", "organizationId", "", "locale", "type", "category"}
+
 // user returns the fingerprint of u matched by key. It follows comparer.user field by
 // field: a value Compare tests for equality after a normalization is hashed after the same
 // normalization, so two users with equal fingerprints give no change.
 func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64 {
 	f.buf = f.buf[:0]
 	f.str(key)
-	f.str(string(u.Status))
-	for _, s := range [...]string{u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix,
+	// A field whose listings differ is hashed listing by listing (f.listings), not as
+	// the value kept, as comparer.user compares it: the value kept is the first
+	// listing's, and two exports that list the blocks in another order keep another.
+	names, studies := listing(u.Source)
+	status := string(u.Status)
+	if isListed(names, "status") {
+		status = ""
+	}
+	f.str(status)
+	for i, s := range [...]string{u.ID, u.Login, u.DisplayName, u.FullName, u.GivenName, u.FamilyName, u.Prefix,
 		u.Suffix, u.Pager, u.Organization, u.OrganizationID, c.pictureString(u.Picture), u.Locale, u.Type, string(u.Category)} {
+		if isListed(names, fingerprintFields[i]) {
+			s = ""
+		}
 		f.str(c.text(s))
 	}
 	f.set(c, u.Emails, c.emailNorm)
@@ -752,11 +768,9 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 	}
 	f.sorted()
 	if c.has(fExtensions) {
-		f.extensions(c, u.Source)
+		f.extensions(c, u.Source, names)
 	}
-	if u.Source != nil && len(u.Source.Variants) > 0 {
-		f.listings(c, u.Source)
-	}
+	f.listings(c, u, names, studies)
 	var out [2]uint64
 	for i, seed := range f.seeds {
 		out[i] = maphash.Bytes(seed, f.buf)
@@ -770,7 +784,8 @@ func (f *fingerprinter) user(c *comparer, key string, u *mapping.User) [2]uint64
 // extensions hashes the vendor attributes and elements as extAttrs and extElements
 // compare them: each unmapped attribute's first value (an empty one as absent unless
 // KeepEmpty), and the set of elements with their white space normalized.
-func (f *fingerprinter) extensions(c *comparer, src *mapping.Source) {
+// skip names attributes hashed listing by listing instead.
+func (f *fingerprinter) extensions(c *comparer, src *mapping.Source, skip []mapping.Attr) {
 	f.keys = f.keys[:0]
 	var attrs []mapping.Attr
 	var elems []string
@@ -779,7 +794,7 @@ func (f *fingerprinter) extensions(c *comparer, src *mapping.Source) {
 	}
 	for i, x := range attrs {
 		k := mapping.Attr{Space: x.Space, Name: x.Name}
-		if mapped[userAttr][k] || slices.ContainsFunc(attrs[:i], func(y mapping.Attr) bool { return y.Space == x.Space && y.Name == x.Name }) {
+		if mapped[userAttr][k] || slices.Contains(skip, k) || slices.ContainsFunc(attrs[:i], func(y mapping.Attr) bool { return y.Space == x.Space && y.Name == x.Name }) {
 			continue
 		}
 		v := c.text(x.Value)

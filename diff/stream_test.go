@@ -198,6 +198,22 @@ var mutations = []func(r *rand.Rand, d *mapping.Directory, u *mapping.User){
 			slices.Reverse(u.Source.Attrs)
 		}
 	},
+	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) {
+		// Listed in two blocks whose status differs, in either order of the blocks:
+		// such a field is fingerprinted and compared listing by listing.
+		listTwice(r, u, mapping.Variant{Name: "status", Value: string(mapping.StatusDeactivated)}, string(u.Status),
+			func(v string) { u.Status = mapping.Status(v) })
+	},
+	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) {
+		// A vendor attribute that differs between two listings, in either order, or
+		// that a listing lacks.
+		if u.Source == nil {
+			return
+		}
+		old, _ := firstAttrOf(u.Source.Attrs, odm.NSInForm, "Revision")
+		listTwice(r, u, mapping.Variant{Space: odm.NSInForm, Name: "Revision", Value: []string{"", "9", " 9"}[r.IntN(3)]}, old,
+			func(v string) { u.Source.Attrs = setAttrOf(u.Source.Attrs, odm.NSInForm, "Revision", v) })
+	},
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.Login = strings.ToUpper(u.Login) },
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.Login += "2" },
 	func(r *rand.Rand, d *mapping.Directory, u *mapping.User) { u.ID += "2" },
@@ -293,6 +309,51 @@ var mutations = []func(r *rand.Rand, d *mapping.Directory, u *mapping.User){
 			}
 		}
 	},
+}
+
+// listTwice lists u in two blocks, LA (its own study, so that the other side lists it
+// there too) and LB, where the field or attribute v names has v's value in LA and the
+// value u has (old) in LB, the blocks in random order: the values kept are the first
+// block's (set sets the one v names), the other block's is a variant, as reading such an
+// export gives.
+func listTwice(r *rand.Rand, u *mapping.User, v mapping.Variant, old string, set func(string)) {
+	if u.Source == nil || v.Value == old {
+		return
+	}
+	src := *u.Source
+	src.Attrs = slices.Clone(src.Attrs)
+	u.Source = &src
+	la := "LA"
+	if len(src.Studies) > 0 {
+		la = src.Studies[0]
+	}
+	if r.IntN(2) == 0 {
+		src.Studies = []string{la, "LB"}
+		set(v.Value)
+		v.Study, v.Value = "LB", old
+	} else {
+		src.Studies = []string{"LB", la}
+		v.Study = la
+	}
+	src.Variants = append(slices.Clone(src.Variants), v)
+}
+
+func firstAttrOf(attrs []mapping.Attr, space, name string) (string, bool) {
+	for _, a := range attrs {
+		if a.Space == space && a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// setAttrOf gives attrs the attribute {space}name of value v, none for "".
+func setAttrOf(attrs []mapping.Attr, space, name, v string) []mapping.Attr {
+	attrs = slices.DeleteFunc(attrs, func(a mapping.Attr) bool { return a.Space == space && a.Name == name })
+	if v != "" {
+		attrs = append(attrs, mapping.Attr{Space: space, Name: name, Value: v})
+	}
+	return attrs
 }
 
 func upperFirst(l []string) {
