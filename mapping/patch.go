@@ -67,8 +67,10 @@ type patchWork struct {
 // organization, signature or InForm group the directory no longer holds is left out; one
 // the source did not have in a block is added to the first block of its study (users,
 // sites, organizations and signatures before the block's own records, groups at its end).
-// What cannot be placed (a new user of a study the document has no AdminData for) is
-// reported as a Warning. A user the document has in a study's blocks (by OID, or by login
+// What cannot be placed (a new user of a study the document has no AdminData for; in
+// OpenClinica's flavour, which holds a site as a site study, a site the document has no
+// Study for and access at a site it has no AdminData for: Patch adds no Study or
+// AdminData) is reported as a Warning. A user the document has in a study's blocks (by OID, or by login
 // for a record without one) is patched at its record there, never added as well, also
 // when its Source does not name this document (a template row, a directory built by a
 // program): to know which users the document has, Patch then reads src twice, rewinding
@@ -164,7 +166,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		p.renamedFrom[to] = from
 	}
 	if readDoc {
-		d, again, done, err := readDocIndex(src, opts.Read)
+		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies())
 		if err != nil {
 			return nil, err
 		}
@@ -223,6 +225,11 @@ type patchUsers interface {
 	// users held as records).
 	user(i int32) *User
 	count() int
+	// eachSite calls fn with the site of every assignment of the users (those of no
+	// site left out), each once, in the users' order: for a flavour of site studies
+	// (siteStudiesUnplaced), whose users PatchStream spills; else the spilled users give
+	// none.
+	eachSite(fn func(site string))
 }
 
 // dirUsers are the users of a Directory held in memory.
@@ -259,6 +266,18 @@ func (d *dirUsers) markDone(_ int32, u *User)    { d.done[u] = true }
 func (d *dirUsers) count() int                   { return len(d.users) }
 
 func (d *dirUsers) user(i int32) *User { return d.users[i] }
+
+func (d *dirUsers) eachSite(fn func(string)) {
+	seen := map[string]bool{}
+	for _, u := range d.users {
+		for _, a := range u.Assignments {
+			if a.Site != "" && !seen[a.Site] {
+				seen[a.Site] = true
+				fn(a.Site)
+			}
+		}
+	}
+}
 
 func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 	if first || study == "" {
@@ -930,14 +949,49 @@ func (p *patcher) unplaced() {
 			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}
 	})
+	if w.fl.siteStudies() {
+		p.siteStudiesUnplaced()
+		return
+	}
 	for i := range p.sites.len() {
-		if p.siteDone[i] || w.fl.siteStudies() {
+		if p.siteDone[i] {
 			continue
 		}
 		if s := p.sites.site(i); !p.inBlockSeen(docSite, p.siteKey(s.ID), s.Source) {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 		}
 	}
+}
+
+// siteStudiesUnplaced is unplaced for the sites of a flavour that holds a site as a site
+// study (OpenClinica): a Study element of the site's OID, and an AdminData of that
+// StudyOID listing the users with access at the site. A patch copies the document's
+// Study elements as they are and adds no AdminData, so a site the document has no Study
+// for, and the access at a site it has no AdminData for, are not written: each is
+// reported, not left out without a word (map --to odm --profile openclinica --base FILE
+// of an export that lacks a site did so).
+func (p *patcher) siteStudiesUnplaced() {
+	w := p.w
+	// The document's Study elements: read from it when the directory may come from
+	// elsewhere (p.doc), else the directory's studies, read from it.
+	has := func(id string) bool { return p.doc != nil && p.doc.studies[id] }
+	if p.doc == nil {
+		studies := make(map[string]bool, len(w.dir.Studies))
+		for _, st := range w.dir.Studies {
+			studies[st.ID] = true
+		}
+		has = func(id string) bool { return studies[id] }
+	}
+	for i := range p.sites.len() {
+		if s := p.sites.site(i); s.ID != "" && !has(p.siteKey(s.ID)) {
+			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written")
+		}
+	}
+	p.users.eachSite(func(site string) {
+		if !p.seen[site] {
+			w.warn.add(CodeUnrepresentable, "Assignment", "Location "+site, "the document has no AdminData for the site study, and a patch adds none; access at the site is not written")
+		}
+	})
 }
 
 func (p *patcher) fromAnyBlock(src *Source) bool {

@@ -44,6 +44,10 @@ const anyStudy = "\x01"
 type docIndex struct {
 	seed maphash.Seed
 	keys []uint64
+	// studies are the OIDs of the document's Study elements, read when asked for (a
+	// flavour of site studies: OpenClinica holds a site as a Study, not a Location, and
+	// a patch adds no Study, so a site the document has no Study for cannot be written).
+	studies map[string]bool
 }
 
 func (d *docIndex) hash(kind byte, study, key string) uint64 {
@@ -77,8 +81,11 @@ func userKey(u *User) string {
 
 // readDocIndex reads what the document in src has, and returns a reader of the same
 // document to patch: src again, rewound, when it can seek (a file), or else a copy of it
-// spooled to a temporary file as it was read, which done removes.
-func readDocIndex(src io.Reader, ro odm.ReadOptions) (d *docIndex, again io.Reader, done func() error, err error) {
+// spooled to a temporary file as it was read, which done removes. With studies it also
+// reads the OIDs of the document's Study elements (docIndex.studies), which the records'
+// reader skips: from the rewound src or the spool, one more read of the document (up to
+// its first AdminData as XML, the rest searched for a late Study, see StudyElements).
+func readDocIndex(src io.Reader, ro odm.ReadOptions, studies bool) (d *docIndex, again io.Reader, done func() error, err error) {
 	done = func() error { return nil }
 	var spool *os.File
 	var spoolW *bufio.Writer
@@ -142,23 +149,41 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions) (d *docIndex, again io.Read
 	}
 	slices.Sort(d.keys)
 	d.keys = slices.Compact(d.keys)
-	if spool == nil {
-		if _, err := src.(io.Seeker).Seek(start, io.SeekStart); err != nil {
+	if spool != nil {
+		// What follows the document (the reader stops at its end) is patched as before.
+		if _, err := io.Copy(spoolW, src); err != nil {
 			return fail(err)
 		}
-		return d, src, done, nil
+		if err := spoolW.Flush(); err != nil {
+			return fail(err)
+		}
 	}
-	// What follows the document (the reader stops at its end) is patched as before.
-	if _, err := io.Copy(spoolW, src); err != nil {
+	// rewind returns the document from its start again.
+	rewind := func() (io.Reader, error) {
+		if spool == nil {
+			_, err := src.(io.Seeker).Seek(start, io.SeekStart)
+			return src, err
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return bufio.NewReaderSize(spool, 64<<10), nil
+	}
+	if studies {
+		els, err := StudyElements(rewind, ro)
+		if err != nil {
+			return fail(err)
+		}
+		d.studies = make(map[string]bool, len(els))
+		for _, e := range els {
+			oid, _ := e.Attr("", "OID")
+			d.studies[strings.TrimSpace(oid)] = true
+		}
+	}
+	if again, err = rewind(); err != nil {
 		return fail(err)
 	}
-	if err := spoolW.Flush(); err != nil {
-		return fail(err)
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return fail(err)
-	}
-	return d, bufio.NewReaderSize(spool, 64<<10), done, nil
+	return d, again, done, nil
 }
 
 // siteKey is what the document has site id under: its ID before a spec renamed it.

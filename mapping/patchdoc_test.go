@@ -237,3 +237,114 @@ func TestPatchForeignMatchesSource(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, compared, 40, "too few fixtures patched")
 }
+
+// TestPatchSiteStudyTheBaseLacks: OpenClinica holds a site as a site study (a Study that
+// includes its parent's metadata, and an AdminData of its StudyOID listing the users with
+// access at it). A patch copies the base's Study elements and adds no AdminData, so
+// another export's site the base has no site study for, and access at a site the base
+// has no AdminData for, cannot be written: map --to odm --profile openclinica --base
+// FILE left them out without a word. Each is now a warning, whether the directory is
+// held (Patch), streamed (PatchStream) or compact (CompactDirectory.Patch).
+func TestPatchSiteStudyTheBaseLacks(t *testing.T) {
+	study := func(oid, include string) string {
+		s := `<Study OID="` + oid + `"><GlobalVariables><StudyName>` + oid + `</StudyName><StudyDescription/><ProtocolName>` + oid + `</ProtocolName></GlobalVariables>`
+		if include == "" {
+			return s + `<MetaDataVersion OID="v1" Name="v1"/></Study>`
+		}
+		return s + `<MetaDataVersion OID="v1" Name="v1"><Include StudyOID="` + include + `" MetaDataVersionOID="v1"/></MetaDataVersion></Study>`
+	}
+	const ann = `<User OID="USR_1"><FullName>Ann Example</FullName><FirstName>Ann</FirstName><LastName>Example</LastName></User>`
+	doc := func(parts ...string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:OpenClinica="http://www.openclinica.org/ns/odm_ext_v130/v3.1" FileOID="F" CreationDateTime="2026-01-10T10:15:00" FileType="Snapshot" ODMVersion="1.3">
+` + strings.Join(parts, "\n") + "\n</ODM>\n"
+	}
+	block := func(oid string, users ...string) string {
+		return `<AdminData StudyOID="` + oid + `">` + strings.Join(users, "") + `</AdminData>`
+	}
+	parent, nl, de := study("S_DEMO", ""), study("S_SITE_NL01", "S_DEMO"), study("S_SITE_DE02", "S_DEMO")
+	const (
+		noStudy  = "Location|Location S_SITE_DE02|the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written"
+		noAccess = "Assignment|Location S_SITE_DE02|the document has no AdminData for the site study, and a patch adds none; access at the site is not written"
+	)
+	tests := []struct {
+		name, reason string
+		other, base  string
+		want         []string // "Field|Subject|Message" of the unrepresentable warnings
+	}{
+		{"no-site-study", "the other export's site DE02, without users, and the base has neither its Study nor an AdminData: the site was dropped silently",
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann), block("S_SITE_DE02")),
+			doc(parent, nl, block("S_DEMO", ann), block("S_SITE_NL01", ann)),
+			[]string{noStudy}},
+		{"no-site-study-with-access", "Ann has access at DE02 too: the site and her access there were both dropped silently, her other records written",
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann), block("S_SITE_DE02", ann)),
+			doc(parent, nl, block("S_DEMO", ann), block("S_SITE_NL01", ann)),
+			[]string{noStudy, noAccess}},
+		{"site-study-without-block", "the base has DE02's Study (the site is there) but no AdminData (OpenClinica writes one only for a study with users): only the access is not written",
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann), block("S_SITE_DE02", ann)),
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann)),
+			[]string{noAccess}},
+		{"base-has-all", "the base has DE02's Study and Ann's record in its AdminData: everything is written, nothing to report",
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann), block("S_SITE_DE02", ann)),
+			doc(parent, nl, de, block("S_DEMO", ann), block("S_SITE_NL01", ann), block("S_SITE_DE02", ann)),
+			nil},
+	}
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	for _, tc := range tests {
+		if tc.reason == "" {
+			t.Fatalf("%s: a case needs a reason", tc.name)
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			studies, err := StudyElements(func() (io.Reader, error) { return strings.NewReader(tc.other), nil }, odm.ReadOptions{})
+			require.NoError(t, err)
+			ro := Options{Profile: ProfileOpenClinica, Now: now, Studies: studies}
+			po := PatchOptions{Options: Options{Profile: ProfileOpenClinica, Now: now}, Foreign: true}
+			read := func() *odm.Reader { return odm.NewReader(strings.NewReader(tc.other), odm.ReadOptions{}) }
+			unrepresentable := func(ws []Warning) []string {
+				var out []string
+				for _, w := range ws {
+					if w.Code == CodeUnrepresentable {
+						out = append(out, w.Field+"|"+w.Subject+"|"+w.Message)
+					}
+				}
+				return out
+			}
+
+			dir, _, err := FromReader(read(), ro)
+			require.NoError(t, err)
+			var held bytes.Buffer
+			ws, err := Patch(&held, strings.NewReader(tc.base), dir, po)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, unrepresentable(ws), "Patch")
+			// Spooled (a base that cannot seek): the Study elements are read from the spool.
+			var spooled bytes.Buffer
+			ws, err = Patch(&spooled, noSeek{strings.NewReader(tc.base)}, dir, po)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, unrepresentable(ws), "Patch from a reader that cannot seek")
+			require.Equal(t, held.String(), spooled.String())
+
+			var streamed bytes.Buffer
+			spo := po
+			spo.Studies = studies
+			ws, err = PatchStream(&streamed, read(), func() (io.Reader, error) { return strings.NewReader(tc.base), nil }, spo)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, unrepresentable(ws), "PatchStream")
+			require.Equal(t, held.String(), streamed.String(), "PatchStream writes what Patch writes")
+
+			c, _, err := ReadCompactODM(read(), ro)
+			require.NoError(t, err)
+			defer c.Close()
+			var compact bytes.Buffer
+			ws, err = c.Patch(&compact, strings.NewReader(tc.base), PatchOptions{Options: Options{Profile: ProfileOpenClinica, Now: now}})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, unrepresentable(ws), "CompactDirectory.Patch")
+			require.Equal(t, held.String(), compact.String(), "CompactDirectory.Patch writes what Patch writes")
+
+			// What the warnings say is so: the base gains no Study and no AdminData.
+			out := held.String()
+			for _, tag := range []string{`<Study OID="S_SITE_DE02"`, `<AdminData StudyOID="S_SITE_DE02"`} {
+				require.Equal(t, strings.Count(tc.base, tag), strings.Count(out, tag), tag)
+			}
+		})
+	}
+}

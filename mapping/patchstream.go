@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -193,6 +194,10 @@ type spilledUsers struct {
 	mem   userMem
 	memOf int32
 	built int // users userAgain built (PatchOptions.work)
+	// sites are the sites of the users' assignments, each once in the users' order
+	// (siteSet: the same as a set), kept for a flavour of site studies only (eachSite).
+	sites   []string
+	siteSet map[string]bool
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -213,6 +218,18 @@ func (s *spilledUsers) add(u *User) error {
 	if s.seq {
 		_, err := s.packedUsers.add(u)
 		return err
+	}
+	if s.w.fl.siteStudies() {
+		for _, a := range u.Assignments {
+			if a.Site != "" && !s.siteSet[a.Site] {
+				if s.siteSet == nil {
+					s.siteSet = map[string]bool{}
+				}
+				site := strings.Clone(a.Site) // u's strings may be cut from a large block, or reused
+				s.siteSet[site] = true
+				s.sites = append(s.sites, site)
+			}
+		}
 	}
 	mayBeNew := s.mayBeNew(u)
 	idOnly := s.spillsID(s.n, u, mayBeNew)
@@ -423,6 +440,12 @@ func (s *spilledUsers) buildIndex() {
 func (s *spilledUsers) isDone(i int32, _ *User) bool { return s.done[i/64]&(1<<(i%64)) != 0 }
 func (s *spilledUsers) markDone(i int32, _ *User)    { s.done[i/64] |= 1 << (i % 64) }
 func (s *spilledUsers) count() int                   { return int(s.n) }
+
+func (s *spilledUsers) eachSite(fn func(string)) {
+	for _, site := range s.sites {
+		fn(site)
+	}
+}
 
 func (s *spilledUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 	if study == "" {

@@ -285,6 +285,60 @@ func TestMapBase(t *testing.T) {
 	}
 }
 
+// TestMapBaseOpenClinicaLacksSiteStudy: map --to odm --profile openclinica --base FILE
+// with another export that has a site study (a site) the base lacks: OpenClinica holds a
+// site as a Study and the patch adds none, so the site, and the access at it, are not
+// written. They were left out without a word; now each is a warning, with the input read
+// as a stream (the OpenClinica file) or whole (its JSON).
+func TestMapBaseOpenClinicaLacksSiteStudy(t *testing.T) {
+	base := filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml")
+	data, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := string(data)
+	const user = `<User OID="USR_4">`
+	i, j := strings.Index(oc, "  <AdminData"), strings.Index(oc, "  <ClinicalData")
+	k := strings.Index(oc, user)
+	if i < 0 || j < 0 || k < 0 {
+		t.Fatal("fixture changed: no AdminData, ClinicalData or USR_4")
+	}
+	person := oc[k : k+strings.Index(oc[k:], "</User>")+len("</User>")]
+	// The other export: the base and a site study S_SITE_DE02 with USR_4 in its AdminData.
+	other := oc[:i] + `  <Study OID="S_SITE_DE02"><GlobalVariables><StudyName>Demo - DE02</StudyName><StudyDescription/><ProtocolName>DE02</ProtocolName></GlobalVariables>` +
+		`<MetaDataVersion OID="v1.0.0" Name="v1.0.0"><Include StudyOID="S_DEMO" MetaDataVersionOID="v1.0.0"/></MetaDataVersion></Study>` + "\n" +
+		oc[i:j] + `  <AdminData StudyOID="S_SITE_DE02">` + person + "</AdminData>\n" + oc[j:]
+	in := fileWriter(t, t.TempDir())("other.xml", []byte(other))
+	code, js, errs := mapRun(t, "", "--profile", "openclinica", in)
+	if code != 0 {
+		t.Fatalf("map --to json: exit %d: %s", code, errs)
+	}
+	for _, run := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"streamed", "", []string{"--to", "odm", "--profile", "openclinica", "--base", base, in}},
+		{"json", js, []string{"--to", "odm", "--profile", "openclinica", "--base", base}},
+	} {
+		code, out, errs := mapRun(t, run.stdin, run.args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", run.name, code, errs)
+		}
+		if strings.Contains(out, "S_SITE_DE02") {
+			t.Errorf("%s: the site study written after all:\n%s", run.name, out)
+		}
+		for _, want := range []string{
+			"warning mapping.unrepresentable: Location: the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written (Location S_SITE_DE02)",
+			"warning mapping.unrepresentable: Assignment: the document has no AdminData for the site study, and a patch adds none; access at the site is not written (Location S_SITE_DE02)",
+			"2 warning mapping.unrepresentable",
+		} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("%s: no %q in\n%s", run.name, want, errs)
+			}
+		}
+	}
+}
+
 // TestMapJSONStreamed: the JSON written user by user is what encoding/json writes whole.
 func TestMapJSONStreamed(t *testing.T) {
 	for _, f := range []string{htnDemo, mapInForm} {
