@@ -61,6 +61,12 @@
 //   - valueWithoutColumn: a cell holds a value under no header (a blank header cell, or
 //     past the header's last one), which is not read: most often a separator typed into
 //     an unquoted cell, which moves the rest of the row along.
+//   - siteRoleWithoutSite: a row of a directory upload has a site-level role that names
+//     no site (an OpenClinica 4 user table has no site column). For the whole study
+//     (Sites "All") it would be granted at every site, so it is left out of the row's
+//     access, as the Clinical One template writer (mapping.WriteClinicalOneCSV) leaves it
+//     out: the plan then shows what the row's other access does (the user's access at
+//     sites it does not list is removed). A template row cannot have one.
 //
 // # Memory and time
 //

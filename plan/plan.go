@@ -34,12 +34,13 @@ const (
 	ValueWithoutColumn       Code = "valueWithoutColumn"
 	EmailChange              Code = "emailChange"
 	EmailOfOtherUser         Code = "emailOfOtherUser"
+	SiteRoleWithoutSite      Code = "siteRoleWithoutSite"
 )
 
 // Codes lists every warning code in a stable order.
 func Codes() []Code {
 	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
-		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn, EmailChange, EmailOfOtherUser}
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn, EmailChange, EmailOfOtherUser, SiteRoleWithoutSite}
 }
 
 // Warning is a problem with one row. The message names users by login only.
@@ -447,11 +448,13 @@ func (p *planner) row(r Row) Action {
 
 // desired returns the row's assignments in the study with their sites resolved, each
 // Production one doubled into Training in training mode; it warns about unknown roles
-// and sites and reversed dates.
+// and sites and reversed dates. A site-level role that names no site is left out and
+// warned about (siteRoleWithoutSite).
 func (p *planner) desired(r Row, warn func(Code, string)) []mapping.Assignment {
 	var out []mapping.Assignment
 	warnedSite := map[string]bool{}
 	warnedRole := map[string]bool{}
+	warnedSiteless := map[string]bool{}
 	reversed := false
 	for _, a := range r.Assignments {
 		a.Study = strings.TrimSpace(a.Study)
@@ -463,6 +466,7 @@ func (p *planner) desired(r Row, warn func(Code, string)) []mapping.Assignment {
 		if a.Environment == "" {
 			a.Environment = mapping.EnvProduction
 		}
+		siteless := false
 		if site := strings.TrimSpace(a.Site); site != "" {
 			id, ok := p.site(site)
 			if !ok && !warnedSite[site] {
@@ -471,11 +475,28 @@ func (p *planner) desired(r Row, warn func(Code, string)) []mapping.Assignment {
 			}
 			a.Site, a.Scope = id, mapping.ScopeSite
 		} else {
+			// A site-level role whose site the row does not name (a directory upload made
+			// from an OpenClinica 4 user table, which has no site column): without a site
+			// it was planned as access to the whole study, every site. It is left out, as
+			// the Clinical One template writer leaves it out, and reported.
+			siteless = a.Scope == mapping.ScopeSite
 			a.Site, a.Scope = "", mapping.ScopeStudy
 		}
 		if name := strings.TrimSpace(a.Role.Name); name != "" && !warnedRole[fold(name)] && !p.knownRole(name) {
 			warnedRole[fold(name)] = true
 			warn(UnknownRole, "study role "+strconv.Quote(name)+" is not used in the export and is not a role name the vocabulary knows")
+		}
+		if siteless {
+			name := strings.TrimSpace(a.Role.Name)
+			if name == "" {
+				name = string(a.Role.Canonical)
+			}
+			if !warnedSiteless[fold(name)] {
+				warnedSiteless[fold(name)] = true
+				warn(SiteRoleWithoutSite, "study role "+strconv.Quote(name)+" is a site-level role, but the row does not say at which site: "+
+					"for the whole study (Sites All) it would be granted at every site, so it is left out of the plan; give the row the user's sites")
+			}
+			continue
 		}
 		if a.From != "" && a.To != "" && a.To < a.From && !reversed {
 			reversed = true

@@ -58,10 +58,21 @@ func mustPlan(t *testing.T, d *mapping.Directory, csv string, opts plan.Options)
 
 // TestPlan checks actions and warning codes row by row; every warning code has a case.
 func TestPlan(t *testing.T) {
+	// dirUpload is a directory upload (plan.FromDirectory) of one user of study DEMO-01.
+	dirUpload := func(login, given, family, email string, as ...mapping.Assignment) *mapping.Directory {
+		for i := range as {
+			as[i].Study, as[i].Environment = "DEMO-01", mapping.EnvProduction
+		}
+		return &mapping.Directory{Users: []*mapping.User{{Login: login, GivenName: given, FamilyName: family, Emails: []string{email}, Assignments: as}}}
+	}
+	investigator := func(site string, scope mapping.Scope) mapping.Assignment {
+		return mapping.Assignment{Site: site, Scope: scope, Role: mapping.Role{Name: "Investigator", Canonical: mapping.RoleInvestigator}}
+	}
 	cases := []struct {
 		name    string
 		reason  string
 		csv     string
+		upload  *mapping.Directory // instead of csv: a directory upload
 		opts    plan.Options
 		want    []string      // summary of each action
 		changes []plan.Change // of the last action, when given
@@ -254,6 +265,36 @@ func TestPlan(t *testing.T) {
 			},
 		},
 		{
+			name:   "siteRoleWithoutSite",
+			reason: "a directory row (an OpenClinica 4 user table's JSON) with a site-level role and no site: it was planned as the role for the whole study, every site, without a word",
+			upload: dirUpload("nfictus", "Noor", "Fictus", "noor.fictus@site2.example.org", investigator("", mapping.ScopeSite)),
+			want:   []string{"1 create nfictus siteRoleWithoutSite"},
+		},
+		{
+			name:   "site-level role without site: no access granted",
+			reason: "the new user is given no access for it: no role change for DEMO-01 (Production), the whole study",
+			upload: dirUpload("nfictus", "Noor", "Fictus", "noor.fictus@site2.example.org", investigator("", mapping.ScopeSite)),
+			want:   []string{"1 create nfictus siteRoleWithoutSite"},
+			changes: []plan.Change{
+				{Field: "givenName", New: "Noor"}, {Field: "familyName", New: "Fictus"},
+				{Field: "email", New: "noor.fictus@site2.example.org"},
+			},
+		},
+		{
+			name:    "site-level role without site beside its site",
+			reason:  "kexample is Investigator at S2, and the row asks for that and for Investigator without a site: the site's access is unchanged, and the whole study is not granted",
+			upload:  dirUpload("kexample", "Kim", "Example", "kim.example@site2.example.org", investigator("", mapping.ScopeSite), investigator("102", mapping.ScopeSite)),
+			want:    []string{"1 unchanged kexample siteRoleWithoutSite"},
+			changes: []plan.Change{},
+		},
+		{
+			name:   "study-level role without site",
+			reason: "a study-level role names no site and is the whole study, as Sites All is: mmuster's Data Manager role is unchanged, with no warning",
+			upload: dirUpload("mmuster", "Max", "Muster", "max.muster@sponsor.example.com",
+				mapping.Assignment{Scope: mapping.ScopeStudy, Role: mapping.Role{Name: "Data Manager", Canonical: mapping.RoleDataManager}}),
+			want: []string{"1 unchanged mmuster"},
+		},
+		{
 			name:   "training unknown in the export",
 			reason: "an export without Training access says nothing about it: an existing user stays unchanged",
 			csv:    "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n",
@@ -266,7 +307,15 @@ func TestPlan(t *testing.T) {
 			if tc.reason == "" {
 				t.Fatal("every case needs a reason")
 			}
-			p := mustPlan(t, existing(t), tc.csv, tc.opts)
+			var p *plan.Plan
+			if tc.upload != nil {
+				var err error
+				if p, err = plan.Make(existing(t), plan.FromDirectory(tc.upload), tc.opts); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				p = mustPlan(t, existing(t), tc.csv, tc.opts)
+			}
 			var got []string
 			for _, a := range p.Actions {
 				got = append(got, summary(a))

@@ -54,6 +54,10 @@ fields and assignments that change) or unchanged, and warns:
   valueWithoutColumn        a value in a column the header does not name (not read)
   unknownColumn             a header cell that names no template column (row 1; its
                             values are not read)
+  siteRoleWithoutSite       a directory row's site-level role that names no site (as an
+                            OpenClinica 4 user table gives it): not planned as the
+                            whole study, which would grant it at every site, but left
+                            out, as map --to csv leaves it out; give the row its sites
 Messages name users by login only; the changes hold the upload's values.
 
 Output: json {"actions": [{"row", "action", "user", "changes": [{"field", "where",

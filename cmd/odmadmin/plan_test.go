@@ -163,6 +163,49 @@ func TestPlanDirectoryUpload(t *testing.T) {
 	}
 }
 
+// TestPlanDirectoryUploadSiteRoleWithoutSite: an OpenClinica 4 user table says nothing of
+// the site of a site-level role, so its JSON (map --profile oc4users --to json) given as
+// --upload has such roles without a site. plan planned each as the role for the whole
+// study (every site) and exited 0; now it leaves the role out and warns, exit 1.
+func TestPlanDirectoryUploadSiteRoleWithoutSite(t *testing.T) {
+	dir := t.TempDir()
+	table := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(table, []byte("First,Last,Username,Email,Organization,Phone,Role,Type,Status,Created (UTC),Updated (UTC)\n"+
+		"Noor,Fictus,nfictus,noor.fictus@site2.example.org,South Demo Clinic,,Investigator,User,Available,05-Jan-2026 09:00,05-Jan-2026 09:00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(dir, "upload.json")
+	if code, _, stderr := runSub("", "map", "--quiet", "--profile", "oc4users", "--study", "DEMO-01", "-o", js, table); code != 0 {
+		t.Fatalf("map: %s", stderr)
+	}
+	code, out, stderr := runSub("", "plan", "--existing", planDir+"existing.xml", "--upload", js)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (a warning)\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "warning plan.siteRoleWithoutSite: user 1: study role \"Investigator\" is a site-level role") {
+		t.Errorf("no siteRoleWithoutSite warning on stderr:\n%s", stderr)
+	}
+	var p struct {
+		Actions []struct {
+			Action  string `json:"action"`
+			Changes []struct {
+				Field, Where, New string
+			} `json:"changes"`
+		} `json:"actions"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(p.Actions) != 1 || p.Actions[0].Action != "create" {
+		t.Fatalf("want one create: %s", out)
+	}
+	for _, c := range p.Actions[0].Changes {
+		if c.Field == "role" {
+			t.Errorf("the site-level role is granted at %q: %s", c.Where, out)
+		}
+	}
+}
+
 // TestPlanDiagnostics checks that plan lists its warnings on stderr in the diagnostic
 // format of every command (FILE:ROW: warning CODE: message, the spreadsheet row with the
 // header as row 1), one line per warning of the plan, then the per-code summary; --max
