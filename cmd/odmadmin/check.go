@@ -20,6 +20,7 @@ func runCheck(e *env, args []string) int {
 			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/Sites.odm cmd/odmadmin/testdata/check/study.xml\n"+
 			"odmadmin check cmd/odmadmin/testdata/check/Users.odm cmd/odmadmin/testdata/check/emails.csv")
 	o := fs.outputFlags("text", "json")
+	fs.limitFlags("maximum element nesting (-1: no limit)")
 	values := fs.Bool("values", false, "include each offending value in the output; it is personal data, so only on request")
 	series := fs.Bool("series", false, "treat the files as part of a series of files: references they cannot resolve are warnings, not errors")
 	fs.setHelp(checkHelp)
@@ -93,7 +94,7 @@ func runCheck(e *env, args []string) int {
 		MaxFindings: keep,
 		// The checker keeps no record (only strings, hashes and positions), so the reader
 		// recycles each record's memory for the next: TestCheckReuse in validate.
-		Read: odm.ReadOptions{Reuse: true},
+		Read: limited(e.context(), odm.ReadOptions{Reuse: true}),
 	}
 	// The findings are written as the check gives them out, file by file in order: with
 	// every finding listed (--max 0, JSON without --max) the check writes those past a
@@ -231,7 +232,7 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		}
 		cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 		p := newPartScan()
-		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), odm.ReadOptions{Name: in.Name, Context: e.context(), JSONPositions: placesOf(e.context()).forName(in.Name)}, odm.WriteOptions{})
+		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), limited(e.context(), odm.ReadOptions{Name: in.Name, Context: e.context(), JSONPositions: placesOf(e.context()).forName(in.Name)}), odm.WriteOptions{})
 		in.Close()
 		if err != nil {
 			return validate.AdminDataInput{}, nil, cleanup, nil, err

@@ -18,9 +18,7 @@ func runConvert(e *env, args []string) int {
 	fs.alias("format", "to", "output `format`: the same as --to")
 	o := fs.outputFlags()
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (producer quirks, content outside the ODM model, values the output cannot hold); the output is still written")
-	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting")
-	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
-	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
+	fs.limitFlags("maximum element nesting (-1: no limit)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return flagExit(e, fs, err)
@@ -44,7 +42,7 @@ func runConvert(e *env, args []string) int {
 		}
 		return fail(e, "convert", err)
 	}
-	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput}
+	opts := limited(e.context(), odm.ReadOptions{Name: in.Name})
 	isJSON := si.Kind == inp.ODMJSON
 	var br io.Reader = si.Raw()
 	if isJSON {

@@ -91,6 +91,7 @@ func runDiff(e *env, args []string) int {
 			"odmadmin diff --key login --format csv cmd/odmadmin/testdata/diff/inform.xml cmd/odmadmin/testdata/diff/rave.xml # exit 1")
 	key := fs.Enum("key", "oid", "match users by `KEY`: oid, login or email (default oid; login when a side is a template or an OpenClinica 4 user table, which have no OIDs)", "oid", "login", "email")
 	o := fs.outputFlags("text", "json", "csv", "xlsx")
+	fs.limitFlags("maximum element nesting (-1: no limit)")
 	rf := addReadFlags(fs)
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` to A before comparing (roles and sites in B's terms)")
 	var moreA, moreB pathList
@@ -401,7 +402,7 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 			}
 			defer in.Close()
 			xml, finish := odmStream(in, odm.ReadOptions{Name: in.Name, Context: read.Context})
-			h, err := odm.NewReader(xml, odm.ReadOptions{Name: in.Name}).Header()
+			h, err := odm.NewReader(xml, limited(read.Context, odm.ReadOptions{Name: in.Name})).Header()
 			if finish(err) != nil {
 				return ""
 			}

@@ -58,7 +58,7 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 // interleaved pairs): a fresh block of memory for each record, and its collection, is
 // most of what the reading saves.
 func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, read func(*odm.Reader, mapping.Options) ([]mapping.Warning, error)) ([]mapping.Warning, error) {
-	ro := odm.ReadOptions{Name: name, Reuse: true, ValuesOnly: values}
+	ro := limited(opts.Context, odm.ReadOptions{Name: name, Reuse: true, ValuesOnly: values})
 	// Keep what the header read takes, so that an OpenClinica file can be read again from
 	// the start even from stdin.
 	start := &headCapture{}
@@ -77,7 +77,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		defer f.close()
-		if opts.Studies, err = mapping.StudyElements(f.open, odm.ReadOptions{Name: name}); err != nil {
+		if opts.Studies, err = mapping.StudyElements(f.open, limited(opts.Context, odm.ReadOptions{Name: name})); err != nil {
 			return nil, err
 		}
 		r, err := f.open()

@@ -24,6 +24,7 @@ func odmStream(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(
 	if opts.JSONPositions == nil {
 		opts.JSONPositions = placesOf(opts.Context).forName(in.Name)
 	}
+	opts = limited(opts.Context, opts)
 	xml, done := jsonAsXML(in.Text(), opts)
 	return xml, func(err error) error {
 		_, err = done(err)

@@ -81,9 +81,13 @@ type env struct {
 	// withLayout makes map read an ODM input for its exports with the layout of each
 	// record, as it did before it read values only (valuesOnly): only tests set it.
 	withLayout bool
+	// limits are the reader's limits the command's flags set (limitFlags), carried by
+	// the context context returns to every reader of ODM the command makes; zero ones
+	// are the odm package's defaults.
+	limits readLimits
 }
 
-// context returns the command's context, never nil. It carries the run's jsonPlaces.
+// context returns the command's context, never nil. It carries the run's jsonPlaces and readLimits.
 func (e *env) context() context.Context {
 	e.placesOnce.Do(func() {
 		base := e.ctx
@@ -91,7 +95,7 @@ func (e *env) context() context.Context {
 			base = context.Background()
 		}
 		e.places = new(jsonPlaces)
-		e.placesCtx = context.WithValue(base, placesKey{}, e.places)
+		e.placesCtx = context.WithValue(context.WithValue(base, placesKey{}, e.places), limitsKey{}, &e.limits)
 	})
 	return e.placesCtx
 }

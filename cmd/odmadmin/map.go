@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -159,6 +160,7 @@ func runMap(e *env, args []string) int {
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
 	rawCSV := fs.Bool("raw-csv", false, "--to csv or oc4users: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	o := fs.outputFlags()
+	fs.limitFlags("maximum element nesting (-1: no limit)")
 	rf := addReadFlags(fs)
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` (CSV or .xlsx: role, site, login, start-date and exclude rules; see examples/migration-spec)")
 	specTemplate := fs.Bool("spec-template", false, "write a starter migration spec for the input and the --to target (CSV, suggestions marked) instead of mapping")
@@ -267,6 +269,7 @@ func runMap(e *env, args []string) int {
 		}
 	}
 	defer src.close()
+	src.ctx = e.context()
 	dir, warnings := src.dir, append(src.warnings, lookupWarn...)
 	target := specTarget(*to, outProf, src.profile)
 	if spec != nil && !*specTemplate && src.merged != nil {
@@ -369,6 +372,9 @@ type mapSource struct {
 	// read by writeMapODMStream with readOpts.
 	odm      *odm.Reader
 	readOpts mapping.Options
+	// ctx is the run's context (env.context): the limits of every reader of the input
+	// and of --base (limited).
+	ctx context.Context
 	// wholeBase (tests only, env.wholeBase) reads an ODM input patched into --base of
 	// another flavour whole, as before it went to a temporary file.
 	wholeBase bool
@@ -393,12 +399,12 @@ func (s *mapSource) reread() (io.Reader, error) {
 
 // openBase opens the --base document, which must be of the output flavour p (when p is
 // "", the base's flavour is the output's): the file at its start, and the flavour.
-func openBase(base string, p mapping.Profile) (*os.File, mapping.Profile, error) {
+func openBase(ctx context.Context, base string, p mapping.Profile) (*os.File, mapping.Profile, error) {
 	f, err := os.Open(base)
 	if err != nil {
 		return nil, "", err
 	}
-	h, err := odm.NewReader(bufio.NewReader(f), odm.ReadOptions{Name: base}).Header()
+	h, err := odm.NewReader(bufio.NewReader(f), limited(ctx, odm.ReadOptions{Name: base})).Header()
 	if err != nil {
 		f.Close()
 		return nil, "", err
@@ -427,7 +433,7 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 	}
 	dir := src.dir
 	if base != "" {
-		f, bp, err := openBase(base, p)
+		f, bp, err := openBase(src.ctx, base, p)
 		if err != nil {
 			return nil, err
 		}
@@ -436,14 +442,14 @@ func writeMapODM(w io.Writer, src *mapSource, p mapping.Profile, base string) ([
 		// The file itself, not a buffer over it: Patch reads a document twice when some
 		// user's Source does not say where it has them, rewinding a file, spooling
 		// anything else (the reader buffers its input).
-		return mapping.Patch(w, f, dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: odm.ReadOptions{Name: base}, Foreign: true})
+		return mapping.Patch(w, f, dir, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now()}, Read: limited(src.ctx, odm.ReadOptions{Name: base}), Foreign: true})
 	}
 	if src.file != nil && (p == "" || p == src.profile) {
 		r, err := src.reread()
 		if err != nil {
 			return nil, err
 		}
-		return mapping.Patch(w, r, dir, mapping.PatchOptions{Options: mapping.Options{Profile: src.profile, Now: time.Now()}, Read: odm.ReadOptions{Name: src.name}})
+		return mapping.Patch(w, r, dir, mapping.PatchOptions{Options: mapping.Options{Profile: src.profile, Now: time.Now()}, Read: limited(src.ctx, odm.ReadOptions{Name: src.name})})
 	}
 	ws, err := mapping.WriteODM(w, dir, p, mapping.Options{Now: time.Now()}, odm.WriteOptions{})
 	if err != nil || src.file == nil {
@@ -477,7 +483,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	name := src.name
 	doc := src.reread
 	if base != "" {
-		f, bp, err := openBase(base, p)
+		f, bp, err := openBase(src.ctx, base, p)
 		if err != nil {
 			return nil, err
 		}
@@ -495,7 +501,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	if p == src.profile {
 		// Another file's users patched into --base: where the base has each is read from
 		// the base, not from where they were read (mapping.PatchOptions.Foreign).
-		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: name}, Foreign: base != "", Reread: base == ""})
+		ws, err := mapping.PatchStream(w, r, doc, mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Studies: src.readOpts.Studies, Spec: src.readOpts.Spec}, Read: limited(src.ctx, odm.ReadOptions{Name: name}), Foreign: base != "", Reread: base == ""})
 		return append(quirks(), ws...), err
 	}
 	if base == "" {
@@ -537,7 +543,7 @@ func writeMapODMStream(w io.Writer, src *mapSource, p mapping.Profile, base stri
 	if err != nil {
 		return nil, err
 	}
-	po := mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Spec: src.readOpts.Spec}, Read: odm.ReadOptions{Name: base}}
+	po := mapping.PatchOptions{Options: mapping.Options{Profile: p, Now: time.Now(), Spec: src.readOpts.Spec}, Read: limited(src.ctx, odm.ReadOptions{Name: base})}
 	ws, err := c.Patch(w, bf, po)
 	if cerr := c.Close(); err == nil {
 		err = cerr
@@ -675,13 +681,13 @@ func streamTable(e *env, si *inp.Input, in *input, inOpts inp.Options, opts mapp
 		var err error
 		switch {
 		case req.to == "odm" && req.base != "":
-			f, bp, berr := openBase(req.base, req.outProf)
+			f, bp, berr := openBase(opts.Context, req.base, req.outProf)
 			if berr != nil {
 				// As the whole read: the spec was applied before the base was opened.
 				return c.SpecWarnings(opts), berr
 			}
 			defer f.Close()
-			po := mapping.PatchOptions{Options: mapping.Options{Profile: bp, Now: time.Now(), Spec: opts.Spec}, Read: odm.ReadOptions{Name: req.base}}
+			po := mapping.PatchOptions{Options: mapping.Options{Profile: bp, Now: time.Now(), Spec: opts.Spec}, Read: limited(opts.Context, odm.ReadOptions{Name: req.base})}
 			ws, err = c.Patch(w, f, po) // as for Patch in writeMapODM
 		case req.to == "odm":
 			mo := opts
@@ -762,7 +768,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	// exports read values only, and so does the first reading of an input written as ODM
 	// without --base (odmValues).
 	ov := odmValues(req)
-	ro := odm.ReadOptions{Name: name, Reuse: reuseRecords(req) || ov, ValuesOnly: (valuesOnly(req.to) || ov) && !e.withLayout}
+	ro := limited(opts.Context, odm.ReadOptions{Name: name, Reuse: reuseRecords(req) || ov, ValuesOnly: (valuesOnly(req.to) || ov) && !e.withLayout})
 	src.valuesOnly = ro.ValuesOnly
 	r := odm.NewReader(bufio.NewReaderSize(f, 64<<10), ro)
 	h, err := r.Header()
@@ -779,7 +785,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 	if src.profile == mapping.ProfileOpenClinica && !whole {
 		// OpenClinica's site studies are Study elements, which the stream skips: they are
 		// read first (ODM puts them before AdminData), then the stream from the start.
-		if opts.Studies, err = mapping.StudyElements(src.reread, odm.ReadOptions{Name: name}); err == nil {
+		if opts.Studies, err = mapping.StudyElements(src.reread, limited(opts.Context, odm.ReadOptions{Name: name})); err == nil {
 			var rr io.Reader
 			if rr, err = src.reread(); err == nil {
 				r = odm.NewReader(rr, ro)
@@ -800,7 +806,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		r, err := src.reread()
 		if err == nil {
 			var doc *odm.Document
-			doc, err = odm.Decode(r, odm.ReadOptions{Name: name})
+			doc, err = odm.Decode(r, limited(opts.Context, odm.ReadOptions{Name: name}))
 			if err == nil {
 				rws = doc.Warnings
 				d, mws, err = mapping.FromDocument(doc, opts)
@@ -898,7 +904,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		if err != nil {
 			return nil, err
 		}
-		last = odm.NewReader(rr, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(streamReq{to: to}), ValuesOnly: src.valuesOnly})
+		last = odm.NewReader(rr, limited(opts.Context, odm.ReadOptions{Name: src.name, Reuse: reuseRecords(streamReq{to: to}), ValuesOnly: src.valuesOnly}))
 		return last, nil
 	}
 	return func(w io.Writer) ([]mapping.Warning, error) {

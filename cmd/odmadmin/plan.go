@@ -100,6 +100,7 @@ func runPlan(e *env, args []string) int {
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` to the existing users first (their roles and sites in the upload's terms)")
 	maxRows := fs.Int("max-rows", plan.DefaultMaxRows, "`ROWS` per upload before tooManyRows (0 or negative: no limit)")
 	o := fs.outputFlags("json", "text")
+	fs.limitFlags("maximum element nesting (-1: no limit)")
 	rf := addReadFlags(fs)
 	audit := fs.auditLogFlags()
 	fs.setHelp(planHelp + planAuditHelp)

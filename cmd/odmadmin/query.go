@@ -47,8 +47,8 @@ and --ns are. Printed XML declares the namespaces it uses on each printed node.
 The document is seen as XPath sees it, but for processing instructions, which the XPath
 engine has no node type for: they are not seen (processing-instruction() is refused).
 
-The input is checked against the reader's limits (--max-depth, --max-token, --max-input)
-before a tree is built, so a hostile file is refused rather than exhausting memory or
+The input is checked against the reader's limits (--max-depth, --max-token, --max-nodes,
+--max-attrs, --max-input) before a tree is built, so a hostile file is refused rather than exhausting memory or
 the stack. A malformed expression is an error.
 
 Memory: an expression about one record at a time, such as //odm:User[...]/odm:Email
@@ -79,9 +79,7 @@ func runQuery(e *env, args []string) int {
 	o := fs.outputFlags("xml", "text")
 	var nsFlags nsList
 	fs.Var(&nsFlags, "ns", "bind a namespace prefix: `PREFIX=URI` (repeatable)")
-	maxDepth := fs.Int("max-depth", odm.DefaultMaxDepth, "maximum element nesting (1 to 10000)")
-	maxToken := fs.Int("max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment")
-	maxInput := fs.Int64("max-input", 0, "maximum input size in bytes (0: no limit)")
+	lim := fs.limitFlags("maximum element nesting (1 to 10000)")
 	maxTree := fs.Int64("max-tree", defaultMaxTree, "maximum input size in `bytes` for an expression that needs the whole document as a tree (0: no limit)")
 	timeout := fs.Duration("timeout", 0, "stop an evaluation that runs longer than `DURATION` (0: 10s plus 2s per MB of input)")
 	fs.setHelp(queryHelp)
@@ -96,11 +94,11 @@ func runQuery(e *env, args []string) int {
 	if *expr == "" {
 		return usagef(e, "query", "--xpath is required")
 	}
-	if *maxDepth < 1 || *maxDepth > maxQueryDepth {
+	if lim.depth < 1 || lim.depth > maxQueryDepth {
 		return usagef(e, "query", "--max-depth must be between 1 and %d", maxQueryDepth)
 	}
-	if *maxToken < 1 {
-		return usagef(e, "query", "--max-token must be positive")
+	if lim.token == 0 || lim.token < -1 {
+		return usagef(e, "query", "--max-token must be positive, or -1 for no limit")
 	}
 	ns := map[string]string{"odm": odm.NS13, "pf": odm.NSInForm, "mdsol": odm.NSRave, "OpenClinica": odm.NSOpenClinica}
 	userODM := false
@@ -118,7 +116,7 @@ func runQuery(e *env, args []string) int {
 		return fail(e, "query", err)
 	}
 	defer in.Close()
-	opts := odm.ReadOptions{Name: in.Name, MaxDepth: *maxDepth, MaxTokenBytes: *maxToken, MaxInputBytes: *maxInput, Context: e.context()}
+	opts := limited(e.context(), odm.ReadOptions{Name: in.Name, Context: e.context()})
 	si, err := inp.New(in, in.Name, inp.Options{})
 	if err != nil {
 		return fail(e, "query", err)
