@@ -338,8 +338,11 @@ type tableProfile struct {
 func tables() [3]tableProfile {
 	return [...]tableProfile{
 		{ProfileOC4Users, oc4UsersTable{}},
-		{ProfileClinicalOne, clinicalOneTable{}},
+		// A table by OID before the template: its header may hold three of the template's
+		// columns (Email, First Name, Last Name), which is enough for the template to
+		// claim it, while it claims only a header with an OID column and no Study Role.
 		{"", oidTable{}},
+		{ProfileClinicalOne, clinicalOneTable{}},
 	}
 }
 
