@@ -426,6 +426,13 @@ func writeClinicalOneCSV(wr io.Writer, sites *templateSites, users iter.Seq[*Use
 // directory's only study (of its studies and the users' assignments), else "" when it
 // names none.
 func clinicalOneStudy(dir *Directory, users iter.Seq[*User], opts Options) (string, error) {
+	return tableStudy(dir, users, opts, "the template")
+}
+
+// tableStudy returns the study a table of one study's users (the Clinical One template,
+// the OpenClinica 4 study table) is written for, as clinicalOneStudy says; what names the
+// table in the error of a directory of several studies.
+func tableStudy(dir *Directory, users iter.Seq[*User], opts Options, what string) (string, error) {
 	if opts.Study != "" {
 		return opts.Study, nil
 	}
@@ -448,7 +455,7 @@ func clinicalOneStudy(dir *Directory, users iter.Seq[*User], opts Options) (stri
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for the template", len(ids), brief.List(ids, 20))
+	return "", fmt.Errorf("mapping: the directory has %d studies (%s); choose one for %s", len(ids), brief.List(ids, 20), what)
 }
 
 // templateSites is what the template's rows need of a directory's sites: each one's

@@ -56,9 +56,9 @@ func (c *CompactDirectory) userAt(i int) (u *User, err error) {
 // "spec-template" (SpecTemplate for target at now), one user at a time, as those writers
 // write the Directory ReadAny returns. With opts.Spec the spec is applied to the
 // directory and each user as Spec.Apply applies it before those writers, and its
-// warnings come first. The template without opts.Study reads the users held as records
-// twice: once, the spec applied on a copy of the sites, to find the study from the users
-// it keeps. The users of a directory read whole (not Compact) are changed by the spec as
+// warnings come first. A table of one study (the template, the OpenClinica 4 study
+// table) without opts.Study reads the users held as records twice: once, the spec
+// applied on a copy of the sites, to find the study from the users it keeps. The users of a directory read whole (not Compact) are changed by the spec as
 // Apply changes them.
 func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Profile, now time.Time) ([]Warning, error) {
 	dir := c.shell
@@ -70,7 +70,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 		}
 		return nil, err
 	}
-	template := to == "csv" || to == "xlsx"
+	template := to == "csv" || to == "xlsx" || to == "oc4users" // a table of one study
 	study := opts.Study
 	if template && study == "" && c.users != nil {
 		find := *dir
@@ -81,7 +81,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 		}
 		run := startSpec(&find, opts)
 		var err error
-		if study, err = clinicalOneStudy(&find, run.filter(c.seq(&serr)), opts); err == nil {
+		if study, err = tableStudyOf(to, &find, run.filter(c.seq(&serr)), opts); err == nil {
 			err = serr
 		}
 		if err != nil {
@@ -101,7 +101,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 		users = slices.Values(kept)
 		if template && study == "" {
 			var err error
-			if study, err = clinicalOneStudy(dir, users, opts); err != nil {
+			if study, err = tableStudyOf(to, dir, users, opts); err != nil {
 				return run.result(), err
 			}
 		}
@@ -110,9 +110,18 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 	return append(run.result(), ws...), err
 }
 
+// tableStudyOf returns the study of the table to (csv, xlsx: the Clinical One template;
+// oc4users: the OpenClinica 4 study table) written of dir and users.
+func tableStudyOf(to string, dir *Directory, users iter.Seq[*User], opts Options) (string, error) {
+	if to == "oc4users" {
+		return oc4TableStudy(dir, users, opts)
+	}
+	return clinicalOneStudy(dir, users, opts)
+}
+
 // writeUsersAs writes users, those of dir, in the table or JSON output to (json, csv,
 // xlsx, oc4users) one at a time, for CompactDirectory.Write and MergeStream.Write; study
-// is the template's. srcErr reports what stopped users early, once they have ended.
+// is the table's (the template's, the OpenClinica 4 study table's). srcErr reports what stopped users early, once they have ended.
 func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User], study string, opts Options, srcErr func() error) ([]Warning, error) {
 	var ws []Warning
 	var err error
@@ -143,7 +152,7 @@ func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User],
 			ws = left.warn(ws, "the template holds users only")
 		}
 	case "oc4users":
-		ws, err = writeOC4Users(w, dir, users, opts)
+		ws, err = writeOC4Users(w, dir, users, study, opts)
 	default:
 		return nil, fmt.Errorf("mapping: no output %q of users one at a time", to)
 	}

@@ -68,8 +68,10 @@
 //     Email, Role(s) with their scope from the role name, Type, Status, times
 //     DD-MMM-YYYY HH:MM (each role's own, kept for writing back). Roles are written by
 //     OpenClinica's name at their level ("Study Monitor", "Site Monitor"), so that the
-//     table reads back as written. It is a table, not an ODM flavour, so it is not in
-//     [Profiles].
+//     table reads back as written. The written table is one study's, in the environment
+//     its OID names (else Production), as the reader reads it: access elsewhere is left
+//     out and reported, and several studies without [Options.Study] are an error. It is
+//     a table, not an ODM flavour, so it is not in [Profiles].
 //
 // # Several files, migration specs
 //

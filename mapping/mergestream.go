@@ -542,8 +542,9 @@ func userKeys(p string) (id, login string) {
 // template: WriteClinicalOneCSV, WriteClinicalOneXLSX), "oc4users" (WriteOC4Users) or
 // "spec-template" (SpecTemplate for target at now), one user at a time. With opts.Spec
 // the spec is applied to the directory and each user as Spec.Apply applies it before
-// those writers, and its warnings come first (the template without opts.Study runs it
-// twice: once, on a copy of the sites, to find the study from the users it keeps).
+// those writers, and its warnings come first (a table of one study, the template or the
+// OpenClinica 4 study table, without opts.Study runs it twice: once, on a copy of the
+// sites, to find the study from the users it keeps).
 func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile, now time.Time) ([]Warning, error) {
 	dir := s.written(true)
 	if to == "spec-template" {
@@ -554,7 +555,7 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 		return nil, err
 	}
 	study := opts.Study
-	if (to == "csv" || to == "xlsx") && study == "" {
+	if (to == "csv" || to == "xlsx" || to == "oc4users") && study == "" {
 		find := *dir
 		find.Sites = make([]*Site, len(dir.Sites))
 		for i, site := range dir.Sites {
@@ -563,7 +564,7 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 		}
 		var err error
 		run := startSpec(&find, opts)
-		if study, err = clinicalOneStudy(&find, run.filter(s.Users()), opts); err == nil {
+		if study, err = tableStudyOf(to, &find, run.filter(s.Users()), opts); err == nil {
 			err = s.Err()
 		}
 		if err != nil {

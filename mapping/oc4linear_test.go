@@ -32,7 +32,7 @@ func TestOC4UsersWriteLinear(t *testing.T) {
 					u.Assignments = append(u.Assignments, Assignment{Study: "S1", Role: Role{Name: fmt.Sprintf("Role %d", i), Canonical: RoleOther}})
 				}
 			}
-			var o oc4Writer
+			o := newOC4Writer(nil, "S1", Options{})
 			var buf bytes.Buffer
 			ws, err := o.write(&buf, slices.Values([]*User{u, {ID: "U2", Login: "bnorr"}}), Options{})
 			if err != nil {

@@ -330,8 +330,13 @@ func parseOC4Time(s string) (string, bool) {
 }
 
 // WriteOC4Users writes the directory as OpenClinica 4's study User Administration table
-// (CSV, without the Actions column): one row per user and role in opts.Study (or every
-// study when it is empty), a user without roles on one row with an empty Role. Roles read
+// (CSV, without the Actions column) of study opts.Study, else of the directory's only
+// study (several are an error, as for WriteClinicalOneCSV): one row per user and role in
+// the study, a user without any access on one row with an empty Role. The table is one
+// study's in one environment (its OID's, "S_X(TEST)", else Production: what ReadOC4Users
+// reads it as), so access to another study or in another environment is left out
+// (CodeUnrepresentable, Assignment/study and Assignment/environment), and a user with no
+// access left gets no row (User). Roles read
 // from another vendor are written by their OpenClinica display name for the canonical
 // role and scope (reported), else as named: a site-level role by its site form ("Site
 // Monitor", "Site Data Manager"), so that the table reads back at the level it was
@@ -343,13 +348,33 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 	if dir == nil {
 		return nil, errors.New("mapping: no directory")
 	}
-	return writeOC4Users(wr, dir, slices.Values(dir.Users), opts)
+	study, err := oc4TableStudy(dir, slices.Values(dir.Users), opts)
+	if err != nil {
+		return nil, err
+	}
+	return writeOC4Users(wr, dir, slices.Values(dir.Users), study, opts)
 }
 
-// writeOC4Users writes the table of users, one user at a time; d (its users not read)
-// names the organizations users refer to by OID and has what the table leaves out.
-func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], opts Options) ([]Warning, error) {
-	o := oc4Writer{orgs: d.OrganizationNames()}
+// oc4TableStudy returns the study the OpenClinica 4 study table is written for, as
+// clinicalOneStudy finds the template's: opts.Study, else the directory's only study,
+// else "" when it names none; a directory of several studies is an error.
+func oc4TableStudy(dir *Directory, users iter.Seq[*User], opts Options) (string, error) {
+	return tableStudy(dir, users, opts, "the OpenClinica 4 study table")
+}
+
+// oc4Env is the environment an OpenClinica 4 study table of study holds: the one its
+// OID names ("S_X(TEST)"), else Production, as ReadOC4Users reads it.
+func oc4Env(study string) Environment {
+	if env := envFromStudyOID(study); env != "" {
+		return env
+	}
+	return EnvProduction
+}
+
+// writeOC4Users writes the table of study's users, one user at a time; d (its users not
+// read) names the organizations users refer to by OID and has what the table leaves out.
+func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+	o := newOC4Writer(d.OrganizationNames(), study, opts)
 	ws, err := o.write(wr, users, opts)
 	if err != nil || d == nil {
 		return ws, err
@@ -407,11 +432,22 @@ type oc4Row [11]string
 // sets: an account of n roles has n rows, and looking each new row up among all those
 // before it cost n² comparisons (20,000 roles: 6.8 s of `map --to oc4users`).
 type oc4Writer struct {
+	study    string                     // the table's study ("" when the input names none)
+	env      Environment                // the table's environment, as its study's OID names it
+	today    string                     // ISO date: access that ended before it is not written
+	envMsg   string                     // the warning of access in another environment, made once
 	orgs     map[string]string          // organization names by ID (ODM 2.0 users refer to one by OID)
 	times    map[roleTimesKey][2]string // the user's RoleTimes (Created, Updated), nil when it has none
 	rows     smallSet[oc4Row]
 	verbatim smallSet[string]
 	scans    int // rows and role names looked up or indexed, for tests
+}
+
+// newOC4Writer returns the writer of study's table; orgs are the organization names by ID.
+func newOC4Writer(orgs map[string]string, study string, opts Options) *oc4Writer {
+	o := &oc4Writer{orgs: orgs, study: study, env: oc4Env(study), today: opts.now().Format("2006-01-02")}
+	o.envMsg = "the study table is for one environment, " + string(o.env) + " (Test when the study OID ends in (TEST)); access in other environments is left out"
+	return o
 }
 
 // smallSet is a list of distinct values in the order added. A few are compared one by one,
@@ -552,8 +588,17 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		sites := false
 		// A migration spec's names are written as it says, never swapped for display names.
 		mapped := u.Source != nil && (roleVendor(u.Source.RolesFor) == ProfileOpenClinica || u.Source.RolesFor == RolesForAny)
+		other, otherEnv := 0, 0
 		for _, a := range u.Assignments {
-			if opts.Study != "" && a.Study != "" && a.Study != opts.Study {
+			// The study table is one study's, in one environment (its PRODUCTION and
+			// TEST tables): read back, every row is in the table's study and
+			// environment, so access elsewhere is left out, with a word.
+			if a.Study != "" && a.Study != o.study {
+				other++
+				continue
+			}
+			if a.Environment != "" && a.Environment != o.env {
+				otherEnv++
 				continue
 			}
 			role := a.Role.Name
@@ -602,7 +647,21 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			}
 			o.rows.add(oc4Row{given, family, login, email, org, phone, role, typ, string(u.Status), created, updated}, &o.scans)
 		}
+		if other > 0 {
+			w.addUser(CodeUnrepresentable, "Assignment/study", u.ID, "the study table is for one study; access to other studies is left out")
+		}
+		if otherEnv > 0 {
+			w.addUser(CodeUnrepresentable, "Assignment/environment", u.ID, o.envMsg)
+		}
 		if len(o.rows.list) == 0 {
+			if len(u.Assignments) > 0 {
+				// Access only where the table has none: the study's table does not list
+				// the user, and a row with an empty Role would add the user to it.
+				w.addUser(CodeUnrepresentable, "User", u.ID, "the user has no access to the table's study and environment; no row is written")
+				continue
+			}
+			// A user without any access is on one row with an empty Role, which reads
+			// back as such.
 			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, org, phone, "", typ, string(u.Status), created0, updated0})
 		}
 		for i := range o.rows.list {
@@ -674,12 +733,40 @@ func (oc4UsersTable) read(t RowReader, opts Options) (*Directory, []Warning, err
 func (oc4UsersTable) sheet() string { return "" }
 
 // WriteOC4UsersFrom writes what WriteOC4Users writes for the directory FromReader would
-// read from r, one user at a time, holding what WriteJSON holds. It returns the reader's
-// warnings, then the table's.
-func WriteOC4UsersFrom(w io.Writer, r *odm.Reader, opts Options) ([]Warning, error) {
+// read from the ODM stream open returns, one user at a time, holding what WriteJSON
+// holds. open returns the stream from its start: it is called once, or twice when
+// opts.Study is empty and the directory's studies do not settle the table's study (it is
+// then found from every user of a first read, as WriteClinicalOneCSVFrom finds the
+// template's). It returns the reader's warnings, then the table's.
+func WriteOC4UsersFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
 	b, err := readStream(r, opts, true)
 	if err != nil {
 		return nil, err
+	}
+	study, known := opts.Study, opts.Study != ""
+	if !known {
+		study, known = b.templateStudyKnown(b.finishPrepare())
+	}
+	if !known {
+		// The users name the study (or several: an error, with this read's warnings).
+		ws, err := fromBuilder(b, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
+			var err error
+			study, err = oc4TableStudy(dir, users, opts)
+			return nil, err
+		})
+		if err != nil {
+			return ws, err
+		}
+		if r, err = open(); err != nil {
+			return nil, err
+		}
+		if b, err = readStream(r, opts, true); err != nil {
+			return nil, err
+		}
 	}
 	return fromBuilder(b, opts, func(d *Directory, users iter.Seq[*User]) ([]Warning, error) {
 		// The table needs nothing of the sites and keeps nothing of a user but strings:
@@ -690,7 +777,7 @@ func WriteOC4UsersFrom(w io.Writer, r *odm.Reader, opts Options) ([]Warning, err
 		n := b.siteCount()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups, Source: d.Source}, users, opts)
+		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups, Source: d.Source}, users, study, opts)
 	})
 }
 

@@ -222,7 +222,7 @@ func TestOC4TableLeavesOutLoudly(t *testing.T) {
 	}
 	check("WriteOC4Users", buf.String(), ws)
 	buf.Reset()
-	ws, err = WriteOC4UsersFrom(&buf, odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), Options{})
+	ws, err = WriteOC4UsersFrom(&buf, func() (*odm.Reader, error) { return odm.NewReader(strings.NewReader(doc), odm.ReadOptions{}), nil }, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

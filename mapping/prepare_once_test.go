@@ -52,7 +52,9 @@ func TestStreamedWritersWarnOnce(t *testing.T) {
 		write func() ([]Warning, error)
 	}{
 		{"WriteJSON", func() ([]Warning, error) { return WriteJSON(io.Discard, reader(), opts) }},
-		{"WriteOC4UsersFrom", func() ([]Warning, error) { return WriteOC4UsersFrom(io.Discard, reader(), opts) }},
+		{"WriteOC4UsersFrom", func() ([]Warning, error) {
+			return WriteOC4UsersFrom(io.Discard, func() (*odm.Reader, error) { return reader(), nil }, opts)
+		}},
 		{"WriteClinicalOneCSVFrom", func() ([]Warning, error) {
 			var buf bytes.Buffer
 			return WriteClinicalOneCSVFrom(&buf, func() (*odm.Reader, error) { return reader(), nil }, opts)

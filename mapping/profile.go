@@ -142,7 +142,8 @@ type Options struct {
 	// by its byte-order mark; bytes that are not UTF-8 are an error.
 	Charset string
 	// Now is the time written as CreationDateTime of a new ODM document and used to tell
-	// current users in the Clinical One export. Default: time.Now().
+	// current users in the Clinical One export and the OpenClinica 4 table. Default:
+	// time.Now().
 	Now time.Time
 	// RawCSV writes CSV cells (Clinical One template, OpenClinica 4 table) as they are.
 	// Default (false): a cell that a spreadsheet would run as a formula gets a leading

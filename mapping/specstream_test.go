@@ -121,7 +121,7 @@ func TestStreamSpecMatchesApply(t *testing.T) {
 			}},
 		{"oc4users", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) { return WriteOC4Users(w, d, o) },
 			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) {
-				return WriteOC4UsersFrom(w, reader(data), o)
+				return WriteOC4UsersFrom(w, open(data), o)
 			}},
 	}
 	compared, changed := map[string]int{}, 0

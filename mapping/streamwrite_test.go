@@ -105,7 +105,8 @@ func TestStreamWritersMatch(t *testing.T) {
 			}},
 		{"oc4users", func(w *bytes.Buffer, d *Directory, o Options) ([]Warning, error) { return WriteOC4Users(w, d, o) },
 			func(w *bytes.Buffer, data []byte, o Options) ([]Warning, error) {
-				return WriteOC4UsersFrom(w, reader(data), o)
+				calls := 0
+				return WriteOC4UsersFrom(w, open(data, &calls), o)
 			}},
 	}
 	compared := map[string]int{}

@@ -64,8 +64,7 @@ func TestTablesWarnWhatTheyLeaveOut(t *testing.T) {
 			return mapping.WriteClinicalOneXLSX(&bytes.Buffer{}, dir, opts)
 		}},
 		{"oc4-streamed", "the user table holds users only", func() ([]mapping.Warning, error) {
-			r, _ := open()
-			return mapping.WriteOC4UsersFrom(io.Discard, r, opts)
+			return mapping.WriteOC4UsersFrom(io.Discard, open, opts)
 		}},
 		{"oc4-directory", "the user table holds users only", func() ([]mapping.Warning, error) {
 			return mapping.WriteOC4Users(io.Discard, dir, opts)

@@ -59,11 +59,7 @@ func TestStreamedTablesLetGoOfSites(t *testing.T) {
 			return err
 		}},
 		{"OpenClinica 4 user table", func(w io.Writer, open func() (*odm.Reader, error)) error {
-			r, err := open()
-			if err != nil {
-				return err
-			}
-			_, err = WriteOC4UsersFrom(w, r, Options{Profile: ProfileInForm, Now: time.Unix(0, 0).UTC()})
+			_, err := WriteOC4UsersFrom(w, open, Options{Profile: ProfileInForm, Now: time.Unix(0, 0).UTC()})
 			return err
 		}},
 	} {

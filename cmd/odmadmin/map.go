@@ -78,11 +78,16 @@ Output:
         DD-MMM-YYYY as the template's guidelines write them, site numbers as written).
         A cell longer than the 32,767 characters an Excel cell holds is cut there, with
         a warning (unrepresentable, XLSX/COLUMN); csv writes it whole.
-  oc4users  OpenClinica 4's study User Administration table as CSV (First, Last,
-        Username, Email, Organization, Phone, Role, Type, Status, Created (UTC), Updated
-        (UTC); times DD-MMM-YYYY HH:MM, each role's own when read from such a table), one
-        row per user and role; roles are named as OpenClinica names them at their level
-        (Study Monitor, Site Monitor), so that the table reads back as written. An
+  oc4users  OpenClinica 4's study User Administration table of --study as CSV (First,
+        Last, Username, Email, Organization, Phone, Role, Type, Status, Created (UTC),
+        Updated (UTC); times DD-MMM-YYYY HH:MM, each role's own when read from such a
+        table), one row per user and role; roles are named as OpenClinica names them at
+        their level (Study Monitor, Site Monitor), so that the table reads back as
+        written. The table is one study's in one environment (Test when the study OID
+        ends in (TEST), else Production), as it is read back with --study: access to
+        other studies or environments is left out (warning unrepresentable,
+        Assignment/study or Assignment/environment, with a count) and a user left with
+        none gets no row; without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not
         needed).
@@ -106,8 +111,8 @@ Memory:
   groups (json without --spec puts the sites in the temporary file too: some 30
   bytes a site stay), and a person listed in several AdminData (OpenClinica's study and site
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
-  lookup table only the logins by OID are kept, some 45 bytes a user). csv and xlsx without --study read the input once when
-  its studies name the template's study (one study, as in most exports), else twice (the
+  lookup table only the logins by OID are kept, some 45 bytes a user). csv, xlsx and oc4users without --study read the input once
+  when its studies name the table's study (one study, as in most exports), else twice (the
   first time to find the study from the users); xlsx also writes its sheet's rows to a temporary
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
@@ -129,8 +134,8 @@ Memory:
   AdminData. A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
-  are written one at a time to every output, the spec applied to each; the template
-  without --study reads them once more first to find the study. Held whole, growing with
+  are written one at a time to every output, the spec applied to each; a table (csv,
+  xlsx, oc4users) without --study reads them once more first to find the study. Held whole, growing with
   the users: --base FILE with several IN files (several IN files are otherwise
   merged one user at a time: each ODM file is read as one alone, and the merged users go
   to a temporary file, some 30 bytes a user in memory, with the sites, studies and
@@ -890,9 +895,10 @@ func valuesOnly(to string) bool {
 
 // streamMap returns the writer of output to (json, csv, xlsx, oc4users, spec-template
 // for target) from the ODM stream r (its header read) of src: each user is written as it
-// is built, so that memory does not grow with the users (see mapping.WriteJSON). The CSV
-// and XLSX template without --study may read the input twice (once to find the study;
-// see mapping.WriteClinicalOneCSVFrom).
+// is built, so that memory does not grow with the users (see mapping.WriteJSON). The
+// tables of one study (the CSV and XLSX template, the OpenClinica 4 study table) without
+// --study may read the input twice (once to find the study; see
+// mapping.WriteClinicalOneCSVFrom).
 func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, target mapping.Profile) func(io.Writer) ([]mapping.Warning, error) {
 	last := r
 	open := func() (*odm.Reader, error) {
@@ -918,7 +924,7 @@ func streamMap(src *mapSource, r *odm.Reader, to string, opts mapping.Options, t
 		case "xlsx":
 			mws, err = mapping.WriteClinicalOneXLSXFrom(w, open, opts)
 		case "oc4users":
-			mws, err = mapping.WriteOC4UsersFrom(w, r, opts)
+			mws, err = mapping.WriteOC4UsersFrom(w, open, opts)
 		case "spec-template":
 			mws, err = mapping.SpecTemplateFrom(w, r, opts, target, time.Now())
 		default:

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/csv"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/mapping"
+)
+
+// tableDir holds the inputs of the table writers' tests (fictitious people only).
+var tableDir = filepath.Join("testdata", "tables")
+
+// tableCase is one run of map into a table (--to oc4users, csv or xlsx) and what it must
+// write and say.
+type tableCase struct {
+	name, why string
+	args      []string // map's arguments
+	code      int      // exit code
+	rows      []string // the data rows written (below the header), each joined by ","; nil: not compared
+	warn      []string // lines (or parts of them) stderr must have
+	noWarn    []string // parts of lines stderr must not have
+	// back checks the table read back as an OpenClinica 4 user table of study.
+	back      func(t *testing.T, d *mapping.Directory)
+	backStudy string
+}
+
+func (tc tableCase) run(t *testing.T) {
+	t.Helper()
+	code, out, errs := mapRun(t, "", tc.args...)
+	if code != tc.code {
+		t.Fatalf("map %q: exit %d, want %d (%s): %s", tc.args, code, tc.code, tc.why, errs)
+	}
+	if tc.rows != nil {
+		if got := dataRows(out); strings.Join(got, "\n") != strings.Join(tc.rows, "\n") {
+			t.Errorf("map %q (%s): rows\n%s\nwant\n%s", tc.args, tc.why, strings.Join(got, "\n"), strings.Join(tc.rows, "\n"))
+		}
+	}
+	for _, w := range tc.warn {
+		if !strings.Contains(errs, w) {
+			t.Errorf("map %q (%s): stderr lacks %q:\n%s", tc.args, tc.why, w, errs)
+		}
+	}
+	for _, w := range tc.noWarn {
+		if strings.Contains(errs, w) {
+			t.Errorf("map %q (%s): stderr has %q:\n%s", tc.args, tc.why, w, errs)
+		}
+	}
+	if tc.back != nil {
+		d, _, err := mapping.ReadOC4Users(csv.NewReader(strings.NewReader(out)), mapping.Options{Study: tc.backStudy})
+		if err != nil {
+			t.Fatalf("map %q: reading the table back: %v", tc.args, err)
+		}
+		tc.back(t, d)
+	}
+}
+
+// dataRows returns the rows of a CSV table below its header, each as written.
+func dataRows(out string) []string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 2 {
+		return []string{}
+	}
+	return lines[1:]
+}
+
+// TestMapOC4UsersOneStudy: the OpenClinica 4 study table is one study's, in one
+// environment (read back, every row is in the study and environment the reader is
+// given). Roles of several studies went into one table without --study and read back as
+// one study's; with --study, access elsewhere was skipped without a word, and a user
+// whose only access was elsewhere got a row with an empty Role. As the Clinical One
+// template does: several studies without --study are an error; access to another study
+// or in another environment is left out with a warning, counted; a user left with no
+// access there gets no row.
+func TestMapOC4UsersOneStudy(t *testing.T) {
+	central := filepath.Join(tableDir, "oc4-central.csv")
+	rave := filepath.Join(tableDir, "rave-multienv.xml")
+	for _, tc := range []tableCase{
+		{name: "central table, no study", why: "two studies' roles cannot be one study table",
+			args: []string{"--to", "oc4users", central}, code: 2,
+			warn: []string{"the directory has 2 studies (S_ALPHA, S_BETA); choose one for the OpenClinica 4 study table"}},
+		{name: "central table, one study", why: "S_BETA's roles are left out, counted; wnotreal, in S_BETA only, gets no row",
+			args: []string{"--to", "oc4users", "--study", "S_ALPHA", central},
+			rows: []string{"Vera,Fakename,vfakename,vera@cro.example.com,Fictive CRO,,Data Manager,User,Available,10-Jan-2025 09:00,11-Jan-2025 09:00"},
+			warn: []string{
+				"warning mapping.unrepresentable: Assignment/study: the study table is for one study; access to other studies is left out (2 values, first: User vfakename)",
+				"warning mapping.unrepresentable: User: the user has no access to the table's study and environment; no row is written (User wnotreal)",
+			},
+			backStudy: "S_ALPHA", back: func(t *testing.T, d *mapping.Directory) {
+				if len(d.Users) != 1 || len(d.Users[0].Assignments) != 1 || d.Users[0].Assignments[0].Role.Name != "Data Manager" {
+					t.Errorf("read back: %+v, want vfakename with Data Manager only", d.Users)
+				}
+			}},
+		{name: "Rave, no study", why: "three study environments cannot be one study table",
+			args: []string{"--to", "oc4users", rave}, code: 2,
+			warn: []string{"the directory has 3 studies (Zeta(Prod), Zeta(UAT), Omega(Prod)); choose one for the OpenClinica 4 study table"}},
+		{name: "Rave, Omega(Prod)", why: "rmock's Monitor is Omega's, its Zeta Data Manager is left out; qfictus and tuat have no Omega access",
+			args: []string{"--to", "oc4users", "--study", "Omega(Prod)", rave},
+			rows: []string{"Rhea,Mock,rmock,rhea@sponsor.example.com,,,Study Monitor,User,Available,,"},
+			warn: []string{
+				"Assignment/study: the study table is for one study; access to other studies is left out (3 values, first: User qfictus)",
+				"User: the user has no access to the table's study and environment; no row is written (2 values, first: User qfictus)",
+			}},
+		{name: "Rave, Zeta(UAT)", why: "the UAT table is Test's: tuat's Tester reads back in Test, given the study it was written for",
+			args:      []string{"--to", "oc4users", "--study", "Zeta(UAT)", rave},
+			warn:      []string{"User: the user has no access to the table's study and environment; no row is written (User rmock)"},
+			backStudy: "Zeta(UAT)", back: func(t *testing.T, d *mapping.Directory) {
+				for _, u := range d.Users {
+					for _, a := range u.Assignments {
+						if a.Environment != mapping.EnvTest {
+							t.Errorf("read back: %s's %s is %s, want Test", u.ID, a.Role.Name, a.Environment)
+						}
+					}
+				}
+				if len(d.Users) != 2 {
+					t.Errorf("read back %d users, want qfictus and tuat", len(d.Users))
+				}
+			}},
+		{name: "environment the study OID does not name", why: "a Test role in study S1, whose table reads back as Production, is left out; a user with Test access only gets no row",
+			args: []string{"--to", "oc4users", filepath.Join(tableDir, "env.json")},
+			rows: []string{"Ada,Example,ada,,,,Study Monitor,User,,,"},
+			warn: []string{
+				"Assignment/environment: the study table is for one environment, Production (Test when the study OID ends in (TEST)); access in other environments is left out (2 values, first: User U1)",
+				"User: the user has no access to the table's study and environment; no row is written (User U2)",
+			}},
+		{name: "a user without any access", why: "one row with an empty Role, which reads back as a user without access: nothing is lost",
+			args:   []string{"--to", "oc4users", filepath.Join(tableDir, "noaccess.json")},
+			rows:   []string{"Cy,Example,cy,,,,,User,Created,,"},
+			noWarn: []string{"no row is written"}},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
