@@ -69,8 +69,10 @@
 //     DD-MMM-YYYY HH:MM (each role's own, kept for writing back). Roles are written by
 //     OpenClinica's name at their level ("Study Monitor", "Site Monitor"), so that the
 //     table reads back as written. The written table is one study's, in the environment
-//     its OID names (else Production), as the reader reads it: access elsewhere is left
-//     out and reported, and several studies without [Options.Study] are an error. It is
+//     its OID names (else Production), as the reader reads it: access elsewhere, and
+//     access that has ended, is left out and reported (so are the end dates and depots
+//     the table has no column for), and several studies without [Options.Study] are an
+//     error. It is
 //     a table, not an ODM flavour, so it is not in [Profiles].
 //
 // # Several files, migration specs

@@ -335,8 +335,10 @@ func parseOC4Time(s string) (string, bool) {
 // the study, a user without any access on one row with an empty Role. The table is one
 // study's in one environment (its OID's, "S_X(TEST)", else Production: what ReadOC4Users
 // reads it as), so access to another study or in another environment is left out
-// (CodeUnrepresentable, Assignment/study and Assignment/environment), and a user with no
-// access left gets no row (User). Roles read
+// (CodeUnrepresentable, Assignment/study and Assignment/environment), and so is access
+// that ended before opts.Now (Assignment/to: the table lists current access); a user with
+// no access left gets no row (User). The table has no end date or depots: an end to come
+// and depots are reported (Assignment/to, Assignment/depots). Roles read
 // from another vendor are written by their OpenClinica display name for the canonical
 // role and scope (reported), else as named: a site-level role by its site form ("Site
 // Monitor", "Site Data Manager"), so that the table reads back at the level it was
@@ -588,7 +590,8 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		sites := false
 		// A migration spec's names are written as it says, never swapped for display names.
 		mapped := u.Source != nil && (roleVendor(u.Source.RolesFor) == ProfileOpenClinica || u.Source.RolesFor == RolesForAny)
-		other, otherEnv := 0, 0
+		other, otherEnv, ended := 0, 0, 0
+		ends, depots := false, false
 		for _, a := range u.Assignments {
 			// The study table is one study's, in one environment (its PRODUCTION and
 			// TEST tables): read back, every row is in the table's study and
@@ -601,6 +604,14 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 				otherEnv++
 				continue
 			}
+			// The table lists current access, and has no end date: access that has ended
+			// is left out (as from the Clinical One template), an end to come is lost.
+			if a.To != "" && a.To < o.today {
+				ended++
+				continue
+			}
+			ends = ends || a.To != ""
+			depots = depots || len(a.Depots) > 0
 			role := a.Role.Name
 			if foreign && !mapped && a.Role.Canonical != "" && a.Role.Canonical != RoleOther {
 				if n := DefaultRoleName(ProfileOpenClinica, a.Role.Canonical, a.Scope); n != "" && n != role {
@@ -655,9 +666,13 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		}
 		if len(o.rows.list) == 0 {
 			if len(u.Assignments) > 0 {
-				// Access only where the table has none: the study's table does not list
-				// the user, and a row with an empty Role would add the user to it.
-				w.addUser(CodeUnrepresentable, "User", u.ID, "the user has no access to the table's study and environment; no row is written")
+				// Access only where the table has none, or ended: the study's table does
+				// not list the user, and a row with an empty Role would add the user to it.
+				if ended > 0 {
+					w.addUser(CodeUnrepresentable, "User", u.ID, "the user's access to the study ended before today; not a current study user, no row is written")
+				} else {
+					w.addUser(CodeUnrepresentable, "User", u.ID, "the user has no access to the table's study and environment; no row is written")
+				}
 				continue
 			}
 			// A user without any access is on one row with an empty Role, which reads
@@ -683,6 +698,15 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		}
 		if sites {
 			w.add(CodeUnrepresentable, "Assignment/site", subject, "the study table has no site column; a site-level role is written without its site")
+		}
+		if ended > 0 {
+			w.addUser(CodeUnrepresentable, "Assignment/to", u.ID, "access that ended before today is not current; left out of the table")
+		}
+		if ends {
+			w.addUser(CodeUnrepresentable, "Assignment/to", u.ID, "the table has no end date; a role that ends is written without its end, and reads back as not ending")
+		}
+		if depots {
+			w.addUser(CodeUnrepresentable, "Assignment/depots", u.ID, "the table has no depots; they are left out")
 		}
 		if len(u.Groups) > 0 {
 			w.add(CodeUnrepresentable, "User/group", subject, "the table has no groups; they are left out")

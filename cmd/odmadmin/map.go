@@ -86,8 +86,10 @@ Output:
         written. The table is one study's in one environment (Test when the study OID
         ends in (TEST), else Production), as it is read back with --study: access to
         other studies or environments is left out (warning unrepresentable,
-        Assignment/study or Assignment/environment, with a count) and a user left with
-        none gets no row; without --study an input of several studies is an error. An
+        Assignment/study or Assignment/environment, with a count), and so is access that
+        has ended (Assignment/to); a user left with none gets no row. The table has no
+        end date or depots: they are reported (Assignment/to, Assignment/depots).
+        Without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not
         needed).

@@ -132,3 +132,35 @@ func TestMapOC4UsersOneStudy(t *testing.T) {
 		t.Run(tc.name, tc.run)
 	}
 }
+
+// TestMapOC4UsersDatesAndDepots: the OpenClinica 4 study table lists current access and
+// has no End Date or Depots column. An end to come and depots were dropped without a
+// word, and access that had ended was written as current. As the ODM writers and the
+// Clinical One template do: an end and depots are reported (unrepresentable,
+// Assignment/to and Assignment/depots, counted by user), ended access is left out
+// (Assignment/to), and a user whose access has all ended gets no row (User).
+func TestMapOC4UsersDatesAndDepots(t *testing.T) {
+	in := filepath.Join(tableDir, "c1-ends.csv")
+	for _, tc := range []tableCase{
+		{name: "template with ends and depots", why: "ifictive's end (2099) and depots are lost, reported; lfict's access ended (2021): no row; umock's ended Data Manager is left out, the CRA is written",
+			args: []string{"--to", "oc4users", in},
+			rows: []string{
+				"Ivo,Fictive,ifictive,ivo@site.example.org,,,Data Manager,User,,05-Jan-2026 00:00,",
+				"Una,Mock,umock,una@site.example.org,,,Study Monitor,User,,05-Jan-2026 00:00,",
+			},
+			warn: []string{
+				"warning mapping.unrepresentable: Assignment/to: the table has no end date; a role that ends is written without its end, and reads back as not ending (User ifictive)",
+				"warning mapping.unrepresentable: Assignment/depots: the table has no depots; they are left out (User ifictive)",
+				"warning mapping.unrepresentable: User: the user's access to the study ended before today; not a current study user, no row is written (User lfict)",
+				"warning mapping.unrepresentable: Assignment/to: access that ended before today is not current; left out of the table (User umock)",
+			}},
+		{name: "the same into the template", why: "the Clinical One template leaves ended access out as the table now does",
+			args: []string{"--to", "csv", in},
+			warn: []string{
+				"User: the user's access to the study ended before today; not a current study user, no row is written (User lfict)",
+				"Assignment/to: access that ended before today is not current; left out of the row (User umock)",
+			}},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
