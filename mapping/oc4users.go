@@ -338,7 +338,9 @@ func parseOC4Time(s string) (string, bool) {
 // (CodeUnrepresentable, Assignment/study and Assignment/environment), and so is access
 // that ended before opts.Now (Assignment/to: the table lists current access); a user with
 // no access left gets no row (User). The table has no end date or depots: an end to come
-// and depots are reported (Assignment/to, Assignment/depots). Roles read
+// and depots are reported (Assignment/to, Assignment/depots), and so is a full name that is
+// not First and Last joined (User/FullName). Access with no role is written on a row with
+// an empty Role, which reads back as no access (CodeInvalidValue, table/Role). Roles read
 // from another vendor are written by their OpenClinica display name for the canonical
 // role and scope (reported), else as named: a site-level role by its site form ("Site
 // Monitor", "Site Data Manager"), so that the table reads back at the level it was
@@ -577,6 +579,11 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		if given == "" && family == "" && u.FullName != "" {
 			w.add(CodeInvalidValue, "table/First", subject, "the user has a full name only, which is not split into first and last name")
 		}
+		if u.FullName != "" && !isJoinedName(u.FullName, given, family) {
+			// First and Last are the names the table has: a full name that is not
+			// them joined ("Grace Q. Fictional") is lost.
+			w.addUser(CodeUnrepresentable, "User/FullName", u.ID, "the table has no full name, only First and Last; left out")
+		}
 		org := u.Organization
 		if org == "" && u.OrganizationID != "" {
 			// An ODM 2.0 user refers to its Organization: the table names it.
@@ -591,7 +598,7 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		// A migration spec's names are written as it says, never swapped for display names.
 		mapped := u.Source != nil && (roleVendor(u.Source.RolesFor) == ProfileOpenClinica || u.Source.RolesFor == RolesForAny)
 		other, otherEnv, ended := 0, 0, 0
-		ends, depots := false, false
+		ends, depots, roleless := false, false, false
 		for _, a := range u.Assignments {
 			// The study table is one study's, in one environment (its PRODUCTION and
 			// TEST tables): read back, every row is in the table's study and
@@ -656,6 +663,7 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			if a.Site != "" {
 				sites = true
 			}
+			roleless = roleless || role == ""
 			o.rows.add(oc4Row{given, family, login, email, org, phone, role, typ, string(u.Status), created, updated}, &o.scans)
 		}
 		if other > 0 {
@@ -701,6 +709,11 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 		}
 		if ended > 0 {
 			w.addUser(CodeUnrepresentable, "Assignment/to", u.ID, "access that ended before today is not current; left out of the table")
+		}
+		if roleless {
+			// As the Clinical One template's required Study Role: the row is written, but
+			// a row without a role is read back as a user without access.
+			w.addUser(CodeInvalidValue, "table/Role", u.ID, "the user has access to the study with no role; the Role is left empty, which reads back as no access")
 		}
 		if ends {
 			w.addUser(CodeUnrepresentable, "Assignment/to", u.ID, "the table has no end date; a role that ends is written without its end, and reads back as not ending")

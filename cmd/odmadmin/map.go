@@ -88,7 +88,9 @@ Output:
         other studies or environments is left out (warning unrepresentable,
         Assignment/study or Assignment/environment, with a count), and so is access that
         has ended (Assignment/to); a user left with none gets no row. The table has no
-        end date or depots: they are reported (Assignment/to, Assignment/depots).
+        end date, depots or full name: they are reported (Assignment/to,
+        Assignment/depots, User/FullName); access with no role is written with an empty
+        Role, which reads back as no access (warning invalid-value, table/Role).
         Without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not

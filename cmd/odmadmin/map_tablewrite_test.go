@@ -164,3 +164,27 @@ func TestMapOC4UsersDatesAndDepots(t *testing.T) {
 		t.Run(tc.name, tc.run)
 	}
 }
+
+// TestMapOC4UsersNamesAndRoleless: a full name that is not First and Last joined ("Grace
+// Q. Fictional", "MADEUP Hiro") was lost without a word, where --to csv reports it; access
+// with no role was written as a row with an empty Role, which reads back as no access,
+// where the template reports the empty Study Role. Both are reported now, counted by user.
+func TestMapOC4UsersNamesAndRoleless(t *testing.T) {
+	for _, tc := range []tableCase{
+		{name: "full names", why: "the table has First and Last only; a full name that differs is left out, reported",
+			args: []string{"--to", "oc4users", filepath.Join(tableDir, "fullname.xml")},
+			rows: []string{"Grace,Fictional,gfictional,grace@site.example.org,,,,User,,,", "Hiro,Madeup,hmadeup,hiro@site.example.org,,,,User,,,"},
+			warn: []string{"warning mapping.unrepresentable: User/FullName: the table has no full name, only First and Last; left out (2 values, first: User U1)"}},
+		{name: "a full name that is First and Last joined", why: "nothing is lost: no warning",
+			args:   []string{"--to", "oc4users", filepath.Join("testdata", "map", "inform.xml")},
+			noWarn: []string{"User/FullName"}},
+		{name: "access without a role", why: "USR_1, USR_4 and USR_7 have study or site access with no role: the empty Role reads back as no access, reported",
+			args: []string{"--to", "oc4users", filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml")},
+			warn: []string{"warning mapping.invalid-value: table/Role: the user has access to the study with no role; the Role is left empty, which reads back as no access (3 values, first: User USR_1)"}},
+		{name: "the same into the template", why: "the template reports its empty Study Role alike",
+			args: []string{"--to", "csv", filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml")},
+			warn: []string{"CSV/Study Role: the user has no role in the study; the required Study Role is left empty"}},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
