@@ -90,7 +90,9 @@ Output:
         has ended (Assignment/to); a user left with none gets no row. The table has no
         end date, depots or full name: they are reported (Assignment/to,
         Assignment/depots, User/FullName); access with no role is written with an empty
-        Role, which reads back as no access (warning invalid-value, table/Role).
+        Role, which reads back as no access (warning invalid-value, table/Role). Two
+        users of one login (letter case aside) are one OpenClinica 4 account: the later
+        is reported (unrepresentable, table/Username).
         Without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not
@@ -117,7 +119,8 @@ Memory:
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
   lookup table only the logins by OID are kept, some 45 bytes a user). csv, xlsx and oc4users without --study read the input once
   when its studies name the table's study (one study, as in most exports), else twice (the
-  first time to find the study from the users); xlsx also writes its sheet's rows to a temporary
+  first time to find the study from the users); oc4users keeps a fingerprint of each
+  Username written (some 20 bytes a user), to report a login two users share; xlsx also writes its sheet's rows to a temporary
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:

@@ -188,3 +188,20 @@ func TestMapOC4UsersNamesAndRoleless(t *testing.T) {
 		t.Run(tc.name, tc.run)
 	}
 }
+
+// TestMapOC4UsersSharedLogin: two users of one login (in any letter case: OpenClinica 4
+// has one account per username) were written as one Username without a word, and read
+// back they are one user. Each later user of a login written before is reported.
+func TestMapOC4UsersSharedLogin(t *testing.T) {
+	const shared = "warning mapping.unrepresentable: table/Username: an earlier user of the table has the same Username (letter case aside): OpenClinica 4 has one account per username, so the two read back as one user; give one of them another login"
+	for _, tc := range []tableCase{
+		{name: "jdoe and JDoe", why: "USR.2's JDoe is USR.1's account; jdoe2 is another",
+			args: []string{"--to", "oc4users", filepath.Join(tableDir, "shared-login.xml")},
+			warn: []string{shared + " (User USR.2)"}},
+		{name: "distinct logins", why: "every user has its own Username: nothing to report",
+			args:   []string{"--to", "oc4users", "--study", "S_ALPHA", filepath.Join(tableDir, "oc4-central.csv")},
+			noWarn: []string{"table/Username"}},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
