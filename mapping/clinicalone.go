@@ -376,7 +376,9 @@ func lower(c byte) byte    { return c | 0x20 }
 
 // WriteClinicalOneCSV writes the "Update Users" template of study opts.Study (or the only
 // study): one row per current user, that is every user not deactivated with a Production
-// assignment in the study that has not ended before opts.Now. With opts.Training, Training
+// assignment in the study that has not ended before opts.Now. Each user is taken as the
+// study's own listing has it (User.InStudy: a Rave user deactivated in this study
+// environment and active in another gets no row). With opts.Training, Training
 // assignments count too (for an upload with "Upload users to training mode"). The row's
 // role is the user's first role in the study; Sites lists the site numbers (else IDs) of
 // its site assignments with that role, or "All" for a study-level one; dates are written
@@ -556,6 +558,12 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		fromDates, toDates csvDates
 	)
 	for u := range users {
+		// The user as the study's own listing has it (a Rave user is listed per study
+		// environment, each with its own mdsol:Active, and deactivated in one may be
+		// active in another): the row is that study's.
+		if study != "" {
+			u = u.InStudy(study)
+		}
 		// Missing required values name the template row that lacks them, which is where
 		// the person completing the upload looks, beside the OID. Not the login: it is
 		// often made from the person's name, and warnings carry no personal data.

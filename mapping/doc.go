@@ -14,7 +14,8 @@
 // assignments. A value its blocks disagree on (Rave's mdsol:Active per study environment)
 // is the first block's, with a CodeMergeConflict warning, and each other block's value is
 // kept in Source.Variants, by study ([Variant]; [User.InStudy] gives the user as one
-// block lists it), so that writing back and package diff see every block's; a site listed
+// block lists it), so that writing back, package diff and the tables of one study (the
+// Clinical One template, the OpenClinica 4 study table) see every block's; a site listed
 // in several blocks the same ([Site.InStudy]). Full names are never split into given and
 // family names.
 //

@@ -333,7 +333,9 @@ func parseOC4Time(s string) (string, bool) {
 // WriteOC4Users writes the directory as OpenClinica 4's study User Administration table
 // (CSV, without the Actions column) of study opts.Study, else of the directory's only
 // study (several are an error, as for WriteClinicalOneCSV): one row per user and role in
-// the study, a user without any access on one row with an empty Role. The table is one
+// the study, a user without any access on one row with an empty Role. Each user is
+// written as the study's own listing has it (User.InStudy: the Status of a Rave user
+// deactivated in this study environment is Deactivated). The table is one
 // study's in one environment (its OID's, "S_X(TEST)", else Production: what ReadOC4Users
 // reads it as), so access to another study or in another environment is left out
 // (CodeUnrepresentable, Assignment/study and Assignment/environment), and so is access
@@ -525,6 +527,11 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 	for u := range users {
 		if u == nil {
 			continue
+		}
+		// The user as the study's own listing has it (a Rave user is listed per study
+		// environment, each with its own mdsol:Active): the rows are that study's.
+		if o.study != "" {
+			u = u.InStudy(o.study)
 		}
 		subject := "User " + u.ID
 		attr := func(column string) string {

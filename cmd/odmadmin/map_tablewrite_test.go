@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/csv"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/odmadmin/odmadmin/mapping"
 )
@@ -203,5 +205,52 @@ func TestMapOC4UsersSharedLogin(t *testing.T) {
 			noWarn: []string{"table/Username"}},
 	} {
 		t.Run(tc.name, tc.run)
+	}
+}
+
+// TestMapTablesUserInStudy: a person listed in several studies' AdminData (Rave lists one
+// per study environment, each with its own mdsol:Active) is written into a study's table
+// as that study's listing has it (User.InStudy). rmock is active in Zeta(Prod) and
+// deactivated in Omega(Prod), yet the Omega template had a current row for rmock and the
+// Omega study table an Available one; qfictus, deactivated in Zeta(UAT), was Available
+// in its table. The same through the directory's JSON, which keeps the listings' values.
+func TestMapTablesUserInStudy(t *testing.T) {
+	in := filepath.Join(tableDir, "rave-variant-status.xml")
+	code, js, errs := mapRun(t, "", "--to", "json", in)
+	if code != 0 {
+		t.Fatalf("--to json: exit %d: %s", code, errs)
+	}
+	jsonIn := filepath.Join(t.TempDir(), "rave-variant-status.json")
+	if err := os.WriteFile(jsonIn, []byte(js), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{in, jsonIn} {
+		for _, tc := range []tableCase{
+			{name: "template of Omega(Prod)", why: "rmock is deactivated in Omega(Prod): no row, as for any deactivated account",
+				args: []string{"--to", "csv", "--study", "Omega(Prod)", src},
+				rows: []string{},
+				warn: []string{"warning mapping.unrepresentable: User/status: a deactivated account is not a current study user; no row is written (User rmock)"}},
+			{name: "template of Zeta(Prod)", why: "rmock is active in Zeta(Prod): a current row",
+				args:   []string{"--to", "csv", "--study", "Zeta(Prod)", "--quiet", src},
+				rows:   []string{"Quinn,Fictus,quinn@site.example.org,qfictus,TODAY,,Investigator,101,", "Rhea,Mock,rhea@sponsor.example.com,rmock,TODAY,,Data Manager,All,"},
+				noWarn: []string{"User/status"}},
+			{name: "study table of Omega(Prod)", why: "the table has a Status column: rmock's Omega row is Deactivated",
+				args: []string{"--to", "oc4users", "--study", "Omega(Prod)", src},
+				rows: []string{"Rhea,Mock,rmock,rhea@sponsor.example.com,,,Study Monitor,User,Deactivated,,"}},
+			{name: "study table of Zeta(UAT)", why: "qfictus is deactivated in Zeta(UAT), tuat active",
+				args: []string{"--to", "oc4users", "--study", "Zeta(UAT)", src},
+				rows: []string{"Quinn,Fictus,qfictus,quinn@site.example.org,,,Investigator,User,Deactivated,,", "Tia,Uat,tuat,tia@sponsor.example.com,,,Tester,User,Available,,"}},
+			{name: "study table of Zeta(Prod)", why: "both are active in Zeta(Prod)",
+				args: []string{"--to", "oc4users", "--study", "Zeta(Prod)", src},
+				rows: []string{"Quinn,Fictus,qfictus,quinn@site.example.org,,,Investigator,User,Available,,", "Rhea,Mock,rmock,rhea@sponsor.example.com,,,Data Manager,User,Available,,"}},
+		} {
+			t.Run(filepath.Ext(src)+": "+tc.name, func(t *testing.T) {
+				today := time.Now().Format(mapping.ClinicalOneDate)
+				for i := range tc.rows {
+					tc.rows[i] = strings.ReplaceAll(tc.rows[i], "TODAY", today)
+				}
+				tc.run(t)
+			})
+		}
 	}
 }
