@@ -378,7 +378,9 @@ func lower(c byte) byte    { return c | 0x20 }
 // study): one row per current user, that is every user not deactivated with a Production
 // assignment in the study that has not ended before opts.Now. Each user is taken as the
 // study's own listing has it (User.InStudy: a Rave user deactivated in this study
-// environment and active in another gets no row). With opts.Training, Training
+// environment and active in another gets no row). The template has no account status:
+// another status than Available (Invited, Created) is reported (CodeUnrepresentable,
+// User/status, by status), since the upload makes the row's user a current one. With opts.Training, Training
 // assignments count too (for an upload with "Upload users to training mode"). The row's
 // role is the user's first role in the study; Sites lists the site numbers (else IDs) of
 // its site assignments with that role, or "All" for a study-level one; dates are written
@@ -628,6 +630,10 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 			w.addUser(CodeUnrepresentable, "User/status", id, "a deactivated account is not a current study user; no row is written")
 			continue
 		}
+		if u.Status != "" && u.Status != StatusAvailable {
+			// The template has no status: the upload makes the row's user a current one.
+			w.addUser(CodeUnrepresentable, "User/status", id, templateStatusMsg(u.Status))
+		}
 		if opts.Training && !prod {
 			// A row of a training-mode upload grants Production as well as Training.
 			w.addUser(CodeUnrepresentable, "Assignment/environment", id, "the user has Training access only, and a row of a training-mode upload also grants Production; no row is written")
@@ -734,6 +740,25 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 	}
 	return w.result(), nil
 }
+
+// templateStatusMsg is the warning of an account status, other than Available and
+// Deactivated, that the template has no place for; made once for each status the model
+// names (a warning given for every user of one is then found by where its bytes are,
+// see warner.find).
+func templateStatusMsg(s Status) string {
+	switch s {
+	case StatusInvited:
+		return invitedMsg
+	case StatusCreated:
+		return createdMsg
+	}
+	return "the template has no account status; a " + string(s) + " account is written as a current study user"
+}
+
+var (
+	invitedMsg = "the template has no account status; an Invited account (not yet activated) is written as a current study user"
+	createdMsg = "the template has no account status; a Created account (no role yet) is written as a current study user"
+)
 
 // csvLost reports the user values a template row has no column for. The fields are
 // constants, not "User/" and a name joined for each user: the warner then finds a warning

@@ -69,7 +69,9 @@ Output:
         in an OpenClinica 4 user table, is left out, and a user with no other access gets
         no row: warning unrepresentable, Assignment/site, with a count). Each user is
         written as the study's own AdminData lists it (a Rave user deactivated in that
-        study environment gets no row; oc4users writes its Status so). A cell
+        study environment gets no row; oc4users writes its Status so); the template has
+        no account status, so an Invited or Created account's row is reported
+        (unrepresentable, User/status, with a count). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
         shows it as text instead of running it as a formula (warning

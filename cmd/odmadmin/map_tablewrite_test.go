@@ -254,3 +254,37 @@ func TestMapTablesUserInStudy(t *testing.T) {
 		}
 	}
 }
+
+// TestMapTemplateStatus: the Clinical One template has no account status, and an
+// uploaded row is a current study user. A deactivated account gets no row; an Invited or
+// Created one (OpenClinica 4's lortiz, Invited) got an ordinary row with nothing said,
+// where the ODM writers report the status they cannot hold. It is reported now, by
+// status, with a count; Available and no status say nothing.
+func TestMapTemplateStatus(t *testing.T) {
+	statuses := filepath.Join(tableDir, "statuses.json")
+	const invited = "warning mapping.unrepresentable: User/status: the template has no account status; an Invited account (not yet activated) is written as a current study user"
+	const created = "warning mapping.unrepresentable: User/status: the template has no account status; a Created account (no role yet) is written as a current study user"
+	for _, tc := range []tableCase{
+		{name: "OpenClinica 4 table", why: "lortiz is Invited: the row is written, the status reported",
+			args: []string{"--to", "csv", filepath.Join("testdata", "migration", "oc4-study-users.csv")},
+			warn: []string{invited + " (User lortiz)"}},
+		{name: "statuses, csv", why: "two Invited and one Created, each counted; Available (ada) and none (eve) are not reported",
+			args: []string{"--to", "csv", statuses},
+			rows: []string{
+				"Ada,Example,ada@site.example.org,ada,05-Jan-2026,,Data Manager,All,",
+				"Bea,Example,bea@site.example.org,bea,05-Jan-2026,,Data Manager,All,",
+				"Cy,Example,cy@site.example.org,cy,05-Jan-2026,,Data Manager,All,",
+				"Dan,Example,dan@site.example.org,dan,05-Jan-2026,,Data Manager,All,",
+				"Eve,Example,eve@site.example.org,eve,05-Jan-2026,,Data Manager,All,",
+			},
+			warn: []string{invited + " (2 values, first: User U2)", created + " (User U4)"}},
+		{name: "statuses, xlsx", why: "the workbook is the same template",
+			args: []string{"--to", "xlsx", "-o", filepath.Join(t.TempDir(), "out.xlsx"), statuses},
+			warn: []string{invited + " (2 values, first: User U2)", created + " (User U4)"}},
+		{name: "statuses, oc4users", why: "the OpenClinica 4 table has a Status column: nothing to report",
+			args:   []string{"--to", "oc4users", statuses},
+			noWarn: []string{"User/status"}},
+	} {
+		t.Run(tc.name, tc.run)
+	}
+}
