@@ -48,8 +48,10 @@
 //     with or without users, a site study of its study (its own, its latest version's, or
 //     the one it was read in); a site that names no study is left out (or, with users,
 //     written as a study of its own), with a warning. Patched into a document (Patch),
-//     whose Study elements are copied as they are, a site the document has no site study
-//     for, and access at a site it has no AdminData for, are left out with a warning.
+//     whose Study elements are copied as they are, a user is added to the AdminData of
+//     each site study it has access at that lacks it; a site the document has no site
+//     study for, and access at a site it has no AdminData for, are left out with a
+//     warning.
 //   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
 //     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
 //     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL

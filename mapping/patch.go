@@ -67,10 +67,13 @@ type patchWork struct {
 // organization, signature or InForm group the directory no longer holds is left out; one
 // the source did not have in a block is added to the first block of its study (users,
 // sites, organizations and signatures before the block's own records, groups at its end).
-// What cannot be placed (a new user of a study the document has no AdminData for; in
-// OpenClinica's flavour, which holds a site as a site study, a site the document has no
-// Study for and access at a site it has no AdminData for: Patch adds no Study or
-// AdminData) is reported as a Warning. A user the document has in a study's blocks (by OID, or by login
+// A user is so added to the first block of each study it has access in (each site
+// study, in OpenClinica's flavour) that has no record of it, with that block's
+// assignments, also when another block has its record. What cannot be placed (a new user
+// of a study the document has no AdminData for; access in a study, or at a site study,
+// the document has no AdminData for; in OpenClinica's flavour, which holds a site as a
+// site study, a site the document has no Study for: Patch adds no Study or AdminData) is
+// reported as a Warning. A user the document has in a study's blocks (by OID, or by login
 // for a record without one) is patched at its record there, never added as well, also
 // when its Source does not name this document (a template row, a directory built by a
 // program): to know which users the document has, Patch then reads src twice, rewinding
@@ -215,21 +218,38 @@ type patchUsers interface {
 	// isDone and markDone say which users have been written.
 	isDone(i int32, u *User) bool
 	markDone(i int32, u *User)
-	// eachNew calls fn, in the directory's order, with at least every user not written
-	// yet that addNew may add to the first block of study (addNew checks each); first
-	// says the block is the document's first, which also takes users of no block.
-	eachNew(study string, first bool, fn func(i int32, u *User))
+	// eachNew calls fn, in the directory's order, with at least every user that addNew
+	// may add to the first block of study (addNew checks each): one not written yet, or,
+	// for a study other than "", one written in another block that has an assignment of
+	// the study's own (not one every block holds). first says the block is the
+	// document's first, which also takes users of no block. has(u) says which studies'
+	// blocks have u's record (patcher.userHas), which never changes in a run: a user is
+	// not added to them, and need not be built for them.
+	eachNew(study string, first bool, has func(u *User) func(study string) bool, fn func(i int32, u *User))
 	// eachUndone calls fn, in order, with every user not written.
 	eachUndone(fn func(i int32, u *User))
 	// user returns user i as eachNew gave it (built again from its record, for the
 	// users held as records).
 	user(i int32) *User
 	count() int
-	// eachSite calls fn with the site of every assignment of the users (those of no
-	// site left out), each once, in the users' order: for a flavour of site studies
-	// (siteStudiesUnplaced), whose users PatchStream spills; else the spilled users give
-	// none.
-	eachSite(fn func(site string))
+	// eachAccess calls fn, each once and in the users' order, with every place an
+	// assignment of the users gives access in, as the blocks hold it (accessPlace): a
+	// site (site set) for a flavour of site studies, else a study; an assignment every
+	// block holds (of no study) gives none.
+	eachAccess(fn func(place string, site bool))
+}
+
+// accessPlace returns the StudyOID of the blocks that hold assignment a as their own: its
+// site (site set) in a flavour of site studies (OpenClinica), else its study; "" for an
+// assignment that any block holds (of no study) or none does.
+func (w *writer) accessPlace(a Assignment) (place string, site bool) {
+	switch {
+	case w.inBlock(a, "\x00"):
+		return "", false
+	case w.fl.siteStudies() && a.Site != "":
+		return a.Site, true
+	}
+	return a.Study, false
 }
 
 // dirUsers are the users of a Directory held in memory.
@@ -267,19 +287,25 @@ func (d *dirUsers) count() int                   { return len(d.users) }
 
 func (d *dirUsers) user(i int32) *User { return d.users[i] }
 
-func (d *dirUsers) eachSite(fn func(string)) {
-	seen := map[string]bool{}
+func (d *dirUsers) eachAccess(fn func(string, bool)) {
+	var seen [2]map[string]bool
 	for _, u := range d.users {
 		for _, a := range u.Assignments {
-			if a.Site != "" && !seen[a.Site] {
-				seen[a.Site] = true
-				fn(a.Site)
+			if place, site := d.w.accessPlace(a); place != "" {
+				k := btoi(site)
+				if seen[k] == nil {
+					seen[k] = map[string]bool{}
+				}
+				if !seen[k][place] {
+					seen[k][place] = true
+					fn(place, site)
+				}
 			}
 		}
 	}
 }
 
-func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
+func (d *dirUsers) eachNew(study string, first bool, has func(*User) func(string) bool, fn func(int32, *User)) {
 	if first || study == "" {
 		for i, u := range d.users {
 			d.w.scans++ // a user looked at (TestWholeDirectoryWriteLinear)
@@ -288,11 +314,13 @@ func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 		return
 	}
 	if d.byStudy == nil {
-		d.byStudy = newStudyUsers(d.w, len(d.users), func(i int) *User { return d.users[i] })
+		d.byStudy = newStudyUsers(d.w, len(d.users), func(i int) *User { return d.users[i] }, has)
 	}
-	d.byStudy.each(study, func(i int32) {
+	d.byStudy.each(study, func(i int32, own bool) {
 		d.w.scans++
-		fn(i, d.users[i])
+		if u := d.users[i]; own || !d.done[u] {
+			fn(i, u)
+		}
 	})
 }
 
@@ -300,13 +328,17 @@ func (d *dirUsers) eachNew(study string, first bool, fn func(int32, *User)) {
 // document's first: those with an assignment the block holds (writer.inBlock), which is
 // one of that study, of that site (OpenClinica's site studies) or of no study (held by any
 // block). Each block looking at every user was quadratic in a document of many studies.
+// A user the document has a record of in a study's blocks is patched there, never added:
+// it is not listed under that study (a person of an OpenClinica export, written at its
+// record in each site study, is not built again for each).
 type studyUsers struct {
 	any     []int32            // users with an assignment every block holds
 	byStudy map[string][]int32 // users by the studies and sites of their assignments
 }
 
-// newStudyUsers indexes the n users user gives, each looked at once.
-func newStudyUsers(w *writer, n int, user func(i int) *User) *studyUsers {
+// newStudyUsers indexes the n users user gives, each looked at once; has(u) says which
+// studies' blocks of the document have u's record (patcher.userHas).
+func newStudyUsers(w *writer, n int, user func(i int) *User, has func(u *User) func(study string) bool) *studyUsers {
 	x := &studyUsers{byStudy: map[string][]int32{}}
 	add := func(l []int32, i int32) []int32 {
 		if len(l) == 0 || l[len(l)-1] != i {
@@ -315,14 +347,16 @@ func newStudyUsers(w *writer, n int, user func(i int) *User) *studyUsers {
 		return l
 	}
 	for i := range n {
-		for _, a := range user(i).Assignments {
+		u := user(i)
+		in := has(u)
+		for _, a := range u.Assignments {
 			if w.inBlock(a, "\x00") { // held by a block of any study
 				x.any = add(x.any, int32(i))
 				continue
 			}
 			for _, st := range [...]string{a.Study, a.Site} {
-				if st != "" {
-					x.byStudy[st] = add(x.byStudy[st], int32(i))
+				if l := x.byStudy[st]; st != "" && (len(l) == 0 || l[len(l)-1] != int32(i)) && !in(st) {
+					x.byStudy[st] = append(l, int32(i))
 				}
 			}
 		}
@@ -330,19 +364,21 @@ func newStudyUsers(w *writer, n int, user func(i int) *User) *studyUsers {
 	return x
 }
 
-// each calls fn, in ascending order and once each, with the users of study's blocks.
-func (x *studyUsers) each(study string, fn func(i int32)) {
+// each calls fn, in ascending order and once each, with the users of study's blocks; own
+// says the user has an assignment of the study (or site) itself, not only one every
+// block holds, and the document has no record of it there.
+func (x *studyUsers) each(study string, fn func(i int32, own bool)) {
 	a, b := x.any, x.byStudy[study]
 	for len(a) > 0 || len(b) > 0 {
 		switch {
 		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
-			fn(a[0])
+			fn(a[0], false)
 			a = a[1:]
 		case len(a) == 0 || b[0] < a[0]:
-			fn(b[0])
+			fn(b[0], true)
 			b = b[1:]
 		default: // the same user in both
-			fn(a[0])
+			fn(a[0], true)
 			a, b = a[1:], b[1:]
 		}
 	}
@@ -810,6 +846,23 @@ func (p *patcher) homeless(study string) bool {
 	return study == "" || (p.blockStudies != nil && !p.blockStudies[study])
 }
 
+// ownAccess reports whether as (a user's assignments the current block holds) has one of
+// the block's study itself, not only ones every block holds (of no study): a user written
+// in another block is added to this one for those. An assignment of no study is written
+// with the user wherever it is, once, as before; a block without StudyOID takes no user
+// written elsewhere.
+func (p *patcher) ownAccess(as []Assignment) bool {
+	if p.study == "" {
+		return false
+	}
+	for _, a := range as {
+		if !p.w.inBlock(a, "\x00") {
+			return true
+		}
+	}
+	return false
+}
+
 // addNew puts into head the values the directory has for this block that the source did
 // not have there: they are written before the block's own records (groups at its end).
 func (p *patcher) addNew(head *odm.AdminData) {
@@ -820,11 +873,18 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	// writing it makes (in this order, as before), and only its index is kept.
 	splice := p.header() != nil
 	var added []int32
-	p.users.eachNew(p.study, firstBlock, func(i int32, u *User) {
-		if p.users.isDone(i, u) || p.here(docUser, userKey(u), u.Source) {
+	p.users.eachNew(p.study, firstBlock, p.userHas, func(i int32, u *User) {
+		if p.here(docUser, userKey(u), u.Source) {
 			return // written at its record
 		}
 		as := p.assignments(u)
+		if p.users.isDone(i, u) && !p.ownAccess(as) {
+			// Written in another block, and nothing of this study's own to list here.
+			// (Once written, a user was never added to another block: its access in a
+			// study whose block the document has without it, an InForm study or an
+			// OpenClinica site study of map --to odm --base, was left out without a word.)
+			return
+		}
 		if len(as) == 0 {
 			if !firstBlock || p.inSomeBlock(docUser, userKey(u), u.Source) {
 				return
@@ -951,25 +1011,51 @@ func (p *patcher) unplaced() {
 	})
 	if w.fl.siteStudies() {
 		p.siteStudiesUnplaced()
-		return
-	}
-	for i := range p.sites.len() {
-		if p.siteDone[i] {
-			continue
+	} else {
+		for i := range p.sites.len() {
+			if p.siteDone[i] {
+				continue
+			}
+			if s := p.sites.site(i); !p.inBlockSeen(docSite, p.siteKey(s.ID), s.Source) {
+				w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
+			}
 		}
-		if s := p.sites.site(i); !p.inBlockSeen(docSite, p.siteKey(s.ID), s.Source) {
-			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
-		}
 	}
+	p.accessUnplaced()
+}
+
+// accessUnplaced reports the places (studies; sites, in a flavour of site studies) the
+// users' assignments give access in that no block of the document holds: a patch adds no
+// AdminData, so that access is not written, whether or not the user is written in
+// another block (a user of an export patched into a base with fewer studies lost it
+// without a word).
+func (p *patcher) accessUnplaced() {
+	w := p.w
+	p.users.eachAccess(func(place string, site bool) {
+		a := Assignment{Study: place}
+		if site {
+			a = Assignment{Site: place}
+		}
+		for _, st := range [...]string{"", a.Study, a.Site} {
+			if p.seen[st] && w.inBlock(a, st) {
+				return
+			}
+		}
+		if site {
+			w.warn.add(CodeUnrepresentable, "Assignment", "Location "+place, "the document has no AdminData for the site study, and a patch adds none; access at the site is not written")
+			return
+		}
+		w.warn.add(CodeUnrepresentable, "Assignment", "Study "+place, "the document has no AdminData for the study, and a patch adds none; access in the study is not written")
+	})
 }
 
 // siteStudiesUnplaced is unplaced for the sites of a flavour that holds a site as a site
 // study (OpenClinica): a Study element of the site's OID, and an AdminData of that
 // StudyOID listing the users with access at the site. A patch copies the document's
-// Study elements as they are and adds no AdminData, so a site the document has no Study
-// for, and the access at a site it has no AdminData for, are not written: each is
-// reported, not left out without a word (map --to odm --profile openclinica --base FILE
-// of an export that lacks a site did so).
+// Study elements as they are, so a site the document has no Study for is not written:
+// it is reported, not left out without a word (map --to odm --profile openclinica --base
+// FILE of an export that lacks a site did so). Access at a site the document has no
+// AdminData for is reported by accessUnplaced.
 func (p *patcher) siteStudiesUnplaced() {
 	w := p.w
 	// The document's Study elements: read from it when the directory may come from
@@ -987,11 +1073,6 @@ func (p *patcher) siteStudiesUnplaced() {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written")
 		}
 	}
-	p.users.eachSite(func(site string) {
-		if !p.seen[site] {
-			w.warn.add(CodeUnrepresentable, "Assignment", "Location "+site, "the document has no AdminData for the site study, and a patch adds none; access at the site is not written")
-		}
-	})
 }
 
 func (p *patcher) fromAnyBlock(src *Source) bool {

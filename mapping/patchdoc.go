@@ -197,10 +197,35 @@ func (p *patcher) siteKey(id string) string {
 // here reports whether a block of the current block's study has the value of kind and
 // key (whose Source is src): the document's records of it are patched, it is not added.
 func (p *patcher) here(kind byte, key string, src *Source) bool {
+	return p.hereIn(kind, p.study, key, src)
+}
+
+// hereIn is here for a block of study.
+func (p *patcher) hereIn(kind byte, study, key string, src *Source) bool {
 	if p.doc != nil {
-		return p.doc.has(kind, p.study, key)
+		return p.doc.has(kind, study, key)
 	}
-	return p.fromHere(src)
+	return src != nil && src.Vendor == p.w.p && slices.Contains(src.Studies, study)
+}
+
+// userHas returns what hereIn says of u's User records, by study, for u's assignments
+// each: the studies of a Source are then a set (a person of an OpenClinica export is in
+// thousands of site studies, each looked up).
+func (p *patcher) userHas(u *User) func(study string) bool {
+	key, src := userKey(u), u.Source
+	switch {
+	case p.doc != nil:
+		return func(study string) bool { return p.doc.has(docUser, study, key) }
+	case src == nil || src.Vendor != p.w.p:
+		return func(string) bool { return false }
+	case len(src.Studies) <= 8:
+		return func(study string) bool { return slices.Contains(src.Studies, study) }
+	}
+	set := make(map[string]bool, len(src.Studies))
+	for _, st := range src.Studies {
+		set[st] = true
+	}
+	return func(study string) bool { return set[study] }
 }
 
 // inSomeBlock reports whether some block of the document has the value: it belongs there

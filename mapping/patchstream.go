@@ -194,10 +194,34 @@ type spilledUsers struct {
 	mem   userMem
 	memOf int32
 	built int // users userAgain built (PatchOptions.work)
-	// sites are the sites of the users' assignments, each once in the users' order
-	// (siteSet: the same as a set), kept for a flavour of site studies only (eachSite).
-	sites   []string
-	siteSet map[string]bool
+	// places are the places the users' assignments give access in (accessPlace), each
+	// once in the users' order (placeSet: the same as a set), for eachAccess: a study or
+	// site of each few hundred users, not a value a user.
+	places   []accessAt
+	placeSet map[accessAt]bool
+}
+
+// addPlaces notes the places u's assignments give access in (see places). Users in a row
+// share them mostly (one study, one site): the last one is compared first, not hashed.
+func (s *spilledUsers) addPlaces(u *User) {
+	for _, a := range u.Assignments {
+		place, site := s.w.accessPlace(a)
+		if place == "" || len(s.places) > 0 && s.places[len(s.places)-1] == (accessAt{place, site}) || s.placeSet[accessAt{place, site}] {
+			continue
+		}
+		if s.placeSet == nil {
+			s.placeSet = map[accessAt]bool{}
+		}
+		at := accessAt{strings.Clone(place), site} // u's strings may be cut from a large block, or reused
+		s.placeSet[at] = true
+		s.places = append(s.places, at)
+	}
+}
+
+// accessAt is a place an assignment gives access in (writer.accessPlace).
+type accessAt struct {
+	place string
+	site  bool
 }
 
 // chunkSize is the size of the chunks of encoded users in the spill file.
@@ -219,18 +243,7 @@ func (s *spilledUsers) add(u *User) error {
 		_, err := s.packedUsers.add(u)
 		return err
 	}
-	if s.w.fl.siteStudies() {
-		for _, a := range u.Assignments {
-			if a.Site != "" && !s.siteSet[a.Site] {
-				if s.siteSet == nil {
-					s.siteSet = map[string]bool{}
-				}
-				site := strings.Clone(a.Site) // u's strings may be cut from a large block, or reused
-				s.siteSet[site] = true
-				s.sites = append(s.sites, site)
-			}
-		}
-	}
+	s.addPlaces(u)
 	mayBeNew := s.mayBeNew(u)
 	idOnly := s.spillsID(s.n, u, mayBeNew)
 	var i int32
@@ -441,34 +454,36 @@ func (s *spilledUsers) isDone(i int32, _ *User) bool { return s.done[i/64]&(1<<(
 func (s *spilledUsers) markDone(i int32, _ *User)    { s.done[i/64] |= 1 << (i % 64) }
 func (s *spilledUsers) count() int                   { return int(s.n) }
 
-func (s *spilledUsers) eachSite(fn func(string)) {
-	for _, site := range s.sites {
-		fn(site)
+func (s *spilledUsers) eachAccess(fn func(string, bool)) {
+	for _, at := range s.places {
+		fn(at.place, at.site)
 	}
 }
 
-func (s *spilledUsers) eachNew(study string, first bool, fn func(int32, *User)) {
+func (s *spilledUsers) eachNew(study string, first bool, has func(*User) func(string) bool, fn func(int32, *User)) {
 	if study == "" {
-		// A block without StudyOID holds every assignment.
+		// A block without StudyOID holds every assignment, and takes no user written
+		// elsewhere.
 		s.eachUndone(fn)
 		return
 	}
 	if first {
+		// The document's first block: no user is written yet.
 		for _, i := range s.maybeNew {
-			if !s.isDone(i, nil) {
-				fn(i, s.user(i))
-			}
+			fn(i, s.user(i))
 		}
 		return
 	}
 	// Another block: the users of its study only, found through an index of the
-	// candidates made once (each built again from its record for it).
+	// candidates made once (each built again from its record for it), which leaves out
+	// the users the document has in the study. A user written already is built only for
+	// an assignment of the study's own.
 	if s.byStudy == nil {
-		idx := newStudyUsers(s.w, len(s.maybeNew), func(k int) *User { return s.user(s.maybeNew[k]) })
+		idx := newStudyUsers(s.w, len(s.maybeNew), func(k int) *User { return s.user(s.maybeNew[k]) }, has)
 		s.byStudy = idx
 	}
-	s.byStudy.each(study, func(k int32) {
-		if i := s.maybeNew[k]; !s.isDone(i, nil) {
+	s.byStudy.each(study, func(k int32, own bool) {
+		if i := s.maybeNew[k]; own || !s.isDone(i, nil) {
 			fn(i, s.user(i))
 		}
 	})

@@ -58,10 +58,12 @@ Output:
         attributes of a tag becomes one space). --base FILE patches FILE instead (e.g. the original export, with
         the directory from an edited JSON, another export or a template): a user, site,
         signature or group FILE has is patched at its record, one it lacks is added (FILE
-        is read once more first for what it has, 16 bytes a record). A patch adds no
-        Study or AdminData: in the openclinica flavour, where a site is a site study, a
-        site FILE has no Study for, and access at a site it has no AdminData for, are
-        left out with warning unrepresentable (subject Location OID). Into another flavour,
+        is read once more first for what it has, 16 bytes a record); a user is added to
+        the AdminData of each study (openclinica: site study) it has access in that lacks
+        it. A patch adds no Study or AdminData: access in a study FILE has no AdminData
+        for, and in the openclinica flavour, where a site is a site study, a site FILE has
+        no Study for and access at a site it has no AdminData for, are left out with
+        warning unrepresentable (subject Study OID or Location OID). Into another flavour,
         or from several IN files (no one document to patch), only AdminData is written,
         and what is left out is reported (code not-carried, with counts, by input).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
