@@ -51,7 +51,8 @@
 //     whose Study elements are copied as they are, a user is added to the AdminData of
 //     each site study it has access at that lacks it; a site the document has no site
 //     study for, and access at a site it has no AdminData for, are left out with a
-//     warning.
+//     warning; a site study it has keeps its Study element, and a name, number or parent
+//     study the directory holds otherwise is reported (approximated).
 //   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
 //     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
 //     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL

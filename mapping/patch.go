@@ -73,7 +73,10 @@ type patchWork struct {
 // of a study the document has no AdminData for; access in a study, or at a site study,
 // the document has no AdminData for; in OpenClinica's flavour, which holds a site as a
 // site study, a site the document has no Study for: Patch adds no Study or AdminData) is
-// reported as a Warning. A user the document has in a study's blocks (by OID, or by login
+// reported as a Warning; so is, as approximated, what the directory holds otherwise of a
+// study or site study the document has Study elements for, which are copied as they are
+// (a site's name, number or study, another vendor's site details, which the whole write
+// writes or reports alike). A user the document has in a study's blocks (by OID, or by login
 // for a record without one) is patched at its record there, never added as well, also
 // when its Source does not name this document (a template row, a directory built by a
 // program): to know which users the document has, Patch then reads src twice, rewinding
@@ -1054,25 +1057,87 @@ func (p *patcher) accessUnplaced() {
 // StudyOID listing the users with access at the site. A patch copies the document's
 // Study elements as they are, so a site the document has no Study for is not written:
 // it is reported, not left out without a word (map --to odm --profile openclinica --base
-// FILE of an export that lacks a site did so). Access at a site the document has no
-// AdminData for is reported by accessUnplaced.
+// FILE of an export that lacks a site did so). Nor is what a site study the document has
+// holds otherwise than the directory (siteStudiesKept). Access at a site the document
+// has no AdminData for is reported by accessUnplaced.
 func (p *patcher) siteStudiesUnplaced() {
 	w := p.w
 	// The document's Study elements: read from it when the directory may come from
 	// elsewhere (p.doc), else the directory's studies, read from it.
-	has := func(id string) bool { return p.doc != nil && p.doc.studies[id] }
-	if p.doc == nil {
-		studies := make(map[string]bool, len(w.dir.Studies))
+	var studies map[string]studyHead
+	if p.doc != nil {
+		studies = p.doc.studies
+	} else {
+		studies = make(map[string]studyHead, len(w.dir.Studies))
 		for _, st := range w.dir.Studies {
-			studies[st.ID] = true
+			studies[st.ID] = studyHead{name: st.Name, protocol: st.Protocol, parent: st.Parent}
 		}
-		has = func(id string) bool { return studies[id] }
 	}
+	// The fields reported of each site, by ID: its Study of the directory (the values
+	// the whole write writes) is reported under the site, once.
+	sites := make(map[string]uint8, p.sites.len())
 	for i := range p.sites.len() {
-		if s := p.sites.site(i); s.ID != "" && !has(p.siteKey(s.ID)) {
+		s := p.sites.site(i)
+		if s.ID == "" {
+			continue
+		}
+		h, ok := studies[p.siteKey(s.ID)]
+		if !ok {
 			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written")
+			continue
+		}
+		subject := "Location " + s.ID
+		if p.siteKey(s.ID) != s.ID {
+			// Renamed by a spec: found under its old OID, which its site study keeps (as
+			// the AdminData of that StudyOID, whose access is reported by accessUnplaced).
+			w.warn.add(CodeApproximated, "Study/@OID", subject, "a patch copies the document's Study elements as they are: the site study keeps its OID, not the site's new one")
+		}
+		sites[s.ID] |= 1 << 7
+		sites[s.ID] |= p.siteStudyKept(subject, h, studyHead{name: s.Name, protocol: s.Number, parent: siteParent(s)}, sites[s.ID])
+		if s.Source == nil || s.Source.Vendor != w.p {
+			// As the whole write reports another vendor's site (siteStudiesApproximated),
+			// of which a patch writes not even the name and number.
+			w.warn.add(CodeApproximated, "Location", subject, "the flavour holds a site as a site study (Study), which a patch copies from the document as it is; the site's study versions, country and other details are not written")
 		}
 	}
+	// The directory's studies, sites' and others (a parent study): the whole write
+	// writes the Study elements from them.
+	for _, st := range w.dir.Studies {
+		h, ok := studies[st.ID]
+		if !ok {
+			continue
+		}
+		subject := "Study " + st.ID
+		if sites[st.ID] != 0 {
+			subject = "Location " + st.ID
+		}
+		sites[st.ID] |= p.siteStudyKept(subject, h, studyHead{name: st.Name, protocol: st.Protocol, parent: st.Parent}, sites[st.ID])
+	}
+}
+
+// siteStudyKept reports what the directory holds of a study or site (want) that the
+// document's Study element of its OID (has) holds otherwise, but the fields done has
+// (bits 0 to 2: name, protocol, parent), and returns the fields it reported: a patch
+// copies the Study elements as they are, so a site study renamed in the directory
+// (another export, an edited JSON) kept the document's name without a word, where a whole
+// write (WriteODM) writes the directory's. A value the directory lacks ("") is not one it
+// changed.
+func (p *patcher) siteStudyKept(subject string, has, want studyHead, done uint8) uint8 {
+	const kept = "a patch copies the document's Study elements as they are: "
+	var out uint8
+	for k, f := range [...]struct {
+		want, has, field, msg string
+	}{
+		{want.name, has.name, "Study/GlobalVariables/StudyName", "the study keeps the document's StudyName, not the directory's name"},
+		{want.protocol, has.protocol, "Study/GlobalVariables/ProtocolName", "the study keeps the document's ProtocolName, not the directory's (a site's number)"},
+		{want.parent, has.parent, "Study/MetaDataVersion/Include/@StudyOID", "the site study keeps the parent study it includes in the document, not the directory's study"},
+	} {
+		if bit := uint8(1) << k; done&bit == 0 && f.want != "" && f.want != f.has {
+			p.w.warn.add(CodeApproximated, f.field, subject, kept+f.msg)
+			out |= bit
+		}
+	}
+	return out
 }
 
 func (p *patcher) fromAnyBlock(src *Source) bool {

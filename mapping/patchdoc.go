@@ -44,10 +44,34 @@ const anyStudy = "\x01"
 type docIndex struct {
 	seed maphash.Seed
 	keys []uint64
-	// studies are the OIDs of the document's Study elements, read when asked for (a
-	// flavour of site studies: OpenClinica holds a site as a Study, not a Location, and
-	// a patch adds no Study, so a site the document has no Study for cannot be written).
-	studies map[string]bool
+	// studies are the document's Study elements by OID, read when asked for (a flavour
+	// of site studies: OpenClinica holds a site as a Study, not a Location, and a patch
+	// adds no Study and copies those it has as they are, so a site the document has no
+	// Study for cannot be written, nor a name, number or parent a Study holds otherwise).
+	studies map[string]studyHead
+}
+
+// studyHead is what a Study element holds of a study as the readers take it (see
+// builder.studyElements): the text of its StudyName and ProtocolName, and the study it
+// includes the metadata of (an OpenClinica site study's parent), "" for none.
+type studyHead struct {
+	name, protocol, parent string
+}
+
+// studyHeadOf reads the studyHead of the Study element e of OID oid.
+func studyHeadOf(e *odm.Element, oid string) studyHead {
+	var h studyHead
+	ns := e.Name.Space
+	for _, gv := range e.Elements(ns, "GlobalVariables") {
+		for _, n := range gv.Elements(ns, "StudyName") {
+			h.name = n.Text()
+		}
+		for _, n := range gv.Elements(ns, "ProtocolName") {
+			h.protocol = n.Text()
+		}
+	}
+	h.parent = siteStudyParent(e, ns, oid, "")
+	return h
 }
 
 func (d *docIndex) hash(kind byte, study, key string) uint64 {
@@ -174,10 +198,11 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions, studies bool) (d *docIndex,
 		if err != nil {
 			return fail(err)
 		}
-		d.studies = make(map[string]bool, len(els))
+		d.studies = make(map[string]studyHead, len(els))
 		for _, e := range els {
 			oid, _ := e.Attr("", "OID")
-			d.studies[strings.TrimSpace(oid)] = true
+			oid = strings.TrimSpace(oid)
+			d.studies[oid] = studyHeadOf(e, oid)
 		}
 	}
 	if again, err = rewind(); err != nil {

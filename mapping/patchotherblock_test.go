@@ -39,8 +39,8 @@ func blockListings(doc string) []string {
 // patchEveryWay patches the directory read from other into base with Patch (from a file
 // and from a reader that cannot seek), PatchStream and CompactDirectory.Patch, as map
 // --to odm --base does (Foreign), checks they write the same bytes and warn alike, and
-// returns Patch's output and its unrepresentable warnings ("Field|Subject|Message").
-func patchEveryWay(t *testing.T, other, base string, p Profile) (string, []string) {
+// returns Patch's output and its warnings of code ("Field|Subject|Message").
+func patchEveryWay(t *testing.T, other, base string, p Profile, code Code) (string, []string) {
 	t.Helper()
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	ro := Options{Profile: p, Now: now}
@@ -54,7 +54,7 @@ func patchEveryWay(t *testing.T, other, base string, p Profile) (string, []strin
 	unrepresentable := func(ws []Warning) []string {
 		var out []string
 		for _, w := range ws {
-			if w.Code == CodeUnrepresentable {
+			if w.Code == code {
 				out = append(out, w.Field+"|"+w.Subject+"|"+w.Message)
 			}
 		}
@@ -189,7 +189,7 @@ func TestPatchUserIntoAnotherBlock(t *testing.T) {
 			t.Fatalf("%s: a case needs a reason", tc.name)
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			out, warn := patchEveryWay(t, tc.other, tc.base, tc.p)
+			out, warn := patchEveryWay(t, tc.other, tc.base, tc.p, CodeUnrepresentable)
 			require.Equal(t, tc.want, blockListings(out), "%s\n%s", tc.reason, out)
 			require.Equal(t, tc.warn, warn, tc.reason)
 			if tc.notValid == "" {

@@ -63,7 +63,10 @@ Output:
         it. A patch adds no Study or AdminData: access in a study FILE has no AdminData
         for, and in the openclinica flavour, where a site is a site study, a site FILE has
         no Study for and access at a site it has no AdminData for, are left out with
-        warning unrepresentable (subject Study OID or Location OID). Into another flavour,
+        warning unrepresentable (subject Study OID or Location OID); FILE's Study
+        elements are copied as they are, so a site study or study whose name, number
+        (ProtocolName) or parent the input has otherwise keeps FILE's, with warning
+        approximated (subject Location OID or Study OID). Into another flavour,
         or from several IN files (no one document to patch), only AdminData is written,
         and what is left out is reported (code not-carried, with counts, by input).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
