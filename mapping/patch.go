@@ -997,19 +997,27 @@ func (p *patcher) flushGroups() {
 	}
 }
 
+// docWarn adds a warning about the document patched (that it has no AdminData or Study
+// for a value, or keeps its Study elements as they are): it names that document
+// (Warning.File: PatchOptions.Read.Name), not the input the directory was read from,
+// which map --to odm --base FILE named for it.
+func (p *patcher) docWarn(code Code, field, subject, msg string) {
+	p.w.warn.addAt(code, field, subject, msg, at{file: p.ropts.Name})
+}
+
 // unplaced reports the directory's users and sites that went into no block.
 func (p *patcher) unplaced() {
 	w := p.w
 	if p.block == 0 {
 		if p.users.count()+p.sites.len() > 0 {
-			w.warn.add(CodeUnrepresentable, "AdminData", "ODM", "the document has no AdminData; the directory's "+
+			p.docWarn(CodeUnrepresentable, "AdminData", "ODM", "the document has no AdminData; the directory's "+
 				strconv.Itoa(p.users.count())+" users and "+strconv.Itoa(p.sites.len())+" sites are not written")
 		}
 		return
 	}
 	p.users.eachUndone(func(_ int32, u *User) {
 		if len(u.Assignments) > 0 && !p.inBlockSeen(docUser, userKey(u), u.Source) {
-			w.warn.add(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
+			p.docWarn(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}
 	})
 	if w.fl.siteStudies() {
@@ -1020,7 +1028,7 @@ func (p *patcher) unplaced() {
 				continue
 			}
 			if s := p.sites.site(i); !p.inBlockSeen(docSite, p.siteKey(s.ID), s.Source) {
-				w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
+				p.docWarn(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no AdminData for the site's study; the site is not written")
 			}
 		}
 	}
@@ -1045,10 +1053,10 @@ func (p *patcher) accessUnplaced() {
 			}
 		}
 		if site {
-			w.warn.add(CodeUnrepresentable, "Assignment", "Location "+place, "the document has no AdminData for the site study, and a patch adds none; access at the site is not written")
+			p.docWarn(CodeUnrepresentable, "Assignment", "Location "+place, "the document has no AdminData for the site study, and a patch adds none; access at the site is not written")
 			return
 		}
-		w.warn.add(CodeUnrepresentable, "Assignment", "Study "+place, "the document has no AdminData for the study, and a patch adds none; access in the study is not written")
+		p.docWarn(CodeUnrepresentable, "Assignment", "Study "+place, "the document has no AdminData for the study, and a patch adds none; access in the study is not written")
 	})
 }
 
@@ -1083,21 +1091,21 @@ func (p *patcher) siteStudiesUnplaced() {
 		}
 		h, ok := studies[p.siteKey(s.ID)]
 		if !ok {
-			w.warn.add(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written")
+			p.docWarn(CodeUnrepresentable, "Location", "Location "+s.ID, "the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written")
 			continue
 		}
 		subject := "Location " + s.ID
 		if p.siteKey(s.ID) != s.ID {
 			// Renamed by a spec: found under its old OID, which its site study keeps (as
 			// the AdminData of that StudyOID, whose access is reported by accessUnplaced).
-			w.warn.add(CodeApproximated, "Study/@OID", subject, "a patch copies the document's Study elements as they are: the site study keeps its OID, not the site's new one")
+			p.docWarn(CodeApproximated, "Study/@OID", subject, "a patch copies the document's Study elements as they are: the site study keeps its OID, not the site's new one")
 		}
 		sites[s.ID] |= 1 << 7
 		sites[s.ID] |= p.siteStudyKept(subject, h, studyHead{name: s.Name, protocol: s.Number, parent: siteParent(s)}, sites[s.ID])
 		if s.Source == nil || s.Source.Vendor != w.p {
 			// As the whole write reports another vendor's site (siteStudiesApproximated),
 			// of which a patch writes not even the name and number.
-			w.warn.add(CodeApproximated, "Location", subject, "the flavour holds a site as a site study (Study), which a patch copies from the document as it is; the site's study versions, country and other details are not written")
+			p.docWarn(CodeApproximated, "Location", subject, "the flavour holds a site as a site study (Study), which a patch copies from the document as it is; the site's study versions, country and other details are not written")
 		}
 	}
 	// The directory's studies, sites' and others (a parent study): the whole write
@@ -1133,7 +1141,7 @@ func (p *patcher) siteStudyKept(subject string, has, want studyHead, done uint8)
 		{want.parent, has.parent, "Study/MetaDataVersion/Include/@StudyOID", "the site study keeps the parent study it includes in the document, not the directory's study"},
 	} {
 		if bit := uint8(1) << k; done&bit == 0 && f.want != "" && f.want != f.has {
-			p.w.warn.add(CodeApproximated, f.field, subject, kept+f.msg)
+			p.docWarn(CodeApproximated, f.field, subject, kept+f.msg)
 			out |= bit
 		}
 	}

@@ -224,3 +224,57 @@ func TestPatchEditedUserIntoAnotherBlock(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"STA/u1[L1]", "STA/u2[L1]", "STB/u1[L2]"}, blockListings(out.String()), out.String())
 }
+
+// TestPatchWarningsNameTheDocument: what Patch reports of the document it patches (no
+// AdminData for a study, no site study for a site, a Study element kept as it is) names
+// that document (Warning.File: PatchOptions.Read.Name), whether the directory is held,
+// streamed or compact: map --to odm --base FILE printed such warnings under the input's
+// name, as if the input lacked the study. Without a name, they name none, as before.
+func TestPatchWarningsNameTheDocument(t *testing.T) {
+	const (
+		other = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" FileType="Snapshot" FileOID="IN" CreationDateTime="2026-01-10T10:15:00" ODMVersion="1.3">
+<AdminData StudyOID="STA"><User OID="u1"><LoginName>u1</LoginName><LocationRef LocationOID="L1"/></User><Location OID="L1" Name="Site L1" LocationType="Site"><MetaDataVersionRef StudyOID="STA" MetaDataVersionOID="v1" EffectiveDate="2025-01-01"/></Location></AdminData>
+<AdminData StudyOID="STB"><User OID="u1"><LoginName>u1</LoginName></User></AdminData>
+</ODM>
+`
+		base = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" FileType="Snapshot" FileOID="BASE" CreationDateTime="2026-01-10T10:15:00" ODMVersion="1.3">
+<AdminData StudyOID="STA"><User OID="u1"><LoginName>u1</LoginName><LocationRef LocationOID="L1"/></User><Location OID="L1" Name="Site L1" LocationType="Site"><MetaDataVersionRef StudyOID="STA" MetaDataVersionOID="v1" EffectiveDate="2025-01-01"/></Location></AdminData>
+</ODM>
+`
+	)
+	const want = "base.xml|Assignment|Study STB"
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	read := func() *odm.Reader { return odm.NewReader(strings.NewReader(other), odm.ReadOptions{Name: "other.xml"}) }
+	files := func(ws []Warning) []string {
+		var out []string
+		for _, w := range ws {
+			if w.Code == CodeUnrepresentable {
+				out = append(out, w.File+"|"+w.Field+"|"+w.Subject)
+			}
+		}
+		return out
+	}
+	for _, name := range []string{"base.xml", ""} {
+		po := PatchOptions{Options: Options{Now: now}, Read: odm.ReadOptions{Name: name}, Foreign: true}
+		wantFiles := []string{strings.Replace(want, "base.xml", name, 1)}
+
+		dir, _, err := FromReader(read(), Options{})
+		require.NoError(t, err)
+		ws, err := Patch(io.Discard, strings.NewReader(base), dir, po)
+		require.NoError(t, err)
+		require.Equal(t, wantFiles, files(ws), "Patch")
+
+		ws, err = PatchStream(io.Discard, read(), func() (io.Reader, error) { return strings.NewReader(base), nil }, po)
+		require.NoError(t, err)
+		require.Equal(t, wantFiles, files(ws), "PatchStream")
+
+		c, _, err := ReadCompactODM(read(), Options{})
+		require.NoError(t, err)
+		ws, err = c.Patch(io.Discard, strings.NewReader(base), PatchOptions{Options: Options{Now: now}, Read: odm.ReadOptions{Name: name}})
+		c.Close()
+		require.NoError(t, err)
+		require.Equal(t, wantFiles, files(ws), "CompactDirectory.Patch")
+	}
+}

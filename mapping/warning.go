@@ -56,7 +56,9 @@ type Warning struct {
 	// the input was read under (ReadAny's name; a workbook's with its sheet), Line and Col
 	// place an ODM record, Row (the header is row 1) and Column (the header's spelling) a
 	// table's cell. Unset for what no reader placed: a directory built in code or read from
-	// JSON, what a write reports, a conflict between files.
+	// JSON, what a write reports, a conflict between files; but what Patch reports of the
+	// document it patches (that it has no AdminData or Study for a value, or keeps its own
+	// Study elements) names that document, PatchOptions.Read.Name, without a place.
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Col    int    `json:"col,omitempty"`
@@ -64,11 +66,13 @@ type Warning struct {
 	Column string `json:"column,omitempty"`
 }
 
-// at is where in its input a warned-about value is (see Warning.Line and Warning.Row).
+// at is where in its input a warned-about value is (see Warning.Line and Warning.Row);
+// file, when set, names that input (Warning.File).
 type at struct {
 	line, col int
 	row       int
 	column    string
+	file      string
 }
 
 // atRecord places a warning at an ODM record's start tag.
@@ -217,7 +221,7 @@ func (w *warner) addAt(code Code, field, subject, msg string, p at) {
 		return
 	}
 	w.merge(Warning{Code: code, Field: field, Subject: subject, Count: 1, Message: msg,
-		Line: p.line, Col: p.col, Row: p.row, Column: p.column})
+		File: p.file, Line: p.line, Col: p.col, Row: p.row, Column: p.column})
 }
 
 // merge adds x: to the warning of its code, field and message if there is one, else as a

@@ -160,7 +160,8 @@ Memory:
   it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
-each with a stable code and a count. With --strict any warning makes the exit status 1
+each with a stable code and a count, under the name of the file they are about: the
+input's, or, for what --base FILE lacks or keeps as it is, FILE's. With --strict any warning makes the exit status 1
 (the output is still written).
 Exit status: 0 success, 1 warnings with --strict, 2 error.
 `

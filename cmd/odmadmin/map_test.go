@@ -289,7 +289,8 @@ func TestMapBase(t *testing.T) {
 // with another export that has a site study (a site) the base lacks: OpenClinica holds a
 // site as a Study and the patch adds none, so the site, and the access at it, are not
 // written. They were left out without a word; now each is a warning, with the input read
-// as a stream (the OpenClinica file) or whole (its JSON).
+// as a stream (the OpenClinica file), whole (with a second input) or from its JSON. The
+// warnings are about the base, and name it: they named the input, which has the site.
 func TestMapBaseOpenClinicaLacksSiteStudy(t *testing.T) {
 	base := filepath.Join("..", "..", "testdata", "openclinica", "demo-site-studies.xml")
 	data, err := os.ReadFile(base)
@@ -319,6 +320,7 @@ func TestMapBaseOpenClinicaLacksSiteStudy(t *testing.T) {
 	}{
 		{"streamed", "", []string{"--to", "odm", "--profile", "openclinica", "--base", base, in}},
 		{"json", js, []string{"--to", "odm", "--profile", "openclinica", "--base", base}},
+		{"whole", "", []string{"--to", "odm", "--profile", "openclinica", "--base", base, in, in}},
 	} {
 		code, out, errs := mapRun(t, run.stdin, run.args...)
 		if code != 0 {
@@ -328,8 +330,8 @@ func TestMapBaseOpenClinicaLacksSiteStudy(t *testing.T) {
 			t.Errorf("%s: the site study written after all:\n%s", run.name, out)
 		}
 		for _, want := range []string{
-			"warning mapping.unrepresentable: Location: the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written (Location S_SITE_DE02)",
-			"warning mapping.unrepresentable: Assignment: the document has no AdminData for the site study, and a patch adds none; access at the site is not written (Location S_SITE_DE02)",
+			base + ": warning mapping.unrepresentable: Location: the document has no site study (Study) of the site's OID, and a patch adds none; the site is not written (Location S_SITE_DE02)",
+			base + ": warning mapping.unrepresentable: Assignment: the document has no AdminData for the site study, and a patch adds none; access at the site is not written (Location S_SITE_DE02)",
 			"2 warning mapping.unrepresentable",
 		} {
 			if !strings.Contains(errs, want) {
