@@ -210,7 +210,8 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 // applies it) patched into the document src, holding what PatchStream holds: the users,
 // spec applied and checked, go to a second temporary file (some 15 bytes a user stay in
 // memory: where each is, an index of IDs, a bit each) and each is built again where the
-// document's records need it. It returns the spec's warnings, then Patch's.
+// document's records need it. It returns the spec's warnings, then Patch's, those of the
+// document's reader first, as Patch returns them with PatchOptions.Foreign.
 func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions) (ws []Warning, err error) {
 	if src == nil {
 		return nil, nilODMReader()
@@ -275,6 +276,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	if v := d.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
 		w.same = false
 	}
+	opts.docQuirks = true
 	return w.patch(out, src, users, heldSites(d.Sites), true, opts)
 }
 

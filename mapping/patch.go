@@ -24,7 +24,10 @@ type PatchOptions struct {
 	// twice, rewound when it is an io.Seeker, else spooled to a temporary file), not
 	// taken from the values' Source, which names the file they were read from. Patch and
 	// CompactDirectory.Patch read the document so also when a user or site has no Source
-	// of this flavour (a template row, a program's value). Default: false.
+	// of this flavour (a template row, a program's value). The warnings of the
+	// document's reader (odm's, about the document itself, which the caller has not
+	// read) are then returned too, first, as CodeQuirk warnings; CompactDirectory.Patch
+	// returns them always. Default: false.
 	Foreign bool
 	// Reread says, for PatchStream, that doc returns the document r reads, read again
 	// (the same bytes), as odmadmin map --to odm without --base has it. The records of
@@ -38,6 +41,9 @@ type PatchOptions struct {
 	// each record is decoded and compared with what the directory makes of it.
 	Reread bool
 
+	// docQuirks: the document's reader warnings are returned as for Foreign
+	// (CompactDirectory.Patch, whose directory is never read from the document).
+	docQuirks bool
 	// mergedValues has a person read from several records written from the values
 	// merged from all of them also while it is as read (tests of that path, and of
 	// Foreign, which writes so, against the Source).
@@ -188,12 +194,19 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		raw = odm.RawCopy{Want: func(rs *odm.RecordStart) bool { return p.wantRaw(su, rs) }, Copied: p.copiedRaw}
 	}
 	rws, err := odm.TransformRaw(p.splice, p.capture, ro, opts.Write, p.record, raw)
-	_ = rws // the reader's warnings are the caller's to report, as for odm.Transform
+	// The reader's warnings are the caller's to report, as for odm.Transform, when the
+	// caller read the document for the directory. Of another document (Foreign: map --to
+	// odm --base FILE), they are about that document, which the caller has not read: they
+	// were dropped without a word.
+	var quirks []Warning
+	if opts.Foreign || opts.docQuirks {
+		quirks = quirkWarnings(rws)
+	}
 	if ferr := p.splice.finish(err == nil); err == nil {
 		err = ferr
 	}
 	if err != nil {
-		return p.w.warn.result(), err
+		return append(quirks, p.w.warn.result()...), err
 	}
 	if opts.decoded != nil {
 		*opts.decoded = p.decoded
@@ -206,7 +219,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		}
 	}
 	p.unplaced()
-	return p.w.warn.result(), nil
+	return append(quirks, p.w.warn.result()...), nil
 }
 
 // patchUsers are the users a patcher writes: a Directory's (dirUsers) or those PatchStream

@@ -37,6 +37,22 @@ func patchTemplate(t *testing.T, out *bytes.Buffer, data, base []byte, p Profile
 	return c.Patch(out, bytes.NewReader(base), PatchOptions{Options: Options{Profile: p, Now: now}})
 }
 
+// unplacedQuirks returns ws with the place of each CodeQuirk warning (in its message as
+// well) left out.
+func unplacedQuirks(ws []Warning) []Warning {
+	out := make([]Warning, len(ws))
+	for i, w := range ws {
+		if w.Code == CodeQuirk {
+			w.Line, w.Col = 0, 0
+			if _, msg, ok := strings.Cut(w.Message, " odm: "); ok {
+				w.Message = msg
+			}
+		}
+		out[i] = w
+	}
+	return out
+}
+
 // heldPrologue is a comment longer than the splicer reads for the header (spliceHeaderMax):
 // before the root, it makes the patcher hold the new users in the block as it did before
 // the splicer, the output to compare with.
@@ -88,7 +104,9 @@ func TestPatchNewUsersSpliced(t *testing.T) {
 				t.Errorf("%s into %s: spliced output differs from the users held in the block", name, p)
 				continue
 			}
-			if fmt.Sprint(gotWs) != fmt.Sprint(wantWs) {
+			// The document's reader warnings (CodeQuirk, returned by CompactDirectory.Patch)
+			// stand a line lower in the document with the prologue: compared by what they say.
+			if fmt.Sprint(unplacedQuirks(gotWs)) != fmt.Sprint(unplacedQuirks(wantWs)) {
 				t.Errorf("%s into %s: warnings differ:\n%v\n%v", name, p, gotWs, wantWs)
 			}
 			if bytes.Count(g, []byte("new000")) > 0 {

@@ -49,11 +49,7 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 		if err != nil {
 			return nil, nil, err
 		}
-		var ws []Warning
-		for _, x := range doc.Warnings {
-			ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: max(1, x.More), Message: strings.TrimSpace(x.Error()),
-				File: x.File, Line: x.Line, Col: x.Col})
-		}
+		ws := quirkWarnings(doc.Warnings)
 		d, mws, err := FromDocument(doc, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
@@ -154,4 +150,15 @@ func offsetPos(b []byte, off int64) (line, col int) {
 	before := b[:off]
 	line = 1 + bytes.Count(before, []byte{'\n'})
 	return line, len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+}
+
+// quirkWarnings returns the odm reader's warnings xs as CodeQuirk warnings, placed where
+// the reader placed them.
+func quirkWarnings(xs []*odm.Error) []Warning {
+	var ws []Warning
+	for _, x := range xs {
+		ws = append(ws, Warning{Code: CodeQuirk, Field: "ODM", Count: max(1, x.More), Message: strings.TrimSpace(x.Error()),
+			File: x.File, Line: x.Line, Col: x.Col})
+	}
+	return ws
 }

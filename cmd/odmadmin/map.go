@@ -161,7 +161,8 @@ Memory:
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count, under the name of the file they are about: the
-input's, or, for what --base FILE lacks or keeps as it is, FILE's. With --strict any warning makes the exit status 1
+input's, or, for what --base FILE lacks or keeps as it is and where it departs from the
+ODM schema (quirk), FILE's. With --strict any warning makes the exit status 1
 (the output is still written).
 Exit status: 0 success, 1 warnings with --strict, 2 error.
 `

@@ -285,6 +285,41 @@ func TestMapBase(t *testing.T) {
 	}
 }
 
+// TestMapBaseQuirksNamed: what odm's reader finds irregular in --base FILE (an element
+// ODM does not define in a User) is reported under FILE's name and place, whichever way
+// the input is read: it was not reported at all (only the input's reading was).
+func TestMapBaseQuirksNamed(t *testing.T) {
+	data, err := os.ReadFile(htnDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const at = "<LastName>Morel</LastName>"
+	if !bytes.Contains(data, []byte(at)) {
+		t.Fatal("fixture changed: no " + at)
+	}
+	base := fileWriter(t, t.TempDir())("base.xml", bytes.Replace(data, []byte(at), []byte(at+"<Bogus/>"), 1))
+	code, js, errs := mapRun(t, "", htnDemo)
+	if code != 0 {
+		t.Fatalf("map --to json: exit %d: %s", code, errs)
+	}
+	for _, run := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"streamed", "", []string{"--to", "odm", "--base", base, htnDemo}},
+		{"json", js, []string{"--to", "odm", "--base", base}},
+		{"whole", "", []string{"--to", "odm", "--base", base, htnDemo, htnDemo}},
+	} {
+		code, _, errs := mapRun(t, run.stdin, run.args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", run.name, code, errs)
+		}
+		if want := base + ":24:33: warning mapping.quirk"; !strings.Contains(errs, want+": element Bogus is not defined inside User") {
+			t.Errorf("%s: no %q (element Bogus) in\n%s", run.name, want, errs)
+		}
+	}
+}
+
 // TestMapBaseOpenClinicaLacksSiteStudy: map --to odm --profile openclinica --base FILE
 // with another export that has a site study (a site) the base lacks: OpenClinica holds a
 // site as a Study and the patch adds none, so the site, and the access at it, are not
