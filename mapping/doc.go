@@ -47,7 +47,12 @@
 //     FullName, FirstName, LastName, Organization, and site studies for sites: every site,
 //     with or without users, a site study of its study (its own, its latest version's, or
 //     the one it was read in); a site that names no study is left out (or, with users,
-//     written as a study of its own), with a warning. Patched into a document (Patch),
+//     written as a study of its own), with a warning. A site study is a site of one
+//     study, so a site used in several studies (one Location of two studies, a Rave site
+//     in two environments) is written as a site study of each: the one of its own study
+//     (read from a site study, else the first it is assigned in) under the site's OID,
+//     each other under an OID made up as SITE.STUDY (a generated warning, Study/@OID);
+//     that one reads back as another site of the same name. Patched into a document (Patch),
 //     whose Study elements are copied as they are, a user is added to the AdminData of
 //     each site study it has access at that lacks it; a site the document has no site
 //     study for, and access at a site it has no AdminData for, are left out with a

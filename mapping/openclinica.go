@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/internal/xmlenc"
@@ -180,37 +181,43 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
 		}
 	}
-	// The sites by ID (the last of an ID, as a search through them all found it), looked
-	// up once per site study: a search per site study was quadratic in the sites.
-	var sites map[string]*Site
-	for a := range w.assignments {
-		if a.Study != "" && !seen[a.Study] {
-			seen[a.Study] = true
-			list = append(list, st{id: a.Study})
+	// The site studies of the assignments: a site's own (its OID, of its home study) and,
+	// for a site used in other studies too, one made up for each of those (siteStudyPlan).
+	plan := w.siteStudyPlan()
+	for _, k := range plan.pairs {
+		if k.study != "" && !seen[k.study] {
+			seen[k.study] = true
+			list = append(list, st{id: k.study})
 		}
-		if a.Site != "" && !seen[a.Site] {
-			seen[a.Site] = true
-			s := st{id: a.Site, parent: a.Study}
-			if sites == nil {
-				sites = make(map[string]*Site, len(w.dir.Sites))
-				for _, site := range w.dir.Sites {
-					w.scans++
-					sites[site.ID] = site
-				}
+		if k.site == "" {
+			continue
+		}
+		id := plan.oid(k.study, k.site)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		site := plan.sites[k.site]
+		if id != k.site {
+			// Another study's site study of a shared site: its own name and number there.
+			s := st{id: id, parent: k.study}
+			if site != nil {
+				in := site.InStudy(k.study)
+				s.name, s.protocol = in.Name, studyNumber(in, k.study)
 			}
-			if site := sites[a.Site]; site != nil {
-				s.name, s.protocol = site.Name, site.Number
-				if s.parent == "" {
-					s.parent = siteParent(site)
-				}
-			}
-			if s.parent == "" {
-				w.warn.add(CodeUnrepresentable, "Location", "Location "+a.Site, "OpenClinica writes a site as a site study of its study, and the site names no study: it is written as a study of its own, which reads back as a study, not a site")
-			}
+			w.warn.add(CodeGenerated, "Study/@OID", "Location "+k.site, "the site is used in several studies, and an OpenClinica site study is a site of one: it is written as a site study of each, that of each study but its own under an OID made up of the site's and the study's (which reads back as another site)")
 			list = append(list, s)
+			continue
 		}
+		s := st{id: id, parent: plan.home[k.site]}
+		if site != nil {
+			s.name, s.protocol = site.Name, site.Number
+		}
+		if s.parent == "" {
+			w.warn.add(CodeUnrepresentable, "Location", "Location "+k.site, "OpenClinica writes a site as a site study of its study, and the site names no study: it is written as a study of its own, which reads back as a study, not a site")
+		}
+		list = append(list, s)
 	}
-	sites = nil
 	// The sites no user is assigned to: a site study each too (OpenClinica lists a site
 	// whether or not it has users), of the study the site names; one that names none has
 	// no parent to be a site of, and is left out.
@@ -334,7 +341,7 @@ func siteStudyParent(e *odm.Element, ns, oid, parent string) string {
 func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockPlan {
 	var want []string
 	add := func(s string) {
-		if !have[s] {
+		if s != "" && !have[s] {
 			have[s] = true
 			want = append(want, s)
 		}
@@ -342,16 +349,15 @@ func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockP
 	for _, s := range w.dir.Studies {
 		add(s.ID)
 	}
-	for a := range w.assignments {
-		add(a.Study)
-		if a.Site != "" {
-			add(a.Site)
+	plan := w.siteStudyPlan()
+	for _, k := range plan.pairs {
+		add(k.study)
+		if k.site != "" {
+			add(plan.oid(k.study, k.site))
 		}
 	}
 	for _, s := range want {
-		if s != "" {
-			out = append(out, blockPlan{study: s, src: -1})
-		}
+		out = append(out, blockPlan{study: s, src: -1})
 	}
 	if len(out) == 0 {
 		out = append(out, blockPlan{src: -1})
@@ -359,8 +365,129 @@ func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockP
 	return out
 }
 
+// siteStudyMap is what OpenClinica's writer plans of the site studies of the assignments
+// (siteStudyPlan). OpenClinica writes a site as a site study of one parent study, whose
+// OID is the site's: a site used in several studies (one Location of two studies, one
+// Rave site in two environments) was written as a site study of the first alone, and its
+// users of the other studies read back with access in that one instead, some in a study
+// they never had. The site study of its home study keeps the site's OID; each other
+// study gets a site study of its own, with an OID made up for it.
+type siteStudyMap struct {
+	pairs []assignedPair          // each (study, site) of the assignments once, in order
+	home  map[string]string       // the study of each site's own site study ("": none)
+	made  map[assignedPair]string // the made-up OID of the site study of a pair not of its site's home
+	sites map[string]*Site        // the directory's sites by ID (the last of an ID)
+}
+
+// oid returns the OID of the site study of site in study.
+func (p *siteStudyMap) oid(study, site string) string {
+	if id, ok := p.made[assignedPair{study, site}]; ok {
+		return id
+	}
+	return site
+}
+
+// siteStudyPlan returns the writer's siteStudyMap, made on first use from the assignments
+// and the sites, each looked at once. A site's home is the study of its own site study
+// (read from one), else the first study it is assigned in, else the study it names
+// (siteParent).
+func (w *writer) siteStudyPlan() *siteStudyMap {
+	if w.siteStudyMap != nil {
+		return w.siteStudyMap
+	}
+	p := &siteStudyMap{home: map[string]string{}}
+	w.siteStudyMap = p
+	seen := map[assignedPair]bool{}
+	for a := range w.assignments {
+		k := assignedPair{a.Study, a.Site}
+		if k.study == "" && k.site == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		p.pairs = append(p.pairs, k)
+	}
+	if len(p.pairs) == 0 {
+		return p
+	}
+	p.sites = make(map[string]*Site, len(w.dir.Sites))
+	for _, site := range w.dir.Sites {
+		w.scans++
+		p.sites[site.ID] = site
+	}
+	for _, k := range p.pairs {
+		if k.site == "" {
+			continue
+		}
+		h, ok := p.home[k.site]
+		switch {
+		case !ok:
+			if s := p.sites[k.site]; s != nil && s.Study != "" {
+				h = s.Study
+			} else {
+				h = k.study
+			}
+		case h == "":
+			h = k.study // the first pair of the site named no study
+		}
+		p.home[k.site] = h
+	}
+	for site, h := range p.home {
+		if h == "" {
+			if s := p.sites[site]; s != nil {
+				p.home[site] = siteParent(s)
+			}
+		}
+	}
+	var taken map[string]bool
+	for _, k := range p.pairs {
+		if k.site == "" || k.study == "" || k.study == p.home[k.site] {
+			continue
+		}
+		if taken == nil {
+			taken = map[string]bool{}
+			for _, s := range w.dir.Studies {
+				taken[s.ID] = true
+			}
+			for id := range p.sites {
+				taken[id] = true
+			}
+			for _, q := range p.pairs {
+				taken[q.study], taken[q.site] = true, true
+			}
+		}
+		base := k.site + "." + k.study
+		id := base
+		for n := 2; taken[id]; n++ {
+			id = base + "." + strconv.Itoa(n)
+		}
+		taken[id] = true
+		if p.made == nil {
+			p.made = map[assignedPair]string{}
+		}
+		p.made[k] = id
+	}
+	return p
+}
+
+// studyNumber returns the number of site s in study: that of the latest of its versions
+// of the study that carries one (Rave's per-version site number), else its own.
+func studyNumber(s *Site, study string) string {
+	var vs []StudyVersion
+	for _, v := range s.Versions {
+		if v.Study == study && v.Number != "" {
+			vs = append(vs, v)
+		}
+	}
+	if v := latest(vs); v != nil {
+		return v.Number
+	}
+	return s.Number
+}
+
 // inSiteStudy reports whether assignment a belongs in OpenClinica's AdminData of study,
-// which is a study or a site study.
+// which is a study or a site study, where each site study has its site's OID; the
+// writer's inBlock puts an access at a site used in several studies into the site study
+// made up for it in the assignment's study (siteStudyPlan).
 func inSiteStudy(a Assignment, study string) bool {
 	if a.Site != "" {
 		return a.Site == study

@@ -688,8 +688,8 @@ func (p *userPairs) add(u *User, set *assignedSet) {
 // blockMembers returns, for each block of w's plan, the indexes of the users writeBlock
 // writes into it, in order: those with an assignment the block holds (w.inBlock), and
 // those with none in the first block. A pair is tried against the blocks of its study,
-// of its site and of no study (every block for a pair of no study): the only blocks a
-// flavour's inBlock puts an assignment in.
+// of its site or its site study, and of no study (every block for a pair of no study):
+// the only blocks inBlock puts an assignment in (writer.blockKeys).
 func blockMembers(w *writer, set *assignedSet, pairs *userPairs, n int32) [][]int32 {
 	byStudy := map[string][]int32{}
 	for i, bp := range w.plan {
@@ -709,7 +709,10 @@ func blockMembers(w *writer, set *assignedSet, pairs *userPairs, n int32) [][]in
 			}
 			continue
 		}
-		for _, st := range [...]string{"", p.study, p.site} {
+		for i, st := range w.blockKeys(a) {
+			if i > 0 && st == "" {
+				continue
+			}
 			for _, bi := range byStudy[st] {
 				try(bi)
 			}

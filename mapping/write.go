@@ -91,6 +91,9 @@ type writer struct {
 	// siteStudyless holds the sites OpenClinica's studyElements left out: of no study and
 	// no user, they have no parent to be a site study of.
 	siteStudyless map[string]bool
+	// siteStudyMap is the plan of the site studies of the assignments, for a flavour
+	// that writes sites as site studies (see siteStudyPlan); made on first use.
+	siteStudyMap *siteStudyMap
 	// locationless holds the sites written without a Location (see locations.go); built
 	// on first use.
 	locationless map[string]bool
@@ -238,9 +241,12 @@ func (w *writer) blockCandidates(bp blockPlan) []int32 {
 					}
 					continue
 				}
-				// Else only into a block of its study, of its site (a site study) or of
-				// no study.
-				for _, st := range [...]string{"", a.Study, a.Site} {
+				// Else only into a block of its study, of its site or its site study, or
+				// of no study.
+				for i, st := range w.blockKeys(a) {
+					if i > 0 && st == "" {
+						continue
+					}
 					for _, bi := range byStudy[st] {
 						if w.inBlock(a, w.plan[bi].study) {
 							add(bi)
@@ -535,8 +541,28 @@ func sortByPos[T any](in []ordered[T]) []T {
 	return out
 }
 
-// inBlock reports whether an assignment belongs in an AdminData about study.
-func (w *writer) inBlock(a Assignment, study string) bool { return w.fl.inBlock(a, study) }
+// inBlock reports whether an assignment belongs in an AdminData about study. An access at
+// a site, for a flavour that writes sites as site studies, belongs in the site study of
+// the site in the assignment's study (siteStudyPlan: the site's OID, or one made up for a
+// site used in several studies).
+func (w *writer) inBlock(a Assignment, study string) bool {
+	if a.Site != "" && w.fl.siteStudies() {
+		return w.siteStudyPlan().oid(a.Study, a.Site) == study
+	}
+	return w.fl.inBlock(a, study)
+}
+
+// blockKeys returns the studies of the blocks inBlock may put a (of a study) in: its
+// study's, its site's, its site study's and those of no study.
+func (w *writer) blockKeys(a Assignment) [4]string {
+	k := [4]string{"", a.Study, a.Site, ""}
+	if a.Site != "" && w.fl.siteStudies() {
+		if id := w.siteStudyPlan().oid(a.Study, a.Site); id != a.Site {
+			k[3] = id
+		}
+	}
+	return k
+}
 
 func (w *writer) adminData(bp blockPlan) *odm.AdminData {
 	var ad *odm.AdminData

@@ -1,0 +1,127 @@
+package mapping
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// The tests of this file hold the ODM writers to the access they were given: what a
+// written document reads back as grants no user access in a study or at a site it did not
+// have (wider access is worse than none), and access a target cannot hold is left out
+// with a warning that has a code and a count. All people are fictitious.
+
+// accessOf returns each user's access as "study/site name" (a site by its name, which a
+// site study made up for a site keeps), sorted, by user ID, as out reads back.
+func accessOf(t *testing.T, out []byte) map[string][]string {
+	t.Helper()
+	dir, _, err := FromDocument(decodeBytes(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, s := range dir.Sites {
+		names[s.ID] = s.Name
+	}
+	got := map[string][]string{}
+	for _, u := range dir.Users {
+		l := []string{}
+		for _, a := range u.Assignments {
+			site := a.Site
+			if n, ok := names[site]; ok && n != "" {
+				site = n
+			}
+			l = append(l, a.Study+"/"+site)
+		}
+		slices.Sort(l)
+		got[u.ID] = slices.Compact(l)
+	}
+	return got
+}
+
+// sharedSiteODM is a plain ODM 1.3 file where one Location is used in two studies.
+const sharedSiteODM = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+  <AdminData StudyOID="ST.A">
+    <User OID="U.K1"><FirstName>Kai</FirstName><LastName>Faux</LastName><LocationRef LocationOID="LOC.1"/></User>
+    <Location OID="LOC.1" Name="Shared Clinic" LocationType="Site"><MetaDataVersionRef StudyOID="ST.A" MetaDataVersionOID="A.1" EffectiveDate="2025-01-01"/></Location>
+  </AdminData>
+  <AdminData StudyOID="ST.B">
+    <User OID="U.K1"><FirstName>Kai</FirstName><LastName>Faux</LastName><LocationRef LocationOID="LOC.1"/></User>
+    <User OID="U.L2"><FirstName>Lou</FirstName><LastName>Sham</LastName><LocationRef LocationOID="LOC.1"/></User>
+    <Location OID="LOC.1" Name="Shared Clinic" LocationType="Site"><MetaDataVersionRef StudyOID="ST.B" MetaDataVersionOID="B.1" EffectiveDate="2025-02-01"/></Location>
+  </AdminData>
+</ODM>
+`
+
+// raveEnvsODM is a Rave export with a site in two environments of one project.
+const raveEnvsODM = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" ODMVersion="1.3" FileType="Snapshot" FileOID="R" CreationDateTime="2026-05-04T10:00:00">
+  <AdminData StudyOID="Zeta(Prod)">
+    <User OID="qfictus" UserType="Investigator" mdsol:Active="Yes" mdsol:UserRole="Investigator"><LoginName>qfictus</LoginName><LocationRef LocationOID="7001"/></User>
+    <Location OID="7001" Name="Alpha Clinic" LocationType="Site" mdsol:Active="Yes"><MetaDataVersionRef StudyOID="Zeta(Prod)" MetaDataVersionOID="12" EffectiveDate="2026-01-10" mdsol:StudySiteNumber="101"/></Location>
+  </AdminData>
+  <AdminData StudyOID="Zeta(UAT)">
+    <User OID="qfictus" UserType="Investigator" mdsol:Active="Yes" mdsol:UserRole="Investigator"><LoginName>qfictus</LoginName><LocationRef LocationOID="7001"/></User>
+    <User OID="tuat" UserType="Other" mdsol:Active="Yes" mdsol:UserRole="Tester"><LoginName>tuat</LoginName></User>
+    <Location OID="7001" Name="Alpha Clinic" LocationType="Site" mdsol:Active="Yes"><MetaDataVersionRef StudyOID="Zeta(UAT)" MetaDataVersionOID="12" EffectiveDate="2026-01-10" mdsol:StudySiteNumber="201"/></Location>
+  </AdminData>
+</ODM>
+`
+
+// TestOpenClinicaSiteOfSeveralStudies: OpenClinica writes a site as a site study of one
+// parent study. A site used in two studies (or two Rave environments) was written as a
+// site study of the first only: its users of the second read back with access in the
+// first instead, one of them in a study it never had, without a word. Each study now has
+// a site study of the site, the one of the site's home study under the site's OID and the
+// others under an OID made up for them (warned about as generated, counted); the output is
+// schema-valid and reads back as the access read.
+func TestOpenClinicaSiteOfSeveralStudies(t *testing.T) {
+	collide := strings.Replace(sharedSiteODM, `<AdminData StudyOID="ST.B">`,
+		`<AdminData StudyOID="LOC.1.ST.B"><User OID="U.M3"><FirstName>Mo</FirstName></User></AdminData>`+"\n"+`<AdminData StudyOID="ST.B">`, 1)
+	for _, tc := range []struct {
+		name, reason string
+		src          string
+		want         map[string][]string // access read back: study/site name
+		made         []string            // site study OIDs made up, in the output
+		generated    int                 // generated Study/@OID warnings
+	}{
+		{"one Location, two studies", "each study's users keep their site in that study; U.L2 gains nothing in ST.A",
+			sharedSiteODM,
+			map[string][]string{"U.K1": {"ST.A/Shared Clinic", "ST.B/Shared Clinic"}, "U.L2": {"ST.B/Shared Clinic"}},
+			[]string{"LOC.1.ST.B"}, 1},
+		{"Rave site in two environments", "the UAT access at site 7001 is written, not dropped",
+			raveEnvsODM,
+			map[string][]string{"qfictus": {"Zeta(Prod)/Alpha Clinic", "Zeta(UAT)/Alpha Clinic"}, "tuat": {"Zeta(UAT)/"}},
+			[]string{"7001.Zeta(UAT)"}, 1},
+		{"made-up OID taken", "an OID made up for a site study is one no study or site of the document has",
+			collide,
+			map[string][]string{"U.K1": {"ST.A/Shared Clinic", "ST.B/Shared Clinic"}, "U.L2": {"ST.B/Shared Clinic"}, "U.M3": {"LOC.1.ST.B/"}},
+			[]string{"LOC.1.ST.B.2"}, 1},
+		{"site of one study", "a site of one study keeps its OID and nothing is made up",
+			dropsODM("", []string{"ST"}, `<AdminData StudyOID="ST"><User OID="U1"><FirstName>Ina</FirstName><LocationRef LocationOID="S1"/></User>`+
+				`<Location OID="S1" Name="One Clinic" LocationType="Site"><MetaDataVersionRef StudyOID="ST" MetaDataVersionOID="v1" EffectiveDate="2020-01-01"/></Location></AdminData>`),
+			map[string][]string{"U1": {"ST/One Clinic"}}, nil, 0},
+	} {
+		dropsWrite(t, tc.src, ProfileOpenClinica, func(how string, out []byte, ws []Warning) {
+			validate(t, out, odm.V13)
+			got := accessOf(t, out)
+			for id, want := range tc.want {
+				if !slices.Equal(got[id], want) {
+					t.Errorf("%s, %s: %s: %s reads back with access %q, want %q\n%s", tc.name, how, tc.reason, id, got[id], want, out)
+				}
+			}
+			for _, id := range tc.made {
+				if !bytes.Contains(out, []byte(`<AdminData StudyOID="`+id+`">`)) {
+					t.Errorf("%s, %s: no site study %s made up\n%s", tc.name, how, id, out)
+				}
+			}
+			if n := warned(ws, CodeGenerated, "Study/@OID"); n != tc.generated {
+				t.Errorf("%s, %s: %d site study OIDs warned as made up, want %d: %v", tc.name, how, n, tc.generated, ws)
+			}
+		})
+	}
+}
