@@ -52,12 +52,16 @@
 //     in two environments) is written as a site study of each: the one of its own study
 //     (read from a site study, else the first it is assigned in) under the site's OID,
 //     each other under an OID made up as SITE.STUDY (a generated warning, Study/@OID);
-//     that one reads back as another site of the same name. Patched into a document (Patch),
-//     whose Study elements are copied as they are, a user is added to the AdminData of
-//     each site study it has access at that lacks it; a site the document has no site
-//     study for, and access at a site it has no AdminData for, are left out with a
-//     warning; a site study it has keeps its Study element, and a name, number or parent
-//     study the directory holds otherwise is reported (approximated).
+//     that one reads back as another site of the same name. Access that names neither a
+//     study nor a site (a Clinical One template's Sites All row read without a study) is
+//     written into an AdminData without a StudyOID, with a warning (Assignment/study)
+//     saying how it reads back: as the document's only study's (approximated), or, with
+//     no role to place it by, as a user without access (unrepresentable). Patched into a
+//     document (Patch), whose Study elements are copied as they are, a user is added to
+//     the AdminData of each site study it has access at that lacks it; a site the
+//     document has no site study for, and access at a site it has no AdminData for, are
+//     left out with a warning; a site study it has keeps its Study element, and a name,
+//     number or parent study the directory holds otherwise is reported (approximated).
 //   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
 //     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
 //     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL

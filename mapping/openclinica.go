@@ -259,6 +259,23 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			list = append(list, st{id: s.Parent})
 		}
 	}
+	// The study a reader takes the AdminData without a StudyOID to be about: the only
+	// Study, else the only one that is no site study (see builder.prepare).
+	w.onlyStudy = ""
+	if len(list) == 1 {
+		w.onlyStudy = list[0].id
+	} else {
+		n := 0
+		for _, s := range list {
+			if s.parent == "" {
+				n++
+				w.onlyStudy = s.id
+			}
+		}
+		if n != 1 {
+			w.onlyStudy = ""
+		}
+	}
 	isParent := map[string]bool{}
 	for _, s := range list {
 		if s.parent != "" {
@@ -359,7 +376,12 @@ func (w *writer) siteStudyBlocks(out []blockPlan, have map[string]bool) []blockP
 	for _, s := range want {
 		out = append(out, blockPlan{study: s, src: -1})
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || plan.studyless && !have[""] {
+		// Access that names neither a study nor a site goes into an AdminData without a
+		// StudyOID (inSiteStudy), as it was read: in a study's, it read back as access
+		// to that study, and with no study it was in no block, the user left out without
+		// a word (a Clinical One template's Sites All row without --study).
+		have[""] = true
 		out = append(out, blockPlan{src: -1})
 	}
 	return out
@@ -377,6 +399,8 @@ type siteStudyMap struct {
 	home  map[string]string       // the study of each site's own site study ("": none)
 	made  map[assignedPair]string // the made-up OID of the site study of a pair not of its site's home
 	sites map[string]*Site        // the directory's sites by ID (the last of an ID)
+	// studyless says that some assignment names neither a study nor a site.
+	studyless bool
 }
 
 // oid returns the OID of the site study of site in study.
@@ -400,7 +424,11 @@ func (w *writer) siteStudyPlan() *siteStudyMap {
 	seen := map[assignedPair]bool{}
 	for a := range w.assignments {
 		k := assignedPair{a.Study, a.Site}
-		if k.study == "" && k.site == "" || seen[k] {
+		if k.study == "" && k.site == "" {
+			p.studyless = true
+			continue
+		}
+		if seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -467,6 +495,22 @@ func (w *writer) siteStudyPlan() *siteStudyMap {
 		p.made[k] = id
 	}
 	return p
+}
+
+// studylessRead reports how user o (ID id), written into OpenClinica's AdminData without a
+// StudyOID for its access that names no study, reads back: a reader takes that AdminData
+// for the document's only study's, if it has one (or one that is no site study), else for
+// no study's, and a user of no study with no role (OpenClinica's AdminData has none, but
+// an OpenClinica:UserRole kept from the user's record) has no access.
+func (w *writer) studylessRead(o *odm.User, id string) {
+	switch _, role := o.Attr(odm.NSOpenClinica, "UserRole"); {
+	case w.onlyStudy != "":
+		w.warn.addUser(CodeApproximated, "Assignment/study", id,
+			"the access names no study, and OpenClinica writes access as a study's AdminData: it is written into one without a StudyOID, which reads back as the document's only study's")
+	case !role:
+		w.warn.addUser(CodeUnrepresentable, "Assignment/study", id,
+			"the access names no study, and OpenClinica writes access as a study's AdminData: the user is written into one without a StudyOID, which reads back as a user with no access (give the study, e.g. map --study)")
+	}
 }
 
 // studyNumber returns the number of site s in study: that of the latest of its versions

@@ -94,6 +94,9 @@ type writer struct {
 	// siteStudyMap is the plan of the site studies of the assignments, for a flavour
 	// that writes sites as site studies (see siteStudyPlan); made on first use.
 	siteStudyMap *siteStudyMap
+	// onlyStudy is the study a reader takes an AdminData without a StudyOID to be about
+	// ("": none), for a flavour that writes Study elements, as it wrote them.
+	onlyStudy string
 	// locationless holds the sites written without a Location (see locations.go); built
 	// on first use.
 	locationless map[string]bool
@@ -627,7 +630,8 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {
 				as = append(as, a)
-				studyless = studyless || a.Study == ""
+				// (A site's access, written as its site study's, names the site.)
+				studyless = studyless || a.Study == "" && (a.Site == "" || !w.fl.siteStudies())
 			}
 		}
 		if studyless && bp.study != "" {
@@ -662,6 +666,9 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			base, _ = r.v.(*odm.User)
 		}
 		o := w.user(u, base, as, bp.study)
+		if studyless && bp.study == "" && w.fl.siteStudies() {
+			w.studylessRead(o, u.ID)
+		}
 		if !buf {
 			emit(o)
 			continue

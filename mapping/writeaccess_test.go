@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -123,5 +124,73 @@ func TestOpenClinicaSiteOfSeveralStudies(t *testing.T) {
 				t.Errorf("%s, %s: %d site study OIDs warned as made up, want %d: %v", tc.name, how, n, tc.generated, ws)
 			}
 		})
+	}
+}
+
+// TestOpenClinicaStudylessAccess: access that names no study (a Clinical One template's
+// Sites All row read without --study) was in no AdminData OpenClinica's writer planned,
+// so the user was left out whole (names, e-mail and all) without a word, while a site
+// user of the same file got the warning that its access is "written into the AdminData of
+// each study the document has", which it was not. The user is now written into an
+// AdminData without a StudyOID, and warned about as the document reads it back: as the
+// only study's (approximated) or with no access (unrepresentable); with the study given,
+// nothing of the kind is warned.
+func TestOpenClinicaStudylessAccess(t *testing.T) {
+	const head = "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n"
+	const siteUser = "Ivo,Fictive,ivo@site.example.org,ifictive,05-Jan-2026,,Site User,1001,\n"
+	const allUser = "Una,Madeup,una@sponsor.example.com,umadeup,05-Jan-2026,31-Dec-2026,Data Manager,All,\n"
+	const twoSites = "Oli,Fictive,oli@site.example.org,ofictive,05-Jan-2026,,Site User,1001;1002,\n"
+	for _, tc := range []struct {
+		name, reason string
+		csv, study   string
+		users        []string // users written
+		approx       int      // approximated Assignment/study
+		noAccess     int      // unrepresentable Assignment/study
+	}{
+		{"one site, no study", "the Sites All user is written; its AdminData without StudyOID reads back as the one study the document has (the site)",
+			head + siteUser + allUser, "", []string{"ifictive", "umadeup"}, 1, 0},
+		{"two sites, no study", "the Sites All user is written, and reads back with no access (OpenClinica's AdminData has no role)",
+			head + twoSites + allUser, "", []string{"ofictive", "umadeup"}, 0, 1},
+		{"site users only", "a site user's access is its site study's: nothing is written into each study",
+			head + siteUser + twoSites, "", []string{"ifictive", "ofictive"}, 0, 0},
+		{"study given", "with --study every access names it: nothing to warn about",
+			head + siteUser + allUser, "DEMO", []string{"ifictive", "umadeup"}, 0, 0},
+	} {
+		dir, _, err := ReadAny(strings.NewReader(tc.csv), "users.csv", Options{Study: tc.study})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		doc, ws, err := ToDocument(dir, ProfileOpenClinica, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := encode(t, doc)
+		var buf bytes.Buffer
+		sws, err := WriteODM(&buf, dir, ProfileOpenClinica, opts, odm.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for how, x := range map[string]struct {
+			out []byte
+			ws  []Warning
+		}{"ToDocument": {out, ws}, "WriteODM": {buf.Bytes(), sws}} {
+			validate(t, x.out, odm.V13)
+			got := accessOf(t, x.out)
+			var ids []string
+			for id := range got {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, tc.users) {
+				t.Errorf("%s, %s: %s: users written %q, want %q\n%s", tc.name, how, tc.reason, ids, tc.users, x.out)
+			}
+			if n := warned(x.ws, CodeApproximated, "Assignment/study"); n != tc.approx {
+				t.Errorf("%s, %s: %s: %d approximated Assignment/study, want %d: %v", tc.name, how, tc.reason, n, tc.approx, x.ws)
+			}
+			if n := warned(x.ws, CodeUnrepresentable, "Assignment/study"); n != tc.noAccess {
+				t.Errorf("%s, %s: %s: %d unrepresentable Assignment/study, want %d: %v", tc.name, how, tc.reason, n, tc.noAccess, x.ws)
+			}
+		}
 	}
 }

@@ -69,6 +69,12 @@ Output:
         approximated (subject Location OID or Study OID). Into another flavour,
         or from several IN files (no one document to patch), only AdminData is written,
         and what is left out is reported (code not-carried, with counts, by input).
+        openclinica writes a site as a site study of one study: a site of several
+        studies (or Rave environments) gets a site study in each, all but its own study's
+        under an OID made up as SITE.STUDY (warning generated, Study/@OID). Access that
+        names no study (a template read without --study) goes into an AdminData without
+        a StudyOID, warned as it reads back (Assignment/study: as the only study's, or,
+        with no role, as a user without access); give --study to name the study.
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
         is the whole study, so a site-level role whose site the input does not name, as
         in an OpenClinica 4 user table, is left out, and a user with no other access gets
