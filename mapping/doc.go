@@ -176,6 +176,15 @@
 // Vendor elements directly inside AdminData (InForm's pf:ProductLocale) are written into
 // a flavour whose namespace holds them, and reported as extension-dropped otherwise, as a
 // User's or Location's vendor attributes are.
+// Writing never grants wider access than was read. Access at a site the output cannot
+// write is left out rather than written without its site, which reads back as access at
+// every site of the study: a site-level role that names no site (an OpenClinica 4 user
+// table's), and, into a flavour of Locations, access at a site written as no Location (an
+// ODM Location needs a study version; a template site or an OpenClinica site study has
+// none). Each is unrepresentable (Assignment/site, counting the access left out), and a
+// user with no other access in an AdminData is not written into it (User, counting the
+// users), as the Clinical One template writer leaves out a site-level role it could only
+// write as Sites All.
 // Writing the flavour a value was read from invents nothing: no GroupType, UserType,
 // LocationType, Organization Type or active flag the source did not have.
 //

@@ -27,6 +27,33 @@ func (w *writer) dropLocationless(sites []string, subject string) []string {
 	return kept
 }
 
+// siteAccess returns as (the access of user id in one AdminData) without the site-level
+// access whose site the output does not hold, and warns of each: a site-level role that
+// names no site (as an OpenClinica 4 user table gives it), or one at a site written as no
+// Location (dropLocationless). A user's record without the site reads back as access at
+// every site of the study: the Clinical One template writer leaves such access out for
+// the same reason ("Sites All would grant it at every site"). A flavour that writes sites
+// as site studies writes every named site (as a site study, or a study of its own) and
+// leaves out only the access that names none. The list is filtered in place.
+func (w *writer) siteAccess(as []Assignment, id string) []Assignment {
+	siteStudies := w.fl.siteStudies()
+	out := as[:0]
+	for _, a := range as {
+		switch {
+		case a.Site == "" && a.Scope == ScopeSite:
+			w.warn.addUser(CodeUnrepresentable, "Assignment/site", id, "a site-level role, but the input does not say at which site: written without one it would read back as the role at every site of the study, so it is left out")
+			continue
+		case a.Site != "" && !siteStudies:
+			if w.findLocationless(); w.locationless[a.Site] {
+				w.warn.addUser(CodeUnrepresentable, "Assignment/site", id, "site-level access at a site that has no Location in the output (an ODM Location needs a study version): written without the site it would read back as access at every site of the study, so it is left out")
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // sameLocation reports whether site s is written back as the Location it was read as,
 // with or without a study version: writing back to the flavour it came from (a Location
 // then had none in the source too, and still gets one written).

@@ -20,9 +20,11 @@ func verbatimDir(from Profile, name1, name3 string) *Directory {
 	}
 	return &Directory{
 		Studies: []*Study{{ID: "S1"}},
-		Sites:   []*Site{{ID: "01", Name: "01"}},
-		Users:   []*User{user("u1", name1), user("u2", name1), user("u3", name3)},
-		Source:  &FileSource{Vendor: from},
+		// A version, so that the site is a Location of the ODM targets (without one its
+		// site-level access is left out).
+		Sites:  []*Site{{ID: "01", Name: "01", Versions: []StudyVersion{{Study: "S1", Version: "v1", Effective: "2026-01-01"}}}},
+		Users:  []*User{user("u1", name1), user("u2", name1), user("u3", name3)},
+		Source: &FileSource{Vendor: from},
 	}
 }
 

@@ -626,13 +626,26 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		if w.fresh != nil {
 			as = w.fresh.as[:0]
 		}
-		studyless := false
 		for _, a := range u.Assignments {
 			if w.inBlock(a, bp.study) {
 				as = append(as, a)
-				// (A site's access, written as its site study's, names the site.)
-				studyless = studyless || a.Study == "" && (a.Site == "" || !w.fl.siteStudies())
 			}
+		}
+		if len(as) > 0 {
+			if as = w.siteAccess(as, u.ID); len(as) == 0 {
+				// Its only access here is site-level access whose site is not written:
+				// written without it, the user would have access at every site.
+				w.warn.addUser(CodeUnrepresentable, "User", u.ID, "all the user's access this block of the output holds is site-level access left out (Assignment/site), so the user is not written into the block")
+				if w.fresh != nil {
+					w.fresh.as = as
+				}
+				continue
+			}
+		}
+		studyless := false
+		for _, a := range as {
+			// (A site's access, written as its site study's, names the site.)
+			studyless = studyless || a.Study == "" && (a.Site == "" || !w.fl.siteStudies())
 		}
 		if studyless && bp.study != "" {
 			// Read from an AdminData without a StudyOID (Rave's Users.odm) and written

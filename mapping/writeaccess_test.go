@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -190,6 +191,142 @@ func TestOpenClinicaStudylessAccess(t *testing.T) {
 			}
 			if n := warned(x.ws, CodeUnrepresentable, "Assignment/study"); n != tc.noAccess {
 				t.Errorf("%s, %s: %s: %d unrepresentable Assignment/study, want %d: %v", tc.name, how, tc.reason, n, tc.noAccess, x.ws)
+			}
+		}
+	}
+}
+
+// TestODMWritersLeaveOutSitelessSiteAccess: site-level access whose site the output does
+// not hold was written as a user without LocationRef (or, into OpenClinica, as a member of
+// the study's AdminData), which reads back as access at every site of the study: a
+// site-level role an OpenClinica 4 user table gives without its site, a template site or
+// an OpenClinica site study that has no study version to be a Location by. Such access is
+// now left out, as the Clinical One template writer leaves it out (unrepresentable,
+// Assignment/site, a count), and a user with no other access in the AdminData is not
+// written into it (unrepresentable, User): no user reads back with access at the study
+// level it did not have.
+func TestODMWritersLeaveOutSitelessSiteAccess(t *testing.T) {
+	const oc4 = "First,Last,Username,Email,Organization,Phone,Role,Type,Status,Created (UTC),Updated (UTC)\n" +
+		"Mara,Vellin,mvellin,mara@sponsor.example.com,Demo CRO,,Data Manager,Admin,Available,10-May-2018 17:57,13-Nov-2024 21:29\n" +
+		"Tomas,Irving,tirving,tomas@site.example.org,Site 1,,Investigator,User,Available,22-May-2025 11:14,22-May-2025 11:14\n"
+	const template = "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
+		"Oskar,Demoe,oskar@site.example.org,odemoe,05-Jan-2026,,Site User,1001; 1002,\n" +
+		"Priya,Testwell,priya@sponsor.example.com,ptestwell,05-Jan-2026,,Data Manager,All,\n"
+	const siteStudies = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:OpenClinica="http://www.openclinica.org/ns/odm_ext_v130/v3.1" ODMVersion="1.3" FileType="Snapshot" FileOID="O" CreationDateTime="2026-01-01T00:00:00">
+  <Study OID="S_DEMO"><GlobalVariables><StudyName>Demo</StudyName><StudyDescription/><ProtocolName>DEMO</ProtocolName></GlobalVariables><MetaDataVersion OID="v1" Name="v1"/></Study>
+  <Study OID="S_SITE1"><GlobalVariables><StudyName>Demo - Site 1</StudyName><StudyDescription/><ProtocolName>DEMO - 01</ProtocolName></GlobalVariables><MetaDataVersion OID="v1" Name="v1"><Include StudyOID="S_DEMO" MetaDataVersionOID="v1"/></MetaDataVersion></Study>
+  <AdminData StudyOID="S_DEMO"><User OID="USR_1"><FirstName>Root</FirstName></User><User OID="USR_4"><FirstName>Priya</FirstName></User></AdminData>
+  <AdminData StudyOID="S_SITE1"><User OID="USR_4"><FirstName>Priya</FirstName></User><User OID="USR_7"><FirstName>Noor</FirstName></User></AdminData>
+</ODM>
+`
+	located := dropsODM("", []string{"ST"}, `<AdminData StudyOID="ST"><User OID="U1"><FirstName>Ina</FirstName><LocationRef LocationOID="S1"/></User>`+
+		`<Location OID="S1" Name="One Clinic" LocationType="Site"><MetaDataVersionRef StudyOID="ST" MetaDataVersionOID="v1" EffectiveDate="2020-01-01"/></Location></AdminData>`)
+	read := func(name, src, study string) *Directory {
+		d, _, err := ReadAny(strings.NewReader(src), name, Options{Study: study})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		name, reason string
+		dir          func() *Directory
+		odm          string // the input, when it is ODM
+		profiles     []Profile
+		users        []string // users written
+		siteCount    int      // Assignment/site warnings (access left out)
+		userCount    int      // User warnings (users left out of an AdminData)
+	}{
+		{"OpenClinica 4 site role", "the Investigator names no site: left out, and tirving with it; the study-level Data Manager is written",
+			func() *Directory { return read("users.csv", oc4, "DEMO") }, "",
+			[]Profile{ProfileInForm, ProfileRave, ProfileODM, ProfileODM2, ProfileOpenClinica}, []string{"mvellin"}, 1, 1},
+		{"template sites without Location", "the template's sites have no study version to be a Location by: odemoe's two site accesses are left out, and odemoe",
+			func() *Directory { return read("users.csv", template, "DEMO") }, "",
+			[]Profile{ProfileInForm, ProfileRave, ProfileODM, ProfileODM2}, []string{"ptestwell"}, 2, 1},
+		{"OpenClinica site study", "a site study has no study version: USR_7's site access is left out and USR_7 with it; USR_4 keeps its study-level access",
+			func() *Directory { return read("oc.xml", siteStudies, "") }, siteStudies,
+			[]Profile{ProfileInForm, ProfileRave, ProfileODM, ProfileODM2}, []string{"USR_1", "USR_4"}, 2, 1},
+		{"site at a Location", "a site written as a Location keeps its access: nothing left out",
+			func() *Directory { return read("s.xml", located, "") }, located,
+			[]Profile{ProfileInForm, ProfileRave, ProfileODM, ProfileODM2, ProfileOpenClinica}, []string{"U1"}, 0, 0},
+	} {
+		for _, p := range tc.profiles {
+			dir := tc.dir()
+			opts := Options{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			doc, ws, err := ToDocument(dir, p, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			sws, err := WriteODM(&buf, tc.dir(), p, opts, odm.WriteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs := map[string]struct {
+				out []byte
+				ws  []Warning
+			}{"ToDocument": {encode(t, doc), ws}, "WriteODM": {buf.Bytes(), sws}}
+			if src := tc.odm; src != "" {
+				// The CLI's path for an ODM input, with the Study elements it reads first.
+				studies, err := StudyElements(func() (io.Reader, error) { return strings.NewReader(src), nil }, odm.ReadOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				so := opts
+				so.Studies = studies
+				var buf bytes.Buffer
+				ws, err := WriteODMStream(&buf, odm.NewReader(strings.NewReader(src), odm.ReadOptions{}), p, so, odm.WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				outs["WriteODMStream"] = struct {
+					out []byte
+					ws  []Warning
+				}{buf.Bytes(), ws}
+			}
+			for how, x := range outs {
+				v := odm.V13
+				if p == ProfileODM2 {
+					v = odm.V20
+				}
+				validate(t, x.out, v)
+				back, _, err := FromDocument(decodeBytes(t, x.out), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, u := range back.Users {
+					ids = append(ids, u.ID)
+					// No study-level access the input did not have.
+					for _, a := range u.Assignments {
+						if a.Site != "" {
+							continue
+						}
+						had := false
+						for _, in := range dir.Users {
+							if in.ID != u.ID {
+								continue
+							}
+							for _, b := range in.Assignments {
+								had = had || b.Site == "" && b.Scope != ScopeSite && (b.Study == a.Study || b.Study == "")
+							}
+						}
+						if !had {
+							t.Errorf("%s, %s, %s: %s reads back with study-level access in %q it did not have\n%s", tc.name, p, how, u.ID, a.Study, x.out)
+						}
+					}
+				}
+				slices.Sort(ids)
+				if !slices.Equal(ids, tc.users) {
+					t.Errorf("%s, %s, %s: %s: users written %q, want %q\n%s", tc.name, p, how, tc.reason, ids, tc.users, x.out)
+				}
+				if n := warned(x.ws, CodeUnrepresentable, "Assignment/site"); n != tc.siteCount {
+					t.Errorf("%s, %s, %s: %s: %d site accesses warned as left out, want %d: %v", tc.name, p, how, tc.reason, n, tc.siteCount, x.ws)
+				}
+				if n := warned(x.ws, CodeUnrepresentable, "User"); n != tc.userCount {
+					t.Errorf("%s, %s, %s: %s: %d users warned as left out, want %d: %v", tc.name, p, how, tc.reason, n, tc.userCount, x.ws)
+				}
 			}
 		}
 	}

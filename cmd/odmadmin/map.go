@@ -75,6 +75,12 @@ Output:
         names no study (a template read without --study) goes into an AdminData without
         a StudyOID, warned as it reads back (Assignment/study: as the only study's, or,
         with no role, as a user without access); give --study to name the study.
+        Every ODM flavour leaves out site-level access whose site it cannot write (a
+        site-level role the input names no site for, as an OpenClinica 4 user table; a
+        site with no study version, so no Location: a template's site, an OpenClinica
+        site study): written without the site it would read back as access at every
+        site of the study. Warning unrepresentable, Assignment/site, with a count; a
+        user with no other access in an AdminData is not written into it (field User).
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
         is the whole study, so a site-level role whose site the input does not name, as
         in an OpenClinica 4 user table, is left out, and a user with no other access gets
