@@ -502,6 +502,11 @@ func (c *comparer) prepare(as []mapping.Assignment) []assignment {
 			cmpRole = string(a.Role.Canonical)
 		}
 		extra := c.extra(a)
+		if x.site == "" && a.Scope == mapping.ScopeSite {
+			// A site-level role that names no site (an OpenClinica 4 user table's) is not
+			// the role at the study level, which holds it at every site.
+			extra = siteless + extra
+		}
 		x.cmp = cmpRole + extra
 		x.show = name + extra
 		if !c.has(fRoles) {
@@ -515,6 +520,9 @@ func (c *comparer) prepare(as []mapping.Assignment) []assignment {
 	})
 	return out
 }
+
+// siteless marks a ROLE_CHANGE value of a site-level assignment that names no site.
+const siteless = " (site level, no site named)"
 
 // extra returns what an assignment is compared and shown by besides its role: its dates
 // and depots, when the profiles hold them.

@@ -187,6 +187,24 @@ func TestCompare(t *testing.T) {
 			},
 		},
 		{
+			name:   "site-level role without a site",
+			reason: "a site-level role that names no site (an OpenClinica 4 user table's) is not the role at the study level, which holds at every site: written as the latter it was no change",
+			edit: func(a, b *mapping.Directory) {
+				user(a, "bsample").Assignments[0].Scope = mapping.ScopeSite
+			},
+			want: []string{
+				`ROLE_CHANGE Bruno Sample (bsample): S (Production): "Data Manager (site level, no site named)" -> "Data Manager"`,
+			},
+		},
+		{
+			name:   "site-level role without a site on both sides",
+			reason: "the same site-level role without a site on both sides is no change",
+			edit: func(a, b *mapping.Directory) {
+				user(a, "bsample").Assignments[0].Scope = mapping.ScopeSite
+				user(b, "bsample").Assignments[0].Scope = mapping.ScopeSite
+			},
+		},
+		{
 			name:   "roles named study",
 			reason: "a study the export names is labelled by its name, as the audit log labels it (\"PAB 37 (Test)-Site 1\"); the first side's name wins",
 			edit: func(a, b *mapping.Directory) {

@@ -65,8 +65,10 @@
 // Rave's "Mediflex(Prod)", is not followed by another), "status" for a STATUS_CHANGE and the vendor
 // attribute or element name ("pf:Revision") for an EXTENSION_CHANGE. Old and New are the
 // values as written (sets joined with "; " in a stable order); a ROLE_CHANGE's values are
-// role names, with the assignment's dates and depots when the profiles hold them. An added
-// or removed user also gets a ROLE_CHANGE for each of its assignments.
+// role names, with the assignment's dates and depots when the profiles hold them, and
+// "(site level, no site named)" after a site-level role whose site the input does not say
+// (an OpenClinica 4 user table's): unlike the same role at the study level, which holds at
+// every site. An added or removed user also gets a ROLE_CHANGE for each of its assignments.
 //
 // A ROLE_DEFINITION_CHANGE is an edit of a role's definition, the audit log's "role
 // definition edits": an InForm pf:GroupDef whose rights, name or type changed (Target
