@@ -56,12 +56,17 @@
 //     study nor a site (a Clinical One template's Sites All row read without a study) is
 //     written into an AdminData without a StudyOID, with a warning (Assignment/study)
 //     saying how it reads back: as the document's only study's (approximated), or, with
-//     no role to place it by, as a user without access (unrepresentable). Patched into a
-//     document (Patch), whose Study elements are copied as they are, a user is added to
-//     the AdminData of each site study it has access at that lacks it; a site the
-//     document has no site study for, and access at a site it has no AdminData for, are
-//     left out with a warning; a site study it has keeps its Study element, and a name,
-//     number or parent study the directory holds otherwise is reported (approximated).
+//     no role to place it by, as a user without access (unrepresentable). A site study has
+//     a name and a number only (StudyName, ProtocolName, both required): a study or site
+//     without one gets its OID there, a generated warning (a site's reads back as its
+//     number), and each other detail of a site (study versions, type, active flag,
+//     country, time zone, locale, vendor extensions by name) is warned about on its own,
+//     with a count. Patched into a document (Patch), whose Study elements are copied as
+//     they are, a user is added to the AdminData of each site study it has access at that
+//     lacks it; a site the document has no site study for, and access at a site it has no
+//     AdminData for, are left out with a warning; a site study it has keeps its Study
+//     element, and a name, number or parent study the directory holds otherwise is
+//     reported (approximated).
 //   - odm and odm2: everything standard. ODM 2.0 Organizations and Telecoms are read;
 //     writing 1.3.2 as 2.0 reports what 2.0 cannot hold (DisplayName, Certificate, several
 //     LocationRefs, a second StreetName) and the reverse reports Prefix, Suffix, URL

@@ -172,13 +172,16 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 		}
 		return el(local, &odm.Text{Data: v})
 	}
-	type st struct{ id, name, protocol, parent string }
+	type st struct {
+		id, name, protocol, parent string
+		site                       bool // a site's site study (or a study of its own)
+	}
 	var list []st
 	seen := map[string]bool{}
 	for _, s := range w.dir.Studies {
 		if s.ID != "" && !seen[s.ID] {
 			seen[s.ID] = true
-			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent})
+			list = append(list, st{s.ID, s.Name, s.Protocol, s.Parent, s.Parent != ""})
 		}
 	}
 	// The site studies of the assignments: a site's own (its OID, of its home study) and,
@@ -200,7 +203,7 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 		site := plan.sites[k.site]
 		if id != k.site {
 			// Another study's site study of a shared site: its own name and number there.
-			s := st{id: id, parent: k.study}
+			s := st{id: id, parent: k.study, site: true}
 			if site != nil {
 				in := site.InStudy(k.study)
 				s.name, s.protocol = in.Name, studyNumber(in, k.study)
@@ -209,7 +212,7 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			list = append(list, s)
 			continue
 		}
-		s := st{id: id, parent: plan.home[k.site]}
+		s := st{id: id, parent: plan.home[k.site], site: true}
 		if site != nil {
 			s.name, s.protocol = site.Name, site.Number
 		}
@@ -240,7 +243,7 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			seen[parent] = true
 			list = append(list, st{id: parent})
 		}
-		list = append(list, st{id: site.ID, name: site.Name, protocol: site.Number, parent: parent})
+		list = append(list, st{id: site.ID, name: site.Name, protocol: site.Number, parent: parent, site: true})
 	}
 	// A site study includes its parent's MetaDataVersion "v1", so the parent defines one:
 	// otherwise the Include would name nothing.
@@ -283,13 +286,25 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 		}
 	}
 	for _, s := range list {
+		// ODM requires a StudyName and a ProtocolName: the OID stands in for one the study
+		// or site does not have, and is read back as its name or (a site's) number.
 		name := s.name
 		if name == "" {
 			name = s.id
+			if s.site {
+				w.warn.add(CodeGenerated, "Study/GlobalVariables/StudyName", "Study "+s.id, "ODM requires a StudyName and the site has no name: the site study's OID is written, which reads back as the site's name")
+			} else {
+				w.warn.add(CodeGenerated, "Study/GlobalVariables/StudyName", "Study "+s.id, "ODM requires a StudyName and the study has no name: its OID is written")
+			}
 		}
 		proto := s.protocol
 		if proto == "" {
 			proto = s.id
+			if s.site {
+				w.warn.add(CodeGenerated, "Study/GlobalVariables/ProtocolName", "Study "+s.id, "ODM requires a ProtocolName and the site has no number: the site study's OID is written, which reads back as the site's number")
+			} else {
+				w.warn.add(CodeGenerated, "Study/GlobalVariables/ProtocolName", "Study "+s.id, "ODM requires a ProtocolName and the study has no protocol name: its OID is written")
+			}
 		}
 		gv := el("GlobalVariables", text("StudyName", name), text("StudyDescription", ""), text("ProtocolName", proto))
 		study := el("Study", gv)
@@ -541,10 +556,62 @@ func inSiteStudy(a Assignment, study string) bool {
 
 // siteStudiesApproximated reports the sites of other vendors, which OpenClinica writes as
 // site studies (those studyElements left out are reported there).
+//
+// A site study holds a site's name and number only: each other detail of the site is
+// reported on its own (as a user's are), its vendor extensions as extension-dropped, by
+// name, each with a count, not folded into "other site details".
 func (w *writer) siteStudiesApproximated() {
 	for _, s := range w.dir.Sites {
-		if (s.Source == nil || s.Source.Vendor != ProfileOpenClinica) && !w.siteStudyless[s.ID] {
-			w.warn.add(CodeApproximated, "Location", "Location "+s.ID, "OpenClinica writes sites as site studies (name and number only), not Locations; study versions, country and other site details are left out")
+		if s.Source != nil && s.Source.Vendor == ProfileOpenClinica || w.siteStudyless[s.ID] {
+			continue
+		}
+		subject := "Location " + s.ID
+		w.warn.add(CodeApproximated, "Location", subject, "OpenClinica writes sites as site studies (name and number only), not Locations")
+		lost := func(field, msg string) { w.warn.add(CodeUnrepresentable, "Location/"+field, subject, msg) }
+		if len(s.Versions) > 0 {
+			lost("MetaDataVersionRef", "a site study includes its parent's metadata; the site's study versions are left out")
+		}
+		if s.Type != "" && odm.LocationType(s.Type) != odm.LocationSite {
+			lost("@LocationType", "a site study has no location type")
+		}
+		if !s.Active {
+			lost("active", "a site study has no active flag")
+		}
+		if s.Organization != "" {
+			lost("@OrganizationOID", "a site study has no organization")
+		}
+		if s.Description != "" {
+			lost("Description", "a site study has no site description")
+		}
+		if len(s.Addresses) > 0 {
+			lost("Address", "a site study has no address")
+		}
+		if len(s.Telecoms) > 0 {
+			lost("Telecom", "a site study has no contacts")
+		}
+		w.placeLost(s, subject)
+		if s.Source == nil {
+			continue
+		}
+		var owner flavour
+		space := ""
+		for _, a := range s.Source.Attrs {
+			if a.Space != space || owner == nil {
+				owner, space = nsFlavour(a.Space), a.Space
+			}
+			if owner != nil && owner.mappedAttr("Location", a.Name) {
+				continue // a model field, reported above if the site has it
+			}
+			field := w.label("Location", a.Space, a.Name, func() string { return "Location/@" + attrLabel(a.Space, a.Name) })
+			w.warn.add(CodeExtensionDropped, field, subject, "a site study has no place for the Location's vendor extensions; it is left out")
+		}
+		for _, x := range s.Source.Elements {
+			e, err := parseElementXML(x)
+			if err != nil {
+				w.warn.add(CodeInvalidValue, "Location/extension", subject, "a recorded vendor element is not well-formed XML and is left out")
+				continue
+			}
+			w.warn.add(CodeExtensionDropped, "Location/"+attrLabel(e.Space, e.Local), subject, "a site study has no place for the Location's vendor extensions; it is left out")
 		}
 	}
 }

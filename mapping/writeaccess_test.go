@@ -331,3 +331,80 @@ func TestODMWritersLeaveOutSitelessSiteAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenClinicaSiteStudyValues: OpenClinica writes a site as a site study, a Study with
+// a name and a protocol name, both of which ODM requires. A study or site that has none
+// got its OID in their place without a word, and a site's OID read back as its number;
+// each is now a generated warning with a count. A Location's vendor extensions (InForm's
+// pf:GUID, pf:Revision) were folded into "other site details are left out"; each is now
+// extension-dropped by name, with a count, as a user's are, and each other detail a site
+// study cannot hold is reported on its own.
+func TestOpenClinicaSiteStudyValues(t *testing.T) {
+	const rave = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:mdsol="http://www.mdsol.com/ns/odm/metadata" ODMVersion="1.3" FileType="Snapshot" FileOID="R" CreationDateTime="2026-01-01T00:00:00">
+  <AdminData StudyOID="Demo(Prod)">
+    <User OID="uone" mdsol:Active="Yes"><LoginName>uone</LoginName><LocationRef LocationOID="L1"/><LocationRef LocationOID="L2"/></User>
+    <Location OID="L1" Name="Numbered Clinic" LocationType="Site" mdsol:Active="Yes"><MetaDataVersionRef StudyOID="Demo(Prod)" MetaDataVersionOID="1" EffectiveDate="2026-01-01" mdsol:StudySiteNumber="101"/></Location>
+    <Location OID="L2" Name="Unnumbered Lab" LocationType="Lab" mdsol:Active="No"><MetaDataVersionRef StudyOID="Demo(Prod)" MetaDataVersionOID="1" EffectiveDate="2026-01-01" mdsol:StudySiteNumber=""/></Location>
+  </AdminData>
+</ODM>
+`
+	const inform = `<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" ODMVersion="1.3" FileType="Snapshot" FileOID="I" CreationDateTime="2026-01-01T00:00:00">
+  <AdminData StudyOID="HTN">
+    <User OID="amorel" pf:GUID="{00000000-0000-4000-8000-000000000001}"><LoginName>amorel</LoginName><LocationRef LocationOID="10127"/><LocationRef LocationOID="10128"/></User>
+    <Location OID="10127" Name="(01) Demo Clinic" LocationType="Site" pf:SiteCountry="USA" pf:GUID="{00000000-0000-4000-8000-000000010127}" pf:Revision="3" pf:Note="fictive">
+      <MetaDataVersionRef StudyOID="HTN" MetaDataVersionOID="SV1" EffectiveDate="2025-04-01"/>
+      <pf:Mnemonic><TranslatedText>01</TranslatedText></pf:Mnemonic>
+    </Location>
+    <Location OID="10128" Name="(02) Demo Hospital" LocationType="Site" pf:GUID="{00000000-0000-4000-8000-000000010128}" pf:Revision="1">
+      <MetaDataVersionRef StudyOID="HTN" MetaDataVersionOID="SV1" EffectiveDate="2025-04-01"/>
+      <pf:Mnemonic><TranslatedText>02</TranslatedText></pf:Mnemonic>
+    </Location>
+  </AdminData>
+</ODM>
+`
+	for _, tc := range []struct {
+		name, reason string
+		src          string
+		want         map[string]int // warnings: code and field, and their counts
+	}{
+		{"Rave site without number", "the study's name and protocol name and the unnumbered site's protocol name are made up from OIDs; the Lab type and inactive flag are reported",
+			rave, map[string]int{
+				"generated Study/GlobalVariables/StudyName":    1, // Demo(Prod)
+				"generated Study/GlobalVariables/ProtocolName": 2, // Demo(Prod), L2
+				"unrepresentable Location/@LocationType":       1,
+				"unrepresentable Location/active":              1,
+				"unrepresentable Location/MetaDataVersionRef":  2,
+				"extension-dropped Location/@mdsol:Active":     0, // a model field (active)
+				"approximated Location":                        2,
+				"extension-dropped Location/@pf:GUID":          0,
+			}},
+		{"InForm Locations", "the sites are named and numbered: only the study's names are made up; pf:GUID and pf:Revision of both sites and pf:Note of one are extension-dropped by name, with counts; the country is reported",
+			inform, map[string]int{
+				"generated Study/GlobalVariables/StudyName":    1, // HTN
+				"generated Study/GlobalVariables/ProtocolName": 1, // HTN
+				"extension-dropped Location/@pf:GUID":          2,
+				"extension-dropped Location/@pf:Revision":      2,
+				"extension-dropped Location/@pf:Note":          1,
+				"extension-dropped Location/@pf:SiteCountry":   0, // a model field (country)
+				"unrepresentable Location/country":             1,
+				"approximated Location":                        2,
+			}},
+	} {
+		dropsWrite(t, tc.src, ProfileOpenClinica, func(how string, out []byte, ws []Warning) {
+			validate(t, out, odm.V13)
+			for k, want := range tc.want {
+				code, field, _ := strings.Cut(k, " ")
+				if n := warned(ws, Code(code), field); n != want {
+					t.Errorf("%s, %s: %s: %s counts %d, want %d: %v", tc.name, how, tc.reason, k, n, want, ws)
+				}
+			}
+			for _, w := range ws {
+				if strings.Contains(w.Message, "other site details") {
+					t.Errorf("%s, %s: details folded into one warning: %v", tc.name, how, w)
+				}
+			}
+		})
+	}
+}
