@@ -79,6 +79,10 @@ func (rave) writeVersions(s *Site, want []StudyVersion) {
 	}
 }
 
+// versionRef writes mdsol:StudySiteNumber on every reference, empty where the version has
+// no number of its own (writeVersions puts the site's number on the current one), as
+// Rave's own Sites.odm does (rwslib's example: mdsol:StudySiteNumber="" on each
+// reference); it reads back as no number.
 func (rave) versionRef(r *odm.MetaDataVersionRef, v StudyVersion, _ *Site, _ func(field, msg string)) {
 	r.SetAttr(odm.NSRave, "mdsol", "StudySiteNumber", v.Number)
 }
@@ -135,8 +139,12 @@ func (rave) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 			sg = g.Name
 		case g.Type == "Rights" && hasRole && g.Name == role.Name:
 			// the InForm rights group is the role, written as UserRole
+		case g.Type == "UserGroup" || g.Type == "SiteGroup":
+			lost("group", "Rave has one user group and one site group per user; a second one is left out")
 		default:
-			lost("group", "Rave has one user group and one site group per user; other groups are left out")
+			// Another vendor's group (an InForm site, query or signature group): none
+			// is written, so the message does not say the user's groups are.
+			lost("group", "Rave's groups are a user group and a site group (mdsol:UserGroup, mdsol:SiteGroup); another vendor's group is left out")
 		}
 	}
 	if cur, ok := o.Attr(odm.NSRave, "UserGroup"); cur != ug && (ok || ug != "") {

@@ -408,3 +408,78 @@ func TestOpenClinicaSiteStudyValues(t *testing.T) {
 		})
 	}
 }
+
+// TestRaveGroupsLeftOut: Rave has a user group and a site group per user. Every other
+// group was reported as "Rave has one user group and one site group per user; other
+// groups are left out", also when the user had neither (an InForm site group), so that
+// no group at all was written while the message said otherwise. Another vendor's group
+// and a second Rave group of a kind now have messages of their own.
+func TestRaveGroupsLeftOut(t *testing.T) {
+	const second = "Rave has one user group and one site group per user; a second one is left out"
+	const other = "Rave's groups are a user group and a site group (mdsol:UserGroup, mdsol:SiteGroup); another vendor's group is left out"
+	user := func(from Profile, gs ...GroupRef) *Directory {
+		return &Directory{Studies: []*Study{{ID: "S"}}, Users: []*User{{ID: "u1", Login: "u1", Groups: gs, Source: &Source{Vendor: from},
+			Assignments: []Assignment{{Study: "S", Role: Role{Name: "Site Investigator Rights"}, Scope: ScopeStudy}}}}}
+	}
+	for _, tc := range []struct {
+		name, reason  string
+		dir           *Directory
+		second, other int    // warnings of each message
+		attrs         string // the group attributes written
+	}{
+		{"InForm groups", "the rights group is the role; the site group is another vendor's: no Rave group is written, and the message says so",
+			user(ProfileInForm, GroupRef{ID: "5954", Name: "Site Investigator Rights", Type: "Rights"}, GroupRef{ID: "6010", Name: "Site 01", Type: "Site"}),
+			0, 1, ""},
+		{"two user groups", "the first user group is written, the second reported as such",
+			user(ProfileRave, GroupRef{Name: "Site", Type: "UserGroup"}, GroupRef{Name: "Monitors", Type: "UserGroup"}, GroupRef{Name: "World", Type: "SiteGroup"}),
+			1, 0, `mdsol:UserGroup="Site" mdsol:SiteGroup="World"`},
+		{"one of each", "a user group and a site group are both written: nothing to report",
+			user(ProfileRave, GroupRef{Name: "Site", Type: "UserGroup"}, GroupRef{Name: "World", Type: "SiteGroup"}),
+			0, 0, `mdsol:UserGroup="Site" mdsol:SiteGroup="World"`},
+	} {
+		doc, ws, err := ToDocument(tc.dir, ProfileRave, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := string(encode(t, doc))
+		n := map[string]int{}
+		for _, w := range ws {
+			if w.Field == "User/group" {
+				n[w.Message] += w.Count
+			}
+		}
+		if n[second] != tc.second || n[other] != tc.other || len(n) > btoi(tc.second > 0)+btoi(tc.other > 0) {
+			t.Errorf("%s: %s: group warnings %v, want %d %q and %d %q", tc.name, tc.reason, n, tc.second, second, tc.other, other)
+		}
+		if tc.attrs != "" && !strings.Contains(out, tc.attrs) || tc.attrs == "" && strings.Contains(out, "Group=") {
+			t.Errorf("%s: %s: want group attributes %q:\n%s", tc.name, tc.reason, tc.attrs, out)
+		}
+	}
+}
+
+// TestRaveStudySiteNumberOnEveryVersion: the Rave writer puts the site's number on its
+// current version's reference and writes mdsol:StudySiteNumber="" on the others, as
+// Rave's own Sites.odm writes it (rwslib's example has it empty on every reference): the
+// empty value reads back as no number, and the site keeps its number.
+func TestRaveStudySiteNumberOnEveryVersion(t *testing.T) {
+	dir := &Directory{Studies: []*Study{{ID: "S"}}, Sites: []*Site{{ID: "10127", Name: "Demo Clinic", Number: "01", Active: true,
+		Versions: []StudyVersion{{Study: "S", Version: "V1", Effective: "2025-04-01"}, {Study: "S", Version: "V2", Effective: "2026-02-15"}}}}}
+	doc, _, err := ToDocument(dir, ProfileRave, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := encode(t, doc)
+	validate(t, out, odm.V13)
+	for _, want := range []string{`MetaDataVersionOID="V1" EffectiveDate="2025-04-01" mdsol:StudySiteNumber=""`, `MetaDataVersionOID="V2" EffectiveDate="2026-02-15" mdsol:StudySiteNumber="01"`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	back, _, err := FromDocument(decodeBytes(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := back.Sites[0]; s.Number != "01" || s.Versions[0].Number != "" {
+		t.Errorf("read back: number %q, first version's %q; want 01 and none", s.Number, s.Versions[0].Number)
+	}
+}
