@@ -151,14 +151,19 @@ func ocStatus(s string) Status {
 func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 	if w.same && w.dir.Source != nil && w.dir.Source.doc != nil {
 		n := 0
+		var ids, parents []string
 		for _, c := range w.dir.Source.doc.Root.Children {
 			if e, ok := c.(*odm.Element); ok && e.Is(w.dir.Source.doc.Root.Space, "Study") {
 				emit(&odm.Text{Data: "\n  "})
 				emit(e)
 				n++
+				id, _ := e.Attr("", "OID")
+				id = strings.TrimSpace(id)
+				ids, parents = append(ids, id), append(parents, siteStudyParent(e, w.dir.Source.doc.Root.Space, id, ""))
 			}
 		}
 		if n > 0 {
+			w.onlyStudy = onlyStudy(ids, parents)
 			emit(&odm.Text{Data: "\n"})
 			return
 		}
@@ -262,23 +267,11 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 			list = append(list, st{id: s.Parent})
 		}
 	}
-	// The study a reader takes the AdminData without a StudyOID to be about: the only
-	// Study, else the only one that is no site study (see builder.prepare).
-	w.onlyStudy = ""
-	if len(list) == 1 {
-		w.onlyStudy = list[0].id
-	} else {
-		n := 0
-		for _, s := range list {
-			if s.parent == "" {
-				n++
-				w.onlyStudy = s.id
-			}
-		}
-		if n != 1 {
-			w.onlyStudy = ""
-		}
+	ids, of := make([]string, len(list)), make([]string, len(list))
+	for i, s := range list {
+		ids[i], of[i] = s.id, s.parent
 	}
+	w.onlyStudy = onlyStudy(ids, of)
 	isParent := map[string]bool{}
 	for _, s := range list {
 		if s.parent != "" {
@@ -331,6 +324,26 @@ func (w *writer) studyElements(ns string, emit func(odm.Node)) {
 	if len(list) > 0 {
 		emit(&odm.Text{Data: "\n"})
 	}
+}
+
+// onlyStudy returns the study a reader takes an AdminData without a StudyOID to be about,
+// in a document of the Study elements ids (parents[i] the parent of ids[i], "" for none):
+// the only one, else the only one that is no site study, else none (see builder.prepare).
+func onlyStudy(ids, parents []string) string {
+	if len(ids) == 1 {
+		return ids[0]
+	}
+	only, n := "", 0
+	for i, p := range parents {
+		if p == "" {
+			only = ids[i]
+			n++
+		}
+	}
+	if n != 1 {
+		return ""
+	}
+	return only
 }
 
 // siteParent returns the study OpenClinica writes site s as a site study of: its own
