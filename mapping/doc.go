@@ -189,7 +189,9 @@
 // none). Each is unrepresentable (Assignment/site, counting the access left out), and a
 // user with no other access in an AdminData is not written into it (User, counting the
 // users), as the Clinical One template writer leaves out a site-level role it could only
-// write as Sites All.
+// write as Sites All. Patch, PatchStream and CompactDirectory.Patch do the same (a user
+// the document has is then taken out of that AdminData); a site the document has a
+// Location of is written from it, so access at it is kept.
 // Writing the flavour a value was read from invents nothing: no GroupType, UserType,
 // LocationType, Organization Type or active flag the source did not have.
 //

@@ -27,6 +27,10 @@ func (w *writer) dropLocationless(sites []string, subject string) []string {
 	return kept
 }
 
+// siteOnlyUser is the warning (User) of a user siteAccess leaves all the access of in a
+// block: the user is not written into the block (by the whole write and by a patch).
+const siteOnlyUser = "all the user's access this block of the output holds is site-level access left out (Assignment/site), so the user is not written into the block"
+
 // siteAccess returns as (the access of user id in one AdminData) without the site-level
 // access whose site the output does not hold, and warns of each: a site-level role that
 // names no site (as an OpenClinica 4 user table gives it), or one at a site written as no

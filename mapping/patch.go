@@ -185,6 +185,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		defer done()
 		p.doc, src = d, again
 	}
+	p.baseLocations()
 	// New users go into the output through the splicer (patchsplice.go), which needs
 	// the document's header.
 	p.capture = &prefixCapture{r: src, max: spliceHeaderMax}
@@ -220,6 +221,23 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	}
 	p.unplaced()
 	return append(quirks, p.w.warn.result()...), nil
+}
+
+// baseLocations takes out of the writer's locationless sites (findLocationless) those the
+// document has a Location of: the patch writes such a site at its record, from the
+// document's, so access at it (siteAccess) and references to it (dropLocationless) are
+// written too.
+func (p *patcher) baseLocations() {
+	w := p.w
+	if w.fl.siteStudies() {
+		return
+	}
+	w.findLocationless()
+	for id := range w.locationless {
+		if i := p.sites.find(id); i >= 0 && p.inSomeBlock(docSite, p.siteKey(id), p.sites.site(i).Source) {
+			delete(w.locationless, id)
+		}
+	}
 }
 
 // patchUsers are the users a patcher writes: a Directory's (dirUsers) or those PatchStream
@@ -629,6 +647,16 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
 			return nil, nil // the site study membership was removed
 		}
+		if len(as) > 0 {
+			// As the whole write (writeBlock): site-level access whose site the output
+			// does not hold would read back as access at every site of the study.
+			if as = w.siteAccess(as, u.ID); len(as) == 0 {
+				p.users.markDone(i, u)
+				w.warn.addUser(CodeUnrepresentable, "User", u.ID, siteOnlyUser)
+				return nil, nil
+			}
+			p.as = as
+		}
 		p.users.markDone(i, u)
 		done := p.byIndex(i)
 		// Transform writes o before it hands on the next record: o is made in memory
@@ -894,6 +922,15 @@ func (p *patcher) addNew(head *odm.AdminData) {
 			return // written at its record
 		}
 		as := p.assignments(u)
+		if len(as) > 0 {
+			// As at a record (record): the site-level access whose site is not written
+			// is left out, and a user with no other access here is not added.
+			if as = w.siteAccess(as, u.ID); len(as) == 0 {
+				p.users.markDone(i, u)
+				w.warn.addUser(CodeUnrepresentable, "User", u.ID, siteOnlyUser)
+				return
+			}
+		}
 		if p.users.isDone(i, u) && !p.ownAccess(as) {
 			// Written in another block, and nothing of this study's own to list here.
 			// (Once written, a user was never added to another block: its access in a

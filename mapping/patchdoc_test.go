@@ -80,9 +80,9 @@ func TestPatchUserTheDocumentHas(t *testing.T) {
 	base := odmFixtures(t)["testdata/inform/htn-demo.xml"]
 	require.NotNil(t, base)
 	tmpl := "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
-		"Ada,Morel,ada.morel@site01.example.org,amorel,02-Dec-2026,,CRC Rights,01,\n" +
-		"Olga,Lebedeva,olga.lebedeva@sponsor.example.com,olebedeva,02-Dec-2026,,CRC Rights,01,\n" +
-		"Nora,Quill,nora.quill@site01.example.org,nquill,02-Dec-2026,,CRC Rights,01,\n"
+		"Ada,Morel,ada.morel@site01.example.org,amorel,02-Dec-2026,,CRC Rights,10127,\n" +
+		"Olga,Lebedeva,olga.lebedeva@sponsor.example.com,olebedeva,02-Dec-2026,,CRC Rights,10127,\n" +
+		"Nora,Quill,nora.quill@site01.example.org,nquill,02-Dec-2026,,CRC Rights,10127,\n"
 	c, _, err := ReadCompact(strings.NewReader(tmpl), "users.csv", Options{})
 	require.NoError(t, err)
 	defer c.Close()

@@ -289,7 +289,7 @@ func (p *patcher) quietUser(u *User, study string) *odm.User {
 	w := p.w
 	warn, verbatim, groups, orgs := w.warn, w.verbatim, len(w.newGroup), len(w.newOrg)
 	w.warn, w.verbatim = warner{}, nil
-	o := w.user(u, nil, p.assignmentsIn(u, study), study)
+	o := w.user(u, nil, w.siteAccess(p.assignmentsIn(u, study), u.ID), study)
 	w.warn, w.verbatim = warn, verbatim
 	w.newGroup, w.newOrg = w.newGroup[:min(groups, len(w.newGroup))], w.newOrg[:min(orgs, len(w.newOrg))]
 	return o

@@ -13,13 +13,14 @@ import (
 )
 
 // newUsersTemplate returns a Clinical One template of n users (fictitious, numbered), none
-// of them in the fixtures.
+// of them in the fixtures, each with access at all sites: a site the base file has no
+// Location of would leave the access out (siteAccess), and the user with it.
 func newUsersTemplate(n int) []byte {
 	var b strings.Builder
 	b.WriteString("First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n")
 	roles := []string{"Site Investigator Rights", "CRC Rights", "Monitor Rights"}
 	for i := range n {
-		fmt.Fprintf(&b, "Newa%d,Newcomer,new%06d@site%d.example.org,new%06d,02-Dec-2026,,%s,%02d,\n", i, i, i%7, i, roles[i%len(roles)], i%5)
+		fmt.Fprintf(&b, "Newa%d,Newcomer,new%06d@site%d.example.org,new%06d,02-Dec-2026,,%s,All,\n", i, i, i%7, i, roles[i%len(roles)])
 	}
 	return []byte(b.String())
 }

@@ -635,7 +635,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			if as = w.siteAccess(as, u.ID); len(as) == 0 {
 				// Its only access here is site-level access whose site is not written:
 				// written without it, the user would have access at every site.
-				w.warn.addUser(CodeUnrepresentable, "User", u.ID, "all the user's access this block of the output holds is site-level access left out (Assignment/site), so the user is not written into the block")
+				w.warn.addUser(CodeUnrepresentable, "User", u.ID, siteOnlyUser)
 				if w.fresh != nil {
 					w.fresh.as = as
 				}

@@ -81,6 +81,8 @@ Output:
         site study): written without the site it would read back as access at every
         site of the study. Warning unrepresentable, Assignment/site, with a count; a
         user with no other access in an AdminData is not written into it (field User).
+        A --base patch does the same (a user FILE has is then taken out of that
+        AdminData); a site FILE has a Location of is written, and access at it kept.
   csv   the Clinical One "Update Users" template of --study (dates DD-MMM-YYYY; Sites All
         is the whole study, so a site-level role whose site the input does not name, as
         in an OpenClinica 4 user table, is left out, and a user with no other access gets
