@@ -166,7 +166,11 @@
 // Study, ClinicalData, comments and everything else stay, and the directory read from a
 // document patches it back as odm.Transform copies it: the same canonical XML, and the
 // same bytes apart from the lexical normalizations of odm's Fidelity section (such as
-// white space between the attributes of a tag). [NotCarried]
+// white space between the attributes of a tag). A record of the document the directory
+// does not hold (a user, site, organization, signature or rights group removed, or one
+// another export or a template patched into it never had) is left out, and reported: a
+// warning of code removed ([CodeRemoved]) for each kind of record, naming the first, with
+// a count. [NotCarried]
 // counts what a write into another flavour leaves out (code not-carried). A property
 // fuzz target checks that a document's directory, patched back or written from its JSON,
 // reads back as the same directory.

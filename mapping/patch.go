@@ -70,8 +70,10 @@ type patchWork struct {
 // comments, processing instructions, the prolog) is copied as it is, and so is every
 // AdminData record the directory holds unchanged. A record the directory changed is
 // written from the model onto the record read, as ToDocument writes back; a user, site,
-// organization, signature or InForm group the directory no longer holds is left out; one
-// the source did not have in a block is added to the first block of its study (users,
+// organization, signature or InForm group the directory no longer holds is left out, and
+// reported (CodeRemoved: a warning for each kind of record, naming the first, with a
+// count; in OpenClinica's flavour also a user's record of a site study it no longer has
+// access at); one the source did not have in a block is added to the first block of its study (users,
 // sites, organizations and signatures before the block's own records, groups at its end).
 // A user is so added to the first block of each study it has access in (each site
 // study, in OpenClinica's flavour) that has no record of it, with that block's
@@ -633,6 +635,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		}
 		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
 		if u == nil {
+			p.removed("User", "User", v.OID, v.LoginName)
 			return nil, nil // removed from the directory
 		}
 		if p.mergedAsRead(i, u) {
@@ -645,6 +648,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		as := p.assignmentsOf(p.as[:0], i, u)
 		p.as = as
 		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
+			p.removedAccess(u.ID)
 			return nil, nil // the site study membership was removed
 		}
 		if len(as) > 0 {
@@ -678,6 +682,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			if w.fl.autoLocation(id) {
 				return v, nil // InForm's automatic location, not a site of the model
 			}
+			p.removed("Location", "Location", id, "")
 			return nil, nil
 		}
 		s := p.sites.site(i)
@@ -689,6 +694,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 	case *odm.Organization:
 		o := nextUnwritten(p, p.orgs[strings.TrimSpace(v.OID)])
 		if o == nil {
+			p.removed("Organization", "Organization", v.OID, "")
 			return nil, nil
 		}
 		p.done[o] = true
@@ -696,6 +702,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 	case *odm.SignatureDef:
 		s := nextUnwritten(p, p.sigs[strings.TrimSpace(v.OID)])
 		if s == nil {
+			p.removed("SignatureDef", "SignatureDef", v.OID, "")
 			return nil, nil
 		}
 		p.done[s] = true
@@ -711,12 +718,40 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			g = p.groups[groupKey{"\x00", id}]
 		}
 		if g == nil {
+			p.removed("GroupDef", "GroupDef", id, "")
 			return nil, nil
 		}
 		p.done[g] = true
 		return w.groupDef(g, v), nil
 	}
 	return n, nil
+}
+
+// removedMsg is the message of a record of the document the directory does not hold.
+const removedMsg = "the document has the record and the directory (the input) does not, so the patch leaves it out of the output"
+
+// removed reports a record of the document (field, its kind) that the patch leaves out
+// because the directory does not hold it: counted, the first named (by OID, else login).
+func (p *patcher) removed(field, kind, oid, login string) {
+	if p.w.warn.bump(CodeRemoved, field, removedMsg) {
+		return
+	}
+	name := strings.TrimSpace(oid)
+	if name == "" {
+		name = "login " + strings.TrimSpace(login)
+	}
+	p.docWarn(CodeRemoved, field, kind+" "+name, removedMsg)
+}
+
+// removedAccessMsg is the message of a user's record of a site study the directory gives
+// the user no access at (OpenClinica's flavour: the record is the access).
+const removedAccessMsg = "the directory gives the user no access at the site study (or study) of this AdminData, so the patch leaves the user's record in it out of the output"
+
+func (p *patcher) removedAccess(id string) {
+	if p.w.warn.bump(CodeRemoved, "User/AdminData", removedAccessMsg) {
+		return
+	}
+	p.docWarn(CodeRemoved, "User/AdminData", "User "+id+" (AdminData "+p.study+")", removedAccessMsg)
 }
 
 // wantRaw is odm.RawCopy.Want: a User record of a user su has as read (see

@@ -41,6 +41,12 @@ const (
 	// CodeNeutralized: a CSV cell that a spreadsheet would run as a formula was written
 	// with a leading apostrophe (Options.RawCSV writes it as it is).
 	CodeNeutralized Code = "formula-neutralized"
+	// CodeRemoved: a patch (Patch, PatchStream, CompactDirectory.Patch: map --to odm
+	// --base FILE) leaves out a record of the document that the directory does not hold
+	// (a user, site, organization, signature or rights group removed from an edited
+	// directory, or one another export or a template never had); one warning a kind of
+	// record, Subject naming the first, Count saying how many.
+	CodeRemoved Code = "removed"
 )
 
 // Warning reports something a conversion could not carry over exactly. Warnings of the

@@ -60,7 +60,11 @@ Output:
         signature or group FILE has is patched at its record, one it lacks is added (FILE
         is read once more first for what it has, 16 bytes a record); a user is added to
         the AdminData of each study (openclinica: site study) it has access in that lacks
-        it. A patch adds no Study or AdminData: access in a study FILE has no AdminData
+        it. A user, site, signature or group FILE has and the input lacks is left out
+        (so another flavour's export or a template replaces FILE's), with warning
+        removed, one for each kind of record (subject the first, with a count; for
+        openclinica also a user's record of a site study it has no access at).
+        A patch adds no Study or AdminData: access in a study FILE has no AdminData
         for, and in the openclinica flavour, where a site is a site study, a site FILE has
         no Study for and access at a site it has no AdminData for, are left out with
         warning unrepresentable (subject Study OID or Location OID); FILE's Study
