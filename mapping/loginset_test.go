@@ -26,3 +26,28 @@ func TestLoginSet(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginCases: the template writer's set of User Names tells a login written before
+// as it is from one written in another letter case.
+func TestLoginCases(t *testing.T) {
+	type seen struct{ same, folded bool }
+	for _, tc := range []struct {
+		name   string
+		logins []string
+		want   []seen
+	}{
+		{"distinct logins", []string{"jdoe", "jdoe2", "adoe"}, []seen{{}, {}, {}}},
+		{"the same login twice", []string{"jdoe", "jdoe"}, []seen{{}, {true, true}}},
+		{"letter case aside", []string{"jdoe", "JDoe", "SÖREN", "sören"}, []seen{{}, {false, true}, {}, {false, true}}},
+		{"as written, the first of the fold", []string{"JDoe", "jdoe", "JDoe"}, []seen{{}, {false, true}, {true, true}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s loginCases
+			for i, l := range tc.logins {
+				if same, folded := s.add(l); (seen{same, folded}) != tc.want[i] {
+					t.Errorf("add(%q) after %q = %v, %v, want %v", l, tc.logins[:i], same, folded, tc.want[i])
+				}
+			}
+		})
+	}
+}

@@ -779,19 +779,61 @@ func (s *loginSet) add(login string) bool {
 	if s.seen == nil {
 		s.seen, s.seed = map[uint64]struct{}{}, maphash.MakeSeed()
 	}
-	k := login
-	for i := 0; i < len(login); i++ {
-		if c := login[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
-			k = strings.ToLower(login)
-			break
-		}
-	}
-	h := maphash.String(s.seed, k)
+	h := maphash.String(s.seed, foldLogin(login))
 	if _, ok := s.seen[h]; ok {
 		return false
 	}
 	s.seen[h] = struct{}{}
 	return true
+}
+
+// foldLogin returns login in lower case, itself (no allocation) when it has no upper-case
+// or non-ASCII letter.
+func foldLogin(login string) string {
+	for i := 0; i < len(login); i++ {
+		if c := login[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(login)
+		}
+	}
+	return login
+}
+
+// loginCases is a loginSet that also tells whether a login was written before as it is,
+// not only in another letter case: for a fold whose first login was not in lower case,
+// that login's fingerprint is kept too (few logins are: the set stays a loginSet's size).
+// (A login written before as it is, after one of another letter case, is so reported as
+// of another letter case.)
+type loginCases struct {
+	loginSet
+	cased map[uint64]uint64 // fold's fingerprint -> its first login's, where they differ
+}
+
+// add notes login as written and reports whether a login before was the same, as written
+// (same) or letter case aside (folded).
+func (s *loginCases) add(login string) (same, folded bool) {
+	if s.seen == nil {
+		s.seen, s.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+	}
+	exact := maphash.String(s.seed, login)
+	key := exact
+	if f := foldLogin(login); f != login {
+		key = maphash.String(s.seed, f)
+	}
+	if _, ok := s.seen[key]; ok {
+		first, ok := s.cased[key]
+		if !ok {
+			first = key
+		}
+		return first == exact, true
+	}
+	s.seen[key] = struct{}{}
+	if key != exact {
+		if s.cased == nil {
+			s.cased = map[uint64]uint64{}
+		}
+		s.cased[key] = exact
+	}
+	return false, false
 }
 
 func mustOC4ISO(s string) string {

@@ -94,7 +94,9 @@ Output:
         written as the study's own AdminData lists it (a Rave user deactivated in that
         study environment gets no row; oc4users writes its Status so); the template has
         no account status, so an Invited or Created account's row is reported
-        (unrepresentable, User/status, with a count). A cell
+        (unrepresentable, User/status, with a count). A user written under the User
+        Name of an earlier row, as written (the rows read back as one user) or in
+        another letter case, is reported (unrepresentable, CSV/User Name). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
         shows it as text instead of running it as a formula (warning
