@@ -558,9 +558,6 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		siteIDs, depots    distinct[string]
 		row                [9]string
 		fromDates, toDates csvDates
-		// The User Names written, as written and letter case aside, to report two
-		// users written under one (as the OpenClinica 4 table writer does).
-		logins loginCases
 	)
 	for u := range users {
 		// The user as the study's own listing has it (a Rave user is listed per study
@@ -721,15 +718,6 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 				w.addUser(CodeGenerated, "CSV/User Name", id, "the user has no login name; the required User Name is the User OID, which may name another account or create one")
 			} else {
 				w.addLazy(CodeInvalidValue, "CSV/User Name", "the user has no login name nor OID; the required User Name is left empty", who)
-			}
-		}
-		if login != "" {
-			same, sameFolded := logins.add(login)
-			switch {
-			case same:
-				w.addUser(CodeUnrepresentable, "CSV/User Name", id, "an earlier row has the same User Name: the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login")
-			case sameFolded:
-				w.addUser(CodeUnrepresentable, "CSV/User Name", id, "an earlier row has the same User Name but for letter case: a system that takes user names in any letter case (as OpenClinica 4 does) takes the two for one account; give one of them another login")
 			}
 		}
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {

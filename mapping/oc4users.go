@@ -3,7 +3,6 @@ package mapping
 import (
 	"encoding/csv"
 	"errors"
-	"hash/maphash"
 	"io"
 	"iter"
 	"slices"
@@ -343,13 +342,10 @@ func parseOC4Time(s string) (string, bool) {
 // no access left gets no row (User). The table has no end date or depots: an end to come
 // and depots are reported (Assignment/to, Assignment/depots), and so is a full name that is
 // not First and Last joined (User/FullName). Access with no role is written on a row with
-// an empty Role, which reads back as no access (CodeInvalidValue, table/Role). A user
-// whose login an earlier user has, letter case aside, is reported (table/Username):
-// OpenClinica 4 has one account per username, and the table reads back as one user.
-//
-// Roles read from another vendor are written by their OpenClinica display name for the
-// canonical role and scope (reported), else as named: a site-level role by its site form
-// ("Site Monitor", "Site Data Manager"), so that the table reads back at the level it was
+// an empty Role, which reads back as no access (CodeInvalidValue, table/Role). Roles read
+// from another vendor are written by their OpenClinica display name for the canonical
+// role and scope (reported), else as named: a site-level role by its site form ("Site
+// Monitor", "Site Data Manager"), so that the table reads back at the level it was
 // written; a role whose name reads back at another level (a System Administrator at a
 // site) is reported. Type is Admin for System users, else User. Created (UTC) and Updated
 // (UTC) come from a table read before, each role's own; otherwise Created is the
@@ -446,7 +442,6 @@ type oc4Writer struct {
 	env      Environment                // the table's environment, as its study's OID names it
 	today    string                     // ISO date: access that ended before it is not written
 	envMsg   string                     // the warning of access in another environment, made once
-	logins   loginSet                   // the Usernames written, to report two users written as one account
 	orgs     map[string]string          // organization names by ID (ODM 2.0 users refer to one by OID)
 	times    map[roleTimesKey][2]string // the user's RoleTimes (Created, Updated), nil when it has none
 	rows     smallSet[oc4Row]
@@ -699,11 +694,6 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			// back as such.
 			o.rows.list = append(o.rows.list, oc4Row{given, family, login, email, org, phone, "", typ, string(u.Status), created0, updated0})
 		}
-		if !o.logins.add(login) {
-			// OpenClinica 4 has one account per username, in any letter case (the
-			// reader, too, takes the rows of one Username as one user's).
-			w.addUser(CodeUnrepresentable, "table/Username", u.ID, "an earlier user of the table has the same Username (letter case aside): OpenClinica 4 has one account per username, so the two read back as one user; give one of them another login")
-		}
 		for i := range o.rows.list {
 			r := o.rows.list[i][:]
 			if !opts.RawCSV {
@@ -761,79 +751,6 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 	}
 	cw.Flush()
 	return w.result(), cw.Error()
-}
-
-// loginSet is the logins a table writer has written, letter case aside, as fingerprints
-// (8 bytes a login, some 10 more for the map), so that two users written under one
-// login, which the table reads back as one user and the system takes for one account,
-// are reported. Two logins of one fingerprint (a chance of about n²/2⁶⁵ for n logins)
-// would be reported as one.
-type loginSet struct {
-	seen map[uint64]struct{}
-	seed maphash.Seed
-}
-
-// add notes login as written and reports whether no login before was the same, letter
-// case aside.
-func (s *loginSet) add(login string) bool {
-	if s.seen == nil {
-		s.seen, s.seed = map[uint64]struct{}{}, maphash.MakeSeed()
-	}
-	h := maphash.String(s.seed, foldLogin(login))
-	if _, ok := s.seen[h]; ok {
-		return false
-	}
-	s.seen[h] = struct{}{}
-	return true
-}
-
-// foldLogin returns login in lower case, itself (no allocation) when it has no upper-case
-// or non-ASCII letter.
-func foldLogin(login string) string {
-	for i := 0; i < len(login); i++ {
-		if c := login[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
-			return strings.ToLower(login)
-		}
-	}
-	return login
-}
-
-// loginCases is a loginSet that also tells whether a login was written before as it is,
-// not only in another letter case: for a fold whose first login was not in lower case,
-// that login's fingerprint is kept too (few logins are: the set stays a loginSet's size).
-// (A login written before as it is, after one of another letter case, is so reported as
-// of another letter case.)
-type loginCases struct {
-	loginSet
-	cased map[uint64]uint64 // fold's fingerprint -> its first login's, where they differ
-}
-
-// add notes login as written and reports whether a login before was the same, as written
-// (same) or letter case aside (folded).
-func (s *loginCases) add(login string) (same, folded bool) {
-	if s.seen == nil {
-		s.seen, s.seed = map[uint64]struct{}{}, maphash.MakeSeed()
-	}
-	exact := maphash.String(s.seed, login)
-	key := exact
-	if f := foldLogin(login); f != login {
-		key = maphash.String(s.seed, f)
-	}
-	if _, ok := s.seen[key]; ok {
-		first, ok := s.cased[key]
-		if !ok {
-			first = key
-		}
-		return first == exact, true
-	}
-	s.seen[key] = struct{}{}
-	if key != exact {
-		if s.cased == nil {
-			s.cased = map[uint64]uint64{}
-		}
-		s.cased[key] = exact
-	}
-	return false, false
 }
 
 func mustOC4ISO(s string) string {

@@ -94,9 +94,7 @@ Output:
         written as the study's own AdminData lists it (a Rave user deactivated in that
         study environment gets no row; oc4users writes its Status so); the template has
         no account status, so an Invited or Created account's row is reported
-        (unrepresentable, User/status, with a count). A user written under the User
-        Name of an earlier row, as written (the rows read back as one user) or in
-        another letter case, is reported (unrepresentable, CSV/User Name). A cell
+        (unrepresentable, User/status, with a count). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
         shows it as text instead of running it as a formula (warning
@@ -119,9 +117,7 @@ Output:
         has ended (Assignment/to); a user left with none gets no row. The table has no
         end date, depots or full name: they are reported (Assignment/to,
         Assignment/depots, User/FullName); access with no role is written with an empty
-        Role, which reads back as no access (warning invalid-value, table/Role). Two
-        users of one login (letter case aside) are one OpenClinica 4 account: the later
-        is reported (unrepresentable, table/Username).
+        Role, which reads back as no access (warning invalid-value, table/Role).
         Without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not
@@ -148,8 +144,7 @@ Memory:
   studies, Rave's studies) about 1 KB more until the end; --spec is applied to each user as it is built (of its login
   lookup table only the logins by OID are kept, some 45 bytes a user). csv, xlsx and oc4users without --study read the input once
   when its studies name the table's study (one study, as in most exports), else twice (the
-  first time to find the study from the users); oc4users keeps a fingerprint of each
-  Username written (some 20 bytes a user), to report a login two users share; xlsx also writes its sheet's rows to a temporary
+  first time to find the study from the users); xlsx also writes its sheet's rows to a temporary
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
   directory, whose users go to a temporary file (some 15 bytes a user stay in memory:

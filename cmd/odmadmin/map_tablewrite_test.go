@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,51 +188,6 @@ func TestMapOC4UsersNamesAndRoleless(t *testing.T) {
 			warn: []string{"CSV/Study Role: the user has no role in the study; the required Study Role is left empty"}},
 	} {
 		t.Run(tc.name, tc.run)
-	}
-}
-
-// TestMapOC4UsersSharedLogin: two users of one login (in any letter case: OpenClinica 4
-// has one account per username) were written as one Username without a word, and read
-// back they are one user. Each later user of a login written before is reported.
-func TestMapOC4UsersSharedLogin(t *testing.T) {
-	const shared = "warning mapping.unrepresentable: table/Username: an earlier user of the table has the same Username (letter case aside): OpenClinica 4 has one account per username, so the two read back as one user; give one of them another login"
-	for _, tc := range []tableCase{
-		{name: "jdoe and JDoe", why: "USR.2's JDoe is USR.1's account; jdoe2 is another",
-			args: []string{"--to", "oc4users", filepath.Join(tableDir, "shared-login.xml")},
-			warn: []string{shared + " (User USR.2)"}},
-		{name: "distinct logins", why: "every user has its own Username: nothing to report",
-			args:   []string{"--to", "oc4users", "--study", "S_ALPHA", filepath.Join(tableDir, "oc4-central.csv")},
-			noWarn: []string{"table/Username"}},
-	} {
-		t.Run(tc.name, tc.run)
-	}
-}
-
-// TestMapTemplateSharedLogin: two users of one login were written into the Clinical One
-// template (CSV and xlsx) as two rows of one User Name without a word; the template reads
-// the rows of one User Name as one user's, so they read back as one. Each later user of
-// a User Name written before is reported, as the OpenClinica 4 table writer reports it;
-// one that differs only in letter case is reported as such.
-func TestMapTemplateSharedLogin(t *testing.T) {
-	const (
-		same   = "warning mapping.unrepresentable: CSV/User Name: an earlier row has the same User Name: the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login (User USR.2)"
-		folded = "warning mapping.unrepresentable: CSV/User Name: an earlier row has the same User Name but for letter case: a system that takes user names in any letter case (as OpenClinica 4 does) takes the two for one account; give one of them another login (User USR.2)"
-	)
-	xlsx := filepath.Join(t.TempDir(), "t.xlsx")
-	for _, to := range [][]string{{"--to", "csv"}, {"--to", "xlsx", "-o", xlsx}} {
-		for _, tc := range []tableCase{
-			{name: "jdoe twice", why: "USR.2's jdoe is USR.1's: the rows read back as one user",
-				args: append(slices.Clone(to), "--study", "ST.LOGIN", filepath.Join(tableDir, "shared-login-exact.xml")),
-				warn: []string{same}, noWarn: []string{"but for letter case"}},
-			{name: "jdoe and JDoe", why: "USR.2's JDoe differs from USR.1's jdoe only in letter case",
-				args: append(slices.Clone(to), "--study", "ST.LOGIN", filepath.Join(tableDir, "shared-login.xml")),
-				warn: []string{folded}, noWarn: []string{"CSV/User Name: an earlier row has the same User Name:"}},
-			{name: "distinct logins", why: "every user has its own User Name: nothing to report",
-				args:   append(slices.Clone(to), "--study", "S_ALPHA", filepath.Join(tableDir, "oc4-central.csv")),
-				noWarn: []string{"CSV/User Name: an earlier row"}},
-		} {
-			t.Run(to[1]+": "+tc.name, tc.run)
-		}
 	}
 }
 
