@@ -102,7 +102,9 @@
 //
 // Errors are [*Error] values with the input's name, line and column, wrapping a sentinel
 // ([ErrSyntax], [ErrTruncated], [ErrEncoding], [ErrNotODM], [ErrDepth],
-// [ErrTokenTooLarge], [ErrInputTooLarge], [ErrJSON]) for errors.Is. Entities are never
+// [ErrTokenTooLarge], [ErrTooManyAttrs] (a kind of ErrTokenTooLarge), [ErrTooManyNodes],
+// [ErrInputTooLarge], [ErrJSON]) for errors.Is: each limit has its own, so that a
+// caller can say which one its input went past. Entities are never
 // expanded and external DTDs never loaded, so entity bombs and external entities fail at
 // once. [ReadOptions] bounds element depth (default 256), the size of one token — a tag
 // with its attributes, a text run, a comment, a CDATA section (default 10 MiB, as

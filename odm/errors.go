@@ -42,6 +42,10 @@ var (
 	// that is not UTF-8, U+FFFE). It wraps ErrUnrepresentable, which such values were
 	// reported as before it, so errors.Is finds either.
 	ErrUnwritable error = &subError{msg: "value cannot be written in XML", parent: ErrUnrepresentable}
+	// ErrTooManyAttrs: an element has more attributes than ReadOptions.MaxAttrs. It
+	// wraps ErrTokenTooLarge, which such input was reported as before it, so errors.Is
+	// finds either; a caller that tells its user which limit to raise tells them apart.
+	ErrTooManyAttrs error = &subError{msg: "too many attributes", parent: ErrTokenTooLarge}
 )
 
 // errDepthJSON is the sentinel of a JSON reader's error for nesting past

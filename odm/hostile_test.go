@@ -96,6 +96,11 @@ func TestHostileInput(t *testing.T) {
 				return repeatReader(odmHead+`<AdminData><User `, `a="1" `, 1<<21, `/></AdminData></ODM>`)
 			},
 			odm.ReadOptions{}, odm.ErrTokenTooLarge},
+		{"attribute-limit", "past MaxAttrs the error is ErrTooManyAttrs (a kind of ErrTokenTooLarge), so that a caller can name the limit to raise",
+			func() io.Reader {
+				return strings.NewReader(odmHead + `<AdminData><User OID="u" a="1" b="2" c="3" d="4"/></AdminData></ODM>`)
+			},
+			odm.ReadOptions{MaxAttrs: 3}, odm.ErrTooManyAttrs},
 		{"input-limit", "MaxInputBytes bounds the whole input",
 			func() io.Reader {
 				return repeatReader(odmHead+`<Study OID="s">`, `<!-- a comment of padding -->`, 1<<22, `</Study></ODM>`)
@@ -178,6 +183,10 @@ func TestHostileInput(t *testing.T) {
 				runtime.ReadMemStats(&after)
 				require.Error(t, err, mode)
 				require.ErrorIs(t, err, tt.want, "%s: %v", mode, err)
+				if tt.want == odm.ErrTooManyAttrs {
+					// What callers that knew ErrTokenTooLarge alone still find.
+					require.ErrorIs(t, err, odm.ErrTokenTooLarge, mode)
+				}
 				var pe *odm.Error
 				require.True(t, errors.As(err, &pe), "%s: want *odm.Error, got %T", mode, err)
 				require.Equal(t, "hostile.xml", pe.File, mode)

@@ -132,7 +132,7 @@ func (c *lineCounter) Read(b []byte) (int, error) {
 		// Placed at the first byte past the limit, where the XML reader places its own.
 		line, col := c.pos(c.max)
 		c.err = &Error{Line: line, Col: col, Err: ErrInputTooLarge,
-			Msg: "the input is larger than the limit (ReadOptions.MaxInputBytes: " + strconv.FormatInt(c.max, 10) + " bytes)"}
+			Msg: "the input is larger than the limit of " + strconv.FormatInt(c.max, 10) + " bytes"}
 		return n, c.err
 	}
 	return n, err
@@ -840,7 +840,7 @@ func (r *jreader) checkDepth(path string, d int, off int64) error {
 	if r.maxDepth > 0 && d > r.maxDepth {
 		line, col := r.lc.pos(off)
 		return &Error{File: r.p.name, Line: line, Col: col, Err: errDepthJSON,
-			Msg: path + ": elements nest deeper than the limit (ReadOptions.MaxDepth)"}
+			Msg: path + ": elements nest deeper than the limit of " + strconv.Itoa(r.maxDepth)}
 	}
 	return nil
 }

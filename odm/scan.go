@@ -387,6 +387,8 @@ func (s *scanner) tokenError(err error) error {
 		sentinel = ErrTokenTooLarge
 	case xmlscan.ErrInputTooLarge:
 		sentinel = ErrInputTooLarge
+	case xmlscan.ErrTooManyAttrs:
+		sentinel = ErrTooManyAttrs
 	}
 	return s.fail(sentinel, xe.Msg, xe.Line, xe.Col)
 }

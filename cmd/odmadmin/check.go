@@ -235,7 +235,7 @@ func checkInput(e *env, path string) (validate.AdminDataInput, *partScan, func()
 		_, err = odm.JSONToODM(io.MultiWriter(tmp, p), si.Text(), limited(e.context(), odm.ReadOptions{Name: in.Name, Context: e.context(), JSONPositions: placesOf(e.context()).forName(in.Name)}), odm.WriteOptions{})
 		in.Close()
 		if err != nil {
-			return validate.AdminDataInput{}, nil, cleanup, nil, err
+			return validate.AdminDataInput{}, nil, cleanup, nil, placedInJSON{err}
 		}
 		return validate.AdminDataInput{Name: in.Name, Open: func() (io.ReadCloser, error) {
 			if _, err := tmp.Seek(0, io.SeekStart); err != nil {

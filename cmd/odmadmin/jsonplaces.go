@@ -132,11 +132,13 @@ func (p *jsonPlaces) fixLineRefs(file, msg string) string {
 
 // fixErr rewrites the position of the first *odm.Error in err's chain when it cites a
 // JSON-form input: a position in the XML the input was read as. An error of the JSON
-// itself (odm.ErrJSON) is placed in the JSON already and left alone; a reader of the XML
-// that passes it on wraps it in an error placed in the XML, which is rewritten.
+// itself (the conversion's, placedInJSON, or of kind odm.ErrJSON) is placed in the JSON
+// already and left alone; a reader of the XML that passes it on wraps it in an error
+// placed in the XML, which is rewritten.
 func (p *jsonPlaces) fixErr(err error) {
 	var oe *odm.Error
-	if p == nil || !errors.As(err, &oe) || oe.Err == odm.ErrJSON {
+	var inJSON placedInJSON
+	if p == nil || errors.As(err, &inJSON) || !errors.As(err, &oe) || errors.Is(oe.Err, odm.ErrJSON) {
 		return
 	}
 	oe.Line, oe.Col, _ = p.place(oe.File, oe.Line, oe.Col)

@@ -32,6 +32,15 @@ func odmStream(in *inp.Input, opts odm.ReadOptions) (xml io.Reader, finish func(
 	}
 }
 
+// placedInJSON marks an error of the JSON form's conversion (odm.JSONToODM's), which
+// the JSON reader placed in the JSON: jsonPlaces.fixErr leaves its position as it is.
+// Without the mark, an error of the JSON whose sentinel is not odm.ErrJSON itself (a
+// nesting or input limit) had its JSON line taken for a line of the XML, and lost.
+type placedInJSON struct{ err error }
+
+func (p placedInJSON) Error() string { return p.err.Error() }
+func (p placedInJSON) Unwrap() error { return p.err }
+
 // errNotConverted is what the reader of the XML jsonAsXML makes gets when the conversion
 // fails; the caller's finish gives the conversion's own error instead.
 var errNotConverted = errors.New("the JSON form could not be converted to ODM XML")
@@ -65,7 +74,7 @@ func jsonAsXML(r io.Reader, opts odm.ReadOptions) (xml io.Reader, finish func(er
 			res = <-done
 		})
 		if res.err != nil && !errors.Is(res.err, io.ErrClosedPipe) {
-			return res.ws, res.err
+			return res.ws, placedInJSON{res.err}
 		}
 		return res.ws, err
 	}

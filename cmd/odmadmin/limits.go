@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/odmadmin/odmadmin/odm"
 )
@@ -15,6 +16,8 @@ import (
 type readLimits struct {
 	depth, token, nodes, attrs int
 	input                      int64
+	// set: the command took the flags (limitFlags), so that its errors may name them.
+	set bool
 }
 
 // limitsKey is the context key of the run's *readLimits (env.context).
@@ -24,6 +27,7 @@ type limitsKey struct{}
 // into the run's limits. depthHelp is the help of --max-depth (query bounds it).
 func (fs *cmdFlags) limitFlags(depthHelp string) *readLimits {
 	l := &fs.e.limits
+	l.set = true
 	fs.IntVar(&l.depth, "max-depth", odm.DefaultMaxDepth, depthHelp)
 	fs.IntVar(&l.token, "max-token", odm.DefaultMaxTokenBytes, "maximum size in bytes of one tag, text run or comment (-1: no limit)")
 	fs.Int64Var(&l.input, "max-input", 0, "maximum input size in bytes (0: no limit)")
@@ -64,4 +68,26 @@ func limited(ctx context.Context, ro odm.ReadOptions) odm.ReadOptions {
 		ro.MaxAttrs = l.attrs
 	}
 	return ro
+}
+
+// limitHint returns, for an error of one of the reader's limits, the flag that raises it,
+// as " (FLAG raises the limit)"; else "". The reader says which limit its input went past
+// in the library's terms; the command's user knows the flags.
+func limitHint(err error) string {
+	flag := ""
+	switch {
+	case errors.Is(err, odm.ErrDepth):
+		flag = "--max-depth"
+	case errors.Is(err, odm.ErrTooManyAttrs):
+		flag = "--max-attrs"
+	case errors.Is(err, odm.ErrTokenTooLarge):
+		flag = "--max-token"
+	case errors.Is(err, odm.ErrTooManyNodes):
+		flag = "--max-nodes"
+	case errors.Is(err, odm.ErrInputTooLarge):
+		flag = "--max-input"
+	default:
+		return ""
+	}
+	return " (" + flag + " raises the limit)"
 }

@@ -1,11 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
+
+// placedIn matches the position of an error in a file: NAME:LINE:COL.
+var placedIn = regexp.MustCompile(`\.(xml|json|csv):\d+:\d+: `)
 
 // limitsDoc is an InForm-shaped export of one fictitious user that goes past every limit
 // the flags below lower, and within the defaults: seven levels of elements (a vendor
@@ -90,6 +101,21 @@ func TestLimitFlagsReachEveryReader(t *testing.T) {
 				if code != 2 || !strings.Contains(errs, l.want) {
 					t.Errorf("%v (%s): exit %d, stderr %q; want exit 2 and %q", args, l.reason, code, errs, l.want)
 				}
+				// The error names the flag that raises the limit, not the library's
+				// option, and is placed: in the JSON for the JSON form (its nesting
+				// and size limits are the JSON reader's own, placed there, which
+				// the command took for places in the XML and dropped).
+				if !strings.Contains(errs, "("+l.flag+" raises the limit)") || strings.Contains(errs, "ReadOptions") {
+					t.Errorf("%v (%s): stderr %q; want the hint %q and no library option name", args, l.reason, errs, l.flag)
+				}
+				// (Past --max-token 20 the JSON form fails on the XML declaration its
+				// conversion writes first, which has no place in the JSON.)
+				if l.flag == "--max-token" && strings.Contains(c.name, "JSON") {
+					continue
+				}
+				if !placedIn.MatchString(errs) || !regexp.MustCompile(`limits\.(xml|json):`).MatchString(errs) {
+					t.Errorf("%v (%s): stderr %q; want a line and column in the file past the limit", args, l.reason, errs)
+				}
 			}
 		})
 	}
@@ -100,5 +126,52 @@ func TestLimitFlagsReachEveryReader(t *testing.T) {
 	}
 	if code, _, errs := runCmd(nil, "map", "--to", "odm", "--base", doc, shallow); code == 2 {
 		t.Errorf("map --base within the limits: exit 2: %s", errs)
+	}
+}
+
+// TestJSONLimitErrorsKeepTheirPlace: an error of the JSON form's own reader (its nesting
+// and input-size limits) is placed in the JSON, and the command prints that place, the
+// one odm.JSONToODM gives. The command took every such error that was not of kind
+// odm.ErrJSON for an error placed in the XML the JSON is read as, looked its line up
+// among the XML's, and printed no position (the line of a compact JSON form is no line
+// of its XML) or a wrong one.
+func TestJSONLimitErrorsKeepTheirPlace(t *testing.T) {
+	dir := t.TempDir()
+	jsonDoc := filepath.Join(dir, "htn.json")
+	if code, _, errs := runCmd(nil, "convert", "--to", "json", "-o", jsonDoc, filepath.Join("..", "..", "testdata", "inform", "htn-demo.xml")); code != 0 {
+		t.Fatalf("convert to the JSON form: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(jsonDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		flag   string
+		value  int
+		ro     odm.ReadOptions
+		reason string
+	}{
+		{"--max-depth", 3, odm.ReadOptions{MaxDepth: 3}, "a User's children are deeper than 3: the JSON reader's own depth check"},
+		{"--max-input", 100, odm.ReadOptions{MaxInputBytes: 100}, "the JSON reader counts the input: the 101st byte"},
+	}
+	for _, c := range cases {
+		c.ro.Name = jsonDoc
+		_, lerr := odm.JSONToODM(io.Discard, bytes.NewReader(data), c.ro, odm.WriteOptions{})
+		var oe *odm.Error
+		if !errors.As(lerr, &oe) || oe.Line == 0 {
+			t.Fatalf("%s: the library's error %v has no place (%s)", c.flag, lerr, c.reason)
+		}
+		want := fmt.Sprintf("%s:%d:%d: ", jsonDoc, oe.Line, oe.Col)
+		for _, args := range [][]string{
+			{"convert", c.flag, strconv.Itoa(c.value), "--to", "odm", jsonDoc},
+			{"map", c.flag, strconv.Itoa(c.value), "--to", "json", jsonDoc},
+			{"check", c.flag, strconv.Itoa(c.value), jsonDoc},
+			{"diff", c.flag, strconv.Itoa(c.value), jsonDoc, jsonDoc},
+		} {
+			code, _, errs := runCmd(nil, args...)
+			if code != 2 || !strings.Contains(errs, want) {
+				t.Errorf("%v (%s): exit %d, stderr %q; want exit 2 and the library's place %q", args, c.reason, code, errs, want)
+			}
+		}
 	}
 }

@@ -265,6 +265,9 @@ func fail(e *env, cmd string, err error) int {
 			msg += "; " + oe.path + " not written"
 		}
 	}
+	if e.limits.set {
+		msg += limitHint(err)
+	}
 	fmt.Fprintf(e.stderr, "odmadmin %s: %s\n", cmd, msg)
 	return 2
 }

@@ -57,6 +57,10 @@ var (
 	ErrDepth         = errors.New("element nesting too deep")
 	ErrTokenTooLarge = errors.New("token too large")
 	ErrInputTooLarge = errors.New("input too large")
+	// ErrTooManyAttrs: an element has more attributes than Options.MaxAttrs. It is a
+	// limit of its own, not a kind of ErrTokenTooLarge, so that a caller can say which
+	// limit to raise.
+	ErrTooManyAttrs = errors.New("too many attributes")
 )
 
 // Error is a positioned error. Line and Col are 1-based; Col counts bytes.
@@ -1004,7 +1008,7 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 			return 0, s.errAt(j, ErrSyntax, "white space is required before an attribute")
 		}
 		if len(s.attrs) >= s.maxAttrs {
-			return 0, s.errAt(j, ErrTokenTooLarge, "an element has more attributes than the limit")
+			return 0, s.errAt(j, ErrTooManyAttrs, "an element has more attributes than the limit")
 		}
 		an := j
 		j, acolon := asciiName(b, an)

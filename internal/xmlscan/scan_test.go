@@ -164,7 +164,7 @@ func TestErrors(t *testing.T) {
 		{"token", "token limit on text", `<a>` + big + `</a>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
 		{"doctype-size", "a '>' in a comment does not end the DOCTYPE for the token limit",
 			`<!DOCTYPE a [<!-- > ` + big + ` -->]><a/>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
-		{"attrs", "attribute limit", `<a ` + manyAttrs(10) + `/>`, Options{MaxAttrs: 5}, ErrTokenTooLarge},
+		{"attrs", "attribute limit: its own sentinel, so that the caller can say which limit to raise", `<a ` + manyAttrs(10) + `/>`, Options{MaxAttrs: 5}, ErrTooManyAttrs},
 		{"input", "input limit", `<a>` + big + `</a>`, Options{MaxInputBytes: 1000}, ErrInputTooLarge},
 		{"xmlns-prefix", "the xmlns prefix cannot be declared", `<a xmlns:xmlns="u"/>`, Options{}, ErrSyntax},
 		{"empty-ns", "a prefix cannot be undeclared in XML 1.0", `<a xmlns:p=""/>`, Options{}, ErrSyntax},
