@@ -75,7 +75,9 @@ in memory) and built again user by user for each of the two passes. diff holds t
 hashes, one streamed read of a side and, of each user that differs, its key, login and
 ID (some 60 bytes); the users that differ and the changes go to temporary files. A
 million users against their template (1,990,000 changes) peaked at 333 MiB. An OpenClinica export is copied to a temporary file at each read, to be read for
-its Study elements (its site studies) before it is streamed. Several files of a side
+its Study elements (its site studies) before it is streamed; of any other export the
+head up to its first AdminData is read first for the studies' names, which label the
+changes (held in memory up to 4 MB, then in a temporary file). Several files of a side
 are merged once, user by user, into a temporary file as "map" merges them (some 30 bytes
 a user stay in memory) and built again at each pass. --spec is applied to each user of A
 as it is built. The other user tables (and JSON that only decodes whole) are read

@@ -43,7 +43,7 @@ func readODMDirectoryKeep(br io.Reader, name string, opts mapping.Options, keep 
 }
 
 // readODMWith reads the ODM XML br (an OpenClinica file first for its Study elements, see
-// readODMDirectory) with read, given the reader with its header read and opts (with the
+// readODMDirectory; any other for those before its first AdminData, their names) with read, given the reader with its header read and opts (with the
 // Study elements), and returns the reader's warnings and then read's, each with the
 // input's name.
 //
@@ -88,6 +88,29 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		if _, err := rd.Header(); err != nil {
 			return nil, err
 		}
+	} else {
+		// The other flavours take the studies' names from the Study elements before the
+		// first AdminData (mapping.LeadingStudyElements): the head of the input is read
+		// for them and kept (start), then read again by the stream, followed by the rest.
+		// Without them diff labelled a study by its OID where the export names it. An
+		// input the scan refuses is left to the stream, which refuses it in odm's words.
+		head := bytes.Clone(start.buf.Bytes())
+		list, err := mapping.LeadingStudyElements(io.MultiReader(bytes.NewReader(head), io.TeeReader(br, start)), limited(opts.Context, odm.ReadOptions{Name: name}))
+		if err == nil {
+			opts.Studies = list
+		}
+		if start.err != nil {
+			return nil, fmt.Errorf("%s: %w", name, start.err)
+		}
+		r, err := start.replay()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		rd = odm.NewReader(io.MultiReader(r, br), ro)
+		if _, err := rd.Header(); err != nil {
+			return nil, err
+		}
+		defer start.close()
 	}
 	start.done()
 	mws, err := read(rd, opts)
@@ -146,22 +169,62 @@ func (t *tempFile) close() {
 	}
 }
 
-// headCapture keeps the bytes written to it until done is called, then drops them.
+// headCapture keeps the bytes written to it until done is called, then drops them: in
+// memory up to headInMemory, past it in a temporary file (an export's Study elements, read
+// before its first AdminData, may hold a study's whole metadata).
 type headCapture struct {
 	buf  bytes.Buffer
+	file *tempFile
 	stop bool
+	err  error // of the temporary file
 }
 
+// headInMemory is how much of an input's head headCapture holds in memory.
+const headInMemory = 4 << 20
+
 func (h *headCapture) Write(p []byte) (int, error) {
-	if !h.stop {
-		h.buf.Write(p)
+	if h.stop || h.err != nil {
+		return len(p), nil
 	}
+	if h.file == nil && h.buf.Len()+len(p) > headInMemory {
+		f, err := tempCopy(&h.buf)
+		if err != nil {
+			h.err = err
+			return len(p), nil
+		}
+		h.file, h.buf = f, bytes.Buffer{}
+	}
+	if h.file != nil {
+		if _, err := h.file.f.Write(p); err != nil {
+			h.err = err
+		}
+		return len(p), nil
+	}
+	h.buf.Write(p)
 	return len(p), nil
+}
+
+// replay returns what h holds, from its start, and stops the capture.
+func (h *headCapture) replay() (io.Reader, error) {
+	h.stop = true
+	if h.file != nil {
+		return h.file.open()
+	}
+	// A reader of its own: done drops the buffer.
+	return bytes.NewReader(h.buf.Bytes()), nil
 }
 
 func (h *headCapture) done() {
 	h.stop = true
 	h.buf = bytes.Buffer{}
+}
+
+// close removes the temporary file, if any.
+func (h *headCapture) close() {
+	if h.file != nil {
+		h.file.close()
+		h.file = nil
+	}
 }
 
 // wrapName prefixes err with the input's name unless it is a reader's own error (the ODM

@@ -171,8 +171,10 @@ Memory:
   merged one user at a time: each ODM file is read as one alone, and the merged users go
   to a temporary file, some 30 bytes a user in memory, with the sites, studies and
   groups of all files). OpenClinica ODM is read once more first, up to its first AdminData, for its
-  Study elements (the site studies). Stdin is copied to a temporary file first, so that
-  it can be read twice.
+  Study elements (the site studies); any other ODM's head, up to its first AdminData
+  only, for the studies' names (StudyName, ProtocolName), which ODM puts there (a Study
+  out of that order is not read: check reports the order). Stdin is copied to a
+  temporary file first, so that it can be read twice.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count, under the name of the file they are about: the
@@ -746,7 +748,8 @@ func streamTable(e *env, si *inp.Input, in *input, inOpts inp.Options, opts mapp
 // apart by its bytes. ODM XML is streamed (mapping.FromReader) from a file that can be
 // read again for writing back; stdin is copied to a temporary file first. The Study
 // elements of an OpenClinica file (its site studies), which the stream skips, are read
-// first (mapping.StudyElements). With req.to an ODM input that can be streamed is not read here:
+// first (mapping.StudyElements); of any other flavour, those before its first AdminData,
+// for the studies' names (mapping.LeadingStudyElements). With req.to an ODM input that can be streamed is not read here:
 // src.stream is set, which writes that output while reading, the spec applied.
 func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, req streamReq) (*mapSource, error) {
 	name := in.Name
@@ -825,6 +828,26 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		// read first (ODM puts them before AdminData), then the stream from the start.
 		if opts.Studies, err = mapping.StudyElements(src.reread, limited(opts.Context, odm.ReadOptions{Name: name})); err == nil {
 			var rr io.Reader
+			if rr, err = src.reread(); err == nil {
+				r = odm.NewReader(rr, ro)
+				_, err = r.Header()
+			}
+		}
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+	} else if !whole {
+		// Any other flavour takes the studies' names (StudyName, ProtocolName) from the
+		// Study elements before its first AdminData, which the stream skips too: without
+		// them map --to json named no study and --to odm --profile openclinica wrote each
+		// study's OID for its name, warning that the study had none. An input the scan
+		// refuses is left to the stream, which refuses it in odm's words.
+		rr, err := src.reread()
+		if err == nil {
+			if list, serr := mapping.LeadingStudyElements(rr, limited(opts.Context, odm.ReadOptions{Name: name})); serr == nil {
+				opts.Studies = list
+			}
 			if rr, err = src.reread(); err == nil {
 				r = odm.NewReader(rr, ro)
 				_, err = r.Header()

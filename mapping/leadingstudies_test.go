@@ -1,0 +1,83 @@
+package mapping
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// failAfter is a reader of n bytes of padding that then fails: what LeadingStudyElements
+// must never reach.
+type failAfter struct{ n int }
+
+var errReadTooFar = errors.New("read past the first AdminData")
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errReadTooFar
+	}
+	k := min(len(p), f.n)
+	for i := range p[:k] {
+		p[i] = ' '
+	}
+	f.n -= k
+	return k, nil
+}
+
+// TestLeadingStudyElements: the Study elements before the first AdminData, where ODM puts
+// them, are read for their names, and the input is not read far past that AdminData (the
+// map and diff commands read them for every flavour, and a read of the whole export for a
+// late Study cost a fifth of map's CPU).
+func TestLeadingStudyElements(t *testing.T) {
+	const head = `<?xml version="1.0"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+  <Study OID="S1"><GlobalVariables><StudyName>Demo <![CDATA[Study]]></StudyName><StudyDescription>x</StudyDescription><ProtocolName>P-1</ProtocolName></GlobalVariables>
+    <MetaDataVersion OID="V1" Name="v1"/></Study>
+  <Study OID="S2"><GlobalVariables><StudyName>Second</StudyName><StudyDescription/><ProtocolName>P-2</ProtocolName></GlobalVariables></Study>
+`
+	const admin = `  <AdminData StudyOID="S1"><User OID="u1"/></AdminData>
+`
+	const late = `  <Study OID="S3"><GlobalVariables><StudyName>Late</StudyName><StudyDescription/><ProtocolName>P-3</ProtocolName></GlobalVariables></Study>
+`
+	for _, tc := range []struct {
+		name, reason string
+		in           io.Reader
+		want         []string // OID=name/protocol of each study read
+	}{
+		{"before AdminData", "both studies ODM's order puts first, the name's CDATA joined as odm's Element.Text joins it",
+			strings.NewReader(head + admin + "</ODM>"), []string{"S1=Demo Study/P-1", "S2=Second/P-2"}},
+		{"stops at AdminData", "what follows the first AdminData is not read (a reader that fails 1 MiB past it)",
+			io.MultiReader(strings.NewReader(head+admin), &failAfter{n: 1 << 20}), []string{"S1=Demo Study/P-1", "S2=Second/P-2"}},
+		{"late Study", "a Study after an AdminData (out of ODM's order) is not read; StudyElements reads it",
+			strings.NewReader(head + admin + late + "</ODM>"), []string{"S1=Demo Study/P-1", "S2=Second/P-2"}},
+		{"no AdminData", "a document without AdminData is read to its end",
+			strings.NewReader(head + "</ODM>"), []string{"S1=Demo Study/P-1", "S2=Second/P-2"}},
+	} {
+		list, err := LeadingStudyElements(tc.in, odm.ReadOptions{Name: "studies.xml"})
+		if err != nil {
+			t.Errorf("%s (%s): %v", tc.name, tc.reason, err)
+			continue
+		}
+		// As the stream readers take them (Options.Studies), beside the stream's own S1.
+		d, _, err := FromReader(odm.NewReader(strings.NewReader(head+admin+"</ODM>"), odm.ReadOptions{}), Options{Studies: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range d.Studies {
+			got = append(got, s.ID+"="+s.Name+"/"+s.Protocol)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s (%s): read %q, want %q", tc.name, tc.reason, got, tc.want)
+		}
+	}
+	// A document the scan refuses is an error placed in it.
+	_, err := LeadingStudyElements(strings.NewReader(`<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3"><Study OID="S1"></ODM>`), odm.ReadOptions{Name: "bad.xml"})
+	var oe *odm.Error
+	if !errors.As(err, &oe) || oe.File != "bad.xml" || oe.Line == 0 {
+		t.Errorf("malformed head: %v, want an *odm.Error placed in bad.xml", err)
+	}
+}
