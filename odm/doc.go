@@ -21,7 +21,9 @@
 // of any size; [Writer] writes a document record by record; [StreamJSON] converts a file to
 // JSON while reading it; [Transform] copies a file of any size losslessly — Study and
 // ClinicalData token by token — handing each AdminData record to a function that may edit
-// or drop it, and writes exactly what Decode and Encode would. The whole-document and
+// or drop it, or add records to the block (each written at its place in the block's
+// content model, after the records of the kinds before it), and writes exactly what
+// Decode and Encode would. The whole-document and
 // streaming APIs share one set of types. A consumer done with each record before asking
 // for the next sets [ReadOptions].Reuse, and the Reader reads every record into the memory
 // of the one before (strings excepted, which stay valid): about a tenth of the garbage per

@@ -8,11 +8,20 @@ import (
 // Transform copies the ODM document in r to w in bounded memory, handing each AdminData
 // record to fn on the way: the *AdminData itself when it starts (attributes only), then each
 // *User, *Organization, *Location, *SignatureDef and each vendor node directly inside
-// AdminData. The records the returned *AdminData holds are written first, its Nodes last;
-// records fn appends to it later, while its children go by, are written before its end
-// tag after the source's records (so that an edit can add content to a block). fn
-// returns the node to write — the same one, edited or not, or another — or
+// AdminData. fn returns the node to write — the same one, edited or not, or another — or
 // nil to leave it out (with the white space before it). A nil fn copies everything.
+//
+// The records the returned *AdminData holds, and those fn appends to it later while its
+// children go by, are added to the block where ODM's content model puts them (User*,
+// Organization* in ODM 2.0, Location*, SignatureDef*, then the vendor extensions), so
+// that adding a site to a block of users keeps the document valid: each is written
+// before the first record the reader meets, from then on, of its own kind or a later
+// one, or before a vendor element, which follows them all; failing those, before the
+// end tag. Users fn returned the *AdminData with go at the block's start. Only the
+// added records wait, never the source's: the source's first record of a kind is taken
+// to end the kinds before it, as it does in a valid document (in a block of some other
+// order, a vendor element among its users say, the additions go before that record).
+// The *AdminData's Nodes are written last, before the end tag.
 //
 // Everything outside AdminData (Study, ClinicalData, ...) is copied token by token
 // without building a tree, so memory stays bounded whatever the file's size. The output is
@@ -248,23 +257,37 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 	first, open := true, false
 	ws := ""
 	child := x.childNL(nl)
-	// Records the head already holds (fn may add some) come first.
 	sp := m.spec(x.version)
-	held := make([]int, len(sp.kids))
-	for i := range sp.kids {
-		k := sp.kids[i]
-		for j := 0; j < m.manyLen(k.field); j++ {
-			if !open {
-				x.str(">")
-				open = true
-			}
-			if c := m.manyAt(k.field, j); c != nil { // nil: no value, no line
-				x.str(child)
-				x.typed(c, child)
+	// The records the head holds, fn's additions to the block, are written where the
+	// schema puts them among the source's records (AdminData is User*, Organization*,
+	// Location*, SignatureDef*, then the extensions): those of kind k before the first
+	// record the reader meets of kind k or a later one (a vendor element counts as later
+	// than them all), or before the end tag. The source is streamed, so only the
+	// additions wait, and the first record of a later kind is taken to end the kinds
+	// before it, as it does in a valid document. written[k] counts those written, so that
+	// records fn appends later, while its children go by, wait their turn the same way.
+	written := make([]int, len(sp.kids))
+	flush := func(upto int) bool {
+		added := false
+		for i := range upto {
+			f := sp.kids[i].field
+			for ; written[i] < m.manyLen(f); written[i]++ {
+				if !open {
+					x.str(">")
+					open = true
+				}
+				if c := m.manyAt(f, written[i]); c != nil { // nil: no value, no line
+					x.str(child)
+					x.typed(c, child)
+				}
+				added = true
 			}
 		}
-		held[i] = m.manyLen(k.field)
+		return added
 	}
+	// Users precede every other record: they need not wait for the first one (and so go
+	// before a comment that opens the block, as they always did).
+	flush(1)
 	for {
 		s.ar.reset() // every record before is written
 		tk, err := s.next()
@@ -272,23 +295,9 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 			return err
 		}
 		if tk.kind == tEnd {
-			// Records and nodes fn appended to the head while its children went by are
-			// written last, before the end tag (in schema order among themselves).
-			added := false
-			for i := range sp.kids {
-				k := sp.kids[i]
-				for j := held[i]; j < m.manyLen(k.field); j++ {
-					if !open {
-						x.str(">")
-						open = true
-					}
-					if c := m.manyAt(k.field, j); c != nil { // nil: no value, no line
-						x.str(child)
-						x.typed(c, child)
-					}
-					added = true
-				}
-			}
+			// The additions of kinds the source had no record of, or of no later one, and
+			// then the nodes, after the source's vendor elements.
+			added := flush(len(sp.kids))
 			for _, n := range head.Nodes {
 				if !open {
 					x.str(">")
@@ -320,10 +329,19 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 			open = true
 		}
 		var node Node
+		upto := 0 // the kinds of additions that go before this node (see flush)
 		switch tk.kind {
 		case tStart:
 			s.xs.Hold() // the record's bytes, for AsRead
-			if k, _, ok := sp.kid(tk.name.Local); ok && tk.name.Space == s.odmNS && t.rawWanted() {
+			k, ki, ok := sp.kid(tk.name.Local)
+			ok = ok && tk.name.Space == s.odmNS
+			if ok {
+				upto = ki + 1
+			} else {
+				upto = len(sp.kids) // a vendor element: the extensions follow every record
+			}
+			if ok && t.rawWanted() {
+				flush(upto) // copyRaw writes the record
 				copied, v, err := t.copyRaw(k.field, tk.line, tk.col, ws)
 				if err != nil {
 					return err
@@ -336,7 +354,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 				}
 				s.xs.Release() // not as read: encoded (writeAsRead)
 				node = v
-			} else if ok && tk.name.Space == s.odmNS {
+			} else if ok {
 				mm, v := s.newRecord(k.field)
 				if err := s.readTyped(mm, tk); err != nil {
 					return err
@@ -373,6 +391,8 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 		if _, ok := out.(*AdminData); ok {
 			return &Error{File: s.opts.Name, Line: tk.line, Col: tk.col, Err: ErrUnrepresentable, Msg: "Transform: fn returned an *AdminData for a value inside an AdminData"}
 		}
+		// After fn: what it added to the head for this record may go before it.
+		flush(upto)
 		if out != nil && !isNilNode(out) {
 			x.str(ws)
 			if _, ok := out.(asRead); ok {
