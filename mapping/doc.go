@@ -170,7 +170,12 @@
 // does not hold (a user, site, organization, signature or rights group removed, or one
 // another export or a template patched into it never had) is left out, and reported: a
 // warning of code removed ([CodeRemoved]) for each kind of record, naming the first, with
-// a count. [NotCarried]
+// a count. A record the directory holds and the document lacks is added to its block
+// where ODM's content model puts it (User*, Organization* in ODM 2.0, Location*,
+// SignatureDef*, then the vendor elements): before the block's records of its kind,
+// after those of the kinds before it (groups after the block's vendor elements), so that
+// a site added to a block of users leaves a valid document valid; only the added records
+// wait for their place, the document is streamed as ever. [NotCarried]
 // counts what a write into another flavour leaves out (code not-carried). A property
 // fuzz target checks that a document's directory, patched back or written from its JSON,
 // reads back as the same directory.

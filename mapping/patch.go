@@ -73,8 +73,11 @@ type patchWork struct {
 // organization, signature or InForm group the directory no longer holds is left out, and
 // reported (CodeRemoved: a warning for each kind of record, naming the first, with a
 // count; in OpenClinica's flavour also a user's record of a site study it no longer has
-// access at); one the source did not have in a block is added to the first block of its study (users,
-// sites, organizations and signatures before the block's own records, groups at its end).
+// access at); one the source did not have in a block is added to the first block of its study,
+// where ODM's content model puts it (User*, Organization*, Location*, SignatureDef*, then
+// the vendor elements): before the block's own records of its kind and after those of
+// the kinds before it, groups at its end, so that a valid document stays valid (a
+// Location added before the block's Users, as it was, is not; see odm.Transform).
 // A user is so added to the first block of each study it has access in (each site
 // study, in OpenClinica's flavour) that has no record of it, with that block's
 // assignments, also when another block has its record. What cannot be placed (a new user
@@ -943,7 +946,8 @@ func (p *patcher) ownAccess(as []Assignment) bool {
 }
 
 // addNew puts into head the values the directory has for this block that the source did
-// not have there: they are written before the block's own records (groups at its end).
+// not have there: odm.Transform writes each before the block's own records of its kind,
+// after those of the kinds before it (groups at its end).
 func (p *patcher) addNew(head *odm.AdminData) {
 	w := p.w
 	firstBlock := p.block == 1

@@ -58,7 +58,10 @@ Output:
         attributes of a tag becomes one space). --base FILE patches FILE instead (e.g. the original export, with
         the directory from an edited JSON, another export or a template): a user, site,
         signature or group FILE has is patched at its record, one it lacks is added (FILE
-        is read once more first for what it has, 16 bytes a record); a user is added to
+        is read once more first for what it has, 16 bytes a record) in the order ODM's
+        schema requires: before FILE's records of its kind in the AdminData, after those
+        of the kinds before it (users, organizations, sites, signatures; groups after
+        FILE's vendor elements); a user is added to
         the AdminData of each study (openclinica: site study) it has access in that lacks
         it. A user, site, signature or group FILE has and the input lacks is left out
         (so another flavour's export or a template replaces FILE's), with warning
