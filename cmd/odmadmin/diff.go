@@ -211,7 +211,7 @@ func runDiff(e *env, args []string) int {
 		// them with the entries, then to write each with its entry.
 		var n auditCounts
 		if err := writeOutput(e, o.out, func(w io.Writer) (err error) {
-			n, err = writeAudit(w, o.format, func(each func(auditlog.Match) error) error {
+			n, err = writeAudit(w, o.format, *rawCSV, func(each func(auditlog.Match) error) error {
 				if err := auditlog.ReconcileEach(changes.All(), log.Entries, each); err != nil {
 					return err
 				}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/odmadmin/odmadmin/auditlog"
 	"github.com/odmadmin/odmadmin/diff"
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 	"github.com/odmadmin/odmadmin/plan"
 )
 
@@ -24,8 +25,9 @@ OpenClinica's User and Role Audit Log (.xlsx, or saved as CSV) records it:
   PARTLY   an entry has the change's event and user, but other values
   MISSING  no entry has the change's event and user
 text: STATUS CHANGE (log line N); json: an array of {"status", "change", "entry"};
-csv: the audit log's columns with STATUS and LOG LINE added. --from and --to keep only
-the log's entries of those dates (DD-MMM-YYYY, UTC, both inclusive; when only one is
+csv: the audit log's columns with STATUS and LOG LINE added (a cell that would run as a
+formula gets a leading apostrophe, as without --audit; --raw-csv writes cells as they
+are). --from and --to keep only the log's entries of those dates (DD-MMM-YYYY, UTC, both inclusive; when only one is
 given the other defaults as the download does, to today minus 30 days or today; at most
 368 days apart, as the download allows). Without them every entry of LOG counts.
 Exit status with --audit: 0 every change is logged, 1 some are missing (or, with
@@ -102,8 +104,9 @@ func (c auditCounts) total() int { return c.logged + c.partly + c.missing }
 
 // writeAudit writes the matches reconcile hands out one at a time, as it gets them (a
 // diff's changes are read from their file: neither they nor the matches are held), and
-// returns how many of each status there were.
-func writeAudit(w io.Writer, format string, reconcile func(each func(auditlog.Match) error) error) (auditCounts, error) {
+// returns how many of each status there were. The csv cells a spreadsheet would run as
+// formulas get a leading apostrophe, as diff --format csv writes them, unless raw.
+func writeAudit(w io.Writer, format string, raw bool, reconcile func(each func(auditlog.Match) error) error) (auditCounts, error) {
 	var n auditCounts
 	count := func(m auditlog.Match) {
 		switch m.Status {
@@ -150,7 +153,11 @@ func writeAudit(w io.Writer, format string, reconcile func(each func(auditlog.Ma
 			if m.Entry != nil {
 				at, by, line = m.Entry.Time.Format(diff.AuditTimeLayout), m.Entry.By, strconv.Itoa(m.Entry.Line)
 			}
-			return cw.Write([]string{string(ch.Event), at, ch.Target, by, ch.ValueType, ch.Old, ch.New, string(m.Status), line})
+			row := []string{string(ch.Event), at, ch.Target, by, ch.ValueType, ch.Old, ch.New, string(m.Status), line}
+			if !raw {
+				csvcell.Row(row)
+			}
+			return cw.Write(row)
 		})
 		cw.Flush()
 		if err == nil {
@@ -211,7 +218,7 @@ func planAudit(e *env, o *outputFlags, a *auditFlags, p *plan.Plan) int {
 	changes := auditlog.PlanChanges(p)
 	var n auditCounts
 	if err := writeOutput(e, o.out, func(w io.Writer) (err error) {
-		n, err = writeAudit(w, o.format, func(each func(auditlog.Match) error) error {
+		n, err = writeAudit(w, o.format, false, func(each func(auditlog.Match) error) error {
 			return auditlog.ReconcileEach(slices.Values(changes), log.Entries, each)
 		})
 		return err

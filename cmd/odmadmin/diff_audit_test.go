@@ -108,3 +108,50 @@ func TestPlanAudit(t *testing.T) {
 		t.Errorf("--from needs --audit: exit %d", code)
 	}
 }
+
+// TestDiffAuditCSVFormulas: the csv of diff --audit carries the users' values and the
+// log's BY, so a cell a spreadsheet would run as a formula gets the leading apostrophe
+// diff --format csv gives it, and --raw-csv writes it as it is.
+func TestDiffAuditCSVFormulas(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(first, last string) string {
+		return `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3" FileType="Snapshot" FileOID="f" CreationDateTime="2026-05-04T08:00:00">
+<AdminData StudyOID="S"><User OID="u1"><LoginName>u1</LoginName><FirstName>` + first + `</FirstName><LastName>` + last + `</LastName></User></AdminData></ODM>`
+	}
+	a, b, log := filepath.Join(dir, "a.xml"), filepath.Join(dir, "b.xml"), filepath.Join(dir, "log.csv")
+	for name, text := range map[string]string{
+		a: doc("Ann", "Lee"),
+		b: doc(`=HYPERLINK("http://x")`, "@SUM(1)"),
+		log: "AUDIT EVENT,DATE/TIME,TARGET OBJECT,BY,VALUE TYPE,OLD VALUE,NEW VALUE\n" +
+			`PROFILE_CHANGE,2026-05-05T10:00:00Z,"=HYPERLINK(""http://x"") @SUM(1) (u1)",+cmd|' /C calc'!A0 (adm),givenName,Ann,"=HYPERLINK(""http://x"")"` + "\n",
+	} {
+		if err := os.WriteFile(name, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		raw  bool
+		want []string
+	}{
+		{false, []string{
+			`PROFILE_CHANGE,2026-05-05T10:00:00Z,"'=HYPERLINK(""http://x"") @SUM(1) (u1)",'+cmd|' /C calc'!A0 (adm),givenName,Ann,"'=HYPERLINK(""http://x"")",LOGGED,2`,
+			`PROFILE_CHANGE,,"'=HYPERLINK(""http://x"") @SUM(1) (u1)",,familyName,Lee,'@SUM(1),MISSING,`}},
+		{true, []string{
+			`PROFILE_CHANGE,2026-05-05T10:00:00Z,"=HYPERLINK(""http://x"") @SUM(1) (u1)",+cmd|' /C calc'!A0 (adm),givenName,Ann,"=HYPERLINK(""http://x"")",LOGGED,2`,
+			`PROFILE_CHANGE,,"=HYPERLINK(""http://x"") @SUM(1) (u1)",,familyName,Lee,@SUM(1),MISSING,`}},
+	} {
+		args := []string{"--audit", log, "--format", "csv"}
+		if tc.raw {
+			args = append(args, "--raw-csv")
+		}
+		code, out, stderr := runSub("", "diff", append(args, a, b)...)
+		if code != 1 {
+			t.Fatalf("diff %q: exit %d, want 1: %s", args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w+"\n") {
+				t.Errorf("diff %q: output lacks %q:\n%s", args, w, out)
+			}
+		}
+	}
+}
