@@ -29,7 +29,8 @@ absent or "-") and prints the result: each matching node on its own line, as XML
 
 Prefixes bound in the expression:
   odm          the document's own ODM namespace (that of its root element), so that
-               //odm:User finds the users of ODM 1.3 and ODM 2.0 files alike
+               //odm:User finds the users of ODM 1.3 and ODM 2.0 files alike (and of
+               a file whose root is in no namespace, where odm is no namespace)
   pf           ` + odm.NSInForm + `
   mdsol        ` + odm.NSRave + `
   OpenClinica  ` + odm.NSOpenClinica + `
@@ -159,7 +160,9 @@ func runQuery(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "query", err)
 	}
-	if !userODM && root != "" {
+	if !userODM {
+		// The root's namespace, none included: a root in no namespace, which the reader
+		// takes as ODM with a warning, makes odm match elements in no namespace.
 		ns["odm"] = root
 	}
 	x, err := compileXPath(*expr, ns)

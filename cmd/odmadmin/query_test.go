@@ -166,3 +166,32 @@ func TestExpandPrefixWildcards(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryRootWithoutNamespace: a file whose ODM root is in no namespace is read as ODM
+// (with a warning, by the commands that list the reader's warnings), and odm is "the
+// document's own ODM namespace": there, no namespace. //odm:User found nothing, and
+// count(//odm:User) said 0 with exit status 0, in a file with users.
+func TestQueryRootWithoutNamespace(t *testing.T) {
+	doc := `<ODM ODMVersion="1.3" FileType="Snapshot" FileOID="f" CreationDateTime="2026-05-04T08:00:00">
+<AdminData StudyOID="S"><User OID="u1"><LoginName>u1</LoginName></User><User OID="u2"><LoginName>u2</LoginName></User></AdminData>
+<Study OID="S"/></ODM>`
+	for _, tc := range []struct {
+		expr, want string
+	}{
+		{"count(//odm:User)", "2\n"},                        // per record
+		{"//odm:User/odm:LoginName", "u1\nu2\n"},            // per record
+		{"count(/odm:ODM/odm:AdminData/odm:User)", "2\n"},   // whole tree
+		{"/odm:ODM/odm:AdminData/odm:User[2]/@OID", "u2\n"}, // whole tree
+		{"count(//odm:*)", "7\n"},                           // prefixed wildcard
+		{"count(//User)", "2\n"},                            // unprefixed, as before
+	} {
+		code, out, stderr := runSub(doc, "query", "--format", "text", "--xpath", tc.expr)
+		if code != 0 || out != tc.want {
+			t.Errorf("query %q: exit %d, output %q, want 0, %q\n%s", tc.expr, code, out, tc.want, stderr)
+		}
+	}
+	// --ns odm=URI still rebinds odm.
+	if code, out, _ := runSub(doc, "query", "--ns", "odm="+odm.NS13, "--xpath", "count(//odm:User)"); code != 0 || out != "0\n" {
+		t.Errorf("--ns odm=URI: exit %d, output %q, want 0 and 0", code, out)
+	}
+}

@@ -537,7 +537,7 @@ func evalRecords(w io.Writer, r io.Reader, opts odm.ReadOptions, read *atomic.In
 			return false, err
 		}
 		if x == nil {
-			if !userODM && rr.rootNS != "" {
+			if !userODM { // the root's namespace, none included, as for the tree
 				ns["odm"] = rr.rootNS
 			}
 			if x, err = compileXPath(expr, ns); err != nil {
