@@ -15,7 +15,8 @@ import (
 // Row is one row of an upload: who, and the access the row asks for.
 type Row struct {
 	// Number is the row as a spreadsheet shows it: the header is row 1, so the first user
-	// is row 2 (every odmadmin command numbers CSV and spreadsheet rows this way). Rows of
+	// is row 2, unless title rows stand above the header, which count too (every odmadmin
+	// command numbers CSV and spreadsheet rows this way). Rows of
 	// empty cells count; empty lines of the CSV file are no rows (a spreadsheet writes an
 	// empty row as a line of commas). Rows of a directory (FromDirectory) are its users
 	// from 1.
@@ -145,7 +146,15 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 	for _, i := range col.Unknown() {
 		unknown = append(unknown, strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
 	}
-	for n := 2; ; n++ { // the header was row 1
+	// A row is numbered as a spreadsheet shows it: a worksheet's own row number; for CSV
+	// the header's line (title lines above it are rows too) plus one per record, since a
+	// spreadsheet shows a record whose quoted field spans lines as one row (as contacts
+	// numbers them).
+	sheet := false
+	if t, ok := cr.(*input.Table); ok && t.Sheet != "" {
+		sheet = true
+	}
+	for n := headerRow(cr) + 1; ; n++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return unknown, nil
@@ -154,13 +163,13 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 			return nil, tableErr(err)
 		}
 		at := n
-		if r, ok := cr.(interface{ Row() int }); ok {
+		if r, ok := cr.(interface{ Row() int }); ok && sheet {
 			at = r.Row() // the sheet's row, title rows above the header counted
 		}
 		if err := col.Uncalculated(cr, at); err != nil {
 			return nil, tableErr(err)
 		}
-		add(csvRow(n, rec, col))
+		add(csvRow(at, rec, col))
 	}
 }
 

@@ -33,7 +33,7 @@ names them (Clinical One for a template). What the spec leaves unmapped or could
 apply is listed on stderr as mapping warnings (they do not change the exit status; the
 plan's own unknownRole and unknownSite warnings do).
 
-For each row (numbered as a spreadsheet shows it: the header is row 1) the plan says create, update (with the
+For each row (numbered as a spreadsheet shows it: the header is row 1, or the row under any title rows) the plan says create, update (with the
 fields and assignments that change) or unchanged, and warns:
   possibleDuplicateAccount  a new user name whose e-mail belongs to an existing user, or
                             a typo (≤ 2 edits, or letter case) of the user name of an
