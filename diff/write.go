@@ -24,7 +24,7 @@ func (ch Change) String() string {
 func writeLine(b *bytes.Buffer, ch Change) {
 	b.WriteString(string(ch.Event))
 	b.WriteByte(' ')
-	b.WriteString(ch.Target)
+	b.WriteString(textField(ch.Target))
 	switch ch.Event {
 	case UserAdded, UserRemoved, SiteAdded, SiteRemoved, OrganizationAdded, OrganizationRemoved, SignatureDefAdded, SignatureDefRemoved:
 		if ch.ValueType == "" && ch.Old == "" && ch.New == "" {
@@ -34,13 +34,25 @@ func writeLine(b *bytes.Buffer, ch Change) {
 	}
 	b.WriteString(": ")
 	if ch.ValueType != "" {
-		b.WriteString(ch.ValueType)
+		b.WriteString(textField(ch.ValueType))
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Quote(ch.Old))
 	b.WriteString(" -> ")
 	b.WriteString(strconv.Quote(ch.New))
 	writeRule(b, ch)
+}
+
+// textField returns s for a field the text output writes without quotes (the target, the
+// value type): s itself, or s quoted as the values are when it holds a line break or
+// another control character, which would end the change's line or forge another.
+func textField(s string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == '\u2028' || r == '\u2029' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // writeRule appends the rule a change breaks, in brackets.
@@ -58,7 +70,8 @@ func writeRule(b *bytes.Buffer, ch Change) {
 //	PROFILE_CHANGE First Last (login): emails: "old" -> "new"
 //	ROLE_CHANGE First Last (login): STUDY (Production)-SITE: "" -> "Site User"
 //
-// Values are quoted as Go strings, so an empty value shows as "" and a line break as \n.
+// Values are quoted as Go strings, so an empty value shows as "" and a line break as \n;
+// so are a target and a value type that hold a line break or another control character.
 func WriteText(w io.Writer, changes []Change) error {
 	return WriteTextSeq(w, slices.Values(changes))
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/odmadmin/odmadmin/auditlog"
 	"github.com/odmadmin/odmadmin/diff"
@@ -170,7 +171,13 @@ func writeAudit(w io.Writer, format string, raw bool, reconcile func(each func(a
 			if m.Entry != nil {
 				fmt.Fprintf(bw, " (log line %d", m.Entry.Line)
 				if m.Status == auditlog.Partly {
-					fmt.Fprintf(bw, ": %s: %q -> %q", m.Entry.ValueType, m.Entry.Old, m.Entry.New)
+					// The log's value type is read from the log: a line break in it
+					// would end the line, as in a change's (diff.Change.String).
+					vt := m.Entry.ValueType
+					if strings.ContainsFunc(vt, unicode.IsControl) {
+						vt = strconv.Quote(vt)
+					}
+					fmt.Fprintf(bw, ": %s: %q -> %q", vt, m.Entry.Old, m.Entry.New)
 				}
 				bw.WriteByte(')')
 			}

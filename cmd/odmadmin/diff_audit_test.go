@@ -155,3 +155,28 @@ func TestDiffAuditCSVFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffAuditTextOneLine: a PARTLY line quotes the log entry's value type when it holds
+// a line break, which forged a line of its own ("LOGGED ...").
+func TestDiffAuditTextOneLine(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(first string) string {
+		return `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3" FileType="Snapshot" FileOID="f" CreationDateTime="2026-05-04T08:00:00">
+<AdminData StudyOID="S"><User OID="u1"><LoginName>u1</LoginName><FirstName>` + first + `</FirstName><LastName>Lee</LastName></User></AdminData></ODM>`
+	}
+	a, b, log := filepath.Join(dir, "a.xml"), filepath.Join(dir, "b.xml"), filepath.Join(dir, "log.csv")
+	for name, text := range map[string]string{
+		a: doc("Ann"), b: doc("Anne"),
+		log: "AUDIT EVENT,DATE/TIME,TARGET OBJECT,BY,VALUE TYPE,OLD VALUE,NEW VALUE\n" +
+			"PROFILE_CHANGE,2026-05-05T10:00:00Z,Ann Lee (u1),adm,\"givenName\nLOGGED  forged\",Ann,Zed\n",
+	} {
+		if err := os.WriteFile(name, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, stderr := runSub("", "diff", "--audit", log, a, b)
+	want := `PARTLY  PROFILE_CHANGE Anne Lee (u1): givenName: "Ann" -> "Anne" (log line 2: "givenName\nLOGGED  forged": "Ann" -> "Zed")` + "\n"
+	if code != 0 || out != want { // partly logged is no missing change without --strict
+		t.Errorf("exit %d, output\n%s\nwant exit 0 and\n%s%s", code, out, want, stderr)
+	}
+}
