@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Writer writes actions as they are planned ([Each]), in the layout of [Plan.WriteJSON]
@@ -34,16 +36,16 @@ func (pw *Writer) Write(a Action) error {
 	pw.warned += len(a.Warnings)
 	bw := pw.bw
 	if pw.text {
-		fmt.Fprintf(bw, "row %d: %s %s\n", a.Row, a.Action, a.User)
+		fmt.Fprintf(bw, "row %d: %s %s\n", a.Row, a.Action, textField(a.User))
 		for _, c := range a.Changes {
 			bw.WriteString("  " + c.Field)
 			if c.Where != "" {
-				bw.WriteString(" " + c.Where)
+				bw.WriteString(" " + textField(c.Where))
 			}
 			bw.WriteString(": " + strconv.Quote(c.Old) + " -> " + strconv.Quote(c.New) + "\n")
 		}
 		for _, x := range a.Warnings {
-			fmt.Fprintf(bw, "  warning %s: %s\n", x.Code, x.Message)
+			fmt.Fprintf(bw, "  warning %s: %s\n", x.Code, textMessage(x.Message))
 		}
 		return nil
 	}
@@ -107,4 +109,38 @@ func (p *Plan) write(pw *Writer) error {
 		}
 	}
 	return pw.Close()
+}
+
+// hasControl reports whether s holds a line break or another control character, which
+// would end a line of the text output or forge another.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' })
+}
+
+// textField returns s for a field the text output writes without quotes (a login, the
+// place of a change): s itself, or s quoted as the values are when it holds a control
+// character.
+func textField(s string) string {
+	if hasControl(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// textMessage returns a warning's message with its control characters escaped as in a
+// quoted value (a login it names may hold a line break).
+func textMessage(s string) string {
+	if !hasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
