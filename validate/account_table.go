@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -150,13 +149,15 @@ func (a *AccountTable) header() (*input.Header, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, t.Row(), err)
 	}
+	if !cols.Has("username") {
+		// No row had a Username cell, so the row read as the header may be a person's
+		// (a table saved without its header row): its cells are not named.
+		return nil, fmt.Errorf("%s:%d: the header row has no Username column (is the header row missing?); an OpenClinica 4 user table has First, Last, Username, Email, Organization, Phone, Role(s), Type, Status, Created (UTC), Updated (UTC), Last Login (UTC)", name, t.Row())
+	}
 	for _, i := range cols.Unknown() {
 		if h := header[i]; !accountNotKept[roleKey(strings.TrimPrefix(h, "\ufeff"))] {
 			return nil, fmt.Errorf("%s:%d: unknown column %q; an OpenClinica 4 user table has First, Last, Username, Email, Organization, Phone, Role(s), Type, Status, Created (UTC), Updated (UTC), Last Login (UTC)", name, t.Row(), strings.TrimSpace(h))
 		}
-	}
-	if !cols.Has("username") {
-		return nil, errors.New(name + ": the user table has no Username column")
 	}
 	return cols, nil
 }

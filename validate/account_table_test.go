@@ -55,10 +55,15 @@ func TestReadAccountsErrors(t *testing.T) {
 		{"Username,Role\na,b\nc,d,Site Monitor\n", "t.csv:3: column 3 has a value, but the header row names no column there",
 			"a value that no column names is a row that does not line up with the header, not a value to check nothing of"},
 		{"Username,,Role\na,x,b\n", "t.csv:2: column 2 has a value", "a value under a blank header cell has no column either"},
+		{"Johnathan,Secretdoe,jsecret,john.secret@example.org\n", "t.csv:1: the header row has no Username column (is the header row missing?)",
+			"a table without its header row: the first row is a person's, and its cells are not named as unknown columns"},
 	} {
 		_, err := ReadAccounts(strings.NewReader(tc.in), "t.csv")
 		if err == nil || !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: got %v", tc.reason, err)
+		}
+		if err != nil && strings.Contains(tc.in, "Secret") && strings.Contains(err.Error(), "Secret") {
+			t.Errorf("%s: the error shows a person's data: %v", tc.reason, err)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func TestAccounts(t *testing.T) {
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("a clean table: exit %d %q", code, out)
 	}
-	if code, _, stderr := runCmd(strings.NewReader("Name,Colour\nx,y\n"), "accounts"); code != 2 || !strings.Contains(stderr, "unknown column") {
+	if code, _, stderr := runCmd(strings.NewReader("Name,Colour\nx,y\n"), "accounts"); code != 2 || !strings.Contains(stderr, "no Username column") || strings.Contains(stderr, "Colour") {
 		t.Errorf("an unreadable table: exit %d %s", code, stderr)
 	}
 }
