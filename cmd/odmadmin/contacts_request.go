@@ -84,6 +84,23 @@ func (r *requestFlags) request() (*validate.Request, error) {
 	if r.enrolled < 0 || r.cap < 0 {
 		return nil, fmt.Errorf("--enrolled and --cap must not be negative")
 	}
+	// A status or ID method one typo away from the value that lets records pass is a
+	// mistake on the command line, not a study that is not Available: every record would
+	// fail with the server's error code.
+	for _, f := range []struct{ name, value string }{{"--study-status", r.studyStatus}, {"--site-status", r.siteStatus}} {
+		if v := strings.ToLower(strings.TrimSpace(f.value)); v != "available" && nearest(v, []string{"available"}) != "" {
+			return nil, fmt.Errorf("%s %q looks like a typo (did you mean available?); a status other than available fails every record", f.name, f.value)
+		}
+	}
+	methodKey := func(s string) string {
+		return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(s))
+	}
+	if m := methodKey(r.idMethod); m != "" && m != "manualentry" && m != "systemgenerated" {
+		names := map[string]string{"manualentry": validate.IDManualEntry, "systemgenerated": validate.IDSystemGenerated}
+		if near := nearest(m, []string{"manualentry", "systemgenerated"}); near != "" {
+			return nil, fmt.Errorf("--id-method %q looks like a typo (did you mean %q?); another method fails every record", r.idMethod, names[near])
+		}
+	}
 	switch strings.ToLower(r.register) {
 	case "", "y", "n", "yes", "no":
 	default:

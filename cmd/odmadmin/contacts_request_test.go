@@ -83,3 +83,33 @@ func TestContactsBulkCSV(t *testing.T) {
 		t.Errorf("ParticipantID and subjectKey are one field: exit %d %s", code, stderr)
 	}
 }
+
+// TestContactsRequestFlagTypos: a study or site status, or a Participant ID Method, that
+// is a typo of the one value that lets records pass made every record fail with a server
+// error code (siteNotAvailable, participantIDMethodNotSupported) that the data does not
+// deserve; it is a usage error with a "did you mean", as a misspelt value of any other
+// flag is. Another status (locked, frozen) and another method stay findings.
+func TestContactsRequestFlagTypos(t *testing.T) {
+	const rec = "subjectKey\nSS-1\n"
+	base := []string{"contacts", "--format", "text", "--study", "S_DEMO", "--site", "S_SITE1", "--role", "CRC"}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--site-status", "availabel"}, 2, "did you mean available?"},
+		{[]string{"--study-status", "Avaliable"}, 2, "did you mean available?"},
+		{[]string{"--id-method", "Manual Entri"}, 2, `did you mean "Manual Entry"?`},
+		{[]string{"--id-method", "system generated"}, 0, ""},
+		{[]string{"--id-method", "Sytem-generated"}, 2, `did you mean "System-generated"?`},
+		{[]string{"--site-status", "AVAILABLE "}, 0, ""},
+		{[]string{"--site-status", "locked"}, 1, "errorCode.siteNotAvailable"},
+		{[]string{"--study-status", "frozen"}, 1, "errorCode.studyNotAvailable"},
+		{[]string{"--id-method", "Auto-generated"}, 1, "errorCode.participantIDMethodNotSupported"},
+	} {
+		code, out, stderr := runCmd(strings.NewReader(rec), append(append([]string{}, base...), tc.args...)...)
+		if code != tc.code || !strings.Contains(out+stderr, tc.want) {
+			t.Errorf("contacts %q: exit %d, want %d and %q\n%s%s", tc.args, code, tc.code, tc.want, out, stderr)
+		}
+	}
+}
