@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -43,6 +44,11 @@ func runContacts(e *env, args []string) int {
 	defer in.Close()
 	si, err := inp.New(in, in.Name, inOpts)
 	if err != nil {
+		if errors.Is(err, inp.ErrUnknown) && strings.Contains(err.Error(), "a JSON object whose first member is") {
+			// One request body, as the API takes it: the reader's error names the JSON
+			// objects other commands read, not what contacts reads.
+			err = fmt.Errorf("%w; contacts reads a JSON array of participant records: put a single record in [ ]", err)
+		}
 		return fail(e, "contacts", err)
 	}
 	src, err := newContactSource(si, *values)

@@ -242,3 +242,13 @@ func TestContactsUTF16JSON(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }
+
+// TestContactsSingleObject: one request body as the API takes it ({"subjectKey": ...}) is
+// not a JSON array; the error said to give the ODM JSON of convert or the directory of
+// map, which contacts does not read either, and now says what contacts reads.
+func TestContactsSingleObject(t *testing.T) {
+	code, _, stderr := runCmd(strings.NewReader(`{"subjectKey":"OHIO-5","firstName":"OHIO-5"}`), "contacts")
+	if code != 2 || !strings.Contains(stderr, "contacts reads a JSON array of participant records: put a single record in [ ]") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
