@@ -230,6 +230,9 @@ type planner struct {
 	compared int
 	roles    map[string]bool // folded role names the export uses
 	seen     map[string]int  // lower-case login → first row
+	// claimed is the first row that updates each existing user (by its position in
+	// users), under its own user name or, with AllowRenames, under a new one.
+	claimed map[int32]int
 
 	// sites finds the export's sites by OID, number or name: the one resolver diff and
 	// odmtest use too (mapping.AlignTo).
@@ -245,7 +248,7 @@ func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *p
 	p := &planner{
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
 		byLogin: map[string]int32{}, byFold: newLists(), byEmail: newLists(),
-		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
+		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{}, claimed: map[int32]int{},
 		siteLabels: diff.SiteLabels(d), studyLabel: study,
 	}
 	if n, ok := diff.StudyLabels(d)[study]; ok {
@@ -417,7 +420,9 @@ func (p *planner) row(r Row) Action {
 	a := Action{Row: r.Number, User: r.Login, Changes: []Change{}, Warnings: append([]Warning{}, r.Warnings...)}
 	warn := func(c Code, msg string) { a.Warnings = append(a.Warnings, Warning{c, msg}) }
 	fl := strings.ToLower(r.Login)
+	repeated := false
 	if first, ok := p.seen[fl]; ok && r.Login != "" {
+		repeated = true
 		warn(DuplicateRow, "the user name is also on row "+strconv.Itoa(first)+"; the template takes one row per user")
 	} else if r.Login != "" {
 		p.seen[fl] = r.Number
@@ -425,13 +430,24 @@ func (p *planner) row(r Row) Action {
 	want := p.desired(r, warn)
 
 	var u *mapping.User
+	idx := int32(-1)
 	if i, ok := p.byLogin[r.Login]; ok {
-		u = p.user(i)
+		u, idx = p.user(i), i
 		p.emails(r, i, u, warn)
 	}
 	rename := false
 	if u == nil && r.Login != "" {
-		u, rename = p.lookalikes(r, warn)
+		idx, u, rename = p.lookalikes(r, warn)
+	}
+	if u != nil {
+		// One existing account, updated by two rows under two user names: one of them
+		// renames it (AllowRenames), so after the upload the other name is no one's.
+		if first, ok := p.claimed[idx]; !ok {
+			p.claimed[idx] = r.Number
+		} else if !repeated {
+			warn(DuplicateRow, "row "+strconv.Itoa(first)+" also updates existing user "+p.login(idx)+
+				", under another user name (a rename); the template takes one row per user")
+		}
 	}
 	if u == nil {
 		a.Action = Create
@@ -530,7 +546,7 @@ func (p *planner) knownRole(name string) bool {
 
 // lookalikes looks for existing users a new user name may duplicate. It returns the user
 // to update when renames are allowed and the row is that user renamed.
-func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, bool) {
+func (p *planner) lookalikes(r Row, warn func(Code, string)) (int32, *mapping.User, bool) {
 	reported := map[int32]bool{}
 	login := strings.ToLower(r.Login)
 	p.byFold.all(login, func(i int32) {
@@ -556,7 +572,7 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 		samePerson := person != "" && person == personKey(given, family, full)
 		switch {
 		case samePerson && p.opts.AllowRenames:
-			return p.user(i), true
+			return i, p.user(i), true
 		case samePerson:
 			warn(UsernameChange, "the e-mail address and name belong to existing user "+ulogin+
 				"; user names cannot be changed, so the upload creates a new account instead of renaming "+ulogin)
@@ -567,11 +583,11 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 	// A user name a typo away from that of someone with the same name (someone with the
 	// same e-mail address is reported above).
 	if person == "" {
-		return nil, false
+		return -1, nil, false
 	}
 	g := p.byName[person]
 	if g == nil {
-		return nil, false
+		return -1, nil, false
 	}
 	near, dist := p.near(g, login)
 	for j, i := range near {
@@ -584,7 +600,7 @@ func (p *planner) lookalikes(r Row, warn func(Code, string)) (*mapping.User, boo
 				d, plural(d, "edit", "edits"), p.login(i)))
 		}
 	}
-	return nil, false
+	return -1, nil, false
 }
 
 // emails warns about the e-mail addresses row r gives existing user u (number i) that u

@@ -48,7 +48,8 @@ fields and assignments that change) or unchanged, and warns:
   endDateBeforeStartDate    the access ends before it starts
   unknownRole               a study role neither in the export nor in the vocabulary
   unknownSite               a site with no OID, number or name in the export
-  duplicateRow              the user name is on an earlier row
+  duplicateRow              the user name is on an earlier row, or an earlier row
+                            updates the same user under another name (a rename)
   tooManyRows               more rows than the template's guidance (600, --max-rows)
   missingValue, invalidDate a required column is empty; a date is not a date
   valueWithoutColumn        a value in a column the header does not name (not read)
