@@ -57,7 +57,8 @@
 //   - tooManyRows: the upload has more rows than the template's guidance (600); the
 //     warning is on the first row past the limit.
 //   - missingValue: a required column (First Name, Last Name, Email, User Name, Start
-//     Date, Study Role) is empty.
+//     Date, Study Role) is empty, or a directory row's user has no access in the plan's
+//     study (no Study Role; access in other studies is not part of the plan).
 //   - invalidDate: a Start Date or End Date is not a date.
 //   - valueWithoutColumn: a cell holds a value under no header (a blank header cell, or
 //     past the header's last one), which is not read: most often a separator typed into

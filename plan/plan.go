@@ -428,6 +428,21 @@ func (p *planner) row(r Row) Action {
 		p.seen[fl] = r.Number
 	}
 	want := p.desired(r, warn)
+	if len(want) == 0 && !slices.ContainsFunc(a.Warnings, func(w Warning) bool { return w.Code == MissingValue || w.Code == SiteRoleWithoutSite }) {
+		// A directory row (a template row names a Study Role, or is warned about) with no
+		// access in the plan's study: planned as it is, an account with no role here.
+		var others []string
+		for _, x := range r.Assignments {
+			if s := strings.TrimSpace(x.Study); s != "" && s != p.study && !slices.Contains(others, s) {
+				others = append(others, s)
+			}
+		}
+		msg := "the user has no access in study " + strconv.Quote(p.study) + ", so the row has no Study Role"
+		if len(others) > 0 {
+			msg += "; its access in " + strings.Join(others, ", ") + " is not part of this plan"
+		}
+		warn(MissingValue, msg)
+	}
 
 	var u *mapping.User
 	idx := int32(-1)

@@ -413,7 +413,9 @@ func TestFromDirectory(t *testing.T) {
 	for _, a := range p.Actions {
 		got = append(got, summary(a))
 	}
-	want := []string{"1 unchanged jdoe", "2 create zother", "3 create  missingValue"}
+	// zother has access in another study only: created with no role here, which is
+	// warned about (missingValue: the row has no Study Role for this study).
+	want := []string{"1 unchanged jdoe", "2 create zother missingValue", "3 create  missingValue"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("actions (-want +got):\n%s", d)
 	}

@@ -51,7 +51,8 @@ fields and assignments that change) or unchanged, and warns:
   duplicateRow              the user name is on an earlier row, or an earlier row
                             updates the same user under another name (a rename)
   tooManyRows               more rows than the template's guidance (600, --max-rows)
-  missingValue, invalidDate a required column is empty; a date is not a date
+  missingValue, invalidDate a required column is empty (a directory row: the user has
+                            no access in the study); a date is not a date
   valueWithoutColumn        a value in a column the header does not name (not read)
   unknownColumn             a header cell that names no template column (row 1; its
                             values are not read)
