@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/odmadmin/odmadmin/internal/jsontext"
 	"github.com/odmadmin/odmadmin/mapping"
@@ -102,12 +103,30 @@ func (d Diagnostic) appendJSON(b []byte) []byte {
 }
 
 // oneLine keeps a message on its line: a line break in it would make one diagnostic
-// look like two to a line-oriented reader.
+// look like two to a line-oriented reader. Any other control character (an ESC that
+// starts a terminal's escape sequence, in a value the message names) is escaped as in a
+// quoted value; a tab stays.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
+	if !strings.ContainsFunc(s, isLineControl) {
 		return s
 	}
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if isLineControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isLineControl reports whether r is a control character other than a tab, or a Unicode
+// line or paragraph separator.
+func isLineControl(r rune) bool {
+	return r != '\t' && unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // diagWriter lists diagnostics as text lines or a JSON array, at most max of each code
