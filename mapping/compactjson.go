@@ -147,7 +147,13 @@ var errJSONShape = errors.New("JSON that the users' decoder leaves to encoding/j
 // object.
 type userTokens struct {
 	d *jsontext.Decoder
+	// depth is the nesting copyValue is in: past maxCopyDepth the value is left to
+	// encoding/json, whose own limit makes it an error, instead of recursing on.
+	depth int
 }
+
+// maxCopyDepth is encoding/json's limit of nesting.
+const maxCopyDepth = 10000
 
 func (x *userTokens) delim(want json.Delim) error {
 	k, _, err := x.d.Next()
@@ -559,6 +565,10 @@ func (x *userTokens) copyValue(b *bytes.Buffer) error {
 	}
 	switch v := t.(type) {
 	case json.Delim:
+		if x.depth++; x.depth > maxCopyDepth {
+			return errJSONShape
+		}
+		defer func() { x.depth-- }()
 		b.WriteByte(byte(v))
 		end := json.Delim(']')
 		if v == '{' {
