@@ -981,6 +981,10 @@ func (x *xw) element(e *Element, nl string) {
 	x.endTag(qn)
 }
 
+// maxLayoutDepth is the deepest level the encoder indents a child it lays out itself
+// (DefaultMaxDepth, the reader's default limit); deeper children are indented as at it.
+const maxLayoutDepth = DefaultMaxDepth
+
 // childNL is the white space before a child the encoder lays out inside an element
 // preceded by nl.
 func (x *xw) childNL(nl string) string {
@@ -990,6 +994,12 @@ func (x *xw) childNL(nl string) string {
 	line := "\n"
 	if i := strings.LastIndexByte(nl, '\n'); i >= 0 {
 		line = nl[i:]
+	}
+	// Past maxLayoutDepth levels the indentation stops growing: every level keeps its
+	// children's white space while it writes them, so a string one unit longer at each
+	// level made memory grow with the square of the depth (--max-depth -1).
+	if len(line) > 1+maxLayoutDepth*len(x.unit) {
+		return line
 	}
 	// The same indentation comes back for every record: build it once.
 	for _, c := range x.nls {
