@@ -38,3 +38,16 @@ func TestDirectoryRowWithoutAccessInStudy(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectoryRowWithoutAccessNoStudy: an export that names no study (a template read
+// without --study) and a directory row with no access: the message names no empty study.
+func TestDirectoryRowWithoutAccessNoStudy(t *testing.T) {
+	up := &mapping.Directory{Users: []*mapping.User{{Login: "nobody", GivenName: "No", FamilyName: "Body", Emails: []string{"nobody@example.org"}}}}
+	p, err := plan.Make(&mapping.Directory{}, plan.FromDirectory(up), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Actions) != 1 || len(p.Actions[0].Warnings) != 1 || p.Actions[0].Warnings[0].Message != "the user has no access, so the row has no Study Role" {
+		t.Errorf("actions %+v", p.Actions)
+	}
+}

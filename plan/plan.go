@@ -437,7 +437,10 @@ func (p *planner) row(r Row) Action {
 				others = append(others, s)
 			}
 		}
-		msg := "the user has no access in study " + strconv.Quote(p.study) + ", so the row has no Study Role"
+		msg := "the user has no access, so the row has no Study Role"
+		if p.study != "" {
+			msg = "the user has no access in study " + strconv.Quote(p.study) + ", so the row has no Study Role"
+		}
 		if len(others) > 0 {
 			msg += "; its access in " + strings.Join(others, ", ") + " is not part of this plan"
 		}
