@@ -284,14 +284,17 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 				w.addAt(CodeMergeConflict, "CSV/Last Name", subject, "the user is on an earlier row with another value; the first is kept", cell("Last Name"))
 			}
 		}
-		from, ok := parseCSVDate(get("Start Date"))
-		if !ok {
-			w.addAt(CodeInvalidValue, "CSV/Start Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty", cell("Start Date"))
+		date := func(col string) string {
+			iso, twoDigit, ok := ParseTemplateDate(get(col))
+			switch {
+			case !ok:
+				w.addAt(CodeInvalidValue, "CSV/"+col, subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty", cell(col))
+			case twoDigit:
+				w.addAt(CodeNormalized, "CSV/"+col, subject, "a two-digit year, read as "+iso[:4]+" (the template wants DD-MMM-YYYY)", cell(col))
+			}
+			return iso
 		}
-		to, ok := parseCSVDate(get("End Date"))
-		if !ok {
-			w.addAt(CodeInvalidValue, "CSV/End Date", subject, "not a date (want DD-MMM-YYYY or YYYY-MM-DD); left empty", cell("End Date"))
-		}
+		from, to := date("Start Date"), date("End Date")
 		depots := splitList(get("Depots"))
 		if len(depots) == 1 && strings.EqualFold(depots[0], allWord) {
 			depots = []string{allWord}
@@ -345,17 +348,37 @@ func splitList(s string) []string {
 
 // parseCSVDate reads a template date into an ISO date; ok is false for an unreadable one.
 func parseCSVDate(s string) (iso string, ok bool) {
+	iso, _, ok = ParseTemplateDate(s)
+	return iso, ok
+}
+
+// ParseTemplateDate reads a date of the Clinical One user upload template into an ISO
+// date (YYYY-MM-DD): DD-MMM-YYYY as the template writes it, the month in any case, and
+// D-MMM-YYYY, D MMM YYYY, YYYY-MM-DD and an ISO date-time, which people and spreadsheets
+// put there; "" (blank, an open-ended End Date) is no date and ok. DD-MMM-YY, which a
+// spreadsheet writes when it reformats the column, is read as Go's time package reads a
+// two-digit year (69 to 99 as 19xx, 00 to 68 as 20xx), and twoDigitYear reports it, so
+// that the caller can say which year it took: the template wants four digits. A year
+// before 1900 ("05-Jan-0026", a two-digit year padded with zeros) is not a date the
+// template means: ok is false, as for a value that is no date at all. plan and the
+// template reader share it, so that an upload is planned as it is read.
+func ParseTemplateDate(s string) (iso string, twoDigitYear, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", true
+		return "", false, true
 	}
+	t := titleMonth(s)
 	for _, layout := range []string{ClinicalOneDate, "2-Jan-2006", "2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "02-Jan-06", "2 Jan 2006", "02 Jan 2006"} {
-		// Month names in any case ("05-JAN-2026").
-		if t, err := time.Parse(layout, titleMonth(s)); err == nil {
-			return t.Format("2006-01-02"), true
+		d, err := time.Parse(layout, t)
+		if err != nil {
+			continue
 		}
+		if d.Year() < 1900 {
+			return "", false, false
+		}
+		return d.Format("2006-01-02"), layout == "02-Jan-06", true
 	}
-	return "", false
+	return "", false, false
 }
 
 // titleMonth writes a three-letter month name as time.Parse wants it ("JAN" → "Jan").

@@ -85,25 +85,73 @@ func TestRoleTablesComplete(t *testing.T) {
 	}
 }
 
-func TestParseCSVDate(t *testing.T) {
-	cases := []struct{ in, want, reason string }{
-		{"05-Jan-2026", "2026-01-05", "the documented DD-MMM-YYYY"},
-		{"05-JAN-2026", "2026-01-05", "month in capitals, as Oracle UIs print it"},
-		{"5-jan-2026", "2026-01-05", "one-digit day, lower-case month"},
-		{"2026-01-05", "2026-01-05", "ISO date"},
-		{"2026-01-05T10:00:00Z", "2026-01-05", "ISO date-time"},
-		{"", "", "End Date may be empty (open-ended)"},
+func TestParseTemplateDate(t *testing.T) {
+	cases := []struct {
+		in, want string
+		twoDigit bool
+		reason   string
+	}{
+		{"05-Jan-2026", "2026-01-05", false, "the documented DD-MMM-YYYY"},
+		{"05-JAN-2026", "2026-01-05", false, "month in capitals, as Oracle UIs print it"},
+		{"5-jan-2026", "2026-01-05", false, "one-digit day, lower-case month"},
+		{"2026-01-05", "2026-01-05", false, "ISO date"},
+		{"2026-01-05T10:00:00Z", "2026-01-05", false, "ISO date-time"},
+		{" 05-Jan-2026 ", "2026-01-05", false, "spaces around the cell"},
+		{"", "", false, "End Date may be empty (open-ended)"},
+		{"05-Jan-26", "2026-01-05", true, "a spreadsheet's DD-MMM-YY: read, and reported so that the caller names the year"},
+		{"31-Dec-99", "1999-12-31", true, "69 to 99 are 19xx, as Go reads a two-digit year"},
+		{"1900-01-01", "1900-01-01", false, "the first year taken"},
 	}
 	for _, c := range cases {
-		got, ok := parseCSVDate(c.in)
-		if !ok || got != c.want {
-			t.Errorf("parseCSVDate(%q) = %q, %v; want %q (%s)", c.in, got, ok, c.want, c.reason)
+		got, twoDigit, ok := ParseTemplateDate(c.in)
+		if !ok || got != c.want || twoDigit != c.twoDigit {
+			t.Errorf("ParseTemplateDate(%q) = %q, %v, %v; want %q, %v (%s)", c.in, got, twoDigit, ok, c.want, c.twoDigit, c.reason)
+		}
+		if got, ok := parseCSVDate(c.in); !ok || got != c.want {
+			t.Errorf("parseCSVDate(%q) = %q, %v; want ParseTemplateDate's %q", c.in, got, ok, c.want)
 		}
 	}
-	for _, bad := range []string{"01/05/2026", "tomorrow", "32-Jan-2026"} {
-		if _, ok := parseCSVDate(bad); ok {
-			t.Errorf("parseCSVDate(%q) accepted", bad)
+	for _, bad := range []struct{ in, reason string }{
+		{"01/05/2026", "day and month order unknowable"},
+		{"tomorrow", "no date"},
+		{"32-Jan-2026", "no such day"},
+		{"05-Jan-0026", "a two-digit year padded with zeros: the year 26 is no date the template means"},
+		{"1899-12-31", "before 1900"},
+	} {
+		if got, _, ok := ParseTemplateDate(bad.in); ok {
+			t.Errorf("ParseTemplateDate(%q) = %q, accepted (%s)", bad.in, got, bad.reason)
 		}
+	}
+}
+
+// TestTemplateTwoDigitYear: a template date with a two-digit year is read and reported
+// with the year taken (normalized), one with a year before 1900 left empty (invalid-value);
+// both were read without a word, "05-Jan-0026" as the year 26.
+func TestTemplateTwoDigitYear(t *testing.T) {
+	const csv = "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
+		"Jo,Demo,jo.demo@site1.example.org,jdemo,05-Jan-26,31-Dec-0026,Site User,101,\n"
+	d, ws, err := ReadClinicalOneCSV(strings.NewReader(csv), Options{Study: "DEMO-C1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Users) != 1 || len(d.Users[0].Assignments) != 1 {
+		t.Fatalf("users %+v", d.Users)
+	}
+	a := d.Users[0].Assignments[0]
+	if a.From != "2026-01-05" || a.To != "" {
+		t.Errorf("dates %q to %q; want 2026-01-05 and none", a.From, a.To)
+	}
+	var two, bad int
+	for _, w := range ws {
+		switch {
+		case w.Code == CodeNormalized && w.Field == "CSV/Start Date" && strings.Contains(w.Message, "read as 2026"):
+			two++
+		case w.Code == CodeInvalidValue && w.Field == "CSV/End Date":
+			bad++
+		}
+	}
+	if two != 1 || bad != 1 {
+		t.Errorf("warnings %v; want one normalized Start Date naming 2026 and one invalid End Date", ws)
 	}
 }
 

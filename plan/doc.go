@@ -59,7 +59,11 @@
 //   - missingValue: a required column (First Name, Last Name, Email, User Name, Start
 //     Date, Study Role) is empty, or a directory row's user has no access in the plan's
 //     study (no Study Role; access in other studies is not part of the plan).
-//   - invalidDate: a Start Date or End Date is not a date.
+//   - invalidDate: a Start Date or End Date is not a date (or has a year before 1900,
+//     such as a two-digit year padded to 0026).
+//   - twoDigitYear: a Start Date or End Date has a two-digit year (DD-MMM-YY, as a
+//     spreadsheet writes a reformatted column), read as 1969–2068 and named in the
+//     message; the template wants four digits.
 //   - valueWithoutColumn: a cell holds a value under no header (a blank header cell, or
 //     past the header's last one), which is not read: most often a separator typed into
 //     an unquoted cell, which moves the rest of the row along.

@@ -31,6 +31,7 @@ const (
 	TooManyRows              Code = "tooManyRows"
 	MissingValue             Code = "missingValue"
 	InvalidDate              Code = "invalidDate"
+	TwoDigitYear             Code = "twoDigitYear"
 	ValueWithoutColumn       Code = "valueWithoutColumn"
 	EmailChange              Code = "emailChange"
 	EmailOfOtherUser         Code = "emailOfOtherUser"
@@ -40,7 +41,7 @@ const (
 // Codes lists every warning code in a stable order.
 func Codes() []Code {
 	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
-		DuplicateRow, TooManyRows, MissingValue, InvalidDate, ValueWithoutColumn, EmailChange, EmailOfOtherUser, SiteRoleWithoutSite}
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate, TwoDigitYear, ValueWithoutColumn, EmailChange, EmailOfOtherUser, SiteRoleWithoutSite}
 }
 
 // Warning is a problem with one row. The message names users by login only.

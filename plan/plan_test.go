@@ -240,6 +240,12 @@ func TestPlan(t *testing.T) {
 			want:   []string{"2 create nfictus invalidDate"},
 		},
 		{
+			name:   "twoDigitYear",
+			reason: "a start date with a two-digit year, as a spreadsheet reformats the column (TestUploadDateYears: the year it is read as)",
+			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-26,,Site User,102,\n",
+			want:   []string{"2 create nfictus twoDigitYear"},
+		},
+		{
 			name:   "valueWithoutColumn",
 			reason: "a value past the header's last column is not read, and the row says so: here two sites typed with an unquoted comma push a depot out of the Depots column",
 			csv:    "Noor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,101,Depot A\n",

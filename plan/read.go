@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/odmadmin/odmadmin/internal/input"
 	"github.com/odmadmin/odmadmin/mapping"
@@ -196,14 +195,19 @@ func csvRow(n int, rec []string, col *input.Header) Row {
 			row.Warnings = append(row.Warnings, Warning{MissingValue, "required column " + c + " is empty"})
 		}
 	}
-	from, ok := parseDate(get("Start Date"))
-	if !ok {
-		row.Warnings = append(row.Warnings, Warning{InvalidDate, "Start Date is not a date (want DD-MMM-YYYY or YYYY-MM-DD)"})
+	// Read as map reads the template (mapping.ParseTemplateDate), so that an upload is
+	// planned with the dates it is read with.
+	date := func(col string) string {
+		iso, twoDigit, ok := mapping.ParseTemplateDate(get(col))
+		switch {
+		case !ok:
+			row.Warnings = append(row.Warnings, Warning{InvalidDate, col + " is not a date (want DD-MMM-YYYY or YYYY-MM-DD)"})
+		case twoDigit:
+			row.Warnings = append(row.Warnings, Warning{TwoDigitYear, col + " has a two-digit year, read as " + iso[:4] + " (write DD-MMM-YYYY)"})
+		}
+		return iso
 	}
-	to, ok := parseDate(get("End Date"))
-	if !ok {
-		row.Warnings = append(row.Warnings, Warning{InvalidDate, "End Date is not a date (want DD-MMM-YYYY or YYYY-MM-DD)"})
-	}
+	from, to := date("Start Date"), date("End Date")
 	depots := splitList(get("Depots"))
 	if len(depots) == 1 && strings.EqualFold(depots[0], "All") {
 		depots = []string{"All"}
@@ -233,35 +237,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// parseDate reads a template date into an ISO date; ok is false for an unreadable one.
-// It accepts what mapping.ReadClinicalOneCSV accepts.
-func parseDate(s string) (iso string, ok bool) {
-	if s == "" {
-		return "", true
-	}
-	t := titleMonth(s)
-	for _, layout := range []string{mapping.ClinicalOneDate, "2-Jan-2006", "2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "02-Jan-06", "2 Jan 2006", "02 Jan 2006"} {
-		if d, err := time.Parse(layout, t); err == nil {
-			return d.Format("2006-01-02"), true
-		}
-	}
-	return "", false
-}
-
-// titleMonth writes three-letter month names as time.Parse wants them ("JAN" → "Jan").
-func titleMonth(s string) string {
-	b := []byte(s)
-	letter := func(i int) bool { return i >= 0 && i < len(b) && (b[i]|0x20) >= 'a' && (b[i]|0x20) <= 'z' }
-	for i := 0; i+3 <= len(b); i++ {
-		if letter(i) && letter(i+1) && letter(i+2) && !letter(i-1) && !letter(i+3) {
-			b[i] &^= 0x20
-			b[i+1] |= 0x20
-			b[i+2] |= 0x20
-		}
-	}
-	return string(b)
 }
 
 // FromDirectory turns a directory (such as the JSON "odmadmin map --to json" writes) into

@@ -53,6 +53,8 @@ fields and assignments that change) or unchanged, and warns:
   tooManyRows               more rows than the template's guidance (600, --max-rows)
   missingValue, invalidDate a required column is empty (a directory row: the user has
                             no access in the study); a date is not a date
+  twoDigitYear              a date with a two-digit year (05-Jan-26), read as the
+                            message says (1969-2068); the template wants DD-MMM-YYYY
   valueWithoutColumn        a value in a column the header does not name (not read)
   unknownColumn             a header cell that names no template column (row 1; its
                             values are not read)
