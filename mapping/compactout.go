@@ -235,6 +235,22 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	}
 	defer users.close()
 	users.readDoc = true // the patch reads where src has them (patchdoc.go)
+	// The directory is resolved against the document first (basepatch.go): its sites and
+	// roles in the document's terms, and, for a table, the document's users to merge
+	// the rows with.
+	rs, unspool, err := seekable(src)
+	if err != nil {
+		return nil, err
+	}
+	defer unspool()
+	src = rs
+	bs, err := readBaseSide(rs, opts.Read, opts.Profile, dir, opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	defer bs.close()
+	head := *dir
+	bs.resolve(&head)
 	run = startSpec(dir, spec)
 	// The writer asks about every user's assignments where it plans blocks and places
 	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
@@ -246,6 +262,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 			invalid = checkUser(kept, u)
 		}
 		kept++
+		bs.user(u)
 		for _, a := range u.Assignments {
 			assigned.add(a)
 		}
@@ -259,8 +276,9 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	if err := users.seal(); err != nil {
 		return nil, err
 	}
-	d := *dir
+	d := head
 	d.Users = nil
+	resolved := bs.finish(&d)
 	if err := d.checkHead(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
@@ -277,7 +295,9 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 		w.same = false
 	}
 	opts.docQuirks = true
-	return w.patch(out, src, users, heldSites(d.Sites), true, opts)
+	opts.base = bs
+	ws, err = w.patch(out, src, users, heldSites(d.Sites), true, opts)
+	return append(resolved, ws...), err
 }
 
 // ReadCompactODM reads the ODM stream r (its header may be read) as FromReader reads it,

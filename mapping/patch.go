@@ -54,6 +54,9 @@ type PatchOptions struct {
 	// work, when set, is given the users the patcher built again from the temporary file
 	// and the assignments it looked at to find those of each record's block.
 	work *patchWork
+	// base is what a Foreign patch resolved the directory against (basepatch.go): for a
+	// table's directory, the document's users, each merged with the table's row.
+	base *baseSide
 }
 
 // patchWork is what PatchOptions.work counts: also, of PatchStream's temporary file, the
@@ -106,11 +109,42 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	if src == nil {
 		return nil, nilODMReader()
 	}
+	var resolved []Warning
+	if opts.Foreign && dir != nil {
+		// Another file's directory is resolved against the document first (basepatch.go),
+		// on copies: dir is the caller's.
+		rs, unspool, err := seekable(src)
+		if err != nil {
+			return nil, err
+		}
+		defer unspool()
+		src = rs
+		bs, err := readBaseSide(rs, opts.Read, opts.Profile, dir, opts.Options)
+		if err != nil {
+			return nil, err
+		}
+		defer bs.close()
+		d := *dir
+		bs.resolve(&d)
+		d.Users = make([]*User, len(dir.Users))
+		for i, u := range dir.Users {
+			if u != nil {
+				c := *u
+				c.Assignments = slices.Clone(u.Assignments)
+				bs.user(&c)
+				u = &c
+			}
+			d.Users[i] = u
+		}
+		resolved = bs.finish(&d)
+		dir, opts.base = &d, bs
+	}
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
 		return nil, err
 	}
-	return w.patchDirectory(out, src, opts)
+	ws, err := w.patchDirectory(out, src, opts)
+	return append(resolved, ws...), err
 }
 
 // patchDirectory is Patch once the writer of w.dir is made.
@@ -176,6 +210,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 	ro := opts.Read
 	ro.Reuse = true
 	p.ropts, p.wopts = opts.Read, opts.Write
+	p.base = opts.base
 	for from, to := range dir.renamed {
 		if p.renamedFrom == nil {
 			p.renamedFrom = map[string]string{}
@@ -183,7 +218,7 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		p.renamedFrom[to] = from
 	}
 	if readDoc {
-		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies())
+		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies(), opts.base.tabled())
 		if err != nil {
 			return nil, err
 		}
@@ -477,6 +512,8 @@ func (ps *patchSites) find(id string) int {
 type patcher struct {
 	w     *writer
 	users patchUsers
+	// base is PatchOptions.base: what the directory was resolved against.
+	base  *baseSide
 	sites *patchSites
 	// doc is what the document has, read first when the directory may come from
 	// another document (patchdoc.go); nil when the values' Source says it.
@@ -636,19 +673,33 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		if n, ok := p.asReadUser(v); ok {
 			return n, nil
 		}
-		i, u := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
+		// in is the directory's user the record is about (i its index), u the user
+		// written: in itself, or, patched from a table, the document's user with what
+		// the table's row changed (baseSide.merge), which is also written for a user the
+		// table has no row for (in nil, kept).
+		i, in := p.users.find(strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName))
+		u, ai := in, i
+		if p.base.tabled() {
+			i, in, u = p.tableUser(v)
+			ai = -1 // u is made for this record: its assignments are not indexed by i
+		}
 		if u == nil {
 			p.removed("User", "User", v.OID, v.LoginName)
 			return nil, nil // removed from the directory
 		}
-		if p.mergedAsRead(i, u) {
-			p.users.markDone(i, u)
+		markDone := func() {
+			if in != nil {
+				p.users.markDone(i, in)
+			}
+		}
+		if in == u && p.mergedAsRead(i, u) {
+			markDone()
 			w.asRead++
 			return odm.AsRead(), nil
 		}
 		// The writer keeps nothing of as past the record: it is made in memory kept
 		// for the next.
-		as := p.assignmentsOf(p.as[:0], i, u)
+		as := p.assignmentsOf(p.as[:0], ai, u)
 		p.as = as
 		if len(as) == 0 && len(u.Assignments) > 0 && w.fl.siteStudies() {
 			p.removedAccess(u.ID)
@@ -658,17 +709,24 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 			// As the whole write (writeBlock): site-level access whose site the output
 			// does not hold would read back as access at every site of the study.
 			if as = w.siteAccess(as, u.ID); len(as) == 0 {
-				p.users.markDone(i, u)
+				markDone()
 				w.warn.addUser(CodeUnrepresentable, "User", u.ID, siteOnlyUser)
 				return nil, nil
 			}
 			p.as = as
 		}
-		p.users.markDone(i, u)
+		markDone()
 		done := p.byIndex(i)
 		// Transform writes o before it hands on the next record: o is made in memory
 		// kept for the next.
+		same := w.same
+		if u != in {
+			// The document's own user (merged with a table's row): written as a value
+			// of the document's flavour, which invents nothing (no FullName made up).
+			w.same = true
+		}
 		o := w.userIn(&p.rec, u, v, as, p.study)
+		w.same = same
 		done()
 		if !sameUser(o, v) {
 			return o, nil

@@ -103,13 +103,14 @@ func userKey(u *User) string {
 	return "\x00" + u.Login
 }
 
-// readDocIndex reads what the document in src has, and returns a reader of the same
+// readDocIndex reads what the document in src has (its users by login with byLogin, see
+// patcher.tableUser), and returns a reader of the same
 // document to patch: src again, rewound, when it can seek (a file), or else a copy of it
 // spooled to a temporary file as it was read, which done removes. With studies it also
 // reads the OIDs of the document's Study elements (docIndex.studies), which the records'
 // reader skips: from the rewound src or the spool, one more read of the document (up to
 // its first AdminData as XML, the rest searched for a late Study, see StudyElements).
-func readDocIndex(src io.Reader, ro odm.ReadOptions, studies bool) (d *docIndex, again io.Reader, done func() error, err error) {
+func readDocIndex(src io.Reader, ro odm.ReadOptions, studies, byLogin bool) (d *docIndex, again io.Reader, done func() error, err error) {
 	done = func() error { return nil }
 	var spool *os.File
 	var spoolW *bufio.Writer
@@ -154,7 +155,13 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions, studies bool) (d *docIndex,
 			study = strings.TrimSpace(v.StudyOID)
 		case *odm.User:
 			key := strings.TrimSpace(v.OID)
-			if key == "" {
+			if byLogin {
+				// A table's users are known by login, the ID their reader gives them (the
+				// template writes the OID of a user without one as its User Name).
+				if l := strings.TrimSpace(v.LoginName); l != "" {
+					key = l
+				}
+			} else if key == "" {
 				key = "\x00" + strings.TrimSpace(v.LoginName)
 			}
 			d.add(docUser, study, key)

@@ -75,9 +75,44 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	if asRead {
 		planIDOnly(users, b, merged)
 	}
-	dir, err := spillAll(b, users, opts.Options, &run, nil)
+	var also func(*User)
+	var bs *baseSide
+	var head Directory
+	var resolved []Warning
+	if opts.Foreign {
+		// Another export of the flavour patched into the document: its sites and roles
+		// are resolved against the document's first (basepatch.go), each user as it is
+		// spilled. The sites are complete once the directory is prepared.
+		b.finishPrepare()
+		d, err := doc()
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return nil, nilODMReader()
+		}
+		rs, unspool, err := seekable(d)
+		if err != nil {
+			return nil, err
+		}
+		defer unspool()
+		doc = func() (io.Reader, error) { _, err := rs.Seek(0, io.SeekStart); return rs, err }
+		if bs, err = readBaseSide(rs, opts.Read, opts.Profile, b.dir, opts.Options); err != nil {
+			return nil, err
+		}
+		defer bs.close()
+		head = *b.dir
+		bs.resolve(&head)
+		also = bs.user
+	}
+	dir, err := spillAll(b, users, opts.Options, &run, also)
 	if err != nil {
 		return nil, err
+	}
+	if bs != nil {
+		dir.Sites = head.Sites
+		resolved = bs.finish(dir)
+		opts.base = bs
 	}
 	bw, b = dropBuilder(b), nil
 	w, err := newWriter(dir, opts.Profile, opts.Options)
@@ -109,7 +144,8 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		return nil, nilODMReader()
 	}
 	defer catchSpill(&err)
-	return w.patch(out, src, users, sites, opts.Foreign, opts)
+	ws, err = w.patch(out, src, users, sites, opts.Foreign, opts)
+	return append(resolved, ws...), err
 }
 
 // dropBuilder returns b's warnings apart from b, once spillAll is done with b: what b

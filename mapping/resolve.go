@@ -1,6 +1,9 @@
 package mapping
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // SiteIndex finds a directory's sites by what people and files call them: the site ID
 // (ODM LocationOID), the site number (InForm mnemonic, Rave StudySiteNumber, the number
@@ -10,23 +13,44 @@ import "strings"
 type SiteIndex struct {
 	ids  map[string]bool
 	keys map[string]string
+	// shared are the number and name keys two sites (of different IDs) share: Resolve
+	// takes the first, as it always did; a patch (siteAligner) does not guess.
+	shared map[string][]string
 }
 
 // NewSiteIndex indexes d's sites. When two sites share a number or name, the first wins.
 func NewSiteIndex(d *Directory) *SiteIndex {
-	x := &SiteIndex{ids: map[string]bool{}, keys: map[string]string{}}
 	if d == nil {
-		return x
+		return newSiteIndex(nil)
 	}
-	for _, s := range d.Sites {
+	return newSiteIndex(d.Sites)
+}
+
+func newSiteIndex(sites []*Site) *SiteIndex {
+	x := &SiteIndex{ids: map[string]bool{}, keys: map[string]string{}}
+	for _, s := range sites {
 		if s == nil {
 			continue
 		}
 		id := strings.TrimSpace(s.ID)
 		x.ids[id] = true
 		for _, k := range []string{id, strings.ToLower(id), strings.ToLower(strings.TrimSpace(s.Number)), siteNameKey(s.Name)} {
-			if _, ok := x.keys[k]; !ok && k != "" {
+			if k == "" {
+				continue
+			}
+			first, ok := x.keys[k]
+			if !ok {
 				x.keys[k] = id
+				continue
+			}
+			if first != id && !slices.Contains(x.shared[k], id) {
+				if x.shared == nil {
+					x.shared = map[string][]string{}
+				}
+				if len(x.shared[k]) == 0 {
+					x.shared[k] = []string{first}
+				}
+				x.shared[k] = append(x.shared[k], id)
 			}
 		}
 	}
@@ -37,16 +61,23 @@ func siteNameKey(s string) string { return strings.ToLower(strings.Join(strings.
 
 // Resolve returns the ID of the site s names (by ID, number or name), and whether one was found.
 func (x *SiteIndex) Resolve(s string) (string, bool) {
+	id, ok, _ := x.resolve(s)
+	return id, ok
+}
+
+// resolve is Resolve that also returns, when s names no site by ID and its number or
+// name is shared by several sites, their IDs (the first of which Resolve returns).
+func (x *SiteIndex) resolve(s string) (id string, ok bool, shared []string) {
 	t := strings.TrimSpace(s)
 	if x.ids[t] {
-		return t, true
+		return t, true, nil
 	}
 	for _, k := range []string{t, strings.ToLower(t), siteNameKey(t)} {
 		if id, ok := x.keys[k]; ok && k != "" {
-			return id, true
+			return id, true, x.shared[k]
 		}
 	}
-	return s, false
+	return s, false, nil
 }
 
 // AlignTo rewrites d's site references in ref's terms, so that two directories of one
@@ -58,14 +89,40 @@ func AlignTo(d, ref *Directory) int {
 	if d == nil || ref == nil {
 		return 0
 	}
-	x := NewSiteIndex(ref)
-	own := map[string]bool{}
-	for _, s := range d.Sites {
-		if s != nil {
-			own[s.ID] = true
+	al := newSiteAligner(d.Sites, ref, false)
+	for _, u := range d.Users {
+		if u != nil {
+			al.user(u)
 		}
 	}
-	study := ""
+	al.finish(d)
+	return al.n
+}
+
+// siteAligner is AlignTo one user at a time, for callers that hold the users of d
+// elsewhere (a patch's temporary file): made from d's sites, which it renames at once,
+// it rewrites each user's assignments (user), and finish completes d's sites and
+// studies.
+type siteAligner struct {
+	x       *SiteIndex
+	own     map[string]bool
+	renamed map[string]string
+	study   string
+	adopted bool
+	// strict (a patch) leaves a site whose number or name several of ref's sites share
+	// as it is, and reports it (ambiguous), instead of taking the first.
+	strict    bool
+	ambiguous map[string][]string
+	n         int
+}
+
+func newSiteAligner(sites []*Site, ref *Directory, strict bool) *siteAligner {
+	al := &siteAligner{x: NewSiteIndex(ref), own: map[string]bool{}, renamed: map[string]string{}, strict: strict}
+	for _, s := range sites {
+		if s != nil {
+			al.own[s.ID] = true
+		}
+	}
 	var top []string
 	for _, s := range ref.Studies {
 		if s != nil && s.Parent == "" && s.ID != "" {
@@ -73,58 +130,73 @@ func AlignTo(d, ref *Directory) int {
 		}
 	}
 	if len(top) == 1 {
-		study = top[0]
+		al.study = top[0]
 	}
-	n := 0
-	adopted := false
-	renamed := map[string]string{}
-	for _, s := range d.Sites {
-		if s == nil || x.ids[s.ID] {
+	for _, s := range sites {
+		if s == nil || al.x.ids[s.ID] {
 			continue
 		}
-		if id, ok := x.Resolve(s.ID); ok && id != s.ID {
-			renamed[s.ID] = id
+		if id, ok := al.find(s.ID); ok && id != s.ID {
+			al.renamed[s.ID] = id
 			if s.Number == "" {
 				s.Number = s.ID
 			}
 			s.ID = id
-			n++
+			al.n++
 		}
 	}
-	for _, u := range d.Users {
-		if u == nil {
+	return al
+}
+
+// find is SiteIndex.Resolve, strict or not (see strict).
+func (al *siteAligner) find(s string) (string, bool) {
+	id, ok, shared := al.x.resolve(s)
+	if ok && len(shared) > 0 && al.strict {
+		if al.ambiguous == nil {
+			al.ambiguous = map[string][]string{}
+		}
+		al.ambiguous[s] = shared
+		return s, false
+	}
+	return id, ok
+}
+
+// user rewrites u's assignments in ref's terms.
+func (al *siteAligner) user(u *User) {
+	for i := range u.Assignments {
+		a := &u.Assignments[i]
+		if a.Study == "" && al.study != "" {
+			a.Study, al.adopted = al.study, true
+		}
+		if a.Site == "" || al.x.ids[a.Site] {
 			continue
 		}
-		for i := range u.Assignments {
-			a := &u.Assignments[i]
-			if a.Study == "" && study != "" {
-				a.Study, adopted = study, true
-			}
-			if a.Site == "" || x.ids[a.Site] {
-				continue
-			}
-			if id, ok := renamed[a.Site]; ok {
-				a.Site = id
-				continue
-			}
-			if own[a.Site] {
-				continue
-			}
-			if id, ok := x.Resolve(a.Site); ok {
-				a.Site = id
-				n++
-			}
+		if id, ok := al.renamed[a.Site]; ok {
+			a.Site = id
+			continue
+		}
+		if al.own[a.Site] {
+			continue
+		}
+		if id, ok := al.find(a.Site); ok {
+			a.Site = id
+			al.n++
 		}
 	}
+}
+
+// finish gives d's sites without a study, and d, the study the users' assignments
+// adopted.
+func (al *siteAligner) finish(d *Directory) {
 	for _, s := range d.Sites {
-		if s != nil && s.Study == "" && study != "" {
-			s.Study = study
+		if s != nil && s.Study == "" && al.study != "" {
+			s.Study = al.study
 		}
 	}
-	if adopted {
+	if al.adopted {
 		has := false
 		for _, s := range d.Studies {
-			if s != nil && s.ID == study {
+			if s != nil && s.ID == al.study {
 				has = true
 			}
 		}
@@ -137,10 +209,9 @@ func AlignTo(d, ref *Directory) int {
 					kept = append(kept, s)
 				}
 			}
-			d.Studies = append(kept, &Study{ID: study, Environment: EnvProduction})
+			d.Studies = append(kept, &Study{ID: al.study, Environment: EnvProduction})
 		}
 	}
-	return n
 }
 
 // siteStudies is the study of each site by ID (builder.siteStudy), which resolve looks

@@ -1,0 +1,478 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// A patch of a document with another file's directory (PatchOptions.Foreign, map --to
+// odm --base FILE) first resolves the directory against the document, FILE:
+//
+//   - Sites: a site the directory names is FILE's Location of that OID, else the one
+//     whose number (InForm mnemonic, Rave StudySiteNumber) or name it is, found as plan,
+//     diff and odmtest find sites across systems (SiteIndex, siteAligner). A number or
+//     name two of FILE's sites share matches neither (warning dangling-reference): the
+//     patch does not guess.
+//   - Roles: a role name of the directory that is the name of one of FILE's rights
+//     groups (InForm pf:GroupDef), in any letter case, is written as that group.
+//
+// A table (the Clinical One template, an OpenClinica 4 user table) holds less of a user
+// than FILE does, and nothing of its sites, groups, signatures or organizations: what the
+// table cannot hold keeps FILE's values (baseSide). Which of a user's values a table
+// holds is read off the table's own writer, one place for each table: tableParts maps
+// each column to the part of the user it holds, and a part is patched only when the
+// input's row differs from the row the writer makes of FILE's user in that column
+// (baseSide.merge). So a cleared cell is an edit (the part is cleared), and a value no
+// column holds (status in the template, locale, address, InForm's user type and ids) is
+// FILE's.
+
+// userPart is a part of a user a table column holds.
+type userPart uint8
+
+const (
+	partNone         userPart = iota // the column holds nothing patched back (times the table keeps)
+	partGiven                        // GivenName
+	partFamily                       // FamilyName
+	partLogin                        // Login
+	partEmail                        // the first e-mail address (a table has one)
+	partPhone                        // the first phone number
+	partOrganization                 // Organization (by name)
+	partStatus                       // Status
+	partAccess                       // the assignments of the table's study
+	numParts
+)
+
+// tableParts returns, for the table profile p, the part of a user each of its columns
+// holds, by column; nil for a profile that is no table. This is the one place that says
+// what a table holds of a user (see the comment above).
+func tableParts(p Profile) map[string]userPart {
+	switch p {
+	case ProfileClinicalOne:
+		// The template: names, one e-mail, the user name, and one row of access (role,
+		// sites, depots, dates) in the study. No status (a deactivated user has no row),
+		// phone, address, locale, user type or vendor ids.
+		return map[string]userPart{
+			"First Name": partGiven, "Last Name": partFamily, "Email": partEmail, "User Name": partLogin,
+			"Start Date": partAccess, "End Date": partAccess, "Study Role": partAccess, "Sites": partAccess, "Depots": partAccess,
+		}
+	case ProfileOC4Users:
+		// OpenClinica 4's study table: also organization, phone and status; a role per row
+		// and no sites. Type, Created and Updated are the table's own bookkeeping.
+		return map[string]userPart{
+			"First": partGiven, "Last": partFamily, "Username": partLogin, "Email": partEmail,
+			"Organization": partOrganization, "Phone": partPhone, "Role": partAccess, "Status": partStatus,
+			"Type": partNone, "Created (UTC)": partNone, "Updated (UTC)": partNone,
+		}
+	}
+	return nil
+}
+
+// baseSide is what a Foreign patch resolves its directory against: the document's (FILE's)
+// sites, studies and definitions, and, for a table, FILE's users (held as records in a
+// temporary file, some 15 bytes a user in memory, as PatchStream holds a directory's).
+type baseSide struct {
+	shell *Directory
+	// table is the directory's table profile (ProfileClinicalOne, ProfileOC4Users), ""
+	// when it is read from anything else; users and parts are set for a table.
+	table Profile
+	users *spilledUsers
+	parts map[string]userPart
+	// study is the table's study; blocks are the StudyOIDs of the document's blocks that
+	// hold its access (the study's, and in OpenClinica's flavour its site studies').
+	study  string
+	blocks map[string]bool
+	// al rewrites the directory's users' sites in FILE's terms; rights are FILE's rights
+	// group names by folded name.
+	al     *siteAligner
+	rights map[string]string
+	now    Options
+	tsites *templateSites
+	orgs   map[string]string
+	rowBuf [][]string
+}
+
+// tableOf returns the table profile a directory was read from, "" for none.
+func tableOf(d *Directory) Profile {
+	if d == nil || d.Source == nil {
+		return ""
+	}
+	if v := d.Source.Vendor; v == ProfileClinicalOne || v == ProfileOC4Users {
+		return v
+	}
+	return ""
+}
+
+// readBaseSide reads the document in src (a reader that can seek: it is read again after)
+// for what a Foreign patch of the directory shell (no users) resolves against: its sites,
+// studies and definitions, and its users too when shell is a table's. shell's sites are
+// not changed; the resolved ones are given by resolve.
+func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Directory, opts Options) (bs *baseSide, err error) {
+	start, err := src.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	rewind := func() (io.Reader, error) {
+		_, err := src.Seek(start, io.SeekStart)
+		return src, err
+	}
+	defer func() {
+		if _, serr := src.Seek(start, io.SeekStart); err == nil {
+			err = serr
+		}
+		if err != nil && bs != nil && bs.users != nil {
+			bs.users.close()
+		}
+	}()
+	bo := Options{Profile: p}
+	if p == ProfileOpenClinica {
+		// The site studies are Study elements, which the stream skips (as map reads an
+		// OpenClinica input).
+		if bo.Studies, err = StudyElements(rewind, ro); err != nil {
+			return nil, err
+		}
+		if _, err := rewind(); err != nil {
+			return nil, err
+		}
+	}
+	ro.Reuse, ro.ValuesOnly = true, true
+	b, err := readPatched(odm.NewReader(src, ro), bo)
+	if err != nil {
+		return nil, err
+	}
+	bs = &baseSide{table: tableOf(shell), now: opts}
+	if bs.table == "" {
+		b.finishPrepare()
+		bs.shell = b.dir
+		return bs, b.close()
+	}
+	bs.parts = tableParts(bs.table)
+	w, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, Options{})
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	if bs.users, err = newSpilledUsers(w); err != nil {
+		b.close()
+		return nil, err
+	}
+	var run *specRun
+	if bs.shell, err = spillAll(b, bs.users, Options{}, &run, nil); err != nil {
+		return bs, err
+	}
+	return bs, nil
+}
+
+// close removes the temporary file of FILE's users.
+func (bs *baseSide) close() error {
+	if bs == nil || bs.users == nil {
+		return nil
+	}
+	return bs.users.close()
+}
+
+// tabled reports whether bs patches a table's users (found by login, merged with FILE's).
+func (bs *baseSide) tabled() bool { return bs != nil && bs.users != nil }
+
+// resolve starts resolving the directory d (its users not read yet) against FILE: its
+// sites are renamed to FILE's (the aligner then renames each user's, see user). It
+// returns the warnings of what it could not match.
+func (bs *baseSide) resolve(d *Directory) {
+	sites := make([]*Site, 0, len(d.Sites))
+	for _, s := range d.Sites {
+		if s != nil {
+			c := *s
+			sites = append(sites, &c)
+		}
+	}
+	d.Sites = sites
+	bs.al = newSiteAligner(d.Sites, bs.shell, true)
+	for _, g := range bs.shell.Groups {
+		if g.Type != "Rights" {
+			continue
+		}
+		if bs.rights == nil {
+			bs.rights = map[string]string{}
+		}
+		k := strings.ToLower(strings.TrimSpace(g.Name))
+		if _, ok := bs.rights[k]; !ok {
+			bs.rights[k] = g.Name
+		}
+	}
+}
+
+// user rewrites u's sites and role names in FILE's terms.
+func (bs *baseSide) user(u *User) {
+	bs.al.user(u)
+	for i := range u.Assignments {
+		r := &u.Assignments[i].Role
+		if name, ok := bs.rights[strings.ToLower(strings.TrimSpace(r.Name))]; ok {
+			r.Name = name
+		}
+	}
+}
+
+// finish completes d, its users resolved: the study they adopted, and, for a table, what
+// the table cannot hold taken from FILE: its sites (those the table names are FILE's by
+// now, with FILE's details), studies, groups, signatures and organizations. It returns
+// the warnings of sites matched ambiguously.
+func (bs *baseSide) finish(d *Directory) []Warning {
+	bs.al.finish(d)
+	var w warner
+	for s, ids := range bs.al.ambiguous {
+		w.add(CodeDanglingRef, "Assignment/site", "site "+s,
+			"the document has several sites of that number or name ("+strings.Join(ids, ", ")+"); it is matched to none of them")
+	}
+	slices.SortFunc(w.list, func(a, b Warning) int { return strings.Compare(a.Subject, b.Subject) })
+	if bs.table == "" {
+		return w.result()
+	}
+	// The table's study: the one its users were read for (--study), else the one they
+	// adopted from FILE.
+	for _, s := range d.Studies {
+		if s != nil && s.ID != "" && s.Parent == "" {
+			if bs.study != "" && bs.study != s.ID {
+				bs.study = ""
+				break
+			}
+			bs.study = s.ID
+		}
+	}
+	sites := slices.Clone(bs.shell.Sites)
+	for _, s := range d.Sites {
+		if !bs.al.x.ids[s.ID] {
+			sites = append(sites, s) // a site FILE lacks: added, as before
+		}
+	}
+	d.Sites = sites
+	for _, s := range bs.shell.Studies {
+		if !slices.ContainsFunc(d.Studies, func(t *Study) bool { return t != nil && t.ID == s.ID }) {
+			d.Studies = append(d.Studies, s)
+		}
+	}
+	d.Groups, d.Signatures, d.Organizations = bs.shell.Groups, bs.shell.Signatures, bs.shell.Organizations
+	if bs.study == "" {
+		bs.study = bs.al.study
+	}
+	bs.blocks = map[string]bool{bs.study: true}
+	for _, s := range d.Sites {
+		if s.Study == bs.study && s.ID != "" {
+			bs.blocks[s.ID] = true // an OpenClinica site study of the study
+		}
+	}
+	bs.tsites = templateSitesOf(d.Sites)
+	bs.orgs = d.OrganizationNames()
+	return w.result()
+}
+
+// tableBlock reports whether a block of study holds the table's access (see blocks):
+// a user the table lacks is left out of such a block only.
+func (bs *baseSide) tableBlock(study string) bool { return bs.study == "" || bs.blocks[study] }
+
+// rows returns the rows the table's writer makes of u in the table's study: their cells
+// by column, ordered by the table's columns.
+func (bs *baseSide) rows(u *User) (rows [][]string, generatedStart bool) {
+	rows = bs.rowBuf[:0]
+	one := func(yield func(*User) bool) { yield(u) }
+	switch bs.table {
+	case ProfileClinicalOne:
+		ws, _ := clinicalOneRows(func(r []string) error {
+			rows = append(rows, slices.Clone(r))
+			return nil
+		}, bs.tsites, one, bs.study, bs.now)
+		// A Start Date the writer made up (today, for access without one) is no value of
+		// the user's: the input's, written some other day, is not an edit.
+		for _, x := range ws {
+			generatedStart = generatedStart || (x.Code == CodeGenerated && x.Field == "CSV/Start Date")
+		}
+	case ProfileOC4Users:
+		var buf bytes.Buffer
+		if _, err := newOC4Writer(bs.orgs, bs.study, bs.now).write(&buf, one, bs.now); err == nil {
+			all, _ := csv.NewReader(&buf).ReadAll()
+			if len(all) > 0 {
+				rows = append(rows, all[1:]...)
+			}
+		}
+	}
+	bs.rowBuf = rows[:0]
+	return rows, generatedStart
+}
+
+// columns returns the table's columns, in the order its rows have them.
+func (bs *baseSide) columns() []string {
+	if bs.table == ProfileOC4Users {
+		return oc4StudyColumns
+	}
+	return clinicalOneColumns
+}
+
+// lists reports whether the table has a row for FILE's user bu: one it has no row for
+// (a deactivated account in the template, a user without access in the study) is not
+// removed by being absent from the input.
+func (bs *baseSide) lists(bu *User) bool {
+	rows, _ := bs.rows(bu)
+	return len(rows) > 0
+}
+
+// partValues returns the values rows hold of each part: each row's cells of the part's
+// columns, the rows' distinct values sorted (one row a role in OpenClinica 4's table).
+func (bs *baseSide) partValues(rows [][]string, skipStart bool) [numParts][]string {
+	var out [numParts][]string
+	cols := bs.columns()
+	for _, r := range rows {
+		var cell [numParts]strings.Builder
+		for j, c := range cols {
+			if j >= len(r) || (skipStart && c == "Start Date") {
+				continue
+			}
+			pt := bs.parts[c]
+			cell[pt].WriteString(r[j])
+			cell[pt].WriteByte(0)
+		}
+		for pt := range numParts {
+			out[pt] = append(out[pt], cell[pt].String())
+		}
+	}
+	for pt := range numParts {
+		slices.Sort(out[pt])
+		out[pt] = slices.Compact(out[pt])
+	}
+	return out
+}
+
+// merge returns FILE's user bu with the parts the input's user u (its row) changed: a
+// part whose columns the table's writer writes alike for both keeps bu's values. bu is
+// not changed (it is the base's reused memory; the result shares what it does not
+// change).
+func (bs *baseSide) merge(bu, u *User) *User {
+	br, gen := bs.rows(bu)
+	bv := bs.partValues(br, gen)
+	ur, _ := bs.rows(u)
+	uv := bs.partValues(ur, gen)
+	m := *bu
+	for pt := partGiven; pt < numParts; pt++ {
+		if slices.Equal(bv[pt], uv[pt]) {
+			continue
+		}
+		switch pt {
+		case partGiven:
+			m.GivenName = u.GivenName
+		case partFamily:
+			m.FamilyName = u.FamilyName
+		case partLogin:
+			m.Login = u.Login
+		case partEmail:
+			m.Emails = replaceFirst(bu.Emails, u.Emails)
+		case partPhone:
+			m.Phones = replaceFirst(bu.Phones, u.Phones)
+		case partOrganization:
+			m.Organization, m.OrganizationID = u.Organization, ""
+		case partStatus:
+			m.Status = u.Status
+		case partAccess:
+			m.Assignments = bs.access(bu, u)
+		}
+	}
+	return &m
+}
+
+// replaceFirst returns base with its first value replaced by in's (removed when in has
+// none): a table holds one e-mail address, one phone number.
+func replaceFirst(base, in []string) []string {
+	out := make([]string, 0, len(base)+1)
+	if len(in) > 0 {
+		out = append(out, in[0])
+	}
+	if len(base) > 1 {
+		out = append(out, base[1:]...)
+	}
+	return out
+}
+
+// access returns bu's assignments with those of the table's study replaced by u's: an
+// assignment of u that bu has (at the same site, in a role of the same name) is bu's own
+// (its environment, dates and canonical role as FILE has them).
+func (bs *baseSide) access(bu, u *User) []Assignment {
+	var out []Assignment
+	var mine []Assignment
+	for _, a := range bu.Assignments {
+		if a.Study == bs.study || a.Study == "" || bs.study == "" {
+			mine = append(mine, a)
+			continue
+		}
+		out = append(out, a)
+	}
+	for _, a := range u.Assignments {
+		k := slices.IndexFunc(mine, func(b Assignment) bool {
+			return b.Site == a.Site && strings.EqualFold(b.Role.Name, a.Role.Name)
+		})
+		if k >= 0 {
+			a = mine[k]
+		}
+		if !slices.ContainsFunc(out, a.Equal) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// tableUser is patcher.record's look-up of a User record v of the document patched with a
+// table's directory (bs.tabled): in is the table's user the record is about (of index i),
+// found by login (the table's key; by OID for a record without login, whose OID the
+// template writes as the User Name), nil when the table has no row for it; u is the user
+// to write: FILE's user with what the row changed (baseSide.merge), FILE's user as it is
+// where the table says nothing of it (a block of another study, a user the table has no
+// row for), or nil to leave the record out (a user the table would list and does not).
+func (p *patcher) tableUser(v *odm.User) (i int32, in, u *User) {
+	oid, login := strings.TrimSpace(v.OID), strings.TrimSpace(v.LoginName)
+	key := login
+	if key == "" {
+		key = oid
+	}
+	i, in = p.users.find(key, key)
+	_, bu := p.base.users.find(oid, login)
+	switch {
+	case bu == nil:
+		return i, in, in
+	case in == nil && p.base.tableBlock(p.study) && p.base.lists(bu):
+		return -1, nil, nil
+	case in == nil:
+		return -1, nil, bu
+	}
+	return i, in, p.base.merge(bu, in)
+}
+
+// seekable returns src as a reader that can seek (a file is; anything else is copied to a
+// temporary file, which done removes).
+func seekable(src io.Reader) (rs io.ReadSeeker, done func() error, err error) {
+	if s, ok := src.(io.ReadSeeker); ok {
+		if _, err := s.Seek(0, io.SeekCurrent); err == nil {
+			return s, func() error { return nil }, nil
+		}
+	}
+	f, err := os.CreateTemp("", "odmadmin-base-*.xml")
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() error {
+		err := f.Close()
+		if rerr := os.Remove(f.Name()); err == nil {
+			err = rerr
+		}
+		return err
+	}
+	if _, err := io.Copy(f, src); err != nil {
+		done()
+		return nil, nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return f, done, nil
+}
