@@ -83,10 +83,14 @@ type baseSide struct {
 	table Profile
 	users *spilledUsers
 	parts map[string]userPart
+	holds [numParts]bool // the parts some column holds
 	// study is the table's study; blocks are the StudyOIDs of the document's blocks that
 	// hold its access (the study's, and in OpenClinica's flavour its site studies').
 	study  string
 	blocks map[string]bool
+	// noStudy: the table's study is not known (none named, several in FILE): the rows'
+	// access is not patched.
+	noStudy bool
 	// al rewrites the directory's users' sites in FILE's terms; rights are FILE's rights
 	// group names by folded name.
 	al     *siteAligner
@@ -152,6 +156,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		return bs, b.close()
 	}
 	bs.parts = tableParts(bs.table)
+	for _, pt := range bs.parts {
+		bs.holds[pt] = true
+	}
 	w, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, Options{})
 	if err != nil {
 		b.close()
@@ -259,6 +266,13 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 	if bs.study == "" {
 		bs.study = bs.al.study
 	}
+	if bs.study == "" {
+		// A table is one study's; which one, the input does not say and FILE has
+		// several: its rows' access is not placed by guess (see merge).
+		bs.noStudy = true
+		w.add(CodeUnrepresentable, "Assignment/study", "table",
+			"the table names no study and the document has several, so its access is not patched (each user keeps the document's); give the table's study (map --study)")
+	}
 	bs.blocks = map[string]bool{bs.study: true}
 	for _, s := range d.Sites {
 		if s.Study == bs.study && s.ID != "" {
@@ -272,7 +286,7 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 
 // tableBlock reports whether a block of study holds the table's access (see blocks):
 // a user the table lacks is left out of such a block only.
-func (bs *baseSide) tableBlock(study string) bool { return bs.study == "" || bs.blocks[study] }
+func (bs *baseSide) tableBlock(study string) bool { return !bs.noStudy && bs.blocks[study] }
 
 // rows returns the rows the table's writer makes of u in the table's study: their cells
 // by column, ordered by the table's columns.
@@ -356,8 +370,8 @@ func (bs *baseSide) merge(bu, u *User) *User {
 	uv := bs.partValues(ur, gen)
 	m := *bu
 	for pt := partGiven; pt < numParts; pt++ {
-		if slices.Equal(bv[pt], uv[pt]) {
-			continue
+		if !bs.holds[pt] || slices.Equal(bv[pt], uv[pt]) {
+			continue // no column holds the part, or the table says the same of it
 		}
 		switch pt {
 		case partGiven:
@@ -375,7 +389,9 @@ func (bs *baseSide) merge(bu, u *User) *User {
 		case partStatus:
 			m.Status = u.Status
 		case partAccess:
-			m.Assignments = bs.access(bu, u)
+			if !bs.noStudy {
+				m.Assignments = bs.access(bu, u)
+			}
 		}
 	}
 	return &m

@@ -291,7 +291,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	}
 	// As Patch: writing into a document of the directory's flavour.
 	w.same = true
-	if v := d.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
+	if v := d.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) && !bs.tabled() {
 		w.same = false
 	}
 	opts.docQuirks = true

@@ -153,7 +153,9 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 	// Writing into a document of the directory's flavour: records are rewritten from the
 	// ones read, as when writing back.
 	w.same = true
-	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) {
+	if v := dir.Source; v != nil && v.Vendor != "" && v.Vendor != w.p && !isTemplate(v.Vendor) && tableOf(dir) == "" {
+		// (A table's users, sites and definitions are the document's, merged with
+		// its rows: written as values of its flavour, basepatch.go.)
 		w.same = false
 	}
 	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}, w: w}
@@ -719,14 +721,7 @@ func (p *patcher) record(n odm.Node) (odm.Node, error) {
 		done := p.byIndex(i)
 		// Transform writes o before it hands on the next record: o is made in memory
 		// kept for the next.
-		same := w.same
-		if u != in {
-			// The document's own user (merged with a table's row): written as a value
-			// of the document's flavour, which invents nothing (no FullName made up).
-			w.same = true
-		}
 		o := w.userIn(&p.rec, u, v, as, p.study)
-		w.same = same
 		done()
 		if !sameUser(o, v) {
 			return o, nil
