@@ -216,11 +216,23 @@ func (bs *baseSide) resolve(d *Directory) {
 // user rewrites u's sites and role names in FILE's terms.
 func (bs *baseSide) user(u *User) {
 	bs.al.user(u)
+	named, all := false, true
 	for i := range u.Assignments {
 		r := &u.Assignments[i].Role
+		if r.Name == "" {
+			continue
+		}
+		named = true
 		if name, ok := bs.rights[strings.ToLower(strings.TrimSpace(r.Name))]; ok {
 			r.Name = name
+		} else {
+			all = false
 		}
+	}
+	if named && all && u.Source != nil && bs.shell.Source != nil {
+		// Every role is one of FILE's: its names are FILE's flavour's, not another
+		// vendor's written as they are (CodeRoleVerbatim).
+		u.Source.RolesFor = bs.shell.Source.Vendor
 	}
 }
 
