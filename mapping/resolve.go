@@ -132,11 +132,25 @@ func newSiteAligner(sites []*Site, ref *Directory, strict bool) *siteAligner {
 	if len(top) == 1 {
 		al.study = top[0]
 	}
+	// A site of ref is one of d's at most (strict): the one of its OID, else the first
+	// found by number or name. Another export's new site that shares a number or name
+	// with one of its sites that ref has is not that site.
+	claimed := map[string]bool{}
+	for _, s := range sites {
+		if s != nil && al.x.ids[s.ID] {
+			claimed[s.ID] = true
+		}
+	}
 	for _, s := range sites {
 		if s == nil || al.x.ids[s.ID] {
 			continue
 		}
-		if id, ok := al.find(s.ID); ok && id != s.ID {
+		id, ok := al.findSite(s)
+		if ok && al.strict && claimed[id] {
+			continue
+		}
+		claimed[id] = true
+		if ok && id != s.ID {
 			al.renamed[s.ID] = id
 			if s.Number == "" {
 				s.Number = s.ID
@@ -159,6 +173,25 @@ func (al *siteAligner) find(s string) (string, bool) {
 		return s, false
 	}
 	return id, ok
+}
+
+// findSite finds site s among ref's by its ID, and, for a patch (strict), where another
+// system's export names the site by an OID of its own, by its number, then its name:
+// those are what the two systems share.
+func (al *siteAligner) findSite(s *Site) (string, bool) {
+	id, ok := al.find(s.ID)
+	if ok || !al.strict || al.ambiguous[s.ID] != nil {
+		return id, ok
+	}
+	for _, k := range []string{s.Number, s.Name} {
+		if strings.TrimSpace(k) == "" {
+			continue
+		}
+		if id, ok := al.find(k); ok || al.ambiguous[k] != nil {
+			return id, ok
+		}
+	}
+	return s.ID, false
 }
 
 // user rewrites u's assignments in ref's terms.

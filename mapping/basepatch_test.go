@@ -1,0 +1,138 @@
+package mapping
+
+import (
+	"bytes"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// htnTemplate is the Clinical One template map --to csv --study HTN-DEMO writes of the
+// InForm fixture (the deactivated tgrant_old has no row).
+const htnTemplate = "First Name,Last Name,Email,User Name,Start Date,End Date,Study Role,Sites,Depots\n" +
+	"Ada,Morel,ada.morel@site01.example.org,amorel,06-Dec-2026,,Site Investigator Rights,01,\n" +
+	"健,渡辺,k.watanabe@site02.example.org,kwatanabe,06-Dec-2026,,CRC Rights,02,\n" +
+	"Ольга,Лебедева,olga.lebedeva@sponsor.example.com,olebedeva,06-Dec-2026,,Sponsor CRA Rights,01; 02,\n"
+
+// patchTableEveryWay patches the template tmpl into base as map does, with
+// CompactDirectory.Patch, and as a directory read whole with Patch (Foreign), from a
+// reader that can seek and from one that cannot: all four must write the same. It
+// returns the output and the warnings of the first.
+func patchTableEveryWay(t *testing.T, tmpl, base string, opts Options) (string, []Warning) {
+	t.Helper()
+	po := PatchOptions{Options: Options{Profile: ProfileInForm, Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}}
+	var outs []string
+	var first []Warning
+	for _, seek := range []bool{true, false} {
+		src := func() io.Reader {
+			if seek {
+				return strings.NewReader(base)
+			}
+			return noSeek{strings.NewReader(base)}
+		}
+		c, _, err := ReadCompact(strings.NewReader(tmpl), "t.csv", opts)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		ws, err := c.Patch(&out, src(), po)
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+		if first == nil {
+			first = ws
+		}
+		outs = append(outs, out.String())
+
+		dir, _, err := ReadAny(strings.NewReader(tmpl), "t.csv", opts)
+		require.NoError(t, err)
+		out.Reset()
+		wpo := po
+		wpo.Foreign = true
+		_, err = Patch(&out, src(), dir, wpo)
+		require.NoError(t, err)
+		outs = append(outs, out.String())
+	}
+	for i := 1; i < len(outs); i++ {
+		require.Equal(t, outs[0], outs[i], "patch %d of 4 writes otherwise", i+1)
+	}
+	return outs[0], first
+}
+
+// TestPatchTableGivesBaseBack: the template of the InForm export, patched back into it
+// (the bug's own case), gives the export back, byte for byte, by every patch of a table
+// (CompactDirectory.Patch, Patch of the directory read whole); before, the sites "01" and
+// "02" matched no Location, so the users were taken out of the block and FILE's users,
+// Locations, SignatureDef and groups were reported removed.
+func TestPatchTableGivesBaseBack(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	require.NotEmpty(t, base)
+	out, ws := patchTableEveryWay(t, htnTemplate, base, Options{})
+	for _, w := range ws {
+		require.NotContains(t, []Code{CodeRemoved, CodeUnrepresentable, CodeDanglingRef}, w.Code, "%+v", w)
+	}
+	// As map --to odm writes a file back unchanged: the same bytes but for the white
+	// space between the attributes of a tag (here the root's), which becomes one space.
+	root := regexp.MustCompile(`(?s)<ODM .*?>`)
+	want := root.ReplaceAllStringFunc(base, func(tag string) string { return strings.Join(strings.Fields(tag), " ") })
+	require.Equal(t, want, out)
+}
+
+// TestPatchTableSiteAmbiguous: a site number two of the document's Locations share is a
+// warning naming both, not a guess: the access at it is not written at either (it is
+// then unrepresentable, as a site FILE lacks is).
+func TestPatchTableSiteAmbiguous(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	// Location 10128 gets Location 10127's mnemonic, 01.
+	i := strings.Index(base, `<Location OID="10128"`)
+	require.Greater(t, i, 0)
+	base = base[:i] + strings.Replace(base[i:], "<TranslatedText>02</TranslatedText>", "<TranslatedText>01</TranslatedText>", 1)
+	// amorel's row is as the template has it (FILE's access renders as 01 too): FILE's
+	// access is kept, as for any row that says what FILE says. The new user's access at
+	// 01 is where the patch would have to choose.
+	tmpl := htnTemplate + "Nora,Quill,nora.quill@site01.example.org,nquill,06-Dec-2026,,CRC Rights,01,\n"
+	out, ws := patchTableEveryWay(t, tmpl, base, Options{Study: "HTN-DEMO"})
+	var got []string
+	for _, w := range ws {
+		if w.Code == CodeDanglingRef {
+			got = append(got, w.Subject+": "+w.Message)
+		}
+	}
+	require.Equal(t, []string{"site 01: the document has several sites of that number or name (10127, 10128); it is matched to none of them"}, got)
+	require.NotContains(t, out, `<User OID="nquill"`, "nquill's only access, at the ambiguous site, is not written at a guessed Location")
+	require.Contains(t, out, `<User OID="amorel"`)
+}
+
+// TestPatchStreamForeignSitesByNumber: another InForm export whose Locations have other
+// OIDs (another InForm instance numbers them its own way) but the same mnemonics,
+// patched into the base (map --to odm --base FILE OTHER.xml, PatchStream; and Patch),
+// patches FILE's Locations and keeps its users' access there: the sites are matched by
+// number. Before, FILE's Locations were removed, the other export's added, and the
+// users' LocationRefs pointed at them.
+func TestPatchStreamForeignSitesByNumber(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	other := strings.NewReplacer(`"10127"`, `"20127"`, `"10128"`, `"20128"`).Replace(base)
+	require.NotEqual(t, base, other)
+	po := PatchOptions{Options: Options{Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}, Foreign: true}
+	var streamed, held bytes.Buffer
+	ws, err := PatchStream(&streamed, odm.NewReader(strings.NewReader(other), odm.ReadOptions{}),
+		func() (io.Reader, error) { return strings.NewReader(base), nil }, po)
+	require.NoError(t, err)
+	for _, w := range ws {
+		require.NotEqual(t, CodeRemoved, w.Code, "%+v", w)
+	}
+	dir, _, err := FromReader(odm.NewReader(strings.NewReader(other), odm.ReadOptions{}), po.Options)
+	require.NoError(t, err)
+	_, err = Patch(&held, strings.NewReader(base), dir, po)
+	require.NoError(t, err)
+	require.Equal(t, held.String(), streamed.String(), "PatchStream writes what Patch writes")
+	out := streamed.String()
+	require.NotContains(t, out, "20127")
+	require.NotContains(t, out, "20128")
+	// The ClinicalData's own LocationRef names 10127 in both files; the records are FILE's.
+	require.Equal(t, strings.Count(base, `LocationOID="10127"`), strings.Count(out, `LocationOID="10127"`))
+	require.Equal(t, strings.Count(base, `LocationOID="10128"`), strings.Count(out, `LocationOID="10128"`))
+}
