@@ -249,9 +249,10 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 		return nil, err
 	}
 	defer bs.close()
+	run = startSpec(dir, spec)
+	// After the spec's start, which renames the sites its rules name (in dir).
 	head := *dir
 	bs.resolve(&head)
-	run = startSpec(dir, spec)
 	// The writer asks about every user's assignments where it plans blocks and places
 	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
 	assigned := &assignedSet{}

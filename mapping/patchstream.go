@@ -101,6 +101,9 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 			return nil, err
 		}
 		defer bs.close()
+		// The spec starts first (as spillAll would start it): it renames the sites its
+		// rules name, which are then resolved.
+		run = startSpec(b.dir, opts.Options)
 		head = *b.dir
 		bs.resolve(&head)
 		also = bs.user
@@ -793,7 +796,9 @@ func spillAll(b *builder, users *spilledUsers, opts Options, run **specRun, also
 	start := func() {
 		if !started {
 			started = true
-			*run = startSpec(b.dir, opts)
+			if *run == nil { // (PatchStream may have started it, see there)
+				*run = startSpec(b.dir, opts)
+			}
 		}
 	}
 	// The fingerprints of the users' IDs (see spilledUsers.fps) in one array of their
