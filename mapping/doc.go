@@ -175,7 +175,20 @@
 // SignatureDef*, then the vendor elements): before the block's records of its kind,
 // after those of the kinds before it (groups after the block's vendor elements), so that
 // a site added to a block of users leaves a valid document valid; only the added records
-// wait for their place, the document is streamed as ever. [NotCarried]
+// wait for their place, the document is streamed as ever. Patched into another document (PatchOptions.Foreign, map --to odm --base
+// FILE; CompactDirectory.Patch always), the directory is first resolved against the
+// document, which is read once more for it: a site is the document's Location of its
+// OID, else of its number or name as [SiteIndex] finds them (a number or name two
+// Locations share matches neither, warned as dangling-reference), and a role named as
+// one of the document's rights groups is that group. A directory read from a table (the
+// Clinical One template, an OpenClinica 4 user table) holds users only, and only some of
+// their values: the document's sites, signatures, groups and organizations are kept,
+// its users are found by login, and each keeps the document's values but for the parts
+// whose columns the table's writer writes otherwise for the row than for the document's
+// user (tableParts in basepatch.go lists what each column holds; a cleared cell is an
+// edit). A user the table has no row for is removed only where the table would have
+// one (a deactivated user has no template row: kept). So the template of a document,
+// patched back into it, gives the document back. [NotCarried]
 // counts what a write into another flavour leaves out (code not-carried). A property
 // fuzz target checks that a document's directory, patched back or written from its JSON,
 // reads back as the same directory.

@@ -27,7 +27,10 @@ type PatchOptions struct {
 	// of this flavour (a template row, a program's value). The warnings of the
 	// document's reader (odm's, about the document itself, which the caller has not
 	// read) are then returned too, first, as CodeQuirk warnings; CompactDirectory.Patch
-	// returns them always. Default: false.
+	// returns them always. The directory is then also resolved against the document
+	// first, one more reading of it (basepatch.go: sites by OID, number or name, roles by
+	// the document's rights groups; a table's users merged with the document's), as
+	// CompactDirectory.Patch always resolves it. Default: false.
 	Foreign bool
 	// Reread says, for PatchStream, that doc returns the document r reads, read again
 	// (the same bytes), as odmadmin map --to odm without --base has it. The records of

@@ -56,17 +56,38 @@ Output:
         is every AdminData record the directory holds unchanged (an unchanged file comes
         back as the same canonical XML, xmllint --exc-c14n; white space between the
         attributes of a tag becomes one space). --base FILE patches FILE instead (e.g. the original export, with
-        the directory from an edited JSON, another export or a template): a user, site,
-        signature or group FILE has is patched at its record, one it lacks is added (FILE
-        is read once more first for what it has, 16 bytes a record) in the order ODM's
-        schema requires: before FILE's records of its kind in the AdminData, after those
-        of the kinds before it (users, organizations, sites, signatures; groups after
-        FILE's vendor elements); a user is added to
-        the AdminData of each study (openclinica: site study) it has access in that lacks
-        it. A user, site, signature or group FILE has and the input lacks is left out
-        (so another flavour's export or a template replaces FILE's), with warning
-        removed, one for each kind of record (subject the first, with a count; for
-        openclinica also a user's record of a site study it has no access at).
+        the directory from an edited JSON, another export or a template). The input is
+        resolved against FILE first (FILE is read once more for it): a site it names is
+        FILE's Location of that OID, else (FILE lacks the OID) the one of that site
+        number (InForm mnemonic, Rave StudySiteNumber, the template's Sites) or name, as
+        plan and diff match sites; a number or name two of FILE's sites share matches
+        neither (warning dangling-reference, subject the site). A role named as one of
+        FILE's rights groups (InForm pf:GroupDef, any letter case) is that group. Then a
+        user, site, signature or group FILE has is patched at its record, one it lacks
+        is added (FILE is read once more first for what it has, 16 bytes a record) in
+        the order ODM's schema requires: before FILE's records of its kind in the
+        AdminData, after those of the kinds before it (users, organizations, sites,
+        signatures; groups after FILE's vendor elements); a user is added to the
+        AdminData of each study (openclinica: site study) it has access in that lacks it. A user, site, signature or group FILE has and the input
+        lacks is left out (so another export replaces FILE's), with warning removed, one
+        for each kind of record (subject the first, with a count; for openclinica also a
+        user's record of a site study it has no access at).
+        A table (the template as csv or xlsx, an OpenClinica 4 user table) holds users
+        only, and only some of their values, so FILE's sites, signatures and groups are
+        kept, its users are found by login (User Name, Username; by OID for a user
+        without login, whose OID the table writes as User Name), and each user FILE has
+        keeps FILE's values but for the columns whose cells differ from the row map
+        --to csv (oc4users) writes of FILE's user: First Name, Last Name, Email (the
+        first e-mail), User Name, and the table study's access (Study Role, Sites,
+        dates, Depots; Role); an OpenClinica 4 table also Organization, Phone (the
+        first), Status. A cell cleared clears its value; what no column holds (status in
+        the template, locale, address, user type, vendor ids, other studies' access) is
+        FILE's. A user FILE has in the table's study that the table has no row for is
+        left out (removed), unless the table would give it no row (a deactivated user in
+        the template): it is kept. FILE of several studies needs --study, the table's
+        study (else its access is not patched: warning unrepresentable,
+        Assignment/study). So map --to csv --study S FILE, patched with --base FILE,
+        gives FILE back, and an edit of the table makes that edit.
         A patch adds no Study or AdminData: access in a study FILE has no AdminData
         for, and in the openclinica flavour, where a site is a site study, a site FILE has
         no Study for and access at a site it has no AdminData for, are left out with
@@ -165,7 +186,8 @@ Memory:
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
   user in memory) from which FILE's records are patched; users FILE does not have are
   built again from there, a few hundred at a time, where they go into one of its
-  AdminData. A Clinical One template, OpenClinica 4 user table, user table by OID or
+  AdminData. A table patched into --base FILE also puts FILE's users in a temporary
+  file (some 15 bytes a user in memory), each built again where its record is. A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; a table (csv,
@@ -199,7 +221,7 @@ func runMap(e *env, args []string) int {
 	fs.alias("format", "to", "output `format`: the same as --to")
 	study := fs.String("study", "", "study `OID`: the study the CSV template is written for, or that CSV input rows belong to")
 	training := fs.Bool("training", false, "Clinical One training mode: CSV rows also count for Training")
-	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input")
+	base := fs.String("base", "", "with --to odm/odm2: patch the ODM document `FILE` (of the output flavour) with the directory instead of the input, its sites and roles matched to FILE's (a table keeps FILE's values it has no column for)")
 	strict := fs.Bool("strict", false, "exit 1 when there are warnings (the output is still written)")
 	rawCSV := fs.Bool("raw-csv", false, "--to csv or oc4users: write cells as they are (by default a cell a spreadsheet would run as a formula gets a leading apostrophe)")
 	o := fs.outputFlags()
