@@ -293,3 +293,54 @@ func lineDiff(want, got string) string {
 	}
 	return buf.String()
 }
+
+// TestMapOC4UsersEditsIntoBase: an OpenClinica 4 user table has other columns than the
+// template (Phone, Organization, Status): an edit of one is that change in the patched
+// InForm export, and nothing else (the table has no sites, so FILE's access stays, its
+// rows saying what FILE says of it).
+func TestMapOC4UsersEditsIntoBase(t *testing.T) {
+	xmllint := testenv.Xmllint(t)
+	base := string(mustRead(t, htnDemo))
+	code, table, errs := mapRun(t, "", "--quiet", "--to", "oc4users", "--study", "HTN-DEMO", htnDemo)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	var kw string
+	for _, l := range strings.SplitAfter(table, "\n") {
+		if strings.Contains(l, ",kwatanabe,") {
+			kw = l
+		}
+	}
+	if kw == "" || !strings.Contains(kw, ",+81 3 5555 0101,") || !strings.Contains(kw, ",Available,") {
+		t.Fatalf("fixture changed: kwatanabe's row is %q", kw)
+	}
+	tests := []struct {
+		name, reason string
+		row          string
+		old, new     string // in FILE
+	}{
+		{"phone", "a Phone changed: that Phone element", strings.Replace(kw, ",+81 3 5555 0101,", ",+81 3 5555 0199,", 1),
+			"<Phone>+81 3 5555 0101</Phone>", "<Phone>+81 3 5555 0199</Phone>"},
+		{"status", "a Status changed to Deactivated: InForm's pf:Active, nothing else (pf:Terminated stays)", strings.Replace(kw, ",Available,", ",Deactivated,", 1),
+			`pf:Revision="1" pf:StudyLocale="ja-JP" pf:Active="Yes"`, `pf:Revision="1" pf:StudyLocale="ja-JP" pf:Active="No"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "edited.csv")
+			if err := os.WriteFile(in, []byte(strings.Replace(table, kw, tc.row, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := mapRun(t, "", "--to", "odm", "--base", htnDemo, in)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if strings.Count(base, tc.old) != 1 {
+				t.Fatalf("fixture changed: %q", tc.old)
+			}
+			want := strings.Replace(base, tc.old, tc.new, 1)
+			if w, g := c14nText(t, xmllint, []byte(want)), c14nText(t, xmllint, []byte(out)); w != g {
+				t.Errorf("%s: not exactly the edit:\n%s", tc.reason, lineDiff(w, g))
+			}
+		})
+	}
+}
