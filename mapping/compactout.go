@@ -297,7 +297,14 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	}
 	opts.docQuirks = true
 	opts.base = bs
-	ws, err = w.patch(out, src, users, heldSites(d.Sites), true, opts)
+	sites := heldSites(d.Sites)
+	if bs.tabled() {
+		// FILE's sites, which may be many (20,000 in the generated million-user
+		// export, some 900 bytes each as model values): packed, as PatchStream holds
+		// them.
+		sites = packedSites(w)
+	}
+	ws, err = w.patch(out, src, users, sites, true, opts)
 	return append(resolved, ws...), err
 }
 
