@@ -411,7 +411,10 @@ func lower(c byte) byte    { return c | 0x20 }
 // does not say at which site a site-level role applies) is left out, since "All", or an
 // empty Sites cell, would grant the role at every site: a user who has no other access
 // gets no row (CodeUnrepresentable, Assignment/site, counted by user). Whatever a row
-// cannot hold is reported.
+// cannot hold is reported. The template reads the rows of one User Name as one user's,
+// so a user written under the User Name of an earlier row (compared as the reader
+// compares them: trimmed, in the same letter case) is reported (CodeUnrepresentable,
+// CSV/User Name, counted by user).
 //
 // The template is opened in spreadsheets, so a cell that starts with "=", "+", "-", "@",
 // TAB or CR is written with a leading apostrophe (CodeNeutralized), which stops Excel,
@@ -427,7 +430,7 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writeClinicalOneCSV(wr, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
+	ws, err := writeClinicalOneCSV(wr, templateSitesOf(dir.Sites), slices.Values(dir.Users), len(dir.Users), study, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -436,12 +439,12 @@ func WriteClinicalOneCSV(wr io.Writer, dir *Directory, opts Options) ([]Warning,
 
 // writeClinicalOneCSV writes the header and a row per user, one user at a time (the
 // whole-directory and the streamed writer share it).
-func writeClinicalOneCSV(wr io.Writer, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+func writeClinicalOneCSV(wr io.Writer, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) ([]Warning, error) {
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(clinicalOneColumns); err != nil {
 		return nil, err
 	}
-	ws, err := clinicalOneRows(cw.Write, sites, users, study, opts)
+	ws, err := clinicalOneRows(cw.Write, sites, users, count, study, opts)
 	if err != nil {
 		return ws, err
 	}
@@ -564,7 +567,9 @@ func (t *templateSites) own() {
 }
 
 // clinicalOneRows writes the template's rows of users (the header is the caller's) with
-// write, one user at a time; the sites are known by sites.
+// write, one user at a time; the sites are known by sites, and count is how many users
+// users hands on at most (0: not known), which the set of User Names written
+// (sharedLogins) is made for.
 //
 // Nothing of a row is built for each user that is not written: the subject of a warning
 // ("User " and the OID, the template row) is built for its first value only (warner.bump),
@@ -572,8 +577,9 @@ func (t *templateSites) own() {
 // write, which must not keep them) are used again from user to user. At a million users
 // these and the dates parsed and formatted for each row were a fifth of map --to csv's
 // CPU past reading (TestClinicalOneRowsAllocs).
-func clinicalOneRows(write func([]string) error, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+func clinicalOneRows(write func([]string) error, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) ([]Warning, error) {
 	var w warner
+	logins := newSharedLogins(count, false, &w, "CSV/User Name", sharedUserNameMsg)
 	today := opts.now().Format("2006-01-02")
 	written := 0 // data rows written so far; the header is row 1
 	var (
@@ -753,16 +759,21 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 				w.addUser(CodeNeutralized, "CSV/"+clinicalOneColumns[i], id, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
 			}
 		}
+		logins.note(row[3], id)
 		if err := write(row[:]); err != nil {
 			return nil, err
 		}
 		written++
 	}
+	logins.flush()
 	for _, id := range sites.detailed {
 		w.add(CodeUnrepresentable, "Site", "Location "+id, "the template names sites only; site details (name, country, ...) are left out")
 	}
 	return w.result(), nil
 }
+
+// sharedUserNameMsg is the warning of a user written under the User Name of an earlier row.
+const sharedUserNameMsg = "an earlier row has the same User Name: the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login"
 
 // templateStatusMsg is the warning of an account status, other than Available and
 // Deactivated, that the template has no place for; made once for each status the model
@@ -952,7 +963,7 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 	if err != nil {
 		return nil, err
 	}
-	ws, err := writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), slices.Values(dir.Users), study, opts)
+	ws, err := writeClinicalOneXLSX(w, templateSitesOf(dir.Sites), slices.Values(dir.Users), len(dir.Users), study, opts)
 	if err != nil {
 		return ws, err
 	}
@@ -963,7 +974,7 @@ func WriteClinicalOneXLSX(w io.Writer, dir *Directory, opts Options) ([]Warning,
 // and back, so that its cells are those of the CSV read back (a line break within a cell
 // is one "\n"). The sheet writer writes the rows to a temporary file, through a small
 // buffer, until the workbook is written.
-func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) ([]Warning, error) {
 	// A workbook cell written as a string is text to every spreadsheet, never a formula, so
 	// the CSV writer's apostrophe would only change the value read back.
 	opts.RawCSV = true
@@ -990,7 +1001,7 @@ func writeClinicalOneXLSX(w io.Writer, sites *templateSites, users iter.Seq[*Use
 			return err
 		}
 		return sw.Row(rec)
-	}, sites, users, study, opts)
+	}, sites, users, count, study, opts)
 	if err != nil {
 		return ws, err
 	}
@@ -1040,8 +1051,8 @@ func (clinicalOneTable) roleName(c Canonical, _ Scope) (string, bool) {
 // study (it is then found from every user of a first read; see templateFrom). It returns
 // the reader's warnings, then the template's.
 func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
-	return templateFrom(open, opts, func(sites *templateSites, users iter.Seq[*User], study string) ([]Warning, error) {
-		return writeClinicalOneCSV(w, sites, users, study, opts)
+	return templateFrom(open, opts, func(sites *templateSites, users iter.Seq[*User], count int, study string) ([]Warning, error) {
+		return writeClinicalOneCSV(w, sites, users, count, study, opts)
 	})
 }
 
@@ -1049,8 +1060,8 @@ func WriteClinicalOneCSVFrom(w io.Writer, open func() (*odm.Reader, error), opts
 // WriteClinicalOneXLSX. The workbook's rows go to a temporary file, through a small
 // buffer, until the workbook is compressed into w at the end, as it is made.
 func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opts Options) ([]Warning, error) {
-	return templateFrom(open, opts, func(sites *templateSites, users iter.Seq[*User], study string) ([]Warning, error) {
-		return writeClinicalOneXLSX(w, sites, users, study, opts)
+	return templateFrom(open, opts, func(sites *templateSites, users iter.Seq[*User], count int, study string) ([]Warning, error) {
+		return writeClinicalOneXLSX(w, sites, users, count, study, opts)
 	})
 }
 
@@ -1058,7 +1069,7 @@ func WriteClinicalOneXLSXFrom(w io.Writer, open func() (*odm.Reader, error), opt
 // once when opts.Study is set or the directory names the study without its users (one
 // study, as most exports; see templateStudyKnown), else once to find the study from every
 // user and again to write.
-func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*templateSites, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
+func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*templateSites, iter.Seq[*User], int, string) ([]Warning, error)) ([]Warning, error) {
 	r, err := open()
 	if err != nil {
 		return nil, err
@@ -1100,7 +1111,7 @@ func templateFrom(open func() (*odm.Reader, error), opts Options, write func(*te
 // export (at a million users 20,002 sites, some 20 MB with their text) were marked by
 // every collection, and the users built in new memory ran one every few thousand users:
 // map --to csv took twice the CPU of map --to json (254 collections against 30).
-func templateRows(b *builder, opts Options, study string, write func(*templateSites, iter.Seq[*User], string) ([]Warning, error)) ([]Warning, error) {
+func templateRows(b *builder, opts Options, study string, write func(*templateSites, iter.Seq[*User], int, string) ([]Warning, error)) ([]Warning, error) {
 	return fromBuilder(b, opts, func(dir *Directory, users iter.Seq[*User]) ([]Warning, error) {
 		// The template holds users and site names only: the rest of the AdminData was
 		// left out without a word. (Site details are warned about with the sites.)
@@ -1109,7 +1120,7 @@ func templateRows(b *builder, opts Options, study string, write func(*templateSi
 		sites.own()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		ws, err := write(sites, users, study)
+		ws, err := write(sites, users, int(b.nusers), study)
 		if err != nil {
 			return ws, err
 		}

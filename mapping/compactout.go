@@ -91,14 +91,17 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 	}
 	run := startSpec(dir, opts)
 	users := run.filter(c.seq(&serr))
-	if c.users == nil {
+	count := len(c.whole) // the users to come, at most (the spec may leave some out)
+	if c.users != nil {
+		count = len(c.users.locs)
+	} else {
 		// In memory already: the spec changes each user once, as Apply does, and the
 		// template's study is found from the users it keeps.
 		kept := []*User{}
 		for u := range users {
 			kept = append(kept, u)
 		}
-		users = slices.Values(kept)
+		users, count = slices.Values(kept), len(kept)
 		if template && study == "" {
 			var err error
 			if study, err = tableStudyOf(to, dir, users, opts); err != nil {
@@ -106,7 +109,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 			}
 		}
 	}
-	ws, err := writeUsersAs(w, to, dir, users, study, opts, func() error { return serr })
+	ws, err := writeUsersAs(w, to, dir, users, count, study, opts, func() error { return serr })
 	return append(run.result(), ws...), err
 }
 
@@ -120,9 +123,11 @@ func tableStudyOf(to string, dir *Directory, users iter.Seq[*User], opts Options
 }
 
 // writeUsersAs writes users, those of dir, in the table or JSON output to (json, csv,
-// xlsx, oc4users) one at a time, for CompactDirectory.Write and MergeStream.Write; study
-// is the table's (the template's, the OpenClinica 4 study table's). srcErr reports what stopped users early, once they have ended.
-func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User], study string, opts Options, srcErr func() error) ([]Warning, error) {
+// xlsx, oc4users) one at a time, for CompactDirectory.Write and MergeStream.Write; count
+// is how many users users hands on at most (0: not known), which a table's set of logins
+// written is sized for; study is the table's (the template's, the OpenClinica 4 study
+// table's). srcErr reports what stopped users early, once they have ended.
+func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User], count int, study string, opts Options, srcErr func() error) ([]Warning, error) {
 	var ws []Warning
 	var err error
 	switch to {
@@ -148,11 +153,11 @@ func writeUsersAs(w io.Writer, to string, dir *Directory, users iter.Seq[*User],
 			write = writeClinicalOneXLSX
 		}
 		left := leftOutOf(0, len(dir.Organizations), len(dir.Signatures), dir)
-		if ws, err = write(w, templateSitesOf(dir.Sites), users, study, opts); err == nil {
+		if ws, err = write(w, templateSitesOf(dir.Sites), users, count, study, opts); err == nil {
 			ws = left.warn(ws, "the template holds users only")
 		}
 	case "oc4users":
-		ws, err = writeOC4Users(w, dir, users, study, opts)
+		ws, err = writeOC4Users(w, dir, users, count, study, opts)
 	default:
 		return nil, fmt.Errorf("mapping: no output %q of users one at a time", to)
 	}

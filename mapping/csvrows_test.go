@@ -29,7 +29,7 @@ func TestClinicalOneRowsAllocs(t *testing.T) {
 	opts := Options{Now: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
 	discard := func([]string) error { return nil }
 	rows := func(us []*User) {
-		if _, err := clinicalOneRows(discard, sites, slices.Values(us), "S1", opts); err != nil {
+		if _, err := clinicalOneRows(discard, sites, slices.Values(us), len(us), "S1", opts); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -41,7 +41,7 @@ func TestClinicalOneRowsAllocs(t *testing.T) {
 	}
 	// The rows and warnings are those of the users, each subject the first one's.
 	var got [][]string
-	ws, err := clinicalOneRows(func(r []string) error { got = append(got, slices.Clone(r)); return nil }, sites, slices.Values(users(3)), "S1", opts)
+	ws, err := clinicalOneRows(func(r []string) error { got = append(got, slices.Clone(r)); return nil }, sites, slices.Values(users(3)), 3, "S1", opts)
 	if err != nil {
 		t.Fatal(err)
 	}

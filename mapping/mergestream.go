@@ -578,7 +578,7 @@ func (s *MergeStream) Write(w io.Writer, to string, opts Options, target Profile
 		err := s.writeJSON(w, dir, users)
 		return run.result(), err
 	}
-	ws, err := writeUsersAs(w, to, dir, users, study, opts, s.Err)
+	ws, err := writeUsersAs(w, to, dir, users, int(s.users.n), study, opts, s.Err)
 	return append(run.result(), ws...), err
 }
 

@@ -34,7 +34,7 @@ func TestOC4UsersWriteLinear(t *testing.T) {
 			}
 			o := newOC4Writer(nil, "S1", Options{})
 			var buf bytes.Buffer
-			ws, err := o.write(&buf, slices.Values([]*User{u, {ID: "U2", Login: "bnorr"}}), Options{})
+			ws, err := o.write(&buf, slices.Values([]*User{u, {ID: "U2", Login: "bnorr"}}), 2, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

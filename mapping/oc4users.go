@@ -342,7 +342,10 @@ func parseOC4Time(s string) (string, bool) {
 // no access left gets no row (User). The table has no end date or depots: an end to come
 // and depots are reported (Assignment/to, Assignment/depots), and so is a full name that is
 // not First and Last joined (User/FullName). Access with no role is written on a row with
-// an empty Role, which reads back as no access (CodeInvalidValue, table/Role). Roles read
+// an empty Role, which reads back as no access (CodeInvalidValue, table/Role). A user
+// written under the Username of an earlier user, trimmed and letter case aside (the
+// OpenClinica 4 login is not case sensitive), is reported (CodeUnrepresentable,
+// table/Username, counted by user): OpenClinica 4 has one account per username. Roles read
 // from another vendor are written by their OpenClinica display name for the canonical
 // role and scope (reported), else as named: a site-level role by its site form ("Site
 // Monitor", "Site Data Manager"), so that the table reads back at the level it was
@@ -358,7 +361,7 @@ func WriteOC4Users(wr io.Writer, dir *Directory, opts Options) ([]Warning, error
 	if err != nil {
 		return nil, err
 	}
-	return writeOC4Users(wr, dir, slices.Values(dir.Users), study, opts)
+	return writeOC4Users(wr, dir, slices.Values(dir.Users), len(dir.Users), study, opts)
 }
 
 // oc4TableStudy returns the study the OpenClinica 4 study table is written for, as
@@ -378,10 +381,11 @@ func oc4Env(study string) Environment {
 }
 
 // writeOC4Users writes the table of study's users, one user at a time; d (its users not
-// read) names the organizations users refer to by OID and has what the table leaves out.
-func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], study string, opts Options) ([]Warning, error) {
+// read) names the organizations users refer to by OID and has what the table leaves out;
+// count is how many users users hands on at most (0: not known).
+func writeOC4Users(wr io.Writer, d *Directory, users iter.Seq[*User], count int, study string, opts Options) ([]Warning, error) {
 	o := newOC4Writer(d.OrganizationNames(), study, opts)
-	ws, err := o.write(wr, users, opts)
+	ws, err := o.write(wr, users, count, opts)
 	if err != nil || d == nil {
 		return ws, err
 	}
@@ -513,8 +517,13 @@ func (s *smallSet[K]) has(k K, scans *int) bool {
 	return ok
 }
 
-func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]Warning, error) {
+// write writes the table of users, of whom there are count at most (0: not known), which
+// the set of Usernames written is sized for.
+func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], count int, opts Options) ([]Warning, error) {
 	var w warner
+	// The Usernames written, letter case aside, to report a user written under one an
+	// earlier user has (sharedLogins).
+	logins := newSharedLogins(count, true, &w, "table/Username", sharedUsernameMsg)
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(oc4StudyColumns); err != nil {
 		return nil, err
@@ -701,6 +710,10 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 					w.add(CodeNeutralized, "table/"+oc4StudyColumns[i], subject, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
 				}
 			}
+			if i == 0 {
+				// Each of a user's rows has its Username: one look-up a user.
+				logins.note(r[2], u.ID)
+			}
 			if err := cw.Write(r); err != nil {
 				return nil, err
 			}
@@ -749,9 +762,13 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], opts Options) ([]
 			w.add(CodeGenerated, "table/Type", subject, "the user has no OpenClinica 4 type; User is written")
 		}
 	}
+	logins.flush()
 	cw.Flush()
 	return w.result(), cw.Error()
 }
+
+// sharedUsernameMsg is the warning of a user written under the Username of an earlier one.
+const sharedUsernameMsg = "an earlier user of the table has the same Username (letter case aside): OpenClinica 4 has one account per username, in any letter case, so the two are one account; give one of them another login"
 
 func mustOC4ISO(s string) string {
 	iso, _ := parseOC4Time(s)
@@ -821,7 +838,7 @@ func WriteOC4UsersFrom(w io.Writer, open func() (*odm.Reader, error), opts Optio
 		n := b.siteCount()
 		b.letGoOfSites()
 		b.reuseUsers = true
-		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups, Source: d.Source}, users, study, opts)
+		return writeOC4Users(w, &Directory{Sites: make([]*Site, n), Organizations: d.Organizations, Signatures: d.Signatures, Groups: d.Groups, Source: d.Source}, users, int(b.nusers), study, opts)
 	})
 }
 
