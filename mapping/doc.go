@@ -80,7 +80,9 @@
 //     [ReadClinicalOneXLSX] and [WriteClinicalOneXLSX] do the same with the .xlsx workbook
 //     (tab "Clinical One Users", header row found by its column names, every written cell
 //     text); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
-//     are not UTF-8 with their line and column.
+//     are not UTF-8 with their line and column. The rows of one User Name are one
+//     user's, so a user written under the User Name of an earlier row (trimmed, in the
+//     same letter case, as the reader compares them) is reported (unrepresentable).
 //   - oc4users: [ReadOC4Users] and [WriteOC4Users] read and write OpenClinica 4's user
 //     table (study User Administration or central Administration screen): Username,
 //     Email, Role(s) with their scope from the role name, Type, Status, times
@@ -90,8 +92,10 @@
 //     its OID names (else Production), as the reader reads it: access elsewhere, and
 //     access that has ended, is left out and reported (so are the end dates and depots
 //     the table has no column for), and several studies without [Options.Study] are an
-//     error. It is
-//     a table, not an ODM flavour, so it is not in [Profiles].
+//     error. OpenClinica 4 has one account per username, in any letter case, so a user
+//     written under the Username of an earlier one (trimmed, letter case aside) is
+//     reported (unrepresentable). It is a table, not an ODM flavour, so it is not in
+//     [Profiles].
 //
 // # Several files, migration specs
 //
@@ -255,6 +259,12 @@
 // organizations' and signatures' JSON there as it reads them, and the Clinical One
 // template keeps none of them). A person listed in several AdminData blocks is held as
 // model values from its second record until it is handed on. On the generated 1,000,000-user export that is some 45 MB of heap.
+//
+// The tables (the Clinical One template, the OpenClinica 4 user table), from a
+// Directory, a stream (WriteClinicalOneCSVFrom and the others), CompactDirectory.Write or
+// MergeStream.Write, also hold a 64-bit fingerprint of each login written while they
+// write the rows, in a table made for every user they are handed (10 bytes a user), to
+// report a user written under the login of an earlier one.
 //
 // [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its

@@ -118,7 +118,10 @@ Output:
         written as the study's own AdminData lists it (a Rave user deactivated in that
         study environment gets no row; oc4users writes its Status so); the template has
         no account status, so an Invited or Created account's row is reported
-        (unrepresentable, User/status, with a count). A cell
+        (unrepresentable, User/status, with a count). The template reads the rows
+        of one User Name as one user's: a user written under the User Name of an earlier
+        row (trimmed, in the same letter case, as the reader compares them) is reported
+        (unrepresentable, CSV/User Name, with a count). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet
         shows it as text instead of running it as a formula (warning
@@ -142,6 +145,9 @@ Output:
         end date, depots or full name: they are reported (Assignment/to,
         Assignment/depots, User/FullName); access with no role is written with an empty
         Role, which reads back as no access (warning invalid-value, table/Role).
+        OpenClinica 4 has one account per username, in any letter case: a user written
+        under the Username of an earlier one (white space around and letter case aside)
+        is reported (unrepresentable, table/Username, with a count).
         Without --study an input of several studies is an error. An
         OpenClinica 4 user table (study or central Administration table, CSV or .xlsx) is
         read as input too, recognized by its header (--profile oc4users is accepted, not
@@ -202,7 +208,9 @@ Memory:
   Study elements (the site studies); any other ODM's head, up to its first AdminData
   only, for the studies' names (StudyName, ProtocolName), which ODM puts there (a Study
   out of that order is not read: check reports the order). Stdin is copied to a
-  temporary file first, so that it can be read twice.
+  temporary file first, so that it can be read twice. From any input, csv, xlsx and
+  oc4users also keep a fingerprint of each login written while the rows are written (10
+  bytes a user of the input), to report a login two users share.
 
 Warnings (what the target cannot hold, what was normalized or made up) go to stderr,
 each with a stable code and a count, under the name of the file they are about: the
