@@ -91,7 +91,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 	}
 	run := startSpec(dir, opts)
 	users := run.filter(c.seq(&serr))
-	count := len(c.whole) // the users to come, at most (the spec may leave some out)
+	var count int // the users to come, at most (the spec may leave some out)
 	if c.users != nil {
 		count = len(c.users.locs)
 	} else {
