@@ -367,7 +367,7 @@ func (bs *baseSide) rows(u *User) (rows [][]string, generatedStart bool) {
 		ws, _ := clinicalOneRows(func(r []string) error {
 			rows = append(rows, slices.Clone(r))
 			return nil
-		}, bs.tsites, one, bs.study, bs.opts)
+		}, bs.tsites, one, -1, bs.study, bs.opts) // -1: one user's rows, no set of logins
 		// A Start Date the writer made up (today, for access without one) is no value of
 		// the user's: the input's, written some other day, is not an edit.
 		for _, x := range ws {
@@ -375,7 +375,7 @@ func (bs *baseSide) rows(u *User) (rows [][]string, generatedStart bool) {
 		}
 	case ProfileOC4Users:
 		var buf bytes.Buffer
-		if _, err := newOC4Writer(bs.orgs, bs.study, bs.opts).write(&buf, one, bs.opts); err == nil {
+		if _, err := newOC4Writer(bs.orgs, bs.study, bs.opts).write(&buf, one, -1, bs.opts); err == nil {
 			all, _ := csv.NewReader(&buf).ReadAll()
 			if len(all) > 0 {
 				rows = append(rows, all[1:]...)

@@ -73,7 +73,14 @@ const sharedBatch = 64
 // table then grows as logins come), comparing logins letter case aside when fold is set.
 // A user written under an earlier one's login is reported to w, as unrepresentable field
 // with message msg, subject the user's OID.
+//
+// users < 0 says the writer renders one user's rows alone (a --base patch comparing a
+// table's row with its document's user, for each user): no set is made, and the nil set
+// notes nothing, so that those renderings cost no table and no batch each.
 func newSharedLogins(users int, fold bool, w *warner, field, msg string) *sharedLogins {
+	if users < 0 {
+		return nil
+	}
 	return &sharedLogins{users: users, seed: maphash.MakeSeed(), fold: fold, batch: make([]sharedNote, 0, sharedBatch),
 		w: w, field: field, msg: msg}
 }
@@ -85,6 +92,9 @@ func sharedSlots(n int) int { return max(16, n+n/4+1) }
 // (at the latest by flush). An empty cell names nobody (both readers skip such a row)
 // and is not noted.
 func (s *sharedLogins) note(cell, id string) {
+	if s == nil {
+		return
+	}
 	login := strings.TrimSpace(cell)
 	if login == "" {
 		return
@@ -100,7 +110,7 @@ func (s *sharedLogins) note(cell, id string) {
 // flush looks up the logins noted, in order, and reports each user whose login a user
 // before it had.
 func (s *sharedLogins) flush() {
-	if len(s.batch) == 0 {
+	if s == nil || len(s.batch) == 0 {
 		return
 	}
 	if s.slots == nil {
