@@ -549,7 +549,9 @@ func (bs *baseSide) find(oid, login string) *User {
 }
 
 // seekable returns src as a reader that can seek (a file is; anything else is copied to a
-// temporary file, which done removes).
+// temporary file, which done closes). The copy holds the caller's document, people's
+// names among it: it is removed at once where the system allows an open file to be
+// removed (then it is gone on every exit path, a crash or a kill included), else by done.
 func seekable(src io.Reader) (rs io.ReadSeeker, done func() error, err error) {
 	if s, ok := src.(io.ReadSeeker); ok {
 		if _, err := s.Seek(0, io.SeekCurrent); err == nil {
@@ -560,10 +562,16 @@ func seekable(src io.Reader) (rs io.ReadSeeker, done func() error, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	remove := ""
+	if os.Remove(f.Name()) != nil {
+		remove = f.Name()
+	}
 	done = func() error {
 		err := f.Close()
-		if rerr := os.Remove(f.Name()); err == nil {
-			err = rerr
+		if remove != "" {
+			if rerr := os.Remove(remove); err == nil {
+				err = rerr
+			}
 		}
 		return err
 	}
@@ -576,4 +584,20 @@ func seekable(src io.Reader) (rs io.ReadSeeker, done func() error, err error) {
 		return nil, nil, err
 	}
 	return f, done, nil
+}
+
+// openBaseSide makes src seekable (seekable) and reads the document's side of a patch of
+// dir into it (readBaseSide): what the three patch entry points that patch another
+// file's directory (Patch, PatchStream, CompactDirectory.Patch) do first. done closes
+// both; on an error nothing is left open.
+func openBaseSide(src io.Reader, ro odm.ReadOptions, p Profile, dir *Directory, opts Options) (rs io.ReadSeeker, bs *baseSide, done func(), err error) {
+	rs, unspool, err := seekable(src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if bs, err = readBaseSide(rs, ro, p, dir, opts); err != nil {
+		unspool()
+		return nil, nil, nil, err
+	}
+	return rs, bs, func() { bs.close(); unspool() }, nil
 }

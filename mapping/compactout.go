@@ -243,17 +243,12 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// The directory is resolved against the document first (basepatch.go): its sites and
 	// roles in the document's terms, and, for a table, the document's users to merge
 	// the rows with.
-	rs, unspool, err := seekable(src)
+	rs, bs, done, err := openBaseSide(src, opts.Read, opts.Profile, dir, opts.Options)
 	if err != nil {
 		return nil, err
 	}
-	defer unspool()
+	defer done()
 	src = rs
-	bs, err := readBaseSide(rs, opts.Read, opts.Profile, dir, opts.Options)
-	if err != nil {
-		return nil, err
-	}
-	defer bs.close()
 	run = startSpec(dir, spec)
 	// After the spec's start, which renames the sites its rules name (in dir).
 	head := *dir

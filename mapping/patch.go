@@ -116,17 +116,12 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 	if opts.Foreign && dir != nil {
 		// Another file's directory is resolved against the document first (basepatch.go),
 		// on copies: dir is the caller's.
-		rs, unspool, err := seekable(src)
+		rs, bs, done, err := openBaseSide(src, opts.Read, opts.Profile, dir, opts.Options)
 		if err != nil {
 			return nil, err
 		}
-		defer unspool()
+		defer done()
 		src = rs
-		bs, err := readBaseSide(rs, opts.Read, opts.Profile, dir, opts.Options)
-		if err != nil {
-			return nil, err
-		}
-		defer bs.close()
 		d := *dir
 		bs.resolve(&d)
 		d.Users = make([]*User, len(dir.Users))

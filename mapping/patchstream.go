@@ -91,16 +91,13 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		if d == nil {
 			return nil, nilODMReader()
 		}
-		rs, unspool, err := seekable(d)
+		rs, side, done, err := openBaseSide(d, opts.Read, opts.Profile, b.dir, opts.Options)
 		if err != nil {
 			return nil, err
 		}
-		defer unspool()
+		defer done()
+		bs = side
 		doc = func() (io.Reader, error) { _, err := rs.Seek(0, io.SeekStart); return rs, err }
-		if bs, err = readBaseSide(rs, opts.Read, opts.Profile, b.dir, opts.Options); err != nil {
-			return nil, err
-		}
-		defer bs.close()
 		// The spec starts first (as spillAll would start it): it renames the sites its
 		// rules name, which are then resolved.
 		run = startSpec(b.dir, opts.Options)
