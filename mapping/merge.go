@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -16,7 +17,10 @@ import (
 // a CodeMergeConflict warning (a site's active flag and vendor attributes too, whatever
 // their studies); the later file's value of a study the first file does not list the
 // person or site in is kept as a Variant of that study (Source.Variants), as reading one
-// file keeps its blocks'. Assignments, e-mails, phones and groups are united.
+// file keeps its blocks'. Assignments, e-mails, phones and groups are united. A user
+// table's row (ReadUserTable) whose OID none of the other files has is kept as a user of
+// its own and reported (CodeDanglingRef, field table/OID), when some file merged is not
+// a user table.
 //
 // The merged directory keeps no source layout (as after JSON): written back, it holds the
 // model's values and the recorded vendor attributes, not one file's bytes. Its Source
@@ -54,8 +58,12 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 	out := h.out
 	byID := map[string]*User{}
 	byLogin := map[string]*User{}
+	// listed are the people a file other than a user table lists (see orphanTableUsers).
+	listed := map[*User]bool{}
+	tables := make([]bool, len(list))
 	for fi, d := range list {
 		h.add(fi, d)
+		tables[fi] = d.userTable
 		for _, u := range d.Users {
 			if u == nil {
 				continue
@@ -81,6 +89,9 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 				m.first, m.at = m.origin[p], recordAt(u.Source)
 				m.mergeUser(p, u)
 			}
+			if !d.userTable {
+				listed[p] = true
+			}
 			if p.ID != "" && byID[p.ID] == nil {
 				byID[p.ID] = p
 			}
@@ -92,7 +103,37 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 			}
 		}
 	}
+	orphanTableUsers(m.w, m.files, tables, func(yield func(string, int) bool) {
+		for _, u := range out.Users {
+			if !listed[u] && !yield(u.ID, m.origin[u]) {
+				return
+			}
+		}
+	})
 	return out, m.w.result()
+}
+
+// orphanTableUsers reports the people only a user table by OID lists (users gives each
+// one's OID and the file it was first read from), when some file merged is not a user
+// table: a table adds logins, e-mails or names to the users of the files merged with it,
+// so a row whose OID no other file has (a mistyped OID, a user the export does not hold)
+// adds to nobody and becomes a user of its own, with nothing but the table's values. It
+// is kept (a directory may be built from a table and a partial export), and said.
+func orphanTableUsers(w *warner, files []string, tables []bool, users iter.Seq2[string, int]) {
+	if !slices.Contains(tables, false) || !slices.Contains(tables, true) {
+		return
+	}
+	for id, fi := range users {
+		if fi < 0 || fi >= len(tables) || !tables[fi] {
+			continue
+		}
+		n := len(w.list)
+		w.add(CodeDanglingRef, "table/OID", "User "+id,
+			"the user table's row names a user no other file has (is the OID mistyped?); it is read as a user of its own, with the table's values only")
+		if len(w.list) > n && fi < len(files) {
+			w.list[n].File = files[fi]
+		}
+	}
 }
 
 // mergeHeads merges everything of the directories but their users, as Merge does,

@@ -36,7 +36,13 @@ type MergeStream struct {
 	alias map[string]int32
 	// fileFirst[i] is the first user file i added (users are added file by file).
 	fileFirst []int32
-	refs      []*fileRefs
+	// tables[i] says file i is a user table by OID; listed has a bit for each user a
+	// file that is not one lists (see orphanTableUsers): 1 bit a user. orphansDone says
+	// Warnings has reported them.
+	tables      []bool
+	listed      []uint64
+	orphansDone bool
+	refs        []*fileRefs
 	// sites are the merged sites, packed until the merged directory is asked for
 	// (mergesites.go); unpacked says they are mergeHeads' from then on.
 	sites    mergedSites
@@ -150,6 +156,7 @@ func (s *MergeStream) begin(name string, d *Directory, sites iter.Seq[*Site], id
 	fi := len(s.m.files)
 	s.m.files = append(s.m.files, name)
 	s.fileFirst = append(s.fileFirst, s.users.n)
+	s.tables = append(s.tables, d.userTable)
 	if s.unpacked {
 		head := *d
 		head.Sites = slices.Collect(sites)
@@ -207,8 +214,10 @@ func (s *MergeStream) user(fi int, u *User) error {
 		if k := strings.ToLower(c.Login); k != "" && k != c.ID {
 			s.keys.add(k, p)
 		}
+		s.list(fi, p)
 		return nil
 	}
+	s.list(fi, p)
 	pu = s.users.user(p)
 	s.m.first, s.m.at = s.origin(p), recordAt(u.Source)
 	s.m.mergeUser(pu, u)
@@ -230,6 +239,17 @@ func (s *MergeStream) user(fi int, u *User) error {
 		}
 	}
 	return nil
+}
+
+// list notes that file fi lists user p, unless fi is a user table by OID.
+func (s *MergeStream) list(fi int, p int32) {
+	if s.tables[fi] {
+		return
+	}
+	for int(p>>6) >= len(s.listed) {
+		s.listed = append(s.listed, 0)
+	}
+	s.listed[p>>6] |= 1 << (p & 63)
 }
 
 func (s *MergeStream) findID(id string) int32 {
@@ -280,8 +300,29 @@ func (s *MergeStream) Resolved(ws []Warning) []Warning {
 	return resolvedAcross(s.m.files, s.refs, ids, s.heads.out.Groups, ws)
 }
 
-// Warnings returns the merge's warnings so far (MergeNamed's).
-func (s *MergeStream) Warnings() []Warning { return s.m.w.result() }
+// Warnings returns the merge's warnings so far (MergeNamed's). The people only a user
+// table by OID lists are reported the first time it is called (orphanTableUsers): call
+// it once every file is added.
+func (s *MergeStream) Warnings() []Warning {
+	if !s.orphansDone {
+		s.orphansDone = true
+		orphanTableUsers(s.m.w, s.m.files, s.tables, func(yield func(string, int) bool) {
+			for p := int32(0); p < s.users.n; p++ {
+				if int(p>>6) < len(s.listed) && s.listed[p>>6]&(1<<(p&63)) != 0 {
+					continue
+				}
+				fi := s.origin(p)
+				if fi < 0 || !s.tables[fi] {
+					continue
+				}
+				if !yield(userID(s.users.record(p)), fi) {
+					return
+				}
+			}
+		})
+	}
+	return s.m.w.result()
+}
 
 // Directory returns the merged directory but its users (Users is empty): see Users.
 // Its sites are built from their packing the first time (files added after are merged

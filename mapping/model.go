@@ -29,6 +29,10 @@ type Directory struct {
 	// and the streaming writers' spec runs): Patch writes a renamed site at the record of
 	// its old OID, where its Source says the document has it.
 	renamed map[string]string
+	// userTable says the directory is a user table by OID's (ReadUserTable), which adds
+	// values to the users of the files merged with it: a row no other file has a user of
+	// is reported by the merge (orphanTableUsers).
+	userTable bool
 }
 
 // empty reports whether d holds nothing an AdminData element would carry: no study,

@@ -73,7 +73,7 @@ func readUserTable(cr RowReader, opts Options, users templateUsers) (*Directory,
 	if !t.has("OID") {
 		return nil, nil, errors.New("mapping: the user table has no OID column")
 	}
-	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}}
+	d := &Directory{Studies: []*Study{}, Sites: []*Site{}, Users: []*User{}, userTable: true}
 	for {
 		more, err := t.next()
 		if err != nil {

@@ -27,7 +27,9 @@ Input:
   ",", ";" or tabs, UTF-8 or UTF-16; an 8-bit file needs --charset.
   Several IN files are one directory (Rave Users.odm and Sites.odm, paged downloads, a
   user table adding logins or e-mails by OID): users are merged by OID, then login; a
-  value the files disagree on keeps the first file's and is warned about. A person or
+  value the files disagree on keeps the first file's and is warned about, and a user
+  table's row whose OID no other file has (mistyped?) is a user of its own, warned about
+  (dangling-reference, table/OID). A person or
   site listed in several AdminData blocks (of one file or several) whose blocks disagree
   (mdsol:Active per study environment) keeps each block's value: json lists them under
   source.variants, and odm writes each block's listing with its own values.
