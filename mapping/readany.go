@@ -73,6 +73,9 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
+			if xe := explainDirectoryJSON(name, b, err); xe != nil {
+				return nil, nil, xe
+			}
 			return nil, nil, fmt.Errorf("%s: not a mapping directory in JSON: %w", name, err)
 		}
 		return &d, nil, nil
@@ -129,7 +132,8 @@ func claimTable(h []string, profile Profile) tableFormat {
 // (bytes that are not UTF-8, a lone surrogate escape), the error the odm package gives
 // for it in its JSON form: an *odm.Error at its line and column wrapping odm.ErrEncoding
 // or odm.ErrJSON. encoding/json would read either as U+FFFD, a value the file does not
-// hold, written on into an export. It returns nil for any other err.
+// hold, written on into an export. Any other break of the grammar it returns as an
+// *input.Error at its line and column; nil for any other err.
 func jsonTextError(name string, b []byte, err error) error {
 	var ee *jsontext.EncodingError
 	var se *jsontext.SyntaxError
@@ -140,6 +144,11 @@ func jsonTextError(name string, b []byte, err error) error {
 	case errors.As(err, &se) && errors.Is(err, jsontext.ErrLoneSurrogate):
 		line, col := offsetPos(b, se.Offset)
 		return &odm.Error{File: name, Line: line, Col: col, Err: odm.ErrJSON, Msg: "not a mapping directory in JSON: " + se.Msg}
+	case errors.As(err, &se):
+		// Any other break of JSON's grammar, placed: encoding/json's message alone gave
+		// no line.
+		line, col := offsetPos(b, se.Offset)
+		return &input.Error{Name: name, Line: line, Column: col, Err: fmt.Errorf("not a mapping directory in JSON: %w", err)}
 	}
 	return nil
 }
