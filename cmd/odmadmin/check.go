@@ -150,8 +150,8 @@ const noODMFiles = "check reads ODM files; a user table (CSV, .xlsx, directory J
 // the reading (which reports them), so the answer is no.
 func onlyTables(paths []string) bool {
 	for _, path := range paths {
-		if path == "" || path == "-" {
-			return false
+		if namesStream(path) {
+			return false // a look at a pipe's start would take what the read needs
 		}
 		f, err := os.Open(path)
 		if err != nil {

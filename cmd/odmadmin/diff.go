@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"iter"
+	"os"
 	"sync"
 	"time"
 
@@ -340,11 +341,22 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 			cleanup: func() { ms.Close() },
 		}, nil
 	}
-	// open opens the input anew for each pass; stdin is copied to a temporary file first.
+	// open opens the input anew for each pass; stdin, or a pipe given by its path, is
+	// copied to a temporary file first.
 	open := func() (*inp.Input, error) { return openAny(e, paths[0], o) }
 	cleanup := nothing
-	if paths[0] == "-" || paths[0] == "" {
-		f, done, err := spoolTemp(e, e.stdin)
+	if namesStream(paths[0]) {
+		var src io.Reader = e.stdin
+		name := "<stdin>"
+		if p := paths[0]; p != "" && p != "-" {
+			pf, err := os.Open(p)
+			if err != nil {
+				return nil, err
+			}
+			defer pf.Close()
+			src, name = pf, p
+		}
+		f, done, err := spoolTemp(e, src)
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +365,7 @@ func openSideSource(e *env, paths []string, o inp.Options, read mapping.Options,
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return nil, err
 			}
-			return inp.New(f, "<stdin>", o)
+			return inp.New(f, name, o)
 		}
 	}
 	in, err := open()

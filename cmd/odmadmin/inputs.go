@@ -109,7 +109,7 @@ func readDirectoriesCarry(e *env, paths []string, o inp.Options, opts mapping.Op
 // input over the copy returned.
 func reopenable(e *env, in *inp.Input, path string, o inp.Options) (*inp.Input, func() (*inp.Input, error), func(), error) {
 	switch {
-	case path != "" && path != "-":
+	case !namesStream(path):
 		return in, func() (*inp.Input, error) { return openAny(e, path, o) }, func() {}, nil
 	case in.Kind == inp.CSV || in.Kind == inp.XLSX || in.Kind == inp.DirectoryJSON:
 		tmp, done, err := spoolTemp(e, in.Raw())
