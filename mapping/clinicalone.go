@@ -81,7 +81,7 @@ const allWord = "All"
 // that are not UTF-8 are an error giving line and column, and title rows above the header
 // are skipped (the header is the first row naming template columns).
 func ReadClinicalOneCSV(r io.Reader, opts Options) (*Directory, []Warning, error) {
-	t, err := input.NewCSV(ctxio.Reader(opts.Context, r), "CSV", input.Options{}, input.TableOptions{IsHeader: IsClinicalOneHeader})
+	t, err := input.NewCSV(ctxio.Reader(opts.Context, r), "CSV", input.Options{}, input.TableOptions{IsHeader: IsClinicalOneHeader, Restore: true})
 	if err != nil {
 		return nil, nil, tableErr(templateWhat, err)
 	}

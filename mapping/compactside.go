@@ -46,7 +46,7 @@ func ReadCompact(r io.Reader, name string, opts Options) (*CompactDirectory, []W
 		c, err := readCompactJSON(in.Text(), name)
 		return c, nil, err
 	case in.Kind == input.CSV || in.Kind == input.XLSX:
-		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader})
+		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader, Restore: true})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -232,6 +232,12 @@
 // as a phone number "+1 5551234") gets a leading apostrophe, reported as CodeNeutralized;
 // Options.RawCSV writes cells as they are. The .xlsx workbook needs neither: its cells are
 // strings, which no spreadsheet runs as formulas, so they are written as they are.
+// Reading CSV (ReadAny, ReadCompact, ReadClinicalOneCSV) takes the apostrophe off a cell
+// that is exactly what the writer makes of a value, so that a table written and read back
+// holds the values written ("=SUM(A1)" comes back as itself, not as "'=SUM(A1)"); a
+// spreadsheet that opened and saved the file took it off already. A RowReader handed to
+// ReadClinicalOneTable or ReadUserTable is read as it is. plan reads an upload's cells as
+// they are: it says what the upload does, and an upload keeps the apostrophe.
 //
 // # Performance
 //

@@ -80,7 +80,7 @@ func readInput(in *input.Input, name string, opts Options) (*Directory, []Warnin
 		}
 		return &d, nil, nil
 	case input.CSV, input.XLSX:
-		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader})
+		t, err := in.Table(input.TableOptions{Sheets: tableSheets(), IsHeader: isTableHeader, Restore: true})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -12,8 +12,22 @@ package csvcell
 // ( ) . / - after it — a phone number such as "+1 5551234", a negative number, a date
 // written 2026-01-02 — is left as it is: with no letter it can call no function, name no
 // cell or DDE server, and an apostrophe would change a phone number an upload checks.
+//
+// A value that starts with apostrophes before what would be neutralized ("'=x") gets one
+// more too, so that Restore gives every value back as it was: left as it is, it would
+// read back as "=x".
 func Neutralize(s string) (cell string, changed bool) {
 	if s == "" {
+		return s, false
+	}
+	if s[0] == '\'' {
+		i := 1
+		for i < len(s) && s[i] == '\'' {
+			i++
+		}
+		if _, formula := Neutralize(s[i:]); formula {
+			return "'" + s, true
+		}
 		return s, false
 	}
 	switch s[0] {

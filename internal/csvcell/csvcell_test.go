@@ -22,6 +22,10 @@ func TestNeutralize(t *testing.T) {
 		{"+", "'+", "no digit: not a number"},
 		{"-A1", "'-A1", "a cell reference"},
 		{"a=b", "a=b", "only the first character matters"},
+		{"'=x", "''=x", "an apostrophe of its own before a formula: one more, or it would read back as =x"},
+		{"''@x", "'''@x", "several apostrophes before a formula"},
+		{"'t Hart", "'t Hart", "a name with an apostrophe of its own, no formula after it"},
+		{"'+1 555", "'+1 555", "an apostrophe before a phone number, which is not neutralized"},
 	}
 	for _, c := range cases {
 		got, changed := Neutralize(c.in)
@@ -37,6 +41,7 @@ func TestRestore(t *testing.T) {
 		reason   string
 	}{
 		{"'=1+1", "=1+1", "what Neutralize wrote"},
+		{"''=1+1", "'=1+1", "what Neutralize wrote for a value with an apostrophe of its own"},
 		{"'@SUM(A1)", "@SUM(A1)", "an @ formula"},
 		{"'+1 5551234", "'+1 5551234", "Neutralize never writes a phone number so: the apostrophe is the value's"},
 		{"'Neill", "'Neill", "a name with an apostrophe of its own"},
@@ -52,7 +57,7 @@ func TestRestore(t *testing.T) {
 }
 
 func FuzzNeutralize(f *testing.F) {
-	for _, s := range []string{"", "=1", "+1 555", "-x", "@a", "\t", "plain"} {
+	for _, s := range []string{"", "=1", "+1 555", "-x", "@a", "\t", "plain", "'=1", "''-x", "'t"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -70,7 +75,7 @@ func FuzzNeutralize(f *testing.F) {
 				}
 			}
 		}
-		if back, _ := Restore(got); changed && back != s {
+		if back, _ := Restore(got); back != s {
 			t.Fatalf("Restore(%q) = %q, want %q back", got, back, s)
 		}
 	})

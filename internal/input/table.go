@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/odmadmin/odmadmin/internal/csvcell"
 )
 
 // TableOptions say which table of a CSV file or workbook to read.
@@ -26,6 +28,12 @@ type TableOptions struct {
 	// whose workbook cells are dates, besides those whose header says "date", "(UTC)" or
 	// "last login": a date of birth typed into Excel is stored as a serial number.
 	DateColumns []string
+	// Restore, for CSV text, reads a cell that a writer of this module neutralized
+	// (internal/csvcell: a leading apostrophe before what a spreadsheet would run as a
+	// formula) without the apostrophe, so that a table written and read back holds what
+	// was written. Workbook cells are left as they are: the writers write them unchanged,
+	// and a spreadsheet keeps a typed apostrophe out of the cell's value.
+	Restore bool
 }
 
 func (o TableOptions) scan() int {
@@ -60,6 +68,7 @@ type Table struct {
 	// pendingRead: the row Read gave last was one of the pending rows, whose formulas
 	// were not kept.
 	pendingRead bool
+	restore     bool // TableOptions.Restore, for CSV
 }
 
 // Uncalculated returns the columns (from 1) of the cells of the row Read returned last
@@ -94,14 +103,27 @@ func (t *Table) Read() ([]string, error) {
 		r := t.pending[0]
 		t.row = t.pendRows[0]
 		t.pending, t.pendRows = t.pending[1:], t.pendRows[1:]
-		return t.dates(r), nil
+		return t.restoreCells(t.dates(r)), nil
 	}
 	r, n, err := t.next()
 	if err != nil {
 		return nil, err
 	}
 	t.row = n
-	return t.dates(r), nil
+	return t.restoreCells(t.dates(r)), nil
+}
+
+// restoreCells undoes csvcell.Neutralize in the cells of r, with TableOptions.Restore.
+func (t *Table) restoreCells(r []string) []string {
+	if !t.restore {
+		return r
+	}
+	for i, c := range r {
+		if v, ok := csvcell.Restore(c); ok {
+			r[i] = v
+		}
+	}
+	return r
 }
 
 // Close releases the workbook's temporary files.
@@ -251,6 +273,7 @@ func (in *Input) Table(opts TableOptions) (*Table, error) {
 		if err := t.findHeader(opts); err != nil {
 			return nil, err
 		}
+		t.restore = opts.Restore
 		return t, nil
 	case XLSX:
 		return in.xlsxTable(opts)
