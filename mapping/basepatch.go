@@ -102,6 +102,9 @@ type baseSide struct {
 	rowBuf [][]string
 	// next is the user of FILE find tries first.
 	next int32
+	// doc is what the document has (patchdoc.go), made as it is read here: the patch
+	// takes it instead of reading the document once more for it (readDocIndex).
+	doc *docIndex
 }
 
 // tableOf returns the table profile a directory was read from, "" for none.
@@ -148,17 +151,25 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		}
 	}
 	ro.Reuse, ro.ValuesOnly = true, true
-	bs = &baseSide{table: tableOf(shell), opts: opts}
+	bs = &baseSide{table: tableOf(shell), opts: opts, doc: newDocIndex()}
+	see := func(n odm.Node) { bs.doc.see(n, bs.table != "") }
+	if p == ProfileOpenClinica {
+		bs.doc.studies = studyHeads(bo.Studies)
+	}
 	if bs.table == "" {
 		// Only the sites and definitions are resolved against: FILE's users are not
 		// read into anything.
-		bs.shell, err = readDefs(odm.NewReader(src, ro), bo)
-		return bs, err
+		if bs.shell, err = readDefs(odm.NewReader(src, ro), bo, see); err != nil {
+			return nil, err
+		}
+		bs.doc.seal()
+		return bs, nil
 	}
-	b, err := readPatched(odm.NewReader(src, ro), bo)
+	b, err := readPatchedSeeing(odm.NewReader(src, ro), bo, see)
 	if err != nil {
 		return nil, err
 	}
+	bs.doc.seal()
 	bs.parts = tableParts(bs.table)
 	for _, pt := range bs.parts {
 		bs.holds[pt] = true
@@ -180,8 +191,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 }
 
 // readDefs reads the stream r as FromReader does, but for its users, which it skips:
-// the directory of its sites, studies, groups, signatures and organizations.
-func readDefs(r *odm.Reader, opts Options) (*Directory, error) {
+// the directory of its sites, studies, groups, signatures and organizations. see is
+// handed every record read.
+func readDefs(r *odm.Reader, opts Options, see func(odm.Node)) (*Directory, error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -204,6 +216,7 @@ func readDefs(r *odm.Reader, opts Options) (*Directory, error) {
 		if err != nil {
 			return nil, err
 		}
+		see(n)
 		switch n := n.(type) {
 		case *odm.AdminData:
 			b.startBlock(n)

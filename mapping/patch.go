@@ -217,7 +217,12 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		}
 		p.renamedFrom[to] = from
 	}
-	if readDoc {
+	switch {
+	case readDoc && opts.base != nil && opts.base.doc != nil && (opts.base.doc.studies != nil || !w.fl.siteStudies()):
+		// Made as the document's side of the patch was read (readBaseSide), which left
+		// src at the document's start.
+		p.doc = opts.base.doc
+	case readDoc:
 		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies(), opts.base.tabled())
 		if err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -37,13 +38,23 @@ const (
 const anyStudy = "\x01"
 
 // docIndex is what the document patched has: the values of its blocks as a sorted set
-// of hashes of (kind, the study of the block, the value's key), and under anyStudy: about
-// 16 bytes a record. Two keys share a hash with a chance of about n²/2^64 (10^-7 at a
+// of hashes of (kind, the value's key), each with the study of a block that has it.
+// Most exports have blocks of one study: the studies are then not held at all (8 bytes
+// a record, where a hash for the study and one for any study took 16, and 16 MB of a
+// million users). Two keys share a hash with a chance of about n²/2^65 (10^-8 at a
 // million records); a value so taken for the document's is then neither added nor
 // reported.
 type docIndex struct {
 	seed maphash.Seed
 	keys []uint64
+	// ids are, by key, the study of the block that has the value (an index into
+	// studyIDs), keys sorted by key then id; nil while every block so far is of the
+	// first study (id 0).
+	ids      []uint32
+	studyIDs map[string]uint32
+	// block is the study of the block being read, cur its id (add).
+	block string
+	cur   uint32
 	// studies are the document's Study elements by OID, read when asked for (a flavour
 	// of site studies: OpenClinica holds a site as a Study, not a Location, and a patch
 	// adds no Study and copies those it has as they are, so a site the document has no
@@ -74,24 +85,146 @@ func studyHeadOf(e *odm.Element, oid string) studyHead {
 	return h
 }
 
-func (d *docIndex) hash(kind byte, study, key string) uint64 {
+func newDocIndex() *docIndex {
+	return &docIndex{seed: maphash.MakeSeed(), studyIDs: map[string]uint32{}}
+}
+
+// studyHeads returns the studyHead of each Study element of els, by OID (never nil).
+func studyHeads(els []*odm.Element) map[string]studyHead {
+	m := make(map[string]studyHead, len(els))
+	for _, e := range els {
+		oid, _ := e.Attr("", "OID")
+		oid = strings.TrimSpace(oid)
+		m[oid] = studyHeadOf(e, oid)
+	}
+	return m
+}
+
+func (d *docIndex) hash(kind byte, key string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(d.seed)
 	h.WriteByte(kind)
-	h.WriteString(study)
-	h.WriteByte(0)
 	h.WriteString(key)
 	return h.Sum64()
 }
 
 // has reports whether a block of study (anyStudy: any block) has the value.
 func (d *docIndex) has(kind byte, study, key string) bool {
-	_, ok := slices.BinarySearch(d.keys, d.hash(kind, study, key))
-	return ok
+	h := d.hash(kind, key)
+	i, ok := slices.BinarySearch(d.keys, h)
+	if !ok || study == anyStudy {
+		return ok
+	}
+	id, ok := d.studyIDs[study]
+	if !ok {
+		return false
+	}
+	if d.ids == nil {
+		return id == 0
+	}
+	for ; i < len(d.keys) && d.keys[i] == h; i++ {
+		if d.ids[i] == id {
+			return true
+		}
+	}
+	return false
 }
 
-func (d *docIndex) add(kind byte, study, key string) {
-	d.keys = append(d.keys, d.hash(kind, study, key), d.hash(kind, anyStudy, key))
+// startBlock notes the study of the block whose values add adds next.
+func (d *docIndex) startBlock(study string) {
+	if study == d.block && len(d.studyIDs) > 0 {
+		return
+	}
+	d.block = study
+	id, ok := d.studyIDs[study]
+	if !ok {
+		id = uint32(len(d.studyIDs))
+		d.studyIDs[study] = id
+	}
+	d.cur = id
+}
+
+// add notes a value of the current block (startBlock; of study "" before the first).
+// The first study met is id 0, so a document of one study needs no ids.
+func (d *docIndex) add(kind byte, key string) {
+	if len(d.studyIDs) == 0 {
+		d.startBlock("")
+	}
+	d.keys = append(d.keys, d.hash(kind, key))
+	if d.ids == nil && d.cur != 0 {
+		// A second study: the ones before were all the first's.
+		d.ids = make([]uint32, len(d.keys)-1, cap(d.keys))
+	}
+	if d.ids != nil {
+		d.ids = append(d.ids, d.cur)
+	}
+}
+
+// see notes what the record n of the document has (users by login with byLogin, see
+// patcher.tableUser): the one place that says which of a document's records a docIndex
+// holds, for readDocIndex and for the read of the document's side of a patch
+// (readBaseSide), which makes it as it reads the document, not in a read of its own.
+func (d *docIndex) see(n odm.Node, byLogin bool) {
+	switch v := n.(type) {
+	case *odm.AdminData:
+		d.startBlock(strings.TrimSpace(v.StudyOID))
+	case *odm.User:
+		key := strings.TrimSpace(v.OID)
+		if byLogin {
+			// A table's users are known by login, the ID their reader gives them (the
+			// template writes the OID of a user without one as its User Name).
+			if l := strings.TrimSpace(v.LoginName); l != "" {
+				key = l
+			}
+		} else if key == "" {
+			key = "\x00" + strings.TrimSpace(v.LoginName)
+		}
+		d.add(docUser, key)
+	case *odm.Location:
+		d.add(docSite, strings.TrimSpace(v.OID))
+	case *odm.Organization:
+		d.add(docOrg, strings.TrimSpace(v.OID))
+	case *odm.SignatureDef:
+		d.add(docSig, strings.TrimSpace(v.OID))
+	case *odm.Element:
+		if isGroupDef(v) {
+			id, _ := v.Attr("", "OID")
+			d.add(docGroup, strings.TrimSpace(id))
+		}
+	}
+}
+
+// seal sorts the keys (with their studies) and drops the ones repeated: the document is
+// read.
+func (d *docIndex) seal() {
+	if d.ids == nil {
+		slices.Sort(d.keys)
+		d.keys = slices.Clip(slices.Compact(d.keys))
+		return
+	}
+	sort.Sort(keyStudies{d})
+	n := 0
+	for i := range d.keys {
+		if n > 0 && d.keys[i] == d.keys[n-1] && d.ids[i] == d.ids[n-1] {
+			continue
+		}
+		d.keys[n], d.ids[n] = d.keys[i], d.ids[i]
+		n++
+	}
+	d.keys, d.ids = slices.Clip(d.keys[:n]), slices.Clip(d.ids[:n])
+}
+
+// keyStudies sorts a docIndex's keys and ids together, by key then id.
+type keyStudies struct{ d *docIndex }
+
+func (k keyStudies) Len() int { return len(k.d.keys) }
+func (k keyStudies) Less(i, j int) bool {
+	a, b := k.d.keys, k.d.keys
+	return a[i] < b[j] || a[i] == b[j] && k.d.ids[i] < k.d.ids[j]
+}
+func (k keyStudies) Swap(i, j int) {
+	k.d.keys[i], k.d.keys[j] = k.d.keys[j], k.d.keys[i]
+	k.d.ids[i], k.d.ids[j] = k.d.ids[j], k.d.ids[i]
 }
 
 // userKey is what patcher.record finds u by (patchUsers.find): its ID, or "\x00" and its
@@ -140,8 +273,7 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions, studies, byLogin bool) (d *
 	// Nothing of a record is kept but hashes; the layout for writing back is not needed.
 	ro.Reuse, ro.ValuesOnly = true, true
 	r := odm.NewReader(in, ro)
-	d = &docIndex{seed: maphash.MakeSeed()}
-	study := ""
+	d = newDocIndex()
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -150,36 +282,9 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions, studies, byLogin bool) (d *
 		if err != nil {
 			return fail(err)
 		}
-		switch v := n.(type) {
-		case *odm.AdminData:
-			study = strings.TrimSpace(v.StudyOID)
-		case *odm.User:
-			key := strings.TrimSpace(v.OID)
-			if byLogin {
-				// A table's users are known by login, the ID their reader gives them (the
-				// template writes the OID of a user without one as its User Name).
-				if l := strings.TrimSpace(v.LoginName); l != "" {
-					key = l
-				}
-			} else if key == "" {
-				key = "\x00" + strings.TrimSpace(v.LoginName)
-			}
-			d.add(docUser, study, key)
-		case *odm.Location:
-			d.add(docSite, study, strings.TrimSpace(v.OID))
-		case *odm.Organization:
-			d.add(docOrg, study, strings.TrimSpace(v.OID))
-		case *odm.SignatureDef:
-			d.add(docSig, study, strings.TrimSpace(v.OID))
-		case *odm.Element:
-			if isGroupDef(v) {
-				id, _ := v.Attr("", "OID")
-				d.add(docGroup, study, strings.TrimSpace(id))
-			}
-		}
+		d.see(n, byLogin)
 	}
-	slices.Sort(d.keys)
-	d.keys = slices.Compact(d.keys)
+	d.seal()
 	if spool != nil {
 		// What follows the document (the reader stops at its end) is patched as before.
 		if _, err := io.Copy(spoolW, src); err != nil {
@@ -205,12 +310,7 @@ func readDocIndex(src io.Reader, ro odm.ReadOptions, studies, byLogin bool) (d *
 		if err != nil {
 			return fail(err)
 		}
-		d.studies = make(map[string]studyHead, len(els))
-		for _, e := range els {
-			oid, _ := e.Attr("", "OID")
-			oid = strings.TrimSpace(oid)
-			d.studies[oid] = studyHeadOf(e, oid)
-		}
+		d.studies = studyHeads(els)
 	}
 	if again, err = rewind(); err != nil {
 		return fail(err)

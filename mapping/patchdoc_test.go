@@ -121,8 +121,9 @@ func TestPatchReadsDocumentOnlyWhenSourceCannotTell(t *testing.T) {
 	require.Equal(t, len(base), reads(false, false, true), "values read from the document: read once")
 	require.Equal(t, 2*len(base), reads(true, false, true), "a user without Source: read, rewound and read again")
 	// Foreign resolves the directory against the document first (basepatch.go: its
-	// sites, roles and definitions), one more reading.
-	require.Equal(t, 3*len(base), reads(false, true, true), "Foreign: read for what to resolve against, for what it has, and patched")
+	// sites, roles and definitions), and notes what it has in the same reading: read
+	// twice, as a user without Source (three times before).
+	require.Equal(t, 2*len(base), reads(false, true, true), "Foreign: read for what to resolve against and what it has, then patched")
 	require.Equal(t, len(base), reads(true, false, false), "no seeking: read once, and spooled")
 }
 
@@ -322,5 +323,40 @@ func TestPatchSiteStudyTheBaseLacks(t *testing.T) {
 				require.Equal(t, strings.Count(tc.base, tag), strings.Count(out, tag), tag)
 			}
 		})
+	}
+}
+
+// TestDocIndexStudies: a docIndex holds the study of each value's block only once the
+// document has blocks of a second study (one study's index is its keys alone); either
+// way it says which study's blocks have a value, and any block's.
+func TestDocIndexStudies(t *testing.T) {
+	type rec struct{ study, site string }
+	cases := []struct {
+		name  string
+		recs  []rec // Locations, each in a block of its study
+		study string
+		site  string
+		want  bool
+	}{
+		{"one study: its block has the site", []rec{{"S1", "A"}, {"S1", "B"}}, "S1", "B", true},
+		{"one study: another study's blocks have nothing", []rec{{"S1", "A"}}, "S2", "A", false},
+		{"one study: any block has the site", []rec{{"S1", "A"}}, anyStudy, "A", true},
+		{"one study: a site no block has", []rec{{"S1", "A"}}, anyStudy, "C", false},
+		{"two studies: the first study's site, asked of the second", []rec{{"S1", "A"}, {"S2", "B"}}, "S2", "A", false},
+		{"two studies: a site of the first, noted before the second was met", []rec{{"S1", "A"}, {"S2", "B"}}, "S1", "A", true},
+		{"two studies: a site both have, asked of the second", []rec{{"S1", "A"}, {"S2", "A"}, {"S1", "A"}}, "S2", "A", true},
+		{"two studies: any block", []rec{{"S1", "A"}, {"S2", "B"}}, anyStudy, "B", true},
+		{"a block without StudyOID is study \"\"", []rec{{"", "A"}, {"S2", "B"}}, "", "A", true},
+		{"a study the document has no block of", []rec{{"S1", "A"}, {"S2", "B"}}, "S3", "A", false},
+	}
+	for _, c := range cases {
+		d := newDocIndex()
+		for _, r := range c.recs {
+			d.see(&odm.AdminData{StudyOID: r.study}, false)
+			d.see(&odm.Location{OID: r.site}, false)
+		}
+		d.seal()
+		require.Equal(t, c.want, d.has(docSite, c.study, c.site), c.name)
+		require.False(t, d.has(docUser, c.study, c.site), "%s: another kind of the same key", c.name)
 	}
 }

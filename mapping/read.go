@@ -74,7 +74,7 @@ func FromReader(r *odm.Reader, opts Options) (*Directory, []Warning, error) {
 // a temporary file (the caller closes the builder), for callers that build each user
 // once, in order (finishEach).
 func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, nil, false, false, valuesOpts{})
+	return readStreamWith(r, opts, spill, nil, false, false, valuesOpts{}, nil)
 }
 
 // readPatched is readStream (spilling) for PatchStream, which writes each record back
@@ -83,7 +83,14 @@ func readStream(r *odm.Reader, opts Options, spill bool) (b *builder, err error)
 // vendor elements (see builder.noRecs). As many as the users in some exports, with their
 // records they were most of what map --to odm held.
 func readPatched(r *odm.Reader, opts Options) (b *builder, err error) {
-	return readStreamWith(r, opts, true, nil, false, true, valuesOpts{})
+	return readStreamWith(r, opts, true, nil, false, true, valuesOpts{}, nil)
+}
+
+// readPatchedSeeing is readPatched that also hands see every record read, before the
+// builder takes it: for a reader of the same document that would otherwise read it once
+// more (docIndex.see).
+func readPatchedSeeing(r *odm.Reader, opts Options, see func(odm.Node)) (b *builder, err error) {
+	return readStreamWith(r, opts, true, nil, false, true, valuesOpts{}, see)
 }
 
 // readValues is readStream (spilling) for the writers that write what they read as JSON
@@ -96,7 +103,7 @@ func readValues(r *odm.Reader, opts Options, vo valuesOpts) (b *builder, err err
 	if vo.spillSites {
 		pack = newSpillingSitePacker()
 	}
-	b, err = readStreamWith(r, opts, true, pack, true, true, vo)
+	b, err = readStreamWith(r, opts, true, pack, true, true, vo, nil)
 	return b, err
 }
 
@@ -114,12 +121,12 @@ type valuesOpts struct{ spillSites, spillDefs, dropDefs bool }
 // readStreamSites is readStream; with pack the builder holds the sites packed into it as
 // they are read (builder.sitePack), not as model values.
 func readStreamSites(r *odm.Reader, opts Options, spill bool, pack *sitePacker) (b *builder, err error) {
-	return readStreamWith(r, opts, spill, pack, false, false, valuesOpts{})
+	return readStreamWith(r, opts, spill, pack, false, false, valuesOpts{}, nil)
 }
 
 // readStreamWith is readStreamSites; values and noRecs set builder.values and noRecs, vo
-// (with spill) what readValues says.
-func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values, noRecs bool, vo valuesOpts) (b *builder, err error) {
+// (with spill) what readValues says; see, when set, is handed each record first.
+func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, values, noRecs bool, vo valuesOpts, see func(odm.Node)) (b *builder, err error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -161,6 +168,9 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 		}
 		if err != nil {
 			return nil, err
+		}
+		if see != nil {
+			see(n)
 		}
 		switch n := n.(type) {
 		case *odm.AdminData:
