@@ -100,6 +100,7 @@ type baseSide struct {
 	tsites *templateSites
 	orgs   map[string]string
 	rowBuf [][]string
+	c1     clinicalOneRowState // what the template's rows are made with (rows)
 	// next is the user of FILE find tries first.
 	next int32
 	// doc is what the document has (patchdoc.go), made as it is read here: the patch
@@ -377,15 +378,17 @@ func (bs *baseSide) rows(u *User) (rows [][]string, generatedStart bool) {
 	one := func(yield func(*User) bool) { yield(u) }
 	switch bs.table {
 	case ProfileClinicalOne:
-		ws, _ := clinicalOneRows(func(r []string) error {
+		// The rows' warnings are not the patch's: they go to a warner kept for all the
+		// users (bs.c1), which counts them, and only whether this user's Start Date was
+		// made up is read off it.
+		before := generatedStarts(&bs.c1.w)
+		bs.c1.rows(func(r []string) error {
 			rows = append(rows, slices.Clone(r))
 			return nil
 		}, bs.tsites, one, -1, bs.study, bs.opts) // -1: one user's rows, no set of logins
 		// A Start Date the writer made up (today, for access without one) is no value of
 		// the user's: the input's, written some other day, is not an edit.
-		for _, x := range ws {
-			generatedStart = generatedStart || (x.Code == CodeGenerated && x.Field == "CSV/Start Date")
-		}
+		generatedStart = generatedStarts(&bs.c1.w) > before
 	case ProfileOC4Users:
 		var buf bytes.Buffer
 		if _, err := newOC4Writer(bs.orgs, bs.study, bs.opts).write(&buf, one, -1, bs.opts); err == nil {
@@ -397,6 +400,17 @@ func (bs *baseSide) rows(u *User) (rows [][]string, generatedStart bool) {
 	}
 	bs.rowBuf = rows[:0]
 	return rows, generatedStart
+}
+
+// generatedStarts is how many Start Dates the template's writer made up so far, by w.
+func generatedStarts(w *warner) int {
+	n := 0
+	for _, x := range w.list {
+		if x.Code == CodeGenerated && x.Field == "CSV/Start Date" {
+			n += x.Count
+		}
+	}
+	return n
 }
 
 // columns returns the table's columns, in the order its rows have them.

@@ -578,16 +578,47 @@ func (t *templateSites) own() {
 // these and the dates parsed and formatted for each row were a fifth of map --to csv's
 // CPU past reading (TestClinicalOneRowsAllocs).
 func clinicalOneRows(write func([]string) error, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) ([]Warning, error) {
-	var w warner
-	logins := newSharedLogins(count, false, &w, "CSV/User Name", sharedUserNameMsg)
-	today := opts.now().Format("2006-01-02")
-	written := 0 // data rows written so far; the header is row 1
-	var (
-		as                 []Assignment
-		siteIDs, depots    distinct[string]
-		row                [9]string
-		fromDates, toDates csvDates
-	)
+	var st clinicalOneRowState
+	if err := st.rows(write, sites, users, count, study, opts); err != nil {
+		return nil, err
+	}
+	for _, id := range sites.detailed {
+		st.w.add(CodeUnrepresentable, "Site", "Location "+id, "the template names sites only; site details (name, country, ...) are left out")
+	}
+	return st.w.result(), nil
+}
+
+// clinicalOneRowState is what clinicalOneRows uses again from user to user: its warnings
+// and the lists a row is made of. A caller that has the rows of one user made at a time
+// (a patch of a template into its base compares each user's rows, baseSide.rows) keeps
+// one for all of them: made anew for each user, the warnings' tables and the dates were
+// most of the cost of a row.
+type clinicalOneRowState struct {
+	w                  warner
+	written            int // data rows written so far; the header is row 1
+	as                 []Assignment
+	siteIDs, depots    distinct[string]
+	row                [9]string
+	fromDates, toDates csvDates
+	// today is the day of now (opts.Now), "" before the first rows.
+	now   time.Time
+	today string
+}
+
+// rows writes the rows of users as clinicalOneRows does, its warnings added to st.w.
+func (st *clinicalOneRowState) rows(write func([]string) error, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) error {
+	w := &st.w
+	logins := newSharedLogins(count, false, w, "CSV/User Name", sharedUserNameMsg)
+	if now := opts.now(); st.today == "" || !now.Equal(st.now) {
+		st.now, st.today = now, now.Format("2006-01-02")
+	}
+	today := st.today
+	written := st.written
+	defer func() { st.written = written }()
+	as := st.as
+	defer func() { st.as = as }()
+	siteIDs, depots, row := &st.siteIDs, &st.depots, &st.row
+	fromDates, toDates := &st.fromDates, &st.toDates
 	for u := range users {
 		// The user as the study's own listing has it (a Rave user is listed per study
 		// environment, each with its own mdsol:Active, and deactivated in one may be
@@ -710,7 +741,7 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		if name == "" {
 			w.addLazy(CodeInvalidValue, "CSV/Study Role", "the user has no role in the study; the required Study Role is left empty", who)
 		}
-		warnVerbatimRole(&w, "CSV/Study Role", ProfileClinicalOne, u, role, name, ScopeSite)
+		warnVerbatimRole(w, "CSV/Study Role", ProfileClinicalOne, u, role, name, ScopeSite)
 		siteCell := strings.Join(siteIDs.list, "; ")
 		if all {
 			siteCell = allWord
@@ -752,8 +783,8 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		if len(u.Phones)+len(u.Faxes) > 0 || u.Pager != "" || len(u.Telecoms) > 0 {
 			w.addUser(CodeUnrepresentable, "User/phones", id, "the template has no phone numbers")
 		}
-		csvLost(&w, u, role)
-		row = [...]string{given, family, email, login, fromDates.of(from), toDates.of(to), name, siteCell, strings.Join(depots.list, "; ")}
+		csvLost(w, u, role)
+		*row = [...]string{given, family, email, login, fromDates.of(from), toDates.of(to), name, siteCell, strings.Join(depots.list, "; ")}
 		if !opts.RawCSV {
 			for _, i := range csvcell.Row(row[:]) {
 				w.addUser(CodeNeutralized, "CSV/"+clinicalOneColumns[i], id, "the value starts like a spreadsheet formula; it is written with a leading apostrophe")
@@ -761,15 +792,12 @@ func clinicalOneRows(write func([]string) error, sites *templateSites, users ite
 		}
 		logins.note(row[3], id)
 		if err := write(row[:]); err != nil {
-			return nil, err
+			return err
 		}
 		written++
 	}
 	logins.flush()
-	for _, id := range sites.detailed {
-		w.add(CodeUnrepresentable, "Site", "Location "+id, "the template names sites only; site details (name, country, ...) are left out")
-	}
-	return w.result(), nil
+	return nil
 }
 
 // sharedUserNameMsg is the warning of a user written under the User Name of an earlier row.
