@@ -184,6 +184,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		b.close()
 		return nil, err
 	}
+	// FILE's users are found in FILE's order, without the index of IDs (see find): it
+	// is built from the records if it is needed at all.
+	bs.users.lazyFps = true
 	var run *specRun
 	if bs.shell, err = spillAll(b, bs.users, Options{}, &run, nil); err != nil {
 		return bs, err
@@ -249,14 +252,18 @@ func (bs *baseSide) close() error {
 func (bs *baseSide) tabled() bool { return bs != nil && bs.users != nil }
 
 // resolve starts resolving the directory d (its users not read yet) against FILE: its
-// sites, copied, are renamed to FILE's (the aligner then renames each user's, see user;
-// finish reports what it could not match).
-func (bs *baseSide) resolve(d *Directory) {
+// sites, copied (unless own: the caller is done with d's sites as they are), are renamed
+// to FILE's (the aligner then renames each user's, see user; finish reports what it could
+// not match).
+func (bs *baseSide) resolve(d *Directory, own bool) {
 	sites := make([]*Site, 0, len(d.Sites))
 	for _, s := range d.Sites {
 		if s != nil {
-			c := *s
-			sites = append(sites, &c)
+			if !own {
+				c := *s
+				s = &c
+			}
+			sites = append(sites, s)
 		}
 	}
 	d.Sites = sites
@@ -311,7 +318,7 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 	}
 	slices.SortFunc(w.list, func(a, b Warning) int { return strings.Compare(a.Subject, b.Subject) })
 	if bs.table == "" {
-		bs.shell.Sites, bs.al.x = nil, nil // as below
+		bs.shell.Sites, bs.al = nil, nil // as below
 		return w.result()
 	}
 	// The table's study: the one its users were read for (--study), else the one they
@@ -355,8 +362,8 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 		}
 	}
 	// Every user is resolved by now: what found FILE's sites is let go of (FILE's sites
-	// as values are d's from here on).
-	bs.shell.Sites, bs.al.x = nil, nil
+	// as values are d's from here on), and so is the aligner (some 100 bytes a site).
+	bs.shell.Sites, bs.al = nil, nil
 	bs.tsites = templateSitesOf(d.Sites)
 	bs.tsites.own() // the sites themselves are packed and let go of (CompactDirectory.Patch)
 	// The rows need the sites' numbers only: the warning of the sites' details the

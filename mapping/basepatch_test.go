@@ -136,3 +136,21 @@ func TestPatchStreamForeignSitesByNumber(t *testing.T) {
 	require.Equal(t, strings.Count(base, `LocationOID="10127"`), strings.Count(out, `LocationOID="10127"`))
 	require.Equal(t, strings.Count(base, `LocationOID="10128"`), strings.Count(out, `LocationOID="10128"`))
 }
+
+// TestCompactPatchSpendsUsers: CompactDirectory.Patch lets go of the directory's users
+// once it has copied them (their 8 bytes a user were held through the patch for
+// nothing): a use of them after it is an error, not an empty directory.
+func TestCompactPatchSpendsUsers(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	c, _, err := ReadCompact(strings.NewReader(htnTemplate), "t.csv", Options{})
+	require.NoError(t, err)
+	defer c.Close()
+	d, err := c.Each(func(u *User) *User { return u })
+	require.NoError(t, err)
+	require.Len(t, d.Users, 3, "before the patch, the users are there")
+	_, err = c.Patch(io.Discard, strings.NewReader(base), PatchOptions{Options: Options{Profile: ProfileInForm}})
+	require.NoError(t, err)
+	_, err = c.Each(func(u *User) *User { return u })
+	require.ErrorIs(t, err, errSpent)
+	require.NoError(t, c.Close())
+}

@@ -22,6 +22,23 @@ type CompactDirectory struct {
 	users *compactUsers // the users as records, or nil
 	whole []*User       // the users of an input read whole (users nil)
 	close func() error  // removes the temporary file
+	// spent: Patch has let go of the users (spend).
+	spent bool
+}
+
+// errSpent is the error of a use of a CompactDirectory's users after Patch let go of them.
+var errSpent = errors.New("mapping: the directory's users were let go of by its Patch")
+
+// spend lets go of where the users are (their records stay in the file until Close), and
+// of the sites: for Patch, which holds the users in a file of its own from then on, and
+// the sites resolved against its document. At a million users of a template (20,000
+// sites) that was 8 MB and 7.5 MB held through the patch for nothing.
+func (c *CompactDirectory) spend() {
+	if c.users != nil {
+		c.users.locs = nil
+	}
+	c.whole, c.spent = nil, true
+	c.shell.Sites = nil
 }
 
 // ErrReadWhole says that ReadCompact met something its streamed reading does not
@@ -123,8 +140,11 @@ func (c *CompactDirectory) Compact() bool { return c.users != nil }
 // Each calls keep with each user in turn, in the order of the input, and returns the
 // directory (studies, sites, groups, source) with the users keep returned, in order, as
 // ReadAny's directory would give them. A user held as a record is built anew for each
-// call; keep may keep it. Each may be called any number of times.
+// call; keep may keep it. Each may be called any number of times, until Patch.
 func (c *CompactDirectory) Each(keep func(*User) *User) (out *Directory, err error) {
+	if c.spent {
+		return nil, errSpent
+	}
 	out = &Directory{}
 	*out = *c.shell
 	out.Users = []*User{}

@@ -123,7 +123,7 @@ func Patch(out io.Writer, src io.Reader, dir *Directory, opts PatchOptions) ([]W
 		defer done()
 		src = rs
 		d := *dir
-		bs.resolve(&d)
+		bs.resolve(&d, false)
 		d.Users = make([]*User, len(dir.Users))
 		for i, u := range dir.Users {
 			if u != nil {

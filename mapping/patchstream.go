@@ -102,7 +102,7 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		// rules name, which are then resolved.
 		run = startSpec(b.dir, opts.Options)
 		head = *b.dir
-		bs.resolve(&head)
+		bs.resolve(&head, false) // the builder's sites, which spillAll still finds users' by
 		also = bs.user
 	}
 	dir, err := spillAll(b, users, opts.Options, &run, also)
@@ -190,6 +190,10 @@ type spilledUsers struct {
 	fps     []uint32
 	hasID   []uint64
 	indexed bool
+	// lazyFps: fps are not noted; buildIndex reads the IDs from the records instead, for
+	// users that are seldom looked up by ID (the document's users of a --base patch of a
+	// table, found in the document's order: baseSide.find), 4 bytes a user less.
+	lazyFps bool
 	// byLogin finds users without an ID by login (the last with it), as Patch does;
 	// anon are those of neither, taken in order (anonNext the next).
 	byLogin  map[string]int32
@@ -212,7 +216,9 @@ type spilledUsers struct {
 	idFirst []uint64
 	last    int32
 	// maybeNew are the users eachNew hands on for a block with a StudyOID: those with an
-	// assignment that a block of a study they were not read in may hold.
+	// assignment that a block of a study they were not read in may hold. With readDoc
+	// that is every user: the list is not kept (4 bytes a user), newAt and newCount
+	// stand for it.
 	maybeNew []int32
 	// byStudy indexes maybeNew by study (positions in it), for eachNew.
 	byStudy *studyUsers
@@ -306,12 +312,14 @@ func (s *spilledUsers) add(u *User) error {
 	if idOnly {
 		s.idOnly[i/64] |= 1 << (i % 64)
 	}
-	if !s.indexed && u.ID == "" {
+	if !s.indexed && u.ID == "" && !s.lazyFps {
 		s.fps = append(s.fps, 0) // fps[i] is user i's
 	}
 	switch {
 	case u.ID != "" && !s.indexed:
-		s.fps = append(s.fps, s.byID.fingerprint(u.ID))
+		if !s.lazyFps {
+			s.fps = append(s.fps, s.byID.fingerprint(u.ID))
+		}
 		s.hasID[i/64] |= 1 << (i % 64)
 	case u.ID != "":
 		// The first user with an ID is the one Patch finds.
@@ -329,10 +337,25 @@ func (s *spilledUsers) add(u *User) error {
 		}
 		s.byLogin[u.Login] = i
 	}
-	if mayBeNew {
+	if mayBeNew && !s.readDoc {
 		s.maybeNew = append(s.maybeNew, i)
 	}
 	return s.sp.err
+}
+
+// newCount is how many users maybeNew lists, newAt the k-th of them.
+func (s *spilledUsers) newCount() int {
+	if s.readDoc {
+		return int(s.n)
+	}
+	return len(s.maybeNew)
+}
+
+func (s *spilledUsers) newAt(k int32) int32 {
+	if s.readDoc {
+		return k
+	}
+	return s.maybeNew[k]
 }
 
 // mayBeNew reports whether patcher.addNew may add u to the first block of some study other
@@ -458,6 +481,15 @@ func (s *spilledUsers) isAsRead(i int32) bool { return s.asRead[i/64]&(1<<(i%64)
 // The table is sized for them first (no shard grows), and a fingerprint already in it
 // is checked against the users' records, as add checked it.
 func (s *spilledUsers) buildIndex() {
+	if s.lazyFps {
+		// Noted now, from the records, for the while the index is built.
+		s.fps = make([]uint32, s.n)
+		for i := range s.n {
+			if s.hasID[i/64]&(1<<(i%64)) != 0 {
+				s.fps[i] = s.byID.fingerprint(userID(s.record(i)))
+			}
+		}
+	}
 	fps, has := s.fps, s.hasID
 	s.fps, s.hasID, s.indexed = nil, nil, true
 	var count [idShards]int32
@@ -505,7 +537,8 @@ func (s *spilledUsers) eachNew(study string, first bool, has func(*User) func(st
 	}
 	if first {
 		// The document's first block: no user is written yet.
-		for _, i := range s.maybeNew {
+		for k := range int32(s.newCount()) {
+			i := s.newAt(k)
 			fn(i, s.user(i))
 		}
 		return
@@ -515,11 +548,11 @@ func (s *spilledUsers) eachNew(study string, first bool, has func(*User) func(st
 	// the users the document has in the study. A user written already is built only for
 	// an assignment of the study's own.
 	if s.byStudy == nil {
-		idx := newStudyUsers(s.w, len(s.maybeNew), func(k int) *User { return s.user(s.maybeNew[k]) }, has)
+		idx := newStudyUsers(s.w, s.newCount(), func(k int) *User { return s.user(s.newAt(int32(k))) }, has)
 		s.byStudy = idx
 	}
 	s.byStudy.each(study, func(k int32, own bool) {
-		if i := s.maybeNew[k]; own || !s.isDone(i, nil) {
+		if i := s.newAt(k); own || !s.isDone(i, nil) {
 			fn(i, s.user(i))
 		}
 	})
@@ -801,7 +834,7 @@ func spillAll(b *builder, users *spilledUsers, opts Options, run **specRun, also
 	// The fingerprints of the users' IDs (see spilledUsers.fps) in one array of their
 	// number, not one grown by doubling (at a million users 4 MB, not up to 8 and the
 	// copies before it).
-	if !users.seq && !users.indexed && users.fps == nil {
+	if !users.seq && !users.indexed && users.fps == nil && !users.lazyFps {
 		users.fps = make([]uint32, 0, b.nusers)
 	}
 	// Nothing here keeps a pointer into a user once it is handed on (users.add encodes
