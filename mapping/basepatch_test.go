@@ -2,7 +2,9 @@ package mapping
 
 import (
 	"bytes"
+	"encoding/csv"
 	"io"
+	"slices"
 	"regexp"
 	"strings"
 	"testing"
@@ -153,4 +155,38 @@ func TestCompactPatchSpendsUsers(t *testing.T) {
 	_, err = c.Each(func(u *User) *User { return u })
 	require.ErrorIs(t, err, errSpent)
 	require.NoError(t, c.Close())
+}
+
+// TestBaseSideOC4RowsAsReadBack: the rows a patch compares for an OpenClinica 4 user
+// table are made without the CSV they were once written to and read back from: they
+// must be those rows as read back, cell for cell, whatever the cells hold.
+func TestBaseSideOC4RowsAsReadBack(t *testing.T) {
+	opts := Options{Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}
+	user := func(org, given string) *User {
+		return &User{ID: "U1", Login: "ufict", GivenName: given, FamilyName: "Fictus", Emails: []string{"u@example.org"},
+			Organization: org, Phones: []string{"555-0100"}, Status: StatusAvailable,
+			Assignments: []Assignment{{Study: "S1", Role: Role{Name: "Investigator"}, Scope: ScopeStudy}, {Study: "S1", Role: Role{Name: "Monitor"}, Scope: ScopeStudy}}}
+	}
+	cases := []struct {
+		name string
+		u    *User
+	}{
+		{"plain cells", user("Demo Org", "Ada")},
+		{"a line end in a cell, read back as a newline", user("Demo\r\nOrg", "Ada")},
+		{"a newline and a lone carriage return, read back as they are", user("Demo\nOrg\rX", "Ada")},
+		{"a comma and a quote", user("Demo, \"Org\"", "Ada")},
+		{"a cell like a formula, neutralized", user("=1+1", "+Ada")},
+	}
+	for _, c := range cases {
+		var buf bytes.Buffer
+		_, err := newOC4Writer(nil, "S1", opts).write(&buf, slices.Values([]*User{c.u}), -1, opts)
+		require.NoError(t, err, c.name)
+		all, err := csv.NewReader(&buf).ReadAll()
+		require.NoError(t, err, c.name)
+		bs := &baseSide{table: ProfileOC4Users, study: "S1", opts: opts}
+		got, _ := bs.rows(c.u)
+		require.Equal(t, all[1:], got, c.name)
+		got, _ = bs.rows(c.u) // the writer and warner kept from the first user
+		require.Equal(t, all[1:], got, "%s: again", c.name)
+	}
 }

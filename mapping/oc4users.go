@@ -521,13 +521,24 @@ func (s *smallSet[K]) has(k K, scans *int) bool {
 // the set of Usernames written is sized for.
 func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], count int, opts Options) ([]Warning, error) {
 	var w warner
-	// The Usernames written, letter case aside, to report a user written under one an
-	// earlier user has (sharedLogins).
-	logins := newSharedLogins(count, true, &w, "table/Username", sharedUsernameMsg)
 	cw := csv.NewWriter(wr)
 	if err := cw.Write(oc4StudyColumns); err != nil {
 		return nil, err
 	}
+	if err := o.writeRows(cw.Write, &w, users, count, opts); err != nil {
+		return nil, err
+	}
+	cw.Flush()
+	return w.result(), cw.Error()
+}
+
+// writeRows hands write each row of users (no header), the warnings added to w: write's own
+// part of write, and what a patch of the table into its base compares a user's rows with
+// (baseSide.rows), one user at a time and one warner for them all.
+func (o *oc4Writer) writeRows(write func([]string) error, w *warner, users iter.Seq[*User], count int, opts Options) error {
+	// The Usernames written, letter case aside, to report a user written under one an
+	// earlier user has (sharedLogins).
+	logins := newSharedLogins(count, true, w, "table/Username", sharedUsernameMsg)
 	for u := range users {
 		if u == nil {
 			continue
@@ -714,8 +725,8 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], count int, opts O
 				// Each of a user's rows has its Username: one look-up a user.
 				logins.note(r[2], u.ID)
 			}
-			if err := cw.Write(r); err != nil {
-				return nil, err
+			if err := write(r); err != nil {
+				return err
 			}
 		}
 		if len(u.Phones) > 1 || len(u.Faxes) > 0 || len(u.Addresses) > 0 || u.DisplayName != "" && u.DisplayName != strings.TrimSpace(given+" "+family) {
@@ -763,8 +774,7 @@ func (o *oc4Writer) write(wr io.Writer, users iter.Seq[*User], count int, opts O
 		}
 	}
 	logins.flush()
-	cw.Flush()
-	return w.result(), cw.Error()
+	return nil
 }
 
 // sharedUsernameMsg is the warning of a user written under the Username of an earlier one.
