@@ -249,6 +249,10 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	}
 	defer users.close()
 	users.readDoc = true // the patch reads where src has them (patchdoc.go)
+	// The index of the users' IDs is built once FILE is read, from the records: their
+	// fingerprints are not held meanwhile, while the template's users and FILE's sites
+	// are (4 MB at a million users, at the patch's peak).
+	users.lazyFps = true
 	// The directory is resolved against the document first (basepatch.go): its sites and
 	// roles in the document's terms, and, for a table, the document's users to merge
 	// the rows with.

@@ -181,7 +181,8 @@
 // a site added to a block of users leaves a valid document valid; only the added records
 // wait for their place, the document is streamed as ever. Patched into another document (PatchOptions.Foreign, map --to odm --base
 // FILE; CompactDirectory.Patch always), the directory is first resolved against the
-// document, which is read once more for it: a site is the document's Location of its
+// document, which is read once more for it (and for what it has, see patchdoc.go, in
+// the same reading): a site is the document's Location of its
 // OID, else of its number or name as [SiteIndex] finds them (a number or name two
 // Locations share matches neither, warned as dangling-reference), and a role named as
 // one of the document's rights groups is that group. A directory read from a table (the

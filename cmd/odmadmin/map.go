@@ -66,7 +66,7 @@ Output:
         neither (warning dangling-reference, subject the site). A role named as one of
         FILE's rights groups (InForm pf:GroupDef, any letter case) is that group. Then a
         user, site, signature or group FILE has is patched at its record, one it lacks
-        is added (FILE is read once more first for what it has, 16 bytes a record) in
+        is added (what FILE has is noted in the reading above, 8 bytes a record) in
         the order ODM's schema requires: before FILE's records of its kind in the
         AdminData, after those of the kinds before it (users, organizations, sites,
         signatures; groups after FILE's vendor elements); a user is added to the
@@ -195,10 +195,11 @@ Memory:
   user in memory) from which FILE's records are patched; users FILE does not have are
   built again from there, a few hundred at a time, where they go into one of its
   AdminData. A table patched into --base FILE also puts FILE's users in a temporary
-  file (some 10 bytes a user in memory; 11 more for an index of their OIDs when FILE
+  file (some 3 bytes a user in memory; 11 more for an index of their OIDs when FILE
   lists a person in several AdminData), each built again where its record is, and holds
-  FILE's sites packed (the template of a generated 200,000-user InForm export patched
-  back: 59 MiB, 11 s of CPU; an edited one of 1,000,000 users: 135 MiB, 67 s). A Clinical One template, OpenClinica 4 user table, user table by OID or
+  FILE's sites packed; the table's own compact records and sites are let go of once
+  copied (an edited template of 1,000,000 users into the generated InForm export of as
+  many: 98 MiB, 39 s of CPU). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; a table (csv,
