@@ -520,14 +520,24 @@ func (bs *baseSide) merge(bu, u *User) *User {
 }
 
 // replaceFirst returns base with its first value replaced by in's (removed when in has
-// none): a table holds one e-mail address, one phone number.
+// none): a table holds one e-mail address, one phone number, the first, and FILE's
+// others, which the table never showed, are kept. One of them that is the new first
+// value (in any letter case) is not kept a second time: a row that names the user's
+// second address made the user's list that address twice.
 func replaceFirst(base, in []string) []string {
 	out := make([]string, 0, len(base)+1)
+	first := ""
 	if len(in) > 0 {
-		out = append(out, in[0])
+		first = in[0]
+		out = append(out, first)
 	}
 	if len(base) > 1 {
-		out = append(out, base[1:]...)
+		for _, v := range base[1:] {
+			if first != "" && strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(first)) {
+				continue
+			}
+			out = append(out, v)
+		}
 	}
 	return out
 }

@@ -190,3 +190,21 @@ func TestBaseSideOC4RowsAsReadBack(t *testing.T) {
 		require.Equal(t, all[1:], got, "%s: again", c.name)
 	}
 }
+
+// TestReplaceFirst: a table's one e-mail address (phone number) replaces FILE's first;
+// FILE's others, which the table does not show, stay, each once.
+func TestReplaceFirst(t *testing.T) {
+	cases := []struct {
+		name, reason  string
+		base, in, out []string
+	}{
+		{"changed", "the row's address replaces the first; the second stays", []string{"a@x.org", "b@x.org"}, []string{"c@x.org"}, []string{"c@x.org", "b@x.org"}},
+		{"second-named", "the row names FILE's second address: it is first, and not listed twice", []string{"a@x.org", "b@x.org"}, []string{"b@x.org"}, []string{"b@x.org"}},
+		{"second-named-case", "the same address in another letter case is the same address", []string{"a@x.org", "B@X.org"}, []string{"b@x.org"}, []string{"b@x.org"}},
+		{"cleared", "a cleared cell removes the first; the others stay", []string{"a@x.org", "b@x.org"}, nil, []string{"b@x.org"}},
+		{"none-before", "FILE had none: the row's is the one", nil, []string{"c@x.org"}, []string{"c@x.org"}},
+	}
+	for _, c := range cases {
+		require.Equal(t, c.out, replaceFirst(c.base, c.in), "%s: %s", c.name, c.reason)
+	}
+}
