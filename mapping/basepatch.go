@@ -592,7 +592,31 @@ func (p *patcher) tableUser(v *odm.User) (i int32, in, u *User) {
 	case in == nil:
 		return -1, nil, bu
 	}
-	return i, in, p.base.merge(bu, in)
+	m := p.base.merge(bu, in)
+	if m.Status == StatusDeactivated && !p.base.holds[partStatus] {
+		p.keptDeactivated(bu.ID)
+	}
+	return i, in, m
+}
+
+// keptDeactivatedMsg is the warning of a table's row for a user the document has
+// deactivated, in a table without a status (the template lists current users only).
+const keptDeactivatedMsg = "the table has a row for a user the document has deactivated, and no account status: the user stays deactivated (the row's values are patched in); reactivate the account in the system itself"
+
+// keptDeactivated reports a user of OID oid that a table's row lists and the document
+// has deactivated. Whether the row means to reactivate the account (the template has
+// no status: a deactivated user has no row) or is an old row left in, the patch does
+// not guess: the account stays as the document has it, which is said, where it was the
+// row's values patched into a deactivated account without a word.
+func (p *patcher) keptDeactivated(oid string) {
+	if p.w.warn.bump(CodeUnrepresentable, "User/status", keptDeactivatedMsg) {
+		return
+	}
+	subject := "User"
+	if oid != "" {
+		subject = "User " + oid
+	}
+	p.docWarn(CodeUnrepresentable, "User/status", subject, keptDeactivatedMsg)
 }
 
 // find returns FILE's user of a User record of OID oid and LoginName login, built over

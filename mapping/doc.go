@@ -192,7 +192,9 @@
 // whose columns the table's writer writes otherwise for the row than for the document's
 // user (tableParts in basepatch.go lists what each column holds; a cleared cell is an
 // edit). A user the table has no row for is removed only where the table would have
-// one (a deactivated user has no template row: kept). So the template of a document,
+// one (a deactivated user has no template row: kept), and a row for a user the
+// document has deactivated, in a table without a status, leaves the account
+// deactivated, with a warning (unrepresentable, User/status). So the template of a document,
 // patched back into it, gives the document back. [NotCarried]
 // counts what a write into another flavour leaves out (code not-carried). A property
 // fuzz target checks that a document's directory, patched back or written from its JSON,

@@ -82,11 +82,16 @@ Output:
         --to csv (oc4users) writes of FILE's user: First Name, Last Name, Email (the
         first e-mail), User Name, and the table study's access (Study Role, Sites,
         dates, Depots; Role); an OpenClinica 4 table also Organization, Phone (the
-        first), Status. A cell cleared clears its value; what no column holds (status in
+        first), Status. An Email (Phone) replaces FILE's first e-mail address (phone);
+        FILE's others stay, but one the cell now names, which is not listed twice. A
+        cell cleared clears its value; what no column holds (status in
         the template, locale, address, user type, vendor ids, other studies' access) is
         FILE's. A user FILE has in the table's study that the table has no row for is
         left out (removed), unless the table would give it no row (a deactivated user in
-        the template): it is kept. FILE of several studies needs --study, the table's
+        the template): it is kept. A template row for a user FILE has deactivated does
+        not reactivate it (the template has no status): its values are patched in and
+        the account stays deactivated (warning unrepresentable, User/status). FILE of
+        several studies needs --study, the table's
         study (else its access is not patched: warning unrepresentable,
         Assignment/study). So map --to csv --study S FILE, patched with --base FILE,
         gives FILE back, and an edit of the table makes that edit.

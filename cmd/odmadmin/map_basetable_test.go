@@ -344,3 +344,46 @@ func TestMapOC4UsersEditsIntoBase(t *testing.T) {
 		})
 	}
 }
+
+// TestMapTemplateRowOfDeactivatedUser: the template has no account status (a deactivated
+// user has no row), so a row for a user FILE has deactivated does not reactivate the
+// account: the row's values are patched in, the account stays deactivated, and that is
+// said (before, without a word).
+func TestMapTemplateRowOfDeactivatedUser(t *testing.T) {
+	code, tmpl, errs := mapRun(t, "", "--quiet", "--to", "csv", "--study", "HTN-DEMO", htnDemo)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	const warn = "warning mapping.unrepresentable: User/status: the table has a row for a user the document has deactivated"
+	cases := []struct {
+		name, reason string
+		extra        string // rows added to the template
+		warned       bool
+	}{
+		{"row-added", "tgrant_old (pf:Active No) listed again: kept deactivated, its e-mail patched in, warned",
+			"Theo,Grant,t.grant@site01.example.org,tgrant_old,06-Dec-2026,,CRC Rights,01,\n", true},
+		{"no-row", "the template as written: the deactivated user has no row, nothing to say", "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "edited.csv")
+			if err := os.WriteFile(in, []byte(tmpl+tc.extra), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := mapRun(t, "", "--to", "odm", "--profile", "inform", "--base", htnDemo, in)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			rec := regexp.MustCompile(`(?s)<User OID="tgrant_old" .*?</User>`).FindString(out)
+			if !strings.Contains(rec, `pf:Active="No"`) {
+				t.Errorf("%s: the account is not kept deactivated:\n%s", tc.reason, rec)
+			}
+			if got := strings.Contains(rec, "<Email>t.grant@site01.example.org</Email>"); got != tc.warned {
+				t.Errorf("%s: row's e-mail patched in %v:\n%s", tc.reason, got, rec)
+			}
+			if got := strings.Contains(errs, warn) && strings.Contains(errs, "(User tgrant_old)"); got != tc.warned {
+				t.Errorf("%s: warned %v:\n%s", tc.reason, got, errs)
+			}
+		})
+	}
+}
