@@ -204,7 +204,7 @@ Memory:
   lists a person in several AdminData), each built again where its record is, and holds
   FILE's sites packed; the table's own compact records and sites are let go of once
   copied (an edited template of 1,000,000 users into the generated InForm export of as
-  many: 98 MiB, 39 s of CPU). A Clinical One template, OpenClinica 4 user table, user table by OID or
+  many: 87-89 MiB, 33 s of CPU). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (8 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; a table (csv,
