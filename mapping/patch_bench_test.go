@@ -47,3 +47,30 @@ func benchInForm(b *testing.B, n int) []byte {
 	}
 	return doc.Bytes()
 }
+
+// BenchmarkPatchTemplateIntoBase: map --to odm --base of a Clinical One template of
+// 5,000 rows (every third one an existing user's, edited; the others new users) into
+// the generated InForm export of 5,000 users (CompactDirectory.Patch: the export read
+// for what it has and resolved against, then patched). Both inputs are generated here.
+func BenchmarkPatchTemplateIntoBase(b *testing.B) {
+	data := benchInForm(b, 5000)
+	var tmpl bytes.Buffer
+	if err := gen.UploadCSV(&tmpl, 5000, 5000); err != nil {
+		b.Fatal(err)
+	}
+	po := PatchOptions{Options: Options{Profile: ProfileInForm}}
+	b.SetBytes(int64(len(data) + tmpl.Len()))
+	b.ReportAllocs()
+	for range b.N {
+		c, _, err := ReadCompact(bytes.NewReader(tmpl.Bytes()), "upload.csv", Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Patch(io.Discard, bytes.NewReader(data), po); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
