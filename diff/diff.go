@@ -307,7 +307,7 @@ func (c *comparer) userKey(u *mapping.User) string {
 	k := ""
 	switch c.opts.Key {
 	case KeyLogin:
-		k = strings.ToLower(strings.TrimSpace(u.Login))
+		k = mapping.LoginKey(u.Login)
 	case KeyEmail:
 		found := false
 		for _, e := range u.Emails {

@@ -125,7 +125,9 @@ func ReadClinicalOneTable(cr RowReader, opts Options) (*Directory, []Warning, er
 // (loginUsers) or as compact records in a temporary file (compactUsers, see
 // compactside.go). The user find or add returns may be changed until the next call.
 type templateUsers interface {
-	find(login string) (*User, bool)
+	// find finds a user by its key: LoginKey of its login, or what the reader keys
+	// users by (a user table's OID).
+	find(key string) (*User, bool)
 	add(u *User)
 	// assigns adds assignments to the user found or added last.
 	assigns() *userAssigns
@@ -159,7 +161,7 @@ func (s *userAssigns) add(u *User, a Assignment) {
 }
 
 // loginUsers holds a template's users in memory, in the order of their first row, found
-// by login (or by key, when set: a user table's by OID).
+// by LoginKey (or by key, when set: a user table's by OID).
 type loginUsers struct {
 	byLogin map[string]*User
 	list    []*User
@@ -175,7 +177,7 @@ func (s *loginUsers) find(login string) (*User, bool) {
 }
 
 func (s *loginUsers) add(u *User) {
-	k := u.Login
+	k := LoginKey(u.Login)
 	if s.key != nil {
 		k = s.key(u)
 	}
@@ -264,7 +266,12 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		if login == "" {
 			continue // a row without user name identifies nobody
 		}
-		u, ok := users.find(login)
+		u, ok := users.find(LoginKey(login))
+		if ok && u.Login != login {
+			// Another spelling of an earlier row's User Name (letter case): one person
+			// (LoginKey), as Merge and plan's duplicateRow take it; the first is kept.
+			w.addAt(CodeMergeConflict, "CSV/User Name", subject, "the User Name is on an earlier row in other letter case; read as that row's user, whose spelling is kept", cell("User Name"))
+		}
 		if !ok {
 			u = &User{ID: login, Login: login, GivenName: get("First Name"), FamilyName: get("Last Name"),
 				Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{},
@@ -611,7 +618,7 @@ type clinicalOneRowState struct {
 // rows writes the rows of users as clinicalOneRows does, its warnings added to st.w.
 func (st *clinicalOneRowState) rows(write func([]string) error, sites *templateSites, users iter.Seq[*User], count int, study string, opts Options) error {
 	w := &st.w
-	logins := newSharedLogins(count, false, w, "CSV/User Name", sharedUserNameMsg)
+	logins := newSharedLogins(count, true, w, "CSV/User Name", sharedUserNameMsg)
 	if now := opts.now(); st.today == "" || !now.Equal(st.now) {
 		st.now, st.today = now, now.Format("2006-01-02")
 	}
@@ -804,7 +811,7 @@ func (st *clinicalOneRowState) rows(write func([]string) error, sites *templateS
 }
 
 // sharedUserNameMsg is the warning of a user written under the User Name of an earlier row.
-const sharedUserNameMsg = "an earlier row has the same User Name: the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login"
+const sharedUserNameMsg = "an earlier row has the same User Name (letter case aside): the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login"
 
 // templateStatusMsg is the warning of an account status, other than Available and
 // Deactivated, that the template has no place for; made once for each status the model

@@ -189,8 +189,8 @@ type compactUsers struct {
 	cur    []byte   // the chunk being filled (chunk number len(sp.offs))
 	locs   []uint64 // where each user's latest record is
 	logins *idIndex // by login, for find (nil: users are only added)
-	// key is what find and logins know a user by: its login when nil (a template's,
-	// OpenClinica 4's), its OID for a user table.
+	// key is what find and logins know a user by: LoginKey of its login when nil (a
+	// template's, OpenClinica 4's), its OID for a user table.
 	key    func(*User) string
 	open   *User
 	openAt int
@@ -204,7 +204,7 @@ func (s *compactUsers) keyOf(u *User) string {
 	if s.key != nil {
 		return s.key(u)
 	}
-	return u.Login
+	return LoginKey(u.Login)
 }
 
 // compactChunk is the size a chunk is written at.

@@ -11,7 +11,16 @@
 // adds a [Canonical] role from one vocabulary ([RoleFor] looks names up ignoring case and
 // spaces; an unknown name maps to [RoleOther] and keeps its name). One person listed in
 // several AdminData blocks is one User (merged by OID, then by login) with every block's
-// assignments. A value its blocks disagree on (Rave's mdsol:Active per study environment)
+// assignments.
+//
+// Logins are one rule everywhere ([LoginKey]): compared with the white space around
+// them trimmed and letter case aside, as OpenClinica 4 takes usernames ("not case
+// sensitive"). Two AdminData blocks of one file, two files merged, two rows of a
+// Clinical One template or an OpenClinica 4 user table, and "odmadmin diff --key
+// login" all take jdoe and JDoe for one person; where two spellings meet, the first is
+// kept and the other is reported (merge-conflict, field User/Login, CSV/User Name or
+// table/Username, with a count, naming the user by OID or row, never by login), and
+// a block's own spelling is kept in Source.Variants for writing it back. A value its blocks disagree on (Rave's mdsol:Active per study environment)
 // is the first block's, with a CodeMergeConflict warning, and each other block's value is
 // kept in Source.Variants, by study ([Variant]; [User.InStudy] gives the user as one
 // block lists it), so that writing back, package diff and the tables of one study (the
@@ -81,8 +90,10 @@
 //     (tab "Clinical One Users", header row found by its column names, every written cell
 //     text); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
 //     are not UTF-8 with their line and column. The rows of one User Name are one
-//     user's, so a user written under the User Name of an earlier row (trimmed, in the
-//     same letter case, as the reader compares them) is reported (unrepresentable).
+//     user's (by [LoginKey]: a row in other letter case is the earlier row's user,
+//     merge-conflict), so a user written under the User Name of an earlier row
+//     (trimmed, letter case aside, as the reader compares them) is reported
+//     (unrepresentable).
 //   - oc4users: [ReadOC4Users] and [WriteOC4Users] read and write OpenClinica 4's user
 //     table (study User Administration or central Administration screen): Username,
 //     Email, Role(s) with their scope from the role name, Type, Status, times
@@ -92,9 +103,10 @@
 //     its OID names (else Production), as the reader reads it: access elsewhere, and
 //     access that has ended, is left out and reported (so are the end dates and depots
 //     the table has no column for), and several studies without [Options.Study] are an
-//     error. OpenClinica 4 has one account per username, in any letter case, so a user
-//     written under the Username of an earlier one (trimmed, letter case aside) is
-//     reported (unrepresentable). It is a table, not an ODM flavour, so it is not in
+//     error. OpenClinica 4 has one account per username, in any letter case, so rows
+//     of one Username in other letter case are one account's (merge-conflict, the first
+//     row's spelling kept), and a user written under the Username of an earlier one
+//     (trimmed, letter case aside) is reported (unrepresentable). It is a table, not an ODM flavour, so it is not in
 //     [Profiles].
 //
 // # Several files, migration specs

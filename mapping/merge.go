@@ -12,7 +12,7 @@ import (
 // Merge makes one directory of several read from separate files of one system: Rave's
 // Users.odm and Sites.odm, InForm's paged AdminData downloads, an export and a table that
 // adds e-mail addresses or logins by user OID. People are matched as within one file: by
-// OID, then by login. Studies, sites and groups are matched by ID. A value missing in one
+// OID, then by login ([LoginKey]: letter case and the white space around it aside). Studies, sites and groups are matched by ID. A value missing in one
 // file is taken from another; a value two files disagree on keeps the first file's and is
 // a CodeMergeConflict warning (a site's active flag and vendor attributes too, whatever
 // their studies); the later file's value of a study the first file does not list the
@@ -73,7 +73,7 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 				p = byID[u.ID]
 			}
 			if p == nil && u.Login != "" {
-				p = byLogin[strings.ToLower(u.Login)]
+				p = byLogin[LoginKey(u.Login)]
 			}
 			if p == nil {
 				c := *u
@@ -98,8 +98,8 @@ func MergeNamed(names []string, dirs ...*Directory) (*Directory, []Warning) {
 			if u.ID != "" && byID[u.ID] == nil {
 				byID[u.ID] = p
 			}
-			if p.Login != "" && byLogin[strings.ToLower(p.Login)] == nil {
-				byLogin[strings.ToLower(p.Login)] = p
+			if k := LoginKey(p.Login); k != "" && byLogin[k] == nil {
+				byLogin[k] = p
 			}
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"iter"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -191,7 +190,7 @@ func (s *MergeStream) user(fi int, u *User) error {
 		p = s.findID(u.ID)
 	}
 	if p < 0 && u.Login != "" {
-		p = s.findLogin(strings.ToLower(u.Login))
+		p = s.findLogin(LoginKey(u.Login))
 	}
 	var pu *User
 	if p < 0 {
@@ -211,7 +210,7 @@ func (s *MergeStream) user(fi int, u *User) error {
 		if c.ID != "" {
 			s.keys.add(c.ID, p)
 		}
-		if k := strings.ToLower(c.Login); k != "" && k != c.ID {
+		if k := LoginKey(c.Login); k != "" && k != c.ID {
 			s.keys.add(k, p)
 		}
 		s.list(fi, p)
@@ -234,7 +233,7 @@ func (s *MergeStream) user(fi int, u *User) error {
 		s.alias[u.ID] = p
 	}
 	if pu.Login != "" {
-		if k := strings.ToLower(pu.Login); s.findLogin(k) < 0 {
+		if k := LoginKey(pu.Login); s.findLogin(k) < 0 {
 			s.keys.add(k, p)
 		}
 	}
@@ -265,7 +264,7 @@ func (s *MergeStream) findID(id string) int32 {
 func (s *MergeStream) findLogin(folded string) int32 {
 	if i, ok := s.keys.find(folded, func(j int32) bool {
 		_, login := userKeys(s.users.record(j))
-		return strings.ToLower(login) == folded
+		return LoginKey(login) == folded
 	}); ok {
 		return i
 	}
@@ -383,7 +382,7 @@ func (s *MergeStream) rekey() {
 		if id != "" && s.findID(id) < 0 {
 			s.keys.add(id, i)
 		}
-		if k := strings.ToLower(login); k != "" && s.findLogin(k) < 0 {
+		if k := LoginKey(login); k != "" && s.findLogin(k) < 0 {
 			s.keys.add(k, i)
 		}
 	}

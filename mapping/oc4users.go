@@ -279,7 +279,13 @@ func readOC4Users(cr RowReader, opts Options, users templateUsers) (*Directory, 
 			}
 			u.Assignments = append(u.Assignments, a)
 		}
-		if prev, ok := users.find(login); ok {
+		if prev, ok := users.find(LoginKey(login)); ok {
+			if prev.Login != login {
+				// OpenClinica 4 takes usernames in any letter case (see LoginKey): the
+				// row is another role of the earlier row's account, in its spelling.
+				w.addAt(CodeMergeConflict, "table/Username", subject, "the Username is on an earlier row in other letter case; read as that row's account, whose spelling is kept", t.at("Username"))
+				u.ID, u.Login = prev.ID, prev.Login // reported above, not again by mergeUser
+			}
 			// Another role of the same account: its own Created time is the role's (its
 			// From), and its Created and Updated are kept for writing the table back
 			// where they are not the account's first row's, which the user holds.

@@ -168,7 +168,7 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 				users.byID[u.ID] = u
 			}
 		} else if u.Login != "" {
-			users.byID["\x00"+u.Login] = u
+			users.byID["\x00"+LoginKey(u.Login)] = u
 		} else {
 			// A User of neither OID nor LoginName: found by nothing, its record was left
 			// out. Such records are taken in order.
@@ -352,7 +352,7 @@ func (d *dirUsers) find(oid, login string) (int32, *User) {
 	switch {
 	case u != nil || oid != "":
 	case login != "":
-		u = d.byID["\x00"+login]
+		u = d.byID["\x00"+LoginKey(login)]
 	case d.anonNext < len(d.anon):
 		u = d.anon[d.anonNext]
 		d.anonNext++

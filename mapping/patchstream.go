@@ -335,7 +335,7 @@ func (s *spilledUsers) add(u *User) error {
 		if s.byLogin == nil {
 			s.byLogin = map[string]int32{}
 		}
-		s.byLogin[u.Login] = i
+		s.byLogin[LoginKey(u.Login)] = i
 	}
 	if mayBeNew && !s.readDoc {
 		s.maybeNew = append(s.maybeNew, i)
@@ -445,7 +445,7 @@ func (s *spilledUsers) find(oid, login string) (int32, *User) {
 		}
 		return -1, nil
 	}
-	if i, ok := s.byLogin[login]; ok {
+	if i, ok := s.byLogin[LoginKey(login)]; ok {
 		return i, s.userAgain(i)
 	}
 	return -1, nil

@@ -772,9 +772,12 @@ func (b *builder) findUser(id, login string) (int32, bool) {
 	if !b.loginsIndexed {
 		b.indexLogins()
 	}
-	i, ok := b.byLogin.find(login, func(i int32) bool { return b.login(i) == login })
+	// Logins are compared by LoginKey, as Merge compares them across files: JDoe in one
+	// block and jdoe in another are one person (merge reports the other spelling).
+	key := LoginKey(login)
+	i, ok := b.byLogin.find(key, func(i int32) bool { return LoginKey(b.login(i)) == key })
 	if !ok {
-		i, ok = b.byOID.find(login, func(i int32) bool { id, l := b.keys(i); return id == login && l == login })
+		i, ok = b.byOID.find(key, func(i int32) bool { id, l := b.keys(i); return id == key && LoginKey(l) == key })
 	}
 	if ok && b.userBlock(i) != int32(b.block) {
 		return i, true
@@ -817,16 +820,18 @@ func (b *builder) indexLogins() {
 	for i := int32(0); i < b.nusers; i++ {
 		// The first record's login, even of a user built since (a merge may have filled it).
 		id, login := b.recordKeys(b.record(i))
-		if login != "" && login != id {
+		if login != "" && LoginKey(login) != id {
 			b.addLogin(login, i)
 		}
 	}
 }
 
-// addLogin adds user i's login to byLogin unless an earlier user has it.
+// addLogin adds user i's login, by its LoginKey, to byLogin unless an earlier user has
+// it. A login whose key is its user's OID is not added: findUser finds it through byOID.
 func (b *builder) addLogin(login string, i int32) {
-	if _, ok := b.byLogin.find(login, func(j int32) bool { return b.login(j) == login }); !ok {
-		b.byLogin.add(login, i)
+	key := LoginKey(login)
+	if _, ok := b.byLogin.find(key, func(j int32) bool { return LoginKey(b.login(j)) == key }); !ok {
+		b.byLogin.add(key, i)
 	}
 }
 

@@ -966,8 +966,8 @@ func (b *builder) user(u *odm.User) {
 	chunk, off := b.store()
 	i := b.addInfo(userInfo{chunk: chunk, off: off})
 	b.addOID(idc, i)
-	if login != "" && login != id && b.loginsIndexed {
-		// A login equal to the OID is found through byOID (see findUser).
+	if login != "" && LoginKey(login) != id && b.loginsIndexed {
+		// A login whose key is the OID is found through byOID (see findUser).
 		b.addLogin(login, i)
 	}
 }

@@ -14,16 +14,15 @@ import (
 // login are one user's, and the target system takes them for one account, so each later
 // user is reported rather than merged without a word.
 //
-// What "one login" is follows the target. Both tables' readers key a row by its login
-// cell with the white space around it trimmed (input.Header.Get), so a login is always
-// compared trimmed, as the cell is written (after the apostrophe of a cell that a
-// spreadsheet would run as a formula). OpenClinica 4 also takes usernames in any letter
-// case ("The username or email address can be used to log in, and these are not case
-// sensitive": OpenClinica 4 user guide, Invite Users), so its table compares them letter
-// case aside (fold; strings.ToLower's mapping, as MergeStream matches logins across
-// files). Clinical One says nothing of letter case (the seeds and Oracle's template
-// guidelines only ask that user names be unique), and the template reader tells jdoe
-// from JDoe, so the template compares them as written.
+// What "one login" is follows the readers, which key a row by LoginKey of its login
+// cell: a login is compared trimmed, as the cell is written (after the apostrophe of a
+// cell that a spreadsheet would run as a formula), and letter case aside (fold;
+// strings.ToLower's mapping, as LoginKey maps it). OpenClinica 4 takes usernames in any
+// letter case ("The username or email address can be used to log in, and these are not
+// case sensitive": OpenClinica 4 user guide, Invite Users); Clinical One says nothing of
+// letter case (the seeds and Oracle's template guidelines only ask that user names be
+// unique), and its template is read by the rule every other path has (see LoginKey), so
+// jdoe and JDoe written into either table read back as one user.
 //
 // It holds each login as a 64-bit fingerprint (maphash, of a seed of its own) in one
 // open-addressing table made for the users the writer is handed (at most four fifths

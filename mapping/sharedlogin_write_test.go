@@ -38,11 +38,14 @@ type shared struct {
 	first string
 }
 
-// sharedControl are two users of one login, listed last in every case's document, which
-// every table reports whatever else the case holds (so that a case of none fails where
-// nothing is reported at all): " ctl" is ctl to both tables' readers (which trim a
-// cell), and another login to the merge, so reported on every path.
-var sharedControl = []sharedUser{{"USR.C1", "ctl", 0}, {"USR.C2", " ctl", 0}}
+// sharedControl are two users written under one login, listed last in every case's
+// document, which every table reports whatever else the case holds (so that a case of
+// none fails where nothing is reported at all): USR.C2 has no login, so its OID is
+// written, which is USR.C1's login. No merge makes them one person (an OID and no login
+// against a login of another OID), so they are reported on every path. (A login with
+// white space around it no longer serves: logins are compared by LoginKey everywhere,
+// so the merge takes " ctl" for ctl too.)
+var sharedControl = []sharedUser{{"USR.C1", "USR.C2", 0}, {"USR.C2", "", 0}}
 
 // sharedLoginCases are the cases of the table writers' report of a shared login
 // (TestTablesReportSharedLogin, cmd/odmadmin's TestMapTablesReportSharedLogin).
@@ -53,12 +56,12 @@ func sharedLoginCases() []sharedLoginCase {
 		{name: "same login twice", why: "USR.2's rows read back as USR.1's (and are one account)",
 			users: []sharedUser{{"USR.1", "jdoe", 0}, {"USR.2", "jdoe", 0}, {"USR.3", "jdoe2", 0}},
 			csv:   shared{1, "USR.2"}, xlsx: shared{1, "USR.2"}, oc4: shared{1, "USR.2"}, merges: true},
-		{name: "differing by case", why: "JDoe is jdoe's account to OpenClinica 4 (usernames are not case sensitive); the template reader, and as far as its guidelines say Clinical One, tell them apart",
+		{name: "differing by case", why: "JDoe is jdoe's account to OpenClinica 4 (usernames are not case sensitive), and both readers key rows by LoginKey, so JDoe's rows read back as jdoe's",
 			users: []sharedUser{{"USR.1", "jdoe", 0}, {"USR.2", "JDoe", 0}, {"USR.3", "jdoe2", 0}},
-			oc4:   shared{1, "USR.2"}, merges: true},
-		{name: "white space around", why: "both readers trim a cell: \" jdoe \" reads back as jdoe",
+			csv:   shared{1, "USR.2"}, xlsx: shared{1, "USR.2"}, oc4: shared{1, "USR.2"}, merges: true},
+		{name: "white space around", why: "both readers trim a cell: \" jdoe \" reads back as jdoe (and the merge, by LoginKey, makes them one)",
 			users: []sharedUser{{"USR.1", "jdoe", 0}, {"USR.2", " jdoe ", 0}},
-			csv:   shared{1, "USR.2"}, xlsx: shared{1, "USR.2"}, oc4: shared{1, "USR.2"}},
+			csv:   shared{1, "USR.2"}, xlsx: shared{1, "USR.2"}, oc4: shared{1, "USR.2"}, merges: true},
 		{name: "one person in two AdminData blocks", why: "USR.1 (by OID) and USR.3 and USR.8 (by login) are each one user, on one row (one table user), however many blocks list them",
 			users: []sharedUser{{"USR.1", "jdoe", 0}, {"USR.3", "jdoe2", 0}, {"USR.1", "jdoe", 1}, {"USR.8", "jdoe2", 1}}},
 		{name: "three users of one login", why: "USR.2 and USR.4 each read back as USR.1",

@@ -51,7 +51,8 @@
 //     canonical vocabulary knows.
 //   - unknownSite: a site that the export has no site of that OID, number or name for
 //     (found by mapping.NewSiteIndex, as diff and odmtest find sites).
-//   - duplicateRow: the user name is on an earlier row too, or (AllowRenames) an earlier
+//   - duplicateRow: the user name is on an earlier row too (letter case and white space
+//     around it aside, as [mapping.LoginKey] compares logins), or (AllowRenames) an earlier
 //     row updates the same existing user under another user name; the template takes one
 //     row per user.
 //   - tooManyRows: the upload has more rows than the template's guidance (600); the

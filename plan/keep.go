@@ -88,7 +88,7 @@ func newFilter(rows iter.Seq[Row], use func(*Row) bool, sameName bool) *filter {
 			continue
 		}
 		if r.Login != "" {
-			f.logins[strings.ToLower(r.Login)] = true
+			f.logins[mapping.LoginKey(r.Login)] = true
 		}
 		for _, e := range r.Emails {
 			if k := strings.ToLower(strings.TrimSpace(e)); k != "" {
@@ -126,7 +126,7 @@ func (f *filter) user(u *mapping.User) bool {
 // for them: the same user name ignoring case, or the same name and a user name within
 // two edits.
 func (f *filter) named(login, given, family, full string) bool {
-	if f.logins[strings.ToLower(strings.TrimSpace(login))] {
+	if f.logins[mapping.LoginKey(login)] {
 		return true
 	}
 	f.key = appendPersonKey(f.key[:0], given, family, full)

@@ -284,7 +284,7 @@ func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *p
 			p.byLogin[login] = at
 		}
 		if login != "" {
-			p.byFold.add(strings.ToLower(login), at)
+			p.byFold.add(mapping.LoginKey(login), at)
 		}
 		for _, e := range u.Emails {
 			// A user lists an address once however often it repeats it.
@@ -420,7 +420,7 @@ func appendNameKey(dst []byte, a, b string) []byte {
 func (p *planner) row(r Row) Action {
 	a := Action{Row: r.Number, User: r.Login, Changes: []Change{}, Warnings: append([]Warning{}, r.Warnings...)}
 	warn := func(c Code, msg string) { a.Warnings = append(a.Warnings, Warning{c, msg}) }
-	fl := strings.ToLower(r.Login)
+	fl := mapping.LoginKey(r.Login)
 	repeated := false
 	if first, ok := p.seen[fl]; ok && r.Login != "" {
 		repeated = true
@@ -567,7 +567,7 @@ func (p *planner) knownRole(name string) bool {
 // to update when renames are allowed and the row is that user renamed.
 func (p *planner) lookalikes(r Row, warn func(Code, string)) (int32, *mapping.User, bool) {
 	reported := map[int32]bool{}
-	login := strings.ToLower(r.Login)
+	login := mapping.LoginKey(r.Login)
 	p.byFold.all(login, func(i int32) {
 		reported[i] = true
 		warn(PossibleDuplicateAccount, "the user name differs from existing user "+p.login(i)+" only in letter case; the upload creates a second account")

@@ -127,7 +127,7 @@ Output:
         no account status, so an Invited or Created account's row is reported
         (unrepresentable, User/status, with a count). The template reads the rows
         of one User Name as one user's: a user written under the User Name of an earlier
-        row (trimmed, in the same letter case, as the reader compares them) is reported
+        row (trimmed, letter case aside, as the reader compares them) is reported
         (unrepresentable, CSV/User Name, with a count). A cell
         that starts with =, +, -, @, TAB or CR (other than a number such as a phone
         number "+1 5551234") is written with a leading apostrophe so that a spreadsheet

@@ -11,7 +11,7 @@ import (
 
 // The warnings of a user written under the login of a user before it.
 const (
-	sharedUserName = "warning mapping.unrepresentable: CSV/User Name: an earlier row has the same User Name: the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login"
+	sharedUserName = "warning mapping.unrepresentable: CSV/User Name: an earlier row has the same User Name (letter case aside): the template reads the rows of one User Name as one user's, so the two read back as one user (and one account); give one of them another login"
 	sharedUsername = "warning mapping.unrepresentable: table/Username: an earlier user of the table has the same Username (letter case aside): OpenClinica 4 has one account per username, in any letter case, so the two are one account; give one of them another login"
 )
 
@@ -22,11 +22,13 @@ type mapSharedUser struct {
 	block      int
 }
 
-// mapSharedControl are two users of one login, listed last in every case's export and
-// reported by every table whatever else the case holds, so that a case of none fails
-// where nothing is reported at all. " ctl" is ctl to both tables' readers (which trim a
-// cell), and another login to the merge of several inputs: reported on every path.
-var mapSharedControl = []mapSharedUser{{"USR.C1", "ctl", 0}, {"USR.C2", " ctl", 0}}
+// mapSharedControl are two users written under one login, listed last in every case's
+// export and reported by every table whatever else the case holds, so that a case of
+// none fails where nothing is reported at all. USR.C2 has no login, so its OID is
+// written, which is USR.C1's login; no merge makes them one person (an OID and no login
+// against a login of another OID): reported on every path. (" ctl" beside ctl served
+// until the merge compared logins by mapping.LoginKey, trimmed, as everything else does.)
+var mapSharedControl = []mapSharedUser{{"USR.C1", "USR.C2", 0}, {"USR.C2", "", 0}}
 
 // TestMapTablesReportSharedLogin: map --to csv, xlsx and oc4users wrote two users of one
 // login as two rows of one User Name or Username without a word; read back they are one
@@ -34,10 +36,10 @@ var mapSharedControl = []mapSharedUser{{"USR.C1", "ctl", 0}, {"USR.C2", " ctl", 
 // under a login an earlier user was written under is reported (unrepresentable, with a
 // count, the first named by OID), on every path map takes: the export streamed, its
 // directory JSON held as compact records or read whole, the export merged with another
-// file streaming or whole. The same login is the target's: trimmed as the cell is
-// written, and for OpenClinica 4 letter case aside. The merge of several inputs matches
-// people by login letter case aside, so what it makes one user (with its own warnings)
-// is not a shared login any more.
+// file streaming or whole. The same login is the readers': trimmed as the cell is
+// written, letter case aside (mapping.LoginKey). The merge of several inputs matches
+// people by the same key, so what it makes one user (with its own warnings) is not a
+// shared login any more.
 func TestMapTablesReportSharedLogin(t *testing.T) {
 	type want struct {
 		n     int
@@ -54,12 +56,12 @@ func TestMapTablesReportSharedLogin(t *testing.T) {
 		{name: "same login twice", why: "USR.2's rows read back as USR.1's (and are one account)",
 			users: []mapSharedUser{{"USR.1", "jdoe", 0}, {"USR.2", "jdoe", 0}, {"USR.3", "jdoe2", 0}},
 			csv:   want{1, "USR.2"}, xlsx: want{1, "USR.2"}, oc4: want{1, "USR.2"}, merges: true},
-		{name: "differing by case", why: "JDoe is jdoe's account to OpenClinica 4 (usernames are not case sensitive); the template reader tells them apart",
+		{name: "differing by case", why: "JDoe is jdoe's account to OpenClinica 4 (usernames are not case sensitive), and both readers key rows by mapping.LoginKey",
 			users: []mapSharedUser{{"USR.1", "jdoe", 0}, {"USR.2", "JDoe", 0}, {"USR.3", "jdoe2", 0}},
-			oc4:   want{1, "USR.2"}, merges: true},
-		{name: "white space around", why: "both readers trim a cell: \" jdoe \" reads back as jdoe",
+			csv:   want{1, "USR.2"}, xlsx: want{1, "USR.2"}, oc4: want{1, "USR.2"}, merges: true},
+		{name: "white space around", why: "both readers trim a cell: \" jdoe \" reads back as jdoe (and the merge, by LoginKey, makes them one)",
 			users: []mapSharedUser{{"USR.1", "jdoe", 0}, {"USR.2", " jdoe ", 0}},
-			csv:   want{1, "USR.2"}, xlsx: want{1, "USR.2"}, oc4: want{1, "USR.2"}},
+			csv:   want{1, "USR.2"}, xlsx: want{1, "USR.2"}, oc4: want{1, "USR.2"}, merges: true},
 		{name: "one person in two AdminData blocks", why: "USR.1 (by OID) and USR.3 and USR.8 (by login) are each one user, however many blocks list them",
 			users: []mapSharedUser{{"USR.1", "jdoe", 0}, {"USR.3", "jdoe2", 0}, {"USR.1", "jdoe", 1}, {"USR.8", "jdoe2", 1}}},
 		{name: "three users of one login", why: "USR.2 and USR.4 each read back as USR.1",
