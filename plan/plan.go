@@ -102,7 +102,8 @@ type Options struct {
 	// Default (nil): never cancelled.
 	Context context.Context
 	// Study is the study the upload is for. Default: the export's only study (Make fails
-	// when the export has several).
+	// when the export has several). A study the export does not have is an error
+	// wrapping ErrUnknownStudy, unless the export names no study at all.
 	Study string
 	// Training uploads "to training mode": each Production assignment is also a Training
 	// assignment. Default: false.
@@ -187,16 +188,27 @@ func each(existing *mapping.Directory, kept *Kept, rows iter.Seq[Row], total int
 	return nil
 }
 
+// ErrUnknownStudy is wrapped by the error of Make and Each when Options.Study names a
+// study the export has none of.
+var ErrUnknownStudy = errors.New("the export has no such study")
+
 // pickStudy returns the study the upload is for.
 func pickStudy(d *mapping.Directory, want string) (string, error) {
-	if want != "" {
-		return want, nil
-	}
 	var ids []string
 	for _, s := range d.Studies {
 		if s != nil && s.Parent == "" && s.ID != "" && !slices.Contains(ids, s.ID) {
 			ids = append(ids, s.ID)
 		}
+	}
+	if want != "" {
+		// A study the export does not have matches none of its users' access, so every
+		// row would be planned as a new user: a mistyped --study, not an upload to plan.
+		// An export that names no study (a table read without one) cannot say.
+		if len(ids) > 0 && !slices.Contains(ids, want) {
+			slices.Sort(ids)
+			return "", fmt.Errorf("plan: study %q: %w (it has %s)", want, ErrUnknownStudy, brief.List(ids, 20))
+		}
+		return want, nil
 	}
 	switch len(ids) {
 	case 0:

@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -444,6 +445,55 @@ func TestStudy(t *testing.T) {
 	}
 	if got := summary(p.Actions[0]); got != "2 update jdoe" {
 		t.Errorf("DEMO-02 (jdoe has no access there yet): %s", got)
+	}
+}
+
+// TestStudyNotInExport: a --study the export does not have matched none of its users'
+// access, so Make planned every row as a new user without a word. It is an error wrapping
+// ErrUnknownStudy that names the studies the export has (study OIDs are no personal data).
+func TestStudyNotInExport(t *testing.T) {
+	rows := func() []plan.Row {
+		r, _ := plan.ReadCSV(strings.NewReader(header + "Jo,Demo,jo.demo@site1.example.org,jdoe,05-Jan-2026,,Site User,101,\n"))
+		return r
+	}
+	for _, tc := range []struct {
+		name, reason string
+		dir          func() *mapping.Directory
+		study        string
+		err          string // "" for none, else what the error says
+	}{
+		{"mistyped", "the export has DEMO-01 only: DEMO-1 would plan every row as new",
+			func() *mapping.Directory { return existing(t) }, "DEMO-1", `study "DEMO-1": the export has no such study (it has DEMO-01)`},
+		{"several", "the error lists every study, sorted, so the right one can be picked",
+			func() *mapping.Directory {
+				d := existing(t)
+				d.Studies = append(d.Studies, &mapping.Study{ID: "A-00"})
+				return d
+			}, "DEMO-1", "(it has A-00, DEMO-01)"},
+		{"site study", "an OpenClinica site study is a site of its parent, not a study to plan for",
+			func() *mapping.Directory {
+				d := existing(t)
+				d.Studies = append(d.Studies, &mapping.Study{ID: "S_SITE1", Parent: "DEMO-01"})
+				return d
+			}, "S_SITE1", "(it has DEMO-01)"},
+		{"known", "a study the export has is planned",
+			func() *mapping.Directory { return existing(t) }, "DEMO-01", ""},
+		{"no studies", "an export that names no study (a table read without --study) cannot say",
+			func() *mapping.Directory {
+				d := existing(t)
+				d.Studies = nil
+				return d
+			}, "ANY", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := plan.Make(tc.dir(), rows(), plan.Options{Study: tc.study})
+			switch {
+			case tc.err == "" && err != nil:
+				t.Errorf("%v (%s)", err, tc.reason)
+			case tc.err != "" && (!errors.Is(err, plan.ErrUnknownStudy) || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("got %v, want an ErrUnknownStudy saying %q (%s)", err, tc.err, tc.reason)
+			}
+		})
 	}
 }
 

@@ -98,7 +98,7 @@ func runPlan(e *env, args []string) int {
 	var existing pathList
 	fs.Var(&existing, "existing", "the current users: an `EXPORT` (ODM, .xlsx or CSV template, JSON); \"-\" is stdin; repeat it for an export of several files")
 	upload := fs.String("upload", "", "the upload `FILE`: a Clinical One template as .xlsx or CSV, or a directory (JSON or ODM); \"-\" is stdin")
-	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study)")
+	study := fs.String("study", "", "study `OID` the upload is for (default: the export's only study; one the export does not have is an error)")
 	training := fs.Bool("training", false, "upload to training mode: the rows apply to Production and Training")
 	renames := fs.Bool("allow-renames", false, "the target can change user names: a renamed row updates the user")
 	specPath := fs.String("spec", "", "apply the migration spec `FILE` to the existing users first (their roles and sites in the upload's terms)")

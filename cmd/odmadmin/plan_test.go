@@ -257,3 +257,21 @@ func TestPlanDiagnostics(t *testing.T) {
 		t.Errorf("--quiet: exit %d, stderr %q; want 1 and nothing", code, stderr)
 	}
 }
+
+// TestPlanStudyNotInExport: plan --study naming a study the export does not have planned
+// every row as a new user and exited 0 (or 1 on their warnings). It is an error (exit 2,
+// as other input errors) naming the studies the export has, and -o is not written. A
+// table as --existing has no study of its own: --study names it, so any is accepted.
+func TestPlanStudyNotInExport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "plan.json")
+	code, _, stderr := runSub("", "plan", "--study", "DEMO-1", "-o", out, "--existing", planDir+"existing.xml", "--upload", planDir+"clean.csv")
+	if code != 2 || !strings.Contains(stderr, `study "DEMO-1": the export has no such study (it has DEMO-01)`) {
+		t.Errorf("exit %d, want 2 and the export's studies named: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("-o written by a failed plan: %v", err)
+	}
+	if code, _, stderr := runSub("", "plan", "--study", "ANY-STUDY", "--existing", planDir+"clean.csv", "--upload", planDir+"clean.csv"); code != 0 {
+		t.Errorf("a template as --existing, which names no study: exit %d: %s", code, stderr)
+	}
+}
