@@ -224,3 +224,102 @@ func TestOutputSignals(t *testing.T) {
 		}
 	}
 }
+
+// outputCommands are a run of every command that takes -o, on the repository's fixtures,
+// with the exit code it gives (1: findings or differences, still written).
+var outputCommands = []struct {
+	args []string
+	code int
+}{
+	{[]string{"convert", "--to", "json", htnDemo}, 0},
+	{[]string{"map", "--to", "csv", "--study", "HTN-DEMO", "--quiet", htnDemo}, 0},
+	{[]string{"map", "--to", "xlsx", "--study", "HTN-DEMO", "--quiet", htnDemo}, 0},
+	{[]string{"check", "--quiet", htnDemo}, 0},
+	{[]string{"query", "--xpath", "//odm:User/odm:LoginName", htnDemo}, 0},
+	{[]string{"diff", "--key", "login", "--quiet", diffDir + "inform.xml", diffDir + "rave.xml"}, 1},
+	{[]string{"plan", "--quiet", "--existing", planDir + "existing.xml", "--upload", planDir + "clean.csv"}, 0},
+	{[]string{"contacts", "--quiet", "testdata/contacts/valid.csv"}, 0},
+	{[]string{"accounts", "--quiet", "--format", "json", "testdata/accounts/share.csv"}, 0},
+}
+
+// TestOutputNonRegularEveryCommand: -o a device (/dev/null) or a FIFO is written
+// through by every command, never replaced by a renamed temporary file (which
+// /dev/null's directory refuses, and which would turn a FIFO into a file its reader never
+// sees). writeOutput is the one way the commands write -o; this holds each command to it.
+func TestOutputNonRegularEveryCommand(t *testing.T) {
+	for _, c := range outputCommands {
+		name := strings.Join(c.args[:1], " ")
+		t.Run(name+"/dev-null", func(t *testing.T) {
+			args := append([]string{c.args[0], "-o", os.DevNull}, c.args[1:]...)
+			code, out, errs := runCmd(strings.NewReader(""), args...)
+			if code != c.code || out != "" {
+				t.Errorf("exit %d (want %d), stdout %q: %s", code, c.code, out, errs)
+			}
+			if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode().IsRegular() {
+				t.Fatalf("%s was replaced: %v", os.DevNull, err)
+			}
+		})
+		t.Run(name+"/fifo", func(t *testing.T) {
+			dir := t.TempDir()
+			fifo := filepath.Join(dir, "pipe")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+			var got []byte
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f, err := os.Open(fifo)
+				if err != nil {
+					return
+				}
+				got, _ = io.ReadAll(f)
+				f.Close()
+			}()
+			args := append([]string{c.args[0], "-o", fifo}, c.args[1:]...)
+			code, _, errs := runCmd(strings.NewReader(""), args...)
+			if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+				t.Fatalf("the FIFO was replaced: %v", err) // (the reader is left waiting)
+			}
+			wg.Wait()
+			if code != c.code || len(got) == 0 {
+				t.Errorf("exit %d (want %d), %d bytes read from the FIFO: %s", code, c.code, len(got), errs)
+			}
+			leftovers(t, dir)
+		})
+	}
+}
+
+// TestOutputDevStdoutFile: -o /dev/stdout with stdout a regular file (a shell's
+// "> out") is written through the descriptor, after what the file already holds from
+// that descriptor, as "{ echo header; odmadmin ... -o /dev/stdout; } > out" expects: no
+// temporary file renamed over it, no truncation of the header.
+func TestOutputDevStdoutFile(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	want, err := exec.Command(bin, "convert", "--to", "json", htnDemo).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.json")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("header\n"); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "convert", "--to", "json", "-o", "/dev/stdout", htnDemo)
+	cmd.Stdout = f
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	if got := mustRead(t, out); !bytes.Equal(got, append([]byte("header\n"), want...)) {
+		t.Errorf("the file holds %d bytes, want the header and the %d bytes of stdout", len(got), len(want))
+	}
+	leftovers(t, dir)
+}
