@@ -42,6 +42,13 @@ const (
 	CodeParticipantsEnrollmentCapReached  Code = "errorCode.participantsEnrollmentCapReached"
 )
 
+// Input codes ([ParticipantIDs]): about a record among the others of one input, which the
+// API sees one request at a time. No vendor publishes a code for these, so they live in
+// their own "contacts." namespace.
+const (
+	CodeRepeatedParticipantID Code = "contacts.repeatedParticipantID"
+)
+
 // User edit codes ([CheckUserEdit]). No vendor publishes codes for these rules, so they live
 // in their own "userEdit." namespace rather than pretending to be OpenClinica API codes.
 const (
@@ -129,6 +136,9 @@ var codeTable = []codeInfo{
 	{CodeStudyLevelParticipantRegistration, sourceOdmadmin, "a study-level participant is registered for Participate (rule: OpenClinica participant API note)"},
 	{CodeSiteParticipantToStudyLevel, sourceOdmadmin, "a site-level participant would move to the study level (rule: OpenClinica participant API note)"},
 	{CodeParticipantsEnrollmentCapReached, sourceSeed002, "a new participant would exceed the enforced enrollment cap"},
+
+	// Input: records among the others of one input.
+	{CodeRepeatedParticipantID, sourceOdmadmin, "warning: the participant ID is on an earlier record of the input; the API adds the participant once and takes the later record as an update, no new enrolment (rule: OpenClinica participant API)"},
 
 	// User edit: in the order CheckUserEdit reports them.
 	{CodeAccountDeleted, sourceOdmadmin, "the change deletes the account; accounts are only deactivated (rule: OpenClinica 4 administrator guide)"},

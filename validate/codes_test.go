@@ -162,6 +162,9 @@ func TestEveryCodeExercised(t *testing.T) {
 	for _, tc := range accountCases {
 		note(CheckAccount(tc.acct, Options{}))
 	}
+	for _, tc := range repeatCases {
+		note(tc.findings())
+	}
 	note(adminDataFixtureFindings(t)) // AdminData: every fixture in testdata/admindata
 	var missing []string
 	for _, ci := range allCodes() {

@@ -207,6 +207,7 @@
 //	errorCode.studyLevelParticipantRegistration              odmadmin                     a study-level participant is registered for Participate (rule: OpenClinica participant API note)
 //	errorCode.siteParticipantToStudyLevel                    odmadmin                     a site-level participant would move to the study level (rule: OpenClinica participant API note)
 //	errorCode.participantsEnrollmentCapReached               OpenClinica participant API  a new participant would exceed the enforced enrollment cap
+//	contacts.repeatedParticipantID                           odmadmin                     warning: the participant ID is on an earlier record of the input; the API adds the participant once and takes the later record as an update, no new enrolment (rule: OpenClinica participant API)
 //	userEdit.accountDeleted                                  odmadmin                     the change deletes the account; accounts are only deactivated (rule: OpenClinica 4 administrator guide)
 //	userEdit.usernameChanged                                 odmadmin                     the change alters the username (rule: OpenClinica 4 administrator guide, AnjuEDC online help 13.4)
 //	userEdit.usernameLength                                  odmadmin                     AnjuEDC: username is not 10-50 characters (rule: AnjuEDC online help 13.2)

@@ -68,8 +68,10 @@ func runContacts(e *env, args []string) int {
 			out.dw = newDiagWriter(w, o)
 			src.dw = out.dw
 		}
-		// One record at a time: read, check, write, forget. Memory stays flat however
-		// large the input is.
+		// One record at a time: read, check, write, forget. What stays is a fingerprint
+		// of each participant ID and where its first record is (validate.ParticipantIDs,
+		// some 16 bytes a participant), for the records that repeat one.
+		ids := validate.NewParticipantIDs()
 		for i := 0; ; i++ {
 			rec, err := src.next()
 			if err == io.EOF {
@@ -81,16 +83,33 @@ func runContacts(e *env, args []string) int {
 			if req != nil && rec.Register == "" {
 				rec.Register = ctx.register // the request's ?register=, unless the record says
 			}
+			first, updates, repeated := ids.Find(rec.SubjectKey)
 			findings := validate.CheckContact(rec, opts)
 			if req != nil {
-				findings = append(findings, validate.CheckRequest(rec, *req, opts)...)
-				if len(findings) == 0 {
+				r := *req
+				if updates {
+					// An earlier record of this ID adds the participant, at the request's
+					// site; this one updates it, so it is no new enrolment.
+					r.Existing = &validate.Participant{SiteOID: req.SiteOID}
+				}
+				findings = append(findings, validate.CheckRequest(rec, r, opts)...)
+				if len(findings) == 0 && !updates {
 					req.Study.Enrolled++ // an accepted record adds a participant
 				}
 			}
-			if len(findings) > 0 {
+			accepted := len(findings) == 0
+			if !accepted {
 				invalid = true
 			}
+			at := src.at()
+			place := at.Row
+			if place == 0 {
+				place = at.Line
+			}
+			if repeated {
+				findings = append(findings, validate.RepeatedParticipantID(rec.SubjectKey, recordPlace(at.Row > 0, first), updates, opts))
+			}
+			ids.Note(rec.SubjectKey, int64(place), accepted)
 			if err := out.record(i, rec.SubjectKey, findings); err != nil {
 				return err
 			}
@@ -106,6 +125,15 @@ func runContacts(e *env, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// recordPlace names the record at place: a table's row, or the line a JSON record
+// starts on.
+func recordPlace(table bool, place int64) string {
+	if table {
+		return "row " + strconv.FormatInt(place, 10)
+	}
+	return "the record at line " + strconv.FormatInt(place, 10)
 }
 
 // contactsHelp describes the input formats and exit codes, since they are what people
@@ -131,7 +159,15 @@ it), a site-level caller stays at their site, CRCs and Investigators cannot add
 study-level participants, registration needs --participate, study-level participants get
 no contact data, and --cap is not exceeded (every accepted record adds one to
 --enrolled). Without --site the records go to the study-level endpoint. Every record is
-a new participant.
+a new participant, but one whose participant ID an earlier accepted record of the input
+has: the API takes that one as an update of the participant, so it is checked as an
+update and adds nothing to --enrolled.
+
+A record that repeats the participant ID (subjectKey, trimmed, in the same letter case)
+of an earlier record is a warning, contacts.repeatedParticipantID, naming the row (JSON:
+the line) of the first record of the ID, with or without a request context; warnings do
+not change the exit status. What is kept for it is a fingerprint of each ID and where
+its first record is, some 16 to 32 bytes a participant.
 
 A phone number in another form that has exactly one form the server takes
 ("+1 (555) 555-1212") is reported with that form as the suggestion when --values is given.
@@ -502,7 +538,7 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 	if cw.text {
 		for _, f := range findings {
 			d := at
-			d.Severity, d.Code, d.Message = "error", string(f.Code), f.Message
+			d.Severity, d.Code, d.Message = severity(f), string(f.Code), f.Message
 			if d.Row > 0 {
 				d.Column = cw.src.column(f.Field)
 			} else if f.Field != "" {
@@ -558,7 +594,9 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 				b = append(b, `,"column":`...)
 				b = jsontext.AppendString(b, cw.src.column(f.Field))
 			}
-			b = append(b, `,"severity":"error","code":`...)
+			b = append(b, `,"severity":"`...)
+			b = append(b, severity(f)...)
+			b = append(b, `","code":`...)
 			b = jsontext.AppendString(b, string(f.Code))
 			b = append(b, `,"message":`...)
 			b = jsontext.AppendString(b, f.Message)
@@ -578,6 +616,15 @@ func (cw *contactWriter) record(index int, subjectKey string, findings []validat
 	cw.buf = b
 	_, err := cw.w.Write(b)
 	return err
+}
+
+// severity is f's severity as the output writes it: error unless the finding says
+// otherwise (a repeated participant ID is a warning).
+func severity(f validate.Finding) string {
+	if f.Severity == "" {
+		return string(validate.SeverityError)
+	}
+	return string(f.Severity)
 }
 
 func (cw *contactWriter) finish() error {
