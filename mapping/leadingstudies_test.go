@@ -81,3 +81,76 @@ func TestLeadingStudyElements(t *testing.T) {
 		t.Errorf("malformed head: %v, want an *odm.Error placed in bad.xml", err)
 	}
 }
+
+// TestLateStudies: the Study elements after the first AdminData, which
+// LeadingStudyElements does not read, are counted as a stream reads the input, so that
+// map and diff warn that their names are not used where they said nothing.
+func TestLateStudies(t *testing.T) {
+	const head = `<?xml version="1.0"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+`
+	const study = `<Study OID="S%d"><GlobalVariables><StudyName>Demo</StudyName><StudyDescription/><ProtocolName>P</ProtocolName></GlobalVariables></Study>
+`
+	const admin = `<AdminData StudyOID="S1"><User OID="U1"/></AdminData>
+`
+	st := func(n int) string { return strings.Replace(study, "%d", string(rune('0'+n)), 1) }
+	for _, tc := range []struct {
+		name, reason, doc string
+		chunk             int // bytes per Write (0: the whole input at once)
+		late              int
+	}{
+		{"in order", "Study before AdminData, where ODM puts it: read, nothing to say",
+			head + st(1) + admin + "</ODM>", 0, 0},
+		{"one late", "a Study after AdminData is not read: one warning",
+			head + admin + st(1) + "</ODM>", 0, 1},
+		{"leading and late", "the Study read before AdminData is no late one",
+			head + st(1) + admin + st(2) + "</ODM>", 0, 1},
+		{"two late, byte by byte", "a tag split across writes is counted once",
+			head + admin + st(1) + st(2) + "</ODM>", 1, 2},
+		{"prefixed", "a prefixed Study is a Study",
+			strings.Replace(head, `xmlns="`, `xmlns:odm="`, 1) + admin + `<odm:Study OID="S1"/>` + "</ODM>", 7, 1},
+		{"other names", "StudyEventDef and StudyName are not Study start tags",
+			head + admin + "<ClinicalData><StudyEventData StudyEventOID=\"E\"/></ClinicalData><StudyName/></ODM>", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			list, err := LeadingStudyElements(strings.NewReader(tc.doc), odm.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := NewLateStudies(len(list))
+			in := io.Reader(strings.NewReader(tc.doc))
+			if tc.chunk > 0 {
+				in = &chunkReader{s: tc.doc, n: tc.chunk}
+			}
+			if _, err := io.Copy(l, in); err != nil {
+				t.Fatal(err)
+			}
+			ws := l.Warnings("in.xml")
+			got := 0
+			for _, w := range ws {
+				if w.Code != CodeQuirk || w.Field != "Study" || w.File != "in.xml" {
+					t.Errorf("%+v: want a quirk of field Study naming the file", w)
+				}
+				got += w.Count
+			}
+			if got != tc.late || len(ws) > 1 {
+				t.Errorf("%d late Study elements in %d warnings, want %d in at most one (%s)", got, len(ws), tc.late, tc.reason)
+			}
+		})
+	}
+}
+
+// chunkReader hands out s n bytes at a time.
+type chunkReader struct {
+	s string
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), c.n)], c.s)
+	c.s = c.s[k:]
+	return k, nil
+}

@@ -71,6 +71,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 	if prof == "" {
 		prof = mapping.DetectHeader(h)
 	}
+	var late *mapping.LateStudies
 	if prof == mapping.ProfileOpenClinica {
 		f, err := tempCopy(io.MultiReader(&start.buf, br))
 		if err != nil {
@@ -98,6 +99,9 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		list, err := mapping.LeadingStudyElements(io.MultiReader(bytes.NewReader(head), io.TeeReader(br, start)), limited(opts.Context, odm.ReadOptions{Name: name}))
 		if err == nil {
 			opts.Studies = list
+			// A Study after AdminData is not read: the stream is watched for one, so
+			// that its names are said to be missing rather than silently absent.
+			late = mapping.NewLateStudies(len(list))
 		}
 		if start.err != nil {
 			return nil, fmt.Errorf("%s: %w", name, start.err)
@@ -106,7 +110,11 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		rd = odm.NewReader(io.MultiReader(r, br), ro)
+		var in io.Reader = io.MultiReader(r, br)
+		if late != nil {
+			in = io.TeeReader(in, late)
+		}
+		rd = odm.NewReader(in, ro)
 		if _, err := rd.Header(); err != nil {
 			return nil, err
 		}
@@ -128,7 +136,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		}
 		ws = append(ws, w)
 	}
-	return ws, nil
+	return append(ws, late.Warnings(name)...), nil
 }
 
 // tempFile is a copy of an input in a temporary file, read from its start by open. The

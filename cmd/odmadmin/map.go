@@ -410,6 +410,7 @@ func runMap(e *env, args []string) int {
 	})
 	if err == nil {
 		warnings = append(warnings, notCarried...)
+		warnings = append(warnings, src.late.Warnings(src.name)...)
 	}
 	printMapWarnings(e, o, src.name, warnings)
 	if err != nil {
@@ -465,6 +466,10 @@ type mapSource struct {
 	// valuesOnly is whether the ODM input is read for its values only (valuesOnly), also
 	// when it is read again.
 	valuesOnly bool
+	// late watches the stream of the ODM input for Study elements after AdminData, whose
+	// names the stream does not read (nil: not watched); its warning is known once the
+	// stream is read, after the output is written.
+	late *mapping.LateStudies
 }
 
 func (s *mapSource) close() {
@@ -891,8 +896,14 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		if err == nil {
 			if list, serr := mapping.LeadingStudyElements(rr, limited(opts.Context, odm.ReadOptions{Name: name})); serr == nil {
 				opts.Studies = list
+				// A Study after AdminData is not read: the stream is watched for one
+				// (src.late), so that its names are said to be missing.
+				src.late = mapping.NewLateStudies(len(list))
 			}
 			if rr, err = src.reread(); err == nil {
+				if src.late != nil {
+					rr = io.TeeReader(rr, src.late)
+				}
 				r = odm.NewReader(rr, ro)
 				_, err = r.Header()
 			}
