@@ -95,7 +95,8 @@ func ParseAdminTime(s string) (time.Time, bool) {
 
 // CheckAccount checks one OpenClinica 4 account and returns every violation, in this order:
 // the username, type, status, what the status says about roles, then the times (Created,
-// Updated, Last Login; an unparsable time first, then Updated before Created). Empty
+// Updated, Last Login; an unparsable time first, then Updated before Created, Last Login
+// before Created), then what the status says about Last Login. Empty
 // fields are not checked, but for the username: every account has one.
 func CheckAccount(a Account, opts Options) []Finding {
 	var out []Finding
@@ -132,8 +133,8 @@ func CheckAccount(a Account, opts Options) []Finding {
 	default:
 		add(CodeAccountUnknownStatus, "status", a.Status, "the status is not one of Created, Invited, Available, Deactivated")
 	}
-	var created, updated time.Time
-	var okC, okU bool
+	var created, updated, login time.Time
+	var okC, okU, okL bool
 	for _, f := range []struct {
 		field, label, v string
 		never           bool
@@ -142,7 +143,7 @@ func CheckAccount(a Account, opts Options) []Finding {
 	}{
 		{"created", "Created (UTC)", a.Created, false, &created, &okC},
 		{"updated", "Updated (UTC)", a.Updated, false, &updated, &okU},
-		{"lastLogin", "Last Login (UTC)", a.LastLogin, true, new(time.Time), new(bool)},
+		{"lastLogin", "Last Login (UTC)", a.LastLogin, true, &login, &okL},
 	} {
 		if strings.TrimSpace(f.v) == "" {
 			continue
@@ -159,6 +160,35 @@ func CheckAccount(a Account, opts Options) []Finding {
 	}
 	if okC && okU && updated.Before(created) {
 		add(CodeAccountUpdatedBeforeCreated, "updated", a.Updated, "the account was updated before it was created")
+	}
+	// Never parses as the zero time: a user who never logged in has no login to compare.
+	loggedIn := okL && !login.IsZero()
+	if loggedIn && okC && login.Before(created) {
+		add(CodeAccountLoginBeforeCreated, "lastLogin", a.LastLogin, "the user last logged in before the account was created")
+	}
+	warn := func(code Code, field, value, msg string) {
+		f := opts.finding(code, field, value, msg)
+		f.Severity = SeverityWarning
+		out = append(out, f)
+	}
+	switch normStatus(a.Status) {
+	case "invited":
+		// Invited: a role is assigned "but the user has not yet activated the account", and
+		// logging in takes an activated account. A warning: the guide says what the status
+		// means, not how the screen fills Last Login (its Invited rows all show Never).
+		if loggedIn {
+			warn(CodeAccountInvitedLoggedIn, "lastLogin", a.LastLogin,
+				"the status is Invited, which means the user has not yet activated the account, but the user has a last login")
+		}
+	case "deactivated":
+		// A Deactivated user "can no longer log into OpenClinica", and deactivating is an
+		// update, so Updated is at or after the deactivation and a login cannot follow it.
+		// A login does not move Updated (the guide's Available rows logged in after it).
+		// An Updated before Created is already reported: one wrong cell, one finding.
+		if loggedIn && okU && login.After(updated) && !(okC && updated.Before(created)) {
+			warn(CodeAccountLoginAfterDeactivate, "lastLogin", a.LastLogin,
+				"the status is Deactivated, and a deactivated user cannot log in, but the last login is after the last update, which the deactivation was")
+		}
 	}
 	return out
 }

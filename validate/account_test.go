@@ -2,6 +2,7 @@ package validate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,13 +40,13 @@ var accountCases = []accountCase{
 	{name: "invited-with-role", reason: "Invited: at least one role assigned, but the user has not yet activated the account",
 		acct: okAccount(func(a *Account) { a.Status, a.LastLogin = "Invited", "Never" })},
 	{name: "invited-without-role", reason: "Invited means at least one role assigned",
-		acct: okAccount(func(a *Account) { a.Status, a.Roles = "invited", []string{" "} }), want: []fc{{"status", CodeAccountInvitedWithoutRole}}},
+		acct: okAccount(func(a *Account) { a.Status, a.Roles, a.LastLogin = "invited", []string{" "}, "Never" }), want: []fc{{"status", CodeAccountInvitedWithoutRole}}},
 	{name: "deactivated", reason: "Deactivated: the user account has been removed, roles may remain",
-		acct: okAccount(func(a *Account) { a.Status = "Deactivated" })},
+		acct: okAccount(func(a *Account) { a.Status, a.Updated = "Deactivated", "29-May-2025 09:00" })},
 	{name: "status-unknown", reason: "the statuses are Created, Invited, Available and Deactivated",
 		acct: okAccount(func(a *Account) { a.Status = "Removed" }), want: []fc{{"status", CodeAccountUnknownStatus}}},
 	{name: "invited-roles-unknown", reason: "a table without a roles column cannot tell that an Invited user has none",
-		acct: okAccount(func(a *Account) { a.Status, a.Roles, a.RolesUnknown = "Invited", nil, true })},
+		acct: okAccount(func(a *Account) { a.Status, a.Roles, a.RolesUnknown, a.LastLogin = "Invited", nil, true, "Never" })},
 	{name: "iso-utc", reason: "ISO 8601 with Z, as the finding says it accepts",
 		acct: okAccount(func(a *Account) { a.Created, a.Updated = "2018-05-10T17:57:00Z", "2018-05-10T17:57:00.5Z" })},
 	{name: "iso-offset", reason: "ISO 8601 with an offset is a time too, compared in UTC",
@@ -63,6 +64,31 @@ var accountCases = []accountCase{
 		want: []fc{{"created", CodeAccountInvalidTime}, {"lastLogin", CodeAccountInvalidTime}}},
 	{name: "updated-before-created", reason: "an account is not updated before it exists",
 		acct: okAccount(func(a *Account) { a.Updated = "21-May-2025 11:14" }), want: []fc{{"updated", CodeAccountUpdatedBeforeCreated}}},
+	{name: "login-before-created", reason: "nobody logs into an account before it exists",
+		acct: okAccount(func(a *Account) { a.LastLogin = "22-May-2025 11:13" }), want: []fc{{"lastLogin", CodeAccountLoginBeforeCreated}}},
+	{name: "login-at-created", reason: "a login in the minute the account was made is no contradiction (the screens show minutes)",
+		acct: okAccount(func(a *Account) { a.LastLogin = "22-May-2025 11:14" })},
+	{name: "invited-logged-in", reason: "Invited: the user has not yet activated the account, so cannot have logged in",
+		acct: okAccount(func(a *Account) { a.Status = "Invited" }), want: []fc{{"lastLogin", CodeAccountInvitedLoggedIn}}},
+	{name: "invited-bad-login", reason: "an unreadable Last Login is reported as such, not also as a login",
+		acct: okAccount(func(a *Account) { a.Status, a.LastLogin = "Invited", "soon" }), want: []fc{{"lastLogin", CodeAccountInvalidTime}}},
+	{name: "available-login-after-update", reason: "a login does not update the account: the guide's Available users logged in after Updated",
+		acct: okAccount(func(a *Account) { a.LastLogin = "30-May-2025 12:53" })},
+	{name: "deactivated-login-before", reason: "the guide's Deactivated row: last login 08-Apr-2025 11:47, updated (deactivated) 08-Apr-2025 14:53",
+		acct: okAccount(func(a *Account) {
+			a.Status, a.Created, a.Updated, a.LastLogin = "Deactivated", "02-Apr-2025 14:16", "08-Apr-2025 14:53", "08-Apr-2025 11:47"
+		})},
+	{name: "deactivated-login-after", reason: "a deactivated user can no longer log in, and deactivating updates the account",
+		acct: okAccount(func(a *Account) {
+			a.Status, a.Created, a.Updated, a.LastLogin = "deactivated", "02-Apr-2025 14:16", "08-Apr-2025 14:53", "09-Apr-2025 08:00"
+		}), want: []fc{{"lastLogin", CodeAccountLoginAfterDeactivate}}},
+	{name: "deactivated-updated-before-created", reason: "an Updated time already reported as before Created is not compared with the login too",
+		acct: okAccount(func(a *Account) { a.Status, a.Updated = "Deactivated", "21-May-2025 11:14" }),
+		want: []fc{{"updated", CodeAccountUpdatedBeforeCreated}}},
+	{name: "deactivated-never", reason: "a user deactivated before ever logging in",
+		acct: okAccount(func(a *Account) { a.Status, a.LastLogin = "Deactivated", "Never" })},
+	{name: "deactivated-no-updated", reason: "without an Updated time there is nothing to compare the login with",
+		acct: okAccount(func(a *Account) { a.Status, a.Updated = "Deactivated", "" })},
 }
 
 func TestCheckAccount(t *testing.T) {
@@ -75,8 +101,28 @@ func TestCheckAccount(t *testing.T) {
 			if f.Value != "" {
 				t.Errorf("%s: value without Options.Values", tc.name)
 			}
+			// The code table says which codes are warnings; the finding must agree.
+			if want := accountSeverity(t, f.Code); f.Severity != want {
+				t.Errorf("%s: %s has severity %s, the code table says %s", tc.name, f.Code, f.Severity, want)
+			}
 		}
 	}
+}
+
+// accountSeverity is the severity the code table gives code: a meaning that starts
+// "warning:" is a warning, any other an error.
+func accountSeverity(t *testing.T, code Code) Severity {
+	t.Helper()
+	for _, ci := range allCodes() {
+		if ci.code == code {
+			if strings.HasPrefix(ci.meaning, "warning:") {
+				return SeverityWarning
+			}
+			return SeverityError
+		}
+	}
+	t.Fatalf("%s is not in the code table", code)
+	return ""
 }
 
 func TestStatuses(t *testing.T) {

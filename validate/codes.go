@@ -78,6 +78,9 @@ const (
 	CodeAccountInvitedWithoutRole   Code = "account.invitedWithoutRole"
 	CodeAccountInvalidTime          Code = "account.invalidTime"
 	CodeAccountUpdatedBeforeCreated Code = "account.updatedBeforeCreated"
+	CodeAccountLoginBeforeCreated   Code = "account.loginBeforeCreated"
+	CodeAccountInvitedLoggedIn      Code = "account.invitedLoggedIn"
+	CodeAccountLoginAfterDeactivate Code = "account.loginAfterDeactivation"
 )
 
 // Where a code's name comes from. A code is either spelled exactly as a vendor document
@@ -163,6 +166,9 @@ var codeTable = []codeInfo{
 	{CodeAccountInvitedWithoutRole, sourceOdmadmin, "an Invited user has no role; Invited means at least one role assigned (not checked without a Role or Roles column) (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountInvalidTime, sourceOdmadmin, "Created, Updated or Last Login (UTC) is not D-MMM-YYYY H:MM[:SS] or ISO 8601 (T or space, Z or offset; a date alone is 00:00; Last Login may be Never) (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUpdatedBeforeCreated, sourceOdmadmin, "Updated (UTC) is before Created (UTC) (rule: odmadmin)"},
+	{CodeAccountLoginBeforeCreated, sourceOdmadmin, "Last Login (UTC) is before Created (UTC) (rule: odmadmin)"},
+	{CodeAccountInvitedLoggedIn, sourceOdmadmin, "warning: an Invited user has a Last Login time; Invited means the account is not yet activated, so no login yet (rule: OpenClinica 4 administrator guide)"},
+	{CodeAccountLoginAfterDeactivate, sourceOdmadmin, "warning: a Deactivated user's Last Login is after Updated (UTC); the deactivation updated the account and a deactivated user cannot log in (rule: OpenClinica 4 administrator guide)"},
 }
 
 // allCodes returns every code table of the package. It exists so that a later table

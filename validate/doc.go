@@ -163,7 +163,13 @@
 // type is Admin or User; the status is one of [Statuses], whose meanings constrain the
 // roles (Created means no role assigned, Invited at least one); Created (UTC), Updated (UTC)
 // and Last Login (UTC) are times as the screens write them ("10-May-2018 17:57", Last Login
-// also "Never"), and an account is not updated before it is created. [ReadAccounts] reads
+// also "Never"), and an account is not updated, nor logged into, before it is created.
+// Two consequences of the statuses' meanings are warnings: an Invited user, who has not
+// yet activated the account, has no Last Login time; and a Deactivated user, who can no
+// longer log in, has no Last Login after the Updated time (deactivating the account
+// updates it; a login does not, as the guide's table shows: Available users logged in
+// after their Updated time). They are warnings, not errors, because the guide says what
+// the statuses mean, not how the screens fill these columns. [ReadAccounts] reads
 // those screens' tables saved as CSV or .xlsx, so every row can be checked ("odmadmin
 // accounts"). [OpenAccounts] reads the same tables a row at a time ([AccountTable.Next]),
 // so a table of any length is checked in the memory of one row; ReadAccounts holds them all.
@@ -228,6 +234,9 @@
 //	account.invitedWithoutRole                               odmadmin                     an Invited user has no role; Invited means at least one role assigned (not checked without a Role or Roles column) (rule: OpenClinica 4 administrator guide)
 //	account.invalidTime                                      odmadmin                     Created, Updated or Last Login (UTC) is not D-MMM-YYYY H:MM[:SS] or ISO 8601 (T or space, Z or offset; a date alone is 00:00; Last Login may be Never) (rule: OpenClinica 4 administrator guide)
 //	account.updatedBeforeCreated                             odmadmin                     Updated (UTC) is before Created (UTC) (rule: odmadmin)
+//	account.loginBeforeCreated                               odmadmin                     Last Login (UTC) is before Created (UTC) (rule: odmadmin)
+//	account.invitedLoggedIn                                  odmadmin                     warning: an Invited user has a Last Login time; Invited means the account is not yet activated, so no login yet (rule: OpenClinica 4 administrator guide)
+//	account.loginAfterDeactivation                           odmadmin                     warning: a Deactivated user's Last Login is after Updated (UTC); the deactivation updated the account and a deactivated user cannot log in (rule: OpenClinica 4 administrator guide)
 //	admin.oidNotUnique                                       odmadmin                     error: two Users, Organizations, Locations or SignatureDefs of one AdminData share an OID (rule: ODM 1.3.2 §2.11; ODM 2.0 wiki for Organization)
 //	admin.loginNameNotUnique                                 odmadmin                     error: two Users of one AdminData have the same LoginName (2.0 UserName), ignoring case (rule: odmadmin)
 //	admin.mergeConflict                                      odmadmin                     warning: two files checked together hold the same User (same OID, else same login name ignoring case) with a different name, login, type, organization or vendor attribute (of the same study); odmadmin map, diff and plan merge them and keep the first file's value (rule: odmadmin)

@@ -16,7 +16,10 @@ OpenClinica 4 administrator guide: every account has a Username; Type is Admin o
 Status is Created (no role
 assigned, so a Created user with roles is an error), Invited (at least one role, not yet
 activated; not checked when the table has no Role or Roles column, which cannot tell),
-Available or Deactivated; an account is not updated before it is created. The times are
+Available or Deactivated; an account is not updated, nor logged into, before it is
+created. Two warnings follow from what the statuses mean: an Invited user has not yet
+activated the account, so has no Last Login time, and a Deactivated user cannot log in,
+so has no Last Login after Updated (deactivating updates the account). The times are
 in UTC, written DD-MMM-YYYY HH:MM as the screens show them (10-May-2018 17:57; the day
 and the hour may have one digit, and seconds may follow) or in ISO 8601 as spreadsheets
 and other tools give them back (2018-05-10T17:57, with seconds, a fraction, Z or an
