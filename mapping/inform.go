@@ -60,7 +60,9 @@ func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Sta
 	status := informStatusOf(x.term, x.hasTerm, x.active, x.hasActive)
 	var category Category
 	if x.hasCategory {
-		if c, ok := parseCategory(x.category); ok {
+		// InForm's list is System, Site, Sponsor, Support and Integration (its AdminData
+		// User mapping); the model's Participant category is not one of them.
+		if c, ok := parseCategory(x.category); ok && c != CategoryParticipant {
 			category = c
 		} else {
 			b.w.addAt(CodeInvalidValue, "User/@pf:InFormUserType", "User "+id, "unknown InForm user type; category left empty", atRecord(&u.Ext))
