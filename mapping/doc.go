@@ -41,7 +41,13 @@
 //     pf:Locale, pf:Mnemonic → Number (its TranslatedText in the document's ODM namespace,
 //     or in none when the root is in none). Writing InForm from another vendor defines a
 //     rights group for each role the directory has no group for (ROLE.1, ROLE.2, ...,
-//     numbered through the document).
+//     numbered through the document). A user written into InForm from another vendor
+//     gets what InForm's AdminData User mapping has: a FullName made of FirstName and
+//     LastName when it has none (generated); one Address of at most two street lines
+//     (User Address 1 and 2; further lines joined into the second, approximated; further
+//     addresses left out); no Organization, Address/OtherText or Picture, which the
+//     mapping has no place for (left out, unrepresentable). pf:InFormUserType is one of
+//     System, Site, Sponsor, Support and Integration; any other value is invalid-value.
 //   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
 //     mdsol:Active → Status; the User OID is the login. Locations: mdsol:Active → Active,
 //     mdsol:StudySiteNumber → the version's and (latest version) the site's Number. A study

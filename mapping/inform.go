@@ -179,6 +179,56 @@ func (inForm) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	if u.External {
 		lost("external", "InForm has no flag for externally authenticated users")
 	}
+	if f.fresh && !w.same {
+		w.informUserFields(o, subject, lost)
+	}
+}
+
+// informUserFields leaves out of a user written into InForm from another vendor what
+// InForm's AdminData User mapping has no place for: Organization, Address/OtherText and
+// Picture are "N/A" there, a user has one Address whose StreetName holds "User Address
+// 1" and "User Address 2". Written anyway, they would pass for InForm data and be lost on
+// import without a word. A directory read from InForm keeps what its file held (its
+// users are written over their records, or, from JSON, as read).
+func (w *writer) informUserFields(o *odm.User, subject string, lost func(field, msg string)) {
+	if o.Organization != "" {
+		lost("Organization", "InForm maps no organization to its users")
+		o.Organization = ""
+	}
+	if o.Picture != nil {
+		lost("Picture", "InForm maps no picture to its users")
+		o.Picture = nil
+	}
+	if len(o.Addresses) > 1 {
+		lost("Address", "InForm holds one address per user; the first is written, the others are left out")
+		o.Addresses = o.Addresses[:1]
+	}
+	if len(o.Addresses) == 1 {
+		a := o.Addresses[0]
+		if a.OtherText != "" {
+			lost("Address/OtherText", "InForm maps no OtherText to a user's address")
+			a.OtherText = ""
+		}
+		if n := len(a.StreetNames); n > 2 {
+			w.warn.add(CodeApproximated, "User/Address/StreetName", subject,
+				"InForm has two address lines (User Address 1 and 2); the lines after the first are joined with \", \" into the second")
+			// A new slice: StreetNames may be the model's own.
+			a.StreetNames = []string{a.StreetNames[0], strings.Join(a.StreetNames[1:], ", ")}
+		}
+	}
+}
+
+// fullName: InForm's FullName is "User first name + User last name" (InForm's
+// DownloadAdminDataODM User mapping), so a user written fresh without one gets that,
+// built from FirstName and LastName. Not every culture puts the first name first, which
+// is why InForm points consumers at FirstName and LastName; the made-up FullName is
+// reported as generated. A FullName the user has is kept as it is.
+func (inForm) fullName(w *writer, u *User, subject string) string {
+	full := strings.TrimSpace(strings.TrimSpace(u.GivenName) + " " + strings.TrimSpace(u.FamilyName))
+	if full != "" {
+		w.warn.add(CodeGenerated, "User/FullName", subject, "InForm's FullName is the first name and the last name; it is built from them")
+	}
+	return full
 }
 
 func (inForm) writeLocation(w *writer, o *odm.Location, s *Site, base *odm.Location, lost func(field, msg string)) {

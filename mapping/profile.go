@@ -293,6 +293,9 @@ type userFields struct {
 	hasRole bool
 	scope   Scope
 	lost    func(field, msg string) // reports a value the target has no place for
+	// fresh is true when the user is written from the model alone, not over a record of
+	// the document being written back or patched.
+	fresh bool
 }
 
 // vendor is an ODM flavour with an extension namespace, and its profile.

@@ -1478,7 +1478,7 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 	if len(sites) > 0 {
 		scope = ScopeSite
 	}
-	w.fl.writeUser(w, o, u, userFields{subject: subject, role: role, hasRole: hasRole, scope: scope, lost: lost})
+	w.fl.writeUser(w, o, u, userFields{subject: subject, role: role, hasRole: hasRole, scope: scope, lost: lost, fresh: fresh})
 	return o
 }
 
