@@ -47,7 +47,8 @@
 //     (User Address 1 and 2; further lines joined into the second, approximated; further
 //     addresses left out); no Organization, Address/OtherText or Picture, which the
 //     mapping has no place for (left out, unrepresentable). pf:InFormUserType is one of
-//     System, Site, Sponsor, Support and Integration; any other value is invalid-value.
+//     System, Site, Sponsor, Support and Integration, and pf:Active and pf:Terminated are
+//     yes or no; any other value is invalid-value (no category, no status read from it).
 //   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
 //     mdsol:Active → Status; the User OID is the login. Locations: mdsol:Active → Active,
 //     mdsol:StudySiteNumber → the version's and (latest version) the site's Number. A study

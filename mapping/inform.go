@@ -58,6 +58,19 @@ func (inForm) attrKind(space, local string) attrKind {
 // userStatus: pf:Active and pf:Terminated give the status, pf:InFormUserType the category.
 func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category) {
 	status := informStatusOf(x.term, x.hasTerm, x.active, x.hasActive)
+	// pf:Active and pf:Terminated say yes or no ("whether the user state is active",
+	// "terminated"); another value says neither, so it is reported rather than read as
+	// one of them or passed over without a word.
+	if x.hasActive {
+		if _, ok := yes(x.active); !ok {
+			b.w.addAt(CodeInvalidValue, "User/@pf:Active", "User "+id, "pf:Active is neither Yes nor No; it gives no status", atRecord(&u.Ext))
+		}
+	}
+	if x.hasTerm {
+		if _, ok := yes(x.term); !ok {
+			b.w.addAt(CodeInvalidValue, "User/@pf:Terminated", "User "+id, "pf:Terminated is neither Yes nor No; it is not read as terminated", atRecord(&u.Ext))
+		}
+	}
 	var category Category
 	if x.hasCategory {
 		// InForm's list is System, Site, Sponsor, Support and Integration (its AdminData

@@ -200,3 +200,83 @@ func TestInFormKeepsItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestInFormStatus: pf:Active "indicates whether the user state is active", pf:Terminated
+// "whether the user state is terminated" (InForm's AdminData User mapping), each Yes or No.
+func TestInFormStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason, attrs string
+		want                Status
+		invalid             []string // fields of the invalid-value warnings
+	}{
+		{"active", "active and not terminated is an available account", `pf:Active="Yes" pf:Terminated="No"`, StatusAvailable, nil},
+		{"inactive", "not active is deactivated", `pf:Active="No" pf:Terminated="No"`, StatusDeactivated, nil},
+		{"terminated", "a terminated account is ended, even if still marked active", `pf:Active="Yes" pf:Terminated="Yes"`, StatusDeactivated, nil},
+		{"inactive-terminated", "not active and terminated", `pf:Active="No" pf:Terminated="Yes"`, StatusDeactivated, nil},
+		{"active-only", "pf:Active alone gives the status", `pf:Active="Yes"`, StatusAvailable, nil},
+		{"none", "neither attribute: the status is unknown, not made up", ``, "", nil},
+		{"case", "yes and no in another letter case (files edited by hand)", `pf:Active="yes" pf:Terminated="NO"`, StatusAvailable, nil},
+		{"active-invalid", "a pf:Active that is neither Yes nor No gives no status and is reported", `pf:Active="Maybe" pf:Terminated="No"`, "", []string{"User/@pf:Active"}},
+		{"terminated-invalid", "a pf:Terminated that is neither Yes nor No is not read as terminated, and is reported", `pf:Active="Yes" pf:Terminated="Perhaps"`, StatusAvailable, []string{"User/@pf:Terminated"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="` + odm.NSInForm + `" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData><User OID="u1" ` + tc.attrs + `><LoginName>u1</LoginName></User></AdminData></ODM>`
+			doc, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir, ws, err := FromDocument(doc, Options{Profile: ProfileInForm})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := dir.Users[0].Status; got != tc.want {
+				t.Errorf("%s: status %q, want %q", tc.reason, got, tc.want)
+			}
+			var invalid []string
+			for _, w := range ws {
+				if w.Code == CodeInvalidValue {
+					invalid = append(invalid, w.Field)
+				}
+			}
+			if !slices.Equal(invalid, tc.invalid) {
+				t.Errorf("%s: invalid-value warnings %v, want %v", tc.reason, invalid, tc.invalid)
+			}
+		})
+	}
+}
+
+// TestInFormStatusWritten: a status of another vendor written as pf:Active and
+// pf:Terminated, the only states InForm has.
+func TestInFormStatusWritten(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason string
+		status       Status
+		active, term string // "" absent
+		approximated bool
+	}{
+		{"available", "an available account is active and not terminated", StatusAvailable, "Yes", "No", false},
+		{"deactivated", "a deactivated account is not active; nothing says it was terminated", StatusDeactivated, "No", "No", false},
+		{"invited", "InForm has no invited state: not active, reported", StatusInvited, "No", "No", true},
+		{"created", "InForm has no created state: not active, reported", StatusCreated, "No", "No", true},
+		{"unknown", "no status, no attribute made up", "", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := &User{ID: "u1", Login: "u1", FullName: "U", Status: tc.status, Source: &Source{Vendor: ProfileClinicalOne}}
+			doc, ws, err := ToDocument(&Directory{Users: []*User{u}, Source: &FileSource{Vendor: ProfileClinicalOne}}, ProfileInForm, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := doc.AdminData()[0].Users[0]
+			active, _ := o.Attr(odm.NSInForm, "Active")
+			term, _ := o.Attr(odm.NSInForm, "Terminated")
+			if active != tc.active || term != tc.term {
+				t.Errorf("%s: pf:Active=%q pf:Terminated=%q, want %q %q", tc.reason, active, term, tc.active, tc.term)
+			}
+			approx := slices.ContainsFunc(ws, func(w Warning) bool { return w.Code == CodeApproximated && w.Field == "User/status" })
+			if approx != tc.approximated {
+				t.Errorf("%s: approximated warning %v, want %v", tc.reason, approx, tc.approximated)
+			}
+		})
+	}
+}
