@@ -46,7 +46,9 @@
 //     LastName when it has none (generated); one Address of at most two street lines
 //     (User Address 1 and 2; further lines joined into the second, approximated; further
 //     addresses left out); no Organization, Address/OtherText or Picture, which the
-//     mapping has no place for (left out, unrepresentable). pf:InFormUserType is one of
+//     mapping has no place for (left out, unrepresentable); and an OID that is not its
+//     login name is reported (approximated), as InForm's OID and LoginName are both the
+//     user name. pf:InFormUserType is one of
 //     System, Site, Sponsor, Support and Integration, and pf:Active and pf:Terminated are
 //     yes or no; any other value is invalid-value (no category, no status read from it).
 //   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
@@ -147,6 +149,7 @@
 //     modelElement, autoLocation;
 //   - writing: writeUser, writeLocation, writeVersions and versionRef, definesGroups and
 //     writeGroup, leave (what its users say that another vendor cannot hold), fullName,
+//     noUserOrganization (InForm's users have no organization),
 //     and, for a vendor that writes sites as site studies (OpenClinica), siteStudies,
 //     writeStudies, blocks, inBlock, namesOnly and placeless.
 //

@@ -125,6 +125,9 @@ func (inForm) leave(w *writer, u *User, subject string) {
 
 func (inForm) definesGroups() bool { return true }
 
+// noUserOrganization: Organization is "N/A" in InForm's AdminData User mapping.
+func (inForm) noUserOrganization() string { return "InForm maps no organization to its users" }
+
 func (inForm) writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element {
 	return w.groupDef(g, base)
 }
@@ -194,20 +197,24 @@ func (inForm) writeUser(w *writer, o *odm.User, u *User, f userFields) {
 	}
 	if f.fresh && !w.same {
 		w.informUserFields(o, subject, lost)
+		// InForm's User OID and LoginName are both its User Name. The OID is kept (it is
+		// the user's identity in the directory and in the files written from it), and
+		// the mismatch is reported rather than settled by a guess; the message names no
+		// login, which is personal data.
+		if u.Login != "" && u.ID != "" && u.ID != u.Login {
+			w.warn.add(CodeApproximated, "User/@OID", subject,
+				"InForm's User OID and LoginName are both the user name, but this user's OID is not its login name; the OID is written as it is")
+		}
 	}
 }
 
 // informUserFields leaves out of a user written into InForm from another vendor what
-// InForm's AdminData User mapping has no place for: Organization, Address/OtherText and
-// Picture are "N/A" there, a user has one Address whose StreetName holds "User Address
-// 1" and "User Address 2". Written anyway, they would pass for InForm data and be lost on
+// InForm's AdminData User mapping has no place for: Address/OtherText and Picture are
+// "N/A" there (so is Organization: noUserOrganization), a user has one Address whose
+// StreetName holds "User Address 1" and "User Address 2". Written anyway, they would pass for InForm data and be lost on
 // import without a word. A directory read from InForm keeps what its file held (its
 // users are written over their records, or, from JSON, as read).
 func (w *writer) informUserFields(o *odm.User, subject string, lost func(field, msg string)) {
-	if o.Organization != "" {
-		lost("Organization", "InForm maps no organization to its users")
-		o.Organization = ""
-	}
 	if o.Picture != nil {
 		lost("Picture", "InForm maps no picture to its users")
 		o.Picture = nil

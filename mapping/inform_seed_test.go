@@ -78,6 +78,26 @@ func TestInFormUserMapping(t *testing.T) {
 			warns: []warn{{CodeUnrepresentable, "User/Organization"}},
 		},
 		{
+			name: "organization-oid", reason: "an ODM 2.0 organization is not written as its name either: InForm has none (one warning, not also 'the name is written')",
+			user: User{ID: "o2", Login: "o2", FullName: "O", OrganizationID: "ORG.CRO"},
+			check: func(t *testing.T, o *odm.User) {
+				if o.Organization != "" {
+					t.Errorf("Organization %q written", o.Organization)
+				}
+			},
+			warns: []warn{{CodeUnrepresentable, "User/Organization"}},
+		},
+		{
+			name: "oid-not-login", reason: "OID and LoginName are both InForm's User Name: an OID that is not the login is reported (and kept)",
+			user: User{ID: "USR.PI.01", Login: "lbakker", FullName: "L"},
+			check: func(t *testing.T, o *odm.User) {
+				if o.OID != "USR.PI.01" || o.LoginName != "lbakker" {
+					t.Errorf("OID %q LoginName %q", o.OID, o.LoginName)
+				}
+			},
+			warns: []warn{{CodeApproximated, "User/@OID"}},
+		},
+		{
 			name: "picture", reason: "Picture is N/A in InForm",
 			user: User{ID: "p", Login: "p", FullName: "P", Picture: &Picture{File: "p.png", Type: "PNG"}},
 			check: func(t *testing.T, o *odm.User) {
@@ -152,6 +172,7 @@ func TestInFormUserMapping(t *testing.T) {
 			}
 			for _, x := range ws {
 				if strings.HasPrefix(x.Field, "User/FullName") || strings.HasPrefix(x.Field, "User/Organization") ||
+					strings.HasPrefix(x.Field, "User/@OrganizationOID") || x.Field == "User/@OID" ||
 					strings.HasPrefix(x.Field, "User/Picture") || strings.HasPrefix(x.Field, "User/Address") {
 					if !slices.Contains(tc.warns, warn{x.Code, x.Field}) {
 						t.Errorf("%s: unexpected warning %v", tc.reason, x)

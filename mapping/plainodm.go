@@ -50,6 +50,7 @@ func (plainODM) inBlock(a Assignment, study string) bool {
 
 func (plainODM) namesOnly() bool                        { return false }
 func (plainODM) placeless() string                      { return "" }
+func (plainODM) noUserOrganization() string             { return "" }
 func (plainODM) fullName(*writer, *User, string) string { return "" }
 func (plainODM) leave(*writer, *User, string)           {}
 func (plainODM) writeVersions(*Site, []StudyVersion)    {}

@@ -264,6 +264,9 @@ type flavour interface {
 	// vendor has no place for ("": ODM's own message, naming the version).
 	namesOnly() bool
 	placeless() string
+	// noUserOrganization says why a user written fresh from another vendor gets no
+	// organization ("": the flavour's users have one, ODM's Organization).
+	noUserOrganization() string
 	// fullName makes up the FullName of a user written fresh without one ("": none).
 	fullName(w *writer, u *User, subject string) string
 	// leave reports, for a user read with this flavour and written into another, what the

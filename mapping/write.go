@@ -725,7 +725,11 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 			o := w.dir.Organizations[i]
 			w.scans++
 			if w.belongs(o.Source, o.Study, bp) {
-				w.warn.add(CodeUnrepresentable, "Organization", "Organization "+o.ID, "ODM 1.3 has no Organization element; users keep the organization's name")
+				msg := "ODM 1.3 has no Organization element; users keep the organization's name"
+				if why := w.fl.noUserOrganization(); why != "" {
+					msg = "ODM 1.3 has no Organization element; " + why
+				}
+				w.warn.add(CodeUnrepresentable, "Organization", "Organization "+o.ID, msg)
 			}
 		}
 	}
@@ -1310,6 +1314,12 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 			org = w.orgFor(u.Organization, subject)
 		}
 		set(&o.OrganizationOID, org, "OrganizationOID", true)
+	} else if why := w.fl.noUserOrganization(); why != "" && fresh && !w.same {
+		// Written as the flavour's users are: without one, reported.
+		if u.Organization != "" || u.OrganizationID != "" {
+			lost("Organization", why)
+		}
+		set(&o.Organization, "", "Organization", true)
 	} else {
 		name := u.Organization
 		if name == "" && u.OrganizationID != "" {
