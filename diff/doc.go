@@ -96,9 +96,13 @@
 //
 // Rules. Two OpenClinica exports of one system (ODM exports or OpenClinica 4 user tables
 // with a common study) cannot differ in some ways: OpenClinica 4 accounts are never
-// deleted, only deactivated, and a username never changes (OpenClinica 4 administrator
-// guide). A USER_REMOVED, and a PROFILE_CHANGE of the login, between such exports carries
-// the broken rule in [Change].Rule, which the text output shows in brackets.
+// deleted, only deactivated, a username never changes, and an account, once activated
+// (Available), is not Invited or Created again (OpenClinica 4 administrator guide: Invited
+// means not yet activated, Created no role yet). A USER_REMOVED, a PROFILE_CHANGE of the
+// login and a STATUS_CHANGE from Available to Invited or Created between such exports
+// carry the broken rule in [Change].Rule, which the text output shows in brackets. The
+// guide gives no transitions, so moves it leaves open (an account activated again after
+// a deactivation, an Invited user whose roles are removed) are not marked.
 //
 // A ROLE_CHANGE's value type names the assignment as the audit log does ("PAB 37
 // (Test)-Site 1"): the study by its name where an export gives one, else by OID

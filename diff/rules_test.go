@@ -46,6 +46,24 @@ func TestRules(t *testing.T) {
 		{"oc-username", "you cannot change the username: a login change under one OID is flagged",
 			ocDir, func() *mapping.Directory { d := ocDir(); d.Users[1].Login = "bsample2"; return d }, diff.Options{},
 			[]string{"PROFILE_CHANGE login: " + diff.RuleUsernameChanged}},
+		{"oc-available-invited", "Invited means not yet activated: an Available account does not become Invited again",
+			ocDir, ocStatus(mapping.StatusInvited), diff.Options{},
+			[]string{"STATUS_CHANGE status: " + diff.RuleStatusReverted}},
+		{"oc-available-created", "Created means no role assigned yet: an activated account does not go back to it",
+			ocDir, ocStatus(mapping.StatusCreated), diff.Options{},
+			[]string{"STATUS_CHANGE status: " + diff.RuleStatusReverted}},
+		{"oc-available-deactivated", "Deactivate is how an account is removed: allowed",
+			ocDir, ocStatus(mapping.StatusDeactivated), diff.Options{},
+			[]string{"STATUS_CHANGE status: "}},
+		{"oc-invited-available", "an invited user who activates the account becomes Available: allowed",
+			func() *mapping.Directory { return ocStatus(mapping.StatusInvited)() }, ocDir, diff.Options{},
+			[]string{"STATUS_CHANGE status: "}},
+		{"oc-deactivated-invited", "what an account deactivated before activation becomes when activated again the guide does not say: not flagged",
+			func() *mapping.Directory { return ocStatus(mapping.StatusDeactivated)() }, ocStatus(mapping.StatusInvited), diff.Options{},
+			[]string{"STATUS_CHANGE status: "}},
+		{"not-oc-status", "the rule is OpenClinica's: another system's status change is not flagged",
+			base, func() *mapping.Directory { d := base(); d.Users[1].Status = mapping.StatusInvited; return d }, diff.Options{},
+			[]string{"STATUS_CHANGE status: "}},
 	} {
 		got := diff.Compare(tc.a(), tc.b(), tc.opts)
 		var lines []string
@@ -55,6 +73,15 @@ func TestRules(t *testing.T) {
 		if !slices.Equal(lines, tc.want) {
 			t.Errorf("%s: %s\ngot  %q\nwant %q", tc.name, tc.reason, lines, tc.want)
 		}
+	}
+}
+
+// ocStatus returns ocDir with its second user (Available in ocDir) in status s.
+func ocStatus(s mapping.Status) func() *mapping.Directory {
+	return func() *mapping.Directory {
+		d := ocDir()
+		d.Users[1].Status = s
+		return d
 	}
 }
 

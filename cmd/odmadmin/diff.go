@@ -64,8 +64,9 @@ InForm pf:GroupDef whose rights, name or type changed, or, value type "definitio
 was added or removed: "Name [Type]: rights" or "Name [Type]: (no rights)"), ORGANIZATION_ADDED, ORGANIZATION_REMOVED,
 ORGANIZATION_CHANGE (ODM 2.0 Organization), SIGNATURE_DEF_ADDED, SIGNATURE_DEF_REMOVED,
 SIGNATURE_DEF_CHANGE (a SignatureDef's meaning, legal reason or methodology). Between two OpenClinica exports of one system a
-USER_REMOVED or a changed login is marked [not allowed: ...]: OpenClinica accounts are
-never deleted and usernames never change. The output holds the users' values (that is
+USER_REMOVED, a changed login, or a STATUS_CHANGE from Available to Invited or Created
+is marked [not allowed: ...]: OpenClinica accounts are never deleted, usernames never
+change, and an activated account is not un-activated. The output holds the users' values (that is
 what a diff is for): treat it like the exports.
 
 Memory: an ODM export (a file, or stdin, which is copied to a temporary file) is read
