@@ -301,3 +301,34 @@ func TestInFormStatusWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestInFormOrganizationsOnce: an ODM 2.0 export written into InForm reports its users'
+// organizations once, as left out, and its Organization elements without saying that the
+// users keep the organization's name, which InForm's users do not.
+func TestInFormOrganizationsOnce(t *testing.T) {
+	dir, _, err := FromDocument(decodeFile(t, "odm2.xml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ws, err := ToDocument(dir, ProfileInForm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgElem, userOrg bool
+	for _, w := range ws {
+		switch w.Field {
+		case "User/@OrganizationOID":
+			t.Errorf("the organization's name is not written into InForm, but a warning says so: %v", w)
+		case "User/Organization":
+			userOrg = w.Code == CodeUnrepresentable
+		case "Organization":
+			orgElem = true
+			if strings.Contains(w.Message, "users keep") {
+				t.Errorf("InForm's users keep no organization: %v", w)
+			}
+		}
+	}
+	if !userOrg || !orgElem {
+		t.Errorf("want the users' organizations reported as left out (%v) and the Organization elements (%v): %v", userOrg, orgElem, ws)
+	}
+}
