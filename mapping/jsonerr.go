@@ -99,7 +99,7 @@ func (w *jsonWalk) value(t reflect.Type, path string) (*jsonFault, error) {
 		if err := w.skipRest(k); err != nil {
 			return nil, err
 		}
-		return &jsonFault{start, path, jsonKindName(k) + " where " + jsonWant(t) + " belongs"}, nil
+		return &jsonFault{start, path, k.Describe() + " where " + jsonWant(t) + " belongs"}, nil
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		if k != jsontext.String {
@@ -259,23 +259,6 @@ func (w *jsonWalk) skipRest(k jsontext.Kind) error {
 	return nil
 }
 
-// jsonKindName names a JSON value by its first token's kind.
-func jsonKindName(k jsontext.Kind) string {
-	switch k {
-	case jsontext.String:
-		return "a string"
-	case jsontext.Number:
-		return "a number"
-	case jsontext.True, jsontext.False:
-		return "true or false"
-	case jsontext.ObjectStart:
-		return "an object"
-	case jsontext.ArrayStart:
-		return "an array"
-	}
-	return "null"
-}
-
 // jsonWant names, in JSON's terms, what a value decoded into a t must be.
 func jsonWant(t reflect.Type) string {
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
@@ -289,7 +272,7 @@ func jsonWant(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Bool:
-		return "true or false"
+		return "a boolean"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
 		reflect.Float32, reflect.Float64:

@@ -39,7 +39,7 @@ var jsonDirCases = []struct {
 	{"a nested object where a string belongs, deep in a user",
 		`{"users": [{"id": "u1", "assignments": [{"role": {"name": 5}}]}]}`, 1, 59, "users[0].assignments[0].role.name", "a number where a string belongs"},
 	{"true for a site's name",
-		`{"sites": [{"id": "S1", "name": true}], "users": []}`, 1, 33, "sites[0].name", "true or false where a string belongs"},
+		`{"sites": [{"id": "S1", "name": true}], "users": []}`, 1, 33, "sites[0].name", "a boolean where a string belongs"},
 }
 
 // TestDirectoryJSONErrorsPlaced: a directory in JSON that does not fit the model is

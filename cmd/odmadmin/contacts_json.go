@@ -127,7 +127,7 @@ func (j *jsonContacts) end() error {
 	case err != nil:
 		return j.inputError(-1, -1, err)
 	}
-	kind := jsonKindName(k)
+	kind := k.Describe()
 	if k == jsontext.ObjectStart || k == jsontext.ArrayStart {
 		kind = strconv.Quote(string(rune(k))) // a bracket or brace carries no data
 	}
@@ -167,7 +167,7 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 		}
 		fallthrough
 	default:
-		return rec, -1, fmt.Errorf("a contact record must be a JSON object, not %s", jsonKindName(k))
+		return rec, -1, fmt.Errorf("a contact record must be a JSON object, not %s", k.Describe())
 	}
 	j.members, j.many = j.members[:0], nil
 	var typeErr error
@@ -206,7 +206,7 @@ func (j *jsonContacts) record() (rec validate.Contact, off int64, err error) {
 			}
 		}
 		if typeErr == nil {
-			typeErr = fmt.Errorf("field %q must be a string or null, not %s", key, jsonKindName(vk))
+			typeErr = fmt.Errorf("field %q must be a string or null, not %s", key, vk.Describe())
 			typeOff = vstart
 		}
 	}
@@ -343,21 +343,4 @@ func (j *jsonContacts) inputError(index int, off int64, err error) error {
 		where = " record " + strconv.Itoa(index) + ":"
 	}
 	return fmt.Errorf("%s:%d:%d:%s %w", j.name, line, col, where, err)
-}
-
-// jsonKindName names the JSON type of a token for error messages, without its value.
-func jsonKindName(k jsontext.Kind) string {
-	switch k {
-	case jsontext.ObjectStart:
-		return "an object"
-	case jsontext.ArrayStart:
-		return "an array"
-	case jsontext.True, jsontext.False:
-		return "a boolean"
-	case jsontext.Number:
-		return "a number"
-	case jsontext.String:
-		return "a string"
-	}
-	return "null"
 }

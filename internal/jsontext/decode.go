@@ -276,6 +276,28 @@ const (
 	Null        Kind = 'n'
 )
 
+// Describe names the JSON type of a value whose first token is of kind k, for error
+// messages that must not quote the value: "an object", "a string", "null", ...
+func (k Kind) Describe() string {
+	switch k {
+	case ObjectStart:
+		return "an object"
+	case ArrayStart:
+		return "an array"
+	case True, False:
+		return "a boolean"
+	case Number:
+		return "a number"
+	case String:
+		return "a string"
+	case ObjectEnd:
+		return "the end of an object"
+	case ArrayEnd:
+		return "the end of an array"
+	}
+	return "null"
+}
+
 // Token returns the next token: json.Delim for [ ] { }, string, json.Number, bool or
 // nil; io.EOF after the top-level value.
 func (d *Decoder) Token() (json.Token, error) {
