@@ -241,17 +241,8 @@ func TestInFormStatus(t *testing.T) {
 		{"terminated-invalid", "a pf:Terminated that is neither Yes nor No is not read as terminated, and is reported", `pf:Active="Yes" pf:Terminated="Perhaps"`, StatusAvailable, []string{"User/@pf:Terminated"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="` + odm.NSInForm + `" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
-<AdminData><User OID="u1" ` + tc.attrs + `><LoginName>u1</LoginName></User></AdminData></ODM>`
-			doc, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir, ws, err := FromDocument(doc, Options{Profile: ProfileInForm})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := dir.Users[0].Status; got != tc.want {
+			u, ws := informOneUser(t, tc.attrs)
+			if got := u.Status; got != tc.want {
 				t.Errorf("%s: status %q, want %q", tc.reason, got, tc.want)
 			}
 			var invalid []string
@@ -331,4 +322,21 @@ func TestInFormOrganizationsOnce(t *testing.T) {
 	if !userOrg || !orgElem {
 		t.Errorf("want the users' organizations reported as left out (%v) and the Organization elements (%v): %v", userOrg, orgElem, ws)
 	}
+}
+
+// informOneUser reads an InForm export of one user u1 whose User tag carries attrs, and
+// returns the user and the read's warnings.
+func informOneUser(t *testing.T, attrs string) (*User, []Warning) {
+	t.Helper()
+	src := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="` + odm.NSInForm + `" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
+<AdminData><User OID="u1" ` + attrs + `><LoginName>u1</LoginName></User></AdminData></ODM>`
+	doc, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, ws, err := FromDocument(doc, Options{Profile: ProfileInForm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir.Users[0], ws
 }

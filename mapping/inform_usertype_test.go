@@ -2,10 +2,7 @@ package mapping
 
 import (
 	"slices"
-	"strings"
 	"testing"
-
-	"github.com/odmadmin/odmadmin/odm"
 )
 
 // TestInFormUserTypeValues: pf:InFormUserType "can contain the following values that
@@ -27,17 +24,8 @@ func TestInFormUserTypeValues(t *testing.T) {
 		{"participant", "InForm has no participant user type, though the model has that category", "Participant", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="` + odm.NSInForm + `" ODMVersion="1.3.2" FileType="Snapshot" FileOID="F" CreationDateTime="2026-01-01T00:00:00">
-<AdminData><User OID="u1" pf:InFormUserType="` + tc.value + `"><LoginName>u1</LoginName></User></AdminData></ODM>`
-			doc, err := odm.Decode(strings.NewReader(src), odm.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir, ws, err := FromDocument(doc, Options{Profile: ProfileInForm})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := dir.Users[0].Category; got != tc.want {
+			u, ws := informOneUser(t, `pf:InFormUserType="`+tc.value+`"`)
+			if got := u.Category; got != tc.want {
 				t.Errorf("%s: category %q, want %q", tc.reason, got, tc.want)
 			}
 			invalid := slices.ContainsFunc(ws, func(w Warning) bool {
