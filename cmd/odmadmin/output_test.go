@@ -47,27 +47,12 @@ func TestOutputSymlink(t *testing.T) {
 // TestOutputFIFO: -o a FIFO writes into it and leaves it a FIFO.
 func TestOutputFIFO(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	var got []byte
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		f, err := os.Open(fifo)
-		if err != nil {
-			return
-		}
-		got, _ = io.ReadAll(f)
-		f.Close()
-	}()
+	fifo, read := readFIFO(t, dir)
 	code, _, errs := mapRun(t, "", "-o", fifo, mapInForm)
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatalf("the FIFO was replaced: %v", fi.Mode()) // (the reader is left waiting)
 	}
-	wg.Wait()
+	got := read()
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -261,28 +246,13 @@ func TestOutputNonRegularEveryCommand(t *testing.T) {
 		})
 		t.Run(name+"/fifo", func(t *testing.T) {
 			dir := t.TempDir()
-			fifo := filepath.Join(dir, "pipe")
-			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-				t.Skipf("mkfifo: %v", err)
-			}
-			var got []byte
-			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				f, err := os.Open(fifo)
-				if err != nil {
-					return
-				}
-				got, _ = io.ReadAll(f)
-				f.Close()
-			}()
+			fifo, read := readFIFO(t, dir)
 			args := append([]string{c.args[0], "-o", fifo}, c.args[1:]...)
 			code, _, errs := runCmd(strings.NewReader(""), args...)
 			if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 				t.Fatalf("the FIFO was replaced: %v", err) // (the reader is left waiting)
 			}
-			wg.Wait()
+			got := read()
 			if code != c.code || len(got) == 0 {
 				t.Errorf("exit %d (want %d), %d bytes read from the FIFO: %s", code, c.code, len(got), errs)
 			}
@@ -322,4 +292,28 @@ func TestOutputDevStdoutFile(t *testing.T) {
 		t.Errorf("the file holds %d bytes, want the header and the %d bytes of stdout", len(got), len(want))
 	}
 	leftovers(t, dir)
+}
+
+// readFIFO makes a FIFO in dir (skipping the test where the system has none) and reads it
+// to the end in a goroutine, as a shell's "cat pipe" would; read waits for that reader
+// and gives what it read.
+func readFIFO(t *testing.T, dir string) (fifo string, read func() []byte) {
+	t.Helper()
+	fifo = filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	var got []byte
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f, err := os.Open(fifo)
+		if err != nil {
+			return
+		}
+		got, _ = io.ReadAll(f)
+		f.Close()
+	}()
+	return fifo, func() []byte { wg.Wait(); return got }
 }
