@@ -121,6 +121,9 @@ func TestMergeRecordsAcrossBlocks(t *testing.T) {
 			users: []string{"x"},
 			check: check{user: "x", login: "x", emails: []string{"x@example.org", "y@example.org"},
 				assignments: []string{"A/", "B/", "C/"}},
+			// The other OID is not dropped silently: a conflict naming both.
+			conflicts: map[string]int{"User/OID": 1},
+			subject:   "x (also y)",
 		},
 		{
 			name:    "OpenClinica roles per block",

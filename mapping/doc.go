@@ -11,7 +11,12 @@
 // adds a [Canonical] role from one vocabulary ([RoleFor] looks names up ignoring case and
 // spaces; an unknown name maps to [RoleOther] and keeps its name). One person listed in
 // several AdminData blocks is one User (merged by OID, then by login) with every block's
-// assignments.
+// assignments. A person found by login under a second OID keeps the first as its ID; the
+// other is reported (merge-conflict, field User/OID, the subject naming both OIDs) and
+// kept as its listing's, a Variant "id" of that block's study, so that writing ODM gives
+// that block the record under the OID it had (content elsewhere in the file may refer to
+// it) and a patch of the file finds the record by it; only a second OID in a block of a
+// study the person's first record is in too cannot be told apart, and is reported so.
 //
 // Logins are one rule everywhere ([LoginKey]): compared with the white space around
 // them trimmed and letter case aside, as OpenClinica 4 takes usernames ("not case

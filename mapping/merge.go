@@ -352,11 +352,19 @@ func mergeUser(w *warner, dst, src *User) {
 
 func (m *merger) mergeUser(dst, src *User) {
 	subj := "User " + dst.ID
-	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
-		// Matched by login name: two OIDs for one person, of which the first is kept.
-		m.conflict("User/OID", subj)
-	}
 	newStudies := newStudies(dst.Source, src.Source)
+	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
+		// Matched by login name: two OIDs for one person, of which the first is kept,
+		// and the other as the listing's in the studies only src lists the person in
+		// (written back there as the records' OID, which other content may refer to).
+		// The subject names both, as the message cannot: it is one for all.
+		for _, st := range newStudies {
+			if _, ok := src.Source.variant(st, "", "id"); !ok {
+				dst.Source.addVariant(Variant{Study: st, Name: "id", Value: src.ID})
+			}
+		}
+		m.conflict("User/OID", subj+" (also "+src.ID+")")
+	}
 	mergeFields(dst, src, func(field, key, value string) {
 		m.conflict("User/"+field, subj)
 		// src's value is its listings' in the studies dst has none of (but those

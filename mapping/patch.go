@@ -175,6 +175,15 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 			users.anon = append(users.anon, u)
 		}
 	}
+	for _, u := range dir.Users {
+		// The other OIDs of a person merged by login find its records too (after the
+		// users' own OIDs: a user of that OID is the one its records are about).
+		for _, id := range otherOIDs(u) {
+			if _, dup := users.byID[id]; !dup {
+				users.byID[id] = u
+			}
+		}
+	}
 	return w.patch(out, src, users, heldSites(dir.Sites), readDoc, opts)
 }
 
@@ -329,6 +338,21 @@ func (w *writer) accessPlace(a Assignment) (place string, site bool) {
 		return a.Site, true
 	}
 	return a.Study, false
+}
+
+// otherOIDs returns the OIDs u's listings have besides its own: a person found by login
+// under several (the Variants "id" of its Source).
+func otherOIDs(u *User) []string {
+	if u.Source == nil || len(u.Source.Variants) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, v := range u.Source.Variants {
+		if v.Name == "id" && v.Space == "" && v.Value != "" && v.Value != u.ID {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids
 }
 
 // dirUsers are the users of a Directory held in memory.

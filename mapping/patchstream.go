@@ -199,7 +199,10 @@ type spilledUsers struct {
 	byLogin  map[string]int32
 	anon     []int32
 	anonNext int
-	done     []uint64 // bit i: user i has been written
+	// others finds a person merged by login by the other OIDs of its listings
+	// (otherOIDs), when no user has that OID; nil in most files.
+	others map[string]int32
+	done   []uint64 // bit i: user i has been written
 	// asRead has bit i set when user i is the user read from the document patched, as
 	// FromReader reads it from one record (PatchStream sets them): its record there is
 	// written as it was read, and so is copied without being decoded (odm.TransformRaw).
@@ -337,6 +340,14 @@ func (s *spilledUsers) add(u *User) error {
 		}
 		s.byLogin[LoginKey(u.Login)] = i
 	}
+	for _, id := range otherOIDs(u) {
+		if s.others == nil {
+			s.others = map[string]int32{}
+		}
+		if _, dup := s.others[id]; !dup {
+			s.others[id] = i
+		}
+	}
 	if mayBeNew && !s.readDoc {
 		s.maybeNew = append(s.maybeNew, i)
 	}
@@ -467,6 +478,9 @@ func (s *spilledUsers) findID(oid string) (int32, bool) {
 	}
 	i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
 	if !ok {
+		if i, ok = s.others[oid]; ok {
+			return i, true
+		}
 		return -1, false
 	}
 	s.last = i

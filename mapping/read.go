@@ -835,6 +835,15 @@ func (b *builder) addLogin(login string, i int32) {
 	}
 }
 
+// The messages of a person found by login under a second OID (CodeMergeConflict, field
+// User/OID, the subject naming both OIDs): the second is kept as its listing's (a Variant
+// "id" of its study, written into its block as the record's OID), unless the listing is
+// in a study the person's first record is in too, which a variant cannot tell apart.
+const (
+	mergedOIDKept = "one login under two OIDs, merged into one user by login; the first OID is kept, and the other as its block's (source.variants, written back as the record's OID)"
+	mergedOIDLost = "one login under two OIDs in blocks of the same study, merged into one user by login; the first OID is kept and the other is not (writing ODM leaves its record out)"
+)
+
 // merge folds a second record of one person into the first, read in a block of study
 // first: empty fields are filled, lists are united, and disagreements are reported and
 // resolved for the first. A record of another study (the current block's) that
@@ -843,6 +852,16 @@ func (b *builder) merge(dst, src *User, first string) {
 	subject := "User " + dst.ID
 	ds, ss := dst.Source, src.Source
 	listing := b.study != first && ds != nil
+	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
+		// Found by login under another OID: the person is one user, and the record is
+		// still the block's, which other content may refer to by that OID.
+		msg := mergedOIDLost
+		if listing {
+			msg = mergedOIDKept
+			ds.addVariant(Variant{Study: b.study, Name: "id", Value: src.ID})
+		}
+		b.w.add(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", msg)
+	}
 	mergeFields(dst, src, func(field, key, value string) {
 		b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
 		if listing {

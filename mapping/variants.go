@@ -18,7 +18,8 @@ type Variant struct {
 	// model field.
 	Space string `json:"ns,omitempty"`
 	// Name is the model field's JSON key ("status", "locale", "active", ...) or the
-	// vendor attribute's local name.
+	// vendor attribute's local name. A user's "id" is the listing's own OID, when the
+	// person was found by login under another (CodeMergeConflict, field User/OID).
 	Name string `json:"name"`
 	// Value is the listing's value; for an attribute, "" when the listing lacks it.
 	Value string `json:"value"`
@@ -37,6 +38,10 @@ var keptUserFields = [...]struct{ key, field string }{
 // userField returns u's field of JSON key name (one of keptUserFields), nil for another.
 func userField(u *User, name string) *string {
 	switch name {
+	case "id":
+		// Not a kept field: a listing's own OID, when a merge by login found the person
+		// under another (see oidVariant).
+		return &u.ID
 	case "login":
 		return &u.Login
 	case "displayName":

@@ -115,6 +115,11 @@ type writer struct {
 	// by its pointer.
 	cur          int32
 	verbatimSeen map[string][]uint64
+	// listed is the user whose record userIn writes, while the flavour writes it: the
+	// user it is given is its listing in the block (User.InStudy), a copy when the
+	// listing has values of its own, which the role names reported are not noted by
+	// (the person would be reported again for each such block).
+	listed *User
 	// sitePack, when set, holds the sites writeBlock writes instead of dir.Sites, packed
 	// (see WriteODMStream and sitecodec.go).
 	sitePack *siteTable
@@ -304,6 +309,9 @@ type verbatimKey struct {
 // firstVerbatim reports whether role name is reported for u for the first time, and
 // notes it.
 func (w *writer) firstVerbatim(u *User, name string) bool {
+	if w.listed != nil {
+		u = w.listed
+	}
 	if w.cur < 0 {
 		k := verbatimKey{u, name}
 		if w.verbatim[k] {
@@ -1185,6 +1193,7 @@ type freshUser struct {
 // returned is then valid until the next made in mem), else in new memory (w.fresh's for
 // a user written fresh, when set).
 func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment, study string) *odm.User {
+	listed := u
 	u = u.InStudy(study) // the values of the person's listing in this block
 	subject := "User " + u.ID
 	var o *odm.User
@@ -1488,7 +1497,9 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 	if len(sites) > 0 {
 		scope = ScopeSite
 	}
+	w.listed = listed
 	w.fl.writeUser(w, o, u, userFields{subject: subject, role: role, hasRole: hasRole, scope: scope, lost: lost, fresh: fresh})
+	w.listed = nil
 	return o
 }
 

@@ -32,7 +32,9 @@ Input:
   (dangling-reference, table/OID). A person or
   site listed in several AdminData blocks (of one file or several) whose blocks disagree
   (mdsol:Active per study environment) keeps each block's value: json lists them under
-  source.variants, and odm writes each block's listing with its own values.
+  source.variants, and odm writes each block's listing with its own values. One login
+  under two OIDs is one user (merge-conflict, User/OID, naming both): the first OID is
+  its ID, the other its block's listing's, which odm writes that block's record under.
   The ODM input's vendor profile is detected from the namespaces it declares (pf: InForm,
   mdsol: Rave, OpenClinica:, else odm or odm2).
 

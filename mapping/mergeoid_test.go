@@ -1,0 +1,120 @@
+package mapping
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// twoOIDDoc lists one fictitious person in two AdminData blocks under two OIDs, found to
+// be one by LoginName; each block gives access at a site of its own.
+var twoOIDDoc = blockDoc(
+	[2]string{"S1", `<User OID="U1"><LoginName>avery.kline</LoginName><FirstName>Avery</FirstName><LocationRef LocationOID="L1"/></User><Location OID="L1" Name="One"/>`},
+	[2]string{"S2", `<User OID="U2"><LoginName>avery.kline</LoginName><FirstName>Avery</FirstName><LocationRef LocationOID="L2"/></User><Location OID="L2" Name="Two"/>`},
+)
+
+// TestMergedOIDsKept: two records of one person (one login) under two OIDs are one user,
+// whose first OID is kept; the second is not dropped silently. It is a merge-conflict
+// naming both OIDs (never the login), kept as the second block's variant of "id", and
+// writing the document back (Patch, PatchStream) keeps the second record, under its OID,
+// with its access, whatever else in the file refers to it.
+func TestMergedOIDsKept(t *testing.T) {
+	js, ws := readThree(t, twoOIDDoc, ProfileODM)
+	for k := range 3 {
+		var found *Warning
+		for i := range ws[k] {
+			if ws[k][i].Field == "User/OID" {
+				found = &ws[k][i]
+			}
+		}
+		if found == nil || found.Code != CodeMergeConflict || !strings.Contains(found.Subject, "U1") || !strings.Contains(found.Subject, "U2") {
+			t.Errorf("read %d: want a merge-conflict on User/OID naming U1 and U2, got %v", k, ws[k])
+		}
+		for _, w := range ws[k] {
+			if strings.Contains(w.String(), "avery") {
+				t.Errorf("read %d: a warning names the login: %s", k, w)
+			}
+		}
+		if !strings.Contains(js[k], `"name": "id"`) || !strings.Contains(js[k], `"value": "U2"`) {
+			t.Errorf("read %d: the second OID is not kept as a variant:\n%s", k, js[k])
+		}
+	}
+
+	dir, _, err := FromDocument(decodeBytes(t, []byte(twoOIDDoc)), Options{Profile: ProfileODM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := dir.Users[0].InStudy("S2"); u.ID != "U2" {
+		t.Errorf("InStudy(S2).ID = %q, want U2", u.ID)
+	}
+	var patched, streamed bytes.Buffer
+	pws, err := Patch(&patched, strings.NewReader(twoOIDDoc), dir, PatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sws, err := PatchStream(&streamed, odm.NewReader(strings.NewReader(twoOIDDoc), odm.ReadOptions{}),
+		func() (io.Reader, error) { return strings.NewReader(twoOIDDoc), nil }, PatchOptions{Options: Options{Profile: ProfileODM}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		out string
+		ws  []Warning
+	}{"Patch": {patched.String(), pws}, "PatchStream": {streamed.String(), sws}} {
+		if c.out != twoOIDDoc {
+			t.Errorf("%s: the document is not written back as it was:\n%s", name, c.out)
+		}
+		if slices.ContainsFunc(c.ws, func(w Warning) bool { return w.Code == CodeRemoved }) {
+			t.Errorf("%s: a record is removed: %v", name, c.ws)
+		}
+	}
+
+	// Edited (a value changed), the second record is written from the values, under its
+	// own OID and with its own block's access.
+	dir.Users[0].GivenName = "Avery J"
+	patched.Reset()
+	if _, err := Patch(&patched, strings.NewReader(twoOIDDoc), dir, PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := patched.String()
+	if !strings.Contains(out, `<User OID="U2">`) || strings.Count(out, "Avery J") != 2 || !strings.Contains(out, `LocationOID="L2"`) {
+		t.Errorf("edited: the second record is not written under its OID with its access:\n%s", out)
+	}
+}
+
+// TestMergeNamedKeepsOtherOID: two files listing one person (one login) under two OIDs
+// in two studies merge into one user; the second file's OID is its study's listing's
+// (InStudy), so a write gives that study's block the record under the OID the file had.
+func TestMergeNamedKeepsOtherOID(t *testing.T) {
+	read := func(study, oid string) *Directory {
+		d, _, err := ReadAny(strings.NewReader(blockDoc([2]string{study, `<User OID="` + oid + `"><LoginName>avery.kline</LoginName></User>`})), study+".xml", Options{Profile: ProfileODM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	dir, ws := MergeNamed([]string{"a.xml", "b.xml"}, read("S1", "U1"), read("S2", "U2"))
+	if len(dir.Users) != 1 || dir.Users[0].ID != "U1" {
+		t.Fatalf("users %+v, want one, U1", dir.Users)
+	}
+	if got := dir.Users[0].InStudy("S2").ID; got != "U2" {
+		t.Errorf("InStudy(S2).ID = %q, want U2 (the second file's OID kept for its study)", got)
+	}
+	if got := dir.Users[0].InStudy("S1").ID; got != "U1" {
+		t.Errorf("InStudy(S1).ID = %q, want U1", got)
+	}
+	if len(ws) != 1 || ws[0].Field != "User/OID" || ws[0].Subject != "User U1 (also U2)" {
+		t.Errorf("warnings %v, want one User/OID conflict naming both OIDs", ws)
+	}
+	var out bytes.Buffer
+	if _, err := WriteODM(&out, dir, ProfileODM, Options{}, odm.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `<AdminData StudyOID="S2">`) || !strings.Contains(out.String(), `OID="U2"`) {
+		t.Errorf("the merged directory written has no record U2 in S2's block:\n%s", out.String())
+	}
+}
