@@ -59,11 +59,14 @@
 //   - rave: mdsol:UserRole → role, mdsol:UserGroup and mdsol:SiteGroup → Groups,
 //     mdsol:Active → Status; the User OID is the login. Locations: mdsol:Active → Active,
 //     mdsol:StudySiteNumber → the version's and (latest version) the site's Number. A study
-//     OID "Project(Env)" gives the environment.
+//     OID "Project(Env)" gives the environment. mdsol:Active is yes or no; any other value
+//     is invalid-value (a user gets no status from it, a site stays active).
 //   - openclinica: one AdminData per study and per site study; a site study is a Study whose
 //     MetaDataVersion includes its parent's, and becomes a Site of the parent. Users carry
 //     names and organization only (no roles: their assignments have no role); OIDs are
-//     trimmed of the stray spaces OpenClinica writes. The role vocabulary covers the
+//     trimmed of the stray spaces OpenClinica writes. OpenClinica:Status gives the status
+//     by OpenClinica's names (available, removed, locked, ...); another is invalid-value,
+//     no status. The role vocabulary covers the
 //     internal names (coordinator, director, Investigator/Data Specialist, ra, ra2, monitor,
 //     participate), description keys and display names, with scope deciding between the
 //     study-level and site-level meaning. Written OpenClinica holds what OpenClinica writes:

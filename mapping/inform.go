@@ -132,7 +132,7 @@ func (inForm) writeGroup(w *writer, g *Group, base *odm.Element) *odm.Element {
 	return w.groupDef(g, base)
 }
 
-func (inForm) readLocation(s *Site, l *odm.Location) {
+func (inForm) readLocation(_ *builder, s *Site, l *odm.Location) {
 	if v, ok := l.Attr(odm.NSInForm, "SiteCountry"); ok {
 		s.Country = v
 	}

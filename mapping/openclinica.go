@@ -64,9 +64,14 @@ func (openClinica) attrKind(space, local string) attrKind {
 	return akOther
 }
 
-func (openClinica) userStatus(_ *builder, x vendorAttrs, _ *odm.User, _ string) (Status, Category) {
+func (openClinica) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category) {
 	if x.hasStatus {
-		return ocStatus(x.status), ""
+		st := ocStatus(x.status)
+		if st == "" {
+			// A status OpenClinica does not have: reported, not passed over as none.
+			b.w.addAt(CodeInvalidValue, "User/@OpenClinica:Status", "User "+id, "unknown OpenClinica status; it gives no status", atRecord(&u.Ext))
+		}
+		return st, ""
 	}
 	return "", ""
 }

@@ -34,9 +34,9 @@ func (plainODM) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
 
 func (plainODM) accessRole(_ *builder, _ *warner, pd pending, _ string) string { return pd.role }
 
-func (plainODM) readLocation(*Site, *odm.Location) {}
-func (plainODM) modelElement(*odm.Element) bool    { return false }
-func (plainODM) autoLocation(string) bool          { return false }
+func (plainODM) readLocation(*builder, *Site, *odm.Location) {}
+func (plainODM) modelElement(*odm.Element) bool              { return false }
+func (plainODM) autoLocation(string) bool                    { return false }
 
 func (plainODM) siteStudies() bool                                        { return false }
 func (plainODM) writeStudies(*writer, string, func(odm.Node))             {}

@@ -240,7 +240,7 @@ type flavour interface {
 	// role attribute's value, unless the vendor's role is elsewhere: InForm's rights group).
 	accessRole(b *builder, w *warner, pd pending, blockStudy string) string
 	// readLocation reads the vendor's fields of l into s.
-	readLocation(s *Site, l *odm.Location)
+	readLocation(b *builder, s *Site, l *odm.Location)
 	// modelElement reports whether e, a vendor element inside a Location, is read into a
 	// model field by readLocation (and so is not recorded as XML in Source.Elements).
 	modelElement(e *odm.Element) bool

@@ -53,8 +53,14 @@ func (rave) attrKind(space, local string) attrKind {
 // loginFromOID: Rave's User OID is the login name.
 func (rave) loginFromOID() bool { return true }
 
-func (rave) userStatus(_ *builder, x vendorAttrs, _ *odm.User, _ string) (Status, Category) {
-	return raveStatusOf(x.active, x.hasActive), ""
+func (rave) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category) {
+	st := raveStatusOf(x.active, x.hasActive)
+	if st == "" && x.hasActive {
+		// mdsol:Active says Yes or No; another value says neither, so it is reported
+		// rather than passed over as no status (as InForm's pf:Active).
+		b.w.addAt(CodeInvalidValue, "User/@mdsol:Active", "User "+id, "mdsol:Active is neither Yes nor No; it gives no status", atRecord(&u.Ext))
+	}
+	return st, ""
 }
 
 // userGroups: mdsol:UserGroup and mdsol:SiteGroup are groups known by name.
@@ -94,10 +100,14 @@ func studySiteNumber(r *odm.MetaDataVersionRef) string {
 	return v
 }
 
-func (rave) readLocation(s *Site, l *odm.Location) {
+func (rave) readLocation(b *builder, s *Site, l *odm.Location) {
 	if v, ok := l.Attr(odm.NSRave, "Active"); ok {
 		if a, ok := yes(v); ok {
 			s.Active = a
+		} else {
+			// Neither Yes nor No: the site stays active, as one without the attribute,
+			// and the value is reported rather than passed over.
+			b.w.addAt(CodeInvalidValue, "Location/@mdsol:Active", "Location "+s.ID, "mdsol:Active is neither Yes nor No; the site is read as active, as without it", atRecord(&l.Ext))
 		}
 	}
 	if v := latest(s.Versions); v != nil {

@@ -1042,7 +1042,7 @@ func (b *builder) newSite(id string, l *odm.Location, rec record) *Site {
 	} else {
 		src.line, src.col = l.Line, l.Col
 	}
-	b.fl.readLocation(s, l)
+	b.fl.readLocation(b, s, l)
 	for _, n := range l.Nodes {
 		e, ok := n.(*odm.Element)
 		if !ok || b.fl.modelElement(e) {
