@@ -76,6 +76,11 @@ const (
 	// header's last), not kept. Most often a separator in an unquoted cell, which moves
 	// the rest of the row along.
 	WarnLooseValue = "auditlog.valueWithoutColumn"
+	// WarnInexactNumber: a workbook cell holds a number of more than 15 digits, which
+	// Excel does not keep (the digits after the 15th read as 0): a value typed as a
+	// number (a long ID, a phone number) is not the one typed. It is kept as Excel shows
+	// it.
+	WarnInexactNumber = "auditlog.inexactNumber"
 )
 
 // Options control Read. The zero value reads every entry.
@@ -211,6 +216,9 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 		if cols.Loose(rec) > 0 {
 			warn(WarnLooseValue, line, "a value in a column the header does not name is not kept")
 		}
+		if names, _ := cols.InexactNumbers(t); len(names) > 0 {
+			warn(WarnInexactNumber, line, "a number of more than 15 digits, which Excel does not keep (the digits after the 15th read as 0), is not the value typed")
+		}
 		if len(log.Entries) >= max {
 			return nil, fail(line, "more than %d entries", max)
 		}
@@ -242,7 +250,7 @@ func Read(r io.Reader, opts Options) (*Log, error) {
 			ValueType: get(rec, "VALUE TYPE"), Old: get(rec, "OLD VALUE"), New: get(rec, "NEW VALUE"), Line: line,
 		})
 	}
-	for _, code := range []string{WarnExtraColumn, WarnLooseValue, WarnUnknownEvent, WarnNoZone, WarnOutOfRange} {
+	for _, code := range []string{WarnExtraColumn, WarnLooseValue, WarnInexactNumber, WarnUnknownEvent, WarnNoZone, WarnOutOfRange} {
 		if w := warns[code]; w != nil {
 			log.Warnings = append(log.Warnings, *w)
 		}

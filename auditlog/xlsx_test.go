@@ -51,3 +51,37 @@ func TestReadXLSX(t *testing.T) {
 		t.Errorf("a date serial has no zone, read as UTC with a warning: %+v", log.Warnings)
 	}
 }
+
+// TestReadXLSXNumbers: a value typed into the workbook as a number is read as Excel shows
+// it (a phone number's digits, whoever saved the workbook); one of more digits than Excel
+// keeps is not what was typed, which is said (WarnInexactNumber) with the line.
+func TestReadXLSXNumbers(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows := [][]any{
+		{"AUDIT EVENT", "DATE/TIME", "TARGET OBJECT", "BY", "VALUE TYPE", "OLD VALUE", "NEW VALUE"},
+		{"PROFILE_CHANGE", "2020-12-11T04:49:38Z", "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)", "Phone", 4155550100, 4155550199.0},
+		{"PROFILE_CHANGE", "2020-12-11T04:50:38Z", "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)", "Employee ID", "", 12345678901234567890.0},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	log, err := auditlog.Read(&buf, auditlog.Options{Name: "log.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Entries) != 2 || log.Entries[0].Old != "4155550100" || log.Entries[0].New != "4155550199" || log.Entries[1].New != "12345678901234500000" {
+		t.Fatalf("entries: %+v", log.Entries)
+	}
+	if len(log.Warnings) != 1 || log.Warnings[0].Code != auditlog.WarnInexactNumber || log.Warnings[0].Line != 3 || log.Warnings[0].Count != 1 {
+		t.Errorf("the 20-digit number, and it alone, is said: %+v", log.Warnings)
+	}
+}

@@ -257,6 +257,7 @@ func readClinicalOne(cr RowReader, opts Options, users templateUsers) (*Director
 		if i := hdr.Loose(rec); i > 0 {
 			looseValue(&w, "CSV", subject, n, i)
 		}
+		inexactNumbers(&w, "CSV", cr, hdr, subject, n)
 		login := get("User Name")
 		for _, c := range []string{"First Name", "Last Name", "Email", "User Name", "Start Date", "Study Role"} {
 			if get(c) == "" {

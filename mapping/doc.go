@@ -105,7 +105,9 @@
 //     as "All"). Rows are Production; [Options.Training] adds Training.
 //     [ReadClinicalOneXLSX] and [WriteClinicalOneXLSX] do the same with the .xlsx workbook
 //     (tab "Clinical One Users", header row found by its column names, every written cell
-//     text); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
+//     text; a number cell read as Excel shows it, and one of more than 15 digits, which
+//     Excel does not keep, reported as invalid-value, field CSV/<column>, or table/<column>
+//     in a user table); the CSV reader sniffs ",", ";" or tab, reads UTF-16, and rejects bytes that
 //     are not UTF-8 with their line and column. The rows of one User Name are one
 //     user's (by [LoginKey]: a row in other letter case is the earlier row's user,
 //     merge-conflict), so a user written under the User Name of an earlier row

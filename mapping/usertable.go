@@ -175,8 +175,24 @@ func (t *table) next() (bool, error) {
 	if i := t.hdr.Loose(rec); i > 0 {
 		looseValue(t.w, "table", t.subject(), t.row(), i)
 	}
+	inexactNumbers(t.w, "table", t.cr, t.hdr, t.subject(), t.row())
 	return true, nil
 }
+
+// inexactNumbers reports the cells of the row cr read last, in columns of hdr, that hold a
+// number of more digits than Excel keeps (input.Table.InexactNumbers): a long user ID or
+// phone number typed as a number lost its later digits in the workbook, which read as 0,
+// so the value read is not the one typed; the cell's value is kept as Excel shows it.
+// what names the table in the field ("table/User ID", "CSV/Phone").
+func inexactNumbers(w *warner, what string, cr RowReader, hdr *input.Header, subject string, row int) {
+	names, _ := hdr.InexactNumbers(cr)
+	for _, name := range names {
+		w.addAt(CodeInvalidValue, what+"/"+name, subject, inexactNumberMsg, at{row: row, column: name})
+	}
+}
+
+// inexactNumberMsg is the message of inexactNumbers' warning.
+const inexactNumberMsg = "a number of more than 15 digits, which Excel does not keep (the digits after the 15th read as 0): the value is not the one typed; type it as text (a leading apostrophe) and read the workbook again"
 
 // looseValue reports a row's value under no header (input.Header.Loose) in column i of
 // the table reported as what: a value of no column is left out, and is most often a sign

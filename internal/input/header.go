@@ -135,6 +135,32 @@ func (h *Header) Uncalculated(rows any, row int) error {
 	return nil
 }
 
+// InexactNumbers returns the header spellings and columns (from 1) of the cells of the
+// row rows read last that are in one of the header's columns and hold a number of more
+// digits than Excel keeps (Table.InexactNumbers); none when rows is no Table.
+func (h *Header) InexactNumbers(rows any) (names []string, cols []int) {
+	t, ok := rows.(interface {
+		InexactNumbers() []int
+		Header() []string
+	})
+	if !ok {
+		return nil, nil
+	}
+	for _, c := range t.InexactNumbers() {
+		for _, i := range h.index {
+			if i == c-1 {
+				name := ""
+				if header := t.Header(); c-1 < len(header) {
+					name = strings.TrimSpace(strings.TrimPrefix(header[c-1], "\ufeff"))
+				}
+				names, cols = append(names, name), append(cols, c)
+				break
+			}
+		}
+	}
+	return names, cols
+}
+
 // UncalculatedError is the error of the workbook cell at row and column col (from 1)
 // that holds a formula saved without its value, with what to do about it. Its Name is
 // for the caller to set.

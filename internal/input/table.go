@@ -65,6 +65,9 @@ type Table struct {
 	// uncalc are the columns of the row read last whose formula has no value (the
 	// workbook reader's, for the row next gave last); see Uncalculated.
 	uncalc []int
+	// inexact are those of its number cells of more digits than Excel keeps; see
+	// InexactNumbers.
+	inexact []int
 	// pendingRead: the row Read gave last was one of the pending rows, whose formulas
 	// were not kept.
 	pendingRead bool
@@ -85,6 +88,20 @@ func (t *Table) Uncalculated() []int {
 	return t.uncalc
 }
 
+// InexactNumbers returns the columns (from 1) of the cells of the row Read returned last
+// that hold a number of more than 15 digits before its decimal point: Excel keeps 15
+// significant digits of a number, so what was typed into such a cell (a long user ID, a
+// phone number with its country code and more) lost its later digits, which read as 0.
+// A reader warns of the columns it reads (Header.InexactNumbers). Nil for CSV, whose
+// cells are the text written, and for the header row and the rows the header search
+// read.
+func (t *Table) InexactNumbers() []int {
+	if t.pendingRead {
+		return nil
+	}
+	return t.inexact
+}
+
 // Header returns the header row.
 func (t *Table) Header() []string { return t.header }
 
@@ -93,7 +110,10 @@ func (t *Table) Header() []string { return t.header }
 func (t *Table) Row() int { return t.row }
 
 // Read returns the next row, the header row first, and io.EOF after the last. Cells of a
-// workbook are their values: text as typed, numbers unformatted, and numbers in a column
+// workbook are their values: text as typed, numbers as Excel shows them in the formula
+// bar whatever program saved them (4155550100, not 4155550100.0 or 4.15555E+9; 0.3, not
+// 0.30000000000000004: 15 significant digits, no exponent below 1E+21, see
+// InexactNumbers for longer ones) but unformatted, and numbers in a column
 // whose header names a date ("Start Date", "Created (UTC)") as ISO 8601 dates
 // (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a time of day); a formula's computed value
 // (see Uncalculated for a formula saved without one).

@@ -226,9 +226,12 @@ func (in *Input) xlsxTable(opts TableOptions) (*Table, error) {
 			if err != nil {
 				return nil, 0, &Error{Name: t.Name, Row: n, Err: err}
 			}
-			t.uncalc = t.uncalc[:0]
+			t.uncalc, t.inexact = t.uncalc[:0], t.inexact[:0]
 			if u, ok := rows.(interface{ uncalculated() []int }); ok {
 				t.uncalc = append(t.uncalc, u.uncalculated()...)
+			}
+			if u, ok := rows.(interface{ inexactNumbers() []int }); ok {
+				t.inexact = append(t.inexact, u.inexactNumbers()...)
 			}
 			return cells, n, nil
 		}

@@ -56,8 +56,15 @@ func (b exBook) is1904() bool {
 	return err == nil && p.Date1904 != nil && *p.Date1904
 }
 
-func (b exBook) rows(sheet string) (sheetRows, error) { return b.f.Rows(sheet) }
-func (b exBook) close() error                         { return b.f.Close() }
+func (b exBook) rows(sheet string) (sheetRows, error) {
+	rows, err := b.f.Rows(sheet)
+	if err != nil {
+		return nil, err
+	}
+	return &exRows{Rows: rows, f: b.f, sheet: sheet}, nil
+}
+
+func (b exBook) close() error { return b.f.Close() }
 
 const (
 	// maxSharedStrings bounds the shared strings part fastBook holds in memory (as
@@ -599,6 +606,22 @@ type fastRows struct {
 	// uncalc are the columns (from 1) of the cells of the row Columns gave last that
 	// hold a formula and no value: see uncalculated.
 	uncalc []int
+	// inexact are those of its number cells of more digits than Excel keeps
+	// (excelNumber).
+	inexact []int
+}
+
+// inexactNumbers returns the columns (from 1) of the number cells of the row Columns gave
+// last that hold more digits than Excel keeps (excelNumber); excelize's rows once bail
+// handed the sheet over.
+func (r *fastRows) inexactNumbers() []int {
+	if r.ex != nil {
+		if e, ok := r.ex.(*exRows); ok {
+			return e.inexact
+		}
+		return nil
+	}
+	return r.inexact
 }
 
 // uncalculated returns the columns (from 1) of the cells of the row Columns gave last
@@ -714,7 +737,7 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 	if r.ex != nil {
 		return r.ex.Columns(opts...)
 	}
-	r.uncalc = r.uncalc[:0]
+	r.uncalc, r.inexact = r.uncalc[:0], r.inexact[:0]
 	if r.curRow > r.seekRow {
 		return nil, nil
 	}
@@ -748,13 +771,16 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 				isRow = true
 			case "c":
 				col++
-				at, v, keep, uncalc, err := r.cell(col)
+				at, v, keep, uncalc, inexact, err := r.cell(col)
 				if err != nil {
 					return r.bail().Columns(opts...)
 				}
 				col = at
 				if uncalc {
 					r.uncalc = append(r.uncalc, at)
+				}
+				if inexact {
+					r.inexact = append(r.inexact, at)
 				}
 				if keep {
 					for len(cells) < col-1 {
@@ -784,10 +810,11 @@ func (r *fastRows) Columns(opts ...excelize.Options) ([]string, error) {
 
 // cell reads the cell whose start tag was just read, numbered col unless its r says
 // otherwise, and returns its column, its value as excelize's getValueFrom with raw values
-// gives it, whether Columns keeps it (a value, or a formula), and whether it is a formula
+// gives it (a number as Excel shows it, excelNumber, as exRows reads it; inexact: of
+// more digits than Excel keeps), whether Columns keeps it (a value, or a formula), and whether it is a formula
 // without a value (uncalculated). Whatever excelize's cellXMLHandler would read otherwise,
 // or fail on, is errFallback.
-func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err error) {
+func (r *fastRows) cell(col int) (at int, value string, keep, uncalc, inexact bool, err error) {
 	sc := r.sc
 	at = col
 	var t string
@@ -800,18 +827,18 @@ func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err e
 			continue
 		}
 		if space == xmlscan.NSXMLNS {
-			return 0, "", false, false, errFallback
+			return 0, "", false, false, false, errFallback
 		}
 		switch string(local) {
 		case "r":
 			c, ok := cellColumn(string(v))
 			if !ok {
-				return 0, "", false, false, errFallback
+				return 0, "", false, false, false, errFallback
 			}
 			at = c
 		case "s":
 			if _, err := strconv.ParseInt(string(v), 10, 64); err != nil {
-				return 0, "", false, false, errFallback
+				return 0, "", false, false, false, errFallback
 			}
 		case "t":
 			t = string(v)
@@ -822,7 +849,7 @@ func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err e
 	for {
 		k, err := sc.Next()
 		if err != nil {
-			return 0, "", false, false, errFallback
+			return 0, "", false, false, false, errFallback
 		}
 		if k == xmlscan.EndElement {
 			break
@@ -833,32 +860,32 @@ func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err e
 		switch string(sc.Local()) {
 		case "v":
 			if noNSDecls(sc) != nil {
-				return 0, "", false, false, errFallback
+				return 0, "", false, false, false, errFallback
 			}
 			if v, err = text(sc, &r.buf); err != nil {
-				return 0, "", false, false, err
+				return 0, "", false, false, false, err
 			}
 			hasV = true
 		case "f":
 			if err := checkAttrs(sc, boolAttr("aca"), boolAttr("dt2D"), boolAttr("dtr"), boolAttr("del1"),
 				boolAttr("del2"), boolAttr("ca"), boolAttr("bx"), intAttr("si")); err != nil {
-				return 0, "", false, false, err
+				return 0, "", false, false, false, err
 			}
 			if err := skipElement(sc, true); err != nil {
-				return 0, "", false, false, err
+				return 0, "", false, false, false, err
 			}
 			hasF = true
 		case "is":
 			if hasIS {
-				return 0, "", false, false, errFallback // a second is adds its runs to the first's
+				return 0, "", false, false, false, errFallback // a second is adds its runs to the first's
 			}
 			if is, err = readItem(sc, &r.buf); err != nil {
-				return 0, "", false, false, err
+				return 0, "", false, false, false, err
 			}
 			hasIS = true
 		default:
 			// excelize reads v, f and is wherever they stand in the cell.
-			return 0, "", false, false, errFallback
+			return 0, "", false, false, false, errFallback
 		}
 	}
 	switch t {
@@ -874,8 +901,12 @@ func (r *fastRows) cell(col int) (at int, value string, keep, uncalc bool, err e
 		if hasIS {
 			v = is
 		}
+	default:
+		if v != "" && numberCell(t) {
+			v, inexact = excelNumber(v)
+		}
 	}
-	return at, v, v != "" || hasF, hasF && !hasV && !hasIS, nil
+	return at, v, v != "" || hasF, hasF && !hasV && !hasIS, inexact, nil
 }
 
 // cellColumn is the column of a cell reference such as "B12", as excelize's

@@ -153,7 +153,7 @@ var sheetCases = []struct {
 	{"gaps between cells give empty cells; empty cells are dropped", `<row r="1"><c r="B1"><v>1</v></c><c r="C1"/><c r="E1" s="3"/><c r="F1"><v>x</v></c></row>`, "", true},
 	{"row numbers going back", `<row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="A2"><v>2</v></c></row><row><c><v>n</v></c></row>`, "", true},
 	{"a formula keeps its cell even without a value", `<row r="1"><c r="A1"><f>1+1</f></c><c r="B1" t="str"><f>"a"</f><v>a</v></c><c r="C1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>`, "", true},
-	{"booleans, dates and numbers stay raw", `<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="d"><v>2026-01-05T00:00:00Z</v></c><c r="C1" s="1"><v>46027</v></c><c r="D1"><v>1.50</v></c></row>`, "", true},
+	{"booleans and dates stay raw, numbers as Excel shows them", `<row r="1"><c r="A1" t="b"><v>1</v></c><c r="B1" t="d"><v>2026-01-05T00:00:00Z</v></c><c r="C1" s="1"><v>46027</v></c><c r="D1"><v>1.50</v></c></row>`, "", true},
 	{"shared string indexes: spaces around, past the end, not a number (index 0)", `<row r="1"><c r="A1" t="s"><v> 1 </v></c><c r="B1" t="s"><v>9</v></c><c r="C1" t="s"><v>x</v></c><c r="D1" t="s"><v>-1</v></c><c r="E1" t="s"><v></v></c></row>`,
 		sstHead + `<si><t>zero</t></si><si><t>one</t></si></sst>`, true},
 	{"rich text runs joined, phonetic runs left out", `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><r><rPr><b/><sz val="11"/><color theme="1"/></rPr><t>Bold</t></r><r><t xml:space="preserve"> text</t></r><rPh sb="0" eb="1"><t>ふ</t></rPh><phoneticPr fontId="1"/></is></c></row>`,
