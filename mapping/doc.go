@@ -11,7 +11,9 @@
 // adds a [Canonical] role from one vocabulary ([RoleFor] looks names up ignoring case and
 // spaces; an unknown name maps to [RoleOther] and keeps its name). One person listed in
 // several AdminData blocks is one User (merged by OID, then by login) with every block's
-// assignments. A person found by login under a second OID keeps the first as its ID; the
+// assignments. The merge's warnings name a person without OID by where its first record
+// stands ("User at line 12"; in another file merged, "User at users.xml:12") and are
+// placed at the record whose value is dropped. A person found by login under a second OID keeps the first as its ID; the
 // other is reported (merge-conflict, field User/OID, the subject naming both OIDs) and
 // kept as its listing's, a Variant "id" of that block's study, so that writing ODM gives
 // that block the record under the OID it had (content elsewhere in the file may refer to

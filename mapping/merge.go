@@ -4,6 +4,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/odmadmin/odmadmin/odm"
@@ -350,8 +351,24 @@ func mergeUser(w *warner, dst, src *User) {
 	(&merger{w: w, files: []string{""}}).mergeUser(dst, src)
 }
 
+// userSubject names user u in a warning: by its OID, or, for a record without one, by
+// where the user's first record stands (in file, when named: a merge of files places its
+// warning in another), never by its login or name.
+func userSubject(u *User, file string) string {
+	if u.ID != "" {
+		return "User " + u.ID
+	}
+	if p := recordAt(u.Source); p.line > 0 {
+		if file != "" {
+			return "User at " + file + ":" + strconv.Itoa(p.line)
+		}
+		return "User at line " + strconv.Itoa(p.line)
+	}
+	return "User without OID"
+}
+
 func (m *merger) mergeUser(dst, src *User) {
-	subj := "User " + dst.ID
+	subj := userSubject(dst, m.files[m.first])
 	newStudies := newStudies(dst.Source, src.Source)
 	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
 		// Matched by login name: two OIDs for one person, of which the first is kept,
@@ -472,6 +489,11 @@ func cloneSource(s *Source) *Source {
 		return nil
 	}
 	c := *s
+	if len(s.recs) > 0 {
+		// The place of the first record stays (recordAt), as a streamed read notes it.
+		p := recordAt(s)
+		c.line, c.col = p.line, p.col
+	}
 	c.recs = nil
 	c.Attrs = slices.Clone(s.Attrs)
 	c.Elements = slices.Clone(s.Elements)

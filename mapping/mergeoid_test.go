@@ -118,3 +118,45 @@ func TestMergeNamedKeepsOtherOID(t *testing.T) {
 		t.Errorf("the merged directory written has no record U2 in S2's block:\n%s", out.String())
 	}
 }
+
+// TestMergeSubjectWithoutOID: a person listed without OID, merged by login, is named in
+// the merge's warnings by where its first record stands (never by its login, and not as
+// "User " with nothing after it); each conflict is placed at the record whose value is
+// dropped.
+func TestMergeSubjectWithoutOID(t *testing.T) {
+	src := blockDoc(
+		[2]string{"S1", `<User><LoginName>avery.kline</LoginName><FirstName>Avery</FirstName></User>`},
+		[2]string{"S2", `<User><LoginName>Avery.Kline</LoginName><FirstName>Ava</FirstName></User>`},
+	)
+	_, ws := readThree(t, src, ProfileODM)
+	for k := range 3 {
+		n := 0
+		for _, w := range ws[k] {
+			if w.Code != CodeMergeConflict {
+				continue
+			}
+			n++
+			if w.Subject != "User at line 2" || w.Line != 3 || strings.Contains(w.String(), "very") {
+				t.Errorf("read %d: %s: subject %q at line %d, want User at line 2 (the first record) at line 3 (the dropped value's)", k, w.Field, w.Subject, w.Line)
+			}
+		}
+		if n != 2 {
+			t.Errorf("read %d: %d merge conflicts, want 2 (Login, GivenName): %v", k, n, ws[k])
+		}
+	}
+
+	read := func(name, s string) *Directory {
+		d, _, err := ReadAny(strings.NewReader(s), name, Options{Profile: ProfileODM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one := func(given string) string {
+		return blockDoc([2]string{"S1", `<User><LoginName>avery.kline</LoginName><FirstName>` + given + `</FirstName></User>`})
+	}
+	_, mws := MergeNamed([]string{"a.xml", "b.xml"}, read("a.xml", one("Avery")), read("b.xml", one("Ava")))
+	if len(mws) != 1 || mws[0].Subject != "User at a.xml:2" || mws[0].File != "b.xml" || mws[0].Line != 2 {
+		t.Errorf("MergeNamed: %+v, want one conflict naming the user at a.xml:2, placed in b.xml", mws)
+	}
+}

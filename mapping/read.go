@@ -429,7 +429,10 @@ type builder struct {
 	// after another, and encoding it again for each made a person of n records n²/2 values
 	// (each e-mail of each record). It is encoded when another person is merged, and at
 	// finish.
-	held      *heldMerge
+	held *heldMerge
+	// mergeAt is where the record being merged (mergeRecord) stands: its conflicts are
+	// placed there.
+	mergeAt   at
 	keepUsers []*odm.User
 	rec       rec
 	// text is the current text block, blocks the earlier ones; spareText is the memory of
@@ -849,7 +852,7 @@ const (
 // resolved for the first. A record of another study (the current block's) that
 // disagrees keeps its values as variants (Source.Variants).
 func (b *builder) merge(dst, src *User, first string) {
-	subject := "User " + dst.ID
+	subject := userSubject(dst, "")
 	ds, ss := dst.Source, src.Source
 	listing := b.study != first && ds != nil
 	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
@@ -860,10 +863,10 @@ func (b *builder) merge(dst, src *User, first string) {
 			msg = mergedOIDKept
 			ds.addVariant(Variant{Study: b.study, Name: "id", Value: src.ID})
 		}
-		b.w.add(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", msg)
+		b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", msg, b.mergeAt)
 	}
 	mergeFields(dst, src, func(field, key, value string) {
-		b.w.add(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept")
+		b.w.addAt(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept", b.mergeAt)
 		if listing {
 			ds.addVariant(Variant{Study: b.study, Name: key, Value: value})
 		}

@@ -960,6 +960,7 @@ func (b *builder) user(u *odm.User) {
 	r.uvarint(uint64(role + 1))
 
 	if i, ok := b.findUser(idc, login); ok {
+		b.mergeAt = atRecord(&u.Ext)
 		b.mergeRecord(i)
 		return
 	}

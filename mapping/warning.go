@@ -51,7 +51,9 @@ const (
 
 // Warning reports something a conversion could not carry over exactly. Warnings of the
 // same code about the same field are merged: Count says how many values they concern and
-// Subject names the first one by identifier (an OID, a row number), never by personal data.
+// Subject names the first one by identifier (an OID, a row number; a user without OID by
+// where its first record stands, "User at line 12" or "User at users.xml:12"), never by
+// personal data.
 type Warning struct {
 	Code    Code   `json:"code"`
 	Field   string `json:"field"`
