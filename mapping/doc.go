@@ -43,7 +43,9 @@
 //   - inform: pf:StudyLocale → Locale, pf:Active/pf:Terminated → Status,
 //     pf:InFormUserType → Category, pf:DBUID and pf:GUID → Source.ID, pf:GroupRef → Groups
 //     (resolved against pf:GroupDef), the user's Rights group → the role of its
-//     assignments, LocationRef → site assignments. The automatic "Unknown" Location is not
+//     assignments, LocationRef → site assignments; a User without LoginName logs in with
+//     its OID (InForm's mapping gives both as the user name), as in Rave, and is written
+//     back without one. The automatic "Unknown" Location is not
 //     a site (it is kept for writing back). Locations: pf:SiteCountry, pf:SiteTimezone,
 //     pf:Locale, pf:Mnemonic → Number (its TranslatedText in the document's ODM namespace,
 //     or in none when the root is in none). Writing InForm from another vendor defines a

@@ -16,6 +16,10 @@ import (
 // isGroupDef.
 type inForm struct{ plainODM }
 
+// loginFromOID: InForm's AdminData User mapping maps both the User OID and LoginName to
+// the user name, so a User without LoginName logs in with its OID.
+func (inForm) loginFromOID() bool { return true }
+
 func (inForm) namespace() string { return odm.NSInForm }
 func (inForm) prefix() string    { return "pf" }
 func (inForm) roleOwner() (Profile, string, string) {

@@ -1289,7 +1289,11 @@ func (w *writer) userIn(mem *recordMem, u *User, base *odm.User, as []Assignment
 		}
 	}
 	is2 := w.v == odm.V20
-	set(&o.LoginName, u.Login, "LoginName", flavour)
+	if login := u.Login; base == nil || base.LoginName != "" || !w.fl.loginFromOID() || login != strings.TrimSpace(o.OID) {
+		set(&o.LoginName, login, "LoginName", flavour)
+	}
+	// (Else a record of a flavour whose login is the OID, Rave's or InForm's, that has
+	// no LoginName keeps none: the login read from its OID is not written twice.)
 	if is2 {
 		switch {
 		case u.DisplayName == "" || u.DisplayName == u.FullName:
