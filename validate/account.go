@@ -50,6 +50,32 @@ type Account struct {
 	Created      string
 	Updated      string
 	LastLogin    string
+	// InexactNumbers are the fields (username, type, ...; AccountField names their
+	// columns) read from workbook cells holding a number of more than 15 digits, which
+	// Excel does not keep: the value is not the one typed (a long numeric username whose
+	// later digits read as 0). Set by the user table's reader.
+	InexactNumbers []string
+}
+
+// accountValue is a's value of field (an Account field as AccountField takes it).
+func accountValue(a Account, field string) string {
+	switch field {
+	case "username":
+		return a.Username
+	case "type":
+		return a.Type
+	case "status":
+		return a.Status
+	case "created":
+		return a.Created
+	case "updated":
+		return a.Updated
+	case "lastLogin":
+		return a.LastLogin
+	case "roles":
+		return strings.Join(a.Roles, ", ")
+	}
+	return ""
 }
 
 // AdminTimeLayout is the layout of the Created (UTC), Updated (UTC) and Last Login (UTC)
@@ -94,7 +120,7 @@ func ParseAdminTime(s string) (time.Time, bool) {
 }
 
 // CheckAccount checks one OpenClinica 4 account and returns every violation, in this order:
-// the username, type, status, what the status says about roles, then the times (Created,
+// the values a workbook did not hold as typed (InexactNumbers), the username, type, status, what the status says about roles, then the times (Created,
 // Updated, Last Login; an unparsable time first, then Updated before Created, Last Login
 // before Created), then what the status says about Last Login. Empty
 // fields are not checked, but for the username: every account has one.
@@ -102,6 +128,14 @@ func CheckAccount(a Account, opts Options) []Finding {
 	var out []Finding
 	add := func(code Code, field, value, msg string) {
 		out = append(out, opts.finding(code, field, value, msg))
+	}
+	for _, field := range a.InexactNumbers {
+		// Checked as read, which is not what was typed: the findings below may be of
+		// that, not of the account.
+		f := opts.finding(CodeAccountInexactNumber, field, accountValue(a, field),
+			"the workbook cell holds a number of more than 15 digits, which Excel does not keep (the digits after the 15th read as 0): the value is not the one typed; type it as text")
+		f.Severity = SeverityWarning
+		out = append(out, f)
 	}
 	if strings.TrimSpace(a.Username) == "" {
 		// A row of a user table without one is no account: a table edited by hand, or a

@@ -188,6 +188,11 @@ func (a *AccountTable) Next() (AccountRow, error) {
 		get := func(f string) string { return a.cols.Get(rec, f) }
 		r := AccountRow{Row: row, Account: Account{Username: get("username"), Type: get("type"), Status: get("status"),
 			Created: get("created"), Updated: get("updated"), LastLogin: get("lastLogin"), RolesUnknown: !a.cols.Has("roles")}}
+		if names, _ := a.cols.InexactNumbers(a.t); len(names) > 0 {
+			for _, h := range names {
+				r.InexactNumbers = append(r.InexactNumbers, accountColumns[roleKey(h)])
+			}
+		}
 		for _, role := range strings.FieldsFunc(get("roles"), func(c rune) bool { return c == ',' || c == ';' || c == '\n' }) {
 			if role = strings.TrimSpace(role); role != "" {
 				r.Roles = append(r.Roles, role)

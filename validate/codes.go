@@ -81,6 +81,7 @@ const (
 	CodeAccountLoginBeforeCreated   Code = "account.loginBeforeCreated"
 	CodeAccountInvitedLoggedIn      Code = "account.invitedLoggedIn"
 	CodeAccountLoginAfterDeactivate Code = "account.loginAfterDeactivation"
+	CodeAccountInexactNumber        Code = "account.inexactNumber"
 )
 
 // Where a code's name comes from. A code is either spelled exactly as a vendor document
@@ -159,6 +160,7 @@ var codeTable = []codeInfo{
 	{CodePermissionsDropped, sourceOdmadmin, "warning: AnjuEDC: an edit that changes the primary organization also removes an organization; the change keeps permissions (rule: AnjuEDC online help 13.4)"},
 
 	// OpenClinica 4 accounts: in the order CheckAccount reports them.
+	{CodeAccountInexactNumber, sourceOdmadmin, "warning: a workbook cell of the account holds a number of more than 15 digits, which Excel does not keep (the digits after the 15th read as 0), so the value checked is not the one typed (rule: odmadmin)"},
 	{CodeAccountMissingUsername, sourceOdmadmin, "the account has no username; OpenClinica 4 names every account by its username, which cannot be changed (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUnknownType, sourceOdmadmin, "the user type is neither Admin nor User (rule: OpenClinica 4 administrator guide)"},
 	{CodeAccountUnknownStatus, sourceOdmadmin, "the status is not Created, Invited, Available or Deactivated (rule: OpenClinica 4 administrator guide)"},

@@ -24,8 +24,10 @@ in UTC, written DD-MMM-YYYY HH:MM as the screens show them (10-May-2018 17:57; t
 and the hour may have one digit, and seconds may follow) or in ISO 8601 as spreadsheets
 and other tools give them back (2018-05-10T17:57, with seconds, a fraction, Z or an
 offset such as +02:00, which is turned into UTC, or a space for the T); a date alone, in
-either form, is 00:00, and Last Login may be Never. The codes are documented in the
-validate package (go doc validate).
+either form, is 00:00, and Last Login may be Never. In a workbook, a cell typed as a
+number is read as Excel shows it; one of more than 15 digits (a long numeric username),
+which Excel does not keep, is a warning (account.inexactNumber) before the row's other
+checks. The codes are documented in the validate package (go doc validate).
 
 Diagnostics are FILE:ROW:COLUMN: SEVERITY CODE: message, the row as a spreadsheet
 numbers it. --values adds the offending value (personal data, only on request).
