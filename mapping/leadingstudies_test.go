@@ -154,3 +154,35 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	c.s = c.s[k:]
 	return k, nil
 }
+
+// TestLateStudiesAdd: the count of a stream's odm.Reader (Reader.LateStudies) is already
+// the late Study elements: Add does not take the leading ones off it, as the count of
+// the bytes written (which sees those too) has them taken off.
+func TestLateStudiesAdd(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason string
+		leading, add int
+		want         int
+	}{
+		{"none", "a reader that skipped no Study: nothing to say", 1, 0, 0},
+		{"late", "the reader's count is the warning's", 1, 2, 2},
+		{"no leading", "the same without Study elements before AdminData", 0, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewLateStudies(tc.leading)
+			l.Add(tc.add)
+			got := 0
+			for _, w := range l.Warnings("in.xml") {
+				got += w.Count
+			}
+			if got != tc.want {
+				t.Errorf("%d late Study elements, want %d (%s)", got, tc.want, tc.reason)
+			}
+		})
+	}
+	var l *LateStudies // a caller that watches nothing holds a nil one
+	l.Add(1)
+	if ws := l.Warnings("in.xml"); ws != nil {
+		t.Errorf("nil LateStudies: %v, want no warning", ws)
+	}
+}

@@ -24,6 +24,7 @@ type Reader struct {
 	ad    *AdminData
 	err   error
 	maxKi int // highest schema position among the current AdminData's records so far
+	late  int // Study elements skipped after the first AdminData (LateStudies)
 }
 
 // NewReader returns a Reader of the ODM document in r.
@@ -59,6 +60,19 @@ func (r *Reader) AdminData() *AdminData {
 		return nil
 	}
 	return r.ad
+}
+
+// LateStudies returns how many Study elements of the document's namespace the Reader
+// has skipped so far after the first AdminData, out of ODM's order (Study elements come
+// first). A caller that reads the studies from the head of the document alone (as
+// mapping's LeadingStudyElements does) learns so, once the Reader has read to the end,
+// which ones it missed; the count costs nothing, where watching the bytes of the input
+// for Study start tags cost some 2.5% of the CPU of map --to json on a large export.
+func (r *Reader) LateStudies() int {
+	if r == nil {
+		return 0
+	}
+	return r.late
 }
 
 // Warnings returns the warnings found so far.
@@ -111,6 +125,9 @@ func (r *Reader) Next() (Node, error) {
 				r.maxKi = 0
 				return ad, nil
 			case tk.kind == tStart:
+				if r.ad != nil && tk.is(r.s.odmNS, "Study") {
+					r.late++
+				}
 				r.err = r.s.skip()
 				// What the skipped element's tags took from the arena is free again. With
 				// Reuse nothing else frees it before the next record: 800,000 ClinicalData

@@ -99,8 +99,9 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		list, err := mapping.LeadingStudyElements(io.MultiReader(bytes.NewReader(head), io.TeeReader(br, start)), limited(opts.Context, odm.ReadOptions{Name: name}))
 		if err == nil {
 			opts.Studies = list
-			// A Study after AdminData is not read: the stream is watched for one, so
-			// that its names are said to be missing rather than silently absent.
+			// A Study after AdminData is not read: the stream's reader counts those it
+			// skips, so that their names are said to be missing rather than silently
+			// absent.
 			late = mapping.NewLateStudies(len(list))
 		}
 		if start.err != nil {
@@ -110,11 +111,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		var in io.Reader = io.MultiReader(r, br)
-		if late != nil {
-			in = io.TeeReader(in, late)
-		}
-		rd = odm.NewReader(in, ro)
+		rd = odm.NewReader(io.MultiReader(r, br), ro)
 		if _, err := rd.Header(); err != nil {
 			return nil, err
 		}
@@ -125,6 +122,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 	if err != nil {
 		return nil, wrapName(name, err)
 	}
+	late.Add(rd.LateStudies())
 	rws := rd.Warnings()
 	ws := make([]mapping.Warning, 0, len(rws)+len(mws))
 	for _, x := range rws {

@@ -412,7 +412,7 @@ func runMap(e *env, args []string) int {
 	})
 	if err == nil {
 		warnings = append(warnings, notCarried...)
-		warnings = append(warnings, src.late.Warnings(src.name)...)
+		warnings = append(warnings, src.lateWarnings()...)
 	}
 	printMapWarnings(e, o, src.name, warnings)
 	if err != nil {
@@ -468,10 +468,19 @@ type mapSource struct {
 	// valuesOnly is whether the ODM input is read for its values only (valuesOnly), also
 	// when it is read again.
 	valuesOnly bool
-	// late watches the stream of the ODM input for Study elements after AdminData, whose
-	// names the stream does not read (nil: not watched); its warning is known once the
-	// stream is read, after the output is written.
-	late *mapping.LateStudies
+	// late counts the Study elements after AdminData, whose names the stream does not
+	// read (nil: not counted), as lateFrom, the stream's reader, skips them; its warning
+	// is known once the stream is read, after the output is written (lateWarnings).
+	late     *mapping.LateStudies
+	lateFrom *odm.Reader
+}
+
+// lateWarnings returns the warning of the Study elements after AdminData the stream of
+// s skipped, once it is read.
+func (s *mapSource) lateWarnings() []mapping.Warning {
+	s.late.Add(s.lateFrom.LateStudies())
+	s.lateFrom = nil // counted once
+	return s.late.Warnings(s.name)
 }
 
 func (s *mapSource) close() {
@@ -898,15 +907,15 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 		if err == nil {
 			if list, serr := mapping.LeadingStudyElements(rr, limited(opts.Context, odm.ReadOptions{Name: name})); serr == nil {
 				opts.Studies = list
-				// A Study after AdminData is not read: the stream is watched for one
-				// (src.late), so that its names are said to be missing.
+				// A Study after AdminData is not read: the stream's reader counts those
+				// it skips (src.late), so that their names are said to be missing.
 				src.late = mapping.NewLateStudies(len(list))
 			}
 			if rr, err = src.reread(); err == nil {
-				if src.late != nil {
-					rr = io.TeeReader(rr, src.late)
-				}
 				r = odm.NewReader(rr, ro)
+				if src.late != nil {
+					src.lateFrom = r
+				}
 				_, err = r.Header()
 			}
 		}
