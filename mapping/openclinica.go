@@ -737,8 +737,7 @@ func StudyElements(open func() (io.Reader, error), ro odm.ReadOptions) ([]*odm.E
 // large export for a Study out of ODM's order, as StudyElements does, cost map some 20%
 // more CPU on an InForm export of a million users. A Study after an AdminData is not
 // read; odm's readers do not report that order, validate's checks do (elementOrder), and
-// [LateStudies] says how many there were (counted by the stream's odm.Reader, or in the
-// bytes of the input), so that a caller can say their names were not used.
+// [LateStudies] says how many there were (as the stream's odm.Reader counts them), so that a caller can say their names were not used.
 func LeadingStudyElements(r io.Reader, ro odm.ReadOptions) ([]*odm.Element, error) {
 	list, _, err := scanStudies(r, ro, studiesLeading)
 	return list, err
@@ -747,75 +746,28 @@ func LeadingStudyElements(r io.Reader, ro odm.ReadOptions) ([]*odm.Element, erro
 // LateStudies counts the Study elements of an ODM input that stand after its first
 // AdminData, out of ODM's order, which LeadingStudyElements does not read: give it the
 // count of the odm.Reader the input was streamed with once it has read to the end (Add of
-// Reader.LateStudies), or write the input to it as a stream reads it (an io.TeeReader),
-// then Warnings says how many there were. Reading those elements would take a second
-// reading of a file that may be a gigabyte (20% more CPU on a large InForm export); the
-// names of such a study are so not read, and said to be. The Reader counts the Study
-// elements it skips at no cost; watching the bytes cost a search for "Study" in all of
-// them (some 2.5% of map --to json's CPU on such an export).
-//
-// Written to, it counts Study start tags in the bytes (as StudyElements watches them:
-// "<Study" or "<prefix:Study" then white space, ">" or "/"), so one spelt in a comment or
-// CDATA section counts too, and none in an input in UTF-16, whose bytes spell no tag in
-// ASCII. The Reader counts elements: a Study of the document's namespace, a child of its
-// root, in any encoding.
+// Reader.LateStudies), then Warnings says how many there were. Reading those elements
+// would take a second reading of a file that may be a gigabyte (20% more CPU on a large
+// InForm export); the names of such a study are so not read, and said to be. The Reader
+// counts the elements it skips anyway (a Study of the document's namespace, a child of its
+// root, in any encoding), where watching the input's bytes for the tag cost some 2.5% of
+// map --to json's CPU on such an export. A nil LateStudies, a caller's that did not read
+// the leading ones, counts nothing.
 type LateStudies struct {
-	leading int // the Study elements LeadingStudyElements read
-	tags    int // the Study start tags seen
-	tail    []byte
-	off     int64 // input offset of tail[0]
-	counted int64 // input offset past the "<" of the last tag counted
-	added   int   // the late Study elements counted by a reader (Add)
+	n int
 }
 
-// NewLateStudies returns a counter for an input of whose Study elements leading stand
-// before its first AdminData (len of what LeadingStudyElements returned).
-func NewLateStudies(leading int) *LateStudies { return &LateStudies{leading: leading} }
-
-// Write watches p, the next bytes of the input, for Study start tags. p is searched where
-// it is; only a tag across the end of the bytes before (a tail of 128 bytes kept) and the
-// start of p is searched in a copy of the two: copying every write into one buffer cost
-// as much again as the search (some 0.06 s a 190 MB export).
-func (l *LateStudies) Write(p []byte) (int, error) {
-	count := func(at int64) {
-		if at >= l.counted {
-			l.tags++
-			l.counted = at + 1
-		}
-	}
-	if len(l.tail) > 0 {
-		seam := append(l.tail, p[:min(len(p), studySeam)]...)
-		studyTags(seam, func(i int) { count(l.off + int64(i)) })
-	}
-	base := l.off + int64(len(l.tail)) // the offset of p[0]
-	studyTags(p, func(i int) { count(base + int64(i)) })
-	// The tail: the last studySeam bytes of the input so far.
-	if len(p) >= studySeam {
-		l.tail = append(l.tail[:0], p[len(p)-studySeam:]...)
-		l.off = base + int64(len(p)-studySeam)
-	} else {
-		l.tail = append(l.tail, p...)
-		if cut := len(l.tail) - studySeam; cut > 0 {
-			l.tail = append(l.tail[:0], l.tail[cut:]...)
-			l.off += int64(cut)
-		}
-	}
-	return len(p), nil
-}
+// NewLateStudies returns a counter for an input whose leading Study elements were read
+// (LeadingStudyElements).
+func NewLateStudies() *LateStudies { return &LateStudies{} }
 
 // Add counts n more Study elements after the first AdminData, as the odm.Reader the input
-// was streamed with counted them (Reader.LateStudies): the stream's reader skips them
-// anyway, so the input need not be written to l as well.
+// was streamed with counted them (Reader.LateStudies).
 func (l *LateStudies) Add(n int) {
 	if l != nil {
-		l.added += n
+		l.n += n
 	}
 }
-
-// studySeam is how much of the bytes before a write LateStudies searches again with it,
-// and of the write, for a tag across the two: a Study start tag with a namespace prefix
-// of up to some hundred bytes (a tag with a longer one across two writes is missed).
-const studySeam = 128
 
 // Warnings returns the warning of the Study elements after the first AdminData, if the
 // input read so far had any (CodeQuirk, field Study, Count how many; File name).
@@ -823,7 +775,7 @@ func (l *LateStudies) Warnings(name string) []Warning {
 	if l == nil {
 		return nil
 	}
-	n := max(l.tags-l.leading, 0) + l.added
+	n := l.n
 	if n == 0 {
 		return nil
 	}

@@ -102,7 +102,7 @@ func readODMWith(br io.Reader, name string, opts mapping.Options, values bool, r
 			// A Study after AdminData is not read: the stream's reader counts those it
 			// skips, so that their names are said to be missing rather than silently
 			// absent.
-			late = mapping.NewLateStudies(len(list))
+			late = mapping.NewLateStudies()
 		}
 		if start.err != nil {
 			return nil, fmt.Errorf("%s: %w", name, start.err)

@@ -909,7 +909,7 @@ func readMapSource(e *env, in *input, opts mapping.Options, inOpts inp.Options, 
 				opts.Studies = list
 				// A Study after AdminData is not read: the stream's reader counts those
 				// it skips (src.late), so that their names are said to be missing.
-				src.late = mapping.NewLateStudies(len(list))
+				src.late = mapping.NewLateStudies()
 			}
 			if rr, err = src.reread(); err == nil {
 				r = odm.NewReader(rr, ro)
