@@ -736,8 +736,9 @@ func StudyElements(open func() (io.Reader, error), ro odm.ReadOptions) ([]*odm.E
 // them (the stream readers leave the names empty without them): reading the rest of a
 // large export for a Study out of ODM's order, as StudyElements does, cost map some 20%
 // more CPU on an InForm export of a million users. A Study after an AdminData is not
-// read; odm's readers do not report that order, validate's checks do (elementOrder), and
-// [LateStudies] says how many there were (as the stream's odm.Reader counts them), so that a caller can say their names were not used.
+// read; validate's checks report that order (elementOrder), and [LateStudies] says how
+// many there were (as the stream's odm.Reader counts them), so that a caller can say
+// their names were not used.
 func LeadingStudyElements(r io.Reader, ro odm.ReadOptions) ([]*odm.Element, error) {
 	list, _, err := scanStudies(r, ro, studiesLeading)
 	return list, err
