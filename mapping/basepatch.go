@@ -93,6 +93,13 @@ type baseSide struct {
 	// group names by folded name.
 	al     *siteAligner
 	rights map[string]string
+	// x indexes FILE's sites for the aligner, made as FILE is read when the directory is
+	// no table (FILE's sites are then let go of at once: the patch writes the
+	// directory's); packed holds FILE's sites for a table from resolve to finish, where
+	// they are the output's (packed, without pointers, while the table's users are
+	// copied: at 20,000 sites some 17 MB of model values, scanned by every collection).
+	x      *SiteIndex
+	packed *siteTable
 	// opts are the rows' writers' (Now: access ended before it has no row).
 	opts   Options
 	tsites *templateSites
@@ -105,6 +112,10 @@ type baseSide struct {
 	oc4w warner
 	// next is the user of FILE find tries first.
 	next int32
+	// matched has bit j set once FILE's user j was patched with a row (tableUser): a
+	// row another of FILE's users took first is then told from one this user took in
+	// an earlier block (one bit a user of FILE).
+	matched []uint64
 	// doc is what the document has (patchdoc.go), made as it is read here: the patch
 	// takes it instead of reading the document once more for it (readDocIndex).
 	doc *docIndex
@@ -166,6 +177,10 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 			return nil, err
 		}
 		bs.doc.seal()
+		// The aligner needs no more of FILE's sites than their index (see resolve).
+		bs.x = NewSiteIndex(bs.shell)
+		bs.x.own()
+		bs.shell.Sites = nil
 		return bs, nil
 	}
 	b, err := readPatchedSeeing(odm.NewReader(src, ro), bo, see)
@@ -269,13 +284,19 @@ func (bs *baseSide) resolve(d *Directory, own bool) {
 		}
 	}
 	d.Sites = sites
-	bs.al = newSiteAligner(d.Sites, bs.shell, true)
-	if bs.table == "" {
-		// The aligner has what it needs of FILE's sites (its index): the patch of
-		// another export writes the directory's sites, not FILE's, which are let go of
-		// now, not at finish (20,000 sites of an InForm export: some 14 MB held while the
-		// directory's users were spilled).
-		bs.shell.Sites = nil
+	if bs.x != nil {
+		// Another export's: FILE's sites were indexed and let go of as FILE was read
+		// (20,000 sites of an InForm export: some 25 MB as model values, held while the
+		// directory's users were read and spilled).
+		bs.al = alignerOf(d.Sites, bs.x, bs.shell.Studies, true)
+		bs.x = nil
+	} else {
+		bs.al = newSiteAligner(d.Sites, bs.shell, true)
+		bs.al.x.own()
+		// A table's: FILE's sites are written (finish), held packed until then.
+		if t, ok := packSites(bs.shell.Sites); ok {
+			bs.packed, bs.shell.Sites = t, nil
+		}
 	}
 	for _, g := range bs.shell.Groups {
 		if g.Type != "Rights" {
@@ -342,6 +363,13 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 		}
 	}
 	sites := slices.Clone(bs.shell.Sites)
+	if t := bs.packed; t != nil {
+		sites = slices.Grow(sites, t.len()+len(d.Sites))
+		for i := range t.len() {
+			sites = append(sites, t.site(i))
+		}
+		bs.packed = nil
+	}
 	for _, s := range d.Sites {
 		if !bs.al.x.ids[s.ID] {
 			sites = append(sites, s) // a site FILE lacks: added, as before
@@ -582,8 +610,18 @@ func (p *patcher) tableUser(v *odm.User) (i int32, in, u *User) {
 	if key == "" {
 		key = oid
 	}
-	i, in = p.users.find(key, key)
-	bu := p.base.find(oid, login)
+	i, in = p.users.find(key, key) // by LoginKey (spilledUsers.fold, dirUsers.fold)
+	j, bu := p.base.find(oid, login)
+	if in != nil && bu != nil && j >= 0 {
+		if p.users.isDone(i, in) && !p.base.wasMatched(j) {
+			// Another of FILE's users, of the same login but for letter case or the
+			// white space around it, took the row first: one row is not two accounts'
+			// edits. This one is kept as FILE has it, and that is said.
+			p.sharedLoginKept(bu.ID)
+			return -1, nil, bu
+		}
+		p.base.setMatched(j)
+	}
 	switch {
 	case bu == nil:
 		return i, in, in
@@ -597,6 +635,26 @@ func (p *patcher) tableUser(v *odm.User) (i int32, in, u *User) {
 		p.keptDeactivated(bu.ID)
 	}
 	return i, in, m
+}
+
+// sharedLoginMsg is the warning of a user of the document whose login is another one's
+// but for letter case or the white space around it (one LoginKey), both with a table's
+// row: the row is the first's.
+const sharedLoginMsg = "the document has another user of this login but for letter case or the white space around it, and the table one row for both: the row is patched into the document's first such user, and this one is kept as the document has it"
+
+// sharedLoginKept reports a user of OID oid kept as the document has it because another
+// user of its LoginKey took the table's row (tableUser). The table's readers merge rows
+// by LoginKey and report the other spelling (CodeMergeConflict): a row cannot say which
+// of two such accounts it means, so the patch does not guess beyond the first.
+func (p *patcher) sharedLoginKept(oid string) {
+	if p.w.warn.bump(CodeMergeConflict, "User/LoginName", sharedLoginMsg) {
+		return
+	}
+	subject := "User"
+	if oid != "" {
+		subject = "User " + oid
+	}
+	p.docWarn(CodeMergeConflict, "User/LoginName", subject, sharedLoginMsg)
 }
 
 // keptDeactivatedMsg is the warning of a table's row for a user the document has
@@ -625,14 +683,27 @@ func (p *patcher) keptDeactivated(oid string) {
 // tried first, without the index of IDs, which is built only when a record is not that
 // user's (a person's second record, a record without OID): a million users' index was
 // some 11 MB more.
-func (bs *baseSide) find(oid, login string) *User {
+func (bs *baseSide) find(oid, login string) (int32, *User) {
 	s := bs.users
 	if i := bs.next; oid != "" && !s.indexed && i < s.n && s.hasID[i/64]&(1<<(i%64)) != 0 && userID(s.record(i)) == oid {
 		bs.next = i + 1
-		return s.userAgain(i)
+		return i, s.userAgain(i)
 	}
-	_, u := s.find(oid, login)
-	return u
+	return s.find(oid, login)
+}
+
+// wasMatched reports whether FILE's user j was patched with a row (see matched).
+func (bs *baseSide) wasMatched(j int32) bool {
+	return int(j/64) < len(bs.matched) && bs.matched[j/64]&(1<<(j%64)) != 0
+}
+
+func (bs *baseSide) setMatched(j int32) {
+	if bs.matched == nil {
+		bs.matched = make([]uint64, (int(bs.users.n)+63)/64)
+	}
+	if int(j/64) < len(bs.matched) {
+		bs.matched[j/64] |= 1 << (j % 64)
+	}
 }
 
 // seekable returns src as a reader that can seek (a file is; anything else is copied to a

@@ -262,6 +262,9 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	}
 	defer done()
 	src = rs
+	// A table's users are found by the LoginKey of their ID, the login they were read
+	// with (basepatch.go).
+	users.fold = bs.tabled()
 	run = startSpec(dir, spec)
 	// After the spec's start, which renames the sites its rules name (in dir).
 	head := *dir

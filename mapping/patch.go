@@ -157,6 +157,9 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 		w.same = false
 	}
 	users := &dirUsers{users: dir.Users, byID: map[string]*User{}, done: map[*User]bool{}, w: w}
+	// A table's users are found by the LoginKey of their ID, the login they were read
+	// with (basepatch.go), as the table's readers key their rows.
+	users.fold = opts.Foreign && tableOf(dir) != ""
 	readDoc := opts.Foreign
 	for _, s := range dir.Sites {
 		readDoc = readDoc || s.Source == nil || s.Source.Vendor != w.p
@@ -164,8 +167,8 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 	for _, u := range dir.Users {
 		readDoc = readDoc || u.Source == nil || u.Source.Vendor != w.p
 		if u.ID != "" {
-			if _, dup := users.byID[u.ID]; !dup {
-				users.byID[u.ID] = u
+			if _, dup := users.byID[users.key(u.ID)]; !dup {
+				users.byID[users.key(u.ID)] = u
 			}
 		} else if u.Login != "" {
 			users.byID["\x00"+LoginKey(u.Login)] = u
@@ -366,13 +369,23 @@ type dirUsers struct {
 	anon     []*User
 	anonNext int
 	done     map[*User]bool
+	// fold: byID holds the LoginKeys of the IDs (a table's users, see Patch).
+	fold bool
 	// w and byStudy find the users of a study's blocks (see eachNew).
 	w       *writer
 	byStudy *studyUsers
 }
 
+// key is what byID holds user ID id by.
+func (d *dirUsers) key(id string) string {
+	if d.fold {
+		return LoginKey(id)
+	}
+	return id
+}
+
 func (d *dirUsers) find(oid, login string) (int32, *User) {
-	u := d.byID[oid]
+	u := d.byID[d.key(oid)]
 	switch {
 	case u != nil || oid != "":
 	case login != "":

@@ -60,6 +60,9 @@ type docIndex struct {
 	// adds no Study and copies those it has as they are, so a site the document has no
 	// Study for cannot be written, nor a name, number or parent a Study holds otherwise).
 	studies map[string]studyHead
+	// foldUsers: users are known by the LoginKey of their login (see see), and has
+	// looks a user's key up by its LoginKey.
+	foldUsers bool
 }
 
 // studyHead is what a Study element holds of a study as the readers take it (see
@@ -110,6 +113,9 @@ func (d *docIndex) hash(kind byte, key string) uint64 {
 
 // has reports whether a block of study (anyStudy: any block) has the value.
 func (d *docIndex) has(kind byte, study, key string) bool {
+	if kind == docUser && d.foldUsers {
+		key = LoginKey(key)
+	}
 	h := d.hash(kind, key)
 	i, ok := slices.BinarySearch(d.keys, h)
 	if !ok || study == anyStudy {
@@ -173,9 +179,13 @@ func (d *docIndex) see(n odm.Node, byLogin bool) {
 		if byLogin {
 			// A table's users are known by login, the ID their reader gives them (the
 			// template writes the OID of a user without one as its User Name).
+			// By its LoginKey, as the table's readers key their rows: JDoe's row is
+			// the document's jdoe.
 			if l := strings.TrimSpace(v.LoginName); l != "" {
 				key = l
 			}
+			key = LoginKey(key)
+			d.foldUsers = true
 		} else if key == "" {
 			key = "\x00" + strings.TrimSpace(v.LoginName)
 		}

@@ -15,7 +15,8 @@ import (
 // reads, patched into the document doc returns, without holding that directory: it reads
 // r to its end first, then calls doc once (so doc may re-read the file r reads) and
 // streams that document through odm.Transform, building each user its records need from a
-// temporary file.
+// temporary file. With Foreign (the document is another file) doc is called once before
+// r is read, and the document read for what it has first (see PatchOptions.Foreign).
 //
 // While r is read it holds what WriteJSON holds (see the package's Performance notes);
 // then every user, built as FromReader builds it, goes to a temporary file (created with
@@ -34,6 +35,27 @@ import (
 // It returns FromReader's warnings, then Patch's; the warnings of r itself (r.Warnings)
 // are the caller's to report, as those of the document patched.
 func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), opts PatchOptions) (ws []Warning, err error) {
+	var bs *baseSide
+	var rs io.ReadSeeker
+	if opts.Foreign {
+		// Another export of the flavour patched into the document: the document's side
+		// (its sites, indexed, and what it has: basepatch.go) is read first, so that its
+		// sites are let go of before r's are read (20,000 sites of an InForm export on
+		// each side: some 25 MB each as model values, both held at the peak).
+		d, err := doc()
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return nil, nilODMReader()
+		}
+		var done func()
+		if rs, bs, done, err = openBaseSide(d, opts.Read, opts.Profile, nil, opts.Options); err != nil {
+			return nil, err
+		}
+		defer done()
+		doc = func() (io.Reader, error) { _, err := rs.Seek(0, io.SeekStart); return rs, err }
+	}
 	b, err := readPatched(r, opts.Options)
 	if err != nil {
 		return nil, err
@@ -76,28 +98,12 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		planIDOnly(users, b, merged)
 	}
 	var also func(*User)
-	var bs *baseSide
 	var head Directory
 	var resolved []Warning
-	if opts.Foreign {
-		// Another export of the flavour patched into the document: its sites and roles
-		// are resolved against the document's first (basepatch.go), each user as it is
-		// spilled. The sites are complete once the directory is prepared.
+	if bs != nil {
+		// Its sites and roles are resolved against the document's (basepatch.go), each
+		// user as it is spilled. The sites are complete once the directory is prepared.
 		b.finishPrepare()
-		d, err := doc()
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			return nil, nilODMReader()
-		}
-		rs, side, done, err := openBaseSide(d, opts.Read, opts.Profile, b.dir, opts.Options)
-		if err != nil {
-			return nil, err
-		}
-		defer done()
-		bs = side
-		doc = func() (io.Reader, error) { _, err := rs.Seek(0, io.SeekStart); return rs, err }
 		// The spec starts first (as spillAll would start it): it renames the sites its
 		// rules name, which are then resolved.
 		run = startSpec(b.dir, opts.Options)
@@ -194,6 +200,9 @@ type spilledUsers struct {
 	// users that are seldom looked up by ID (the document's users of a --base patch of a
 	// table, found in the document's order: baseSide.find), 4 bytes a user less.
 	lazyFps bool
+	// fold: IDs are found by their LoginKey (a table's users, whose ID is the login they
+	// were read with, found for the document's records by login: basepatch.go).
+	fold bool
 	// byLogin finds users without an ID by login (the last with it), as Patch does;
 	// anon are those of neither, taken in order (anonNext the next).
 	byLogin  map[string]int32
@@ -321,13 +330,14 @@ func (s *spilledUsers) add(u *User) error {
 	switch {
 	case u.ID != "" && !s.indexed:
 		if !s.lazyFps {
-			s.fps = append(s.fps, s.byID.fingerprint(u.ID))
+			s.fps = append(s.fps, s.byID.fingerprint(s.idKey(u.ID)))
 		}
 		s.hasID[i/64] |= 1 << (i % 64)
 	case u.ID != "":
 		// The first user with an ID is the one Patch finds.
-		if _, dup := s.byID.find(u.ID, func(j int32) bool { return userID(s.record(j)) == u.ID }); !dup {
-			s.byID.add(u.ID, i)
+		k := s.idKey(u.ID)
+		if _, dup := s.byID.find(k, func(j int32) bool { return s.idKey(userID(s.record(j))) == k }); !dup {
+			s.byID.add(k, i)
 			s.idFirst[i/64] |= 1 << (i % 64)
 		}
 	case u.Login == "":
@@ -472,11 +482,12 @@ func (s *spilledUsers) findID(oid string) (int32, bool) {
 	// their user without a look-up) when that costs no read: in another order the try read
 	// that user alone for nothing, and put it in the place of the user found last, which
 	// the caller reads again (1.67 reads a user instead of 1).
-	if i := s.last + 1; i < s.n && s.idFirst[i/64]&(1<<(i%64)) != 0 && s.cheap(i) && userID(s.record(i)) == oid {
+	oid = s.idKey(oid)
+	if i := s.last + 1; i < s.n && s.idFirst[i/64]&(1<<(i%64)) != 0 && s.cheap(i) && s.idKey(userID(s.record(i))) == oid {
 		s.last = i
 		return i, true
 	}
-	i, ok := s.byID.find(oid, func(j int32) bool { return userID(s.record(j)) == oid })
+	i, ok := s.byID.find(oid, func(j int32) bool { return s.idKey(userID(s.record(j))) == oid })
 	if !ok {
 		if i, ok = s.others[oid]; ok {
 			return i, true
@@ -485,6 +496,14 @@ func (s *spilledUsers) findID(oid string) (int32, bool) {
 	}
 	s.last = i
 	return i, true
+}
+
+// idKey is what s finds a user of ID id by: id, or its LoginKey (fold).
+func (s *spilledUsers) idKey(id string) string {
+	if s.fold {
+		return LoginKey(id)
+	}
+	return id
 }
 
 // isAsRead reports whether user i is as read from the document patched (asRead).
@@ -500,7 +519,7 @@ func (s *spilledUsers) buildIndex() {
 		s.fps = make([]uint32, s.n)
 		for i := range s.n {
 			if s.hasID[i/64]&(1<<(i%64)) != 0 {
-				s.fps[i] = s.byID.fingerprint(userID(s.record(i)))
+				s.fps[i] = s.byID.fingerprint(s.idKey(userID(s.record(i))))
 			}
 		}
 	}
@@ -521,9 +540,9 @@ func (s *spilledUsers) buildIndex() {
 		id := ""
 		if _, dup := s.byID.findFingerprint(fp, func(j int32) bool {
 			if id == "" {
-				id = userID(s.record(i))
+				id = s.idKey(userID(s.record(i)))
 			}
-			return userID(s.record(j)) == id
+			return s.idKey(userID(s.record(j))) == id
 		}); dup {
 			continue
 		}

@@ -29,9 +29,17 @@ func NewSiteIndex(d *Directory) *SiteIndex {
 func newSiteIndex(sites []*Site) *SiteIndex {
 	x := &SiteIndex{ids: map[string]bool{}, keys: map[string]string{}}
 	for _, s := range sites {
-		if s == nil {
-			continue
-		}
+		x.add(s)
+	}
+	return x
+}
+
+// add indexes site s after those indexed before (nil: none).
+func (x *SiteIndex) add(s *Site) {
+	if s == nil {
+		return
+	}
+	{
 		id := strings.TrimSpace(s.ID)
 		x.ids[id] = true
 		for _, k := range []string{id, strings.ToLower(id), strings.ToLower(strings.TrimSpace(s.Number)), siteNameKey(s.Name)} {
@@ -54,7 +62,31 @@ func newSiteIndex(sites []*Site) *SiteIndex {
 			}
 		}
 	}
-	return x
+}
+
+// own makes x's strings its own copies: x then holds none of the sites' memory (their
+// strings, parts of the records they were read from), which are let go of once indexed.
+func (x *SiteIndex) own() {
+	ids := make(map[string]bool, len(x.ids))
+	for k, v := range x.ids {
+		ids[strings.Clone(k)] = v
+	}
+	keys := make(map[string]string, len(x.keys))
+	for k, v := range x.keys {
+		keys[strings.Clone(k)] = strings.Clone(v)
+	}
+	var shared map[string][]string
+	for k, v := range x.shared {
+		if shared == nil {
+			shared = make(map[string][]string, len(x.shared))
+		}
+		c := make([]string, len(v))
+		for i, id := range v {
+			c[i] = strings.Clone(id)
+		}
+		shared[strings.Clone(k)] = c
+	}
+	x.ids, x.keys, x.shared = ids, keys, shared
 }
 
 func siteNameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
@@ -117,14 +149,20 @@ type siteAligner struct {
 }
 
 func newSiteAligner(sites []*Site, ref *Directory, strict bool) *siteAligner {
-	al := &siteAligner{x: NewSiteIndex(ref), own: map[string]bool{}, renamed: map[string]string{}, strict: strict}
+	return alignerOf(sites, NewSiteIndex(ref), ref.Studies, strict)
+}
+
+// alignerOf is newSiteAligner with ref's sites indexed already (x) and ref's studies: for
+// a patch that lets go of ref's sites once indexed (baseSide).
+func alignerOf(sites []*Site, x *SiteIndex, studies []*Study, strict bool) *siteAligner {
+	al := &siteAligner{x: x, own: map[string]bool{}, renamed: map[string]string{}, strict: strict}
 	for _, s := range sites {
 		if s != nil {
 			al.own[s.ID] = true
 		}
 	}
 	var top []string
-	for _, s := range ref.Studies {
+	for _, s := range studies {
 		if s != nil && s.Parent == "" && s.ID != "" {
 			top = append(top, s.ID)
 		}

@@ -79,7 +79,10 @@ Output:
         A table (the template as csv or xlsx, an OpenClinica 4 user table) holds users
         only, and only some of their values, so FILE's sites, signatures and groups are
         kept, its users are found by login (User Name, Username; by OID for a user
-        without login, whose OID the table writes as User Name), and each user FILE has
+        without login, whose OID the table writes as User Name; letter case and the
+        white space around a login aside, as everywhere: of two FILE users of one login
+        so compared, the first takes the row, the other is kept and reported as
+        mapping.merge-conflict), and each user FILE has
         keeps FILE's values but for the columns whose cells differ from the row map
         --to csv (oc4users) writes of FILE's user: First Name, Last Name, Email (the
         first e-mail), User Name, and the table study's access (Study Role, Sites,
