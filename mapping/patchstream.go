@@ -108,7 +108,12 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		// rules name, which are then resolved.
 		run = startSpec(b.dir, opts.Options)
 		head = *b.dir
-		bs.resolve(&head, false) // the builder's sites, which spillAll still finds users' by
+		// The builder finds its users' sites by the study of each, noted now by the IDs
+		// they were read with (siteStudies, which finishEach would note): the sites are
+		// then renamed where they are, not copied (20,000 sites: some 5 MB, held through
+		// the spill), unless the spec's run holds them as it found them.
+		b.siteStudies()
+		bs.resolve(&head, opts.Spec == nil)
 		also = bs.user
 	}
 	dir, err := spillAll(b, users, opts.Options, &run, also)
