@@ -95,11 +95,12 @@ type baseSide struct {
 	rights map[string]string
 	// x indexes FILE's sites for the aligner, made as FILE is read when the directory is
 	// no table (FILE's sites are then let go of at once: the patch writes the
-	// directory's); packed holds FILE's sites for a table from resolve to finish, where
-	// they are the output's (packed, without pointers, while the table's users are
-	// copied: at 20,000 sites some 17 MB of model values, scanned by every collection).
+	// directory's); packed holds FILE's sites for a table, packed as FILE is read, until
+	// finish, where they are the output's (20,000 sites as model values: some 20 MB,
+	// scanned by every collection, held while FILE was read and the table's users were
+	// copied).
 	x      *SiteIndex
-	packed *siteTable
+	packed *sitePacker
 	// opts are the rows' writers' (Now: access ended before it has no row).
 	opts   Options
 	tsites *templateSites
@@ -183,7 +184,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		bs.shell.Sites = nil
 		return bs, nil
 	}
-	b, err := readPatchedSeeing(odm.NewReader(src, ro), bo, see)
+	// As readPatchedSeeing, the sites packed (see packed).
+	bs.packed = newSitePacker(nil)
+	b, err := readStreamWith(odm.NewReader(src, ro), bo, true, bs.packed, false, true, valuesOpts{}, see)
 	if err != nil {
 		return nil, err
 	}
@@ -291,12 +294,18 @@ func (bs *baseSide) resolve(d *Directory, own bool) {
 		bs.al = alignerOf(d.Sites, bs.x, bs.shell.Studies, true)
 		bs.x = nil
 	} else {
-		bs.al = newSiteAligner(d.Sites, bs.shell, true)
-		bs.al.x.own()
-		// A table's: FILE's sites are written (finish), held packed until then.
-		if t, ok := packSites(bs.shell.Sites); ok {
-			bs.packed, bs.shell.Sites = t, nil
+		// A table's: FILE's sites, packed, are indexed one at a time (the index's
+		// strings are parts of the packing, held until finish anyway).
+		x := newSiteIndex(bs.shell.Sites)
+		for s := range bs.packed.all() {
+			x.add(s)
 		}
+		bs.al = alignerOf(d.Sites, x, bs.shell.Studies, true)
+		// FILE's are the sites written (finish): of the table's own, renamed to FILE's
+		// by now, only those FILE lacks are still needed (the aligner knows the others by
+		// ID), not the 20,000 of a million-row template (some 5 MB) while its users are
+		// copied.
+		d.Sites = slices.DeleteFunc(d.Sites, func(s *Site) bool { return x.ids[s.ID] })
 	}
 	for _, g := range bs.shell.Groups {
 		if g.Type != "Rights" {
@@ -362,29 +371,34 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 			bs.study = s.ID
 		}
 	}
-	sites := slices.Clone(bs.shell.Sites)
+	var lacks []*Site
+	for _, s := range d.Sites {
+		if !bs.al.x.ids[s.ID] {
+			lacks = append(lacks, s) // a site FILE lacks: added, as before
+		}
+	}
+	if bs.study == "" {
+		bs.study = bs.al.study
+	}
+	// Every user is resolved by now: what found FILE's sites is let go of before they
+	// are built again as values (FILE's sites are d's from here on), and so is the
+	// aligner (some 100 bytes a site).
+	sites := bs.shell.Sites // none: they are packed
+	bs.shell.Sites, bs.al, d.Sites = nil, nil, nil
 	if t := bs.packed; t != nil {
-		sites = slices.Grow(sites, t.len()+len(d.Sites))
-		for i := range t.len() {
-			sites = append(sites, t.site(i))
+		sites = slices.Grow(sites, t.len()+len(lacks))
+		for s := range t.all() {
+			sites = append(sites, s)
 		}
 		bs.packed = nil
 	}
-	for _, s := range d.Sites {
-		if !bs.al.x.ids[s.ID] {
-			sites = append(sites, s) // a site FILE lacks: added, as before
-		}
-	}
-	d.Sites = sites
+	d.Sites = append(sites, lacks...)
 	for _, s := range bs.shell.Studies {
 		if !slices.ContainsFunc(d.Studies, func(t *Study) bool { return t != nil && t.ID == s.ID }) {
 			d.Studies = append(d.Studies, s)
 		}
 	}
 	d.Groups, d.Signatures, d.Organizations = bs.shell.Groups, bs.shell.Signatures, bs.shell.Organizations
-	if bs.study == "" {
-		bs.study = bs.al.study
-	}
 	if bs.study == "" {
 		// A table is one study's; which one, the input does not say and FILE has
 		// several: its rows' access is not placed by guess (see merge).
@@ -398,9 +412,6 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 			bs.blocks[s.ID] = true // an OpenClinica site study of the study
 		}
 	}
-	// Every user is resolved by now: what found FILE's sites is let go of (FILE's sites
-	// as values are d's from here on), and so is the aligner (some 100 bytes a site).
-	bs.shell.Sites, bs.al = nil, nil
 	bs.tsites = templateSitesOf(d.Sites)
 	bs.tsites.own() // the sites themselves are packed and let go of (CompactDirectory.Patch)
 	// The rows need the sites' numbers only: the warning of the sites' details the

@@ -36,7 +36,7 @@ func (c *CompactDirectory) seq(err *error) iter.Seq[*User] {
 			}
 			return
 		}
-		for i := range c.users.locs {
+		for i := range c.users.locs.len() {
 			u, e := c.userAt(i)
 			if e != nil {
 				if *err == nil {
@@ -99,7 +99,7 @@ func (c *CompactDirectory) Write(w io.Writer, to string, opts Options, target Pr
 	users := run.filter(c.seq(&serr))
 	var count int // the users to come, at most (the spec may leave some out)
 	if c.users != nil {
-		count = len(c.users.locs)
+		count = c.users.locs.len()
 	} else {
 		// In memory already: the spec changes each user once, as Apply does, and the
 		// template's study is found from the users it keeps.
@@ -300,6 +300,9 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// for the patch, which holds as much again (see spend).
 	c.spend()
 	d := head
+	// head is the resolve's (its address taken): the compiler keeps it to the end, and
+	// with it the directory's sites finish replaces (20,000 of a template: some 5 MB).
+	head = Directory{}
 	d.Users = nil
 	resolved := bs.finish(&d)
 	if err := d.checkHead(); err != nil {

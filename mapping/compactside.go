@@ -35,7 +35,7 @@ var errSpent = errors.New("mapping: the directory's users were let go of by its 
 // sites) that was 8 MB and 7.5 MB held through the patch for nothing.
 func (c *CompactDirectory) spend() {
 	if c.users != nil {
-		c.users.locs = nil
+		c.users.locs = userLocs{}
 	}
 	c.whole, c.spent = nil, true
 	c.shell.Sites = nil
@@ -160,7 +160,7 @@ func (c *CompactDirectory) Each(keep func(*User) *User) (out *Directory, err err
 		return out, nil
 	}
 	defer catchSpill(&err)
-	for i := range c.users.locs {
+	for i := range c.users.locs.len() {
 		if k := keep(c.users.user(i)); k != nil {
 			out.Users = append(out.Users, k)
 		}
@@ -179,7 +179,7 @@ func (c *CompactDirectory) Close() error {
 }
 
 // compactUsers keeps users as appendUser records in a spill: records are packed into
-// chunks of about compactChunk bytes, and user i is at locs[i] (chunk<<32 | offset). The
+// chunks of about compactChunk bytes, and user i is at locs.at(i) (chunk, offset). The
 // user being read (open) stays a model value until another one is found or added, so that
 // the rows of one user, which a template lists one after the other, cost one encoding.
 // A user found again later is decoded, changed and encoded anew at the end; its old record
@@ -187,7 +187,7 @@ func (c *CompactDirectory) Close() error {
 type compactUsers struct {
 	sp     *spill
 	cur    []byte   // the chunk being filled (chunk number len(sp.offs))
-	locs   []uint64 // where each user's latest record is
+	locs   userLocs // where each user's latest record is
 	logins *idIndex // by login, for find (nil: users are only added)
 	// key is what find and logins know a user by: LoginKey of its login when nil (a
 	// template's, OpenClinica 4's), its OID for a user table.
@@ -239,8 +239,8 @@ func (s *compactUsers) find(login string) (*User, bool) {
 // add adds a new user, to be changed until the next find or add.
 func (s *compactUsers) add(u *User) {
 	s.flush()
-	s.open, s.openAt = u, len(s.locs)
-	s.locs = append(s.locs, 0)
+	s.open, s.openAt = u, s.locs.len()
+	s.locs.add()
 	if s.logins != nil {
 		s.logins.add(s.keyOf(u), int32(s.openAt))
 	}
@@ -256,7 +256,7 @@ func (s *compactUsers) record(i int) *User {
 
 // user decodes user i's record.
 func (s *compactUsers) user(i int) *User {
-	k, off := int(s.locs[i]>>32), int(uint32(s.locs[i]))
+	k, off := s.locs.at(i)
 	if k == len(s.sp.offs) {
 		return decodeUser(string(s.cur[off:])) // a copy: cur is filled on
 	}
@@ -275,12 +275,62 @@ func (s *compactUsers) flush() {
 		panic(spillFailure{fmt.Errorf("mapping: %w", err)})
 	}
 	s.cur = b
-	s.locs[s.openAt] = uint64(len(s.sp.offs))<<32 | uint64(off)
+	s.locs.set(s.openAt, len(s.sp.offs), off)
 	s.open, s.openAt = nil, -1
 	if len(s.cur) >= compactChunk {
 		s.sp.put(string(s.cur))
 		s.cur = s.cur[:0]
 	}
+}
+
+// userLocs are where compactUsers' records are, by user: chunk<<16 | offset in 4 bytes
+// (a record starts before its chunk's compactChunk bytes are full, so its offset fits
+// 16 bits), in 8 (chunk<<32 | offset) once there are more than 65,535 chunks (4 GiB of
+// records). At a million users 4 MB, where 8 were held through a --base patch's copy of
+// a template's users, the patch's peak.
+type userLocs struct {
+	narrow []uint32
+	wide   []uint64 // nil until a chunk past 0xFFFF; narrow is then nil
+}
+
+func (l *userLocs) len() int {
+	if l.wide != nil {
+		return len(l.wide)
+	}
+	return len(l.narrow)
+}
+
+// add appends the location of a new user, set later (set).
+func (l *userLocs) add() {
+	if l.wide != nil {
+		l.wide = append(l.wide, 0)
+		return
+	}
+	l.narrow = append(l.narrow, 0)
+}
+
+// at returns user i's chunk and offset.
+func (l *userLocs) at(i int) (chunk, off int) {
+	if l.wide != nil {
+		return int(l.wide[i] >> 32), int(uint32(l.wide[i]))
+	}
+	return int(l.narrow[i] >> 16), int(uint16(l.narrow[i]))
+}
+
+// set sets user i's location.
+func (l *userLocs) set(i, chunk, off int) {
+	if l.wide == nil && (chunk > 0xFFFF || off > 0xFFFF) {
+		l.wide = make([]uint64, len(l.narrow), cap(l.narrow))
+		for j, v := range l.narrow {
+			l.wide[j] = uint64(v>>16)<<32 | uint64(uint16(v))
+		}
+		l.narrow = nil
+	}
+	if l.wide != nil {
+		l.wide[i] = uint64(chunk)<<32 | uint64(uint32(off))
+		return
+	}
+	l.narrow[i] = uint32(chunk)<<16 | uint32(off)
 }
 
 // finish encodes the open user and writes the last chunk; the login index is dropped.
