@@ -111,8 +111,12 @@ type baseSide struct {
 	// their warnings (not the patch's).
 	oc4  *oc4Writer
 	oc4w warner
-	// next is the user of FILE find tries first.
-	next int32
+	// next is the user of FILE find tries first; again indexes by ID those of FILE's
+	// users FILE lists in several AdminData, whose later records find then finds
+	// without the index of all of FILE's users (at a million users some 11 MB, and 4
+	// more while it was built).
+	next  int32
+	again *idIndex
 	// matched has bit j set once FILE's user j was patched with a row (tableUser): a
 	// row another of FILE's users took first is then told from one this user took in
 	// an earlier block (one bit a user of FILE).
@@ -207,9 +211,28 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	// FILE's users are found in FILE's order, without the index of IDs (see find): it
 	// is built from the records if it is needed at all.
 	bs.users.lazyFps = true
+	// The persons FILE lists in several AdminData (one in fifty in the generated
+	// OpenClinica export), whose later records are not in that order: indexed alone
+	// (see again). spillAll spills every user in the builder's order (no spec), so the
+	// builder's indexes are the users'.
+	var again []int32
+	for i := range b.merged {
+		again = append(again, i)
+	}
+	if b.held != nil {
+		again = append(again, b.held.i)
+	}
 	var run *specRun
 	if bs.shell, err = spillAll(b, bs.users, Options{}, &run, nil); err != nil {
 		return bs, err
+	}
+	bs.again = newIDIndex()
+	for _, i := range again {
+		if i >= 0 && i < bs.users.n {
+			if id := userID(bs.users.record(i)); id != "" {
+				bs.again.add(id, i)
+			}
+		}
 	}
 	return bs, nil
 }
@@ -699,6 +722,11 @@ func (bs *baseSide) find(oid, login string) (int32, *User) {
 	if i := bs.next; oid != "" && !s.indexed && i < s.n && s.hasID[i/64]&(1<<(i%64)) != 0 && userID(s.record(i)) == oid {
 		bs.next = i + 1
 		return i, s.userAgain(i)
+	}
+	if oid != "" && !s.indexed && bs.again != nil {
+		if i, ok := bs.again.find(oid, func(j int32) bool { return userID(s.record(j)) == oid }); ok {
+			return i, s.userAgain(i)
+		}
 	}
 	return s.find(oid, login)
 }
