@@ -13,7 +13,7 @@ import (
 // The writers of a CompactDirectory other than WriteJSON: the Clinical One template, the
 // OpenClinica 4 user table, the starter spec and ODM, each fed one user at a time from
 // the records, so that "map" of a large template or directory JSON holds what ReadCompact
-// holds (8 bytes a user) rather than the directory (about 1.7 KB a user). Each writes
+// holds (4 bytes a user) rather than the directory (about 1.7 KB a user). Each writes
 // what its whole-directory writer writes for the Directory ReadAny returns after
 // Spec.Apply; like WriteJSON they leave Check to the caller, before anything is written.
 
@@ -296,7 +296,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	if err := users.seal(); err != nil {
 		return nil, err
 	}
-	// The users are all in users now: where c has each (8 bytes a user) is let go of
+	// The users are all in users now: where c has each (4 bytes a user) is let go of
 	// for the patch, which holds as much again (see spend).
 	c.spend()
 	d := head

@@ -72,7 +72,7 @@ what a diff is for): treat it like the exports.
 Memory: an ODM export (a file, or stdin, which is copied to a temporary file) is read
 twice, user by user: first a 24-byte hash of each user's key and content, then only the
 users that differ. A Clinical One template (CSV or .xlsx) or the JSON of "map --to
-json" is read once into a temporary file of compact user records (8 bytes a user stay
+json" is read once into a temporary file of compact user records (4 bytes a user stay
 in memory) and built again user by user for each of the two passes. diff holds those
 hashes, one streamed read of a side and, of each user that differs, its key, login and
 ID (some 60 bytes); the users that differ and the changes go to temporary files. A

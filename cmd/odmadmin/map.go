@@ -200,18 +200,20 @@ Memory:
   memory; with several AdminData, as OpenClinica's site studies, some 4 more for each
   AdminData a user goes into and read again for each). The sites
   are held packed (some 400 bytes each). --spec is applied to each user as it is built. --base FILE of another flavour
-  than the input keeps the input's users in a temporary file as compact records (8 bytes
+  than the input keeps the input's users in a temporary file as compact records (4 bytes
   a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
   user in memory) from which FILE's records are patched; users FILE does not have are
   built again from there, a few hundred at a time, where they go into one of its
   AdminData. A table patched into --base FILE also puts FILE's users in a temporary
-  file (some 3 bytes a user in memory; 11 more for an index of their OIDs when FILE
-  lists a person in several AdminData), each built again where its record is, and holds
-  FILE's sites packed; the table's own compact records and sites are let go of once
-  copied (an edited template of 1,000,000 users into the generated InForm export of as
-  many: 87-89 MiB, 33 s of CPU). A Clinical One template, OpenClinica 4 user table, user table by OID or
+  file (some 3 bytes a user in memory, and an index of the OIDs of the persons FILE
+  lists in several AdminData), each built again where its record is, and holds FILE's
+  sites packed from the read on; the table's own compact records are let go of once
+  copied, and of its sites those FILE has (an edited template of 1,000,000 users into
+  the generated InForm export of as many: 75 MiB, 33 s of CPU). Another export of
+  FILE's flavour is resolved against FILE's sites indexed, read first and let go of
+  (1,000,000 InForm users into as many: 71-73 MiB). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
-  compact records (8 bytes a user in memory, some 12 more while a template is read) and
+  compact records (4 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; a table (csv,
   xlsx, oc4users) without --study reads them once more first to find the study. Held whole, growing with
   the users: --base FILE with several IN files (several IN files are otherwise

@@ -73,7 +73,7 @@ The warnings are also listed on stderr as FILE:ROW: warning plan.CODE: message, 
 count per code (--max caps the listing, --quiet leaves it out).
 
 Memory: one ODM export is streamed; a Clinical One template (CSV or .xlsx) or the JSON
-of "map --to json" goes to a temporary file as compact user records (8 bytes a user
+of "map --to json" goes to a temporary file as compact user records (4 bytes a user
 stay in memory); several --existing files are merged user by user into a temporary file
 as "map" merges them (some 30 bytes a user). --spec is applied to each user as it is
 built, before plan picks the users the rows name. plan holds the rows, their keys and
