@@ -166,40 +166,53 @@ func (f *filter) email(e string) bool { return f.emails[strings.ToLower(strings.
 // file only the users of those rows, the users of any row's e-mail address, and the
 // users the other rows are compared with (the same user name ignoring case, or the name
 // and a user name within two edits of one of them): a row that updates a user is
-// compared with no other but the users of its e-mail address (emailOfOtherUser).
-// What Kept holds while the export is read is so the rows' keys, not an index of their
-// user names nor a record of any user; after it, a record each of the users planned
-// against, in blocks that records share: no heap object per user, and a few bytes beside
-// its values (where a kept *mapping.User was some 770).
+// compared with no other but the users of its e-mail address (emailOfOtherUser). Only
+// the users within two edits of a row's user name (of their name) are indexed by name
+// for the search of look-alike user names; the others are compared by user name and
+// e-mail address only.
+// What Kept holds while the export is read is so the rows' keys (hashes, and their user
+// names packed: see Rows), not an index of their user names nor a record of any user;
+// after it, a record each of the users planned against, in blocks that records share:
+// no heap object per user, and a few bytes beside its values (where a kept
+// *mapping.User was some 770).
 type Kept struct {
 	rows *Rows
-	f    *filter
-	// exact are the rows' user names, each with its place in found: whether a user of
-	// that user name was read.
-	exact map[string]int32
-	found []bool
-	spill *spill
-	recs  records
-	done  bool
+	keys *rowKeys
+	// persons are the hashes of the rows' names, sorted.
+	persons []uint64
+	spill   *spill
+	recs    records
+	// near says of each record in recs that its user name is within two edits of that of a
+	// row of its name that updates no user: only those are indexed by name.
+	near []bool
+	done bool
 	// roles are the folded role names of every user read, envs their environments;
 	// names are the role names as read, so that each is folded once.
 	roles map[string]bool
 	names map[string]bool
 	envs  map[mapping.Environment]bool
 	buf   []byte
+	key   []byte
+	// nearHeld is the constant of that name; tests lower it to index in parts.
+	nearHeld int
 }
 
 // NewKept returns an empty Kept for the rows of an upload. Close removes its temporary
 // file; Each does when it has read it.
 func NewKept(rows *Rows) *Kept {
-	k := &Kept{rows: rows, f: newFilter(rows.All(), nil, true), exact: map[string]int32{},
-		roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
-	for r := range rows.All() {
-		if _, ok := k.exact[r.Login]; !ok && r.Login != "" {
-			k.exact[r.Login] = int32(len(k.found))
-			k.found = append(k.found, false)
+	if rows.keys == nil {
+		rows.keys = newRowKeys()
+	}
+	k := &Kept{rows: rows, keys: rows.keys, roles: map[string]bool{}, names: map[string]bool{}, envs: map[mapping.Environment]bool{}}
+	k.keys.freeze()
+	for _, p := range k.keys.person {
+		if p != 0 {
+			k.persons = append(k.persons, p)
 		}
 	}
+	slices.Sort(k.persons)
+	// A copy: of a million rows of a few hundred names, Compact leaves 8 MB of capacity.
+	k.persons = slices.Clone(slices.Compact(k.persons))
 	return k
 }
 
@@ -218,18 +231,45 @@ func (k *Kept) Keep(u *mapping.User) *mapping.User {
 			k.envs[mapping.Environment(strings.Clone(string(e)))] = true
 		}
 	}
-	if !k.f.user(u) {
+	if !k.relevant(u) {
 		return nil
 	}
-	if i, ok := k.exact[strings.TrimSpace(u.Login)]; ok {
-		k.found[i] = true
-	}
+	k.keys.each(strings.TrimSpace(u.Login), false, func(j int32) bool {
+		k.keys.found[j] = true
+		return true
+	})
 	if k.spill == nil {
 		k.spill = newSpill()
 	}
 	k.buf = appendRecord(k.buf[:0], u)
 	k.spill.write(k.buf)
 	return nil
+}
+
+// relevant reports whether a row may be compared with u: the same user name ignoring
+// case, the same name, or an e-mail address of u. A hash that only collides with a row's
+// makes a user relevant that is not, which pick then drops or Make finds unrelated.
+func (k *Kept) relevant(u *mapping.User) bool {
+	found := false
+	k.keys.folded.each(maphash.String(k.keys.seed, mapping.LoginKey(u.Login)), func(int32) bool {
+		found = true
+		return false
+	})
+	if found && u.Login != "" {
+		return true
+	}
+	k.key = appendPersonKey(k.key[:0], u.GivenName, u.FamilyName, u.FullName)
+	if len(k.key) > 0 {
+		if _, ok := slices.BinarySearch(k.persons, maphash.Bytes(k.keys.seed, k.key)|1); ok {
+			return true
+		}
+	}
+	for _, e := range u.Emails {
+		if e := strings.ToLower(strings.TrimSpace(e)); e != "" && k.keys.hasEmail(e) {
+			return true
+		}
+	}
+	return false
 }
 
 // Len is the number of users kept: those written to the temporary file until Each has
@@ -255,10 +295,16 @@ func (k *Kept) Close() error {
 // kept (in that order), with the sites and studies of existing. It fails if the
 // temporary file failed.
 func (k *Kept) Each(existing *mapping.Directory, opts Options, f func(Action) error) error {
+	if err := k.rows.Err(); err != nil {
+		return err
+	}
 	if err := k.pick(); err != nil {
 		return err
 	}
-	return each(existing, k, k.rows.All(), k.rows.total, opts, f)
+	if err := each(existing, k, k.rows.All(), k.rows.total, opts, f); err != nil {
+		return err
+	}
+	return k.rows.Err()
 }
 
 // pick reads the records written while the export was read and keeps those the rows are
@@ -270,35 +316,158 @@ func (k *Kept) pick() error {
 		return nil
 	}
 	k.done = true
-	// Of a row that updates a user, the users with its e-mail address are kept too: the
-	// row may give that user another user's address (emailOfOtherUser). They were written
-	// while the export was read; only their records stay.
-	emails := k.f.emails
-	k.f = nil
 	if k.spill == nil {
 		return nil
 	}
 	sp := k.spill
 	k.spill = nil
 	defer sp.close()
-	f := newFilter(k.rows.All(), func(r *Row) bool {
-		i, ok := k.exact[r.Login]
-		return ok && !k.found[i]
-	}, false)
+	f := newFreshFilter(k.keys)
+	// The search for user names within two edits indexes the new users' user names by
+	// name, some 40 keys of 6 bytes a user name: 160 MB for 666,666 new rows. Past
+	// nearHeld keys, the names are indexed a part at a time, each part in a pass of its
+	// own over the file that marks the users near a row, before the pass that keeps them.
+	var near []uint64 // a bit per record, of the passes
+	held := cmpOr(k.nearHeld, nearHeld)
+	if parts := (f.variants + held - 1) / held; parts > 1 {
+		near = make([]uint64, (sp.n+63)/64)
+		for part := range uint64(parts) {
+			i := 0
+			err := sp.each(func(r string) {
+				login, given, family, full, _ := recordNames(r)
+				if f.near(login, given, family, full, func(p uint64) bool { return p%uint64(parts) == part }) {
+					near[i/64] |= 1 << (i % 64)
+				}
+				i++
+			})
+			if err != nil {
+				return err
+			}
+			f.drop()
+		}
+	}
+	i := 0
 	return sp.each(func(r string) {
 		login, given, family, full, rest := recordNames(r)
 		keep := false
-		if i, ok := k.exact[strings.TrimSpace(login)]; ok && k.found[i] {
-			keep = true
+		k.keys.each(strings.TrimSpace(login), false, func(j int32) bool {
+			keep = k.keys.found[j]
+			return !keep
+		})
+		keep = keep || f.sameLogin(login)
+		var isNear bool
+		if near != nil {
+			isNear = near[i/64]&(1<<(i%64)) != 0
+		} else {
+			isNear = f.near(login, given, family, full, nil)
 		}
-		keep = keep || f.named(login, given, family, full)
+		i++
+		keep = keep || isNear
 		for n := rest.count(); n > 0 && !keep; n-- {
-			keep = emails[strings.ToLower(strings.TrimSpace(rest.next()))]
+			keep = k.keys.hasEmail(strings.ToLower(strings.TrimSpace(rest.next())))
 		}
 		if keep {
 			k.recs.addString(r)
+			k.near = append(k.near, isNear)
 		}
 	})
+}
+
+// nearHeld is the number of keys of the new rows' user names pick indexes at a time
+// (6 bytes each, and 8 more while one name is indexed).
+const nearHeld = 4 << 20
+
+// freshFilter is pick's filter: of the rows that update no existing user (new users), the
+// user-name keys (mapping.LoginKey) hashed, and by name their user names, indexed as
+// near.go does once a name has many rows.
+type freshFilter struct {
+	keys    *rowKeys
+	folded  []uint64
+	persons map[uint64]*freshNamed
+	key     []byte
+	// variants is the number of keys indexing every name's user names takes.
+	variants int
+}
+
+type freshNamed struct {
+	rows []int32 // of rowKeys
+	idx  *nearIndex
+}
+
+func newFreshFilter(keys *rowKeys) *freshFilter {
+	f := &freshFilter{keys: keys, persons: map[uint64]*freshNamed{}}
+	for j := range int32(keys.len()) {
+		if keys.found[j] {
+			continue
+		}
+		f.folded = append(f.folded, maphash.String(keys.seed, mapping.LoginKey(keys.login(j))))
+		if p := keys.person[j]; p != 0 {
+			n := f.persons[p]
+			if n == nil {
+				n = &freshNamed{}
+				f.persons[p] = n
+			}
+			n.rows = append(n.rows, j)
+			if r := utf8.RuneCountInString(keys.login(j)); r <= nearMaxRunes {
+				f.variants += nVariants(r)
+			}
+		}
+	}
+	slices.Sort(f.folded)
+	f.folded = slices.Clone(slices.Compact(f.folded))
+	return f
+}
+
+// sameLogin reports whether a new user's row may have login, ignoring case.
+func (f *freshFilter) sameLogin(login string) bool {
+	if login == "" {
+		return false
+	}
+	_, ok := slices.BinarySearch(f.folded, maphash.String(f.keys.seed, mapping.LoginKey(login)))
+	return ok
+}
+
+// near reports whether a new user's row of the same name has a user name within two edits
+// of login, as the planner compares them (the row's mapping.LoginKey, the user's in
+// lower case); false for a name whose hash part (nil: all) does not take.
+func (f *freshFilter) near(login, given, family, full string, part func(uint64) bool) bool {
+	f.key = appendPersonKey(f.key[:0], given, family, full)
+	if len(f.key) == 0 {
+		return false
+	}
+	h := maphash.Bytes(f.keys.seed, f.key) | 1
+	if part != nil && !part(h) {
+		return false
+	}
+	n := f.persons[h]
+	if n == nil {
+		return false
+	}
+	mine := strings.ToLower(login)
+	rowLogin := func(i int) string { return mapping.LoginKey(f.keys.login(n.rows[i])) }
+	if n.idx == nil && len(n.rows) > nearDirect/4 {
+		n.idx = buildNear(f.keys.seed, len(n.rows), rowLogin)
+	}
+	relevant := false
+	if n.idx == nil || utf8.RuneCountInString(mine) > nearMaxRunes {
+		for i := range n.rows {
+			if relevant = distance(mine, rowLogin(i), 2) <= 2; relevant {
+				break
+			}
+		}
+	} else {
+		n.idx.candidates(f.keys.seed, mine, func(i int32) {
+			relevant = relevant || distance(mine, rowLogin(int(i)), 2) <= 2
+		})
+	}
+	return relevant
+}
+
+// drop lets go of the indexes made.
+func (f *freshFilter) drop() {
+	for _, n := range f.persons {
+		n.idx = nil
+	}
 }
 
 // spill is the temporary file Kept writes records to, each preceded by its length.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,15 +169,19 @@ func each(existing *mapping.Directory, kept *Kept, rows iter.Seq[Row], total int
 	}
 	counted := 0
 	check := ctxio.Check(opts.Context, 256)
+	keyed := int32(-1) // the row's place among the rows with a user name (rowKeys)
 	for r := range rows {
 		if err := check(); err != nil {
 			return err
+		}
+		if r.Login != "" {
+			keyed++
 		}
 		if r.Blank {
 			continue
 		}
 		counted++
-		a := p.row(r)
+		a := p.row(r, keyed)
 		if max > 0 && counted == max+1 {
 			a.Warnings = append(a.Warnings, Warning{TooManyRows, fmt.Sprintf(
 				"the upload has %d rows; the template's guidance is at most %d per upload, so split it (this is the first row past the limit)", total, max)})
@@ -229,12 +234,14 @@ type planner struct {
 	envs    map[mapping.Environment]bool
 	// users are the existing users, one record each (record.go); the indexes below hold
 	// their positions in it.
-	users   records
-	byLogin map[string]int32
-	byFold  lists // by lower-case login
-	byEmail lists
-	byName  map[string]*nearGroup // by personKey
-	seed    maphash.Seed
+	users records
+	// byLogin, byFold and byEmail index the users by user name (trimmed), by
+	// mapping.LoginKey and by e-mail address (lower case, trimmed), hashed: a look-up
+	// compares the users a hash leads to (userIndex), 8 bytes a key where maps of strings
+	// took some 60 and a string each.
+	byLogin, byFold, byEmail hashIndex
+	byName                   map[string]*nearGroup // by personKey
+	seed                     maphash.Seed
 	// nearDirect and nearSearches are the constants of the same names; tests lower them
 	// to run the index on small inputs.
 	nearDirect, nearSearches int
@@ -242,10 +249,14 @@ type planner struct {
 	// test can show the work per row does not grow with the size of a same-name group.
 	compared int
 	roles    map[string]bool // folded role names the export uses
-	seen     map[string]int  // lower-case login → first row
+	seen     map[string]int  // lower-case login → first row, of rows not in keys
+	// keys, when set, are the keys of the rows (Kept's): the first row of a user name is
+	// found there instead of in seen.
+	keys *rowKeys
 	// claimed is the first row that updates each existing user (by its position in
-	// users), under its own user name or, with AllowRenames, under a new one.
-	claimed map[int32]int
+	// users), under its own user name or, with AllowRenames, under a new one, plus one;
+	// 0 for none.
+	claimed []int32
 
 	// sites finds the export's sites by OID, number or name: the one resolver diff and
 	// odmtest use too (mapping.AlignTo).
@@ -260,8 +271,7 @@ type planner struct {
 func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *planner {
 	p := &planner{
 		opts: opts, study: study, envs: map[mapping.Environment]bool{mapping.EnvProduction: true},
-		byLogin: map[string]int32{}, byFold: newLists(), byEmail: newLists(),
-		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{}, claimed: map[int32]int{},
+		byName: map[string]*nearGroup{}, seed: maphash.MakeSeed(), nearDirect: nearDirect, nearSearches: nearSearches, sites: mapping.NewSiteIndex(d), roles: map[string]bool{}, seen: map[string]int{},
 		siteLabels: diff.SiteLabels(d), studyLabel: study,
 	}
 	if n, ok := diff.StudyLabels(d)[study]; ok {
@@ -278,7 +288,12 @@ func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *p
 			p.users.add(u)
 		}
 	}
+	// Of kept users, only those a new user's row may be a typo of are indexed by name.
+	named := func(int) bool { return true }
 	if kept != nil {
+		p.keys = kept.keys
+		dir := len(p.users.list)
+		named = func(i int) bool { return i < dir || kept.near[i-dir] }
 		p.users.list = append(p.users.list, kept.recs.list...)
 		for r := range kept.roles {
 			p.roles[r] = true
@@ -287,24 +302,33 @@ func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *p
 			p.envs[e] = true
 		}
 	}
+	n := len(p.users.list)
+	p.claimed = make([]int32, n)
+	p.byLogin = newHashIndex(n, func(i int) uint64 {
+		return maphash.String(p.seed, strings.TrimSpace(recordLogin(p.users.list[i])))
+	})
+	p.byFold = newHashIndex(n, func(i int) uint64 {
+		return maphash.String(p.seed, mapping.LoginKey(recordLogin(p.users.list[i])))
+	})
+	var emails []uint64
 	var u mapping.User
+	p.byEmail = hashIndex{bits: uint(max(1, bits.Len(uint(n))))}
+	low := uint64(1)<<p.byEmail.bits - 1
+	for i, rec := range p.users.list {
+		decodeRecord(&u, rec)
+		for _, e := range u.Emails {
+			if k := strings.ToLower(strings.TrimSpace(e)); k != "" {
+				emails = append(emails, maphash.String(p.seed, k)&^low|uint64(i))
+			}
+		}
+	}
+	// A user is listed once under an address however often it repeats it.
+	slices.Sort(emails)
+	p.byEmail.keys = slices.Clip(slices.Compact(emails))
 	for i, rec := range p.users.list {
 		decodeRecord(&u, rec)
 		at := int32(i)
-		login := strings.TrimSpace(u.Login)
-		if _, ok := p.byLogin[login]; !ok && login != "" {
-			p.byLogin[login] = at
-		}
-		if login != "" {
-			p.byFold.add(mapping.LoginKey(login), at)
-		}
-		for _, e := range u.Emails {
-			// A user lists an address once however often it repeats it.
-			if k := strings.ToLower(strings.TrimSpace(e)); k != "" && p.byEmail.last(k) != at {
-				p.byEmail.add(k, at)
-			}
-		}
-		if k := personKey(u.GivenName, u.FamilyName, u.FullName); k != "" {
+		if k := personKey(u.GivenName, u.FamilyName, u.FullName); k != "" && named(i) {
 			g := p.byName[k]
 			if g == nil {
 				g = &nearGroup{}
@@ -324,45 +348,71 @@ func newPlanner(d *mapping.Directory, kept *Kept, study string, opts Options) *p
 	return p
 }
 
-// lists are lists of users by key, in the order added: a position per key and an entry
-// per user listed, where a slice per key cost a heap object each.
-type lists struct {
-	ends map[string][2]int32 // first and last entry
-	ent  []listEntry
+// userByLogin is the first user whose user name (trimmed) is login; false for none.
+func (p *planner) userByLogin(login string) (int32, bool) {
+	at := int32(-1)
+	if login == "" {
+		return at, false
+	}
+	p.byLogin.each(maphash.String(p.seed, login), func(i int32) bool {
+		if strings.TrimSpace(p.login(i)) == login {
+			at = i
+			return false
+		}
+		return true
+	})
+	return at, at >= 0
 }
 
-type listEntry struct{ user, next int32 }
-
-func newLists() lists { return lists{ends: map[string][2]int32{}} }
-
-func (l *lists) add(k string, user int32) {
-	e := int32(len(l.ent))
-	l.ent = append(l.ent, listEntry{user, -1})
-	if ends, ok := l.ends[k]; ok {
-		l.ent[ends[1]].next = e
-		l.ends[k] = [2]int32{ends[0], e}
-		return
-	}
-	l.ends[k] = [2]int32{e, e}
+// byFoldAll calls f with the users whose user name (not empty) has mapping.LoginKey key,
+// in order.
+func (p *planner) byFoldAll(key string, f func(int32)) {
+	p.byFold.each(maphash.String(p.seed, key), func(i int32) bool {
+		if l := p.login(i); strings.TrimSpace(l) != "" && mapping.LoginKey(l) == key {
+			f(i)
+		}
+		return true
+	})
 }
 
-// last is the user last added under k, -1 for none.
-func (l *lists) last(k string) int32 {
-	if ends, ok := l.ends[k]; ok {
-		return l.ent[ends[1]].user
-	}
-	return -1
+// byEmailAll calls f with the users who have e-mail address key (lower case, trimmed),
+// in order.
+func (p *planner) byEmailAll(key string, f func(int32)) {
+	p.byEmail.each(maphash.String(p.seed, key), func(i int32) bool {
+		_, _, _, _, rest := recordNames(p.users.list[i])
+		for n := rest.count(); n > 0; n-- {
+			if strings.ToLower(strings.TrimSpace(rest.next())) == key {
+				f(i)
+				break
+			}
+		}
+		return true
+	})
 }
 
-// all calls f with the users listed under k in order.
-func (l *lists) all(k string, f func(int32)) {
-	ends, ok := l.ends[k]
-	if !ok {
-		return
+// firstRow is the number of the first row before this one (of rows, the keyed-th with a
+// user name) whose user name has mapping.LoginKey fl; false for none. Without keys, it
+// remembers this row for the later ones.
+func (p *planner) firstRow(r *Row, fl string, keyed int32) (int, bool) {
+	if p.keys == nil {
+		if first, ok := p.seen[fl]; ok {
+			return first, true
+		}
+		p.seen[fl] = r.Number
+		return 0, false
 	}
-	for e := ends[0]; e >= 0; e = l.ent[e].next {
-		f(l.ent[e].user)
-	}
+	first := -1
+	p.keys.each(r.Login, true, func(j int32) bool {
+		if j >= keyed {
+			return false
+		}
+		if !p.keys.blank[j] {
+			first = int(p.keys.num[j])
+			return false
+		}
+		return true
+	})
+	return first, first >= 0
 }
 
 // user returns existing user i as a *mapping.User of the values compared.
@@ -429,16 +479,16 @@ func appendNameKey(dst []byte, a, b string) []byte {
 	return dst
 }
 
-func (p *planner) row(r Row) Action {
+func (p *planner) row(r Row, keyed int32) Action {
 	a := Action{Row: r.Number, User: r.Login, Changes: []Change{}, Warnings: append([]Warning{}, r.Warnings...)}
 	warn := func(c Code, msg string) { a.Warnings = append(a.Warnings, Warning{c, msg}) }
 	fl := mapping.LoginKey(r.Login)
 	repeated := false
-	if first, ok := p.seen[fl]; ok && r.Login != "" {
-		repeated = true
-		warn(DuplicateRow, "the user name is also on row "+strconv.Itoa(first)+"; the template takes one row per user")
-	} else if r.Login != "" {
-		p.seen[fl] = r.Number
+	if r.Login != "" {
+		if first, ok := p.firstRow(&r, fl, keyed); ok {
+			repeated = true
+			warn(DuplicateRow, "the user name is also on row "+strconv.Itoa(first)+"; the template takes one row per user")
+		}
 	}
 	want := p.desired(r, warn)
 	if len(want) == 0 && !slices.ContainsFunc(a.Warnings, func(w Warning) bool { return w.Code == MissingValue || w.Code == SiteRoleWithoutSite }) {
@@ -462,7 +512,7 @@ func (p *planner) row(r Row) Action {
 
 	var u *mapping.User
 	idx := int32(-1)
-	if i, ok := p.byLogin[r.Login]; ok {
+	if i, ok := p.userByLogin(r.Login); ok {
 		u, idx = p.user(i), i
 		p.emails(r, i, u, warn)
 	}
@@ -473,10 +523,10 @@ func (p *planner) row(r Row) Action {
 	if u != nil {
 		// One existing account, updated by two rows under two user names: one of them
 		// renames it (AllowRenames), so after the upload the other name is no one's.
-		if first, ok := p.claimed[idx]; !ok {
-			p.claimed[idx] = r.Number
+		if first := p.claimed[idx]; first == 0 {
+			p.claimed[idx] = int32(min(r.Number, 1<<31-2)) + 1
 		} else if !repeated {
-			warn(DuplicateRow, "row "+strconv.Itoa(first)+" also updates existing user "+p.login(idx)+
+			warn(DuplicateRow, "row "+strconv.Itoa(int(first)-1)+" also updates existing user "+p.login(idx)+
 				", under another user name (a rename); the template takes one row per user")
 		}
 	}
@@ -580,14 +630,14 @@ func (p *planner) knownRole(name string) bool {
 func (p *planner) lookalikes(r Row, warn func(Code, string)) (int32, *mapping.User, bool) {
 	reported := map[int32]bool{}
 	login := mapping.LoginKey(r.Login)
-	p.byFold.all(login, func(i int32) {
+	p.byFoldAll(login, func(i int32) {
 		reported[i] = true
 		warn(PossibleDuplicateAccount, "the user name differs from existing user "+p.login(i)+" only in letter case; the upload creates a second account")
 	})
 	person := personKey(r.GivenName, r.FamilyName, "")
 	var byEmail []int32
 	for _, e := range r.Emails {
-		p.byEmail.all(strings.ToLower(strings.TrimSpace(e)), func(i int32) {
+		p.byEmailAll(strings.ToLower(strings.TrimSpace(e)), func(i int32) {
 			if !slices.Contains(byEmail, i) {
 				byEmail = append(byEmail, i)
 			}
@@ -646,7 +696,7 @@ func (p *planner) emails(r Row, i int32, u *mapping.User, warn func(Code, string
 			continue
 		}
 		var others []string
-		p.byEmail.all(k, func(j int32) {
+		p.byEmailAll(k, func(j int32) {
 			if j != i {
 				others = append(others, p.login(j))
 			}

@@ -107,12 +107,17 @@ func ReadTable(cr mapping.RowReader) ([]Row, error) {
 	return rows, nil
 }
 
-// ReadRows is ReadTable into [Rows]: the rows of a large upload held compactly. The
-// header cells that name no template column are [Rows.UnknownColumns].
+// ReadRows is ReadTable into [Rows]: the rows of a large upload held compactly (in a
+// temporary file past some megabytes: Close the Rows). The header cells that name no
+// template column are [Rows.UnknownColumns].
 func ReadRows(cr mapping.RowReader) (*Rows, error) {
 	rs := &Rows{}
 	unknown, err := readTable(cr, rs.Add)
+	if err == nil {
+		err = rs.Err()
+	}
 	if err != nil {
+		rs.Close()
 		return nil, err
 	}
 	rs.unknown = unknown

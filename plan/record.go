@@ -137,6 +137,7 @@ const recordBlock = 256 << 10
 // record costs its bytes and its string header, not a heap object.
 type records struct {
 	list  []string
+	bytes int // of the records in list
 	block strings.Builder
 	buf   []byte // the record being written
 }
@@ -148,6 +149,7 @@ func (rs *records) add(u *mapping.User) {
 }
 
 func (rs *records) addBytes(b []byte) {
+	rs.bytes += len(b)
 	if len(b) > recordBlock/4 {
 		rs.list = append(rs.list, string(b))
 		return
@@ -160,6 +162,7 @@ func (rs *records) addBytes(b []byte) {
 
 // addString appends a record already written (copied into rs's blocks).
 func (rs *records) addString(r string) {
+	rs.bytes += len(r)
 	if len(r) > recordBlock/4 {
 		rs.list = append(rs.list, strings.Clone(r))
 		return

@@ -1,19 +1,44 @@
 package plan
 
 import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
 	"iter"
+	"os"
+	"slices"
 )
 
 // Rows are the rows of an upload, held compactly: each row one record (its values in
 // one string, each preceded by its length) cut from blocks that rows share, instead of
 // a Row of slices and strings (some 650 bytes a template row, against 150 of values and
 // lengths). [ReadRows] reads a template into Rows, [Kept] plans them.
+//
+// Past some megabytes of records (rowsHeld: tens of thousands of rows), the records go
+// to a temporary file instead and are read back from it at each pass (a million template
+// rows are some 140 MB of records), so that what stays in memory is the rows' keys: their
+// user names packed, and a few hashes each (rowKeys), some 50 bytes a row. Close
+// removes the file.
 type Rows struct {
 	recs    records
+	n       int // rows
 	total   int // rows that are not blank
 	buf     []byte
 	unknown []string
+	keys    *rowKeys
+	file    *rowFile
+	// held is the bytes of records held before they go to a file; 0 is rowsHeld.
+	held int
+	err  error
 }
+
+// rowsHeld is the bytes of row records Rows holds in memory before it writes them to a
+// temporary file: some 60,000 template rows.
+const rowsHeld = 8 << 20
+
+var errTooManyNames = errors.New("plan: the upload's user names take more than 4 GiB")
 
 // UnknownColumns returns the header cells of the table the rows were read from
 // ([ReadRows]) that name no column of the template, as written: their values are not
@@ -22,7 +47,7 @@ func (rs *Rows) UnknownColumns() []string { return rs.unknown }
 
 // NewRows returns Rows holding rows.
 func NewRows(rows []Row) *Rows {
-	rs := &Rows{}
+	rs := &Rows{keys: newRowKeys()}
 	for _, r := range rows {
 		rs.Add(r)
 	}
@@ -31,6 +56,11 @@ func NewRows(rows []Row) *Rows {
 
 // Add appends row r.
 func (rs *Rows) Add(r Row) {
+	if rs.keys == nil {
+		rs.keys = newRowKeys()
+	}
+	rs.keys.add(&r)
+	rs.n++
 	b := appendUvarint(rs.buf[:0], uint64(r.Number))
 	if r.Blank {
 		b = append(b, 1)
@@ -52,22 +82,156 @@ func (rs *Rows) Add(r Row) {
 		b = appendString(b, w.Message)
 	}
 	rs.buf = b
+	if rs.file == nil && rs.err == nil && len(rs.recs.list) > 0 && rs.recs.bytes+len(b) > cmpOr(rs.held, rowsHeld) {
+		rs.toFile()
+	}
+	if rs.file != nil {
+		rs.file.write(b)
+		return
+	}
 	rs.recs.addBytes(b)
 }
 
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+// toFile moves the records held to a temporary file, where the next ones go too.
+func (rs *Rows) toFile() {
+	f, err := newRowFile()
+	if err != nil {
+		rs.err = err
+		return
+	}
+	for _, rec := range rs.recs.list {
+		f.write([]byte(rec))
+	}
+	rs.file, rs.recs = f, records{}
+}
+
 // Len is the number of rows, blank ones included.
-func (rs *Rows) Len() int { return len(rs.recs.list) }
+func (rs *Rows) Len() int { return rs.n }
+
+// Err is the error of the temporary file the rows went to, if any: reading or writing it
+// failed, and All yielded fewer rows than Len.
+func (rs *Rows) Err() error {
+	if rs.err != nil {
+		return rs.err
+	}
+	if rs.keys != nil && rs.keys.err != nil {
+		return rs.keys.err
+	}
+	if rs.file != nil {
+		return rs.file.err
+	}
+	return nil
+}
+
+// Close removes the temporary file the rows went to, if any. All yields no row after it.
+func (rs *Rows) Close() error {
+	if rs.file == nil {
+		return nil
+	}
+	err := rs.file.close()
+	rs.file = nil
+	rs.n = 0
+	return err
+}
 
 // All yields the rows in order, each made anew from its record (its strings point into
 // the record).
 func (rs *Rows) All() iter.Seq[Row] {
 	return func(yield func(Row) bool) {
+		if rs.file != nil {
+			rs.file.each(func(rec string) bool { return yield(decodeRow(rec)) })
+			return
+		}
 		for _, rec := range rs.recs.list {
 			if !yield(decodeRow(rec)) {
 				return
 			}
 		}
 	}
+}
+
+// rowFile is the temporary file of Rows: records, each preceded by its length.
+type rowFile struct {
+	f      *os.File
+	w      *bufio.Writer
+	remove string // the file's name, where it could not be removed while open
+	size   int64
+	err    error
+}
+
+func newRowFile() (*rowFile, error) {
+	f, err := os.CreateTemp("", "odmadmin-rows-*")
+	if err != nil {
+		return nil, fmt.Errorf("plan: a temporary file for the upload's rows: %w", err)
+	}
+	rf := &rowFile{f: f, w: bufio.NewWriterSize(f, 64<<10)}
+	// Removed now where the system allows it, so that nothing is left behind however the
+	// process ends.
+	if os.Remove(f.Name()) != nil {
+		rf.remove = f.Name()
+	}
+	return rf, nil
+}
+
+func (rf *rowFile) write(rec []byte) {
+	if rf.err != nil {
+		return
+	}
+	var n [binary.MaxVarintLen64]byte
+	l := binary.PutUvarint(n[:], uint64(len(rec)))
+	rf.w.Write(n[:l])
+	if _, err := rf.w.Write(rec); err != nil {
+		rf.err = fmt.Errorf("plan: writing the upload's rows to a temporary file: %w", err)
+	}
+	rf.size += int64(l + len(rec))
+}
+
+// each calls f with each record, in order, until f returns false. Each call reads the
+// file from its start on its own, so that passes may nest.
+func (rf *rowFile) each(f func(string) bool) {
+	if rf.err != nil {
+		return
+	}
+	if err := rf.w.Flush(); err != nil {
+		rf.err = fmt.Errorf("plan: writing the upload's rows to a temporary file: %w", err)
+		return
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(rf.f, 0, rf.size), 64<<10)
+	var buf []byte
+	for {
+		n, err := binary.ReadUvarint(br)
+		if err == io.EOF {
+			return
+		}
+		if err == nil {
+			buf = slices.Grow(buf[:0], int(n))[:n]
+			_, err = io.ReadFull(br, buf)
+		}
+		if err != nil {
+			rf.err = fmt.Errorf("plan: reading the upload's rows from a temporary file: %w", err)
+			return
+		}
+		if !f(string(buf)) {
+			return
+		}
+	}
+}
+
+func (rf *rowFile) close() error {
+	err := rf.f.Close()
+	if rf.remove != "" {
+		if rerr := os.Remove(rf.remove); err == nil {
+			err = rerr
+		}
+	}
+	return err
 }
 
 func decodeRow(rec string) Row {
