@@ -130,6 +130,7 @@ func runPlan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "plan", err)
 	}
+	defer rows.Close()
 	var spec *mapping.Spec
 	var lookup *mapping.Directory
 	if *specPath != "" {
@@ -174,12 +175,15 @@ func runPlan(e *env, args []string) int {
 		return planAudit(e, o, audit, p)
 	}
 	// The actions are written as they are planned (plan.Each), not held: what stays is
-	// the diagnostics of the rows with warnings.
-	var ds []Diagnostic
+	// the diagnostics of the rows with warnings that stderr lists (--max of each code),
+	// and a count of the others.
+	ds := newHeldDiagnostics(o, specWarnings)
 	err = writeOutput(e, o.out, func(w io.Writer) error {
 		pw := plan.NewWriter(w, o.format == "text")
 		err := kept.Each(cur, opts, func(a plan.Action) error {
-			ds = append(ds, planDiagnostics(a, src)...)
+			for _, d := range planDiagnostics(a, src) {
+				ds.add(d)
+			}
 			return pw.Write(a)
 		})
 		if err != nil {
@@ -193,14 +197,65 @@ func runPlan(e *env, args []string) int {
 	// The report carries the plan's warnings too; stderr lists them, and what the spec
 	// could not map, in the diagnostic format every command uses, capped by --max and
 	// summarized per code.
-	printDiagnostics(e, "plan", o, append(specWarnings, ds...))
+	printDiagnostics(e, "plan", o, append(specWarnings, ds.all()...))
 	// The plan's own warnings make the exit status 1: a row's, and a column of the upload
 	// that is not read (plan.unknownColumn). What the readers of the files say (odm.*,
 	// mapping.*) is listed only.
-	if len(ds) > 0 || slices.ContainsFunc(readWarnings, func(d Diagnostic) bool { return strings.HasPrefix(d.Code, "plan.") }) {
+	if ds.n > 0 || slices.ContainsFunc(readWarnings, func(d Diagnostic) bool { return strings.HasPrefix(d.Code, "plan.") }) {
 		return 1
 	}
 	return 0
+}
+
+// heldDiagnostics are the diagnostics of a plan's rows as printDiagnostics will list them
+// after the diagnostics before them: of each code, the first --max (all with --max 0),
+// and of the rest of a code one diagnostic that counts them (Count), which the listing
+// counts and does not show; none with --quiet. A million rows with a warning each held a
+// million diagnostics (some 200 bytes each) to list twenty.
+type heldDiagnostics struct {
+	max, n int
+	quiet  bool
+	shown  map[codeKey]int
+	list   []Diagnostic
+	rest   map[codeKey]int
+	order  []codeKey // of rest
+}
+
+// newHeldDiagnostics returns the diagnostics held after before, listed with o.
+func newHeldDiagnostics(o *outputFlags, before []Diagnostic) *heldDiagnostics {
+	h := &heldDiagnostics{max: maxOr(o), quiet: o != nil && o.quiet, shown: map[codeKey]int{}, rest: map[codeKey]int{}}
+	for _, d := range before {
+		if k := (codeKey{d.Severity, d.Code}); h.max <= 0 || h.shown[k] < h.max {
+			h.shown[k]++
+		}
+	}
+	return h
+}
+
+func (h *heldDiagnostics) add(d Diagnostic) {
+	h.n++
+	if h.quiet {
+		return
+	}
+	k := codeKey{d.Severity, d.Code}
+	if h.max <= 0 || h.shown[k] < h.max {
+		h.shown[k]++
+		h.list = append(h.list, d)
+		return
+	}
+	if h.rest[k] == 0 {
+		h.order = append(h.order, k)
+	}
+	h.rest[k] += max(d.Count, 1)
+}
+
+// all returns the diagnostics to list, in order, and those that count the rest.
+func (h *heldDiagnostics) all() []Diagnostic {
+	out := h.list
+	for _, k := range h.order {
+		out = append(out, Diagnostic{Severity: k.severity, Code: k.code, Count: h.rest[k]})
+	}
+	return out
 }
 
 // uploadSource is where the upload's rows came from, for diagnostics.
@@ -287,7 +342,11 @@ func readUpload(e *env, path, study string, o inp.Options) (*plan.Rows, uploadSo
 	defer cleanup()
 	defer in.Close()
 	d, ds, _, err := readEachFrom(in, reopen, mapping.Options{Study: study, Context: e.context()}, add, nil)
+	if err == nil {
+		err = rows.Err()
+	}
 	if err != nil {
+		rows.Close()
 		return nil, uploadSource{}, ds, err
 	}
 	// What is read whole (a JSON directory that decodes only whole, standard input other
