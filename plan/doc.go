@@ -84,10 +84,13 @@
 // the rows as [Rows] (a record each, [ReadRows]; an export or directory given as the
 // upload is read a user at a time into them with [UserRow]) and reads the export with
 // mapping.ReadEach and [Kept]: what ReadEach holds while the file is read (see its
-// documentation), the rows' user names, e-mail addresses and names with an index of the
-// user names by name, and records of only the users the rows can be compared with (the
-// same user name ignoring case, an e-mail address, or the name and a user name within
-// two edits of a row's). Once the export is read, [Kept.Each] drops the records kept only
+// documentation), the rows' keys (their user names packed into one buffer, and 8-byte
+// hashes of user names, e-mail addresses and names; the records of more than some 8 MB
+// of rows go to a temporary file), and records of only the users the rows can be
+// compared with (the same user name ignoring case, an e-mail address, or the name and a
+// user name within two edits of a row's; the new rows' user names are indexed for that
+// by name a part of some 4 million keys at a time, each part a pass over the users
+// written to a temporary file). Once the export is read, [Kept.Each] drops the records kept only
 // for rows whose user name is an existing user's (such a row updates that user and is
 // compared with no other by name; the users of its e-mail address stay, for
 // emailOfOtherUser). A template or JSON export is held as compact records
@@ -95,7 +98,8 @@
 // (mapping.MergeStream), and a --spec applied to each user before Kept sees it. Rows
 // are planned one at a time: [Make] holds every row's action, [Each] and [Kept.Each]
 // pass each on and hold none (the command writes them as they come, with [Writer]), so
-// that what grows with the rows is their records and a user name each.
+// that what grows with the rows is their keys (some 50 bytes a row), the records of the
+// users they update, and of the users near a new row's user name, those indexed by name.
 //
 // The search for user names within two edits is linear: a name
 // shared by many existing users gets a deletion index once rows search it often, so

@@ -76,14 +76,17 @@ Memory: one ODM export is streamed; a Clinical One template (CSV or .xlsx) or th
 of "map --to json" goes to a temporary file as compact user records (4 bytes a user
 stay in memory); several --existing files are merged user by user into a temporary file
 as "map" merges them (some 30 bytes a user). --spec is applied to each user as it is
-built, before plan picks the users the rows name. plan holds the rows, their keys and
-the existing users they can be compared with, each as one compact record of only what
-is compared (and what the streamed read holds), not the export; once the export is
-read, it drops the users kept only for rows that update another user (but those with
-the e-mail address of such a row, for emailOfOtherUser). Each row's action
-is written as it is planned, not held. An export or directory given as --upload (a
-migration planned whole) is read the same way, one user at a time into the rows. A
-template or JSON on stdin is copied to a temporary file first and read as a file is; the
+built, before plan picks the users the rows name. plan holds the rows (past 8 MB of
+them, in a temporary file) and their keys (the user names, and hashes of user names,
+e-mail addresses and names: some 50 bytes a row), and the existing users they can be
+compared with, each as one compact record of only what is compared (and what the
+streamed read holds), not the export; once the export is read, it drops the users kept
+only for rows that update another user (but those with the e-mail address of such a
+row, for emailOfOtherUser). Each row's action is written as it is planned, not held; of
+the rows' warnings, stderr's listing holds the first --max of each code (all with --max
+0) and counts the rest. An export or directory given as --upload (a migration planned
+whole) is read the same way, one user at a time into the rows. A template or JSON on
+stdin is copied to a temporary file first and read as a file is; the
 other user tables are read whole.
 
 Exit status: 0 no warnings, 1 warnings, 2 error.
