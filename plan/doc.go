@@ -88,9 +88,9 @@
 // hashes of user names, e-mail addresses and names; the records of more than some 8 MB
 // of rows go to a temporary file), and records of only the users the rows can be
 // compared with (the same user name ignoring case, an e-mail address, or the name and a
-// user name within two edits of a row's; the new rows' user names are indexed for that
-// by name a part of some 4 million keys at a time, each part a pass over the users
-// written to a temporary file). Once the export is read, [Kept.Each] drops the records kept only
+// user name within two edits of a row's; for that, the users written to a temporary file
+// with a new row's name are compared with its rows name by name, the rows of a name
+// indexed a part of some 4 million keys at a time). Once the export is read, [Kept.Each] drops the records kept only
 // for rows whose user name is an existing user's (such a row updates that user and is
 // compared with no other by name; the users of its e-mail address stay, for
 // emailOfOtherUser). A template or JSON export is held as compact records

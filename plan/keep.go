@@ -2,7 +2,9 @@ package plan
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -197,6 +199,14 @@ type Kept struct {
 	nearHeld int
 }
 
+// namedUser is a user written to Kept's file with the name of a new user's row: the hash
+// of the name, its place in the file, and where its user name is (preceded by its
+// length) in a buffer of them.
+type namedUser struct {
+	person  uint64
+	seq, at uint32
+}
+
 // NewKept returns an empty Kept for the rows of an upload. Close removes its temporary
 // file; Each does when it has read it.
 func NewKept(rows *Rows) *Kept {
@@ -323,44 +333,20 @@ func (k *Kept) pick() error {
 	k.spill = nil
 	defer sp.close()
 	f := newFreshFilter(k.keys)
-	// The search for user names within two edits indexes the new users' user names by
-	// name, some 40 keys of 6 bytes a user name: 160 MB for 666,666 new rows. Past
-	// nearHeld keys, the names are indexed a part at a time, each part in a pass of its
-	// own over the file that marks the users near a row, before the pass that keeps them.
-	var near []uint64 // a bit per record, of the passes
-	held := cmpOr(k.nearHeld, nearHeld)
-	if parts := (f.variants + held - 1) / held; parts > 1 {
-		near = make([]uint64, (sp.n+63)/64)
-		for part := range uint64(parts) {
-			i := 0
-			err := sp.each(func(r string) {
-				login, given, family, full, _ := recordNames(r)
-				if f.near(login, given, family, full, func(p uint64) bool { return p%uint64(parts) == part }) {
-					near[i/64] |= 1 << (i % 64)
-				}
-				i++
-			})
-			if err != nil {
-				return err
-			}
-			f.drop()
-		}
+	near, err := nearUsers(f, sp, k.nearHeld)
+	if err != nil {
+		return err
 	}
 	i := 0
 	return sp.each(func(r string) {
-		login, given, family, full, rest := recordNames(r)
+		login, _, _, _, rest := recordNames(r)
 		keep := false
 		k.keys.each(strings.TrimSpace(login), false, func(j int32) bool {
 			keep = k.keys.found[j]
 			return !keep
 		})
 		keep = keep || f.sameLogin(login)
-		var isNear bool
-		if near != nil {
-			isNear = near[i/64]&(1<<(i%64)) != 0
-		} else {
-			isNear = f.near(login, given, family, full, nil)
-		}
+		isNear := near[i/64]&(1<<(i%64)) != 0
 		i++
 		keep = keep || isNear
 		for n := rest.count(); n > 0 && !keep; n-- {
@@ -373,8 +359,112 @@ func (k *Kept) pick() error {
 	})
 }
 
-// nearHeld is the number of keys of the new rows' user names pick indexes at a time
-// (6 bytes each, and 8 more while one name is indexed).
+// nearUsers marks, of the n users written to the file, those with the name of a new
+// user's row and a user name within two edits of its (as the planner compares them: the
+// row's mapping.LoginKey, the user's in lower case), a bit each.
+//
+// The users are compared name by name (sorted by the hash of their name), against an
+// index of the new rows' user names of that name (near.go), made when a name has more
+// than a few rows and dropped after: an index of every name's rows at once (some 40 keys
+// of 6 bytes a user name, 160 MB for 666,666 new rows) searched in the order of the
+// export missed the cache at nearly every key (three quarters of plan's CPU). A name of
+// more rows than nearHeld keys is indexed a part at a time, each part searched by the
+// users of that name.
+func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
+	near := make([]uint64, (sp.n+63)/64)
+	// The users of a new row's name, with their user names (some 30 bytes a user).
+	var named []namedUser
+	var logins, key []byte
+	seq := uint32(0)
+	err := sp.each(func(r string) {
+		login, given, family, full, _ := recordNames(r)
+		defer func() { seq++ }()
+		if key = appendPersonKey(key[:0], given, family, full); len(key) == 0 {
+			return
+		}
+		p := maphash.Bytes(f.keys.seed, key) | 1
+		if f.persons[p] == nil {
+			return
+		}
+		if uint64(len(logins))+uint64(len(login))+binary.MaxVarintLen64 > maxNames {
+			if sp.err == nil {
+				sp.err = errors.New("plan: the user names of the existing users named as new rows take more than 4 GiB")
+			}
+			return
+		}
+		named = append(named, namedUser{person: p, seq: seq, at: uint32(len(logins))})
+		logins = appendString(logins, login)
+	})
+	if err == nil {
+		err = sp.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(named, func(a, b namedUser) int { return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.seq, b.seq)) })
+	held = cmpOr(held, nearHeld)
+	// login is the user name of u, in lower case.
+	login := func(u namedUser) string {
+		size, w := binary.Uvarint(logins[u.at:])
+		start := int(u.at) + w
+		return strings.ToLower(string(logins[start : start+int(size)]))
+	}
+	for len(named) > 0 {
+		end := 1
+		for end < len(named) && named[end].person == named[0].person {
+			end++
+		}
+		users := named[:end]
+		named = named[end:]
+		g := f.persons[users[0].person]
+		if g == nil {
+			continue
+		}
+		rowLogin := func(rows []int32) func(int) string {
+			return func(i int) string { return mapping.LoginKey(f.keys.login(rows[i])) }
+		}
+		for rows := g.rows; len(rows) > 0; {
+			part, keys := 1, 0
+			for ; part < len(rows); part++ {
+				if keys += nVariants(min(nearMaxRunes, utf8.RuneCountInString(f.keys.login(rows[part])))); keys > held {
+					break
+				}
+			}
+			these := rows[:part]
+			rows = rows[part:]
+			var idx *nearIndex
+			if len(these) > nearDirect/4 {
+				idx = buildNear(f.keys.seed, len(these), rowLogin(these))
+			}
+			of := rowLogin(these)
+			for _, u := range users {
+				if near[u.seq/64]&(1<<(u.seq%64)) != 0 {
+					continue
+				}
+				mine := login(u)
+				relevant := false
+				if idx == nil || utf8.RuneCountInString(mine) > nearMaxRunes {
+					for i := range these {
+						if relevant = distance(mine, of(i), 2) <= 2; relevant {
+							break
+						}
+					}
+				} else {
+					idx.candidates(f.keys.seed, mine, func(i int32) {
+						relevant = relevant || distance(mine, of(int(i)), 2) <= 2
+					})
+				}
+				if relevant {
+					near[u.seq/64] |= 1 << (u.seq % 64)
+				}
+			}
+		}
+	}
+	return near, nil
+}
+
+// nearHeld is the number of keys of the new rows' user names of one name pick indexes at
+// a time (6 bytes each, and 8 more while they are sorted).
 const nearHeld = 4 << 20
 
 // freshFilter is pick's filter: of the rows that update no existing user (new users), the
@@ -384,14 +474,10 @@ type freshFilter struct {
 	keys    *rowKeys
 	folded  []uint64
 	persons map[uint64]*freshNamed
-	key     []byte
-	// variants is the number of keys indexing every name's user names takes.
-	variants int
 }
 
 type freshNamed struct {
 	rows []int32 // of rowKeys
-	idx  *nearIndex
 }
 
 func newFreshFilter(keys *rowKeys) *freshFilter {
@@ -408,9 +494,6 @@ func newFreshFilter(keys *rowKeys) *freshFilter {
 				f.persons[p] = n
 			}
 			n.rows = append(n.rows, j)
-			if r := utf8.RuneCountInString(keys.login(j)); r <= nearMaxRunes {
-				f.variants += nVariants(r)
-			}
 		}
 	}
 	slices.Sort(f.folded)
@@ -425,49 +508,6 @@ func (f *freshFilter) sameLogin(login string) bool {
 	}
 	_, ok := slices.BinarySearch(f.folded, maphash.String(f.keys.seed, mapping.LoginKey(login)))
 	return ok
-}
-
-// near reports whether a new user's row of the same name has a user name within two edits
-// of login, as the planner compares them (the row's mapping.LoginKey, the user's in
-// lower case); false for a name whose hash part (nil: all) does not take.
-func (f *freshFilter) near(login, given, family, full string, part func(uint64) bool) bool {
-	f.key = appendPersonKey(f.key[:0], given, family, full)
-	if len(f.key) == 0 {
-		return false
-	}
-	h := maphash.Bytes(f.keys.seed, f.key) | 1
-	if part != nil && !part(h) {
-		return false
-	}
-	n := f.persons[h]
-	if n == nil {
-		return false
-	}
-	mine := strings.ToLower(login)
-	rowLogin := func(i int) string { return mapping.LoginKey(f.keys.login(n.rows[i])) }
-	if n.idx == nil && len(n.rows) > nearDirect/4 {
-		n.idx = buildNear(f.keys.seed, len(n.rows), rowLogin)
-	}
-	relevant := false
-	if n.idx == nil || utf8.RuneCountInString(mine) > nearMaxRunes {
-		for i := range n.rows {
-			if relevant = distance(mine, rowLogin(i), 2) <= 2; relevant {
-				break
-			}
-		}
-	} else {
-		n.idx.candidates(f.keys.seed, mine, func(i int32) {
-			relevant = relevant || distance(mine, rowLogin(int(i)), 2) <= 2
-		})
-	}
-	return relevant
-}
-
-// drop lets go of the indexes made.
-func (f *freshFilter) drop() {
-	for _, n := range f.persons {
-		n.idx = nil
-	}
 }
 
 // spill is the temporary file Kept writes records to, each preceded by its length.

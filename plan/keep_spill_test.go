@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,7 +14,7 @@ import (
 
 // TestKeptLargeUploadPlansAlike checks the paths of a large upload against the plan of
 // the whole directory (Make): the rows in a temporary file (Rows past rowsHeld), the
-// new rows' user names indexed by name a part at a time (past nearHeld), and the first
+// new rows' user names of one name indexed a part at a time (past nearHeld), and the first
 // row of a repeated user name found through the rows' keys instead of a map. The upload
 // repeats user names (as written, in another letter case, on a blank-free row after a
 // blank one), has typos of existing user names with the same name, an existing e-mail
@@ -40,6 +41,21 @@ func TestKeptLargeUploadPlansAlike(t *testing.T) {
 	} {
 		upload.WriteString(line + "\n")
 	}
+	// New rows of one name, 30 far from any user name, then each a letter more than the
+	// user name of an existing user of that name (each near that user only): more keys
+	// than nearHeld, so indexed a part at a time (the first part indexed, the last
+	// compared directly), each part the only one to find its users.
+	same := 0
+	for i := range 30 { // far from any: the first part has enough rows to be indexed
+		fmt.Fprintf(&upload, "%s,%s,far%d@example.org,farther%04d,05-Jan-2026,,Site Investigator Rights,10005,\n", g5, f5, i, i)
+		same++
+	}
+	for i := range 3000 {
+		if g, f := gen.Name(i); g == g5 && f == f5 {
+			fmt.Fprintf(&upload, "%s,%s,many%d@example.org,user%06dx,05-Jan-2026,,Site Investigator Rights,10005,\n", g5, f5, i, i)
+			same++
+		}
+	}
 	rows, err := ReadCSV(bytes.NewReader(upload.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +64,9 @@ func TestKeptLargeUploadPlansAlike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, opts := range []Options{{MaxRows: 100}, {MaxRows: -1, AllowRenames: true, Training: true}} {
+	// nearHeld 1,500: parts of 22 rows (the first, of far user names, indexed); 150:
+	// parts of 2 rows, compared directly.
+	for i, opts := range []Options{{MaxRows: 100}, {MaxRows: -1, AllowRenames: true, Training: true}, {MaxRows: -1}} {
 		want, err := Make(full, rows, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -70,14 +88,13 @@ func TestKeptLargeUploadPlansAlike(t *testing.T) {
 			t.Fatal("the rows were not written to a temporary file")
 		}
 		k := NewKept(rs)
-		k.nearHeld = 2000
+		k.nearHeld = []int{1500, 1500, 150}[i]
 		shell, _, err := mapping.ReadEach(odm.NewReader(bytes.NewReader(export.Bytes()), odm.ReadOptions{}), mapping.Options{}, k.Keep)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := newFreshFilter(k.keys)
-		if f.variants <= 2*k.nearHeld {
-			t.Fatalf("%d keys of new user names: the index is not made in parts", f.variants)
+		if keys := same * nVariants(len("user000005x")); same < 33 || keys <= k.nearHeld {
+			t.Fatalf("%d rows, %d keys of new user names of one name: the index is not made in parts", same, keys)
 		}
 		got := &Plan{Actions: []Action{}}
 		if err := k.Each(shell, opts, func(a Action) error { got.Actions = append(got.Actions, a); return nil }); err != nil {
