@@ -423,10 +423,11 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 		rowLogin := func(rows []int32) func(int) string {
 			return func(i int) string { return mapping.LoginKey(f.keys.login(rows[i])) }
 		}
+		variants := func(j int32) int { return nVariants(min(nearMaxRunes, utf8.RuneCountInString(f.keys.login(j)))) }
 		for rows := g.rows; len(rows) > 0; {
-			part, keys := 1, 0
+			part, keys := 1, variants(rows[0])
 			for ; part < len(rows); part++ {
-				if keys += nVariants(min(nearMaxRunes, utf8.RuneCountInString(f.keys.login(rows[part])))); keys > held {
+				if keys += variants(rows[part]); keys > held {
 					break
 				}
 			}
