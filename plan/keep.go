@@ -339,14 +339,14 @@ func (k *Kept) pick() error {
 	}
 	i := 0
 	return sp.each(func(r string) {
-		login, _, _, _, rest := recordNames(r)
+		login, given, family, full, rest := recordNames(r)
 		keep := false
 		k.keys.each(strings.TrimSpace(login), false, func(j int32) bool {
 			keep = k.keys.found[j]
 			return !keep
 		})
 		keep = keep || f.sameLogin(login)
-		isNear := near[i/64]&(1<<(i%64)) != 0
+		isNear := near[i/64]&(1<<(i%64)) != 0 || f.nearFew(login, given, family, full)
 		i++
 		keep = keep || isNear
 		for n := rest.count(); n > 0 && !keep; n-- {
@@ -361,7 +361,8 @@ func (k *Kept) pick() error {
 
 // nearUsers marks, of the n users written to the file, those with the name of a new
 // user's row and a user name within two edits of its (as the planner compares them: the
-// row's mapping.LoginKey, the user's in lower case), a bit each.
+// row's mapping.LoginKey, the user's in lower case), a bit each, for the names of more
+// than nearFew new rows (those of fewer are compared as pick reads the file: nearFew).
 //
 // The users are compared name by name (sorted by the hash of their name), against an
 // index of the new rows' user names of that name (near.go), made when a name has more
@@ -372,6 +373,13 @@ func (k *Kept) pick() error {
 // users of that name.
 func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 	near := make([]uint64, (sp.n+63)/64)
+	many := false
+	for _, g := range f.persons {
+		many = many || len(g.rows) > nearFew
+	}
+	if !many {
+		return near, nil // no pass over the file: an upload of a few hundred rows
+	}
 	// The users of a new row's name, with their user names (some 30 bytes a user).
 	var named []namedUser
 	var logins, key []byte
@@ -383,8 +391,8 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 			return
 		}
 		p := maphash.Bytes(f.keys.seed, key) | 1
-		if f.persons[p] == nil {
-			return
+		if g := f.persons[p]; g == nil || len(g.rows) <= nearFew {
+			return // compared in pick's pass (nearFew)
 		}
 		if uint64(len(logins))+uint64(len(login))+binary.MaxVarintLen64 > maxNames {
 			if sp.err == nil {
@@ -434,7 +442,7 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 			these := rows[:part]
 			rows = rows[part:]
 			var idx *nearIndex
-			if len(these) > nearDirect/4 {
+			if len(these) > nearFew {
 				idx = buildNear(f.keys.seed, len(these), rowLogin(these))
 			}
 			of := rowLogin(these)
@@ -464,6 +472,29 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 	return near, nil
 }
 
+// nearFew is the number of new rows of a name up to which the users of that name are
+// compared with each of them, without an index.
+const nearFew = nearDirect / 4
+
+// nearFew reports whether a new user's row of the same name has a user name within two
+// edits of login, for a name of at most nearFew new rows (else false: see nearUsers).
+func (f *freshFilter) nearFew(login, given, family, full string) bool {
+	if f.key = appendPersonKey(f.key[:0], given, family, full); len(f.key) == 0 {
+		return false
+	}
+	g := f.persons[maphash.Bytes(f.keys.seed, f.key)|1]
+	if g == nil || len(g.rows) > nearFew {
+		return false
+	}
+	mine := strings.ToLower(login)
+	for _, j := range g.rows {
+		if distance(mine, mapping.LoginKey(f.keys.login(j)), 2) <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
 // nearHeld is the number of keys of the new rows' user names of one name pick indexes at
 // a time (6 bytes each, and 8 more while they are sorted).
 const nearHeld = 4 << 20
@@ -475,6 +506,7 @@ type freshFilter struct {
 	keys    *rowKeys
 	folded  []uint64
 	persons map[uint64]*freshNamed
+	key     []byte
 }
 
 type freshNamed struct {
