@@ -27,8 +27,8 @@ func definedKey(a, b string) string {
 }
 
 // TestAppendNameKey: appendNameKey gives nameKey(a + " " + b) for every case, after what
-// dst held; personKey takes the full name only when given and family give no key; and an
-// ASCII name is keyed without an allocation.
+// dst held; personKey takes the full name only when given and family give no key; and a
+// name, ASCII or not, is keyed without an allocation.
 func TestAppendNameKey(t *testing.T) {
 	for _, c := range nameKeyCases {
 		want := definedKey(c.a, c.b)
@@ -47,6 +47,9 @@ func TestAppendNameKey(t *testing.T) {
 	buf := make([]byte, 0, 64)
 	if n := testing.AllocsPerRun(100, func() { buf = appendPersonKey(buf[:0], " Ada ", "EXAMPLE", "") }); n != 0 {
 		t.Errorf("%v allocations for an ASCII name", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { buf = appendPersonKey(buf[:0], "JOSÉ\u00a0", "Müller 山田", "") }); n != 0 {
+		t.Errorf("%v allocations for a name past ASCII", n)
 	}
 }
 
