@@ -255,3 +255,34 @@ func BenchmarkLastStudyTag(b *testing.B) {
 		})
 	}
 }
+
+// TestStudyWatchAcrossWrites: the watch finds the last Study start tag of the input
+// whatever pieces it is written in, a tag cut across two writes too (the seam searched
+// again), at the tag's offset in the whole input.
+func TestStudyWatchAcrossWrites(t *testing.T) {
+	filler := strings.Repeat(`<User OID="U"><LoginName>x</LoginName></User>`+"\n", 20)
+	for _, c := range []struct {
+		in, why string
+	}{
+		{filler, "no Study tag at all"},
+		{filler + `<Study OID="S2">` + filler, "one in the middle"},
+		{filler + `<odm:Study OID="S2"/>` + filler + `<Study>`, "a prefixed one, then one at the very end"},
+		{`<Study>` + filler + "<!-- <Study> -->" + filler, "one spelt in a comment counts (the safe side)"},
+		{filler + `<Study OID="S2">` + filler + `</Study><StudyName/>`, "the end tag and another name after it are no Study start tag"},
+	} {
+		want := int64(lastStudyTag([]byte(c.in)))
+		for _, n := range []int{1, 3, 7, 64, studySeam - 1, studySeam, studySeam + 1, 500, len(c.in)} {
+			w := &studyWatch{last: -1}
+			for s := c.in; s != ""; {
+				k := min(n, len(s))
+				if _, err := w.Write([]byte(s[:k])); err != nil {
+					t.Fatal(err)
+				}
+				s = s[k:]
+			}
+			if w.last != want {
+				t.Errorf("%s, written %d bytes at a time: last tag at %d, want %d", c.why, n, w.last, want)
+			}
+		}
+	}
+}

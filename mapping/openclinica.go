@@ -871,8 +871,16 @@ func scanStudies(r io.Reader, ro odm.ReadOptions, mode int) (list []*odm.Element
 			case depth == 2 && local == "AdminData" && first:
 				// The rest is only watched: the Study start tags still to come.
 				off := sc.InputOffset()
-				if _, err := io.Copy(io.Discard, in); err != nil {
-					return nil, false, studyScanError(ro, err)
+				// Read in large pieces (io.Discard's are 8 KB), each searched once.
+				buf := make([]byte, 64<<10)
+				for {
+					_, err := in.Read(buf)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						return nil, false, studyScanError(ro, err)
+					}
 				}
 				return list, watch.last >= off, nil
 			case depth == 2 && local == "Study":
@@ -925,16 +933,43 @@ type studyWatch struct {
 }
 
 func (w *studyWatch) Write(p []byte) (int, error) {
-	buf := append(w.tail, p...)
-	if i := lastStudyTag(buf); i >= 0 && w.off+int64(i) > w.last {
-		w.last = w.off + int64(i)
+	// p is searched where it is; only a tag across the end of the bytes before (the tail
+	// kept) and the start of p is searched in a copy of the two: copying every write
+	// into one buffer doubled the bytes moved.
+	if len(w.tail) > 0 {
+		if i := lastStudyTag(append(w.tail, p[:min(len(p), studySeam)]...)); i >= 0 {
+			w.note(w.off + int64(i))
+		}
 	}
-	// Keep enough of the end for a tag split across two writes.
-	keep := min(len(buf), 128)
-	w.off += int64(len(buf) - keep)
-	w.tail = append(w.tail[:0], buf[len(buf)-keep:]...)
+	base := w.off + int64(len(w.tail)) // the input offset of p[0]
+	if i := lastStudyTag(p); i >= 0 {
+		w.note(base + int64(i))
+	}
+	// The tail: the last studySeam bytes of the input so far.
+	if len(p) >= studySeam {
+		w.tail = append(w.tail[:0], p[len(p)-studySeam:]...)
+		w.off = base + int64(len(p)-studySeam)
+	} else {
+		w.tail = append(w.tail, p...)
+		if cut := len(w.tail) - studySeam; cut > 0 {
+			w.tail = append(w.tail[:0], w.tail[cut:]...)
+			w.off += int64(cut)
+		}
+	}
 	return len(p), nil
 }
+
+// note keeps at, the offset of a tag's "<", if it is the last so far.
+func (w *studyWatch) note(at int64) {
+	if at > w.last {
+		w.last = at
+	}
+}
+
+// studySeam is how much of the bytes before a write studyWatch searches again with it, and
+// of the write, for a tag across the two: a Study start tag with a namespace prefix of up
+// to some hundred bytes.
+const studySeam = 128
 
 // lastStudyTag returns the index of the "<" of the last Study start tag in b, or -1. It
 // searches forward (bytes.Index compares many bytes at a time; bytes.LastIndex hashes
