@@ -13,12 +13,14 @@
 // several AdminData blocks is one User (merged by OID, then by login) with every block's
 // assignments. The merge's warnings name a person without OID by where its first record
 // stands ("User at line 12"; in another file merged, "User at users.xml:12") and are
-// placed at the record whose value is dropped. A person found by login under a second OID keeps the first as its ID; the
-// other is reported (merge-conflict, field User/OID, the subject naming both OIDs) and
-// kept as its listing's, a Variant "id" of that block's study, so that writing ODM gives
-// that block the record under the OID it had (content elsewhere in the file may refer to
-// it) and a patch of the file finds the record by it; only a second OID in a block of a
-// study the person's first record is in too cannot be told apart, and is reported so.
+// placed at the record whose value is dropped. A person found by login under a second
+// OID keeps the first as its ID; the other is reported (merge-conflict, field User/OID,
+// the subject naming both OIDs) and kept as its listing's, a Variant "id" of that block's
+// study, so that writing ODM gives that block the record under the OID it had (content
+// elsewhere in the file may refer to it) and a patch of the file finds the record by it.
+// A study's listing has one OID: records of both OIDs in one study (in two of its
+// blocks) cannot be told apart; the study keeps the first OID, and the loss is reported
+// (a patch of the file leaves the other's record out, reported as removed).
 //
 // Logins are one rule everywhere ([LoginKey]): compared with the white space around
 // them trimmed and letter case aside, as OpenClinica 4 takes usernames ("not case

@@ -160,3 +160,51 @@ func TestMergeSubjectWithoutOID(t *testing.T) {
 		t.Errorf("MergeNamed: %+v, want one conflict naming the user at a.xml:2, placed in b.xml", mws)
 	}
 }
+
+// TestMergedOIDSameStudy: a study's listing has one OID. When the person is listed in a
+// study already, under the first OID or the second, a record of the other OID in that
+// study cannot be kept apart: the study keeps the first OID (no "id" variant, which would
+// write the record of the first under the second's OID) and the loss is reported.
+func TestMergedOIDSameStudy(t *testing.T) {
+	rec := func(oid string) string {
+		return `<User OID="` + oid + `"><LoginName>avery.kline</LoginName><FirstName>Avery</FirstName></User>`
+	}
+	for _, tc := range []struct{ name, reason, src string }{
+		{"first OID, then second", "S2 lists the person under U1 before its record U2",
+			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U1")}, [2]string{"S2", rec("U2")})},
+		{"second OID, then first", "S2 took U2 as its listing's OID before its record U1",
+			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U2")}, [2]string{"S2", rec("U1")})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			js, ws := readThree(t, tc.src, ProfileODM)
+			for k := range 3 {
+				if strings.Contains(js[k], `"name": "id"`) {
+					t.Errorf("read %d (%s): an id variant is kept for S2:\n%s", k, tc.reason, js[k])
+				}
+				var last *Warning
+				for i := range ws[k] {
+					if ws[k][i].Field == "User/OID" {
+						last = &ws[k][i]
+					}
+				}
+				if last == nil || last.Message != mergedOIDLost || last.Subject != "User U1 (also U2)" {
+					t.Errorf("read %d (%s): the last User/OID warning is %+v, want the loss naming both OIDs", k, tc.reason, last)
+				}
+			}
+			dir, _, err := FromDocument(decodeBytes(t, []byte(tc.src)), Options{Profile: ProfileODM})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := dir.Users[0].InStudy("S2").ID; got != "U1" {
+				t.Errorf("InStudy(S2).ID = %q, want U1 (%s)", got, tc.reason)
+			}
+			var out bytes.Buffer
+			if _, err := WriteODM(&out, dir, ProfileODM, Options{}, odm.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out.String(), `OID="U2"`) {
+				t.Errorf("written with a record U2 (%s):\n%s", tc.reason, out.String())
+			}
+		})
+	}
+}

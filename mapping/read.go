@@ -840,11 +840,11 @@ func (b *builder) addLogin(login string, i int32) {
 
 // The messages of a person found by login under a second OID (CodeMergeConflict, field
 // User/OID, the subject naming both OIDs): the second is kept as its listing's (a Variant
-// "id" of its study, written into its block as the record's OID), unless the listing is
-// in a study the person's first record is in too, which a variant cannot tell apart.
+// "id" of its study, written into its block as the record's OID), unless the person is
+// listed in that study already (under either OID), which a variant cannot tell apart.
 const (
 	mergedOIDKept = "one login under two OIDs, merged into one user by login; the first OID is kept, and the other as its block's (source.variants, written back as the record's OID)"
-	mergedOIDLost = "one login under two OIDs in blocks of the same study, merged into one user by login; the first OID is kept and the other is not (writing ODM leaves its record out)"
+	mergedOIDLost = "one login under two OIDs in blocks of the same study, merged into one user by login; the first OID is kept and the other is not (ODM written from the directory has the study's records under the first; a patch of the file leaves the other's record out, reported as removed)"
 )
 
 // merge folds a second record of one person into the first, read in a block of study
@@ -855,15 +855,25 @@ func (b *builder) merge(dst, src *User, first string) {
 	subject := userSubject(dst, "")
 	ds, ss := dst.Source, src.Source
 	listing := b.study != first && ds != nil
-	if dst.ID != "" && src.ID != "" && dst.ID != src.ID {
+	if dst.ID != "" && src.ID != "" {
 		// Found by login under another OID: the person is one user, and the record is
-		// still the block's, which other content may refer to by that OID.
-		msg := mergedOIDLost
-		if listing {
-			msg = mergedOIDKept
+		// still the block's, which other content may refer to by that OID. A study's
+		// listing has one OID: one the person is listed in already (under the first OID,
+		// or the second) keeps the first, and its records are written under it.
+		other, has := ds.variant(b.study, "", "id")
+		switch {
+		case dst.ID != src.ID && has && other == src.ID:
+			// The second OID again in its study: kept and reported already.
+		case dst.ID != src.ID && listing && !has && !slices.Contains(ds.Studies, b.study):
 			ds.addVariant(Variant{Study: b.study, Name: "id", Value: src.ID})
+			b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", mergedOIDKept, b.mergeAt)
+		case dst.ID != src.ID:
+			b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", mergedOIDLost, b.mergeAt)
+		case has:
+			// A record of the first OID in a study whose listing took the second.
+			ds.dropVariant(b.study, "", "id")
+			b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+other+")", mergedOIDLost, b.mergeAt)
 		}
-		b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+src.ID+")", msg, b.mergeAt)
 	}
 	mergeFields(dst, src, func(field, key, value string) {
 		b.w.addAt(CodeMergeConflict, "User/"+field, subject, "a person listed in several AdminData blocks has different values; the first is kept", b.mergeAt)

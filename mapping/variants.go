@@ -151,6 +151,16 @@ func (s *Source) addVariant(v Variant) {
 	}
 }
 
+// dropVariant removes the variant of the field or attribute {space}name in the listing of
+// study, if s has one.
+func (s *Source) dropVariant(study, space, name string) {
+	if s != nil {
+		s.Variants = slices.DeleteFunc(s.Variants, func(x Variant) bool {
+			return x.Study == study && x.Space == space && x.Name == name
+		})
+	}
+}
+
 // variant returns the value s's variants give the field or attribute {space}name in
 // the listing of study.
 func (s *Source) variant(study, space, name string) (string, bool) {
