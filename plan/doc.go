@@ -68,6 +68,9 @@
 //   - valueWithoutColumn: a cell holds a value under no header (a blank header cell, or
 //     past the header's last one), which is not read: most often a separator typed into
 //     an unquoted cell, which moves the rest of the row along.
+//   - inexactNumber: a workbook cell of a template column holds a number of more than 15
+//     digits (a long numeric User Name typed as a number): Excel keeps 15, so the value
+//     read, as Excel shows it, is not the one typed.
 //   - siteRoleWithoutSite: a row of a directory upload has a site-level role that names
 //     no site (an OpenClinica 4 user table has no site column). For the whole study
 //     (Sites "All") it would be granted at every site, so it is left out of the row's

@@ -38,12 +38,13 @@ const (
 	EmailChange              Code = "emailChange"
 	EmailOfOtherUser         Code = "emailOfOtherUser"
 	SiteRoleWithoutSite      Code = "siteRoleWithoutSite"
+	InexactNumber            Code = "inexactNumber"
 )
 
 // Codes lists every warning code in a stable order.
 func Codes() []Code {
 	return []Code{PossibleDuplicateAccount, UsernameChange, EndDateBeforeStartDate, UnknownRole, UnknownSite,
-		DuplicateRow, TooManyRows, MissingValue, InvalidDate, TwoDigitYear, ValueWithoutColumn, EmailChange, EmailOfOtherUser, SiteRoleWithoutSite}
+		DuplicateRow, TooManyRows, MissingValue, InvalidDate, TwoDigitYear, ValueWithoutColumn, EmailChange, EmailOfOtherUser, SiteRoleWithoutSite, InexactNumber}
 }
 
 // Warning is a problem with one row. The message names users by login only.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
@@ -57,6 +58,28 @@ func mustPlan(t *testing.T, d *mapping.Directory, csv string, opts plan.Options)
 	return p
 }
 
+// numberBook is a template workbook of the header and rows, written by excelize with
+// numbers as numbers, as a user types them into Excel.
+func numberBook(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	var head []any
+	for _, c := range strings.Split(strings.TrimSuffix(header, "\n"), ",") {
+		head = append(head, c)
+	}
+	for i, r := range append([][]any{head}, rows...) {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var book bytes.Buffer
+	if _, err := f.WriteTo(&book); err != nil {
+		t.Fatal(err)
+	}
+	return book.Bytes()
+}
+
 // TestPlan checks actions and warning codes row by row; every warning code has a case.
 func TestPlan(t *testing.T) {
 	// dirUpload is a directory upload (plan.FromDirectory) of one user of study DEMO-01.
@@ -74,6 +97,7 @@ func TestPlan(t *testing.T) {
 		reason  string
 		csv     string
 		upload  *mapping.Directory // instead of csv: a directory upload
+		book    [][]any            // instead of csv: the rows of a template workbook, numbers as numbers
 		opts    plan.Options
 		want    []string      // summary of each action
 		changes []plan.Change // of the last action, when given
@@ -253,6 +277,15 @@ func TestPlan(t *testing.T) {
 			want:   []string{"2 create nfictus valueWithoutColumn"},
 		},
 		{
+			name:   "inexactNumber",
+			reason: "a User Name typed into the workbook as a number of 20 digits holds another (Excel keeps 15): planned as Excel shows it, and the row says it is not the value typed; a short number is its digits, with nothing to say",
+			book: [][]any{
+				{"Avery", "Kline", "avery@site1.example.org", 12345678901234567890.0, "05-Jan-2026", "", "Site User", 101, ""},
+				{"Noor", "Fictus", "noor.fictus@site2.example.org", 4155550100, "05-Jan-2026", "", "Site User", 102, ""},
+			},
+			want: []string{"2 create 12345678901234500000 inexactNumber", "3 create 4155550100"},
+		},
+		{
 			name:   "blank rows",
 			reason: "rows of empty cells get no action but keep the numbering; empty lines are not rows",
 			csv:    ",,,,,,,,\n\n , ,,,,,,,\nNoor,Fictus,noor.fictus@site2.example.org,nfictus,05-Jan-2026,,Site User,102,\n",
@@ -315,12 +348,21 @@ func TestPlan(t *testing.T) {
 				t.Fatal("every case needs a reason")
 			}
 			var p *plan.Plan
-			if tc.upload != nil {
+			switch {
+			case tc.upload != nil:
 				var err error
 				if p, err = plan.Make(existing(t), plan.FromDirectory(tc.upload), tc.opts); err != nil {
 					t.Fatal(err)
 				}
-			} else {
+			case tc.book != nil:
+				rows, err := plan.ReadXLSX(bytes.NewReader(numberBook(t, tc.book)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, err = plan.Make(existing(t), rows, tc.opts); err != nil {
+					t.Fatal(err)
+				}
+			default:
 				p = mustPlan(t, existing(t), tc.csv, tc.opts)
 			}
 			var got []string

@@ -173,7 +173,14 @@ func readTable(cr mapping.RowReader, add func(Row)) (unknown []string, err error
 		if err := col.Uncalculated(cr, at); err != nil {
 			return nil, tableErr(err)
 		}
-		add(csvRow(at, rec, col))
+		row := csvRow(at, rec, col)
+		// A workbook's number of more digits than Excel keeps is not what was typed: a
+		// User Name so read would plan an account nobody asked for.
+		names, _ := col.InexactNumbers(cr)
+		for _, name := range names {
+			row.Warnings = append(row.Warnings, Warning{InexactNumber, name + " holds a number of more than 15 digits, which Excel does not keep (the digits after the 15th read as 0): the value planned is not the one typed; type it as text (a leading apostrophe)"})
+		}
+		add(row)
 	}
 }
 

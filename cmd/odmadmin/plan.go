@@ -56,6 +56,8 @@ fields and assignments that change) or unchanged, and warns:
   twoDigitYear              a date with a two-digit year (05-Jan-26), read as the
                             message says (1969-2068); the template wants DD-MMM-YYYY
   valueWithoutColumn        a value in a column the header does not name (not read)
+  inexactNumber             a workbook number of more than 15 digits (Excel keeps 15):
+                            not the value typed; type it as text
   unknownColumn             a header cell that names no template column (row 1; its
                             values are not read)
   siteRoleWithoutSite       a directory row's site-level role that names no site (as an
