@@ -1,15 +1,10 @@
 package plan
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/maphash"
-	"io"
-	"iter"
-	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -28,7 +23,7 @@ import (
 // reading an export of a million users holds a few of them. [Kept] holds them more
 // compactly still.
 func Keep(rows []Row) func(*mapping.User) *mapping.User {
-	f := newFilter(slices.Values(rows), nil, false)
+	f := newFilter(rows)
 	type roleEnv struct {
 		role string
 		env  mapping.Environment
@@ -69,10 +64,7 @@ type filter struct {
 	// near.go does once a name has many rows.
 	persons map[string]*named
 	seed    maphash.Seed
-	// sameName makes a user of a row's name relevant whatever its user name: the
-	// distance is left to a later filter, and persons hold no user names.
-	sameName bool
-	key      []byte // named's buffer for a person's key
+	key     []byte // named's buffer for a person's key
 }
 
 type named struct {
@@ -80,15 +72,11 @@ type named struct {
 	idx    *nearIndex
 }
 
-// newFilter returns the filter of the rows for which use is true (nil: all rows); with
-// sameName, one that keeps every user of a row's name (see filter.sameName).
-func newFilter(rows iter.Seq[Row], use func(*Row) bool, sameName bool) *filter {
-	f := &filter{logins: map[string]bool{}, emails: map[string]bool{}, persons: map[string]*named{}, seed: maphash.MakeSeed(), sameName: sameName}
-	for row := range rows {
-		r := &row
-		if use != nil && !use(r) {
-			continue
-		}
+// newFilter returns the filter of the rows.
+func newFilter(rows []Row) *filter {
+	f := &filter{logins: map[string]bool{}, emails: map[string]bool{}, persons: map[string]*named{}, seed: maphash.MakeSeed()}
+	for i := range rows {
+		r := &rows[i]
 		if r.Login != "" {
 			f.logins[mapping.LoginKey(r.Login)] = true
 		}
@@ -103,9 +91,7 @@ func newFilter(rows iter.Seq[Row], use func(*Row) bool, sameName bool) *filter {
 				n = &named{}
 				f.persons[k] = n
 			}
-			if !sameName {
-				n.logins = append(n.logins, strings.ToLower(r.Login))
-			}
+			n.logins = append(n.logins, strings.ToLower(r.Login))
 		}
 	}
 	return f
@@ -133,8 +119,8 @@ func (f *filter) named(login, given, family, full string) bool {
 	}
 	f.key = appendPersonKey(f.key[:0], given, family, full)
 	n := f.persons[string(f.key)]
-	if n == nil || f.sameName {
-		return n != nil
+	if n == nil {
+		return false
 	}
 	mine := strings.ToLower(login)
 	if n.idx == nil && len(n.logins) > nearDirect/4 {
@@ -182,7 +168,7 @@ type Kept struct {
 	keys *rowKeys
 	// persons are the hashes of the rows' names, sorted.
 	persons []uint64
-	spill   *spill
+	spill   *recFile
 	recs    records
 	// near says of each record in recs that its user name is within two edits of that of a
 	// row of its name that updates no user: only those are indexed by name.
@@ -249,7 +235,7 @@ func (k *Kept) Keep(u *mapping.User) *mapping.User {
 		return true
 	})
 	if k.spill == nil {
-		k.spill = newSpill()
+		k.spill = newRecFile("the existing users")
 	}
 	k.buf = appendRecord(k.buf[:0], u)
 	k.spill.write(k.buf)
@@ -338,7 +324,7 @@ func (k *Kept) pick() error {
 		return err
 	}
 	i := 0
-	return sp.each(func(r string) {
+	return sp.each(func(r string) bool {
 		login, given, family, full, rest := recordNames(r)
 		keep := false
 		k.keys.each(strings.TrimSpace(login), false, func(j int32) bool {
@@ -356,6 +342,7 @@ func (k *Kept) pick() error {
 			k.recs.addString(r)
 			k.near = append(k.near, isNear)
 		}
+		return true
 	})
 }
 
@@ -371,7 +358,7 @@ func (k *Kept) pick() error {
 // export missed the cache at nearly every key (three quarters of plan's CPU). A name of
 // more rows than nearHeld keys is indexed a part at a time, each part searched by the
 // users of that name.
-func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
+func nearUsers(f *freshFilter, sp *recFile, held int) ([]uint64, error) {
 	near := make([]uint64, (sp.n+63)/64)
 	many := false
 	for _, g := range f.persons {
@@ -384,24 +371,25 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 	var named []namedUser
 	var logins, key []byte
 	seq := uint32(0)
-	err := sp.each(func(r string) {
+	err := sp.each(func(r string) bool {
 		login, given, family, full, _ := recordNames(r)
 		defer func() { seq++ }()
 		if key = appendPersonKey(key[:0], given, family, full); len(key) == 0 {
-			return
+			return true
 		}
 		p := maphash.Bytes(f.keys.seed, key) | 1
 		if g := f.persons[p]; g == nil || len(g.rows) <= nearFew {
-			return // compared in pick's pass (nearFew)
+			return true // compared in pick's pass (nearFew)
 		}
 		if uint64(len(logins))+uint64(len(login))+binary.MaxVarintLen64 > maxNames {
 			if sp.err == nil {
 				sp.err = errors.New("plan: the user names of the existing users named as new rows take more than 4 GiB")
 			}
-			return
+			return false
 		}
 		named = append(named, namedUser{person: p, seq: seq, at: uint32(len(logins))})
 		logins = appendString(logins, login)
+		return true
 	})
 	if err == nil {
 		err = sp.err
@@ -410,7 +398,7 @@ func nearUsers(f *freshFilter, sp *spill, held int) ([]uint64, error) {
 		return nil, err
 	}
 	slices.SortFunc(named, func(a, b namedUser) int { return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.seq, b.seq)) })
-	held = cmpOr(held, nearHeld)
+	held = cmp.Or(held, nearHeld)
 	// login is the user name of u, in lower case.
 	login := func(u namedUser) string {
 		size, w := binary.Uvarint(logins[u.at:])
@@ -541,91 +529,6 @@ func (f *freshFilter) sameLogin(login string) bool {
 	}
 	_, ok := slices.BinarySearch(f.folded, maphash.String(f.keys.seed, mapping.LoginKey(login)))
 	return ok
-}
-
-// spill is the temporary file Kept writes records to, each preceded by its length.
-type spill struct {
-	f      *os.File
-	w      *bufio.Writer
-	remove string // the file's name, where it could not be removed while open
-	n      int
-	err    error
-}
-
-func newSpill() *spill {
-	sp := &spill{}
-	f, err := os.CreateTemp("", "odmadmin-plan-*")
-	if err != nil {
-		sp.err = fmt.Errorf("plan: a temporary file for the existing users: %w", err)
-		return sp
-	}
-	sp.f, sp.w = f, bufio.NewWriterSize(f, 64<<10)
-	// Removed now where the system allows it, so that nothing is left behind however
-	// the process ends.
-	if os.Remove(f.Name()) != nil {
-		sp.remove = f.Name()
-	}
-	return sp
-}
-
-func (sp *spill) write(rec []byte) {
-	if sp.err != nil {
-		return
-	}
-	// The length a byte at a time: an array written with Write would escape, an
-	// allocation a record.
-	for v := uint64(len(rec)); ; v >>= 7 {
-		if v < 0x80 {
-			sp.w.WriteByte(byte(v))
-			break
-		}
-		sp.w.WriteByte(byte(v) | 0x80)
-	}
-	if _, err := sp.w.Write(rec); err != nil {
-		sp.err = fmt.Errorf("plan: writing the existing users to a temporary file: %w", err)
-	}
-	sp.n++
-}
-
-// each calls f with each record written, in order.
-func (sp *spill) each(f func(string)) error {
-	if sp.err != nil {
-		return sp.err
-	}
-	if err := sp.w.Flush(); err != nil {
-		return fmt.Errorf("plan: writing the existing users to a temporary file: %w", err)
-	}
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("plan: reading the existing users from a temporary file: %w", err)
-	}
-	br := bufio.NewReaderSize(sp.f, 64<<10)
-	var buf []byte
-	for i := 0; i < sp.n; i++ {
-		n, err := binary.ReadUvarint(br)
-		if err == nil {
-			buf = slices.Grow(buf[:0], int(n))[:n]
-			_, err = io.ReadFull(br, buf)
-		}
-		if err != nil {
-			return fmt.Errorf("plan: reading the existing users from a temporary file: %w", err)
-		}
-		f(string(buf))
-	}
-	return nil
-}
-
-func (sp *spill) close() error {
-	if sp.f == nil {
-		return nil
-	}
-	err := sp.f.Close()
-	if sp.remove != "" {
-		if rerr := os.Remove(sp.remove); err == nil {
-			err = rerr
-		}
-	}
-	sp.f = nil
-	return err
 }
 
 // compared copies of u only what Make compares a row with (user name, names, e-mail

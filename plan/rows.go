@@ -1,14 +1,9 @@
 package plan
 
 import (
-	"bufio"
-	"encoding/binary"
+	"cmp"
 	"errors"
-	"fmt"
-	"io"
 	"iter"
-	"os"
-	"slices"
 )
 
 // Rows are the rows of an upload, held compactly: each row one record (its values in
@@ -28,7 +23,7 @@ type Rows struct {
 	buf     []byte
 	unknown []string
 	keys    *rowKeys
-	file    *rowFile
+	file    *recFile
 	// held is the bytes of records held before they go to a file; 0 is rowsHeld.
 	held int
 	err  error
@@ -82,7 +77,7 @@ func (rs *Rows) Add(r Row) {
 		b = appendString(b, w.Message)
 	}
 	rs.buf = b
-	if rs.file == nil && rs.err == nil && len(rs.recs.list) > 0 && rs.recs.bytes+len(b) > cmpOr(rs.held, rowsHeld) {
+	if rs.file == nil && rs.err == nil && len(rs.recs.list) > 0 && rs.recs.bytes+len(b) > cmp.Or(rs.held, rowsHeld) {
 		rs.toFile()
 	}
 	if rs.file != nil {
@@ -92,18 +87,11 @@ func (rs *Rows) Add(r Row) {
 	rs.recs.addBytes(b)
 }
 
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
-}
-
 // toFile moves the records held to a temporary file, where the next ones go too.
 func (rs *Rows) toFile() {
-	f, err := newRowFile()
-	if err != nil {
-		rs.err = err
+	f := newRecFile("the upload's rows")
+	if f.err != nil {
+		rs.err = f.err
 		return
 	}
 	for _, rec := range rs.recs.list {
@@ -146,7 +134,7 @@ func (rs *Rows) Close() error {
 func (rs *Rows) All() iter.Seq[Row] {
 	return func(yield func(Row) bool) {
 		if rs.file != nil {
-			rs.file.each(func(rec string) bool { return yield(decodeRow(rec)) })
+			rs.file.each(func(rec string) bool { return yield(decodeRow(rec)) }) // an error: Err
 			return
 		}
 		for _, rec := range rs.recs.list {
@@ -155,83 +143,6 @@ func (rs *Rows) All() iter.Seq[Row] {
 			}
 		}
 	}
-}
-
-// rowFile is the temporary file of Rows: records, each preceded by its length.
-type rowFile struct {
-	f      *os.File
-	w      *bufio.Writer
-	remove string // the file's name, where it could not be removed while open
-	size   int64
-	err    error
-}
-
-func newRowFile() (*rowFile, error) {
-	f, err := os.CreateTemp("", "odmadmin-rows-*")
-	if err != nil {
-		return nil, fmt.Errorf("plan: a temporary file for the upload's rows: %w", err)
-	}
-	rf := &rowFile{f: f, w: bufio.NewWriterSize(f, 64<<10)}
-	// Removed now where the system allows it, so that nothing is left behind however the
-	// process ends.
-	if os.Remove(f.Name()) != nil {
-		rf.remove = f.Name()
-	}
-	return rf, nil
-}
-
-func (rf *rowFile) write(rec []byte) {
-	if rf.err != nil {
-		return
-	}
-	var n [binary.MaxVarintLen64]byte
-	l := binary.PutUvarint(n[:], uint64(len(rec)))
-	rf.w.Write(n[:l])
-	if _, err := rf.w.Write(rec); err != nil {
-		rf.err = fmt.Errorf("plan: writing the upload's rows to a temporary file: %w", err)
-	}
-	rf.size += int64(l + len(rec))
-}
-
-// each calls f with each record, in order, until f returns false. Each call reads the
-// file from its start on its own, so that passes may nest.
-func (rf *rowFile) each(f func(string) bool) {
-	if rf.err != nil {
-		return
-	}
-	if err := rf.w.Flush(); err != nil {
-		rf.err = fmt.Errorf("plan: writing the upload's rows to a temporary file: %w", err)
-		return
-	}
-	br := bufio.NewReaderSize(io.NewSectionReader(rf.f, 0, rf.size), 64<<10)
-	var buf []byte
-	for {
-		n, err := binary.ReadUvarint(br)
-		if err == io.EOF {
-			return
-		}
-		if err == nil {
-			buf = slices.Grow(buf[:0], int(n))[:n]
-			_, err = io.ReadFull(br, buf)
-		}
-		if err != nil {
-			rf.err = fmt.Errorf("plan: reading the upload's rows from a temporary file: %w", err)
-			return
-		}
-		if !f(string(buf)) {
-			return
-		}
-	}
-}
-
-func (rf *rowFile) close() error {
-	err := rf.f.Close()
-	if rf.remove != "" {
-		if rerr := os.Remove(rf.remove); err == nil {
-			err = rerr
-		}
-	}
-	return err
 }
 
 func decodeRow(rec string) Row {
