@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"hash/maphash"
 	"math/bits"
 	"slices"
@@ -20,11 +21,12 @@ import (
 // this existing user worth keeping), a collision keeps one user more, which Make then
 // compares exactly and finds unrelated.
 type rowKeys struct {
-	seed  maphash.Seed
-	names []byte   // the user names of the rows that have one, in row order
-	ends  []uint32 // the end of each in names: row j's is names[ends[j-1]:ends[j]]
-	num   []int32  // row j's number
-	blank []bool   // row j is blank (no action, no duplicate of a later row)
+	seed    maphash.Seed
+	maxRows int      // rows with a user name held at most; 0 is maxRows (a test's lower bound)
+	names   []byte   // the user names of the rows that have one, in row order
+	ends    []uint32 // the end of each in names: row j's is names[ends[j-1]:ends[j]]
+	num     []int32  // row j's number
+	blank   []bool   // row j is blank (no action, no duplicate of a later row)
 	// person is row j's name (personKey) hashed, 0 for none.
 	person []uint64
 	// emails are the hashes of the rows' e-mail addresses (lower case, trimmed).
@@ -39,8 +41,12 @@ type rowKeys struct {
 
 func newRowKeys() *rowKeys { return &rowKeys{seed: maphash.MakeSeed()} }
 
-// maxNames bounds the bytes of user names held (4-byte offsets).
-const maxNames = 1<<32 - 1
+// maxNames bounds the bytes of user names held (4-byte offsets), maxRows the rows with a
+// user name (int32 indexes).
+const (
+	maxNames = 1<<32 - 1
+	maxRows  = 1<<31 - 1
+)
 
 // add records the keys of r.
 func (k *rowKeys) add(r *Row) {
@@ -55,6 +61,13 @@ func (k *rowKeys) add(r *Row) {
 	if uint64(len(k.names))+uint64(len(r.Login)) > maxNames {
 		if k.err == nil {
 			k.err = errTooManyNames
+		}
+		return
+	}
+	if len(k.ends) >= cmp.Or(k.maxRows, maxRows) {
+		// Rows are numbered and found by int32 (num, the hash indexes).
+		if k.err == nil {
+			k.err = errTooManyRows
 		}
 		return
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -63,4 +64,18 @@ func FuzzAppendNameKey(f *testing.F) {
 			t.Fatalf("%q + %q keyed %q, want %q", a, b, got, want)
 		}
 	})
+}
+
+// TestRowKeysBounded: rows are numbered and found by int32, so the keys hold at most
+// maxRows rows with a user name; one more is refused with an error (Rows.Err), not
+// wrapped into a negative index.
+func TestRowKeysBounded(t *testing.T) {
+	k := newRowKeys()
+	k.maxRows = 2
+	for i, login := range []string{"avery.kline", "noor.fictus", "jo.demo"} {
+		k.add(&Row{Number: i + 2, Login: login})
+	}
+	if k.len() != 2 || !errors.Is(k.err, errTooManyRows) {
+		t.Errorf("%d rows held, error %v; want 2 and errTooManyRows", k.len(), k.err)
+	}
 }

@@ -33,7 +33,10 @@ type Rows struct {
 // temporary file: some 60,000 template rows.
 const rowsHeld = 8 << 20
 
-var errTooManyNames = errors.New("plan: the upload's user names take more than 4 GiB")
+var (
+	errTooManyNames = errors.New("plan: the upload's user names take more than 4 GiB")
+	errTooManyRows  = errors.New("plan: the upload has more than 2,147,483,647 rows with a user name")
+)
 
 // UnknownColumns returns the header cells of the table the rows were read from
 // ([ReadRows]) that name no column of the template, as written: their values are not
