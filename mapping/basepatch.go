@@ -123,7 +123,29 @@ type baseSide struct {
 	matched []uint64
 	// doc is what the document has (patchdoc.go), made as it is read here: the patch
 	// takes it instead of reading the document once more for it (readDocIndex).
-	doc *docIndex
+	// userBits are what doc had of the table's users once they are all read (tableBits).
+	doc      *docIndex
+	userBits []uint64
+}
+
+// tableBits makes userBits of users, a table's users all read (docIndex.tableBits):
+// doc's keys of the document's users are let go of then.
+func (bs *baseSide) tableBits(users *spilledUsers) {
+	if users.fold {
+		bs.tableBitsOf(users.n, func(i int32) string { return userID(users.record(i)) })
+	}
+}
+
+// tableBitsOf is tableBits of the n users whose IDs id gives, in the order they are (or
+// will be) in the patch's spilledUsers.
+func (bs *baseSide) tableBitsOf(n int32, id func(i int32) string) {
+	if !bs.tabled() || bs.doc == nil {
+		return
+	}
+	bs.userBits = bs.doc.tableBits(n, func(i int32) (string, bool) {
+		id := id(i)
+		return LoginKey(id), id != ""
+	})
 }
 
 // tableOf returns the table profile a directory was read from, "" for none.

@@ -208,3 +208,22 @@ func TestReplaceFirst(t *testing.T) {
 		require.Equal(t, c.out, replaceFirst(c.base, c.in), "%s: %s", c.name, c.reason)
 	}
 }
+
+// TestPatchTableBlocksOfOneStudy: a document whose users are in two blocks of the same
+// study. CompactDirectory.Patch answers what the document has of the table's users with
+// a bit each (docIndex.tableBits), also for a block after the first, where the users are
+// asked about apart from the one at hand; Patch of the directory read whole asks the
+// document's keys. Both must write the same (patchTableEveryWay), each of the document's
+// users once, and the table's new user once.
+func TestPatchTableBlocksOfOneStudy(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	i := strings.Index(base, `<User OID="tgrant_old"`)
+	require.Greater(t, i, 0)
+	base = base[:i] + "</AdminData>\n  <AdminData StudyOID=\"HTN-DEMO\">\n    " + base[i:]
+	tmpl := htnTemplate + "Nora,Quill,nora.quill@site01.example.org,nquill,06-Dec-2026,,CRC Rights,01,\n"
+	out, _ := patchTableEveryWay(t, tmpl, base, Options{Study: "HTN-DEMO"})
+	require.Equal(t, 2, strings.Count(out, `<AdminData StudyOID="HTN-DEMO"`))
+	for _, login := range []string{"amorel", "kwatanabe", "olebedeva", "tgrant_old", "nquill"} {
+		require.Equal(t, 1, strings.Count(out, "<LoginName>"+login+"</LoginName>"), login)
+	}
+}

@@ -272,9 +272,23 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// copied (20,000 sites of a template: 6 MB), unless the spec's run holds them, as it
 	// found them.
 	bs.resolve(&head, spec.Spec == nil)
+	if spec.Spec == nil {
+		// Resolved where they are: head has those FILE lacks, the aligner the others'
+		// IDs, and the rest of c's (20,000 of a template: some 6 MB, held to spend
+		// through the copy) are let go of now.
+		dir.Sites = nil
+	}
 	// The writer asks about every user's assignments where it plans blocks and places
 	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
 	assigned := &assignedSet{}
+	if run == nil && c.users != nil && !c.spent {
+		// Every user of c is copied, in c's order (no spec leaves one out): the bits of
+		// what the document has of them (baseSide.tableBits) are made of c's records
+		// before the copy, which holds c's and the copy's users beside each other (a
+		// million users' keys, 8 MB, let go of before that).
+		cu := c.users
+		bs.tableBitsOf(int32(cu.locs.len()), func(i int32) string { return userID(cu.recordText(int(i))) })
+	}
 	var invalid error
 	kept := 0
 	for u := range run.filter(c.seq(&serr)) {
@@ -304,6 +318,12 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// with it the directory's sites finish replaces (20,000 of a template: some 5 MB).
 	head = Directory{}
 	d.Users = nil
+	// What the document has of the table's users is a bit each from here on, if not
+	// made before the copy, before finish builds FILE's sites as values beside it (a
+	// million users' keys: 8 MB).
+	if bs.userBits == nil {
+		bs.tableBits(users)
+	}
 	resolved := bs.finish(&d)
 	if err := d.checkHead(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)

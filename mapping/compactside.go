@@ -263,6 +263,16 @@ func (s *compactUsers) user(i int) *User {
 	return decodeUser(s.sp.get(k)[off:])
 }
 
+// recordText returns user i's record as encoded (the open user's may be older), not
+// decoded: for what is read off a record without the user (userID).
+func (s *compactUsers) recordText(i int) string {
+	k, off := s.locs.at(i)
+	if k == len(s.sp.offs) {
+		return string(s.cur[off:])
+	}
+	return s.sp.get(k)[off:]
+}
+
 // flush encodes the open user.
 func (s *compactUsers) flush() {
 	if s.open == nil {

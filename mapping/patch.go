@@ -197,7 +197,7 @@ func (w *writer) patchDirectory(out io.Writer, src io.Reader, opts PatchOptions)
 // what src has is read from it first (patchdoc.go).
 func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *patchSites, readDoc bool, opts PatchOptions) ([]Warning, error) {
 	dir := w.dir
-	p := &patcher{w: w, users: users, sites: sites, asOf: -1, siteDone: make([]bool, sites.len()), orgs: map[string][]*Organization{},
+	p := &patcher{w: w, users: users, sites: sites, asOf: -1, cur: -1, siteDone: make([]bool, sites.len()), orgs: map[string][]*Organization{},
 		sigs: map[string][]*Signature{}, groups: map[groupKey]*Group{}, done: map[any]bool{}, foreign: opts.Foreign || opts.mergedValues}
 	for _, o := range dir.Organizations {
 		p.orgs[o.ID] = append(p.orgs[o.ID], o)
@@ -234,6 +234,14 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		// Made as the document's side of the patch was read (readBaseSide), which left
 		// src at the document's start.
 		p.doc = opts.base.doc
+		if s, ok := users.(*spilledUsers); ok {
+			// The table's users' bits made by the caller, if any (baseSide.tableBits):
+			// they stand for doc's keys of its users, which are let go of.
+			if opts.base.userBits == nil {
+				opts.base.tableBits(s)
+			}
+			p.userBits = opts.base.userBits
+		}
 	case readDoc:
 		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies(), opts.base.tabled())
 		if err != nil {
@@ -560,6 +568,12 @@ type patcher struct {
 	// doc is what the document has, read first when the directory may come from
 	// another document (patchdoc.go); nil when the values' Source says it.
 	doc *docIndex
+	// userBits answer for doc whether the document has each of a table's users (see
+	// docIndex.tableBits), nil when doc holds their keys; cur (of key curKey) is the
+	// user the questions are about (atUser), -1 for none.
+	userBits []uint64
+	cur      int32
+	curKey   string
 	// renamedFrom is the old ID of each site a spec renamed, by its new ID: the document
 	// has the site under the old one (Directory.renamed).
 	renamedFrom map[string]string
@@ -1050,6 +1064,7 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	splice := p.header() != nil
 	var added []int32
 	p.users.eachNew(p.study, firstBlock, p.userHas, func(i int32, u *User) {
+		p.atUser(i, u)
 		if p.here(docUser, userKey(u), u.Source) {
 			return // written at its record
 		}
@@ -1197,7 +1212,8 @@ func (p *patcher) unplaced() {
 		}
 		return
 	}
-	p.users.eachUndone(func(_ int32, u *User) {
+	p.users.eachUndone(func(i int32, u *User) {
+		p.atUser(i, u)
 		if len(u.Assignments) > 0 && !p.inBlockSeen(docUser, userKey(u), u.Source) {
 			p.docWarn(CodeUnrepresentable, "User", "User "+u.ID, "the document has no AdminData for the user's studies; the user is not written")
 		}

@@ -63,6 +63,11 @@ type docIndex struct {
 	// foldUsers: users are known by the LoginKey of their login (see see), and has
 	// looks a user's key up by its LoginKey.
 	foldUsers bool
+	// users holds the users' keys apart from the other values' when foldUsers (a
+	// table's patch, whose users are asked about only): a patch that has the table's
+	// users at hand answers for each with a bit instead (tableBits) and lets go of
+	// them (at a million users of the document, 8 MB held through the patch).
+	users *docIndex
 }
 
 // studyHead is what a Study element holds of a study as the readers take it (see
@@ -117,6 +122,12 @@ func (d *docIndex) has(kind byte, study, key string) bool {
 		key = LoginKey(key)
 	}
 	h := d.hash(kind, key)
+	if kind == docUser && d.foldUsers {
+		if d.users == nil {
+			return false // the document has no users (or tableBits took them)
+		}
+		d = d.users
+	}
 	i, ok := slices.BinarySearch(d.keys, h)
 	if !ok || study == anyStudy {
 		return ok
@@ -156,7 +167,16 @@ func (d *docIndex) add(kind byte, key string) {
 	if len(d.studyIDs) == 0 {
 		d.startBlock("")
 	}
-	d.keys = append(d.keys, d.hash(kind, key))
+	h := d.hash(kind, key)
+	if kind == docUser && d.foldUsers {
+		// Apart (see users), of the same studies.
+		if d.users == nil {
+			d.users = &docIndex{seed: d.seed, studyIDs: d.studyIDs, block: d.block}
+		}
+		d.users.cur = d.cur
+		d = d.users
+	}
+	d.keys = append(d.keys, h)
 	if d.ids == nil && d.cur != 0 {
 		// A second study: the ones before were all the first's.
 		d.ids = make([]uint32, len(d.keys)-1, cap(d.keys))
@@ -164,6 +184,30 @@ func (d *docIndex) add(kind byte, key string) {
 	if d.ids != nil {
 		d.ids = append(d.ids, d.cur)
 	}
+}
+
+// tableBits returns, for the n users of a table whose LoginKeys keyOf gives, a bit for
+// each that is set when the document has a user of that key, and lets go of the
+// document's users' keys (users): what has says of user i of the table is then bit i,
+// and a block of the study of id 0 (userHere). It returns nil, and keeps the keys, when
+// the document's users are in blocks of several studies (a bit cannot say which) or
+// keyOf has no key for a user.
+func (d *docIndex) tableBits(n int32, keyOf func(i int32) (string, bool)) []uint64 {
+	if !d.foldUsers || d.users == nil || d.users.ids != nil {
+		return nil
+	}
+	bits := make([]uint64, (int(n)+63)/64)
+	for i := range n {
+		k, ok := keyOf(i)
+		if !ok {
+			return nil
+		}
+		if _, ok := slices.BinarySearch(d.users.keys, d.hash(docUser, k)); ok {
+			bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	d.users = nil
+	return bits
 }
 
 // see notes what the record n of the document has (users by login with byLogin, see
@@ -207,6 +251,9 @@ func (d *docIndex) see(n odm.Node, byLogin bool) {
 // seal sorts the keys (with their studies) and drops the ones repeated: the document is
 // read.
 func (d *docIndex) seal() {
+	if d.users != nil {
+		d.users.seal()
+	}
 	if d.ids == nil {
 		slices.Sort(d.keys)
 		d.keys = slices.Clip(slices.Compact(d.keys))
@@ -342,10 +389,38 @@ func (p *patcher) here(kind byte, key string, src *Source) bool {
 	return p.hereIn(kind, p.study, key, src)
 }
 
+// docHas is p.doc.has, but for a table's user (of key, userKey) once the document's
+// users' keys are bits (tableBits): bit i of user i, found as the one at hand (atUser)
+// or by its ID.
+func (p *patcher) docHas(kind byte, study, key string) bool {
+	if kind != docUser || p.userBits == nil {
+		return p.doc.has(kind, study, key)
+	}
+	i := p.cur
+	if key != p.curKey || i < 0 {
+		s := p.users.(*spilledUsers) // userBits are made for these only
+		var ok bool
+		if i, ok = s.lookupID(key); !ok {
+			return false
+		}
+	}
+	if p.userBits[i/64]&(1<<(i%64)) == 0 {
+		return false
+	}
+	if study == anyStudy {
+		return true
+	}
+	id, ok := p.doc.studyIDs[study]
+	return ok && id == 0 // every user record is in a block of the first study (tableBits)
+}
+
+// atUser notes the directory's user the next questions are about (docHas).
+func (p *patcher) atUser(i int32, u *User) { p.cur, p.curKey = i, userKey(u) }
+
 // hereIn is here for a block of study.
 func (p *patcher) hereIn(kind byte, study, key string, src *Source) bool {
 	if p.doc != nil {
-		return p.doc.has(kind, study, key)
+		return p.docHas(kind, study, key)
 	}
 	return src != nil && src.Vendor == p.w.p && slices.Contains(src.Studies, study)
 }
@@ -357,7 +432,7 @@ func (p *patcher) userHas(u *User) func(study string) bool {
 	key, src := userKey(u), u.Source
 	switch {
 	case p.doc != nil:
-		return func(study string) bool { return p.doc.has(docUser, study, key) }
+		return func(study string) bool { return p.docHas(docUser, study, key) }
 	case src == nil || src.Vendor != p.w.p:
 		return func(string) bool { return false }
 	case len(src.Studies) <= 8:
@@ -374,7 +449,7 @@ func (p *patcher) userHas(u *User) func(study string) bool {
 // (or was removed with it).
 func (p *patcher) inSomeBlock(kind byte, key string, src *Source) bool {
 	if p.doc != nil {
-		return p.doc.has(kind, anyStudy, key)
+		return p.docHas(kind, anyStudy, key)
 	}
 	return src != nil && src.Vendor == p.w.p && len(src.Studies) > 0
 }
@@ -383,7 +458,7 @@ func (p *patcher) inSomeBlock(kind byte, key string, src *Source) bool {
 // not written though such a block was is one the directory removed from it).
 func (p *patcher) inBlockSeen(kind byte, key string, src *Source) bool {
 	if p.doc != nil {
-		return p.doc.has(kind, anyStudy, key)
+		return p.docHas(kind, anyStudy, key)
 	}
 	return p.fromAnyBlock(src)
 }

@@ -360,3 +360,99 @@ func TestDocIndexStudies(t *testing.T) {
 		require.False(t, d.has(docUser, c.study, c.site), "%s: another kind of the same key", c.name)
 	}
 }
+
+// TestDocIndexTableBits: a table's patch asks what the document has of the table's users
+// only, so the document's users' keys (held apart from the other values') become a bit
+// per table user, by LoginKey; where a bit cannot say it (the users are in blocks of
+// several studies, a table user without a key) the keys are kept and has answers as
+// before. The other values are found either way.
+func TestDocIndexTableBits(t *testing.T) {
+	type rec struct{ study, user, site string } // a User (by login) or a Location, in a block of study
+	cases := []struct {
+		name     string
+		recs     []rec
+		table    []string // the table's users' IDs (their logins), "" for none
+		wantBits []bool   // nil: no bits made
+	}{
+		{"one study: the users the document has, in any letter case", []rec{{"S1", "jdoe", ""}, {"S1", "", "A"}, {"S1", "Asmith", ""}},
+			[]string{"JDoe", "bnew", "asmith"}, []bool{true, false, true}},
+		{"sites in two studies, users in one: bits still say it", []rec{{"S1", "jdoe", ""}, {"S2", "", "A"}},
+			[]string{"jdoe", "x"}, []bool{true, false}},
+		{"users in blocks of two studies: no bits (a bit cannot say which)", []rec{{"S1", "jdoe", ""}, {"S2", "asmith", ""}},
+			[]string{"jdoe"}, nil},
+		{"a table user without a key: no bits", []rec{{"S1", "jdoe", ""}},
+			[]string{"jdoe", ""}, nil},
+		{"a document without users: no bits", []rec{{"S1", "", "A"}},
+			[]string{"jdoe"}, nil},
+	}
+	for _, c := range cases {
+		d := newDocIndex()
+		for _, r := range c.recs {
+			d.see(&odm.AdminData{StudyOID: r.study}, true)
+			if r.user != "" {
+				d.see(&odm.User{OID: "OID-" + r.user, LoginName: r.user}, true)
+			} else {
+				d.see(&odm.Location{OID: r.site}, true)
+			}
+		}
+		d.seal()
+		bits := d.tableBits(int32(len(c.table)), func(i int32) (string, bool) {
+			return LoginKey(c.table[i]), c.table[i] != ""
+		})
+		if c.wantBits == nil {
+			require.Nil(t, bits, c.name)
+		} else {
+			require.NotNil(t, bits, c.name)
+			for i, want := range c.wantBits {
+				require.Equal(t, want, bits[i/64]&(1<<(i%64)) != 0, "%s: user %d", c.name, i)
+			}
+		}
+		for _, r := range c.recs {
+			if r.site != "" {
+				require.True(t, d.has(docSite, r.study, r.site), "%s: site %s", c.name, r.site)
+			} else {
+				// The keys are gone where bits stand for them, kept where none do.
+				require.Equal(t, bits == nil, d.has(docUser, r.study, r.user), "%s: user %s", c.name, r.user)
+			}
+		}
+	}
+}
+
+// TestPatcherDocHasByBits: once the document's users are bits of the table's users
+// (tableBits), the patcher answers for a table user by its bit, the user at hand
+// (atUser) or any other found by its ID's LoginKey (a block's candidates are asked about
+// apart from the user at hand), and a block of another study has none of them.
+func TestPatcherDocHasByBits(t *testing.T) {
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileClinicalOne})
+	s.fold, s.lazyFps = true, true
+	table := []string{"jdoe", "bnew", "asmith"}
+	for _, id := range table {
+		require.NoError(t, s.add(&User{ID: id, Login: id}))
+	}
+	require.NoError(t, s.seal())
+	d := newDocIndex()
+	d.see(&odm.AdminData{StudyOID: "S1"}, true)
+	d.see(&odm.User{OID: "U1", LoginName: "JDoe"}, true)
+	d.see(&odm.User{OID: "U2", LoginName: "ASmith "}, true)
+	d.see(&odm.Location{OID: "L1"}, true)
+	d.seal()
+	p := &patcher{users: s, doc: d, cur: -1}
+	p.userBits = d.tableBits(s.n, func(i int32) (string, bool) {
+		id := userID(s.record(i))
+		return LoginKey(id), id != ""
+	})
+	require.NotNil(t, p.userBits)
+	want := map[string]bool{"jdoe": true, "bnew": false, "asmith": true}
+	for _, at := range []int32{-1, 0, 1, 2} { // no user at hand, then each
+		if at >= 0 {
+			p.atUser(at, &User{ID: table[at]})
+		}
+		for _, id := range table {
+			require.Equal(t, want[id], p.docHas(docUser, "S1", id), "at %d: %s in S1", at, id)
+			require.Equal(t, want[id], p.docHas(docUser, anyStudy, id), "at %d: %s in any block", at, id)
+			require.False(t, p.docHas(docUser, "S2", id), "at %d: %s in a study without blocks", at, id)
+		}
+		require.False(t, p.docHas(docUser, "S1", "nobody"), "a key of no table user")
+		require.True(t, p.docHas(docSite, "S1", "L1"), "another kind: the document's keys")
+	}
+}

@@ -503,6 +503,17 @@ func (s *spilledUsers) findID(oid string) (int32, bool) {
 	return i, true
 }
 
+// lookupID returns the first user of ID id, as findID finds it, but leaves the user
+// found last (last) as it is: a question about a user beside the patch's records
+// (patcher.docHas) does not change where the next record's user is looked for first.
+func (s *spilledUsers) lookupID(id string) (int32, bool) {
+	if !s.indexed {
+		s.buildIndex()
+	}
+	k := s.idKey(id)
+	return s.byID.find(k, func(j int32) bool { return s.idKey(userID(s.record(j))) == k })
+}
+
 // idKey is what s finds a user of ID id by: id, or its LoginKey (fold).
 func (s *spilledUsers) idKey(id string) string {
 	if s.fold {
