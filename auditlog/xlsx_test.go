@@ -5,17 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/odmadmin/odmadmin/auditlog"
+	"github.com/odmadmin/odmadmin/internal/xlsxtest"
 )
 
 // TestReadXLSX reads the log as the download gives it, a workbook: text cells as typed,
 // and a DATE/TIME a spreadsheet program turned into a date serial number.
 func TestReadXLSX(t *testing.T) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
 	rows := [][]any{
 		{"User and Role Audit Log"},
 		{},
@@ -23,17 +19,8 @@ func TestReadXLSX(t *testing.T) {
 		{"ROLE_CHANGE", "2020-12-11T04:49:38.306448Z", "Paul U SiM Sample (psampleusim)", "Paul A DM Sample (psampleadm)", "PAB 37 (Test)-Site 1", "", "Site Monitor"},
 		{"SUCCESSFUL_LOGIN", 44176.5, "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)"},
 	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	log, err := auditlog.Read(&buf, auditlog.Options{Name: "log.xlsx"})
+	book := xlsxtest.Book(t, "", rows...)
+	log, err := auditlog.Read(bytes.NewReader(book), auditlog.Options{Name: "log.xlsx"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,25 +43,13 @@ func TestReadXLSX(t *testing.T) {
 // it (a phone number's digits, whoever saved the workbook); one of more digits than Excel
 // keeps is not what was typed, which is said (WarnInexactNumber) with the line.
 func TestReadXLSXNumbers(t *testing.T) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
 	rows := [][]any{
 		{"AUDIT EVENT", "DATE/TIME", "TARGET OBJECT", "BY", "VALUE TYPE", "OLD VALUE", "NEW VALUE"},
 		{"PROFILE_CHANGE", "2020-12-11T04:49:38Z", "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)", "Phone", 4155550100, 4155550199.0},
 		{"PROFILE_CHANGE", "2020-12-11T04:50:38Z", "Kerry Fictus (kfictus)", "Kerry Fictus (kfictus)", "Employee ID", "", 12345678901234567890.0},
 	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	log, err := auditlog.Read(&buf, auditlog.Options{Name: "log.xlsx"})
+	book := xlsxtest.Book(t, "", rows...)
+	log, err := auditlog.Read(bytes.NewReader(book), auditlog.Options{Name: "log.xlsx"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,27 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/odmadmin/odmadmin/internal/xlsxtest"
 )
-
-// numberSheet is a workbook of one sheet whose rows (the header first) excelize writes,
-// numbers as numbers, as a user types them into Excel.
-func numberSheet(t *testing.T, sheet string, rows ...[]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", sheet)
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // TestWorkbookNumbers: a workbook's number cells read as Excel shows them (a site number
 // typed as a number is its digits), and a number of more digits than Excel keeps, which
@@ -42,7 +23,7 @@ func TestWorkbookNumbers(t *testing.T) {
 		check     func(d *Directory) string
 	}{
 		{"template", "User Name and Sites typed as numbers",
-			numberSheet(t, ClinicalOneSheet, []any{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots"},
+			xlsxtest.Book(t, ClinicalOneSheet, []any{"First Name", "Last Name", "Email", "User Name", "Start Date", "End Date", "Study Role", "Sites", "Depots"},
 				[]any{"Avery", "Kline", "avery@example.org", longID, "05-Jan-2026", "", "Site User", 101, ""}),
 			Options{Study: "S"}, "CSV/User Name",
 			func(d *Directory) string {
@@ -52,7 +33,7 @@ func TestWorkbookNumbers(t *testing.T) {
 				return ""
 			}},
 		{"user table", "Login and Phone typed as numbers",
-			numberSheet(t, "Users", []any{"OID", "Login", "Phone"}, []any{"U1", longID, 4155550100}),
+			xlsxtest.Book(t, "Users", []any{"OID", "Login", "Phone"}, []any{"U1", longID, 4155550100}),
 			Options{}, "table/Login",
 			func(d *Directory) string {
 				if len(d.Users) != 1 || d.Users[0].Login != "12345678901234500000" || !slices.Equal(d.Users[0].Phones, []string{"4155550100"}) {

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/xuri/excelize/v2"
 
+	"github.com/odmadmin/odmadmin/internal/xlsxtest"
 	"github.com/odmadmin/odmadmin/mapping"
 	"github.com/odmadmin/odmadmin/odm"
 	"github.com/odmadmin/odmadmin/plan"
@@ -56,28 +56,6 @@ func mustPlan(t *testing.T, d *mapping.Directory, csv string, opts plan.Options)
 		t.Fatal(err)
 	}
 	return p
-}
-
-// numberBook is a template workbook of the header and rows, written by excelize with
-// numbers as numbers, as a user types them into Excel.
-func numberBook(t *testing.T, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	var head []any
-	for _, c := range strings.Split(strings.TrimSuffix(header, "\n"), ",") {
-		head = append(head, c)
-	}
-	for i, r := range append([][]any{head}, rows...) {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var book bytes.Buffer
-	if _, err := f.WriteTo(&book); err != nil {
-		t.Fatal(err)
-	}
-	return book.Bytes()
 }
 
 // TestPlan checks actions and warning codes row by row; every warning code has a case.
@@ -355,7 +333,11 @@ func TestPlan(t *testing.T) {
 					t.Fatal(err)
 				}
 			case tc.book != nil:
-				rows, err := plan.ReadXLSX(bytes.NewReader(numberBook(t, tc.book)))
+				var head []any
+				for _, c := range strings.Split(strings.TrimSuffix(header, "\n"), ",") {
+					head = append(head, c)
+				}
+				rows, err := plan.ReadXLSX(bytes.NewReader(xlsxtest.Book(t, "", append([][]any{head}, tc.book...)...)))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,31 +5,19 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/odmadmin/odmadmin/internal/xlsxtest"
 )
 
 // TestAccountsXLSXNumbers: a user table as a workbook whose Username and Phone cells a
 // user typed as numbers: each reads as Excel shows it, and a username of more digits
 // than Excel keeps is marked (InexactNumbers), which CheckAccount reports first.
 func TestAccountsXLSXNumbers(t *testing.T) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	for i, r := range [][]any{
-		{"First", "Last", "Username", "Phone", "Type", "Status"},
-		{"Avery", "Kline", 12345678901234567890.0, 4155550100, "User", "Available"},
-		{"Ben", "Ortiz", 100200300, 4155550101, "User", "Available"},
-	} {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := ReadAccounts(&buf, "users.xlsx")
+	book := xlsxtest.Book(t, "",
+		[]any{"First", "Last", "Username", "Phone", "Type", "Status"},
+		[]any{"Avery", "Kline", 12345678901234567890.0, 4155550100, "User", "Available"},
+		[]any{"Ben", "Ortiz", 100200300, 4155550101, "User", "Available"},
+	)
+	rows, err := ReadAccounts(bytes.NewReader(book), "users.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
