@@ -703,14 +703,7 @@ const sharedLoginMsg = "the document has another user of this login but for lett
 // by LoginKey and report the other spelling (CodeMergeConflict): a row cannot say which
 // of two such accounts it means, so the patch does not guess beyond the first.
 func (p *patcher) sharedLoginKept(oid string) {
-	if p.w.warn.bump(CodeMergeConflict, "User/LoginName", sharedLoginMsg) {
-		return
-	}
-	subject := "User"
-	if oid != "" {
-		subject = "User " + oid
-	}
-	p.docWarn(CodeMergeConflict, "User/LoginName", subject, sharedLoginMsg)
+	p.userWarn(CodeMergeConflict, "User/LoginName", oid, sharedLoginMsg)
 }
 
 // keptDeactivatedMsg is the warning of a table's row for a user the document has
@@ -723,14 +716,20 @@ const keptDeactivatedMsg = "the table has a row for a user the document has deac
 // not guess: the account stays as the document has it, which is said, where it was the
 // row's values patched into a deactivated account without a word.
 func (p *patcher) keptDeactivated(oid string) {
-	if p.w.warn.bump(CodeUnrepresentable, "User/status", keptDeactivatedMsg) {
+	p.userWarn(CodeUnrepresentable, "User/status", oid, keptDeactivatedMsg)
+}
+
+// userWarn reports a warning about the document's user of OID oid (by OID only, never its
+// login), counted into the one reported before of its code, field and message.
+func (p *patcher) userWarn(code Code, field, oid, msg string) {
+	if p.w.warn.bump(code, field, msg) {
 		return
 	}
 	subject := "User"
 	if oid != "" {
 		subject = "User " + oid
 	}
-	p.docWarn(CodeUnrepresentable, "User/status", subject, keptDeactivatedMsg)
+	p.docWarn(code, field, subject, msg)
 }
 
 // find returns FILE's user of a User record of OID oid and LoginName login, built over
