@@ -209,7 +209,7 @@ Memory:
   lists in several AdminData), each built again where its record is, and holds FILE's
   sites packed from the read on; the table's own compact records are let go of once
   copied, and of its sites those FILE has (an edited template of 1,000,000 users into
-  the generated InForm export of as many: 67-68 MiB, 33 s of CPU). Another export of
+  the generated InForm export of as many: 67-68 MiB, 30-33 s of CPU). Another export of
   FILE's flavour is resolved against FILE's sites indexed, read first and let go of
   (1,000,000 InForm users into as many: 71-73 MiB). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
