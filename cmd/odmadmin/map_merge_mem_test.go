@@ -116,13 +116,22 @@ func mapMergeTableHoldsNoUsers(t *testing.T) {
 		}
 		return grew
 	}
+	const margin = 10 << 20
 	alone, merged, piped := peak(export), peak(export, template), peak(export, "-")
+	// The live heap the runtime reports counts what is allocated while a collection marks
+	// as live, and a loaded machine stretches the marking: once, beside a benchmark (load
+	// average 8), a merge measured 14.3 MB over the export where it measures 3 to 6 MB
+	// otherwise. A merge over the margin is measured again, twice at most, and the least
+	// of its samples kept (the noise only adds); users held would be over it every time.
+	for try := 1; try < 3 && (merged > alone+margin || piped > alone+margin); try++ {
+		merged, piped = min(merged, peak(export, template)), min(piped, peak(export, "-"))
+	}
 	fmt.Printf("the live heap grew by %d bytes at most for the export alone, %d merging its template, %d with the template on stdin\n", alone, merged, piped)
-	if merged > alone+10<<20 {
+	if merged > alone+margin {
 		t.Errorf("merging 30,000 users of a template into their export grew the live heap by %d bytes, the export alone by %d: the users are held", merged, alone)
 	}
 	// On stdin the template is copied to a temporary file first, and merged from there.
-	if piped > alone+10<<20 {
+	if piped > alone+margin {
 		t.Errorf("merging 30,000 users of a template on stdin into their export grew the live heap by %d bytes, the export alone by %d: the users are held", piped, alone)
 	}
 }
