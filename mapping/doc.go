@@ -20,7 +20,9 @@
 // elsewhere in the file may refer to it) and a patch of the file finds the record by it.
 // A study's listing has one OID: records of both OIDs in one study (in two of its
 // blocks) cannot be told apart; the study keeps the first OID, and the loss is reported
-// (a patch of the file leaves the other's record out, reported as removed).
+// (a patch of the file leaves the other's record out, reported as removed). When the
+// study's first block had the other OID, already reported as kept, the report of the
+// loss says it takes that back.
 //
 // Logins are one rule everywhere ([LoginKey]): compared with the white space around
 // them trimmed and letter case aside, as OpenClinica 4 takes usernames ("not case

@@ -169,11 +169,18 @@ func TestMergedOIDSameStudy(t *testing.T) {
 	rec := func(oid string) string {
 		return `<User OID="` + oid + `"><LoginName>avery.kline</LoginName><FirstName>Avery</FirstName></User>`
 	}
-	for _, tc := range []struct{ name, reason, src string }{
+	for _, tc := range []struct {
+		name, reason, src string
+		// msgs are the messages of the User/OID warnings, in order: a "kept" taken back
+		// later is followed by the warning that says so, never left standing alone.
+		msgs []string
+	}{
 		{"first OID, then second", "S2 lists the person under U1 before its record U2",
-			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U1")}, [2]string{"S2", rec("U2")})},
+			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U1")}, [2]string{"S2", rec("U2")}),
+			[]string{mergedOIDLost}},
 		{"second OID, then first", "S2 took U2 as its listing's OID before its record U1",
-			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U2")}, [2]string{"S2", rec("U1")})},
+			blockDoc([2]string{"S1", rec("U1")}, [2]string{"S2", rec("U2")}, [2]string{"S2", rec("U1")}),
+			[]string{mergedOIDKept, mergedOIDRevoked}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			js, ws := readThree(t, tc.src, ProfileODM)
@@ -181,14 +188,18 @@ func TestMergedOIDSameStudy(t *testing.T) {
 				if strings.Contains(js[k], `"name": "id"`) {
 					t.Errorf("read %d (%s): an id variant is kept for S2:\n%s", k, tc.reason, js[k])
 				}
-				var last *Warning
-				for i := range ws[k] {
-					if ws[k][i].Field == "User/OID" {
-						last = &ws[k][i]
+				var msgs []string
+				for _, w := range ws[k] {
+					if w.Field != "User/OID" {
+						continue
+					}
+					msgs = append(msgs, w.Message)
+					if w.Subject != "User U1 (also U2)" {
+						t.Errorf("read %d (%s): a User/OID warning names %q, want both OIDs", k, tc.reason, w.Subject)
 					}
 				}
-				if last == nil || last.Message != mergedOIDLost || last.Subject != "User U1 (also U2)" {
-					t.Errorf("read %d (%s): the last User/OID warning is %+v, want the loss naming both OIDs", k, tc.reason, last)
+				if !slices.Equal(msgs, tc.msgs) {
+					t.Errorf("read %d (%s): the User/OID warnings say\n%q\nwant\n%q", k, tc.reason, msgs, tc.msgs)
 				}
 			}
 			dir, _, err := FromDocument(decodeBytes(t, []byte(tc.src)), Options{Profile: ProfileODM})

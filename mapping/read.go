@@ -845,6 +845,9 @@ func (b *builder) addLogin(login string, i int32) {
 const (
 	mergedOIDKept = "one login under two OIDs, merged into one user by login; the first OID is kept, and the other as its block's (source.variants, written back as the record's OID)"
 	mergedOIDLost = "one login under two OIDs in blocks of the same study, merged into one user by login; the first OID is kept and the other is not (ODM written from the directory has the study's records under the first; a patch of the file leaves the other's record out, reported as removed)"
+	// mergedOIDRevoked follows a mergedOIDKept of the same two OIDs, which it takes back:
+	// read alone, that earlier warning would say the second OID is kept.
+	mergedOIDRevoked = "one login under two OIDs in blocks of the same study, merged into one user by login; the other OID, kept as its block's by an earlier warning, is not kept after all, as the study lists the first OID too (ODM written from the directory has the study's records under the first; a patch of the file leaves the other's record out, reported as removed)"
 )
 
 // merge folds a second record of one person into the first, read in a block of study
@@ -872,7 +875,7 @@ func (b *builder) merge(dst, src *User, first string) {
 		case has:
 			// A record of the first OID in a study whose listing took the second.
 			ds.dropVariant(b.study, "", "id")
-			b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+other+")", mergedOIDLost, b.mergeAt)
+			b.w.addAt(CodeMergeConflict, "User/OID", subject+" (also "+other+")", mergedOIDRevoked, b.mergeAt)
 		}
 	}
 	mergeFields(dst, src, func(field, key, value string) {
