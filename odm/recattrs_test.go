@@ -220,3 +220,35 @@ func readToEnd(t *testing.T, r *Reader) {
 		require.NoError(t, err)
 	}
 }
+
+// TestRecordAttrsRebound: a start tag written as the ones before it, letter for letter, whose
+// prefix is bound to another namespace there, is no tag written alike: its attributes keep
+// their own namespace (recordAttrs compares the names as written and the namespace).
+func TestRecordAttrsRebound(t *testing.T) {
+	ad := func(uri string, oids ...string) string {
+		s := `  <AdminData xmlns:w="` + uri + `">` + "\n"
+		for _, oid := range oids {
+			s += `    <User OID="` + oid + `" w:a="1">` + "\n      <LoginName>u</LoginName>\n    </User>\n"
+		}
+		return s + "  </AdminData>\n"
+	}
+	in := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileOID="F" CreationDateTime="2026-01-05T10:00:00Z" ODMVersion="1.3" FileType="Snapshot">` + "\n" +
+		ad("urn:one", "U1", "U2", "U3") + ad("urn:two", "U4", "U5") + "</ODM>\n"
+	doc, err := Decode(strings.NewReader(in), ReadOptions{})
+	require.NoError(t, err)
+	var want []*User
+	for _, a := range doc.AdminData() {
+		want = append(want, a.Users...)
+	}
+	got := readerUsers(t, in)
+	require.Len(t, got, 5)
+	for i, u := range got {
+		space := "urn:one"
+		if i >= 3 {
+			space = "urn:two"
+		}
+		require.Len(t, u.Attrs, 1)
+		require.Equal(t, space, u.Attrs[0].Space, "user %d", i)
+		require.Equal(t, userOut(t, want[i]), userOut(t, u), "user %d", i)
+	}
+}

@@ -1072,8 +1072,12 @@ func (s *scanner) recordStart(k xmlscan.Kind) *token {
 type recAttrs struct {
 	sp    *spec
 	attrs []Attr
-	nstd  int
-	idx   [16]int8
+	// qn are the attributes' names as written (prefix, colon, local name), which a tag
+	// written alike repeats: one compare an attribute (with its namespace and the length
+	// of its prefix) instead of one for the local name and one for the prefix.
+	qn   []string
+	nstd int
+	idx  [16]int8
 }
 
 // recordAttrs returns the shared list of the current start tag's attributes when the tag
@@ -1101,9 +1105,12 @@ func (s *scanner) recordAttrs(sp *spec) *recAttrs {
 		}
 		same := true
 		for j := 0; j < n && same; j++ {
-			space, prefix, local, value := s.xs.Attr(j)
+			// The scanner's accessors of one part each are inlined where Attr, which
+			// returns all four, is a call: this loop and sharedAttrs' took two per
+			// attribute of every record.
 			a := &ra.attrs[j]
-			same = space == a.Space && string(local) == a.Local && string(prefix) == a.Prefix && (j >= ra.nstd || len(value) > 0)
+			same = string(s.xs.AttrQName(j)) == ra.qn[j] && len(s.xs.AttrPrefix(j)) == len(a.Prefix) &&
+				s.xs.AttrSpace(j) == a.Space && (j >= ra.nstd || len(s.xs.AttrValue(j)) > 0)
 		}
 		if same {
 			s.recUsed++
@@ -1117,12 +1124,13 @@ func (s *scanner) recordAttrs(sp *spec) *recAttrs {
 		return nil
 	}
 	s.recMade++
-	ra := recAttrs{sp: sp, attrs: make([]Attr, n)}
+	ra := recAttrs{sp: sp, attrs: make([]Attr, n), qn: make([]string, n)}
 	vendor := false
 	for j := range n {
 		space, prefix, local, value := s.xs.Attr(j)
 		a := &ra.attrs[j]
 		a.Space, a.Prefix, a.Local, a.Value = space, s.name(prefix), s.name(local), string(value)
+		ra.qn[j] = string(s.xs.AttrQName(j))
 		k := -1
 		if !a.IsNamespaceDecl() {
 			k = sp.attrIndex(a.Space, a.Local)
@@ -1159,9 +1167,8 @@ func (s *scanner) sharedAttrs(m model, sp *spec, start *token, ra *recAttrs) err
 	x.src = src
 	start.attrs = ra.attrs // for checkTyped, which looks at names only
 	for j := range ra.nstd {
-		_, _, _, value := s.xs.Attr(j)
 		as := &sp.attrs[ra.idx[j]]
-		v := s.ar.strs.str(value)
+		v := s.ar.strs.str(s.xs.AttrValue(j))
 		*m.attrPtr(as.field) = v
 		if err := s.checkAttr(sp, as, v, start); err != nil {
 			return err
@@ -1170,11 +1177,10 @@ func (s *scanner) sharedAttrs(m model, sp *spec, start *token, ra *recAttrs) err
 	if n := len(ra.attrs) - ra.nstd; n > 0 {
 		ext := s.ar.attrs.take(n)
 		for i := range ext {
-			_, _, _, value := s.xs.Attr(ra.nstd + i)
 			a, e := &ra.attrs[ra.nstd+i], &ext[i]
 			// Field by field (see attrs).
 			e.Space, e.Prefix, e.Local = a.Space, a.Prefix, a.Local
-			e.Value = s.ar.strs.str(value)
+			e.Value = s.ar.strs.str(s.xs.AttrValue(ra.nstd + i))
 		}
 		x.Attrs = ext
 	}
@@ -1282,11 +1288,10 @@ func (s *scanner) leafCode(sp *spec) (uint64, bool) {
 	}
 	var code uint64
 	for i := range n {
-		space, prefix, local, value := s.xs.Attr(i)
-		if space != "" || len(prefix) != 0 || len(value) == 0 {
+		if len(s.xs.AttrPrefix(i)) != 0 || s.xs.AttrSpace(i) != "" || len(s.xs.AttrValue(i)) == 0 {
 			return 0, false
 		}
-		j := sp.attrIndexBytes(local)
+		j := sp.attrIndexBytes(s.xs.AttrLocal(i))
 		if j < 0 || j >= 255 {
 			return 0, false
 		}
@@ -1308,9 +1313,8 @@ func (s *spec) attrIndexBytes(local []byte) int {
 // leafAttrs sets m's attributes from the current start tag, a leaf leafSource accepted.
 func (s *scanner) leafAttrs(m model, sp *spec, start *token) error {
 	for i := range s.xs.NumAttrs() {
-		_, _, local, value := s.xs.Attr(i)
-		as := &sp.attrs[sp.attrIndexBytes(local)]
-		v := s.ar.strs.str(value)
+		as := &sp.attrs[sp.attrIndexBytes(s.xs.AttrLocal(i))]
+		v := s.ar.strs.str(s.xs.AttrValue(i))
 		*m.attrPtr(as.field) = v
 		if err := s.checkAttr(sp, as, v, start); err != nil {
 			return err

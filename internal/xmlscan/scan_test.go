@@ -124,6 +124,13 @@ func TestAccessors(t *testing.T) {
 					space != s.AttrSpace(i) || !bytes.Equal(prefix, s.AttrPrefix(i)) || !bytes.Equal(local, s.AttrLocal(i)) || !bytes.Equal(value, s.AttrValue(i)) {
 					t.Errorf("%q: attribute %d is {%s}%s:%s=%q, accessors {%s}%s:%s=%q", in, i, a.Space, a.Prefix, a.Local, a.Value, space, prefix, local, value)
 				}
+				qname := string(a.Local)
+				if len(a.Prefix) > 0 {
+					qname = string(a.Prefix) + ":" + qname
+				}
+				if got := string(s.AttrQName(i)); got != qname {
+					t.Errorf("%q: attribute %d is written %s, AttrQName %s", in, i, qname, got)
+				}
 			}
 		}
 	}
