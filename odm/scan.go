@@ -537,6 +537,68 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 		if sp.text {
 			xk, err = s.xs.Next()
 		} else {
+			// Most children of a record are a text child of the model written plainly:
+			// the indentation, <Name>, plain text and </Name>. The XML scanner reads
+			// such a child whole when it is in the buffer (PeekText, TakeText), opening
+			// and closing no element, and it is kept here as the longer way below keeps
+			// a text child (start tag, readText): the same value, entry and warnings.
+			// A name the model does not take as text here (one repeated past what it
+			// allows is read as an element to warn about) goes the longer way.
+			if space, local, found := s.xs.PeekText(maxIndent); found && space == s.odmNS && len(lay) < s.maxNodes {
+				if k, ki, ok := sp.kidBytes(local, lastKi); ok && (k.kind == kTexts || (k.kind == kText && seen&(1<<uint(k.field)) == 0)) {
+					n, line, col, _ := s.xs.TakeText()
+					if n > 0 {
+						if ws == "" {
+							ws = indents[:n]
+						} else {
+							ws += indents[:n]
+						}
+					}
+					first = false
+					lastKi = ki
+					std++
+					if kp := sp.pos[k.field]; kp < maxKi {
+						if err := s.warn(ErrQuirk, WarnElementOrder, k.name+" stands after "+sp.kids[maxKi].name+" inside "+sp.name+", out of schema order", line, col); err != nil {
+							return err
+						}
+					} else {
+						maxKi = kp
+					}
+					// What readText reads of a plain run and the end tag (TextEnd).
+					s.empty = false
+					var en rawEntry
+					if d := s.xs.Data(); len(d) > 0 {
+						en.text, _ = s.str(d)
+					}
+					if k.kind == kText {
+						seen |= 1 << uint(k.field)
+						*m.textPtr(k.field) = en.text
+						if en.text == "" {
+							x.present |= 1 << uint(k.field)
+						}
+					} else {
+						en.item = s.appendText(m, sp, k, en.text)
+					}
+					var fl entryFlags
+					if en.text != "" {
+						fl = fText
+					}
+					if w, ok := indentCode(ws); ok {
+						// Field by field in its place, as below.
+						var e *entry
+						lay, e = nextEntry(lay)
+						e.kind, e.flags, e.field, e.item = eField, fl, uint8(k.field), en.item
+						e.line, e.col, e.ws, e.aux = int32(line), int32(col), w, 0
+					} else {
+						lay, aux = addEntry(lay, aux, entry{kind: eField, flags: fl, field: uint8(k.field), item: en.item, line: int32(line), col: int32(col)}, ws, nil, en.text)
+					}
+					if err := s.checkText(sp, k, &en, int32(line), int32(col)); err != nil {
+						return err
+					}
+					ws = ""
+					continue
+				}
+			}
 			var n int
 			if xk, n, err = s.xs.NextIndented(maxIndent); n > 0 {
 				first = false
@@ -717,16 +779,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 						x.present |= 1 << uint(k.field)
 					}
 				} else {
-					p := m.textsPtr(k.field)
-					h := &s.textsHint[(uintptr(unsafe.Pointer(sp))>>3+uintptr(k.field))%uintptr(len(s.textsHint))]
-					if *p == nil {
-						*p = s.ar.texts.take(max(int(*h), 1))[:0]
-					}
-					en.item = int32(len(*p))
-					*p = append(*p, en.text)
-					if n := len(*p); n > int(*h) && n <= 8 {
-						*h = uint8(n)
-					}
+					en.item = s.appendText(m, sp, k, en.text)
 				}
 				en.field = uint8(k.field)
 				en.line, en.col = line, col
@@ -788,6 +841,22 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			ws = ""
 		}
 	}
+}
+
+// appendText appends v to the repeated text child k (Email, StreetName, ...) of m and
+// returns its index there.
+func (s *scanner) appendText(m model, sp *spec, k kidSpec, v string) int32 {
+	p := m.textsPtr(k.field)
+	h := &s.textsHint[(uintptr(unsafe.Pointer(sp))>>3+uintptr(k.field))%uintptr(len(s.textsHint))]
+	if *p == nil {
+		*p = s.ar.texts.take(max(int(*h), 1))[:0]
+	}
+	i := int32(len(*p))
+	*p = append(*p, v)
+	if n := len(*p); n > int(*h) && n <= 8 {
+		*h = uint8(n)
+	}
+	return i
 }
 
 func (s *scanner) addExt(x *Ext, lay []entry, aux []Node, ws string, n Node, std int) ([]entry, []Node) {

@@ -1,6 +1,7 @@
 package xmlscan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,63 @@ func dumpFused(r io.Reader, opts Options) (string, error) {
 	}
 	for {
 		before := at()
+		k, n, err := s.NextIndented(9)
+		if n > 0 {
+			fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
+		}
+		if err == io.EOF {
+			return b.String(), nil
+		}
+		if err != nil {
+			return b.String(), err
+		}
+		writeToken(&b, s, k)
+		if k != StartElement || s.SelfClosing() {
+			continue
+		}
+		before = at()
+		if d, ok := s.TextEnd(); ok {
+			if len(d) > 0 {
+				fmt.Fprintf(&b, "%s %d %q\n", before, Text, d)
+			}
+			writeToken(&b, s, EndElement)
+		}
+	}
+}
+
+// dumpTaken is dumpFused reading as the odm decoder does inside a typed element: before
+// each token it asks PeekText, and takes what it found (TakeText) unless the element is
+// named "skip" (the decoder takes only the text children of its content model), rendering
+// the indentation, the start tag, the text and the end tag TakeText reads as dump renders
+// Next's tokens. After a start tag read otherwise it tries TextEnd first, as dumpFused.
+func dumpTaken(r io.Reader, opts Options) (string, error) {
+	s := New(r, opts)
+	var b strings.Builder
+	at := func() string {
+		return fmt.Sprintf("%d:%d", s.line, int(s.base+int64(s.pos)-s.lineStart)+1)
+	}
+	for {
+		before, depth := at(), s.Depth()
+		if space, local, ok := s.PeekText(9); ok && string(local) != "skip" {
+			local := string(local)
+			n, line, col, ok := s.TakeText()
+			if !ok {
+				return b.String(), errors.New("TakeText took nothing after PeekText found an element")
+			}
+			text := string(s.Data())
+			if n > 0 {
+				fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
+			}
+			fmt.Fprintf(&b, "%d:%d <{%s}:%s>\n", line, col, space, local)
+			if len(text) > 0 {
+				fmt.Fprintf(&b, "%d:%d %d %q\n", line, col+len(local)+2, Text, text)
+			}
+			if s.NumAttrs() != 0 || s.Depth() != depth {
+				return b.String(), fmt.Errorf("after TakeText: %d attributes, depth %d, not %d", s.NumAttrs(), s.Depth(), depth)
+			}
+			writeToken(&b, s, EndElement)
+			continue
+		}
 		k, n, err := s.NextIndented(9)
 		if n > 0 {
 			fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
@@ -75,6 +133,17 @@ var fusedCases = []struct{ name, in string }{
 	{"indentation of seven", "<a>\n      <b>x</b>\n</a>"},
 	{"unclosed", "<a><b>x</b>"},
 	{"end of input in the end tag", "<a><b>x</b"},
+	{"an element PeekText finds and the caller reads otherwise", "<a>\n  <skip>x</skip>\n  <b>y</b><skip></skip></a>"},
+	{"text children in a prefixed element", `<p:a xmlns:p="u"><b>x</b></p:a>`},
+	{"text children in the default namespace", `<a xmlns="u">` + "\n <b>x</b>\n <c></c></a>"},
+	{"start tag with white space before >", "<a><b >x</b></a>"},
+	{"start tag with an attribute", `<a><b c="1">x</b></a>`},
+	{"empty-element tag", "<a><b/><c>x</c></a>"},
+	{"deeper than the limit", "<a><b><c><d><e><f><g><h><i>x</i></h></g></f></e></d></c></b></a>"},
+	{"a name PeekText leaves to Next", "<a><b-1.x_y>z</b-1.x_y><é>x</é></a>"},
+	{"a processing instruction and a comment after indentation", "<a>\n  <?p x?>\n  <!--c--></a>"},
+	{"indentation then the parent's end tag", "<a>\n  <b>x</b>\n</a>\n"},
+	{"a text child after a sibling's default namespace went out of scope", `<a><b xmlns="v"><c/></b><d>x</d></a>`},
 }
 
 // TestFusedMatchesNext: NextIndented and TextEnd read what Next reads, token for token,
@@ -94,13 +163,17 @@ func TestFusedMatchesNext(t *testing.T) {
 	}
 	// The second limit is below the indentation dumpFused passes over and the names of
 	// some end tags: the calls must leave those to Next, which reports them.
-	for _, opts := range []Options{{MaxTokenBytes: 256}, {MaxTokenBytes: 5}} {
+	for _, opts := range []Options{{MaxTokenBytes: 256}, {MaxTokenBytes: 5}, {MaxDepth: 4}} {
 		for i, in := range inputs {
 			want, wantErr := dump(in, opts)
 			for name, r := range readings(in) {
 				got, err := dumpFused(r(), opts)
 				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 					t.Errorf("input %d %q, %s, limit %d:\nfused:\n%s%v\nNext:\n%s%v", i, in, name, opts.MaxTokenBytes, got, err, want, wantErr)
+				}
+				got, err = dumpTaken(r(), opts)
+				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("input %d %q, %s, limit %d:\ntaken:\n%s%v\nNext:\n%s%v", i, in, name, opts.MaxTokenBytes, got, err, want, wantErr)
 				}
 			}
 		}
@@ -166,6 +239,47 @@ func TestFusedReads(t *testing.T) {
 	}
 }
 
+// TestTakeTextReads: on the usual export layout PeekText finds the text children and
+// TakeText reads them (a test of the tests, as TestFusedReads), and neither finds the
+// elements that hold others, end tags, or a child of an element as deep as the limit.
+func TestTakeTextReads(t *testing.T) {
+	in := "<a>\n  <b>x</b>\n  <c></c>\n  <d>\n    <e>y</e>\n  </d>\n</a>"
+	read := func(opts Options) string {
+		s := New(strings.NewReader(in), opts)
+		steps := []string{}
+		for {
+			if _, local, ok := s.PeekText(80); ok {
+				name := string(local)
+				n, line, col, ok := s.TakeText()
+				steps = append(steps, fmt.Sprintf("take %d %s %q at %d:%d %v", n, name, s.Data(), line, col, ok))
+				continue
+			}
+			k, _, err := s.NextIndented(80)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				steps = append(steps, "error")
+				break
+			}
+			if k == StartElement {
+				steps = append(steps, "start "+string(s.Local()))
+			}
+		}
+		return strings.Join(steps, "; ")
+	}
+	if got, want := read(Options{}), `start a; take 3 b "x" at 2:3 true; take 3 c "" at 3:3 true; start d; take 5 e "y" at 5:5 true`; got != want {
+		t.Errorf("read %s, want %s", got, want)
+	}
+	if got, want := read(Options{MaxDepth: 2}), `start a; take 3 b "x" at 2:3 true; take 3 c "" at 3:3 true; start d; error`; got != want {
+		t.Errorf("depth limit 2: read %s, want %s", got, want)
+	}
+	s := New(strings.NewReader(in), Options{})
+	if _, _, _, ok := s.TakeText(); ok {
+		t.Error("TakeText read without PeekText")
+	}
+}
+
 // TestFusedOneByte: a token TextEnd leaves to Next because the buffer ends inside it is
 // read whole by Next (the one-byte reading above checks the same on every input; this
 // one pins a long run of text, which fills several buffers).
@@ -190,9 +304,38 @@ func FuzzFused(f *testing.F) {
 		if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 			t.Fatalf("fused:\n%s%v\nNext:\n%s%v", got, err, want, wantErr)
 		}
+		if got, err := dumpTaken(strings.NewReader(in), opts); got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("taken:\n%s%v\nNext:\n%s%v", got, err, want, wantErr)
+		}
 		var e *Error
 		if err != nil && !errors.As(err, &e) {
 			t.Fatalf("unpositioned error %v", err)
 		}
 	})
+}
+
+// TestSameNameAt: the word compares of sameNameAt decide as bytes.Equal does, for names of
+// every length up to past two words, a byte changed anywhere in them or just after them,
+// and with fewer than eight bytes left after either name (where it compares bytewise).
+func TestSameNameAt(t *testing.T) {
+	for m := 1; m <= 20; m++ {
+		name := strings.Repeat("abcdefghij", 2)[:m]
+		for change := -1; change <= m; change++ { // -1: none; m: the byte after the name
+			other := []byte(name + ">")
+			if change >= 0 {
+				other[change] ^= 1
+			}
+			for tail := 0; tail <= 9; tail++ {
+				b := []byte(name + ">" + strings.Repeat("z", 12) + string(other) + strings.Repeat("y", tail))
+				j := m + 13
+				want := bytes.Equal(b[:m], b[j:j+m])
+				if got := sameNameAt(b, 0, j, m); got != want {
+					t.Errorf("name %q, byte %d changed, %d bytes after: %v, want %v", name, change, tail, got, want)
+				}
+				if got := sameNameAt(b, j, 0, m); got != want {
+					t.Errorf("name %q, byte %d changed, %d bytes after, swapped: %v, want %v", name, change, tail, got, want)
+				}
+			}
+		}
+	}
 }

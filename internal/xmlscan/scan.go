@@ -10,11 +10,12 @@
 // Tokens are slices into the scanner's buffer, valid until the next call to Next: reading
 // a token allocates nothing. Other encodings must be transcoded to UTF-8 before the scanner.
 //
-// Two calls read, in the layout of a pretty-printed export, several tokens at once:
-// NextIndented takes the indentation before a token with it, and TextEnd a text-only
-// element's text and end tag. Each reads exactly what Next would (the package's tests
-// compare the two on every input) and leaves the rest to it, so a caller may mix them
-// with Next freely.
+// Three calls read, in the layout of a pretty-printed export, several tokens at once:
+// NextIndented takes the indentation before a token with it, TextEnd a text-only
+// element's text and end tag, and TakeText (after PeekText) a whole text-only element
+// with the indentation before it. Each reads exactly what Next would (the package's tests
+// compare them on every input) and leaves the rest to it, so a caller may mix them with
+// Next freely.
 package xmlscan
 
 import (
@@ -231,6 +232,10 @@ type Scanner struct {
 	// (see Hold).
 	hold    int64
 	holding bool
+	// What PeekText found, for TakeText: the input offset (plus one) it looked at, where
+	// the start tag, its name's end and the text's end stand in buf. peekAt is 0 for none.
+	peekAt              int64
+	peekQ, peekE, peekT int
 }
 
 // maxHold bounds what Hold keeps: past it the hold lapses, so that a huge element does
@@ -534,6 +539,101 @@ func (s *Scanner) NextIndented(max int) (k Kind, indent int, err error) {
 	}
 	k, err = s.Next()
 	return k, indent, err
+}
+
+// PeekText looks, at a place where NextIndented(indent) would read, for what most children
+// of a record in a pretty-printed export are: the indentation NextIndented passes over (or
+// none), a start tag of an ASCII name without prefix or attributes, a run of plain text as
+// TextEnd reads it (possibly empty) and the end tag, all in the buffer already and each
+// within the token limit, the element no deeper than the limit, and its namespace (the
+// default one) known without a look-up. It returns, when they are there, the element's
+// namespace and local name (a slice into the buffer, valid until the next call but
+// TakeText). It reads nothing: TakeText does, or any other call reads on as if PeekText
+// had not been called. A caller that would read the element's tokens one by one
+// (NextIndented, then TextEnd) learns first whether it can take them at once, and the
+// scanner opens and closes no element for it.
+func (s *Scanner) PeekText(indent int) (space string, local []byte, ok bool) {
+	n := len(s.stack)
+	if s.stop || n == 0 || n >= s.maxDepth || s.defGen != s.nsGen {
+		return "", nil, false
+	}
+	b, p := s.buf[:s.end], s.pos
+	q := p
+	if p < len(b) && b[p] == '\n' {
+		// NextIndented's indentation, or none taken (then Next reads text here).
+		if q = spaces(b, p+1); q-p > indent {
+			return "", nil, false
+		}
+	}
+	if q+1 >= len(b) || b[q] != '<' {
+		return "", nil, false
+	}
+	e, colon := asciiName(b, q+1) // fails on '/', '?' and '!'
+	if e < 0 || colon >= 0 || b[e] != '>' {
+		return "", nil, false
+	}
+	// The text and the end tag, as TextEnd reads them; each token within the limit.
+	t := textRun(b, e+1)
+	m := e - (q + 1)
+	end := t + 2 + m // the end tag's '>'
+	if end >= len(b) || b[t] != '<' || b[t+1] != '/' || b[end] != '>' || !sameNameAt(b, q+1, t+2, m) ||
+		max(q-p, e+1-q, t-e-1, end+1-t) > s.maxToken {
+		return "", nil, false
+	}
+	s.peekAt, s.peekQ, s.peekE, s.peekT = s.base+int64(p)+1, q, e, t
+	return s.uri(s.defURI), b[q+1 : e : e], true
+}
+
+// sameNameAt reports whether b[i:i+m] and b[j:j+m], names of m > 0 bytes, hold the same
+// bytes: one of up to 16 bytes, with eight bytes readable after each start, is compared
+// as two words (overlapping for fewer than 16 bytes, masked for fewer than eight), without
+// a call.
+func sameNameAt(b []byte, i, j, m int) bool {
+	if i+8 <= len(b) && j+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:]) ^ binary.LittleEndian.Uint64(b[j:])
+		if m <= 8 {
+			return x<<(64-8*uint(m)) == 0
+		}
+		if m <= 16 {
+			return x == 0 && binary.LittleEndian.Uint64(b[i+m-8:]) == binary.LittleEndian.Uint64(b[j+m-8:])
+		}
+	}
+	return sameName(b[i:i+m], b[j:j+m])
+}
+
+// TakeText reads what PeekText found just before (ok false, and nothing read, when it
+// found nothing or the scanner read on since): the indentation, the start tag, the text
+// and the end tag. It leaves the scanner as NextIndented returning the start tag and
+// TextEnd after it would: the current token is the end tag, and Data the text. It returns
+// the indentation's length and the start tag's position, which Pos gave after
+// NextIndented.
+func (s *Scanner) TakeText() (indent, line, col int, ok bool) {
+	p := s.pos
+	if s.stop || s.peekAt != s.base+int64(p)+1 {
+		return 0, 0, 0, false
+	}
+	s.peekAt = 0
+	q, e, t := s.peekQ, s.peekE, s.peekT
+	if q > p {
+		s.line++
+		s.lineStart = s.base + int64(p+1)
+		indent = q - p
+	}
+	line, col = s.line, int(s.base+int64(q)-s.lineStart)+1
+	// The start tag's attributes, none (as lexStart leaves them); the current token is the
+	// end tag, its name in the buffer (where popElement has it in names).
+	s.attrs = s.attrs[:0]
+	s.nsAttrs, s.pfxAttrs = 0, 0
+	s.setData(e+1, t, false)
+	s.empty, s.indent = false, false
+	s.tokStart = t
+	s.tokLine, s.tokLS = s.line, s.lineStart
+	s.inNames = false
+	m := e - (q + 1)
+	s.pfx, s.pfxEnd, s.loc, s.locEnd = t+2, t+2, t+2, t+2+m
+	s.space = s.defURI
+	s.pos = t + 3 + m
+	return indent, line, col, true
 }
 
 // atEOF is the error (or io.EOF) for the end of input at or inside the current token.
