@@ -506,9 +506,10 @@ func (s *scanner) readNested(m model, tk0 *token) error {
 }
 
 // readTypedIn is readTyped building the layout in lay (which it may grow), copied once at
-// its final size: one allocation per element. The loop looks at the common tokens in the
-// XML scanner's own view (white space, end tags, start tags of standard children) and
-// converts only the others into a token (fill).
+// its final size: one allocation per element. The loop takes a plain text child whole
+// (PeekText, TakeText), looks at the other common tokens in the XML scanner's own view
+// (white space, end tags, start tags of standard children) and converts only the others
+// into a token (fill).
 func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) error {
 	// readAttrs reads *tk0 before the scanner moves on, so it needs no copy.
 	if err := s.readAttrs(m, tk0); err != nil {
@@ -546,6 +547,7 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 			// allows is read as an element to warn about) goes the longer way.
 			if space, local, found := s.xs.PeekText(maxIndent); found && space == s.odmNS && len(lay) < s.maxNodes {
 				if k, ki, ok := sp.kidBytes(local, lastKi); ok && (k.kind == kTexts || (k.kind == kText && seen&(1<<uint(k.field)) == 0)) {
+					// PeekText found it just now and nothing read since: TakeText reads it.
 					n, line, col, _ := s.xs.TakeText()
 					if n > 0 {
 						if ws == "" {
