@@ -101,3 +101,70 @@ func TestShortTable(t *testing.T) {
 		t.Errorf("%d keys in %d slots: more than 3/4 used", tab.n, len(tab.slots))
 	}
 }
+
+// Sites numbered close together are looked up by number (siteStudies.dense), and must
+// answer as the table does: an ID that writes a number another way ("007", "+7", "7 ")
+// is another ID, a number in the range that was not set is not found, and a site set
+// after a look-up is found with its study.
+func TestSiteStudiesDense(t *testing.T) {
+	x := newSiteStudies(0)
+	for i := 10000; i < 10200; i++ {
+		x.set(strconv.Itoa(i), "STUDY-"+strconv.Itoa(i%2))
+	}
+	x.set("007", "BOND")
+	x.set("SITE-7", "NAMED")
+	for _, c := range []struct {
+		id, want string
+		ok       bool
+		why      string
+	}{
+		{"10000", "STUDY-0", true, "the lowest number"},
+		{"10199", "STUDY-1", true, "the highest number"},
+		{"10101", "STUDY-1", true, "one in between"},
+		{"007", "BOND", true, "leading zeros: not a decimal ID, found in the table"},
+		{"7", "", false, "the number 007 writes, never set as \"7\""},
+		{"SITE-7", "NAMED", true, "not a number"},
+		{"10200", "", false, "just past the highest number"},
+		{"9999", "", false, "just below the lowest number"},
+		{"010000", "", false, "a set number with a leading zero is another ID"},
+		{"1000", "", false, "a prefix of a set number"},
+		{"9999999", "", false, "the largest seven-digit number"},
+		{"12345678", "", false, "eight digits: a long ID"},
+		{"", "", false, "the empty ID was not set"},
+	} {
+		if got, ok := x.get(c.id); ok != c.ok || got != c.want {
+			t.Errorf("%q (%s): got %q, %v; want %q, %v", c.id, c.why, got, ok, c.want, c.ok)
+		}
+	}
+	if x.dense == nil {
+		t.Fatal("200 decimal IDs over a range of 200: no dense index made")
+	}
+	// A site set after a look-up: the index is made again.
+	x.set("10200", "LATE")
+	x.set("10000", "MOVED")
+	for id, want := range map[string]string{"10200": "LATE", "10000": "MOVED", "10001": "STUDY-1"} {
+		if got, ok := x.get(id); !ok || got != want {
+			t.Errorf("%q after a later set: got %q, %v; want %q", id, got, ok, want)
+		}
+	}
+}
+
+// Decimal IDs far apart are not worth an array: the table answers for them.
+func TestSiteStudiesSparse(t *testing.T) {
+	x := newSiteStudies(0)
+	ids := []string{"0", "1", "500000", "9999999"}
+	for _, id := range ids {
+		x.set(id, "S-"+id)
+	}
+	for _, id := range ids {
+		if got, ok := x.get(id); !ok || got != "S-"+id {
+			t.Errorf("%q: got %q, %v", id, got, ok)
+		}
+	}
+	if _, ok := x.get("2"); ok {
+		t.Error(`"2" was never set`)
+	}
+	if x.dense != nil {
+		t.Errorf("4 IDs over a range of 10 million: a dense index of %d slots", len(x.dense))
+	}
+}
