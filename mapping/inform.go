@@ -88,6 +88,12 @@ func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Sta
 	return status, category
 }
 
+// seenNames holds, for each name a flavour compares with a constant for every user, the
+// decoder's string last found equal to it (see sameName).
+type seenNames struct {
+	nsInForm, groupRef, groupOID string
+}
+
 // userGroups: each pf:GroupRef is a group known by ID (resolved against pf:GroupDef when
 // the directory is finished); the user's other elements are recorded.
 func (inForm) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
@@ -96,9 +102,10 @@ func (inForm) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
 	var elements []string
 	var buf [8]*odm.Element
 	refs := buf[:0]
+	nm := &b.names
 	for _, nd := range u.Nodes {
 		if e, ok := nd.(*odm.Element); ok {
-			if e.Is(odm.NSInForm, "GroupRef") {
+			if sameName(e.Local, "GroupRef", &nm.groupRef) && sameName(e.Space, odm.NSInForm, &nm.nsInForm) {
 				refs = append(refs, e)
 			} else {
 				elements = append(elements, elementXML(e))
@@ -107,7 +114,13 @@ func (inForm) userGroups(b *builder, u *odm.User, _ vendorAttrs) []string {
 	}
 	b.rec.uvarint(uint64(len(refs)))
 	for k, e := range refs {
-		gid, _ := e.Attr("", "GroupOID")
+		gid := ""
+		for i := range e.Attrs {
+			if a := &e.Attrs[i]; a.Space == "" && sameName(a.Local, "GroupOID", &nm.groupOID) {
+				gid = a.Value
+				break
+			}
+		}
 		b.groupByID(k, trimSpace(gid))
 	}
 	return elements

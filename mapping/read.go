@@ -397,6 +397,9 @@ type builder struct {
 	studiesOf [][]string
 	// roles caches RoleFor, which a large file calls with a handful of names.
 	roles map[roleKey3]Role
+	// names are the decoder's strings of names a flavour compares with constants for
+	// each user (see sameName).
+	names seenNames
 	mem   slabs
 	// reuseUsers says that finishEach's caller keeps nothing of a user (no pointer into
 	// it; its strings it may keep) once each returns: the next user is built in the same
