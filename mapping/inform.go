@@ -61,19 +61,24 @@ func (inForm) attrKind(space, local string) attrKind {
 
 // userStatus: pf:Active and pf:Terminated give the status, pf:InFormUserType the category.
 func (inForm) userStatus(b *builder, x vendorAttrs, u *odm.User, id string) (Status, Category) {
-	status := informStatusOf(x.term, x.hasTerm, x.active, x.hasActive)
+	// Each flag is read once (yes), for the status and its check: twice each was some
+	// 0.4% of map --to json.
+	var term, termOK, active, activeOK bool
+	if x.hasTerm {
+		term, termOK = yes(x.term)
+	}
+	if x.hasActive {
+		active, activeOK = yes(x.active)
+	}
+	status := informStatusRead(term, termOK, active, activeOK)
 	// pf:Active and pf:Terminated say yes or no ("whether the user state is active",
 	// "terminated"); another value says neither, so it is reported rather than read as
 	// one of them or passed over without a word.
-	if x.hasActive {
-		if _, ok := yes(x.active); !ok {
-			b.w.addAt(CodeInvalidValue, "User/@pf:Active", "User "+id, "pf:Active is neither Yes nor No; it gives no status", atRecord(&u.Ext))
-		}
+	if x.hasActive && !activeOK {
+		b.w.addAt(CodeInvalidValue, "User/@pf:Active", "User "+id, "pf:Active is neither Yes nor No; it gives no status", atRecord(&u.Ext))
 	}
-	if x.hasTerm {
-		if _, ok := yes(x.term); !ok {
-			b.w.addAt(CodeInvalidValue, "User/@pf:Terminated", "User "+id, "pf:Terminated is neither Yes nor No; it is not read as terminated", atRecord(&u.Ext))
-		}
+	if x.hasTerm && !termOK {
+		b.w.addAt(CodeInvalidValue, "User/@pf:Terminated", "User "+id, "pf:Terminated is neither Yes nor No; it is not read as terminated", atRecord(&u.Ext))
 	}
 	var category Category
 	if x.hasCategory {
@@ -333,18 +338,26 @@ func informStatus(x *odm.Ext) Status {
 }
 
 func informStatusOf(term string, hasTerm bool, active string, hasActive bool) Status {
+	var t, tOK, a, aOK bool
 	if hasTerm {
-		if t, ok := yes(term); ok && t {
-			return StatusDeactivated
-		}
+		t, tOK = yes(term)
 	}
 	if hasActive {
-		if a, ok := yes(active); ok {
-			if a {
-				return StatusAvailable
-			}
-			return StatusDeactivated
-		}
+		a, aOK = yes(active)
+	}
+	return informStatusRead(t, tOK, a, aOK)
+}
+
+// informStatusRead is informStatusOf of the flags as yes read them (ok false: absent or
+// neither yes nor no).
+func informStatusRead(term, termOK, active, activeOK bool) Status {
+	switch {
+	case termOK && term:
+		return StatusDeactivated
+	case activeOK && active:
+		return StatusAvailable
+	case activeOK:
+		return StatusDeactivated
 	}
 	return ""
 }
