@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -216,5 +217,42 @@ func TestCSVLostAllocs(t *testing.T) {
 	}
 	if len(w.list) != 6 {
 		t.Errorf("%d warnings, want 6 (full name, prefix, address, locale, category, group): %v", len(w.list), w.list)
+	}
+}
+
+// TestReplayAdoptsEqualValues: a value equal to the one kept at its place, in other memory,
+// is kept instead (so that the next user's is equal by address) unless it is in memory
+// read over after the user (reused): kept, it would be compared as what was read over it,
+// and a user with another value there written with the value before.
+func TestReplayAdoptsEqualValues(t *testing.T) {
+	mem := []byte("same")
+	e := userJSON{prefix: "    ", reused: func(s string) bool {
+		return len(s) > 0 && unsafe.StringData(s) == &mem[0]
+	}}
+	user := func(login string) string {
+		e.b = e.b[:0]
+		e.user(&User{ID: "u1", Login: login, Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}})
+		return string(e.b)
+	}
+	user("same")                                  // the shape, and "same" kept at the login's place
+	user(unsafe.String(&mem[0], len(mem)))        // equal, in reused memory: not kept
+	copy(mem, "diff")                             // the next record's text, in the same memory
+	got := user(unsafe.String(&mem[0], len(mem))) // "diff" where "same" was
+	if !strings.Contains(got, `"login": "diff"`) {
+		t.Errorf("a login of reused memory read over is written as\n%s", got)
+	}
+
+	// Equal values in memory that is not read over are kept: the place's value is then
+	// the last one's string.
+	f := userJSON{prefix: "    "}
+	for _, login := range []string{"kept", strings.Clone("kept"), strings.Clone("kept")} {
+		f.b = f.b[:0]
+		f.user(&User{ID: "u1", Login: login, Emails: []string{}, Phones: []string{}, Groups: []GroupRef{}, Assignments: []Assignment{}})
+		if got := string(f.b); !strings.Contains(got, `"login": "kept"`) {
+			t.Fatalf("written as\n%s", got)
+		}
+		if i := slices.IndexFunc(f.places, func(p place) bool { return p.s == "kept" }); i < 0 || unsafe.StringData(f.places[i].s) != unsafe.StringData(login) {
+			t.Errorf("the login's place does not hold the last user's string")
+		}
 	}
 }

@@ -941,9 +941,24 @@ func (e *userJSON) replay() {
 	vals := e.vals[:len(e.places)]
 	for k := range e.check {
 		c := &e.check[k]
-		if !samePlace(vals[c.i], c.s) {
+		v := vals[c.i]
+		switch {
+		case len(v) != len(c.s):
 			e.places[c.i].state, changed = placeVolatile, true
-		} else if c.unknown {
+			continue
+		case len(v) == 0 || unsafe.StringData(v) == unsafe.StringData(c.s):
+		case v != c.s:
+			e.places[c.i].state, changed = placeVolatile, true
+			continue
+		case e.reused == nil || !e.reused(v):
+			// Equal, in other memory: the value now at the place is kept instead (as
+			// kept keeps a value), so that the next user's, the same string as a rule
+			// (a city or a study the builder shares), is equal by its address. The
+			// first user's value is a copy of its own, and each user after it was
+			// compared byte by byte.
+			c.s, e.places[c.i].s = v, v
+		}
+		if c.unknown {
 			e.places[c.i].state, changed = placeStable, true
 		}
 	}
