@@ -1248,7 +1248,7 @@ func (b *builder) blockElement(e *odm.Element) {
 
 func (b *builder) group(study, id string) *Group {
 	for i := range b.gmemo[:b.gmemoN] {
-		if m := &b.gmemo[i]; m.id == id && m.study == study {
+		if m := &b.gmemo[i]; sameValue(m.id, id) && m.study == study {
 			return m.g
 		}
 	}

@@ -34,3 +34,24 @@ func TestSameName(t *testing.T) {
 		t.Error(`sameName("", "") = false`)
 	}
 }
+
+// sameValue must answer as ==, whichever bytes differ.
+func TestSameValue(t *testing.T) {
+	for _, c := range []struct {
+		s, t string
+		why  string
+	}{
+		{"", "", "both empty"},
+		{"", "a", "one empty"},
+		{"20000", "20001", "differ in the last byte"},
+		{"20001", "30001", "differ in the first byte only"},
+		{"{8B98-0001}", "{8B98-0001}", "equal"},
+		{"abc", "abcd", "a prefix"},
+		{"x", "x", "one byte, equal"},
+		{"x", "y", "one byte, different"},
+	} {
+		if got, want := sameValue(c.s, c.t), c.s == c.t; got != want {
+			t.Errorf("sameValue(%q, %q) (%s) = %v, want %v", c.s, c.t, c.why, got, want)
+		}
+	}
+}
