@@ -701,7 +701,9 @@ func (b *builder) user(u *odm.User) {
 	n := 0
 	for i := range u.Attrs {
 		a := &u.Attrs[i]
-		if same && (raw[i].Local != a.Local || raw[i].Space != a.Space) {
+		// The decoder interns names: samePlace tells them equal by address, without the
+		// call of memequal that != makes for each (two an attribute, a user).
+		if same && (!samePlace(raw[i].Local, a.Local) || !samePlace(raw[i].Space, a.Space)) {
 			same = false
 		}
 		if extAttr(a) {
