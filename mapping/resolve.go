@@ -312,7 +312,15 @@ type siteStudies struct {
 	dense     []uint16
 	denseLo   uint32
 	denseMade bool
+	// denseTries counts the arrays made: a set after a look-up drops the array, and
+	// look-ups and sets taking turns would make it again each time, a pass over the
+	// table each (quadratic). Past maxDenseTries, the table answers.
+	denseTries uint8
 }
+
+// maxDenseTries bounds the arrays siteStudies makes (see denseTries). The readers set
+// every site before the first look-up: one array.
+const maxDenseTries = 2
 
 // decimalID returns the number an ID of one to seven digits writes, without a leading
 // zero ("0" itself aside: "007" is another ID than "7"); ok is false for any other ID.
@@ -339,6 +347,10 @@ func denseFits(n int, lo, hi uint32, studies int) bool {
 // makeDense makes dense from the short keys held, when they fit (denseFits).
 func (x *siteStudies) makeDense() {
 	x.denseMade, x.dense = true, nil
+	if x.denseTries >= maxDenseTries {
+		return
+	}
+	x.denseTries++
 	n, lo, hi := 0, uint32(math.MaxUint32), uint32(0)
 	for i := range x.short.slots {
 		if s := &x.short.slots[i]; s.used {

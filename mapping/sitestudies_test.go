@@ -168,3 +168,27 @@ func TestSiteStudiesSparse(t *testing.T) {
 		t.Errorf("4 IDs over a range of 10 million: a dense index of %d slots", len(x.dense))
 	}
 }
+
+// Sets and look-ups taking turns: each set drops the array, and making it again on every
+// look-up would be a pass over the table each, quadratic in the sites. After
+// maxDenseTries arrays the table answers, still right.
+func TestSiteStudiesDenseTurns(t *testing.T) {
+	x := newSiteStudies(0)
+	const n = 2000
+	for i := range n {
+		id := strconv.Itoa(10000 + i)
+		x.set(id, "S"+id)
+		if got, ok := x.get(id); !ok || got != "S"+id {
+			t.Fatalf("%q just set: got %q, %v", id, got, ok)
+		}
+	}
+	if x.denseTries > maxDenseTries {
+		t.Errorf("%d arrays made for %d sets taking turns with look-ups, want at most %d", x.denseTries, n, maxDenseTries)
+	}
+	for i := range n {
+		id := strconv.Itoa(10000 + i)
+		if got, ok := x.get(id); !ok || got != "S"+id {
+			t.Errorf("%q: got %q, %v", id, got, ok)
+		}
+	}
+}
