@@ -123,12 +123,12 @@ type baseSide struct {
 	matched []uint64
 	// doc is what the document has (patchdoc.go), made as it is read here: the patch
 	// takes it instead of reading the document once more for it (readDocIndex).
-	// userBits are what doc had of the table's users once they are all read (tableBits).
-	doc      *docIndex
-	userBits []uint64
+	// userHad is what doc had of the table's users once they are all read (tableBits).
+	doc     *docIndex
+	userHad *tableHas
 }
 
-// tableBits makes userBits of users, a table's users all read (docIndex.tableBits):
+// tableBits makes userHad of users, a table's users all read (docIndex.tableBits):
 // doc's keys of the document's users are let go of then.
 func (bs *baseSide) tableBits(users *spilledUsers) {
 	if users.fold {
@@ -142,7 +142,7 @@ func (bs *baseSide) tableBitsOf(n int32, id func(i int32) string) {
 	if !bs.tabled() || bs.doc == nil {
 		return
 	}
-	bs.userBits = bs.doc.tableBits(n, func(i int32) (string, bool) {
+	bs.userHad = bs.doc.tableBits(n, func(i int32) (string, bool) {
 		id := id(i)
 		return LoginKey(id), id != ""
 	})

@@ -321,7 +321,7 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// What the document has of the table's users is a bit each from here on, if not
 	// made before the copy, before finish builds FILE's sites as values beside it (a
 	// million users' keys: 8 MB).
-	if bs.userBits == nil {
+	if bs.userHad == nil {
 		bs.tableBits(users)
 	}
 	resolved := bs.finish(&d)

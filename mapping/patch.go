@@ -237,10 +237,10 @@ func (w *writer) patch(out io.Writer, src io.Reader, users patchUsers, sites *pa
 		if s, ok := users.(*spilledUsers); ok {
 			// The table's users' bits made by the caller, if any (baseSide.tableBits):
 			// they stand for doc's keys of its users, which are let go of.
-			if opts.base.userBits == nil {
+			if opts.base.userHad == nil {
 				opts.base.tableBits(s)
 			}
-			p.userBits = opts.base.userBits
+			p.userHad = opts.base.userHad
 		}
 	case readDoc:
 		d, again, done, err := readDocIndex(src, opts.Read, w.fl.siteStudies(), opts.base.tabled())
@@ -568,12 +568,12 @@ type patcher struct {
 	// doc is what the document has, read first when the directory may come from
 	// another document (patchdoc.go); nil when the values' Source says it.
 	doc *docIndex
-	// userBits answer for doc whether the document has each of a table's users (see
+	// userHad answers for doc whether the document has each of a table's users (see
 	// docIndex.tableBits), nil when doc holds their keys; cur (of key curKey) is the
 	// user the questions are about (atUser), -1 for none.
-	userBits []uint64
-	cur      int32
-	curKey   string
+	userHad *tableHas
+	cur     int32
+	curKey  string
 	// renamedFrom is the old ID of each site a spec renamed, by its new ID: the document
 	// has the site under the old one (Directory.renamed).
 	renamedFrom map[string]string

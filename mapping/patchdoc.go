@@ -65,8 +65,8 @@ type docIndex struct {
 	foldUsers bool
 	// users holds the users' keys apart from the other values' when foldUsers (a
 	// table's patch, whose users are asked about only): a patch that has the table's
-	// users at hand answers for each with a bit instead (tableBits) and lets go of
-	// them (at a million users of the document, 8 MB held through the patch).
+	// users at hand answers for each with a bit or a study instead (tableBits) and lets
+	// go of them (at a million users of the document, 8 to 12 MB held through the patch).
 	users *docIndex
 }
 
@@ -186,28 +186,76 @@ func (d *docIndex) add(kind byte, key string) {
 	}
 }
 
-// tableBits returns, for the n users of a table whose LoginKeys keyOf gives, a bit for
-// each that is set when the document has a user of that key, and lets go of the
-// document's users' keys (users): what has says of user i of the table is then bit i,
-// and a block of the study of id 0 (userHere). It returns nil, and keeps the keys, when
-// the document's users are in blocks of several studies (a bit cannot say which) or
-// keyOf has no key for a user.
-func (d *docIndex) tableBits(n int32, keyOf func(i int32) (string, bool)) []uint64 {
-	if !d.foldUsers || d.users == nil || d.users.ids != nil {
+// tableHas is what the document has of each of a table's users (docIndex.tableBits), in
+// place of the document's users' keys: a bit a user where every user record is in a
+// block of one study, else the studies of the blocks that have each user, 2 bytes a
+// user (an OpenClinica export of a million users lists them in some 5,000 site studies'
+// blocks: their keys and studies were 12 MB, held through the patch).
+type tableHas struct {
+	// bits has bit i set when the document has table user i (in a block of the study of
+	// id 0), where every user record is in a block of that study; nil otherwise.
+	bits []uint64
+	// first is, of table user i, 1 + the least id of the studies of the blocks that
+	// have it, 0 for none; more are the others' ids, of the few users that have some.
+	first []uint16
+	more  map[int32][]uint16
+}
+
+// in reports whether the document has table user i in a block of the study of id (any
+// block for id < 0).
+func (t *tableHas) in(i int32, id int64) bool {
+	if t.bits != nil {
+		return t.bits[i/64]&(1<<(i%64)) != 0 && id <= 0
+	}
+	f := int64(t.first[i])
+	if f == 0 || id < 0 || f-1 == id {
+		return f != 0
+	}
+	return slices.Contains(t.more[i], uint16(id))
+}
+
+// tableBits returns what the document has of each of the n users of a table whose
+// LoginKeys keyOf gives (tableHas), and lets go of the document's users' keys (users):
+// what has says of user i of the table is then what the result says of it (userHere).
+// It returns nil, and keeps the keys, when keyOf has no key for a user, or the
+// document's blocks are of more studies than 2 bytes tell.
+func (d *docIndex) tableBits(n int32, keyOf func(i int32) (string, bool)) *tableHas {
+	if !d.foldUsers || d.users == nil {
 		return nil
 	}
-	bits := make([]uint64, (int(n)+63)/64)
+	u := d.users
+	t := &tableHas{}
+	if u.ids == nil {
+		t.bits = make([]uint64, (int(n)+63)/64)
+	} else if len(d.studyIDs) >= 1<<16-1 {
+		return nil
+	} else {
+		t.first = make([]uint16, n)
+	}
 	for i := range n {
 		k, ok := keyOf(i)
 		if !ok {
 			return nil
 		}
-		if _, ok := slices.BinarySearch(d.users.keys, d.hash(docUser, k)); ok {
-			bits[i/64] |= 1 << (i % 64)
+		h := d.hash(docUser, k)
+		j, ok := slices.BinarySearch(u.keys, h)
+		switch {
+		case !ok:
+		case t.bits != nil:
+			t.bits[i/64] |= 1 << (i % 64)
+		default:
+			// The keys are sorted by key then study: the first is the least.
+			t.first[i] = uint16(u.ids[j]) + 1
+			for j++; j < len(u.keys) && u.keys[j] == h; j++ {
+				if t.more == nil {
+					t.more = map[int32][]uint16{}
+				}
+				t.more[i] = append(t.more[i], uint16(u.ids[j]))
+			}
 		}
 	}
 	d.users = nil
-	return bits
+	return t
 }
 
 // see notes what the record n of the document has (users by login with byLogin, see
@@ -390,28 +438,25 @@ func (p *patcher) here(kind byte, key string, src *Source) bool {
 }
 
 // docHas is p.doc.has, but for a table's user (of key, userKey) once the document's
-// users' keys are bits (tableBits): bit i of user i, found as the one at hand (atUser)
-// or by its ID.
+// users' keys are let go of (tableBits): what userHad says of user i, found as the one
+// at hand (atUser) or by its ID.
 func (p *patcher) docHas(kind byte, study, key string) bool {
-	if kind != docUser || p.userBits == nil {
+	if kind != docUser || p.userHad == nil {
 		return p.doc.has(kind, study, key)
 	}
 	i := p.cur
 	if key != p.curKey || i < 0 {
-		s := p.users.(*spilledUsers) // userBits are made for these only
+		s := p.users.(*spilledUsers) // userHad is made for these only
 		var ok bool
 		if i, ok = s.lookupID(key); !ok {
 			return false
 		}
 	}
-	if p.userBits[i/64]&(1<<(i%64)) == 0 {
-		return false
-	}
 	if study == anyStudy {
-		return true
+		return p.userHad.in(i, -1)
 	}
 	id, ok := p.doc.studyIDs[study]
-	return ok && id == 0 // every user record is in a block of the first study (tableBits)
+	return ok && p.userHad.in(i, int64(id))
 }
 
 // atUser notes the directory's user the next questions are about (docHas).

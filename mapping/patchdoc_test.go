@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -362,28 +363,32 @@ func TestDocIndexStudies(t *testing.T) {
 }
 
 // TestDocIndexTableBits: a table's patch asks what the document has of the table's users
-// only, so the document's users' keys (held apart from the other values') become a bit
-// per table user, by LoginKey; where a bit cannot say it (the users are in blocks of
-// several studies, a table user without a key) the keys are kept and has answers as
-// before. The other values are found either way.
+// only, so the document's users' keys (held apart from the other values') become, per
+// table user by LoginKey, a bit where the users are all in blocks of one study, else the
+// studies of the blocks that have the user; where neither can say it (a table user
+// without a key) the keys are kept and has answers as before. The other values are
+// found either way.
 func TestDocIndexTableBits(t *testing.T) {
 	type rec struct{ study, user, site string } // a User (by login) or a Location, in a block of study
 	cases := []struct {
-		name     string
-		recs     []rec
-		table    []string // the table's users' IDs (their logins), "" for none
-		wantBits []bool   // nil: no bits made
+		name  string
+		recs  []rec
+		table []string // the table's users' IDs (their logins), "" for none
+		want  []string // by table user, the studies of the blocks that have it, joined by ","; nil: nothing made
+		bits  bool     // a bit a user, not its studies
 	}{
 		{"one study: the users the document has, in any letter case", []rec{{"S1", "jdoe", ""}, {"S1", "", "A"}, {"S1", "Asmith", ""}},
-			[]string{"JDoe", "bnew", "asmith"}, []bool{true, false, true}},
+			[]string{"JDoe", "bnew", "asmith"}, []string{"S1", "", "S1"}, true},
 		{"sites in two studies, users in one: bits still say it", []rec{{"S1", "jdoe", ""}, {"S2", "", "A"}},
-			[]string{"jdoe", "x"}, []bool{true, false}},
-		{"users in blocks of two studies: no bits (a bit cannot say which)", []rec{{"S1", "jdoe", ""}, {"S2", "asmith", ""}},
-			[]string{"jdoe"}, nil},
-		{"a table user without a key: no bits", []rec{{"S1", "jdoe", ""}},
-			[]string{"jdoe", ""}, nil},
-		{"a document without users: no bits", []rec{{"S1", "", "A"}},
-			[]string{"jdoe"}, nil},
+			[]string{"jdoe", "x"}, []string{"S1", ""}, true},
+		{"users in blocks of two studies: each user's study (a bit cannot say which)", []rec{{"S1", "jdoe", ""}, {"S2", "asmith", ""}},
+			[]string{"jdoe", "asmith", "bnew"}, []string{"S1", "S2", ""}, false},
+		{"a user in blocks of three studies, of which the first is not the least", []rec{{"S1", "x", ""}, {"S3", "jdoe", ""}, {"S2", "JDOE", ""}, {"S1", "jdoe", ""}, {"S3", "jdoe", ""}},
+			[]string{"jdoe", "x"}, []string{"S1,S2,S3", "S1"}, false},
+		{"a table user without a key: nothing made", []rec{{"S1", "jdoe", ""}},
+			[]string{"jdoe", ""}, nil, false},
+		{"a document without users: nothing made", []rec{{"S1", "", "A"}},
+			[]string{"jdoe"}, nil, false},
 	}
 	for _, c := range cases {
 		d := newDocIndex()
@@ -396,23 +401,32 @@ func TestDocIndexTableBits(t *testing.T) {
 			}
 		}
 		d.seal()
-		bits := d.tableBits(int32(len(c.table)), func(i int32) (string, bool) {
+		got := d.tableBits(int32(len(c.table)), func(i int32) (string, bool) {
 			return LoginKey(c.table[i]), c.table[i] != ""
 		})
-		if c.wantBits == nil {
-			require.Nil(t, bits, c.name)
+		if c.want == nil {
+			require.Nil(t, got, c.name)
 		} else {
-			require.NotNil(t, bits, c.name)
-			for i, want := range c.wantBits {
-				require.Equal(t, want, bits[i/64]&(1<<(i%64)) != 0, "%s: user %d", c.name, i)
+			require.NotNil(t, got, c.name)
+			require.Equal(t, c.bits, got.bits != nil, "%s: a bit a user", c.name)
+			for i, want := range c.want {
+				require.Equal(t, want != "", got.in(int32(i), -1), "%s: user %d in any block", c.name, i)
+				for _, st := range []string{"S1", "S2", "S3"} {
+					id, ok := d.studyIDs[st]
+					if !ok {
+						continue
+					}
+					in := slices.Contains(strings.Split(want, ","), st)
+					require.Equal(t, in, got.in(int32(i), int64(id)), "%s: user %d in %s", c.name, i, st)
+				}
 			}
 		}
 		for _, r := range c.recs {
 			if r.site != "" {
 				require.True(t, d.has(docSite, r.study, r.site), "%s: site %s", c.name, r.site)
 			} else {
-				// The keys are gone where bits stand for them, kept where none do.
-				require.Equal(t, bits == nil, d.has(docUser, r.study, r.user), "%s: user %s", c.name, r.user)
+				// The keys are gone where bits or studies stand for them, kept where none do.
+				require.Equal(t, got == nil, d.has(docUser, r.study, r.user), "%s: user %s", c.name, r.user)
 			}
 		}
 	}
@@ -437,11 +451,11 @@ func TestPatcherDocHasByBits(t *testing.T) {
 	d.see(&odm.Location{OID: "L1"}, true)
 	d.seal()
 	p := &patcher{users: s, doc: d, cur: -1}
-	p.userBits = d.tableBits(s.n, func(i int32) (string, bool) {
+	p.userHad = d.tableBits(s.n, func(i int32) (string, bool) {
 		id := userID(s.record(i))
 		return LoginKey(id), id != ""
 	})
-	require.NotNil(t, p.userBits)
+	require.NotNil(t, p.userHad)
 	want := map[string]bool{"jdoe": true, "bnew": false, "asmith": true}
 	for _, at := range []int32{-1, 0, 1, 2} { // no user at hand, then each
 		if at >= 0 {
@@ -454,5 +468,47 @@ func TestPatcherDocHasByBits(t *testing.T) {
 		}
 		require.False(t, p.docHas(docUser, "S1", "nobody"), "a key of no table user")
 		require.True(t, p.docHas(docSite, "S1", "L1"), "another kind: the document's keys")
+	}
+}
+
+// TestPatcherDocHasByStudies: where the document's users are in blocks of several
+// studies (OpenClinica's site studies), the patcher answers for a table user by the
+// studies of its blocks (tableBits), the user at hand or another found by its ID.
+func TestPatcherDocHasByStudies(t *testing.T) {
+	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileOC4Users})
+	s.fold, s.lazyFps = true, true
+	table := []string{"jdoe", "bnew", "asmith"}
+	for _, id := range table {
+		require.NoError(t, s.add(&User{ID: id, Login: id}))
+	}
+	require.NoError(t, s.seal())
+	d := newDocIndex()
+	d.see(&odm.AdminData{StudyOID: "S1"}, true)
+	d.see(&odm.User{OID: "U1", LoginName: "JDoe"}, true)
+	d.see(&odm.AdminData{StudyOID: "S2"}, true)
+	d.see(&odm.User{OID: "U2", LoginName: "ASmith "}, true)
+	d.see(&odm.User{OID: "U1", LoginName: "jdoe"}, true)
+	d.see(&odm.AdminData{StudyOID: "S3"}, true)
+	d.see(&odm.Location{OID: "L1"}, true)
+	d.seal()
+	p := &patcher{users: s, doc: d, cur: -1}
+	p.userHad = d.tableBits(s.n, func(i int32) (string, bool) {
+		id := userID(s.record(i))
+		return LoginKey(id), id != ""
+	})
+	require.NotNil(t, p.userHad)
+	want := map[string][]string{"jdoe": {"S1", "S2"}, "bnew": nil, "asmith": {"S2"}}
+	for _, at := range []int32{-1, 0, 1, 2} { // no user at hand, then each
+		if at >= 0 {
+			p.atUser(at, &User{ID: table[at]})
+		}
+		for _, id := range table {
+			for _, st := range []string{"S1", "S2", "S3", "S4"} {
+				require.Equal(t, slices.Contains(want[id], st), p.docHas(docUser, st, id), "at %d: %s in %s", at, id, st)
+			}
+			require.Equal(t, want[id] != nil, p.docHas(docUser, anyStudy, id), "at %d: %s in any block", at, id)
+		}
+		require.False(t, p.docHas(docUser, "S1", "nobody"), "a key of no table user")
+		require.True(t, p.docHas(docSite, "S3", "L1"), "another kind: the document's keys")
 	}
 }
