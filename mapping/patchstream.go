@@ -530,29 +530,28 @@ func (s *spilledUsers) isAsRead(i int32) bool { return s.asRead[i/64]&(1<<(i%64)
 // The table is sized for them first (no shard grows), and a fingerprint already in it
 // is checked against the users' records, as add checked it.
 func (s *spilledUsers) buildIndex() {
-	if s.lazyFps {
-		// Noted now, from the records, for the while the index is built.
-		s.fps = make([]uint32, s.n)
-		for i := range s.n {
-			if s.hasID[i/64]&(1<<(i%64)) != 0 {
-				s.fps[i] = s.byID.fingerprint(s.idKey(userID(s.record(i))))
-			}
-		}
-	}
 	fps, has := s.fps, s.hasID
 	s.fps, s.hasID, s.indexed = nil, nil, true
+	// fp is user k's fingerprint: noted by add, or, with lazyFps, read from its record
+	// again in each of the two passes below (a pass over a million records costs less
+	// than holding their fingerprints, 4 MB, beside the index as it is built, at the
+	// patch's peak).
+	fp := func(k int32) uint32 { return fps[k] }
+	if s.lazyFps {
+		fp = func(k int32) uint32 { return s.byID.fingerprint(s.idKey(userID(s.record(k)))) }
+	}
 	var count [idShards]int32
-	for i, fp := range fps {
-		if has[i/64]&(1<<(i%64)) != 0 {
-			count[shardOf(fp)]++
+	for k := range s.n {
+		if has[k/64]&(1<<(k%64)) != 0 {
+			count[shardOf(fp(k))]++
 		}
 	}
 	s.byID.sizeShards(&count)
-	for k, fp := range fps {
+	for k := range s.n {
 		if has[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		i := int32(k)
+		i, fp := k, fp(k)
 		id := ""
 		if _, dup := s.byID.findFingerprint(fp, func(j int32) bool {
 			if id == "" {
