@@ -1062,7 +1062,7 @@ func (p *patcher) addNew(head *odm.AdminData) {
 	// splicer: here each is built once, for the warnings, groups and organizations
 	// writing it makes (in this order, as before), and only its index is kept.
 	splice := p.header() != nil
-	var added []int32
+	var added indexList
 	p.users.eachNew(p.study, firstBlock, p.userHas, func(i int32, u *User) {
 		p.atUser(i, u)
 		if p.here(docUser, userKey(u), u.Source) {
@@ -1104,13 +1104,13 @@ func (p *patcher) addNew(head *odm.AdminData) {
 		o := w.user(u, nil, as, p.study)
 		done()
 		if splice {
-			added = append(added, i)
+			added.add(i)
 			return
 		}
 		head.Users = append(head.Users, o)
 	})
-	if len(added) > 0 {
-		head.Users = append(head.Users, p.spliceNew(head, p.study, added))
+	if added.n > 0 {
+		head.Users = append(head.Users, p.spliceNew(head, p.study, &added))
 	}
 	place := func(v any, kind byte, key string, src *Source, study string) bool {
 		if p.done[v] || p.here(kind, key, src) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // newUsersTemplate returns a Clinical One template of n users (fictitious, numbered), none
@@ -228,5 +230,37 @@ func TestSplicerMarkerAcrossWrites(t *testing.T) {
 	}
 	if err := s.finish(true); !errors.Is(err, errSplice) {
 		t.Errorf("marker never written: %v, want errSplice", err)
+	}
+}
+
+// TestIndexList: the new users' indexes of a block (addNew) read back as they were added,
+// in any order and across the whole int32 range, and the usual list (indexes in
+// ascending order, mostly one apart) takes a byte an index, not four.
+func TestIndexList(t *testing.T) {
+	cases := []struct {
+		name     string
+		idx      []int32
+		maxBytes int // the most the list may take; 0: no bound checked
+	}{
+		{"empty", nil, 0},
+		{"ascending, one apart: a byte each after the first", []int32{1 << 20, 1<<20 + 1, 1<<20 + 2, 1<<20 + 3, 1<<20 + 4, 1<<20 + 5}, 4 + 5},
+		{"ascending with gaps", []int32{5, 70, 71, 20000, 1 << 30}, 0},
+		{"not ascending: a spec's order, another block's candidates", []int32{9, 3, 3, 1<<31 - 1, 0, 12}, 0},
+	}
+	for _, c := range cases {
+		var l indexList
+		for _, i := range c.idx {
+			l.add(i)
+		}
+		require.Equal(t, len(c.idx), l.n, c.name)
+		rd := l.reader()
+		var got []int32
+		for range l.n {
+			got = append(got, rd.next())
+		}
+		require.Equal(t, c.idx, got, c.name)
+		if c.maxBytes > 0 {
+			require.LessOrEqual(t, len(l.b), c.maxBytes, c.name)
+		}
 	}
 }
