@@ -217,8 +217,8 @@ func (t *tableHas) in(i int32, id int64) bool {
 // tableBits returns what the document has of each of the n users of a table whose
 // LoginKeys keyOf gives (tableHas), and lets go of the document's users' keys (users):
 // what has says of user i of the table is then what the result says of it (userHere).
-// It returns nil, and keeps the keys, when keyOf has no key for a user, or the
-// document's blocks are of more studies than 2 bytes tell.
+// It returns nil, and keeps the keys, when keyOf has no key for a user, the document's
+// blocks are of more studies than 2 bytes tell, or many users are in several (more).
 func (d *docIndex) tableBits(n int32, keyOf func(i int32) (string, bool)) *tableHas {
 	if !d.foldUsers || d.users == nil {
 		return nil
@@ -251,6 +251,11 @@ func (d *docIndex) tableBits(n int32, keyOf func(i int32) (string, bool)) *table
 					t.more = map[int32][]uint16{}
 				}
 				t.more[i] = append(t.more[i], uint16(u.ids[j]))
+			}
+			// A map entry costs some 60 bytes where the keys cost 12 a record: past one
+			// user in eight listed in several studies the keys are the smaller, and stay.
+			if len(t.more) > int(n)/8+64 {
+				return nil
 			}
 		}
 	}

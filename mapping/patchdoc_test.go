@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -390,6 +391,21 @@ func TestDocIndexTableBits(t *testing.T) {
 		{"a document without users: nothing made", []rec{{"S1", "", "A"}},
 			[]string{"jdoe"}, nil, false},
 	}
+	// Most users in blocks of two studies: their other studies would cost more than the
+	// keys, which stay.
+	var many []rec
+	var manyTable []string
+	for i := range 100 {
+		u := fmt.Sprintf("user%03d", i)
+		many, manyTable = append(many, rec{"S1", u, ""}, rec{"S2", u, ""}), append(manyTable, u)
+	}
+	cases = append(cases, struct {
+		name  string
+		recs  []rec
+		table []string
+		want  []string
+		bits  bool
+	}{"100 users in blocks of two studies each: the keys are the smaller, nothing made", many, manyTable, nil, false})
 	for _, c := range cases {
 		d := newDocIndex()
 		for _, r := range c.recs {
