@@ -144,6 +144,12 @@ var fusedCases = []struct{ name, in string }{
 	{"a processing instruction and a comment after indentation", "<a>\n  <?p x?>\n  <!--c--></a>"},
 	{"indentation then the parent's end tag", "<a>\n  <b>x</b>\n</a>\n"},
 	{"a text child after a sibling's default namespace went out of scope", `<a><b xmlns="v"><c/></b><d>x</d></a>`},
+	// PeekText reads the start tag's name and finds no text child; Next reads the tag
+	// with the name PeekText read (a prefix, attributes, children, a name of two words).
+	{"start tags whose names PeekText read", `<a xmlns:p="u">` + "\n  " + `<p:b c="1">x</p:b>` + "\n  " + `<cc d="2"/>` +
+		"\n  <dd><e>y</e></dd>\n  <p:ff>z</p:ff>\n  <lettersonlyname>\n  </lettersonlyname><g:h:i/></a>"},
+	{"a start tag whose name PeekText read, in error after it", "<a>\n  <b =1>x</b></a>"},
+	{"a name ending in a colon", "<a><b:>x</b:></a>"},
 }
 
 // TestFusedMatchesNext: NextIndented and TextEnd read what Next reads, token for token,

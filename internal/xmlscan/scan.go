@@ -236,6 +236,13 @@ type Scanner struct {
 	// the start tag, its name's end and the text's end stand in buf. peekAt is 0 for none.
 	peekAt              int64
 	peekQ, peekE, peekT int
+	// The name PeekText read before it found no text child there (a start tag with
+	// attributes or a prefix, an element with children): the input offset (plus one) of
+	// its first byte, its length and its colon's offset in it (or -1), for lexStart to take
+	// instead of reading the name again when the start tag is read. peekNameAt is 0 for none.
+	// The bytes at an input offset do not change, so neither does what was read of them.
+	peekNameAt       int64
+	peekLen, peekCol int
 }
 
 // maxHold bounds what Hold keeps: past it the hold lapses, so that a huge element does
@@ -569,7 +576,11 @@ func (s *Scanner) PeekText(indent int) (space string, local []byte, ok bool) {
 		return "", nil, false
 	}
 	e, colon := asciiName(b, q+1) // fails on '/', '?' and '!'
-	if e < 0 || colon >= 0 || b[e] != '>' {
+	if e < 0 {
+		return "", nil, false
+	}
+	if colon >= 0 || b[e] != '>' {
+		s.peekName(q, e, colon)
 		return "", nil, false
 	}
 	// The text and the end tag, as TextEnd reads them; each token within the limit.
@@ -578,10 +589,20 @@ func (s *Scanner) PeekText(indent int) (space string, local []byte, ok bool) {
 	end := t + 2 + m // the end tag's '>'
 	if end >= len(b) || b[t] != '<' || b[t+1] != '/' || b[end] != '>' || !sameNameAt(b, q+1, t+2, m) ||
 		max(q-p, e+1-q, t-e-1, end+1-t) > s.maxToken {
+		s.peekName(q, e, colon)
 		return "", nil, false
 	}
 	s.peekAt, s.peekQ, s.peekE, s.peekT = s.base+int64(p)+1, q, e, t
 	return s.uri(s.defURI), b[q+1 : e : e], true
+}
+
+// peekName notes the name PeekText read in the start tag at buf[q] (end e, colon at
+// colon or -1) for lexStart.
+func (s *Scanner) peekName(q, e, colon int) {
+	s.peekNameAt, s.peekLen, s.peekCol = s.base+int64(q)+2, e-(q+1), -1
+	if colon >= 0 {
+		s.peekCol = colon - (q + 1)
+	}
 }
 
 // sameNameAt reports whether b[i:i+m] and b[j:j+m], names of m > 0 bytes, hold the same
@@ -1071,7 +1092,16 @@ func asciiName(b []byte, i int) (end, colon int) {
 // lexStart reads a start tag.
 func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	nameStart := s.pos + 1
-	i, colon := asciiName(b, nameStart)
+	var i, colon int
+	if s.peekNameAt == s.base+int64(nameStart)+1 {
+		// PeekText read this name just before.
+		i, colon = nameStart+s.peekLen, -1
+		if s.peekCol >= 0 {
+			colon = nameStart + s.peekCol
+		}
+	} else {
+		i, colon = asciiName(b, nameStart)
+	}
 	if i < 0 {
 		var err error
 		if i, colon, err = s.scanName(b, nameStart); err != nil {
