@@ -134,7 +134,7 @@ func zeroBytes(y uint64) uint64 { return (y - ones) &^ y & highs }
 // len(b).
 func textRun(b []byte, i int) int {
 	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := binary.LittleEndian.Uint64(b[i : i+8])
 		// Bytes below 0x20 or from 0x80 on, '<', '&' and ']'. Each mask is exact at its
 		// lowest set byte (a borrow only runs upwards from a byte that is set), so is
 		// their union. A tab, flagged with the controls, is character data.
@@ -210,7 +210,7 @@ func nameRun(b []byte, i int) int {
 // spaces returns the index of the first byte at or after b[i] that is not ' ', or len(b).
 func spaces(b []byte, i int) int {
 	for i+8 <= len(b) {
-		if x := binary.LittleEndian.Uint64(b[i:]) ^ (' ' * ones); x != 0 {
+		if x := binary.LittleEndian.Uint64(b[i:i+8]) ^ (' ' * ones); x != 0 {
 			return i + bits.TrailingZeros64(x)>>3
 		}
 		i += 8

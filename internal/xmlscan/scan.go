@@ -611,12 +611,14 @@ func (s *Scanner) peekName(q, e, colon int) {
 // a call.
 func sameNameAt(b []byte, i, j, m int) bool {
 	if i+8 <= len(b) && j+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:]) ^ binary.LittleEndian.Uint64(b[j:])
+		// Slices of eight bytes, not b[i:]: their bounds are checked once and need no
+		// masking of a pointer past the end, a dozen instructions a call.
+		x := binary.LittleEndian.Uint64(b[i:i+8]) ^ binary.LittleEndian.Uint64(b[j:j+8])
 		if m <= 8 {
 			return x<<(64-8*uint(m)) == 0
 		}
 		if m <= 16 {
-			return x == 0 && binary.LittleEndian.Uint64(b[i+m-8:]) == binary.LittleEndian.Uint64(b[j+m-8:])
+			return x == 0 && binary.LittleEndian.Uint64(b[i+m-8:i+m]) == binary.LittleEndian.Uint64(b[j+m-8:j+m])
 		}
 	}
 	return sameName(b[i:i+m], b[j:j+m])
@@ -1668,12 +1670,12 @@ func sameOpen(b []byte, p int, names []byte, from, to int) bool {
 	}
 	switch {
 	case n <= 8 && p+8 <= len(b) && from+8 <= cap(names):
-		x := binary.LittleEndian.Uint64(b[p:]) ^ binary.LittleEndian.Uint64(names[from:from+8])
+		x := binary.LittleEndian.Uint64(b[p:p+8]) ^ binary.LittleEndian.Uint64(names[from:from+8])
 		return x<<(64-8*uint(n)) == 0
 	case n >= 8 && n <= 16:
 		a, o := b[p:p+n], names[from:to]
 		first := binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(o)
-		last := binary.LittleEndian.Uint64(a[n-8:]) ^ binary.LittleEndian.Uint64(o[n-8:])
+		last := binary.LittleEndian.Uint64(a[n-8:n]) ^ binary.LittleEndian.Uint64(o[n-8:n])
 		return first|last == 0
 	}
 	return sameName(b[p:p+n], names[from:to])
@@ -1689,15 +1691,15 @@ func sameName(a, b []byte) bool {
 	switch {
 	case n >= 8:
 		for i := 0; i+8 < n; i += 8 {
-			if binary.LittleEndian.Uint64(a[i:]) != binary.LittleEndian.Uint64(b[i:]) {
+			if binary.LittleEndian.Uint64(a[i:i+8]) != binary.LittleEndian.Uint64(b[i:i+8]) {
 				return false
 			}
 		}
 		// The last eight bytes, overlapping the words compared before.
-		return binary.LittleEndian.Uint64(a[n-8:]) == binary.LittleEndian.Uint64(b[n-8:])
+		return binary.LittleEndian.Uint64(a[n-8:n]) == binary.LittleEndian.Uint64(b[n-8:n])
 	case n >= 4:
 		return binary.LittleEndian.Uint32(a) == binary.LittleEndian.Uint32(b) &&
-			binary.LittleEndian.Uint32(a[n-4:]) == binary.LittleEndian.Uint32(b[n-4:])
+			binary.LittleEndian.Uint32(a[n-4:n]) == binary.LittleEndian.Uint32(b[n-4:n])
 	}
 	for i := range n {
 		if a[i] != b[i] {
