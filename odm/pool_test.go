@@ -97,3 +97,28 @@ func TestStrPool(t *testing.T) {
 		t.Errorf("a later string changed an earlier one")
 	}
 }
+
+// TestStrPoolLengths: str copies a value of every length around the two-word copy (8 to
+// 16 bytes) and the general one whole, each byte distinct so that a word stored at the
+// wrong place shows, and a later value leaves the earlier ones as they were.
+func TestStrPoolLengths(t *testing.T) {
+	var p strPool
+	p.hint = 64
+	var want, got []string
+	for n := 1; n <= 24; n++ {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('A' + (n+i)%58)
+		}
+		want = append(want, string(b))
+		got = append(got, p.str(b))
+		for i := range b {
+			b[i] = '#' // the copy must not share the source's bytes
+		}
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("length %d: got %q, want %q", i+1, got[i], want[i])
+		}
+	}
+}
