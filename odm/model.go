@@ -43,6 +43,9 @@ type spec struct {
 	// rec marks the records of AdminData (User, Location, ...): the decoder's arena is cut
 	// after each.
 	rec bool
+	// textChecks marks, by field id, the text children checkText looks at: the decoder
+	// calls it for those only (most text children of a record are none of them).
+	textChecks uint64
 }
 
 func (s *spec) kid(local string) (kidSpec, int, bool) {
@@ -94,6 +97,9 @@ func mkspec(name string, nfields int, attrs []attrSpec, kids []kidSpec) *spec {
 	switch name {
 	case "User", "Organization", "Location", "SignatureDef":
 		s.rec = true
+	}
+	if name == "User" {
+		s.textChecks = userTextChecks
 	}
 	s.pos = make([]int, nfields)
 	for i := range s.pos {

@@ -594,8 +594,10 @@ func (s *scanner) readTypedIn(m model, tk0 *token, lay []entry, aux []Node) erro
 					} else {
 						lay, aux = addEntry(lay, aux, entry{kind: eField, flags: fl, field: uint8(k.field), item: en.item, line: int32(line), col: int32(col)}, ws, nil, en.text)
 					}
-					if err := s.checkText(sp, k, &en, int32(line), int32(col)); err != nil {
-						return err
+					if sp.textChecks&(1<<uint(k.field)) != 0 {
+						if err := s.checkText(sp, k, &en, int32(line), int32(col)); err != nil {
+							return err
+						}
 					}
 					ws = ""
 					continue
