@@ -76,12 +76,13 @@ func (s *scanner) checkTyped(m model, sp *spec, attrs []Attr, lay []entry) error
 	return nil
 }
 
-// checkText reports quirks of a User's text child at the child's own position: names with
-// consecutive spaces (Rave writes "Ian  Sparks" for an empty middle name) and empty
-// e-mail, fax and phone elements.
 // userTextChecks are the text children of User checkText looks at (spec.textChecks).
 const userTextChecks = 1<<uDisplayName | 1<<uFullName | 1<<uFirstName | 1<<uLastName | 1<<uEmails | 1<<uFaxes | 1<<uPhones
 
+// checkText reports quirks of a User's text child at the child's own position: names with
+// consecutive spaces (Rave writes "Ian  Sparks" for an empty middle name) and empty
+// e-mail, fax and phone elements. A field it looks at belongs in userTextChecks too: the
+// decoder's quick way with a plain text child calls it for those only.
 func (s *scanner) checkText(sp *spec, k kidSpec, en *rawEntry, line, col int32) error {
 	if sp != specUser13 && sp != specUser20 {
 		return nil
