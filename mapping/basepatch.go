@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"io"
+	"iter"
 	"os"
 	"slices"
 	"strings"
@@ -95,12 +96,17 @@ type baseSide struct {
 	rights map[string]string
 	// x indexes FILE's sites for the aligner, made as FILE is read when the directory is
 	// no table (FILE's sites are then let go of at once: the patch writes the
-	// directory's); packed holds FILE's sites for a table, packed as FILE is read, until
-	// finish, where they are the output's (20,000 sites as model values: some 20 MB,
-	// scanned by every collection, held while FILE was read and the table's users were
-	// copied).
+	// directory's); packed holds FILE's sites for a table, packed into a temporary file
+	// of their own as FILE is read, until finish, where they are the output's (20,000
+	// sites as model values: some 20 MB, scanned by every collection, held while FILE
+	// was read and the table's users were copied; their encodings in memory some 8 MB).
 	x      *SiteIndex
 	packed *sitePacker
+	// packOut: finish leaves the sites of a table's patch packed, in sites, instead of
+	// building them as values into the directory (the writer takes them packed:
+	// CompactDirectory.Patch, writing Locations).
+	packOut bool
+	sites   *siteTable
 	// opts are the rows' writers' (Now: access ended before it has no row).
 	opts   Options
 	tsites *templateSites
@@ -176,8 +182,8 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		if _, serr := src.Seek(start, io.SeekStart); err == nil {
 			err = serr
 		}
-		if err != nil && bs != nil && bs.users != nil {
-			bs.users.close()
+		if err != nil {
+			bs.close()
 		}
 	}()
 	bo := Options{Profile: p}
@@ -210,11 +216,18 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 		bs.shell.Sites = nil
 		return bs, nil
 	}
-	// As readPatchedSeeing, the sites packed (see packed).
-	bs.packed = newSitePacker(nil)
+	// As readPatchedSeeing, the sites packed (see packed), in a temporary file of their
+	// own: the builder's is let go of once FILE's users are copied (spillAll), and the
+	// sites are needed until finish. Held in memory, their encodings were some 8 MB (at
+	// 20,000 sites) through FILE's read and the copy of the table's users, the patch's
+	// peak.
+	bs.packed = newSpillingSitePacker()
+	if bs.packed.sp, err = newSpill(); err != nil {
+		return bs, err
+	}
 	b, err := readStreamWith(odm.NewReader(src, ro), bo, true, bs.packed, false, true, valuesOpts{}, see)
 	if err != nil {
-		return nil, err
+		return bs, err
 	}
 	bs.doc.seal()
 	bs.parts = tableParts(bs.table)
@@ -224,11 +237,11 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	w, err := newWriter(&Directory{Source: &FileSource{Vendor: b.p, Version: b.version}}, p, Options{})
 	if err != nil {
 		b.close()
-		return nil, err
+		return bs, err
 	}
 	if bs.users, err = newSpilledUsers(w); err != nil {
 		b.close()
-		return nil, err
+		return bs, err
 	}
 	// FILE's users are found in FILE's order, without the index of IDs (see find): it
 	// is built from the records if it is needed at all.
@@ -248,6 +261,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	if bs.shell, err = spillAll(b, bs.users, Options{}, &run, nil); err != nil {
 		return bs, err
 	}
+	// spillAll is done with the builder, and so with its look-ups of the sites read (an
+	// index by ID, the last block of each).
+	bs.packed.byID, bs.packed.listed = nil, nil
 	bs.again = newIDIndex()
 	for _, i := range again {
 		if i >= 0 && i < bs.users.n {
@@ -307,10 +323,22 @@ func readDefs(r *odm.Reader, opts Options, see func(odm.Node)) (*Directory, erro
 
 // close removes the temporary file of FILE's users.
 func (bs *baseSide) close() error {
-	if bs == nil || bs.users == nil {
+	if bs == nil {
+		return nil
+	}
+	bs.dropPacked()
+	if bs.users == nil {
 		return nil
 	}
 	return bs.users.close()
+}
+
+// dropPacked lets go of the packer of FILE's sites, and removes its temporary file.
+func (bs *baseSide) dropPacked() {
+	if bs.packed != nil {
+		bs.packed.sp.close()
+		bs.packed = nil
+	}
 }
 
 // tabled reports whether bs patches a table's users (found by login, merged with FILE's).
@@ -430,14 +458,33 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 	// aligner (some 100 bytes a site).
 	sites := bs.shell.Sites // none: they are packed
 	bs.shell.Sites, bs.al, d.Sites = nil, nil, nil
-	if t := bs.packed; t != nil {
-		sites = slices.Grow(sites, t.len()+len(lacks))
-		for s := range t.all() {
-			sites = append(sites, s)
+	var all iter.Seq[*Site] // d's sites, as values or built from bs.sites
+	var tab *siteTable
+	if t := bs.packed; t != nil && bs.packOut && len(sites) == 0 && t.len() > 0 {
+		// Kept packed for the writer (see sites), each site built where it is looked at.
+		if bs.sites, _ = t.table(lacks); bs.sites != nil {
+			bs.dropPacked()
+			tab = bs.sites
+			all = func(yield func(*Site) bool) {
+				for i := range tab.len() {
+					if !yield(tab.site(i)) {
+						return
+					}
+				}
+			}
 		}
-		bs.packed = nil
 	}
-	d.Sites = append(sites, lacks...)
+	if bs.sites == nil {
+		if t := bs.packed; t != nil {
+			sites = slices.Grow(sites, t.len()+len(lacks))
+			for s := range t.all() {
+				sites = append(sites, s)
+			}
+			bs.dropPacked()
+		}
+		d.Sites = append(sites, lacks...)
+		all = slices.Values(d.Sites)
+	}
 	for _, s := range bs.shell.Studies {
 		if !slices.ContainsFunc(d.Studies, func(t *Study) bool { return t != nil && t.ID == s.ID }) {
 			d.Studies = append(d.Studies, s)
@@ -452,19 +499,60 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 			"the table names no study and the document has several, so its access is not patched (each user keeps the document's); give the table's study (map --study)")
 	}
 	bs.blocks = map[string]bool{bs.study: true}
-	for _, s := range d.Sites {
+	// The rows need the sites' numbers only (templateSitesOf's): the warning of the
+	// sites' details the template leaves out was made again for each user rendered,
+	// every site each time (200,000 users of the generated export: 78 s of CPU).
+	bs.tsites = &templateSites{}
+	for s := range all {
 		if s.Study == bs.study && s.ID != "" {
 			bs.blocks[s.ID] = true // an OpenClinica site study of the study
 		}
+		if s.Number != "" {
+			bs.tsites.setNumber(s.ID, s.Number)
+		}
 	}
-	bs.tsites = templateSitesOf(d.Sites)
 	bs.tsites.own() // the sites themselves are packed and let go of (CompactDirectory.Patch)
-	// The rows need the sites' numbers only: the warning of the sites' details the
-	// template leaves out was made again for each user rendered, every site each time
-	// (200,000 users of the generated export: 78 s of CPU).
-	bs.tsites.detailed = nil
 	bs.orgs = d.OrganizationNames()
 	return w.result()
+}
+
+// packedSites returns the sites finish left packed (packOut) for w, the writer of the
+// directory finish completed, as packedSites returns them of a directory's: what the
+// writer asks of the sites before it writes (which have no Location) is asked first, each
+// site built in turn. Nil when finish did not leave them packed, or when one of them is
+// no site the writer's check of the directory passes: they are then put into d as
+// values before w is made (checkSites), and that check reports it as it did.
+func (bs *baseSide) packedSites(w *writer) *patchSites {
+	if bs.sites == nil {
+		return nil
+	}
+	// The patcher takes the sites from what is returned; the writer is left without
+	// them, as packedSites leaves it.
+	w.sitePack = bs.sites
+	w.findLocationless()
+	w.sitePack = nil
+	return &patchSites{pack: bs.sites}
+}
+
+// checkSites checks the sites finish left packed as the writer checks a directory's
+// sites (Directory.checkTail): if one does not pass, they are put into d as values (as
+// finish put them without packOut), so that the writer's check reports the first such
+// site as it did.
+func (bs *baseSide) checkSites(d *Directory) {
+	t := bs.sites
+	if t == nil {
+		return
+	}
+	for i := range t.len() {
+		if s := t.site(i); checkSource("", s.Source) != nil || checkTexts("", s) != nil {
+			d.Sites = make([]*Site, t.len())
+			for j := range d.Sites {
+				d.Sites[j] = t.site(j)
+			}
+			bs.sites = nil
+			return
+		}
+	}
 }
 
 // tableBlock reports whether a block of study holds the table's access (see blocks):

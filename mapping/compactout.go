@@ -324,7 +324,13 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	if bs.userHad == nil {
 		bs.tableBits(users)
 	}
+	// FILE's sites stay packed for the writer of Locations (not OpenClinica's site
+	// studies, made from the sites as values): built as values at once, with the
+	// packing they were built from, they were some 30 MB at this point (decoded ones hold
+	// the packing).
+	bs.packOut = !writeProfile(&d, opts.Profile).flavour().siteStudies()
 	resolved := bs.finish(&d)
+	bs.checkSites(&d)
 	if err := d.checkHead(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
@@ -347,7 +353,9 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 		// FILE's sites, which may be many (20,000 in the generated million-user
 		// export, some 900 bytes each as model values): packed, as PatchStream holds
 		// them.
-		sites = packedSites(w)
+		if sites = bs.packedSites(w); sites == nil {
+			sites = packedSites(w)
+		}
 	}
 	ws, err = w.patch(out, src, users, sites, true, opts)
 	return append(resolved, ws...), err

@@ -146,8 +146,8 @@ func readStreamWith(r *odm.Reader, opts Options, spill bool, pack *sitePacker, v
 		if b.spill, err = newSpill(); err != nil {
 			return nil, err
 		}
-		if pack != nil && pack.spills {
-			pack.sp = b.spill
+		if pack != nil && pack.spills && pack.sp == nil {
+			pack.sp = b.spill // unless the packer has a file of its own (readBaseSide)
 		}
 		if vo.spillDefs {
 			b.orgJSON, b.sigJSON = &spilledJSON{sp: b.spill}, &spilledJSON{sp: b.spill}

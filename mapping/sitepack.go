@@ -3,6 +3,7 @@ package mapping
 import (
 	"encoding/binary"
 	"iter"
+	"strings"
 )
 
 // sitePacker holds the sites a builder reads packed as they are read (appendSite), one
@@ -236,4 +237,58 @@ func (p *sitePacker) ids() iter.Seq[string] {
 			}
 		}
 	}
+}
+
+// table returns p's sites, then more, packed as packSites packs them, p's encodings copied
+// as they are instead of built as model values and encoded again (a --base patch of a
+// table writes FILE's 20,000 sites so: as values they were some 22 MB, scanned by every
+// collection, at one of the patch's two peaks). False, as packSites, when one of more
+// cannot be packed or the bytes are too many for 32-bit offsets, and for a packer that
+// holds sites as a merge's.
+func (p *sitePacker) table(more []*Site) (*siteTable, bool) {
+	if p.at != nil {
+		return nil, false
+	}
+	var extra []byte
+	offs := make([]int, 0, len(more))
+	for _, s := range more {
+		offs = append(offs, len(extra))
+		var err error
+		if extra, err = appendSite(extra, s); err != nil {
+			return nil, false
+		}
+	}
+	total := len(extra)
+	for i := range p.len() {
+		if p.spills {
+			total += int(p.locs[i].n)
+		} else {
+			total += len(p.encs[i])
+		}
+	}
+	if total > 1<<32-1 {
+		return nil, false
+	}
+	n := p.len() + len(more)
+	t := &siteTable{offs: make([]uint32, 0, n), byID: newIDIndex()}
+	var sb strings.Builder
+	sb.Grow(total)
+	for i := range p.len() {
+		t.offs = append(t.offs, uint32(sb.Len()))
+		sb.WriteString(p.enc(i)) // a spilled one read back in order, a page at a time
+	}
+	at := sb.Len()
+	for _, o := range offs {
+		t.offs = append(t.offs, uint32(at+o))
+	}
+	sb.Write(extra)
+	t.data = sb.String()
+	// The last site of each ID, as packSites keeps.
+	for i := n - 1; i >= 0; i-- {
+		id := siteID(t.data[t.offs[i]:])
+		if _, dup := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id }); !dup {
+			t.byID.add(id, int32(i))
+		}
+	}
+	return t, true
 }

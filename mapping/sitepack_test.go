@@ -3,6 +3,7 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -144,5 +145,71 @@ func checkPacked(t *testing.T, want, got *builder) {
 	}
 	if diff := cmp.Diff(want.w.result(), got.w.result()); diff != "" {
 		t.Errorf("warnings, as values (-) and packed (+):\n%s", diff)
+	}
+}
+
+// TestSitePackerTable: the table a packer makes of its sites and some more (what a
+// --base patch of a table writes: FILE's sites, then the table's FILE lacks) is the one
+// packSites makes of them built as values, byte for byte, and finds each ID's last site,
+// for a packer that holds the encodings and one that spills them to a file of its own
+// (readBaseSide's, which outlives the builder's).
+func TestSitePackerTable(t *testing.T) {
+	more := []*Site{
+		{ID: "NEW1", Name: "New site", Number: "901", Study: "S1"},
+		{ID: "NEW2", Name: "Another"},
+		{ID: "NEW1", Name: "New site, listed again"}, // the later of an ID is found
+	}
+	inputs := map[string][]byte{"two blocks": []byte(twoBlockSites)}
+	for _, f := range fixtures {
+		p, err := os.ReadFile(filepath.Join("testdata", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[f.file] = p
+	}
+	for _, spills := range []bool{false, true} {
+		for name, data := range inputs {
+			t.Run(fmt.Sprintf("%s/spills=%v", name, spills), func(t *testing.T) {
+				pack := newSitePacker(nil)
+				if spills {
+					pack = newSpillingSitePacker()
+					sp, err := newSpill()
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer sp.close()
+					pack.sp = sp
+				}
+				b, err := readStreamSites(odm.NewReader(bytes.NewReader(data), odm.ReadOptions{}), Options{}, true, pack)
+				if err != nil {
+					t.Skip(err) // a fixture of a profile this reader does not take
+				}
+				defer b.close()
+				if pack.sp == b.spill && spills {
+					t.Fatal("the packer's own file was replaced by the builder's")
+				}
+				var values []*Site
+				for s := range pack.all() {
+					values = append(values, s)
+				}
+				values = append(values, more...)
+				want, ok := packSites(values)
+				if !ok {
+					t.Fatal("packSites refused the sites")
+				}
+				got, ok := pack.table(more)
+				if !ok {
+					t.Fatal("table refused the sites")
+				}
+				if got.data != want.data || !slices.Equal(got.offs, want.offs) {
+					t.Fatalf("table: %d sites, %d bytes; packSites: %d sites, %d bytes", got.len(), len(got.data), want.len(), len(want.data))
+				}
+				for _, s := range values {
+					if g, w := got.find(s.ID), want.find(s.ID); g != w {
+						t.Errorf("find(%q) = %d, packSites' %d", s.ID, g, w)
+					}
+				}
+			})
+		}
 	}
 }
