@@ -207,9 +207,10 @@ Memory:
   AdminData. A table patched into --base FILE also puts FILE's users in a temporary
   file (some 3 bytes a user in memory, and an index of the OIDs of the persons FILE
   lists in several AdminData), each built again where its record is, and holds FILE's
-  sites packed from the read on; the table's own compact records are let go of once
-  copied, and of its sites those FILE has (an edited template of 1,000,000 users into
-  the generated InForm export of as many: 67-68 MiB, 30-33 s of CPU). Another export of
+  sites packed from the read to the write (in a temporary file until FILE's users are
+  copied); the table's own compact records are let go of once copied, and of its sites
+  those FILE has (an edited template of 1,000,000 users into the generated InForm
+  export of as many: 64-72 MiB from run to run, 30-33 s of CPU). Another export of
   FILE's flavour is resolved against FILE's sites indexed, read first and let go of
   (1,000,000 InForm users into as many: 71-73 MiB). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
