@@ -702,25 +702,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 
 	// Organizations (ODM 2.0) and Locations.
 	if w.v == odm.V20 {
-		var orgs []ordered[*odm.Organization]
-		for _, i := range w.valueCandidates(bp, &w.orgCands, len(w.dir.Organizations), func(i int) (*Source, string) {
-			return w.dir.Organizations[i].Source, w.dir.Organizations[i].Study
-		}) {
-			o := w.dir.Organizations[i]
-			w.scans++
-			if !w.belongs(o.Source, o.Study, bp) {
-				continue
-			}
-			r, ok := w.rec(o.Source, bp.src, true)
-			var base *odm.Organization
-			if ok {
-				base, _ = r.v.(*odm.Organization)
-			}
-			orgs = append(orgs, ordered[*odm.Organization]{pos: posOf(r, ok), v: w.organization(o, base)})
-		}
-		for _, o := range sortByPos(orgs) {
-			emit(o)
-		}
+		writeValues(w, bp, &w.orgCands, w.dir.Organizations, orgAt, w.organization, emit)
 		// Organizations made up for the users' organization names.
 		for _, o := range w.newOrg {
 			emit(o)
@@ -728,7 +710,7 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 		w.newOrg = nil
 	} else {
 		for _, i := range w.valueCandidates(bp, &w.orgCands, len(w.dir.Organizations), func(i int) (*Source, string) {
-			return w.dir.Organizations[i].Source, w.dir.Organizations[i].Study
+			return orgAt(w.dir.Organizations[i])
 		}) {
 			o := w.dir.Organizations[i]
 			w.scans++
@@ -795,31 +777,44 @@ func (w *writer) writeBlock(bp blockPlan, emit func(odm.Node)) {
 	}
 
 	// Signatures.
-	var sigs []ordered[*odm.SignatureDef]
-	for _, i := range w.valueCandidates(bp, &w.sigCands, len(w.dir.Signatures), func(i int) (*Source, string) {
-		return w.dir.Signatures[i].Source, w.dir.Signatures[i].Study
-	}) {
-		s := w.dir.Signatures[i]
-		w.scans++
-		if !w.belongs(s.Source, s.Study, bp) {
-			continue
-		}
-		r, ok := w.rec(s.Source, bp.src, true)
-		var base *odm.SignatureDef
-		if ok {
-			base, _ = r.v.(*odm.SignatureDef)
-		}
-		sigs = append(sigs, ordered[*odm.SignatureDef]{pos: posOf(r, ok), v: w.signature(s, base)})
-	}
-	for _, s := range sortByPos(sigs) {
-		emit(s)
-	}
+	writeValues(w, bp, &w.sigCands, w.dir.Signatures, func(s *Signature) (*Source, string) {
+		return s.Source, s.Study
+	}, w.signature, emit)
 
 	// Vendor content directly inside AdminData: InForm groups, then the rest.
 	var nodes odm.AdminData
 	w.blockNodes(&nodes, srcBlock, bp)
 	for _, n := range nodes.Nodes {
 		emit(n)
+	}
+}
+
+func orgAt(o *Organization) (*Source, string) { return o.Source, o.Study }
+
+// writeValues hands emit the values of list (organizations or signatures: at gives each
+// one's source and study) that belong in block bp, each made by conv from its record in
+// the source when it has one, in the order of those records (new ones last). cands keeps
+// the candidates for every block, as valueCandidates does.
+func writeValues[M any, V odm.Node](w *writer, bp blockPlan, cands *map[blockPlan][]int32, list []M, at func(M) (*Source, string), conv func(M, V) V, emit func(odm.Node)) {
+	var vs []ordered[V]
+	for _, i := range w.valueCandidates(bp, cands, len(list), func(i int) (*Source, string) {
+		return at(list[i])
+	}) {
+		m := list[i]
+		w.scans++
+		src, study := at(m)
+		if !w.belongs(src, study, bp) {
+			continue
+		}
+		r, ok := w.rec(src, bp.src, true)
+		var base V // nil: no record to start from
+		if ok {
+			base, _ = r.v.(V)
+		}
+		vs = append(vs, ordered[V]{pos: posOf(r, ok), v: conv(m, base)})
+	}
+	for _, v := range sortByPos(vs) {
+		emit(v)
 	}
 }
 
