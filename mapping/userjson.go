@@ -548,32 +548,32 @@ func (e *userJSON) strs(k jsonKey, v []string, omitEmpty bool) {
 	e.tOp(opEndArray)
 }
 
-func (e *userJSON) telecoms(k jsonKey, v []Telecom) {
-	if len(v) == 0 {
-		return
-	}
-	e.tKey(k)
-	e.tOp(opArray)
-	for _, t := range v {
-		e.tOp(opElem)
-		e.tOp(opObject)
-		e.field(kType, t.Type)
-		e.field(kValue, t.Value)
-		e.tOp(opEndObject)
-	}
-	e.tOp(opEndArray)
-}
-
-func (e *userJSON) addresses(k jsonKey, v []Address) {
+// objects notes v, unless it is empty, as an array of objects at k: each object's
+// members noted by members.
+func objects[T any](e *userJSON, k jsonKey, v []T, members func(*T)) {
 	if len(v) == 0 {
 		return
 	}
 	e.tKey(k)
 	e.tOp(opArray)
 	for i := range v {
-		a := &v[i]
 		e.tOp(opElem)
 		e.tOp(opObject)
+		members(&v[i])
+		e.tOp(opEndObject)
+	}
+	e.tOp(opEndArray)
+}
+
+func (e *userJSON) telecoms(k jsonKey, v []Telecom) {
+	objects(e, k, v, func(t *Telecom) {
+		e.field(kType, t.Type)
+		e.field(kValue, t.Value)
+	})
+}
+
+func (e *userJSON) addresses(k jsonKey, v []Address) {
+	objects(e, k, v, func(a *Address) {
 		e.strs(kStreetNames, a.StreetNames, true)
 		e.omitEmpty(kHouseNumber, a.HouseNumber)
 		e.omitEmpty(kCity, a.City)
@@ -584,9 +584,7 @@ func (e *userJSON) addresses(k jsonKey, v []Address) {
 		e.omitEmpty(kLongitude, a.Longitude)
 		e.omitEmpty(kLatitude, a.Latitude)
 		e.omitEmpty(kAltitude, a.Altitude)
-		e.tOp(opEndObject)
-	}
-	e.tOp(opEndArray)
+	})
 }
 
 func (e *userJSON) attrs(k jsonKey, v []Attr) {
@@ -654,20 +652,12 @@ func (e *userJSON) walkSite(s *Site) {
 	}
 	e.omitEmpty(kOrganization, s.Organization)
 	e.omitEmpty(kDescription, s.Description)
-	if len(s.Versions) > 0 {
-		e.tKey(kVersions)
-		e.tOp(opArray)
-		for _, v := range s.Versions {
-			e.tOp(opElem)
-			e.tOp(opObject)
-			e.field(kStudy, v.Study)
-			e.field(kVersion, v.Version)
-			e.field(kEffective, v.Effective)
-			e.omitEmpty(kNumber, v.Number)
-			e.tOp(opEndObject)
-		}
-		e.tOp(opEndArray)
-	}
+	objects(e, kVersions, s.Versions, func(v *StudyVersion) {
+		e.field(kStudy, v.Study)
+		e.field(kVersion, v.Version)
+		e.field(kEffective, v.Effective)
+		e.omitEmpty(kNumber, v.Number)
+	})
 	e.addresses(kAddresses, s.Addresses)
 	e.telecoms(kTelecoms, s.Telecoms)
 	e.omitEmpty(kStudy, s.Study)
@@ -794,20 +784,12 @@ func (e *userJSON) source(s *Source) {
 		e.strs(kElements, s.Elements, true)
 		e.strs(kStudies, s.Studies, true)
 		e.omitEmpty(kRolesFor, string(s.RolesFor))
-		if len(s.Variants) > 0 {
-			e.tKey(kVariants)
-			e.tOp(opArray)
-			for _, v := range s.Variants {
-				e.tOp(opElem)
-				e.tOp(opObject)
-				e.field(kStudy, v.Study)
-				e.omitEmpty(kNs, v.Space)
-				e.field(kName, v.Name)
-				e.field(kValue, v.Value)
-				e.tOp(opEndObject)
-			}
-			e.tOp(opEndArray)
-		}
+		objects(e, kVariants, s.Variants, func(v *Variant) {
+			e.field(kStudy, v.Study)
+			e.omitEmpty(kNs, v.Space)
+			e.field(kName, v.Name)
+			e.field(kValue, v.Value)
+		})
 		e.tOp(opEndObject)
 	}
 }
