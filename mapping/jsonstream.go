@@ -375,24 +375,7 @@ func (j *jsonUsers) tailArray(key string, n int, elem func(int) any) error {
 // so holds a small index per user while reading (the compact records are in a temporary
 // file, as for WriteJSON) and the users it keeps, not the model values of every user.
 func ReadEach(r *odm.Reader, opts Options, keep func(*User) *User) (*Directory, []Warning, error) {
-	b, err := readStream(r, opts, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer b.close()
-	d := b.dir
-	d.Users = []*User{}
-	err = b.finishEach(func(_ int, u *User) error {
-		if k := keep(u); k != nil {
-			d.Users = append(d.Users, k)
-		}
-		return nil
-	})
-	if err == nil {
-		err = b.close()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return d, b.w.result(), nil
+	opts.Spec = nil // ReadEach applies none
+	d, ws, _, err := ReadEachSpec(r, opts, keep)
+	return d, ws, err
 }
