@@ -422,13 +422,7 @@ func (w *writer) informGroups(o *odm.User, u *User, role Role, hasRole bool, sco
 	if equalStrings(have, want) {
 		return
 	}
-	var nodes []odm.Node
-	for _, n := range o.Nodes {
-		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "GroupRef") {
-			continue
-		}
-		nodes = append(nodes, n)
-	}
+	nodes := withoutInForm(o.Nodes, "GroupRef")
 	for _, id := range want {
 		if id == "" {
 			// Written as read: a reference without GroupOID.
@@ -499,13 +493,7 @@ func (w *writer) mnemonic(o *odm.Location, number string) {
 	if cur == number {
 		return
 	}
-	var nodes []odm.Node
-	for _, n := range o.Nodes {
-		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, "Mnemonic") {
-			continue
-		}
-		nodes = append(nodes, n)
-	}
+	nodes := withoutInForm(o.Nodes, "Mnemonic")
 	if number != "" {
 		nodes = append(nodes, &odm.Element{Name: odm.Name{Space: odm.NSInForm, Prefix: "pf", Local: "Mnemonic"},
 			Children: []odm.Node{&odm.Element{Name: odm.Name{Space: space, Local: "TranslatedText"},
@@ -580,4 +568,16 @@ func (b *builder) rightsRole(w *warner, pd pending, blockStudy string) string {
 				strconv.Quote(def.Name)+" ("+def.ID+"); InForm gives a user one, so the first is the role")
 	}
 	return role
+}
+
+// withoutInForm returns a new list of the nodes but the InForm elements named local.
+func withoutInForm(nodes []odm.Node, local string) []odm.Node {
+	var out []odm.Node
+	for _, n := range nodes {
+		if e, ok := n.(*odm.Element); ok && e.Is(odm.NSInForm, local) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
