@@ -833,6 +833,23 @@ func (x *xw) endTag(qn string) {
 	x.pop()
 }
 
+// end ends the element whose start tag (qn) is written but for its ">" when gt is
+// false: as an empty-element tag when empty, else with ws before its end tag. It is for
+// the streaming writers (Transform, the JSON reader), which learn only at the end tag
+// whether an element had content.
+func (x *xw) end(qn string, empty, gt bool, ws string) {
+	if empty {
+		x.str("/>")
+		x.pop()
+		return
+	}
+	if !gt {
+		x.str(">")
+	}
+	x.str(ws)
+	x.endTag(qn)
+}
+
 func (x *xw) pop() {
 	if m := x.marks[len(x.marks)-1]; m != len(x.scope) {
 		x.unbind(m)

@@ -1132,14 +1132,9 @@ func (js *jsonStream) adminData(start *token) error {
 		case tStart:
 			k, ki, ok := sp.kid(tk.name.Local)
 			if !ok || tk.name.Space != s.odmNS {
-				e, err := s.readRawToken(tk)
+				e, err := s.readVendor(tk)
 				if err != nil {
 					return err
-				}
-				if e.Space == s.odmNS || e.Space == "" {
-					if err := s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
-						return err
-					}
 				}
 				before = append(before, wsNode{ws, e})
 				ws = ""

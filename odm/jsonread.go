@@ -727,36 +727,26 @@ func (r *jreader) header(v *jv) error {
 	hasAttrs, noNS := false, false
 	for _, m := range v.obj {
 		kp := "odm." + m.k
+		var err error
 		switch m.k {
 		case "version":
-			s, err := p.str(kp, m.v)
-			if err != nil {
-				return err
-			}
-			version = s
+			version, err = p.str(kp, m.v)
 		case "attrs":
-			a, err := p.attrs(kp, m.v)
-			if err != nil {
-				return err
-			}
-			attrs, hasAttrs = a, true
+			attrs, err = p.attrs(kp, m.v)
+			hasAttrs = true
 		case "prefix":
-			s, err := p.str(kp, m.v)
-			if err != nil {
-				return err
-			}
-			prefix = s
+			prefix, err = p.str(kp, m.v)
 		case "ns":
-			s, err := p.str(kp, m.v)
-			if err != nil {
-				return err
-			}
-			if s != "" {
+			var s string
+			if s, err = p.str(kp, m.v); err == nil && s != "" {
 				return p.errf(kp, `is "" (a root in no namespace) or absent`)
 			}
 			noNS = true
 		default:
 			return p.errf(kp, "unknown key")
+		}
+		if err != nil {
+			return err
 		}
 	}
 	ver, ok := map[string]Version{"1.2": V12, "1.3": V13, "2.0": V20}[version]
@@ -1261,16 +1251,7 @@ func (r *jreader) closeAD() {
 		x.typed(a.legacy.model(), "\n  ")
 		return
 	}
-	if !a.gt && !a.closed {
-		x.str("/>")
-		x.pop()
-		return
-	}
-	if !a.gt {
-		x.str(">")
-	}
-	x.str(a.trail)
-	x.endTag(a.qn)
+	x.end(a.qn, !a.gt && !a.closed, a.gt, a.trail)
 }
 
 // legacyAD reads an AdminData object of the AdminData-only form: laid out afresh, its
@@ -1376,27 +1357,16 @@ func (p *jparser) wsf(path func() string, v *jv) (string, error) {
 	return s, nil
 }
 
+// str reads a string. It is strf with the path at hand: it reads the few members around
+// the records (the root's, AdminData's), where building a path costs nothing that counts.
 func (p *jparser) str(path string, v *jv) (string, error) {
-	if v.kind != 's' {
-		return "", p.errf(path, "must be a string")
-	}
-	if r, ok := checkChars(v.s); !ok {
-		return "", p.errf(path, charError(r))
-	}
-	return v.s, nil
+	return p.strf(func() string { return path }, v)
 }
 
 // ws reads white space: ws and trail members, which XML keeps as they are only without
-// carriage returns (a reader turns them into line feeds).
+// carriage returns (a reader turns them into line feeds). It is wsf with the path at hand.
 func (p *jparser) ws(path string, v *jv) (string, error) {
-	s, err := p.str(path, v)
-	if err != nil {
-		return "", err
-	}
-	if !isBlank(s) || strings.ContainsRune(s, '\r') {
-		return "", p.errf(path, "must be white space (spaces, tabs, line feeds)")
-	}
-	return s, nil
+	return p.wsf(func() string { return path }, v)
 }
 
 func (p *jparser) attrs(path string, v *jv) ([]Attr, error) {

@@ -455,6 +455,22 @@ func (s *scanner) readRawToken(tk *token) (*Element, error) {
 	return e, s.readRaw(e)
 }
 
+// readVendor reads the element whose start tag is tk, directly inside AdminData and not
+// a record, as readRawToken does, with a warning when it is in the ODM namespace or none,
+// where no vendor's element is.
+func (s *scanner) readVendor(tk *token) (*Element, error) {
+	e, err := s.readRawToken(tk)
+	if err != nil {
+		return nil, err
+	}
+	if e.Space == s.odmNS || e.Space == "" {
+		if err := s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
 // skip consumes the rest of an element without keeping anything.
 func (s *scanner) skip() error {
 	depth := 1

@@ -167,17 +167,7 @@ func (t *transformer) copyElement(e *Element, root bool) error {
 			return err
 		}
 		if tk.kind == tEnd {
-			switch {
-			case first && s.wasEmpty():
-				x.str("/>")
-				x.pop()
-			default:
-				if !open {
-					x.str(">")
-				}
-				x.str(ws)
-				x.endTag(qn)
-			}
+			x.end(qn, first && s.wasEmpty(), open, ws)
 			return x.err
 		}
 		if !open {
@@ -310,17 +300,7 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 			if added && ws == "" {
 				ws = nl
 			}
-			switch {
-			case first && s.wasEmpty() && !open:
-				x.str("/>")
-				x.pop()
-			default:
-				if !open {
-					x.str(">")
-				}
-				x.str(ws)
-				x.endTag(qn)
-			}
+			x.end(qn, first && s.wasEmpty() && !open, open, ws)
 			return x.err
 		}
 		first = false
@@ -361,14 +341,9 @@ func (t *transformer) copyAdminData(start *token, nl string) error {
 				}
 				node = v
 			} else {
-				e, err := s.readRawToken(tk)
+				e, err := s.readVendor(tk)
 				if err != nil {
 					return err
-				}
-				if e.Space == s.odmNS || e.Space == "" {
-					if err := s.warn(ErrUnknown, WarnUnknownElement, "element "+e.Local+" is not defined inside AdminData", e.Line, e.Col); err != nil {
-						return err
-					}
 				}
 				node = e
 			}
