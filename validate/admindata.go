@@ -710,16 +710,7 @@ func (c *adminChecker) checkOrganization(o *odm.Organization) {
 		c.dangling(CodeDanglingOrganizationRef, "Organization/@PartOfOrganizationOID", x.Line, x.Col, o.PartOfOrganizationOID,
 			who+": PartOfOrganizationOID names Organization "+oidText(o.PartOfOrganizationOID)+", which is not defined")
 	}
-	for _, a := range o.Addresses {
-		if a != nil {
-			c.checkAddress(a, who)
-		}
-	}
-	for _, t := range o.Telecoms {
-		if t != nil {
-			c.checkTelecom(t, "Organization", who)
-		}
-	}
+	c.checkContacts(o.Addresses, o.Telecoms, "Organization", who)
 }
 
 func (c *adminChecker) checkLocation(l *odm.Location) {
@@ -763,16 +754,7 @@ func (c *adminChecker) checkLocation(l *odm.Location) {
 		}
 		latest[r.StudyOID] = last{d, r.Line}
 	}
-	for _, a := range l.Addresses {
-		if a != nil {
-			c.checkAddress(a, who)
-		}
-	}
-	for _, t := range l.Telecoms {
-		if t != nil {
-			c.checkTelecom(t, "Location", who)
-		}
-	}
+	c.checkContacts(l.Addresses, l.Telecoms, "Location", who)
 }
 
 func (c *adminChecker) checkMetaDataVersionRef(r *odm.MetaDataVersionRef, who string) {
@@ -816,6 +798,21 @@ func (c *adminChecker) checkSignatureDef(s *odm.SignatureDef) {
 	}
 	if strings.TrimSpace(s.LegalReason) == "" {
 		c.add(SeverityError, CodeMissingLegalReason, "SignatureDef/LegalReason", x.Line, x.Col, "", who+" has no LegalReason")
+	}
+}
+
+// checkContacts checks the addresses, then the telecoms, of an Organization or a
+// Location (parent). (A User's telecoms come before its addresses.)
+func (c *adminChecker) checkContacts(as []*odm.Address, ts []*odm.Telecom, parent, who string) {
+	for _, a := range as {
+		if a != nil {
+			c.checkAddress(a, who)
+		}
+	}
+	for _, t := range ts {
+		if t != nil {
+			c.checkTelecom(t, parent, who)
+		}
 	}
 }
 

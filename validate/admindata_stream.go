@@ -356,6 +356,18 @@ func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
 	}
 	warned := 0
 	var summaries []*odm.Error // the reader's warnings that stand for those past its bound
+	// report hands c the reader's warnings not handed yet; those that count on until the
+	// read ends wait in summaries, reported last.
+	report := func() {
+		ws := r.Warnings()
+		for ; warned < len(ws); warned++ {
+			if ws[warned].More > 0 {
+				summaries = append(summaries, ws[warned])
+				continue
+			}
+			c.readerWarning(ws[warned])
+		}
+	}
 	for {
 		n, err := r.Next()
 		if err == io.EOF {
@@ -384,25 +396,10 @@ func readRecords(r *odm.Reader, defs *adminDefs, c *adminChecker) error {
 			c.adminChild("SignatureDef", n.Line, n.Col)
 			c.record(n)
 		}
-		ws := r.Warnings()
-		for ; warned < len(ws); warned++ {
-			if ws[warned].More > 0 {
-				// It counts on until the read ends: reported then.
-				summaries = append(summaries, ws[warned])
-				continue
-			}
-			c.readerWarning(ws[warned])
-		}
+		report()
 	}
 	if c != nil {
-		ws := r.Warnings()
-		for ; warned < len(ws); warned++ {
-			if ws[warned].More > 0 {
-				summaries = append(summaries, ws[warned])
-				continue
-			}
-			c.readerWarning(ws[warned])
-		}
+		report()
 		for _, w := range summaries {
 			c.readerWarning(w)
 		}
