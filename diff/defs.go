@@ -16,6 +16,21 @@ import (
 // study and its OID, as a role definition is identified.
 type defKey struct{ study, id string }
 
+// keysOfEither returns the keys of a, then those of b that a lacks, in map order: the
+// callers sort them.
+func keysOfEither[K comparable, V any](a, b map[K]V) []K {
+	keys := make([]K, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 // pairDefs matches the definitions of two sides by study and OID and calls each with
 // every pair, in order of OID then study; nil stands for a side that lacks one. Several
 // definitions of one key on a side (a file that repeats an OID) are paired in the order
@@ -32,15 +47,7 @@ func pairDefs[T any](as, bs []*T, keyOf func(*T) defKey, each func(a, b *T)) {
 		return m
 	}
 	am, bm := group(as), group(bs)
-	keys := make([]defKey, 0, len(am)+len(bm))
-	for k := range am {
-		keys = append(keys, k)
-	}
-	for k := range bm {
-		if _, ok := am[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
+	keys := keysOfEither(am, bm)
 	slices.SortFunc(keys, func(x, y defKey) int {
 		return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.study, y.study))
 	})

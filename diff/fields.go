@@ -444,15 +444,7 @@ func (c *comparer) extElements(login, target string, as, bs []string) {
 			added[elementName(x)] = append(added[elementName(x)], x)
 		}
 	}
-	names := make([]string, 0, len(removed)+len(added))
-	for n := range removed {
-		names = append(names, n)
-	}
-	for n := range added {
-		if _, ok := removed[n]; !ok {
-			names = append(names, n)
-		}
-	}
+	names := keysOfEither(removed, added)
 	slices.Sort(names)
 	for _, n := range names {
 		r, a := removed[n], added[n]

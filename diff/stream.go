@@ -575,22 +575,8 @@ func (s *streamer) dirty(a, b *sideSummary) (keys []uint64, n [2]int, inA, inB b
 // It aligns stand-in directories, the sides' shells with one user per distinct site
 // reference, exactly as CompareSides aligns the real ones.
 func alignConsistent(a, b *sideSummary) bool {
-	stand := func(sum *sideSummary) (*mapping.Directory, []sitePair) {
-		d := ownCopy(sum.shell)
-		pairs := make([]sitePair, 0, len(sum.pairs))
-		for p := range sum.pairs {
-			pairs = append(pairs, p)
-		}
-		slices.SortFunc(pairs, func(x, y sitePair) int {
-			return cmp.Or(strings.Compare(x.study, y.study), strings.Compare(x.site, y.site))
-		})
-		for _, p := range pairs {
-			d.Users = append(d.Users, &mapping.User{Assignments: []mapping.Assignment{{Study: p.study, Site: p.site}}})
-		}
-		return d, pairs
-	}
-	da, pa := stand(a)
-	db, pb := stand(b)
+	da, pa := standIn(a.shell, a.pairs)
+	db, pb := standIn(b.shell, b.pairs)
 	mapping.AlignTo(db, da)
 	mapping.AlignTo(da, db)
 	aligned := make(map[sitePair]sitePair, len(pa))
