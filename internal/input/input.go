@@ -101,33 +101,19 @@ type Options struct {
 	MaxRecordBytes int
 }
 
-func (o Options) maxWorkbook() int64 {
-	if o.MaxWorkbookBytes > 0 {
-		return o.MaxWorkbookBytes
+// positiveOr is v when it is positive, else d: an option left at zero (or set below it)
+// takes its default.
+func positiveOr[T int | int64](v, d T) T {
+	if v > 0 {
+		return v
 	}
-	return DefaultMaxWorkbookBytes
+	return d
 }
 
-func (o Options) maxUnzipped() int64 {
-	if o.MaxUnzippedBytes > 0 {
-		return o.MaxUnzippedBytes
-	}
-	return DefaultMaxUnzippedBytes
-}
-
-func (o Options) maxLine() int {
-	if o.MaxLineBytes > 0 {
-		return o.MaxLineBytes
-	}
-	return DefaultMaxLineBytes
-}
-
-func (o Options) maxRecord() int {
-	if o.MaxRecordBytes > 0 {
-		return o.MaxRecordBytes
-	}
-	return DefaultMaxRecordBytes
-}
+func (o Options) maxWorkbook() int64 { return positiveOr(o.MaxWorkbookBytes, DefaultMaxWorkbookBytes) }
+func (o Options) maxUnzipped() int64 { return positiveOr(o.MaxUnzippedBytes, DefaultMaxUnzippedBytes) }
+func (o Options) maxLine() int       { return positiveOr(o.MaxLineBytes, DefaultMaxLineBytes) }
+func (o Options) maxRecord() int     { return positiveOr(o.MaxRecordBytes, DefaultMaxRecordBytes) }
 
 // textEnc is the text encoding found from a byte-order mark or the byte pattern.
 type textEnc int

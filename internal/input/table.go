@@ -36,12 +36,7 @@ type TableOptions struct {
 	Restore bool
 }
 
-func (o TableOptions) scan() int {
-	if o.HeaderScan > 0 {
-		return o.HeaderScan
-	}
-	return 50
-}
+func (o TableOptions) scan() int { return positiveOr(o.HeaderScan, 50) }
 
 // Table yields the rows of a CSV file or worksheet, starting with its header row. Its Read
 // method has the signature of encoding/csv's, so code written for csv.Reader reads
