@@ -47,32 +47,34 @@ func writeToken(b *strings.Builder, s *Scanner, k Kind) {
 	}
 }
 
+// tokenTests are inputs with the tokens dump renders for them (FuzzChunking seeds from them too).
+var tokenTests = []struct{ name, reason, in, want string }{
+	{"namespaces", "prefixes resolve to URIs in scope; unprefixed attributes have none",
+		`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
+		"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\") {http://www.w3.org/2000/xmlns/}xmlns:p=\"v\"(\"v\") {}:x=\"1\"(\"1\")>\n" +
+			"1:32 <{v}p:b {v}p:y=\"2\"(\"2\")>\n1:32 </{v}b empty=true>\n1:46 </{u}a empty=false>\n"},
+	{"scope ends", "an end tag keeps the namespace its own declaration bound, though that goes out of scope with it and a sibling's takes its place",
+		`<a xmlns="u"><b xmlns="v" xmlns:q="x"><q:c/></b><d xmlns="w"/></a>`,
+		"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\")>\n" +
+			"1:14 <{v}:b {http://www.w3.org/2000/xmlns/}:xmlns=\"v\"(\"v\") {http://www.w3.org/2000/xmlns/}xmlns:q=\"x\"(\"x\")>\n" +
+			"1:39 <{x}q:c>\n1:39 </{x}c empty=true>\n1:45 </{v}b empty=false>\n" +
+			"1:49 <{w}:d {http://www.w3.org/2000/xmlns/}:xmlns=\"w\"(\"w\")>\n1:49 </{w}d empty=true>\n1:63 </{u}a empty=false>\n"},
+	{"normalization", "literal tab, LF, CR LF become one space each; references stay what they name",
+		"<a x=\"1\t2\n3\r\n4&#10;5&#9;&amp;\"/>",
+		"1:1 <{}:a {}:x=\"1 2 3 4\\n5\\t&\"(\"1\\t2\\n3\\r\\n4&#10;5&#9;&amp;\")>\n1:1 </{}a empty=true>\n"},
+	{"text", "references decoded, CR LF to LF, positions per line",
+		"<a>\r\nx &lt;&#x263A;\n<b/></a>",
+		"1:1 <{}:a>\n1:4 3 \"\\nx <☺\\n\"\n3:1 <{}:b>\n3:1 </{}b empty=true>\n3:5 </{}a empty=false>\n"},
+	{"doctype", "the DOCTYPE is kept verbatim, comments included; > in its comment or literal ends nothing",
+		`<!DOCTYPE a [<!-- x > y --><!ENTITY e "a>b">]><a/>`,
+		"1:1 7 \"DOCTYPE a [<!-- x > y --><!ENTITY e \\\"a>b\\\">]\"\n1:47 <{}:a>\n1:47 </{}a empty=true>\n"},
+	{"misc", "declaration, CDATA, comment and PI",
+		`<?xml version="1.0" encoding="UTF-8" standalone="no"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`,
+		"1:1 pi \"xml\" \"version=\\\"1.0\\\" encoding=\\\"UTF-8\\\" standalone=\\\"no\\\"\"\n1:55 <{}:a>\n1:58 4 \"<&\"\n1:72 5 \"c\"\n1:80 pi \"p\" \"d \"\n1:89 </{}a empty=false>\n"},
+}
+
 func TestTokens(t *testing.T) {
-	tests := []struct{ name, reason, in, want string }{
-		{"namespaces", "prefixes resolve to URIs in scope; unprefixed attributes have none",
-			`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
-			"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\") {http://www.w3.org/2000/xmlns/}xmlns:p=\"v\"(\"v\") {}:x=\"1\"(\"1\")>\n" +
-				"1:32 <{v}p:b {v}p:y=\"2\"(\"2\")>\n1:32 </{v}b empty=true>\n1:46 </{u}a empty=false>\n"},
-		{"scope ends", "an end tag keeps the namespace its own declaration bound, though that goes out of scope with it and a sibling's takes its place",
-			`<a xmlns="u"><b xmlns="v" xmlns:q="x"><q:c/></b><d xmlns="w"/></a>`,
-			"1:1 <{u}:a {http://www.w3.org/2000/xmlns/}:xmlns=\"u\"(\"u\")>\n" +
-				"1:14 <{v}:b {http://www.w3.org/2000/xmlns/}:xmlns=\"v\"(\"v\") {http://www.w3.org/2000/xmlns/}xmlns:q=\"x\"(\"x\")>\n" +
-				"1:39 <{x}q:c>\n1:39 </{x}c empty=true>\n1:45 </{v}b empty=false>\n" +
-				"1:49 <{w}:d {http://www.w3.org/2000/xmlns/}:xmlns=\"w\"(\"w\")>\n1:49 </{w}d empty=true>\n1:63 </{u}a empty=false>\n"},
-		{"normalization", "literal tab, LF, CR LF become one space each; references stay what they name",
-			"<a x=\"1\t2\n3\r\n4&#10;5&#9;&amp;\"/>",
-			"1:1 <{}:a {}:x=\"1 2 3 4\\n5\\t&\"(\"1\\t2\\n3\\r\\n4&#10;5&#9;&amp;\")>\n1:1 </{}a empty=true>\n"},
-		{"text", "references decoded, CR LF to LF, positions per line",
-			"<a>\r\nx &lt;&#x263A;\n<b/></a>",
-			"1:1 <{}:a>\n1:4 3 \"\\nx <☺\\n\"\n3:1 <{}:b>\n3:1 </{}b empty=true>\n3:5 </{}a empty=false>\n"},
-		{"doctype", "the DOCTYPE is kept verbatim, comments included; > in its comment or literal ends nothing",
-			`<!DOCTYPE a [<!-- x > y --><!ENTITY e "a>b">]><a/>`,
-			"1:1 7 \"DOCTYPE a [<!-- x > y --><!ENTITY e \\\"a>b\\\">]\"\n1:47 <{}:a>\n1:47 </{}a empty=true>\n"},
-		{"misc", "declaration, CDATA, comment and PI",
-			`<?xml version="1.0" encoding="UTF-8" standalone="no"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`,
-			"1:1 pi \"xml\" \"version=\\\"1.0\\\" encoding=\\\"UTF-8\\\" standalone=\\\"no\\\"\"\n1:55 <{}:a>\n1:58 4 \"<&\"\n1:72 5 \"c\"\n1:80 pi \"p\" \"d \"\n1:89 </{}a empty=false>\n"},
-	}
-	for _, tt := range tests {
+	for _, tt := range tokenTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := dump(tt.in, Options{})
 			if err != nil {
@@ -136,49 +138,53 @@ func TestAccessors(t *testing.T) {
 	}
 }
 
+// errorTests are inputs the scanner refuses, with the sentinel of the error (FuzzChunking
+// seeds from them too). bigText is text over the token limits some of them set.
+var bigText = strings.Repeat("x", 5000)
+
+var errorTests = []struct {
+	name, reason, in string
+	opts             Options
+	want             error
+}{
+	{"mismatch", "end tags match", `<a></b>`, Options{}, ErrSyntax},
+	{"dup", "attributes are unique after namespace resolution", `<a xmlns:p="u" xmlns:q="u" p:x="" q:x=""/>`, Options{}, ErrSyntax},
+	{"dup-many", "also past the pairwise-comparison size", `<a ` + manyAttrs(20) + ` a0="x"/>`, Options{}, ErrSyntax},
+	{"undeclared", "prefixes are declared", `<p:a/>`, Options{}, ErrSyntax},
+	{"entity", "only the predefined entities exist", `<a>&e;</a>`, Options{}, ErrSyntax},
+	{"bad-char-ref", "a reference to a non-character", `<a>&#xFFFE;</a>`, Options{}, ErrSyntax},
+	{"ctl", "control characters are not XML", "<a>\x02</a>", Options{}, ErrEncoding},
+	{"utf8", "invalid UTF-8", "<a>\xc3</a>", Options{}, ErrEncoding},
+	{"comment-utf8", "invalid UTF-8 in a comment", "<a><!--\xff--></a>", Options{}, ErrEncoding},
+	{"name-utf8", "invalid UTF-8 inside an element name (U+FFFD, what a decoder makes of it, is a name character)", "<a\xe9\xff/>", Options{}, ErrEncoding},
+	{"attr-name-utf8", "invalid UTF-8 inside an attribute name", "<a b\xff=\"1\"/>", Options{}, ErrEncoding},
+	{"two-roots", "one root", `<a/><a/>`, Options{}, ErrSyntax},
+	{"after", "nothing but misc after the root", `<a/>x`, Options{}, ErrSyntax},
+	{"cdata-outside", "CDATA only inside the root", `<![CDATA[x]]><a/>`, Options{}, ErrSyntax},
+	{"truncated", "input ends inside the root", `<a><b>`, Options{}, ErrTruncated},
+	{"no-root", "no root at all", `<!-- -->`, Options{}, ErrTruncated},
+	{"decl-late", "the XML declaration only at the very start", ` <?xml version="1.0"?><a/>`, Options{}, ErrSyntax},
+	{"decl-inside", "nor inside an element", `<a><?xml version="1.0"?></a>`, Options{}, ErrSyntax},
+	{"standalone", "standalone is yes or no", `<?xml version="1.0" standalone="maybe"?><a/>`, Options{}, ErrSyntax},
+	{"two-doctypes", "one DOCTYPE", `<!DOCTYPE a><!DOCTYPE a><a/>`, Options{}, ErrSyntax},
+	{"doctype-inside", "no DOCTYPE inside an element", `<a><!DOCTYPE a></a>`, Options{}, ErrSyntax},
+	{"doctype-pi-no-target", "a processing instruction in the internal subset has a target (was read on to the end of the input)", `<!DOCTYPE a [<?>]><a/>`, Options{}, ErrSyntax},
+	{"doctype-pi-colon", "nor one with a colon, as outside the DOCTYPE", `<!DOCTYPE a [<?p:q x?>]><a/>`, Options{}, ErrSyntax},
+	{"doctype-pi-xml", "nor the XML declaration", `<!DOCTYPE a [<?xml version="1.0"?>]><a/>`, Options{}, ErrSyntax},
+	{"depth", "nesting limit", `<a><a><a><a/></a></a></a>`, Options{MaxDepth: 3}, ErrDepth},
+	{"token", "token limit on text", `<a>` + bigText + `</a>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
+	{"doctype-size", "a '>' in a comment does not end the DOCTYPE for the token limit",
+		`<!DOCTYPE a [<!-- > ` + bigText + ` -->]><a/>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
+	{"attrs", "attribute limit: its own sentinel, so that the caller can say which limit to raise", `<a ` + manyAttrs(10) + `/>`, Options{MaxAttrs: 5}, ErrTooManyAttrs},
+	{"input", "input limit", `<a>` + bigText + `</a>`, Options{MaxInputBytes: 1000}, ErrInputTooLarge},
+	{"xmlns-prefix", "the xmlns prefix cannot be declared", `<a xmlns:xmlns="u"/>`, Options{}, ErrSyntax},
+	{"empty-ns", "a prefix cannot be undeclared in XML 1.0", `<a xmlns:p=""/>`, Options{}, ErrSyntax},
+	{"colon", "names have at most one colon", `<a:b:c xmlns:a="u"/>`, Options{}, ErrSyntax},
+	{"space", "attributes are separated by white space", `<a x="1"y="2"/>`, Options{}, ErrSyntax},
+}
+
 func TestErrors(t *testing.T) {
-	big := strings.Repeat("x", 5000)
-	tests := []struct {
-		name, reason, in string
-		opts             Options
-		want             error
-	}{
-		{"mismatch", "end tags match", `<a></b>`, Options{}, ErrSyntax},
-		{"dup", "attributes are unique after namespace resolution", `<a xmlns:p="u" xmlns:q="u" p:x="" q:x=""/>`, Options{}, ErrSyntax},
-		{"dup-many", "also past the pairwise-comparison size", `<a ` + manyAttrs(20) + ` a0="x"/>`, Options{}, ErrSyntax},
-		{"undeclared", "prefixes are declared", `<p:a/>`, Options{}, ErrSyntax},
-		{"entity", "only the predefined entities exist", `<a>&e;</a>`, Options{}, ErrSyntax},
-		{"bad-char-ref", "a reference to a non-character", `<a>&#xFFFE;</a>`, Options{}, ErrSyntax},
-		{"ctl", "control characters are not XML", "<a>\x02</a>", Options{}, ErrEncoding},
-		{"utf8", "invalid UTF-8", "<a>\xc3</a>", Options{}, ErrEncoding},
-		{"comment-utf8", "invalid UTF-8 in a comment", "<a><!--\xff--></a>", Options{}, ErrEncoding},
-		{"name-utf8", "invalid UTF-8 inside an element name (U+FFFD, what a decoder makes of it, is a name character)", "<a\xe9\xff/>", Options{}, ErrEncoding},
-		{"attr-name-utf8", "invalid UTF-8 inside an attribute name", "<a b\xff=\"1\"/>", Options{}, ErrEncoding},
-		{"two-roots", "one root", `<a/><a/>`, Options{}, ErrSyntax},
-		{"after", "nothing but misc after the root", `<a/>x`, Options{}, ErrSyntax},
-		{"cdata-outside", "CDATA only inside the root", `<![CDATA[x]]><a/>`, Options{}, ErrSyntax},
-		{"truncated", "input ends inside the root", `<a><b>`, Options{}, ErrTruncated},
-		{"no-root", "no root at all", `<!-- -->`, Options{}, ErrTruncated},
-		{"decl-late", "the XML declaration only at the very start", ` <?xml version="1.0"?><a/>`, Options{}, ErrSyntax},
-		{"decl-inside", "nor inside an element", `<a><?xml version="1.0"?></a>`, Options{}, ErrSyntax},
-		{"standalone", "standalone is yes or no", `<?xml version="1.0" standalone="maybe"?><a/>`, Options{}, ErrSyntax},
-		{"two-doctypes", "one DOCTYPE", `<!DOCTYPE a><!DOCTYPE a><a/>`, Options{}, ErrSyntax},
-		{"doctype-inside", "no DOCTYPE inside an element", `<a><!DOCTYPE a></a>`, Options{}, ErrSyntax},
-		{"doctype-pi-no-target", "a processing instruction in the internal subset has a target (was read on to the end of the input)", `<!DOCTYPE a [<?>]><a/>`, Options{}, ErrSyntax},
-		{"doctype-pi-colon", "nor one with a colon, as outside the DOCTYPE", `<!DOCTYPE a [<?p:q x?>]><a/>`, Options{}, ErrSyntax},
-		{"doctype-pi-xml", "nor the XML declaration", `<!DOCTYPE a [<?xml version="1.0"?>]><a/>`, Options{}, ErrSyntax},
-		{"depth", "nesting limit", `<a><a><a><a/></a></a></a>`, Options{MaxDepth: 3}, ErrDepth},
-		{"token", "token limit on text", `<a>` + big + `</a>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
-		{"doctype-size", "a '>' in a comment does not end the DOCTYPE for the token limit",
-			`<!DOCTYPE a [<!-- > ` + big + ` -->]><a/>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
-		{"attrs", "attribute limit: its own sentinel, so that the caller can say which limit to raise", `<a ` + manyAttrs(10) + `/>`, Options{MaxAttrs: 5}, ErrTooManyAttrs},
-		{"input", "input limit", `<a>` + big + `</a>`, Options{MaxInputBytes: 1000}, ErrInputTooLarge},
-		{"xmlns-prefix", "the xmlns prefix cannot be declared", `<a xmlns:xmlns="u"/>`, Options{}, ErrSyntax},
-		{"empty-ns", "a prefix cannot be undeclared in XML 1.0", `<a xmlns:p=""/>`, Options{}, ErrSyntax},
-		{"colon", "names have at most one colon", `<a:b:c xmlns:a="u"/>`, Options{}, ErrSyntax},
-		{"space", "attributes are separated by white space", `<a x="1"y="2"/>`, Options{}, ErrSyntax},
-	}
-	for _, tt := range tests {
+	for _, tt := range errorTests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := dump(tt.in, tt.opts)
 			if !errors.Is(err, tt.want) {
@@ -373,18 +379,21 @@ func eachToken(t *testing.T, name string, s *Scanner, fn func(k Kind)) {
 	}
 }
 
+// errorPositionTests are inputs with the position of their error (FuzzChunking seeds from
+// them too).
+var errorPositionTests = []struct{ name, reason, in, want string }{
+	{"value", "a < in a value on the fourth line of its tag", "<a\n x='1'\n\n y='<'/>", "4:5"},
+	{"control", "a control character after line feeds and spaces around =", "<a\n\tx\n=\n'1'\n y = \"\x01\"/>", "5:7"},
+	{"dup", "a duplicate attribute is reported at its tag", "<a>\n<b\n  c='1'\n  c='2'/></a>", "2:1"},
+	{"entity", "an undefined entity after lines of text", "<a>line\nline\n&bad;</a>", "3:1"},
+	{"mismatch", "an end tag that does not match, written over two lines", "<a>\n</b\n>", "2:1"},
+	{"truncated", "the end of input inside the root, after a line feed in a tag", "<a\n>\n<b>", "3:4"},
+}
+
 // TestErrorPositions: errors point at the offending byte, also past line feeds inside the
 // token, whether the input arrives whole or a byte at a time.
 func TestErrorPositions(t *testing.T) {
-	tests := []struct{ name, reason, in, want string }{
-		{"value", "a < in a value on the fourth line of its tag", "<a\n x='1'\n\n y='<'/>", "4:5"},
-		{"control", "a control character after line feeds and spaces around =", "<a\n\tx\n=\n'1'\n y = \"\x01\"/>", "5:7"},
-		{"dup", "a duplicate attribute is reported at its tag", "<a>\n<b\n  c='1'\n  c='2'/></a>", "2:1"},
-		{"entity", "an undefined entity after lines of text", "<a>line\nline\n&bad;</a>", "3:1"},
-		{"mismatch", "an end tag that does not match, written over two lines", "<a>\n</b\n>", "2:1"},
-		{"truncated", "the end of input inside the root, after a line feed in a tag", "<a\n>\n<b>", "3:4"},
-	}
-	for _, tt := range tests {
+	for _, tt := range errorPositionTests {
 		for _, one := range []bool{false, true} {
 			var r io.Reader = strings.NewReader(tt.in)
 			if one {
