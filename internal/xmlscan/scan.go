@@ -74,7 +74,10 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("line %d:%d: %v: %s", e.Line, e.Col, e.Err, e.Msg) }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Options are the limits. A zero or negative value means no limit.
+// Options are the limits. A zero or negative value means no limit. The tokens and the
+// error are the same however the reader splits the input: a token is decided on its first
+// MaxTokenBytes+1 bytes (more means ErrTokenTooLarge, whatever is wrong further on), and
+// ErrInputTooLarge is placed at the first byte past MaxInputBytes, when a token needs it.
 type Options struct {
 	MaxDepth      int   // element nesting
 	MaxTokenBytes int   // bytes of one token as written (a tag with its attributes, a text run, ...)
@@ -169,7 +172,8 @@ type Scanner struct {
 	pos, end int   // unread bytes are buf[pos:end]
 	base     int64 // input offset of buf[0]
 	eof      bool
-	total    int64
+	total    int64 // bytes read, up to MaxInputBytes
+	over     bool  // the input goes on past MaxInputBytes
 
 	// Line counting: line and lineStart (the input offset of its first byte) hold for
 	// buf[pos], counted as the tokens are read (every line feed of a token is seen by the
@@ -227,6 +231,7 @@ type Scanner struct {
 	intern         map[string]string
 	dupSet         map[uint64]int32
 	err            error
+	final          bool // err was found in a token read whole (see tagErr)
 	consumed       bool // the current token's bytes have been consumed
 	// hold is the input offset from which more keeps the bytes read, while holding
 	// (see Hold).
@@ -482,6 +487,9 @@ func (s *Scanner) Next() (Kind, error) {
 			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
 		}
 		if err != errMore {
+			if s.end-s.tokStart > s.maxToken && !s.final {
+				err = s.inWindow(err)
+			}
 			s.err, s.stop = err, true
 			return 0, err
 		}
@@ -673,15 +681,56 @@ func (s *Scanner) atEOF() error {
 	return io.EOF
 }
 
+// inWindow returns the error of the current token read again from its first
+// MaxTokenBytes+1 bytes alone, as if no more input had come yet: err, found with more of
+// the input in the buffer, or the token limit's error where the token needs more bytes.
+// That is what a reading in pieces finds, which stops at the limit (see more): the
+// scanner gives the same error however the input arrives. It runs only on the way to an
+// error, which is sticky: what it leaves in the scanner's state is not read again.
+func (s *Scanner) inWindow(err error) error {
+	end, eof := s.end, s.eof
+	s.end, s.eof = s.tokStart+s.maxToken+1, false
+	s.line, s.lineStart = s.tokLine, s.tokLS
+	var werr error
+	switch b, p := s.buf[:s.end], s.pos; {
+	case p+1 >= len(b):
+		werr = errMore
+	case b[p] != '<':
+		_, werr = s.lexText(b)
+	case b[p+1] == '/':
+		_, werr = s.lexEnd(b)
+	case b[p+1] == '?':
+		_, werr = s.lexPI()
+	case b[p+1] == '!':
+		_, werr = s.lexBang()
+	default:
+		_, werr = s.lexStart(b)
+	}
+	s.end, s.eof = end, eof
+	switch werr {
+	case errMore:
+		return s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
+	case nil:
+		return err // not reached: a token read whole from fewer bytes has no error with more
+	}
+	return werr
+}
+
 // more makes more input available after buf[pos:end], keeping the current token's bytes.
 // It returns io.EOF when there is none.
 func (s *Scanner) more() error {
-	if s.eof {
-		return io.EOF
-	}
+	// The limit first: a token that needs more than its first MaxTokenBytes+1 bytes is
+	// too large whether or not the input ends after them (a reader may tell the end
+	// with the last bytes or in a read of its own).
 	have := s.end - s.pos
 	if s.opts.MaxTokenBytes > 0 && have > s.opts.MaxTokenBytes {
 		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
+	}
+	if s.eof {
+		return io.EOF
+	}
+	if s.over {
+		return s.errAt(s.end, ErrInputTooLarge, "the input is larger than the limit")
 	}
 	keep := s.pos // the first byte kept: the current token's, or the held input's
 	if s.holding {
@@ -715,8 +764,14 @@ func (s *Scanner) more() error {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
 		s.total += int64(n)
-		if s.opts.MaxInputBytes > 0 && s.total > s.opts.MaxInputBytes {
-			return s.errAt(s.pos, ErrInputTooLarge, "the input is larger than the limit")
+		if lim := s.opts.MaxInputBytes; lim > 0 && s.total > lim {
+			// The bytes past the limit are not kept: the tokens before them are read as
+			// if the input went on, and the error is the next call's, at the first byte
+			// past the limit, when a token needs it. Where it comes then does not depend
+			// on how much of the input the reads had brought.
+			s.end -= int(s.total - lim)
+			s.total, s.over = lim, true
+			break
 		}
 		if err == io.EOF {
 			s.eof = true
@@ -834,7 +889,9 @@ func (s *Scanner) lexTextRest(b []byte, i int) (Kind, error) {
 			i++
 			decode = true
 		case c == ']':
-			if i+2 >= len(b) && !s.eof {
+			// Only as many bytes as tell whether "]]>" starts here: text ending in "]"
+			// just before '<' then needs no byte past that '<', as any other text.
+			if (i+1 == len(b) || i+2 == len(b) && b[i+1] == ']') && !s.eof {
 				return 0, errMore
 			}
 			if i+2 < len(b) && b[i+1] == ']' && b[i+2] == '>' {
@@ -1239,13 +1296,13 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	}
 	// The tag is complete: from here on nothing asks for more input.
 	if s.state == sEpilog {
-		return 0, s.errAt(s.pos, ErrSyntax, "a second root element")
+		return 0, s.tagErr(i, s.errAt(s.pos, ErrSyntax, "a second root element"))
 	}
 	if len(s.stack) >= s.maxDepth {
-		return 0, s.errAt(s.pos, ErrDepth, "elements nest deeper than the limit")
+		return 0, s.tagErr(i, s.errAt(s.pos, ErrDepth, "elements nest deeper than the limit"))
 	}
 	if err := s.pushElement(nameStart, nameEnd, colon); err != nil {
-		return 0, err
+		return 0, s.tagErr(i, err)
 	}
 	s.state = sRoot
 	s.pending, s.stop = empty, empty
@@ -1254,6 +1311,18 @@ func (s *Scanner) lexStart(b []byte) (Kind, error) {
 	}
 	s.pos = i
 	return StartElement, nil
+}
+
+// tagErr returns err, found in the start tag just read whole (to buf[i]), or the token
+// limit's error when the tag is larger than the limit: reading it in pieces finds that
+// first. Next must not read the tag again for inWindow, which would open its element
+// twice.
+func (s *Scanner) tagErr(i int, err error) error {
+	s.final = true
+	if i-s.pos > s.maxToken {
+		return s.errAt(s.pos, ErrTokenTooLarge, "a single token is larger than the limit")
+	}
+	return err
 }
 
 // checkValue checks the attribute value bytes b[v:ve] and reports whether the value needs

@@ -12,7 +12,14 @@ import (
 
 // dump renders every token of in, or the error that stopped the scan.
 func dump(in string, opts Options) (string, error) {
-	s := New(strings.NewReader(in), opts)
+	return dumpWith(strings.NewReader(in), opts, false)
+}
+
+// dumpWith renders every token r gives, or the error that stopped the scan; with detail,
+// each followed by what else a caller may ask of it: Indent, SelfClosing, Depth and
+// InputOffset.
+func dumpWith(r io.Reader, opts Options, detail bool) (string, error) {
+	s := New(r, opts)
 	var b strings.Builder
 	for {
 		k, err := s.Next()
@@ -23,6 +30,9 @@ func dump(in string, opts Options) (string, error) {
 			return b.String(), err
 		}
 		writeToken(&b, s, k)
+		if detail {
+			fmt.Fprintf(&b, "  indent %v, self-closing %v, depth %d, offset %d\n", s.Indent(), s.SelfClosing(), s.Depth(), s.InputOffset())
+		}
 	}
 }
 
