@@ -153,8 +153,8 @@ var fusedCases = []struct{ name, in string }{
 }
 
 // TestFusedMatchesNext: NextIndented and TextEnd read what Next reads, token for token,
-// positions and errors included, whether the input arrives whole or a byte at a time
-// (where the calls mostly find too little in the buffer and leave it to Next).
+// positions and errors included, however the input arrives (a byte at a time the calls
+// mostly find too little in the buffer and leave it to Next).
 func TestFusedMatchesNext(t *testing.T) {
 	var inputs []string
 	for _, c := range fusedCases {

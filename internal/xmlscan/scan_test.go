@@ -364,13 +364,15 @@ func TestPositions(t *testing.T) {
 	}
 }
 
-// readings are the ways the tests hand doc to the scanner: whole, and a byte at a time
-// (the buffer refilled, and each token read again with more input, at every byte).
+// readings are the ways the tests hand doc to the scanner, by name: those of chunkings
+// (whole; a byte at a time, the buffer refilled and each token read again with more
+// input at every byte; ...).
 func readings(doc string) map[string]func() io.Reader {
-	return map[string]func() io.Reader{
-		"whole":    func() io.Reader { return strings.NewReader(doc) },
-		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(doc)) },
+	m := make(map[string]func() io.Reader, len(chunkings))
+	for _, c := range chunkings {
+		m[c.name] = func() io.Reader { return c.wrap(strings.NewReader(doc)) }
 	}
+	return m
 }
 
 // eachToken calls fn with the kind of each token s gives, to the end of the input; an
@@ -401,15 +403,11 @@ var errorPositionTests = []struct{ name, reason, in, want string }{
 }
 
 // TestErrorPositions: errors point at the offending byte, also past line feeds inside the
-// token, whether the input arrives whole or a byte at a time.
+// token, however the input arrives.
 func TestErrorPositions(t *testing.T) {
 	for _, tt := range errorPositionTests {
-		for _, one := range []bool{false, true} {
-			var r io.Reader = strings.NewReader(tt.in)
-			if one {
-				r = iotest.OneByteReader(r)
-			}
-			s := New(r, Options{})
+		for name, r := range readings(tt.in) {
+			s := New(r(), Options{})
 			var err error
 			for err == nil {
 				_, err = s.Next()
@@ -419,7 +417,7 @@ func TestErrorPositions(t *testing.T) {
 				t.Fatalf("%s: %s: got %v", tt.name, tt.reason, err)
 			}
 			if got := fmt.Sprintf("%d:%d", e.Line, e.Col); got != tt.want {
-				t.Errorf("%s (one byte %v): %s: error at %s, want %s (%v)", tt.name, one, tt.reason, got, tt.want, err)
+				t.Errorf("%s (%s): %s: error at %s, want %s (%v)", tt.name, name, tt.reason, got, tt.want, err)
 			}
 		}
 	}
