@@ -16,7 +16,17 @@ import (
 // pass over (the indentation; the text and the end tag TextEnd reads) as dump renders the
 // tokens Next returns for them, positions included: the two dumps of an input are equal
 // exactly when the calls read what Next reads.
-func dumpFused(r io.Reader, opts Options) (string, error) {
+func dumpFused(r io.Reader, opts Options) (string, error) { return dumpCalls(r, opts, false) }
+
+// dumpTaken is dumpFused reading as the odm decoder does inside a typed element: before
+// each token it asks PeekText, and takes what it found (TakeText) unless the element is
+// named "skip" (the decoder takes only the text children of its content model), rendering
+// the indentation, the start tag, the text and the end tag TakeText reads as dump renders
+// Next's tokens. After a start tag read otherwise it tries TextEnd first, as dumpFused.
+func dumpTaken(r io.Reader, opts Options) (string, error) { return dumpCalls(r, opts, true) }
+
+// dumpCalls is dumpFused, and with take dumpTaken.
+func dumpCalls(r io.Reader, opts Options, take bool) (string, error) {
 	s := New(r, opts)
 	var b strings.Builder
 	// at is the position of the next unread byte, as Pos gives a token's.
@@ -25,9 +35,16 @@ func dumpFused(r io.Reader, opts Options) (string, error) {
 	}
 	for {
 		before := at()
+		if take {
+			if took, err := takeText(&b, s, before); err != nil {
+				return b.String(), err
+			} else if took {
+				continue
+			}
+		}
 		k, n, err := s.NextIndented(9)
 		if n > 0 {
-			fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
+			writeIndent(&b, before, n)
 		}
 		if err == io.EOF {
 			return b.String(), nil
@@ -49,61 +66,38 @@ func dumpFused(r io.Reader, opts Options) (string, error) {
 	}
 }
 
-// dumpTaken is dumpFused reading as the odm decoder does inside a typed element: before
-// each token it asks PeekText, and takes what it found (TakeText) unless the element is
-// named "skip" (the decoder takes only the text children of its content model), rendering
-// the indentation, the start tag, the text and the end tag TakeText reads as dump renders
-// Next's tokens. After a start tag read otherwise it tries TextEnd first, as dumpFused.
-func dumpTaken(r io.Reader, opts Options) (string, error) {
-	s := New(r, opts)
-	var b strings.Builder
-	at := func() string {
-		return fmt.Sprintf("%d:%d", s.line, int(s.base+int64(s.pos)-s.lineStart)+1)
+// takeText asks PeekText for a text-only element where s stands (before is that place)
+// and takes it with TakeText, rendering what it read, unless it found none or one named
+// "skip"; it reports whether it took one.
+func takeText(b *strings.Builder, s *Scanner, before string) (bool, error) {
+	depth := s.Depth()
+	space, local, ok := s.PeekText(9)
+	if !ok || string(local) == "skip" {
+		return false, nil
 	}
-	for {
-		before, depth := at(), s.Depth()
-		if space, local, ok := s.PeekText(9); ok && string(local) != "skip" {
-			local := string(local)
-			n, line, col, ok := s.TakeText()
-			if !ok {
-				return b.String(), errors.New("TakeText took nothing after PeekText found an element")
-			}
-			text := string(s.Data())
-			if n > 0 {
-				fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
-			}
-			fmt.Fprintf(&b, "%d:%d <{%s}:%s>\n", line, col, space, local)
-			if len(text) > 0 {
-				fmt.Fprintf(&b, "%d:%d %d %q\n", line, col+len(local)+2, Text, text)
-			}
-			if s.NumAttrs() != 0 || s.Depth() != depth {
-				return b.String(), fmt.Errorf("after TakeText: %d attributes, depth %d, not %d", s.NumAttrs(), s.Depth(), depth)
-			}
-			writeToken(&b, s, EndElement)
-			continue
-		}
-		k, n, err := s.NextIndented(9)
-		if n > 0 {
-			fmt.Fprintf(&b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
-		}
-		if err == io.EOF {
-			return b.String(), nil
-		}
-		if err != nil {
-			return b.String(), err
-		}
-		writeToken(&b, s, k)
-		if k != StartElement || s.SelfClosing() {
-			continue
-		}
-		before = at()
-		if d, ok := s.TextEnd(); ok {
-			if len(d) > 0 {
-				fmt.Fprintf(&b, "%s %d %q\n", before, Text, d)
-			}
-			writeToken(&b, s, EndElement)
-		}
+	name := string(local)
+	n, line, col, ok := s.TakeText()
+	if !ok {
+		return false, errors.New("TakeText took nothing after PeekText found an element")
 	}
+	if n > 0 {
+		writeIndent(b, before, n)
+	}
+	fmt.Fprintf(b, "%d:%d <{%s}:%s>\n", line, col, space, name)
+	if text := s.Data(); len(text) > 0 {
+		fmt.Fprintf(b, "%d:%d %d %q\n", line, col+len(name)+2, Text, text)
+	}
+	if s.NumAttrs() != 0 || s.Depth() != depth {
+		return false, fmt.Errorf("after TakeText: %d attributes, depth %d, not %d", s.NumAttrs(), s.Depth(), depth)
+	}
+	writeToken(b, s, EndElement)
+	return true, nil
+}
+
+// writeIndent renders indentation of n bytes passed over at before as dump renders the
+// Text token Next returns for it.
+func writeIndent(b *strings.Builder, before string, n int) {
+	fmt.Fprintf(b, "%s %d %q\n", before, Text, "\n"+strings.Repeat(" ", n-1))
 }
 
 // fusedCases are inputs where the two calls read and where they leave the input to Next.
