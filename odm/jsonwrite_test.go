@@ -67,8 +67,8 @@ func TestJSONTypes(t *testing.T) {
 // of a file whose records are laid out in many different ways, one after the other, must
 // still be written exactly as the same record alone in a file.
 func TestJSONRecordAlone(t *testing.T) {
-	users := map[string]string{
-		"plain": `<User OID="U">
+	// plain, and records that each differ from it in one thing the layout entries record.
+	const plain = `<User OID="U">
       <LoginName>a</LoginName>
       <FullName>A B</FullName>
       <Address>
@@ -78,31 +78,12 @@ func TestJSONRecordAlone(t *testing.T) {
       <Email>a@example.org</Email>
       <pf:GroupRef GroupOID="1"/>
       <pf:GroupRef GroupOID="2"/>
-    </User>`,
-		// Each differs from plain in one thing the layout entries record.
-		"deeper": `<User OID="U">
-        <LoginName>a</LoginName>
-        <FullName>A B</FullName>
-        <Address>
-          <StreetName>1 Street</StreetName>
-          <City>Town</City>
-        </Address>
-        <Email>a@example.org</Email>
-        <pf:GroupRef GroupOID="1"/>
-        <pf:GroupRef GroupOID="2"/>
-    </User>`,
-		"tabs": "<User OID=\"U\">\n\t<LoginName>a</LoginName>\n\t<FullName>A B</FullName>\n\t<Address>\n\t\t<StreetName>1 Street</StreetName>\n\t\t<City>Town</City>\n\t</Address>\n\t<Email>a@example.org</Email>\n\t<pf:GroupRef GroupOID=\"1\"/>\n\t<pf:GroupRef GroupOID=\"2\"/>\n    </User>",
-		"empty": `<User OID="U">
-      <LoginName/>
-      <FullName>A B</FullName>
-      <Address>
-        <StreetName>1 Street</StreetName>
-        <City/>
-      </Address>
-      <Email>a@example.org</Email>
-      <pf:GroupRef GroupOID="1"/>
-      <pf:GroupRef GroupOID="2"/>
-    </User>`,
+    </User>`
+	users := map[string]string{
+		"plain":  plain,
+		"deeper": strings.ReplaceAll(plain, "\n      ", "\n        "),
+		"tabs":   strings.NewReplacer("\n        ", "\n\t\t", "\n      ", "\n\t").Replace(plain),
+		"empty":  strings.NewReplacer("<LoginName>a</LoginName>", "<LoginName/>", "<City>Town</City>", "<City/>").Replace(plain),
 		"nodesFirst": `<User OID="U">
       <pf:GroupRef GroupOID="1"/>
       <LoginName>a</LoginName>
@@ -114,40 +95,11 @@ func TestJSONRecordAlone(t *testing.T) {
       </Address>
       <Email>a@example.org</Email>
     </User>`,
-		"oneNode": `<User OID="U">
-      <LoginName>a</LoginName>
-      <FullName>A B</FullName>
-      <Address>
-        <StreetName>1 Street</StreetName>
-        <City>Town</City>
-      </Address>
-      <Email>a@example.org</Email>
-      <pf:GroupRef GroupOID="1"/>
-    </User>`,
-		"comment": `<User OID="U">
-      <LoginName>a</LoginName>
-      <!-- a note -->
-      <FullName>A B</FullName>
-      <Address>
-        <StreetName>1 Street</StreetName><?pi x?>
-        <City>Town</City>
-      </Address>
-      <Email>a@example.org</Email>
-      <pf:GroupRef GroupOID="1"/>
-      <pf:GroupRef GroupOID="2"/>
-    </User>`,
-		"childAttr": `<User OID="U">
-      <LoginName pf:x="1">a</LoginName>
-      <FullName>A B</FullName>
-      <Address>
-        <StreetName>1 Street</StreetName>
-        <City>Town</City>
-      </Address>
-      <Email>a@example.org</Email>
-      <pf:GroupRef GroupOID="1"/>
-      <pf:GroupRef GroupOID="2"/>
-    </User>`,
-		"compact": `<User OID="U"><LoginName>a</LoginName><FullName>A B</FullName><Address><StreetName>1 Street</StreetName><City>Town</City></Address><Email>a@example.org</Email><pf:GroupRef GroupOID="1"/><pf:GroupRef GroupOID="2"/></User>`,
+		"oneNode": strings.Replace(plain, "\n      <pf:GroupRef GroupOID=\"2\"/>", "", 1),
+		"comment": strings.NewReplacer("<LoginName>a</LoginName>", "<LoginName>a</LoginName>\n      <!-- a note -->",
+			"<StreetName>1 Street</StreetName>", "<StreetName>1 Street</StreetName><?pi x?>").Replace(plain),
+		"childAttr": strings.Replace(plain, "<LoginName>", `<LoginName pf:x="1">`, 1),
+		"compact":   `<User OID="U"><LoginName>a</LoginName><FullName>A B</FullName><Address><StreetName>1 Street</StreetName><City>Town</City></Address><Email>a@example.org</Email><pf:GroupRef GroupOID="1"/><pf:GroupRef GroupOID="2"/></User>`,
 		"manyNodes": `<User OID="U">
       <LoginName>a</LoginName>
       <pf:G n="1"/><pf:G n="2"/><pf:G n="3"/><pf:G n="4"/><pf:G n="5"/>
@@ -166,18 +118,7 @@ func TestJSONRecordAlone(t *testing.T) {
 		"blankLine":  "<User OID=\"U\">\n\n      <LoginName>a</LoginName>\n      <pf:GroupRef GroupOID=\"1\"/>\n    </User>",
 		"blankLine2": "<User OID=\"U\">\n \n      <LoginName>a</LoginName>\n      <pf:GroupRef GroupOID=\"1\"/>\n    </User>",
 		// The same layout on other lines: a value on two lines moves the children after it.
-		"twoLines": `<User OID="U">
-      <LoginName>a</LoginName>
-      <FullName>A
-B</FullName>
-      <Address>
-        <StreetName>1 Street</StreetName>
-        <City>Town</City>
-      </Address>
-      <Email>a@example.org</Email>
-      <pf:GroupRef GroupOID="1"/>
-      <pf:GroupRef GroupOID="2"/>
-    </User>`,
+		"twoLines": strings.Replace(plain, "A B", "A\nB", 1),
 	}
 	order := []string{"plain", "plain", "deeper", "plain", "tabs", "plain", "empty", "empty", "plain", "nodesFirst",
 		"plain", "oneNode", "plain", "comment", "plain", "childAttr", "plain", "compact", "plain", "manyNodes",
