@@ -47,21 +47,13 @@ func newOldScanner(r io.Reader, opts ReadOptions) *oldScanner {
 	return s
 }
 
+// locate and fail place errors as the scanner's do (an oldScanner reads no context, so
+// locate's case for a stopped read never comes).
 func (s *oldScanner) locate(err error, line, col int) error {
-	var pe *Error
-	if errors.As(err, &pe) {
-		if pe.File == "" {
-			pe.File = s.opts.Name
-		}
-		if pe.Line == 0 {
-			pe.Line, pe.Col = line, col
-		}
-		return pe
-	}
-	return &Error{File: s.opts.Name, Line: line, Col: col, Err: ErrSyntax, Msg: err.Error()}
+	return (&scanner{opts: s.opts}).locate(err, line, col)
 }
 func (s *oldScanner) fail(err error, msg string, line, col int) error {
-	s.err = &Error{File: s.opts.Name, Line: line, Col: col, Err: err, Msg: msg}
+	s.err = (&scanner{opts: s.opts}).fail(err, msg, line, col)
 	return s.err
 }
 func (s *oldScanner) warn(err error, code WarningCode, msg string, line, col int) error {
