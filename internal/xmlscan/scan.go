@@ -430,8 +430,8 @@ func (s *Scanner) Empty() bool { return s.empty }
 
 // Indent reports, for a Text token, whether it is a line feed followed by spaces only (its
 // Data has no other byte), the indentation of a pretty-printed file: the scanner saw so
-// while it read the token, and a caller need not look again. It may be false for such
-// text that came split or not before markup.
+// while it read the token, and a caller need not look again. It is false for such text
+// that is not before markup (at the end of the input), however the input arrives.
 func (s *Scanner) Indent() bool { return s.indent }
 
 // SelfClosing reports, for a StartElement, whether it was written as <x/>: its EndElement
