@@ -30,7 +30,9 @@ type ReadOptions struct {
 	// text, a comment, a CDATA section, a processing instruction. Default (0):
 	// DefaultMaxTokenBytes. Negative: no limit.
 	MaxTokenBytes int
-	// MaxInputBytes limits the input length in bytes. Default (0): no limit.
+	// MaxInputBytes limits the input length in bytes. Default (0): no limit. The error
+	// (ErrInputTooLarge) is placed at the first byte past the limit, in XML and in the
+	// JSON form.
 	MaxInputBytes int64
 	// Context, when set, stops the read once it is cancelled: the next read of the input
 	// fails with an *Error that wraps ctx.Err(), so errors.Is(err, context.Canceled)
