@@ -75,10 +75,11 @@ var chunkOptions = []Options{
 // checkChunking fails t where the scanner reads in differently in any of the chunkings
 // than whole, under any of chunkOptions: the tokens with everything dumpWith renders,
 // and the error (sentinel, message, line and column). dumpFused and dumpTaken (the
-// fused calls as odm's decoder makes them) must give Next's tokens read whole.
-func checkChunking(t *testing.T, in string) {
+// fused calls as odm's decoder makes them) must give Next's tokens read whole. more are
+// limits to read it under besides.
+func checkChunking(t *testing.T, in string, more ...Options) {
 	t.Helper()
-	for _, opts := range chunkOptions {
+	for _, opts := range append(chunkOptions[:len(chunkOptions):len(chunkOptions)], more...) {
 		want, wantErr := dumpWith(strings.NewReader(in), opts, true)
 		wantNext, wantNextErr := dump(in, opts)
 		for _, c := range chunkings {
@@ -124,6 +125,18 @@ func chunkSeeds() []string {
 		`<!DOCTYPE a [<!-- > --><!ENTITY e "x">]><a/>`)
 }
 
+// inputOptions are limits taken from the first and last bytes of in, so that the fuzzer
+// tries token limits from 2 to 31 bytes, input limits that cut the last 15 bytes
+// anywhere and depth and attribute limits of a few, as it changes those bytes.
+func inputOptions(in string) Options {
+	if in == "" {
+		return Options{}
+	}
+	first, last := in[0], in[len(in)-1]
+	return Options{MaxTokenBytes: 2 + int(first%30), MaxInputBytes: int64(len(in)) - int64(last%16),
+		MaxAttrs: 1 + int(first%3), MaxDepth: 1 + int(last%4)}
+}
+
 func FuzzChunking(f *testing.F) {
 	for _, in := range chunkSeeds() {
 		f.Add(in)
@@ -134,7 +147,7 @@ func FuzzChunking(f *testing.F) {
 			// long, and the limits and reads to meet are in short inputs as well.
 			return
 		}
-		checkChunking(t, in)
+		checkChunking(t, in, inputOptions(in))
 	})
 }
 
