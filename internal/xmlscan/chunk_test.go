@@ -75,7 +75,10 @@ var chunkOptions = []Options{
 // checkChunking fails t where the scanner reads in differently in any of the chunkings
 // than whole, under any of chunkOptions: the tokens with everything dumpWith renders,
 // and the error (sentinel, message, line and column). dumpFused and dumpTaken (the
-// fused calls as odm's decoder makes them) must give Next's tokens read whole. more are
+// fused calls as odm's decoder makes them) must give Next's tokens read whole: they read
+// what Next reads, token for token, positions and errors included, also where a limit
+// or the end of the buffer leaves a token to Next (a byte at a time the calls mostly
+// find too little in the buffer). more are
 // limits to read it under besides.
 func checkChunking(t *testing.T, in string, more ...Options) {
 	t.Helper()
@@ -122,7 +125,8 @@ func chunkSeeds() []string {
 	}
 	return append(in,
 		`<a xmlns="u" x="1&#10;2"><b/>t&amp;<![CDATA[c]]><!--c--><?p d?></a>`,
-		`<!DOCTYPE a [<!-- > --><!ENTITY e "x">]><a/>`)
+		`<!DOCTYPE a [<!-- > --><!ENTITY e "x">]><a/>`,
+		`<?xml version="1.0"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`)
 }
 
 // inputOptions are limits taken from the first and last bytes of in, so that the fuzzer

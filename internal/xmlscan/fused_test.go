@@ -146,40 +146,6 @@ var fusedCases = []struct{ name, in string }{
 	{"a name ending in a colon", "<a><b:>x</b:></a>"},
 }
 
-// TestFusedMatchesNext: NextIndented and TextEnd read what Next reads, token for token,
-// positions and errors included, however the input arrives (a byte at a time the calls
-// mostly find too little in the buffer and leave it to Next).
-func TestFusedMatchesNext(t *testing.T) {
-	var inputs []string
-	for _, c := range fusedCases {
-		inputs = append(inputs, c.in)
-	}
-	for _, in := range []string{
-		`<a xmlns="u" xmlns:p="v" x="1"><p:b p:y="2"/></a>`,
-		"<a>\r\nx &lt;&#x263A;\n<b/></a>",
-		`<?xml version="1.0"?><a><![CDATA[<&]]><!--c--><?p  d ?></a>`,
-	} {
-		inputs = append(inputs, in)
-	}
-	// The second limit is below the indentation dumpFused passes over and the names of
-	// some end tags: the calls must leave those to Next, which reports them.
-	for _, opts := range []Options{{MaxTokenBytes: 256}, {MaxTokenBytes: 5}, {MaxDepth: 4}} {
-		for i, in := range inputs {
-			want, wantErr := dump(in, opts)
-			for name, r := range readings(in) {
-				got, err := dumpFused(r(), opts)
-				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
-					t.Errorf("input %d %q, %s, limit %d:\nfused:\n%s%v\nNext:\n%s%v", i, in, name, opts.MaxTokenBytes, got, err, want, wantErr)
-				}
-				got, err = dumpTaken(r(), opts)
-				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
-					t.Errorf("input %d %q, %s, limit %d:\ntaken:\n%s%v\nNext:\n%s%v", i, in, name, opts.MaxTokenBytes, got, err, want, wantErr)
-				}
-			}
-		}
-	}
-}
-
 // TestTextEndAfterText: TextEnd after a Text token (not where the odm decoder calls it,
 // but allowed) reads the end tag after it as Next would, and the end tag is not taken
 // for indentation, which the Text token before it was.
@@ -203,7 +169,7 @@ func TestTextEndAfterText(t *testing.T) {
 }
 
 // TestFusedReads: on the usual export layout the calls do read (a test of the tests: a
-// TextEnd or NextIndented that never read would pass TestFusedMatchesNext), and
+// TextEnd or NextIndented that never read would pass FuzzChunking), and
 // NextIndented passes over no run longer than its max (Next returns that as Text).
 func TestFusedReads(t *testing.T) {
 	read := func(max int) string {
