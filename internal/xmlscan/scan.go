@@ -691,6 +691,9 @@ func (s *Scanner) inWindow(err error) error {
 	end, eof := s.end, s.eof
 	s.end, s.eof = s.tokStart+s.maxToken+1, false
 	s.line, s.lineStart = s.tokLine, s.tokLS
+	// Next's choice of lexer, written again: in a function of its own it would cost
+	// Next a call per token. The window holds two bytes at least (the limit is one or
+	// more), and the token's first is where Next found it.
 	var werr error
 	switch b, p := s.buf[:s.end], s.pos; {
 	case p+1 >= len(b):
