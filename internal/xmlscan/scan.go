@@ -231,7 +231,7 @@ type Scanner struct {
 	intern         map[string]string
 	dupSet         map[uint64]int32
 	err            error
-	final          bool // err was found in a token read whole (see tagErr)
+	final          bool // err was found in a token read whole (see tagErr): inWindow need not look
 	consumed       bool // the current token's bytes have been consumed
 	// hold is the input offset from which more keeps the bytes read, while holding
 	// (see Hold).
@@ -484,7 +484,10 @@ func (s *Scanner) Next() (Kind, error) {
 			if s.pos-s.tokStart <= s.maxToken {
 				return k, nil
 			}
+			// Read whole and too large: that is the error (the token's element, if
+			// any, is opened or closed: it is not read again for inWindow).
 			err = s.errAt(s.tokStart, ErrTokenTooLarge, "a single token is larger than the limit")
+			s.final = true
 		}
 		if err != errMore {
 			if s.end-s.tokStart > s.maxToken && !s.final {
