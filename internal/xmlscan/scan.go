@@ -2107,18 +2107,26 @@ func (s *Scanner) lexDoctype() (Kind, error) {
 					}
 					j = e
 				case len(rest) >= 2 && rest[1] == '?':
-					// A processing instruction: a target first, checked as lexPI checks
-					// one outside the DOCTYPE (a "<?>" read on to the end of the input).
-					if _, xml, err := s.piTarget(b, j+2); err != nil {
+					// A processing instruction: a target first, then "?>" or white space,
+					// checked as lexPI checks one outside the DOCTYPE ("<?>" and "<?p>"
+					// read on to the end of the input).
+					t, xml, err := s.piTarget(b, j+2)
+					if err != nil {
 						return 0, err
 					} else if xml {
 						return 0, s.errAt(j, ErrSyntax, "an XML declaration is allowed only at the very start")
 					}
-					e := bytes.Index(b[j+2:], piEnd)
+					if err := need(t + 1); err != nil {
+						return 0, err
+					}
+					if !(b[t] == '?' && b[t+1] == '>') && !spaceByte[b[t]] {
+						return 0, s.errAt(t, ErrSyntax, "white space is required after a processing instruction target")
+					}
+					e := bytes.Index(b[t:], piEnd)
 					if e < 0 {
 						return 0, errMore
 					}
-					j += 2 + e + 2
+					j = t + e + 2
 				case len(rest) >= 2 && rest[1] == '!':
 					// A markup declaration: up to '>' outside quoted literals.
 					k := j + 2

@@ -181,6 +181,7 @@ var errorTests = []struct {
 	{"doctype-pi-no-target", "a processing instruction in the internal subset has a target (was read on to the end of the input)", `<!DOCTYPE a [<?>]><a/>`, Options{}, ErrSyntax},
 	{"doctype-pi-colon", "nor one with a colon, as outside the DOCTYPE", `<!DOCTYPE a [<?p:q x?>]><a/>`, Options{}, ErrSyntax},
 	{"doctype-pi-xml", "nor the XML declaration", `<!DOCTYPE a [<?xml version="1.0"?>]><a/>`, Options{}, ErrSyntax},
+	{"doctype-pi-space", "and white space or ?> after its target, as outside the DOCTYPE (was read on to the end of the input; found by FuzzScannerDifferential)", `<!DOCTYPE A[<?A>><A/>`, Options{}, ErrSyntax},
 	{"depth", "nesting limit", `<a><a><a><a/></a></a></a>`, Options{MaxDepth: 3}, ErrDepth},
 	{"token", "token limit on text", `<a>` + bigText + `</a>`, Options{MaxTokenBytes: 4096}, ErrTokenTooLarge},
 	{"doctype-size", "a '>' in a comment does not end the DOCTYPE for the token limit",
