@@ -235,6 +235,8 @@ var scannerSeeds = []struct{ doc, reason string }{
 	{`<!DOCTYPE a SYSTEM "a.dtd" [<!ENTITY e "x>y"><!-- c > d --><?p q?>%pe;]><a/>`, "DOCTYPE with subset, comment and PI"},
 	{`<!DOCTYPE a PUBLIC "-//x//y" 'z'><a/>`, "DOCTYPE with a public identifier"},
 	{"<!DOCTYPE A[<?>><A/>", "a PI without target in the subset, which encoding/xml's bracket counting takes for the DOCTYPE's end (found by fuzzing)"},
+	{"<!DOCTYPE A[<?A>><A/>", "a PI in the subset without white space after its target, likewise (found by fuzzing)"},
+	{"<!DOCTYPE A[<?A >><A/>", "a PI in the subset never ended: the input ends inside the DOCTYPE (found by fuzzing)"},
 	{`<a><b></a>`, "mismatched end tag"},
 	{`<a x="1" x="2"/>`, "duplicate attribute"},
 	{`<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>`, "duplicate after namespace resolution"},

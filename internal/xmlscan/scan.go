@@ -673,6 +673,11 @@ func (s *Scanner) TakeText() (indent, line, col int, ok bool) {
 // atEOF is the error (or io.EOF) for the end of input at or inside the current token.
 func (s *Scanner) atEOF() error {
 	if s.pos < s.end {
+		if bytes.HasPrefix(s.buf[s.pos:s.end], doctypeOpen) {
+			// Said apart: encoding/xml's bracket counting ends a DOCTYPE at a '>' that
+			// a literal, comment or processing instruction of the subset holds.
+			return s.errAt(s.end, ErrTruncated, "the document ends inside the DOCTYPE")
+		}
 		return s.errAt(s.end, ErrTruncated, "the document ends in the middle of markup")
 	}
 	switch s.state {
