@@ -225,6 +225,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	if bs.packed.sp, err = newSpill(); err != nil {
 		return bs, err
 	}
+	// FILE's users' keys go to a temporary file while the builder reads FILE, and are
+	// read back once it is let go of (below).
+	bs.doc.spillUsers()
 	b, err := readStreamWith(odm.NewReader(src, ro), bo, true, bs.packed, false, true, valuesOpts{}, see)
 	if err != nil {
 		return bs, err
@@ -264,6 +267,9 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	// spillAll is done with the builder, and so with its look-ups of the sites read (an
 	// index by ID, the last block of each).
 	bs.packed.byID, bs.packed.listed = nil, nil
+	if err = bs.doc.loadUsers(); err != nil {
+		return bs, err
+	}
 	bs.again = newIDIndex()
 	for _, i := range again {
 		if i >= 0 && i < bs.users.n {
@@ -327,6 +333,7 @@ func (bs *baseSide) close() error {
 		return nil
 	}
 	bs.dropPacked()
+	bs.doc.dropSpill()
 	if bs.users == nil {
 		return nil
 	}

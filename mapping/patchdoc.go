@@ -2,7 +2,9 @@ package mapping
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"io"
 	"os"
@@ -68,6 +70,114 @@ type docIndex struct {
 	// users at hand answers for each with a bit or a study instead (tableBits) and lets
 	// go of them (at a million users of the document, 8 to 12 MB held through the patch).
 	users *docIndex
+	// spilled, when set (spillUsers), takes the users' keys instead of users while the
+	// document is read, and loadUsers makes users of them: a table's patch reads the
+	// document with a builder whose index of OIDs (some 12 MB at a million users) is let
+	// go of after the read, and the keys (12 MB more) were held beside it, at the
+	// patch's peak.
+	spilled *keySpill
+}
+
+// keySpill holds a docIndex's users' keys and studies, 12 bytes each, in a temporary
+// file: written a chunk at a time as the document is read, read back once (loadUsers).
+type keySpill struct {
+	sp  *spill // made with the first key
+	buf []byte // the chunk being filled
+	n   int    // the keys written
+	// mixed: some key is of a block of a study other than the first (id 0), so the
+	// loaded index holds the studies (ids), as add makes it.
+	mixed bool
+	err   error
+}
+
+// keySpillChunk is how many keys a chunk of a keySpill holds (48 KiB).
+const keySpillChunk = 4096
+
+// spillUsers has the users' keys written to a temporary file as the document is read
+// (see spilled), until loadUsers.
+func (d *docIndex) spillUsers() { d.spilled = &keySpill{} }
+
+// add writes key h of the block of study id.
+func (s *keySpill) add(h uint64, id uint32) {
+	if s.sp == nil && s.err == nil {
+		s.sp, s.err = newSpill()
+		s.buf = make([]byte, 0, 12*keySpillChunk)
+	}
+	if s.err != nil {
+		return
+	}
+	s.buf = binary.LittleEndian.AppendUint64(s.buf, h)
+	s.buf = binary.LittleEndian.AppendUint32(s.buf, id)
+	s.n++
+	s.mixed = s.mixed || id != 0
+	if len(s.buf) == cap(s.buf) {
+		s.sp.putBytes(s.buf)
+		s.buf = s.buf[:0]
+	}
+}
+
+// close removes the file; it returns the first I/O error met.
+func (s *keySpill) close() error {
+	if s.sp == nil {
+		return s.err
+	}
+	if err := s.sp.close(); s.err == nil {
+		s.err = err
+	}
+	return s.err
+}
+
+// loadUsers reads the users' keys spilled while the document was read (spillUsers) into
+// users, sealed, each array made at its size once; a no-op unless spilled. The
+// temporary file is removed.
+func (d *docIndex) loadUsers() (err error) {
+	s := d.spilled
+	if s == nil {
+		return nil
+	}
+	d.spilled = nil
+	defer func() {
+		if cerr := s.close(); err == nil {
+			err = cerr
+		}
+	}()
+	if s.err != nil || s.n == 0 {
+		return s.err
+	}
+	defer catchSpill(&err)
+	u := &docIndex{seed: d.seed, studyIDs: d.studyIDs, block: d.block, keys: make([]uint64, 0, s.n)}
+	if s.mixed {
+		u.ids = make([]uint32, 0, s.n)
+	}
+	decode := func(p []byte) {
+		for ; len(p) >= 12; p = p[12:] {
+			u.keys = append(u.keys, binary.LittleEndian.Uint64(p))
+			if u.ids != nil {
+				u.ids = append(u.ids, binary.LittleEndian.Uint32(p[8:]))
+			}
+		}
+	}
+	var buf []byte
+	for k := range s.sp.offs {
+		_, buf = s.sp.readInto(k, buf)
+		decode(buf)
+	}
+	decode(s.buf)
+	if len(u.keys) != s.n {
+		return fmt.Errorf("%w: %d of %d keys read back", errSpill, len(u.keys), s.n)
+	}
+	u.seal()
+	d.users = u
+	return nil
+}
+
+// dropSpill removes the temporary file of the users' keys, if any, without reading it
+// (the read failed).
+func (d *docIndex) dropSpill() {
+	if d != nil && d.spilled != nil {
+		d.spilled.close()
+		d.spilled = nil
+	}
 }
 
 // studyHead is what a Study element holds of a study as the readers take it (see
@@ -169,6 +279,10 @@ func (d *docIndex) add(kind byte, key string) {
 	}
 	h := d.hash(kind, key)
 	if kind == docUser && d.foldUsers {
+		if d.spilled != nil {
+			d.spilled.add(h, d.cur)
+			return
+		}
 		// Apart (see users), of the same studies.
 		if d.users == nil {
 			d.users = &docIndex{seed: d.seed, studyIDs: d.studyIDs, block: d.block}

@@ -528,3 +528,61 @@ func TestPatcherDocHasByStudies(t *testing.T) {
 		require.True(t, p.docHas(docSite, "S3", "L1"), "another kind: the document's keys")
 	}
 }
+
+// TestDocIndexSpilledUsers: a docIndex whose users' keys go to a temporary file while
+// the document is read (spillUsers, a table's patch) holds none of them in memory until
+// loadUsers, which makes the same index as keys held all along: the same keys and
+// studies, the same answers of has and tableBits, over a chunk's end too; the other
+// values are held as before.
+func TestDocIndexSpilledUsers(t *testing.T) {
+	type rec struct{ study, user string } // a User by login, in a block of study
+	n := func(count int, studies ...string) []rec {
+		var rs []rec
+		for i := range count {
+			rs = append(rs, rec{studies[i%len(studies)], fmt.Sprintf("user%05d", i%(count-count/50))})
+		}
+		return rs
+	}
+	cases := []struct {
+		name string
+		recs []rec
+	}{
+		{"no users: nothing loaded", nil},
+		{"one study: keys without studies", []rec{{"S1", "jdoe"}, {"S1", "ASmith"}}},
+		{"a user in blocks of two studies", []rec{{"S1", "jdoe"}, {"S2", "JDoe"}, {"S2", "asmith"}}},
+		{"the first block of no StudyOID", []rec{{"", "jdoe"}, {"S2", "asmith"}}},
+		{"more users than a chunk, one study (a chunk read back whole, the rest from memory)", n(keySpillChunk+7, "S1")},
+		{"two chunks' worth in three studies, one in fifty listed twice", n(2*keySpillChunk+100, "S1", "S2", "S3")},
+	}
+	for _, c := range cases {
+		mem, sp := newDocIndex(), newDocIndex()
+		sp.seed = mem.seed // the same hashes
+		sp.spillUsers()
+		var table []string
+		for _, d := range []*docIndex{mem, sp} {
+			for _, r := range c.recs {
+				d.see(&odm.AdminData{StudyOID: r.study}, true)
+				d.see(&odm.User{OID: "OID-" + r.user, LoginName: r.user}, true)
+				d.see(&odm.Location{OID: "L-" + r.study}, true)
+			}
+			d.seal()
+		}
+		require.Nil(t, sp.users, "%s: no key in memory before loadUsers", c.name)
+		require.NoError(t, sp.loadUsers(), c.name)
+		require.Nil(t, sp.spilled, "%s: the file is let go of", c.name)
+		require.Equal(t, mem.users == nil, sp.users == nil, "%s: users", c.name)
+		if mem.users != nil {
+			require.Equal(t, mem.users.keys, sp.users.keys, "%s: keys", c.name)
+			require.Equal(t, mem.users.ids, sp.users.ids, "%s: studies", c.name)
+		}
+		require.Equal(t, mem.keys, sp.keys, "%s: the other values", c.name)
+		for _, r := range append(c.recs, rec{"S1", "nobody"}) {
+			table = append(table, r.user)
+			for _, st := range []string{"", "S1", "S2", "S3", anyStudy} {
+				require.Equal(t, mem.has(docUser, st, r.user), sp.has(docUser, st, r.user), "%s: %s in %q", c.name, r.user, st)
+			}
+		}
+		keyOf := func(i int32) (string, bool) { return LoginKey(table[i]), true }
+		require.Equal(t, mem.tableBits(int32(len(table)), keyOf), sp.tableBits(int32(len(table)), keyOf), "%s: tableBits", c.name)
+	}
+}
