@@ -391,21 +391,32 @@ func TestDocIndexTableBits(t *testing.T) {
 		{"a document without users: nothing made", []rec{{"S1", "", "A"}},
 			[]string{"jdoe"}, nil, false},
 	}
-	// Most users in blocks of two studies: their other studies would cost more than the
-	// keys, which stay.
-	var many []rec
-	var manyTable []string
-	for i := range 100 {
-		u := fmt.Sprintf("user%03d", i)
-		many, manyTable = append(many, rec{"S1", u, ""}, rec{"S2", u, ""}), append(manyTable, u)
-	}
-	cases = append(cases, struct {
+	type tcase = struct {
 		name  string
 		recs  []rec
 		table []string
 		want  []string
 		bits  bool
-	}{"100 users in blocks of two studies each: the keys are the smaller, nothing made", many, manyTable, nil, false})
+	}
+	// Every user in blocks of two studies: the other studies (8 bytes each) are still
+	// smaller than the keys (12 bytes a record), and are made.
+	var many []rec
+	var manyTable, manyWant []string
+	for i := range 100 {
+		u := fmt.Sprintf("user%03d", i)
+		many, manyTable = append(many, rec{"S1", u, ""}, rec{"S2", u, ""}), append(manyTable, u)
+		manyWant = append(manyWant, "S1,S2")
+	}
+	cases = append(cases, tcase{"100 users in blocks of two studies each: each user's studies", many, manyTable, manyWant, false})
+	// A table far larger than the document, whose one user is in blocks of two studies:
+	// a study a table user (2 bytes each) and the other study would take more than the
+	// document's two keys, which stay.
+	var large []string
+	for i := range 100 {
+		large = append(large, fmt.Sprintf("user%03d", i))
+	}
+	cases = append(cases, tcase{"a table far larger than the document: the keys are the smaller, nothing made",
+		[]rec{{"S1", "user007", ""}, {"S2", "user007", ""}}, large, nil, false})
 	for _, c := range cases {
 		d := newDocIndex()
 		for _, r := range c.recs {
