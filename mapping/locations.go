@@ -199,3 +199,13 @@ func (w *writer) sites() iter.Seq[*Site] {
 		}
 	}
 }
+
+// tableSites returns the sites t packs for the patcher, as packedSites returns a
+// directory's: what the writer asks of the sites before it writes (which have no
+// Location) is asked first, each site built in turn, and w is left without them.
+func (w *writer) tableSites(t *siteTable) *patchSites {
+	w.sitePack = t
+	w.findLocationless()
+	w.sitePack = nil
+	return &patchSites{pack: t}
+}

@@ -56,7 +56,13 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		defer done()
 		doc = func() (io.Reader, error) { _, err := rs.Seek(0, io.SeekStart); return rs, err }
 	}
-	b, err := readPatched(r, opts.Options)
+	// Another export's sites are held packed from the read to the write (sitepack.go).
+	in, err := inputSitePacker(r, bs, opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	defer in.close()
+	b, err := readStreamWith(r, opts.Options, true, in, false, true, valuesOpts{}, nil) // readPatched, the sites into in
 	if err != nil {
 		return nil, err
 	}
@@ -113,19 +119,31 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 		// then renamed where they are, not copied (20,000 sites: some 5 MB, held through
 		// the spill), unless the spec's run holds them as it found them.
 		b.siteStudies()
-		bs.resolve(&head, opts.Spec == nil)
+		if in != nil {
+			bs.resolvePacked(&head, in)
+		} else {
+			bs.resolve(&head, opts.Spec == nil)
+		}
 		also = bs.user
 	}
 	dir, err := spillAll(b, users, opts.Options, &run, also)
 	if err != nil {
 		return nil, err
 	}
+	// The builder is let go of before the sites are completed: packing the input's
+	// (alignedSites) is then not done beside its indexes of the users.
+	bw, b = dropBuilder(b), nil
+	var packed *siteTable
 	if bs != nil {
 		dir.Sites = head.Sites
+		if in != nil {
+			if packed, err = bs.alignedSites(dir, in); err != nil {
+				return nil, err
+			}
+		}
 		resolved = bs.finish(dir)
 		opts.base = bs
 	}
-	bw, b = dropBuilder(b), nil
 	w, err := newWriter(dir, opts.Profile, opts.Options)
 	if err != nil {
 		return nil, err
@@ -146,7 +164,12 @@ func PatchStream(out io.Writer, r *odm.Reader, doc func() (io.Reader, error), op
 	}
 	// As in Patch: the directory is the document's flavour (it was read with it).
 	w.same = true
-	sites := packedSites(w)
+	var sites *patchSites
+	if packed != nil {
+		sites = w.tableSites(packed)
+	} else {
+		sites = packedSites(w)
+	}
 	src, err := doc()
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -154,12 +155,34 @@ func newSiteAligner(sites []*Site, ref *Directory, strict bool) *siteAligner {
 }
 
 // alignerOf is newSiteAligner with ref's sites indexed already (x) and ref's studies: for
-// a patch that lets go of ref's sites once indexed (baseSide).
+// a patch that lets go of ref's sites once indexed (baseSide). It renames sites in place.
 func alignerOf(sites []*Site, x *SiteIndex, studies []*Study, strict bool) *siteAligner {
+	ids := func(yield func(string) bool) {
+		for _, s := range sites {
+			if s != nil && !yield(s.ID) {
+				return
+			}
+		}
+	}
+	return alignerOfSeq(ids, slices.Values(sites), x, studies, strict)
+}
+
+// alignerOfSeq is alignerOf of the sites that ids and sites hand on (the same sites, in
+// the same order; each sequence is gone through once, ids first): for sites held packed
+// and built again one at a time (PatchStream's input's, see alignPacked), whose renaming
+// in place is lost with them, and which renamed and apply give again. It keeps copies of
+// the strings it keeps, none of the sites' memory.
+func alignerOfSeq(ids iter.Seq[string], sites iter.Seq[*Site], x *SiteIndex, studies []*Study, strict bool) *siteAligner {
 	al := &siteAligner{x: x, own: map[string]bool{}, renamed: map[string]string{}, strict: strict}
-	for _, s := range sites {
-		if s != nil {
-			al.own[s.ID] = true
+	// A site of ref is one of d's at most (strict): the one of its OID, else the first
+	// found by number or name. Another export's new site that shares a number or name
+	// with one of its sites that ref has is not that site.
+	claimed := map[string]bool{}
+	for id := range ids {
+		id = strings.Clone(id)
+		al.own[id] = true
+		if al.x.ids[id] {
+			claimed[id] = true
 		}
 	}
 	var top []string
@@ -171,16 +194,7 @@ func alignerOf(sites []*Site, x *SiteIndex, studies []*Study, strict bool) *site
 	if len(top) == 1 {
 		al.study = top[0]
 	}
-	// A site of ref is one of d's at most (strict): the one of its OID, else the first
-	// found by number or name. Another export's new site that shares a number or name
-	// with one of its sites that ref has is not that site.
-	claimed := map[string]bool{}
-	for _, s := range sites {
-		if s != nil && al.x.ids[s.ID] {
-			claimed[s.ID] = true
-		}
-	}
-	for _, s := range sites {
+	for s := range sites {
 		if s == nil || al.x.ids[s.ID] {
 			continue
 		}
@@ -190,7 +204,7 @@ func alignerOf(sites []*Site, x *SiteIndex, studies []*Study, strict bool) *site
 		}
 		claimed[id] = true
 		if ok && id != s.ID {
-			al.renamed[s.ID] = id
+			al.renamed[strings.Clone(s.ID)] = id
 			if s.Number == "" {
 				s.Number = s.ID
 			}
@@ -201,6 +215,21 @@ func alignerOf(sites []*Site, x *SiteIndex, studies []*Study, strict bool) *site
 	return al
 }
 
+// apply gives site s, one of those the aligner was made from as it was before (built
+// again from its packing), what alignerOfSeq and finish give it in place: the ID and
+// number of the site of ref it was renamed to, and the study of sites without one.
+func (al *siteAligner) apply(s *Site) {
+	if id, ok := al.renamed[s.ID]; ok {
+		if s.Number == "" {
+			s.Number = s.ID
+		}
+		s.ID = id
+	}
+	if s.Study == "" && al.study != "" {
+		s.Study = al.study
+	}
+}
+
 // find is SiteIndex.Resolve, strict or not (see strict).
 func (al *siteAligner) find(s string) (string, bool) {
 	id, ok, shared := al.x.resolve(s)
@@ -208,7 +237,8 @@ func (al *siteAligner) find(s string) (string, bool) {
 		if al.ambiguous == nil {
 			al.ambiguous = map[string][]string{}
 		}
-		al.ambiguous[s] = shared
+		// A copy: s may be part of a site built from its packing (alignerOfSeq).
+		al.ambiguous[strings.Clone(s)] = shared
 		return s, false
 	}
 	return id, ok

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"iter"
 	"strings"
 )
 
@@ -166,4 +167,65 @@ func (t *siteTable) find(id string) int {
 		return -1
 	}
 	return int(i)
+}
+
+// packSiteSeq is packSites of the n sites sites hands on (in the same order each time:
+// it is gone through twice, to size the string first, as packSites sizes it), for sites
+// that are not held as values (PatchStream's input's, built again one at a time from
+// their packing).
+func packSiteSeq(n int, sites iter.Seq[*Site]) (*siteTable, bool) {
+	var scratch []byte
+	total := 0
+	for s := range sites {
+		var err error
+		if scratch, err = appendSite(scratch[:0], s); err != nil {
+			return nil, false
+		}
+		total += len(scratch)
+		if total > 1<<32-1 {
+			return nil, false
+		}
+	}
+	t := &siteTable{offs: make([]uint32, 0, n), byID: newIDIndex()}
+	var sb strings.Builder
+	sb.Grow(total)
+	for s := range sites {
+		t.offs = append(t.offs, uint32(sb.Len()))
+		scratch, _ = appendSite(scratch[:0], s)
+		sb.Write(scratch)
+	}
+	if sb.Len() != total {
+		// The sequence handed on other sites the second time: not what it packs.
+		return nil, false
+	}
+	t.data = sb.String()
+	// The last site of each ID, as packSites keeps.
+	for i := len(t.offs) - 1; i >= 0; i-- {
+		id := siteID(t.data[t.offs[i]:])
+		if _, dup := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id }); !dup {
+			t.byID.add(id, int32(i))
+		}
+	}
+	return t, true
+}
+
+// checked reports whether every site of t passes the writer's check of a directory's
+// sites (Directory.checkTail: none of them is null), built one at a time: false asks the
+// caller to hand them to the writer as values, whose check reports the first that fails.
+func (t *siteTable) checked() bool {
+	for i := range t.len() {
+		if s := t.site(i); checkSource("", s.Source) != nil || checkTexts("", s) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// values returns t's sites as model values, in order.
+func (t *siteTable) values() []*Site {
+	sites := make([]*Site, t.len())
+	for i := range sites {
+		sites[i] = t.site(i)
+	}
+	return sites
 }

@@ -3,7 +3,10 @@ package mapping
 import (
 	"encoding/binary"
 	"iter"
+	"slices"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // sitePacker holds the sites a builder reads packed as they are read (appendSite), one
@@ -291,4 +294,87 @@ func (p *sitePacker) table(more []*Site) (*siteTable, bool) {
 		}
 	}
 	return t, true
+}
+
+// newOwnSpillingSitePacker is newSpillingSitePacker with a temporary file of its own,
+// not the builder's, which spillAll removes: for sites needed after the builder that
+// read them is let go of (PatchStream's input's, see inputSitePacker). Close it to
+// remove the file.
+func newOwnSpillingSitePacker() (*sitePacker, error) {
+	p := newSpillingSitePacker()
+	var err error
+	if p.sp, err = newSpill(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// close removes the temporary file of a packer that has one of its own, and lets go of
+// where the sites were in it (PatchStream holds the packer to its end).
+func (p *sitePacker) close() {
+	if p != nil && p.sp != nil {
+		p.sp.close()
+		*p = sitePacker{}
+	}
+}
+
+// inputSitePacker returns the packer PatchStream reads the sites of r into, another
+// export of the flavour patched into a document whose sites bs indexed, or nil where
+// they are read as model values: with a spec (whose run renames the sites as values),
+// for a flavour that writes sites as OpenClinica's site studies (made from the sites as
+// values), and for a document whose sites bs holds otherwise (a table's patch). Held as
+// values, the 20,000 sites of a million-user InForm export were some 14 MB of the
+// patch's peak, read last, beside the builder's indexes of the users; packed into a
+// temporary file, 16 bytes a site and their index.
+func inputSitePacker(r *odm.Reader, bs *baseSide, opts Options) (*sitePacker, error) {
+	if bs == nil || bs.x == nil || opts.Spec != nil {
+		return nil, nil
+	}
+	p := opts.Profile
+	if p == "" {
+		h, err := r.Header()
+		if err != nil {
+			return nil, nil // the read reports it
+		}
+		p = DetectHeader(h)
+	}
+	if p.flavour() == nil || p.flavour().siteStudies() {
+		return nil, nil
+	}
+	return newOwnSpillingSitePacker()
+}
+
+// resolvePacked is bs.resolve of the directory d whose sites in holds (d has none as
+// values): the aligner is made from the sites built again one at a time, and gives
+// each what it renamed (siteAligner.apply) where alignedSites builds them again.
+func (bs *baseSide) resolvePacked(d *Directory, in *sitePacker) {
+	x := bs.x
+	bs.resolve(d, true) // FILE's rights groups; an aligner of none of d's sites
+	bs.al = alignerOfSeq(in.ids(), in.all(), x, bs.shell.Studies, true)
+}
+
+// alignedSites returns the sites in holds as the aligner renamed them and finish
+// completes them, packed for the patcher as packedSites packs a directory's, and removes
+// in's file. Nil when they cannot be packed or one of them does not pass the writer's
+// check: they are then d's, as values (d had none), and the writer's check reports it.
+func (bs *baseSide) alignedSites(d *Directory, in *sitePacker) (t *siteTable, err error) {
+	defer catchSpill(&err)
+	defer in.close()
+	// Every user is resolved by now: FILE's sites' index (some 5 MB at 20,000 sites) is
+	// not needed beside the packing (finish of a directory that is no table's asks the
+	// aligner for what it renamed and could not match, not for FILE's sites).
+	bs.al.x = nil
+	sites := func(yield func(*Site) bool) {
+		for s := range in.all() {
+			bs.al.apply(s)
+			if !yield(s) {
+				return
+			}
+		}
+	}
+	if t, ok := packSiteSeq(in.len(), sites); ok && t.checked() {
+		return t, nil
+	}
+	d.Sites = slices.Collect(sites)
+	return nil, nil
 }

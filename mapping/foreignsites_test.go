@@ -1,0 +1,159 @@
+package mapping
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/odmadmin/odmadmin/odm"
+)
+
+// TestPatchStreamForeignSitesPacked: another InForm export patched into the base
+// (PatchStream with Foreign) holds its sites packed from the read to the write and
+// renames them as it builds them again (siteAligner.apply); what it writes and warns must
+// be what Patch writes and warns of the same export read whole, its sites renamed in
+// place, for every way a site of the export may stand to the base's.
+func TestPatchStreamForeignSitesPacked(t *testing.T) {
+	base := string(odmFixtures(t)["testdata/inform/htn-demo.xml"])
+	const newSite = `    <Location OID="10129" Name="(03) Fictional Harbour Clinic" LocationType="Site" pf:SiteCountry="USA" pf:Locale="en-US">
+      <MetaDataVersionRef StudyOID="HTN-DEMO" MetaDataVersionOID="SV-020108" EffectiveDate="2026-03-01"/>
+      <pf:Mnemonic>
+        <TranslatedText>03</TranslatedText>
+      </pf:Mnemonic>
+    </Location>
+`
+	const noVersion = `    <Location OID="10130" Name="(04) Fictional Versionless Clinic" LocationType="Site"/>
+`
+	beforeUnknown := func(s, add string) string {
+		return strings.Replace(s, `    <Location OID="Unknown"`, add+`    <Location OID="Unknown"`, 1)
+	}
+	cases := []struct {
+		name, why   string
+		base, other func(string) string
+	}{
+		{"same sites", "every site of the export is the base's by ID: none renamed",
+			nil, func(s string) string { return s }},
+		{"other OIDs", "another instance numbers the Locations its own way: matched by mnemonic, renamed to the base's OIDs, the number kept",
+			nil, strings.NewReplacer(`"10127"`, `"20127"`, `"10128"`, `"20128"`).Replace},
+		{"by name", "an OID and mnemonic of its own but the base's name: matched by name",
+			nil, func(s string) string {
+				s = strings.ReplaceAll(s, `"10128"`, `"20128"`)
+				return strings.Replace(s, "<TranslatedText>02</TranslatedText>", "<TranslatedText>92</TranslatedText>", 1)
+			}},
+		{"edited name", "a Location of the base's OID with another name: patched into the base's record",
+			nil, func(s string) string {
+				return strings.Replace(s, `Name="(01) Springfield Demo Clinic"`, `Name="(01) Springfield Demo Clinic East"`, 1)
+			}},
+		{"a site the base lacks", "a new site (and a user there) is added, not renamed",
+			nil, func(s string) string {
+				s = beforeUnknown(s, newSite)
+				return strings.Replace(s, `<LocationRef LocationOID="10128"/>`, `<LocationRef LocationOID="10129"/>`, 1)
+			}},
+		{"no study version", "a new site without a MetaDataVersionRef gets the base's only study (finish), and has no Location written",
+			nil, func(s string) string { return beforeUnknown(s, noVersion) }},
+		{"ambiguous number", "the base has two sites of mnemonic 01: the export's site 01 of another OID is matched to neither, and warned of",
+			func(s string) string {
+				i := strings.Index(s, `<Location OID="10128"`)
+				return s[:i] + strings.Replace(s[i:], "<TranslatedText>02</TranslatedText>", "<TranslatedText>01</TranslatedText>", 1)
+			},
+			func(s string) string { return strings.ReplaceAll(s, `"10127"`, `"20127"`) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := base
+			if c.base != nil {
+				b = c.base(b)
+			}
+			other := c.other(base)
+			po := PatchOptions{Options: Options{Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}, Foreign: true}
+			var streamed, held bytes.Buffer
+			ws, err := PatchStream(&streamed, odm.NewReader(strings.NewReader(other), odm.ReadOptions{}),
+				func() (io.Reader, error) { return strings.NewReader(b), nil }, po)
+			dir, dws, derr := FromReader(odm.NewReader(strings.NewReader(other), odm.ReadOptions{}), po.Options)
+			require.NoError(t, derr)
+			pws, perr := Patch(&held, strings.NewReader(b), dir, po)
+			require.Equal(t, fmt.Sprint(perr), fmt.Sprint(err), "%s: the error", c.why)
+			require.Equal(t, held.String(), streamed.String(), "%s: PatchStream writes what Patch writes", c.why)
+			require.Equal(t, append(dws, pws...), ws, "%s: the warnings", c.why)
+		})
+	}
+}
+
+// TestPatchStreamForeignSitesNotHeldAsValues: at the end of the read of another export
+// patched into the base, PatchStream holds its sites packed in a temporary file (some 16
+// bytes a site and their index by ID), not as model values (some 700 bytes a site of the
+// generated export, read after its users, at the patch's peak). With the base's sites
+// indexed by then (SiteIndex) and each ID the block listed noted, the heap grew by some
+// 1,230 bytes a site with them as values and grows by some 360 packed; it must grow by
+// less than 600. It measures heap in use, not time.
+func TestPatchStreamForeignSitesNotHeldAsValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 10,000 generated sites three times")
+	}
+	const small, large = 2000, 8000
+	h1, h2 := foreignReadEndHeap(t, small), foreignReadEndHeap(t, large)
+	perSite := (float64(h2) - float64(h1)) / (large - small)
+	t.Logf("heap at the end of the export's read: %d sites %d KiB, %d sites %d KiB: %.0f bytes a site", small, h1>>10, large, h2>>10, perSite)
+	if perSite > 600 {
+		t.Errorf("the heap grows by %.0f bytes a site of the export read, want at most 600 (its sites must be held packed)", perSite)
+	}
+}
+
+// foreignReadEndHeap patches an InForm export of n sites (and a user) into a copy of
+// itself (PatchStream, Foreign) and returns the heap in use, but for the export's text,
+// when the export's read met its end (the base's is read first).
+func foreignReadEndHeap(t *testing.T, n int) uint64 {
+	t.Helper()
+	var sb strings.Builder
+	sb.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:pf="http://www.phaseforward.com/InFormAdapter/ODM/Extensions/2.0" FileType="Transactional" FileOID="F1" CreationDateTime="2026-01-05T10:00:00Z" ODMVersion="1.3" pf:MappingVersion="V2">
+  <AdminData StudyOID="GEN-STUDY">
+    <User OID="user1" UserType="Site" pf:Active="Yes"><LoginName>user1</LoginName><FullName>Ada Example</FullName><LocationRef LocationOID="10000"/></User>
+`)
+	for i := range n {
+		fmt.Fprintf(&sb, `    <Location OID="%d" Name="(%02d) Demo Site %d" LocationType="Site" pf:SiteCountry="USA" pf:SiteTimezone="(GMT-05:00) Eastern Time (US &amp; Canada)" pf:Locale="en-US">
+      <MetaDataVersionRef StudyOID="GEN-STUDY" MetaDataVersionOID="v1" EffectiveDate="2025-01-01"/>
+      <pf:Mnemonic>
+        <TranslatedText>%02d</TranslatedText>
+      </pf:Mnemonic>
+    </Location>
+`, 10000+i, i, i, i)
+	}
+	sb.WriteString("  </AdminData>\n</ODM>\n")
+	doc := sb.String()
+	in := &heapAtEOF{r: strings.NewReader(doc)}
+	po := PatchOptions{Options: Options{Profile: ProfileInForm, Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}, Foreign: true}
+	if _, err := PatchStream(io.Discard, odm.NewReader(in, odm.ReadOptions{}),
+		func() (io.Reader, error) { return strings.NewReader(doc), nil }, po); err != nil {
+		t.Fatal(err)
+	}
+	if in.heap == 0 {
+		t.Fatal("the export's end was not read")
+	}
+	// Not the document itself, which the test holds (some 400 bytes a site).
+	return in.heap - uint64(len(doc))
+}
+
+// heapAtEOF reads r and notes the heap in use after a collection the first time r is at
+// its end.
+type heapAtEOF struct {
+	r    io.Reader
+	heap uint64
+}
+
+func (h *heapAtEOF) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if err == io.EOF && h.heap == 0 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		h.heap = ms.HeapAlloc
+	}
+	return n, err
+}
