@@ -97,18 +97,29 @@ func TestPatchStreamForeignSitesNotHeldAsValues(t *testing.T) {
 		t.Skip("reads 10,000 generated sites three times")
 	}
 	const small, large = 2000, 8000
-	h1, h2 := foreignReadEndHeap(t, small), foreignReadEndHeap(t, large)
-	perSite := (float64(h2) - float64(h1)) / (large - small)
-	t.Logf("heap at the end of the export's read: %d sites %d KiB, %d sites %d KiB: %.0f bytes a site", small, h1>>10, large, h2>>10, perSite)
+	r1, w1 := foreignPatchHeap(t, small)
+	r2, w2 := foreignPatchHeap(t, large)
+	perSite := (float64(r2) - float64(r1)) / (large - small)
+	t.Logf("heap at the end of the export's read: %d sites %d KiB, %d sites %d KiB: %.0f bytes a site", small, r1>>10, large, r2>>10, perSite)
 	if perSite > 600 {
 		t.Errorf("the heap grows by %.0f bytes a site of the export read, want at most 600 (its sites must be held packed)", perSite)
 	}
+	// While the patch writes, the sites are in pages of the temporary file (spillSiteSeq):
+	// some 12 bytes a site and the index by ID in memory, not the encodings (some 300
+	// bytes a site): the heap grew by some 370 bytes a site with them in memory and grows
+	// by some 85; it must grow by less than 250.
+	perSite = (float64(w2) - float64(w1)) / (large - small)
+	t.Logf("heap at the patch's first write: %d sites %d KiB, %d sites %d KiB: %.0f bytes a site", small, w1>>10, large, w2>>10, perSite)
+	if perSite > 250 {
+		t.Errorf("the heap grows by %.0f bytes a site while the patch writes, want at most 250 (the sites must be in the temporary file)", perSite)
+	}
 }
 
-// foreignReadEndHeap patches an InForm export of n sites (and a user) into a copy of
+// foreignPatchHeap patches an InForm export of n sites (and a user) into a copy of
 // itself (PatchStream, Foreign) and returns the heap in use, but for the export's text,
-// when the export's read met its end (the base's is read first).
-func foreignReadEndHeap(t *testing.T, n int) uint64 {
+// when the export's read met its end (the base's is read first), and at the patch's
+// first write.
+func foreignPatchHeap(t *testing.T, n int) (read, write uint64) {
 	t.Helper()
 	var sb strings.Builder
 	sb.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
@@ -128,16 +139,35 @@ func foreignReadEndHeap(t *testing.T, n int) uint64 {
 	sb.WriteString("  </AdminData>\n</ODM>\n")
 	doc := sb.String()
 	in := &heapAtEOF{r: strings.NewReader(doc)}
+	out := &heapAtWrite{}
 	po := PatchOptions{Options: Options{Profile: ProfileInForm, Now: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}, Foreign: true}
-	if _, err := PatchStream(io.Discard, odm.NewReader(in, odm.ReadOptions{}),
+	if _, err := PatchStream(out, odm.NewReader(in, odm.ReadOptions{}),
 		func() (io.Reader, error) { return strings.NewReader(doc), nil }, po); err != nil {
 		t.Fatal(err)
 	}
-	if in.heap == 0 {
-		t.Fatal("the export's end was not read")
+	if in.heap == 0 || out.heap == 0 {
+		t.Fatal("the export's end was not read, or nothing written")
 	}
 	// Not the document itself, which the test holds (some 400 bytes a site).
-	return in.heap - uint64(len(doc))
+	return in.heap - uint64(len(doc)), out.heap - uint64(len(doc))
+}
+
+// heapAtWrite discards what is written and notes the heap in use after a collection at
+// the first write.
+type heapAtWrite struct{ heap uint64 }
+
+func (h *heapAtWrite) Write(p []byte) (int, error) {
+	if h.heap == 0 {
+		h.heap = heapInUse()
+	}
+	return len(p), nil
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // heapAtEOF reads r and notes the heap in use after a collection the first time r is at
@@ -150,10 +180,58 @@ type heapAtEOF struct {
 func (h *heapAtEOF) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
 	if err == io.EOF && h.heap == 0 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		h.heap = ms.HeapAlloc
+		h.heap = heapInUse()
 	}
 	return n, err
+}
+
+// TestSpillSiteSeq: a table spillSiteSeq writes into pages of a temporary file gives
+// every site, and finds every ID, as packSiteSeq's in memory does, whatever the order
+// the sites are asked for in (the patcher's is the document's).
+func TestSpillSiteSeq(t *testing.T) {
+	many := make([]*Site, 600) // some 20 pages
+	for i := range many {
+		many[i] = &Site{ID: fmt.Sprint(10000 + i), Name: fmt.Sprintf("(%02d) Fictional Site %d", i, i), Number: fmt.Sprintf("%02d", i),
+			Versions: []StudyVersion{{Study: "S1", Version: "v1", Effective: "2025-01-01"}}, Source: &Source{Vendor: ProfileInForm, Studies: []string{"S1"}}}
+	}
+	cases := []struct {
+		name, why string
+		sites     []*Site
+	}{
+		{"none", "no site: no page", nil},
+		{"one", "one site, in the page left to write at the end", many[:1]},
+		{"many pages", "sites across pages, a page written when full", many},
+		{"an ID twice", "the later site of an ID is the one found, as packSites finds it",
+			append(append([]*Site{}, many[:40]...), &Site{ID: "10003", Name: "Listed again"})},
+		{"a large site", "a site larger than a page is a page of its own",
+			[]*Site{many[0], {ID: "BIG", Name: strings.Repeat("x", 3*spilledSitePage)}, many[1]}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sp, err := newSpill()
+			require.NoError(t, err)
+			defer sp.close()
+			seq := func(yield func(*Site) bool) {
+				for _, s := range c.sites {
+					if !yield(s) {
+						return
+					}
+				}
+			}
+			want, ok := packSiteSeq(len(c.sites), seq)
+			require.True(t, ok)
+			got, ok := spillSiteSeq(sp, seq)
+			require.True(t, ok, c.why)
+			require.Equal(t, want.len(), got.len(), c.why)
+			for i := got.len() - 1; i >= 0; i-- { // from the last page back
+				require.Equal(t, want.enc(i), got.enc(i), "%s: site %d", c.why, i)
+				require.Equal(t, want.site(i), got.site(i), "%s: site %d", c.why, i)
+			}
+			for i := 0; i < len(c.sites); i += 7 { // every seventh, pages apart
+				id := c.sites[i].ID
+				require.Equal(t, want.find(id), got.find(id), "%s: find(%q)", c.why, id)
+			}
+			require.Equal(t, -1, got.find("no such site"), c.why)
+		})
+	}
 }

@@ -188,7 +188,12 @@ func (a siteSpan) in(buf []byte) string {
 }
 
 // enc is site i's encoding.
-func (t *siteTable) enc(i int) string { return t.data[t.offs[i] : int(t.offs[i])+t.size(i)] }
+func (t *siteTable) enc(i int) string {
+	if t.sp != nil {
+		return t.at(i)
+	}
+	return t.data[t.offs[i] : int(t.offs[i])+t.size(i)]
+}
 
 // size is the length of site i's encoding.
 func (t *siteTable) size(i int) int {

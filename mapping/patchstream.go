@@ -25,8 +25,9 @@ import (
 // table of IDs and a bit saying whether it has been written. With Reread, a user whose
 // record is copied as read goes there as its ID alone (patchidonly.go); a document read
 // again that is not the one read first (a second record of such a user, or none) is
-// then an error. Sites, studies, groups,
-// organizations and signatures are held whole, as is a person listed in several AdminData
+// then an error. Sites (but another export's patched into the document, which are held
+// packed in a temporary file of their own from the read to the write: inputSitePacker),
+// studies, groups, organizations and signatures are held whole, as is a person listed in several AdminData
 // blocks while r is read (see FromReader). A user the directory may have to add to a block
 // of another study (one with an assignment outside the blocks it was read from) is found
 // again in the file when such a block starts; a block without StudyOID reads them all

@@ -116,6 +116,12 @@ type siteTable struct {
 	data string
 	offs []uint32
 	byID *idIndex // the last site of each ID
+	// sp, when set, holds the encodings instead of data and offs (spillSiteSeq): site i
+	// is at locs[i] in page locs[i].page, chunk pages[locs[i].page] of sp. Only the
+	// patcher is given such a table (its sites, site and find), not a merge.
+	sp    *spill
+	locs  []siteLoc
+	pages []int32
 }
 
 // packSites packs sites; false when one cannot be packed (it has decoded records) or
@@ -155,14 +161,28 @@ func packSites(sites []*Site) (*siteTable, bool) {
 	return t, true
 }
 
-func (t *siteTable) len() int { return len(t.offs) }
+func (t *siteTable) len() int {
+	if t.sp != nil {
+		return len(t.locs)
+	}
+	return len(t.offs)
+}
+
+// at returns site i's encoding (of a table in memory, with the sites after it).
+func (t *siteTable) at(i int) string {
+	if t.sp != nil {
+		l := t.locs[i]
+		return t.sp.get(int(t.pages[l.page]))[l.off : l.off+l.n]
+	}
+	return t.data[t.offs[i]:]
+}
 
 // site returns site i, built anew each time.
-func (t *siteTable) site(i int) *Site { return decodeSite(t.data[t.offs[i]:]) }
+func (t *siteTable) site(i int) *Site { return decodeSite(t.at(i)) }
 
 // find returns the index of the last site with ID id, or -1.
 func (t *siteTable) find(id string) int {
-	i, ok := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id })
+	i, ok := t.byID.find(id, func(j int32) bool { return siteID(t.at(int(j))) == id })
 	if !ok {
 		return -1
 	}
@@ -203,6 +223,47 @@ func packSiteSeq(n int, sites iter.Seq[*Site]) (*siteTable, bool) {
 	for i := len(t.offs) - 1; i >= 0; i-- {
 		id := siteID(t.data[t.offs[i]:])
 		if _, dup := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id }); !dup {
+			t.byID.add(id, int32(i))
+		}
+	}
+	return t, true
+}
+
+// spilledSitePage is the size at which spillSiteSeq writes a page of encodings: the
+// patcher finds a site for each Location record of the document, in the document's
+// order, which need not be the table's; each site found in a page not read last reads
+// the page (into new memory, which the collector takes back): small pages, some 25 sites
+// each, keep that to a few KB a site.
+const spilledSitePage = 8 << 10
+
+// spillSiteSeq is packSiteSeq into pages of sp (chunks of a temporary file), which must
+// outlive the table: what stays in memory is 12 bytes a site and the index by ID, not
+// the encodings (some 300 bytes a site of an InForm export: 6 MB at 20,000 sites, held
+// while the patch writes, beside the index of its users). False when a site cannot be
+// packed (it has decoded records).
+func spillSiteSeq(sp *spill, sites iter.Seq[*Site]) (*siteTable, bool) {
+	t := &siteTable{sp: sp, byID: newIDIndex()}
+	var page []byte
+	for s := range sites {
+		if len(page) >= spilledSitePage {
+			t.pages = append(t.pages, int32(sp.putBytes(page)))
+			page = page[:0]
+		}
+		off := len(page)
+		var err error
+		if page, err = appendSite(page, s); err != nil {
+			return nil, false
+		}
+		t.locs = append(t.locs, siteLoc{page: int32(len(t.pages)), off: uint32(off), n: uint32(len(page) - off)})
+	}
+	if len(page) > 0 {
+		t.pages = append(t.pages, int32(sp.putBytes(page)))
+	}
+	// The last site of each ID, as packSites keeps; the pages are read back from the
+	// last, a page at a time.
+	for i := len(t.locs) - 1; i >= 0; i-- {
+		id := siteID(t.at(i))
+		if _, dup := t.byID.find(id, func(j int32) bool { return siteID(t.at(int(j))) == id }); !dup {
 			t.byID.add(id, int32(i))
 		}
 	}

@@ -354,12 +354,13 @@ func (bs *baseSide) resolvePacked(d *Directory, in *sitePacker) {
 }
 
 // alignedSites returns the sites in holds as the aligner renamed them and finish
-// completes them, packed for the patcher as packedSites packs a directory's, and removes
-// in's file. Nil when they cannot be packed or one of them does not pass the writer's
-// check: they are then d's, as values (d had none), and the writer's check reports it.
+// completes them, packed for the patcher into pages of in's file (spillSiteSeq), which
+// the caller keeps open while the patcher reads them and closes after; in lets go of
+// where its own sites are. Nil when they cannot be packed or one of them does not pass
+// the writer's check: they are then d's, as values (d had none), the writer's check
+// reports it, and in's file is removed.
 func (bs *baseSide) alignedSites(d *Directory, in *sitePacker) (t *siteTable, err error) {
 	defer catchSpill(&err)
-	defer in.close()
 	// Every user is resolved by now: FILE's sites' index (some 5 MB at 20,000 sites) is
 	// not needed beside the packing (finish of a directory that is no table's asks the
 	// aligner for what it renamed and could not match, not for FILE's sites).
@@ -372,9 +373,11 @@ func (bs *baseSide) alignedSites(d *Directory, in *sitePacker) (t *siteTable, er
 			}
 		}
 	}
-	if t, ok := packSiteSeq(in.len(), sites); ok && t.checked() {
+	if t, ok := spillSiteSeq(in.sp, sites); ok && t.checked() {
+		in.encs, in.byID, in.locs, in.pages, in.page, in.listed = nil, nil, nil, nil, nil, nil
 		return t, nil
 	}
 	d.Sites = slices.Collect(sites)
+	in.close()
 	return nil, nil
 }
