@@ -206,14 +206,10 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 	if bs.table == "" {
 		// Only the sites and definitions are resolved against: FILE's users are not
 		// read into anything.
-		if bs.shell, err = readDefs(odm.NewReader(src, ro), bo, see); err != nil {
+		if bs.shell, bs.x, err = readDefsIndexed(odm.NewReader(src, ro), bo, see); err != nil {
 			return nil, err
 		}
 		bs.doc.seal()
-		// The aligner needs no more of FILE's sites than their index (see resolve).
-		bs.x = NewSiteIndex(bs.shell)
-		bs.x.own()
-		bs.shell.Sites = nil
 		return bs, nil
 	}
 	// As readPatchedSeeing, the sites packed (see packed), in a temporary file of their
@@ -293,6 +289,11 @@ func readBaseSide(src io.ReadSeeker, ro odm.ReadOptions, p Profile, shell *Direc
 // the directory of its sites, studies, groups, signatures and organizations. see is
 // handed every record read.
 func readDefs(r *odm.Reader, opts Options, see func(odm.Node)) (*Directory, error) {
+	return readDefsPacking(r, opts, see, nil)
+}
+
+// readDefsPacking is readDefs with the sites packed into pack (nil: as values).
+func readDefsPacking(r *odm.Reader, opts Options, see func(odm.Node), pack *sitePacker) (*Directory, error) {
 	h, err := r.Header()
 	if err != nil {
 		return nil, err
@@ -306,6 +307,7 @@ func readDefs(r *odm.Reader, opts Options, see func(odm.Node)) (*Directory, erro
 	}
 	b := newBuilder(p, h.Version, h.Root)
 	b.values, b.noRecs = true, true
+	b.sitePack = pack
 	b.studyList(h.Root, opts.Studies)
 	for {
 		n, err := r.Next()
@@ -393,7 +395,7 @@ func (bs *baseSide) resolve(d *Directory, own bool) {
 		// by now, only those FILE lacks are still needed (the aligner knows the others by
 		// ID), not the 20,000 of a million-row template (some 5 MB) while its users are
 		// copied.
-		d.Sites = slices.DeleteFunc(d.Sites, func(s *Site) bool { return x.ids[s.ID] })
+		d.Sites = slices.DeleteFunc(d.Sites, func(s *Site) bool { return x.hasID(s.ID) })
 	}
 	for _, g := range bs.shell.Groups {
 		if g.Type != "Rights" {
@@ -461,7 +463,7 @@ func (bs *baseSide) finish(d *Directory) []Warning {
 	}
 	var lacks []*Site
 	for _, s := range d.Sites {
-		if !bs.al.x.ids[s.ID] {
+		if !bs.al.x.hasID(s.ID) {
 			lacks = append(lacks, s) // a site FILE lacks: added, as before
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/odmadmin/odmadmin/odm"
 )
 
 // SiteIndex finds a directory's sites by what people and files call them: the site ID
@@ -13,11 +15,40 @@ import (
 // space. It is how an upload row's "01" or "Boston Clinic" is matched to the export's
 // Location "10127".
 type SiteIndex struct {
-	ids  map[string]bool
-	keys map[string]string
+	// ids and keys (each key's site ID) while sites are added; once own has made the
+	// index's strings its own, packed holds both and they are nil.
+	ids    map[string]bool
+	keys   map[string]string
+	packed *siteKeys
 	// shared are the number and name keys two sites (of different IDs) share: Resolve
 	// takes the first, as it always did; a patch (siteAligner) does not guess.
 	shared map[string][]string
+}
+
+// siteKeys are a SiteIndex's keys and IDs as own packs them: the keys' text in one
+// string, found through an idIndex, each key's site given as the key that is that ID.
+// A --base patch of another export holds FILE's index through both its reads: as maps
+// of copied strings, 20,000 sites' was some 4.7 MB (60,000 keys, each an entry and a
+// string of its own), at the patch's two peaks.
+type siteKeys struct {
+	text  string   // key j is text[offs[j]:offs[j+1]]
+	offs  []uint32 // len: keys + 1
+	to    []int32  // the key that is key j's site's ID; -1 for the ID ""
+	isID  []uint64 // bit j: key j is a site's ID
+	byKey *idIndex
+	// emptyID: "" is a site's ID (no key is empty).
+	emptyID bool
+}
+
+func (k *siteKeys) key(j int32) string { return k.text[k.offs[j]:k.offs[j+1]] }
+
+// find returns the index of key s, or -1.
+func (k *siteKeys) find(s string) int32 {
+	j, ok := k.byKey.find(s, func(j int32) bool { return k.key(j) == s })
+	if !ok {
+		return -1
+	}
+	return j
 }
 
 // NewSiteIndex indexes d's sites. When two sites share a number or name, the first wins.
@@ -36,10 +67,44 @@ func newSiteIndex(sites []*Site) *SiteIndex {
 	return x
 }
 
+// hasID reports whether id is a site's ID.
+func (x *SiteIndex) hasID(id string) bool {
+	k := x.packed
+	if k == nil {
+		return x.ids[id]
+	}
+	if id == "" {
+		return k.emptyID
+	}
+	j := k.find(id)
+	return j >= 0 && k.isID[j/64]&(1<<(j%64)) != 0
+}
+
+// key returns the ID of the site key s names (the first indexed with it), and whether
+// one does.
+func (x *SiteIndex) key(s string) (string, bool) {
+	k := x.packed
+	if k == nil {
+		id, ok := x.keys[s]
+		return id, ok
+	}
+	j := k.find(s)
+	if j < 0 {
+		return "", false
+	}
+	if t := k.to[j]; t >= 0 {
+		return k.key(t), true
+	}
+	return "", true
+}
+
 // add indexes site s after those indexed before (nil: none).
 func (x *SiteIndex) add(s *Site) {
 	if s == nil {
 		return
+	}
+	if x.packed != nil {
+		x.unpack()
 	}
 	{
 		id := strings.TrimSpace(s.ID)
@@ -68,14 +133,10 @@ func (x *SiteIndex) add(s *Site) {
 
 // own makes x's strings its own copies: x then holds none of the sites' memory (their
 // strings, parts of the records they were read from), which are let go of once indexed.
+// The keys and IDs are packed (siteKeys), the few shared keys copied one by one.
 func (x *SiteIndex) own() {
-	ids := make(map[string]bool, len(x.ids))
-	for k, v := range x.ids {
-		ids[strings.Clone(k)] = v
-	}
-	keys := make(map[string]string, len(x.keys))
-	for k, v := range x.keys {
-		keys[strings.Clone(k)] = strings.Clone(v)
+	if x.packed == nil {
+		x.pack()
 	}
 	var shared map[string][]string
 	for k, v := range x.shared {
@@ -88,7 +149,93 @@ func (x *SiteIndex) own() {
 		}
 		shared[strings.Clone(k)] = c
 	}
-	x.ids, x.keys, x.shared = ids, keys, shared
+	x.shared = shared
+}
+
+// pack moves ids and keys into packed. Every ID but "" is a key (add indexes a site by
+// its ID first), so each key's site is the index of a key.
+func (x *SiteIndex) pack() {
+	n := 0
+	for k := range x.keys {
+		n += len(k)
+	}
+	if n > math.MaxUint32 {
+		return // the maps stay (not reached: some 30 bytes a site)
+	}
+	k := &siteKeys{offs: make([]uint32, 0, len(x.keys)+1), byKey: newIDIndex(), emptyID: x.ids[""]}
+	var sb strings.Builder
+	sb.Grow(n)
+	for key := range x.keys {
+		k.offs = append(k.offs, uint32(sb.Len()))
+		sb.WriteString(key)
+	}
+	k.offs = append(k.offs, uint32(sb.Len()))
+	k.text = sb.String()
+	m := int32(len(k.offs) - 1)
+	for j := range m {
+		k.byKey.add(k.key(j), j)
+	}
+	k.to = make([]int32, m)
+	k.isID = make([]uint64, (m+63)/64)
+	for j := range m {
+		key := k.key(j)
+		k.to[j] = -1
+		if id := x.keys[key]; id != "" {
+			k.to[j] = k.find(id)
+		}
+		if x.ids[key] {
+			k.isID[j/64] |= 1 << (j % 64)
+		}
+	}
+	x.packed, x.ids, x.keys = k, nil, nil
+}
+
+// unpack makes ids and keys of packed again, for a site added after own.
+func (x *SiteIndex) unpack() {
+	k := x.packed
+	x.ids, x.keys, x.packed = map[string]bool{}, map[string]string{}, nil
+	if k.emptyID {
+		x.ids[""] = true
+	}
+	for j := range int32(len(k.to)) {
+		key := k.key(j)
+		id := ""
+		if t := k.to[j]; t >= 0 {
+			id = k.key(t)
+		}
+		x.keys[key] = id
+		if k.isID[j/64]&(1<<(j%64)) != 0 {
+			x.ids[key] = true
+		}
+	}
+}
+
+// readDefsIndexed is readDefs for a --base patch of another export (readBaseSide), which
+// needs no more of FILE's sites than their index (see baseSide.resolve): the sites are
+// packed into a temporary file as they are read and indexed from there, one at a time,
+// the index made its own, and the directory returned has none. As model values, the
+// 20,000 sites of a million-user InForm export were some 14 MB held until indexed,
+// beside what the document has (patchdoc.go): the peak of that read.
+func readDefsIndexed(r *odm.Reader, opts Options, see func(odm.Node)) (d *Directory, x *SiteIndex, err error) {
+	pack, err := newOwnSpillingSitePacker()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer pack.close()
+	defer catchSpill(&err)
+	if d, err = readDefsPacking(r, opts, see, pack); err != nil {
+		return nil, nil, err
+	}
+	// The builder's sites are all packed (an OpenClinica site study too: addSite), in the
+	// order it read them, which is the order the index takes them in (the first of a
+	// number or name wins).
+	x = newSiteIndex(d.Sites)
+	for s := range pack.all() {
+		x.add(s)
+	}
+	x.own()
+	d.Sites = nil
+	return d, x, nil
 }
 
 func siteNameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
@@ -103,11 +250,11 @@ func (x *SiteIndex) Resolve(s string) (string, bool) {
 // name is shared by several sites, their IDs (the first of which Resolve returns).
 func (x *SiteIndex) resolve(s string) (id string, ok bool, shared []string) {
 	t := strings.TrimSpace(s)
-	if x.ids[t] {
+	if x.hasID(t) {
 		return t, true, nil
 	}
 	for _, k := range []string{t, strings.ToLower(t), siteNameKey(t)} {
-		if id, ok := x.keys[k]; ok && k != "" {
+		if id, ok := x.key(k); ok && k != "" {
 			return id, true, x.shared[k]
 		}
 	}
@@ -181,7 +328,7 @@ func alignerOfSeq(ids iter.Seq[string], sites iter.Seq[*Site], x *SiteIndex, stu
 	for id := range ids {
 		id = strings.Clone(id)
 		al.own[id] = true
-		if al.x.ids[id] {
+		if al.x.hasID(id) {
 			claimed[id] = true
 		}
 	}
@@ -195,7 +342,7 @@ func alignerOfSeq(ids iter.Seq[string], sites iter.Seq[*Site], x *SiteIndex, stu
 		al.study = top[0]
 	}
 	for s := range sites {
-		if s == nil || al.x.ids[s.ID] {
+		if s == nil || al.x.hasID(s.ID) {
 			continue
 		}
 		id, ok := al.findSite(s)
@@ -270,7 +417,7 @@ func (al *siteAligner) user(u *User) {
 		if a.Study == "" && al.study != "" {
 			a.Study, al.adopted = al.study, true
 		}
-		if a.Site == "" || al.x.ids[a.Site] {
+		if a.Site == "" || al.x.hasID(a.Site) {
 			continue
 		}
 		if id, ok := al.renamed[a.Site]; ok {
