@@ -361,7 +361,7 @@ func (bs *baseSide) resolvePacked(d *Directory, in *sitePacker) {
 // reports it, and in's file is removed.
 func (bs *baseSide) alignedSites(d *Directory, in *sitePacker) (t *siteTable, err error) {
 	defer catchSpill(&err)
-	// Every user is resolved by now: FILE's sites' index (some 5 MB at 20,000 sites) is
+	// Every user is resolved by now: FILE's sites' index (some 3 MB at 20,000 sites) is
 	// not needed beside the packing (finish of a directory that is no table's asks the
 	// aligner for what it renamed and could not match, not for FILE's sites).
 	bs.al.x = nil
