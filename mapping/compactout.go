@@ -266,6 +266,16 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// with (basepatch.go).
 	users.fold = bs.tabled()
 	run = startSpec(dir, spec)
+	if run == nil && c.users != nil && !c.spent {
+		// Every user of c is copied, in c's order (no spec leaves one out): the bits of
+		// what the document has of them (baseSide.tableBits) are made of c's records
+		// before the copy, which holds c's and the copy's users beside each other (a
+		// million users' keys, 8 MB, let go of before that), and before FILE's sites
+		// are indexed (resolve): held beside the index, the keys made that a peak of
+		// the patch (a live heap of 26-27 MB there at a million users, 17-19 now).
+		cu := c.users
+		bs.tableBitsOf(int32(cu.locs.len()), func(i int32) string { return userID(cu.recordText(int(i))) })
+	}
 	// After the spec's start, which renames the sites its rules name (in dir).
 	head := *dir
 	// Patch is the last use of c (see spend): its sites are renamed where they are, not
@@ -281,14 +291,6 @@ func (c *CompactDirectory) Patch(out io.Writer, src io.Reader, opts PatchOptions
 	// The writer asks about every user's assignments where it plans blocks and places
 	// new sites (siteInBlock): the (study, site) pairs stand in for the users.
 	assigned := &assignedSet{}
-	if run == nil && c.users != nil && !c.spent {
-		// Every user of c is copied, in c's order (no spec leaves one out): the bits of
-		// what the document has of them (baseSide.tableBits) are made of c's records
-		// before the copy, which holds c's and the copy's users beside each other (a
-		// million users' keys, 8 MB, let go of before that).
-		cu := c.users
-		bs.tableBitsOf(int32(cu.locs.len()), func(i int32) string { return userID(cu.recordText(int(i))) })
-	}
 	var invalid error
 	kept := 0
 	for u := range run.filter(c.seq(&serr)) {
