@@ -74,7 +74,7 @@ func tableParts(p Profile) map[string]userPart {
 
 // baseSide is what a Foreign patch resolves its directory against: the document's (FILE's)
 // sites, studies and definitions, and, for a table, FILE's users (held as records in a
-// temporary file, some 15 bytes a user in memory, as PatchStream holds a directory's).
+// temporary file, some 10 bytes a user in memory, as PatchStream holds a directory's).
 type baseSide struct {
 	shell *Directory
 	// table is the directory's table profile (ProfileClinicalOne, ProfileOC4Users), ""

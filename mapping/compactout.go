@@ -219,7 +219,7 @@ func (c *CompactDirectory) WriteODM(out io.Writer, p Profile, opts Options, wopt
 
 // Patch writes what Patch writes for the directory (after opts.Spec applied as Apply
 // applies it) patched into the document src, holding what PatchStream holds: the users,
-// spec applied and checked, go to a second temporary file (some 15 bytes a user stay in
+// spec applied and checked, go to a second temporary file (some 10 bytes a user stay in
 // memory: where each is, an index of IDs, a bit each) and each is built again where the
 // document's records need it. It returns the spec's warnings, then Patch's, those of the
 // document's reader first, as Patch returns them with PatchOptions.Foreign.

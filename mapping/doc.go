@@ -317,7 +317,7 @@
 //
 // [PatchStream] is Patch for the directory read from an ODM stream, in bounded memory: it
 // reads the stream as WriteJSON does, puts every user, built, into a temporary file of its
-// own (so some 15 bytes a user stay in memory: where it is, a hash table of IDs, a bit
+// own (so some 10 bytes a user stay in memory: where it is, a table of IDs, a bit
 // for written, a bit for as read) and then patches the document, building each user its
 // records need again from that file. Patched into the document it was read from
 // (PatchOptions.Reread), the records of the users as read (no spec, each read from one

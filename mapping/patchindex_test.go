@@ -10,7 +10,8 @@ import (
 // the builder that read them is held, and looks them up only once it let go of it, so
 // the table finding users by ID is built on the first look-up, from fingerprints noted
 // while adding (4 bytes a user), and at its size at once: at a million users the table
-// grown key by key was some 14 MB of a 38 MB live heap at the peak of map --to odm. The
+// grown key by key was some 14 MB of a 38 MB live heap at the peak of map --to odm, and
+// sized at once 11-12 MB of a template's --base patch's 27 (keyTable: 6.5). The
 // look-ups must find what they found with the table built as the users were added: the
 // first user with an ID, and no other.
 func TestSpilledUsersIndexBuiltOnFirstFind(t *testing.T) {
@@ -31,19 +32,25 @@ func TestSpilledUsersIndexBuiltOnFirstFind(t *testing.T) {
 	if err := s.seal(); err != nil {
 		t.Fatal(err)
 	}
-	if keys, slots := s.byID.size(); keys != 0 || slots != 0 {
-		t.Fatalf("the ID table holds %d keys in %d slots before any look-up, want none: it is built while the users are added", keys, slots)
+	if s.byKey != nil {
+		t.Fatal("the ID table is built before any look-up, want it built on the first: it is built while the users are added")
 	}
 	if j, u := s.find("u000100", ""); j != 100 || u == nil || u.Login != "login100" {
 		t.Fatalf("find u000100 = %d", j)
 	}
 	const distinct = n - 1 - n/1000 // less the user without ID and the repeats
-	keys, slots := s.byID.size()
+	keys, bytes := s.byKey.size()
 	if keys != distinct {
 		t.Errorf("the ID table holds %d keys, want the %d distinct IDs", keys, distinct)
 	}
-	if fill := float64(keys) / float64(slots); fill < 0.72 {
-		t.Errorf("the ID table is %.0f%% full, want about 75%%: it is sized for its keys, not grown", 100*fill)
+	// A keyTable: 6 bytes a key (16 bits of its fingerprint, the user's index) and 4 a
+	// bucket of some 8 keys; an idIndex sized for its keys was 10.7 (8 bytes a slot, 75%
+	// full), and 12 as the patch's largest holder at a million users.
+	if per := float64(bytes) / float64(distinct); per > 7.5 {
+		t.Errorf("the ID table holds %.1f bytes a key, want at most 7.5: 6 an entry and its share of the buckets", per)
+	}
+	if keys, slots := s.byID.size(); keys != 0 {
+		t.Errorf("the table of users added after the look-ups began holds %d keys in %d slots, want none: every user was added before", keys, slots)
 	}
 	for _, c := range []struct {
 		id   string
@@ -119,5 +126,63 @@ func TestSpilledUsersFindReadsEachUserOnce(t *testing.T) {
 		if limit := sp.size + sp.size/10 + 4*chunkSize; sp.got > limit {
 			t.Errorf("%s: %d bytes read back of the %d spilled, want each user read about once", tc.reason, sp.got, sp.size)
 		}
+	}
+}
+
+// TestKeyTable: a keyTable keeps 16 bits of a key's fingerprint, in a bucket of its top
+// bits, and is filled in the order its keys come: find must hand on every index put
+// under the same tag, in the order put, until one matches, and nothing else.
+func TestKeyTable(t *testing.T) {
+	// Fingerprints of 64 keys (8 buckets of 8): a bucket is the top 3 bits, the tag the
+	// low 16.
+	const (
+		a  = 0x20000001 // bucket 1, tag 1
+		b  = 0x20010001 // bucket 1, tag 1 too: another key, bits between not kept
+		c  = 0x20000002 // bucket 1, tag 2
+		d  = 0xe0000001 // bucket 7, tag 1: the last bucket
+		no = 0x40000001 // bucket 2, tag 1: counted, never put (a repeated key)
+	)
+	tab := newKeyTable(64)
+	if tab.shift != 29 {
+		t.Fatalf("shift %d for 64 keys, want 29: 8 buckets of some 8 keys", tab.shift)
+	}
+	for _, fp := range []uint32{a, b, c, d, no} {
+		tab.count(fp)
+	}
+	tab.alloc()
+	tab.put(a, 10)
+	tab.put(b, 11)
+	tab.put(c, 12)
+	tab.put(d, 13)
+	for _, tc := range []struct {
+		fp    uint32
+		match func(int32) bool
+		want  int32
+		why   string
+	}{
+		{a, func(int32) bool { return true }, 10, "the first put under the tag, when it matches"},
+		{b, func(i int32) bool { return i == 11 }, 11, "a key of the same bucket and tag put later: the first is tried and refused"},
+		{c, func(i int32) bool { return i == 12 }, 12, "a tag of its own"},
+		{d, func(int32) bool { return true }, 13, "the last bucket"},
+		{a, func(i int32) bool { return i == 12 }, -1, "an index under another tag is not handed on"},
+		{no, func(int32) bool { return true }, -1, "a bucket whose one place was never filled"},
+		{0x60000001, func(int32) bool { return true }, -1, "an empty bucket"},
+	} {
+		i, ok := tab.find(tc.fp, tc.match)
+		if !ok {
+			i = -1
+		}
+		if i != tc.want {
+			t.Errorf("find(%#x) = %d, want %d: %s", tc.fp, i, tc.want, tc.why)
+		}
+	}
+	if n, bytes := tab.size(); n != 4 || bytes != 4*9+6*5 {
+		t.Errorf("size = %d keys, %d bytes; want 4 keys (one place left empty) and %d bytes", n, bytes, 4*9+6*5)
+	}
+	// No keys at all: one bucket, found empty.
+	empty := newKeyTable(0)
+	empty.alloc()
+	if _, ok := empty.find(a, func(int32) bool { return true }); ok {
+		t.Error("a table of no keys found one")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -21,7 +22,7 @@ import (
 // While r is read it holds what WriteJSON holds (see the package's Performance notes);
 // then every user, built as FromReader builds it, goes to a temporary file (created with
 // os.CreateTemp, removed at once where the system allows it, else when PatchStream
-// returns) and what stays in memory per user is some 15 bytes: where its record is, a hash
+// returns) and what stays in memory per user is some 10 bytes: where its record is, a
 // table of IDs and a bit saying whether it has been written. With Reread, a user whose
 // record is copied as read goes there as its ID alone (patchidonly.go); a document read
 // again that is not the one read first (a second record of such a user, or none) is
@@ -215,12 +216,15 @@ type spilledUsers struct {
 	w *writer // for inBlock (the profile written), not for writing
 	packedUsers
 	sealed bool
-	// byID is built when a user is first looked up (buildIndex), from fps: the
+	// byKey is built when a user is first looked up (buildIndex), from fps: the
 	// fingerprints of the users' IDs (fps[i] user i's when hasID has bit i set), noted as
 	// the users are added. PatchStream adds them while the builder that read them is
 	// held, and looks them up once it let go of it: at a million users the index is some
-	// 11 MB (14 MB grown key by key) and the fingerprints 4 MB, so the peak of the two
-	// phases is lower by the difference.
+	// 6.5 MB (a keyTable; an idIndex was 11 MB, 14 grown key by key) and the
+	// fingerprints 4 MB, so the peak of the two phases is lower by the difference. byID
+	// indexes the users added after it was built (none, as the patches add them), and
+	// gives the fingerprints.
+	byKey   *keyTable
 	byID    *idIndex
 	fps     []uint32
 	hasID   []uint64
@@ -253,7 +257,7 @@ type spilledUsers struct {
 	// with it); last is the user find found last. A document patched with the directory
 	// read from it gives the users in the directory's order: the user after the last
 	// one found is tried first, without a look-up (at a million users each is a cache
-	// miss into a 12 MB table).
+	// miss into a 6.5 MB table).
 	idFirst []uint64
 	last    int32
 	// maybeNew are the users eachNew hands on for a block with a StudyOID: those with an
@@ -365,7 +369,7 @@ func (s *spilledUsers) add(u *User) error {
 	case u.ID != "":
 		// The first user with an ID is the one Patch finds.
 		k := s.idKey(u.ID)
-		if _, dup := s.byID.find(k, func(j int32) bool { return s.idKey(userID(s.record(j))) == k }); !dup {
+		if _, dup := s.findKey(k); !dup {
 			s.byID.add(k, i)
 			s.idFirst[i/64] |= 1 << (i % 64)
 		}
@@ -516,7 +520,7 @@ func (s *spilledUsers) findID(oid string) (int32, bool) {
 		s.last = i
 		return i, true
 	}
-	i, ok := s.byID.find(oid, func(j int32) bool { return s.idKey(userID(s.record(j))) == oid })
+	i, ok := s.findKey(oid)
 	if !ok {
 		if i, ok = s.others[oid]; ok {
 			return i, true
@@ -534,8 +538,20 @@ func (s *spilledUsers) lookupID(id string) (int32, bool) {
 	if !s.indexed {
 		s.buildIndex()
 	}
-	k := s.idKey(id)
-	return s.byID.find(k, func(j int32) bool { return s.idKey(userID(s.record(j))) == k })
+	return s.findKey(s.idKey(id))
+}
+
+// findKey returns the first user of key k (an idKey), in byKey, else among the users
+// added after it was built (byID).
+func (s *spilledUsers) findKey(k string) (int32, bool) {
+	match := func(j int32) bool { return s.idKey(userID(s.record(j))) == k }
+	fp := s.byID.fingerprint(k)
+	if s.byKey != nil {
+		if i, ok := s.byKey.find(fp, match); ok {
+			return i, true
+		}
+	}
+	return s.byID.findFingerprint(fp, match)
 }
 
 // idKey is what s finds a user of ID id by: id, or its LoginKey (fold).
@@ -549,10 +565,10 @@ func (s *spilledUsers) idKey(id string) string {
 // isAsRead reports whether user i is as read from the document patched (asRead).
 func (s *spilledUsers) isAsRead(i int32) bool { return s.asRead[i/64]&(1<<(i%64)) != 0 }
 
-// buildIndex builds byID from the fingerprints noted by add: the first user with each
+// buildIndex builds byKey from the fingerprints noted by add: the first user with each
 // ID is indexed and has its idFirst bit set, as when each was indexed as it was added.
-// The table is sized for them first (no shard grows), and a fingerprint already in it
-// is checked against the users' records, as add checked it.
+// The table is sized for them first, and a fingerprint already in it is checked against
+// the users' records, as add checked it.
 func (s *spilledUsers) buildIndex() {
 	fps, has := s.fps, s.hasID
 	s.fps, s.hasID, s.indexed = nil, nil, true
@@ -564,20 +580,24 @@ func (s *spilledUsers) buildIndex() {
 	if s.lazyFps {
 		fp = func(k int32) uint32 { return s.byID.fingerprint(s.idKey(userID(s.record(k)))) }
 	}
-	var count [idShards]int32
+	keys := 0
+	for _, w := range has {
+		keys += bits.OnesCount64(w)
+	}
+	t := newKeyTable(keys)
 	for k := range s.n {
 		if has[k/64]&(1<<(k%64)) != 0 {
-			count[shardOf(fp(k))]++
+			t.count(fp(k))
 		}
 	}
-	s.byID.sizeShards(&count)
+	t.alloc()
 	for k := range s.n {
 		if has[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		i, fp := k, fp(k)
 		id := ""
-		if _, dup := s.byID.findFingerprint(fp, func(j int32) bool {
+		if _, dup := t.find(fp, func(j int32) bool {
 			if id == "" {
 				id = s.idKey(userID(s.record(i)))
 			}
@@ -585,9 +605,10 @@ func (s *spilledUsers) buildIndex() {
 		}); dup {
 			continue
 		}
-		s.byID.addFingerprint(fp, i)
+		t.put(fp, i)
 		s.idFirst[i/64] |= 1 << (i % 64)
 	}
+	s.byKey = t
 }
 
 func (s *spilledUsers) isDone(i int32, _ *User) bool { return s.done[i/64]&(1<<(i%64)) != 0 }

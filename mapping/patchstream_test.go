@@ -504,8 +504,8 @@ func livePatchStream(t *testing.T, n int) uint64 {
 }
 
 // TestPatchStreamMemoryPerUser checks that what PatchStream holds while it patches grows
-// with the users by a small index only (where each spilled user is, the hash table of IDs,
-// a bit each: some 15 bytes; the generated file also has a site per 50 users, some 600
+// with the users by a small index only (where each spilled user is, the table of IDs,
+// a bit each: some 10 bytes; the generated file also has a site per 50 users, some 600
 // bytes each), not by the directory (Patch's directory holds some 1.7 KB a user). It
 // measures heap in use, not time.
 func TestPatchStreamMemoryPerUser(t *testing.T) {

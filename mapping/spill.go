@@ -399,3 +399,81 @@ func (t *idIndex) size() (n, slots int) {
 	}
 	return n, slots
 }
+
+// keyTable finds users by a string key through its fingerprint (idIndex.fingerprint), as
+// idIndex does, for keys all known before the first look-up (spilledUsers.buildIndex):
+// the entries are grouped by the fingerprint's top bits into buckets of some 8 keys,
+// each bucket's at once after the one before, and an entry is the fingerprint's low 16
+// bits and the user's index, 6 bytes, where idIndex's open table costs 8 over how full
+// it is (10.7 to 12 bytes a key: at a million users 11-12 MB held through the patch, the
+// largest part of its live heap). The bits below the bucket's and above the tag's are not
+// kept, so a tag may be shared by two keys of a bucket more often than a fingerprint:
+// a caller checks each candidate against its record, as with idIndex.
+type keyTable struct {
+	shift uint     // a fingerprint's bucket is fp >> shift
+	start []int32  // bucket b's entries are start[b] up to start[b+1]
+	tags  []uint16 // each entry's fingerprint's low 16 bits
+	idx   []int32  // each entry's index + 1; 0: a place no key took (see put)
+}
+
+// newKeyTable returns a table for up to n keys, to be counted (count), then sized
+// (size), then put in (put).
+func newKeyTable(n int) *keyTable {
+	bits := uint(0)
+	for bits < 32 && 8<<bits < n {
+		bits++
+	}
+	return &keyTable{shift: 32 - bits, start: make([]int32, 1<<bits+1)}
+}
+
+func (t *keyTable) bucket(fp uint32) int { return int(uint64(fp) >> t.shift) }
+
+// count notes a key of fingerprint fp to come.
+func (t *keyTable) count(fp uint32) { t.start[t.bucket(fp)+1]++ }
+
+// alloc makes room for the keys counted: each bucket's run of entries is empty until put.
+func (t *keyTable) alloc() {
+	for b := 1; b < len(t.start); b++ {
+		t.start[b] += t.start[b-1]
+	}
+	n := t.start[len(t.start)-1]
+	t.tags, t.idx = make([]uint16, n), make([]int32, n)
+}
+
+// find returns the first index put under a key of fingerprint fp for which match is true.
+func (t *keyTable) find(fp uint32, match func(i int32) bool) (int32, bool) {
+	b := t.bucket(fp)
+	for e := t.start[b]; e < t.start[b+1] && t.idx[e] != 0; e++ {
+		if t.tags[e] == uint16(fp) {
+			if i := t.idx[e] - 1; match(i) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// put stores index i under a key of fingerprint fp, counted before (and checked new by
+// the caller): in the first empty place of its bucket, so that find, which stops at the
+// first, tries the keys in the order they were put. A key counted and not put (a
+// repeated one) leaves its place empty.
+func (t *keyTable) put(fp uint32, i int32) {
+	b := t.bucket(fp)
+	for e := t.start[b]; e < t.start[b+1]; e++ {
+		if t.idx[e] == 0 {
+			t.tags[e], t.idx[e] = uint16(fp), i+1
+			return
+		}
+	}
+	panic("mapping: keyTable.put of a key not counted")
+}
+
+// size returns the keys put and the bytes the table holds.
+func (t *keyTable) size() (n, bytes int) {
+	for _, v := range t.idx {
+		if v != 0 {
+			n++
+		}
+	}
+	return n, 4*len(t.start) + 2*len(t.tags) + 4*len(t.idx)
+}

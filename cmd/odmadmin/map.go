@@ -189,7 +189,7 @@ Memory:
   first time to find the study from the users); xlsx also writes its sheet's rows to a temporary
   file (through a 64 KB buffer) and, at the end, the workbook as it is made. odm and odm2 in the
   input's flavour (and --base FILE of that flavour) read the input twice: first the
-  directory, whose users go to a temporary file (some 15 bytes a user stay in memory:
+  directory, whose users go to a temporary file (some 10 bytes a user stay in memory:
   where each is, an index of OIDs, a few bits each), then the input (or FILE), each record
   patched from its user as it is read (without --base and --spec, the records of the
   users read from one record each are copied without being decoded, and of those users
@@ -201,7 +201,7 @@ Memory:
   AdminData a user goes into and read again for each). The sites
   are held packed (some 400 bytes each). --spec is applied to each user as it is built. --base FILE of another flavour
   than the input keeps the input's users in a temporary file as compact records (4 bytes
-  a user in memory), then copies them, spec applied, to a second one (some 15 bytes a
+  a user in memory), then copies them, spec applied, to a second one (some 10 bytes a
   user in memory) from which FILE's records are patched; users FILE does not have are
   built again from there, a few hundred at a time, where they go into one of its
   AdminData. A table patched into --base FILE also puts FILE's users in a temporary
