@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"iter"
+	"slices"
 	"strings"
 )
 
@@ -130,35 +131,7 @@ type siteTable struct {
 // length, while the sites are still held (growing a buffer by doubling and copying it
 // into a string would need three times as much at that point, the peak of PatchStream).
 func packSites(sites []*Site) (*siteTable, bool) {
-	var scratch []byte
-	total := 0
-	for _, s := range sites {
-		var err error
-		if scratch, err = appendSite(scratch[:0], s); err != nil {
-			return nil, false
-		}
-		total += len(scratch)
-		if total > 1<<32-1 {
-			return nil, false
-		}
-	}
-	t := &siteTable{offs: make([]uint32, 0, len(sites)), byID: newIDIndex()}
-	var sb strings.Builder
-	sb.Grow(total)
-	for _, s := range sites {
-		t.offs = append(t.offs, uint32(sb.Len()))
-		scratch, _ = appendSite(scratch[:0], s)
-		sb.Write(scratch)
-	}
-	t.data = sb.String()
-	// The last site of each ID, as a map of them by ID would hold (Patch's patcher).
-	for i := len(sites) - 1; i >= 0; i-- {
-		id := sites[i].ID
-		if _, dup := t.byID.find(id, func(j int32) bool { return sites[j].ID == id }); !dup {
-			t.byID.add(id, int32(i))
-		}
-	}
-	return t, true
+	return packSiteSeq(len(sites), slices.Values(sites))
 }
 
 func (t *siteTable) len() int {
@@ -219,7 +192,7 @@ func packSiteSeq(n int, sites iter.Seq[*Site]) (*siteTable, bool) {
 		return nil, false
 	}
 	t.data = sb.String()
-	// The last site of each ID, as packSites keeps.
+	// The last site of each ID, as a map of them by ID would hold (Patch's patcher).
 	for i := len(t.offs) - 1; i >= 0; i-- {
 		id := siteID(t.data[t.offs[i]:])
 		if _, dup := t.byID.find(id, func(j int32) bool { return siteID(t.data[t.offs[j]:]) == id }); !dup {
@@ -259,7 +232,7 @@ func spillSiteSeq(sp *spill, sites iter.Seq[*Site]) (*siteTable, bool) {
 	if len(page) > 0 {
 		t.pages = append(t.pages, int32(sp.putBytes(page)))
 	}
-	// The last site of each ID, as packSites keeps; the pages are read back from the
+	// The last site of each ID, as packSiteSeq keeps; the pages are read back from the
 	// last, a page at a time.
 	for i := len(t.locs) - 1; i >= 0; i-- {
 		id := siteID(t.at(i))
