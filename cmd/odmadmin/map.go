@@ -210,10 +210,10 @@ Memory:
   sites packed from the read to the write (in a temporary file until FILE's users are
   copied); the table's own compact records are let go of once copied, and of its sites
   those FILE has (an edited template of 1,000,000 users into the generated InForm
-  export of as many: 64-72 MiB from run to run, 30-33 s of CPU). Another export of
+  export of as many: 58-60 MiB on a quiet machine, 32-36 s of CPU). Another export of
   FILE's flavour is resolved against FILE's sites, indexed as FILE is read first, and
   holds its own sites packed in a temporary file from the read to the write
-  (1,000,000 InForm users into as many: 59-71 MiB from run to run). A Clinical One template, OpenClinica 4 user table, user table by OID or
+  (1,000,000 InForm users into as many: 58-60 MiB on a quiet machine). A Clinical One template, OpenClinica 4 user table, user table by OID or
   map --to json file (stdin is copied to a temporary file first) is held the same way: its users go to a temporary file as
   compact records (4 bytes a user in memory, some 12 more while a template is read) and
   are written one at a time to every output, the spec applied to each; a table (csv,
