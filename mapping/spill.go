@@ -364,21 +364,6 @@ func (t *idIndex) addFingerprint(fp uint32, i int32) {
 	sh.n++
 }
 
-// sizeShards gives each shard still empty room for count[k] keys (k: the shard of a
-// fingerprint, shardOf) without growing, add growing a shard past three quarters full:
-// a table whose keys are known up front is then allocated once, at its size, and leaves
-// none of a growing shard's smaller arrays behind as garbage.
-func (t *idIndex) sizeShards(count *[idShards]int32) {
-	for k := range t.shards {
-		if sh := &t.shards[k]; sh.n == 0 && count[k] > 0 {
-			sh.slots = make([]uint64, max(idShardMin, (4*int(count[k])+2)/3+1))
-		}
-	}
-}
-
-// shardOf is the shard of fingerprint fp, for sizeShards' counts.
-func shardOf(fp uint32) int { return int(fp >> (32 - idShardBits)) }
-
 func (sh *idShard) put(e uint64) {
 	for j := home(uint32(e>>32), len(sh.slots)); ; j++ {
 		if j == len(sh.slots) {
