@@ -464,25 +464,14 @@ func TestDocIndexTableBits(t *testing.T) {
 // (atUser) or any other found by its ID's LoginKey (a block's candidates are asked about
 // apart from the user at hand), and a block of another study has none of them.
 func TestPatcherDocHasByBits(t *testing.T) {
-	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileClinicalOne})
-	s.fold, s.lazyFps = true, true
-	table := []string{"jdoe", "bnew", "asmith"}
-	for _, id := range table {
-		require.NoError(t, s.add(&User{ID: id, Login: id}))
-	}
-	require.NoError(t, s.seal())
+	s, table := newTestTableUsers(t, ProfileClinicalOne)
 	d := newDocIndex()
 	d.see(&odm.AdminData{StudyOID: "S1"}, true)
 	d.see(&odm.User{OID: "U1", LoginName: "JDoe"}, true)
 	d.see(&odm.User{OID: "U2", LoginName: "ASmith "}, true)
 	d.see(&odm.Location{OID: "L1"}, true)
 	d.seal()
-	p := &patcher{users: s, doc: d, cur: -1}
-	p.userHad = d.tableBits(s.n, func(i int32) (string, bool) {
-		id := userID(s.record(i))
-		return LoginKey(id), id != ""
-	})
-	require.NotNil(t, p.userHad)
+	p := newTestBitsPatcher(t, s, d)
 	want := map[string]bool{"jdoe": true, "bnew": false, "asmith": true}
 	for _, at := range []int32{-1, 0, 1, 2} { // no user at hand, then each
 		if at >= 0 {
@@ -502,13 +491,7 @@ func TestPatcherDocHasByBits(t *testing.T) {
 // studies (OpenClinica's site studies), the patcher answers for a table user by the
 // studies of its blocks (tableBits), the user at hand or another found by its ID.
 func TestPatcherDocHasByStudies(t *testing.T) {
-	s := newTestSpilledUsers(t, &FileSource{Vendor: ProfileOC4Users})
-	s.fold, s.lazyFps = true, true
-	table := []string{"jdoe", "bnew", "asmith"}
-	for _, id := range table {
-		require.NoError(t, s.add(&User{ID: id, Login: id}))
-	}
-	require.NoError(t, s.seal())
+	s, table := newTestTableUsers(t, ProfileOC4Users)
 	d := newDocIndex()
 	d.see(&odm.AdminData{StudyOID: "S1"}, true)
 	d.see(&odm.User{OID: "U1", LoginName: "JDoe"}, true)
@@ -518,12 +501,7 @@ func TestPatcherDocHasByStudies(t *testing.T) {
 	d.see(&odm.AdminData{StudyOID: "S3"}, true)
 	d.see(&odm.Location{OID: "L1"}, true)
 	d.seal()
-	p := &patcher{users: s, doc: d, cur: -1}
-	p.userHad = d.tableBits(s.n, func(i int32) (string, bool) {
-		id := userID(s.record(i))
-		return LoginKey(id), id != ""
-	})
-	require.NotNil(t, p.userHad)
+	p := newTestBitsPatcher(t, s, d)
 	want := map[string][]string{"jdoe": {"S1", "S2"}, "bnew": nil, "asmith": {"S2"}}
 	for _, at := range []int32{-1, 0, 1, 2} { // no user at hand, then each
 		if at >= 0 {
@@ -538,6 +516,32 @@ func TestPatcherDocHasByStudies(t *testing.T) {
 		require.False(t, p.docHas(docUser, "S1", "nobody"), "a key of no table user")
 		require.True(t, p.docHas(docSite, "S3", "L1"), "another kind: the document's keys")
 	}
+}
+
+// newTestTableUsers spills the users of a three-row table of vendor v (jdoe, bnew,
+// asmith, each its own login) as a table's --base patch holds them, and returns them
+// with the table's IDs.
+func newTestTableUsers(t *testing.T, v Profile) (*spilledUsers, []string) {
+	s := newTestSpilledUsers(t, &FileSource{Vendor: v})
+	s.fold, s.lazyFps = true, true
+	table := []string{"jdoe", "bnew", "asmith"}
+	for _, id := range table {
+		require.NoError(t, s.add(&User{ID: id, Login: id}))
+	}
+	require.NoError(t, s.seal())
+	return s, table
+}
+
+// newTestBitsPatcher is a patcher of s into the document d, which answers for s's users
+// by what tableBits made of d.
+func newTestBitsPatcher(t *testing.T, s *spilledUsers, d *docIndex) *patcher {
+	p := &patcher{users: s, doc: d, cur: -1}
+	p.userHad = d.tableBits(s.n, func(i int32) (string, bool) {
+		id := userID(s.record(i))
+		return LoginKey(id), id != ""
+	})
+	require.NotNil(t, p.userHad)
+	return p
 }
 
 // TestDocIndexSpilledUsers: a docIndex whose users' keys go to a temporary file while
